@@ -1,0 +1,135 @@
+/* cmd: parsing a command line and dispatching it through the table. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/app.h"
+#include "util/xmem.h"
+
+static const struct cmd *const families[] = { cmd_general, cmd_session };
+
+#define NFAMILIES (sizeof families / sizeof *families)
+
+const struct cmd *cmd_find(const char *name)
+{
+	size_t f;
+	const struct cmd *c;
+
+	for (f = 0; f < NFAMILIES; f++)
+		for (c = families[f]; c->name; c++)
+			if (strcmp(c->name, name) == 0)
+				return c;
+	return NULL;
+}
+
+void cmd_each(void (*fn)(const struct cmd *c, void *ud), void *ud)
+{
+	size_t f;
+	const struct cmd *c;
+
+	for (f = 0; f < NFAMILIES; f++)
+		for (c = families[f]; c->name; c++)
+			fn(c, ud);
+}
+
+int cmd_split(const char *line, char ***argvp)
+{
+	size_t n = 0, cap = 0, len = strlen(line);
+	char **argv = NULL;
+	char *word = xmalloc(len + 1);
+	const char *p = line;
+
+	for (;;) {
+		size_t w = 0;
+		int quoted = 0, have = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		for (; *p && (quoted || (*p != ' ' && *p != '\t')); p++) {
+			have = 1;
+			if (*p == '"')
+				quoted = !quoted;
+			else if (*p == '\\' && p[1])
+				word[w++] = *++p;
+			else
+				word[w++] = *p;
+		}
+		if (quoted) {
+			for (size_t i = 0; i < n; i++)
+				free(argv[i]);
+			free(argv);
+			free(word);
+			*argvp = NULL;
+			return -1;
+		}
+		if (have) {
+			xgrow((void **)&argv, &cap, n + 2, sizeof *argv);
+			argv[n++] = xstrndup(word, w);
+			argv[n] = NULL;
+		}
+	}
+	free(word);
+	if (!argv)
+		argv = xcalloc(1, sizeof *argv);
+	*argvp = argv;
+	return (int)n;
+}
+
+int cmd_run(struct app *app, const char *line)
+{
+	const struct cmd *c;
+	char **argv;
+	int argc, r, i;
+
+	argc = cmd_split(line + 1, &argv);
+	if (argc < 0) {
+		app_print(app, LINE_ERROR, "Unclosed quote in: %s", line);
+		return -1;
+	}
+	if (argc == 0) {
+		free(argv);
+		return 0;
+	}
+	c = cmd_find(argv[0]);
+	if (!c) {
+		app_print(app, LINE_ERROR,
+			  "Unknown command /%s; /help lists the commands",
+			  argv[0]);
+		r = -1;
+	} else {
+		r = c->run(app, argc, argv);
+		if (r == CMD_USAGE)
+			app_print(app, LINE_ERROR, "Usage: /%s %s", c->name,
+				  c->args);
+	}
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	return r;
+}
+
+struct account *cmd_account_arg(struct app *app, const char *name)
+{
+	struct account *a;
+
+	if (name) {
+		a = account_find(app, name);
+		if (!a)
+			app_print(app, LINE_ERROR, "No account named \"%s\"",
+				  name);
+		return a;
+	}
+	if (app->naccounts == 1)
+		return app->accounts[0];
+	if (app->naccounts == 0)
+		app_print(app, LINE_ERROR,
+			  "No accounts configured; see natterrc(5)");
+	else
+		app_print(app, LINE_ERROR,
+			  "Several accounts are configured: name one");
+	return NULL;
+}

@@ -1,0 +1,52 @@
+/* cmd: the command table.
+ *
+ * Every command is one `struct cmd` entry in a family file (session.c,
+ * general.c, ...): its name, argument synopsis, one-line summary, long
+ * help, the kind of its arguments for completion, and its handler. /help,
+ * completion and the man page's command list all read the same table.
+ */
+#ifndef NATTER_CMD_CMD_H
+#define NATTER_CMD_CMD_H
+
+#include <stddef.h>
+
+struct app;
+
+enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND };
+
+/* Handlers return 0, or CMD_USAGE to have the usage line shown. Other
+ * errors they report themselves and return -1. */
+#define CMD_USAGE (-2)
+
+struct cmd {
+	const char *name;
+	const char *args;
+	const char *summary;
+	const char *help;
+	const char *topic;
+	enum cmd_arg arg;
+	int (*run)(struct app *app, int argc, char **argv);
+};
+
+/* Runs one input line that starts with '/'. Returns the handler's result,
+ * or -1 for an unknown command (reported on the console). */
+int cmd_run(struct app *app, const char *line);
+const struct cmd *cmd_find(const char *name);
+/* Calls fn for every command, in table order. */
+void cmd_each(void (*fn)(const struct cmd *c, void *ud), void *ud);
+/* Splits line into words; "double quotes" group words, \ escapes. The
+ * caller frees each word and the array. Returns the word count, or -1 for
+ * an unclosed quote. */
+int cmd_split(const char *line, char ***argv);
+
+/* Family tables, each ending with an entry whose name is NULL. */
+extern const struct cmd cmd_general[];
+extern const struct cmd cmd_session[];
+
+/* Shared helpers for handlers. */
+struct account;
+/* The account named name, or the only account when name is NULL; reports
+ * on the console and returns NULL otherwise. */
+struct account *cmd_account_arg(struct app *app, const char *name);
+
+#endif

@@ -1,0 +1,86 @@
+/* general: /help and /quit. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/app.h"
+
+struct help_ctx {
+	struct app *app;
+	const char *topic;
+	const char **topics;
+	size_t ntopics;
+};
+
+static void collect_topic(const struct cmd *c, void *ud)
+{
+	struct help_ctx *h = ud;
+	size_t i;
+
+	for (i = 0; i < h->ntopics; i++)
+		if (strcmp(h->topics[i], c->topic) == 0)
+			return;
+	if (h->ntopics < 16)
+		h->topics[h->ntopics++] = c->topic;
+}
+
+static void list_in_topic(const struct cmd *c, void *ud)
+{
+	struct help_ctx *h = ud;
+
+	if (strcmp(c->topic, h->topic) == 0)
+		app_print(h->app, LINE_PLAIN, "  /%-12s %s", c->name,
+			  c->summary);
+}
+
+static int run_help(struct app *app, int argc, char **argv)
+{
+	const char *topics[16];
+	struct help_ctx h = { app, NULL, topics, 0 };
+	const struct cmd *c;
+	size_t i;
+
+	if (argc > 2)
+		return CMD_USAGE;
+	if (argc == 2) {
+		c = cmd_find(argv[1][0] == '/' ? argv[1] + 1 : argv[1]);
+		if (!c) {
+			app_print(app, LINE_ERROR, "No command /%s", argv[1]);
+			return -1;
+		}
+		app_print(app, LINE_INFO, "/%s %s", c->name, c->args);
+		app_print(app, LINE_PLAIN, "  %s", c->summary);
+		app_print(app, LINE_PLAIN, "%s", c->help);
+		return 0;
+	}
+	cmd_each(collect_topic, &h);
+	app_print(app, LINE_INFO, "Commands (/help COMMAND for details):");
+	for (i = 0; i < h.ntopics; i++) {
+		h.topic = topics[i];
+		app_print(app, LINE_INFO, "%s:", topics[i]);
+		cmd_each(list_in_topic, &h);
+	}
+	return 0;
+}
+
+static int run_quit(struct app *app, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return CMD_USAGE;
+	app->quit = true;
+	return 0;
+}
+
+const struct cmd cmd_general[] = {
+	{ "help", "[COMMAND]", "list commands, or explain one",
+	  "  Without an argument, lists every command by topic.\n"
+	  "  With one, shows its usage and what it does.\n"
+	  "  Example: /help connect",
+	  "general", ARG_COMMAND, run_help },
+	{ "quit", "", "disconnect every account and leave natter",
+	  "  Sends unavailable presence, closes every stream and exits.",
+	  "general", ARG_NONE, run_quit },
+	{ 0 }
+};

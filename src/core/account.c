@@ -1,0 +1,108 @@
+/* account: runtime account state (see account.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/account.h"
+#include "core/app.h"
+#include "core/event.h"
+#include "util/jid.h"
+#include "util/xmem.h"
+
+struct account *account_new(struct account_conf *conf)
+{
+	struct account *a = xcalloc(1, sizeof *a);
+	struct jid j;
+
+	a->conf = conf;
+	if (jid_parse(conf->jid, &j) == 0) {
+		a->bare_jid = jid_bare(&j);
+		a->domain = xstrdup(j.domain);
+		jid_clear(&j);
+	} else { /* config validation makes this unreachable */
+		a->bare_jid = xstrdup(conf->jid);
+		a->domain = xstrdup(conf->jid);
+	}
+	roster_init(&a->roster);
+	return a;
+}
+
+void cert_info_free(struct cert_info **cp)
+{
+	struct cert_info *c = *cp;
+
+	if (!c)
+		return;
+	free(c->subject);
+	free(c->issuer);
+	free(c->not_before);
+	free(c->not_after);
+	free(c->fingerprint);
+	free(c->pinned);
+	free(c->error);
+	free(c);
+	*cp = NULL;
+}
+
+void account_free(struct account **ap)
+{
+	struct account *a = *ap;
+
+	if (!a)
+		return;
+	free(a->bare_jid);
+	free(a->domain);
+	free(a->bound_jid);
+	free(a->reason_text);
+	cert_info_free(&a->cert);
+	roster_clear(&a->roster);
+	free(a);
+	*ap = NULL;
+}
+
+void account_set_state(struct app *app, struct account *a,
+		       enum account_state st, enum conn_reason why,
+		       const char *text)
+{
+	struct event ev = { EV_ACCOUNT_STATE, a, (int)why, text };
+
+	a->state = st;
+	a->reason = why;
+	free(a->reason_text);
+	a->reason_text = text ? xstrdup(text) : NULL;
+	event_emit(app, &ev);
+}
+
+void account_set_cert(struct account *a, struct cert_info **ci)
+{
+	cert_info_free(&a->cert);
+	a->cert = *ci;
+	*ci = NULL;
+}
+
+uint64_t account_backoff_ms(unsigned attempt, uint64_t max_ms, double rnd)
+{
+	uint64_t base = 1000;
+	double jitter;
+
+	while (attempt > 1 && base < max_ms) {
+		base *= 2;
+		attempt--;
+	}
+	if (base > max_ms)
+		base = max_ms;
+	/* jitter spreads many clients that lost the same server */
+	jitter = (rnd * 0.4 - 0.2) * (double)base;
+	return (uint64_t)((double)base + jitter);
+}
+
+struct account *account_find(struct app *app, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < app->naccounts; i++)
+		if (strcmp(app->accounts[i]->conf->name, name) == 0)
+			return app->accounts[i];
+	return NULL;
+}

@@ -1,0 +1,83 @@
+/* account: the runtime side of one configured account.
+ *
+ * An account borrows its settings from struct config and owns its state:
+ * the connection state and why it last changed, the reconnect schedule,
+ * the certificate the server last presented when natter refused it, and
+ * the roster. The xmpp layer hangs its session off `session`; core never
+ * looks inside it.
+ */
+#ifndef NATTER_CORE_ACCOUNT_H
+#define NATTER_CORE_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/roster.h"
+
+struct app;
+
+enum account_state {
+	ACC_OFFLINE,    /* not connected, nothing scheduled */
+	ACC_CONNECTING, /* TCP/TLS/SASL/bind in progress */
+	ACC_ONLINE,     /* bound, roster requested, presence sent */
+	ACC_WAITING,    /* lost; a reconnect is scheduled */
+	ACC_FAILED,     /* stopped for a reason retrying cannot fix */
+};
+
+/* Why the state last changed; ui/ words these. */
+enum conn_reason {
+	REASON_NONE,
+	REASON_USER,          /* /connect, /disconnect, start-up */
+	REASON_NETWORK,       /* refused, reset, closed by the server */
+	REASON_TIMEOUT,       /* login did not finish in time */
+	REASON_STREAM_ERROR,  /* text: the stream error condition */
+	REASON_AUTH,          /* the server rejected the credentials */
+	REASON_CERT_UNKNOWN,  /* certificate not verified and not pinned */
+	REASON_CERT_CHANGED,  /* certificate differs from the pinned one */
+	REASON_CONFLICT,      /* another session took our resource */
+	REASON_NO_PASSWORD,   /* password_eval failed or no password */
+	REASON_TLS,           /* TLS could not be established */
+};
+
+struct cert_info {
+	char *subject;
+	char *issuer;
+	char *not_before;
+	char *not_after;
+	char *fingerprint; /* canonical SHA-256 */
+	char *pinned;      /* the pinned fingerprint, when it changed */
+	char *error;       /* the verifier's complaint */
+};
+
+struct account {
+	struct account_conf *conf; /* borrowed from app->cfg */
+	char *bare_jid;
+	char *domain;
+	char *bound_jid; /* full JID once online, else NULL */
+	enum account_state state;
+	enum conn_reason reason;
+	char *reason_text; /* stream error condition etc., or NULL */
+	unsigned attempt;  /* consecutive failed attempts */
+	uint64_t retry_timer;
+	uint64_t retry_in_ms;
+	struct cert_info *cert; /* last refused certificate, or NULL */
+	struct roster roster;
+	void *session; /* the xmpp layer's; opaque here */
+};
+
+struct account *account_new(struct account_conf *conf);
+void account_free(struct account **a);
+/* Sets the state and reason and emits EV_ACCOUNT_STATE. */
+void account_set_state(struct app *app, struct account *a,
+		       enum account_state st, enum conn_reason why,
+		       const char *text);
+/* Takes ownership of *ci (and clears it). */
+void account_set_cert(struct account *a, struct cert_info **ci);
+void cert_info_free(struct cert_info **ci);
+/* Delay before reconnect attempt number `attempt` (1-based): 1 s doubling
+ * up to max_ms, then +-20% jitter from rnd (0..RAND_MAX-like in [0,1)). */
+uint64_t account_backoff_ms(unsigned attempt, uint64_t max_ms, double rnd);
+struct account *account_find(struct app *app, const char *name);
+
+#endif

@@ -1,0 +1,75 @@
+/* app: building and tearing down struct app (see app.h). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/app.h"
+#include "core/paths.h"
+#include "util/xmem.h"
+
+void app_init(struct app *app, struct config *cfg)
+{
+	size_t i;
+	char *pins;
+
+	memset(app, 0, sizeof *app);
+	app->loop = loop_new();
+	app->cfg = *cfg;
+	memset(cfg, 0, sizeof *cfg);
+	app->data_dir = paths_data_dir();
+	app->state_dir = paths_state_dir();
+	pins = xasprintf("%s/trusted_certs", app->data_dir);
+	pinstore_load(&app->pins, pins);
+	free(pins);
+	xgrow((void **)&app->wins, &app->capwins, 1, sizeof *app->wins);
+	app->wins[app->nwins++] = win_new("console", CONSOLE_LINES);
+	app->naccounts = app->cfg.naccounts;
+	app->accounts = xcalloc(app->naccounts, sizeof *app->accounts);
+	for (i = 0; i < app->naccounts; i++)
+		app->accounts[i] = account_new(&app->cfg.accounts[i]);
+	app->dirty = true;
+}
+
+void app_free(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->naccounts; i++)
+		account_free(&app->accounts[i]);
+	free(app->accounts);
+	for (i = 0; i < app->nwins; i++)
+		win_free(&app->wins[i]);
+	free(app->wins);
+	free(app->subs);
+	pinstore_clear(&app->pins);
+	config_clear(&app->cfg);
+	free(app->data_dir);
+	free(app->state_dir);
+	loop_free(&app->loop);
+	memset(app, 0, sizeof *app);
+}
+
+struct window *app_console(struct app *app)
+{
+	return app->wins[0];
+}
+
+void app_print(struct app *app, enum line_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (!text)
+		return;
+	win_add(app_console(app), time(NULL), kind, text);
+	free(text);
+	app->dirty = true;
+}

@@ -1,0 +1,51 @@
+/* app: the one struct that ties natter together.
+ *
+ * main() builds one struct app and passes it where it is needed; there
+ * is no other global state. It owns the loop, the configuration, the
+ * accounts, the certificate pins, the windows and the event subscribers.
+ * The xmpp layer and the UI hang their own state off `xs` and `ui`.
+ */
+#ifndef NATTER_CORE_APP_H
+#define NATTER_CORE_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/account.h"
+#include "core/config.h"
+#include "core/event.h"
+#include "core/loop.h"
+#include "core/pinstore.h"
+#include "core/window.h"
+
+#define CONSOLE_LINES 2000
+
+struct app {
+	struct loop *loop;
+	struct config cfg;
+	struct account **accounts;
+	size_t naccounts;
+	struct pinstore pins;
+	struct window **wins; /* wins[0] is the console */
+	size_t nwins, capwins;
+	size_t cur_win;
+	struct event_sub *subs;
+	size_t nsubs, capsubs;
+	char *data_dir;
+	char *state_dir;
+	void *xs; /* the xmpp layer's state */
+	void *ui; /* the UI's state */
+	bool quit;
+	bool dirty; /* something visible changed since the last draw */
+};
+
+/* Builds the app around a loaded configuration (taken over: *cfg is
+ * zeroed). Creates the console and one account per configured one. */
+void app_init(struct app *app, struct config *cfg);
+void app_free(struct app *app);
+struct window *app_console(struct app *app);
+/* Adds a line to the console; text is sanitised there. */
+void app_print(struct app *app, enum line_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

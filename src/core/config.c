@@ -1,0 +1,358 @@
+/* config: natterrc parsing and checking with libconfuse (see config.h).
+ *
+ * Errors from libconfuse come through errfunc(), which prefixes the file
+ * and line so a user sees "natterrc:12: ..." rather than a bare complaint.
+ * Checks that need the whole file (a password in a file others can read)
+ * run after the parse.
+ */
+#include "config.h"
+
+#include <confuse.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/config.h"
+#include "util/jid.h"
+#include "util/xmem.h"
+
+static const char *const tls_names[] = { "required", "direct", "trust",
+					  "disable" };
+
+const char *config_tls_name(enum tls_mode m)
+{
+	return tls_names[m];
+}
+
+static int parse_tls(const char *s, enum tls_mode *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof tls_names / sizeof *tls_names; i++) {
+		if (strcmp(s, tls_names[i]) == 0) {
+			*out = (enum tls_mode)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int validate_tls(cfg_t *cfg, cfg_opt_t *opt)
+{
+	enum tls_mode m;
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (parse_tls(v, &m) < 0) {
+		cfg_error(cfg,
+			  "tls must be one of required, direct, trust, disable (got \"%s\")",
+			  v);
+		return -1;
+	}
+	return 0;
+}
+
+static int validate_jid(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	struct jid j;
+
+	if (jid_parse(v, &j) < 0 || !j.local) {
+		if (j.domain)
+			jid_clear(&j);
+		cfg_error(cfg, "jid \"%s\" is not of the form user@domain", v);
+		return -1;
+	}
+	jid_clear(&j);
+	return 0;
+}
+
+static int validate_port(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v < 0 || v > 65535) {
+		cfg_error(cfg, "port must be between 1 and 65535 (got %ld)", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int validate_priority(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v < -128 || v > 127) {
+		cfg_error(cfg, "priority must be between -128 and 127 (got %ld)",
+			  v);
+		return -1;
+	}
+	return 0;
+}
+
+static int validate_reconnect_max(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v < 1 || v > 86400) {
+		cfg_error(cfg,
+			  "reconnect_max must be between 1 and 86400 seconds (got %ld)",
+			  v);
+		return -1;
+	}
+	return 0;
+}
+
+static int validate_account(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+
+	if (!cfg_getstr(sec, "jid")) {
+		cfg_error(cfg, "account \"%s\" has no jid", cfg_title(sec));
+		return -1;
+	}
+	if (cfg_getstr(sec, "password") && cfg_getstr(sec, "password_eval")) {
+		cfg_error(cfg,
+			  "account \"%s\": set password or password_eval, not both",
+			  cfg_title(sec));
+		return -1;
+	}
+	return 0;
+}
+
+/* One row per option: libconfuse's definition, its check and its help.
+ * The help strings are what `natter --options` prints. */
+struct opt_doc {
+	const char *section; /* NULL: top level */
+	const char *name;
+	const char *help;
+};
+
+static const struct opt_doc opt_docs[] = {
+	{ "account", "jid", "your address, user@domain (required)" },
+	{ "account", "password", "the password (the file must then be mode 0600)" },
+	{ "account", "password_eval",
+	  "shell command whose first output line is the password" },
+	{ "account", "server", "host to connect to (default: the JID's domain)" },
+	{ "account", "port", "port (default 5222, or 5223 with tls = \"direct\")" },
+	{ "account", "resource", "resource to bind (default \"natter\")" },
+	{ "account", "priority", "presence priority, -128..127 (default 0)" },
+	{ "account", "tls",
+	  "required (STARTTLS, verified or pinned) | direct (XEP-0368) | trust (encrypt, no check) | disable" },
+	{ "account", "autoconnect", "connect at start (default true)" },
+	{ NULL, "debug", "write the debug log (default false)" },
+	{ NULL, "debug_log",
+	  "debug log path (default $XDG_STATE_HOME/natter/debug.log)" },
+	{ NULL, "time_format", "strftime format of timestamps (default \"%H:%M\")" },
+	{ NULL, "reconnect_max",
+	  "longest wait between reconnect attempts, seconds (default 300)" },
+};
+
+void config_print_options(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof opt_docs / sizeof *opt_docs; i++)
+		fprintf(f, "%s%s%-14s %s\n",
+			opt_docs[i].section ? opt_docs[i].section : "",
+			opt_docs[i].section ? "." : "", opt_docs[i].name,
+			opt_docs[i].help);
+}
+
+static char *error_buf;
+
+static void errfunc(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (error_buf)
+		return; /* keep the first error: later ones are fallout */
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	if (cfg && cfg->filename && cfg->line)
+		error_buf = xasprintf("%s:%d: %s", cfg->filename, cfg->line, msg);
+	else if (cfg && cfg->filename)
+		error_buf = xasprintf("%s: %s", cfg->filename, msg);
+	else
+		error_buf = xstrdup(msg);
+	free(msg);
+}
+
+static cfg_t *config_schema(void)
+{
+	static cfg_opt_t account_opts[] = {
+		CFG_STR("jid", NULL, CFGF_NODEFAULT),
+		CFG_STR("password", NULL, CFGF_NODEFAULT),
+		CFG_STR("password_eval", NULL, CFGF_NODEFAULT),
+		CFG_STR("server", NULL, CFGF_NODEFAULT),
+		CFG_INT("port", 0, CFGF_NONE),
+		CFG_STR("resource", "natter", CFGF_NONE),
+		CFG_INT("priority", 0, CFGF_NONE),
+		CFG_STR("tls", "required", CFGF_NONE),
+		CFG_BOOL("autoconnect", cfg_true, CFGF_NONE),
+		CFG_END()
+	};
+	static cfg_opt_t opts[] = {
+		CFG_SEC("account", account_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+		CFG_BOOL("debug", cfg_false, CFGF_NONE),
+		CFG_STR("debug_log", NULL, CFGF_NODEFAULT),
+		CFG_STR("time_format", "%H:%M", CFGF_NONE),
+		CFG_INT("reconnect_max", 300, CFGF_NONE),
+		CFG_END()
+	};
+	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
+
+	cfg_set_error_function(cfg, errfunc);
+	cfg_set_validate_func(cfg, "account|tls", validate_tls);
+	cfg_set_validate_func(cfg, "account|jid", validate_jid);
+	cfg_set_validate_func(cfg, "account|port", validate_port);
+	cfg_set_validate_func(cfg, "account|priority", validate_priority);
+	cfg_set_validate_func(cfg, "account", validate_account);
+	cfg_set_validate_func(cfg, "reconnect_max", validate_reconnect_max);
+	return cfg;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void read_account(cfg_t *sec, struct account_conf *a)
+{
+	a->name = xstrdup(cfg_title(sec));
+	a->jid = xstrdup(cfg_getstr(sec, "jid"));
+	a->password = dup_or_null(cfg_getstr(sec, "password"));
+	a->password_eval = dup_or_null(cfg_getstr(sec, "password_eval"));
+	a->server = dup_or_null(cfg_getstr(sec, "server"));
+	a->port = (int)cfg_getint(sec, "port");
+	a->resource = xstrdup(cfg_getstr(sec, "resource"));
+	a->priority = (int)cfg_getint(sec, "priority");
+	parse_tls(cfg_getstr(sec, "tls"), &a->tls); /* validated already */
+	a->autoconnect = cfg_getbool(sec, "autoconnect");
+}
+
+/* A password in a file others can read is refused outright: better a
+ * clear stop than a secret quietly exposed. */
+static int check_mode(const struct config *c, const struct stat *st,
+		      char **err)
+{
+	size_t i;
+
+	if (!(st->st_mode & (S_IRWXG | S_IRWXO)))
+		return 0;
+	for (i = 0; i < c->naccounts; i++) {
+		if (!c->accounts[i].password)
+			continue;
+		*err = xasprintf(
+			"%s holds a password but other users can access it (mode %04o); "
+			"fix it with: chmod 600 %s",
+			c->path, (unsigned)(st->st_mode & 07777), c->path);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_defaults(struct config *c)
+{
+	c->time_format = xstrdup("%H:%M");
+	c->reconnect_max = 300;
+}
+
+int config_load(const char *path, bool must_exist, struct config *out,
+		char **err)
+{
+	struct stat st;
+	cfg_t *cfg;
+	size_t i;
+	int r;
+
+	memset(out, 0, sizeof *out);
+	out->path = xstrdup(path);
+	*err = NULL;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT && !must_exist) {
+			set_defaults(out);
+			return 0;
+		}
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	cfg = config_schema();
+	error_buf = NULL;
+	r = cfg_parse(cfg, path);
+	if (r != CFG_SUCCESS) {
+		*err = error_buf ? error_buf :
+				   xasprintf("%s: cannot read the file", path);
+		error_buf = NULL;
+		cfg_free(cfg);
+		return -1;
+	}
+	out->naccounts = cfg_size(cfg, "account");
+	out->accounts = xcalloc(out->naccounts, sizeof *out->accounts);
+	for (i = 0; i < out->naccounts; i++)
+		read_account(cfg_getnsec(cfg, "account", (unsigned)i),
+			     &out->accounts[i]);
+	out->debug = cfg_getbool(cfg, "debug");
+	out->debug_log = dup_or_null(cfg_getstr(cfg, "debug_log"));
+	out->time_format = xstrdup(cfg_getstr(cfg, "time_format"));
+	out->reconnect_max = (int)cfg_getint(cfg, "reconnect_max");
+	cfg_free(cfg);
+	if (check_mode(out, &st, err) < 0) {
+		config_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+static void account_conf_clear(struct account_conf *a)
+{
+	free(a->name);
+	free(a->jid);
+	if (a->password)
+		explicit_bzero(a->password, strlen(a->password));
+	free(a->password);
+	free(a->password_eval);
+	free(a->server);
+	free(a->resource);
+	memset(a, 0, sizeof *a);
+}
+
+int config_keep_account(struct config *c, const char *name)
+{
+	struct account_conf *keep = config_account(c, name), tmp;
+	size_t i;
+
+	if (!keep)
+		return -1;
+	tmp = *keep;
+	memset(keep, 0, sizeof *keep);
+	for (i = 0; i < c->naccounts; i++)
+		account_conf_clear(&c->accounts[i]);
+	c->accounts[0] = tmp;
+	c->naccounts = 1;
+	return 0;
+}
+
+void config_clear(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->naccounts; i++)
+		account_conf_clear(&c->accounts[i]);
+	free(c->accounts);
+	free(c->path);
+	free(c->debug_log);
+	free(c->time_format);
+	memset(c, 0, sizeof *c);
+}
+
+struct account_conf *config_account(struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->naccounts; i++)
+		if (strcmp(c->accounts[i].name, name) == 0)
+			return &c->accounts[i];
+	return NULL;
+}

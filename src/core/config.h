@@ -1,0 +1,53 @@
+/* config: natterrc, read with libconfuse into plain structs.
+ *
+ * struct config owns everything it points to. The option tables in
+ * config.c are the single description of the format: each option has its
+ * default, its check and a line of help (printed by `natter --options`
+ * and copied into natterrc(5)).
+ */
+#ifndef NATTER_CORE_CONFIG_H
+#define NATTER_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum tls_mode { TLS_REQUIRED, TLS_DIRECT, TLS_TRUST, TLS_DISABLE };
+
+struct account_conf {
+	char *name;
+	char *jid;
+	char *password;
+	char *password_eval;
+	char *server;
+	int port; /* 0: the default for the TLS mode */
+	char *resource;
+	int priority;
+	enum tls_mode tls;
+	bool autoconnect;
+};
+
+struct config {
+	char *path;
+	struct account_conf *accounts;
+	size_t naccounts;
+	bool debug;
+	char *debug_log;   /* NULL: $XDG_STATE_HOME/natter/debug.log */
+	char *time_format; /* strftime format of line timestamps */
+	int reconnect_max; /* seconds, upper bound of the backoff */
+};
+
+/* Reads path into *out. Returns 0, or -1 with *err set to a message for
+ * the user (the caller frees it). A missing file is an error only when
+ * must_exist; otherwise *out is the default configuration. */
+int config_load(const char *path, bool must_exist, struct config *out,
+		char **err);
+void config_clear(struct config *c);
+struct account_conf *config_account(struct config *c, const char *name);
+/* Drops every account but name; returns -1 if there is no such account. */
+int config_keep_account(struct config *c, const char *name);
+const char *config_tls_name(enum tls_mode m);
+/* Prints every option with its default and help (for --options). */
+void config_print_options(FILE *f);
+
+#endif

@@ -1,0 +1,290 @@
+/* loop: poll() over descriptors, sorted one-shot timers, a signal
+ * self-pipe (see loop.h).
+ *
+ * Descriptors live in a flat array that doubles as the pollfd array's
+ * source; timers in an array sorted by (deadline, id) so the next one is
+ * at index 0. Both stay small (a few sockets, a handful of timers), so
+ * linear inserts beat the bookkeeping of a heap.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/loop.h"
+#include "util/xmem.h"
+
+struct watch {
+	int fd;
+	short events;
+	loop_fd_cb cb;
+	void *ud;
+};
+
+struct timer {
+	uint64_t id;
+	uint64_t deadline;
+	loop_timer_cb cb;
+	void *ud;
+};
+
+struct loop {
+	struct watch *watches;
+	size_t nwatches, capwatches;
+	struct pollfd *pfds;
+	size_t cappfds;
+	struct timer *timers;
+	size_t ntimers, captimers;
+	uint64_t next_id;
+	loop_clock_fn clock;
+	int sigpipe[2];
+	loop_signal_cb sigcb;
+	void *sigud;
+	loop_prepare_cb prepare;
+	void *prepare_ud;
+};
+
+static int signal_wfd = -1;
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct loop *loop_new(void)
+{
+	struct loop *l = xcalloc(1, sizeof *l);
+
+	l->clock = monotonic_ms;
+	l->next_id = 1;
+	l->sigpipe[0] = l->sigpipe[1] = -1;
+	return l;
+}
+
+void loop_free(struct loop **lp)
+{
+	struct loop *l = *lp;
+
+	if (!l)
+		return;
+	if (l->sigpipe[0] >= 0) {
+		signal_wfd = -1;
+		close(l->sigpipe[0]);
+		close(l->sigpipe[1]);
+	}
+	free(l->watches);
+	free(l->pfds);
+	free(l->timers);
+	free(l);
+	*lp = NULL;
+}
+
+void loop_set_clock(struct loop *l, loop_clock_fn clock)
+{
+	l->clock = clock;
+}
+
+uint64_t loop_now(struct loop *l)
+{
+	return l->clock();
+}
+
+static struct watch *find_watch(struct loop *l, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < l->nwatches; i++)
+		if (l->watches[i].fd == fd)
+			return &l->watches[i];
+	return NULL;
+}
+
+void loop_watch(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud)
+{
+	struct watch *w = find_watch(l, fd);
+
+	if (!w) {
+		xgrow((void **)&l->watches, &l->capwatches, l->nwatches + 1,
+		      sizeof *l->watches);
+		w = &l->watches[l->nwatches++];
+	}
+	w->fd = fd;
+	w->events = events;
+	w->cb = cb;
+	w->ud = ud;
+}
+
+void loop_watch_events(struct loop *l, int fd, short events)
+{
+	struct watch *w = find_watch(l, fd);
+
+	if (w)
+		w->events = events;
+}
+
+void loop_unwatch(struct loop *l, int fd)
+{
+	struct watch *w = find_watch(l, fd);
+
+	if (!w)
+		return;
+	*w = l->watches[--l->nwatches];
+}
+
+uint64_t loop_timer_add(struct loop *l, uint64_t delay_ms, loop_timer_cb cb,
+			void *ud)
+{
+	struct timer t = { l->next_id++, l->clock() + delay_ms, cb, ud };
+	size_t i = l->ntimers;
+
+	xgrow((void **)&l->timers, &l->captimers, l->ntimers + 1,
+	      sizeof *l->timers);
+	/* equal deadlines keep insertion order: ids only grow */
+	while (i > 0 && l->timers[i - 1].deadline > t.deadline)
+		i--;
+	memmove(&l->timers[i + 1], &l->timers[i],
+		(l->ntimers - i) * sizeof *l->timers);
+	l->timers[i] = t;
+	l->ntimers++;
+	return t.id;
+}
+
+bool loop_timer_cancel(struct loop *l, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; id && i < l->ntimers; i++) {
+		if (l->timers[i].id != id)
+			continue;
+		memmove(&l->timers[i], &l->timers[i + 1],
+			(l->ntimers - i - 1) * sizeof *l->timers);
+		l->ntimers--;
+		return true;
+	}
+	return false;
+}
+
+int loop_next_timeout(struct loop *l)
+{
+	uint64_t now;
+
+	if (l->ntimers == 0)
+		return -1;
+	now = l->clock();
+	if (l->timers[0].deadline <= now)
+		return 0;
+	if (l->timers[0].deadline - now > (uint64_t)INT32_MAX)
+		return INT32_MAX;
+	return (int)(l->timers[0].deadline - now);
+}
+
+int loop_run_timers(struct loop *l)
+{
+	uint64_t now = l->clock();
+	/* timers added by callbacks wait for the next pass */
+	uint64_t last_id = l->next_id;
+	int ran = 0;
+
+	while (l->ntimers > 0 && l->timers[0].deadline <= now &&
+	       l->timers[0].id < last_id) {
+		struct timer t = l->timers[0];
+
+		memmove(&l->timers[0], &l->timers[1],
+			(l->ntimers - 1) * sizeof *l->timers);
+		l->ntimers--;
+		t.cb(l, t.ud);
+		ran++;
+	}
+	return ran;
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+
+	if (signal_wfd >= 0 && write(signal_wfd, &b, 1) < 0) {
+		/* pipe full: the pending bytes already wake the loop */
+	}
+	errno = saved;
+}
+
+static void read_signals(struct loop *l, int fd, short revents, void *ud)
+{
+	unsigned char buf[64];
+	ssize_t n, i;
+
+	(void)revents;
+	(void)ud;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		for (i = 0; i < n; i++)
+			l->sigcb(l, buf[i], l->sigud);
+}
+
+int loop_catch_signals(struct loop *l, const int *sigs, int n,
+		       loop_signal_cb cb, void *ud)
+{
+	struct sigaction sa;
+	int i;
+
+	if (pipe2(l->sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -errno;
+	signal_wfd = l->sigpipe[1];
+	l->sigcb = cb;
+	l->sigud = ud;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < n; i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -errno;
+	loop_watch(l, l->sigpipe[0], POLLIN, read_signals, NULL);
+	return 0;
+}
+
+void loop_set_prepare(struct loop *l, loop_prepare_cb cb, void *ud)
+{
+	l->prepare = cb;
+	l->prepare_ud = ud;
+}
+
+int loop_iterate(struct loop *l)
+{
+	size_t i, n;
+	int r;
+
+	if (l->prepare)
+		l->prepare(l, l->prepare_ud);
+	n = l->nwatches;
+	xgrow((void **)&l->pfds, &l->cappfds, n, sizeof *l->pfds);
+	for (i = 0; i < n; i++) {
+		l->pfds[i].fd = l->watches[i].fd;
+		l->pfds[i].events = l->watches[i].events;
+		l->pfds[i].revents = 0;
+	}
+	r = poll(l->pfds, n, loop_next_timeout(l));
+	if (r < 0 && errno != EINTR)
+		return -errno;
+	for (i = 0; r > 0 && i < n; i++) {
+		struct watch *w;
+
+		if (!l->pfds[i].revents)
+			continue;
+		/* a callback may have removed or moved this watch */
+		w = find_watch(l, l->pfds[i].fd);
+		if (w)
+			w->cb(l, w->fd, l->pfds[i].revents, w->ud);
+	}
+	loop_run_timers(l);
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* loop: the one poll() loop, its file descriptors, timers and signals.
+ *
+ * The loop owns a table of watched descriptors (one callback each), a
+ * list of one-shot timers kept sorted by deadline, and a self-pipe that
+ * turns signals into ordinary readable events. poll()'s timeout is the
+ * next deadline or infinite, so an idle natter makes no system calls.
+ * Before each poll the prepare hook runs: that is where the owner
+ * refreshes socket interest and redraws.
+ */
+#ifndef NATTER_CORE_LOOP_H
+#define NATTER_CORE_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct loop;
+
+typedef void (*loop_fd_cb)(struct loop *l, int fd, short revents, void *ud);
+typedef void (*loop_timer_cb)(struct loop *l, void *ud);
+typedef void (*loop_signal_cb)(struct loop *l, int sig, void *ud);
+typedef void (*loop_prepare_cb)(struct loop *l, void *ud);
+/* Milliseconds on a monotonic clock; replaceable for tests. */
+typedef uint64_t (*loop_clock_fn)(void);
+
+struct loop *loop_new(void);
+void loop_free(struct loop **l);
+void loop_set_clock(struct loop *l, loop_clock_fn clock);
+uint64_t loop_now(struct loop *l);
+
+/* Watches fd for events (POLLIN/POLLOUT), replacing an earlier watch of
+ * the same fd. */
+void loop_watch(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud);
+/* Changes only the events of an existing watch; no-op if fd is unknown. */
+void loop_watch_events(struct loop *l, int fd, short events);
+void loop_unwatch(struct loop *l, int fd);
+
+/* Schedules cb after delay_ms; returns an id (never 0) for cancelling. */
+uint64_t loop_timer_add(struct loop *l, uint64_t delay_ms, loop_timer_cb cb,
+			void *ud);
+/* Cancels a pending timer; returns false if it already ran or is unknown.
+ * Cancelling id 0 is a no-op. */
+bool loop_timer_cancel(struct loop *l, uint64_t id);
+/* Milliseconds until the next timer, or -1 when there is none. */
+int loop_next_timeout(struct loop *l);
+/* Runs every timer that is due; returns how many ran. */
+int loop_run_timers(struct loop *l);
+
+/* Delivers the given signals through the loop instead of asynchronously.
+ * Returns 0 or -errno. Only one loop per process may catch signals. */
+int loop_catch_signals(struct loop *l, const int *sigs, int n,
+		       loop_signal_cb cb, void *ud);
+
+void loop_set_prepare(struct loop *l, loop_prepare_cb cb, void *ud);
+/* One pass: prepare hook, poll (blocking until an event or the next
+ * deadline), descriptor callbacks, due timers. Returns 0 or -errno. */
+int loop_iterate(struct loop *l);
+
+#endif

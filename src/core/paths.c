@@ -1,0 +1,74 @@
+/* paths: XDG base directory lookup (see paths.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/paths.h"
+#include "util/xmem.h"
+
+static const char *home(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && *h)
+		return h;
+	pw = getpwuid(getuid());
+	return pw ? pw->pw_dir : "/";
+}
+
+/* The XDG spec says relative values are invalid and must be ignored. */
+static char *xdg(const char *var, const char *fallback)
+{
+	const char *v = getenv(var);
+
+	if (v && v[0] == '/')
+		return xasprintf("%s/natter", v);
+	return xasprintf("%s/%s/natter", home(), fallback);
+}
+
+char *paths_config_file(void)
+{
+	char *dir = xdg("XDG_CONFIG_HOME", ".config");
+	char *f = xasprintf("%s/natterrc", dir);
+
+	free(dir);
+	return f;
+}
+
+char *paths_data_dir(void)
+{
+	return xdg("XDG_DATA_HOME", ".local/share");
+}
+
+char *paths_state_dir(void)
+{
+	return xdg("XDG_STATE_HOME", ".local/state");
+}
+
+int paths_mkdir(const char *dir)
+{
+	char *p = xstrdup(dir), *s;
+	int err = 0;
+
+	for (s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			err = -errno;
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return err;
+}

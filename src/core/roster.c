@@ -1,0 +1,135 @@
+/* roster: array of items plus an open-addressing index (see roster.h).
+ *
+ * Removal moves the last item into the hole, so the index entry of the
+ * moved item is rewritten; the table is rebuilt when it gets half full
+ * or after removals, which keeps probing short without tombstones.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/roster.h"
+#include "util/xmem.h"
+
+void roster_init(struct roster *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void roster_item_clear(struct roster_item *it)
+{
+	size_t i;
+
+	free(it->jid);
+	free(it->name);
+	for (i = 0; i < it->ngroups; i++)
+		free(it->groups[i]);
+	free(it->groups);
+	memset(it, 0, sizeof *it);
+}
+
+void roster_clear(struct roster *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		roster_item_clear(&r->items[i]);
+	free(r->items);
+	free(r->slots);
+	free(r->version);
+	memset(r, 0, sizeof *r);
+}
+
+/* FNV-1a: short keys, no adversary who benefits from collisions beyond
+ * slowing their own roster. */
+static size_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static size_t *find_slot(const struct roster *r, const char *jid)
+{
+	size_t i;
+
+	if (!r->nslots)
+		return NULL;
+	for (i = hash(jid) & (r->nslots - 1);; i = (i + 1) & (r->nslots - 1)) {
+		size_t *s = &r->slots[i];
+
+		if (*s == 0 || strcmp(r->items[*s - 1].jid, jid) == 0)
+			return s;
+	}
+}
+
+static void reindex(struct roster *r)
+{
+	size_t i, want = 16;
+
+	while (want < r->n * 2 + 2)
+		want *= 2;
+	free(r->slots);
+	r->nslots = want;
+	r->slots = xcalloc(want, sizeof *r->slots);
+	for (i = 0; i < r->n; i++)
+		*find_slot(r, r->items[i].jid) = i + 1;
+}
+
+struct roster_item *roster_get(const struct roster *r, const char *jid)
+{
+	size_t *s = find_slot(r, jid);
+
+	return s && *s ? &r->items[*s - 1] : NULL;
+}
+
+void roster_put(struct roster *r, struct roster_item *it)
+{
+	struct roster_item *old = roster_get(r, it->jid);
+
+	if (old) {
+		roster_item_clear(old);
+		*old = *it;
+	} else {
+		xgrow((void **)&r->items, &r->cap, r->n + 1, sizeof *r->items);
+		r->items[r->n++] = *it;
+		if (r->n * 2 >= r->nslots)
+			reindex(r);
+		else
+			*find_slot(r, it->jid) = r->n;
+	}
+	memset(it, 0, sizeof *it);
+}
+
+bool roster_remove(struct roster *r, const char *jid)
+{
+	size_t *s = find_slot(r, jid), idx;
+
+	if (!s || !*s)
+		return false;
+	idx = *s - 1;
+	roster_item_clear(&r->items[idx]);
+	r->items[idx] = r->items[--r->n];
+	/* open addressing without tombstones: rebuild the index */
+	reindex(r);
+	return true;
+}
+
+enum subscription roster_sub_parse(const char *s)
+{
+	if (!s)
+		return SUB_NONE;
+	if (strcmp(s, "both") == 0)
+		return SUB_BOTH;
+	if (strcmp(s, "to") == 0)
+		return SUB_TO;
+	if (strcmp(s, "from") == 0)
+		return SUB_FROM;
+	return SUB_NONE;
+}

@@ -1,0 +1,44 @@
+/* roster: one account's contact list, as the server last told it.
+ *
+ * Items are kept in an array indexed by a hash table on the bare JID, so
+ * a roster push or presence lookup costs O(1) even with thousands of
+ * contacts. The roster owns every string in it.
+ */
+#ifndef NATTER_CORE_ROSTER_H
+#define NATTER_CORE_ROSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum subscription { SUB_NONE, SUB_TO, SUB_FROM, SUB_BOTH };
+
+struct roster_item {
+	char *jid;
+	char *name; /* may be NULL */
+	enum subscription sub;
+	bool ask;   /* a subscription request of ours is pending */
+	char **groups;
+	size_t ngroups;
+};
+
+struct roster {
+	struct roster_item *items;
+	size_t n, cap;
+	size_t *slots; /* open addressing: index+1 into items, 0 = empty */
+	size_t nslots;
+	char *version; /* roster versioning (RFC 6121 2.6), or NULL */
+};
+
+void roster_init(struct roster *r);
+void roster_clear(struct roster *r);
+/* Adds or replaces the item for it->jid; takes ownership of its strings
+ * and zeroes *it. */
+void roster_put(struct roster *r, struct roster_item *it);
+/* Removes jid; returns false if it was not there. */
+bool roster_remove(struct roster *r, const char *jid);
+struct roster_item *roster_get(const struct roster *r, const char *jid);
+void roster_item_clear(struct roster_item *it);
+/* "none", "to", "from", "both" to the enum; unknown is SUB_NONE. */
+enum subscription roster_sub_parse(const char *s);
+
+#endif

@@ -1,0 +1,241 @@
+/* main: arguments, building the one struct app, running the loop.
+ *
+ * Everything natter does happens inside loop_iterate(): keys, sockets,
+ * timers and signals all arrive there. Before each poll the prepare hook
+ * flushes XMPP output and redraws once if the model changed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/app.h"
+#include "core/paths.h"
+#include "ui/ui.h"
+#include "util/log.h"
+#include "util/xmem.h"
+#include "xmpp/xs.h"
+
+struct options {
+	const char *config;
+	const char *account;
+	int debug;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: natter [-c FILE] [-a ACCOUNT] [--debug] [--demo]\n"
+		"       natter --version | --help | --options\n"
+		"\n"
+		"  -c, --config FILE    read FILE instead of $XDG_CONFIG_HOME/natter/natterrc\n"
+		"  -a, --account NAME   use only the account NAME, and connect it\n"
+		"  -d, --debug          write the debug log ($XDG_STATE_HOME/natter/debug.log)\n"
+		"      --demo           try natter against a private local server\n"
+		"      --options        list the natterrc options\n"
+		"  -V, --version        print the version\n"
+		"  -h, --help           print this help\n"
+		"\n"
+		"See natter(1) and natterrc(5).\n");
+}
+
+/* Runs the demo launcher, which starts a private server and then natter
+ * itself with a generated configuration. */
+static int run_demo(const char *argv0)
+{
+	const char *dir = getenv("NATTER_DATADIR");
+	char self[4096];
+	char *script;
+	ssize_t n;
+
+	if (getenv("NATTER_DEMO")) {
+		fprintf(stderr, "natter: --demo inside the demo; refusing to loop\n");
+		return 1;
+	}
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n < 0)
+		snprintf(self, sizeof self, "%s", argv0);
+	else
+		self[n] = '\0';
+	script = xasprintf("%s/demo/natter-demo", dir ? dir : PKGDATADIR);
+	setenv("NATTER_BIN", self, 1);
+	setenv("NATTER_DEMO", "1", 1);
+	execl(script, script, self, (char *)NULL);
+	fprintf(stderr, "natter: cannot run the demo launcher %s: %s\n",
+		script, strerror(errno));
+	free(script);
+	return 1;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "options", no_argument, NULL, 'O' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:a:dVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'a': o->account = optarg; break;
+		case 'd': o->debug = 1; break;
+		case 'D': exit(run_demo(argv[0]));
+		case 'O': config_print_options(stdout); exit(0);
+		case 'V': printf("natter %s\n", PACKAGE_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "natter: unexpected argument \"%s\"\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Keeps only the account named by -a, which is then connected whatever
+ * its autoconnect says. */
+static int select_account(struct config *cfg, const char *name)
+{
+	if (config_keep_account(cfg, name) < 0) {
+		fprintf(stderr, "natter: no account \"%s\" in %s\n", name,
+			cfg->path);
+		return -1;
+	}
+	cfg->accounts[0].autoconnect = true;
+	return 0;
+}
+
+static int start_log(const struct config *cfg, int debug)
+{
+	char *path;
+	int r;
+
+	if (!debug && !cfg->debug)
+		return 0;
+	if (cfg->debug_log) {
+		path = xstrdup(cfg->debug_log);
+	} else {
+		char *dir = paths_state_dir();
+
+		paths_mkdir(dir);
+		path = xasprintf("%s/debug.log", dir);
+		free(dir);
+	}
+	r = log_open(path);
+	if (r < 0)
+		fprintf(stderr, "natter: cannot open the debug log %s: %s\n",
+			path, strerror(-r));
+	free(path);
+	return r;
+}
+
+static void on_signal(struct loop *l, int sig, void *ud)
+{
+	struct app *app = ud;
+
+	(void)l;
+	if (sig == SIGWINCH)
+		ui_resize(app);
+	else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+		app->quit = true;
+	/* SIGCHLD only wakes us: children are reaped by whoever ran them */
+}
+
+static void on_stdin(struct loop *l, int fd, short revents, void *ud)
+{
+	struct app *app = ud;
+
+	(void)l;
+	(void)fd;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		app->quit = true; /* the terminal went away */
+		return;
+	}
+	ui_on_input(app);
+}
+
+static void prepare(struct loop *l, void *ud)
+{
+	struct app *app = ud;
+
+	(void)l;
+	xs_prepare(app);
+	ui_draw(app);
+}
+
+static void greet(struct app *app)
+{
+	size_t i;
+
+	app_print(app, LINE_INFO, "natter %s: /help lists the commands",
+		  PACKAGE_VERSION);
+	if (app->naccounts == 0)
+		app_print(app, LINE_WARN,
+			  "No accounts configured: add one to %s (see natterrc(5))",
+			  app->cfg.path);
+	for (i = 0; i < app->naccounts; i++)
+		if (app->accounts[i]->conf->autoconnect)
+			xs_connect(app, app->accounts[i]);
+}
+
+int main(int argc, char **argv)
+{
+	static const int sigs[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	struct options o = { 0 };
+	struct config cfg;
+	struct app app;
+	char *path, *err;
+
+	if (parse_args(argc, argv, &o) < 0)
+		return 2;
+	path = o.config ? xstrdup(o.config) : paths_config_file();
+	if (config_load(path, o.config != NULL, &cfg, &err) < 0) {
+		fprintf(stderr, "natter: %s\n", err);
+		free(err);
+		free(path);
+		return 1;
+	}
+	free(path);
+	if (o.account && select_account(&cfg, o.account) < 0) {
+		config_clear(&cfg);
+		return 1;
+	}
+	start_log(&cfg, o.debug);
+	signal(SIGPIPE, SIG_IGN);
+	app_init(&app, &cfg);
+	paths_mkdir(app.data_dir);
+	if (loop_catch_signals(app.loop, sigs, sizeof sigs / sizeof *sigs,
+			       on_signal, &app) < 0 ||
+	    ui_init(&app) < 0) {
+		fprintf(stderr, "natter: needs a terminal on stdin and stdout\n");
+		app_free(&app);
+		return 1;
+	}
+	xs_init(&app);
+	loop_watch(app.loop, STDIN_FILENO, POLLIN, on_stdin, &app);
+	loop_set_prepare(app.loop, prepare, &app);
+	greet(&app);
+	while (!app.quit)
+		if (loop_iterate(app.loop) < 0)
+			break;
+	xs_shutdown(&app);
+	ui_end(&app);
+	app_free(&app);
+	log_close();
+	return 0;
+}

@@ -1,0 +1,188 @@
+/* notify: turning core events into the words the user reads.
+ *
+ * This is the only place that words connection states, errors and
+ * certificate decisions; xmpp/ and core/ report codes. Reasons and stream
+ * error conditions each have one table row.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "ui/ui.h"
+
+static const char *const reason_words[] = {
+	[REASON_NONE] = "",
+	[REASON_USER] = "as asked",
+	[REASON_NETWORK] = "connection lost",
+	[REASON_TIMEOUT] = "login timed out",
+	[REASON_STREAM_ERROR] = "the server closed the stream",
+	[REASON_AUTH] = "the server rejected the user name or password",
+	[REASON_CERT_UNKNOWN] = "certificate not trusted",
+	[REASON_CERT_CHANGED] = "the server's certificate changed",
+	[REASON_CONFLICT] = "another client logged in with the same resource",
+	[REASON_NO_PASSWORD] = "no password",
+	[REASON_TLS] = "TLS could not be established",
+};
+
+struct condition_words {
+	const char *condition;
+	const char *words;
+};
+
+/* Stream error conditions (RFC 6120 4.9.3) a user may actually meet. */
+static const struct condition_words stream_words[] = {
+	{ "system-shutdown", "the server is shutting down" },
+	{ "connection-timeout", "the server timed the connection out" },
+	{ "host-gone", "the server no longer serves this domain" },
+	{ "host-unknown", "the server does not serve this domain" },
+	{ "policy-violation", "the server says a policy was violated" },
+	{ "resource-constraint", "the server is out of resources" },
+	{ "internal-server-error", "the server had an internal error" },
+	{ "see-other-host", "the server redirected to another host" },
+	{ "reset", "the server reset the stream" },
+};
+
+static const char *stream_condition_words(const char *cond)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof stream_words / sizeof *stream_words; i++)
+		if (strcmp(stream_words[i].condition, cond) == 0)
+			return stream_words[i].words;
+	return NULL;
+}
+
+static void why(const struct account *a, char *buf, size_t n)
+{
+	const char *w = reason_words[a->reason];
+
+	if (a->reason == REASON_STREAM_ERROR && a->reason_text) {
+		const char *cw = stream_condition_words(a->reason_text);
+
+		if (cw)
+			snprintf(buf, n, "%s", cw);
+		else
+			snprintf(buf, n, "stream error: %s", a->reason_text);
+	} else if (a->reason_text) {
+		snprintf(buf, n, "%s: %s", w, a->reason_text);
+	} else {
+		snprintf(buf, n, "%s", w);
+	}
+}
+
+static void state_changed(struct app *app, struct account *a)
+{
+	const char *name = a->conf->name;
+	char reason[256];
+
+	why(a, reason, sizeof reason);
+	switch (a->state) {
+	case ACC_CONNECTING:
+		app_print(app, LINE_INFO, "%s: connecting as %s (%s)", name,
+			  a->bare_jid,
+			  a->conf->server ? a->conf->server : a->domain);
+		break;
+	case ACC_ONLINE:
+		app_print(app, LINE_OK, "%s: connected as %s", name,
+			  a->bound_jid ? a->bound_jid : a->bare_jid);
+		break;
+	case ACC_WAITING:
+		app_print(app, LINE_WARN,
+			  "%s: disconnected (%s); reconnecting in %.1f s", name,
+			  reason, (double)a->retry_in_ms / 1000.0);
+		break;
+	case ACC_OFFLINE:
+		app_print(app, LINE_INFO, "%s: disconnected", name);
+		break;
+	case ACC_FAILED:
+		if (a->reason == REASON_AUTH)
+			app_print(app, LINE_ERROR,
+				  "%s: login failed: %s. Not retrying: fix the password in %s, then /connect %s",
+				  name, reason, app->cfg.path, name);
+		else if (a->reason == REASON_CERT_UNKNOWN ||
+			 a->reason == REASON_CERT_CHANGED)
+			app_print(app, LINE_ERROR,
+				  "%s: not connected: %s (details above)", name,
+				  reason);
+		else
+			app_print(app, LINE_ERROR,
+				  "%s: not connected: %s. /connect %s to try again",
+				  name, reason, name);
+		break;
+	}
+}
+
+static void cert_details(struct app *app, const struct cert_info *c)
+{
+	app_print(app, LINE_PLAIN, "  Subject: %s", c->subject);
+	app_print(app, LINE_PLAIN, "  Issuer:  %s", c->issuer);
+	app_print(app, LINE_PLAIN, "  Valid:   from %s until %s", c->not_before,
+		  c->not_after);
+}
+
+static void cert_untrusted(struct app *app, struct account *a)
+{
+	const struct cert_info *c = a->cert;
+
+	app_print(app, LINE_ERROR, "%s: certificate not trusted for %s: %s",
+		  a->conf->name, a->domain, c->error);
+	cert_details(app, c);
+	app_print(app, LINE_PLAIN, "  SHA-256: %s", c->fingerprint);
+	app_print(app, LINE_WARN,
+		  "Check the fingerprint with your server's administrator; if it matches, type /trust %s",
+		  a->conf->name);
+}
+
+static void cert_changed(struct app *app, struct account *a)
+{
+	const struct cert_info *c = a->cert;
+
+	app_print(app, LINE_ERROR,
+		  "%s: CERTIFICATE CHANGED for %s: refusing to connect",
+		  a->conf->name, a->domain);
+	app_print(app, LINE_PLAIN, "  pinned SHA-256:  %s", c->pinned);
+	app_print(app, LINE_PLAIN, "  offered SHA-256: %s", c->fingerprint);
+	cert_details(app, c);
+	app_print(app, LINE_WARN,
+		  "This may be an attack. Only if the administrator confirms the new fingerprint, type /trust %s",
+		  a->conf->name);
+}
+
+static void on_event(struct app *app, const struct event *ev, void *ud)
+{
+	(void)ud;
+	switch (ev->type) {
+	case EV_ACCOUNT_STATE:
+		state_changed(app, ev->acc);
+		break;
+	case EV_CERT_UNTRUSTED:
+		cert_untrusted(app, ev->acc);
+		break;
+	case EV_CERT_CHANGED:
+		cert_changed(app, ev->acc);
+		break;
+	case EV_CERT_PINNED:
+		if (ev->code < 0)
+			app_print(app, LINE_ERROR,
+				  "%s: could not save the pin: %s",
+				  ev->acc->conf->name, ev->text);
+		else
+			app_print(app, LINE_OK,
+				  "%s: certificate %s pinned for %s",
+				  ev->acc->conf->name,
+				  ev->acc->cert->fingerprint, ev->acc->domain);
+		break;
+	case EV_ROSTER_LOADED:
+		app_print(app, LINE_INFO, "%s: roster has %d contact%s",
+			  ev->acc->conf->name, ev->code,
+			  ev->code == 1 ? "" : "s");
+		break;
+	}
+}
+
+void ui_notify_init(struct app *app)
+{
+	event_subscribe(app, on_event, NULL);
+}

@@ -1,0 +1,24 @@
+/* ui: the terminal front end (ncurses).
+ *
+ * The UI reads the core model and draws it; it never owns model state.
+ * ui_draw() is called once per loop pass and draws only when something
+ * is dirty. Keys become edits of the command line or commands (cmd/).
+ */
+#ifndef NATTER_UI_UI_H
+#define NATTER_UI_UI_H
+
+struct app;
+
+/* Takes over the terminal. Returns 0, or -1 when it is not a terminal. */
+int ui_init(struct app *app);
+/* Gives the terminal back as it was. */
+void ui_end(struct app *app);
+void ui_draw(struct app *app);
+/* Reads and handles every key that is waiting on stdin. */
+void ui_on_input(struct app *app);
+/* The terminal changed size (SIGWINCH). */
+void ui_resize(struct app *app);
+/* Words core events on the console (notify.c). */
+void ui_notify_init(struct app *app);
+
+#endif

@@ -1,0 +1,127 @@
+/* jid: JID parsing (see jid.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/jid.h"
+#include "util/xmem.h"
+
+#define JID_PART_MAX 1023
+
+static bool part_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > JID_PART_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+static bool local_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!part_ok(s, n))
+		return false;
+	/* RFC 7622 section 3.3.1 forbids these in the localpart */
+	for (i = 0; i < n; i++)
+		if (strchr("\"&'/:<>@ ", s[i]))
+			return false;
+	return true;
+}
+
+static bool domain_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!part_ok(s, n))
+		return false;
+	if (s[n - 1] == '.' && n == 1)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strchr("@/ ", s[i]))
+			return false;
+	return true;
+}
+
+int jid_parse(const char *s, struct jid *out)
+{
+	const char *slash, *at, *dom;
+	size_t dlen, i;
+
+	memset(out, 0, sizeof *out);
+	if (!s)
+		return -1;
+	slash = strchr(s, '/');
+	/* the first '@' before the resource separates the localpart */
+	at = memchr(s, '@', slash ? (size_t)(slash - s) : strlen(s));
+	dom = at ? at + 1 : s;
+	dlen = slash ? (size_t)(slash - dom) : strlen(dom);
+	if (at && !local_ok(s, (size_t)(at - s)))
+		return -1;
+	/* a trailing dot on the domain is dropped (RFC 7622 3.2) */
+	if (dlen > 1 && dom[dlen - 1] == '.')
+		dlen--;
+	if (!domain_ok(dom, dlen))
+		return -1;
+	if (slash && !part_ok(slash + 1, strlen(slash + 1)))
+		return -1;
+	out->local = at ? xstrndup(s, (size_t)(at - s)) : NULL;
+	out->domain = xstrndup(dom, dlen);
+	for (i = 0; i < dlen; i++)
+		out->domain[i] = (char)tolower((unsigned char)out->domain[i]);
+	out->resource = slash ? xstrdup(slash + 1) : NULL;
+	return 0;
+}
+
+void jid_clear(struct jid *j)
+{
+	xfree(&j->local);
+	xfree(&j->domain);
+	xfree(&j->resource);
+}
+
+char *jid_bare(const struct jid *j)
+{
+	if (j->local)
+		return xasprintf("%s@%s", j->local, j->domain);
+	return xstrdup(j->domain);
+}
+
+char *jid_full(const struct jid *j)
+{
+	char *bare = jid_bare(j), *full;
+
+	if (!j->resource)
+		return bare;
+	full = xasprintf("%s/%s", bare, j->resource);
+	free(bare);
+	return full;
+}
+
+bool jid_valid(const char *s)
+{
+	struct jid j;
+
+	if (jid_parse(s, &j) < 0)
+		return false;
+	jid_clear(&j);
+	return true;
+}
+
+char *jid_bare_of(const char *s)
+{
+	struct jid j;
+	char *bare;
+
+	if (jid_parse(s, &j) < 0)
+		return NULL;
+	bare = jid_bare(&j);
+	jid_clear(&j);
+	return bare;
+}

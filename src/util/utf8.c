@@ -1,0 +1,124 @@
+/* utf8: strict UTF-8 decoding, sanitising and width (see utf8.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+#define REPLACEMENT 0xFFFDu
+
+size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t c, min;
+	size_t len, i;
+
+	if (n == 0) {
+		*cp = REPLACEMENT;
+		return 0;
+	}
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xE0) == 0xC0) {
+		len = 2, c = s[0] & 0x1F, min = 0x80;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3, c = s[0] & 0x0F, min = 0x800;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4, c = s[0] & 0x07, min = 0x10000;
+	} else {
+		*cp = REPLACEMENT;
+		return 1;
+	}
+	for (i = 1; i < len; i++) {
+		if (i >= n || (s[i] & 0xC0) != 0x80) {
+			*cp = REPLACEMENT;
+			return i;
+		}
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	/* overlong forms, surrogates and values past Unicode are invalid */
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		c = REPLACEMENT;
+	*cp = c;
+	return len;
+}
+
+size_t utf8_encode(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Code points that must never reach the terminal. */
+static int is_hostile(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
+	       cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+char *utf8_sanitize(const char *s, int flags)
+{
+	size_t n = strlen(s), i = 0, o = 0;
+	/* each input byte yields at most 3 output bytes (U+FFFD) */
+	char *out = xmalloc(n * 3 + 1);
+	uint32_t cp;
+
+	while (i < n) {
+		i += utf8_decode(s + i, n - i, &cp);
+		if (cp == '\n' && (flags & UTF8_KEEP_NEWLINES)) {
+			out[o++] = '\n';
+		} else if (cp == '\t' || cp == '\n') {
+			out[o++] = ' ';
+		} else if (!is_hostile(cp)) {
+			o += utf8_encode(cp, out + o);
+		}
+	}
+	out[o] = '\0';
+	return xrealloc(out, o + 1);
+}
+
+int utf8_cp_width(uint32_t cp)
+{
+	int w = wcwidth((wchar_t)cp);
+
+	if (w < 0)
+		return 1; /* unprintable in this locale: shown as one cell */
+	return w;
+}
+
+size_t utf8_width(const char *s)
+{
+	size_t n = strlen(s), i = 0, w = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		i += utf8_decode(s + i, n - i, &cp);
+		w += (size_t)utf8_cp_width(cp);
+	}
+	return w;
+}

@@ -1,0 +1,30 @@
+/* utf8: decoding, display width and the one sanitiser for remote text.
+ *
+ * Everything a remote party controls passes through utf8_sanitize()
+ * before it can reach the terminal: invalid sequences become U+FFFD,
+ * C0/C1 controls and DEL are dropped (tab becomes a space, newline is
+ * kept only when asked), and bidi embedding/override/isolate controls
+ * are removed so a name cannot reorder the line it sits in.
+ */
+#ifndef NATTER_UTIL_UTF8_H
+#define NATTER_UTIL_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UTF8_KEEP_NEWLINES 1
+
+/* Decodes one code point from s (at most n bytes). Returns the number of
+ * bytes consumed (>= 1 when n >= 1) and stores the code point, or
+ * 0xFFFD for an invalid or truncated sequence, in *cp. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encodes cp into out (4 bytes room); returns the byte count. */
+size_t utf8_encode(uint32_t cp, char *out);
+/* Returns a sanitised copy of s; the caller frees it. */
+char *utf8_sanitize(const char *s, int flags);
+/* Display width of a (sanitised) UTF-8 string in terminal cells. */
+size_t utf8_width(const char *s);
+/* Display width of one code point: 0 (combining), 1 or 2. */
+int utf8_cp_width(uint32_t cp);
+
+#endif

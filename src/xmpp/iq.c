@@ -1,0 +1,186 @@
+/* iq: answering the IQ requests other entities send us.
+ *
+ * Every get and set lands in iq_handler(), which looks up the payload's
+ * (element, namespace, type) in one routing table. Anything not in the
+ * table is answered with service-unavailable, as RFC 6120 8.4 asks, so
+ * no request goes unanswered. Results and errors to our own requests are
+ * left to the id handlers that sent them.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/app.h"
+#include "xmpp/ns.h"
+#include "xmpp/session.h"
+
+typedef void (*iq_fn)(struct session *s, xmpp_stanza_t *iq,
+		      xmpp_stanza_t *payload);
+
+struct iq_route {
+	const char *name;
+	const char *ns;
+	const char *type;
+	iq_fn fn;
+};
+
+static void reply_error(struct session *s, xmpp_stanza_t *iq,
+			const char *type, const char *cond)
+{
+	session_send(s, xmpp_stanza_reply_error(iq, type, cond, NULL));
+}
+
+static void reply_with(struct session *s, xmpp_stanza_t *iq,
+		       xmpp_stanza_t *payload)
+{
+	xmpp_stanza_t *r = xmpp_stanza_reply(iq);
+
+	xmpp_stanza_set_type(r, "result");
+	if (payload) {
+		xmpp_stanza_add_child(r, payload);
+		xmpp_stanza_release(payload);
+	}
+	session_send(s, r);
+}
+
+static xmpp_stanza_t *element(xmpp_ctx_t *ctx, const char *name,
+			      const char *ns)
+{
+	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(e, name);
+	if (ns)
+		xmpp_stanza_set_ns(e, ns);
+	return e;
+}
+
+static void add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
+			   const char *name, const char *text)
+{
+	xmpp_stanza_t *e = element(ctx, name, NULL);
+	xmpp_stanza_t *t = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_text(t, text);
+	xmpp_stanza_add_child(e, t);
+	xmpp_stanza_release(t);
+	xmpp_stanza_add_child(parent, e);
+	xmpp_stanza_release(e);
+}
+
+static void iq_ping(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
+{
+	(void)p;
+	reply_with(s, iq, NULL);
+}
+
+static void iq_disco_info(struct session *s, xmpp_stanza_t *iq,
+			  xmpp_stanza_t *p)
+{
+	xmpp_stanza_t *q = caps_disco_info(s->ctx,
+					   xmpp_stanza_get_attribute(p, "node"));
+
+	if (!q)
+		reply_error(s, iq, "cancel", "item-not-found");
+	else
+		reply_with(s, iq, q);
+}
+
+/* XEP-0092; the OS is left out on purpose: it helps attackers more than
+ * it helps anyone asking. */
+static void iq_version(struct session *s, xmpp_stanza_t *iq,
+		       xmpp_stanza_t *p)
+{
+	xmpp_stanza_t *q = element(s->ctx, "query", NS_VERSION);
+
+	(void)p;
+	add_text_child(s->ctx, q, "name", PACKAGE_NAME);
+	add_text_child(s->ctx, q, "version", PACKAGE_VERSION);
+	reply_with(s, iq, q);
+}
+
+/* XEP-0202: UTC time and the local offset. */
+static void iq_time(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
+{
+	xmpp_stanza_t *t = element(s->ctx, "time", NS_TIME);
+	char utc[32], tzo[16];
+	time_t now = time(NULL);
+	struct tm gm, lt;
+	int off;
+
+	(void)p;
+	gmtime_r(&now, &gm);
+	localtime_r(&now, &lt);
+	strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &gm);
+	/* offsets are within a day; the clamp convinces the compiler */
+	off = (int)(lt.tm_gmtoff / 60) % (24 * 60);
+	snprintf(tzo, sizeof tzo, "%c%02d:%02d", off < 0 ? '-' : '+',
+		 abs(off) / 60, abs(off) % 60);
+	add_text_child(s->ctx, t, "tzo", tzo);
+	add_text_child(s->ctx, t, "utc", utc);
+	reply_with(s, iq, t);
+}
+
+static void iq_roster(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
+{
+	(void)p;
+	if (roster_push(s, iq) < 0)
+		reply_error(s, iq, "cancel", "service-unavailable");
+	else
+		reply_with(s, iq, NULL);
+}
+
+static const struct iq_route routes[] = {
+	{ "ping", NS_PING, "get", iq_ping },
+	{ "query", NS_DISCO_INFO, "get", iq_disco_info },
+	{ "query", NS_VERSION, "get", iq_version },
+	{ "time", NS_TIME, "get", iq_time },
+	{ "query", NS_ROSTER, "set", iq_roster },
+};
+
+static xmpp_stanza_t *first_element(xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *c;
+
+	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c))
+		if (xmpp_stanza_is_tag(c))
+			return c;
+	return NULL;
+}
+
+static int iq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+{
+	struct session *s = ud;
+	const char *type = xmpp_stanza_get_type(iq);
+	xmpp_stanza_t *p;
+	const char *name, *ns;
+	size_t i;
+
+	(void)conn;
+	if (!type || (strcmp(type, "get") != 0 && strcmp(type, "set") != 0))
+		return 1;
+	p = first_element(iq);
+	if (!p) {
+		reply_error(s, iq, "modify", "bad-request");
+		return 1;
+	}
+	name = xmpp_stanza_get_name(p);
+	ns = xmpp_stanza_get_ns(p);
+	for (i = 0; i < sizeof routes / sizeof *routes; i++) {
+		if (strcmp(routes[i].name, name) == 0 && ns &&
+		    strcmp(routes[i].ns, ns) == 0 &&
+		    strcmp(routes[i].type, type) == 0) {
+			routes[i].fn(s, iq, p);
+			return 1;
+		}
+	}
+	reply_error(s, iq, "cancel", "service-unavailable");
+	return 1;
+}
+
+void iq_register(struct session *s)
+{
+	xmpp_handler_add(s->conn, iq_handler, NULL, "iq", NULL, s);
+}

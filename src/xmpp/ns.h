@@ -1,0 +1,13 @@
+/* ns: the XML namespaces natter speaks. */
+#ifndef NATTER_XMPP_NS_H
+#define NATTER_XMPP_NS_H
+
+#define NS_CAPS "http://jabber.org/protocol/caps"
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_VERSION "jabber:iq:version"
+#define NS_PING "urn:xmpp:ping"
+#define NS_TIME "urn:xmpp:time"
+#define NS_ROSTER "jabber:iq:roster"
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+
+#endif

@@ -1,0 +1,486 @@
+/* session: connecting, losing and regaining one account's connection.
+ *
+ * Each account has a session with its own libstrophe context and one
+ * connection object reused across attempts. The socket libstrophe opens
+ * is handed to the app's loop through the sockopt callback; when it is
+ * readable we drain libstrophe (see drain()). Whether a lost connection
+ * is retried depends on why it was lost: a refused certificate, rejected
+ * credentials or a resource conflict stop; anything else backs off and
+ * tries again.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/app.h"
+#include "util/log.h"
+#include "util/xmem.h"
+#include "xmpp/session.h"
+#include "xmpp/xs.h"
+
+#define LOGIN_TIMEOUT_MS 30000
+/* libstrophe waits this long for the server to close a stream after
+ * xmpp_disconnect(), in one of its own timed handlers; we must call it
+ * after that long or the handler never runs. */
+#define DISCONNECT_GRACE_MS 2100
+/* After the last call that made progress, this many more calls empty a
+ * TLS record that OpenSSL decrypted but libstrophe (4 KiB per call) has
+ * not read yet; poll() cannot see those bytes. */
+#define DRAIN_EXTRA_CALLS 4
+
+/* libstrophe's certificate callback carries no user data, only the
+ * context; this table maps contexts back to sessions. */
+static struct session **registry;
+static size_t nregistry, capregistry;
+
+struct session *session_of(struct account *a)
+{
+	return a->session;
+}
+
+struct session *session_by_ctx(const xmpp_ctx_t *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < nregistry; i++)
+		if (registry[i]->ctx == ctx)
+			return registry[i];
+	return NULL;
+}
+
+void session_send(struct session *s, xmpp_stanza_t *stanza)
+{
+	xmpp_send(s->conn, stanza);
+	xmpp_stanza_release(stanza);
+}
+
+static void drain(struct session *s)
+{
+	int idle = 0;
+
+	while (idle < DRAIN_EXTRA_CALLS) {
+		unsigned long before = s->progress;
+
+		xmpp_run_once(s->ctx, 0);
+		idle = s->progress == before ? idle + 1 : 0;
+	}
+}
+
+static void on_socket(struct loop *l, int fd, short revents, void *ud)
+{
+	(void)l;
+	(void)fd;
+	(void)revents;
+	drain(ud);
+}
+
+static void drain_later(struct loop *l, void *ud)
+{
+	(void)l;
+	drain(ud);
+}
+
+static int sockopt_cb(xmpp_conn_t *conn, void *sock)
+{
+	struct session *s = session_by_ctx(xmpp_conn_get_context(conn));
+	int fd = *(int *)sock;
+
+	if (s) {
+		if (s->fd >= 0 && s->fd != fd)
+			loop_unwatch(s->app->loop, s->fd);
+		s->fd = fd;
+		loop_watch(s->app->loop, fd, POLLIN | POLLOUT, on_socket, s);
+	}
+	return xmpp_sockopt_cb_keepalive(conn, sock);
+}
+
+static int count_stanza(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct session *s = ud;
+
+	(void)conn;
+	(void)st;
+	s->progress++;
+	return 1;
+}
+
+/* Condition names in the order of libstrophe's xmpp_error_type_t. */
+static const char *const stream_conditions[] = {
+	"bad-format", "bad-namespace-prefix", "conflict",
+	"connection-timeout", "host-gone", "host-unknown",
+	"improper-addressing", "internal-server-error", "invalid-from",
+	"invalid-id", "invalid-namespace", "invalid-xml", "not-authorized",
+	"policy-violation", "remote-connection-failed", "resource-constraint",
+	"restricted-xml", "see-other-host", "system-shutdown",
+	"undefined-condition", "unsupported-encoding",
+	"unsupported-stanza-type", "unsupported-version",
+	"not-well-formed",
+};
+
+static const char *stream_condition(const xmpp_stream_error_t *se)
+{
+	size_t t = (size_t)se->type;
+
+	if (t < sizeof stream_conditions / sizeof *stream_conditions)
+		return stream_conditions[t];
+	return "undefined-condition";
+}
+
+static void retry_cb(struct loop *l, void *ud)
+{
+	struct account *a = ud;
+	struct session *s = session_of(a);
+
+	(void)l;
+	a->retry_timer = 0;
+	xs_connect(s->app, a);
+}
+
+static void schedule_retry(struct session *s, enum conn_reason why,
+			   const char *text)
+{
+	struct account *a = s->acc;
+	uint64_t max = (uint64_t)s->app->cfg.reconnect_max * 1000;
+
+	a->attempt++;
+	a->retry_in_ms = account_backoff_ms(a->attempt, max, drand48());
+	a->retry_timer = loop_timer_add(s->app->loop, a->retry_in_ms, retry_cb,
+					a);
+	account_set_state(s->app, a, ACC_WAITING, why, text);
+}
+
+static void on_online(struct session *s)
+{
+	struct account *a = s->acc;
+
+	loop_timer_cancel(s->app->loop, s->login_timer);
+	s->login_timer = 0;
+	s->was_online = true;
+	a->attempt = 0;
+	free(a->bound_jid);
+	a->bound_jid = xstrdup(xmpp_conn_get_bound_jid(s->conn));
+	roster_request(s);
+	presence_send_initial(s);
+	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
+}
+
+static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
+{
+	struct account *a = s->acc;
+	const char *cond = se ? stream_condition(se) : NULL;
+
+	loop_timer_cancel(s->app->loop, s->login_timer);
+	s->login_timer = 0;
+	if (s->fd >= 0)
+		loop_unwatch(s->app->loop, s->fd);
+	s->fd = -1;
+	xfree(&a->bound_jid);
+	log_msg(LOG_INFO, "session", "%s: down (error %d, stream error %s)",
+		a->conf->name, error, cond ? cond : "none");
+
+	if (s->user_stop)
+		account_set_state(s->app, a, ACC_OFFLINE, REASON_USER, NULL);
+	else if (s->cert_refused)
+		account_set_state(s->app, a, ACC_FAILED,
+				  a->cert && a->cert->pinned ?
+					  REASON_CERT_CHANGED :
+					  REASON_CERT_UNKNOWN,
+				  NULL);
+	else if (s->auth_failed || (cond && strcmp(cond, "not-authorized") == 0))
+		account_set_state(s->app, a, ACC_FAILED, REASON_AUTH, NULL);
+	else if (cond && strcmp(cond, "conflict") == 0)
+		account_set_state(s->app, a, ACC_FAILED, REASON_CONFLICT, NULL);
+	else if (cond)
+		schedule_retry(s, REASON_STREAM_ERROR, cond);
+	else if (error == ETIMEDOUT)
+		schedule_retry(s, REASON_TIMEOUT, NULL);
+	else if (!s->was_online && !xmpp_conn_is_secured(s->conn) &&
+		 a->conf->tls != TLS_DISABLE && error == 0)
+		/* closed before TLS was up, with no error of its own */
+		schedule_retry(s, REASON_TLS, NULL);
+	else
+		schedule_retry(s, REASON_NETWORK, error ? strerror(error) : NULL);
+}
+
+static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event,
+			 int error, xmpp_stream_error_t *se, void *ud)
+{
+	struct session *s = ud;
+
+	(void)conn;
+	s->progress++;
+	if (event == XMPP_CONN_CONNECT)
+		on_online(s);
+	else if (event == XMPP_CONN_DISCONNECT || event == XMPP_CONN_FAIL)
+		on_down(s, error, se);
+}
+
+static void login_timeout(struct loop *l, void *ud)
+{
+	struct session *s = ud;
+
+	s->login_timer = 0;
+	if (s->acc->state != ACC_CONNECTING)
+		return;
+	log_msg(LOG_WARN, "session", "%s: login timed out",
+		s->acc->conf->name);
+	xmpp_disconnect(s->conn);
+	loop_timer_add(l, DISCONNECT_GRACE_MS, drain_later, s);
+}
+
+/* Runs password_eval: the first line of the command's output is the
+ * password. Returns it (the caller frees it) or NULL. */
+static char *eval_password(const char *cmd, char **why)
+{
+	char buf[1024];
+	FILE *p;
+	int status;
+	size_t n;
+
+	p = popen(cmd, "re");
+	if (!p) {
+		*why = xasprintf("cannot run password_eval: %s", strerror(errno));
+		return NULL;
+	}
+	if (!fgets(buf, sizeof buf, p))
+		buf[0] = '\0';
+	status = pclose(p);
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	if (status != 0 || n == 0) {
+		explicit_bzero(buf, sizeof buf);
+		*why = xstrdup(status != 0 ? "password_eval command failed" :
+					     "password_eval printed no password");
+		return NULL;
+	}
+	*why = NULL;
+	char *pw = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return pw;
+}
+
+static long tls_flags(enum tls_mode m)
+{
+	switch (m) {
+	case TLS_DIRECT:
+		return XMPP_CONN_FLAG_LEGACY_SSL;
+	case TLS_TRUST:
+		return XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_TRUST_TLS;
+	case TLS_DISABLE:
+		return XMPP_CONN_FLAG_DISABLE_TLS;
+	case TLS_REQUIRED:
+	default:
+		return XMPP_CONN_FLAG_MANDATORY_TLS;
+	}
+}
+
+static int set_credentials(struct session *s)
+{
+	struct account_conf *c = s->acc->conf;
+	char *jid, *pw = NULL, *why = NULL;
+
+	if (c->password_eval)
+		pw = eval_password(c->password_eval, &why);
+	else if (c->password)
+		pw = xstrdup(c->password);
+	else
+		why = xstrdup("no password configured");
+	if (!pw) {
+		account_set_state(s->app, s->acc, ACC_FAILED, REASON_NO_PASSWORD,
+				  why);
+		free(why);
+		return -1;
+	}
+	jid = xasprintf("%s/%s", s->acc->bare_jid, c->resource);
+	xmpp_conn_set_jid(s->conn, jid);
+	xmpp_conn_set_pass(s->conn, pw);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	free(jid);
+	return 0;
+}
+
+void xs_connect(struct app *app, struct account *a)
+{
+	struct session *s = session_of(a);
+	struct account_conf *c = a->conf;
+	int r;
+
+	if (a->state == ACC_CONNECTING || a->state == ACC_ONLINE)
+		return;
+	loop_timer_cancel(app->loop, a->retry_timer);
+	a->retry_timer = 0;
+	if (!xmpp_conn_is_disconnected(s->conn))
+		return; /* still closing the last stream */
+	if (set_credentials(s) < 0)
+		return;
+	xmpp_conn_set_flags(s->conn, tls_flags(c->tls));
+	s->auth_failed = s->cert_refused = s->user_stop = false;
+	s->was_online = false;
+	account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
+	r = xmpp_connect_client(s->conn, c->server, (unsigned short)c->port,
+				conn_handler, s);
+	if (r != XMPP_EOK) {
+		schedule_retry(s, REASON_NETWORK, "cannot resolve or reach the server");
+		return;
+	}
+	s->login_timer = loop_timer_add(app->loop, LOGIN_TIMEOUT_MS,
+					login_timeout, s);
+}
+
+void xs_disconnect(struct app *app, struct account *a)
+{
+	struct session *s = session_of(a);
+
+	loop_timer_cancel(app->loop, a->retry_timer);
+	a->retry_timer = 0;
+	if (a->state == ACC_CONNECTING || a->state == ACC_ONLINE) {
+		s->user_stop = true;
+		xmpp_disconnect(s->conn);
+		loop_timer_add(app->loop, DISCONNECT_GRACE_MS, drain_later, s);
+		return;
+	}
+	account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);
+}
+
+int xs_trust(struct app *app, struct account *a)
+{
+	struct event ev = { EV_CERT_PINNED, a, 0, NULL };
+	int r;
+
+	if (!a->cert)
+		return -1;
+	r = pinstore_set(&app->pins, a->domain, a->cert->fingerprint);
+	if (r < 0) {
+		ev.code = r;
+		ev.text = strerror(-r);
+	}
+	event_emit(app, &ev);
+	if (r < 0)
+		return -1;
+	cert_info_free(&a->cert);
+	a->attempt = 0;
+	account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);
+	xs_connect(app, a);
+	return 0;
+}
+
+void xs_prepare(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->naccounts; i++) {
+		struct session *s = session_of(app->accounts[i]);
+		short ev = POLLIN;
+
+		/* xmpp_send() only queues; writing happens in run_once */
+		if (xmpp_conn_is_connected(s->conn) &&
+		    xmpp_conn_send_queue_len(s->conn) > 0)
+			drain(s);
+		if (s->fd < 0)
+			continue;
+		if (xmpp_conn_is_connecting(s->conn) ||
+		    xmpp_conn_send_queue_len(s->conn) > 0)
+			ev |= POLLOUT;
+		loop_watch_events(app->loop, s->fd, ev);
+	}
+}
+
+int xs_busy(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->naccounts; i++) {
+		struct session *s = session_of(app->accounts[i]);
+
+		if (!xmpp_conn_is_disconnected(s->conn))
+			return 1;
+	}
+	return 0;
+}
+
+static struct session *session_new(struct app *app, struct account *a)
+{
+	struct session *s = xcalloc(1, sizeof *s);
+
+	s->app = app;
+	s->acc = a;
+	s->fd = -1;
+	s->log.handler = xlog_handler;
+	s->log.userdata = s;
+	s->ctx = xmpp_ctx_new(NULL, &s->log);
+	s->conn = xmpp_conn_new(s->ctx);
+	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
+	xmpp_conn_set_certfail_handler(s->conn, cert_check);
+	xmpp_handler_add(s->conn, count_stanza, NULL, NULL, NULL, s);
+	iq_register(s);
+	a->session = s;
+	xgrow((void **)&registry, &capregistry, nregistry + 1,
+	      sizeof *registry);
+	registry[nregistry++] = s;
+	return s;
+}
+
+int xs_init(struct app *app)
+{
+	size_t i;
+
+	xmpp_initialize();
+	srand48((long)time(NULL) ^ (long)getpid());
+	for (i = 0; i < app->naccounts; i++)
+		session_new(app, app->accounts[i]);
+	return 0;
+}
+
+/* Closes every stream politely, giving the servers up to a second to
+ * answer, then frees libstrophe's state. */
+void xs_shutdown(struct app *app)
+{
+	struct timespec start, now;
+	size_t i;
+
+	for (i = 0; i < app->naccounts; i++) {
+		struct session *s = session_of(app->accounts[i]);
+
+		s->user_stop = true;
+		loop_timer_cancel(app->loop, app->accounts[i]->retry_timer);
+		if (!xmpp_conn_is_disconnected(s->conn))
+			xmpp_disconnect(s->conn);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		int busy = 0;
+
+		for (i = 0; i < app->naccounts; i++) {
+			struct session *s = session_of(app->accounts[i]);
+
+			if (!xmpp_conn_is_disconnected(s->conn)) {
+				xmpp_run_once(s->ctx, 20);
+				busy = 1;
+			}
+		}
+		if (!busy)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((now.tv_sec - start.tv_sec) * 1000 +
+			 (now.tv_nsec - start.tv_nsec) / 1000000 <
+		 1000);
+	for (i = 0; i < app->naccounts; i++) {
+		struct session *s = session_of(app->accounts[i]);
+
+		xmpp_conn_release(s->conn);
+		xmpp_ctx_free(s->ctx);
+		free(s);
+		app->accounts[i]->session = NULL;
+	}
+	free(registry);
+	registry = NULL;
+	nregistry = capregistry = 0;
+	xmpp_shutdown();
+}

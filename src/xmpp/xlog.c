@@ -1,0 +1,28 @@
+/* xlog: libstrophe's log, routed to the debug log.
+ *
+ * Every message goes to util/log (which redacts secrets) when the debug
+ * log is on. One message matters even when it is off: libstrophe has no
+ * event for "the server rejected our credentials", only an error in the
+ * "auth" area before it disconnects, so that is how a login failure is
+ * told apart from a lost connection (which would be retried).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/account.h"
+#include "util/log.h"
+#include "xmpp/session.h"
+
+void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
+		  const char *msg)
+{
+	struct session *s = ud;
+	static const enum log_level map[] = { LOG_DEBUG, LOG_INFO, LOG_WARN,
+					      LOG_ERROR };
+
+	if (level == XMPP_LEVEL_ERROR && strcmp(area, "auth") == 0)
+		s->auth_failed = true;
+	if (log_enabled())
+		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
+}

@@ -1,0 +1,160 @@
+"""conftest: fixtures for natter's end-to-end tests.
+
+Per test, in this order: a private Prosody on 127.0.0.1 (prosody), the
+accounts alice and bob (accounts), XDG directories under the test's tmp
+dir (xdg), alice's natterrc (natterrc; tls and password can be changed
+with @pytest.mark.natterrc(tls=..., password=...)), and natter itself in
+tmux (natter; or start it yourself with start_natter()).  peer is bob,
+logged in from this process.  Everything is stopped after each test, and
+again at session end in case a test was interrupted.
+
+The binary comes from NATTER_BIN (required).  Nothing is written into the
+source tree: run through tests/e2e/run-e2e.
+"""
+
+import os
+import secrets
+import signal
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "..", "share",
+                                                 "demo")))
+sys.path.insert(0, HERE)
+
+import harness  # noqa: E402
+import natterdemo  # noqa: E402
+
+DOMAIN = "localhost"
+ACCOUNT = "test"          # the account's name in natterrc
+RESOURCE = "natter"
+TEST_TIMEOUT = 180        # seconds; a watchdog, every wait is bounded anyway
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "natterrc(**opts): options for alice's natterrc account")
+    path = os.environ.get("NATTER_BIN")
+    if not path:
+        raise pytest.UsageError(
+            "NATTER_BIN is not set: point it at the natter binary to test, "
+            "e.g. NATTER_BIN=build/src/natter tests/e2e/run-e2e")
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        raise pytest.UsageError("NATTER_BIN=%s is not an executable file"
+                                % path)
+
+
+def pytest_unconfigure(config):
+    harness.cleanup_all()
+
+
+@pytest.fixture(scope="session")
+def natter_bin():
+    return os.path.abspath(os.environ["NATTER_BIN"])
+
+
+@pytest.fixture(autouse=True)
+def watchdog():
+    """Fail a test that runs longer than TEST_TIMEOUT (teardown still runs)."""
+    def expired(_signum, _frame):
+        raise TimeoutError("test exceeded %d s" % TEST_TIMEOUT)
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(TEST_TIMEOUT)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture
+def prosody():
+    server = natterdemo.PrivateProsody(domain=DOMAIN)
+    key = "prosody-%s" % server.dir
+    harness.register_cleanup(key, server.cleanup)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+        harness.unregister_cleanup(key)
+
+
+class Account:
+    def __init__(self, user, password):
+        self.user = user
+        self.jid = "%s@%s" % (user, DOMAIN)
+        self.password = password
+        self.full_jid = "%s/%s" % (self.jid, RESOURCE)
+
+
+@pytest.fixture
+def accounts(prosody):
+    out = {}
+    for user in ("alice", "bob"):
+        acct = Account(user, secrets.token_urlsafe(12))
+        prosody.register(user, acct.password)
+        out[user] = acct
+    return out
+
+
+@pytest.fixture
+def alice(accounts):
+    return accounts["alice"]
+
+
+@pytest.fixture
+def xdg(tmp_path):
+    return harness.Xdg.make(tmp_path)
+
+
+@pytest.fixture
+def write_rc(prosody, alice, xdg):
+    """write_rc(**opts) -> path: alice's account "test" in xdg's natterrc."""
+    def write(**opts):
+        base = dict(jid=alice.jid, password=alice.password,
+                    port=prosody.c2s_port, tls="trust", resource=RESOURCE)
+        base.update(opts)
+        return natterdemo.write_natterrc(
+            xdg.natterrc, {ACCOUNT: natterdemo.natter_account(**base)})
+    return write
+
+
+@pytest.fixture
+def natterrc(request, write_rc):
+    marker = request.node.get_closest_marker("natterrc")
+    return write_rc(**(marker.kwargs if marker else {}))
+
+
+@pytest.fixture
+def start_natter(natter_bin, xdg):
+    """start_natter(rc=None, args=()) -> a running harness.NatterPane."""
+    panes = []
+
+    def start(rc=None, args=()):
+        argv = [natter_bin] + (["-c", rc] if rc else []) + list(args)
+        pane = harness.NatterPane(argv, xdg.env())
+        panes.append(pane)
+        return pane.start()
+    yield start
+    for pane in panes:
+        pane.stop()
+
+
+@pytest.fixture
+def natter(natterrc, start_natter):
+    return start_natter(natterrc)
+
+
+@pytest.fixture
+def peer(prosody, accounts):
+    bob = accounts["bob"]
+    client = harness.Peer(bob.jid, bob.password, prosody.c2s_port)
+    key = "peer-%d" % id(client)
+    harness.register_cleanup(key, client.stop)
+    try:
+        client.start()
+        yield client
+    finally:
+        client.stop()
+        harness.unregister_cleanup(key)

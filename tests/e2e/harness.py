@@ -1,0 +1,367 @@
+"""harness: drive the real natter binary and a scripted peer, for tests/e2e.
+
+Owns two things:
+- NatterPane: natter running in a private tmux server (one socket per
+  pane, `tmux -L <socket> -f /dev/null`), 100x30, with its own XDG
+  directories; reads the screen (capture-pane), types (send-keys -l),
+  waits with bounded polling and always kills its tmux server.
+- Peer: another account (a slixmpp client in a thread, see
+  natterdemo.ClientThread) with blocking IQ helpers that return Reply
+  tuples and never wait longer than their timeout.
+
+Screen layout assumed from natter's UI: the last line is the input line,
+the one above it the status bar, everything above is the console/chat.
+"""
+
+import collections
+import os
+import re
+import subprocess
+import time
+import uuid
+import xml.etree.ElementTree as ET
+
+import natterdemo
+
+POLL = 0.1
+WAIT = 20.0
+TMUX_TIMEOUT = 10.0
+
+# Everything started here registers its stop function, so that a session
+# ended by Ctrl-C or an internal error still stops it (see conftest.py).
+_CLEANUPS = {}
+
+
+def register_cleanup(key, fn):
+    _CLEANUPS[key] = fn
+
+
+def unregister_cleanup(key):
+    _CLEANUPS.pop(key, None)
+
+
+def cleanup_all():
+    for key, fn in list(_CLEANUPS.items()):
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - stop everything we can
+            pass
+        _CLEANUPS.pop(key, None)
+
+
+def fuzzy(text):
+    """Regex for text that may be broken by line wraps/indentation."""
+    return r"\s*".join(re.escape(c) for c in text if not c.isspace())
+
+
+class Xdg(collections.namedtuple("Xdg", "config data state")):
+    """Per-test XDG base directories."""
+
+    @classmethod
+    def make(cls, base):
+        dirs = [os.path.join(str(base), d) for d in ("config", "data",
+                                                     "state")]
+        for d in dirs:
+            os.makedirs(d, mode=0o700, exist_ok=True)
+        return cls(*dirs)
+
+    def env(self):
+        return {"XDG_CONFIG_HOME": self.config, "XDG_DATA_HOME": self.data,
+                "XDG_STATE_HOME": self.state}
+
+    @property
+    def natterrc(self):
+        return os.path.join(self.config, "natter", "natterrc")
+
+    @property
+    def pin_store(self):
+        return natterdemo.pin_store_path(self.data)
+
+
+class NatterPane:
+    """One program (natter, or the demo) in its own tmux server."""
+
+    def __init__(self, argv, env, width=100, height=30):
+        self.argv = list(argv)
+        self.env = dict(env)
+        self.width = width
+        self.height = height
+        self.socket = "natter-e2e-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
+        self.started = False
+
+    def tmux(self, *args, check=True):
+        res = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"]
+                             + list(args), stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True,
+                             timeout=TMUX_TIMEOUT)
+        if check and res.returncode != 0:
+            raise RuntimeError("tmux %s: %s" % (args[0], res.stderr.strip()))
+        return res.stdout
+
+    def start(self):
+        env = {"TERM": "xterm-256color", "LANG": "C.UTF-8",
+               "LC_ALL": "C.UTF-8"}
+        env.update(self.env)
+        cmd = ["env"] + ["%s=%s" % kv for kv in sorted(env.items())]
+        register_cleanup(self.socket, self.kill_server)
+        self.started = True
+        # remain-on-exit keeps a finished pane, so its exit status can be read.
+        self.tmux("start-server", ";", "set-option", "-g", "remain-on-exit",
+                  "on", ";", "new-session", "-d", "-x", str(self.width),
+                  "-y", str(self.height), "--", *cmd, *self.argv)
+        return self
+
+    # -- reading ---------------------------------------------------------
+
+    def screen(self):
+        """The visible screen, exactly `height` lines joined by newlines."""
+        lines = self.tmux("capture-pane", "-p").split("\n")[:self.height]
+        lines += [""] * (self.height - len(lines))
+        return "\n".join(lines)
+
+    def lines(self, screen=None):
+        return (screen if screen is not None else self.screen()).split("\n")
+
+    def status_bar(self, screen=None):
+        return self.lines(screen)[-2]
+
+    def console(self, screen=None):
+        """All lines above the status bar."""
+        return "\n".join(self.lines(screen)[:-2])
+
+    def wait_until(self, predicate, what, timeout=WAIT):
+        """Poll until predicate(screen) is true; return that screen."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while True:
+            try:
+                screen = self.screen()
+            except RuntimeError as e:  # the tmux server is gone
+                screen = "(%s)\n%s" % (e, screen)
+                break
+            if predicate(screen):
+                return screen
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL)
+        raise AssertionError("timed out after %.0f s waiting for %s; "
+                             "last screen:\n%s" % (timeout, what,
+                                                   boxed(screen)))
+
+    def wait_for(self, regex, timeout=WAIT, flags=re.I | re.M):
+        """Wait until regex matches the screen; return the screen."""
+        rx = re.compile(regex, flags)
+        return self.wait_until(lambda s: rx.search(s), repr(regex), timeout)
+
+    def count(self, regex, screen=None, flags=re.I):
+        rx = re.compile(regex, flags)
+        return sum(1 for line in self.lines(self.console(screen))
+                   if rx.search(line))
+
+    def last_of(self, patterns, screen=None):
+        """The pattern among `patterns` that matches the lowest console
+        line (the most recent message), or None."""
+        for line in reversed(self.lines(self.console(screen))):
+            for p in patterns:
+                if re.search(p, line, re.I):
+                    return p
+        return None
+
+    # -- typing ------------------------------------------------------------
+
+    def send_keys(self, text, enter=True):
+        if text:
+            self.tmux("send-keys", "-l", "--", text)
+        if enter:
+            self.tmux("send-keys", "Enter")
+
+    # -- the process ---------------------------------------------------------
+
+    def _alive_server(self):
+        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null",
+                               "has-session"], capture_output=True,
+                              stdin=subprocess.DEVNULL,
+                              timeout=TMUX_TIMEOUT).returncode == 0
+
+    def _format(self, fmt):
+        return self.tmux("display-message", "-p", fmt).strip()
+
+    def pid(self):
+        return int(self._format("#{pane_pid}"))
+
+    def is_running(self):
+        if not self._alive_server():
+            return False
+        return self._format("#{pane_dead}") == "0"
+
+    def exit_status(self):
+        """natter's exit status once the pane is dead, else None."""
+        if not self._alive_server() or self._format("#{pane_dead}") != "1":
+            return None
+        status = self._format("#{pane_dead_status}")
+        return int(status) if status else None
+
+    def wait_exit(self, timeout=WAIT):
+        """Wait for the pane's program to end; return its exit status
+        (None if the tmux server went away too).  tmux marks a pane dead
+        at EOF and learns the status a little later, so wait for both."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self._alive_server():
+                return None
+            if self._format("#{pane_dead}") == "1":
+                status = self.exit_status()
+                if status is not None:
+                    return status
+            time.sleep(POLL)
+        raise AssertionError("still running after %.0f s; last screen:\n%s"
+                             % (timeout, boxed(self.screen())))
+
+    def quit(self, timeout=WAIT):
+        """Type /quit and return the exit status (bounded)."""
+        self.send_keys("/quit")
+        return self.wait_exit(timeout)
+
+    def stop(self):
+        """Ask natter to quit, then kill the tmux server regardless."""
+        try:
+            if self.is_running():
+                self.quit(10)
+        except Exception:  # noqa: BLE001 - the server goes anyway
+            pass
+        self.kill_server()
+
+    def kill_server(self):
+        if self.started:
+            self.tmux("kill-server", check=False)
+        self.started = False
+        unregister_cleanup(self.socket)
+
+
+def boxed(screen):
+    return "\n".join("|%s|" % line for line in screen.split("\n"))
+
+
+# -- the scripted peer -------------------------------------------------------
+
+Reply = collections.namedtuple("Reply", "type condition rtt xml")
+STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas"
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def error_condition(el):
+    """The defined condition of an error stanza (any namespace prefix on
+    <error/>: slixmpp's str() leaves jabber:client out), or None."""
+    for err in el.iter():
+        if local(err.tag) != "error":
+            continue
+        for child in err:
+            if child.tag.startswith("{%s}" % STANZAS) and \
+                    not child.tag.endswith("}text"):
+                return local(child.tag)
+    return None
+
+
+class Peer(natterdemo.ClientThread):
+    """Another account, logged in from this process.  All helpers block
+    for at most their timeout and return Reply(type, condition, rtt, xml)
+    where xml is the reply stanza as an ElementTree element."""
+
+    def __init__(self, jid, password, port, resource="peer"):
+        self.jid = "%s/%s" % (jid, resource)
+
+        def factory():
+            client = natterdemo.slixmpp.ClientXMPP(self.jid, password)
+            for plugin in ("xep_0030", "xep_0092", "xep_0199"):
+                client.register_plugin(plugin)
+            client.add_event_handler("message", self._on_message)
+            return client
+        super().__init__(factory, port, name="peer " + jid)
+        self.messages = []
+
+    def _on_message(self, msg):
+        self.messages.append((str(msg["from"]), msg["type"], msg["body"]))
+
+    def iq(self, itype, to, payload, timeout=10.0):
+        """Send an IQ get/set holding payload (XML text); return the reply.
+        Raises TimeoutError when no reply came within timeout."""
+        from slixmpp.exceptions import IqError, IqTimeout
+
+        async def go():
+            iq = self.client.Iq(sto=to, stype=itype)  # gets a fresh id
+            iq.append(ET.fromstring(payload))
+            start = time.monotonic()
+            try:
+                reply = await iq.send(timeout=timeout)
+            except IqError as e:
+                reply = e.iq
+            except IqTimeout:
+                return None
+            return str(reply), time.monotonic() - start
+        got = self.run(go, timeout + 5)
+        if got is None:
+            raise TimeoutError("no reply from %s within %.0f s to %s"
+                               % (to, timeout, payload))
+        text, rtt = got
+        el = ET.fromstring(text)
+        return Reply(el.get("type"), error_condition(el), rtt, el)
+
+    def iq_get(self, to, payload, timeout=10.0):
+        return self.iq("get", to, payload, timeout)
+
+    def iq_set(self, to, payload, timeout=10.0):
+        return self.iq("set", to, payload, timeout)
+
+    def ping(self, to, timeout=10.0):
+        return self.iq_get(to, "<ping xmlns='urn:xmpp:ping'/>", timeout)
+
+    def disco_info(self, to, timeout=10.0):
+        """Return (reply, identities [(category, type, name)], features)."""
+        ns = "http://jabber.org/protocol/disco#info"
+        r = self.iq_get(to, "<query xmlns='%s'/>" % ns, timeout)
+        q = r.xml.find("{%s}query" % ns)
+        idents, feats = [], set()
+        if q is not None:
+            idents = [(i.get("category"), i.get("type"), i.get("name"))
+                      for i in q.findall("{%s}identity" % ns)]
+            feats = {f.get("var") for f in q.findall("{%s}feature" % ns)}
+        return r, idents, feats
+
+    def version(self, to, timeout=10.0):
+        """Return (reply, {"name":..., "version":..., "os":...})."""
+        ns = "jabber:iq:version"
+        r = self.iq_get(to, "<query xmlns='%s'/>" % ns, timeout)
+        q = r.xml.find("{%s}query" % ns)
+        fields = {}
+        if q is not None:
+            for child in q:
+                fields[local(child.tag)] = (child.text or "").strip()
+        return r, fields
+
+    def time(self, to, timeout=10.0):
+        """Return (reply, {"utc":..., "tzo":...})."""
+        ns = "urn:xmpp:time"
+        r = self.iq_get(to, "<time xmlns='%s'/>" % ns, timeout)
+        t = r.xml.find("{%s}time" % ns)
+        fields = {}
+        if t is not None:
+            for child in t:
+                fields[local(child.tag)] = (child.text or "").strip()
+        return r, fields
+
+    def send_message(self, to, body, mtype="chat"):
+        self.call_soon(lambda: self.client.send_message(
+            mto=to, mbody=body, mtype=mtype))
+
+    def wait_message(self, predicate, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for m in list(self.messages):
+                if predicate(m):
+                    return m
+            time.sleep(POLL)
+        raise AssertionError("no matching message within %.0f s; got %r"
+                             % (timeout, self.messages))

@@ -1,0 +1,48 @@
+"""Logging in: tls = "trust" against a self-signed server, and a wrong
+password (reported once, no retry loop, natter stays usable)."""
+
+import re
+import time
+
+import pytest
+
+CONNECTED = r"connected as alice@localhost/natter"
+CONNECTING = r"\bconnecting\b"      # not "reconnecting"
+
+
+def test_login_trust_and_ping(natter, peer, alice):
+    screen = natter.wait_for(CONNECTED)
+    assert re.search(r"test:.*connected as alice@localhost/natter", screen,
+                     re.I), "status line lacks the account prefix:\n" + screen
+    assert natter.count(CONNECTING, screen) >= 1, \
+        "no 'connecting' line before 'connected as':\n" + screen
+    natter.wait_until(lambda s: re.search(r"test:\s*online",
+                                          natter.status_bar(s), re.I),
+                      "'test: online' in the status bar")
+    reply = peer.ping(alice.full_jid)
+    assert reply.type == "result", reply
+
+
+@pytest.mark.natterrc(password="not-the-password")
+def test_wrong_password_no_retry(natter, peer, alice):
+    screen = natter.wait_for(r"login failed")
+    connecting = natter.count(CONNECTING, screen)
+    assert connecting >= 1, screen
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline:
+        screen = natter.screen()
+        assert natter.count(CONNECTING, screen) <= connecting, \
+            "natter retried after a failed login:\n" + screen
+        assert not re.search(r"reconnecting|connected as", screen, re.I), \
+            "natter retried after a failed login:\n" + screen
+        time.sleep(0.2)
+    assert re.search(r"login failed", screen, re.I), screen
+    assert not re.search(r"online", natter.status_bar(screen), re.I), screen
+    assert natter.is_running(), "natter exited after a failed login"
+    # Still usable: /help answers.
+    natter.send_keys("/help")
+    natter.wait_until(
+        lambda s: all(re.search(r"(?<!\w)/%s\b" % c, natter.console(s))
+                      for c in ("connect", "disconnect", "quit", "trust")),
+        "/help listing /connect, /disconnect, /quit and /trust")
+    assert peer.ping(alice.full_jid).type == "error"
