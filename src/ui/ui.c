@@ -214,13 +214,8 @@ static const char *state_word(const struct account *a)
 static void draw_status(struct app *app, int row, int cols)
 {
 	struct ui *ui = ui_of(app);
-	char clock[16];
-	time_t now = time(NULL);
-	struct tm tm;
 	size_t i;
 
-	localtime_r(&now, &tm);
-	strftime(clock, sizeof clock, "%H:%M", &tm);
 	attron(ui->colors ? COLOR_PAIR(PAIR_STATUS) : A_REVERSE);
 	mvhline(row, 0, ' ', cols);
 	mvprintw(row, 0, " natter [%zu:%s]", app->cur_win + 1,

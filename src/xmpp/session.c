@@ -366,7 +366,6 @@ int xs_trust(struct app *app, struct account *a)
 		return -1;
 	cert_info_free(&a->cert);
 	a->attempt = 0;
-	account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);
 	xs_connect(app, a);
 	return 0;
 }
