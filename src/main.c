@@ -93,7 +93,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'a': o->account = optarg; break;
 		case 'd': o->debug = 1; break;
 		case 'D': exit(run_demo(argv[0]));
-		case 'O': config_print_options(stdout); exit(0);
+		case 'O': conf_print_options(stdout); exit(0);
 		case 'V': printf("natter %s\n", PACKAGE_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
@@ -111,7 +111,7 @@ static int parse_args(int argc, char **argv, struct options *o)
  * its autoconnect says. */
 static int select_account(struct config *cfg, const char *name)
 {
-	if (config_keep_account(cfg, name) < 0) {
+	if (conf_keep_account(cfg, name) < 0) {
 		fprintf(stderr, "natter: no account \"%s\" in %s\n", name,
 			cfg->path);
 		return -1;
@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	path = o.config ? xstrdup(o.config) : paths_config_file();
-	if (config_load(path, o.config != NULL, &cfg, &err) < 0) {
+	if (conf_load(path, o.config != NULL, &cfg, &err) < 0) {
 		fprintf(stderr, "natter: %s\n", err);
 		free(err);
 		free(path);
@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 	}
 	free(path);
 	if (o.account && select_account(&cfg, o.account) < 0) {
-		config_clear(&cfg);
+		conf_clear(&cfg);
 		return 1;
 	}
 	start_log(&cfg, o.debug);

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/config.h"
+#include "core/conf.h"
 #include "core/roster.h"
 
 struct app;
@@ -29,7 +29,8 @@ enum account_state {
 enum conn_reason {
 	REASON_NONE,
 	REASON_USER,          /* /connect, /disconnect, start-up */
-	REASON_NETWORK,       /* refused, reset, closed by the server */
+	REASON_NETWORK,       /* reset or closed by the server */
+	REASON_UNREACHABLE,   /* connect() failed; text: its error */
 	REASON_TIMEOUT,       /* login did not finish in time */
 	REASON_STREAM_ERROR,  /* text: the stream error condition */
 	REASON_AUTH,          /* the server rejected the credentials */
@@ -37,7 +38,7 @@ enum conn_reason {
 	REASON_CERT_CHANGED,  /* certificate differs from the pinned one */
 	REASON_CONFLICT,      /* another session took our resource */
 	REASON_NO_PASSWORD,   /* password_eval failed or no password */
-	REASON_TLS,           /* TLS could not be established */
+	REASON_HANDSHAKE,     /* closed during TLS or login, no reason given */
 };
 
 struct cert_info {

@@ -46,7 +46,7 @@ void app_free(struct app *app)
 	free(app->wins);
 	free(app->subs);
 	pinstore_clear(&app->pins);
-	config_clear(&app->cfg);
+	conf_clear(&app->cfg);
 	free(app->data_dir);
 	free(app->state_dir);
 	loop_free(&app->loop);

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "core/account.h"
-#include "core/config.h"
+#include "core/conf.h"
 #include "core/event.h"
 #include "core/loop.h"
 #include "core/pinstore.h"

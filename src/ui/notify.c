@@ -16,6 +16,7 @@ static const char *const reason_words[] = {
 	[REASON_NONE] = "",
 	[REASON_USER] = "as asked",
 	[REASON_NETWORK] = "connection lost",
+	[REASON_UNREACHABLE] = "cannot reach the server",
 	[REASON_TIMEOUT] = "login timed out",
 	[REASON_STREAM_ERROR] = "the server closed the stream",
 	[REASON_AUTH] = "the server rejected the user name or password",
@@ -23,7 +24,7 @@ static const char *const reason_words[] = {
 	[REASON_CERT_CHANGED] = "the server's certificate changed",
 	[REASON_CONFLICT] = "another client logged in with the same resource",
 	[REASON_NO_PASSWORD] = "no password",
-	[REASON_TLS] = "TLS could not be established",
+	[REASON_HANDSHAKE] = "the server closed the connection during login",
 };
 
 struct condition_words {

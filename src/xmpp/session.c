@@ -181,6 +181,8 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 		loop_unwatch(s->app->loop, s->fd);
 	s->fd = -1;
 	xfree(&a->bound_jid);
+	/* libstrophe's `error` is a TLS library code here, not an errno;
+	 * socket errors come through the log (see xlog.c) */
 	log_msg(LOG_INFO, "session", "%s: down (error %d, stream error %s)",
 		a->conf->name, error, cond ? cond : "none");
 
@@ -198,14 +200,12 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 		account_set_state(s->app, a, ACC_FAILED, REASON_CONFLICT, NULL);
 	else if (cond)
 		schedule_retry(s, REASON_STREAM_ERROR, cond);
-	else if (error == ETIMEDOUT)
-		schedule_retry(s, REASON_TIMEOUT, NULL);
-	else if (!s->was_online && !xmpp_conn_is_secured(s->conn) &&
-		 a->conf->tls != TLS_DISABLE && error == 0)
-		/* closed before TLS was up, with no error of its own */
-		schedule_retry(s, REASON_TLS, NULL);
+	else if (s->sock_error)
+		schedule_retry(s, REASON_UNREACHABLE, strerror(s->sock_error));
+	else if (!s->was_online)
+		schedule_retry(s, REASON_HANDSHAKE, NULL);
 	else
-		schedule_retry(s, REASON_NETWORK, error ? strerror(error) : NULL);
+		schedule_retry(s, REASON_NETWORK, NULL);
 }
 
 static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event,
@@ -322,12 +322,13 @@ void xs_connect(struct app *app, struct account *a)
 		return;
 	xmpp_conn_set_flags(s->conn, tls_flags(c->tls));
 	s->auth_failed = s->cert_refused = s->user_stop = false;
+	s->sock_error = 0;
 	s->was_online = false;
 	account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
 	r = xmpp_connect_client(s->conn, c->server, (unsigned short)c->port,
 				conn_handler, s);
 	if (r != XMPP_EOK) {
-		schedule_retry(s, REASON_NETWORK, "cannot resolve or reach the server");
+		schedule_retry(s, REASON_NETWORK, "cannot resolve the server's address");
 		return;
 	}
 	s->login_timer = loop_timer_add(app->loop, LOGIN_TIMEOUT_MS,

@@ -27,6 +27,7 @@ struct session {
 	bool cert_refused;   /* our certfail handler said no */
 	bool user_stop;      /* the user asked to disconnect */
 	bool was_online;     /* reached ACC_ONLINE on this attempt */
+	int sock_error;      /* errno of a failed connect, from the log */
 	uint64_t login_timer;
 	unsigned long progress;
 };

@@ -4,15 +4,19 @@
  * log is on. One message matters even when it is off: libstrophe has no
  * event for "the server rejected our credentials", only an error in the
  * "auth" area before it disconnects, so that is how a login failure is
- * told apart from a lost connection (which would be retried).
+ * told apart from a lost connection (which would be retried). The same
+ * goes for the errno of a failed connect().
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/account.h"
 #include "util/log.h"
 #include "xmpp/session.h"
+
+#define CONNECT_FAILED "connection failed, error "
 
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg)
@@ -23,6 +27,10 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 
 	if (level == XMPP_LEVEL_ERROR && strcmp(area, "auth") == 0)
 		s->auth_failed = true;
+	/* likewise a refused or failed connect() is only logged, with its
+	 * errno, while the disconnect event carries 0 */
+	if (strncmp(msg, CONNECT_FAILED, sizeof CONNECT_FAILED - 1) == 0)
+		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
 	if (log_enabled())
 		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
 }

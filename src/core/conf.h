@@ -1,12 +1,12 @@
-/* config: natterrc, read with libconfuse into plain structs.
+/* conf: natterrc, read with libconfuse into plain structs.
  *
  * struct config owns everything it points to. The option tables in
  * config.c are the single description of the format: each option has its
  * default, its check and a line of help (printed by `natter --options`
  * and copied into natterrc(5)).
  */
-#ifndef NATTER_CORE_CONFIG_H
-#define NATTER_CORE_CONFIG_H
+#ifndef NATTER_CORE_CONF_H
+#define NATTER_CORE_CONF_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,14 +40,14 @@ struct config {
 /* Reads path into *out. Returns 0, or -1 with *err set to a message for
  * the user (the caller frees it). A missing file is an error only when
  * must_exist; otherwise *out is the default configuration. */
-int config_load(const char *path, bool must_exist, struct config *out,
+int conf_load(const char *path, bool must_exist, struct config *out,
 		char **err);
-void config_clear(struct config *c);
-struct account_conf *config_account(struct config *c, const char *name);
+void conf_clear(struct config *c);
+struct account_conf *conf_account(struct config *c, const char *name);
 /* Drops every account but name; returns -1 if there is no such account. */
-int config_keep_account(struct config *c, const char *name);
-const char *config_tls_name(enum tls_mode m);
+int conf_keep_account(struct config *c, const char *name);
+const char *conf_tls_name(enum tls_mode m);
 /* Prints every option with its default and help (for --options). */
-void config_print_options(FILE *f);
+void conf_print_options(FILE *f);
 
 #endif

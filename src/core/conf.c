@@ -1,4 +1,4 @@
-/* config: natterrc parsing and checking with libconfuse (see config.h).
+/* conf: natterrc parsing and checking with libconfuse (see conf.h).
  *
  * Errors from libconfuse come through errfunc(), which prefixes the file
  * and line so a user sees "natterrc:12: ..." rather than a bare complaint.
@@ -14,14 +14,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/config.h"
+#include "core/conf.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 
 static const char *const tls_names[] = { "required", "direct", "trust",
 					  "disable" };
 
-const char *config_tls_name(enum tls_mode m)
+const char *conf_tls_name(enum tls_mode m)
 {
 	return tls_names[m];
 }
@@ -149,7 +149,7 @@ static const struct opt_doc opt_docs[] = {
 	  "longest wait between reconnect attempts, seconds (default 300)" },
 };
 
-void config_print_options(FILE *f)
+void conf_print_options(FILE *f)
 {
 	size_t i;
 
@@ -259,7 +259,7 @@ static void set_defaults(struct config *c)
 	c->reconnect_max = 300;
 }
 
-int config_load(const char *path, bool must_exist, struct config *out,
+int conf_load(const char *path, bool must_exist, struct config *out,
 		char **err)
 {
 	struct stat st;
@@ -299,7 +299,7 @@ int config_load(const char *path, bool must_exist, struct config *out,
 	out->reconnect_max = (int)cfg_getint(cfg, "reconnect_max");
 	cfg_free(cfg);
 	if (check_mode(out, &st, err) < 0) {
-		config_clear(out);
+		conf_clear(out);
 		return -1;
 	}
 	return 0;
@@ -318,9 +318,9 @@ static void account_conf_clear(struct account_conf *a)
 	memset(a, 0, sizeof *a);
 }
 
-int config_keep_account(struct config *c, const char *name)
+int conf_keep_account(struct config *c, const char *name)
 {
-	struct account_conf *keep = config_account(c, name), tmp;
+	struct account_conf *keep = conf_account(c, name), tmp;
 	size_t i;
 
 	if (!keep)
@@ -334,7 +334,7 @@ int config_keep_account(struct config *c, const char *name)
 	return 0;
 }
 
-void config_clear(struct config *c)
+void conf_clear(struct config *c)
 {
 	size_t i;
 
@@ -347,7 +347,7 @@ void config_clear(struct config *c)
 	memset(c, 0, sizeof *c);
 }
 
-struct account_conf *config_account(struct config *c, const char *name)
+struct account_conf *conf_account(struct config *c, const char *name)
 {
 	size_t i;
 
