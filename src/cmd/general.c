@@ -80,7 +80,8 @@ const struct cmd cmd_general[] = {
 	  "  Example: /help connect",
 	  "general", ARG_COMMAND, run_help },
 	{ "quit", "", "disconnect every account and leave natter",
-	  "  Sends unavailable presence, closes every stream and exits.",
+	  "  Closes every stream (the server then tells your contacts you went\n"
+	  "  offline) and exits, waiting at most a second for the servers.",
 	  "general", ARG_NONE, run_quit },
 	{ 0 }
 };

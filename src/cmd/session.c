@@ -13,8 +13,10 @@ static int run_connect(struct app *app, int argc, char **argv)
 	if (argc > 2)
 		return CMD_USAGE;
 	if (argc == 1 && app->naccounts > 1) {
-		for (i = 0; i < app->naccounts; i++)
+		for (i = 0; i < app->naccounts; i++) {
+			app->accounts[i]->attempt = 0;
 			xs_connect(app, app->accounts[i]);
+		}
 		return 0;
 	}
 	a = cmd_account_arg(app, argc == 2 ? argv[1] : NULL);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "core/conf.h"
 #include "util/jid.h"
@@ -73,7 +74,9 @@ static int validate_port(cfg_t *cfg, cfg_opt_t *opt)
 	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
 
 	if (v < 0 || v > 65535) {
-		cfg_error(cfg, "port must be between 1 and 65535 (got %ld)", v);
+		cfg_error(cfg,
+			  "port must be between 1 and 65535, or 0 for the usual port (got %ld)",
+			  v);
 		return -1;
 	}
 	return 0;
@@ -99,6 +102,27 @@ static int validate_reconnect_max(cfg_t *cfg, cfg_opt_t *opt)
 		cfg_error(cfg,
 			  "reconnect_max must be between 1 and 86400 seconds (got %ld)",
 			  v);
+		return -1;
+	}
+	return 0;
+}
+
+/* The timestamp is drawn from a fixed buffer: the format must produce
+ * something, and something short. */
+static int validate_time_format(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	char buf[TIME_FORMAT_MAX];
+	time_t t = 0;
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&t, &tm);
+	n = strftime(buf, sizeof buf, v, &tm);
+	if (n == 0) {
+		cfg_error(cfg,
+			  "time_format \"%s\" gives an empty or over-long time (at most %d bytes)",
+			  v, TIME_FORMAT_MAX - 1);
 		return -1;
 	}
 	return 0;
@@ -153,11 +177,15 @@ void conf_print_options(FILE *f)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof opt_docs / sizeof *opt_docs; i++)
-		fprintf(f, "%s%s%-14s %s\n",
-			opt_docs[i].section ? opt_docs[i].section : "",
-			opt_docs[i].section ? "." : "", opt_docs[i].name,
-			opt_docs[i].help);
+	for (i = 0; i < sizeof opt_docs / sizeof *opt_docs; i++) {
+		char *name = opt_docs[i].section ?
+				     xasprintf("%s.%s", opt_docs[i].section,
+					       opt_docs[i].name) :
+				     xstrdup(opt_docs[i].name);
+
+		fprintf(f, "%-22s %s\n", name, opt_docs[i].help);
+		free(name);
+	}
 }
 
 static char *error_buf;
@@ -210,6 +238,7 @@ static cfg_t *config_schema(void)
 	cfg_set_validate_func(cfg, "account|priority", validate_priority);
 	cfg_set_validate_func(cfg, "account", validate_account);
 	cfg_set_validate_func(cfg, "reconnect_max", validate_reconnect_max);
+	cfg_set_validate_func(cfg, "time_format", validate_time_format);
 	return cfg;
 }
 

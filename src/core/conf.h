@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Longest timestamp (bytes, with the NUL) time_format may produce. */
+#define TIME_FORMAT_MAX 32
+
 enum tls_mode { TLS_REQUIRED, TLS_DIRECT, TLS_TRUST, TLS_DISABLE };
 
 struct account_conf {

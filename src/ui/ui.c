@@ -144,7 +144,7 @@ static size_t rows_of(const char *text, size_t width)
  * gives the same width for every time, so measuring now is enough. */
 static size_t stamp_width(struct app *app)
 {
-	char stamp[32];
+	char stamp[TIME_FORMAT_MAX];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -158,13 +158,14 @@ static void draw_line(struct app *app, const struct line *l, int top,
 		      int first_row, int last_row, int cols)
 {
 	struct ui *ui = ui_of(app);
-	char stamp[32];
+	char stamp[TIME_FORMAT_MAX];
 	struct tm tm;
 	size_t sw, off = 0, len = strlen(l->text), width;
 	int row = top;
 
 	localtime_r(&l->ts, &tm);
-	strftime(stamp, sizeof stamp, app->cfg.time_format, &tm);
+	if (strftime(stamp, sizeof stamp, app->cfg.time_format, &tm) == 0)
+		stamp[0] = '\0';
 	sw = stamp_width(app);
 	width = (size_t)cols > sw + 1 ? (size_t)cols - sw : 1;
 	do {

@@ -235,15 +235,18 @@ static void login_timeout(struct loop *l, void *ud)
 }
 
 /* Runs password_eval: the first line of the command's output is the
- * password. Returns it (the caller frees it) or NULL. */
+ * password. Returns it (the caller frees it) or NULL. The command gets no
+ * terminal input and its stderr is discarded: curses owns the screen. */
 static char *eval_password(const char *cmd, char **why)
 {
+	char *full = xasprintf("(%s) </dev/null 2>/dev/null", cmd);
 	char buf[1024];
 	FILE *p;
 	int status;
 	size_t n;
 
-	p = popen(cmd, "re");
+	p = popen(full, "re");
+	free(full);
 	if (!p) {
 		*why = xasprintf("cannot run password_eval: %s", strerror(errno));
 		return NULL;

@@ -1,6 +1,673 @@
+/* test_config: core/conf.h (natterrc loading).
+ *
+ * Each test writes a natterrc into its own temporary directory and loads
+ * it with conf_load: every field of a full two-account file and the
+ * defaults, each tls value, the errors a user can make (bad values, syntax,
+ * unknown options, missing or malformed jid, out-of-range port and
+ * priority, password together with password_eval) and the "FILE:LINE:"
+ * shape of their messages, the refusal of a password in a file others can
+ * read, a missing file with and without must_exist, conf_keep_account
+ * and conf_account. Error strings are freed, so the suite is clean
+ * under LeakSanitizer.
+ */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-int main(void){return 0;}
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/conf.h"
+
+struct fixture {
+	char dir[64];
+	char path[128]; /* dir/natterrc */
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+
+	if (!fx)
+		return -1;
+	strcpy(fx->dir, "/tmp/natter-test-config-XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->path, sizeof fx->path, "%s/natterrc", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	struct dirent *de;
+	char p[512];
+	DIR *d = opendir(fx->dir);
+
+	while (d && (de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", fx->dir, de->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* Writes text to the fixture's natterrc with the given mode. */
+static void write_conf(struct fixture *fx, const char *text, mode_t mode)
+{
+	FILE *f = fopen(fx->path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(fx->path, mode), 0);
+}
+
+/* Loads the fixture's file, which must be accepted. */
+static void load_ok(struct fixture *fx, struct config *c)
+{
+	char *err = (char *)"sentinel";
+
+	assert_int_equal(conf_load(fx->path, true, c, &err), 0);
+	assert_null(err);
+	assert_string_equal(c->path, fx->path);
+}
+
+/* Loads the fixture's file, which must be refused; returns the message
+ * (the caller frees it). A failed load must leave nothing in *c to free;
+ * conf_clear is still called on it so one leak does not hide others
+ * (that property has its own test). */
+static char *load_fail(struct fixture *fx)
+{
+	struct config c;
+	char *err = NULL;
+
+	assert_int_equal(conf_load(fx->path, true, &c, &err), -1);
+	assert_non_null(err);
+	conf_clear(&c);
+	return err;
+}
+
+/* The message must start "PATH:LINE: " and contain each word given. */
+static void check_msg(const char *err, const char *path, int line,
+		      const char *word)
+{
+	char prefix[256];
+
+	snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+	if (strncmp(err, prefix, strlen(prefix)) != 0)
+		fail_msg("message \"%s\" does not start with \"%s\"", err,
+			 prefix);
+	if (word && !strstr(err, word))
+		fail_msg("message \"%s\" does not mention \"%s\"", err, word);
+}
+
+static const char full_conf[] =
+	"# two accounts, one with every option, one with the defaults\n"
+	"debug = true\n"
+	"debug_log = \"/tmp/natter-debug.log\"\n"
+	"time_format = \"%Y-%m-%d %H:%M:%S\"\n"
+	"reconnect_max = 60\n"
+	"account work {\n"
+	"  jid = \"alice@example.com\"\n"
+	"  password = \"s3cret\"\n"
+	"  server = \"xmpp.example.com\"\n"
+	"  port = 5223\n"
+	"  resource = \"desk\"\n"
+	"  priority = -5\n"
+	"  tls = \"direct\"\n"
+	"  autoconnect = false\n"
+	"}\n"
+	"account home {\n"
+	"  jid = \"bob@example.org\"\n"
+	"  password_eval = \"pass show xmpp\"\n"
+	"}\n";
+
+static void test_full_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct account_conf *a;
+	struct config c;
+
+	write_conf(fx, full_conf, 0600);
+	load_ok(fx, &c);
+	assert_true(c.debug);
+	assert_string_equal(c.debug_log, "/tmp/natter-debug.log");
+	assert_string_equal(c.time_format, "%Y-%m-%d %H:%M:%S");
+	assert_int_equal(c.reconnect_max, 60);
+	assert_int_equal(c.naccounts, 2);
+
+	a = &c.accounts[0];
+	assert_string_equal(a->name, "work");
+	assert_string_equal(a->jid, "alice@example.com");
+	assert_string_equal(a->password, "s3cret");
+	assert_null(a->password_eval);
+	assert_string_equal(a->server, "xmpp.example.com");
+	assert_int_equal(a->port, 5223);
+	assert_string_equal(a->resource, "desk");
+	assert_int_equal(a->priority, -5);
+	assert_int_equal(a->tls, TLS_DIRECT);
+	assert_false(a->autoconnect);
+
+	a = &c.accounts[1];
+	assert_string_equal(a->name, "home");
+	assert_string_equal(a->jid, "bob@example.org");
+	assert_null(a->password);
+	assert_string_equal(a->password_eval, "pass show xmpp");
+	assert_null(a->server);
+	assert_int_equal(a->port, 0);
+	assert_string_equal(a->resource, "natter");
+	assert_int_equal(a->priority, 0);
+	assert_int_equal(a->tls, TLS_REQUIRED);
+	assert_true(a->autoconnect);
+
+	conf_clear(&c);
+	assert_null(c.accounts);
+	assert_int_equal(c.naccounts, 0);
+	assert_null(c.path);
+}
+
+static void test_top_level_defaults(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+
+	write_conf(fx, "account a {\n  jid = \"a@example.com\"\n}\n", 0600);
+	load_ok(fx, &c);
+	assert_false(c.debug);
+	assert_null(c.debug_log);
+	assert_string_equal(c.time_format, "%H:%M");
+	assert_int_equal(c.reconnect_max, 300);
+	assert_int_equal(c.naccounts, 1);
+	conf_clear(&c);
+}
+
+static void test_empty_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+
+	write_conf(fx, "# nothing but a comment\n", 0644);
+	load_ok(fx, &c);
+	assert_int_equal(c.naccounts, 0);
+	assert_string_equal(c.time_format, "%H:%M");
+	assert_int_equal(c.reconnect_max, 300);
+	conf_clear(&c);
+}
+
+static void test_tls_values(void **state)
+{
+	static const struct {
+		const char *name;
+		enum tls_mode mode;
+	} cases[] = {
+		{ "required", TLS_REQUIRED },
+		{ "direct", TLS_DIRECT },
+		{ "trust", TLS_TRUST },
+		{ "disable", TLS_DISABLE },
+	};
+	struct fixture *fx = *state;
+	char text[128];
+	struct config c;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		snprintf(text, sizeof text,
+			 "account a {\n  jid = \"a@b.c\"\n  tls = \"%s\"\n}\n",
+			 cases[i].name);
+		write_conf(fx, text, 0600);
+		load_ok(fx, &c);
+		assert_int_equal(c.naccounts, 1);
+		assert_int_equal(c.accounts[0].tls, cases[i].mode);
+		assert_string_equal(conf_tls_name(c.accounts[0].tls),
+				    cases[i].name);
+		conf_clear(&c);
+	}
+}
+
+static void test_bad_tls(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx,
+		   "account a {\n"
+		   "  jid = \"a@b.c\"\n"
+		   "  tls = \"starttls\"\n"
+		   "}\n",
+		   0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 3, "tls");
+	assert_non_null(strstr(err, "starttls"));
+	free(err);
+}
+
+static void test_syntax_missing_value(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx, "account a {\n  jid = \n}\n", 0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 3, NULL);
+	free(err);
+}
+
+static void test_syntax_extra_brace(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx, "account a {\n  jid = \"a@b.c\"\n}\n}\n", 0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 4, NULL);
+	free(err);
+}
+
+/* An account section still open at the end of the file is a syntax
+ * error the user must hear about, not a file silently accepted. */
+static void test_syntax_missing_closing_brace(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+	char *err = NULL;
+	int r;
+
+	write_conf(fx, "account a {\n  jid = \"a@b.c\"\n", 0600);
+	r = conf_load(fx->path, true, &c, &err);
+	if (r == 0) {
+		conf_clear(&c);
+		fail_msg("an unterminated account section was accepted");
+	}
+	assert_non_null(err);
+	assert_non_null(strstr(err, fx->path));
+	conf_clear(&c);
+	free(err);
+}
+
+static void test_unknown_option(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx, "account a {\n  jid = \"a@b.c\"\n  colour = 3\n}\n",
+		   0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 3, "colour");
+	free(err);
+
+	write_conf(fx, "verbose = true\n", 0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 1, "verbose");
+	free(err);
+}
+
+static void test_missing_jid(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx, "account a {\n  server = \"x.example\"\n}\n", 0600);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, fx->path));
+	assert_non_null(strstr(err, "jid"));
+	free(err);
+}
+
+static void test_jid_without_at(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx, "account a {\n  jid = \"example.com\"\n}\n", 0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 2, "jid");
+	free(err);
+
+	/* an invalid JID is refused as well */
+	write_conf(fx, "account a {\n  jid = \"a<b@example.com\"\n}\n", 0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 2, "jid");
+	free(err);
+}
+
+static void test_port_range(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+	char *err;
+
+	write_conf(fx, "account a {\n  jid = \"a@b.c\"\n  port = 70000\n}\n",
+		   0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 3, "port");
+	free(err);
+
+	write_conf(fx, "account a {\n  jid = \"a@b.c\"\n  port = -1\n}\n",
+		   0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 3, "port");
+	free(err);
+
+	write_conf(fx, "account a {\n  jid = \"a@b.c\"\n  port = 65535\n}\n",
+		   0600);
+	load_ok(fx, &c);
+	assert_int_equal(c.accounts[0].port, 65535);
+	conf_clear(&c);
+}
+
+static void test_priority_range(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+	char *err;
+
+	write_conf(fx,
+		   "account a {\n  jid = \"a@b.c\"\n  priority = 200\n}\n",
+		   0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 3, "priority");
+	free(err);
+
+	write_conf(fx,
+		   "account a {\n  jid = \"a@b.c\"\n  priority = -129\n}\n",
+		   0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 3, "priority");
+	free(err);
+
+	write_conf(fx,
+		   "account a {\n  jid = \"a@b.c\"\n  priority = -128\n}\n",
+		   0600);
+	load_ok(fx, &c);
+	assert_int_equal(c.accounts[0].priority, -128);
+	conf_clear(&c);
+}
+
+static void test_reconnect_max_range(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx, "reconnect_max = 0\n", 0600);
+	err = load_fail(fx);
+	check_msg(err, fx->path, 1, "reconnect_max");
+	free(err);
+}
+
+static void test_password_and_eval(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx,
+		   "account a {\n"
+		   "  jid = \"a@b.c\"\n"
+		   "  password = \"x\"\n"
+		   "  password_eval = \"echo x\"\n"
+		   "}\n",
+		   0600);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, fx->path));
+	assert_non_null(strstr(err, "password_eval"));
+	free(err);
+}
+
+static void test_duplicate_account(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	write_conf(fx,
+		   "account a {\n  jid = \"a@b.c\"\n}\n"
+		   "account a {\n  jid = \"d@e.f\"\n}\n",
+		   0600);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, fx->path));
+	free(err);
+}
+
+static const char password_conf[] =
+	"account a {\n  jid = \"a@b.c\"\n  password = \"hunter2\"\n}\n";
+
+static void test_password_world_readable(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+	char *err = NULL;
+
+	write_conf(fx, password_conf, 0644);
+	assert_int_equal(conf_load(fx->path, true, &c, &err), -1);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "chmod 600"));
+	assert_non_null(strstr(err, fx->path));
+	/* the message must not repeat the secret */
+	assert_null(strstr(err, "hunter2"));
+	/* a refused load owns nothing */
+	assert_null(c.path);
+	assert_null(c.accounts);
+	assert_int_equal(c.naccounts, 0);
+	free(err);
+
+	/* readable by the group only is refused as well */
+	write_conf(fx, password_conf, 0640);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, "chmod 600"));
+	free(err);
+}
+
+static void test_password_private(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+
+	write_conf(fx, password_conf, 0600);
+	load_ok(fx, &c);
+	assert_string_equal(c.accounts[0].password, "hunter2");
+	conf_clear(&c);
+
+	write_conf(fx, password_conf, 0400);
+	load_ok(fx, &c);
+	conf_clear(&c);
+}
+
+static void test_readable_without_password(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+
+	write_conf(fx,
+		   "account a {\n  jid = \"a@b.c\"\n"
+		   "  password_eval = \"pass xmpp\"\n}\n",
+		   0644);
+	load_ok(fx, &c);
+	assert_int_equal(c.naccounts, 1);
+	assert_null(c.accounts[0].password);
+	assert_string_equal(c.accounts[0].password_eval, "pass xmpp");
+	conf_clear(&c);
+}
+
+static void test_missing_file_optional(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+	char *err = (char *)"sentinel";
+
+	assert_int_equal(conf_load(fx->path, false, &c, &err), 0);
+	assert_null(err);
+	assert_int_equal(c.naccounts, 0);
+	assert_false(c.debug);
+	assert_null(c.debug_log);
+	assert_string_equal(c.time_format, "%H:%M");
+	assert_int_equal(c.reconnect_max, 300);
+	conf_clear(&c);
+}
+
+static void test_missing_file_required(void **state)
+{
+	struct fixture *fx = *state;
+	char *err;
+
+	err = load_fail(fx);
+	assert_non_null(strstr(err, fx->path));
+	free(err);
+}
+
+/* config.h promises *err and nothing else on failure, and main.c frees
+ * only err: a failed load must leave no allocation in *out. */
+static void test_failed_load_owns_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+	char *err = NULL;
+	bool owned[2];
+
+	/* missing file */
+	assert_int_equal(conf_load(fx->path, true, &c, &err), -1);
+	free(err);
+	owned[0] = c.path != NULL || c.accounts != NULL;
+	conf_clear(&c);
+
+	/* syntax error */
+	write_conf(fx, "account a {\n  jid = \n}\n", 0600);
+	err = NULL;
+	assert_int_equal(conf_load(fx->path, true, &c, &err), -1);
+	free(err);
+	owned[1] = c.path != NULL || c.accounts != NULL;
+	conf_clear(&c);
+
+	if (owned[0] || owned[1])
+		fail_msg("a failed conf_load left memory in *out:%s%s",
+			 owned[0] ? " after a missing file" : "",
+			 owned[1] ? " after a parse error" : "");
+}
+
+static const char three_conf[] =
+	"account a {\n  jid = \"a@example.com\"\n}\n"
+	"account b {\n  jid = \"b@example.com\"\n  resource = \"rb\"\n}\n"
+	"account c {\n  jid = \"c@example.com\"\n}\n";
+
+static void test_conf_account(void **state)
+{
+	struct fixture *fx = *state;
+	struct account_conf *a;
+	struct config c;
+
+	write_conf(fx, three_conf, 0600);
+	load_ok(fx, &c);
+	a = conf_account(&c, "b");
+	assert_ptr_equal(a, &c.accounts[1]);
+	assert_string_equal(a->jid, "b@example.com");
+	assert_ptr_equal(conf_account(&c, "c"), &c.accounts[2]);
+	assert_null(conf_account(&c, "d"));
+	assert_null(conf_account(&c, "B"));
+	conf_clear(&c);
+}
+
+static void test_keep_account(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+
+	write_conf(fx, three_conf, 0600);
+	load_ok(fx, &c);
+	assert_int_equal(conf_keep_account(&c, "b"), 0);
+	assert_int_equal(c.naccounts, 1);
+	assert_string_equal(c.accounts[0].name, "b");
+	assert_string_equal(c.accounts[0].jid, "b@example.com");
+	assert_string_equal(c.accounts[0].resource, "rb");
+	assert_null(conf_account(&c, "a"));
+	assert_null(conf_account(&c, "c"));
+	assert_ptr_equal(conf_account(&c, "b"), &c.accounts[0]);
+	conf_clear(&c);
+
+	/* keeping the last one works the same */
+	load_ok(fx, &c);
+	assert_int_equal(conf_keep_account(&c, "c"), 0);
+	assert_int_equal(c.naccounts, 1);
+	assert_string_equal(c.accounts[0].jid, "c@example.com");
+	conf_clear(&c);
+}
+
+static void test_keep_unknown_account(void **state)
+{
+	struct fixture *fx = *state;
+	struct config c;
+
+	write_conf(fx, three_conf, 0600);
+	load_ok(fx, &c);
+	assert_int_equal(conf_keep_account(&c, "nope"), -1);
+	/* nothing was dropped */
+	assert_int_equal(c.naccounts, 3);
+	assert_string_equal(c.accounts[0].name, "a");
+	assert_string_equal(c.accounts[2].name, "c");
+	conf_clear(&c);
+}
+
+static void test_print_options(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	conf_print_options(f);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(buf, "account.jid"));
+	assert_non_null(strstr(buf, "account.tls"));
+	assert_non_null(strstr(buf, "reconnect_max"));
+	free(buf);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_full_file),
+		T(test_top_level_defaults),
+		T(test_empty_file),
+		T(test_tls_values),
+		T(test_bad_tls),
+		T(test_syntax_missing_value),
+		T(test_syntax_extra_brace),
+		T(test_syntax_missing_closing_brace),
+		T(test_unknown_option),
+		T(test_missing_jid),
+		T(test_jid_without_at),
+		T(test_port_range),
+		T(test_priority_range),
+		T(test_reconnect_max_range),
+		T(test_password_and_eval),
+		T(test_duplicate_account),
+		T(test_password_world_readable),
+		T(test_password_private),
+		T(test_readable_without_password),
+		T(test_missing_file_optional),
+		T(test_missing_file_required),
+		T(test_failed_load_owns_nothing),
+		T(test_conf_account),
+		T(test_keep_account),
+		T(test_keep_unknown_account),
+		cmocka_unit_test(test_print_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
