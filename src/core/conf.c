@@ -113,13 +113,18 @@ static int validate_time_format(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
 	char buf[TIME_FORMAT_MAX];
-	time_t t = 0;
+	/* every day of 2024 (a leap year) at midnight and noon meets every
+	 * month and weekday name and both halves of the day */
+	time_t t = 1704067200;
 	struct tm tm;
-	size_t n;
+	int i;
 
-	gmtime_r(&t, &tm);
-	n = strftime(buf, sizeof buf, v, &tm);
-	if (n == 0) {
+	for (i = 0; i < 366 * 2; i++, t += 12 * 3600) {
+		gmtime_r(&t, &tm);
+		if (strftime(buf, sizeof buf, v, &tm) == 0)
+			break;
+	}
+	if (i < 366 * 2) {
 		cfg_error(cfg,
 			  "time_format \"%s\" gives an empty or over-long time (at most %d bytes)",
 			  v, TIME_FORMAT_MAX - 1);
@@ -188,6 +193,10 @@ void conf_print_options(FILE *f)
 	}
 }
 
+/* libconfuse reports errors through a callback without user data; these
+ * hold the file being parsed and the first error, for one parse at a
+ * time. */
+static const char *error_path;
 static char *error_buf;
 
 static void errfunc(cfg_t *cfg, const char *fmt, va_list ap)
@@ -198,13 +207,85 @@ static void errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 		return; /* keep the first error: later ones are fallout */
 	if (vasprintf(&msg, fmt, ap) < 0)
 		return;
-	if (cfg && cfg->filename && cfg->line)
-		error_buf = xasprintf("%s:%d: %s", cfg->filename, cfg->line, msg);
-	else if (cfg && cfg->filename)
-		error_buf = xasprintf("%s: %s", cfg->filename, msg);
+	if (cfg && cfg->line)
+		error_buf = xasprintf("%s:%d: %s", error_path, cfg->line, msg);
 	else
-		error_buf = xstrdup(msg);
+		error_buf = xasprintf("%s: %s", error_path, msg);
 	free(msg);
+}
+
+/* Blanks out comments (keeping newlines, so line numbers stay right) and
+ * checks that braces balance; libconfuse 3.3 does neither reliably: it
+ * miscounts lines after '#' comments and accepts a section left open at
+ * the end of the file. Returns 0, or the line of an unclosed '{' (or of
+ * a stray '}') as a negative number. */
+static int prescan(char *t)
+{
+	int line = 1, depth = 0, open_line[64] = { 0 };
+
+	for (; *t; t++) {
+		if (*t == '\n') {
+			line++;
+		} else if (*t == '"' || *t == '\'') {
+			char q = *t;
+
+			for (t++; *t && *t != q; t++) {
+				if (*t == '\\' && q == '"' && t[1])
+					t++;
+				if (*t == '\n')
+					line++;
+			}
+			if (!*t)
+				return -line;
+		} else if (*t == '#' || (*t == '/' && t[1] == '/')) {
+			while (*t && *t != '\n')
+				*t++ = ' ';
+			t--;
+		} else if (*t == '/' && t[1] == '*') {
+			for (; *t && !(*t == '*' && t[1] == '/'); t++)
+				if (*t != '\n')
+					*t = ' ';
+				else
+					line++;
+			if (!*t)
+				return -line;
+			t[0] = t[1] = ' ';
+			t++;
+		} else if (*t == '{') {
+			if (depth < 64)
+				open_line[depth] = line;
+			depth++;
+		} else if (*t == '}') {
+			if (--depth < 0)
+				return -line;
+		}
+	}
+	if (depth > 0)
+		return -open_line[depth - 1 < 64 ? depth - 1 : 63];
+	return 0;
+}
+
+/* Reads the whole file; returns it (the caller frees it) or NULL. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		xgrow((void **)&buf, &cap, len + 4096, 1);
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	buf[len] = '\0';
+	if (ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
 }
 
 static cfg_t *config_schema(void)
@@ -292,31 +373,47 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 		char **err)
 {
 	struct stat st;
+	char *text;
 	cfg_t *cfg;
 	size_t i;
 	int r;
 
 	memset(out, 0, sizeof *out);
-	out->path = xstrdup(path);
 	*err = NULL;
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT && !must_exist) {
+			out->path = xstrdup(path);
 			set_defaults(out);
 			return 0;
 		}
 		*err = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
+	text = slurp(path);
+	if (!text) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = prescan(text);
+	if (r < 0) {
+		*err = xasprintf("%s:%d: unbalanced brace or unclosed quote or comment here",
+				 path, -r);
+		free(text);
+		return -1;
+	}
 	cfg = config_schema();
+	error_path = path;
 	error_buf = NULL;
-	r = cfg_parse(cfg, path);
+	r = cfg_parse_buf(cfg, text);
+	free(text);
 	if (r != CFG_SUCCESS) {
 		*err = error_buf ? error_buf :
-				   xasprintf("%s: cannot read the file", path);
+				   xasprintf("%s: cannot parse the file", path);
 		error_buf = NULL;
 		cfg_free(cfg);
 		return -1;
 	}
+	out->path = xstrdup(path);
 	out->naccounts = cfg_size(cfg, "account");
 	out->accounts = xcalloc(out->naccounts, sizeof *out->accounts);
 	for (i = 0; i < out->naccounts; i++)

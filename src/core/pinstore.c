@@ -95,6 +95,20 @@ void pinstore_clear(struct pinstore *ps)
 	memset(ps, 0, sizeof *ps);
 }
 
+static void remove_pin(struct pinstore *ps, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		if (strcasecmp(ps->pins[i].domain, domain) != 0)
+			continue;
+		free(ps->pins[i].domain);
+		free(ps->pins[i].fingerprint);
+		ps->pins[i] = ps->pins[--ps->n];
+		return;
+	}
+}
+
 const char *pinstore_get(const struct pinstore *ps, const char *domain)
 {
 	size_t i;
@@ -114,7 +128,10 @@ static int save(const struct pinstore *ps)
 	size_t i;
 	FILE *f;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* a stale temporary file (a crash, or someone else's symlink) must
+	 * not lend us its mode or its target */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		err = -errno;
 		if (fd >= 0)
@@ -141,9 +158,22 @@ static int save(const struct pinstore *ps)
 int pinstore_set(struct pinstore *ps, const char *domain, const char *fp)
 {
 	char *canon = pin_normalize(fp);
+	const char *cur = pinstore_get(ps, domain);
+	char *old = cur ? xstrdup(cur) : NULL;
+	int r;
 
-	if (!canon)
+	if (!canon) {
+		free(old);
 		return -EINVAL;
+	}
 	put(ps, domain, canon);
-	return save(ps);
+	r = save(ps);
+	/* a pin that is not on disk must not be trusted either */
+	if (r < 0 && old)
+		put(ps, domain, old);
+	else if (r < 0)
+		remove_pin(ps, domain);
+	else
+		free(old);
+	return r;
 }

@@ -128,76 +128,62 @@ static attr_t kind_attr(struct ui *ui, enum line_kind k)
 	}
 }
 
-/* Number of screen rows a line takes when wrapped after its stamp. */
-static size_t rows_of(const char *text, size_t width)
+/* A line's timestamp, and the cells left for its text after it and one
+ * space. Widths vary with the format (%A, %B), so each line measures
+ * its own. */
+static size_t line_stamp(struct app *app, const struct line *l, int cols,
+			 char *stamp, size_t *sw)
 {
-	size_t rows = 0, off = 0, len = strlen(text);
-
-	do {
-		off += fit(text + off, width);
-		rows++;
-	} while (off < len);
-	return rows;
-}
-
-/* Cells taken by a line's timestamp and the space after it. The format
- * gives the same width for every time, so measuring now is enough. */
-static size_t stamp_width(struct app *app)
-{
-	char stamp[TIME_FORMAT_MAX];
-	time_t now = time(NULL);
 	struct tm tm;
 
-	localtime_r(&now, &tm);
-	if (strftime(stamp, sizeof stamp, app->cfg.time_format, &tm) == 0)
-		return 1;
-	return utf8_width(stamp) + 1;
+	localtime_r(&l->ts, &tm);
+	if (strftime(stamp, TIME_FORMAT_MAX, app->cfg.time_format, &tm) == 0)
+		stamp[0] = '\0';
+	*sw = utf8_width(stamp) + 1;
+	return (size_t)cols > *sw + 1 ? (size_t)cols - *sw : 1;
 }
 
-static void draw_line(struct app *app, const struct line *l, int top,
-		      int first_row, int last_row, int cols)
+/* Draws l so that its first row is `top`, clipped to rows [0, last_row];
+ * returns the number of rows it takes. With draw false it only counts. */
+static size_t draw_line(struct app *app, const struct line *l, long top,
+			int last_row, int cols, int draw)
 {
 	struct ui *ui = ui_of(app);
 	char stamp[TIME_FORMAT_MAX];
-	struct tm tm;
-	size_t sw, off = 0, len = strlen(l->text), width;
-	int row = top;
+	size_t sw, off = 0, len = strlen(l->text), rows = 0;
+	size_t width = line_stamp(app, l, cols, stamp, &sw);
+	long row = top;
 
-	localtime_r(&l->ts, &tm);
-	if (strftime(stamp, sizeof stamp, app->cfg.time_format, &tm) == 0)
-		stamp[0] = '\0';
-	sw = stamp_width(app);
-	width = (size_t)cols > sw + 1 ? (size_t)cols - sw : 1;
 	do {
 		size_t n = fit(l->text + off, width);
 
-		if (row >= first_row && row <= last_row) {
+		if (draw && row >= 0 && row <= last_row) {
 			if (off == 0)
-				mvaddstr(row, 0, stamp);
+				mvaddstr((int)row, 0, stamp);
 			attron(kind_attr(ui, l->kind));
-			mvaddnstr(row, (int)sw, l->text + off, (int)n);
+			mvaddnstr((int)row, (int)sw, l->text + off, (int)n);
 			attroff(kind_attr(ui, l->kind));
 		}
 		off += n;
 		row++;
+		rows++;
 	} while (off < len);
+	return rows;
 }
 
 static void draw_window(struct app *app, int height, int cols)
 {
 	struct ui *ui = ui_of(app);
 	struct window *w = app->wins[app->cur_win];
-	size_t sw = stamp_width(app);
-	size_t width = (size_t)cols > sw + 1 ? (size_t)cols - sw : 1;
 	long bottom = height - 1 + (long)ui->scroll;
 	size_t i = w->count;
 
 	/* walk back from the newest line until the screen is full */
 	while (i > 0 && bottom >= 0) {
 		const struct line *l = win_line(w, --i);
-		long rows = (long)rows_of(l->text, width);
+		long rows = (long)draw_line(app, l, 0, 0, cols, 0);
 
-		draw_line(app, l, (int)(bottom - rows + 1), 0, height - 1, cols);
+		draw_line(app, l, bottom - rows + 1, height - 1, cols, 1);
 		bottom -= rows;
 	}
 }

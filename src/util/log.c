@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@ int log_open(const char *path)
 
 	if (fd < 0)
 		return -errno;
+	fchmod(fd, 0600); /* an older log may have been created looser */
 	log_file = fdopen(fd, "a");
 	if (!log_file) {
 		close(fd);

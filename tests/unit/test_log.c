@@ -1,6 +1,376 @@
+/* test_log: util/log.h.
+ *
+ * log_redact on the stanzas that carry secrets: SASL <auth>, <response>,
+ * <challenge> and <success>, and <password> in a jabber:iq:register
+ * query. The secret must be gone and the surrounding tags kept; harmless
+ * XML (including elements whose names merely begin like a secret one) and
+ * empty elements stay byte for byte; secrets shorter than "[redacted]"
+ * and several secrets in one message are handled. Then the file side:
+ * log_open on a temporary file, log_msg writing a line with its level,
+ * area and redacted text, the file's 0600 mode, appending, and log_msg
+ * doing nothing once the log is closed.
+ */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-int main(void){return 0;}
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+/* Redacts a copy of in and compares it with want. */
+static void check_redact(const char *in, const char *want)
+{
+	char *buf = strdup(in);
+
+	assert_non_null(buf);
+	log_redact(buf);
+	assert_string_equal(buf, want);
+	assert_true(strlen(buf) <= strlen(in));
+	free(buf);
+}
+
+/* Redacts a copy of in; the caller frees the result. */
+static char *redact(const char *in)
+{
+	char *buf = strdup(in);
+
+	assert_non_null(buf);
+	log_redact(buf);
+	assert_true(strlen(buf) <= strlen(in));
+	return buf;
+}
+
+#define SASL "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'"
+
+static void test_sasl_auth(void **state)
+{
+	(void)state;
+	check_redact("<auth mechanism='SCRAM-SHA-1' " SASL ">"
+		     "biwsbj1hbGljZSxyPWZ5a28rZDJsYmJGZ09OUnY5cWt4ZGF3TA=="
+		     "</auth>",
+		     "<auth mechanism='SCRAM-SHA-1' " SASL ">[redacted]</auth>");
+	/* PLAIN carries the password itself: "\0alice\0secret" */
+	check_redact("SENT: <auth " SASL " mechanism='PLAIN'>"
+		     "AGFsaWNlAHNlY3JldHBhc3N3b3Jk</auth>",
+		     "SENT: <auth " SASL " mechanism='PLAIN'>[redacted]</auth>");
+}
+
+static void test_sasl_response_challenge_success(void **state)
+{
+	(void)state;
+	check_redact("<response " SASL ">"
+		     "Yz1iaXdzLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdMM3JmY05IWUpZMVpWdldWczdq"
+		     "LHA9djBYOHYzQnoyVDBDSkdiSlF5RjBYK0hJNFRzPQ==</response>",
+		     "<response " SASL ">[redacted]</response>");
+	check_redact("<challenge " SASL ">"
+		     "cj1meWtvK2QybGJiRmdPTlJ2OXFreGRhd0wzcmZjTkhZSlkxWlZ2V1ZzN2oscz1RU1hDUitR"
+		     "NnNlazhiZjkyLGk9NDA5Ng==</challenge>",
+		     "<challenge " SASL ">[redacted]</challenge>");
+	check_redact("<success " SASL ">"
+		     "dj1ybUY5cHFWOFM3c3VBb1pXamE0ZEpSa0ZzS1E9</success>",
+		     "<success " SASL ">[redacted]</success>");
+}
+
+static void test_register_password(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = redact("<iq type='set' id='reg2'>"
+		     "<query xmlns='jabber:iq:register'>"
+		     "<username>bill</username>"
+		     "<password>Calliope-Muse-42</password>"
+		     "<email>bard@shakespeare.lit</email>"
+		     "</query></iq>");
+	assert_null(strstr(out, "Calliope"));
+	assert_string_equal(out, "<iq type='set' id='reg2'>"
+				 "<query xmlns='jabber:iq:register'>"
+				 "<username>bill</username>"
+				 "<password>[redacted]</password>"
+				 "<email>bard@shakespeare.lit</email>"
+				 "</query></iq>");
+	free(out);
+
+	/* with an attribute on the element (iq:auth style) */
+	out = redact("<query xmlns='jabber:iq:auth'><password xml:lang='en'>"
+		     "topsecretvalue</password></query>");
+	assert_null(strstr(out, "topsecret"));
+	assert_non_null(strstr(out, "<password xml:lang='en'>"));
+	assert_non_null(strstr(out, "</password></query>"));
+	free(out);
+}
+
+static void test_harmless_unchanged(void **state)
+{
+	static const char *const cases[] = {
+		"",
+		"plain text without any markup",
+		"<message to='juliet@example.com' type='chat'>"
+		"<body>my password is in the auth response</body></message>",
+		"<presence><show>away</show><status>success!</status></presence>",
+		/* names that only begin like a secret element */
+		"<authority>x</authority><responses>y</responses>"
+		"<successor>z</successor><passwords>w</passwords>"
+		"<challenges>v</challenges>",
+		"<mechanisms " SASL "><mechanism>SCRAM-SHA-1</mechanism>"
+		"<mechanism>PLAIN</mechanism></mechanisms>",
+		"a < b and c > d",
+		"</auth></password>",
+		"<failure " SASL "><not-authorized/></failure>",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		check_redact(cases[i], cases[i]);
+}
+
+static void test_empty_elements(void **state)
+{
+	(void)state;
+	check_redact("<success " SASL "/>", "<success " SASL "/>");
+	check_redact("<success/>", "<success/>");
+	check_redact("<response " SASL "/>", "<response " SASL "/>");
+	check_redact("<password/>", "<password/>");
+	check_redact("<success " SASL "></success>",
+		     "<success " SASL "></success>");
+	/* what follows an empty element is left alone */
+	check_redact("<success " SASL "/><iq type='result'><bind/></iq>",
+		     "<success " SASL "/><iq type='result'><bind/></iq>");
+}
+
+static void test_short_secrets(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = redact("<password>ab</password>");
+	assert_null(strstr(out, "ab<"));
+	assert_null(strstr(out, ">ab"));
+	assert_int_equal(strncmp(out, "<password>", 10), 0);
+	assert_non_null(strstr(out, "</password>"));
+	assert_true(strlen(out) <= strlen("<password>ab</password>"));
+	free(out);
+
+	out = redact("<auth mechanism='PLAIN'>x</auth>");
+	assert_null(strstr(out, ">x<"));
+	assert_int_equal(strncmp(out, "<auth mechanism='PLAIN'>", 24), 0);
+	assert_non_null(strstr(out, "</auth>"));
+	free(out);
+
+	/* exactly as long as the marker */
+	out = redact("<password>0123456789</password>");
+	assert_string_equal(out, "<password>[redacted]</password>");
+	free(out);
+}
+
+static void test_several_secrets(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = redact("RECV: <challenge " SASL ">Q0hBTExFTkdFREFUQQ==</challenge>"
+		     " SENT: <response " SASL ">UkVTUE9OU0VEQVRBQQ==</response>"
+		     " <iq><query xmlns='jabber:iq:register'>"
+		     "<password>first-secret</password></query></iq>"
+		     " <password>second-secret</password> tail");
+	assert_null(strstr(out, "Q0hBTExFTkdF"));
+	assert_null(strstr(out, "UkVTUE9OU0VE"));
+	assert_null(strstr(out, "first-secret"));
+	assert_null(strstr(out, "second-secret"));
+	assert_string_equal(out,
+			    "RECV: <challenge " SASL ">[redacted]</challenge>"
+			    " SENT: <response " SASL ">[redacted]</response>"
+			    " <iq><query xmlns='jabber:iq:register'>"
+			    "<password>[redacted]</password></query></iq>"
+			    " <password>[redacted]</password> tail");
+	free(out);
+}
+
+static void test_unterminated(void **state)
+{
+	char *out;
+
+	(void)state;
+	/* a log line cut inside the secret still hides it */
+	out = redact("SENT: <auth " SASL " mechanism='PLAIN'>AGFsaWNlAHNlY3JldA");
+	assert_null(strstr(out, "AGFsaWNl"));
+	free(out);
+	/* and one cut inside the opening tag */
+	out = redact("<password");
+	assert_null(strstr(out, "secret"));
+	free(out);
+}
+
+/* ---- the log file ----------------------------------------------------- */
+
+struct fixture {
+	char dir[64];
+	char path[128];
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+
+	if (!fx)
+		return -1;
+	strcpy(fx->dir, "/tmp/natter-test-log-XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->path, sizeof fx->path, "%s/debug.log", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	log_close();
+	unlink(fx->path);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static char *slurp(const char *path)
+{
+	char *buf = calloc(1, 16384);
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(buf);
+	assert_non_null(f);
+	n = fread(buf, 1, 16383, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_log_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	char *text;
+
+	assert_false(log_enabled());
+	assert_int_equal(log_open(fx->path), 0);
+	assert_true(log_enabled());
+	assert_int_equal(stat(fx->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	log_msg(LOG_INFO, "xmpp", "connected to %s:%d", "example.com", 5222);
+	log_msg(LOG_DEBUG, "xmpp",
+		"SENT: <iq type='set'><query xmlns='jabber:iq:register'>"
+		"<username>bill</username><password>%s</password></query></iq>",
+		"hunter2-very-secret");
+	log_close();
+	assert_false(log_enabled());
+
+	text = slurp(fx->path);
+	assert_int_equal(count_lines(text), 2);
+	assert_non_null(strstr(text, "info xmpp: connected to example.com:5222\n"));
+	assert_non_null(strstr(text, "debug xmpp: SENT: <iq type='set'>"));
+	assert_non_null(strstr(text, "<username>bill</username>"));
+	assert_non_null(strstr(text, "<password>[redacted]</password>"));
+	assert_null(strstr(text, "hunter2"));
+	free(text);
+}
+
+static void test_log_appends(void **state)
+{
+	struct fixture *fx = *state;
+	char *text;
+
+	assert_int_equal(log_open(fx->path), 0);
+	log_msg(LOG_WARN, "first", "one");
+	log_close();
+	assert_int_equal(log_open(fx->path), 0);
+	log_msg(LOG_ERROR, "second", "two");
+	log_close();
+
+	text = slurp(fx->path);
+	assert_int_equal(count_lines(text), 2);
+	assert_non_null(strstr(text, "warn first: one\n"));
+	assert_non_null(strstr(text, "error second: two\n"));
+	assert_true(strstr(text, "first: one") < strstr(text, "second: two"));
+	free(text);
+}
+
+static void test_log_closed_noop(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	char *text;
+
+	/* never opened: nothing happens, nothing is created */
+	log_msg(LOG_ERROR, "area", "dropped %d", 1);
+	assert_int_equal(access(fx->path, F_OK), -1);
+
+	assert_int_equal(log_open(fx->path), 0);
+	log_msg(LOG_INFO, "area", "kept");
+	log_close();
+	log_msg(LOG_INFO, "area", "dropped after close");
+	log_close(); /* twice is harmless */
+
+	assert_int_equal(stat(fx->path, &st), 0);
+	text = slurp(fx->path);
+	assert_int_equal(count_lines(text), 1);
+	assert_non_null(strstr(text, "area: kept\n"));
+	assert_null(strstr(text, "dropped"));
+	free(text);
+}
+
+static void test_log_open_fails(void **state)
+{
+	struct fixture *fx = *state;
+	char path[192];
+
+	snprintf(path, sizeof path, "%s/missing/debug.log", fx->dir);
+	assert_int_equal(log_open(path), -ENOENT);
+	assert_false(log_enabled());
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sasl_auth),
+		cmocka_unit_test(test_sasl_response_challenge_success),
+		cmocka_unit_test(test_register_password),
+		cmocka_unit_test(test_harmless_unchanged),
+		cmocka_unit_test(test_empty_elements),
+		cmocka_unit_test(test_short_secrets),
+		cmocka_unit_test(test_several_secrets),
+		cmocka_unit_test(test_unterminated),
+		T(test_log_file),
+		T(test_log_appends),
+		T(test_log_closed_noop),
+		T(test_log_open_fails),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
