@@ -1,0 +1,62 @@
+/* history: every message in and out, in SQLite, searchable.
+ *
+ * One database per account ($XDG_DATA_HOME/natter/ACCOUNT/history.db) in
+ * WAL mode. Writes are batched: history_add() joins an open transaction
+ * that is committed when it holds HISTORY_BATCH rows, when the owner
+ * calls history_flush() (the loop does so once a pass has handled its
+ * burst), before every read, and on close. A flood of thousands of
+ * messages thus costs a handful of commits. Messages with a stanza id are
+ * stored once per (peer, direction, id). An FTS5 index over the bodies
+ * serves /search.
+ */
+#ifndef NATTER_CORE_HISTORY_H
+#define NATTER_CORE_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HISTORY_BATCH 1000
+
+enum hist_dir { HIST_IN = 0, HIST_OUT = 1 };
+enum hist_kind { HIST_CHAT = 0, HIST_ACTION = 1 };
+
+struct hist_msg {
+	int64_t rowid;         /* set by reads */
+	const char *peer;      /* bare JID of the conversation */
+	int64_t ts_ms;         /* when, milliseconds since the epoch */
+	enum hist_dir dir;
+	enum hist_kind kind;
+	const char *nick;      /* who wrote it, as shown; may be NULL */
+	const char *body;
+	const char *stanza_id; /* may be NULL: then never deduplicated */
+};
+
+struct history;
+
+/* Called for each row a read finds; the strings are borrowed for the
+ * duration of the call. Return non-zero to stop. */
+typedef int (*hist_row_fn)(const struct hist_msg *m, void *ud);
+
+/* Opens (creating) the database at path. Returns 0, or -1 with *err set
+ * (the caller frees it). */
+int history_open(struct history **h, const char *path, char **err);
+/* Commits what is pending and closes; clears *h. */
+void history_close(struct history **h);
+/* Returns 1 when stored, 0 for a duplicate, -1 on error. */
+int history_add(struct history *h, const struct hist_msg *m);
+/* Commits the open batch, if any. Returns 0 or -1. */
+int history_flush(struct history *h);
+bool history_pending(const struct history *h);
+/* The `limit` newest messages of peer older than before_rowid (0: the
+ * newest), delivered oldest first. Returns the count or -1. */
+int history_recent(struct history *h, const char *peer, int64_t before_rowid,
+		   size_t limit, hist_row_fn fn, void *ud);
+/* Messages whose body matches every word of text, newest first. Returns
+ * the count or -1. */
+int history_search(struct history *h, const char *text, size_t limit,
+		   hist_row_fn fn, void *ud);
+/* The last error SQLite reported, for logs. */
+const char *history_error(const struct history *h);
+
+#endif

@@ -1,0 +1,182 @@
+/* test_history: the SQLite message store: batching, deduplication by
+ * stanza id, recent history paging, full-text search (including text
+ * that looks like FTS5 syntax), and persistence across reopen. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/history.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct history *h;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+	char *err = NULL;
+
+	strcpy(fx->dir, "/tmp/natter-hist-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof fx->path, "%s/history.db", fx->dir);
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[160];
+
+	history_close(&fx->h);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+	assert_int_equal(system(cmd), 0);
+	free(fx);
+	return 0;
+}
+
+static int add(struct history *h, const char *peer, int64_t ts,
+	       enum hist_dir dir, const char *body, const char *id)
+{
+	struct hist_msg m = { 0, peer, ts, dir, HIST_CHAT, "nick", body, id };
+
+	return history_add(h, &m);
+}
+
+struct rows {
+	char bodies[64][64];
+	int64_t ids[64];
+	int n;
+};
+
+static int collect(const struct hist_msg *m, void *ud)
+{
+	struct rows *r = ud;
+
+	if (r->n < 64) {
+		snprintf(r->bodies[r->n], sizeof r->bodies[0], "%s", m->body);
+		r->ids[r->n] = m->rowid;
+	}
+	r->n++;
+	return 0;
+}
+
+static void test_add_and_recent_order(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	char body[16];
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(body, sizeof body, "m%d", i);
+		assert_int_equal(add(fx->h, "bob@x", 1000 + i, HIST_IN, body, NULL), 1);
+	}
+	add(fx->h, "carol@x", 5000, HIST_IN, "other", NULL);
+	assert_true(history_pending(fx->h));
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 3, collect, &r), 3);
+	assert_false(history_pending(fx->h)); /* reads commit first */
+	/* the three newest, oldest first */
+	assert_string_equal(r.bodies[0], "m7");
+	assert_string_equal(r.bodies[2], "m9");
+	/* page further back from the oldest we got */
+	int64_t before = r.ids[0];
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_recent(fx->h, "bob@x", before, 5, collect, &r), 5);
+	assert_string_equal(r.bodies[0], "m2");
+	assert_string_equal(r.bodies[4], "m6");
+}
+
+static void test_dedup_by_stanza_id(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+
+	assert_int_equal(add(fx->h, "bob@x", 1, HIST_IN, "hello", "id1"), 1);
+	assert_int_equal(add(fx->h, "bob@x", 2, HIST_IN, "hello", "id1"), 0);
+	/* same id, other direction or other peer: distinct messages */
+	assert_int_equal(add(fx->h, "bob@x", 3, HIST_OUT, "hello", "id1"), 1);
+	assert_int_equal(add(fx->h, "eve@x", 4, HIST_IN, "hello", "id1"), 1);
+	/* no id: never deduplicated */
+	assert_int_equal(add(fx->h, "bob@x", 5, HIST_IN, "hi", NULL), 1);
+	assert_int_equal(add(fx->h, "bob@x", 6, HIST_IN, "hi", NULL), 1);
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 50, collect, &r), 4);
+}
+
+static void test_search(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+
+	add(fx->h, "bob@x", 1, HIST_IN, "the quick brown fox", NULL);
+	add(fx->h, "carol@x", 2, HIST_OUT, "a lazy dog sleeps", NULL);
+	add(fx->h, "bob@x", 3, HIST_IN, "Quick thinking", NULL);
+	assert_int_equal(history_search(fx->h, "quick", 10, collect, &r), 2);
+	assert_string_equal(r.bodies[0], "Quick thinking"); /* newest first */
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_search(fx->h, "quick fox", 10, collect, &r), 1);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_search(fx->h, "zebra", 10, collect, &r), 0);
+	/* FTS5 syntax in user text is searched for, not interpreted */
+	memset(&r, 0, sizeof r);
+	assert_true(history_search(fx->h, "\"dog* OR NEAR(", 10, collect, &r) >= 0);
+	assert_int_equal(history_search(fx->h, "   ", 10, collect, &r), 0);
+}
+
+static void test_batch_commits_and_reopen(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	char *err = NULL;
+	int i;
+
+	for (i = 0; i < HISTORY_BATCH + 5; i++)
+		add(fx->h, "bob@x", i, HIST_IN, "flood", NULL);
+	/* the full batch was committed by itself; five remain open */
+	assert_true(history_pending(fx->h));
+	history_close(&fx->h);
+	assert_null(fx->h);
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 5000, collect, &r),
+			 HISTORY_BATCH + 5);
+}
+
+static void test_open_failure(void **state)
+{
+	struct history *h = NULL;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(history_open(&h, "/nonexistent/dir/h.db", &err), -1);
+	assert_null(h);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "/nonexistent/dir/h.db"));
+	free(err);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_add_and_recent_order),
+		T(test_dedup_by_stanza_id),
+		T(test_search),
+		T(test_batch_commits_and_reopen),
+		cmocka_unit_test(test_open_failure),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
