@@ -3,10 +3,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 
 #include "core/account.h"
 #include "core/app.h"
 #include "core/event.h"
+#include "core/history.h"
+#include "core/paths.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 
@@ -19,12 +22,15 @@ struct account *account_new(struct account_conf *conf)
 	if (jid_parse(conf->jid, &j) == 0) {
 		a->bare_jid = jid_bare(&j);
 		a->domain = xstrdup(j.domain);
+		a->nick = xstrdup(j.local ? j.local : j.domain);
 		jid_clear(&j);
 	} else { /* config validation makes this unreachable */
 		a->bare_jid = xstrdup(conf->jid);
 		a->domain = xstrdup(conf->jid);
+		a->nick = xstrdup(conf->jid);
 	}
 	roster_init(&a->roster);
+	a->show = SHOW_ONLINE;
 	return a;
 }
 
@@ -51,8 +57,16 @@ void account_free(struct account **ap)
 
 	if (!a)
 		return;
+	size_t i;
+
 	free(a->bare_jid);
 	free(a->domain);
+	free(a->nick);
+	free(a->status_text);
+	history_close(&a->history);
+	for (i = 0; i < a->nsub_requests; i++)
+		free(a->sub_requests[i]);
+	free(a->sub_requests);
 	free(a->bound_jid);
 	free(a->reason_text);
 	cert_info_free(&a->cert);
@@ -65,7 +79,8 @@ void account_set_state(struct app *app, struct account *a,
 		       enum account_state st, enum conn_reason why,
 		       const char *text)
 {
-	struct event ev = { EV_ACCOUNT_STATE, a, (int)why, text };
+	struct event ev = { .type = EV_ACCOUNT_STATE, .acc = a,
+			    .code = (int)why, .text = text };
 
 	a->state = st;
 	a->reason = why;
@@ -105,4 +120,46 @@ struct account *account_find(struct app *app, const char *name)
 		if (strcmp(app->accounts[i]->conf->name, name) == 0)
 			return app->accounts[i];
 	return NULL;
+}
+
+int account_open_history(struct account *a, const char *data_dir, char **err)
+{
+	char *dir = xasprintf("%s/%s", data_dir, a->conf->name);
+	char *path = xasprintf("%s/history.db", dir);
+	int r = paths_mkdir(dir);
+
+	if (r < 0) {
+		*err = xasprintf("%s: %s", dir, strerror(-r));
+	} else {
+		r = history_open(&a->history, path, err);
+	}
+	free(dir);
+	free(path);
+	return r < 0 ? -1 : 0;
+}
+
+void account_sub_request_add(struct account *a, const char *bare)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsub_requests; i++)
+		if (strcmp(a->sub_requests[i], bare) == 0)
+			return;
+	a->sub_requests = xrealloc(a->sub_requests, (a->nsub_requests + 1) *
+							    sizeof *a->sub_requests);
+	a->sub_requests[a->nsub_requests++] = xstrdup(bare);
+}
+
+bool account_sub_request_take(struct account *a, const char *bare)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsub_requests; i++) {
+		if (strcmp(a->sub_requests[i], bare) != 0)
+			continue;
+		free(a->sub_requests[i]);
+		a->sub_requests[i] = a->sub_requests[--a->nsub_requests];
+		return true;
+	}
+	return false;
 }

@@ -16,6 +16,7 @@
 #include "core/roster.h"
 
 struct app;
+struct history;
 
 enum account_state {
 	ACC_OFFLINE,    /* not connected, nothing scheduled */
@@ -64,6 +65,12 @@ struct account {
 	uint64_t retry_in_ms;
 	struct cert_info *cert; /* last refused certificate, or NULL */
 	struct roster roster;
+	char *nick;               /* our name in conversations: the localpart */
+	enum show show;           /* our own presence (/status) */
+	char *status_text;        /* our status message, or NULL */
+	struct history *history;  /* NULL when the store cannot be opened */
+	char **sub_requests;      /* bare JIDs asking to subscribe to us */
+	size_t nsub_requests;
 	void *session; /* the xmpp layer's; opaque here */
 };
 
@@ -80,5 +87,11 @@ void cert_info_free(struct cert_info **ci);
  * up to max_ms, then +-20% jitter from rnd (0..RAND_MAX-like in [0,1)). */
 uint64_t account_backoff_ms(unsigned attempt, uint64_t max_ms, double rnd);
 struct account *account_find(struct app *app, const char *name);
+/* Opens the account's history under data_dir/NAME/; returns 0, or -1
+ * with *err set (the caller frees it). */
+int account_open_history(struct account *a, const char *data_dir, char **err);
+/* Remembers / forgets a pending subscription request. */
+void account_sub_request_add(struct account *a, const char *bare);
+bool account_sub_request_take(struct account *a, const char *bare);
 
 #endif

@@ -26,12 +26,29 @@ void app_init(struct app *app, struct config *cfg)
 	pinstore_load(&app->pins, pins);
 	free(pins);
 	xgrow((void **)&app->wins, &app->capwins, 1, sizeof *app->wins);
-	app->wins[app->nwins++] = win_new("console", CONSOLE_LINES);
+	app->wins[app->nwins++] = win_new(WIN_CONSOLE, "console", CONSOLE_LINES);
 	app->naccounts = app->cfg.naccounts;
 	app->accounts = xcalloc(app->naccounts, sizeof *app->accounts);
 	for (i = 0; i < app->naccounts; i++)
 		app->accounts[i] = account_new(&app->cfg.accounts[i]);
 	app->dirty = true;
+}
+
+void app_open_history(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->naccounts; i++) {
+		char *err = NULL;
+
+		if (account_open_history(app->accounts[i], app->data_dir,
+					 &err) < 0) {
+			app_print(app, LINE_ERROR,
+				  "%s: history is off: cannot open %s",
+				  app->accounts[i]->conf->name, err);
+			free(err);
+		}
+	}
 }
 
 void app_free(struct app *app)

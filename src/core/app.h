@@ -43,6 +43,8 @@ struct app {
  * zeroed). Creates the console and one account per configured one. */
 void app_init(struct app *app, struct config *cfg);
 void app_free(struct app *app);
+/* Opens each account's history store, reporting failures on the console. */
+void app_open_history(struct app *app);
 struct window *app_console(struct app *app);
 /* Adds a line to the console; text is sanitised there. */
 void app_print(struct app *app, enum line_kind kind, const char *fmt, ...)

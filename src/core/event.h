@@ -16,6 +16,11 @@ enum event_type {
 	EV_CERT_CHANGED,   /* acc->cert, with the pinned fingerprint */
 	EV_CERT_PINNED,    /* the user trusted acc->cert */
 	EV_ROSTER_LOADED,  /* acc->roster was (re)fetched; code: item count */
+	EV_ROSTER_CHANGED, /* a push changed item jid; text: subscription */
+	EV_PRESENCE,       /* jid: the contact, NULL for all contacts */
+	EV_SUBSCRIBE,      /* jid asks to see our presence; text: its note */
+	EV_MESSAGE,        /* a message arrived from jid */
+	EV_MESSAGE_ERROR,  /* jid, cond: RFC 6120 condition, text: or NULL */
 };
 
 struct event {
@@ -23,6 +28,8 @@ struct event {
 	struct account *acc;
 	int code;
 	const char *text;
+	const char *jid;  /* the peer concerned, where there is one */
+	const char *cond; /* an XMPP error condition, where there is one */
 };
 
 typedef void (*event_fn)(struct app *app, const struct event *ev, void *ud);

@@ -27,6 +27,12 @@ void roster_item_clear(struct roster_item *it)
 	for (i = 0; i < it->ngroups; i++)
 		free(it->groups[i]);
 	free(it->groups);
+	for (i = 0; i < it->nres; i++) {
+		free(it->res[i].name);
+		free(it->res[i].status);
+	}
+	free(it->res);
+	free(it->status);
 	memset(it, 0, sizeof *it);
 }
 
@@ -94,8 +100,24 @@ void roster_put(struct roster *r, struct roster_item *it)
 	struct roster_item *old = roster_get(r, it->jid);
 
 	if (old) {
+		/* a roster push changes name, groups, subscription; what we
+		 * know of the contact's presence stays */
+		struct resource *res = old->res;
+		size_t nres = old->nres;
+		enum show best = old->best;
+		char *status = old->status;
+		unsigned unread = old->unread;
+
+		old->res = NULL;
+		old->nres = 0;
+		old->status = NULL;
 		roster_item_clear(old);
 		*old = *it;
+		old->res = res;
+		old->nres = nres;
+		old->best = best;
+		old->status = status;
+		old->unread = unread;
 	} else {
 		xgrow((void **)&r->items, &r->cap, r->n + 1, sizeof *r->items);
 		r->items[r->n++] = *it;

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/presence.h"
+
 enum subscription { SUB_NONE, SUB_TO, SUB_FROM, SUB_BOTH };
 
 struct roster_item {
@@ -19,6 +21,11 @@ struct roster_item {
 	bool ask;   /* a subscription request of ours is pending */
 	char **groups;
 	size_t ngroups;
+	struct resource *res; /* available resources */
+	size_t nres;
+	enum show best;       /* most available resource, or offline */
+	char *status;         /* status text of that resource, or NULL */
+	unsigned unread;
 };
 
 struct roster {

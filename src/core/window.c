@@ -8,14 +8,23 @@
 #include "util/utf8.h"
 #include "util/xmem.h"
 
-struct window *win_new(const char *name, size_t cap)
+struct window *win_new(enum win_kind kind, const char *name, size_t cap)
 {
 	struct window *w = xcalloc(1, sizeof *w);
 
-	w->name = xstrdup(name);
+	w->kind = kind;
+	w->name = utf8_sanitize(name, 0);
 	w->cap = cap ? cap : 1;
 	w->lines = xcalloc(w->cap, sizeof *w->lines);
 	return w;
+}
+
+static void line_clear(struct line *l)
+{
+	free(l->nick);
+	free(l->text);
+	free(l->id);
+	memset(l, 0, sizeof *l);
 }
 
 void win_clear(struct window *w)
@@ -23,7 +32,7 @@ void win_clear(struct window *w)
 	size_t i;
 
 	for (i = 0; i < w->count; i++)
-		free(w->lines[(w->start + i) % w->cap].text);
+		line_clear(&w->lines[(w->start + i) % w->cap]);
 	w->start = w->count = 0;
 	w->generation++;
 }
@@ -37,25 +46,26 @@ void win_free(struct window **wp)
 	win_clear(w);
 	free(w->lines);
 	free(w->name);
+	free(w->jid);
+	free(w->resource);
 	free(w);
 	*wp = NULL;
 }
 
-static void push(struct window *w, time_t ts, enum line_kind kind, char *text)
+/* Makes room at the end of the ring and returns the new, zeroed slot. */
+static struct line *push(struct window *w)
 {
 	struct line *l;
 
 	if (w->count == w->cap) {
-		l = &w->lines[w->start];
-		free(l->text);
+		line_clear(&w->lines[w->start]);
 		w->start = (w->start + 1) % w->cap;
 		w->count--;
 	}
 	l = &w->lines[(w->start + w->count) % w->cap];
-	l->ts = ts;
-	l->kind = kind;
-	l->text = text;
 	w->count++;
+	w->generation++;
+	return l;
 }
 
 void win_add(struct window *w, time_t ts, enum line_kind kind,
@@ -63,14 +73,69 @@ void win_add(struct window *w, time_t ts, enum line_kind kind,
 {
 	char *clean = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
 	char *p = clean, *nl;
+	struct line *l;
 
-	while ((nl = strchr(p, '\n'))) {
-		push(w, ts, kind, xstrndup(p, (size_t)(nl - p)));
+	for (;;) {
+		nl = strchr(p, '\n');
+		l = push(w);
+		l->ts = ts;
+		l->kind = kind;
+		l->text = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		if (!nl)
+			break;
 		p = nl + 1;
 	}
-	push(w, ts, kind, xstrdup(p));
 	free(clean);
+}
+
+struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
+			 unsigned flags, const char *nick, const char *text,
+			 const char *id)
+{
+	struct line *l = push(w);
+
+	l->ts = ts;
+	l->kind = kind;
+	l->flags = flags;
+	l->nick = nick ? utf8_sanitize(nick, 0) : NULL;
+	l->text = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
+	l->id = id ? xstrdup(id) : NULL;
+	return l;
+}
+
+void win_prepend_msg(struct window *w, time_t ts, enum line_kind kind,
+		     unsigned flags, const char *nick, const char *text)
+{
+	struct line *l;
+
+	if (w->count == w->cap)
+		return; /* full: older lines would fall off at once */
+	w->start = (w->start + w->cap - 1) % w->cap;
+	w->count++;
+	l = &w->lines[w->start];
+	l->ts = ts;
+	l->kind = kind;
+	l->flags = flags;
+	l->nick = nick ? utf8_sanitize(nick, 0) : NULL;
+	l->text = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
 	w->generation++;
+}
+
+bool win_mark_received(struct window *w, const char *id)
+{
+	size_t i;
+
+	/* receipts come for recent messages: search from the newest */
+	for (i = w->count; i > 0; i--) {
+		struct line *l = &w->lines[(w->start + i - 1) % w->cap];
+
+		if (l->id && strcmp(l->id, id) == 0) {
+			l->flags |= LINE_RECEIVED;
+			w->generation++;
+			return true;
+		}
+	}
+	return false;
 }
 
 const struct line *win_line(const struct window *w, size_t i)

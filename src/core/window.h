@@ -1,39 +1,79 @@
-/* window: the model of one window's content (the console, later one per
- * conversation).
+/* window: the model of one window: the console, or one conversation.
  *
  * A window holds a ring of lines, newest last, capped at `cap` lines;
- * older lines fall off (issue: they come back from history later). Each
- * line owns its text, which win_add() has passed through the sanitiser,
- * so what the model holds is always safe to draw.
+ * older lines fall off the ring and come back from the history store on
+ * demand. Each line owns its strings, which win_add*() has passed through
+ * the sanitiser, so what the model holds is always safe to draw. A
+ * conversation window also knows its account, the peer's bare JID, the
+ * resource replies are locked to, and the peer's chat state.
  */
 #ifndef NATTER_CORE_WINDOW_H
 #define NATTER_CORE_WINDOW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
-enum line_kind { LINE_INFO, LINE_ERROR, LINE_WARN, LINE_OK, LINE_PLAIN };
+struct account;
+
+enum line_kind {
+	LINE_INFO, LINE_ERROR, LINE_WARN, LINE_OK, LINE_PLAIN,
+	LINE_MSG_IN, LINE_MSG_OUT, /* chat messages; nick is set */
+};
+
+/* line flags */
+#define LINE_ACTION 1u    /* a /me action */
+#define LINE_RECEIPT 2u   /* we asked for a receipt */
+#define LINE_RECEIVED 4u  /* the receipt came */
+#define LINE_DELAYED 8u   /* sent while we were away (XEP-0203) */
 
 struct line {
 	time_t ts;
 	enum line_kind kind;
+	unsigned flags;
+	char *nick; /* NULL for system lines */
 	char *text;
+	char *id;   /* stanza id of a message, for receipts; may be NULL */
 };
+
+enum win_kind { WIN_CONSOLE, WIN_CHAT };
+
+enum chat_state { CHAT_NONE, CHAT_ACTIVE, CHAT_COMPOSING, CHAT_PAUSED,
+		  CHAT_INACTIVE, CHAT_GONE };
 
 struct window {
+	enum win_kind kind;
 	char *name;
-	struct line *lines; /* ring of cap entries */
+	struct account *acc; /* NULL for the console */
+	char *jid;           /* the peer's bare JID, NULL for the console */
+	char *resource;      /* replies go here; NULL: the bare JID */
+	enum chat_state peer_state;
+	struct line *lines;  /* ring of cap entries */
 	size_t cap, start, count;
 	unsigned unread;
-	uint64_t generation; /* bumped on every change */
+	bool highlight;
+	int64_t oldest_rowid; /* history paging: oldest row loaded, 0: none */
+	bool history_done;    /* nothing older left in the store */
+	uint64_t generation;  /* bumped on every change */
 };
 
-struct window *win_new(const char *name, size_t cap);
+struct window *win_new(enum win_kind kind, const char *name, size_t cap);
 void win_free(struct window **w);
-/* Appends a line; text is sanitised (newlines split it into lines). */
+/* Appends a system line; text is sanitised (newlines split it). */
 void win_add(struct window *w, time_t ts, enum line_kind kind,
 	     const char *text);
+/* Appends a message line (one line, newlines kept for the renderer to
+ * break); nick, text and id are sanitised/copied. Returns the line. */
+struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
+			 unsigned flags, const char *nick, const char *text,
+			 const char *id);
+/* Inserts older lines at the top (history); oldest first in the array.
+ * Lines that do not fit in the ring are dropped from the oldest end. */
+void win_prepend_msg(struct window *w, time_t ts, enum line_kind kind,
+		     unsigned flags, const char *nick, const char *text);
+/* Marks the line with stanza id as received; returns true if found. */
+bool win_mark_received(struct window *w, const char *id);
 /* The i-th line, 0 being the oldest kept; NULL past the end. */
 const struct line *win_line(const struct window *w, size_t i);
 void win_clear(struct window *w);

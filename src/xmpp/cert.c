@@ -28,7 +28,7 @@ int cert_check(const xmpp_tlscert_t *cert, const char *errormsg)
 	struct session *s = session_by_ctx(xmpp_tlscert_get_ctx(cert));
 	const char *raw = xmpp_tlscert_get_string(cert,
 						  XMPP_CERT_FINGERPRINT_SHA256);
-	struct event ev = { EV_CERT_UNTRUSTED, NULL, 0, NULL };
+	struct event ev = { .type = EV_CERT_UNTRUSTED };
 	struct cert_info *ci;
 	const char *pinned;
 	char *fp;

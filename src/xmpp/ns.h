@@ -9,5 +9,8 @@
 #define NS_TIME "urn:xmpp:time"
 #define NS_ROSTER "jabber:iq:roster"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_RECEIPTS "urn:xmpp:receipts"
+#define NS_CHATSTATES "http://jabber.org/protocol/chatstates"
+#define NS_DELAY "urn:xmpp:delay"
 
 #endif

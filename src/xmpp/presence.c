@@ -1,34 +1,155 @@
-/* presence: what we broadcast about ourselves.
+/* presence: our own presence, contacts' presence, subscriptions.
  *
- * For now the initial available presence with priority and caps; the
- * presence model of contacts and /status come with the everyday client.
+ * Incoming <presence/> is parsed into show/status/priority and handed to
+ * core/presence; subscription requests go to the account's pending list
+ * for /accept or /deny; a contact's presence change unlocks the resource
+ * replies were going to (RFC 6121 5.1).
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/app.h"
+#include "core/conv.h"
+#include "util/jid.h"
+#include "util/xmem.h"
+#include "xmpp/ns.h"
 #include "xmpp/session.h"
+#include "xmpp/xs.h"
 
-void presence_send_initial(struct session *s)
+static void add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
+			   const char *name, const char *text)
 {
+	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *t = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(e, name);
+	xmpp_stanza_set_text(t, text);
+	xmpp_stanza_add_child(e, t);
+	xmpp_stanza_release(t);
+	xmpp_stanza_add_child(parent, e);
+	xmpp_stanza_release(e);
+}
+
+/* Builds our available presence from the account's current status. */
+static xmpp_stanza_t *own_presence(struct session *s)
+{
+	struct account *a = s->acc;
 	xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_t *c = caps_element(s->ctx);
+	char buf[8];
 
-	if (s->acc->conf->priority != 0) {
-		xmpp_stanza_t *pr = xmpp_stanza_new(s->ctx);
-		xmpp_stanza_t *t = xmpp_stanza_new(s->ctx);
-		char buf[8];
-
-		snprintf(buf, sizeof buf, "%d", s->acc->conf->priority);
-		xmpp_stanza_set_name(pr, "priority");
-		xmpp_stanza_set_text(t, buf);
-		xmpp_stanza_add_child(pr, t);
-		xmpp_stanza_release(t);
-		xmpp_stanza_add_child(p, pr);
-		xmpp_stanza_release(pr);
+	if (a->show != SHOW_ONLINE && a->show != SHOW_OFFLINE)
+		add_text_child(s->ctx, p, "show", presence_show_name(a->show));
+	if (a->status_text)
+		add_text_child(s->ctx, p, "status", a->status_text);
+	if (a->conf->priority != 0) {
+		snprintf(buf, sizeof buf, "%d", a->conf->priority);
+		add_text_child(s->ctx, p, "priority", buf);
 	}
 	xmpp_stanza_add_child(p, c);
 	xmpp_stanza_release(c);
+	return p;
+}
+
+void presence_send_initial(struct session *s)
+{
+	session_send(s, own_presence(s));
+}
+
+int xs_send_presence(struct app *app, struct account *a)
+{
+	(void)app;
+	if (a->state != ACC_ONLINE)
+		return -1;
+	session_send(session_of(a), own_presence(session_of(a)));
+	return 0;
+}
+
+int xs_subscription(struct app *app, struct account *a, const char *bare,
+		    const char *type)
+{
+	struct session *s = session_of(a);
+	xmpp_stanza_t *p;
+
+	(void)app;
+	if (a->state != ACC_ONLINE)
+		return -1;
+	p = xmpp_presence_new(s->ctx);
+	xmpp_stanza_set_type(p, type);
+	xmpp_stanza_set_to(p, bare);
 	session_send(s, p);
+	return 0;
+}
+
+static char *child_text(xmpp_stanza_t *st, const char *name)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
+	char *t, *copy;
+
+	if (!c || !(t = xmpp_stanza_get_text(c)))
+		return NULL;
+	copy = xstrdup(t);
+	xmpp_free(xmpp_stanza_get_context(st), t);
+	return copy;
+}
+
+static void on_available(struct session *s, const char *bare,
+			 const char *resource, xmpp_stanza_t *st)
+{
+	char *show = child_text(st, "show");
+	char *status = child_text(st, "status");
+	char *prio = child_text(st, "priority");
+
+	conv_unlock(s->app, s->acc, bare);
+	presence_update(s->app, s->acc, bare, resource,
+			presence_show_parse(show), status,
+			prio ? atoi(prio) : 0);
+	free(show);
+	free(status);
+	free(prio);
+}
+
+static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct session *s = ud;
+	const char *type = xmpp_stanza_get_type(st);
+	const char *from = xmpp_stanza_get_from(st);
+	struct event ev = { .type = EV_SUBSCRIBE, .acc = s->acc };
+	struct jid j;
+	char *bare, *status;
+
+	(void)conn;
+	if (!from || jid_parse(from, &j) < 0)
+		return 1;
+	bare = jid_bare(&j);
+	if (!type) {
+		on_available(s, bare, j.resource, st);
+	} else if (strcmp(type, "unavailable") == 0) {
+		status = child_text(st, "status");
+		conv_unlock(s->app, s->acc, bare);
+		presence_gone(s->app, s->acc, bare, j.resource, status);
+		free(status);
+	} else if (strcmp(type, "subscribe") == 0) {
+		account_sub_request_add(s->acc, bare);
+		status = child_text(st, "status");
+		ev.jid = bare;
+		ev.text = status;
+		event_emit(s->app, &ev);
+		free(status);
+	} else if (strcmp(type, "error") == 0) {
+		presence_gone(s->app, s->acc, bare, NULL, NULL);
+	}
+	/* subscribed/unsubscribe/unsubscribed: the roster push that follows
+	 * says what changed */
+	free(bare);
+	jid_clear(&j);
+	return 1;
+}
+
+void presence_register(struct session *s)
+{
+	xmpp_handler_add(s->conn, presence_handler, NULL, "presence", NULL, s);
 }

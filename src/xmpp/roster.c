@@ -14,6 +14,7 @@
 #include "util/xmem.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
+#include "xmpp/xs.h"
 
 static void parse_item(xmpp_stanza_t *el, struct roster_item *it)
 {
@@ -69,7 +70,7 @@ static int on_roster_result(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	struct session *s = ud;
 	struct roster *r = &s->acc->roster;
 	xmpp_stanza_t *q, *el;
-	struct event ev = { EV_ROSTER_LOADED, s->acc, 0, NULL };
+	struct event ev = { .type = EV_ROSTER_LOADED, .acc = s->acc };
 
 	(void)conn;
 	if (strcmp(xmpp_stanza_get_type(iq), "result") != 0)
@@ -115,9 +116,94 @@ int roster_push(struct session *s, xmpp_stanza_t *iq)
 			return -1;
 	}
 	for (el = q ? xmpp_stanza_get_children(q) : NULL; el;
-	     el = xmpp_stanza_get_next(el))
-		if (xmpp_stanza_is_tag(el) && apply_item(&s->acc->roster, el) < 0)
+	     el = xmpp_stanza_get_next(el)) {
+		struct event ev = { .type = EV_ROSTER_CHANGED, .acc = s->acc };
+
+		if (!xmpp_stanza_is_tag(el))
+			continue;
+		if (apply_item(&s->acc->roster, el) < 0)
 			return -1;
-	s->app->dirty = true;
+		ev.jid = xmpp_stanza_get_attribute(el, "jid");
+		ev.text = xmpp_stanza_get_attribute(el, "subscription");
+		event_emit(s->app, &ev);
+	}
 	return 0;
+}
+
+static int roster_iq(struct account *a, xmpp_stanza_t *item)
+{
+	struct session *s = session_of(a);
+	char *id;
+	xmpp_stanza_t *iq, *q;
+
+	if (a->state != ACC_ONLINE) {
+		xmpp_stanza_release(item);
+		return -1;
+	}
+	id = xmpp_uuid_gen(s->ctx);
+	iq = xmpp_iq_new(s->ctx, "set", id);
+	q = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, NS_ROSTER);
+	xmpp_stanza_add_child(q, item);
+	xmpp_stanza_release(item);
+	xmpp_stanza_add_child(iq, q);
+	xmpp_stanza_release(q);
+	xmpp_free(s->ctx, id);
+	/* the server answers with a roster push, which updates the model */
+	session_send(s, iq);
+	return 0;
+}
+
+int xs_roster_set(struct app *app, struct account *a, const char *bare,
+		  const char *name, const char *group)
+{
+	struct session *s = session_of(a);
+	struct roster_item *old = roster_get(&a->roster, bare);
+	xmpp_stanza_t *item = xmpp_stanza_new(s->ctx);
+	size_t i;
+
+	(void)app;
+	xmpp_stanza_set_name(item, "item");
+	xmpp_stanza_set_attribute(item, "jid", bare);
+	if (name)
+		xmpp_stanza_set_attribute(item, "name", name);
+	else if (old && old->name)
+		xmpp_stanza_set_attribute(item, "name", old->name);
+	/* a set replaces the groups: keep the old ones unless given one */
+	for (i = 0; !group && old && i < old->ngroups; i++) {
+		xmpp_stanza_t *g = xmpp_stanza_new(s->ctx);
+		xmpp_stanza_t *t = xmpp_stanza_new(s->ctx);
+
+		xmpp_stanza_set_name(g, "group");
+		xmpp_stanza_set_text(t, old->groups[i]);
+		xmpp_stanza_add_child(g, t);
+		xmpp_stanza_release(t);
+		xmpp_stanza_add_child(item, g);
+		xmpp_stanza_release(g);
+	}
+	if (group && *group) {
+		xmpp_stanza_t *g = xmpp_stanza_new(s->ctx);
+		xmpp_stanza_t *t = xmpp_stanza_new(s->ctx);
+
+		xmpp_stanza_set_name(g, "group");
+		xmpp_stanza_set_text(t, group);
+		xmpp_stanza_add_child(g, t);
+		xmpp_stanza_release(t);
+		xmpp_stanza_add_child(item, g);
+		xmpp_stanza_release(g);
+	}
+	return roster_iq(a, item);
+}
+
+int xs_roster_remove(struct app *app, struct account *a, const char *bare)
+{
+	struct session *s = session_of(a);
+	xmpp_stanza_t *item = xmpp_stanza_new(s->ctx);
+
+	(void)app;
+	xmpp_stanza_set_name(item, "item");
+	xmpp_stanza_set_attribute(item, "jid", bare);
+	xmpp_stanza_set_attribute(item, "subscription", "remove");
+	return roster_iq(a, item);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/app.h"
+#include "core/presence.h"
 #include "util/log.h"
 #include "util/xmem.h"
 #include "xmpp/session.h"
@@ -100,16 +101,6 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 	return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
-static int count_stanza(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
-{
-	struct session *s = ud;
-
-	(void)conn;
-	(void)st;
-	s->progress++;
-	return 1;
-}
-
 /* Condition names in the order of libstrophe's xmpp_error_type_t. */
 static const char *const stream_conditions[] = {
 	"bad-format", "bad-namespace-prefix", "conflict",
@@ -181,13 +172,20 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 		loop_unwatch(s->app->loop, s->fd);
 	s->fd = -1;
 	xfree(&a->bound_jid);
+	presence_reset(s->app, a);
 	/* libstrophe's `error` is a TLS library code here, not an errno;
 	 * socket errors come through the log (see xlog.c) */
 	log_msg(LOG_INFO, "session", "%s: down (error %d, stream error %s)",
 		a->conf->name, error, cond ? cond : "none");
 
-	if (s->user_stop)
+	if (s->user_stop) {
+		/* a stream we closed cannot be resumed: start afresh */
+		xmpp_sm_state_t *sm = xmpp_conn_get_sm_state(s->conn);
+
+		if (sm)
+			xmpp_free_sm_state(sm);
 		account_set_state(s->app, a, ACC_OFFLINE, REASON_USER, NULL);
+	}
 	else if (s->cert_refused)
 		account_set_state(s->app, a, ACC_FAILED,
 				  a->cert && a->cert->pinned ?
@@ -355,7 +353,7 @@ void xs_disconnect(struct app *app, struct account *a)
 
 int xs_trust(struct app *app, struct account *a)
 {
-	struct event ev = { EV_CERT_PINNED, a, 0, NULL };
+	struct event ev = { .type = EV_CERT_PINNED, .acc = a };
 	int r;
 
 	if (!a->cert)
@@ -421,8 +419,9 @@ static struct session *session_new(struct app *app, struct account *a)
 	s->conn = xmpp_conn_new(s->ctx);
 	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
 	xmpp_conn_set_certfail_handler(s->conn, cert_check);
-	xmpp_handler_add(s->conn, count_stanza, NULL, NULL, NULL, s);
 	iq_register(s);
+	message_register(s);
+	presence_register(s);
 	a->session = s;
 	xgrow((void **)&registry, &capregistry, nregistry + 1,
 	      sizeof *registry);

@@ -3,8 +3,8 @@
  * One session per account: its own xmpp_ctx_t (so the log handler knows
  * which account a message is about) and one xmpp_conn_t reused across
  * reconnects (so stream management can resume). `progress` counts
- * stanzas and connection events, telling the drain loop when libstrophe
- * has stopped making headway.
+ * libstrophe's log lines and connection events, telling the drain loop
+ * when libstrophe has stopped making headway (see xlog.c).
  */
 #ifndef NATTER_XMPP_SESSION_H
 #define NATTER_XMPP_SESSION_H
@@ -52,5 +52,9 @@ xmpp_stanza_t *caps_element(xmpp_ctx_t *ctx);
 xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
 /* presence.c */
 void presence_send_initial(struct session *s);
+void presence_register(struct session *s);
+/* message.c */
+void message_register(struct session *s);
+int64_t xs_parse_stamp(const char *s);
 
 #endif

@@ -25,6 +25,11 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 	static const enum log_level map[] = { LOG_DEBUG, LOG_INFO, LOG_WARN,
 					      LOG_ERROR };
 
+	/* libstrophe logs whenever it does anything (reads, sends, handles),
+	 * and nothing when a call finds no work: that makes the log the
+	 * measure of progress the drain loop needs, including the stanzas
+	 * its internal handlers queue before login completes */
+	s->progress++;
 	if (level == XMPP_LEVEL_ERROR && strcmp(area, "auth") == 0)
 		s->auth_failed = true;
 	/* likewise a refused or failed connect() is only logged, with its

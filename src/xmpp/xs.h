@@ -27,4 +27,24 @@ void xs_prepare(struct app *app);
 /* True while any connection still has output queued. */
 int xs_busy(struct app *app);
 
+/* The functions below return 0, or -1 when the account is not online. */
+
+/* Sends a chat message (with a receipt request) to bare, or to
+ * bare/resource when resource is set, and records it in the conversation. */
+int xs_send_chat(struct app *app, struct account *a, const char *bare,
+		 const char *resource, const char *body);
+/* Sends a standalone chat state notification (XEP-0085). */
+int xs_send_chat_state(struct app *app, struct account *a, const char *bare,
+		       const char *resource, int state);
+/* Broadcasts a->show and a->status_text. */
+int xs_send_presence(struct app *app, struct account *a);
+/* Sends presence of type subscribe, subscribed, unsubscribe or
+ * unsubscribed to bare. */
+int xs_subscription(struct app *app, struct account *a, const char *bare,
+		    const char *type);
+/* Adds or updates a roster item (name and group may be NULL). */
+int xs_roster_set(struct app *app, struct account *a, const char *bare,
+		  const char *name, const char *group);
+int xs_roster_remove(struct app *app, struct account *a, const char *bare);
+
 #endif

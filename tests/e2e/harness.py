@@ -16,7 +16,10 @@ the one above it the status bar, everything above is the console/chat.
 import collections
 import os
 import re
+import shlex
+import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 import xml.etree.ElementTree as ET
@@ -79,7 +82,13 @@ class Xdg(collections.namedtuple("Xdg", "config data state")):
 
 
 class NatterPane:
-    """One program (natter, or the demo) in its own tmux server."""
+    """One program (natter, or the demo) in its own tmux server.
+
+    The pane runs `sh -c 'PROGRAM; echo $? > STATUS'`: tmux 3.3a sometimes
+    misses its child's exit (the child stays a zombie and pane_dead_status
+    never appears; seen here 3 times in 20 runs of a plain `sh`), so the
+    exit status comes from that file, written by sh, which reaps the program
+    itself.  pid() is the program's pid (the child of that sh)."""
 
     def __init__(self, argv, env, width=100, height=30):
         self.argv = list(argv)
@@ -88,6 +97,8 @@ class NatterPane:
         self.height = height
         self.socket = "natter-e2e-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
         self.started = False
+        self.workdir = None
+        self.socket_path = None
 
     def tmux(self, *args, check=True):
         res = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"]
@@ -98,17 +109,27 @@ class NatterPane:
             raise RuntimeError("tmux %s: %s" % (args[0], res.stderr.strip()))
         return res.stdout
 
+    @property
+    def status_file(self):
+        return os.path.join(self.workdir, "status")
+
     def start(self):
         env = {"TERM": "xterm-256color", "LANG": "C.UTF-8",
                "LC_ALL": "C.UTF-8"}
         env.update(self.env)
-        cmd = ["env"] + ["%s=%s" % kv for kv in sorted(env.items())]
+        self.workdir = tempfile.mkdtemp(prefix="natter-pane-")
+        status = shlex.quote(self.status_file)
+        script = '"$@"; s=$?; echo $s > %s.tmp; mv %s.tmp %s' % (
+            status, status, status)
+        cmd = ["sh", "-c", script, "natter-pane", "env"]
+        cmd += ["%s=%s" % kv for kv in sorted(env.items())] + self.argv
         register_cleanup(self.socket, self.kill_server)
         self.started = True
-        # remain-on-exit keeps a finished pane, so its exit status can be read.
+        # remain-on-exit keeps the last screen of a finished program.
         self.tmux("start-server", ";", "set-option", "-g", "remain-on-exit",
                   "on", ";", "new-session", "-d", "-x", str(self.width),
-                  "-y", str(self.height), "--", *cmd, *self.argv)
+                  "-y", str(self.height), "--", *cmd)
+        self.socket_path = self._format("#{socket_path}")
         return self
 
     # -- reading ---------------------------------------------------------
@@ -186,33 +207,41 @@ class NatterPane:
     def _format(self, fmt):
         return self.tmux("display-message", "-p", fmt).strip()
 
-    def pid(self):
-        return int(self._format("#{pane_pid}"))
-
-    def is_running(self):
-        if not self._alive_server():
-            return False
-        return self._format("#{pane_dead}") == "0"
+    def pid(self, timeout=5.0):
+        """The program's pid (the child of the pane's sh)."""
+        shell = int(self._format("#{pane_pid}"))
+        deadline = time.monotonic() + timeout
+        while True:
+            kids = child_pids(shell)
+            if kids:
+                return kids[0]
+            if time.monotonic() >= deadline:
+                raise AssertionError("no program under pane pid %d" % shell)
+            time.sleep(POLL)
 
     def exit_status(self):
-        """natter's exit status once the pane is dead, else None."""
-        if not self._alive_server() or self._format("#{pane_dead}") != "1":
+        """The program's exit status once it ended, else None."""
+        try:
+            with open(self.status_file, encoding="ascii") as f:
+                return int(f.read().strip())
+        except (OSError, ValueError, TypeError):
             return None
-        status = self._format("#{pane_dead_status}")
-        return int(status) if status else None
+
+    def is_running(self):
+        if self.exit_status() is not None or not self.started:
+            return False
+        return self._alive_server() and self._format("#{pane_dead}") == "0"
 
     def wait_exit(self, timeout=WAIT):
-        """Wait for the pane's program to end; return its exit status
-        (None if the tmux server went away too).  tmux marks a pane dead
-        at EOF and learns the status a little later, so wait for both."""
+        """Wait for the program to end; return its exit status (None if
+        it went away without one, e.g. with the tmux server)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if not self._alive_server():
-                return None
-            if self._format("#{pane_dead}") == "1":
-                status = self.exit_status()
-                if status is not None:
-                    return status
+            status = self.exit_status()
+            if status is not None:
+                return status
+            if not self.is_running():
+                return self.exit_status()
             time.sleep(POLL)
         raise AssertionError("still running after %.0f s; last screen:\n%s"
                              % (timeout, boxed(self.screen())))
@@ -234,8 +263,36 @@ class NatterPane:
     def kill_server(self):
         if self.started:
             self.tmux("kill-server", check=False)
+            if self.socket_path:
+                try:
+                    os.unlink(self.socket_path)  # tmux may leave it behind
+                except FileNotFoundError:
+                    pass
         self.started = False
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
         unregister_cleanup(self.socket)
+
+
+def child_pids(pid):
+    """Live children of pid, oldest first."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid),
+                  encoding="ascii") as f:
+            kids = [int(k) for k in f.read().split()]
+    except OSError:
+        return []
+    return [k for k in kids if process_alive(k)]
+
+
+def process_alive(pid):
+    """pid exists and is not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid, encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def boxed(screen):

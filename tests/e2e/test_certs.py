@@ -72,8 +72,8 @@ def test_changed_cert_refused(prosody, write_rc, start_natter, peer, alice,
     new = prosody.cert_fingerprint()
     assert new != old
     natter = start_natter(write_rc(tls="required"))
-    screen = natter.wait_for(r"certificate changed")
-    screen = natter.wait_until(
+    natter.wait_for(r"certificate changed")
+    natter.wait_until(
         lambda s: on_screen(old, s) and on_screen(new, s),
         "both the pinned (%s) and the new (%s) fingerprint" % (old, new))
     not_online(natter, peer, alice, natter.screen())

@@ -15,27 +15,17 @@ DEMO = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..",
 def children(pid):
     """{pid: argv} of the live children of pid."""
     out = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    for kid in harness.child_pids(pid):
         try:
-            with open("/proc/%s/stat" % entry, encoding="ascii") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            with open("/proc/%s/cmdline" % entry, "rb") as f:
+            with open("/proc/%d/cmdline" % kid, "rb") as f:
                 argv = f.read().decode("utf-8", "replace").split("\0")
         except OSError:
             continue
-        if fields[0] != "Z" and int(fields[1]) == pid:
-            out[int(entry)] = [a for a in argv if a]
+        out[kid] = [a for a in argv if a]
     return out
 
 
-def alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid, encoding="ascii") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+alive = harness.process_alive
 
 
 def arg_after(argv, flag):

@@ -4,6 +4,8 @@
 import re
 import time
 
+import harness
+
 CONNECTED = r"\bconnected as alice@localhost/natter"
 DISCONNECTED = r"\bdisconnected\b"
 EVENTS = (CONNECTED, DISCONNECTED)
@@ -59,13 +61,5 @@ def test_disconnect_connect_quit(natter, peer, alice):
     status = natter.quit()
     assert status == 0, "natter exited with %r" % (status,)
     assert not natter.is_running()
-    assert not process_exists(pid), "natter (pid %d) still exists" % pid
+    assert not harness.process_alive(pid), "natter (pid %d) still exists" % pid
 
-
-def process_exists(pid):
-    try:
-        with open("/proc/%d/stat" % pid, encoding="ascii") as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"

@@ -1,0 +1,134 @@
+/* presence: contacts' resources and their best availability (see
+ * presence.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/presence.h"
+#include "util/xmem.h"
+
+static const char *const show_names[] = {
+	[SHOW_OFFLINE] = "offline", [SHOW_DND] = "dnd", [SHOW_XA] = "xa",
+	[SHOW_AWAY] = "away",       [SHOW_ONLINE] = "online",
+	[SHOW_CHAT] = "chat",
+};
+
+enum show presence_show_parse(const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return SHOW_ONLINE;
+	for (i = SHOW_DND; i <= SHOW_CHAT; i++)
+		if (strcmp(s, show_names[i]) == 0)
+			return (enum show)i;
+	return SHOW_ONLINE;
+}
+
+const char *presence_show_name(enum show s)
+{
+	return show_names[s];
+}
+
+/* Recomputes best/status: highest priority wins, then availability. */
+static void recompute(struct roster_item *it)
+{
+	struct resource *best = NULL;
+	size_t i;
+
+	for (i = 0; i < it->nres; i++) {
+		struct resource *r = &it->res[i];
+
+		if (!best || r->priority > best->priority ||
+		    (r->priority == best->priority && r->show > best->show))
+			best = r;
+	}
+	free(it->status);
+	it->status = best && best->status ? xstrdup(best->status) : NULL;
+	it->best = best ? best->show : SHOW_OFFLINE;
+}
+
+static struct resource *find_res(struct roster_item *it, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < it->nres; i++)
+		if (strcmp(it->res[i].name, name) == 0)
+			return &it->res[i];
+	return NULL;
+}
+
+void presence_update(struct app *app, struct account *acc, const char *bare,
+		     const char *resource, enum show show, const char *status,
+		     int priority)
+{
+	struct roster_item *it = roster_get(&acc->roster, bare);
+	struct event ev = { .type = EV_PRESENCE, .acc = acc, .jid = bare };
+	struct resource *r;
+
+	if (!it)
+		return;
+	if (!resource)
+		resource = "";
+	r = find_res(it, resource);
+	if (!r) {
+		it->res = xrealloc(it->res, (it->nres + 1) * sizeof *it->res);
+		r = &it->res[it->nres++];
+		r->name = xstrdup(resource);
+		r->status = NULL;
+	}
+	r->show = show;
+	free(r->status);
+	r->status = status ? xstrdup(status) : NULL;
+	r->priority = priority;
+	recompute(it);
+	event_emit(app, &ev);
+}
+
+void presence_gone(struct app *app, struct account *acc, const char *bare,
+		   const char *resource, const char *status)
+{
+	struct roster_item *it = roster_get(&acc->roster, bare);
+	struct event ev = { .type = EV_PRESENCE, .acc = acc, .jid = bare };
+	size_t i;
+
+	if (!it)
+		return;
+	for (i = 0; i < it->nres;) {
+		struct resource *r = &it->res[i];
+
+		if (resource && strcmp(r->name, resource) != 0) {
+			i++;
+			continue;
+		}
+		free(r->name);
+		free(r->status);
+		it->res[i] = it->res[--it->nres];
+	}
+	recompute(it);
+	if (it->nres == 0 && status) {
+		free(it->status);
+		it->status = xstrdup(status);
+	}
+	event_emit(app, &ev);
+}
+
+void presence_reset(struct app *app, struct account *acc)
+{
+	struct event ev = { .type = EV_PRESENCE, .acc = acc };
+	size_t i, j;
+
+	for (i = 0; i < acc->roster.n; i++) {
+		struct roster_item *it = &acc->roster.items[i];
+
+		for (j = 0; j < it->nres; j++) {
+			free(it->res[j].name);
+			free(it->res[j].status);
+		}
+		it->nres = 0;
+		recompute(it);
+	}
+	event_emit(app, &ev);
+}
