@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/app.h"
+#include "core/history.h"
 #include "core/paths.h"
 #include "ui/ui.h"
 #include "util/log.h"
@@ -172,9 +173,14 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
 static void prepare(struct loop *l, void *ud)
 {
 	struct app *app = ud;
+	size_t i;
 
 	(void)l;
 	xs_prepare(app);
+	/* one commit per loop pass, however many messages it brought */
+	for (i = 0; i < app->naccounts; i++)
+		if (app->accounts[i]->history)
+			history_flush(app->accounts[i]->history);
 	ui_draw(app);
 }
 
@@ -226,6 +232,7 @@ int main(int argc, char **argv)
 		app_free(&app);
 		return 1;
 	}
+	app_open_history(&app);
 	xs_init(&app);
 	loop_watch(app.loop, STDIN_FILENO, POLLIN, on_stdin, &app);
 	loop_set_prepare(app.loop, prepare, &app);

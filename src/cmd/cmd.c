@@ -8,7 +8,8 @@
 #include "core/app.h"
 #include "util/xmem.h"
 
-static const struct cmd *const families[] = { cmd_general, cmd_session };
+static const struct cmd *const families[] = { cmd_general, cmd_session,
+					       cmd_chat, cmd_contacts };
 
 #define NFAMILIES (sizeof families / sizeof *families)
 

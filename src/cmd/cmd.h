@@ -12,7 +12,7 @@
 
 struct app;
 
-enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND };
+enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT };
 
 /* Handlers return 0, or CMD_USAGE to have the usage line shown. Other
  * errors they report themselves and return -1. */
@@ -42,11 +42,21 @@ int cmd_split(const char *line, char ***argv);
 /* Family tables, each ending with an entry whose name is NULL. */
 extern const struct cmd cmd_general[];
 extern const struct cmd cmd_session[];
+extern const struct cmd cmd_chat[];
+extern const struct cmd cmd_contacts[];
 
 /* Shared helpers for handlers. */
 struct account;
 /* The account named name, or the only account when name is NULL; reports
  * on the console and returns NULL otherwise. */
 struct account *cmd_account_arg(struct app *app, const char *name);
+/* The account a command acts for: the current window's, else the only
+ * one, else the first online; NULL (reported) when there is none. */
+struct account *cmd_current_account(struct app *app);
+/* A JID or roster name as a bare JID (the caller frees it); NULL after
+ * reporting when it is neither. */
+char *cmd_contact_arg(struct app *app, struct account *a, const char *arg);
+/* argv[from..] joined with spaces; the caller frees it. */
+char *cmd_rest(int argc, char **argv, int from);
 
 #endif

@@ -133,6 +133,18 @@ static int validate_time_format(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_roster_width(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v < 10 || v > 80) {
+		cfg_error(cfg, "roster_width must be between 10 and 80 (got %ld)",
+			  v);
+		return -1;
+	}
+	return 0;
+}
+
 static int validate_account(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
@@ -176,6 +188,10 @@ static const struct opt_doc opt_docs[] = {
 	{ NULL, "time_format", "strftime format of timestamps (default \"%H:%M\")" },
 	{ NULL, "reconnect_max",
 	  "longest wait between reconnect attempts, seconds (default 300)" },
+	{ NULL, "chat_states",
+	  "tell contacts when you are typing (XEP-0085; default true)" },
+	{ NULL, "roster_width", "columns of the roster pane, 10..80 (default 24)" },
+	{ NULL, "roster_visible", "show the roster pane at start (default true)" },
 };
 
 void conf_print_options(FILE *f)
@@ -308,6 +324,9 @@ static cfg_t *config_schema(void)
 		CFG_STR("debug_log", NULL, CFGF_NODEFAULT),
 		CFG_STR("time_format", "%H:%M", CFGF_NONE),
 		CFG_INT("reconnect_max", 300, CFGF_NONE),
+		CFG_BOOL("chat_states", cfg_true, CFGF_NONE),
+		CFG_INT("roster_width", 24, CFGF_NONE),
+		CFG_BOOL("roster_visible", cfg_true, CFGF_NONE),
 		CFG_END()
 	};
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
@@ -320,6 +339,7 @@ static cfg_t *config_schema(void)
 	cfg_set_validate_func(cfg, "account", validate_account);
 	cfg_set_validate_func(cfg, "reconnect_max", validate_reconnect_max);
 	cfg_set_validate_func(cfg, "time_format", validate_time_format);
+	cfg_set_validate_func(cfg, "roster_width", validate_roster_width);
 	return cfg;
 }
 
@@ -367,6 +387,9 @@ static void set_defaults(struct config *c)
 {
 	c->time_format = xstrdup("%H:%M");
 	c->reconnect_max = 300;
+	c->chat_states = true;
+	c->roster_width = 24;
+	c->roster_visible = true;
 }
 
 int conf_load(const char *path, bool must_exist, struct config *out,
@@ -423,6 +446,9 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 	out->debug_log = dup_or_null(cfg_getstr(cfg, "debug_log"));
 	out->time_format = xstrdup(cfg_getstr(cfg, "time_format"));
 	out->reconnect_max = (int)cfg_getint(cfg, "reconnect_max");
+	out->chat_states = cfg_getbool(cfg, "chat_states");
+	out->roster_width = (int)cfg_getint(cfg, "roster_width");
+	out->roster_visible = cfg_getbool(cfg, "roster_visible");
 	cfg_free(cfg);
 	if (check_mode(out, &st, err) < 0) {
 		conf_clear(out);

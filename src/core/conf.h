@@ -38,6 +38,9 @@ struct config {
 	char *debug_log;   /* NULL: $XDG_STATE_HOME/natter/debug.log */
 	char *time_format; /* strftime format of line timestamps */
 	int reconnect_max; /* seconds, upper bound of the backoff */
+	bool chat_states;  /* tell peers when we type (XEP-0085) */
+	int roster_width;  /* columns of the roster pane */
+	bool roster_visible;
 };
 
 /* Reads path into *out. Returns 0, or -1 with *err set to a message for

@@ -7,6 +7,7 @@
 
 #include "core/app.h"
 #include "core/presence.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 
 static const char *const show_names[] = {
@@ -32,9 +33,14 @@ const char *presence_show_name(enum show s)
 	return show_names[s];
 }
 
-/* Recomputes best/status: highest priority wins, then availability. */
-static void recompute(struct roster_item *it)
+/* Recomputes best/status: highest priority wins, then availability.
+ * Returns whether what is shown for the contact changed. */
+static int recompute(struct roster_item *it)
 {
+	enum show before = it->best;
+	char *old = it->status ? xstrdup(it->status) : NULL;
+	int changed;
+
 	struct resource *best = NULL;
 	size_t i;
 
@@ -48,6 +54,11 @@ static void recompute(struct roster_item *it)
 	free(it->status);
 	it->status = best && best->status ? xstrdup(best->status) : NULL;
 	it->best = best ? best->show : SHOW_OFFLINE;
+	changed = before != it->best ||
+		  (old ? !it->status || strcmp(old, it->status) != 0 :
+			 it->status != NULL);
+	free(old);
+	return changed;
 }
 
 static struct resource *find_res(struct roster_item *it, const char *name)
@@ -81,9 +92,9 @@ void presence_update(struct app *app, struct account *acc, const char *bare,
 	}
 	r->show = show;
 	free(r->status);
-	r->status = status ? xstrdup(status) : NULL;
+	r->status = status ? utf8_sanitize(status, 0) : NULL;
 	r->priority = priority;
-	recompute(it);
+	ev.code = recompute(it);
 	event_emit(app, &ev);
 }
 
@@ -107,10 +118,10 @@ void presence_gone(struct app *app, struct account *acc, const char *bare,
 		free(r->status);
 		it->res[i] = it->res[--it->nres];
 	}
-	recompute(it);
+	ev.code = recompute(it);
 	if (it->nres == 0 && status) {
 		free(it->status);
-		it->status = xstrdup(status);
+		it->status = utf8_sanitize(status, 0);
 	}
 	event_emit(app, &ev);
 }

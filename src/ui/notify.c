@@ -7,10 +7,15 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/app.h"
+#include "core/conv.h"
 #include "ui/ui.h"
+#include "ui/uiint.h"
+#include "util/xmem.h"
 
 static const char *const reason_words[] = {
 	[REASON_NONE] = "",
@@ -151,6 +156,91 @@ static void cert_changed(struct app *app, struct account *a)
 		  a->conf->name);
 }
 
+/* Stanza error conditions (RFC 6120 8.3.3) in plain words. */
+static const struct condition_words stanza_words[] = {
+	{ "item-not-found", "no such user" },
+	{ "service-unavailable", "the recipient cannot receive it" },
+	{ "recipient-unavailable", "the recipient is not available" },
+	{ "remote-server-not-found", "their server cannot be found" },
+	{ "remote-server-timeout", "their server does not answer" },
+	{ "forbidden", "you are not allowed to" },
+	{ "not-allowed", "this is not allowed" },
+	{ "not-acceptable", "the server refused it" },
+	{ "policy-violation", "the server's policy refused it" },
+	{ "resource-constraint", "the server is too busy" },
+	{ "not-authorized", "you are not authorized" },
+	{ "jid-malformed", "the address is malformed" },
+	{ "bad-request", "the request was malformed" },
+	{ "feature-not-implemented", "the recipient does not support this" },
+	{ "internal-server-error", "the server had an internal error" },
+	{ "gone", "the recipient moved away" },
+	{ "redirect", "the recipient moved" },
+	{ "registration-required", "you must register first" },
+	{ "subscription-required", "you must subscribe first" },
+	{ "conflict", "it conflicts with something that exists" },
+	{ "undefined-condition", "an unspecified error" },
+	{ "unexpected-request", "the request came at the wrong moment" },
+};
+
+const char *ui_condition_words(const char *cond)
+{
+	size_t i;
+
+	for (i = 0; cond && i < sizeof stanza_words / sizeof *stanza_words; i++)
+		if (strcmp(stanza_words[i].condition, cond) == 0)
+			return stanza_words[i].words;
+	return cond ? cond : "an unspecified error";
+}
+
+static void message_error(struct app *app, const struct event *ev)
+{
+	struct window *w = conv_find(app, ev->acc, ev->jid);
+	char *line = xasprintf("Message to %s failed: %s%s%s", ev->jid,
+			       ui_condition_words(ev->cond),
+			       ev->text ? " (" : "", ev->text ? ev->text : "");
+
+	if (ev->text) {
+		char *t = xasprintf("%s)", line);
+
+		free(line);
+		line = t;
+	}
+	win_add(w ? w : app_console(app), time(NULL), LINE_ERROR, line);
+	free(line);
+}
+
+/* A contact's availability changed: say so in its conversation. */
+static void presence_line(struct app *app, const struct event *ev)
+{
+	struct window *w;
+	struct roster_item *it;
+	char *line;
+
+	if (!ev->jid || !ev->code)
+		return;
+	w = conv_find(app, ev->acc, ev->jid);
+	it = roster_get(&ev->acc->roster, ev->jid);
+	if (!w || !it)
+		return;
+	line = xasprintf("%s is now %s%s%s", w->name,
+			 presence_show_name(it->best), it->status ? ": " : "",
+			 it->status ? it->status : "");
+	win_add(w, time(NULL), LINE_INFO, line);
+	free(line);
+}
+
+static void roster_changed(struct app *app, const struct event *ev)
+{
+	const char *sub = ev->text ? ev->text : "none";
+
+	if (strcmp(sub, "remove") == 0)
+		app_print(app, LINE_INFO, "%s: %s removed from the roster",
+			  ev->acc->conf->name, ev->jid);
+	else
+		app_print(app, LINE_INFO, "%s: roster: %s (subscription %s)",
+			  ev->acc->conf->name, ev->jid, sub);
+}
+
 static void on_event(struct app *app, const struct event *ev, void *ud)
 {
 	(void)ud;
@@ -179,6 +269,28 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		app_print(app, LINE_INFO, "%s: roster has %d contact%s",
 			  ev->acc->conf->name, ev->code,
 			  ev->code == 1 ? "" : "s");
+		rpane_mark_stale(app);
+		break;
+	case EV_ROSTER_CHANGED:
+		roster_changed(app, ev);
+		rpane_mark_stale(app);
+		break;
+	case EV_PRESENCE:
+		presence_line(app, ev);
+		rpane_mark_stale(app);
+		break;
+	case EV_SUBSCRIBE:
+		app_print(app, LINE_WARN,
+			  "%s: %s asks to see your presence%s%s%s. /accept %s or /deny %s",
+			  ev->acc->conf->name, ev->jid, ev->text ? " (\"" : "",
+			  ev->text ? ev->text : "", ev->text ? "\")" : "",
+			  ev->jid, ev->jid);
+		break;
+	case EV_MESSAGE:
+		rpane_mark_stale(app);
+		break;
+	case EV_MESSAGE_ERROR:
+		message_error(app, ev);
 		break;
 	}
 }

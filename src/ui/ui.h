@@ -20,5 +20,7 @@ void ui_on_input(struct app *app);
 void ui_resize(struct app *app);
 /* Words core events on the console (notify.c). */
 void ui_notify_init(struct app *app);
+/* An XMPP stanza error condition in plain words (notify.c). */
+const char *ui_condition_words(const char *cond);
 
 #endif

@@ -6,20 +6,18 @@
 #include <string.h>
 
 #include "util/jid.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 
 #define JID_PART_MAX 1023
 
+/* No part may hold invalid UTF-8, controls or bidi overrides: a JID is
+ * shown to the user, and PRECIS forbids them anyway. */
 static bool part_ok(const char *s, size_t n)
 {
-	size_t i;
-
 	if (n == 0 || n > JID_PART_MAX)
 		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
+	return utf8_is_clean(s, n);
 }
 
 static bool local_ok(const char *s, size_t n)

@@ -102,6 +102,23 @@ char *utf8_sanitize(const char *s, int flags)
 	return xrealloc(out, o + 1);
 }
 
+bool utf8_is_clean(const char *s, size_t n)
+{
+	size_t i = 0, len;
+	uint32_t cp;
+
+	while (i < n) {
+		len = utf8_decode(s + i, n - i, &cp);
+		/* a literal U+FFFD is fine; a decoding failure is not */
+		if (cp == 0xFFFD && !(len == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
+			return false;
+		if (is_hostile(cp))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
 int utf8_cp_width(uint32_t cp)
 {
 	int w = wcwidth((wchar_t)cp);

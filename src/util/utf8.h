@@ -9,6 +9,7 @@
 #ifndef NATTER_UTIL_UTF8_H
 #define NATTER_UTIL_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,9 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 size_t utf8_encode(uint32_t cp, char *out);
 /* Returns a sanitised copy of s; the caller frees it. */
 char *utf8_sanitize(const char *s, int flags);
+/* True when s (n bytes) is valid UTF-8 with nothing utf8_sanitize()
+ * would remove or replace. */
+bool utf8_is_clean(const char *s, size_t n);
 /* Display width of a (sanitised) UTF-8 string in terminal cells. */
 size_t utf8_width(const char *s);
 /* Display width of one code point: 0 (combining), 1 or 2. */

@@ -11,6 +11,7 @@
 
 #include "core/app.h"
 #include "util/jid.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
@@ -24,7 +25,7 @@ static void parse_item(xmpp_stanza_t *el, struct roster_item *it)
 
 	memset(it, 0, sizeof *it);
 	it->jid = jid_bare_of(xmpp_stanza_get_attribute(el, "jid"));
-	it->name = name && *name ? xstrdup(name) : NULL;
+	it->name = name && *name ? utf8_sanitize(name, 0) : NULL;
 	it->sub = roster_sub_parse(xmpp_stanza_get_attribute(el, "subscription"));
 	it->ask = ask && strcmp(ask, "subscribe") == 0;
 	for (g = xmpp_stanza_get_children(el); g; g = xmpp_stanza_get_next(g)) {
@@ -38,7 +39,7 @@ static void parse_item(xmpp_stanza_t *el, struct roster_item *it)
 			continue;
 		it->groups = xrealloc(it->groups,
 				      (it->ngroups + 1) * sizeof *it->groups);
-		it->groups[it->ngroups++] = xstrdup(text);
+		it->groups[it->ngroups++] = utf8_sanitize(text, 0);
 		xmpp_free(xmpp_stanza_get_context(el), text);
 	}
 }

@@ -2,7 +2,7 @@
 
 Owns two things:
 - NatterPane: natter running in a private tmux server (one socket per
-  pane, `tmux -L <socket> -f /dev/null`), 100x30, with its own XDG
+  pane, `tmux -L <socket> -f /dev/null`), 160x40, with its own XDG
   directories; reads the screen (capture-pane), types (send-keys -l),
   waits with bounded polling and always kills its tmux server.
 - Peer: another account (a slixmpp client in a thread, see
@@ -90,7 +90,7 @@ class NatterPane:
     exit status comes from that file, written by sh, which reaps the program
     itself.  pid() is the program's pid (the child of that sh)."""
 
-    def __init__(self, argv, env, width=100, height=30):
+    def __init__(self, argv, env, width=160, height=40):
         self.argv = list(argv)
         self.env = dict(env)
         self.width = width

@@ -1,0 +1,353 @@
+/* contacts: the roster, subscriptions, our presence and history search:
+ * /roster, /sub, /accept, /deny, /status, /search, /history. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "core/app.h"
+#include "core/conv.h"
+#include "core/history.h"
+#include "util/xmem.h"
+#include "xmpp/xs.h"
+
+#define SEARCH_LIMIT 50
+
+static int offline(struct app *app, struct account *a)
+{
+	app_print(app, LINE_ERROR, "%s is not connected (/connect %s)",
+		  a->conf->name, a->conf->name);
+	return -1;
+}
+
+/* ---- /roster: subcommands dispatch through a table ---- */
+
+struct subcmd {
+	const char *name;
+	int min, max; /* argument counts after the subcommand */
+	int (*run)(struct app *app, struct account *a, char *bare, int argc,
+		   char **argv);
+};
+
+static int sub_roster_add(struct app *app, struct account *a, char *bare,
+		      int argc, char **argv)
+{
+	if (xs_roster_set(app, a, bare, argc > 0 ? argv[0] : NULL,
+			  argc > 1 ? argv[1] : NULL) < 0)
+		return offline(app, a);
+	xs_subscription(app, a, bare, "subscribe");
+	app_print(app, LINE_INFO, "Adding %s and asking to see their presence",
+		  bare);
+	return 0;
+}
+
+static int sub_roster_remove(struct app *app, struct account *a, char *bare,
+			 int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (!roster_get(&a->roster, bare)) {
+		app_print(app, LINE_ERROR, "%s is not in the roster", bare);
+		return -1;
+	}
+	return xs_roster_remove(app, a, bare) < 0 ? offline(app, a) : 0;
+}
+
+static int sub_roster_rename(struct app *app, struct account *a, char *bare,
+			 int argc, char **argv)
+{
+	(void)argc;
+	if (!roster_get(&a->roster, bare)) {
+		app_print(app, LINE_ERROR, "%s is not in the roster", bare);
+		return -1;
+	}
+	return xs_roster_set(app, a, bare, argv[0], NULL) < 0 ? offline(app, a) : 0;
+}
+
+static int sub_roster_group(struct app *app, struct account *a, char *bare,
+			int argc, char **argv)
+{
+	(void)argc;
+	if (!roster_get(&a->roster, bare)) {
+		app_print(app, LINE_ERROR, "%s is not in the roster", bare);
+		return -1;
+	}
+	/* an empty group name ("") moves the contact out of every group */
+	return xs_roster_set(app, a, bare, NULL, argv[0]) < 0 ? offline(app, a) : 0;
+}
+
+static const struct subcmd roster_subs[] = {
+	{ "add", 0, 2, sub_roster_add },
+	{ "remove", 0, 0, sub_roster_remove },
+	{ "rename", 1, 1, sub_roster_rename },
+	{ "group", 1, 1, sub_roster_group },
+};
+
+static int dispatch(struct app *app, const struct subcmd *subs, size_t n,
+		    int argc, char **argv)
+{
+	struct account *a;
+	char *bare;
+	size_t i;
+	int r;
+
+	if (argc < 3)
+		return CMD_USAGE;
+	for (i = 0; i < n; i++)
+		if (strcmp(subs[i].name, argv[1]) == 0)
+			break;
+	if (i == n || argc - 3 < subs[i].min || argc - 3 > subs[i].max)
+		return CMD_USAGE;
+	a = cmd_current_account(app);
+	if (!a || !(bare = cmd_contact_arg(app, a, argv[2])))
+		return -1;
+	r = subs[i].run(app, a, bare, argc - 3, argv + 3);
+	free(bare);
+	return r;
+}
+
+static int run_roster(struct app *app, int argc, char **argv)
+{
+	return dispatch(app, roster_subs, sizeof roster_subs / sizeof *roster_subs,
+			argc, argv);
+}
+
+/* ---- /sub ---- */
+
+static int sub_send(struct app *app, struct account *a, const char *bare,
+		    const char *type, const char *done)
+{
+	if (xs_subscription(app, a, bare, type) < 0)
+		return offline(app, a);
+	app_print(app, LINE_INFO, done, bare);
+	return 0;
+}
+
+static int sub_request(struct app *app, struct account *a, char *bare,
+		       int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return sub_send(app, a, bare, "subscribe",
+			"Asked %s to let you see their presence");
+}
+
+static int sub_cancel(struct app *app, struct account *a, char *bare,
+		      int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return sub_send(app, a, bare, "unsubscribe",
+			"No longer following %s's presence");
+}
+
+static int sub_allow(struct app *app, struct account *a, char *bare,
+		     int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	account_sub_request_take(a, bare);
+	return sub_send(app, a, bare, "subscribed", "%s may now see your presence");
+}
+
+static int sub_revoke(struct app *app, struct account *a, char *bare,
+		      int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	account_sub_request_take(a, bare);
+	return sub_send(app, a, bare, "unsubscribed",
+			"%s may no longer see your presence");
+}
+
+static const struct subcmd sub_subs[] = {
+	{ "request", 0, 0, sub_request },
+	{ "cancel", 0, 0, sub_cancel },
+	{ "allow", 0, 0, sub_allow },
+	{ "revoke", 0, 0, sub_revoke },
+};
+
+static int run_sub(struct app *app, int argc, char **argv)
+{
+	return dispatch(app, sub_subs, sizeof sub_subs / sizeof *sub_subs, argc,
+			argv);
+}
+
+/* /accept and /deny answer a pending request; without an argument, the
+ * only pending one. */
+static int answer(struct app *app, int argc, char **argv, int allow)
+{
+	struct account *a = cmd_current_account(app);
+	char *bare;
+	int r;
+
+	if (argc > 2)
+		return CMD_USAGE;
+	if (!a)
+		return -1;
+	if (argc == 1) {
+		if (a->nsub_requests != 1) {
+			app_print(app, LINE_ERROR, a->nsub_requests ?
+					   "Several requests are waiting: name one" :
+					   "No subscription request is waiting");
+			return -1;
+		}
+		bare = xstrdup(a->sub_requests[0]);
+	} else if (!(bare = cmd_contact_arg(app, a, argv[1]))) {
+		return -1;
+	}
+	r = allow ? sub_allow(app, a, bare, 0, NULL) :
+		    sub_revoke(app, a, bare, 0, NULL);
+	/* accepting someone new also puts them in the roster, both ways */
+	if (r == 0 && allow && !roster_get(&a->roster, bare)) {
+		xs_roster_set(app, a, bare, NULL, NULL);
+		xs_subscription(app, a, bare, "subscribe");
+	}
+	free(bare);
+	return r;
+}
+
+static int run_accept(struct app *app, int argc, char **argv)
+{
+	return answer(app, argc, argv, 1);
+}
+
+static int run_deny(struct app *app, int argc, char **argv)
+{
+	return answer(app, argc, argv, 0);
+}
+
+/* ---- /status ---- */
+
+static int run_status(struct app *app, int argc, char **argv)
+{
+	static const char *const names[] = { "online", "chat", "away", "xa",
+					     "dnd" };
+	struct account *a;
+	size_t i;
+
+	if (argc < 2)
+		return CMD_USAGE;
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(argv[1], names[i]) == 0)
+			break;
+	if (i == sizeof names / sizeof *names)
+		return CMD_USAGE;
+	a = cmd_current_account(app);
+	if (!a)
+		return -1;
+	a->show = presence_show_parse(i == 0 ? NULL : names[i]);
+	free(a->status_text);
+	a->status_text = argc > 2 ? cmd_rest(argc, argv, 2) : NULL;
+	if (xs_send_presence(app, a) < 0)
+		app_print(app, LINE_INFO, "%s: status set; sent when connected",
+			  a->conf->name);
+	else
+		app_print(app, LINE_OK, "%s: you are now %s%s%s", a->conf->name,
+			  names[i], a->status_text ? ": " : "",
+			  a->status_text ? a->status_text : "");
+	return 0;
+}
+
+/* ---- /search, /history ---- */
+
+struct found {
+	struct app *app;
+	struct account *acc;
+	int n;
+};
+
+static int show_hit(const struct hist_msg *m, void *ud)
+{
+	struct found *f = ud;
+	char when[32];
+	time_t t = (time_t)(m->ts_ms / 1000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	app_print(f->app, LINE_PLAIN, "  %s %s %s <%s> %s", when,
+		  m->dir == HIST_OUT ? "to" : "from", m->peer,
+		  m->nick ? m->nick : "?", m->body);
+	f->n++;
+	return 0;
+}
+
+static int run_search(struct app *app, int argc, char **argv)
+{
+	struct found f = { app, NULL, 0 };
+	char *text;
+	size_t i;
+
+	if (argc < 2)
+		return CMD_USAGE;
+	text = cmd_rest(argc, argv, 1);
+	app_print(app, LINE_INFO, "Searching history for \"%s\":", text);
+	for (i = 0; i < app->naccounts; i++) {
+		f.acc = app->accounts[i];
+		if (f.acc->history &&
+		    history_search(f.acc->history, text, SEARCH_LIMIT, show_hit,
+				   &f) < 0)
+			app_print(app, LINE_ERROR, "%s: search failed: %s",
+				  f.acc->conf->name, history_error(f.acc->history));
+	}
+	app_print(app, LINE_INFO, "%d match%s (newest first; /msg JID opens one)",
+		  f.n, f.n == 1 ? "" : "es");
+	free(text);
+	app_select(app, 0);
+	return 0;
+}
+
+static int run_history(struct app *app, int argc, char **argv)
+{
+	struct window *w = app->wins[app->cur_win];
+	long n = 100;
+	int got;
+
+	if (argc > 2)
+		return CMD_USAGE;
+	if (argc == 2 && (n = strtol(argv[1], NULL, 10)) <= 0)
+		return CMD_USAGE;
+	if (w->kind != WIN_CHAT) {
+		app_print(app, LINE_ERROR, "/history works in a conversation window");
+		return -1;
+	}
+	got = conv_load_older(app, w, (size_t)n);
+	if (got == 0)
+		win_add(w, time(NULL), LINE_INFO, "No older messages");
+	return 0;
+}
+
+const struct cmd cmd_contacts[] = {
+	{ "roster", "add|remove|rename|group JID [NAME|GROUP] [GROUP]",
+	  "change the roster",
+	  "  /roster add JID [NAME] [GROUP]  add a contact and ask to see them\n"
+	  "  /roster remove JID              remove a contact\n"
+	  "  /roster rename JID NAME         change the name shown\n"
+	  "  /roster group JID GROUP         move to GROUP (\"\" for none)",
+	  "contacts", ARG_CONTACT, run_roster },
+	{ "sub", "request|cancel|allow|revoke JID", "manage presence subscriptions",
+	  "  request: ask to see their presence; cancel: stop seeing it;\n"
+	  "  allow: let them see yours; revoke: stop letting them.",
+	  "contacts", ARG_CONTACT, run_sub },
+	{ "accept", "[JID]", "let someone who asked see your presence",
+	  "  Without a JID, answers the only pending request. Someone not yet\n"
+	  "  in your roster is added and asked in return.",
+	  "contacts", ARG_CONTACT, run_accept },
+	{ "deny", "[JID]", "refuse a presence subscription request",
+	  "  Without a JID, answers the only pending request.",
+	  "contacts", ARG_CONTACT, run_deny },
+	{ "status", "online|chat|away|xa|dnd [MESSAGE]", "set your presence",
+	  "  Sets the current account's presence and status message.\n"
+	  "  Example: /status away back at three",
+	  "contacts", ARG_NONE, run_status },
+	{ "search", "WORDS", "search the history of every conversation",
+	  "  Lists up to 50 messages containing every word, newest first.",
+	  "history", ARG_NONE, run_search },
+	{ "history", "[N]", "load N older lines into this window (default 100)",
+	  "  PageUp past the oldest line loads older history too.",
+	  "history", ARG_NONE, run_history },
+	{ 0 }
+};

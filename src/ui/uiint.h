@@ -1,0 +1,67 @@
+/* uiint: what the files of ui/ share: the UI state and drawing helpers.
+ *
+ * struct ui hangs off app->ui. Each area of the screen has its own file
+ * (view.c for window content, rosterpane.c, bars.c for the title and
+ * status lines); ui.c owns set-up, layout and keys.
+ */
+#ifndef NATTER_UI_UIINT_H
+#define NATTER_UI_UIINT_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ui/input.h"
+
+struct app;
+struct account;
+struct roster_item;
+
+enum {
+	PAIR_ERROR = 1, PAIR_OK, PAIR_WARN, PAIR_INFO, PAIR_STATUS,
+	PAIR_NICK_IN, PAIR_NICK_OUT, PAIR_ONLINE, PAIR_AWAY, PAIR_DND,
+	PAIR_OFFLINE, PAIR_GROUP,
+};
+
+struct rrow {
+	struct account *acc;
+	const char *group;       /* header rows: the group name */
+	struct roster_item *item; /* contact rows */
+};
+
+struct rpane {
+	struct rrow *rows;
+	size_t n, cap;
+	bool stale;       /* the roster changed: rebuild before drawing */
+	bool show_offline;
+	bool visible;
+	int width;
+};
+
+struct ui {
+	SCREEN *screen;
+	struct input in;
+	size_t scroll; /* rows scrolled back from the bottom */
+	int colors;
+	bool esc;      /* the last key was ESC: the next one is Alt-key */
+	struct rpane pane;
+	unsigned long typing_gen; /* last key press in a chat window */
+	bool composing;           /* we told the peer we are composing */
+	unsigned long long composing_timer;
+};
+
+/* view.c */
+/* Byte length of the longest prefix of s that fits in width cells; stops
+ * before a newline. */
+size_t ui_fit(const char *s, size_t width);
+void view_draw(struct app *app, int top, int left, int height, int cols);
+/* bars.c */
+void bars_title(struct app *app, int row, int left, int cols);
+void bars_status(struct app *app, int row, int cols);
+/* rosterpane.c */
+void rpane_draw(struct app *app, int top, int height);
+void rpane_mark_stale(struct app *app);
+attr_t ui_show_attr(struct ui *ui, int show);
+const char *ui_show_mark(int show);
+
+#endif

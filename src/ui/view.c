@@ -1,0 +1,141 @@
+/* view: drawing the current window's lines, wrapped to the width.
+ *
+ * A line is drawn as its timestamp, then for messages the sender ("<bob>"
+ * or "* bob" for actions), then the text, wrapped under itself. Rows are
+ * laid out from the newest line upwards, so only what is visible is
+ * measured.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/app.h"
+#include "core/conv.h"
+#include "ui/uiint.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+size_t ui_fit(const char *s, size_t width)
+{
+	size_t i = 0, n = strlen(s), w = 0, space = 0;
+	uint32_t cp;
+
+	while (i < n && s[i] != '\n') {
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		size_t cw = (size_t)utf8_cp_width(cp);
+
+		if (w + cw > width)
+			break;
+		w += cw;
+		i += len;
+		if (cp == ' ' && w > width / 2)
+			space = i;
+	}
+	if (i < n && s[i] != '\n' && space)
+		return space;
+	if (i == 0 && n && s[0] != '\n')
+		return utf8_decode(s, n, &cp); /* wider than the width */
+	return i;
+}
+
+static attr_t kind_attr(struct ui *ui, enum line_kind k)
+{
+	if (!ui->colors)
+		return k == LINE_ERROR ? A_BOLD : A_NORMAL;
+	switch (k) {
+	case LINE_ERROR: return COLOR_PAIR(PAIR_ERROR) | A_BOLD;
+	case LINE_OK: return COLOR_PAIR(PAIR_OK);
+	case LINE_WARN: return COLOR_PAIR(PAIR_WARN);
+	case LINE_INFO: return COLOR_PAIR(PAIR_INFO);
+	default: return A_NORMAL;
+	}
+}
+
+/* The sender part of a message line, e.g. "<bob> " or "* bob "; the
+ * caller frees it. NULL for system lines. */
+static char *sender(const struct line *l)
+{
+	if (l->kind != LINE_MSG_IN && l->kind != LINE_MSG_OUT)
+		return NULL;
+	if (l->flags & LINE_ACTION)
+		return xasprintf("* %s ", l->nick ? l->nick : "?");
+	return xasprintf("<%s> ", l->nick ? l->nick : "?");
+}
+
+/* Draws (or with draw false, measures) l with its first row at `top`,
+ * clipped to [0, last]; returns its height in rows. */
+static size_t draw_line(struct app *app, const struct line *l, long top,
+			int last, int left, int cols, int draw)
+{
+	struct ui *ui = app->ui;
+	char stamp[TIME_FORMAT_MAX];
+	char *who = sender(l);
+	const char *mark = (l->flags & LINE_RECEIVED) ? " \u2713" : "";
+	size_t sw, ww, width, off = 0, len = strlen(l->text), rows = 0;
+	struct tm tm;
+	long row = top;
+
+	localtime_r(&l->ts, &tm);
+	if (strftime(stamp, sizeof stamp, app->cfg.time_format, &tm) == 0)
+		stamp[0] = '\0';
+	sw = utf8_width(stamp) + 1;
+	ww = who ? utf8_width(who) : 0;
+	if (ww + sw + 10 > (size_t)cols)
+		ww = 0; /* too narrow to indent under the sender */
+	width = (size_t)cols > sw + ww + 1 ? (size_t)cols - sw - ww : 1;
+	do {
+		size_t n = ui_fit(l->text + off, width);
+
+		if (draw && row >= 0 && row <= last) {
+			if (off == 0) {
+				mvaddstr((int)row, left, stamp);
+				if (who) {
+					attron(ui->colors ?
+						       COLOR_PAIR(l->kind == LINE_MSG_IN ?
+									  PAIR_NICK_IN :
+									  PAIR_NICK_OUT) | A_BOLD :
+						       A_BOLD);
+					mvaddstr((int)row, left + (int)sw, who);
+					attrset(A_NORMAL);
+				}
+			}
+			attron(kind_attr(ui, l->kind));
+			mvaddnstr((int)row, left + (int)(sw + ww), l->text + off,
+				  (int)n);
+			attroff(kind_attr(ui, l->kind));
+		}
+		off += n;
+		if (off < len && l->text[off] == '\n')
+			off++;
+		row++;
+		rows++;
+	} while (off < len);
+	if (draw && *mark && row - 1 >= 0 && row - 1 <= last)
+		addstr(mark);
+	free(who);
+	return rows;
+}
+
+void view_draw(struct app *app, int top, int left, int height, int cols)
+{
+	struct ui *ui = app->ui;
+	struct window *w = app->wins[app->cur_win];
+	long bottom = height - 1 + (long)ui->scroll;
+	size_t i = w->count;
+
+	/* walk back from the newest line until the area is full */
+	while (i > 0 && bottom >= 0) {
+		const struct line *l = win_line(w, --i);
+		long rows = (long)draw_line(app, l, 0, 0, left, cols, 0);
+
+		if (bottom - rows + 1 <= height - 1)
+			draw_line(app, l, top + bottom - rows + 1, top + height - 1,
+				  left, cols, 1);
+		bottom -= rows;
+	}
+	/* scrolled past the oldest line in memory: fetch older history */
+	if (bottom >= 0 && ui->scroll && w->kind == WIN_CHAT && !w->history_done)
+		conv_load_older(app, w, 100);
+}
