@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmd.h"
 #include "core/app.h"
 #include "core/history.h"
 #include "core/paths.h"
@@ -82,6 +83,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "demo", no_argument, NULL, 'D' },
 		{ "options", no_argument, NULL, 'O' },
+		{ "commands-man", no_argument, NULL, 'M' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -95,6 +97,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'd': o->debug = 1; break;
 		case 'D': exit(run_demo(argv[0]));
 		case 'O': conf_print_options(stdout); exit(0);
+		case 'M': cmd_print_man(stdout); exit(0);
 		case 'V': printf("natter %s\n", PACKAGE_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;

@@ -1,6 +1,7 @@
 /* cmd: parsing a command line and dispatching it through the table. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,4 +134,75 @@ struct account *cmd_account_arg(struct app *app, const char *name)
 		app_print(app, LINE_ERROR,
 			  "Several accounts are configured: name one");
 	return NULL;
+}
+
+/* Writes s for troff: backslashes doubled as \e, '-' as \-, and a line
+ * that would start with '.' or '\'' protected by \&. */
+static void troff_text(FILE *f, const char *s)
+{
+	int bol = 1;
+
+	for (; *s; s++) {
+		if (bol && (*s == '.' || *s == '\''))
+			fputs("\\&", f);
+		bol = *s == '\n';
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+struct man_ctx {
+	FILE *f;
+	const char *topic;
+	const char *topics[16];
+	size_t ntopics;
+};
+
+static void man_topic(const struct cmd *c, void *ud)
+{
+	struct man_ctx *m = ud;
+	size_t i;
+
+	for (i = 0; i < m->ntopics; i++)
+		if (strcmp(m->topics[i], c->topic) == 0)
+			return;
+	if (m->ntopics < 16)
+		m->topics[m->ntopics++] = c->topic;
+}
+
+static void man_entry(const struct cmd *c, void *ud)
+{
+	struct man_ctx *m = ud;
+
+	if (strcmp(c->topic, m->topic) != 0)
+		return;
+	fprintf(m->f, ".TP\n.B /");
+	troff_text(m->f, c->name);
+	if (*c->args) {
+		fputs(" \\fI", m->f);
+		troff_text(m->f, c->args);
+		fputs("\\fP", m->f);
+	}
+	fputs("\n", m->f);
+	troff_text(m->f, c->summary);
+	fputs(".\n.nf\n", m->f);
+	troff_text(m->f, c->help);
+	fputs("\n.fi\n", m->f);
+}
+
+void cmd_print_man(FILE *f)
+{
+	struct man_ctx m = { f, NULL, { 0 }, 0 };
+	size_t i;
+
+	cmd_each(man_topic, &m);
+	for (i = 0; i < m.ntopics; i++) {
+		m.topic = m.topics[i];
+		fprintf(f, ".SS %s\n", m.topic);
+		cmd_each(man_entry, &m);
+	}
 }

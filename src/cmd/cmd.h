@@ -9,6 +9,7 @@
 #define NATTER_CMD_CMD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct app;
 
@@ -32,6 +33,9 @@ struct cmd {
  * or -1 for an unknown command (reported on the console). */
 int cmd_run(struct app *app, const char *line);
 const struct cmd *cmd_find(const char *name);
+/* Prints the command list as man(7) source, by topic: the COMMANDS
+ * section of natter(1) is this output (make update-man). */
+void cmd_print_man(FILE *f);
 /* Calls fn for every command, in table order. */
 void cmd_each(void (*fn)(const struct cmd *c, void *ud), void *ud);
 /* Splits line into words; "double quotes" group words, \ escapes. The
