@@ -240,6 +240,7 @@ int main(int argc, char **argv)
 	loop_watch(app.loop, STDIN_FILENO, POLLIN, on_stdin, &app);
 	loop_set_prepare(app.loop, prepare, &app);
 	greet(&app);
+	ui_start(&app);
 	while (!app.quit)
 		if (loop_iterate(app.loop) < 0)
 			break;

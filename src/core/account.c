@@ -63,6 +63,7 @@ void account_free(struct account **ap)
 	free(a->domain);
 	free(a->nick);
 	free(a->status_text);
+	free(a->saved_status);
 	history_close(&a->history);
 	for (i = 0; i < a->nsub_requests; i++)
 		free(a->sub_requests[i]);

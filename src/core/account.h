@@ -68,6 +68,8 @@ struct account {
 	char *nick;               /* our name in conversations: the localpart */
 	enum show show;           /* our own presence (/status) */
 	char *status_text;        /* our status message, or NULL */
+	enum show saved_show;     /* what auto-away replaced */
+	char *saved_status;
 	struct history *history;  /* NULL when the store cannot be opened */
 	char **sub_requests;      /* bare JIDs asking to subscribe to us */
 	size_t nsub_requests;

@@ -145,6 +145,18 @@ static int validate_roster_width(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_autoaway(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v < 0 || v > 24 * 60) {
+		cfg_error(cfg, "autoaway must be between 0 and 1440 minutes (got %ld)",
+			  v);
+		return -1;
+	}
+	return 0;
+}
+
 static int validate_account(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
@@ -192,6 +204,10 @@ static const struct opt_doc opt_docs[] = {
 	  "tell contacts when you are typing (XEP-0085; default true)" },
 	{ NULL, "roster_width", "columns of the roster pane, 10..80 (default 24)" },
 	{ NULL, "roster_visible", "show the roster pane at start (default true)" },
+	{ NULL, "autoaway",
+	  "minutes without a key press before you are shown away; 0: never (default 15)" },
+	{ NULL, "autoaway_message",
+	  "status message while auto-away (default \"idle\")" },
 };
 
 void conf_print_options(FILE *f)
@@ -327,6 +343,8 @@ static cfg_t *config_schema(void)
 		CFG_BOOL("chat_states", cfg_true, CFGF_NONE),
 		CFG_INT("roster_width", 24, CFGF_NONE),
 		CFG_BOOL("roster_visible", cfg_true, CFGF_NONE),
+		CFG_INT("autoaway", 15, CFGF_NONE),
+		CFG_STR("autoaway_message", "idle", CFGF_NONE),
 		CFG_END()
 	};
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
@@ -340,6 +358,7 @@ static cfg_t *config_schema(void)
 	cfg_set_validate_func(cfg, "reconnect_max", validate_reconnect_max);
 	cfg_set_validate_func(cfg, "time_format", validate_time_format);
 	cfg_set_validate_func(cfg, "roster_width", validate_roster_width);
+	cfg_set_validate_func(cfg, "autoaway", validate_autoaway);
 	return cfg;
 }
 
@@ -390,6 +409,8 @@ static void set_defaults(struct config *c)
 	c->chat_states = true;
 	c->roster_width = 24;
 	c->roster_visible = true;
+	c->autoaway = 15;
+	c->autoaway_message = xstrdup("idle");
 }
 
 int conf_load(const char *path, bool must_exist, struct config *out,
@@ -449,6 +470,8 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 	out->chat_states = cfg_getbool(cfg, "chat_states");
 	out->roster_width = (int)cfg_getint(cfg, "roster_width");
 	out->roster_visible = cfg_getbool(cfg, "roster_visible");
+	out->autoaway = (int)cfg_getint(cfg, "autoaway");
+	out->autoaway_message = xstrdup(cfg_getstr(cfg, "autoaway_message"));
 	cfg_free(cfg);
 	if (check_mode(out, &st, err) < 0) {
 		conf_clear(out);
@@ -496,6 +519,7 @@ void conf_clear(struct config *c)
 	free(c->path);
 	free(c->debug_log);
 	free(c->time_format);
+	free(c->autoaway_message);
 	memset(c, 0, sizeof *c);
 }
 

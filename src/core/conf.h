@@ -41,6 +41,8 @@ struct config {
 	bool chat_states;  /* tell peers when we type (XEP-0085) */
 	int roster_width;  /* columns of the roster pane */
 	bool roster_visible;
+	int autoaway;          /* minutes of keyboard idleness, 0: never */
+	char *autoaway_message;
 };
 
 /* Reads path into *out. Returns 0, or -1 with *err set to a message for

@@ -23,10 +23,23 @@
 #include "util/xmem.h"
 #include "xmpp/xs.h"
 
+/* Key codes we define for the bracketed-paste markers. */
+#define KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define KEY_PASTE_END (KEY_MAX + 2)
+
 /* The pane needs this many columns left for the chat to be useful. */
 #define MIN_CHAT_COLS 30
 /* After this long without a key, "composing" becomes "paused". */
 #define PAUSED_AFTER_MS 10000
+
+/* Writes a mode-setting sequence curses has no capability for. */
+static void term_write(const char *seq)
+{
+	fflush(stdout);
+	if (write(STDOUT_FILENO, seq, strlen(seq)) < 0) {
+		/* the terminal is gone; nothing to set */
+	}
+}
 
 static void init_colors(struct ui *ui)
 {
@@ -71,6 +84,11 @@ int ui_init(struct app *app)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	init_colors(ui);
+	/* bracketed paste: a pasted block arrives between these markers, so
+	 * its newlines become part of one message instead of sending it */
+	define_key("\033[200~", KEY_PASTE_BEGIN);
+	define_key("\033[201~", KEY_PASTE_END);
+	term_write("\033[?2004h");
 	input_init(&ui->in);
 	ui->pane.visible = app->cfg.roster_visible;
 	ui->pane.width = app->cfg.roster_width;
@@ -88,32 +106,60 @@ void ui_end(struct app *app)
 	if (!ui)
 		return;
 	endwin();
+	term_write("\033[?2004l");
 	delscreen(ui->screen);
 	input_clear(&ui->in);
+	complete_reset(&ui->comp);
 	free(ui->pane.rows);
 	free(ui);
 	app->ui = NULL;
 }
 
+/* The input as shown: newlines of a multi-line message appear as a
+ * return mark. Returns a new string; *cursor is mapped into it. */
+static char *input_display(const struct input *in, size_t *cursor)
+{
+	static const char mark[] = "\u21b5";
+	char *out = xmalloc(in->len * 3 + 1);
+	size_t i, o = 0;
+
+	for (i = 0; i < in->len; i++) {
+		if (i == in->cursor)
+			*cursor = o;
+		if (in->buf[i] == '\n') {
+			memcpy(out + o, mark, sizeof mark - 1);
+			o += sizeof mark - 1;
+		} else {
+			out[o++] = in->buf[i];
+		}
+	}
+	if (in->cursor >= in->len)
+		*cursor = o;
+	out[o] = '\0';
+	return out;
+}
+
 static void draw_input(struct app *app, int row, int cols)
 {
 	struct ui *ui = app->ui;
-	const char *buf = ui->in.buf;
-	size_t start = 0, before, avail = cols > 3 ? (size_t)cols - 3 : 1;
+	size_t cur = 0, start = 0, before;
+	size_t avail = cols > 3 ? (size_t)cols - 3 : 1;
+	char *buf = input_display(&ui->in, &cur);
 
 	/* scroll horizontally so the cursor stays visible */
 	for (;;) {
-		char *head = xstrndup(buf + start, ui->in.cursor - start);
+		char *head = xstrndup(buf + start, cur - start);
 
 		before = utf8_width(head);
 		free(head);
-		if (before < avail || start >= ui->in.cursor)
+		if (before < avail || start >= cur)
 			break;
 		start += ui_fit(buf + start, 1);
 	}
 	mvaddstr(row, 0, "> ");
-	addnstr(buf + start, (int)(ui->in.len - start));
+	addnstr(buf + start, (int)ui_fit(buf + start, (size_t)cols - 2));
 	move(row, 2 + (int)before);
+	free(buf);
 }
 
 void ui_draw(struct app *app)
@@ -280,6 +326,9 @@ static void on_fkey(struct app *app, wint_t k)
 	const char *name = keyname((int)k);
 
 	switch (k) {
+	case KEY_PASTE_BEGIN: ui->pasting = true; return;
+	case KEY_PASTE_END: ui->pasting = false; return;
+	case KEY_BTAB: return;
 	case KEY_ENTER: submit(app); return;
 	case KEY_BACKSPACE: input_backspace(in); return;
 	case KEY_DC: input_delete(in); return;
@@ -306,14 +355,82 @@ static void on_fkey(struct app *app, wint_t k)
 		input_word_right(in);
 }
 
+/* Auto-away: after cfg.autoaway idle minutes, accounts that are plainly
+ * available become away; the next key press restores what they were. */
+static void away_cb(struct loop *l, void *ud)
+{
+	struct app *app = ud;
+	struct ui *ui = app->ui;
+	size_t i;
+
+	(void)l;
+	ui->away_timer = 0;
+	for (i = 0; i < app->naccounts; i++) {
+		struct account *a = app->accounts[i];
+
+		if (a->state != ACC_ONLINE ||
+		    (a->show != SHOW_ONLINE && a->show != SHOW_CHAT))
+			continue;
+		a->saved_show = a->show;
+		free(a->saved_status);
+		a->saved_status = a->status_text;
+		a->status_text = xstrdup(app->cfg.autoaway_message);
+		a->show = SHOW_AWAY;
+		xs_send_presence(app, a);
+		ui->auto_away = true;
+	}
+}
+
+static void key_activity(struct app *app)
+{
+	struct ui *ui = app->ui;
+	size_t i;
+
+	if (ui->auto_away) {
+		ui->auto_away = false;
+		for (i = 0; i < app->naccounts; i++) {
+			struct account *a = app->accounts[i];
+
+			if (a->show != SHOW_AWAY || !a->saved_show)
+				continue;
+			a->show = a->saved_show;
+			free(a->status_text);
+			a->status_text = a->saved_status;
+			a->saved_status = NULL;
+			a->saved_show = SHOW_OFFLINE;
+			xs_send_presence(app, a);
+		}
+	}
+	if (app->cfg.autoaway > 0) {
+		loop_timer_cancel(app->loop, ui->away_timer);
+		ui->away_timer = loop_timer_add(
+			app->loop, (uint64_t)app->cfg.autoaway * 60000, away_cb, app);
+	}
+}
+
+void ui_start(struct app *app)
+{
+	key_activity(app);
+}
+
 static void on_key(struct app *app, int r, wint_t k)
 {
 	struct ui *ui = app->ui;
 	struct input *in = &ui->in;
 
+	if (k != '\t' || r == KEY_CODE_YES)
+		complete_reset(&ui->comp);
 	if (r == KEY_CODE_YES) {
 		ui->esc = false;
 		on_fkey(app, k);
+		return;
+	}
+	if (ui->pasting) {
+		/* pasted text goes in as typed, newlines included */
+		if (k == '\r' || k == '\n')
+			input_insert(in, '\n');
+		else if (k == '\t' || (k >= 0x20 && k != 0x7f))
+			input_insert(in, (uint32_t)k);
 		return;
 	}
 	if (ui->esc) {
@@ -323,6 +440,10 @@ static void on_key(struct app *app, int r, wint_t k)
 	}
 	switch (k) {
 	case 27: ui->esc = true; break;
+	case '\t':
+		if (complete_tab(app, &ui->comp, in) == 0)
+			beep();
+		break;
 	case '\r': case '\n': submit(app); break;
 	case 127: case 8: input_backspace(in); break;
 	case 1: input_home(in); break;        /* Ctrl-A */
@@ -357,4 +478,5 @@ void ui_on_input(struct app *app)
 		on_key(app, r, k);
 		app->dirty = true;
 	}
+	key_activity(app);
 }

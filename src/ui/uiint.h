@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ui/complete.h"
 #include "ui/input.h"
 
 struct app;
@@ -48,6 +49,10 @@ struct ui {
 	unsigned long typing_gen; /* last key press in a chat window */
 	bool composing;           /* we told the peer we are composing */
 	unsigned long long composing_timer;
+	struct completion comp;
+	bool pasting;  /* inside a bracketed paste */
+	unsigned long long away_timer;
+	bool auto_away; /* we set away ourselves and will restore */
 };
 
 /* view.c */

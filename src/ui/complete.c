@@ -1,0 +1,175 @@
+/* complete: Tab completion from the command table (see complete.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/app.h"
+#include "ui/complete.h"
+#include "ui/input.h"
+#include "util/xmem.h"
+
+void complete_reset(struct completion *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->cands[i]);
+	free(c->cands);
+	memset(c, 0, sizeof *c);
+}
+
+static void add(struct completion *c, const char *prefix, const char *s)
+{
+	size_t i;
+
+	if (strncmp(s, prefix, strlen(prefix)) != 0)
+		return;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->cands[i], s) == 0)
+			return;
+	xgrow((void **)&c->cands, &c->cap, c->n + 1, sizeof *c->cands);
+	c->cands[c->n++] = xstrdup(s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct cmd_collect {
+	struct completion *c;
+	const char *prefix;
+	int slash; /* "/name" for a command, "name" for /help's argument */
+};
+
+static void add_cmd(const struct cmd *cmd, void *ud)
+{
+	struct cmd_collect *cc = ud;
+	char *name = xasprintf("%s%s", cc->slash ? "/" : "", cmd->name);
+
+	add(cc->c, cc->prefix, name);
+	free(name);
+}
+
+static void add_commands(struct completion *c, const char *prefix,
+			 int slash)
+{
+	struct cmd_collect cc = { c, prefix, slash };
+
+	cmd_each(add_cmd, &cc);
+}
+
+static void add_contacts(struct app *app, struct completion *c,
+			 const char *prefix)
+{
+	size_t i, j;
+
+	for (i = 0; i < app->naccounts; i++) {
+		struct roster *r = &app->accounts[i]->roster;
+
+		for (j = 0; j < r->n; j++) {
+			add(c, prefix, r->items[j].jid);
+			/* names with spaces would split into words */
+			if (r->items[j].name && !strchr(r->items[j].name, ' '))
+				add(c, prefix, r->items[j].name);
+		}
+	}
+	for (i = 1; i < app->nwins; i++)
+		if (app->wins[i]->jid)
+			add(c, prefix, app->wins[i]->jid);
+}
+
+/* Index of the word that starts at `start` in buf (0: the first). */
+static int word_index(const char *buf, size_t start)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < start; i++)
+		if (buf[i] != ' ' && (i == 0 || buf[i - 1] == ' '))
+			n++;
+	return n;
+}
+
+static void collect(struct app *app, struct completion *c, const char *buf,
+		    const char *prefix)
+{
+	int idx = word_index(buf, c->start);
+	const struct cmd *cmd;
+	char *name;
+	size_t i;
+
+	if (buf[0] != '/') {
+		struct window *w = app->wins[app->cur_win];
+
+		if (w->jid)
+			add(c, prefix, w->name);
+		return;
+	}
+	if (idx == 0) {
+		add_commands(c, prefix, 1);
+		return;
+	}
+	name = xstrndup(buf + 1, strcspn(buf + 1, " "));
+	cmd = cmd_find(name);
+	free(name);
+	if (!cmd)
+		return;
+	switch (cmd->arg) {
+	case ARG_ACCOUNT:
+		for (i = 0; i < app->naccounts; i++)
+			add(c, prefix, app->accounts[i]->conf->name);
+		break;
+	case ARG_COMMAND:
+		add_commands(c, prefix, 0);
+		break;
+	case ARG_CONTACT:
+		add_contacts(app, c, prefix);
+		break;
+	case ARG_NONE:
+		break;
+	}
+}
+
+/* Replaces the word being completed with s (and a space after a unique
+ * match). */
+static void replace_word(struct input *in, size_t start, const char *s,
+			 int unique)
+{
+	size_t end = in->cursor;
+
+	memmove(in->buf + start, in->buf + end, in->len - end + 1);
+	in->len -= end - start;
+	in->cursor = start;
+	input_insert_str(in, s);
+	if (unique)
+		input_insert_str(in, " ");
+}
+
+size_t complete_tab(struct app *app, struct completion *c, struct input *in)
+{
+	char *prefix;
+
+	if (!c->active) {
+		size_t start = in->cursor;
+
+		while (start > 0 && in->buf[start - 1] != ' ')
+			start--;
+		complete_reset(c);
+		c->start = start;
+		prefix = xstrndup(in->buf + start, in->cursor - start);
+		collect(app, c, in->buf, prefix);
+		free(prefix);
+		qsort(c->cands, c->n, sizeof *c->cands, cmp_str);
+		c->active = 1;
+		if (c->n == 0)
+			return 0;
+	}
+	if (c->n == 0)
+		return 0;
+	replace_word(in, c->start, c->cands[c->next], c->n == 1);
+	c->next = (c->next + 1) % c->n;
+	return c->n;
+}

@@ -1,0 +1,454 @@
+/* test_window: core/window.h, the model of one window.
+ *
+ * win_new sanitises the name and keeps at least one line; win_add splits
+ * its text on newlines into system lines and passes each through the
+ * sanitiser (ESC, C0/C1 controls and bidi controls removed); the ring
+ * keeps the newest `cap` lines, dropping the oldest, also when one
+ * win_add brings more lines than fit and after the ring has wrapped many
+ * times; win_add_msg keeps one line with its newlines, sanitises the nick
+ * and copies nick, text and id; win_prepend_msg puts older lines at the
+ * top (also when that wraps the ring backwards) and refuses once full;
+ * win_mark_received finds a line by id, newest first, and sets
+ * LINE_RECEIVED; win_line indexes from the oldest and returns NULL past
+ * the end; the generation counter rises on every change; win_clear
+ * empties the window, which stays usable; win_free clears the pointer.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/window.h"
+
+#define ESC "\x1b"
+#define RLO "\xE2\x80\xAE"  /* U+202E RIGHT-TO-LEFT OVERRIDE */
+#define LRI "\xE2\x81\xA6"  /* U+2066 LEFT-TO-RIGHT ISOLATE */
+#define RLM "\xE2\x80\x8F"  /* U+200F RIGHT-TO-LEFT MARK */
+#define CSI8 "\xC2\x9B"     /* U+009B, the 8-bit CSI (a C1 control) */
+#define E_ACUTE "\xC3\xA9"  /* é, kept as it is */
+
+/* The i-th line must exist and read text. */
+static const struct line *expect_line(const struct window *w, size_t i,
+				      const char *text)
+{
+	const struct line *l = win_line(w, i);
+
+	if (!l)
+		fail_msg("line %zu is missing (count %zu)", i, w->count);
+	assert_non_null(l->text);
+	assert_string_equal(l->text, text);
+	return l;
+}
+
+/* The window must hold exactly these lines, oldest first. */
+static void expect_lines(const struct window *w, const char *const *texts,
+			 size_t n)
+{
+	size_t i;
+
+	assert_int_equal(w->count, n);
+	for (i = 0; i < n; i++)
+		expect_line(w, i, texts[i]);
+	assert_null(win_line(w, n));
+}
+
+static void test_new_and_free(void **state)
+{
+	struct window *w;
+
+	(void)state;
+	w = win_new(WIN_CHAT, "Jul" ESC "[31m" RLO "iet", 10);
+	assert_non_null(w);
+	assert_int_equal(w->kind, WIN_CHAT);
+	assert_string_equal(w->name, "Jul[31miet");
+	assert_int_equal(w->cap, 10);
+	assert_int_equal(w->count, 0);
+	assert_int_equal(w->unread, 0);
+	assert_null(w->jid);
+	assert_null(w->resource);
+	assert_null(w->acc);
+	assert_null(win_line(w, 0));
+	win_free(&w);
+	assert_null(w);
+	win_free(&w); /* freeing a cleared pointer is harmless */
+
+	/* a capacity of zero still holds one line */
+	w = win_new(WIN_CONSOLE, "console", 0);
+	assert_true(w->cap >= 1);
+	win_add(w, 1, LINE_INFO, "one");
+	win_add(w, 2, LINE_INFO, "two");
+	assert_int_equal(w->count, 1);
+	expect_line(w, 0, "two");
+	win_free(&w);
+}
+
+static void test_add_fields(void **state)
+{
+	struct window *w = win_new(WIN_CONSOLE, "console", 8);
+	const struct line *l;
+
+	(void)state;
+	win_add(w, 1234, LINE_ERROR, "cannot connect");
+	assert_int_equal(w->count, 1);
+	l = expect_line(w, 0, "cannot connect");
+	assert_int_equal(l->ts, 1234);
+	assert_int_equal(l->kind, LINE_ERROR);
+	assert_int_equal(l->flags, 0);
+	assert_null(l->nick);
+	assert_null(l->id);
+
+	win_add(w, 1, LINE_INFO, "");
+	assert_int_equal(w->count, 2);
+	expect_line(w, 1, "");
+	win_free(&w);
+}
+
+static void test_add_splits_newlines(void **state)
+{
+	static const char *const want[] = { "first", "second", "", "fourth" };
+	struct window *w = win_new(WIN_CONSOLE, "console", 8);
+	size_t i;
+
+	(void)state;
+	win_add(w, 77, LINE_WARN, "first\nsecond\n\nfourth");
+	expect_lines(w, want, 4);
+	for (i = 0; i < 4; i++) {
+		const struct line *l = win_line(w, i);
+
+		/* every piece is a line of the same kind and time */
+		assert_int_equal(l->ts, 77);
+		assert_int_equal(l->kind, LINE_WARN);
+		assert_null(l->nick);
+		assert_null(strchr(l->text, '\n'));
+	}
+	win_free(&w);
+}
+
+static void test_add_sanitises(void **state)
+{
+	struct window *w = win_new(WIN_CONSOLE, "console", 8);
+
+	(void)state;
+	win_add(w, 0, LINE_PLAIN, ESC "[2J" ESC "]0;owned\a" "clear");
+	expect_line(w, 0, "[2J]0;ownedclear");
+	win_add(w, 0, LINE_PLAIN, "abc" RLO "fed" LRI "x" RLM "y");
+	expect_line(w, 1, "abcfedxy");
+	win_add(w, 0, LINE_PLAIN, "a" CSI8 "31mb\x7f" "c\rd\te");
+	expect_line(w, 2, "a31mbcd e");
+	win_add(w, 0, LINE_PLAIN, "caf" E_ACUTE);
+	expect_line(w, 3, "caf" E_ACUTE);
+	/* an invalid byte becomes U+FFFD rather than reaching the screen */
+	win_add(w, 0, LINE_PLAIN, "x\xFFy");
+	expect_line(w, 4, "x\xEF\xBF\xBDy");
+	/* a newline hidden behind an escape still splits, the ESC is gone */
+	win_add(w, 0, LINE_PLAIN, "top" ESC "\nbottom");
+	expect_line(w, 5, "top");
+	expect_line(w, 6, "bottom");
+	win_free(&w);
+}
+
+static void test_ring_drops_oldest(void **state)
+{
+	struct window *w = win_new(WIN_CONSOLE, "console", 3);
+	static const char *const want[] = { "l2", "l3", "l4" };
+	char text[16];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		snprintf(text, sizeof text, "l%d", i);
+		win_add(w, i, LINE_INFO, text);
+		assert_int_equal(w->count, i < 3 ? (size_t)i + 1 : 3);
+	}
+	expect_lines(w, want, 3);
+	assert_int_equal(win_line(w, 0)->ts, 2);
+	assert_int_equal(win_line(w, 2)->ts, 4);
+	win_free(&w);
+}
+
+static void test_ring_one_add_overflows(void **state)
+{
+	static const char *const want[] = { "d", "e" };
+	static const char *const want2[] = { "e", "m" };
+	struct window *w = win_new(WIN_CONSOLE, "console", 2);
+
+	(void)state;
+	win_add(w, 0, LINE_INFO, "a\nb\nc\nd\ne");
+	expect_lines(w, want, 2);
+	win_add_msg(w, 0, LINE_MSG_IN, 0, "n", "m", NULL);
+	expect_lines(w, want2, 2);
+	assert_int_equal(win_line(w, 1)->kind, LINE_MSG_IN);
+	assert_null(win_line(w, 0)->nick);
+	win_free(&w);
+}
+
+/* After many wraps every index still maps to the right line. */
+static void test_ring_many_wraps(void **state)
+{
+	struct window *w = win_new(WIN_CONSOLE, "console", 7);
+	char text[16], want[16];
+	size_t i;
+	int n;
+
+	(void)state;
+	for (n = 0; n < 1000; n++) {
+		snprintf(text, sizeof text, "%d", n);
+		if (n % 3)
+			win_add(w, n, LINE_INFO, text);
+		else
+			win_add_msg(w, n, LINE_MSG_OUT, LINE_RECEIPT, "me",
+				    text, text);
+		assert_int_equal(w->count, n < 7 ? (size_t)n + 1 : 7);
+		for (i = 0; i < w->count; i++) {
+			snprintf(want, sizeof want, "%d",
+				 n + 1 - (int)w->count + (int)i);
+			expect_line(w, i, want);
+		}
+		assert_null(win_line(w, w->count));
+	}
+	win_free(&w);
+}
+
+static void test_add_msg(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "juliet@example.com", 4);
+	char nick[] = "Juliet", id[] = "msg-1";
+	char *text = strdup("line one\nline two\n\nline four");
+	const struct line *l;
+	struct line *ret;
+
+	(void)state;
+	assert_non_null(text);
+	ret = win_add_msg(w, 555, LINE_MSG_IN, LINE_DELAYED, nick, text, id);
+	assert_int_equal(w->count, 1);
+	l = win_line(w, 0);
+	assert_ptr_equal(ret, l);
+	/* one line; the renderer breaks it */
+	assert_string_equal(l->text, "line one\nline two\n\nline four");
+	assert_int_equal(l->ts, 555);
+	assert_int_equal(l->kind, LINE_MSG_IN);
+	assert_int_equal(l->flags, LINE_DELAYED);
+	assert_string_equal(l->nick, "Juliet");
+	assert_string_equal(l->id, "msg-1");
+	/* copies, not the caller's buffers */
+	assert_ptr_not_equal(l->nick, nick);
+	assert_ptr_not_equal(l->text, text);
+	assert_ptr_not_equal(l->id, id);
+	nick[0] = 'X';
+	id[0] = 'X';
+	text[0] = 'X';
+	free(text);
+	assert_string_equal(l->nick, "Juliet");
+	assert_string_equal(l->id, "msg-1");
+	assert_string_equal(l->text, "line one\nline two\n\nline four");
+
+	/* no nick, no id */
+	l = win_add_msg(w, 1, LINE_MSG_OUT, LINE_RECEIPT | LINE_ACTION, NULL,
+			"waves", NULL);
+	assert_null(l->nick);
+	assert_null(l->id);
+	assert_int_equal(l->flags, LINE_RECEIPT | LINE_ACTION);
+	assert_int_equal(w->count, 2);
+	win_free(&w);
+}
+
+static void test_add_msg_sanitises(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "x", 4);
+	const struct line *l;
+
+	(void)state;
+	/* a nick is one line: its newline and tab become spaces */
+	l = win_add_msg(w, 0, LINE_MSG_IN, 0, "Ev" ESC "[7m" RLO "e\nx\ty",
+			"hi" ESC "[1m" LRI "\nthere" CSI8, "id");
+	assert_string_equal(l->nick, "Ev[7me x y");
+	assert_string_equal(l->text, "hi[1m\nthere");
+	win_free(&w);
+}
+
+static void test_prepend(void **state)
+{
+	static const char *const want[] = { "old1", "old2", "new1", "new2" };
+	struct window *w = win_new(WIN_CHAT, "x", 4);
+	const struct line *l;
+
+	(void)state;
+	win_add_msg(w, 10, LINE_MSG_IN, 0, "peer", "new1", "a");
+	win_add_msg(w, 11, LINE_MSG_OUT, 0, "me", "new2", "b");
+	/* older lines arrive newest first, each going to the top */
+	win_prepend_msg(w, 9, LINE_MSG_OUT, LINE_ACTION, "me", "old2");
+	win_prepend_msg(w, 8, LINE_MSG_IN, 0, "pe" ESC "er", "old" RLO "1");
+	expect_lines(w, want, 4);
+	l = win_line(w, 0);
+	assert_int_equal(l->ts, 8);
+	assert_int_equal(l->kind, LINE_MSG_IN);
+	assert_string_equal(l->nick, "peer");
+	assert_null(l->id);
+	l = win_line(w, 1);
+	assert_int_equal(l->kind, LINE_MSG_OUT);
+	assert_int_equal(l->flags, LINE_ACTION);
+	assert_string_equal(l->nick, "me");
+
+	/* full: nothing changes */
+	win_prepend_msg(w, 1, LINE_MSG_IN, 0, "peer", "too old");
+	expect_lines(w, want, 4);
+
+	/* appending still drops from the top */
+	win_add(w, 12, LINE_INFO, "later");
+	expect_line(w, 0, "old2");
+	expect_line(w, 3, "later");
+	win_free(&w);
+}
+
+/* Prepending into an empty ring wraps its start backwards. */
+static void test_prepend_wraps(void **state)
+{
+	static const char *const want[] = { "b", "c", "d" };
+	static const char *const want2[] = { "c", "d", "e" };
+	struct window *w = win_new(WIN_CHAT, "x", 3);
+
+	(void)state;
+	win_prepend_msg(w, 3, LINE_MSG_IN, 0, NULL, "c");
+	win_prepend_msg(w, 2, LINE_MSG_IN, 0, NULL, "b");
+	win_add_msg(w, 4, LINE_MSG_IN, 0, NULL, "d", NULL);
+	expect_lines(w, want, 3);
+	assert_null(win_line(w, 0)->nick);
+	win_prepend_msg(w, 1, LINE_MSG_IN, 0, NULL, "a");
+	expect_lines(w, want, 3);
+	win_add_msg(w, 5, LINE_MSG_IN, 0, NULL, "e", NULL);
+	expect_lines(w, want2, 3);
+	win_free(&w);
+}
+
+static void test_mark_received(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "x", 8);
+	const struct line *older, *newer;
+	uint64_t gen;
+
+	(void)state;
+	win_add(w, 0, LINE_INFO, "system lines have no id");
+	win_add_msg(w, 1, LINE_MSG_OUT, LINE_RECEIPT, "me", "first", "dup");
+	win_add_msg(w, 2, LINE_MSG_OUT, LINE_RECEIPT, "me", "other", "x1");
+	win_add_msg(w, 3, LINE_MSG_OUT, LINE_RECEIPT, "me", "second", "dup");
+	win_add_msg(w, 4, LINE_MSG_IN, 0, "peer", "no id", NULL);
+	older = win_line(w, 1);
+	newer = win_line(w, 3);
+
+	gen = w->generation;
+	assert_false(win_mark_received(w, "nope"));
+	assert_false(win_mark_received(w, ""));
+	assert_false(win_mark_received(w, "du"));
+
+	/* the newest line with the id is the one meant */
+	assert_true(win_mark_received(w, "dup"));
+	assert_int_equal(newer->flags, LINE_RECEIPT | LINE_RECEIVED);
+	assert_int_equal(older->flags, LINE_RECEIPT);
+	assert_int_equal(win_line(w, 2)->flags, LINE_RECEIPT);
+	assert_true(w->generation > gen);
+
+	gen = w->generation;
+	assert_true(win_mark_received(w, "x1"));
+	assert_int_equal(win_line(w, 2)->flags, LINE_RECEIPT | LINE_RECEIVED);
+	assert_true(w->generation > gen);
+	/* the other lines kept their flags */
+	assert_int_equal(win_line(w, 0)->flags, 0);
+	assert_int_equal(win_line(w, 4)->flags, 0);
+	win_free(&w);
+}
+
+static void test_mark_received_after_drop(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "x", 2);
+
+	(void)state;
+	win_add_msg(w, 1, LINE_MSG_OUT, LINE_RECEIPT, "me", "gone", "old");
+	win_add_msg(w, 2, LINE_MSG_OUT, LINE_RECEIPT, "me", "kept", "k1");
+	win_add_msg(w, 3, LINE_MSG_OUT, LINE_RECEIPT, "me", "kept", "k2");
+	/* the line with "old" fell off the ring */
+	assert_false(win_mark_received(w, "old"));
+	assert_true(win_mark_received(w, "k1"));
+	assert_true(win_mark_received(w, "k2"));
+	assert_int_equal(win_line(w, 0)->flags, LINE_RECEIPT | LINE_RECEIVED);
+	assert_int_equal(win_line(w, 1)->flags, LINE_RECEIPT | LINE_RECEIVED);
+	win_free(&w);
+}
+
+static void test_generation(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "x", 2);
+	uint64_t g = w->generation;
+
+	(void)state;
+#define CHANGED()                              \
+	do {                                   \
+		assert_true(w->generation > g); \
+		g = w->generation;             \
+	} while (0)
+	win_add(w, 0, LINE_INFO, "a");
+	CHANGED();
+	win_add_msg(w, 0, LINE_MSG_OUT, LINE_RECEIPT, "me", "b", "id");
+	CHANGED();
+	win_add(w, 0, LINE_INFO, "c"); /* drops one */
+	CHANGED();
+	assert_true(win_mark_received(w, "id"));
+	CHANGED();
+	win_clear(w);
+	CHANGED();
+	win_prepend_msg(w, 0, LINE_MSG_IN, 0, "p", "d");
+	CHANGED();
+	win_add(w, 0, LINE_INFO, "x\ny\nz");
+	CHANGED();
+#undef CHANGED
+	win_free(&w);
+}
+
+static void test_clear(void **state)
+{
+	static const char *const want[] = { "again" };
+	struct window *w = win_new(WIN_CHAT, "x", 3);
+
+	(void)state;
+	win_add(w, 0, LINE_INFO, "a\nb\nc\nd");
+	win_add_msg(w, 0, LINE_MSG_IN, 0, "p", "m", "id");
+	win_clear(w);
+	assert_int_equal(w->count, 0);
+	assert_null(win_line(w, 0));
+	assert_false(win_mark_received(w, "id"));
+	win_clear(w); /* clearing an empty window is fine */
+	assert_int_equal(w->count, 0);
+
+	win_add(w, 0, LINE_INFO, "again");
+	expect_lines(w, want, 1);
+	win_free(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_and_free),
+		cmocka_unit_test(test_add_fields),
+		cmocka_unit_test(test_add_splits_newlines),
+		cmocka_unit_test(test_add_sanitises),
+		cmocka_unit_test(test_ring_drops_oldest),
+		cmocka_unit_test(test_ring_one_add_overflows),
+		cmocka_unit_test(test_ring_many_wraps),
+		cmocka_unit_test(test_add_msg),
+		cmocka_unit_test(test_add_msg_sanitises),
+		cmocka_unit_test(test_prepend),
+		cmocka_unit_test(test_prepend_wraps),
+		cmocka_unit_test(test_mark_received),
+		cmocka_unit_test(test_mark_received_after_drop),
+		cmocka_unit_test(test_generation),
+		cmocka_unit_test(test_clear),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
