@@ -27,6 +27,8 @@ void input_clear(struct input *in)
 	free(in->buf);
 	free(in->yank);
 	free(in->saved);
+	free(in->query);
+	free(in->before_search);
 	memset(in, 0, sizeof *in);
 }
 
@@ -222,4 +224,71 @@ char *input_take(struct input *in)
 	xfree(&in->saved);
 	set_text(in, "");
 	return line;
+}
+
+/* Shows the newest history entry at or before index from that contains
+ * the query; keeps the current one when there is none. */
+static void search_from(struct input *in, size_t from)
+{
+	size_t i;
+
+	for (i = from; i > 0; i--) {
+		if (strstr(in->hist[i - 1], in->query)) {
+			in->spos = i - 1;
+			set_text(in, in->hist[i - 1]);
+			return;
+		}
+	}
+}
+
+void input_search(struct input *in)
+{
+	if (!in->searching) {
+		in->searching = 1;
+		free(in->query);
+		in->query = xstrdup("");
+		free(in->before_search);
+		in->before_search = xstrdup(in->buf);
+		in->spos = in->nhist;
+		return;
+	}
+	if (*in->query)
+		search_from(in, in->spos);
+}
+
+void input_search_insert(struct input *in, uint32_t cp)
+{
+	char enc[5];
+	char *q;
+
+	enc[utf8_encode(cp, enc)] = '\0';
+	q = xasprintf("%s%s", in->query, enc);
+	free(in->query);
+	in->query = q;
+	/* the current match may still fit the longer query */
+	search_from(in, in->spos < in->nhist ? in->spos + 1 : in->nhist);
+}
+
+void input_search_backspace(struct input *in)
+{
+	size_t n = strlen(in->query);
+
+	while (n > 0 && ((unsigned char)in->query[n - 1] & 0xC0) == 0x80)
+		n--;
+	if (n > 0)
+		n--;
+	in->query[n] = '\0';
+	if (n)
+		search_from(in, in->nhist);
+}
+
+void input_search_end(struct input *in, int accept)
+{
+	if (!in->searching)
+		return;
+	in->searching = 0;
+	if (!accept)
+		set_text(in, in->before_search ? in->before_search : "");
+	xfree(&in->before_search);
+	in->hpos = in->nhist;
 }

@@ -18,6 +18,11 @@ struct input {
 	char **hist;
 	size_t nhist, caphist, hpos; /* hpos == nhist: not browsing */
 	char *saved;                 /* the line being typed while browsing */
+	/* Ctrl-R: incremental search back through the history */
+	int searching;
+	char *query;
+	size_t spos; /* history index of the match shown; nhist: none */
+	char *before_search;
 };
 
 void input_init(struct input *in);
@@ -38,6 +43,13 @@ void input_kill_word(struct input *in);  /* Ctrl-W */
 void input_yank(struct input *in);       /* Ctrl-Y */
 void input_hist_prev(struct input *in);
 void input_hist_next(struct input *in);
+/* Ctrl-R: starts a search, or finds the next older match. */
+void input_search(struct input *in);
+/* Adds to / removes from the search text and shows the newest match. */
+void input_search_insert(struct input *in, uint32_t cp);
+void input_search_backspace(struct input *in);
+/* Ends the search keeping the match (accept) or the line as it was. */
+void input_search_end(struct input *in, int accept);
 /* Returns the line (the caller frees it), records it in the history and
  * empties the buffer. */
 char *input_take(struct input *in);

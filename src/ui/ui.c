@@ -156,6 +156,17 @@ static void draw_input(struct app *app, int row, int cols)
 			break;
 		start += ui_fit(buf + start, 1);
 	}
+	if (ui->in.searching) {
+		/* the match is shown after the query, cursor in the query */
+		char *q = utf8_sanitize(ui->in.query, 0);
+
+		mvprintw(row, 0, "(search '%s'): ", q);
+		addnstr(buf, (int)ui_fit(buf, (size_t)cols));
+		move(row, 9 + (int)utf8_width(q));
+		free(q);
+		free(buf);
+		return;
+	}
 	mvaddstr(row, 0, "> ");
 	addnstr(buf + start, (int)ui_fit(buf + start, (size_t)cols - 2));
 	move(row, 2 + (int)before);
@@ -413,6 +424,30 @@ void ui_start(struct app *app)
 	key_activity(app);
 }
 
+/* Keys while searching the history with Ctrl-R; returns 1 when the
+ * key was consumed by the search. */
+static int search_key(struct app *app, wint_t k)
+{
+	struct input *in = &((struct ui *)app->ui)->in;
+
+	switch (k) {
+	case 18: input_search(in); return 1;             /* Ctrl-R */
+	case 7: case 27: input_search_end(in, 0); return 1; /* Ctrl-G, Esc */
+	case 127: case 8: input_search_backspace(in); return 1;
+	case '\r': case '\n':
+		input_search_end(in, 1);
+		submit(app);
+		return 1;
+	default:
+		if (k >= 0x20) {
+			input_search_insert(in, (uint32_t)k);
+			return 1;
+		}
+		input_search_end(in, 1); /* other control keys edit the match */
+		return 0;
+	}
+}
+
 static void on_key(struct app *app, int r, wint_t k)
 {
 	struct ui *ui = app->ui;
@@ -424,6 +459,12 @@ static void on_key(struct app *app, int r, wint_t k)
 		ui->esc = false;
 		on_fkey(app, k);
 		return;
+	}
+	if (in->searching && r != KEY_CODE_YES) {
+		if (search_key(app, k))
+			return;
+	} else if (in->searching) {
+		input_search_end(in, 1); /* a function key: keep the match */
 	}
 	if (ui->pasting) {
 		/* pasted text goes in as typed, newlines included */
@@ -456,6 +497,7 @@ static void on_key(struct app *app, int r, wint_t k)
 	case 23: input_kill_word(in); break;  /* Ctrl-W */
 	case 25: input_yank(in); break;       /* Ctrl-Y */
 	case 12: clearok(curscr, TRUE); break; /* Ctrl-L */
+	case 18: input_search(in); break;      /* Ctrl-R */
 	case 3:
 		app_print(app, LINE_INFO, "Type /quit to leave natter");
 		break;
