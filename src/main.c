@@ -19,6 +19,7 @@
 #include "core/app.h"
 #include "core/history.h"
 #include "core/paths.h"
+#include "ui/keys.h"
 #include "ui/ui.h"
 #include "util/log.h"
 #include "util/xmem.h"
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 		"  -d, --debug          write the debug log ($XDG_STATE_HOME/natter/debug.log)\n"
 		"      --demo           try natter against a private local server\n"
 		"      --options        list the natterrc options\n"
+		"      --keys           list the key actions and default bindings\n"
 		"  -V, --version        print the version\n"
 		"  -h, --help           print this help\n"
 		"\n"
@@ -75,6 +77,15 @@ static int run_demo(const char *argv0)
 	return 1;
 }
 
+static void print_keys(void)
+{
+	struct keymap km;
+
+	keys_defaults(&km);
+	keys_print(&km, stdout);
+	keys_clear(&km);
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -84,6 +95,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "demo", no_argument, NULL, 'D' },
 		{ "options", no_argument, NULL, 'O' },
 		{ "commands-man", no_argument, NULL, 'M' },
+		{ "keys", no_argument, NULL, 'K' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -98,6 +110,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'D': exit(run_demo(argv[0]));
 		case 'O': conf_print_options(stdout); exit(0);
 		case 'M': cmd_print_man(stdout); exit(0);
+		case 'K': print_keys(); exit(0);
 		case 'V': printf("natter %s\n", PACKAGE_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;

@@ -206,6 +206,8 @@ static const struct opt_doc opt_docs[] = {
 	{ NULL, "roster_visible", "show the roster pane at start (default true)" },
 	{ NULL, "autoaway",
 	  "minutes without a key press before you are shown away; 0: never (default 15)" },
+	{ NULL, "bind",
+	  "list of \"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} (natter --keys)" },
 	{ NULL, "autoaway_message",
 	  "status message while auto-away (default \"idle\")" },
 };
@@ -345,6 +347,7 @@ static cfg_t *config_schema(void)
 		CFG_BOOL("roster_visible", cfg_true, CFGF_NONE),
 		CFG_INT("autoaway", 15, CFGF_NONE),
 		CFG_STR("autoaway_message", "idle", CFGF_NONE),
+		CFG_STR_LIST("bind", NULL, CFGF_NODEFAULT),
 		CFG_END()
 	};
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
@@ -472,6 +475,10 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 	out->roster_visible = cfg_getbool(cfg, "roster_visible");
 	out->autoaway = (int)cfg_getint(cfg, "autoaway");
 	out->autoaway_message = xstrdup(cfg_getstr(cfg, "autoaway_message"));
+	out->nbinds = cfg_size(cfg, "bind");
+	out->binds = xcalloc(out->nbinds ? out->nbinds : 1, sizeof *out->binds);
+	for (i = 0; i < out->nbinds; i++)
+		out->binds[i] = xstrdup(cfg_getnstr(cfg, "bind", (unsigned)i));
 	cfg_free(cfg);
 	if (check_mode(out, &st, err) < 0) {
 		conf_clear(out);
@@ -520,6 +527,9 @@ void conf_clear(struct config *c)
 	free(c->debug_log);
 	free(c->time_format);
 	free(c->autoaway_message);
+	for (i = 0; i < c->nbinds; i++)
+		free(c->binds[i]);
+	free(c->binds);
 	memset(c, 0, sizeof *c);
 }
 

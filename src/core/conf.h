@@ -43,6 +43,8 @@ struct config {
 	bool roster_visible;
 	int autoaway;          /* minutes of keyboard idleness, 0: never */
 	char *autoaway_message;
+	char **binds;  /* "KEY ACTION" lines, applied by the UI */
+	size_t nbinds;
 };
 
 /* Reads path into *out. Returns 0, or -1 with *err set to a message for

@@ -49,6 +49,21 @@ attr_t ui_show_attr(struct ui *ui, int show)
 	}
 }
 
+/* Where the subscription is not mutual, a short mark says how:
+ * ">" we see them only, "<" they see us only, "?" we asked and wait,
+ * "!" neither. */
+static const char *sub_mark(const struct roster_item *it)
+{
+	if (it->ask)
+		return "?";
+	switch (it->sub) {
+	case SUB_TO: return ">";
+	case SUB_FROM: return "<";
+	case SUB_NONE: return "!";
+	default: return NULL;
+	}
+}
+
 static const char *display_name(const struct roster_item *it)
 {
 	return it->name ? it->name : it->jid;
@@ -142,11 +157,13 @@ void rpane_draw(struct app *app, int top, int height)
 		attron(ui_show_attr(ui, r->item->best));
 		mvaddstr(top + row, 0, ui_show_mark(r->item->best));
 		mvaddnstr(top + row, 2, display_name(r->item),
-			  (int)ui_fit(display_name(r->item), (size_t)w - 7));
+			  (int)ui_fit(display_name(r->item), (size_t)w - 8));
 		attrset(A_NORMAL);
 		if (r->item->unread)
 			mvprintw(top + row, w - 5, "(%u)",
 				 r->item->unread > 99 ? 99 : r->item->unread);
+		else if (sub_mark(r->item))
+			mvaddstr(top + row, w - 4, sub_mark(r->item));
 	}
 	if (p->n > (size_t)height)
 		mvaddstr(top + height - 1, 0, "  ...");

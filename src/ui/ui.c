@@ -63,6 +63,23 @@ static void init_colors(struct ui *ui)
 	ui->colors = 1;
 }
 
+/* The default bindings, then the `bind` lines of natterrc; a bad line is
+ * reported on the console and skipped. */
+static void load_keys(struct app *app, struct ui *ui)
+{
+	size_t i;
+
+	keys_defaults(&ui->keys);
+	for (i = 0; i < app->cfg.nbinds; i++) {
+		char *err = NULL;
+
+		if (keys_bind(&ui->keys, app->cfg.binds[i], &err) < 0) {
+			app_print(app, LINE_ERROR, "%s: %s", app->cfg.path, err);
+			free(err);
+		}
+	}
+}
+
 int ui_init(struct app *app)
 {
 	struct ui *ui;
@@ -90,6 +107,7 @@ int ui_init(struct app *app)
 	define_key("\033[201~", KEY_PASTE_END);
 	term_write("\033[?2004h");
 	input_init(&ui->in);
+	load_keys(app, ui);
 	ui->pane.visible = app->cfg.roster_visible;
 	ui->pane.width = app->cfg.roster_width;
 	ui->pane.stale = true;
@@ -110,6 +128,7 @@ void ui_end(struct app *app)
 	delscreen(ui->screen);
 	input_clear(&ui->in);
 	complete_reset(&ui->comp);
+	keys_clear(&ui->keys);
 	free(ui->pane.rows);
 	free(ui);
 	app->ui = NULL;
@@ -305,65 +324,78 @@ static void select_rel(struct app *app, long d)
 	((struct ui *)app->ui)->scroll = 0;
 }
 
-static void on_alt(struct app *app, wint_t k)
-{
-	struct ui *ui = app->ui;
-
-	if (k >= '1' && k <= '9')
-		app_select(app, (size_t)(k - '1'));
-	else if (k == '0')
-		app_select(app, 9);
-	else if (k == 'a' || k == 'A')
-		next_unread(app);
-	else if (k == 'r' || k == 'R')
-		ui->pane.visible = !ui->pane.visible;
-	else if (k == 'o' || k == 'O') {
-		ui->pane.show_offline = !ui->pane.show_offline;
-		ui->pane.stale = true;
-	} else if (k == '\r' || k == '\n')
-		input_insert(&ui->in, '\n'); /* Alt-Enter: a new line */
-	else if (k == 'b')
-		input_word_left(&ui->in);
-	else if (k == 'f')
-		input_word_right(&ui->in);
-	ui->scroll = 0;
-}
-
-static void on_fkey(struct app *app, wint_t k)
+static void run_action(struct app *app, enum key_action a, int arg)
 {
 	struct ui *ui = app->ui;
 	struct input *in = &ui->in;
 	int page = LINES > 6 ? LINES - 6 : 1;
-	const char *name = keyname((int)k);
 
-	switch (k) {
-	case KEY_PASTE_BEGIN: ui->pasting = true; return;
-	case KEY_PASTE_END: ui->pasting = false; return;
-	case KEY_BTAB: return;
-	case KEY_ENTER: submit(app); return;
-	case KEY_BACKSPACE: input_backspace(in); return;
-	case KEY_DC: input_delete(in); return;
-	case KEY_LEFT: input_left(in); return;
-	case KEY_RIGHT: input_right(in); return;
-	case KEY_HOME: input_home(in); return;
-	case KEY_END: input_end(in); return;
-	case KEY_UP: input_hist_prev(in); return;
-	case KEY_DOWN: input_hist_next(in); return;
-	case KEY_PPAGE: scroll_by(app, page); return;
-	case KEY_NPAGE: scroll_by(app, -page); return;
-	case KEY_F(2): ui->pane.visible = !ui->pane.visible; return;
-	case KEY_RESIZE: ui_resize(app); return;
-	default: break;
+	switch (a) {
+	case KA_NONE: break;
+	case KA_SUBMIT: submit(app); break;
+	case KA_NEWLINE: input_insert(in, '\n'); break;
+	case KA_BACKSPACE: input_backspace(in); break;
+	case KA_DELETE: input_delete(in); break;
+	case KA_LEFT: input_left(in); break;
+	case KA_RIGHT: input_right(in); break;
+	case KA_HOME: input_home(in); break;
+	case KA_END: input_end(in); break;
+	case KA_WORD_LEFT: input_word_left(in); break;
+	case KA_WORD_RIGHT: input_word_right(in); break;
+	case KA_KILL_END: input_kill_end(in); break;
+	case KA_KILL_START: input_kill_start(in); break;
+	case KA_KILL_WORD: input_kill_word(in); break;
+	case KA_YANK: input_yank(in); break;
+	case KA_HIST_PREV: input_hist_prev(in); break;
+	case KA_HIST_NEXT: input_hist_next(in); break;
+	case KA_SEARCH: input_search(in); break;
+	case KA_COMPLETE:
+		if (complete_tab(app, &ui->comp, in) == 0)
+			beep();
+		break;
+	case KA_SCROLL_UP: scroll_by(app, page); break;
+	case KA_SCROLL_DOWN: scroll_by(app, -page); break;
+	case KA_REDRAW: clearok(curscr, TRUE); break;
+	case KA_WIN_PREV: select_rel(app, -1); break;
+	case KA_WIN_NEXT: select_rel(app, 1); break;
+	case KA_WIN_UNREAD: next_unread(app); break;
+	case KA_WIN_GOTO:
+		app_select(app, (size_t)(arg - 1));
+		ui->scroll = 0;
+		break;
+	case KA_ROSTER_TOGGLE: ui->pane.visible = !ui->pane.visible; break;
+	case KA_OFFLINE_TOGGLE:
+		ui->pane.show_offline = !ui->pane.show_offline;
+		ui->pane.stale = true;
+		break;
+	case KA_QUIT_HINT:
+		app_print(app, LINE_INFO, "Type /quit to leave natter");
+		break;
+	case KA_QUIT: app->quit = true; break;
 	}
-	/* xterm's modified arrows: Alt-Left/Right switch windows */
-	if (name && strcmp(name, "kLFT3") == 0)
-		select_rel(app, -1);
-	else if (name && strcmp(name, "kRIT3") == 0)
-		select_rel(app, 1);
-	else if (name && strcmp(name, "kLFT5") == 0)
-		input_word_left(in);
-	else if (name && strcmp(name, "kRIT5") == 0)
-		input_word_right(in);
+}
+
+/* The key as keys.h encodes it; xterm's modified arrows, which curses
+ * reports as extended keys, become Alt- arrows and word moves. */
+static int encode_key(struct ui *ui, int r, wint_t k)
+{
+	int alt = ui->esc ? KEYS_ALT : 0;
+
+	ui->esc = false;
+	if (r == KEY_CODE_YES) {
+		const char *name = keyname((int)k);
+
+		if (name && strcmp(name, "kLFT3") == 0)
+			return KEYS_ALT | KEYS_FN | KEY_LEFT;
+		if (name && strcmp(name, "kRIT3") == 0)
+			return KEYS_ALT | KEYS_FN | KEY_RIGHT;
+		if (name && strcmp(name, "kLFT5") == 0)
+			return KEYS_ALT | 'b';
+		if (name && strcmp(name, "kRIT5") == 0)
+			return KEYS_ALT | 'f';
+		return alt | KEYS_FN | (int)k;
+	}
+	return alt | (k == '\n' ? '\r' : (int)k);
 }
 
 /* Auto-away: after cfg.autoaway idle minutes, accounts that are plainly
@@ -432,7 +464,7 @@ static int search_key(struct app *app, wint_t k)
 
 	switch (k) {
 	case 18: input_search(in); return 1;             /* Ctrl-R */
-	case 7: case 27: input_search_end(in, 0); return 1; /* Ctrl-G, Esc */
+	case 7: input_search_end(in, 0); return 1; /* Ctrl-G */
 	case 127: case 8: input_search_backspace(in); return 1;
 	case '\r': case '\n':
 		input_search_end(in, 1);
@@ -452,62 +484,53 @@ static void on_key(struct app *app, int r, wint_t k)
 {
 	struct ui *ui = app->ui;
 	struct input *in = &ui->in;
+	enum key_action a;
+	int key, arg = 0;
 
-	if (k != '\t' || r == KEY_CODE_YES)
-		complete_reset(&ui->comp);
-	if (r == KEY_CODE_YES) {
-		ui->esc = false;
-		on_fkey(app, k);
+	if (r == KEY_CODE_YES && k == KEY_PASTE_BEGIN) {
+		ui->pasting = true;
 		return;
 	}
-	if (in->searching && r != KEY_CODE_YES) {
-		if (search_key(app, k))
-			return;
-	} else if (in->searching) {
-		input_search_end(in, 1); /* a function key: keep the match */
+	if (r == KEY_CODE_YES && k == KEY_PASTE_END) {
+		ui->pasting = false;
+		return;
+	}
+	if (r == KEY_CODE_YES && k == KEY_RESIZE) {
+		ui_resize(app);
+		return;
 	}
 	if (ui->pasting) {
 		/* pasted text goes in as typed, newlines included */
-		if (k == '\r' || k == '\n')
+		if (r != KEY_CODE_YES && (k == '\r' || k == '\n'))
 			input_insert(in, '\n');
-		else if (k == '\t' || (k >= 0x20 && k != 0x7f))
+		else if (r != KEY_CODE_YES && (k == '\t' || (k >= 0x20 && k != 0x7f)))
 			input_insert(in, (uint32_t)k);
 		return;
 	}
-	if (ui->esc) {
-		ui->esc = false;
-		on_alt(app, k);
+	if (in->searching) {
+		if (r != KEY_CODE_YES && k != 27 && search_key(app, k))
+			return;
+		/* Esc cancels the search; other keys keep the match */
+		input_search_end(in, !(r != KEY_CODE_YES && k == 27));
+		if (r != KEY_CODE_YES && k == 27)
+			return;
+	}
+	if (r != KEY_CODE_YES && k == 27 && !ui->esc) {
+		ui->esc = true;
 		return;
 	}
-	switch (k) {
-	case 27: ui->esc = true; break;
-	case '\t':
-		if (complete_tab(app, &ui->comp, in) == 0)
-			beep();
-		break;
-	case '\r': case '\n': submit(app); break;
-	case 127: case 8: input_backspace(in); break;
-	case 1: input_home(in); break;        /* Ctrl-A */
-	case 5: input_end(in); break;         /* Ctrl-E */
-	case 2: input_left(in); break;        /* Ctrl-B */
-	case 6: input_right(in); break;       /* Ctrl-F */
-	case 4: input_delete(in); break;      /* Ctrl-D */
-	case 11: input_kill_end(in); break;   /* Ctrl-K */
-	case 21: input_kill_start(in); break; /* Ctrl-U */
-	case 23: input_kill_word(in); break;  /* Ctrl-W */
-	case 25: input_yank(in); break;       /* Ctrl-Y */
-	case 12: clearok(curscr, TRUE); break; /* Ctrl-L */
-	case 18: input_search(in); break;      /* Ctrl-R */
-	case 3:
-		app_print(app, LINE_INFO, "Type /quit to leave natter");
-		break;
-	default:
-		if (k >= 0x20 && k != 0x7f) {
-			input_insert(in, (uint32_t)k);
-			if (in->buf[0] != '/')
-				typing(app);
-		}
-		break;
+	key = encode_key(ui, r, k);
+	a = keys_lookup(&ui->keys, key, &arg);
+	if (a != KA_COMPLETE)
+		complete_reset(&ui->comp);
+	if (a != KA_NONE) {
+		run_action(app, a, arg);
+		return;
+	}
+	if (!(key & (KEYS_ALT | KEYS_FN)) && k >= 0x20 && k != 0x7f) {
+		input_insert(in, (uint32_t)k);
+		if (in->buf[0] != '/')
+			typing(app);
 	}
 }
 

@@ -13,6 +13,7 @@
 
 #include "ui/complete.h"
 #include "ui/input.h"
+#include "ui/keys.h"
 
 struct app;
 struct account;
@@ -50,6 +51,7 @@ struct ui {
 	bool composing;           /* we told the peer we are composing */
 	unsigned long long composing_timer;
 	struct completion comp;
+	struct keymap keys;
 	bool pasting;  /* inside a bracketed paste */
 	unsigned long long away_timer;
 	bool auto_away; /* we set away ourselves and will restore */
