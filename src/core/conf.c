@@ -206,6 +206,8 @@ static const struct opt_doc opt_docs[] = {
 	{ NULL, "roster_visible", "show the roster pane at start (default true)" },
 	{ NULL, "autoaway",
 	  "minutes without a key press before you are shown away; 0: never (default 15)" },
+	{ NULL, "theme",
+	  "colour theme: NAME.theme from themes/ in the config or data directory" },
 	{ NULL, "bind",
 	  "list of \"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} (natter --keys)" },
 	{ NULL, "autoaway_message",
@@ -348,6 +350,7 @@ static cfg_t *config_schema(void)
 		CFG_INT("autoaway", 15, CFGF_NONE),
 		CFG_STR("autoaway_message", "idle", CFGF_NONE),
 		CFG_STR_LIST("bind", NULL, CFGF_NODEFAULT),
+		CFG_STR("theme", NULL, CFGF_NODEFAULT),
 		CFG_END()
 	};
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
@@ -475,6 +478,7 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 	out->roster_visible = cfg_getbool(cfg, "roster_visible");
 	out->autoaway = (int)cfg_getint(cfg, "autoaway");
 	out->autoaway_message = xstrdup(cfg_getstr(cfg, "autoaway_message"));
+	out->theme = dup_or_null(cfg_getstr(cfg, "theme"));
 	out->nbinds = cfg_size(cfg, "bind");
 	out->binds = xcalloc(out->nbinds ? out->nbinds : 1, sizeof *out->binds);
 	for (i = 0; i < out->nbinds; i++)
@@ -527,6 +531,7 @@ void conf_clear(struct config *c)
 	free(c->debug_log);
 	free(c->time_format);
 	free(c->autoaway_message);
+	free(c->theme);
 	for (i = 0; i < c->nbinds; i++)
 		free(c->binds[i]);
 	free(c->binds);

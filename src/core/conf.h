@@ -43,6 +43,7 @@ struct config {
 	bool roster_visible;
 	int autoaway;          /* minutes of keyboard idleness, 0: never */
 	char *autoaway_message;
+	char *theme;   /* NULL: the built-in theme */
 	char **binds;  /* "KEY ACTION" lines, applied by the UI */
 	size_t nbinds;
 };

@@ -25,7 +25,7 @@ static const char *const chat_state_words[] = {
 
 static attr_t bar_attr(struct ui *ui)
 {
-	return ui->colors ? COLOR_PAIR(PAIR_STATUS) : A_REVERSE;
+	return UI_ATTR(ui, TH_STATUS);
 }
 
 void bars_title(struct app *app, int row, int left, int cols)
@@ -33,7 +33,7 @@ void bars_title(struct app *app, int row, int left, int cols)
 	struct ui *ui = app->ui;
 	struct window *w = app->wins[app->cur_win];
 
-	attron(bar_attr(ui));
+	attron(UI_ATTR(ui, TH_TITLE));
 	mvhline(row, left, ' ', cols);
 	if (w->kind == WIN_CONSOLE) {
 		mvaddnstr(row, left, " natter console: messages from natter and the servers",
@@ -54,7 +54,7 @@ void bars_title(struct app *app, int row, int left, int cols)
 		if (cs)
 			printw(" (%s)", cs);
 	}
-	attroff(bar_attr(ui));
+	attroff(UI_ATTR(ui, TH_TITLE));
 }
 
 void bars_status(struct app *app, int row, int cols)

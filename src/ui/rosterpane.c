@@ -39,13 +39,11 @@ const char *ui_show_mark(int show)
 
 attr_t ui_show_attr(struct ui *ui, int show)
 {
-	if (!ui->colors)
-		return show == SHOW_OFFLINE ? A_DIM : A_NORMAL;
 	switch (show) {
-	case SHOW_ONLINE: case SHOW_CHAT: return COLOR_PAIR(PAIR_ONLINE);
-	case SHOW_AWAY: case SHOW_XA: return COLOR_PAIR(PAIR_AWAY);
-	case SHOW_DND: return COLOR_PAIR(PAIR_DND);
-	default: return COLOR_PAIR(PAIR_OFFLINE);
+	case SHOW_ONLINE: case SHOW_CHAT: return UI_ATTR(ui, TH_ONLINE);
+	case SHOW_AWAY: case SHOW_XA: return UI_ATTR(ui, TH_AWAY);
+	case SHOW_DND: return UI_ATTR(ui, TH_DND);
+	default: return UI_ATTR(ui, TH_OFFLINE);
 	}
 }
 
@@ -149,7 +147,7 @@ void rpane_draw(struct app *app, int top, int height)
 		struct rrow *r = &p->rows[i];
 
 		if (!r->item) {
-			attron(ui->colors ? COLOR_PAIR(PAIR_GROUP) | A_BOLD : A_BOLD);
+			attron(UI_ATTR(ui, TH_GROUP));
 			mvaddnstr(top + row, 0, r->group, w - 1);
 			attrset(A_NORMAL);
 			continue;

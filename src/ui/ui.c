@@ -41,26 +41,14 @@ static void term_write(const char *seq)
 	}
 }
 
-static void init_colors(struct ui *ui)
+static void load_theme(struct app *app, struct ui *ui)
 {
-	static const short pairs[][3] = {
-		{ PAIR_ERROR, COLOR_RED, -1 },     { PAIR_OK, COLOR_GREEN, -1 },
-		{ PAIR_WARN, COLOR_YELLOW, -1 },   { PAIR_INFO, COLOR_CYAN, -1 },
-		{ PAIR_STATUS, COLOR_WHITE, COLOR_BLUE },
-		{ PAIR_NICK_IN, COLOR_MAGENTA, -1 }, { PAIR_NICK_OUT, COLOR_BLUE, -1 },
-		{ PAIR_ONLINE, COLOR_GREEN, -1 },  { PAIR_AWAY, COLOR_YELLOW, -1 },
-		{ PAIR_DND, COLOR_RED, -1 },       { PAIR_OFFLINE, -1, -1 },
-		{ PAIR_GROUP, COLOR_CYAN, -1 },
-	};
-	size_t i;
+	char *err = NULL;
 
-	if (!has_colors())
-		return;
-	start_color();
-	use_default_colors();
-	for (i = 0; i < sizeof pairs / sizeof *pairs; i++)
-		init_pair(pairs[i][0], pairs[i][1], pairs[i][2]);
-	ui->colors = 1;
+	if (theme_load(&ui->theme, app->cfg.theme, &err) < 0) {
+		app_print(app, LINE_ERROR, "%s: %s", app->cfg.path, err);
+		free(err);
+	}
 }
 
 /* The default bindings, then the `bind` lines of natterrc; a bad line is
@@ -100,7 +88,7 @@ int ui_init(struct app *app)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	init_colors(ui);
+	load_theme(app, ui);
 	/* bracketed paste: a pasted block arrives between these markers, so
 	 * its newlines become part of one message instead of sending it */
 	define_key("\033[200~", KEY_PASTE_BEGIN);

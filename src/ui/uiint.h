@@ -14,16 +14,12 @@
 #include "ui/complete.h"
 #include "ui/input.h"
 #include "ui/keys.h"
+#include "ui/theme.h"
 
 struct app;
 struct account;
 struct roster_item;
 
-enum {
-	PAIR_ERROR = 1, PAIR_OK, PAIR_WARN, PAIR_INFO, PAIR_STATUS,
-	PAIR_NICK_IN, PAIR_NICK_OUT, PAIR_ONLINE, PAIR_AWAY, PAIR_DND,
-	PAIR_OFFLINE, PAIR_GROUP,
-};
 
 struct rrow {
 	struct account *acc;
@@ -44,7 +40,7 @@ struct ui {
 	SCREEN *screen;
 	struct input in;
 	size_t scroll; /* rows scrolled back from the bottom */
-	int colors;
+	struct theme theme;
 	bool esc;      /* the last key was ESC: the next one is Alt-key */
 	struct rpane pane;
 	unsigned long typing_gen; /* last key press in a chat window */
@@ -69,6 +65,8 @@ void bars_status(struct app *app, int row, int cols);
 void rpane_draw(struct app *app, int top, int height);
 void rpane_mark_stale(struct app *app);
 attr_t ui_show_attr(struct ui *ui, int show);
+/* Shorthand for the current theme's attributes of an element. */
+#define UI_ATTR(ui, e) theme_attr(&(ui)->theme, (e))
 const char *ui_show_mark(int show);
 
 #endif

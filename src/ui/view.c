@@ -42,14 +42,12 @@ size_t ui_fit(const char *s, size_t width)
 
 static attr_t kind_attr(struct ui *ui, enum line_kind k)
 {
-	if (!ui->colors)
-		return k == LINE_ERROR ? A_BOLD : A_NORMAL;
 	switch (k) {
-	case LINE_ERROR: return COLOR_PAIR(PAIR_ERROR) | A_BOLD;
-	case LINE_OK: return COLOR_PAIR(PAIR_OK);
-	case LINE_WARN: return COLOR_PAIR(PAIR_WARN);
-	case LINE_INFO: return COLOR_PAIR(PAIR_INFO);
-	default: return A_NORMAL;
+	case LINE_ERROR: return UI_ATTR(ui, TH_ERROR);
+	case LINE_OK: return UI_ATTR(ui, TH_OK);
+	case LINE_WARN: return UI_ATTR(ui, TH_WARN);
+	case LINE_INFO: return UI_ATTR(ui, TH_INFO);
+	default: return UI_ATTR(ui, TH_TEXT);
 	}
 }
 
@@ -92,11 +90,9 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 			if (off == 0) {
 				mvaddstr((int)row, left, stamp);
 				if (who) {
-					attron(ui->colors ?
-						       COLOR_PAIR(l->kind == LINE_MSG_IN ?
-									  PAIR_NICK_IN :
-									  PAIR_NICK_OUT) | A_BOLD :
-						       A_BOLD);
+					attron(UI_ATTR(ui, l->kind == LINE_MSG_IN ?
+								   TH_NICK_IN :
+								   TH_NICK_OUT));
 					mvaddstr((int)row, left + (int)sw, who);
 					attrset(A_NORMAL);
 				}
