@@ -179,7 +179,7 @@ const struct cmd cmd_chat[] = {
 	  "  Opens (or switches to) the conversation with a contact.",
 	  "chat", ARG_CONTACT, run_query },
 	{ "me", "ACTION", "send an action (\"* you waves\")",
-	  "  Sends TEXT as a /me action (XEP-0245) in this conversation.\n"
+	  "  Sends ACTION as a /me action (XEP-0245) in this conversation.\n"
 	  "  Example: /me waves",
 	  "chat", ARG_NONE, run_me },
 	{ "close", "", "close the current conversation window",

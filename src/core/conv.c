@@ -159,8 +159,15 @@ size_t conv_open(struct app *app, struct account *acc, const char *bare)
 
 void conv_close(struct app *app, size_t idx)
 {
+	struct window *w;
+	struct roster_item *it;
+
 	if (idx == 0 || idx >= app->nwins)
 		return;
+	w = app->wins[idx];
+	it = roster_get(&w->acc->roster, w->jid);
+	if (it)
+		it->unread = 0;
 	win_free(&app->wins[idx]);
 	memmove(&app->wins[idx], &app->wins[idx + 1],
 		(app->nwins - idx - 1) * sizeof *app->wins);
@@ -189,29 +196,41 @@ void app_select(struct app *app, size_t idx)
 	app->dirty = true;
 }
 
-static void store(struct account *acc, const char *bare, int64_t ts_ms,
-		  enum hist_dir dir, const char *nick, const char *body,
-		  const char *id)
+/* Stores a message; returns 0 when it was already stored (a resent
+ * stanza), 1 otherwise (stored, or no store to put it in). */
+static int store(struct account *acc, const char *bare, int64_t ts_ms,
+		 enum hist_dir dir, const char *nick, const char *body,
+		 const char *id)
 {
 	struct hist_msg m = { 0, bare, ts_ms, dir,
 			      is_action(body) ? HIST_ACTION : HIST_CHAT,
 			      nick, body, id };
+	int r;
 
-	if (acc->history && history_add(acc->history, &m) < 0)
+	if (!acc->history)
+		return 1;
+	r = history_add(acc->history, &m);
+	if (r < 0)
 		log_msg(LOG_ERROR, "history", "%s: cannot store: %s",
 			acc->conf->name, history_error(acc->history));
+	return r != 0;
 }
 
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m)
 {
-	size_t idx = conv_open(app, acc, m->bare);
-	struct window *w = app->wins[idx];
 	struct event ev = { .type = EV_MESSAGE, .acc = acc, .jid = m->bare };
 	bool action = is_action(m->body);
 	const char *nick = conv_peer_name(acc, m->bare);
+	struct window *w;
+	size_t idx;
 
-	store(acc, m->bare, m->ts_ms, HIST_IN, nick, m->body, m->id);
+	/* open first: a new window loads the history before this message */
+	idx = conv_open(app, acc, m->bare);
+	w = app->wins[idx];
+	/* a message seen before (resent with the same id) is not news */
+	if (!store(acc, m->bare, m->ts_ms, HIST_IN, nick, m->body, m->id))
+		return;
 	win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
 		    (action ? LINE_ACTION : 0) | (m->delayed ? LINE_DELAYED : 0),
 		    nick, action ? m->body + sizeof action_prefix - 1 : m->body,

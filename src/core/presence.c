@@ -118,10 +118,19 @@ void presence_gone(struct app *app, struct account *acc, const char *bare,
 		free(r->status);
 		it->res[i] = it->res[--it->nres];
 	}
-	ev.code = recompute(it);
-	if (it->nres == 0 && status) {
-		free(it->status);
-		it->status = utf8_sanitize(status, 0);
+	if (it->nres == 0) {
+		/* offline: what shows is the last unavailable presence's status */
+		enum show before = it->best;
+		char *old = it->status;
+
+		it->status = status ? utf8_sanitize(status, 0) : NULL;
+		it->best = SHOW_OFFLINE;
+		ev.code = before != SHOW_OFFLINE ||
+			  (old ? !it->status || strcmp(old, it->status) != 0 :
+				 it->status != NULL);
+		free(old);
+	} else {
+		ev.code = recompute(it);
 	}
 	event_emit(app, &ev);
 }

@@ -73,7 +73,11 @@ void win_add(struct window *w, time_t ts, enum line_kind kind,
 {
 	char *clean = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
 	char *p = clean, *nl;
+	size_t n = strlen(clean);
 	struct line *l;
+
+	if (n > 0 && clean[n - 1] == '\n')
+		clean[n - 1] = '\0'; /* a final newline ends the text */
 
 	for (;;) {
 		nl = strchr(p, '\n');
