@@ -320,6 +320,19 @@ static int run_history(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+static int run_fold(struct app *app, int argc, char **argv)
+{
+	char *group;
+
+	if (argc < 2)
+		return CMD_USAGE;
+	group = cmd_rest(argc, argv, 1);
+	app_print(app, LINE_INFO, "Group %s %s", group,
+		  app_group_toggle(app, group) ? "folded" : "unfolded");
+	free(group);
+	return 0;
+}
+
 const struct cmd cmd_contacts[] = {
 	{ "roster", "add|remove|rename|group JID [NAME|GROUP] [GROUP]",
 	  "change the roster",
@@ -339,6 +352,10 @@ const struct cmd cmd_contacts[] = {
 	{ "deny", "[JID]", "refuse a presence subscription request",
 	  "  Without a JID, answers the only pending request.",
 	  "contacts", ARG_CONTACT, run_deny },
+	{ "fold", "GROUP", "fold or unfold a group of the roster pane",
+	  "  A folded group shows only its name and how many contacts it hides.\n"
+	  "  Example: /fold Work",
+	  "contacts", ARG_NONE, run_fold },
 	{ "status", "online|chat|away|xa|dnd [MESSAGE]", "set your presence",
 	  "  Sets the current account's presence and status message.\n"
 	  "  Example: /status away back at three",

@@ -62,6 +62,9 @@ void app_free(struct app *app)
 		win_free(&app->wins[i]);
 	free(app->wins);
 	free(app->subs);
+	for (i = 0; i < app->ncollapsed; i++)
+		free(app->collapsed[i]);
+	free(app->collapsed);
 	pinstore_clear(&app->pins);
 	conf_clear(&app->cfg);
 	free(app->data_dir);
@@ -89,4 +92,33 @@ void app_print(struct app *app, enum line_kind kind, const char *fmt, ...)
 	win_add(app_console(app), time(NULL), kind, text);
 	free(text);
 	app->dirty = true;
+}
+
+bool app_group_collapsed(const struct app *app, const char *group)
+{
+	size_t i;
+
+	for (i = 0; i < app->ncollapsed; i++)
+		if (strcmp(app->collapsed[i], group) == 0)
+			return true;
+	return false;
+}
+
+bool app_group_toggle(struct app *app, const char *group)
+{
+	struct event ev = { .type = EV_ROSTER_VIEW };
+	size_t i;
+
+	event_emit(app, &ev);
+	for (i = 0; i < app->ncollapsed; i++) {
+		if (strcmp(app->collapsed[i], group) == 0) {
+			free(app->collapsed[i]);
+			app->collapsed[i] = app->collapsed[--app->ncollapsed];
+			return false;
+		}
+	}
+	app->collapsed = xrealloc(app->collapsed, (app->ncollapsed + 1) *
+							  sizeof *app->collapsed);
+	app->collapsed[app->ncollapsed++] = xstrdup(group);
+	return true;
 }

@@ -33,6 +33,8 @@ struct app {
 	size_t nsubs, capsubs;
 	char *data_dir;
 	char *state_dir;
+	char **collapsed; /* roster groups folded in the pane */
+	size_t ncollapsed;
 	void *xs; /* the xmpp layer's state */
 	void *ui; /* the UI's state */
 	bool quit;
@@ -46,6 +48,9 @@ void app_free(struct app *app);
 /* Opens each account's history store, reporting failures on the console. */
 void app_open_history(struct app *app);
 struct window *app_console(struct app *app);
+/* Folds or unfolds a roster group; returns whether it is now folded. */
+bool app_group_toggle(struct app *app, const char *group);
+bool app_group_collapsed(const struct app *app, const char *group);
 /* Adds a line to the console; text is sanitised there. */
 void app_print(struct app *app, enum line_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

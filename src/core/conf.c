@@ -157,6 +157,17 @@ static int validate_autoaway(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_roster_side(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (strcmp(v, "left") != 0 && strcmp(v, "right") != 0) {
+		cfg_error(cfg, "roster_side must be left or right (got \"%s\")", v);
+		return -1;
+	}
+	return 0;
+}
+
 static int validate_account(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
@@ -204,6 +215,7 @@ static const struct opt_doc opt_docs[] = {
 	  "tell contacts when you are typing (XEP-0085; default true)" },
 	{ NULL, "roster_width", "columns of the roster pane, 10..80 (default 24)" },
 	{ NULL, "roster_visible", "show the roster pane at start (default true)" },
+	{ NULL, "roster_side", "left or right of the chat (default \"left\")" },
 	{ NULL, "autoaway",
 	  "minutes without a key press before you are shown away; 0: never (default 15)" },
 	{ NULL, "theme",
@@ -347,6 +359,7 @@ static cfg_t *config_schema(void)
 		CFG_BOOL("chat_states", cfg_true, CFGF_NONE),
 		CFG_INT("roster_width", 24, CFGF_NONE),
 		CFG_BOOL("roster_visible", cfg_true, CFGF_NONE),
+		CFG_STR("roster_side", "left", CFGF_NONE),
 		CFG_INT("autoaway", 15, CFGF_NONE),
 		CFG_STR("autoaway_message", "idle", CFGF_NONE),
 		CFG_STR_LIST("bind", NULL, CFGF_NODEFAULT),
@@ -365,6 +378,7 @@ static cfg_t *config_schema(void)
 	cfg_set_validate_func(cfg, "time_format", validate_time_format);
 	cfg_set_validate_func(cfg, "roster_width", validate_roster_width);
 	cfg_set_validate_func(cfg, "autoaway", validate_autoaway);
+	cfg_set_validate_func(cfg, "roster_side", validate_roster_side);
 	return cfg;
 }
 
@@ -476,6 +490,7 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 	out->chat_states = cfg_getbool(cfg, "chat_states");
 	out->roster_width = (int)cfg_getint(cfg, "roster_width");
 	out->roster_visible = cfg_getbool(cfg, "roster_visible");
+	out->roster_right = strcmp(cfg_getstr(cfg, "roster_side"), "right") == 0;
 	out->autoaway = (int)cfg_getint(cfg, "autoaway");
 	out->autoaway_message = xstrdup(cfg_getstr(cfg, "autoaway_message"));
 	out->theme = dup_or_null(cfg_getstr(cfg, "theme"));

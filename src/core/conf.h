@@ -41,6 +41,7 @@ struct config {
 	bool chat_states;  /* tell peers when we type (XEP-0085) */
 	int roster_width;  /* columns of the roster pane */
 	bool roster_visible;
+	bool roster_right; /* roster_side = "right" */
 	int autoaway;          /* minutes of keyboard idleness, 0: never */
 	char *autoaway_message;
 	char *theme;   /* NULL: the built-in theme */

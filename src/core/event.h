@@ -20,6 +20,7 @@ enum event_type {
 	EV_PRESENCE,       /* jid: the contact, NULL for all contacts */
 	EV_SUBSCRIBE,      /* jid asks to see our presence; text: its note */
 	EV_MESSAGE,        /* a message arrived from jid */
+	EV_ROSTER_VIEW,    /* how the roster is shown changed (folding) */
 	EV_MESSAGE_ERROR,  /* jid, cond: RFC 6120 condition, text: or NULL */
 };
 

@@ -287,6 +287,7 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 			  ev->jid, ev->jid);
 		break;
 	case EV_MESSAGE:
+	case EV_ROSTER_VIEW:
 		rpane_mark_stale(app);
 		break;
 	case EV_MESSAGE_ERROR:

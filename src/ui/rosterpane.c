@@ -109,7 +109,8 @@ static void rebuild(struct app *app, struct rpane *p)
 		}
 	}
 	qsort(tmp, n, sizeof *tmp, cmp_rows);
-	/* interleave group headers */
+	/* interleave group headers; a folded group keeps only its header,
+	 * which counts what it hides */
 	p->n = 0;
 	for (i = 0; i < n; i++) {
 		if (i == 0 || strcmp(tmp[i].group, tmp[i - 1].group) != 0) {
@@ -117,7 +118,12 @@ static void rebuild(struct app *app, struct rpane *p)
 			p->rows[p->n].acc = NULL;
 			p->rows[p->n].item = NULL;
 			p->rows[p->n].group = tmp[i].group;
+			p->rows[p->n].hidden = 0;
 			p->n++;
+		}
+		if (app_group_collapsed(app, tmp[i].group)) {
+			p->rows[p->n - 1].hidden++;
+			continue;
 		}
 		xgrow((void **)&p->rows, &p->cap, p->n + 1, sizeof *p->rows);
 		p->rows[p->n++] = tmp[i];
@@ -134,11 +140,14 @@ void rpane_mark_stale(struct app *app)
 		ui->pane.stale = true;
 }
 
-void rpane_draw(struct app *app, int top, int height)
+void rpane_draw(struct app *app, int top, int left, int height)
 {
 	struct ui *ui = app->ui;
 	struct rpane *p = &ui->pane;
 	int w = p->width, row;
+	/* the separator faces the chat: right edge on the left, left edge
+	 * on the right */
+	int x = p->right ? left + 1 : left, sep = p->right ? left : left + w - 1;
 	size_t i;
 
 	if (p->stale)
@@ -148,22 +157,25 @@ void rpane_draw(struct app *app, int top, int height)
 
 		if (!r->item) {
 			attron(UI_ATTR(ui, TH_GROUP));
-			mvaddnstr(top + row, 0, r->group, w - 1);
+			mvaddnstr(top + row, x, r->group,
+				  (int)ui_fit(r->group, (size_t)w - 8));
+			if (r->hidden)
+				printw(" [+%zu]", r->hidden);
 			attrset(A_NORMAL);
 			continue;
 		}
 		attron(ui_show_attr(ui, r->item->best));
-		mvaddstr(top + row, 0, ui_show_mark(r->item->best));
-		mvaddnstr(top + row, 2, display_name(r->item),
+		mvaddstr(top + row, x, ui_show_mark(r->item->best));
+		mvaddnstr(top + row, x + 2, display_name(r->item),
 			  (int)ui_fit(display_name(r->item), (size_t)w - 8));
 		attrset(A_NORMAL);
 		if (r->item->unread)
-			mvprintw(top + row, w - 5, "(%u)",
+			mvprintw(top + row, x + w - 6, "(%u)",
 				 r->item->unread > 99 ? 99 : r->item->unread);
 		else if (sub_mark(r->item))
-			mvaddstr(top + row, w - 4, sub_mark(r->item));
+			mvaddstr(top + row, x + w - 4, sub_mark(r->item));
 	}
 	if (p->n > (size_t)height)
-		mvaddstr(top + height - 1, 0, "  ...");
-	mvvline(top, w - 1, ACS_VLINE, height);
+		mvaddstr(top + height - 1, x, "  ...");
+	mvvline(top, sep, ACS_VLINE, height);
 }

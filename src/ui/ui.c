@@ -98,6 +98,7 @@ int ui_init(struct app *app)
 	load_keys(app, ui);
 	ui->pane.visible = app->cfg.roster_visible;
 	ui->pane.width = app->cfg.roster_width;
+	ui->pane.right = app->cfg.roster_right;
 	ui->pane.stale = true;
 	app->ui = ui;
 	ui_notify_init(app);
@@ -191,12 +192,19 @@ void ui_draw(struct app *app)
 	getmaxyx(stdscr, rows, cols);
 	erase();
 	if (rows >= 4) {
+		int width = cols;
+
 		if (ui->pane.visible && cols >= ui->pane.width + MIN_CHAT_COLS) {
-			rpane_draw(app, 1, rows - 3);
-			left = ui->pane.width;
+			width = cols - ui->pane.width;
+			if (ui->pane.right) {
+				rpane_draw(app, 1, width, rows - 3);
+			} else {
+				rpane_draw(app, 1, 0, rows - 3);
+				left = ui->pane.width;
+			}
 		}
-		bars_title(app, 0, left, cols - left);
-		view_draw(app, 1, left, rows - 3, cols - left);
+		bars_title(app, 0, left, width);
+		view_draw(app, 1, left, rows - 3, width);
 		bars_status(app, rows - 2, cols);
 	}
 	draw_input(app, rows - 1, cols);

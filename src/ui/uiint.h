@@ -25,6 +25,7 @@ struct rrow {
 	struct account *acc;
 	const char *group;       /* header rows: the group name */
 	struct roster_item *item; /* contact rows */
+	size_t hidden;            /* headers of folded groups: how many */
 };
 
 struct rpane {
@@ -33,6 +34,7 @@ struct rpane {
 	bool stale;       /* the roster changed: rebuild before drawing */
 	bool show_offline;
 	bool visible;
+	bool right; /* on the right of the chat instead of the left */
 	int width;
 };
 
@@ -62,7 +64,7 @@ void view_draw(struct app *app, int top, int left, int height, int cols);
 void bars_title(struct app *app, int row, int left, int cols);
 void bars_status(struct app *app, int row, int cols);
 /* rosterpane.c */
-void rpane_draw(struct app *app, int top, int height);
+void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);
 attr_t ui_show_attr(struct ui *ui, int show);
 /* Shorthand for the current theme's attributes of an element. */
