@@ -10,8 +10,10 @@
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap)
 {
+	static uint64_t next_id = 1;
 	struct window *w = xcalloc(1, sizeof *w);
 
+	w->id = next_id++;
 	w->kind = kind;
 	w->name = utf8_sanitize(name, 0);
 	w->cap = cap ? cap : 1;
@@ -44,6 +46,9 @@ void win_free(struct window **wp)
 	if (!w)
 		return;
 	win_clear(w);
+	for (size_t i = 0; i < w->ntyped; i++)
+		free(w->typed[i]);
+	free(w->typed);
 	free(w->lines);
 	free(w->name);
 	free(w->jid);

@@ -43,6 +43,7 @@ enum chat_state { CHAT_NONE, CHAT_ACTIVE, CHAT_COMPOSING, CHAT_PAUSED,
 		  CHAT_INACTIVE, CHAT_GONE };
 
 struct window {
+	uint64_t id;         /* unique for the process's lifetime */
 	enum win_kind kind;
 	char *name;
 	struct account *acc; /* NULL for the console */
@@ -56,6 +57,10 @@ struct window {
 	int64_t oldest_rowid; /* history paging: oldest row loaded, 0: none */
 	bool history_done;    /* nothing older left in the store */
 	uint64_t generation;  /* bumped on every change */
+	/* what the user typed in this window, oldest first (the command
+	 * line's history); lent to the line editor while current */
+	char **typed;
+	size_t ntyped, captyped;
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);

@@ -292,3 +292,18 @@ void input_search_end(struct input *in, int accept)
 	xfree(&in->before_search);
 	in->hpos = in->nhist;
 }
+
+void input_hist_swap(struct input *in, char ***hist, size_t *n, size_t *cap)
+{
+	char **h = in->hist;
+	size_t hn = in->nhist, hc = in->caphist;
+
+	in->hist = *hist;
+	in->nhist = *n;
+	in->caphist = *cap;
+	*hist = h;
+	*n = hn;
+	*cap = hc;
+	in->hpos = in->nhist;
+	xfree(&in->saved);
+}

@@ -43,6 +43,9 @@ void input_kill_word(struct input *in);  /* Ctrl-W */
 void input_yank(struct input *in);       /* Ctrl-Y */
 void input_hist_prev(struct input *in);
 void input_hist_next(struct input *in);
+/* Exchanges the history with the arrays given (another window's), and
+ * stops browsing. */
+void input_hist_swap(struct input *in, char ***hist, size_t *n, size_t *cap);
 /* Ctrl-R: starts a search, or finds the next older match. */
 void input_search(struct input *in);
 /* Adds to / removes from the search text and shows the newest match. */

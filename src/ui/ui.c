@@ -95,6 +95,7 @@ int ui_init(struct app *app)
 	define_key("\033[201~", KEY_PASTE_END);
 	term_write("\033[?2004h");
 	input_init(&ui->in);
+	ui->hist_win = app->wins[0]->id;
 	load_keys(app, ui);
 	ui->pane.visible = app->cfg.roster_visible;
 	ui->pane.width = app->cfg.roster_width;
@@ -476,6 +477,37 @@ static int search_key(struct app *app, wint_t k)
 	}
 }
 
+/* Each window has its own command-line history: when the current window
+ * changed, give the editor's history back to the window it came from
+ * (unless that was closed) and take the new window's. */
+static void sync_history(struct app *app)
+{
+	struct ui *ui = app->ui;
+	struct window *w = cur(app);
+	char **none = NULL;
+	size_t i, n0 = 0, c0 = 0;
+
+	if (ui->hist_win == w->id)
+		return;
+	for (i = 0; i < app->nwins; i++) {
+		struct window *o = app->wins[i];
+
+		if (o->id == ui->hist_win) {
+			input_hist_swap(&ui->in, &o->typed, &o->ntyped,
+					&o->captyped);
+			break;
+		}
+	}
+	if (i == app->nwins) { /* its window is gone: so is its history */
+		input_hist_swap(&ui->in, &none, &n0, &c0);
+		for (i = 0; i < n0; i++)
+			free(none[i]);
+		free(none);
+	}
+	input_hist_swap(&ui->in, &w->typed, &w->ntyped, &w->captyped);
+	ui->hist_win = w->id;
+}
+
 static void on_key(struct app *app, int r, wint_t k)
 {
 	struct ui *ui = app->ui;
@@ -483,6 +515,7 @@ static void on_key(struct app *app, int r, wint_t k)
 	enum key_action a;
 	int key, arg = 0;
 
+	sync_history(app);
 	if (r == KEY_CODE_YES && k == KEY_PASTE_BEGIN) {
 		ui->pasting = true;
 		return;

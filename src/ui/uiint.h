@@ -49,6 +49,7 @@ struct ui {
 	bool composing;           /* we told the peer we are composing */
 	unsigned long long composing_timer;
 	struct completion comp;
+	unsigned long long hist_win; /* id of the window whose history in holds */
 	struct keymap keys;
 	bool pasting;  /* inside a bracketed paste */
 	unsigned long long away_timer;

@@ -420,6 +420,40 @@ static void test_history_empty(void **state)
 	check(in, "typing", 6);
 }
 
+/* Each window keeps its own history: swapping exchanges the arrays and
+ * stops browsing; swapping back restores the first history intact. */
+static void test_history_swap(void **state)
+{
+	struct input *in = *state;
+	char **other = NULL;
+	size_t n = 0, cap = 0, i;
+	char *line;
+
+	input_insert_str(in, "console line");
+	free(input_take(in));
+	input_hist_prev(in); /* browsing when the swap comes */
+	input_hist_swap(in, &other, &n, &cap);
+	assert_int_equal(in->nhist, 0);
+	assert_int_equal(in->hpos, 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(other[0], "console line");
+	input_end(in);
+	input_kill_start(in);
+	input_insert_str(in, "chat line");
+	line = input_take(in);
+	free(line);
+	input_hist_prev(in);
+	assert_string_equal(in->buf, "chat line");
+	input_hist_swap(in, &other, &n, &cap);
+	assert_int_equal(in->nhist, 1);
+	assert_string_equal(in->hist[0], "console line");
+	assert_int_equal(n, 1);
+	assert_string_equal(other[0], "chat line");
+	for (i = 0; i < n; i++)
+		free(other[i]);
+	free(other);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -441,6 +475,7 @@ int main(void)
 		T(test_history_browse),
 		T(test_history_take_while_browsing),
 		T(test_history_empty),
+		T(test_history_swap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
