@@ -36,6 +36,23 @@ void cmd_each(void (*fn)(const struct cmd *c, void *ud), void *ud)
 			fn(c, ud);
 }
 
+size_t cmd_topics(const char **topics)
+{
+	size_t f, i, n = 0;
+	const struct cmd *c;
+
+	for (f = 0; f < NFAMILIES; f++) {
+		for (c = families[f]; c->name; c++) {
+			for (i = 0; i < n; i++)
+				if (strcmp(topics[i], c->topic) == 0)
+					break;
+			if (i == n && n < CMD_TOPICS_MAX)
+				topics[n++] = c->topic;
+		}
+	}
+	return n;
+}
+
 int cmd_split(const char *line, char ***argvp)
 {
 	size_t n = 0, cap = 0, len = strlen(line);
@@ -158,21 +175,7 @@ static void troff_text(FILE *f, const char *s)
 struct man_ctx {
 	FILE *f;
 	const char *topic;
-	const char *topics[16];
-	size_t ntopics;
 };
-
-static void man_topic(const struct cmd *c, void *ud)
-{
-	struct man_ctx *m = ud;
-	size_t i;
-
-	for (i = 0; i < m->ntopics; i++)
-		if (strcmp(m->topics[i], c->topic) == 0)
-			return;
-	if (m->ntopics < 16)
-		m->topics[m->ntopics++] = c->topic;
-}
 
 static void man_entry(const struct cmd *c, void *ud)
 {
@@ -196,12 +199,12 @@ static void man_entry(const struct cmd *c, void *ud)
 
 void cmd_print_man(FILE *f)
 {
-	struct man_ctx m = { f, NULL, { 0 }, 0 };
-	size_t i;
+	const char *topics[CMD_TOPICS_MAX];
+	struct man_ctx m = { f, NULL };
+	size_t i, n = cmd_topics(topics);
 
-	cmd_each(man_topic, &m);
-	for (i = 0; i < m.ntopics; i++) {
-		m.topic = m.topics[i];
+	for (i = 0; i < n; i++) {
+		m.topic = topics[i];
 		fprintf(f, ".SS %s\n", m.topic);
 		cmd_each(man_entry, &m);
 	}

@@ -36,6 +36,10 @@ const struct cmd *cmd_find(const char *name);
 /* Prints the command list as man(7) source, by topic: the COMMANDS
  * section of natter(1) is this output (make update-man). */
 void cmd_print_man(FILE *f);
+/* Fills topics (CMD_TOPICS_MAX entries) with the distinct topics in table
+ * order; returns how many. */
+#define CMD_TOPICS_MAX 16
+size_t cmd_topics(const char **topics);
 /* Calls fn for every command, in table order. */
 void cmd_each(void (*fn)(const struct cmd *c, void *ud), void *ud);
 /* Splits line into words; "double quotes" group words, \ escapes. The

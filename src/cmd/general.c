@@ -9,21 +9,7 @@
 struct help_ctx {
 	struct app *app;
 	const char *topic;
-	const char **topics;
-	size_t ntopics;
 };
-
-static void collect_topic(const struct cmd *c, void *ud)
-{
-	struct help_ctx *h = ud;
-	size_t i;
-
-	for (i = 0; i < h->ntopics; i++)
-		if (strcmp(h->topics[i], c->topic) == 0)
-			return;
-	if (h->ntopics < 16)
-		h->topics[h->ntopics++] = c->topic;
-}
 
 static void list_in_topic(const struct cmd *c, void *ud)
 {
@@ -36,10 +22,10 @@ static void list_in_topic(const struct cmd *c, void *ud)
 
 static int run_help(struct app *app, int argc, char **argv)
 {
-	const char *topics[16];
-	struct help_ctx h = { app, NULL, topics, 0 };
+	const char *topics[CMD_TOPICS_MAX];
+	struct help_ctx h = { app, NULL };
 	const struct cmd *c;
-	size_t i;
+	size_t i, n;
 
 	if (argc > 2)
 		return CMD_USAGE;
@@ -54,9 +40,9 @@ static int run_help(struct app *app, int argc, char **argv)
 		app_print(app, LINE_PLAIN, "%s", c->help);
 		return 0;
 	}
-	cmd_each(collect_topic, &h);
+	n = cmd_topics(topics);
 	app_print(app, LINE_INFO, "Commands (/help COMMAND for details):");
-	for (i = 0; i < h.ntopics; i++) {
+	for (i = 0; i < n; i++) {
 		h.topic = topics[i];
 		app_print(app, LINE_INFO, "%s:", topics[i]);
 		cmd_each(list_in_topic, &h);

@@ -69,39 +69,35 @@ static int validate_jid(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-static int validate_port(cfg_t *cfg, cfg_opt_t *opt)
+/* Integer options and the values they accept. */
+struct int_range {
+	const char *name;
+	long min, max;
+	const char *note; /* appended to the message */
+};
+
+static const struct int_range ranges[] = {
+	{ "port", 0, 65535, " (0: the usual port)" },
+	{ "priority", -128, 127, "" },
+	{ "reconnect_max", 1, 86400, " seconds" },
+	{ "roster_width", 10, 80, " columns" },
+	{ "autoaway", 0, 24 * 60, " minutes (0: never)" },
+};
+
+static int validate_range(cfg_t *cfg, cfg_opt_t *opt)
 {
 	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+	size_t i;
 
-	if (v < 0 || v > 65535) {
-		cfg_error(cfg,
-			  "port must be between 1 and 65535, or 0 for the usual port (got %ld)",
-			  v);
-		return -1;
-	}
-	return 0;
-}
+	for (i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+		const struct int_range *r = &ranges[i];
 
-static int validate_priority(cfg_t *cfg, cfg_opt_t *opt)
-{
-	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
-
-	if (v < -128 || v > 127) {
-		cfg_error(cfg, "priority must be between -128 and 127 (got %ld)",
-			  v);
-		return -1;
-	}
-	return 0;
-}
-
-static int validate_reconnect_max(cfg_t *cfg, cfg_opt_t *opt)
-{
-	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
-
-	if (v < 1 || v > 86400) {
-		cfg_error(cfg,
-			  "reconnect_max must be between 1 and 86400 seconds (got %ld)",
-			  v);
+		if (strcmp(r->name, cfg_opt_name(opt)) != 0)
+			continue;
+		if (v >= r->min && v <= r->max)
+			return 0;
+		cfg_error(cfg, "%s must be between %ld and %ld%s (got %ld)",
+			  r->name, r->min, r->max, r->note, v);
 		return -1;
 	}
 	return 0;
@@ -128,30 +124,6 @@ static int validate_time_format(cfg_t *cfg, cfg_opt_t *opt)
 		cfg_error(cfg,
 			  "time_format \"%s\" gives an empty or over-long time (at most %d bytes)",
 			  v, TIME_FORMAT_MAX - 1);
-		return -1;
-	}
-	return 0;
-}
-
-static int validate_roster_width(cfg_t *cfg, cfg_opt_t *opt)
-{
-	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
-
-	if (v < 10 || v > 80) {
-		cfg_error(cfg, "roster_width must be between 10 and 80 (got %ld)",
-			  v);
-		return -1;
-	}
-	return 0;
-}
-
-static int validate_autoaway(cfg_t *cfg, cfg_opt_t *opt)
-{
-	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
-
-	if (v < 0 || v > 24 * 60) {
-		cfg_error(cfg, "autoaway must be between 0 and 1440 minutes (got %ld)",
-			  v);
 		return -1;
 	}
 	return 0;
@@ -371,13 +343,13 @@ static cfg_t *config_schema(void)
 	cfg_set_error_function(cfg, errfunc);
 	cfg_set_validate_func(cfg, "account|tls", validate_tls);
 	cfg_set_validate_func(cfg, "account|jid", validate_jid);
-	cfg_set_validate_func(cfg, "account|port", validate_port);
-	cfg_set_validate_func(cfg, "account|priority", validate_priority);
+	cfg_set_validate_func(cfg, "account|port", validate_range);
+	cfg_set_validate_func(cfg, "account|priority", validate_range);
 	cfg_set_validate_func(cfg, "account", validate_account);
-	cfg_set_validate_func(cfg, "reconnect_max", validate_reconnect_max);
+	cfg_set_validate_func(cfg, "reconnect_max", validate_range);
 	cfg_set_validate_func(cfg, "time_format", validate_time_format);
-	cfg_set_validate_func(cfg, "roster_width", validate_roster_width);
-	cfg_set_validate_func(cfg, "autoaway", validate_autoaway);
+	cfg_set_validate_func(cfg, "roster_width", validate_range);
+	cfg_set_validate_func(cfg, "autoaway", validate_range);
 	cfg_set_validate_func(cfg, "roster_side", validate_roster_side);
 	return cfg;
 }
