@@ -35,7 +35,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: natter [-c FILE] [-a ACCOUNT] [--debug] [--demo]\n"
-		"       natter --version | --help | --options\n"
+		"       natter --version | --help | --options | --keys\n"
 		"\n"
 		"  -c, --config FILE    read FILE instead of $XDG_CONFIG_HOME/natter/natterrc\n"
 		"  -a, --account NAME   use only the account NAME, and connect it\n"

@@ -187,7 +187,7 @@ const struct cmd cmd_chat[] = {
 	  "chat", ARG_NONE, run_close },
 	{ "win", "N|NAME", "switch to window N, or the one named NAME",
 	  "  Alt-1..Alt-9 and Alt-0 switch to windows 1..10 too, Alt-Left and\n"
-	  "  Alt-Right to the neighbours, Alt-A to the next with unread lines.",
+	  "  Alt-Right to the neighbours, Alt-A to the next with unread messages.",
 	  "chat", ARG_NONE, run_win },
 	{ 0 }
 };

@@ -191,7 +191,7 @@ static const struct opt_doc opt_docs[] = {
 	{ NULL, "autoaway",
 	  "minutes without a key press before you are shown away; 0: never (default 15)" },
 	{ NULL, "theme",
-	  "colour theme: NAME.theme from themes/ in the config or data directory" },
+	  "colour theme: NAME.theme from $XDG_CONFIG_HOME/natter/themes or the installed themes" },
 	{ NULL, "bind",
 	  "list of \"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} (natter --keys)" },
 	{ NULL, "autoaway_message",

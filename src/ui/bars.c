@@ -43,7 +43,7 @@ void bars_title(struct app *app, int row, int left, int cols)
 		const char *cs = chat_state_words[w->peer_state];
 		char buf[1024];
 
-		snprintf(buf, sizeof buf, " %s <%s>%s%s%s%s%s%s",
+		snprintf(buf, sizeof buf, " %s <%s%s%s>%s%s%s%s",
 			 w->name, w->jid, w->resource ? "/" : "",
 			 w->resource ? w->resource : "",
 			 it ? " — " : " — not in your roster",

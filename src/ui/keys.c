@@ -39,12 +39,13 @@ static const struct action_name actions[] = {
 	{ KA_REDRAW, "redraw", "redraw the screen" },
 	{ KA_WIN_PREV, "window-prev", "go to the previous window" },
 	{ KA_WIN_NEXT, "window-next", "go to the next window" },
-	{ KA_WIN_UNREAD, "window-unread", "go to the next window with unread lines" },
-	{ KA_WIN_GOTO, "window-N", "go to window N (1..10)" },
+	{ KA_WIN_UNREAD, "window-unread", "go to the next window with unread messages" },
+	{ KA_WIN_GOTO, "window-N", "go to window N (window-1, window-2, ...)" },
 	{ KA_ROSTER_TOGGLE, "roster-toggle", "show or hide the roster pane" },
 	{ KA_OFFLINE_TOGGLE, "offline-toggle", "show or hide offline contacts" },
 	{ KA_QUIT_HINT, "quit-hint", "say how to leave natter" },
 	{ KA_QUIT, "quit", "leave natter, like /quit" },
+	{ KA_NONE, "none", "do nothing: unbinds the key" },
 };
 
 #define CTRL(c) ((c) & 0x1f)
@@ -70,6 +71,8 @@ static const struct binding defaults[] = {
 	{ KEYS_FN | KEY_NPAGE, KA_SCROLL_DOWN, 0 },
 	{ CTRL('L'), KA_REDRAW, 0 },
 	{ KEYS_ALT | 'a', KA_WIN_UNREAD, 0 },
+	{ KEYS_ALT | KEYS_FN | KEY_LEFT, KA_WIN_PREV, 0 },
+	{ KEYS_ALT | KEYS_FN | KEY_RIGHT, KA_WIN_NEXT, 0 },
 	{ KEYS_ALT | 'r', KA_ROSTER_TOGGLE, 0 },
 	{ KEYS_FN | KEY_F(2), KA_ROSTER_TOGGLE, 0 },
 	{ KEYS_ALT | 'o', KA_OFFLINE_TOGGLE, 0 },
@@ -146,6 +149,10 @@ int keys_parse(const char *name)
 	}
 	if (name[0] && !name[1] && (unsigned char)name[0] >= 0x20)
 		return alt | (unsigned char)name[0];
+	if (strcmp(name, "C-?") == 0)
+		return alt | 127; /* what most terminals send for Backspace */
+	if (strcasecmp(name, "KP-Enter") == 0)
+		return alt | KEYS_FN | KEY_ENTER;
 	if (strcasecmp(name, "Tab") == 0)
 		return alt | '\t';
 	if (strcasecmp(name, "Enter") == 0)
@@ -176,11 +183,6 @@ static int parse_action(const char *name, enum key_action *a, int *arg)
 			return -1;
 		*a = KA_WIN_GOTO;
 		*arg = (int)n;
-		return 0;
-	}
-	if (strcmp(name, "none") == 0) {
-		*a = KA_NONE;
-		*arg = 0;
 		return 0;
 	}
 	for (i = 0; i < sizeof actions / sizeof *actions; i++) {
@@ -256,7 +258,7 @@ static void keys_name(int key, char *buf, size_t n)
 	} else if (k == '\r' || k == '\n') {
 		snprintf(buf, n, "%sEnter", alt);
 	} else if (k == 127) {
-		snprintf(buf, n, "%sBackspace", alt);
+		snprintf(buf, n, "%sC-?", alt);
 	} else if (k < 0x20) {
 		snprintf(buf, n, "%sC-%c", alt, k + 'a' - 1);
 	} else {
@@ -271,7 +273,7 @@ void keys_print(const struct keymap *km, FILE *f)
 
 	for (i = 0; i < sizeof actions / sizeof *actions; i++) {
 		fprintf(f, "%-15s %-45s", actions[i].name, actions[i].help);
-		for (j = 0; j < km->n; j++) {
+		for (j = 0; actions[i].action != KA_NONE && j < km->n; j++) {
 			if (km->b[j].action != actions[i].action)
 				continue;
 			keys_name(km->b[j].key, name, sizeof name);

@@ -42,7 +42,8 @@ void keys_clear(struct keymap *km);
 int keys_bind(struct keymap *km, const char *line, char **err);
 /* The action bound to key, with its argument; KA_NONE when unbound. */
 enum key_action keys_lookup(const struct keymap *km, int key, int *arg);
-/* Parses "C-a", "M-x", "F2", "M-Left", "PageUp", "a"; -1 if unknown. */
+/* Parses "C-a", "C-?" (DEL), "M-x", "F2", "M-Left", "PageUp", "KP-Enter",
+ * "a"; -1 if unknown. */
 int keys_parse(const char *name);
 /* Lists the actions and the current bindings (for --keys). */
 void keys_print(const struct keymap *km, FILE *f);

@@ -27,18 +27,43 @@ struct iq_route {
 	iq_fn fn;
 };
 
+/* A reply to iq: same id, addressed back to its sender. libstrophe's
+ * xmpp_stanza_reply() gives NULL for a stanza without 'from', which is
+ * exactly what our own server's roster pushes are, so we build it. */
+static xmpp_stanza_t *reply_to(struct session *s, xmpp_stanza_t *iq,
+			       const char *type)
+{
+	xmpp_stanza_t *r = xmpp_iq_new(s->ctx, type, xmpp_stanza_get_id(iq));
+	const char *from = xmpp_stanza_get_from(iq);
+
+	if (from)
+		xmpp_stanza_set_to(r, from);
+	return r;
+}
+
 static void reply_error(struct session *s, xmpp_stanza_t *iq,
 			const char *type, const char *cond)
 {
-	session_send(s, xmpp_stanza_reply_error(iq, type, cond, NULL));
+	xmpp_stanza_t *r = reply_to(s, iq, "error");
+	xmpp_stanza_t *e = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_t *c = xmpp_stanza_new(s->ctx);
+
+	xmpp_stanza_set_name(e, "error");
+	xmpp_stanza_set_type(e, type);
+	xmpp_stanza_set_name(c, cond);
+	xmpp_stanza_set_ns(c, NS_STANZAS);
+	xmpp_stanza_add_child(e, c);
+	xmpp_stanza_release(c);
+	xmpp_stanza_add_child(r, e);
+	xmpp_stanza_release(e);
+	session_send(s, r);
 }
 
 static void reply_with(struct session *s, xmpp_stanza_t *iq,
 		       xmpp_stanza_t *payload)
 {
-	xmpp_stanza_t *r = xmpp_stanza_reply(iq);
+	xmpp_stanza_t *r = reply_to(s, iq, "result");
 
-	xmpp_stanza_set_type(r, "result");
 	if (payload) {
 		xmpp_stanza_add_child(r, payload);
 		xmpp_stanza_release(payload);

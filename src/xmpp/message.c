@@ -186,7 +186,6 @@ int xs_send_chat(struct app *app, struct account *a, const char *bare,
 	char *id, *to;
 	xmpp_stanza_t *m;
 
-	(void)app;
 	if (a->state != ACC_ONLINE)
 		return -1;
 	id = xmpp_uuid_gen(s->ctx);
@@ -194,7 +193,8 @@ int xs_send_chat(struct app *app, struct account *a, const char *bare,
 	m = xmpp_message_new(s->ctx, "chat", to, id);
 	xmpp_message_set_body(m, body);
 	add_empty(s->ctx, m, "request", NS_RECEIPTS);
-	add_empty(s->ctx, m, "active", NS_CHATSTATES);
+	if (app->cfg.chat_states)
+		add_empty(s->ctx, m, "active", NS_CHATSTATES);
 	session_send(s, m);
 	conv_outgoing(app, a, bare, body, id);
 	xmpp_free(s->ctx, id);
