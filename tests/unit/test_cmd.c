@@ -30,6 +30,8 @@
 #include "cmd/cmd.h"
 #include "core/app.h"
 
+#include "testutil.h"
+
 /* Both /help and the man page keep at most this many topics. */
 #define MAX_TOPICS 16
 
@@ -310,57 +312,19 @@ static void test_rest(void **state)
 /* ---- cmd_run on a real app ------------------------------------------- */
 
 struct fixture {
-	char dir[64];
+	char *dir; /* from tu_tmpdir */
 	struct app app;
 };
-
-static char *sdup(const char *s)
-{
-	char *p = strdup(s);
-
-	assert_non_null(p);
-	return p;
-}
-
-/* cmocka skips the teardown when the setup fails: undo it here. */
-static int setup_failed(struct fixture *fx)
-{
-	char cmd[128];
-
-	app_free(&fx->app);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", fx->dir);
-	free(fx);
-	return -1;
-}
 
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
-	struct config cfg;
 
-	if (!fx)
-		return -1;
-	strcpy(fx->dir, "/tmp/natter-test-cmd-XXXXXX");
-	if (!mkdtemp(fx->dir)) {
+	if (!fx || tu_app_setup(&fx->app, &fx->dir, "cmd", "home",
+				"romeo@example.net") < 0) {
 		free(fx);
 		return -1;
 	}
-	setenv("XDG_DATA_HOME", fx->dir, 1);
-	setenv("XDG_STATE_HOME", fx->dir, 1);
-	setenv("XDG_CONFIG_HOME", fx->dir, 1);
-	memset(&cfg, 0, sizeof cfg);
-	cfg.time_format = sdup("%H:%M");
-	cfg.accounts = calloc(1, sizeof *cfg.accounts);
-	assert_non_null(cfg.accounts);
-	cfg.naccounts = 1;
-	cfg.accounts[0].name = sdup("home");
-	cfg.accounts[0].jid = sdup("romeo@example.net");
-	cfg.accounts[0].resource = sdup("natter");
-	app_init(&fx->app, &cfg);
-	if (fx->app.naccounts != 1)
-		return setup_failed(fx);
 	*state = fx;
 	return 0;
 }
@@ -368,11 +332,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[128];
 
-	app_free(&fx->app);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
 	free(fx);
 	return 0;
 }

@@ -19,7 +19,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,60 +28,23 @@
 
 #include "core/conf.h"
 
-struct fixture {
-	char dir[64];
-	char path[128]; /* dir/natterrc */
-};
+#include "testutil.h"
 
+/* The fixture is a struct tu_dir: path is dir/natterrc. */
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof *fx);
-
-	if (!fx)
-		return -1;
-	strcpy(fx->dir, "/tmp/natter-test-config-XXXXXX");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof fx->path, "%s/natterrc", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	struct dirent *de;
-	char p[512];
-	DIR *d = opendir(fx->dir);
-
-	while (d && (de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", fx->dir, de->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
+	return tu_dir_setup(state, "config", "natterrc");
 }
 
 /* Writes text to the fixture's natterrc with the given mode. */
-static void write_conf(struct fixture *fx, const char *text, mode_t mode)
+static void write_conf(struct tu_dir *fx, const char *text, mode_t mode)
 {
-	FILE *f = fopen(fx->path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
+	tu_write_file(fx->path, text);
 	assert_int_equal(chmod(fx->path, mode), 0);
 }
 
 /* Loads the fixture's file, which must be accepted. */
-static void load_ok(struct fixture *fx, struct config *c)
+static void load_ok(struct tu_dir *fx, struct config *c)
 {
 	char *err = (char *)"sentinel";
 
@@ -95,7 +57,7 @@ static void load_ok(struct fixture *fx, struct config *c)
  * (the caller frees it). A failed load must leave nothing in *c to free;
  * conf_clear is still called on it so one leak does not hide others
  * (that property has its own test). */
-static char *load_fail(struct fixture *fx)
+static char *load_fail(struct tu_dir *fx)
 {
 	struct config c;
 	char *err = NULL;
@@ -143,7 +105,7 @@ static const char full_conf[] =
 
 static void test_full_file(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct account_conf *a;
 	struct config c;
 
@@ -187,7 +149,7 @@ static void test_full_file(void **state)
 
 static void test_top_level_defaults(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 
 	write_conf(fx, "account a {\n  jid = \"a@example.com\"\n}\n", 0600);
@@ -202,7 +164,7 @@ static void test_top_level_defaults(void **state)
 
 static void test_empty_file(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 
 	write_conf(fx, "# nothing but a comment\n", 0644);
@@ -224,7 +186,7 @@ static void test_tls_values(void **state)
 		{ "trust", TLS_TRUST },
 		{ "disable", TLS_DISABLE },
 	};
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char text[128];
 	struct config c;
 	size_t i;
@@ -245,7 +207,7 @@ static void test_tls_values(void **state)
 
 static void test_bad_tls(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx,
@@ -262,7 +224,7 @@ static void test_bad_tls(void **state)
 
 static void test_syntax_missing_value(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx, "account a {\n  jid = \n}\n", 0600);
@@ -273,7 +235,7 @@ static void test_syntax_missing_value(void **state)
 
 static void test_syntax_extra_brace(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx, "account a {\n  jid = \"a@b.c\"\n}\n}\n", 0600);
@@ -286,7 +248,7 @@ static void test_syntax_extra_brace(void **state)
  * error the user must hear about, not a file silently accepted. */
 static void test_syntax_missing_closing_brace(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 	char *err = NULL;
 	int r;
@@ -305,7 +267,7 @@ static void test_syntax_missing_closing_brace(void **state)
 
 static void test_unknown_option(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx, "account a {\n  jid = \"a@b.c\"\n  colour = 3\n}\n",
@@ -322,7 +284,7 @@ static void test_unknown_option(void **state)
 
 static void test_missing_jid(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx, "account a {\n  server = \"x.example\"\n}\n", 0600);
@@ -334,7 +296,7 @@ static void test_missing_jid(void **state)
 
 static void test_jid_without_at(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx, "account a {\n  jid = \"example.com\"\n}\n", 0600);
@@ -351,7 +313,7 @@ static void test_jid_without_at(void **state)
 
 static void test_port_range(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 	char *err;
 
@@ -376,7 +338,7 @@ static void test_port_range(void **state)
 
 static void test_priority_range(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 	char *err;
 
@@ -404,7 +366,7 @@ static void test_priority_range(void **state)
 
 static void test_reconnect_max_range(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx, "reconnect_max = 0\n", 0600);
@@ -415,7 +377,7 @@ static void test_reconnect_max_range(void **state)
 
 static void test_time_format(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 	char *err;
 
@@ -448,7 +410,7 @@ static void test_time_format_any_date(void **state)
 		"%A, %d %B %Y %H:%M",
 		"%a %b %d %H:%M:%S %Y %Z",
 	};
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char text[128], buf[TIME_FORMAT_MAX];
 	struct config c;
 	char *err = NULL;
@@ -487,7 +449,7 @@ static void test_time_format_any_date(void **state)
 
 static void test_password_and_eval(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx,
@@ -505,7 +467,7 @@ static void test_password_and_eval(void **state)
 
 static void test_duplicate_account(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx,
@@ -522,7 +484,7 @@ static const char password_conf[] =
 
 static void test_password_world_readable(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 	char *err = NULL;
 
@@ -548,7 +510,7 @@ static void test_password_world_readable(void **state)
 
 static void test_password_private(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 
 	write_conf(fx, password_conf, 0600);
@@ -563,7 +525,7 @@ static void test_password_private(void **state)
 
 static void test_readable_without_password(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 
 	write_conf(fx,
@@ -579,7 +541,7 @@ static void test_readable_without_password(void **state)
 
 static void test_missing_file_optional(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 	char *err = (char *)"sentinel";
 
@@ -595,7 +557,7 @@ static void test_missing_file_optional(void **state)
 
 static void test_missing_file_required(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	err = load_fail(fx);
@@ -607,7 +569,7 @@ static void test_missing_file_required(void **state)
  * only err: a failed load must leave no allocation in *out. */
 static void test_failed_load_owns_nothing(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 	char *err = NULL;
 	bool owned[2];
@@ -639,7 +601,7 @@ static const char three_conf[] =
 
 static void test_conf_account(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct account_conf *a;
 	struct config c;
 
@@ -656,7 +618,7 @@ static void test_conf_account(void **state)
 
 static void test_keep_account(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 
 	write_conf(fx, three_conf, 0600);
@@ -681,7 +643,7 @@ static void test_keep_account(void **state)
 
 static void test_keep_unknown_account(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 
 	write_conf(fx, three_conf, 0600);
@@ -714,7 +676,7 @@ static void test_print_options(void **state)
  * out before parsing so the line in a message is the line in the file. */
 static void test_line_numbers_after_comments(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *err;
 
 	write_conf(fx,
@@ -736,7 +698,7 @@ static void test_line_numbers_after_comments(void **state)
 /* Braces and quotes inside strings do not count. */
 static void test_braces_in_strings(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct config c;
 
 	write_conf(fx,
@@ -751,7 +713,7 @@ static void test_braces_in_strings(void **state)
 	conf_clear(&c);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, tu_dir_teardown)
 
 int main(void)
 {

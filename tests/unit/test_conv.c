@@ -35,6 +35,8 @@
 #include "core/history.h"
 #include "core/roster.h"
 
+#include "testutil.h"
+
 #define JULIET "juliet@example.com"
 #define NURSE "nurse@example.com"
 #define STRANGER "tybalt@example.org"
@@ -43,20 +45,12 @@
 #define ESC "\x1b"
 
 struct fixture {
-	char dir[64];
+	char *dir; /* from tu_tmpdir */
 	struct app app;
 	struct account *acc;
 	size_t nmsg_events;
 	char last_jid[64];
 };
-
-static char *sdup(const char *s)
-{
-	char *p = strdup(s);
-
-	assert_non_null(p);
-	return p;
-}
 
 static void on_event(struct app *app, const struct event *ev, void *ud)
 {
@@ -73,12 +67,7 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 /* cmocka skips the teardown when the setup fails: undo it here. */
 static int setup_failed(struct fixture *fx)
 {
-	char cmd[128];
-
-	app_free(&fx->app);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", fx->dir);
+	tu_app_free(&fx->app, fx->dir);
 	free(fx);
 	return -1;
 }
@@ -86,39 +75,21 @@ static int setup_failed(struct fixture *fx)
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
-	struct config cfg;
 	struct roster_item it;
 
-	if (!fx)
-		return -1;
-	strcpy(fx->dir, "/tmp/natter-test-conv-XXXXXX");
-	if (!mkdtemp(fx->dir)) {
+	if (!fx || tu_app_setup(&fx->app, &fx->dir, "conv", "home",
+				"romeo@example.net") < 0) {
 		free(fx);
 		return -1;
 	}
-	setenv("XDG_DATA_HOME", fx->dir, 1);
-	setenv("XDG_STATE_HOME", fx->dir, 1);
-	setenv("XDG_CONFIG_HOME", fx->dir, 1);
-
-	memset(&cfg, 0, sizeof cfg);
-	cfg.time_format = sdup("%H:%M");
-	cfg.accounts = calloc(1, sizeof *cfg.accounts);
-	assert_non_null(cfg.accounts);
-	cfg.naccounts = 1;
-	cfg.accounts[0].name = sdup("home");
-	cfg.accounts[0].jid = sdup("romeo@example.net");
-	cfg.accounts[0].resource = sdup("natter");
-	app_init(&fx->app, &cfg);
-	if (fx->app.naccounts != 1)
-		return setup_failed(fx);
 	fx->acc = fx->app.accounts[0];
 	app_open_history(&fx->app);
 	if (!fx->acc->history)
 		return setup_failed(fx);
 
 	memset(&it, 0, sizeof it);
-	it.jid = sdup(JULIET);
-	it.name = sdup("Juliet");
+	it.jid = tu_strdup(JULIET);
+	it.name = tu_strdup("Juliet");
 	it.sub = SUB_BOTH;
 	roster_put(&fx->acc->roster, &it);
 	event_subscribe(&fx->app, on_event, fx);
@@ -129,11 +100,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[128];
 
-	app_free(&fx->app);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
 	free(fx);
 	return 0;
 }

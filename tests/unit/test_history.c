@@ -16,8 +16,10 @@
 
 #include "core/history.h"
 
+#include "testutil.h"
+
 struct fixture {
-	char dir[64];
+	char *dir; /* from tu_tmpdir */
 	char path[128];
 	struct history *h;
 };
@@ -27,8 +29,8 @@ static int setup(void **state)
 	struct fixture *fx = calloc(1, sizeof *fx);
 	char *err = NULL;
 
-	strcpy(fx->dir, "/tmp/natter-hist-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
+	assert_non_null(fx);
+	assert_non_null(fx->dir = tu_tmpdir("history"));
 	snprintf(fx->path, sizeof fx->path, "%s/history.db", fx->dir);
 	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
 	*state = fx;
@@ -38,11 +40,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[160];
 
 	history_close(&fx->h);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tu_rmtree(fx->dir), 0);
+	free(fx->dir);
 	free(fx);
 	return 0;
 }

@@ -27,6 +27,8 @@
 
 #include "util/log.h"
 
+#include "testutil.h"
+
 /* Redacts a copy of in and compares it with want. */
 static void check_redact(const char *in, const char *want)
 {
@@ -214,50 +216,16 @@ static void test_unterminated(void **state)
 
 /* ---- the log file ----------------------------------------------------- */
 
-struct fixture {
-	char dir[64];
-	char path[128];
-};
-
+/* The fixture is a struct tu_dir: path is dir/debug.log. */
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof *fx);
-
-	if (!fx)
-		return -1;
-	strcpy(fx->dir, "/tmp/natter-test-log-XXXXXX");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof fx->path, "%s/debug.log", fx->dir);
-	*state = fx;
-	return 0;
+	return tu_dir_setup(state, "log", "debug.log");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *fx = *state;
-
 	log_close();
-	unlink(fx->path);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static char *slurp(const char *path)
-{
-	char *buf = calloc(1, 16384);
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(buf);
-	assert_non_null(f);
-	n = fread(buf, 1, 16383, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return tu_dir_teardown(state);
 }
 
 static int count_lines(const char *s)
@@ -271,7 +239,7 @@ static int count_lines(const char *s)
 
 static void test_log_file(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct stat st;
 	char *text;
 
@@ -289,7 +257,7 @@ static void test_log_file(void **state)
 	log_close();
 	assert_false(log_enabled());
 
-	text = slurp(fx->path);
+	text = tu_read_file(fx->path);
 	assert_int_equal(count_lines(text), 2);
 	assert_non_null(strstr(text, "info xmpp: connected to example.com:5222\n"));
 	assert_non_null(strstr(text, "debug xmpp: SENT: <iq type='set'>"));
@@ -301,7 +269,7 @@ static void test_log_file(void **state)
 
 static void test_log_appends(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char *text;
 
 	assert_int_equal(log_open(fx->path), 0);
@@ -311,7 +279,7 @@ static void test_log_appends(void **state)
 	log_msg(LOG_ERROR, "second", "two");
 	log_close();
 
-	text = slurp(fx->path);
+	text = tu_read_file(fx->path);
 	assert_int_equal(count_lines(text), 2);
 	assert_non_null(strstr(text, "warn first: one\n"));
 	assert_non_null(strstr(text, "error second: two\n"));
@@ -321,7 +289,7 @@ static void test_log_appends(void **state)
 
 static void test_log_closed_noop(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct stat st;
 	char *text;
 
@@ -336,7 +304,7 @@ static void test_log_closed_noop(void **state)
 	log_close(); /* twice is harmless */
 
 	assert_int_equal(stat(fx->path, &st), 0);
-	text = slurp(fx->path);
+	text = tu_read_file(fx->path);
 	assert_int_equal(count_lines(text), 1);
 	assert_non_null(strstr(text, "area: kept\n"));
 	assert_null(strstr(text, "dropped"));
@@ -345,7 +313,7 @@ static void test_log_closed_noop(void **state)
 
 static void test_log_open_fails(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	char path[192];
 
 	snprintf(path, sizeof path, "%s/missing/debug.log", fx->dir);

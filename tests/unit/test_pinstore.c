@@ -18,7 +18,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,8 @@
 
 #include "core/pinstore.h"
 
+#include "testutil.h"
+
 /* The canonical form of the test fingerprints. */
 #define FP_A "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:" \
 	     "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF"
@@ -36,69 +37,10 @@
 #define FP_B "FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00:" \
 	     "FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00"
 
-struct fixture {
-	char dir[64];
-	char path[128]; /* dir/trusted_certs */
-};
-
+/* The fixture is a struct tu_dir: path is dir/trusted_certs. */
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof *fx);
-
-	if (!fx)
-		return -1;
-	strcpy(fx->dir, "/tmp/natter-test-pins-XXXXXX");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof fx->path, "%s/trusted_certs", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	struct dirent *de;
-	char p[512];
-	DIR *d = opendir(fx->dir);
-
-	while (d && (de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", fx->dir, de->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* Reads the whole file into a string; the caller frees it. */
-static char *read_file(const char *path)
-{
-	char *buf = calloc(1, 8192);
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(buf);
-	assert_non_null(f);
-	n = fread(buf, 1, 8191, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return tu_dir_setup(state, "pins", "trusted_certs");
 }
 
 /* Checks pin_normalize(in) against want (NULL: refused). */
@@ -175,7 +117,7 @@ static void test_normalize_refused(void **state)
 
 static void test_load_missing(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 
 	assert_int_equal(pinstore_load(&ps, fx->path), 0);
@@ -189,7 +131,7 @@ static void test_load_missing(void **state)
 
 static void test_set_get(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 
 	assert_int_equal(pinstore_load(&ps, fx->path), 0);
@@ -206,7 +148,7 @@ static void test_set_get(void **state)
 
 static void test_set_writes_file(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 	struct stat st;
 	char *text, *line, *save = NULL;
@@ -220,7 +162,7 @@ static void test_set_writes_file(void **state)
 	assert_int_equal(stat(fx->path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 
-	text = read_file(fx->path);
+	text = tu_read_file(fx->path);
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#')
@@ -245,7 +187,7 @@ static void test_set_writes_file(void **state)
 
 static void test_reload(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps, again;
 
 	assert_int_equal(pinstore_load(&ps, fx->path), 0);
@@ -262,7 +204,7 @@ static void test_reload(void **state)
 
 static void test_set_replaces(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 	char *text;
 
@@ -278,7 +220,7 @@ static void test_set_replaces(void **state)
 	pinstore_clear(&ps);
 
 	/* and the file holds the one, latest pin */
-	text = read_file(fx->path);
+	text = tu_read_file(fx->path);
 	assert_non_null(strstr(text, FP_A));
 	assert_null(strstr(text, FP_B));
 	free(text);
@@ -290,7 +232,7 @@ static void test_set_replaces(void **state)
 
 static void test_get_case_insensitive(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 
 	assert_int_equal(pinstore_load(&ps, fx->path), 0);
@@ -305,10 +247,10 @@ static void test_get_case_insensitive(void **state)
 
 static void test_hand_written_file(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 
-	write_file(fx->path,
+	tu_write_file(fx->path,
 		   "# pins written by hand\n"
 		   "\n"
 		   "example.com " FP_A "\n"
@@ -335,7 +277,7 @@ static void test_hand_written_file(void **state)
 
 static void test_set_malformed(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 
 	assert_int_equal(pinstore_load(&ps, fx->path), 0);
@@ -355,7 +297,7 @@ static void test_set_malformed(void **state)
 
 static void test_set_missing_dir(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 	char path[192];
 	int r;
@@ -372,13 +314,13 @@ static void test_set_missing_dir(void **state)
  * a crashed earlier save left its temporary file with a wider mode. */
 static void test_mode_with_stale_tmp(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_dir *fx = *state;
 	struct pinstore ps;
 	struct stat st;
 	char tmp[160];
 
 	snprintf(tmp, sizeof tmp, "%s.tmp", fx->path);
-	write_file(tmp, "leftover\n");
+	tu_write_file(tmp, "leftover\n");
 	assert_int_equal(chmod(tmp, 0644), 0);
 	assert_int_equal(pinstore_load(&ps, fx->path), 0);
 	assert_int_equal(pinstore_set(&ps, "example.com", FP_A), 0);
@@ -387,7 +329,7 @@ static void test_mode_with_stale_tmp(void **state)
 	assert_int_equal(st.st_mode & 07777, 0600);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, tu_dir_teardown)
 
 int main(void)
 {

@@ -29,6 +29,8 @@
 #include "core/presence.h"
 #include "core/roster.h"
 
+#include "testutil.h"
+
 #define JULIET "juliet@example.com"
 #define NURSE "nurse@example.com"
 #define STRANGER "tybalt@example.org"
@@ -47,20 +49,12 @@ struct seen {
 };
 
 struct fixture {
-	char dir[64];
+	char *dir; /* from tu_tmpdir */
 	struct app app;
 	struct account *acc;
 	struct seen ev[MAX_EVENTS];
 	size_t nev;
 };
-
-static char *sdup(const char *s)
-{
-	char *p = strdup(s);
-
-	assert_non_null(p);
-	return p;
-}
 
 static void record(struct app *app, const struct event *ev, void *ud)
 {
@@ -83,52 +77,21 @@ static void put_contact(struct account *acc, const char *jid,
 	struct roster_item it;
 
 	memset(&it, 0, sizeof it);
-	it.jid = sdup(jid);
-	it.name = name ? sdup(name) : NULL;
+	it.jid = tu_strdup(jid);
+	it.name = name ? tu_strdup(name) : NULL;
 	it.sub = SUB_BOTH;
 	roster_put(&acc->roster, &it);
-}
-
-/* cmocka skips the teardown when the setup fails: undo it here. */
-static int setup_failed(struct fixture *fx)
-{
-	char cmd[128];
-
-	app_free(&fx->app);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", fx->dir);
-	free(fx);
-	return -1;
 }
 
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
-	struct config cfg;
 
-	if (!fx)
-		return -1;
-	strcpy(fx->dir, "/tmp/natter-test-presence-XXXXXX");
-	if (!mkdtemp(fx->dir)) {
+	if (!fx || tu_app_setup(&fx->app, &fx->dir, "presence", "home",
+				"romeo@example.net") < 0) {
 		free(fx);
 		return -1;
 	}
-	setenv("XDG_DATA_HOME", fx->dir, 1);
-	setenv("XDG_STATE_HOME", fx->dir, 1);
-	setenv("XDG_CONFIG_HOME", fx->dir, 1);
-
-	memset(&cfg, 0, sizeof cfg);
-	cfg.time_format = sdup("%H:%M");
-	cfg.accounts = calloc(1, sizeof *cfg.accounts);
-	assert_non_null(cfg.accounts);
-	cfg.naccounts = 1;
-	cfg.accounts[0].name = sdup("home");
-	cfg.accounts[0].jid = sdup("romeo@example.net");
-	cfg.accounts[0].resource = sdup("natter");
-	app_init(&fx->app, &cfg);
-	if (fx->app.naccounts != 1)
-		return setup_failed(fx);
 	fx->acc = fx->app.accounts[0];
 	put_contact(fx->acc, JULIET, "Juliet");
 	put_contact(fx->acc, NURSE, NULL);
@@ -140,11 +103,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[128];
 
-	app_free(&fx->app);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
 	free(fx);
 	return 0;
 }
@@ -543,13 +503,13 @@ static void test_roster_push_keeps_presence(void **state)
 	item(fx, JULIET)->unread = 3;
 
 	memset(&push, 0, sizeof push);
-	push.jid = sdup(JULIET);
-	push.name = sdup("J. Capulet");
+	push.jid = tu_strdup(JULIET);
+	push.name = tu_strdup("J. Capulet");
 	push.sub = SUB_TO;
 	push.ngroups = 1;
 	push.groups = calloc(1, sizeof *push.groups);
 	assert_non_null(push.groups);
-	push.groups[0] = sdup("Verona");
+	push.groups[0] = tu_strdup("Verona");
 	roster_put(&fx->acc->roster, &push);
 
 	it = item(fx, JULIET);

@@ -22,13 +22,7 @@
 
 #include "core/roster.h"
 
-static char *sdup(const char *s)
-{
-	char *p = strdup(s);
-
-	assert_non_null(p);
-	return p;
-}
+#include "testutil.h"
 
 /* Fills *it with a freshly allocated item. */
 static void make_item(struct roster_item *it, const char *jid,
@@ -38,15 +32,15 @@ static void make_item(struct roster_item *it, const char *jid,
 	char g[32];
 
 	memset(it, 0, sizeof *it);
-	it->jid = sdup(jid);
-	it->name = name ? sdup(name) : NULL;
+	it->jid = tu_strdup(jid);
+	it->name = name ? tu_strdup(name) : NULL;
 	it->sub = sub;
 	it->ask = sub == SUB_NONE;
 	it->ngroups = ngroups;
 	it->groups = ngroups ? calloc(ngroups, sizeof *it->groups) : NULL;
 	for (i = 0; i < ngroups; i++) {
 		snprintf(g, sizeof g, "group%zu", i);
-		it->groups[i] = sdup(g);
+		it->groups[i] = tu_strdup(g);
 	}
 }
 

@@ -1,0 +1,191 @@
+/* testutil: fixture code shared by the cmocka unit tests (see
+ * testutil.h). Linked into each unit test that uses it. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+
+char *tu_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	assert_non_null(p);
+	return p;
+}
+
+char *tu_tmpdir(const char *tag)
+{
+	char *dir;
+
+	if (asprintf(&dir, "/tmp/natter-test-%s-XXXXXX", tag) < 0) {
+		fprintf(stderr, "tu_tmpdir: out of memory\n");
+		return NULL;
+	}
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "cannot make %s: %s\n", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* nftw passes no user data: the walk's failures are counted here. */
+static int rm_failures;
+
+static int rm_one(const char *path, const struct stat *st, int type,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	if (remove(path) != 0 && errno != ENOENT) {
+		fprintf(stderr, "cannot remove %s: %s\n", path, strerror(errno));
+		rm_failures++;
+	}
+	return 0;
+}
+
+int tu_rmtree(const char *dir)
+{
+	if (!dir)
+		return 0;
+	rm_failures = 0;
+	if (nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "cannot walk %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return rm_failures ? -1 : 0;
+}
+
+int tu_dir_setup(void **state, const char *tag, const char *name)
+{
+	struct tu_dir *d = calloc(1, sizeof *d);
+
+	if (!d || !(d->dir = tu_tmpdir(tag)))
+		goto fail;
+	if (asprintf(&d->path, "%s/%s", d->dir, name) < 0) {
+		d->path = NULL;
+		tu_rmtree(d->dir);
+		goto fail;
+	}
+	*state = d;
+	return 0;
+fail:
+	if (d)
+		free(d->dir);
+	free(d);
+	return -1;
+}
+
+int tu_dir_teardown(void **state)
+{
+	struct tu_dir *d = *state;
+
+	tu_rmtree(d->dir);
+	free(d->dir);
+	free(d->path);
+	free(d);
+	return 0;
+}
+
+void tu_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+char *tu_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	assert_non_null(f);
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	assert_false(ferror(f));
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+int tu_app_init(struct app *app, const char *dir, const char *account,
+		const char *jid)
+{
+	struct config cfg;
+	struct account_conf *a;
+
+	setenv("XDG_DATA_HOME", dir, 1);
+	setenv("XDG_STATE_HOME", dir, 1);
+	setenv("XDG_CONFIG_HOME", dir, 1);
+
+	/* what conf_load gives for a natterrc with just this account */
+	memset(&cfg, 0, sizeof cfg);
+	cfg.time_format = tu_strdup("%H:%M");
+	cfg.reconnect_max = 300;
+	cfg.chat_states = true;
+	cfg.roster_width = 24;
+	cfg.roster_visible = true;
+	cfg.autoaway = 15;
+	cfg.autoaway_message = tu_strdup("idle");
+	cfg.accounts = calloc(1, sizeof *cfg.accounts);
+	assert_non_null(cfg.accounts);
+	cfg.naccounts = 1;
+	a = &cfg.accounts[0];
+	a->name = tu_strdup(account);
+	a->jid = tu_strdup(jid);
+	a->resource = tu_strdup("natter");
+	a->tls = TLS_REQUIRED;
+	a->autoconnect = true;
+	app_init(app, &cfg);
+	return app->naccounts == 1 ? 0 : -1;
+}
+
+int tu_app_setup(struct app *app, char **dir, const char *tag,
+		 const char *account, const char *jid)
+{
+	memset(app, 0, sizeof *app);
+	*dir = tu_tmpdir(tag);
+	if (!*dir)
+		return -1;
+	if (tu_app_init(app, *dir, account, jid) < 0) {
+		tu_app_free(app, *dir);
+		*dir = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int tu_app_free(struct app *app, char *dir)
+{
+	int r;
+
+	app_free(app);
+	r = tu_rmtree(dir);
+	free(dir);
+	return r;
+}

@@ -1,0 +1,65 @@
+/* testutil: fixture code shared by the cmocka unit tests.
+ *
+ * Temporary directories (tu_tmpdir, tu_rmtree), a fixture holding one
+ * with the path of a file in it (struct tu_dir), whole-file writes and
+ * reads, a strdup that fails the test instead of returning NULL, a minimal
+ * struct app: one account, XDG_* pointed at a temporary directory, the
+ * configuration defaults conf_load would give (tu_app_init or
+ * tu_app_setup, undone by tu_app_free). Functions that "fail the test"
+ * do so with cmocka's assertions, so they belong in tests and setups.
+ */
+#ifndef NATTER_TESTS_TESTUTIL_H
+#define NATTER_TESTS_TESTUTIL_H
+
+#include "core/app.h"
+
+/* strdup(s), failing the test when out of memory. */
+char *tu_strdup(const char *s);
+
+/* Makes a fresh directory /tmp/natter-test-TAG-XXXXXX and returns its
+ * path (the caller frees it), or NULL, with a message on stderr. */
+char *tu_tmpdir(const char *tag);
+
+/* Removes dir and everything below it (links are removed, not followed);
+ * a NULL or missing dir is nothing to do. Returns 0, or -1 with a
+ * message on stderr when something could not be removed. */
+int tu_rmtree(const char *dir);
+
+/* A cmocka fixture: a temporary directory and the path of one file in it
+ * (not created). tu_dir_setup sets *state to a new struct tu_dir, dir
+ * from tu_tmpdir(tag) and path "DIR/NAME"; it returns 0, or -1 with
+ * nothing left behind. tu_dir_teardown removes the tree and frees it all
+ * (a failed removal is reported on stderr only); it always returns 0. */
+struct tu_dir {
+	char *dir;
+	char *path;
+};
+
+int tu_dir_setup(void **state, const char *tag, const char *name);
+int tu_dir_teardown(void **state);
+
+/* Writes text to path (created or truncated), failing the test on error. */
+void tu_write_file(const char *path, const char *text);
+
+/* Returns the whole content of path as a string (the caller frees it),
+ * failing the test on error. */
+char *tu_read_file(const char *path);
+
+/* Points XDG_DATA_HOME, XDG_STATE_HOME and XDG_CONFIG_HOME at dir and
+ * builds *app with app_init from a configuration holding one account
+ * (name account, the given jid, resource "natter") and conf_load's
+ * defaults. Returns 0, or -1 if the app did not get its account;
+ * tu_app_free undoes it either way. */
+int tu_app_init(struct app *app, const char *dir, const char *account,
+		const char *jid);
+
+/* tu_tmpdir(tag) into *dir, then tu_app_init there. Returns 0, or -1
+ * with both undone (*dir NULL, *app zeroed). */
+int tu_app_setup(struct app *app, char **dir, const char *tag,
+		 const char *account, const char *jid);
+
+/* Frees *app, then removes dir's tree and frees dir (from tu_tmpdir; may
+ * be NULL). Returns tu_rmtree's result. */
+int tu_app_free(struct app *app, char *dir);
+
+#endif
