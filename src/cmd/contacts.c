@@ -268,9 +268,10 @@ static int show_hit(const struct hist_msg *m, void *ud)
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	app_print(f->app, LINE_PLAIN, "  %s %s %s <%s> %s", when,
-		  m->dir == HIST_OUT ? "to" : "from", m->peer,
-		  m->nick ? m->nick : "?", m->body);
+	app_hit_add(f->app, f->acc, m->peer, m->rowid);
+	app_print(f->app, LINE_PLAIN, "  [%zu] %s %s %s <%s> %s",
+		  f->app->nhits, when, m->dir == HIST_OUT ? "to" : "from",
+		  m->peer, m->nick ? m->nick : "?", m->body);
 	f->n++;
 	return 0;
 }
@@ -284,6 +285,7 @@ static int run_search(struct app *app, int argc, char **argv)
 	if (argc < 2)
 		return CMD_USAGE;
 	text = cmd_rest(argc, argv, 1);
+	app_hits_clear(app);
 	app_print(app, LINE_INFO, "Searching history for \"%s\":", text);
 	for (i = 0; i < app->naccounts; i++) {
 		f.acc = app->accounts[i];
@@ -293,10 +295,33 @@ static int run_search(struct app *app, int argc, char **argv)
 			app_print(app, LINE_ERROR, "%s: search failed: %s",
 				  f.acc->conf->name, history_error(f.acc->history));
 	}
-	app_print(app, LINE_INFO, "%d match%s (newest first; /msg JID opens one)",
+	app_print(app, LINE_INFO, "%d match%s (newest first; /jump N shows one in its conversation)",
 		  f.n, f.n == 1 ? "" : "es");
 	free(text);
 	app_select(app, 0);
+	return 0;
+}
+
+static int run_jump(struct app *app, int argc, char **argv)
+{
+	struct search_hit *h;
+	char *end;
+	long n;
+
+	if (argc != 2)
+		return CMD_USAGE;
+	n = strtol(argv[1], &end, 10);
+	if (*end || n < 1 || (size_t)n > app->nhits) {
+		app_print(app, LINE_ERROR, app->nhits ?
+				   "No result %s: the last /search found %zu" :
+				   "No result %s: /search first",
+			  argv[1], app->nhits);
+		return -1;
+	}
+	h = &app->hits[n - 1];
+	if (conv_jump(app, h->acc, h->peer, h->rowid) < 0)
+		app_print(app, LINE_ERROR,
+			  "That message is too far back to show in the window; the /search line above holds its text");
 	return 0;
 }
 
@@ -363,6 +388,11 @@ const struct cmd cmd_contacts[] = {
 	{ "search", "WORDS", "search the history of every conversation",
 	  "  Lists up to 50 messages containing every word, newest first.",
 	  "history", ARG_NONE, run_search },
+	{ "jump", "N", "show result N of the last /search in its conversation",
+	  "  Opens the conversation, loads history back to the message and\n"
+	  "  scrolls to it, highlighted.\n"
+	  "  Example: /search invoice   then   /jump 2",
+	  "history", ARG_NONE, run_jump },
 	{ "history", "[N]", "load N older lines into this window (default 100)",
 	  "  PageUp past the oldest line loads older history too.",
 	  "history", ARG_NONE, run_history },

@@ -62,6 +62,7 @@ void app_free(struct app *app)
 		win_free(&app->wins[i]);
 	free(app->wins);
 	free(app->subs);
+	app_hits_clear(app);
 	for (i = 0; i < app->ncollapsed; i++)
 		free(app->collapsed[i]);
 	free(app->collapsed);
@@ -121,4 +122,26 @@ bool app_group_toggle(struct app *app, const char *group)
 							  sizeof *app->collapsed);
 	app->collapsed[app->ncollapsed++] = xstrdup(group);
 	return true;
+}
+
+void app_hits_clear(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->nhits; i++)
+		free(app->hits[i].peer);
+	free(app->hits);
+	app->hits = NULL;
+	app->nhits = app->caphits = 0;
+}
+
+void app_hit_add(struct app *app, struct account *acc, const char *peer,
+		 int64_t rowid)
+{
+	xgrow((void **)&app->hits, &app->caphits, app->nhits + 1,
+	      sizeof *app->hits);
+	app->hits[app->nhits].acc = acc;
+	app->hits[app->nhits].peer = xstrdup(peer);
+	app->hits[app->nhits].rowid = rowid;
+	app->nhits++;
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/account.h"
 #include "core/conf.h"
@@ -19,6 +20,13 @@
 #include "core/window.h"
 
 #define CONSOLE_LINES 2000
+
+/* One /search result, for /jump. */
+struct search_hit {
+	struct account *acc;
+	char *peer;
+	int64_t rowid;
+};
 
 struct app {
 	struct loop *loop;
@@ -33,6 +41,8 @@ struct app {
 	size_t nsubs, capsubs;
 	char *data_dir;
 	char *state_dir;
+	struct search_hit *hits; /* the last /search's results, in order */
+	size_t nhits, caphits;
 	char **collapsed; /* roster groups folded in the pane */
 	size_t ncollapsed;
 	void *xs; /* the xmpp layer's state */
@@ -48,6 +58,10 @@ void app_free(struct app *app);
 /* Opens each account's history store, reporting failures on the console. */
 void app_open_history(struct app *app);
 struct window *app_console(struct app *app);
+/* Forgets the last search's results / remembers one more. */
+void app_hits_clear(struct app *app);
+void app_hit_add(struct app *app, struct account *acc, const char *peer,
+		 int64_t rowid);
 /* Folds or unfolds a roster group; returns whether it is now folded. */
 bool app_group_toggle(struct app *app, const char *group);
 bool app_group_collapsed(const struct app *app, const char *group);

@@ -66,7 +66,7 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 		    m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
 		    action ? LINE_ACTION : 0, m->nick,
 		    action ? m->body + sizeof action_prefix - 1 : m->body,
-		    NULL);
+		    NULL)->rowid = m->rowid;
 	return 0;
 }
 
@@ -125,11 +125,14 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 		struct hist_msg *m = &o.rows[i - 1];
 		bool action = is_action(m->body);
 
-		win_prepend_msg(w, (time_t)(m->ts_ms / 1000),
-				m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
-				action ? LINE_ACTION : 0, m->nick,
-				action ? m->body + sizeof action_prefix - 1 :
-					 m->body);
+		struct line *l = win_prepend_msg(
+			w, (time_t)(m->ts_ms / 1000),
+			m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
+			action ? LINE_ACTION : 0, m->nick,
+			action ? m->body + sizeof action_prefix - 1 : m->body);
+
+		if (l)
+			l->rowid = m->rowid;
 		if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
 			w->oldest_rowid = m->rowid;
 		free((char *)m->nick);
@@ -196,11 +199,11 @@ void app_select(struct app *app, size_t idx)
 	app->dirty = true;
 }
 
-/* Stores a message; returns 0 when it was already stored (a resent
- * stanza), 1 otherwise (stored, or no store to put it in). */
-static int store(struct account *acc, const char *bare, int64_t ts_ms,
-		 enum hist_dir dir, const char *nick, const char *body,
-		 const char *id)
+/* Stores a message; returns its row id, 0 when it was already stored (a
+ * resent stanza), or -1 when it could not be (or there is no store). */
+static int64_t store(struct account *acc, const char *bare, int64_t ts_ms,
+		     enum hist_dir dir, const char *nick, const char *body,
+		     const char *id)
 {
 	struct hist_msg m = { 0, bare, ts_ms, dir,
 			      is_action(body) ? HIST_ACTION : HIST_CHAT,
@@ -208,12 +211,14 @@ static int store(struct account *acc, const char *bare, int64_t ts_ms,
 	int r;
 
 	if (!acc->history)
-		return 1;
+		return -1;
 	r = history_add(acc->history, &m);
-	if (r < 0)
+	if (r < 0) {
 		log_msg(LOG_ERROR, "history", "%s: cannot store: %s",
 			acc->conf->name, history_error(acc->history));
-	return r != 0;
+		return -1;
+	}
+	return r ? history_last_rowid(acc->history) : 0;
 }
 
 void conv_incoming(struct app *app, struct account *acc,
@@ -223,18 +228,20 @@ void conv_incoming(struct app *app, struct account *acc,
 	bool action = is_action(m->body);
 	const char *nick = conv_peer_name(acc, m->bare);
 	struct window *w;
+	int64_t rowid;
 	size_t idx;
 
 	/* open first: a new window loads the history before this message */
 	idx = conv_open(app, acc, m->bare);
 	w = app->wins[idx];
 	/* a message seen before (resent with the same id) is not news */
-	if (!store(acc, m->bare, m->ts_ms, HIST_IN, nick, m->body, m->id))
+	rowid = store(acc, m->bare, m->ts_ms, HIST_IN, nick, m->body, m->id);
+	if (rowid == 0)
 		return;
 	win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
 		    (action ? LINE_ACTION : 0) | (m->delayed ? LINE_DELAYED : 0),
 		    nick, action ? m->body + sizeof action_prefix - 1 : m->body,
-		    NULL);
+		    NULL)->rowid = rowid > 0 ? rowid : 0;
 	/* replies go to the resource that last wrote (RFC 6121 5.1) */
 	free(w->resource);
 	w->resource = m->resource ? xstrdup(m->resource) : NULL;
@@ -255,14 +262,15 @@ void conv_outgoing(struct app *app, struct account *acc, const char *bare,
 	struct window *w = app->wins[conv_open(app, acc, bare)];
 	bool action = is_action(body);
 	struct timespec now;
-	int64_t ms;
+	int64_t ms, rowid;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-	store(acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
+	rowid = store(acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
 	win_add_msg(w, now.tv_sec, LINE_MSG_OUT,
 		    (action ? LINE_ACTION : 0) | LINE_RECEIPT, own_nick(acc),
-		    action ? body + sizeof action_prefix - 1 : body, id);
+		    action ? body + sizeof action_prefix - 1 : body,
+		    id)->rowid = rowid > 0 ? rowid : 0;
 	app->dirty = true;
 }
 
@@ -301,4 +309,29 @@ void conv_unlock(struct app *app, struct account *acc, const char *bare)
 	(void)app;
 	if (w)
 		xfree(&w->resource);
+}
+
+int conv_jump(struct app *app, struct account *acc, const char *bare,
+	      int64_t rowid)
+{
+	size_t idx = conv_open(app, acc, bare);
+	struct window *w = app->wins[idx];
+	size_t i;
+
+	/* page back until the row is in memory or nothing more fits */
+	while (w->oldest_rowid > rowid && !w->history_done &&
+	       w->count < w->cap)
+		if (conv_load_older(app, w, 200) == 0)
+			break;
+	app_select(app, idx);
+	for (i = 0; i < w->count; i++) {
+		struct line *l = &w->lines[(w->start + i) % w->cap];
+
+		if (l->rowid == rowid) {
+			l->flags |= LINE_FOUND;
+			w->focus_rowid = rowid;
+			return 0;
+		}
+	}
+	return -1;
 }

@@ -50,6 +50,11 @@ void conv_error(struct app *app, struct account *acc, const char *bare,
 void conv_unlock(struct app *app, struct account *acc, const char *bare);
 /* Loads up to n older lines into w; returns how many came. */
 int conv_load_older(struct app *app, struct window *w, size_t n);
+/* Opens the conversation with bare and brings history row rowid into
+ * view, marked LINE_FOUND. Returns 0, or -1 when it is too far back to
+ * fit in the window. */
+int conv_jump(struct app *app, struct account *acc, const char *bare,
+	      int64_t rowid);
 /* The name a peer is shown under: roster name, else the JID. */
 const char *conv_peer_name(struct account *acc, const char *bare);
 /* Makes window idx current and clears its unread mark. */

@@ -138,6 +138,11 @@ int history_add(struct history *h, const struct hist_msg *m)
 	return r;
 }
 
+int64_t history_last_rowid(const struct history *h)
+{
+	return sqlite3_last_insert_rowid(h->db);
+}
+
 int history_flush(struct history *h)
 {
 	if (h->pending == 0)

@@ -45,6 +45,8 @@ int history_open(struct history **h, const char *path, char **err);
 void history_close(struct history **h);
 /* Returns 1 when stored, 0 for a duplicate, -1 on error. */
 int history_add(struct history *h, const struct hist_msg *m);
+/* The row id history_add() last stored. */
+int64_t history_last_rowid(const struct history *h);
 /* Commits the open batch, if any. Returns 0 or -1. */
 int history_flush(struct history *h);
 bool history_pending(const struct history *h);

@@ -112,13 +112,14 @@ struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
 	return l;
 }
 
-void win_prepend_msg(struct window *w, time_t ts, enum line_kind kind,
-		     unsigned flags, const char *nick, const char *text)
+struct line *win_prepend_msg(struct window *w, time_t ts,
+			     enum line_kind kind, unsigned flags,
+			     const char *nick, const char *text)
 {
 	struct line *l;
 
 	if (w->count == w->cap)
-		return; /* full: older lines would fall off at once */
+		return NULL; /* full: older lines would fall off at once */
 	w->start = (w->start + w->cap - 1) % w->cap;
 	w->count++;
 	l = &w->lines[w->start];
@@ -128,6 +129,7 @@ void win_prepend_msg(struct window *w, time_t ts, enum line_kind kind,
 	l->nick = nick ? utf8_sanitize(nick, 0) : NULL;
 	l->text = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
 	w->generation++;
+	return l;
 }
 
 bool win_mark_received(struct window *w, const char *id)

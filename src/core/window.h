@@ -27,6 +27,7 @@ enum line_kind {
 #define LINE_RECEIPT 2u   /* we asked for a receipt */
 #define LINE_RECEIVED 4u  /* the receipt came */
 #define LINE_DELAYED 8u   /* sent while we were away (XEP-0203) */
+#define LINE_FOUND 16u    /* the message a /jump went to */
 
 struct line {
 	time_t ts;
@@ -35,6 +36,7 @@ struct line {
 	char *nick; /* NULL for system lines */
 	char *text;
 	char *id;   /* stanza id of a message, for receipts; may be NULL */
+	int64_t rowid; /* its row in the history store, 0 if not known */
 };
 
 enum win_kind { WIN_CONSOLE, WIN_CHAT };
@@ -56,6 +58,7 @@ struct window {
 	bool highlight;
 	int64_t oldest_rowid; /* history paging: oldest row loaded, 0: none */
 	bool history_done;    /* nothing older left in the store */
+	int64_t focus_rowid;  /* show this history row (set by a jump), or 0 */
 	uint64_t generation;  /* bumped on every change */
 	/* what the user typed in this window, oldest first (the command
 	 * line's history); lent to the line editor while current */
@@ -73,10 +76,11 @@ void win_add(struct window *w, time_t ts, enum line_kind kind,
 struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
 			 unsigned flags, const char *nick, const char *text,
 			 const char *id);
-/* Inserts older lines at the top (history); oldest first in the array.
- * Lines that do not fit in the ring are dropped from the oldest end. */
-void win_prepend_msg(struct window *w, time_t ts, enum line_kind kind,
-		     unsigned flags, const char *nick, const char *text);
+/* Inserts an older line at the top (history); returns it, or NULL when
+ * the ring is full (older lines would fall off at once). */
+struct line *win_prepend_msg(struct window *w, time_t ts,
+			     enum line_kind kind, unsigned flags,
+			     const char *nick, const char *text);
 /* Marks the line with stanza id as received; returns true if found. */
 bool win_mark_received(struct window *w, const char *id);
 /* The i-th line, 0 being the oldest kept; NULL past the end. */

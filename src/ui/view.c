@@ -97,10 +97,11 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 					attrset(A_NORMAL);
 				}
 			}
-			attron(kind_attr(ui, l->kind));
+			attron(kind_attr(ui, l->kind) |
+			       (l->flags & LINE_FOUND ? A_REVERSE : 0));
 			mvaddnstr((int)row, left + (int)(sw + ww), l->text + off,
 				  (int)n);
-			attroff(kind_attr(ui, l->kind));
+			attrset(A_NORMAL);
 		}
 		off += n;
 		if (off < len && l->text[off] == '\n')
@@ -114,13 +115,38 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 	return rows;
 }
 
+/* A jump asked to see a history row: scroll so it sits in the middle. */
+static void follow_focus(struct app *app, struct window *w, int height,
+			 int left, int cols)
+{
+	struct ui *ui = app->ui;
+	long below = 0;
+	size_t i;
+
+	for (i = w->count; i > 0; i--) {
+		const struct line *l = win_line(w, i - 1);
+
+		if (l->rowid == w->focus_rowid)
+			break;
+		below += (long)draw_line(app, l, 0, 0, left, cols, 0);
+	}
+	w->focus_rowid = 0;
+	if (i == 0)
+		return;
+	below -= height / 2;
+	ui->scroll = below > 0 ? (size_t)below : 0;
+}
+
 void view_draw(struct app *app, int top, int left, int height, int cols)
 {
 	struct ui *ui = app->ui;
 	struct window *w = app->wins[app->cur_win];
-	long bottom = height - 1 + (long)ui->scroll;
+	long bottom;
 	size_t i = w->count;
 
+	if (w->focus_rowid)
+		follow_focus(app, w, height, left, cols);
+	bottom = height - 1 + (long)ui->scroll;
 	/* walk back from the newest line until the area is full */
 	while (i > 0 && bottom >= 0) {
 		const struct line *l = win_line(w, --i);

@@ -614,6 +614,38 @@ static void test_load_older_pages(void **state)
 	assert_int_equal(conv_load_older(app, app_console(app), 10), 0);
 }
 
+/* /jump: a search hit older than what the window shows is paged in,
+ * marked and made the focus; a live line carries its row id too. */
+static void test_jump(void **state)
+{
+	struct fixture *fx = *state;
+	struct app *app = &fx->app;
+	struct window *w;
+	size_t k;
+	int64_t target = 0;
+
+	store_many(fx);
+	w = app->wins[conv_open(app, fx->acc, JULIET)];
+	/* the first stored message, far older than what opening loads */
+	target = w->oldest_rowid - (STORED - CONV_HISTORY_OPEN);
+	assert_true(target > 0);
+	assert_int_equal(conv_jump(app, fx->acc, JULIET, target), 0);
+	assert_int_equal(w->focus_rowid, target);
+	assert_ptr_equal(app->wins[app->cur_win], w);
+	for (k = 0; k < w->count; k++)
+		if (win_line(w, k)->rowid == target)
+			break;
+	assert_true(k < w->count);
+	assert_true(win_line(w, k)->flags & LINE_FOUND);
+	assert_string_equal(win_line(w, k)->text, "m0");
+
+	/* a message that arrives now is stored, and its line knows its row */
+	incoming(fx, JULIET, NULL, "fresh", "fresh-1", TS + 999000);
+	assert_true(last_line(w)->rowid > target);
+	/* a row that does not exist cannot be shown */
+	assert_int_equal(conv_jump(app, fx->acc, JULIET, target + 100000), -1);
+}
+
 /* Paging back exactly to the end of the store. */
 static void test_load_older_exact(void **state)
 {
@@ -731,6 +763,7 @@ int main(void)
 		T(test_open_history_sanitised),
 		T(test_load_older_pages),
 		T(test_load_older_exact),
+		T(test_jump),
 		T(test_close),
 		T(test_no_history),
 	};
