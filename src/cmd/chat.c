@@ -26,7 +26,7 @@ struct account *cmd_current_account(struct app *app)
 	for (i = 0; i < app->naccounts; i++)
 		if (app->accounts[i]->state == ACC_ONLINE)
 			return app->accounts[i];
-	app_print(app, LINE_ERROR, app->naccounts ?
+	app_say(app, LINE_ERROR, app->naccounts ?
 					   "No account is online" :
 					   "No accounts configured; see natterrc(5)");
 	return NULL;
@@ -45,7 +45,7 @@ char *cmd_contact_arg(struct app *app, struct account *a, const char *arg)
 			return xstrdup(a->roster.items[i].jid);
 	bare = jid_bare_of(arg);
 	if (!bare)
-		app_print(app, LINE_ERROR, "\"%s\" is neither a JID nor a contact's name",
+		app_say(app, LINE_ERROR, "\"%s\" is neither a JID nor a contact's name",
 			  arg);
 	return bare;
 }
@@ -112,7 +112,7 @@ static int run_me(struct app *app, int argc, char **argv)
 	if (argc < 2)
 		return CMD_USAGE;
 	if (w->kind != WIN_CHAT) {
-		app_print(app, LINE_ERROR, "/me works in a conversation window");
+		app_say(app, LINE_ERROR, "/me works in a conversation window");
 		return -1;
 	}
 	text = cmd_rest(argc, argv, 1);
@@ -131,7 +131,7 @@ static int run_close(struct app *app, int argc, char **argv)
 	if (argc > 1)
 		return CMD_USAGE;
 	if (app->cur_win == 0) {
-		app_print(app, LINE_ERROR, "The console cannot be closed");
+		app_say(app, LINE_ERROR, "The console cannot be closed");
 		return -1;
 	}
 	conv_close(app, app->cur_win);
@@ -149,7 +149,7 @@ static int run_win(struct app *app, int argc, char **argv)
 	n = strtol(argv[1], &end, 10);
 	if (*end == '\0') {
 		if (n < 1 || (size_t)n > app->nwins) {
-			app_print(app, LINE_ERROR, "No window %ld (there are %zu)",
+			app_say(app, LINE_ERROR, "No window %ld (there are %zu)",
 				  n, app->nwins);
 			return -1;
 		}
@@ -165,7 +165,7 @@ static int run_win(struct app *app, int argc, char **argv)
 			return 0;
 		}
 	}
-	app_print(app, LINE_ERROR, "No window named %s", argv[1]);
+	app_say(app, LINE_ERROR, "No window named %s", argv[1]);
 	return -1;
 }
 

@@ -106,7 +106,7 @@ int cmd_run(struct app *app, const char *line)
 
 	argc = cmd_split(line + 1, &argv);
 	if (argc < 0) {
-		app_print(app, LINE_ERROR, "Unclosed quote in: %s", line);
+		app_say(app, LINE_ERROR, "Unclosed quote in: %s", line);
 		return -1;
 	}
 	if (argc == 0) {
@@ -115,14 +115,14 @@ int cmd_run(struct app *app, const char *line)
 	}
 	c = cmd_find(argv[0]);
 	if (!c) {
-		app_print(app, LINE_ERROR,
+		app_say(app, LINE_ERROR,
 			  "Unknown command /%s; /help lists the commands",
 			  argv[0]);
 		r = -1;
 	} else {
 		r = c->run(app, argc, argv);
 		if (r == CMD_USAGE)
-			app_print(app, LINE_ERROR, "Usage: /%s %s", c->name,
+			app_say(app, LINE_ERROR, "Usage: /%s %s", c->name,
 				  c->args);
 	}
 	for (i = 0; i < argc; i++)
@@ -138,17 +138,17 @@ struct account *cmd_account_arg(struct app *app, const char *name)
 	if (name) {
 		a = account_find(app, name);
 		if (!a)
-			app_print(app, LINE_ERROR, "No account named \"%s\"",
+			app_say(app, LINE_ERROR, "No account named \"%s\"",
 				  name);
 		return a;
 	}
 	if (app->naccounts == 1)
 		return app->accounts[0];
 	if (app->naccounts == 0)
-		app_print(app, LINE_ERROR,
+		app_say(app, LINE_ERROR,
 			  "No accounts configured; see natterrc(5)");
 	else
-		app_print(app, LINE_ERROR,
+		app_say(app, LINE_ERROR,
 			  "Several accounts are configured: name one");
 	return NULL;
 }

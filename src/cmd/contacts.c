@@ -17,7 +17,7 @@
 
 static int offline(struct app *app, struct account *a)
 {
-	app_print(app, LINE_ERROR, "%s is not connected (/connect %s)",
+	app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
 		  a->conf->name, a->conf->name);
 	return -1;
 }
@@ -38,7 +38,7 @@ static int sub_roster_add(struct app *app, struct account *a, char *bare,
 			  argc > 1 ? argv[1] : NULL) < 0)
 		return offline(app, a);
 	xs_subscription(app, a, bare, "subscribe");
-	app_print(app, LINE_INFO, "Adding %s and asking to see their presence",
+	app_say(app, LINE_INFO, "Adding %s and asking to see their presence",
 		  bare);
 	return 0;
 }
@@ -49,7 +49,7 @@ static int sub_roster_remove(struct app *app, struct account *a, char *bare,
 	(void)argc;
 	(void)argv;
 	if (!roster_get(&a->roster, bare)) {
-		app_print(app, LINE_ERROR, "%s is not in the roster", bare);
+		app_say(app, LINE_ERROR, "%s is not in the roster", bare);
 		return -1;
 	}
 	return xs_roster_remove(app, a, bare) < 0 ? offline(app, a) : 0;
@@ -60,7 +60,7 @@ static int sub_roster_rename(struct app *app, struct account *a, char *bare,
 {
 	(void)argc;
 	if (!roster_get(&a->roster, bare)) {
-		app_print(app, LINE_ERROR, "%s is not in the roster", bare);
+		app_say(app, LINE_ERROR, "%s is not in the roster", bare);
 		return -1;
 	}
 	return xs_roster_set(app, a, bare, argv[0], NULL) < 0 ? offline(app, a) : 0;
@@ -71,7 +71,7 @@ static int sub_roster_group(struct app *app, struct account *a, char *bare,
 {
 	(void)argc;
 	if (!roster_get(&a->roster, bare)) {
-		app_print(app, LINE_ERROR, "%s is not in the roster", bare);
+		app_say(app, LINE_ERROR, "%s is not in the roster", bare);
 		return -1;
 	}
 	/* an empty group name ("") moves the contact out of every group */
@@ -121,7 +121,7 @@ static int sub_send(struct app *app, struct account *a, const char *bare,
 {
 	if (xs_subscription(app, a, bare, type) < 0)
 		return offline(app, a);
-	app_print(app, LINE_INFO, done, bare);
+	app_say(app, LINE_INFO, done, bare);
 	return 0;
 }
 
@@ -189,7 +189,7 @@ static int answer(struct app *app, int argc, char **argv, int allow)
 		return -1;
 	if (argc == 1) {
 		if (a->nsub_requests != 1) {
-			app_print(app, LINE_ERROR, a->nsub_requests ?
+			app_say(app, LINE_ERROR, a->nsub_requests ?
 					   "Several requests are waiting: name one" :
 					   "No subscription request is waiting");
 			return -1;
@@ -242,10 +242,10 @@ static int run_status(struct app *app, int argc, char **argv)
 	free(a->status_text);
 	a->status_text = argc > 2 ? cmd_rest(argc, argv, 2) : NULL;
 	if (xs_send_presence(app, a) < 0)
-		app_print(app, LINE_INFO, "%s: status set; sent when connected",
+		app_say(app, LINE_INFO, "%s: status set; sent when connected",
 			  a->conf->name);
 	else
-		app_print(app, LINE_OK, "%s: you are now %s%s%s", a->conf->name,
+		app_say(app, LINE_OK, "%s: you are now %s%s%s", a->conf->name,
 			  names[i], a->status_text ? ": " : "",
 			  a->status_text ? a->status_text : "");
 	return 0;
@@ -269,7 +269,7 @@ static int show_hit(const struct hist_msg *m, void *ud)
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 	app_hit_add(f->app, f->acc, m->peer, m->rowid);
-	app_print(f->app, LINE_PLAIN, "  [%zu] %s %s %s <%s> %s",
+	app_say(f->app, LINE_PLAIN, "  [%zu] %s %s %s <%s> %s",
 		  f->app->nhits, when, m->dir == HIST_OUT ? "to" : "from",
 		  m->peer, m->nick ? m->nick : "?", m->body);
 	f->n++;
@@ -286,19 +286,18 @@ static int run_search(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	text = cmd_rest(argc, argv, 1);
 	app_hits_clear(app);
-	app_print(app, LINE_INFO, "Searching history for \"%s\":", text);
+	app_say(app, LINE_INFO, "Searching history for \"%s\":", text);
 	for (i = 0; i < app->naccounts; i++) {
 		f.acc = app->accounts[i];
 		if (f.acc->history &&
 		    history_search(f.acc->history, text, SEARCH_LIMIT, show_hit,
 				   &f) < 0)
-			app_print(app, LINE_ERROR, "%s: search failed: %s",
+			app_say(app, LINE_ERROR, "%s: search failed: %s",
 				  f.acc->conf->name, history_error(f.acc->history));
 	}
-	app_print(app, LINE_INFO, "%d match%s (newest first; /jump N shows one in its conversation)",
+	app_say(app, LINE_INFO, "%d match%s (newest first; /jump N shows one in its conversation)",
 		  f.n, f.n == 1 ? "" : "es");
 	free(text);
-	app_select(app, 0);
 	return 0;
 }
 
@@ -312,7 +311,7 @@ static int run_jump(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	n = strtol(argv[1], &end, 10);
 	if (*end || n < 1 || (size_t)n > app->nhits) {
-		app_print(app, LINE_ERROR, app->nhits ?
+		app_say(app, LINE_ERROR, app->nhits ?
 				   "No result %s: the last /search found %zu" :
 				   "No result %s: /search first",
 			  argv[1], app->nhits);
@@ -320,7 +319,7 @@ static int run_jump(struct app *app, int argc, char **argv)
 	}
 	h = &app->hits[n - 1];
 	if (conv_jump(app, h->acc, h->peer, h->rowid) < 0)
-		app_print(app, LINE_ERROR,
+		app_say(app, LINE_ERROR,
 			  "That message is too far back to show in the window; the /search line above holds its text");
 	return 0;
 }
@@ -336,7 +335,7 @@ static int run_history(struct app *app, int argc, char **argv)
 	if (argc == 2 && (n = strtol(argv[1], NULL, 10)) <= 0)
 		return CMD_USAGE;
 	if (w->kind != WIN_CHAT) {
-		app_print(app, LINE_ERROR, "/history works in a conversation window");
+		app_say(app, LINE_ERROR, "/history works in a conversation window");
 		return -1;
 	}
 	got = conv_load_older(app, w, (size_t)n);
@@ -352,7 +351,7 @@ static int run_fold(struct app *app, int argc, char **argv)
 	if (argc < 2)
 		return CMD_USAGE;
 	group = cmd_rest(argc, argv, 1);
-	app_print(app, LINE_INFO, "Group %s %s", group,
+	app_say(app, LINE_INFO, "Group %s %s", group,
 		  app_group_toggle(app, group) ? "folded" : "unfolded");
 	free(group);
 	return 0;

@@ -16,7 +16,7 @@ static void list_in_topic(const struct cmd *c, void *ud)
 	struct help_ctx *h = ud;
 
 	if (strcmp(c->topic, h->topic) == 0)
-		app_print(h->app, LINE_PLAIN, "  /%-12s %s", c->name,
+		app_say(h->app, LINE_PLAIN, "  /%-12s %s", c->name,
 			  c->summary);
 }
 
@@ -32,19 +32,19 @@ static int run_help(struct app *app, int argc, char **argv)
 	if (argc == 2) {
 		c = cmd_find(argv[1][0] == '/' ? argv[1] + 1 : argv[1]);
 		if (!c) {
-			app_print(app, LINE_ERROR, "No command /%s", argv[1]);
+			app_say(app, LINE_ERROR, "No command /%s", argv[1]);
 			return -1;
 		}
-		app_print(app, LINE_INFO, "/%s %s", c->name, c->args);
-		app_print(app, LINE_PLAIN, "  %s", c->summary);
-		app_print(app, LINE_PLAIN, "%s", c->help);
+		app_say(app, LINE_INFO, "/%s %s", c->name, c->args);
+		app_say(app, LINE_PLAIN, "  %s", c->summary);
+		app_say(app, LINE_PLAIN, "%s", c->help);
 		return 0;
 	}
 	n = cmd_topics(topics);
-	app_print(app, LINE_INFO, "Commands (/help COMMAND for details):");
+	app_say(app, LINE_INFO, "Commands (/help COMMAND for details):");
 	for (i = 0; i < n; i++) {
 		h.topic = topics[i];
-		app_print(app, LINE_INFO, "%s:", topics[i]);
+		app_say(app, LINE_INFO, "%s:", topics[i]);
 		cmd_each(list_in_topic, &h);
 	}
 	return 0;

@@ -23,7 +23,7 @@ static int run_connect(struct app *app, int argc, char **argv)
 	if (!a)
 		return -1;
 	if (a->state == ACC_ONLINE || a->state == ACC_CONNECTING) {
-		app_print(app, LINE_INFO, "%s: already %s", a->conf->name,
+		app_say(app, LINE_INFO, "%s: already %s", a->conf->name,
 			  a->state == ACC_ONLINE ? "connected" : "connecting");
 		return 0;
 	}
@@ -61,7 +61,7 @@ static int run_trust(struct app *app, int argc, char **argv)
 	if (!a)
 		return -1;
 	if (!a->cert) {
-		app_print(app, LINE_ERROR,
+		app_say(app, LINE_ERROR,
 			  "%s: no refused certificate to trust", a->conf->name);
 		return -1;
 	}

@@ -79,20 +79,34 @@ struct window *app_console(struct app *app)
 	return app->wins[0];
 }
 
+static void vprint(struct app *app, struct window *w, enum line_kind kind,
+		   const char *fmt, va_list ap)
+{
+	char *text;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		return;
+	win_add(w, time(NULL), kind, text);
+	free(text);
+	app->dirty = true;
+}
+
 void app_print(struct app *app, enum line_kind kind, const char *fmt, ...)
 {
 	va_list ap;
-	char *text;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	vprint(app, app_console(app), kind, fmt, ap);
 	va_end(ap);
-	if (!text)
-		return;
-	win_add(app_console(app), time(NULL), kind, text);
-	free(text);
-	app->dirty = true;
+}
+
+void app_say(struct app *app, enum line_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint(app, app->wins[app->cur_win], kind, fmt, ap);
+	va_end(ap);
 }
 
 bool app_group_collapsed(const struct app *app, const char *group)

@@ -65,6 +65,10 @@ void app_hit_add(struct app *app, struct account *acc, const char *peer,
 /* Folds or unfolds a roster group; returns whether it is now folded. */
 bool app_group_toggle(struct app *app, const char *group);
 bool app_group_collapsed(const struct app *app, const char *group);
+/* Adds a line to the current window: what a command answers belongs
+ * where the user typed it. */
+void app_say(struct app *app, enum line_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Adds a line to the console; text is sanitised there. */
 void app_print(struct app *app, enum line_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -9,6 +9,7 @@
 #include "core/conv.h"
 #include "core/history.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 
 static const char action_prefix[] = "/me ";
@@ -334,4 +335,15 @@ int conv_jump(struct app *app, struct account *acc, const char *bare,
 		}
 	}
 	return -1;
+}
+
+void conv_rename(struct app *app, struct account *acc, const char *bare)
+{
+	struct window *w = conv_find(app, acc, bare);
+
+	if (!w)
+		return;
+	free(w->name);
+	w->name = utf8_sanitize(conv_peer_name(acc, bare), 0);
+	app->dirty = true;
 }

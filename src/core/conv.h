@@ -55,6 +55,8 @@ int conv_load_older(struct app *app, struct window *w, size_t n);
  * fit in the window. */
 int conv_jump(struct app *app, struct account *acc, const char *bare,
 	      int64_t rowid);
+/* The roster changed the peer's name: the window follows. */
+void conv_rename(struct app *app, struct account *acc, const char *bare);
 /* The name a peer is shown under: roster name, else the JID. */
 const char *conv_peer_name(struct account *acc, const char *bare);
 /* Makes window idx current and clears its unread mark. */

@@ -5,11 +5,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/app.h"
 #include "core/conv.h"
 #include "ui/uiint.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
 
 static const char *const state_words[] = {
 	[ACC_OFFLINE] = "offline",     [ACC_CONNECTING] = "connecting",
@@ -50,9 +53,12 @@ void bars_title(struct app *app, int row, int left, int cols)
 			 it ? presence_show_name(it->best) : "",
 			 it && it->status ? ": " : "",
 			 it && it->status ? it->status : "");
-		mvaddnstr(row, left, buf, cols);
-		if (cs)
-			printw(" (%s)", cs);
+		if (cs) {
+			size_t n = strlen(buf);
+
+			snprintf(buf + n, sizeof buf - n, " (%s)", cs);
+		}
+		mvaddnstr(row, left, buf, (int)ui_fit(buf, (size_t)cols));
 	}
 	attroff(UI_ATTR(ui, TH_TITLE));
 }
@@ -60,27 +66,50 @@ void bars_title(struct app *app, int row, int left, int cols)
 void bars_status(struct app *app, int row, int cols)
 {
 	struct ui *ui = app->ui;
-	size_t i;
+	char buf[2048];
+	size_t i, n = 0;
+	int cur_from = -1, cur_to = -1;
 
-	attron(bar_attr(ui));
-	mvhline(row, 0, ' ', cols);
-	move(row, 0);
-	for (i = 0; i < app->naccounts; i++)
-		printw(" %s: %s |", app->accounts[i]->conf->name,
-		       state_words[app->accounts[i]->state]);
-	for (i = 0; i < app->nwins; i++) {
+	/* built in a buffer and clipped: printw would wrap onto the
+	 * command line on a narrow terminal */
+	for (i = 0; i < app->naccounts && n < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, " %s: %s |",
+				      app->accounts[i]->conf->name,
+				      state_words[app->accounts[i]->state]);
+	for (i = 0; i < app->nwins && n < sizeof buf; i++) {
 		struct window *w = app->wins[i];
 
 		if (i == app->cur_win)
-			attron(A_BOLD);
+			cur_from = (int)n;
 		if (w->unread)
-			printw(" [%zu:%s(%u)]", i + 1, w->name, w->unread);
+			n += (size_t)snprintf(buf + n, sizeof buf - n,
+					      " [%zu:%s(%u)]", i + 1, w->name,
+					      w->unread);
 		else
-			printw(" [%zu:%s]", i + 1, w->name);
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " [%zu:%s]",
+					      i + 1, w->name);
 		if (i == app->cur_win)
-			attroff(A_BOLD);
+			cur_to = (int)n;
 	}
-	if (ui->scroll)
-		printw(" -- more --");
+	if (ui->scroll && n < sizeof buf)
+		snprintf(buf + n, sizeof buf - n, " -- more --");
+	attron(bar_attr(ui));
+	mvhline(row, 0, ' ', cols);
+	mvaddnstr(row, 0, buf, (int)ui_fit(buf, (size_t)cols));
+	/* the current window's entry in bold, where it is visible */
+	if (cur_from >= 0 && cur_to > cur_from) {
+		char *head = xstrndup(buf, (size_t)cur_from);
+		char *seg = xstrndup(buf + cur_from, (size_t)(cur_to - cur_from));
+		size_t lead = utf8_width(head);
+
+		if (lead < (size_t)cols) {
+			attron(A_BOLD);
+			mvaddnstr(row, (int)lead, seg,
+				  (int)ui_fit(seg, (size_t)cols - lead));
+			attroff(A_BOLD);
+		}
+		free(head);
+		free(seg);
+	}
 	attroff(bar_attr(ui));
 }

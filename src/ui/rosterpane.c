@@ -175,7 +175,9 @@ void rpane_draw(struct app *app, int top, int left, int height)
 		else if (sub_mark(r->item))
 			mvaddstr(top + row, x + w - 4, sub_mark(r->item));
 	}
-	if (p->n > (size_t)height)
+	if (p->n > (size_t)height) {
+		mvhline(top + height - 1, x, ' ', w - 1);
 		mvaddstr(top + height - 1, x, "  ...");
+	}
 	mvvline(top, sep, ACS_VLINE, height);
 }

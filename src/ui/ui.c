@@ -525,7 +525,9 @@ static void on_key(struct app *app, int r, wint_t k)
 		return;
 	}
 	if (r == KEY_CODE_YES && k == KEY_RESIZE) {
-		ui_resize(app);
+		/* resizeterm() (called on SIGWINCH) queues this key; resizing
+		 * again here would queue another, for ever */
+		app->dirty = true;
 		return;
 	}
 	if (ui->pasting) {

@@ -63,9 +63,9 @@ static char *sender(const struct line *l)
 }
 
 /* Draws (or with draw false, measures) l with its first row at `top`,
- * clipped to [0, last]; returns its height in rows. */
+ * clipped to rows [first, last]; returns its height in rows. */
 static size_t draw_line(struct app *app, const struct line *l, long top,
-			int last, int left, int cols, int draw)
+			int first, int last, int left, int cols, int draw)
 {
 	struct ui *ui = app->ui;
 	char stamp[TIME_FORMAT_MAX];
@@ -86,7 +86,7 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 	do {
 		size_t n = ui_fit(l->text + off, width);
 
-		if (draw && row >= 0 && row <= last) {
+		if (draw && row >= first && row <= last) {
 			if (off == 0) {
 				mvaddstr((int)row, left, stamp);
 				if (who) {
@@ -109,7 +109,7 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 		row++;
 		rows++;
 	} while (off < len);
-	if (draw && *mark && row - 1 >= 0 && row - 1 <= last)
+	if (draw && *mark && row - 1 >= first && row - 1 <= last)
 		addstr(mark);
 	free(who);
 	return rows;
@@ -128,7 +128,7 @@ static void follow_focus(struct app *app, struct window *w, int height,
 
 		if (l->rowid == w->focus_rowid)
 			break;
-		below += (long)draw_line(app, l, 0, 0, left, cols, 0);
+		below += (long)draw_line(app, l, 0, 0, 0, left, cols, 0);
 	}
 	w->focus_rowid = 0;
 	if (i == 0)
@@ -150,11 +150,11 @@ void view_draw(struct app *app, int top, int left, int height, int cols)
 	/* walk back from the newest line until the area is full */
 	while (i > 0 && bottom >= 0) {
 		const struct line *l = win_line(w, --i);
-		long rows = (long)draw_line(app, l, 0, 0, left, cols, 0);
+		long rows = (long)draw_line(app, l, 0, 0, 0, left, cols, 0);
 
 		if (bottom - rows + 1 <= height - 1)
-			draw_line(app, l, top + bottom - rows + 1, top + height - 1,
-				  left, cols, 1);
+			draw_line(app, l, top + bottom - rows + 1, top,
+				  top + height - 1, left, cols, 1);
 		bottom -= rows;
 	}
 	/* scrolled past the oldest line in memory: fetch older history */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/app.h"
+#include "core/conv.h"
 #include "util/jid.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -126,6 +127,8 @@ int roster_push(struct session *s, xmpp_stanza_t *iq)
 			return -1;
 		ev.jid = xmpp_stanza_get_attribute(el, "jid");
 		ev.text = xmpp_stanza_get_attribute(el, "subscription");
+		if (ev.jid)
+			conv_rename(s->app, s->acc, ev.jid);
 		event_emit(s->app, &ev);
 	}
 	return 0;
