@@ -5,8 +5,10 @@ accounts alice and bob (accounts), XDG directories under the test's tmp
 dir (xdg), alice's natterrc (natterrc; tls and password can be changed
 with @pytest.mark.natterrc(tls=..., password=...)), and natter itself in
 tmux (natter; or start it yourself with start_natter()).  peer is bob,
-logged in from this process.  Everything is stopped after each test, and
-again at session end in case a test was interrupted.
+logged in from this process; make_peer() logs in more peers (bob with
+other plugins, or new accounts such as carol), each available at once.
+Everything is stopped after each test, and again at session end in case a
+test was interrupted.
 
 The binary comes from NATTER_BIN (required).  Nothing is written into the
 source tree: run through tests/e2e/run-e2e.
@@ -158,3 +160,36 @@ def peer(prosody, accounts):
     finally:
         client.stop()
         harness.unregister_cleanup(key)
+
+
+@pytest.fixture
+def make_peer(prosody, accounts):
+    """make_peer(user="bob", resource="peer", available=True, **kw) -> a
+    started harness.Peer; a user not yet in accounts is registered first.
+    kw goes to harness.Peer (plugins, auto_authorize).  With available,
+    the peer sends its initial presence (messages to its bare JID reach it
+    only then).  Like a usual client, it fetches its roster first."""
+    started = []
+
+    def make(user="bob", resource="peer", available=True, **kw):
+        if user not in accounts:
+            acct = Account(user, secrets.token_urlsafe(12))
+            prosody.register(user, acct.password)
+            accounts[user] = acct
+        acct = accounts[user]
+        client = harness.Peer(acct.jid, acct.password, prosody.c2s_port,
+                              resource=resource, **kw)
+        key = "peer-%d" % id(client)
+        harness.register_cleanup(key, client.stop)
+        started.append((key, client))
+        client.start()
+        client.get_roster()
+        if available:
+            client.send_presence()
+        return client
+    yield make
+    for key, client in started:
+        try:
+            client.stop()
+        finally:
+            harness.unregister_cleanup(key)

@@ -9,11 +9,21 @@ Owns two things:
   natterdemo.ClientThread) with blocking IQ helpers that return Reply
   tuples and never wait longer than their timeout.
 
-Screen layout assumed from natter's UI: the last line is the input line,
-the one above it the status bar, everything above is the console/chat.
+Screen layout assumed from natter's UI: row 0 is the title bar, the last
+line is the input line, the one above it the status bar, everything
+between is the console/chat, with the roster pane (PANE_WIDTH columns,
+its right border drawn as ACS_VLINE, which capture-pane shows as "x") on
+the left when it is visible.
+
+Also here: cell widths of captured text (cell_width, split_cells), the
+raw stanza text a peer can send (message_xml, presence_xml) and Prosody
+roster storage written before anyone logs in (write_roster).
 """
 
 import collections
+import copy
+import ctypes
+import locale
 import os
 import re
 import shlex
@@ -196,6 +206,59 @@ class NatterPane:
         if enter:
             self.tmux("send-keys", "Enter")
 
+
+    def send_alt(self, key):
+        """Alt-KEY, sent as Escape then KEY (what a terminal sends)."""
+        self.tmux("send-keys", "Escape", key)
+
+    def send_key(self, *names):
+        """tmux key names: "F2", "C-u", "Enter", ..."""
+        self.tmux("send-keys", *names)
+
+    # -- layout ----------------------------------------------------------
+
+    def title(self, screen=None):
+        return self.lines(screen)[0]
+
+    def input_line(self, screen=None):
+        return self.lines(screen)[-1]
+
+    def roster_rows(self, screen=None):
+        """The roster pane's rows (right-stripped, without its border),
+        assuming the pane is visible."""
+        return [split_cells(line, PANE_WIDTH - 1)[0].rstrip()
+                for line in self.lines(screen)[1:-2]]
+
+    def chat_rows(self, screen=None, pane=True):
+        """The conversation area: rows 1..-3, right of the pane if pane."""
+        rows = self.lines(screen)[1:-2]
+        if pane:
+            rows = [split_cells(line, PANE_WIDTH)[1] for line in rows]
+        return rows
+
+    def pane_border_intact(self, screen=None):
+        """Every pane row has the border (capture shows ACS_VLINE as x)
+        in the pane's last column."""
+        return all(split_cells(line, PANE_WIDTH - 1)[1][:1] == "x"
+                   for line in self.lines(screen)[1:-2])
+
+    # -- terminal ----------------------------------------------------------
+
+    def record(self, path):
+        """Append every byte the program writes to the terminal to path."""
+        self.tmux("pipe-pane", "-o", "cat >> %s" % shlex.quote(path))
+
+    def stop_recording(self):
+        self.tmux("pipe-pane")
+
+    def pane_title(self):
+        return self._format("#{pane_title}")
+
+    def resize(self, width, height):
+        """Resize the tmux window (and so natter's terminal)."""
+        self.tmux("resize-window", "-x", str(width), "-y", str(height))
+        self.width, self.height = width, height
+
     # -- the process ---------------------------------------------------------
 
     def _alive_server(self):
@@ -299,6 +362,39 @@ def boxed(screen):
     return "\n".join("|%s|" % line for line in screen.split("\n"))
 
 
+# -- display cells -------------------------------------------------------------
+
+PANE_WIDTH = 24   # natter's default roster_width
+
+_libc = ctypes.CDLL(None)
+_libc.wcwidth.argtypes = [ctypes.c_wchar]
+_libc.wcwidth.restype = ctypes.c_int
+try:
+    locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+except locale.Error:
+    pass
+
+
+def char_width(ch):
+    """Terminal cells of one character (libc wcwidth, as tmux and natter
+    use it); 0 for what has no width."""
+    return max(_libc.wcwidth(ch), 0)
+
+
+def cell_width(text):
+    return sum(char_width(c) for c in text)
+
+
+def split_cells(line, col):
+    """Split a captured line at display column col: (left, right)."""
+    w = 0
+    for i, ch in enumerate(line):
+        if w >= col:
+            return line[:i], line[i:]
+        w += char_width(ch)
+    return line, ""
+
+
 # -- the scripted peer -------------------------------------------------------
 
 Reply = collections.namedtuple("Reply", "type condition rtt xml")
@@ -327,17 +423,35 @@ class Peer(natterdemo.ClientThread):
     for at most their timeout and return Reply(type, condition, rtt, xml)
     where xml is the reply stanza as an ElementTree element."""
 
-    def __init__(self, jid, password, port, resource="peer"):
+    def __init__(self, jid, password, port, resource="peer", plugins=(),
+                 auto_authorize=True):
+        """plugins: slixmpp plugins beyond disco, version and ping (e.g.
+        "xep_0184" answers receipt requests).  auto_authorize: slixmpp's
+        answer to subscription requests (True accept, False refuse, None
+        leave them to the test)."""
         self.jid = "%s/%s" % (jid, resource)
 
         def factory():
+            from slixmpp.xmlstream.handler import Callback
+            from slixmpp.xmlstream.matcher import StanzaPath
             client = natterdemo.slixmpp.ClientXMPP(self.jid, password)
-            for plugin in ("xep_0030", "xep_0092", "xep_0199"):
+            for plugin in ("xep_0030", "xep_0092", "xep_0199") + \
+                    tuple(plugins):
                 client.register_plugin(plugin)
+            client.auto_authorize = auto_authorize
+            client.auto_subscribe = bool(auto_authorize)
             client.add_event_handler("message", self._on_message)
+            client.register_handler(Callback(
+                "peer: every message", StanzaPath("message"),
+                lambda st: self.stanzas.append(copy.deepcopy(st.xml))))
+            client.register_handler(Callback(
+                "peer: every presence", StanzaPath("presence"),
+                lambda st: self.presences.append(copy.deepcopy(st.xml))))
             return client
         super().__init__(factory, port, name="peer " + jid)
         self.messages = []
+        self.stanzas = []     # every <message/> received, as Elements
+        self.presences = []   # every <presence/> received, as Elements
 
     def _on_message(self, msg):
         self.messages.append((str(msg["from"]), msg["type"], msg["body"]))
@@ -413,6 +527,41 @@ class Peer(natterdemo.ClientThread):
         self.call_soon(lambda: self.client.send_message(
             mto=to, mbody=body, mtype=mtype))
 
+    def get_roster(self, timeout=10.0):
+        """Fetch the roster, which also makes this resource "interested":
+        only then does the server pass it subscription stanzas (RFC 6121
+        2.1.6; Prosody sends subscribed/unsubscribed to those only)."""
+        async def go():
+            return await self.client.get_roster(timeout=timeout)
+        return self.run(go, timeout + 5)
+
+    def send_raw(self, xml):
+        """Send stanza text as it is (see message_xml, presence_xml)."""
+        self.call_soon(self.client.send_raw, xml)
+
+    def send_presence(self, show=None, status=None, to=None, ptype=None,
+                      priority=None):
+        """Available presence (broadcast by the server) unless ptype or to
+        say otherwise."""
+        self.send_raw(presence_xml(to=to, ptype=ptype, show=show,
+                                   status=status, priority=priority))
+
+    def wait_stanza(self, kind, predicate, what, timeout=WAIT):
+        """Wait for a received stanza (kind "message" or "presence") for
+        which predicate(element) is true; return it."""
+        got = self.stanzas if kind == "message" else self.presences
+        deadline = time.monotonic() + timeout
+        while True:
+            for el in list(got):
+                if predicate(el):
+                    return el
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL)
+        raise AssertionError("%s: no %s within %.0f s; got:\n%s" % (
+            self.jid, what, timeout,
+            "\n".join(ET.tostring(el, encoding="unicode") for el in got)))
+
     def wait_message(self, predicate, timeout=WAIT):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -422,3 +571,105 @@ class Peer(natterdemo.ClientThread):
             time.sleep(POLL)
         raise AssertionError("no matching message within %.0f s; got %r"
                              % (timeout, self.messages))
+
+
+# -- raw stanzas a peer sends ---------------------------------------------------
+
+CHATSTATES = "http://jabber.org/protocol/chatstates"
+RECEIPTS = "urn:xmpp:receipts"
+
+
+def _xml_text(text):
+    """Escape text for XML; a CR is sent as a character reference, since a
+    literal one would reach the receiver as a newline."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("\r", "&#13;")
+
+
+def _xml_attr(text):
+    return _xml_text(text).replace("'", "&apos;").replace('"', "&quot;")
+
+
+def message_xml(to, body=None, mid=None, mtype="chat", extra=""):
+    """<message/> text; extra is raw XML appended inside it."""
+    attrs = "to='%s' type='%s'" % (_xml_attr(to), _xml_attr(mtype))
+    if mid is not None:
+        attrs += " id='%s'" % _xml_attr(mid)
+    inner = "<body>%s</body>" % _xml_text(body) if body is not None else ""
+    return "<message %s>%s%s</message>" % (attrs, inner, extra)
+
+
+def chat_state_xml(state):
+    return "<%s xmlns='%s'/>" % (state, CHATSTATES)
+
+
+def presence_xml(to=None, ptype=None, show=None, status=None, priority=None):
+    attrs = ""
+    if to:
+        attrs += " to='%s'" % _xml_attr(to)
+    if ptype:
+        attrs += " type='%s'" % _xml_attr(ptype)
+    inner = ""
+    if show:
+        inner += "<show>%s</show>" % _xml_text(show)
+    if status is not None:
+        inner += "<status>%s</status>" % _xml_text(status)
+    if priority is not None:
+        inner += "<priority>%d</priority>" % priority
+    return "<presence%s>%s</presence>" % (attrs, inner)
+
+
+def child(el, name, ns=None):
+    """The first child of el called name (any namespace unless ns)."""
+    for c in el:
+        if local(c.tag) == name and (ns is None or c.tag == "{%s}%s"
+                                     % (ns, name)):
+            return c
+    return None
+
+
+def text_of(el, name):
+    c = child(el, name)
+    return None if c is None else (c.text or "")
+
+
+# -- Prosody's roster storage ------------------------------------------------
+
+
+def _lua_bytes(text):
+    """A Lua string literal holding text's UTF-8 bytes; everything but
+    printable ASCII as decimal escapes, so any character survives."""
+    out = []
+    for b in text.encode("utf-8"):
+        if 32 <= b < 127 and b not in b'"\\':
+            out.append(chr(b))
+        else:
+            out.append("\\%03d" % b)
+    return '"' + "".join(out) + '"'
+
+
+def write_roster(prosody, user, items):
+    """Write user's roster into Prosody's internal storage.  Do it before
+    anything loads that roster (a login, a presence to the user): Prosody
+    caches rosters it has read.  items: dicts with jid, and optionally name,
+    groups (list) and subscription (default "both")."""
+    lines = ["return {", "\t[false] = { [\"pending\"] = {}; "
+             "[\"version\"] = 1; };"]
+    for it in items:
+        fields = ["[\"subscription\"] = %s;"
+                  % _lua_bytes(it.get("subscription", "both"))]
+        if it.get("name") is not None:
+            fields.append("[\"name\"] = %s;" % _lua_bytes(it["name"]))
+        groups = "".join("[%s] = true; " % _lua_bytes(g)
+                         for g in it.get("groups", ()))
+        fields.append("[\"groups\"] = { %s};" % groups)
+        lines.append("\t[%s] = { %s };" % (_lua_bytes(it["jid"]),
+                                           " ".join(fields)))
+    lines.append("};")
+    folder = os.path.join(prosody.data_dir, prosody.domain.replace(".", "%2e"),
+                          "roster")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    path = os.path.join(folder, "%s.dat" % user)
+    with open(path, "w", encoding="ascii") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
