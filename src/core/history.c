@@ -16,7 +16,7 @@
 
 struct history {
 	sqlite3 *db;
-	sqlite3_stmt *ins, *recent, *search;
+	sqlite3_stmt *ins, *dup, *recent, *search;
 	size_t pending; /* rows in the open transaction */
 };
 
@@ -32,8 +32,9 @@ static const char schema[] =
 	" nick TEXT,"
 	" body TEXT NOT NULL,"
 	" stanza_id TEXT);"
-	"CREATE UNIQUE INDEX IF NOT EXISTS messages_once"
-	" ON messages(peer, dir, stanza_id) WHERE stanza_id IS NOT NULL;"
+	"DROP INDEX IF EXISTS messages_once;"
+	"CREATE INDEX IF NOT EXISTS messages_sid"
+	" ON messages(peer, stanza_id) WHERE stanza_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS messages_peer ON messages(peer, id);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
 	" body, content='messages', content_rowid='id');"
@@ -44,8 +45,13 @@ static const char schema[] =
 	" VALUES ('delete', old.id, old.body); END;";
 
 static const char sql_ins[] =
-	"INSERT OR IGNORE INTO messages(peer, ts, dir, kind, nick, body, stanza_id)"
+	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?)";
+/* A resent stanza has the same id and the same body; some clients reuse
+ * ids across sessions, so the id alone does not make a duplicate. */
+static const char sql_dup[] =
+	"SELECT 1 FROM messages WHERE peer = ? AND stanza_id = ? AND dir = ?"
+	" AND body = ? LIMIT 1";
 static const char sql_recent[] =
 	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id FROM ("
 	" SELECT * FROM messages WHERE peer = ? AND (? = 0 OR id < ?)"
@@ -70,6 +76,8 @@ int history_open(struct history **hp, const char *path, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_ins, -1, &h->ins, NULL);
 	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_dup, -1, &h->dup, NULL);
+	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_recent, -1, &h->recent, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_search, -1, &h->search, NULL);
@@ -92,6 +100,7 @@ void history_close(struct history **hp)
 		return;
 	history_flush(h);
 	sqlite3_finalize(h->ins);
+	sqlite3_finalize(h->dup);
 	sqlite3_finalize(h->recent);
 	sqlite3_finalize(h->search);
 	sqlite3_close(h->db);
@@ -112,6 +121,20 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+static bool seen(struct history *h, const struct hist_msg *m)
+{
+	bool found;
+
+	bind_text(h->dup, 1, m->peer);
+	bind_text(h->dup, 2, m->stanza_id);
+	sqlite3_bind_int(h->dup, 3, m->dir);
+	bind_text(h->dup, 4, m->body);
+	found = sqlite3_step(h->dup) == SQLITE_ROW;
+	sqlite3_reset(h->dup);
+	sqlite3_clear_bindings(h->dup);
+	return found;
+}
+
 int history_add(struct history *h, const struct hist_msg *m)
 {
 	int r;
@@ -120,6 +143,8 @@ int history_add(struct history *h, const struct hist_msg *m)
 	    sqlite3_exec(h->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	h->pending++;
+	if (m->stanza_id && seen(h, m))
+		return 0;
 	bind_text(h->ins, 1, m->peer);
 	sqlite3_bind_int64(h->ins, 2, m->ts_ms);
 	sqlite3_bind_int(h->ins, 3, m->dir);
@@ -132,7 +157,7 @@ int history_add(struct history *h, const struct hist_msg *m)
 	sqlite3_clear_bindings(h->ins);
 	if (r != SQLITE_DONE)
 		return -1;
-	r = sqlite3_changes(h->db) > 0 ? 1 : 0;
+	r = 1;
 	if (h->pending >= HISTORY_BATCH && history_flush(h) < 0)
 		return -1;
 	return r;

@@ -5,9 +5,9 @@
  * that is committed when it holds HISTORY_BATCH rows, when the owner
  * calls history_flush() (the loop does so once a pass has handled its
  * burst), before every read, and on close. A flood of thousands of
- * messages thus costs a handful of commits. Messages with a stanza id are
- * stored once per (peer, direction, id). An FTS5 index over the bodies
- * serves /search.
+ * messages thus costs a handful of commits. A message with the same
+ * peer, direction, stanza id and body as a stored one is a resend and is
+ * stored once. An FTS5 index over the bodies serves /search.
  */
 #ifndef NATTER_CORE_HISTORY_H
 #define NATTER_CORE_HISTORY_H

@@ -51,6 +51,9 @@ static attr_t kind_attr(struct ui *ui, enum line_kind k)
 	}
 }
 
+/* A sender's name is never cut shorter than this many cells. */
+#define NAME_MIN 16
+
 /* The sender part of a message line, e.g. "<bob> " or "* bob "; the
  * caller frees it. NULL for system lines. */
 static char *sender(const struct line *l)
@@ -72,6 +75,7 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 	char *who = sender(l);
 	const char *mark = (l->flags & LINE_RECEIVED) ? " \u2713" : "";
 	size_t sw, ww, width, off = 0, len = strlen(l->text), rows = 0;
+	size_t room, limit;
 	struct tm tm;
 	long row = top;
 
@@ -80,8 +84,19 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 		stamp[0] = '\0';
 	sw = utf8_width(stamp) + 1;
 	ww = who ? utf8_width(who) : 0;
-	if (ww + sw + 10 > (size_t)cols)
-		ww = 0; /* too narrow to indent under the sender */
+	room = sw + 2 < (size_t)cols ? (size_t)cols - sw : 0;
+	limit = room / 2 > NAME_MIN ? room / 2 : NAME_MIN;
+	if (limit + 10 > room)
+		limit = room / 2;
+	if (who && limit > 1 && ww > limit) {
+		/* a long name is cut (keeping the space after it), so the
+		 * text keeps half the room, or all but NAME_MIN cells */
+		size_t n = ui_fit(who, limit - 1);
+
+		who[n] = ' ';
+		who[n + 1] = '\0';
+		ww = utf8_width(who);
+	}
 	width = (size_t)cols > sw + ww + 1 ? (size_t)cols - sw - ww : 1;
 	do {
 		size_t n = ui_fit(l->text + off, width);

@@ -270,3 +270,35 @@ def test_title_stays_on_its_row_when_narrow(natter, bob, alice):
     assert "typing" not in row1 and "(" not in row1, \
         "the title spilled into row 1:\n%s" % harness.boxed(screen)
     assert natter.pane_border_intact(screen), harness.boxed(screen)
+
+
+def test_wide_names_when_narrow(prosody, accounts, natterrc, start_natter,
+                                make_peer):
+    """A contact name of double-width characters, longer than the pane,
+    the title and the status bar can hold, is cut to fit each of them."""
+    name = "\u6f22\u5b57" * 20   # 80 cells
+    harness.write_roster(prosody, "alice", [
+        {"jid": BOB, "name": name, "groups": ["\u53cb\u9054" * 10]}])
+    harness.write_roster(prosody, "bob", [{"jid": "alice@localhost"}])
+    alice = accounts["alice"]
+    natter = start_natter(natterrc)
+    natter.wait_for(CONNECTED)
+    bob = make_peer("bob")
+    natter.wait_until(lambda s: any(r.startswith("+ \u6f22\u5b57")
+                                    for r in natter.roster_rows(s)),
+                      "the contact in the pane")
+    bob.send_message(alice.full_jid, "wide hello " + "\u6f22" * 40)
+    natter.wait_for(r"\[2:\u6f22\u5b57")
+    natter.send_keys("/win 2")
+    for width, height in ((60, 15), (57, 12)):
+        natter.resize(width, height)
+        screen = natter.wait_until(
+            redrawn(natter, height, r" {25}\u6f22\u5b57"),
+            "a redraw at %dx%d" % (width, height))
+        lines = natter.lines(screen)
+        assert natter.input_line(screen).rstrip() == ">", \
+            harness.boxed(screen)
+        assert natter.pane_border_intact(screen), harness.boxed(screen)
+        wide = [l for l in lines if harness.cell_width(l) > width]
+        assert not wide, "rows wider than %d: %r" % (width, wide)
+        assert re.search(r"wide hello", screen), harness.boxed(screen)

@@ -110,10 +110,12 @@ static void test_dedup_by_stanza_id(void **state)
 	/* same id, other direction or other peer: distinct messages */
 	assert_int_equal(add(fx->h, "bob@x", 3, HIST_OUT, "hello", "id1"), 1);
 	assert_int_equal(add(fx->h, "eve@x", 4, HIST_IN, "hello", "id1"), 1);
+	/* an id reused with other text is a new message, not a resend */
+	assert_int_equal(add(fx->h, "bob@x", 7, HIST_IN, "tuesday", "id1"), 1);
 	/* no id: never deduplicated */
 	assert_int_equal(add(fx->h, "bob@x", 5, HIST_IN, "hi", NULL), 1);
 	assert_int_equal(add(fx->h, "bob@x", 6, HIST_IN, "hi", NULL), 1);
-	assert_int_equal(history_recent(fx->h, "bob@x", 0, 50, collect, &r), 4);
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 50, collect, &r), 5);
 }
 
 static void test_search(void **state)
