@@ -1,0 +1,509 @@
+"""benchlib: the parts bench/run-bench is built from.
+
+It owns no policy (sizes, scenarios, the table: see run-bench), only the
+means of running clients and watching them from the outside:
+
+- natterdemo, imported by path from share/demo (PrivateProsody, ClientThread,
+  write_natterrc);
+- sample(pid): CPU, RSS and context switches of a process, from /proc;
+- Pane: a program in a private tmux server (120x40), started through
+  `sh -c 'date > T0; exec ...'` so that its exec time is known, with
+  Control, a tmux control-mode client that timestamps every byte the
+  program writes to its terminal;
+- pty_first_screen(): one run of a program on a bare pty, timed until a
+  marker appears in its output;
+- Bot and Gateway: slixmpp peers (an account and an external component)
+  that ping, flood and storm, timing round trips on their own loop.
+
+Every wait is bounded; everything started has a stop function.
+"""
+
+import fcntl
+import importlib.util
+import os
+import pty
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from collections import namedtuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.path.dirname(HERE)
+
+
+def _load_natterdemo():
+    path = os.path.join(SRCDIR, "share", "demo", "natterdemo.py")
+    spec = importlib.util.spec_from_file_location("natterdemo", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["natterdemo"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+natterdemo = _load_natterdemo()
+slixmpp = natterdemo.slixmpp
+TMUX_TIMEOUT = 10.0
+PING_NS = "urn:xmpp:ping"
+
+
+def wait_for(pred, timeout, what, step=0.01):
+    """Poll pred() until it returns a true value, at most timeout s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() >= deadline:
+            raise TimeoutError("no %s within %.0f s" % (what, timeout))
+        time.sleep(step)
+
+
+# -- /proc ------------------------------------------------------------------
+
+Sample = namedtuple("Sample", "t cpu rss cs stat_cpu")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def _read(path):
+    with open(path, encoding="ascii", errors="replace") as f:
+        return f.read()
+
+
+def sample(pid):
+    """CPU seconds (the sum of the threads' schedstat run time, which is
+    exact to the ns; else stat utime+stime), RSS in MiB (VmRSS) and context
+    switches (voluntary + nonvoluntary, all threads) of pid, now."""
+    cpu_ns, cs, have_sched = 0, 0, True
+    for tid in os.listdir("/proc/%d/task" % pid):
+        base = "/proc/%d/task/%s/" % (pid, tid)
+        try:
+            if have_sched:
+                cpu_ns += int(_read(base + "schedstat").split()[0])
+            for line in _read(base + "status").splitlines():
+                if "ctxt_switches:" in line:
+                    cs += int(line.split()[1])
+        except FileNotFoundError:
+            have_sched = have_sched and os.path.exists(base)
+    fields = _read("/proc/%d/stat" % pid).rsplit(")", 1)[1].split()
+    stat_cpu = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    rss = 0.0
+    for line in _read("/proc/%d/status" % pid).splitlines():
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) / 1024.0
+    return Sample(time.monotonic(), cpu_ns / 1e9 if have_sched else stat_cpu,
+                  rss, cs, stat_cpu)
+
+
+def rss_parts(pid):
+    """RssAnon, RssFile and RssShmem of pid in MiB, as a short text."""
+    parts = []
+    for line in _read("/proc/%d/status" % pid).splitlines():
+        if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
+            key, kb = line.split()[:2]
+            parts.append("%s %.1f" % (key[3:-1].lower(), int(kb) / 1024.0))
+    return ", ".join(parts)
+
+
+def settle(pid, quiet=0.002, step=0.2, limit=3.0):
+    """Sample pid until it used less than `quiet` s of CPU in `step` s
+    (bounded by limit); return the last sample."""
+    last = sample(pid)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(step)
+        cur = sample(pid)
+        if cur.cpu - last.cpu < quiet:
+            return cur
+        last = cur
+    return last
+
+
+def alive(pid):
+    try:
+        return _read("/proc/%d/stat" % pid).rsplit(")", 1)[1].split()[0] \
+            != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+# -- tmux -------------------------------------------------------------------
+
+class Pane:
+    """argv in its own tmux server, width x height, env added to a small
+    clean environment.  The pane's shell writes the realtime clock to T0
+    and execs the program, so pid() is the program and t0() its exec."""
+
+    def __init__(self, argv, env, workdir, width=120, height=40):
+        self.argv, self.env = list(argv), dict(env)
+        self.width, self.height = width, height
+        self.socket = "natter-bench-%d-%s" % (os.getpid(),
+                                              uuid.uuid4().hex[:6])
+        self.t0_file = os.path.join(workdir, "t0-" + self.socket)
+        self.started = False
+        self._pid = None
+
+    def tmux(self, *args, check=True):
+        res = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"]
+                             + list(args), stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True,
+                             timeout=TMUX_TIMEOUT)
+        if check and res.returncode != 0:
+            raise RuntimeError("tmux %s: %s" % (args[0], res.stderr.strip()))
+        return res.stdout
+
+    def start(self):
+        env = {"TERM": "xterm-256color", "LANG": "C.UTF-8",
+               "LC_ALL": "C.UTF-8", "PATH": os.environ.get("PATH", "")}
+        env.update(self.env)
+        cmd = ["sh", "-c", 'date +%s.%N > "$0.tmp"; mv "$0.tmp" "$0"; '
+               'exec "$@"', self.t0_file, "env", "-i"]
+        cmd += ["%s=%s" % kv for kv in sorted(env.items())] + self.argv
+        self.started = True
+        self.tmux("new-session", "-d", "-s", "bench", "-x", str(self.width),
+                  "-y", str(self.height), "--", *cmd)
+        self.socket_path = self.tmux("display-message", "-p",
+                                     "#{socket_path}").strip()
+        return self
+
+    def t0(self, timeout=10.0):
+        """The realtime clock just before the program's exec."""
+        text = wait_for(lambda: os.path.exists(self.t0_file) and
+                        _read(self.t0_file).strip(), timeout, "exec time")
+        return float(text)
+
+    def pid(self, timeout=10.0):
+        """The program's pid, once the pane's shell has exec'd it."""
+        if self._pid is None:
+            shell = int(self.tmux("display-message", "-p", "-t", "bench",
+                                  "#{pane_pid}").strip())
+            name = os.path.basename(self.argv[0])
+            wait_for(lambda: _read("/proc/%d/comm" % shell).strip() ==
+                     name[:15], timeout, "exec of " + name)
+            self._pid = shell
+        return self._pid
+
+    def server_pid(self):
+        return int(self.tmux("display-message", "-p", "#{pid}").strip())
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", "bench")
+
+    def size(self):
+        return self.tmux("display-message", "-p", "-t", "bench",
+                         "#{pane_width}x#{pane_height}").strip()
+
+    def send_keys(self, text, enter=True):
+        if text:
+            self.tmux("send-keys", "-t", "bench", "-l", "--", text)
+        if enter:
+            self.tmux("send-keys", "-t", "bench", "Enter")
+
+    def stop(self, timeout=5.0):
+        """Type /quit, wait for the program to end, then kill the server."""
+        if not self.started:
+            return
+        try:
+            if self._pid and alive(self._pid):
+                self.send_keys("/quit")
+                wait_for(lambda: not alive(self._pid), timeout, "exit", 0.05)
+        except Exception:  # noqa: BLE001 - the server goes regardless
+            pass
+        self.tmux("kill-server", check=False)
+        try:  # tmux may leave its socket behind
+            os.unlink(self.socket_path)
+        except (OSError, AttributeError):
+            pass
+        if self._pid and alive(self._pid):
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.started = False
+
+
+class Control:
+    """A tmux control-mode client of a Pane: records the monotonic time of
+    every %output notification (bytes the program wrote), and sends
+    commands without starting a tmux process each time."""
+
+    def __init__(self, pane):
+        self.proc = subprocess.Popen(
+            ["tmux", "-L", pane.socket, "-f", "/dev/null", "-C",
+             "attach-session", "-t", "bench"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.outputs = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            if line.startswith(b"%output "):
+                self.outputs.append(time.monotonic())
+
+    def send(self, command):
+        """Write one tmux command; returns the monotonic time of writing."""
+        t = time.monotonic()
+        self.proc.stdin.write(command.encode() + b"\n")
+        self.proc.stdin.flush()
+        return t
+
+    def last_output(self, since, until):
+        got = [t for t in list(self.outputs) if since <= t <= until]
+        return got[-1] if got else None
+
+    def close(self):
+        try:
+            self.send("detach-client")
+            self.proc.stdin.close()
+            self.proc.wait(5)
+        except Exception:  # noqa: BLE001
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+def tmux_quote(text):
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def timed_command(pane, ctl, command, done, timeout, step=0.005):
+    """Type command in the pane, then press Enter at t0 and poll the screen
+    until done(screen).  Returns (output ms, poll ms): from Enter to the
+    last bytes natter wrote before the screen showed the result (control
+    mode, sub-ms), and to the poll that saw it (resolution about `step` s
+    plus a tmux round trip)."""
+    ctl.send("send-keys -t bench -l -- " + tmux_quote(command))
+    time.sleep(0.3)  # the echo of the typed text is not what we time
+    t0 = ctl.send("send-keys -t bench Enter")
+    deadline = t0 + timeout
+    while True:
+        screen = pane.screen()
+        t_seen = time.monotonic()
+        if done(screen):
+            break
+        if t_seen >= deadline:
+            raise TimeoutError("no result of %s within %.0f s" % (command,
+                                                                  timeout))
+        time.sleep(step)
+    time.sleep(0.05)  # let the reader thread catch up with tmux
+    t_out = ctl.last_output(t0, t_seen)
+    return ((t_out - t0) * 1000 if t_out else None), (t_seen - t0) * 1000
+
+
+# -- a bare pty -------------------------------------------------------------
+
+def pty_first_screen(argv, env, marker, width=120, height=40, timeout=10.0):
+    """Runs argv on a new pty of width x height; returns the ms from just
+    before its exec until marker (bytes) appears in its output, or None.
+    Then types /quit and reaps it (SIGKILL after timeout)."""
+    rfd, wfd = os.pipe()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: size the terminal, note the time, exec
+        try:
+            os.close(rfd)
+            fcntl.ioctl(0, termios.TIOCSWINSZ,
+                        struct.pack("HHHH", height, width, 0, 0))
+            os.write(wfd, repr(time.monotonic()).encode())
+            os.close(wfd)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    os.close(wfd)
+    buf, found = b"", None
+    deadline = time.monotonic() + timeout
+    try:
+        while found is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            now = time.monotonic()
+            buf += chunk
+            if marker in buf:
+                found = now
+        with os.fdopen(rfd, "rb") as f:
+            t0 = float(f.read().decode() or "nan")
+        os.write(fd, b"/quit\r")
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                pid = 0
+                break
+            try:  # keep draining so the program never blocks on output
+                if select.select([fd], [], [], 0.05)[0]:
+                    os.read(fd, 65536)
+            except OSError:
+                pass
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    return (found - t0) * 1000 if found else None
+
+
+# -- peers ------------------------------------------------------------------
+
+class Peer:
+    """What Bot and Gateway share: round-trip timing on the client's own
+    loop, so the thread hop from the caller is not counted."""
+
+    async def ping(self, to, timeout, sfrom=None):
+        """One XEP-0199 ping; returns (type, rtt s, realtime at reply)
+        with type None on timeout."""
+        from slixmpp.exceptions import IqError, IqTimeout
+        iq = self.Iq(sto=to, stype="get")
+        if sfrom:
+            iq["from"] = sfrom
+        iq.append(ET.Element("{%s}ping" % PING_NS))
+        start = time.monotonic()
+        try:
+            reply = await iq.send(timeout=timeout)
+        except IqError as e:
+            reply = e.iq
+        except IqTimeout:
+            return None, time.monotonic() - start, time.time()
+        return reply["type"], time.monotonic() - start, time.time()
+
+    async def burst(self, raw, to, timeout, sfrom=None):
+        """Write raw XML at once, then ping; returns (type, seconds from the
+        write to the pong)."""
+        start = time.monotonic()
+        self.send_raw(raw)
+        typ, _, _ = await self.ping(to, timeout, sfrom)
+        return typ, time.monotonic() - start
+
+
+class Bot(slixmpp.ClientXMPP, Peer):
+    """The bot account: notes when each full JID sends available presence."""
+
+    def __init__(self, jid, password):
+        slixmpp.ClientXMPP.__init__(self, jid, password)
+        self.seen = {}
+        self.add_event_handler("session_start", self._start)
+        self.add_event_handler("presence_available", self._presence)
+
+    def _start(self, _event):
+        self.send_presence()
+
+    def _presence(self, pres):
+        self.seen.setdefault(str(pres["from"]), time.monotonic())
+
+
+class Gateway(slixmpp.ComponentXMPP, Peer):
+    """The gateway component: contacts user{i}@DOMAIN/legacy.  It drops
+    everything sent to it."""
+
+    def __init__(self, domain, secret, port):
+        slixmpp.ComponentXMPP.__init__(self, domain, secret,
+                                       natterdemo.LOOPBACK, port)
+        self.auto_authorize = None
+        self.auto_subscribe = False
+
+
+class GatewayThread(natterdemo.ClientThread):
+    """A ClientThread for a component: no TLS, connect(host, port)."""
+
+    def _prepare(self, client):
+        client.add_event_handler("session_start", self._on_session)
+        client.add_event_handler("connection_failed", self._on_fail)
+        client.add_event_handler("disconnected", self._on_disconnected)
+
+    def _connect(self):
+        self._session.clear()
+        self._failure = None
+        self.client.connect(self.host, self.port)
+
+
+class Perf:
+    """`perf record -g` attached to pid while a scenario runs, when
+    BENCH_PERF names a directory; a no-op otherwise."""
+
+    def __init__(self, pid, name):
+        outdir = os.environ.get("BENCH_PERF")
+        self.proc = None
+        if outdir and shutil.which("perf"):
+            os.makedirs(outdir, exist_ok=True)
+            self.path = os.path.join(os.path.abspath(outdir),
+                                     name + ".perf.data")
+            self.proc = subprocess.Popen(
+                ["perf", "record", "-F", "999", "--call-graph", "dwarf",
+                 "-p", str(pid), "-o", self.path], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.3)  # perf needs a moment to attach
+
+    def stop(self):
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+        self.proc = None
+        return self.path
+
+
+# -- the floor --------------------------------------------------------------
+
+def build_floor(outdir):
+    """Compile bench/floor.c into outdir; returns the binary's path."""
+    out = os.path.join(outdir, "floor")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libstrophe"],
+                           capture_output=True, text=True, check=True,
+                           timeout=30).stdout.split()
+    subprocess.run([os.environ.get("CC", "cc"), "-O2",
+                    os.path.join(HERE, "floor.c")] + flags + ["-o", out],
+                   check=True, timeout=120, stdin=subprocess.DEVNULL)
+    return out
+
+
+class Floor:
+    """The floor client as a child process, started like Pane."""
+
+    def __init__(self, binary, args, workdir):
+        self.t0_file = os.path.join(workdir, "t0-floor")
+        self.log = open(os.path.join(workdir, "floor.log"), "wb")
+        self.proc = subprocess.Popen(
+            ["sh", "-c", 'date +%s.%N > "$0.tmp"; mv "$0.tmp" "$0"; '
+             'exec "$@"', self.t0_file, binary] + list(args),
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+            start_new_session=True)
+
+    def t0(self, timeout=10.0):
+        return float(wait_for(lambda: os.path.exists(self.t0_file) and
+                              _read(self.t0_file).strip(), timeout,
+                              "floor exec time"))
+
+    def pid(self):
+        return self.proc.pid
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.log.close()
+
+
+def make_workdir():
+    return tempfile.mkdtemp(prefix="natter-bench-")
+
+
+def remove_workdir(path):
+    shutil.rmtree(path, ignore_errors=True)
