@@ -186,18 +186,34 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
 	ui_on_input(app);
 }
 
+/* Longest a busy stream may keep the screen from being redrawn. */
+#define DRAW_EVERY_MS 100
+
 static void prepare(struct loop *l, void *ud)
+{
+	struct app *app = ud;
+
+	xs_prepare(app);
+	/* while data keeps coming, redraw now and then, not every pass */
+	if (loop_now(l) - app->drawn_at >= DRAW_EVERY_MS) {
+		ui_draw(app);
+		app->drawn_at = loop_now(l);
+	}
+}
+
+/* The burst is over: commit what it brought (one transaction, however
+ * many messages) and show it. */
+static void idle(struct loop *l, void *ud)
 {
 	struct app *app = ud;
 	size_t i;
 
-	(void)l;
-	xs_prepare(app);
-	/* one commit per loop pass, however many messages it brought */
 	for (i = 0; i < app->naccounts; i++)
 		if (app->accounts[i]->history)
 			history_flush(app->accounts[i]->history);
+	xs_prepare(app);
 	ui_draw(app);
+	app->drawn_at = loop_now(l);
 }
 
 static void greet(struct app *app)
@@ -252,6 +268,7 @@ int main(int argc, char **argv)
 	xs_init(&app);
 	loop_watch(app.loop, STDIN_FILENO, POLLIN, on_stdin, &app);
 	loop_set_prepare(app.loop, prepare, &app);
+	loop_set_idle(app.loop, idle, &app);
 	greet(&app);
 	ui_start(&app);
 	while (!app.quit)

@@ -49,6 +49,7 @@ struct app {
 	void *ui; /* the UI's state */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
+	uint64_t drawn_at; /* loop time of the last redraw */
 };
 
 /* Builds the app around a loaded configuration (taken over: *cfg is

@@ -2,8 +2,8 @@
  *
  * Prepared statements are made once at open. A batch is a plain BEGIN
  * ... COMMIT around inserts; reads first commit so they see everything.
- * The FTS5 table is an external-content index kept in step by triggers,
- * so the text is stored once.
+ * The FTS5 table is an external-content index (the text is stored once),
+ * fed by history_add() and cleaned by a delete trigger.
  */
 #include "config.h"
 
@@ -16,13 +16,15 @@
 
 struct history {
 	sqlite3 *db;
-	sqlite3_stmt *ins, *dup, *recent, *search;
+	sqlite3_stmt *ins, *fts, *dup, *recent, *search;
 	size_t pending; /* rows in the open transaction */
 };
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=NORMAL;"
+	/* reads are few and indexed: a small page cache keeps RSS low */
+	"PRAGMA cache_size=-256;"
 	"CREATE TABLE IF NOT EXISTS messages("
 	" id INTEGER PRIMARY KEY,"
 	" peer TEXT NOT NULL,"
@@ -38,8 +40,9 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS messages_peer ON messages(peer, id);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
 	" body, content='messages', content_rowid='id');"
-	"CREATE TRIGGER IF NOT EXISTS messages_ai AFTER INSERT ON messages BEGIN"
-	" INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body); END;"
+	/* the index is fed from history_add(): a trigger would cost a
+	 * statement savepoint per message, three times the insert itself */
+	"DROP TRIGGER IF EXISTS messages_ai;"
 	"CREATE TRIGGER IF NOT EXISTS messages_ad AFTER DELETE ON messages BEGIN"
 	" INSERT INTO messages_fts(messages_fts, rowid, body)"
 	" VALUES ('delete', old.id, old.body); END;";
@@ -47,6 +50,8 @@ static const char schema[] =
 static const char sql_ins[] =
 	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char sql_fts[] =
+	"INSERT INTO messages_fts(rowid, body) VALUES (?, ?)";
 /* A resent stanza has the same id and the same body; some clients reuse
  * ids across sessions, so the id alone does not make a duplicate. */
 static const char sql_dup[] =
@@ -76,6 +81,8 @@ int history_open(struct history **hp, const char *path, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_ins, -1, &h->ins, NULL);
 	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_fts, -1, &h->fts, NULL);
+	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_dup, -1, &h->dup, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_recent, -1, &h->recent, NULL);
@@ -101,6 +108,7 @@ void history_close(struct history **hp)
 	history_flush(h);
 	sqlite3_finalize(h->ins);
 	sqlite3_finalize(h->dup);
+	sqlite3_finalize(h->fts);
 	sqlite3_finalize(h->recent);
 	sqlite3_finalize(h->search);
 	sqlite3_close(h->db);
@@ -155,6 +163,13 @@ int history_add(struct history *h, const struct hist_msg *m)
 	r = sqlite3_step(h->ins);
 	sqlite3_reset(h->ins);
 	sqlite3_clear_bindings(h->ins);
+	if (r != SQLITE_DONE)
+		return -1;
+	sqlite3_bind_int64(h->fts, 1, sqlite3_last_insert_rowid(h->db));
+	bind_text(h->fts, 2, m->body);
+	r = sqlite3_step(h->fts);
+	sqlite3_reset(h->fts);
+	sqlite3_clear_bindings(h->fts);
 	if (r != SQLITE_DONE)
 		return -1;
 	r = 1;

@@ -48,6 +48,8 @@ struct loop {
 	void *sigud;
 	loop_prepare_cb prepare;
 	void *prepare_ud;
+	loop_prepare_cb idle;
+	void *idle_ud;
 };
 
 static int signal_wfd = -1;
@@ -258,21 +260,46 @@ void loop_set_prepare(struct loop *l, loop_prepare_cb cb, void *ud)
 	l->prepare_ud = ud;
 }
 
-int loop_iterate(struct loop *l)
+void loop_set_idle(struct loop *l, loop_prepare_cb cb, void *ud)
 {
-	size_t i, n;
-	int r;
+	l->idle = cb;
+	l->idle_ud = ud;
+}
 
-	if (l->prepare)
-		l->prepare(l, l->prepare_ud);
-	n = l->nwatches;
+static size_t fill_pfds(struct loop *l)
+{
+	size_t i, n = l->nwatches;
+
 	xgrow((void **)&l->pfds, &l->cappfds, n, sizeof *l->pfds);
 	for (i = 0; i < n; i++) {
 		l->pfds[i].fd = l->watches[i].fd;
 		l->pfds[i].events = l->watches[i].events;
 		l->pfds[i].revents = 0;
 	}
-	r = poll(l->pfds, n, loop_next_timeout(l));
+	return n;
+}
+
+int loop_iterate(struct loop *l)
+{
+	size_t i, n;
+	int r, timeout;
+
+	if (l->prepare)
+		l->prepare(l, l->prepare_ud);
+	n = fill_pfds(l);
+	timeout = loop_next_timeout(l);
+	r = 0;
+	if (l->idle && timeout != 0) {
+		r = poll(l->pfds, n, 0);
+		if (r == 0) {
+			l->idle(l, l->idle_ud);
+			/* the hook may have changed what we wait for */
+			n = fill_pfds(l);
+			timeout = loop_next_timeout(l);
+		}
+	}
+	if (r == 0)
+		r = poll(l->pfds, n, timeout);
 	if (r < 0 && errno != EINTR)
 		return -errno;
 	for (i = 0; r > 0 && i < n; i++) {

@@ -5,7 +5,8 @@
  * turns signals into ordinary readable events. poll()'s timeout is the
  * next deadline or infinite, so an idle natter makes no system calls.
  * Before each poll the prepare hook runs: that is where the owner
- * refreshes socket interest and redraws.
+ * refreshes socket interest. When nothing is ready the idle hook runs
+ * before the loop blocks: the end of a burst.
  */
 #ifndef NATTER_CORE_LOOP_H
 #define NATTER_CORE_LOOP_H
@@ -51,6 +52,10 @@ int loop_catch_signals(struct loop *l, const int *sigs, int n,
 		       loop_signal_cb cb, void *ud);
 
 void loop_set_prepare(struct loop *l, loop_prepare_cb cb, void *ud);
+/* The idle hook runs when a pass finds nothing ready, just before the
+ * loop blocks: the end of a burst, where batched work (commits, the
+ * redraw) belongs. It costs one extra poll() with timeout 0 per pass. */
+void loop_set_idle(struct loop *l, loop_prepare_cb cb, void *ud);
 /* One pass: prepare hook, poll (blocking until an event or the next
  * deadline), descriptor callbacks, due timers. Returns 0 or -errno. */
 int loop_iterate(struct loop *l);

@@ -544,6 +544,41 @@ static void test_prepare_hook(void **state)
 	assert_int_equal(count, 2);
 }
 
+static int idle_calls;
+
+static void idle_cb(struct loop *l, void *ud)
+{
+	(void)l;
+	(void)ud;
+	idle_calls++;
+}
+
+/* The idle hook runs when a pass finds nothing ready (the end of a
+ * burst), and not while a descriptor has something for us. */
+static void test_idle_hook(void **state)
+{
+	struct pipes *p = *state;
+	struct loop *l = fd_loop;
+	int tag;
+	char c;
+
+	idle_calls = 0;
+	loop_set_idle(l, idle_cb, NULL);
+	loop_watch(l, p->a[0], POLLIN, fd_cb_a, &tag);
+	/* a short real timer bounds the blocking poll that follows */
+	loop_timer_add(l, 5, noop_timer, NULL);
+	assert_int_equal(loop_iterate(l), 0);
+	assert_int_equal(idle_calls, 1);
+	assert_int_equal(seen_a.calls, 0);
+
+	assert_int_equal(write(p->a[1], "x", 1), 1);
+	loop_timer_add(l, 5, noop_timer, NULL);
+	assert_int_equal(loop_iterate(l), 0);
+	assert_int_equal(idle_calls, 1); /* busy: no idle */
+	assert_int_equal(seen_a.calls, 1);
+	assert_int_equal(read(p->a[0], &c, 1), 1);
+}
+
 static void test_iterate_runs_timers(void **state)
 {
 	struct loop *l = fd_loop;
@@ -625,6 +660,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unwatch_from_callback, setup_pipes, teardown_pipes),
 		cmocka_unit_test_setup_teardown(test_prepare_hook, setup_pipes, teardown_pipes),
 		cmocka_unit_test_setup_teardown(test_iterate_runs_timers, setup_pipes, teardown_pipes),
+		cmocka_unit_test_setup_teardown(test_idle_hook, setup_pipes, teardown_pipes),
 		cmocka_unit_test_setup_teardown(test_catch_signals, setup_pipes, teardown_pipes),
 	};
 
