@@ -184,36 +184,81 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
 		return;
 	}
 	ui_on_input(app);
+	app->typed = true;
 }
 
-/* Longest a busy stream may keep the screen from being redrawn. */
-#define DRAW_EVERY_MS 100
+/* While messages stream in, commits and redraws are spaced at least
+ * this far apart: a flood costs tens of each, not one per read. */
+#define BATCH_MS 20
 
-static void prepare(struct loop *l, void *ud)
+static void flush_history(struct app *app)
 {
-	struct app *app = ud;
-
-	xs_prepare(app);
-	/* while data keeps coming, redraw now and then, not every pass */
-	if (loop_now(l) - app->drawn_at >= DRAW_EVERY_MS) {
-		ui_draw(app);
-		app->drawn_at = loop_now(l);
-	}
-}
-
-/* The burst is over: commit what it brought (one transaction, however
- * many messages) and show it. */
-static void idle(struct loop *l, void *ud)
-{
-	struct app *app = ud;
 	size_t i;
 
 	for (i = 0; i < app->naccounts; i++)
 		if (app->accounts[i]->history)
 			history_flush(app->accounts[i]->history);
+	app->committed_at = loop_now(app->loop);
+}
+
+static void catch_up(struct loop *l, void *ud);
+
+/* Commits and redraws what is due; what is not due yet gets a timer, so
+ * the last of a burst is never left waiting for the next event. */
+static void settle(struct app *app)
+{
+	uint64_t now = loop_now(app->loop), wait = 0;
+	size_t i;
+	bool pending = false;
+
+	for (i = 0; i < app->naccounts; i++)
+		if (app->accounts[i]->history &&
+		    history_pending(app->accounts[i]->history))
+			pending = true;
+	if (pending) {
+		if (now - app->committed_at >= BATCH_MS)
+			flush_history(app);
+		else
+			wait = BATCH_MS - (now - app->committed_at);
+	}
+	if (app->dirty) {
+		/* keys are echoed at once; traffic is drawn at most every
+		 * BATCH_MS */
+		if (app->typed || now - app->drawn_at >= BATCH_MS) {
+			ui_draw(app);
+			app->drawn_at = now;
+			app->typed = false;
+		} else if (!wait || BATCH_MS - (now - app->drawn_at) < wait) {
+			wait = BATCH_MS - (now - app->drawn_at);
+		}
+	}
+	if (wait && !app->settle_timer)
+		app->settle_timer = loop_timer_add(app->loop, wait, catch_up, app);
+}
+
+static void catch_up(struct loop *l, void *ud)
+{
+	struct app *app = ud;
+
+	(void)l;
+	app->settle_timer = 0;
+	settle(app);
+}
+
+static void prepare(struct loop *l, void *ud)
+{
+	(void)l;
+	xs_prepare(ud);
+}
+
+/* The burst is over: commit what it brought and show it. */
+static void idle(struct loop *l, void *ud)
+{
+	struct app *app = ud;
+
+	(void)l;
+	settle(app);
 	xs_prepare(app);
-	ui_draw(app);
-	app->drawn_at = loop_now(l);
 }
 
 static void greet(struct app *app)
@@ -274,6 +319,7 @@ int main(int argc, char **argv)
 	while (!app.quit)
 		if (loop_iterate(app.loop) < 0)
 			break;
+	flush_history(&app);
 	xs_shutdown(&app);
 	ui_end(&app);
 	app_free(&app);

@@ -49,7 +49,10 @@ struct app {
 	void *ui; /* the UI's state */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
-	uint64_t drawn_at; /* loop time of the last redraw */
+	uint64_t drawn_at;     /* loop time of the last redraw */
+	uint64_t committed_at; /* and of the last history commit */
+	uint64_t settle_timer; /* pending catch-up of both, or 0 */
+	bool typed;            /* a key came: draw without delay */
 };
 
 /* Builds the app around a loaded configuration (taken over: *cfg is
