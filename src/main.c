@@ -8,6 +8,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -259,6 +262,12 @@ static void idle(struct loop *l, void *ud)
 	(void)l;
 	settle(app);
 	xs_prepare(app);
+#ifdef __GLIBC__
+	if (app->trim_due) {
+		malloc_trim(0);
+		app->trim_due = false;
+	}
+#endif
 }
 
 static void greet(struct app *app)

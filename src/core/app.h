@@ -53,6 +53,7 @@ struct app {
 	uint64_t committed_at; /* and of the last history commit */
 	uint64_t settle_timer; /* pending catch-up of both, or 0 */
 	bool typed;            /* a key came: draw without delay */
+	bool trim_due;         /* a big allocation was freed: trim the heap */
 };
 
 /* Builds the app around a loaded configuration (taken over: *cfg is

@@ -16,7 +16,7 @@
 struct app;
 struct account;
 
-#define CONV_LINES 1000      /* lines kept in memory per conversation */
+#define CONV_LINES 500       /* lines kept in memory per conversation */
 #define CONV_HISTORY_OPEN 50 /* lines loaded from history on open */
 
 struct msg_in {

@@ -85,6 +85,9 @@ static int on_roster_result(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 			apply_item(r, el);
 	ev.code = (int)r->n;
 	event_emit(s->app, &ev);
+	/* the largest stanza a session gets: once libstrophe has freed it,
+	 * its memory can go back to the system */
+	s->app->trim_due = true;
 	return 0;
 }
 
