@@ -21,7 +21,7 @@
 #define NO_GROUP "Contacts"
 #define TRANSPORTS "Transports"
 
-static const char *group_of(const struct roster_item *it)
+const char *rpane_group_of(const struct roster_item *it)
 {
 	if (!strchr(it->jid, '@'))
 		return TRANSPORTS;
@@ -67,7 +67,7 @@ static const char *display_name(const struct roster_item *it)
 	return it->name ? it->name : it->jid;
 }
 
-static int cmp_rows(const void *pa, const void *pb)
+int rpane_cmp(const void *pa, const void *pb)
 {
 	const struct rrow *a = pa, *b = pb;
 	int c;
@@ -104,11 +104,11 @@ static void rebuild(struct app *app, struct rpane *p)
 				continue;
 			tmp[n].acc = app->accounts[i];
 			tmp[n].item = it;
-			tmp[n].group = group_of(it);
+			tmp[n].group = rpane_group_of(it);
 			n++;
 		}
 	}
-	qsort(tmp, n, sizeof *tmp, cmp_rows);
+	qsort(tmp, n, sizeof *tmp, rpane_cmp);
 	/* interleave group headers; a folded group keeps only its header,
 	 * which counts what it hides */
 	p->n = 0;

@@ -67,6 +67,13 @@ void bars_status(struct app *app, int row, int cols);
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);
+/* The pane's order of contact rows (qsort comparator over struct rrow):
+ * groups by name with Transports last, then most available first, then
+ * by name. */
+int rpane_cmp(const void *a, const void *b);
+/* The group a contact is listed under: its first roster group,
+ * "Transports" for a JID without '@', else "Contacts". */
+const char *rpane_group_of(const struct roster_item *it);
 attr_t ui_show_attr(struct ui *ui, int show);
 /* Shorthand for the current theme's attributes of an element. */
 #define UI_ATTR(ui, e) theme_attr(&(ui)->theme, (e))
