@@ -344,6 +344,49 @@ static int run_history(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+static const char *const sub_words[] = {
+	[SUB_NONE] = "none: neither sees the other",
+	[SUB_TO] = "to: you see them, they do not see you",
+	[SUB_FROM] = "from: they see you, you do not see them",
+	[SUB_BOTH] = "both",
+};
+
+static int run_info(struct app *app, int argc, char **argv)
+{
+	struct account *a;
+	struct roster_item *it;
+	char *bare;
+	size_t i;
+
+	if (argc != 2)
+		return CMD_USAGE;
+	a = cmd_current_account(app);
+	if (!a || !(bare = cmd_contact_arg(app, a, argv[1])))
+		return -1;
+	it = roster_get(&a->roster, bare);
+	if (!it) {
+		app_say(app, LINE_INFO, "%s is not in %s's roster", bare,
+			a->conf->name);
+		free(bare);
+		return 0;
+	}
+	app_say(app, LINE_INFO, "%s <%s>", it->name ? it->name : bare, bare);
+	app_say(app, LINE_PLAIN, "  subscription: %s%s", sub_words[it->sub],
+		it->ask ? " (you asked to see them; waiting)" : "");
+	for (i = 0; i < it->ngroups; i++)
+		app_say(app, LINE_PLAIN, "  group: %s", it->groups[i]);
+	if (it->nres == 0)
+		app_say(app, LINE_PLAIN, "  offline%s%s", it->status ? ": " : "",
+			it->status ? it->status : "");
+	for (i = 0; i < it->nres; i++)
+		app_say(app, LINE_PLAIN, "  resource %s: %s, priority %d%s%s",
+			it->res[i].name, presence_show_name(it->res[i].show),
+			it->res[i].priority, it->res[i].status ? ": " : "",
+			it->res[i].status ? it->res[i].status : "");
+	free(bare);
+	return 0;
+}
+
 static int run_fold(struct app *app, int argc, char **argv)
 {
 	char *group;
@@ -376,6 +419,11 @@ const struct cmd cmd_contacts[] = {
 	{ "deny", "[JID]", "refuse a presence subscription request",
 	  "  Without a JID, answers the only pending request.",
 	  "contacts", ARG_CONTACT, run_deny },
+	{ "info", "JID|NAME", "show a contact's subscription, groups and resources",
+	  "  Lists each available resource with its presence, priority and\n"
+	  "  status message.\n"
+	  "  Example: /info bob@example.org",
+	  "contacts", ARG_CONTACT, run_info },
 	{ "fold", "GROUP", "fold or unfold a group of the roster pane",
 	  "  A folded group shows only its name and how many contacts it hides.\n"
 	  "  Example: /fold Work",
