@@ -281,9 +281,16 @@ static void submit(struct app *app)
 {
 	struct ui *ui = app->ui;
 	char *line = input_take(&ui->in);
+	size_t n = strlen(line);
 
 	ui->scroll = 0;
-	if (line[0] == '/' && line[1] != '/')
+	/* a pasted block often ends with a line break nobody means to send */
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (line[0] == '/' && line[1] != '/' && strchr(line, '\n'))
+		app_say(app, LINE_ERROR,
+			"A command takes one line: nothing was run (use // to send text that starts with /)");
+	else if (line[0] == '/' && line[1] != '/')
 		cmd_run(app, line);
 	else if (line[0])
 		send_text(app, line[0] == '/' ? line + 1 : line); /* "//" escapes */

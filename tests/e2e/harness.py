@@ -215,6 +215,17 @@ class NatterPane:
         """tmux key names: "F2", "C-u", "Enter", ..."""
         self.tmux("send-keys", *names)
 
+    def paste(self, text, bracketed=True):
+        """Paste text as a terminal would (tmux paste-buffer; newlines
+        become CR).  bracketed: wrap it in ESC[200~ ... ESC[201~, which
+        tmux does only while the program has enabled mode 2004."""
+        path = os.path.join(self.workdir, "paste")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        self.tmux("load-buffer", "-b", "e2e-paste", path)
+        self.tmux("paste-buffer", "-d", "-b", "e2e-paste",
+                  *(["-p"] if bracketed else []))
+
     # -- layout ----------------------------------------------------------
 
     def title(self, screen=None):
