@@ -1,0 +1,242 @@
+/* test_form: XEP-0004 data forms: parsing every field type (unknown
+ * types as text-single, remote text sanitised), the submit form (hidden
+ * fields echoed, fixed left out, every value kept), and validation of
+ * what the user filled in, type by type. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/form.h"
+#include "xmpp/dataform.h"
+
+static const char every_type[] =
+	"<x xmlns='jabber:x:data' type='form'>"
+	"<title>MSN \xe2\x80\xae registration</title>"
+	"<instructions>Fill in\xc2\x9b the form</instructions>"
+	"<instructions>Second line</instructions>"
+	"<field type='fixed'><value>Your account</value></field>"
+	"<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>"
+	"<field type='text-single' var='username' label='Passport'><required/></field>"
+	"<field type='text-private' var='password' label='Password'><required/></field>"
+	"<field type='text-multi' var='about'><value>line one</value><value>line two</value></field>"
+	"<field type='boolean' var='friendly'><value>1</value><desc>Be nice</desc></field>"
+	"<field type='list-single' var='status' label='Status'>"
+	" <option label='Online'><value>online</value></option>"
+	" <option label='Busy'><value>busy</value></option>"
+	" <value>online</value></field>"
+	"<field type='list-multi' var='features'>"
+	" <option><value>a</value></option><option><value>b</value></option>"
+	" <value>a</value><value>b</value></field>"
+	"<field type='jid-single' var='owner'/>"
+	"<field type='jid-multi' var='friends'><value>a@b.c</value><value>d@e.f</value></field>"
+	"<field type='x-future' var='odd'><value>kept</value></field>"
+	"</x>";
+
+struct fx {
+	xmpp_ctx_t *ctx;
+	struct form f;
+};
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof *fx);
+	xmpp_stanza_t *x;
+
+	xmpp_initialize();
+	fx->ctx = xmpp_ctx_new(NULL, NULL);
+	x = xmpp_stanza_new_from_string(fx->ctx, every_type);
+	if (!x || dataform_parse(x, &fx->f) < 0)
+		return -1;
+	xmpp_stanza_release(x);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	form_clear(&fx->f);
+	xmpp_ctx_free(fx->ctx);
+	xmpp_shutdown();
+	free(fx);
+	return 0;
+}
+
+static void test_parse_every_type(void **state)
+{
+	struct form *f = &((struct fx *)*state)->f;
+	struct form_field *fl;
+
+	assert_string_equal(f->type, "form");
+	/* bidi override and ESC removed from remote text */
+	assert_string_equal(f->title, "MSN  registration");
+	assert_int_equal(f->ninstructions, 2);
+	assert_null(strstr(f->instructions[0], "\xc2\x9b"));
+	assert_string_equal(f->instructions[0], "Fill in the form");
+	assert_int_equal(f->nfields, 11);
+	assert_int_equal(f->fields[0].type, FIELD_FIXED);
+	assert_null(f->fields[0].var);
+	assert_int_equal(form_field(f, "FORM_TYPE")->type, FIELD_HIDDEN);
+	fl = form_field(f, "username");
+	assert_int_equal(fl->type, FIELD_TEXT_SINGLE);
+	assert_true(fl->required);
+	assert_string_equal(fl->label, "Passport");
+	assert_int_equal(form_field(f, "password")->type, FIELD_TEXT_PRIVATE);
+	fl = form_field(f, "about");
+	assert_int_equal(fl->type, FIELD_TEXT_MULTI);
+	assert_int_equal(fl->nvalues, 2);
+	fl = form_field(f, "friendly");
+	assert_int_equal(fl->type, FIELD_BOOLEAN);
+	assert_string_equal(fl->desc, "Be nice");
+	fl = form_field(f, "status");
+	assert_int_equal(fl->type, FIELD_LIST_SINGLE);
+	assert_int_equal(fl->noptions, 2);
+	assert_string_equal(fl->options[1].label, "Busy");
+	assert_string_equal(form_field_value(fl), "online");
+	assert_int_equal(form_field(f, "features")->nvalues, 2);
+	assert_int_equal(form_field(f, "owner")->type, FIELD_JID_SINGLE);
+	assert_int_equal(form_field(f, "friends")->type, FIELD_JID_MULTI);
+	/* an unknown type is treated as text-single */
+	assert_int_equal(form_field(f, "odd")->type, FIELD_TEXT_SINGLE);
+}
+
+static void test_not_a_form(void **state)
+{
+	struct fx *fx = *state;
+	xmpp_stanza_t *x = xmpp_stanza_new_from_string(
+		fx->ctx, "<query xmlns='jabber:iq:register'/>");
+	struct form f;
+
+	assert_int_equal(dataform_parse(x, &f), -1);
+	xmpp_stanza_release(x);
+}
+
+static void test_submit(void **state)
+{
+	struct fx *fx = *state;
+	struct form *f = &fx->f;
+	xmpp_stanza_t *x, *c;
+	char *text;
+	size_t len;
+	int fields = 0;
+
+	form_field_set(form_field(f, "username"), "alice");
+	form_field_set(form_field(f, "password"), "s3cret");
+	x = dataform_submit(fx->ctx, f);
+	assert_string_equal(xmpp_stanza_get_type(x), "submit");
+	for (c = xmpp_stanza_get_children(x); c; c = xmpp_stanza_get_next(c))
+		fields++;
+	assert_int_equal(fields, 10); /* every field but the fixed one */
+	assert_int_equal(xmpp_stanza_to_text(x, &text, &len), 0);
+	/* the hidden field is echoed, the fixed text is not */
+	assert_non_null(strstr(text, "jabber:iq:register"));
+	assert_null(strstr(text, "Your account"));
+	assert_non_null(strstr(text, "<value>alice</value>"));
+	assert_non_null(strstr(text, "<value>line one</value><value>line two</value>"));
+	assert_non_null(strstr(text, "<value>a@b.c</value><value>d@e.f</value>"));
+	xmpp_free(fx->ctx, text);
+	xmpp_stanza_release(x);
+}
+
+/* The form as parsed is missing its required values. */
+static void test_validate_required(void **state)
+{
+	struct form *f = &((struct fx *)*state)->f;
+	const char *why;
+	size_t bad;
+
+	assert_int_equal(form_validate(f, &bad, &why), -1);
+	assert_string_equal(f->fields[bad].var, "username");
+	assert_string_equal(why, "this field is required");
+	form_field_set(form_field(f, "username"), "alice");
+	assert_int_equal(form_validate(f, &bad, &why), -1);
+	assert_string_equal(f->fields[bad].var, "password");
+	form_field_set(form_field(f, "password"), "pw");
+	assert_int_equal(form_validate(f, &bad, &why), 0);
+}
+
+static void expect_bad(struct form *f, const char *var)
+{
+	const char *why;
+	size_t bad;
+
+	assert_int_equal(form_validate(f, &bad, &why), -1);
+	assert_string_equal(f->fields[bad].var, var);
+	assert_non_null(why);
+}
+
+static void test_validate_each_type(void **state)
+{
+	struct form *f = &((struct fx *)*state)->f;
+	const char *why;
+	size_t bad;
+
+	form_field_set(form_field(f, "username"), "alice");
+	form_field_set(form_field(f, "password"), "pw");
+	assert_int_equal(form_validate(f, &bad, &why), 0);
+
+	form_field_set(form_field(f, "username"), "two\nlines");
+	expect_bad(f, "username");
+	form_field_set(form_field(f, "username"), "alice");
+
+	form_field_set(form_field(f, "friendly"), "maybe");
+	expect_bad(f, "friendly");
+	form_field_set(form_field(f, "friendly"), "false");
+
+	form_field_set(form_field(f, "status"), "sleeping");
+	expect_bad(f, "status");
+	form_field_set(form_field(f, "status"), "busy");
+
+	form_field_add_value(form_field(f, "features"), "z");
+	expect_bad(f, "features");
+	form_field_set(form_field(f, "features"), "b");
+
+	form_field_set(form_field(f, "owner"), "not a jid@");
+	expect_bad(f, "owner");
+	form_field_set(form_field(f, "owner"), "boss@example.org");
+
+	form_field_set_lines(form_field(f, "friends"), "ok@x.y\n\nbad@@z\n");
+	expect_bad(f, "friends");
+	form_field_set_lines(form_field(f, "friends"), "ok@x.y\n\nfine@z.w\n");
+	assert_int_equal(form_field(f, "friends")->nvalues, 2); /* blanks dropped */
+
+	/* text-multi keeps its empty lines */
+	form_field_set_lines(form_field(f, "about"), "a\n\nb");
+	assert_int_equal(form_field(f, "about")->nvalues, 3);
+	assert_int_equal(form_validate(f, &bad, &why), 0);
+}
+
+static void test_type_names(void **state)
+{
+	int t;
+
+	(void)state;
+	for (t = FIELD_TEXT_SINGLE; t <= FIELD_HIDDEN; t++)
+		assert_int_equal(form_type_parse(form_type_name((enum field_type)t)),
+				 t);
+	assert_int_equal(form_type_parse(NULL), FIELD_TEXT_SINGLE);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_parse_every_type),
+		T(test_not_a_form),
+		T(test_submit),
+		T(test_validate_required),
+		T(test_validate_each_type),
+		cmocka_unit_test(test_type_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
