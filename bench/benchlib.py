@@ -51,7 +51,6 @@ def _load_natterdemo():
 
 natterdemo = _load_natterdemo()
 slixmpp = natterdemo.slixmpp
-TMUX_TIMEOUT = 10.0
 PING_NS = "urn:xmpp:ping"
 
 
@@ -152,13 +151,7 @@ class Pane:
         self._pid = None
 
     def tmux(self, *args, check=True):
-        res = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"]
-                             + list(args), stdin=subprocess.DEVNULL,
-                             capture_output=True, text=True,
-                             timeout=TMUX_TIMEOUT)
-        if check and res.returncode != 0:
-            raise RuntimeError("tmux %s: %s" % (args[0], res.stderr.strip()))
-        return res.stdout
+        return natterdemo.tmux(self.socket, *args, check=check)
 
     def start(self):
         env = {"TERM": "xterm-256color", "LANG": "C.UTF-8",

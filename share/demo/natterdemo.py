@@ -33,6 +33,22 @@ STOP_TIMEOUT = 10.0
 POLL = 0.05
 
 
+TMUX_TIMEOUT = 10.0
+
+
+def tmux(socket, *args, check=True):
+    """Run one tmux command against the private server `socket` (no user
+    config); return its stdout.  Raises RuntimeError when check is set
+    and tmux fails."""
+    res = subprocess.run(["tmux", "-L", socket, "-f", "/dev/null"]
+                         + list(args), stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True,
+                         timeout=TMUX_TIMEOUT)
+    if check and res.returncode != 0:
+        raise RuntimeError("tmux %s: %s" % (args[0], res.stderr.strip()))
+    return res.stdout
+
+
 def free_ports(count):
     """Return `count` distinct TCP ports of 127.0.0.1 that were free just now."""
     socks = []

@@ -193,3 +193,19 @@ def make_peer(prosody, accounts):
             client.stop()
         finally:
             harness.unregister_cleanup(key)
+
+
+CONNECTED = r"connected as alice@localhost/natter"
+
+
+@pytest.fixture
+def online(natter):
+    """natter, logged in as alice."""
+    natter.wait_for(CONNECTED)
+    return natter
+
+
+@pytest.fixture
+def bob(make_peer):
+    """bob, logged in with his roster fetched (sees subscription replies)."""
+    return make_peer("bob")

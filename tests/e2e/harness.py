@@ -28,7 +28,6 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import tempfile
 import time
 import uuid
@@ -38,7 +37,6 @@ import natterdemo
 
 POLL = 0.1
 WAIT = 20.0
-TMUX_TIMEOUT = 10.0
 
 # Everything started here registers its stop function, so that a session
 # ended by Ctrl-C or an internal error still stops it (see conftest.py).
@@ -111,13 +109,7 @@ class NatterPane:
         self.socket_path = None
 
     def tmux(self, *args, check=True):
-        res = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"]
-                             + list(args), stdin=subprocess.DEVNULL,
-                             capture_output=True, text=True,
-                             timeout=TMUX_TIMEOUT)
-        if check and res.returncode != 0:
-            raise RuntimeError("tmux %s: %s" % (args[0], res.stderr.strip()))
-        return res.stdout
+        return natterdemo.tmux(self.socket, *args, check=check)
 
     @property
     def status_file(self):
@@ -273,10 +265,11 @@ class NatterPane:
     # -- the process ---------------------------------------------------------
 
     def _alive_server(self):
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null",
-                               "has-session"], capture_output=True,
-                              stdin=subprocess.DEVNULL,
-                              timeout=TMUX_TIMEOUT).returncode == 0
+        try:
+            self.tmux("has-session")
+            return True
+        except RuntimeError:
+            return False
 
     def _format(self, fmt):
         return self.tmux("display-message", "-p", fmt).strip()

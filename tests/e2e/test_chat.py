@@ -66,17 +66,6 @@ def command_feedback(pane, regex):
         return pane.wait_for(regex)
 
 
-@pytest.fixture
-def online(natter):
-    natter.wait_for(CONNECTED)
-    return natter
-
-
-@pytest.fixture
-def bob(make_peer):
-    return make_peer("bob")
-
-
 def test_two_way_chat(online, bob, alice):
     online.send_keys("/msg bob@localhost hello bob, it's alice")
     frm, mtype, _ = bob.wait_message(body_is("hello bob, it's alice"))

@@ -47,17 +47,6 @@ def db_bodies(xdg):
         con.close()
 
 
-@pytest.fixture
-def online(natter):
-    natter.wait_for(CONNECTED)
-    return natter
-
-
-@pytest.fixture
-def bob(make_peer):
-    return make_peer("bob")
-
-
 def test_history_after_restart(natterrc, start_natter, bob, alice, xdg):
     natter = start_natter(natterrc)
     natter.wait_for(CONNECTED)

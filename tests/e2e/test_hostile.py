@@ -86,11 +86,6 @@ def recording(tmp_path):
     return str(tmp_path / "terminal-output.bin")
 
 
-@pytest.fixture
-def bob(make_peer):
-    return make_peer("bob")
-
-
 def test_hostile_bodies(natter, bob, alice, recording):
     natter.wait_for(CONNECTED)
     tmux_title = natter.pane_title()

@@ -61,23 +61,12 @@ def presence_from(jid, ptype):
 
 
 @pytest.fixture
-def online(natter):
-    natter.wait_for(CONNECTED)
-    return natter
-
-
-@pytest.fixture
 def friends(prosody, accounts):
     """alice and bob see each other's presence; alice calls him Bob, in
     group Friends.  Request it before natter and bob."""
     harness.write_roster(prosody, "alice", [
         {"jid": BOB, "name": "Bob", "groups": ["Friends"]}])
     harness.write_roster(prosody, "bob", [{"jid": "alice@localhost"}])
-
-
-@pytest.fixture
-def bob(make_peer):
-    return make_peer("bob")
 
 
 def test_roster_add_and_approve(online, make_peer, alice):
