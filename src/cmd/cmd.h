@@ -52,6 +52,7 @@ extern const struct cmd cmd_general[];
 extern const struct cmd cmd_session[];
 extern const struct cmd cmd_chat[];
 extern const struct cmd cmd_contacts[];
+extern const struct cmd cmd_gateways[];
 
 /* Shared helpers for handlers. */
 struct account;

@@ -175,18 +175,52 @@ static int run_sub(struct app *app, int argc, char **argv)
 			argv);
 }
 
+/* /accept GATEWAY and /deny GATEWAY: every request waiting from a
+ * gateway's contacts at once. Returns how many there were. */
+static size_t answer_batch(struct app *app, struct account *a,
+			   const char *gw, int allow)
+{
+	size_t i = 0, n = 0;
+
+	while (i < a->nsub_requests) {
+		const char *at = strchr(a->sub_requests[i], '@');
+		char *bare;
+
+		if (!at || strcmp(at + 1, gw) != 0) {
+			i++;
+			continue;
+		}
+		bare = xstrdup(a->sub_requests[i]);
+		if (allow)
+			xs_accept(app, a, bare);
+		else
+			sub_revoke(app, a, bare, 0, NULL);
+		account_sub_request_take(a, bare);
+		free(bare);
+		n++;
+	}
+	return n;
+}
+
 /* /accept and /deny answer a pending request; without an argument, the
  * only pending one. */
 static int answer(struct app *app, int argc, char **argv, int allow)
 {
 	struct account *a = cmd_current_account(app);
 	char *bare;
+	size_t n;
 	int r;
 
 	if (argc > 2)
 		return CMD_USAGE;
 	if (!a)
 		return -1;
+	if (argc == 2 && !strchr(argv[1], '@') &&
+	    (n = answer_batch(app, a, argv[1], allow)) > 0) {
+		app_say(app, LINE_OK, "%s %zu contact%s of %s", allow ? "Accepted" : "Refused",
+			n, n == 1 ? "" : "s", argv[1]);
+		return 0;
+	}
 	if (argc == 1) {
 		if (a->nsub_requests != 1) {
 			app_say(app, LINE_ERROR, a->nsub_requests ?
@@ -412,12 +446,14 @@ const struct cmd cmd_contacts[] = {
 	  "  request: ask to see their presence; cancel: stop seeing it;\n"
 	  "  allow: let them see yours; revoke: stop letting them.",
 	  "contacts", ARG_CONTACT, run_sub },
-	{ "accept", "[JID]", "let someone who asked see your presence",
+	{ "accept", "[JID|GATEWAY]", "let someone who asked see your presence",
 	  "  Without a JID, answers the only pending request. Someone not yet\n"
-	  "  in your roster is added and asked in return.",
+	  "  in your roster is added and asked in return. With a GATEWAY,\n"
+	  "  accepts every request waiting from that gateway's contacts.",
 	  "contacts", ARG_CONTACT, run_accept },
-	{ "deny", "[JID]", "refuse a presence subscription request",
-	  "  Without a JID, answers the only pending request.",
+	{ "deny", "[JID|GATEWAY]", "refuse a presence subscription request",
+	  "  Without a JID, answers the only pending request. With a GATEWAY,\n"
+	  "  refuses every request waiting from that gateway's contacts.",
 	  "contacts", ARG_CONTACT, run_deny },
 	{ "info", "JID|NAME", "show a contact's subscription, groups and resources",
 	  "  Lists each available resource with its presence, priority and\n"

@@ -65,9 +65,15 @@ void account_free(struct account **ap)
 	free(a->status_text);
 	free(a->saved_status);
 	history_close(&a->history);
-	for (i = 0; i < a->nsub_requests; i++)
+	for (i = 0; i < a->nsub_requests; i++) {
 		free(a->sub_requests[i]);
+		free(a->sub_nicks[i]);
+	}
 	free(a->sub_requests);
+	free(a->sub_nicks);
+	for (i = 0; i < a->ngateways; i++)
+		free(a->gateways[i]);
+	free(a->gateways);
 	free(a->bound_jid);
 	free(a->reason_text);
 	cert_info_free(&a->cert);
@@ -139,7 +145,8 @@ int account_open_history(struct account *a, const char *data_dir, char **err)
 	return r < 0 ? -1 : 0;
 }
 
-void account_sub_request_add(struct account *a, const char *bare)
+void account_sub_request_add(struct account *a, const char *bare,
+			     const char *nick)
 {
 	size_t i;
 
@@ -148,9 +155,23 @@ void account_sub_request_add(struct account *a, const char *bare)
 			return;
 	a->sub_requests = xrealloc(a->sub_requests, (a->nsub_requests + 1) *
 							    sizeof *a->sub_requests);
+	a->sub_nicks = xrealloc(a->sub_nicks, (a->nsub_requests + 1) *
+						      sizeof *a->sub_nicks);
+	a->sub_nicks[a->nsub_requests] = nick ? xstrdup(nick) : NULL;
 	a->sub_requests[a->nsub_requests++] = xstrdup(bare);
 }
 
+const char *account_sub_request_nick(struct account *a, const char *bare)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsub_requests; i++)
+		if (strcmp(a->sub_requests[i], bare) == 0)
+			return a->sub_nicks[i];
+	return NULL;
+}
+
+/* Keeps the order requests came in: /accept lists and takes them so. */
 bool account_sub_request_take(struct account *a, const char *bare)
 {
 	size_t i;
@@ -159,8 +180,61 @@ bool account_sub_request_take(struct account *a, const char *bare)
 		if (strcmp(a->sub_requests[i], bare) != 0)
 			continue;
 		free(a->sub_requests[i]);
-		a->sub_requests[i] = a->sub_requests[--a->nsub_requests];
+		free(a->sub_nicks[i]);
+		a->nsub_requests--;
+		memmove(&a->sub_requests[i], &a->sub_requests[i + 1],
+			(a->nsub_requests - i) * sizeof *a->sub_requests);
+		memmove(&a->sub_nicks[i], &a->sub_nicks[i + 1],
+			(a->nsub_requests - i) * sizeof *a->sub_nicks);
 		return true;
 	}
 	return false;
+}
+
+void account_gateway_add(struct account *a, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < a->ngateways; i++)
+		if (strcmp(a->gateways[i], domain) == 0)
+			return;
+	a->gateways = xrealloc(a->gateways,
+			       (a->ngateways + 1) * sizeof *a->gateways);
+	a->gateways[a->ngateways++] = xstrdup(domain);
+}
+
+void account_gateway_forget(struct account *a, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < a->ngateways; i++) {
+		if (strcmp(a->gateways[i], domain) != 0)
+			continue;
+		free(a->gateways[i]);
+		a->gateways[i] = a->gateways[--a->ngateways];
+		return;
+	}
+}
+
+bool account_is_gateway(struct account *a, const char *domain)
+{
+	struct roster_item *it;
+	size_t i;
+
+	if (!domain || strchr(domain, '@') || strchr(domain, '/'))
+		return false;
+	for (i = 0; i < a->ngateways; i++)
+		if (strcmp(a->gateways[i], domain) == 0)
+			return true;
+	it = roster_get(&a->roster, domain);
+	return it && (it->sub == SUB_TO || it->sub == SUB_BOTH);
+}
+
+const char *account_gateway_of(struct account *a, const char *jid)
+{
+	const char *at = jid ? strchr(jid, '@') : NULL;
+
+	if (!at || !account_is_gateway(a, at + 1))
+		return NULL;
+	return at + 1;
 }

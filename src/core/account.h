@@ -72,7 +72,11 @@ struct account {
 	char *saved_status;
 	struct history *history;  /* NULL when the store cannot be opened */
 	char **sub_requests;      /* bare JIDs asking to subscribe to us */
+	char **sub_nicks;         /* and the nick each gave (XEP-0172), or NULL */
 	size_t nsub_requests;
+	char **gateways;          /* gateways registered with this session */
+	size_t ngateways;
+	uint64_t gw_batch_timer;  /* gathers gateway contacts' requests */
 	void *session; /* the xmpp layer's; opaque here */
 };
 
@@ -93,7 +97,18 @@ struct account *account_find(struct app *app, const char *name);
  * with *err set (the caller frees it). */
 int account_open_history(struct account *a, const char *data_dir, char **err);
 /* Remembers / forgets a pending subscription request. */
-void account_sub_request_add(struct account *a, const char *bare);
+void account_sub_request_add(struct account *a, const char *bare,
+			     const char *nick);
+/* The nick a pending request came with, or NULL. */
+const char *account_sub_request_nick(struct account *a, const char *bare);
 bool account_sub_request_take(struct account *a, const char *bare);
+/* Gateways: remembers that we registered with domain; whether we did
+ * (in this session, or it is in the roster as a subscribed contact). */
+void account_gateway_add(struct account *a, const char *domain);
+void account_gateway_forget(struct account *a, const char *domain);
+bool account_is_gateway(struct account *a, const char *domain);
+/* The gateway domain of a legacy contact's JID (the part after '@') when
+ * the account is registered there, else NULL (borrowed from jid). */
+const char *account_gateway_of(struct account *a, const char *jid);
 
 #endif

@@ -34,6 +34,26 @@ void app_init(struct app *app, struct config *cfg)
 	app->dirty = true;
 }
 
+size_t app_add_window(struct app *app, struct window *w)
+{
+	xgrow((void **)&app->wins, &app->capwins, app->nwins + 1,
+	      sizeof *app->wins);
+	app->wins[app->nwins++] = w;
+	app->cur_win = app->nwins - 1;
+	app->dirty = true;
+	return app->nwins - 1;
+}
+
+struct window *app_window_by_id(struct app *app, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < app->nwins; i++)
+		if (app->wins[i]->id == id)
+			return app->wins[i];
+	return NULL;
+}
+
 void app_open_history(struct app *app)
 {
 	size_t i;
@@ -104,8 +124,13 @@ void app_say(struct app *app, enum line_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 
+	struct window *w = app->wins[app->cur_win];
+
+	/* dialogs and browsers show no lines: their answers go to the console */
+	if (w->kind == WIN_FORM || w->kind == WIN_DISCO)
+		w = app->wins[0];
 	va_start(ap, fmt);
-	vprint(app, app->wins[app->cur_win], kind, fmt, ap);
+	vprint(app, w, kind, fmt, ap);
 	va_end(ap);
 }
 

@@ -70,6 +70,10 @@ void app_hit_add(struct app *app, struct account *acc, const char *peer,
 /* Folds or unfolds a roster group; returns whether it is now folded. */
 bool app_group_toggle(struct app *app, const char *group);
 bool app_group_collapsed(const struct app *app, const char *group);
+/* Adds w as a new window and makes it current; returns its index. */
+size_t app_add_window(struct app *app, struct window *w);
+/* The window with this id (struct window.id), or NULL when it closed. */
+struct window *app_window_by_id(struct app *app, uint64_t id);
 /* Adds a line to the current window: what a command answers belongs
  * where the user typed it. */
 void app_say(struct app *app, enum line_kind kind, const char *fmt, ...)

@@ -140,6 +140,18 @@ static int validate_roster_side(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_gateway_contacts(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (strcmp(v, "ask") != 0 && strcmp(v, "accept") != 0) {
+		cfg_error(cfg, "gateway_contacts must be ask or accept (got \"%s\")",
+			  v);
+		return -1;
+	}
+	return 0;
+}
+
 static int validate_account(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
@@ -177,6 +189,8 @@ static const struct opt_doc opt_docs[] = {
 	{ "account", "tls",
 	  "required (STARTTLS, verified or pinned) | direct (XEP-0368) | trust (encrypt, no check) | disable" },
 	{ "account", "autoconnect", "connect at start (default true)" },
+	{ "account", "gateway_contacts",
+	  "contacts a registered gateway introduces: ask (once per batch) | accept (default \"ask\")" },
 	{ NULL, "debug", "write the debug log (default false)" },
 	{ NULL, "debug_log",
 	  "debug log path (default $XDG_STATE_HOME/natter/debug.log)" },
@@ -320,6 +334,7 @@ static cfg_t *config_schema(void)
 		CFG_INT("priority", 0, CFGF_NONE),
 		CFG_STR("tls", "required", CFGF_NONE),
 		CFG_BOOL("autoconnect", cfg_true, CFGF_NONE),
+		CFG_STR("gateway_contacts", "ask", CFGF_NONE),
 		CFG_END()
 	};
 	static cfg_opt_t opts[] = {
@@ -351,6 +366,8 @@ static cfg_t *config_schema(void)
 	cfg_set_validate_func(cfg, "roster_width", validate_range);
 	cfg_set_validate_func(cfg, "autoaway", validate_range);
 	cfg_set_validate_func(cfg, "roster_side", validate_roster_side);
+	cfg_set_validate_func(cfg, "account|gateway_contacts",
+			      validate_gateway_contacts);
 	return cfg;
 }
 
@@ -371,6 +388,8 @@ static void read_account(cfg_t *sec, struct account_conf *a)
 	a->priority = (int)cfg_getint(sec, "priority");
 	parse_tls(cfg_getstr(sec, "tls"), &a->tls); /* validated already */
 	a->autoconnect = cfg_getbool(sec, "autoconnect");
+	a->gateway_accept =
+		strcmp(cfg_getstr(sec, "gateway_contacts"), "accept") == 0;
 }
 
 /* A password in a file others can read is refused outright: better a

@@ -28,6 +28,7 @@ struct account_conf {
 	int priority;
 	enum tls_mode tls;
 	bool autoconnect;
+	bool gateway_accept; /* gateway_contacts = "accept" */
 };
 
 struct config {

@@ -22,7 +22,8 @@ struct window *conv_find(struct app *app, struct account *acc,
 	for (i = 1; i < app->nwins; i++) {
 		struct window *w = app->wins[i];
 
-		if (w->acc == acc && strcmp(w->jid, bare) == 0)
+		if (w->kind == WIN_CHAT && w->acc == acc &&
+		    strcmp(w->jid, bare) == 0)
 			return w;
 	}
 	return NULL;
@@ -169,7 +170,7 @@ void conv_close(struct app *app, size_t idx)
 	if (idx == 0 || idx >= app->nwins)
 		return;
 	w = app->wins[idx];
-	it = roster_get(&w->acc->roster, w->jid);
+	it = w->kind == WIN_CHAT ? roster_get(&w->acc->roster, w->jid) : NULL;
 	if (it)
 		it->unread = 0;
 	win_free(&app->wins[idx]);
@@ -191,7 +192,7 @@ void app_select(struct app *app, size_t idx)
 	w = app->wins[idx];
 	w->unread = 0;
 	w->highlight = false;
-	if (w->acc && w->jid) {
+	if (w->kind == WIN_CHAT) {
 		struct roster_item *it = roster_get(&w->acc->roster, w->jid);
 
 		if (it)

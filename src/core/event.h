@@ -22,6 +22,29 @@ enum event_type {
 	EV_MESSAGE,        /* a message arrived from jid */
 	EV_ROSTER_VIEW,    /* how the roster is shown changed (folding) */
 	EV_MESSAGE_ERROR,  /* jid, cond: RFC 6120 condition, text: or NULL */
+	EV_GATEWAY,        /* code: enum gw_event; jid: the gateway or contact */
+};
+
+/* What EV_GATEWAY reports; ui/notify.c words each. */
+enum gw_event {
+	GW_REGISTERED,      /* jid: the gateway (text: its name or NULL) */
+	GW_UPDATED,         /* the registration was changed */
+	GW_UNREGISTERED,    /* jid: the gateway; text: how many contacts went */
+	GW_UNREGISTER_FAILED, /* cond, text: why */
+	GW_CONTACTS_ASK,    /* jid: gateway; text: the JIDs waiting */
+	GW_CONTACT_ADDED,   /* jid: a legacy contact accepted automatically */
+	GW_LOGIN_FAILED,    /* jid: gateway; cond, text: its presence error */
+	GW_RX_REFUSED,      /* jid: who suggested; text: the JIDs refused */
+	GW_RX_OFFERED,      /* jid: who suggested roster changes (a dialog) */
+	GW_ID_PROMPT,       /* jid: gateway; text: its prompt */
+	GW_ID_RESOLVED,     /* jid: the contact's JID, added; text: legacy ID */
+	GW_ID_UNSUPPORTED,  /* jid: gateway; text: the legacy ID */
+	GW_ID_FAILED,       /* jid: gateway; cond, text */
+	GW_PRESENCE_SENT,   /* jid: gateway; code2: 1 online, 0 offline */
+	GW_PASSWORD_CHANGED,
+	GW_PASSWORD_FAILED, /* cond, text */
+	GW_SUBSCRIBED_BACK, /* jid: a gateway we approved and subscribed to */
+	GW_COMMAND_DONE,    /* jid: entity; text: the command's name */
 };
 
 struct event {
@@ -31,6 +54,8 @@ struct event {
 	const char *text;
 	const char *jid;  /* the peer concerned, where there is one */
 	const char *cond; /* an XMPP error condition, where there is one */
+	const char *detail; /* the server's own words, where there are some */
+	int code2;
 };
 
 typedef void (*event_fn)(struct app *app, const struct event *ev, void *ud);

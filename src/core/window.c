@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dialog.h"
+#include "core/disco.h"
 #include "core/window.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -53,6 +55,8 @@ void win_free(struct window **wp)
 	free(w->name);
 	free(w->jid);
 	free(w->resource);
+	dialog_free(&w->dialog);
+	disco_free(&w->disco);
 	free(w);
 	*wp = NULL;
 }

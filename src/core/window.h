@@ -39,7 +39,11 @@ struct line {
 	int64_t rowid; /* its row in the history store, 0 if not known */
 };
 
-enum win_kind { WIN_CONSOLE, WIN_CHAT };
+/* WIN_FORM windows hold a dialog, WIN_DISCO windows a browser. */
+enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO };
+
+struct dialog;
+struct disco;
 
 enum chat_state { CHAT_NONE, CHAT_ACTIVE, CHAT_COMPOSING, CHAT_PAUSED,
 		  CHAT_INACTIVE, CHAT_GONE };
@@ -64,6 +68,8 @@ struct window {
 	 * line's history); lent to the line editor while current */
 	char **typed;
 	size_t ntyped, captyped;
+	struct dialog *dialog; /* WIN_FORM: owned */
+	struct disco *disco;   /* WIN_DISCO: owned */
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);

@@ -241,6 +241,101 @@ static void roster_changed(struct app *app, const struct event *ev)
 			  ev->acc->conf->name, ev->jid, sub);
 }
 
+/* " (the server's words)" or "", for appending. */
+static char *detail(const struct event *ev)
+{
+	return ev->detail ? xasprintf(": %s", ev->detail) : xstrdup("");
+}
+
+static void gateway_event(struct app *app, const struct event *ev)
+{
+	const char *acc = ev->acc->conf->name, *j = ev->jid;
+	char *d = detail(ev);
+
+	switch ((enum gw_event)ev->code) {
+	case GW_REGISTERED:
+		app_print(app, LINE_OK,
+			  "%s: registered with %s; it will ask to see your presence, and natter will accept and subscribe back",
+			  acc, j);
+		break;
+	case GW_UPDATED:
+		app_print(app, LINE_OK, "%s: your registration with %s was changed",
+			  acc, j);
+		break;
+	case GW_UNREGISTERED:
+		app_print(app, LINE_OK,
+			  "%s: left %s%s; removed it and %s of its contacts from the roster",
+			  acc, j, ev->cond ? " (you were not registered)" : "",
+			  ev->text);
+		break;
+	case GW_UNREGISTER_FAILED:
+		app_print(app, LINE_ERROR, "%s: could not leave %s: %s%s", acc, j,
+			  ui_condition_words(ev->cond), d);
+		break;
+	case GW_CONTACTS_ASK:
+		app_print(app, LINE_WARN,
+			  "%s: %s asks you to add its contacts: %s. /accept %s adds them all, /deny %s refuses them all",
+			  acc, j, ev->text, j, j);
+		break;
+	case GW_CONTACT_ADDED:
+		app_print(app, LINE_INFO, "%s: added %s (gateway contact)", acc, j);
+		break;
+	case GW_LOGIN_FAILED:
+		app_print(app, LINE_ERROR, "%s: %s could not log you in: %s%s", acc,
+			  j, ui_condition_words(ev->cond), d);
+		break;
+	case GW_RX_REFUSED:
+		app_print(app, LINE_WARN,
+			  "%s: ignored roster suggestions from %s outside its own domain: %s",
+			  acc, j, ev->text);
+		break;
+	case GW_RX_OFFERED:
+		app_print(app, LINE_INFO,
+			  "%s: %s suggests roster changes: see the window \"roster from %s\"",
+			  acc, j, j);
+		break;
+	case GW_ID_PROMPT:
+		app_print(app, LINE_INFO, "%s: %s asks for: %s", acc, j, ev->text);
+		break;
+	case GW_ID_RESOLVED:
+		app_print(app, LINE_OK, "%s: %s is %s; added it and asked to see its presence",
+			  acc, ev->text, j);
+		break;
+	case GW_ID_UNSUPPORTED:
+		app_print(app, LINE_WARN,
+			  "%s: %s cannot translate IDs (%s). Write the address by hand: the ID with @ written as \\40 (XEP-0106), then @%s, e.g. /roster add %s@%s",
+			  acc, j, ui_condition_words(ev->cond), j, ev->text, j);
+		break;
+	case GW_ID_FAILED:
+		app_print(app, LINE_ERROR, "%s: %s did not accept %s: %s%s", acc, j,
+			  ev->text, ui_condition_words(ev->cond), d);
+		break;
+	case GW_PRESENCE_SENT:
+		app_print(app, LINE_INFO, "%s: %s %s", acc,
+			  ev->code2 ? "logging on to" : "logging off", j);
+		break;
+	case GW_PASSWORD_CHANGED:
+		app_print(app, LINE_OK,
+			  "%s: password changed; update natterrc before you reconnect",
+			  acc);
+		break;
+	case GW_PASSWORD_FAILED:
+		app_print(app, LINE_ERROR, "%s: password not changed: %s%s", acc,
+			  ui_condition_words(ev->cond), d);
+		break;
+	case GW_SUBSCRIBED_BACK:
+		app_print(app, LINE_INFO,
+			  "%s: %s asked to see your presence: accepted, and subscribed back",
+			  acc, j);
+		break;
+	case GW_COMMAND_DONE:
+		app_print(app, LINE_OK, "%s: command %s on %s completed", acc,
+			  ev->text ? ev->text : "", j);
+		break;
+	}
+	free(d);
+}
+
 static void on_event(struct app *app, const struct event *ev, void *ud)
 {
 	(void)ud;
@@ -292,6 +387,10 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		break;
 	case EV_MESSAGE_ERROR:
 		message_error(app, ev);
+		break;
+	case EV_GATEWAY:
+		gateway_event(app, ev);
+		rpane_mark_stale(app);
 		break;
 	}
 }

@@ -95,6 +95,7 @@ int ui_init(struct app *app)
 	define_key("\033[201~", KEY_PASTE_END);
 	term_write("\033[?2004h");
 	input_init(&ui->in);
+	input_init(&ui->form_in);
 	ui->hist_win = app->wins[0]->id;
 	load_keys(app, ui);
 	ui->pane.visible = app->cfg.roster_visible;
@@ -117,6 +118,7 @@ void ui_end(struct app *app)
 	term_write("\033[?2004l");
 	delscreen(ui->screen);
 	input_clear(&ui->in);
+	input_clear(&ui->form_in);
 	complete_reset(&ui->comp);
 	keys_clear(&ui->keys);
 	free(ui->pane.rows);
@@ -182,6 +184,11 @@ static void draw_input(struct app *app, int row, int cols)
 	free(buf);
 }
 
+static enum win_kind cur_kind(struct app *app)
+{
+	return app->wins[app->cur_win]->kind;
+}
+
 void ui_draw(struct app *app)
 {
 	struct ui *ui = app->ui;
@@ -205,10 +212,19 @@ void ui_draw(struct app *app)
 			}
 		}
 		bars_title(app, 0, left, width);
-		view_draw(app, 1, left, rows - 3, width);
+		if (cur_kind(app) == WIN_FORM)
+			formview_draw(app, app->wins[app->cur_win], 1, left,
+				      rows - 3, width);
+		else if (cur_kind(app) == WIN_DISCO)
+			discoview_draw(app, app->wins[app->cur_win], 1, left,
+				       rows - 3, width);
+		else
+			view_draw(app, 1, left, rows - 3, width);
 		bars_status(app, rows - 2, cols);
 	}
 	draw_input(app, rows - 1, cols);
+	if (cur_kind(app) == WIN_FORM && ui->form_cursor_y >= 0)
+		move(ui->form_cursor_y, ui->form_cursor_x);
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -515,6 +531,58 @@ static void sync_history(struct app *app)
 	ui->hist_win = w->id;
 }
 
+/* Actions that work in every window, dialogs and browsers included. */
+static bool global_action(enum key_action a)
+{
+	switch (a) {
+	case KA_WIN_PREV: case KA_WIN_NEXT: case KA_WIN_UNREAD:
+	case KA_WIN_GOTO: case KA_REDRAW: case KA_ROSTER_TOGGLE:
+	case KA_OFFLINE_TOGGLE: case KA_QUIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Keys in a dialog or browser window go to it, except the window and
+ * screen keys. Returns true when the key was taken. A lone Esc is
+ * delivered by ui_on_input once no key follows it. */
+static bool modal_key(struct app *app, int r, wint_t k)
+{
+	struct ui *ui = app->ui;
+	struct window *w = app->wins[app->cur_win];
+	enum key_action a;
+	int key, arg = 0;
+
+	if (w->kind != WIN_FORM && w->kind != WIN_DISCO)
+		return false;
+	if (ui->pasting) {
+		if (w->kind == WIN_FORM && r != KEY_CODE_YES && k >= 0x20 &&
+		    k != 0x7f)
+			formview_key(app, w, (int)k);
+		return true;
+	}
+	if (r != KEY_CODE_YES && k == 27 && !ui->esc) {
+		ui->esc = true;
+		return true;
+	}
+	key = encode_key(ui, r, k);
+	a = keys_lookup(&ui->keys, key, &arg);
+	if (global_action(a)) {
+		run_action(app, a, arg);
+		return true;
+	}
+	if (key == (KEYS_ALT | 27))
+		key = 27; /* Esc pressed twice */
+	else if (key & KEYS_ALT)
+		return true;
+	if (w->kind == WIN_FORM)
+		formview_key(app, w, key);
+	else
+		discoview_key(app, w, key);
+	return true;
+}
+
 static void on_key(struct app *app, int r, wint_t k)
 {
 	struct ui *ui = app->ui;
@@ -537,6 +605,8 @@ static void on_key(struct app *app, int r, wint_t k)
 		app->dirty = true;
 		return;
 	}
+	if (modal_key(app, r, k))
+		return;
 	if (ui->pasting) {
 		/* pasted text goes in as typed, newlines included */
 		if (r != KEY_CODE_YES && (k == '\r' || k == '\n'))
@@ -572,6 +642,19 @@ static void on_key(struct app *app, int r, wint_t k)
 	}
 }
 
+/* An Esc with nothing after it, in a dialog or browser: the user
+ * pressed Esc itself, not Alt-something. */
+static bool ui_pending_esc(struct app *app)
+{
+	struct ui *ui = app->ui;
+	enum win_kind kind = cur_kind(app);
+
+	if (!ui->esc || (kind != WIN_FORM && kind != WIN_DISCO))
+		return false;
+	ui->esc = false;
+	return true;
+}
+
 void ui_on_input(struct app *app)
 {
 	wint_t k;
@@ -580,6 +663,14 @@ void ui_on_input(struct app *app)
 	while ((r = wget_wch(stdscr, &k)) != ERR) {
 		on_key(app, r, k);
 		app->dirty = true;
+	}
+	if (ui_pending_esc(app)) {
+		struct window *w = app->wins[app->cur_win];
+
+		if (w->kind == WIN_FORM)
+			formview_key(app, w, 27);
+		else
+			discoview_key(app, w, 27);
 	}
 	key_activity(app);
 }

@@ -54,6 +54,11 @@ struct ui {
 	bool pasting;  /* inside a bracketed paste */
 	unsigned long long away_timer;
 	bool auto_away; /* we set away ourselves and will restore */
+	/* the dialog field being edited (formview.c) */
+	struct input form_in;
+	unsigned long long form_win; /* its window's id */
+	size_t form_field, form_gen;
+	int form_cursor_y, form_cursor_x; /* -1: no text cursor */
 };
 
 /* view.c */
@@ -61,6 +66,17 @@ struct ui {
  * before a newline. */
 size_t ui_fit(const char *s, size_t width);
 void view_draw(struct app *app, int top, int left, int height, int cols);
+/* formview.c: dialog windows */
+struct window;
+void formview_draw(struct app *app, struct window *w, int top, int left,
+		   int height, int cols);
+void formview_sync(struct app *app, struct window *w);
+/* Handles one key (encoded as keys.h says; 27 is a lone Esc). */
+int formview_key(struct app *app, struct window *w, int key);
+/* discoview.c: browser windows */
+void discoview_draw(struct app *app, struct window *w, int top, int left,
+		    int height, int cols);
+int discoview_key(struct app *app, struct window *w, int key);
 /* bars.c */
 void bars_title(struct app *app, int row, int left, int cols);
 void bars_status(struct app *app, int row, int cols);

@@ -22,9 +22,12 @@
 /* Sorted by byte value, as XEP-0115 section 5.1 requires for hashing. */
 static const char *const features[] = {
 	NS_CAPS,
+	NS_CHATSTATES,
 	NS_DISCO_INFO,
+	NS_ROSTERX,
 	NS_VERSION,
 	NS_PING,
+	NS_RECEIPTS,
 	NS_TIME,
 };
 

@@ -157,12 +157,21 @@ static void iq_roster(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 		reply_with(s, iq, NULL);
 }
 
+static void iq_rosterx(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
+{
+	if (rosterx_iq(s, iq, p) < 0)
+		reply_error(s, iq, "auth", "forbidden");
+	else
+		reply_with(s, iq, NULL);
+}
+
 static const struct iq_route routes[] = {
 	{ "ping", NS_PING, "get", iq_ping },
 	{ "query", NS_DISCO_INFO, "get", iq_disco_info },
 	{ "query", NS_VERSION, "get", iq_version },
 	{ "time", NS_TIME, "get", iq_time },
 	{ "query", NS_ROSTER, "set", iq_roster },
+	{ "query", NS_ROSTERX, "set", iq_rosterx },
 };
 
 static xmpp_stanza_t *first_element(xmpp_stanza_t *st)

@@ -136,6 +136,7 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (type && (strcmp(type, "groupchat") == 0 ||
 		     strcmp(type, "headline") == 0))
 		goto out;
+	rosterx_message(s, st);
 	x = xmpp_stanza_get_child_by_name_and_ns(st, "received", NS_RECEIPTS);
 	if (x && xmpp_stanza_get_attribute(x, "id"))
 		conv_receipt(s->app, s->acc, bare,

@@ -12,5 +12,16 @@
 #define NS_RECEIPTS "urn:xmpp:receipts"
 #define NS_CHATSTATES "http://jabber.org/protocol/chatstates"
 #define NS_DELAY "urn:xmpp:delay"
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
+#define NS_REGISTER "jabber:iq:register"
+#define NS_GATEWAY "jabber:iq:gateway"
+#define NS_ROSTERX "http://jabber.org/protocol/rosterx"
+#define NS_COMMANDS "http://jabber.org/protocol/commands"
+#define NS_MUC "http://jabber.org/protocol/muc"
+#define NS_SEARCH "jabber:iq:search"
+#define NS_OOB "jabber:x:oob"
+#define NS_NICK "http://jabber.org/protocol/nick"
+#define NS_CAPTCHA "urn:xmpp:captcha"
+#define NS_BOB "urn:xmpp:bob"
 
 #endif

@@ -132,14 +132,18 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		conv_unlock(s->app, s->acc, bare);
 		presence_gone(s->app, s->acc, bare, j.resource, status);
 		free(status);
+	} else if (strcmp(type, "subscribe") == 0 &&
+		   gateway_subscribe(s, bare, st)) {
+		/* a gateway we registered with, or its contacts */
 	} else if (strcmp(type, "subscribe") == 0) {
-		account_sub_request_add(s->acc, bare);
+		account_sub_request_add(s->acc, bare, NULL);
 		status = child_text(st, "status");
 		ev.jid = bare;
 		ev.text = status;
 		event_emit(s->app, &ev);
 		free(status);
 	} else if (strcmp(type, "error") == 0) {
+		gateway_presence_error(s, bare, st);
 		presence_gone(s->app, s->acc, bare, NULL, NULL);
 	}
 	/* subscribed/unsubscribe/unsubscribed: the roster push that follows

@@ -37,6 +37,47 @@ struct session *session_by_ctx(const xmpp_ctx_t *ctx);
 /* Sends and releases stanza (the caller's reference). */
 void session_send(struct session *s, xmpp_stanza_t *stanza);
 
+/* forms.c: dialog windows. Requests carry the window's id as their ud,
+ * so an answer for a window the user closed finds nothing and is
+ * dropped. */
+struct window;
+struct dialog;
+void *forms_ud(struct window *w);
+struct window *forms_window(struct session *s, void *ud);
+/* Opens a WIN_FORM window named name holding d (taken over). */
+struct window *forms_open(struct app *app, struct dialog *d,
+			  const char *name);
+void forms_close(struct app *app, struct window *w);
+/* register.c */
+/* Fills d from a jabber:iq:register <query/>: a data form, else legacy
+ * fields, plus instructions, <registered/> and an OOB URL. */
+void register_parse(xmpp_stanza_t *query, struct dialog *d);
+/* A <query xmlns='jabber:iq:register'/> answering d's form, added to
+ * parent; returns it (borrowed). */
+xmpp_stanza_t *register_answer(xmpp_stanza_t *parent, const struct dialog *d);
+void register_submit(struct session *s, struct window *w);
+void unregister_submit(struct session *s, struct window *w);
+/* password: a form the server asked for to change the password */
+void password_submit(struct session *s, struct window *w);
+/* adhoc.c */
+void adhoc_submit(struct session *s, struct window *w, unsigned action);
+void adhoc_cancel(struct session *s, struct window *w);
+/* rosterx.c */
+int rosterx_message(struct session *s, xmpp_stanza_t *msg);
+void rosterx_submit(struct session *s, struct window *w);
+/* An <iq type='set'> carrying suggestions: 0 when taken, -1 refused. */
+int rosterx_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
+/* gateway.c */
+/* A subscription request from bare: handled (true) when it comes from a
+ * gateway we registered with or one of its contacts. */
+bool gateway_subscribe(struct session *s, const char *bare,
+		       xmpp_stanza_t *st);
+/* A presence error from a gateway we use: reported (true). */
+bool gateway_presence_error(struct session *s, const char *bare,
+			    xmpp_stanza_t *st);
+/* inband.c: account registration on a fresh connection */
+void inband_submit(struct app *app, struct window *w);
+void inband_cancel(struct app *app, struct window *w);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);

@@ -9,6 +9,8 @@
 #ifndef NATTER_XMPP_XS_H
 #define NATTER_XMPP_XS_H
 
+#include <stdbool.h>
+
 struct app;
 struct account;
 
@@ -46,5 +48,42 @@ int xs_subscription(struct app *app, struct account *a, const char *bare,
 int xs_roster_set(struct app *app, struct account *a, const char *bare,
 		  const char *name, const char *group);
 int xs_roster_remove(struct app *app, struct account *a, const char *bare);
+
+/* Gateways, discovery, forms. Each opens or fills a window; failures
+ * are reported through the window or as events, never drawn here. */
+struct window;
+
+/* Opens a service discovery browser on jid (node may be NULL) and starts
+ * scanning; gateways: list only transports. Returns the window's index,
+ * or -1 when the account is not online. */
+long xs_disco_open(struct app *app, struct account *a, const char *jid,
+		   const char *node, bool gateways);
+/* Re-scans what the browser window w shows (after browsing in or out). */
+void xs_disco_refresh(struct app *app, struct window *w);
+/* Opens the registration dialog for jid (XEP-0077): fetches its form. */
+long xs_register_open(struct app *app, struct account *a, const char *jid);
+/* Asks to leave jid: opens a confirmation dialog. */
+long xs_unregister_open(struct app *app, struct account *a, const char *jid);
+/* Sends directed available or unavailable presence to a gateway. */
+int xs_transport_presence(struct app *app, struct account *a,
+			  const char *jid, bool online);
+/* XEP-0100 6.3: asks gateway for the JID of legacy_id, then adds and
+ * subscribes to it. */
+int xs_gateway_add(struct app *app, struct account *a, const char *gateway,
+		   const char *legacy_id, const char *name);
+/* Lists jid's ad-hoc commands in a browser window. */
+long xs_commands_open(struct app *app, struct account *a, const char *jid);
+/* Runs one command (XEP-0050) in a dialog window. */
+long xs_command_run(struct app *app, struct account *a, const char *jid,
+		    const char *node);
+/* Approves bare's pending subscription request, adds it to the roster
+ * (under the nick it gave) and subscribes back. */
+int xs_accept(struct app *app, struct account *a, const char *bare);
+/* Changes the account's password (XEP-0077 3.3). */
+int xs_password(struct app *app, struct account *a, const char *password);
+/* The dialog in window w is submitted with action (DLG_ACT_*; 0 for the
+ * step's default) / cancelled. Cancel closes the window. */
+void xs_dialog_submit(struct app *app, struct window *w, unsigned action);
+void xs_dialog_cancel(struct app *app, struct window *w);
 
 #endif

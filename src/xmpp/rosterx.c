@@ -1,0 +1,213 @@
+/* rosterx: roster changes suggested by someone else (XEP-0144).
+ *
+ * Gateways send their legacy contacts this way. A suggestion is never
+ * applied silently: the items are shown in a DLG_ROSTERX dialog, one
+ * checkbox each, and only the ones left checked are applied. What may be
+ * suggested is narrow: a service (a JID without '@') must be a gateway
+ * we registered with and may only speak for JIDs under its own domain;
+ * a person must be in our roster. Everything else is refused and the
+ * user is told what was.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/conv.h"
+#include "core/dialog.h"
+#include "util/jid.h"
+#include "util/log.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+#include "xmpp/ns.h"
+#include "xmpp/request.h"
+#include "xmpp/session.h"
+#include "xmpp/xs.h"
+
+static bool sender_trusted(struct account *a, const char *from)
+{
+	struct roster_item *it;
+
+	if (!strchr(from, '@'))
+		return account_is_gateway(a, from);
+	it = roster_get(&a->roster, from);
+	return it && it->sub != SUB_NONE;
+}
+
+/* A gateway speaks only for its own domain: user@gateway. */
+static bool in_scope(const char *from, const char *jid)
+{
+	const char *at = strchr(jid, '@');
+
+	if (strchr(from, '@'))
+		return true;
+	return at && strcmp(at + 1, from) == 0;
+}
+
+static enum rx_action action_of(const char *a)
+{
+	if (a && strcmp(a, "delete") == 0)
+		return RX_DELETE;
+	if (a && strcmp(a, "modify") == 0)
+		return RX_MODIFY;
+	return RX_ADD;
+}
+
+static void append(char **list, const char *jid)
+{
+	char *t = xasprintf("%s%s%s", *list ? *list : "", *list ? ", " : "",
+			    jid);
+
+	free(*list);
+	*list = t;
+}
+
+/* Whether applying the item would change anything. */
+static bool useful(struct account *a, enum rx_action act, const char *jid)
+{
+	struct roster_item *it = roster_get(&a->roster, jid);
+
+	if (act == RX_ADD)
+		return !it;
+	return it != NULL;
+}
+
+static void offer(struct session *s, const char *from, xmpp_stanza_t *x)
+{
+	struct account *a = s->acc;
+	struct dialog *d = dialog_new(DLG_ROSTERX, a, from);
+	char *refused = NULL, *name;
+	xmpp_stanza_t *c;
+	struct form f = { 0 };
+
+	f.type = xstrdup("form");
+	f.title = xasprintf("%s suggests changes to your roster", from);
+	f.instructions = xcalloc(1, sizeof *f.instructions);
+	f.instructions[f.ninstructions++] = xstrdup(
+		"Space unticks what you do not want; Ctrl-S applies the rest.");
+	dialog_set_form(d, &f);
+	for (c = xmpp_stanza_get_children(x); c; c = xmpp_stanza_get_next(c)) {
+		const char *raw;
+		char *jid, *nm, *group;
+		enum rx_action act;
+
+		if (!xmpp_stanza_is_tag(c) ||
+		    strcmp(xmpp_stanza_get_name(c), "item") != 0)
+			continue;
+		raw = xmpp_stanza_get_attribute(c, "jid");
+		jid = raw ? jid_bare_of(raw) : NULL;
+		if (!jid)
+			continue;
+		act = action_of(xmpp_stanza_get_attribute(c, "action"));
+		if (!in_scope(from, jid) || strcmp(jid, a->bare_jid) == 0) {
+			char *clean = utf8_sanitize(jid, 0);
+
+			append(&refused, clean);
+			free(clean);
+			free(jid);
+			continue;
+		}
+		if (!useful(a, act, jid)) {
+			free(jid);
+			continue;
+		}
+		nm = xmpp_stanza_get_attribute(c, "name") ?
+			     utf8_sanitize(xmpp_stanza_get_attribute(c, "name"), 0) :
+			     NULL;
+		group = req_child_text(c, "group");
+		if (group && (!*group || strchr(group, '\n')))
+			xfree(&group);
+		dialog_add_rx(d, act, jid, nm, group);
+		free(jid);
+		free(nm);
+		free(group);
+	}
+	if (refused) {
+		struct event ev = { .type = EV_GATEWAY, .acc = a,
+				    .code = GW_RX_REFUSED, .jid = from,
+				    .text = refused };
+
+		event_emit(s->app, &ev);
+		free(refused);
+	}
+	if (!d->nitems) {
+		dialog_free(&d);
+		return;
+	}
+	name = xasprintf("roster from %s", from);
+	{
+		/* the dialog waits in its own window; the user is told */
+		size_t cur = s->app->cur_win;
+		struct event ev = { .type = EV_GATEWAY, .acc = a,
+				    .code = GW_RX_OFFERED, .jid = from };
+
+		forms_open(s->app, d, name);
+		app_select(s->app, cur);
+		s->app->wins[s->app->nwins - 1]->unread = 1;
+		event_emit(s->app, &ev);
+	}
+	free(name);
+}
+
+static int handle(struct session *s, const char *from_full, xmpp_stanza_t *x)
+{
+	char *from = jid_bare_of(from_full);
+
+	if (!from)
+		return 0;
+	if (!sender_trusted(s->acc, from)) {
+		log_msg(LOG_INFO, "rosterx", "ignored suggestions from a stranger");
+		free(from);
+		return 0;
+	}
+	offer(s, from, x);
+	free(from);
+	return 1;
+}
+
+int rosterx_message(struct session *s, xmpp_stanza_t *msg)
+{
+	xmpp_stanza_t *x = xmpp_stanza_get_child_by_name_and_ns(msg, "x",
+								 NS_ROSTERX);
+	const char *from = xmpp_stanza_get_from(msg);
+
+	if (!x || !from)
+		return 0;
+	return handle(s, from, x);
+}
+
+int rosterx_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+
+	if (!from)
+		return -1;
+	return handle(s, from, query) ? 0 : -1;
+}
+
+void rosterx_submit(struct session *s, struct window *w)
+{
+	struct dialog *d = w->dialog;
+	size_t i, k = 0;
+
+	for (i = 0; i < d->form.nfields && k < d->nitems; i++) {
+		struct form_field *fl = &d->form.fields[i];
+		struct rx_item *it;
+
+		if (fl->type != FIELD_BOOLEAN)
+			continue;
+		it = &d->items[k++];
+		if (!dialog_bool(fl))
+			continue;
+		if (it->action == RX_DELETE) {
+			xs_roster_remove(s->app, s->acc, it->jid);
+		} else {
+			xs_roster_set(s->app, s->acc, it->jid, it->name, it->group);
+			if (it->action == RX_ADD)
+				xs_subscription(s->app, s->acc, it->jid,
+						"subscribe");
+		}
+	}
+	forms_close(s->app, w);
+}
