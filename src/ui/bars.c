@@ -41,6 +41,12 @@ void bars_title(struct app *app, int row, int left, int cols)
 	if (w->kind == WIN_CONSOLE) {
 		mvaddnstr(row, left, " natter console: messages from natter and the servers",
 			  cols);
+	} else if (w->kind == WIN_FORM || w->kind == WIN_DISCO) {
+		char buf[512];
+
+		snprintf(buf, sizeof buf, " %s (%s)", w->name,
+			 w->kind == WIN_FORM ? "dialog" : "browser");
+		mvaddnstr(row, left, buf, (int)ui_fit(buf, (size_t)cols));
 	} else {
 		struct roster_item *it = roster_get(&w->acc->roster, w->jid);
 		const char *cs = chat_state_words[w->peer_state];

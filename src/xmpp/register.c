@@ -194,6 +194,7 @@ long xs_register_open(struct app *app, struct account *a, const char *jid)
 		return -1;
 	d = dialog_new(DLG_REGISTER, a, jid);
 	d->busy = true;
+	d->heading = xasprintf("Registration with %s", jid);
 	name = xasprintf("register %s", jid);
 	w = forms_open(app, d, name);
 	free(name);
