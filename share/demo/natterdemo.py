@@ -113,13 +113,15 @@ class PrivateProsody:
 
     Everything lives in self.dir.  Ports are chosen once, so restart()
     listens where clients expect it.  components: iterable of
-    (name, secret) pairs declared as external components.
+    (name, secret) pairs declared as external components; admins: JIDs
+    Prosody treats as its administrators (XEP-0133 commands).
     """
 
     def __init__(self, domain="localhost", log_level="info",
                  allow_registration=False, components=(),
-                 die_with_parent=True):
+                 die_with_parent=True, admins=()):
         self.domain = domain
+        self.admins = list(admins)
         self.log_level = log_level
         self.allow_registration = allow_registration
         self.components = list(components)
@@ -192,6 +194,7 @@ class PrivateProsody:
             "storage = \"internal\"",
             "allow_registration = %s"
             % ("true" if self.allow_registration else "false"),
+            "admins = { %s }" % ", ".join(lua_str(a) for a in self.admins),
             "",
             "VirtualHost %s" % lua_str(self.domain),
             "    ssl = " + ssl_block,
