@@ -235,6 +235,9 @@ static char *failure_words(const struct dialog *d)
 				 d->error ? ": " : "", d->error ? d->error : "");
 	if (strcmp(c, "not-allowed") == 0 && !d->error)
 		return xasprintf("%s does not allow registration now", who);
+	if (strcmp(c, "not-acceptable") == 0)
+		return xasprintf("%s did not accept the form%s%s", who,
+				 d->error ? ": " : "", d->error ? d->error : "");
 	if (strcmp(c, "registration-required") == 0)
 		return xasprintf("%s says you must register first", who);
 	return xasprintf("%s: %s%s%s", who, ui_condition_words(c),
