@@ -200,14 +200,14 @@ static size_t family_len(const struct cmd *f)
 static void test_each_covers_families(void **state)
 {
 	const struct cmd *const fam[] = { cmd_general, cmd_session, cmd_chat,
-					  cmd_contacts };
+					  cmd_contacts, cmd_gateways };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 
 	(void)state;
 	cmd_each(collect, &w);
 	/* every entry of every family, in table order */
-	for (f = 0; f < 4; f++) {
+	for (f = 0; f < sizeof fam / sizeof *fam; f++) {
 		assert_true(family_len(fam[f]) > 0);
 		for (i = 0; fam[f][i].name; i++, k++) {
 			assert_true(k < w.n);
