@@ -90,20 +90,15 @@ void req_send(struct session *s, xmpp_stanza_t *iq, req_fn fn, void *ud,
 	session_send(s, iq);
 }
 
-void req_forget(void *ud)
+void req_end_all(void)
 {
-	struct pending **pp = &pendings;
+	while (pendings) {
+		struct pending *p = pendings;
 
-	while (*pp) {
-		struct pending *p = *pp;
-
-		if (p->ud != ud) {
-			pp = &p->next;
-			continue;
-		}
-		*pp = p->next;
+		pendings = p->next;
 		xmpp_id_handler_delete(p->s->conn, on_reply, p->id);
 		loop_timer_cancel(p->s->app->loop, p->timer);
+		p->fn(p->s, NULL, p->ud);
 		pending_free(p);
 	}
 }

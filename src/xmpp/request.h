@@ -22,9 +22,10 @@ typedef void (*req_fn)(struct session *s, xmpp_stanza_t *reply, void *ud);
  * none. */
 void req_send(struct session *s, xmpp_stanza_t *iq, req_fn fn, void *ud,
 	      uint64_t timeout_ms);
-/* Forgets every pending request whose ud is ud, without calling back
- * (the owner of ud is going away). */
-void req_forget(void *ud);
+
+/* Ends every pending request as if it timed out (callbacks run with
+ * NULL), so each frees what it holds; for shutdown. */
+void req_end_all(void);
 
 /* What an error reply says. cond and text are sanitised copies (NULL
  * when absent); code is the legacy numeric code, or 0. */

@@ -22,6 +22,7 @@
 #include "core/presence.h"
 #include "util/log.h"
 #include "util/xmem.h"
+#include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
@@ -447,6 +448,7 @@ void xs_shutdown(struct app *app)
 	struct timespec start, now;
 	size_t i;
 
+	req_end_all();
 	for (i = 0; i < app->naccounts; i++) {
 		struct session *s = session_of(app->accounts[i]);
 
