@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "..", "share",
                                                  "demo")))
 sys.path.insert(0, HERE)
 
+import gateways as gatewaylib  # noqa: E402 (the fixture is "gateways")
 import harness  # noqa: E402
 import natterdemo  # noqa: E402
 
@@ -38,6 +39,10 @@ TEST_TIMEOUT = 180        # seconds; a watchdog, every wait is bounded anyway
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "natterrc(**opts): options for alice's natterrc account")
+    config.addinivalue_line(
+        "markers", "prosody(gateways=False, allow_registration=False, ...): "
+        "how the test's Prosody is made (gateways: with the components of "
+        "share/demo/gateways.py; see the gateways fixture)")
     path = os.environ.get("NATTER_BIN")
     if not path:
         raise pytest.UsageError(
@@ -70,8 +75,20 @@ def watchdog():
 
 
 @pytest.fixture
-def prosody():
-    server = natterdemo.PrivateProsody(domain=DOMAIN)
+def prosody(request):
+    """The private Prosody.  @pytest.mark.prosody(gateways=True,
+    allow_registration=True, ...) changes how it is made: gateways
+    declares the components of share/demo/gateways.py with a random
+    secret (kept as server.gateway_secret, for the gateways fixture);
+    other options go to natterdemo.PrivateProsody."""
+    marker = request.node.get_closest_marker("prosody")
+    opts = dict(marker.kwargs) if marker else {}
+    secret = None
+    if opts.pop("gateways", False):
+        secret = secrets.token_urlsafe(16)
+        opts["components"] = gatewaylib.prosody_components(secret)
+    server = natterdemo.PrivateProsody(domain=DOMAIN, **opts)
+    server.gateway_secret = secret
     key = "prosody-%s" % server.dir
     harness.register_cleanup(key, server.cleanup)
     try:
@@ -209,3 +226,24 @@ def online(natter):
 def bob(make_peer):
     """bob, logged in with his roster fetched (sees subscription replies)."""
     return make_peer("bob")
+
+
+@pytest.fixture
+def gateways(prosody):
+    """The gateway components of share/demo/gateways.py, connected to this
+    test's Prosody (which needs @pytest.mark.prosody(gateways=True)); a
+    started gateways.GatewaySet: .get("icq.localhost") is a component and
+    its recorded state, .wait(predicate) polls."""
+    if not getattr(prosody, "gateway_secret", None):
+        pytest.fail("the gateways fixture needs the test marked "
+                    "@pytest.mark.prosody(gateways=True)", pytrace=False)
+    gws = gatewaylib.GatewaySet(prosody.component_port,
+                                prosody.gateway_secret)
+    key = "gateways-%d" % id(gws)
+    harness.register_cleanup(key, gws.stop)
+    try:
+        gws.start()
+        yield gws
+    finally:
+        gws.stop()
+        harness.unregister_cleanup(key)
