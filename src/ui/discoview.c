@@ -20,6 +20,23 @@
 #include "util/xmem.h"
 #include "xmpp/xs.h"
 
+/* Why a discovery request failed, in words fit for a list. */
+static const char *disco_failure(const char *cond)
+{
+	if (!cond)
+		return "an unspecified error";
+	if (strcmp(cond, "item-not-found") == 0)
+		return "nothing there";
+	if (strcmp(cond, "service-unavailable") == 0 ||
+	    strcmp(cond, "feature-not-implemented") == 0)
+		return "does not support discovery";
+	if (strcmp(cond, "remote-server-timeout") == 0)
+		return "no answer in time";
+	if (strcmp(cond, "remote-server-not-found") == 0)
+		return "its server cannot be found";
+	return ui_condition_words(cond);
+}
+
 static char *offers_words(const struct disco_item *it)
 {
 	return xasprintf("%s%s%s%s", it->offers & DISCO_REGISTER ? " [register]" : "",
@@ -56,7 +73,7 @@ static char *item_row(struct disco *d, const struct disco_item *it)
 		tail = xstrdup("…");
 	else if (it->state == DISCO_FAILED)
 		tail = xasprintf("(did not answer: %s)",
-				 ui_condition_words(it->error));
+				 disco_failure(it->error));
 	else if (d->gateways)
 		tail = gateway_words(d->acc, it);
 	else
@@ -100,7 +117,7 @@ static char *progress(const struct disco *d)
 		return xasprintf(" %s: %s", disco_here(d)->jid,
 				 strcmp(d->error, "not-connected") == 0 ?
 					 "not connected (/connect first)" :
-					 ui_condition_words(d->error));
+					 disco_failure(d->error));
 	if (!d->listed)
 		return xstrdup(" Listing…");
 	for (i = 0; i < d->nitems; i++)
@@ -124,8 +141,8 @@ void discoview_draw(struct app *app, struct window *w, int top, int left,
 	size_t i, first = 0, pos = 0, cur_pos = 0;
 	char *t;
 	const char *hint = d->commands ?
-		" Enter run  Up/Down move  Backspace back  Esc close  F5 rescan" :
-		" Enter open  r register  c commands  u leave  Up/Down move  Backspace back  Esc close  F5 rescan";
+		" Enter run  Up/Down move  Backspace back  Esc close  F5 rescan  / command" :
+		" Enter open  r register  c commands  u leave  Backspace back  Esc close  F5 rescan  / command";
 
 	if (height < 5 || cols < 10)
 		return;

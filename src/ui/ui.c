@@ -556,6 +556,10 @@ static bool modal_key(struct app *app, int r, wint_t k)
 
 	if (w->kind != WIN_FORM && w->kind != WIN_DISCO)
 		return false;
+	/* a browser takes single keys, but "/" starts a command line */
+	if (w->kind == WIN_DISCO && !ui->esc &&
+	    (ui->in.len > 0 || (r != KEY_CODE_YES && k == '/')))
+		return false;
 	if (ui->pasting) {
 		if (w->kind == WIN_FORM && r != KEY_CODE_YES && k >= 0x20 &&
 		    k != 0x7f)
