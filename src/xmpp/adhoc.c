@@ -161,7 +161,9 @@ static void adhoc_parse_notes(xmpp_stanza_t *cmd, struct dialog *d)
 		if (!adhoc_is(c, "note", NULL))
 			continue;
 		type = xmpp_stanza_get_type(c);
-		if (type && strcmp(type, "warn") == 0)
+		/* "warning" is not XEP-0050's word, but some services use it */
+		if (type && (strcmp(type, "warn") == 0 ||
+			     strcmp(type, "warning") == 0))
 			t = NOTE_WARN;
 		else if (type && strcmp(type, "error") == 0)
 			t = NOTE_ERROR;
@@ -215,19 +217,28 @@ static char *adhoc_error_cond(xmpp_stanza_t *reply)
 		       NULL;
 }
 
-/* Whether the step can be tried again after this error: the form was
- * refused or the action not allowed, but the session lives on. */
-static bool adhoc_retryable(const struct dialog *d, const char *cond,
+/* Whether the step can be tried again after this error: the session
+ * lives on and the error says to change the form or wait (type modify
+ * or wait), or the form or the action was refused. A request that
+ * opened no session, or a session the responder has lost, cannot. */
+static bool adhoc_retryable(const struct dialog *d, const struct req_error *e,
 			    const char *own)
 {
 	if (!d->session)
 		return false;
-	if (own)
-		return strcmp(own, "bad-payload") == 0 ||
-		       strcmp(own, "bad-action") == 0;
-	return strcmp(cond, "not-acceptable") == 0 ||
-	       strcmp(cond, "resource-constraint") == 0 ||
-	       strcmp(cond, "remote-server-timeout") == 0;
+	if (own && (strcmp(own, "bad-sessionid") == 0 ||
+		    strcmp(own, "session-expired") == 0 ||
+		    strcmp(own, "malformed-action") == 0))
+		return false;
+	if (own && (strcmp(own, "bad-payload") == 0 ||
+		    strcmp(own, "bad-action") == 0))
+		return true;
+	if (e->type && (strcmp(e->type, "modify") == 0 ||
+			strcmp(e->type, "wait") == 0))
+		return true;
+	return strcmp(e->cond, "not-acceptable") == 0 ||
+	       strcmp(e->cond, "resource-constraint") == 0 ||
+	       strcmp(e->cond, "remote-server-timeout") == 0;
 }
 
 static void adhoc_failed(struct dialog *d, xmpp_stanza_t *reply)
@@ -237,7 +248,7 @@ static void adhoc_failed(struct dialog *d, xmpp_stanza_t *reply)
 
 	req_error_parse(reply, &e);
 	dialog_set_failure(d, own ? own : e.cond, e.text);
-	if (adhoc_retryable(d, e.cond, own))
+	if (adhoc_retryable(d, &e, own))
 		dialog_focus_mentioned(d, e.text);
 	else {
 		d->done = true;
