@@ -54,7 +54,9 @@ presence with the gateway's own availability and cannot fail a login):
    'unsubscribed'.
 6. Unregistration (<remove/>): result, then 'unsubscribe' and
    'unsubscribed' (and 'unavailable' while logged in) from each of the
-   gateway's contacts and then from the gateway itself to the user.
+   gateway's contacts (those it introduces, and any other the user
+   subscribed to), then from the gateway itself, to the user's bare JID.
+   The user's server passes on only those that change a subscription.
 
 The components
 --------------
@@ -106,9 +108,12 @@ msn.localhost  gateway/msn "MSN Transport".  Registration by a data form
     presence logged in, right after the gateway's available presence
     (that presence is normally the one the user's server sends when the
     user approves the gateway's subscription request):
-      <message from='msn.localhost'><x xmlns='http://jabber.org/protocol/rosterx'>
-        <item action='add' jid='carol@msn.localhost' name='Carol'><group>MSN</group></item>
-        <item action='add' jid='dave@msn.localhost' name='Dave'><group>MSN</group></item>
+      <message from='msn.localhost' to=FULL-JID>  (no type, no body)
+        <x xmlns='http://jabber.org/protocol/rosterx'>
+          <item action='add' jid='carol@msn.localhost' name='Carol'>
+            <group>MSN</group></item>
+          <item action='add' jid='dave@msn.localhost' name='Dave'>
+            <group>MSN</group></item>
     Ad-hoc commands (XEP-0050, slixmpp's xep_0050 subclassed as
     AdhocPlugin so that <actions/> carries execute= and any set of
     actions):
@@ -117,7 +122,7 @@ msn.localhost  gateway/msn "MSN Transport".  Registration by a data form
         <next/>; step 2 a form with text-single "nick" "Display name"
         required, <actions execute='complete'><prev/><complete/>; prev goes
         back to step 1; complete (or execute) answers status completed
-        with a note type info "Saved: nick=NICK mode=MODE"; an empty nick
+        with a note type info "Saved: nick=NICK mode=MODE"; a blank nick
         is bad-request "Display name is required"; cancel answers status
         canceled.
       node "status", "Transport status": completes at once with notes
@@ -153,8 +158,9 @@ Recorded state (attributes of each component, for tests to poll)
   commands_canceled  [(from full JID, node)]  (MSN)
   users          {bare JID: LegacyUser}  subscription/session state
 They are only changed on the component's own thread, one dict or list
-operation at a time, so another thread may read them while polling
-(GatewaySet.wait does that).
+operation at a time (a registration's dict is replaced, never edited), so
+another thread may read them while polling (GatewaySet.wait does that);
+copy a LegacyUser's sets before iterating over them.
 
 Runner
 ------
@@ -185,7 +191,8 @@ from slixmpp.exceptions import XMPPError  # noqa: E402
 from slixmpp.plugins.base import register_plugin  # noqa: E402
 from slixmpp.plugins.xep_0050 import XEP_0050  # noqa: E402
 from slixmpp.plugins.xep_0100 import XEP_0100  # noqa: E402
-from slixmpp.xmlstream import ET, ElementBase, register_stanza_plugin  # noqa: E402
+from slixmpp.xmlstream import (  # noqa: E402
+    ET, ElementBase, register_stanza_plugin)
 from slixmpp.xmlstream.handler import Callback  # noqa: E402
 from slixmpp.xmlstream.matcher import StanzaPath  # noqa: E402
 
@@ -237,7 +244,7 @@ def nick_element(nick):
     return el
 
 
-# -- per-user state ------------------------------------------------------------
+# -- per-user state ----------------------------------------------------------
 
 class LegacyUser:
     """What a transport knows about one registered user.
@@ -262,7 +269,7 @@ class LegacyUser:
                    sorted(self.subscribed)))
 
 
-# -- XEP-0100 as these transports play it ----------------------------------------
+# -- XEP-0100 as these transports play it ------------------------------------
 
 class TransportPlugin(XEP_0100):
     """slixmpp's xep_0100 with the handshake of the module docstring.
@@ -420,7 +427,7 @@ class TransportPlugin(XEP_0100):
 register_plugin(TransportPlugin)
 
 
-# -- XEP-0050 with complete <actions/> ---------------------------------------------
+# -- XEP-0050 with complete <actions/> ---------------------------------------
 
 class AdhocPlugin(XEP_0050):
     """slixmpp's xep_0050, whose replies cannot say <actions execute=...>
@@ -469,7 +476,7 @@ class AdhocPlugin(XEP_0050):
 register_plugin(AdhocPlugin)
 
 
-# -- the components -----------------------------------------------------------
+# -- the components ----------------------------------------------------------
 
 class Transport(slixmpp.ComponentXMPP):
     """What every component shares: disco identity and features, XEP-0077
@@ -984,7 +991,7 @@ def prosody_components(secret):
     return [(jid, secret) for jid, _ in GATEWAYS]
 
 
-# -- running them ----------------------------------------------------------------
+# -- running them ------------------------------------------------------------
 
 class ComponentThread(natterdemo.ClientThread):
     """A ClientThread for an external component: plain TCP to

@@ -9,7 +9,6 @@ import select
 import signal
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 import pytest
 
