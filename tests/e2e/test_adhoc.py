@@ -102,6 +102,7 @@ def test_server_command_lists_online_users(online, make_peer):
     online.send_alt("1")
     online.wait_for(r"test: command Get List of Online Users on localhost "
                     r"completed")
+    assert online.quit() == 0
 
 
 @ADMIN
@@ -212,6 +213,7 @@ def test_gateway_command_steps(gateways, online, alice):
     online.send_alt("1")
     online.wait_for(r"test: command Configure transport on msn\.localhost "
                     r"completed")
+    assert online.quit() == 0
 
 
 @GATEWAYS
@@ -229,6 +231,8 @@ def test_gateway_command_cancelled(gateways, online, alice):
                      "the cancel")
     assert got == [(alice.full_jid, "config")]
     assert recorded(gateways, "commands_completed") == []
+    online.send_alt("1")
+    assert online.quit() == 0
 
 
 @GATEWAYS
@@ -245,3 +249,16 @@ def test_gateway_command_one_step_notes(gateways, online):
     # a finished command is not cancelled on closing
     time.sleep(0.5)
     assert recorded(gateways, "commands_canceled") == []
+
+
+@GATEWAYS
+def test_gateway_command_closed_at_once(gateways, online, alice):
+    """Esc right after running: whether the first step came before or
+    after the window closed, the session the gateway opened is
+    cancelled."""
+    online.send_keys("/commands %s config" % MSN)
+    keys(online, "Escape", pause=0)
+    got = wait_value(lambda: recorded(gateways, "commands_canceled"),
+                     "the cancel")
+    assert got == [(alice.full_jid, "config")]
+    assert "Command config" not in online.screen()
