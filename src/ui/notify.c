@@ -328,6 +328,19 @@ static void gateway_event(struct app *app, const struct event *ev)
 			  "%s: %s asked to see your presence: accepted, and subscribed back",
 			  acc, j);
 		break;
+	case GW_ACCOUNT_CREATED:
+		app_print(app, LINE_OK, "%s: account %s created", acc, j);
+		if (ev->code2 & GW_ACCOUNT_OTHER_JID)
+			app_print(app, LINE_WARN,
+				  "%s: natterrc names another address: set jid = \"%s\" in account \"%s\" to use it",
+				  acc, j, acc);
+		if (ev->code2 & GW_ACCOUNT_PASSWORD)
+			app_print(app, LINE_WARN,
+				  "%s: the password you chose is not the one in natterrc: put it there (password or password_eval), then /connect %s",
+				  acc, acc);
+		else if (!(ev->code2 & GW_ACCOUNT_OTHER_JID))
+			app_print(app, LINE_INFO, "%s: logging in", acc);
+		break;
 	case GW_COMMAND_DONE:
 		app_print(app, LINE_OK, "%s: command %s on %s completed", acc,
 			  ev->text ? ev->text : "", j);

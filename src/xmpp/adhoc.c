@@ -248,9 +248,9 @@ static void adhoc_failed(struct dialog *d, xmpp_stanza_t *reply)
 
 	req_error_parse(reply, &e);
 	dialog_set_failure(d, own ? own : e.cond, e.text);
-	if (adhoc_retryable(d, &e, own))
+	if (adhoc_retryable(d, &e, own)) {
 		dialog_focus_mentioned(d, e.text);
-	else {
+	} else {
 		d->done = true;
 		d->actions = 0;
 	}
