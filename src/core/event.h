@@ -45,7 +45,13 @@ enum gw_event {
 	GW_PASSWORD_FAILED, /* cond, text */
 	GW_SUBSCRIBED_BACK, /* jid: a gateway we approved and subscribed to */
 	GW_COMMAND_DONE,    /* jid: entity; text: the command's name */
+	GW_ACCOUNT_CREATED, /* jid: the new account (natter --register);
+			     * code2: GW_ACCOUNT_* flags, what natterrc
+			     * lacks for logging in to it */
 };
+
+#define GW_ACCOUNT_PASSWORD 1  /* natterrc's password is not the new one */
+#define GW_ACCOUNT_OTHER_JID 2 /* the account is not natterrc's jid */
 
 struct event {
 	enum event_type type;
