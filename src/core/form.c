@@ -58,6 +58,12 @@ void form_clear(struct form *f)
 			free(fl->options[j].value);
 		}
 		free(fl->options);
+		for (j = 0; j < fl->nmedia; j++) {
+			free(fl->media[j].type);
+			free(fl->media[j].uri);
+			free(fl->media[j].path);
+		}
+		free(fl->media);
 	}
 	free(f->fields);
 	for (i = 0; i < f->ninstructions; i++)
@@ -97,6 +103,19 @@ void form_field_add_option(struct form_field *fl, const char *label,
 	o = &fl->options[fl->noptions++];
 	o->label = label ? xstrdup(label) : NULL;
 	o->value = xstrdup(value);
+}
+
+struct form_media *form_field_add_media(struct form_field *fl,
+					const char *type, const char *uri)
+{
+	struct form_media *m;
+
+	fl->media = xrealloc(fl->media, (fl->nmedia + 1) * sizeof *fl->media);
+	m = &fl->media[fl->nmedia++];
+	m->type = type ? xstrdup(type) : NULL;
+	m->uri = xstrdup(uri);
+	m->path = NULL;
+	return m;
 }
 
 void form_field_set(struct form_field *fl, const char *v)

@@ -23,6 +23,14 @@ struct form_option {
 	char *value;
 };
 
+/* A picture or sound to show with a field (XEP-0221), typically a
+ * CAPTCHA challenge (XEP-0158). */
+struct form_media {
+	char *type; /* MIME type, may be NULL */
+	char *uri;  /* http(s): or cid: (XEP-0231 bits of binary) */
+	char *path; /* where natter saved inline data, or NULL */
+};
+
 struct form_field {
 	enum field_type type;
 	char *var;   /* NULL only for fixed fields */
@@ -33,6 +41,8 @@ struct form_field {
 	size_t nvalues;
 	struct form_option *options;
 	size_t noptions;
+	struct form_media *media; /* in document order */
+	size_t nmedia;
 };
 
 struct form {
@@ -53,6 +63,9 @@ struct form_field *form_add_field(struct form *f, enum field_type t,
 void form_field_add_value(struct form_field *fl, const char *v);
 void form_field_add_option(struct form_field *fl, const char *label,
 			   const char *value);
+/* Adds a media URI (type may be NULL); strings are copied. */
+struct form_media *form_field_add_media(struct form_field *fl,
+					const char *type, const char *uri);
 /* Replaces the field's values by one value (NULL: none). */
 void form_field_set(struct form_field *fl, const char *v);
 /* Replaces the values by the lines of text (text-multi, jid-multi). */

@@ -267,6 +267,25 @@ static char *keys_hint(const struct dialog *d)
 			 submit);
 }
 
+/* A challenge's picture or sound (XEP-0221): where to find it. */
+static void add_media(struct rows *rs, const struct form_media *m,
+		      attr_t attr, int cols)
+{
+	const char *t = m->type ? m->type : "";
+	const char *what = strncmp(t, "audio/", 6) == 0 ? "Sound" :
+			   strncmp(t, "video/", 6) == 0 ? "Video" : "Picture";
+	char *line;
+
+	if (m->path)
+		line = xasprintf("%s saved to %s", what, m->path);
+	else if (strncmp(m->uri, "cid:", 4) == 0)
+		line = xasprintf("%s not sent with the form (%s)", what, m->uri);
+	else
+		line = xasprintf("%s: %s", what, m->uri);
+	add_wrapped(rs, line, attr, cols, "      ");
+	free(line);
+}
+
 static void layout(struct app *app, struct dialog *d, int cols,
 		   struct rows *rs)
 {
@@ -342,6 +361,8 @@ static void layout(struct app *app, struct dialog *d, int cols,
 		if (focus && fl->desc)
 			add_wrapped(rs, fl->desc, UI_ATTR(ui, TH_INFO), cols,
 				    "      ");
+		for (j = 0; j < fl->nmedia; j++)
+			add_media(rs, &fl->media[j], UI_ATTR(ui, TH_INFO), cols);
 	}
 	if (d->nnotes)
 		add_row(rs, xstrdup(""), 0, -1, -1);

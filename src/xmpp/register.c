@@ -177,6 +177,7 @@ static void on_form(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	register_parse(q, d);
+	dataform_media_save(reply, &d->form, s->app->state_dir);
 	if (!d->form.nfields && !d->url) {
 		dialog_set_failure(d, "no-fields", NULL);
 		d->done = true;

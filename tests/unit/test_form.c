@@ -1,7 +1,9 @@
 /* test_form: XEP-0004 data forms: parsing every field type (unknown
  * types as text-single, remote text sanitised), the submit form (hidden
  * fields echoed, fixed left out, every value kept), and validation of
- * what the user filled in, type by type. */
+ * what the user filled in, type by type; CAPTCHA challenges (XEP-0158):
+ * media URIs on fields (XEP-0221) and inline bits of binary (XEP-0231)
+ * saved to private files. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -10,8 +12,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/form.h"
 #include "xmpp/dataform.h"
@@ -225,6 +230,181 @@ static void test_type_names(void **state)
 	assert_int_equal(form_type_parse(NULL), FIELD_TEXT_SINGLE);
 }
 
+/* XEP-0158's registration challenge: an image sent inline and on the
+ * web, plus a link we must not show. "PNG1" in base64, wrapped. */
+#define CAPTCHA_CID "sha1+5ea6e6bd8b4a1b51e2b1ba5fce4e4e1c1a2c5d3e@bob.xmpp.org"
+static const char captcha_iq[] =
+	"<iq type='result' from='example.org' id='r1'>"
+	"<query xmlns='jabber:iq:register'>"
+	"<x xmlns='jabber:x:data' type='form'>"
+	"<field type='hidden' var='FORM_TYPE'><value>urn:xmpp:captcha</value></field>"
+	"<field type='hidden' var='from'><value>example.org</value></field>"
+	"<field type='hidden' var='challenge'><value>F3A6292C</value></field>"
+	"<field type='hidden' var='sid'><value>s1</value></field>"
+	"<field var='username' type='text-single' label='User'><required/></field>"
+	"<field var='ocr' label='Enter the text you see\xc2\x9b[2J'>"
+	"<media xmlns='urn:xmpp:media-element' height='80' width='290'>"
+	"<uri type='image/png'>cid:" CAPTCHA_CID "</uri>"
+	"<uri type='image/png'>https://example.org/c/F3A6292C.png</uri>"
+	"<uri>javascript:alert(1)</uri>"
+	"<uri type='image/png'>http://example.org/evil\xe2\x80\xae.png</uri>"
+	"</media><required/></field>"
+	"<field var='audio' label='Or listen'>"
+	"<media xmlns='urn:xmpp:media-element'>"
+	"<uri type='audio/x-wav'>cid:missing@bob.xmpp.org</uri></media></field>"
+	"<field var='nomedia'><media xmlns='urn:other'><uri>http://x/</uri></media></field>"
+	"</x></query>"
+	"<data xmlns='urn:xmpp:bob' cid='" CAPTCHA_CID "' type='image/png' max-age='0'>"
+	"UE5H\n MQ==</data>"
+	"</iq>";
+
+static xmpp_stanza_t *captcha(struct fx *fx, struct form *f)
+{
+	xmpp_stanza_t *iq = xmpp_stanza_new_from_string(fx->ctx, captcha_iq);
+	xmpp_stanza_t *q, *x;
+
+	assert_non_null(iq);
+	q = xmpp_stanza_get_child_by_name(iq, "query");
+	x = xmpp_stanza_get_child_by_name(q, "x");
+	assert_int_equal(dataform_parse(x, f), 0);
+	return iq;
+}
+
+static void test_media_parse(void **state)
+{
+	struct fx *fx = *state;
+	struct form f;
+	struct form_field *fl;
+	xmpp_stanza_t *iq = captcha(fx, &f), *x;
+	char *text;
+	size_t len;
+
+	fl = form_field(&f, "ocr");
+	assert_non_null(fl);
+	assert_string_equal(fl->label, "Enter the text you see[2J");
+	/* javascript: dropped; the bidi override cleaned */
+	assert_int_equal(fl->nmedia, 3);
+	assert_string_equal(fl->media[0].uri, "cid:" CAPTCHA_CID);
+	assert_string_equal(fl->media[0].type, "image/png");
+	assert_null(fl->media[0].path);
+	assert_string_equal(fl->media[1].uri,
+			    "https://example.org/c/F3A6292C.png");
+	assert_string_equal(fl->media[2].uri, "http://example.org/evil.png");
+	assert_true(fl->required);
+	fl = form_field(&f, "audio");
+	assert_int_equal(fl->nmedia, 1);
+	assert_string_equal(fl->media[0].type, "audio/x-wav");
+	/* another namespace's <media/> is not ours */
+	assert_int_equal(form_field(&f, "nomedia")->nmedia, 0);
+	assert_int_equal(form_field(&f, "username")->nmedia, 0);
+
+	/* the answer echoes the challenge's hidden fields */
+	form_field_set(form_field(&f, "ocr"), "7nHL3");
+	x = dataform_submit(fx->ctx, &f);
+	xmpp_stanza_to_text(x, &text, &len);
+	assert_non_null(strstr(text, "<field var=\"challenge\"><value>F3A6292C</value>"));
+	assert_non_null(strstr(text, "<field var=\"sid\"><value>s1</value>"));
+	assert_non_null(strstr(text, "<field var=\"from\"><value>example.org</value>"));
+	assert_non_null(strstr(text, "<field var=\"ocr\"><value>7nHL3</value>"));
+	assert_null(strstr(text, "media-element"));
+	xmpp_free(fx->ctx, text);
+	xmpp_stanza_release(x);
+	xmpp_stanza_release(iq);
+	form_clear(&f);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = calloc(1, 64);
+
+	assert_non_null(fp);
+	*len = fread(buf, 1, 63, fp);
+	fclose(fp);
+	return buf;
+}
+
+static void test_media_save(void **state)
+{
+	struct fx *fx = *state;
+	char dir[] = "/tmp/natter-test-form-XXXXXX";
+	struct form f;
+	struct form_field *fl;
+	xmpp_stanza_t *iq = captcha(fx, &f);
+	struct stat st;
+	char *sub, *data, *target, *trap;
+	size_t len;
+
+	assert_non_null(mkdtemp(dir));
+	/* the state directory need not exist yet */
+	sub = malloc(strlen(dir) + 8);
+	sprintf(sub, "%s/state", dir);
+	assert_int_equal(dataform_media_save(iq, &f, sub), 1);
+	fl = form_field(&f, "ocr");
+	assert_non_null(fl->media[0].path);
+	assert_int_equal(strncmp(fl->media[0].path, sub, strlen(sub)), 0);
+	assert_non_null(strstr(fl->media[0].path, "/captcha-"));
+	assert_non_null(strstr(fl->media[0].path, ".png"));
+	/* nothing but letters and digits of the remote cid in the name */
+	assert_null(strchr(fl->media[0].path + strlen(sub) + 1, '@'));
+	assert_null(strchr(fl->media[0].path + strlen(sub) + 1, '+'));
+	assert_int_equal(stat(fl->media[0].path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	data = slurp(fl->media[0].path, &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(data, "PNG1", 4);
+	free(data);
+	/* web URIs and data that was not sent stay as they are */
+	assert_null(fl->media[1].path);
+	assert_null(form_field(&f, "audio")->media[0].path);
+
+	/* a link planted where the file goes is replaced, not followed */
+	target = strdup(fl->media[0].path);
+	trap = malloc(strlen(dir) + 8);
+	sprintf(trap, "%s/trap", dir);
+	assert_int_equal(unlink(target), 0);
+	assert_int_equal(symlink(trap, target), 0);
+	assert_int_equal(dataform_media_save(iq, &f, sub), 1);
+	assert_int_equal(lstat(target, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(access(trap, F_OK), -1);
+
+	unlink(target);
+	rmdir(sub);
+	rmdir(dir);
+	free(target);
+	free(trap);
+	free(sub);
+	xmpp_stanza_release(iq);
+	form_clear(&f);
+}
+
+static void test_media_bad_data(void **state)
+{
+	struct fx *fx = *state;
+	char dir[] = "/tmp/natter-test-form-XXXXXX";
+	struct form f = { 0 };
+	struct form_field *fl;
+	xmpp_stanza_t *iq = xmpp_stanza_new_from_string(
+		fx->ctx,
+		"<message><data xmlns='urn:xmpp:bob' cid='a@bob.xmpp.org'>"
+		"!!!not base64!!!</data>"
+		"<data xmlns='urn:xmpp:bob' cid='b@bob.xmpp.org'></data></message>");
+
+	assert_non_null(mkdtemp(dir));
+	fl = form_add_field(&f, FIELD_TEXT_SINGLE, "ocr");
+	form_field_add_media(fl, NULL, "cid:a@bob.xmpp.org");
+	form_field_add_media(fl, NULL, "cid:b@bob.xmpp.org");
+	form_field_add_media(fl, "image/png", "cid:c@bob.xmpp.org");
+	assert_int_equal(dataform_media_save(iq, &f, dir), 0);
+	assert_null(fl->media[0].path);
+	assert_null(fl->media[1].path);
+	assert_null(fl->media[2].path);
+	assert_int_equal(rmdir(dir), 0); /* nothing was written */
+	xmpp_stanza_release(iq);
+	form_clear(&f);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -235,6 +415,9 @@ int main(void)
 		T(test_submit),
 		T(test_validate_required),
 		T(test_validate_each_type),
+		T(test_media_parse),
+		T(test_media_save),
+		T(test_media_bad_data),
 		cmocka_unit_test(test_type_names),
 	};
 
