@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,14 +84,37 @@ static const char *const secret_elems[] = {
 
 static const char redacted[] = "[redacted]";
 
+static bool starts_tag(const char *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	return p[0] == '<' && strncmp(p + 1, name, n) == 0 &&
+	       (p[1 + n] == '>' || p[1 + n] == ' ' || p[1 + n] == '/');
+}
+
+/* Whether the data form field whose opening tag starts at p holds a
+ * secret: its var names a password (password, old_password, ...) or it
+ * is text-private. Submitted forms carry only the var. */
+static bool secret_field(const char *p)
+{
+	const char *gt = strchr(p, '>');
+	size_t len = gt ? (size_t)(gt - p) : strlen(p);
+
+	return (memmem(p, len, "pass", 4) || memmem(p, len, "text-private", 12)) &&
+	       !(gt && gt[-1] == '/');
+}
+
 /* If p starts an opening tag of a secret element, returns the element's
- * name length; 0 otherwise. */
-static size_t secret_tag(const char *p)
+ * name length; 0 otherwise. in_secret: inside a secret data form field,
+ * whose <value/>s are secret too. */
+static size_t secret_tag(const char *p, bool in_secret)
 {
 	size_t i, n;
 
 	if (*p != '<')
 		return 0;
+	if (in_secret && starts_tag(p, "value"))
+		return 5;
 	for (i = 0; i < sizeof secret_elems / sizeof *secret_elems; i++) {
 		n = strlen(secret_elems[i]);
 		if (strncmp(p + 1, secret_elems[i], n) == 0 &&
@@ -103,11 +127,17 @@ static size_t secret_tag(const char *p)
 void log_redact(char *msg)
 {
 	char *out = msg, *p = msg;
+	bool in_secret = false;
 
 	while (*p) {
-		size_t n = secret_tag(p);
+		size_t n;
 		char *gt, *end;
 
+		if (starts_tag(p, "field"))
+			in_secret = secret_field(p);
+		else if (strncmp(p, "</field>", 8) == 0)
+			in_secret = false;
+		n = secret_tag(p, in_secret);
 		if (!n) {
 			*out++ = *p++;
 			continue;

@@ -19,7 +19,9 @@ void log_msg(enum log_level level, const char *area, const char *fmt, ...)
 
 /* Rewrites msg in place so that secrets are replaced by "[redacted]":
  * the content of SASL <auth>, <response>, <challenge> and <success>
- * elements, and of <password> elements (jabber:iq:register, iq:auth).
+ * elements, of <password> elements (jabber:iq:register, iq:auth), and
+ * of the <value>s of data form fields that hold passwords (a var with
+ * "pass" in it, or type text-private).
  * The result is never longer than the input. */
 void log_redact(char *msg);
 

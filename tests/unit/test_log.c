@@ -112,6 +112,39 @@ static void test_register_password(void **state)
 	free(out);
 }
 
+static void test_form_password(void **state)
+{
+	char *out;
+
+	(void)state;
+	/* a registration answered as a data form (XEP-0077 with XEP-0004) */
+	out = redact("SENT: <iq type='set'><query xmlns='jabber:iq:register'>"
+		     "<x xmlns='jabber:x:data' type='submit'>"
+		     "<field var='FORM_TYPE'><value>jabber:iq:register</value></field>"
+		     "<field var='username'><value>bill</value></field>"
+		     "<field var=\"password\"><value>Calliope-Muse-42</value></field>"
+		     "<field var='old_password'><value>Erato-7</value></field>"
+		     "<field var='email'><value>bard@shakespeare.lit</value></field>"
+		     "</x></query></iq>");
+	assert_null(strstr(out, "Calliope"));
+	assert_null(strstr(out, "Erato"));
+	assert_non_null(strstr(out, "<value>bill</value>"));
+	assert_non_null(strstr(out, "<value>jabber:iq:register</value>"));
+	assert_non_null(strstr(out, "<value>bard@shakespeare.lit</value>"));
+	free(out);
+
+	/* a form we received, by type; other fields stay readable */
+	out = redact("<field type='text-private' var='pin' label='PIN'>"
+		     "<value>4711-0815</value><value>second</value></field>"
+		     "<field type='text-single' var='nick'><value>b</value></field>"
+		     "<field var='password'/><value>not-in-a-field</value>");
+	assert_null(strstr(out, "4711"));
+	assert_null(strstr(out, "second"));
+	assert_non_null(strstr(out, "<value>b</value>"));
+	assert_non_null(strstr(out, "<value>not-in-a-field</value>"));
+	free(out);
+}
+
 static void test_harmless_unchanged(void **state)
 {
 	static const char *const cases[] = {
@@ -329,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_sasl_auth),
 		cmocka_unit_test(test_sasl_response_challenge_success),
 		cmocka_unit_test(test_register_password),
+		cmocka_unit_test(test_form_password),
 		cmocka_unit_test(test_harmless_unchanged),
 		cmocka_unit_test(test_empty_elements),
 		cmocka_unit_test(test_short_secrets),
