@@ -1,17 +1,210 @@
-/* password: changing the account password (being written). */
+/* password: changing the account's password (XEP-0077 section 3.3).
+ *
+ * /password opens a DLG_PASSWORD dialog holding a local form of two
+ * private fields, the new password and the same again; the dialog is
+ * marked legacy while it holds that form. Submitting it sends
+ * <username/> and <password/> to our server. A server that wants more
+ * (the old password, a CAPTCHA) answers with an error carrying a data
+ * form of its own; the dialog then switches to that form, and the next
+ * submit sends it back as a form answer. The new password lives only in
+ * the dialog and the stanza; the debug log redacts both.
+ */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/app.h"
+#include "core/dialog.h"
+#include "util/xmem.h"
+#include "xmpp/dataform.h"
+#include "xmpp/ns.h"
+#include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
-int xs_password(struct app *app, struct account *a, const char *password)
+#define VAR_NEW "password"
+#define VAR_REPEAT "repeat"
+
+/* The part of the account's JID before '@'; the caller frees it. */
+static char *localpart(const struct account *a)
 {
-	(void)app; (void)a; (void)password;
-	return -1;
+	const char *at = strchr(a->bare_jid, '@');
+
+	return at ? xstrndup(a->bare_jid, (size_t)(at - a->bare_jid)) :
+		    xstrdup(a->bare_jid);
+}
+
+static void local_form(struct dialog *d)
+{
+	struct form f = { 0 };
+	struct form_field *fl;
+
+	f.type = xstrdup("form");
+	fl = form_add_field(&f, FIELD_TEXT_PRIVATE, VAR_NEW);
+	fl->label = xstrdup("New password");
+	fl->required = true;
+	fl = form_add_field(&f, FIELD_TEXT_PRIVATE, VAR_REPEAT);
+	fl->label = xstrdup("Repeat it");
+	fl->required = true;
+	dialog_set_form(d, &f);
+	d->legacy = true;
+}
+
+static long open_dialog(struct app *app, struct account *a)
+{
+	struct dialog *d = dialog_new(DLG_PASSWORD, a, a->domain);
+	char *name;
+
+	d->heading = xasprintf("Change the password of %s", a->bare_jid);
+	local_form(d);
+	name = xasprintf("password %s", a->conf->name);
+	forms_open(app, d, name);
+	free(name);
+	return (long)app->cur_win;
+}
+
+/* A server form may ask again for what we know: fill in the user name
+ * and the new password where it left them empty. */
+static void prefill(struct dialog *d, const char *user, const char *pw)
+{
+	struct form_field *fl;
+
+	if ((fl = form_field(&d->form, "username")) && !form_field_value(fl))
+		form_field_set(fl, user);
+	if (pw && (fl = form_field(&d->form, "password")) &&
+	    !form_field_value(fl))
+		form_field_set(fl, pw);
+}
+
+/* The error carries a form to fill in (XEP-0077 3.3, "more information
+ * required"): switches d to it and returns true. */
+static bool take_form(struct session *s, struct dialog *d,
+		      xmpp_stanza_t *reply)
+{
+	xmpp_stanza_t *q = reply ? xmpp_stanza_get_child_by_ns(reply, NS_REGISTER) :
+				   NULL;
+	xmpp_stanza_t *x = q ? xmpp_stanza_get_child_by_ns(q, NS_DATA) : NULL;
+	char *user, *pw = NULL;
+	struct form_field *fl;
+
+	if (!x)
+		return false;
+	if (d->legacy && (fl = form_field(&d->form, VAR_NEW)) &&
+	    form_field_value(fl))
+		pw = xstrdup(form_field_value(fl));
+	register_parse(q, d);
+	if (d->legacy)
+		return false; /* the <x/> was not a form we could read */
+	dataform_media_save(reply, &d->form, s->app->state_dir);
+	user = localpart(s->acc);
+	prefill(d, user, pw);
+	free(user);
+	if (pw) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+	return true;
+}
+
+static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct window *w = forms_window(s, ud);
+	struct dialog *d = w ? w->dialog : NULL;
+	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
+	struct req_error e;
+
+	if (!d)
+		return;
+	d->busy = false;
+	s->app->dirty = true;
+	if (req_ok(reply)) {
+		forms_close(s->app, w);
+		ev.code = GW_PASSWORD_CHANGED;
+		event_emit(s->app, &ev);
+		return;
+	}
+	req_error_parse(reply, &e);
+	if (take_form(s, d, reply)) {
+		/* the server's words say what it wants; the form shows it */
+		dialog_set_failure(d, e.cond, e.text);
+		req_error_clear(&e);
+		return;
+	}
+	dialog_set_failure(d, e.cond, e.text);
+	if (strcmp(e.cond, "not-acceptable") == 0 ||
+	    strcmp(e.cond, "bad-request") == 0)
+		dialog_focus_mentioned(d, e.text);
+	ev.code = GW_PASSWORD_FAILED;
+	ev.cond = e.cond;
+	ev.detail = e.text;
+	event_emit(s->app, &ev);
+	req_error_clear(&e);
+}
+
+/* Checks the local form: both fields filled in and equal. */
+static int check_local(struct dialog *d)
+{
+	struct form_field *a, *b;
+	size_t i;
+
+	if (dialog_check(d) < 0)
+		return -1;
+	a = form_field(&d->form, VAR_NEW);
+	b = form_field(&d->form, VAR_REPEAT);
+	if (strcmp(form_field_value(a), form_field_value(b)) != 0) {
+		dialog_set_error(d, "The two passwords differ");
+		for (i = 0; i < d->form.nfields; i++)
+			if (&d->form.fields[i] == b)
+				dialog_focus(d, i);
+		return -1;
+	}
+	return 0;
 }
 
 void password_submit(struct session *s, struct window *w)
 {
-	(void)s; (void)w;
+	struct dialog *d = w->dialog;
+	xmpp_stanza_t *iq, *q;
+	char *user;
+
+	if (d->legacy ? check_local(d) < 0 : dialog_check(d) < 0)
+		return;
+	dialog_set_error(d, NULL);
+	iq = req_iq(s, "set", s->acc->domain, NULL, NULL);
+	if (d->legacy) {
+		q = req_add_child(iq, "query", NS_REGISTER);
+		user = localpart(s->acc);
+		req_add_text(q, "username", user);
+		req_add_text(q, "password",
+			     form_field_value(form_field(&d->form, VAR_NEW)));
+		free(user);
+	} else {
+		register_answer(iq, d);
+	}
+	d->busy = true;
+	req_send(s, iq, on_changed, forms_ud(w), REQ_TIMEOUT_MS);
+}
+
+int xs_password(struct app *app, struct account *a, const char *password)
+{
+	struct session *s = session_of(a);
+	struct dialog *d;
+	struct window *w;
+
+	if (a->state != ACC_ONLINE)
+		return -1;
+	if (!password) {
+		open_dialog(app, a);
+		return 0;
+	}
+	/* a password given directly: the same exchange, with the dialog
+	 * there to show what the server answers */
+	open_dialog(app, a);
+	w = app->wins[app->cur_win];
+	d = w->dialog;
+	form_field_set(form_field(&d->form, VAR_NEW), password);
+	form_field_set(form_field(&d->form, VAR_REPEAT), password);
+	password_submit(s, w);
+	return 0;
 }
