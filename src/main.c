@@ -31,6 +31,7 @@
 struct options {
 	const char *config;
 	const char *account;
+	const char *register_account; /* --register: the account to create */
 	int debug;
 };
 
@@ -38,10 +39,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: natter [-c FILE] [-a ACCOUNT] [--debug] [--demo]\n"
+		"       natter [-c FILE] --register ACCOUNT\n"
 		"       natter --version | --help | --options | --keys\n"
 		"\n"
 		"  -c, --config FILE    read FILE instead of $XDG_CONFIG_HOME/natter/natterrc\n"
 		"  -a, --account NAME   use only the account NAME, and connect it\n"
+		"  -r, --register NAME  create the account NAME of natterrc on its server\n"
 		"  -d, --debug          write the debug log ($XDG_STATE_HOME/natter/debug.log)\n"
 		"      --demo           try natter against a private local server\n"
 		"      --options        list the natterrc options\n"
@@ -94,6 +97,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "account", required_argument, NULL, 'a' },
+		{ "register", required_argument, NULL, 'r' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "demo", no_argument, NULL, 'D' },
 		{ "options", no_argument, NULL, 'O' },
@@ -105,10 +109,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:a:dVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:a:r:dVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'a': o->account = optarg; break;
+		case 'r': o->register_account = optarg; break;
 		case 'd': o->debug = 1; break;
 		case 'D': exit(run_demo(argv[0]));
 		case 'O': conf_print_options(stdout); exit(0);
@@ -137,6 +142,21 @@ static int select_account(struct config *cfg, const char *name)
 		return -1;
 	}
 	cfg->accounts[0].autoconnect = true;
+	return 0;
+}
+
+/* --register: the account to create must not log in before it exists;
+ * it does once created, when natterrc holds its password. */
+static int prepare_register(struct config *cfg, const char *name)
+{
+	struct account_conf *c = conf_account(cfg, name);
+
+	if (!c) {
+		fprintf(stderr, "natter: no account \"%s\" in %s\n", name,
+			cfg->path);
+		return -1;
+	}
+	c->autoconnect = false;
 	return 0;
 }
 
@@ -303,7 +323,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	free(path);
-	if (o.account && select_account(&cfg, o.account) < 0) {
+	if ((o.account && select_account(&cfg, o.account) < 0) ||
+	    (o.register_account &&
+	     prepare_register(&cfg, o.register_account) < 0)) {
 		conf_clear(&cfg);
 		return 1;
 	}
@@ -324,6 +346,8 @@ int main(int argc, char **argv)
 	loop_set_prepare(app.loop, prepare, &app);
 	loop_set_idle(app.loop, idle, &app);
 	greet(&app);
+	if (o.register_account)
+		xs_register_account(&app, account_find(&app, o.register_account));
 	ui_start(&app);
 	while (!app.quit)
 		if (loop_iterate(app.loop) < 0)

@@ -227,7 +227,8 @@ static char *failure_words(const struct dialog *d)
 		return xasprintf("%s sent a registration form with nothing to fill in", who);
 	if (strcmp(c, "remote-server-timeout") == 0 && !d->error)
 		return xasprintf("%s did not answer in time; try again later", who);
-	if (strcmp(c, "service-unavailable") == 0 && d->kind == DLG_REGISTER &&
+	if (strcmp(c, "service-unavailable") == 0 &&
+	    (d->kind == DLG_REGISTER || d->kind == DLG_ACCOUNT) &&
 	    !d->form.nfields)
 		return xasprintf("%s does not offer registration", who);
 	if (strcmp(c, "conflict") == 0 && d->kind != DLG_COMMAND)

@@ -1,15 +1,745 @@
-/* inband: registering a new account (being written). */
+/* inband: creating a new account on its server (XEP-0077 section 3.1).
+ *
+ * `natter --register ACCOUNT` asks the server named by that natterrc
+ * account for a registration form before any account exists, so it
+ * cannot log in: it opens a raw stream of its own (libstrophe's
+ * xmpp_connect_raw), with its own context so the certificate check and
+ * the log know which account it serves (session_track). We negotiate
+ * what libstrophe would otherwise do for us: direct TLS, or the stream
+ * features, STARTTLS and a second stream, under the account's tls
+ * rules; then we fetch the form into a DLG_ACCOUNT dialog and send the
+ * user's answer on the same stream. Its socket is watched by the app's
+ * loop like a session's, and drained the same way.
+ *
+ * One registration runs at a time; `ib` is it. It lives from
+ * xs_register_account() until its dialog closes and the stream is shut,
+ * and is freed from a timer, never inside one of libstrophe's callbacks.
+ * Once the server says the account exists, the raw stream closes and the
+ * account logs in normally when natterrc can give it a password.
+ */
 #include "config.h"
 
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "core/app.h"
+#include "core/dialog.h"
+#include "util/log.h"
+#include "util/xmem.h"
+#include "xmpp/dataform.h"
+#include "xmpp/ns.h"
+#include "xmpp/request.h"
 #include "xmpp/session.h"
+#include "xmpp/xs.h"
+
+#define NS_STREAMS "http://etherx.jabber.org/streams"
+#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
+#define NS_FEATURE_REGISTER "http://jabber.org/features/iq-register"
+
+/* From connect() to the form on screen. */
+#define HANDSHAKE_TIMEOUT_MS 30000
+/* See session.c: libstrophe's own close timeout, and the drain rule. */
+#define DISCONNECT_GRACE_MS 2100
+#define DRAIN_EXTRA_CALLS 4
+
+enum ib_phase {
+	IB_CONNECTING, /* TCP, TLS, streams, up to asking for the form */
+	IB_ASKING,     /* the form was asked for */
+	IB_READY,      /* the form is on screen */
+	IB_SENT,       /* the answer was sent */
+	IB_DOWN,       /* the connection is gone; submitting reconnects */
+	IB_CLOSING,    /* finished or cancelled: closing, then freed */
+};
+
+struct inband {
+	struct session s;     /* own context, raw connection, socket */
+	uint64_t win;         /* the dialog's window id */
+	enum ib_phase phase;
+	bool offers_register; /* the stream features listed iq-register */
+	bool answer_pending;  /* send the answer once the stream is back */
+	bool reported;        /* this attempt's failure is on the dialog */
+	char *iq_id;          /* the IQ we await, or NULL */
+	uint64_t timer;       /* handshake or answer deadline */
+	uint64_t free_timer;
+};
+
+static struct inband *ib;
+
+static void ib_close(struct inband *b);
+
+static struct dialog *ib_dialog(struct inband *b, struct window **wp)
+{
+	struct window *w = app_window_by_id(b->s.app, b->win);
+
+	if (wp)
+		*wp = w;
+	return w && w->kind == WIN_FORM ? w->dialog : NULL;
+}
+
+/* --- the socket and the loop (as session.c does it) ------------------ */
+
+static void drain(struct inband *b)
+{
+	int idle = 0;
+
+	while (idle < DRAIN_EXTRA_CALLS) {
+		unsigned long before = b->s.progress;
+
+		xmpp_run_once(b->s.ctx, 0);
+		idle = b->s.progress == before ? idle + 1 : 0;
+	}
+}
+
+/* Asks for POLLOUT while there is something to write. */
+static void want_events(struct inband *b)
+{
+	short ev = POLLIN;
+
+	if (b->s.fd < 0)
+		return;
+	if (xmpp_conn_is_connecting(b->s.conn) ||
+	    xmpp_conn_send_queue_len(b->s.conn) > 0)
+		ev |= POLLOUT;
+	loop_watch_events(b->s.app->loop, b->s.fd, ev);
+}
+
+static void on_socket(struct loop *l, int fd, short revents, void *ud)
+{
+	struct inband *b = ud;
+
+	(void)l;
+	(void)fd;
+	(void)revents;
+	drain(b);
+	if (ib == b)
+		want_events(b);
+}
+
+static void drain_later(struct loop *l, void *ud)
+{
+	(void)l;
+	if (ib == ud)
+		drain(ud);
+}
+
+static int sockopt_cb(xmpp_conn_t *conn, void *sock)
+{
+	int fd = *(int *)sock;
+
+	if (ib && ib->s.conn == conn) {
+		if (ib->s.fd >= 0 && ib->s.fd != fd)
+			loop_unwatch(ib->s.app->loop, ib->s.fd);
+		ib->s.fd = fd;
+		loop_watch(ib->s.app->loop, fd, POLLIN | POLLOUT, on_socket, ib);
+	}
+	return xmpp_sockopt_cb_keepalive(conn, sock);
+}
+
+static void send_stanza(struct inband *b, xmpp_stanza_t *st)
+{
+	xmpp_send(b->s.conn, st);
+	xmpp_stanza_release(st);
+	want_events(b);
+}
+
+static void cancel_timer(struct inband *b)
+{
+	loop_timer_cancel(b->s.app->loop, b->timer);
+	b->timer = 0;
+}
+
+static void forget_iq(struct inband *b);
+
+/* --- reporting on the dialog ------------------------------------------ */
+
+/* Shows what went wrong. final: there is nothing more to do than close
+ * (registration is not offered); else submitting tries again. */
+static void report(struct inband *b, const char *cond, const char *text,
+		   bool final)
+{
+	struct dialog *d = ib_dialog(b, NULL);
+
+	b->reported = true;
+	b->s.app->dirty = true;
+	if (!d)
+		return;
+	d->busy = false;
+	dialog_set_failure(d, cond, text);
+	if (final)
+		d->done = true;
+}
+
+/* Registration is refused as such: not offered, closed, or not allowed
+ * before login. */
+static bool refusal(const char *cond)
+{
+	return strcmp(cond, "service-unavailable") == 0 ||
+	       strcmp(cond, "not-allowed") == 0 ||
+	       strcmp(cond, "feature-not-implemented") == 0 ||
+	       strcmp(cond, "forbidden") == 0;
+}
+
+/* Gives up on this attempt: says why and closes the stream. */
+static void fail(struct inband *b, const char *cond, const char *text,
+		 bool final)
+{
+	report(b, cond, text, final);
+	cancel_timer(b);
+	forget_iq(b);
+	b->phase = IB_DOWN;
+	if (!xmpp_conn_is_disconnected(b->s.conn)) {
+		xmpp_disconnect(b->s.conn);
+		loop_timer_add(b->s.app->loop, DISCONNECT_GRACE_MS, drain_later, b);
+	}
+}
+
+static void handshake_timeout(struct loop *l, void *ud)
+{
+	struct inband *b = ud;
+
+	(void)l;
+	b->timer = 0;
+	fail(b, "remote-server-timeout", NULL, false);
+}
+
+/* --- the IQ we wait for ------------------------------------------------ */
+
+static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud);
+
+static void forget_iq(struct inband *b)
+{
+	if (!b->iq_id)
+		return;
+	xmpp_id_handler_delete(b->s.conn, on_reply, b->iq_id);
+	xfree(&b->iq_id);
+}
+
+static void answer_timeout(struct loop *l, void *ud)
+{
+	struct inband *b = ud;
+
+	(void)l;
+	b->timer = 0;
+	fail(b, "remote-server-timeout", NULL, false);
+}
+
+static void send_iq(struct inband *b, xmpp_stanza_t *iq, uint64_t timeout_ms)
+{
+	char *id = xmpp_uuid_gen(b->s.ctx);
+
+	forget_iq(b);
+	xmpp_stanza_set_id(iq, id);
+	b->iq_id = xstrdup(id);
+	xmpp_free(b->s.ctx, id);
+	xmpp_id_handler_add(b->s.conn, on_reply, b->iq_id, b);
+	cancel_timer(b);
+	b->timer = loop_timer_add(b->s.app->loop, timeout_ms,
+				  b->phase == IB_SENT ? answer_timeout :
+							handshake_timeout,
+				  b);
+	send_stanza(b, iq);
+}
+
+/* --- the form ---------------------------------------------------------- */
+
+/* The localpart of the account's JID; the caller frees it. */
+static char *localpart(const struct account *a)
+{
+	const char *at = strchr(a->bare_jid, '@');
+
+	return at ? xstrndup(a->bare_jid, (size_t)(at - a->bare_jid)) : NULL;
+}
+
+static void prefill(struct form *f, const char *var, const char *v)
+{
+	struct form_field *fl = form_field(f, var);
+
+	if (fl && v && !form_field_value(fl))
+		form_field_set(fl, v);
+}
+
+/* A fresh form keeps what the user typed in the last one, except the
+ * answers to challenges: those belong to the old pictures. */
+static void carry_values(const struct form *old, struct form *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < old->nfields; i++) {
+		const struct form_field *o = &old->fields[i];
+		struct form_field *fl;
+
+		if (!o->var || !dialog_editable(o) || o->nmedia || !o->nvalues ||
+		    !(fl = form_field(f, o->var)) || fl->nmedia ||
+		    fl->type != o->type)
+			continue;
+		form_field_set(fl, NULL);
+		for (j = 0; j < o->nvalues; j++)
+			form_field_add_value(fl, o->values[j]);
+	}
+}
+
+static void ask_form(struct inband *b)
+{
+	struct session *s = &b->s;
+
+	b->phase = IB_ASKING;
+	send_iq(b, req_iq(s, "get", s->acc->domain, "query", NS_REGISTER),
+		HANDSHAKE_TIMEOUT_MS);
+}
+
+static void got_form(struct inband *b, struct dialog *d, xmpp_stanza_t *reply)
+{
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply, NS_REGISTER);
+	struct account *a = b->s.acc;
+	struct form old = d->form;
+	char *user;
+
+	cancel_timer(b);
+	memset(&d->form, 0, sizeof d->form);
+	register_parse(q, d);
+	dataform_media_save(reply, &d->form, b->s.app->state_dir);
+	carry_values(&old, &d->form);
+	form_clear(&old);
+	user = localpart(a);
+	prefill(&d->form, "username", user);
+	prefill(&d->form, "password", a->conf->password);
+	free(user);
+	d->edit = false; /* nobody is logged in: there is nothing to edit */
+	d->busy = false;
+	b->phase = IB_READY;
+	if (!d->form.nfields && !d->url)
+		report(b, "no-fields", NULL, true);
+}
+
+static void send_answer(struct inband *b, struct dialog *d)
+{
+	xmpp_stanza_t *iq = req_iq(&b->s, "set", b->s.acc->domain, NULL, NULL);
+
+	register_answer(iq, d);
+	dialog_set_error(d, NULL);
+	d->busy = true;
+	b->answer_pending = false;
+	b->phase = IB_SENT;
+	send_iq(b, iq, REQ_TIMEOUT_MS);
+}
+
+/* --- the end ------------------------------------------------------------ */
+
+/* Whether the account can log in with natterrc as it is: 0, or
+ * GW_ACCOUNT_* flags for what the user must change there. */
+static int natterrc_gaps(struct dialog *d, const struct account *a)
+{
+	struct form_field *fu = form_field(&d->form, "username");
+	struct form_field *fp = form_field(&d->form, "password");
+	const char *user = fu ? form_field_value(fu) : NULL;
+	const char *pw = fp ? form_field_value(fp) : NULL;
+	char *mine = localpart(a);
+	int gaps = 0;
+
+	if (user && (!mine || strcmp(user, mine) != 0))
+		gaps |= GW_ACCOUNT_OTHER_JID;
+	if (!a->conf->password_eval &&
+	    (!a->conf->password || (pw && strcmp(pw, a->conf->password) != 0)))
+		gaps |= GW_ACCOUNT_PASSWORD;
+	free(mine);
+	return gaps;
+}
+
+static void created(struct inband *b, struct window *w, struct dialog *d)
+{
+	struct app *app = b->s.app;
+	struct account *a = b->s.acc;
+	struct event ev = { .type = EV_GATEWAY, .acc = a,
+			    .code = GW_ACCOUNT_CREATED };
+	struct form_field *fu = form_field(&d->form, "username");
+	char *jid;
+
+	if (fu && form_field_value(fu))
+		jid = xasprintf("%s@%s", form_field_value(fu), a->domain);
+	else
+		jid = xstrdup(a->bare_jid);
+	ev.jid = jid;
+	ev.code2 = natterrc_gaps(d, a);
+	ib_close(b);
+	forms_close(app, w);
+	event_emit(app, &ev);
+	free(jid);
+	if (!ev.code2)
+		xs_connect(app, a);
+}
+
+static void answered(struct inband *b, struct window *w, struct dialog *d,
+		     xmpp_stanza_t *reply)
+{
+	struct req_error e;
+	size_t i;
+
+	d->busy = false;
+	if (req_ok(reply)) {
+		created(b, w, d);
+		return;
+	}
+	b->phase = IB_READY;
+	req_error_parse(reply, &e);
+	dialog_set_failure(d, e.cond, e.text);
+	if (strcmp(e.cond, "conflict") == 0)
+		dialog_focus_mentioned(d, "username");
+	else if (strcmp(e.cond, "not-acceptable") == 0 ||
+		 strcmp(e.cond, "bad-request") == 0)
+		dialog_focus_mentioned(d, e.text);
+	req_error_clear(&e);
+	/* a challenge answered wrongly is used up: fetch a fresh one, the
+	 * error staying on screen meanwhile */
+	for (i = 0; i < d->form.nfields; i++)
+		if (d->form.fields[i].nmedia) {
+			d->busy = true;
+			ask_form(b);
+			break;
+		}
+}
+
+static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct inband *b = ud;
+	const char *type = xmpp_stanza_get_type(st);
+	struct window *w;
+	struct dialog *d = ib_dialog(b, &w);
+	struct req_error e;
+	bool asked = b->phase == IB_ASKING;
+
+	(void)conn;
+	if (!type || (strcmp(type, "result") && strcmp(type, "error")))
+		return 1;
+	xfree(&b->iq_id);
+	cancel_timer(b);
+	b->s.app->dirty = true;
+	if (!d) {
+		ib_close(b);
+		return 0;
+	}
+	if (!asked) {
+		answered(b, w, d, st);
+		return 0;
+	}
+	if (req_ok(st) && xmpp_stanza_get_child_by_ns(st, NS_REGISTER)) {
+		got_form(b, d, st);
+		if (b->answer_pending && b->phase == IB_READY)
+			send_answer(b, d);
+		return 0;
+	}
+	req_error_parse(st, &e);
+	if (!b->offers_register || refusal(e.cond))
+		fail(b, b->offers_register ? e.cond : "service-unavailable",
+		     e.text, true);
+	else
+		fail(b, e.cond, e.text, false);
+	req_error_clear(&e);
+	return 0;
+}
+
+/* --- the streams ------------------------------------------------------- */
+
+static bool has_child(xmpp_stanza_t *st, const char *name, const char *ns)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_ns(st, ns);
+
+	return c && strcmp(xmpp_stanza_get_name(c), name) == 0;
+}
+
+static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct inband *b = ud;
+	enum tls_mode tls = b->s.acc->conf->tls;
+
+	if (b->phase != IB_CONNECTING)
+		return 1;
+	if (!xmpp_conn_is_secured(conn) && tls != TLS_DISABLE) {
+		if (!has_child(st, "starttls", NS_TLS)) {
+			fail(b, NULL, "The server does not offer TLS; natter will not send a password in the clear (tls = \"disable\" allows it)",
+			     false);
+			return 1;
+		}
+		send_stanza(b, xmpp_stanza_new_from_string(
+				       b->s.ctx, "<starttls xmlns='" NS_TLS "'/>"));
+		return 1;
+	}
+	b->offers_register = has_child(st, "register", NS_FEATURE_REGISTER);
+	ask_form(b);
+	return 1;
+}
+
+static void start_tls(struct inband *b)
+{
+	if (xmpp_conn_tls_start(b->s.conn) != XMPP_EOK) {
+		fail(b, NULL, b->s.cert_refused ?
+				      "The server's certificate is not trusted (see the console); once you trust it, submit to try again" :
+				      "TLS could not be set up with the server",
+		     false);
+		return;
+	}
+	xmpp_conn_open_stream_default(b->s.conn);
+}
+
+/* <proceed/> or <failure/>. libstrophe also hands us any stanza with
+ * a child in the TLS namespace (the features): those are not ours. */
+static int on_tls(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct inband *b = ud;
+	const char *name = xmpp_stanza_get_name(st);
+	const char *ns = xmpp_stanza_get_ns(st);
+
+	(void)conn;
+	if (b->phase != IB_CONNECTING || !ns || strcmp(ns, NS_TLS) != 0)
+		return 1;
+	if (strcmp(name, "proceed") == 0)
+		start_tls(b);
+	else if (strcmp(name, "failure") == 0)
+		fail(b, NULL, "The server refused to start TLS", false);
+	return 1;
+}
+
+static void on_down(struct inband *b, xmpp_stream_error_t *se)
+{
+	const char *gone = "The server closed the connection";
+	struct dialog *d;
+
+	if (b->s.fd >= 0)
+		loop_unwatch(b->s.app->loop, b->s.fd);
+	b->s.fd = -1;
+	cancel_timer(b);
+	forget_iq(b);
+	if (b->phase == IB_CLOSING) {
+		ib_close(b);
+		return;
+	}
+	if (!b->reported) {
+		char *why = NULL;
+
+		if (b->s.sock_error)
+			why = xasprintf("Cannot reach the server: %s",
+					strerror(b->s.sock_error));
+		else if (b->phase == IB_ASKING && !b->offers_register)
+			report(b, "service-unavailable", NULL, true);
+		else if (se && se->text)
+			why = xasprintf("%s: %s", gone, se->text);
+		if (!b->reported)
+			report(b, NULL, why ? why : gone, false);
+		free(why);
+	}
+	b->phase = IB_DOWN;
+	/* nothing more can be tried: the dialog is gone, or it only
+	 * shows why */
+	d = ib_dialog(b, NULL);
+	if (!d || d->done)
+		ib_close(b);
+}
+
+static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
+		    xmpp_stream_error_t *se, void *ud)
+{
+	struct inband *b = ud;
+
+	(void)error;
+	b->s.progress++;
+	switch (event) {
+	case XMPP_CONN_RAW_CONNECT:
+		if (b->s.acc->conf->tls == TLS_DIRECT)
+			start_tls(b);
+		else
+			xmpp_conn_open_stream_default(conn);
+		break;
+	case XMPP_CONN_CONNECT:
+		break; /* a stream is open: its features come next */
+	case XMPP_CONN_DISCONNECT:
+	case XMPP_CONN_FAIL:
+		on_down(b, se);
+		break;
+	}
+}
+
+static long tls_flags(enum tls_mode m)
+{
+	switch (m) {
+	case TLS_TRUST: return XMPP_CONN_FLAG_TRUST_TLS;
+	case TLS_DISABLE: return XMPP_CONN_FLAG_DISABLE_TLS;
+	case TLS_DIRECT: return XMPP_CONN_FLAG_LEGACY_SSL;
+	default: return 0; /* required: we insist on STARTTLS ourselves */
+	}
+}
+
+static void ib_connect(struct inband *b)
+{
+	struct account_conf *c = b->s.acc->conf;
+	struct dialog *d = ib_dialog(b, NULL);
+
+	if (d) {
+		d->busy = true;
+		dialog_set_error(d, NULL);
+	}
+	b->phase = IB_CONNECTING;
+	b->reported = b->offers_register = false;
+	b->s.cert_refused = b->s.auth_failed = false;
+	b->s.sock_error = 0;
+	xmpp_conn_set_flags(b->s.conn, tls_flags(c->tls));
+	xmpp_conn_set_jid(b->s.conn, b->s.acc->domain);
+	if (xmpp_connect_raw(b->s.conn, c->server, (unsigned short)c->port,
+			     conn_cb, b) != XMPP_EOK) {
+		fail(b, NULL, "Cannot resolve the server's address", false);
+		return;
+	}
+	b->timer = loop_timer_add(b->s.app->loop, HANDSHAKE_TIMEOUT_MS,
+				  handshake_timeout, b);
+}
+
+/* --- life and death ------------------------------------------------------ */
+
+static void ib_free(struct inband *b)
+{
+	struct loop *l = b->s.app->loop;
+
+	cancel_timer(b);
+	loop_timer_cancel(l, b->free_timer);
+	forget_iq(b);
+	if (b->s.fd >= 0)
+		loop_unwatch(l, b->s.fd);
+	session_untrack(&b->s);
+	xmpp_conn_release(b->s.conn);
+	xmpp_ctx_free(b->s.ctx);
+	if (ib == b)
+		ib = NULL;
+	free(b);
+}
+
+static void free_later(struct loop *l, void *ud)
+{
+	(void)l;
+	((struct inband *)ud)->free_timer = 0;
+	ib_free(ud);
+}
+
+/* Ends the registration: closes the stream if there is one; frees b
+ * from a timer once it is down. The dialog is left to its caller. */
+static void ib_close(struct inband *b)
+{
+	struct loop *l = b->s.app->loop;
+
+	b->phase = IB_CLOSING;
+	cancel_timer(b);
+	forget_iq(b);
+	if (!xmpp_conn_is_disconnected(b->s.conn)) {
+		xmpp_disconnect(b->s.conn);
+		loop_timer_add(l, DISCONNECT_GRACE_MS, drain_later, b);
+		want_events(b);
+	} else if (!b->free_timer) {
+		b->free_timer = loop_timer_add(l, 0, free_later, b);
+	}
+}
+
+long xs_register_account(struct app *app, struct account *a)
+{
+	struct inband *b;
+	struct dialog *d;
+	struct window *w;
+	char *name;
+
+	if (ib)
+		return -1;
+	b = xcalloc(1, sizeof *b);
+	b->s.app = app;
+	b->s.acc = a;
+	b->s.fd = -1;
+	b->s.log.handler = xlog_handler;
+	b->s.log.userdata = &b->s;
+	b->s.ctx = xmpp_ctx_new(NULL, &b->s.log);
+	b->s.conn = xmpp_conn_new(b->s.ctx);
+	xmpp_conn_set_sockopt_callback(b->s.conn, sockopt_cb);
+	xmpp_conn_set_certfail_handler(b->s.conn, cert_check);
+	xmpp_handler_add(b->s.conn, on_features, NS_STREAMS, "features", NULL, b);
+	xmpp_handler_add(b->s.conn, on_tls, NS_TLS, NULL, NULL, b);
+	session_track(&b->s);
+	ib = b;
+
+	d = dialog_new(DLG_ACCOUNT, a, a->domain);
+	d->heading = xasprintf("Create the account %s", a->bare_jid);
+	name = xasprintf("new account %s", a->conf->name);
+	w = forms_open(app, d, name);
+	free(name);
+	b->win = w->id;
+	log_msg(LOG_INFO, "inband", "%s: asking %s for a registration form",
+		a->conf->name, a->domain);
+	ib_connect(b);
+	return (long)app->cur_win;
+}
 
 void inband_submit(struct app *app, struct window *w)
 {
-	(void)app; (void)w;
+	struct dialog *d = w->dialog;
+
+	(void)app;
+	if (!ib || ib->win != w->id)
+		return;
+	switch (ib->phase) {
+	case IB_READY:
+		if (dialog_check(d) == 0)
+			send_answer(ib, d);
+		break;
+	case IB_DOWN:
+		/* the stream is gone: a new one, then the answer */
+		if (d->form.nfields && dialog_check(d) < 0)
+			break;
+		ib->answer_pending = d->form.nfields > 0;
+		if (xmpp_conn_is_disconnected(ib->s.conn))
+			ib_connect(ib);
+		break;
+	default:
+		break; /* busy */
+	}
 }
 
 void inband_cancel(struct app *app, struct window *w)
 {
-	(void)app; (void)w;
+	(void)app;
+	if (ib && ib->win == w->id)
+		ib_close(ib);
+}
+
+bool inband_retry(struct app *app, struct account *a)
+{
+	struct dialog *d;
+
+	(void)app;
+	if (!ib || ib->s.acc != a)
+		return false;
+	d = ib_dialog(ib, NULL);
+	if (ib->phase == IB_DOWN && d && !d->done &&
+	    xmpp_conn_is_disconnected(ib->s.conn)) {
+		ib->answer_pending = false; /* the user submits what they see */
+		ib_connect(ib);
+	}
+	return true;
+}
+
+void inband_shutdown(struct app *app)
+{
+	struct timespec start, now;
+
+	(void)app;
+	if (!ib)
+		return;
+	if (!xmpp_conn_is_disconnected(ib->s.conn)) {
+		ib->phase = IB_CLOSING;
+		xmpp_disconnect(ib->s.conn);
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		do {
+			xmpp_run_once(ib->s.ctx, 20);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		} while (!xmpp_conn_is_disconnected(ib->s.conn) &&
+			 (now.tv_sec - start.tv_sec) * 1000 +
+					 (now.tv_nsec - start.tv_nsec) / 1000000 <
+				 500);
+	}
+	ib_free(ib);
 }

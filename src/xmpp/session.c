@@ -56,6 +56,24 @@ struct session *session_by_ctx(const xmpp_ctx_t *ctx)
 	return NULL;
 }
 
+void session_track(struct session *s)
+{
+	xgrow((void **)&registry, &capregistry, nregistry + 1,
+	      sizeof *registry);
+	registry[nregistry++] = s;
+}
+
+void session_untrack(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < nregistry; i++)
+		if (registry[i] == s) {
+			registry[i] = registry[--nregistry];
+			return;
+		}
+}
+
 void session_send(struct session *s, xmpp_stanza_t *stanza)
 {
 	xmpp_send(s->conn, stanza);
@@ -369,7 +387,8 @@ int xs_trust(struct app *app, struct account *a)
 		return -1;
 	cert_info_free(&a->cert);
 	a->attempt = 0;
-	xs_connect(app, a);
+	if (!inband_retry(app, a)) /* else the registration was waiting */
+		xs_connect(app, a);
 	return 0;
 }
 
@@ -449,6 +468,7 @@ void xs_shutdown(struct app *app)
 	size_t i;
 
 	req_end_all();
+	inband_shutdown(app);
 	for (i = 0; i < app->naccounts; i++) {
 		struct session *s = session_of(app->accounts[i]);
 

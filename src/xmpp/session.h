@@ -34,6 +34,10 @@ struct session {
 
 struct session *session_of(struct account *a);
 struct session *session_by_ctx(const xmpp_ctx_t *ctx);
+/* Lets session_by_ctx() find s, a session with its own context that is
+ * not an account's (inband.c's raw connection); untrack before freeing. */
+void session_track(struct session *s);
+void session_untrack(struct session *s);
 /* Sends and releases stanza (the caller's reference). */
 void session_send(struct session *s, xmpp_stanza_t *stanza);
 
@@ -78,6 +82,11 @@ bool gateway_presence_error(struct session *s, const char *bare,
 /* inband.c: account registration on a fresh connection */
 void inband_submit(struct app *app, struct window *w);
 void inband_cancel(struct app *app, struct window *w);
+/* Closes and frees a registration in progress (xs_shutdown). */
+void inband_shutdown(struct app *app);
+/* A's registration, if one runs, tries again (its certificate was just
+ * trusted): true, and a must not log in yet. */
+bool inband_retry(struct app *app, struct account *a);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);

@@ -79,6 +79,11 @@ long xs_command_run(struct app *app, struct account *a, const char *jid,
 /* Approves bare's pending subscription request, adds it to the roster
  * (under the nick it gave) and subscribes back. */
 int xs_accept(struct app *app, struct account *a, const char *bare);
+/* Creates the account on its server (XEP-0077 in-band registration,
+ * natter --register): connects without logging in and shows the
+ * server's form in a dialog window. Returns the window's index, or -1
+ * when a registration is already running. */
+long xs_register_account(struct app *app, struct account *a);
 /* Changes the account's password (XEP-0077 3.3). */
 int xs_password(struct app *app, struct account *a, const char *password);
 /* The dialog in window w is submitted with action (DLG_ACT_*; 0 for the
