@@ -196,7 +196,8 @@ static void fail(struct inband *b, const char *cond, const char *text,
 	}
 }
 
-static void handshake_timeout(struct loop *l, void *ud)
+/* The server did not get as far as it should have in time. */
+static void deadline(struct loop *l, void *ud)
 {
 	struct inband *b = ud;
 
@@ -217,15 +218,6 @@ static void forget_iq(struct inband *b)
 	xfree(&b->iq_id);
 }
 
-static void answer_timeout(struct loop *l, void *ud)
-{
-	struct inband *b = ud;
-
-	(void)l;
-	b->timer = 0;
-	fail(b, "remote-server-timeout", NULL, false);
-}
-
 static void send_iq(struct inband *b, xmpp_stanza_t *iq, uint64_t timeout_ms)
 {
 	char *id = xmpp_uuid_gen(b->s.ctx);
@@ -236,10 +228,7 @@ static void send_iq(struct inband *b, xmpp_stanza_t *iq, uint64_t timeout_ms)
 	xmpp_free(b->s.ctx, id);
 	xmpp_id_handler_add(b->s.conn, on_reply, b->iq_id, b);
 	cancel_timer(b);
-	b->timer = loop_timer_add(b->s.app->loop, timeout_ms,
-				  b->phase == IB_SENT ? answer_timeout :
-							handshake_timeout,
-				  b);
+	b->timer = loop_timer_add(b->s.app->loop, timeout_ms, deadline, b);
 	send_stanza(b, iq);
 }
 
@@ -458,7 +447,10 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		return 1;
 	if (!xmpp_conn_is_secured(conn) && tls != TLS_DISABLE) {
 		if (!has_child(st, "starttls", NS_TLS)) {
-			fail(b, NULL, "The server does not offer TLS; natter will not send a password in the clear (tls = \"disable\" allows it)",
+			fail(b, NULL,
+			     "The server does not offer TLS; natter will not "
+			     "send a password in the clear (tls = \"disable\" "
+			     "allows it)",
 			     false);
 			return 1;
 		}
@@ -473,14 +465,21 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 static void start_tls(struct inband *b)
 {
-	if (xmpp_conn_tls_start(b->s.conn) != XMPP_EOK) {
-		fail(b, NULL, b->s.cert_refused ?
-				      "The server's certificate is not trusted (see the console); once you trust it, submit to try again" :
-				      "TLS could not be set up with the server",
-		     false);
+	char *why;
+
+	if (xmpp_conn_tls_start(b->s.conn) == XMPP_EOK) {
+		xmpp_conn_open_stream_default(b->s.conn);
 		return;
 	}
-	xmpp_conn_open_stream_default(b->s.conn);
+	if (b->s.cert_refused)
+		why = xasprintf("The server's certificate is not trusted (see the "
+				"console); /trust %s pins it, and the "
+				"registration goes on",
+				b->s.acc->conf->name);
+	else
+		why = xstrdup("TLS could not be set up with the server");
+	fail(b, NULL, why, false);
+	free(why);
 }
 
 /* <proceed/> or <failure/>. libstrophe also hands us any stanza with
@@ -591,7 +590,7 @@ static void ib_connect(struct inband *b)
 		return;
 	}
 	b->timer = loop_timer_add(b->s.app->loop, HANDSHAKE_TIMEOUT_MS,
-				  handshake_timeout, b);
+				  deadline, b);
 }
 
 /* --- life and death ------------------------------------------------------ */
