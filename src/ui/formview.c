@@ -50,18 +50,23 @@ static void add_row(struct rows *rs, char *text, attr_t attr, int field,
 	rs->r[rs->n++].cursor = cursor;
 }
 
-/* Adds text wrapped to cols, one row per piece. */
+/* Adds text wrapped to cols, one row per piece: the first after indent
+ * (a mark, say), the others under it. */
 static void add_wrapped(struct rows *rs, const char *text, attr_t attr,
 			int cols, const char *indent)
 {
 	const char *p = text;
-	size_t ind = strlen(indent);
+	size_t ind = utf8_width(indent);
+	bool first = true;
 
 	do {
 		size_t room = cols > (int)ind + 1 ? (size_t)cols - ind : 1;
 		size_t n = ui_fit(p, room);
 
-		add_row(rs, xasprintf("%s%.*s", indent, (int)n, p), attr, -1, -1);
+		add_row(rs, first ? xasprintf("%s%.*s", indent, (int)n, p) :
+				    xasprintf("%*s%.*s", (int)ind, "", (int)n, p),
+			attr, -1, -1);
+		first = false;
 		p += n;
 		while (*p == ' ' || *p == '\n')
 			p++;
@@ -260,8 +265,12 @@ static char *keys_hint(const struct dialog *d)
 			      d->def_action == DLG_ACT_COMPLETE ? "complete" :
 			      d->def_action == DLG_ACT_NEXT ? "next" : "run",
 			      d->actions & DLG_ACT_PREV ? "  F7 previous" : "",
-			      d->actions & DLG_ACT_NEXT ? "  F8 next" : "",
-			      d->actions & DLG_ACT_COMPLETE ? "  F9 complete" : "");
+			      d->actions & DLG_ACT_NEXT &&
+					      d->def_action != DLG_ACT_NEXT ?
+				      "  F8 next" : "",
+			      d->actions & DLG_ACT_COMPLETE &&
+					      d->def_action != DLG_ACT_COMPLETE ?
+				      "  F9 complete" : "");
 		return s;
 	}
 	return xasprintf(" Ctrl-S/F10 %s  Esc cancel  Tab/Up/Down move  Space toggle  Enter choices",

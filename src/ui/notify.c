@@ -180,6 +180,13 @@ static const struct condition_words stanza_words[] = {
 	{ "conflict", "it conflicts with something that exists" },
 	{ "undefined-condition", "an unspecified error" },
 	{ "unexpected-request", "the request came at the wrong moment" },
+	/* XEP-0050's own conditions, for command steps */
+	{ "bad-action", "that action is not possible at this step" },
+	{ "bad-locale", "the language asked for is not supported" },
+	{ "bad-payload", "the form sent does not fit this step" },
+	{ "bad-sessionid", "the command's session is unknown" },
+	{ "malformed-action", "the action is not one XEP-0050 knows" },
+	{ "session-expired", "the command's session expired" },
 };
 
 const char *ui_condition_words(const char *cond)
@@ -247,6 +254,9 @@ static char *detail(const struct event *ev)
 	return ev->detail ? xasprintf(": %s", ev->detail) : xstrdup("");
 }
 
+/* Most gateway news goes to the console; the answers to /gateway and
+ * /transport go where the command was typed (app_say), like the line
+ * that said the question was sent. */
 static void gateway_event(struct app *app, const struct event *ev)
 {
 	const char *acc = ev->acc->conf->name, *j = ev->jid;
@@ -295,23 +305,24 @@ static void gateway_event(struct app *app, const struct event *ev)
 			  acc, j, j);
 		break;
 	case GW_ID_PROMPT:
-		app_print(app, LINE_INFO, "%s: %s asks for: %s", acc, j, ev->text);
+		app_say(app, LINE_INFO, "%s: %s asks for: %s", acc, j, ev->text);
 		break;
 	case GW_ID_RESOLVED:
-		app_print(app, LINE_OK, "%s: %s is %s; added it and asked to see its presence",
+		app_say(app, LINE_OK, "%s: %s is %s; added it and asked to see its presence",
 			  acc, ev->text, j);
 		break;
 	case GW_ID_UNSUPPORTED:
-		app_print(app, LINE_WARN,
+		app_say(app, LINE_WARN,
 			  "%s: %s cannot translate IDs (%s). Write the address by hand: the ID with @ written as \\40 (XEP-0106), then @%s, e.g. /roster add %s@%s",
 			  acc, j, ui_condition_words(ev->cond), j, ev->text, j);
 		break;
 	case GW_ID_FAILED:
-		app_print(app, LINE_ERROR, "%s: %s did not accept %s: %s%s", acc, j,
-			  ev->text, ui_condition_words(ev->cond), d);
+		app_say(app, LINE_ERROR, "%s: %s did not accept %s%s%s", acc, j,
+			ev->text, ev->detail ? "" : ": ",
+			ev->detail ? d : ui_condition_words(ev->cond));
 		break;
 	case GW_PRESENCE_SENT:
-		app_print(app, LINE_INFO, "%s: %s %s", acc,
+		app_say(app, LINE_INFO, "%s: %s %s", acc,
 			  ev->code2 ? "logging on to" : "logging off", j);
 		break;
 	case GW_PASSWORD_CHANGED:

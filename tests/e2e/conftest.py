@@ -156,8 +156,13 @@ def start_natter(natter_bin, xdg):
         panes.append(pane)
         return pane.start()
     yield start
+    bad = []
     for pane in panes:
-        pane.stop()
+        status = pane.stop()
+        if status not in (None, 0):
+            bad.append(status)
+    assert not bad, ("natter ended /quit with status %s (under the "
+                     "sanitizers: an error or a leak at exit)" % bad)
 
 
 @pytest.fixture

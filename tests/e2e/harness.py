@@ -314,18 +314,26 @@ class NatterPane:
                              % (timeout, boxed(self.screen())))
 
     def quit(self, timeout=WAIT):
-        """Type /quit and return the exit status (bounded)."""
+        """Go to the console (dialog windows take typed keys as their
+        own), type /quit and return the exit status (bounded)."""
+        self.send_alt("1")
+        time.sleep(0.2)
         self.send_keys("/quit")
         return self.wait_exit(timeout)
 
     def stop(self):
-        """Ask natter to quit, then kill the tmux server regardless."""
+        """Ask natter to quit, then kill the tmux server regardless.
+        Returns the status /quit ended with, or None when natter had
+        already ended or did not quit (a sanitizer build exits non-zero
+        when it finds a leak or an error at exit)."""
+        status = None
         try:
             if self.is_running():
-                self.quit(10)
+                status = self.quit(10)
         except Exception:  # noqa: BLE001 - the server goes anyway
             pass
         self.kill_server()
+        return status
 
     def kill_server(self):
         if self.started:

@@ -85,7 +85,7 @@ def test_server_command_lists_online_users(online, make_peer):
     online.wait_for(r"Command Get List of Online Users on localhost")
     online.wait_for(r"Getting List of Online Users")
     online.wait_for(r"How many users should be returned at most\?")
-    wait_hint(online, r"Ctrl-S/F10 complete .*F8 next .*F9 complete")
+    wait_hint(online, r"Ctrl-S/F10 complete .*F8 next  Esc cancel")
     # max_items: open its choices, go down to "50" and pick it
     keys(online, "Enter", "Down", "Enter")
     online.wait_for(r"Maximum number of users\s+< 50 >")
@@ -173,12 +173,12 @@ def test_gateway_command_steps(gateways, online, alice):
     run_from_browser(online, MSN, "Configure transport")
     online.wait_for(r"Command Configure transport on msn\.localhost")
     online.wait_for(r"Mode\s+< Simple >")
-    wait_hint(online, r"Ctrl-S/F10 next  F8 next  Esc cancel")
+    wait_hint(online, r"Ctrl-S/F10 next  Esc cancel")
     keys(online, "Enter", "Down", "Enter")
     online.wait_for(r"Mode\s+< Advanced >")
     keys(online, "C-s")
     online.wait_for(r"\* Display name\s+\[\]")
-    wait_hint(online, r"Ctrl-S/F10 complete  F7 previous  F9 complete")
+    wait_hint(online, r"Ctrl-S/F10 complete  F7 previous  Esc cancel")
     # back to step 1, which remembers the mode; then on again
     keys(online, "F7")
     online.wait_for(r"Mode\s+< Advanced >")
