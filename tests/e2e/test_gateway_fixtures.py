@@ -9,6 +9,7 @@ import select
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -450,17 +451,24 @@ def test_irc_registration_just_succeeds(gateways, user):
 
 @pytest.mark.prosody(gateways=True)
 def test_runner_in_the_foreground(prosody):
+    """python3 gateways.py --port P --secret S: says when it is connected,
+    ends with status 0 on SIGTERM."""
     script = os.path.join(os.path.dirname(gatewaylib.__file__),
                           "gateways.py")
     proc = subprocess.Popen(
         [sys.executable, script, "--port", str(prosody.component_port),
          "--secret", prosody.gateway_secret], stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+        stderr=subprocess.STDOUT)
     try:
-        ready, _, _ = select.select([proc.stdout], [], [], 20)
-        assert ready, "the runner said nothing within 20 s"
-        line = proc.stdout.readline()
-        assert line.startswith("gateways: connected icq.localhost"), line
+        said = b""
+        deadline = time.monotonic() + 20
+        while b"gateways: connected icq.localhost" not in said:
+            left = deadline - time.monotonic()
+            ready = left > 0 and select.select([proc.stdout], [], [], left)[0]
+            assert ready, "the runner did not connect within 20 s: %r" % said
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            assert chunk, "the runner ended: %r" % said
+            said += chunk
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0
     finally:
