@@ -30,7 +30,6 @@ enum gw_event {
 	GW_REGISTERED,      /* jid: the gateway (text: its name or NULL) */
 	GW_UPDATED,         /* the registration was changed */
 	GW_UNREGISTERED,    /* jid: the gateway; text: how many contacts went */
-	GW_UNREGISTER_FAILED, /* cond, text: why */
 	GW_CONTACTS_ASK,    /* jid: gateway; text: the JIDs waiting */
 	GW_CONTACT_ADDED,   /* jid: a legacy contact accepted automatically */
 	GW_LOGIN_FAILED,    /* jid: gateway; cond, text: its presence error */

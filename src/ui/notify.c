@@ -278,10 +278,6 @@ static void gateway_event(struct app *app, const struct event *ev)
 			  acc, j, ev->cond ? " (you were not registered)" : "",
 			  ev->text);
 		break;
-	case GW_UNREGISTER_FAILED:
-		app_print(app, LINE_ERROR, "%s: could not leave %s: %s%s", acc, j,
-			  ui_condition_words(ev->cond), d);
-		break;
 	case GW_CONTACTS_ASK:
 		app_print(app, LINE_WARN,
 			  "%s: %s asks you to add its contacts: %s. /accept %s adds them all, /deny %s refuses them all",
