@@ -37,8 +37,8 @@ presence with the gateway's own availability and cannot fail a login):
 3. Legacy login: available presence (any <show/>) from a registered
    user's resource to the gateway's JID, directed or broadcast, logs in:
    the gateway answers with available presence from its JID to the
-   user's bare JID, then available presence from every contact the user
-   approved.  The first login after each registration also introduces
+   user's bare JID, then available presence from every contact that has
+   a subscription with the user either way.  The first login after each registration also introduces
    the gateway's contacts (see below).  A login that fails (ICQ password
    "wrong") is answered instead with
    <presence type='error' from=GATEWAY to=FULL-JID><error type='auth'>
@@ -46,8 +46,8 @@ presence with the gateway's own availability and cannot fail a login):
    Re-registering while online tries the login again.
 4. Logout: unavailable presence to the gateway's JID (directed or
    broadcast) from the user's last available resource ends the legacy
-   session; the gateway answers unavailable from its JID and from each
-   contact the user approved.  A directed available presence logs on
+   session; the gateway answers unavailable from its JID and from those
+   contacts.  A directed available presence logs on
    again.
 5. Probes are answered with the current state (available while logged
    in, else unavailable); a probe from someone not registered gets
@@ -342,7 +342,7 @@ class TransportPlugin(XEP_0100):
         user.online = True
         self.xmpp.logins.append(resource)
         self._send(self.me, user.jid)
-        for jid in sorted(user.approved - {self.me}):
+        for jid in self.linked_contacts(user):
             self._send(jid, user.jid)
         if not user.introduced:
             user.introduced = True
@@ -351,8 +351,13 @@ class TransportPlugin(XEP_0100):
     def logout(self, user):
         user.online = False
         self._send(self.me, user.jid, "unavailable")
-        for jid in sorted(user.approved - {self.me}):
+        for jid in self.linked_contacts(user):
             self._send(jid, user.jid, "unavailable")
+
+    def linked_contacts(self, user):
+        """Contacts with a subscription either way: they go online and
+        offline with the legacy session."""
+        return sorted((user.approved | user.subscribed) - {self.me})
 
     async def on_presence_available(self, pres):
         user = self._user(pres)

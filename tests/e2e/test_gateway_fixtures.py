@@ -173,14 +173,23 @@ def test_icq_wrong_password_fails_the_legacy_login(gateways, user):
 
 
 def test_icq_directed_presence_logs_off_and_on(gateways, user):
+    """The gateway and the contacts alice subscribed to go offline and
+    online with the legacy session."""
+    carl = "33333@icq.localhost"
     legacy_register(user, ICQ, username="12345", password="secret")
     handshake(user, ICQ)
     mark = len(user.presences)
+    user.send_presence(to=carl, ptype="subscribe")
+    presence(user, carl, "subscribed", after=mark)
+    mark = len(user.presences)
     user.send_presence(to=ICQ, ptype="unavailable")
     presence(user, ICQ, "unavailable", after=mark)
+    presence(user, carl, "unavailable", after=mark)
     mark = len(user.presences)
     user.send_presence(to=ICQ)
     presence(user, ICQ, None, after=mark)
+    presence(user, carl, None, after=mark)
+    assert gateways.get(ICQ).logins == [user.jid] * 2
 
 
 def test_remove_says_goodbye_and_errors_when_not_registered(gateways, user):
