@@ -114,14 +114,16 @@ class PrivateProsody:
     Everything lives in self.dir.  Ports are chosen once, so restart()
     listens where clients expect it.  components: iterable of
     (name, secret) pairs declared as external components; admins: JIDs
-    Prosody treats as its administrators (XEP-0133 commands).
+    Prosody treats as its administrators (XEP-0133 commands); muc: the
+    domain of a group chat service (XEP-0045), or None.
     """
 
     def __init__(self, domain="localhost", log_level="info",
                  allow_registration=False, components=(),
-                 die_with_parent=True, admins=()):
+                 die_with_parent=True, admins=(), muc=None):
         self.domain = domain
         self.admins = list(admins)
+        self.muc = muc
         self.log_level = log_level
         self.allow_registration = allow_registration
         self.components = list(components)
@@ -202,6 +204,12 @@ class PrivateProsody:
         for name, secret in self.components:
             lines += ["", "Component %s" % lua_str(name),
                       "    component_secret = %s" % lua_str(secret)]
+        if self.muc:
+            # rooms open at once for whoever creates them (no locking)
+            lines += ["", "Component %s \"muc\"" % lua_str(self.muc),
+                      "    muc_room_locking = false",
+                      "    restrict_room_creation = false",
+                      "    muc_room_default_public = true"]
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
 

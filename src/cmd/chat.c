@@ -111,17 +111,41 @@ static int run_me(struct app *app, int argc, char **argv)
 
 	if (argc < 2)
 		return CMD_USAGE;
-	if (w->kind != WIN_CHAT) {
-		app_say(app, LINE_ERROR, "/me works in a conversation window");
+	if (w->kind != WIN_CHAT && w->kind != WIN_ROOM) {
+		app_say(app, LINE_ERROR, "/me works in a conversation or room window");
 		return -1;
 	}
 	text = cmd_rest(argc, argv, 1);
 	body = xasprintf("/me %s", text);
-	if (xs_send_chat(app, w->acc, w->jid, w->resource, body) < 0)
+	if ((w->kind == WIN_ROOM ?
+		     xs_room_send(app, w->acc, w->jid, body) :
+		     xs_send_chat(app, w->acc, w->jid, w->resource, body)) < 0)
 		win_add(w, time(NULL), LINE_ERROR,
 			"Not sent: this account is not connected (/connect)");
 	free(body);
 	free(text);
+	return 0;
+}
+
+static int run_join(struct app *app, int argc, char **argv)
+{
+	struct account *a = cmd_current_account(app);
+
+	if (argc < 2 || argc > 3)
+		return CMD_USAGE;
+	if (!a)
+		return -1;
+	if (!jid_valid(argv[1]) || !strchr(argv[1], '@') ||
+	    strchr(argv[1], '/')) {
+		app_say(app, LINE_ERROR, "Not a room address (room@service): %s",
+			argv[1]);
+		return -1;
+	}
+	if (xs_room_join(app, a, argv[1], argc == 3 ? argv[2] : a->nick) < 0) {
+		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
+			a->conf->name, a->conf->name);
+		return -1;
+	}
 	return 0;
 }
 
@@ -134,6 +158,9 @@ static int run_close(struct app *app, int argc, char **argv)
 		app_say(app, LINE_ERROR, "The console cannot be closed");
 		return -1;
 	}
+	if (app->wins[app->cur_win]->kind == WIN_ROOM) /* leave it too */
+		xs_room_leave(app, app->wins[app->cur_win]->acc,
+			      app->wins[app->cur_win]->jid);
 	conv_close(app, app->cur_win);
 	return 0;
 }
@@ -182,8 +209,17 @@ const struct cmd cmd_chat[] = {
 	  "  Sends ACTION as a /me action (XEP-0245) in this conversation.\n"
 	  "  Example: /me waves",
 	  "chat", ARG_NONE, run_me },
+	{ "join", "ROOM [NICK]", "join a group chat room",
+	  "  Enters ROOM (room@service) under NICK (default: your JID's local\n"
+	  "  part) in a window of its own: what you type there goes to the\n"
+	  "  room, and the room's messages, arrivals and departures appear\n"
+	  "  there. /close leaves the room. j in a /disco window joins the\n"
+	  "  room under the cursor. Rooms are not kept in the history yet.\n"
+	  "  Example: /join lobby@conference.example.org",
+	  "chat", ARG_NONE, run_join },
 	{ "close", "", "close the current conversation window",
-	  "  Closes the window; its history stays in the store.",
+	  "  Closes the window (leaving the room, for a room window); a\n"
+	  "  conversation's history stays in the store.",
 	  "chat", ARG_NONE, run_close },
 	{ "win", "N|NAME", "switch to window N, or the one named NAME",
 	  "  Alt-1..Alt-9 and Alt-0 switch to windows 1..10 too, Alt-Left and\n"

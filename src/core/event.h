@@ -23,6 +23,7 @@ enum event_type {
 	EV_ROSTER_VIEW,    /* how the roster is shown changed (folding) */
 	EV_MESSAGE_ERROR,  /* jid, cond: RFC 6120 condition, text: or NULL */
 	EV_GATEWAY,        /* code: enum gw_event; jid: the gateway or contact */
+	EV_ROOM_ERROR,     /* jid: the room; cond, text: what it said */
 };
 
 /* What EV_GATEWAY reports; ui/notify.c words each. */

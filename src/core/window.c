@@ -57,6 +57,10 @@ void win_free(struct window **wp)
 	free(w->resource);
 	dialog_free(&w->dialog);
 	disco_free(&w->disco);
+	free(w->room_nick);
+	for (size_t i = 0; i < w->noccupants; i++)
+		free(w->occupants[i]);
+	free(w->occupants);
 	free(w);
 	*wp = NULL;
 }

@@ -39,8 +39,9 @@ struct line {
 	int64_t rowid; /* its row in the history store, 0 if not known */
 };
 
-/* WIN_FORM windows hold a dialog, WIN_DISCO windows a browser. */
-enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO };
+/* WIN_FORM windows hold a dialog, WIN_DISCO windows a browser, WIN_ROOM
+ * windows a group chat (XEP-0045). */
+enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM };
 
 struct dialog;
 struct disco;
@@ -70,6 +71,10 @@ struct window {
 	size_t ntyped, captyped;
 	struct dialog *dialog; /* WIN_FORM: owned */
 	struct disco *disco;   /* WIN_DISCO: owned */
+	char *room_nick;       /* WIN_ROOM: our nickname in the room */
+	char **occupants;      /* WIN_ROOM: nicknames present */
+	size_t noccupants;
+	bool joined;           /* WIN_ROOM: the room confirmed our entry */
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);

@@ -41,6 +41,14 @@ void bars_title(struct app *app, int row, int left, int cols)
 	if (w->kind == WIN_CONSOLE) {
 		mvaddnstr(row, left, " natter console: messages from natter and the servers",
 			  cols);
+	} else if (w->kind == WIN_ROOM) {
+		char buf[512];
+
+		snprintf(buf, sizeof buf, " %s — %s, %zu here%s%s", w->jid,
+			 w->joined ? "joined" : "not joined", w->noccupants,
+			 w->room_nick ? ", you are " : "",
+			 w->room_nick ? w->room_nick : "");
+		mvaddnstr(row, left, buf, (int)ui_fit(buf, (size_t)cols));
 	} else if (w->kind == WIN_FORM || w->kind == WIN_DISCO) {
 		char buf[512];
 

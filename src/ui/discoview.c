@@ -4,7 +4,8 @@
  * and whether it answered; for transports also whether you are
  * registered and the transport's presence. Keys act on the item under
  * the cursor: open (browse into it, or run it in a command list),
- * register, list its commands; Backspace goes back up the trail.
+ * register, list its commands, join it (a room); Backspace goes back
+ * up the trail.
  */
 #include "config.h"
 
@@ -142,7 +143,7 @@ void discoview_draw(struct app *app, struct window *w, int top, int left,
 	char *t;
 	const char *hint = d->commands ?
 		" Enter run  Up/Down move  Backspace back  Esc close  F5 rescan  / command" :
-		" Enter open  r register  c commands  u leave  Backspace back  Esc close  F5 rescan  / command";
+		" Enter open  r register  c commands  j join  u leave  Backspace back  Esc close  F5 rescan  / command";
 
 	if (height < 5 || cols < 10)
 		return;
@@ -209,8 +210,8 @@ int discoview_key(struct app *app, struct window *w, int key)
 	int page = LINES > 8 ? LINES - 8 : 1;
 
 	switch (key) {
-	case KEYS_FN | KEY_UP: case 'k': disco_move(d, -1); return 1;
-	case KEYS_FN | KEY_DOWN: case 'j': disco_move(d, 1); return 1;
+	case KEYS_FN | KEY_UP: disco_move(d, -1); return 1;
+	case KEYS_FN | KEY_DOWN: disco_move(d, 1); return 1;
 	case KEYS_FN | KEY_PPAGE: disco_move(d, -page); return 1;
 	case KEYS_FN | KEY_NPAGE: disco_move(d, page); return 1;
 	case KEYS_FN | KEY_HOME: disco_move(d, -(int)d->nitems); return 1;
@@ -244,6 +245,14 @@ int discoview_key(struct app *app, struct window *w, int key)
 		return 1;
 	case 'c':
 		xs_commands_open(app, d->acc, it->jid);
+		return 1;
+	case 'j':
+		if (!strchr(it->jid, '@'))
+			app_say(app, LINE_ERROR,
+				"%s is a room service, not a room: Enter lists its rooms",
+				it->jid);
+		else
+			xs_room_join(app, d->acc, it->jid, d->acc->nick);
 		return 1;
 	}
 	return 1;

@@ -13,6 +13,7 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/room.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
 #include "util/xmem.h"
@@ -408,6 +409,22 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_MESSAGE_ERROR:
 		message_error(app, ev);
 		break;
+	case EV_ROOM_ERROR: {
+		struct window *w = room_find(app, ev->acc, ev->jid);
+
+		if (w) {
+			char *line = xasprintf("%s: %s%s%s", ev->jid,
+					       strcmp(ev->cond, "conflict") == 0 ?
+						       "that nickname is taken here" :
+						       ui_condition_words(ev->cond),
+					       ev->text ? ": " : "",
+					       ev->text ? ev->text : "");
+
+			win_add(w, time(NULL), LINE_ERROR, line);
+			free(line);
+		}
+		break;
+	}
 	case EV_GATEWAY:
 		gateway_event(app, ev);
 		rpane_mark_stale(app);

@@ -280,6 +280,12 @@ static void send_text(struct app *app, const char *text)
 	struct ui *ui = app->ui;
 	struct window *w = cur(app);
 
+	if (w->kind == WIN_ROOM) {
+		if (xs_room_send(app, w->acc, w->jid, text) < 0)
+			win_add(w, time(NULL), LINE_ERROR,
+				"Not sent: this account is not connected (/connect)");
+		return;
+	}
 	if (w->kind != WIN_CHAT) {
 		app_print(app, LINE_ERROR,
 			  "This window has no conversation: commands start with / (try /help)");

@@ -129,6 +129,16 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (!from || jid_parse(from, &j) < 0)
 		return 1;
 	bare = jid_bare(&j);
+	{
+		xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(
+			st, "delay", NS_DELAY);
+		const char *stamp = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
+		int64_t t = stamp ? xs_parse_stamp(stamp) : -1;
+
+		if (muc_message(s, st, bare, j.resource, t >= 0 ? t : now_ms(),
+				t >= 0))
+			goto out;
+	}
 	if (type && strcmp(type, "error") == 0) {
 		on_error(s, st, bare);
 		goto out;

@@ -125,7 +125,9 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (!from || jid_parse(from, &j) < 0)
 		return 1;
 	bare = jid_bare(&j);
-	if (!type) {
+	if (muc_presence(s, st, bare, j.resource)) {
+		/* a room we are in */
+	} else if (!type) {
 		on_available(s, bare, j.resource, st);
 	} else if (strcmp(type, "unavailable") == 0) {
 		status = child_text(st, "status");

@@ -87,6 +87,11 @@ void inband_shutdown(struct app *app);
 /* A's registration, if one runs, tries again (its certificate was just
  * trusted): true, and a must not log in yet. */
 bool inband_retry(struct app *app, struct account *a);
+/* muc.c: stanzas from rooms we have a window for; true when taken */
+bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
+		  const char *nick);
+bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
+		 const char *nick, int64_t ts_ms, bool delayed);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);

@@ -84,6 +84,13 @@ int xs_accept(struct app *app, struct account *a, const char *bare);
  * server's form in a dialog window. Returns the window's index, or -1
  * when a registration is already running. */
 long xs_register_account(struct app *app, struct account *a);
+/* Group chat (XEP-0045): join room as nick (opening its window), leave
+ * it, send it a message. */
+int xs_room_join(struct app *app, struct account *a, const char *room,
+		 const char *nick);
+int xs_room_leave(struct app *app, struct account *a, const char *room);
+int xs_room_send(struct app *app, struct account *a, const char *room,
+		 const char *body);
 /* Changes the account's password (XEP-0077 3.3). */
 int xs_password(struct app *app, struct account *a, const char *password);
 /* The dialog in window w is submitted with action (DLG_ACT_*; 0 for the

@@ -1,0 +1,158 @@
+/* room: group chat windows (see room.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/app.h"
+#include "core/conv.h"
+#include "core/room.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+struct window *room_find(struct app *app, struct account *acc,
+			 const char *room)
+{
+	size_t i;
+
+	for (i = 1; i < app->nwins; i++) {
+		struct window *w = app->wins[i];
+
+		if (w->kind == WIN_ROOM && w->acc == acc &&
+		    strcmp(w->jid, room) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+size_t room_open(struct app *app, struct account *acc, const char *room,
+		 const char *nick)
+{
+	struct window *w = room_find(app, acc, room);
+	size_t i;
+
+	if (!w) {
+		w = win_new(WIN_ROOM, room, CONV_LINES);
+		w->acc = acc;
+		w->jid = xstrdup(room);
+		app_add_window(app, w);
+	}
+	free(w->room_nick);
+	w->room_nick = xstrdup(nick);
+	for (i = 0; i < app->nwins; i++)
+		if (app->wins[i] == w)
+			app_select(app, i);
+	return app->cur_win;
+}
+
+bool room_has(const struct window *w, const char *nick)
+{
+	size_t i;
+
+	for (i = 0; i < w->noccupants; i++)
+		if (strcmp(w->occupants[i], nick) == 0)
+			return true;
+	return false;
+}
+
+static void mark_unread(struct app *app, struct window *w)
+{
+	if (app->wins[app->cur_win] != w)
+		w->unread++;
+	app->dirty = true;
+}
+
+void room_message(struct app *app, struct account *acc, const char *room,
+		  const char *nick, const char *body, int64_t ts_ms,
+		  bool delayed)
+{
+	struct window *w = room_find(app, acc, room);
+	bool ours = nick && w && w->room_nick && strcmp(nick, w->room_nick) == 0;
+
+	if (!w)
+		return;
+	if (!nick) { /* the room itself speaks */
+		win_add(w, (time_t)(ts_ms / 1000), LINE_INFO, body);
+	} else {
+		win_add_msg(w, (time_t)(ts_ms / 1000),
+			    ours ? LINE_MSG_OUT : LINE_MSG_IN,
+			    delayed ? LINE_DELAYED : 0, nick, body, NULL);
+	}
+	if (!ours)
+		mark_unread(app, w);
+	app->dirty = true;
+}
+
+void room_subject(struct app *app, struct account *acc, const char *room,
+		  const char *nick, const char *subject)
+{
+	struct window *w = room_find(app, acc, room);
+	char *line;
+
+	if (!w)
+		return;
+	line = xasprintf("Subject%s%s: %s", nick ? " set by " : "",
+			 nick ? nick : "", subject);
+	win_add(w, time(NULL), LINE_INFO, line);
+	free(line);
+	app->dirty = true;
+}
+
+static void occupant_remove(struct window *w, const char *nick)
+{
+	size_t i;
+
+	for (i = 0; i < w->noccupants; i++) {
+		if (strcmp(w->occupants[i], nick) != 0)
+			continue;
+		free(w->occupants[i]);
+		w->occupants[i] = w->occupants[--w->noccupants];
+		return;
+	}
+}
+
+void room_occupant(struct app *app, struct account *acc, const char *room,
+		   const char *nick, bool present, bool self)
+{
+	struct window *w = room_find(app, acc, room);
+	char *line = NULL;
+
+	if (!w)
+		return;
+	if (present && !room_has(w, nick)) {
+		w->occupants = xrealloc(w->occupants, (w->noccupants + 1) *
+							      sizeof *w->occupants);
+		w->occupants[w->noccupants++] = xstrdup(nick);
+		if (self && !w->joined)
+			line = xasprintf("You joined %s as %s (%zu here)", room,
+					 nick, w->noccupants);
+		else if (w->joined)
+			line = xasprintf("%s joined", nick);
+		if (self)
+			w->joined = true;
+	} else if (!present) {
+		occupant_remove(w, nick);
+		line = self ? xasprintf("You left %s", room) :
+			      xasprintf("%s left", nick);
+		if (self)
+			w->joined = false;
+	}
+	if (line) {
+		win_add(w, time(NULL), LINE_INFO, line);
+		free(line);
+	}
+	app->dirty = true;
+}
+
+void room_error(struct app *app, struct account *acc, const char *room,
+		const char *cond, const char *text)
+{
+	struct window *w = room_find(app, acc, room);
+	struct event ev = { .type = EV_ROOM_ERROR, .acc = acc, .jid = room,
+			    .cond = cond, .text = text };
+
+	if (!w)
+		return;
+	event_emit(app, &ev);
+}

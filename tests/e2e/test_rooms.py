@@ -1,0 +1,72 @@
+"""Group chat, as far as natter goes: a room found with /disco on the
+server's MUC service and joined with j, messages both ways, arrivals and
+departures, a taken nickname, /join and /close (which leaves).  bob is a
+slixmpp peer that sends raw MUC presence and messages."""
+
+import re
+import time
+
+import pytest
+
+import harness
+
+pytestmark = pytest.mark.prosody(muc="conference.localhost")
+
+CONNECTED = r"connected as alice@localhost/natter"
+ROOM = "lobby@conference.localhost"
+MUC = "http://jabber.org/protocol/muc"
+
+
+def bob_joins(make_peer, nick="bob"):
+    bob = make_peer()
+    bob.send_raw("<presence to='%s/%s'><x xmlns='%s'/></presence>"
+                 % (ROOM, nick, MUC))
+    bob.wait_stanza("presence",
+                    lambda el: el.get("from") == "%s/%s" % (ROOM, nick),
+                    "bob's own presence in the room")
+    return bob
+
+
+def groupchat_from(nick, body):
+    return lambda m: (m[0] == "%s/%s" % (ROOM, nick) and
+                      m[1] == "groupchat" and m[2] == body)
+
+
+def test_join_from_disco_and_talk(make_peer, natter):
+    natter.wait_for(CONNECTED)
+    bob = bob_joins(make_peer)
+    natter.send_keys("/disco conference.localhost")
+    screen = natter.wait_for(r"lobby@conference\.localhost.*\[rooms\]")
+    assert re.search(r"> .*lobby@conference\.localhost", screen)
+    natter.send_key("j")
+    natter.wait_for(r"You joined lobby@conference\.localhost as alice "
+                    r"\(2 here\)")
+    natter.wait_for(r"lobby@conference\.localhost — joined, 2 here, "
+                    r"you are alice")
+    bob.send_message(ROOM, "hello, alice", mtype="groupchat")
+    natter.wait_for(r"<bob> hello, alice")
+    natter.send_keys("hi bob and everyone")
+    bob.wait_message(groupchat_from("alice", "hi bob and everyone"))
+    natter.wait_for(r"<alice> hi bob and everyone")
+    bob.send_raw("<presence to='%s/bob' type='unavailable'/>" % ROOM)
+    natter.wait_for(r"bob left")
+    # /close leaves the room
+    natter.send_keys("/close")
+    natter.wait_until(lambda s: "lobby@" not in natter.status_bar(s),
+                      "the room window closed")
+
+
+def test_join_command_and_taken_nick(make_peer, natter):
+    natter.wait_for(CONNECTED)
+    bob = bob_joins(make_peer, nick="alice")
+    natter.send_keys("/join %s" % ROOM)
+    natter.wait_for(r"lobby@conference\.localhost: that nickname is taken "
+                    r"here")
+    natter.send_keys("/close")
+    natter.send_keys("/join %s Alice2" % ROOM)
+    natter.wait_for(r"You joined lobby@conference\.localhost as Alice2")
+    bob.wait_stanza("presence",
+                    lambda el: el.get("from") == "%s/Alice2" % ROOM,
+                    "alice's arrival")
+    natter.send_keys("/join not-a-room")
+    natter.wait_for(r"Not a room address \(room@service\): not-a-room")
