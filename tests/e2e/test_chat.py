@@ -161,7 +161,7 @@ def test_unread_counts_alt_a_and_win(online, bob, make_peer, alice):
 
 def test_me_action(online, bob, alice):
     online.send_keys("/me waves from the console")
-    online.wait_for(r"/me works in a conversation window")
+    online.wait_for(r"/me works in a conversation or room window")
     online.send_keys("/query bob@localhost")
     title_is(online, BOB_TITLE)
     online.send_keys("/me waves hello")
