@@ -67,7 +67,10 @@ static int run_transports(struct app *app, int argc, char **argv)
 	return 0;
 }
 
-static int run_register(struct app *app, int argc, char **argv)
+/* /register GATEWAY and /unregister GATEWAY: one service, one dialog. */
+static int with_gateway(struct app *app, int argc, char **argv,
+			long (*open)(struct app *, struct account *,
+				     const char *))
 {
 	struct account *a;
 
@@ -75,20 +78,18 @@ static int run_register(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	if (!(a = online_account(app)) || !service_ok(app, argv[1]))
 		return -1;
-	xs_register_open(app, a, argv[1]);
+	open(app, a, argv[1]);
 	return 0;
+}
+
+static int run_register(struct app *app, int argc, char **argv)
+{
+	return with_gateway(app, argc, argv, xs_register_open);
 }
 
 static int run_unregister(struct app *app, int argc, char **argv)
 {
-	struct account *a;
-
-	if (argc != 2)
-		return CMD_USAGE;
-	if (!(a = online_account(app)) || !service_ok(app, argv[1]))
-		return -1;
-	xs_unregister_open(app, a, argv[1]);
-	return 0;
+	return with_gateway(app, argc, argv, xs_unregister_open);
 }
 
 static int run_transport(struct app *app, int argc, char **argv)

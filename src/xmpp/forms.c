@@ -41,6 +41,17 @@ struct window *forms_open(struct app *app, struct dialog *d,
 	return w;
 }
 
+struct dialog *forms_answered(struct session *s, void *ud,
+			      struct window **w)
+{
+	*w = forms_window(s, ud);
+	if (!*w || !(*w)->dialog)
+		return NULL;
+	(*w)->dialog->busy = false;
+	s->app->dirty = true;
+	return (*w)->dialog;
+}
+
 void forms_close(struct app *app, struct window *w)
 {
 	size_t i;

@@ -103,6 +103,17 @@ static bool has_status(xmpp_stanza_t *st, const char *code)
 	return false;
 }
 
+/* A room's error stanza, for its window. */
+static void report_error(struct session *s, const char *room,
+			 xmpp_stanza_t *st)
+{
+	struct req_error e;
+
+	req_error_parse(st, &e);
+	room_error(s->app, s->acc, room, e.cond, e.text);
+	req_error_clear(&e);
+}
+
 bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick)
 {
@@ -113,11 +124,7 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 	if (!room_find(s->app, s->acc, bare))
 		return false;
 	if (type && strcmp(type, "error") == 0) {
-		struct req_error e;
-
-		req_error_parse(st, &e);
-		room_error(s->app, s->acc, bare, e.cond, e.text);
-		req_error_clear(&e);
+		report_error(s, bare, st);
 		return true;
 	}
 	if (!nick)
@@ -139,11 +146,7 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 	if (!room_find(s->app, s->acc, bare))
 		return false;
 	if (type && strcmp(type, "error") == 0) {
-		struct req_error e;
-
-		req_error_parse(st, &e);
-		room_error(s->app, s->acc, bare, e.cond, e.text);
-		req_error_clear(&e);
+		report_error(s, bare, st);
 		return true;
 	}
 	if (!type || strcmp(type, "groupchat") != 0)

@@ -109,15 +109,13 @@ static bool take_form(struct session *s, struct dialog *d,
 
 static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
-	struct window *w = forms_window(s, ud);
-	struct dialog *d = w ? w->dialog : NULL;
+	struct window *w;
+	struct dialog *d = forms_answered(s, ud, &w);
 	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
 	struct req_error e;
 
 	if (!d)
 		return;
-	d->busy = false;
-	s->app->dirty = true;
 	if (req_ok(reply)) {
 		forms_close(s->app, w);
 		ev.code = GW_PASSWORD_CHANGED;

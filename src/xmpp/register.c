@@ -158,14 +158,12 @@ xmpp_stanza_t *register_answer(xmpp_stanza_t *parent, const struct dialog *d)
 
 static void on_form(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
-	struct window *w = forms_window(s, ud);
-	struct dialog *d = w ? w->dialog : NULL;
+	struct window *w;
+	struct dialog *d = forms_answered(s, ud, &w);
 	xmpp_stanza_t *q;
 
 	if (!d)
 		return;
-	d->busy = false;
-	s->app->dirty = true;
 	q = req_ok(reply) ? xmpp_stanza_get_child_by_ns(reply, NS_REGISTER) : NULL;
 	if (!q) {
 		struct req_error e;
@@ -206,15 +204,13 @@ long xs_register_open(struct app *app, struct account *a, const char *jid)
 
 static void on_registered(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
-	struct window *w = forms_window(s, ud);
-	struct dialog *d = w ? w->dialog : NULL;
+	struct window *w;
+	struct dialog *d = forms_answered(s, ud, &w);
 	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
 	struct req_error e;
 
 	if (!d)
 		return;
-	d->busy = false;
-	s->app->dirty = true;
 	if (req_ok(reply)) {
 		char *jid = xstrdup(d->jid);
 
@@ -307,8 +303,8 @@ static size_t remove_gateway_contacts(struct session *s, const char *gw)
 
 static void on_removed(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
-	struct window *w = forms_window(s, ud);
-	struct dialog *d = w ? w->dialog : NULL;
+	struct window *w;
+	struct dialog *d = forms_answered(s, ud, &w);
 	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
 	struct req_error e = { 0 };
 	char count[24];
@@ -316,8 +312,6 @@ static void on_removed(struct session *s, xmpp_stanza_t *reply, void *ud)
 
 	if (!d)
 		return;
-	d->busy = false;
-	s->app->dirty = true;
 	if (!req_ok(reply)) {
 		req_error_parse(reply, &e);
 		/* XEP-0077 3.2: either means we were not registered: what the
