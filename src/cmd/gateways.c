@@ -36,18 +36,29 @@ static bool service_ok(struct app *app, const char *jid)
 	return true;
 }
 
-static int run_disco(struct app *app, int argc, char **argv)
+/* /disco and /commands: [JID [NODE]] for an online account. Returns 0
+ * with *a set, CMD_USAGE, or -1 after saying why. */
+static int entity_args(struct app *app, int argc, char **argv,
+		       struct account **a)
 {
-	struct account *a;
-
 	if (argc > 3)
 		return CMD_USAGE;
-	if (!(a = online_account(app)))
+	if (!(*a = online_account(app)))
 		return -1;
 	if (argc >= 2 && !jid_valid(argv[1])) {
 		app_say(app, LINE_ERROR, "Not an address: %s", argv[1]);
 		return -1;
 	}
+	return 0;
+}
+
+static int run_disco(struct app *app, int argc, char **argv)
+{
+	struct account *a;
+	int r = entity_args(app, argc, argv, &a);
+
+	if (r != 0)
+		return r;
 	xs_disco_open(app, a, argc >= 2 ? argv[1] : a->domain,
 		      argc == 3 ? argv[2] : NULL, false);
 	return 0;
@@ -132,15 +143,10 @@ static int run_gateway(struct app *app, int argc, char **argv)
 static int run_commands(struct app *app, int argc, char **argv)
 {
 	struct account *a;
+	int r = entity_args(app, argc, argv, &a);
 
-	if (argc > 3)
-		return CMD_USAGE;
-	if (!(a = online_account(app)))
-		return -1;
-	if (argc >= 2 && !jid_valid(argv[1])) {
-		app_say(app, LINE_ERROR, "Not an address: %s", argv[1]);
-		return -1;
-	}
+	if (r != 0)
+		return r;
 	if (argc == 3)
 		xs_command_run(app, a, argv[1], argv[2]);
 	else
