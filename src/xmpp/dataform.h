@@ -2,7 +2,7 @@
  *
  * dataform_parse() reads an <x xmlns='jabber:x:data'/> into a struct
  * form, sanitising every text a remote party wrote (titles, labels,
- * instructions, values) on the way in. dataform_submit() builds the
+ * vars, instructions, values, options, media) on the way in. dataform_submit() builds the
  * <x type='submit'/> answer: every field with a var, hidden fields
  * echoed as they came, fixed fields left out.
  *

@@ -19,6 +19,7 @@
 #include "util/log.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
+#include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
@@ -132,26 +133,15 @@ static int64_t delay_of(struct session *s, xmpp_stanza_t *st,
 	return xs_parse_stamp(stamp);
 }
 
+/* An error to a message we sent; its condition and text are read (and
+ * sanitised) as every error is, by req_error_parse. */
 static void on_error(struct session *s, xmpp_stanza_t *st, const char *bare)
 {
-	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error");
-	const char *cond = NULL;
-	char *text = NULL;
-	xmpp_stanza_t *c;
+	struct req_error e;
 
-	for (c = err ? xmpp_stanza_get_children(err) : NULL; c;
-	     c = xmpp_stanza_get_next(c)) {
-		if (!xmpp_stanza_is_tag(c))
-			continue;
-		if (strcmp(xmpp_stanza_get_name(c), "text") == 0)
-			text = xmpp_stanza_get_text(c);
-		else if (!cond)
-			cond = xmpp_stanza_get_name(c);
-	}
-	conv_error(s->app, s->acc, bare, cond ? cond : "undefined-condition",
-		   text);
-	if (text)
-		xmpp_free(s->ctx, text);
+	req_error_parse(st, &e);
+	conv_error(s->app, s->acc, bare, e.cond, e.text);
+	req_error_clear(&e);
 }
 
 static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
