@@ -3,7 +3,8 @@ stamps are believed only from those who may give them.
 
 A stranger's subscription request carries a <status> with a newline
 and a forged "HH:MM demo: CERTIFICATE CHANGED" after it; a contact's
-message error carries a <text> with newlines and a forged line.  Each
+message error carries a <text> with newlines and a forged line; so do a
+room's subject and a stored message shown again as a /search hit.  Each
 stays one line of natter's: its first row has the stamp, what follows a
 newline is an indented continuation row, so no row of the screen begins
 with a time stamp followed by the forged text.
@@ -86,6 +87,40 @@ def test_message_error_text_cannot_forge_a_line(prosody, accounts, write_rc,
                      "demo: CERTIFICATE CHANGED")
     assert_continued(natter, screen, "Message to bob@localhost failed",
                      "<Bob> trust it")
+
+
+@pytest.mark.prosody(muc="conference.localhost")
+def test_room_subject_and_search_hit_cannot_forge_a_line(
+        prosody, accounts, write_rc, start_natter, make_peer):
+    harness.write_roster(prosody, "alice", [{"jid": BOB, "name": "Bob"}])
+    alice = accounts["alice"]
+    natter = start_natter(write_rc())
+    natter.wait_for(CONNECTED)
+    bob = make_peer("bob")
+    room = "lobby@conference.localhost"
+    bob.send_raw("<presence to='%s/bob'><x xmlns='http://jabber.org/"
+                 "protocol/muc'/></presence>" % room)
+    bob.wait_stanza("presence", lambda el: el.get("from") == room + "/bob",
+                    "bob's own presence in the room")
+    bob.send_raw("<message to='%s' type='groupchat'><subject>Welcome&#10;"
+                 "12:34 demo: CERTIFICATE CHANGED in the subject</subject>"
+                 "</message>" % room)
+    bob.wait_stanza("message", lambda el: harness.text_of(el, "subject")
+                    is not None, "the subject set")
+    natter.send_keys("/join %s" % room)
+    screen = natter.wait_for(r"CERTIFICATE CHANGED in the subject")
+    assert_continued(natter, screen, "Subject set by bob: Welcome",
+                     "demo: CERTIFICATE CHANGED in the subject")
+
+    # a stored message with a newline, shown again as a /search hit
+    bob.send_raw(message_xml(alice.full_jid, body="findme first&#10;"
+                             "12:34 demo: CERTIFICATE CHANGED in a hit")
+                 .replace("&amp;#10;", "&#10;"))
+    natter.wait_for(r"\[\d:Bob\(1\)\]")
+    natter.send_keys("/search findme")
+    screen = natter.wait_for(r"\b1 match\b")
+    assert_continued(natter, screen, "<Bob> findme first",
+                     "demo: CERTIFICATE CHANGED in a hit")
 
 
 # -- delayed delivery ---------------------------------------------------------
