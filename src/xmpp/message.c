@@ -116,7 +116,8 @@ static int64_t delay_of(struct session *s, xmpp_stanza_t *st,
 	if (!stamp)
 		return -1;
 	if (!by || jid_parse(by, &j) < 0) {
-		log_msg(LOG_INFO, "message", "delay stamp without a valid from ignored");
+		log_msg(LOG_INFO, "message",
+			"delay stamp without a valid from ignored");
 		return -1;
 	}
 	if (j.local) /* a user or a room: only the sender itself */
