@@ -25,6 +25,7 @@ static int run_help(struct app *app, int argc, char **argv)
 	const char *topics[CMD_TOPICS_MAX];
 	struct help_ctx h = { app, NULL };
 	const struct cmd *c;
+	const char *p;
 	size_t i, n;
 
 	if (argc > 2)
@@ -37,7 +38,11 @@ static int run_help(struct app *app, int argc, char **argv)
 		}
 		app_say(app, LINE_INFO, "/%s %s", c->name, c->args);
 		app_say(app, LINE_PLAIN, "  %s", c->summary);
-		app_say(app, LINE_PLAIN, "%s", c->help);
+		/* one line each: a window line's newlines only continue it */
+		for (p = c->help; *p; p += n + (p[n] == '\n')) {
+			n = strcspn(p, "\n");
+			app_say(app, LINE_PLAIN, "%.*s", (int)n, p);
+		}
 		return 0;
 	}
 	n = cmd_topics(topics);

@@ -81,28 +81,28 @@ static struct line *push(struct window *w)
 	return l;
 }
 
+/* The sanitised copy of remote or formatted text that a line keeps:
+ * controls gone, newlines kept (the view draws what follows one as an
+ * indented continuation row of the same line), trailing newlines
+ * dropped so a line never ends in an empty row. The caller frees it. */
+static char *line_text(const char *text)
+{
+	char *clean = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
+	size_t n = strlen(clean);
+
+	while (n > 0 && clean[n - 1] == '\n')
+		clean[--n] = '\0';
+	return clean;
+}
+
 void win_add(struct window *w, time_t ts, enum line_kind kind,
 	     const char *text)
 {
-	char *clean = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
-	char *p = clean, *nl;
-	size_t n = strlen(clean);
-	struct line *l;
+	struct line *l = push(w);
 
-	if (n > 0 && clean[n - 1] == '\n')
-		clean[n - 1] = '\0'; /* a final newline ends the text */
-
-	for (;;) {
-		nl = strchr(p, '\n');
-		l = push(w);
-		l->ts = ts;
-		l->kind = kind;
-		l->text = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	free(clean);
+	l->ts = ts;
+	l->kind = kind;
+	l->text = line_text(text);
 }
 
 struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
@@ -115,7 +115,7 @@ struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
 	l->kind = kind;
 	l->flags = flags;
 	l->nick = nick ? utf8_sanitize(nick, 0) : NULL;
-	l->text = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
+	l->text = line_text(text);
 	l->id = id ? xstrdup(id) : NULL;
 	return l;
 }
@@ -135,7 +135,7 @@ struct line *win_prepend_msg(struct window *w, time_t ts,
 	l->kind = kind;
 	l->flags = flags;
 	l->nick = nick ? utf8_sanitize(nick, 0) : NULL;
-	l->text = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
+	l->text = line_text(text);
 	w->generation++;
 	return l;
 }

@@ -3,7 +3,13 @@
  * A window holds a ring of lines, newest last, capped at `cap` lines;
  * older lines fall off the ring and come back from the history store on
  * demand. Each line owns its strings, which win_add*() has passed through
- * the sanitiser, so what the model holds is always safe to draw. A
+ * the sanitiser, so what the model holds is always safe to draw. One
+ * call makes one line, however many newlines its text holds: the text
+ * keeps them, and the view draws what follows a newline as indented
+ * continuation rows under the first, without a timestamp, so remote
+ * text (a status, an error text, a subject) can never start a row that
+ * looks like one of natter's own lines. Callers with several lines of
+ * their own (help texts) add them one by one. A
  * conversation window also knows its account, the peer's bare JID, the
  * resource replies are locked to, and the peer's chat state.
  */
@@ -79,11 +85,12 @@ struct window {
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);
 void win_free(struct window **w);
-/* Appends a system line; text is sanitised (newlines split it). */
+/* Appends one system line; text is sanitised, its newlines kept as
+ * continuation rows of that line (trailing ones dropped). */
 void win_add(struct window *w, time_t ts, enum line_kind kind,
 	     const char *text);
-/* Appends a message line (one line, newlines kept for the renderer to
- * break); nick, text and id are sanitised/copied. Returns the line. */
+/* Appends a message line (one line, newlines kept as for win_add);
+ * nick, text and id are sanitised/copied. Returns the line. */
 struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
 			 unsigned flags, const char *nick, const char *text,
 			 const char *id);

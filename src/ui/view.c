@@ -1,7 +1,9 @@
 /* view: drawing the current window's lines, wrapped to the width.
  *
  * A line is drawn as its timestamp, then for messages the sender ("<bob>"
- * or "* bob" for actions), then the text, wrapped under itself. Rows are
+ * or "* bob" for actions), then the text, wrapped under itself. A
+ * newline in the text (remote text keeps its own) starts a continuation
+ * row indented the same way, never a row of its own with a stamp. Rows are
  * laid out from the newest line upwards, so only what is visible is
  * measured.
  */

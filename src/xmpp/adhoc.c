@@ -148,7 +148,7 @@ static void adhoc_parse_actions(xmpp_stanza_t *cmd, struct dialog *d)
 	d->def_action = def;
 }
 
-static void adhoc_parse_notes(xmpp_stanza_t *cmd, struct dialog *d)
+void adhoc_parse_notes(xmpp_stanza_t *cmd, struct dialog *d)
 {
 	xmpp_stanza_t *c;
 

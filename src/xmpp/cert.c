@@ -13,6 +13,7 @@
 
 #include "core/app.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/session.h"
 
@@ -20,7 +21,7 @@ static char *cert_string(const xmpp_tlscert_t *cert, xmpp_cert_element_t e)
 {
 	const char *v = xmpp_tlscert_get_string(cert, e);
 
-	return xstrdup(v ? v : "(unknown)");
+	return utf8_sanitize(v ? v : "(unknown)", 0);
 }
 
 int cert_check(const xmpp_tlscert_t *cert, const char *errormsg)

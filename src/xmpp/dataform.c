@@ -69,11 +69,15 @@ static void parse_media(xmpp_stanza_t *media, struct form_field *fl)
 
 static void parse_field(xmpp_stanza_t *el, struct form *f)
 {
-	const char *var = xmpp_stanza_get_attribute(el, "var");
+	/* the var is shown when there is no label, so it is sanitised like
+	 * the rest; a var that needed it was never a sensible name, and the
+	 * submission echoes the sanitised one */
+	char *var = attr_of(el, "var");
 	struct form_field *fl;
 	xmpp_stanza_t *c;
 
 	fl = form_add_field(f, form_type_parse(xmpp_stanza_get_type(el)), var);
+	free(var);
 	fl->label = attr_of(el, "label");
 	for (c = xmpp_stanza_get_children(el); c; c = xmpp_stanza_get_next(c)) {
 		if (named(c, "value")) {

@@ -2,9 +2,10 @@
  *
  * dataform_parse() reads an <x xmlns='jabber:x:data'/> into a struct
  * form, sanitising every text a remote party wrote (titles, labels,
- * instructions, values) on the way in. dataform_submit() builds the
- * <x type='submit'/> answer: every field with a var, hidden fields
- * echoed as they came, fixed fields left out.
+ * vars, instructions, values, options, media) on the way in.
+ * dataform_submit() builds the <x type='submit'/> answer: every field
+ * with a var, hidden fields echoed as they came (sanitised), fixed
+ * fields left out.
  *
  * A field may carry media (XEP-0221), as CAPTCHA challenges do
  * (XEP-0158): their http(s) and cid: URIs are kept on the field, and

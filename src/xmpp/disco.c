@@ -70,7 +70,7 @@ static const struct {
 	{ NS_GATEWAY, DISCO_GATEWAY },   { NS_DISCO_ITEMS, DISCO_ITEMS },
 };
 
-static void parse_info(xmpp_stanza_t *q, struct disco_item *it)
+void disco_parse_info(xmpp_stanza_t *q, struct disco_item *it)
 {
 	xmpp_stanza_t *c;
 	size_t k;
@@ -99,6 +99,27 @@ static void parse_info(xmpp_stanza_t *q, struct disco_item *it)
 	}
 }
 
+void disco_parse_items(xmpp_stanza_t *items, struct disco *d)
+{
+	xmpp_stanza_t *c;
+
+	for (c = xmpp_stanza_get_children(items); c; c = xmpp_stanza_get_next(c)) {
+		char *jid, *node, *name;
+
+		if (!xmpp_stanza_is_tag(c) ||
+		    strcmp(xmpp_stanza_get_name(c), "item") != 0)
+			continue;
+		jid = attr(c, "jid");
+		node = attr(c, "node");
+		name = attr(c, "name");
+		if (jid && !disco_find(d, jid, node))
+			disco_add_item(d, jid, node, name);
+		free(jid);
+		free(node);
+		free(name);
+	}
+}
+
 static void on_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct disco_ask *q = ud;
@@ -112,7 +133,7 @@ static void on_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 			       xmpp_stanza_get_child_by_ns(reply, NS_DISCO_INFO) :
 			       NULL;
 		if (info) {
-			parse_info(info, it);
+			disco_parse_info(info, it);
 			disco_item_done(d, it, NULL);
 		} else {
 			struct req_error e;
@@ -140,7 +161,7 @@ static void on_items(struct session *s, xmpp_stanza_t *reply, void *ud)
 	struct disco_ask *q = ud;
 	struct window *w = app_window_by_id(s->app, q->win);
 	struct disco *d = disco_of(s, q);
-	xmpp_stanza_t *items, *c;
+	xmpp_stanza_t *items;
 	size_t i;
 
 	free(q);
@@ -157,21 +178,7 @@ static void on_items(struct session *s, xmpp_stanza_t *reply, void *ud)
 		req_error_clear(&e);
 		return;
 	}
-	for (c = xmpp_stanza_get_children(items); c; c = xmpp_stanza_get_next(c)) {
-		char *jid, *node, *name;
-
-		if (!xmpp_stanza_is_tag(c) ||
-		    strcmp(xmpp_stanza_get_name(c), "item") != 0)
-			continue;
-		jid = attr(c, "jid");
-		node = attr(c, "node");
-		name = attr(c, "name");
-		if (jid && !disco_find(d, jid, node))
-			disco_add_item(d, jid, node, name);
-		free(jid);
-		free(node);
-		free(name);
-	}
+	disco_parse_items(items, d);
 	for (i = 0; i < d->nitems; i++) {
 		struct disco_item *it = &d->items[i];
 

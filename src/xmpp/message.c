@@ -1,5 +1,6 @@
 /* message: chat messages in and out, receipts (XEP-0184), chat states
- * (XEP-0085) and delayed delivery stamps (XEP-0203).
+ * (XEP-0085) and delayed delivery stamps (XEP-0203), believed only from
+ * our server, the sender or its server (a room for its messages).
  *
  * Incoming stanzas are parsed into struct msg_in and handed to core/conv;
  * errors to our messages become a line in the conversation. Groupchat
@@ -9,13 +10,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/app.h"
 #include "core/conv.h"
 #include "util/jid.h"
+#include "util/log.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
+#include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
@@ -93,26 +97,52 @@ static void send_receipt(struct session *s, const char *to, const char *id)
 	session_send(s, m);
 }
 
+/* XEP-0203: the time st's <delay/> gives, in ms, when whoever stamped it
+ * may be believed: the user's own server (the account's domain), the
+ * sender itself or its server (the sender's bare JID or its domain) --
+ * for a room's messages the room. A stamp from anyone else, or naming no
+ * one, is a claim that would let a peer back-date what it writes: -1,
+ * and the message counts as received now. */
+static int64_t delay_of(struct session *s, xmpp_stanza_t *st,
+			const struct jid *sender)
+{
+	xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(st, "delay",
+								 NS_DELAY);
+	const char *stamp = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
+	const char *by = d ? xmpp_stanza_get_attribute(d, "from") : NULL;
+	struct jid j;
+	bool ok;
+
+	if (!stamp)
+		return -1;
+	if (!by || jid_parse(by, &j) < 0) {
+		log_msg(LOG_INFO, "message",
+			"delay stamp without a valid from ignored");
+		return -1;
+	}
+	if (j.local) /* a user or a room: only the sender itself */
+		ok = sender->local && strcmp(j.local, sender->local) == 0 &&
+		     strcmp(j.domain, sender->domain) == 0;
+	else /* a server: the sender's or ours */
+		ok = strcmp(j.domain, sender->domain) == 0 ||
+		     (s->acc->domain && strcasecmp(j.domain, s->acc->domain) == 0);
+	jid_clear(&j);
+	if (!ok) {
+		log_msg(LOG_INFO, "message", "delay stamp from %s ignored", by);
+		return -1;
+	}
+	return xs_parse_stamp(stamp);
+}
+
+/* An error to a message we sent; its condition and text are read (and
+ * sanitised) as every error is, by req_error_parse. */
 static void on_error(struct session *s, xmpp_stanza_t *st, const char *bare)
 {
-	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error");
-	const char *cond = NULL;
-	char *text = NULL;
-	xmpp_stanza_t *c;
+	struct req_error e;
 
-	for (c = err ? xmpp_stanza_get_children(err) : NULL; c;
-	     c = xmpp_stanza_get_next(c)) {
-		if (!xmpp_stanza_is_tag(c))
-			continue;
-		if (strcmp(xmpp_stanza_get_name(c), "text") == 0)
-			text = xmpp_stanza_get_text(c);
-		else if (!cond)
-			cond = xmpp_stanza_get_name(c);
-	}
-	conv_error(s->app, s->acc, bare, cond ? cond : "undefined-condition",
-		   text);
-	if (text)
-		xmpp_free(s->ctx, text);
+	req_error_parse(st, &e);
+	conv_error(s->app, s->acc, bare, e.cond, e.text);
+	req_error_clear(&e);
 }
 
 static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
@@ -130,10 +160,7 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		return 1;
 	bare = jid_bare(&j);
 	{
-		xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(
-			st, "delay", NS_DELAY);
-		const char *stamp = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
-		int64_t t = stamp ? xs_parse_stamp(stamp) : -1;
+		int64_t t = delay_of(s, st, &j);
 
 		if (muc_message(s, st, bare, j.resource, t >= 0 ? t : now_ms(),
 				t >= 0))
@@ -155,10 +182,7 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (body) {
 		struct msg_in m = { bare, j.resource, body,
 				    xmpp_stanza_get_id(st), now_ms(), false };
-		xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(
-			st, "delay", NS_DELAY);
-		const char *stamp = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
-		int64_t t = stamp ? xs_parse_stamp(stamp) : -1;
+		int64_t t = delay_of(s, st, &j);
 
 		if (t >= 0) {
 			m.ts_ms = t;

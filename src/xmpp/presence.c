@@ -14,6 +14,7 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "util/jid.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
@@ -84,6 +85,8 @@ int xs_subscription(struct app *app, struct account *a, const char *bare,
 	return 0;
 }
 
+/* The sanitised text of st's child name (newlines kept), or NULL; the
+ * caller frees it. */
 static char *child_text(xmpp_stanza_t *st, const char *name)
 {
 	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
@@ -91,7 +94,7 @@ static char *child_text(xmpp_stanza_t *st, const char *name)
 
 	if (!c || !(t = xmpp_stanza_get_text(c)))
 		return NULL;
-	copy = xstrdup(t);
+	copy = utf8_sanitize(t, UTF8_KEEP_NEWLINES);
 	xmpp_free(xmpp_stanza_get_context(st), t);
 	return copy;
 }

@@ -98,8 +98,12 @@ void register_parse(xmpp_stanza_t *query, struct dialog *d)
 		else if (is(c, "x", NS_DATA))
 			x = c;
 		else if (is(c, "x", NS_OOB)) {
+			/* a URL is one line: no newline kept */
+			char *url = req_child_text(c, "url");
+
 			free(d->url);
-			d->url = req_child_text(c, "url");
+			d->url = url ? utf8_sanitize(url, 0) : NULL;
+			free(url);
 		}
 	}
 	instr = req_child_text(query, "instructions");

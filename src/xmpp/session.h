@@ -56,6 +56,15 @@ void forms_close(struct app *app, struct window *w);
  * longer busy (its window in *w), or NULL when the window is gone. */
 struct dialog *forms_answered(struct session *s, void *ud,
 			      struct window **w);
+/* disco.c: fill it from a disco#info <query/> (identities, sanitised,
+ * and what it offers), and add d's items from a disco#items <query/>
+ * (JIDs, nodes and names sanitised). */
+struct disco;
+struct disco_item;
+void disco_parse_info(xmpp_stanza_t *query, struct disco_item *it);
+void disco_parse_items(xmpp_stanza_t *query, struct disco *d);
+/* adhoc.c: replaces d's notes with a <command/>'s (sanitised). */
+void adhoc_parse_notes(xmpp_stanza_t *cmd, struct dialog *d);
 /* register.c */
 /* Fills d from a jabber:iq:register <query/>: a data form, else legacy
  * fields, plus instructions, <registered/> and an OOB URL. */

@@ -1,7 +1,11 @@
 /* test_view: the pure parts of the screen layout: how a line is cut to
  * a width (ui_fit: display cells, wide characters, combining marks,
  * breaking at a space, newlines) and the roster pane's order (groups,
- * Transports last, availability, then name). */
+ * Transports last, availability, then name); and the window drawn on a
+ * real curses screen (writing to /dev/null, read back cell by cell):
+ * remote text with newlines, in a formatted system line and in a
+ * message, continues its own line on indented rows and never starts a
+ * row with a timestamp. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -14,7 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <time.h>
+
+#include "core/app.h"
 #include "core/roster.h"
+#include "testutil.h"
 #include "ui/uiint.h"
 
 static void test_fit_ascii(void **state)
@@ -112,6 +121,138 @@ static void test_roster_order(void **state)
 		free(items[i].groups);
 }
 
+#define ROWS 12
+#define COLS 40
+
+struct screen_fixture {
+	struct app app;
+	char *dir;
+	struct ui ui;
+	SCREEN *scr;
+	FILE *out, *in;
+	char rows[ROWS][COLS + 1];
+};
+
+static int screen_setup(void **state)
+{
+	struct screen_fixture *f = calloc(1, sizeof *f);
+
+	if (!f || tu_app_setup(&f->app, &f->dir, "view", "acc",
+			       "me@example.org") < 0) {
+		free(f);
+		return -1;
+	}
+	f->app.ui = &f->ui;
+	f->out = fopen("/dev/null", "w");
+	f->in = fopen("/dev/null", "r");
+	f->scr = f->out && f->in ? newterm("xterm", f->out, f->in) : NULL;
+	if (!f->scr) {
+		fprintf(stderr, "cannot set up a curses screen\n");
+		return -1;
+	}
+	set_term(f->scr);
+	resizeterm(ROWS, COLS);
+	*state = f;
+	return 0;
+}
+
+static int screen_teardown(void **state)
+{
+	struct screen_fixture *f = *state;
+
+	endwin();
+	delscreen(f->scr);
+	fclose(f->out);
+	fclose(f->in);
+	f->app.ui = NULL;
+	tu_app_free(&f->app, f->dir);
+	free(f);
+	return 0;
+}
+
+/* Draws the current window into the whole screen and reads it back. */
+static void screen_draw(struct screen_fixture *f)
+{
+	int r;
+
+	erase();
+	view_draw(&f->app, 0, 0, ROWS, COLS);
+	for (r = 0; r < ROWS; r++) {
+		mvinnstr(r, 0, f->rows[r], COLS);
+		f->rows[r][COLS] = '\0';
+	}
+}
+
+/* The row holding needle, failing the test when none does. */
+static int screen_find(struct screen_fixture *f, const char *needle)
+{
+	int r;
+
+	for (r = 0; r < ROWS; r++)
+		if (strstr(f->rows[r], needle))
+			return r;
+	for (r = 0; r < ROWS; r++)
+		fprintf(stderr, "|%s|\n", f->rows[r]);
+	fail_msg("\"%s\" is not on the screen", needle);
+	return -1;
+}
+
+/* The current time as the view stamps it ("%H:%M"). */
+static void stamp_now(char *buf, size_t n)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(buf, n, "%H:%M", &tm);
+}
+
+static void test_draw_remote_newlines(void **state)
+{
+	struct screen_fixture *f = *state;
+	char stamp[16];
+	int r, first, forged, more;
+
+	/* a stranger's status in a formatted line of natter's own */
+	app_print(&f->app, LINE_INFO, "Subscription request from %s: %s",
+		  "eve@evil.example",
+		  "hi\n12:00 demo: CERTIFICATE CHANGED\nlast");
+	assert_int_equal(app_console(&f->app)->count, 1);
+	stamp_now(stamp, sizeof stamp);
+	screen_draw(f);
+	first = screen_find(f, "Subscription request");
+	forged = screen_find(f, "demo: CERTIFICATE CHANGED");
+	more = screen_find(f, "last");
+	/* the first row carries the stamp, the rest continue it below */
+	assert_memory_equal(f->rows[first], stamp, strlen(stamp));
+	assert_true(forged > first);
+	assert_int_equal(more, forged + 1);
+	/* indented under the text, after the stamp's width */
+	assert_memory_equal(f->rows[forged], "      12:00 demo:", 17);
+	assert_memory_equal(f->rows[more], "      last", 10);
+	for (r = first + 1; r <= more; r++)
+		assert_true(f->rows[r][0] == ' ');
+}
+
+static void test_draw_message_newlines(void **state)
+{
+	struct screen_fixture *f = *state;
+	struct window *w = app_console(&f->app);
+	int r, first, forged;
+
+	win_add_msg(w, time(NULL), LINE_MSG_IN, 0, "mallory",
+		    "see below\n12:00 <alice> send me your password", NULL);
+	screen_draw(f);
+	first = screen_find(f, "<mallory> see below");
+	forged = screen_find(f, "<alice> send");
+	assert_int_equal(forged, first + 1);
+	/* under the text, past the stamp and the sender */
+	assert_memory_equal(f->rows[forged], "                12:00 <alice>",
+			    29);
+	for (r = 0; r < ROWS; r++)
+		assert_null(strstr(f->rows[r], "\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +261,10 @@ int main(void)
 		cmocka_unit_test(test_fit_stops_at_newline),
 		cmocka_unit_test(test_fit_wide_and_combining),
 		cmocka_unit_test(test_roster_order),
+		cmocka_unit_test_setup_teardown(test_draw_remote_newlines,
+						screen_setup, screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_message_newlines,
+						screen_setup, screen_teardown),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");

@@ -1,11 +1,12 @@
 /* test_window: core/window.h, the model of one window.
  *
- * win_new sanitises the name and keeps at least one line; win_add splits
- * its text on newlines into system lines and passes each through the
- * sanitiser (ESC, C0/C1 controls and bidi controls removed); the ring
- * keeps the newest `cap` lines, dropping the oldest, also when one
- * win_add brings more lines than fit and after the ring has wrapped many
- * times; win_add_msg keeps one line with its newlines, sanitises the nick
+ * win_new sanitises the name and keeps at least one line; win_add makes
+ * one system line however many newlines its text holds (kept inside it,
+ * trailing ones dropped) and passes it through the sanitiser (ESC, C0/C1
+ * controls and bidi controls removed); the ring keeps the newest `cap`
+ * lines, dropping the oldest, also when a many-row line is added and
+ * after the ring has wrapped many times; win_add_msg keeps one line with
+ * its newlines, sanitises the nick
  * and copies nick, text and id; win_prepend_msg puts older lines at the
  * top (also when that wraps the ring backwards) and refuses once full;
  * win_mark_received finds a line by id, newest first, and sets
@@ -110,24 +111,31 @@ static void test_add_fields(void **state)
 	win_free(&w);
 }
 
-static void test_add_splits_newlines(void **state)
+/* Remote text with newlines (a stranger's status, an error text) stays
+ * one line: the newlines are kept for the view to draw as continuation
+ * rows, so "demo: ..." after one can never become a stamped line. */
+static void test_add_keeps_one_line(void **state)
 {
-	static const char *const want[] = { "first", "second", "", "fourth" };
 	struct window *w = win_new(WIN_CONSOLE, "console", 8);
-	size_t i;
+	const struct line *l;
 
 	(void)state;
-	win_add(w, 77, LINE_WARN, "first\nsecond\n\nfourth");
-	expect_lines(w, want, 4);
-	for (i = 0; i < 4; i++) {
-		const struct line *l = win_line(w, i);
+	win_add(w, 77, LINE_WARN,
+		"hi\ndemo: CERTIFICATE CHANGED\r\n\nfourth\n\n");
+	assert_int_equal(w->count, 1);
+	l = expect_line(w, 0, "hi\ndemo: CERTIFICATE CHANGED\n\nfourth");
+	assert_int_equal(l->ts, 77);
+	assert_int_equal(l->kind, LINE_WARN);
+	assert_null(l->nick);
+	assert_null(win_line(w, 1));
 
-		/* every piece is a line of the same kind and time */
-		assert_int_equal(l->ts, 77);
-		assert_int_equal(l->kind, LINE_WARN);
-		assert_null(l->nick);
-		assert_null(strchr(l->text, '\n'));
-	}
+	/* only newlines: one empty line, not several */
+	win_add(w, 78, LINE_INFO, "\n\n\n");
+	assert_int_equal(w->count, 2);
+	expect_line(w, 1, "");
+	/* messages lose their trailing newlines too */
+	win_add_msg(w, 79, LINE_MSG_IN, 0, "bob", "text\n\n", NULL);
+	expect_line(w, 2, "text");
 	win_free(&w);
 }
 
@@ -147,10 +155,10 @@ static void test_add_sanitises(void **state)
 	/* an invalid byte becomes U+FFFD rather than reaching the screen */
 	win_add(w, 0, LINE_PLAIN, "x\xFFy");
 	expect_line(w, 4, "x\xEF\xBF\xBDy");
-	/* a newline hidden behind an escape still splits, the ESC is gone */
+	/* a newline behind an escape stays in its line, the ESC is gone */
 	win_add(w, 0, LINE_PLAIN, "top" ESC "\nbottom");
-	expect_line(w, 5, "top");
-	expect_line(w, 6, "bottom");
+	expect_line(w, 5, "top\nbottom");
+	assert_int_equal(w->count, 6);
 	win_free(&w);
 }
 
@@ -175,17 +183,20 @@ static void test_ring_drops_oldest(void **state)
 
 static void test_ring_one_add_overflows(void **state)
 {
-	static const char *const want[] = { "d", "e" };
-	static const char *const want2[] = { "e", "m" };
+	static const char *const want[] = { "a\nb\nc\nd\ne", "m" };
+	static const char *const want2[] = { "m", "z" };
 	struct window *w = win_new(WIN_CONSOLE, "console", 2);
 
 	(void)state;
+	/* many rows of text take one slot of the ring, not one each */
 	win_add(w, 0, LINE_INFO, "a\nb\nc\nd\ne");
-	expect_lines(w, want, 2);
+	assert_int_equal(w->count, 1);
 	win_add_msg(w, 0, LINE_MSG_IN, 0, "n", "m", NULL);
-	expect_lines(w, want2, 2);
+	expect_lines(w, want, 2);
 	assert_int_equal(win_line(w, 1)->kind, LINE_MSG_IN);
 	assert_null(win_line(w, 0)->nick);
+	win_add(w, 1, LINE_INFO, "z");
+	expect_lines(w, want2, 2);
 	win_free(&w);
 }
 
@@ -435,7 +446,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_and_free),
 		cmocka_unit_test(test_add_fields),
-		cmocka_unit_test(test_add_splits_newlines),
+		cmocka_unit_test(test_add_keeps_one_line),
 		cmocka_unit_test(test_add_sanitises),
 		cmocka_unit_test(test_ring_drops_oldest),
 		cmocka_unit_test(test_ring_one_add_overflows),
