@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -243,31 +244,39 @@ int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 }
 
 /* Turns free text into an FTS5 query of quoted terms, so that a user's
- * quotes, stars or operators are searched for rather than interpreted. */
-static char *fts_query(const char *text)
+ * quotes, stars or operators are searched for rather than interpreted.
+ * Built with SQLite's string builder: a word of quotes doubles in size
+ * and gains its own quotes, more than any fixed factor allows. Returns
+ * NULL for text without words, else a string to release with
+ * sqlite3_free(). */
+static char *fts_query(sqlite3 *db, const char *text)
 {
-	size_t n = strlen(text), o = 0;
-	char *q = xmalloc(n * 2 + 8);
+	sqlite3_str *q = sqlite3_str_new(db);
 	int in_word = 0;
+	char *out;
 
 	for (; *text; text++) {
 		if (*text == ' ' || *text == '\t') {
 			if (in_word)
-				q[o++] = '"', q[o++] = ' ';
+				sqlite3_str_appendall(q, "\" ");
 			in_word = 0;
 			continue;
 		}
 		if (!in_word)
-			q[o++] = '"';
+			sqlite3_str_appendchar(q, 1, '"');
 		in_word = 1;
 		if (*text == '"')
-			q[o++] = '"';
-		q[o++] = *text;
+			sqlite3_str_appendchar(q, 1, '"');
+		sqlite3_str_appendchar(q, 1, *text);
 	}
 	if (in_word)
-		q[o++] = '"';
-	q[o] = '\0';
-	return q;
+		sqlite3_str_appendchar(q, 1, '"');
+	if (sqlite3_str_errcode(q) == SQLITE_NOMEM) {
+		fprintf(stderr, "natter: out of memory\n");
+		abort();
+	}
+	out = sqlite3_str_finish(q);
+	return out && *out ? out : (sqlite3_free(out), NULL);
 }
 
 int history_search(struct history *h, const char *text, size_t limit,
@@ -278,14 +287,12 @@ int history_search(struct history *h, const char *text, size_t limit,
 
 	if (history_flush(h) < 0)
 		return -1;
-	q = fts_query(text);
-	if (!*q) {
-		free(q);
+	q = fts_query(h->db, text);
+	if (!q)
 		return 0;
-	}
 	sqlite3_bind_text(h->search, 1, q, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(h->search, 2, (sqlite3_int64)limit);
 	n = each_row(h->search, fn, ud);
-	free(q);
+	sqlite3_free(q);
 	return n;
 }

@@ -138,6 +138,32 @@ static void test_search(void **state)
 	assert_int_equal(history_search(fx->h, "   ", 10, collect, &r), 0);
 }
 
+/* A word of quotes costs five bytes of query per two of text: the old
+ * buffer of twice the text's length was written past its end (seen
+ * under ASan). Quotes inside words are searched for as text. */
+static void test_search_quotes(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	char many[4096];
+	size_t i;
+
+	add(fx->h, "bob@x", 1, HIST_IN, "she said \"quick\" twice", NULL);
+	assert_true(history_search(fx->h, "\" \" \" \" \" \" \" \" \" \"", 10,
+				   collect, &r) >= 0);
+	for (i = 0; i + 2 < sizeof many; i += 2)
+		many[i] = '"', many[i + 1] = ' ';
+	many[i] = '\0';
+	assert_true(history_search(fx->h, many, 10, collect, &r) >= 0);
+	memset(many, '"', sizeof many - 1);
+	many[sizeof many - 1] = '\0';
+	assert_true(history_search(fx->h, many, 10, collect, &r) >= 0);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_search(fx->h, "\"quick\" \"\"", 10, collect,
+					&r), 1);
+	assert_string_equal(r.bodies[0], "she said \"quick\" twice");
+}
+
 static void test_batch_commits_and_reopen(void **state)
 {
 	struct fixture *fx = *state;
@@ -177,6 +203,7 @@ int main(void)
 		T(test_add_and_recent_order),
 		T(test_dedup_by_stanza_id),
 		T(test_search),
+		T(test_search_quotes),
 		T(test_batch_commits_and_reopen),
 		cmocka_unit_test(test_open_failure),
 	};
