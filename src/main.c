@@ -219,8 +219,9 @@ static void flush_history(struct app *app)
 	size_t i;
 
 	for (i = 0; i < app->naccounts; i++)
-		if (app->accounts[i]->history)
-			history_flush(app->accounts[i]->history);
+		if (app->accounts[i]->history &&
+		    history_flush(app->accounts[i]->history) < 0)
+			account_history_check(app, app->accounts[i]);
 	app->committed_at = loop_now(app->loop);
 }
 

@@ -4,6 +4,13 @@
  * ... COMMIT around inserts; reads first commit so they see everything.
  * The FTS5 table is an external-content index (the text is stored once),
  * fed by history_add() and cleaned by a delete trigger.
+ *
+ * A write that fails (the database locked by another process for longer
+ * than the busy timeout, a full disk) keeps the message in `queue`, and
+ * every later one behind it so the order holds; history_flush() writes
+ * the queue first. A COMMIT that fails with the transaction still open
+ * is tried again; one SQLite rolled back counts its rows as lost. Either
+ * way history_trouble() tells the owner, once per run of failures.
  */
 #include "config.h"
 
@@ -15,10 +22,24 @@
 #include "core/history.h"
 #include "util/xmem.h"
 
+/* How long a write waits for another connection's lock. */
+#define HISTORY_BUSY_MS 1000
+
+/* A message waiting to be written; owns its strings. */
+struct hist_copy {
+	struct hist_msg m;
+};
+
 struct history {
 	sqlite3 *db;
 	sqlite3_stmt *ins, *fts, *dup, *recent, *search;
-	size_t pending; /* rows in the open transaction */
+	size_t pending; /* rows written in the open transaction */
+	struct hist_copy *queue; /* oldest first */
+	size_t nqueue, capqueue;
+	size_t lost;    /* rows a rolled-back COMMIT took, not yet reported */
+	bool failing;   /* a write failed and none has worked since */
+	char *why;      /* SQLite's words for the last failure */
+	bool reported;  /* history_trouble() told of this run of failures */
 };
 
 static const char schema[] =
@@ -67,6 +88,8 @@ static const char sql_search[] =
 	" FROM messages_fts f JOIN messages m ON m.id = f.rowid"
 	" WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?";
 
+static void copy_clear(struct hist_copy *c);
+
 int history_open(struct history **hp, const char *path, char **err)
 {
 	struct history *h = xcalloc(1, sizeof *h);
@@ -77,6 +100,8 @@ int history_open(struct history **hp, const char *path, char **err)
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				    SQLITE_OPEN_NOMUTEX,
 			    NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
 	if (r == SQLITE_OK)
 		r = sqlite3_exec(h->db, schema, NULL, NULL, NULL);
 	if (r == SQLITE_OK)
@@ -113,6 +138,10 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->recent);
 	sqlite3_finalize(h->search);
 	sqlite3_close(h->db);
+	while (h->nqueue > 0)
+		copy_clear(&h->queue[--h->nqueue]);
+	free(h->queue);
+	free(h->why);
 	free(h);
 	*hp = NULL;
 }
@@ -144,14 +173,17 @@ static bool seen(struct history *h, const struct hist_msg *m)
 	return found;
 }
 
-int history_add(struct history *h, const struct hist_msg *m)
+/* Writes m into the open transaction (opened here if need be).
+ * Returns 1 when stored, 0 for a duplicate, -1 when it was not written. */
+static int write_msg(struct history *h, const struct hist_msg *m)
 {
 	int r;
 
-	if (h->pending == 0 &&
-	    sqlite3_exec(h->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	/* IMMEDIATE: the write lock is taken (or waited for) here, so a
+	 * transaction never holds a stale read snapshot it cannot write */
+	if (sqlite3_get_autocommit(h->db) &&
+	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
-	h->pending++;
 	if (m->stanza_id && seen(h, m))
 		return 0;
 	bind_text(h->ins, 1, m->peer);
@@ -173,9 +205,78 @@ int history_add(struct history *h, const struct hist_msg *m)
 	sqlite3_clear_bindings(h->fts);
 	if (r != SQLITE_DONE)
 		return -1;
-	r = 1;
-	if (h->pending >= HISTORY_BATCH && history_flush(h) < 0)
+	h->pending++;
+	return 1;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void copy_clear(struct hist_copy *c)
+{
+	free((char *)c->m.peer);
+	free((char *)c->m.nick);
+	free((char *)c->m.body);
+	free((char *)c->m.stanza_id);
+}
+
+static void note_failure(struct history *h)
+{
+	free(h->why);
+	h->why = xstrdup(sqlite3_errmsg(h->db));
+	h->failing = true;
+}
+
+static void queue_add(struct history *h, const struct hist_msg *m)
+{
+	struct hist_copy *c;
+
+	xgrow((void **)&h->queue, &h->capqueue, h->nqueue + 1, sizeof *h->queue);
+	c = &h->queue[h->nqueue++];
+	c->m = *m;
+	c->m.peer = dup_or_null(m->peer);
+	c->m.nick = dup_or_null(m->nick);
+	c->m.body = dup_or_null(m->body);
+	c->m.stanza_id = dup_or_null(m->stanza_id);
+}
+
+/* Commits the open transaction. SQLITE_BUSY leaves it open, to be tried
+ * again; an error that made SQLite roll it back took its rows. */
+static int commit(struct history *h)
+{
+	if (sqlite3_get_autocommit(h->db))
+		return 0; /* no transaction open */
+	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		h->pending = 0;
+		return 0;
+	}
+	note_failure(h);
+	if (sqlite3_get_autocommit(h->db)) {
+		h->lost += h->pending;
+		h->pending = 0;
+	}
+	return -1;
+}
+
+int history_add(struct history *h, const struct hist_msg *m)
+{
+	int r;
+
+	if (h->nqueue > 0) { /* behind older messages still waiting */
+		queue_add(h, m);
 		return -1;
+	}
+	r = write_msg(h, m);
+	if (r < 0) {
+		note_failure(h);
+		queue_add(h, m);
+		return -1;
+	}
+	/* a failed commit is history_trouble()'s news, not this message's */
+	if (r > 0 && h->pending >= HISTORY_BATCH)
+		history_flush(h);
 	return r;
 }
 
@@ -186,17 +287,46 @@ int64_t history_last_rowid(const struct history *h)
 
 int history_flush(struct history *h)
 {
-	if (h->pending == 0)
-		return 0;
-	h->pending = 0;
-	return sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ?
-		       0 :
-		       -1;
+	size_t done = 0;
+
+	if (commit(h) < 0)
+		return -1;
+	while (done < h->nqueue) {
+		if (write_msg(h, &h->queue[done].m) < 0) {
+			note_failure(h);
+			break;
+		}
+		copy_clear(&h->queue[done++]);
+	}
+	if (done > 0) {
+		h->nqueue -= done;
+		memmove(h->queue, h->queue + done, h->nqueue * sizeof *h->queue);
+	}
+	if (commit(h) < 0 || h->nqueue > 0) {
+		h->failing = true;
+		return -1;
+	}
+	h->failing = h->reported = false;
+	return 0;
 }
 
 bool history_pending(const struct history *h)
 {
-	return h->pending > 0;
+	return !sqlite3_get_autocommit(h->db);
+}
+
+bool history_trouble(struct history *h, size_t *lost, size_t *waiting,
+		     const char **why)
+{
+	bool news = (h->failing && !h->reported) || h->lost > 0;
+
+	*why = h->why ? h->why : "unknown error";
+	*lost = h->lost;
+	*waiting = h->nqueue;
+	h->lost = 0;
+	if (h->failing)
+		h->reported = true;
+	return news;
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -234,8 +364,7 @@ static int each_row(sqlite3_stmt *st, hist_row_fn fn, void *ud)
 int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 		   size_t limit, hist_row_fn fn, void *ud)
 {
-	if (history_flush(h) < 0)
-		return -1;
+	history_flush(h); /* what could not be stored cannot be read */
 	bind_text(h->recent, 1, peer);
 	sqlite3_bind_int64(h->recent, 2, before_rowid);
 	sqlite3_bind_int64(h->recent, 3, before_rowid);
@@ -285,8 +414,7 @@ int history_search(struct history *h, const char *text, size_t limit,
 	char *q;
 	int n;
 
-	if (history_flush(h) < 0)
-		return -1;
+	history_flush(h);
 	q = fts_query(h->db, text);
 	if (!q)
 		return 0;

@@ -425,6 +425,23 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		}
 		break;
 	}
+	case EV_HISTORY_ERROR:
+		if (ev->code > 0)
+			app_print(app, LINE_ERROR,
+				  "%s: %d message%s could not be written to the "
+				  "history: %s", ev->acc->conf->name, ev->code,
+				  ev->code == 1 ? "" : "s", ev->text);
+		if (ev->code2 > 0)
+			app_print(app, LINE_ERROR,
+				  "%s: cannot write the history now (%s): %d "
+				  "message%s kept in memory, to be written when "
+				  "it works again", ev->acc->conf->name, ev->text,
+				  ev->code2, ev->code2 == 1 ? "" : "s");
+		else if (ev->code == 0)
+			app_print(app, LINE_ERROR,
+				  "%s: cannot write the history now: %s",
+				  ev->acc->conf->name, ev->text);
+		break;
 	case EV_GATEWAY:
 		gateway_event(app, ev);
 		rpane_mark_stale(app);

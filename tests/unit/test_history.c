@@ -1,6 +1,9 @@
 /* test_history: the SQLite message store: batching, deduplication by
  * stanza id, recent history paging, full-text search (including text
- * that looks like FTS5 syntax), and persistence across reopen. */
+ * that looks like FTS5 syntax), and persistence across reopen; a
+ * database locked by another connection: a brief lock is waited for, a
+ * long one keeps messages in memory (reported once) until they can be
+ * written, in order. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -12,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/history.h"
@@ -164,6 +169,94 @@ static void test_search_quotes(void **state)
 	assert_string_equal(r.bodies[0], "she said \"quick\" twice");
 }
 
+/* Another connection holding the write lock (another natter, a sqlite3
+ * shell): a write waits for it a while, then the message is kept in
+ * memory, with every later one behind it, told once, and written in
+ * order once the lock is gone. The old code lost the first message. */
+static void test_locked_kept_then_written(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	sqlite3 *other;
+	size_t lost, waiting;
+	const char *why;
+
+	assert_int_equal(sqlite3_open(fx->path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(add(fx->h, "bob@x", 1, HIST_IN, "first", "i1"), -1);
+	assert_int_equal(add(fx->h, "bob@x", 2, HIST_OUT, "second", NULL), -1);
+	assert_true(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(lost, 0);
+	assert_int_equal(waiting, 2);
+	assert_non_null(strstr(why, "locked"));
+	/* told once per run of failures */
+	assert_int_equal(add(fx->h, "bob@x", 3, HIST_IN, "third", NULL), -1);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(history_flush(fx->h), -1);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 10, collect, &r), 3);
+	assert_string_equal(r.bodies[0], "first");
+	assert_string_equal(r.bodies[1], "second");
+	assert_string_equal(r.bodies[2], "third");
+	/* a resend of a message that waited is still a duplicate */
+	assert_int_equal(add(fx->h, "bob@x", 1, HIST_IN, "first", "i1"), 0);
+	/* and the next failure is news again */
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(add(fx->h, "bob@x", 4, HIST_IN, "fourth", NULL), -1);
+	assert_true(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(other);
+}
+
+/* A lock held briefly by another process is waited for (busy timeout):
+ * the write succeeds and nothing is reported. */
+static void test_brief_lock_waited_for(void **state)
+{
+	struct fixture *fx = *state;
+	size_t lost, waiting;
+	const char *why;
+	int ready[2], status;
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		sqlite3 *other;
+
+		if (sqlite3_open(fx->path, &other) != SQLITE_OK ||
+		    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+			    SQLITE_OK)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		usleep(200 * 1000);
+		_exit(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL) ==
+				      SQLITE_OK ?
+			      0 :
+			      1);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1); /* the child has the lock */
+	close(ready[0]);
+	assert_int_equal(add(fx->h, "bob@x", 1, HIST_IN, "waited", NULL), 1);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_batch_commits_and_reopen(void **state)
 {
 	struct fixture *fx = *state;
@@ -205,6 +298,8 @@ int main(void)
 		T(test_search),
 		T(test_search_quotes),
 		T(test_batch_commits_and_reopen),
+		T(test_locked_kept_then_written),
+		T(test_brief_lock_waited_for),
 		cmocka_unit_test(test_open_failure),
 	};
 
