@@ -18,12 +18,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/history.h"
+#include "util/log.h"
 #include "util/xmem.h"
 
 /* How long a write waits for another connection's lock. */
 #define HISTORY_BUSY_MS 1000
+/* How long messages wait in memory before history_pending() asks for
+ * another try: each try may wait HISTORY_BUSY_MS. */
+#define HISTORY_RETRY_MS 5000
 
 /* A message waiting to be written; owns its strings. */
 struct hist_copy {
@@ -39,6 +44,7 @@ struct history {
 	size_t lost;    /* rows a rolled-back COMMIT took, not yet reported */
 	bool failing;   /* a write failed and none has worked since */
 	char *why;      /* SQLite's words for the last failure */
+	uint64_t retry_at; /* monotonic ms: when the queue is due a try */
 	bool reported;  /* history_trouble() told of this run of failures */
 };
 
@@ -138,6 +144,10 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->recent);
 	sqlite3_finalize(h->search);
 	sqlite3_close(h->db);
+	if (h->nqueue > 0)
+		log_msg(LOG_ERROR, "history",
+			"%zu messages could not be written before closing: %s",
+			h->nqueue, h->why ? h->why : "unknown error");
 	while (h->nqueue > 0)
 		copy_clear(&h->queue[--h->nqueue]);
 	free(h->queue);
@@ -222,11 +232,20 @@ static void copy_clear(struct hist_copy *c)
 	free((char *)c->m.stanza_id);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void note_failure(struct history *h)
 {
 	free(h->why);
 	h->why = xstrdup(sqlite3_errmsg(h->db));
 	h->failing = true;
+	h->retry_at = mono_ms() + HISTORY_RETRY_MS;
 }
 
 static void queue_add(struct history *h, const struct hist_msg *m)
@@ -312,7 +331,8 @@ int history_flush(struct history *h)
 
 bool history_pending(const struct history *h)
 {
-	return !sqlite3_get_autocommit(h->db);
+	return !sqlite3_get_autocommit(h->db) ||
+	       (h->nqueue > 0 && mono_ms() >= h->retry_at);
 }
 
 bool history_trouble(struct history *h, size_t *lost, size_t *waiting,

@@ -56,6 +56,8 @@ int64_t history_last_rowid(const struct history *h);
 /* Writes what waits in memory and commits the open batch, if any.
  * Returns 0, or -1 when something is still not stored. */
 int history_flush(struct history *h);
+/* True while a transaction is open, or messages wait in memory and are
+ * due another try (a few seconds after the last one failed). */
 bool history_pending(const struct history *h);
 /* After a failed write: true once per run of failures (and whenever a
  * rolled-back transaction took rows), with *lost the rows lost since the
