@@ -291,6 +291,7 @@ static void got_form(struct inband *b, struct dialog *d, xmpp_stanza_t *reply)
 	register_parse(q, d);
 	dataform_media_save(reply, &d->form, b->s.app->state_dir);
 	carry_values(&old, &d->form);
+	form_media_remove(&old, &d->form);
 	form_clear(&old);
 	user = localpart(a);
 	prefill(&d->form, "username", user);

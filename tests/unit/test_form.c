@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/dialog.h"
 #include "core/form.h"
 #include "xmpp/dataform.h"
 
@@ -405,6 +406,51 @@ static void test_media_bad_data(void **state)
 	form_clear(&f);
 }
 
+/* A saved challenge lives as long as its form: replacing the dialog's
+ * form with one that saved the same file keeps it, with another form
+ * removes it, and closing the dialog removes what is left. */
+static void test_media_removed_with_dialog(void **state)
+{
+	struct fx *fx = *state;
+	char dir[] = "/tmp/natter-test-form-XXXXXX";
+	struct dialog *d = dialog_new(DLG_REGISTER, NULL, "example.org");
+	struct form f, g = { 0 };
+	xmpp_stanza_t *iq;
+	char *path;
+
+	assert_non_null(mkdtemp(dir));
+	iq = captcha(fx, &f);
+	assert_int_equal(dataform_media_save(iq, &f, dir), 1);
+	path = strdup(form_field(&f, "ocr")->media[0].path);
+	dialog_set_form(d, &f);
+	assert_int_equal(access(path, F_OK), 0);
+
+	/* the server sends the same challenge again: the same file */
+	xmpp_stanza_release(iq);
+	iq = captcha(fx, &f);
+	assert_int_equal(dataform_media_save(iq, &f, dir), 1);
+	assert_string_equal(form_field(&f, "ocr")->media[0].path, path);
+	dialog_set_form(d, &f);
+	assert_int_equal(access(path, F_OK), 0);
+
+	/* the next step has no challenge: the file goes */
+	form_add_field(&g, FIELD_TEXT_SINGLE, "name");
+	dialog_set_form(d, &g);
+	assert_int_equal(access(path, F_OK), -1);
+
+	/* a challenge saved for the dialog is gone when it closes */
+	xmpp_stanza_release(iq);
+	iq = captcha(fx, &f);
+	assert_int_equal(dataform_media_save(iq, &f, dir), 1);
+	dialog_set_form(d, &f);
+	assert_int_equal(access(path, F_OK), 0);
+	dialog_free(&d);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0); /* nothing left behind */
+	free(path);
+	xmpp_stanza_release(iq);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -418,6 +464,7 @@ int main(void)
 		T(test_media_parse),
 		T(test_media_save),
 		T(test_media_bad_data),
+		T(test_media_removed_with_dialog),
 		cmocka_unit_test(test_type_names),
 	};
 
