@@ -14,13 +14,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/history.h"
+#include "core/paths.h"
 #include "util/log.h"
 #include "util/xmem.h"
 
@@ -96,12 +100,39 @@ static const char sql_search[] =
 
 static void copy_clear(struct hist_copy *c);
 
+/* Creates path readable by us only, or takes group and other bits off
+ * the database and its -wal and -shm files (SQLite gives those the
+ * database's mode when it creates them). Returns 0 or -errno. */
+static int private_file(const char *path)
+{
+	static const char *const sides[] = { "-wal", "-shm" };
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	size_t i;
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	for (i = 0; i < sizeof sides / sizeof *sides; i++) {
+		char *side = xasprintf("%s%s", path, sides[i]);
+
+		paths_tighten(side, false); /* ENOENT: not there yet */
+		free(side);
+	}
+	return paths_tighten(path, false);
+}
+
 int history_open(struct history **hp, const char *path, char **err)
 {
 	struct history *h = xcalloc(1, sizeof *h);
 	int r;
 
 	*hp = NULL;
+	r = private_file(path);
+	if (r < 0) {
+		*err = xasprintf("%s: %s", path, strerror(-r));
+		free(h);
+		return -1;
+	}
 	r = sqlite3_open_v2(path, &h->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				    SQLITE_OPEN_NOMUTEX,

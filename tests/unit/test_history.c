@@ -3,7 +3,8 @@
  * that looks like FTS5 syntax), and persistence across reopen; a
  * database locked by another connection: a brief lock is waited for, a
  * long one keeps messages in memory (reported once) until they can be
- * written, in order. */
+ * written, in order; the database, its -wal and -shm files and natter's
+ * directories are the user's only. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -15,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/history.h"
+#include "core/paths.h"
 
 #include "testutil.h"
 
@@ -275,6 +279,80 @@ static void test_batch_commits_and_reopen(void **state)
 			 HISTORY_BATCH + 5);
 }
 
+static mode_t mode_of(const char *dir, const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (stat(path, &st) < 0)
+		fail_msg("%s: %s", path, strerror(errno));
+	return st.st_mode & 0777;
+}
+
+static void chmod_in(const char *dir, const char *name, mode_t mode)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* The database and the -wal and -shm files SQLite makes beside it are
+ * the user's only, whatever the umask; files an older natter left open
+ * to others are tightened at open. */
+static void test_files_private(void **state)
+{
+	struct fixture *fx = *state;
+	struct history *h = NULL;
+	char path[256], *err = NULL;
+	mode_t old = umask(022);
+
+	snprintf(path, sizeof path, "%s/new.db", fx->dir);
+	assert_int_equal(history_open(&h, path, &err), 0);
+	assert_int_equal(add(h, "bob@x", 1, HIST_IN, "hello", NULL), 1);
+	assert_int_equal(history_flush(h), 0);
+	assert_int_equal(mode_of(fx->dir, "new.db"), 0600);
+	assert_int_equal(mode_of(fx->dir, "new.db-wal"), 0600);
+	assert_int_equal(mode_of(fx->dir, "new.db-shm"), 0600);
+	history_close(&h);
+
+	/* as an older natter left them: the database and a WAL */
+	assert_int_equal(history_open(&h, path, &err), 0);
+	assert_int_equal(add(h, "bob@x", 2, HIST_IN, "again", NULL), 1);
+	assert_int_equal(history_flush(h), 0);
+	chmod_in(fx->dir, "new.db", 0644);
+	chmod_in(fx->dir, "new.db-wal", 0666);
+	chmod_in(fx->dir, "new.db-shm", 0644);
+	{
+		struct history *h2 = NULL;
+
+		assert_int_equal(history_open(&h2, path, &err), 0);
+		assert_int_equal(mode_of(fx->dir, "new.db"), 0600);
+		assert_int_equal(mode_of(fx->dir, "new.db-wal"), 0600);
+		assert_int_equal(mode_of(fx->dir, "new.db-shm"), 0600);
+		history_close(&h2);
+	}
+	history_close(&h);
+	umask(old);
+}
+
+/* natter's own directories are 0700, also those made before. */
+static void test_dirs_private(void **state)
+{
+	struct fixture *fx = *state;
+	char path[256];
+	mode_t old = umask(022);
+
+	snprintf(path, sizeof path, "%s/natter/acct", fx->dir);
+	assert_int_equal(paths_mkdir(path), 0);
+	assert_int_equal(mode_of(fx->dir, "natter/acct"), 0700);
+	chmod_in(fx->dir, "natter/acct", 0755);
+	assert_int_equal(paths_mkdir(path), 0);
+	assert_int_equal(mode_of(fx->dir, "natter/acct"), 0700);
+	umask(old);
+}
+
 static void test_open_failure(void **state)
 {
 	struct history *h = NULL;
@@ -300,6 +378,8 @@ int main(void)
 		T(test_batch_commits_and_reopen),
 		T(test_locked_kept_then_written),
 		T(test_brief_lock_waited_for),
+		T(test_files_private),
+		T(test_dirs_private),
 		cmocka_unit_test(test_open_failure),
 	};
 
