@@ -3,7 +3,8 @@
  * fields echoed, fixed left out, every value kept), and validation of
  * what the user filled in, type by type; CAPTCHA challenges (XEP-0158):
  * media URIs on fields (XEP-0221) and inline bits of binary (XEP-0231)
- * saved to private files. */
+ * saved to private files and deleted with their form; a submitted
+ * text-private field is redacted from the debug log. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 
 #include "core/dialog.h"
 #include "core/form.h"
+#include "util/log.h"
 #include "xmpp/dataform.h"
 
 static const char every_type[] =
@@ -150,6 +152,35 @@ static void test_submit(void **state)
 	assert_non_null(strstr(text, "<value>a@b.c</value><value>d@e.f</value>"));
 	xmpp_free(fx->ctx, text);
 	xmpp_stanza_release(x);
+}
+
+/* A text-private field whatever its name: once submitted, the debug
+ * log's redactor hides its value, though the answer carries only the
+ * var (the old redactor logged it in clear). */
+static void test_submit_private_redacted(void **state)
+{
+	struct fx *fx = *state;
+	struct form f = { 0 };
+	xmpp_stanza_t *x;
+	char *text, *clean;
+	size_t len;
+
+	(void)fx;
+	form_field_set(form_add_field(&f, FIELD_TEXT_PRIVATE, "code"),
+		       "7781-secret");
+	form_field_set(form_add_field(&f, FIELD_TEXT_SINGLE, "user"), "bill");
+	x = dataform_submit(fx->ctx, &f);
+	assert_int_equal(xmpp_stanza_to_text(x, &text, &len), 0);
+	assert_non_null(strstr(text, "7781-secret")); /* sent as it is */
+	clean = log_redact(text);
+	assert_null(strstr(clean, "7781-secret"));
+	assert_non_null(strstr(clean, "[redacted]"));
+	assert_non_null(strstr(clean, "bill"));
+	free(clean);
+	xmpp_free(fx->ctx, text);
+	xmpp_stanza_release(x);
+	form_clear(&f);
+	log_secret_vars_clear();
 }
 
 /* The form as parsed is missing its required values. */
@@ -459,6 +490,7 @@ int main(void)
 		T(test_parse_every_type),
 		T(test_not_a_form),
 		T(test_submit),
+		T(test_submit_private_redacted),
 		T(test_validate_required),
 		T(test_validate_each_type),
 		T(test_media_parse),
