@@ -90,6 +90,13 @@ static void state_changed(struct app *app, struct account *a)
 		app_print(app, LINE_INFO, "%s: connecting as %s (%s)", name,
 			  a->bare_jid,
 			  a->conf->server ? a->conf->server : a->domain);
+		/* said at every connect: trust is meant for tests, and must
+		 * not become a quiet habit */
+		if (a->conf->tls == TLS_TRUST)
+			app_print(app, LINE_WARN,
+				  "%s: tls = \"trust\": the server's certificate is "
+				  "neither verified nor pinned; anyone on the way can "
+				  "read and change this connection", name);
 		break;
 	case ACC_ONLINE:
 		app_print(app, LINE_OK, "%s: connected as %s", name,
