@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,23 +103,28 @@ static void copy_clear(struct hist_copy *c);
 
 /* Creates path readable by us only, or takes group and other bits off
  * the database and its -wal and -shm files (SQLite gives those the
- * database's mode when it creates them). Returns 0 or -errno. */
+ * database's mode when it creates them). Returns 0, or -errno when the
+ * database cannot be opened or created. */
 static int private_file(const char *path)
 {
 	static const char *const sides[] = { "-wal", "-shm" };
-	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	struct stat st;
 	size_t i;
 
 	if (fd < 0)
 		return -errno;
+	/* best effort: a file system without modes keeps what it has */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 077))
+		(void)fchmod(fd, st.st_mode & 0700);
 	close(fd);
 	for (i = 0; i < sizeof sides / sizeof *sides; i++) {
 		char *side = xasprintf("%s%s", path, sides[i]);
 
-		paths_tighten(side, false); /* ENOENT: not there yet */
+		(void)paths_tighten(side, false); /* ENOENT: not there yet */
 		free(side);
 	}
-	return paths_tighten(path, false);
+	return 0;
 }
 
 int history_open(struct history **hp, const char *path, char **err)

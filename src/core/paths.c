@@ -71,7 +71,9 @@ int paths_mkdir(const char *dir)
 			break;
 	}
 	free(p);
-	return err ? err : paths_tighten(dir, true);
+	if (!err)
+		(void)paths_tighten(dir, true); /* not through a link: fine */
+	return err;
 }
 
 int paths_tighten(const char *path, bool dir)

@@ -12,7 +12,8 @@ char *paths_data_dir(void);
 /* $XDG_STATE_HOME/natter (default ~/.local/state/natter) */
 char *paths_state_dir(void);
 /* mkdir -p with mode 0700 for each created level; dir itself is natter's
- * and is tightened to 0700 if it exists with more. Returns 0 or -errno. */
+ * and is tightened to 0700 if it exists with more (unless it is a link).
+ * Returns 0 or -errno. */
 int paths_mkdir(const char *dir);
 /* Takes group and other permissions off path (a directory when dir),
  * opened without following a link, if it is ours. Returns 0 or -errno. */
