@@ -277,12 +277,19 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* After a failed statement: an error that made SQLite roll the
+ * transaction back (a full disk, an I/O error) took the rows written in
+ * it, which are counted as lost. */
 static void note_failure(struct history *h)
 {
 	free(h->why);
 	h->why = xstrdup(sqlite3_errmsg(h->db));
 	h->failing = true;
 	h->retry_at = mono_ms() + HISTORY_RETRY_MS;
+	if (sqlite3_get_autocommit(h->db)) {
+		h->lost += h->pending;
+		h->pending = 0;
+	}
 }
 
 static void queue_add(struct history *h, const struct hist_msg *m)
@@ -309,10 +316,6 @@ static int commit(struct history *h)
 		return 0;
 	}
 	note_failure(h);
-	if (sqlite3_get_autocommit(h->db)) {
-		h->lost += h->pending;
-		h->pending = 0;
-	}
 	return -1;
 }
 
@@ -343,22 +346,31 @@ int64_t history_last_rowid(const struct history *h)
 
 int history_flush(struct history *h)
 {
-	size_t done = 0;
+	size_t done = 0, lost, i;
 
 	if (commit(h) < 0)
 		return -1;
-	while (done < h->nqueue) {
-		if (write_msg(h, &h->queue[done].m) < 0) {
-			note_failure(h);
-			break;
-		}
-		copy_clear(&h->queue[done++]);
+	lost = h->lost;
+	while (done < h->nqueue && write_msg(h, &h->queue[done].m) >= 0)
+		done++;
+	if (done < h->nqueue)
+		note_failure(h);
+	if (!sqlite3_get_autocommit(h->db))
+		commit(h);
+	if (sqlite3_get_autocommit(h->db) && h->pending == 0 && h->lost > lost) {
+		/* rolled back: what came from the queue stays there, and is
+		 * not lost */
+		h->lost = lost;
+		done = 0;
 	}
+	/* committed, or waiting in a transaction still open */
+	for (i = 0; i < done; i++)
+		copy_clear(&h->queue[i]);
 	if (done > 0) {
 		h->nqueue -= done;
 		memmove(h->queue, h->queue + done, h->nqueue * sizeof *h->queue);
 	}
-	if (commit(h) < 0 || h->nqueue > 0) {
+	if (!sqlite3_get_autocommit(h->db) || h->nqueue > 0) {
 		h->failing = true;
 		return -1;
 	}
