@@ -219,8 +219,9 @@ static void flush_history(struct app *app)
 	size_t i;
 
 	for (i = 0; i < app->naccounts; i++)
-		if (app->accounts[i]->history)
-			history_flush(app->accounts[i]->history);
+		if (app->accounts[i]->history &&
+		    history_flush(app->accounts[i]->history) < 0)
+			account_history_check(app, app->accounts[i]);
 	app->committed_at = loop_now(app->loop);
 }
 
@@ -341,13 +342,23 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	app_open_history(&app);
-	xs_init(&app);
+	if (xs_init(&app) < 0) {
+		ui_end(&app);
+		app_free(&app);
+		fprintf(stderr, "natter: libstrophe could not make a connection "
+				"(out of memory?)\n");
+		log_close();
+		return 1;
+	}
 	loop_watch(app.loop, STDIN_FILENO, POLLIN, on_stdin, &app);
 	loop_set_prepare(app.loop, prepare, &app);
 	loop_set_idle(app.loop, idle, &app);
 	greet(&app);
-	if (o.register_account)
-		xs_register_account(&app, account_find(&app, o.register_account));
+	if (o.register_account &&
+	    xs_register_account(&app, account_find(&app, o.register_account)) < 0)
+		app_print(&app, LINE_ERROR,
+			  "%s: cannot start the registration: libstrophe could "
+			  "not make a connection", o.register_account);
 	ui_start(&app);
 	while (!app.quit)
 		if (loop_iterate(app.loop) < 0)

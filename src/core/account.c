@@ -145,6 +145,19 @@ int account_open_history(struct account *a, const char *data_dir, char **err)
 	return r < 0 ? -1 : 0;
 }
 
+void account_history_check(struct app *app, struct account *a)
+{
+	struct event ev = { .type = EV_HISTORY_ERROR, .acc = a };
+	size_t lost, waiting;
+
+	if (!a->history ||
+	    !history_trouble(a->history, &lost, &waiting, &ev.text))
+		return;
+	ev.code = (int)lost;
+	ev.code2 = (int)waiting;
+	event_emit(app, &ev);
+}
+
 void account_sub_request_add(struct account *a, const char *bare,
 			     const char *nick)
 {

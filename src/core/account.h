@@ -96,6 +96,9 @@ struct account *account_find(struct app *app, const char *name);
 /* Opens the account's history under data_dir/NAME/; returns 0, or -1
  * with *err set (the caller frees it). */
 int account_open_history(struct account *a, const char *data_dir, char **err);
+/* Announces (EV_HISTORY_ERROR) what history_trouble() has to say about
+ * a's history after a write or a flush; nothing when all is well. */
+void account_history_check(struct app *app, struct account *a);
 /* Remembers / forgets a pending subscription request. */
 void account_sub_request_add(struct account *a, const char *bare,
 			     const char *nick);

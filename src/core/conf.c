@@ -2,18 +2,21 @@
  *
  * Errors from libconfuse come through errfunc(), which prefixes the file
  * and line so a user sees "natterrc:12: ..." rather than a bare complaint.
- * Checks that need the whole file (a password in a file others can read)
- * run after the parse.
+ * Checks that need the whole file (a password in a file others can read
+ * or change, password_eval in a file others can change or that is not
+ * ours) run after the parse, on what fstat said of the file we read.
  */
 #include "config.h"
 
 #include <confuse.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/conf.h"
 #include "util/jid.h"
@@ -181,7 +184,8 @@ static const struct opt_doc opt_docs[] = {
 	{ "account", "jid", "your address, user@domain (required)" },
 	{ "account", "password", "the password (the file must then be mode 0600)" },
 	{ "account", "password_eval",
-	  "shell command whose first output line is the password" },
+	  "shell command whose first output line is the password (the file "
+	  "must then be yours and writable by you alone)" },
 	{ "account", "server", "host to connect to (default: the JID's domain)" },
 	{ "account", "port", "port (default 5222, or 5223 with tls = \"direct\")" },
 	{ "account", "resource", "resource to bind (default \"natter\")" },
@@ -299,15 +303,28 @@ static int prescan(char *t)
 	return 0;
 }
 
-/* Reads the whole file; returns it (the caller frees it) or NULL. */
-static char *slurp(const char *path)
+/* Reads the whole file, filling *st from the file it opened (not from
+ * the path, which could change in between); returns it (the caller
+ * frees it) or NULL with errno set. */
+static char *slurp(const char *path, struct stat *st)
 {
-	FILE *f = fopen(path, "re");
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	FILE *f;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
 
-	if (!f)
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
+	    !(f = fdopen(fd, "r"))) {
+		/* a directory or a FIFO is no natterrc */
+		int e = fstat(fd, st) == 0 && !S_ISREG(st->st_mode) ? EINVAL :
+								      errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
 	do {
 		xgrow((void **)&buf, &cap, len + 4096, 1);
 		n = fread(buf + len, 1, cap - len - 1, f);
@@ -393,22 +410,43 @@ static void read_account(cfg_t *sec, struct account_conf *a)
 }
 
 /* A password in a file others can read is refused outright: better a
- * clear stop than a secret quietly exposed. */
+ * clear stop than a secret quietly exposed. A file holding a password or
+ * a password_eval command must also be ours and writable by us alone:
+ * whoever can change it can run commands as us, or point the account at
+ * their own server. */
 static int check_mode(const struct config *c, const struct stat *st,
 		      char **err)
 {
 	size_t i;
 
-	if (!(st->st_mode & (S_IRWXG | S_IRWXO)))
-		return 0;
 	for (i = 0; i < c->naccounts; i++) {
-		if (!c->accounts[i].password)
+		const struct account_conf *a = &c->accounts[i];
+		const char *what = a->password ? "a password" : "password_eval";
+
+		if (!a->password && !a->password_eval)
 			continue;
-		*err = xasprintf(
-			"%s holds a password but other users can access it (mode %04o); "
-			"fix it with: chmod 600 %s",
-			c->path, (unsigned)(st->st_mode & 07777), c->path);
-		return -1;
+		if (st->st_uid != geteuid()) {
+			*err = xasprintf(
+				"%s holds %s but belongs to another user (uid %u); "
+				"natter only reads such a file if it is yours",
+				c->path, what, (unsigned)st->st_uid);
+			return -1;
+		}
+		if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+			*err = xasprintf(
+				"%s holds %s but other users can change it (mode %04o); "
+				"fix it with: chmod %s %s",
+				c->path, what, (unsigned)(st->st_mode & 07777),
+				a->password ? "600" : "go-w", c->path);
+			return -1;
+		}
+		if (a->password && (st->st_mode & (S_IRWXG | S_IRWXO))) {
+			*err = xasprintf(
+				"%s holds a password but other users can access it (mode %04o); "
+				"fix it with: chmod 600 %s",
+				c->path, (unsigned)(st->st_mode & 07777), c->path);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -435,18 +473,16 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 
 	memset(out, 0, sizeof *out);
 	*err = NULL;
-	if (stat(path, &st) < 0) {
+	text = slurp(path, &st);
+	if (!text) {
 		if (errno == ENOENT && !must_exist) {
 			out->path = xstrdup(path);
 			set_defaults(out);
 			return 0;
 		}
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	text = slurp(path);
-	if (!text) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
+		*err = xasprintf("%s: %s", path,
+				 errno == EINVAL ? "not a regular file" :
+						   strerror(errno));
 		return -1;
 	}
 	r = prescan(text);

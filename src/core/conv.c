@@ -203,9 +203,9 @@ void app_select(struct app *app, size_t idx)
 
 /* Stores a message; returns its row id, 0 when it was already stored (a
  * resent stanza), or -1 when it could not be (or there is no store). */
-static int64_t store(struct account *acc, const char *bare, int64_t ts_ms,
-		     enum hist_dir dir, const char *nick, const char *body,
-		     const char *id)
+static int64_t store(struct app *app, struct account *acc, const char *bare,
+		     int64_t ts_ms, enum hist_dir dir, const char *nick,
+		     const char *body, const char *id)
 {
 	struct hist_msg m = { 0, bare, ts_ms, dir,
 			      is_action(body) ? HIST_ACTION : HIST_CHAT,
@@ -215,8 +215,10 @@ static int64_t store(struct account *acc, const char *bare, int64_t ts_ms,
 	if (!acc->history)
 		return -1;
 	r = history_add(acc->history, &m);
+	account_history_check(app, acc);
 	if (r < 0) {
-		log_msg(LOG_ERROR, "history", "%s: cannot store: %s",
+		/* kept in memory and written later: not lost */
+		log_msg(LOG_ERROR, "history", "%s: cannot store now: %s",
 			acc->conf->name, history_error(acc->history));
 		return -1;
 	}
@@ -237,7 +239,7 @@ void conv_incoming(struct app *app, struct account *acc,
 	idx = conv_open(app, acc, m->bare);
 	w = app->wins[idx];
 	/* a message seen before (resent with the same id) is not news */
-	rowid = store(acc, m->bare, m->ts_ms, HIST_IN, nick, m->body, m->id);
+	rowid = store(app, acc, m->bare, m->ts_ms, HIST_IN, nick, m->body, m->id);
 	if (rowid == 0)
 		return;
 	win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
@@ -268,7 +270,7 @@ void conv_outgoing(struct app *app, struct account *acc, const char *bare,
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-	rowid = store(acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
+	rowid = store(app, acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
 	win_add_msg(w, now.tv_sec, LINE_MSG_OUT,
 		    (action ? LINE_ACTION : 0) | LINE_RECEIPT, own_nick(acc),
 		    action ? body + sizeof action_prefix - 1 : body,

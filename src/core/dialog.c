@@ -46,6 +46,7 @@ void dialog_free(struct dialog **dp)
 	free(d->url);
 	free(d->error);
 	free(d->err_cond);
+	form_media_remove(&d->form, NULL);
 	form_clear(&d->form);
 	dialog_clear_notes(d);
 	for (i = 0; i < d->nitems; i++) {
@@ -75,6 +76,7 @@ static bool has_editable(const struct dialog *d)
 
 void dialog_set_form(struct dialog *d, struct form *form)
 {
+	form_media_remove(&d->form, form);
 	form_clear(&d->form);
 	d->form = *form;
 	memset(form, 0, sizeof *form);

@@ -24,6 +24,9 @@ enum event_type {
 	EV_MESSAGE_ERROR,  /* jid, cond: RFC 6120 condition, text: or NULL */
 	EV_GATEWAY,        /* code: enum gw_event; jid: the gateway or contact */
 	EV_ROOM_ERROR,     /* jid: the room; cond, text: what it said */
+	EV_HISTORY_ERROR,  /* acc's history could not be written; text:
+			    * SQLite's words, code: messages lost, code2:
+			    * messages kept in memory to be written later */
 };
 
 /* What EV_GATEWAY reports; ui/notify.c words each. */

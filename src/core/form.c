@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/form.h"
 #include "util/jid.h"
@@ -40,6 +41,34 @@ static void free_values(struct form_field *fl)
 	free(fl->values);
 	fl->values = NULL;
 	fl->nvalues = 0;
+}
+
+static bool form_has_media_path(const struct form *f, const char *path)
+{
+	size_t i, j;
+
+	for (i = 0; f && i < f->nfields; i++)
+		for (j = 0; j < f->fields[i].nmedia; j++)
+			if (f->fields[i].media[j].path &&
+			    strcmp(f->fields[i].media[j].path, path) == 0)
+				return true;
+	return false;
+}
+
+void form_media_remove(struct form *f, const struct form *keep)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->nfields; i++)
+		for (j = 0; j < f->fields[i].nmedia; j++) {
+			struct form_media *m = &f->fields[i].media[j];
+
+			if (!m->path)
+				continue;
+			if (!form_has_media_path(keep, m->path))
+				(void)unlink(m->path);
+			xfree(&m->path);
+		}
 }
 
 void form_clear(struct form *f)

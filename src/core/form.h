@@ -58,6 +58,10 @@ struct form {
 enum field_type form_type_parse(const char *name);
 const char *form_type_name(enum field_type t);
 void form_clear(struct form *f);
+/* Deletes the files f's media were saved to (a CAPTCHA challenge is
+ * not left lying around once its form is gone), except those keep's
+ * media also point to (keep may be NULL); f forgets the paths. */
+void form_media_remove(struct form *f, const struct form *keep);
 struct form_field *form_add_field(struct form *f, enum field_type t,
 				  const char *var);
 void form_field_add_value(struct form_field *fl, const char *v);

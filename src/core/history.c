@@ -4,20 +4,53 @@
  * ... COMMIT around inserts; reads first commit so they see everything.
  * The FTS5 table is an external-content index (the text is stored once),
  * fed by history_add() and cleaned by a delete trigger.
+ *
+ * A write that fails (the database locked by another process for longer
+ * than the busy timeout, a full disk) keeps the message in `queue`, and
+ * every later one behind it so the order holds; history_flush() writes
+ * the queue first. A COMMIT that fails with the transaction still open
+ * is tried again; one SQLite rolled back counts its rows as lost. Either
+ * way history_trouble() tells the owner, once per run of failures.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/history.h"
+#include "core/paths.h"
+#include "util/log.h"
 #include "util/xmem.h"
+
+/* How long a write waits for another connection's lock. */
+#define HISTORY_BUSY_MS 1000
+/* How long messages wait in memory before history_pending() asks for
+ * another try: each try may wait HISTORY_BUSY_MS. */
+#define HISTORY_RETRY_MS 5000
+
+/* A message waiting to be written; owns its strings. */
+struct hist_copy {
+	struct hist_msg m;
+};
 
 struct history {
 	sqlite3 *db;
 	sqlite3_stmt *ins, *fts, *dup, *recent, *search;
-	size_t pending; /* rows in the open transaction */
+	size_t pending; /* rows written in the open transaction */
+	struct hist_copy *queue; /* oldest first */
+	size_t nqueue, capqueue;
+	size_t lost;    /* rows a rolled-back COMMIT took, not yet reported */
+	bool failing;   /* a write failed and none has worked since */
+	char *why;      /* SQLite's words for the last failure */
+	uint64_t retry_at; /* monotonic ms: when the queue is due a try */
+	bool reported;  /* history_trouble() told of this run of failures */
 };
 
 static const char schema[] =
@@ -66,16 +99,52 @@ static const char sql_search[] =
 	" FROM messages_fts f JOIN messages m ON m.id = f.rowid"
 	" WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?";
 
+static void copy_clear(struct hist_copy *c);
+
+/* Creates path readable by us only, or takes group and other bits off
+ * the database and its -wal and -shm files (SQLite gives those the
+ * database's mode when it creates them). Returns 0, or -errno when the
+ * database cannot be opened or created. */
+static int private_file(const char *path)
+{
+	static const char *const sides[] = { "-wal", "-shm" };
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	struct stat st;
+	size_t i;
+
+	if (fd < 0)
+		return -errno;
+	/* best effort: a file system without modes keeps what it has */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 077))
+		(void)fchmod(fd, st.st_mode & 0700);
+	close(fd);
+	for (i = 0; i < sizeof sides / sizeof *sides; i++) {
+		char *side = xasprintf("%s%s", path, sides[i]);
+
+		(void)paths_tighten(side, false); /* ENOENT: not there yet */
+		free(side);
+	}
+	return 0;
+}
+
 int history_open(struct history **hp, const char *path, char **err)
 {
 	struct history *h = xcalloc(1, sizeof *h);
 	int r;
 
 	*hp = NULL;
+	r = private_file(path);
+	if (r < 0) {
+		*err = xasprintf("%s: %s", path, strerror(-r));
+		free(h);
+		return -1;
+	}
 	r = sqlite3_open_v2(path, &h->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				    SQLITE_OPEN_NOMUTEX,
 			    NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
 	if (r == SQLITE_OK)
 		r = sqlite3_exec(h->db, schema, NULL, NULL, NULL);
 	if (r == SQLITE_OK)
@@ -112,6 +181,14 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->recent);
 	sqlite3_finalize(h->search);
 	sqlite3_close(h->db);
+	if (h->nqueue > 0)
+		log_msg(LOG_ERROR, "history",
+			"%zu messages could not be written before closing: %s",
+			h->nqueue, h->why ? h->why : "unknown error");
+	while (h->nqueue > 0)
+		copy_clear(&h->queue[--h->nqueue]);
+	free(h->queue);
+	free(h->why);
 	free(h);
 	*hp = NULL;
 }
@@ -143,14 +220,17 @@ static bool seen(struct history *h, const struct hist_msg *m)
 	return found;
 }
 
-int history_add(struct history *h, const struct hist_msg *m)
+/* Writes m into the open transaction (opened here if need be).
+ * Returns 1 when stored, 0 for a duplicate, -1 when it was not written. */
+static int write_msg(struct history *h, const struct hist_msg *m)
 {
 	int r;
 
-	if (h->pending == 0 &&
-	    sqlite3_exec(h->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	/* IMMEDIATE: the write lock is taken (or waited for) here, so a
+	 * transaction never holds a stale read snapshot it cannot write */
+	if (sqlite3_get_autocommit(h->db) &&
+	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
-	h->pending++;
 	if (m->stanza_id && seen(h, m))
 		return 0;
 	bind_text(h->ins, 1, m->peer);
@@ -172,9 +252,90 @@ int history_add(struct history *h, const struct hist_msg *m)
 	sqlite3_clear_bindings(h->fts);
 	if (r != SQLITE_DONE)
 		return -1;
-	r = 1;
-	if (h->pending >= HISTORY_BATCH && history_flush(h) < 0)
+	h->pending++;
+	return 1;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void copy_clear(struct hist_copy *c)
+{
+	free((char *)c->m.peer);
+	free((char *)c->m.nick);
+	free((char *)c->m.body);
+	free((char *)c->m.stanza_id);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* After a failed statement: an error that made SQLite roll the
+ * transaction back (a full disk, an I/O error) took the rows written in
+ * it, which are counted as lost. */
+static void note_failure(struct history *h)
+{
+	free(h->why);
+	h->why = xstrdup(sqlite3_errmsg(h->db));
+	h->failing = true;
+	h->retry_at = mono_ms() + HISTORY_RETRY_MS;
+	if (sqlite3_get_autocommit(h->db)) {
+		h->lost += h->pending;
+		h->pending = 0;
+	}
+}
+
+static void queue_add(struct history *h, const struct hist_msg *m)
+{
+	struct hist_copy *c;
+
+	xgrow((void **)&h->queue, &h->capqueue, h->nqueue + 1, sizeof *h->queue);
+	c = &h->queue[h->nqueue++];
+	c->m = *m;
+	c->m.peer = dup_or_null(m->peer);
+	c->m.nick = dup_or_null(m->nick);
+	c->m.body = dup_or_null(m->body);
+	c->m.stanza_id = dup_or_null(m->stanza_id);
+}
+
+/* Commits the open transaction. SQLITE_BUSY leaves it open, to be tried
+ * again; an error that made SQLite roll it back took its rows. */
+static int commit(struct history *h)
+{
+	if (sqlite3_get_autocommit(h->db))
+		return 0; /* no transaction open */
+	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		h->pending = 0;
+		return 0;
+	}
+	note_failure(h);
+	return -1;
+}
+
+int history_add(struct history *h, const struct hist_msg *m)
+{
+	int r;
+
+	if (h->nqueue > 0) { /* behind older messages still waiting */
+		queue_add(h, m);
 		return -1;
+	}
+	r = write_msg(h, m);
+	if (r < 0) {
+		note_failure(h);
+		queue_add(h, m);
+		return -1;
+	}
+	/* a failed commit is history_trouble()'s news, not this message's */
+	if (r > 0 && h->pending >= HISTORY_BATCH)
+		history_flush(h);
 	return r;
 }
 
@@ -185,17 +346,56 @@ int64_t history_last_rowid(const struct history *h)
 
 int history_flush(struct history *h)
 {
-	if (h->pending == 0)
-		return 0;
-	h->pending = 0;
-	return sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ?
-		       0 :
-		       -1;
+	size_t done = 0, lost, i;
+
+	if (commit(h) < 0)
+		return -1;
+	lost = h->lost;
+	while (done < h->nqueue && write_msg(h, &h->queue[done].m) >= 0)
+		done++;
+	if (done < h->nqueue)
+		note_failure(h);
+	if (!sqlite3_get_autocommit(h->db))
+		commit(h);
+	if (sqlite3_get_autocommit(h->db) && h->pending == 0 && h->lost > lost) {
+		/* rolled back: what came from the queue stays there, and is
+		 * not lost */
+		h->lost = lost;
+		done = 0;
+	}
+	/* committed, or waiting in a transaction still open */
+	for (i = 0; i < done; i++)
+		copy_clear(&h->queue[i]);
+	if (done > 0) {
+		h->nqueue -= done;
+		memmove(h->queue, h->queue + done, h->nqueue * sizeof *h->queue);
+	}
+	if (!sqlite3_get_autocommit(h->db) || h->nqueue > 0) {
+		h->failing = true;
+		return -1;
+	}
+	h->failing = h->reported = false;
+	return 0;
 }
 
 bool history_pending(const struct history *h)
 {
-	return h->pending > 0;
+	return !sqlite3_get_autocommit(h->db) ||
+	       (h->nqueue > 0 && mono_ms() >= h->retry_at);
+}
+
+bool history_trouble(struct history *h, size_t *lost, size_t *waiting,
+		     const char **why)
+{
+	bool news = (h->failing && !h->reported) || h->lost > 0;
+
+	*why = h->why ? h->why : "unknown error";
+	*lost = h->lost;
+	*waiting = h->nqueue;
+	h->lost = 0;
+	if (h->failing)
+		h->reported = true;
+	return news;
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -233,8 +433,7 @@ static int each_row(sqlite3_stmt *st, hist_row_fn fn, void *ud)
 int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 		   size_t limit, hist_row_fn fn, void *ud)
 {
-	if (history_flush(h) < 0)
-		return -1;
+	history_flush(h); /* what could not be stored cannot be read */
 	bind_text(h->recent, 1, peer);
 	sqlite3_bind_int64(h->recent, 2, before_rowid);
 	sqlite3_bind_int64(h->recent, 3, before_rowid);
@@ -243,31 +442,39 @@ int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 }
 
 /* Turns free text into an FTS5 query of quoted terms, so that a user's
- * quotes, stars or operators are searched for rather than interpreted. */
-static char *fts_query(const char *text)
+ * quotes, stars or operators are searched for rather than interpreted.
+ * Built with SQLite's string builder: a word of quotes doubles in size
+ * and gains its own quotes, more than any fixed factor allows. Returns
+ * NULL for text without words, else a string to release with
+ * sqlite3_free(). */
+static char *fts_query(sqlite3 *db, const char *text)
 {
-	size_t n = strlen(text), o = 0;
-	char *q = xmalloc(n * 2 + 8);
+	sqlite3_str *q = sqlite3_str_new(db);
 	int in_word = 0;
+	char *out;
 
 	for (; *text; text++) {
 		if (*text == ' ' || *text == '\t') {
 			if (in_word)
-				q[o++] = '"', q[o++] = ' ';
+				sqlite3_str_appendall(q, "\" ");
 			in_word = 0;
 			continue;
 		}
 		if (!in_word)
-			q[o++] = '"';
+			sqlite3_str_appendchar(q, 1, '"');
 		in_word = 1;
 		if (*text == '"')
-			q[o++] = '"';
-		q[o++] = *text;
+			sqlite3_str_appendchar(q, 1, '"');
+		sqlite3_str_appendchar(q, 1, *text);
 	}
 	if (in_word)
-		q[o++] = '"';
-	q[o] = '\0';
-	return q;
+		sqlite3_str_appendchar(q, 1, '"');
+	if (sqlite3_str_errcode(q) == SQLITE_NOMEM) {
+		fprintf(stderr, "natter: out of memory\n");
+		abort();
+	}
+	out = sqlite3_str_finish(q);
+	return out && *out ? out : (sqlite3_free(out), NULL);
 }
 
 int history_search(struct history *h, const char *text, size_t limit,
@@ -276,16 +483,13 @@ int history_search(struct history *h, const char *text, size_t limit,
 	char *q;
 	int n;
 
-	if (history_flush(h) < 0)
-		return -1;
-	q = fts_query(text);
-	if (!*q) {
-		free(q);
+	history_flush(h);
+	q = fts_query(h->db, text);
+	if (!q)
 		return 0;
-	}
 	sqlite3_bind_text(h->search, 1, q, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(h->search, 2, (sqlite3_int64)limit);
 	n = each_row(h->search, fn, ud);
-	free(q);
+	sqlite3_free(q);
 	return n;
 }

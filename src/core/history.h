@@ -8,6 +8,11 @@
  * messages thus costs a handful of commits. A message with the same
  * peer, direction, stanza id and body as a stored one is a resend and is
  * stored once. An FTS5 index over the bodies serves /search.
+ *
+ * Nothing is dropped quietly: writes wait up to a second for another
+ * process's lock; a message that still cannot be written is kept in
+ * memory and written, in order, by the next history_flush(); the owner
+ * asks history_trouble() after a failure and tells the user.
  */
 #ifndef NATTER_CORE_HISTORY_H
 #define NATTER_CORE_HISTORY_H
@@ -43,13 +48,23 @@ typedef int (*hist_row_fn)(const struct hist_msg *m, void *ud);
 int history_open(struct history **h, const char *path, char **err);
 /* Commits what is pending and closes; clears *h. */
 void history_close(struct history **h);
-/* Returns 1 when stored, 0 for a duplicate, -1 on error. */
+/* Returns 1 when stored, 0 for a duplicate, -1 when it could not be
+ * written now (it is kept, and written by a later history_flush()). */
 int history_add(struct history *h, const struct hist_msg *m);
 /* The row id history_add() last stored. */
 int64_t history_last_rowid(const struct history *h);
-/* Commits the open batch, if any. Returns 0 or -1. */
+/* Writes what waits in memory and commits the open batch, if any.
+ * Returns 0, or -1 when something is still not stored. */
 int history_flush(struct history *h);
+/* True while a transaction is open, or messages wait in memory and are
+ * due another try (a few seconds after the last one failed). */
 bool history_pending(const struct history *h);
+/* After a failed write: true once per run of failures (and whenever a
+ * rolled-back transaction took rows), with *lost the rows lost since the
+ * last call, *waiting the messages held in memory for a retry and *why
+ * SQLite's words for the last failure (borrowed until the next call). */
+bool history_trouble(struct history *h, size_t *lost, size_t *waiting,
+		     const char **why);
 /* The `limit` newest messages of peer older than before_rowid (0: the
  * newest), delivered oldest first. Returns the count or -1. */
 int history_recent(struct history *h, const char *peer, int64_t before_rowid,

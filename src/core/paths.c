@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,5 +71,24 @@ int paths_mkdir(const char *dir)
 			break;
 	}
 	free(p);
+	if (!err)
+		(void)paths_tighten(dir, true); /* not through a link: fine */
+	return err;
+}
+
+int paths_tighten(const char *path, bool dir)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) |
+				    O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	/* someone else's file is left alone: chmod would fail anyway */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() &&
+	    (st.st_mode & 077) && fchmod(fd, st.st_mode & 0700) < 0)
+		err = -errno;
+	close(fd);
 	return err;
 }

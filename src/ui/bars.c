@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,43 +79,74 @@ void bars_title(struct app *app, int row, int left, int cols)
 	attroff(UI_ATTR(ui, TH_TITLE));
 }
 
-void bars_status(struct app *app, int row, int cols)
-{
-	struct ui *ui = app->ui;
-	char buf[2048];
-	size_t i, n = 0;
-	int cur_from = -1, cur_to = -1;
+/* Appends a formatted piece to *buf (of *len bytes, *cap allocated). */
+static void bar_append(char **buf, size_t *len, size_t *cap, const char *fmt,
+		       ...) __attribute__((format(printf, 4, 5)));
 
-	/* built in a buffer and clipped: printw would wrap onto the
-	 * command line on a narrow terminal */
-	for (i = 0; i < app->naccounts && n < sizeof buf; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, " %s: %s |",
-				      app->accounts[i]->conf->name,
-				      state_words[app->accounts[i]->state]);
-	for (i = 0; i < app->nwins && n < sizeof buf; i++) {
+static void bar_append(char **buf, size_t *len, size_t *cap, const char *fmt,
+		       ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	xgrow((void **)buf, cap, *len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+	va_end(ap);
+	*len += (size_t)n;
+}
+
+char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
+		       size_t *cur_to)
+{
+	char *buf = NULL;
+	size_t i, len = 0, cap = 0;
+
+	*cur_from = *cur_to = 0;
+	bar_append(&buf, &len, &cap, "%s", "");
+	for (i = 0; i < app->naccounts; i++)
+		bar_append(&buf, &len, &cap, " %s: %s |",
+			   app->accounts[i]->conf->name,
+			   state_words[app->accounts[i]->state]);
+	for (i = 0; i < app->nwins; i++) {
 		struct window *w = app->wins[i];
 
 		if (i == app->cur_win)
-			cur_from = (int)n;
+			*cur_from = len;
 		if (w->unread)
-			n += (size_t)snprintf(buf + n, sizeof buf - n,
-					      " [%zu:%s(%u)]", i + 1, w->name,
-					      w->unread);
+			bar_append(&buf, &len, &cap, " [%zu:%s(%u)]", i + 1,
+				   w->name, w->unread);
 		else
-			n += (size_t)snprintf(buf + n, sizeof buf - n, " [%zu:%s]",
-					      i + 1, w->name);
+			bar_append(&buf, &len, &cap, " [%zu:%s]", i + 1,
+				   w->name);
 		if (i == app->cur_win)
-			cur_to = (int)n;
+			*cur_to = len;
 	}
-	if (ui->scroll && n < sizeof buf)
-		snprintf(buf + n, sizeof buf - n, " -- more --");
+	if (more)
+		bar_append(&buf, &len, &cap, "%s", " -- more --");
+	return buf;
+}
+
+void bars_status(struct app *app, int row, int cols)
+{
+	struct ui *ui = app->ui;
+	size_t cur_from, cur_to;
+	/* built as a string and clipped: printw would wrap onto the
+	 * command line on a narrow terminal */
+	char *buf = bars_status_text(app, ui->scroll > 0, &cur_from, &cur_to);
+
 	attron(bar_attr(ui));
 	mvhline(row, 0, ' ', cols);
 	mvaddnstr(row, 0, buf, (int)ui_fit(buf, (size_t)cols));
 	/* the current window's entry in bold, where it is visible */
-	if (cur_from >= 0 && cur_to > cur_from) {
-		char *head = xstrndup(buf, (size_t)cur_from);
-		char *seg = xstrndup(buf + cur_from, (size_t)(cur_to - cur_from));
+	if (cur_to > cur_from) {
+		char *head = xstrndup(buf, cur_from);
+		char *seg = xstrndup(buf + cur_from, cur_to - cur_from);
 		size_t lead = utf8_width(head);
 
 		if (lead < (size_t)cols) {
@@ -126,4 +159,5 @@ void bars_status(struct app *app, int row, int cols)
 		free(seg);
 	}
 	attroff(bar_attr(ui));
+	free(buf);
 }

@@ -90,6 +90,13 @@ static void state_changed(struct app *app, struct account *a)
 		app_print(app, LINE_INFO, "%s: connecting as %s (%s)", name,
 			  a->bare_jid,
 			  a->conf->server ? a->conf->server : a->domain);
+		/* said at every connect: trust is meant for tests, and must
+		 * not become a quiet habit */
+		if (a->conf->tls == TLS_TRUST)
+			app_print(app, LINE_WARN,
+				  "%s: tls = \"trust\": the server's certificate is "
+				  "neither verified nor pinned; anyone on the way can "
+				  "read and change this connection", name);
 		break;
 	case ACC_ONLINE:
 		app_print(app, LINE_OK, "%s: connected as %s", name,
@@ -425,6 +432,23 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		}
 		break;
 	}
+	case EV_HISTORY_ERROR:
+		if (ev->code > 0)
+			app_print(app, LINE_ERROR,
+				  "%s: %d message%s could not be written to the "
+				  "history: %s", ev->acc->conf->name, ev->code,
+				  ev->code == 1 ? "" : "s", ev->text);
+		if (ev->code2 > 0)
+			app_print(app, LINE_ERROR,
+				  "%s: cannot write the history now (%s): %d "
+				  "message%s kept in memory, to be written when "
+				  "it works again", ev->acc->conf->name, ev->text,
+				  ev->code2, ev->code2 == 1 ? "" : "s");
+		else if (ev->code == 0)
+			app_print(app, LINE_ERROR,
+				  "%s: cannot write the history now: %s",
+				  ev->acc->conf->name, ev->text);
+		break;
 	case EV_GATEWAY:
 		gateway_event(app, ev);
 		rpane_mark_stale(app);

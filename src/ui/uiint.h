@@ -80,6 +80,12 @@ int discoview_key(struct app *app, struct window *w, int key);
 /* bars.c */
 void bars_title(struct app *app, int row, int left, int cols);
 void bars_status(struct app *app, int row, int cols);
+/* The status bar's text for a terminal of any width: the accounts'
+ * states, then every window; [*cur_from, *cur_to) are the bytes of the
+ * current window's entry. more adds the scrolled-back mark. The caller
+ * frees the result. */
+char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
+		       size_t *cur_to);
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);

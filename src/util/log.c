@@ -3,7 +3,11 @@
  * One FILE* for the process; lines are "TIME LEVEL AREA: text". The
  * redactor works on the serialised XML libstrophe logs, looking for the
  * few elements that carry secrets; it is deliberately textual so it also
- * covers stanzas that failed to parse.
+ * covers stanzas that failed to parse. A secret becomes one fixed marker,
+ * so not even its length is left. Data form fields are secret by type
+ * (text-private), by var (words like "pass" or "pin", and the vars of
+ * text-private fields in forms we submitted, registered by
+ * log_secret_var(), since a submitted field carries only its var).
  */
 #include "config.h"
 
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,10 +30,18 @@ static FILE *log_file;
 
 int log_open(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* not through a link someone planted, and never a FIFO or device */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+				    O_NOFOLLOW | O_NONBLOCK,
+		      0600);
+	struct stat st;
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	fchmod(fd, 0600); /* an older log may have been created looser */
 	log_file = fdopen(fd, "a");
 	if (!log_file) {
@@ -44,6 +57,7 @@ void log_close(void)
 	if (log_file)
 		fclose(log_file);
 	log_file = NULL;
+	log_secret_vars_clear();
 }
 
 int log_enabled(void)
@@ -58,7 +72,7 @@ void log_msg(enum log_level level, const char *area, const char *fmt, ...)
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
-	char *text;
+	char *text, *clean;
 
 	if (!log_file)
 		return;
@@ -68,7 +82,9 @@ void log_msg(enum log_level level, const char *area, const char *fmt, ...)
 	va_end(ap);
 	if (!text)
 		return;
-	log_redact(text);
+	clean = log_redact(text);
+	free(text);
+	text = clean;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
@@ -79,10 +95,48 @@ void log_msg(enum log_level level, const char *area, const char *fmt, ...)
 
 /* Elements whose text content is secret. */
 static const char *const secret_elems[] = {
-	"auth", "response", "challenge", "success", "password",
+	"auth", "response", "challenge", "success", "password", "oldpassword",
 };
 
+/* Words that make a data form field's var a secret one, wherever they
+ * appear in it, in any case. */
+static const char *const secret_var_words[] = {
+	"pass", "pin", "token", "secret",
+};
+
+/* The vars of text-private fields in forms natter submitted (which carry
+ * only the var); when more are seen than fit, every submitted value is
+ * treated as secret. */
+#define MAX_SECRET_VARS 64
+static char *secret_vars[MAX_SECRET_VARS];
+static size_t nsecret_vars;
+static bool secret_vars_full;
+
+/* Whole values become this, whatever their length. */
 static const char redacted[] = "[redacted]";
+
+void log_secret_var(const char *var)
+{
+	size_t i;
+
+	if (!var)
+		return;
+	for (i = 0; i < nsecret_vars; i++)
+		if (strcmp(secret_vars[i], var) == 0)
+			return;
+	if (nsecret_vars == MAX_SECRET_VARS) {
+		secret_vars_full = true;
+		return;
+	}
+	secret_vars[nsecret_vars++] = xstrdup(var);
+}
+
+void log_secret_vars_clear(void)
+{
+	while (nsecret_vars > 0)
+		free(secret_vars[--nsecret_vars]);
+	secret_vars_full = false;
+}
 
 static bool starts_tag(const char *p, const char *name)
 {
@@ -92,16 +146,62 @@ static bool starts_tag(const char *p, const char *name)
 	       (p[1 + n] == '>' || p[1 + n] == ' ' || p[1 + n] == '/');
 }
 
+/* The value of attribute name in the tag of len bytes at p, quoted
+ * either way; *n gets its length. NULL when there is none. */
+static const char *tag_attr(const char *p, size_t len, const char *name,
+			    size_t *n)
+{
+	size_t k = strlen(name);
+	const char *a = p, *end = p + len, *q;
+
+	while ((a = memmem(a, (size_t)(end - a), name, k))) {
+		if (a > p && a[-1] == ' ' && a + k + 1 < end && a[k] == '=' &&
+		    (a[k + 1] == '\'' || a[k + 1] == '"') &&
+		    (q = memchr(a + k + 2, a[k + 1], (size_t)(end - a - k - 2)))) {
+			*n = (size_t)(q - (a + k + 2));
+			return a + k + 2;
+		}
+		a += k;
+	}
+	return NULL;
+}
+
+static bool has_word(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, word, k) == 0)
+			return true;
+	return false;
+}
+
 /* Whether the data form field whose opening tag starts at p holds a
- * secret: its var names a password (password, old_password, ...) or it
- * is text-private. Submitted forms carry only the var. */
+ * secret: it is text-private, anything in its tag says "pass", its var
+ * holds one of secret_var_words, or its var is one a submitted form
+ * marked text-private (log_secret_var). */
 static bool secret_field(const char *p)
 {
-	const char *gt = strchr(p, '>');
-	size_t len = gt ? (size_t)(gt - p) : strlen(p);
+	const char *gt = strchr(p, '>'), *var;
+	size_t len = gt ? (size_t)(gt - p) : strlen(p), n = 0, i;
 
-	return (memmem(p, len, "pass", 4) || memmem(p, len, "text-private", 12)) &&
-	       !(gt && gt[-1] == '/');
+	if (gt && gt[-1] == '/')
+		return false;
+	if (memmem(p, len, "pass", 4) || memmem(p, len, "text-private", 12))
+		return true;
+	var = tag_attr(p, len, "var", &n);
+	if (!var)
+		return false;
+	for (i = 0; i < sizeof secret_var_words / sizeof *secret_var_words; i++)
+		if (has_word(var, n, secret_var_words[i]))
+			return true;
+	if (secret_vars_full && strncmp(var, "FORM_TYPE", n) != 0)
+		return true;
+	for (i = 0; i < nsecret_vars; i++)
+		if (strlen(secret_vars[i]) == n &&
+		    memcmp(secret_vars[i], var, n) == 0)
+			return true;
+	return false;
 }
 
 /* If p starts an opening tag of a secret element, returns the element's
@@ -109,59 +209,63 @@ static bool secret_field(const char *p)
  * whose <value/>s are secret too. */
 static size_t secret_tag(const char *p, bool in_secret)
 {
-	size_t i, n;
+	size_t i;
 
 	if (*p != '<')
 		return 0;
 	if (in_secret && starts_tag(p, "value"))
 		return 5;
-	for (i = 0; i < sizeof secret_elems / sizeof *secret_elems; i++) {
-		n = strlen(secret_elems[i]);
-		if (strncmp(p + 1, secret_elems[i], n) == 0 &&
-		    (p[1 + n] == '>' || p[1 + n] == ' ' || p[1 + n] == '/'))
-			return n;
-	}
+	for (i = 0; i < sizeof secret_elems / sizeof *secret_elems; i++)
+		if (starts_tag(p, secret_elems[i]))
+			return strlen(secret_elems[i]);
 	return 0;
 }
 
-void log_redact(char *msg)
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
 {
-	char *out = msg, *p = msg;
+	xgrow((void **)&b->s, &b->cap, b->len + n + 1, 1);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+char *log_redact(const char *msg)
+{
+	struct buf out = { 0 };
+	const char *p = msg;
 	bool in_secret = false;
 
+	put(&out, "", 0);
 	while (*p) {
-		size_t n;
-		char *gt, *end;
+		const char *gt, *end;
 
 		if (starts_tag(p, "field"))
 			in_secret = secret_field(p);
 		else if (strncmp(p, "</field>", 8) == 0)
 			in_secret = false;
-		n = secret_tag(p, in_secret);
-		if (!n) {
-			*out++ = *p++;
+		if (!secret_tag(p, in_secret)) {
+			put(&out, p++, 1);
 			continue;
 		}
 		gt = strchr(p, '>');
 		if (!gt)
-			break;
-		/* copy the opening tag itself */
-		memmove(out, p, (size_t)(gt - p) + 1);
-		out += gt - p + 1;
+			break; /* cut inside the tag: the rest is dropped */
+		/* the opening tag itself */
+		put(&out, p, (size_t)(gt - p) + 1);
 		p = gt + 1;
 		if (gt[-1] == '/')
 			continue; /* empty element */
 		end = strstr(p, "</");
 		if (!end)
 			end = p + strlen(p);
-		if (end > p) {
-			size_t keep = (size_t)(end - p) < sizeof redacted - 1 ?
-					      (size_t)(end - p) :
-					      sizeof redacted - 1;
-			memcpy(out, redacted, keep);
-			out += keep;
-		}
+		if (end > p) /* the whole value, whatever its length */
+			put(&out, redacted, sizeof redacted - 1);
 		p = end;
 	}
-	*out = '\0';
+	return out.s;
 }

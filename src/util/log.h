@@ -17,12 +17,19 @@ int log_enabled(void);
 void log_msg(enum log_level level, const char *area, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Rewrites msg in place so that secrets are replaced by "[redacted]":
- * the content of SASL <auth>, <response>, <challenge> and <success>
- * elements, of <password> elements (jabber:iq:register, iq:auth), and
- * of the <value>s of data form fields that hold passwords (a var with
- * "pass" in it, or type text-private).
- * The result is never longer than the input. */
-void log_redact(char *msg);
+/* Returns a copy of msg (the caller frees it) with every secret value
+ * replaced as a whole by "[redacted]": the content of SASL <auth>,
+ * <response>, <challenge> and <success> elements, of <password> and
+ * <oldpassword> elements (jabber:iq:register, iq:auth), and of the
+ * <value>s of data form fields that hold secrets: type text-private,
+ * "pass" in the field's tag, a var holding "pass", "pin", "token" or
+ * "secret", or a var given to log_secret_var(). */
+char *log_redact(const char *msg);
+/* Marks var as the var of a field that holds a secret (a text-private
+ * field of a form natter is submitting, which carries only the var):
+ * its values are redacted from now on. */
+void log_secret_var(const char *var);
+/* Forgets what log_secret_var() was told (for tests). */
+void log_secret_vars_clear(void);
 
 #endif

@@ -161,6 +161,10 @@ xmpp_stanza_t *dataform_submit(xmpp_ctx_t *ctx, const struct form *f)
 
 		if (!fl->var || fl->type == FIELD_FIXED)
 			continue;
+		/* the submitted field carries only its var: tell the debug
+		 * log's redactor that this one is secret */
+		if (fl->type == FIELD_TEXT_PRIVATE)
+			log_secret_var(fl->var);
 		field = xmpp_stanza_new(ctx);
 		xmpp_stanza_set_name(field, "field");
 		xmpp_stanza_set_attribute(field, "var", fl->var);

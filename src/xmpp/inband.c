@@ -291,6 +291,7 @@ static void got_form(struct inband *b, struct dialog *d, xmpp_stanza_t *reply)
 	register_parse(q, d);
 	dataform_media_save(reply, &d->form, b->s.app->state_dir);
 	carry_values(&old, &d->form);
+	form_media_remove(&old, &d->form);
 	form_clear(&old);
 	user = localpart(a);
 	prefill(&d->form, "username", user);
@@ -653,7 +654,13 @@ long xs_register_account(struct app *app, struct account *a)
 	b->s.log.handler = xlog_handler;
 	b->s.log.userdata = &b->s;
 	b->s.ctx = xmpp_ctx_new(NULL, &b->s.log);
-	b->s.conn = xmpp_conn_new(b->s.ctx);
+	b->s.conn = b->s.ctx ? xmpp_conn_new(b->s.ctx) : NULL;
+	if (!b->s.conn) {
+		if (b->s.ctx)
+			xmpp_ctx_free(b->s.ctx);
+		free(b);
+		return -1;
+	}
 	xmpp_conn_set_sockopt_callback(b->s.conn, sockopt_cb);
 	xmpp_conn_set_certfail_handler(b->s.conn, cert_check);
 	xmpp_handler_add(b->s.conn, on_features, NS_STREAMS, "features", NULL, b);

@@ -12,9 +12,11 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "util/jid.h"
+#include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
+#include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
@@ -67,16 +69,25 @@ static int apply_item(struct roster *r, xmpp_stanza_t *el)
 	return 0;
 }
 
-static int on_roster_result(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+/* The answer to roster_request(): a reply without a type never gets
+ * here (request.c waits for a result or an error), and neither an error
+ * nor a timeout touches the roster we have. */
+static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
 {
-	struct session *s = ud;
 	struct roster *r = &s->acc->roster;
 	xmpp_stanza_t *q, *el;
 	struct event ev = { .type = EV_ROSTER_LOADED, .acc = s->acc };
 
-	(void)conn;
-	if (strcmp(xmpp_stanza_get_type(iq), "result") != 0)
-		return 0;
+	(void)ud;
+	if (!req_ok(iq)) {
+		struct req_error e;
+
+		req_error_parse(iq, &e);
+		log_msg(LOG_WARN, "roster", "%s: no roster: %s",
+			s->acc->conf->name, e.cond);
+		req_error_clear(&e);
+		return;
+	}
 	q = xmpp_stanza_get_child_by_ns(iq, NS_ROSTER);
 	roster_clear(r);
 	for (el = q ? xmpp_stanza_get_children(q) : NULL; el;
@@ -88,22 +99,12 @@ static int on_roster_result(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	/* the largest stanza a session gets: once libstrophe has freed it,
 	 * its memory can go back to the system */
 	s->app->trim_due = true;
-	return 0;
 }
 
 void roster_request(struct session *s)
 {
-	char *id = xmpp_uuid_gen(s->ctx);
-	xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "get", id);
-	xmpp_stanza_t *q = xmpp_stanza_new(s->ctx);
-
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_ROSTER);
-	xmpp_stanza_add_child(iq, q);
-	xmpp_stanza_release(q);
-	xmpp_id_handler_add(s->conn, on_roster_result, id, s);
-	xmpp_free(s->ctx, id);
-	session_send(s, iq);
+	req_send(s, req_iq(s, "get", NULL, "query", NS_ROSTER),
+		 on_roster_result, NULL, REQ_TIMEOUT_MS);
 }
 
 int roster_push(struct session *s, xmpp_stanza_t *iq)

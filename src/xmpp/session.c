@@ -436,7 +436,13 @@ static struct session *session_new(struct app *app, struct account *a)
 	s->log.handler = xlog_handler;
 	s->log.userdata = s;
 	s->ctx = xmpp_ctx_new(NULL, &s->log);
-	s->conn = xmpp_conn_new(s->ctx);
+	s->conn = s->ctx ? xmpp_conn_new(s->ctx) : NULL;
+	if (!s->conn) {
+		if (s->ctx)
+			xmpp_ctx_free(s->ctx);
+		free(s);
+		return NULL;
+	}
 	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
 	xmpp_conn_set_certfail_handler(s->conn, cert_check);
 	iq_register(s);
@@ -455,8 +461,25 @@ int xs_init(struct app *app)
 
 	xmpp_initialize();
 	srand48((long)time(NULL) ^ (long)getpid());
-	for (i = 0; i < app->naccounts; i++)
-		session_new(app, app->accounts[i]);
+	for (i = 0; i < app->naccounts; i++) {
+		if (session_new(app, app->accounts[i]))
+			continue;
+		/* libstrophe could not make a context or a connection: undo
+		 * what was made, so nothing holds half a session */
+		log_msg(LOG_ERROR, "session", "%s: libstrophe has no connection",
+			app->accounts[i]->conf->name);
+		while (i-- > 0) {
+			struct session *s = session_of(app->accounts[i]);
+
+			session_untrack(s);
+			xmpp_conn_release(s->conn);
+			xmpp_ctx_free(s->ctx);
+			free(s);
+			app->accounts[i]->session = NULL;
+		}
+		xmpp_shutdown();
+		return -1;
+	}
 	return 0;
 }
 

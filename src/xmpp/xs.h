@@ -82,7 +82,8 @@ int xs_accept(struct app *app, struct account *a, const char *bare);
 /* Creates the account on its server (XEP-0077 in-band registration,
  * natter --register): connects without logging in and shows the
  * server's form in a dialog window. Returns the window's index, or -1
- * when a registration is already running. */
+ * when a registration is already running or libstrophe could not make
+ * a connection. */
 long xs_register_account(struct app *app, struct account *a);
 /* Group chat (XEP-0045): join room as nick (opening its window), leave
  * it, send it a message. */

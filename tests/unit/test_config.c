@@ -539,6 +539,72 @@ static void test_readable_without_password(void **state)
 	conf_clear(&c);
 }
 
+static const char eval_conf[] =
+	"account a {\n  jid = \"a@b.c\"\n  password_eval = \"pass xmpp\"\n}\n";
+
+/* Whoever can change a password_eval runs commands as the user. */
+static void test_eval_writable_by_others(void **state)
+{
+	struct tu_dir *fx = *state;
+	char *err;
+
+	write_conf(fx, eval_conf, 0664);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, "password_eval"));
+	assert_non_null(strstr(err, "other users can change it"));
+	assert_non_null(strstr(err, "chmod go-w"));
+	assert_null(strstr(err, "pass xmpp"));
+	free(err);
+	write_conf(fx, eval_conf, 0646);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, "chmod go-w"));
+	free(err);
+	/* a password in a file the group can write is refused too */
+	write_conf(fx, password_conf, 0620);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, "chmod 600"));
+	free(err);
+}
+
+/* A secret in someone else's file is refused, whatever its mode (needs
+ * root to give the file away). */
+static void test_secret_owned_by_other(void **state)
+{
+	struct tu_dir *fx = *state;
+	struct config c;
+	char *err;
+
+	if (geteuid() != 0)
+		skip();
+	write_conf(fx, eval_conf, 0600);
+	assert_int_equal(chown(fx->path, 65534, 65534), 0);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, "belongs to another user (uid 65534)"));
+	free(err);
+	write_conf(fx, password_conf, 0600);
+	assert_int_equal(chown(fx->path, 65534, 65534), 0);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, "holds a password but belongs"));
+	free(err);
+	/* without a secret, someone else's file is read */
+	write_conf(fx, "debug = true\n", 0644);
+	assert_int_equal(chown(fx->path, 65534, 65534), 0);
+	load_ok(fx, &c);
+	conf_clear(&c);
+}
+
+static void test_not_a_file(void **state)
+{
+	struct tu_dir *fx = *state;
+	char *err;
+
+	assert_int_equal(mkdir(fx->path, 0700), 0);
+	err = load_fail(fx);
+	assert_non_null(strstr(err, "not a regular file"));
+	free(err);
+	assert_int_equal(rmdir(fx->path), 0);
+}
+
 static void test_missing_file_optional(void **state)
 {
 	struct tu_dir *fx = *state;
@@ -741,6 +807,9 @@ int main(void)
 		T(test_password_world_readable),
 		T(test_password_private),
 		T(test_readable_without_password),
+		T(test_eval_writable_by_others),
+		T(test_secret_owned_by_other),
+		T(test_not_a_file),
 		T(test_missing_file_optional),
 		T(test_missing_file_required),
 		T(test_failed_load_owns_nothing),

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -746,6 +747,63 @@ static void test_no_history(void **state)
 	assert_int_equal(w->count, 2);
 }
 
+struct hist_errors {
+	int n, lost, waiting;
+	char text[128];
+};
+
+static void on_history_error(struct app *app, const struct event *ev,
+			     void *ud)
+{
+	struct hist_errors *e = ud;
+
+	(void)app;
+	if (ev->type != EV_HISTORY_ERROR)
+		return;
+	e->n++;
+	e->lost = ev->code;
+	e->waiting = ev->code2;
+	snprintf(e->text, sizeof e->text, "%s", ev->text);
+}
+
+/* A history another process keeps locked: the message is still shown,
+ * the failure is announced once (EV_HISTORY_ERROR, how many wait), and
+ * the message is stored once the lock is gone. */
+static void test_history_locked_announced(void **state)
+{
+	struct fixture *fx = *state;
+	struct hist_errors e = { 0 };
+	struct rows rs;
+	sqlite3 *other;
+	char *path = NULL;
+
+	event_subscribe(&fx->app, on_history_error, &e);
+	assert_int_equal(history_flush(fx->acc->history), 0);
+	path = tu_strdup(fx->dir);
+	path = realloc(path, strlen(path) + 32);
+	assert_non_null(path);
+	strcat(path, "/natter/home/history.db");
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	free(path);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+				      NULL), SQLITE_OK);
+	incoming(fx, JULIET, "balcony", "kept", "k1", TS);
+	incoming(fx, JULIET, "balcony", "kept too", "k2", TS + 1);
+	assert_int_equal(win_of(fx, JULIET)->count, 2);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.lost, 0);
+	assert_int_equal(e.waiting, 1);
+	assert_non_null(strstr(e.text, "locked"));
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(other);
+	stored(fx, JULIET, &rs);
+	assert_int_equal(rs.n, 2);
+	assert_string_equal(rs.r[0].body, "kept");
+	assert_string_equal(rs.r[1].body, "kept too");
+	assert_int_equal(e.n, 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -766,6 +824,7 @@ int main(void)
 		T(test_jump),
 		T(test_close),
 		T(test_no_history),
+		T(test_history_locked_announced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * fields echoed, fixed left out, every value kept), and validation of
  * what the user filled in, type by type; CAPTCHA challenges (XEP-0158):
  * media URIs on fields (XEP-0221) and inline bits of binary (XEP-0231)
- * saved to private files. */
+ * saved to private files and deleted with their form; a submitted
+ * text-private field is redacted from the debug log. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -18,7 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/dialog.h"
 #include "core/form.h"
+#include "util/log.h"
 #include "xmpp/dataform.h"
 
 static const char every_type[] =
@@ -149,6 +152,35 @@ static void test_submit(void **state)
 	assert_non_null(strstr(text, "<value>a@b.c</value><value>d@e.f</value>"));
 	xmpp_free(fx->ctx, text);
 	xmpp_stanza_release(x);
+}
+
+/* A text-private field whatever its name: once submitted, the debug
+ * log's redactor hides its value, though the answer carries only the
+ * var (the old redactor logged it in clear). */
+static void test_submit_private_redacted(void **state)
+{
+	struct fx *fx = *state;
+	struct form f = { 0 };
+	xmpp_stanza_t *x;
+	char *text, *clean;
+	size_t len;
+
+	(void)fx;
+	form_field_set(form_add_field(&f, FIELD_TEXT_PRIVATE, "code"),
+		       "7781-secret");
+	form_field_set(form_add_field(&f, FIELD_TEXT_SINGLE, "user"), "bill");
+	x = dataform_submit(fx->ctx, &f);
+	assert_int_equal(xmpp_stanza_to_text(x, &text, &len), 0);
+	assert_non_null(strstr(text, "7781-secret")); /* sent as it is */
+	clean = log_redact(text);
+	assert_null(strstr(clean, "7781-secret"));
+	assert_non_null(strstr(clean, "[redacted]"));
+	assert_non_null(strstr(clean, "bill"));
+	free(clean);
+	xmpp_free(fx->ctx, text);
+	xmpp_stanza_release(x);
+	form_clear(&f);
+	log_secret_vars_clear();
 }
 
 /* The form as parsed is missing its required values. */
@@ -405,6 +437,51 @@ static void test_media_bad_data(void **state)
 	form_clear(&f);
 }
 
+/* A saved challenge lives as long as its form: replacing the dialog's
+ * form with one that saved the same file keeps it, with another form
+ * removes it, and closing the dialog removes what is left. */
+static void test_media_removed_with_dialog(void **state)
+{
+	struct fx *fx = *state;
+	char dir[] = "/tmp/natter-test-form-XXXXXX";
+	struct dialog *d = dialog_new(DLG_REGISTER, NULL, "example.org");
+	struct form f, g = { 0 };
+	xmpp_stanza_t *iq;
+	char *path;
+
+	assert_non_null(mkdtemp(dir));
+	iq = captcha(fx, &f);
+	assert_int_equal(dataform_media_save(iq, &f, dir), 1);
+	path = strdup(form_field(&f, "ocr")->media[0].path);
+	dialog_set_form(d, &f);
+	assert_int_equal(access(path, F_OK), 0);
+
+	/* the server sends the same challenge again: the same file */
+	xmpp_stanza_release(iq);
+	iq = captcha(fx, &f);
+	assert_int_equal(dataform_media_save(iq, &f, dir), 1);
+	assert_string_equal(form_field(&f, "ocr")->media[0].path, path);
+	dialog_set_form(d, &f);
+	assert_int_equal(access(path, F_OK), 0);
+
+	/* the next step has no challenge: the file goes */
+	form_add_field(&g, FIELD_TEXT_SINGLE, "name");
+	dialog_set_form(d, &g);
+	assert_int_equal(access(path, F_OK), -1);
+
+	/* a challenge saved for the dialog is gone when it closes */
+	xmpp_stanza_release(iq);
+	iq = captcha(fx, &f);
+	assert_int_equal(dataform_media_save(iq, &f, dir), 1);
+	dialog_set_form(d, &f);
+	assert_int_equal(access(path, F_OK), 0);
+	dialog_free(&d);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0); /* nothing left behind */
+	free(path);
+	xmpp_stanza_release(iq);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -413,11 +490,13 @@ int main(void)
 		T(test_parse_every_type),
 		T(test_not_a_form),
 		T(test_submit),
+		T(test_submit_private_redacted),
 		T(test_validate_required),
 		T(test_validate_each_type),
 		T(test_media_parse),
 		T(test_media_save),
 		T(test_media_bad_data),
+		T(test_media_removed_with_dialog),
 		cmocka_unit_test(test_type_names),
 	};
 

@@ -1,6 +1,10 @@
 /* test_history: the SQLite message store: batching, deduplication by
  * stanza id, recent history paging, full-text search (including text
- * that looks like FTS5 syntax), and persistence across reopen. */
+ * that looks like FTS5 syntax), and persistence across reopen; a
+ * database locked by another connection: a brief lock is waited for, a
+ * long one keeps messages in memory (reported once) until they can be
+ * written, in order; the database, its -wal and -shm files and natter's
+ * directories are the user's only. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -12,9 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/history.h"
+#include "core/paths.h"
 
 #include "testutil.h"
 
@@ -138,6 +147,120 @@ static void test_search(void **state)
 	assert_int_equal(history_search(fx->h, "   ", 10, collect, &r), 0);
 }
 
+/* A word of quotes costs five bytes of query per two of text: the old
+ * buffer of twice the text's length was written past its end (seen
+ * under ASan). Quotes inside words are searched for as text. */
+static void test_search_quotes(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	char many[4096];
+	size_t i;
+
+	add(fx->h, "bob@x", 1, HIST_IN, "she said \"quick\" twice", NULL);
+	assert_true(history_search(fx->h, "\" \" \" \" \" \" \" \" \" \"", 10,
+				   collect, &r) >= 0);
+	for (i = 0; i + 2 < sizeof many; i += 2)
+		many[i] = '"', many[i + 1] = ' ';
+	many[i] = '\0';
+	assert_true(history_search(fx->h, many, 10, collect, &r) >= 0);
+	memset(many, '"', sizeof many - 1);
+	many[sizeof many - 1] = '\0';
+	assert_true(history_search(fx->h, many, 10, collect, &r) >= 0);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_search(fx->h, "\"quick\" \"\"", 10, collect,
+					&r), 1);
+	assert_string_equal(r.bodies[0], "she said \"quick\" twice");
+}
+
+/* Another connection holding the write lock (another natter, a sqlite3
+ * shell): a write waits for it a while, then the message is kept in
+ * memory, with every later one behind it, told once, and written in
+ * order once the lock is gone. The old code lost the first message. */
+static void test_locked_kept_then_written(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	sqlite3 *other;
+	size_t lost, waiting;
+	const char *why;
+
+	assert_int_equal(sqlite3_open(fx->path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(add(fx->h, "bob@x", 1, HIST_IN, "first", "i1"), -1);
+	assert_int_equal(add(fx->h, "bob@x", 2, HIST_OUT, "second", NULL), -1);
+	assert_true(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(lost, 0);
+	assert_int_equal(waiting, 2);
+	assert_non_null(strstr(why, "locked"));
+	/* told once per run of failures */
+	assert_int_equal(add(fx->h, "bob@x", 3, HIST_IN, "third", NULL), -1);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(history_flush(fx->h), -1);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 10, collect, &r), 3);
+	assert_string_equal(r.bodies[0], "first");
+	assert_string_equal(r.bodies[1], "second");
+	assert_string_equal(r.bodies[2], "third");
+	/* a resend of a message that waited is still a duplicate */
+	assert_int_equal(add(fx->h, "bob@x", 1, HIST_IN, "first", "i1"), 0);
+	/* and the next failure is news again */
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(add(fx->h, "bob@x", 4, HIST_IN, "fourth", NULL), -1);
+	assert_true(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(other);
+}
+
+/* A lock held briefly by another process is waited for (busy timeout):
+ * the write succeeds and nothing is reported. */
+static void test_brief_lock_waited_for(void **state)
+{
+	struct fixture *fx = *state;
+	size_t lost, waiting;
+	const char *why;
+	int ready[2], status;
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		sqlite3 *other;
+
+		if (sqlite3_open(fx->path, &other) != SQLITE_OK ||
+		    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+			    SQLITE_OK)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		usleep(200 * 1000);
+		_exit(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL) ==
+				      SQLITE_OK ?
+			      0 :
+			      1);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1); /* the child has the lock */
+	close(ready[0]);
+	assert_int_equal(add(fx->h, "bob@x", 1, HIST_IN, "waited", NULL), 1);
+	assert_false(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_batch_commits_and_reopen(void **state)
 {
 	struct fixture *fx = *state;
@@ -154,6 +277,80 @@ static void test_batch_commits_and_reopen(void **state)
 	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
 	assert_int_equal(history_recent(fx->h, "bob@x", 0, 5000, collect, &r),
 			 HISTORY_BATCH + 5);
+}
+
+static mode_t mode_of(const char *dir, const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (stat(path, &st) < 0)
+		fail_msg("%s: %s", path, strerror(errno));
+	return st.st_mode & 0777;
+}
+
+static void chmod_in(const char *dir, const char *name, mode_t mode)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* The database and the -wal and -shm files SQLite makes beside it are
+ * the user's only, whatever the umask; files an older natter left open
+ * to others are tightened at open. */
+static void test_files_private(void **state)
+{
+	struct fixture *fx = *state;
+	struct history *h = NULL;
+	char path[256], *err = NULL;
+	mode_t old = umask(022);
+
+	snprintf(path, sizeof path, "%s/new.db", fx->dir);
+	assert_int_equal(history_open(&h, path, &err), 0);
+	assert_int_equal(add(h, "bob@x", 1, HIST_IN, "hello", NULL), 1);
+	assert_int_equal(history_flush(h), 0);
+	assert_int_equal(mode_of(fx->dir, "new.db"), 0600);
+	assert_int_equal(mode_of(fx->dir, "new.db-wal"), 0600);
+	assert_int_equal(mode_of(fx->dir, "new.db-shm"), 0600);
+	history_close(&h);
+
+	/* as an older natter left them: the database and a WAL */
+	assert_int_equal(history_open(&h, path, &err), 0);
+	assert_int_equal(add(h, "bob@x", 2, HIST_IN, "again", NULL), 1);
+	assert_int_equal(history_flush(h), 0);
+	chmod_in(fx->dir, "new.db", 0644);
+	chmod_in(fx->dir, "new.db-wal", 0666);
+	chmod_in(fx->dir, "new.db-shm", 0644);
+	{
+		struct history *h2 = NULL;
+
+		assert_int_equal(history_open(&h2, path, &err), 0);
+		assert_int_equal(mode_of(fx->dir, "new.db"), 0600);
+		assert_int_equal(mode_of(fx->dir, "new.db-wal"), 0600);
+		assert_int_equal(mode_of(fx->dir, "new.db-shm"), 0600);
+		history_close(&h2);
+	}
+	history_close(&h);
+	umask(old);
+}
+
+/* natter's own directories are 0700, also those made before. */
+static void test_dirs_private(void **state)
+{
+	struct fixture *fx = *state;
+	char path[256];
+	mode_t old = umask(022);
+
+	snprintf(path, sizeof path, "%s/natter/acct", fx->dir);
+	assert_int_equal(paths_mkdir(path), 0);
+	assert_int_equal(mode_of(fx->dir, "natter/acct"), 0700);
+	chmod_in(fx->dir, "natter/acct", 0755);
+	assert_int_equal(paths_mkdir(path), 0);
+	assert_int_equal(mode_of(fx->dir, "natter/acct"), 0700);
+	umask(old);
 }
 
 static void test_open_failure(void **state)
@@ -177,7 +374,12 @@ int main(void)
 		T(test_add_and_recent_order),
 		T(test_dedup_by_stanza_id),
 		T(test_search),
+		T(test_search_quotes),
 		T(test_batch_commits_and_reopen),
+		T(test_locked_kept_then_written),
+		T(test_brief_lock_waited_for),
+		T(test_files_private),
+		T(test_dirs_private),
 		cmocka_unit_test(test_open_failure),
 	};
 

@@ -4,11 +4,13 @@
  * <challenge> and <success>, and <password> in a jabber:iq:register
  * query. The secret must be gone and the surrounding tags kept; harmless
  * XML (including elements whose names merely begin like a secret one) and
- * empty elements stay byte for byte; secrets shorter than "[redacted]"
- * and several secrets in one message are handled. Then the file side:
- * log_open on a temporary file, log_msg writing a line with its level,
- * area and redacted text, the file's 0600 mode, appending, and log_msg
- * doing nothing once the log is closed.
+ * empty elements stay byte for byte; a secret of any length becomes the
+ * whole marker (no length left), and several secrets in one message are
+ * handled; <oldpassword>; submitted form fields by var (secret words,
+ * and the vars log_secret_var() was told). Then the file side: log_open
+ * on a temporary file, log_msg writing a line with its level, area and
+ * redacted text, the file's 0600 mode, appending, log_msg doing nothing
+ * once the log is closed, and no link or FIFO followed.
  */
 #include "config.h"
 
@@ -29,26 +31,22 @@
 
 #include "testutil.h"
 
-/* Redacts a copy of in and compares it with want. */
+/* Redacts in and compares the result with want. */
 static void check_redact(const char *in, const char *want)
 {
-	char *buf = strdup(in);
+	char *buf = log_redact(in);
 
 	assert_non_null(buf);
-	log_redact(buf);
 	assert_string_equal(buf, want);
-	assert_true(strlen(buf) <= strlen(in));
 	free(buf);
 }
 
-/* Redacts a copy of in; the caller frees the result. */
+/* Redacts in; the caller frees the result. */
 static char *redact(const char *in)
 {
-	char *buf = strdup(in);
+	char *buf = log_redact(in);
 
 	assert_non_null(buf);
-	log_redact(buf);
-	assert_true(strlen(buf) <= strlen(in));
 	return buf;
 }
 
@@ -184,28 +182,93 @@ static void test_empty_elements(void **state)
 		     "<success " SASL "/><iq type='result'><bind/></iq>");
 }
 
+/* A secret of any length becomes the whole marker: the old redactor
+ * cut the marker to the secret's length, which told the length. */
 static void test_short_secrets(void **state)
+{
+	(void)state;
+	check_redact("<password>ab</password>", "<password>[redacted]</password>");
+	check_redact("<auth mechanism='PLAIN'>x</auth>",
+		     "<auth mechanism='PLAIN'>[redacted]</auth>");
+	check_redact("<password>0123456789</password>",
+		     "<password>[redacted]</password>");
+	check_redact("<password>a-much-longer-secret-than-the-marker</password>",
+		     "<password>[redacted]</password>");
+	check_redact("<field type='text-private' var='pin'><value>1</value>"
+		     "<value>12345</value></field>",
+		     "<field type='text-private' var='pin'><value>[redacted]"
+		     "</value><value>[redacted]</value></field>");
+}
+
+/* XEP-0077's password change may carry the old password too. */
+static void test_oldpassword(void **state)
+{
+	(void)state;
+	check_redact("<query xmlns='jabber:iq:register'><username>bill</username>"
+		     "<oldpassword>Thalia-3</oldpassword>"
+		     "<password>Clio-9</password></query>",
+		     "<query xmlns='jabber:iq:register'><username>bill</username>"
+		     "<oldpassword>[redacted]</oldpassword>"
+		     "<password>[redacted]</password></query>");
+}
+
+/* A submitted form carries only vars: secret words in them are enough,
+ * in any case; other fields stay readable. */
+static void test_submitted_secret_names(void **state)
 {
 	char *out;
 
 	(void)state;
-	out = redact("<password>ab</password>");
-	assert_null(strstr(out, "ab<"));
-	assert_null(strstr(out, ">ab"));
-	assert_int_equal(strncmp(out, "<password>", 10), 0);
-	assert_non_null(strstr(out, "</password>"));
-	assert_true(strlen(out) <= strlen("<password>ab</password>"));
+	out = redact("<x xmlns='jabber:x:data' type='submit'>"
+		     "<field var='pin'><value>4711</value></field>"
+		     "<field var='API_Token'><value>tok-abc</value></field>"
+		     "<field var=\"client_secret\"><value>s3cr3t</value></field>"
+		     "<field var='nick'><value>bill</value></field></x>");
+	assert_null(strstr(out, "4711"));
+	assert_null(strstr(out, "tok-abc"));
+	assert_null(strstr(out, "s3cr3t"));
+	assert_non_null(strstr(out, "<value>bill</value>"));
 	free(out);
+}
 
-	out = redact("<auth mechanism='PLAIN'>x</auth>");
-	assert_null(strstr(out, ">x<"));
-	assert_int_equal(strncmp(out, "<auth mechanism='PLAIN'>", 24), 0);
-	assert_non_null(strstr(out, "</auth>"));
+/* A text-private field of any name, once its form is submitted
+ * (dataform_submit calls log_secret_var): the submitted value is
+ * redacted though the answer does not say the field's type. */
+static void test_submitted_private_var(void **state)
+{
+	static const char answer[] =
+		"<x xmlns='jabber:x:data' type='submit'>"
+		"<field var='FORM_TYPE'><value>urn:example:bank</value></field>"
+		"<field var='code'><value>8812-77</value></field>"
+		"<field var='account'><value>DE00 1234</value></field></x>";
+	char *out;
+	int i;
+
+	(void)state;
+	out = redact(answer);
+	assert_non_null(strstr(out, "8812-77")); /* nothing told it yet */
 	free(out);
+	log_secret_var("code");
+	out = redact(answer);
+	assert_null(strstr(out, "8812-77"));
+	assert_non_null(strstr(out, "<field var='code'><value>[redacted]</value>"));
+	assert_non_null(strstr(out, "DE00 1234"));
+	assert_non_null(strstr(out, "urn:example:bank"));
+	free(out);
+	/* more vars than the list holds: every submitted value is hidden */
+	for (i = 0; i < 100; i++) {
+		char var[16];
 
-	/* exactly as long as the marker */
-	out = redact("<password>0123456789</password>");
-	assert_string_equal(out, "<password>[redacted]</password>");
+		snprintf(var, sizeof var, "v%d", i);
+		log_secret_var(var);
+	}
+	out = redact(answer);
+	assert_null(strstr(out, "DE00 1234"));
+	assert_non_null(strstr(out, "urn:example:bank"));
+	free(out);
+	log_secret_vars_clear();
+	out = redact(answer);
+	assert_non_null(strstr(out, "8812-77"));
 	free(out);
 }
 
@@ -354,6 +417,43 @@ static void test_log_open_fails(void **state)
 	assert_false(log_enabled());
 }
 
+/* A debug_log path someone pointed elsewhere with a link is not
+ * followed (the target is neither created nor written), and a FIFO is
+ * refused rather than blocked on. */
+static void test_log_open_no_link(void **state)
+{
+	struct tu_dir *fx = *state;
+	char target[192], fifo[192];
+	mode_t old = umask(0);
+
+	snprintf(target, sizeof target, "%s/target", fx->dir);
+	assert_int_equal(symlink(target, fx->path), 0);
+	assert_int_equal(log_open(fx->path), -ELOOP);
+	assert_false(log_enabled());
+	assert_int_equal(access(target, F_OK), -1);
+	/* a link to an existing file is not followed either */
+	tu_write_file(target, "");
+	assert_int_equal(log_open(fx->path), -ELOOP);
+	assert_int_equal(unlink(fx->path), 0);
+
+	snprintf(fifo, sizeof fifo, "%s/fifo", fx->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_true(log_open(fifo) < 0);
+	assert_false(log_enabled());
+	/* a file of our own made looser is tightened */
+	tu_write_file(fx->path, "");
+	assert_int_equal(chmod(fx->path, 0644), 0);
+	assert_int_equal(log_open(fx->path), 0);
+	{
+		struct stat st;
+
+		assert_int_equal(stat(fx->path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0600);
+	}
+	log_close();
+	umask(old);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -366,12 +466,16 @@ int main(void)
 		cmocka_unit_test(test_harmless_unchanged),
 		cmocka_unit_test(test_empty_elements),
 		cmocka_unit_test(test_short_secrets),
+		cmocka_unit_test(test_oldpassword),
+		cmocka_unit_test(test_submitted_secret_names),
+		cmocka_unit_test(test_submitted_private_var),
 		cmocka_unit_test(test_several_secrets),
 		cmocka_unit_test(test_unterminated),
 		T(test_log_file),
 		T(test_log_appends),
 		T(test_log_closed_noop),
 		T(test_log_open_fails),
+		T(test_log_open_no_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
