@@ -1,5 +1,6 @@
 /* contacts: the roster, subscriptions, our presence and history search:
- * /roster, /sub, /accept, /deny, /status, /search, /history. */
+ * /roster, /sub, /accept, /deny, /info, /version, /status, /search,
+ * /history. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
 
@@ -421,6 +423,60 @@ static int run_info(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+/* ---- /version ---- */
+
+static int ask_version(struct app *app, struct account *a, const char *jid)
+{
+	if (xs_version(app, a, jid) < 0)
+		return offline(app, a);
+	app_say(app, LINE_INFO, "Asked %s which software it runs", jid);
+	return 0;
+}
+
+/* A full JID is asked as it is; a contact (JID or name) through each of
+ * its online resources, since each is a client of its own; a domain (a
+ * server or service) as it is. A bare JID with no resource online has
+ * nobody to answer: the server would reply in the account's name. */
+static int run_version(struct app *app, int argc, char **argv)
+{
+	struct account *a;
+	struct roster_item *it;
+	struct jid j;
+	char *bare;
+	size_t i;
+	int r = 0;
+
+	if (argc != 2)
+		return CMD_USAGE;
+	if (!(a = cmd_current_account(app)))
+		return -1;
+	if (jid_parse(argv[1], &j) == 0 && j.resource) {
+		jid_clear(&j);
+		return ask_version(app, a, argv[1]);
+	}
+	jid_clear(&j);
+	if (!(bare = cmd_contact_arg(app, a, argv[1])))
+		return -1;
+	it = roster_get(&a->roster, bare);
+	if (it && it->nres > 0) {
+		for (i = 0; i < it->nres && r == 0; i++) {
+			char *full = xasprintf("%s/%s", bare, it->res[i].name);
+
+			r = ask_version(app, a, full);
+			free(full);
+		}
+	} else if (!strchr(bare, '@')) {
+		r = ask_version(app, a, bare);
+	} else {
+		app_say(app, LINE_ERROR,
+			"%s is offline, as far as natter knows: name one of its clients, e.g. /version %s/RESOURCE",
+			bare, bare);
+		r = -1;
+	}
+	free(bare);
+	return r;
+}
+
 static int run_fold(struct app *app, int argc, char **argv)
 {
 	char *group;
@@ -460,6 +516,14 @@ const struct cmd cmd_contacts[] = {
 	  "  status message.\n"
 	  "  Example: /info bob@example.org",
 	  "contacts", ARG_CONTACT, run_info },
+	{ "version", "JID|NAME", "ask which software a contact's clients run",
+	  "  Asks with XEP-0092 and shows the answer as one line, e.g.\n"
+	  "  \"bob@example.org/laptop runs Gajim 1.8 on Linux\", or why there\n"
+	  "  is none. A contact (its JID or name) is asked through each of its\n"
+	  "  online resources, one line each; a full JID asks that client\n"
+	  "  only; a domain asks that server or service.\n"
+	  "  Example: /version bob@example.org",
+	  "contacts", ARG_CONTACT, run_version },
 	{ "fold", "GROUP", "fold or unfold a group of the roster pane",
 	  "  A folded group shows only its name and how many contacts it hides.\n"
 	  "  Example: /fold Work",

@@ -27,6 +27,10 @@ enum event_type {
 	EV_HISTORY_ERROR,  /* acc's history could not be written; text:
 			    * SQLite's words, code: messages lost, code2:
 			    * messages kept in memory to be written later */
+	EV_VERSION,        /* an answer to /version from jid (a full JID, or
+			    * the domain asked): version, or NULL with cond
+			    * and detail saying why not; code: 1 when no
+			    * answer came in time */
 };
 
 /* What EV_GATEWAY reports; ui/notify.c words each. */
@@ -56,6 +60,14 @@ enum gw_event {
 #define GW_ACCOUNT_PASSWORD 1  /* natterrc's password is not the new one */
 #define GW_ACCOUNT_OTHER_JID 2 /* the account is not natterrc's jid */
 
+/* What an entity said it runs (XEP-0092), for EV_VERSION. Each string
+ * is one sanitised line, NULL when the reply left it out. */
+struct version_info {
+	char *name;
+	char *version;
+	char *os;
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -65,6 +77,7 @@ struct event {
 	const char *cond; /* an XMPP error condition, where there is one */
 	const char *detail; /* the server's own words, where there are some */
 	int code2;
+	const struct version_info *version; /* EV_VERSION */
 };
 
 typedef void (*event_fn)(struct app *app, const struct event *ev, void *ud);

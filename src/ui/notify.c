@@ -364,6 +364,36 @@ static void gateway_event(struct app *app, const struct event *ev)
 	free(d);
 }
 
+/* An answer to /version, where the user is (like the line that said the
+ * question was sent): one line, whatever the reply held. */
+static void version_answer(struct app *app, const struct event *ev)
+{
+	const struct version_info *v = ev->version;
+	const char *why;
+
+	if (v) {
+		app_say(app, LINE_INFO, "%s runs %s%s%s%s%s", ev->jid,
+			v->name ? v->name : "software without a name",
+			v->version ? " " : "", v->version ? v->version : "",
+			v->os ? " on " : "", v->os ? v->os : "");
+		return;
+	}
+	if (ev->code) {
+		app_say(app, LINE_ERROR, "%s did not answer /version in time",
+			ev->jid);
+		return;
+	}
+	/* "the recipient cannot receive it" would mislead here */
+	if (strcmp(ev->cond, "service-unavailable") == 0 ||
+	    strcmp(ev->cond, "feature-not-implemented") == 0)
+		why = "it does not answer version requests";
+	else
+		why = ui_condition_words(ev->cond);
+	app_say(app, LINE_ERROR, "%s did not say which software it runs: %s%s%s",
+		ev->jid, why, ev->detail ? ": " : "",
+		ev->detail ? ev->detail : "");
+}
+
 static void on_event(struct app *app, const struct event *ev, void *ud)
 {
 	(void)ud;
@@ -452,6 +482,9 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_GATEWAY:
 		gateway_event(app, ev);
 		rpane_mark_stale(app);
+		break;
+	case EV_VERSION:
+		version_answer(app, ev);
 		break;
 	}
 }

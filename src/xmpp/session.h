@@ -63,6 +63,13 @@ struct disco;
 struct disco_item;
 void disco_parse_info(xmpp_stanza_t *query, struct disco_item *it);
 void disco_parse_items(xmpp_stanza_t *query, struct disco *d);
+/* version.c: fills v from a jabber:iq:version result (each string
+ * sanitised to one line, cut to a sane length, NULL when absent or
+ * empty); returns 0, or -1 (v empty) when reply is not a result holding
+ * a <query/>. Release with version_info_clear(). */
+struct version_info;
+int version_parse(xmpp_stanza_t *reply, struct version_info *v);
+void version_info_clear(struct version_info *v);
 /* adhoc.c: replaces d's notes with a <command/>'s (sanitised). */
 void adhoc_parse_notes(xmpp_stanza_t *cmd, struct dialog *d);
 /* register.c */

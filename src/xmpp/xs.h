@@ -49,6 +49,10 @@ int xs_roster_set(struct app *app, struct account *a, const char *bare,
 		  const char *name, const char *group);
 int xs_roster_remove(struct app *app, struct account *a, const char *bare);
 
+/* Asks jid which software it runs (XEP-0092); the answer, an error or
+ * the timeout is an EV_VERSION. */
+int xs_version(struct app *app, struct account *a, const char *jid);
+
 /* Gateways, discovery, forms. Each opens or fills a window; failures
  * are reported through the window or as events, never drawn here. */
 struct window;

@@ -13,8 +13,10 @@
  * label, whose var is what the dialog shows), a jabber:iq:register
  * query (data form and legacy fields, instructions, OOB URL), an ad-hoc
  * command's notes, a disco#info reply (identities) and a disco#items
- * reply (JIDs, nodes, names), and an error (condition, type, text; also
- * a legacy error whose text is the element's own). Every string must be
+ * reply (JIDs, nodes, names), a jabber:iq:version reply (name,
+ * version, os: one line each, cut to a sane length), and an error
+ * (condition, type, text; also a legacy error whose text is the
+ * element's own, and a version request's). Every string must be
  * valid UTF-8 without C0/C1 or bidi controls; texts that may run over
  * several lines (instructions, descriptions, values, notes, error texts)
  * may keep their newlines, which the view draws as continuation rows,
@@ -29,12 +31,14 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
 
 #include "core/dialog.h"
 #include "core/disco.h"
+#include "core/event.h"
 #include "core/form.h"
 #include "util/utf8.h"
 #include "xmpp/dataform.h"
@@ -277,6 +281,76 @@ static void test_disco_replies(void **state)
 	xmpp_stanza_release(info);
 }
 
+static void test_version_reply(void **state)
+{
+	xmpp_stanza_t *st = parse(
+		"<iq type='result' from='bob@example.org/x' id='v1'>"
+		"<query xmlns='jabber:iq:version'>"
+		"<name>Evil" BAD "&#10;12:34 demo: CERTIFICATE CHANGED</name>"
+		"<version>&#10; 1.0" BAD " </version>"
+		"<os>OS" BAD "</os></query></iq>");
+	struct version_info v;
+	char *xml, *name;
+	size_t i, n;
+
+	(void)state;
+	checked = 0;
+	assert_int_equal(version_parse(st, &v), 0);
+	clean("version name", v.name, false);
+	clean("version version", v.version, false);
+	clean("version os", v.os, false);
+	assert_int_equal(checked, 3);
+	/* the forged line stays on the name's own line; nothing is lost
+	 * but the controls, and the blanks around a value go */
+	assert_non_null(strstr(v.name, "demo: CERTIFICATE CHANGED"));
+	assert_true(strncmp(v.version, "1.0", 3) == 0);
+	assert_true(v.version[strlen(v.version) - 1] != ' ');
+	version_info_clear(&v);
+	assert_null(v.name);
+	xmpp_stanza_release(st);
+
+	/* a name of 3,000 two-byte characters is cut between characters;
+	 * an empty version and a missing os are NULL */
+	n = 3000;
+	name = malloc(2 * n + 1);
+	assert_non_null(name);
+	for (i = 0; i < n; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);
+	name[2 * n] = '\0';
+	xml = malloc(2 * n + 200);
+	assert_non_null(xml);
+	snprintf(xml, 2 * n + 200,
+		 "<iq type='result'><query xmlns='jabber:iq:version'>"
+		 "<name>%s</name><version> &#10;</version></query></iq>",
+		 name);
+	st = parse(xml);
+	checked = 0;
+	assert_int_equal(version_parse(st, &v), 0);
+	clean("long version name", v.name, false);
+	assert_true(strlen(v.name) > 0 && strlen(v.name) <= 200);
+	assert_null(v.version);
+	assert_null(v.os);
+	version_info_clear(&v);
+	xmpp_stanza_release(st);
+	free(xml);
+	free(name);
+
+	/* an error, or a result without the query, is no answer */
+	st = parse("<iq type='error'><query xmlns='jabber:iq:version'>"
+		   "<name>N</name></query><error type='cancel'>"
+		   "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+		   "</error></iq>");
+	assert_int_equal(version_parse(st, &v), -1);
+	assert_null(v.name);
+	xmpp_stanza_release(st);
+	st = parse("<iq type='result'><query xmlns='jabber:iq:other'>"
+		   "<name>N</name></query></iq>");
+	assert_int_equal(version_parse(st, &v), -1);
+	assert_null(v.name);
+	xmpp_stanza_release(st);
+	assert_int_equal(version_parse(NULL, &v), -1);
+}
+
 static void check_error(const char *xml, const char *want_cond)
 {
 	xmpp_stanza_t *st = parse(xml);
@@ -309,6 +383,13 @@ static void test_errors(void **state)
 	/* a legacy error (XEP-0086): the text is the element's own */
 	check_error("<iq type='error'><error code='404'>L" BAD "</error></iq>",
 		    "item-not-found");
+	/* a version request's error, with the query sent back */
+	check_error("<iq type='error' from='bob@example.org/x'>"
+		    "<query xmlns='jabber:iq:version'/><error type='cancel'>"
+		    "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+		    "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>no" BAD
+		    "&#10;12:34 demo: connected</text></error></iq>",
+		    "service-unavailable");
 }
 
 int main(void)
@@ -318,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_register_forms),
 		cmocka_unit_test(test_command_notes),
 		cmocka_unit_test(test_disco_replies),
+		cmocka_unit_test(test_version_reply),
 		cmocka_unit_test(test_errors),
 	};
 
