@@ -69,22 +69,21 @@ static void maybe_done(struct proc *p)
 static void on_output(struct loop *l, int fd, short revents, void *ud)
 {
 	struct proc *p = ud;
-	char buf[512];
+	char buf[4096];
 	ssize_t n;
 
 	(void)l;
 	(void)revents;
-	n = read(fd, buf, sizeof buf);
-	if (n > 0) {
+	/* the pipe is non-blocking: read what is there, then wait again */
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
 		size_t room = PROC_OUT_MAX - p->len;
 		size_t take = (size_t)n < room ? (size_t)n : room;
 
 		memcpy(p->out + p->len, buf, take);
 		p->len += take;
 		p->out[p->len] = '\0';
-		explicit_bzero(buf, sizeof buf);
-		return;
 	}
+	explicit_bzero(buf, sizeof buf);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	close_pipe(p);
