@@ -190,8 +190,10 @@ static void on_online(struct session *s)
 		 * again once we send ours; until then nobody is known */
 		presence_reset(s->app, a);
 		roster_request(s);
-		presence_send_initial(s);
 	}
+	/* resumed too: ours may have changed while the link was down
+	 * (auto-away, /status); on a resumed stream it probes nobody */
+	presence_send_initial(s);
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);
