@@ -1,7 +1,8 @@
 """A session's life across failures: a stream resumed with XEP-0198 after
 the link broke keeps presence, roster and unread counts; a fresh session
 (the server restarted) fetches the roster again without losing unread
-counts; the keepalive notices a link that went silent and reconnects,
+counts; a link that dies after every login is retried with growing
+waits; the keepalive notices a link that went silent and reconnects,
 and leaves a healthy one alone; password_eval runs beside the other
 accounts' traffic, within its time limit, with clear errors.
 
@@ -312,6 +313,26 @@ def test_fresh_session_keeps_unread(friends, prosody, rc, start_natter,
     text = log_text(debug_log)
     assert text.count("online (new session)") == 2, text[-3000:]
     assert "online (stream resumed)" not in text
+
+
+def test_no_reconnect_storm(relay, rc, start_natter, debug_log):
+    """A link that dies right after every login is retried after longer
+    and longer waits, not about every second."""
+    natter = start_natter(rc(port=relay.port))
+    waits = []
+    for k in range(1, 4):
+        natter.wait_until(lambda s: natter.count(CONNECTED, s) == k,
+                          "login %d" % k, timeout=30)
+        relay.cut()
+        screen = natter.wait_until(
+            lambda s: len(re.findall(r"reconnecting in ([\d.]+) s", s)) == k,
+            "drop %d" % k)
+        waits.append(float(re.findall(r"reconnecting in ([\d.]+) s",
+                                      screen)[-1]))
+    # 1 s, 2 s, 4 s, each +-20%
+    assert 0.8 <= waits[0] <= 1.2, waits
+    assert 1.6 <= waits[1] <= 2.4, waits
+    assert 3.2 <= waits[2] <= 4.8, waits
 
 
 def test_keepalive_notices_silent_link(relay, rc, start_natter, peer, alice,
