@@ -119,6 +119,22 @@ uint64_t account_backoff_ms(unsigned attempt, uint64_t max_ms, double rnd)
 	return (uint64_t)((double)base + jitter);
 }
 
+void account_mark_online(struct account *a, uint64_t now_ms)
+{
+	a->up = true;
+	a->up_since = now_ms;
+}
+
+uint64_t account_retry_delay(struct account *a, uint64_t now_ms,
+			     uint64_t max_ms, double rnd)
+{
+	if (a->up && now_ms - a->up_since >= ACCOUNT_STABLE_MS)
+		a->attempt = 0;
+	a->up = false;
+	a->attempt++;
+	return account_backoff_ms(a->attempt, max_ms, rnd);
+}
+
 struct account *account_find(struct app *app, const char *name)
 {
 	size_t i;

@@ -40,6 +40,7 @@ enum conn_reason {
 	REASON_CONFLICT,      /* another session took our resource */
 	REASON_NO_PASSWORD,   /* password_eval failed or no password */
 	REASON_HANDSHAKE,     /* closed during TLS or login, no reason given */
+	REASON_NO_ANSWER,     /* the server stopped answering the keepalive */
 };
 
 struct cert_info {
@@ -61,6 +62,8 @@ struct account {
 	enum conn_reason reason;
 	char *reason_text; /* stream error condition etc., or NULL */
 	unsigned attempt;  /* consecutive failed attempts */
+	bool up;           /* a session is (or was last) online */
+	uint64_t up_since; /* loop time (ms) it came online, when up */
 	uint64_t retry_timer;
 	uint64_t retry_in_ms;
 	struct cert_info *cert; /* last refused certificate, or NULL */
@@ -92,6 +95,18 @@ void cert_info_free(struct cert_info **ci);
 /* Delay before reconnect attempt number `attempt` (1-based): 1 s doubling
  * up to max_ms, then +-20% jitter from rnd (0..RAND_MAX-like in [0,1)). */
 uint64_t account_backoff_ms(unsigned attempt, uint64_t max_ms, double rnd);
+/* A session must stay online this long before its loss counts as a first
+ * failure again: a server that drops us right after login is retried
+ * with a growing wait, not every second. */
+#define ACCOUNT_STABLE_MS 60000
+/* The session came online at now_ms (loop time). The attempt count is
+ * not reset here: see account_retry_delay(). */
+void account_mark_online(struct account *a, uint64_t now_ms);
+/* The connection was lost or an attempt failed at now_ms: counts the
+ * attempt (starting afresh when the last session had stayed up for
+ * ACCOUNT_STABLE_MS) and returns the wait before the next one. */
+uint64_t account_retry_delay(struct account *a, uint64_t now_ms,
+			     uint64_t max_ms, double rnd);
 struct account *account_find(struct app *app, const char *name);
 /* Opens the account's history under data_dir/NAME/; returns 0, or -1
  * with *err set (the caller frees it). */

@@ -85,6 +85,9 @@ static const struct int_range ranges[] = {
 	{ "reconnect_max", 1, 86400, " seconds" },
 	{ "roster_width", 10, 80, " columns" },
 	{ "autoaway", 0, 24 * 60, " minutes (0: never)" },
+	{ "keepalive", 0, 3600, " seconds (0: off)" },
+	{ "keepalive_timeout", 1, 600, " seconds" },
+	{ "password_eval_timeout", 1, 600, " seconds" },
 };
 
 static int validate_range(cfg_t *cfg, cfg_opt_t *opt)
@@ -214,6 +217,12 @@ static const struct opt_doc opt_docs[] = {
 	  "list of \"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} (natter --keys)" },
 	{ NULL, "autoaway_message",
 	  "status message while auto-away (default \"idle\")" },
+	{ NULL, "keepalive",
+	  "seconds between pings to the server that notice a dead connection; 0: off (default 60)" },
+	{ NULL, "keepalive_timeout",
+	  "seconds a keepalive ping may wait for its answer before reconnecting (default 30)" },
+	{ NULL, "password_eval_timeout",
+	  "seconds password_eval may run before it is stopped (default 30)" },
 };
 
 void conf_print_options(FILE *f)
@@ -368,6 +377,9 @@ static cfg_t *config_schema(void)
 		CFG_STR("autoaway_message", "idle", CFGF_NONE),
 		CFG_STR_LIST("bind", NULL, CFGF_NODEFAULT),
 		CFG_STR("theme", NULL, CFGF_NODEFAULT),
+		CFG_INT("keepalive", 60, CFGF_NONE),
+		CFG_INT("keepalive_timeout", 30, CFGF_NONE),
+		CFG_INT("password_eval_timeout", 30, CFGF_NONE),
 		CFG_END()
 	};
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
@@ -385,6 +397,9 @@ static cfg_t *config_schema(void)
 	cfg_set_validate_func(cfg, "roster_side", validate_roster_side);
 	cfg_set_validate_func(cfg, "account|gateway_contacts",
 			      validate_gateway_contacts);
+	cfg_set_validate_func(cfg, "keepalive", validate_range);
+	cfg_set_validate_func(cfg, "keepalive_timeout", validate_range);
+	cfg_set_validate_func(cfg, "password_eval_timeout", validate_range);
 	return cfg;
 }
 
@@ -460,6 +475,9 @@ static void set_defaults(struct config *c)
 	c->roster_visible = true;
 	c->autoaway = 15;
 	c->autoaway_message = xstrdup("idle");
+	c->keepalive = 60;
+	c->keepalive_timeout = 30;
+	c->password_eval_timeout = 30;
 }
 
 int conf_load(const char *path, bool must_exist, struct config *out,
@@ -525,6 +543,10 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 	out->binds = xcalloc(out->nbinds ? out->nbinds : 1, sizeof *out->binds);
 	for (i = 0; i < out->nbinds; i++)
 		out->binds[i] = xstrdup(cfg_getnstr(cfg, "bind", (unsigned)i));
+	out->keepalive = (int)cfg_getint(cfg, "keepalive");
+	out->keepalive_timeout = (int)cfg_getint(cfg, "keepalive_timeout");
+	out->password_eval_timeout =
+		(int)cfg_getint(cfg, "password_eval_timeout");
 	cfg_free(cfg);
 	if (check_mode(out, &st, err) < 0) {
 		conf_clear(out);

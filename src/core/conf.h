@@ -48,6 +48,9 @@ struct config {
 	char *theme;   /* NULL: the built-in theme */
 	char **binds;  /* "KEY ACTION" lines, applied by the UI */
 	size_t nbinds;
+	int keepalive;         /* seconds between pings to the server, 0: off */
+	int keepalive_timeout; /* seconds a ping may wait for its answer */
+	int password_eval_timeout; /* seconds password_eval may run */
 };
 
 /* Reads path into *out. Returns 0, or -1 with *err set to a message for

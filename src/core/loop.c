@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +35,12 @@ struct timer {
 	void *ud;
 };
 
+struct child {
+	pid_t pid;
+	loop_child_cb cb;
+	void *ud;
+};
+
 struct loop {
 	struct watch *watches;
 	size_t nwatches, capwatches;
@@ -43,6 +50,8 @@ struct loop {
 	size_t ntimers, captimers;
 	uint64_t next_id;
 	loop_clock_fn clock;
+	struct child *children;
+	size_t nchildren, capchildren;
 	int sigpipe[2];
 	loop_signal_cb sigcb;
 	void *sigud;
@@ -86,6 +95,7 @@ void loop_free(struct loop **lp)
 	free(l->watches);
 	free(l->pfds);
 	free(l->timers);
+	free(l->children);
 	free(l);
 	*lp = NULL;
 }
@@ -220,6 +230,46 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+void loop_child_watch(struct loop *l, pid_t pid, loop_child_cb cb, void *ud)
+{
+	xgrow((void **)&l->children, &l->capchildren, l->nchildren + 1,
+	      sizeof *l->children);
+	l->children[l->nchildren++] = (struct child){ pid, cb, ud };
+}
+
+void loop_child_forget(struct loop *l, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < l->nchildren; i++)
+		if (l->children[i].pid == pid) {
+			l->children[i] = l->children[--l->nchildren];
+			return;
+		}
+}
+
+/* SIGCHLD: signals merge, so one may stand for several exits; each
+ * watched child is asked once, without blocking. */
+static void reap_children(struct loop *l)
+{
+	size_t i = 0;
+
+	while (i < l->nchildren) {
+		struct child c = l->children[i];
+		int status;
+		pid_t r = waitpid(c.pid, &status, WNOHANG);
+
+		if (r == 0 || (r < 0 && errno == EINTR)) {
+			i++;
+			continue;
+		}
+		/* exited, or not ours to wait for (ECHILD): either way done */
+		l->children[i] = l->children[--l->nchildren];
+		c.cb(l, c.pid, r < 0 ? -1 : status, c.ud);
+		i = 0; /* the table may have changed under us */
+	}
+}
+
 static void read_signals(struct loop *l, int fd, short revents, void *ud)
 {
 	unsigned char buf[64];
@@ -228,8 +278,11 @@ static void read_signals(struct loop *l, int fd, short revents, void *ud)
 	(void)revents;
 	(void)ud;
 	while ((n = read(fd, buf, sizeof buf)) > 0)
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (buf[i] == SIGCHLD)
+				reap_children(l);
 			l->sigcb(l, buf[i], l->sigud);
+		}
 }
 
 int loop_catch_signals(struct loop *l, const int *sigs, int n,

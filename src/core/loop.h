@@ -4,6 +4,9 @@
  * list of one-shot timers kept sorted by deadline, and a self-pipe that
  * turns signals into ordinary readable events. poll()'s timeout is the
  * next deadline or infinite, so an idle natter makes no system calls.
+ * Child processes are reaped there too: on SIGCHLD (which the owner must
+ * catch through loop_catch_signals) each watched child is waited for
+ * without blocking, and its callback gets the exit status.
  * Before each poll the prepare hook runs: that is where the owner
  * refreshes socket interest. When nothing is ready the idle hook runs
  * before the loop blocks: the end of a burst.
@@ -13,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct loop;
 
@@ -20,6 +24,9 @@ typedef void (*loop_fd_cb)(struct loop *l, int fd, short revents, void *ud);
 typedef void (*loop_timer_cb)(struct loop *l, void *ud);
 typedef void (*loop_signal_cb)(struct loop *l, int sig, void *ud);
 typedef void (*loop_prepare_cb)(struct loop *l, void *ud);
+/* status as waitpid() gives it. */
+typedef void (*loop_child_cb)(struct loop *l, pid_t pid, int status,
+			      void *ud);
 /* Milliseconds on a monotonic clock; replaceable for tests. */
 typedef uint64_t (*loop_clock_fn)(void);
 
@@ -50,6 +57,12 @@ int loop_run_timers(struct loop *l);
  * Returns 0 or -errno. Only one loop per process may catch signals. */
 int loop_catch_signals(struct loop *l, const int *sigs, int n,
 		       loop_signal_cb cb, void *ud);
+
+/* Calls cb once, from the loop, when child pid has exited (and has been
+ * reaped). Needs SIGCHLD caught with loop_catch_signals. */
+void loop_child_watch(struct loop *l, pid_t pid, loop_child_cb cb, void *ud);
+/* Stops watching pid (whoever forgets it reaps it). */
+void loop_child_forget(struct loop *l, pid_t pid);
 
 void loop_set_prepare(struct loop *l, loop_prepare_cb cb, void *ud);
 /* The idle hook runs when a pass finds nothing ready, just before the

@@ -129,6 +129,24 @@ void roster_put(struct roster *r, struct roster_item *it)
 	memset(it, 0, sizeof *it);
 }
 
+void roster_replace(struct roster *r, struct roster *fresh)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (roster_get(fresh, r->items[i].jid))
+			r->items[kept++] = r->items[i];
+		else
+			roster_item_clear(&r->items[i]);
+	}
+	r->n = kept;
+	/* one rebuild for all removals rather than one per removal */
+	reindex(r);
+	for (i = 0; i < fresh->n; i++)
+		roster_put(r, &fresh->items[i]);
+	roster_clear(fresh);
+}
+
 bool roster_remove(struct roster *r, const char *jid)
 {
 	size_t *s = find_slot(r, jid), idx;

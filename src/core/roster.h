@@ -41,6 +41,11 @@ void roster_clear(struct roster *r);
 /* Adds or replaces the item for it->jid; takes ownership of its strings
  * and zeroes *it. */
 void roster_put(struct roster *r, struct roster_item *it);
+/* The server sent the whole roster again (a fresh session): items not
+ * in fresh go; the others are updated as roster_put() does, keeping what
+ * we know of their presence and their unread counts. Takes fresh's items
+ * and leaves it empty (cleared). */
+void roster_replace(struct roster *r, struct roster *fresh);
 /* Removes jid; returns false if it was not there. */
 bool roster_remove(struct roster *r, const char *jid);
 struct roster_item *roster_get(const struct roster *r, const char *jid);

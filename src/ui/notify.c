@@ -31,6 +31,7 @@ static const char *const reason_words[] = {
 	[REASON_CONFLICT] = "another client logged in with the same resource",
 	[REASON_NO_PASSWORD] = "no password",
 	[REASON_HANDSHAKE] = "the server closed the connection during login",
+	[REASON_NO_ANSWER] = "the server stopped answering",
 };
 
 struct condition_words {

@@ -74,7 +74,7 @@ static int apply_item(struct roster *r, xmpp_stanza_t *el)
  * nor a timeout touches the roster we have. */
 static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
 {
-	struct roster *r = &s->acc->roster;
+	struct roster *r = &s->acc->roster, fresh;
 	xmpp_stanza_t *q, *el;
 	struct event ev = { .type = EV_ROSTER_LOADED, .acc = s->acc };
 
@@ -89,11 +89,13 @@ static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
 		return;
 	}
 	q = xmpp_stanza_get_child_by_ns(iq, NS_ROSTER);
-	roster_clear(r);
+	/* merged, not rebuilt: presence and unread counts stay */
+	roster_init(&fresh);
 	for (el = q ? xmpp_stanza_get_children(q) : NULL; el;
 	     el = xmpp_stanza_get_next(el))
 		if (xmpp_stanza_is_tag(el))
-			apply_item(r, el);
+			apply_item(&fresh, el);
+	roster_replace(r, &fresh);
 	ev.code = (int)r->n;
 	event_emit(s->app, &ev);
 	/* the largest stanza a session gets: once libstrophe has freed it,

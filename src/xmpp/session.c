@@ -6,7 +6,13 @@
  * readable we drain libstrophe (see drain()). Whether a lost connection
  * is retried depends on why it was lost: a refused certificate, rejected
  * credentials or a resource conflict stop; anything else backs off and
- * tries again.
+ * tries again. While a reconnect is pending, what we knew of contacts'
+ * presence is kept: a stream resumed with XEP-0198 carries on from it
+ * (the server replays what we missed), while a fresh session starts
+ * from everyone offline and fetches the roster again.
+ *
+ * password_eval runs as a child of the loop (core/proc), so a slow
+ * command never holds up other accounts; it has a time limit.
  */
 #include "config.h"
 
@@ -15,11 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/app.h"
 #include "core/presence.h"
+#include "core/proc.h"
 #include "util/log.h"
 #include "util/xmem.h"
 #include "xmpp/request.h"
@@ -158,8 +166,8 @@ static void schedule_retry(struct session *s, enum conn_reason why,
 	struct account *a = s->acc;
 	uint64_t max = (uint64_t)s->app->cfg.reconnect_max * 1000;
 
-	a->attempt++;
-	a->retry_in_ms = account_backoff_ms(a->attempt, max, drand48());
+	a->retry_in_ms = account_retry_delay(a, loop_now(s->app->loop), max,
+					     drand48());
 	a->retry_timer = loop_timer_add(s->app->loop, a->retry_in_ms, retry_cb,
 					a);
 	account_set_state(s->app, a, ACC_WAITING, why, text);
@@ -172,11 +180,23 @@ static void on_online(struct session *s)
 	loop_timer_cancel(s->app->loop, s->login_timer);
 	s->login_timer = 0;
 	s->was_online = true;
-	a->attempt = 0;
+	/* the attempt count starts afresh only once this session has
+	 * lasted (account_retry_delay) */
+	account_mark_online(a, loop_now(s->app->loop));
 	free(a->bound_jid);
 	a->bound_jid = xstrdup(xmpp_conn_get_bound_jid(s->conn));
-	roster_request(s);
+	if (!s->resumed) {
+		/* a new session: the server tells us everyone's presence
+		 * again once we send ours; until then nobody is known */
+		presence_reset(s->app, a);
+		roster_request(s);
+	}
+	/* resumed too: ours may have changed while the link was down
+	 * (auto-away, /status); on a resumed stream it probes nobody */
 	presence_send_initial(s);
+	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
+		s->resumed ? "stream resumed" : "new session");
+	keepalive_start(s);
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
 }
 
@@ -187,11 +207,11 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 
 	loop_timer_cancel(s->app->loop, s->login_timer);
 	s->login_timer = 0;
+	keepalive_stop(s);
 	if (s->fd >= 0)
 		loop_unwatch(s->app->loop, s->fd);
 	s->fd = -1;
 	xfree(&a->bound_jid);
-	presence_reset(s->app, a);
 	/* libstrophe's `error` is a TLS library code here, not an errno;
 	 * socket errors come through the log (see xlog.c) */
 	log_msg(LOG_INFO, "session", "%s: down (error %d, stream error %s)",
@@ -203,6 +223,9 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 
 		if (sm)
 			xmpp_free_sm_state(sm);
+		/* a connection the user asks for starts a new series */
+		a->attempt = 0;
+		a->up = false;
 		account_set_state(s->app, a, ACC_OFFLINE, REASON_USER, NULL);
 	}
 	else if (s->cert_refused)
@@ -215,6 +238,8 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 		account_set_state(s->app, a, ACC_FAILED, REASON_AUTH, NULL);
 	else if (cond && strcmp(cond, "conflict") == 0)
 		account_set_state(s->app, a, ACC_FAILED, REASON_CONFLICT, NULL);
+	else if (s->no_answer)
+		schedule_retry(s, REASON_NO_ANSWER, NULL);
 	else if (cond)
 		schedule_retry(s, REASON_STREAM_ERROR, cond);
 	else if (s->sock_error)
@@ -223,6 +248,9 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 		schedule_retry(s, REASON_HANDSHAKE, NULL);
 	else
 		schedule_retry(s, REASON_NETWORK, NULL);
+	/* kept for a reconnect that may resume the stream, else dropped */
+	if (a->state != ACC_WAITING)
+		presence_reset(s->app, a);
 }
 
 static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event,
@@ -251,38 +279,36 @@ static void login_timeout(struct loop *l, void *ud)
 	loop_timer_add(l, DISCONNECT_GRACE_MS, drain_later, s);
 }
 
-/* Runs password_eval: the first line of the command's output is the
- * password. Returns it (the caller frees it) or NULL. The command gets no
- * terminal input and its stderr is discarded: curses owns the screen. */
-static char *eval_password(const char *cmd, char **why)
+/* What a finished password_eval gave: the first line of its output
+ * (the caller wipes and frees it), or NULL with *why set (the caller
+ * frees it). */
+static char *eval_result(const struct proc_result *res, int limit_s,
+			 char **why)
 {
-	char *full = xasprintf("(%s) </dev/null 2>/dev/null", cmd);
-	char buf[1024];
-	FILE *p;
-	int status;
 	size_t n;
 
-	p = popen(full, "re");
-	free(full);
-	if (!p) {
-		*why = xasprintf("cannot run password_eval: %s", strerror(errno));
-		return NULL;
-	}
-	if (!fgets(buf, sizeof buf, p))
-		buf[0] = '\0';
-	status = pclose(p);
-	n = strcspn(buf, "\r\n");
-	buf[n] = '\0';
-	if (status != 0 || n == 0) {
-		explicit_bzero(buf, sizeof buf);
-		*why = xstrdup(status != 0 ? "password_eval command failed" :
-					     "password_eval printed no password");
-		return NULL;
-	}
 	*why = NULL;
-	char *pw = xstrdup(buf);
-	explicit_bzero(buf, sizeof buf);
-	return pw;
+	if (res->end == PROC_TIMEOUT)
+		*why = xasprintf("password_eval did not finish within %d s and was stopped",
+				 limit_s);
+	else if (res->status == -1)
+		*why = xstrdup("password_eval: its exit status was lost");
+	else if (WIFSIGNALED(res->status))
+		*why = xasprintf("password_eval was killed by signal %d",
+				 WTERMSIG(res->status));
+	else if (WEXITSTATUS(res->status) == 127)
+		*why = xstrdup("password_eval failed (exit status 127: command not found?)");
+	else if (WEXITSTATUS(res->status) != 0)
+		*why = xasprintf("password_eval failed (exit status %d)",
+				 WEXITSTATUS(res->status));
+	if (*why)
+		return NULL;
+	n = strcspn(res->out, "\r\n");
+	if (n == 0) {
+		*why = xstrdup("password_eval printed no password");
+		return NULL;
+	}
+	return xstrndup(res->out, n);
 }
 
 static long tls_flags(enum tls_mode m)
@@ -300,51 +326,29 @@ static long tls_flags(enum tls_mode m)
 	}
 }
 
-static int set_credentials(struct session *s)
+static void no_password(struct session *s, const char *why)
 {
-	struct account_conf *c = s->acc->conf;
-	char *jid, *pw = NULL, *why = NULL;
-
-	if (c->password_eval)
-		pw = eval_password(c->password_eval, &why);
-	else if (c->password)
-		pw = xstrdup(c->password);
-	else
-		why = xstrdup("no password configured");
-	if (!pw) {
-		account_set_state(s->app, s->acc, ACC_FAILED, REASON_NO_PASSWORD,
-				  why);
-		free(why);
-		return -1;
-	}
-	jid = xasprintf("%s/%s", s->acc->bare_jid, c->resource);
-	xmpp_conn_set_jid(s->conn, jid);
-	xmpp_conn_set_pass(s->conn, pw);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	free(jid);
-	return 0;
+	account_set_state(s->app, s->acc, ACC_FAILED, REASON_NO_PASSWORD, why);
 }
 
-void xs_connect(struct app *app, struct account *a)
+/* Opens the connection with password pw (borrowed). */
+static void login(struct session *s, const char *pw)
 {
-	struct session *s = session_of(a);
+	struct app *app = s->app;
+	struct account *a = s->acc;
 	struct account_conf *c = a->conf;
+	char *jid = xasprintf("%s/%s", a->bare_jid, c->resource);
 	int r;
 
-	if (a->state == ACC_CONNECTING || a->state == ACC_ONLINE)
-		return;
-	loop_timer_cancel(app->loop, a->retry_timer);
-	a->retry_timer = 0;
-	if (!xmpp_conn_is_disconnected(s->conn))
-		return; /* still closing the last stream */
-	if (set_credentials(s) < 0)
-		return;
+	xmpp_conn_set_jid(s->conn, jid);
+	xmpp_conn_set_pass(s->conn, pw);
+	free(jid);
 	xmpp_conn_set_flags(s->conn, tls_flags(c->tls));
 	s->auth_failed = s->cert_refused = s->user_stop = false;
 	s->sock_error = 0;
-	s->was_online = false;
-	account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
+	s->was_online = s->resumed = s->no_answer = false;
+	if (a->state != ACC_CONNECTING) /* else said when password_eval began */
+		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
 	r = xmpp_connect_client(s->conn, c->server, (unsigned short)c->port,
 				conn_handler, s);
 	if (r != XMPP_EOK) {
@@ -355,12 +359,68 @@ void xs_connect(struct app *app, struct account *a)
 					login_timeout, s);
 }
 
+static void on_password(const struct proc_result *res, void *ud)
+{
+	struct session *s = ud;
+	char *why, *pw;
+
+	s->eval = NULL;
+	pw = eval_result(res, s->app->cfg.password_eval_timeout, &why);
+	if (!pw) {
+		log_msg(LOG_WARN, "session", "%s: %s", s->acc->conf->name, why);
+		no_password(s, why);
+		free(why);
+		return;
+	}
+	login(s, pw);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+}
+
+void xs_connect(struct app *app, struct account *a)
+{
+	struct session *s = session_of(a);
+	struct account_conf *c = a->conf;
+
+	if (a->state == ACC_CONNECTING || a->state == ACC_ONLINE)
+		return;
+	loop_timer_cancel(app->loop, a->retry_timer);
+	a->retry_timer = 0;
+	if (!xmpp_conn_is_disconnected(s->conn))
+		return; /* still closing the last stream */
+	if (c->password_eval) {
+		/* the command gets no terminal input and its stderr is
+		 * discarded: curses owns the screen */
+		s->eval = proc_run(app->loop, c->password_eval,
+				   (uint64_t)app->cfg.password_eval_timeout * 1000,
+				   on_password, s);
+		if (!s->eval) {
+			char *why = xasprintf("cannot run password_eval: %s",
+					      strerror(errno));
+
+			no_password(s, why);
+			free(why);
+			return;
+		}
+		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
+	} else if (c->password) {
+		login(s, c->password);
+	} else {
+		no_password(s, "no password configured");
+	}
+}
+
 void xs_disconnect(struct app *app, struct account *a)
 {
 	struct session *s = session_of(a);
 
 	loop_timer_cancel(app->loop, a->retry_timer);
 	a->retry_timer = 0;
+	if (s->eval) { /* still asking for the password */
+		proc_cancel(&s->eval);
+		account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);
+		return;
+	}
 	if (a->state == ACC_CONNECTING || a->state == ACC_ONLINE) {
 		s->user_stop = true;
 		xmpp_disconnect(s->conn);
@@ -490,6 +550,12 @@ void xs_shutdown(struct app *app)
 	struct timespec start, now;
 	size_t i;
 
+	for (i = 0; i < app->naccounts; i++) {
+		struct session *s = session_of(app->accounts[i]);
+
+		keepalive_stop(s);
+		proc_cancel(&s->eval);
+	}
 	req_end_all();
 	inband_shutdown(app);
 	for (i = 0; i < app->naccounts; i++) {

@@ -15,6 +15,7 @@
 
 struct app;
 struct account;
+struct proc;
 
 struct session {
 	struct app *app;
@@ -30,6 +31,11 @@ struct session {
 	int sock_error;      /* errno of a failed connect, from the log */
 	uint64_t login_timer;
 	unsigned long progress;
+	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
+	bool no_answer;      /* the keepalive went unanswered: we dropped it */
+	uint64_t ka_timer;   /* the next keepalive ping, 0 when none */
+	unsigned ka_gen;     /* ties a ping's answer to the session it is for */
+	struct proc *eval;   /* password_eval while it runs, else NULL */
 };
 
 struct session *session_of(struct account *a);
@@ -112,6 +118,9 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick);
 bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		 const char *nick, int64_t ts_ms, bool delayed);
+/* keepalive.c: pings the server while online (see the file) */
+void keepalive_start(struct session *s);
+void keepalive_stop(struct session *s);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);

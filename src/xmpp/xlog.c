@@ -5,7 +5,8 @@
  * event for "the server rejected our credentials", only an error in the
  * "auth" area before it disconnects, so that is how a login failure is
  * told apart from a lost connection (which would be retried). The same
- * goes for the errno of a failed connect().
+ * goes for the errno of a failed connect(), and for a stream resumed
+ * with XEP-0198 (the e2e resume test pins that wording).
  */
 #include "config.h"
 
@@ -17,6 +18,9 @@
 #include "xmpp/session.h"
 
 #define CONNECT_FAILED "connection failed, error "
+/* libstrophe 0.12 has no other sign that <resume/> succeeded: the
+ * connect event looks the same for a resumed stream and a fresh one */
+#define RESUMED "Session resumed successfully."
 
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg)
@@ -36,6 +40,8 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 	 * errno, while the disconnect event carries 0 */
 	if (strncmp(msg, CONNECT_FAILED, sizeof CONNECT_FAILED - 1) == 0)
 		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
+	if (strcmp(area, "xmpp") == 0 && strcmp(msg, RESUMED) == 0)
+		s->resumed = true;
 	if (log_enabled())
 		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
 }

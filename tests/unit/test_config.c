@@ -735,6 +735,8 @@ static void test_print_options(void **state)
 	assert_non_null(strstr(buf, "account.jid"));
 	assert_non_null(strstr(buf, "account.tls"));
 	assert_non_null(strstr(buf, "reconnect_max"));
+	assert_non_null(strstr(buf, "keepalive_timeout"));
+	assert_non_null(strstr(buf, "password_eval_timeout"));
 	free(buf);
 }
 
@@ -779,6 +781,55 @@ static void test_braces_in_strings(void **state)
 	conf_clear(&c);
 }
 
+/* keepalive, keepalive_timeout, password_eval_timeout: defaults with
+ * and without a file, values read, ranges checked (keepalive 0 is off). */
+static void test_session_timers(void **state)
+{
+	static const char *const bad[] = {
+		"keepalive = -1\n", "keepalive = 3601\n",
+		"keepalive_timeout = 0\n", "keepalive_timeout = 601\n",
+		"password_eval_timeout = 0\n", "password_eval_timeout = 601\n",
+	};
+	struct tu_dir *fx = *state;
+	struct config c;
+	char *err;
+	size_t i;
+
+	assert_int_equal(conf_load(fx->path, false, &c, &err), 0);
+	assert_int_equal(c.keepalive, 60);
+	assert_int_equal(c.keepalive_timeout, 30);
+	assert_int_equal(c.password_eval_timeout, 30);
+	conf_clear(&c);
+
+	write_conf(fx, "debug = false\n", 0600);
+	load_ok(fx, &c);
+	assert_int_equal(c.keepalive, 60);
+	assert_int_equal(c.keepalive_timeout, 30);
+	assert_int_equal(c.password_eval_timeout, 30);
+	conf_clear(&c);
+
+	write_conf(fx,
+		   "keepalive = 0\nkeepalive_timeout = 5\n"
+		   "password_eval_timeout = 2\n",
+		   0600);
+	load_ok(fx, &c);
+	assert_int_equal(c.keepalive, 0);
+	assert_int_equal(c.keepalive_timeout, 5);
+	assert_int_equal(c.password_eval_timeout, 2);
+	conf_clear(&c);
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char name[32];
+
+		write_conf(fx, bad[i], 0600);
+		err = load_fail(fx);
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(bad[i], " "),
+			 bad[i]);
+		check_msg(err, fx->path, 1, name);
+		free(err);
+	}
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, tu_dir_teardown)
 
 int main(void)
@@ -816,6 +867,7 @@ int main(void)
 		T(test_conf_account),
 		T(test_keep_account),
 		T(test_keep_unknown_account),
+		T(test_session_timers),
 		cmocka_unit_test(test_print_options),
 	};
 

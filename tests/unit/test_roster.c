@@ -5,8 +5,10 @@
  * the first), then 5000 items put, a large share removed in a scattered
  * order and some put back: every item still present must be found with
  * its own data and every removed one must be gone, which checks that the
- * hash index follows the array through growth and removals. Last,
- * roster_sub_parse.
+ * hash index follows the array through growth and removals.
+ * roster_replace (a fresh session's roster) drops what the new roster
+ * lacks, adds what it brings, and keeps presence and unread counts of
+ * the contacts in both. Last, roster_sub_parse.
  */
 #include "config.h"
 
@@ -261,6 +263,105 @@ static void test_many(void **state)
 	}
 }
 
+/* What a contact's presence and unread count look like mid-session. */
+static void give_presence(struct roster_item *it, const char *res,
+			  enum show show, const char *status, unsigned unread)
+{
+	it->res = calloc(1, sizeof *it->res);
+	assert_non_null(it->res);
+	it->res[0].name = tu_strdup(res);
+	it->res[0].show = show;
+	it->nres = 1;
+	it->best = show;
+	it->status = status ? tu_strdup(status) : NULL;
+	it->unread = unread;
+}
+
+static void test_replace_keeps_state(void **state)
+{
+	struct roster *r = *state;
+	struct roster fresh;
+	struct roster_item it, *got;
+	char jid[64];
+	size_t i;
+
+	make_item(&it, "juliet@example.com", "Juliet", SUB_BOTH, 1);
+	roster_put(r, &it);
+	make_item(&it, "romeo@example.net", NULL, SUB_TO, 0);
+	roster_put(r, &it);
+	make_item(&it, "nurse@example.com", "Nurse", SUB_BOTH, 0);
+	roster_put(r, &it);
+	give_presence(roster_get(r, "juliet@example.com"), "balcony",
+		      SHOW_AWAY, "sighing", 3);
+	give_presence(roster_get(r, "nurse@example.com"), "kitchen",
+		      SHOW_ONLINE, NULL, 0);
+	roster_get(r, "romeo@example.net")->unread = 7;
+
+	/* the server's roster now: Juliet renamed, Romeo gone, Benvolio new */
+	roster_init(&fresh);
+	make_item(&it, "juliet@example.com", "Jules", SUB_BOTH, 2);
+	roster_put(&fresh, &it);
+	make_item(&it, "nurse@example.com", "Nurse", SUB_FROM, 0);
+	roster_put(&fresh, &it);
+	make_item(&it, "benvolio@example.net", NULL, SUB_NONE, 0);
+	roster_put(&fresh, &it);
+
+	roster_replace(r, &fresh);
+	assert_int_equal(fresh.n, 0);
+	assert_null(fresh.items);
+	assert_null(fresh.slots);
+
+	assert_int_equal(r->n, 3);
+	assert_null(roster_get(r, "romeo@example.net"));
+	got = roster_get(r, "juliet@example.com");
+	assert_non_null(got);
+	assert_string_equal(got->name, "Jules");
+	assert_int_equal(got->ngroups, 2);
+	assert_int_equal(got->unread, 3);
+	assert_int_equal(got->nres, 1);
+	assert_string_equal(got->res[0].name, "balcony");
+	assert_int_equal(got->best, SHOW_AWAY);
+	assert_string_equal(got->status, "sighing");
+	got = roster_get(r, "nurse@example.com");
+	assert_non_null(got);
+	assert_int_equal(got->sub, SUB_FROM);
+	assert_int_equal(got->nres, 1);
+	assert_int_equal(got->best, SHOW_ONLINE);
+	got = roster_get(r, "benvolio@example.net");
+	assert_non_null(got);
+	assert_int_equal(got->unread, 0);
+	assert_int_equal(got->nres, 0);
+	assert_int_equal(got->best, SHOW_OFFLINE);
+
+	/* many removals at once keep the index right */
+	roster_init(&fresh);
+	for (i = 0; i < 300; i++) {
+		snprintf(jid, sizeof jid, "c%zu@example.org", i);
+		make_item(&it, jid, NULL, SUB_BOTH, 0);
+		roster_put(r, &it);
+	}
+	for (i = 0; i < 300; i += 3) {
+		snprintf(jid, sizeof jid, "c%zu@example.org", i);
+		make_item(&it, jid, NULL, SUB_BOTH, 0);
+		roster_put(&fresh, &it);
+		roster_get(r, jid)->unread = (unsigned)i + 1;
+	}
+	roster_replace(r, &fresh);
+	assert_int_equal(r->n, 100);
+	for (i = 0; i < 300; i++) {
+		snprintf(jid, sizeof jid, "c%zu@example.org", i);
+		got = roster_get(r, jid);
+		if (i % 3) {
+			assert_null(got);
+		} else {
+			assert_non_null(got);
+			assert_string_equal(got->jid, jid);
+			assert_int_equal(got->unread, i + 1);
+		}
+	}
+	assert_null(roster_get(r, "juliet@example.com"));
+}
+
 static void test_sub_parse(void **state)
 {
 	(void)state;
@@ -286,6 +387,7 @@ int main(void)
 		T(test_replace),
 		T(test_remove),
 		T(test_many),
+		T(test_replace_keeps_state),
 		cmocka_unit_test(test_sub_parse),
 	};
 

@@ -1,0 +1,199 @@
+/* proc: child processes driven by the loop (see proc.h).
+ *
+ * A proc is done when two things have happened, in either order: its
+ * pipe reached end of file and its child was reaped. The time limit is a
+ * loop timer; when it fires first the process group is killed with
+ * SIGKILL and reaped at once (waitpid blocks only as long as the kernel
+ * takes to end a killed process).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/loop.h"
+#include "core/proc.h"
+#include "util/xmem.h"
+
+struct proc {
+	struct loop *loop;
+	pid_t pid;
+	int fd;        /* read end of the stdout pipe, -1 once closed */
+	bool reaped;
+	int status;
+	uint64_t timer;
+	char *out;     /* PROC_OUT_MAX + 1 bytes */
+	size_t len;
+	proc_done_fn fn;
+	void *ud;
+};
+
+static void proc_free(struct proc *p)
+{
+	explicit_bzero(p->out, PROC_OUT_MAX + 1);
+	free(p->out);
+	free(p);
+}
+
+static void close_pipe(struct proc *p)
+{
+	if (p->fd < 0)
+		return;
+	loop_unwatch(p->loop, p->fd);
+	close(p->fd);
+	p->fd = -1;
+}
+
+static void report(struct proc *p, enum proc_end end)
+{
+	struct proc_result res = { end, p->status, p->out, p->len };
+
+	loop_timer_cancel(p->loop, p->timer);
+	p->fn(&res, p->ud);
+	proc_free(p);
+}
+
+static void maybe_done(struct proc *p)
+{
+	if (p->fd < 0 && p->reaped)
+		report(p, PROC_EXITED);
+}
+
+static void on_output(struct loop *l, int fd, short revents, void *ud)
+{
+	struct proc *p = ud;
+	char buf[4096];
+	ssize_t n;
+
+	(void)l;
+	(void)revents;
+	/* the pipe is non-blocking: read what is there, then wait again */
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		size_t room = PROC_OUT_MAX - p->len;
+		size_t take = (size_t)n < room ? (size_t)n : room;
+
+		memcpy(p->out + p->len, buf, take);
+		p->len += take;
+		p->out[p->len] = '\0';
+	}
+	explicit_bzero(buf, sizeof buf);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	close_pipe(p);
+	maybe_done(p);
+}
+
+static void on_exit_status(struct loop *l, pid_t pid, int status, void *ud)
+{
+	struct proc *p = ud;
+
+	(void)l;
+	(void)pid;
+	p->reaped = true;
+	p->status = status;
+	maybe_done(p);
+}
+
+/* Ends the child's whole group (sh may have started others) and waits
+ * for the child itself. */
+static void kill_and_reap(struct proc *p)
+{
+	bool writers = p->fd >= 0; /* someone in the group may hold it */
+
+	close_pipe(p);
+	if (!p->reaped || writers)
+		kill(-p->pid, SIGKILL);
+	if (p->reaped)
+		return;
+	loop_child_forget(p->loop, p->pid);
+	kill(p->pid, SIGKILL);
+	while (waitpid(p->pid, &p->status, 0) < 0 && errno == EINTR)
+		;
+	p->reaped = true;
+}
+
+static void on_limit(struct loop *l, void *ud)
+{
+	struct proc *p = ud;
+
+	(void)l;
+	p->timer = 0;
+	kill_and_reap(p);
+	report(p, PROC_TIMEOUT);
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void exec_child(const char *cmd, int out_fd)
+{
+	struct sigaction dfl;
+	int null = open("/dev/null", O_RDWR);
+
+	setpgid(0, 0);
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(out_fd, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0)
+		_exit(127);
+	/* natter ignores SIGPIPE; exec keeps ignored signals ignored */
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &dfl, NULL);
+	/* the command gets none of natter's sockets or files */
+	close_range(3, ~0U, 0);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+struct proc *proc_run(struct loop *l, const char *cmd, uint64_t limit_ms,
+		      proc_done_fn fn, void *ud)
+{
+	struct proc *p;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return NULL;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		errno = e;
+		return NULL;
+	}
+	if (pid == 0)
+		exec_child(cmd, fds[1]);
+	close(fds[1]);
+	/* the child does it too: whichever runs first, kill(-pid) works */
+	setpgid(pid, pid);
+	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+	p = xcalloc(1, sizeof *p);
+	p->loop = l;
+	p->pid = pid;
+	p->fd = fds[0];
+	p->out = xcalloc(1, PROC_OUT_MAX + 1);
+	p->fn = fn;
+	p->ud = ud;
+	loop_watch(l, p->fd, POLLIN, on_output, p);
+	loop_child_watch(l, pid, on_exit_status, p);
+	p->timer = loop_timer_add(l, limit_ms, on_limit, p);
+	return p;
+}
+
+void proc_cancel(struct proc **pp)
+{
+	struct proc *p = *pp;
+
+	if (!p)
+		return;
+	loop_timer_cancel(p->loop, p->timer);
+	kill_and_reap(p);
+	proc_free(p);
+	*pp = NULL;
+}

@@ -1,0 +1,48 @@
+/* proc: a shell command run as a child of the loop, its output collected.
+ *
+ * proc_run() starts `/bin/sh -c CMD` in a process group of its own, with
+ * stdin and stderr on /dev/null (curses owns the terminal) and stdout on
+ * a pipe the loop watches; the loop reaps it on SIGCHLD. The caller hears
+ * once, from the loop: when the output has ended and the child has been
+ * reaped, or when the time limit passed first, in which case the whole
+ * group has been killed and reaped. Nothing blocks the loop meanwhile.
+ * Output past PROC_OUT_MAX bytes is read and dropped, so a chatty command
+ * cannot stall on a full pipe. The output may be a secret (password_eval):
+ * it is wiped before it is freed.
+ */
+#ifndef NATTER_CORE_PROC_H
+#define NATTER_CORE_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct loop;
+struct proc;
+
+#define PROC_OUT_MAX 4096
+
+enum proc_end {
+	PROC_EXITED,  /* status says how */
+	PROC_TIMEOUT, /* killed at the time limit */
+};
+
+struct proc_result {
+	enum proc_end end;
+	int status; /* waitpid() status, when PROC_EXITED */
+	const char *out; /* the first PROC_OUT_MAX bytes of stdout, NUL-ended */
+	size_t len;
+};
+
+/* res and what it points to are borrowed for the call; the proc is gone
+ * once fn returns (do not cancel it from fn). */
+typedef void (*proc_done_fn)(const struct proc_result *res, void *ud);
+
+/* Starts cmd. Returns the running proc, or NULL with errno set when no
+ * child could be started (then fn is never called). */
+struct proc *proc_run(struct loop *l, const char *cmd, uint64_t limit_ms,
+		      proc_done_fn fn, void *ud);
+/* Kills and reaps a running proc without calling its callback; clears *p.
+ * NULL is a no-op. */
+void proc_cancel(struct proc **p);
+
+#endif
