@@ -72,15 +72,15 @@ const struct cmd cmd_session[] = {
 	{ "connect", "[ACCOUNT]", "connect an account (all if none is named)",
 	  "  Starts connecting now, resetting the reconnect delay.\n"
 	  "  Example: /connect work",
-	  "session", ARG_ACCOUNT, run_connect },
+	  "session", ARG_ACCOUNT, run_connect, 0 },
 	{ "disconnect", "[ACCOUNT]", "disconnect an account (all if none is named)",
 	  "  Closes the stream and stops reconnecting until /connect.",
-	  "session", ARG_ACCOUNT, run_disconnect },
+	  "session", ARG_ACCOUNT, run_disconnect, 0 },
 	{ "trust", "[ACCOUNT]", "pin the certificate natter just refused, and reconnect",
 	  "  When the server's certificate cannot be verified, natter shows it\n"
 	  "  and refuses to connect. Compare the SHA-256 fingerprint with the\n"
 	  "  one your server administrator gave you; if they match, /trust pins\n"
 	  "  it in $XDG_DATA_HOME/natter/trusted_certs and reconnects.",
-	  "session", ARG_ACCOUNT, run_trust },
+	  "session", ARG_ACCOUNT, run_trust, 0 },
 	{ 0 }
 };
