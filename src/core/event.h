@@ -24,6 +24,9 @@ enum event_type {
 	EV_MESSAGE_ERROR,  /* jid, cond: RFC 6120 condition, text: or NULL */
 	EV_GATEWAY,        /* code: enum gw_event; jid: the gateway or contact */
 	EV_ROOM_ERROR,     /* jid: the room; cond, text: what it said */
+	EV_PING,           /* an answer to /ping from jid; code: round trip
+			    * in ms, code2: the ping's number; cond, detail:
+			    * the error, or NULL when it answered */
 };
 
 /* What EV_GATEWAY reports; ui/notify.c words each. */

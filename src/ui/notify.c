@@ -429,6 +429,18 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		gateway_event(app, ev);
 		rpane_mark_stale(app);
 		break;
+	case EV_PING:
+		/* short heads: the number and the time fit a narrow window */
+		if (!ev->cond)
+			app_say(app, LINE_OK, "Ping %d: answer in %d ms from %s",
+				ev->code2, ev->code, ev->jid);
+		else
+			app_say(app, LINE_ERROR, "Ping %d failed after %d ms: %s: %s%s%s",
+				ev->code2, ev->code, ev->jid,
+				ui_condition_words(ev->cond),
+				ev->detail ? ": " : "",
+				ev->detail ? ev->detail : "");
+		break;
 	}
 }
 

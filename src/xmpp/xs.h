@@ -49,6 +49,11 @@ int xs_roster_set(struct app *app, struct account *a, const char *bare,
 		  const char *name, const char *group);
 int xs_roster_remove(struct app *app, struct account *a, const char *bare);
 
+/* Sends an XEP-0199 ping to jid; its answer (or the timeout) is an
+ * EV_PING. Returns the ping's number (> 0, counted per process), or -1
+ * when the account is not online. */
+int xs_ping(struct app *app, struct account *a, const char *jid);
+
 /* Gateways, discovery, forms. Each opens or fills a window; failures
  * are reported through the window or as events, never drawn here. */
 struct window;
