@@ -323,9 +323,14 @@ class NatterPane:
 
     def quit(self, timeout=WAIT):
         """Go to the console (dialog windows take typed keys as their
-        own), type /quit and return the exit status (bounded)."""
+        own), empty the input line (a test may leave text there), type
+        /quit and return the exit status (bounded)."""
         self.send_alt("1")
-        time.sleep(0.2)
+        self.wait_until(lambda s: "natter console" in self.title(s),
+                        "the console (Alt-1)", timeout)
+        self.send_key("End", "C-u")
+        self.wait_until(lambda s: self.input_line(s).rstrip() == ">",
+                        "an empty input line (C-u)", timeout)
         self.send_keys("/quit")
         return self.wait_exit(timeout)
 
@@ -352,10 +357,11 @@ class NatterPane:
             else:
                 try:
                     status = self.quit(timeout)
-                except AssertionError:
-                    problem = ("natter did not end within %.0f s of /quit; "
-                               "last screen:\n%s"
-                               % (timeout, boxed(self._last_screen())))
+                except AssertionError as e:
+                    problem = ("natter did not end within %.0f s of /quit "
+                               "(%s); last screen:\n%s"
+                               % (timeout, str(e).split(";")[0],
+                                  boxed(self._last_screen())))
                 else:
                     if status != 0:
                         problem = ("natter ended /quit with status %s (under "

@@ -259,9 +259,9 @@ def test_title_stays_on_its_row_when_narrow(natter, bob, alice):
     natter.wait_until(redrawn(natter, 15, r" {25}bob@localhost <"),
                       "a redraw at 60x15")
     bob.send_raw(message_xml(alice.full_jid, extra=chat_state_xml("composing")))
-    # natter handled the state and redrew when the round trip ends
+    # natter handled the state and redrew when the round trip ends (the
+    # title is too long to show it)
     screen = harness.round_trip(natter, bob, alice.full_jid)
-    assert "typing" in natter.title(screen), harness.boxed(screen)
     row1 = natter.lines(screen)[1]
     assert "typing" not in row1 and "(" not in row1, \
         "the title spilled into row 1:\n%s" % harness.boxed(screen)
