@@ -194,8 +194,8 @@ static const struct subcmd sub_subs[] = {
 
 static int run_sub(struct app *app, int argc, char **argv)
 {
-	return dispatch(app, sub_subs, sizeof sub_subs / sizeof *sub_subs,
-			argc, argv);
+	return dispatch(app, sub_subs, sizeof sub_subs / sizeof *sub_subs, argc,
+			argv);
 }
 
 /* /accept GATEWAY and /deny GATEWAY: every request waiting from a

@@ -548,6 +548,28 @@ static void test_run_keeps_text(void **state)
 	assert_true(app_group_collapsed(app, "Old  \"Friends\""));
 	assert_false(app_group_collapsed(app, "Old Friends"));
 
+	/* /roster add still splits (and quotes) its NAME and GROUP; rename
+	 * and group take the rest; the counts are checked after splitting */
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster add bob@example.org a b c"),
+			 CMD_USAGE);
+	assert_non_null(console_has(app, before, "Usage: /roster"));
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster add bob@example.org \"Ann"), -1);
+	assert_non_null(console_has(app, before, "Unclosed quote in: \"Ann"));
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster remove bob@example.org x"),
+			 CMD_USAGE);
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster group bob@example.org a  b c"), -1);
+	assert_non_null(console_has(app, before,
+				    "bob@example.org is not in the roster"));
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster group bob@example.org"), -1);
+	assert_non_null(console_has(app, before,
+				    "bob@example.org is not in the roster"));
+	assert_int_equal(cmd_run(app, "/sub allow bob@example.org x"), CMD_USAGE);
+
 	/* no text where some is needed: the usage line */
 	before = con->count;
 	assert_int_equal(cmd_run(app, "/me   "), CMD_USAGE);
