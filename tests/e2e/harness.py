@@ -9,7 +9,8 @@ Owns two things:
   natter) and round_trip() (a peer's ping to natter, then natter's to the
   peer) come before any assertion that something did not happen.
   finish() ends a test's natter and says what went wrong (a crash before
-  the end, a hang or a bad status at /quit).
+  the end, a hang or a bad status at /quit); a test that ends natter on
+  purpose waits for it (quit, kill, wait_exit).
 - Peer: another account (a slixmpp client in a thread, see
   natterdemo.ClientThread) with blocking IQ helpers that return Reply
   tuples and never wait longer than their timeout.
@@ -320,6 +321,13 @@ class NatterPane:
             time.sleep(POLL)
         raise AssertionError("still running after %.0f s; last screen:\n%s"
                              % (timeout, boxed(self.screen())))
+
+    def kill(self, signum=9, timeout=WAIT):
+        """Send signum (default SIGKILL) to the program and wait for it to
+        end; return its exit status.  The teardown then takes the ending
+        as expected (see finish)."""
+        os.kill(self.pid(), signum)
+        return self.wait_exit(timeout)
 
     def quit(self, timeout=WAIT):
         """Go to the console (dialog windows take typed keys as their

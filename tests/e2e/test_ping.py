@@ -90,6 +90,15 @@ def test_crash_fails_the_teardown(natterrc, xdg, natter_bin):
     finally:
         assert pane.finish() is None
 
+    # killed on purpose (kill() waits for the end): fine too
+    pane = harness.NatterPane([natter_bin, "-c", natterrc], xdg.env())
+    pane.start()
+    try:
+        pane.wait_for(CONNECTED)
+        assert pane.kill() == 128 + signal.SIGKILL
+    finally:
+        assert pane.finish() is None
+
 
 def test_hang_at_quit_fails_the_teardown(natterrc, xdg, natter_bin):
     pane = harness.NatterPane([natter_bin, "-c", natterrc], xdg.env())
@@ -108,3 +117,11 @@ def test_hang_at_quit_fails_the_teardown(natterrc, xdg, natter_bin):
                 pass
         pane.kill_server()
     assert problem and "did not end within 2 s of /quit" in problem, problem
+
+
+def test_ping_pending_at_quit(online):
+    """A ping still waiting for its answer is ended cleanly at /quit (the
+    sanitizer build finds a leak or a use after free here)."""
+    online.send_keys("/ping nosuch.example/x")
+    online.send_keys("/quit")
+    assert online.wait_exit() == 0
