@@ -89,6 +89,7 @@ def test_two_way_chat(online, bob, alice):
     online.send_keys("/win 1")
     online.send_keys("not for anyone")
     online.wait_for(r"This window has no conversation")
+    online.barrier(bob.jid)   # had it gone to bob, it would be there now
     assert not any(m[2] == "not for anyone" for m in bob.messages)
 
 
