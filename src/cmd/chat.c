@@ -50,28 +50,10 @@ char *cmd_contact_arg(struct app *app, struct account *a, const char *arg)
 	return bare;
 }
 
-/* Joins argv[from..] with single spaces; the caller frees it. */
-char *cmd_rest(int argc, char **argv, int from)
-{
-	size_t len = 1;
-	char *s;
-	int i;
-
-	for (i = from; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = xcalloc(1, len);
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 static int open_query(struct app *app, int argc, char **argv, int send)
 {
 	struct account *a;
-	char *bare, *text;
+	char *bare;
 	size_t idx;
 
 	if (argc < 2)
@@ -81,13 +63,10 @@ static int open_query(struct app *app, int argc, char **argv, int send)
 		return -1;
 	idx = conv_open(app, a, bare);
 	app_select(app, idx);
-	if (send && argc > 2) {
-		text = cmd_rest(argc, argv, 2);
-		if (xs_send_chat(app, a, bare, app->wins[idx]->resource, text) < 0)
-			win_add(app->wins[idx], time(NULL), LINE_ERROR,
-				"Not sent: this account is not connected (/connect)");
-		free(text);
-	}
+	if (send && argc > 2 &&
+	    xs_send_chat(app, a, bare, app->wins[idx]->resource, argv[2]) < 0)
+		win_add(app->wins[idx], time(NULL), LINE_ERROR,
+			"Not sent: this account is not connected (/connect)");
 	free(bare);
 	return 0;
 }
@@ -107,7 +86,7 @@ static int run_query(struct app *app, int argc, char **argv)
 static int run_me(struct app *app, int argc, char **argv)
 {
 	struct window *w = app->wins[app->cur_win];
-	char *text, *body;
+	char *body;
 
 	if (argc < 2)
 		return CMD_USAGE;
@@ -115,15 +94,13 @@ static int run_me(struct app *app, int argc, char **argv)
 		app_say(app, LINE_ERROR, "/me works in a conversation or room window");
 		return -1;
 	}
-	text = cmd_rest(argc, argv, 1);
-	body = xasprintf("/me %s", text);
+	body = xasprintf("/me %s", argv[1]);
 	if ((w->kind == WIN_ROOM ?
 		     xs_room_send(app, w->acc, w->jid, body) :
 		     xs_send_chat(app, w->acc, w->jid, w->resource, body)) < 0)
 		win_add(w, time(NULL), LINE_ERROR,
 			"Not sent: this account is not connected (/connect)");
 	free(body);
-	free(text);
 	return 0;
 }
 
@@ -201,14 +178,14 @@ const struct cmd cmd_chat[] = {
 	  "  Opens (or switches to) the conversation with a contact, named by\n"
 	  "  JID or roster name, and sends TEXT there if you give it.\n"
 	  "  Example: /msg bob@example.org are you there?",
-	  "chat", ARG_CONTACT, run_msg },
+	  "chat", ARG_CONTACT, run_msg, 2 },
 	{ "query", "JID|NAME", "open a conversation window",
 	  "  Opens (or switches to) the conversation with a contact.",
-	  "chat", ARG_CONTACT, run_query },
+	  "chat", ARG_CONTACT, run_query, 0 },
 	{ "me", "ACTION", "send an action (\"* you waves\")",
 	  "  Sends ACTION as a /me action (XEP-0245) in this conversation.\n"
 	  "  Example: /me waves",
-	  "chat", ARG_NONE, run_me },
+	  "chat", ARG_NONE, run_me, 1 },
 	{ "join", "ROOM [NICK]", "join a group chat room",
 	  "  Enters ROOM (room@service) under NICK (default: your JID's local\n"
 	  "  part) in a window of its own: what you type there goes to the\n"
@@ -216,14 +193,14 @@ const struct cmd cmd_chat[] = {
 	  "  there. /close leaves the room. j in a /disco window joins the\n"
 	  "  room under the cursor. Rooms are not kept in the history yet.\n"
 	  "  Example: /join lobby@conference.example.org",
-	  "chat", ARG_NONE, run_join },
+	  "chat", ARG_NONE, run_join, 2 },
 	{ "close", "", "close the current conversation window",
 	  "  Closes the window (leaving the room, for a room window); a\n"
 	  "  conversation's history stays in the store.",
-	  "chat", ARG_NONE, run_close },
+	  "chat", ARG_NONE, run_close, 0 },
 	{ "win", "N|NAME", "switch to window N, or the one named NAME",
 	  "  Alt-1..Alt-9 and Alt-0 switch to windows 1..10 too, Alt-Left and\n"
 	  "  Alt-Right to the neighbours, Alt-A to the next with unread messages.",
-	  "chat", ARG_NONE, run_win },
+	  "chat", ARG_NONE, run_win, 0 },
 	{ 0 }
 };

@@ -54,7 +54,16 @@ size_t cmd_topics(const char **topics)
 	return n;
 }
 
-int cmd_split(const char *line, char ***argvp)
+static void free_words(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int cmd_split_n(const char *line, int max, char ***argvp)
 {
 	size_t n = 0, cap = 0, len = strlen(line);
 	char **argv = NULL;
@@ -69,6 +78,12 @@ int cmd_split(const char *line, char ***argvp)
 			p++;
 		if (!*p)
 			break;
+		if (max > 0 && n == (size_t)max) { /* the rest, as typed */
+			xgrow((void **)&argv, &cap, n + 2, sizeof *argv);
+			argv[n++] = xstrdup(p);
+			argv[n] = NULL;
+			break;
+		}
 		for (; *p && (quoted || (*p != ' ' && *p != '\t')); p++) {
 			have = 1;
 			if (*p == '"')
@@ -79,9 +94,7 @@ int cmd_split(const char *line, char ***argvp)
 				word[w++] = *p;
 		}
 		if (quoted) {
-			for (size_t i = 0; i < n; i++)
-				free(argv[i]);
-			free(argv);
+			free_words((int)n, argv);
 			free(word);
 			*argvp = NULL;
 			return -1;
@@ -99,13 +112,34 @@ int cmd_split(const char *line, char ***argvp)
 	return (int)n;
 }
 
+int cmd_split(const char *line, char ***argvp)
+{
+	return cmd_split_n(line, 0, argvp);
+}
+
+int cmd_parse(const char *line, const struct cmd **c, char ***argvp)
+{
+	int argc;
+
+	/* the name first: the command says how the rest is split */
+	*c = NULL;
+	argc = cmd_split_n(line, 1, argvp);
+	if (argc <= 0)
+		return argc;
+	*c = cmd_find((*argvp)[0]);
+	if (!*c || (*c)->words == 1)
+		return argc;
+	free_words(argc, *argvp);
+	return cmd_split_n(line, (*c)->words, argvp);
+}
+
 int cmd_run(struct app *app, const char *line)
 {
 	const struct cmd *c;
 	char **argv;
-	int argc, r, i;
+	int argc, r;
 
-	argc = cmd_split(line + 1, &argv);
+	argc = cmd_parse(line + 1, &c, &argv);
 	if (argc < 0) {
 		app_say(app, LINE_ERROR, "Unclosed quote in: %s", line);
 		return -1;
@@ -114,7 +148,6 @@ int cmd_run(struct app *app, const char *line)
 		free(argv);
 		return 0;
 	}
-	c = cmd_find(argv[0]);
 	if (!c) {
 		app_say(app, LINE_ERROR,
 			  "Unknown command /%s; /help lists the commands",
@@ -126,9 +159,7 @@ int cmd_run(struct app *app, const char *line)
 			app_say(app, LINE_ERROR, "Usage: /%s %s", c->name,
 				  c->args);
 	}
-	for (i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
+	free_words(argc, argv);
 	return r;
 }
 

@@ -2,8 +2,16 @@
  *
  * Every command is one `struct cmd` entry in a family file (session.c,
  * general.c, ...): its name, argument synopsis, one-line summary, long
- * help, the kind of its arguments for completion, and its handler. /help,
- * completion and the man page's command list all read the same table.
+ * help, the kind of its arguments for completion, its handler and, for a
+ * command whose last argument is free text (a message, a status, a
+ * name), how many words come before that text. /help, completion and the
+ * man page's command list all read the same table.
+ *
+ * A line is split into words on spaces and tabs; "double quotes" group
+ * words and a backslash escapes the next character. Free text is not
+ * split: after the leading words, the rest of the line (without the
+ * blanks that separate it) is one last argument, exactly as typed, so
+ * quotes, backslashes and runs of spaces in a message reach the peer.
  */
 #ifndef NATTER_CMD_CMD_H
 #define NATTER_CMD_CMD_H
@@ -27,11 +35,21 @@ struct cmd {
 	const char *topic;
 	enum cmd_arg arg;
 	int (*run)(struct app *app, int argc, char **argv);
+	/* 0: every argument is a word. N > 0: the first N words (the
+	 * command's name counts) are split; what follows is argv[N], the
+	 * rest of the line as typed (absent when there is none). */
+	int words;
 };
 
 /* Runs one input line that starts with '/'. Returns the handler's result,
- * or -1 for an unknown command (reported on the console). */
+ * or -1 for an unknown command or an unclosed quote (reported). */
 int cmd_run(struct app *app, const char *line);
+/* Splits line (without its '/') as cmd_run does for the command it
+ * names: sets *c to the command (NULL when unknown) and *argv to its
+ * words, split up to (*c)->words. Returns the argument count (0 for a
+ * blank line), or -1 for an unclosed quote (*argv NULL). The caller
+ * frees each word and the array. */
+int cmd_parse(const char *line, const struct cmd **c, char ***argv);
 const struct cmd *cmd_find(const char *name);
 /* Prints the command list as man(7) source, by topic: the COMMANDS
  * section of natter(1) is this output (make update-man). */
@@ -46,6 +64,10 @@ void cmd_each(void (*fn)(const struct cmd *c, void *ud), void *ud);
  * caller frees each word and the array. Returns the word count, or -1 for
  * an unclosed quote. */
 int cmd_split(const char *line, char ***argv);
+/* The same, but splits at most max words (max 0: no limit); the rest of
+ * the line after them, leading blanks removed, is one last word as it
+ * is (none when nothing is left). */
+int cmd_split_n(const char *line, int max, char ***argv);
 
 /* Family tables, each ending with an entry whose name is NULL. */
 extern const struct cmd cmd_general[];
@@ -65,7 +87,5 @@ struct account *cmd_current_account(struct app *app);
 /* A JID or roster name as a bare JID (the caller frees it); NULL after
  * reporting when it is neither. */
 char *cmd_contact_arg(struct app *app, struct account *a, const char *arg);
-/* argv[from..] joined with spaces; the caller frees it. */
-char *cmd_rest(int argc, char **argv, int from);
 
 #endif

@@ -31,6 +31,7 @@ struct subcmd {
 	int min, max; /* argument counts after the subcommand */
 	int (*run)(struct app *app, struct account *a, char *bare, int argc,
 		   char **argv);
+	bool text; /* one argument at most, the rest of the line as typed */
 };
 
 static int sub_roster_add(struct app *app, struct account *a, char *bare,
@@ -71,42 +72,64 @@ static int sub_roster_rename(struct app *app, struct account *a, char *bare,
 static int sub_roster_group(struct app *app, struct account *a, char *bare,
 			int argc, char **argv)
 {
-	(void)argc;
+	const char *group = argc > 0 ? argv[0] : "";
+
 	if (!roster_get(&a->roster, bare)) {
 		app_say(app, LINE_ERROR, "%s is not in the roster", bare);
 		return -1;
 	}
-	/* an empty group name ("") moves the contact out of every group */
-	return xs_roster_set(app, a, bare, NULL, argv[0]) < 0 ? offline(app, a) : 0;
+	/* no group, or "", moves the contact out of every group */
+	if (strcmp(group, "\"\"") == 0)
+		group = "";
+	return xs_roster_set(app, a, bare, NULL, group) < 0 ? offline(app, a) : 0;
 }
 
 static const struct subcmd roster_subs[] = {
-	{ "add", 0, 2, sub_roster_add },
-	{ "remove", 0, 0, sub_roster_remove },
-	{ "rename", 1, 1, sub_roster_rename },
-	{ "group", 1, 1, sub_roster_group },
+	{ "add", 0, 2, sub_roster_add, false },
+	{ "remove", 0, 0, sub_roster_remove, false },
+	{ "rename", 1, 1, sub_roster_rename, true },
+	{ "group", 0, 1, sub_roster_group, true },
 };
 
+/* argv[0..2] are the command, the subcommand and the contact. After them,
+ * a command whose table entry has words 3 has the rest of the line as
+ * typed: kept whole for a subcommand that takes text, else split here. */
 static int dispatch(struct app *app, const struct subcmd *subs, size_t n,
 		    int argc, char **argv)
 {
 	struct account *a;
-	char *bare;
+	char *bare, **words = NULL;
 	size_t i;
-	int r;
+	int r, nw = argc - 3;
 
 	if (argc < 3)
 		return CMD_USAGE;
 	for (i = 0; i < n; i++)
 		if (strcmp(subs[i].name, argv[1]) == 0)
 			break;
-	if (i == n || argc - 3 < subs[i].min || argc - 3 > subs[i].max)
+	if (i == n)
 		return CMD_USAGE;
-	a = cmd_current_account(app);
-	if (!a || !(bare = cmd_contact_arg(app, a, argv[2])))
+	if (argc == 4 && !subs[i].text && cmd_find(argv[0])->words == 3 &&
+	    (nw = cmd_split(argv[3], &words)) < 0) {
+		app_say(app, LINE_ERROR, "Unclosed quote in: %s", argv[3]);
 		return -1;
-	r = subs[i].run(app, a, bare, argc - 3, argv + 3);
-	free(bare);
+	}
+	r = CMD_USAGE;
+	if (nw >= subs[i].min && nw <= subs[i].max) {
+		a = cmd_current_account(app);
+		if (!a || !(bare = cmd_contact_arg(app, a, argv[2]))) {
+			r = -1;
+		} else {
+			r = subs[i].run(app, a, bare, nw,
+					words ? words : argv + 3);
+			free(bare);
+		}
+	}
+	if (words) {
+		while (nw > 0)
+			free(words[--nw]);
+		free(words);
+	}
 	return r;
 }
 
@@ -165,10 +188,10 @@ static int sub_revoke(struct app *app, struct account *a, char *bare,
 }
 
 static const struct subcmd sub_subs[] = {
-	{ "request", 0, 0, sub_request },
-	{ "cancel", 0, 0, sub_cancel },
-	{ "allow", 0, 0, sub_allow },
-	{ "revoke", 0, 0, sub_revoke },
+	{ "request", 0, 0, sub_request, false },
+	{ "cancel", 0, 0, sub_cancel, false },
+	{ "allow", 0, 0, sub_allow, false },
+	{ "revoke", 0, 0, sub_revoke, false },
 };
 
 static int run_sub(struct app *app, int argc, char **argv)
@@ -276,7 +299,7 @@ static int run_status(struct app *app, int argc, char **argv)
 		return -1;
 	a->show = presence_show_parse(i == 0 ? NULL : names[i]);
 	free(a->status_text);
-	a->status_text = argc > 2 ? cmd_rest(argc, argv, 2) : NULL;
+	a->status_text = argc > 2 ? xstrdup(argv[2]) : NULL;
 	if (xs_send_presence(app, a) < 0)
 		app_say(app, LINE_INFO, "%s: status set; sent when connected",
 			  a->conf->name);
@@ -315,12 +338,12 @@ static int show_hit(const struct hist_msg *m, void *ud)
 static int run_search(struct app *app, int argc, char **argv)
 {
 	struct found f = { app, NULL, 0 };
-	char *text;
+	const char *text;
 	size_t i;
 
 	if (argc < 2)
 		return CMD_USAGE;
-	text = cmd_rest(argc, argv, 1);
+	text = argv[1];
 	app_hits_clear(app);
 	app_say(app, LINE_INFO, "Searching history for \"%s\":", text);
 	for (i = 0; i < app->naccounts; i++) {
@@ -333,7 +356,6 @@ static int run_search(struct app *app, int argc, char **argv)
 	}
 	app_say(app, LINE_INFO, "%d match%s (newest first; /jump N shows one in its conversation)",
 		  f.n, f.n == 1 ? "" : "es");
-	free(text);
 	return 0;
 }
 
@@ -479,14 +501,10 @@ static int run_version(struct app *app, int argc, char **argv)
 
 static int run_fold(struct app *app, int argc, char **argv)
 {
-	char *group;
-
-	if (argc < 2)
+	if (argc != 2)
 		return CMD_USAGE;
-	group = cmd_rest(argc, argv, 1);
-	app_say(app, LINE_INFO, "Group %s %s", group,
-		  app_group_toggle(app, group) ? "folded" : "unfolded");
-	free(group);
+	app_say(app, LINE_INFO, "Group %s %s", argv[1],
+		  app_group_toggle(app, argv[1]) ? "folded" : "unfolded");
 	return 0;
 }
 
@@ -496,26 +514,28 @@ const struct cmd cmd_contacts[] = {
 	  "  /roster add JID [NAME] [GROUP]  add a contact and ask to see them\n"
 	  "  /roster remove JID              remove a contact\n"
 	  "  /roster rename JID NAME         change the name shown\n"
-	  "  /roster group JID GROUP         move to GROUP (\"\" for none)",
-	  "contacts", ARG_CONTACT, run_roster },
+	  "  /roster group JID [GROUP]       move to GROUP (none, or \"\": no group)\n"
+	  "  For rename and group, the rest of the line is the name or group as\n"
+	  "  typed; quote a NAME with spaces for add.",
+	  "contacts", ARG_CONTACT, run_roster, 3 },
 	{ "sub", "request|cancel|allow|revoke JID", "manage presence subscriptions",
 	  "  request: ask to see their presence; cancel: stop seeing it;\n"
 	  "  allow: let them see yours; revoke: stop letting them.",
-	  "contacts", ARG_CONTACT, run_sub },
+	  "contacts", ARG_CONTACT, run_sub, 0 },
 	{ "accept", "[JID|GATEWAY]", "let someone who asked see your presence",
 	  "  Without a JID, answers the only pending request. Someone not yet\n"
 	  "  in your roster is added and asked in return. With a GATEWAY,\n"
 	  "  accepts every request waiting from that gateway's contacts.",
-	  "contacts", ARG_CONTACT, run_accept },
+	  "contacts", ARG_CONTACT, run_accept, 0 },
 	{ "deny", "[JID|GATEWAY]", "refuse a presence subscription request",
 	  "  Without a JID, answers the only pending request. With a GATEWAY,\n"
 	  "  refuses every request waiting from that gateway's contacts.",
-	  "contacts", ARG_CONTACT, run_deny },
+	  "contacts", ARG_CONTACT, run_deny, 0 },
 	{ "info", "JID|NAME", "show a contact's subscription, groups and resources",
 	  "  Lists each available resource with its presence, priority and\n"
 	  "  status message.\n"
 	  "  Example: /info bob@example.org",
-	  "contacts", ARG_CONTACT, run_info },
+	  "contacts", ARG_CONTACT, run_info, 0 },
 	{ "version", "JID|NAME", "ask which software a contact's clients run",
 	  "  Asks with XEP-0092 and shows the answer as one line, e.g.\n"
 	  "  \"bob@example.org/laptop runs Gajim 1.8 on Linux\", or why there\n"
@@ -523,25 +543,25 @@ const struct cmd cmd_contacts[] = {
 	  "  online resources, one line each; a full JID asks that client\n"
 	  "  only; a domain asks that server or service.\n"
 	  "  Example: /version bob@example.org",
-	  "contacts", ARG_CONTACT, run_version },
+	  "contacts", ARG_CONTACT, run_version, 0 },
 	{ "fold", "GROUP", "fold or unfold a group of the roster pane",
 	  "  A folded group shows only its name and how many contacts it hides.\n"
 	  "  Example: /fold Work",
-	  "contacts", ARG_NONE, run_fold },
+	  "contacts", ARG_NONE, run_fold, 1 },
 	{ "status", "online|chat|away|xa|dnd [MESSAGE]", "set your presence",
 	  "  Sets the current account's presence and status message.\n"
 	  "  Example: /status away back at three",
-	  "contacts", ARG_NONE, run_status },
+	  "contacts", ARG_NONE, run_status, 2 },
 	{ "search", "WORDS", "search the history of every conversation",
 	  "  Lists up to 50 messages containing every word, newest first.",
-	  "history", ARG_NONE, run_search },
+	  "history", ARG_NONE, run_search, 1 },
 	{ "jump", "N", "show result N of the last /search in its conversation",
 	  "  Opens the conversation, loads history back to the message and\n"
 	  "  scrolls to it, highlighted.\n"
 	  "  Example: /search invoice   then   /jump 2",
-	  "history", ARG_NONE, run_jump },
+	  "history", ARG_NONE, run_jump, 0 },
 	{ "history", "[N]", "load N older lines into this window (default 100)",
 	  "  PageUp past the oldest line loads older history too.",
-	  "history", ARG_NONE, run_history },
+	  "history", ARG_NONE, run_history, 0 },
 	{ 0 }
 };

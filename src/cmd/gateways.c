@@ -124,16 +124,13 @@ static int run_transport(struct app *app, int argc, char **argv)
 static int run_gateway(struct app *app, int argc, char **argv)
 {
 	struct account *a;
-	char *name;
 	int r;
 
 	if (argc < 3)
 		return CMD_USAGE;
 	if (!(a = online_account(app)) || !service_ok(app, argv[1]))
 		return -1;
-	name = argc > 3 ? cmd_rest(argc, argv, 3) : NULL;
-	r = xs_gateway_add(app, a, argv[1], argv[2], name);
-	free(name);
+	r = xs_gateway_add(app, a, argv[1], argv[2], argc > 3 ? argv[3] : NULL);
 	if (r == 0)
 		app_say(app, LINE_INFO, "Asking %s for the address of %s…",
 			argv[1], argv[2]);
@@ -175,12 +172,12 @@ const struct cmd cmd_gateways[] = {
 	  "  it, c lists its commands, u leaves it, Backspace goes back, F5\n"
 	  "  scans again, Esc closes.\n"
 	  "  Example: /disco conference.example.org",
-	  "gateways", ARG_NONE, run_disco },
+	  "gateways", ARG_NONE, run_disco, 0 },
 	{ "transports", "[SERVER]", "list the gateways to other networks on your server",
 	  "  Scans SERVER (default: your own) for gateways (any type: icq, irc,\n"
 	  "  telegram, ...) and shows whether you are registered with each and\n"
 	  "  its presence. The keys are those of /disco: r registers.",
-	  "gateways", ARG_NONE, run_transports },
+	  "gateways", ARG_NONE, run_transports, 0 },
 	{ "register", "GATEWAY", "register with a gateway, or change your registration",
 	  "  Fetches GATEWAY's registration form and shows it as a dialog:\n"
 	  "  Tab/Shift-Tab or Up/Down move between fields, type to edit, Space\n"
@@ -190,33 +187,33 @@ const struct cmd cmd_gateways[] = {
 	  "  After registering, natter accepts the gateway's subscription and\n"
 	  "  subscribes back; it then appears under Transports.\n"
 	  "  Example: /register icq.example.org",
-	  "gateways", ARG_NONE, run_register },
+	  "gateways", ARG_NONE, run_register, 0 },
 	{ "unregister", "GATEWAY", "cancel a gateway registration and remove its contacts",
 	  "  Asks for confirmation, then cancels the registration and removes\n"
 	  "  GATEWAY and every contact under its domain from your roster.",
-	  "gateways", ARG_NONE, run_unregister },
+	  "gateways", ARG_NONE, run_unregister, 0 },
 	{ "transport", "GATEWAY online|offline", "log on to or off a gateway's network",
 	  "  Sends your presence to GATEWAY (online) or tells it you left\n"
 	  "  (offline); the gateway logs you on or off the legacy network.",
-	  "gateways", ARG_NONE, run_transport },
+	  "gateways", ARG_NONE, run_transport, 0 },
 	{ "gateway", "GATEWAY LEGACY-ID [NAME]", "add a contact of another network by its ID",
 	  "  Asks GATEWAY (jabber:iq:gateway) for the address of LEGACY-ID (an\n"
 	  "  ICQ number, an e-mail address...), then adds it to your roster as\n"
 	  "  NAME and asks to see its presence. When the gateway cannot tell,\n"
 	  "  natter says how to write the address by hand.\n"
 	  "  Example: /gateway icq.example.org 123456789 Ann",
-	  "gateways", ARG_NONE, run_gateway },
+	  "gateways", ARG_NONE, run_gateway, 3 },
 	{ "commands", "[JID [NODE]]", "list or run an entity's ad-hoc commands",
 	  "  Lists JID's commands (default: your server) in a window; Enter\n"
 	  "  runs one. With NODE, runs that command at once. Each step's form\n"
 	  "  is a dialog: Ctrl-S/F10 does the step's default action, F7 goes\n"
 	  "  back, F8 goes on, F9 completes, Esc cancels the command.\n"
 	  "  Example: /commands example.org",
-	  "gateways", ARG_NONE, run_commands },
+	  "gateways", ARG_NONE, run_commands, 0 },
 	{ "password", "", "change your account's password",
 	  "  Opens a dialog asking for the new password twice, and sends it to\n"
 	  "  your server. When the server wants more (a form), it is shown.\n"
 	  "  Remember to update natterrc afterwards.",
-	  "gateways", ARG_NONE, run_password },
-	{ NULL, NULL, NULL, NULL, NULL, ARG_NONE, NULL },
+	  "gateways", ARG_NONE, run_password, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, ARG_NONE, NULL, 0 },
 };

@@ -69,10 +69,10 @@ const struct cmd cmd_general[] = {
 	  "  Without an argument, lists every command by topic.\n"
 	  "  With one, shows its usage and what it does.\n"
 	  "  Example: /help connect",
-	  "general", ARG_COMMAND, run_help },
+	  "general", ARG_COMMAND, run_help, 0 },
 	{ "quit", "", "disconnect every account and leave natter",
 	  "  Closes every stream (the server then tells your contacts you went\n"
 	  "  offline) and exits, waiting at most a second for the servers.",
-	  "general", ARG_NONE, run_quit },
+	  "general", ARG_NONE, run_quit, 0 },
 	{ 0 }
 };

@@ -3,6 +3,7 @@
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "util/jid.h"
 #include "xmpp/xs.h"
 
 static int run_connect(struct app *app, int argc, char **argv)
@@ -68,19 +69,50 @@ static int run_trust(struct app *app, int argc, char **argv)
 	return xs_trust(app, a);
 }
 
+static int run_ping(struct app *app, int argc, char **argv)
+{
+	struct account *a;
+	const char *jid;
+	int n;
+
+	if (argc > 2)
+		return CMD_USAGE;
+	if (!(a = cmd_current_account(app)))
+		return -1;
+	jid = argc == 2 ? argv[1] : a->domain;
+	if (!jid || !jid_valid(jid)) {
+		app_say(app, LINE_ERROR, "Not an address: %s", jid ? jid : "");
+		return -1;
+	}
+	if ((n = xs_ping(app, a, jid)) < 0) {
+		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
+			a->conf->name, a->conf->name);
+		return -1;
+	}
+	app_say(app, LINE_INFO, "Ping %d sent to %s", n, jid);
+	return 0;
+}
+
 const struct cmd cmd_session[] = {
 	{ "connect", "[ACCOUNT]", "connect an account (all if none is named)",
 	  "  Starts connecting now, resetting the reconnect delay.\n"
 	  "  Example: /connect work",
-	  "session", ARG_ACCOUNT, run_connect },
+	  "session", ARG_ACCOUNT, run_connect, 0 },
 	{ "disconnect", "[ACCOUNT]", "disconnect an account (all if none is named)",
 	  "  Closes the stream and stops reconnecting until /connect.",
-	  "session", ARG_ACCOUNT, run_disconnect },
+	  "session", ARG_ACCOUNT, run_disconnect, 0 },
 	{ "trust", "[ACCOUNT]", "pin the certificate natter just refused, and reconnect",
 	  "  When the server's certificate cannot be verified, natter shows it\n"
 	  "  and refuses to connect. Compare the SHA-256 fingerprint with the\n"
 	  "  one your server administrator gave you; if they match, /trust pins\n"
 	  "  it in $XDG_DATA_HOME/natter/trusted_certs and reconnects.",
-	  "session", ARG_ACCOUNT, run_trust },
+	  "session", ARG_ACCOUNT, run_trust, 0 },
+	{ "ping", "[JID]", "ping an address and show the round trip (XEP-0199)",
+	  "  Sends an XMPP ping to JID (default: your server) and shows how\n"
+	  "  many milliseconds the answer took, or why there was none. A\n"
+	  "  full JID (with its /resource) pings one client of a contact.\n"
+	  "  Pings are numbered, so each answer names the ping it answers.\n"
+	  "  Example: /ping bob@example.org/laptop",
+	  "session", ARG_CONTACT, run_ping, 0 },
 	{ 0 }
 };

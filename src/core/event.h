@@ -31,6 +31,9 @@ enum event_type {
 			    * the domain asked): version, or NULL with cond
 			    * and detail saying why not; code: 1 when no
 			    * answer came in time */
+	EV_PING,           /* an answer to /ping from jid; code: round trip
+			    * in ms, code2: the ping's number; cond, detail:
+			    * the error, or NULL when it answered */
 };
 
 /* What EV_GATEWAY reports; ui/notify.c words each. */

@@ -487,6 +487,18 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_VERSION:
 		version_answer(app, ev);
 		break;
+	case EV_PING:
+		/* short heads: the number and the time fit a narrow window */
+		if (!ev->cond)
+			app_say(app, LINE_OK, "Ping %d: answer in %d ms from %s",
+				ev->code2, ev->code, ev->jid);
+		else
+			app_say(app, LINE_ERROR, "Ping %d failed after %d ms: %s: %s%s%s",
+				ev->code2, ev->code, ev->jid,
+				ui_condition_words(ev->cond),
+				ev->detail ? ": " : "",
+				ev->detail ? ev->detail : "");
+		break;
 	}
 }
 

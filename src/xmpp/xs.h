@@ -52,6 +52,10 @@ int xs_roster_remove(struct app *app, struct account *a, const char *bare);
 /* Asks jid which software it runs (XEP-0092); the answer, an error or
  * the timeout is an EV_VERSION. */
 int xs_version(struct app *app, struct account *a, const char *jid);
+/* Sends an XEP-0199 ping to jid; its answer (or the timeout) is an
+ * EV_PING. Returns the ping's number (> 0, counted per process), or -1
+ * when the account is not online. */
+int xs_ping(struct app *app, struct account *a, const char *jid);
 
 /* Gateways, discovery, forms. Each opens or fills a window; failures
  * are reported through the window or as events, never drawn here. */

@@ -4,7 +4,13 @@ Owns two things:
 - NatterPane: natter running in a private tmux server (one socket per
   pane, `tmux -L <socket> -f /dev/null`), 160x40, with its own XDG
   directories; reads the screen (capture-pane), types (send-keys -l),
-  waits with bounded polling and always kills its tmux server.
+  waits with bounded polling and always kills its tmux server.  Tests
+  wait for events, never for time: barrier() (a /ping round trip through
+  natter) and round_trip() (a peer's ping to natter, then natter's to the
+  peer) come before any assertion that something did not happen.
+  finish() ends a test's natter and says what went wrong (a crash before
+  the end, a hang or a bad status at /quit); a test that ends natter on
+  purpose waits for it (quit, kill, wait_exit).
 - Peer: another account (a slixmpp client in a thread, see
   natterdemo.ClientThread) with blocking IQ helpers that return Reply
   tuples and never wait longer than their timeout.
@@ -107,6 +113,7 @@ class NatterPane:
         self.started = False
         self.workdir = None
         self.socket_path = None
+        self.exit_seen = False   # the test saw the program end
 
     def tmux(self, *args, check=True):
         return natterdemo.tmux(self.socket, *args, check=check)
@@ -306,20 +313,124 @@ class NatterPane:
         while time.monotonic() < deadline:
             status = self.exit_status()
             if status is not None:
+                self.exit_seen = True
                 return status
             if not self.is_running():
+                self.exit_seen = True
                 return self.exit_status()
             time.sleep(POLL)
         raise AssertionError("still running after %.0f s; last screen:\n%s"
                              % (timeout, boxed(self.screen())))
 
+    def kill(self, signum=9, timeout=WAIT):
+        """Send signum (default SIGKILL) to the program and wait for it to
+        end; return its exit status.  The teardown then takes the ending
+        as expected (see finish)."""
+        os.kill(self.pid(), signum)
+        return self.wait_exit(timeout)
+
     def quit(self, timeout=WAIT):
         """Go to the console (dialog windows take typed keys as their
-        own), type /quit and return the exit status (bounded)."""
+        own), empty the input line (a test may leave text there), type
+        /quit and return the exit status (bounded)."""
         self.send_alt("1")
-        time.sleep(0.2)
+        self.wait_until(lambda s: "natter console" in self.title(s),
+                        "the console (Alt-1)", timeout)
+        self.send_key("End", "C-u")
+        self.wait_until(lambda s: self.input_line(s).rstrip() == ">",
+                        "an empty input line (C-u)", timeout)
         self.send_keys("/quit")
         return self.wait_exit(timeout)
+
+    def finish(self, timeout=10.0):
+        """End of a test: /quit natter, then kill the tmux server
+        regardless.  Returns None when all went well: natter was running
+        and /quit ended it with status 0, or the test itself saw it end
+        (wait_exit, quit) and checked that.  Otherwise returns what went
+        wrong, with the last screen: natter ended (a crash?) without the
+        test waiting for it, did not end within timeout of /quit (a
+        hang), or ended /quit with another status (under the sanitizers:
+        an error or a leak at exit)."""
+        problem = None
+        try:
+            if self.exit_seen:
+                pass
+            elif not self.started:
+                problem = "natter was never started"
+            elif not self.is_running():
+                status = self.exit_status()
+                problem = ("natter ended before the test did, with status "
+                           "%s (a crash?); last screen:\n%s"
+                           % (status, boxed(self._last_screen())))
+            else:
+                try:
+                    status = self.quit(timeout)
+                except AssertionError as e:
+                    problem = ("natter did not end within %.0f s of /quit "
+                               "(%s); last screen:\n%s"
+                               % (timeout, str(e).split(";")[0],
+                                  boxed(self._last_screen())))
+                else:
+                    if status != 0:
+                        problem = ("natter ended /quit with status %s (under "
+                                   "the sanitizers: an error or a leak at "
+                                   "exit); last screen:\n%s"
+                                   % (status, boxed(self._last_screen())))
+        finally:
+            self.kill_server()
+        return problem
+
+    def _last_screen(self):
+        try:
+            return self.screen()
+        except RuntimeError as e:
+            return "(no screen: %s)" % e
+
+    # -- barriers ----------------------------------------------------------
+
+    # natter's lines: "Ping 3 sent to JID", "Ping 3: answer in 2 ms from
+    # JID", "Ping 3 failed after 20000 ms: JID: what went wrong"
+    PING_RX = re.compile(r"\bPing (\d+)(?: sent|:| failed)")
+    PONG_RX = re.compile(r"\bPing (\d+): answer in \d+ ms")
+    PING_FAILED_RX = re.compile(r"\bPing (\d+) failed after \d+ ms: (.*)")
+    PING_TIMEOUT = "does not answer"
+
+    def last_ping(self, screen=None):
+        """The highest ping number on the screen, 0 when none shows."""
+        return max([int(n) for n in self.PING_RX.findall(
+            screen if screen is not None else self.screen())] or [0])
+
+    def barrier(self, jid=None, timeout=WAIT, errors_ok=False):
+        """A round trip through natter: type /ping JID (default: its
+        server) and wait until the answer shows; return that screen.
+
+        natter handles stanzas and keys in the order they come, and
+        redraws after handling them, so when the answer shows: natter
+        handled every key typed before, and whatever it sent before
+        reached JID's server (and, for a peer's full JID, the peer: slixmpp
+        handles what it receives in order too) before JID answered.  To
+        be sure natter handled what a peer sent, use round_trip().  Type
+        it in a window that takes commands (the console, a conversation
+        or a room), not in a dialog.  Fails when the ping fails; with
+        errors_ok, only when no answer came (an entity without XEP-0199
+        answers with an error, which is a round trip too)."""
+        before = self.last_ping()
+        self.send_keys("/ping" + (" " + jid if jid else ""))
+
+        def answered(screen):
+            for rx in (self.PONG_RX, self.PING_FAILED_RX):
+                for m in rx.finditer(screen):
+                    if int(m.group(1)) > before:
+                        return m
+            return None
+        screen = self.wait_until(answered, "the answer to /ping %s"
+                                 % (jid or ""), timeout)
+        m = answered(screen)
+        if m.re is self.PING_FAILED_RX and (
+                not errors_ok or self.PING_TIMEOUT in m.group(2)):
+            raise AssertionError("the barrier's ping failed: %s; screen:\n%s"
+                                 % (m.group(0), boxed(screen)))
+        return screen
 
     def stop(self):
         """Ask natter to quit, then kill the tmux server regardless.
@@ -372,6 +483,19 @@ def process_alive(pid):
 
 def boxed(screen):
     return "\n".join("|%s|" % line for line in screen.split("\n"))
+
+
+def round_trip(pane, peer, natter_jid, timeout=WAIT):
+    """The barrier after which "nothing happened" can be asserted, both
+    ways between a peer and natter: the peer pings natter (natter answers
+    only after handling everything the peer sent before), then natter
+    pings the peer (whatever natter sent before reached the peer, and
+    natter redrew after handling the peer's stanzas).  Returns natter's
+    screen after it."""
+    reply = peer.ping(natter_jid, timeout)
+    assert reply.type == "result", \
+        "natter did not answer the barrier's ping: %r" % (reply,)
+    return pane.barrier(peer.jid, timeout)
 
 
 # -- display cells -------------------------------------------------------------

@@ -89,6 +89,7 @@ def test_two_way_chat(online, bob, alice):
     online.send_keys("/win 1")
     online.send_keys("not for anyone")
     online.wait_for(r"This window has no conversation")
+    online.barrier(bob.jid)   # had it gone to bob, it would be there now
     assert not any(m[2] == "not for anyone" for m in bob.messages)
 
 
@@ -115,7 +116,8 @@ def test_reply_goes_to_resource_that_wrote(online, bob, make_peer, alice):
     online.send_keys("answer to peer")
     frm, _, _ = bob.wait_message(body_is("answer to peer"))
     assert frm == alice.full_jid
-    time.sleep(0.5)  # the server routes both copies at once, if it does
+    # a copy for bob/other would reach it before natter's ping does
+    online.barrier(other.jid)
     assert not any(m[2] == "answer to peer" for m in other.messages), \
         "a reply to the resource that wrote also reached bob/other"
 
@@ -258,9 +260,12 @@ def test_chat_states_outgoing(online, bob, alice):
     online.send_keys("/query bob@localhost")
     title_is(online, BOB_TITLE)
     online.send_keys("/a command is not typing", enter=False)
-    time.sleep(1.0)  # long enough for a stanza to cross the loopback
-    assert states() == [], "typing a command sent %r" % states()
+    online.wait_until(lambda s: "/a command is not typing" in
+                      online.input_line(s), "the command typed")
     online.send_key("C-u")
+    # a state sent while typing would reach bob before natter's ping
+    online.barrier(bob.jid)
+    assert states() == [], "typing a command sent %r" % states()
 
     online.send_keys("typing to bob", enter=False)
     el = bob.wait_stanza("message", lambda e: child(e, "composing",

@@ -11,7 +11,6 @@ before anyone logs in are written into Prosody's storage (write_roster)
 by the `friends` fixture, which tests request before natter and bob."""
 
 import re
-import time
 
 import pytest
 
@@ -103,8 +102,7 @@ def test_rename_group_remove(friends, online, bob):
     online.wait_for(r"test: bob@localhost removed from the roster")
     online.wait_until(pane_lacks(online, r"Rob|Work"), "Rob gone from pane")
     online.send_alt("o")   # not merely hidden as offline
-    time.sleep(0.3)
-    screen = online.screen()
+    screen = online.barrier()   # natter handled the key and redrew
     assert pane_lacks(online, r"Rob|Work")(screen), screen
     online.send_keys("/roster remove bob@localhost")
     online.wait_for(r"bob@localhost is not in the roster")

@@ -12,7 +12,6 @@ and draws its title row, chat, status bar ("test: online") and input line
 and an emoji (two cells each) intact."""
 
 import re
-import time
 
 import pytest
 
@@ -45,8 +44,8 @@ def start_with_term(natterrc, natter_bin, xdg):
         panes.append(pane)
         return pane.start()
     yield start
-    for pane in panes:
-        pane.stop()
+    bad = [p for p in (pane.finish() for pane in panes) if p]
+    assert not bad, "\n\n".join(bad)
 
 
 def test_bracketed_paste_is_one_message(natter, peer, alice):
@@ -63,7 +62,9 @@ def test_bracketed_paste_is_one_message(natter, peer, alice):
     natter.wait_until(
         lambda s: natter.input_line(s).rstrip() == joined,
         "the pasted lines joined by %s in the input line" % MARK)
-    time.sleep(1.0)  # long enough for a stanza to cross the loopback
+    # natter handled the paste (the input line shows it); a message it
+    # sent then would reach bob before natter's answer to bob's ping
+    assert peer.ping(alice.full_jid).type == "result"
     sent = [m for m in peer.messages if m[2]]
     assert sent == [], "the paste sent %r before Enter" % (sent,)
     screen = natter.screen()
@@ -80,10 +81,10 @@ def test_bracketed_paste_is_one_message(natter, peer, alice):
         lambda s: "line five" in natter.console(s)
         and natter.input_line(s).rstrip() == ">",
         "the whole message shown and the input line empty")
-    time.sleep(1.0)  # a second copy would have arrived by now
+    # a second copy would reach bob (and show) before the round trip ends
+    screen = harness.round_trip(natter, peer, alice.full_jid)
     bodies = [m[2] for m in peer.messages if m[2]]
     assert bodies == ["\n".join(LINES)], bodies
-    screen = natter.screen()
     console = natter.console(screen)
     for text in LINES:
         assert console.count(text) == 1, \

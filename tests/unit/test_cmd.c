@@ -9,10 +9,16 @@
  * and NULL for unknown names; every entry has a non-empty name (no
  * spaces, no leading '/'), summary, help and topic, a non-NULL args and
  * a handler; names are unique; there are no more topics than /help and
- * the man page list. cmd_rest joins words with single spaces. Last,
+ * the man page list; a command with free text says after how many
+ * words it starts. cmd_split_n: at most N words, then the rest of the
+ * line as typed. cmd_parse: the lines of issue 9 ("Commands keep the
+ * user's text") give each command its text byte for byte (/msg, /me,
+ * /status, /search, /roster group and rename, /fold, /gateway, /join),
+ * quoting still works before the text, /roster add still splits. Last,
  * cmd_run on a real struct app: an empty command, an unknown one, an
- * unclosed quote, /help with and without an argument, and /quit with a
- * surplus argument (the usage line) and without.
+ * unclosed quote, /help with and without an argument, /quit with a
+ * surplus argument (the usage line) and without, and the text that
+ * /status, /search and /fold act on (what the user sees of it).
  */
 #include "config.h"
 
@@ -279,34 +285,161 @@ static void test_entries_complete(void **state)
 	assert_true(w.ntopics <= MAX_TOPICS);
 }
 
-static void test_rest(void **state)
+/* Splits line with cmd_split_n(max) and checks the n words want. */
+#define expect_split_n(line, max, ...) \
+	expect_split_n_at(__LINE__, line, max, \
+			  (const char *const[]){ __VA_ARGS__ }, \
+			  sizeof((const char *const[]){ __VA_ARGS__ }) / \
+				  sizeof(const char *))
+static void expect_split_n_at(int at, const char *line, int max,
+			      const char *const *want, size_t n)
 {
-	char *argv[] = { "status", "away", "gone", "fishing", NULL };
-	char *empty[] = { "", "a", "", NULL };
-	char *s;
+	char **argv = NULL;
+	int argc = cmd_split_n(line, max, &argv), i;
+
+	if (argc != (int)n)
+		fail_msg("line %d: [%s] gave %d words, want %zu", at, line,
+			 argc, n);
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], want[i]) != 0)
+			fail_msg("line %d: [%s] word %d is [%s], want [%s]", at,
+				 line, i, argv[i], want[i]);
+	assert_null(argv[argc]);
+	free_words(argc, argv);
+}
+
+static void test_split_n(void **state)
+{
+	char **argv = (char **)1;
 
 	(void)state;
-	s = cmd_rest(4, argv, 2);
-	assert_string_equal(s, "gone fishing");
-	free(s);
-	s = cmd_rest(4, argv, 1);
-	assert_string_equal(s, "away gone fishing");
-	free(s);
-	s = cmd_rest(4, argv, 0);
-	assert_string_equal(s, "status away gone fishing");
-	free(s);
-	s = cmd_rest(4, argv, 3);
-	assert_string_equal(s, "fishing");
-	free(s);
-	/* nothing left: an empty string, not NULL */
-	s = cmd_rest(4, argv, 4);
-	assert_non_null(s);
-	assert_string_equal(s, "");
-	free(s);
-	/* empty words keep their places */
-	s = cmd_rest(3, empty, 0);
-	assert_string_equal(s, " a ");
-	free(s);
+	expect_split_n("msg bob hi  there ", 2, "msg", "bob", "hi  there ");
+	/* the blanks between the words and the rest go, nothing else */
+	expect_split_n("me \t  \"a\\b\"\t", 1, "me", "\"a\\b\"\t");
+	/* quotes and escapes work in the words before the rest */
+	expect_split_n("msg \"Ann Smith\" \"yes\"  \\no", 2, "msg",
+		       "Ann Smith", "\"yes\"  \\no");
+	expect_split_n("msg a\\ b c", 2, "msg", "a b", "c");
+	/* no rest: no last word, also after blanks */
+	expect_split_n("msg bob", 2, "msg", "bob");
+	expect_split_n("msg bob \t ", 2, "msg", "bob");
+	expect_split_n("me", 1, "me");
+	/* 0 is no limit */
+	expect_split_n("a \"b c\" d", 0, "a", "b c", "d");
+	/* an unclosed quote in the rest is text; before it, an error */
+	expect_split_n("me is \"happy", 1, "me", "is \"happy");
+	assert_int_equal(cmd_split_n("msg \"bob hi", 2, &argv), -1);
+	assert_null(argv);
+}
+
+static void test_free_text_commands(void **state)
+{
+	static const struct {
+		const char *name;
+		int words;
+	} want[] = {
+		{ "msg", 2 }, { "me", 1 }, { "status", 2 }, { "search", 1 },
+		{ "roster", 3 }, { "fold", 1 }, { "gateway", 3 }, { "join", 2 },
+		/* arguments that are names or addresses stay words */
+		{ "query", 0 }, { "info", 0 }, { "win", 0 }, { "sub", 0 },
+		{ "help", 0 }, { "connect", 0 },
+	};
+	struct walk w = { .n = 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof want / sizeof *want; i++) {
+		const struct cmd *c = cmd_find(want[i].name);
+
+		assert_non_null(c);
+		if (c->words != want[i].words)
+			fail_msg("/%s: words %d, want %d", want[i].name,
+				 c->words, want[i].words);
+	}
+	cmd_each(collect, &w);
+	for (i = 0; i < w.n; i++)
+		if (w.seen[i]->words < 0 || w.seen[i]->words > 8)
+			fail_msg("/%s: words %d", w.seen[i]->name,
+				 w.seen[i]->words);
+}
+
+/* cmd_parse(line) names command name and gives exactly the n words. */
+#define expect_parse(line, name, ...) \
+	expect_parse_at(__LINE__, line, name, \
+			(const char *const[]){ __VA_ARGS__ }, \
+			sizeof((const char *const[]){ __VA_ARGS__ }) / \
+				sizeof(const char *))
+static void expect_parse_at(int at, const char *line, const char *name,
+			    const char *const *want, size_t n)
+{
+	const struct cmd *c = (const struct cmd *)1;
+	char **argv = NULL;
+	int argc = cmd_parse(line, &c, &argv), i;
+
+	if (argc != (int)n)
+		fail_msg("line %d: [%s] gave %d words, want %zu", at, line,
+			 argc, n);
+	if (c != cmd_find(name))
+		fail_msg("line %d: [%s] is not /%s", at, line, name);
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], want[i]) != 0)
+			fail_msg("line %d: [%s] word %d is [%s], want [%s]", at,
+				 line, i, argv[i], want[i]);
+	assert_null(argv[argc]);
+	free_words(argc, argv);
+}
+
+static void test_parse_keeps_text(void **state)
+{
+	const struct cmd *c;
+	char **argv;
+
+	(void)state;
+	/* the cases of the issue */
+	expect_parse("me says \"hi\"   there", "me", "me",
+		     "says \"hi\"   there");
+	expect_parse("msg bob C:\\path", "msg", "msg", "bob", "C:\\path");
+	expect_parse("me is \"happy", "me", "me", "is \"happy");
+	expect_parse("status away  back at \"three\" \\o/", "status",
+		     "status", "away", "back at \"three\" \\o/");
+	expect_parse("search \"exact phrase\"  a\\b", "search", "search",
+		     "\"exact phrase\"  a\\b");
+	expect_parse("roster group bob@example.org Old  \"Friends\"",
+		     "roster", "roster", "group", "bob@example.org",
+		     "Old  \"Friends\"");
+	/* more free text: names, groups, nicks */
+	expect_parse("roster rename bob Bob \"the builder\"", "roster",
+		     "roster", "rename", "bob", "Bob \"the builder\"");
+	expect_parse("fold  Work  stuff", "fold", "fold", "Work  stuff");
+	expect_parse("gateway icq.example.org 123 Ann  B.", "gateway",
+		     "gateway", "icq.example.org", "123", "Ann  B.");
+	expect_parse("join room@muc.example.org Big \"Al\"", "join", "join",
+		     "room@muc.example.org", "Big \"Al\"");
+	/* tabs and trailing blanks are part of a message */
+	expect_parse("msg bob\t a\tb  ", "msg", "msg", "bob", "a\tb  ");
+	/* quoting still works before the text: a roster name with spaces */
+	expect_parse("msg \"Ann Smith\" \"hi\"", "msg", "msg", "Ann Smith",
+		     "\"hi\"");
+	/* no text, or only blanks: no argument */
+	expect_parse("msg bob   ", "msg", "msg", "bob");
+	expect_parse("me", "me", "me");
+	/* commands without free text split everything */
+	expect_parse("query \"Ann Smith\"", "query", "query", "Ann Smith");
+	expect_parse("sub allow bob", "sub", "sub", "allow", "bob");
+	expect_parse("help  \"connect\"", "help", "help", "connect");
+	/* an unknown command: its name, and the rest as one word */
+	expect_parse("frobnicate a  \"b", "frobnicate", "frobnicate",
+		     "a  \"b");
+	/* an unclosed quote before the text is still refused */
+	c = (const struct cmd *)1;
+	assert_int_equal(cmd_parse("msg \"bob hi", &c, &argv), -1);
+	assert_null(argv);
+	assert_int_equal(cmd_parse("query \"bob", &c, &argv), -1);
+	assert_null(argv);
+	assert_int_equal(cmd_parse("  ", &c, &argv), 0);
+	assert_null(c);
+	assert_null(argv[0]);
+	free(argv);
 }
 
 /* ---- cmd_run on a real app ------------------------------------------- */
@@ -372,11 +505,75 @@ static void test_run_errors(void **state)
 	assert_non_null(l);
 	assert_int_equal(l->kind, LINE_ERROR);
 
+	/* an unclosed quote in the words before a message */
 	before = con->count;
-	assert_int_equal(cmd_run(app, "/msg bob \"unclosed"), -1);
+	assert_int_equal(cmd_run(app, "/msg \"bob hello"), -1);
 	assert_true(con->count > before);
 	assert_int_equal(win_line(con, con->count - 1)->kind, LINE_ERROR);
+	assert_non_null(console_has(app, before, "Unclosed quote"));
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/query \"unclosed"), -1);
+	assert_non_null(console_has(app, before, "Unclosed quote"));
 	assert_false(app->quit);
+}
+
+/* What /status, /search and /fold act on is the text as typed. */
+static void test_run_keeps_text(void **state)
+{
+	struct fixture *fx = *state;
+	struct app *app = &fx->app;
+	const struct window *con = app_console(app);
+	struct account *a = app->accounts[0];
+	size_t before = con->count;
+
+	assert_int_equal(cmd_run(app, "/status away  back at \"three\" C:\\x "),
+			 0);
+	assert_non_null(a->status_text);
+	assert_string_equal(a->status_text, "back at \"three\" C:\\x ");
+	assert_int_equal(cmd_run(app, "/status dnd"), 0);
+	assert_null(a->status_text);
+	/* an unclosed quote is text too */
+	assert_int_equal(cmd_run(app, "/status xa is \"happy"), 0);
+	assert_string_equal(a->status_text, "is \"happy");
+
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/search \"two  words\" a\\b"), 0);
+	assert_non_null(console_has(app, before,
+				    "Searching history for \"\"two  words\" a\\b\""));
+
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/fold  Old  \"Friends\""), 0);
+	assert_non_null(console_has(app, before,
+				    "Group Old  \"Friends\" folded"));
+	assert_true(app_group_collapsed(app, "Old  \"Friends\""));
+	assert_false(app_group_collapsed(app, "Old Friends"));
+
+	/* /roster add still splits (and quotes) its NAME and GROUP; rename
+	 * and group take the rest; the counts are checked after splitting */
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster add bob@example.org a b c"),
+			 CMD_USAGE);
+	assert_non_null(console_has(app, before, "Usage: /roster"));
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster add bob@example.org \"Ann"), -1);
+	assert_non_null(console_has(app, before, "Unclosed quote in: \"Ann"));
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster remove bob@example.org x"),
+			 CMD_USAGE);
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster group bob@example.org a  b c"), -1);
+	assert_non_null(console_has(app, before,
+				    "bob@example.org is not in the roster"));
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/roster group bob@example.org"), -1);
+	assert_non_null(console_has(app, before,
+				    "bob@example.org is not in the roster"));
+	assert_int_equal(cmd_run(app, "/sub allow bob@example.org x"), CMD_USAGE);
+
+	/* no text where some is needed: the usage line */
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/me   "), CMD_USAGE);
+	assert_non_null(console_has(app, before, "Usage: /me ACTION"));
 }
 
 struct names {
@@ -449,8 +646,11 @@ int main(void)
 		cmocka_unit_test(test_each_covers_families),
 		cmocka_unit_test(test_find_each),
 		cmocka_unit_test(test_entries_complete),
-		cmocka_unit_test(test_rest),
+		cmocka_unit_test(test_split_n),
+		cmocka_unit_test(test_free_text_commands),
+		cmocka_unit_test(test_parse_keeps_text),
 		T(test_run_errors),
+		T(test_run_keeps_text),
 		T(test_run_help),
 		T(test_run_quit),
 	};
