@@ -79,7 +79,7 @@ static int open_query(struct app *app, int argc, char **argv, int send)
 	a = cmd_current_account(app);
 	if (!a || !(bare = cmd_contact_arg(app, a, argv[1])))
 		return -1;
-	idx = conv_open(app, a, bare);
+	idx = conv_start(app, a, bare);
 	app_select(app, idx);
 	if (send && argc > 2) {
 		text = cmd_rest(argc, argv, 2);
@@ -203,7 +203,10 @@ const struct cmd cmd_chat[] = {
 	  "  Example: /msg bob@example.org are you there?",
 	  "chat", ARG_CONTACT, run_msg },
 	{ "query", "JID|NAME", "open a conversation window",
-	  "  Opens (or switches to) the conversation with a contact.",
+	  "  Opens (or switches to) the conversation with a contact. For a\n"
+	  "  stranger (someone not in your roster) whose messages are in the\n"
+	  "  strangers window, the new window holds what they said, and their\n"
+	  "  next messages come there.",
 	  "chat", ARG_CONTACT, run_query },
 	{ "me", "ACTION", "send an action (\"* you waves\")",
 	  "  Sends ACTION as a /me action (XEP-0245) in this conversation.\n"

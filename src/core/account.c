@@ -10,6 +10,7 @@
 #include "core/event.h"
 #include "core/history.h"
 #include "core/paths.h"
+#include "core/strangers.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 
@@ -74,6 +75,7 @@ void account_free(struct account **ap)
 	for (i = 0; i < a->ngateways; i++)
 		free(a->gateways[i]);
 	free(a->gateways);
+	strangers_forget(a);
 	free(a->bound_jid);
 	free(a->reason_text);
 	cert_info_free(&a->cert);

@@ -14,6 +14,7 @@
 
 #include "core/conf.h"
 #include "core/roster.h"
+#include "util/strmap.h"
 
 struct app;
 struct history;
@@ -77,6 +78,9 @@ struct account {
 	char **gateways;          /* gateways registered with this session */
 	size_t ngateways;
 	uint64_t gw_batch_timer;  /* gathers gateway contacts' requests */
+	struct strmap stranger_rates; /* domain -> its strangers' rate count
+				       * (core/strangers.c) */
+	size_t rates_prune_at;
 	void *session; /* the xmpp layer's; opaque here */
 };
 

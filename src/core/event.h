@@ -24,6 +24,9 @@ enum event_type {
 	EV_MESSAGE_ERROR,  /* jid, cond: RFC 6120 condition, text: or NULL */
 	EV_GATEWAY,        /* code: enum gw_event; jid: the gateway or contact */
 	EV_ROOM_ERROR,     /* jid: the room; cond, text: what it said */
+	EV_STRANGERS_LIMIT, /* jid: a domain whose strangers wrote more than
+			     * code messages this minute; the rest of the
+			     * minute's are dropped */
 };
 
 /* What EV_GATEWAY reports; ui/notify.c words each. */

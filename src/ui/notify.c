@@ -200,6 +200,21 @@ const char *ui_condition_words(const char *cond)
 	return cond ? cond : "an unspecified error";
 }
 
+/* Strangers of one domain wrote too much: said once per minute, where
+ * their messages go (the strangers window, else the console). */
+static void strangers_limit(struct app *app, const struct event *ev)
+{
+	struct window *w = app_window_find(app, ev->acc, WIN_STRANGERS, NULL);
+	char *line = xasprintf(
+		"Strangers at %s sent more than %d messages this minute: "
+		"dropping the rest until the minute is over",
+		ev->jid, ev->code);
+
+	win_add(w ? w : app_console(app), time(NULL), LINE_WARN, line);
+	free(line);
+	app->dirty = true;
+}
+
 static void message_error(struct app *app, const struct event *ev)
 {
 	struct window *w = conv_find(app, ev->acc, ev->jid);
@@ -428,6 +443,9 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_GATEWAY:
 		gateway_event(app, ev);
 		rpane_mark_stale(app);
+		break;
+	case EV_STRANGERS_LIMIT:
+		strangers_limit(app, ev);
 		break;
 	}
 }

@@ -13,6 +13,7 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/room.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
@@ -123,7 +124,7 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	xmpp_stanza_t *x;
 	enum chat_state cs;
 	struct jid j;
-	char *bare, *body;
+	char *bare, *body, *peer = NULL;
 
 	(void)conn;
 	if (!from || jid_parse(from, &j) < 0)
@@ -147,13 +148,17 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		     strcmp(type, "headline") == 0))
 		goto out;
 	rosterx_message(s, st);
+	/* a private message through a room we are in: the occupant's own
+	 * conversation, keyed by the full JID (never the room's) */
+	peer = j.resource && room_find(s->app, s->acc, bare) ?
+		       xstrdup(from) : xstrdup(bare);
 	x = xmpp_stanza_get_child_by_name_and_ns(st, "received", NS_RECEIPTS);
 	if (x && xmpp_stanza_get_attribute(x, "id"))
-		conv_receipt(s->app, s->acc, bare,
+		conv_receipt(s->app, s->acc, peer,
 			     xmpp_stanza_get_attribute(x, "id"));
 	body = xmpp_message_get_body(st);
 	if (body) {
-		struct msg_in m = { bare, j.resource, body,
+		struct msg_in m = { peer, j.resource, body,
 				    xmpp_stanza_get_id(st), now_ms(), false };
 		xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(
 			st, "delay", NS_DELAY);
@@ -165,15 +170,18 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 			m.delayed = true;
 		}
 		conv_incoming(s->app, s->acc, &m);
+		/* XEP-0184 section 8: only to those who may know we are here */
 		if (m.id &&
-		    xmpp_stanza_get_child_by_name_and_ns(st, "request", NS_RECEIPTS))
+		    xmpp_stanza_get_child_by_name_and_ns(st, "request", NS_RECEIPTS) &&
+		    conv_receipt_allowed(s->app, s->acc, peer))
 			send_receipt(s, from, m.id);
 		xmpp_free(s->ctx, body);
 	}
 	cs = chat_state_of(st);
 	if (cs != CHAT_NONE)
-		conv_chat_state(s->app, s->acc, bare, body ? CHAT_ACTIVE : cs);
+		conv_chat_state(s->app, s->acc, peer, body ? CHAT_ACTIVE : cs);
 out:
+	free(peer);
 	free(bare);
 	jid_clear(&j);
 	return 1;
