@@ -33,8 +33,25 @@ static bool own_jid(struct app *app, const char *jid)
 	return false;
 }
 
+/* Whether jid is an occupant (room@service/nick) of a room we are in. */
+static bool occupant(struct app *app, struct account *acc, const char *jid)
+{
+	const char *slash = strchr(jid, '/');
+	char *room;
+	bool in;
+
+	if (!slash)
+		return false;
+	room = xstrndup(jid, (size_t)(slash - jid));
+	in = app_window_find(app, acc, WIN_ROOM, room) != NULL;
+	free(room);
+	return in;
+}
+
 bool strangers_is(struct app *app, struct account *acc, const char *jid)
 {
+	if (occupant(app, acc, jid))
+		return false;
 	if (roster_get(&acc->roster, jid) ||
 	    app_window_find(app, acc, WIN_CHAT, jid) ||
 	    app_window_find(app, acc, WIN_ROOM, jid) || own_jid(app, jid))

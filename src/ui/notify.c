@@ -13,6 +13,7 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/disco.h"
 #include "core/room.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
@@ -280,9 +281,14 @@ static void gateway_event(struct app *app, const struct event *ev)
 
 	switch ((enum gw_event)ev->code) {
 	case GW_REGISTERED:
-		app_print(app, LINE_OK,
-			  "%s: registered with %s; it will ask to see your presence, and natter will accept and subscribe back",
-			  acc, j);
+		if (disco_verdict_get(ev->acc, j) == DISCO_NOT_GATEWAY)
+			app_print(app, LINE_OK,
+				  "%s: registered with %s (no gateway: its requests are yours to answer)",
+				  acc, j);
+		else
+			app_print(app, LINE_OK,
+				  "%s: registered with %s; it will ask to see your presence, and natter will accept and subscribe back",
+				  acc, j);
 		break;
 	case GW_UPDATED:
 		app_print(app, LINE_OK, "%s: your registration with %s was changed",
