@@ -69,7 +69,7 @@ def status(pane, screen=None):
 # -- the strangers window ----------------------------------------------------
 
 @pytest.mark.prosody(gateways=True)
-@pytest.mark.natterrc(strangers_rate=100)
+@pytest.mark.natterrc(strangers="window", strangers_rate=100)
 def test_many_strangers_one_window_and_query(gateways, natter):
     natter.wait_for(CONNECTED)
     n = 55
@@ -106,7 +106,7 @@ def test_many_strangers_one_window_and_query(gateways, natter):
 
 
 @pytest.mark.prosody(gateways=True)
-@pytest.mark.natterrc(strangers_rate=5)
+@pytest.mark.natterrc(strangers="window", strangers_rate=5)
 def test_strangers_rate_limit(gateways, natter):
     natter.wait_for(CONNECTED)
     for i in range(12):
@@ -172,6 +172,7 @@ def test_strangers_open_and_no_receipts(online, bob, alice):
                    for el in bob.stanzas), bob.stanzas
 
 
+@pytest.mark.natterrc(strangers=None)   # natter's default: "window"
 def test_stranger_default_window_no_receipt(online, bob, alice):
     bob.send_raw(harness.message_xml(
         alice.full_jid, "hello stranger", mid="win-1",
@@ -191,6 +192,7 @@ def bob_in_roster(prosody, accounts):
     harness.write_roster(prosody, "bob", [{"jid": "alice@localhost"}])
 
 
+@pytest.mark.natterrc(strangers=None)
 def test_contacts_and_own_jids_are_no_strangers(bob_in_roster, online,
                                                 make_peer, alice):
     bob = make_peer("bob")
@@ -271,6 +273,7 @@ def joins(make_peer, user, nick):
 
 
 @pytest.mark.prosody(muc="conference.localhost")
+@pytest.mark.natterrc(strangers=None)
 def test_occupants_private_messages_have_their_own_windows(make_peer,
                                                            natter):
     natter.wait_for(CONNECTED)
