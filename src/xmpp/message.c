@@ -1,8 +1,11 @@
 /* message: chat messages in and out, receipts (XEP-0184), chat states
  * (XEP-0085) and delayed delivery stamps (XEP-0203).
  *
- * Incoming stanzas are parsed into struct msg_in and handed to core/conv;
- * errors to our messages become a line in the conversation. Groupchat
+ * Incoming stanzas are parsed into struct msg_in and handed to core/conv,
+ * which applies the strangers policy; a private message from a room's
+ * occupant is keyed by the occupant's full JID. Receipts are sent only
+ * where conv_receipt_allowed() says (XEP-0184 section 8); errors to our
+ * messages become a line in the conversation. Groupchat
  * and headline messages wait for their own modules.
  */
 #include "config.h"
@@ -148,10 +151,15 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		     strcmp(type, "headline") == 0))
 		goto out;
 	rosterx_message(s, st);
-	/* a private message through a room we are in: the occupant's own
-	 * conversation, keyed by the full JID (never the room's) */
-	peer = j.resource && room_find(s->app, s->acc, bare) ?
-		       xstrdup(from) : xstrdup(bare);
+	/* a private message through a room we are in (or from an occupant
+	 * we talk to): the occupant's own conversation, keyed by the full
+	 * JID, never the room's */
+	peer = j.resource ? jid_full(&j) : NULL;
+	if (!peer || (!room_find(s->app, s->acc, bare) &&
+		      !conv_find(s->app, s->acc, peer))) {
+		free(peer);
+		peer = xstrdup(bare);
+	}
 	x = xmpp_stanza_get_child_by_name_and_ns(st, "received", NS_RECEIPTS);
 	if (x && xmpp_stanza_get_attribute(x, "id"))
 		conv_receipt(s->app, s->acc, peer,
