@@ -247,6 +247,8 @@ bool gateway_subscribe(struct session *s, const char *bare,
 							  sizeof *a->gw_deferred);
 	a->gw_deferred[a->ngw_deferred++] = xstrdup(bare);
 	gateway_check(s, domain);
+	if (disco_verdict_get(a, domain) == DISCO_UNKNOWN) /* could not ask */
+		resolve_deferred(s, domain);
 	return true;
 }
 

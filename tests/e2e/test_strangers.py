@@ -256,6 +256,38 @@ def test_non_gateway_domain_is_asked_one_by_one(gateways, natter, alice):
                    for p in comp.presences), comp.presences
 
 
+@pytest.mark.prosody(gateways=True)
+@pytest.mark.natterrc(strangers=None)
+def test_gateway_contacts_are_no_strangers(gateways, natter):
+    natter.wait_for(CONNECTED)
+    natter.send_keys("/register icq.localhost")
+    natter.wait_for(r"\* Username\s+\[\]")
+    natter.send_keys("12345", enter=False)
+    natter.wait_for(r"Username\s+\[12345\]")
+    natter.send_key("Tab")
+    natter.send_keys("secret", enter=False)
+    natter.wait_for(r"Password\s+\[\*{6}\]")
+    natter.send_key("C-s")
+    # a real gateway (disco#info: gateway/icq): trusted as one
+    natter.wait_for(r"registered with icq\.localhost; it will ask")
+    natter.wait_for(r"icq\.localhost asked to see your presence: accepted")
+    natter.wait_for(r"icq\.localhost asks you to add its contacts")
+    # a legacy contact not (yet) in the roster writes: its own window
+    comp_send(gateways, "33333@icq.localhost", "hello from ICQ",
+              name="icq.localhost")
+    # a gateway the user is not registered with: its users are strangers
+    comp_send(gateways, "x@msn.localhost", "hello from MSN",
+              name="msn.localhost")
+    comp_ping(gateways, frm="icq.localhost", name="icq.localhost")
+    comp_ping(gateways, frm="msn.localhost", name="msn.localhost")
+    screen = natter.wait_until(
+        lambda s: re.search(r"\[\d:33333@icq\.localhost\(1\)\]",
+                            status(natter, s)) and
+        re.search(r"\[\d:strangers\(1\)\]", status(natter, s)),
+        "the ICQ contact's window and the MSN stranger's line")
+    assert "msn.localhost]" not in status(natter, screen)
+
+
 # -- room occupants' private messages -------------------------------------------
 
 ROOM = "lobby@conference.localhost"
