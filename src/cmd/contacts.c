@@ -263,9 +263,8 @@ static int answer(struct app *app, int argc, char **argv, int allow)
 		return 0;
 	}
 	/* only a real gateway's contacts are answered as a batch */
-	if (argc == 2 && !strchr(argv[1], '@') &&
-	    !account_sub_request_nick(a, argv[1]) &&
-	    !has_request(a, argv[1]) && list_domain(app, a, argv[1], allow))
+	if (argc == 2 && !strchr(argv[1], '@') && !has_request(a, argv[1]) &&
+	    list_domain(app, a, argv[1], allow))
 		return -1;
 	if (argc == 1) {
 		if (a->nsub_requests != 1) {

@@ -56,7 +56,6 @@ const char *conv_peer_name(struct account *acc, const char *bare)
 
 	if (occupant_nick(bare))
 		return occupant_nick(bare);
-
 	return it && it->name ? it->name : bare;
 }
 

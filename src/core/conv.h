@@ -73,7 +73,8 @@ int conv_jump(struct app *app, struct account *acc, const char *bare,
 	      int64_t rowid);
 /* The roster changed the peer's name: the window follows. */
 void conv_rename(struct app *app, struct account *acc, const char *bare);
-/* The name a peer is shown under: roster name, else the JID. */
+/* The name a peer is shown under: roster name, else the JID; an
+ * occupant's nick for room@service/nick. */
 const char *conv_peer_name(struct account *acc, const char *bare);
 /* Makes window idx current and clears its unread mark. */
 void app_select(struct app *app, size_t idx);

@@ -6,9 +6,10 @@
  * gateway_contacts = "accept"; otherwise requests arriving together are
  * gathered for a moment and put to the user once, as a batch. Only
  * gateways the user registered with (or has in the roster) get any of
- * this, and only once their disco#info said category "gateway": until
- * that answer comes, their requests wait (gw_deferred); a domain that is
- * no gateway has its requests put to the user one by one, like anyone's. Also here: the
+ * this, and only once their disco#info said category "gateway" (asked
+ * here, cached in core/disco): until that answer comes their requests
+ * wait (gw_deferred), and a domain that is no gateway has its requests
+ * put to the user one by one, like anyone's. Also here: the
  * gateway's presence errors (a failed legacy login), logging on and off
  * with directed presence, and jabber:iq:gateway, which turns a legacy
  * ID into a JID.
