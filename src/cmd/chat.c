@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/room.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
@@ -50,6 +51,17 @@ char *cmd_contact_arg(struct app *app, struct account *a, const char *arg)
 	return bare;
 }
 
+/* A conversation's peer: a contact (cmd_contact_arg), or an occupant's
+ * full JID in a room we are in (a private conversation through it). */
+static char *peer_arg(struct app *app, struct account *a, const char *arg)
+{
+	char *bare = strchr(arg, '/') ? jid_bare_of(arg) : NULL;
+	bool occupant = bare && room_find(app, a, bare);
+
+	free(bare);
+	return occupant ? xstrdup(arg) : cmd_contact_arg(app, a, arg);
+}
+
 static int open_query(struct app *app, int argc, char **argv, int send)
 {
 	struct account *a;
@@ -59,9 +71,9 @@ static int open_query(struct app *app, int argc, char **argv, int send)
 	if (argc < 2)
 		return CMD_USAGE;
 	a = cmd_current_account(app);
-	if (!a || !(bare = cmd_contact_arg(app, a, argv[1])))
+	if (!a || !(bare = peer_arg(app, a, argv[1])))
 		return -1;
-	idx = conv_open(app, a, bare);
+	idx = conv_start(app, a, bare);
 	app_select(app, idx);
 	if (send && argc > 2 &&
 	    xs_send_chat(app, a, bare, app->wins[idx]->resource, argv[2]) < 0)
@@ -180,7 +192,11 @@ const struct cmd cmd_chat[] = {
 	  "  Example: /msg bob@example.org are you there?",
 	  "chat", ARG_CONTACT, run_msg, 2 },
 	{ "query", "JID|NAME", "open a conversation window",
-	  "  Opens (or switches to) the conversation with a contact.",
+	  "  Opens (or switches to) the conversation with a contact, or with\n"
+	  "  a room's occupant by full JID (room@service/nick). For a\n"
+	  "  stranger (someone not in your roster) whose messages are in the\n"
+	  "  strangers window, the new window holds what they said, and their\n"
+	  "  next messages come there.",
 	  "chat", ARG_CONTACT, run_query, 0 },
 	{ "me", "ACTION", "send an action (\"* you waves\")",
 	  "  Sends ACTION as a /me action (XEP-0245) in this conversation.\n"

@@ -227,6 +227,46 @@ static size_t answer_batch(struct app *app, struct account *a,
 	return n;
 }
 
+static bool has_request(struct account *a, const char *bare)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsub_requests; i++)
+		if (strcmp(a->sub_requests[i], bare) == 0)
+			return true;
+	return false;
+}
+
+/* /accept DOMAIN for a domain that is no gateway natter trusts: its
+ * contacts' requests are named, to be answered one by one. Returns
+ * whether there were any. */
+static bool list_domain(struct app *app, struct account *a,
+			const char *domain, int allow)
+{
+	char *list = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < a->nsub_requests; i++) {
+		const char *at = strchr(a->sub_requests[i], '@');
+		char *t;
+
+		if (!at || strcmp(at + 1, domain) != 0)
+			continue;
+		t = xasprintf("%s%s/%s %s", list ? list : "", list ? ", " : "",
+			      allow ? "accept" : "deny", a->sub_requests[i]);
+		free(list);
+		list = t;
+		n++;
+	}
+	if (n)
+		app_say(app, LINE_ERROR,
+			"%s is not a gateway (its service discovery does not say so): "
+			"answer its %zu request%s one by one: %s",
+			domain, n, n == 1 ? "" : "s", list);
+	free(list);
+	return n > 0;
+}
+
 /* /accept and /deny answer a pending request; without an argument, the
  * only pending one. */
 static int answer(struct app *app, int argc, char **argv, int allow)
@@ -241,11 +281,16 @@ static int answer(struct app *app, int argc, char **argv, int allow)
 	if (!a)
 		return -1;
 	if (argc == 2 && !strchr(argv[1], '@') &&
+	    account_is_gateway(a, argv[1]) &&
 	    (n = answer_batch(app, a, argv[1], allow)) > 0) {
 		app_say(app, LINE_OK, "%s %zu contact%s of %s", allow ? "Accepted" : "Refused",
 			n, n == 1 ? "" : "s", argv[1]);
 		return 0;
 	}
+	/* only a real gateway's contacts are answered as a batch */
+	if (argc == 2 && !strchr(argv[1], '@') && !has_request(a, argv[1]) &&
+	    list_domain(app, a, argv[1], allow))
+		return -1;
 	if (argc == 1) {
 		if (a->nsub_requests != 1) {
 			app_say(app, LINE_ERROR, a->nsub_requests ?
@@ -525,7 +570,9 @@ const struct cmd cmd_contacts[] = {
 	{ "accept", "[JID|GATEWAY]", "let someone who asked see your presence",
 	  "  Without a JID, answers the only pending request. Someone not yet\n"
 	  "  in your roster is added and asked in return. With a GATEWAY,\n"
-	  "  accepts every request waiting from that gateway's contacts.",
+	  "  accepts every request waiting from that gateway's contacts; a\n"
+	  "  domain whose service discovery does not say \"gateway\" is no\n"
+	  "  gateway, and its contacts are answered one by one.",
 	  "contacts", ARG_CONTACT, run_accept, 0 },
 	{ "deny", "[JID|GATEWAY]", "refuse a presence subscription request",
 	  "  Without a JID, answers the only pending request. With a GATEWAY,\n"

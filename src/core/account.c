@@ -8,8 +8,10 @@
 #include "core/account.h"
 #include "core/app.h"
 #include "core/event.h"
+#include "core/disco.h"
 #include "core/history.h"
 #include "core/paths.h"
+#include "core/strangers.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 
@@ -74,6 +76,11 @@ void account_free(struct account **ap)
 	for (i = 0; i < a->ngateways; i++)
 		free(a->gateways[i]);
 	free(a->gateways);
+	strangers_forget(a);
+	strmap_clear(&a->gw_verdicts);
+	for (i = 0; i < a->ngw_deferred; i++)
+		free(a->gw_deferred[i]);
+	free(a->gw_deferred);
 	free(a->bound_jid);
 	free(a->reason_text);
 	cert_info_free(&a->cert);
@@ -246,6 +253,12 @@ void account_gateway_forget(struct account *a, const char *domain)
 }
 
 bool account_is_gateway(struct account *a, const char *domain)
+{
+	return account_gateway_candidate(a, domain) &&
+	       disco_verdict_get(a, domain) == DISCO_IS_GATEWAY;
+}
+
+bool account_gateway_candidate(struct account *a, const char *domain)
 {
 	struct roster_item *it;
 	size_t i;

@@ -14,6 +14,7 @@
 
 #include "core/conf.h"
 #include "core/roster.h"
+#include "util/strmap.h"
 
 struct app;
 struct history;
@@ -80,6 +81,14 @@ struct account {
 	char **gateways;          /* gateways registered with this session */
 	size_t ngateways;
 	uint64_t gw_batch_timer;  /* gathers gateway contacts' requests */
+	struct strmap stranger_rates; /* domain -> its strangers' rate count
+				       * (core/strangers.c) */
+	size_t rates_prune_at;
+	struct strmap gw_verdicts;    /* service -> enum disco_verdict
+				       * (core/disco.c) */
+	char **gw_deferred;           /* subscription requests waiting for
+				       * a gateway check (xmpp/gateway.c) */
+	size_t ngw_deferred;
 	void *session; /* the xmpp layer's; opaque here */
 };
 
@@ -120,10 +129,13 @@ void account_sub_request_add(struct account *a, const char *bare,
 /* The nick a pending request came with, or NULL. */
 const char *account_sub_request_nick(struct account *a, const char *bare);
 bool account_sub_request_take(struct account *a, const char *bare);
-/* Gateways: remembers that we registered with domain; whether we did
- * (in this session, or it is in the roster as a subscribed contact). */
+/* Gateways: remembers that we registered with domain. A domain is a
+ * gateway candidate when we did (in this session) or it is in the roster
+ * as a subscribed contact; it is a gateway, trusted as one, only when its
+ * disco#info also said category "gateway" (core/disco.h's verdict). */
 void account_gateway_add(struct account *a, const char *domain);
 void account_gateway_forget(struct account *a, const char *domain);
+bool account_gateway_candidate(struct account *a, const char *domain);
 bool account_is_gateway(struct account *a, const char *domain);
 /* The gateway domain of a legacy contact's JID (the part after '@') when
  * the account is registered there, else NULL (borrowed from jid). */

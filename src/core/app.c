@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,14 +35,86 @@ void app_init(struct app *app, struct config *cfg)
 	app->dirty = true;
 }
 
-size_t app_add_window(struct app *app, struct window *w)
+/* The index key of a window: the account pointer's bytes, the kind and
+ * the JID (empty for the strangers window). Returns its length; *heap is
+ * set (for the caller to free) when buf was too small. */
+static size_t index_key(struct account *acc, enum win_kind kind,
+			const char *jid, char *buf, size_t size, char **heap)
+{
+	size_t jl = jid ? strlen(jid) : 0;
+	size_t len = sizeof acc + 1 + jl;
+	char *k = buf;
+
+	*heap = NULL;
+	if (len > size)
+		k = *heap = xmalloc(len);
+	memcpy(k, &acc, sizeof acc);
+	k[sizeof acc] = (char)kind;
+	if (jl)
+		memcpy(k + sizeof acc + 1, jid, jl);
+	return len;
+}
+
+static bool indexed(const struct window *w)
+{
+	return (w->kind == WIN_CHAT || w->kind == WIN_ROOM) ? w->jid != NULL :
+							      w->kind == WIN_STRANGERS;
+}
+
+static void index_set(struct app *app, struct window *w, bool add)
+{
+	char buf[256], *heap;
+	size_t len;
+
+	if (!indexed(w))
+		return;
+	len = index_key(w->acc, w->kind, w->jid, buf, sizeof buf, &heap);
+	if (add)
+		strmap_put(&app->win_index, heap ? heap : buf, len, w);
+	else if (strmap_get(&app->win_index, heap ? heap : buf, len) == w)
+		strmap_del(&app->win_index, heap ? heap : buf, len);
+	free(heap);
+}
+
+struct window *app_window_find(struct app *app, struct account *acc,
+			       enum win_kind kind, const char *jid)
+{
+	char buf[256], *heap;
+	size_t len = index_key(acc, kind, jid, buf, sizeof buf, &heap);
+	struct window *w = strmap_get(&app->win_index, heap ? heap : buf, len);
+
+	free(heap);
+	return w;
+}
+
+size_t app_insert_window(struct app *app, struct window *w)
 {
 	xgrow((void **)&app->wins, &app->capwins, app->nwins + 1,
 	      sizeof *app->wins);
 	app->wins[app->nwins++] = w;
-	app->cur_win = app->nwins - 1;
+	index_set(app, w, true);
 	app->dirty = true;
 	return app->nwins - 1;
+}
+
+size_t app_add_window(struct app *app, struct window *w)
+{
+	app->cur_win = app_insert_window(app, w);
+	return app->cur_win;
+}
+
+void app_remove_window(struct app *app, size_t idx)
+{
+	if (idx == 0 || idx >= app->nwins)
+		return;
+	index_set(app, app->wins[idx], false);
+	win_free(&app->wins[idx]);
+	memmove(&app->wins[idx], &app->wins[idx + 1],
+		(app->nwins - idx - 1) * sizeof *app->wins);
+	app->nwins--;
+	if (app->cur_win >= idx && app->cur_win > 0)
+		app->cur_win--;
+	app->dirty = true;
 }
 
 struct window *app_window_by_id(struct app *app, uint64_t id)
@@ -81,6 +154,7 @@ void app_free(struct app *app)
 	for (i = 0; i < app->nwins; i++)
 		win_free(&app->wins[i]);
 	free(app->wins);
+	strmap_clear(&app->win_index);
 	free(app->subs);
 	app_hits_clear(app);
 	for (i = 0; i < app->ncollapsed; i++)

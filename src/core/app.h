@@ -18,6 +18,7 @@
 #include "core/loop.h"
 #include "core/pinstore.h"
 #include "core/window.h"
+#include "util/strmap.h"
 
 #define CONSOLE_LINES 2000
 
@@ -36,6 +37,9 @@ struct app {
 	struct pinstore pins;
 	struct window **wins; /* wins[0] is the console */
 	size_t nwins, capwins;
+	/* chat, room and strangers windows by (account, kind, JID), so a
+	 * message finds its window without a scan (app_window_find) */
+	struct strmap win_index;
 	size_t cur_win;
 	struct event_sub *subs;
 	size_t nsubs, capsubs;
@@ -72,6 +76,16 @@ bool app_group_toggle(struct app *app, const char *group);
 bool app_group_collapsed(const struct app *app, const char *group);
 /* Adds w as a new window and makes it current; returns its index. */
 size_t app_add_window(struct app *app, struct window *w);
+/* Adds w as a new window without making it current; returns its index.
+ * A chat, room or strangers window is entered in the index. */
+size_t app_insert_window(struct app *app, struct window *w);
+/* Closes window idx (never the console): takes it out of the list and
+ * the index and frees it. */
+void app_remove_window(struct app *app, size_t idx);
+/* acc's window of this kind for jid (NULL: the strangers window), or
+ * NULL; O(1) through the index. */
+struct window *app_window_find(struct app *app, struct account *acc,
+			       enum win_kind kind, const char *jid);
 /* The window with this id (struct window.id), or NULL when it closed. */
 struct window *app_window_by_id(struct app *app, uint64_t id);
 /* Adds a line to the current window: what a command answers belongs

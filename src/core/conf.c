@@ -43,6 +43,65 @@ static int parse_tls(const char *s, enum tls_mode *out)
 	return -1;
 }
 
+static const char *const strangers_names[] = { "window", "open", "drop" };
+static const char *const courtesy_names[] = { "roster", "all", "none" };
+
+const char *conf_strangers_name(enum strangers_mode m)
+{
+	return strangers_names[m];
+}
+
+const char *conf_courtesy_name(enum courtesy c)
+{
+	return courtesy_names[c];
+}
+
+/* The index of s in names[n], or -1. */
+static int choice_of(const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int validate_choice(cfg_t *cfg, cfg_opt_t *opt,
+			   const char *const *names, size_t n)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	char *list = NULL;
+	size_t i;
+
+	if (choice_of(v, names, n) >= 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char *t = xasprintf("%s%s%s", list ? list : "",
+				    i == 0 ? "" : i + 1 == n ? " or " : ", ",
+				    names[i]);
+
+		free(list);
+		list = t;
+	}
+	cfg_error(cfg, "%s must be %s (got \"%s\")", cfg_opt_name(opt), list,
+		  v);
+	free(list);
+	return -1;
+}
+
+static int validate_strangers(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_choice(cfg, opt, strangers_names,
+			       sizeof strangers_names / sizeof *strangers_names);
+}
+
+static int validate_courtesy(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_choice(cfg, opt, courtesy_names,
+			       sizeof courtesy_names / sizeof *courtesy_names);
+}
+
 static int validate_tls(cfg_t *cfg, cfg_opt_t *opt)
 {
 	enum tls_mode m;
@@ -88,6 +147,7 @@ static const struct int_range ranges[] = {
 	{ "keepalive", 0, 3600, " seconds (0: off)" },
 	{ "keepalive_timeout", 1, 600, " seconds" },
 	{ "password_eval_timeout", 1, 600, " seconds" },
+	{ "strangers_rate", 1, 100000, " messages a minute" },
 };
 
 static int validate_range(cfg_t *cfg, cfg_opt_t *opt)
@@ -198,6 +258,12 @@ static const struct opt_doc opt_docs[] = {
 	{ "account", "autoconnect", "connect at start (default true)" },
 	{ "account", "gateway_contacts",
 	  "contacts a registered gateway introduces: ask (once per batch) | accept (default \"ask\")" },
+	{ "account", "strangers",
+	  "messages from JIDs not in the roster: window (one \"strangers\" window; /query JID opens one) | open (a window each) | drop (default \"window\")" },
+	{ "account", "strangers_rate",
+	  "stranger messages kept a minute per domain; more are dropped with one notice (default 20)" },
+	{ "account", "courtesy",
+	  "who gets version and time answers: roster (your contacts and your server) | all | none (default \"roster\")" },
 	{ NULL, "debug", "write the debug log (default false)" },
 	{ NULL, "debug_log",
 	  "debug log path (default $XDG_STATE_HOME/natter/debug.log)" },
@@ -361,6 +427,9 @@ static cfg_t *config_schema(void)
 		CFG_STR("tls", "required", CFGF_NONE),
 		CFG_BOOL("autoconnect", cfg_true, CFGF_NONE),
 		CFG_STR("gateway_contacts", "ask", CFGF_NONE),
+		CFG_STR("strangers", "window", CFGF_NONE),
+		CFG_INT("strangers_rate", STRANGERS_RATE_DEFAULT, CFGF_NONE),
+		CFG_STR("courtesy", "roster", CFGF_NONE),
 		CFG_END()
 	};
 	static cfg_opt_t opts[] = {
@@ -400,6 +469,9 @@ static cfg_t *config_schema(void)
 	cfg_set_validate_func(cfg, "keepalive", validate_range);
 	cfg_set_validate_func(cfg, "keepalive_timeout", validate_range);
 	cfg_set_validate_func(cfg, "password_eval_timeout", validate_range);
+	cfg_set_validate_func(cfg, "account|strangers", validate_strangers);
+	cfg_set_validate_func(cfg, "account|strangers_rate", validate_range);
+	cfg_set_validate_func(cfg, "account|courtesy", validate_courtesy);
 	return cfg;
 }
 
@@ -422,6 +494,14 @@ static void read_account(cfg_t *sec, struct account_conf *a)
 	a->autoconnect = cfg_getbool(sec, "autoconnect");
 	a->gateway_accept =
 		strcmp(cfg_getstr(sec, "gateway_contacts"), "accept") == 0;
+	/* validated already */
+	a->strangers = (enum strangers_mode)choice_of(
+		cfg_getstr(sec, "strangers"), strangers_names,
+		sizeof strangers_names / sizeof *strangers_names);
+	a->strangers_rate = (int)cfg_getint(sec, "strangers_rate");
+	a->courtesy = (enum courtesy)choice_of(
+		cfg_getstr(sec, "courtesy"), courtesy_names,
+		sizeof courtesy_names / sizeof *courtesy_names);
 }
 
 /* A password in a file others can read is refused outright: better a

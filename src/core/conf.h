@@ -14,8 +14,14 @@
 
 /* Longest timestamp (bytes, with the NUL) time_format may produce. */
 #define TIME_FORMAT_MAX 32
+/* strangers_rate's default: stranger messages a minute per domain. */
+#define STRANGERS_RATE_DEFAULT 20
 
 enum tls_mode { TLS_REQUIRED, TLS_DIRECT, TLS_TRUST, TLS_DISABLE };
+/* What becomes of messages from JIDs not in the roster (strangers). */
+enum strangers_mode { STRANGERS_WINDOW, STRANGERS_OPEN, STRANGERS_DROP };
+/* Who gets version (XEP-0092) and time (XEP-0202) answers. */
+enum courtesy { COURTESY_ROSTER, COURTESY_ALL, COURTESY_NONE };
 
 struct account_conf {
 	char *name;
@@ -29,6 +35,9 @@ struct account_conf {
 	enum tls_mode tls;
 	bool autoconnect;
 	bool gateway_accept; /* gateway_contacts = "accept" */
+	enum strangers_mode strangers;
+	int strangers_rate;  /* stranger messages kept a minute, per domain */
+	enum courtesy courtesy;
 };
 
 struct config {
@@ -63,6 +72,8 @@ struct account_conf *conf_account(struct config *c, const char *name);
 /* Drops every account but name; returns -1 if there is no such account. */
 int conf_keep_account(struct config *c, const char *name);
 const char *conf_tls_name(enum tls_mode m);
+const char *conf_strangers_name(enum strangers_mode m);
+const char *conf_courtesy_name(enum courtesy c);
 /* Prints every option with its default and help (for --options). */
 void conf_print_options(FILE *f);
 

@@ -8,6 +8,7 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/strangers.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -17,16 +18,7 @@ static const char action_prefix[] = "/me ";
 struct window *conv_find(struct app *app, struct account *acc,
 			 const char *bare)
 {
-	size_t i;
-
-	for (i = 1; i < app->nwins; i++) {
-		struct window *w = app->wins[i];
-
-		if (w->kind == WIN_CHAT && w->acc == acc &&
-		    strcmp(w->jid, bare) == 0)
-			return w;
-	}
-	return NULL;
+	return app_window_find(app, acc, WIN_CHAT, bare);
 }
 
 static size_t index_of(struct app *app, struct window *w)
@@ -39,10 +31,31 @@ static size_t index_of(struct app *app, struct window *w)
 	return 0;
 }
 
+/* An occupant's full JID (room@service/nick): its nick, else NULL. */
+static const char *occupant_nick(const char *jid)
+{
+	const char *slash = strchr(jid, '/');
+
+	return slash ? slash + 1 : NULL;
+}
+
+/* The window's title: the peer's name, or "nick (room@service)" for an
+ * occupant's private conversation. The caller frees it. */
+static char *title_of(struct account *acc, const char *jid)
+{
+	const char *nick = occupant_nick(jid);
+
+	if (nick)
+		return xasprintf("%s (%.*s)", nick, (int)(nick - 1 - jid), jid);
+	return xstrdup(conv_peer_name(acc, jid));
+}
+
 const char *conv_peer_name(struct account *acc, const char *bare)
 {
 	struct roster_item *it = roster_get(&acc->roster, bare);
 
+	if (occupant_nick(bare))
+		return occupant_nick(bare);
 	return it && it->name ? it->name : bare;
 }
 
@@ -145,21 +158,60 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 	return got < 0 ? 0 : (int)o.n;
 }
 
-size_t conv_open(struct app *app, struct account *acc, const char *bare)
+struct window *conv_window(struct app *app, struct account *acc,
+			   const char *jid)
 {
-	struct window *w = conv_find(app, acc, bare);
+	struct window *w = conv_find(app, acc, jid);
+	char *title;
 
 	if (w)
-		return index_of(app, w);
-	w = win_new(WIN_CHAT, conv_peer_name(acc, bare), CONV_LINES);
+		return w;
+	title = title_of(acc, jid);
+	w = win_new(WIN_CHAT, title, CONV_LINES);
+	free(title);
 	w->acc = acc;
-	w->jid = xstrdup(bare);
+	w->jid = xstrdup(jid);
 	load_recent(w);
-	xgrow((void **)&app->wins, &app->capwins, app->nwins + 1,
-	      sizeof *app->wins);
-	app->wins[app->nwins++] = w;
-	app->dirty = true;
-	return app->nwins - 1;
+	app_insert_window(app, w);
+	return w;
+}
+
+size_t conv_open(struct app *app, struct account *acc, const char *bare)
+{
+	return index_of(app, conv_window(app, acc, bare));
+}
+
+/* What a stranger said that the strangers window still shows, copied
+ * into w, a new window of theirs, when there is no history to load it
+ * from. */
+static void copy_from_strangers(struct app *app, struct window *w)
+{
+	struct window *sw = app_window_find(app, w->acc, WIN_STRANGERS, NULL);
+	size_t i;
+
+	if (!sw || w->acc->history)
+		return;
+	for (i = 0; i < sw->count; i++) {
+		const struct line *l = win_line(sw, i);
+
+		if (l->kind == LINE_MSG_IN && l->nick &&
+		    strcmp(l->nick, w->jid) == 0)
+			win_add_msg(w, l->ts, LINE_MSG_IN, l->flags,
+				    conv_peer_name(w->acc, w->jid), l->text,
+				    NULL);
+	}
+}
+
+size_t conv_start(struct app *app, struct account *acc, const char *jid)
+{
+	struct window *w = conv_find(app, acc, jid);
+
+	if (!w) {
+		w = conv_window(app, acc, jid);
+		copy_from_strangers(app, w);
+	}
+	w->started = true;
+	return index_of(app, w);
 }
 
 void conv_close(struct app *app, size_t idx)
@@ -173,13 +225,7 @@ void conv_close(struct app *app, size_t idx)
 	it = w->kind == WIN_CHAT ? roster_get(&w->acc->roster, w->jid) : NULL;
 	if (it)
 		it->unread = 0;
-	win_free(&app->wins[idx]);
-	memmove(&app->wins[idx], &app->wins[idx + 1],
-		(app->nwins - idx - 1) * sizeof *app->wins);
-	app->nwins--;
-	if (app->cur_win >= idx && app->cur_win > 0)
-		app->cur_win--;
-	app->dirty = true;
+	app_remove_window(app, idx);
 }
 
 void app_select(struct app *app, size_t idx)
@@ -225,33 +271,72 @@ static int64_t store(struct app *app, struct account *acc, const char *bare,
 	return r ? history_last_rowid(acc->history) : 0;
 }
 
+/* A stranger's message, under the account's policy: in the strangers
+ * window (and the history), or dropped. Returns true when the caller
+ * should go on as for anyone else (the policy is "open"). */
+static bool from_stranger(struct app *app, struct account *acc,
+			  const struct msg_in *m)
+{
+	struct event ev = { .type = EV_MESSAGE, .acc = acc, .jid = m->jid };
+	enum strangers_mode mode = acc->conf->strangers;
+	struct window *w;
+	int64_t rowid;
+
+	if (mode == STRANGERS_DROP) {
+		log_msg(LOG_INFO, "strangers", "%s: dropped a message from %s",
+			acc->conf->name, m->jid);
+		return false;
+	}
+	if (!strangers_admit(app, acc, m->jid, loop_now(app->loop))) {
+		log_msg(LOG_INFO, "strangers", "%s: over the rate: dropped %s",
+			acc->conf->name, m->jid);
+		return false;
+	}
+	if (mode == STRANGERS_OPEN)
+		return true;
+	rowid = store(app, acc, m->jid, m->ts_ms, HIST_IN, m->jid, m->body, m->id);
+	if (rowid == 0)
+		return false;
+	w = strangers_window(app, acc);
+	win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
+		    m->delayed ? LINE_DELAYED : 0, m->jid, m->body, NULL);
+	if (w != app->wins[app->cur_win])
+		w->unread++;
+	app->dirty = true;
+	event_emit(app, &ev);
+	return false;
+}
+
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m)
 {
-	struct event ev = { .type = EV_MESSAGE, .acc = acc, .jid = m->bare };
+	struct event ev = { .type = EV_MESSAGE, .acc = acc, .jid = m->jid };
 	bool action = is_action(m->body);
-	const char *nick = conv_peer_name(acc, m->bare);
+	const char *nick = conv_peer_name(acc, m->jid);
 	struct window *w;
 	int64_t rowid;
-	size_t idx;
 
+	if (strangers_is(app, acc, m->jid) && !from_stranger(app, acc, m))
+		return;
 	/* open first: a new window loads the history before this message */
-	idx = conv_open(app, acc, m->bare);
-	w = app->wins[idx];
+	w = conv_window(app, acc, m->jid);
 	/* a message seen before (resent with the same id) is not news */
-	rowid = store(app, acc, m->bare, m->ts_ms, HIST_IN, nick, m->body, m->id);
+	rowid = store(app, acc, m->jid, m->ts_ms, HIST_IN, nick, m->body, m->id);
 	if (rowid == 0)
 		return;
 	win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
 		    (action ? LINE_ACTION : 0) | (m->delayed ? LINE_DELAYED : 0),
 		    nick, action ? m->body + sizeof action_prefix - 1 : m->body,
 		    NULL)->rowid = rowid > 0 ? rowid : 0;
-	/* replies go to the resource that last wrote (RFC 6121 5.1) */
+	/* replies go to the resource that last wrote (RFC 6121 5.1); an
+	 * occupant's window is locked to its full JID already */
 	free(w->resource);
-	w->resource = m->resource ? xstrdup(m->resource) : NULL;
+	w->resource = m->resource && !occupant_nick(m->jid) ?
+			      xstrdup(m->resource) :
+			      NULL;
 	w->peer_state = CHAT_ACTIVE;
-	if (idx != app->cur_win) {
-		struct roster_item *it = roster_get(&acc->roster, m->bare);
+	if (w != app->wins[app->cur_win]) {
+		struct roster_item *it = roster_get(&acc->roster, m->jid);
 
 		w->unread++;
 		if (it)
@@ -260,10 +345,23 @@ void conv_incoming(struct app *app, struct account *acc,
 	event_emit(app, &ev);
 }
 
+bool conv_receipt_allowed(struct app *app, struct account *acc,
+			  const char *jid)
+{
+	struct roster_item *it = roster_get(&acc->roster, jid);
+	struct window *w = conv_find(app, acc, jid);
+
+	if (it && (it->sub == SUB_FROM || it->sub == SUB_BOTH))
+		return true;
+	if (strcmp(jid, acc->bare_jid) == 0)
+		return true;
+	return w && w->started;
+}
+
 void conv_outgoing(struct app *app, struct account *acc, const char *bare,
 		   const char *body, const char *id)
 {
-	struct window *w = app->wins[conv_open(app, acc, bare)];
+	struct window *w = conv_window(app, acc, bare);
 	bool action = is_action(body);
 	struct timespec now;
 	int64_t ms, rowid;
@@ -275,6 +373,7 @@ void conv_outgoing(struct app *app, struct account *acc, const char *bare,
 		    (action ? LINE_ACTION : 0) | LINE_RECEIPT, own_nick(acc),
 		    action ? body + sizeof action_prefix - 1 : body,
 		    id)->rowid = rowid > 0 ? rowid : 0;
+	w->started = true;
 	app->dirty = true;
 }
 
@@ -347,6 +446,11 @@ void conv_rename(struct app *app, struct account *acc, const char *bare)
 	if (!w)
 		return;
 	free(w->name);
-	w->name = utf8_sanitize(conv_peer_name(acc, bare), 0);
+	{
+		char *title = title_of(acc, bare);
+
+		w->name = utf8_sanitize(title, 0);
+		free(title);
+	}
 	app->dirty = true;
 }

@@ -1,8 +1,10 @@
-/* conv: conversations, one window per (account, peer bare JID).
+/* conv: conversations, one window per (account, peer bare JID), or per
+ * room occupant's full JID for private messages through a room.
  *
  * The xmpp layer reports messages, receipts and chat states here; conv
  * finds or opens the window, appends the line, stores the message in the
- * account's history and keeps unread counts. Opening a conversation loads
+ * account's history and keeps unread counts. Strangers' messages are
+ * handed to core/strangers' policy first. Opening a conversation loads
  * its recent history; scrolling past the oldest line loads more.
  */
 #ifndef NATTER_CORE_CONV_H
@@ -20,7 +22,8 @@ struct account;
 #define CONV_HISTORY_OPEN 50 /* lines loaded from history on open */
 
 struct msg_in {
-	const char *bare;     /* the peer */
+	const char *jid;      /* the peer: a bare JID, or a room occupant's
+			       * full JID for a private message */
 	const char *resource; /* may be NULL */
 	const char *body;
 	const char *id;       /* may be NULL */
@@ -30,8 +33,21 @@ struct msg_in {
 
 struct window *conv_find(struct app *app, struct account *acc,
 			 const char *bare);
-/* Finds or opens the conversation window; returns its index. */
+/* Finds or opens the conversation window (not made current); returns
+ * it / its index. jid is a bare JID or an occupant's full JID. */
+struct window *conv_window(struct app *app, struct account *acc,
+			   const char *jid);
 size_t conv_open(struct app *app, struct account *acc, const char *bare);
+/* The user opens a conversation (/query, /msg): like conv_open, and the
+ * window counts as one the user started (receipts are sent there). A
+ * stranger's new window gets what the strangers window shows of them
+ * when there is no history to load it from. */
+size_t conv_start(struct app *app, struct account *acc, const char *jid);
+/* Whether a receipt (XEP-0184) may go to jid: it has a presence
+ * subscription to us (from or both), is our own JID, or is in a
+ * conversation the user started (XEP-0184 section 8). */
+bool conv_receipt_allowed(struct app *app, struct account *acc,
+			  const char *jid);
 void conv_close(struct app *app, size_t idx);
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m);
@@ -57,7 +73,8 @@ int conv_jump(struct app *app, struct account *acc, const char *bare,
 	      int64_t rowid);
 /* The roster changed the peer's name: the window follows. */
 void conv_rename(struct app *app, struct account *acc, const char *bare);
-/* The name a peer is shown under: roster name, else the JID. */
+/* The name a peer is shown under: roster name, else the JID; an
+ * occupant's nick for room@service/nick. */
 const char *conv_peer_name(struct account *acc, const char *bare);
 /* Makes window idx current and clears its unread mark. */
 void app_select(struct app *app, size_t idx);

@@ -1,9 +1,11 @@
 /* disco: the browser's model (see disco.h). */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/account.h"
 #include "core/disco.h"
 #include "util/xmem.h"
 
@@ -223,4 +225,31 @@ const char *disco_kind_of(const struct disco_item *it)
 		    strcmp(it->ids[i].category, "conference") == 0)
 			return it->ids[i].type;
 	return it->nids ? it->ids[0].type : "";
+}
+
+enum disco_verdict disco_verdict_get(struct account *acc, const char *jid)
+{
+	void *v = strmap_get(&acc->gw_verdicts, jid, strlen(jid));
+
+	return v ? (enum disco_verdict)(uintptr_t)v : DISCO_UNKNOWN;
+}
+
+void disco_verdict_set(struct account *acc, const char *jid,
+		       enum disco_verdict v)
+{
+	if (v == DISCO_UNKNOWN)
+		strmap_del(&acc->gw_verdicts, jid, strlen(jid));
+	else
+		strmap_put(&acc->gw_verdicts, jid, strlen(jid),
+			   (void *)(uintptr_t)v);
+}
+
+bool disco_ids_gateway(const struct disco_identity *ids, size_t nids)
+{
+	size_t i;
+
+	for (i = 0; i < nids; i++)
+		if (strcmp(ids[i].category, "gateway") == 0)
+			return true;
+	return false;
 }

@@ -97,4 +97,18 @@ struct disco_item *disco_current(struct disco *d);
 /* A short word for an identity's type for lists: "icq", "irc", ... */
 const char *disco_kind_of(const struct disco_item *it);
 
+/* What disco#info said about a service, cached per account: whether it
+ * is a gateway (an identity of category "gateway"), which is what makes
+ * a domain a gateway natter trusts (account_is_gateway). The browser's
+ * answers and xmpp/gateway.c's own checks fill it. */
+enum disco_verdict { DISCO_UNKNOWN, DISCO_ASKING, DISCO_IS_GATEWAY,
+		     DISCO_NOT_GATEWAY };
+
+enum disco_verdict disco_verdict_get(struct account *acc, const char *jid);
+void disco_verdict_set(struct account *acc, const char *jid,
+		       enum disco_verdict v);
+/* Whether identities say "gateway" (category gateway, strictly: not a
+ * conference/irc one, which the browser lists as a transport too). */
+bool disco_ids_gateway(const struct disco_identity *ids, size_t nids);
+
 #endif

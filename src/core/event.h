@@ -34,6 +34,9 @@ enum event_type {
 	EV_PING,           /* an answer to /ping from jid; code: round trip
 			    * in ms, code2: the ping's number; cond, detail:
 			    * the error, or NULL when it answered */
+	EV_STRANGERS_LIMIT, /* jid: a domain whose strangers wrote more than
+			     * code messages this minute; the rest of the
+			     * minute's are dropped */
 };
 
 /* What EV_GATEWAY reports; ui/notify.c words each. */

@@ -14,16 +14,7 @@
 struct window *room_find(struct app *app, struct account *acc,
 			 const char *room)
 {
-	size_t i;
-
-	for (i = 1; i < app->nwins; i++) {
-		struct window *w = app->wins[i];
-
-		if (w->kind == WIN_ROOM && w->acc == acc &&
-		    strcmp(w->jid, room) == 0)
-			return w;
-	}
-	return NULL;
+	return app_window_find(app, acc, WIN_ROOM, room);
 }
 
 size_t room_open(struct app *app, struct account *acc, const char *room,

@@ -46,8 +46,12 @@ struct line {
 };
 
 /* WIN_FORM windows hold a dialog, WIN_DISCO windows a browser, WIN_ROOM
- * windows a group chat (XEP-0045). */
-enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM };
+ * windows a group chat (XEP-0045); an account's one WIN_STRANGERS window
+ * gathers the messages of JIDs not in its roster. A WIN_CHAT window's
+ * jid is a bare JID, or an occupant's full JID (room@service/nick) for
+ * a private conversation through a room. */
+enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM,
+		WIN_STRANGERS };
 
 struct dialog;
 struct disco;
@@ -81,6 +85,7 @@ struct window {
 	char **occupants;      /* WIN_ROOM: nicknames present */
 	size_t noccupants;
 	bool joined;           /* WIN_ROOM: the room confirmed our entry */
+	bool started;          /* WIN_CHAT: the user opened it or wrote in it */
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);

@@ -51,6 +51,9 @@ void bars_title(struct app *app, int row, int left, int cols)
 			 w->room_nick ? ", you are " : "",
 			 w->room_nick ? w->room_nick : "");
 		mvaddnstr(row, left, buf, (int)ui_fit(buf, (size_t)cols));
+	} else if (w->kind == WIN_STRANGERS) {
+		mvaddnstr(row, left, " strangers: messages from JIDs not in your roster; /query JID answers one",
+			  cols);
 	} else if (w->kind == WIN_FORM || w->kind == WIN_DISCO) {
 		char buf[512];
 

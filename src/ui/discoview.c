@@ -51,7 +51,7 @@ static char *gateway_words(struct account *a, const struct disco_item *it)
 {
 	struct roster_item *ri = roster_get(&a->roster, it->jid);
 
-	if (!account_is_gateway(a, it->jid))
+	if (!account_gateway_candidate(a, it->jid))
 		return xstrdup("not registered");
 	return xasprintf("registered, %s",
 			 ri ? presence_show_name(ri->best) : "offline");

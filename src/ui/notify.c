@@ -13,6 +13,7 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/disco.h"
 #include "core/room.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
@@ -208,6 +209,21 @@ const char *ui_condition_words(const char *cond)
 	return cond ? cond : "an unspecified error";
 }
 
+/* Strangers of one domain wrote too much: said once per minute, where
+ * their messages go (the strangers window, else the console). */
+static void strangers_limit(struct app *app, const struct event *ev)
+{
+	struct window *w = app_window_find(app, ev->acc, WIN_STRANGERS, NULL);
+	char *line = xasprintf(
+		"Strangers at %s sent more than %d messages this minute: "
+		"dropping the rest until the minute is over",
+		ev->jid, ev->code);
+
+	win_add(w ? w : app_console(app), time(NULL), LINE_WARN, line);
+	free(line);
+	app->dirty = true;
+}
+
 static void message_error(struct app *app, const struct event *ev)
 {
 	struct window *w = conv_find(app, ev->acc, ev->jid);
@@ -273,9 +289,14 @@ static void gateway_event(struct app *app, const struct event *ev)
 
 	switch ((enum gw_event)ev->code) {
 	case GW_REGISTERED:
-		app_print(app, LINE_OK,
-			  "%s: registered with %s; it will ask to see your presence, and natter will accept and subscribe back",
-			  acc, j);
+		if (disco_verdict_get(ev->acc, j) == DISCO_NOT_GATEWAY)
+			app_print(app, LINE_OK,
+				  "%s: registered with %s (no gateway: its requests are yours to answer)",
+				  acc, j);
+		else
+			app_print(app, LINE_OK,
+				  "%s: registered with %s; it will ask to see your presence, and natter will accept and subscribe back",
+				  acc, j);
 		break;
 	case GW_UPDATED:
 		app_print(app, LINE_OK, "%s: your registration with %s was changed",
@@ -498,6 +519,9 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 				ui_condition_words(ev->cond),
 				ev->detail ? ": " : "",
 				ev->detail ? ev->detail : "");
+		break;
+	case EV_STRANGERS_LIMIT:
+		strangers_limit(app, ev);
 		break;
 	}
 }

@@ -135,6 +135,9 @@ static void on_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 		if (info) {
 			disco_parse_info(info, it);
 			disco_item_done(d, it, NULL);
+			if (!it->node)
+				gateway_verdict(s, it->jid,
+						disco_ids_gateway(it->ids, it->nids));
 		} else {
 			struct req_error e;
 

@@ -5,7 +5,11 @@
  * (user@gateway) are approved at once when the account says
  * gateway_contacts = "accept"; otherwise requests arriving together are
  * gathered for a moment and put to the user once, as a batch. Only
- * gateways the user registered with get any of this. Also here: the
+ * gateways the user registered with (or has in the roster) get any of
+ * this, and only once their disco#info said category "gateway" (asked
+ * here, cached in core/disco): until that answer comes their requests
+ * wait (gw_deferred), and a domain that is no gateway has its requests
+ * put to the user one by one, like anyone's. Also here: the
  * gateway's presence errors (a failed legacy login), logging on and off
  * with directed presence, and jabber:iq:gateway, which turns a legacy
  * ID into a JID.
@@ -16,6 +20,7 @@
 #include <string.h>
 
 #include "core/app.h"
+#include "core/disco.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
@@ -119,35 +124,132 @@ int xs_accept(struct app *app, struct account *a, const char *bare)
 	return 0;
 }
 
+/* A subscription request from bare, a gateway we trust or one of its
+ * contacts (already in the account's pending list): XEP-0100 4.1.1 for
+ * the gateway itself, else accepted at once or gathered for the batch
+ * question. */
+static void subscribe_trusted(struct session *s, const char *bare)
+{
+	struct account *a = s->acc;
+
+	if (!strchr(bare, '@')) {
+		/* XEP-0100 4.1.1: approve the gateway, and subscribe back */
+		account_sub_request_take(a, bare);
+		xs_subscription(s->app, a, bare, "subscribed");
+		subscribe_back(s, bare);
+		emit(s, GW_SUBSCRIBED_BACK, bare, NULL);
+		return;
+	}
+	if (a->conf->gateway_accept) {
+		xs_accept(s->app, a, bare);
+		emit(s, GW_CONTACT_ADDED, bare, NULL);
+		return;
+	}
+	loop_timer_cancel(s->app->loop, a->gw_batch_timer);
+	a->gw_batch_timer = loop_timer_add(s->app->loop, BATCH_MS, batch_cb, a);
+}
+
+static const char *domain_of(const char *bare)
+{
+	const char *at = strchr(bare, '@');
+
+	return at ? at + 1 : bare;
+}
+
+/* The gateway check of domain ended: the requests that waited for it are
+ * handled as a gateway's, or put to the user one by one. */
+static void resolve_deferred(struct session *s, const char *domain)
+{
+	struct account *a = s->acc;
+	size_t i = 0;
+
+	while (i < a->ngw_deferred) {
+		char *bare = a->gw_deferred[i];
+
+		if (strcmp(domain_of(bare), domain) != 0) {
+			i++;
+			continue;
+		}
+		a->gw_deferred[i] = a->gw_deferred[--a->ngw_deferred];
+		if (account_is_gateway(a, domain)) {
+			subscribe_trusted(s, bare);
+		} else {
+			struct event ev = { .type = EV_SUBSCRIBE, .acc = a,
+					    .jid = bare };
+
+			event_emit(s->app, &ev);
+		}
+		free(bare);
+	}
+}
+
+static void on_check(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	char *jid = ud;
+	xmpp_stanza_t *info = req_ok(reply) ?
+				      xmpp_stanza_get_child_by_ns(reply, NS_DISCO_INFO) :
+				      NULL;
+	enum disco_verdict v = reply ? DISCO_NOT_GATEWAY : DISCO_UNKNOWN;
+	xmpp_stanza_t *c;
+
+	for (c = info ? xmpp_stanza_get_children(info) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *cat = xmpp_stanza_get_attribute(c, "category");
+
+		if (xmpp_stanza_is_tag(c) &&
+		    strcmp(xmpp_stanza_get_name(c), "identity") == 0 && cat &&
+		    strcmp(cat, "gateway") == 0)
+			v = DISCO_IS_GATEWAY;
+	}
+	disco_verdict_set(s->acc, jid, v);
+	resolve_deferred(s, jid);
+	free(jid);
+}
+
+void gateway_check(struct session *s, const char *jid)
+{
+	if (disco_verdict_get(s->acc, jid) != DISCO_UNKNOWN ||
+	    s->acc->state != ACC_ONLINE)
+		return;
+	disco_verdict_set(s->acc, jid, DISCO_ASKING);
+	req_send(s, req_iq(s, "get", jid, "query", NS_DISCO_INFO), on_check,
+		 xstrdup(jid), REQ_TIMEOUT_MS);
+}
+
+void gateway_verdict(struct session *s, const char *jid, bool gateway)
+{
+	disco_verdict_set(s->acc, jid,
+			  gateway ? DISCO_IS_GATEWAY : DISCO_NOT_GATEWAY);
+	resolve_deferred(s, jid);
+}
+
 bool gateway_subscribe(struct session *s, const char *bare,
 		       xmpp_stanza_t *st)
 {
 	struct account *a = s->acc;
-	const char *gw;
+	const char *domain = domain_of(bare);
+	enum disco_verdict v;
 	char *nick;
 
-	if (!strchr(bare, '@')) {
-		if (!account_is_gateway(a, bare))
-			return false;
-		/* XEP-0100 4.1.1: approve the gateway, and subscribe back */
-		xs_subscription(s->app, a, bare, "subscribed");
-		subscribe_back(s, bare);
-		emit(s, GW_SUBSCRIBED_BACK, bare, NULL);
-		return true;
-	}
-	gw = account_gateway_of(a, bare);
-	if (!gw)
+	if (!account_gateway_candidate(a, domain))
 		return false;
-	nick = nick_of(st);
+	v = disco_verdict_get(a, domain);
+	if (v == DISCO_NOT_GATEWAY)
+		return false;
+	nick = strchr(bare, '@') ? nick_of(st) : NULL;
 	account_sub_request_add(a, bare, nick);
 	free(nick);
-	if (a->conf->gateway_accept) {
-		xs_accept(s->app, a, bare);
-		emit(s, GW_CONTACT_ADDED, bare, NULL);
+	if (v == DISCO_IS_GATEWAY) {
+		subscribe_trusted(s, bare);
 		return true;
 	}
-	loop_timer_cancel(s->app->loop, a->gw_batch_timer);
-	a->gw_batch_timer = loop_timer_add(s->app->loop, BATCH_MS, batch_cb, a);
+	/* not known yet: ask the domain what it is, decide on the answer */
+	a->gw_deferred = xrealloc(a->gw_deferred, (a->ngw_deferred + 1) *
+							  sizeof *a->gw_deferred);
+	a->gw_deferred[a->ngw_deferred++] = xstrdup(bare);
+	gateway_check(s, domain);
+	if (disco_verdict_get(a, domain) == DISCO_UNKNOWN) /* could not ask */
+		resolve_deferred(s, domain);
 	return true;
 }
 

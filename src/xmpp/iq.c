@@ -3,7 +3,8 @@
  * Every get and set lands in iq_handler(), which looks up the payload's
  * (element, namespace, type) in one routing table. Anything not in the
  * table is answered with service-unavailable, as RFC 6120 8.4 asks, so
- * no request goes unanswered. Results and errors to our own requests are
+ * no request goes unanswered. Version and time are answered only to
+ * those the account's courtesy option allows (core/strangers). Results and errors to our own requests are
  * left to the id handlers that sent them.
  */
 #include "config.h"
@@ -14,6 +15,8 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/strangers.h"
+#include "util/jid.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
 
@@ -113,14 +116,35 @@ static void iq_disco_info(struct session *s, xmpp_stanza_t *iq,
 		reply_with(s, iq, q);
 }
 
+/* Whether the sender of iq may have version and time answers (the
+ * account's courtesy option); the others get service-unavailable, the
+ * answer to what we do not support, so a refusal tells them nothing. */
+static bool courteous(struct session *s, xmpp_stanza_t *iq)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+	char *bare = from ? jid_bare_of(from) : NULL;
+	bool ok;
+
+	if (from && !bare)
+		return false;
+	ok = strangers_courtesy_ok(s->app, s->acc, bare);
+	free(bare);
+	if (!ok)
+		reply_error(s, iq, "cancel", "service-unavailable");
+	return ok;
+}
+
 /* XEP-0092; the OS is left out on purpose: it helps attackers more than
  * it helps anyone asking. */
 static void iq_version(struct session *s, xmpp_stanza_t *iq,
 		       xmpp_stanza_t *p)
 {
-	xmpp_stanza_t *q = element(s->ctx, "query", NS_VERSION);
+	xmpp_stanza_t *q;
 
 	(void)p;
+	if (!courteous(s, iq))
+		return;
+	q = element(s->ctx, "query", NS_VERSION);
 	add_text_child(s->ctx, q, "name", PACKAGE_NAME);
 	add_text_child(s->ctx, q, "version", PACKAGE_VERSION);
 	reply_with(s, iq, q);
@@ -129,13 +153,16 @@ static void iq_version(struct session *s, xmpp_stanza_t *iq,
 /* XEP-0202: UTC time and the local offset. */
 static void iq_time(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 {
-	xmpp_stanza_t *t = element(s->ctx, "time", NS_TIME);
+	xmpp_stanza_t *t;
 	char utc[32], tzo[16];
 	time_t now = time(NULL);
 	struct tm gm, lt;
 	int off;
 
 	(void)p;
+	if (!courteous(s, iq))
+		return;
+	t = element(s->ctx, "time", NS_TIME);
 	gmtime_r(&now, &gm);
 	localtime_r(&now, &lt);
 	strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &gm);

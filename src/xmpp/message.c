@@ -2,8 +2,11 @@
  * (XEP-0085) and delayed delivery stamps (XEP-0203), believed only from
  * our server, the sender or its server (a room for its messages).
  *
- * Incoming stanzas are parsed into struct msg_in and handed to core/conv;
- * errors to our messages become a line in the conversation. Groupchat
+ * Incoming stanzas are parsed into struct msg_in and handed to core/conv,
+ * which applies the strangers policy; a private message from a room's
+ * occupant is keyed by the occupant's full JID. Receipts are sent only
+ * where conv_receipt_allowed() says (XEP-0184 section 8); errors to our
+ * messages become a line in the conversation. Groupchat
  * and headline messages wait for their own modules.
  */
 #include "config.h"
@@ -15,6 +18,7 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/room.h"
 #include "util/jid.h"
 #include "util/log.h"
 #include "util/xmem.h"
@@ -153,7 +157,7 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	xmpp_stanza_t *x;
 	enum chat_state cs;
 	struct jid j;
-	char *bare, *body;
+	char *bare, *body, *peer = NULL;
 
 	(void)conn;
 	if (!from || jid_parse(from, &j) < 0)
@@ -174,13 +178,22 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		     strcmp(type, "headline") == 0))
 		goto out;
 	rosterx_message(s, st);
+	/* a private message through a room we are in (or from an occupant
+	 * we talk to): the occupant's own conversation, keyed by the full
+	 * JID, never the room's */
+	peer = j.resource ? jid_full(&j) : NULL;
+	if (!peer || (!room_find(s->app, s->acc, bare) &&
+		      !conv_find(s->app, s->acc, peer))) {
+		free(peer);
+		peer = xstrdup(bare);
+	}
 	x = xmpp_stanza_get_child_by_name_and_ns(st, "received", NS_RECEIPTS);
 	if (x && xmpp_stanza_get_attribute(x, "id"))
-		conv_receipt(s->app, s->acc, bare,
+		conv_receipt(s->app, s->acc, peer,
 			     xmpp_stanza_get_attribute(x, "id"));
 	body = xmpp_message_get_body(st);
 	if (body) {
-		struct msg_in m = { bare, j.resource, body,
+		struct msg_in m = { peer, j.resource, body,
 				    xmpp_stanza_get_id(st), now_ms(), false };
 		int64_t t = delay_of(s, st, &j);
 
@@ -189,15 +202,18 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 			m.delayed = true;
 		}
 		conv_incoming(s->app, s->acc, &m);
+		/* XEP-0184 section 8: only to those who may know we are here */
 		if (m.id &&
-		    xmpp_stanza_get_child_by_name_and_ns(st, "request", NS_RECEIPTS))
+		    xmpp_stanza_get_child_by_name_and_ns(st, "request", NS_RECEIPTS) &&
+		    conv_receipt_allowed(s->app, s->acc, peer))
 			send_receipt(s, from, m.id);
 		xmpp_free(s->ctx, body);
 	}
 	cs = chat_state_of(st);
 	if (cs != CHAT_NONE)
-		conv_chat_state(s->app, s->acc, bare, body ? CHAT_ACTIVE : cs);
+		conv_chat_state(s->app, s->acc, peer, body ? CHAT_ACTIVE : cs);
 out:
+	free(peer);
 	free(bare);
 	jid_clear(&j);
 	return 1;

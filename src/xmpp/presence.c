@@ -107,6 +107,9 @@ static void on_available(struct session *s, const char *bare,
 	char *prio = child_text(st, "priority");
 
 	conv_unlock(s->app, s->acc, bare);
+	/* a gateway from an earlier session: is it one? */
+	if (!strchr(bare, '@') && account_gateway_candidate(s->acc, bare))
+		gateway_check(s, bare);
 	presence_update(s->app, s->acc, bare, resource,
 			presence_show_parse(show), status,
 			prio ? atoi(prio) : 0);

@@ -203,6 +203,8 @@ long xs_register_open(struct app *app, struct account *a, const char *jid)
 	free(name);
 	req_send(s, req_iq(s, "get", jid, "query", NS_REGISTER), on_form,
 		 forms_ud(w), REQ_TIMEOUT_MS);
+	/* whether it is a gateway decides how far it is trusted afterwards */
+	gateway_check(s, jid);
 	return (long)app->cur_win;
 }
 

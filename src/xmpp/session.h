@@ -102,6 +102,13 @@ int rosterx_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
  * gateway we registered with or one of its contacts. */
 bool gateway_subscribe(struct session *s, const char *bare,
 		       xmpp_stanza_t *st);
+/* Asks jid's disco#info whether it is a gateway, unless that is known or
+ * being asked; the answer is cached (core/disco.h) and settles requests
+ * that waited for it. */
+void gateway_check(struct session *s, const char *jid);
+/* The browser learned whether jid is a gateway: cached, and requests
+ * waiting for it are settled. */
+void gateway_verdict(struct session *s, const char *jid, bool gateway);
 /* A presence error from a gateway we use: reported (true). */
 bool gateway_presence_error(struct session *s, const char *bare,
 			    xmpp_stanza_t *st);

@@ -3,7 +3,8 @@
 Per test, in this order: a private Prosody on 127.0.0.1 (prosody), the
 accounts alice and bob (accounts), XDG directories under the test's tmp
 dir (xdg), alice's natterrc (natterrc; tls and password can be changed
-with @pytest.mark.natterrc(tls=..., password=...)), and natter itself in
+with @pytest.mark.natterrc(tls=..., password=...); strangers is "open"
+unless a test says otherwise), and natter itself in
 tmux (natter; or start it yourself with start_natter()).  peer is bob,
 logged in from this process; make_peer() logs in more peers (bob with
 other plugins, or new accounts such as carol), each available at once.
@@ -131,8 +132,12 @@ def xdg(tmp_path):
 def write_rc(prosody, alice, xdg):
     """write_rc(**opts) -> path: alice's account "test" in xdg's natterrc."""
     def write(**opts):
+        # strangers = "open": bob is not in alice's roster, and most tests
+        # expect his messages in a window of his own (test_strangers.py
+        # tests the other policies, the default "window" among them)
         base = dict(jid=alice.jid, password=alice.password,
-                    port=prosody.c2s_port, tls="trust", resource=RESOURCE)
+                    port=prosody.c2s_port, tls="trust", resource=RESOURCE,
+                    strangers="open")
         base.update(opts)
         return natterdemo.write_natterrc(
             xdg.natterrc, {ACCOUNT: natterdemo.natter_account(**base)})

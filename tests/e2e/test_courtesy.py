@@ -1,14 +1,27 @@
 """Protocol courtesy: natter answers ping (XEP-0199), disco#info (XEP-0030
 with XEP-0115 caps), version (XEP-0092) and time (XEP-0202), and answers
-any other IQ get/set with service-unavailable."""
+any other IQ get/set with service-unavailable.  Version and time go only
+where the account's courtesy option allows: by default to roster
+contacts (bob is one here, see `contact`), our own JIDs and our server;
+a stranger gets service-unavailable, as for what natter does not
+support."""
 
 import datetime
 import re
 
 import pytest
 
+import harness
+
 CONNECTED = r"connected as alice@localhost/natter"
 UNKNOWN = "<query xmlns='urn:example:nothing'/>"
+
+
+@pytest.fixture
+def contact(prosody, accounts):
+    """bob in alice's roster (both ways); request it before natter."""
+    harness.write_roster(prosody, "alice", [{"jid": "bob@localhost"}])
+    harness.write_roster(prosody, "bob", [{"jid": "alice@localhost"}])
 
 
 @pytest.fixture
@@ -38,14 +51,14 @@ def test_disco_info(online, peer, alice):
     assert wanted <= features, "missing %s" % sorted(wanted - features)
 
 
-def test_version(online, peer, alice):
+def test_version(contact, online, peer, alice):
     reply, fields = peer.version(alice.full_jid)
     assert reply.type == "result", reply
     assert fields.get("name") == "natter", fields
     assert fields.get("version"), fields
 
 
-def test_time(online, peer, alice):
+def test_time(contact, online, peer, alice):
     reply, fields = peer.time(alice.full_jid)
     assert reply.type == "result", reply
     utc = fields.get("utc", "")
@@ -66,3 +79,36 @@ def test_unknown_iq_service_unavailable(online, peer, alice, itype):
     assert reply.xml.get("from") == alice.full_jid
     # Still connected, so the error above came from natter, not the server.
     assert peer.ping(alice.full_jid).type == "result"
+
+
+def test_strangers_get_no_version_or_time(online, peer, alice):
+    for reply in (peer.version(alice.full_jid)[0],
+                  peer.time(alice.full_jid)[0]):
+        assert reply.type == "error", reply
+        assert reply.condition == "service-unavailable", reply
+        assert reply.xml.get("from") == alice.full_jid
+    # ping and disco#info still answer
+    assert peer.ping(alice.full_jid).type == "result"
+
+
+def test_own_resources_get_version(online, make_peer, alice):
+    me = make_peer("alice", resource="phone")
+    reply, fields = me.version(alice.full_jid)
+    assert reply.type == "result", reply
+    assert fields.get("name") == "natter", fields
+
+
+@pytest.mark.natterrc(courtesy="all")
+def test_courtesy_all_answers_strangers(online, peer, alice):
+    reply, fields = peer.version(alice.full_jid)
+    assert reply.type == "result", reply
+    assert fields.get("name") == "natter", fields
+    assert peer.time(alice.full_jid)[0].type == "result"
+
+
+@pytest.mark.natterrc(courtesy="none")
+def test_courtesy_none_answers_nobody(contact, online, peer, alice):
+    for reply in (peer.version(alice.full_jid)[0],
+                  peer.time(alice.full_jid)[0]):
+        assert reply.type == "error", reply
+        assert reply.condition == "service-unavailable", reply

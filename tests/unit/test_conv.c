@@ -278,7 +278,9 @@ static void test_incoming_current_window(void **state)
 	assert_int_equal(w->unread, 0);
 	assert_int_equal(roster_get(&fx->acc->roster, JULIET)->unread, 0);
 
-	/* but those to another window are */
+	/* but those to another window are (a stranger's own window, under
+	 * strangers = "open") */
+	fx->acc->conf->strangers = STRANGERS_OPEN;
 	incoming(fx, STRANGER, NULL, "draw", NULL, TS + 2);
 	assert_int_equal(app->cur_win, idx);
 	assert_int_equal(win_of(fx, STRANGER)->unread, 1);
@@ -291,6 +293,9 @@ static void test_incoming_stranger(void **state)
 	struct window *w;
 	struct rows rs;
 
+	/* strangers = "open": a window of their own (test_strangers has
+	 * the other policies) */
+	fx->acc->conf->strangers = STRANGERS_OPEN;
 	incoming(fx, STRANGER, "sword", "Romeo, thou art a villain", NULL, TS);
 	w = win_of(fx, STRANGER);
 	/* not in the roster: shown under the JID */

@@ -161,6 +161,7 @@ int tu_app_init(struct app *app, const char *dir, const char *account,
 	a->resource = tu_strdup("natter");
 	a->tls = TLS_REQUIRED;
 	a->autoconnect = true;
+	a->strangers_rate = STRANGERS_RATE_DEFAULT;
 	app_init(app, &cfg);
 	return app->naccounts == 1 ? 0 : -1;
 }
