@@ -36,6 +36,9 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 	 * errno, while the disconnect event carries 0 */
 	if (strncmp(msg, CONNECT_FAILED, sizeof CONNECT_FAILED - 1) == 0)
 		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
+	/* and a resumed stream's count (XEP-0198 h): see delivery.c */
+	if (level == XMPP_LEVEL_DEBUG && s->acc && s->acc->session == s)
+		delivery_log(s, msg);
 	if (log_enabled())
 		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
 }
