@@ -221,6 +221,14 @@ static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	unsigned long v;
 
 	(void)conn;
+	if (name && strcmp(name, "enabled") == 0) {
+		/* libstrophe asks for acks only for stanzas sent after this:
+		 * ask for those sent with the outbox at login */
+		if (dv(s)->head < dv(s)->n)
+			xmpp_send_raw_string(s->conn, "<r xmlns='%s'/>",
+					     XMPP_NS_SM);
+		return 1;
+	}
 	if (!name || strcmp(name, "a") != 0)
 		return 1;
 	h = xmpp_stanza_get_attribute(st, "h");
