@@ -24,6 +24,8 @@
  * each message reaches the server once. A fresh stream (no resume)
  * starts the count at 0 and sends everything in the outbox again.
  * Without stream management, XEP-0184 receipts confirm (conv_receipt).
+ * An account without a store (history.db could not be opened) has no
+ * outbox: libstrophe's replays stay, and acks are ignored after a resume.
  */
 #include "config.h"
 
@@ -53,6 +55,7 @@ struct delivery {
 	size_t head, n, cap;
 	bool resumed;      /* the stream being set up is a resumed one */
 	uint32_t resumed_h;
+	bool unsynced;     /* our count is not the server's: ignore <a/> */
 };
 
 static struct delivery *dv(struct session *s)
@@ -175,19 +178,25 @@ static void drop_replays(struct session *s)
 void delivery_connected(struct session *s)
 {
 	struct delivery *d = dv(s);
+	bool store = s->acc->outbox && s->acc->history;
 
-	if (d->resumed) {
+	if (d->resumed && store) {
 		drop_replays(s);
 		s->stanzas_out = d->resumed_h;
 		confirm_below(s, d->resumed_h);
+	} else if (d->resumed) {
+		/* no outbox to send from: libstrophe's replays are all there
+		 * is, and they make the count unknown until a fresh stream */
+		confirm_below(s, d->resumed_h);
+		d->unsynced = true;
 	} else {
 		s->stanzas_out = 0;
+		d->unsynced = false;
 	}
 	d->resumed = false;
 	/* what is still on its way is sent again from the outbox */
 	flights_clear(d);
-	if (s->acc->outbox && s->acc->history &&
-	    outbox_each(s->acc->outbox, send_row, s) < 0)
+	if (store && outbox_each(s->acc->outbox, send_row, s) < 0)
 		log_msg(LOG_ERROR, "outbox", "%s: cannot read: %s",
 			s->acc->conf->name, outbox_error(s->acc->outbox));
 }
@@ -235,7 +244,7 @@ static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (!h)
 		return 1;
 	v = strtoul(h, &end, 10);
-	if (*end || end == h)
+	if (*end || end == h || dv(s)->unsynced)
 		return 1;
 	confirm_below(s, (uint32_t)v);
 	return 1;
