@@ -8,7 +8,9 @@ is queued and goes out on connect; after kill -9 it goes out when natter
 starts again, once; across a cut connection (netproxy) it reaches the
 peer exactly once, whether the server had it before the cut (the
 resumed stream's h says so, natter must not send it again) or not
-(natter must send it again).  The peer counts what it got; a message
+(natter must send it again); when the server lost the stream (it was
+restarted), the fresh stream gets every unconfirmed message again, with
+its id.  The peer counts what it got; a message
 natter typed last is the barrier after which nothing more can come."""
 
 import os
@@ -201,3 +203,48 @@ def test_cut_before_the_server_had_them_sends_them_again(
     assert history_out(xdg) == ["warm up"] + [
         "lost in the link %d" % i for i in (1, 2, 3)] + ["after the cut"]
 
+
+
+def test_fresh_session_sends_the_unconfirmed_again_with_their_ids(
+        prosody, write_rc, start_natter, netproxy, bob, alice, xdg):
+    natter = start_natter(write_rc(port=netproxy.port))
+    natter.wait_for(CONNECTED)
+    open_bob(natter)
+    natter.send_keys("warm up")
+    wait_body(bob, "warm up")
+    # confirmed: a fresh stream has no way to tell the server had it
+    # but the outbox's word
+    natter.wait_for(said("warm up"))
+    netproxy.stall(up=True, down=False)
+    for i in (1, 2):
+        natter.send_keys("never confirmed %d" % i)
+    natter.wait_for(said("never confirmed 2", " (sent)"))
+    with sqlite3.connect(db_path(xdg)) as db:
+        ids = dict(db.execute("SELECT body, stanza_id FROM messages"
+                              " WHERE dir = 1"))
+    # the server forgets the stream: natter cannot resume it and starts
+    # a fresh one, where the outbox goes out again
+    before = connections(natter)
+    prosody.kill()
+    netproxy.cut()
+    netproxy.restore()
+    prosody.start()
+    bob.reconnect()
+    bob.send_presence()
+    natter.send_alt("1")
+    natter.wait_until(lambda s: len(re.findall(CONNECTED, s)) > before,
+                      "natter connected again", timeout=60)
+    natter.send_alt("2")
+    wait_body(bob, "never confirmed 2")
+    natter.send_keys("after the restart")
+    wait_body(bob, "after the restart")
+    assert from_alice(bob, alice) == ["warm up", "never confirmed 1",
+                                      "never confirmed 2",
+                                      "after the restart"]
+    got = {harness.text_of(el, "body"): el.get("id") for el in bob.stanzas
+           if harness.text_of(el, "body")}
+    for i in (1, 2):
+        body = "never confirmed %d" % i
+        assert got[body] == ids[body], (body, got[body], ids[body])
+    assert natter.quit() == 0
+    assert outbox_rows(xdg) == []
