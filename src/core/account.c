@@ -10,6 +10,7 @@
 #include "core/event.h"
 #include "core/disco.h"
 #include "core/history.h"
+#include "core/outbox.h"
 #include "core/paths.h"
 #include "core/strangers.h"
 #include "util/jid.h"
@@ -66,6 +67,7 @@ void account_free(struct account **ap)
 	free(a->nick);
 	free(a->status_text);
 	free(a->saved_status);
+	outbox_close(&a->outbox);
 	history_close(&a->history);
 	for (i = 0; i < a->nsub_requests; i++) {
 		free(a->sub_requests[i]);
@@ -162,6 +164,10 @@ int account_open_history(struct account *a, const char *data_dir, char **err)
 		*err = xasprintf("%s: %s", dir, strerror(-r));
 	} else {
 		r = history_open(&a->history, path, err);
+		if (r == 0 && outbox_open(&a->outbox, a->history, err) < 0) {
+			history_close(&a->history);
+			r = -1;
+		}
 	}
 	free(dir);
 	free(path);

@@ -18,6 +18,7 @@
 
 struct app;
 struct history;
+struct outbox;
 
 enum account_state {
 	ACC_OFFLINE,    /* not connected, nothing scheduled */
@@ -75,6 +76,7 @@ struct account {
 	enum show saved_show;     /* what auto-away replaced */
 	char *saved_status;
 	struct history *history;  /* NULL when the store cannot be opened */
+	struct outbox *outbox;    /* in history's database; NULL with it */
 	char **sub_requests;      /* bare JIDs asking to subscribe to us */
 	char **sub_nicks;         /* and the nick each gave (XEP-0172), or NULL */
 	size_t nsub_requests;
@@ -117,7 +119,8 @@ void account_mark_online(struct account *a, uint64_t now_ms);
 uint64_t account_retry_delay(struct account *a, uint64_t now_ms,
 			     uint64_t max_ms, double rnd);
 struct account *account_find(struct app *app, const char *name);
-/* Opens the account's history under data_dir/NAME/; returns 0, or -1
+/* Opens the account's history (and the outbox in it) under data_dir/NAME/;
+ * returns 0, or -1
  * with *err set (the caller frees it). */
 int account_open_history(struct account *a, const char *data_dir, char **err);
 /* Announces (EV_HISTORY_ERROR) what history_trouble() has to say about

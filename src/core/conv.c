@@ -9,6 +9,7 @@
 #include "core/conv.h"
 #include "core/history.h"
 #include "core/strangers.h"
+#include "core/outbox.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -70,18 +71,41 @@ static bool is_action(const char *body)
 	return strncmp(body, action_prefix, sizeof action_prefix - 1) == 0;
 }
 
+/* The outbox, when the account has a store to keep it in. */
+static struct outbox *outbox_of(struct account *acc)
+{
+	return acc->history ? acc->outbox : NULL;
+}
+
+/* The delivery flag a stored outgoing message is shown with: still in
+ * the outbox, it is queued or sent; otherwise the server had it. */
+static unsigned stored_delivery(struct account *acc, const struct hist_msg *m)
+{
+	struct outbox *ob = outbox_of(acc);
+	int st;
+
+	if (m->dir != HIST_OUT || !m->stanza_id || !ob)
+		return 0;
+	st = outbox_state(ob, m->stanza_id);
+	if (st < 0)
+		return 0;
+	return st == OUTBOX_QUEUED ? LINE_QUEUED : LINE_SENT;
+}
+
 static int prepend_row(const struct hist_msg *m, void *ud)
 {
 	struct window *w = ud;
 	bool action = is_action(m->body);
+	unsigned st = stored_delivery(w->acc, m);
 
 	if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
 		w->oldest_rowid = m->rowid;
+	/* an outgoing line keeps its id: a late ack or receipt finds it */
 	win_add_msg(w, (time_t)(m->ts_ms / 1000),
 		    m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
-		    action ? LINE_ACTION : 0, m->nick,
+		    (action ? LINE_ACTION : 0) | st, m->nick,
 		    action ? m->body + sizeof action_prefix - 1 : m->body,
-		    NULL)->rowid = m->rowid;
+		    m->dir == HIST_OUT ? m->stanza_id : NULL)->rowid = m->rowid;
 	return 0;
 }
 
@@ -358,32 +382,68 @@ bool conv_receipt_allowed(struct app *app, struct account *acc,
 	return w && w->started;
 }
 
-void conv_outgoing(struct app *app, struct account *acc, const char *bare,
-		   const char *body, const char *id)
+int conv_outgoing(struct app *app, struct account *acc, const char *bare,
+		  const char *body, const char *id)
 {
 	struct window *w = conv_window(app, acc, bare);
+	struct outbox *ob = outbox_of(acc);
 	bool action = is_action(body);
 	struct timespec now;
 	int64_t ms, rowid;
+	int r = -1;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 	rowid = store(app, acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
+	if (ob) {
+		struct outbox_msg m = { 0, bare, w->resource, id, body, ms,
+					OUTBOX_QUEUED, 0 };
+
+		r = outbox_add(ob, &m);
+		if (r < 0)
+			log_msg(LOG_ERROR, "outbox", "%s: cannot store: %s",
+				acc->conf->name, outbox_error(ob));
+	}
 	win_add_msg(w, now.tv_sec, LINE_MSG_OUT,
-		    (action ? LINE_ACTION : 0) | LINE_RECEIPT, own_nick(acc),
+		    (action ? LINE_ACTION : 0) | LINE_RECEIPT |
+			    (r == 0 ? LINE_QUEUED : 0),
+		    own_nick(acc),
 		    action ? body + sizeof action_prefix - 1 : body,
 		    id)->rowid = rowid > 0 ? rowid : 0;
 	w->started = true;
 	app->dirty = true;
+	return r;
+}
+
+void conv_delivery(struct app *app, struct account *acc, const char *bare,
+		   const char *id, unsigned st)
+{
+	struct outbox *ob = outbox_of(acc);
+	struct window *w = conv_find(app, acc, bare);
+
+	if (ob && (st == LINE_SENT ? outbox_sent(ob, id) :
+				     outbox_done(ob, bare, id)) < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot update: %s",
+			acc->conf->name, outbox_error(ob));
+	if (w && win_mark_delivery(w, id, st))
+		app->dirty = true;
 }
 
 void conv_receipt(struct app *app, struct account *acc, const char *bare,
 		  const char *id)
 {
 	struct window *w = conv_find(app, acc, bare);
+	struct outbox *ob = outbox_of(acc);
 
-	if (w && win_mark_received(w, id))
+	/* only a message we sent to bare: anyone else's receipt for that
+	 * id proves nothing */
+	if (ob && outbox_done(ob, bare, id) < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot update: %s",
+			acc->conf->name, outbox_error(ob));
+	if (w && win_mark_received(w, id)) {
+		win_mark_delivery(w, id, LINE_ACKED);
 		app->dirty = true;
+	}
 }
 
 void conv_chat_state(struct app *app, struct account *acc, const char *bare,

@@ -51,9 +51,18 @@ bool conv_receipt_allowed(struct app *app, struct account *acc,
 void conv_close(struct app *app, size_t idx);
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m);
-/* Records a message we sent (id: its stanza id, for the receipt). */
-void conv_outgoing(struct app *app, struct account *acc, const char *bare,
-		   const char *body, const char *id);
+/* Records a message the user wrote (id: its stanza id, kept for
+ * resends and receipts): shown, stored in the history and put in the
+ * outbox, both committed before this returns. Returns 0 when it is in
+ * the outbox (shown as queued), -1 when there is no store (the caller
+ * sends it at once or not at all). */
+int conv_outgoing(struct app *app, struct account *acc, const char *bare,
+		  const char *body, const char *id);
+/* Where message id to bare now is: LINE_SENT (handed to the
+ * connection), LINE_ACKED (the server has it: it leaves the outbox). */
+void conv_delivery(struct app *app, struct account *acc, const char *bare,
+		   const char *id, unsigned st);
+/* The recipient's receipt came: received, and out of the outbox. */
 void conv_receipt(struct app *app, struct account *acc, const char *bare,
 		  const char *id);
 void conv_chat_state(struct app *app, struct account *acc, const char *bare,

@@ -198,6 +198,11 @@ const char *history_error(const struct history *h)
 	return sqlite3_errmsg(h->db);
 }
 
+sqlite3 *history_db(struct history *h)
+{
+	return h->db;
+}
+
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)

@@ -75,5 +75,8 @@ int history_search(struct history *h, const char *text, size_t limit,
 		   hist_row_fn fn, void *ud);
 /* The last error SQLite reported, for logs. */
 const char *history_error(const struct history *h);
+/* The database connection, for tables that must commit together with
+ * the messages (core/outbox); borrowed. */
+struct sqlite3 *history_db(struct history *h);
 
 #endif

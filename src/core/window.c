@@ -157,6 +157,22 @@ bool win_mark_received(struct window *w, const char *id)
 	return false;
 }
 
+bool win_mark_delivery(struct window *w, const char *id, unsigned st)
+{
+	size_t i;
+
+	for (i = w->count; i > 0; i--) {
+		struct line *l = &w->lines[(w->start + i - 1) % w->cap];
+
+		if (l->id && strcmp(l->id, id) == 0) {
+			l->flags = (l->flags & ~LINE_DELIVERY) | st;
+			w->generation++;
+			return true;
+		}
+	}
+	return false;
+}
+
 const struct line *win_line(const struct window *w, size_t i)
 {
 	if (i >= w->count)

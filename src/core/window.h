@@ -34,6 +34,11 @@ enum line_kind {
 #define LINE_RECEIVED 4u  /* the receipt came */
 #define LINE_DELAYED 8u   /* sent while we were away (XEP-0203) */
 #define LINE_FOUND 16u    /* the message a /jump went to */
+/* where an outgoing message is (core/outbox): at most one of these */
+#define LINE_QUEUED 32u   /* in the outbox, not handed to a connection */
+#define LINE_SENT 64u     /* on its way, the server has not confirmed it */
+#define LINE_ACKED 128u   /* the server has it (XEP-0198) */
+#define LINE_DELIVERY (LINE_QUEUED | LINE_SENT | LINE_ACKED)
 
 struct line {
 	time_t ts;
@@ -106,6 +111,9 @@ struct line *win_prepend_msg(struct window *w, time_t ts,
 			     const char *nick, const char *text);
 /* Marks the line with stanza id as received; returns true if found. */
 bool win_mark_received(struct window *w, const char *id);
+/* Sets the delivery state of the line with stanza id to st (one of
+ * LINE_QUEUED, LINE_SENT, LINE_ACKED); returns true if found. */
+bool win_mark_delivery(struct window *w, const char *id, unsigned st);
 /* The i-th line, 0 being the oldest kept; NULL past the end. */
 const struct line *win_line(const struct window *w, size_t i);
 void win_clear(struct window *w);

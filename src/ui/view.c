@@ -67,6 +67,19 @@ static char *sender(const struct line *l)
 	return xasprintf("<%s> ", l->nick ? l->nick : "?");
 }
 
+/* What follows an outgoing message: where it is (core/outbox). A line
+ * with no mark has reached the server. */
+static const char *delivery_mark(unsigned flags)
+{
+	if (flags & LINE_RECEIVED)
+		return " \u2713";
+	if (flags & LINE_QUEUED)
+		return " (queued)";
+	if (flags & LINE_SENT)
+		return " (sent)";
+	return "";
+}
+
 /* Draws (or with draw false, measures) l with its first row at `top`,
  * clipped to rows [first, last]; returns its height in rows. */
 static size_t draw_line(struct app *app, const struct line *l, long top,
@@ -75,7 +88,7 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 	struct ui *ui = app->ui;
 	char stamp[TIME_FORMAT_MAX];
 	char *who = sender(l);
-	const char *mark = (l->flags & LINE_RECEIVED) ? " \u2713" : "";
+	const char *mark = delivery_mark(l->flags);
 	size_t sw, ww, width, off = 0, len = strlen(l->text), rows = 0;
 	size_t room, limit;
 	struct tm tm;

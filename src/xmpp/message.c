@@ -234,22 +234,18 @@ int xs_send_chat(struct app *app, struct account *a, const char *bare,
 		 const char *resource, const char *body)
 {
 	struct session *s = session_of(a);
-	char *id, *to;
-	xmpp_stanza_t *m;
+	bool online = a->state == ACC_ONLINE;
+	char *id;
 
-	if (a->state != ACC_ONLINE)
+	/* the outbox keeps it until the server has it; without a store
+	 * an offline message has nowhere to wait */
+	if (!online && !(a->history && a->outbox))
 		return -1;
 	id = xmpp_uuid_gen(s->ctx);
-	to = resource ? xasprintf("%s/%s", bare, resource) : xstrdup(bare);
-	m = xmpp_message_new(s->ctx, "chat", to, id);
-	xmpp_message_set_body(m, body);
-	add_empty(s->ctx, m, "request", NS_RECEIPTS);
-	if (app->cfg.chat_states)
-		add_empty(s->ctx, m, "active", NS_CHATSTATES);
-	session_send(s, m);
 	conv_outgoing(app, a, bare, body, id);
+	if (online)
+		delivery_send(s, bare, resource, body, id);
 	xmpp_free(s->ctx, id);
-	free(to);
 	return 0;
 }
 
@@ -275,4 +271,5 @@ int xs_send_chat_state(struct app *app, struct account *a, const char *bare,
 void message_register(struct session *s)
 {
 	xmpp_handler_add(s->conn, message_handler, NULL, "message", NULL, s);
+	delivery_register(s);
 }

@@ -84,6 +84,7 @@ void session_untrack(struct session *s)
 
 void session_send(struct session *s, xmpp_stanza_t *stanza)
 {
+	s->stanzas_out++; /* delivery.c: the server's XEP-0198 count */
 	xmpp_send(s->conn, stanza);
 	xmpp_stanza_release(stanza);
 }
@@ -260,8 +261,10 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event,
 
 	(void)conn;
 	s->progress++;
-	if (event == XMPP_CONN_CONNECT)
+	if (event == XMPP_CONN_CONNECT) {
+		delivery_connected(s); /* first: a resume's replays go */
 		on_online(s);
+	}
 	else if (event == XMPP_CONN_DISCONNECT || event == XMPP_CONN_FAIL)
 		on_down(s, error, se);
 }
@@ -589,6 +592,7 @@ void xs_shutdown(struct app *app)
 
 		xmpp_conn_release(s->conn);
 		xmpp_ctx_free(s->ctx);
+		delivery_free(s);
 		free(s);
 		app->accounts[i]->session = NULL;
 	}

@@ -36,6 +36,8 @@ struct session {
 	uint64_t ka_timer;   /* the next keepalive ping, 0 when none */
 	unsigned ka_gen;     /* ties a ping's answer to the session it is for */
 	struct proc *eval;   /* password_eval while it runs, else NULL */
+	uint32_t stanzas_out;  /* sent on this stream, as XEP-0198 counts */
+	struct delivery *delivery; /* delivery.c's; NULL until used */
 };
 
 struct session *session_of(struct account *a);
@@ -146,6 +148,18 @@ void presence_send_initial(struct session *s);
 void presence_register(struct session *s);
 /* message.c */
 void message_register(struct session *s);
+/* delivery.c: outbox messages to the server, XEP-0198 acks */
+/* Sends a chat message (never refused: the outbox holds it) and counts
+ * it on its way. */
+void delivery_send(struct session *s, const char *bare, const char *resource,
+		   const char *body, const char *id);
+/* The stream is up (fresh or resumed): settles what is on its way and
+ * sends the outbox. Call before anything else is sent on it. */
+void delivery_connected(struct session *s);
+/* A line of libstrophe's log: how a resume and its h are learnt. */
+void delivery_log(struct session *s, const char *msg);
+void delivery_register(struct session *s);
+void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);
 
 #endif

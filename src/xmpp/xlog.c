@@ -42,6 +42,9 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
 	if (strcmp(area, "xmpp") == 0 && strcmp(msg, RESUMED) == 0)
 		s->resumed = true;
+	/* and a resumed stream's count (XEP-0198 h): see delivery.c */
+	if (level == XMPP_LEVEL_DEBUG && s->acc && s->acc->session == s)
+		delivery_log(s, msg);
 	if (log_enabled())
 		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
 }

@@ -34,6 +34,7 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/outbox.h"
 #include "core/roster.h"
 
 #include "testutil.h"
@@ -374,7 +375,8 @@ static void test_outgoing_and_receipt(void **state)
 	assert_int_equal(w->count, 1);
 	l = last_line(w);
 	assert_int_equal(l->kind, LINE_MSG_OUT);
-	assert_int_equal(l->flags, LINE_RECEIPT);
+	/* in the outbox until the server or the peer confirms it */
+	assert_int_equal(l->flags, LINE_RECEIPT | LINE_QUEUED);
 	assert_string_equal(l->nick, fx->acc->nick);
 	assert_string_equal(l->nick, "romeo");
 	assert_string_equal(l->text, "but soft");
@@ -400,21 +402,25 @@ static void test_outgoing_and_receipt(void **state)
 	gen = w->generation;
 	app->dirty = false;
 	conv_receipt(app, fx->acc, JULIET, "out-1");
-	assert_int_equal(win_line(w, 0)->flags, LINE_RECEIPT | LINE_RECEIVED);
-	assert_int_equal(win_line(w, 1)->flags, LINE_RECEIPT);
+	assert_int_equal(win_line(w, 0)->flags,
+			 LINE_RECEIPT | LINE_RECEIVED | LINE_ACKED);
+	assert_int_equal(win_line(w, 1)->flags, LINE_RECEIPT | LINE_QUEUED);
 	assert_true(w->generation > gen);
 	assert_true(app->dirty);
 
 	/* an unknown id, or a peer without a window: nothing happens */
 	conv_receipt(app, fx->acc, JULIET, "nope");
-	assert_int_equal(win_line(w, 1)->flags, LINE_RECEIPT);
+	assert_int_equal(win_line(w, 1)->flags, LINE_RECEIPT | LINE_QUEUED);
 	conv_receipt(app, fx->acc, NURSE, "out-2");
-	assert_int_equal(win_line(w, 1)->flags, LINE_RECEIPT);
+	assert_int_equal(win_line(w, 1)->flags, LINE_RECEIPT | LINE_QUEUED);
+	assert_int_equal(outbox_state(fx->acc->outbox, "out-2"), OUTBOX_QUEUED);
 	assert_null(conv_find(app, fx->acc, NURSE));
 	assert_int_equal(app->nwins, 2);
 
 	conv_receipt(app, fx->acc, JULIET, "out-2");
-	assert_int_equal(win_line(w, 1)->flags, LINE_RECEIPT | LINE_RECEIVED);
+	assert_int_equal(win_line(w, 1)->flags,
+			 LINE_RECEIPT | LINE_RECEIVED | LINE_ACKED);
+	assert_int_equal(outbox_count(fx->acc->outbox), 0);
 }
 
 static void test_action(void **state)
@@ -437,7 +443,8 @@ static void test_action(void **state)
 	assert_string_equal(win_line(w, 0)->text, "sighs");
 	assert_string_equal(win_line(w, 0)->nick, "Juliet");
 	assert_int_equal(win_line(w, 1)->kind, LINE_MSG_OUT);
-	assert_int_equal(win_line(w, 1)->flags, LINE_ACTION | LINE_RECEIPT);
+	assert_int_equal(win_line(w, 1)->flags,
+			 LINE_ACTION | LINE_RECEIPT | LINE_QUEUED);
 	assert_string_equal(win_line(w, 1)->text, "climbs the wall");
 	assert_string_equal(win_line(w, 2)->text, "/meh");
 	assert_int_equal(win_line(w, 2)->flags, 0);
@@ -740,14 +747,18 @@ static void test_no_history(void **state)
 	struct fixture *fx = *state;
 	struct window *w;
 
+	outbox_close(&fx->acc->outbox);
 	history_close(&fx->acc->history);
 	incoming(fx, JULIET, "balcony", "unrecorded", "x1", TS);
 	conv_outgoing(&fx->app, fx->acc, JULIET, "also unrecorded", "x2");
 	w = win_of(fx, JULIET);
 	assert_int_equal(w->count, 2);
 	assert_int_equal(w->unread, 1);
+	/* no store, no outbox: not queued */
+	assert_int_equal(last_line(w)->flags, LINE_RECEIPT);
 	conv_receipt(&fx->app, fx->acc, JULIET, "x2");
-	assert_int_equal(last_line(w)->flags, LINE_RECEIPT | LINE_RECEIVED);
+	assert_int_equal(last_line(w)->flags,
+			 LINE_RECEIPT | LINE_RECEIVED | LINE_ACKED);
 	assert_int_equal(conv_load_older(&fx->app, w, 10), 0);
 	assert_int_equal(w->count, 2);
 }

@@ -1,0 +1,220 @@
+/* outbox: messages not yet confirmed, in SQLite (see outbox.h).
+ *
+ * The table lives next to `messages` in history.db and uses the same
+ * connection: history batches its inserts in an open transaction, so an
+ * outbox row written on another connection would wait for that batch,
+ * and a row on the same connection commits together with its message.
+ * outbox_add() therefore ends with history_flush(). State changes join
+ * whatever batch is open; the loop commits it within a pass, and losing
+ * one to a crash only means a message is sent once more with its id.
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/history.h"
+#include "core/outbox.h"
+#include "util/xmem.h"
+
+struct outbox {
+	struct history *h;
+	sqlite3 *db; /* borrowed from h */
+	sqlite3_stmt *ins, *sent, *del, *state, *all, *count;
+};
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS outbox("
+	" seq INTEGER PRIMARY KEY,"
+	" peer TEXT NOT NULL,"
+	" resource TEXT,"
+	" stanza_id TEXT NOT NULL UNIQUE,"
+	" body TEXT NOT NULL,"
+	" ts INTEGER NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" tries INTEGER NOT NULL DEFAULT 0);";
+
+static const char sql_ins[] =
+	"INSERT OR IGNORE INTO outbox(peer, resource, stanza_id, body, ts)"
+	" VALUES (?, ?, ?, ?, ?)";
+static const char sql_sent[] =
+	"UPDATE outbox SET state = 1, tries = tries + 1 WHERE stanza_id = ?";
+static const char sql_del[] =
+	"DELETE FROM outbox WHERE stanza_id = ? AND peer = ?";
+static const char sql_state[] = "SELECT state FROM outbox WHERE stanza_id = ?";
+static const char sql_all[] =
+	"SELECT seq, peer, resource, stanza_id, body, ts, state, tries"
+	" FROM outbox ORDER BY seq";
+static const char sql_count[] = "SELECT count(*) FROM outbox";
+
+int outbox_open(struct outbox **obp, struct history *h, char **err)
+{
+	struct outbox *ob = xcalloc(1, sizeof *ob);
+	int r;
+
+	*obp = NULL;
+	ob->h = h;
+	ob->db = history_db(h);
+	/* the table is created outside any batch history has open */
+	r = history_flush(h) < 0 ? SQLITE_ERROR : SQLITE_OK;
+	if (r == SQLITE_OK)
+		r = sqlite3_exec(ob->db, schema, NULL, NULL, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(ob->db, sql_ins, -1, &ob->ins, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(ob->db, sql_sent, -1, &ob->sent, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(ob->db, sql_del, -1, &ob->del, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(ob->db, sql_state, -1, &ob->state, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(ob->db, sql_all, -1, &ob->all, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(ob->db, sql_count, -1, &ob->count, NULL);
+	if (r != SQLITE_OK) {
+		*err = xasprintf("outbox: %s", sqlite3_errmsg(ob->db));
+		outbox_close(&ob);
+		return -1;
+	}
+	*obp = ob;
+	return 0;
+}
+
+void outbox_close(struct outbox **obp)
+{
+	struct outbox *ob = *obp;
+
+	if (!ob)
+		return;
+	sqlite3_finalize(ob->ins);
+	sqlite3_finalize(ob->sent);
+	sqlite3_finalize(ob->del);
+	sqlite3_finalize(ob->state);
+	sqlite3_finalize(ob->all);
+	sqlite3_finalize(ob->count);
+	free(ob);
+	*obp = NULL;
+}
+
+const char *outbox_error(const struct outbox *ob)
+{
+	return sqlite3_errmsg(ob->db);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Steps a statement that returns no rows; 0 or -1. */
+static int run(sqlite3_stmt *st)
+{
+	int r = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r == SQLITE_DONE ? 0 : -1;
+}
+
+int outbox_add(struct outbox *ob, const struct outbox_msg *m)
+{
+	bind_text(ob->ins, 1, m->peer);
+	bind_text(ob->ins, 2, m->resource);
+	bind_text(ob->ins, 3, m->id);
+	bind_text(ob->ins, 4, m->body);
+	sqlite3_bind_int64(ob->ins, 5, m->ts_ms);
+	if (run(ob->ins) < 0)
+		return -1;
+	/* on disk before the stanza can leave */
+	return history_flush(ob->h);
+}
+
+static int by_id(struct outbox *ob, sqlite3_stmt *st, const char *id,
+		 const char *peer)
+{
+	bind_text(st, 1, id);
+	if (peer)
+		bind_text(st, 2, peer);
+	if (run(st) < 0)
+		return -1;
+	return sqlite3_changes(ob->db) > 0;
+}
+
+int outbox_sent(struct outbox *ob, const char *id)
+{
+	return by_id(ob, ob->sent, id, NULL);
+}
+
+int outbox_done(struct outbox *ob, const char *peer, const char *id)
+{
+	return by_id(ob, ob->del, id, peer);
+}
+
+int outbox_state(struct outbox *ob, const char *id)
+{
+	int r = -1;
+
+	bind_text(ob->state, 1, id);
+	if (sqlite3_step(ob->state) == SQLITE_ROW)
+		r = sqlite3_column_int(ob->state, 0);
+	sqlite3_reset(ob->state);
+	sqlite3_clear_bindings(ob->state);
+	return r;
+}
+
+int outbox_count(struct outbox *ob)
+{
+	int r = -1;
+
+	if (sqlite3_step(ob->count) == SQLITE_ROW)
+		r = sqlite3_column_int(ob->count, 0);
+	sqlite3_reset(ob->count);
+	return r;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? xstrdup(s) : NULL;
+}
+
+int outbox_each(struct outbox *ob, outbox_fn fn, void *ud)
+{
+	struct outbox_msg *rows = NULL;
+	size_t n = 0, cap = 0, i;
+	int r;
+
+	/* read everything first: the callbacks write to the table */
+	while ((r = sqlite3_step(ob->all)) == SQLITE_ROW) {
+		struct outbox_msg *m;
+
+		xgrow((void **)&rows, &cap, n + 1, sizeof *rows);
+		m = &rows[n++];
+		m->seq = sqlite3_column_int64(ob->all, 0);
+		m->peer = dup_col(ob->all, 1);
+		m->resource = dup_col(ob->all, 2);
+		m->id = dup_col(ob->all, 3);
+		m->body = dup_col(ob->all, 4);
+		m->ts_ms = sqlite3_column_int64(ob->all, 5);
+		m->state = (enum outbox_state)sqlite3_column_int(ob->all, 6);
+		m->tries = (unsigned)sqlite3_column_int(ob->all, 7);
+	}
+	sqlite3_reset(ob->all);
+	for (i = 0; i < n; i++) {
+		if (r == SQLITE_DONE && fn(&rows[i], ud))
+			r = SQLITE_ROW; /* stopped: call no more */
+	}
+	for (i = 0; i < n; i++) {
+		free((char *)rows[i].peer);
+		free((char *)rows[i].resource);
+		free((char *)rows[i].id);
+		free((char *)rows[i].body);
+	}
+	free(rows);
+	return r == SQLITE_DONE || r == SQLITE_ROW ? (int)n : -1;
+}
