@@ -466,7 +466,7 @@ def test_runner_in_the_foreground(prosody):
                           "gateways.py")
     proc = subprocess.Popen(
         [sys.executable, script, "--port", str(prosody.component_port),
-         "--secret", prosody.gateway_secret], stdout=subprocess.PIPE,
+         "--secret=" + prosody.gateway_secret], stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT)
     try:
         said = b""
