@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <confuse.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -420,14 +421,19 @@ static void man_scope(FILE *f, enum conf_scope scope)
 		fprintf(f, " \" (%s, ", type_word(o));
 		troff_arg(f, def);
 		fputs(")\"\n", f);
-		troff_text(f, o->help);
-		fputs(".\n", f);
+		/* the help as a sentence */
+		s = xasprintf("%c%s.\n", toupper((unsigned char)*o->help),
+			      o->help + 1);
+		troff_text(f, s);
+		free(s);
 		if (o->type == CONF_INT) {
-			s = range_note(o);
-			fprintf(f, "From %ld to %ld", o->min, o->max);
+			char *note = range_note(o);
+
+			s = xasprintf("From %ld to %ld%s.\n", o->min, o->max,
+				      note);
 			troff_text(f, s);
-			fputs(".\n", f);
 			free(s);
+			free(note);
 		} else if (o->type == CONF_CHOICE) {
 			size_t j;
 

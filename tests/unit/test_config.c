@@ -769,7 +769,8 @@ static void test_print_man(void **state)
 	(void)state;
 	starts_with(buf, ".SS \"Account options\"\n.TP\n"
 			 ".BR jid \" (string, required)\"\n"
-			 "your address, user@domain.\n");
+			 "Your address, user@domain.\n");
+	assert_non_null(strstr(buf, "Presence priority.\nFrom \\-128 to 127.\n"));
 	assert_non_null(strstr(buf, ".TP\n.BR tls \" (string, default \\(dqrequired\\(dq)\"\n"));
 	assert_non_null(strstr(buf, "One of: required, direct, trust, disable.\n"));
 	assert_non_null(strstr(buf, ".BR keepalive \" (integer, default 60)\"\n"));
