@@ -238,11 +238,14 @@ static char *choice_list(const struct conf_option *o)
 	size_t i;
 
 	for (i = 0; o->choices[i]; i++) {
-		const char *sep = i == 0	       ? "" :
-				  one_of || o->choices[i + 1] ? ", " :
-							      " or ";
-		char *t = xasprintf("%s%s%s", list, sep, o->choices[i]);
+		const char *sep = ", ";
+		char *t;
 
+		if (i == 0)
+			sep = "";
+		else if (!one_of && !o->choices[i + 1])
+			sep = " or ";
+		t = xasprintf("%s%s%s", list, sep, o->choices[i]);
 		free(list);
 		list = t;
 	}
@@ -339,10 +342,10 @@ static char *type_text(const struct conf_option *o)
 	case CONF_BOOL:
 		return xstrdup("boolean");
 	case CONF_INT:
-		return xasprintf("integer %ld..%ld%s%s%s%s%s", o->min, o->max,
-				 o->unit ? " " : "", o->unit ? o->unit : "",
-				 o->zero ? " (0: " : "", o->zero ? o->zero : "",
-				 o->zero ? ")" : "");
+		t = range_note(o);
+		s = xasprintf("integer %ld..%ld%s", o->min, o->max, t);
+		free(t);
+		return s;
 	case CONF_CHOICE:
 		s = xstrdup("");
 		for (i = 0; o->choices[i]; i++) {

@@ -73,8 +73,9 @@ enum conf_type {
 	CONF_CHOICE, /* one of choices[], stored as its index */
 	CONF_LIST,   /* a list of strings */
 };
-/* How the field an option lands in is declared (taken from the field by
- * the CONF_*_FIELD macros of conf.c, so the two cannot disagree). */
+/* How the field an option lands in is declared (taken from the field's
+ * declaration by the GLOBAL_FIELD and ACCOUNT_FIELD macros of conf.c, so
+ * the two cannot disagree). */
 enum conf_field { CONF_FIELD_BOOL, CONF_FIELD_INT, CONF_FIELD_STR,
 		  CONF_FIELD_LIST };
 
