@@ -102,6 +102,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "demo", no_argument, NULL, 'D' },
 		{ "options", no_argument, NULL, 'O' },
 		{ "commands-man", no_argument, NULL, 'M' },
+		{ "options-man", no_argument, NULL, 'P' },
 		{ "keys", no_argument, NULL, 'K' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -118,6 +119,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'D': exit(run_demo(argv[0]));
 		case 'O': conf_print_options(stdout); exit(0);
 		case 'M': cmd_print_man(stdout); exit(0);
+		case 'P': conf_print_man(stdout); exit(0);
 		case 'K': print_keys(); exit(0);
 		case 'V': printf("natter %s\n", PACKAGE_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);

@@ -7,6 +7,7 @@
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "util/troff.h"
 #include "util/xmem.h"
 
 static const struct cmd *const families[] = { cmd_general, cmd_session,
@@ -183,25 +184,6 @@ struct account *cmd_account_arg(struct app *app, const char *name)
 		app_say(app, LINE_ERROR,
 			  "Several accounts are configured: name one");
 	return NULL;
-}
-
-/* Writes s for troff: backslashes doubled as \e, '-' as \-, and a line
- * that would start with '.' or '\'' protected by \&. */
-static void troff_text(FILE *f, const char *s)
-{
-	int bol = 1;
-
-	for (; *s; s++) {
-		if (bol && (*s == '.' || *s == '\''))
-			fputs("\\&", f);
-		bol = *s == '\n';
-		if (*s == '\\')
-			fputs("\\e", f);
-		else if (*s == '-')
-			fputs("\\-", f);
-		else
-			fputc(*s, f);
-	}
 }
 
 struct man_ctx {

@@ -1,5 +1,11 @@
 /* conf: natterrc parsing and checking with libconfuse (see conf.h).
  *
+ * conf_options[] below describes every option once; everything else here
+ * walks it: the libconfuse schema (scope_schema), the checks of ranges,
+ * choices and strings (validate_option), the copy into the structs
+ * (copy_out), the defaults without a file, the freeing, and the lists
+ * printed by --options and --options-man.
+ *
  * Errors from libconfuse come through errfunc(), which prefixes the file
  * and line so a user sees "natterrc:12: ..." rather than a bare complaint.
  * Checks that need the whole file (a password in a file others can read
@@ -9,6 +15,7 @@
 #include "config.h"
 
 #include <confuse.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -20,31 +27,21 @@
 
 #include "core/conf.h"
 #include "util/jid.h"
+#include "util/troff.h"
 #include "util/xmem.h"
 
 static const char *const tls_names[] = { "required", "direct", "trust",
-					  "disable" };
+					  "disable", NULL };
+static const char *const strangers_names[] = { "window", "open", "drop",
+						NULL };
+static const char *const courtesy_names[] = { "roster", "all", "none", NULL };
+static const char *const gateway_names[] = { "ask", "accept", NULL };
+static const char *const side_names[] = { "left", "right", NULL };
 
 const char *conf_tls_name(enum tls_mode m)
 {
 	return tls_names[m];
 }
-
-static int parse_tls(const char *s, enum tls_mode *out)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof tls_names / sizeof *tls_names; i++) {
-		if (strcmp(s, tls_names[i]) == 0) {
-			*out = (enum tls_mode)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static const char *const strangers_names[] = { "window", "open", "drop" };
-static const char *const courtesy_names[] = { "roster", "all", "none" };
 
 const char *conf_strangers_name(enum strangers_mode m)
 {
@@ -56,124 +53,23 @@ const char *conf_courtesy_name(enum courtesy c)
 	return courtesy_names[c];
 }
 
-/* The index of s in names[n], or -1. */
-static int choice_of(const char *s, const char *const *names, size_t n)
+static char *check_jid(const char *v)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int validate_choice(cfg_t *cfg, cfg_opt_t *opt,
-			   const char *const *names, size_t n)
-{
-	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
-	char *list = NULL;
-	size_t i;
-
-	if (choice_of(v, names, n) >= 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char *t = xasprintf("%s%s%s", list ? list : "",
-				    i == 0 ? "" : i + 1 == n ? " or " : ", ",
-				    names[i]);
-
-		free(list);
-		list = t;
-	}
-	cfg_error(cfg, "%s must be %s (got \"%s\")", cfg_opt_name(opt), list,
-		  v);
-	free(list);
-	return -1;
-}
-
-static int validate_strangers(cfg_t *cfg, cfg_opt_t *opt)
-{
-	return validate_choice(cfg, opt, strangers_names,
-			       sizeof strangers_names / sizeof *strangers_names);
-}
-
-static int validate_courtesy(cfg_t *cfg, cfg_opt_t *opt)
-{
-	return validate_choice(cfg, opt, courtesy_names,
-			       sizeof courtesy_names / sizeof *courtesy_names);
-}
-
-static int validate_tls(cfg_t *cfg, cfg_opt_t *opt)
-{
-	enum tls_mode m;
-	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
-
-	if (parse_tls(v, &m) < 0) {
-		cfg_error(cfg,
-			  "tls must be one of required, direct, trust, disable (got \"%s\")",
-			  v);
-		return -1;
-	}
-	return 0;
-}
-
-static int validate_jid(cfg_t *cfg, cfg_opt_t *opt)
-{
-	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
 	struct jid j;
 
 	if (jid_parse(v, &j) < 0 || !j.local) {
 		if (j.domain)
 			jid_clear(&j);
-		cfg_error(cfg, "jid \"%s\" is not of the form user@domain", v);
-		return -1;
+		return xasprintf("jid \"%s\" is not of the form user@domain", v);
 	}
 	jid_clear(&j);
-	return 0;
-}
-
-/* Integer options and the values they accept. */
-struct int_range {
-	const char *name;
-	long min, max;
-	const char *note; /* appended to the message */
-};
-
-static const struct int_range ranges[] = {
-	{ "port", 0, 65535, " (0: the usual port)" },
-	{ "priority", -128, 127, "" },
-	{ "reconnect_max", 1, 86400, " seconds" },
-	{ "roster_width", 10, 80, " columns" },
-	{ "autoaway", 0, 24 * 60, " minutes (0: never)" },
-	{ "keepalive", 0, 3600, " seconds (0: off)" },
-	{ "keepalive_timeout", 1, 600, " seconds" },
-	{ "password_eval_timeout", 1, 600, " seconds" },
-	{ "strangers_rate", 1, 100000, " messages a minute" },
-};
-
-static int validate_range(cfg_t *cfg, cfg_opt_t *opt)
-{
-	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
-	size_t i;
-
-	for (i = 0; i < sizeof ranges / sizeof *ranges; i++) {
-		const struct int_range *r = &ranges[i];
-
-		if (strcmp(r->name, cfg_opt_name(opt)) != 0)
-			continue;
-		if (v >= r->min && v <= r->max)
-			return 0;
-		cfg_error(cfg, "%s must be between %ld and %ld%s (got %ld)",
-			  r->name, r->min, r->max, r->note, v);
-		return -1;
-	}
-	return 0;
+	return NULL;
 }
 
 /* The timestamp is drawn from a fixed buffer: the format must produce
  * something, and something short. */
-static int validate_time_format(cfg_t *cfg, cfg_opt_t *opt)
+static char *check_time_format(const char *v)
 {
-	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
 	char buf[TIME_FORMAT_MAX];
 	/* every day of 2024 (a leap year) at midnight and noon meets every
 	 * month and weekday name and both halves of the day */
@@ -186,45 +82,245 @@ static int validate_time_format(cfg_t *cfg, cfg_opt_t *opt)
 		if (strftime(buf, sizeof buf, v, &tm) == 0)
 			break;
 	}
-	if (i < 366 * 2) {
-		cfg_error(cfg,
-			  "time_format \"%s\" gives an empty or over-long time (at most %d bytes)",
-			  v, TIME_FORMAT_MAX - 1);
-		return -1;
-	}
-	return 0;
+	if (i < 366 * 2)
+		return xasprintf("time_format \"%s\" gives an empty or over-long time (at most %d bytes)",
+				 v, TIME_FORMAT_MAX - 1);
+	return NULL;
 }
 
-static int validate_roster_side(cfg_t *cfg, cfg_opt_t *opt)
-{
-	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+/* The field an option lands in: its scope names the struct, and the
+ * field's declared type says how it is stored (an enum is an unsigned
+ * int to _Generic; a field of another type does not compile). */
+#define FIELD_KIND(lv)                                                      \
+	_Generic((lv), bool: CONF_FIELD_BOOL, int: CONF_FIELD_INT,         \
+		 unsigned int: CONF_FIELD_INT, char *: CONF_FIELD_STR,      \
+		 char **: CONF_FIELD_LIST)
+#define GLOBAL_FIELD(m)                                                     \
+	.scope = CONF_GLOBAL, .offset = offsetof(struct config, m),         \
+	.field = FIELD_KIND(((struct config *)0)->m)
+#define ACCOUNT_FIELD(m)                                                    \
+	.scope = CONF_ACCOUNT, .offset = offsetof(struct account_conf, m),  \
+	.field = FIELD_KIND(((struct account_conf *)0)->m)
 
-	if (strcmp(v, "left") != 0 && strcmp(v, "right") != 0) {
-		cfg_error(cfg, "roster_side must be left or right (got \"%s\")", v);
-		return -1;
-	}
-	return 0;
+/* Every option, account options first, each group in the order
+ * natterrc(5) describes them. A choice lands in an enum as its index, or
+ * in a bool when there are two (true for the second). */
+const struct conf_option conf_options[] = {
+	{ .name = "jid", ACCOUNT_FIELD(jid), .type = CONF_STRING,
+	  .flags = CONF_REQUIRED, .check = check_jid,
+	  .help = "your address, user@domain" },
+	{ .name = "password", ACCOUNT_FIELD(password), .type = CONF_STRING,
+	  .flags = CONF_SECRET,
+	  .help = "the password (the file must then be mode 0600)" },
+	{ .name = "password_eval", ACCOUNT_FIELD(password_eval),
+	  .type = CONF_STRING,
+	  .help = "shell command whose first output line is the password (the "
+		  "file must then be yours and writable by you alone)" },
+	{ .name = "server", ACCOUNT_FIELD(server), .type = CONF_STRING,
+	  .unset = "the JID's domain", .help = "host to connect to" },
+	{ .name = "port", ACCOUNT_FIELD(port), .type = CONF_INT, .def = 0,
+	  .min = 0, .max = 65535, .zero = "the usual port",
+	  .help = "port to connect to; the usual port is 5222, or 5223 with "
+		  "tls = \"direct\"" },
+	{ .name = "resource", ACCOUNT_FIELD(resource), .type = CONF_STRING,
+	  .def_str = "natter", .help = "resource to bind" },
+	{ .name = "priority", ACCOUNT_FIELD(priority), .type = CONF_INT,
+	  .def = 0, .min = -128, .max = 127, .help = "presence priority" },
+	{ .name = "tls", ACCOUNT_FIELD(tls), .type = CONF_CHOICE,
+	  .flags = CONF_ONE_OF, .choices = tls_names, .def_str = "required",
+	  .help = "how the connection is protected: required (STARTTLS, "
+		  "verified or pinned) | direct (XEP-0368) | trust (encrypt, "
+		  "no check) | disable" },
+	{ .name = "autoconnect", ACCOUNT_FIELD(autoconnect), .type = CONF_BOOL,
+	  .def = true, .help = "connect at start" },
+	{ .name = "gateway_contacts", ACCOUNT_FIELD(gateway_accept),
+	  .type = CONF_CHOICE, .choices = gateway_names, .def_str = "ask",
+	  .help = "contacts a registered gateway introduces: ask (once per "
+		  "batch) | accept" },
+	{ .name = "strangers", ACCOUNT_FIELD(strangers), .type = CONF_CHOICE,
+	  .choices = strangers_names, .def_str = "window",
+	  .help = "messages from JIDs not in the roster: window (one "
+		  "\"strangers\" window; /query JID opens one) | open (a window "
+		  "each) | drop" },
+	{ .name = "strangers_rate", ACCOUNT_FIELD(strangers_rate),
+	  .type = CONF_INT, .def = STRANGERS_RATE_DEFAULT, .min = 1,
+	  .max = 100000, .unit = "messages a minute",
+	  .help = "stranger messages kept a minute per domain; more are "
+		  "dropped with one notice" },
+	{ .name = "courtesy", ACCOUNT_FIELD(courtesy), .type = CONF_CHOICE,
+	  .choices = courtesy_names, .def_str = "roster",
+	  .help = "who gets version and time answers: roster (your contacts "
+		  "and your server) | all | none" },
+
+	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
+	  .def = false, .help = "write the debug log" },
+	{ .name = "debug_log", GLOBAL_FIELD(debug_log), .type = CONF_STRING,
+	  .unset = "$XDG_STATE_HOME/natter/debug.log",
+	  .help = "debug log path" },
+	{ .name = "time_format", GLOBAL_FIELD(time_format),
+	  .type = CONF_STRING, .def_str = "%H:%M", .check = check_time_format,
+	  .help = "strftime format of timestamps" },
+	{ .name = "reconnect_max", GLOBAL_FIELD(reconnect_max),
+	  .type = CONF_INT, .def = 300, .min = 1, .max = 86400,
+	  .unit = "seconds",
+	  .help = "longest wait between reconnect attempts" },
+	{ .name = "keepalive", GLOBAL_FIELD(keepalive), .type = CONF_INT,
+	  .def = 60, .min = 0, .max = 3600, .unit = "seconds", .zero = "off",
+	  .help = "seconds between pings to the server that notice a dead "
+		  "connection" },
+	{ .name = "keepalive_timeout", GLOBAL_FIELD(keepalive_timeout),
+	  .type = CONF_INT, .def = 30, .min = 1, .max = 600,
+	  .unit = "seconds",
+	  .help = "seconds a keepalive ping may wait for its answer before "
+		  "reconnecting" },
+	{ .name = "password_eval_timeout",
+	  GLOBAL_FIELD(password_eval_timeout), .type = CONF_INT, .def = 30,
+	  .min = 1, .max = 600, .unit = "seconds",
+	  .help = "seconds password_eval may run before it is stopped" },
+	{ .name = "chat_states", GLOBAL_FIELD(chat_states), .type = CONF_BOOL,
+	  .def = true,
+	  .help = "tell contacts when you are typing (XEP-0085)" },
+	{ .name = "roster_width", GLOBAL_FIELD(roster_width), .type = CONF_INT,
+	  .def = 24, .min = 10, .max = 80, .unit = "columns",
+	  .help = "width of the roster pane" },
+	{ .name = "roster_visible", GLOBAL_FIELD(roster_visible),
+	  .type = CONF_BOOL, .def = true,
+	  .help = "show the roster pane at start" },
+	{ .name = "roster_side", GLOBAL_FIELD(roster_right),
+	  .type = CONF_CHOICE, .choices = side_names, .def_str = "left",
+	  .help = "where the roster pane goes: left or right of the chat" },
+	{ .name = "autoaway", GLOBAL_FIELD(autoaway), .type = CONF_INT,
+	  .def = 15, .min = 0, .max = 24 * 60, .unit = "minutes",
+	  .zero = "never",
+	  .help = "minutes without a key press before you are shown away" },
+	{ .name = "autoaway_message", GLOBAL_FIELD(autoaway_message),
+	  .type = CONF_STRING, .def_str = "idle",
+	  .help = "status message while auto-away" },
+	{ .name = "theme", GLOBAL_FIELD(theme), .type = CONF_STRING,
+	  .unset = "the built-in theme",
+	  .help = "colour theme: NAME.theme from $XDG_CONFIG_HOME/natter/themes "
+		  "or the installed themes" },
+	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
+	  .count_offset = offsetof(struct config, nbinds),
+	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "
+		  "(natter --keys)" },
+};
+
+const size_t conf_noptions = sizeof conf_options / sizeof *conf_options;
+
+static const struct conf_option *option_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < conf_noptions; i++)
+		if (strcmp(conf_options[i].name, name) == 0)
+			return &conf_options[i];
+	return NULL;
 }
 
-static int validate_gateway_contacts(cfg_t *cfg, cfg_opt_t *opt)
+/* The index of s in names (NULL-terminated), or -1. */
+static int choice_of(const char *s, const char *const *names)
 {
-	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	int i;
 
-	if (strcmp(v, "ask") != 0 && strcmp(v, "accept") != 0) {
-		cfg_error(cfg, "gateway_contacts must be ask or accept (got \"%s\")",
-			  v);
-		return -1;
+	for (i = 0; names[i]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* "a, b or c", or with CONF_ONE_OF "one of a, b, c"; the caller frees
+ * it. */
+static char *choice_list(const struct conf_option *o)
+{
+	bool one_of = o->flags & CONF_ONE_OF;
+	char *list = xstrdup(one_of ? "one of " : "");
+	size_t i;
+
+	for (i = 0; o->choices[i]; i++) {
+		const char *sep = ", ";
+		char *t;
+
+		if (i == 0)
+			sep = "";
+		else if (!one_of && !o->choices[i + 1])
+			sep = " or ";
+		t = xasprintf("%s%s%s", list, sep, o->choices[i]);
+		free(list);
+		list = t;
 	}
-	return 0;
+	return list;
+}
+
+/* What an integer's range says after "between MIN and MAX": the unit and
+ * what 0 means; the caller frees it. */
+static char *range_note(const struct conf_option *o)
+{
+	return xasprintf("%s%s%s%s%s", o->unit ? " " : "",
+			 o->unit ? o->unit : "", o->zero ? " (0: " : "",
+			 o->zero ? o->zero : "", o->zero ? ")" : "");
+}
+
+/* What is wrong with the value just set for o, or NULL; the caller frees
+ * it. */
+static char *option_problem(const struct conf_option *o, cfg_opt_t *opt)
+{
+	unsigned last = cfg_opt_size(opt) - 1;
+	const char *v;
+	char *list, *note, *msg;
+	long n;
+
+	switch (o->type) {
+	case CONF_INT:
+		n = cfg_opt_getnint(opt, last);
+		if (n >= o->min && n <= o->max)
+			return NULL;
+		note = range_note(o);
+		msg = xasprintf("%s must be between %ld and %ld%s (got %ld)",
+				o->name, o->min, o->max, note, n);
+		free(note);
+		return msg;
+	case CONF_CHOICE:
+		v = cfg_opt_getnstr(opt, last);
+		if (choice_of(v, o->choices) >= 0)
+			return NULL;
+		list = choice_list(o);
+		msg = xasprintf("%s must be %s (got \"%s\")", o->name, list, v);
+		free(list);
+		return msg;
+	case CONF_STRING:
+		return o->check ? o->check(cfg_opt_getnstr(opt, last)) : NULL;
+	default:
+		return NULL;
+	}
+}
+
+static int validate_option(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const struct conf_option *o = option_named(cfg_opt_name(opt));
+	char *msg = o ? option_problem(o, opt) : NULL;
+
+	if (!msg)
+		return 0;
+	cfg_error(cfg, "%s", msg);
+	free(msg);
+	return -1;
 }
 
 static int validate_account(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	size_t i;
 
-	if (!cfg_getstr(sec, "jid")) {
-		cfg_error(cfg, "account \"%s\" has no jid", cfg_title(sec));
-		return -1;
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+
+		if (o->scope == CONF_ACCOUNT && (o->flags & CONF_REQUIRED) &&
+		    !cfg_getstr(sec, o->name)) {
+			cfg_error(cfg, "account \"%s\" has no %s",
+				  cfg_title(sec), o->name);
+			return -1;
+		}
 	}
 	if (cfg_getstr(sec, "password") && cfg_getstr(sec, "password_eval")) {
 		cfg_error(cfg,
@@ -235,75 +331,132 @@ static int validate_account(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* One row per option: libconfuse's definition, its check and its help.
- * The help strings are what `natter --options` prints. */
-struct opt_doc {
-	const char *section; /* NULL: top level */
-	const char *name;
-	const char *help;
-};
+/* The type as --options shows it, e.g. "integer 0..65535 (0: the usual
+ * port)"; the caller frees it. */
+static char *type_text(const struct conf_option *o)
+{
+	char *t, *s;
+	size_t i;
 
-static const struct opt_doc opt_docs[] = {
-	{ "account", "jid", "your address, user@domain (required)" },
-	{ "account", "password", "the password (the file must then be mode 0600)" },
-	{ "account", "password_eval",
-	  "shell command whose first output line is the password (the file "
-	  "must then be yours and writable by you alone)" },
-	{ "account", "server", "host to connect to (default: the JID's domain)" },
-	{ "account", "port", "port (default 5222, or 5223 with tls = \"direct\")" },
-	{ "account", "resource", "resource to bind (default \"natter\")" },
-	{ "account", "priority", "presence priority, -128..127 (default 0)" },
-	{ "account", "tls",
-	  "required (STARTTLS, verified or pinned) | direct (XEP-0368) | trust (encrypt, no check) | disable" },
-	{ "account", "autoconnect", "connect at start (default true)" },
-	{ "account", "gateway_contacts",
-	  "contacts a registered gateway introduces: ask (once per batch) | accept (default \"ask\")" },
-	{ "account", "strangers",
-	  "messages from JIDs not in the roster: window (one \"strangers\" window; /query JID opens one) | open (a window each) | drop (default \"window\")" },
-	{ "account", "strangers_rate",
-	  "stranger messages kept a minute per domain; more are dropped with one notice (default 20)" },
-	{ "account", "courtesy",
-	  "who gets version and time answers: roster (your contacts and your server) | all | none (default \"roster\")" },
-	{ NULL, "debug", "write the debug log (default false)" },
-	{ NULL, "debug_log",
-	  "debug log path (default $XDG_STATE_HOME/natter/debug.log)" },
-	{ NULL, "time_format", "strftime format of timestamps (default \"%H:%M\")" },
-	{ NULL, "reconnect_max",
-	  "longest wait between reconnect attempts, seconds (default 300)" },
-	{ NULL, "chat_states",
-	  "tell contacts when you are typing (XEP-0085; default true)" },
-	{ NULL, "roster_width", "columns of the roster pane, 10..80 (default 24)" },
-	{ NULL, "roster_visible", "show the roster pane at start (default true)" },
-	{ NULL, "roster_side", "left or right of the chat (default \"left\")" },
-	{ NULL, "autoaway",
-	  "minutes without a key press before you are shown away; 0: never (default 15)" },
-	{ NULL, "theme",
-	  "colour theme: NAME.theme from $XDG_CONFIG_HOME/natter/themes or the installed themes" },
-	{ NULL, "bind",
-	  "list of \"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} (natter --keys)" },
-	{ NULL, "autoaway_message",
-	  "status message while auto-away (default \"idle\")" },
-	{ NULL, "keepalive",
-	  "seconds between pings to the server that notice a dead connection; 0: off (default 60)" },
-	{ NULL, "keepalive_timeout",
-	  "seconds a keepalive ping may wait for its answer before reconnecting (default 30)" },
-	{ NULL, "password_eval_timeout",
-	  "seconds password_eval may run before it is stopped (default 30)" },
-};
+	switch (o->type) {
+	case CONF_BOOL:
+		return xstrdup("boolean");
+	case CONF_INT:
+		t = range_note(o);
+		s = xasprintf("integer %ld..%ld%s", o->min, o->max, t);
+		free(t);
+		return s;
+	case CONF_CHOICE:
+		s = xstrdup("");
+		for (i = 0; o->choices[i]; i++) {
+			t = xasprintf("%s%s%s", s, i ? "|" : "", o->choices[i]);
+			free(s);
+			s = t;
+		}
+		return s;
+	case CONF_LIST:
+		return xstrdup("list of strings");
+	default:
+		return xstrdup("string");
+	}
+}
+
+/* The type as natterrc(5) names it in an option's heading. */
+static const char *type_word(const struct conf_option *o)
+{
+	switch (o->type) {
+	case CONF_BOOL: return "boolean";
+	case CONF_INT: return "integer";
+	case CONF_LIST: return "list of strings";
+	default: return "string";
+	}
+}
+
+/* "default 24", "default \"idle\"", "default: the built-in theme",
+ * "required" or "no default"; the caller frees it. */
+static char *default_text(const struct conf_option *o)
+{
+	if (o->flags & CONF_REQUIRED)
+		return xstrdup("required");
+	switch (o->type) {
+	case CONF_BOOL:
+		return xstrdup(o->def ? "default true" : "default false");
+	case CONF_INT:
+		return xasprintf("default %ld", o->def);
+	default:
+		if (o->def_str)
+			return xasprintf("default \"%s\"", o->def_str);
+		if (o->unset)
+			return xasprintf("default: %s", o->unset);
+		return xstrdup("no default");
+	}
+}
 
 void conf_print_options(FILE *f)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof opt_docs / sizeof *opt_docs; i++) {
-		char *name = opt_docs[i].section ?
-				     xasprintf("%s.%s", opt_docs[i].section,
-					       opt_docs[i].name) :
-				     xstrdup(opt_docs[i].name);
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		char *type = type_text(o), *def = default_text(o);
 
-		fprintf(f, "%-22s %s\n", name, opt_docs[i].help);
-		free(name);
+		fprintf(f, "%-22s %-7s %s, %s\n%-22s %s\n", o->name,
+			o->scope == CONF_ACCOUNT ? "account" : "global", type,
+			def, "", o->help);
+		free(type);
+		free(def);
 	}
+}
+
+static void man_scope(FILE *f, enum conf_scope scope)
+{
+	size_t i;
+
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		char *def, *s;
+
+		if (o->scope != scope)
+			continue;
+		def = default_text(o);
+		fputs(".TP\n.BR ", f);
+		troff_text(f, o->name);
+		fprintf(f, " \" (%s, ", type_word(o));
+		troff_arg(f, def);
+		fputs(")\"\n", f);
+		/* the help as a sentence */
+		s = xasprintf("%c%s.\n", toupper((unsigned char)*o->help),
+			      o->help + 1);
+		troff_text(f, s);
+		free(s);
+		if (o->type == CONF_INT) {
+			char *note = range_note(o);
+
+			s = xasprintf("From %ld to %ld%s.\n", o->min, o->max,
+				      note);
+			troff_text(f, s);
+			free(s);
+			free(note);
+		} else if (o->type == CONF_CHOICE) {
+			size_t j;
+
+			fputs("One of", f);
+			for (j = 0; o->choices[j]; j++) {
+				fputs(j ? ", " : ": ", f);
+				troff_text(f, o->choices[j]);
+			}
+			fputs(".\n", f);
+		}
+		free(def);
+	}
+}
+
+void conf_print_man(FILE *f)
+{
+	fputs(".SS \"Account options\"\n", f);
+	man_scope(f, CONF_ACCOUNT);
+	fputs(".SS \"Global options\"\n", f);
+	man_scope(f, CONF_GLOBAL);
 }
 
 /* libconfuse reports errors through a callback without user data; these
@@ -414,64 +567,72 @@ static char *slurp(const char *path, struct stat *st)
 	return buf;
 }
 
-static cfg_t *config_schema(void)
+/* libconfuse's description of one scope's options, made from the table
+ * (account first, as a section, among the global ones). The caller frees
+ * it, after cfg_free(). */
+static cfg_opt_t *scope_schema(enum conf_scope scope, cfg_opt_t *account)
 {
-	static cfg_opt_t account_opts[] = {
-		CFG_STR("jid", NULL, CFGF_NODEFAULT),
-		CFG_STR("password", NULL, CFGF_NODEFAULT),
-		CFG_STR("password_eval", NULL, CFGF_NODEFAULT),
-		CFG_STR("server", NULL, CFGF_NODEFAULT),
-		CFG_INT("port", 0, CFGF_NONE),
-		CFG_STR("resource", "natter", CFGF_NONE),
-		CFG_INT("priority", 0, CFGF_NONE),
-		CFG_STR("tls", "required", CFGF_NONE),
-		CFG_BOOL("autoconnect", cfg_true, CFGF_NONE),
-		CFG_STR("gateway_contacts", "ask", CFGF_NONE),
-		CFG_STR("strangers", "window", CFGF_NONE),
-		CFG_INT("strangers_rate", STRANGERS_RATE_DEFAULT, CFGF_NONE),
-		CFG_STR("courtesy", "roster", CFGF_NONE),
-		CFG_END()
-	};
-	static cfg_opt_t opts[] = {
-		CFG_SEC("account", account_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
-		CFG_BOOL("debug", cfg_false, CFGF_NONE),
-		CFG_STR("debug_log", NULL, CFGF_NODEFAULT),
-		CFG_STR("time_format", "%H:%M", CFGF_NONE),
-		CFG_INT("reconnect_max", 300, CFGF_NONE),
-		CFG_BOOL("chat_states", cfg_true, CFGF_NONE),
-		CFG_INT("roster_width", 24, CFGF_NONE),
-		CFG_BOOL("roster_visible", cfg_true, CFGF_NONE),
-		CFG_STR("roster_side", "left", CFGF_NONE),
-		CFG_INT("autoaway", 15, CFGF_NONE),
-		CFG_STR("autoaway_message", "idle", CFGF_NONE),
-		CFG_STR_LIST("bind", NULL, CFGF_NODEFAULT),
-		CFG_STR("theme", NULL, CFGF_NODEFAULT),
-		CFG_INT("keepalive", 60, CFGF_NONE),
-		CFG_INT("keepalive_timeout", 30, CFGF_NONE),
-		CFG_INT("password_eval_timeout", 30, CFGF_NONE),
-		CFG_END()
-	};
-	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
+	cfg_opt_t *opts = xcalloc(conf_noptions + 2, sizeof *opts);
+	size_t i, n = 0;
 
+	if (account)
+		opts[n++] = (cfg_opt_t)CFG_SEC("account", account,
+					       CFGF_MULTI | CFGF_TITLE |
+						       CFGF_NO_TITLE_DUPES);
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		int flags = o->def_str ? CFGF_NONE : CFGF_NODEFAULT;
+
+		if (o->scope != scope)
+			continue;
+		switch (o->type) {
+		case CONF_BOOL:
+			opts[n++] = (cfg_opt_t)CFG_BOOL(
+				o->name, o->def ? cfg_true : cfg_false,
+				CFGF_NONE);
+			break;
+		case CONF_INT:
+			opts[n++] = (cfg_opt_t)CFG_INT(o->name, o->def,
+						       CFGF_NONE);
+			break;
+		case CONF_STRING:
+		case CONF_CHOICE:
+			opts[n++] = (cfg_opt_t)CFG_STR(o->name, o->def_str,
+						       flags);
+			break;
+		case CONF_LIST:
+			opts[n++] = (cfg_opt_t)CFG_STR_LIST(o->name, NULL,
+							    CFGF_NODEFAULT);
+			break;
+		}
+	}
+	opts[n] = (cfg_opt_t)CFG_END();
+	return opts;
+}
+
+/* A parser for natterrc; *schema and *account hold what it was made
+ * from, to free after cfg_free(). */
+static cfg_t *config_schema(cfg_opt_t **schema, cfg_opt_t **account)
+{
+	cfg_t *cfg;
+	size_t i;
+
+	*account = scope_schema(CONF_ACCOUNT, NULL);
+	*schema = scope_schema(CONF_GLOBAL, *account);
+	cfg = cfg_init(*schema, CFGF_NONE);
 	cfg_set_error_function(cfg, errfunc);
-	cfg_set_validate_func(cfg, "account|tls", validate_tls);
-	cfg_set_validate_func(cfg, "account|jid", validate_jid);
-	cfg_set_validate_func(cfg, "account|port", validate_range);
-	cfg_set_validate_func(cfg, "account|priority", validate_range);
 	cfg_set_validate_func(cfg, "account", validate_account);
-	cfg_set_validate_func(cfg, "reconnect_max", validate_range);
-	cfg_set_validate_func(cfg, "time_format", validate_time_format);
-	cfg_set_validate_func(cfg, "roster_width", validate_range);
-	cfg_set_validate_func(cfg, "autoaway", validate_range);
-	cfg_set_validate_func(cfg, "roster_side", validate_roster_side);
-	cfg_set_validate_func(cfg, "account|gateway_contacts",
-			      validate_gateway_contacts);
-	cfg_set_validate_func(cfg, "keepalive", validate_range);
-	cfg_set_validate_func(cfg, "keepalive_timeout", validate_range);
-	cfg_set_validate_func(cfg, "password_eval_timeout", validate_range);
-	cfg_set_validate_func(cfg, "account|strangers", validate_strangers);
-	cfg_set_validate_func(cfg, "account|strangers_rate", validate_range);
-	cfg_set_validate_func(cfg, "account|courtesy", validate_courtesy);
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		char *path;
+
+		if (o->type != CONF_INT && o->type != CONF_CHOICE && !o->check)
+			continue;
+		path = xasprintf("%s%s", o->scope == CONF_ACCOUNT ? "account|" : "",
+				 o->name);
+		cfg_set_validate_func(cfg, path, validate_option);
+		free(path);
+	}
 	return cfg;
 }
 
@@ -480,28 +641,88 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* Stores an integer, a bool or a choice's index in o's field of base. */
+static void store_num(void *base, const struct conf_option *o, long v)
+{
+	char *p = (char *)base + o->offset;
+
+	if (o->field == CONF_FIELD_BOOL)
+		*(bool *)p = v != 0;
+	else
+		*(int *)p = (int)v;
+}
+
+/* Copies the options of scope from sec (the file, or libconfuse's
+ * defaults) into base, a struct config or struct account_conf. */
+static void copy_out(cfg_t *sec, enum conf_scope scope, void *base)
+{
+	size_t i, j, n;
+
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		char *p = (char *)base + o->offset, **list;
+
+		if (o->scope != scope)
+			continue;
+		switch (o->type) {
+		case CONF_BOOL:
+			store_num(base, o, cfg_getbool(sec, o->name));
+			break;
+		case CONF_INT:
+			store_num(base, o, cfg_getint(sec, o->name));
+			break;
+		case CONF_STRING:
+			*(char **)p = dup_or_null(cfg_getstr(sec, o->name));
+			break;
+		case CONF_CHOICE: /* validated already */
+			store_num(base, o,
+				  choice_of(cfg_getstr(sec, o->name), o->choices));
+			break;
+		case CONF_LIST:
+			n = cfg_size(sec, o->name);
+			list = xcalloc(n ? n : 1, sizeof *list);
+			for (j = 0; j < n; j++)
+				list[j] = xstrdup(
+					cfg_getnstr(sec, o->name, (unsigned)j));
+			*(char ***)p = list;
+			*(size_t *)((char *)base + o->count_offset) = n;
+			break;
+		}
+	}
+}
+
+/* Frees what copy_out() or set_defaults() put in base's fields. */
+static void clear_fields(void *base, enum conf_scope scope)
+{
+	size_t i, j;
+
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		char *p = (char *)base + o->offset;
+		char **s = (char **)p, ***list = (char ***)p;
+		size_t *n = (size_t *)((char *)base + o->count_offset);
+
+		if (o->scope != scope)
+			continue;
+		if (o->field == CONF_FIELD_STR) {
+			if (*s && (o->flags & CONF_SECRET))
+				explicit_bzero(*s, strlen(*s));
+			free(*s);
+			*s = NULL;
+		} else if (o->field == CONF_FIELD_LIST) {
+			for (j = 0; *list && j < *n; j++)
+				free((*list)[j]);
+			free(*list);
+			*list = NULL;
+			*n = 0;
+		}
+	}
+}
+
 static void read_account(cfg_t *sec, struct account_conf *a)
 {
 	a->name = xstrdup(cfg_title(sec));
-	a->jid = xstrdup(cfg_getstr(sec, "jid"));
-	a->password = dup_or_null(cfg_getstr(sec, "password"));
-	a->password_eval = dup_or_null(cfg_getstr(sec, "password_eval"));
-	a->server = dup_or_null(cfg_getstr(sec, "server"));
-	a->port = (int)cfg_getint(sec, "port");
-	a->resource = xstrdup(cfg_getstr(sec, "resource"));
-	a->priority = (int)cfg_getint(sec, "priority");
-	parse_tls(cfg_getstr(sec, "tls"), &a->tls); /* validated already */
-	a->autoconnect = cfg_getbool(sec, "autoconnect");
-	a->gateway_accept =
-		strcmp(cfg_getstr(sec, "gateway_contacts"), "accept") == 0;
-	/* validated already */
-	a->strangers = (enum strangers_mode)choice_of(
-		cfg_getstr(sec, "strangers"), strangers_names,
-		sizeof strangers_names / sizeof *strangers_names);
-	a->strangers_rate = (int)cfg_getint(sec, "strangers_rate");
-	a->courtesy = (enum courtesy)choice_of(
-		cfg_getstr(sec, "courtesy"), courtesy_names,
-		sizeof courtesy_names / sizeof *courtesy_names);
+	copy_out(sec, CONF_ACCOUNT, a);
 }
 
 /* A password in a file others can read is refused outright: better a
@@ -546,18 +767,31 @@ static int check_mode(const struct config *c, const struct stat *st,
 	return 0;
 }
 
+/* The global options' defaults, for a missing file. */
 static void set_defaults(struct config *c)
 {
-	c->time_format = xstrdup("%H:%M");
-	c->reconnect_max = 300;
-	c->chat_states = true;
-	c->roster_width = 24;
-	c->roster_visible = true;
-	c->autoaway = 15;
-	c->autoaway_message = xstrdup("idle");
-	c->keepalive = 60;
-	c->keepalive_timeout = 30;
-	c->password_eval_timeout = 30;
+	size_t i;
+
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+
+		if (o->scope != CONF_GLOBAL)
+			continue;
+		switch (o->type) {
+		case CONF_BOOL:
+		case CONF_INT:
+			store_num(c, o, o->def);
+			break;
+		case CONF_STRING:
+			*(char **)((char *)c + o->offset) = dup_or_null(o->def_str);
+			break;
+		case CONF_CHOICE:
+			store_num(c, o, choice_of(o->def_str, o->choices));
+			break;
+		case CONF_LIST: /* empty: NULL and 0, as memset left them */
+			break;
+		}
+	}
 }
 
 int conf_load(const char *path, bool must_exist, struct config *out,
@@ -566,6 +800,7 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 	struct stat st;
 	char *text;
 	cfg_t *cfg;
+	cfg_opt_t *schema, *account;
 	size_t i;
 	int r;
 
@@ -590,7 +825,7 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 		free(text);
 		return -1;
 	}
-	cfg = config_schema();
+	cfg = config_schema(&schema, &account);
 	error_path = path;
 	error_buf = NULL;
 	r = cfg_parse_buf(cfg, text);
@@ -600,6 +835,8 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 				   xasprintf("%s: cannot parse the file", path);
 		error_buf = NULL;
 		cfg_free(cfg);
+		free(schema);
+		free(account);
 		return -1;
 	}
 	out->path = xstrdup(path);
@@ -608,26 +845,10 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 	for (i = 0; i < out->naccounts; i++)
 		read_account(cfg_getnsec(cfg, "account", (unsigned)i),
 			     &out->accounts[i]);
-	out->debug = cfg_getbool(cfg, "debug");
-	out->debug_log = dup_or_null(cfg_getstr(cfg, "debug_log"));
-	out->time_format = xstrdup(cfg_getstr(cfg, "time_format"));
-	out->reconnect_max = (int)cfg_getint(cfg, "reconnect_max");
-	out->chat_states = cfg_getbool(cfg, "chat_states");
-	out->roster_width = (int)cfg_getint(cfg, "roster_width");
-	out->roster_visible = cfg_getbool(cfg, "roster_visible");
-	out->roster_right = strcmp(cfg_getstr(cfg, "roster_side"), "right") == 0;
-	out->autoaway = (int)cfg_getint(cfg, "autoaway");
-	out->autoaway_message = xstrdup(cfg_getstr(cfg, "autoaway_message"));
-	out->theme = dup_or_null(cfg_getstr(cfg, "theme"));
-	out->nbinds = cfg_size(cfg, "bind");
-	out->binds = xcalloc(out->nbinds ? out->nbinds : 1, sizeof *out->binds);
-	for (i = 0; i < out->nbinds; i++)
-		out->binds[i] = xstrdup(cfg_getnstr(cfg, "bind", (unsigned)i));
-	out->keepalive = (int)cfg_getint(cfg, "keepalive");
-	out->keepalive_timeout = (int)cfg_getint(cfg, "keepalive_timeout");
-	out->password_eval_timeout =
-		(int)cfg_getint(cfg, "password_eval_timeout");
+	copy_out(cfg, CONF_GLOBAL, out);
 	cfg_free(cfg);
+	free(schema);
+	free(account);
 	if (check_mode(out, &st, err) < 0) {
 		conf_clear(out);
 		return -1;
@@ -638,13 +859,7 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 static void account_conf_clear(struct account_conf *a)
 {
 	free(a->name);
-	free(a->jid);
-	if (a->password)
-		explicit_bzero(a->password, strlen(a->password));
-	free(a->password);
-	free(a->password_eval);
-	free(a->server);
-	free(a->resource);
+	clear_fields(a, CONF_ACCOUNT);
 	memset(a, 0, sizeof *a);
 }
 
@@ -672,13 +887,7 @@ void conf_clear(struct config *c)
 		account_conf_clear(&c->accounts[i]);
 	free(c->accounts);
 	free(c->path);
-	free(c->debug_log);
-	free(c->time_format);
-	free(c->autoaway_message);
-	free(c->theme);
-	for (i = 0; i < c->nbinds; i++)
-		free(c->binds[i]);
-	free(c->binds);
+	clear_fields(c, CONF_GLOBAL);
 	memset(c, 0, sizeof *c);
 }
 

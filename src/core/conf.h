@@ -1,9 +1,12 @@
 /* conf: natterrc, read with libconfuse into plain structs.
  *
- * struct config owns everything it points to. The option tables in
- * config.c are the single description of the format: each option has its
- * default, its check and a line of help (printed by `natter --options`
- * and copied into natterrc(5)).
+ * struct config owns everything it points to. conf_options[] (conf.c) is
+ * the single description of the format: one entry per option with its
+ * scope, type, default, range or choices, help, and the field of struct
+ * config or struct account_conf it lands in. The libconfuse schema, the
+ * checks, the defaults, the copy into the structs, `natter --options`
+ * and natterrc(5)'s option list are all made from it, so a new option is
+ * one entry there plus its field here.
  */
 #ifndef NATTER_CORE_CONF_H
 #define NATTER_CORE_CONF_H
@@ -62,6 +65,48 @@ struct config {
 	int password_eval_timeout; /* seconds password_eval may run */
 };
 
+enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };
+enum conf_type {
+	CONF_BOOL,
+	CONF_INT,    /* from min to max */
+	CONF_STRING,
+	CONF_CHOICE, /* one of choices[], stored as its index */
+	CONF_LIST,   /* a list of strings */
+};
+/* How the field an option lands in is declared (taken from the field's
+ * declaration by the GLOBAL_FIELD and ACCOUNT_FIELD macros of conf.c, so
+ * the two cannot disagree). */
+enum conf_field { CONF_FIELD_BOOL, CONF_FIELD_INT, CONF_FIELD_STR,
+		  CONF_FIELD_LIST };
+
+#define CONF_REQUIRED 0x1 /* an account without it is refused */
+#define CONF_SECRET 0x2   /* wiped before it is freed */
+#define CONF_ONE_OF 0x4   /* choices worded "one of a, b, c" in errors */
+
+struct conf_option {
+	const char *name;
+	enum conf_scope scope;
+	enum conf_type type;
+	int flags;                 /* CONF_REQUIRED | CONF_SECRET | ... */
+	long def;                  /* bool and int: the default */
+	const char *def_str;       /* string and choice: the default, or NULL */
+	const char *unset;         /* string: what leaving it unset means */
+	long min, max;             /* int: the accepted values */
+	const char *unit;          /* int: "seconds" */
+	const char *zero;          /* int: what 0 means, or NULL */
+	const char *const *choices; /* choice: NULL-terminated */
+	/* A further check of a string's value: NULL if it is fine, else the
+	 * message (the caller frees it). */
+	char *(*check)(const char *value);
+	size_t offset;             /* in struct config or struct account_conf */
+	enum conf_field field;
+	size_t count_offset;       /* list: where its length goes */
+	const char *help;          /* one line, lower case, no full stop */
+};
+
+extern const struct conf_option conf_options[];
+extern const size_t conf_noptions;
+
 /* Reads path into *out. Returns 0, or -1 with *err set to a message for
  * the user (the caller frees it). A missing file is an error only when
  * must_exist; otherwise *out is the default configuration. */
@@ -74,7 +119,11 @@ int conf_keep_account(struct config *c, const char *name);
 const char *conf_tls_name(enum tls_mode m);
 const char *conf_strangers_name(enum strangers_mode m);
 const char *conf_courtesy_name(enum courtesy c);
-/* Prints every option with its default and help (for --options). */
+/* Prints every option with its scope, type, default and help (for
+ * --options). */
 void conf_print_options(FILE *f);
+/* Prints the option list of natterrc(5) as man(7) source (for
+ * --options-man). */
+void conf_print_man(FILE *f);
 
 #endif

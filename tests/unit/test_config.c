@@ -8,8 +8,11 @@
  * together with password_eval) and the "FILE:LINE:"
  * shape of their messages, the refusal of a password in a file others can
  * read, a missing file with and without must_exist, conf_keep_account
- * and conf_account. Error strings are freed, so the suite is clean
- * under LeakSanitizer.
+ * and conf_account; every global option and account choice landing in
+ * its field, the exact words of each kind of error, the option table's
+ * consistency, defaults with and without a file agreeing, and the
+ * --options and --options-man output. Error strings are freed, so the
+ * suite is clean under LeakSanitizer.
  */
 #include "config.h"
 
@@ -722,22 +725,165 @@ static void test_keep_unknown_account(void **state)
 	conf_clear(&c);
 }
 
-static void test_print_options(void **state)
+static void starts_with(const char *s, const char *prefix)
+{
+	if (strncmp(s, prefix, strlen(prefix)) != 0)
+		fail_msg("\"%.200s\" does not start with \"%s\"", s, prefix);
+}
+
+static char *print_to_string(void (*print)(FILE *))
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	(void)state;
 	assert_non_null(f);
-	conf_print_options(f);
+	print(f);
 	assert_int_equal(fclose(f), 0);
-	assert_non_null(strstr(buf, "account.jid"));
-	assert_non_null(strstr(buf, "account.tls"));
-	assert_non_null(strstr(buf, "reconnect_max"));
-	assert_non_null(strstr(buf, "keepalive_timeout"));
+	return buf;
+}
+
+/* --options: each option with its scope, type, default, then its help. */
+static void test_print_options(void **state)
+{
+	char *buf = print_to_string(conf_print_options);
+
+	(void)state;
+	starts_with(buf, "jid                    account string, required\n"
+			 "                       your address, user@domain\n");
+	assert_non_null(strstr(buf, "\nport                   account integer 0..65535 (0: the usual port), default 0\n"));
+	assert_non_null(strstr(buf, "\ntls                    account required|direct|trust|disable, default \"required\"\n"));
+	assert_non_null(strstr(buf, "\nautoaway               global  integer 0..1440 minutes (0: never), default 15\n"));
+	assert_non_null(strstr(buf, "\ntheme                  global  string, default: the built-in theme\n"));
+	assert_non_null(strstr(buf, "\nbind                   global  list of strings, no default\n"));
+	assert_non_null(strstr(buf, "\nroster_visible         global  boolean, default true\n"));
 	assert_non_null(strstr(buf, "password_eval_timeout"));
 	free(buf);
+}
+
+/* --options-man: natterrc(5)'s list, with troff's escapes. */
+static void test_print_man(void **state)
+{
+	char *buf = print_to_string(conf_print_man);
+
+	(void)state;
+	starts_with(buf, ".SS \"Account options\"\n.TP\n"
+			 ".BR jid \" (string, required)\"\n"
+			 "Your address, user@domain.\n");
+	assert_non_null(strstr(buf, "Presence priority.\nFrom \\-128 to 127.\n"));
+	assert_non_null(strstr(buf, ".TP\n.BR tls \" (string, default \\(dqrequired\\(dq)\"\n"));
+	assert_non_null(strstr(buf, "One of: required, direct, trust, disable.\n"));
+	assert_non_null(strstr(buf, ".BR keepalive \" (integer, default 60)\"\n"));
+	assert_non_null(strstr(buf, "From 0 to 3600 seconds (0: off).\n"));
+	assert_non_null(strstr(buf, ".BR theme \" (string, default: the built\\-in theme)\"\n"));
+	assert_non_null(strstr(buf, ".SS \"Global options\"\n"));
+	free(buf);
+}
+
+/* The table itself: unique names, each option's type fits the field it
+ * lands in, defaults within their ranges or among their choices, help
+ * that reads as one clause. */
+static void test_option_table(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	assert_true(conf_noptions > 20);
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		size_t n = 0;
+
+		for (j = i + 1; j < conf_noptions; j++)
+			if (strcmp(o->name, conf_options[j].name) == 0)
+				fail_msg("%s is in the table twice", o->name);
+		assert_non_null(o->help);
+		if (!*o->help || o->help[strlen(o->help) - 1] == '.')
+			fail_msg("%s: help \"%s\"", o->name, o->help);
+		for (j = 0; o->choices && o->choices[j]; j++)
+			n++;
+		switch (o->type) {
+		case CONF_BOOL:
+			assert_int_equal(o->field, CONF_FIELD_BOOL);
+			break;
+		case CONF_INT:
+			assert_int_equal(o->field, CONF_FIELD_INT);
+			assert_true(o->min <= o->def && o->def <= o->max);
+			break;
+		case CONF_STRING:
+			assert_int_equal(o->field, CONF_FIELD_STR);
+			break;
+		case CONF_CHOICE:
+			assert_non_null(o->def_str);
+			assert_true(n >= 2);
+			for (j = 0; j < n; j++)
+				if (strcmp(o->choices[j], o->def_str) == 0)
+					break;
+			if (j == n)
+				fail_msg("%s: default %s is no choice", o->name,
+					 o->def_str);
+			/* a bool holds a choice of two */
+			if (o->field == CONF_FIELD_BOOL)
+				assert_int_equal(n, 2);
+			else
+				assert_int_equal(o->field, CONF_FIELD_INT);
+			break;
+		case CONF_LIST:
+			assert_int_equal(o->field, CONF_FIELD_LIST);
+			assert_true(o->count_offset != 0);
+			break;
+		}
+		if (o->flags & CONF_REQUIRED)
+			assert_int_equal(o->scope, CONF_ACCOUNT);
+	}
+}
+
+/* Without a file and with an empty one, the global options are the
+ * same: one from the table's defaults, one from libconfuse's. */
+static void test_defaults_agree(void **state)
+{
+	struct tu_dir *fx = *state;
+	struct config none, empty;
+	char *err;
+	size_t i;
+
+	assert_int_equal(conf_load(fx->path, false, &none, &err), 0);
+	write_conf(fx, "\n", 0600);
+	load_ok(fx, &empty);
+	for (i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		const char *a = (const char *)&none + o->offset;
+		const char *b = (const char *)&empty + o->offset;
+
+		if (o->scope != CONF_GLOBAL)
+			continue;
+		switch (o->field) {
+		case CONF_FIELD_BOOL:
+			assert_int_equal(*(const bool *)a, *(const bool *)b);
+			break;
+		case CONF_FIELD_INT:
+			assert_int_equal(*(const int *)a, *(const int *)b);
+			break;
+		case CONF_FIELD_STR:
+			if (*(char *const *)a || *(char *const *)b)
+				assert_string_equal(*(char *const *)a,
+						    *(char *const *)b);
+			break;
+		case CONF_FIELD_LIST:
+			assert_int_equal(*(const size_t *)((const char *)&none + o->count_offset), 0);
+			assert_int_equal(*(const size_t *)((const char *)&empty + o->count_offset), 0);
+			break;
+		}
+	}
+	/* and they are the documented ones */
+	assert_int_equal(none.roster_width, 24);
+	assert_true(none.roster_visible);
+	assert_false(none.roster_right);
+	assert_int_equal(none.autoaway, 15);
+	assert_string_equal(none.autoaway_message, "idle");
+	assert_true(none.chat_states);
+	assert_null(none.theme);
+	conf_clear(&none);
+	conf_clear(&empty);
 }
 
 /* libconfuse 3.3 miscounts lines after comments; natter blanks comments
@@ -830,6 +976,134 @@ static void test_session_timers(void **state)
 	}
 }
 
+/* Every global option set away from its default lands in its field. */
+static void test_every_global_option(void **state)
+{
+	struct tu_dir *fx = *state;
+	struct config c;
+
+	write_conf(fx,
+		   "debug = true\n"
+		   "debug_log = \"/tmp/d.log\"\n"
+		   "time_format = \"%H\"\n"
+		   "reconnect_max = 7\n"
+		   "keepalive = 0\n"
+		   "keepalive_timeout = 9\n"
+		   "password_eval_timeout = 11\n"
+		   "chat_states = false\n"
+		   "roster_width = 33\n"
+		   "roster_visible = false\n"
+		   "roster_side = \"right\"\n"
+		   "autoaway = 0\n"
+		   "autoaway_message = \"gone\"\n"
+		   "theme = \"light\"\n"
+		   "bind = {\"F10 quit\", \"M-n window-next\"}\n",
+		   0600);
+	load_ok(fx, &c);
+	assert_true(c.debug);
+	assert_string_equal(c.debug_log, "/tmp/d.log");
+	assert_string_equal(c.time_format, "%H");
+	assert_int_equal(c.reconnect_max, 7);
+	assert_int_equal(c.keepalive, 0);
+	assert_int_equal(c.keepalive_timeout, 9);
+	assert_int_equal(c.password_eval_timeout, 11);
+	assert_false(c.chat_states);
+	assert_int_equal(c.roster_width, 33);
+	assert_false(c.roster_visible);
+	assert_true(c.roster_right);
+	assert_int_equal(c.autoaway, 0);
+	assert_string_equal(c.autoaway_message, "gone");
+	assert_string_equal(c.theme, "light");
+	assert_int_equal(c.nbinds, 2);
+	assert_string_equal(c.binds[0], "F10 quit");
+	assert_string_equal(c.binds[1], "M-n window-next");
+	conf_clear(&c);
+
+	/* and the other way round: left, and a list of one from a string */
+	write_conf(fx, "roster_side = \"left\"\nbind = \"F9 quit\"\n", 0600);
+	load_ok(fx, &c);
+	assert_false(c.roster_right);
+	assert_int_equal(c.nbinds, 1);
+	assert_string_equal(c.binds[0], "F9 quit");
+	conf_clear(&c);
+}
+
+/* The account options that are choices land in their enum or bool. */
+static void test_account_choices(void **state)
+{
+	struct tu_dir *fx = *state;
+	struct config c;
+
+	write_conf(fx,
+		   "account a {\n  jid = \"a@b.c\"\n}\n"
+		   "account b {\n  jid = \"b@b.c\"\n"
+		   "  gateway_contacts = \"accept\"\n  strangers = \"drop\"\n"
+		   "  strangers_rate = 3\n  courtesy = \"none\"\n"
+		   "  tls = \"disable\"\n}\n",
+		   0600);
+	load_ok(fx, &c);
+	assert_false(c.accounts[0].gateway_accept);
+	assert_int_equal(c.accounts[0].strangers, STRANGERS_WINDOW);
+	assert_int_equal(c.accounts[0].strangers_rate, STRANGERS_RATE_DEFAULT);
+	assert_int_equal(c.accounts[0].courtesy, COURTESY_ROSTER);
+	assert_int_equal(c.accounts[0].tls, TLS_REQUIRED);
+	assert_true(c.accounts[0].autoconnect);
+	assert_true(c.accounts[1].gateway_accept);
+	assert_int_equal(c.accounts[1].strangers, STRANGERS_DROP);
+	assert_int_equal(c.accounts[1].strangers_rate, 3);
+	assert_int_equal(c.accounts[1].courtesy, COURTESY_NONE);
+	assert_int_equal(c.accounts[1].tls, TLS_DISABLE);
+	conf_clear(&c);
+}
+
+/* The messages are the user's whole explanation: each kind of check
+ * keeps its exact words (natterrc(5) quotes one). */
+static void test_error_wording(void **state)
+{
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+		{ "account a {\n  jid = \"a@b.c\"\n  port = 70000\n}\n",
+		  "3: port must be between 0 and 65535 (0: the usual port) (got 70000)" },
+		{ "account a {\n  jid = \"a@b.c\"\n  priority = -129\n}\n",
+		  "3: priority must be between -128 and 127 (got -129)" },
+		{ "account a {\n  jid = \"a@b.c\"\n  tls = \"tsl\"\n}\n",
+		  "3: tls must be one of required, direct, trust, disable (got \"tsl\")" },
+		{ "account a {\n  jid = \"a@b.c\"\n  strangers = \"x\"\n}\n",
+		  "3: strangers must be window, open or drop (got \"x\")" },
+		{ "account a {\n  jid = \"a@b.c\"\n  gateway_contacts = \"x\"\n}\n",
+		  "3: gateway_contacts must be ask or accept (got \"x\")" },
+		{ "account a {\n  jid = \"a@b.c\"\n  strangers_rate = 0\n}\n",
+		  "3: strangers_rate must be between 1 and 100000 messages a minute (got 0)" },
+		{ "account a {\n  jid = \"ab.c\"\n}\n",
+		  "2: jid \"ab.c\" is not of the form user@domain" },
+		{ "account a {\n  server = \"x\"\n}\n",
+		  "3: account \"a\" has no jid" },
+		{ "autoaway = 1441\n",
+		  "1: autoaway must be between 0 and 1440 minutes (0: never) (got 1441)" },
+		{ "keepalive = 3601\n",
+		  "1: keepalive must be between 0 and 3600 seconds (0: off) (got 3601)" },
+		{ "roster_width = 9\n",
+		  "1: roster_width must be between 10 and 80 columns (got 9)" },
+		{ "roster_side = \"up\"\n",
+		  "1: roster_side must be left or right (got \"up\")" },
+		{ "time_format = \"\"\n",
+		  "1: time_format \"\" gives an empty or over-long time (at most 31 bytes)" },
+	};
+	struct tu_dir *fx = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *err, want[512];
+
+		write_conf(fx, cases[i].text, 0600);
+		err = load_fail(fx);
+		snprintf(want, sizeof want, "%s:%s", fx->path, cases[i].msg);
+		assert_string_equal(err, want);
+		free(err);
+	}
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, tu_dir_teardown)
 
 int main(void)
@@ -868,7 +1142,13 @@ int main(void)
 		T(test_keep_account),
 		T(test_keep_unknown_account),
 		T(test_session_timers),
+		T(test_every_global_option),
+		T(test_account_choices),
+		T(test_error_wording),
+		T(test_defaults_agree),
 		cmocka_unit_test(test_print_options),
+		cmocka_unit_test(test_print_man),
+		cmocka_unit_test(test_option_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
