@@ -293,6 +293,12 @@ static void idle(struct loop *l, void *ud)
 #endif
 }
 
+/* Auto-away and chat states go out through the xmpp layer. */
+static const struct idle_ops idle_ops = {
+	.send_presence = xs_send_presence,
+	.send_chat_state = xs_send_chat_state,
+};
+
 static void greet(struct app *app)
 {
 	size_t i;
@@ -361,7 +367,7 @@ int main(int argc, char **argv)
 		app_print(&app, LINE_ERROR,
 			  "%s: cannot start the registration: libstrophe could "
 			  "not make a connection", o.register_account);
-	ui_start(&app);
+	idle_init(&app, &idle_ops);
 	while (!app.quit)
 		if (loop_iterate(app.loop) < 0)
 			break;

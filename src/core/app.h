@@ -15,6 +15,7 @@
 #include "core/account.h"
 #include "core/conf.h"
 #include "core/event.h"
+#include "core/idle.h"
 #include "core/loop.h"
 #include "core/pinstore.h"
 #include "core/window.h"
@@ -51,6 +52,7 @@ struct app {
 	size_t ncollapsed;
 	void *xs; /* the xmpp layer's state */
 	void *ui; /* the UI's state */
+	struct idle idle; /* auto-away and chat states (idle.c) */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
 	uint64_t drawn_at;     /* loop time of the last redraw */

@@ -29,8 +29,6 @@
 
 /* The pane needs this many columns left for the chat to be useful. */
 #define MIN_CHAT_COLS 30
-/* After this long without a key, "composing" becomes "paused". */
-#define PAUSED_AFTER_MS 10000
 
 /* Writes a mode-setting sequence curses has no capability for. */
 static void term_write(const char *seq)
@@ -245,39 +243,8 @@ static struct window *cur(struct app *app)
 	return app->wins[app->cur_win];
 }
 
-static void paused_cb(struct loop *l, void *ud)
-{
-	struct app *app = ud;
-	struct ui *ui = app->ui;
-	struct window *w = cur(app);
-
-	(void)l;
-	ui->composing_timer = 0;
-	if (ui->composing && w->kind == WIN_CHAT)
-		xs_send_chat_state(app, w->acc, w->jid, w->resource, CHAT_PAUSED);
-	ui->composing = false;
-}
-
-/* Tells the peer we are typing (XEP-0085), once per burst. */
-static void typing(struct app *app)
-{
-	struct ui *ui = app->ui;
-	struct window *w = cur(app);
-
-	if (w->kind != WIN_CHAT || !app->cfg.chat_states)
-		return;
-	if (!ui->composing &&
-	    xs_send_chat_state(app, w->acc, w->jid, w->resource,
-			       CHAT_COMPOSING) == 0)
-		ui->composing = true;
-	loop_timer_cancel(app->loop, ui->composing_timer);
-	ui->composing_timer = loop_timer_add(app->loop, PAUSED_AFTER_MS,
-					     paused_cb, app);
-}
-
 static void send_text(struct app *app, const char *text)
 {
-	struct ui *ui = app->ui;
 	struct window *w = cur(app);
 
 	if (w->kind == WIN_ROOM) {
@@ -291,9 +258,7 @@ static void send_text(struct app *app, const char *text)
 			  "This window has no conversation: commands start with / (try /help)");
 		return;
 	}
-	loop_timer_cancel(app->loop, ui->composing_timer);
-	ui->composing_timer = 0;
-	ui->composing = false;
+	idle_sent(app, w);
 	if (xs_send_chat(app, w->acc, w->jid, w->resource, text) < 0)
 		win_add(w, time(NULL), LINE_ERROR,
 			"Not sent: this account is not connected (/connect)");
@@ -422,64 +387,6 @@ static int encode_key(struct ui *ui, int r, wint_t k)
 		return alt | KEYS_FN | (int)k;
 	}
 	return alt | (k == '\n' ? '\r' : (int)k);
-}
-
-/* Auto-away: after cfg.autoaway idle minutes, accounts that are plainly
- * available become away; the next key press restores what they were. */
-static void away_cb(struct loop *l, void *ud)
-{
-	struct app *app = ud;
-	struct ui *ui = app->ui;
-	size_t i;
-
-	(void)l;
-	ui->away_timer = 0;
-	for (i = 0; i < app->naccounts; i++) {
-		struct account *a = app->accounts[i];
-
-		if (a->state != ACC_ONLINE ||
-		    (a->show != SHOW_ONLINE && a->show != SHOW_CHAT))
-			continue;
-		a->saved_show = a->show;
-		free(a->saved_status);
-		a->saved_status = a->status_text;
-		a->status_text = xstrdup(app->cfg.autoaway_message);
-		a->show = SHOW_AWAY;
-		xs_send_presence(app, a);
-		ui->auto_away = true;
-	}
-}
-
-static void key_activity(struct app *app)
-{
-	struct ui *ui = app->ui;
-	size_t i;
-
-	if (ui->auto_away) {
-		ui->auto_away = false;
-		for (i = 0; i < app->naccounts; i++) {
-			struct account *a = app->accounts[i];
-
-			if (a->show != SHOW_AWAY || !a->saved_show)
-				continue;
-			a->show = a->saved_show;
-			free(a->status_text);
-			a->status_text = a->saved_status;
-			a->saved_status = NULL;
-			a->saved_show = SHOW_OFFLINE;
-			xs_send_presence(app, a);
-		}
-	}
-	if (app->cfg.autoaway > 0) {
-		loop_timer_cancel(app->loop, ui->away_timer);
-		ui->away_timer = loop_timer_add(
-			app->loop, (uint64_t)app->cfg.autoaway * 60000, away_cb, app);
-	}
-}
-
-void ui_start(struct app *app)
-{
-	key_activity(app);
 }
 
 /* Keys while searching the history with Ctrl-R; returns 1 when the
@@ -648,7 +555,7 @@ static void on_key(struct app *app, int r, wint_t k)
 	if (!(key & (KEYS_ALT | KEYS_FN)) && k >= 0x20 && k != 0x7f) {
 		input_insert(in, (uint32_t)k);
 		if (in->buf[0] != '/')
-			typing(app);
+			idle_typing(app, cur(app));
 	}
 }
 
@@ -682,5 +589,5 @@ void ui_on_input(struct app *app)
 		else
 			discoview_key(app, w, 27);
 	}
-	key_activity(app);
+	idle_activity(app);
 }

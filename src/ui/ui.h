@@ -14,8 +14,6 @@ int ui_init(struct app *app);
 /* Gives the terminal back as it was. */
 void ui_end(struct app *app);
 void ui_draw(struct app *app);
-/* Starts the idle clock (auto-away); call once the loop is set up. */
-void ui_start(struct app *app);
 /* Reads and handles every key that is waiting on stdin. */
 void ui_on_input(struct app *app);
 /* The terminal changed size (SIGWINCH). */

@@ -45,15 +45,10 @@ struct ui {
 	struct theme theme;
 	bool esc;      /* the last key was ESC: the next one is Alt-key */
 	struct rpane pane;
-	unsigned long typing_gen; /* last key press in a chat window */
-	bool composing;           /* we told the peer we are composing */
-	unsigned long long composing_timer;
 	struct completion comp;
 	unsigned long long hist_win; /* id of the window whose history in holds */
 	struct keymap keys;
 	bool pasting;  /* inside a bracketed paste */
-	unsigned long long away_timer;
-	bool auto_away; /* we set away ourselves and will restore */
 	/* the dialog field being edited (formview.c) */
 	struct input form_in;
 	unsigned long long form_win; /* its window's id */

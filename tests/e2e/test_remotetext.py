@@ -155,6 +155,7 @@ def test_delay_stamp_believed_only_from_the_servers(prosody, accounts, xdg,
                              "2002-03-04T05:06:07Z", "localhost"))
     bob.send_raw(delayed_xml(alice.full_jid, "own stamp",
                              "2003-04-05T06:07:08Z", BOB + "/peer"))
+    natter.wait_for(r"\[2:Bob\(4\)\]")  # all four arrived
     natter.send_keys("/win 2")
     screen = natter.wait_for(r"<Bob> own stamp")
     stamps = {}

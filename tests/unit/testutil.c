@@ -1,5 +1,6 @@
 /* testutil: fixture code shared by the cmocka unit tests (see
- * testutil.h). Linked into each unit test that uses it. */
+ * testutil.h). Built once, as tests/unit/libtestutil.a, which every unit
+ * test links. */
 #include "config.h"
 
 #include <stdarg.h>
