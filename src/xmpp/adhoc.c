@@ -86,7 +86,7 @@ static xmpp_stanza_t *adhoc_iq(struct session *s, const char *jid,
 			       const char *action)
 {
 	xmpp_stanza_t *iq = req_iq(s, "set", jid, "command", NS_COMMANDS);
-	xmpp_stanza_t *cmd = req_payload(iq);
+	xmpp_stanza_t *cmd = stanza_payload(iq);
 
 	xmpp_stanza_set_attribute(cmd, "node", node);
 	if (session)
@@ -330,7 +330,7 @@ static void adhoc_send(struct session *s, struct window *w, unsigned act)
 	if (act != DLG_ACT_PREV && d->form.nfields) {
 		xmpp_stanza_t *x = dataform_submit(s->ctx, &d->form);
 
-		xmpp_stanza_add_child(req_payload(iq), x);
+		xmpp_stanza_add_child(stanza_payload(iq), x);
 		xmpp_stanza_release(x);
 	}
 	d->busy = true;

@@ -155,7 +155,7 @@ static xmpp_stanza_t *disco_iq(struct session *s, const char *ns,
 	xmpp_stanza_t *iq = req_iq(s, "get", jid, "query", ns);
 
 	if (node)
-		xmpp_stanza_set_attribute(req_payload(iq), "node", node);
+		xmpp_stanza_set_attribute(stanza_payload(iq), "node", node);
 	return iq;
 }
 

@@ -171,10 +171,10 @@ void password_submit(struct session *s, struct window *w)
 	dialog_set_error(d, NULL);
 	iq = req_iq(s, "set", s->acc->domain, NULL, NULL);
 	if (d->legacy) {
-		q = req_add_child(iq, "query", NS_REGISTER);
+		q = stanza_add_child(iq, "query", NS_REGISTER);
 		user = localpart(s->acc);
-		req_add_text(q, "username", user);
-		req_add_text(q, "password",
+		stanza_add_text(q, "username", user);
+		stanza_add_text(q, "password",
 			     form_field_value(form_field(&d->form, VAR_NEW)));
 		free(user);
 	} else {

@@ -99,14 +99,14 @@ void register_parse(xmpp_stanza_t *query, struct dialog *d)
 			x = c;
 		else if (is(c, "x", NS_OOB)) {
 			/* a URL is one line: no newline kept */
-			char *url = req_child_text(c, "url");
+			char *url = stanza_child_text(c, "url");
 
 			free(d->url);
 			d->url = url ? utf8_sanitize(url, 0) : NULL;
 			free(url);
 		}
 	}
-	instr = req_child_text(query, "instructions");
+	instr = stanza_child_text(query, "instructions");
 	if (x && dataform_parse(x, &f) == 0) {
 		d->legacy = false;
 	} else {
@@ -133,7 +133,7 @@ void register_parse(xmpp_stanza_t *query, struct dialog *d)
 
 xmpp_stanza_t *register_answer(xmpp_stanza_t *parent, const struct dialog *d)
 {
-	xmpp_stanza_t *q = req_add_child(parent, "query", NS_REGISTER);
+	xmpp_stanza_t *q = stanza_add_child(parent, "query", NS_REGISTER);
 	size_t i;
 
 	if (!d->legacy) {
@@ -153,9 +153,9 @@ xmpp_stanza_t *register_answer(xmpp_stanza_t *parent, const struct dialog *d)
 		if (d->edit && (!v || !*v) && fl->type != FIELD_HIDDEN)
 			continue;
 		if (v && *v)
-			req_add_text(q, fl->var, v);
+			stanza_add_text(q, fl->var, v);
 		else
-			req_add_child(q, fl->var, NULL);
+			stanza_add_child(q, fl->var, NULL);
 	}
 	return q;
 }
@@ -346,7 +346,7 @@ void unregister_submit(struct session *s, struct window *w)
 	struct dialog *d = w->dialog;
 	xmpp_stanza_t *iq = req_iq(s, "set", d->jid, "query", NS_REGISTER);
 
-	req_add_child(req_payload(iq), "remove", NULL);
+	stanza_add_child(stanza_payload(iq), "remove", NULL);
 	d->busy = true;
 	req_send(s, iq, on_removed, forms_ud(w), REQ_TIMEOUT_MS);
 }

@@ -198,11 +198,11 @@ xmpp_stanza_t *req_iq(struct session *s, const char *type, const char *to,
 	if (to)
 		xmpp_stanza_set_to(iq, to);
 	if (name)
-		req_add_child(iq, name, ns);
+		stanza_add_child(iq, name, ns);
 	return iq;
 }
 
-xmpp_stanza_t *req_add_child(xmpp_stanza_t *parent, const char *name,
+xmpp_stanza_t *stanza_add_child(xmpp_stanza_t *parent, const char *name,
 			     const char *ns)
 {
 	xmpp_stanza_t *e = xmpp_stanza_new(xmpp_stanza_get_context(parent));
@@ -215,9 +215,9 @@ xmpp_stanza_t *req_add_child(xmpp_stanza_t *parent, const char *name,
 	return e;
 }
 
-void req_add_text(xmpp_stanza_t *parent, const char *name, const char *text)
+void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text)
 {
-	xmpp_stanza_t *e = req_add_child(parent, name, NULL);
+	xmpp_stanza_t *e = stanza_add_child(parent, name, NULL);
 	xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
 
 	xmpp_stanza_set_text(t, text);
@@ -225,7 +225,7 @@ void req_add_text(xmpp_stanza_t *parent, const char *name, const char *text)
 	xmpp_stanza_release(t);
 }
 
-xmpp_stanza_t *req_payload(xmpp_stanza_t *st)
+xmpp_stanza_t *stanza_payload(xmpp_stanza_t *st)
 {
 	xmpp_stanza_t *c;
 
@@ -236,7 +236,7 @@ xmpp_stanza_t *req_payload(xmpp_stanza_t *st)
 	return NULL;
 }
 
-char *req_child_text(xmpp_stanza_t *st, const char *name)
+char *stanza_child_text(xmpp_stanza_t *st, const char *name)
 {
 	xmpp_stanza_t *c = st ? xmpp_stanza_get_child_by_name(st, name) : NULL;
 	char *t, *clean;

@@ -47,13 +47,13 @@ void req_error_clear(struct req_error *e);
 xmpp_stanza_t *req_iq(struct session *s, const char *type, const char *to,
 		      const char *name, const char *ns);
 /* Adds <name>text</name> under parent. */
-void req_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
+void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
 /* Adds an empty <name/> under parent and returns it (borrowed). */
-xmpp_stanza_t *req_add_child(xmpp_stanza_t *parent, const char *name,
+xmpp_stanza_t *stanza_add_child(xmpp_stanza_t *parent, const char *name,
 			     const char *ns);
 /* The first element child of st, or NULL. */
-xmpp_stanza_t *req_payload(xmpp_stanza_t *st);
+xmpp_stanza_t *stanza_payload(xmpp_stanza_t *st);
 /* Sanitised text of st's child name, or NULL; the caller frees. */
-char *req_child_text(xmpp_stanza_t *st, const char *name);
+char *stanza_child_text(xmpp_stanza_t *st, const char *name);
 
 #endif
