@@ -5,6 +5,13 @@
  * reconnects (so stream management can resume). `progress` counts
  * libstrophe's log lines and connection events, telling the drain loop
  * when libstrophe has stopped making headway (see xlog.c).
+ *
+ * Names: a file of xmpp/ prefixes what it exports with its own name
+ * (forms_, gateway_, muc_, ...), except where core/ has a module of the
+ * same name (roster, presence, disco): there the protocol side's names
+ * are xs_<file>_ (xs_roster_push beside core's roster_put), the layer's
+ * prefix xs.h already uses, so a name says which layer it belongs to
+ * without cryptic one-letter prefixes. xmpp_ is libstrophe's.
  */
 #ifndef NATTER_XMPP_SESSION_H
 #define NATTER_XMPP_SESSION_H
