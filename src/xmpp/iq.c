@@ -148,7 +148,7 @@ static void iq_time(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 static void iq_roster(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 {
 	(void)p;
-	if (roster_push(s, iq) < 0)
+	if (xs_roster_push(s, iq) < 0)
 		reply_error(s, iq, "cancel", "service-unavailable");
 	else
 		reply_with(s, iq, NULL);

@@ -68,7 +68,7 @@ static int apply_item(struct roster *r, xmpp_stanza_t *el)
 	return 0;
 }
 
-/* The answer to roster_request(): a reply without a type never gets
+/* The answer to xs_roster_request(): a reply without a type never gets
  * here (request.c waits for a result or an error), and neither an error
  * nor a timeout touches the roster we have. */
 static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
@@ -102,13 +102,13 @@ static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
 	s->app->trim_due = true;
 }
 
-void roster_request(struct session *s)
+void xs_roster_request(struct session *s)
 {
 	req_send(s, req_iq(s, "get", NULL, "query", NS_ROSTER),
 		 on_roster_result, NULL, REQ_TIMEOUT_MS);
 }
 
-int roster_push(struct session *s, xmpp_stanza_t *iq)
+int xs_roster_push(struct session *s, xmpp_stanza_t *iq)
 {
 	const char *from = xmpp_stanza_get_from(iq);
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(iq, NS_ROSTER), *el;

@@ -189,7 +189,7 @@ static void on_online(struct session *s)
 		/* a new session: the server tells us everyone's presence
 		 * again once we send ours; until then nobody is known */
 		presence_reset(s->app, a);
-		roster_request(s);
+		xs_roster_request(s);
 	}
 	/* resumed too: ours may have changed while the link was down
 	 * (auto-away, /status); on a resumed stream it probes nobody */

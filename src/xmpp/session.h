@@ -143,8 +143,8 @@ int cert_check(const xmpp_tlscert_t *cert, const char *errormsg);
 /* iq.c */
 void iq_register(struct session *s);
 /* roster.c */
-void roster_request(struct session *s);
-int roster_push(struct session *s, xmpp_stanza_t *iq);
+void xs_roster_request(struct session *s);
+int xs_roster_push(struct session *s, xmpp_stanza_t *iq);
 /* caps.c */
 xmpp_stanza_t *caps_element(xmpp_ctx_t *ctx);
 xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
