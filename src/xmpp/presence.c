@@ -41,7 +41,7 @@ static xmpp_stanza_t *own_presence(struct session *s)
 	return p;
 }
 
-void presence_send_initial(struct session *s)
+void xs_presence_send_initial(struct session *s)
 {
 	session_send(s, own_presence(s));
 }
@@ -133,7 +133,7 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 1;
 }
 
-void presence_register(struct session *s)
+void xs_presence_register(struct session *s)
 {
 	xmpp_handler_add(s->conn, presence_handler, NULL, "presence", NULL, s);
 }

@@ -149,8 +149,8 @@ int xs_roster_push(struct session *s, xmpp_stanza_t *iq);
 xmpp_stanza_t *caps_element(xmpp_ctx_t *ctx);
 xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
 /* presence.c */
-void presence_send_initial(struct session *s);
-void presence_register(struct session *s);
+void xs_presence_send_initial(struct session *s);
+void xs_presence_register(struct session *s);
 /* message.c */
 void message_register(struct session *s);
 int64_t xs_parse_stamp(const char *s);
