@@ -74,8 +74,8 @@ struct dialog *forms_answered(struct session *s, void *ud,
  * (JIDs, nodes and names sanitised). */
 struct disco;
 struct disco_item;
-void disco_parse_info(xmpp_stanza_t *query, struct disco_item *it);
-void disco_parse_items(xmpp_stanza_t *query, struct disco *d);
+void xs_disco_parse_info(xmpp_stanza_t *query, struct disco_item *it);
+void xs_disco_parse_items(xmpp_stanza_t *query, struct disco *d);
 /* version.c: fills v from a jabber:iq:version result (each string
  * sanitised to one line, cut to a sane length, NULL when absent or
  * empty); returns 0, or -1 (v empty) when reply is not a result holding

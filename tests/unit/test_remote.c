@@ -258,9 +258,9 @@ static void test_disco_replies(void **state)
 
 	(void)state;
 	checked = 0;
-	disco_parse_items(items, d);
+	xs_disco_parse_items(items, d);
 	assert_true(d->nitems >= 2);
-	disco_parse_info(info, &d->items[0]);
+	xs_disco_parse_info(info, &d->items[0]);
 	assert_int_equal(d->items[0].nids, 2);
 	assert_true(d->items[0].offers & DISCO_REGISTER);
 	for (i = 0; i < d->nitems; i++) {
