@@ -82,6 +82,8 @@ size_t app_insert_window(struct app *app, struct window *w);
 /* Closes window idx (never the console): takes it out of the list and
  * the index and frees it. */
 void app_remove_window(struct app *app, size_t idx);
+/* Makes window idx current and clears its unread mark. */
+void app_select(struct app *app, size_t idx);
 /* acc's window of this kind for jid (NULL: the strangers window), or
  * NULL; O(1) through the index. */
 struct window *app_window_find(struct app *app, struct account *acc,
