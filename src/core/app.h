@@ -55,7 +55,7 @@ struct app {
 	bool dirty; /* something visible changed since the last draw */
 	uint64_t drawn_at;     /* loop time of the last redraw */
 	uint64_t committed_at; /* and of the last history commit */
-	uint64_t settle_timer; /* pending catch-up of both, or 0 */
+	loop_timer_id settle_timer; /* pending catch-up of both, or 0 */
 	bool typed;            /* a key came: draw without delay */
 	bool trim_due;         /* a big allocation was freed: trim the heap */
 };

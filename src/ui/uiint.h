@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/loop.h"
 #include "ui/complete.h"
 #include "ui/input.h"
 #include "ui/keys.h"
@@ -47,12 +48,12 @@ struct ui {
 	struct rpane pane;
 	unsigned long typing_gen; /* last key press in a chat window */
 	bool composing;           /* we told the peer we are composing */
-	unsigned long long composing_timer;
+	loop_timer_id composing_timer;
 	struct completion comp;
 	unsigned long long hist_win; /* id of the window whose history in holds */
 	struct keymap keys;
 	bool pasting;  /* inside a bracketed paste */
-	unsigned long long away_timer;
+	loop_timer_id away_timer;
 	bool auto_away; /* we set away ourselves and will restore */
 	/* the dialog field being edited (formview.c) */
 	struct input form_in;

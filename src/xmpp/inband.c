@@ -63,8 +63,8 @@ struct inband {
 	bool answer_pending;  /* send the answer once the stream is back */
 	bool reported;        /* this attempt's failure is on the dialog */
 	char *iq_id;          /* the IQ we await, or NULL */
-	uint64_t timer;       /* handshake or answer deadline */
-	uint64_t free_timer;
+	loop_timer_id timer;  /* handshake or answer deadline */
+	loop_timer_id free_timer;
 };
 
 static struct inband *ib;

@@ -16,7 +16,7 @@ struct pending {
 	char *id;
 	req_fn fn;
 	void *ud;
-	uint64_t timer;
+	loop_timer_id timer;
 	struct pending *next;
 };
 

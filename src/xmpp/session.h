@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <strophe.h>
 
+#include "core/loop.h"
+
 struct app;
 struct account;
 struct proc;
@@ -36,11 +38,11 @@ struct session {
 	bool user_stop;      /* the user asked to disconnect */
 	bool was_online;     /* reached ACC_ONLINE on this attempt */
 	int sock_error;      /* errno of a failed connect, from the log */
-	uint64_t login_timer;
+	loop_timer_id login_timer;
 	unsigned long progress;
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	bool no_answer;      /* the keepalive went unanswered: we dropped it */
-	uint64_t ka_timer;   /* the next keepalive ping, 0 when none */
+	loop_timer_id ka_timer; /* the next keepalive ping, 0 when none */
 	unsigned ka_gen;     /* ties a ping's answer to the session it is for */
 	struct proc *eval;   /* password_eval while it runs, else NULL */
 };
