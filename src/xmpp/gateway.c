@@ -33,13 +33,13 @@
 
 static char *nick_of(xmpp_stanza_t *st)
 {
-	xmpp_stanza_t *n = xmpp_stanza_get_child_by_ns(st, NS_NICK);
-	char *t = n ? xmpp_stanza_get_text(n) : NULL;
-	char *clean = t && *t ? utf8_sanitize(t, 0) : NULL;
+	char *nick = stanza_text(xmpp_stanza_get_child_by_ns(st, NS_NICK), 0);
 
-	if (t)
-		xmpp_free(xmpp_stanza_get_context(st), t);
-	return clean;
+	if (nick && !*nick) {
+		free(nick);
+		nick = NULL;
+	}
+	return nick;
 }
 
 /* Subscribes to bare unless we already are or have asked. */

@@ -69,7 +69,7 @@ static bool is(xmpp_stanza_t *el, const char *name, const char *ns)
 static void add_legacy(struct form *f, xmpp_stanza_t *el, int k, bool edit)
 {
 	struct form_field *fl;
-	char *v = xmpp_stanza_get_text(el);
+	char *v = stanza_text(el, 0);
 
 	fl = form_add_field(f, legacy_fields[k].type, legacy_fields[k].name);
 	if (legacy_fields[k].label)
@@ -77,13 +77,9 @@ static void add_legacy(struct form *f, xmpp_stanza_t *el, int k, bool edit)
 	/* a legacy form asks for every field it lists (XEP-0077 3.1), but
 	 * when editing, what is left empty is left unchanged */
 	fl->required = !edit && legacy_fields[k].type != FIELD_HIDDEN;
-	if (v) {
-		char *clean = utf8_sanitize(v, 0);
-
-		form_field_set(fl, clean);
-		free(clean);
-		xmpp_free(xmpp_stanza_get_context(el), v);
-	}
+	if (v)
+		form_field_set(fl, v);
+	free(v);
 }
 
 void register_parse(xmpp_stanza_t *query, struct dialog *d)
