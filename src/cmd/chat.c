@@ -13,44 +13,6 @@
 #include "util/xmem.h"
 #include "xmpp/xs.h"
 
-/* The account a command acts for: the current window's, else the only
- * one, else the first online one. */
-struct account *cmd_current_account(struct app *app)
-{
-	struct window *w = app->wins[app->cur_win];
-	size_t i;
-
-	if (w->acc)
-		return w->acc;
-	if (app->naccounts == 1)
-		return app->accounts[0];
-	for (i = 0; i < app->naccounts; i++)
-		if (app->accounts[i]->state == ACC_ONLINE)
-			return app->accounts[i];
-	app_say(app, LINE_ERROR, app->naccounts ?
-					   "No account is online" :
-					   "No accounts configured; see natterrc(5)");
-	return NULL;
-}
-
-/* A contact given by JID or by roster name; returns its bare JID (the
- * caller frees it) or NULL after saying why. */
-char *cmd_contact_arg(struct app *app, struct account *a, const char *arg)
-{
-	char *bare;
-	size_t i;
-
-	for (i = 0; i < a->roster.n; i++)
-		if (a->roster.items[i].name &&
-		    strcmp(a->roster.items[i].name, arg) == 0)
-			return xstrdup(a->roster.items[i].jid);
-	bare = jid_bare_of(arg);
-	if (!bare)
-		app_say(app, LINE_ERROR, "\"%s\" is neither a JID nor a contact's name",
-			  arg);
-	return bare;
-}
-
 /* A conversation's peer: a contact (cmd_contact_arg), or an occupant's
  * full JID in a room we are in (a private conversation through it). */
 static char *peer_arg(struct app *app, struct account *a, const char *arg)

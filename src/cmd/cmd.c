@@ -1,4 +1,5 @@
-/* cmd: parsing a command line and dispatching it through the table. */
+/* cmd: parsing a command line, dispatching it through the table, and the
+ * argument helpers the command families share (account, contact). */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "core/app.h"
 #include "util/troff.h"
+#include "util/jid.h"
 #include "util/xmem.h"
 
 static const struct cmd *const families[] = { cmd_general, cmd_session,
@@ -184,6 +186,40 @@ struct account *cmd_account_arg(struct app *app, const char *name)
 		app_say(app, LINE_ERROR,
 			  "Several accounts are configured: name one");
 	return NULL;
+}
+
+struct account *cmd_current_account(struct app *app)
+{
+	struct window *w = app->wins[app->cur_win];
+	size_t i;
+
+	if (w->acc)
+		return w->acc;
+	if (app->naccounts == 1)
+		return app->accounts[0];
+	for (i = 0; i < app->naccounts; i++)
+		if (app->accounts[i]->state == ACC_ONLINE)
+			return app->accounts[i];
+	app_say(app, LINE_ERROR, app->naccounts ?
+					   "No account is online" :
+					   "No accounts configured; see natterrc(5)");
+	return NULL;
+}
+
+char *cmd_contact_arg(struct app *app, struct account *a, const char *arg)
+{
+	char *bare;
+	size_t i;
+
+	for (i = 0; i < a->roster.n; i++)
+		if (a->roster.items[i].name &&
+		    strcmp(a->roster.items[i].name, arg) == 0)
+			return xstrdup(a->roster.items[i].jid);
+	bare = jid_bare_of(arg);
+	if (!bare)
+		app_say(app, LINE_ERROR, "\"%s\" is neither a JID nor a contact's name",
+			  arg);
+	return bare;
 }
 
 struct man_ctx {

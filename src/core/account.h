@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/conf.h"
+#include "core/loop.h"
 #include "core/roster.h"
 #include "util/strmap.h"
 
@@ -66,7 +67,7 @@ struct account {
 	unsigned attempt;  /* consecutive failed attempts */
 	bool up;           /* a session is (or was last) online */
 	uint64_t up_since; /* loop time (ms) it came online, when up */
-	uint64_t retry_timer;
+	loop_timer_id retry_timer;
 	uint64_t retry_in_ms;
 	struct cert_info *cert; /* last refused certificate, or NULL */
 	struct roster roster;
@@ -82,7 +83,7 @@ struct account {
 	size_t nsub_requests;
 	char **gateways;          /* gateways registered with this session */
 	size_t ngateways;
-	uint64_t gw_batch_timer;  /* gathers gateway contacts' requests */
+	loop_timer_id gw_batch_timer; /* gathers gateway contacts' requests */
 	struct strmap stranger_rates; /* domain -> its strangers' rate count
 				       * (core/strangers.c) */
 	size_t rates_prune_at;

@@ -117,6 +117,25 @@ void app_remove_window(struct app *app, size_t idx)
 	app->dirty = true;
 }
 
+void app_select(struct app *app, size_t idx)
+{
+	struct window *w;
+
+	if (idx >= app->nwins)
+		return;
+	app->cur_win = idx;
+	w = app->wins[idx];
+	w->unread = 0;
+	w->highlight = false;
+	if (w->kind == WIN_CHAT) {
+		struct roster_item *it = roster_get(&w->acc->roster, w->jid);
+
+		if (it)
+			it->unread = 0;
+	}
+	app->dirty = true;
+}
+
 struct window *app_window_by_id(struct app *app, uint64_t id)
 {
 	size_t i;

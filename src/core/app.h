@@ -57,7 +57,7 @@ struct app {
 	bool dirty; /* something visible changed since the last draw */
 	uint64_t drawn_at;     /* loop time of the last redraw */
 	uint64_t committed_at; /* and of the last history commit */
-	uint64_t settle_timer; /* pending catch-up of both, or 0 */
+	loop_timer_id settle_timer; /* pending catch-up of both, or 0 */
 	bool typed;            /* a key came: draw without delay */
 	bool trim_due;         /* a big allocation was freed: trim the heap */
 };
@@ -84,6 +84,8 @@ size_t app_insert_window(struct app *app, struct window *w);
 /* Closes window idx (never the console): takes it out of the list and
  * the index and frees it. */
 void app_remove_window(struct app *app, size_t idx);
+/* Makes window idx current and clears its unread mark. */
+void app_select(struct app *app, size_t idx);
 /* acc's window of this kind for jid (NULL: the strangers window), or
  * NULL; O(1) through the index. */
 struct window *app_window_find(struct app *app, struct account *acc,

@@ -252,25 +252,6 @@ void conv_close(struct app *app, size_t idx)
 	app_remove_window(app, idx);
 }
 
-void app_select(struct app *app, size_t idx)
-{
-	struct window *w;
-
-	if (idx >= app->nwins)
-		return;
-	app->cur_win = idx;
-	w = app->wins[idx];
-	w->unread = 0;
-	w->highlight = false;
-	if (w->kind == WIN_CHAT) {
-		struct roster_item *it = roster_get(&w->acc->roster, w->jid);
-
-		if (it)
-			it->unread = 0;
-	}
-	app->dirty = true;
-}
-
 /* Stores a message; returns its row id, 0 when it was already stored (a
  * resent stanza), or -1 when it could not be (or there is no store). */
 static int64_t store(struct app *app, struct account *acc, const char *bare,

@@ -85,7 +85,5 @@ void conv_rename(struct app *app, struct account *acc, const char *bare);
 /* The name a peer is shown under: roster name, else the JID; an
  * occupant's nick for room@service/nick. */
 const char *conv_peer_name(struct account *acc, const char *bare);
-/* Makes window idx current and clears its unread mark. */
-void app_select(struct app *app, size_t idx);
 
 #endif

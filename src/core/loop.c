@@ -29,7 +29,7 @@ struct watch {
 };
 
 struct timer {
-	uint64_t id;
+	loop_timer_id id;
 	uint64_t deadline;
 	loop_timer_cb cb;
 	void *ud;
@@ -48,7 +48,7 @@ struct loop {
 	size_t cappfds;
 	struct timer *timers;
 	size_t ntimers, captimers;
-	uint64_t next_id;
+	loop_timer_id next_id;
 	loop_clock_fn clock;
 	struct child *children;
 	size_t nchildren, capchildren;
@@ -152,8 +152,8 @@ void loop_unwatch(struct loop *l, int fd)
 	*w = l->watches[--l->nwatches];
 }
 
-uint64_t loop_timer_add(struct loop *l, uint64_t delay_ms, loop_timer_cb cb,
-			void *ud)
+loop_timer_id loop_timer_add(struct loop *l, uint64_t delay_ms,
+			     loop_timer_cb cb, void *ud)
 {
 	struct timer t = { l->next_id++, l->clock() + delay_ms, cb, ud };
 	size_t i = l->ntimers;
@@ -170,7 +170,7 @@ uint64_t loop_timer_add(struct loop *l, uint64_t delay_ms, loop_timer_cb cb,
 	return t.id;
 }
 
-bool loop_timer_cancel(struct loop *l, uint64_t id)
+bool loop_timer_cancel(struct loop *l, loop_timer_id id)
 {
 	size_t i;
 
@@ -203,7 +203,7 @@ int loop_run_timers(struct loop *l)
 {
 	uint64_t now = l->clock();
 	/* timers added by callbacks wait for the next pass */
-	uint64_t last_id = l->next_id;
+	loop_timer_id last_id = l->next_id;
 	int ran = 0;
 
 	while (l->ntimers > 0 && l->timers[0].deadline <= now &&

@@ -27,6 +27,9 @@ typedef void (*loop_prepare_cb)(struct loop *l, void *ud);
 /* status as waitpid() gives it. */
 typedef void (*loop_child_cb)(struct loop *l, pid_t pid, int status,
 			      void *ud);
+/* A timer's id, as loop_timer_add() gives it; never 0, so 0 can mean
+ * "no timer" in the structs that keep one. */
+typedef uint64_t loop_timer_id;
 /* Milliseconds on a monotonic clock; replaceable for tests. */
 typedef uint64_t (*loop_clock_fn)(void);
 
@@ -43,11 +46,11 @@ void loop_watch_events(struct loop *l, int fd, short events);
 void loop_unwatch(struct loop *l, int fd);
 
 /* Schedules cb after delay_ms; returns an id (never 0) for cancelling. */
-uint64_t loop_timer_add(struct loop *l, uint64_t delay_ms, loop_timer_cb cb,
-			void *ud);
+loop_timer_id loop_timer_add(struct loop *l, uint64_t delay_ms,
+			     loop_timer_cb cb, void *ud);
 /* Cancels a pending timer; returns false if it already ran or is unknown.
  * Cancelling id 0 is a no-op. */
-bool loop_timer_cancel(struct loop *l, uint64_t id);
+bool loop_timer_cancel(struct loop *l, loop_timer_id id);
 /* Milliseconds until the next timer, or -1 when there is none. */
 int loop_next_timeout(struct loop *l);
 /* Runs every timer that is due; returns how many ran. */

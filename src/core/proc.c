@@ -28,7 +28,7 @@ struct proc {
 	int fd;        /* read end of the stdout pipe, -1 once closed */
 	bool reaped;
 	int status;
-	uint64_t timer;
+	loop_timer_id timer;
 	char *out;     /* PROC_OUT_MAX + 1 bytes */
 	size_t len;
 	proc_done_fn fn;

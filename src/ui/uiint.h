@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/loop.h"
 #include "ui/complete.h"
 #include "ui/input.h"
 #include "ui/keys.h"

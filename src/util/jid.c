@@ -123,3 +123,13 @@ char *jid_bare_of(const char *s)
 	jid_clear(&j);
 	return bare;
 }
+
+char *jid_local_of(const char *s)
+{
+	const char *at = strchr(s, '@');
+	const char *slash = strchr(s, '/');
+
+	if (!at || (slash && slash < at))
+		return NULL;
+	return xstrndup(s, (size_t)(at - s));
+}

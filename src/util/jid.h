@@ -27,5 +27,9 @@ char *jid_full(const struct jid *j);
 bool jid_valid(const char *s);
 /* Returns the bare part of a JID string, or NULL if invalid; caller frees. */
 char *jid_bare_of(const char *s);
+/* Returns the localpart of a JID string (what stands before an '@' that
+ * comes before any '/'), or NULL when it has none; the caller frees it.
+ * Textual: s is not validated. */
+char *jid_local_of(const char *s);
 
 #endif

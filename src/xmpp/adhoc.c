@@ -86,7 +86,7 @@ static xmpp_stanza_t *adhoc_iq(struct session *s, const char *jid,
 			       const char *action)
 {
 	xmpp_stanza_t *iq = req_iq(s, "set", jid, "command", NS_COMMANDS);
-	xmpp_stanza_t *cmd = req_payload(iq);
+	xmpp_stanza_t *cmd = stanza_payload(iq);
 
 	xmpp_stanza_set_attribute(cmd, "node", node);
 	if (session)
@@ -156,7 +156,7 @@ void adhoc_parse_notes(xmpp_stanza_t *cmd, struct dialog *d)
 	for (c = xmpp_stanza_get_children(cmd); c; c = xmpp_stanza_get_next(c)) {
 		const char *type;
 		enum note_type t = NOTE_INFO;
-		char *text, *clean;
+		char *clean;
 
 		if (!adhoc_is(c, "note", NULL))
 			continue;
@@ -167,11 +167,9 @@ void adhoc_parse_notes(xmpp_stanza_t *cmd, struct dialog *d)
 			t = NOTE_WARN;
 		else if (type && strcmp(type, "error") == 0)
 			t = NOTE_ERROR;
-		text = xmpp_stanza_get_text(c);
-		if (!text)
+		clean = stanza_text(c, UTF8_KEEP_NEWLINES);
+		if (!clean)
 			continue;
-		clean = utf8_sanitize(text, UTF8_KEEP_NEWLINES);
-		xmpp_free(xmpp_stanza_get_context(c), text);
 		if (*clean)
 			dialog_add_note(d, t, clean);
 		free(clean);
@@ -330,7 +328,7 @@ static void adhoc_send(struct session *s, struct window *w, unsigned act)
 	if (act != DLG_ACT_PREV && d->form.nfields) {
 		xmpp_stanza_t *x = dataform_submit(s->ctx, &d->form);
 
-		xmpp_stanza_add_child(req_payload(iq), x);
+		xmpp_stanza_add_child(stanza_payload(iq), x);
 		xmpp_stanza_release(x);
 	}
 	d->busy = true;

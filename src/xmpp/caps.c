@@ -13,6 +13,7 @@
 #include "util/xmem.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 #define CAPS_NODE "https://natter.invalid/caps"
 #define IDENTITY_CATEGORY "client"
@@ -62,50 +63,34 @@ static const char *caps_ver(xmpp_ctx_t *ctx)
 
 xmpp_stanza_t *caps_element(xmpp_ctx_t *ctx)
 {
-	xmpp_stanza_t *c = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *c = stanza_new(ctx, "c", NS_CAPS);
 
-	xmpp_stanza_set_name(c, "c");
-	xmpp_stanza_set_ns(c, NS_CAPS);
 	xmpp_stanza_set_attribute(c, "hash", "sha-1");
 	xmpp_stanza_set_attribute(c, "node", CAPS_NODE);
 	xmpp_stanza_set_attribute(c, "ver", caps_ver(ctx));
 	return c;
 }
 
-static void add_child(xmpp_stanza_t *parent, xmpp_stanza_t *child)
-{
-	xmpp_stanza_add_child(parent, child);
-	xmpp_stanza_release(child);
-}
-
 xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node)
 {
-	xmpp_stanza_t *q = xmpp_stanza_new(ctx), *id;
+	xmpp_stanza_t *q, *id;
 	char *ournode = xasprintf("%s#%s", CAPS_NODE, caps_ver(ctx));
 	size_t i;
 
 	if (node && strcmp(node, ournode) != 0) {
 		free(ournode);
-		xmpp_stanza_release(q);
 		return NULL; /* a node we do not have */
 	}
 	free(ournode);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_DISCO_INFO);
+	q = stanza_new(ctx, "query", NS_DISCO_INFO);
 	if (node)
 		xmpp_stanza_set_attribute(q, "node", node);
-	id = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(id, "identity");
+	id = stanza_add_child(q, "identity", NULL);
 	xmpp_stanza_set_attribute(id, "category", IDENTITY_CATEGORY);
 	xmpp_stanza_set_attribute(id, "type", IDENTITY_TYPE);
 	xmpp_stanza_set_attribute(id, "name", IDENTITY_NAME);
-	add_child(q, id);
-	for (i = 0; i < NFEATURES; i++) {
-		xmpp_stanza_t *f = xmpp_stanza_new(ctx);
-
-		xmpp_stanza_set_name(f, "feature");
-		xmpp_stanza_set_attribute(f, "var", features[i]);
-		add_child(q, f);
-	}
+	for (i = 0; i < NFEATURES; i++)
+		xmpp_stanza_set_attribute(stanza_add_child(q, "feature", NULL),
+					  "var", features[i]);
 	return q;
 }

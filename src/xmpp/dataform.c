@@ -14,19 +14,7 @@
 #include "util/xmem.h"
 #include "xmpp/dataform.h"
 #include "xmpp/ns.h"
-
-/* The sanitised text of el (newlines kept), or NULL; the caller frees. */
-static char *text_of(xmpp_stanza_t *el)
-{
-	char *t = el ? xmpp_stanza_get_text(el) : NULL;
-	char *clean;
-
-	if (!t)
-		return NULL;
-	clean = utf8_sanitize(t, UTF8_KEEP_NEWLINES);
-	xmpp_free(xmpp_stanza_get_context(el), t);
-	return clean;
-}
+#include "xmpp/stanza.h"
 
 static char *attr_of(xmpp_stanza_t *el, const char *name)
 {
@@ -58,7 +46,7 @@ static void parse_media(xmpp_stanza_t *media, struct form_field *fl)
 
 		if (!named(u, "uri"))
 			continue;
-		uri = text_of(u);
+		uri = stanza_text(u, UTF8_KEEP_NEWLINES);
 		type = attr_of(u, "type");
 		if (uri && media_scheme(uri) && !strchr(uri, '\n'))
 			form_field_add_media(fl, type, uri);
@@ -81,7 +69,7 @@ static void parse_field(xmpp_stanza_t *el, struct form *f)
 	fl->label = attr_of(el, "label");
 	for (c = xmpp_stanza_get_children(el); c; c = xmpp_stanza_get_next(c)) {
 		if (named(c, "value")) {
-			char *v = text_of(c);
+			char *v = stanza_text(c, UTF8_KEEP_NEWLINES);
 
 			form_field_add_value(fl, v ? v : "");
 			free(v);
@@ -89,10 +77,11 @@ static void parse_field(xmpp_stanza_t *el, struct form *f)
 			fl->required = true;
 		} else if (named(c, "desc")) {
 			free(fl->desc);
-			fl->desc = text_of(c);
+			fl->desc = stanza_text(c, UTF8_KEEP_NEWLINES);
 		} else if (named(c, "option")) {
 			xmpp_stanza_t *v = xmpp_stanza_get_child_by_name(c, "value");
-			char *value = text_of(v), *label = attr_of(c, "label");
+			char *value = stanza_text(v, UTF8_KEEP_NEWLINES);
+			char *label = attr_of(c, "label");
 
 			if (value)
 				form_field_add_option(fl, label, value);
@@ -119,9 +108,9 @@ int dataform_parse(xmpp_stanza_t *x, struct form *f)
 	for (c = xmpp_stanza_get_children(x); c; c = xmpp_stanza_get_next(c)) {
 		if (named(c, "title")) {
 			free(f->title);
-			f->title = text_of(c);
+			f->title = stanza_text(c, UTF8_KEEP_NEWLINES);
 		} else if (named(c, "instructions")) {
-			char *t = text_of(c);
+			char *t = stanza_text(c, UTF8_KEEP_NEWLINES);
 
 			f->instructions = xrealloc(f->instructions,
 						   (f->ninstructions + 1) *
@@ -134,26 +123,11 @@ int dataform_parse(xmpp_stanza_t *x, struct form *f)
 	return 0;
 }
 
-static void add_value(xmpp_ctx_t *ctx, xmpp_stanza_t *field, const char *v)
-{
-	xmpp_stanza_t *val = xmpp_stanza_new(ctx);
-	xmpp_stanza_t *t = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(val, "value");
-	xmpp_stanza_set_text(t, v);
-	xmpp_stanza_add_child(val, t);
-	xmpp_stanza_release(t);
-	xmpp_stanza_add_child(field, val);
-	xmpp_stanza_release(val);
-}
-
 xmpp_stanza_t *dataform_submit(xmpp_ctx_t *ctx, const struct form *f)
 {
-	xmpp_stanza_t *x = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *x = stanza_new(ctx, "x", NS_DATA);
 	size_t i, j;
 
-	xmpp_stanza_set_name(x, "x");
-	xmpp_stanza_set_ns(x, NS_DATA);
 	xmpp_stanza_set_type(x, "submit");
 	for (i = 0; i < f->nfields; i++) {
 		const struct form_field *fl = &f->fields[i];
@@ -165,13 +139,10 @@ xmpp_stanza_t *dataform_submit(xmpp_ctx_t *ctx, const struct form *f)
 		 * log's redactor that this one is secret */
 		if (fl->type == FIELD_TEXT_PRIVATE)
 			log_secret_var(fl->var);
-		field = xmpp_stanza_new(ctx);
-		xmpp_stanza_set_name(field, "field");
+		field = stanza_add_child(x, "field", NULL);
 		xmpp_stanza_set_attribute(field, "var", fl->var);
 		for (j = 0; j < fl->nvalues; j++)
-			add_value(ctx, field, fl->values[j]);
-		xmpp_stanza_add_child(x, field);
-		xmpp_stanza_release(field);
+			stanza_add_text(field, "value", fl->values[j]);
 	}
 	return x;
 }

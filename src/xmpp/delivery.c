@@ -39,6 +39,7 @@
 #include "util/xmem.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 /* Without stream management nothing empties the FIFO but a new stream;
  * past this many the oldest are forgotten (they stay in the outbox). */
@@ -113,17 +114,6 @@ static void confirm_below(struct session *s, uint32_t h)
 	}
 }
 
-static void add_empty(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
-		      const char *name, const char *ns)
-{
-	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(e, name);
-	xmpp_stanza_set_ns(e, ns);
-	xmpp_stanza_add_child(parent, e);
-	xmpp_stanza_release(e);
-}
-
 void delivery_send(struct session *s, const char *bare, const char *resource,
 		   const char *body, const char *id)
 {
@@ -131,9 +121,9 @@ void delivery_send(struct session *s, const char *bare, const char *resource,
 	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "chat", to, id);
 
 	xmpp_message_set_body(m, body);
-	add_empty(s->ctx, m, "request", NS_RECEIPTS);
+	stanza_add_child(m, "request", NS_RECEIPTS);
 	if (s->app->cfg.chat_states)
-		add_empty(s->ctx, m, "active", NS_CHATSTATES);
+		stanza_add_child(m, "active", NS_CHATSTATES);
 	flight_push(dv(s), bare, id, s->stanzas_out);
 	session_send(s, m);
 	conv_delivery(s->app, s->acc, bare, id, LINE_SENT);

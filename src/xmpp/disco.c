@@ -70,7 +70,7 @@ static const struct {
 	{ NS_GATEWAY, DISCO_GATEWAY },   { NS_DISCO_ITEMS, DISCO_ITEMS },
 };
 
-void disco_parse_info(xmpp_stanza_t *q, struct disco_item *it)
+void xs_disco_parse_info(xmpp_stanza_t *q, struct disco_item *it)
 {
 	xmpp_stanza_t *c;
 	size_t k;
@@ -99,7 +99,7 @@ void disco_parse_info(xmpp_stanza_t *q, struct disco_item *it)
 	}
 }
 
-void disco_parse_items(xmpp_stanza_t *items, struct disco *d)
+void xs_disco_parse_items(xmpp_stanza_t *items, struct disco *d)
 {
 	xmpp_stanza_t *c;
 
@@ -133,7 +133,7 @@ static void on_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 			       xmpp_stanza_get_child_by_ns(reply, NS_DISCO_INFO) :
 			       NULL;
 		if (info) {
-			disco_parse_info(info, it);
+			xs_disco_parse_info(info, it);
 			disco_item_done(d, it, NULL);
 			if (!it->node)
 				gateway_verdict(s, it->jid,
@@ -155,7 +155,7 @@ static xmpp_stanza_t *disco_iq(struct session *s, const char *ns,
 	xmpp_stanza_t *iq = req_iq(s, "get", jid, "query", ns);
 
 	if (node)
-		xmpp_stanza_set_attribute(req_payload(iq), "node", node);
+		xmpp_stanza_set_attribute(stanza_payload(iq), "node", node);
 	return iq;
 }
 
@@ -181,7 +181,7 @@ static void on_items(struct session *s, xmpp_stanza_t *reply, void *ud)
 		req_error_clear(&e);
 		return;
 	}
-	disco_parse_items(items, d);
+	xs_disco_parse_items(items, d);
 	for (i = 0; i < d->nitems; i++) {
 		struct disco_item *it = &d->items[i];
 

@@ -33,13 +33,13 @@
 
 static char *nick_of(xmpp_stanza_t *st)
 {
-	xmpp_stanza_t *n = xmpp_stanza_get_child_by_ns(st, NS_NICK);
-	char *t = n ? xmpp_stanza_get_text(n) : NULL;
-	char *clean = t && *t ? utf8_sanitize(t, 0) : NULL;
+	char *nick = stanza_text(xmpp_stanza_get_child_by_ns(st, NS_NICK), 0);
 
-	if (t)
-		xmpp_free(xmpp_stanza_get_context(st), t);
-	return clean;
+	if (nick && !*nick) {
+		free(nick);
+		nick = NULL;
+	}
+	return nick;
 }
 
 /* Subscribes to bare unless we already are or have asked. */
@@ -286,7 +286,7 @@ int xs_transport_presence(struct app *app, struct account *a,
 	if (!online)
 		xmpp_stanza_set_type(p, "unavailable");
 	else if (a->show != SHOW_ONLINE && a->show != SHOW_OFFLINE)
-		req_add_text(p, "show", presence_show_name(a->show));
+		stanza_add_text(p, "show", presence_show_name(a->show));
 	session_send(s, p);
 	event_emit(app, &ev);
 	return 0;
@@ -315,7 +315,7 @@ static void on_jid(struct session *s, xmpp_stanza_t *reply, void *ud)
 	xmpp_stanza_t *q = req_ok(reply) ?
 				   xmpp_stanza_get_child_by_ns(reply, NS_GATEWAY) :
 				   NULL;
-	char *jid = q ? req_child_text(q, "jid") : NULL;
+	char *jid = q ? stanza_child_text(q, "jid") : NULL;
 	struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
 			    .jid = g->gateway, .text = g->legacy_id };
 	struct req_error e = { 0 };
@@ -368,8 +368,8 @@ static void on_prompt(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	{
-		char *prompt = req_child_text(q, "prompt");
-		char *desc = req_child_text(q, "desc");
+		char *prompt = stanza_child_text(q, "prompt");
+		char *desc = stanza_child_text(q, "desc");
 		char *both = xasprintf("%s%s%s", prompt ? prompt : "",
 				       prompt && desc ? ": " : "", desc ? desc : "");
 		struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
@@ -382,7 +382,7 @@ static void on_prompt(struct session *s, xmpp_stanza_t *reply, void *ud)
 		free(desc);
 	}
 	iq = req_iq(s, "set", g->gateway, "query", NS_GATEWAY);
-	req_add_text(req_payload(iq), "prompt", g->legacy_id);
+	stanza_add_text(stanza_payload(iq), "prompt", g->legacy_id);
 	req_send(s, iq, on_jid, g, REQ_TIMEOUT_MS);
 }
 

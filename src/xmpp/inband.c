@@ -27,6 +27,7 @@
 
 #include "core/app.h"
 #include "core/dialog.h"
+#include "util/jid.h"
 #include "util/log.h"
 #include "util/xmem.h"
 #include "xmpp/dataform.h"
@@ -62,8 +63,8 @@ struct inband {
 	bool answer_pending;  /* send the answer once the stream is back */
 	bool reported;        /* this attempt's failure is on the dialog */
 	char *iq_id;          /* the IQ we await, or NULL */
-	uint64_t timer;       /* handshake or answer deadline */
-	uint64_t free_timer;
+	loop_timer_id timer;  /* handshake or answer deadline */
+	loop_timer_id free_timer;
 };
 
 static struct inband *ib;
@@ -234,14 +235,6 @@ static void send_iq(struct inband *b, xmpp_stanza_t *iq, uint64_t timeout_ms)
 
 /* --- the form ---------------------------------------------------------- */
 
-/* The localpart of the account's JID; the caller frees it. */
-static char *localpart(const struct account *a)
-{
-	const char *at = strchr(a->bare_jid, '@');
-
-	return at ? xstrndup(a->bare_jid, (size_t)(at - a->bare_jid)) : NULL;
-}
-
 static void prefill(struct form *f, const char *var, const char *v)
 {
 	struct form_field *fl = form_field(f, var);
@@ -293,7 +286,7 @@ static void got_form(struct inband *b, struct dialog *d, xmpp_stanza_t *reply)
 	carry_values(&old, &d->form);
 	form_media_remove(&old, &d->form);
 	form_clear(&old);
-	user = localpart(a);
+	user = jid_local_of(a->bare_jid);
 	prefill(&d->form, "username", user);
 	prefill(&d->form, "password", a->conf->password);
 	free(user);
@@ -326,7 +319,7 @@ static int natterrc_gaps(struct dialog *d, const struct account *a)
 	struct form_field *fp = form_field(&d->form, "password");
 	const char *user = fu ? form_field_value(fu) : NULL;
 	const char *pw = fp ? form_field_value(fp) : NULL;
-	char *mine = localpart(a);
+	char *mine = jid_local_of(a->bare_jid);
 	int gaps = 0;
 
 	if (user && (!mine || strcmp(user, mine) != 0))

@@ -19,6 +19,7 @@
 #include "util/jid.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 typedef void (*iq_fn)(struct session *s, xmpp_stanza_t *iq,
 		      xmpp_stanza_t *payload);
@@ -48,17 +49,10 @@ static void reply_error(struct session *s, xmpp_stanza_t *iq,
 			const char *type, const char *cond)
 {
 	xmpp_stanza_t *r = reply_to(s, iq, "error");
-	xmpp_stanza_t *e = xmpp_stanza_new(s->ctx);
-	xmpp_stanza_t *c = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_t *e = stanza_add_child(r, "error", NULL);
 
-	xmpp_stanza_set_name(e, "error");
 	xmpp_stanza_set_type(e, type);
-	xmpp_stanza_set_name(c, cond);
-	xmpp_stanza_set_ns(c, NS_STANZAS);
-	xmpp_stanza_add_child(e, c);
-	xmpp_stanza_release(c);
-	xmpp_stanza_add_child(r, e);
-	xmpp_stanza_release(e);
+	stanza_add_child(e, cond, NS_STANZAS);
 	session_send(s, r);
 }
 
@@ -72,30 +66,6 @@ static void reply_with(struct session *s, xmpp_stanza_t *iq,
 		xmpp_stanza_release(payload);
 	}
 	session_send(s, r);
-}
-
-static xmpp_stanza_t *element(xmpp_ctx_t *ctx, const char *name,
-			      const char *ns)
-{
-	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(e, name);
-	if (ns)
-		xmpp_stanza_set_ns(e, ns);
-	return e;
-}
-
-static void add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
-			   const char *name, const char *text)
-{
-	xmpp_stanza_t *e = element(ctx, name, NULL);
-	xmpp_stanza_t *t = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_text(t, text);
-	xmpp_stanza_add_child(e, t);
-	xmpp_stanza_release(t);
-	xmpp_stanza_add_child(parent, e);
-	xmpp_stanza_release(e);
 }
 
 static void iq_ping(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
@@ -144,9 +114,9 @@ static void iq_version(struct session *s, xmpp_stanza_t *iq,
 	(void)p;
 	if (!courteous(s, iq))
 		return;
-	q = element(s->ctx, "query", NS_VERSION);
-	add_text_child(s->ctx, q, "name", PACKAGE_NAME);
-	add_text_child(s->ctx, q, "version", PACKAGE_VERSION);
+	q = stanza_new(s->ctx, "query", NS_VERSION);
+	stanza_add_text(q, "name", PACKAGE_NAME);
+	stanza_add_text(q, "version", PACKAGE_VERSION);
 	reply_with(s, iq, q);
 }
 
@@ -162,7 +132,7 @@ static void iq_time(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 	(void)p;
 	if (!courteous(s, iq))
 		return;
-	t = element(s->ctx, "time", NS_TIME);
+	t = stanza_new(s->ctx, "time", NS_TIME);
 	gmtime_r(&now, &gm);
 	localtime_r(&now, &lt);
 	strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &gm);
@@ -170,15 +140,15 @@ static void iq_time(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 	off = (int)(lt.tm_gmtoff / 60) % (24 * 60);
 	snprintf(tzo, sizeof tzo, "%c%02d:%02d", off < 0 ? '-' : '+',
 		 abs(off) / 60, abs(off) % 60);
-	add_text_child(s->ctx, t, "tzo", tzo);
-	add_text_child(s->ctx, t, "utc", utc);
+	stanza_add_text(t, "tzo", tzo);
+	stanza_add_text(t, "utc", utc);
 	reply_with(s, iq, t);
 }
 
 static void iq_roster(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 {
 	(void)p;
-	if (roster_push(s, iq) < 0)
+	if (xs_roster_push(s, iq) < 0)
 		reply_error(s, iq, "cancel", "service-unavailable");
 	else
 		reply_with(s, iq, NULL);
@@ -201,16 +171,6 @@ static const struct iq_route routes[] = {
 	{ "query", NS_ROSTERX, "set", iq_rosterx },
 };
 
-static xmpp_stanza_t *first_element(xmpp_stanza_t *st)
-{
-	xmpp_stanza_t *c;
-
-	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c))
-		if (xmpp_stanza_is_tag(c))
-			return c;
-	return NULL;
-}
-
 static int iq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 {
 	struct session *s = ud;
@@ -222,7 +182,7 @@ static int iq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	(void)conn;
 	if (!type || (strcmp(type, "get") != 0 && strcmp(type, "set") != 0))
 		return 1;
-	p = first_element(iq);
+	p = stanza_payload(iq);
 	if (!p) {
 		reply_error(s, iq, "modify", "bad-request");
 		return 1;

@@ -90,13 +90,9 @@ static void send_receipt(struct session *s, const char *to, const char *id)
 {
 	char *rid = xmpp_uuid_gen(s->ctx);
 	xmpp_stanza_t *m = xmpp_message_new(s->ctx, NULL, to, rid);
-	xmpp_stanza_t *r = xmpp_stanza_new(s->ctx);
 
-	xmpp_stanza_set_name(r, "received");
-	xmpp_stanza_set_ns(r, NS_RECEIPTS);
-	xmpp_stanza_set_attribute(r, "id", id);
-	xmpp_stanza_add_child(m, r);
-	xmpp_stanza_release(r);
+	xmpp_stanza_set_attribute(stanza_add_child(m, "received", NS_RECEIPTS),
+				  "id", id);
 	xmpp_free(s->ctx, rid);
 	session_send(s, m);
 }
@@ -219,17 +215,6 @@ out:
 	return 1;
 }
 
-static void add_empty(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
-		      const char *name, const char *ns)
-{
-	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(e, name);
-	xmpp_stanza_set_ns(e, ns);
-	xmpp_stanza_add_child(parent, e);
-	xmpp_stanza_release(e);
-}
-
 int xs_send_chat(struct app *app, struct account *a, const char *bare,
 		 const char *resource, const char *body)
 {
@@ -262,7 +247,7 @@ int xs_send_chat_state(struct app *app, struct account *a, const char *bare,
 		return -1;
 	to = resource ? xasprintf("%s/%s", bare, resource) : xstrdup(bare);
 	m = xmpp_message_new(s->ctx, "chat", to, NULL);
-	add_empty(s->ctx, m, state_names[st], NS_CHATSTATES);
+	stanza_add_child(m, state_names[st], NS_CHATSTATES);
 	session_send(s, m);
 	free(to);
 	return 0;

@@ -39,8 +39,8 @@ int xs_room_join(struct app *app, struct account *a, const char *room,
 	to = xasprintf("%s/%s", room, nick);
 	p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_set_to(p, to);
-	x = req_add_child(p, "x", NS_MUC);
-	h = req_add_child(x, "history", NULL);
+	x = stanza_add_child(p, "x", NS_MUC);
+	h = stanza_add_child(x, "history", NULL);
 	xmpp_stanza_set_attribute(h, "maxstanzas", MUC_HISTORY);
 	session_send(s, p);
 	free(to);
@@ -152,8 +152,8 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 	if (!type || strcmp(type, "groupchat") != 0)
 		return false; /* a private message through the room */
 	n = nick ? utf8_sanitize(nick, 0) : NULL;
-	body = req_child_text(st, "body");
-	subject = req_child_text(st, "subject");
+	body = stanza_child_text(st, "body");
+	subject = stanza_child_text(st, "subject");
 	if (body)
 		room_message(s->app, s->acc, bare, n, body, ts_ms, delayed);
 	else if (subject)

@@ -16,6 +16,7 @@
 
 #include "core/app.h"
 #include "core/dialog.h"
+#include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/dataform.h"
 #include "xmpp/ns.h"
@@ -26,13 +27,13 @@
 #define VAR_NEW "password"
 #define VAR_REPEAT "repeat"
 
-/* The part of the account's JID before '@'; the caller frees it. */
-static char *localpart(const struct account *a)
+/* The user name the server knows us by: the account JID's localpart, or
+ * the whole JID when it has none. The caller frees it. */
+static char *user_name(const struct account *a)
 {
-	const char *at = strchr(a->bare_jid, '@');
+	char *user = jid_local_of(a->bare_jid);
 
-	return at ? xstrndup(a->bare_jid, (size_t)(at - a->bare_jid)) :
-		    xstrdup(a->bare_jid);
+	return user ? user : xstrdup(a->bare_jid);
 }
 
 static void local_form(struct dialog *d)
@@ -97,7 +98,7 @@ static bool take_form(struct session *s, struct dialog *d,
 	if (d->legacy)
 		return false; /* the <x/> was not a form we could read */
 	dataform_media_save(reply, &d->form, s->app->state_dir);
-	user = localpart(s->acc);
+	user = user_name(s->acc);
 	prefill(d, user, pw);
 	free(user);
 	if (pw) {
@@ -171,10 +172,10 @@ void password_submit(struct session *s, struct window *w)
 	dialog_set_error(d, NULL);
 	iq = req_iq(s, "set", s->acc->domain, NULL, NULL);
 	if (d->legacy) {
-		q = req_add_child(iq, "query", NS_REGISTER);
-		user = localpart(s->acc);
-		req_add_text(q, "username", user);
-		req_add_text(q, "password",
+		q = stanza_add_child(iq, "query", NS_REGISTER);
+		user = user_name(s->acc);
+		stanza_add_text(q, "username", user);
+		stanza_add_text(q, "password",
 			     form_field_value(form_field(&d->form, VAR_NEW)));
 		free(user);
 	} else {

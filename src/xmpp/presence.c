@@ -14,25 +14,11 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "util/jid.h"
-#include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 #include "xmpp/xs.h"
-
-static void add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
-			   const char *name, const char *text)
-{
-	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
-	xmpp_stanza_t *t = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(e, name);
-	xmpp_stanza_set_text(t, text);
-	xmpp_stanza_add_child(e, t);
-	xmpp_stanza_release(t);
-	xmpp_stanza_add_child(parent, e);
-	xmpp_stanza_release(e);
-}
 
 /* Builds our available presence from the account's current status. */
 static xmpp_stanza_t *own_presence(struct session *s)
@@ -43,19 +29,19 @@ static xmpp_stanza_t *own_presence(struct session *s)
 	char buf[8];
 
 	if (a->show != SHOW_ONLINE && a->show != SHOW_OFFLINE)
-		add_text_child(s->ctx, p, "show", presence_show_name(a->show));
+		stanza_add_text(p, "show", presence_show_name(a->show));
 	if (a->status_text)
-		add_text_child(s->ctx, p, "status", a->status_text);
+		stanza_add_text(p, "status", a->status_text);
 	if (a->conf->priority != 0) {
 		snprintf(buf, sizeof buf, "%d", a->conf->priority);
-		add_text_child(s->ctx, p, "priority", buf);
+		stanza_add_text(p, "priority", buf);
 	}
 	xmpp_stanza_add_child(p, c);
 	xmpp_stanza_release(c);
 	return p;
 }
 
-void presence_send_initial(struct session *s)
+void xs_presence_send_initial(struct session *s)
 {
 	session_send(s, own_presence(s));
 }
@@ -85,26 +71,12 @@ int xs_subscription(struct app *app, struct account *a, const char *bare,
 	return 0;
 }
 
-/* The sanitised text of st's child name (newlines kept), or NULL; the
- * caller frees it. */
-static char *child_text(xmpp_stanza_t *st, const char *name)
-{
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
-	char *t, *copy;
-
-	if (!c || !(t = xmpp_stanza_get_text(c)))
-		return NULL;
-	copy = utf8_sanitize(t, UTF8_KEEP_NEWLINES);
-	xmpp_free(xmpp_stanza_get_context(st), t);
-	return copy;
-}
-
 static void on_available(struct session *s, const char *bare,
 			 const char *resource, xmpp_stanza_t *st)
 {
-	char *show = child_text(st, "show");
-	char *status = child_text(st, "status");
-	char *prio = child_text(st, "priority");
+	char *show = stanza_child_text(st, "show");
+	char *status = stanza_child_text(st, "status");
+	char *prio = stanza_child_text(st, "priority");
 
 	conv_unlock(s->app, s->acc, bare);
 	/* a gateway from an earlier session: is it one? */
@@ -136,7 +108,7 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	} else if (!type) {
 		on_available(s, bare, j.resource, st);
 	} else if (strcmp(type, "unavailable") == 0) {
-		status = child_text(st, "status");
+		status = stanza_child_text(st, "status");
 		conv_unlock(s->app, s->acc, bare);
 		presence_gone(s->app, s->acc, bare, j.resource, status);
 		free(status);
@@ -145,7 +117,7 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		/* a gateway we registered with, or its contacts */
 	} else if (strcmp(type, "subscribe") == 0) {
 		account_sub_request_add(s->acc, bare, NULL);
-		status = child_text(st, "status");
+		status = stanza_child_text(st, "status");
 		ev.jid = bare;
 		ev.text = status;
 		event_emit(s->app, &ev);
@@ -161,7 +133,7 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 1;
 }
 
-void presence_register(struct session *s)
+void xs_presence_register(struct session *s)
 {
 	xmpp_handler_add(s->conn, presence_handler, NULL, "presence", NULL, s);
 }

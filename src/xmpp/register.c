@@ -69,7 +69,7 @@ static bool is(xmpp_stanza_t *el, const char *name, const char *ns)
 static void add_legacy(struct form *f, xmpp_stanza_t *el, int k, bool edit)
 {
 	struct form_field *fl;
-	char *v = xmpp_stanza_get_text(el);
+	char *v = stanza_text(el, 0);
 
 	fl = form_add_field(f, legacy_fields[k].type, legacy_fields[k].name);
 	if (legacy_fields[k].label)
@@ -77,13 +77,9 @@ static void add_legacy(struct form *f, xmpp_stanza_t *el, int k, bool edit)
 	/* a legacy form asks for every field it lists (XEP-0077 3.1), but
 	 * when editing, what is left empty is left unchanged */
 	fl->required = !edit && legacy_fields[k].type != FIELD_HIDDEN;
-	if (v) {
-		char *clean = utf8_sanitize(v, 0);
-
-		form_field_set(fl, clean);
-		free(clean);
-		xmpp_free(xmpp_stanza_get_context(el), v);
-	}
+	if (v)
+		form_field_set(fl, v);
+	free(v);
 }
 
 void register_parse(xmpp_stanza_t *query, struct dialog *d)
@@ -99,14 +95,14 @@ void register_parse(xmpp_stanza_t *query, struct dialog *d)
 			x = c;
 		else if (is(c, "x", NS_OOB)) {
 			/* a URL is one line: no newline kept */
-			char *url = req_child_text(c, "url");
+			char *url = stanza_child_text(c, "url");
 
 			free(d->url);
 			d->url = url ? utf8_sanitize(url, 0) : NULL;
 			free(url);
 		}
 	}
-	instr = req_child_text(query, "instructions");
+	instr = stanza_child_text(query, "instructions");
 	if (x && dataform_parse(x, &f) == 0) {
 		d->legacy = false;
 	} else {
@@ -133,7 +129,7 @@ void register_parse(xmpp_stanza_t *query, struct dialog *d)
 
 xmpp_stanza_t *register_answer(xmpp_stanza_t *parent, const struct dialog *d)
 {
-	xmpp_stanza_t *q = req_add_child(parent, "query", NS_REGISTER);
+	xmpp_stanza_t *q = stanza_add_child(parent, "query", NS_REGISTER);
 	size_t i;
 
 	if (!d->legacy) {
@@ -153,9 +149,9 @@ xmpp_stanza_t *register_answer(xmpp_stanza_t *parent, const struct dialog *d)
 		if (d->edit && (!v || !*v) && fl->type != FIELD_HIDDEN)
 			continue;
 		if (v && *v)
-			req_add_text(q, fl->var, v);
+			stanza_add_text(q, fl->var, v);
 		else
-			req_add_child(q, fl->var, NULL);
+			stanza_add_child(q, fl->var, NULL);
 	}
 	return q;
 }
@@ -346,7 +342,7 @@ void unregister_submit(struct session *s, struct window *w)
 	struct dialog *d = w->dialog;
 	xmpp_stanza_t *iq = req_iq(s, "set", d->jid, "query", NS_REGISTER);
 
-	req_add_child(req_payload(iq), "remove", NULL);
+	stanza_add_child(stanza_payload(iq), "remove", NULL);
 	d->busy = true;
 	req_send(s, iq, on_removed, forms_ud(w), REQ_TIMEOUT_MS);
 }

@@ -16,7 +16,7 @@ struct pending {
 	char *id;
 	req_fn fn;
 	void *ud;
-	uint64_t timer;
+	loop_timer_id timer;
 	struct pending *next;
 };
 
@@ -161,11 +161,8 @@ void req_error_parse(xmpp_stanza_t *reply, struct req_error *e)
 		if (!xmpp_stanza_is_tag(c) || !ns || strcmp(ns, NS_STANZAS))
 			continue;
 		if (strcmp(xmpp_stanza_get_name(c), "text") == 0) {
-			char *t = xmpp_stanza_get_text(c);
-
-			if (t && !e->text)
-				e->text = utf8_sanitize(t, UTF8_KEEP_NEWLINES);
-			xmpp_free(xmpp_stanza_get_context(c), t);
+			if (!e->text)
+				e->text = stanza_text(c, UTF8_KEEP_NEWLINES);
 		} else if (!e->cond) {
 			e->cond = utf8_sanitize(xmpp_stanza_get_name(c), 0);
 		}
@@ -198,52 +195,6 @@ xmpp_stanza_t *req_iq(struct session *s, const char *type, const char *to,
 	if (to)
 		xmpp_stanza_set_to(iq, to);
 	if (name)
-		req_add_child(iq, name, ns);
+		stanza_add_child(iq, name, ns);
 	return iq;
-}
-
-xmpp_stanza_t *req_add_child(xmpp_stanza_t *parent, const char *name,
-			     const char *ns)
-{
-	xmpp_stanza_t *e = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-
-	xmpp_stanza_set_name(e, name);
-	if (ns)
-		xmpp_stanza_set_ns(e, ns);
-	xmpp_stanza_add_child(parent, e);
-	xmpp_stanza_release(e);
-	return e;
-}
-
-void req_add_text(xmpp_stanza_t *parent, const char *name, const char *text)
-{
-	xmpp_stanza_t *e = req_add_child(parent, name, NULL);
-	xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-
-	xmpp_stanza_set_text(t, text);
-	xmpp_stanza_add_child(e, t);
-	xmpp_stanza_release(t);
-}
-
-xmpp_stanza_t *req_payload(xmpp_stanza_t *st)
-{
-	xmpp_stanza_t *c;
-
-	for (c = st ? xmpp_stanza_get_children(st) : NULL; c;
-	     c = xmpp_stanza_get_next(c))
-		if (xmpp_stanza_is_tag(c) && strcmp(xmpp_stanza_get_name(c), "error"))
-			return c;
-	return NULL;
-}
-
-char *req_child_text(xmpp_stanza_t *st, const char *name)
-{
-	xmpp_stanza_t *c = st ? xmpp_stanza_get_child_by_name(st, name) : NULL;
-	char *t, *clean;
-
-	if (!c || !(t = xmpp_stanza_get_text(c)))
-		return NULL;
-	clean = utf8_sanitize(t, UTF8_KEEP_NEWLINES);
-	xmpp_free(xmpp_stanza_get_context(st), t);
-	return clean;
 }

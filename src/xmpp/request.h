@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <strophe.h>
 
+#include "xmpp/stanza.h" /* requests are built with its helpers */
+
 struct session;
 
 #define REQ_TIMEOUT_MS 20000
@@ -43,17 +45,9 @@ int req_ok(xmpp_stanza_t *reply);
 void req_error_parse(xmpp_stanza_t *reply, struct req_error *e);
 void req_error_clear(struct req_error *e);
 
-/* Builders shared by the xmpp files. Each returns a new reference. */
+/* A new IQ of type to `to` (unless NULL) holding an empty <name xmlns=ns/>
+ * (unless name is NULL); the caller's reference. */
 xmpp_stanza_t *req_iq(struct session *s, const char *type, const char *to,
 		      const char *name, const char *ns);
-/* Adds <name>text</name> under parent. */
-void req_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
-/* Adds an empty <name/> under parent and returns it (borrowed). */
-xmpp_stanza_t *req_add_child(xmpp_stanza_t *parent, const char *name,
-			     const char *ns);
-/* The first element child of st, or NULL. */
-xmpp_stanza_t *req_payload(xmpp_stanza_t *st);
-/* Sanitised text of st's child name, or NULL; the caller frees. */
-char *req_child_text(xmpp_stanza_t *st, const char *name);
 
 #endif

@@ -37,13 +37,12 @@ static void parse_item(xmpp_stanza_t *el, struct roster_item *it)
 		if (!xmpp_stanza_is_tag(g) ||
 		    strcmp(xmpp_stanza_get_name(g), "group") != 0)
 			continue;
-		text = xmpp_stanza_get_text(g);
+		text = stanza_text(g, 0);
 		if (!text)
 			continue;
 		it->groups = xrealloc(it->groups,
 				      (it->ngroups + 1) * sizeof *it->groups);
-		it->groups[it->ngroups++] = utf8_sanitize(text, 0);
-		xmpp_free(xmpp_stanza_get_context(el), text);
+		it->groups[it->ngroups++] = text;
 	}
 }
 
@@ -69,7 +68,7 @@ static int apply_item(struct roster *r, xmpp_stanza_t *el)
 	return 0;
 }
 
-/* The answer to roster_request(): a reply without a type never gets
+/* The answer to xs_roster_request(): a reply without a type never gets
  * here (request.c waits for a result or an error), and neither an error
  * nor a timeout touches the roster we have. */
 static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
@@ -103,13 +102,13 @@ static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
 	s->app->trim_due = true;
 }
 
-void roster_request(struct session *s)
+void xs_roster_request(struct session *s)
 {
 	req_send(s, req_iq(s, "get", NULL, "query", NS_ROSTER),
 		 on_roster_result, NULL, REQ_TIMEOUT_MS);
 }
 
-int roster_push(struct session *s, xmpp_stanza_t *iq)
+int xs_roster_push(struct session *s, xmpp_stanza_t *iq)
 {
 	const char *from = xmpp_stanza_get_from(iq);
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(iq, NS_ROSTER), *el;
@@ -152,13 +151,9 @@ static int roster_iq(struct account *a, xmpp_stanza_t *item)
 	}
 	id = xmpp_uuid_gen(s->ctx);
 	iq = xmpp_iq_new(s->ctx, "set", id);
-	q = xmpp_stanza_new(s->ctx);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_ROSTER);
+	q = stanza_add_child(iq, "query", NS_ROSTER);
 	xmpp_stanza_add_child(q, item);
 	xmpp_stanza_release(item);
-	xmpp_stanza_add_child(iq, q);
-	xmpp_stanza_release(q);
 	xmpp_free(s->ctx, id);
 	/* the server answers with a roster push, which updates the model */
 	session_send(s, iq);
@@ -170,49 +165,29 @@ int xs_roster_set(struct app *app, struct account *a, const char *bare,
 {
 	struct session *s = session_of(a);
 	struct roster_item *old = roster_get(&a->roster, bare);
-	xmpp_stanza_t *item = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_t *item = stanza_new(s->ctx, "item", NULL);
 	size_t i;
 
 	(void)app;
-	xmpp_stanza_set_name(item, "item");
 	xmpp_stanza_set_attribute(item, "jid", bare);
 	if (name)
 		xmpp_stanza_set_attribute(item, "name", name);
 	else if (old && old->name)
 		xmpp_stanza_set_attribute(item, "name", old->name);
 	/* a set replaces the groups: keep the old ones unless given one */
-	for (i = 0; !group && old && i < old->ngroups; i++) {
-		xmpp_stanza_t *g = xmpp_stanza_new(s->ctx);
-		xmpp_stanza_t *t = xmpp_stanza_new(s->ctx);
-
-		xmpp_stanza_set_name(g, "group");
-		xmpp_stanza_set_text(t, old->groups[i]);
-		xmpp_stanza_add_child(g, t);
-		xmpp_stanza_release(t);
-		xmpp_stanza_add_child(item, g);
-		xmpp_stanza_release(g);
-	}
-	if (group && *group) {
-		xmpp_stanza_t *g = xmpp_stanza_new(s->ctx);
-		xmpp_stanza_t *t = xmpp_stanza_new(s->ctx);
-
-		xmpp_stanza_set_name(g, "group");
-		xmpp_stanza_set_text(t, group);
-		xmpp_stanza_add_child(g, t);
-		xmpp_stanza_release(t);
-		xmpp_stanza_add_child(item, g);
-		xmpp_stanza_release(g);
-	}
+	for (i = 0; !group && old && i < old->ngroups; i++)
+		stanza_add_text(item, "group", old->groups[i]);
+	if (group && *group)
+		stanza_add_text(item, "group", group);
 	return roster_iq(a, item);
 }
 
 int xs_roster_remove(struct app *app, struct account *a, const char *bare)
 {
 	struct session *s = session_of(a);
-	xmpp_stanza_t *item = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_t *item = stanza_new(s->ctx, "item", NULL);
 
 	(void)app;
-	xmpp_stanza_set_name(item, "item");
 	xmpp_stanza_set_attribute(item, "jid", bare);
 	xmpp_stanza_set_attribute(item, "subscription", "remove");
 	return roster_iq(a, item);

@@ -115,7 +115,7 @@ static void offer(struct session *s, const char *from, xmpp_stanza_t *x)
 		nm = xmpp_stanza_get_attribute(c, "name") ?
 			     utf8_sanitize(xmpp_stanza_get_attribute(c, "name"), 0) :
 			     NULL;
-		group = req_child_text(c, "group");
+		group = stanza_child_text(c, "group");
 		if (group && (!*group || strchr(group, '\n')))
 			xfree(&group);
 		dialog_add_rx(d, act, jid, nm, group);

@@ -190,11 +190,11 @@ static void on_online(struct session *s)
 		/* a new session: the server tells us everyone's presence
 		 * again once we send ours; until then nobody is known */
 		presence_reset(s->app, a);
-		roster_request(s);
+		xs_roster_request(s);
 	}
 	/* resumed too: ours may have changed while the link was down
 	 * (auto-away, /status); on a resumed stream it probes nobody */
-	presence_send_initial(s);
+	xs_presence_send_initial(s);
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);
@@ -510,7 +510,7 @@ static struct session *session_new(struct app *app, struct account *a)
 	xmpp_conn_set_certfail_handler(s->conn, cert_check);
 	iq_register(s);
 	message_register(s);
-	presence_register(s);
+	xs_presence_register(s);
 	a->session = s;
 	xgrow((void **)&registry, &capregistry, nregistry + 1,
 	      sizeof *registry);

@@ -5,6 +5,13 @@
  * reconnects (so stream management can resume). `progress` counts
  * libstrophe's log lines and connection events, telling the drain loop
  * when libstrophe has stopped making headway (see xlog.c).
+ *
+ * Names: a file of xmpp/ prefixes what it exports with its own name
+ * (forms_, gateway_, muc_, ...), except where core/ has a module of the
+ * same name (roster, presence, disco): there the protocol side's names
+ * are xs_<file>_ (xs_roster_push beside core's roster_put), the layer's
+ * prefix xs.h already uses, so a name says which layer it belongs to
+ * without cryptic one-letter prefixes. xmpp_ is libstrophe's.
  */
 #ifndef NATTER_XMPP_SESSION_H
 #define NATTER_XMPP_SESSION_H
@@ -12,6 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <strophe.h>
+
+#include "core/loop.h"
 
 struct app;
 struct account;
@@ -29,11 +38,11 @@ struct session {
 	bool user_stop;      /* the user asked to disconnect */
 	bool was_online;     /* reached ACC_ONLINE on this attempt */
 	int sock_error;      /* errno of a failed connect, from the log */
-	uint64_t login_timer;
+	loop_timer_id login_timer;
 	unsigned long progress;
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	bool no_answer;      /* the keepalive went unanswered: we dropped it */
-	uint64_t ka_timer;   /* the next keepalive ping, 0 when none */
+	loop_timer_id ka_timer; /* the next keepalive ping, 0 when none */
 	unsigned ka_gen;     /* ties a ping's answer to the session it is for */
 	struct proc *eval;   /* password_eval while it runs, else NULL */
 	uint32_t stanzas_out;  /* sent on this stream, as XEP-0198 counts */
@@ -69,8 +78,8 @@ struct dialog *forms_answered(struct session *s, void *ud,
  * (JIDs, nodes and names sanitised). */
 struct disco;
 struct disco_item;
-void disco_parse_info(xmpp_stanza_t *query, struct disco_item *it);
-void disco_parse_items(xmpp_stanza_t *query, struct disco *d);
+void xs_disco_parse_info(xmpp_stanza_t *query, struct disco_item *it);
+void xs_disco_parse_items(xmpp_stanza_t *query, struct disco *d);
 /* version.c: fills v from a jabber:iq:version result (each string
  * sanitised to one line, cut to a sane length, NULL when absent or
  * empty); returns 0, or -1 (v empty) when reply is not a result holding
@@ -138,14 +147,14 @@ int cert_check(const xmpp_tlscert_t *cert, const char *errormsg);
 /* iq.c */
 void iq_register(struct session *s);
 /* roster.c */
-void roster_request(struct session *s);
-int roster_push(struct session *s, xmpp_stanza_t *iq);
+void xs_roster_request(struct session *s);
+int xs_roster_push(struct session *s, xmpp_stanza_t *iq);
 /* caps.c */
 xmpp_stanza_t *caps_element(xmpp_ctx_t *ctx);
 xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
 /* presence.c */
-void presence_send_initial(struct session *s);
-void presence_register(struct session *s);
+void xs_presence_send_initial(struct session *s);
+void xs_presence_register(struct session *s);
 /* message.c */
 void message_register(struct session *s);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "core/app.h"
-#include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
 #include "xmpp/request.h"
@@ -30,14 +29,12 @@
  * empty. The caller frees it. */
 static char *field(xmpp_stanza_t *q, const char *name)
 {
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(q, name);
-	char *t, *clean;
+	char *clean = stanza_text(xmpp_stanza_get_child_by_name(q, name), 0);
+	char *t;
 	size_t start = 0, end;
 
-	if (!c || !(t = xmpp_stanza_get_text(c)))
+	if (!clean)
 		return NULL;
-	clean = utf8_sanitize(t, 0);
-	xmpp_free(xmpp_stanza_get_context(q), t);
 	end = strlen(clean);
 	if (end > VERSION_FIELD_MAX) {
 		end = VERSION_FIELD_MAX;

@@ -4,7 +4,7 @@
  * may itself hold '@' and '/', the trailing dot of the domain, the domain
  * lowercased, the 1023-byte limit), on invalid ones (empty parts, the
  * characters RFC 7622 forbids in a localpart, over-long parts), and the
- * helpers jid_bare, jid_full, jid_valid and jid_bare_of.
+ * helpers jid_bare, jid_full, jid_valid, jid_bare_of and jid_local_of.
  */
 #include "config.h"
 
@@ -240,6 +240,25 @@ static void test_bare_of(void **state)
 	assert_null(jid_bare_of("a<b@example.org"));
 }
 
+static void test_local_of(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = jid_local_of("alice@example.com");
+	assert_string_equal(s, "alice");
+	free(s);
+	s = jid_local_of("bob@example.org/desk@home");
+	assert_string_equal(s, "bob");
+	free(s);
+	s = jid_local_of("@example.org");
+	assert_string_equal(s, "");
+	free(s);
+	/* no localpart: a domain, or an '@' only in the resource */
+	assert_null(jid_local_of("example.com"));
+	assert_null(jid_local_of("example.com/x@y"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_part_length_limit),
 		cmocka_unit_test(test_bare_full),
 		cmocka_unit_test(test_bare_of),
+		cmocka_unit_test(test_local_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -145,7 +145,7 @@ static void test_only_due_timers_run(void **state)
 static void test_ids_distinct_nonzero(void **state)
 {
 	struct loop *l = *state;
-	uint64_t ids[20];
+	loop_timer_id ids[20];
 	int i, j;
 
 	for (i = 0; i < 20; i++) {
@@ -159,7 +159,7 @@ static void test_ids_distinct_nonzero(void **state)
 static void test_cancel_before_due(void **state)
 {
 	struct loop *l = *state;
-	uint64_t b;
+	loop_timer_id b;
 
 	loop_timer_add(l, 10, record_cb, TAG(1));
 	b = loop_timer_add(l, 10, record_cb, TAG(2));
@@ -177,7 +177,7 @@ static void test_cancel_before_due(void **state)
 static void test_cancel_only_timer(void **state)
 {
 	struct loop *l = *state;
-	uint64_t a = loop_timer_add(l, 10, record_cb, TAG(1));
+	loop_timer_id a = loop_timer_add(l, 10, record_cb, TAG(1));
 
 	assert_int_equal(loop_next_timeout(l), 10);
 	assert_true(loop_timer_cancel(l, a));
@@ -190,7 +190,7 @@ static void test_cancel_only_timer(void **state)
 static void test_cancel_after_run(void **state)
 {
 	struct loop *l = *state;
-	uint64_t a = loop_timer_add(l, 0, record_cb, TAG(1));
+	loop_timer_id a = loop_timer_add(l, 0, record_cb, TAG(1));
 
 	assert_int_equal(loop_run_timers(l), 1);
 	assert_false(loop_timer_cancel(l, a));
@@ -279,7 +279,7 @@ static void test_added_in_callback_waits(void **state)
 	assert_int_equal(loop_run_timers(l), 0);
 }
 
-static uint64_t victim_id;
+static loop_timer_id victim_id;
 
 static void cancel_victim_cb(struct loop *l, void *ud)
 {

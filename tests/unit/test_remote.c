@@ -16,7 +16,8 @@
  * reply (JIDs, nodes, names), a jabber:iq:version reply (name,
  * version, os: one line each, cut to a sane length), and an error
  * (condition, type, text; also a legacy error whose text is the
- * element's own, and a version request's). Every string must be
+ * element's own, and a version request's), and what xmpp/stanza.c's
+ * readers return (a presence's show and status). Every string must be
  * valid UTF-8 without C0/C1 or bidi controls; texts that may run over
  * several lines (instructions, descriptions, values, notes, error texts)
  * may keep their newlines, which the view draws as continuation rows,
@@ -44,6 +45,7 @@
 #include "xmpp/dataform.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 /* What a hostile peer puts everywhere. */
 #define BAD "&#13;&#10;\xc2\x85\xc2\x9b" "31m\xe2\x80\xae" "evil\xe2\x81\xa6" \
@@ -258,9 +260,9 @@ static void test_disco_replies(void **state)
 
 	(void)state;
 	checked = 0;
-	disco_parse_items(items, d);
+	xs_disco_parse_items(items, d);
 	assert_true(d->nitems >= 2);
-	disco_parse_info(info, &d->items[0]);
+	xs_disco_parse_info(info, &d->items[0]);
 	assert_int_equal(d->items[0].nids, 2);
 	assert_true(d->items[0].offers & DISCO_REGISTER);
 	for (i = 0; i < d->nitems; i++) {
@@ -392,6 +394,65 @@ static void test_errors(void **state)
 		    "service-unavailable");
 }
 
+/* xmpp/stanza.c: reading a child's text always sanitises (newlines kept
+ * only by stanza_child_text, as presence status needs); the payload
+ * skips <error/>; the builders make what they say. */
+static void test_stanza_helpers(void **state)
+{
+	xmpp_stanza_t *st = parse("<presence from='bob@example.org/x'>"
+				  "<show>away" BAD "</show>"
+				  "<status>out" BAD "&#10;back at 5</status>"
+				  "</presence>");
+	xmpp_stanza_t *b;
+	char *t, *xml;
+	size_t len;
+
+	(void)state;
+	checked = 0;
+	t = stanza_child_text(st, "show");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "away"));
+	clean("presence show", t, true);
+	free(t);
+	t = stanza_child_text(st, "status");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "\nback at 5"));
+	clean("presence status", t, true);
+	free(t);
+	t = stanza_text(xmpp_stanza_get_child_by_name(st, "status"), 0);
+	assert_non_null(t);
+	assert_null(strchr(t, '\n'));
+	clean("one-line text", t, false);
+	free(t);
+	assert_int_equal(checked, 3);
+	assert_null(stanza_child_text(st, "priority"));
+	assert_null(stanza_child_text(NULL, "status"));
+	assert_null(stanza_text(NULL, 0));
+	xmpp_stanza_release(st);
+
+	st = parse("<iq type='get'><error type='cancel'/>"
+		   "<ping xmlns='urn:xmpp:ping'/></iq>");
+	assert_non_null(stanza_payload(st));
+	assert_string_equal(xmpp_stanza_get_name(stanza_payload(st)), "ping");
+	xmpp_stanza_release(st);
+	st = parse("<iq type='result'><error type='cancel'/></iq>");
+	assert_null(stanza_payload(st));
+	xmpp_stanza_release(st);
+	assert_null(stanza_payload(NULL));
+
+	st = stanza_new(ctx, "query", "jabber:iq:version");
+	stanza_add_text(st, "name", "a<b&c");
+	b = stanza_add_child(st, "c", "x");
+	assert_ptr_equal(xmpp_stanza_get_child_by_name(st, "c"), b);
+	stanza_add_child(st, "d", NULL);
+	assert_int_equal(xmpp_stanza_to_text(st, &xml, &len), XMPP_EOK);
+	assert_string_equal(xml, "<query xmlns=\"jabber:iq:version\">"
+				 "<name>a&lt;b&amp;c</name>"
+				 "<c xmlns=\"x\"/><d/></query>");
+	xmpp_free(ctx, xml);
+	xmpp_stanza_release(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_disco_replies),
 		cmocka_unit_test(test_version_reply),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_stanza_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

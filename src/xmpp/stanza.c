@@ -1,0 +1,73 @@
+/* stanza: building and reading the elements of stanzas (see stanza.h).
+ *
+ * Every element is made in its parent's libstrophe context, so callers
+ * pass a context only when there is no parent yet (stanza_new).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "util/utf8.h"
+#include "xmpp/stanza.h"
+
+xmpp_stanza_t *stanza_new(xmpp_ctx_t *ctx, const char *name, const char *ns)
+{
+	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(e, name);
+	if (ns)
+		xmpp_stanza_set_ns(e, ns);
+	return e;
+}
+
+xmpp_stanza_t *stanza_add_child(xmpp_stanza_t *parent, const char *name,
+				const char *ns)
+{
+	xmpp_stanza_t *e = stanza_new(xmpp_stanza_get_context(parent), name,
+				      ns);
+
+	xmpp_stanza_add_child(parent, e);
+	xmpp_stanza_release(e);
+	return e;
+}
+
+void stanza_add_text(xmpp_stanza_t *parent, const char *name,
+		     const char *text)
+{
+	xmpp_stanza_t *e = stanza_add_child(parent, name, NULL);
+	xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
+
+	xmpp_stanza_set_text(t, text);
+	xmpp_stanza_add_child(e, t);
+	xmpp_stanza_release(t);
+}
+
+xmpp_stanza_t *stanza_payload(xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *c;
+
+	for (c = st ? xmpp_stanza_get_children(st) : NULL; c;
+	     c = xmpp_stanza_get_next(c))
+		if (xmpp_stanza_is_tag(c) &&
+		    strcmp(xmpp_stanza_get_name(c), "error") != 0)
+			return c;
+	return NULL;
+}
+
+char *stanza_text(xmpp_stanza_t *el, int flags)
+{
+	char *t = el ? xmpp_stanza_get_text(el) : NULL;
+	char *clean;
+
+	if (!t)
+		return NULL;
+	clean = utf8_sanitize(t, flags);
+	xmpp_free(xmpp_stanza_get_context(el), t);
+	return clean;
+}
+
+char *stanza_child_text(xmpp_stanza_t *st, const char *name)
+{
+	return stanza_text(st ? xmpp_stanza_get_child_by_name(st, name) : NULL,
+			   UTF8_KEEP_NEWLINES);
+}
