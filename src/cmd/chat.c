@@ -39,8 +39,7 @@ static int open_query(struct app *app, int argc, char **argv, int send)
 	app_select(app, idx);
 	if (send && argc > 2 &&
 	    xs_send_chat(app, a, bare, app->wins[idx]->resource, argv[2]) < 0)
-		win_add(app->wins[idx], time(NULL), LINE_ERROR,
-			"Not sent: this account is not connected (/connect)");
+		win_add(app->wins[idx], time(NULL), LINE_ERROR, CMD_NOT_QUEUED);
 	free(bare);
 	return 0;
 }
@@ -69,11 +68,13 @@ static int run_me(struct app *app, int argc, char **argv)
 		return -1;
 	}
 	body = xasprintf("/me %s", argv[1]);
-	if ((w->kind == WIN_ROOM ?
-		     xs_room_send(app, w->acc, w->jid, body) :
-		     xs_send_chat(app, w->acc, w->jid, w->resource, body)) < 0)
+	if (w->kind == WIN_ROOM ?
+		    xs_room_send(app, w->acc, w->jid, body) < 0 :
+		    xs_send_chat(app, w->acc, w->jid, w->resource, body) < 0)
 		win_add(w, time(NULL), LINE_ERROR,
-			"Not sent: this account is not connected (/connect)");
+			w->kind == WIN_ROOM ?
+				"Not sent: this account is not connected (/connect)" :
+				CMD_NOT_QUEUED);
 	free(body);
 	return 0;
 }

@@ -27,6 +27,12 @@ enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT };
  * errors they report themselves and return -1. */
 #define CMD_USAGE (-2)
 
+/* Why a chat message was refused: offline messages wait in the outbox,
+ * so only an account without a history database refuses them. */
+#define CMD_NOT_QUEUED \
+	"Not sent: this account has no history database (see the console), " \
+	"so nothing can wait to be sent while it is offline (/connect)"
+
 struct cmd {
 	const char *name;
 	const char *args;

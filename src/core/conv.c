@@ -469,7 +469,7 @@ int conv_jump(struct app *app, struct account *acc, const char *bare,
 			break;
 	app_select(app, idx);
 	for (i = 0; i < w->count; i++) {
-		struct line *l = &w->lines[(w->start + i) % w->cap];
+		struct line *l = &w->lines[(w->start + i) % w->nalloc];
 
 		if (l->rowid == rowid) {
 			l->flags |= LINE_FOUND;

@@ -19,7 +19,8 @@ struct window *win_new(enum win_kind kind, const char *name, size_t cap)
 	w->kind = kind;
 	w->name = utf8_sanitize(name, 0);
 	w->cap = cap ? cap : 1;
-	w->lines = xcalloc(w->cap, sizeof *w->lines);
+	/* the ring grows as lines come: most windows hold a few lines, and
+	 * thousands of them (strangers = "open") must stay cheap */
 	return w;
 }
 
@@ -36,7 +37,7 @@ void win_clear(struct window *w)
 	size_t i;
 
 	for (i = 0; i < w->count; i++)
-		line_clear(&w->lines[(w->start + i) % w->cap]);
+		line_clear(&w->lines[(w->start + i) % w->nalloc]);
 	w->start = w->count = 0;
 	w->generation++;
 }
@@ -65,17 +66,42 @@ void win_free(struct window **wp)
 	*wp = NULL;
 }
 
+/* Smallest ring a window allocates for its first line. */
+#define WIN_FIRST_SLOTS 16
+
+/* When the ring is full but below the cap, doubles it (at most to the
+ * cap), copying the lines oldest first so that start is 0 again. */
+static void grow(struct window *w)
+{
+	struct line *lines;
+	size_t n, i;
+
+	if (w->count < w->nalloc || w->nalloc == w->cap)
+		return;
+	n = w->nalloc ? w->nalloc * 2 : WIN_FIRST_SLOTS;
+	if (n > w->cap)
+		n = w->cap;
+	lines = xcalloc(n, sizeof *lines);
+	for (i = 0; i < w->count; i++)
+		lines[i] = w->lines[(w->start + i) % w->nalloc];
+	free(w->lines);
+	w->lines = lines;
+	w->nalloc = n;
+	w->start = 0;
+}
+
 /* Makes room at the end of the ring and returns the new, zeroed slot. */
 static struct line *push(struct window *w)
 {
 	struct line *l;
 
+	grow(w);
 	if (w->count == w->cap) {
 		line_clear(&w->lines[w->start]);
-		w->start = (w->start + 1) % w->cap;
+		w->start = (w->start + 1) % w->nalloc;
 		w->count--;
 	}
-	l = &w->lines[(w->start + w->count) % w->cap];
+	l = &w->lines[(w->start + w->count) % w->nalloc];
 	w->count++;
 	w->generation++;
 	return l;
@@ -128,7 +154,8 @@ struct line *win_prepend_msg(struct window *w, time_t ts,
 
 	if (w->count == w->cap)
 		return NULL; /* full: older lines would fall off at once */
-	w->start = (w->start + w->cap - 1) % w->cap;
+	grow(w);
+	w->start = (w->start + w->nalloc - 1) % w->nalloc;
 	w->count++;
 	l = &w->lines[w->start];
 	l->ts = ts;
@@ -146,7 +173,7 @@ bool win_mark_received(struct window *w, const char *id)
 
 	/* receipts come for recent messages: search from the newest */
 	for (i = w->count; i > 0; i--) {
-		struct line *l = &w->lines[(w->start + i - 1) % w->cap];
+		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
 		if (l->id && strcmp(l->id, id) == 0) {
 			l->flags |= LINE_RECEIVED;
@@ -162,7 +189,7 @@ bool win_mark_delivery(struct window *w, const char *id, unsigned st)
 	size_t i;
 
 	for (i = w->count; i > 0; i--) {
-		struct line *l = &w->lines[(w->start + i - 1) % w->cap];
+		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
 		if (l->id && strcmp(l->id, id) == 0) {
 			l->flags = (l->flags & ~LINE_DELIVERY) | st;
@@ -177,5 +204,5 @@ const struct line *win_line(const struct window *w, size_t i)
 {
 	if (i >= w->count)
 		return NULL;
-	return &w->lines[(w->start + i) % w->cap];
+	return &w->lines[(w->start + i) % w->nalloc];
 }

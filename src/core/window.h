@@ -72,8 +72,9 @@ struct window {
 	char *jid;           /* the peer's bare JID, NULL for the console */
 	char *resource;      /* replies go here; NULL: the bare JID */
 	enum chat_state peer_state;
-	struct line *lines;  /* ring of cap entries */
-	size_t cap, start, count;
+	/* ring of nalloc slots, grown on demand up to cap lines */
+	struct line *lines;
+	size_t cap, nalloc, start, count;
 	unsigned unread;
 	bool highlight;
 	int64_t oldest_rowid; /* history paging: oldest row loaded, 0: none */

@@ -253,6 +253,11 @@ static void send_text(struct app *app, const char *text)
 				"Not sent: this account is not connected (/connect)");
 		return;
 	}
+	if (w->kind == WIN_STRANGERS) {
+		app_say(app, LINE_ERROR,
+			"Not sent: this window gathers strangers' messages; /query JID opens a conversation to answer one");
+		return;
+	}
 	if (w->kind != WIN_CHAT) {
 		app_print(app, LINE_ERROR,
 			  "This window has no conversation: commands start with / (try /help)");
@@ -260,8 +265,7 @@ static void send_text(struct app *app, const char *text)
 	}
 	idle_sent(app, w);
 	if (xs_send_chat(app, w->acc, w->jid, w->resource, text) < 0)
-		win_add(w, time(NULL), LINE_ERROR,
-			"Not sent: this account is not connected (/connect)");
+		win_add(w, time(NULL), LINE_ERROR, CMD_NOT_QUEUED);
 }
 
 static void submit(struct app *app)

@@ -32,7 +32,9 @@ int xs_busy(struct app *app);
 /* The functions below return 0, or -1 when the account is not online. */
 
 /* Sends a chat message (with a receipt request) to bare, or to
- * bare/resource when resource is set, and records it in the conversation. */
+ * bare/resource when resource is set, and records it in the conversation;
+ * offline, it waits in the outbox. -1 only when offline without a history
+ * database (nowhere to queue it). */
 int xs_send_chat(struct app *app, struct account *a, const char *bare,
 		 const char *resource, const char *body);
 /* Sends a standalone chat state notification (XEP-0085). */

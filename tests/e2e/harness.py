@@ -432,6 +432,22 @@ class NatterPane:
                                  % (m.group(0), boxed(screen)))
         return screen
 
+    def barrier_from(self, window, jid=None, timeout=WAIT, errors_ok=False):
+        """barrier() for a window that takes no commands (a dialog or a
+        browser: typed keys go to its form): switch to the console (Alt-1;
+        natter handles keys in order, so whatever was typed in the dialog
+        is handled first), make the round trip there, then switch back to
+        window number `window` and wait until it shows.  Returns the
+        console's screen after the round trip."""
+        self.send_alt("1")
+        self.wait_until(lambda s: "natter console" in self.title(s),
+                        "the console (Alt-1)", timeout)
+        screen = self.barrier(jid, timeout, errors_ok)
+        self.send_alt(str(window))
+        self.wait_until(lambda s: "natter console" not in self.title(s),
+                        "window %s again" % window, timeout)
+        return screen
+
     def stop(self):
         """Ask natter to quit, then kill the tmux server regardless.
         Returns the status /quit ended with, or None when natter had

@@ -433,10 +433,12 @@ def test_password_eval_errors(prosody, accounts, xdg, start_natter, cmd,
                               words):
     natter = start_natter(two_accounts(prosody, accounts, xdg, cmd))
     natter.wait_for(r"slow: not connected: no password: " + words)
-    # not retried by itself
-    natter.wait_for(CONNECTED)
-    assert not re.search(r"slow: connecting", natter.screen().split(
+    # not retried by itself: failed (nothing scheduled), not reconnecting
+    screen = natter.wait_for(CONNECTED)
+    assert not re.search(r"slow: connecting", screen.split(
         "slow: not connected")[-1])
+    assert "slow: failed |" in natter.status_bar(screen), \
+        natter.status_bar(screen)
 
 
 def test_password_eval_works(prosody, accounts, xdg, start_natter, make_peer):

@@ -13,6 +13,8 @@
  * LINE_RECEIVED; win_line indexes from the oldest and returns NULL past
  * the end; the generation counter rises on every change; win_clear
  * empties the window, which stays usable; win_free clears the pointer.
+ * A new window allocates no ring: it grows as lines come (also while
+ * the ring is wrapped by prepends), never past `cap`, keeping order.
  */
 #include "config.h"
 
@@ -338,6 +340,64 @@ static void test_prepend_wraps(void **state)
 	win_free(&w);
 }
 
+static void test_ring_grows_on_demand(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "x", 500);
+	char buf[32];
+	size_t i;
+
+	(void)state;
+	/* thousands of windows must stay cheap: nothing allocated yet */
+	assert_int_equal(w->nalloc, 0);
+	assert_null(w->lines);
+	win_add(w, 0, LINE_INFO, "one");
+	assert_true(w->nalloc >= 1 && w->nalloc <= 16);
+	for (i = 1; i < 100; i++) {
+		snprintf(buf, sizeof buf, "l%zu", i);
+		win_add(w, 0, LINE_INFO, buf);
+	}
+	assert_int_equal(w->count, 100);
+	assert_true(w->nalloc >= 100 && w->nalloc < 500);
+	expect_line(w, 0, "one");
+	expect_line(w, 99, "l99");
+	for (i = 100; i < 1234; i++) {
+		snprintf(buf, sizeof buf, "l%zu", i);
+		win_add(w, 0, LINE_INFO, buf);
+	}
+	assert_int_equal(w->nalloc, 500); /* the cap holds */
+	assert_int_equal(w->count, 500);
+	expect_line(w, 0, "l734");
+	expect_line(w, 499, "l1233");
+	win_free(&w);
+
+	/* growing while prepends have wrapped the ring keeps the order */
+	w = win_new(WIN_CHAT, "x", 100);
+	for (i = 0; i < 5; i++) {
+		snprintf(buf, sizeof buf, "p%zu", 4 - i);
+		assert_non_null(win_prepend_msg(w, 0, LINE_MSG_IN, 0, NULL,
+						buf));
+	}
+	for (i = 0; i < 60; i++) {
+		snprintf(buf, sizeof buf, "a%zu", i);
+		win_add_msg(w, 0, LINE_MSG_IN, 0, NULL, buf, NULL);
+	}
+	for (i = 0; i < 35; i++) {
+		snprintf(buf, sizeof buf, "q%zu", i);
+		assert_non_null(win_prepend_msg(w, 0, LINE_MSG_IN, 0, NULL,
+						buf));
+	}
+	assert_null(win_prepend_msg(w, 0, LINE_MSG_IN, 0, NULL, "full"));
+	assert_int_equal(w->count, 100);
+	assert_int_equal(w->nalloc, 100);
+	expect_line(w, 0, "q34");
+	expect_line(w, 34, "q0");
+	expect_line(w, 35, "p0");
+	expect_line(w, 39, "p4");
+	expect_line(w, 40, "a0");
+	expect_line(w, 99, "a59");
+	win_free(&w);
+}
+
 static void test_mark_received(void **state)
 {
 	struct window *w = win_new(WIN_CHAT, "x", 8);
@@ -455,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_add_msg_sanitises),
 		cmocka_unit_test(test_prepend),
 		cmocka_unit_test(test_prepend_wraps),
+		cmocka_unit_test(test_ring_grows_on_demand),
 		cmocka_unit_test(test_mark_received),
 		cmocka_unit_test(test_mark_received_after_drop),
 		cmocka_unit_test(test_generation),
