@@ -44,6 +44,43 @@ size_t app_add_window(struct app *app, struct window *w)
 	return app->nwins - 1;
 }
 
+/* What closing a window of each kind does to the model besides freeing
+ * it (and what it owns: a dialog, a browser). Kinds without an entry
+ * need nothing more; the console is never closed. */
+static void chat_closed(struct app *app, struct window *w)
+{
+	struct roster_item *it = roster_get(&w->acc->roster, w->jid);
+
+	(void)app;
+	if (it)
+		it->unread = 0;
+}
+
+static void (*const kind_closed[])(struct app *, struct window *) = {
+	[WIN_CHAT] = chat_closed,
+};
+
+void app_close_window(struct app *app, struct window *w)
+{
+	size_t idx;
+
+	for (idx = 1; idx < app->nwins; idx++)
+		if (app->wins[idx] == w)
+			break;
+	if (idx >= app->nwins)
+		return;
+	if ((size_t)w->kind < sizeof kind_closed / sizeof *kind_closed &&
+	    kind_closed[w->kind])
+		kind_closed[w->kind](app, w);
+	win_free(&app->wins[idx]);
+	memmove(&app->wins[idx], &app->wins[idx + 1],
+		(app->nwins - idx - 1) * sizeof *app->wins);
+	app->nwins--;
+	if (app->cur_win >= idx && app->cur_win > 0)
+		app->cur_win--;
+	app->dirty = true;
+}
+
 struct window *app_window_by_id(struct app *app, uint64_t id)
 {
 	size_t i;

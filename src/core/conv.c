@@ -164,22 +164,8 @@ size_t conv_open(struct app *app, struct account *acc, const char *bare)
 
 void conv_close(struct app *app, size_t idx)
 {
-	struct window *w;
-	struct roster_item *it;
-
-	if (idx == 0 || idx >= app->nwins)
-		return;
-	w = app->wins[idx];
-	it = w->kind == WIN_CHAT ? roster_get(&w->acc->roster, w->jid) : NULL;
-	if (it)
-		it->unread = 0;
-	win_free(&app->wins[idx]);
-	memmove(&app->wins[idx], &app->wins[idx + 1],
-		(app->nwins - idx - 1) * sizeof *app->wins);
-	app->nwins--;
-	if (app->cur_win >= idx && app->cur_win > 0)
-		app->cur_win--;
-	app->dirty = true;
+	if (idx < app->nwins)
+		app_close_window(app, app->wins[idx]);
 }
 
 void app_select(struct app *app, size_t idx)

@@ -32,6 +32,7 @@ struct window *conv_find(struct app *app, struct account *acc,
 			 const char *bare);
 /* Finds or opens the conversation window; returns its index. */
 size_t conv_open(struct app *app, struct account *acc, const char *bare);
+/* Closes window idx: app_close_window() by index. */
 void conv_close(struct app *app, size_t idx);
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m);

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "core/app.h"
-#include "core/conv.h"
 #include "core/disco.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
@@ -192,17 +191,6 @@ void discoview_draw(struct app *app, struct window *w, int top, int left,
 	attroff(UI_ATTR(ui, TH_STATUS));
 }
 
-static void close_window(struct app *app, struct window *w)
-{
-	size_t i;
-
-	for (i = 0; i < app->nwins; i++)
-		if (app->wins[i] == w) {
-			conv_close(app, i);
-			return;
-		}
-}
-
 int discoview_key(struct app *app, struct window *w, int key)
 {
 	struct disco *d = w->disco;
@@ -216,7 +204,7 @@ int discoview_key(struct app *app, struct window *w, int key)
 	case KEYS_FN | KEY_NPAGE: disco_move(d, page); return 1;
 	case KEYS_FN | KEY_HOME: disco_move(d, -(int)d->nitems); return 1;
 	case KEYS_FN | KEY_END: disco_move(d, (int)d->nitems); return 1;
-	case 27: case 'q': close_window(app, w); return 1;
+	case 27: case 'q': app_close_window(app, w); return 1;
 	case KEYS_FN | KEY_F(5): xs_disco_refresh(app, w); return 1;
 	case 127: case 8: case KEYS_FN | KEY_BACKSPACE: case KEYS_FN | KEY_LEFT:
 		if (disco_back(d))

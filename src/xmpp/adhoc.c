@@ -297,7 +297,7 @@ static void adhoc_on_step(struct session *s, xmpp_stanza_t *reply, void *ud)
 	cmd = xmpp_stanza_get_child_by_ns(reply, NS_COMMANDS);
 	status = cmd ? xmpp_stanza_get_attribute(cmd, "status") : NULL;
 	if (status && strcmp(status, "canceled") == 0) {
-		forms_close(s->app, w);
+		app_close_window(s->app, w);
 		return;
 	}
 	sid = cmd ? xmpp_stanza_get_attribute(cmd, "sessionid") : NULL;

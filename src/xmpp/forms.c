@@ -11,7 +11,6 @@
 #include <stdlib.h>
 
 #include "core/app.h"
-#include "core/conv.h"
 #include "core/dialog.h"
 #include "util/xmem.h"
 #include "xmpp/session.h"
@@ -52,17 +51,6 @@ struct dialog *forms_answered(struct session *s, void *ud,
 	return (*w)->dialog;
 }
 
-void forms_close(struct app *app, struct window *w)
-{
-	size_t i;
-
-	for (i = 0; i < app->nwins; i++)
-		if (app->wins[i] == w) {
-			conv_close(app, i);
-			return;
-		}
-}
-
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action)
 {
 	struct dialog *d = w->dialog;
@@ -71,7 +59,7 @@ void xs_dialog_submit(struct app *app, struct window *w, unsigned action)
 	if (!d || d->busy)
 		return;
 	if (d->done || (d->url && !d->form.nfields)) {
-		forms_close(app, w);
+		app_close_window(app, w);
 		return;
 	}
 	if (d->kind == DLG_ACCOUNT) {
@@ -103,5 +91,5 @@ void xs_dialog_cancel(struct app *app, struct window *w)
 		adhoc_cancel(session_of(d->acc), w);
 	else if (d && d->kind == DLG_ACCOUNT)
 		inband_cancel(app, w);
-	forms_close(app, w);
+	app_close_window(app, w);
 }

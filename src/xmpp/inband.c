@@ -354,7 +354,7 @@ static void created(struct inband *b, struct window *w, struct dialog *d)
 	ev.jid = jid;
 	ev.code2 = natterrc_gaps(d, a);
 	ib_close(b);
-	forms_close(app, w);
+	app_close_window(app, w);
 	event_emit(app, &ev);
 	free(jid);
 	if (!ev.code2)

@@ -117,7 +117,7 @@ static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (!d)
 		return;
 	if (req_ok(reply)) {
-		forms_close(s->app, w);
+		app_close_window(s->app, w);
 		ev.code = GW_PASSWORD_CHANGED;
 		event_emit(s->app, &ev);
 		return;

@@ -221,7 +221,7 @@ static void on_registered(struct session *s, xmpp_stanza_t *reply, void *ud)
 		ev.code = d->edit ? GW_UPDATED : GW_REGISTERED;
 		ev.jid = jid;
 		account_gateway_add(s->acc, jid);
-		forms_close(s->app, w);
+		app_close_window(s->app, w);
 		event_emit(s->app, &ev);
 		free(jid);
 		return;
@@ -336,7 +336,7 @@ static void on_removed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	ev.cond = e.cond;
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
-	forms_close(s->app, w);
+	app_close_window(s->app, w);
 }
 
 void unregister_submit(struct session *s, struct window *w)

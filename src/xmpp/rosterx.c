@@ -209,5 +209,5 @@ void rosterx_submit(struct session *s, struct window *w)
 						"subscribe");
 		}
 	}
-	forms_close(s->app, w);
+	app_close_window(s->app, w);
 }

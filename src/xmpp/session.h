@@ -51,7 +51,6 @@ struct window *forms_window(struct session *s, void *ud);
 /* Opens a WIN_FORM window named name holding d (taken over). */
 struct window *forms_open(struct app *app, struct dialog *d,
 			  const char *name);
-void forms_close(struct app *app, struct window *w);
 /* An answer came for the dialog of window ud: returns that dialog, no
  * longer busy (its window in *w), or NULL when the window is gone. */
 struct dialog *forms_answered(struct session *s, void *ud,
