@@ -233,10 +233,10 @@ static char *failure_words(const struct dialog *d)
 	if (strcmp(c, "remote-server-timeout") == 0 && !d->error)
 		return xasprintf("%s did not answer in time; try again later", who);
 	if (strcmp(c, "service-unavailable") == 0 &&
-	    (d->kind == DLG_REGISTER || d->kind == DLG_ACCOUNT) &&
+	    (d->ops->flags & DLG_REGISTRATION) &&
 	    !d->form.nfields)
 		return xasprintf("%s does not offer registration", who);
-	if (strcmp(c, "conflict") == 0 && d->kind != DLG_COMMAND)
+	if (strcmp(c, "conflict") == 0 && !(d->ops->flags & DLG_STEPS))
 		return xasprintf("%s: that name is already taken%s%s", who,
 				 d->error ? ": " : "", d->error ? d->error : "");
 	if (strcmp(c, "not-allowed") == 0 && !d->error)
@@ -252,15 +252,14 @@ static char *failure_words(const struct dialog *d)
 
 static char *keys_hint(const struct dialog *d)
 {
-	const char *submit = d->kind == DLG_CONFIRM ? "leave" :
-			     d->kind == DLG_ROSTERX ? "apply" : "submit";
+	const char *submit = d->ops->submit_word;
 	char *s;
 
 	if (d->busy)
 		return xstrdup(" waiting for the answer…  Esc cancel");
 	if (d->done || (d->url && !d->form.nfields))
 		return xstrdup(" Ctrl-S/F10/Esc close");
-	if (d->kind == DLG_COMMAND) {
+	if (d->ops->flags & DLG_STEPS) {
 		s = xasprintf(" Ctrl-S/F10 %s%s%s%s  Esc cancel  Tab next field",
 			      d->def_action == DLG_ACT_COMPLETE ? "complete" :
 			      d->def_action == DLG_ACT_NEXT ? "next" : "run",
@@ -307,7 +306,7 @@ static void layout(struct app *app, struct dialog *d, int cols,
 		add_wrapped(rs, d->heading, bold, cols, " ");
 	if (d->form.title)
 		add_wrapped(rs, d->form.title, bold, cols, " ");
-	if (d->edit && d->kind == DLG_REGISTER)
+	if (d->edit && (d->ops->flags & DLG_REGISTRATION))
 		add_wrapped(rs, "You are registered: change what you want and submit.",
 			    UI_ATTR(ui, TH_INFO), cols, " ");
 	for (i = 0; i < d->form.ninstructions; i++)
@@ -556,7 +555,7 @@ int formview_key(struct app *app, struct window *w, int key)
 		xs_dialog_submit(app, w, 0);
 		return 1;
 	}
-	if (d->kind == DLG_COMMAND && (key == (KEYS_FN | KEY_F(7)) ||
+	if ((d->ops->flags & DLG_STEPS) && (key == (KEYS_FN | KEY_F(7)) ||
 				       key == (KEYS_FN | KEY_F(8)) ||
 				       key == (KEYS_FN | KEY_F(9)))) {
 		unsigned act = key == (KEYS_FN | KEY_F(7)) ? DLG_ACT_PREV :
