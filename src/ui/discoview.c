@@ -132,8 +132,8 @@ static char *progress(const struct disco *d)
 	return xasprintf(" %zu item%s", d->nitems, d->nitems == 1 ? "" : "s");
 }
 
-void discoview_draw(struct app *app, struct window *w, int top, int left,
-		    int height, int cols)
+static void discoview_draw(struct app *app, struct window *w, int top,
+			   int left, int height, int cols)
 {
 	struct ui *ui = app->ui;
 	struct disco *d = w->disco;
@@ -191,7 +191,7 @@ void discoview_draw(struct app *app, struct window *w, int top, int left,
 	attroff(UI_ATTR(ui, TH_STATUS));
 }
 
-int discoview_key(struct app *app, struct window *w, int key)
+static int discoview_key(struct app *app, struct window *w, int key)
 {
 	struct disco *d = w->disco;
 	struct disco_item *it = disco_current(d);
@@ -245,3 +245,6 @@ int discoview_key(struct app *app, struct window *w, int key)
 	}
 	return 1;
 }
+
+/* Browsers take single keys; '/' starts a command line. */
+const struct winview discoview = { discoview_draw, discoview_key, WV_COMMAND };

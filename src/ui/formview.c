@@ -399,8 +399,8 @@ static void layout(struct app *app, struct dialog *d, int cols,
 	}
 }
 
-void formview_draw(struct app *app, struct window *w, int top, int left,
-		   int height, int cols)
+static void formview_draw(struct app *app, struct window *w, int top,
+			  int left, int height, int cols)
 {
 	struct dialog *d = w->dialog;
 	struct rows rs = { 0 };
@@ -444,8 +444,8 @@ void formview_draw(struct app *app, struct window *w, int top, int left,
 	mvaddnstr(top + height - 1, left, hint, (int)ui_fit(hint, (size_t)cols));
 	attroff(UI_ATTR((struct ui *)app->ui, TH_STATUS));
 	free(hint);
-	((struct ui *)app->ui)->form_cursor_y = cur_y;
-	((struct ui *)app->ui)->form_cursor_x = cur_x;
+	((struct ui *)app->ui)->cursor_y = cur_y;
+	((struct ui *)app->ui)->cursor_x = cur_x;
 	for (i = 0; i < rs.n; i++)
 		free(rs.r[i].text);
 	free(rs.r);
@@ -536,7 +536,8 @@ static void edit_key(struct app *app, struct window *w, int key)
 	store(app, w);
 }
 
-int formview_key(struct app *app, struct window *w, int key)
+/* One key (encoded as keys.h says; 27 is a lone Esc). */
+static int formview_key(struct app *app, struct window *w, int key)
 {
 	struct dialog *d = w->dialog;
 	struct form_field *fl;
@@ -601,3 +602,6 @@ int formview_key(struct app *app, struct window *w, int key)
 	edit_key(app, w, key);
 	return 1;
 }
+
+/* Dialogs take every key, and pasted text into the focused field. */
+const struct winview formview = { formview_draw, formview_key, WV_PASTE };

@@ -154,10 +154,10 @@ static void follow_focus(struct app *app, struct window *w, int height,
 	ui->scroll = below > 0 ? (size_t)below : 0;
 }
 
-void view_draw(struct app *app, int top, int left, int height, int cols)
+void view_draw(struct app *app, struct window *w, int top, int left,
+	       int height, int cols)
 {
 	struct ui *ui = app->ui;
-	struct window *w = app->wins[app->cur_win];
 	long bottom;
 	size_t i = w->count;
 
@@ -178,3 +178,7 @@ void view_draw(struct app *app, int top, int left, int height, int cols)
 	if (bottom >= 0 && ui->scroll && w->kind == WIN_CHAT && !w->history_done)
 		conv_load_older(app, w, 100);
 }
+
+/* The console, conversations and rooms: lines, and keys for the
+ * command line. */
+const struct winview lineview = { view_draw, NULL, 0 };

@@ -176,7 +176,7 @@ static void screen_draw(struct screen_fixture *f)
 	int r;
 
 	erase();
-	view_draw(&f->app, 0, 0, ROWS, COLS);
+	view_draw(&f->app, f->app.wins[f->app.cur_win], 0, 0, ROWS, COLS);
 	for (r = 0; r < ROWS; r++) {
 		mvinnstr(r, 0, f->rows[r], COLS);
 		f->rows[r][COLS] = '\0';
