@@ -272,6 +272,8 @@ static char *keys_hint(const struct dialog *d)
 				      "  F9 complete" : "");
 		return s;
 	}
+	if (d->ops->flags & DLG_YESNO)
+		return xasprintf(" Enter/y/Ctrl-S %s  n/Esc cancel", submit);
 	return xasprintf(" Ctrl-S/F10 %s  Esc cancel  Tab/Up/Down move  Space toggle  Enter choices",
 			 submit);
 }
@@ -571,6 +573,14 @@ static int formview_key(struct app *app, struct window *w, int key)
 	}
 	if (d->busy || d->done)
 		return 1;
+	if (d->ops->flags & DLG_YESNO) {
+		/* a question: the answer is one key (w is gone after it) */
+		if (key == '\r' || key == 'y' || key == 'Y')
+			xs_dialog_submit(app, w, 0);
+		else if (key == 'n' || key == 'N')
+			xs_dialog_cancel(app, w);
+		return 1;
+	}
 	if (d->choosing && (key == (KEYS_FN | KEY_UP) || key == (KEYS_FN | KEY_DOWN))) {
 		dialog_choice_move(d, key == (KEYS_FN | KEY_UP) ? -1 : 1);
 		return 1;
