@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -454,7 +453,8 @@ static void formview_draw(struct app *app, struct window *w, int top,
 }
 
 /* Loads the focused field into the editor when the focus moved (or the
- * window or form changed). */
+ * window or its form changed: a new form bumps the window's generation,
+ * where the form's own address could come back from the allocator). */
 void formview_sync(struct app *app, struct window *w)
 {
 	struct ui *ui = app->ui;
@@ -463,11 +463,11 @@ void formview_sync(struct app *app, struct window *w)
 	char *text = NULL;
 
 	if (ui->form_win == w->id && ui->form_field == d->focus &&
-	    ui->form_gen == d->form.nfields + (size_t)(uintptr_t)d->form.fields)
+	    ui->form_gen == w->generation)
 		return;
 	ui->form_win = w->id;
 	ui->form_field = d->focus;
-	ui->form_gen = d->form.nfields + (size_t)(uintptr_t)d->form.fields;
+	ui->form_gen = w->generation;
 	ui->form_in.len = ui->form_in.cursor = 0;
 	if (ui->form_in.buf)
 		ui->form_in.buf[0] = '\0';
