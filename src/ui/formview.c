@@ -6,7 +6,10 @@
  * view; the keys line is always the last row. Editing a text field goes
  * through a line editor (struct input) loaded with the field's value
  * when the focus arrives and written back after every key, so the model
- * is always current.
+ * is always current. What the dialog is for comes from its ops
+ * (core/dialog.h): the submit word, the step keys of a command, the
+ * one-key answers of a yes-or-no question; Ctrl-S and Esc go back
+ * through them (xs_dialog_submit, xs_dialog_cancel).
  */
 #include "config.h"
 

@@ -5,6 +5,9 @@
  * redoes the whole screen into curses' buffer and lets doupdate() send
  * only what changed, which is cheap and keeps the code free of
  * partial-update bookkeeping; it happens only when the model changed.
+ * The current window is drawn, and given its keys, by the view of its
+ * kind (struct winview: view.c's lines, formview.c's dialogs,
+ * discoview.c's browsers); nothing here switches over window kinds.
  */
 #include "config.h"
 

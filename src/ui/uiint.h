@@ -1,8 +1,10 @@
 /* uiint: what the files of ui/ share: the UI state and drawing helpers.
  *
  * struct ui hangs off app->ui. Each area of the screen has its own file
- * (view.c for window content, rosterpane.c, bars.c for the title and
- * status lines); ui.c owns set-up, layout and keys.
+ * (rosterpane.c, bars.c for the title and status lines); each kind of
+ * window content has a view (struct winview below: view.c for lines,
+ * formview.c for dialogs, discoview.c for browsers); ui.c owns set-up,
+ * layout and keys.
  */
 #ifndef NATTER_UI_UIINT_H
 #define NATTER_UI_UIINT_H
