@@ -201,6 +201,7 @@ static void rosterx_submit(struct app *app, struct window *w,
 	struct session *s = session_of(d->acc);
 	size_t i, k = 0;
 
+	(void)app;
 	(void)action;
 	for (i = 0; i < d->form.nfields && k < d->nitems; i++) {
 		struct form_field *fl = &d->form.fields[i];
