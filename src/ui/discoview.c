@@ -246,5 +246,12 @@ static int discoview_key(struct app *app, struct window *w, int key)
 	return 1;
 }
 
+static char *discoview_title(struct app *app, struct window *w)
+{
+	(void)app;
+	return xasprintf(" %s (browser)", w->name);
+}
+
 /* Browsers take single keys; '/' starts a command line. */
-const struct winview discoview = { discoview_draw, discoview_key, WV_COMMAND };
+const struct winview discoview = { discoview_draw, discoview_key,
+				   discoview_title, WV_COMMAND };

@@ -616,5 +616,12 @@ static int formview_key(struct app *app, struct window *w, int key)
 	return 1;
 }
 
+static char *formview_title(struct app *app, struct window *w)
+{
+	(void)app;
+	return xasprintf(" %s (dialog)", w->name);
+}
+
 /* Dialogs take every key, and pasted text into the focused field. */
-const struct winview formview = { formview_draw, formview_key, WV_PASTE };
+const struct winview formview = { formview_draw, formview_key,
+				  formview_title, WV_PASTE };

@@ -189,16 +189,16 @@ static void draw_input(struct app *app, int row, int cols)
 
 /* Each kind of window's view. */
 static const struct winview *const views[] = {
-	[WIN_CONSOLE] = &lineview, [WIN_CHAT] = &lineview,
-	[WIN_FORM] = &formview,    [WIN_DISCO] = &discoview,
-	[WIN_ROOM] = &lineview,
+	[WIN_CONSOLE] = &consoleview, [WIN_CHAT] = &chatview,
+	[WIN_FORM] = &formview,       [WIN_DISCO] = &discoview,
+	[WIN_ROOM] = &roomview,
 };
 
 const struct winview *winview_of(const struct window *w)
 {
 	if ((size_t)w->kind < sizeof views / sizeof *views && views[w->kind])
 		return views[w->kind];
-	return &lineview;
+	return &consoleview;
 }
 
 static const struct winview *cur_view(struct app *app)

@@ -78,6 +78,8 @@ struct winview {
 	 * than the window and screen keys. NULL: keys edit the command
 	 * line. */
 	int (*key)(struct app *app, struct window *w, int key);
+	/* The title line's text for w; the caller frees it. */
+	char *(*title)(struct app *app, struct window *w);
 	unsigned flags; /* WV_* */
 };
 #define WV_PASTE 1u   /* pasted text goes to key() as typed characters */
@@ -86,7 +88,8 @@ struct winview {
 
 /* The view of w's kind (ui.c). */
 const struct winview *winview_of(const struct window *w);
-extern const struct winview lineview, formview, discoview;
+extern const struct winview consoleview, chatview, roomview, formview,
+	discoview;
 
 /* view.c */
 /* Byte length of the longest prefix of s that fits in width cells; stops
