@@ -46,9 +46,9 @@ struct line {
 };
 
 /* WIN_FORM windows hold a dialog, WIN_DISCO windows a browser, WIN_ROOM
- * windows a group chat (XEP-0045). What closing each kind does is a
- * table in app.c (app_close_window); how each is drawn and takes keys,
- * a table in ui/ui.c (struct winview). */
+ * windows a group chat (XEP-0045). What the core does per kind (on
+ * closing, whether it shows lines) is a table in app.c; how each is
+ * drawn and takes keys, a table in ui/ui.c (struct winview). */
 enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM };
 
 struct dialog;
