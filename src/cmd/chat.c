@@ -113,7 +113,7 @@ static int run_close(struct app *app, int argc, char **argv)
 	if (app->wins[app->cur_win]->kind == WIN_ROOM) /* leave it too */
 		xs_room_leave(app, app->wins[app->cur_win]->acc,
 			      app->wins[app->cur_win]->jid);
-	conv_close(app, app->cur_win);
+	app_close_window(app, app->wins[app->cur_win]);
 	return 0;
 }
 

@@ -103,11 +103,51 @@ size_t app_add_window(struct app *app, struct window *w)
 	return app->cur_win;
 }
 
-void app_remove_window(struct app *app, size_t idx)
+static void chat_closed(struct app *app, struct window *w);
+
+/* What the core does differently per kind of window. */
+static const struct win_kind_ops {
+	/* what closing one does besides freeing it (and what it owns: a
+	 * dialog, a browser), or NULL; the console is never closed */
+	void (*closed)(struct app *app, struct window *w);
+	bool no_lines; /* shows no lines: app_say() answers on the console */
+} kinds[] = {
+	[WIN_CONSOLE] = { NULL, false }, [WIN_CHAT] = { chat_closed, false },
+	[WIN_FORM] = { NULL, true },     [WIN_DISCO] = { NULL, true },
+	[WIN_ROOM] = { NULL, false },   [WIN_STRANGERS] = { NULL, false },
+};
+
+static const struct win_kind_ops *kind_of(const struct window *w)
 {
-	if (idx == 0 || idx >= app->nwins)
+	static const struct win_kind_ops none = { NULL, false };
+
+	if ((size_t)w->kind < sizeof kinds / sizeof *kinds)
+		return &kinds[w->kind];
+	return &none;
+}
+
+/* A conversation's unread count in the roster goes with its window. */
+static void chat_closed(struct app *app, struct window *w)
+{
+	struct roster_item *it = roster_get(&w->acc->roster, w->jid);
+
+	(void)app;
+	if (it)
+		it->unread = 0;
+}
+
+void app_close_window(struct app *app, struct window *w)
+{
+	size_t idx;
+
+	for (idx = 1; idx < app->nwins; idx++)
+		if (app->wins[idx] == w)
+			break;
+	if (idx >= app->nwins)
 		return;
-	index_set(app, app->wins[idx], false);
+	if (kind_of(w)->closed)
+		kind_of(w)->closed(app, w);
+	index_set(app, w, false);
 	win_free(&app->wins[idx]);
 	memmove(&app->wins[idx], &app->wins[idx + 1],
 		(app->nwins - idx - 1) * sizeof *app->wins);
@@ -220,7 +260,7 @@ void app_say(struct app *app, enum line_kind kind, const char *fmt, ...)
 	struct window *w = app->wins[app->cur_win];
 
 	/* dialogs and browsers show no lines: their answers go to the console */
-	if (w->kind == WIN_FORM || w->kind == WIN_DISCO)
+	if (kind_of(w)->no_lines)
 		w = app->wins[0];
 	va_start(ap, fmt);
 	vprint(app, w, kind, fmt, ap);

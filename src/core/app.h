@@ -3,6 +3,8 @@
  * main() builds one struct app and passes it where it is needed; there
  * is no other global state. It owns the loop, the configuration, the
  * accounts, the certificate pins, the windows and the event subscribers.
+ * Windows are opened (app_add_window), found (app_window_by_id) and
+ * closed (app_close_window) here and nowhere else.
  * The xmpp layer and the UI hang their own state off `xs` and `ui`.
  */
 #ifndef NATTER_CORE_APP_H
@@ -81,15 +83,17 @@ size_t app_add_window(struct app *app, struct window *w);
 /* Adds w as a new window without making it current; returns its index.
  * A chat, room or strangers window is entered in the index. */
 size_t app_insert_window(struct app *app, struct window *w);
-/* Closes window idx (never the console): takes it out of the list and
- * the index and frees it. */
-void app_remove_window(struct app *app, size_t idx);
 /* Makes window idx current and clears its unread mark. */
 void app_select(struct app *app, size_t idx);
 /* acc's window of this kind for jid (NULL: the strangers window), or
  * NULL; O(1) through the index. */
 struct window *app_window_find(struct app *app, struct account *acc,
 			       enum win_kind kind, const char *jid);
+/* Closes window w wherever it is, whatever its kind: the one way a
+ * window ends. Frees w and what it owns (a dialog, a browser); the
+ * current window stays the same one, or the one before w when w was
+ * current. The console (and a window not in the list) is left alone. */
+void app_close_window(struct app *app, struct window *w);
 /* The window with this id (struct window.id), or NULL when it closed. */
 struct window *app_window_by_id(struct app *app, uint64_t id);
 /* Adds a line to the current window: what a command answers belongs

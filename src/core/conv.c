@@ -240,16 +240,8 @@ size_t conv_start(struct app *app, struct account *acc, const char *jid)
 
 void conv_close(struct app *app, size_t idx)
 {
-	struct window *w;
-	struct roster_item *it;
-
-	if (idx == 0 || idx >= app->nwins)
-		return;
-	w = app->wins[idx];
-	it = w->kind == WIN_CHAT ? roster_get(&w->acc->roster, w->jid) : NULL;
-	if (it)
-		it->unread = 0;
-	app_remove_window(app, idx);
+	if (idx < app->nwins)
+		app_close_window(app, app->wins[idx]);
 }
 
 /* Stores a message; returns its row id, 0 when it was already stored (a

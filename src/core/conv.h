@@ -48,6 +48,7 @@ size_t conv_start(struct app *app, struct account *acc, const char *jid);
  * conversation the user started (XEP-0184 section 8). */
 bool conv_receipt_allowed(struct app *app, struct account *acc,
 			  const char *jid);
+/* Closes window idx: app_close_window() by index. */
 void conv_close(struct app *app, size_t idx);
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m);

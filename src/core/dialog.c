@@ -7,14 +7,18 @@
 #include <strings.h>
 
 #include "core/dialog.h"
+#include "core/window.h"
 #include "util/xmem.h"
 
-struct dialog *dialog_new(enum dialog_kind kind, struct account *acc,
+/* What a dialog opened without ops does: submitting closes it. */
+static const struct dialog_ops plain_ops = { "submit", 0, NULL, NULL };
+
+struct dialog *dialog_new(const struct dialog_ops *ops, struct account *acc,
 			  const char *jid)
 {
 	struct dialog *d = xcalloc(1, sizeof *d);
 
-	d->kind = kind;
+	d->ops = ops ? ops : &plain_ops;
 	d->acc = acc;
 	d->jid = jid ? xstrdup(jid) : NULL;
 	d->def_action = DLG_ACT_EXECUTE;
@@ -82,6 +86,8 @@ void dialog_set_form(struct dialog *d, struct form *form)
 	memset(form, 0, sizeof *form);
 	d->choosing = false;
 	d->focus = 0;
+	if (d->win)
+		d->win->generation++;
 	if (has_editable(d) && !dialog_editable(&d->form.fields[0]))
 		dialog_focus_next(d);
 }

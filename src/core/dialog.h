@@ -3,12 +3,18 @@
  * Every data form natter shows is a dialog: gateway and account
  * registration (XEP-0077), ad-hoc command steps (XEP-0050), suggested
  * roster changes (XEP-0144), confirmations. A dialog lives in its own
- * window (win->dialog). It owns a struct form and the state of the
- * editor around it: which field has the focus, whether a list's choices
- * are open, the server's last complaint, and for ad-hoc commands the
- * actions and notes of the current step. ui/ draws and edits it; the
- * xmpp layer fills it and sends it; this file only moves the focus and
- * changes values, so tests can drive it without a terminal.
+ * window (win->dialog, and d->win back). It owns a struct form and the
+ * state of the editor around it: which field has the focus, whether a
+ * list's choices are open, the server's last complaint, and for ad-hoc
+ * commands the actions and notes of the current step. ui/ draws and
+ * edits it; this file only moves the focus and changes values, so tests
+ * can drive it without a terminal.
+ *
+ * What a dialog is for travels with it as a `struct dialog_ops`, handed
+ * over by whoever opens it (as tmux gives each window mode its
+ * `struct window_mode`): submitting and cancelling call through it, and
+ * its flags and words tell the UI what to show. No code switches over
+ * the features that open dialogs; a new one brings its own ops.
  */
 #ifndef NATTER_CORE_DIALOG_H
 #define NATTER_CORE_DIALOG_H
@@ -20,14 +26,29 @@
 
 struct account;
 
-enum dialog_kind {
-	DLG_REGISTER,  /* XEP-0077 with a gateway or service */
-	DLG_ACCOUNT,   /* XEP-0077 registration of a new account */
-	DLG_PASSWORD,  /* XEP-0077 password change (a form answer) */
-	DLG_COMMAND,   /* one step of an XEP-0050 command */
-	DLG_ROSTERX,   /* XEP-0144 suggested roster changes */
-	DLG_CONFIRM,   /* yes or no (leaving a gateway) */
+struct app;
+struct window;
+
+/* What one kind of dialog does; a static table in the file that opens
+ * such dialogs. */
+struct dialog_ops {
+	/* the keys line's word for submitting: "submit", "leave", "apply" */
+	const char *submit_word;
+	unsigned flags; /* DLG_* below */
+	/* Sends what the user filled in; action is a DLG_ACT_* bit, 0 for
+	 * the step's default. Called only while the dialog is neither busy
+	 * nor done, and with DLG_NEEDS_ONLINE only while its account is
+	 * online. May close the window. */
+	void (*submit)(struct app *app, struct window *w, unsigned action);
+	/* The user gave up: tells whoever waits on the other end. Called
+	 * just before the window closes; NULL when nobody needs telling. */
+	void (*cancel)(struct app *app, struct window *w);
 };
+
+#define DLG_NEEDS_ONLINE 1u /* submitting needs the account online */
+#define DLG_STEPS 2u        /* XEP-0050 steps: F7/F8/F9 pick the action */
+#define DLG_YESNO 4u        /* a question: Enter or y says yes, n no */
+#define DLG_REGISTRATION 8u /* a registration: failures are worded so */
 
 /* XEP-0050 actions a step allows. */
 #define DLG_ACT_EXECUTE 1u
@@ -53,11 +74,14 @@ struct rx_item {
 };
 
 struct dialog {
-	enum dialog_kind kind;
+	const struct dialog_ops *ops; /* never NULL */
+	struct window *win; /* the window that owns and shows it, or NULL
+			     * before it opens; a new form bumps its
+			     * generation */
 	struct account *acc;
 	char *jid;       /* who the form is from (a gateway, a server) */
-	char *node;      /* DLG_COMMAND: the command's node */
-	char *session;   /* DLG_COMMAND: its sessionid */
+	char *node;      /* ad-hoc command: the command's node */
+	char *session;   /* ad-hoc command: its sessionid */
 	char *heading;   /* what the dialog is for, shown above the title */
 	struct form form;
 	bool legacy;     /* XEP-0077 legacy fields rather than a data form */
@@ -75,15 +99,18 @@ struct dialog {
 	size_t focus;    /* index of the focused field in form.fields */
 	bool choosing;   /* the focused list's choices are open */
 	size_t choice;   /* the highlighted choice while choosing */
-	struct rx_item *items; /* DLG_ROSTERX: one per boolean field */
+	struct rx_item *items; /* roster exchange: one per boolean field */
 	size_t nitems;
 };
 
-struct dialog *dialog_new(enum dialog_kind kind, struct account *acc,
+/* A dialog doing what ops says (NULL: nothing but closing, for tests);
+ * ops is borrowed and must outlive it (a static table). */
+struct dialog *dialog_new(const struct dialog_ops *ops, struct account *acc,
 			  const char *jid);
 void dialog_free(struct dialog **d);
 /* Takes over *form (zeroed) as the dialog's form; focuses the first
- * field the user can edit; clears choosing. */
+ * field the user can edit; clears choosing; bumps the window's
+ * generation, so an editor holding a field of the old form reloads. */
 void dialog_set_form(struct dialog *d, struct form *form);
 /* Sets (NULL: clears) what went wrong: a condition and/or text. */
 void dialog_set_error(struct dialog *d, const char *text);
@@ -121,7 +148,7 @@ const char *dialog_field_name(const struct form_field *fl);
 /* Focuses the field whose label or var appears in text (a server's
  * not-acceptable explanation); returns true if one did. */
 bool dialog_focus_mentioned(struct dialog *d, const char *text);
-/* DLG_ROSTERX: adds a suggestion and its checkbox (checked). Strings are
+/* Roster exchange: adds a suggestion and its checkbox (checked). Strings are
  * copied; they must be sanitised already. */
 void dialog_add_rx(struct dialog *d, enum rx_action a, const char *jid,
 		   const char *name, const char *group);

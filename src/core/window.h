@@ -54,7 +54,9 @@ struct line {
  * windows a group chat (XEP-0045); an account's one WIN_STRANGERS window
  * gathers the messages of JIDs not in its roster. A WIN_CHAT window's
  * jid is a bare JID, or an occupant's full JID (room@service/nick) for
- * a private conversation through a room. */
+ * a private conversation through a room. What the core does per kind
+ * (on closing, whether it shows lines) is a table in app.c; how each is
+ * drawn and takes keys, a table in ui/ui.c (struct winview). */
 enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM,
 		WIN_STRANGERS };
 

@@ -1,5 +1,6 @@
-/* bars: the title line (who the current window is with, their presence
- * and chat state) and the status bar (accounts' states and the window
+/* bars: the title line (its text is the current window's view's: who
+ * a conversation is with, their presence and chat state, a room's
+ * occupants, ...) and the status bar (accounts' states and the window
  * list with unread counts).
  */
 #include "config.h"
@@ -22,12 +23,6 @@ static const char *const state_words[] = {
 	[ACC_FAILED] = "failed",
 };
 
-static const char *const chat_state_words[] = {
-	[CHAT_NONE] = NULL,         [CHAT_ACTIVE] = NULL,
-	[CHAT_COMPOSING] = "typing…", [CHAT_PAUSED] = "stopped typing",
-	[CHAT_INACTIVE] = "inactive", [CHAT_GONE] = "left the conversation",
-};
-
 static attr_t bar_attr(struct ui *ui)
 {
 	return UI_ATTR(ui, TH_STATUS);
@@ -37,49 +32,13 @@ void bars_title(struct app *app, int row, int left, int cols)
 {
 	struct ui *ui = app->ui;
 	struct window *w = app->wins[app->cur_win];
+	char *t = winview_of(w)->title(app, w);
 
 	attron(UI_ATTR(ui, TH_TITLE));
 	mvhline(row, left, ' ', cols);
-	if (w->kind == WIN_CONSOLE) {
-		mvaddnstr(row, left, " natter console: messages from natter and the servers",
-			  cols);
-	} else if (w->kind == WIN_ROOM) {
-		char buf[512];
-
-		snprintf(buf, sizeof buf, " %s — %s, %zu here%s%s", w->jid,
-			 w->joined ? "joined" : "not joined", w->noccupants,
-			 w->room_nick ? ", you are " : "",
-			 w->room_nick ? w->room_nick : "");
-		mvaddnstr(row, left, buf, (int)ui_fit(buf, (size_t)cols));
-	} else if (w->kind == WIN_STRANGERS) {
-		mvaddnstr(row, left, " strangers: messages from JIDs not in your roster; /query JID answers one",
-			  cols);
-	} else if (w->kind == WIN_FORM || w->kind == WIN_DISCO) {
-		char buf[512];
-
-		snprintf(buf, sizeof buf, " %s (%s)", w->name,
-			 w->kind == WIN_FORM ? "dialog" : "browser");
-		mvaddnstr(row, left, buf, (int)ui_fit(buf, (size_t)cols));
-	} else {
-		struct roster_item *it = roster_get(&w->acc->roster, w->jid);
-		const char *cs = chat_state_words[w->peer_state];
-		char buf[1024];
-
-		snprintf(buf, sizeof buf, " %s <%s%s%s>%s%s%s%s",
-			 w->name, w->jid, w->resource ? "/" : "",
-			 w->resource ? w->resource : "",
-			 it ? " — " : " — not in your roster",
-			 it ? presence_show_name(it->best) : "",
-			 it && it->status ? ": " : "",
-			 it && it->status ? it->status : "");
-		if (cs) {
-			size_t n = strlen(buf);
-
-			snprintf(buf + n, sizeof buf - n, " (%s)", cs);
-		}
-		mvaddnstr(row, left, buf, (int)ui_fit(buf, (size_t)cols));
-	}
+	mvaddnstr(row, left, t, (int)ui_fit(t, (size_t)cols));
 	attroff(UI_ATTR(ui, TH_TITLE));
+	free(t);
 }
 
 /* Appends a formatted piece to *buf (of *len bytes, *cap allocated). */

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "core/app.h"
-#include "core/conv.h"
 #include "core/disco.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
@@ -133,8 +132,8 @@ static char *progress(const struct disco *d)
 	return xasprintf(" %zu item%s", d->nitems, d->nitems == 1 ? "" : "s");
 }
 
-void discoview_draw(struct app *app, struct window *w, int top, int left,
-		    int height, int cols)
+static void discoview_draw(struct app *app, struct window *w, int top,
+			   int left, int height, int cols)
 {
 	struct ui *ui = app->ui;
 	struct disco *d = w->disco;
@@ -192,18 +191,7 @@ void discoview_draw(struct app *app, struct window *w, int top, int left,
 	attroff(UI_ATTR(ui, TH_STATUS));
 }
 
-static void close_window(struct app *app, struct window *w)
-{
-	size_t i;
-
-	for (i = 0; i < app->nwins; i++)
-		if (app->wins[i] == w) {
-			conv_close(app, i);
-			return;
-		}
-}
-
-int discoview_key(struct app *app, struct window *w, int key)
+static int discoview_key(struct app *app, struct window *w, int key)
 {
 	struct disco *d = w->disco;
 	struct disco_item *it = disco_current(d);
@@ -216,7 +204,7 @@ int discoview_key(struct app *app, struct window *w, int key)
 	case KEYS_FN | KEY_NPAGE: disco_move(d, page); return 1;
 	case KEYS_FN | KEY_HOME: disco_move(d, -(int)d->nitems); return 1;
 	case KEYS_FN | KEY_END: disco_move(d, (int)d->nitems); return 1;
-	case 27: case 'q': close_window(app, w); return 1;
+	case 27: case 'q': app_close_window(app, w); return 1;
 	case KEYS_FN | KEY_F(5): xs_disco_refresh(app, w); return 1;
 	case 127: case 8: case KEYS_FN | KEY_BACKSPACE: case KEYS_FN | KEY_LEFT:
 		if (disco_back(d))
@@ -257,3 +245,13 @@ int discoview_key(struct app *app, struct window *w, int key)
 	}
 	return 1;
 }
+
+static char *discoview_title(struct app *app, struct window *w)
+{
+	(void)app;
+	return xasprintf(" %s (browser)", w->name);
+}
+
+/* Browsers take single keys; '/' starts a command line. */
+const struct winview discoview = { discoview_draw, discoview_key,
+				   discoview_title, WV_COMMAND };

@@ -6,11 +6,13 @@
  * view; the keys line is always the last row. Editing a text field goes
  * through a line editor (struct input) loaded with the field's value
  * when the focus arrives and written back after every key, so the model
- * is always current.
+ * is always current. What the dialog is for comes from its ops
+ * (core/dialog.h): the submit word, the step keys of a command, the
+ * one-key answers of a yes-or-no question; Ctrl-S and Esc go back
+ * through them (xs_dialog_submit, xs_dialog_cancel).
  */
 #include "config.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,10 +235,10 @@ static char *failure_words(const struct dialog *d)
 	if (strcmp(c, "remote-server-timeout") == 0 && !d->error)
 		return xasprintf("%s did not answer in time; try again later", who);
 	if (strcmp(c, "service-unavailable") == 0 &&
-	    (d->kind == DLG_REGISTER || d->kind == DLG_ACCOUNT) &&
+	    (d->ops->flags & DLG_REGISTRATION) &&
 	    !d->form.nfields)
 		return xasprintf("%s does not offer registration", who);
-	if (strcmp(c, "conflict") == 0 && d->kind != DLG_COMMAND)
+	if (strcmp(c, "conflict") == 0 && !(d->ops->flags & DLG_STEPS))
 		return xasprintf("%s: that name is already taken%s%s", who,
 				 d->error ? ": " : "", d->error ? d->error : "");
 	if (strcmp(c, "not-allowed") == 0 && !d->error)
@@ -252,15 +254,14 @@ static char *failure_words(const struct dialog *d)
 
 static char *keys_hint(const struct dialog *d)
 {
-	const char *submit = d->kind == DLG_CONFIRM ? "leave" :
-			     d->kind == DLG_ROSTERX ? "apply" : "submit";
+	const char *submit = d->ops->submit_word;
 	char *s;
 
 	if (d->busy)
 		return xstrdup(" waiting for the answer…  Esc cancel");
 	if (d->done || (d->url && !d->form.nfields))
 		return xstrdup(" Ctrl-S/F10/Esc close");
-	if (d->kind == DLG_COMMAND) {
+	if (d->ops->flags & DLG_STEPS) {
 		s = xasprintf(" Ctrl-S/F10 %s%s%s%s  Esc cancel  Tab next field",
 			      d->def_action == DLG_ACT_COMPLETE ? "complete" :
 			      d->def_action == DLG_ACT_NEXT ? "next" : "run",
@@ -273,6 +274,8 @@ static char *keys_hint(const struct dialog *d)
 				      "  F9 complete" : "");
 		return s;
 	}
+	if (d->ops->flags & DLG_YESNO)
+		return xasprintf(" Enter/y/Ctrl-S %s  n/Esc cancel", submit);
 	return xasprintf(" Ctrl-S/F10 %s  Esc cancel  Tab/Up/Down move  Space toggle  Enter choices",
 			 submit);
 }
@@ -307,7 +310,7 @@ static void layout(struct app *app, struct dialog *d, int cols,
 		add_wrapped(rs, d->heading, bold, cols, " ");
 	if (d->form.title)
 		add_wrapped(rs, d->form.title, bold, cols, " ");
-	if (d->edit && d->kind == DLG_REGISTER)
+	if (d->edit && (d->ops->flags & DLG_REGISTRATION))
 		add_wrapped(rs, "You are registered: change what you want and submit.",
 			    UI_ATTR(ui, TH_INFO), cols, " ");
 	for (i = 0; i < d->form.ninstructions; i++)
@@ -400,8 +403,8 @@ static void layout(struct app *app, struct dialog *d, int cols,
 	}
 }
 
-void formview_draw(struct app *app, struct window *w, int top, int left,
-		   int height, int cols)
+static void formview_draw(struct app *app, struct window *w, int top,
+			  int left, int height, int cols)
 {
 	struct dialog *d = w->dialog;
 	struct rows rs = { 0 };
@@ -445,15 +448,16 @@ void formview_draw(struct app *app, struct window *w, int top, int left,
 	mvaddnstr(top + height - 1, left, hint, (int)ui_fit(hint, (size_t)cols));
 	attroff(UI_ATTR((struct ui *)app->ui, TH_STATUS));
 	free(hint);
-	((struct ui *)app->ui)->form_cursor_y = cur_y;
-	((struct ui *)app->ui)->form_cursor_x = cur_x;
+	((struct ui *)app->ui)->cursor_y = cur_y;
+	((struct ui *)app->ui)->cursor_x = cur_x;
 	for (i = 0; i < rs.n; i++)
 		free(rs.r[i].text);
 	free(rs.r);
 }
 
 /* Loads the focused field into the editor when the focus moved (or the
- * window or form changed). */
+ * window or its form changed: a new form bumps the window's generation,
+ * where the form's own address could come back from the allocator). */
 void formview_sync(struct app *app, struct window *w)
 {
 	struct ui *ui = app->ui;
@@ -462,11 +466,11 @@ void formview_sync(struct app *app, struct window *w)
 	char *text = NULL;
 
 	if (ui->form_win == w->id && ui->form_field == d->focus &&
-	    ui->form_gen == d->form.nfields + (size_t)(uintptr_t)d->form.fields)
+	    ui->form_gen == w->generation)
 		return;
 	ui->form_win = w->id;
 	ui->form_field = d->focus;
-	ui->form_gen = d->form.nfields + (size_t)(uintptr_t)d->form.fields;
+	ui->form_gen = w->generation;
 	ui->form_in.len = ui->form_in.cursor = 0;
 	if (ui->form_in.buf)
 		ui->form_in.buf[0] = '\0';
@@ -537,7 +541,8 @@ static void edit_key(struct app *app, struct window *w, int key)
 	store(app, w);
 }
 
-int formview_key(struct app *app, struct window *w, int key)
+/* One key (encoded as keys.h says; 27 is a lone Esc). */
+static int formview_key(struct app *app, struct window *w, int key)
 {
 	struct dialog *d = w->dialog;
 	struct form_field *fl;
@@ -556,7 +561,7 @@ int formview_key(struct app *app, struct window *w, int key)
 		xs_dialog_submit(app, w, 0);
 		return 1;
 	}
-	if (d->kind == DLG_COMMAND && (key == (KEYS_FN | KEY_F(7)) ||
+	if ((d->ops->flags & DLG_STEPS) && (key == (KEYS_FN | KEY_F(7)) ||
 				       key == (KEYS_FN | KEY_F(8)) ||
 				       key == (KEYS_FN | KEY_F(9)))) {
 		unsigned act = key == (KEYS_FN | KEY_F(7)) ? DLG_ACT_PREV :
@@ -571,6 +576,14 @@ int formview_key(struct app *app, struct window *w, int key)
 	}
 	if (d->busy || d->done)
 		return 1;
+	if (d->ops->flags & DLG_YESNO) {
+		/* a question: the answer is one key (w is gone after it) */
+		if (key == '\r' || key == 'y' || key == 'Y')
+			xs_dialog_submit(app, w, 0);
+		else if (key == 'n' || key == 'N')
+			xs_dialog_cancel(app, w);
+		return 1;
+	}
 	if (d->choosing && (key == (KEYS_FN | KEY_UP) || key == (KEYS_FN | KEY_DOWN))) {
 		dialog_choice_move(d, key == (KEYS_FN | KEY_UP) ? -1 : 1);
 		return 1;
@@ -602,3 +615,13 @@ int formview_key(struct app *app, struct window *w, int key)
 	edit_key(app, w, key);
 	return 1;
 }
+
+static char *formview_title(struct app *app, struct window *w)
+{
+	(void)app;
+	return xasprintf(" %s (dialog)", w->name);
+}
+
+/* Dialogs take every key, and pasted text into the focused field. */
+const struct winview formview = { formview_draw, formview_key,
+				  formview_title, WV_PASTE };

@@ -5,6 +5,9 @@
  * redoes the whole screen into curses' buffer and lets doupdate() send
  * only what changed, which is cheap and keeps the code free of
  * partial-update bookkeeping; it happens only when the model changed.
+ * The current window is drawn, and given its keys, by the view of its
+ * kind (struct winview: view.c's lines, formview.c's dialogs,
+ * discoview.c's browsers); nothing here switches over window kinds.
  */
 #include "config.h"
 
@@ -182,9 +185,23 @@ static void draw_input(struct app *app, int row, int cols)
 	free(buf);
 }
 
-static enum win_kind cur_kind(struct app *app)
+/* Each kind of window's view. */
+static const struct winview *const views[] = {
+	[WIN_CONSOLE] = &consoleview, [WIN_CHAT] = &chatview,
+	[WIN_FORM] = &formview,       [WIN_DISCO] = &discoview,
+	[WIN_ROOM] = &roomview,       [WIN_STRANGERS] = &strangersview,
+};
+
+const struct winview *winview_of(const struct window *w)
 {
-	return app->wins[app->cur_win]->kind;
+	if ((size_t)w->kind < sizeof views / sizeof *views && views[w->kind])
+		return views[w->kind];
+	return &consoleview;
+}
+
+static const struct winview *cur_view(struct app *app)
+{
+	return winview_of(app->wins[app->cur_win]);
 }
 
 void ui_draw(struct app *app)
@@ -197,6 +214,7 @@ void ui_draw(struct app *app)
 	app->dirty = false;
 	getmaxyx(stdscr, rows, cols);
 	erase();
+	ui->cursor_y = -1;
 	if (rows >= 4) {
 		int width = cols;
 
@@ -210,19 +228,13 @@ void ui_draw(struct app *app)
 			}
 		}
 		bars_title(app, 0, left, width);
-		if (cur_kind(app) == WIN_FORM)
-			formview_draw(app, app->wins[app->cur_win], 1, left,
-				      rows - 3, width);
-		else if (cur_kind(app) == WIN_DISCO)
-			discoview_draw(app, app->wins[app->cur_win], 1, left,
-				       rows - 3, width);
-		else
-			view_draw(app, 1, left, rows - 3, width);
+		cur_view(app)->draw(app, app->wins[app->cur_win], 1, left,
+				    rows - 3, width);
 		bars_status(app, rows - 2, cols);
 	}
 	draw_input(app, rows - 1, cols);
-	if (cur_kind(app) == WIN_FORM && ui->form_cursor_y >= 0)
-		move(ui->form_cursor_y, ui->form_cursor_x);
+	if (ui->cursor_y >= 0)
+		move(ui->cursor_y, ui->cursor_x);
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -461,26 +473,27 @@ static bool global_action(enum key_action a)
 	}
 }
 
-/* Keys in a dialog or browser window go to it, except the window and
- * screen keys. Returns true when the key was taken. A lone Esc is
- * delivered by ui_on_input once no key follows it. */
+/* Keys in a window whose view takes keys (a dialog, a browser) go to
+ * it, except the window and screen keys. Returns true when the key was
+ * taken. A lone Esc is delivered by ui_on_input once no key follows
+ * it. */
 static bool modal_key(struct app *app, int r, wint_t k)
 {
 	struct ui *ui = app->ui;
 	struct window *w = app->wins[app->cur_win];
+	const struct winview *v = winview_of(w);
 	enum key_action a;
 	int key, arg = 0;
 
-	if (w->kind != WIN_FORM && w->kind != WIN_DISCO)
+	if (!v->key)
 		return false;
-	/* a browser takes single keys, but "/" starts a command line */
-	if (w->kind == WIN_DISCO && !ui->esc &&
+	if ((v->flags & WV_COMMAND) && !ui->esc &&
 	    (ui->in.len > 0 || (r != KEY_CODE_YES && k == '/')))
 		return false;
 	if (ui->pasting) {
-		if (w->kind == WIN_FORM && r != KEY_CODE_YES && k >= 0x20 &&
+		if ((v->flags & WV_PASTE) && r != KEY_CODE_YES && k >= 0x20 &&
 		    k != 0x7f)
-			formview_key(app, w, (int)k);
+			v->key(app, w, (int)k);
 		return true;
 	}
 	if (r != KEY_CODE_YES && k == 27 && !ui->esc) {
@@ -497,10 +510,7 @@ static bool modal_key(struct app *app, int r, wint_t k)
 		key = 27; /* Esc pressed twice */
 	else if (key & KEYS_ALT)
 		return true;
-	if (w->kind == WIN_FORM)
-		formview_key(app, w, key);
-	else
-		discoview_key(app, w, key);
+	v->key(app, w, key);
 	return true;
 }
 
@@ -563,14 +573,13 @@ static void on_key(struct app *app, int r, wint_t k)
 	}
 }
 
-/* An Esc with nothing after it, in a dialog or browser: the user
- * pressed Esc itself, not Alt-something. */
+/* An Esc with nothing after it, in a window whose view takes keys: the
+ * user pressed Esc itself, not Alt-something. */
 static bool ui_pending_esc(struct app *app)
 {
 	struct ui *ui = app->ui;
-	enum win_kind kind = cur_kind(app);
 
-	if (!ui->esc || (kind != WIN_FORM && kind != WIN_DISCO))
+	if (!ui->esc || !cur_view(app)->key)
 		return false;
 	ui->esc = false;
 	return true;
@@ -585,13 +594,7 @@ void ui_on_input(struct app *app)
 		on_key(app, r, k);
 		app->dirty = true;
 	}
-	if (ui_pending_esc(app)) {
-		struct window *w = app->wins[app->cur_win];
-
-		if (w->kind == WIN_FORM)
-			formview_key(app, w, 27);
-		else
-			discoview_key(app, w, 27);
-	}
+	if (ui_pending_esc(app))
+		cur_view(app)->key(app, app->wins[app->cur_win], 27);
 	idle_activity(app);
 }

@@ -1,8 +1,10 @@
 /* uiint: what the files of ui/ share: the UI state and drawing helpers.
  *
  * struct ui hangs off app->ui. Each area of the screen has its own file
- * (view.c for window content, rosterpane.c, bars.c for the title and
- * status lines); ui.c owns set-up, layout and keys.
+ * (rosterpane.c, bars.c for the title and status lines); each kind of
+ * window content has a view (struct winview below: view.c for lines,
+ * formview.c for dialogs, discoview.c for browsers); ui.c owns set-up,
+ * layout and keys.
  */
 #ifndef NATTER_UI_UIINT_H
 #define NATTER_UI_UIINT_H
@@ -53,26 +55,49 @@ struct ui {
 	/* the dialog field being edited (formview.c) */
 	struct input form_in;
 	unsigned long long form_win; /* its window's id */
-	size_t form_field, form_gen;
-	int form_cursor_y, form_cursor_x; /* -1: no text cursor */
+	size_t form_field;
+	unsigned long long form_gen; /* the window's generation then */
+	/* where a view that edits text wants the cursor; -1: nowhere */
+	int cursor_y, cursor_x;
 };
+
+/* What the UI does with one kind of window, as tmux gives each window
+ * mode its `struct window_mode`: ui.c draws and hands keys through
+ * these and switches over no kind. Each view file exports its own. */
+struct window;
+struct winview {
+	/* Draws w into the area; sets ui->cursor_y/x to show a text
+	 * cursor. */
+	void (*draw)(struct app *app, struct window *w, int top, int left,
+		     int height, int cols);
+	/* Takes the keys (encoded as keys.h says; 27 is a lone Esc) other
+	 * than the window and screen keys. NULL: keys edit the command
+	 * line. */
+	int (*key)(struct app *app, struct window *w, int key);
+	/* The title line's text for w; the caller frees it. */
+	char *(*title)(struct app *app, struct window *w);
+	unsigned flags; /* WV_* */
+};
+#define WV_PASTE 1u   /* pasted text goes to key() as typed characters */
+#define WV_COMMAND 2u /* '/' (and all while the command line holds text)
+		       * goes to the command line, not to key() */
+
+/* The view of w's kind (ui.c). */
+const struct winview *winview_of(const struct window *w);
+extern const struct winview consoleview, chatview, roomview, formview,
+	discoview, strangersview;
 
 /* view.c */
 /* Byte length of the longest prefix of s that fits in width cells; stops
  * before a newline. */
 size_t ui_fit(const char *s, size_t width);
-void view_draw(struct app *app, int top, int left, int height, int cols);
-/* formview.c: dialog windows */
-struct window;
-void formview_draw(struct app *app, struct window *w, int top, int left,
-		   int height, int cols);
+/* Draws w's lines, newest at the bottom, scrolled back ui->scroll rows. */
+void view_draw(struct app *app, struct window *w, int top, int left,
+	       int height, int cols);
+/* formview.c: dialog windows (the view is `formview`). Loads the
+ * focused field into the editor when the focus, the window or its form
+ * changed since the last call. */
 void formview_sync(struct app *app, struct window *w);
-/* Handles one key (encoded as keys.h says; 27 is a lone Esc). */
-int formview_key(struct app *app, struct window *w, int key);
-/* discoview.c: browser windows */
-void discoview_draw(struct app *app, struct window *w, int top, int left,
-		    int height, int cols);
-int discoview_key(struct app *app, struct window *w, int key);
 /* bars.c */
 void bars_title(struct app *app, int row, int left, int cols);
 void bars_status(struct app *app, int row, int cols);

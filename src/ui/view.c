@@ -1,4 +1,6 @@
-/* view: drawing the current window's lines, wrapped to the width.
+/* view: drawing the current window's lines, wrapped to the width, and
+ * the views (struct winview) of the kinds of window that hold lines:
+ * the console, conversations, rooms.
  *
  * A line is drawn as its timestamp, then for messages the sender ("<bob>"
  * or "* bob" for actions), then the text, wrapped under itself. A
@@ -167,10 +169,10 @@ static void follow_focus(struct app *app, struct window *w, int height,
 	ui->scroll = below > 0 ? (size_t)below : 0;
 }
 
-void view_draw(struct app *app, int top, int left, int height, int cols)
+void view_draw(struct app *app, struct window *w, int top, int left,
+	       int height, int cols)
 {
 	struct ui *ui = app->ui;
-	struct window *w = app->wins[app->cur_win];
 	long bottom;
 	size_t i = w->count;
 
@@ -191,3 +193,56 @@ void view_draw(struct app *app, int top, int left, int height, int cols)
 	if (bottom >= 0 && ui->scroll && w->kind == WIN_CHAT && !w->history_done)
 		conv_load_older(app, w, 100);
 }
+
+static const char *const chat_state_words[] = {
+	[CHAT_NONE] = NULL,         [CHAT_ACTIVE] = NULL,
+	[CHAT_COMPOSING] = "typing…", [CHAT_PAUSED] = "stopped typing",
+	[CHAT_INACTIVE] = "inactive", [CHAT_GONE] = "left the conversation",
+};
+
+static char *console_title(struct app *app, struct window *w)
+{
+	(void)app;
+	(void)w;
+	return xstrdup(" natter console: messages from natter and the servers");
+}
+
+/* Who the conversation is with: name, JID and the resource replies go
+ * to, their presence and status, their chat state. */
+static char *chat_title(struct app *app, struct window *w)
+{
+	struct roster_item *it = roster_get(&w->acc->roster, w->jid);
+	const char *cs = chat_state_words[w->peer_state];
+
+	(void)app;
+	return xasprintf(" %s <%s%s%s>%s%s%s%s%s%s%s", w->name, w->jid,
+			 w->resource ? "/" : "", w->resource ? w->resource : "",
+			 it ? " — " : " — not in your roster",
+			 it ? presence_show_name(it->best) : "",
+			 it && it->status ? ": " : "",
+			 it && it->status ? it->status : "", cs ? " (" : "",
+			 cs ? cs : "", cs ? ")" : "");
+}
+
+static char *room_title(struct app *app, struct window *w)
+{
+	(void)app;
+	return xasprintf(" %s — %s, %zu here%s%s", w->jid,
+			 w->joined ? "joined" : "not joined", w->noccupants,
+			 w->room_nick ? ", you are " : "",
+			 w->room_nick ? w->room_nick : "");
+}
+
+static char *strangers_title(struct app *app, struct window *w)
+{
+	(void)app;
+	(void)w;
+	return xstrdup(" strangers: messages from JIDs not in your roster; /query JID answers one");
+}
+
+/* The console, conversations, rooms and the strangers window: lines,
+ * and keys for the command line. */
+const struct winview consoleview = { view_draw, NULL, console_title, 0 };
+const struct winview chatview = { view_draw, NULL, chat_title, 0 };
+const struct winview roomview = { view_draw, NULL, room_title, 0 };
+const struct winview strangersview = { view_draw, NULL, strangers_title, 0 };

@@ -1,6 +1,6 @@
 /* adhoc: running an ad-hoc command (XEP-0050) in a dialog window.
  *
- * Running a command opens a DLG_COMMAND dialog and sends action
+ * Running a command opens a dialog (adhoc_ops) and sends action
  * 'execute'. Every answer is one step of the command: its sessionid
  * (kept, and echoed on every later request), the actions the step
  * allows and which one submitting means, its notes and its data form
@@ -275,6 +275,15 @@ static void adhoc_orphan(struct session *s, xmpp_stanza_t *reply)
 		adhoc_send_cancel(s, from, node, sid);
 }
 
+static void adhoc_submit(struct app *app, struct window *w, unsigned action);
+static void adhoc_cancel(struct app *app, struct window *w);
+
+/* A command's steps: F7/F8/F9 pick an action; cancelling tells the
+ * responder. */
+static const struct dialog_ops adhoc_ops = {
+	"submit", DLG_NEEDS_ONLINE | DLG_STEPS, adhoc_submit, adhoc_cancel,
+};
+
 static void adhoc_on_step(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct window *w = forms_window(s, ud);
@@ -282,7 +291,7 @@ static void adhoc_on_step(struct session *s, xmpp_stanza_t *reply, void *ud)
 	xmpp_stanza_t *cmd;
 	const char *status, *sid;
 
-	if (!d || d->kind != DLG_COMMAND) {
+	if (!d || d->ops != &adhoc_ops) {
 		adhoc_orphan(s, reply);
 		return;
 	}
@@ -295,7 +304,7 @@ static void adhoc_on_step(struct session *s, xmpp_stanza_t *reply, void *ud)
 	cmd = xmpp_stanza_get_child_by_ns(reply, NS_COMMANDS);
 	status = cmd ? xmpp_stanza_get_attribute(cmd, "status") : NULL;
 	if (status && strcmp(status, "canceled") == 0) {
-		forms_close(s->app, w);
+		app_close_window(s->app, w);
 		return;
 	}
 	sid = cmd ? xmpp_stanza_get_attribute(cmd, "sessionid") : NULL;
@@ -335,10 +344,11 @@ static void adhoc_send(struct session *s, struct window *w, unsigned act)
 	req_send(s, iq, adhoc_on_step, forms_ud(w), REQ_TIMEOUT_MS);
 }
 
-void adhoc_submit(struct session *s, struct window *w, unsigned action)
+static void adhoc_submit(struct app *app, struct window *w, unsigned action)
 {
 	struct dialog *d = w->dialog;
 
+	(void)app;
 	if (!action)
 		action = d->def_action;
 	if (!(action & d->actions) && action != DLG_ACT_EXECUTE)
@@ -346,16 +356,19 @@ void adhoc_submit(struct session *s, struct window *w, unsigned action)
 	if (action != DLG_ACT_PREV && dialog_check(d) < 0)
 		return;
 	dialog_set_error(d, NULL);
-	adhoc_send(s, w, action);
+	adhoc_send(session_of(d->acc), w, action);
 }
 
-void adhoc_cancel(struct session *s, struct window *w)
+/* The user closed a step: a session the responder keeps is ended, when
+ * we still can. */
+static void adhoc_cancel(struct app *app, struct window *w)
 {
 	struct dialog *d = w->dialog;
 
-	if (!d || d->kind != DLG_COMMAND || d->done || !d->session)
+	(void)app;
+	if (d->done || !d->session || d->acc->state != ACC_ONLINE)
 		return;
-	adhoc_send_cancel(s, d->jid, d->node, d->session);
+	adhoc_send_cancel(session_of(d->acc), d->jid, d->node, d->session);
 }
 
 long xs_command_run(struct app *app, struct account *a, const char *jid,
@@ -368,7 +381,7 @@ long xs_command_run(struct app *app, struct account *a, const char *jid,
 
 	if (a->state != ACC_ONLINE)
 		return -1;
-	d = dialog_new(DLG_COMMAND, a, jid);
+	d = dialog_new(&adhoc_ops, a, jid);
 	d->node = xstrdup(node);
 	d->heading = xasprintf("Command %s on %s",
 			       adhoc_label(app, a, jid, node), jid);

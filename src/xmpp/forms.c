@@ -1,9 +1,10 @@
-/* forms: dialog windows and what submitting or cancelling one does.
+/* forms: dialog windows, and submitting or cancelling one.
  *
  * A dialog's window id travels as the ud of the requests made for it
  * (forms_ud); when the answer comes, forms_window() finds the window
- * again, or nothing when the user closed it meanwhile. Submitting
- * dispatches on the dialog's kind to the protocol file that owns it.
+ * again, or nothing when the user closed it meanwhile. Submitting and
+ * cancelling call the dialog's own ops (core/dialog.h), set by the file
+ * that opened it: this file never learns which feature a dialog serves.
  */
 #include "config.h"
 
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 
 #include "core/app.h"
-#include "core/conv.h"
 #include "core/dialog.h"
 #include "util/xmem.h"
 #include "xmpp/session.h"
@@ -37,6 +37,7 @@ struct window *forms_open(struct app *app, struct dialog *d,
 	w->acc = d->acc;
 	w->jid = d->jid ? xstrdup(d->jid) : NULL;
 	w->dialog = d;
+	d->win = w;
 	app_add_window(app, w);
 	return w;
 }
@@ -52,56 +53,29 @@ struct dialog *forms_answered(struct session *s, void *ud,
 	return (*w)->dialog;
 }
 
-void forms_close(struct app *app, struct window *w)
-{
-	size_t i;
-
-	for (i = 0; i < app->nwins; i++)
-		if (app->wins[i] == w) {
-			conv_close(app, i);
-			return;
-		}
-}
-
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action)
 {
 	struct dialog *d = w->dialog;
-	struct session *s;
 
 	if (!d || d->busy)
 		return;
-	if (d->done || (d->url && !d->form.nfields)) {
-		forms_close(app, w);
+	if (d->done || (d->url && !d->form.nfields) || !d->ops->submit) {
+		app_close_window(app, w);
 		return;
-	}
-	if (d->kind == DLG_ACCOUNT) {
-		inband_submit(app, w);
-		return;
-	}
-	s = session_of(d->acc);
-	if (d->acc->state != ACC_ONLINE) {
-		dialog_set_failure(d, "not-connected", NULL);
-		app->dirty = true;
-		return;
-	}
-	switch (d->kind) {
-	case DLG_REGISTER: register_submit(s, w); break;
-	case DLG_CONFIRM: unregister_submit(s, w); break;
-	case DLG_PASSWORD: password_submit(s, w); break;
-	case DLG_COMMAND: adhoc_submit(s, w, action); break;
-	case DLG_ROSTERX: rosterx_submit(s, w); break;
-	case DLG_ACCOUNT: break;
 	}
 	app->dirty = true;
+	if ((d->ops->flags & DLG_NEEDS_ONLINE) && d->acc->state != ACC_ONLINE) {
+		dialog_set_failure(d, "not-connected", NULL);
+		return;
+	}
+	d->ops->submit(app, w, action);
 }
 
 void xs_dialog_cancel(struct app *app, struct window *w)
 {
 	struct dialog *d = w->dialog;
 
-	if (d && d->kind == DLG_COMMAND && d->acc->state == ACC_ONLINE)
-		adhoc_cancel(session_of(d->acc), w);
-	else if (d && d->kind == DLG_ACCOUNT)
-		inband_cancel(app, w);
-	forms_close(app, w);
+	if (d && d->ops->cancel)
+		d->ops->cancel(app, w);
+	app_close_window(app, w);
 }

@@ -7,7 +7,7 @@
  * the log know which account it serves (session_track). We negotiate
  * what libstrophe would otherwise do for us: direct TLS, or the stream
  * features, STARTTLS and a second stream, under the account's tls
- * rules; then we fetch the form into a DLG_ACCOUNT dialog and send the
+ * rules; then we fetch the form into a dialog (account_ops) and send the
  * user's answer on the same stream. Its socket is watched by the app's
  * loop like a session's, and drained the same way.
  *
@@ -347,7 +347,7 @@ static void created(struct inband *b, struct window *w, struct dialog *d)
 	ev.jid = jid;
 	ev.code2 = natterrc_gaps(d, a);
 	ib_close(b);
-	forms_close(app, w);
+	app_close_window(app, w);
 	event_emit(app, &ev);
 	free(jid);
 	if (!ev.code2)
@@ -631,6 +631,16 @@ static void ib_close(struct inband *b)
 	}
 }
 
+static void inband_submit(struct app *app, struct window *w,
+			  unsigned action);
+static void inband_cancel(struct app *app, struct window *w);
+
+/* The new account's form: it travels on our own stream, so submitting
+ * needs no account online; cancelling shuts that stream. */
+static const struct dialog_ops account_ops = {
+	"submit", DLG_REGISTRATION, inband_submit, inband_cancel,
+};
+
 long xs_register_account(struct app *app, struct account *a)
 {
 	struct inband *b;
@@ -661,7 +671,7 @@ long xs_register_account(struct app *app, struct account *a)
 	session_track(&b->s);
 	ib = b;
 
-	d = dialog_new(DLG_ACCOUNT, a, a->domain);
+	d = dialog_new(&account_ops, a, a->domain);
 	d->heading = xasprintf("Create the account %s", a->bare_jid);
 	name = xasprintf("new account %s", a->conf->name);
 	w = forms_open(app, d, name);
@@ -673,11 +683,13 @@ long xs_register_account(struct app *app, struct account *a)
 	return (long)app->cur_win;
 }
 
-void inband_submit(struct app *app, struct window *w)
+static void inband_submit(struct app *app, struct window *w,
+			  unsigned action)
 {
 	struct dialog *d = w->dialog;
 
 	(void)app;
+	(void)action;
 	if (!ib || ib->win != w->id)
 		return;
 	switch (ib->phase) {
@@ -698,7 +710,7 @@ void inband_submit(struct app *app, struct window *w)
 	}
 }
 
-void inband_cancel(struct app *app, struct window *w)
+static void inband_cancel(struct app *app, struct window *w)
 {
 	(void)app;
 	if (ib && ib->win == w->id)

@@ -1,6 +1,6 @@
 /* password: changing the account's password (XEP-0077 section 3.3).
  *
- * /password opens a DLG_PASSWORD dialog holding a local form of two
+ * /password opens a dialog (password_ops) holding a local form of two
  * private fields, the new password and the same again; the dialog is
  * marked legacy while it holds that form. Submitting it sends
  * <username/> and <password/> to our server. A server that wants more
@@ -52,9 +52,22 @@ static void local_form(struct dialog *d)
 	d->legacy = true;
 }
 
+static void password_submit(struct session *s, struct window *w);
+
+static void password_op(struct app *app, struct window *w, unsigned action)
+{
+	(void)app;
+	(void)action;
+	password_submit(session_of(w->dialog->acc), w);
+}
+
+static const struct dialog_ops password_ops = {
+	"submit", DLG_NEEDS_ONLINE, password_op, NULL,
+};
+
 static long open_dialog(struct app *app, struct account *a)
 {
-	struct dialog *d = dialog_new(DLG_PASSWORD, a, a->domain);
+	struct dialog *d = dialog_new(&password_ops, a, a->domain);
 	char *name;
 
 	d->heading = xasprintf("Change the password of %s", a->bare_jid);
@@ -118,7 +131,7 @@ static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (!d)
 		return;
 	if (req_ok(reply)) {
-		forms_close(s->app, w);
+		app_close_window(s->app, w);
 		ev.code = GW_PASSWORD_CHANGED;
 		event_emit(s->app, &ev);
 		return;
@@ -161,7 +174,7 @@ static int check_local(struct dialog *d)
 	return 0;
 }
 
-void password_submit(struct session *s, struct window *w)
+static void password_submit(struct session *s, struct window *w)
 {
 	struct dialog *d = w->dialog;
 	xmpp_stanza_t *iq, *q;

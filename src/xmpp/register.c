@@ -1,11 +1,12 @@
 /* register: in-band registration with a service (XEP-0077), and leaving.
  *
- * Fetching a form fills a DLG_REGISTER dialog: an XEP-0004 data form
+ * Fetching a form fills a registration dialog (register_ops): an XEP-0004 data form
  * when the service sends one, else its legacy fields, else only an
  * out-of-band URL. Submitting sends the form back; success ends the
  * dialog and prepares the XEP-0100 handshake (the gateway's subscription
- * request will be approved, see gateway.c). Leaving sends <remove/> and
- * takes the gateway and all its contacts out of the roster.
+ * request will be approved, see gateway.c). Leaving asks first, in a
+ * yes-or-no dialog (leave_ops), then sends <remove/> and takes the
+ * gateway and all its contacts out of the roster.
  */
 #include "config.h"
 
@@ -156,6 +157,18 @@ xmpp_stanza_t *register_answer(xmpp_stanza_t *parent, const struct dialog *d)
 	return q;
 }
 
+static void register_submit(struct app *app, struct window *w,
+			    unsigned action);
+static void leave_submit(struct app *app, struct window *w, unsigned action);
+
+/* Registering with a service; leaving one, a yes-or-no question. */
+static const struct dialog_ops register_ops = {
+	"submit", DLG_NEEDS_ONLINE | DLG_REGISTRATION, register_submit, NULL,
+};
+static const struct dialog_ops leave_ops = {
+	"leave", DLG_NEEDS_ONLINE | DLG_YESNO, leave_submit, NULL,
+};
+
 static void on_form(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct window *w;
@@ -191,7 +204,7 @@ long xs_register_open(struct app *app, struct account *a, const char *jid)
 
 	if (a->state != ACC_ONLINE)
 		return -1;
-	d = dialog_new(DLG_REGISTER, a, jid);
+	d = dialog_new(&register_ops, a, jid);
 	d->busy = true;
 	d->heading = xasprintf("Registration with %s", jid);
 	name = xasprintf("register %s", jid);
@@ -219,7 +232,7 @@ static void on_registered(struct session *s, xmpp_stanza_t *reply, void *ud)
 		ev.code = d->edit ? GW_UPDATED : GW_REGISTERED;
 		ev.jid = jid;
 		account_gateway_add(s->acc, jid);
-		forms_close(s->app, w);
+		app_close_window(s->app, w);
 		event_emit(s->app, &ev);
 		free(jid);
 		return;
@@ -233,11 +246,15 @@ static void on_registered(struct session *s, xmpp_stanza_t *reply, void *ud)
 	req_error_clear(&e);
 }
 
-void register_submit(struct session *s, struct window *w)
+static void register_submit(struct app *app, struct window *w,
+			    unsigned action)
 {
 	struct dialog *d = w->dialog;
+	struct session *s = session_of(d->acc);
 	xmpp_stanza_t *iq;
 
+	(void)app;
+	(void)action;
 	if (dialog_check(d) < 0)
 		return;
 	dialog_set_error(d, NULL);
@@ -263,7 +280,7 @@ long xs_unregister_open(struct app *app, struct account *a, const char *jid)
 		if (at && strcmp(at + 1, jid) == 0)
 			n++;
 	}
-	d = dialog_new(DLG_CONFIRM, a, jid);
+	d = dialog_new(&leave_ops, a, jid);
 	f.type = xstrdup("form");
 	f.title = xasprintf("Leave %s?", jid);
 	fl = form_add_field(&f, FIELD_FIXED, NULL);
@@ -334,14 +351,17 @@ static void on_removed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	ev.cond = e.cond;
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
-	forms_close(s->app, w);
+	app_close_window(s->app, w);
 }
 
-void unregister_submit(struct session *s, struct window *w)
+static void leave_submit(struct app *app, struct window *w, unsigned action)
 {
 	struct dialog *d = w->dialog;
+	struct session *s = session_of(d->acc);
 	xmpp_stanza_t *iq = req_iq(s, "set", d->jid, "query", NS_REGISTER);
 
+	(void)app;
+	(void)action;
 	stanza_add_child(stanza_payload(iq), "remove", NULL);
 	d->busy = true;
 	req_send(s, iq, on_removed, forms_ud(w), REQ_TIMEOUT_MS);

@@ -1,7 +1,7 @@
 /* rosterx: roster changes suggested by someone else (XEP-0144).
  *
  * Gateways send their legacy contacts this way. A suggestion is never
- * applied silently: the items are shown in a DLG_ROSTERX dialog, one
+ * applied silently: the items are shown in a dialog (rosterx_ops), one
  * checkbox each, and only the ones left checked are applied. What may be
  * suggested is narrow: a service (a JID without '@') must be a gateway
  * we registered with and may only speak for JIDs under its own domain;
@@ -73,10 +73,17 @@ static bool useful(struct account *a, enum rx_action act, const char *jid)
 	return it != NULL;
 }
 
+static void rosterx_submit(struct app *app, struct window *w,
+			   unsigned action);
+
+static const struct dialog_ops rosterx_ops = {
+	"apply", DLG_NEEDS_ONLINE, rosterx_submit, NULL,
+};
+
 static void offer(struct session *s, const char *from, xmpp_stanza_t *x)
 {
 	struct account *a = s->acc;
-	struct dialog *d = dialog_new(DLG_ROSTERX, a, from);
+	struct dialog *d = dialog_new(&rosterx_ops, a, from);
 	char *refused = NULL, *name;
 	xmpp_stanza_t *c;
 	struct form f = { 0 };
@@ -186,11 +193,16 @@ int rosterx_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 	return handle(s, from, query) ? 0 : -1;
 }
 
-void rosterx_submit(struct session *s, struct window *w)
+/* Applies the suggestions left checked, then closes the dialog. */
+static void rosterx_submit(struct app *app, struct window *w,
+			   unsigned action)
 {
 	struct dialog *d = w->dialog;
+	struct session *s = session_of(d->acc);
 	size_t i, k = 0;
 
+	(void)app;
+	(void)action;
 	for (i = 0; i < d->form.nfields && k < d->nitems; i++) {
 		struct form_field *fl = &d->form.fields[i];
 		struct rx_item *it;
@@ -209,5 +221,5 @@ void rosterx_submit(struct session *s, struct window *w)
 						"subscribe");
 		}
 	}
-	forms_close(s->app, w);
+	app_close_window(s->app, w);
 }

@@ -60,15 +60,16 @@ void session_send(struct session *s, xmpp_stanza_t *stanza);
 
 /* forms.c: dialog windows. Requests carry the window's id as their ud,
  * so an answer for a window the user closed finds nothing and is
- * dropped. */
+ * dropped. Whoever opens a dialog gives it its ops (dialog_new); close
+ * its window with app_close_window(). */
 struct window;
 struct dialog;
 void *forms_ud(struct window *w);
 struct window *forms_window(struct session *s, void *ud);
-/* Opens a WIN_FORM window named name holding d (taken over). */
+/* Opens a WIN_FORM window named name holding d (taken over) and makes
+ * it current. */
 struct window *forms_open(struct app *app, struct dialog *d,
 			  const char *name);
-void forms_close(struct app *app, struct window *w);
 /* An answer came for the dialog of window ud: returns that dialog, no
  * longer busy (its window in *w), or NULL when the window is gone. */
 struct dialog *forms_answered(struct session *s, void *ud,
@@ -96,16 +97,8 @@ void register_parse(xmpp_stanza_t *query, struct dialog *d);
 /* A <query xmlns='jabber:iq:register'/> answering d's form, added to
  * parent; returns it (borrowed). */
 xmpp_stanza_t *register_answer(xmpp_stanza_t *parent, const struct dialog *d);
-void register_submit(struct session *s, struct window *w);
-void unregister_submit(struct session *s, struct window *w);
-/* password: a form the server asked for to change the password */
-void password_submit(struct session *s, struct window *w);
-/* adhoc.c */
-void adhoc_submit(struct session *s, struct window *w, unsigned action);
-void adhoc_cancel(struct session *s, struct window *w);
 /* rosterx.c */
 int rosterx_message(struct session *s, xmpp_stanza_t *msg);
-void rosterx_submit(struct session *s, struct window *w);
 /* An <iq type='set'> carrying suggestions: 0 when taken, -1 refused. */
 int rosterx_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
 /* gateway.c */
@@ -124,8 +117,6 @@ void gateway_verdict(struct session *s, const char *jid, bool gateway);
 bool gateway_presence_error(struct session *s, const char *bare,
 			    xmpp_stanza_t *st);
 /* inband.c: account registration on a fresh connection */
-void inband_submit(struct app *app, struct window *w);
-void inband_cancel(struct app *app, struct window *w);
 /* Closes and frees a registration in progress (xs_shutdown). */
 void inband_shutdown(struct app *app);
 /* A's registration, if one runs, tries again (its certificate was just

@@ -51,7 +51,7 @@ static xmpp_stanza_t *parse(const char *xml)
 /* A dialog holding the data form xml. */
 static struct dialog *form_dialog(const char *xml)
 {
-	struct dialog *d = dialog_new(DLG_REGISTER, NULL, "gw.example");
+	struct dialog *d = dialog_new(NULL, NULL, "gw.example");
 	xmpp_stanza_t *x = parse(xml);
 	struct form f;
 
@@ -174,7 +174,7 @@ static void test_focus_mentioned(void **state)
 
 static void test_rosterx_items(void **state)
 {
-	struct dialog *d = dialog_new(DLG_ROSTERX, NULL, "msn.example");
+	struct dialog *d = dialog_new(NULL, NULL, "msn.example");
 
 	(void)state;
 	dialog_add_rx(d, RX_ADD, "carol@msn.example", "Carol", "MSN");
@@ -194,7 +194,7 @@ static void test_rosterx_items(void **state)
 
 static void test_register_legacy(void **state)
 {
-	struct dialog *d = dialog_new(DLG_REGISTER, NULL, "icq.example");
+	struct dialog *d = dialog_new(NULL, NULL, "icq.example");
 	xmpp_stanza_t *q = parse(
 		"<query xmlns='jabber:iq:register'>"
 		"<instructions>Enter your UIN\xc2\x9b and password</instructions>"
@@ -231,7 +231,7 @@ static void test_register_legacy(void **state)
 
 static void test_register_registered_and_oob(void **state)
 {
-	struct dialog *d = dialog_new(DLG_REGISTER, NULL, "icq.example");
+	struct dialog *d = dialog_new(NULL, NULL, "icq.example");
 	xmpp_stanza_t *q = parse(
 		"<query xmlns='jabber:iq:register'><registered/>"
 		"<username>12345</username><password>old</password>"
@@ -263,7 +263,7 @@ static void test_register_registered_and_oob(void **state)
 
 static void test_register_data_form_wins(void **state)
 {
-	struct dialog *d = dialog_new(DLG_REGISTER, NULL, "msn.example");
+	struct dialog *d = dialog_new(NULL, NULL, "msn.example");
 	xmpp_stanza_t *q = parse(
 		"<query xmlns='jabber:iq:register'>"
 		"<instructions>legacy words</instructions><username/>"

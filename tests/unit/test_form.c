@@ -444,7 +444,7 @@ static void test_media_removed_with_dialog(void **state)
 {
 	struct fx *fx = *state;
 	char dir[] = "/tmp/natter-test-form-XXXXXX";
-	struct dialog *d = dialog_new(DLG_REGISTER, NULL, "example.org");
+	struct dialog *d = dialog_new(NULL, NULL, "example.org");
 	struct form f, g = { 0 };
 	xmpp_stanza_t *iq;
 	char *path;

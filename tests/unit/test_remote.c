@@ -197,7 +197,7 @@ static void test_register_forms(void **state)
 
 	checked = 0;
 	q = parse(legacy);
-	d = dialog_new(DLG_REGISTER, NULL, "gw.example");
+	d = dialog_new(NULL, NULL, "gw.example");
 	register_parse(q, d);
 	assert_true(d->legacy);
 	assert_true(d->form.nfields >= 3);
@@ -208,7 +208,7 @@ static void test_register_forms(void **state)
 
 	checked = 0;
 	q = parse(with_form);
-	d = dialog_new(DLG_REGISTER, NULL, "gw.example");
+	d = dialog_new(NULL, NULL, "gw.example");
 	register_parse(q, d);
 	assert_false(d->legacy);
 	assert_int_equal(d->form.nfields, 3);
@@ -227,7 +227,7 @@ static void test_command_notes(void **state)
 		"<note type='info'>N1" BAD "</note>"
 		"<note type='warn'>N2" BAD "</note>"
 		"<note type='error" BAD "'>N3" BAD "</note></command>");
-	struct dialog *d = dialog_new(DLG_COMMAND, NULL, "svc.example");
+	struct dialog *d = dialog_new(NULL, NULL, "svc.example");
 
 	(void)state;
 	checked = 0;

@@ -5,7 +5,8 @@
  * real curses screen (writing to /dev/null, read back cell by cell):
  * remote text with newlines, in a formatted system line and in a
  * message, continues its own line on indented rows and never starts a
- * row with a timestamp. */
+ * row with a timestamp; and the dialog's field editor reloading when a
+ * new form comes, wherever its fields were allocated. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/dialog.h"
 #include "core/roster.h"
 #include "testutil.h"
 #include "ui/uiint.h"
@@ -176,7 +178,7 @@ static void screen_draw(struct screen_fixture *f)
 	int r;
 
 	erase();
-	view_draw(&f->app, 0, 0, ROWS, COLS);
+	view_draw(&f->app, f->app.wins[f->app.cur_win], 0, 0, ROWS, COLS);
 	for (r = 0; r < ROWS; r++) {
 		mvinnstr(r, 0, f->rows[r], COLS);
 		f->rows[r][COLS] = '\0';
@@ -253,6 +255,48 @@ static void test_draw_message_newlines(void **state)
 		assert_null(strstr(f->rows[r], "\n"));
 }
 
+/* The dialog's field editor reloads when a new form arrives, even one
+ * whose fields sit at the address the old ones had (the allocator
+ * reuses freed memory; here the very array is handed over). */
+static void test_form_editor_follows_new_form(void **state)
+{
+	struct app app;
+	struct ui ui;
+	struct window *w = win_new(WIN_FORM, "form", 16);
+	struct dialog *d = dialog_new(NULL, NULL, "svc.example");
+	struct form f = { 0 };
+	struct form_field *fl;
+
+	(void)state;
+	memset(&app, 0, sizeof app);
+	memset(&ui, 0, sizeof ui);
+	input_init(&ui.form_in);
+	app.ui = &ui;
+	w->dialog = d;
+	d->win = w;
+	fl = form_add_field(&f, FIELD_TEXT_SINGLE, "name");
+	form_field_set(fl, "old");
+	dialog_set_form(d, &f);
+	formview_sync(&app, w);
+	assert_int_equal(ui.form_in.len, 3);
+	assert_memory_equal(ui.form_in.buf, "old", 3);
+
+	/* the next form: same field count, same array, another value */
+	f = d->form;
+	memset(&d->form, 0, sizeof d->form);
+	fl = f.fields;
+	form_field_set(fl, "newer");
+	dialog_set_form(d, &f);
+	assert_ptr_equal(d->form.fields, fl);
+	assert_int_equal(d->form.nfields, 1);
+	formview_sync(&app, w);
+	assert_int_equal(ui.form_in.len, 5);
+	assert_memory_equal(ui.form_in.buf, "newer", 5);
+
+	input_clear(&ui.form_in);
+	win_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_fit_stops_at_newline),
 		cmocka_unit_test(test_fit_wide_and_combining),
 		cmocka_unit_test(test_roster_order),
+		cmocka_unit_test(test_form_editor_follows_new_form),
 		cmocka_unit_test_setup_teardown(test_draw_remote_newlines,
 						screen_setup, screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_message_newlines,
