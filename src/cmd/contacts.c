@@ -141,22 +141,15 @@ static int run_roster(struct app *app, int argc, char **argv)
 
 /* ---- /sub ---- */
 
-static int sub_send(struct app *app, struct account *a, const char *bare,
-		    const char *type, const char *done)
-{
-	if (xs_subscription(app, a, bare, type) < 0)
-		return offline(app, a);
-	app_say(app, LINE_INFO, done, bare);
-	return 0;
-}
-
 static int sub_request(struct app *app, struct account *a, char *bare,
 		       int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return sub_send(app, a, bare, "subscribe",
-			"Asked %s to let you see their presence");
+	if (xs_subscription(app, a, bare, "subscribe") < 0)
+		return offline(app, a);
+	app_say(app, LINE_INFO, "Asked %s to let you see their presence", bare);
+	return 0;
 }
 
 static int sub_cancel(struct app *app, struct account *a, char *bare,
@@ -164,8 +157,10 @@ static int sub_cancel(struct app *app, struct account *a, char *bare,
 {
 	(void)argc;
 	(void)argv;
-	return sub_send(app, a, bare, "unsubscribe",
-			"No longer following %s's presence");
+	if (xs_subscription(app, a, bare, "unsubscribe") < 0)
+		return offline(app, a);
+	app_say(app, LINE_INFO, "No longer following %s's presence", bare);
+	return 0;
 }
 
 static int sub_allow(struct app *app, struct account *a, char *bare,
@@ -174,7 +169,10 @@ static int sub_allow(struct app *app, struct account *a, char *bare,
 	(void)argc;
 	(void)argv;
 	account_sub_request_take(a, bare);
-	return sub_send(app, a, bare, "subscribed", "%s may now see your presence");
+	if (xs_subscription(app, a, bare, "subscribed") < 0)
+		return offline(app, a);
+	app_say(app, LINE_INFO, "%s may now see your presence", bare);
+	return 0;
 }
 
 static int sub_revoke(struct app *app, struct account *a, char *bare,
@@ -183,8 +181,10 @@ static int sub_revoke(struct app *app, struct account *a, char *bare,
 	(void)argc;
 	(void)argv;
 	account_sub_request_take(a, bare);
-	return sub_send(app, a, bare, "unsubscribed",
-			"%s may no longer see your presence");
+	if (xs_subscription(app, a, bare, "unsubscribed") < 0)
+		return offline(app, a);
+	app_say(app, LINE_INFO, "%s may no longer see your presence", bare);
+	return 0;
 }
 
 static const struct subcmd sub_subs[] = {

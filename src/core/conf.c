@@ -79,8 +79,11 @@ static char *check_time_format(const char *v)
 
 	for (i = 0; i < 366 * 2; i++, t += 12 * 3600) {
 		gmtime_r(&t, &tm);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* the user's format, being checked */
 		if (strftime(buf, sizeof buf, v, &tm) == 0)
 			break;
+#pragma GCC diagnostic pop
 	}
 	if (i < 366 * 2)
 		return xasprintf("time_format \"%s\" gives an empty or over-long time (at most %d bytes)",

@@ -97,8 +97,11 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 	long row = top;
 
 	localtime_r(&l->ts, &tm);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* time_format: checked by conf_load */
 	if (strftime(stamp, sizeof stamp, app->cfg.time_format, &tm) == 0)
 		stamp[0] = '\0';
+#pragma GCC diagnostic pop
 	sw = utf8_width(stamp) + 1;
 	ww = who ? utf8_width(who) : 0;
 	room = sw + 2 < (size_t)cols ? (size_t)cols - sw : 0;
