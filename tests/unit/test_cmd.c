@@ -453,8 +453,7 @@ static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
 
-	if (!fx || tu_app_setup(&fx->app, &fx->dir, "cmd", "home",
-				"romeo@example.net") < 0) {
+	if (!fx || tu_app_open(&fx->app, &fx->dir, "cmd", false) < 0) {
 		free(fx);
 		return -1;
 	}
@@ -466,9 +465,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
-	free(fx);
-	return 0;
+	return tu_app_close(fx, &fx->app, fx->dir);
 }
 
 /* Does any console line from index `from` on contain needle? */

@@ -255,18 +255,11 @@ static int app_setup(void **state)
 {
 	struct appfx *fx = calloc(1, sizeof *fx);
 
-	if (!fx || tu_app_setup(&fx->app, &fx->dir, "outbox", "home",
-				"romeo@example.net") < 0) {
+	if (!fx || tu_app_open(&fx->app, &fx->dir, "outbox", true) < 0) {
 		free(fx);
 		return -1;
 	}
 	fx->acc = fx->app.accounts[0];
-	app_open_history(&fx->app);
-	if (!fx->acc->history || !fx->acc->outbox) {
-		tu_app_free(&fx->app, fx->dir);
-		free(fx);
-		return -1;
-	}
 	*state = fx;
 	return 0;
 }
@@ -275,9 +268,7 @@ static int app_teardown(void **state)
 {
 	struct appfx *fx = *state;
 
-	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
-	free(fx);
-	return 0;
+	return tu_app_close(fx, &fx->app, fx->dir);
 }
 
 static const struct line *newest(struct window *w)
