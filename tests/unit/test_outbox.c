@@ -32,7 +32,7 @@
 
 struct fixture {
 	char *dir;
-	char path[160];
+	char *path;
 	struct history *h;
 	struct outbox *ob;
 };
@@ -55,11 +55,11 @@ static void close_both(struct fixture *fx)
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
+	char *err = NULL;
 
 	assert_non_null(fx);
-	assert_non_null(fx->dir = tu_tmpdir("outbox"));
-	snprintf(fx->path, sizeof fx->path, "%s/history.db", fx->dir);
-	open_both(fx);
+	fx->dir = tu_history_open(&fx->h, &fx->path, "outbox");
+	assert_int_equal(outbox_open(&fx->ob, fx->h, &err), 0);
 	*state = fx;
 	return 0;
 }
@@ -69,8 +69,7 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	close_both(fx);
-	assert_int_equal(tu_rmtree(fx->dir), 0);
-	free(fx->dir);
+	tu_history_close(&fx->h, fx->dir, fx->path);
 	free(fx);
 	return 0;
 }

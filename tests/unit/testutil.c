@@ -192,6 +192,25 @@ int tu_app_free(struct app *app, char *dir)
 	return r;
 }
 
+char *tu_history_open(struct history **h, char **path, const char *tag)
+{
+	char *dir = tu_tmpdir(tag), *err = NULL;
+
+	assert_non_null(dir);
+	assert_true(asprintf(path, "%s/history.db", dir) > 0);
+	if (history_open(h, *path, &err) < 0)
+		fail_msg("cannot open %s: %s", *path, err);
+	return dir;
+}
+
+void tu_history_close(struct history **h, char *dir, char *path)
+{
+	history_close(h);
+	assert_int_equal(tu_rmtree(dir), 0);
+	free(dir);
+	free(path);
+}
+
 int tu_app_open(struct app *app, char **dir, const char *tag, bool history)
 {
 	if (tu_app_setup(app, dir, tag, "home", "romeo@example.net") < 0)

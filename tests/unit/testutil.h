@@ -8,7 +8,8 @@
  * tu_app_setup, undone by tu_app_free; tu_app_open and tu_app_close
  * for the usual fixture around it), a roster entry (tu_roster_put), a
  * curses screen on /dev/null (tu_screen_open), libstrophe's context and
- * stanzas parsed from text (tu_xmpp_init, tu_parse). Functions that "fail the test"
+ * stanzas parsed from text (tu_xmpp_init, tu_parse), a history database
+ * in a temporary directory (tu_history_open). Functions that "fail the test"
  * do so with cmocka's assertions, so they belong in tests and setups.
  */
 #ifndef NATTER_TESTS_TESTUTIL_H
@@ -19,6 +20,7 @@
 #include <strophe.h>
 
 #include "core/app.h"
+#include "core/history.h"
 #include "core/roster.h"
 
 /* strdup(s), failing the test when out of memory. */
@@ -69,6 +71,14 @@ int tu_app_setup(struct app *app, char **dir, const char *tag,
 /* Frees *app, then removes dir's tree and frees dir (from tu_tmpdir; may
  * be NULL). Returns tu_rmtree's result. */
 int tu_app_free(struct app *app, char *dir);
+
+/* Makes a fresh tu_tmpdir(tag) and opens a history database
+ * "history.db" in it: *h, with its path in *path (the caller frees it).
+ * Returns the directory (the caller frees it); fails the test on error.
+ * tu_history_close(h, dir, path) closes *h (if open), removes dir's tree,
+ * failing the test if it cannot, and frees dir and path. */
+char *tu_history_open(struct history **h, char **path, const char *tag);
+void tu_history_close(struct history **h, char *dir, char *path);
 
 /* The usual app fixture's start: tu_app_setup with account "home" for
  * romeo@example.net, then, with history, app_open_history, which must
