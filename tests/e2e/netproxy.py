@@ -25,7 +25,8 @@ thread per direction.  Between a client and its server it can:
                normally, so a client that gives up on the silent link
                can connect again through the proxy
 
-accepted counts connections since start.  Only 127.0.0.1 is touched.
+accepted counts connections since start (joined to the target);
+upstream_errors lists why the target refused others (they were closed).  Only 127.0.0.1 is touched.
 """
 
 import socket
@@ -84,6 +85,7 @@ class NetProxy:
         self.links = []
         self.accepted = 0
         self.cuts = 0
+        self.upstream_errors = []
         self.delay = 0.0
         self.flow_up = threading.Event()
         self.flow_down = threading.Event()
@@ -159,7 +161,8 @@ class NetProxy:
             try:
                 up = socket.create_connection(self.target, timeout=10)
                 up.settimeout(None)
-            except OSError:
+            except OSError as e:
+                self.upstream_errors.append(str(e))
                 down.close()
                 continue
             link = _Link(down, up)

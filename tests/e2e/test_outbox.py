@@ -140,6 +140,17 @@ def test_kill9_with_queued_messages_then_restart_sends_once(
                                 "before the crash 3", "after the restart"]
 
 
+def _warmed_up(write_rc, start_natter, netproxy, bob):
+    """natter connected through netproxy, in bob's window, with a first
+    message ("warm up") through to bob."""
+    natter = start_natter(write_rc(port=netproxy.port))
+    natter.wait_for(CONNECTED)
+    open_bob(natter)
+    natter.send_keys("warm up")
+    wait_body(bob, "warm up")
+    return natter
+
+
 def _cut_and_resume(natter, netproxy):
     """Cut natter's link and let it come back (Prosody keeps the stream
     for resumption, so natter resumes it)."""
@@ -156,11 +167,7 @@ def _cut_and_resume(natter, netproxy):
 
 def test_cut_after_the_server_had_them_sends_nothing_twice(
         write_rc, start_natter, netproxy, bob, alice, xdg):
-    natter = start_natter(write_rc(port=netproxy.port))
-    natter.wait_for(CONNECTED)
-    open_bob(natter)
-    natter.send_keys("warm up")
-    wait_body(bob, "warm up")
+    natter = _warmed_up(write_rc, start_natter, netproxy, bob)
     # the server gets them, natter never hears it acknowledge them
     netproxy.stall(up=False, down=True)
     for i in (1, 2, 3):
@@ -180,11 +187,7 @@ def test_cut_after_the_server_had_them_sends_nothing_twice(
 
 def test_cut_before_the_server_had_them_sends_them_again(
         write_rc, start_natter, netproxy, bob, alice, xdg):
-    natter = start_natter(write_rc(port=netproxy.port))
-    natter.wait_for(CONNECTED)
-    open_bob(natter)
-    natter.send_keys("warm up")
-    wait_body(bob, "warm up")
+    natter = _warmed_up(write_rc, start_natter, netproxy, bob)
     # natter writes them into a link that delivers nothing, then it dies
     netproxy.stall(up=True, down=False)
     for i in (1, 2, 3):
@@ -204,14 +207,9 @@ def test_cut_before_the_server_had_them_sends_them_again(
         "lost in the link %d" % i for i in (1, 2, 3)] + ["after the cut"]
 
 
-
 def test_fresh_session_sends_the_unconfirmed_again_with_their_ids(
         prosody, write_rc, start_natter, netproxy, bob, alice, xdg):
-    natter = start_natter(write_rc(port=netproxy.port))
-    natter.wait_for(CONNECTED)
-    open_bob(natter)
-    natter.send_keys("warm up")
-    wait_body(bob, "warm up")
+    natter = _warmed_up(write_rc, start_natter, netproxy, bob)
     # confirmed: a fresh stream has no way to tell the server had it
     # but the outbox's word
     natter.wait_for(said("warm up"))
