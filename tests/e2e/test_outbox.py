@@ -165,6 +165,19 @@ def _cut_and_resume(natter, netproxy):
                       "bob's window")
 
 
+def _each_once_after_the_cut(natter, bob, alice, xdg, cut):
+    """natter sends "after the cut"; bob has had each message once, in
+    order: "warm up", the list cut, "after the cut"; natter marks none
+    queued or sent any more and quits cleanly with its outbox empty."""
+    natter.send_keys("after the cut")
+    wait_body(bob, "after the cut")
+    assert from_alice(bob, alice) == ["warm up"] + cut + ["after the cut"]
+    natter.wait_until(lambda s: not re.search(r"\((queued|sent)\)", s),
+                      "no queued or sent marks")
+    assert natter.quit() == 0
+    assert outbox_rows(xdg) == []
+
+
 def test_cut_after_the_server_had_them_sends_nothing_twice(
         write_rc, start_natter, netproxy, bob, alice, xdg):
     natter = _warmed_up(write_rc, start_natter, netproxy, bob)
@@ -175,14 +188,8 @@ def test_cut_after_the_server_had_them_sends_nothing_twice(
     wait_body(bob, "reached the server 3")
     natter.wait_for(said("reached the server 3", " (sent)"))
     _cut_and_resume(natter, netproxy)
-    natter.send_keys("after the cut")
-    wait_body(bob, "after the cut")
-    assert from_alice(bob, alice) == ["warm up"] + [
-        "reached the server %d" % i for i in (1, 2, 3)] + ["after the cut"]
-    natter.wait_until(lambda s: not re.search(r"\((queued|sent)\)", s),
-                      "no queued or sent marks")
-    assert natter.quit() == 0
-    assert outbox_rows(xdg) == []
+    _each_once_after_the_cut(natter, bob, alice, xdg, [
+        "reached the server %d" % i for i in (1, 2, 3)])
 
 
 def test_cut_before_the_server_had_them_sends_them_again(
@@ -195,14 +202,8 @@ def test_cut_before_the_server_had_them_sends_them_again(
     natter.wait_for(said("lost in the link 3", " (sent)"))
     _cut_and_resume(natter, netproxy)
     wait_body(bob, "lost in the link 3")
-    natter.send_keys("after the cut")
-    wait_body(bob, "after the cut")
-    assert from_alice(bob, alice) == ["warm up"] + [
-        "lost in the link %d" % i for i in (1, 2, 3)] + ["after the cut"]
-    natter.wait_until(lambda s: not re.search(r"\((queued|sent)\)", s),
-                      "no queued or sent marks")
-    assert natter.quit() == 0
-    assert outbox_rows(xdg) == []
+    _each_once_after_the_cut(natter, bob, alice, xdg, [
+        "lost in the link %d" % i for i in (1, 2, 3)])
     assert history_out(xdg) == ["warm up"] + [
         "lost in the link %d" % i for i in (1, 2, 3)] + ["after the cut"]
 
