@@ -18,8 +18,15 @@ thread per direction.  Between a client and its server it can:
   blackhole()  stall(); the usual way out is cut(), which loses whatever
                was held or in flight, as a real dead link does
   slow(delay)  deliver each chunk read only after `delay` seconds
+  silence()    make the connections open now silent for good: bytes are
+               read and dropped both ways and a close is not passed on
+               (what a dead route looks like once the sockets are
+               gone); unlike stall(), new connections are served
+               normally, so a client that gives up on the silent link
+               can connect again through the proxy
 
-accepted counts connections since start.  Only 127.0.0.1 is touched.
+accepted counts connections since start (joined to the target);
+upstream_errors lists why the target refused others (they were closed).  Only 127.0.0.1 is touched.
 """
 
 import socket
@@ -42,6 +49,7 @@ class _Link:
         self.down = down
         self.up = up
         self.closed = False
+        self.silent = False
 
     def close(self):
         if self.closed:
@@ -77,6 +85,7 @@ class NetProxy:
         self.links = []
         self.accepted = 0
         self.cuts = 0
+        self.upstream_errors = []
         self.delay = 0.0
         self.flow_up = threading.Event()
         self.flow_down = threading.Event()
@@ -112,6 +121,14 @@ class NetProxy:
     def blackhole(self):
         self.stall()
 
+    def silence(self):
+        """Silence the open connections; returns how many there were."""
+        with self.lock:
+            links = list(self.links)
+        for link in links:
+            link.silent = True
+        return len(links)
+
     def restore(self):
         self.delay = 0.0
         self.flow_up.set()
@@ -144,7 +161,8 @@ class NetProxy:
             try:
                 up = socket.create_connection(self.target, timeout=10)
                 up.settimeout(None)
-            except OSError:
+            except OSError as e:
+                self.upstream_errors.append(str(e))
                 down.close()
                 continue
             link = _Link(down, up)
@@ -166,7 +184,11 @@ class NetProxy:
             try:
                 data = src.recv(CHUNK)
             except OSError:
-                break
+                data = b""
+            if link.silent:
+                if not data:
+                    return      # a silent link does not say it closed
+                continue        # nor passes anything on
             if not data:
                 break
             # read just before a stall or while slowed: hold it back

@@ -140,6 +140,17 @@ def test_kill9_with_queued_messages_then_restart_sends_once(
                                 "before the crash 3", "after the restart"]
 
 
+def _warmed_up(write_rc, start_natter, netproxy, bob):
+    """natter connected through netproxy, in bob's window, with a first
+    message ("warm up") through to bob."""
+    natter = start_natter(write_rc(port=netproxy.port))
+    natter.wait_for(CONNECTED)
+    open_bob(natter)
+    natter.send_keys("warm up")
+    wait_body(bob, "warm up")
+    return natter
+
+
 def _cut_and_resume(natter, netproxy):
     """Cut natter's link and let it come back (Prosody keeps the stream
     for resumption, so natter resumes it)."""
@@ -154,13 +165,22 @@ def _cut_and_resume(natter, netproxy):
                       "bob's window")
 
 
+def _each_once_after_the_cut(natter, bob, alice, xdg, cut):
+    """natter sends "after the cut"; bob has had each message once, in
+    order: "warm up", the list cut, "after the cut"; natter marks none
+    queued or sent any more and quits cleanly with its outbox empty."""
+    natter.send_keys("after the cut")
+    wait_body(bob, "after the cut")
+    assert from_alice(bob, alice) == ["warm up"] + cut + ["after the cut"]
+    natter.wait_until(lambda s: not re.search(r"\((queued|sent)\)", s),
+                      "no queued or sent marks")
+    assert natter.quit() == 0
+    assert outbox_rows(xdg) == []
+
+
 def test_cut_after_the_server_had_them_sends_nothing_twice(
         write_rc, start_natter, netproxy, bob, alice, xdg):
-    natter = start_natter(write_rc(port=netproxy.port))
-    natter.wait_for(CONNECTED)
-    open_bob(natter)
-    natter.send_keys("warm up")
-    wait_body(bob, "warm up")
+    natter = _warmed_up(write_rc, start_natter, netproxy, bob)
     # the server gets them, natter never hears it acknowledge them
     netproxy.stall(up=False, down=True)
     for i in (1, 2, 3):
@@ -168,23 +188,13 @@ def test_cut_after_the_server_had_them_sends_nothing_twice(
     wait_body(bob, "reached the server 3")
     natter.wait_for(said("reached the server 3", " (sent)"))
     _cut_and_resume(natter, netproxy)
-    natter.send_keys("after the cut")
-    wait_body(bob, "after the cut")
-    assert from_alice(bob, alice) == ["warm up"] + [
-        "reached the server %d" % i for i in (1, 2, 3)] + ["after the cut"]
-    natter.wait_until(lambda s: not re.search(r"\((queued|sent)\)", s),
-                      "no queued or sent marks")
-    assert natter.quit() == 0
-    assert outbox_rows(xdg) == []
+    _each_once_after_the_cut(natter, bob, alice, xdg, [
+        "reached the server %d" % i for i in (1, 2, 3)])
 
 
 def test_cut_before_the_server_had_them_sends_them_again(
         write_rc, start_natter, netproxy, bob, alice, xdg):
-    natter = start_natter(write_rc(port=netproxy.port))
-    natter.wait_for(CONNECTED)
-    open_bob(natter)
-    natter.send_keys("warm up")
-    wait_body(bob, "warm up")
+    natter = _warmed_up(write_rc, start_natter, netproxy, bob)
     # natter writes them into a link that delivers nothing, then it dies
     netproxy.stall(up=True, down=False)
     for i in (1, 2, 3):
@@ -192,26 +202,15 @@ def test_cut_before_the_server_had_them_sends_them_again(
     natter.wait_for(said("lost in the link 3", " (sent)"))
     _cut_and_resume(natter, netproxy)
     wait_body(bob, "lost in the link 3")
-    natter.send_keys("after the cut")
-    wait_body(bob, "after the cut")
-    assert from_alice(bob, alice) == ["warm up"] + [
-        "lost in the link %d" % i for i in (1, 2, 3)] + ["after the cut"]
-    natter.wait_until(lambda s: not re.search(r"\((queued|sent)\)", s),
-                      "no queued or sent marks")
-    assert natter.quit() == 0
-    assert outbox_rows(xdg) == []
+    _each_once_after_the_cut(natter, bob, alice, xdg, [
+        "lost in the link %d" % i for i in (1, 2, 3)])
     assert history_out(xdg) == ["warm up"] + [
         "lost in the link %d" % i for i in (1, 2, 3)] + ["after the cut"]
 
 
-
 def test_fresh_session_sends_the_unconfirmed_again_with_their_ids(
         prosody, write_rc, start_natter, netproxy, bob, alice, xdg):
-    natter = start_natter(write_rc(port=netproxy.port))
-    natter.wait_for(CONNECTED)
-    open_bob(natter)
-    natter.send_keys("warm up")
-    wait_body(bob, "warm up")
+    natter = _warmed_up(write_rc, start_natter, netproxy, bob)
     # confirmed: a fresh stream has no way to tell the server had it
     # but the outbox's word
     natter.wait_for(said("warm up"))

@@ -6,177 +6,29 @@ waits; the keepalive notices a link that went silent and reconnects,
 and leaves a healthy one alone; password_eval runs beside the other
 accounts' traffic, within its time limit, with clear errors.
 
-Links are broken with Relay, a loopback TCP relay between natter and
-Prosody: cut() closes every relayed connection at once (each side sees
+Links are broken with netproxy, a loopback TCP proxy between natter and
+Prosody: cut() closes every proxied connection at once (each side sees
 the other close, as when a network dies; Prosody keeps the session for
-resumption), blackhole() makes the current connections silent (bytes
+resumption), silence() makes the current connections silent (bytes
 are swallowed both ways, nothing is closed). New connections are always
-relayed normally. Whether a stream was resumed is read from natter's
+proxied normally. Whether a stream was resumed is read from natter's
 debug log ("online (stream resumed)" / "online (new session)"), which
 these tests turn on.
 """
 
 import os
 import re
-import selectors
-import socket
-import threading
 import time
 
 import pytest
 
 import harness
 import natterdemo
+from netproxy import netproxy  # noqa: F401 (a fixture)
 
 CONNECTED = r"connected as alice@localhost/natter"
 DISCONNECTED = r"\bdisconnected\b"
 BOB = "bob@localhost"
-
-
-class Relay:
-    """Relays every connection made to 127.0.0.1:self.port to the target
-    port, in one thread; see the module's text for cut and blackhole."""
-
-    def __init__(self, target_port):
-        self.target_port = target_port
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind((natterdemo.LOOPBACK, 0))
-        self.listener.listen(8)
-        self.listener.setblocking(False)
-        self.port = self.listener.getsockname()[1]
-        self.accepted = 0
-        self.lock = threading.Lock()
-        self.commands = []
-        self.pairs = {}            # socket -> [other socket, pair state]
-        self.sel = selectors.DefaultSelector()
-        self.sel.register(self.listener, selectors.EVENT_READ, "accept")
-        self.wake_r, self.wake_w = socket.socketpair()
-        self.sel.register(self.wake_r, selectors.EVENT_READ, "wake")
-        self.running = True
-        self.thread = threading.Thread(target=self._run, name="relay",
-                                       daemon=True)
-        self.thread.start()
-
-    def _drop(self, sock):
-        other = self.pairs.pop(sock, [None])[0]
-        for s in (sock, other):
-            if s is None:
-                continue
-            self.pairs.pop(s, None)
-            try:
-                self.sel.unregister(s)
-            except (KeyError, ValueError):
-                pass
-            s.close()
-
-    def _accept(self):
-        try:
-            client, _ = self.listener.accept()
-        except BlockingIOError:
-            return
-        try:
-            server = socket.create_connection(
-                (natterdemo.LOOPBACK, self.target_port), timeout=5)
-        except OSError:
-            client.close()
-            return
-        state = {"hole": False}
-        self.pairs[client] = [server, state]
-        self.pairs[server] = [client, state]
-        for s in (client, server):
-            s.setblocking(False)
-            self.sel.register(s, selectors.EVENT_READ, "data")
-        with self.lock:
-            self.accepted += 1
-
-    def _forward(self, sock):
-        other, state = self.pairs[sock]
-        try:
-            data = sock.recv(65536)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            data = b""
-        if not data:
-            if state["hole"]:
-                # a silent link says nothing, not even that it closed
-                self.sel.unregister(sock)
-                return
-            self._drop(sock)
-            return
-        if state["hole"]:
-            return
-        try:
-            other.setblocking(True)
-            other.sendall(data)
-            other.setblocking(False)
-        except OSError:
-            self._drop(sock)
-
-    def _command(self, what):
-        pairs = {id(v[1]): v[1] for v in self.pairs.values()}
-        if what == "cut":
-            for sock in list(self.pairs):
-                if sock in self.pairs:
-                    self._drop(sock)
-        elif what == "hole":
-            for state in pairs.values():
-                state["hole"] = True
-        elif what == "stop":
-            self.running = False
-
-    def _run(self):
-        while self.running:
-            for key, _ in self.sel.select(timeout=1.0):
-                if key.data == "accept":
-                    self._accept()
-                elif key.data == "wake":
-                    self.wake_r.recv(64)
-                    with self.lock:
-                        cmds, self.commands = self.commands, []
-                    for c in cmds:
-                        self._command(c)
-                elif key.fileobj in self.pairs:
-                    self._forward(key.fileobj)
-        for sock in list(self.pairs):
-            if sock in self.pairs:
-                self._drop(sock)
-        self.listener.close()
-
-    def _send(self, what):
-        with self.lock:
-            self.commands.append(what)
-        self.wake_w.send(b"x")
-
-    def cut(self):
-        self._send("cut")
-
-    def blackhole(self):
-        self._send("hole")
-
-    def connections(self):
-        with self.lock:
-            return self.accepted
-
-    def stop(self):
-        if self.thread.is_alive():
-            self._send("stop")
-            self.thread.join(5)
-        self.wake_r.close()
-        self.wake_w.close()
-
-
-@pytest.fixture
-def relay(prosody):
-    r = Relay(prosody.c2s_port)
-    key = "relay-%d" % id(r)
-    harness.register_cleanup(key, r.stop)
-    try:
-        yield r
-    finally:
-        r.stop()
-        harness.unregister_cleanup(key)
 
 
 @pytest.fixture
@@ -258,20 +110,21 @@ def bob_online_with(pane, unread):
     return check
 
 
-def test_resume_keeps_presence_and_unread(friends, relay, rc, start_natter,
-                                          make_peer, alice, debug_log):
-    natter = start_natter(rc(port=relay.port))
+def test_resume_keeps_presence_and_unread(friends, netproxy, rc,
+                                          start_natter, make_peer, alice,
+                                          debug_log):
+    natter = start_natter(rc(port=netproxy.port))
     natter.wait_for(CONNECTED)
     bob = make_peer("bob")
     bob.send_message(alice.full_jid, "before the cut")
     natter.wait_until(bob_online_with(natter, 1),
                       "Bob online with one unread message")
 
-    relay.cut()
+    netproxy.cut()
     natter.wait_until(latest_is(natter, DISCONNECTED), "the cut noticed")
     natter.wait_until(latest_is(natter, CONNECTED), "connected again",
                       timeout=30)
-    assert relay.connections() == 2
+    assert netproxy.accepted == 2
     # a message after the resume is the barrier: it arrives on the
     # resumed stream, and what was known before is still there
     bob.send_message(alice.full_jid, "after the cut")
@@ -315,15 +168,15 @@ def test_fresh_session_keeps_unread(friends, prosody, rc, start_natter,
     assert "online (stream resumed)" not in text
 
 
-def test_no_reconnect_storm(relay, rc, start_natter, debug_log):
+def test_no_reconnect_storm(netproxy, rc, start_natter, debug_log):
     """A link that dies right after every login is retried after longer
     and longer waits, not about every second."""
-    natter = start_natter(rc(port=relay.port))
+    natter = start_natter(rc(port=netproxy.port))
     waits = []
     for k in range(1, 4):
         natter.wait_until(lambda s: natter.count(CONNECTED, s) == k,
                           "login %d" % k, timeout=30)
-        relay.cut()
+        netproxy.cut()
         screen = natter.wait_until(
             lambda s: len(re.findall(r"reconnecting in ([\d.]+) s", s)) == k,
             "drop %d" % k)
@@ -335,13 +188,13 @@ def test_no_reconnect_storm(relay, rc, start_natter, debug_log):
     assert 3.2 <= waits[2] <= 4.8, waits
 
 
-def test_keepalive_notices_silent_link(relay, rc, start_natter, peer, alice,
-                                       debug_log):
-    natter = start_natter(rc(port=relay.port,
+def test_keepalive_notices_silent_link(netproxy, rc, start_natter, peer,
+                                       alice, debug_log):
+    natter = start_natter(rc(port=netproxy.port,
                              extra="keepalive = 2\nkeepalive_timeout = 2\n"))
     natter.wait_for(CONNECTED)
     assert peer.ping(alice.full_jid).type == "result"
-    relay.blackhole()
+    netproxy.silence()
     natter.wait_until(
         lambda s: latest_is(natter, DISCONNECTED)(s)
         and re.search(r"disconnected \(the server stopped answering\); "
@@ -349,7 +202,7 @@ def test_keepalive_notices_silent_link(relay, rc, start_natter, peer, alice,
         "the silent link noticed", timeout=30)
     natter.wait_until(latest_is(natter, CONNECTED),
                       "connected again over a new link", timeout=30)
-    assert relay.connections() == 2
+    assert netproxy.accepted == 2
     assert peer.ping(alice.full_jid).type == "result"
     assert "no answer to a keepalive ping in 2 s" in log_text(debug_log)
 

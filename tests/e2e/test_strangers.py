@@ -213,18 +213,24 @@ def test_contacts_and_own_jids_are_no_strangers(bob_in_roster, online,
 
 # -- gateway trust -------------------------------------------------------------
 
+def register(natter, domain, field, name, password):
+    """Fill natter's /register dialog for domain: its first field, named
+    field, with name, the password field below it, and send the form."""
+    natter.send_keys("/register " + domain)
+    natter.wait_for(r"\* %s\s+\[\]" % field)
+    natter.send_keys(name, enter=False)
+    natter.wait_for(r"%s\s+\[%s\]" % (field, re.escape(name)))
+    natter.send_key("Tab")
+    natter.send_keys(password, enter=False)
+    natter.wait_for(r"Password\s+\[\*{%d}\]" % len(password))
+    natter.send_key("C-s")
+
+
 @pytest.mark.prosody(gateways=True)
 def test_non_gateway_domain_is_asked_one_by_one(gateways, natter, alice):
     natter.wait_for(CONNECTED)
     # irc.localhost takes registrations but is conference/irc, no gateway
-    natter.send_keys("/register " + IRC)
-    natter.wait_for(r"\* Nickname\s+\[\]")
-    natter.send_keys("me", enter=False)
-    natter.wait_for(r"Nickname\s+\[me\]")
-    natter.send_key("Tab")
-    natter.send_keys("pw", enter=False)
-    natter.wait_for(r"Password\s+\[\*\*\]")
-    natter.send_key("C-s")
+    register(natter, IRC, "Nickname", "me", "pw")
     natter.wait_for(r"registered with irc\.localhost \(no gateway: its "
                     r"requests are yours to answer\)")
     comp = gateways.get(IRC)
@@ -262,14 +268,7 @@ def test_non_gateway_domain_is_asked_one_by_one(gateways, natter, alice):
 @pytest.mark.natterrc(strangers=None)
 def test_gateway_contacts_are_no_strangers(gateways, natter):
     natter.wait_for(CONNECTED)
-    natter.send_keys("/register icq.localhost")
-    natter.wait_for(r"\* Username\s+\[\]")
-    natter.send_keys("12345", enter=False)
-    natter.wait_for(r"Username\s+\[12345\]")
-    natter.send_key("Tab")
-    natter.send_keys("secret", enter=False)
-    natter.wait_for(r"Password\s+\[\*{6}\]")
-    natter.send_key("C-s")
+    register(natter, "icq.localhost", "Username", "12345", "secret")
     # a real gateway (disco#info: gateway/icq): trusted as one
     natter.wait_for(r"registered with icq\.localhost; it will ask")
     natter.wait_for(r"icq\.localhost asked to see your presence: accepted")

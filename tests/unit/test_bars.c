@@ -27,8 +27,7 @@ struct fixture {
 	struct app app;
 	char *dir;
 	struct ui ui;
-	SCREEN *screen;
-	FILE *out, *in;
+	struct tu_screen screen;
 };
 
 static int setup(void **state)
@@ -40,14 +39,11 @@ static int setup(void **state)
 		free(f);
 		return -1;
 	}
-	f->out = fopen("/dev/null", "w");
-	f->in = fopen("/dev/null", "r");
-	f->screen = f->out && f->in ? newterm("xterm", f->out, f->in) : NULL;
-	if (!f->screen) {
-		fprintf(stderr, "test_bars: no curses screen for xterm\n");
+	if (tu_screen_open(&f->screen, 0, 0) < 0) {
+		tu_app_free(&f->app, f->dir);
+		free(f);
 		return -1;
 	}
-	set_term(f->screen);
 	f->app.ui = &f->ui;
 	*state = f;
 	return 0;
@@ -57,10 +53,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	endwin();
-	delscreen(f->screen);
-	fclose(f->out);
-	fclose(f->in);
+	tu_screen_close(&f->screen);
 	f->app.ui = NULL;
 	tu_app_free(&f->app, f->dir);
 	free(f);

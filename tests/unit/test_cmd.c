@@ -50,16 +50,12 @@ static void free_words(int argc, char **argv)
 	free(argv);
 }
 
-/* Splits line and checks it gives exactly the n words want. */
-#define expect_split(line, ...) \
-	expect_split_at(__LINE__, line, (const char *const[]){ __VA_ARGS__ }, \
-			sizeof((const char *const[]){ __VA_ARGS__ }) / \
-				sizeof(const char *))
-static void expect_split_at(int at, const char *line,
-			    const char *const *want, size_t n)
+/* argv (argc words from line) is exactly the n words want, NULL-ended;
+ * frees it. at is the caller's line, for the messages. */
+static void check_words(int at, const char *line, int argc, char **argv,
+			const char *const *want, size_t n)
 {
-	char **argv = (char **)1;
-	int argc = cmd_split(line, &argv), i;
+	int i;
 
 	if (argc != (int)n)
 		fail_msg("line %d: [%s] gave %d words, want %zu", at, line,
@@ -71,6 +67,20 @@ static void expect_split_at(int at, const char *line,
 				 line, i, argv[i], want[i]);
 	assert_null(argv[argc]);
 	free_words(argc, argv);
+}
+
+/* Splits line and checks it gives exactly the n words want. */
+#define expect_split(line, ...) \
+	expect_split_at(__LINE__, line, (const char *const[]){ __VA_ARGS__ }, \
+			sizeof((const char *const[]){ __VA_ARGS__ }) / \
+				sizeof(const char *))
+static void expect_split_at(int at, const char *line,
+			    const char *const *want, size_t n)
+{
+	char **argv = (char **)1;
+	int argc = cmd_split(line, &argv);
+
+	check_words(at, line, argc, argv, want, n);
 }
 
 static void expect_no_words(const char *line)
@@ -295,17 +305,9 @@ static void expect_split_n_at(int at, const char *line, int max,
 			      const char *const *want, size_t n)
 {
 	char **argv = NULL;
-	int argc = cmd_split_n(line, max, &argv), i;
+	int argc = cmd_split_n(line, max, &argv);
 
-	if (argc != (int)n)
-		fail_msg("line %d: [%s] gave %d words, want %zu", at, line,
-			 argc, n);
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], want[i]) != 0)
-			fail_msg("line %d: [%s] word %d is [%s], want [%s]", at,
-				 line, i, argv[i], want[i]);
-	assert_null(argv[argc]);
-	free_words(argc, argv);
+	check_words(at, line, argc, argv, want, n);
 }
 
 static void test_split_n(void **state)
@@ -374,19 +376,11 @@ static void expect_parse_at(int at, const char *line, const char *name,
 {
 	const struct cmd *c = (const struct cmd *)1;
 	char **argv = NULL;
-	int argc = cmd_parse(line, &c, &argv), i;
+	int argc = cmd_parse(line, &c, &argv);
 
-	if (argc != (int)n)
-		fail_msg("line %d: [%s] gave %d words, want %zu", at, line,
-			 argc, n);
 	if (c != cmd_find(name))
 		fail_msg("line %d: [%s] is not /%s", at, line, name);
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], want[i]) != 0)
-			fail_msg("line %d: [%s] word %d is [%s], want [%s]", at,
-				 line, i, argv[i], want[i]);
-	assert_null(argv[argc]);
-	free_words(argc, argv);
+	check_words(at, line, argc, argv, want, n);
 }
 
 static void test_parse_keeps_text(void **state)
@@ -453,8 +447,7 @@ static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
 
-	if (!fx || tu_app_setup(&fx->app, &fx->dir, "cmd", "home",
-				"romeo@example.net") < 0) {
+	if (!fx || tu_app_open(&fx->app, &fx->dir, "cmd", false) < 0) {
 		free(fx);
 		return -1;
 	}
@@ -466,9 +459,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
-	free(fx);
-	return 0;
+	return tu_app_close(fx, &fx->app, fx->dir);
 }
 
 /* Does any console line from index `from` on contain needle? */

@@ -66,34 +66,16 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		 ev->jid ? ev->jid : "");
 }
 
-/* cmocka skips the teardown when the setup fails: undo it here. */
-static int setup_failed(struct fixture *fx)
-{
-	tu_app_free(&fx->app, fx->dir);
-	free(fx);
-	return -1;
-}
-
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
-	struct roster_item it;
 
-	if (!fx || tu_app_setup(&fx->app, &fx->dir, "conv", "home",
-				"romeo@example.net") < 0) {
+	if (!fx || tu_app_open(&fx->app, &fx->dir, "conv", true) < 0) {
 		free(fx);
 		return -1;
 	}
 	fx->acc = fx->app.accounts[0];
-	app_open_history(&fx->app);
-	if (!fx->acc->history)
-		return setup_failed(fx);
-
-	memset(&it, 0, sizeof it);
-	it.jid = tu_strdup(JULIET);
-	it.name = tu_strdup("Juliet");
-	it.sub = SUB_BOTH;
-	roster_put(&fx->acc->roster, &it);
+	tu_roster_put(fx->acc, JULIET, "Juliet", SUB_BOTH);
 	event_subscribe(&fx->app, on_event, fx);
 	*state = fx;
 	return 0;
@@ -103,9 +85,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
-	free(fx);
-	return 0;
+	return tu_app_close(fx, &fx->app, fx->dir);
 }
 
 /* ---- reading the store back ------------------------------------------- */

@@ -21,31 +21,27 @@
 #include "xmpp/dataform.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
+#include "testutil.h"
 
 static xmpp_ctx_t *ctx;
 
 static int group_setup(void **state)
 {
 	(void)state;
-	xmpp_initialize();
-	ctx = xmpp_ctx_new(NULL, NULL);
-	return 0;
+	ctx = tu_xmpp_init();
+	return ctx ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	xmpp_ctx_free(ctx);
-	xmpp_shutdown();
+	tu_xmpp_done(&ctx);
 	return 0;
 }
 
 static xmpp_stanza_t *parse(const char *xml)
 {
-	xmpp_stanza_t *st = xmpp_stanza_new_from_string(ctx, xml);
-
-	assert_non_null(st);
-	return st;
+	return tu_parse(ctx, xml);
 }
 
 /* A dialog holding the data form xml. */

@@ -29,19 +29,16 @@
 
 struct fixture {
 	char *dir; /* from tu_tmpdir */
-	char path[128];
+	char *path;
 	struct history *h;
 };
 
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
-	char *err = NULL;
 
 	assert_non_null(fx);
-	assert_non_null(fx->dir = tu_tmpdir("history"));
-	snprintf(fx->path, sizeof fx->path, "%s/history.db", fx->dir);
-	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	fx->dir = tu_history_open(&fx->h, &fx->path, "history");
 	*state = fx;
 	return 0;
 }
@@ -50,9 +47,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	history_close(&fx->h);
-	assert_int_equal(tu_rmtree(fx->dir), 0);
-	free(fx->dir);
+	tu_history_close(&fx->h, fx->dir, fx->path);
 	free(fx);
 	return 0;
 }

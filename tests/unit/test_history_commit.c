@@ -50,19 +50,16 @@ int __wrap_sqlite3_exec(sqlite3 *db, const char *sql,
 
 struct fixture {
 	char *dir;
-	char path[256];
+	char *path;
 	struct history *h;
 };
 
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
-	char *err = NULL;
 
 	assert_non_null(fx);
-	assert_non_null(fx->dir = tu_tmpdir("history-commit"));
-	snprintf(fx->path, sizeof fx->path, "%s/history.db", fx->dir);
-	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	fx->dir = tu_history_open(&fx->h, &fx->path, "history-commit");
 	fail_next_commit = FAIL_NONE;
 	*state = fx;
 	return 0;
@@ -73,9 +70,7 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	fail_next_commit = FAIL_NONE;
-	history_close(&fx->h);
-	assert_int_equal(tu_rmtree(fx->dir), 0);
-	free(fx->dir);
+	tu_history_close(&fx->h, fx->dir, fx->path);
 	free(fx);
 	return 0;
 }

@@ -32,7 +32,7 @@
 
 struct fixture {
 	char *dir;
-	char path[160];
+	char *path;
 	struct history *h;
 	struct outbox *ob;
 };
@@ -55,11 +55,11 @@ static void close_both(struct fixture *fx)
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
+	char *err = NULL;
 
 	assert_non_null(fx);
-	assert_non_null(fx->dir = tu_tmpdir("outbox"));
-	snprintf(fx->path, sizeof fx->path, "%s/history.db", fx->dir);
-	open_both(fx);
+	fx->dir = tu_history_open(&fx->h, &fx->path, "outbox");
+	assert_int_equal(outbox_open(&fx->ob, fx->h, &err), 0);
 	*state = fx;
 	return 0;
 }
@@ -69,8 +69,7 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	close_both(fx);
-	assert_int_equal(tu_rmtree(fx->dir), 0);
-	free(fx->dir);
+	tu_history_close(&fx->h, fx->dir, fx->path);
 	free(fx);
 	return 0;
 }
@@ -255,18 +254,11 @@ static int app_setup(void **state)
 {
 	struct appfx *fx = calloc(1, sizeof *fx);
 
-	if (!fx || tu_app_setup(&fx->app, &fx->dir, "outbox", "home",
-				"romeo@example.net") < 0) {
+	if (!fx || tu_app_open(&fx->app, &fx->dir, "outbox", true) < 0) {
 		free(fx);
 		return -1;
 	}
 	fx->acc = fx->app.accounts[0];
-	app_open_history(&fx->app);
-	if (!fx->acc->history || !fx->acc->outbox) {
-		tu_app_free(&fx->app, fx->dir);
-		free(fx);
-		return -1;
-	}
 	*state = fx;
 	return 0;
 }
@@ -275,9 +267,7 @@ static int app_teardown(void **state)
 {
 	struct appfx *fx = *state;
 
-	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
-	free(fx);
-	return 0;
+	return tu_app_close(fx, &fx->app, fx->dir);
 }
 
 static const struct line *newest(struct window *w)

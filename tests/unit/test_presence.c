@@ -71,30 +71,17 @@ static void record(struct app *app, const struct event *ev, void *ud)
 	snprintf(s->jid, sizeof s->jid, "%s", ev->jid ? ev->jid : "");
 }
 
-static void put_contact(struct account *acc, const char *jid,
-			const char *name)
-{
-	struct roster_item it;
-
-	memset(&it, 0, sizeof it);
-	it.jid = tu_strdup(jid);
-	it.name = name ? tu_strdup(name) : NULL;
-	it.sub = SUB_BOTH;
-	roster_put(&acc->roster, &it);
-}
-
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
 
-	if (!fx || tu_app_setup(&fx->app, &fx->dir, "presence", "home",
-				"romeo@example.net") < 0) {
+	if (!fx || tu_app_open(&fx->app, &fx->dir, "presence", false) < 0) {
 		free(fx);
 		return -1;
 	}
 	fx->acc = fx->app.accounts[0];
-	put_contact(fx->acc, JULIET, "Juliet");
-	put_contact(fx->acc, NURSE, NULL);
+	tu_roster_put(fx->acc, JULIET, "Juliet", SUB_BOTH);
+	tu_roster_put(fx->acc, NURSE, NULL, SUB_BOTH);
 	event_subscribe(&fx->app, record, fx);
 	*state = fx;
 	return 0;
@@ -104,9 +91,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
-	free(fx);
-	return 0;
+	return tu_app_close(fx, &fx->app, fx->dir);
 }
 
 static struct roster_item *item(struct fixture *fx, const char *jid)
@@ -535,7 +520,7 @@ static void test_roster_push_keeps_presence(void **state)
 
 	/* a push for an offline contact keeps its kept status as well */
 	gone(fx, NURSE, NULL, "out shopping");
-	put_contact(fx->acc, NURSE, "Nurse");
+	tu_roster_put(fx->acc, NURSE, "Nurse", SUB_BOTH);
 	assert_string_equal(item(fx, NURSE)->name, "Nurse");
 	expect_best(fx, NURSE, SHOW_OFFLINE, "out shopping");
 }

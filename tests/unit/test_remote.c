@@ -47,6 +47,8 @@
 #include "xmpp/session.h"
 #include "xmpp/stanza.h"
 
+#include "testutil.h"
+
 /* What a hostile peer puts everywhere. */
 #define BAD "&#13;&#10;\xc2\x85\xc2\x9b" "31m\xe2\x80\xae" "evil\xe2\x81\xa6" \
 	"\xe2\x80\x8f\xd8\x9c\t"
@@ -57,26 +59,20 @@ static unsigned checked; /* strings walked, so a walk cannot pass empty */
 static int setup(void **state)
 {
 	(void)state;
-	xmpp_initialize();
-	ctx = xmpp_ctx_new(NULL, NULL);
+	ctx = tu_xmpp_init();
 	return ctx ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	xmpp_ctx_free(ctx);
-	xmpp_shutdown();
+	tu_xmpp_done(&ctx);
 	return 0;
 }
 
 static xmpp_stanza_t *parse(const char *xml)
 {
-	xmpp_stanza_t *st = xmpp_stanza_new_from_string(ctx, xml);
-
-	if (!st)
-		fail_msg("the test's stanza does not parse: %s", xml);
-	return st;
+	return tu_parse(ctx, xml);
 }
 
 /* s (may be NULL) is safe to draw: valid UTF-8, no control or bidi

@@ -74,29 +74,16 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	snprintf(fx->limit_domain, sizeof fx->limit_domain, "%s", ev->jid);
 }
 
-static void add_contact(struct fixture *fx, const char *jid,
-			enum subscription sub)
-{
-	struct roster_item it;
-
-	memset(&it, 0, sizeof it);
-	it.jid = tu_strdup(jid);
-	it.sub = sub;
-	roster_put(&fx->acc->roster, &it);
-}
-
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
 
-	if (!fx || tu_app_setup(&fx->app, &fx->dir, "strangers", "home",
-				"romeo@example.net") < 0) {
+	if (!fx || tu_app_open(&fx->app, &fx->dir, "strangers", true) < 0) {
 		free(fx);
 		return -1;
 	}
 	fx->acc = fx->app.accounts[0];
-	app_open_history(&fx->app);
-	add_contact(fx, JULIET, SUB_BOTH);
+	tu_roster_put(fx->acc, JULIET, NULL, SUB_BOTH);
 	event_subscribe(&fx->app, on_event, fx);
 	*state = fx;
 	return 0;
@@ -106,9 +93,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
-	free(fx);
-	return 0;
+	return tu_app_close(fx, &fx->app, fx->dir);
 }
 
 static void incoming(struct fixture *fx, const char *jid, const char *body)
@@ -275,7 +260,7 @@ static void test_who_is_a_stranger(void **state)
 	conv_start(app, fx->acc, TYBALT);
 	assert_false(strangers_is(app, fx->acc, TYBALT));
 	/* a roster item of any subscription */
-	add_contact(fx, MERCUTIO, SUB_NONE);
+	tu_roster_put(fx->acc, MERCUTIO, NULL, SUB_NONE);
 	assert_false(strangers_is(app, fx->acc, MERCUTIO));
 }
 
@@ -304,7 +289,7 @@ static void test_gateway_needs_its_disco_verdict(void **state)
 	disco_verdict_set(fx->acc, "aim.example.net", DISCO_IS_GATEWAY);
 	assert_false(account_is_gateway(fx->acc, "aim.example.net"));
 	/* a domain-only roster item we see: a candidate too */
-	add_contact(fx, "aim.example.net", SUB_BOTH);
+	tu_roster_put(fx->acc, "aim.example.net", NULL, SUB_BOTH);
 	assert_true(account_is_gateway(fx->acc, "aim.example.net"));
 	disco_verdict_set(fx->acc, "aim.example.net", DISCO_UNKNOWN);
 	assert_int_equal(disco_verdict_get(fx->acc, "aim.example.net"),
@@ -494,9 +479,9 @@ static void test_receipts_policy(void **state)
 	struct fixture *fx = *state;
 	struct app *app = &fx->app;
 
-	add_contact(fx, "from@example.com", SUB_FROM);
-	add_contact(fx, "to@example.com", SUB_TO);
-	add_contact(fx, "none@example.com", SUB_NONE);
+	tu_roster_put(fx->acc, "from@example.com", NULL, SUB_FROM);
+	tu_roster_put(fx->acc, "to@example.com", NULL, SUB_TO);
+	tu_roster_put(fx->acc, "none@example.com", NULL, SUB_NONE);
 	assert_true(conv_receipt_allowed(app, fx->acc, JULIET));
 	assert_true(conv_receipt_allowed(app, fx->acc, "from@example.com"));
 	assert_false(conv_receipt_allowed(app, fx->acc, "to@example.com"));

@@ -130,8 +130,7 @@ struct screen_fixture {
 	struct app app;
 	char *dir;
 	struct ui ui;
-	SCREEN *scr;
-	FILE *out, *in;
+	struct tu_screen screen;
 	char rows[ROWS][COLS + 1];
 };
 
@@ -145,15 +144,11 @@ static int screen_setup(void **state)
 		return -1;
 	}
 	f->app.ui = &f->ui;
-	f->out = fopen("/dev/null", "w");
-	f->in = fopen("/dev/null", "r");
-	f->scr = f->out && f->in ? newterm("xterm", f->out, f->in) : NULL;
-	if (!f->scr) {
-		fprintf(stderr, "cannot set up a curses screen\n");
+	if (tu_screen_open(&f->screen, ROWS, COLS) < 0) {
+		tu_app_free(&f->app, f->dir);
+		free(f);
 		return -1;
 	}
-	set_term(f->scr);
-	resizeterm(ROWS, COLS);
 	*state = f;
 	return 0;
 }
@@ -162,10 +157,7 @@ static int screen_teardown(void **state)
 {
 	struct screen_fixture *f = *state;
 
-	endwin();
-	delscreen(f->scr);
-	fclose(f->out);
-	fclose(f->in);
+	tu_screen_close(&f->screen);
 	f->app.ui = NULL;
 	tu_app_free(&f->app, f->dir);
 	free(f);

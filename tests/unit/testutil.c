@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <curses.h>
 
 #include "testutil.h"
 
@@ -190,4 +191,112 @@ int tu_app_free(struct app *app, char *dir)
 	r = tu_rmtree(dir);
 	free(dir);
 	return r;
+}
+
+char *tu_history_open(struct history **h, char **path, const char *tag)
+{
+	char *dir = tu_tmpdir(tag), *err = NULL;
+
+	assert_non_null(dir);
+	assert_true(asprintf(path, "%s/history.db", dir) > 0);
+	if (history_open(h, *path, &err) < 0)
+		fail_msg("cannot open %s: %s", *path, err);
+	return dir;
+}
+
+void tu_history_close(struct history **h, char *dir, char *path)
+{
+	history_close(h);
+	assert_int_equal(tu_rmtree(dir), 0);
+	free(dir);
+	free(path);
+}
+
+int tu_app_open(struct app *app, char **dir, const char *tag, bool history)
+{
+	if (tu_app_setup(app, dir, tag, "home", "romeo@example.net") < 0)
+		return -1;
+	if (!history)
+		return 0;
+	app_open_history(app);
+	if (!app->accounts[0]->history || !app->accounts[0]->outbox) {
+		fprintf(stderr, "tu_app_open: no history in %s\n", *dir);
+		tu_app_free(app, *dir);
+		memset(app, 0, sizeof *app);
+		*dir = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int tu_app_close(void *fx, struct app *app, char *dir)
+{
+	assert_int_equal(tu_app_free(app, dir), 0);
+	free(fx);
+	return 0;
+}
+
+void tu_roster_put(struct account *acc, const char *jid, const char *name,
+		   enum subscription sub)
+{
+	struct roster_item it;
+
+	memset(&it, 0, sizeof it);
+	it.jid = tu_strdup(jid);
+	it.name = name ? tu_strdup(name) : NULL;
+	it.sub = sub;
+	roster_put(&acc->roster, &it);
+}
+
+int tu_screen_open(struct tu_screen *s, int rows, int cols)
+{
+	memset(s, 0, sizeof *s);
+	s->out = fopen("/dev/null", "w");
+	s->in = fopen("/dev/null", "r");
+	s->scr = s->out && s->in ? newterm("xterm", s->out, s->in) : NULL;
+	if (!s->scr) {
+		fprintf(stderr, "tu_screen_open: no curses screen for xterm\n");
+		if (s->out)
+			fclose(s->out);
+		if (s->in)
+			fclose(s->in);
+		memset(s, 0, sizeof *s);
+		return -1;
+	}
+	set_term(s->scr);
+	if (rows > 0)
+		resizeterm(rows, cols);
+	return 0;
+}
+
+void tu_screen_close(struct tu_screen *s)
+{
+	endwin();
+	delscreen(s->scr);
+	fclose(s->out);
+	fclose(s->in);
+	memset(s, 0, sizeof *s);
+}
+
+xmpp_ctx_t *tu_xmpp_init(void)
+{
+	xmpp_initialize();
+	return xmpp_ctx_new(NULL, NULL);
+}
+
+void tu_xmpp_done(xmpp_ctx_t **ctx)
+{
+	if (*ctx)
+		xmpp_ctx_free(*ctx);
+	*ctx = NULL;
+	xmpp_shutdown();
+}
+
+xmpp_stanza_t *tu_parse(xmpp_ctx_t *ctx, const char *xml)
+{
+	xmpp_stanza_t *st = xmpp_stanza_new_from_string(ctx, xml);
+
+	if (!st)
+		fail_msg("the test's stanza does not parse: %s", xml);
+	return st;
 }

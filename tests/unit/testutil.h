@@ -5,13 +5,23 @@
  * reads, a strdup that fails the test instead of returning NULL, a minimal
  * struct app: one account, XDG_* pointed at a temporary directory, the
  * configuration defaults conf_load would give (tu_app_init or
- * tu_app_setup, undone by tu_app_free). Functions that "fail the test"
+ * tu_app_setup, undone by tu_app_free; tu_app_open and tu_app_close
+ * for the usual fixture around it), a roster entry (tu_roster_put), a
+ * curses screen on /dev/null (tu_screen_open), libstrophe's context and
+ * stanzas parsed from text (tu_xmpp_init, tu_parse), a history database
+ * in a temporary directory (tu_history_open). Functions that "fail the test"
  * do so with cmocka's assertions, so they belong in tests and setups.
  */
 #ifndef NATTER_TESTS_TESTUTIL_H
 #define NATTER_TESTS_TESTUTIL_H
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <strophe.h>
+
 #include "core/app.h"
+#include "core/history.h"
+#include "core/roster.h"
 
 /* strdup(s), failing the test when out of memory. */
 char *tu_strdup(const char *s);
@@ -61,5 +71,52 @@ int tu_app_setup(struct app *app, char **dir, const char *tag,
 /* Frees *app, then removes dir's tree and frees dir (from tu_tmpdir; may
  * be NULL). Returns tu_rmtree's result. */
 int tu_app_free(struct app *app, char *dir);
+
+/* Makes a fresh tu_tmpdir(tag) and opens a history database
+ * "history.db" in it: *h, with its path in *path (the caller frees it).
+ * Returns the directory (the caller frees it); fails the test on error.
+ * tu_history_close(h, dir, path) closes *h (if open), removes dir's tree,
+ * failing the test if it cannot, and frees dir and path. */
+char *tu_history_open(struct history **h, char **path, const char *tag);
+void tu_history_close(struct history **h, char *dir, char *path);
+
+/* The usual app fixture's start: tu_app_setup with account "home" for
+ * romeo@example.net, then, with history, app_open_history, which must
+ * give the account its history and outbox. Returns 0, or -1 with it all
+ * undone (*dir NULL, *app zeroed). */
+int tu_app_open(struct app *app, char **dir, const char *tag, bool history);
+
+/* The usual app fixture's end: tu_app_free(app, dir), failing the test
+ * if the tree could not be removed, then free(fx), the fixture holding
+ * app and dir. Returns 0, as a cmocka teardown does. */
+int tu_app_close(void *fx, struct app *app, char *dir);
+
+/* Puts jid in acc's roster with subscription sub and name (may be NULL). */
+void tu_roster_put(struct account *acc, const char *jid, const char *name,
+		   enum subscription sub);
+
+/* A curses screen for an "xterm" writing to /dev/null, made the current
+ * one (set_term), of rows x cols unless rows is 0 (then curses' size). */
+struct screen; /* curses' SCREEN */
+
+struct tu_screen {
+	struct screen *scr;
+	FILE *out, *in;
+};
+
+/* Opens *s; returns 0, or -1 with a message on stderr and nothing left
+ * open. tu_screen_close ends it (endwin, delscreen, the files). */
+int tu_screen_open(struct tu_screen *s, int rows, int cols);
+void tu_screen_close(struct tu_screen *s);
+
+/* xmpp_initialize and a new context with the default memory and log
+ * (NULL if it cannot be made); tu_xmpp_done frees *ctx (NULL after) and
+ * calls xmpp_shutdown. For a cmocka group setup and teardown. */
+xmpp_ctx_t *tu_xmpp_init(void);
+void tu_xmpp_done(xmpp_ctx_t **ctx);
+
+/* The stanza xml parses to in ctx (the caller releases it), failing the
+ * test, with xml in the message, if it does not parse. */
+xmpp_stanza_t *tu_parse(xmpp_ctx_t *ctx, const char *xml);
 
 #endif
