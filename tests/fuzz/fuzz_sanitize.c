@@ -107,7 +107,8 @@ static void check(const char *in, int flags)
 	if (strcmp(again, out) != 0)
 		fail("sanitising twice changed the text", in, out);
 	free(again);
-	if (!utf8_is_clean(out, n))
+	/* utf8_is_clean counts a newline as a control */
+	if (!nl && !utf8_is_clean(out, n))
 		fail("utf8_is_clean refuses the output", in, out);
 	(void)utf8_width(out);
 	free(out);
