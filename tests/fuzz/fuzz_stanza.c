@@ -19,6 +19,9 @@
  * is serialised (as libstrophe would) and the ids of its IQ requests are
  * remembered, so a stanza can answer them.
  *
+ * After the input, every string the model holds must be clean for the
+ * terminal (check_model()).
+ *
  * Elements of the stream other than stanzas drive the session:
  *   <ask what='roster|disco|transports|commands|command|register|
  *              unregister|gateway|password' jid='…' node='…'/>
@@ -27,7 +30,9 @@
  *        natter sent that is still unanswered (its id is filled in);
  *   <fill var='…'>text</fill>, <submit action='N'/>, <cancel/> act on
  *        the dialog of the current window;
- *   <timeout/> ends every pending request as if it timed out.
+ *   <timeout/> ends every pending request as if it timed out;
+ *   <tick ms='N'/> moves the loop's clock on by N ms (default a minute)
+ *        and runs the timers that are due.
  * Everything else is dispatched as a stanza from the server.
  */
 #include "config.h"
@@ -39,6 +44,9 @@
 
 #include "core/app.h"
 #include "core/dialog.h"
+#include "core/disco.h"
+#include "core/presence.h"
+#include "util/utf8.h"
 #include "ui/ui.h"
 #include "util/xmem.h"
 #include "xmpp/request.h"
@@ -260,6 +268,15 @@ static void fire(xmpp_conn_t *conn, xmpp_stanza_t *st)
 
 static struct app app;
 
+/* The loop's clock: <tick/> moves it on, so timers fire when the input
+ * says (request timeouts, gateway batches). */
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
 static void app_start(void)
 {
 	struct config cfg;
@@ -284,12 +301,149 @@ static void app_start(void)
 	c->resource = xstrdup("natter");
 	c->tls = TLS_REQUIRED;
 	app_init(&app, &cfg);
+	fake_now = 1000000;
+	loop_set_clock(app.loop, fake_clock);
 	ui_notify_init(&app);
 	if (xs_init(&app) < 0)
 		abort();
 	a = app.accounts[0];
 	a->bound_jid = xstrdup("alice@example.org/natter");
 	account_set_state(&app, a, ACC_ONLINE, REASON_NONE, NULL);
+}
+
+/* DESIGN.md "Remote text": every string a remote party could have
+ * put into the model is sanitised. Newlines are allowed here (they are
+ * drawn as continuation lines); anything else is a failure. */
+static void clean(const char *what, const char *s)
+{
+	char *copy, *p;
+
+	if (!s)
+		return;
+	copy = xstrdup(s);
+	for (p = copy; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	if (!utf8_is_clean(copy, strlen(copy))) {
+		fprintf(stderr, "fuzz_stanza: %s not sanitised: \"%s\"\n", what,
+			s);
+		abort();
+	}
+	free(copy);
+}
+
+static void check_form(const struct form *f)
+{
+	size_t i, k;
+
+	clean("form title", f->title);
+	for (i = 0; i < f->ninstructions; i++)
+		clean("form instructions", f->instructions[i]);
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *fl = &f->fields[i];
+
+		if (fl->var && !utf8_is_clean(fl->var, strlen(fl->var)) &&
+		    !fuzz_known("form vars not sanitised (xmpp/dataform.c)"))
+			clean("form var", fl->var);
+		clean("form label", fl->label);
+		clean("form desc", fl->desc);
+		for (k = 0; k < fl->nvalues; k++)
+			clean("form value", fl->values[k]);
+		for (k = 0; k < fl->noptions; k++) {
+			clean("form option label", fl->options[k].label);
+			clean("form option value", fl->options[k].value);
+		}
+		for (k = 0; k < fl->nmedia; k++)
+			clean("form media uri", fl->media[k].uri);
+	}
+}
+
+static void check_dialog(const struct dialog *d)
+{
+	size_t i;
+
+	clean("dialog jid", d->jid);
+	clean("dialog node", d->node);
+	clean("dialog heading", d->heading);
+	clean("dialog url", d->url);
+	clean("dialog error", d->error);
+	clean("dialog condition", d->err_cond);
+	check_form(&d->form);
+	for (i = 0; i < d->nnotes; i++)
+		clean("dialog note", d->notes[i].text);
+	for (i = 0; i < d->nitems; i++) {
+		clean("rosterx jid", d->items[i].jid);
+		clean("rosterx name", d->items[i].name);
+		clean("rosterx group", d->items[i].group);
+	}
+}
+
+static void check_disco(const struct disco *d)
+{
+	size_t i, k;
+
+	clean("disco error", d->error);
+	for (i = 0; i < d->ntrail; i++) {
+		clean("disco trail jid", d->trail[i].jid);
+		clean("disco trail node", d->trail[i].node);
+	}
+	for (i = 0; i < d->nitems; i++) {
+		const struct disco_item *it = &d->items[i];
+
+		clean("disco item jid", it->jid);
+		clean("disco item node", it->node);
+		clean("disco item name", it->name);
+		clean("disco item error", it->error);
+		for (k = 0; k < it->nids; k++) {
+			clean("disco category", it->ids[k].category);
+			clean("disco type", it->ids[k].type);
+			clean("disco identity name", it->ids[k].name);
+		}
+	}
+}
+
+static void check_model(void)
+{
+	struct account *a = app.accounts[0];
+	size_t i, k;
+
+	for (i = 0; i < app.nwins; i++) {
+		const struct window *w = app.wins[i];
+		const struct line *l;
+
+		clean("window name", w->name);
+		clean("window jid", w->jid);
+		clean("window resource", w->resource);
+		for (k = 0; (l = win_line(w, k)); k++) {
+			clean("line nick", l->nick);
+			clean("line text", l->text);
+		}
+		for (k = 0; k < w->noccupants; k++)
+			clean("occupant", w->occupants[k]);
+		if (w->dialog)
+			check_dialog(w->dialog);
+		if (w->disco)
+			check_disco(w->disco);
+	}
+	for (i = 0; i < a->roster.n; i++) {
+		const struct roster_item *it = &a->roster.items[i];
+
+		clean("roster jid", it->jid);
+		clean("roster name", it->name);
+		clean("roster status", it->status);
+		for (k = 0; k < it->ngroups; k++)
+			clean("roster group", it->groups[k]);
+		for (k = 0; k < it->nres; k++) {
+			clean("resource", it->res[k].name);
+			clean("resource status", it->res[k].status);
+		}
+	}
+	for (i = 0; i < a->nsub_requests; i++) {
+		clean("subscription request", a->sub_requests[i]);
+		clean("subscription nick", a->sub_nicks ? a->sub_nicks[i] : NULL);
+	}
+	for (i = 0; i < a->ngateways; i++)
+		clean("gateway", a->gateways[i]);
 }
 
 /* NATTER_FUZZ_SHOW=1: prints what the windows hold and what was sent,
@@ -314,6 +468,7 @@ static void show(void)
 static void app_stop(void)
 {
 	show();
+	check_model();
 	xs_shutdown(&app);
 	app_free(&app);
 	handlers_clear();
@@ -415,6 +570,9 @@ static void step(xmpp_conn_t *conn, xmpp_stanza_t *el)
 			xs_dialog_cancel(&app, w);
 	} else if (strcmp(name, "timeout") == 0) {
 		req_end_all();
+	} else if (strcmp(name, "tick") == 0) {
+		fake_now += (uint64_t)strtoul(attr_or(el, "ms", "60000"), NULL, 10);
+		loop_run_timers(app.loop);
 	} else {
 		if (strcmp(name, "iq") == 0 && id && strcmp(id, "next") == 0) {
 			const char *req = oldest_request();
