@@ -24,7 +24,8 @@
  *
  * Elements of the stream other than stanzas drive the session:
  *   <ask what='roster|disco|transports|commands|command|register|
- *              unregister|gateway|password' jid='…' node='…'/>
+ *              unregister|gateway|password|join|leave|accept|msg'
+ *        jid='…' node='…'/>
  *        starts that request as the user would;
  *   <iq id='next' type='result|error' …/> answers the oldest request
  *        natter sent that is still unanswered (its id is filled in);
@@ -510,6 +511,15 @@ static void ask(xmpp_stanza_t *el)
 			       xmpp_stanza_get_attribute(el, "name"));
 	else if (strcmp(what, "password") == 0)
 		xs_password(&app, a, attr_or(el, "password", "n3w"));
+	else if (strcmp(what, "join") == 0)
+		xs_room_join(&app, a, jid, attr_or(el, "nick", "alice"));
+	else if (strcmp(what, "leave") == 0)
+		xs_room_leave(&app, a, jid);
+	else if (strcmp(what, "accept") == 0)
+		xs_accept(&app, a, jid);
+	else if (strcmp(what, "msg") == 0)
+		xs_send_chat(&app, a, jid, xmpp_stanza_get_attribute(el, "resource"),
+			     attr_or(el, "body", "hi"));
 }
 
 static struct window *current(void)
