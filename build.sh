@@ -6,6 +6,7 @@
 #   ./build.sh check --sanitizers   the same, built with ASan and UBSan
 #   ./build.sh fuzz-smoke   install clang, build the libFuzzer targets
 #                           into ./build-fuzz, run each for 60 s
+#                           (FUZZ_SECONDS in the environment: longer)
 #
 # Packages come from Debian's apt (sudo is used when not root). The build
 # goes out of tree, into ./build (./build-asan with --sanitizers).
@@ -98,7 +99,7 @@ check)
 fuzz-smoke)
 	install_pkgs $BUILD_PKGS $FUZZ_PKGS
 	build "$top/build-fuzz" --enable-fuzzing
-	exec make fuzz-smoke
+	exec make fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 	;;
 *)
 	echo "usage: $0 demo | check [--sanitizers] | fuzz-smoke" >&2
