@@ -47,6 +47,7 @@
 #include "core/dialog.h"
 #include "core/disco.h"
 #include "core/presence.h"
+#include "util/jid.h"
 #include "util/utf8.h"
 #include "ui/ui.h"
 #include "util/xmem.h"
@@ -501,6 +502,9 @@ static void ask(xmpp_stanza_t *el)
 	const char *jid = attr_or(el, "jid", "gw.example.org");
 	const char *node = xmpp_stanza_get_attribute(el, "node");
 
+	/* the commands refuse what is not a JID before they get here */
+	if (!jid_valid(jid))
+		return;
 	if (strcmp(what, "roster") == 0)
 		roster_request(session_of(a));
 	else if (strcmp(what, "disco") == 0)
