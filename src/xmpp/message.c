@@ -104,9 +104,10 @@ static void on_error(struct session *s, xmpp_stanza_t *st, const char *bare)
 	     c = xmpp_stanza_get_next(c)) {
 		if (!xmpp_stanza_is_tag(c))
 			continue;
-		if (strcmp(xmpp_stanza_get_name(c), "text") == 0)
-			text = xmpp_stanza_get_text(c);
-		else if (!cond)
+		if (strcmp(xmpp_stanza_get_name(c), "text") == 0) {
+			if (!text) /* one per language may come: the first */
+				text = xmpp_stanza_get_text(c);
+		} else if (!cond)
 			cond = xmpp_stanza_get_name(c);
 	}
 	conv_error(s->app, s->acc, bare, cond ? cond : "undefined-condition",
