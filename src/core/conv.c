@@ -261,7 +261,9 @@ void conv_incoming(struct app *app, struct account *acc,
 void conv_outgoing(struct app *app, struct account *acc, const char *bare,
 		   const char *body, const char *id)
 {
-	struct window *w = app->wins[conv_open(app, acc, bare)];
+	/* conv_open may grow app->wins: index it only afterwards */
+	size_t idx = conv_open(app, acc, bare);
+	struct window *w = app->wins[idx];
 	bool action = is_action(body);
 	struct timespec now;
 	int64_t ms, rowid;
