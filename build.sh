@@ -4,6 +4,9 @@
 #   ./build.sh demo     install build + demo needs, build, run the demo
 #   ./build.sh check    install build + test needs, build, run make check
 #   ./build.sh check --sanitizers   the same, built with ASan and UBSan
+#   ./build.sh fuzz-smoke   install clang, build the libFuzzer targets
+#                           into ./build-fuzz, run each for 60 s
+#                           (FUZZ_SECONDS in the environment: longer)
 #
 # Packages come from Debian's apt (sudo is used when not root). The build
 # goes out of tree, into ./build (./build-asan with --sanitizers).
@@ -16,6 +19,7 @@ top=$(cd "$(dirname "$0")" && pwd)
 BUILD_PKGS="autoconf automake make gcc pkg-config libstrophe-dev libncurses-dev libssl-dev libconfuse-dev libsqlite3-dev"
 RUN_PKGS="prosody lua-unbound python3-slixmpp openssl"
 TEST_PKGS="libcmocka-dev python3-pytest python3-pytest-xdist tmux procps"
+FUZZ_PKGS="clang libclang-rt-14-dev"
 
 say() { printf '== %s\n' "$*"; }
 
@@ -96,8 +100,13 @@ check)
 	summary || status=1
 	exit $status
 	;;
+fuzz-smoke)
+	install_pkgs $BUILD_PKGS $FUZZ_PKGS
+	build "$top/build-fuzz" --enable-fuzzing
+	exec make fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+	;;
 *)
-	echo "usage: $0 demo | check [--sanitizers]" >&2
+	echo "usage: $0 demo | check [--sanitizers] | fuzz-smoke" >&2
 	exit 2
 	;;
 esac

@@ -39,10 +39,13 @@ static bool domain_ok(const char *s, size_t n)
 
 	if (!part_ok(s, n))
 		return false;
-	if (s[n - 1] == '.' && n == 1)
+	/* no empty label: "a..b", ".a" and (its one final dot dropped
+	 * already) "a.." are not domains, and would compare unequal to
+	 * themselves once a dot is dropped on the next parse */
+	if (s[0] == '.' || s[n - 1] == '.')
 		return false;
 	for (i = 0; i < n; i++)
-		if (strchr("@/ ", s[i]))
+		if (strchr("@/ ", s[i]) || (s[i] == '.' && s[i + 1] == '.'))
 			return false;
 	return true;
 }

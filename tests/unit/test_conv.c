@@ -800,6 +800,29 @@ static void test_history_locked_announced(void **state)
 	assert_int_equal(e.n, 1);
 }
 
+/* Found by fuzz_stanza: conv_outgoing read app->wins before
+ * conv_open() grew it, so the first message to a new peer that needed
+ * a bigger window table wrote through a freed one (caught under
+ * --enable-sanitizers). */
+static void test_outgoing_grows_window_table(void **state)
+{
+	struct fixture *fx = *state;
+	struct app *app = &fx->app;
+	const struct line *l;
+	char jid[64];
+	int i = 0;
+
+	while (app->nwins < app->capwins) {
+		snprintf(jid, sizeof jid, "peer%d@example.net", i++);
+		conv_open(app, fx->acc, jid);
+	}
+	conv_outgoing(app, fx->acc, "new@example.net", "hello", "out-9");
+	assert_true(app->nwins <= app->capwins);
+	assert_string_equal(app->wins[app->nwins - 1]->jid, "new@example.net");
+	l = last_line(app->wins[app->nwins - 1]);
+	assert_string_equal(l->text, "hello");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -821,6 +844,7 @@ int main(void)
 		T(test_close),
 		T(test_no_history),
 		T(test_history_locked_announced),
+		T(test_outgoing_grows_window_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

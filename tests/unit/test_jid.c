@@ -2,9 +2,10 @@
  *
  * Covers jid_parse on valid JIDs (bare, domain only, with a resource that
  * may itself hold '@' and '/', the trailing dot of the domain, the domain
- * lowercased, the 1023-byte limit), on invalid ones (empty parts, the
- * characters RFC 7622 forbids in a localpart, over-long parts), and the
- * helpers jid_bare, jid_full, jid_valid, jid_bare_of and jid_local_of.
+ * lowercased, the 1023-byte limit), on invalid ones (empty parts or
+ * domain labels, the characters RFC 7622 forbids in a localpart,
+ * over-long parts), and the helpers jid_bare, jid_full, jid_valid,
+ * jid_bare_of and jid_local_of.
  */
 #include "config.h"
 
@@ -142,6 +143,21 @@ static void test_invalid_missing_parts(void **state)
 	check_invalid("/res");           /* empty domain */
 }
 
+/* Found by fuzz_jid: "b.." lost one dot per parse ("b." then "b"), so
+ * the same entity compared unequal to itself. A domain has no empty
+ * label: only one final dot may go, and none may lead or double. */
+static void test_invalid_empty_label(void **state)
+{
+	(void)state;
+	check_invalid("b..");
+	check_invalid("alice@example.com..");
+	check_invalid("alice@example..com");
+	check_invalid("alice@.example.com");
+	check_invalid(".example.com/r");
+	check_invalid("a@b../r");
+	check_parse("a@b./r", "a", "b", "r");
+}
+
 static void test_invalid_localpart_chars(void **state)
 {
 	static const char *const bad[] = {
@@ -270,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_domain_lowercased),
 		cmocka_unit_test(test_invalid_empty),
 		cmocka_unit_test(test_invalid_missing_parts),
+		cmocka_unit_test(test_invalid_empty_label),
 		cmocka_unit_test(test_invalid_localpart_chars),
 		cmocka_unit_test(test_part_length_limit),
 		cmocka_unit_test(test_bare_full),
