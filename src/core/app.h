@@ -22,6 +22,8 @@
 
 #define CONSOLE_LINES 2000
 
+struct xs;
+
 /* One /search result, for /jump. */
 struct search_hit {
 	struct account *acc;
@@ -49,7 +51,7 @@ struct app {
 	size_t nhits, caphits;
 	char **collapsed; /* roster groups folded in the pane */
 	size_t ncollapsed;
-	void *xs; /* the xmpp layer's state */
+	struct xs *xs; /* the xmpp layer's state (xmpp/session.h) */
 	void *ui; /* the UI's state */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */

@@ -10,6 +10,7 @@
 #define NATTER_XMPP_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <strophe.h>
 
@@ -30,6 +31,7 @@ struct session {
 	bool was_online;     /* reached ACC_ONLINE on this attempt */
 	int sock_error;      /* errno of a failed connect, from the log */
 	uint64_t login_timer;
+	uint64_t grace_timer; /* conn.c: drains after libstrophe's close timeout */
 	unsigned long progress;
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	bool no_answer;      /* the keepalive went unanswered: we dropped it */
@@ -40,12 +42,19 @@ struct session {
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 };
 
+/* The xmpp layer's state: app->xs, made by xs_init() and freed by
+ * xs_shutdown(). */
+struct pending;
+struct inband;
+struct xs {
+	struct session **conns; /* conn.c: every connection, accounts' and
+				 * inband.c's, in the order they were made */
+	size_t nconns, capconns;
+	struct pending *pendings; /* request.c: IQs awaiting an answer */
+	struct inband *inband;    /* inband.c: the registration running */
+};
+
 struct session *session_of(struct account *a);
-struct session *session_by_ctx(const xmpp_ctx_t *ctx);
-/* Lets session_by_ctx() find s, a session with its own context that is
- * not an account's (inband.c's raw connection); untrack before freeing. */
-void session_track(struct session *s);
-void session_untrack(struct session *s);
 /* Sends and releases stanza (the caller's reference). */
 void session_send(struct session *s, xmpp_stanza_t *stanza);
 
