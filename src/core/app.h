@@ -43,6 +43,7 @@ struct app {
 	 * message finds its window without a scan (app_window_find) */
 	struct strmap win_index;
 	size_t cur_win;
+	uint64_t last_win_id; /* the id given to the last window added */
 	struct event_sub *subs;
 	size_t nsubs, capsubs;
 	char *data_dir;
