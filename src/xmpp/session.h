@@ -34,6 +34,7 @@ struct session {
 	uint64_t grace_timer; /* conn.c: drains after libstrophe's close timeout */
 	unsigned long progress;
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
+	uint32_t resumed_h;  /* and the server's count then (xlog.c) */
 	bool no_answer;      /* the keepalive went unanswered: we dropped it */
 	uint64_t ka_timer;   /* the next keepalive ping, 0 when none */
 	unsigned ka_gen;     /* ties a ping's answer to the session it is for */
@@ -165,8 +166,6 @@ void delivery_send(struct session *s, const char *bare, const char *resource,
 /* The stream is up (fresh or resumed): settles what is on its way and
  * sends the outbox. Call before anything else is sent on it. */
 void delivery_connected(struct session *s);
-/* A line of libstrophe's log: how a resume and its h are learnt. */
-void delivery_log(struct session *s, const char *msg);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);
