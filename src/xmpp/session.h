@@ -53,6 +53,7 @@ struct xs {
 	size_t nconns, capconns;
 	struct pending *pendings; /* request.c: IQs awaiting an answer */
 	struct inband *inband;    /* inband.c: the registration running */
+	unsigned long pings;      /* ping.c: the pings sent, numbering them */
 };
 
 struct session *session_of(struct account *a);
