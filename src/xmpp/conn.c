@@ -28,6 +28,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "core/app.h"
@@ -228,6 +229,14 @@ void conn_close(struct session *s)
 	loop_timer_cancel(s->app->loop, s->grace_timer);
 	s->grace_timer = loop_timer_add(s->app->loop, DISCONNECT_GRACE_MS,
 					grace_over, s);
+}
+
+void conn_drop(struct session *s)
+{
+	/* the socket turns readable (end of file); libstrophe reads that
+	 * as a lost connection */
+	if (s->fd >= 0)
+		shutdown(s->fd, SHUT_RDWR);
 }
 
 void conn_lost(struct session *s)

@@ -55,6 +55,10 @@ void conn_drain(struct session *s);
 /* Closes the stream, if any, and drains once libstrophe's own close
  * timeout has passed, so its disconnect event comes. */
 void conn_close(struct session *s);
+/* Drops a link that went silent without closing the stream (the
+ * server keeps it for resumption): libstrophe then reports the
+ * connection lost, as for any reset. */
+void conn_drop(struct session *s);
 /* The connection is down: its socket is no longer watched. */
 void conn_lost(struct session *s);
 /* Before each poll: writes what every connection has queued and asks
