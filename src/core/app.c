@@ -27,7 +27,8 @@ void app_init(struct app *app, struct config *cfg)
 	pinstore_load(&app->pins, pins);
 	free(pins);
 	xgrow((void **)&app->wins, &app->capwins, 1, sizeof *app->wins);
-	app->wins[app->nwins++] = win_new(WIN_CONSOLE, "console", CONSOLE_LINES);
+	app->wins[app->nwins] = win_new(WIN_CONSOLE, "console", CONSOLE_LINES);
+	app->wins[app->nwins++]->id = ++app->last_win_id;
 	app->naccounts = app->cfg.naccounts;
 	app->accounts = xcalloc(app->naccounts, sizeof *app->accounts);
 	for (i = 0; i < app->naccounts; i++)
@@ -91,6 +92,7 @@ size_t app_insert_window(struct app *app, struct window *w)
 {
 	xgrow((void **)&app->wins, &app->capwins, app->nwins + 1,
 	      sizeof *app->wins);
+	w->id = ++app->last_win_id;
 	app->wins[app->nwins++] = w;
 	index_set(app, w, true);
 	app->dirty = true;

@@ -25,6 +25,8 @@
 
 #define CONSOLE_LINES 2000
 
+struct xs;
+
 /* One /search result, for /jump. */
 struct search_hit {
 	struct account *acc;
@@ -44,6 +46,7 @@ struct app {
 	 * message finds its window without a scan (app_window_find) */
 	struct strmap win_index;
 	size_t cur_win;
+	uint64_t last_win_id; /* the id given to the last window added */
 	struct event_sub *subs;
 	size_t nsubs, capsubs;
 	char *data_dir;
@@ -52,7 +55,7 @@ struct app {
 	size_t nhits, caphits;
 	char **collapsed; /* roster groups folded in the pane */
 	size_t ncollapsed;
-	void *xs; /* the xmpp layer's state */
+	struct xs *xs; /* the xmpp layer's state (xmpp/session.h) */
 	void *ui; /* the UI's state */
 	struct idle idle; /* auto-away and chat states (idle.c) */
 	bool quit;

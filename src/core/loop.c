@@ -61,6 +61,8 @@ struct loop {
 	void *idle_ud;
 };
 
+/* A signal handler gets no user data, only the signal: this is the one
+ * loop's self-pipe it writes to (loop_catch_signals), -1 when none. */
 static int signal_wfd = -1;
 
 static uint64_t monotonic_ms(void)

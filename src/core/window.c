@@ -12,10 +12,8 @@
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap)
 {
-	static uint64_t next_id = 1;
 	struct window *w = xcalloc(1, sizeof *w);
 
-	w->id = next_id++;
 	w->kind = kind;
 	w->name = utf8_sanitize(name, 0);
 	w->cap = cap ? cap : 1;

@@ -67,7 +67,8 @@ enum chat_state { CHAT_NONE, CHAT_ACTIVE, CHAT_COMPOSING, CHAT_PAUSED,
 		  CHAT_INACTIVE, CHAT_GONE };
 
 struct window {
-	uint64_t id;         /* unique for the process's lifetime */
+	uint64_t id;         /* given when the app adds it (app_insert_window),
+			      * never reused; 0 before */
 	enum win_kind kind;
 	char *name;
 	struct account *acc; /* NULL for the console */

@@ -26,6 +26,9 @@
 #include "util/log.h"
 #include "util/xmem.h"
 
+/* The log is one per process and is written from every layer, also by
+ * code that holds no app (util/, libstrophe's callbacks with no user
+ * data): its state (this and the secret vars below) is file-static. */
 static FILE *log_file;
 
 int log_open(const char *path)

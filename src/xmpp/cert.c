@@ -15,6 +15,7 @@
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
+#include "xmpp/conn.h"
 #include "xmpp/session.h"
 
 static char *cert_string(const xmpp_tlscert_t *cert, xmpp_cert_element_t e)
@@ -26,7 +27,7 @@ static char *cert_string(const xmpp_tlscert_t *cert, xmpp_cert_element_t e)
 
 int cert_check(const xmpp_tlscert_t *cert, const char *errormsg)
 {
-	struct session *s = session_by_ctx(xmpp_tlscert_get_ctx(cert));
+	struct session *s = conn_by_ctx(xmpp_tlscert_get_ctx(cert));
 	const char *raw = xmpp_tlscert_get_string(cert,
 						  XMPP_CERT_FINGERPRINT_SHA256);
 	struct event ev = { .type = EV_CERT_UNTRUSTED };

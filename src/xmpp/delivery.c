@@ -17,8 +17,7 @@
  * Messages on their way are kept in a FIFO ("flights", position order).
  *
  * A resume: libstrophe logs the <resumed h='N'/> it receives (xlog.c
- * hands the line here; handlers do not run before login completes) and
- * has queued its replays by the time CONNECT fires. natter drops those
+ * reads it into s->resumed and s->resumed_h) and has queued its replays by the time CONNECT fires. natter drops those
  * replays from the send queue, takes N as its count, confirms what lies
  * below N and sends the rest from the outbox, in order, with their ids:
  * each message reaches the server once. A fresh stream (no resume)
@@ -54,8 +53,6 @@ struct flight {
 struct delivery {
 	struct flight *fl; /* FIFO: fl[head..n) */
 	size_t head, n, cap;
-	bool resumed;      /* the stream being set up is a resumed one */
-	uint32_t resumed_h;
 	bool unsynced;     /* our count is not the server's: ignore <a/> */
 };
 
@@ -170,45 +167,24 @@ void delivery_connected(struct session *s)
 	struct delivery *d = dv(s);
 	bool store = s->acc->outbox && s->acc->history;
 
-	if (d->resumed && store) {
+	if (s->resumed && store) {
 		drop_replays(s);
-		s->stanzas_out = d->resumed_h;
-		confirm_below(s, d->resumed_h);
-	} else if (d->resumed) {
+		s->stanzas_out = s->resumed_h;
+		confirm_below(s, s->resumed_h);
+	} else if (s->resumed) {
 		/* no outbox to send from: libstrophe's replays are all there
 		 * is, and they make the count unknown until a fresh stream */
-		confirm_below(s, d->resumed_h);
+		confirm_below(s, s->resumed_h);
 		d->unsynced = true;
 	} else {
 		s->stanzas_out = 0;
 		d->unsynced = false;
 	}
-	d->resumed = false;
 	/* what is still on its way is sent again from the outbox */
 	flights_clear(d);
 	if (store && outbox_each(s->acc->outbox, send_row, s) < 0)
 		log_msg(LOG_ERROR, "outbox", "%s: cannot read: %s",
 			s->acc->conf->name, outbox_error(s->acc->outbox));
-}
-
-void delivery_log(struct session *s, const char *msg)
-{
-	static const char resumed[] = "RECV: <resumed ";
-	static const char features[] = "RECV: <stream:features";
-	const char *h;
-
-	/* every attempt starts with features: a resume is told after them */
-	if (strncmp(msg, features, sizeof features - 1) == 0)
-		dv(s)->resumed = false;
-	if (strncmp(msg, resumed, sizeof resumed - 1) != 0)
-		return;
-	h = strstr(msg, " h=\"");
-	if (!h)
-		h = strstr(msg, " h='");
-	if (!h)
-		return;
-	dv(s)->resumed = true;
-	dv(s)->resumed_h = (uint32_t)strtoul(h + 4, NULL, 10);
 }
 
 static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)

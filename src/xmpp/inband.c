@@ -4,14 +4,14 @@
  * account for a registration form before any account exists, so it
  * cannot log in: it opens a raw stream of its own (libstrophe's
  * xmpp_connect_raw), with its own context so the certificate check and
- * the log know which account it serves (session_track). We negotiate
+ * the log know which account it serves (conn.c). We negotiate
  * what libstrophe would otherwise do for us: direct TLS, or the stream
  * features, STARTTLS and a second stream, under the account's tls
  * rules; then we fetch the form into a dialog (account_ops) and send the
- * user's answer on the same stream. Its socket is watched by the app's
- * loop like a session's, and drained the same way.
+ * user's answer on the same stream. conn.c makes, opens, drains and
+ * closes the connection as it does a session's.
  *
- * One registration runs at a time; `ib` is it. It lives from
+ * One registration runs at a time; app->xs->inband is it. It lives from
  * xs_register_account() until its dialog closes and the stream is shut,
  * and is freed from a timer, never inside one of libstrophe's callbacks.
  * Once the server says the account exists, the raw stream closes and the
@@ -19,17 +19,16 @@
  */
 #include "config.h"
 
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/app.h"
 #include "core/dialog.h"
 #include "util/jid.h"
 #include "util/log.h"
 #include "util/xmem.h"
+#include "xmpp/conn.h"
 #include "xmpp/dataform.h"
 #include "xmpp/ns.h"
 #include "xmpp/request.h"
@@ -42,9 +41,8 @@
 
 /* From connect() to the form on screen. */
 #define HANDSHAKE_TIMEOUT_MS 30000
-/* See session.c: libstrophe's own close timeout, and the drain rule. */
-#define DISCONNECT_GRACE_MS 2100
-#define DRAIN_EXTRA_CALLS 4
+/* How long exiting waits for the server to close the stream. */
+#define SHUTDOWN_WAIT_MS 500
 
 enum ib_phase {
 	IB_CONNECTING, /* TCP, TLS, streams, up to asking for the form */
@@ -67,8 +65,6 @@ struct inband {
 	loop_timer_id free_timer;
 };
 
-static struct inband *ib;
-
 static void ib_close(struct inband *b);
 
 static struct dialog *ib_dialog(struct inband *b, struct window **wp)
@@ -80,70 +76,12 @@ static struct dialog *ib_dialog(struct inband *b, struct window **wp)
 	return w && w->kind == WIN_FORM ? w->dialog : NULL;
 }
 
-/* --- the socket and the loop (as session.c does it) ------------------ */
-
-static void drain(struct inband *b)
-{
-	int idle = 0;
-
-	while (idle < DRAIN_EXTRA_CALLS) {
-		unsigned long before = b->s.progress;
-
-		xmpp_run_once(b->s.ctx, 0);
-		idle = b->s.progress == before ? idle + 1 : 0;
-	}
-}
-
-/* Asks for POLLOUT while there is something to write. */
-static void want_events(struct inband *b)
-{
-	short ev = POLLIN;
-
-	if (b->s.fd < 0)
-		return;
-	if (xmpp_conn_is_connecting(b->s.conn) ||
-	    xmpp_conn_send_queue_len(b->s.conn) > 0)
-		ev |= POLLOUT;
-	loop_watch_events(b->s.app->loop, b->s.fd, ev);
-}
-
-static void on_socket(struct loop *l, int fd, short revents, void *ud)
-{
-	struct inband *b = ud;
-
-	(void)l;
-	(void)fd;
-	(void)revents;
-	drain(b);
-	if (ib == b)
-		want_events(b);
-}
-
-static void drain_later(struct loop *l, void *ud)
-{
-	(void)l;
-	if (ib == ud)
-		drain(ud);
-}
-
-static int sockopt_cb(xmpp_conn_t *conn, void *sock)
-{
-	int fd = *(int *)sock;
-
-	if (ib && ib->s.conn == conn) {
-		if (ib->s.fd >= 0 && ib->s.fd != fd)
-			loop_unwatch(ib->s.app->loop, ib->s.fd);
-		ib->s.fd = fd;
-		loop_watch(ib->s.app->loop, fd, POLLIN | POLLOUT, on_socket, ib);
-	}
-	return xmpp_sockopt_cb_keepalive(conn, sock);
-}
+/* --- the stream -------------------------------------------------------- */
 
 static void send_stanza(struct inband *b, xmpp_stanza_t *st)
 {
 	xmpp_send(b->s.conn, st);
 	xmpp_stanza_release(st);
-	want_events(b);
 }
 
 static void cancel_timer(struct inband *b)
@@ -191,10 +129,7 @@ static void fail(struct inband *b, const char *cond, const char *text,
 	cancel_timer(b);
 	forget_iq(b);
 	b->phase = IB_DOWN;
-	if (!xmpp_conn_is_disconnected(b->s.conn)) {
-		xmpp_disconnect(b->s.conn);
-		loop_timer_add(b->s.app->loop, DISCONNECT_GRACE_MS, drain_later, b);
-	}
+	conn_close(&b->s);
 }
 
 /* The server did not get as far as it should have in time. */
@@ -499,9 +434,7 @@ static void on_down(struct inband *b, xmpp_stream_error_t *se)
 	const char *gone = "The server closed the connection";
 	struct dialog *d;
 
-	if (b->s.fd >= 0)
-		loop_unwatch(b->s.app->loop, b->s.fd);
-	b->s.fd = -1;
+	conn_lost(&b->s);
 	cancel_timer(b);
 	forget_iq(b);
 	if (b->phase == IB_CLOSING) {
@@ -553,19 +486,8 @@ static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	}
 }
 
-static long tls_flags(enum tls_mode m)
-{
-	switch (m) {
-	case TLS_TRUST: return XMPP_CONN_FLAG_TRUST_TLS;
-	case TLS_DISABLE: return XMPP_CONN_FLAG_DISABLE_TLS;
-	case TLS_DIRECT: return XMPP_CONN_FLAG_LEGACY_SSL;
-	default: return 0; /* required: we insist on STARTTLS ourselves */
-	}
-}
-
 static void ib_connect(struct inband *b)
 {
-	struct account_conf *c = b->s.acc->conf;
 	struct dialog *d = ib_dialog(b, NULL);
 
 	if (d) {
@@ -574,12 +496,8 @@ static void ib_connect(struct inband *b)
 	}
 	b->phase = IB_CONNECTING;
 	b->reported = b->offers_register = false;
-	b->s.cert_refused = b->s.auth_failed = false;
-	b->s.sock_error = 0;
-	xmpp_conn_set_flags(b->s.conn, tls_flags(c->tls));
 	xmpp_conn_set_jid(b->s.conn, b->s.acc->domain);
-	if (xmpp_connect_raw(b->s.conn, c->server, (unsigned short)c->port,
-			     conn_cb, b) != XMPP_EOK) {
+	if (conn_open(&b->s, CONN_RAW, conn_cb, b) != XMPP_EOK) {
 		fail(b, NULL, "Cannot resolve the server's address", false);
 		return;
 	}
@@ -596,13 +514,9 @@ static void ib_free(struct inband *b)
 	cancel_timer(b);
 	loop_timer_cancel(l, b->free_timer);
 	forget_iq(b);
-	if (b->s.fd >= 0)
-		loop_unwatch(l, b->s.fd);
-	session_untrack(&b->s);
-	xmpp_conn_release(b->s.conn);
-	xmpp_ctx_free(b->s.ctx);
-	if (ib == b)
-		ib = NULL;
+	conn_free(&b->s);
+	if (b->s.app->xs->inband == b)
+		b->s.app->xs->inband = NULL;
 	free(b);
 }
 
@@ -622,13 +536,10 @@ static void ib_close(struct inband *b)
 	b->phase = IB_CLOSING;
 	cancel_timer(b);
 	forget_iq(b);
-	if (!xmpp_conn_is_disconnected(b->s.conn)) {
-		xmpp_disconnect(b->s.conn);
-		loop_timer_add(l, DISCONNECT_GRACE_MS, drain_later, b);
-		want_events(b);
-	} else if (!b->free_timer) {
+	if (!xmpp_conn_is_disconnected(b->s.conn))
+		conn_close(&b->s);
+	else if (!b->free_timer)
 		b->free_timer = loop_timer_add(l, 0, free_later, b);
-	}
 }
 
 static void inband_submit(struct app *app, struct window *w,
@@ -648,28 +559,18 @@ long xs_register_account(struct app *app, struct account *a)
 	struct window *w;
 	char *name;
 
-	if (ib)
+	if (app->xs->inband)
 		return -1;
 	b = xcalloc(1, sizeof *b);
 	b->s.app = app;
 	b->s.acc = a;
-	b->s.fd = -1;
-	b->s.log.handler = xlog_handler;
-	b->s.log.userdata = &b->s;
-	b->s.ctx = xmpp_ctx_new(NULL, &b->s.log);
-	b->s.conn = b->s.ctx ? xmpp_conn_new(b->s.ctx) : NULL;
-	if (!b->s.conn) {
-		if (b->s.ctx)
-			xmpp_ctx_free(b->s.ctx);
+	if (conn_new(&b->s) < 0) {
 		free(b);
 		return -1;
 	}
-	xmpp_conn_set_sockopt_callback(b->s.conn, sockopt_cb);
-	xmpp_conn_set_certfail_handler(b->s.conn, cert_check);
 	xmpp_handler_add(b->s.conn, on_features, NS_STREAMS, "features", NULL, b);
 	xmpp_handler_add(b->s.conn, on_tls, NS_TLS, NULL, NULL, b);
-	session_track(&b->s);
-	ib = b;
+	app->xs->inband = b;
 
 	d = dialog_new(&account_ops, a, a->domain);
 	d->heading = xasprintf("Create the account %s", a->bare_jid);
@@ -686,9 +587,9 @@ long xs_register_account(struct app *app, struct account *a)
 static void inband_submit(struct app *app, struct window *w,
 			  unsigned action)
 {
+	struct inband *ib = app->xs->inband;
 	struct dialog *d = w->dialog;
 
-	(void)app;
 	(void)action;
 	if (!ib || ib->win != w->id)
 		return;
@@ -712,16 +613,17 @@ static void inband_submit(struct app *app, struct window *w,
 
 static void inband_cancel(struct app *app, struct window *w)
 {
-	(void)app;
+	struct inband *ib = app->xs->inband;
+
 	if (ib && ib->win == w->id)
 		ib_close(ib);
 }
 
 bool inband_retry(struct app *app, struct account *a)
 {
+	struct inband *ib = app->xs->inband;
 	struct dialog *d;
 
-	(void)app;
 	if (!ib || ib->s.acc != a)
 		return false;
 	d = ib_dialog(ib, NULL);
@@ -735,22 +637,13 @@ bool inband_retry(struct app *app, struct account *a)
 
 void inband_shutdown(struct app *app)
 {
-	struct timespec start, now;
+	struct inband *ib = app->xs->inband;
+	struct session *s;
 
-	(void)app;
 	if (!ib)
 		return;
-	if (!xmpp_conn_is_disconnected(ib->s.conn)) {
-		ib->phase = IB_CLOSING;
-		xmpp_disconnect(ib->s.conn);
-		clock_gettime(CLOCK_MONOTONIC, &start);
-		do {
-			xmpp_run_once(ib->s.ctx, 20);
-			clock_gettime(CLOCK_MONOTONIC, &now);
-		} while (!xmpp_conn_is_disconnected(ib->s.conn) &&
-			 (now.tv_sec - start.tv_sec) * 1000 +
-					 (now.tv_nsec - start.tv_nsec) / 1000000 <
-				 500);
-	}
+	ib->phase = IB_CLOSING;
+	s = &ib->s;
+	conn_shutdown(&s, 1, SHUTDOWN_WAIT_MS);
 	ib_free(ib);
 }

@@ -17,10 +17,10 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <sys/socket.h>
 
 #include "core/app.h"
 #include "util/log.h"
+#include "xmpp/conn.h"
 #include "xmpp/ns.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
@@ -47,10 +47,7 @@ static void ping_answered(struct session *s, xmpp_stanza_t *reply, void *ud)
 		s->acc->conf->name, s->app->cfg.keepalive_timeout);
 	s->ka_gen++;
 	s->no_answer = true;
-	/* the socket turns readable (end of file); libstrophe reads that
-	 * as a lost connection and reports it to session.c */
-	if (s->fd >= 0)
-		shutdown(s->fd, SHUT_RDWR);
+	conn_drop(s);
 }
 
 static void send_ping(struct loop *l, void *ud)

@@ -24,8 +24,6 @@ struct ping {
 	unsigned long seq;
 };
 
-static unsigned long ping_count;
-
 static void on_pong(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct ping *p = ud;
@@ -56,7 +54,7 @@ int xs_ping(struct app *app, struct account *a, const char *jid)
 	p = xcalloc(1, sizeof *p);
 	p->jid = xstrdup(jid);
 	p->sent = loop_now(app->loop);
-	p->seq = ++ping_count;
+	p->seq = ++app->xs->pings;
 	req_send(s, req_iq(s, "get", jid, "ping", NS_PING), on_pong, p,
 		 REQ_TIMEOUT_MS);
 	return (int)(p->seq % INT_MAX);

@@ -20,13 +20,11 @@ struct pending {
 	struct pending *next;
 };
 
-static struct pending *pendings;
-
 static void unlink_pending(struct pending *p)
 {
 	struct pending **pp;
 
-	for (pp = &pendings; *pp; pp = &(*pp)->next)
+	for (pp = &p->s->app->xs->pendings; *pp; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
 			return;
@@ -83,19 +81,21 @@ void req_send(struct session *s, xmpp_stanza_t *iq, req_fn fn, void *ud,
 	p->id = xstrdup(id);
 	p->fn = fn;
 	p->ud = ud;
-	p->next = pendings;
-	pendings = p;
+	p->next = s->app->xs->pendings;
+	s->app->xs->pendings = p;
 	xmpp_id_handler_add(s->conn, on_reply, p->id, p);
 	p->timer = loop_timer_add(s->app->loop, timeout_ms, on_timeout, p);
 	session_send(s, iq);
 }
 
-void req_end_all(void)
+void req_end_all(struct app *app)
 {
-	while (pendings) {
-		struct pending *p = pendings;
+	struct xs *xs = app->xs;
 
-		pendings = p->next;
+	while (xs->pendings) {
+		struct pending *p = xs->pendings;
+
+		xs->pendings = p->next;
 		xmpp_id_handler_delete(p->s->conn, on_reply, p->id);
 		loop_timer_cancel(p->s->app->loop, p->timer);
 		p->fn(p->s, NULL, p->ud);

@@ -2,8 +2,8 @@
  *
  * req_send() sends an IQ get/set and calls back exactly once: with the
  * result or error stanza (borrowed for the call), or with NULL when no
- * answer came within the timeout. Pending requests are a small list per
- * process; each holds the libstrophe id handler and our loop timer, and
+ * answer came within the timeout. Pending requests are a small list in
+ * app->xs; each holds the libstrophe id handler and our loop timer, and
  * whichever fires first removes the other.
  */
 #ifndef NATTER_XMPP_REQUEST_H
@@ -14,6 +14,7 @@
 
 #include "xmpp/stanza.h" /* requests are built with its helpers */
 
+struct app;
 struct session;
 
 #define REQ_TIMEOUT_MS 20000
@@ -27,7 +28,7 @@ void req_send(struct session *s, xmpp_stanza_t *iq, req_fn fn, void *ud,
 
 /* Ends every pending request as if it timed out (callbacks run with
  * NULL), so each frees what it holds; for shutdown. */
-void req_end_all(void);
+void req_end_all(struct app *app);
 
 /* What an error reply says. cond and text are sanitised copies (NULL
  * when absent); code is the legacy numeric code, or 0. */

@@ -1,9 +1,8 @@
 /* session: connecting, losing and regaining one account's connection.
  *
  * Each account has a session with its own libstrophe context and one
- * connection object reused across attempts. The socket libstrophe opens
- * is handed to the app's loop through the sockopt callback; when it is
- * readable we drain libstrophe (see drain()). Whether a lost connection
+ * connection object reused across attempts, made, opened, drained and
+ * closed by conn.c like every connection. Whether a lost connection
  * is retried depends on why it was lost: a refused certificate, rejected
  * credentials or a resource conflict stop; anything else backs off and
  * tries again. While a reconnect is pending, what we knew of contacts'
@@ -17,7 +16,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,56 +28,18 @@
 #include "core/proc.h"
 #include "util/log.h"
 #include "util/xmem.h"
+#include "xmpp/conn.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
 #define LOGIN_TIMEOUT_MS 30000
-/* libstrophe waits this long for the server to close a stream after
- * xmpp_disconnect(), in one of its own timed handlers; we must call it
- * after that long or the handler never runs. */
-#define DISCONNECT_GRACE_MS 2100
-/* After the last call that made progress, this many more calls empty a
- * TLS record that OpenSSL decrypted but libstrophe (4 KiB per call) has
- * not read yet; poll() cannot see those bytes. */
-#define DRAIN_EXTRA_CALLS 4
-
-/* libstrophe's certificate callback carries no user data, only the
- * context; this table maps contexts back to sessions. */
-static struct session **registry;
-static size_t nregistry, capregistry;
+/* How long exiting waits for the servers to close the streams. */
+#define SHUTDOWN_WAIT_MS 1000
 
 struct session *session_of(struct account *a)
 {
 	return a->session;
-}
-
-struct session *session_by_ctx(const xmpp_ctx_t *ctx)
-{
-	size_t i;
-
-	for (i = 0; i < nregistry; i++)
-		if (registry[i]->ctx == ctx)
-			return registry[i];
-	return NULL;
-}
-
-void session_track(struct session *s)
-{
-	xgrow((void **)&registry, &capregistry, nregistry + 1,
-	      sizeof *registry);
-	registry[nregistry++] = s;
-}
-
-void session_untrack(struct session *s)
-{
-	size_t i;
-
-	for (i = 0; i < nregistry; i++)
-		if (registry[i] == s) {
-			registry[i] = registry[--nregistry];
-			return;
-		}
 }
 
 void session_send(struct session *s, xmpp_stanza_t *stanza)
@@ -87,46 +47,6 @@ void session_send(struct session *s, xmpp_stanza_t *stanza)
 	s->stanzas_out++; /* delivery.c: the server's XEP-0198 count */
 	xmpp_send(s->conn, stanza);
 	xmpp_stanza_release(stanza);
-}
-
-static void drain(struct session *s)
-{
-	int idle = 0;
-
-	while (idle < DRAIN_EXTRA_CALLS) {
-		unsigned long before = s->progress;
-
-		xmpp_run_once(s->ctx, 0);
-		idle = s->progress == before ? idle + 1 : 0;
-	}
-}
-
-static void on_socket(struct loop *l, int fd, short revents, void *ud)
-{
-	(void)l;
-	(void)fd;
-	(void)revents;
-	drain(ud);
-}
-
-static void drain_later(struct loop *l, void *ud)
-{
-	(void)l;
-	drain(ud);
-}
-
-static int sockopt_cb(xmpp_conn_t *conn, void *sock)
-{
-	struct session *s = session_by_ctx(xmpp_conn_get_context(conn));
-	int fd = *(int *)sock;
-
-	if (s) {
-		if (s->fd >= 0 && s->fd != fd)
-			loop_unwatch(s->app->loop, s->fd);
-		s->fd = fd;
-		loop_watch(s->app->loop, fd, POLLIN | POLLOUT, on_socket, s);
-	}
-	return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
 /* Condition names in the order of libstrophe's xmpp_error_type_t. */
@@ -209,9 +129,7 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 	loop_timer_cancel(s->app->loop, s->login_timer);
 	s->login_timer = 0;
 	keepalive_stop(s);
-	if (s->fd >= 0)
-		loop_unwatch(s->app->loop, s->fd);
-	s->fd = -1;
+	conn_lost(s);
 	xfree(&a->bound_jid);
 	/* libstrophe's `error` is a TLS library code here, not an errno;
 	 * socket errors come through the log (see xlog.c) */
@@ -278,8 +196,8 @@ static void login_timeout(struct loop *l, void *ud)
 		return;
 	log_msg(LOG_WARN, "session", "%s: login timed out",
 		s->acc->conf->name);
-	xmpp_disconnect(s->conn);
-	loop_timer_add(l, DISCONNECT_GRACE_MS, drain_later, s);
+	(void)l;
+	conn_close(s);
 }
 
 /* What a finished password_eval gave: the first line of its output
@@ -314,21 +232,6 @@ static char *eval_result(const struct proc_result *res, int limit_s,
 	return xstrndup(res->out, n);
 }
 
-static long tls_flags(enum tls_mode m)
-{
-	switch (m) {
-	case TLS_DIRECT:
-		return XMPP_CONN_FLAG_LEGACY_SSL;
-	case TLS_TRUST:
-		return XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_TRUST_TLS;
-	case TLS_DISABLE:
-		return XMPP_CONN_FLAG_DISABLE_TLS;
-	case TLS_REQUIRED:
-	default:
-		return XMPP_CONN_FLAG_MANDATORY_TLS;
-	}
-}
-
 static void no_password(struct session *s, const char *why)
 {
 	account_set_state(s->app, s->acc, ACC_FAILED, REASON_NO_PASSWORD, why);
@@ -346,14 +249,11 @@ static void login(struct session *s, const char *pw)
 	xmpp_conn_set_jid(s->conn, jid);
 	xmpp_conn_set_pass(s->conn, pw);
 	free(jid);
-	xmpp_conn_set_flags(s->conn, tls_flags(c->tls));
-	s->auth_failed = s->cert_refused = s->user_stop = false;
-	s->sock_error = 0;
+	s->user_stop = false;
 	s->was_online = s->resumed = s->no_answer = false;
 	if (a->state != ACC_CONNECTING) /* else said when password_eval began */
 		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
-	r = xmpp_connect_client(s->conn, c->server, (unsigned short)c->port,
-				conn_handler, s);
+	r = conn_open(s, CONN_CLIENT, conn_handler, s);
 	if (r != XMPP_EOK) {
 		schedule_retry(s, REASON_NETWORK, "cannot resolve the server's address");
 		return;
@@ -426,8 +326,7 @@ void xs_disconnect(struct app *app, struct account *a)
 	}
 	if (a->state == ACC_CONNECTING || a->state == ACC_ONLINE) {
 		s->user_stop = true;
-		xmpp_disconnect(s->conn);
-		loop_timer_add(app->loop, DISCONNECT_GRACE_MS, drain_later, s);
+		conn_close(s);
 		return;
 	}
 	account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);
@@ -457,23 +356,7 @@ int xs_trust(struct app *app, struct account *a)
 
 void xs_prepare(struct app *app)
 {
-	size_t i;
-
-	for (i = 0; i < app->naccounts; i++) {
-		struct session *s = session_of(app->accounts[i]);
-		short ev = POLLIN;
-
-		/* xmpp_send() only queues; writing happens in run_once */
-		if (xmpp_conn_is_connected(s->conn) &&
-		    xmpp_conn_send_queue_len(s->conn) > 0)
-			drain(s);
-		if (s->fd < 0)
-			continue;
-		if (xmpp_conn_is_connecting(s->conn) ||
-		    xmpp_conn_send_queue_len(s->conn) > 0)
-			ev |= POLLOUT;
-		loop_watch_events(app->loop, s->fd, ev);
-	}
+	conn_prepare_all(app);
 }
 
 int xs_busy(struct app *app)
@@ -495,26 +378,14 @@ static struct session *session_new(struct app *app, struct account *a)
 
 	s->app = app;
 	s->acc = a;
-	s->fd = -1;
-	s->log.handler = xlog_handler;
-	s->log.userdata = s;
-	s->ctx = xmpp_ctx_new(NULL, &s->log);
-	s->conn = s->ctx ? xmpp_conn_new(s->ctx) : NULL;
-	if (!s->conn) {
-		if (s->ctx)
-			xmpp_ctx_free(s->ctx);
+	if (conn_new(s) < 0) {
 		free(s);
 		return NULL;
 	}
-	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
-	xmpp_conn_set_certfail_handler(s->conn, cert_check);
 	iq_register(s);
 	message_register(s);
 	xs_presence_register(s);
 	a->session = s;
-	xgrow((void **)&registry, &capregistry, nregistry + 1,
-	      sizeof *registry);
-	registry[nregistry++] = s;
 	return s;
 }
 
@@ -524,6 +395,7 @@ int xs_init(struct app *app)
 
 	xmpp_initialize();
 	srand48((long)time(NULL) ^ (long)getpid());
+	app->xs = xcalloc(1, sizeof *app->xs);
 	for (i = 0; i < app->naccounts; i++) {
 		if (session_new(app, app->accounts[i]))
 			continue;
@@ -534,12 +406,12 @@ int xs_init(struct app *app)
 		while (i-- > 0) {
 			struct session *s = session_of(app->accounts[i]);
 
-			session_untrack(s);
-			xmpp_conn_release(s->conn);
-			xmpp_ctx_free(s->ctx);
+			conn_free(s);
 			free(s);
 			app->accounts[i]->session = NULL;
 		}
+		free(app->xs);
+	app->xs = NULL;
 		xmpp_shutdown();
 		return -1;
 	}
@@ -550,7 +422,7 @@ int xs_init(struct app *app)
  * answer, then frees libstrophe's state. */
 void xs_shutdown(struct app *app)
 {
-	struct timespec start, now;
+	struct session **v = xcalloc(app->naccounts + 1, sizeof *v);
 	size_t i;
 
 	for (i = 0; i < app->naccounts; i++) {
@@ -559,45 +431,26 @@ void xs_shutdown(struct app *app)
 		keepalive_stop(s);
 		proc_cancel(&s->eval);
 	}
-	req_end_all();
+	req_end_all(app);
 	inband_shutdown(app);
 	for (i = 0; i < app->naccounts; i++) {
 		struct session *s = session_of(app->accounts[i]);
 
 		s->user_stop = true;
 		loop_timer_cancel(app->loop, app->accounts[i]->retry_timer);
-		if (!xmpp_conn_is_disconnected(s->conn))
-			xmpp_disconnect(s->conn);
+		v[i] = s;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	do {
-		int busy = 0;
-
-		for (i = 0; i < app->naccounts; i++) {
-			struct session *s = session_of(app->accounts[i]);
-
-			if (!xmpp_conn_is_disconnected(s->conn)) {
-				xmpp_run_once(s->ctx, 20);
-				busy = 1;
-			}
-		}
-		if (!busy)
-			break;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while ((now.tv_sec - start.tv_sec) * 1000 +
-			 (now.tv_nsec - start.tv_nsec) / 1000000 <
-		 1000);
+	conn_shutdown(v, app->naccounts, SHUTDOWN_WAIT_MS);
+	free(v);
 	for (i = 0; i < app->naccounts; i++) {
 		struct session *s = session_of(app->accounts[i]);
 
-		xmpp_conn_release(s->conn);
-		xmpp_ctx_free(s->ctx);
+		conn_free(s);
 		delivery_free(s);
 		free(s);
 		app->accounts[i]->session = NULL;
 	}
-	free(registry);
-	registry = NULL;
-	nregistry = capregistry = 0;
+	free(app->xs);
+	app->xs = NULL;
 	xmpp_shutdown();
 }

@@ -17,6 +17,7 @@
 #define NATTER_XMPP_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <strophe.h>
 
@@ -39,8 +40,10 @@ struct session {
 	bool was_online;     /* reached ACC_ONLINE on this attempt */
 	int sock_error;      /* errno of a failed connect, from the log */
 	loop_timer_id login_timer;
+	loop_timer_id grace_timer; /* conn.c: drains after libstrophe's close timeout */
 	unsigned long progress;
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
+	uint32_t resumed_h;  /* and the server's count then (xlog.c) */
 	bool no_answer;      /* the keepalive went unanswered: we dropped it */
 	loop_timer_id ka_timer; /* the next keepalive ping, 0 when none */
 	unsigned ka_gen;     /* ties a ping's answer to the session it is for */
@@ -49,12 +52,20 @@ struct session {
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 };
 
+/* The xmpp layer's state: app->xs, made by xs_init() and freed by
+ * xs_shutdown(). */
+struct pending;
+struct inband;
+struct xs {
+	struct session **conns; /* conn.c: every connection, accounts' and
+				 * inband.c's, in the order they were made */
+	size_t nconns, capconns;
+	struct pending *pendings; /* request.c: IQs awaiting an answer */
+	struct inband *inband;    /* inband.c: the registration running */
+	unsigned long pings;      /* ping.c: the pings sent, numbering them */
+};
+
 struct session *session_of(struct account *a);
-struct session *session_by_ctx(const xmpp_ctx_t *ctx);
-/* Lets session_by_ctx() find s, a session with its own context that is
- * not an account's (inband.c's raw connection); untrack before freeing. */
-void session_track(struct session *s);
-void session_untrack(struct session *s);
 /* Sends and releases stanza (the caller's reference). */
 void session_send(struct session *s, xmpp_stanza_t *stanza);
 
@@ -156,8 +167,6 @@ void delivery_send(struct session *s, const char *bare, const char *resource,
 /* The stream is up (fresh or resumed): settles what is on its way and
  * sends the outbox. Call before anything else is sent on it. */
 void delivery_connected(struct session *s);
-/* A line of libstrophe's log: how a resume and its h are learnt. */
-void delivery_log(struct session *s, const char *msg);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);

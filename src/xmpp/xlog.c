@@ -6,7 +6,9 @@
  * "auth" area before it disconnects, so that is how a login failure is
  * told apart from a lost connection (which would be retried). The same
  * goes for the errno of a failed connect(), and for a stream resumed
- * with XEP-0198 (the e2e resume test pins that wording).
+ * with XEP-0198: read_resume() is the one place that learns it, for
+ * session.c (s->resumed) and delivery.c (s->resumed_h); the e2e resume
+ * and outbox tests pin it.
  */
 #include "config.h"
 
@@ -18,9 +20,30 @@
 #include "xmpp/session.h"
 
 #define CONNECT_FAILED "connection failed, error "
-/* libstrophe 0.12 has no other sign that <resume/> succeeded: the
- * connect event looks the same for a resumed stream and a fresh one */
-#define RESUMED "Session resumed successfully."
+/* libstrophe 0.12 has no other sign that <resume/> succeeded than the
+ * <resumed h='N'/> it logs receiving: the connect event looks the same
+ * for a resumed stream and a fresh one. Handlers do not run before login
+ * completes, so the log is also the only way to the server's h. */
+#define RESUMED "RECV: <resumed "
+/* every attempt starts with features: a resume is told after them */
+#define FEATURES "RECV: <stream:features"
+
+static void read_resume(struct session *s, const char *msg)
+{
+	const char *h;
+
+	if (strncmp(msg, FEATURES, sizeof FEATURES - 1) == 0)
+		s->resumed = false;
+	if (strncmp(msg, RESUMED, sizeof RESUMED - 1) != 0)
+		return;
+	h = strstr(msg, " h=\"");
+	if (!h)
+		h = strstr(msg, " h='");
+	if (!h)
+		return;
+	s->resumed = true;
+	s->resumed_h = (uint32_t)strtoul(h + 4, NULL, 10);
+}
 
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg)
@@ -40,11 +63,8 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 	 * errno, while the disconnect event carries 0 */
 	if (strncmp(msg, CONNECT_FAILED, sizeof CONNECT_FAILED - 1) == 0)
 		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
-	if (strcmp(area, "xmpp") == 0 && strcmp(msg, RESUMED) == 0)
-		s->resumed = true;
-	/* and a resumed stream's count (XEP-0198 h): see delivery.c */
-	if (level == XMPP_LEVEL_DEBUG && s->acc && s->acc->session == s)
-		delivery_log(s, msg);
+	if (level == XMPP_LEVEL_DEBUG)
+		read_resume(s, msg);
 	if (log_enabled())
 		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
 }

@@ -595,7 +595,7 @@ static void step(xmpp_conn_t *conn, xmpp_stanza_t *el)
 		if (w->kind == WIN_FORM)
 			xs_dialog_cancel(&app, w);
 	} else if (strcmp(name, "timeout") == 0) {
-		req_end_all();
+		req_end_all(&app);
 	} else if (strcmp(name, "tick") == 0) {
 		fake_now += (uint64_t)strtoul(attr_or(el, "ms", "60000"), NULL, 10);
 		loop_run_timers(app.loop);
