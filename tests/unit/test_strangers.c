@@ -38,6 +38,7 @@
 #include "core/conv.h"
 #include "core/disco.h"
 #include "core/history.h"
+#include "core/outbox.h"
 #include "core/room.h"
 #include "core/roster.h"
 #include "core/strangers.h"
@@ -370,6 +371,8 @@ static void test_promote_without_history(void **state)
 	struct app *app = &fx->app;
 	struct window *w;
 
+	/* the outbox's statements live on the history's connection */
+	outbox_close(&fx->acc->outbox);
 	history_close(&fx->acc->history);
 	incoming(fx, TYBALT, "one");
 	incoming(fx, MERCUTIO, "not Tybalt's");
