@@ -95,8 +95,7 @@ void account_set_state(struct app *app, struct account *a,
 		       enum account_state st, enum conn_reason why,
 		       const char *text)
 {
-	struct event ev = { .type = EV_ACCOUNT_STATE, .acc = a,
-			    .code = (int)why, .text = text };
+	struct event ev = { .type = EV_ACCOUNT_STATE, .acc = a };
 
 	a->state = st;
 	a->reason = why;
@@ -180,10 +179,11 @@ void account_history_check(struct app *app, struct account *a)
 	size_t lost, waiting;
 
 	if (!a->history ||
-	    !history_trouble(a->history, &lost, &waiting, &ev.text))
+	    !history_trouble(a->history, &lost, &waiting,
+			     &ev.history_error.error))
 		return;
-	ev.code = (int)lost;
-	ev.code2 = (int)waiting;
+	ev.history_error.lost = lost;
+	ev.history_error.kept = waiting;
 	event_emit(app, &ev);
 }
 

@@ -140,8 +140,9 @@ void room_error(struct app *app, struct account *acc, const char *room,
 		const char *cond, const char *text)
 {
 	struct window *w = room_find(app, acc, room);
-	struct event ev = { .type = EV_ROOM_ERROR, .acc = acc, .jid = room,
-			    .cond = cond, .text = text };
+	struct event ev = { .type = EV_ROOM_ERROR, .acc = acc,
+			    .room_error = { .room = room, .cond = cond,
+					    .text = text } };
 
 	if (!w)
 		return;

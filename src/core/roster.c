@@ -173,3 +173,15 @@ enum subscription roster_sub_parse(const char *s)
 		return SUB_FROM;
 	return SUB_NONE;
 }
+
+const char *roster_sub_name(enum subscription sub)
+{
+	static const char *const names[] = {
+		[SUB_NONE] = "none",
+		[SUB_TO] = "to",
+		[SUB_FROM] = "from",
+		[SUB_BOTH] = "both",
+	};
+
+	return names[sub];
+}

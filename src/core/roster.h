@@ -52,5 +52,7 @@ struct roster_item *roster_get(const struct roster *r, const char *jid);
 void roster_item_clear(struct roster_item *it);
 /* "none", "to", "from", "both" to the enum; unknown is SUB_NONE. */
 enum subscription roster_sub_parse(const char *s);
+/* The enum to its RFC 6121 word: "none", "to", "from", "both". */
+const char *roster_sub_name(enum subscription sub);
 
 #endif

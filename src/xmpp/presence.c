@@ -118,8 +118,8 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	} else if (strcmp(type, "subscribe") == 0) {
 		account_sub_request_add(s->acc, bare, NULL);
 		status = stanza_child_text(st, "status");
-		ev.jid = bare;
-		ev.text = status;
+		ev.subscribe.jid = bare;
+		ev.subscribe.note = status;
 		event_emit(s->app, &ev);
 		free(status);
 	} else if (strcmp(type, "error") == 0) {

@@ -229,8 +229,8 @@ static void on_registered(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (req_ok(reply)) {
 		char *jid = xstrdup(d->jid);
 
-		ev.code = d->edit ? GW_UPDATED : GW_REGISTERED;
-		ev.jid = jid;
+		ev.gateway.what = d->edit ? GW_UPDATED : GW_REGISTERED;
+		ev.gateway.jid = jid;
 		account_gateway_add(s->acc, jid);
 		app_close_window(s->app, w);
 		event_emit(s->app, &ev);
@@ -326,7 +326,6 @@ static void on_removed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	struct dialog *d = forms_answered(s, ud, &w);
 	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
 	struct req_error e = { 0 };
-	char count[24];
 	size_t n;
 
 	if (!d)
@@ -344,11 +343,10 @@ static void on_removed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	}
 	n = remove_gateway_contacts(s, d->jid);
 	account_gateway_forget(s->acc, d->jid);
-	snprintf(count, sizeof count, "%zu", n);
-	ev.code = GW_UNREGISTERED;
-	ev.jid = d->jid;
-	ev.text = count;
-	ev.cond = e.cond;
+	ev.gateway.what = GW_UNREGISTERED;
+	ev.gateway.jid = d->jid;
+	ev.gateway.removed = n;
+	ev.gateway.not_registered = e.cond != NULL;
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
 	app_close_window(s->app, w);

@@ -95,7 +95,7 @@ static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
 		if (xmpp_stanza_is_tag(el))
 			apply_item(&fresh, el);
 	roster_replace(r, &fresh);
-	ev.code = (int)r->n;
+	ev.roster_loaded.count = r->n;
 	event_emit(s->app, &ev);
 	/* the largest stanza a session gets: once libstrophe has freed it,
 	 * its memory can go back to the system */
@@ -125,15 +125,16 @@ int xs_roster_push(struct session *s, xmpp_stanza_t *iq)
 	for (el = q ? xmpp_stanza_get_children(q) : NULL; el;
 	     el = xmpp_stanza_get_next(el)) {
 		struct event ev = { .type = EV_ROSTER_CHANGED, .acc = s->acc };
+		const char *sub = xmpp_stanza_get_attribute(el, "subscription");
 
 		if (!xmpp_stanza_is_tag(el))
 			continue;
 		if (apply_item(&s->acc->roster, el) < 0)
 			return -1;
-		ev.jid = xmpp_stanza_get_attribute(el, "jid");
-		ev.text = xmpp_stanza_get_attribute(el, "subscription");
-		if (ev.jid)
-			conv_rename(s->app, s->acc, ev.jid);
+		ev.roster_changed.jid = xmpp_stanza_get_attribute(el, "jid");
+		ev.roster_changed.removed = sub && strcmp(sub, "remove") == 0;
+		if (ev.roster_changed.jid)
+			conv_rename(s->app, s->acc, ev.roster_changed.jid);
 		event_emit(s->app, &ev);
 	}
 	return 0;

@@ -441,10 +441,8 @@ int xs_trust(struct app *app, struct account *a)
 	if (!a->cert)
 		return -1;
 	r = pinstore_set(&app->pins, a->domain, a->cert->fingerprint);
-	if (r < 0) {
-		ev.code = r;
-		ev.text = strerror(-r);
-	}
+	if (r < 0)
+		ev.cert_pinned.error = strerror(-r);
 	event_emit(app, &ev);
 	if (r < 0)
 		return -1;

@@ -70,8 +70,9 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	if (ev->type != EV_STRANGERS_LIMIT)
 		return;
 	fx->nlimit++;
-	fx->limit_code = ev->code;
-	snprintf(fx->limit_domain, sizeof fx->limit_domain, "%s", ev->jid);
+	fx->limit_code = (int)ev->strangers_limit.limit;
+	snprintf(fx->limit_domain, sizeof fx->limit_domain, "%s",
+		 ev->strangers_limit.domain);
 }
 
 static void add_contact(struct fixture *fx, const char *jid,
