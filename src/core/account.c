@@ -258,6 +258,41 @@ void account_gateway_forget(struct account *a, const char *domain)
 	}
 }
 
+void account_gateway_registered(struct app *app, struct account *a,
+				const char *domain, bool update)
+{
+	struct event ev = { .type = EV_GATEWAY, .acc = a,
+			    .gateway = { .what = update ? GW_UPDATED :
+							  GW_REGISTERED,
+					 .jid = domain } };
+
+	account_gateway_add(a, domain);
+	event_emit(app, &ev);
+}
+
+void account_gateway_left(struct app *app, struct account *a,
+			  const char *domain, size_t removed,
+			  bool not_registered)
+{
+	struct event ev = { .type = EV_GATEWAY, .acc = a,
+			    .gateway = { .what = GW_UNREGISTERED,
+					 .jid = domain, .removed = removed,
+					 .not_registered = not_registered } };
+
+	account_gateway_forget(a, domain);
+	event_emit(app, &ev);
+}
+
+void account_sub_asked(struct app *app, struct account *a, const char *bare,
+		       const char *note)
+{
+	struct event ev = { .type = EV_SUBSCRIBE, .acc = a,
+			    .subscribe = { .jid = bare, .note = note } };
+
+	account_sub_request_add(a, bare, NULL);
+	event_emit(app, &ev);
+}
+
 bool account_is_gateway(struct account *a, const char *domain)
 {
 	return account_gateway_candidate(a, domain) &&

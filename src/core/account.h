@@ -139,6 +139,21 @@ bool account_sub_request_take(struct account *a, const char *bare);
  * disco#info also said category "gateway" (core/disco.h's verdict). */
 void account_gateway_add(struct account *a, const char *domain);
 void account_gateway_forget(struct account *a, const char *domain);
+/* The gateway (or any service) at domain accepted our registration, or
+ * (update) its change: remembered, then EV_GATEWAY GW_REGISTERED or
+ * GW_UPDATED. */
+void account_gateway_registered(struct app *app, struct account *a,
+				const char *domain, bool update);
+/* We left domain's service, and removed items from the roster with it
+ * (not_registered: it said we were not registered): forgotten, then
+ * EV_GATEWAY GW_UNREGISTERED. */
+void account_gateway_left(struct app *app, struct account *a,
+			  const char *domain, size_t removed,
+			  bool not_registered);
+/* bare asks to see our presence (note: what it said, or NULL): kept
+ * pending for /accept or /deny, then EV_SUBSCRIBE. */
+void account_sub_asked(struct app *app, struct account *a, const char *bare,
+		       const char *note);
 bool account_gateway_candidate(struct account *a, const char *domain);
 bool account_is_gateway(struct account *a, const char *domain);
 /* The gateway domain of a legacy contact's JID (the part after '@') when

@@ -1,0 +1,218 @@
+/* test_events: the core functions that change the model and then say so
+ * (core/event.h): roster_loaded, roster_apply, account_gateway_registered,
+ * account_gateway_left, account_sub_asked.
+ *
+ * A listener checks, when the event comes, that the change is already
+ * made and that the payload names what changed.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/event.h"
+#include "core/roster.h"
+#include "testutil.h"
+
+#define JULIET "juliet@example.net"
+
+struct fixture {
+	char *dir;
+	struct app app;
+	struct account *acc;
+	int events;
+	struct event last;     /* its strings are copied below */
+	char jid[128];
+	char note[128];
+	bool in_roster;        /* the item/gateway was there at the event */
+	enum subscription sub; /* the item's, at the event */
+};
+
+static void record(struct app *app, const struct event *ev, void *ud)
+{
+	struct fixture *fx = ud;
+	const char *jid = NULL;
+	struct roster_item *it;
+
+	fx->events++;
+	fx->last = *ev;
+	fx->note[0] = '\0';
+	switch (ev->type) {
+	case EV_ROSTER_CHANGED:
+		jid = ev->roster_changed.jid;
+		break;
+	case EV_GATEWAY:
+		jid = ev->gateway.jid;
+		break;
+	case EV_SUBSCRIBE:
+		jid = ev->subscribe.jid;
+		snprintf(fx->note, sizeof fx->note, "%s",
+			 ev->subscribe.note ? ev->subscribe.note : "");
+		break;
+	default:
+		break;
+	}
+	snprintf(fx->jid, sizeof fx->jid, "%s", jid ? jid : "");
+	if (ev->type == EV_GATEWAY) {
+		fx->in_roster = jid && account_gateway_candidate(ev->acc, jid);
+		return;
+	}
+	it = jid ? roster_get(&ev->acc->roster, jid) : NULL;
+	fx->in_roster = it != NULL;
+	fx->sub = it ? it->sub : SUB_NONE;
+	(void)app;
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+
+	if (!fx || tu_app_setup(&fx->app, &fx->dir, "events", "home",
+				"romeo@example.net") < 0) {
+		free(fx);
+		return -1;
+	}
+	fx->acc = fx->app.accounts[0];
+	event_subscribe(&fx->app, record, fx);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(tu_app_free(&fx->app, fx->dir), 0);
+	free(fx);
+	return 0;
+}
+
+static struct roster_item new_item(const char *jid, enum subscription sub)
+{
+	struct roster_item it;
+
+	memset(&it, 0, sizeof it);
+	it.jid = tu_strdup(jid);
+	it.sub = sub;
+	return it;
+}
+
+static void test_roster_apply(void **state)
+{
+	struct fixture *fx = *state;
+	struct roster_item it = new_item(JULIET, SUB_TO);
+
+	roster_apply(&fx->app, fx->acc, &it, false);
+	assert_null(it.jid); /* taken */
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_ROSTER_CHANGED);
+	assert_ptr_equal(fx->last.acc, fx->acc);
+	assert_string_equal(fx->jid, JULIET);
+	assert_false(fx->last.roster_changed.removed);
+	assert_true(fx->in_roster);
+	assert_int_equal(fx->sub, SUB_TO);
+
+	it = new_item(JULIET, SUB_BOTH);
+	roster_apply(&fx->app, fx->acc, &it, false);
+	assert_int_equal(fx->events, 2);
+	assert_int_equal(fx->sub, SUB_BOTH);
+	assert_int_equal(fx->acc->roster.n, 1);
+
+	it = new_item(JULIET, SUB_NONE);
+	roster_apply(&fx->app, fx->acc, &it, true);
+	assert_null(it.jid); /* cleared */
+	assert_int_equal(fx->events, 3);
+	assert_true(fx->last.roster_changed.removed);
+	assert_string_equal(fx->jid, JULIET);
+	assert_false(fx->in_roster);
+	assert_null(roster_get(&fx->acc->roster, JULIET));
+}
+
+static void test_roster_loaded(void **state)
+{
+	struct fixture *fx = *state;
+	struct roster fresh;
+	struct roster_item it = new_item("old@example.net", SUB_BOTH);
+
+	roster_put(&fx->acc->roster, &it);
+	roster_init(&fresh);
+	it = new_item(JULIET, SUB_BOTH);
+	roster_put(&fresh, &it);
+	it = new_item("nurse@example.net", SUB_FROM);
+	roster_put(&fresh, &it);
+
+	roster_loaded(&fx->app, fx->acc, &fresh);
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_ROSTER_LOADED);
+	assert_int_equal(fx->last.roster_loaded.count, 2);
+	assert_int_equal(fx->acc->roster.n, 2);
+	assert_null(roster_get(&fx->acc->roster, "old@example.net"));
+	assert_int_equal(fresh.n, 0);
+	roster_clear(&fresh);
+}
+
+static void test_gateway_registered_and_left(void **state)
+{
+	struct fixture *fx = *state;
+
+	account_gateway_registered(&fx->app, fx->acc, "icq.example.net", false);
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_GATEWAY);
+	assert_int_equal(fx->last.gateway.what, GW_REGISTERED);
+	assert_string_equal(fx->jid, "icq.example.net");
+	assert_true(fx->in_roster); /* remembered before the event */
+
+	account_gateway_registered(&fx->app, fx->acc, "icq.example.net", true);
+	assert_int_equal(fx->events, 2);
+	assert_int_equal(fx->last.gateway.what, GW_UPDATED);
+	assert_int_equal(fx->acc->ngateways, 1);
+
+	account_gateway_left(&fx->app, fx->acc, "icq.example.net", 3, true);
+	assert_int_equal(fx->events, 3);
+	assert_int_equal(fx->last.gateway.what, GW_UNREGISTERED);
+	assert_int_equal(fx->last.gateway.removed, 3);
+	assert_true(fx->last.gateway.not_registered);
+	assert_false(fx->in_roster); /* forgotten before the event */
+	assert_int_equal(fx->acc->ngateways, 0);
+}
+
+static void test_sub_asked(void **state)
+{
+	struct fixture *fx = *state;
+
+	account_sub_asked(&fx->app, fx->acc, JULIET, "it is I");
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_SUBSCRIBE);
+	assert_string_equal(fx->jid, JULIET);
+	assert_string_equal(fx->note, "it is I");
+	assert_true(account_sub_request_take(fx->acc, JULIET));
+
+	account_sub_asked(&fx->app, fx->acc, JULIET, NULL);
+	assert_int_equal(fx->events, 2);
+	assert_null(fx->last.subscribe.note);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_roster_apply, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_roster_loaded, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_gateway_registered_and_left,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sub_asked, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
