@@ -34,6 +34,9 @@ enum event_type {
 	EV_MESSAGE_ERROR,  /* message_error: a message came back bounced */
 	EV_GATEWAY,        /* gateway: news of gateways and registrations */
 	EV_ROOM_ERROR,     /* room_error: a room refused us */
+	EV_ROOM_SUBJECT,   /* room_subject: a room's subject was told */
+	EV_ROOM_OCCUPANT,  /* room_occupant: someone (we) joined or left a
+			    * room; the window's occupants are updated */
 	EV_HISTORY_ERROR,  /* history_error: acc's history cannot be written */
 	EV_VERSION,        /* version: an answer to /version */
 	EV_PING,           /* ping: an answer to /ping */
@@ -81,6 +84,27 @@ struct ev_room_error {
 	const char *room; /* the room's JID (its window is open) */
 	const char *cond; /* RFC 6120 stanza error condition */
 	const char *text; /* the room's words; NULL: none */
+};
+
+struct ev_room_subject {
+	const char *room;    /* the room's JID (its window is open) */
+	const char *nick;    /* who set it; NULL: not said */
+	const char *subject; /* the subject */
+};
+
+/* What EV_ROOM_OCCUPANT reports. */
+enum room_change {
+	ROOM_WE_JOINED, /* our own presence came back: we are in */
+	ROOM_JOINED,    /* someone joined after us */
+	ROOM_WE_LEFT,
+	ROOM_LEFT,
+};
+
+struct ev_room_occupant {
+	const char *room;     /* the room's JID (its window is open) */
+	const char *nick;     /* who joined or left (ours, for ROOM_WE_*) */
+	enum room_change what;
+	size_t here;          /* occupants now, ourselves included */
 };
 
 struct ev_history_error {
@@ -175,6 +199,8 @@ struct event {
 		struct ev_message_error message_error;
 		struct ev_gateway gateway;
 		struct ev_room_error room_error;
+		struct ev_room_subject room_subject;
+		struct ev_room_occupant room_occupant;
 		struct ev_history_error history_error;
 		struct ev_version version;
 		struct ev_ping ping;

@@ -1,6 +1,6 @@
 /* test_events: the core functions that change the model and then say so
  * (core/event.h): roster_loaded, roster_apply, account_gateway_registered,
- * account_gateway_left, account_sub_asked.
+ * account_gateway_left, account_sub_asked, room_occupant, room_subject.
  *
  * A listener checks, when the event comes, that the change is already
  * made and that the payload names what changed.
@@ -20,7 +20,9 @@
 
 #include "core/app.h"
 #include "core/event.h"
+#include "core/room.h"
 #include "core/roster.h"
+#include "core/window.h"
 #include "testutil.h"
 
 #define JULIET "juliet@example.net"
@@ -35,6 +37,7 @@ struct fixture {
 	char note[128];
 	bool in_roster;        /* the item/gateway was there at the event */
 	enum subscription sub; /* the item's, at the event */
+	bool occupant_there;   /* EV_ROOM_OCCUPANT: the nick, in the window */
 };
 
 static void record(struct app *app, const struct event *ev, void *ud)
@@ -57,6 +60,15 @@ static void record(struct app *app, const struct event *ev, void *ud)
 		jid = ev->subscribe.jid;
 		snprintf(fx->note, sizeof fx->note, "%s",
 			 ev->subscribe.note ? ev->subscribe.note : "");
+		break;
+	case EV_ROOM_OCCUPANT:
+		jid = ev->room_occupant.nick;
+		fx->occupant_there = room_has(room_find(app, ev->acc,
+							 ev->room_occupant.room),
+					      jid);
+		break;
+	case EV_ROOM_SUBJECT:
+		jid = ev->room_subject.subject;
 		break;
 	default:
 		break;
@@ -201,6 +213,55 @@ static void test_sub_asked(void **state)
 	assert_null(fx->last.subscribe.note);
 }
 
+#define ROOM "hall@rooms.example.net"
+
+static void test_room_occupants(void **state)
+{
+	struct fixture *fx = *state;
+
+	room_open(&fx->app, fx->acc, ROOM, "romeo");
+	fx->events = 0;
+	/* the occupants listed before our own presence are not news */
+	room_occupant(&fx->app, fx->acc, ROOM, "juliet", true, false);
+	assert_int_equal(fx->events, 0);
+	room_occupant(&fx->app, fx->acc, ROOM, "romeo", true, true);
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_ROOM_OCCUPANT);
+	assert_int_equal(fx->last.room_occupant.what, ROOM_WE_JOINED);
+	assert_int_equal(fx->last.room_occupant.here, 2);
+	assert_string_equal(fx->jid, "romeo");
+	assert_true(fx->occupant_there);
+
+	room_occupant(&fx->app, fx->acc, ROOM, "nurse", true, false);
+	assert_int_equal(fx->events, 2);
+	assert_int_equal(fx->last.room_occupant.what, ROOM_JOINED);
+	assert_int_equal(fx->last.room_occupant.here, 3);
+	assert_true(fx->occupant_there);
+	/* present again: nothing changed, nothing said */
+	room_occupant(&fx->app, fx->acc, ROOM, "nurse", true, false);
+	assert_int_equal(fx->events, 2);
+
+	room_occupant(&fx->app, fx->acc, ROOM, "nurse", false, false);
+	assert_int_equal(fx->events, 3);
+	assert_int_equal(fx->last.room_occupant.what, ROOM_LEFT);
+	assert_false(fx->occupant_there);
+	room_occupant(&fx->app, fx->acc, ROOM, "romeo", false, true);
+	assert_int_equal(fx->events, 4);
+	assert_int_equal(fx->last.room_occupant.what, ROOM_WE_LEFT);
+	assert_int_equal(fx->last.room_occupant.here, 1);
+
+	room_subject(&fx->app, fx->acc, ROOM, NULL, "Verona");
+	assert_int_equal(fx->events, 5);
+	assert_int_equal(fx->last.type, EV_ROOM_SUBJECT);
+	assert_null(fx->last.room_subject.nick);
+	assert_string_equal(fx->jid, "Verona");
+	/* a room without a window says nothing */
+	room_subject(&fx->app, fx->acc, "other@rooms.example.net", NULL, "x");
+	room_occupant(&fx->app, fx->acc, "other@rooms.example.net", "x", true,
+		      true);
+	assert_int_equal(fx->events, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +272,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gateway_registered_and_left,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sub_asked, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_room_occupants, setup,
 						teardown),
 	};
 
