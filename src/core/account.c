@@ -104,11 +104,37 @@ void account_set_state(struct app *app, struct account *a,
 	event_emit(app, &ev);
 }
 
-void account_set_cert(struct account *a, struct cert_info **ci)
+void account_cert_refused(struct app *app, struct account *a,
+			  struct cert_info **ci)
 {
+	struct event ev = { .type = (*ci)->pinned ? EV_CERT_CHANGED :
+						    EV_CERT_UNTRUSTED,
+			    .acc = a };
+
 	cert_info_free(&a->cert);
 	a->cert = *ci;
 	*ci = NULL;
+	event_emit(app, &ev);
+}
+
+int account_trust_cert(struct app *app, struct account *a)
+{
+	struct event ev = { .type = EV_CERT_PINNED, .acc = a };
+	int r;
+
+	if (!a->cert)
+		return -1;
+	r = pinstore_set(&app->pins, a->domain, a->cert->fingerprint);
+	ev.cert_pinned.fingerprint = a->cert->fingerprint;
+	if (r < 0) {
+		ev.cert_pinned.error = strerror(-r);
+		event_emit(app, &ev);
+		return -1;
+	}
+	a->attempt = 0;
+	event_emit(app, &ev);
+	cert_info_free(&a->cert);
+	return 0;
 }
 
 uint64_t account_backoff_ms(unsigned attempt, uint64_t max_ms, double rnd)

@@ -101,8 +101,16 @@ void account_free(struct account **a);
 void account_set_state(struct app *app, struct account *a,
 		       enum account_state st, enum conn_reason why,
 		       const char *text);
-/* Takes ownership of *ci (and clears it). */
-void account_set_cert(struct account *a, struct cert_info **ci);
+/* The server's certificate was refused: *ci (taken, *ci set to NULL)
+ * becomes a->cert, then EV_CERT_CHANGED when ci->pinned says a pin
+ * differs, else EV_CERT_UNTRUSTED. */
+void account_cert_refused(struct app *app, struct account *a,
+			  struct cert_info **ci);
+/* The user trusts a->cert: its fingerprint is pinned for a->domain and
+ * a->cert dropped, then EV_CERT_PINNED (with the error if the pin file
+ * could not be written). Returns 0, or -1 (no certificate, or not
+ * saved). */
+int account_trust_cert(struct app *app, struct account *a);
 void cert_info_free(struct cert_info **ci);
 /* Delay before reconnect attempt number `attempt` (1-based): 1 s doubling
  * up to max_ms, then +-20% jitter from rnd (0..RAND_MAX-like in [0,1)). */

@@ -46,6 +46,7 @@ enum event_type {
 };
 
 struct ev_cert_pinned {
+	const char *fingerprint; /* acc->cert's, pinned for acc->domain */
 	const char *error; /* why the pin could not be saved; NULL: saved */
 };
 

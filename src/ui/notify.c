@@ -472,7 +472,7 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 			app_print(app, LINE_OK,
 				  "%s: certificate %s pinned for %s",
 				  ev->acc->conf->name,
-				  ev->acc->cert->fingerprint, ev->acc->domain);
+				  ev->cert_pinned.fingerprint, ev->acc->domain);
 		break;
 	case EV_ROSTER_LOADED:
 		app_print(app, LINE_INFO, "%s: roster has %zu contact%s",

@@ -1,6 +1,7 @@
 /* test_events: the core functions that change the model and then say so
  * (core/event.h): roster_loaded, roster_apply, account_gateway_registered,
- * account_gateway_left, account_sub_asked, room_occupant, room_subject.
+ * account_gateway_left, account_sub_asked, room_occupant, room_subject,
+ * account_cert_refused, account_trust_cert.
  *
  * A listener checks, when the event comes, that the change is already
  * made and that the payload names what changed.
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/app.h"
 #include "core/event.h"
@@ -38,6 +40,8 @@ struct fixture {
 	bool in_roster;        /* the item/gateway was there at the event */
 	enum subscription sub; /* the item's, at the event */
 	bool occupant_there;   /* EV_ROOM_OCCUPANT: the nick, in the window */
+	bool had_cert;         /* acc->cert was set at the event */
+	char pin[128];         /* app->pins' entry for the domain then */
 };
 
 static void record(struct app *app, const struct event *ev, void *ud)
@@ -74,6 +78,14 @@ static void record(struct app *app, const struct event *ev, void *ud)
 		break;
 	}
 	snprintf(fx->jid, sizeof fx->jid, "%s", jid ? jid : "");
+	fx->had_cert = ev->acc && ev->acc->cert;
+	if (ev->type == EV_CERT_PINNED) {
+		const char *pin = pinstore_get(&app->pins, ev->acc->domain);
+
+		snprintf(fx->pin, sizeof fx->pin, "%s", pin ? pin : "");
+		snprintf(fx->note, sizeof fx->note, "%s",
+			 ev->cert_pinned.fingerprint);
+	}
 	if (ev->type == EV_GATEWAY) {
 		fx->in_roster = jid && account_gateway_candidate(ev->acc, jid);
 		return;
@@ -262,6 +274,63 @@ static void test_room_occupants(void **state)
 	assert_int_equal(fx->events, 5);
 }
 
+#define FP "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:" \
+	   "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
+
+static struct cert_info *new_cert(const char *pinned)
+{
+	struct cert_info *ci = calloc(1, sizeof *ci);
+
+	assert_non_null(ci);
+	ci->subject = tu_strdup("CN=example.net");
+	ci->issuer = tu_strdup("CN=example.net");
+	ci->not_before = tu_strdup("2026-01-01");
+	ci->not_after = tu_strdup("2027-01-01");
+	ci->fingerprint = tu_strdup(FP);
+	ci->pinned = pinned ? tu_strdup(pinned) : NULL;
+	ci->error = tu_strdup("self-signed");
+	return ci;
+}
+
+static void test_cert_refused_and_trusted(void **state)
+{
+	struct fixture *fx = *state;
+	struct cert_info *ci = new_cert(NULL);
+
+	assert_int_equal(account_trust_cert(&fx->app, fx->acc), -1);
+	assert_int_equal(fx->events, 0); /* nothing to trust, nothing said */
+
+	account_cert_refused(&fx->app, fx->acc, &ci);
+	assert_null(ci);
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_CERT_UNTRUSTED);
+	assert_true(fx->had_cert);
+
+	ci = new_cert("00:11");
+	account_cert_refused(&fx->app, fx->acc, &ci);
+	assert_int_equal(fx->events, 2);
+	assert_int_equal(fx->last.type, EV_CERT_CHANGED);
+	assert_string_equal(fx->acc->cert->pinned, "00:11");
+
+	/* no data directory yet: the pin cannot be saved, and says why */
+	assert_int_equal(account_trust_cert(&fx->app, fx->acc), -1);
+	assert_int_equal(fx->events, 3);
+	assert_int_equal(fx->last.type, EV_CERT_PINNED);
+	assert_non_null(fx->last.cert_pinned.error);
+	assert_string_equal(fx->pin, "");
+	assert_true(fx->had_cert); /* kept, to trust once it can be saved */
+
+	assert_int_equal(mkdir(fx->app.data_dir, 0700), 0);
+	assert_int_equal(account_trust_cert(&fx->app, fx->acc), 0);
+	assert_int_equal(fx->events, 4);
+	assert_int_equal(fx->last.type, EV_CERT_PINNED);
+	assert_null(fx->last.cert_pinned.error);
+	assert_string_equal(fx->note, FP);
+	assert_string_equal(fx->pin, FP); /* pinned before the event */
+	assert_null(fx->acc->cert);
+	assert_string_equal(pinstore_get(&fx->app.pins, fx->acc->domain), FP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +344,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_room_occupants, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_cert_refused_and_trusted,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
