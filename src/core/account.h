@@ -159,7 +159,8 @@ void account_gateway_left(struct app *app, struct account *a,
 			  const char *domain, size_t removed,
 			  bool not_registered);
 /* bare asks to see our presence (note: what it said, or NULL): kept
- * pending for /accept or /deny, then EV_SUBSCRIBE. */
+ * pending for /accept or /deny (as it was, if it already is), then
+ * EV_SUBSCRIBE. */
 void account_sub_asked(struct app *app, struct account *a, const char *bare,
 		       const char *note);
 bool account_gateway_candidate(struct account *a, const char *domain);

@@ -175,10 +175,8 @@ static void resolve_deferred(struct session *s, const char *domain)
 		if (account_is_gateway(a, domain)) {
 			subscribe_trusted(s, bare);
 		} else {
-			struct event ev = { .type = EV_SUBSCRIBE, .acc = a,
-					    .subscribe.jid = bare };
-
-			event_emit(s->app, &ev);
+			/* pending since it came; now put to the user */
+			account_sub_asked(s->app, a, bare, NULL);
 		}
 		free(bare);
 	}

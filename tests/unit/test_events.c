@@ -223,6 +223,16 @@ static void test_sub_asked(void **state)
 	account_sub_asked(&fx->app, fx->acc, JULIET, NULL);
 	assert_int_equal(fx->events, 2);
 	assert_null(fx->last.subscribe.note);
+
+	/* a request pending already (a gateway's contact, with its nick)
+	 * stays as it is when it is put to the user */
+	account_sub_request_add(fx->acc, "bob@icq.example.net", "Bob");
+	account_sub_asked(&fx->app, fx->acc, "bob@icq.example.net", NULL);
+	assert_int_equal(fx->events, 3);
+	assert_string_equal(fx->jid, "bob@icq.example.net");
+	assert_string_equal(account_sub_request_nick(fx->acc,
+						     "bob@icq.example.net"),
+			    "Bob");
 }
 
 #define ROOM "hall@rooms.example.net"
