@@ -95,8 +95,7 @@ void account_set_state(struct app *app, struct account *a,
 		       enum account_state st, enum conn_reason why,
 		       const char *text)
 {
-	struct event ev = { .type = EV_ACCOUNT_STATE, .acc = a,
-			    .code = (int)why, .text = text };
+	struct event ev = { .type = EV_ACCOUNT_STATE, .acc = a };
 
 	a->state = st;
 	a->reason = why;
@@ -105,11 +104,37 @@ void account_set_state(struct app *app, struct account *a,
 	event_emit(app, &ev);
 }
 
-void account_set_cert(struct account *a, struct cert_info **ci)
+void account_cert_refused(struct app *app, struct account *a,
+			  struct cert_info **ci)
 {
+	struct event ev = { .type = (*ci)->pinned ? EV_CERT_CHANGED :
+						    EV_CERT_UNTRUSTED,
+			    .acc = a };
+
 	cert_info_free(&a->cert);
 	a->cert = *ci;
 	*ci = NULL;
+	event_emit(app, &ev);
+}
+
+int account_trust_cert(struct app *app, struct account *a)
+{
+	struct event ev = { .type = EV_CERT_PINNED, .acc = a };
+	int r;
+
+	if (!a->cert)
+		return -1;
+	r = pinstore_set(&app->pins, a->domain, a->cert->fingerprint);
+	ev.cert_pinned.fingerprint = a->cert->fingerprint;
+	if (r < 0) {
+		ev.cert_pinned.error = strerror(-r);
+		event_emit(app, &ev);
+		return -1;
+	}
+	a->attempt = 0;
+	event_emit(app, &ev);
+	cert_info_free(&a->cert);
+	return 0;
 }
 
 uint64_t account_backoff_ms(unsigned attempt, uint64_t max_ms, double rnd)
@@ -180,10 +205,11 @@ void account_history_check(struct app *app, struct account *a)
 	size_t lost, waiting;
 
 	if (!a->history ||
-	    !history_trouble(a->history, &lost, &waiting, &ev.text))
+	    !history_trouble(a->history, &lost, &waiting,
+			     &ev.history_error.error))
 		return;
-	ev.code = (int)lost;
-	ev.code2 = (int)waiting;
+	ev.history_error.lost = lost;
+	ev.history_error.kept = waiting;
 	event_emit(app, &ev);
 }
 
@@ -256,6 +282,41 @@ void account_gateway_forget(struct account *a, const char *domain)
 		a->gateways[i] = a->gateways[--a->ngateways];
 		return;
 	}
+}
+
+void account_gateway_registered(struct app *app, struct account *a,
+				const char *domain, bool update)
+{
+	struct event ev = { .type = EV_GATEWAY, .acc = a,
+			    .gateway = { .what = update ? GW_UPDATED :
+							  GW_REGISTERED,
+					 .jid = domain } };
+
+	account_gateway_add(a, domain);
+	event_emit(app, &ev);
+}
+
+void account_gateway_left(struct app *app, struct account *a,
+			  const char *domain, size_t removed,
+			  bool not_registered)
+{
+	struct event ev = { .type = EV_GATEWAY, .acc = a,
+			    .gateway = { .what = GW_UNREGISTERED,
+					 .jid = domain, .removed = removed,
+					 .not_registered = not_registered } };
+
+	account_gateway_forget(a, domain);
+	event_emit(app, &ev);
+}
+
+void account_sub_asked(struct app *app, struct account *a, const char *bare,
+		       const char *note)
+{
+	struct event ev = { .type = EV_SUBSCRIBE, .acc = a,
+			    .subscribe = { .jid = bare, .note = note } };
+
+	account_sub_request_add(a, bare, NULL);
+	event_emit(app, &ev);
 }
 
 bool account_is_gateway(struct account *a, const char *domain)

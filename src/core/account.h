@@ -101,8 +101,16 @@ void account_free(struct account **a);
 void account_set_state(struct app *app, struct account *a,
 		       enum account_state st, enum conn_reason why,
 		       const char *text);
-/* Takes ownership of *ci (and clears it). */
-void account_set_cert(struct account *a, struct cert_info **ci);
+/* The server's certificate was refused: *ci (taken, *ci set to NULL)
+ * becomes a->cert, then EV_CERT_CHANGED when ci->pinned says a pin
+ * differs, else EV_CERT_UNTRUSTED. */
+void account_cert_refused(struct app *app, struct account *a,
+			  struct cert_info **ci);
+/* The user trusts a->cert: its fingerprint is pinned for a->domain and
+ * a->cert dropped, then EV_CERT_PINNED (with the error if the pin file
+ * could not be written). Returns 0, or -1 (no certificate, or not
+ * saved). */
+int account_trust_cert(struct app *app, struct account *a);
 void cert_info_free(struct cert_info **ci);
 /* Delay before reconnect attempt number `attempt` (1-based): 1 s doubling
  * up to max_ms, then +-20% jitter from rnd (0..RAND_MAX-like in [0,1)). */
@@ -139,6 +147,22 @@ bool account_sub_request_take(struct account *a, const char *bare);
  * disco#info also said category "gateway" (core/disco.h's verdict). */
 void account_gateway_add(struct account *a, const char *domain);
 void account_gateway_forget(struct account *a, const char *domain);
+/* The gateway (or any service) at domain accepted our registration, or
+ * (update) its change: remembered, then EV_GATEWAY GW_REGISTERED or
+ * GW_UPDATED. */
+void account_gateway_registered(struct app *app, struct account *a,
+				const char *domain, bool update);
+/* We left domain's service, and removed items from the roster with it
+ * (not_registered: it said we were not registered): forgotten, then
+ * EV_GATEWAY GW_UNREGISTERED. */
+void account_gateway_left(struct app *app, struct account *a,
+			  const char *domain, size_t removed,
+			  bool not_registered);
+/* bare asks to see our presence (note: what it said, or NULL): kept
+ * pending for /accept or /deny (as it was, if it already is), then
+ * EV_SUBSCRIBE. */
+void account_sub_asked(struct app *app, struct account *a, const char *bare,
+		       const char *note);
 bool account_gateway_candidate(struct account *a, const char *domain);
 bool account_is_gateway(struct account *a, const char *domain);
 /* The gateway domain of a legacy contact's JID (the part after '@') when

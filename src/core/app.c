@@ -284,17 +284,18 @@ bool app_group_toggle(struct app *app, const char *group)
 	struct event ev = { .type = EV_ROSTER_VIEW };
 	size_t i;
 
-	event_emit(app, &ev);
 	for (i = 0; i < app->ncollapsed; i++) {
 		if (strcmp(app->collapsed[i], group) == 0) {
 			free(app->collapsed[i]);
 			app->collapsed[i] = app->collapsed[--app->ncollapsed];
+			event_emit(app, &ev);
 			return false;
 		}
 	}
 	app->collapsed = xrealloc(app->collapsed, (app->ncollapsed + 1) *
 							  sizeof *app->collapsed);
 	app->collapsed[app->ncollapsed++] = xstrdup(group);
+	event_emit(app, &ev);
 	return true;
 }
 

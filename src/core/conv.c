@@ -274,7 +274,8 @@ static int64_t store(struct app *app, struct account *acc, const char *bare,
 static bool from_stranger(struct app *app, struct account *acc,
 			  const struct msg_in *m)
 {
-	struct event ev = { .type = EV_MESSAGE, .acc = acc, .jid = m->jid };
+	struct event ev = { .type = EV_MESSAGE, .acc = acc,
+			    .message.jid = m->jid };
 	enum strangers_mode mode = acc->conf->strangers;
 	struct window *w;
 	int64_t rowid;
@@ -307,7 +308,8 @@ static bool from_stranger(struct app *app, struct account *acc,
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m)
 {
-	struct event ev = { .type = EV_MESSAGE, .acc = acc, .jid = m->jid };
+	struct event ev = { .type = EV_MESSAGE, .acc = acc,
+			    .message.jid = m->jid };
 	bool action = is_action(m->body);
 	const char *nick = conv_peer_name(acc, m->jid);
 	struct window *w;
@@ -433,8 +435,9 @@ void conv_chat_state(struct app *app, struct account *acc, const char *bare,
 void conv_error(struct app *app, struct account *acc, const char *bare,
 		const char *cond, const char *text)
 {
-	struct event ev = { .type = EV_MESSAGE_ERROR, .acc = acc, .text = text,
-			    .jid = bare, .cond = cond };
+	struct event ev = { .type = EV_MESSAGE_ERROR, .acc = acc,
+			    .message_error = { .jid = bare, .cond = cond,
+					       .text = text } };
 	event_emit(app, &ev);
 }
 

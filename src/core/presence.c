@@ -76,7 +76,8 @@ void presence_update(struct app *app, struct account *acc, const char *bare,
 		     int priority)
 {
 	struct roster_item *it = roster_get(&acc->roster, bare);
-	struct event ev = { .type = EV_PRESENCE, .acc = acc, .jid = bare };
+	struct event ev = { .type = EV_PRESENCE, .acc = acc,
+			    .presence.jid = bare };
 	struct resource *r;
 
 	if (!it)
@@ -94,7 +95,7 @@ void presence_update(struct app *app, struct account *acc, const char *bare,
 	free(r->status);
 	r->status = status ? utf8_sanitize(status, 0) : NULL;
 	r->priority = priority;
-	ev.code = recompute(it);
+	ev.presence.changed = recompute(it);
 	event_emit(app, &ev);
 }
 
@@ -102,7 +103,8 @@ void presence_gone(struct app *app, struct account *acc, const char *bare,
 		   const char *resource, const char *status)
 {
 	struct roster_item *it = roster_get(&acc->roster, bare);
-	struct event ev = { .type = EV_PRESENCE, .acc = acc, .jid = bare };
+	struct event ev = { .type = EV_PRESENCE, .acc = acc,
+			    .presence.jid = bare };
 	size_t i;
 
 	if (!it)
@@ -125,12 +127,12 @@ void presence_gone(struct app *app, struct account *acc, const char *bare,
 
 		it->status = status ? utf8_sanitize(status, 0) : NULL;
 		it->best = SHOW_OFFLINE;
-		ev.code = before != SHOW_OFFLINE ||
+		ev.presence.changed = before != SHOW_OFFLINE ||
 			  (old ? !it->status || strcmp(old, it->status) != 0 :
 				 it->status != NULL);
 		free(old);
 	} else {
-		ev.code = recompute(it);
+		ev.presence.changed = recompute(it);
 	}
 	event_emit(app, &ev);
 }

@@ -78,16 +78,12 @@ void room_message(struct app *app, struct account *acc, const char *room,
 void room_subject(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *subject)
 {
-	struct window *w = room_find(app, acc, room);
-	char *line;
+	struct event ev = { .type = EV_ROOM_SUBJECT, .acc = acc,
+			    .room_subject = { .room = room, .nick = nick,
+					      .subject = subject } };
 
-	if (!w)
-		return;
-	line = xasprintf("Subject%s%s: %s", nick ? " set by " : "",
-			 nick ? nick : "", subject);
-	win_add(w, time(NULL), LINE_INFO, line);
-	free(line);
-	app->dirty = true;
+	if (room_find(app, acc, room))
+		event_emit(app, &ev);
 }
 
 static void occupant_remove(struct window *w, const char *nick)
@@ -107,7 +103,9 @@ void room_occupant(struct app *app, struct account *acc, const char *room,
 		   const char *nick, bool present, bool self)
 {
 	struct window *w = room_find(app, acc, room);
-	char *line = NULL;
+	struct event ev = { .type = EV_ROOM_OCCUPANT, .acc = acc,
+			    .room_occupant = { .room = room, .nick = nick } };
+	bool told = false;
 
 	if (!w)
 		return;
@@ -115,24 +113,22 @@ void room_occupant(struct app *app, struct account *acc, const char *room,
 		w->occupants = xrealloc(w->occupants, (w->noccupants + 1) *
 							      sizeof *w->occupants);
 		w->occupants[w->noccupants++] = xstrdup(nick);
-		if (self && !w->joined)
-			line = xasprintf("You joined %s as %s (%zu here)", room,
-					 nick, w->noccupants);
-		else if (w->joined)
-			line = xasprintf("%s joined", nick);
+		/* the occupants before our own presence are not news */
+		told = w->joined || self;
+		ev.room_occupant.what = self && !w->joined ? ROOM_WE_JOINED :
+							      ROOM_JOINED;
 		if (self)
 			w->joined = true;
 	} else if (!present) {
 		occupant_remove(w, nick);
-		line = self ? xasprintf("You left %s", room) :
-			      xasprintf("%s left", nick);
+		told = true;
+		ev.room_occupant.what = self ? ROOM_WE_LEFT : ROOM_LEFT;
 		if (self)
 			w->joined = false;
 	}
-	if (line) {
-		win_add(w, time(NULL), LINE_INFO, line);
-		free(line);
-	}
+	ev.room_occupant.here = w->noccupants;
+	if (told)
+		event_emit(app, &ev);
 	app->dirty = true;
 }
 
@@ -140,8 +136,9 @@ void room_error(struct app *app, struct account *acc, const char *room,
 		const char *cond, const char *text)
 {
 	struct window *w = room_find(app, acc, room);
-	struct event ev = { .type = EV_ROOM_ERROR, .acc = acc, .jid = room,
-			    .cond = cond, .text = text };
+	struct event ev = { .type = EV_ROOM_ERROR, .acc = acc,
+			    .room_error = { .room = room, .cond = cond,
+					    .text = text } };
 
 	if (!w)
 		return;

@@ -3,7 +3,9 @@
  * A room is a WIN_ROOM window: its JID is the room's bare JID, room_nick
  * our nickname there, and occupants the nicknames present. The xmpp
  * layer reports what the room sends (messages, who came and went, the
- * subject, errors); the room reflects our own messages back, so lines
+ * subject, errors); messages are written here, the rest is changed here
+ * and told as events (EV_ROOM_*) that ui/notify.c words. The room
+ * reflects our own messages back, so lines
  * from our nickname are shown as ours when they return. Rooms are not
  * stored in the history yet.
  */

@@ -3,6 +3,8 @@
  * Removal moves the last item into the hole, so the index entry of the
  * moved item is rewritten; the table is rebuilt when it gets half full
  * or after removals, which keeps probing short without tombstones.
+ * roster_loaded() and roster_apply() are the account-level changes: they
+ * change acc->roster and emit the event that says so.
  */
 #include "config.h"
 
@@ -10,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/app.h"
+#include "core/conv.h"
+#include "core/event.h"
 #include "core/roster.h"
 #include "util/xmem.h"
 
@@ -172,4 +177,44 @@ enum subscription roster_sub_parse(const char *s)
 	if (strcmp(s, "from") == 0)
 		return SUB_FROM;
 	return SUB_NONE;
+}
+
+const char *roster_sub_name(enum subscription sub)
+{
+	static const char *const names[] = {
+		[SUB_NONE] = "none",
+		[SUB_TO] = "to",
+		[SUB_FROM] = "from",
+		[SUB_BOTH] = "both",
+	};
+
+	return names[sub];
+}
+
+void roster_loaded(struct app *app, struct account *acc, struct roster *fresh)
+{
+	struct event ev = { .type = EV_ROSTER_LOADED, .acc = acc };
+
+	roster_replace(&acc->roster, fresh);
+	ev.roster_loaded.count = acc->roster.n;
+	event_emit(app, &ev);
+}
+
+void roster_apply(struct app *app, struct account *acc, struct roster_item *it,
+		  bool remove)
+{
+	struct event ev = { .type = EV_ROSTER_CHANGED, .acc = acc };
+	char *jid = xstrdup(it->jid);
+
+	if (remove) {
+		roster_remove(&acc->roster, jid);
+		roster_item_clear(it);
+	} else {
+		roster_put(&acc->roster, it);
+	}
+	conv_rename(app, acc, jid);
+	ev.roster_changed.jid = jid;
+	ev.roster_changed.removed = remove;
+	event_emit(app, &ev);
+	free(jid);
 }

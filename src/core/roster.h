@@ -12,6 +12,9 @@
 
 #include "core/presence.h"
 
+struct app;
+struct account;
+
 enum subscription { SUB_NONE, SUB_TO, SUB_FROM, SUB_BOTH };
 
 struct roster_item {
@@ -52,5 +55,18 @@ struct roster_item *roster_get(const struct roster *r, const char *jid);
 void roster_item_clear(struct roster_item *it);
 /* "none", "to", "from", "both" to the enum; unknown is SUB_NONE. */
 enum subscription roster_sub_parse(const char *s);
+/* The enum to its RFC 6121 word: "none", "to", "from", "both". */
+const char *roster_sub_name(enum subscription sub);
+
+/* The changes the server makes to an account's roster, each made here
+ * and then announced (core/event.h); xmpp/ only parses the stanzas.
+ * roster_loaded: the whole roster came (as roster_replace(), taking
+ * fresh), then EV_ROSTER_LOADED. roster_apply: a push for one item: it
+ * replaces or adds *it (taking its strings) or, if remove, takes it->jid
+ * away (clearing *it); the item's conversation gets its new title; then
+ * EV_ROSTER_CHANGED. */
+void roster_loaded(struct app *app, struct account *acc, struct roster *fresh);
+void roster_apply(struct app *app, struct account *acc, struct roster_item *it,
+		  bool remove);
 
 #endif

@@ -119,7 +119,8 @@ bool strangers_admit(struct app *app, struct account *acc, const char *jid,
 	if (!r->noticed) {
 		char *d = xstrndup(domain, dlen);
 		struct event ev = { .type = EV_STRANGERS_LIMIT, .acc = acc,
-				    .jid = d, .code = (int)limit };
+				    .strangers_limit = { .domain = d,
+							  .limit = limit } };
 
 		r->noticed = true;
 		event_emit(app, &ev);

@@ -213,11 +213,12 @@ const char *ui_condition_words(const char *cond)
  * their messages go (the strangers window, else the console). */
 static void strangers_limit(struct app *app, const struct event *ev)
 {
+	const struct ev_strangers_limit *e = &ev->strangers_limit;
 	struct window *w = app_window_find(app, ev->acc, WIN_STRANGERS, NULL);
 	char *line = xasprintf(
-		"Strangers at %s sent more than %d messages this minute: "
+		"Strangers at %s sent more than %u messages this minute: "
 		"dropping the rest until the minute is over",
-		ev->jid, ev->code);
+		e->domain, e->limit);
 
 	win_add(w ? w : app_console(app), time(NULL), LINE_WARN, line);
 	free(line);
@@ -226,12 +227,13 @@ static void strangers_limit(struct app *app, const struct event *ev)
 
 static void message_error(struct app *app, const struct event *ev)
 {
-	struct window *w = conv_find(app, ev->acc, ev->jid);
-	char *line = xasprintf("Message to %s failed: %s%s%s", ev->jid,
-			       ui_condition_words(ev->cond),
-			       ev->text ? " (" : "", ev->text ? ev->text : "");
+	const struct ev_message_error *e = &ev->message_error;
+	struct window *w = conv_find(app, ev->acc, e->jid);
+	char *line = xasprintf("Message to %s failed: %s%s%s", e->jid,
+			       ui_condition_words(e->cond),
+			       e->text ? " (" : "", e->text ? e->text : "");
 
-	if (ev->text) {
+	if (e->text) {
 		char *t = xasprintf("%s)", line);
 
 		free(line);
@@ -248,10 +250,10 @@ static void presence_line(struct app *app, const struct event *ev)
 	struct roster_item *it;
 	char *line;
 
-	if (!ev->jid || !ev->code)
+	if (!ev->presence.jid || !ev->presence.changed)
 		return;
-	w = conv_find(app, ev->acc, ev->jid);
-	it = roster_get(&ev->acc->roster, ev->jid);
+	w = conv_find(app, ev->acc, ev->presence.jid);
+	it = roster_get(&ev->acc->roster, ev->presence.jid);
 	if (!w || !it)
 		return;
 	line = xasprintf("%s is now %s%s%s", w->name,
@@ -263,20 +265,22 @@ static void presence_line(struct app *app, const struct event *ev)
 
 static void roster_changed(struct app *app, const struct event *ev)
 {
-	const char *sub = ev->text ? ev->text : "none";
+	const struct ev_roster_changed *e = &ev->roster_changed;
+	struct roster_item *it = roster_get(&ev->acc->roster, e->jid);
 
-	if (strcmp(sub, "remove") == 0)
+	if (e->removed)
 		app_print(app, LINE_INFO, "%s: %s removed from the roster",
-			  ev->acc->conf->name, ev->jid);
+			  ev->acc->conf->name, e->jid);
 	else
 		app_print(app, LINE_INFO, "%s: roster: %s (subscription %s)",
-			  ev->acc->conf->name, ev->jid, sub);
+			  ev->acc->conf->name, e->jid,
+			  roster_sub_name(it ? it->sub : SUB_NONE));
 }
 
-/* " (the server's words)" or "", for appending. */
-static char *detail(const struct event *ev)
+/* ": the server's words" or "", for appending. */
+static char *detail(const struct ev_gateway *e)
 {
-	return ev->detail ? xasprintf(": %s", ev->detail) : xstrdup("");
+	return e->detail ? xasprintf(": %s", e->detail) : xstrdup("");
 }
 
 /* Most gateway news goes to the console; the answers to /gateway and
@@ -284,10 +288,11 @@ static char *detail(const struct event *ev)
  * that said the question was sent. */
 static void gateway_event(struct app *app, const struct event *ev)
 {
-	const char *acc = ev->acc->conf->name, *j = ev->jid;
-	char *d = detail(ev);
+	const struct ev_gateway *e = &ev->gateway;
+	const char *acc = ev->acc->conf->name, *j = e->jid;
+	char *d = detail(e);
 
-	switch ((enum gw_event)ev->code) {
+	switch (e->what) {
 	case GW_REGISTERED:
 		if (disco_verdict_get(ev->acc, j) == DISCO_NOT_GATEWAY)
 			app_print(app, LINE_OK,
@@ -304,26 +309,26 @@ static void gateway_event(struct app *app, const struct event *ev)
 		break;
 	case GW_UNREGISTERED:
 		app_print(app, LINE_OK,
-			  "%s: left %s%s; removed it and %s of its contacts from the roster",
-			  acc, j, ev->cond ? " (you were not registered)" : "",
-			  ev->text);
+			  "%s: left %s%s; removed it and %zu of its contacts from the roster",
+			  acc, j, e->not_registered ? " (you were not registered)" : "",
+			  e->removed);
 		break;
 	case GW_CONTACTS_ASK:
 		app_print(app, LINE_WARN,
 			  "%s: %s asks you to add its contacts: %s. /accept %s adds them all, /deny %s refuses them all",
-			  acc, j, ev->text, j, j);
+			  acc, j, e->jids, j, j);
 		break;
 	case GW_CONTACT_ADDED:
 		app_print(app, LINE_INFO, "%s: added %s (gateway contact)", acc, j);
 		break;
 	case GW_LOGIN_FAILED:
 		app_print(app, LINE_ERROR, "%s: %s could not log you in: %s%s", acc,
-			  j, ui_condition_words(ev->cond), d);
+			  j, ui_condition_words(e->cond), d);
 		break;
 	case GW_RX_REFUSED:
 		app_print(app, LINE_WARN,
 			  "%s: ignored roster suggestions from %s outside its own domain: %s",
-			  acc, j, ev->text);
+			  acc, j, e->jids);
 		break;
 	case GW_RX_OFFERED:
 		app_print(app, LINE_INFO,
@@ -331,25 +336,25 @@ static void gateway_event(struct app *app, const struct event *ev)
 			  acc, j, j);
 		break;
 	case GW_ID_PROMPT:
-		app_say(app, LINE_INFO, "%s: %s asks for: %s", acc, j, ev->text);
+		app_say(app, LINE_INFO, "%s: %s asks for: %s", acc, j, e->prompt);
 		break;
 	case GW_ID_RESOLVED:
 		app_say(app, LINE_OK, "%s: %s is %s; added it and asked to see its presence",
-			  acc, ev->text, j);
+			  acc, e->legacy_id, j);
 		break;
 	case GW_ID_UNSUPPORTED:
 		app_say(app, LINE_WARN,
 			  "%s: %s cannot translate IDs (%s). Write the address by hand: the ID with @ written as \\40 (XEP-0106), then @%s, e.g. /roster add %s@%s",
-			  acc, j, ui_condition_words(ev->cond), j, ev->text, j);
+			  acc, j, ui_condition_words(e->cond), j, e->legacy_id, j);
 		break;
 	case GW_ID_FAILED:
 		app_say(app, LINE_ERROR, "%s: %s did not accept %s%s%s", acc, j,
-			ev->text, ev->detail ? "" : ": ",
-			ev->detail ? d : ui_condition_words(ev->cond));
+			e->legacy_id, e->detail ? "" : ": ",
+			e->detail ? d : ui_condition_words(e->cond));
 		break;
 	case GW_PRESENCE_SENT:
 		app_say(app, LINE_INFO, "%s: %s %s", acc,
-			  ev->code2 ? "logging on to" : "logging off", j);
+			  e->online ? "logging on to" : "logging off", j);
 		break;
 	case GW_PASSWORD_CHANGED:
 		app_print(app, LINE_OK,
@@ -358,7 +363,7 @@ static void gateway_event(struct app *app, const struct event *ev)
 		break;
 	case GW_PASSWORD_FAILED:
 		app_print(app, LINE_ERROR, "%s: password not changed: %s%s", acc,
-			  ui_condition_words(ev->cond), d);
+			  ui_condition_words(e->cond), d);
 		break;
 	case GW_SUBSCRIBED_BACK:
 		app_print(app, LINE_INFO,
@@ -367,53 +372,82 @@ static void gateway_event(struct app *app, const struct event *ev)
 		break;
 	case GW_ACCOUNT_CREATED:
 		app_print(app, LINE_OK, "%s: account %s created", acc, j);
-		if (ev->code2 & GW_ACCOUNT_OTHER_JID)
+		if (e->gaps & GW_ACCOUNT_OTHER_JID)
 			app_print(app, LINE_WARN,
 				  "%s: natterrc names another address: set jid = \"%s\" in account \"%s\" to use it",
 				  acc, j, acc);
-		if (ev->code2 & GW_ACCOUNT_PASSWORD)
+		if (e->gaps & GW_ACCOUNT_PASSWORD)
 			app_print(app, LINE_WARN,
 				  "%s: the password you chose is not the one in natterrc: put it there (password or password_eval), then /connect %s",
 				  acc, acc);
-		else if (!(ev->code2 & GW_ACCOUNT_OTHER_JID))
+		else if (!(e->gaps & GW_ACCOUNT_OTHER_JID))
 			app_print(app, LINE_INFO, "%s: logging in", acc);
 		break;
 	case GW_COMMAND_DONE:
 		app_print(app, LINE_OK, "%s: command %s on %s completed", acc,
-			  ev->text ? ev->text : "", j);
+			  e->command ? e->command : "", j);
 		break;
 	}
 	free(d);
+}
+
+/* A room's news, in its window. */
+static void room_line(struct app *app, const struct event *ev)
+{
+	const char *room = ev->type == EV_ROOM_SUBJECT ? ev->room_subject.room :
+							 ev->room_occupant.room;
+	struct window *w = room_find(app, ev->acc, room);
+	const struct ev_room_occupant *o = &ev->room_occupant;
+	const struct ev_room_subject *s = &ev->room_subject;
+	char *line = NULL;
+
+	if (!w)
+		return;
+	if (ev->type == EV_ROOM_SUBJECT)
+		line = xasprintf("Subject%s%s: %s", s->nick ? " set by " : "",
+				 s->nick ? s->nick : "", s->subject);
+	else if (o->what == ROOM_WE_JOINED)
+		line = xasprintf("You joined %s as %s (%zu here)", o->room,
+				 o->nick, o->here);
+	else if (o->what == ROOM_JOINED)
+		line = xasprintf("%s joined", o->nick);
+	else if (o->what == ROOM_WE_LEFT)
+		line = xasprintf("You left %s", o->room);
+	else
+		line = xasprintf("%s left", o->nick);
+	win_add(w, time(NULL), LINE_INFO, line);
+	free(line);
 }
 
 /* An answer to /version, where the user is (like the line that said the
  * question was sent): one line, whatever the reply held. */
 static void version_answer(struct app *app, const struct event *ev)
 {
-	const struct version_info *v = ev->version;
+	const struct ev_version *e = &ev->version;
+	const struct version_info *v = e->info;
 	const char *why;
 
 	if (v) {
-		app_say(app, LINE_INFO, "%s runs %s%s%s%s%s", ev->jid,
+		app_say(app, LINE_INFO, "%s runs %s%s%s%s%s", e->jid,
 			v->name ? v->name : "software without a name",
 			v->version ? " " : "", v->version ? v->version : "",
 			v->os ? " on " : "", v->os ? v->os : "");
 		return;
 	}
-	if (ev->code) {
+	if (e->timed_out) {
 		app_say(app, LINE_ERROR, "%s did not answer /version in time",
-			ev->jid);
+			e->jid);
 		return;
 	}
 	/* "the recipient cannot receive it" would mislead here */
-	if (strcmp(ev->cond, "service-unavailable") == 0 ||
-	    strcmp(ev->cond, "feature-not-implemented") == 0)
+	if (strcmp(e->cond, "service-unavailable") == 0 ||
+	    strcmp(e->cond, "feature-not-implemented") == 0)
 		why = "it does not answer version requests";
 	else
-		why = ui_condition_words(ev->cond);
+		why = ui_condition_words(e->cond);
 	app_say(app, LINE_ERROR, "%s did not say which software it runs: %s%s%s",
-		ev->jid, why, ev->detail ? ": " : "",
-		ev->detail ? ev->detail : "");
+		e->jid, why, e->detail ? ": " : "",
+		e->detail ? e->detail : "");
 }
 
 static void on_event(struct app *app, const struct event *ev, void *ud)
@@ -430,20 +464,20 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		cert_changed(app, ev->acc);
 		break;
 	case EV_CERT_PINNED:
-		if (ev->code < 0)
+		if (ev->cert_pinned.error)
 			app_print(app, LINE_ERROR,
 				  "%s: could not save the pin: %s",
-				  ev->acc->conf->name, ev->text);
+				  ev->acc->conf->name, ev->cert_pinned.error);
 		else
 			app_print(app, LINE_OK,
 				  "%s: certificate %s pinned for %s",
 				  ev->acc->conf->name,
-				  ev->acc->cert->fingerprint, ev->acc->domain);
+				  ev->cert_pinned.fingerprint, ev->acc->domain);
 		break;
 	case EV_ROSTER_LOADED:
-		app_print(app, LINE_INFO, "%s: roster has %d contact%s",
-			  ev->acc->conf->name, ev->code,
-			  ev->code == 1 ? "" : "s");
+		app_print(app, LINE_INFO, "%s: roster has %zu contact%s",
+			  ev->acc->conf->name, ev->roster_loaded.count,
+			  ev->roster_loaded.count == 1 ? "" : "s");
 		rpane_mark_stale(app);
 		break;
 	case EV_ROSTER_CHANGED:
@@ -457,9 +491,11 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_SUBSCRIBE:
 		app_print(app, LINE_WARN,
 			  "%s: %s asks to see your presence%s%s%s. /accept %s or /deny %s",
-			  ev->acc->conf->name, ev->jid, ev->text ? " (\"" : "",
-			  ev->text ? ev->text : "", ev->text ? "\")" : "",
-			  ev->jid, ev->jid);
+			  ev->acc->conf->name, ev->subscribe.jid,
+			  ev->subscribe.note ? " (\"" : "",
+			  ev->subscribe.note ? ev->subscribe.note : "",
+			  ev->subscribe.note ? "\")" : "", ev->subscribe.jid,
+			  ev->subscribe.jid);
 		break;
 	case EV_MESSAGE:
 	case EV_ROSTER_VIEW:
@@ -469,38 +505,46 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		message_error(app, ev);
 		break;
 	case EV_ROOM_ERROR: {
-		struct window *w = room_find(app, ev->acc, ev->jid);
+		const struct ev_room_error *e = &ev->room_error;
+		struct window *w = room_find(app, ev->acc, e->room);
 
 		if (w) {
-			char *line = xasprintf("%s: %s%s%s", ev->jid,
-					       strcmp(ev->cond, "conflict") == 0 ?
+			char *line = xasprintf("%s: %s%s%s", e->room,
+					       strcmp(e->cond, "conflict") == 0 ?
 						       "that nickname is taken here" :
-						       ui_condition_words(ev->cond),
-					       ev->text ? ": " : "",
-					       ev->text ? ev->text : "");
+						       ui_condition_words(e->cond),
+					       e->text ? ": " : "",
+					       e->text ? e->text : "");
 
 			win_add(w, time(NULL), LINE_ERROR, line);
 			free(line);
 		}
 		break;
 	}
-	case EV_HISTORY_ERROR:
-		if (ev->code > 0)
+	case EV_ROOM_SUBJECT:
+	case EV_ROOM_OCCUPANT:
+		room_line(app, ev);
+		break;
+	case EV_HISTORY_ERROR: {
+		const struct ev_history_error *e = &ev->history_error;
+
+		if (e->lost > 0)
 			app_print(app, LINE_ERROR,
-				  "%s: %d message%s could not be written to the "
-				  "history: %s", ev->acc->conf->name, ev->code,
-				  ev->code == 1 ? "" : "s", ev->text);
-		if (ev->code2 > 0)
+				  "%s: %zu message%s could not be written to the "
+				  "history: %s", ev->acc->conf->name, e->lost,
+				  e->lost == 1 ? "" : "s", e->error);
+		if (e->kept > 0)
 			app_print(app, LINE_ERROR,
-				  "%s: cannot write the history now (%s): %d "
+				  "%s: cannot write the history now (%s): %zu "
 				  "message%s kept in memory, to be written when "
-				  "it works again", ev->acc->conf->name, ev->text,
-				  ev->code2, ev->code2 == 1 ? "" : "s");
-		else if (ev->code == 0)
+				  "it works again", ev->acc->conf->name, e->error,
+				  e->kept, e->kept == 1 ? "" : "s");
+		else if (e->lost == 0)
 			app_print(app, LINE_ERROR,
 				  "%s: cannot write the history now: %s",
-				  ev->acc->conf->name, ev->text);
+				  ev->acc->conf->name, e->error);
 		break;
+	}
 	case EV_GATEWAY:
 		gateway_event(app, ev);
 		rpane_mark_stale(app);
@@ -510,15 +554,15 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		break;
 	case EV_PING:
 		/* short heads: the number and the time fit a narrow window */
-		if (!ev->cond)
+		if (!ev->ping.cond)
 			app_say(app, LINE_OK, "Ping %d: answer in %d ms from %s",
-				ev->code2, ev->code, ev->jid);
+				ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid);
 		else
 			app_say(app, LINE_ERROR, "Ping %d failed after %d ms: %s: %s%s%s",
-				ev->code2, ev->code, ev->jid,
-				ui_condition_words(ev->cond),
-				ev->detail ? ": " : "",
-				ev->detail ? ev->detail : "");
+				ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid,
+				ui_condition_words(ev->ping.cond),
+				ev->ping.detail ? ": " : "",
+				ev->ping.detail ? ev->ping.detail : "");
 		break;
 	case EV_STRANGERS_LIMIT:
 		strangers_limit(app, ev);

@@ -195,9 +195,9 @@ static void adhoc_completed(struct session *s, struct dialog *d)
 	d->actions = 0;
 	if (!d->form.nfields && !d->nnotes)
 		dialog_add_note(d, NOTE_INFO, "Done.");
-	ev.code = GW_COMMAND_DONE;
-	ev.jid = d->jid;
-	ev.text = adhoc_label(s->app, d->acc, d->jid, d->node);
+	ev.gateway.what = GW_COMMAND_DONE;
+	ev.gateway.jid = d->jid;
+	ev.gateway.command = adhoc_label(s->app, d->acc, d->jid, d->node);
 	event_emit(s->app, &ev);
 }
 

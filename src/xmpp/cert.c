@@ -30,7 +30,6 @@ int cert_check(const xmpp_tlscert_t *cert, const char *errormsg)
 	struct session *s = conn_by_ctx(xmpp_tlscert_get_ctx(cert));
 	const char *raw = xmpp_tlscert_get_string(cert,
 						  XMPP_CERT_FINGERPRINT_SHA256);
-	struct event ev = { .type = EV_CERT_UNTRUSTED };
 	struct cert_info *ci;
 	const char *pinned;
 	char *fp;
@@ -53,11 +52,7 @@ int cert_check(const xmpp_tlscert_t *cert, const char *errormsg)
 	ci->fingerprint = fp ? fp : xstrdup("(unknown)");
 	ci->pinned = pinned ? xstrdup(pinned) : NULL;
 	ci->error = xstrdup(errormsg ? errormsg : "verification failed");
-	if (pinned)
-		ev.type = EV_CERT_CHANGED;
 	s->cert_refused = true;
-	account_set_cert(s->acc, &ci);
-	ev.acc = s->acc;
-	event_emit(s->app, &ev);
+	account_cert_refused(s->app, s->acc, &ci);
 	return 0;
 }

@@ -52,11 +52,12 @@ static void subscribe_back(struct session *s, const char *bare)
 	xs_subscription(s->app, s->acc, bare, "subscribe");
 }
 
-static void emit(struct session *s, enum gw_event code, const char *jid,
-		 const char *text)
+static void emit(struct session *s, enum gw_event what, const char *jid,
+		 const char *jids)
 {
-	struct event ev = { .type = EV_GATEWAY, .acc = s->acc, .code = code,
-			    .jid = jid, .text = text };
+	struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
+			    .gateway = { .what = what, .jid = jid,
+					 .jids = jids } };
 
 	event_emit(s->app, &ev);
 }
@@ -174,10 +175,8 @@ static void resolve_deferred(struct session *s, const char *domain)
 		if (account_is_gateway(a, domain)) {
 			subscribe_trusted(s, bare);
 		} else {
-			struct event ev = { .type = EV_SUBSCRIBE, .acc = a,
-					    .jid = bare };
-
-			event_emit(s->app, &ev);
+			/* pending since it came; now put to the user */
+			account_sub_asked(s->app, a, bare, NULL);
 		}
 		free(bare);
 	}
@@ -257,14 +256,15 @@ bool gateway_presence_error(struct session *s, const char *bare,
 			    xmpp_stanza_t *st)
 {
 	struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-			    .code = GW_LOGIN_FAILED, .jid = bare };
+			    .gateway = { .what = GW_LOGIN_FAILED,
+					 .jid = bare } };
 	struct req_error e;
 
 	if (strchr(bare, '@') || !account_is_gateway(s->acc, bare))
 		return false;
 	req_error_parse(st, &e);
-	ev.cond = e.cond;
-	ev.detail = e.text;
+	ev.gateway.cond = e.cond;
+	ev.gateway.detail = e.text;
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
 	return true;
@@ -276,8 +276,8 @@ int xs_transport_presence(struct app *app, struct account *a,
 	struct session *s = session_of(a);
 	xmpp_stanza_t *p;
 	struct event ev = { .type = EV_GATEWAY, .acc = a,
-			    .code = GW_PRESENCE_SENT, .jid = jid,
-			    .code2 = online };
+			    .gateway = { .what = GW_PRESENCE_SENT, .jid = jid,
+					 .online = online } };
 
 	if (a->state != ACC_ONLINE)
 		return -1;
@@ -317,7 +317,8 @@ static void on_jid(struct session *s, xmpp_stanza_t *reply, void *ud)
 				   NULL;
 	char *jid = q ? stanza_child_text(q, "jid") : NULL;
 	struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-			    .jid = g->gateway, .text = g->legacy_id };
+			    .gateway = { .jid = g->gateway,
+					 .legacy_id = g->legacy_id } };
 	struct req_error e = { 0 };
 
 	if (!jid)
@@ -330,12 +331,12 @@ static void on_jid(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (jid) {
 		xs_roster_set(s->app, s->acc, jid, g->name, NULL);
 		xs_subscription(s->app, s->acc, jid, "subscribe");
-		ev.code = GW_ID_RESOLVED;
-		ev.jid = jid;
+		ev.gateway.what = GW_ID_RESOLVED;
+		ev.gateway.jid = jid;
 	} else {
-		ev.code = GW_ID_FAILED;
-		ev.cond = e.cond;
-		ev.detail = e.text;
+		ev.gateway.what = GW_ID_FAILED;
+		ev.gateway.cond = e.cond;
+		ev.gateway.detail = e.text;
 	}
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
@@ -354,14 +355,15 @@ static void on_prompt(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (!q) {
 		struct req_error e;
 		struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-				    .jid = g->gateway, .text = g->legacy_id };
+				    .gateway = { .jid = g->gateway,
+						 .legacy_id = g->legacy_id } };
 
 		req_error_parse(reply, &e);
-		ev.code = strcmp(e.cond, "remote-server-timeout") == 0 ?
-				  GW_ID_FAILED :
-				  GW_ID_UNSUPPORTED;
-		ev.cond = e.cond;
-		ev.detail = e.text;
+		ev.gateway.what = strcmp(e.cond, "remote-server-timeout") == 0 ?
+					  GW_ID_FAILED :
+					  GW_ID_UNSUPPORTED;
+		ev.gateway.cond = e.cond;
+		ev.gateway.detail = e.text;
 		event_emit(s->app, &ev);
 		req_error_clear(&e);
 		gw_ask_free(g);
@@ -373,8 +375,9 @@ static void on_prompt(struct session *s, xmpp_stanza_t *reply, void *ud)
 		char *both = xasprintf("%s%s%s", prompt ? prompt : "",
 				       prompt && desc ? ": " : "", desc ? desc : "");
 		struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-				    .code = GW_ID_PROMPT, .jid = g->gateway,
-				    .text = both };
+				    .gateway = { .what = GW_ID_PROMPT,
+						 .jid = g->gateway,
+						 .prompt = both } };
 
 		event_emit(s->app, &ev);
 		free(both);

@@ -271,7 +271,7 @@ static void created(struct inband *b, struct window *w, struct dialog *d)
 	struct app *app = b->s.app;
 	struct account *a = b->s.acc;
 	struct event ev = { .type = EV_GATEWAY, .acc = a,
-			    .code = GW_ACCOUNT_CREATED };
+			    .gateway.what = GW_ACCOUNT_CREATED };
 	struct form_field *fu = form_field(&d->form, "username");
 	char *jid;
 
@@ -279,13 +279,13 @@ static void created(struct inband *b, struct window *w, struct dialog *d)
 		jid = xasprintf("%s@%s", form_field_value(fu), a->domain);
 	else
 		jid = xstrdup(a->bare_jid);
-	ev.jid = jid;
-	ev.code2 = natterrc_gaps(d, a);
+	ev.gateway.jid = jid;
+	ev.gateway.gaps = natterrc_gaps(d, a);
 	ib_close(b);
 	app_close_window(app, w);
 	event_emit(app, &ev);
 	free(jid);
-	if (!ev.code2)
+	if (!ev.gateway.gaps)
 		xs_connect(app, a);
 }
 

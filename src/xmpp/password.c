@@ -132,7 +132,7 @@ static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	if (req_ok(reply)) {
 		app_close_window(s->app, w);
-		ev.code = GW_PASSWORD_CHANGED;
+		ev.gateway.what = GW_PASSWORD_CHANGED;
 		event_emit(s->app, &ev);
 		return;
 	}
@@ -147,9 +147,9 @@ static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (strcmp(e.cond, "not-acceptable") == 0 ||
 	    strcmp(e.cond, "bad-request") == 0)
 		dialog_focus_mentioned(d, e.text);
-	ev.code = GW_PASSWORD_FAILED;
-	ev.cond = e.cond;
-	ev.detail = e.text;
+	ev.gateway.what = GW_PASSWORD_FAILED;
+	ev.gateway.cond = e.cond;
+	ev.gateway.detail = e.text;
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
 }

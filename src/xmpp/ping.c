@@ -27,16 +27,16 @@ struct ping {
 static void on_pong(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct ping *p = ud;
-	struct event ev = { .type = EV_PING, .acc = s->acc, .jid = p->jid };
+	struct event ev = { .type = EV_PING, .acc = s->acc, .ping.jid = p->jid };
 	struct req_error e = { 0 };
 	uint64_t ms = loop_now(s->app->loop) - p->sent;
 
-	ev.code = ms > INT_MAX ? INT_MAX : (int)ms;
-	ev.code2 = (int)(p->seq % INT_MAX);
+	ev.ping.rtt_ms = ms > INT_MAX ? INT_MAX : (int)ms;
+	ev.ping.seq = (int)(p->seq % INT_MAX);
 	if (!req_ok(reply)) {
 		req_error_parse(reply, &e);
-		ev.cond = e.cond;
-		ev.detail = e.text;
+		ev.ping.cond = e.cond;
+		ev.ping.detail = e.text;
 	}
 	event_emit(s->app, &ev);
 	req_error_clear(&e);

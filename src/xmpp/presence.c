@@ -95,7 +95,6 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	struct session *s = ud;
 	const char *type = xmpp_stanza_get_type(st);
 	const char *from = xmpp_stanza_get_from(st);
-	struct event ev = { .type = EV_SUBSCRIBE, .acc = s->acc };
 	struct jid j;
 	char *bare, *status;
 
@@ -116,11 +115,8 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		   gateway_subscribe(s, bare, st)) {
 		/* a gateway we registered with, or its contacts */
 	} else if (strcmp(type, "subscribe") == 0) {
-		account_sub_request_add(s->acc, bare, NULL);
 		status = stanza_child_text(st, "status");
-		ev.jid = bare;
-		ev.text = status;
-		event_emit(s->app, &ev);
+		account_sub_asked(s->app, s->acc, bare, status);
 		free(status);
 	} else if (strcmp(type, "error") == 0) {
 		gateway_presence_error(s, bare, st);

@@ -221,19 +221,16 @@ static void on_registered(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct window *w;
 	struct dialog *d = forms_answered(s, ud, &w);
-	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
 	struct req_error e;
 
 	if (!d)
 		return;
 	if (req_ok(reply)) {
 		char *jid = xstrdup(d->jid);
+		bool update = d->edit;
 
-		ev.code = d->edit ? GW_UPDATED : GW_REGISTERED;
-		ev.jid = jid;
-		account_gateway_add(s->acc, jid);
 		app_close_window(s->app, w);
-		event_emit(s->app, &ev);
+		account_gateway_registered(s->app, s->acc, jid, update);
 		free(jid);
 		return;
 	}
@@ -324,9 +321,7 @@ static void on_removed(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct window *w;
 	struct dialog *d = forms_answered(s, ud, &w);
-	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
 	struct req_error e = { 0 };
-	char count[24];
 	size_t n;
 
 	if (!d)
@@ -343,13 +338,7 @@ static void on_removed(struct session *s, xmpp_stanza_t *reply, void *ud)
 		}
 	}
 	n = remove_gateway_contacts(s, d->jid);
-	account_gateway_forget(s->acc, d->jid);
-	snprintf(count, sizeof count, "%zu", n);
-	ev.code = GW_UNREGISTERED;
-	ev.jid = d->jid;
-	ev.text = count;
-	ev.cond = e.cond;
-	event_emit(s->app, &ev);
+	account_gateway_left(s->app, s->acc, d->jid, n, e.cond != NULL);
 	req_error_clear(&e);
 	app_close_window(s->app, w);
 }

@@ -46,26 +46,22 @@ static void parse_item(xmpp_stanza_t *el, struct roster_item *it)
 	}
 }
 
-/* Applies one <item/>; returns 0, or -1 if it is malformed. */
-static int apply_item(struct roster *r, xmpp_stanza_t *el)
+/* Parses one <item/> into *it; returns 1, 0 when el is no <item/>, or
+ * -1 if it is malformed. *remove says whether it takes the item away. */
+static int read_item(xmpp_stanza_t *el, struct roster_item *it, bool *remove)
 {
 	const char *sub = xmpp_stanza_get_attribute(el, "subscription");
-	struct roster_item it;
 
-	if (strcmp(xmpp_stanza_get_name(el), "item") != 0)
+	if (!xmpp_stanza_is_tag(el) ||
+	    strcmp(xmpp_stanza_get_name(el), "item") != 0)
 		return 0;
-	parse_item(el, &it);
-	if (!it.jid) {
-		roster_item_clear(&it);
+	parse_item(el, it);
+	if (!it->jid) {
+		roster_item_clear(it);
 		return -1;
 	}
-	if (sub && strcmp(sub, "remove") == 0) {
-		roster_remove(r, it.jid);
-		roster_item_clear(&it);
-		return 0;
-	}
-	roster_put(r, &it);
-	return 0;
+	*remove = sub && strcmp(sub, "remove") == 0;
+	return 1;
 }
 
 /* The answer to xs_roster_request(): a reply without a type never gets
@@ -73,9 +69,8 @@ static int apply_item(struct roster *r, xmpp_stanza_t *el)
  * nor a timeout touches the roster we have. */
 static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
 {
-	struct roster *r = &s->acc->roster, fresh;
+	struct roster fresh;
 	xmpp_stanza_t *q, *el;
-	struct event ev = { .type = EV_ROSTER_LOADED, .acc = s->acc };
 
 	(void)ud;
 	if (!req_ok(iq)) {
@@ -91,12 +86,18 @@ static void on_roster_result(struct session *s, xmpp_stanza_t *iq, void *ud)
 	/* merged, not rebuilt: presence and unread counts stay */
 	roster_init(&fresh);
 	for (el = q ? xmpp_stanza_get_children(q) : NULL; el;
-	     el = xmpp_stanza_get_next(el))
-		if (xmpp_stanza_is_tag(el))
-			apply_item(&fresh, el);
-	roster_replace(r, &fresh);
-	ev.code = (int)r->n;
-	event_emit(s->app, &ev);
+	     el = xmpp_stanza_get_next(el)) {
+		struct roster_item it;
+		bool remove;
+
+		if (read_item(el, &it, &remove) <= 0)
+			continue;
+		if (remove)
+			roster_item_clear(&it);
+		else
+			roster_put(&fresh, &it);
+	}
+	roster_loaded(s->app, s->acc, &fresh);
 	/* the largest stanza a session gets: once libstrophe has freed it,
 	 * its memory can go back to the system */
 	s->app->trim_due = true;
@@ -124,17 +125,14 @@ int xs_roster_push(struct session *s, xmpp_stanza_t *iq)
 	}
 	for (el = q ? xmpp_stanza_get_children(q) : NULL; el;
 	     el = xmpp_stanza_get_next(el)) {
-		struct event ev = { .type = EV_ROSTER_CHANGED, .acc = s->acc };
+		struct roster_item it;
+		bool remove;
+		int r = read_item(el, &it, &remove);
 
-		if (!xmpp_stanza_is_tag(el))
-			continue;
-		if (apply_item(&s->acc->roster, el) < 0)
+		if (r < 0)
 			return -1;
-		ev.jid = xmpp_stanza_get_attribute(el, "jid");
-		ev.text = xmpp_stanza_get_attribute(el, "subscription");
-		if (ev.jid)
-			conv_rename(s->app, s->acc, ev.jid);
-		event_emit(s->app, &ev);
+		if (r > 0)
+			roster_apply(s->app, s->acc, &it, remove);
 	}
 	return 0;
 }

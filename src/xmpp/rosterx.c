@@ -132,8 +132,9 @@ static void offer(struct session *s, const char *from, xmpp_stanza_t *x)
 	}
 	if (refused) {
 		struct event ev = { .type = EV_GATEWAY, .acc = a,
-				    .code = GW_RX_REFUSED, .jid = from,
-				    .text = refused };
+				    .gateway = { .what = GW_RX_REFUSED,
+						 .jid = from,
+						 .jids = refused } };
 
 		event_emit(s->app, &ev);
 		free(refused);
@@ -147,7 +148,8 @@ static void offer(struct session *s, const char *from, xmpp_stanza_t *x)
 		/* the dialog waits in its own window; the user is told */
 		size_t cur = s->app->cur_win;
 		struct event ev = { .type = EV_GATEWAY, .acc = a,
-				    .code = GW_RX_OFFERED, .jid = from };
+				    .gateway = { .what = GW_RX_OFFERED,
+						 .jid = from } };
 
 		forms_open(s->app, d, name);
 		app_select(s->app, cur);

@@ -334,21 +334,8 @@ void xs_disconnect(struct app *app, struct account *a)
 
 int xs_trust(struct app *app, struct account *a)
 {
-	struct event ev = { .type = EV_CERT_PINNED, .acc = a };
-	int r;
-
-	if (!a->cert)
+	if (account_trust_cert(app, a) < 0)
 		return -1;
-	r = pinstore_set(&app->pins, a->domain, a->cert->fingerprint);
-	if (r < 0) {
-		ev.code = r;
-		ev.text = strerror(-r);
-	}
-	event_emit(app, &ev);
-	if (r < 0)
-		return -1;
-	cert_info_free(&a->cert);
-	a->attempt = 0;
 	if (!inband_retry(app, a)) /* else the registration was waiting */
 		xs_connect(app, a);
 	return 0;

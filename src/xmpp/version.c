@@ -76,17 +76,18 @@ void version_info_clear(struct version_info *v)
 static void on_version(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	char *jid = ud;
-	struct event ev = { .type = EV_VERSION, .acc = s->acc, .jid = jid };
+	struct event ev = { .type = EV_VERSION, .acc = s->acc,
+			    .version.jid = jid };
 	struct version_info v;
 	struct req_error e = { 0 };
 
 	if (version_parse(reply, &v) == 0) {
-		ev.version = &v;
+		ev.version.info = &v;
 	} else {
 		req_error_parse(reply, &e);
-		ev.cond = e.cond;
-		ev.detail = e.text;
-		ev.code = reply == NULL;
+		ev.version.cond = e.cond;
+		ev.version.detail = e.text;
+		ev.version.timed_out = reply == NULL;
 	}
 	event_emit(s->app, &ev);
 	version_info_clear(&v);

@@ -508,6 +508,38 @@ static void test_run_errors(void **state)
 	assert_false(app->quit);
 }
 
+/* EV_ROSTER_VIEW: what a listener sees of the group when it comes. */
+struct fold_seen {
+	int events;
+	bool collapsed;
+};
+
+static void on_roster_view(struct app *app, const struct event *ev, void *ud)
+{
+	struct fold_seen *seen = ud;
+
+	if (ev->type != EV_ROSTER_VIEW)
+		return;
+	seen->events++;
+	seen->collapsed = app_group_collapsed(app, "Friends");
+}
+
+/* The event comes after the change, so listeners see the new view. */
+static void test_fold_event_after(void **state)
+{
+	struct fixture *fx = *state;
+	struct app *app = &fx->app;
+	struct fold_seen seen = { 0 };
+
+	event_subscribe(app, on_roster_view, &seen);
+	assert_int_equal(cmd_run(app, "/fold Friends"), 0);
+	assert_int_equal(seen.events, 1);
+	assert_true(seen.collapsed);
+	assert_int_equal(cmd_run(app, "/fold Friends"), 0);
+	assert_int_equal(seen.events, 2);
+	assert_false(seen.collapsed);
+}
+
 /* What /status, /search and /fold act on is the text as typed. */
 static void test_run_keeps_text(void **state)
 {
@@ -641,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_free_text_commands),
 		cmocka_unit_test(test_parse_keeps_text),
 		T(test_run_errors),
+		T(test_fold_event_after),
 		T(test_run_keeps_text),
 		T(test_run_help),
 		T(test_run_quit),

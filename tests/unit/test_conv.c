@@ -63,7 +63,7 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		return;
 	fx->nmsg_events++;
 	snprintf(fx->last_jid, sizeof fx->last_jid, "%s",
-		 ev->jid ? ev->jid : "");
+		 ev->message.jid ? ev->message.jid : "");
 }
 
 static int setup(void **state)
@@ -757,9 +757,9 @@ static void on_history_error(struct app *app, const struct event *ev,
 	if (ev->type != EV_HISTORY_ERROR)
 		return;
 	e->n++;
-	e->lost = ev->code;
-	e->waiting = ev->code2;
-	snprintf(e->text, sizeof e->text, "%s", ev->text);
+	e->lost = (int)ev->history_error.lost;
+	e->waiting = (int)ev->history_error.kept;
+	snprintf(e->text, sizeof e->text, "%s", ev->history_error.error);
 }
 
 /* A history another process keeps locked: the message is still shown,

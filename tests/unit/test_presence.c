@@ -66,9 +66,10 @@ static void record(struct app *app, const struct event *ev, void *ud)
 	s = &fx->ev[fx->nev++];
 	s->type = ev->type;
 	s->acc = ev->acc;
-	s->code = ev->code;
-	s->has_jid = ev->jid != NULL;
-	snprintf(s->jid, sizeof s->jid, "%s", ev->jid ? ev->jid : "");
+	s->code = ev->presence.changed;
+	s->has_jid = ev->presence.jid != NULL;
+	snprintf(s->jid, sizeof s->jid, "%s",
+		 ev->presence.jid ? ev->presence.jid : "");
 }
 
 static int setup(void **state)

@@ -71,8 +71,9 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	if (ev->type != EV_STRANGERS_LIMIT)
 		return;
 	fx->nlimit++;
-	fx->limit_code = ev->code;
-	snprintf(fx->limit_domain, sizeof fx->limit_domain, "%s", ev->jid);
+	fx->limit_code = (int)ev->strangers_limit.limit;
+	snprintf(fx->limit_domain, sizeof fx->limit_domain, "%s",
+		 ev->strangers_limit.domain);
 }
 
 static int setup(void **state)
