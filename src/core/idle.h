@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/loop.h"
+
 struct app;
 struct account;
 struct window;
@@ -37,9 +39,9 @@ struct idle_ops {
 
 struct idle {
 	const struct idle_ops *ops;
-	uint64_t away_timer;
+	loop_timer_id away_timer;
 	bool auto_away;         /* we set away ourselves and will restore */
-	uint64_t paused_timer;
+	loop_timer_id paused_timer;
 	uint64_t composing_win; /* id of the chat window told "composing" */
 };
 

@@ -18,6 +18,9 @@ struct strmap_entry {
 	char key[];
 };
 
+/* One seed for the process, drawn on first use: a map's hashes must not
+ * be guessable by whoever chooses its keys (remote JIDs), and every map
+ * may share it. A file static because util/ holds no app to keep it in. */
 static uint64_t seed;
 
 static uint64_t hash_seed(void)

@@ -398,7 +398,7 @@ int xs_init(struct app *app)
 			app->accounts[i]->session = NULL;
 		}
 		free(app->xs);
-	app->xs = NULL;
+		app->xs = NULL;
 		xmpp_shutdown();
 		return -1;
 	}
