@@ -254,4 +254,5 @@ static char *discoview_title(struct app *app, struct window *w)
 
 /* Browsers take single keys; '/' starts a command line. */
 const struct winview discoview = { discoview_draw, discoview_key,
-				   discoview_title, WV_COMMAND };
+				   discoview_title, WV_COMMAND,
+				   NULL };

@@ -624,4 +624,4 @@ static char *formview_title(struct app *app, struct window *w)
 
 /* Dialogs take every key, and pasted text into the focused field. */
 const struct winview formview = { formview_draw, formview_key,
-				  formview_title, WV_PASTE };
+				  formview_title, WV_PASTE, NULL };

@@ -258,26 +258,14 @@ static struct window *cur(struct app *app)
 static void send_text(struct app *app, const char *text)
 {
 	struct window *w = cur(app);
+	const struct winview *v = winview_of(w);
 
-	if (w->kind == WIN_ROOM) {
-		if (xs_room_send(app, w->acc, w->jid, text) < 0)
-			win_add(w, time(NULL), LINE_ERROR,
-				"Not sent: this account is not connected (/connect)");
-		return;
-	}
-	if (w->kind == WIN_STRANGERS) {
-		app_say(app, LINE_ERROR,
-			"Not sent: this window gathers strangers' messages; /query JID opens a conversation to answer one");
-		return;
-	}
-	if (w->kind != WIN_CHAT) {
+	if (!v->send) {
 		app_print(app, LINE_ERROR,
 			  "This window has no conversation: commands start with / (try /help)");
 		return;
 	}
-	idle_sent(app, w);
-	if (xs_send_chat(app, w->acc, w->jid, w->resource, text) < 0)
-		win_add(w, time(NULL), LINE_ERROR, CMD_NOT_QUEUED);
+	v->send(app, w, text);
 }
 
 static void submit(struct app *app)

@@ -77,6 +77,9 @@ struct winview {
 	/* The title line's text for w; the caller frees it. */
 	char *(*title)(struct app *app, struct window *w);
 	unsigned flags; /* WV_* */
+	/* Sends a line typed without '/' where w says; NULL: w holds no
+	 * conversation, and the line is refused with a hint. */
+	void (*send)(struct app *app, struct window *w, const char *text);
 };
 #define WV_PASTE 1u   /* pasted text goes to key() as typed characters */
 #define WV_COMMAND 2u /* '/' (and all while the command line holds text)

@@ -16,10 +16,13 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "cmd/cmd.h"
 #include "core/conv.h"
+#include "core/idle.h"
 #include "ui/uiint.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
+#include "xmpp/xs.h"
 
 size_t ui_fit(const char *s, size_t width)
 {
@@ -243,9 +246,37 @@ static char *strangers_title(struct app *app, struct window *w)
 	return xstrdup(" strangers: messages from JIDs not in your roster; /query JID answers one");
 }
 
+/* What a line typed without '/' does in each window of lines. */
+static void chat_send(struct app *app, struct window *w, const char *text)
+{
+	idle_sent(app, w);
+	if (xs_send_chat(app, w->acc, w->jid, w->resource, text) < 0)
+		win_add(w, time(NULL), LINE_ERROR, CMD_NOT_QUEUED);
+}
+
+static void room_send(struct app *app, struct window *w, const char *text)
+{
+	if (xs_room_send(app, w->acc, w->jid, text) < 0)
+		win_add(w, time(NULL), LINE_ERROR,
+			"Not sent: this account is not connected (/connect)");
+}
+
+static void strangers_send(struct app *app, struct window *w,
+			   const char *text)
+{
+	(void)w;
+	(void)text;
+	app_say(app, LINE_ERROR,
+		"Not sent: this window gathers strangers' messages; /query JID opens a conversation to answer one");
+}
+
 /* The console, conversations, rooms and the strangers window: lines,
  * and keys for the command line. */
-const struct winview consoleview = { view_draw, NULL, console_title, 0 };
-const struct winview chatview = { view_draw, NULL, chat_title, 0 };
-const struct winview roomview = { view_draw, NULL, room_title, 0 };
-const struct winview strangersview = { view_draw, NULL, strangers_title, 0 };
+const struct winview consoleview = { view_draw, NULL, console_title, 0,
+				     NULL };
+const struct winview chatview = { view_draw, NULL, chat_title, 0,
+				  chat_send };
+const struct winview roomview = { view_draw, NULL, room_title, 0,
+				  room_send };
+const struct winview strangersview = { view_draw, NULL, strangers_title,
+				       0, strangers_send };
