@@ -542,6 +542,14 @@ static void query(struct account *a, const char *jid)
 	free(bare);
 }
 
+/* An attribute that stands for a command's word: absent, or clean. */
+static bool word_ok(xmpp_stanza_t *el, const char *name)
+{
+	const char *v = xmpp_stanza_get_attribute(el, name);
+
+	return !v || utf8_is_clean(v, strlen(v));
+}
+
 /* <ask/>: the requests a user starts, each as its command does. */
 static void ask(xmpp_stanza_t *el)
 {
@@ -550,8 +558,10 @@ static void ask(xmpp_stanza_t *el)
 	const char *jid = attr_or(el, "jid", "gw.example.org");
 	const char *node = xmpp_stanza_get_attribute(el, "node");
 
-	/* the commands refuse what is not a JID before they get here */
-	if (!jid_valid(jid))
+	/* the commands refuse what is not a JID, and words holding a
+	 * control character (cmd_run), before they get here */
+	if (!jid_valid(jid) || !word_ok(el, "node") || !word_ok(el, "nick") ||
+	    !word_ok(el, "legacy"))
 		return;
 	if (strcmp(what, "roster") == 0)
 		xs_roster_request(session_of(a));
