@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "core/app.h"
 #include "util/troff.h"
+#include "util/utf8.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 
@@ -136,6 +137,18 @@ int cmd_parse(const char *line, const struct cmd **c, char ***argvp)
 	return cmd_split_n(line, (*c)->words, argvp);
 }
 
+/* The words of a command (not its free text) hold no control character:
+ * they become JIDs, nodes and names the model keeps and draws as given. */
+static bool words_clean(const struct cmd *c, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && (c->words == 0 || i < c->words); i++)
+		if (!utf8_is_clean(argv[i], strlen(argv[i])))
+			return false;
+	return true;
+}
+
 int cmd_run(struct app *app, const char *line)
 {
 	const struct cmd *c;
@@ -155,6 +168,11 @@ int cmd_run(struct app *app, const char *line)
 		app_say(app, LINE_ERROR,
 			  "Unknown command /%s; /help lists the commands",
 			  argv[0]);
+		r = -1;
+	} else if (!words_clean(c, argc, argv)) {
+		app_say(app, LINE_ERROR,
+			"/%s: an argument holds a control character (a tab?): "
+			"nothing was run", c->name);
 		r = -1;
 	} else {
 		r = c->run(app, argc, argv);

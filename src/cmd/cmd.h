@@ -12,6 +12,9 @@
  * split: after the leading words, the rest of the line (without the
  * blanks that separate it) is one last argument, exactly as typed, so
  * quotes, backslashes and runs of spaces in a message reach the peer.
+ * A word may not hold a control character (a tab or a C1 or bidi control
+ * pasted between quotes): words are JIDs, nodes, nicks and names that
+ * end up in window titles and dialog headings, and cmd_run refuses them.
  */
 #ifndef NATTER_CMD_CMD_H
 #define NATTER_CMD_CMD_H
@@ -48,7 +51,8 @@ struct cmd {
 };
 
 /* Runs one input line that starts with '/'. Returns the handler's result,
- * or -1 for an unknown command or an unclosed quote (reported). */
+ * or -1 for an unknown command, an unclosed quote or a word holding a
+ * control character (reported). */
 int cmd_run(struct app *app, const char *line);
 /* Splits line (without its '/') as cmd_run does for the command it
  * names: sets *c to the command (NULL when unknown) and *argv to its

@@ -55,21 +55,3 @@ char *fuzz_string(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	return s;
 }
-
-bool fuzz_known(const char *what)
-{
-	const char *env = getenv("NATTER_FUZZ_KNOWN");
-	static const char *told[8];
-	size_t i;
-
-	if (env && strcmp(env, "0") == 0)
-		return false;
-	for (i = 0; i < 8 && told[i] && strcmp(told[i], what) != 0; i++)
-		;
-	if (i < 8 && !told[i]) {
-		fprintf(stderr, "natter fuzz: stepping around known defect: %s "
-				"(NATTER_FUZZ_KNOWN=0 to stop)\n", what);
-		told[i] = what;
-	}
-	return true;
-}

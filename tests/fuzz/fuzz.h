@@ -6,14 +6,10 @@
  * once per process, removed at exit) for what the code under test
  * writes to disk; fuzz_string() turns the fuzzer's bytes into a C
  * string (the bytes up to the first NUL; the caller frees it).
- * fuzz_known() says whether a harness should step around a defect that
- * is known and being fixed elsewhere (see README "Fuzzing"):
- * NATTER_FUZZ_KNOWN=0 in the environment turns every such guard off.
  */
 #ifndef NATTER_TESTS_FUZZ_H
 #define NATTER_TESTS_FUZZ_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +17,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 const char *fuzz_tmpdir(void);
 char *fuzz_string(const uint8_t *data, size_t size);
-bool fuzz_known(const char *what);
 
 #endif

@@ -54,27 +54,6 @@ static int count_row(const struct hist_msg *m, void *ud)
 	return 0;
 }
 
-/* core/history.c sized its query buffer n*2+8, which a word of quotes
- * outgrows (issue 9, fixed on another branch): what the builder would
- * write, to step around it while fuzz_known() says so. */
-static bool overflows_old_builder(const char *text)
-{
-	size_t n = strlen(text), o = 1;
-	bool in_word = false;
-
-	for (; *text; text++) {
-		if (*text == ' ' || *text == '\t') {
-			o += in_word ? 2 : 0;
-			in_word = false;
-			continue;
-		}
-		o += (in_word ? 0 : 1) + (*text == '"' ? 2 : 1);
-		in_word = true;
-	}
-	o += in_word;
-	return o > n * 2 + 8;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text;
@@ -83,11 +62,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!h)
 		open_store();
 	text = fuzz_string(data, size);
-	if (overflows_old_builder(text) &&
-	    fuzz_known("/search query builder overflow (core/history.c)")) {
-		free(text);
-		return 0;
-	}
 	r = history_search(h, text, 20, count_row, &rows);
 	if (r < 0) {
 		fprintf(stderr, "fuzz_search: query refused: %s\n",

@@ -540,6 +540,33 @@ static void test_fold_event_after(void **state)
 	assert_false(seen.collapsed);
 }
 
+/* A word pasted with a control character between quotes (found by
+ * fuzz_stanza: a tab in a /commands NODE reached the dialog's heading
+ * and node) is refused before the command runs; free text keeps its
+ * tabs, as the message or status it is. */
+static void test_run_refuses_controls(void **state)
+{
+	struct fixture *fx = *state;
+	struct app *app = &fx->app;
+	const struct window *con = app_console(app);
+	size_t before = con->count, nwins = app->nwins;
+
+	assert_int_equal(cmd_run(app, "/commands example.org \"\tg\""), -1);
+	assert_non_null(console_has(app, before,
+				    "/commands: an argument holds a control "
+				    "character"));
+	assert_int_equal(app->nwins, nwins);
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/query \"bob\xc2\x85@example.org\""),
+			 -1);
+	assert_non_null(console_has(app, before, "/query: an argument holds"));
+	assert_int_equal(app->nwins, nwins);
+	before = con->count;
+	assert_int_equal(cmd_run(app, "/status away back\tsoon"), 0);
+	assert_string_equal(app->accounts[0]->status_text, "back\tsoon");
+	assert_null(console_has(app, before, "control character"));
+}
+
 /* What /status, /search and /fold act on is the text as typed. */
 static void test_run_keeps_text(void **state)
 {
@@ -675,6 +702,7 @@ int main(void)
 		T(test_run_errors),
 		T(test_fold_event_after),
 		T(test_run_keeps_text),
+		T(test_run_refuses_controls),
 		T(test_run_help),
 		T(test_run_quit),
 	};
