@@ -77,9 +77,8 @@ struct ev_roster_loaded {
 };
 
 struct ev_roster_changed {
-	const char *jid;          /* the item */
-	const char *subscription; /* as the push said; NULL: none */
-	bool removed;             /* the push took the item away */
+	const char *jid; /* the item */
+	bool removed;    /* the push took the item away */
 };
 
 struct ev_presence {
