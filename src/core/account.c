@@ -13,6 +13,7 @@
 #include "core/outbox.h"
 #include "core/paths.h"
 #include "core/strangers.h"
+#include "core/window.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 
@@ -287,10 +288,9 @@ void account_gateway_forget(struct account *a, const char *domain)
 void account_gateway_registered(struct app *app, struct account *a,
 				const char *domain, bool update)
 {
-	struct event ev = { .type = EV_GATEWAY, .acc = a,
-			    .gateway = { .what = update ? GW_UPDATED :
-							  GW_REGISTERED,
-					 .jid = domain } };
+	struct event ev = { .type = EV_GATEWAY_REGISTERED, .acc = a,
+			    .gateway_registered = { .gateway = domain,
+						    .update = update } };
 
 	account_gateway_add(a, domain);
 	event_emit(app, &ev);
@@ -300,12 +300,93 @@ void account_gateway_left(struct app *app, struct account *a,
 			  const char *domain, size_t removed,
 			  bool not_registered)
 {
-	struct event ev = { .type = EV_GATEWAY, .acc = a,
-			    .gateway = { .what = GW_UNREGISTERED,
-					 .jid = domain, .removed = removed,
-					 .not_registered = not_registered } };
+	struct event ev = { .type = EV_GATEWAY_LEFT, .acc = a,
+			    .gateway_left = { .gateway = domain,
+					      .removed = removed,
+					      .not_registered = not_registered } };
 
 	account_gateway_forget(a, domain);
+	event_emit(app, &ev);
+}
+
+void account_gateway_subscribed(struct app *app, struct account *a,
+				const char *gateway)
+{
+	struct event ev = { .type = EV_GATEWAY_SUBSCRIBED, .acc = a,
+			    .gateway_subscribed = { .gateway = gateway } };
+
+	account_sub_request_take(a, gateway);
+	event_emit(app, &ev);
+}
+
+void account_gateway_contact_added(struct app *app, struct account *a,
+				   const char *bare)
+{
+	struct event ev = { .type = EV_GATEWAY_CONTACT_ADDED, .acc = a,
+			    .gateway_contact_added = { .jid = bare } };
+
+	account_sub_request_take(a, bare);
+	event_emit(app, &ev);
+}
+
+/* Whether gw, the i-th of the gateways then the roster's items, was
+ * seen before as one of the gateways (registered and in the roster). */
+static bool gateway_seen(const struct account *a, size_t i, const char *gw)
+{
+	size_t j;
+
+	if (i < a->ngateways)
+		return false;
+	for (j = 0; j < a->ngateways; j++)
+		if (strcmp(a->gateways[j], gw) == 0)
+			return true;
+	return false;
+}
+
+void account_gateway_contacts_ask(struct app *app, struct account *a)
+{
+	const char **jids = xcalloc(a->nsub_requests + 1, sizeof *jids);
+	const char **nicks = xcalloc(a->nsub_requests + 1, sizeof *nicks);
+	size_t i, j;
+
+	for (i = 0; i < a->ngateways + a->roster.n; i++) {
+		const char *gw = i < a->ngateways ? a->gateways[i] :
+						    a->roster.items[i - a->ngateways].jid;
+		struct event ev = { .type = EV_GATEWAY_CONTACTS_ASK, .acc = a,
+				    .gateway_contacts_ask = { .gateway = gw,
+							      .jids = jids,
+							      .nicks = nicks } };
+		size_t n = 0;
+
+		if (strchr(gw, '@') || !account_is_gateway(a, gw) ||
+		    gateway_seen(a, i, gw))
+			continue;
+		for (j = 0; j < a->nsub_requests; j++) {
+			const char *at = strchr(a->sub_requests[j], '@');
+
+			if (!at || strcmp(at + 1, gw) != 0)
+				continue;
+			jids[n] = a->sub_requests[j];
+			nicks[n++] = a->sub_nicks[j];
+		}
+		ev.gateway_contacts_ask.n = n;
+		if (n)
+			event_emit(app, &ev);
+	}
+	free(jids);
+	free(nicks);
+}
+
+void account_rx_offered(struct app *app, struct account *a, struct window *w,
+			const char *from)
+{
+	struct event ev = { .type = EV_ROSTERX_OFFERED, .acc = a,
+			    .rosterx_offered = { .from = from } };
+	size_t cur = app->cur_win;
+
+	app_add_window(app, w);
+	app_select(app, cur);
+	w->unread = 1;
 	event_emit(app, &ev);
 }
 

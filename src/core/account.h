@@ -148,16 +148,33 @@ bool account_sub_request_take(struct account *a, const char *bare);
 void account_gateway_add(struct account *a, const char *domain);
 void account_gateway_forget(struct account *a, const char *domain);
 /* The gateway (or any service) at domain accepted our registration, or
- * (update) its change: remembered, then EV_GATEWAY GW_REGISTERED or
- * GW_UPDATED. */
+ * (update) its change: remembered, then EV_GATEWAY_REGISTERED. */
 void account_gateway_registered(struct app *app, struct account *a,
 				const char *domain, bool update);
 /* We left domain's service, and removed items from the roster with it
  * (not_registered: it said we were not registered): forgotten, then
- * EV_GATEWAY GW_UNREGISTERED. */
+ * EV_GATEWAY_LEFT. */
 void account_gateway_left(struct app *app, struct account *a,
 			  const char *domain, size_t removed,
 			  bool not_registered);
+/* The gateway asked to see our presence and was approved (XEP-0100
+ * 4.1.1): its request is taken from the pending list, then
+ * EV_GATEWAY_SUBSCRIBED. */
+void account_gateway_subscribed(struct app *app, struct account *a,
+				const char *gateway);
+/* bare, a gateway's contact, was accepted without asking the user: its
+ * request is taken from the pending list, then EV_GATEWAY_CONTACT_ADDED. */
+void account_gateway_contact_added(struct app *app, struct account *a,
+				   const char *bare);
+/* One EV_GATEWAY_CONTACTS_ASK for each gateway whose contacts' requests
+ * are pending (the batch window for them closed). */
+void account_gateway_contacts_ask(struct app *app, struct account *a);
+/* Roster suggestions from from wait in the dialog window w (not yet
+ * opened): w is added in the background, marked unread, and the current
+ * window stays; then EV_ROSTERX_OFFERED. */
+struct window;
+void account_rx_offered(struct app *app, struct account *a, struct window *w,
+			const char *from);
 /* bare asks to see our presence (note: what it said, or NULL): kept
  * pending for /accept or /deny (as it was, if it already is), then
  * EV_SUBSCRIBE. */

@@ -32,7 +32,29 @@ enum event_type {
 	EV_ROSTER_VIEW,    /* (none): how the roster is shown changed
 			    * (folding), emitted after the change */
 	EV_MESSAGE_ERROR,  /* message_error: a message came back bounced */
-	EV_GATEWAY,        /* gateway: news of gateways and registrations */
+	EV_GATEWAY_REGISTERED, /* gateway_registered: a service accepted
+				* our registration or its change */
+	EV_GATEWAY_LEFT,   /* gateway_left: we left a service */
+	EV_GATEWAY_SUBSCRIBED, /* gateway_subscribed: a gateway asked to see
+				* our presence: approved, subscribed back */
+	EV_GATEWAY_CONTACTS_ASK, /* gateway_contacts_ask: a gateway's contacts
+				  * wait for /accept or /deny */
+	EV_GATEWAY_CONTACT_ADDED, /* gateway_contact_added: a gateway's
+				   * contact was accepted automatically */
+	EV_GATEWAY_LOGIN_FAILED, /* gateway_login_failed: a gateway's
+				  * presence error */
+	EV_GATEWAY_PRESENCE_SENT, /* gateway_presence_sent: /transport
+				   * online|offline was sent */
+	EV_GATEWAY_PROMPT, /* gateway_prompt: what a gateway's ID translation
+			    * asks for (XEP-0100 6.3) */
+	EV_GATEWAY_ID,     /* gateway_id: the answer to an ID translation */
+	EV_ROSTERX_REFUSED, /* rosterx_refused: roster suggestions outside
+			     * the sender's domain were ignored */
+	EV_ROSTERX_OFFERED, /* rosterx_offered: roster suggestions wait in
+			     * a dialog window, added in the background */
+	EV_PASSWORD,       /* password: the answer to a password change */
+	EV_ACCOUNT_CREATED, /* account_created: natter --register made it */
+	EV_COMMAND_DONE,   /* command_done: an ad-hoc command completed */
 	EV_ROOM_ERROR,     /* room_error: a room refused us */
 	EV_ROOM_SUBJECT,   /* room_subject: a room's subject was told */
 	EV_ROOM_OCCUPANT,  /* room_occupant: someone (we) joined or left a
@@ -55,9 +77,8 @@ struct ev_roster_loaded {
 };
 
 struct ev_roster_changed {
-	const char *jid;          /* the item */
-	const char *subscription; /* as the push said; NULL: none */
-	bool removed;             /* the push took the item away */
+	const char *jid; /* the item */
+	bool removed;    /* the push took the item away */
 };
 
 struct ev_presence {
@@ -143,48 +164,83 @@ struct ev_strangers_limit {
 	unsigned limit;     /* messages a minute they may write */
 };
 
-/* What EV_GATEWAY reports (ev_gateway.what); ui/notify.c words each.
- * Beside each: what jid is, and which other fields are set. */
-enum gw_event {
-	GW_REGISTERED,      /* jid: the gateway */
-	GW_UPDATED,         /* jid: the gateway; the registration changed */
-	GW_UNREGISTERED,    /* jid: the gateway; removed, not_registered */
-	GW_CONTACTS_ASK,    /* jid: the gateway; jids: the contacts waiting */
-	GW_CONTACT_ADDED,   /* jid: a legacy contact accepted automatically */
-	GW_LOGIN_FAILED,    /* jid: the gateway; cond, detail: its presence
-			     * error */
-	GW_RX_REFUSED,      /* jid: who suggested; jids: the JIDs refused */
-	GW_RX_OFFERED,      /* jid: who suggested roster changes (a dialog) */
-	GW_ID_PROMPT,       /* jid: the gateway; prompt: what it asks for */
-	GW_ID_RESOLVED,     /* jid: the contact's JID, added; legacy_id */
-	GW_ID_UNSUPPORTED,  /* jid: the gateway; legacy_id; cond, detail */
-	GW_ID_FAILED,       /* jid: the gateway; legacy_id; cond, detail */
-	GW_PRESENCE_SENT,   /* jid: the gateway; online */
-	GW_PASSWORD_CHANGED, /* jid: NULL */
-	GW_PASSWORD_FAILED, /* jid: NULL; cond, detail */
-	GW_SUBSCRIBED_BACK, /* jid: a gateway we approved and subscribed to */
-	GW_COMMAND_DONE,    /* jid: the entity; command: its name */
-	GW_ACCOUNT_CREATED, /* jid: the new account (natter --register);
-			     * gaps: what natterrc lacks to log in to it */
+struct ev_gateway_registered {
+	const char *gateway; /* the service's domain, now remembered */
+	bool update;         /* a change of an existing registration */
 };
 
-#define GW_ACCOUNT_PASSWORD 1  /* natterrc's password is not the new one */
-#define GW_ACCOUNT_OTHER_JID 2 /* the account is not natterrc's jid */
+struct ev_gateway_left {
+	const char *gateway;  /* the service's domain, now forgotten */
+	size_t removed;       /* roster items removed with it */
+	bool not_registered;  /* it said we were not registered */
+};
 
-struct ev_gateway {
-	enum gw_event what;
-	const char *jid;       /* the peer concerned, per gw_event */
-	const char *jids;      /* a list of JIDs (a contact's may be followed
-				* by its nick), ", " between them */
+struct ev_gateway_subscribed {
+	const char *gateway; /* its request is taken from the pending list */
+};
+
+struct ev_gateway_contacts_ask {
+	const char *gateway;          /* whose contacts ask */
+	size_t n;                     /* how many */
+	const char *const *jids;      /* each contact's bare JID */
+	const char *const *nicks;     /* and its nick; an entry NULL: none */
+};
+
+struct ev_gateway_contact_added {
+	const char *jid; /* the contact, its request taken from the list */
+};
+
+struct ev_gateway_login_failed {
+	const char *gateway;
+	const char *cond;   /* RFC 6120 stanza error condition */
+	const char *detail; /* the gateway's words; NULL: none */
+};
+
+struct ev_gateway_presence_sent {
+	const char *gateway;
+	bool online; /* the presence sent was available */
+};
+
+struct ev_gateway_prompt {
+	const char *gateway;
+	const char *prompt; /* its prompt (and description) */
+};
+
+struct ev_gateway_id {
+	const char *gateway;
 	const char *legacy_id; /* the legacy ID the user asked about */
-	const char *prompt;    /* the gateway's prompt (and description) */
-	const char *command;   /* an ad-hoc command's name; NULL: unknown */
-	const char *cond;      /* an RFC 6120 stanza error condition */
+	const char *contact;   /* its JID, added to the roster; NULL: failed */
+	bool unsupported;      /* the gateway cannot translate IDs */
+	const char *cond;      /* the error condition when it failed */
 	const char *detail;    /* the error's words; NULL: none */
-	size_t removed;        /* roster items removed with the gateway */
-	bool not_registered;   /* the gateway said we were not registered */
-	bool online;           /* the presence sent was available */
-	unsigned gaps;         /* GW_ACCOUNT_* flags */
+};
+
+struct ev_rosterx_refused {
+	const char *from;        /* who suggested */
+	size_t n;
+	const char *const *jids; /* the JIDs refused */
+};
+
+struct ev_rosterx_offered {
+	const char *from; /* who suggested; its window is "roster from FROM" */
+};
+
+struct ev_password {
+	const char *cond;   /* the error condition; NULL: changed */
+	const char *detail; /* the error's words; NULL: none */
+};
+
+#define ACCOUNT_GAP_PASSWORD 1  /* natterrc's password is not the new one */
+#define ACCOUNT_GAP_OTHER_JID 2 /* the account is not natterrc's jid */
+
+struct ev_account_created {
+	const char *jid; /* the new account */
+	unsigned gaps;   /* ACCOUNT_GAP_*: what natterrc lacks to log in */
+};
+
+struct ev_command_done {
+	const char *jid;     /* the entity that ran it */
+	const char *command; /* its name; NULL: unknown */
 };
 
 struct event {
@@ -198,7 +254,20 @@ struct event {
 		struct ev_subscribe subscribe;
 		struct ev_message message;
 		struct ev_message_error message_error;
-		struct ev_gateway gateway;
+		struct ev_gateway_registered gateway_registered;
+		struct ev_gateway_left gateway_left;
+		struct ev_gateway_subscribed gateway_subscribed;
+		struct ev_gateway_contacts_ask gateway_contacts_ask;
+		struct ev_gateway_contact_added gateway_contact_added;
+		struct ev_gateway_login_failed gateway_login_failed;
+		struct ev_gateway_presence_sent gateway_presence_sent;
+		struct ev_gateway_prompt gateway_prompt;
+		struct ev_gateway_id gateway_id;
+		struct ev_rosterx_refused rosterx_refused;
+		struct ev_rosterx_offered rosterx_offered;
+		struct ev_password password;
+		struct ev_account_created account_created;
+		struct ev_command_done command_done;
 		struct ev_room_error room_error;
 		struct ev_room_subject room_subject;
 		struct ev_room_occupant room_occupant;

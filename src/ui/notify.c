@@ -278,9 +278,28 @@ static void roster_changed(struct app *app, const struct event *ev)
 }
 
 /* ": the server's words" or "", for appending. */
-static char *detail(const struct ev_gateway *e)
+static char *detail(const char *words)
 {
-	return e->detail ? xasprintf(": %s", e->detail) : xstrdup("");
+	return words ? xasprintf(": %s", words) : xstrdup("");
+}
+
+/* jids[0] nicks[0], jids[1], ...: ", " between them, a nick (when
+ * nicks and the entry are not NULL) after its JID. */
+static char *jid_list(size_t n, const char *const *jids,
+		      const char *const *nicks)
+{
+	char *list = xstrdup("");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *nick = nicks ? nicks[i] : NULL;
+		char *t = xasprintf("%s%s%s%s%s", list, i ? ", " : "", jids[i],
+				    nick ? " " : "", nick ? nick : "");
+
+		free(list);
+		list = t;
+	}
+	return list;
 }
 
 /* Most gateway news goes to the console; the answers to /gateway and
@@ -288,13 +307,18 @@ static char *detail(const struct ev_gateway *e)
  * that said the question was sent. */
 static void gateway_event(struct app *app, const struct event *ev)
 {
-	const struct ev_gateway *e = &ev->gateway;
-	const char *acc = ev->acc->conf->name, *j = e->jid;
-	char *d = detail(e);
+	const char *acc = ev->acc->conf->name;
+	char *d, *list;
 
-	switch (e->what) {
-	case GW_REGISTERED:
-		if (disco_verdict_get(ev->acc, j) == DISCO_NOT_GATEWAY)
+	switch (ev->type) {
+	case EV_GATEWAY_REGISTERED: {
+		const char *j = ev->gateway_registered.gateway;
+
+		if (ev->gateway_registered.update)
+			app_print(app, LINE_OK,
+				  "%s: your registration with %s was changed",
+				  acc, j);
+		else if (disco_verdict_get(ev->acc, j) == DISCO_NOT_GATEWAY)
 			app_print(app, LINE_OK,
 				  "%s: registered with %s (no gateway: its requests are yours to answer)",
 				  acc, j);
@@ -303,92 +327,141 @@ static void gateway_event(struct app *app, const struct event *ev)
 				  "%s: registered with %s; it will ask to see your presence, and natter will accept and subscribe back",
 				  acc, j);
 		break;
-	case GW_UPDATED:
-		app_print(app, LINE_OK, "%s: your registration with %s was changed",
-			  acc, j);
-		break;
-	case GW_UNREGISTERED:
+	}
+	case EV_GATEWAY_LEFT: {
+		const struct ev_gateway_left *e = &ev->gateway_left;
+
 		app_print(app, LINE_OK,
 			  "%s: left %s%s; removed it and %zu of its contacts from the roster",
-			  acc, j, e->not_registered ? " (you were not registered)" : "",
+			  acc, e->gateway,
+			  e->not_registered ? " (you were not registered)" : "",
 			  e->removed);
 		break;
-	case GW_CONTACTS_ASK:
+	}
+	case EV_GATEWAY_CONTACTS_ASK: {
+		const struct ev_gateway_contacts_ask *e =
+			&ev->gateway_contacts_ask;
+
+		list = jid_list(e->n, e->jids, e->nicks);
 		app_print(app, LINE_WARN,
 			  "%s: %s asks you to add its contacts: %s. /accept %s adds them all, /deny %s refuses them all",
-			  acc, j, e->jids, j, j);
+			  acc, e->gateway, list, e->gateway, e->gateway);
+		free(list);
 		break;
-	case GW_CONTACT_ADDED:
-		app_print(app, LINE_INFO, "%s: added %s (gateway contact)", acc, j);
+	}
+	case EV_GATEWAY_CONTACT_ADDED:
+		app_print(app, LINE_INFO, "%s: added %s (gateway contact)", acc,
+			  ev->gateway_contact_added.jid);
 		break;
-	case GW_LOGIN_FAILED:
-		app_print(app, LINE_ERROR, "%s: %s could not log you in: %s%s", acc,
-			  j, ui_condition_words(e->cond), d);
+	case EV_GATEWAY_LOGIN_FAILED: {
+		const struct ev_gateway_login_failed *e =
+			&ev->gateway_login_failed;
+
+		d = detail(e->detail);
+		app_print(app, LINE_ERROR, "%s: %s could not log you in: %s%s",
+			  acc, e->gateway, ui_condition_words(e->cond), d);
+		free(d);
 		break;
-	case GW_RX_REFUSED:
+	}
+	case EV_ROSTERX_REFUSED: {
+		const struct ev_rosterx_refused *e = &ev->rosterx_refused;
+
+		list = jid_list(e->n, e->jids, NULL);
 		app_print(app, LINE_WARN,
 			  "%s: ignored roster suggestions from %s outside its own domain: %s",
-			  acc, j, e->jids);
+			  acc, e->from, list);
+		free(list);
 		break;
-	case GW_RX_OFFERED:
+	}
+	case EV_ROSTERX_OFFERED:
 		app_print(app, LINE_INFO,
 			  "%s: %s suggests roster changes: see the window \"roster from %s\"",
-			  acc, j, j);
+			  acc, ev->rosterx_offered.from, ev->rosterx_offered.from);
 		break;
-	case GW_ID_PROMPT:
-		app_say(app, LINE_INFO, "%s: %s asks for: %s", acc, j, e->prompt);
+	case EV_GATEWAY_PROMPT:
+		app_say(app, LINE_INFO, "%s: %s asks for: %s", acc,
+			ev->gateway_prompt.gateway, ev->gateway_prompt.prompt);
 		break;
-	case GW_ID_RESOLVED:
-		app_say(app, LINE_OK, "%s: %s is %s; added it and asked to see its presence",
-			  acc, e->legacy_id, j);
+	case EV_GATEWAY_ID: {
+		const struct ev_gateway_id *e = &ev->gateway_id;
+		const char *j = e->gateway;
+
+		d = detail(e->detail);
+		if (e->contact)
+			app_say(app, LINE_OK,
+				"%s: %s is %s; added it and asked to see its presence",
+				acc, e->legacy_id, e->contact);
+		else if (e->unsupported)
+			app_say(app, LINE_WARN,
+				"%s: %s cannot translate IDs (%s). Write the address by hand: the ID with @ written as \\40 (XEP-0106), then @%s, e.g. /roster add %s@%s",
+				acc, j, ui_condition_words(e->cond), j,
+				e->legacy_id, j);
+		else
+			app_say(app, LINE_ERROR, "%s: %s did not accept %s%s%s",
+				acc, j, e->legacy_id, e->detail ? "" : ": ",
+				e->detail ? d : ui_condition_words(e->cond));
+		free(d);
 		break;
-	case GW_ID_UNSUPPORTED:
-		app_say(app, LINE_WARN,
-			  "%s: %s cannot translate IDs (%s). Write the address by hand: the ID with @ written as \\40 (XEP-0106), then @%s, e.g. /roster add %s@%s",
-			  acc, j, ui_condition_words(e->cond), j, e->legacy_id, j);
-		break;
-	case GW_ID_FAILED:
-		app_say(app, LINE_ERROR, "%s: %s did not accept %s%s%s", acc, j,
-			e->legacy_id, e->detail ? "" : ": ",
-			e->detail ? d : ui_condition_words(e->cond));
-		break;
-	case GW_PRESENCE_SENT:
+	}
+	case EV_GATEWAY_PRESENCE_SENT:
 		app_say(app, LINE_INFO, "%s: %s %s", acc,
-			  e->online ? "logging on to" : "logging off", j);
+			ev->gateway_presence_sent.online ? "logging on to" :
+							   "logging off",
+			ev->gateway_presence_sent.gateway);
 		break;
-	case GW_PASSWORD_CHANGED:
-		app_print(app, LINE_OK,
-			  "%s: password changed; update natterrc before you reconnect",
-			  acc);
-		break;
-	case GW_PASSWORD_FAILED:
-		app_print(app, LINE_ERROR, "%s: password not changed: %s%s", acc,
-			  ui_condition_words(e->cond), d);
-		break;
-	case GW_SUBSCRIBED_BACK:
+	case EV_GATEWAY_SUBSCRIBED:
 		app_print(app, LINE_INFO,
 			  "%s: %s asked to see your presence: accepted, and subscribed back",
-			  acc, j);
+			  acc, ev->gateway_subscribed.gateway);
 		break;
-	case GW_ACCOUNT_CREATED:
-		app_print(app, LINE_OK, "%s: account %s created", acc, j);
-		if (e->gaps & GW_ACCOUNT_OTHER_JID)
+	default:
+		break;
+	}
+}
+
+/* Answers about the account itself and about ad-hoc commands. */
+static void account_event(struct app *app, const struct event *ev)
+{
+	const char *acc = ev->acc->conf->name;
+	char *d;
+
+	switch (ev->type) {
+	case EV_PASSWORD:
+		if (!ev->password.cond) {
+			app_print(app, LINE_OK,
+				  "%s: password changed; update natterrc before you reconnect",
+				  acc);
+			break;
+		}
+		d = detail(ev->password.detail);
+		app_print(app, LINE_ERROR, "%s: password not changed: %s%s", acc,
+			  ui_condition_words(ev->password.cond), d);
+		free(d);
+		break;
+	case EV_ACCOUNT_CREATED: {
+		const struct ev_account_created *e = &ev->account_created;
+
+		app_print(app, LINE_OK, "%s: account %s created", acc, e->jid);
+		if (e->gaps & ACCOUNT_GAP_OTHER_JID)
 			app_print(app, LINE_WARN,
 				  "%s: natterrc names another address: set jid = \"%s\" in account \"%s\" to use it",
-				  acc, j, acc);
-		if (e->gaps & GW_ACCOUNT_PASSWORD)
+				  acc, e->jid, acc);
+		if (e->gaps & ACCOUNT_GAP_PASSWORD)
 			app_print(app, LINE_WARN,
 				  "%s: the password you chose is not the one in natterrc: put it there (password or password_eval), then /connect %s",
 				  acc, acc);
-		else if (!(e->gaps & GW_ACCOUNT_OTHER_JID))
+		else if (!(e->gaps & ACCOUNT_GAP_OTHER_JID))
 			app_print(app, LINE_INFO, "%s: logging in", acc);
 		break;
-	case GW_COMMAND_DONE:
+	}
+	case EV_COMMAND_DONE:
 		app_print(app, LINE_OK, "%s: command %s on %s completed", acc,
-			  e->command ? e->command : "", j);
+			  ev->command_done.command ? ev->command_done.command : "",
+			  ev->command_done.jid);
+		break;
+	default:
 		break;
 	}
-	free(d);
 }
 
 /* A room's news, in its window. */
@@ -545,8 +618,24 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 				  ev->acc->conf->name, e->error);
 		break;
 	}
-	case EV_GATEWAY:
+	case EV_GATEWAY_REGISTERED:
+	case EV_GATEWAY_LEFT:
+	case EV_GATEWAY_SUBSCRIBED:
+	case EV_GATEWAY_CONTACTS_ASK:
+	case EV_GATEWAY_CONTACT_ADDED:
+	case EV_GATEWAY_LOGIN_FAILED:
+	case EV_GATEWAY_PRESENCE_SENT:
+	case EV_GATEWAY_PROMPT:
+	case EV_GATEWAY_ID:
+	case EV_ROSTERX_REFUSED:
+	case EV_ROSTERX_OFFERED:
 		gateway_event(app, ev);
+		rpane_mark_stale(app);
+		break;
+	case EV_PASSWORD:
+	case EV_ACCOUNT_CREATED:
+	case EV_COMMAND_DONE:
+		account_event(app, ev);
 		rpane_mark_stale(app);
 		break;
 	case EV_VERSION:

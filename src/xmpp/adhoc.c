@@ -189,15 +189,14 @@ static void adhoc_parse_form(xmpp_stanza_t *cmd, struct dialog *d)
 
 static void adhoc_completed(struct session *s, struct dialog *d)
 {
-	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
+	struct event ev = { .type = EV_COMMAND_DONE, .acc = s->acc };
 
 	d->done = true;
 	d->actions = 0;
 	if (!d->form.nfields && !d->nnotes)
 		dialog_add_note(d, NOTE_INFO, "Done.");
-	ev.gateway.what = GW_COMMAND_DONE;
-	ev.gateway.jid = d->jid;
-	ev.gateway.command = adhoc_label(s->app, d->acc, d->jid, d->node);
+	ev.command_done.jid = d->jid;
+	ev.command_done.command = adhoc_label(s->app, d->acc, d->jid, d->node);
 	event_emit(s->app, &ev);
 }
 

@@ -29,8 +29,7 @@ struct window *forms_window(struct session *s, void *ud)
 	return w && w->kind == WIN_FORM ? w : NULL;
 }
 
-struct window *forms_open(struct app *app, struct dialog *d,
-			  const char *name)
+struct window *forms_window_new(struct dialog *d, const char *name)
 {
 	struct window *w = win_new(WIN_FORM, name, 16);
 
@@ -38,6 +37,14 @@ struct window *forms_open(struct app *app, struct dialog *d,
 	w->jid = d->jid ? xstrdup(d->jid) : NULL;
 	w->dialog = d;
 	d->win = w;
+	return w;
+}
+
+struct window *forms_open(struct app *app, struct dialog *d,
+			  const char *name)
+{
+	struct window *w = forms_window_new(d, name);
+
 	app_add_window(app, w);
 	return w;
 }

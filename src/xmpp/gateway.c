@@ -52,76 +52,34 @@ static void subscribe_back(struct session *s, const char *bare)
 	xs_subscription(s->app, s->acc, bare, "subscribe");
 }
 
-static void emit(struct session *s, enum gw_event what, const char *jid,
-		 const char *jids)
-{
-	struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-			    .gateway = { .what = what, .jid = jid,
-					 .jids = jids } };
-
-	event_emit(s->app, &ev);
-}
-
 /* The batch window closed: one question per gateway with requests. */
 static void batch_cb(struct loop *l, void *ud)
 {
 	struct account *a = ud;
-	struct session *s = session_of(a);
-	size_t i, j;
 
 	(void)l;
 	a->gw_batch_timer = 0;
-	for (i = 0; i < a->ngateways + a->roster.n; i++) {
-		const char *gw = i < a->ngateways ? a->gateways[i] :
-						    a->roster.items[i - a->ngateways].jid;
-		char *list = NULL;
+	account_gateway_contacts_ask(session_of(a)->app, a);
+}
 
-		if (strchr(gw, '@') || !account_is_gateway(a, gw))
-			continue;
-		/* a gateway both registered now and in the roster: once */
-		if (i >= a->ngateways) {
-			for (j = 0; j < a->ngateways; j++)
-				if (strcmp(a->gateways[j], gw) == 0)
-					break;
-			if (j < a->ngateways)
-				continue;
-		}
-		for (j = 0; j < a->nsub_requests; j++) {
-			const char *r = a->sub_requests[j];
-			const char *at = strchr(r, '@');
-			const char *nick = a->sub_nicks[j];
-			char *t;
+/* Approves bare's request, adds it to the roster (named nick) when it
+ * is not there, and subscribes back; the pending request stays. */
+static void accept_send(struct app *app, struct account *a, const char *bare)
+{
+	const char *nick = account_sub_request_nick(a, bare);
 
-			if (!at || strcmp(at + 1, gw) != 0)
-				continue;
-			t = xasprintf("%s%s%s%s%s", list ? list : "",
-				      list ? ", " : "", r, nick ? " " : "",
-				      nick ? nick : "");
-			free(list);
-			list = t;
-		}
-		if (list)
-			emit(s, GW_CONTACTS_ASK, gw, list);
-		free(list);
-	}
+	xs_subscription(app, a, bare, "subscribed");
+	if (!roster_get(&a->roster, bare))
+		xs_roster_set(app, a, bare, nick, NULL);
+	subscribe_back(session_of(a), bare);
 }
 
 int xs_accept(struct app *app, struct account *a, const char *bare)
 {
-	const char *nick = account_sub_request_nick(a, bare);
-	char *name = nick ? xstrdup(nick) : NULL;
-	struct session *s = session_of(a);
-
-	if (a->state != ACC_ONLINE) {
-		free(name);
+	if (a->state != ACC_ONLINE)
 		return -1;
-	}
-	xs_subscription(app, a, bare, "subscribed");
+	accept_send(app, a, bare);
 	account_sub_request_take(a, bare);
-	if (!roster_get(&a->roster, bare))
-		xs_roster_set(app, a, bare, name, NULL);
-	subscribe_back(s, bare);
-	free(name);
 	return 0;
 }
 
@@ -135,15 +93,15 @@ static void subscribe_trusted(struct session *s, const char *bare)
 
 	if (!strchr(bare, '@')) {
 		/* XEP-0100 4.1.1: approve the gateway, and subscribe back */
-		account_sub_request_take(a, bare);
 		xs_subscription(s->app, a, bare, "subscribed");
 		subscribe_back(s, bare);
-		emit(s, GW_SUBSCRIBED_BACK, bare, NULL);
+		account_gateway_subscribed(s->app, a, bare);
 		return;
 	}
 	if (a->conf->gateway_accept) {
-		xs_accept(s->app, a, bare);
-		emit(s, GW_CONTACT_ADDED, bare, NULL);
+		if (a->state == ACC_ONLINE)
+			accept_send(s->app, a, bare);
+		account_gateway_contact_added(s->app, a, bare);
 		return;
 	}
 	loop_timer_cancel(s->app->loop, a->gw_batch_timer);
@@ -255,16 +213,15 @@ bool gateway_subscribe(struct session *s, const char *bare,
 bool gateway_presence_error(struct session *s, const char *bare,
 			    xmpp_stanza_t *st)
 {
-	struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-			    .gateway = { .what = GW_LOGIN_FAILED,
-					 .jid = bare } };
+	struct event ev = { .type = EV_GATEWAY_LOGIN_FAILED, .acc = s->acc,
+			    .gateway_login_failed = { .gateway = bare } };
 	struct req_error e;
 
 	if (strchr(bare, '@') || !account_is_gateway(s->acc, bare))
 		return false;
 	req_error_parse(st, &e);
-	ev.gateway.cond = e.cond;
-	ev.gateway.detail = e.text;
+	ev.gateway_login_failed.cond = e.cond;
+	ev.gateway_login_failed.detail = e.text;
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
 	return true;
@@ -275,9 +232,9 @@ int xs_transport_presence(struct app *app, struct account *a,
 {
 	struct session *s = session_of(a);
 	xmpp_stanza_t *p;
-	struct event ev = { .type = EV_GATEWAY, .acc = a,
-			    .gateway = { .what = GW_PRESENCE_SENT, .jid = jid,
-					 .online = online } };
+	struct event ev = { .type = EV_GATEWAY_PRESENCE_SENT, .acc = a,
+			    .gateway_presence_sent = { .gateway = jid,
+						       .online = online } };
 
 	if (a->state != ACC_ONLINE)
 		return -1;
@@ -316,9 +273,9 @@ static void on_jid(struct session *s, xmpp_stanza_t *reply, void *ud)
 				   xmpp_stanza_get_child_by_ns(reply, NS_GATEWAY) :
 				   NULL;
 	char *jid = q ? stanza_child_text(q, "jid") : NULL;
-	struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-			    .gateway = { .jid = g->gateway,
-					 .legacy_id = g->legacy_id } };
+	struct event ev = { .type = EV_GATEWAY_ID, .acc = s->acc,
+			    .gateway_id = { .gateway = g->gateway,
+					    .legacy_id = g->legacy_id } };
 	struct req_error e = { 0 };
 
 	if (!jid)
@@ -331,12 +288,10 @@ static void on_jid(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (jid) {
 		xs_roster_set(s->app, s->acc, jid, g->name, NULL);
 		xs_subscription(s->app, s->acc, jid, "subscribe");
-		ev.gateway.what = GW_ID_RESOLVED;
-		ev.gateway.jid = jid;
+		ev.gateway_id.contact = jid;
 	} else {
-		ev.gateway.what = GW_ID_FAILED;
-		ev.gateway.cond = e.cond;
-		ev.gateway.detail = e.text;
+		ev.gateway_id.cond = e.cond;
+		ev.gateway_id.detail = e.text;
 	}
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
@@ -354,16 +309,15 @@ static void on_prompt(struct session *s, xmpp_stanza_t *reply, void *ud)
 
 	if (!q) {
 		struct req_error e;
-		struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-				    .gateway = { .jid = g->gateway,
-						 .legacy_id = g->legacy_id } };
+		struct event ev = { .type = EV_GATEWAY_ID, .acc = s->acc,
+				    .gateway_id = { .gateway = g->gateway,
+						    .legacy_id = g->legacy_id } };
 
 		req_error_parse(reply, &e);
-		ev.gateway.what = strcmp(e.cond, "remote-server-timeout") == 0 ?
-					  GW_ID_FAILED :
-					  GW_ID_UNSUPPORTED;
-		ev.gateway.cond = e.cond;
-		ev.gateway.detail = e.text;
+		ev.gateway_id.unsupported =
+			strcmp(e.cond, "remote-server-timeout") != 0;
+		ev.gateway_id.cond = e.cond;
+		ev.gateway_id.detail = e.text;
 		event_emit(s->app, &ev);
 		req_error_clear(&e);
 		gw_ask_free(g);
@@ -374,10 +328,9 @@ static void on_prompt(struct session *s, xmpp_stanza_t *reply, void *ud)
 		char *desc = stanza_child_text(q, "desc");
 		char *both = xasprintf("%s%s%s", prompt ? prompt : "",
 				       prompt && desc ? ": " : "", desc ? desc : "");
-		struct event ev = { .type = EV_GATEWAY, .acc = s->acc,
-				    .gateway = { .what = GW_ID_PROMPT,
-						 .jid = g->gateway,
-						 .prompt = both } };
+		struct event ev = { .type = EV_GATEWAY_PROMPT, .acc = s->acc,
+				    .gateway_prompt = { .gateway = g->gateway,
+							.prompt = both } };
 
 		event_emit(s->app, &ev);
 		free(both);

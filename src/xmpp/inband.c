@@ -247,7 +247,7 @@ static void send_answer(struct inband *b, struct dialog *d)
 /* --- the end ------------------------------------------------------------ */
 
 /* Whether the account can log in with natterrc as it is: 0, or
- * GW_ACCOUNT_* flags for what the user must change there. */
+ * ACCOUNT_GAP_* flags for what the user must change there. */
 static int natterrc_gaps(struct dialog *d, const struct account *a)
 {
 	struct form_field *fu = form_field(&d->form, "username");
@@ -258,10 +258,10 @@ static int natterrc_gaps(struct dialog *d, const struct account *a)
 	int gaps = 0;
 
 	if (user && (!mine || strcmp(user, mine) != 0))
-		gaps |= GW_ACCOUNT_OTHER_JID;
+		gaps |= ACCOUNT_GAP_OTHER_JID;
 	if (!a->conf->password_eval &&
 	    (!a->conf->password || (pw && strcmp(pw, a->conf->password) != 0)))
-		gaps |= GW_ACCOUNT_PASSWORD;
+		gaps |= ACCOUNT_GAP_PASSWORD;
 	free(mine);
 	return gaps;
 }
@@ -270,8 +270,7 @@ static void created(struct inband *b, struct window *w, struct dialog *d)
 {
 	struct app *app = b->s.app;
 	struct account *a = b->s.acc;
-	struct event ev = { .type = EV_GATEWAY, .acc = a,
-			    .gateway.what = GW_ACCOUNT_CREATED };
+	struct event ev = { .type = EV_ACCOUNT_CREATED, .acc = a };
 	struct form_field *fu = form_field(&d->form, "username");
 	char *jid;
 
@@ -279,13 +278,13 @@ static void created(struct inband *b, struct window *w, struct dialog *d)
 		jid = xasprintf("%s@%s", form_field_value(fu), a->domain);
 	else
 		jid = xstrdup(a->bare_jid);
-	ev.gateway.jid = jid;
-	ev.gateway.gaps = natterrc_gaps(d, a);
+	ev.account_created.jid = jid;
+	ev.account_created.gaps = natterrc_gaps(d, a);
 	ib_close(b);
 	app_close_window(app, w);
 	event_emit(app, &ev);
 	free(jid);
-	if (!ev.gateway.gaps)
+	if (!ev.account_created.gaps)
 		xs_connect(app, a);
 }
 

@@ -125,14 +125,13 @@ static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct window *w;
 	struct dialog *d = forms_answered(s, ud, &w);
-	struct event ev = { .type = EV_GATEWAY, .acc = s->acc };
+	struct event ev = { .type = EV_PASSWORD, .acc = s->acc };
 	struct req_error e;
 
 	if (!d)
 		return;
 	if (req_ok(reply)) {
 		app_close_window(s->app, w);
-		ev.gateway.what = GW_PASSWORD_CHANGED;
 		event_emit(s->app, &ev);
 		return;
 	}
@@ -147,9 +146,8 @@ static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (strcmp(e.cond, "not-acceptable") == 0 ||
 	    strcmp(e.cond, "bad-request") == 0)
 		dialog_focus_mentioned(d, e.text);
-	ev.gateway.what = GW_PASSWORD_FAILED;
-	ev.gateway.cond = e.cond;
-	ev.gateway.detail = e.text;
+	ev.password.cond = e.cond;
+	ev.password.detail = e.text;
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
 }

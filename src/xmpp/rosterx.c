@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/account.h"
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/dialog.h"
@@ -54,13 +55,16 @@ static enum rx_action action_of(const char *a)
 	return RX_ADD;
 }
 
-static void append(char **list, const char *jid)
-{
-	char *t = xasprintf("%s%s%s", *list ? *list : "", *list ? ", " : "",
-			    jid);
+/* The JIDs refused from one suggestion, for EV_ROSTERX_REFUSED. */
+struct refused {
+	char **jids;
+	size_t n, cap;
+};
 
-	free(*list);
-	*list = t;
+static void refuse(struct refused *r, char *jid)
+{
+	xgrow((void **)&r->jids, &r->cap, r->n + 1, sizeof *r->jids);
+	r->jids[r->n++] = jid;
 }
 
 /* Whether applying the item would change anything. */
@@ -84,7 +88,9 @@ static void offer(struct session *s, const char *from, xmpp_stanza_t *x)
 {
 	struct account *a = s->acc;
 	struct dialog *d = dialog_new(&rosterx_ops, a, from);
-	char *refused = NULL, *name;
+	struct refused refused = { 0 };
+	char *name;
+	size_t i;
 	xmpp_stanza_t *c;
 	struct form f = { 0 };
 
@@ -108,10 +114,7 @@ static void offer(struct session *s, const char *from, xmpp_stanza_t *x)
 			continue;
 		act = action_of(xmpp_stanza_get_attribute(c, "action"));
 		if (!in_scope(from, jid) || strcmp(jid, a->bare_jid) == 0) {
-			char *clean = utf8_sanitize(jid, 0);
-
-			append(&refused, clean);
-			free(clean);
+			refuse(&refused, utf8_sanitize(jid, 0));
 			free(jid);
 			continue;
 		}
@@ -130,32 +133,25 @@ static void offer(struct session *s, const char *from, xmpp_stanza_t *x)
 		free(nm);
 		free(group);
 	}
-	if (refused) {
-		struct event ev = { .type = EV_GATEWAY, .acc = a,
-				    .gateway = { .what = GW_RX_REFUSED,
-						 .jid = from,
-						 .jids = refused } };
+	if (refused.n) {
+		struct event ev = { .type = EV_ROSTERX_REFUSED, .acc = a,
+				    .rosterx_refused = {
+					    .from = from, .n = refused.n,
+					    .jids = (const char *const *)
+							    refused.jids } };
 
 		event_emit(s->app, &ev);
-		free(refused);
 	}
+	for (i = 0; i < refused.n; i++)
+		free(refused.jids[i]);
+	free(refused.jids);
 	if (!d->nitems) {
 		dialog_free(&d);
 		return;
 	}
 	name = xasprintf("roster from %s", from);
-	{
-		/* the dialog waits in its own window; the user is told */
-		size_t cur = s->app->cur_win;
-		struct event ev = { .type = EV_GATEWAY, .acc = a,
-				    .gateway = { .what = GW_RX_OFFERED,
-						 .jid = from } };
-
-		forms_open(s->app, d, name);
-		app_select(s->app, cur);
-		s->app->wins[s->app->nwins - 1]->unread = 1;
-		event_emit(s->app, &ev);
-	}
+	/* the dialog waits in its own window; the user is told */
+	account_rx_offered(s->app, a, forms_window_new(d, name), from);
 	free(name);
 }
 

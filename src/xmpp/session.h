@@ -77,6 +77,9 @@ struct window;
 struct dialog;
 void *forms_ud(struct window *w);
 struct window *forms_window(struct session *s, void *ud);
+/* A WIN_FORM window named name holding d (taken over), not yet added
+ * to the app's windows. */
+struct window *forms_window_new(struct dialog *d, const char *name);
 /* Opens a WIN_FORM window named name holding d (taken over) and makes
  * it current. */
 struct window *forms_open(struct app *app, struct dialog *d,

@@ -1,6 +1,8 @@
 /* test_events: the core functions that change the model and then say so
  * (core/event.h): roster_loaded, roster_apply, account_gateway_registered,
- * account_gateway_left, account_sub_asked, room_occupant, room_subject,
+ * account_gateway_left, account_gateway_subscribed,
+ * account_gateway_contact_added, account_gateway_contacts_ask,
+ * account_rx_offered, account_sub_asked, room_occupant, room_subject,
  * account_cert_refused, account_trust_cert.
  *
  * A listener checks, when the event comes, that the change is already
@@ -21,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "core/app.h"
+#include "core/disco.h"
 #include "core/event.h"
 #include "core/room.h"
 #include "core/roster.h"
@@ -42,7 +45,21 @@ struct fixture {
 	bool occupant_there;   /* EV_ROOM_OCCUPANT: the nick, in the window */
 	bool had_cert;         /* acc->cert was set at the event */
 	char pin[128];         /* app->pins' entry for the domain then */
+	bool pending;          /* jid's subscription request was pending */
+	char list[256];        /* EV_GATEWAY_CONTACTS_ASK: "jid nick, ..." */
+	size_t cur_win;        /* the app's current window at the event */
+	unsigned unread;       /* EV_ROSTERX_OFFERED: the last window's */
 };
+
+static bool pending(const struct account *a, const char *jid)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsub_requests; i++)
+		if (strcmp(a->sub_requests[i], jid) == 0)
+			return true;
+	return false;
+}
 
 static void record(struct app *app, const struct event *ev, void *ud)
 {
@@ -57,8 +74,37 @@ static void record(struct app *app, const struct event *ev, void *ud)
 	case EV_ROSTER_CHANGED:
 		jid = ev->roster_changed.jid;
 		break;
-	case EV_GATEWAY:
-		jid = ev->gateway.jid;
+	case EV_GATEWAY_REGISTERED:
+		jid = ev->gateway_registered.gateway;
+		break;
+	case EV_GATEWAY_LEFT:
+		jid = ev->gateway_left.gateway;
+		break;
+	case EV_GATEWAY_SUBSCRIBED:
+		jid = ev->gateway_subscribed.gateway;
+		break;
+	case EV_GATEWAY_CONTACT_ADDED:
+		jid = ev->gateway_contact_added.jid;
+		break;
+	case EV_GATEWAY_CONTACTS_ASK: {
+		const struct ev_gateway_contacts_ask *e =
+			&ev->gateway_contacts_ask;
+		size_t i, len = 0;
+
+		jid = e->gateway;
+		fx->list[0] = '\0';
+		for (i = 0; i < e->n; i++)
+			len += (size_t)snprintf(fx->list + len,
+						sizeof fx->list - len,
+						"%s%s%s%s", i ? ", " : "",
+						e->jids[i],
+						e->nicks[i] ? " " : "",
+						e->nicks[i] ? e->nicks[i] : "");
+		break;
+	}
+	case EV_ROSTERX_OFFERED:
+		jid = ev->rosterx_offered.from;
+		fx->unread = app->wins[app->nwins - 1]->unread;
 		break;
 	case EV_SUBSCRIBE:
 		jid = ev->subscribe.jid;
@@ -78,6 +124,8 @@ static void record(struct app *app, const struct event *ev, void *ud)
 		break;
 	}
 	snprintf(fx->jid, sizeof fx->jid, "%s", jid ? jid : "");
+	fx->pending = jid && pending(ev->acc, jid);
+	fx->cur_win = app->cur_win;
 	fx->had_cert = ev->acc && ev->acc->cert;
 	if (ev->type == EV_CERT_PINNED) {
 		const char *pin = pinstore_get(&app->pins, ev->acc->domain);
@@ -86,7 +134,7 @@ static void record(struct app *app, const struct event *ev, void *ud)
 		snprintf(fx->note, sizeof fx->note, "%s",
 			 ev->cert_pinned.fingerprint);
 	}
-	if (ev->type == EV_GATEWAY) {
+	if (ev->type == EV_GATEWAY_REGISTERED || ev->type == EV_GATEWAY_LEFT) {
 		fx->in_roster = jid && account_gateway_candidate(ev->acc, jid);
 		return;
 	}
@@ -190,23 +238,85 @@ static void test_gateway_registered_and_left(void **state)
 
 	account_gateway_registered(&fx->app, fx->acc, "icq.example.net", false);
 	assert_int_equal(fx->events, 1);
-	assert_int_equal(fx->last.type, EV_GATEWAY);
-	assert_int_equal(fx->last.gateway.what, GW_REGISTERED);
+	assert_int_equal(fx->last.type, EV_GATEWAY_REGISTERED);
+	assert_false(fx->last.gateway_registered.update);
 	assert_string_equal(fx->jid, "icq.example.net");
 	assert_true(fx->in_roster); /* remembered before the event */
 
 	account_gateway_registered(&fx->app, fx->acc, "icq.example.net", true);
 	assert_int_equal(fx->events, 2);
-	assert_int_equal(fx->last.gateway.what, GW_UPDATED);
+	assert_int_equal(fx->last.type, EV_GATEWAY_REGISTERED);
+	assert_true(fx->last.gateway_registered.update);
 	assert_int_equal(fx->acc->ngateways, 1);
 
 	account_gateway_left(&fx->app, fx->acc, "icq.example.net", 3, true);
 	assert_int_equal(fx->events, 3);
-	assert_int_equal(fx->last.gateway.what, GW_UNREGISTERED);
-	assert_int_equal(fx->last.gateway.removed, 3);
-	assert_true(fx->last.gateway.not_registered);
+	assert_int_equal(fx->last.type, EV_GATEWAY_LEFT);
+	assert_int_equal(fx->last.gateway_left.removed, 3);
+	assert_true(fx->last.gateway_left.not_registered);
 	assert_false(fx->in_roster); /* forgotten before the event */
 	assert_int_equal(fx->acc->ngateways, 0);
+}
+
+static void test_gateway_subscribed_and_contact_added(void **state)
+{
+	struct fixture *fx = *state;
+
+	account_sub_request_add(fx->acc, "icq.example.net", NULL);
+	account_sub_request_add(fx->acc, "bob@icq.example.net", "Bob");
+	account_gateway_subscribed(&fx->app, fx->acc, "icq.example.net");
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_GATEWAY_SUBSCRIBED);
+	assert_string_equal(fx->jid, "icq.example.net");
+	assert_false(fx->pending); /* taken before the event */
+	assert_true(pending(fx->acc, "bob@icq.example.net"));
+
+	account_gateway_contact_added(&fx->app, fx->acc, "bob@icq.example.net");
+	assert_int_equal(fx->events, 2);
+	assert_int_equal(fx->last.type, EV_GATEWAY_CONTACT_ADDED);
+	assert_string_equal(fx->jid, "bob@icq.example.net");
+	assert_false(fx->pending);
+	assert_int_equal(fx->acc->nsub_requests, 0);
+}
+
+static void test_gateway_contacts_ask(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* no gateway yet: the requests wait, nobody is asked */
+	account_sub_request_add(fx->acc, "bob@icq.example.net", "Bob");
+	account_sub_request_add(fx->acc, "eve@other.example.net", NULL);
+	account_sub_request_add(fx->acc, "ann@icq.example.net", NULL);
+	account_gateway_contacts_ask(&fx->app, fx->acc);
+	assert_int_equal(fx->events, 0);
+
+	account_gateway_add(fx->acc, "icq.example.net");
+	disco_verdict_set(fx->acc, "icq.example.net", DISCO_IS_GATEWAY);
+	account_gateway_contacts_ask(&fx->app, fx->acc);
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_GATEWAY_CONTACTS_ASK);
+	assert_string_equal(fx->jid, "icq.example.net");
+	assert_int_equal(fx->last.gateway_contacts_ask.n, 2);
+	assert_string_equal(fx->list, "bob@icq.example.net Bob, ann@icq.example.net");
+	/* asked, not answered: the requests stay pending */
+	assert_int_equal(fx->acc->nsub_requests, 3);
+}
+
+static void test_rx_offered(void **state)
+{
+	struct fixture *fx = *state;
+	size_t cur = fx->app.cur_win, n = fx->app.nwins;
+	struct window *w = win_new(WIN_FORM, "roster from icq.example.net", 16);
+
+	account_rx_offered(&fx->app, fx->acc, w, "icq.example.net");
+	assert_int_equal(fx->events, 1);
+	assert_int_equal(fx->last.type, EV_ROSTERX_OFFERED);
+	assert_string_equal(fx->jid, "icq.example.net");
+	/* added in the background before the event, the user's window kept */
+	assert_int_equal(fx->app.nwins, n + 1);
+	assert_ptr_equal(fx->app.wins[fx->app.nwins - 1], w);
+	assert_int_equal(fx->cur_win, cur);
+	assert_int_equal(fx->unread, 1);
 }
 
 static void test_sub_asked(void **state)
@@ -350,6 +460,13 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_gateway_registered_and_left,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_gateway_subscribed_and_contact_added, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_gateway_contacts_ask,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_offered, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sub_asked, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_room_occupants, setup,
