@@ -25,8 +25,9 @@
  * for a resumed stream and a fresh one. Handlers do not run before login
  * completes, so the log is also the only way to the server's h. */
 #define RESUMED "RECV: <resumed "
-/* every attempt starts with features: a resume is told after them */
-#define FEATURES "RECV: <stream:features"
+/* every stream starts with features, a resume is told after them; the
+ * log shows them as "<features xmlns=...>" (libstrophe drops the prefix) */
+#define FEATURES "RECV: <features "
 
 static void read_resume(struct session *s, const char *msg)
 {

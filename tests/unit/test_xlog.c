@@ -1,0 +1,99 @@
+/* test_xlog: what xlog_handler() learns from libstrophe's log lines, fed
+ * the lines libstrophe 0.12 logs (the e2e debug logs show them): a
+ * resumed stream and the server's h from <resumed/>, and each stream's
+ * features (logged as "<features xmlns=...>", without the stream:
+ * prefix) clearing what an earlier stream said.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <strophe.h>
+
+#include "xmpp/session.h"
+
+#define FEATURES "RECV: <features xmlns=\"http://etherx.jabber.org/streams\">" \
+	"<bind xmlns=\"urn:ietf:params:xml:ns:xmpp-bind\"><required/></bind>" \
+	"<sm xmlns=\"urn:xmpp:sm:3\"/></features>"
+#define RESUMED "RECV: <resumed h=\"853\" previd=\"cvaZ1HtIvfRE\"" \
+	" xmlns=\"urn:xmpp:sm:3\"/>"
+
+static void feed(struct session *s, const char *line)
+{
+	xlog_handler(s, XMPP_LEVEL_DEBUG, "xmpp", line);
+}
+
+static void test_resumed_sets_h(void **state)
+{
+	struct session s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	feed(&s, FEATURES);
+	assert_false(s.resumed);
+	feed(&s, "SENT: <resume h=\"604\" previd=\"cvaZ1HtIvfRE\""
+		 " xmlns=\"urn:xmpp:sm:3\"/>");
+	assert_false(s.resumed);
+	feed(&s, RESUMED);
+	assert_true(s.resumed);
+	assert_int_equal(s.resumed_h, 853);
+}
+
+static void test_single_quotes(void **state)
+{
+	struct session s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	feed(&s, "RECV: <resumed xmlns='urn:xmpp:sm:3' h='7' previd='x'/>");
+	assert_true(s.resumed);
+	assert_int_equal(s.resumed_h, 7);
+}
+
+/* the next stream's features say nothing was resumed yet: a resume that
+ * then fails gives a fresh session, which must not count from the old h */
+static void test_features_clear_a_resume(void **state)
+{
+	struct session s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	feed(&s, FEATURES);
+	feed(&s, RESUMED);
+	assert_true(s.resumed);
+	feed(&s, "RECV: <stream:stream id=\"e47074bd\" from=\"localhost\">");
+	assert_true(s.resumed);
+	feed(&s, FEATURES);
+	assert_false(s.resumed);
+	feed(&s, "RECV: <failed xmlns=\"urn:xmpp:sm:3\"><item-not-found"
+		 " xmlns=\"urn:ietf:params:xml:ns:xmpp-stanzas\"/></failed>");
+	assert_false(s.resumed);
+}
+
+/* only debug lines are read: a <resumed/> in a warning is not the server's */
+static void test_other_levels_ignored(void **state)
+{
+	struct session s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	xlog_handler(&s, XMPP_LEVEL_WARN, "xmpp", RESUMED);
+	assert_false(s.resumed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resumed_sets_h),
+		cmocka_unit_test(test_single_quotes),
+		cmocka_unit_test(test_features_clear_a_resume),
+		cmocka_unit_test(test_other_levels_ignored),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
