@@ -527,6 +527,41 @@ except locale.Error:
     pass
 
 
+
+# ---- typing into dialogs (tests of dialog and browser windows) ----------
+
+def keys(pane, *names, pause=0.15):
+    """Sends tmux keys one at a time, as a person types them (an Escape
+    followed at once by a key would read as Alt-key)."""
+    for name in names:
+        pane.send_key(name)
+        time.sleep(pause)
+
+
+def typed(pane, text):
+    """Types text into the focused field without Enter."""
+    pane.send_keys(text, enter=False)
+    time.sleep(0.15)
+
+
+def hint(pane, screen=None):
+    """A dialog's keys line: the last row above natter's status bar."""
+    return pane.lines(screen)[-3]
+
+
+def wait_value(cond, what, timeout=WAIT):
+    """Polls cond() (say, a component's recorded state) until it is
+    true; returns what it gave."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = cond()
+        if got:
+            return got
+        if time.monotonic() >= deadline:
+            raise AssertionError("timed out waiting for %s" % what)
+        time.sleep(0.1)
+
+
 def char_width(ch):
     """Terminal cells of one character (libc wcwidth, as tmux and natter
     use it); 0 for what has no width."""

@@ -14,11 +14,11 @@ a list's choices, C-s submits the step's default action, F7/F8/F9 are
 previous/next/complete, Escape cancels."""
 
 import re
-import time
 
 import pytest
 
 import harness
+from harness import keys, typed, hint, wait_value
 
 CONNECTED = r"connected as alice@localhost/natter"
 MSN = "msn.localhost"
@@ -28,40 +28,10 @@ ADD_USER = "http://jabber.org/protocol/admin#add-user"
 WAIT = 20
 
 
-def keys(pane, *names, pause=0.15):
-    """Sends tmux keys one at a time, as a person types them (an Escape
-    followed at once by a key would read as Alt-key)."""
-    for name in names:
-        pane.send_key(name)
-        time.sleep(pause)
-
-
-def typed(pane, text):
-    pane.send_keys(text, enter=False)
-    time.sleep(0.15)
-
-
-def hint(pane, screen=None):
-    """The dialog's keys line: the last row above natter's status bar."""
-    return pane.lines(screen)[-3]
-
-
 def wait_hint(pane, regex):
     rx = re.compile(regex)
     return pane.wait_until(lambda s: rx.search(hint(pane, s)),
                            "keys line %r" % regex, WAIT)
-
-
-def wait_value(cond, what, timeout=WAIT):
-    """Polls cond() (a component's recorded state) until it is true."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = cond()
-        if got:
-            return got
-        if time.monotonic() >= deadline:
-            raise AssertionError("timed out waiting for %s" % what)
-        time.sleep(0.1)
 
 
 def run_from_browser(pane, jid, name):

@@ -10,11 +10,10 @@ which still says we are registered), a "yes" removes the registration
 once."""
 
 import re
-import time
 
 import pytest
 
-import harness
+from harness import keys, typed, hint, wait_value
 
 pytestmark = pytest.mark.prosody(gateways=True)
 
@@ -23,36 +22,6 @@ IRC = "irc.localhost"
 WAIT = 20
 ASKED = r"Leave irc\.localhost\?"
 HINT = r"Enter/y/Ctrl-S leave  n/Esc cancel"
-
-
-def keys(pane, *names, pause=0.15):
-    """Sends tmux keys one at a time, as a person types them (an Escape
-    followed at once by a key would read as Alt-key)."""
-    for name in names:
-        pane.send_key(name)
-        time.sleep(pause)
-
-
-def typed(pane, text):
-    pane.send_keys(text, enter=False)
-    time.sleep(0.15)
-
-
-def hint(pane, screen=None):
-    """The dialog's keys line: the last row above natter's status bar."""
-    return pane.lines(screen)[-3]
-
-
-def wait_value(cond, what, timeout=WAIT):
-    """Polls cond() (a component's recorded state) until it is true."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = cond()
-        if got:
-            return got
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.1)
 
 
 def no_dialog(pane):

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-import harness
+from harness import keys, typed
 
 pytestmark = pytest.mark.prosody(gateways=True)
 
@@ -36,19 +36,6 @@ def in_pane(pane, regex):
 def not_in_pane(pane, regex):
     rx = re.compile(regex)
     return lambda s: not any(rx.search(r) for r in pane.roster_rows(s))
-
-
-def keys(pane, *names, pause=0.15):
-    """Sends tmux keys one at a time, as a person types them (an Escape
-    followed at once by a key would read as Alt-key)."""
-    for name in names:
-        pane.send_key(name)
-        time.sleep(pause)
-
-
-def typed(pane, text):
-    pane.send_keys(text, enter=False)
-    time.sleep(0.15)
 
 
 def wait_registered(gateways, name, jid, timeout=20):
