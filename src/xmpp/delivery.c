@@ -133,10 +133,12 @@ static int send_row(const struct outbox_msg *m, void *ud)
 
 	if (m->tries >= OUTBOX_MAX_TRIES) {
 		/* never confirmed: the server keeps no acks and the peer
-		 * sends no receipts; stop repeating it */
+		 * sends no receipts; stop repeating it, but do not call it
+		 * acknowledged: its line keeps "(sent)" */
 		log_msg(LOG_WARN, "outbox", "%s: giving up on %s after %u tries",
 			s->acc->conf->name, m->id, m->tries);
-		conv_delivery(s->app, s->acc, m->peer, m->id, LINE_ACKED);
+		if (s->acc->outbox)
+			outbox_done(s->acc->outbox, m->peer, m->id);
 		return 0;
 	}
 	delivery_send(s, m->peer, m->resource, m->body, m->id);
