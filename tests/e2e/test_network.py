@@ -28,9 +28,8 @@ import os
 import re
 import signal
 import sqlite3
-import time
 
-from harness import message_xml
+from harness import message_xml, wait_value as wait
 from netproxy import netproxy  # noqa: F401 (a fixture)
 
 CONNECTED = r"connected as alice@localhost/natter"
@@ -69,15 +68,6 @@ def incoming(xdg):
 def outgoing(xdg):
     return db_rows(xdg, "SELECT body FROM messages WHERE peer = ? AND"
                    " dir = 1 ORDER BY id", (BOB,))
-
-
-def wait(predicate, what, timeout):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out after %d s waiting for %s"
-                                 % (timeout, what))
-        time.sleep(0.2)
 
 
 def tally(expected, got):
