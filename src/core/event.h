@@ -66,6 +66,10 @@ enum event_type {
 	EV_STRANGERS_LIMIT, /* strangers_limit: one domain's strangers wrote
 			     * too much this minute; the rest of the
 			     * minute's messages are dropped */
+	EV_BOOKMARKS_LOADED, /* bookmarks_loaded: acc->bookmarks was fetched */
+	EV_BOOKMARK_CHANGED, /* bookmark_changed: one bookmark was added,
+			      * changed or removed (by us or another client) */
+	EV_BOOKMARK_ERROR,   /* bookmark_error: the server refused a change */
 };
 
 struct ev_cert_pinned {
@@ -164,6 +168,22 @@ struct ev_ping {
 struct ev_strangers_limit {
 	const char *domain; /* whose strangers wrote too much */
 	unsigned limit;     /* messages a minute they may write */
+};
+
+struct ev_bookmarks_loaded {
+	size_t count; /* bookmarks in acc->bookmarks now */
+};
+
+struct ev_bookmark_changed {
+	const char *jid; /* the room */
+	bool removed;    /* it is no longer bookmarked */
+};
+
+struct ev_bookmark_error {
+	const char *jid;  /* the room */
+	bool removing;    /* the refused change was a removal */
+	const char *cond; /* RFC 6120 stanza error condition */
+	const char *text; /* the server's words; NULL: none */
 };
 
 struct ev_gateway_registered {
@@ -277,6 +297,9 @@ struct event {
 		struct ev_version version;
 		struct ev_ping ping;
 		struct ev_strangers_limit strangers_limit;
+		struct ev_bookmarks_loaded bookmarks_loaded;
+		struct ev_bookmark_changed bookmark_changed;
+		struct ev_bookmark_error bookmark_error;
 	};
 };
 
