@@ -493,8 +493,8 @@ static void room_line(struct app *app, const struct event *ev)
 	free(line);
 }
 
-/* Bookmarks: a change is told in the room's window when it is open
- * (where /bookmark was typed, most often), else on the console. */
+/* Bookmarks: a change is told in the room's window when the user looks
+ * at it (where /bookmark was typed), else on the console. */
 static void bookmark_line(struct app *app, const struct event *ev)
 {
 	const struct ev_bookmark_changed *c = &ev->bookmark_changed;
@@ -525,7 +525,7 @@ static void bookmark_line(struct app *app, const struct event *ev)
 			line = t;
 		}
 	}
-	if (w)
+	if (w && w == app->wins[app->cur_win])
 		win_add(w, time(NULL), kind, line);
 	else
 		app_print(app, kind, "%s: %s", ev->acc->conf->name, line);

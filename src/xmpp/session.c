@@ -438,9 +438,9 @@ void xs_shutdown(struct app *app)
 	for (i = 0; i < app->naccounts; i++) {
 		struct session *s = session_of(app->accounts[i]);
 
+		xs_bookmarks_free(s); /* before its context goes */
 		conn_free(s);
 		delivery_free(s);
-		xs_bookmarks_free(s);
 		free(s);
 		app->accounts[i]->session = NULL;
 	}
