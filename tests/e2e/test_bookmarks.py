@@ -5,6 +5,7 @@ changes made by that other client appearing live in natter's Rooms group,
 autojoin at login (across a restart, and many rooms at a pace), and the
 Rooms group's unread counts."""
 
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -285,3 +286,42 @@ def test_private_storage_fallback(make_peer, natterrc, start_natter):
     bob.wait_stanza("presence", joined_room(bob, ROOM, "alice"),
                     "alice joining at login")
     wait_rooms(natter, lambda rows: rows == ["# Lobby"], "Lobby joined")
+
+
+DEMO = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..",
+                                     "share", "demo", "natter-demo"))
+
+
+def test_demo_starts_with_roster_and_room(natter_bin, xdg):
+    """natter --demo's first screen: echo, contacts in two groups with
+    their presences, the gateways under Transports, and the bookmarked
+    lounge joined at login, where the demo people talk."""
+    pane = harness.NatterPane([DEMO], dict(xdg.env(), NATTER_BIN=natter_bin))
+    pane.start()
+    try:
+        pane.wait_for(r"connected as you@localhost", timeout=40)
+        want = ["Contacts", "+ Echo", "Friends", "* Alice", "- Bob",
+                "Work", "~ Dave", "x Carol", "Transports",
+                "+ icq.localhost", "+ msn.localhost"]
+
+        def roster_shown(screen):
+            rows = [r for r in pane.roster_rows(screen) if r]
+            return rows[:1] == ["Rooms"] and len(rows) > 2 and \
+                re.match(r"# Lounge( +\(\d+\))?$", rows[1]) and \
+                rows[2:] == want
+        screen = pane.wait_until(roster_shown, "the demo's roster",
+                                 timeout=30)
+        # the lounge: joined at login, and its people talk
+        wait_rooms(pane, lambda rows: len(rows) == 1 and
+                   re.match(r"# Lounge +\(\d+\)$", rows[0]),
+                   "unread lines in the Lounge")
+        assert "natter console" in pane.title(screen)
+        pane.send_alt("2")
+        pane.wait_for(r"<Alice> oh, someone joined the lounge")
+        pane.wait_for(r"lounge@conference\.localhost — joined")
+        pane.send_keys("/bookmark list")
+        pane.wait_for(r'lounge@conference\.localhost "Lounge" \(autojoin\) '
+                      r'\[joined\]')
+        assert pane.quit(timeout=30) == 0
+    finally:
+        pane.stop()
