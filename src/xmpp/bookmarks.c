@@ -269,13 +269,6 @@ static bool in_flight(struct bmstate *bm, const char *room)
 	return false;
 }
 
-static bool room_joined(struct session *s, const char *room)
-{
-	struct window *w = room_find(s->app, s->acc, room);
-
-	return w && w->room && w->room->joined;
-}
-
 /* Joins one room without changing the window the user looks at. */
 static void join_quietly(struct session *s, const struct bookmark *b)
 {
@@ -301,7 +294,10 @@ static void pump(struct session *s)
 		const struct bookmark *b = bookmarks_find(&s->acc->bookmarks,
 							  room);
 
-		if (!b || room_joined(s, room) || in_flight(bm, room)) {
+		/* a window's joined flag may be left from the last session:
+		 * a new session joins every autojoin room (joining a room we
+		 * are in only has it say who is there again) */
+		if (!b || in_flight(bm, room)) {
 			free(room);
 			continue;
 		}

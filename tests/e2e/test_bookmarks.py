@@ -220,6 +220,20 @@ def test_autojoin_across_restart_and_unread_counts(make_peer, natterrc,
 
 
 @PEP_SERVER
+def test_autojoin_after_the_server_restarts(make_peer, prosody, online):
+    """A new session (the server restarted: nothing to resume) joins the
+    autojoin rooms again, though their windows stayed open."""
+    online.send_keys("/bookmark add %s --autojoin" % ROOM)
+    online.wait_for(r"Bookmarked lobby@conference\.localhost "
+                    r"\(joined at login\)")
+    wait_rooms(online, lambda rows: rows == ["# lobby"], "lobby joined")
+    prosody.restart()
+    bob = bob_in(make_peer)
+    bob.wait_stanza("presence", joined_room(bob, ROOM, "alice"),
+                    "alice back in the room", timeout=60)
+
+
+@PEP_SERVER
 def test_fifty_autojoin_rooms_at_a_pace(make_peer, natterrc, start_natter):
     other = other_client(make_peer)
     bob = make_peer("bob")
