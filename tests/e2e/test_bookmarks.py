@@ -146,7 +146,16 @@ def test_add_list_remove_seen_by_another_client(make_peer, online):
     assert conf.get("autojoin") in ("true", "1")
     assert conf.get("name") == "Lobby"
 
-    online.send_keys("/bookmark remove Lobby")
+    # Tab completes the subcommand, then the bookmark's name
+    online.send_keys("/bookmark re", enter=False)
+    online.send_key("Tab")
+    online.wait_until(lambda s: online.input_line(s).rstrip().endswith(
+        "/bookmark remove"), "the subcommand completed")
+    online.send_keys("Lo", enter=False)
+    online.send_key("Tab")
+    online.wait_until(lambda s: online.input_line(s).rstrip().endswith(
+        "/bookmark remove Lobby"), "the name completed")
+    online.send_key("Enter")
     online.wait_for(r"Bookmark removed: lobby@conference\.localhost")
     assert pep_items(other) == {}
     online.send_keys("/bookmark remove Lobby")
