@@ -306,9 +306,11 @@ static void pump(struct session *s)
 		bm->inflight[bm->ninflight].since = loop_now(s->app->loop);
 		bm->ninflight++;
 	}
-	memmove(bm->queue, bm->queue + taken,
-		(bm->nqueue - taken) * sizeof *bm->queue);
-	bm->nqueue -= taken;
+	if (taken) {
+		memmove(bm->queue, bm->queue + taken,
+			(bm->nqueue - taken) * sizeof *bm->queue);
+		bm->nqueue -= taken;
+	}
 	arm_timer(s);
 }
 
