@@ -196,6 +196,7 @@ static void draw_row(struct app *app, const struct opane_row *r, int y,
 {
 	struct ui *ui = app->ui;
 	size_t avail;
+	bool you;
 	char *s;
 
 	switch (r->kind) {
@@ -219,16 +220,17 @@ static void draw_row(struct app *app, const struct opane_row *r, int y,
 		mvaddstr(y, x, ui_show_mark(r->occ->show));
 		attrset(A_NORMAL);
 		mvaddstr(y, x + 2, opane_affil_mark(r->occ->affil));
-		/* the mark, the affiliation, the nick, " (you)" and the
-		 * separator share the width */
-		avail = (size_t)w > 4 + (r->self ? 6 : 0) ?
-				(size_t)w - 4 - (r->self ? 6 : 0) : 1;
+		/* the marks, the nick, " (you)" and the separator share the
+		 * width; a pane too narrow for " (you)" shows ours in bold
+		 * only */
+		you = r->self && w >= 4 + 6 + 4;
+		avail = (size_t)w - 4 - (you ? 6 : 0);
 		attron(ui_nick_attr(app, r->occ->nick, A_NORMAL) |
 		       (r->self ? A_BOLD : 0));
 		mvaddnstr(y, x + 3, r->occ->nick,
 			  (int)ui_fit(r->occ->nick, avail));
 		attrset(A_NORMAL);
-		if (r->self)
+		if (you)
 			addstr(" (you)");
 		break;
 	case OPANE_MORE:
