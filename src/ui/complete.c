@@ -232,7 +232,8 @@ size_t complete_tab(struct app *app, struct completion *c, struct input *in)
 		prefix = xstrndup(in->buf + start, in->cursor - start);
 		collect(app, c, in->buf, prefix);
 		free(prefix);
-		qsort(c->cands, c->n, sizeof *c->cands, cmp_str);
+		if (c->n > 1) /* with none, cands is NULL: not for qsort */
+			qsort(c->cands, c->n, sizeof *c->cands, cmp_str);
 		c->active = 1;
 		if (c->n == 0)
 			return 0;
