@@ -163,6 +163,20 @@ def test_pane_groups_marks_counts_and_alt_r(make_peer, natter):
     natter.send_alt("r")
     natter.wait_until(lambda s: pane(natter, s) == WANT,
                       "the occupants again after a second Alt-R")
+    # a short terminal: the pane's last row counts who is below, and
+    # Alt-PageDown / Alt-PageUp scroll it (7 rows: the total and 6 of
+    # the list's 8)
+    natter.resize(160, 10)
+    natter.wait_until(lambda s: pane(natter, s) == WANT[:6] + ["  ... 2 more"],
+                      "the pane cut short, with a 'more' row")
+    natter.send_key("M-NPage")
+    natter.wait_until(lambda s: pane(natter, s) == WANT[:1] + WANT[3:],
+                      "the pane scrolled to its end by Alt-PageDown")
+    natter.send_key("Escape", "PPage")
+    natter.wait_until(lambda s: pane(natter, s) == WANT[:6] + ["  ... 2 more"],
+                      "the pane back at its top after Alt-PageUp")
+    natter.resize(160, 40)
+    natter.wait_until(lambda s: pane(natter, s) == WANT, "the whole pane")
     # someone leaves and the counts follow
     peers["erin"].send_raw("<presence to='%s/erin' type='unavailable'/>"
                            % ROOM)
