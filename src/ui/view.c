@@ -3,7 +3,8 @@
  * the console, conversations, rooms.
  *
  * A line is drawn as its timestamp, then for messages the sender ("<bob>"
- * or "* bob" for actions), then the text, wrapped under itself. A
+ * or "* bob" for actions; in rooms in the nick's colour), then the
+ * text, wrapped under itself. A
  * newline in the text (remote text keeps its own) starts a continuation
  * row indented the same way, never a row of its own with a stamp. Rows are
  * laid out from the newest line upwards, so only what is visible is
@@ -86,14 +87,19 @@ static const char *delivery_mark(unsigned flags)
 	return "";
 }
 
-/* The sender's attributes: in a room, the nick's own colour. */
+/* The sender's attributes: the theme's, in a room with the nick's own
+ * colour instead of the theme's. */
 static attr_t sender_attr(struct app *app, const struct window *w,
 			  const struct line *l)
 {
 	attr_t theme = UI_ATTR((struct ui *)app->ui,
 			       l->kind == LINE_MSG_IN ? TH_NICK_IN : TH_NICK_OUT);
+	attr_t nick;
 
-	return w->kind == WIN_ROOM ? ui_nick_attr(app, l->nick, theme) : theme;
+	if (w->kind != WIN_ROOM)
+		return theme;
+	nick = ui_nick_attr(app, l->nick, theme);
+	return nick == theme ? theme : (theme & ~A_COLOR) | nick;
 }
 
 /* Draws (or with draw false, measures) l of w with its first row at
