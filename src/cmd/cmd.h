@@ -24,10 +24,11 @@
 
 struct app;
 
-/* ARG_ROOM: a room's JID or bookmark name; ARG_BOOKMARK: /bookmark's
- * words (cmd_bookmark_words), then rooms. */
-enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT, ARG_ROOM,
-	       ARG_BOOKMARK };
+/* What a command's arguments complete to: ARG_NICK is the nicks of the
+ * current room window's occupants; ARG_ROOM a room's JID or bookmark
+ * name; ARG_BOOKMARK /bookmark's words (cmd_bookmark_words), then rooms. */
+enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT, ARG_NICK,
+	       ARG_ROOM, ARG_BOOKMARK };
 
 /* Handlers return 0, or CMD_USAGE to have the usage line shown. Other
  * errors they report themselves and return -1. */
