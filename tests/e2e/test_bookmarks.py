@@ -224,6 +224,8 @@ def test_autojoin_across_restart_and_unread_counts(make_peer, natterrc,
     natter.send_keys("/join lobby")  # by the bookmark's name (local part)
     natter.send_keys("/win %s" % ROOM)
     natter.wait_for(r"<bob> alice: three")
+    # back on the console (a room window's pane shows its occupants)
+    natter.send_alt("1")
     wait_rooms(natter, lambda rows: rows == ["# lobby"],
                "read once shown")
 
