@@ -109,8 +109,7 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 	return 0;
 }
 
-/* Loads the newest history into an empty window. */
-static void load_recent(struct window *w)
+void conv_load_recent(struct window *w)
 {
 	struct history *h = w->acc->history;
 	int n;
@@ -147,7 +146,8 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 	size_t i;
 	int got;
 
-	if (w->kind != WIN_CHAT || w->history_done || !w->acc->history)
+	if ((w->kind != WIN_CHAT && w->kind != WIN_ROOM) || w->history_done ||
+	    !w->acc->history)
 		return 0;
 	if (n > w->cap - w->count)
 		n = w->cap - w->count;
@@ -195,7 +195,7 @@ struct window *conv_window(struct app *app, struct account *acc,
 	free(title);
 	w->acc = acc;
 	w->jid = xstrdup(jid);
-	load_recent(w);
+	conv_load_recent(w);
 	app_insert_window(app, w);
 	return w;
 }
@@ -252,7 +252,7 @@ static int64_t store(struct app *app, struct account *acc, const char *bare,
 {
 	struct hist_msg m = { 0, bare, ts_ms, dir,
 			      is_action(body) ? HIST_ACTION : HIST_CHAT,
-			      nick, body, id };
+			      nick, body, id, false, NULL, false };
 	int r;
 
 	if (!acc->history)

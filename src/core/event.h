@@ -66,6 +66,10 @@ enum event_type {
 	EV_STRANGERS_LIMIT, /* strangers_limit: one domain's strangers wrote
 			     * too much this minute; the rest of the
 			     * minute's messages are dropped */
+	/* rooms: staying in (core/room.c, xmpp/mucstay.c) */
+	EV_ROOM_REJOINING, /* room_rejoin: we are out of a room we had joined
+			    * and join it again; its window keeps its lines */
+	EV_ROOM_REJOINED,  /* room_rejoin: our presence came back: in again */
 };
 
 struct ev_cert_pinned {
@@ -164,6 +168,22 @@ struct ev_ping {
 struct ev_strangers_limit {
 	const char *domain; /* whose strangers wrote too much */
 	unsigned limit;     /* messages a minute they may write */
+};
+
+/* Rooms: staying in. Why we join a room again (EV_ROOM_REJOIN*). */
+enum room_rejoin_why {
+	ROOM_REJOIN_RECONNECT, /* the connection came back as a new session */
+	ROOM_REJOIN_PING,      /* a self-ping (XEP-0410) said we are out */
+	ROOM_REJOIN_SHUTDOWN,  /* the room shut down (status code 332) */
+};
+
+struct ev_room_rejoin {
+	const char *room; /* the room's JID (its window is open) */
+	const char *nick; /* the nick we join as (EV_ROOM_REJOINED: have) */
+	enum room_rejoin_why why;
+	const char *cond; /* ROOM_REJOIN_PING: the ping's error condition;
+			   * else NULL */
+	size_t here;      /* EV_ROOM_REJOINED: occupants now, us included */
 };
 
 struct ev_gateway_registered {
@@ -277,6 +297,7 @@ struct event {
 		struct ev_version version;
 		struct ev_ping ping;
 		struct ev_strangers_limit strangers_limit;
+		struct ev_room_rejoin room_rejoin;
 	};
 };
 
