@@ -111,7 +111,7 @@ static const char sql_fts[] =
  * ids across sessions, so the id alone does not make a duplicate. */
 static const char sql_dup[] =
 	"SELECT 1 FROM messages WHERE peer = ? AND stanza_id = ? AND dir = ?"
-	" AND body = ? LIMIT 1";
+	" AND body = ? AND room = 0 LIMIT 1";
 /* A room's line: the room's stanza-id names one line whatever it holds;
  * an origin id is the sender's, so the body must match too. */
 static const char sql_dup_sid[] =
