@@ -82,11 +82,13 @@ static struct outbox *outbox_of(struct account *acc)
 static unsigned stored_delivery(struct account *acc, const struct hist_msg *m)
 {
 	struct outbox *ob = outbox_of(acc);
+	/* a room's line is in the outbox under its origin id */
+	const char *id = m->room ? m->origin_id : m->stanza_id;
 	int st;
 
-	if (m->dir != HIST_OUT || !m->stanza_id || !ob)
+	if (m->dir != HIST_OUT || !id || !ob)
 		return 0;
-	st = outbox_state(ob, m->stanza_id);
+	st = outbox_state(ob, id);
 	if (st < 0)
 		return 0;
 	return st == OUTBOX_QUEUED ? LINE_QUEUED : LINE_SENT;
@@ -105,7 +107,8 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 		    m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
 		    (action ? LINE_ACTION : 0) | st, m->nick,
 		    action ? m->body + sizeof action_prefix - 1 : m->body,
-		    m->dir == HIST_OUT ? m->stanza_id : NULL)->rowid = m->rowid;
+		    m->dir != HIST_OUT ? NULL :
+		    m->room ? m->origin_id : m->stanza_id)->rowid = m->rowid;
 	return 0;
 }
 
@@ -372,7 +375,7 @@ int conv_outgoing(struct app *app, struct account *acc, const char *bare,
 	rowid = store(app, acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
 	if (ob) {
 		struct outbox_msg m = { 0, bare, w->resource, id, body, ms,
-					OUTBOX_QUEUED, 0 };
+					OUTBOX_QUEUED, 0, false };
 
 		r = outbox_add(ob, &m);
 		if (r < 0)

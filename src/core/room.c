@@ -8,6 +8,7 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/outbox.h"
 #include "core/room.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -239,6 +240,52 @@ static int64_t room_store(struct app *app, struct account *acc,
 	return r ? history_last_rowid(acc->history) : 0;
 }
 
+/* ---- outbox: what we write, until the room echoes it ---- */
+
+int room_outgoing(struct app *app, struct account *acc, const char *room,
+		  const char *body, const char *id)
+{
+	struct window *w = room_find(app, acc, room);
+	struct timespec now;
+	int64_t ms, rowid;
+	int r;
+
+	if (!w || !acc->history || !acc->outbox)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &now);
+	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	rowid = room_store(app, acc, room, w->room->nick, true, body, ms, false,
+			   NULL, id);
+	{
+		struct outbox_msg m = { .peer = room, .id = id, .body = body,
+					.ts_ms = ms, .state = OUTBOX_QUEUED,
+					.room = true };
+
+		r = outbox_add(acc->outbox, &m);
+	}
+	if (r < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot store: %s",
+			acc->conf->name, outbox_error(acc->outbox));
+	win_add_msg(w, now.tv_sec, LINE_MSG_OUT, r == 0 ? LINE_QUEUED : 0,
+		    w->room->nick, body, id)->rowid = rowid > 0 ? rowid : 0;
+	app->dirty = true;
+	return r;
+}
+
+void room_delivery(struct app *app, struct account *acc, const char *room,
+		   const char *id, unsigned st)
+{
+	struct window *w = room_find(app, acc, room);
+	struct outbox *ob = acc->history ? acc->outbox : NULL;
+
+	if (ob && (st == LINE_SENT ? outbox_sent(ob, id) :
+				     outbox_done(ob, room, id)) < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot update: %s",
+			acc->conf->name, outbox_error(ob));
+	if (w && win_mark_delivery(w, id, st))
+		app->dirty = true;
+}
+
 bool room_history_since(struct account *acc, const char *room,
 			int64_t *since_ms)
 {
@@ -289,10 +336,13 @@ void room_message(struct app *app, struct account *acc, const char *room,
 
 	if (!w)
 		return;
-	/* history: stored first; what the room replays of it is not news */
+	/* history: stored first; what the room replays of it is not news,
+	 * and the echo of what we wrote is its acknowledgement */
 	if (nick) {
 		rowid = room_store(app, acc, room, nick, ours, body, ts_ms,
 				   delayed, stanza_id, origin_id);
+		if (rowid == 0 && ours && origin_id)
+			room_delivery(app, acc, room, origin_id, LINE_ACKED);
 		if (rowid == 0)
 			return;
 	}
@@ -391,6 +441,8 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 							ROOM_WE_JOINED :
 							ROOM_JOINED;
 		}
+		if (self && !r->joined) /* the outbox waits for the replay */
+			r->outbox_due = true;
 		if (self)
 			r->joined = true;
 	} else {

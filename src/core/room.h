@@ -27,6 +27,11 @@
  * a room that shut down, xmpp/mucstay.c joins the room again; the window
  * keeps its lines (room_rejoin_begin(), then EV_ROOM_REJOINED when our
  * presence comes back instead of "joined").
+ *
+ * What the user writes in a room goes through the outbox (core/outbox.h)
+ * when the account has a store: shown and stored at once, queued while
+ * offline or not joined, and acknowledged by the room's echo, which
+ * carries its id as origin-id (room_outgoing, room_delivery).
  */
 #ifndef NATTER_CORE_ROOM_H
 #define NATTER_CORE_ROOM_H
@@ -78,6 +83,8 @@ struct room {
 	loop_timer_id stay_timer; /* the next self-ping or rejoin try, 0:
 				   * none */
 	uint64_t retry_ms;     /* the wait before the next rejoin try */
+	bool outbox_due;       /* joined: the outbox's messages for the room
+				* go once its history replay is over */
 };
 
 /* The largest number of status codes one presence is read with. */
@@ -141,6 +148,18 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 /* The room refused us or a message: cond and text as the server said. */
 void room_error(struct app *app, struct account *acc, const char *room,
 		const char *cond, const char *text);
+/* The user wrote body (stanza id id) in room: stored in the history
+ * and the outbox, both committed before this returns, and shown as
+ * queued. Returns 0 when it is in the outbox, -1 when there is no store
+ * (nothing is shown: the room's echo will be) or it could not be put
+ * there. */
+int room_outgoing(struct app *app, struct account *acc, const char *room,
+		  const char *body, const char *id);
+/* Where our message id in room now is: LINE_SENT (handed to the
+ * connection: one more try), LINE_ACKED (the room echoed it: it leaves
+ * the outbox). */
+void room_delivery(struct app *app, struct account *acc, const char *room,
+		   const char *id, unsigned st);
 /* From when to ask room for the discussion we lack (<history since>):
  * the time of the newest stored line less HISTORY_REPLAY_SLACK_MS (what
  * comes twice is deduplicated), in *since_ms. Returns false when nothing

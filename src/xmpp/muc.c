@@ -70,25 +70,40 @@ int xs_room_leave(struct app *app, struct account *a, const char *room)
 	return 0;
 }
 
-int xs_room_send(struct app *app, struct account *a, const char *room,
-		 const char *body)
+void muc_send_groupchat(struct session *s, const char *room,
+			const char *body, const char *id)
 {
-	struct session *s = session_of(a);
-	xmpp_stanza_t *m;
-	char *id;
+	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "groupchat", room, id);
 
-	(void)app;
-	if (a->state != ACC_ONLINE)
-		return -1;
-	id = xmpp_uuid_gen(s->ctx);
-	m = xmpp_message_new(s->ctx, "groupchat", room, id);
 	xmpp_message_set_body(m, body);
 	/* XEP-0359: the room's echo and its replays carry it back */
 	xmpp_stanza_set_attribute(stanza_add_child(m, "origin-id", NS_SID),
 				  "id", id);
 	session_send(s, m);
+}
+
+int xs_room_send(struct app *app, struct account *a, const char *room,
+		 const char *body)
+{
+	struct session *s = session_of(a);
+	struct window *w = room_find(app, a, room);
+	bool now = a->state == ACC_ONLINE && w && w->room->joined;
+	char *id;
+	int rc = 0;
+
+	/* the outbox keeps it until the room echoes it; without a store
+	 * it goes now or not at all */
+	if (!w || (!now && !(a->history && a->outbox)))
+		return -1;
+	id = xmpp_uuid_gen(s->ctx);
+	if (room_outgoing(app, a, room, body, id) == 0)
+		muc_outbox_send(s, w, false); /* if the room can take it */
+	else if (now)
+		muc_send_groupchat(s, room, body, id);
+	else
+		rc = -1;
 	xmpp_free(s->ctx, id);
-	return 0;
+	return rc;
 }
 
 /* Reads the muc#user <x/> of an occupant's presence into p: item
@@ -255,6 +270,9 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 			     oid);
 	else if (subject)
 		room_subject(s->app, s->acc, bare, n, subject);
+	/* the subject (empty or not) ends what a join sends */
+	if (!body && xmpp_stanza_get_child_by_name(st, "subject"))
+		muc_stay_subject(s, bare);
 	free(body);
 	free(subject);
 	free(n);

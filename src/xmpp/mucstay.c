@@ -28,6 +28,13 @@
  * Every join asks for the history we lack: `<history since=…>` from the
  * newest stored line (core/room.h room_history_since), or the last
  * MUC_HISTORY_MAX messages when nothing is stored.
+ *
+ * What the user wrote in a room waits in the outbox (core/room.h) until
+ * the room is joined and its join is over (the subject ends the replay,
+ * whose echoes of our own lines acknowledge them; a room that sends no
+ * subject is given ROOM_REJOIN_FIRST_MS), then goes in order with its
+ * id; a message sent OUTBOX_MAX_TRIES times without an echo is given up
+ * on, as for one-to-one messages.
  */
 #include "config.h"
 
@@ -37,6 +44,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/outbox.h"
 #include "core/room.h"
 #include "util/log.h"
 #include "util/xmem.h"
@@ -103,6 +111,60 @@ bool muc_rejoin_final(const char *cond)
 		if (strcmp(cond, final[i]) == 0)
 			return true;
 	return false;
+}
+
+struct flush {
+	struct session *s;
+	struct window *w;
+	bool all;
+};
+
+static int flush_row(const struct outbox_msg *m, void *ud)
+{
+	struct flush *f = ud;
+	struct session *s = f->s;
+
+	if (!m->room || strcmp(m->peer, f->w->jid) != 0 ||
+	    (!f->all && m->state != OUTBOX_QUEUED))
+		return 0;
+	if (m->tries >= OUTBOX_MAX_TRIES) {
+		log_msg(LOG_WARN, "outbox", "%s: giving up on %s after %u tries",
+			s->acc->conf->name, m->id, m->tries);
+		outbox_done(s->acc->outbox, m->peer, m->id);
+		return 0;
+	}
+	muc_send_groupchat(s, m->peer, m->body, m->id);
+	room_delivery(s->app, s->acc, m->peer, m->id, LINE_SENT);
+	return 0;
+}
+
+void muc_outbox_send(struct session *s, struct window *w, bool all)
+{
+	struct flush f = { s, w, all };
+
+	if (s->acc->state != ACC_ONLINE || !w->room->joined ||
+	    w->room->outbox_due || !s->acc->history || !s->acc->outbox)
+		return;
+	if (outbox_each(s->acc->outbox, flush_row, &f) < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot read: %s",
+			s->acc->conf->name, outbox_error(s->acc->outbox));
+}
+
+/* The join is over: what waited for it goes. */
+static void join_over(struct session *s, struct window *w)
+{
+	if (!w->room->outbox_due)
+		return;
+	w->room->outbox_due = false;
+	muc_outbox_send(s, w, true);
+}
+
+void muc_stay_subject(struct session *s, const char *room)
+{
+	struct window *w = room_find(s->app, s->acc, room);
+
+	if (w && w->room && w->room->joined)
+		join_over(s, w);
 }
 
 static void stay_due(struct loop *l, void *ud);
@@ -225,6 +287,7 @@ static void stay_due(struct loop *l, void *ud)
 			send_join(s, w); /* no answer yet, or one that may pass */
 		return;
 	}
+	join_over(s, w); /* a room that sent no subject */
 	if (ping_ms(s) == 0)
 		return;
 	quiet = loop_now(l) - r->heard_at;
@@ -246,9 +309,10 @@ void muc_stay_online(struct session *s)
 			continue;
 		if (s->resumed) {
 			/* the server kept our presence: the rooms have us */
-			if (w->room->joined)
+			if (w->room->joined) {
 				arm_ping(s, w);
-			else if (w->room->rejoining)
+				muc_outbox_send(s, w, false);
+			} else if (w->room->rejoining)
 				send_join(s, w);
 		} else if (w->room->joined || w->room->rejoining) {
 			rejoin(s, w, ROOM_REJOIN_RECONNECT, NULL);
@@ -272,8 +336,12 @@ void muc_stay_presence(struct session *s, const char *room,
 	if (!w || !w->room || !room_presence_has(p, 110))
 		return;
 	if (p->available) {
-		/* in (again): the self-ping watches from now */
-		if (w->room->joined && !w->room->stay_timer)
+		/* in (again): the outbox waits for the end of the join (a
+		 * room without a subject for a while), then the self-ping
+		 * watches */
+		if (w->room->outbox_due)
+			arm(s, w, ROOM_REJOIN_FIRST_MS);
+		else if (w->room->joined && !w->room->stay_timer)
 			arm_ping(s, w);
 	} else if (room_presence_has(p, 332)) {
 		/* the room shuts down: back in once it is up again */

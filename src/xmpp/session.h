@@ -154,6 +154,15 @@ void muc_stay_heard(struct session *s, const char *room);
  * shutdown is joined again later). */
 void muc_stay_presence(struct session *s, const char *room,
 		       const struct room_presence *p);
+/* The room sent its subject: the end of a join's replay. */
+void muc_stay_subject(struct session *s, const char *room);
+/* Sends the outbox's messages for w's room, if it is joined and its
+ * join's replay is over: all of them (after a join), or only those not
+ * yet handed to a connection. */
+void muc_outbox_send(struct session *s, struct window *w, bool all);
+/* muc.c: a groupchat message with id as its XEP-0359 origin-id. */
+void muc_send_groupchat(struct session *s, const char *room,
+			const char *body, const char *id);
 /* A presence error from room: a rejoin it ends stops. */
 void muc_stay_error(struct session *s, const char *room, const char *cond);
 /* What a self-ping's error condition (NULL: a result) says. */

@@ -12,6 +12,10 @@ connection stayed up is noticed by the XEP-0410 self-ping after the
 room has been silent for room_ping seconds, and joined again; a room
 that says it shuts down (status 332) is joined again.
 
+What alice types in a room goes through the outbox: shown at once, kept
+while natter is offline, sent after the rejoin, and acknowledged (its
+mark gone, the outbox empty) when the room echoes it back.
+
 This Prosody runs muc_mam on its MUC (rooms stamp their lines with
 XEP-0359 stanza-ids and replay history from the archive) and the admin
 shell, through which a test makes the room forget natter without a word
@@ -311,3 +315,64 @@ def test_room_shutdown_332_is_joined_again(prosody, rc, start_natter,
                     timeout=30)
     say(bob, "after the shutdown")
     natter.wait_for(r"<bob> after the shutdown")
+
+
+def said(text, mark=""):
+    return r"\d\d:\d\d <alice> %s%s\s*$" % (re.escape(text),
+                                           re.escape(mark))
+
+
+def outbox_rows(xdg):
+    with sqlite3.connect(db_path(xdg)) as db:
+        return [r[0] for r in db.execute(
+            "SELECT body FROM outbox ORDER BY seq")]
+
+
+def from_alice(peer, body):
+    return [m for m in list(peer.messages)
+            if m == ("%s/alice" % ROOM, "groupchat", body)]
+
+
+def test_typed_while_offline_goes_after_the_rejoin(prosody, rc, start_natter,
+                                                   make_peer, xdg):
+    natter = start_natter(rc())
+    natter.wait_for(CONNECTED)
+    bob = join(make_peer, "bob")
+    alice_joins(natter)
+    natter.send_keys("said online")
+    alice_said(bob, "said online")
+    # the room's echo acknowledges it
+    natter.wait_for(said("said online"))
+    assert outbox_rows(xdg) == []
+
+    prosody.kill()
+    natter.wait_until(lambda s: re.search(r"test: (?!online)",
+                                          natter.status_bar(s)),
+                      "natter offline")
+    natter.send_keys("typed offline 1")
+    natter.send_keys("typed offline 2")
+    natter.wait_for(said("typed offline 2", " (queued)"))
+    natter.wait_for(said("typed offline 1", " (queued)"))
+    assert not re.search(r"not sent", natter.screen(), re.I)
+    assert outbox_rows(xdg) == ["typed offline 1", "typed offline 2"]
+
+    prosody.start()
+    natter.wait_for(r"Rejoined lobby@conference\.localhost as alice",
+                    timeout=60)
+    natter.wait_for(said("typed offline 2"))
+    natter.wait_for(said("typed offline 1"))
+    assert outbox_rows(xdg) == []
+    # bob comes back and reads the room's history: each line once
+    bob.reconnect()
+    bob.send_presence()
+    bob.send_raw("<presence to='%s/bob'><x xmlns='%s'><history "
+                 "maxstanzas='20'/></x></presence>" % (ROOM, MUC_NS))
+    alice_said(bob, "typed offline 2")
+    natter.send_keys("after the rejoin")
+    alice_said(bob, "after the rejoin")
+    for body in ("typed offline 1", "typed offline 2"):
+        assert len(from_alice(bob, body)) == 1, (body, bob.messages)
+    assert natter.quit() == 0
+    assert room_rows(xdg) == [
+        ("alice", "said online", 1), ("alice", "typed offline 1", 1),
+        ("alice", "typed offline 2", 1), ("alice", "after the rejoin", 1)]
