@@ -14,6 +14,9 @@
  * service-unavailable or feature-not-implemented is "in", remote-server-*
  * "later", anything else (not-acceptable, item-not-found) "out"; a join
  * refused for good (conflict, forbidden, ...) ends a rejoin.
+ * room_outgoing shows and stores what we write and queues it in the
+ * outbox; room_delivery marks it sent; the room's echo (our nick, our
+ * id as origin-id) acknowledges it: no second line, out of the outbox.
  */
 #include "config.h"
 
@@ -30,6 +33,7 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/outbox.h"
 #include "core/room.h"
 #include "xmpp/session.h"
 
@@ -251,6 +255,36 @@ static void test_rejoin_keeps_lines(void **state)
 	assert_int_equal(fx->why, ROOM_REJOIN_PING);
 }
 
+static void test_outbox_until_the_echo(void **state)
+{
+	struct fixture *fx = *state;
+	struct window *w = open_room(fx);
+	struct stored s = { 0 };
+
+	assert_int_equal(room_outgoing(&fx->app, fx->acc, ROOM, "typed", "id1"),
+			 0);
+	assert_int_equal(outbox_count(fx->acc->outbox), 1);
+	assert_int_equal(lines_with(w, "typed"), 1);
+	assert_int_equal(win_line(w, 0)->kind, LINE_MSG_OUT);
+	assert_true(win_line(w, 0)->flags & LINE_QUEUED);
+	room_delivery(&fx->app, fx->acc, ROOM, "id1", LINE_SENT);
+	assert_true(win_line(w, 0)->flags & LINE_SENT);
+	assert_int_equal(outbox_state(fx->acc->outbox, "id1"), OUTBOX_SENT);
+	/* the echo, with the room's id */
+	room_message(&fx->app, fx->acc, ROOM, "me", "typed", TS, false, "S9",
+		     "id1");
+	assert_int_equal(lines_with(w, "typed"), 1);
+	assert_true(win_line(w, 0)->flags & LINE_ACKED);
+	assert_int_equal(outbox_count(fx->acc->outbox), 0);
+	assert_int_equal(history_recent(fx->acc->history, ROOM, 0, 50, keep,
+					 &s), 1);
+	assert_int_equal(s.out, 1);
+	/* its replay after a rejoin, by the room's id alone */
+	room_message(&fx->app, fx->acc, ROOM, "me", "typed", TS, true, "S9",
+		     NULL);
+	assert_int_equal(lines_with(w, "typed"), 1);
+}
+
 static void test_verdicts(void **state)
 {
 	(void)state;
@@ -284,6 +318,7 @@ int main(void)
 		T(test_since),
 		T(test_jump),
 		T(test_rejoin_keeps_lines),
+		T(test_outbox_until_the_echo),
 		cmocka_unit_test(test_verdicts),
 	};
 
