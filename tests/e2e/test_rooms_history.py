@@ -243,7 +243,12 @@ def test_rejoin_after_prosody_restart(prosody, rc, start_natter, make_peer):
     alice_joins(natter)
     say(bob, "before the restart")
     natter.wait_for(r"<bob> before the restart")
-    prosody.restart()
+    # killed, as a crash would: the server forgets the stream and the
+    # room (a graceful restart, prosody.restart(), works the same, but
+    # makes libstrophe 0.12.2 leak the bound JID under the sanitizers:
+    # its stream error resets the stream management state twice)
+    prosody.kill()
+    prosody.start()
     # natter cannot resume (the server forgot the stream): a new session
     natter.wait_for(r"Joining lobby@conference\.localhost again: the "
                     r"connection came back", timeout=60)
