@@ -70,6 +70,10 @@ enum event_type {
 	EV_BOOKMARK_CHANGED, /* bookmark_changed: one bookmark was added,
 			      * changed or removed (by us or another client) */
 	EV_BOOKMARK_ERROR,   /* bookmark_error: the server refused a change */
+	/* rooms: staying in (core/room.c, xmpp/mucstay.c) */
+	EV_ROOM_REJOINING, /* room_rejoin: we are out of a room we had joined
+			    * and join it again; its window keeps its lines */
+	EV_ROOM_REJOINED,  /* room_rejoin: our presence came back: in again */
 };
 
 struct ev_cert_pinned {
@@ -186,6 +190,22 @@ struct ev_bookmark_error {
 	const char *text; /* the server's words; NULL: none */
 };
 
+/* Rooms: staying in. Why we join a room again (EV_ROOM_REJOIN*). */
+enum room_rejoin_why {
+	ROOM_REJOIN_RECONNECT, /* the connection came back as a new session */
+	ROOM_REJOIN_PING,      /* a self-ping (XEP-0410) said we are out */
+	ROOM_REJOIN_SHUTDOWN,  /* the room shut down (status code 332) */
+};
+
+struct ev_room_rejoin {
+	const char *room; /* the room's JID (its window is open) */
+	const char *nick; /* the nick we join as (EV_ROOM_REJOINED: have) */
+	enum room_rejoin_why why;
+	const char *cond; /* ROOM_REJOIN_PING: the ping's error condition;
+			   * else NULL */
+	size_t here;      /* EV_ROOM_REJOINED: occupants now, us included */
+};
+
 struct ev_gateway_registered {
 	const char *gateway; /* the service's domain, now remembered */
 	bool update;         /* a change of an existing registration */
@@ -300,6 +320,7 @@ struct event {
 		struct ev_bookmarks_loaded bookmarks_loaded;
 		struct ev_bookmark_changed bookmark_changed;
 		struct ev_bookmark_error bookmark_error;
+		struct ev_room_rejoin room_rejoin;
 	};
 };
 

@@ -532,6 +532,33 @@ static void bookmark_line(struct app *app, const struct event *ev)
 	free(line);
 }
 
+/* Rooms: staying in. Joining a room again, and being in again, in its
+ * window (which keeps its lines). */
+static void room_rejoin_line(struct app *app, const struct event *ev)
+{
+	static const char *const why[] = {
+		[ROOM_REJOIN_RECONNECT] = "the connection came back",
+		[ROOM_REJOIN_PING] = "the room no longer had you",
+		[ROOM_REJOIN_SHUTDOWN] = "the room is restarting",
+	};
+	const struct ev_room_rejoin *e = &ev->room_rejoin;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *line;
+
+	if (!w)
+		return;
+	if (ev->type == EV_ROOM_REJOINED)
+		line = xasprintf("Rejoined %s as %s (%zu here)", e->room,
+				 e->nick, e->here);
+	else
+		line = xasprintf("Joining %s again: %s%s%s%s", e->room,
+				 why[e->why], e->cond ? " (" : "",
+				 e->cond ? ui_condition_words(e->cond) : "",
+				 e->cond ? ")" : "");
+	win_add(w, time(NULL), LINE_INFO, line);
+	free(line);
+}
+
 /* An answer to /version, where the user is (like the line that said the
  * question was sent): one line, whatever the reply held. */
 static void version_answer(struct app *app, const struct event *ev)
@@ -637,6 +664,10 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_ROOM_SUBJECT:
 	case EV_ROOM_OCCUPANT:
 		room_line(app, ev);
+		break;
+	case EV_ROOM_REJOINING:
+	case EV_ROOM_REJOINED:
+		room_rejoin_line(app, ev);
 		break;
 	case EV_HISTORY_ERROR: {
 		const struct ev_history_error *e = &ev->history_error;

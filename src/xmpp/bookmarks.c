@@ -294,10 +294,13 @@ static void pump(struct session *s)
 		const struct bookmark *b = bookmarks_find(&s->acc->bookmarks,
 							  room);
 
-		/* a window's joined flag may be left from the last session:
-		 * a new session joins every autojoin room (joining a room we
-		 * are in only has it say who is there again) */
-		if (!b || in_flight(bm, room)) {
+		/* a room whose window is in it, or is being joined again
+		 * by xmpp/mucstay.c after a new session, is not joined
+		 * twice */
+		const struct window *w = room_find(s->app, s->acc, room);
+
+		if (!b || in_flight(bm, room) ||
+		    (w && w->room && (w->room->joined || w->room->rejoining))) {
 			free(room);
 			continue;
 		}

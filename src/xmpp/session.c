@@ -122,6 +122,8 @@ static void on_online(struct session *s)
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
+	/* rooms: a new session is in none of them; a resumed one is */
+	muc_stay_online(s);
 }
 
 static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
