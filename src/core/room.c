@@ -211,6 +211,18 @@ static void mark_unread(struct app *app, struct window *w)
 
 static const char action_prefix[] = "/me ";
 
+/* A /me action (XEP-0245) is stored as sent and shown without "/me ". */
+static unsigned action_flag(const char *body)
+{
+	return strncmp(body, action_prefix, sizeof action_prefix - 1) == 0 ?
+		       LINE_ACTION : 0;
+}
+
+static const char *action_text(const char *body)
+{
+	return action_flag(body) ? body + sizeof action_prefix - 1 : body;
+}
+
 /* Stores an occupant's line; returns its row id, 0 when it was stored
  * before (the room replayed it), -1 when there is no store or it could
  * not be written now (it is kept and written later). */
@@ -266,8 +278,9 @@ int room_outgoing(struct app *app, struct account *acc, const char *room,
 	if (r < 0)
 		log_msg(LOG_ERROR, "outbox", "%s: cannot store: %s",
 			acc->conf->name, outbox_error(acc->outbox));
-	win_add_msg(w, now.tv_sec, LINE_MSG_OUT, r == 0 ? LINE_QUEUED : 0,
-		    w->room->nick, body, id)->rowid = rowid > 0 ? rowid : 0;
+	win_add_msg(w, now.tv_sec, LINE_MSG_OUT,
+		    (r == 0 ? LINE_QUEUED : 0) | action_flag(body), w->room->nick,
+		    action_text(body), id)->rowid = rowid > 0 ? rowid : 0;
 	app->dirty = true;
 	return r;
 }
@@ -351,8 +364,8 @@ void room_message(struct app *app, struct account *acc, const char *room,
 	} else {
 		win_add_msg(w, (time_t)(ts_ms / 1000),
 			    ours ? LINE_MSG_OUT : LINE_MSG_IN,
-			    delayed ? LINE_DELAYED : 0, nick, body,
-			    NULL)->rowid = rowid > 0 ? rowid : 0;
+			    (delayed ? LINE_DELAYED : 0) | action_flag(body), nick,
+			    action_text(body), NULL)->rowid = rowid > 0 ? rowid : 0;
 	}
 	if (!ours)
 		mark_unread(app, w);
