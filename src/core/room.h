@@ -16,6 +16,14 @@
  * The room reflects our own messages back, so lines from our nickname
  * are shown as ours when they return. Rooms are not stored in the
  * history yet.
+ *
+ * Plain arrivals and departures are not told one by one: they gather in
+ * the room's fold and are told together (EV_ROOM_FOLD, "12 joined: …")
+ * ROOM_FOLD_MS after the first of them, or at once when anything else
+ * is about to be said in the room, so lines keep their order. A nick
+ * change (303) renames the occupant in place; a role or affiliation
+ * change, a kick (307), a ban (301) and the other ways out (321, 322,
+ * 332, 333, the room destroyed) are told on their own.
  */
 #ifndef NATTER_CORE_ROOM_H
 #define NATTER_CORE_ROOM_H
@@ -24,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/loop.h"
 #include "core/presence.h"
 
 struct app;
@@ -46,6 +55,13 @@ struct occupant {
 	char *status;          /* may be NULL */
 };
 
+/* An arrival or departure waiting to be told (see room_fold_flush). */
+struct room_fold_entry {
+	char *nick;
+	bool joined;           /* false: left */
+	char *status;          /* the departure's status message, or NULL */
+};
+
 struct room {
 	char *nick;            /* our nickname (asked for, then as the room
 				* confirmed it) */
@@ -57,7 +73,21 @@ struct room {
 	enum room_affil affil;
 	struct occupant *occ;  /* sorted by nick; ourselves included */
 	size_t nocc, capocc;
+	/* entering, renaming, leaving (mucjoin) */
+	bool joining;          /* our join presence is out, not yet answered */
+	bool configure;        /* /join --configure: a room we create is
+				* configured (dialog) before it opens */
+	char *want_nick;       /* /nick asked for it, not yet confirmed */
+	char *retry_nick;      /* our nick was taken: what /join tries next */
+	bool subject_told;     /* the subject came since we joined */
+	struct room_fold_entry *fold; /* arrivals and departures not told */
+	size_t nfold, capfold;
+	uint64_t fold_since;   /* loop time of the first of them */
+	loop_timer_id fold_timer; /* tells them; 0: none pending */
 };
+
+/* How long arrivals and departures gather before they are told. */
+#define ROOM_FOLD_MS 400
 
 /* The largest number of status codes one presence is read with. */
 #define ROOM_MAX_CODES 16
@@ -77,9 +107,24 @@ struct room_presence {
 	const char *reason;    /* <reason/> of a kick, ban or destruction */
 	int codes[ROOM_MAX_CODES]; /* status codes (110, 201, 307, ...) */
 	size_t ncodes;
+	bool destroyed;        /* <destroy/>: the room is gone */
+	const char *destroy_reason; /* its <reason/>, NULL: none */
+	const char *destroy_jid;    /* where to go instead, NULL: none */
+};
+
+/* What we were doing when a room answered with an error. */
+enum room_op {
+	ROOM_OP_JOIN,    /* entering (a presence error before we were in) */
+	ROOM_OP_NICK,    /* changing our nickname (/nick) */
+	ROOM_OP_MESSAGE, /* a message to the room */
+	ROOM_OP_SUBJECT, /* changing the subject (/topic) */
 };
 
 bool room_presence_has(const struct room_presence *p, int code);
+/* Whether an unavailable presence says the occupant was put out (kicked,
+ * banned, removed by an affiliation or membership change, a shutdown, a
+ * technical problem, the room destroyed) rather than leaving. */
+bool room_presence_removed(const struct room_presence *p);
 
 /* "visitor", "participant", "moderator", "none"; unknown is none. */
 enum room_role room_role_parse(const char *s);
@@ -112,9 +157,28 @@ void room_subject(struct app *app, struct account *acc, const char *room,
 /* An occupant's presence (see struct room_presence). */
 void room_presence(struct app *app, struct account *acc, const char *room,
 		   const struct room_presence *p);
-/* The room refused us or a message: cond and text as the server said. */
+/* The room refused what op did: cond and text as the server said. A
+ * refused join leaves the room unjoined; a nick taken on joining sets
+ * retry_nick (the nick with "_" after it) for the next /join. */
 void room_error(struct app *app, struct account *acc, const char *room,
-		const char *cond, const char *text);
+		enum room_op op, const char *cond, const char *text);
+/* The room's own status codes sent in a message (104, 170-174, ...). */
+void room_status(struct app *app, struct account *acc, const char *room,
+		 const int *codes, size_t ncodes);
+/* Sets the room's name (disco#info), NULL: none; the title shows it. */
+void room_set_name(struct app *app, struct account *acc, const char *room,
+		   const char *name);
+/* A configuration was saved (instant: the server's defaults for a room
+ * we created), or refused (cond, text). */
+void room_configured(struct app *app, struct account *acc,
+		     const char *room, bool instant, const char *cond,
+		     const char *text);
+/* Tells the arrivals and departures gathered in w's room now. */
+void room_fold_flush(struct app *app, struct window *w);
+/* The nick /join uses for room when none is given: after a taken nick
+ * its retry_nick, else the account's nick. Borrowed. */
+const char *room_join_nick(struct app *app, struct account *acc,
+			   const char *room);
 /* Whether nick is in the room's occupant list. */
 bool room_has(const struct window *w, const char *nick);
 

@@ -141,6 +141,12 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick);
 bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		 const char *nick, int64_t ts_ms, bool delayed);
+/* Asks room's disco#info for its name (core's room_set_name). */
+void muc_fetch_info(struct session *s, const char *room);
+/* mucowner.c: we just created room (status 201): opens it with the
+ * server's defaults, or shows its configuration form (/join
+ * --configure). */
+void mucowner_created(struct session *s, const char *room);
 /* keepalive.c: pings the server while online (see the file) */
 void keepalive_start(struct session *s);
 void keepalive_stop(struct session *s);
