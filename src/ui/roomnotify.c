@@ -31,8 +31,7 @@ static const struct {
 	const char *cond;
 	const char *words;
 } refusals[] = {
-	{ ROOM_OP_JOIN, "not-authorized",
-	  "this room needs a password, and not the one given (if any)" },
+	{ ROOM_OP_JOIN, "not-authorized", "this room needs a password" },
 	{ ROOM_OP_JOIN, "registration-required",
 	  "this room is for members only; an owner or admin can make you a member" },
 	{ ROOM_OP_JOIN, "forbidden", "you are banned from this room" },
@@ -145,6 +144,17 @@ static char *by(const struct room_presence *p)
 {
 	return xasprintf("%s%s%s%s", p->actor ? " by " : "",
 			 p->actor ? p->actor : "", p->reason ? ": " : "",
+			 p->reason ? p->reason : "");
+}
+
+/* " (by ACTOR: REASON)", " (by ACTOR)", " (REASON)" or "". */
+static char *by_paren(const struct room_presence *p)
+{
+	if (!p->actor && !p->reason)
+		return xstrdup("");
+	return xasprintf(" (%s%s%s%s)", p->actor ? "by " : "",
+			 p->actor ? p->actor : "",
+			 p->actor && p->reason ? ": " : "",
 			 p->reason ? p->reason : "");
 }
 
@@ -264,7 +274,7 @@ static char *changed_line(const struct ev_room_occupant *o, bool self)
 		rw = rw ? second_person(rw, rb, sizeof rb) : NULL;
 		aw = aw ? second_person(aw, ab, sizeof ab) : NULL;
 	}
-	b = by(p);
+	b = by_paren(p);
 	line = xasprintf("%s %s%s%s%s%s", self ? "You" : o->nick, aw ? aw : "",
 			 aw && rw ? " and " : "", rw ? rw : "",
 			 self && rw && p->role == ROLE_VISITOR ? " here" : "", b);
@@ -365,6 +375,7 @@ static void subject_line(struct window *w, const struct ev_room_subject *s)
 
 static void error_line(struct window *w, const struct ev_room_error *e)
 {
+	bool had_password = w->room && w->room->password;
 	char *text = e->text ? xasprintf(" (%s)", e->text) : xstrdup("");
 	char *line;
 
@@ -379,7 +390,9 @@ static void error_line(struct window *w, const struct ev_room_error *e)
 				 e->room, e->nick ? e->nick : "", text);
 	else if (e->op == ROOM_OP_JOIN && strcmp(e->cond, "not-authorized") == 0)
 		line = xasprintf("%s: could not join: %s%s. /join %s PASSWORD",
-				 e->room, roomnotify_refusal(e->op, e->cond),
+				 e->room,
+				 had_password ? "the password was not accepted" :
+						roomnotify_refusal(e->op, e->cond),
 				 text, e->room);
 	else
 		line = xasprintf("%s: %s: %s%s", e->room, op_words[e->op],

@@ -32,6 +32,8 @@
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
 /* How many old messages a room replays when we join. */
 #define MUC_HISTORY "20"
+/* The id prefix of a subject change (/topic). */
+#define SUBJECT_ID "subject-"
 
 int xs_room_join(struct app *app, struct account *a, const char *room,
 		 const char *nick, const char *password)
@@ -110,12 +112,16 @@ int xs_room_subject(struct app *app, struct account *a, const char *room,
 {
 	struct session *s = session_of(a);
 	xmpp_stanza_t *m;
-	char *id;
+	char *uuid, *id;
 
 	(void)app;
 	if (a->state != ACC_ONLINE)
 		return -1;
-	id = xmpp_uuid_gen(s->ctx);
+	uuid = xmpp_uuid_gen(s->ctx);
+	/* the room's error answer may leave the <subject/> out: the id
+	 * says what it refuses */
+	id = xasprintf("%s%s", SUBJECT_ID, uuid);
+	xmpp_free(s->ctx, uuid);
 	m = xmpp_message_new(s->ctx, "groupchat", room, id);
 	/* an empty <subject/> clears it (XEP-0045 8.1) */
 	if (*subject)
@@ -141,7 +147,7 @@ int xs_room_send(struct app *app, struct account *a, const char *room,
 	m = xmpp_message_new(s->ctx, "groupchat", room, id);
 	xmpp_message_set_body(m, body);
 	session_send(s, m);
-	xmpp_free(s->ctx, id);
+	free(id);
 	return 0;
 }
 
@@ -300,9 +306,13 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 	if (!room_find(s->app, s->acc, bare))
 		return false;
 	if (type && strcmp(type, "error") == 0) {
-		report_error(s, bare,
-			     xmpp_stanza_get_child_by_name(st, "subject") ?
-				     ROOM_OP_SUBJECT : ROOM_OP_MESSAGE, st);
+		const char *id = xmpp_stanza_get_id(st);
+		bool subj_err = xmpp_stanza_get_child_by_name(st, "subject") ||
+				(id && strncmp(id, SUBJECT_ID,
+					       strlen(SUBJECT_ID)) == 0);
+
+		report_error(s, bare, subj_err ? ROOM_OP_SUBJECT :
+						 ROOM_OP_MESSAGE, st);
 		return true;
 	}
 	if (!type || strcmp(type, "groupchat") != 0)

@@ -207,20 +207,22 @@ static void on_cancelled(struct session *s, xmpp_stanza_t *reply, void *ud)
 	(void)ud;
 }
 
-/* XEP-0045 10.1.3: a form of type cancel; the room is not made. */
+/* XEP-0045 10.1.3: a form of type cancel, and the room is not made.
+ * Some services (Prosody 0.12) keep it, locked, with us inside: we
+ * leave it too, and an empty room that was never opened goes away. */
 static void new_room_cancel(struct app *app, struct window *w)
 {
 	struct dialog *d = w->dialog;
 	struct session *s = session_of(d->acc);
 	xmpp_stanza_t *q, *iq, *x;
 
-	(void)app;
 	if (d->acc->state != ACC_ONLINE)
 		return;
 	iq = owner_set(s, d->jid, &q);
 	x = stanza_add_child(q, "x", NS_DATA);
 	xmpp_stanza_set_type(x, "cancel");
 	req_send(s, iq, on_cancelled, NULL, REQ_TIMEOUT_MS);
+	xs_room_part(app, d->acc, d->jid, NULL);
 }
 
 long xs_room_destroy_open(struct app *app, struct account *a,
