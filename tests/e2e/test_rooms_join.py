@@ -382,3 +382,22 @@ def test_leave_part_and_join_again(make_peer, natter):
     natter.send_keys("/close")
     natter.wait_until(lambda s: "porch@" not in natter.status_bar(s),
                       "the room window closed")
+
+
+@pytest.mark.natterrc(nick="Ali")
+def test_nick_option_and_room_status_codes(make_peer, natter):
+    natter.wait_for(CONNECTED)
+    room = room_of("open")
+    bob = bob_owns(make_peer, "open", whois="anyone")
+    natter.send_keys("/join %s" % room)
+    joined(natter, room, "Ali")
+    # status 100 on our own presence: the room shows real JIDs
+    natter.wait_for(r"Everyone here can see your full JID")
+    bob.wait_stanza("presence",
+                    lambda el: el.get("from") == "%s/Ali" % room,
+                    "Ali's arrival")
+    # a configuration change is said (status 104), and the new name
+    # shows in the title
+    configure(bob, room, roomname="The Open Room")
+    natter.wait_for(r"The room's configuration changed")
+    natter.wait_for(r"%s \(The Open Room\) — joined" % rx(room))
