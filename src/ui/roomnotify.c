@@ -328,13 +328,14 @@ static void occupant_line(struct window *w, const struct ev_room_occupant *o)
 static char *names(const char *verb, size_t n, const char *const *nicks,
 		   const char *const *status)
 {
-	char *list = xstrdup(""), *t;
+	char *list, *t;
 	size_t shown = n > FOLD_NAMES ? FOLD_NAMES : n;
 
 	if (n == 1)
 		return xasprintf("%s %s%s%s", nicks[0], verb,
 				 status && status[0] ? ": " : "",
 				 status && status[0] ? status[0] : "");
+	list = xstrdup("");
 	for (size_t i = 0; i < shown; i++) {
 		t = xasprintf("%s%s%s", list, i ? ", " : "", nicks[i]);
 		free(list);

@@ -81,6 +81,13 @@ def joined(natter, room, nick="alice"):
                            % (rx(room), rx(nick)))
 
 
+def joined_again(natter, room):
+    """The second "You joined" line of room (the first is on screen)."""
+    return natter.wait_until(
+        lambda s: natter.count(r"You joined %s as alice \(2 here\)"
+                               % rx(room), s) == 2, "the second join")
+
+
 def test_taken_nick_retried_with_suffix(make_peer, natter):
     natter.wait_for(CONNECTED)
     room = room_of("lobby")
@@ -258,7 +265,7 @@ def test_kicked_and_banned_both_sides(make_peer, natter):
                     r"goes back in" % (rx(room), rx(room)))
     natter.wait_for(r"%s — not joined" % rx(room))
     natter.send_keys("/join")
-    natter.wait_for(r"You joined %s as alice \(2 here\)" % rx(room))
+    joined_again(natter, room)
     admin(bob, room, "<item jid='alice@localhost' affiliation='outcast'>"
           "<reason>enough</reason></item>")
     natter.wait_for(r"You were banned from %s by bob: enough" % rx(room))
@@ -375,7 +382,7 @@ def test_leave_part_and_join_again(make_peer, natter):
     natter.wait_for(r"You are not in %s \(/close closes the window\)"
                     % rx(room))
     natter.send_keys("/join")
-    natter.wait_for(r"You joined %s as alice \(2 here\)" % rx(room))
+    joined_again(natter, room)
     natter.send_keys("/part")
     natter.wait_until(lambda s: natter.count(r"You left %s" % rx(room), s)
                       == 2, "the second departure")
