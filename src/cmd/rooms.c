@@ -61,7 +61,15 @@ static int join(struct app *app, struct account *a, struct window *w,
 	w = room_find(app, a, room);
 	if (!password && w)
 		password = w->room->password; /* as given the last time */
-	if (w && w->room->joined && !j.resource) { /* in: go there */
+	if (w && w->room->joined && j.resource &&
+	    strcmp(j.resource, w->room->nick) != 0) { /* in: a new nick */
+		rc = xs_room_nick(app, a, room, j.resource) < 0 ?
+			     not_connected(app, a) : 0;
+		free(room);
+		jid_clear(&j);
+		return rc;
+	}
+	if (w && w->room->joined) { /* in: go there */
 		for (size_t i = 0; i < app->nwins; i++)
 			if (app->wins[i] == w)
 				app_select(app, i);

@@ -136,6 +136,18 @@ def test_members_only_and_banned_refused(make_peer, natter):
 
 
 @pytest.mark.prosody(muc=SERVICE, muc_locking=True)
+def test_locked_room_refused(make_peer, natter):
+    natter.wait_for(CONNECTED)
+    room = room_of("building")
+    bob = make_peer()
+    join_raw(bob, room, "bob")   # created, locked until bob configures it
+    natter.send_keys("/join %s" % room)
+    natter.wait_for(harness.fuzzy("%s: could not join: the room does not "
+                                  "exist, or is locked while its owner "
+                                  "sets it up" % room))
+
+
+@pytest.mark.prosody(muc=SERVICE, muc_locking=True)
 def test_instant_creation(make_peer, natter):
     natter.wait_for(CONNECTED)
     room = room_of("fresh")
@@ -237,6 +249,9 @@ def test_nick_change_both_ways(make_peer, natter):
                     % rx(room))
     screen = natter.barrier()
     assert "robert joined" not in screen and "bob left" not in screen
+    # /join with another nick while in the room changes the nick too
+    natter.send_keys("/join %s/ally" % room)
+    natter.wait_for(r"You are now known as ally")
 
 
 def test_kicked_and_banned_both_sides(make_peer, natter):

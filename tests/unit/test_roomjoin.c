@@ -329,6 +329,38 @@ static void test_words(void **state)
 	assert_string_equal(last(fx), "The room is now logged (a public "
 				      "record is kept); the room's "
 				      "configuration changed");
+	/* refusals, by what was refused */
+	ev.type = EV_ROOM_ERROR;
+	ev.room_error = (struct ev_room_error){ .room = ROOM,
+						.op = ROOM_OP_JOIN,
+						.cond = "service-unavailable" };
+	roomnotify_event(&fx->app, &ev);
+	assert_string_equal(last(fx), ROOM ": could not join: the room is "
+					   "full (it has as many occupants "
+					   "as it allows)");
+	ev.room_error.cond = "registration-required";
+	ev.room_error.text = "Members only";
+	roomnotify_event(&fx->app, &ev);
+	assert_string_equal(last(fx), ROOM ": could not join: this room is "
+					   "for members only; an owner or "
+					   "admin can make you a member "
+					   "(Members only)");
+	ev.room_error = (struct ev_room_error){ .room = ROOM,
+						.op = ROOM_OP_MESSAGE,
+						.cond = "forbidden" };
+	roomnotify_event(&fx->app, &ev);
+	assert_string_equal(last(fx), ROOM ": message not delivered: you may "
+					   "not speak here (visitors need a "
+					   "moderator's voice)");
+	ev.room_error.op = ROOM_OP_JOIN;
+	ev.room_error.cond = "conflict";
+	ev.room_error.nick = "romeo";
+	ev.room_error.retry_nick = "romeo_";
+	roomnotify_event(&fx->app, &ev);
+	assert_string_equal(last(fx), ROOM ": that nickname is taken here "
+					   "(romeo). /join " ROOM " again "
+					   "joins as romeo_; /join " ROOM
+					   "/NICK picks another");
 }
 
 int main(void)
