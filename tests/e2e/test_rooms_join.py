@@ -169,14 +169,25 @@ def test_configured_creation_through_the_dialog(make_peer, natter):
     natter.send_keys("/join %s --configure" % room)
     natter.wait_for(r"New room %s: set it up" % rx(room))
     natter.wait_for(r"Title")
-    harness.typed(natter, "Planning Room")
+    # Prosody's form: Title, Description, Language, Persistent, Public,
+    # Password, Members only, Invites, Subject, Moderated, Addresses...
+    harness.typed(natter, "Planning Room")              # text-single
+    harness.keys(natter, "Tab", "Tab", "Tab", "Space")  # boolean
+    natter.wait_for(r"Persistent .*\[x\]")
+    harness.keys(natter, "Tab", "Tab")
+    harness.typed(natter, "pw")                         # text-private
+    harness.keys(natter, "Tab", "Tab", "Tab", "Tab", "Tab", "Enter",
+                 "Down", "Enter")                       # list-single
+    natter.wait_for(r"< Anyone >")
     harness.keys(natter, "C-s")
     natter.wait_for(r"Room configuration saved")
     natter.wait_for(r"%s \(Planning Room\) — joined" % rx(room))
     bob = make_peer()
-    join_raw(bob, room, "bob")
-    _, idents, _ = bob.disco_info(room)
+    _, idents, features = bob.disco_info(room)
     assert ("conference", "text", "Planning Room") in idents, idents
+    assert {"muc_persistent", "muc_passwordprotected",
+            "muc_nonanonymous"} <= features, features
+    join_raw(bob, room, "bob", "<password>pw</password>")
 
 
 @pytest.mark.prosody(muc=SERVICE, muc_locking=True)
