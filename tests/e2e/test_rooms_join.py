@@ -434,3 +434,19 @@ def test_nick_option_and_room_status_codes(make_peer, natter):
     configure(bob, room, roomname="The Open Room")
     natter.wait_for(r"The room's configuration changed")
     natter.wait_for(r"%s \(The Open Room\) — joined" % rx(room))
+
+
+def test_room_destroyed_by_its_owner(make_peer, natter):
+    natter.wait_for(CONNECTED)
+    room, venue = room_of("old"), room_of("new")
+    bob = bob_owns(make_peer, "old")
+    natter.send_keys("/join %s" % room)
+    joined(natter, room)
+    r = bob.iq_set(room, "<query xmlns='%s'><destroy jid='%s'><reason>"
+                   "moving house</reason></destroy></query>"
+                   % (MUC_OWNER, venue))
+    assert r.type == "result", r
+    natter.wait_for(harness.fuzzy(
+        "You left %s: the room was destroyed: moving house. It moved to "
+        "%s (/join it)" % (room, venue)))
+    natter.wait_for(r"%s — not joined" % rx(room))
