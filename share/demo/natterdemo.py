@@ -115,14 +115,18 @@ class PrivateProsody:
     listens where clients expect it.  components: iterable of
     (name, secret) pairs declared as external components; admins: JIDs
     Prosody treats as its administrators (XEP-0133 commands); muc: the
-    domain of a group chat service (XEP-0045), or None; modules: more
-    Prosody modules to load (e.g. "pep", "private", "bookmarks").
+    domain of a group chat service (XEP-0045), or None; muc_locking: a
+    new room stays locked until its owner configures it (XEP-0045
+    10.1), as on most servers, rather than opening at once; modules:
+    more Prosody modules to load (e.g. "pep", "private", "bookmarks").
     """
 
     def __init__(self, domain="localhost", log_level="info",
                  allow_registration=False, components=(),
-                 die_with_parent=True, admins=(), muc=None, modules=()):
+                 die_with_parent=True, admins=(), muc=None,
+                 muc_locking=False, modules=()):
         self.domain = domain
+        self.muc_locking = muc_locking
         self.admins = list(admins)
         self.muc = muc
         self.extra_modules = list(modules)
@@ -208,9 +212,10 @@ class PrivateProsody:
             lines += ["", "Component %s" % lua_str(name),
                       "    component_secret = %s" % lua_str(secret)]
         if self.muc:
-            # rooms open at once for whoever creates them (no locking)
+            # rooms open at once for whoever creates them, unless locked
             lines += ["", "Component %s \"muc\"" % lua_str(self.muc),
-                      "    muc_room_locking = false",
+                      "    muc_room_locking = %s"
+                      % ("true" if self.muc_locking else "false"),
                       "    restrict_room_creation = false",
                       "    muc_room_default_public = true"]
         with open(self.config_path, "w", encoding="utf-8") as f:

@@ -26,7 +26,8 @@ struct account *account_new(struct account_conf *conf)
 	if (jid_parse(conf->jid, &j) == 0) {
 		a->bare_jid = jid_bare(&j);
 		a->domain = xstrdup(j.domain);
-		a->nick = xstrdup(j.local ? j.local : j.domain);
+		a->nick = xstrdup(conf->nick && *conf->nick ? conf->nick :
+				  j.local ? j.local : j.domain);
 		jid_clear(&j);
 	} else { /* config validation makes this unreachable */
 		a->bare_jid = xstrdup(conf->jid);

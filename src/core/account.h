@@ -73,7 +73,8 @@ struct account {
 	struct cert_info *cert; /* last refused certificate, or NULL */
 	struct roster roster;
 	struct bookmarks bookmarks; /* the rooms bookmarked (core/bookmark.h) */
-	char *nick;               /* our name in conversations: the localpart */
+	char *nick;               /* our name in rooms: the nick option, else
+				   * the localpart */
 	enum show show;           /* our own presence (/status) */
 	char *status_text;        /* our status message, or NULL */
 	enum show saved_show;     /* what auto-away replaced */

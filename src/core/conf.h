@@ -41,6 +41,7 @@ struct account_conf {
 	char *server;
 	int port; /* 0: the default for the TLS mode */
 	char *resource;
+	char *nick;          /* in rooms; NULL: the JID's local part */
 	int priority;
 	enum tls_mode tls;
 	bool autoconnect;

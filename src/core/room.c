@@ -71,6 +71,15 @@ static void occupant_clear(struct occupant *o)
 	free(o->status);
 }
 
+static void fold_clear(struct room *r)
+{
+	for (size_t i = 0; i < r->nfold; i++) {
+		free(r->fold[i].nick);
+		free(r->fold[i].status);
+	}
+	r->nfold = 0;
+}
+
 void room_free(struct room **rp)
 {
 	struct room *r = *rp;
@@ -80,6 +89,10 @@ void room_free(struct room **rp)
 	for (size_t i = 0; i < r->nocc; i++)
 		occupant_clear(&r->occ[i]);
 	free(r->occ);
+	fold_clear(r);
+	free(r->fold);
+	free(r->want_nick);
+	free(r->retry_nick);
 	free(r->nick);
 	free(r->password);
 	free(r->name);
@@ -349,6 +362,7 @@ void room_message(struct app *app, struct account *acc, const char *room,
 
 	if (!w)
 		return;
+	room_fold_flush(app, w); /* arrivals before what they said */
 	/* history: stored first; what the room replays of it is not news,
 	 * and the echo of what we wrote is its acknowledgement */
 	if (nick) {
@@ -383,8 +397,11 @@ void room_subject(struct app *app, struct account *acc, const char *room,
 
 	if (!w)
 		return;
+	room_fold_flush(app, w);
 	free(w->room->subject); /* for the title row: one line */
-	w->room->subject = utf8_sanitize(subject, 0);
+	w->room->subject = *subject ? utf8_sanitize(subject, 0) : NULL;
+	ev.room_subject.changed = w->room->subject_told;
+	w->room->subject_told = w->room->joined;
 	event_emit(app, &ev);
 }
 
@@ -425,6 +442,118 @@ void room_rejoin_begin(struct app *app, struct window *w,
 	app->dirty = true;
 }
 
+bool room_presence_removed(const struct room_presence *p)
+{
+	static const int removed[] = { 301, 307, 321, 322, 332, 333 };
+
+	for (size_t i = 0; i < sizeof removed / sizeof *removed; i++)
+		if (room_presence_has(p, removed[i]))
+			return true;
+	return p->destroyed;
+}
+
+/* Tells the fold of every room whose first entry waited its time. */
+static void fold_due(struct loop *l, void *ud)
+{
+	struct app *app = ud;
+	uint64_t now = loop_now(l);
+
+	for (size_t i = 0; i < app->nwins; i++) {
+		struct window *w = app->wins[i];
+
+		if (w->kind == WIN_ROOM && w->room && w->room->nfold &&
+		    now - w->room->fold_since >= ROOM_FOLD_MS) {
+			w->room->fold_timer = 0; /* this one, or due now */
+			room_fold_flush(app, w);
+		}
+	}
+}
+
+static void fold_add(struct app *app, struct room *r, const char *nick,
+		     bool joined, const char *status)
+{
+	struct room_fold_entry *e;
+
+	if (r->nfold == r->capfold) {
+		r->capfold = r->capfold ? r->capfold * 2 : 8;
+		r->fold = xrealloc(r->fold, r->capfold * sizeof *r->fold);
+	}
+	e = &r->fold[r->nfold++];
+	e->nick = xstrdup(nick);
+	e->joined = joined;
+	e->status = status && *status ? xstrdup(status) : NULL;
+	if (r->nfold == 1) {
+		r->fold_since = loop_now(app->loop);
+		r->fold_timer = loop_timer_add(app->loop, ROOM_FOLD_MS,
+					       fold_due, app);
+	}
+}
+
+void room_fold_flush(struct app *app, struct window *w)
+{
+	struct room *r = w->room;
+	const char **joined, **left, **status;
+	size_t nj = 0, nl = 0;
+	struct event ev = { .type = EV_ROOM_FOLD, .acc = w->acc };
+
+	if (!r || !r->nfold)
+		return;
+	loop_timer_cancel(app->loop, r->fold_timer);
+	r->fold_timer = 0;
+	joined = xcalloc(r->nfold, sizeof *joined);
+	left = xcalloc(r->nfold, sizeof *left);
+	status = xcalloc(r->nfold, sizeof *status);
+	for (size_t i = 0; i < r->nfold; i++) {
+		if (r->fold[i].joined) {
+			joined[nj++] = r->fold[i].nick;
+		} else {
+			status[nl] = r->fold[i].status;
+			left[nl++] = r->fold[i].nick;
+		}
+	}
+	ev.room_fold = (struct ev_room_fold){ .room = w->jid, .njoined = nj,
+					      .joined = joined, .nleft = nl,
+					      .left = left,
+					      .left_status = status };
+	event_emit(app, &ev);
+	free(joined);
+	free(left);
+	free(status);
+	fold_clear(r);
+	app->dirty = true;
+}
+
+/* 303: the occupant nick is now p->new_nick, keeping what it was. */
+static void occupant_rename(struct room *r, const struct room_presence *p)
+{
+	struct occupant *o = room_occupant_find(r, p->nick);
+	struct room_presence np = *p;
+
+	np.nick = p->new_nick;
+	np.available = true;
+	if (o) {
+		np.jid = o->jid;
+		np.status = o->status;
+		np.show = o->show;
+		np.role = o->role;
+		np.affil = o->affil;
+		o = room_occupant_set(r, &np);
+		room_occupant_remove(r, p->nick);
+	}
+}
+
+/* Our nickname is nick now: what was asked for or retried is done. */
+static void we_are(struct room *r, const char *nick)
+{
+	set_str(&r->nick, nick);
+	if (r->want_nick && strcmp(r->want_nick, nick) == 0) {
+		free(r->want_nick);
+		r->want_nick = NULL;
+	}
+	free(r->retry_nick);
+	r->retry_nick = NULL;
+}
+
 void room_presence(struct app *app, struct account *acc, const char *room,
 		   const struct room_presence *p)
 {
@@ -432,59 +561,164 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 	struct room *r = w ? w->room : NULL;
 	struct event ev = { .type = EV_ROOM_OCCUPANT, .acc = acc,
 			    .room_occupant = { .room = room, .nick = p->nick,
-					       .presence = p } };
+					       .presence = p,
+					       .old_role = ROLE_NONE,
+					       .old_affil = AFFIL_NONE } };
 	bool self = room_presence_has(p, 110);
-	bool told = false;
+	bool told = false, emit = false;
+	struct occupant *o;
 
 	if (!r)
 		return;
+	o = room_occupant_find(r, p->nick);
+	if (o) {
+		ev.room_occupant.old_role = o->role;
+		ev.room_occupant.old_affil = o->affil;
+	}
 	if (p->available) {
-		bool known = room_occupant_find(r, p->nick) != NULL;
+		bool known = o != NULL;
 
 		room_occupant_set(r, p);
 		if (self) {
-			set_str(&r->nick, p->nick);
+			we_are(r, p->nick);
 			r->role = p->role;
 			r->affil = p->affil;
+			r->joining = false;
 		}
 		/* the occupants before our own presence are not news */
-		if (!known) {
-			told = r->joined || self;
-			ev.room_occupant.what = self && !r->joined ?
-							ROOM_WE_JOINED :
-							ROOM_JOINED;
+		if (!known && self && !r->joined) {
+			told = emit = true;
+			ev.room_occupant.what = ROOM_WE_JOINED;
+			r->subject_told = false;
+		} else if (!known && r->joined) {
+			emit = true;
+			ev.room_occupant.what = ROOM_JOINED;
+			fold_add(app, r, p->nick, true, NULL);
+		} else if (known && r->joined &&
+			   (o->role != (enum room_role)ev.room_occupant.old_role ||
+			    o->affil != (enum room_affil)ev.room_occupant.old_affil)) {
+			/* o was updated in place by room_occupant_set */
+			told = emit = true;
+			ev.room_occupant.what = self ? ROOM_WE_CHANGED :
+						       ROOM_CHANGED;
 		}
 		if (self && !r->joined) /* the outbox waits for the replay */
 			r->outbox_due = true;
 		if (self)
 			r->joined = true;
+	} else if (room_presence_has(p, 303) && p->new_nick && o) {
+		occupant_rename(r, p);
+		if (self)
+			we_are(r, p->new_nick);
+		told = emit = true;
+		ev.room_occupant.what = self ? ROOM_WE_RENAMED : ROOM_RENAMED;
 	} else {
 		room_occupant_remove(r, p->nick);
-		told = true;
+		emit = true;
 		ev.room_occupant.what = self ? ROOM_WE_LEFT : ROOM_LEFT;
+		if (!self && !room_presence_removed(p) && r->joined)
+			fold_add(app, r, p->nick, false, p->status);
+		else
+			told = true;
 		if (self) {
 			r->joined = false;
+			r->joining = false;
 			for (size_t i = 0; i < r->nocc; i++)
 				occupant_clear(&r->occ[i]);
 			r->nocc = 0;
 		}
 	}
 	ev.room_occupant.here = r->nocc;
-	if (told && !rejoined(app, acc, room, r, p, self))
+	if (told)
+		room_fold_flush(app, w);
+	/* our return to a room we join again is told as EV_ROOM_REJOINED */
+	if (emit && !rejoined(app, acc, room, r, p, self))
 		event_emit(app, &ev);
+	if (self && !r->joined) /* out: nothing left to gather */
+		fold_clear(r);
 	w->generation++;
 	app->dirty = true;
 }
 
 void room_error(struct app *app, struct account *acc, const char *room,
-		const char *cond, const char *text)
+		enum room_op op, const char *cond, const char *text)
 {
 	struct window *w = room_find(app, acc, room);
 	struct event ev = { .type = EV_ROOM_ERROR, .acc = acc,
 			    .room_error = { .room = room, .cond = cond,
-					    .text = text } };
+					    .text = text, .op = (int)op } };
+	struct room *r;
+	char *asked = NULL;
 
 	if (!w)
 		return;
+	r = w->room;
+	room_fold_flush(app, w);
+	if (op == ROOM_OP_JOIN) {
+		r->joining = false;
+		asked = xstrdup(r->nick);
+		free(r->retry_nick);
+		r->retry_nick = strcmp(cond, "conflict") == 0 ?
+					xasprintf("%s_", r->nick) : NULL;
+		ev.room_error.retry_nick = r->retry_nick;
+	} else if (op == ROOM_OP_NICK && r->want_nick) {
+		asked = r->want_nick; /* given up: the room said no */
+		r->want_nick = NULL;
+	}
+	ev.room_error.nick = asked;
 	event_emit(app, &ev);
+	free(asked);
+	app->dirty = true;
+}
+
+void room_status(struct app *app, struct account *acc, const char *room,
+		 const int *codes, size_t ncodes)
+{
+	struct window *w = room_find(app, acc, room);
+	struct event ev = { .type = EV_ROOM_STATUS, .acc = acc,
+			    .room_status = { .room = room, .codes = codes,
+					     .ncodes = ncodes } };
+
+	if (!w || !ncodes)
+		return;
+	room_fold_flush(app, w);
+	event_emit(app, &ev);
+}
+
+void room_set_name(struct app *app, struct account *acc, const char *room,
+		   const char *name)
+{
+	struct window *w = room_find(app, acc, room);
+
+	if (!w)
+		return;
+	set_str(&w->room->name, name && *name ? name : NULL);
+	w->generation++;
+	app->dirty = true;
+}
+
+void room_configured(struct app *app, struct account *acc,
+		     const char *room, bool instant, const char *cond,
+		     const char *text)
+{
+	struct window *w = room_find(app, acc, room);
+	struct event ev = { .type = EV_ROOM_CONFIGURED, .acc = acc,
+			    .room_configured = { .room = room,
+						 .instant = instant,
+						 .cond = cond, .text = text } };
+
+	if (!w)
+		return;
+	room_fold_flush(app, w);
+	event_emit(app, &ev);
+}
+
+const char *room_join_nick(struct app *app, struct account *acc,
+			   const char *room)
+{
+	struct window *w = room_find(app, acc, room);
+
+	if (w && w->room->retry_nick && !w->room->joined)
+		return w->room->retry_nick;
+	return acc->nick;
 }

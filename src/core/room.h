@@ -32,6 +32,14 @@
  * when the account has a store: shown and stored at once, queued while
  * offline or not joined, and acknowledged by the room's echo, which
  * carries its id as origin-id (room_outgoing, room_delivery).
+ *
+ * Plain arrivals and departures are not told one by one: they gather in
+ * the room's fold and are told together (EV_ROOM_FOLD, "12 joined: …")
+ * ROOM_FOLD_MS after the first of them, or at once when anything else
+ * is about to be said in the room, so lines keep their order. A nick
+ * change (303) renames the occupant in place; a role or affiliation
+ * change, a kick (307), a ban (301) and the other ways out (321, 322,
+ * 332, 333, the room destroyed) are told on their own.
  */
 #ifndef NATTER_CORE_ROOM_H
 #define NATTER_CORE_ROOM_H
@@ -64,6 +72,13 @@ struct occupant {
 	char *status;          /* may be NULL */
 };
 
+/* An arrival or departure waiting to be told (see room_fold_flush). */
+struct room_fold_entry {
+	char *nick;
+	bool joined;           /* false: left */
+	char *status;          /* the departure's status message, or NULL */
+};
+
 struct room {
 	char *nick;            /* our nickname (asked for, then as the room
 				* confirmed it) */
@@ -85,7 +100,21 @@ struct room {
 	uint64_t retry_ms;     /* the wait before the next rejoin try */
 	bool outbox_due;       /* joined: the outbox's messages for the room
 				* go once its history replay is over */
+	/* entering, renaming, leaving (mucjoin) */
+	bool joining;          /* our join presence is out, not yet answered */
+	bool configure;        /* /join --configure: a room we create is
+				* configured (dialog) before it opens */
+	char *want_nick;       /* /nick asked for it, not yet confirmed */
+	char *retry_nick;      /* our nick was taken: what /join tries next */
+	bool subject_told;     /* the subject came since we joined */
+	struct room_fold_entry *fold; /* arrivals and departures not told */
+	size_t nfold, capfold;
+	uint64_t fold_since;   /* loop time of the first of them */
+	loop_timer_id fold_timer; /* tells them; 0: none pending */
 };
+
+/* How long arrivals and departures gather before they are told. */
+#define ROOM_FOLD_MS 400
 
 /* The largest number of status codes one presence is read with. */
 #define ROOM_MAX_CODES 16
@@ -105,9 +134,24 @@ struct room_presence {
 	const char *reason;    /* <reason/> of a kick, ban or destruction */
 	int codes[ROOM_MAX_CODES]; /* status codes (110, 201, 307, ...) */
 	size_t ncodes;
+	bool destroyed;        /* <destroy/>: the room is gone */
+	const char *destroy_reason; /* its <reason/>, NULL: none */
+	const char *destroy_jid;    /* where to go instead, NULL: none */
+};
+
+/* What we were doing when a room answered with an error. */
+enum room_op {
+	ROOM_OP_JOIN,    /* entering (a presence error before we were in) */
+	ROOM_OP_NICK,    /* changing our nickname (/nick) */
+	ROOM_OP_MESSAGE, /* a message to the room */
+	ROOM_OP_SUBJECT, /* changing the subject (/topic) */
 };
 
 bool room_presence_has(const struct room_presence *p, int code);
+/* Whether an unavailable presence says the occupant was put out (kicked,
+ * banned, removed by an affiliation or membership change, a shutdown, a
+ * technical problem, the room destroyed) rather than leaving. */
+bool room_presence_removed(const struct room_presence *p);
 
 /* "visitor", "participant", "moderator", "none"; unknown is none. */
 enum room_role room_role_parse(const char *s);
@@ -145,9 +189,11 @@ void room_subject(struct app *app, struct account *acc, const char *room,
 /* An occupant's presence (see struct room_presence). */
 void room_presence(struct app *app, struct account *acc, const char *room,
 		   const struct room_presence *p);
-/* The room refused us or a message: cond and text as the server said. */
+/* The room refused what op did: cond and text as the server said. A
+ * refused join leaves the room unjoined; a nick taken on joining sets
+ * retry_nick (the nick with "_" after it) for the next /join. */
 void room_error(struct app *app, struct account *acc, const char *room,
-		const char *cond, const char *text);
+		enum room_op op, const char *cond, const char *text);
 /* The user wrote body (stanza id id) in room: stored in the history
  * and the outbox, both committed before this returns, and shown as
  * queued. Returns 0 when it is in the outbox, -1 when there is no store
@@ -178,7 +224,23 @@ int room_jump(struct app *app, struct account *acc, const char *room,
  * NULL). The caller sends the presence. */
 void room_rejoin_begin(struct app *app, struct window *w,
 		       enum room_rejoin_why why, const char *cond);
-
+/* The room's own status codes sent in a message (104, 170-174, ...). */
+void room_status(struct app *app, struct account *acc, const char *room,
+		 const int *codes, size_t ncodes);
+/* Sets the room's name (disco#info), NULL: none; the title shows it. */
+void room_set_name(struct app *app, struct account *acc, const char *room,
+		   const char *name);
+/* A configuration was saved (instant: the server's defaults for a room
+ * we created), or refused (cond, text). */
+void room_configured(struct app *app, struct account *acc,
+		     const char *room, bool instant, const char *cond,
+		     const char *text);
+/* Tells the arrivals and departures gathered in w's room now. */
+void room_fold_flush(struct app *app, struct window *w);
+/* The nick /join uses for room when none is given: after a taken nick
+ * its retry_nick, else the account's nick. Borrowed. */
+const char *room_join_nick(struct app *app, struct account *acc,
+			   const char *room);
 /* Whether nick is in the room's occupant list. */
 bool room_has(const struct window *w, const char *nick);
 

@@ -465,34 +465,6 @@ static void account_event(struct app *app, const struct event *ev)
 	}
 }
 
-/* A room's news, in its window. */
-static void room_line(struct app *app, const struct event *ev)
-{
-	const char *room = ev->type == EV_ROOM_SUBJECT ? ev->room_subject.room :
-							 ev->room_occupant.room;
-	struct window *w = room_find(app, ev->acc, room);
-	const struct ev_room_occupant *o = &ev->room_occupant;
-	const struct ev_room_subject *s = &ev->room_subject;
-	char *line = NULL;
-
-	if (!w)
-		return;
-	if (ev->type == EV_ROOM_SUBJECT)
-		line = xasprintf("Subject%s%s: %s", s->nick ? " set by " : "",
-				 s->nick ? s->nick : "", s->subject);
-	else if (o->what == ROOM_WE_JOINED)
-		line = xasprintf("You joined %s as %s (%zu here)", o->room,
-				 o->nick, o->here);
-	else if (o->what == ROOM_JOINED)
-		line = xasprintf("%s joined", o->nick);
-	else if (o->what == ROOM_WE_LEFT)
-		line = xasprintf("You left %s", o->room);
-	else
-		line = xasprintf("%s left", o->nick);
-	win_add(w, time(NULL), LINE_INFO, line);
-	free(line);
-}
-
 /* Bookmarks: a change is told in the room's window when the user looks
  * at it (where /bookmark was typed), else on the console. */
 static void bookmark_line(struct app *app, const struct event *ev)
@@ -644,26 +616,13 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_MESSAGE_ERROR:
 		message_error(app, ev);
 		break;
-	case EV_ROOM_ERROR: {
-		const struct ev_room_error *e = &ev->room_error;
-		struct window *w = room_find(app, ev->acc, e->room);
-
-		if (w) {
-			char *line = xasprintf("%s: %s%s%s", e->room,
-					       strcmp(e->cond, "conflict") == 0 ?
-						       "that nickname is taken here" :
-						       ui_condition_words(e->cond),
-					       e->text ? ": " : "",
-					       e->text ? e->text : "");
-
-			win_add(w, time(NULL), LINE_ERROR, line);
-			free(line);
-		}
-		break;
-	}
+	case EV_ROOM_ERROR:
 	case EV_ROOM_SUBJECT:
 	case EV_ROOM_OCCUPANT:
-		room_line(app, ev);
+	case EV_ROOM_FOLD:
+	case EV_ROOM_STATUS:
+	case EV_ROOM_CONFIGURED:
+		roomnotify_event(app, ev); /* ui/roomnotify.c */
 		break;
 	case EV_ROOM_REJOINING:
 	case EV_ROOM_REJOINED:

@@ -139,6 +139,10 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);
+/* roomnotify.c: a room's news (EV_ROOM_*) as lines of its window; what
+ * a room's refusal of op (enum room_op) with cond means. */
+void roomnotify_event(struct app *app, const struct event *ev);
+const char *roomnotify_refusal(int op, const char *cond);
 /* The pane's order of contact rows (qsort comparator over struct rrow):
  * groups by name with Transports last, then most available first, then
  * by name. */

@@ -171,6 +171,12 @@ enum muc_stay_verdict { MUC_STAY_IN, MUC_STAY_LATER, MUC_STAY_OUT };
 enum muc_stay_verdict muc_selfping_verdict(const char *cond);
 /* Whether a join refused with cond is not worth trying again. */
 bool muc_rejoin_final(const char *cond);
+/* Asks room's disco#info for its name (core's room_set_name). */
+void muc_fetch_info(struct session *s, const char *room);
+/* mucowner.c: we just created room (status 201): opens it with the
+ * server's defaults, or shows its configuration form (/join
+ * --configure). */
+void mucowner_created(struct session *s, const char *room);
 /* keepalive.c: pings the server while online (see the file) */
 void keepalive_start(struct session *s);
 void keepalive_stop(struct session *s);

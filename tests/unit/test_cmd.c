@@ -635,14 +635,26 @@ struct names {
 	size_t from;
 };
 
+/* "/name" as a word of a console line since n->from. */
 static void listed(const struct cmd *c, void *ud)
 {
 	struct names *n = ud;
+	const struct window *con = app_console(n->app);
 	char want[64];
+	size_t len;
 
-	snprintf(want, sizeof want, "/%s ", c->name);
-	if (!console_has(n->app, n->from, want))
-		fail_msg("/help does not list /%s", c->name);
+	len = (size_t)snprintf(want, sizeof want, "/%s", c->name);
+	for (size_t i = n->from; i < con->count; i++) {
+		const char *t = win_line(con, i)->text, *p = t;
+
+		while ((p = strstr(p, want))) {
+			if ((p == t || p[-1] == ' ') &&
+			    (p[len] == ' ' || p[len] == '\0'))
+				return;
+			p += len;
+		}
+	}
+	fail_msg("/help does not list /%s", c->name);
 }
 
 static void test_run_help(void **state)
@@ -652,9 +664,19 @@ static void test_run_help(void **state)
 	const struct window *con = app_console(app);
 	struct names n = { app, con->count };
 	const struct cmd *c = cmd_find("connect");
+	const char *topics[CMD_TOPICS_MAX];
 
 	assert_int_equal(cmd_run(app, "/help"), 0);
 	cmd_each(listed, &n);
+	/* one line a topic, whatever their length */
+	assert_int_equal(con->count - n.from, 1 + cmd_topics(topics));
+
+	/* a topic: its commands with their summaries */
+	n.from = con->count;
+	assert_int_equal(cmd_run(app, "/help rooms"), 0);
+	assert_non_null(console_has(app, n.from, "/join"));
+	assert_non_null(console_has(app, n.from, cmd_find("join")->summary));
+	assert_null(console_has(app, n.from, "/connect"));
 
 	/* one command: its usage, summary and help */
 	assert_non_null(c);
