@@ -13,10 +13,10 @@
  * A resumed stream (XEP-0198) must first prove that the server reads
  * it: right after the resumption natter asks for an acknowledgement
  * (<r/>), and the server's <a h='N'/> must count everything natter sent
- * up to that request within RESUME_PROOF_MS. Each <a/> that falls
- * short still shows the server reading, only slowly, and extends the
- * deadline; none at all means the server takes our bytes for something
- * else. Prosody 0.12 does that when the lost connection ended in the
+ * up to that request within RESUME_PROOF_MS. An <a/> that falls short
+ * but counts more than the last shows the server reading, only slowly,
+ * and extends the deadline; none at all means the server takes our
+ * bytes for something else. Prosody 0.12 does that when the lost connection ended in the
  * middle of a stanza: the resumed session keeps that connection's
  * parser, which reads everything after as the stanza's content, while
  * the server's stanzas still reach us. Resuming again would only find
@@ -125,6 +125,7 @@ void keepalive_start(struct session *s)
 	 * we send loses messages */
 	s->ka_proving = true;
 	s->ka_want = s->stanzas_out;
+	s->ka_seen = s->resumed_h;
 	session_request_ack(s);
 	prove_deadline(s);
 }
@@ -135,7 +136,10 @@ void keepalive_acked(struct session *s, uint32_t h)
 		return;
 	/* h wraps at 2^32 like our count: compare the distance */
 	if ((int32_t)(h - s->ka_want) < 0) {
-		prove_deadline(s); /* reading, but not there yet */
+		if ((int32_t)(h - s->ka_seen) > 0) {
+			s->ka_seen = h;
+			prove_deadline(s); /* reading, but not there yet */
+		}
 		return;
 	}
 	log_msg(LOG_DEBUG, "session", "%s: the resumed stream acknowledged %u",

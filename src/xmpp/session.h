@@ -54,6 +54,7 @@ struct session {
 	bool ka_proving;     /* keepalive.c: a resumed stream has not yet
 			      * acknowledged what was sent on it */
 	uint32_t ka_want;    /* the h that proves it */
+	uint32_t ka_seen;    /* the highest h acknowledged while proving */
 	struct proc *eval;   /* password_eval while it runs, else NULL */
 	uint32_t stanzas_out;  /* sent on this stream, as XEP-0198 counts */
 	uint32_t queued_out;   /* what libstrophe counts as the user's in

@@ -14,9 +14,10 @@
  *   wire: it gets its try back, so any number of such reconnects never
  *   gives it up; only the ones behind the last written element do.
  * - A resumed stream asks for an ack at once and must get one counting
- *   everything sent on it within the proof's deadline: short answers
- *   extend the deadline, none at all drops the stream and marks it for
- *   a fresh session.
+ *   everything sent on it within the proof's deadline (5 s): a short
+ *   answer that counts more than the last extends the deadline, one that
+ *   counts nothing new does not, and none at all drops the stream and
+ *   marks it for a fresh session.
  */
 #include "config.h"
 
@@ -305,12 +306,16 @@ static void test_resume_proven(void **state)
 	assert_int_equal(acks_asked, 1);
 	assert_true(fx->s->ka_proving);
 	assert_int_equal(fx->s->ka_want, 12); /* h 10, and the two resent */
-	/* the server reads, but slowly: each short answer gives it time */
+	/* the server reads, but slowly: each answer that counts more than
+	 * the last gives it time, one that counts no more does not */
 	advance(fx, 4000);
 	keepalive_acked(fx->s, 11);
 	advance(fx, 4000);
 	assert_true(fx->s->ka_proving);
 	assert_false(fx->s->no_answer);
+	keepalive_acked(fx->s, 11);
+	advance(fx, 800);
+	assert_true(fx->s->ka_proving);
 	keepalive_acked(fx->s, 12);
 	assert_false(fx->s->ka_proving);
 	advance(fx, 60000);
@@ -326,12 +331,16 @@ static void test_resume_unproven(void **state)
 	conv_outgoing(&fx->app, fx->acc, JULIET, "one", "m1");
 	resumed_stream(fx, 3);
 	assert_int_equal(acks_asked, 1);
+	/* an answer that counts nothing new is no sign of reading */
+	keepalive_acked(fx->s, 3);
 	advance(fx, 4000);
+	keepalive_acked(fx->s, 3);
 	assert_false(fx->s->unproven);
-	advance(fx, 4000);
+	advance(fx, 1000);
 	assert_false(fx->s->ka_proving);
 	assert_true(fx->s->no_answer);
 	assert_true(fx->s->unproven);
+	assert_int_equal(fx->s->ka_timer, 0);
 	/* too late: the stream is given up already */
 	keepalive_acked(fx->s, 4);
 	assert_true(fx->s->unproven);
