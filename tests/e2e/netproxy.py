@@ -146,7 +146,6 @@ class NetProxy:
 
     def restore(self):
         self.delay = 0.0
-        self.cut_budget = None  # cut_mid_write: bytes still let through
         self.flow_up.set()
         self.flow_down.set()
 

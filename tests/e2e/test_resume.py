@@ -42,6 +42,8 @@ BIG_BODY = 30000
 CUT_AFTER = 20000
 # natter gives a mute resumed stream a few seconds, then reconnects
 RECOVERY = 60
+# the watchdog's 180 s would cut short the waits of a failing run
+SCENARIO_TIMEOUT = 300
 
 
 def big_message():
@@ -71,15 +73,12 @@ def outbox_rows(xdg):
             "SELECT body FROM outbox ORDER BY seq")]
 
 
-def sessions(path):
+def session_kinds(path):
     """natter's sessions so far, from its debug log: "new" or
     "resumed", in order."""
-    return re.findall(r"online \((new) session\)|online \(stream (resumed)\)",
-                      log_text(path))
-
-
-def session_kinds(path):
-    return [new or resumed for new, resumed in sessions(path)]
+    found = re.findall(r"online \((new) session\)|online \(stream "
+                       r"(resumed)\)", log_text(path))
+    return [new or resumed for new, resumed in found]
 
 
 def start(prosody, alice, xdg, start_natter, netproxy, extra=""):
@@ -101,7 +100,7 @@ def start(prosody, alice, xdg, start_natter, netproxy, extra=""):
 
 def test_resume_into_a_deaf_session_starts_afresh(
         prosody, alice, bob, xdg, start_natter, netproxy):
-    signal.alarm(240)
+    signal.alarm(SCENARIO_TIMEOUT)
     natter, log = start(prosody, alice, xdg, start_natter, netproxy)
     before = ["before the cut %d" % i for i in (1, 2, 3)]
     for text in before:
