@@ -21,7 +21,7 @@
 struct outbox {
 	struct history *h;
 	sqlite3 *db; /* borrowed from h */
-	sqlite3_stmt *ins, *sent, *del, *state, *all, *count;
+	sqlite3_stmt *ins, *sent, *unsent, *del, *state, *all, *count;
 };
 
 static const char schema[] =
@@ -46,6 +46,8 @@ static const char sql_ins[] =
 	" room) VALUES (?, ?, ?, ?, ?, ?)";
 static const char sql_sent[] =
 	"UPDATE outbox SET state = 1, tries = tries + 1 WHERE stanza_id = ?";
+static const char sql_unsent[] =
+	"UPDATE outbox SET tries = tries - 1 WHERE stanza_id = ? AND tries > 0";
 static const char sql_del[] =
 	"DELETE FROM outbox WHERE stanza_id = ? AND peer = ?";
 static const char sql_state[] = "SELECT state FROM outbox WHERE stanza_id = ?";
@@ -89,6 +91,9 @@ int outbox_open(struct outbox **obp, struct history *h, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(ob->db, sql_sent, -1, &ob->sent, NULL);
 	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(ob->db, sql_unsent, -1, &ob->unsent,
+				       NULL);
+	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(ob->db, sql_del, -1, &ob->del, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(ob->db, sql_state, -1, &ob->state, NULL);
@@ -113,6 +118,7 @@ void outbox_close(struct outbox **obp)
 		return;
 	sqlite3_finalize(ob->ins);
 	sqlite3_finalize(ob->sent);
+	sqlite3_finalize(ob->unsent);
 	sqlite3_finalize(ob->del);
 	sqlite3_finalize(ob->state);
 	sqlite3_finalize(ob->all);
@@ -172,6 +178,11 @@ static int by_id(struct outbox *ob, sqlite3_stmt *st, const char *id,
 int outbox_sent(struct outbox *ob, const char *id)
 {
 	return by_id(ob, ob->sent, id, NULL);
+}
+
+int outbox_unsent(struct outbox *ob, const char *id)
+{
+	return by_id(ob, ob->unsent, id, NULL);
 }
 
 int outbox_done(struct outbox *ob, const char *peer, const char *id)

@@ -8,7 +8,10 @@
  * tries again. While a reconnect is pending, what we knew of contacts'
  * presence is kept: a stream resumed with XEP-0198 carries on from it
  * (the server replays what we missed), while a fresh session starts
- * from everyone offline and fetches the roster again.
+ * from everyone offline and fetches the roster again. A stream is not
+ * resumed after the user closed it, nor after it was resumed and did not
+ * prove that the server reads it (keepalive.c): the next connection
+ * starts a fresh session.
  *
  * password_eval runs as a child of the loop (core/proc), so a slow
  * command never holds up other accounts; it has a time limit.
@@ -46,8 +49,18 @@ struct session *session_of(struct account *a)
 void session_send(struct session *s, xmpp_stanza_t *stanza)
 {
 	s->stanzas_out++; /* delivery.c: the server's XEP-0198 count */
+	if (xmpp_conn_is_connected(s->conn))
+		s->queued_out++; /* else libstrophe drops it */
 	xmpp_send(s->conn, stanza);
 	xmpp_stanza_release(stanza);
+}
+
+void session_request_ack(struct session *s)
+{
+	/* not a stanza: the server does not count it */
+	if (xmpp_conn_is_connected(s->conn))
+		s->queued_out++;
+	xmpp_send_raw_string(s->conn, "<r xmlns='%s'/>", XMPP_NS_SM);
 }
 
 /* Condition names in the order of libstrophe's xmpp_error_type_t. */
@@ -126,6 +139,18 @@ static void on_online(struct session *s)
 	muc_stay_online(s);
 }
 
+/* The next connection starts a fresh session instead of resuming this
+ * one (XEP-0198): libstrophe makes new stream-management state when it
+ * has none. Only while disconnected (libstrophe refuses otherwise); the
+ * outbox sends again what the server did not confirm. */
+static void forget_stream(struct session *s)
+{
+	xmpp_sm_state_t *sm = xmpp_conn_get_sm_state(s->conn);
+
+	if (sm)
+		xmpp_free_sm_state(sm);
+}
+
 static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 {
 	struct account *a = s->acc;
@@ -135,6 +160,7 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 	s->login_timer = 0;
 	keepalive_stop(s);
 	xs_bookmarks_down(s);
+	delivery_lost(s);
 	conn_lost(s);
 	xfree(&a->bound_jid);
 	/* libstrophe's `error` is a TLS library code here, not an errno;
@@ -142,12 +168,12 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 	log_msg(LOG_INFO, "session", "%s: down (error %d, stream error %s)",
 		a->conf->name, error, cond ? cond : "none");
 
+	/* a stream we closed cannot be resumed, and one that was resumed
+	 * but did not answer is not worth resuming again: the server that
+	 * keeps it does not read it (see keepalive.c) */
+	if (s->user_stop || s->unproven)
+		forget_stream(s);
 	if (s->user_stop) {
-		/* a stream we closed cannot be resumed: start afresh */
-		xmpp_sm_state_t *sm = xmpp_conn_get_sm_state(s->conn);
-
-		if (sm)
-			xmpp_free_sm_state(sm);
 		/* a connection the user asks for starts a new series */
 		a->attempt = 0;
 		a->up = false;
@@ -256,7 +282,7 @@ static void login(struct session *s, const char *pw)
 	xmpp_conn_set_pass(s->conn, pw);
 	free(jid);
 	s->user_stop = false;
-	s->was_online = s->resumed = s->no_answer = false;
+	s->was_online = s->resumed = s->no_answer = s->unproven = false;
 	if (a->state != ACC_CONNECTING) /* else said when password_eval began */
 		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
 	r = conn_open(s, CONN_CLIENT, conn_handler, s);

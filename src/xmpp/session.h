@@ -44,11 +44,22 @@ struct session {
 	unsigned long progress;
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	uint32_t resumed_h;  /* and the server's count then (xlog.c) */
-	bool no_answer;      /* the keepalive went unanswered: we dropped it */
-	loop_timer_id ka_timer; /* the next keepalive ping, 0 when none */
+	bool no_answer;      /* the keepalive or a resumed stream went
+			      * unanswered: we dropped it */
+	bool unproven;       /* a resumed stream that did so: the next
+			      * connection starts a fresh session */
+	loop_timer_id ka_timer; /* the next keepalive ping, or the resume
+				 * proof's deadline; 0 when none */
 	unsigned ka_gen;     /* ties a ping's answer to the session it is for */
+	bool ka_proving;     /* keepalive.c: a resumed stream has not yet
+			      * acknowledged what was sent on it */
+	uint32_t ka_want;    /* the h that proves it */
+	uint32_t ka_seen;    /* the highest h acknowledged while proving */
 	struct proc *eval;   /* password_eval while it runs, else NULL */
 	uint32_t stanzas_out;  /* sent on this stream, as XEP-0198 counts */
+	uint32_t queued_out;   /* what libstrophe counts as the user's in
+				* its send queue, queued since the stream
+				* came up (delivery.c: what reached the wire) */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
 };
@@ -69,6 +80,8 @@ struct xs {
 struct session *session_of(struct account *a);
 /* Sends and releases stanza (the caller's reference). */
 void session_send(struct session *s, xmpp_stanza_t *stanza);
+/* Asks the server to acknowledge what it has (XEP-0198 <r/>). */
+void session_request_ack(struct session *s);
 
 /* forms.c: dialog windows. Requests carry the window's id as their ud,
  * so an answer for a window the user closed finds nothing and is
@@ -177,9 +190,12 @@ void muc_fetch_info(struct session *s, const char *room);
  * server's defaults, or shows its configuration form (/join
  * --configure). */
 void mucowner_created(struct session *s, const char *room);
-/* keepalive.c: pings the server while online (see the file) */
+/* keepalive.c: pings the server while online, and has a resumed
+ * stream prove that the server reads it (see the file) */
 void keepalive_start(struct session *s);
 void keepalive_stop(struct session *s);
+/* The server acknowledged h stanzas (an XEP-0198 <a/>). */
+void keepalive_acked(struct session *s, uint32_t h);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);
@@ -206,6 +222,9 @@ void delivery_send(struct session *s, const char *bare, const char *resource,
 /* The stream is up (fresh or resumed): settles what is on its way and
  * sends the outbox. Call before anything else is sent on it. */
 void delivery_connected(struct session *s);
+/* The stream is down: a message that never left libstrophe's send
+ * queue gets back the try it was counted (outbox_unsent). */
+void delivery_lost(struct session *s);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);

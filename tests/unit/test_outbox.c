@@ -1,7 +1,7 @@
 /* test_outbox: the outbox table (core/outbox) and what conv does with
- * it: rows come back oldest first with their state and tries, a resent
- * id is stored once, a confirmation only counts from the peer the
- * message went to, a row is on disk (with its history row) when
+ * it: rows come back oldest first with their state and tries (a try
+ * can be taken back), a resent id is stored once, a confirmation only
+ * counts from the peer the message went to, a row is on disk (with its history row) when
  * outbox_add returns even if the process dies right after, rows survive
  * a reopen; conv_outgoing queues, conv_delivery moves a line from
  * queued to sent to acked and empties the outbox, and a reopened window
@@ -159,6 +159,25 @@ static void test_done_needs_the_peer(void **state)
 	assert_int_equal(outbox_done(fx->ob, JULIET, "m1"), 1);
 	assert_int_equal(outbox_count(fx->ob), 0);
 	assert_int_equal(outbox_done(fx->ob, JULIET, "m1"), 0);
+}
+
+/* a try taken back (the message never left its dying connection):
+ * one per call, never below none, the state left alone */
+static void test_unsent_takes_a_try_back(void **state)
+{
+	struct fixture *fx = *state;
+	struct seen s = { 0 };
+
+	assert_int_equal(add(fx->ob, JULIET, "m1", "one"), 0);
+	assert_int_equal(outbox_sent(fx->ob, "m1"), 1);
+	assert_int_equal(outbox_sent(fx->ob, "m1"), 1);
+	assert_int_equal(outbox_unsent(fx->ob, "m1"), 1);
+	assert_int_equal(outbox_unsent(fx->ob, "m1"), 1);
+	assert_int_equal(outbox_unsent(fx->ob, "m1"), 0);
+	assert_int_equal(outbox_unsent(fx->ob, "nope"), 0);
+	assert_int_equal(outbox_each(fx->ob, collect, &s), 1);
+	assert_int_equal(s.tries[0], 0);
+	assert_int_equal(s.state[0], OUTBOX_SENT);
 }
 
 static void test_callback_may_change_it(void **state)
@@ -390,6 +409,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_order_and_state),
 		T(test_done_needs_the_peer),
+		T(test_unsent_takes_a_try_back),
 		T(test_callback_may_change_it),
 		T(test_survives_reopen),
 		T(test_on_disk_before_return),
