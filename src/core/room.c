@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/conv.h"
 #include "core/room.h"
 #include "util/utf8.h"
@@ -66,9 +67,12 @@ void room_message(struct app *app, struct account *acc, const char *room,
 	if (!nick) { /* the room itself speaks */
 		win_add(w, (time_t)(ts_ms / 1000), LINE_INFO, body);
 	} else {
-		win_add_msg(w, (time_t)(ts_ms / 1000),
-			    ours ? LINE_MSG_OUT : LINE_MSG_IN,
-			    delayed ? LINE_DELAYED : 0, nick, body, NULL);
+		attention_message(app, w,
+				  win_add_msg(w, (time_t)(ts_ms / 1000),
+					      ours ? LINE_MSG_OUT : LINE_MSG_IN,
+					      delayed ? LINE_DELAYED : 0, nick,
+					      body, NULL),
+				  delayed);
 	}
 	if (!ours)
 		mark_unread(app, w);
