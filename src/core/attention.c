@@ -397,6 +397,15 @@ void attention_message(struct app *app, struct window *w, struct line *l,
 		app->dirty = true;
 }
 
+size_t attention_running(const struct app *app)
+{
+	size_t i, n = 0;
+
+	for (i = 0; app->attention && i < ATTN_MAX_RUNNING; i++)
+		n += app->attention->runs[i].proc != NULL;
+	return n;
+}
+
 void attention_free(struct attention **ap)
 {
 	struct attention *a = *ap;

@@ -82,6 +82,8 @@ unsigned attention_waiting(const struct app *app);
  * (an unclosed quote, nothing to run; the caller frees it). */
 char **attention_words(const char *cmd, char **err);
 void attention_words_free(char ***argv);
+/* How many notify_cmd runs are going. */
+size_t attention_running(const struct app *app);
 /* Stops the commands still running and frees the state; clears *a. */
 void attention_free(struct attention **a);
 
