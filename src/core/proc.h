@@ -1,8 +1,9 @@
 /* proc: a command run as a child of the loop, its output collected.
  *
  * proc_run() starts `/bin/sh -c CMD`, proc_spawn() a program with its
- * own argument vector and no shell, each in a process group of its own, with
- * stdin and stderr on /dev/null (curses owns the terminal) and stdout on
+ * own argument vector and no shell; each runs in a process group of its
+ * own, with stdin and stderr on /dev/null (curses owns the terminal) and
+ * stdout on
  * a pipe the loop watches; the loop reaps it on SIGCHLD. The caller hears
  * once, from the loop: when the output has ended and the child has been
  * reaped, or when the time limit passed first, in which case the whole

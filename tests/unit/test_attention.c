@@ -51,6 +51,7 @@
 #include "core/conv.h"
 #include "core/room.h"
 #include "ui/uiint.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 
 #include "testutil.h"
@@ -125,6 +126,35 @@ static void test_names_utf8_borders(void **state)
 	assert_true(attention_names("\xff\xfe alice \xc3", "alice"));
 	assert_false(attention_names("\xc3", "alice"));
 	assert_false(attention_names("alice", "\xff"));
+}
+
+/* util/utf8's classes the matcher stands on, whatever the locale */
+static void test_utf8_classes(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_lower('A'), 'a');
+	assert_int_equal(utf8_lower('a'), 'a');
+	assert_int_equal(utf8_lower('@'), '@');
+	assert_int_equal(utf8_lower(0xC9), 0xE9);   /* É é */
+	assert_int_equal(utf8_lower(0x3A3), 0x3C3); /* Σ σ */
+	assert_int_equal(utf8_lower(0x416), 0x436); /* Ж ж */
+	assert_int_equal(utf8_lower(0x5C0F), 0x5C0F); /* 小 */
+	assert_true(utf8_is_word('a'));
+	assert_true(utf8_is_word('Z'));
+	assert_true(utf8_is_word('7'));
+	assert_true(utf8_is_word('_'));
+	assert_false(utf8_is_word(' '));
+	assert_false(utf8_is_word(':'));
+	assert_false(utf8_is_word('\''));
+	assert_true(utf8_is_word(0xE9));   /* é */
+	assert_true(utf8_is_word(0x436));  /* ж */
+	assert_true(utf8_is_word(0x5C0F)); /* 小 */
+	assert_true(utf8_is_word(0x0301)); /* a combining acute */
+	assert_true(utf8_is_word(0x0663)); /* an Arabic-Indic three */
+	assert_false(utf8_is_word(0xA0));  /* no-break space */
+	assert_false(utf8_is_word(0xAB));  /* « */
+	assert_false(utf8_is_word(0x3002)); /* 。 */
+	assert_false(utf8_is_word(0x1F642)); /* an emoji */
 }
 
 static void test_is_highlight(void **state)
@@ -663,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_names_whole_words),
 		cmocka_unit_test(test_names_case),
 		cmocka_unit_test(test_names_utf8_borders),
+		cmocka_unit_test(test_utf8_classes),
 		cmocka_unit_test(test_is_highlight),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_decide),
