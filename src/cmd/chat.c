@@ -1,5 +1,5 @@
 /* chat: commands about conversations and windows: /msg, /query, /me,
- * /close, /win. */
+ * /close, /win. Room commands are in cmd/rooms.c. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -79,28 +79,6 @@ static int run_me(struct app *app, int argc, char **argv)
 	return 0;
 }
 
-static int run_join(struct app *app, int argc, char **argv)
-{
-	struct account *a = cmd_current_account(app);
-
-	if (argc < 2 || argc > 3)
-		return CMD_USAGE;
-	if (!a)
-		return -1;
-	if (!jid_valid(argv[1]) || !strchr(argv[1], '@') ||
-	    strchr(argv[1], '/')) {
-		app_say(app, LINE_ERROR, "Not a room address (room@service): %s",
-			argv[1]);
-		return -1;
-	}
-	if (xs_room_join(app, a, argv[1], argc == 3 ? argv[2] : a->nick) < 0) {
-		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
-			a->conf->name, a->conf->name);
-		return -1;
-	}
-	return 0;
-}
-
 static int run_close(struct app *app, int argc, char **argv)
 {
 	(void)argv;
@@ -165,14 +143,6 @@ const struct cmd cmd_chat[] = {
 	  "  Sends ACTION as a /me action (XEP-0245) in this conversation.\n"
 	  "  Example: /me waves",
 	  "chat", ARG_NONE, run_me, 1 },
-	{ "join", "ROOM [NICK]", "join a group chat room",
-	  "  Enters ROOM (room@service) under NICK (default: your JID's local\n"
-	  "  part) in a window of its own: what you type there goes to the\n"
-	  "  room, and the room's messages, arrivals and departures appear\n"
-	  "  there. /close leaves the room. j in a /disco window joins the\n"
-	  "  room under the cursor. Rooms are not kept in the history yet.\n"
-	  "  Example: /join lobby@conference.example.org",
-	  "chat", ARG_NONE, run_join, 2 },
 	{ "close", "", "close the current conversation window",
 	  "  Closes the window (leaving the room, for a room window); a\n"
 	  "  conversation's history stays in the store.",

@@ -83,6 +83,7 @@ int cmd_split_n(const char *line, int max, char ***argv);
 extern const struct cmd cmd_general[];
 extern const struct cmd cmd_session[];
 extern const struct cmd cmd_chat[];
+extern const struct cmd cmd_rooms[];
 extern const struct cmd cmd_contacts[];
 extern const struct cmd cmd_gateways[];
 

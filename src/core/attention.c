@@ -15,6 +15,7 @@
 #include "core/app.h"
 #include "core/attention.h"
 #include "core/proc.h"
+#include "core/room.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -377,8 +378,9 @@ void attention_message(struct app *app, struct window *w, struct line *l,
 	if (l->kind != LINE_MSG_IN)
 		return;
 	if (w->kind == WIN_ROOM) {
-		if (attention_is_highlight(l->text, w->room_nick,
-					   app->cfg.highlights,
+		const char *nick = w->room ? w->room->nick : NULL;
+
+		if (attention_is_highlight(l->text, nick, app->cfg.highlights,
 					   app->cfg.nhighlights))
 			kind = ATTN_HIGHLIGHT;
 	} else if (w->kind == WIN_CHAT) {

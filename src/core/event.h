@@ -14,6 +14,7 @@
 
 struct app;
 struct account;
+struct room_presence;
 
 /* Every event names its account in acc (NULL only for EV_ROSTER_VIEW)
  * and carries the payload of its type, the union member named beside
@@ -132,6 +133,7 @@ struct ev_room_occupant {
 	const char *nick;     /* who joined or left (ours, for ROOM_WE_*) */
 	enum room_change what;
 	size_t here;          /* occupants now, ourselves included */
+	const struct room_presence *presence; /* what the room said */
 };
 
 struct ev_history_error {

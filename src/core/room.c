@@ -1,4 +1,4 @@
-/* room: group chat windows (see room.h). */
+/* room: group chat windows and their model (see room.h). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -12,6 +12,159 @@
 #include "util/utf8.h"
 #include "util/xmem.h"
 
+static const char *const role_names[] = { "none", "visitor", "participant",
+					   "moderator" };
+static const char *const affil_names[] = { "outcast", "none", "member",
+					    "admin", "owner" };
+
+static int name_index(const char *const *names, size_t n, const char *s,
+		      int dflt)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return dflt;
+}
+
+enum room_role room_role_parse(const char *s)
+{
+	return (enum room_role)name_index(role_names, 4, s, ROLE_NONE);
+}
+
+const char *room_role_name(enum room_role r)
+{
+	return (unsigned)r < 4 ? role_names[r] : "none";
+}
+
+enum room_affil room_affil_parse(const char *s)
+{
+	return (enum room_affil)name_index(affil_names, 5, s, AFFIL_NONE);
+}
+
+const char *room_affil_name(enum room_affil a)
+{
+	return (unsigned)a < 5 ? affil_names[a] : "none";
+}
+
+bool room_presence_has(const struct room_presence *p, int code)
+{
+	for (size_t i = 0; i < p->ncodes; i++)
+		if (p->codes[i] == code)
+			return true;
+	return false;
+}
+
+struct room *room_new(const char *nick)
+{
+	struct room *r = xcalloc(1, sizeof *r);
+
+	r->nick = xstrdup(nick);
+	return r;
+}
+
+static void occupant_clear(struct occupant *o)
+{
+	free(o->nick);
+	free(o->jid);
+	free(o->status);
+}
+
+void room_free(struct room **rp)
+{
+	struct room *r = *rp;
+
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nocc; i++)
+		occupant_clear(&r->occ[i]);
+	free(r->occ);
+	free(r->nick);
+	free(r->password);
+	free(r->name);
+	free(r->subject);
+	free(r);
+	*rp = NULL;
+}
+
+/* Where nick is, or where it would go; *found says which. */
+static size_t occupant_slot(const struct room *r, const char *nick,
+			    bool *found)
+{
+	size_t lo = 0, hi = r->nocc;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->occ[mid].nick, nick);
+
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+struct occupant *room_occupant_find(const struct room *r, const char *nick)
+{
+	bool found;
+	size_t i = occupant_slot(r, nick, &found);
+
+	return found ? &r->occ[i] : NULL;
+}
+
+static void set_str(char **dst, const char *src)
+{
+	if (src && *dst && strcmp(*dst, src) == 0)
+		return;
+	free(*dst);
+	*dst = src ? xstrdup(src) : NULL;
+}
+
+struct occupant *room_occupant_set(struct room *r,
+				   const struct room_presence *p)
+{
+	bool found;
+	size_t i = occupant_slot(r, p->nick, &found);
+	struct occupant *o;
+
+	if (!found) {
+		if (r->nocc == r->capocc) {
+			r->capocc = r->capocc ? r->capocc * 2 : 8;
+			r->occ = xrealloc(r->occ, r->capocc * sizeof *r->occ);
+		}
+		memmove(&r->occ[i + 1], &r->occ[i],
+			(r->nocc - i) * sizeof *r->occ);
+		r->nocc++;
+		memset(&r->occ[i], 0, sizeof r->occ[i]);
+		r->occ[i].nick = xstrdup(p->nick);
+	}
+	o = &r->occ[i];
+	set_str(&o->jid, p->jid);
+	set_str(&o->status, p->status);
+	o->role = p->role;
+	o->affil = p->affil;
+	o->show = p->show;
+	return o;
+}
+
+bool room_occupant_remove(struct room *r, const char *nick)
+{
+	bool found;
+	size_t i = occupant_slot(r, nick, &found);
+
+	if (!found)
+		return false;
+	occupant_clear(&r->occ[i]);
+	memmove(&r->occ[i], &r->occ[i + 1], (r->nocc - i - 1) * sizeof *r->occ);
+	r->nocc--;
+	return true;
+}
+
 struct window *room_find(struct app *app, struct account *acc,
 			 const char *room)
 {
@@ -19,7 +172,7 @@ struct window *room_find(struct app *app, struct account *acc,
 }
 
 size_t room_open(struct app *app, struct account *acc, const char *room,
-		 const char *nick)
+		 const char *nick, const char *password)
 {
 	struct window *w = room_find(app, acc, room);
 	size_t i;
@@ -28,10 +181,11 @@ size_t room_open(struct app *app, struct account *acc, const char *room,
 		w = win_new(WIN_ROOM, room, CONV_LINES);
 		w->acc = acc;
 		w->jid = xstrdup(room);
+		w->room = room_new(nick);
 		app_add_window(app, w);
 	}
-	free(w->room_nick);
-	w->room_nick = xstrdup(nick);
+	set_str(&w->room->nick, nick);
+	set_str(&w->room->password, password);
 	for (i = 0; i < app->nwins; i++)
 		if (app->wins[i] == w)
 			app_select(app, i);
@@ -40,12 +194,7 @@ size_t room_open(struct app *app, struct account *acc, const char *room,
 
 bool room_has(const struct window *w, const char *nick)
 {
-	size_t i;
-
-	for (i = 0; i < w->noccupants; i++)
-		if (strcmp(w->occupants[i], nick) == 0)
-			return true;
-	return false;
+	return w->room && room_occupant_find(w->room, nick) != NULL;
 }
 
 static void mark_unread(struct app *app, struct window *w)
@@ -60,7 +209,7 @@ void room_message(struct app *app, struct account *acc, const char *room,
 		  bool delayed)
 {
 	struct window *w = room_find(app, acc, room);
-	bool ours = nick && w && w->room_nick && strcmp(nick, w->room_nick) == 0;
+	bool ours = nick && w && strcmp(nick, w->room->nick) == 0;
 
 	if (!w)
 		return;
@@ -86,53 +235,61 @@ void room_subject(struct app *app, struct account *acc, const char *room,
 			    .room_subject = { .room = room, .nick = nick,
 					      .subject = subject } };
 
-	if (room_find(app, acc, room))
-		event_emit(app, &ev);
-}
-
-static void occupant_remove(struct window *w, const char *nick)
-{
-	size_t i;
-
-	for (i = 0; i < w->noccupants; i++) {
-		if (strcmp(w->occupants[i], nick) != 0)
-			continue;
-		free(w->occupants[i]);
-		w->occupants[i] = w->occupants[--w->noccupants];
-		return;
-	}
-}
-
-void room_occupant(struct app *app, struct account *acc, const char *room,
-		   const char *nick, bool present, bool self)
-{
 	struct window *w = room_find(app, acc, room);
-	struct event ev = { .type = EV_ROOM_OCCUPANT, .acc = acc,
-			    .room_occupant = { .room = room, .nick = nick } };
-	bool told = false;
 
 	if (!w)
 		return;
-	if (present && !room_has(w, nick)) {
-		w->occupants = xrealloc(w->occupants, (w->noccupants + 1) *
-							      sizeof *w->occupants);
-		w->occupants[w->noccupants++] = xstrdup(nick);
+	free(w->room->subject); /* for the title row: one line */
+	w->room->subject = utf8_sanitize(subject, 0);
+	event_emit(app, &ev);
+}
+
+void room_presence(struct app *app, struct account *acc, const char *room,
+		   const struct room_presence *p)
+{
+	struct window *w = room_find(app, acc, room);
+	struct room *r = w ? w->room : NULL;
+	struct event ev = { .type = EV_ROOM_OCCUPANT, .acc = acc,
+			    .room_occupant = { .room = room, .nick = p->nick,
+					       .presence = p } };
+	bool self = room_presence_has(p, 110);
+	bool told = false;
+
+	if (!r)
+		return;
+	if (p->available) {
+		bool known = room_occupant_find(r, p->nick) != NULL;
+
+		room_occupant_set(r, p);
+		if (self) {
+			set_str(&r->nick, p->nick);
+			r->role = p->role;
+			r->affil = p->affil;
+		}
 		/* the occupants before our own presence are not news */
-		told = w->joined || self;
-		ev.room_occupant.what = self && !w->joined ? ROOM_WE_JOINED :
-							      ROOM_JOINED;
+		if (!known) {
+			told = r->joined || self;
+			ev.room_occupant.what = self && !r->joined ?
+							ROOM_WE_JOINED :
+							ROOM_JOINED;
+		}
 		if (self)
-			w->joined = true;
-	} else if (!present) {
-		occupant_remove(w, nick);
+			r->joined = true;
+	} else {
+		room_occupant_remove(r, p->nick);
 		told = true;
 		ev.room_occupant.what = self ? ROOM_WE_LEFT : ROOM_LEFT;
-		if (self)
-			w->joined = false;
+		if (self) {
+			r->joined = false;
+			for (size_t i = 0; i < r->nocc; i++)
+				occupant_clear(&r->occ[i]);
+			r->nocc = 0;
+		}
 	}
-	ev.room_occupant.here = w->noccupants;
+	ev.room_occupant.here = r->nocc;
 	if (told)
 		event_emit(app, &ev);
+	w->generation++;
 	app->dirty = true;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/dialog.h"
 #include "core/disco.h"
+#include "core/room.h"
 #include "core/window.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -56,10 +57,7 @@ void win_free(struct window **wp)
 	free(w->resource);
 	dialog_free(&w->dialog);
 	disco_free(&w->disco);
-	free(w->room_nick);
-	for (size_t i = 0; i < w->noccupants; i++)
-		free(w->occupants[i]);
-	free(w->occupants);
+	room_free(&w->room);
 	free(w);
 	*wp = NULL;
 }

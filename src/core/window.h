@@ -63,6 +63,7 @@ enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM,
 
 struct dialog;
 struct disco;
+struct room;
 
 enum chat_state { CHAT_NONE, CHAT_ACTIVE, CHAT_COMPOSING, CHAT_PAUSED,
 		  CHAT_INACTIVE, CHAT_GONE };
@@ -91,10 +92,8 @@ struct window {
 	size_t ntyped, captyped;
 	struct dialog *dialog; /* WIN_FORM: owned */
 	struct disco *disco;   /* WIN_DISCO: owned */
-	char *room_nick;       /* WIN_ROOM: our nickname in the room */
-	char **occupants;      /* WIN_ROOM: nicknames present */
-	size_t noccupants;
-	bool joined;           /* WIN_ROOM: the room confirmed our entry */
+	struct room *room;     /* WIN_ROOM: the room's model (core/room.h),
+				* owned */
 	bool started;          /* WIN_CHAT: the user opened it or wrote in it */
 };
 

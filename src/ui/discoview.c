@@ -240,7 +240,7 @@ static int discoview_key(struct app *app, struct window *w, int key)
 				"%s is a room service, not a room: Enter lists its rooms",
 				it->jid);
 		else
-			xs_room_join(app, d->acc, it->jid, d->acc->nick);
+			xs_room_join(app, d->acc, it->jid, d->acc->nick, NULL);
 		return 1;
 	}
 	return 1;

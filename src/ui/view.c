@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/room.h"
 #include "cmd/cmd.h"
 #include "core/conv.h"
 #include "core/idle.h"
@@ -232,13 +233,24 @@ static char *chat_title(struct app *app, struct window *w)
 			 cs ? cs : "", cs ? ")" : "");
 }
 
+/* " room@service (Name) — joined, 12 here, you are nick (participant)
+ * — subject"; the title row cuts what does not fit. */
 static char *room_title(struct app *app, struct window *w)
 {
+	const struct room *r = w->room;
+	char *state = r->joined ?
+			      xasprintf("joined, %zu here, you are %s (%s)",
+					r->nocc, r->nick,
+					room_role_name(r->role)) :
+			      xasprintf("not joined, you are %s", r->nick);
+	char *t;
+
 	(void)app;
-	return xasprintf(" %s — %s, %zu here%s%s", w->jid,
-			 w->joined ? "joined" : "not joined", w->noccupants,
-			 w->room_nick ? ", you are " : "",
-			 w->room_nick ? w->room_nick : "");
+	t = xasprintf(" %s%s%s%s — %s%s%s", w->jid, r->name ? " (" : "",
+		      r->name ? r->name : "", r->name ? ")" : "", state,
+		      r->subject ? " — " : "", r->subject ? r->subject : "");
+	free(state);
+	return t;
 }
 
 static char *strangers_title(struct app *app, struct window *w)

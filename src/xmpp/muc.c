@@ -4,8 +4,10 @@
  * answers with every occupant's presence and then ours (status code
  * 110), replays some history, and sends the subject. Messages of type
  * groupchat and presence from a room we have a window for are routed
- * here before the one-to-one handlers see them. Room configuration,
- * invitations, moderation and nick changes by command are not here yet.
+ * here before the one-to-one handlers see them. An occupant's presence
+ * is read into a struct room_presence (its muc#user item and status
+ * codes) for core/room.c. Room configuration, invitations, moderation
+ * and nick changes by command are not here yet.
  */
 #include "config.h"
 
@@ -27,7 +29,7 @@
 #define MUC_HISTORY "20"
 
 int xs_room_join(struct app *app, struct account *a, const char *room,
-		 const char *nick)
+		 const char *nick, const char *password)
 {
 	struct session *s = session_of(a);
 	xmpp_stanza_t *p, *x, *h;
@@ -35,13 +37,15 @@ int xs_room_join(struct app *app, struct account *a, const char *room,
 
 	if (a->state != ACC_ONLINE)
 		return -1;
-	room_open(app, a, room, nick);
+	room_open(app, a, room, nick, password);
 	to = xasprintf("%s/%s", room, nick);
 	p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_set_to(p, to);
 	x = stanza_add_child(p, "x", NS_MUC);
 	h = stanza_add_child(x, "history", NULL);
 	xmpp_stanza_set_attribute(h, "maxstanzas", MUC_HISTORY);
+	if (password)
+		stanza_add_text(x, "password", password);
 	session_send(s, p);
 	free(to);
 	return 0;
@@ -54,9 +58,9 @@ int xs_room_leave(struct app *app, struct account *a, const char *room)
 	xmpp_stanza_t *p;
 	char *to;
 
-	if (a->state != ACC_ONLINE || !w || !w->room_nick)
+	if (a->state != ACC_ONLINE || !w)
 		return -1;
-	to = xasprintf("%s/%s", room, w->room_nick);
+	to = xasprintf("%s/%s", room, w->room->nick);
 	p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_set_type(p, "unavailable");
 	xmpp_stanza_set_to(p, to);
@@ -83,24 +87,48 @@ int xs_room_send(struct app *app, struct account *a, const char *room,
 	return 0;
 }
 
-static bool has_status(xmpp_stanza_t *st, const char *code)
+/* Reads the muc#user <x/> of an occupant's presence into p: item
+ * (role, affiliation, real JID, new nick, actor, reason) and status
+ * codes. The strings it sets are sanitised copies kept in strs (freed by
+ * the caller with free_strs). */
+#define PRESENCE_STRS 5
+static void read_muc_user(xmpp_stanza_t *st, struct room_presence *p,
+			  char *strs[PRESENCE_STRS])
 {
 	xmpp_stanza_t *x = xmpp_stanza_get_child_by_name_and_ns(st, "x",
 								NS_MUC_USER);
-	xmpp_stanza_t *c;
+	xmpp_stanza_t *c, *item = NULL;
 
 	for (c = x ? xmpp_stanza_get_children(x) : NULL; c;
 	     c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_is_tag(c) ?
+					   xmpp_stanza_get_name(c) : NULL;
 		const char *v;
 
-		if (!xmpp_stanza_is_tag(c) ||
-		    strcmp(xmpp_stanza_get_name(c), "status") != 0)
-			continue;
-		v = xmpp_stanza_get_attribute(c, "code");
-		if (v && strcmp(v, code) == 0)
-			return true;
+		if (name && strcmp(name, "item") == 0 && !item) {
+			item = c;
+		} else if (name && strcmp(name, "status") == 0 &&
+			   p->ncodes < ROOM_MAX_CODES &&
+			   (v = xmpp_stanza_get_attribute(c, "code"))) {
+			p->codes[p->ncodes++] = atoi(v);
+		}
 	}
-	return false;
+	if (!item)
+		return;
+	p->role = room_role_parse(xmpp_stanza_get_attribute(item, "role"));
+	p->affil = room_affil_parse(
+		xmpp_stanza_get_attribute(item, "affiliation"));
+	if (xmpp_stanza_get_attribute(item, "jid"))
+		p->jid = strs[0] = utf8_sanitize(
+			xmpp_stanza_get_attribute(item, "jid"), 0);
+	if (xmpp_stanza_get_attribute(item, "nick"))
+		p->new_nick = strs[1] = utf8_sanitize(
+			xmpp_stanza_get_attribute(item, "nick"), 0);
+	c = xmpp_stanza_get_child_by_name(item, "actor");
+	if (c && xmpp_stanza_get_attribute(c, "nick"))
+		p->actor = strs[2] = utf8_sanitize(
+			xmpp_stanza_get_attribute(c, "nick"), 0);
+	p->reason = strs[3] = stanza_child_text(item, "reason");
 }
 
 /* A room's error stanza, for its window. */
@@ -118,8 +146,9 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick)
 {
 	const char *type = xmpp_stanza_get_type(st);
-	char *clean;
-	bool self;
+	struct room_presence p = { 0 };
+	char *strs[PRESENCE_STRS] = { 0 };
+	char *show, *clean;
 
 	if (!room_find(s->app, s->acc, bare))
 		return false;
@@ -130,9 +159,16 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 	if (!nick)
 		return true;
 	clean = utf8_sanitize(nick, 0);
-	self = has_status(st, "110");
-	room_occupant(s->app, s->acc, bare, clean,
-		      !type || strcmp(type, "unavailable") != 0, self);
+	p.nick = clean;
+	p.available = !type || strcmp(type, "unavailable") != 0;
+	show = stanza_child_text(st, "show");
+	p.show = p.available ? presence_show_parse(show) : SHOW_OFFLINE;
+	free(show);
+	p.status = strs[4] = stanza_child_text(st, "status");
+	read_muc_user(st, &p, strs);
+	room_presence(s->app, s->acc, bare, &p);
+	for (size_t i = 0; i < PRESENCE_STRS; i++)
+		free(strs[i]);
 	free(clean);
 	return true;
 }

@@ -95,10 +95,10 @@ int xs_accept(struct app *app, struct account *a, const char *bare);
  * when a registration is already running or libstrophe could not make
  * a connection. */
 long xs_register_account(struct app *app, struct account *a);
-/* Group chat (XEP-0045): join room as nick (opening its window), leave
- * it, send it a message. */
+/* Group chat (XEP-0045): join room as nick with password (NULL: none),
+ * opening its window; leave it; send it a message. */
 int xs_room_join(struct app *app, struct account *a, const char *room,
-		 const char *nick);
+		 const char *nick, const char *password);
 int xs_room_leave(struct app *app, struct account *a, const char *room);
 int xs_room_send(struct app *app, struct account *a, const char *room,
 		 const char *body);

@@ -63,7 +63,7 @@ def test_join_command_and_taken_nick(make_peer, natter):
     natter.wait_for(r"lobby@conference\.localhost: that nickname is taken "
                     r"here")
     natter.send_keys("/close")
-    natter.send_keys("/join %s Alice2" % ROOM)
+    natter.send_keys("/join %s/Alice2" % ROOM)
     natter.wait_for(r"You joined lobby@conference\.localhost as Alice2")
     bob.wait_stanza("presence",
                     lambda el: el.get("from") == "%s/Alice2" % ROOM,

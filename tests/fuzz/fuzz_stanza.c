@@ -464,8 +464,24 @@ static void check_model(void)
 				abort();
 			}
 		}
-		for (k = 0; k < w->noccupants; k++)
-			clean("occupant", w->occupants[k]);
+		for (k = 0; w->room && k < w->room->nocc; k++) {
+			const struct occupant *o = &w->room->occ[k];
+
+			clean("occupant", o->nick);
+			clean("occupant jid", o->jid);
+			clean("occupant status", o->status);
+			if (k > 0 && strcmp(w->room->occ[k - 1].nick,
+					    o->nick) >= 0) {
+				fprintf(stderr, "fuzz_stanza: occupants out "
+						"of order\n");
+				abort();
+			}
+		}
+		if (w->room) {
+			clean("room subject", w->room->subject);
+			clean("room nick", w->room->nick);
+			clean("room name", w->room->name);
+		}
 		if (w->dialog)
 			check_dialog(w->dialog);
 		if (w->disco)
@@ -583,7 +599,7 @@ static void ask(xmpp_stanza_t *el)
 	else if (strcmp(what, "password") == 0)
 		xs_password(&app, a, attr_or(el, "password", "n3w"));
 	else if (strcmp(what, "join") == 0)
-		xs_room_join(&app, a, jid, attr_or(el, "nick", "alice"));
+		xs_room_join(&app, a, jid, attr_or(el, "nick", "alice"), NULL);
 	else if (strcmp(what, "leave") == 0)
 		xs_room_leave(&app, a, jid);
 	else if (strcmp(what, "accept") == 0)

@@ -352,7 +352,7 @@ static int teardown(void **state)
 /* Opens the room, joined as alice, and goes back to the console. */
 static struct window *room(struct fixture *fx)
 {
-	room_open(&fx->app, fx->acc, ROOM, "alice");
+	room_open(&fx->app, fx->acc, ROOM, "alice", NULL);
 	app_select(&fx->app, 0);
 	return room_find(&fx->app, fx->acc, ROOM);
 }
@@ -498,7 +498,8 @@ static void test_next_order(void **state)
 	/* 1 console, 2 lobby, 3 juliet, 4 hall, 5 bob in lobby */
 	r1 = room(fx);
 	incoming(fx, JULIET, "hello", false);
-	room_open(app, fx->acc, "hall@conference.example.net", "alice");
+	room_open(app, fx->acc, "hall@conference.example.net", "alice",
+		  NULL);
 	app_select(app, 0);
 	r2 = room_find(app, fx->acc, "hall@conference.example.net");
 	assert_int_equal(attention_next(app), 2); /* only juliet waits */

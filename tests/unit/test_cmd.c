@@ -216,7 +216,8 @@ static size_t family_len(const struct cmd *f)
 static void test_each_covers_families(void **state)
 {
 	const struct cmd *const fam[] = { cmd_general, cmd_session, cmd_chat,
-					  cmd_contacts, cmd_gateways };
+					  cmd_rooms, cmd_contacts,
+					  cmd_gateways };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 
@@ -407,6 +408,7 @@ static void test_parse_keeps_text(void **state)
 	expect_parse("fold  Work  stuff", "fold", "fold", "Work  stuff");
 	expect_parse("gateway icq.example.org 123 Ann  B.", "gateway",
 		     "gateway", "icq.example.org", "123", "Ann  B.");
+	/* a room's password may hold blanks and quotes */
 	expect_parse("join room@muc.example.org Big \"Al\"", "join", "join",
 		     "room@muc.example.org", "Big \"Al\"");
 	/* tabs and trailing blanks are part of a message */
