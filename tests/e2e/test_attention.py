@@ -35,14 +35,15 @@ MUC = "http://jabber.org/protocol/muc"
 MUC_USER = "http://jabber.org/protocol/muc#user"
 BOB = "bob@localhost"
 
-# The script notify_cmd runs: each call writes its first argument's
-# directory a file holding the NATTER_* variables, one per line.
+# The script notify_cmd runs: each call writes into the directory of
+# its first argument a file holding the NATTER_* variables, one per line,
+# named after the time it started (calls may run at the same time).
 NOTIFY_SCRIPT = """#!/bin/sh
 dir=$1
-n=$(ls "$dir" | wc -l)
+name="call.$(date +%s%N).$$"
 printf '%s\\n' "$NATTER_KIND" "$NATTER_FROM" "$NATTER_WINDOW" \\
-    "$NATTER_TEXT" "$NATTER_JID" "$NATTER_ACCOUNT" "$2" > "$dir/.tmp.$$"
-mv "$dir/.tmp.$$" "$dir/call.$n"
+    "$NATTER_TEXT" "$NATTER_JID" "$NATTER_ACCOUNT" "$2" > "$dir/.$name"
+mv "$dir/.$name" "$dir/$name"
 """
 FIELDS = ("kind", "from", "window", "text", "jid", "account", "arg")
 
@@ -66,7 +67,7 @@ class Notify:
         out = []
         names = sorted((n for n in os.listdir(self.calls_dir)
                         if n.startswith("call.")),
-                       key=lambda n: int(n.split(".")[1]))
+                       key=lambda n: tuple(int(p) for p in n.split(".")[1:]))
         for name in names:
             with open(os.path.join(self.calls_dir, name),
                       encoding="utf-8") as f:
