@@ -354,6 +354,18 @@ static void notify(struct app *app, struct window *w, enum attn_kind kind,
 	}
 }
 
+/* Cuts s to at most max bytes, at a code point's start. */
+static void cut(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
 static void ring(struct app *app, struct window *w, const struct line *l,
 		 enum attn_kind kind)
 {
@@ -363,6 +375,9 @@ static void ring(struct app *app, struct window *w, const struct line *l,
 	struct event ev = { .type = EV_ATTENTION, .acc = w->acc,
 			    .attention = { kind, w->name, from, text } };
 
+	/* an environment string longer than the kernel takes (128 KiB)
+	 * would keep the program from starting */
+	cut(text, ATTN_TEXT_MAX);
 	event_emit(app, &ev);
 	if (app->cfg.notify_cmd)
 		notify(app, w, kind, from, text);

@@ -23,7 +23,8 @@
  * program: its words are split here (quotes and backslashes as a shell
  * reads them, nothing expanded) and never handed to a shell, and the
  * message reaches it only through its environment (NATTER_KIND,
- * NATTER_FROM, NATTER_WINDOW, NATTER_TEXT, NATTER_JID, NATTER_ACCOUNT),
+ * NATTER_FROM, NATTER_WINDOW, NATTER_TEXT: its first ATTN_TEXT_MAX
+ * bytes, NATTER_JID, NATTER_ACCOUNT),
  * so nothing a remote party writes can become a command. It runs as a
  * child of the loop (core/proc), which reaps it and stops it after
  * ATTN_CMD_LIMIT_MS; at most ATTN_MAX_RUNNING run at once, and a flood's
@@ -48,6 +49,7 @@ struct window;
 
 #define ATTN_MAX_RUNNING 4     /* notify_cmd runs at once */
 #define ATTN_CMD_LIMIT_MS 30000 /* how long one may run */
+#define ATTN_TEXT_MAX 8192      /* bytes of the text told (NATTER_TEXT) */
 
 /* What a message earns (attention_decide). */
 #define ATTN_COLOUR 1u /* drawn in the highlight colour */

@@ -264,6 +264,8 @@ static void test_decide(void **state)
 struct seen {
 	enum attn_kind kind;
 	char window[128], from[64], text[256];
+	size_t text_len;
+	bool text_clean;
 };
 
 struct fixture {
@@ -304,6 +306,8 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		snprintf(s->window, sizeof s->window, "%s", ev->attention.window);
 		snprintf(s->from, sizeof s->from, "%s", ev->attention.from);
 		snprintf(s->text, sizeof s->text, "%s", ev->attention.text);
+		s->text_len = strlen(ev->attention.text);
+		s->text_clean = utf8_is_clean(ev->attention.text, s->text_len);
 	} else if (ev->type == EV_NOTIFY_FAILED) {
 		assert_true(fx->nfails < 8);
 		fx->fails[fx->nfails] = ev->notify_failed;
@@ -487,6 +491,24 @@ static void test_conversations_ring(void **state)
 	/* a stranger in the strangers window does not ring */
 	incoming(fx, "tybalt@example.org", "draw", false);
 	assert_int_equal(fx->nrings, 3);
+
+	/* a long text is told cut, at a character's start: "a" and 5,000
+	 * two-byte characters end at byte 8,191 */
+	app_select(&fx->app, 0);
+	{
+		char *body = xmalloc(1 + 2 * 5000 + 1);
+		size_t i;
+
+		body[0] = 'a';
+		for (i = 0; i < 5000; i++)
+			memcpy(body + 1 + 2 * i, "\xc3\xa9", 2);
+		body[1 + 2 * 5000] = '\0';
+		incoming(fx, JULIET, body, false);
+		free(body);
+	}
+	assert_int_equal(fx->nrings, 4);
+	assert_int_equal(fx->rings[3].text_len, ATTN_TEXT_MAX - 1);
+	assert_true(fx->rings[3].text_clean);
 }
 
 static void test_next_order(void **state)
