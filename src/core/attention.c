@@ -35,24 +35,41 @@ struct attention {
 
 /* ---- matching ------------------------------------------------------------ */
 
-/* A string as lower-cased code points. */
+/* A string as lower-cased code points: in buf when it fits (a room
+ * line usually does), else allocated. */
+#define FOLD_BUF 256
+
 struct folded {
 	uint32_t *cp;
 	size_t n;
+	uint32_t buf[FOLD_BUF];
 };
 
 static void fold(const char *s, struct folded *f)
 {
 	size_t len = strlen(s), i = 0;
 
-	f->cp = xcalloc(len + 1, sizeof *f->cp);
+	/* a string has at most as many code points as bytes */
+	f->cp = len <= FOLD_BUF ? f->buf : xcalloc(len, sizeof *f->cp);
 	f->n = 0;
 	while (i < len) {
+		unsigned char b = (unsigned char)s[i];
 		uint32_t c;
 
+		if (b < 0x80) { /* ASCII, most of what rooms say */
+			f->cp[f->n++] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+			i++;
+			continue;
+		}
 		i += utf8_decode(s + i, len - i, &c);
 		f->cp[f->n++] = utf8_lower(c);
 	}
+}
+
+static void fold_free(struct folded *f)
+{
+	if (f->cp != f->buf)
+		free(f->cp);
 }
 
 /* Whether w occurs in t at a word's borders: a border is needed only
@@ -61,14 +78,17 @@ static void fold(const char *s, struct folded *f)
 static bool found(const struct folded *t, const struct folded *w)
 {
 	bool head, tail;
+	uint32_t first;
 	size_t i;
 
 	if (w->n == 0 || w->n > t->n)
 		return false;
-	head = utf8_is_word(w->cp[0]);
+	first = w->cp[0];
+	head = utf8_is_word(first);
 	tail = utf8_is_word(w->cp[w->n - 1]);
 	for (i = 0; i + w->n <= t->n; i++) {
-		if (memcmp(t->cp + i, w->cp, w->n * sizeof *w->cp) != 0)
+		if (t->cp[i] != first ||
+		    memcmp(t->cp + i, w->cp, w->n * sizeof *w->cp) != 0)
 			continue;
 		if (head && i > 0 && utf8_is_word(t->cp[i - 1]))
 			continue;
@@ -88,7 +108,7 @@ static bool found_str(const struct folded *t, const char *word)
 		return false;
 	fold(word, &w);
 	r = found(t, &w);
-	free(w.cp);
+	fold_free(&w);
 	return r;
 }
 
@@ -108,7 +128,7 @@ bool attention_is_highlight(const char *text, const char *nick,
 	r = found_str(&t, nick);
 	for (i = 0; !r && i < n; i++)
 		r = found_str(&t, words[i]);
-	free(t.cp);
+	fold_free(&t);
 	return r;
 }
 

@@ -89,6 +89,16 @@ static void test_names_whole_words(void **state)
 	/* phrases */
 	assert_true(attention_names("Release Day is today", "release day"));
 	assert_false(attention_names("release days", "release day"));
+	/* a long line (folded in allocated memory), the nick at its end */
+	{
+		char long_line[2000];
+
+		memset(long_line, 'x', sizeof long_line);
+		memcpy(long_line + sizeof long_line - 8, " ALICE!", 8);
+		assert_true(attention_names(long_line, "alice"));
+		long_line[sizeof long_line - 7] = 'M';
+		assert_false(attention_names(long_line, "alice"));
+	}
 }
 
 static void test_names_case(void **state)
