@@ -404,3 +404,24 @@ def test_title_counts_and_comes_back(start, make_peer, notify, tmp_path):
     harness.wait_value(lambda: natter.pane_title() in (host,
                                                        host.split(".")[0]),
                        "the old title back")
+
+
+
+def test_notify_cmd_failure_told_once(start, make_peer, tmp_path):
+    """A notify_cmd that fails is told on the console once, not at every
+    message; each run leaves a mark first, so the test knows both ran."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    script = tmp_path / "failing notifier"
+    script.write_text('#!/bin/sh\ntouch "$1/ran.$$"\nexit 3\n')
+    script.chmod(0o700)
+    natter = start(notify_cmd="'%s' %s" % (script, marks))
+    bob = make_peer()
+    said = r"notify_cmd .*failing notifier failed with exit status 3"
+    bob.send_message("alice@localhost/natter", "first")
+    natter.wait_for(said)
+    bob.send_message("alice@localhost/natter", "second")
+    harness.wait_value(lambda: len(os.listdir(marks)) == 2,
+                       "the second run of notify_cmd")
+    screen = harness.round_trip(natter, bob, "alice@localhost/natter")
+    assert natter.count(said, screen) == 1, harness.boxed(screen)
