@@ -71,6 +71,10 @@ enum event_type {
 			    * (core/attention.h) */
 	EV_NOTIFY_FAILED,  /* notify_failed: notify_cmd could not run or
 			    * failed (once, until it succeeds again) */
+	EV_BOOKMARKS_LOADED, /* bookmarks_loaded: acc->bookmarks was fetched */
+	EV_BOOKMARK_CHANGED, /* bookmark_changed: one bookmark was added,
+			      * changed or removed (by us or another client) */
+	EV_BOOKMARK_ERROR,   /* bookmark_error: the server refused a change */
 };
 
 struct ev_cert_pinned {
@@ -193,6 +197,22 @@ struct ev_notify_failed {
 	bool timed_out; /* it ran past its time and was stopped */
 };
 
+struct ev_bookmarks_loaded {
+	size_t count; /* bookmarks in acc->bookmarks now */
+};
+
+struct ev_bookmark_changed {
+	const char *jid; /* the room */
+	bool removed;    /* it is no longer bookmarked */
+};
+
+struct ev_bookmark_error {
+	const char *jid;  /* the room */
+	bool removing;    /* the refused change was a removal */
+	const char *cond; /* RFC 6120 stanza error condition */
+	const char *text; /* the server's words; NULL: none */
+};
+
 struct ev_gateway_registered {
 	const char *gateway; /* the service's domain, now remembered */
 	bool update;         /* a change of an existing registration */
@@ -306,6 +326,9 @@ struct event {
 		struct ev_strangers_limit strangers_limit;
 		struct ev_attention attention;
 		struct ev_notify_failed notify_failed;
+		struct ev_bookmarks_loaded bookmarks_loaded;
+		struct ev_bookmark_changed bookmark_changed;
+		struct ev_bookmark_error bookmark_error;
 	};
 };
 

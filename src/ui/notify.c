@@ -14,6 +14,7 @@
 
 #include "core/app.h"
 #include "core/attention.h"
+#include "core/bookmark.h"
 #include "core/conv.h"
 #include "core/disco.h"
 #include "core/room.h"
@@ -494,6 +495,45 @@ static void room_line(struct app *app, const struct event *ev)
 	free(line);
 }
 
+/* Bookmarks: a change is told in the room's window when the user looks
+ * at it (where /bookmark was typed), else on the console. */
+static void bookmark_line(struct app *app, const struct event *ev)
+{
+	const struct ev_bookmark_changed *c = &ev->bookmark_changed;
+	const struct ev_bookmark_error *e = &ev->bookmark_error;
+	const char *room = ev->type == EV_BOOKMARK_ERROR ? e->jid : c->jid;
+	const struct bookmark *b = bookmarks_find(&ev->acc->bookmarks, room);
+	struct window *w = room_find(app, ev->acc, room);
+	enum line_kind kind = LINE_OK;
+	char *line;
+
+	if (ev->type == EV_BOOKMARK_ERROR) {
+		kind = LINE_ERROR;
+		line = xasprintf("The bookmark of %s was not %s: %s%s%s", room,
+				 e->removing ? "removed" : "saved",
+				 ui_condition_words(e->cond),
+				 e->text ? ": " : "", e->text ? e->text : "");
+	} else if (c->removed || !b) {
+		line = xasprintf("Bookmark removed: %s", room);
+	} else {
+		line = xasprintf("Bookmarked %s%s%s%s%s%s", room,
+				 b->name ? " as \"" : "",
+				 b->name ? b->name : "", b->name ? "\"" : "",
+				 b->nick ? ", nick " : "", b->nick ? b->nick : "");
+		if (b->autojoin) {
+			char *t = xasprintf("%s (joined at login)", line);
+
+			free(line);
+			line = t;
+		}
+	}
+	if (w && w == app->wins[app->cur_win])
+		win_add(w, time(NULL), kind, line);
+	else
+		app_print(app, kind, "%s: %s", ev->acc->conf->name, line);
+	free(line);
+}
+
 /* An answer to /version, where the user is (like the line that said the
  * question was sent): one line, whatever the reply held. */
 static void version_answer(struct app *app, const struct event *ev)
@@ -687,6 +727,19 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		break;
 	case EV_NOTIFY_FAILED:
 		notify_failed(app, ev);
+		break;
+	case EV_BOOKMARKS_LOADED:
+		if (ev->bookmarks_loaded.count)
+			app_print(app, LINE_INFO, "%s: %zu bookmarked room%s",
+				  ev->acc->conf->name,
+				  ev->bookmarks_loaded.count,
+				  ev->bookmarks_loaded.count == 1 ? "" : "s");
+		rpane_mark_stale(app);
+		break;
+	case EV_BOOKMARK_CHANGED:
+	case EV_BOOKMARK_ERROR:
+		bookmark_line(app, ev);
+		rpane_mark_stale(app);
 		break;
 	}
 }

@@ -50,6 +50,7 @@ struct session {
 	struct proc *eval;   /* password_eval while it runs, else NULL */
 	uint32_t stanzas_out;  /* sent on this stream, as XEP-0198 counts */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
+	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
