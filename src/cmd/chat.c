@@ -149,7 +149,8 @@ const struct cmd cmd_chat[] = {
 	  "chat", ARG_NONE, run_close, 0 },
 	{ "win", "N|NAME", "switch to window N, or the one named NAME",
 	  "  Alt-1..Alt-9 and Alt-0 switch to windows 1..10 too, Alt-Left and\n"
-	  "  Alt-Right to the neighbours, Alt-A to the next with unread messages.",
+	  "  Alt-Right to the neighbours, Alt-A to the next with unread messages:\n"
+	  "  highlights first, then conversations, then the rest.",
 	  "chat", ARG_NONE, run_win, 0 },
 	{ 0 }
 };

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/paths.h"
 #include "core/room.h"
 #include "util/xmem.h"
@@ -233,6 +234,7 @@ void app_free(struct app *app)
 		free(app->collapsed[i]);
 	free(app->collapsed);
 	pinstore_clear(&app->pins);
+	attention_free(&app->attention);
 	conf_clear(&app->cfg);
 	free(app->data_dir);
 	free(app->state_dir);

@@ -26,6 +26,7 @@
 #define CONSOLE_LINES 2000
 
 struct xs;
+struct attention;
 
 /* One /search result, for /jump. */
 struct search_hit {
@@ -59,6 +60,7 @@ struct app {
 	struct xs *xs; /* the xmpp layer's state (xmpp/session.h) */
 	void *ui; /* the UI's state */
 	struct idle idle; /* auto-away and chat states (idle.c) */
+	struct attention *attention; /* rings and notify_cmd (attention.c) */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
 	uint64_t drawn_at;     /* loop time of the last redraw */

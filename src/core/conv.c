@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/conv.h"
 #include "core/history.h"
 #include "core/strangers.h"
@@ -316,6 +317,7 @@ void conv_incoming(struct app *app, struct account *acc,
 	bool action = is_action(m->body);
 	const char *nick = conv_peer_name(acc, m->jid);
 	struct window *w;
+	struct line *l;
 	int64_t rowid;
 
 	if (strangers_is(app, acc, m->jid) && !from_stranger(app, acc, m))
@@ -326,10 +328,13 @@ void conv_incoming(struct app *app, struct account *acc,
 	rowid = store(app, acc, m->jid, m->ts_ms, HIST_IN, nick, m->body, m->id);
 	if (rowid == 0)
 		return;
-	win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
-		    (action ? LINE_ACTION : 0) | (m->delayed ? LINE_DELAYED : 0),
-		    nick, action ? m->body + sizeof action_prefix - 1 : m->body,
-		    NULL)->rowid = rowid > 0 ? rowid : 0;
+	l = win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
+			(action ? LINE_ACTION : 0) |
+				(m->delayed ? LINE_DELAYED : 0),
+			nick,
+			action ? m->body + sizeof action_prefix - 1 : m->body,
+			NULL);
+	l->rowid = rowid > 0 ? rowid : 0;
 	/* replies go to the resource that last wrote (RFC 6121 5.1); an
 	 * occupant's window is locked to its full JID already */
 	free(w->resource);
@@ -345,6 +350,7 @@ void conv_incoming(struct app *app, struct account *acc,
 			it->unread++;
 	}
 	event_emit(app, &ev);
+	attention_message(app, w, l, m->delayed);
 }
 
 bool conv_receipt_allowed(struct app *app, struct account *acc,

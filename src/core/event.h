@@ -66,6 +66,11 @@ enum event_type {
 	EV_STRANGERS_LIMIT, /* strangers_limit: one domain's strangers wrote
 			     * too much this minute; the rest of the
 			     * minute's messages are dropped */
+	EV_ATTENTION,      /* attention: a private message or a highlight
+			    * outside the current window asks for the user
+			    * (core/attention.h) */
+	EV_NOTIFY_FAILED,  /* notify_failed: notify_cmd could not run or
+			    * failed (once, until it succeeds again) */
 	EV_BOOKMARKS_LOADED, /* bookmarks_loaded: acc->bookmarks was fetched */
 	EV_BOOKMARK_CHANGED, /* bookmark_changed: one bookmark was added,
 			      * changed or removed (by us or another client) */
@@ -222,6 +227,28 @@ struct ev_strangers_limit {
 	unsigned limit;     /* messages a minute they may write */
 };
 
+/* What asks for attention (core/attention.h). */
+enum attn_kind {
+	ATTN_NONE,
+	ATTN_HIGHLIGHT, /* a room line naming us or a highlight word */
+	ATTN_CHAT,      /* a message in a 1:1 conversation */
+	ATTN_PRIVATE,   /* an occupant's private message through a room */
+};
+
+struct ev_attention {
+	enum attn_kind kind;
+	const char *window; /* the window's name */
+	const char *from;   /* who wrote (a nick or a contact's name) */
+	const char *text;   /* what they wrote, one sanitised line */
+};
+
+struct ev_notify_failed {
+	const char *program; /* notify_cmd's first word */
+	int error;     /* errno when it could not be started, else 0 */
+	int status;    /* its waitpid() status when it ran and failed */
+	bool timed_out; /* it ran past its time and was stopped */
+};
+
 struct ev_bookmarks_loaded {
 	size_t count; /* bookmarks in acc->bookmarks now */
 };
@@ -365,6 +392,8 @@ struct event {
 		struct ev_version version;
 		struct ev_ping ping;
 		struct ev_strangers_limit strangers_limit;
+		struct ev_attention attention;
+		struct ev_notify_failed notify_failed;
 		struct ev_bookmarks_loaded bookmarks_loaded;
 		struct ev_bookmark_changed bookmark_changed;
 		struct ev_bookmark_error bookmark_error;

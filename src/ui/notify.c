@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/bookmark.h"
 #include "core/conv.h"
 #include "core/disco.h"
@@ -562,6 +564,31 @@ static void version_answer(struct app *app, const struct event *ev)
 		e->detail ? e->detail : "");
 }
 
+/* notify_cmd did not do its job; said once until it works again. */
+static void notify_failed(struct app *app, const struct event *ev)
+{
+	const struct ev_notify_failed *e = &ev->notify_failed;
+	int st = e->status;
+	char *why;
+
+	if (e->error)
+		why = xasprintf("cannot be started: %s", strerror(e->error));
+	else if (e->timed_out)
+		why = xasprintf("was stopped after %d s", ATTN_CMD_LIMIT_MS / 1000);
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		why = xstrdup("was not found or cannot be run (exit status 127)");
+	else if (WIFEXITED(st))
+		why = xasprintf("failed with exit status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		why = xasprintf("was killed by signal %d", WTERMSIG(st));
+	else
+		why = xstrdup("failed");
+	app_print(app, LINE_ERROR,
+		  "notify_cmd %s %s; natter says so again only after it has "
+		  "worked", e->program, why);
+	free(why);
+}
+
 static void on_event(struct app *app, const struct event *ev, void *ud)
 {
 	(void)ud;
@@ -685,6 +712,11 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		break;
 	case EV_STRANGERS_LIMIT:
 		strangers_limit(app, ev);
+		break;
+	case EV_ATTENTION: /* the bell and the title: alert.c */
+		break;
+	case EV_NOTIFY_FAILED:
+		notify_failed(app, ev);
 		break;
 	case EV_BOOKMARKS_LOADED:
 		if (ev->bookmarks_loaded.count)
