@@ -1,15 +1,19 @@
 /* bookmarks: bookmarked rooms on the server, and joining them at login.
  *
- * Where the bookmarks live is decided once per session: the account's
- * disco#info (asked of our bare JID) advertising urn:xmpp:bookmarks:1
- * #compat (XEP-0402, the server keeps the old storage in step) or
- * urn:xmpp:bookmarks-conversion:0 (XEP-0411) means PEP native bookmarks,
- * one pubsub item per room, published with the publish-options XEP-0402
+ * Where the bookmarks live is decided once per session
+ * (xs_bookmarks_store_for): the account's disco#info (asked of our bare
+ * JID) advertising urn:xmpp:bookmarks:1#compat (XEP-0402, the server
+ * keeps the old storage in step) means PEP native bookmarks, one
+ * pubsub item per room of urn:xmpp:bookmarks:1, published with the
+ * publish-options XEP-0402
  * asks for (persistent, max items, never sent as "last item", whitelist
  * access) and retracted with notify. Our caps advertise the node's
  * +notify, so another client's changes come as pubsub event messages
  * from our own bare JID, and are taken from nobody else. Any other
- * server gets XEP-0048 in XEP-0049 private XML storage: one <storage/>
+ * server, including one that offers only XEP-0411's
+ * urn:xmpp:bookmarks-conversion:0 (which keeps private storage in step
+ * with the XEP-0048 PEP node storage:bookmarks, not with XEP-0402's),
+ * gets XEP-0048 in XEP-0049 private XML storage: one <storage/>
  * replaced whole on every change, keeping its URL bookmarks and what
  * else other clients put there, built from `want`, the list we last
  * asked for (so two changes in a row do not undo each other).
@@ -553,6 +557,15 @@ static bool has_feature(xmpp_stanza_t *query, const char *var)
 	return false;
 }
 
+enum bookmark_store xs_bookmarks_store_for(xmpp_stanza_t *info)
+{
+	/* XEP-0411's conversion alone says nothing of urn:xmpp:bookmarks:1:
+	 * it syncs private storage with PEP storage:bookmarks, so private
+	 * storage is what such a server keeps in step. */
+	return has_feature(info, NS_BOOKMARKS2_COMPAT) ? BM_STORE_PEP :
+							 BM_STORE_PRIVATE;
+}
+
 static void on_account_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	xmpp_stanza_t *q;
@@ -562,12 +575,10 @@ static void on_account_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 	q = req_ok(reply) ? xmpp_stanza_get_child_by_name_and_ns(
 				    reply, "query", NS_DISCO_INFO) :
 			    NULL;
-	if (has_feature(q, NS_BOOKMARKS2_COMPAT) ||
-	    has_feature(q, NS_BOOKMARKS_CONVERSION)) {
-		s->bm->store = BM_STORE_PEP;
+	s->bm->store = xs_bookmarks_store_for(q);
+	if (s->bm->store == BM_STORE_PEP) {
 		fetch_pep(s);
 	} else {
-		s->bm->store = BM_STORE_PRIVATE;
 		fetch_private(s);
 	}
 	log_msg(LOG_INFO, "bookmarks", "%s: bookmarks in %s",

@@ -50,6 +50,12 @@ xmpp_stanza_t *xs_bookmarks_conference(xmpp_ctx_t *ctx, const struct bookmark *b
 xmpp_stanza_t *xs_bookmarks_storage(xmpp_ctx_t *ctx, const struct bookmarks *l,
 				 xmpp_stanza_t *old);
 
+/* Where to keep bookmarks given the account's disco#info <query/> (NULL
+ * when it failed): PEP (XEP-0402) only when it advertises
+ * urn:xmpp:bookmarks:1#compat, private storage (XEP-0048) otherwise,
+ * XEP-0411's conversion alone included. */
+enum bookmark_store xs_bookmarks_store_for(xmpp_stanza_t *info);
+
 /* Session hooks. */
 void xs_bookmarks_init(struct app *app);
 /* A new session (not a resumed one) is up: find where the server keeps

@@ -9,7 +9,8 @@
  * to one line, JIDs that are not a room's skipped; the builders write
  * what the parsers read back, and a new private <storage/> keeps the
  * URL bookmarks another client put there. A PEP notification is taken
- * only from our own bare JID.
+ * only from our own bare JID. The store follows the account's features:
+ * XEP-0402 with urn:xmpp:bookmarks:1#compat only.
  */
 #include "config.h"
 
@@ -415,6 +416,45 @@ static void test_notification_only_from_ourselves(void **state)
 	xmpp_stanza_release(other);
 }
 
+/* Where bookmarks are kept follows the account's features alone:
+ * XEP-0402 only with #compat; XEP-0411's conversion (which syncs private
+ * storage with PEP storage:bookmarks, not urn:xmpp:bookmarks:1) and
+ * everything else mean private storage. */
+static void test_store_for_features(void **state)
+{
+	static const struct {
+		const char *features;
+		enum bookmark_store want;
+	} cases[] = {
+		{ "", BM_STORE_PRIVATE },
+		{ "<feature var='urn:xmpp:bookmarks:1#compat'/>", BM_STORE_PEP },
+		{ "<feature var='urn:xmpp:bookmarks-conversion:0'/>",
+		  BM_STORE_PRIVATE },
+		{ "<feature var='urn:xmpp:bookmarks-conversion:0'/>"
+		  "<feature var='urn:xmpp:bookmarks:1#compat'/>",
+		  BM_STORE_PEP },
+		{ "<feature var='urn:xmpp:bookmarks:1'/>"
+		  "<feature var='jabber:iq:private'/>", BM_STORE_PRIVATE },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char xml[512];
+		xmpp_stanza_t *q;
+
+		snprintf(xml, sizeof(xml),
+			 "<query xmlns='http://jabber.org/protocol/disco#info'>"
+			 "<identity category='account' type='registered'/>%s"
+			 "</query>", cases[i].features);
+		q = tu_parse(ctx, xml);
+		assert_int_equal(xs_bookmarks_store_for(q), cases[i].want);
+		xmpp_stanza_release(q);
+	}
+	/* the disco#info failed: no query at all */
+	assert_int_equal(xs_bookmarks_store_for(NULL), BM_STORE_PRIVATE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest model[] = {
@@ -427,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_parse_pep_items),
 		cmocka_unit_test(test_parse_private_storage),
 		cmocka_unit_test(test_builders_round_trip),
+		cmocka_unit_test(test_store_for_features),
 		cmocka_unit_test_setup_teardown(
 			test_notification_only_from_ourselves, setup,
 			teardown),
