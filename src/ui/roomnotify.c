@@ -158,35 +158,53 @@ static char *by_paren(const struct room_presence *p)
 			 p->reason ? p->reason : "");
 }
 
-/* Why someone was put out (room_presence_removed), or NULL. */
-static const char *removal(const struct room_presence *p, bool self)
+/* Why someone was put out (room_presence_removed), by status code.
+ * A ban or a kick reads "NICK was kicked by ACTOR: REASON" ("You were
+ * kicked from ROOM by ..."); the others "NICK was removed: WHY (by
+ * ACTOR: REASON)" ("You were removed from ROOM: SELF (...)"). Our own
+ * line ends with ". /join ROOM THEN" when joining again helps (a
+ * members-only room lets nobody back in by /join; mucstay.c joins again
+ * by itself after a shutdown). */
+static const struct removal {
+	int code;
+	const char *verb;   /* banned, kicked; or NULL: "removed: why" */
+	const char *why;    /* others' reason, after "removed: " */
+	const char *self;   /* ours, after "You were removed from ROOM: " */
+	const char *then;   /* what /join ROOM does then, or NULL */
+} removals[] = {
+	{ 301, "banned", NULL, NULL, NULL },
+	{ 307, "kicked", NULL, NULL, "goes back in" },
+	{ 321, NULL, "no longer a member", "you are no longer a member", NULL },
+	{ 322, NULL, "the room is now for members only",
+	  "the room is now for members only", NULL },
+	{ 332, NULL, "the room's service is shutting down",
+	  "the room's service is shutting down; natter will join again "
+	  "when it is back", NULL },
+	{ 333, NULL, "a technical problem at the room's service",
+	  "a technical problem at the room's service", "tries again" },
+};
+
+static const struct removal *removal(const struct room_presence *p)
 {
-	if (room_presence_has(p, 301))
-		return "banned";
-	if (room_presence_has(p, 307))
-		return "kicked";
-	if (room_presence_has(p, 321))
-		return self ? "removed: you are no longer a member" :
-			      "removed: no longer a member";
-	if (room_presence_has(p, 322))
-		return "removed: the room is now for members only";
-	if (room_presence_has(p, 332))
-		return "removed: the room's service is shutting down";
-	if (room_presence_has(p, 333))
-		return "removed because of a technical problem";
+	size_t i;
+
+	for (i = 0; i < sizeof(removals) / sizeof(removals[0]); i++)
+		if (room_presence_has(p, removals[i].code))
+			return &removals[i];
 	return NULL;
 }
 
 static char *left_line(const struct ev_room_occupant *o)
 {
 	const struct room_presence *p = o->presence;
-	const char *why = removal(p, false);
+	const struct removal *r = removal(p);
 	char *b, *line;
 
-	if (!why) /* plain departures come folded */
+	if (!r) /* plain departures come folded */
 		return NULL;
-	b = by(p);
-	line = xasprintf("%s was %s%s", o->nick, why, b);
+	b = r->verb ? by(p) : by_paren(p);
+	line = r->verb ? xasprintf("%s was %s%s", o->nick, r->verb, b) :
+			 xasprintf("%s was removed: %s%s", o->nick, r->why, b);
 	free(b);
 	return line;
 }
@@ -194,25 +212,28 @@ static char *left_line(const struct ev_room_occupant *o)
 static char *we_left_line(const struct ev_room_occupant *o)
 {
 	const struct room_presence *p = o->presence;
-	const char *why = removal(p, true);
-	char *b = by(p), *line;
+	const struct removal *r = removal(p);
+	char *b, *then, *line;
 
 	if (p->destroyed)
-		line = xasprintf("You left %s: the room was destroyed%s%s%s%s%s",
+		return xasprintf("You left %s: the room was destroyed%s%s%s%s%s",
 				 o->room, p->destroy_reason ? ": " : "",
 				 p->destroy_reason ? p->destroy_reason : "",
 				 p->destroy_jid ? ". It moved to " : "",
 				 p->destroy_jid ? p->destroy_jid : "",
 				 p->destroy_jid ? " (/join it)" : "");
-	else if (why && room_presence_has(p, 301))
-		line = xasprintf("You were banned from %s%s", o->room, b);
-	else if (why)
-		line = xasprintf("You were %s from %s%s. /join %s goes back in",
-				 why, o->room, b, o->room);
-	else
-		line = xasprintf("You left %s%s%s", o->room,
+	if (!r)
+		return xasprintf("You left %s%s%s", o->room,
 				 p->status ? ": " : "",
 				 p->status ? p->status : "");
+	b = r->verb ? by(p) : by_paren(p);
+	then = r->then ? xasprintf(". /join %s %s", o->room, r->then) :
+			 xstrdup("");
+	line = r->verb ? xasprintf("You were %s from %s%s%s", r->verb,
+				   o->room, b, then) :
+			 xasprintf("You were removed from %s: %s%s%s", o->room,
+				   r->self, b, then);
+	free(then);
 	free(b);
 	return line;
 }
@@ -319,7 +340,7 @@ static void occupant_line(struct window *w, const struct ev_room_occupant *o)
 		break;
 	}
 	if (line)
-		say(w, o->what == ROOM_WE_LEFT && removal(p, true) ? LINE_WARN :
+		say(w, o->what == ROOM_WE_LEFT && removal(p) ? LINE_WARN :
 								    LINE_INFO,
 		    line);
 }

@@ -10,7 +10,9 @@
  * before; a taken nickname on joining sets the nick /join retries with.
  * The words: a fold of twelve lists ten names "and 2 more", one
  * departure keeps its status, a kick names its actor and reason, and
- * room status codes read as sentences.
+ * room status codes read as sentences; so does every removal (ban,
+ * kick, 321, 322, 332, 333), ours and another's, offering /join only
+ * where it helps.
  */
 #include "config.h"
 
@@ -364,6 +366,67 @@ static void test_words(void **state)
 					   "/NICK picks another");
 }
 
+/* Every removal, ours and another's, reads as a sentence; /join is
+ * offered only where it gets us back in. */
+static void test_removal_words(void **state)
+{
+	static const struct {
+		int code;
+		const char *actor, *reason;
+		const char *theirs, *ours;
+	} cases[] = {
+		{ 307, "prince", "brawling", "tybalt was kicked by prince: brawling",
+		  "You were kicked from " ROOM " by prince: brawling. /join "
+		  ROOM " goes back in" },
+		{ 307, NULL, NULL, "tybalt was kicked",
+		  "You were kicked from " ROOM ". /join " ROOM " goes back in" },
+		{ 301, "prince", "banished", "tybalt was banned by prince: banished",
+		  "You were banned from " ROOM " by prince: banished" },
+		{ 321, NULL, NULL, "tybalt was removed: no longer a member",
+		  "You were removed from " ROOM ": you are no longer a member" },
+		{ 321, "capulet", "feud",
+		  "tybalt was removed: no longer a member (by capulet: feud)",
+		  "You were removed from " ROOM ": you are no longer a member "
+		  "(by capulet: feud)" },
+		{ 322, NULL, NULL,
+		  "tybalt was removed: the room is now for members only",
+		  "You were removed from " ROOM ": the room is now for members "
+		  "only" },
+		{ 332, NULL, NULL,
+		  "tybalt was removed: the room's service is shutting down",
+		  "You were removed from " ROOM ": the room's service is "
+		  "shutting down; natter will join again when it is back" },
+		{ 333, NULL, NULL,
+		  "tybalt was removed: a technical problem at the room's "
+		  "service",
+		  "You were removed from " ROOM ": a technical problem at the "
+		  "room's service. /join " ROOM " tries again" },
+	};
+	struct fixture *fx = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct room_presence p = { .nick = "tybalt",
+					   .actor = cases[i].actor,
+					   .reason = cases[i].reason,
+					   .codes = { cases[i].code },
+					   .ncodes = 1 };
+		struct event ev = { .type = EV_ROOM_OCCUPANT, .acc = fx->acc,
+				    .room_occupant = { .room = ROOM,
+						       .nick = "tybalt",
+						       .what = ROOM_LEFT,
+						       .presence = &p } };
+
+		roomnotify_event(&fx->app, &ev);
+		assert_string_equal(last(fx), cases[i].theirs);
+		p.codes[1] = 110;
+		p.ncodes = 2;
+		ev.room_occupant.what = ROOM_WE_LEFT;
+		roomnotify_event(&fx->app, &ev);
+		assert_string_equal(last(fx), cases[i].ours);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +443,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_taken_nick_sets_the_retry,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_removal_words, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
