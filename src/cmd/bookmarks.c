@@ -4,7 +4,9 @@
  * given, or in a room window on that room; they ask the server
  * (xs_bookmark_set / xs_bookmark_remove) and the model follows when it
  * answers, so what the user reads (ui/notify.c) is what the server
- * holds. A room is named by its JID or by its bookmark's name.
+ * holds. A room is named by its JID, by its bookmark's name, or, for a
+ * bookmark without a name, by the local part the Rooms group shows when
+ * no other such bookmark shares it.
  */
 #include "config.h"
 
@@ -29,6 +31,8 @@ const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg)
 	bare = jid_bare_of(arg);
 	b = bare ? bookmarks_find(&a->bookmarks, bare) : NULL;
 	free(bare);
+	if (!b && !strchr(arg, '@')) /* the label the Rooms group shows */
+		b = bookmarks_by_label(&a->bookmarks, arg);
 	return b;
 }
 
@@ -52,7 +56,8 @@ static char *room_arg(struct app *app, struct account *a, const char *arg,
 			"this in a room window");
 		return NULL;
 	}
-	if ((b = bookmarks_by_name(&a->bookmarks, arg)))
+	if ((b = bookmarks_by_name(&a->bookmarks, arg)) ||
+	    (!strchr(arg, '@') && (b = bookmarks_by_label(&a->bookmarks, arg))))
 		return xstrdup(b->jid);
 	if (jid_parse(arg, &j) < 0 || !j.local) {
 		if (j.domain)

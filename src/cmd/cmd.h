@@ -104,7 +104,8 @@ struct account *cmd_current_account(struct app *app);
  * reporting when it is neither. */
 char *cmd_contact_arg(struct app *app, struct account *a, const char *arg);
 
-/* The bookmark arg names in a's list (by name, else by JID), or NULL. */
+/* The bookmark arg names in a's list (by name, else by JID, else by the
+ * local part shown for one without a name when unambiguous), or NULL. */
 struct bookmark;
 const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg);
 /* /bookmark's subcommands and options, for completion; NULL ends it. */

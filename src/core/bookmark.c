@@ -105,6 +105,25 @@ struct bookmark *bookmarks_by_name(const struct bookmarks *l,
 	return NULL;
 }
 
+struct bookmark *bookmarks_by_label(const struct bookmarks *l,
+				    const char *label)
+{
+	struct bookmark *found = NULL;
+	size_t i, n = strlen(label);
+
+	for (i = 0; i < l->n; i++) {
+		const struct bookmark *b = &l->items[i];
+
+		if ((b->name && *b->name) || strncmp(b->jid, label, n) != 0 ||
+		    b->jid[n] != '@')
+			continue;
+		if (found) /* ambiguous */
+			return NULL;
+		found = &l->items[i];
+	}
+	return found;
+}
+
 bool bookmarks_put(struct bookmarks *l, struct bookmark *b)
 {
 	size_t i = lower_bound(l, b->jid);

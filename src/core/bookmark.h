@@ -60,6 +60,11 @@ struct bookmark *bookmarks_find(const struct bookmarks *l, const char *jid);
 /* The first bookmark (in JID order) whose name is name, or NULL. */
 struct bookmark *bookmarks_by_name(const struct bookmarks *l,
 				   const char *name);
+/* The one bookmark without a name whose room's local part (the label
+ * the Rooms group shows for it) is label; NULL when none, or when two
+ * rooms of different services share it. */
+struct bookmark *bookmarks_by_label(const struct bookmarks *l,
+				    const char *label);
 /* Adds *b or replaces the bookmark with its JID, taking b's strings and
  * zeroing *b; returns whether the list changed (false: an equal one was
  * there, and *b is freed). */

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/app.h"
+#include "cmd/cmd.h"
 #include "core/bookmark.h"
 #include "testutil.h"
 #include "util/xmem.h"
@@ -416,6 +417,42 @@ static void test_notification_only_from_ourselves(void **state)
 	xmpp_stanza_release(other);
 }
 
+/* A room is named as the Rooms group shows it: by its name, by its
+ * JID, or, without a name, by its local part when that is unambiguous. */
+static void test_named_by_label(void **state)
+{
+	struct account a = { 0 };
+	struct bookmark b;
+
+	(void)state;
+	bookmarks_init(&a.bookmarks);
+	b = bm("lobby@muc.example", NULL, true);
+	bookmarks_put(&a.bookmarks, &b);
+	b = bm("hall@muc.example", "Great Hall", false);
+	bookmarks_put(&a.bookmarks, &b);
+	b = bm("dup@muc.example", NULL, false);
+	bookmarks_put(&a.bookmarks, &b);
+	b = bm("dup@rooms.example", NULL, false);
+	bookmarks_put(&a.bookmarks, &b);
+
+	assert_non_null(cmd_bookmark_arg(&a, "lobby"));
+	assert_string_equal(cmd_bookmark_arg(&a, "lobby")->jid,
+			    "lobby@muc.example");
+	assert_string_equal(cmd_bookmark_arg(&a, "Great Hall")->jid,
+			    "hall@muc.example");
+	assert_string_equal(cmd_bookmark_arg(&a, "lobby@muc.example")->jid,
+			    "lobby@muc.example");
+	/* a named bookmark shows its name, not its local part */
+	assert_null(cmd_bookmark_arg(&a, "hall"));
+	/* two rooms show "dup": neither is meant */
+	assert_null(cmd_bookmark_arg(&a, "dup"));
+	assert_null(cmd_bookmark_arg(&a, "lob"));
+	assert_null(cmd_bookmark_arg(&a, "nowhere"));
+	assert_ptr_equal(bookmarks_by_label(&a.bookmarks, "lobby"),
+			 bookmarks_find(&a.bookmarks, "lobby@muc.example"));
+	bookmarks_clear(&a.bookmarks);
+}
+
 /* Where bookmarks are kept follows the account's features alone:
  * XEP-0402 only with #compat; XEP-0411's conversion (which syncs private
  * storage with PEP storage:bookmarks, not urn:xmpp:bookmarks:1) and
@@ -460,6 +497,7 @@ int main(void)
 	const struct CMUnitTest model[] = {
 		cmocka_unit_test(test_sorted_put_replace_remove),
 		cmocka_unit_test(test_many_in_reverse_end_sorted),
+		cmocka_unit_test(test_named_by_label),
 		cmocka_unit_test_setup_teardown(test_events_only_for_changes,
 						setup, teardown),
 	};
