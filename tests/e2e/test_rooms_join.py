@@ -229,6 +229,13 @@ def test_roomconfig_and_destroy(make_peer, natter):
     natter.wait_for(r"Destroy %s\?" % rx(room))
     harness.keys(natter, "n")
     natter.wait_for(r"not joined|joined, 2 here")
+    # the room is still there: after a round trip through natter's
+    # stream (anything "n" sent is handled by then), bob can still talk
+    # in it and natter shows what he said
+    natter.barrier()
+    bob.send_message(room, "still standing", mtype="groupchat")
+    screen = natter.wait_for(r"<bob> still standing")
+    assert "destroyed" not in screen, screen
     natter.send_keys("/destroy closing time")
     natter.wait_for(r"Destroy %s\?" % rx(room))
     harness.keys(natter, "y")
