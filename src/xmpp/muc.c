@@ -172,8 +172,9 @@ int xs_room_send(struct app *app, struct account *a, const char *room,
 
 /* Reads the muc#user <x/> of an occupant's presence into p: item
  * (role, affiliation, real JID, new nick, actor, reason) and status
- * codes. The strings it sets are sanitised copies kept in strs (freed by
- * the caller with free_strs). */
+ * codes. Only the first <item/> and the first <destroy/> count. The
+ * strings it sets are sanitised copies kept in strs (freed by the caller
+ * with free_strs). */
 #define PRESENCE_STRS 7
 static void read_muc_user(xmpp_stanza_t *st, struct room_presence *p,
 			  char *strs[PRESENCE_STRS])
@@ -190,7 +191,8 @@ static void read_muc_user(xmpp_stanza_t *st, struct room_presence *p,
 
 		if (name && strcmp(name, "item") == 0 && !item) {
 			item = c;
-		} else if (name && strcmp(name, "destroy") == 0) {
+		} else if (name && strcmp(name, "destroy") == 0 &&
+			   !p->destroyed) { /* the first, as for <item/> */
 			p->destroyed = true;
 			p->destroy_reason = strs[5] = stanza_child_text(c,
 									"reason");
