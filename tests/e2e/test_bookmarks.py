@@ -262,6 +262,8 @@ def test_fifty_autojoin_rooms_at_a_pace(make_peer, natterrc, start_natter):
     natter = start_natter(natterrc)
     natter.wait_for(CONNECTED)
     natter.wait_for(r"test: 50 bookmarked rooms")
+    # (that at most three wait at a time is checked, deterministically,
+    # by tests/unit/test_roomsend.c)
     # the client answers while the joins go on
     natter.barrier()
     for room in rooms:
