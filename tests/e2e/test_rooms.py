@@ -1,6 +1,7 @@
 """Group chat, as far as natter goes: a room found with /disco on the
 server's MUC service and joined with j, messages both ways, arrivals and
-departures, /me actions both ways, a taken nickname, /join and /close (which leaves).  bob is a
+departures, /me actions both ways, a taken nickname, /join and /close (which leaves:
+the others see alice go).  bob is a
 slixmpp peer that sends raw MUC presence and messages."""
 
 import re
@@ -57,10 +58,22 @@ def test_join_from_disco_and_talk(make_peer, natter):
     assert "/me" not in natter.screen()
     bob.send_raw("<presence to='%s/bob' type='unavailable'/>" % ROOM)
     natter.wait_for(r"bob left")
-    # /close leaves the room
+    # bob comes back, to see alice go
+    bob.presences.clear()
+    bob.send_raw("<presence to='%s/bob'><x xmlns='%s'/></presence>"
+                 % (ROOM, MUC))
+    bob.wait_stanza("presence",
+                    lambda el: el.get("from") == "%s/bob" % ROOM and
+                    el.get("type") != "unavailable",
+                    "bob's own presence in the room again")
+    # /close leaves the room: the room tells bob alice is gone
     natter.send_keys("/close")
     natter.wait_until(lambda s: "lobby@" not in natter.status_bar(s),
                       "the room window closed")
+    bob.wait_stanza("presence",
+                    lambda el: el.get("from") == "%s/alice" % ROOM and
+                    el.get("type") == "unavailable",
+                    "alice's unavailable presence on /close")
 
 
 def test_join_command_and_taken_nick(make_peer, natter):
