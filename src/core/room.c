@@ -253,6 +253,8 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 
 	if (!r)
 		return;
+	conv_occupant(app, acc, room, p); /* private windows, before the
+					   * model changes */
 	if (p->available) {
 		bool known = room_occupant_find(r, p->nick) != NULL;
 

@@ -27,6 +27,7 @@ static const char *const features[] = {
 	NS_DISCO_INFO,
 	NS_ROSTERX,
 	NS_VERSION,
+	NS_CONFERENCE, /* XEP-0249 direct invitations */
 	NS_PING,
 	NS_RECEIPTS,
 	NS_TIME,

@@ -141,6 +141,22 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick);
 bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		 const char *nick, int64_t ts_ms, bool delayed);
+/* mucadmin.c: moderation and invitations. The builders return the
+ * caller's reference. */
+struct room_admin;
+struct jid;
+xmpp_stanza_t *mucadmin_iq(xmpp_ctx_t *ctx, const struct room_admin *req);
+xmpp_stanza_t *mucadmin_direct_invite(xmpp_ctx_t *ctx, const char *room,
+				      const char *to, const char *reason,
+				      const char *password);
+xmpp_stanza_t *mucadmin_mediated_invite(xmpp_ctx_t *ctx, const char *room,
+					const char *to, const char *reason);
+xmpp_stanza_t *mucadmin_decline(xmpp_ctx_t *ctx, const char *room,
+				const char *to, const char *reason);
+/* A message holding an invitation (direct, or through the room j) or a
+ * decline of ours: handed to core/invite.c; true when taken. */
+bool mucadmin_message(struct session *s, xmpp_stanza_t *st, const char *from,
+		      const struct jid *j);
 /* keepalive.c: pings the server while online (see the file) */
 void keepalive_start(struct session *s);
 void keepalive_stop(struct session *s);
