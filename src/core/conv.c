@@ -520,6 +520,7 @@ static void we_left(struct app *app, struct account *acc, const char *room)
 			.jid = w->jid, .room = room, .nick = w->jid + rl + 1,
 			.what = ROOM_PM_WE_LEFT
 		};
+		w->peer_state = CHAT_GONE; /* back when we rejoin */
 		event_emit(app, &ev);
 	}
 }
@@ -543,12 +544,15 @@ void conv_occupant(struct app *app, struct account *acc, const char *room,
 	w = conv_find(app, acc, jid);
 	*e = (struct ev_room_private){ .jid = jid, .room = room,
 				       .nick = p->nick, .presence = p };
-	if (!w || (p->available && here)) {
+	/* back: only after it was said gone (not the arrival under the
+	 * new nick that follows a nick change) */
+	if (!w || (p->available && (here || w->peer_state != CHAT_GONE))) {
 		free(jid);
 		return;
 	}
 	if (p->available) {
 		e->what = ROOM_PM_BACK;
+		w->peer_state = CHAT_NONE;
 	} else if (room_presence_has(p, 303) && p->new_nick) {
 		char *to = xasprintf("%s/%s", room, p->new_nick);
 
@@ -563,7 +567,9 @@ void conv_occupant(struct app *app, struct account *acc, const char *room,
 		free(to);
 	} else {
 		e->what = ROOM_PM_LEFT;
+		w->peer_state = CHAT_GONE;
 	}
+	app->dirty = true;
 	event_emit(app, &ev);
 	free(jid);
 }
