@@ -4,7 +4,9 @@
  *
  * Incoming stanzas are parsed into struct msg_in and handed to core/conv,
  * which applies the strangers policy; a private message from a room's
- * occupant is keyed by the occupant's full JID. Receipts are sent only
+ * occupant is keyed by the occupant's full JID (and an error to one we
+ * sent there goes to that window, not the room's). Invitations to rooms
+ * and declines of ours go to xmpp/mucadmin.c. Receipts are sent only
  * where conv_receipt_allowed() says (XEP-0184 section 8); errors to our
  * messages become a line in the conversation. Groupchat
  * and headline messages wait for their own modules.
