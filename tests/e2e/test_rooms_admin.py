@@ -405,6 +405,10 @@ def test_private_windows_titled_nick_in_room(make_peer, natter):
     natter.send_keys("/win %s/carol" % ROOM)
     natter.wait_for(r"carol left lobby@conference\.localhost: what you "
                     r"write here goes to the nick carol")
+    # the room's refusal of a message to her lands here, not in the room
+    natter.send_keys("are you gone?")
+    natter.wait_for(r"Message to lobby@conference\.localhost/carol failed: "
+                    r"no such user")
     # /msg room@service/nick opens (or finds) the occupant's window
     natter.send_keys("/msg %s/robert one more" % ROOM)
     bob.wait_message(lambda m: m[0] == ROOM + "/alice" and
