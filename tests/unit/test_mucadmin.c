@@ -46,7 +46,8 @@ struct fixture {
 	struct account *acc;
 	xmpp_ctx_t *ctx;
 	int events;
-	struct event last;
+	struct event last;     /* its pointers are borrowed: gone after */
+	bool kicked;           /* EV_ROOM_PRIVATE's presence had code 307 */
 	char room[128], from[128], reason[512], password[64], jid[128],
 		nick[64], new_nick[64];
 };
@@ -79,6 +80,8 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		copy(fx->nick, sizeof fx->nick, ev->room_private.nick);
 		copy(fx->new_nick, sizeof fx->new_nick,
 		     ev->room_private.new_nick);
+		fx->kicked = ev->room_private.presence &&
+			     room_presence_has(ev->room_private.presence, 307);
 		break;
 	case EV_ROOM_INVITED:
 		break;
@@ -571,7 +574,7 @@ static void test_private_windows(void **state)
 	presence(fx, "angelica", false, 307, NULL);
 	assert_int_equal(fx->events, 2);
 	assert_int_equal(fx->last.room_private.what, ROOM_PM_LEFT);
-	assert_true(room_presence_has(fx->last.room_private.presence, 307));
+	assert_true(fx->kicked);
 	/* and comes back */
 	presence(fx, "angelica", true, 0, NULL);
 	assert_int_equal(fx->events, 3);
