@@ -296,22 +296,22 @@ const struct cmd cmd_rooms[] = {
 	  "  a moderator); REASON, the rest of the line, is shown to them.\n"
 	  "  The room's answer, or why it refused, appears in the window.\n"
 	  "  Example: /kick mallory enough spam",
-	  "rooms", ARG_NONE, run_kick, 2 },
+	  "rooms", ARG_NICK, run_kick, 2 },
 	{ "ban", "JID|NICK [REASON]", "ban a user from the room",
 	  "  In a room window: makes the user an outcast (you need to be an\n"
 	  "  admin or owner). A NICK stands for that occupant's real JID,\n"
 	  "  when the room shows it to you; otherwise name them by JID.",
-	  "rooms", ARG_NONE, run_ban, 2 },
+	  "rooms", ARG_CONTACT, run_ban, 2 },
 	{ "role", "NICK visitor|participant|moderator", "change an occupant's role",
 	  "  In a room window: a visitor cannot speak in a moderated room, a\n"
 	  "  participant can, a moderator can also kick and change roles.",
-	  "rooms", ARG_NONE, run_role, 0 },
+	  "rooms", ARG_NICK, run_role, 0 },
 	{ "affiliation", "JID|NICK none|member|admin|owner|outcast",
 	  "change a user's affiliation with the room",
 	  "  In a room window: a lasting standing with the room, kept by\n"
 	  "  JID (a NICK stands for that occupant's real JID, when the room\n"
 	  "  shows it to you). outcast bans; none takes it away.",
-	  "rooms", ARG_NONE, run_affiliation, 0 },
+	  "rooms", ARG_CONTACT, run_affiliation, 0 },
 	{ "occupants", "", "list the room's occupants",
 	  "  In a room window: each occupant with their role, affiliation\n"
 	  "  and real JID when the room shows it to you. /names is the same.",
@@ -326,6 +326,6 @@ const struct cmd cmd_rooms[] = {
 	  "  The window says which was sent. Invitations to you appear on the\n"
 	  "  console: /accept ROOM or /join ROOM takes one (with its\n"
 	  "  password), /deny ROOM [REASON] declines one.",
-	  "rooms", ARG_NONE, run_invite, 2 },
+	  "rooms", ARG_CONTACT, run_invite, 2 },
 	{ 0 }
 };
