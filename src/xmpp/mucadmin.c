@@ -367,6 +367,10 @@ static bool through_room_in(struct session *s, xmpp_stanza_t *x,
 	if (!el)
 		return false;
 	who = field(xmpp_stanza_get_attribute(el, "from"));
+	if (who && !jid_valid(who)) { /* a decline would go nowhere */
+		log_msg(LOG_INFO, "invite", "%s named no JID: ignored", room);
+		xfree(&who);
+	}
 	reason = child_field(el, "reason");
 	if (inv) {
 		struct invite_in in = { from, room, who, reason, NULL, true };

@@ -505,6 +505,12 @@ static void test_invitations_read(void **state)
 		"<message><x xmlns='http://jabber.org/protocol/muc#user'>"
 		"<invite from='x@example.org'/></x></message>"));
 	assert_int_equal(fx->events, 0);
+	/* an inviter that is no JID: nothing to show or decline to */
+	assert_true(read_message(
+		fx, "tomb@rooms.example.com",
+		"<message><x xmlns='http://jabber.org/protocol/muc#user'>"
+		"<invite from='not a jid@@'/></x></message>"));
+	assert_int_equal(fx->events, 0);
 	/* a plain message is not ours */
 	assert_false(read_message(fx, JULIET "/balcony",
 				  "<message><body>hi</body></message>"));
