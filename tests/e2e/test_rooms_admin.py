@@ -353,6 +353,11 @@ def test_stranger_invitation_is_one_contained_line(make_peer, natter):
         windows_before
     assert "ignore the body" not in screen
     assert not re.search(r"x\s*12:00 demo", screen)
+    # the only thing pending: /deny without a room drops it (a direct
+    # invitation has no decline to send)
+    natter.send_keys("/deny")
+    wait_flat(natter, r"Forgot mallory@localhost's invitation to "
+              r"lobby@conference\.localhost")
 
 
 # -- private messages -------------------------------------------------------------
