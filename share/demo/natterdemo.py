@@ -115,15 +115,17 @@ class PrivateProsody:
     listens where clients expect it.  components: iterable of
     (name, secret) pairs declared as external components; admins: JIDs
     Prosody treats as its administrators (XEP-0133 commands); muc: the
-    domain of a group chat service (XEP-0045), or None.
+    domain of a group chat service (XEP-0045), or None; modules: more
+    Prosody modules to load (e.g. "pep", "private", "bookmarks").
     """
 
     def __init__(self, domain="localhost", log_level="info",
                  allow_registration=False, components=(),
-                 die_with_parent=True, admins=(), muc=None):
+                 die_with_parent=True, admins=(), muc=None, modules=()):
         self.domain = domain
         self.admins = list(admins)
         self.muc = muc
+        self.extra_modules = list(modules)
         self.log_level = log_level
         self.allow_registration = allow_registration
         self.components = list(components)
@@ -167,6 +169,7 @@ class PrivateProsody:
     def _write_config(self):
         modules = ["roster", "saslauth", "tls", "disco", "ping", "register",
                    "smacks", "version", "time", "admin_adhoc", "posix"]
+        modules += [m for m in self.extra_modules if m not in modules]
         ssl_block = "{ certificate = %s, key = %s }" % (
             lua_str(self.cert_path), lua_str(self.key_path))
         lines = [

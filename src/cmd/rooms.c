@@ -9,6 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "core/bookmark.h"
 #include "core/invite.h"
 #include "core/room.h"
 #include "core/roomadmin.h"
@@ -16,10 +17,18 @@
 #include "util/xmem.h"
 #include "xmpp/xs.h"
 
-/* /join room@service[/nick] [password] */
+static int not_connected(struct app *app, struct account *a)
+{
+	app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
+		a->conf->name, a->conf->name);
+	return -1;
+}
+
+/* /join room@service[/nick] [password], or a bookmark's name or JID */
 static int run_join(struct app *app, int argc, char **argv)
 {
 	struct account *a = cmd_current_account(app);
+	const struct bookmark *b;
 	struct invite *inv;
 	struct jid j;
 	char *room;
@@ -29,6 +38,11 @@ static int run_join(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	if (!a)
 		return -1;
+	/* a bookmark, by name or JID: its nick and password */
+	if ((b = cmd_bookmark_arg(a, argv[1])) && !strchr(argv[1], '/'))
+		return xs_room_join(app, a, b->jid, b->nick ? b->nick : a->nick,
+				    argc == 3 ? argv[2] : b->password) < 0 ?
+			       not_connected(app, a) : 0;
 	if (jid_parse(argv[1], &j) < 0 || !j.local) {
 		if (j.domain)
 			jid_clear(&j);
@@ -288,9 +302,10 @@ const struct cmd cmd_rooms[] = {
 	  "  own: what you type there goes to the room, and the room's\n"
 	  "  messages, arrivals and departures appear there. PASSWORD is\n"
 	  "  for a password-protected room. /close leaves the room. j in a\n"
-	  "  /disco window joins the room under the cursor.\n"
+	  "  /disco window joins the room under the cursor. ROOM may be a\n"
+	  "  bookmark's name (/bookmark); its nick and password are used.\n"
 	  "  Example: /join lobby@conference.example.org/alice",
-	  "rooms", ARG_NONE, run_join, 2 },
+	  "rooms", ARG_ROOM, run_join, 2 },
 	{ "kick", "NICK [REASON]", "kick an occupant out of the room",
 	  "  In a room window: asks the room to remove NICK (you need to be\n"
 	  "  a moderator); REASON, the rest of the line, is shown to them.\n"

@@ -35,6 +35,7 @@ struct account *account_new(struct account_conf *conf)
 		a->nick = xstrdup(conf->jid);
 	}
 	roster_init(&a->roster);
+	bookmarks_init(&a->bookmarks);
 	a->show = SHOW_ONLINE;
 	return a;
 }
@@ -90,6 +91,7 @@ void account_free(struct account **ap)
 	free(a->reason_text);
 	cert_info_free(&a->cert);
 	roster_clear(&a->roster);
+	bookmarks_clear(&a->bookmarks);
 	free(a);
 	*ap = NULL;
 }

@@ -178,6 +178,11 @@ const struct conf_option conf_options[] = {
 	  .unit = "seconds",
 	  .help = "seconds a keepalive ping may wait for its answer before "
 		  "reconnecting" },
+	{ .name = "room_ping", GLOBAL_FIELD(room_ping), .type = CONF_INT,
+	  .def = ROOM_PING_DEFAULT, .min = 0, .max = 86400,
+	  .unit = "seconds", .zero = "off",
+	  .help = "seconds a joined room may stay silent before natter checks "
+		  "it is still in (XEP-0410 self-ping) and joins again if not" },
 	{ .name = "password_eval_timeout",
 	  GLOBAL_FIELD(password_eval_timeout), .type = CONF_INT, .def = 30,
 	  .min = 1, .max = 600, .unit = "seconds",

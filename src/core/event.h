@@ -66,6 +66,14 @@ enum event_type {
 	EV_STRANGERS_LIMIT, /* strangers_limit: one domain's strangers wrote
 			     * too much this minute; the rest of the
 			     * minute's messages are dropped */
+	EV_BOOKMARKS_LOADED, /* bookmarks_loaded: acc->bookmarks was fetched */
+	EV_BOOKMARK_CHANGED, /* bookmark_changed: one bookmark was added,
+			      * changed or removed (by us or another client) */
+	EV_BOOKMARK_ERROR,   /* bookmark_error: the server refused a change */
+	/* rooms: staying in (core/room.c, xmpp/mucstay.c) */
+	EV_ROOM_REJOINING, /* room_rejoin: we are out of a room we had joined
+			    * and join it again; its window keeps its lines */
+	EV_ROOM_REJOINED,  /* room_rejoin: our presence came back: in again */
 	/* rooms: moderation, invitations, private messages (mucadmin) */
 	EV_ROOM_ADMIN,     /* room_admin: a room answered /kick, /ban,
 			    * /role or /affiliation */
@@ -174,6 +182,38 @@ struct ev_ping {
 struct ev_strangers_limit {
 	const char *domain; /* whose strangers wrote too much */
 	unsigned limit;     /* messages a minute they may write */
+};
+
+struct ev_bookmarks_loaded {
+	size_t count; /* bookmarks in acc->bookmarks now */
+};
+
+struct ev_bookmark_changed {
+	const char *jid; /* the room */
+	bool removed;    /* it is no longer bookmarked */
+};
+
+struct ev_bookmark_error {
+	const char *jid;  /* the room */
+	bool removing;    /* the refused change was a removal */
+	const char *cond; /* RFC 6120 stanza error condition */
+	const char *text; /* the server's words; NULL: none */
+};
+
+/* Rooms: staying in. Why we join a room again (EV_ROOM_REJOIN*). */
+enum room_rejoin_why {
+	ROOM_REJOIN_RECONNECT, /* the connection came back as a new session */
+	ROOM_REJOIN_PING,      /* a self-ping (XEP-0410) said we are out */
+	ROOM_REJOIN_SHUTDOWN,  /* the room shut down (status code 332) */
+};
+
+struct ev_room_rejoin {
+	const char *room; /* the room's JID (its window is open) */
+	const char *nick; /* the nick we join as (EV_ROOM_REJOINED: have) */
+	enum room_rejoin_why why;
+	const char *cond; /* ROOM_REJOIN_PING: the ping's error condition;
+			   * else NULL */
+	size_t here;      /* EV_ROOM_REJOINED: occupants now, us included */
 };
 
 struct ev_gateway_registered {
@@ -346,6 +386,10 @@ struct event {
 		struct ev_version version;
 		struct ev_ping ping;
 		struct ev_strangers_limit strangers_limit;
+		struct ev_bookmarks_loaded bookmarks_loaded;
+		struct ev_bookmark_changed bookmark_changed;
+		struct ev_bookmark_error bookmark_error;
+		struct ev_room_rejoin room_rejoin;
 		struct ev_room_admin room_admin;
 		struct ev_room_invited room_invited;
 		struct ev_room_invite room_invite;

@@ -7,10 +7,16 @@
  * SENT; it is deleted once the server acknowledged it (XEP-0198) or the
  * recipient's receipt came (XEP-0184). Rows are read back oldest first
  * on every fresh session and sent again with the same stanza id.
+ *
+ * A room's messages (`room` set, peer the room's JID) wait in the same
+ * table until the room is joined, and leave it when the room echoes
+ * them back (their id is also their XEP-0359 origin-id): the server's
+ * acknowledgement says nothing of whether the room took them.
  */
 #ifndef NATTER_CORE_OUTBOX_H
 #define NATTER_CORE_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +38,7 @@ struct outbox_msg {
 	int64_t ts_ms;
 	enum outbox_state state;
 	unsigned tries;       /* how often it was handed to a connection */
+	bool room;            /* for the room peer (groupchat) */
 };
 
 struct outbox;

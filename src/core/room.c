@@ -7,7 +7,10 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/history.h"
+#include "core/outbox.h"
 #include "core/room.h"
+#include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -181,6 +184,7 @@ size_t room_open(struct app *app, struct account *acc, const char *room,
 		w->acc = acc;
 		w->jid = xstrdup(room);
 		w->room = room_new(nick);
+		conv_load_recent(w); /* before the room replays anything */
 		app_add_window(app, w);
 	}
 	set_str(&w->room->nick, nick);
@@ -203,21 +207,165 @@ static void mark_unread(struct app *app, struct window *w)
 	app->dirty = true;
 }
 
+/* ---- history: a room's lines in the account's store ---- */
+
+static const char action_prefix[] = "/me ";
+
+/* A /me action (XEP-0245) is stored as sent and shown without "/me ". */
+static unsigned action_flag(const char *body)
+{
+	return strncmp(body, action_prefix, sizeof action_prefix - 1) == 0 ?
+		       LINE_ACTION : 0;
+}
+
+static const char *action_text(const char *body)
+{
+	return action_flag(body) ? body + sizeof action_prefix - 1 : body;
+}
+
+/* Stores an occupant's line; returns its row id, 0 when it was stored
+ * before (the room replayed it), -1 when there is no store or it could
+ * not be written now (it is kept and written later). */
+static int64_t room_store(struct app *app, struct account *acc,
+			  const char *room, const char *nick, bool ours,
+			  const char *body, int64_t ts_ms, bool delayed,
+			  const char *stanza_id, const char *origin_id)
+{
+	struct hist_msg m = {
+		.peer = room, .ts_ms = ts_ms, .dir = ours ? HIST_OUT : HIST_IN,
+		.kind = strncmp(body, action_prefix, sizeof action_prefix - 1) ?
+				HIST_CHAT : HIST_ACTION,
+		.nick = nick, .body = body, .stanza_id = stanza_id,
+		.room = true, .origin_id = origin_id, .replayed = delayed,
+	};
+	int r;
+
+	if (!acc->history)
+		return -1;
+	r = history_add(acc->history, &m);
+	account_history_check(app, acc);
+	if (r < 0) {
+		log_msg(LOG_ERROR, "history", "%s: cannot store now: %s",
+			acc->conf->name, history_error(acc->history));
+		return -1;
+	}
+	return r ? history_last_rowid(acc->history) : 0;
+}
+
+/* ---- outbox: what we write, until the room echoes it ---- */
+
+int room_outgoing(struct app *app, struct account *acc, const char *room,
+		  const char *body, const char *id)
+{
+	struct window *w = room_find(app, acc, room);
+	struct timespec now;
+	int64_t ms, rowid;
+	int r;
+
+	if (!w || !acc->history || !acc->outbox)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &now);
+	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	rowid = room_store(app, acc, room, w->room->nick, true, body, ms, false,
+			   NULL, id);
+	{
+		struct outbox_msg m = { .peer = room, .id = id, .body = body,
+					.ts_ms = ms, .state = OUTBOX_QUEUED,
+					.room = true };
+
+		r = outbox_add(acc->outbox, &m);
+	}
+	if (r < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot store: %s",
+			acc->conf->name, outbox_error(acc->outbox));
+	win_add_msg(w, now.tv_sec, LINE_MSG_OUT,
+		    (r == 0 ? LINE_QUEUED : 0) | action_flag(body), w->room->nick,
+		    action_text(body), id)->rowid = rowid > 0 ? rowid : 0;
+	app->dirty = true;
+	return r;
+}
+
+void room_delivery(struct app *app, struct account *acc, const char *room,
+		   const char *id, unsigned st)
+{
+	struct window *w = room_find(app, acc, room);
+	struct outbox *ob = acc->history ? acc->outbox : NULL;
+
+	if (ob && (st == LINE_SENT ? outbox_sent(ob, id) :
+				     outbox_done(ob, room, id)) < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot update: %s",
+			acc->conf->name, outbox_error(ob));
+	if (w && win_mark_delivery(w, id, st))
+		app->dirty = true;
+}
+
+bool room_history_since(struct account *acc, const char *room,
+			int64_t *since_ms)
+{
+	int64_t last;
+
+	if (!acc->history || history_room_last(acc->history, room, &last) <= 0)
+		return false;
+	*since_ms = last > HISTORY_REPLAY_SLACK_MS ?
+			    last - HISTORY_REPLAY_SLACK_MS : 0;
+	return true;
+}
+
+int room_jump(struct app *app, struct account *acc, const char *room,
+	      int64_t rowid)
+{
+	struct window *w = room_find(app, acc, room);
+	size_t i;
+
+	if (!w)
+		return -1;
+	/* page back until the row is in memory or nothing more fits */
+	while ((!w->oldest_rowid || w->oldest_rowid > rowid) &&
+	       !w->history_done && w->count < w->cap)
+		if (conv_load_older(app, w, 200) == 0)
+			break;
+	for (i = 0; i < app->nwins; i++)
+		if (app->wins[i] == w)
+			app_select(app, i);
+	for (i = 0; i < w->count; i++) {
+		struct line *l = &w->lines[(w->start + i) % w->nalloc];
+
+		if (l->rowid == rowid) {
+			l->flags |= LINE_FOUND;
+			w->focus_rowid = rowid;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 void room_message(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *body, int64_t ts_ms,
-		  bool delayed)
+		  bool delayed, const char *stanza_id, const char *origin_id)
 {
 	struct window *w = room_find(app, acc, room);
 	bool ours = nick && w && strcmp(nick, w->room->nick) == 0;
+	int64_t rowid = 0;
 
 	if (!w)
 		return;
+	/* history: stored first; what the room replays of it is not news,
+	 * and the echo of what we wrote is its acknowledgement */
+	if (nick) {
+		rowid = room_store(app, acc, room, nick, ours, body, ts_ms,
+				   delayed, stanza_id, origin_id);
+		if (rowid == 0 && ours && origin_id)
+			room_delivery(app, acc, room, origin_id, LINE_ACKED);
+		if (rowid == 0)
+			return;
+	}
 	if (!nick) { /* the room itself speaks */
 		win_add(w, (time_t)(ts_ms / 1000), LINE_INFO, body);
 	} else {
 		win_add_msg(w, (time_t)(ts_ms / 1000),
 			    ours ? LINE_MSG_OUT : LINE_MSG_IN,
-			    delayed ? LINE_DELAYED : 0, nick, body, NULL);
+			    (delayed ? LINE_DELAYED : 0) | action_flag(body), nick,
+			    action_text(body), NULL)->rowid = rowid > 0 ? rowid : 0;
 	}
 	if (!ours)
 		mark_unread(app, w);
@@ -238,6 +386,43 @@ void room_subject(struct app *app, struct account *acc, const char *room,
 	free(w->room->subject); /* for the title row: one line */
 	w->room->subject = utf8_sanitize(subject, 0);
 	event_emit(app, &ev);
+}
+
+/* Our presence came back while joining again: EV_ROOM_REJOINED instead
+ * of "joined". Returns whether it was that. */
+static bool rejoined(struct app *app, struct account *acc, const char *room,
+		     struct room *r, const struct room_presence *p, bool self)
+{
+	struct event ev = { .type = EV_ROOM_REJOINED, .acc = acc,
+			    .room_rejoin = { .room = room, .nick = p->nick,
+					     .why = r->rejoin_why,
+					     .here = r->nocc } };
+
+	if (!self || !p->available || !r->rejoining)
+		return false;
+	r->rejoining = false;
+	r->retry_ms = 0;
+	event_emit(app, &ev);
+	return true;
+}
+
+void room_rejoin_begin(struct app *app, struct window *w,
+		       enum room_rejoin_why why, const char *cond)
+{
+	struct room *r = w->room;
+	struct event ev = { .type = EV_ROOM_REJOINING, .acc = w->acc,
+			    .room_rejoin = { .room = w->jid, .nick = r->nick,
+					     .why = why, .cond = cond } };
+
+	r->joined = false;
+	for (size_t i = 0; i < r->nocc; i++)
+		occupant_clear(&r->occ[i]);
+	r->nocc = 0;
+	r->rejoining = true;
+	r->rejoin_why = why;
+	event_emit(app, &ev);
+	w->generation++;
+	app->dirty = true;
 }
 
 void room_presence(struct app *app, struct account *acc, const char *room,
@@ -271,6 +456,8 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 							ROOM_WE_JOINED :
 							ROOM_JOINED;
 		}
+		if (self && !r->joined) /* the outbox waits for the replay */
+			r->outbox_due = true;
 		if (self)
 			r->joined = true;
 	} else {
@@ -285,7 +472,7 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 		}
 	}
 	ev.room_occupant.here = r->nocc;
-	if (told)
+	if (told && !rejoined(app, acc, room, r, p, self))
 		event_emit(app, &ev);
 	w->generation++;
 	app->dirty = true;

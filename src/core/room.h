@@ -14,8 +14,24 @@
  * changes the model and emits the events (EV_ROOM_*) that ui/notify.c
  * words. Every string handed in is sanitised by the caller (xmpp/muc.c).
  * The room reflects our own messages back, so lines from our nickname
- * are shown as ours when they return. Rooms are not stored in the
- * history yet.
+ * are shown as ours when they return.
+ *
+ * History: a room's lines are stored in the account's history under the
+ * room's JID with the writer's nick (core/history.h), deduplicated by
+ * the room's stanza-id and the sender's origin-id (XEP-0359): the
+ * discussion the room replays when we join shows only what we had not
+ * stored. A new room window loads the newest stored lines, like a
+ * conversation; room_history_since() says from when to ask the room.
+ *
+ * Staying in: after a new session, a self-ping that says we are out, or
+ * a room that shut down, xmpp/mucstay.c joins the room again; the window
+ * keeps its lines (room_rejoin_begin(), then EV_ROOM_REJOINED when our
+ * presence comes back instead of "joined").
+ *
+ * What the user writes in a room goes through the outbox (core/outbox.h)
+ * when the account has a store: shown and stored at once, queued while
+ * offline or not joined, and acknowledged by the room's echo, which
+ * carries its id as origin-id (room_outgoing, room_delivery).
  */
 #ifndef NATTER_CORE_ROOM_H
 #define NATTER_CORE_ROOM_H
@@ -24,6 +40,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/event.h"
+#include "core/loop.h"
 #include "core/presence.h"
 
 struct app;
@@ -57,6 +75,16 @@ struct room {
 	enum room_affil affil;
 	struct occupant *occ;  /* sorted by nick; ourselves included */
 	size_t nocc, capocc;
+	/* staying in (xmpp/mucstay.c) */
+	bool rejoining;        /* joining again: our presence's return is
+				* EV_ROOM_REJOINED */
+	enum room_rejoin_why rejoin_why;
+	uint64_t heard_at;     /* loop time the room last sent us anything */
+	loop_timer_id stay_timer; /* the next self-ping or rejoin try, 0:
+				   * none */
+	uint64_t retry_ms;     /* the wait before the next rejoin try */
+	bool outbox_due;       /* joined: the outbox's messages for the room
+				* go once its history replay is over */
 };
 
 /* The largest number of status codes one presence is read with. */
@@ -104,9 +132,14 @@ struct window *room_find(struct app *app, struct account *acc,
  * NULL); returns its index and makes it current. */
 size_t room_open(struct app *app, struct account *acc, const char *room,
 		 const char *nick, const char *password);
+/* A message from nick (NULL: the room itself) in room. stanza_id is the
+ * room's XEP-0359 <stanza-id/>, origin_id the sender's <origin-id/> (or
+ * its stanza's id); either may be NULL. An occupant's line is stored in
+ * the history first; one stored before (the room replays what it said
+ * when we join) is not shown again. */
 void room_message(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *body, int64_t ts_ms,
-		  bool delayed);
+		  bool delayed, const char *stanza_id, const char *origin_id);
 void room_subject(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *subject);
 /* An occupant's presence (see struct room_presence). */
@@ -115,6 +148,37 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 /* The room refused us or a message: cond and text as the server said. */
 void room_error(struct app *app, struct account *acc, const char *room,
 		const char *cond, const char *text);
+/* The user wrote body (stanza id id) in room: stored in the history
+ * and the outbox, both committed before this returns, and shown as
+ * queued. Returns 0 when it is in the outbox, -1 when there is no store
+ * (nothing is shown: the room's echo will be) or it could not be put
+ * there. */
+int room_outgoing(struct app *app, struct account *acc, const char *room,
+		  const char *body, const char *id);
+/* Where our message id in room now is: LINE_SENT (handed to the
+ * connection: one more try), LINE_ACKED (the room echoed it: it leaves
+ * the outbox). */
+void room_delivery(struct app *app, struct account *acc, const char *room,
+		   const char *id, unsigned st);
+/* From when to ask room for the discussion we lack (<history since>):
+ * the time of the newest stored line less HISTORY_REPLAY_SLACK_MS (what
+ * comes twice is deduplicated), in *since_ms. Returns false when nothing
+ * is stored (or there is no store): ask for the last few instead. */
+bool room_history_since(struct account *acc, const char *room,
+			int64_t *since_ms);
+/* Opens room's window and brings history row rowid into view, marked
+ * LINE_FOUND, like conv_jump. Returns 0, or -1 when there is no such
+ * window or the row is too far back to fit. */
+int room_jump(struct app *app, struct account *acc, const char *room,
+	      int64_t rowid);
+/* We are out of the room of window w (a new session, a self-ping's
+ * answer, a shutdown) and join it again: it is marked not joined, its
+ * occupants forgotten (the room sends them again), the window keeps its
+ * lines; EV_ROOM_REJOINING tells why (cond: a self-ping's error, or
+ * NULL). The caller sends the presence. */
+void room_rejoin_begin(struct app *app, struct window *w,
+		       enum room_rejoin_why why, const char *cond);
+
 /* Whether nick is in the room's occupant list. */
 bool room_has(const struct window *w, const char *nick);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/bookmark.h"
 #include "core/conv.h"
 #include "core/disco.h"
 #include "core/invite.h"
@@ -493,6 +494,72 @@ static void room_line(struct app *app, const struct event *ev)
 	free(line);
 }
 
+/* Bookmarks: a change is told in the room's window when the user looks
+ * at it (where /bookmark was typed), else on the console. */
+static void bookmark_line(struct app *app, const struct event *ev)
+{
+	const struct ev_bookmark_changed *c = &ev->bookmark_changed;
+	const struct ev_bookmark_error *e = &ev->bookmark_error;
+	const char *room = ev->type == EV_BOOKMARK_ERROR ? e->jid : c->jid;
+	const struct bookmark *b = bookmarks_find(&ev->acc->bookmarks, room);
+	struct window *w = room_find(app, ev->acc, room);
+	enum line_kind kind = LINE_OK;
+	char *line;
+
+	if (ev->type == EV_BOOKMARK_ERROR) {
+		kind = LINE_ERROR;
+		line = xasprintf("The bookmark of %s was not %s: %s%s%s", room,
+				 e->removing ? "removed" : "saved",
+				 ui_condition_words(e->cond),
+				 e->text ? ": " : "", e->text ? e->text : "");
+	} else if (c->removed || !b) {
+		line = xasprintf("Bookmark removed: %s", room);
+	} else {
+		line = xasprintf("Bookmarked %s%s%s%s%s%s", room,
+				 b->name ? " as \"" : "",
+				 b->name ? b->name : "", b->name ? "\"" : "",
+				 b->nick ? ", nick " : "", b->nick ? b->nick : "");
+		if (b->autojoin) {
+			char *t = xasprintf("%s (joined at login)", line);
+
+			free(line);
+			line = t;
+		}
+	}
+	if (w && w == app->wins[app->cur_win])
+		win_add(w, time(NULL), kind, line);
+	else
+		app_print(app, kind, "%s: %s", ev->acc->conf->name, line);
+	free(line);
+}
+
+/* Rooms: staying in. Joining a room again, and being in again, in its
+ * window (which keeps its lines). */
+static void room_rejoin_line(struct app *app, const struct event *ev)
+{
+	static const char *const why[] = {
+		[ROOM_REJOIN_RECONNECT] = "the connection came back",
+		[ROOM_REJOIN_PING] = "the room no longer had you",
+		[ROOM_REJOIN_SHUTDOWN] = "the room is restarting",
+	};
+	const struct ev_room_rejoin *e = &ev->room_rejoin;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *line;
+
+	if (!w)
+		return;
+	if (ev->type == EV_ROOM_REJOINED)
+		line = xasprintf("Rejoined %s as %s (%zu here)", e->room,
+				 e->nick, e->here);
+	else
+		line = xasprintf("Joining %s again: %s%s%s%s", e->room,
+				 why[e->why], e->cond ? " (" : "",
+				 e->cond ? ui_condition_words(e->cond) : "",
+				 e->cond ? ")" : "");
+	win_add(w, time(NULL), LINE_INFO, line);
+	free(line);
+}
+
 /* An answer to /version, where the user is (like the line that said the
  * question was sent): one line, whatever the reply held. */
 static void version_answer(struct app *app, const struct event *ev)
@@ -792,6 +859,10 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_ROOM_OCCUPANT:
 		room_line(app, ev);
 		break;
+	case EV_ROOM_REJOINING:
+	case EV_ROOM_REJOINED:
+		room_rejoin_line(app, ev);
+		break;
 	case EV_HISTORY_ERROR: {
 		const struct ev_history_error *e = &ev->history_error;
 
@@ -849,6 +920,19 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		break;
 	case EV_STRANGERS_LIMIT:
 		strangers_limit(app, ev);
+		break;
+	case EV_BOOKMARKS_LOADED:
+		if (ev->bookmarks_loaded.count)
+			app_print(app, LINE_INFO, "%s: %zu bookmarked room%s",
+				  ev->acc->conf->name,
+				  ev->bookmarks_loaded.count,
+				  ev->bookmarks_loaded.count == 1 ? "" : "s");
+		rpane_mark_stale(app);
+		break;
+	case EV_BOOKMARK_CHANGED:
+	case EV_BOOKMARK_ERROR:
+		bookmark_line(app, ev);
+		rpane_mark_stale(app);
 		break;
 	case EV_ROOM_ADMIN:
 	case EV_ROOM_INVITED:

@@ -12,6 +12,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/loop.h"
 #include "ui/complete.h"
@@ -31,12 +32,16 @@ struct rrow {
 	const char *group;       /* header rows: the group name */
 	struct roster_item *item; /* contact rows */
 	size_t hidden;            /* headers of folded groups: how many */
+	bool room;                /* a row of the Rooms group: */
+	size_t bm;                /* its index in acc->bookmarks, or */
+	uint64_t win;             /* (not bookmarked) its window's id */
 };
 
 struct rpane {
 	struct rrow *rows;
 	size_t n, cap;
 	bool stale;       /* the roster changed: rebuild before drawing */
+	size_t nwins;     /* windows when it was built (rooms open, close) */
 	bool show_offline;
 	bool visible;
 	bool right; /* on the right of the chat instead of the left */

@@ -131,6 +131,8 @@ static int send_row(const struct outbox_msg *m, void *ud)
 {
 	struct session *s = ud;
 
+	if (m->room)
+		return 0; /* sent once the room is joined (mucstay.c) */
 	if (m->tries >= OUTBOX_MAX_TRIES) {
 		/* never confirmed: the server keeps no acks and the peer
 		 * sends no receipts; stop repeating it, but do not call it

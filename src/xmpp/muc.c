@@ -6,8 +6,11 @@
  * groupchat and presence from a room we have a window for are routed
  * here before the one-to-one handlers see them. An occupant's presence
  * is read into a struct room_presence (its muc#user item and status
- * codes) for core/room.c. Room configuration, invitations, moderation
- * and nick changes by command are not here yet.
+ * codes) for core/room.c; a message with its XEP-0359 ids, by which
+ * core/room.c keeps the history free of the room's replays. Our own
+ * messages carry an <origin-id/>. Staying in (self-ping, rejoin) and
+ * the <history/> a join asks for are mucstay.c's. Room configuration,
+ * invitations, moderation and nick changes by command are not here yet.
  */
 #include "config.h"
 
@@ -25,14 +28,13 @@
 #include "xmpp/xs.h"
 
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
-/* How many old messages a room replays when we join. */
-#define MUC_HISTORY "20"
+#define NS_SID "urn:xmpp:sid:0"
 
 int xs_room_join(struct app *app, struct account *a, const char *room,
 		 const char *nick, const char *password)
 {
 	struct session *s = session_of(a);
-	xmpp_stanza_t *p, *x, *h;
+	xmpp_stanza_t *p, *x;
 	char *to;
 
 	if (a->state != ACC_ONLINE)
@@ -42,8 +44,7 @@ int xs_room_join(struct app *app, struct account *a, const char *room,
 	p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_set_to(p, to);
 	x = stanza_add_child(p, "x", NS_MUC);
-	h = stanza_add_child(x, "history", NULL);
-	xmpp_stanza_set_attribute(h, "maxstanzas", MUC_HISTORY);
+	muc_history_ask(s, x, room); /* what we lack (mucstay.c) */
 	if (password)
 		stanza_add_text(x, "password", password);
 	session_send(s, p);
@@ -69,22 +70,40 @@ int xs_room_leave(struct app *app, struct account *a, const char *room)
 	return 0;
 }
 
+void muc_send_groupchat(struct session *s, const char *room,
+			const char *body, const char *id)
+{
+	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "groupchat", room, id);
+
+	xmpp_message_set_body(m, body);
+	/* XEP-0359: the room's echo and its replays carry it back */
+	xmpp_stanza_set_attribute(stanza_add_child(m, "origin-id", NS_SID),
+				  "id", id);
+	session_send(s, m);
+}
+
 int xs_room_send(struct app *app, struct account *a, const char *room,
 		 const char *body)
 {
 	struct session *s = session_of(a);
-	xmpp_stanza_t *m;
+	struct window *w = room_find(app, a, room);
+	bool now = a->state == ACC_ONLINE && w && w->room->joined;
 	char *id;
+	int rc = 0;
 
-	(void)app;
-	if (a->state != ACC_ONLINE)
+	/* the outbox keeps it until the room echoes it; without a store
+	 * it goes now or not at all */
+	if (!w || (!now && !(a->history && a->outbox)))
 		return -1;
 	id = xmpp_uuid_gen(s->ctx);
-	m = xmpp_message_new(s->ctx, "groupchat", room, id);
-	xmpp_message_set_body(m, body);
-	session_send(s, m);
+	if (room_outgoing(app, a, room, body, id) == 0)
+		muc_outbox_send(s, w, false); /* if the room can take it */
+	else if (now)
+		muc_send_groupchat(s, room, body, id);
+	else
+		rc = -1;
 	xmpp_free(s->ctx, id);
-	return 0;
+	return rc;
 }
 
 /* Reads the muc#user <x/> of an occupant's presence into p: item
@@ -142,6 +161,17 @@ static void report_error(struct session *s, const char *room,
 	req_error_clear(&e);
 }
 
+/* A presence error stops a rejoin it makes hopeless (mucstay.c). */
+static void presence_error(struct session *s, const char *room,
+			   xmpp_stanza_t *st)
+{
+	struct req_error e;
+
+	req_error_parse(st, &e);
+	muc_stay_error(s, room, e.cond);
+	req_error_clear(&e);
+}
+
 bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick)
 {
@@ -152,7 +182,9 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 
 	if (!room_find(s->app, s->acc, bare))
 		return false;
+	muc_stay_heard(s, bare);
 	if (type && strcmp(type, "error") == 0) {
+		presence_error(s, bare, st);
 		report_error(s, bare, st);
 		return true;
 	}
@@ -167,20 +199,62 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 	p.status = strs[4] = stanza_child_text(st, "status");
 	read_muc_user(st, &p, strs);
 	room_presence(s->app, s->acc, bare, &p);
+	muc_stay_presence(s, bare, &p);
 	for (size_t i = 0; i < PRESENCE_STRS; i++)
 		free(strs[i]);
 	free(clean);
 	return true;
 }
 
+static bool same_bare(const char *jid, const char *bare)
+{
+	char *b = jid_bare_of(jid);
+	bool same = b && strcmp(b, bare) == 0;
+
+	free(b);
+	return same;
+}
+
+/* XEP-0359: the room's <stanza-id by=room/> (the id it keeps the line
+ * under; one naming anyone else is a claim of the sender's, ignored)
+ * and the sender's <origin-id/>, else the stanza's id. Sanitised
+ * copies, or NULL; the caller frees them. */
+static void message_ids(xmpp_stanza_t *st, const char *room, char **sid,
+			char **oid)
+{
+	xmpp_stanza_t *c;
+	const char *v;
+
+	*sid = *oid = NULL;
+	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c)) {
+		const char *ns = xmpp_stanza_is_tag(c) ? xmpp_stanza_get_ns(c) :
+							  NULL;
+		const char *name = ns ? xmpp_stanza_get_name(c) : NULL;
+		const char *by = ns ? xmpp_stanza_get_attribute(c, "by") : NULL;
+
+		if (!name || strcmp(ns, NS_SID) != 0 ||
+		    !(v = xmpp_stanza_get_attribute(c, "id")) || !*v)
+			continue;
+		if (strcmp(name, "stanza-id") == 0 && !*sid && by &&
+		    same_bare(by, room))
+			*sid = utf8_sanitize(v, 0);
+		else if (strcmp(name, "origin-id") == 0 && !*oid)
+			*oid = utf8_sanitize(v, 0);
+	}
+	v = xmpp_stanza_get_id(st);
+	if (!*oid && v && *v)
+		*oid = utf8_sanitize(v, 0);
+}
+
 bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		 const char *nick, int64_t ts_ms, bool delayed)
 {
 	const char *type = xmpp_stanza_get_type(st);
-	char *body, *subject, *n;
+	char *body, *subject, *n, *sid, *oid;
 
 	if (!room_find(s->app, s->acc, bare))
 		return false;
+	muc_stay_heard(s, bare);
 	if (type && strcmp(type, "error") == 0) {
 		report_error(s, bare, st);
 		return true;
@@ -190,12 +264,19 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 	n = nick ? utf8_sanitize(nick, 0) : NULL;
 	body = stanza_child_text(st, "body");
 	subject = stanza_child_text(st, "subject");
+	message_ids(st, bare, &sid, &oid);
 	if (body)
-		room_message(s->app, s->acc, bare, n, body, ts_ms, delayed);
+		room_message(s->app, s->acc, bare, n, body, ts_ms, delayed, sid,
+			     oid);
 	else if (subject)
 		room_subject(s->app, s->acc, bare, n, subject);
+	/* the subject (empty or not) ends what a join sends */
+	if (!body && xmpp_stanza_get_child_by_name(st, "subject"))
+		muc_stay_subject(s, bare);
 	free(body);
 	free(subject);
 	free(n);
+	free(sid);
+	free(oid);
 	return true;
 }

@@ -28,6 +28,7 @@
 #include "core/proc.h"
 #include "util/log.h"
 #include "util/xmem.h"
+#include "xmpp/bookmarks.h"
 #include "xmpp/conn.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
@@ -115,10 +116,14 @@ static void on_online(struct session *s)
 	/* resumed too: ours may have changed while the link was down
 	 * (auto-away, /status); on a resumed stream it probes nobody */
 	xs_presence_send_initial(s);
+	if (!s->resumed) /* a resumed stream carries on with what it had */
+		xs_bookmarks_connected(s);
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
+	/* rooms: a new session is in none of them; a resumed one is */
+	muc_stay_online(s);
 }
 
 static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
@@ -129,6 +134,7 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 	loop_timer_cancel(s->app->loop, s->login_timer);
 	s->login_timer = 0;
 	keepalive_stop(s);
+	xs_bookmarks_down(s);
 	conn_lost(s);
 	xfree(&a->bound_jid);
 	/* libstrophe's `error` is a TLS library code here, not an errno;
@@ -372,6 +378,7 @@ static struct session *session_new(struct app *app, struct account *a)
 	iq_register(s);
 	message_register(s);
 	xs_presence_register(s);
+	xs_bookmarks_register(s);
 	a->session = s;
 	return s;
 }
@@ -383,6 +390,7 @@ int xs_init(struct app *app)
 	xmpp_initialize();
 	srand48((long)time(NULL) ^ (long)getpid());
 	app->xs = xcalloc(1, sizeof *app->xs);
+	xs_bookmarks_init(app);
 	for (i = 0; i < app->naccounts; i++) {
 		if (session_new(app, app->accounts[i]))
 			continue;
@@ -432,6 +440,7 @@ void xs_shutdown(struct app *app)
 	for (i = 0; i < app->naccounts; i++) {
 		struct session *s = session_of(app->accounts[i]);
 
+		xs_bookmarks_free(s); /* before its context goes */
 		conn_free(s);
 		delivery_free(s);
 		free(s);

@@ -50,6 +50,7 @@ struct session {
 	struct proc *eval;   /* password_eval while it runs, else NULL */
 	uint32_t stanzas_out;  /* sent on this stream, as XEP-0198 counts */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
+	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -141,6 +142,35 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick);
 bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		 const char *nick, int64_t ts_ms, bool delayed);
+/* mucstay.c: staying in rooms, and the history a join asks for */
+struct room_presence;
+/* Adds to a join's muc <x/> the <history/> we lack of room. */
+void muc_history_ask(struct session *s, xmpp_stanza_t *x, const char *room);
+/* The session is up: a new one joins the account's rooms again, a
+ * resumed one watches them. Call from the session-established path. */
+void muc_stay_online(struct session *s);
+/* The room sent something (it keeps the self-ping away). */
+void muc_stay_heard(struct session *s, const char *room);
+/* After room_presence(): our own presence (watch from now; a 332
+ * shutdown is joined again later). */
+void muc_stay_presence(struct session *s, const char *room,
+		       const struct room_presence *p);
+/* The room sent its subject: the end of a join's replay. */
+void muc_stay_subject(struct session *s, const char *room);
+/* Sends the outbox's messages for w's room, if it is joined and its
+ * join's replay is over: all of them (after a join), or only those not
+ * yet handed to a connection. */
+void muc_outbox_send(struct session *s, struct window *w, bool all);
+/* muc.c: a groupchat message with id as its XEP-0359 origin-id. */
+void muc_send_groupchat(struct session *s, const char *room,
+			const char *body, const char *id);
+/* A presence error from room: a rejoin it ends stops. */
+void muc_stay_error(struct session *s, const char *room, const char *cond);
+/* What a self-ping's error condition (NULL: a result) says. */
+enum muc_stay_verdict { MUC_STAY_IN, MUC_STAY_LATER, MUC_STAY_OUT };
+enum muc_stay_verdict muc_selfping_verdict(const char *cond);
+/* Whether a join refused with cond is not worth trying again. */
+bool muc_rejoin_final(const char *cond);
 /* mucadmin.c: moderation and invitations. The builders return the
  * caller's reference. */
 struct room_admin;

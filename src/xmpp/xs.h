@@ -102,6 +102,15 @@ int xs_room_join(struct app *app, struct account *a, const char *room,
 int xs_room_leave(struct app *app, struct account *a, const char *room);
 int xs_room_send(struct app *app, struct account *a, const char *room,
 		 const char *body);
+/* Bookmarks (XEP-0402, or XEP-0048 in private storage): stores b (a
+ * new bookmark, or a change of the one with its JID) / removes room's
+ * on the server; the model follows when the server accepted it
+ * (EV_BOOKMARK_CHANGED), or EV_BOOKMARK_ERROR says why not. A new
+ * autojoin bookmark of a room we are not in is joined. */
+struct bookmark;
+int xs_bookmark_set(struct app *app, struct account *a,
+		    const struct bookmark *b);
+int xs_bookmark_remove(struct app *app, struct account *a, const char *room);
 /* Room moderation and invitations (xmpp/mucadmin.c). */
 struct room_admin;
 /* Sends one muc#admin request (XEP-0045 8, 9): the answer is an

@@ -216,8 +216,8 @@ static size_t family_len(const struct cmd *f)
 static void test_each_covers_families(void **state)
 {
 	const struct cmd *const fam[] = { cmd_general, cmd_session, cmd_chat,
-					  cmd_rooms, cmd_contacts,
-					  cmd_gateways };
+					  cmd_rooms, cmd_bookmarks,
+					  cmd_contacts, cmd_gateways };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 
@@ -282,7 +282,8 @@ static void test_entries_complete(void **state)
 			fail_msg("/%s has no handler", name);
 		if (c->arg != ARG_NONE && c->arg != ARG_ACCOUNT &&
 		    c->arg != ARG_COMMAND && c->arg != ARG_CONTACT &&
-		    c->arg != ARG_NICK)
+		    c->arg != ARG_NICK && c->arg != ARG_ROOM &&
+		    c->arg != ARG_BOOKMARK)
 			fail_msg("/%s has a bad argument kind %d", name,
 				 (int)c->arg);
 		/* the man page puts the period after the summary */
