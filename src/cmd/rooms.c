@@ -38,11 +38,18 @@ static int run_join(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	if (!a)
 		return -1;
-	/* a bookmark, by name or JID: its nick and password */
-	if ((b = cmd_bookmark_arg(a, argv[1])) && !strchr(argv[1], '/'))
-		return xs_room_join(app, a, b->jid, b->nick ? b->nick : a->nick,
-				    argc == 3 ? argv[2] : b->password) < 0 ?
-			       not_connected(app, a) : 0;
+	/* a bookmark, by name or JID: its nick and password (else an
+	 * invitation's, which it takes) */
+	if ((b = cmd_bookmark_arg(a, argv[1])) && !strchr(argv[1], '/')) {
+		inv = a->state == ACC_ONLINE ? invite_take(a, b->jid) : NULL;
+		rc = xs_room_join(app, a, b->jid, b->nick ? b->nick : a->nick,
+				  argc == 3 ? argv[2] :
+				  b->password ? b->password :
+				  inv ? inv->password : NULL) < 0 ?
+			     not_connected(app, a) : 0;
+		invite_free(&inv);
+		return rc;
+	}
 	if (jid_parse(argv[1], &j) < 0 || !j.local) {
 		if (j.domain)
 			jid_clear(&j);
