@@ -17,6 +17,7 @@
 #include "core/bookmark.h"
 #include "core/conv.h"
 #include "core/disco.h"
+#include "core/invite.h"
 #include "core/room.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
@@ -589,6 +590,199 @@ static void notify_failed(struct app *app, const struct event *ev)
 	free(why);
 }
 
+/* ---- rooms: moderation, invitations, private messages ---- */
+
+/* What an admin request does, for "Could not VERB" (past: for "You
+ * VERBED"). The caller frees it. */
+static char *admin_verb(const struct ev_room_admin *e, bool past)
+{
+	switch (e->op) {
+	case ROOM_KICK:
+		return xasprintf("%s %s", past ? "kicked" : "kick", e->target);
+	case ROOM_BAN:
+		return xasprintf("%s %s", past ? "banned" : "ban", e->target);
+	case ROOM_SET_ROLE:
+		return xasprintf("%s %s a %s", past ? "made" : "make",
+				 e->target, e->value);
+	case ROOM_SET_AFFIL:
+		break;
+	}
+	if (strcmp(e->value, "none") == 0)
+		return xasprintf("%s %s's affiliation away (none)",
+				 past ? "took" : "take", e->target);
+	return xasprintf("%s %s %s %s", past ? "made" : "make", e->target,
+			 strcmp(e->value, "admin") == 0 ||
+					 strcmp(e->value, "owner") == 0 ||
+					 strcmp(e->value, "outcast") == 0 ?
+				 "an" : "a",
+			 e->value);
+}
+
+/* A room's refusal of a moderation request, in words. */
+static const char *admin_condition_words(const char *cond)
+{
+	if (strcmp(cond, "forbidden") == 0)
+		return "you are not allowed to (your role or affiliation in "
+		       "the room is not enough)";
+	if (strcmp(cond, "not-allowed") == 0)
+		return "you are not allowed to (the room does not allow it to "
+		       "you)";
+	if (strcmp(cond, "conflict") == 0)
+		return "the room refused: it would leave the room without an "
+		       "owner, or conflicts with someone's affiliation";
+	if (strcmp(cond, "item-not-found") == 0)
+		return "no such occupant in the room";
+	if (strcmp(cond, "remote-server-timeout") == 0)
+		return "the room did not answer";
+	return ui_condition_words(cond);
+}
+
+static void room_admin_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_admin *e = &ev->room_admin;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *verb = admin_verb(e, !e->cond);
+	char *line;
+
+	if (!e->cond)
+		line = xasprintf("You %s", verb);
+	else
+		line = xasprintf("Could not %s: %s%s%s", verb,
+				 admin_condition_words(e->cond),
+				 e->text ? ": " : "", e->text ? e->text : "");
+	win_add(w ? w : app_console(app), time(NULL),
+		e->cond ? LINE_ERROR : LINE_OK, line);
+	free(line);
+	free(verb);
+	app->dirty = true;
+}
+
+static void room_invited_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_invited *e = &ev->room_invited;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *line = xasprintf(
+		"Invited %s to %s %s", e->jid, e->room,
+		e->direct ? "directly (their client takes XEP-0249 invitations)" :
+			    "through the room (their client did not say it "
+			    "takes direct invitations)");
+
+	win_add(w ? w : app_console(app), time(NULL), LINE_OK, line);
+	free(line);
+	app->dirty = true;
+}
+
+/* An invitation for us: one console line, whoever sent it. */
+static void room_invite_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_invite *e = &ev->room_invite;
+
+	app_print(app, LINE_WARN,
+		  "%s: %s%s invites you to %s%s%s%s%s%s%s. /accept %s to "
+		  "join%s%s%s",
+		  ev->acc->conf->name, e->from,
+		  e->stranger ? " (not in your roster)" : "", e->room,
+		  e->mediated ? " (through the room)" : "",
+		  e->reason ? ": \"" : "", e->reason ? e->reason : "",
+		  e->reason ? "\"" : "",
+		  e->password ? ", password " : "",
+		  e->password ? e->password : "", e->room,
+		  e->mediated ? ", /deny " : "", e->mediated ? e->room : "",
+		  e->mediated ? " to decline" : "");
+	if (e->dropped)
+		app_print(app, LINE_INFO,
+			  "%s: the oldest pending invitation was forgotten "
+			  "(at most %d are kept)", ev->acc->conf->name,
+			  INVITE_MAX);
+}
+
+static void room_declined_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_declined *e = &ev->room_declined;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *line = xasprintf("%s declined your invitation to %s%s%s",
+			       e->from, e->room, e->reason ? ": " : "",
+			       e->reason ? e->reason : "");
+
+	win_add(w ? w : app_console(app), time(NULL), LINE_INFO, line);
+	free(line);
+	app->dirty = true;
+}
+
+/* Why an occupant left, from the room's status codes: "" when plain. */
+static const char *left_why(const struct room_presence *p)
+{
+	if (!p)
+		return "";
+	if (room_presence_has(p, 301))
+		return " (banned)";
+	if (room_presence_has(p, 307))
+		return " (kicked)";
+	if (room_presence_has(p, 321) || room_presence_has(p, 322))
+		return " (removed: not a member)";
+	return "";
+}
+
+/* The occupant of a private window left, came back or changed nick. */
+static void room_private_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_private *e = &ev->room_private;
+	struct window *w = conv_find(app, ev->acc, e->jid);
+	char *line;
+
+	if (!w)
+		return;
+	switch (e->what) {
+	case ROOM_PM_LEFT:
+		line = xasprintf("%s left %s%s: what you write here goes to the "
+				 "nick %s, whoever has it next",
+				 e->nick, e->room, left_why(e->presence),
+				 e->nick);
+		break;
+	case ROOM_PM_BACK:
+		line = xasprintf("%s is in %s again", e->nick, e->room);
+		break;
+	case ROOM_PM_RENAMED:
+		line = e->followed ?
+			       xasprintf("%s is now known as %s: this window "
+					 "follows them", e->nick, e->new_nick) :
+			       xasprintf("%s is now known as %s, who has a "
+					 "window of their own", e->nick,
+					 e->new_nick);
+		break;
+	default:
+		line = xasprintf("You left %s: %s cannot be reached through it "
+				 "until you join again", e->room, e->nick);
+		break;
+	}
+	win_add(w, time(NULL), LINE_INFO, line);
+	free(line);
+	app->dirty = true;
+}
+
+static void room_admin_event(struct app *app, const struct event *ev)
+{
+	switch (ev->type) {
+	case EV_ROOM_ADMIN:
+		room_admin_line(app, ev);
+		break;
+	case EV_ROOM_INVITED:
+		room_invited_line(app, ev);
+		break;
+	case EV_ROOM_INVITE:
+		room_invite_line(app, ev);
+		break;
+	case EV_ROOM_DECLINED:
+		room_declined_line(app, ev);
+		break;
+	case EV_ROOM_PRIVATE:
+		room_private_line(app, ev);
+		break;
+	default:
+		break;
+	}
+}
+
 static void on_event(struct app *app, const struct event *ev, void *ud)
 {
 	(void)ud;
@@ -730,6 +924,13 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_BOOKMARK_ERROR:
 		bookmark_line(app, ev);
 		rpane_mark_stale(app);
+		break;
+	case EV_ROOM_ADMIN:
+	case EV_ROOM_INVITED:
+	case EV_ROOM_INVITE:
+	case EV_ROOM_DECLINED:
+	case EV_ROOM_PRIVATE:
+		room_admin_event(app, ev);
 		break;
 	}
 }
