@@ -270,8 +270,8 @@ def test_invitations_received_accept_and_deny(make_peer, natter):
     protect_room(bob, secret, "s3same")
     # without the password the room refuses natter
     natter.send_keys("/join %s" % secret)
-    natter.wait_for(r"secret-room@conference\.localhost: you are not "
-                    r"authorized")
+    natter.wait_for(r"secret-room@conference\.localhost: could not join: "
+                    r"this room needs a password")
     natter.send_keys("/close")
     natter.wait_until(lambda s: "natter console" in natter.title(s),
                       "the refused room's window closed")
