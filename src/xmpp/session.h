@@ -184,6 +184,10 @@ enum muc_stay_verdict { MUC_STAY_IN, MUC_STAY_LATER, MUC_STAY_OUT };
 enum muc_stay_verdict muc_selfping_verdict(const char *cond);
 /* Whether a join refused with cond is not worth trying again. */
 bool muc_rejoin_final(const char *cond);
+/* Our show and status changed (/status, auto-away): tells every room
+ * we are in (presence to a room is directed, the server does not pass
+ * on our broadcast). */
+void muc_presence_update(struct session *s);
 /* Asks room's disco#info for its name (core's room_set_name). */
 void muc_fetch_info(struct session *s, const char *room);
 /* mucowner.c: we just created room (status 201): opens it with the
