@@ -85,8 +85,10 @@ static void why(const struct account *a, char *buf, size_t n)
 	}
 }
 
-static void state_changed(struct app *app, struct account *a)
+static void state_changed(struct app *app, const struct event *ev)
 {
+	struct account *a = ev->acc;
+
 	const char *name = a->conf->name;
 	char reason[256];
 
@@ -142,8 +144,10 @@ static void cert_details(struct app *app, const struct cert_info *c)
 		  c->not_after);
 }
 
-static void cert_untrusted(struct app *app, struct account *a)
+static void cert_untrusted(struct app *app, const struct event *ev)
 {
+	struct account *a = ev->acc;
+
 	const struct cert_info *c = a->cert;
 
 	app_print(app, LINE_ERROR, "%s: certificate not trusted for %s: %s",
@@ -155,8 +159,10 @@ static void cert_untrusted(struct app *app, struct account *a)
 		  a->conf->name);
 }
 
-static void cert_changed(struct app *app, struct account *a)
+static void cert_changed(struct app *app, const struct event *ev)
 {
+	struct account *a = ev->acc;
+
 	const struct cert_info *c = a->cert;
 
 	app_print(app, LINE_ERROR,
@@ -760,179 +766,145 @@ static void room_private_line(struct app *app, const struct event *ev)
 	app->dirty = true;
 }
 
-static void room_admin_event(struct app *app, const struct event *ev)
+static void cert_pinned(struct app *app, const struct event *ev)
 {
-	switch (ev->type) {
-	case EV_ROOM_ADMIN:
-		room_admin_line(app, ev);
-		break;
-	case EV_ROOM_INVITED:
-		room_invited_line(app, ev);
-		break;
-	case EV_ROOM_INVITE:
-		room_invite_line(app, ev);
-		break;
-	case EV_ROOM_DECLINED:
-		room_declined_line(app, ev);
-		break;
-	case EV_ROOM_PRIVATE:
-		room_private_line(app, ev);
-		break;
-	default:
-		break;
-	}
+	if (ev->cert_pinned.error)
+		app_print(app, LINE_ERROR, "%s: could not save the pin: %s",
+			  ev->acc->conf->name, ev->cert_pinned.error);
+	else
+		app_print(app, LINE_OK, "%s: certificate %s pinned for %s",
+			  ev->acc->conf->name, ev->cert_pinned.fingerprint,
+			  ev->acc->domain);
 }
+
+static void roster_loaded_line(struct app *app, const struct event *ev)
+{
+	app_print(app, LINE_INFO, "%s: roster has %zu contact%s",
+		  ev->acc->conf->name, ev->roster_loaded.count,
+		  ev->roster_loaded.count == 1 ? "" : "s");
+}
+
+static void subscribe_asked(struct app *app, const struct event *ev)
+{
+	app_print(app, LINE_WARN,
+		  "%s: %s asks to see your presence%s%s%s. /accept %s or /deny %s",
+		  ev->acc->conf->name, ev->subscribe.jid,
+		  ev->subscribe.note ? " (\"" : "",
+		  ev->subscribe.note ? ev->subscribe.note : "",
+		  ev->subscribe.note ? "\")" : "", ev->subscribe.jid,
+		  ev->subscribe.jid);
+}
+
+static void history_error(struct app *app, const struct event *ev)
+{
+	const struct ev_history_error *e = &ev->history_error;
+
+	if (e->lost > 0)
+		app_print(app, LINE_ERROR,
+			  "%s: %zu message%s could not be written to the "
+			  "history: %s", ev->acc->conf->name, e->lost,
+			  e->lost == 1 ? "" : "s", e->error);
+	if (e->kept > 0)
+		app_print(app, LINE_ERROR,
+			  "%s: cannot write the history now (%s): %zu "
+			  "message%s kept in memory, to be written when "
+			  "it works again", ev->acc->conf->name, e->error,
+			  e->kept, e->kept == 1 ? "" : "s");
+	else if (e->lost == 0)
+		app_print(app, LINE_ERROR, "%s: cannot write the history now: %s",
+			  ev->acc->conf->name, e->error);
+}
+
+/* Short heads: the number and the time fit a narrow window. */
+static void ping_answer(struct app *app, const struct event *ev)
+{
+	if (!ev->ping.cond)
+		app_say(app, LINE_OK, "Ping %d: answer in %d ms from %s",
+			ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid);
+	else
+		app_say(app, LINE_ERROR, "Ping %d failed after %d ms: %s: %s%s%s",
+			ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid,
+			ui_condition_words(ev->ping.cond),
+			ev->ping.detail ? ": " : "",
+			ev->ping.detail ? ev->ping.detail : "");
+}
+
+static void bookmarks_loaded_line(struct app *app, const struct event *ev)
+{
+	if (ev->bookmarks_loaded.count)
+		app_print(app, LINE_INFO, "%s: %zu bookmarked room%s",
+			  ev->acc->conf->name, ev->bookmarks_loaded.count,
+			  ev->bookmarks_loaded.count == 1 ? "" : "s");
+}
+
+/* How each event is worded (NULL: nothing to say here; EV_ATTENTION is
+ * ui/alert.c's, EV_MESSAGE shows in its window), and whether it changes
+ * what the roster pane shows. One row per event type, so that a new
+ * event adds a row and a function, not a case in a long switch. */
+static const struct wording {
+	void (*say)(struct app *app, const struct event *ev);
+	bool roster;
+} wordings[] = {
+	[EV_ACCOUNT_STATE] = { state_changed, false },
+	[EV_CERT_UNTRUSTED] = { cert_untrusted, false },
+	[EV_CERT_CHANGED] = { cert_changed, false },
+	[EV_CERT_PINNED] = { cert_pinned, false },
+	[EV_ROSTER_LOADED] = { roster_loaded_line, true },
+	[EV_ROSTER_CHANGED] = { roster_changed, true },
+	[EV_PRESENCE] = { presence_line, true },
+	[EV_SUBSCRIBE] = { subscribe_asked, false },
+	[EV_MESSAGE] = { NULL, true },
+	[EV_ROSTER_VIEW] = { NULL, true },
+	[EV_MESSAGE_ERROR] = { message_error, false },
+	[EV_ROOM_ERROR] = { roomnotify_event, false },
+	[EV_ROOM_SUBJECT] = { roomnotify_event, false },
+	[EV_ROOM_OCCUPANT] = { roomnotify_event, false },
+	[EV_ROOM_FOLD] = { roomnotify_event, false },
+	[EV_ROOM_STATUS] = { roomnotify_event, false },
+	[EV_ROOM_CONFIGURED] = { roomnotify_event, false },
+	[EV_ROOM_REJOINING] = { room_rejoin_line, false },
+	[EV_ROOM_REJOINED] = { room_rejoin_line, false },
+	[EV_HISTORY_ERROR] = { history_error, false },
+	[EV_GATEWAY_REGISTERED] = { gateway_event, true },
+	[EV_GATEWAY_LEFT] = { gateway_event, true },
+	[EV_GATEWAY_SUBSCRIBED] = { gateway_event, true },
+	[EV_GATEWAY_CONTACTS_ASK] = { gateway_event, true },
+	[EV_GATEWAY_CONTACT_ADDED] = { gateway_event, true },
+	[EV_GATEWAY_LOGIN_FAILED] = { gateway_event, true },
+	[EV_GATEWAY_PRESENCE_SENT] = { gateway_event, true },
+	[EV_GATEWAY_PROMPT] = { gateway_event, true },
+	[EV_GATEWAY_ID] = { gateway_event, true },
+	[EV_ROSTERX_REFUSED] = { gateway_event, true },
+	[EV_ROSTERX_OFFERED] = { gateway_event, true },
+	[EV_PASSWORD] = { account_event, true },
+	[EV_ACCOUNT_CREATED] = { account_event, true },
+	[EV_COMMAND_DONE] = { account_event, true },
+	[EV_VERSION] = { version_answer, false },
+	[EV_PING] = { ping_answer, false },
+	[EV_STRANGERS_LIMIT] = { strangers_limit, false },
+	[EV_NOTIFY_FAILED] = { notify_failed, false },
+	[EV_BOOKMARKS_LOADED] = { bookmarks_loaded_line, true },
+	[EV_BOOKMARK_CHANGED] = { bookmark_line, true },
+	[EV_BOOKMARK_ERROR] = { bookmark_line, true },
+	[EV_ROOM_ADMIN] = { room_admin_line, false },
+	[EV_ROOM_INVITED] = { room_invited_line, false },
+	[EV_ROOM_INVITE] = { room_invite_line, false },
+	[EV_ROOM_DECLINED] = { room_declined_line, false },
+	[EV_ROOM_PRIVATE] = { room_private_line, false },
+};
 
 static void on_event(struct app *app, const struct event *ev, void *ud)
 {
-	(void)ud;
-	switch (ev->type) {
-	case EV_ACCOUNT_STATE:
-		state_changed(app, ev->acc);
-		break;
-	case EV_CERT_UNTRUSTED:
-		cert_untrusted(app, ev->acc);
-		break;
-	case EV_CERT_CHANGED:
-		cert_changed(app, ev->acc);
-		break;
-	case EV_CERT_PINNED:
-		if (ev->cert_pinned.error)
-			app_print(app, LINE_ERROR,
-				  "%s: could not save the pin: %s",
-				  ev->acc->conf->name, ev->cert_pinned.error);
-		else
-			app_print(app, LINE_OK,
-				  "%s: certificate %s pinned for %s",
-				  ev->acc->conf->name,
-				  ev->cert_pinned.fingerprint, ev->acc->domain);
-		break;
-	case EV_ROSTER_LOADED:
-		app_print(app, LINE_INFO, "%s: roster has %zu contact%s",
-			  ev->acc->conf->name, ev->roster_loaded.count,
-			  ev->roster_loaded.count == 1 ? "" : "s");
-		rpane_mark_stale(app);
-		break;
-	case EV_ROSTER_CHANGED:
-		roster_changed(app, ev);
-		rpane_mark_stale(app);
-		break;
-	case EV_PRESENCE:
-		presence_line(app, ev);
-		rpane_mark_stale(app);
-		break;
-	case EV_SUBSCRIBE:
-		app_print(app, LINE_WARN,
-			  "%s: %s asks to see your presence%s%s%s. /accept %s or /deny %s",
-			  ev->acc->conf->name, ev->subscribe.jid,
-			  ev->subscribe.note ? " (\"" : "",
-			  ev->subscribe.note ? ev->subscribe.note : "",
-			  ev->subscribe.note ? "\")" : "", ev->subscribe.jid,
-			  ev->subscribe.jid);
-		break;
-	case EV_MESSAGE:
-	case EV_ROSTER_VIEW:
-		rpane_mark_stale(app);
-		break;
-	case EV_MESSAGE_ERROR:
-		message_error(app, ev);
-		break;
-	case EV_ROOM_ERROR:
-	case EV_ROOM_SUBJECT:
-	case EV_ROOM_OCCUPANT:
-	case EV_ROOM_FOLD:
-	case EV_ROOM_STATUS:
-	case EV_ROOM_CONFIGURED:
-		roomnotify_event(app, ev); /* ui/roomnotify.c */
-		break;
-	case EV_ROOM_REJOINING:
-	case EV_ROOM_REJOINED:
-		room_rejoin_line(app, ev);
-		break;
-	case EV_HISTORY_ERROR: {
-		const struct ev_history_error *e = &ev->history_error;
+	const struct wording *w;
 
-		if (e->lost > 0)
-			app_print(app, LINE_ERROR,
-				  "%s: %zu message%s could not be written to the "
-				  "history: %s", ev->acc->conf->name, e->lost,
-				  e->lost == 1 ? "" : "s", e->error);
-		if (e->kept > 0)
-			app_print(app, LINE_ERROR,
-				  "%s: cannot write the history now (%s): %zu "
-				  "message%s kept in memory, to be written when "
-				  "it works again", ev->acc->conf->name, e->error,
-				  e->kept, e->kept == 1 ? "" : "s");
-		else if (e->lost == 0)
-			app_print(app, LINE_ERROR,
-				  "%s: cannot write the history now: %s",
-				  ev->acc->conf->name, e->error);
-		break;
-	}
-	case EV_GATEWAY_REGISTERED:
-	case EV_GATEWAY_LEFT:
-	case EV_GATEWAY_SUBSCRIBED:
-	case EV_GATEWAY_CONTACTS_ASK:
-	case EV_GATEWAY_CONTACT_ADDED:
-	case EV_GATEWAY_LOGIN_FAILED:
-	case EV_GATEWAY_PRESENCE_SENT:
-	case EV_GATEWAY_PROMPT:
-	case EV_GATEWAY_ID:
-	case EV_ROSTERX_REFUSED:
-	case EV_ROSTERX_OFFERED:
-		gateway_event(app, ev);
+	(void)ud;
+	if ((size_t)ev->type >= sizeof wordings / sizeof *wordings)
+		return;
+	w = &wordings[ev->type];
+	if (w->say)
+		w->say(app, ev);
+	if (w->roster)
 		rpane_mark_stale(app);
-		break;
-	case EV_PASSWORD:
-	case EV_ACCOUNT_CREATED:
-	case EV_COMMAND_DONE:
-		account_event(app, ev);
-		rpane_mark_stale(app);
-		break;
-	case EV_VERSION:
-		version_answer(app, ev);
-		break;
-	case EV_PING:
-		/* short heads: the number and the time fit a narrow window */
-		if (!ev->ping.cond)
-			app_say(app, LINE_OK, "Ping %d: answer in %d ms from %s",
-				ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid);
-		else
-			app_say(app, LINE_ERROR, "Ping %d failed after %d ms: %s: %s%s%s",
-				ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid,
-				ui_condition_words(ev->ping.cond),
-				ev->ping.detail ? ": " : "",
-				ev->ping.detail ? ev->ping.detail : "");
-		break;
-	case EV_STRANGERS_LIMIT:
-		strangers_limit(app, ev);
-		break;
-	case EV_ATTENTION: /* the bell and the title: alert.c */
-		break;
-	case EV_NOTIFY_FAILED:
-		notify_failed(app, ev);
-		break;
-	case EV_BOOKMARKS_LOADED:
-		if (ev->bookmarks_loaded.count)
-			app_print(app, LINE_INFO, "%s: %zu bookmarked room%s",
-				  ev->acc->conf->name,
-				  ev->bookmarks_loaded.count,
-				  ev->bookmarks_loaded.count == 1 ? "" : "s");
-		rpane_mark_stale(app);
-		break;
-	case EV_BOOKMARK_CHANGED:
-	case EV_BOOKMARK_ERROR:
-		bookmark_line(app, ev);
-		rpane_mark_stale(app);
-		break;
-	case EV_ROOM_ADMIN:
-	case EV_ROOM_INVITED:
-	case EV_ROOM_INVITE:
-	case EV_ROOM_DECLINED:
-	case EV_ROOM_PRIVATE:
-		room_admin_event(app, ev);
-		break;
-	}
 }
 
 void ui_notify_init(struct app *app)
