@@ -101,6 +101,16 @@ size_t app_insert_window(struct app *app, struct window *w)
 	return app->nwins - 1;
 }
 
+void app_window_rekey(struct app *app, struct window *w, const char *jid)
+{
+	index_set(app, w, false);
+	free(w->jid);
+	w->jid = xstrdup(jid);
+	index_set(app, w, true);
+	w->generation++;
+	app->dirty = true;
+}
+
 size_t app_add_window(struct app *app, struct window *w)
 {
 	app->cur_win = app_insert_window(app, w);

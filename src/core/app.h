@@ -89,6 +89,9 @@ size_t app_add_window(struct app *app, struct window *w);
 /* Adds w as a new window without making it current; returns its index.
  * A chat, room or strangers window is entered in the index. */
 size_t app_insert_window(struct app *app, struct window *w);
+/* Gives window w (a chat window in the index) the JID jid instead: a
+ * private conversation follows its occupant's new nick. */
+void app_window_rekey(struct app *app, struct window *w, const char *jid);
 /* Makes window idx current and clears its unread mark. */
 void app_select(struct app *app, size_t idx);
 /* acc's window of this kind for jid (NULL: the strangers window), or

@@ -579,6 +579,8 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 		ev.room_occupant.old_role = o->role;
 		ev.room_occupant.old_affil = o->affil;
 	}
+	conv_occupant(app, acc, room, p); /* private windows, before the
+					   * model changes */
 	if (p->available) {
 		bool known = o != NULL;
 

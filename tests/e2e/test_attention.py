@@ -290,7 +290,7 @@ def test_private_messages_ring_without_shell(start, make_peer, notify,
     calls = notify.wait_calls(2)
     assert calls[1]["kind"] == "private"
     assert calls[1]["from"] == "bob"
-    assert calls[1]["window"] == "bob (%s)" % ROOM
+    assert calls[1]["window"] == "bob in %s" % ROOM.split("@")[0]
     assert calls[1]["jid"] == "%s/bob" % ROOM
     assert calls[1]["text"] == "psst"
     wait_bells(rec, 2)

@@ -484,7 +484,7 @@ static void test_conversations_ring(void **state)
 	assert_int_equal(fx->nrings, 3);
 	assert_int_equal(fx->rings[2].kind, ATTN_PRIVATE);
 	assert_string_equal(fx->rings[2].from, "bob");
-	assert_string_equal(fx->rings[2].window, "bob (" ROOM ")");
+	assert_string_equal(fx->rings[2].window, "bob in lobby");
 	/* conversations are never coloured as highlights */
 	w = conv_find(&fx->app, fx->acc, JULIET);
 	assert_false(last_line(w)->flags & LINE_HIGHLIGHT);
