@@ -724,8 +724,14 @@ static const char *left_why(const struct room_presence *p)
 		return " (banned)";
 	if (room_presence_has(p, 307))
 		return " (kicked)";
-	if (room_presence_has(p, 321) || room_presence_has(p, 322))
-		return " (removed: not a member)";
+	if (room_presence_has(p, 321))
+		return " (removed: no longer a member)";
+	if (room_presence_has(p, 322))
+		return " (removed: the room is now for members only)";
+	if (room_presence_has(p, 332))
+		return " (the room's service is shutting down)";
+	if (room_presence_has(p, 333))
+		return " (a technical problem at the room's service)";
 	return "";
 }
 
