@@ -24,7 +24,9 @@
 
 struct app;
 
-enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT };
+/* What a command's arguments complete to: ARG_NICK is the nicks of the
+ * current room window's occupants. */
+enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT, ARG_NICK };
 
 /* Handlers return 0, or CMD_USAGE to have the usage line shown. Other
  * errors they report themselves and return -1. */

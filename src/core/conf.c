@@ -37,6 +37,8 @@ static const char *const strangers_names[] = { "window", "open", "drop",
 static const char *const courtesy_names[] = { "roster", "all", "none", NULL };
 static const char *const gateway_names[] = { "ask", "accept", NULL };
 static const char *const side_names[] = { "left", "right", NULL };
+static const char *const nick_colour_names[] = { "xep0392", "redgreen",
+						  "blue", "none", NULL };
 
 const char *conf_tls_name(enum tls_mode m)
 {
@@ -192,6 +194,13 @@ const struct conf_option conf_options[] = {
 	{ .name = "roster_side", GLOBAL_FIELD(roster_right),
 	  .type = CONF_CHOICE, .choices = side_names, .def_str = "left",
 	  .help = "where the roster pane goes: left or right of the chat" },
+	{ .name = "nick_colours", GLOBAL_FIELD(nick_colours),
+	  .type = CONF_CHOICE, .choices = nick_colour_names,
+	  .def_str = "xep0392",
+	  .help = "colours of nicks in rooms, the same for a nick everywhere: "
+		  "xep0392 (XEP-0392 consistent colours) | redgreen or blue "
+		  "(XEP-0392 corrected for red/green or blue colour "
+		  "blindness) | none (the theme's nick colours)" },
 	{ .name = "autoaway", GLOBAL_FIELD(autoaway), .type = CONF_INT,
 	  .def = 15, .min = 0, .max = 24 * 60, .unit = "minutes",
 	  .zero = "never",

@@ -23,6 +23,10 @@
 enum tls_mode { TLS_REQUIRED, TLS_DIRECT, TLS_TRUST, TLS_DISABLE };
 /* What becomes of messages from JIDs not in the roster (strangers). */
 enum strangers_mode { STRANGERS_WINDOW, STRANGERS_OPEN, STRANGERS_DROP };
+/* How nicks are coloured in rooms: XEP-0392, with one of its colour
+ * vision deficiency corrections, or not at all. */
+enum nick_colours { NICK_COLOURS_XEP0392, NICK_COLOURS_REDGREEN,
+		    NICK_COLOURS_BLUE, NICK_COLOURS_NONE };
 /* Who gets version (XEP-0092) and time (XEP-0202) answers. */
 enum courtesy { COURTESY_ROSTER, COURTESY_ALL, COURTESY_NONE };
 
@@ -55,6 +59,7 @@ struct config {
 	int roster_width;  /* columns of the roster pane */
 	bool roster_visible;
 	bool roster_right; /* roster_side = "right" */
+	enum nick_colours nick_colours;
 	int autoaway;          /* minutes of keyboard idleness, 0: never */
 	char *autoaway_message;
 	char *theme;   /* NULL: the built-in theme */

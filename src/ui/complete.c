@@ -1,11 +1,14 @@
 /* complete: Tab completion from the command table (see complete.h). */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "core/room.h"
 #include "ui/complete.h"
 #include "ui/input.h"
 #include "util/xmem.h"
@@ -20,17 +23,74 @@ void complete_reset(struct completion *c)
 	memset(c, 0, sizeof *c);
 }
 
-static void add(struct completion *c, const char *prefix, const char *s)
+/* Adds s (taken: the caller gives it up) unless it is there already. */
+static void push(struct completion *c, char *s)
 {
 	size_t i;
 
-	if (strncmp(s, prefix, strlen(prefix)) != 0)
-		return;
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->cands[i], s) == 0)
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->cands[i], s) == 0) {
+			free(s);
 			return;
+		}
+	}
 	xgrow((void **)&c->cands, &c->cap, c->n + 1, sizeof *c->cands);
-	c->cands[c->n++] = xstrdup(s);
+	c->cands[c->n++] = s;
+}
+
+static void add(struct completion *c, const char *prefix, const char *s)
+{
+	if (strncmp(s, prefix, strlen(prefix)) == 0)
+		push(c, xstrdup(s));
+}
+
+/* nick as one word of a command line (cmd_split): in double quotes,
+ * with \ before quotes and backslashes, when it holds any of those or a
+ * space; as it is otherwise. The caller frees it. */
+static char *quote_word(const char *nick)
+{
+	char *out, *o;
+
+	if (!strpbrk(nick, " \t\"\\"))
+		return xstrdup(nick);
+	out = o = xmalloc(strlen(nick) * 2 + 3);
+	*o++ = '"';
+	for (; *nick; nick++) {
+		if (*nick == '"' || *nick == '\\')
+			*o++ = '\\';
+		*o++ = *nick;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
+}
+
+/* The nicks in the current room window, ours excepted, that start with
+ * prefix whatever their case, each followed by suffix; quoted as command
+ * words with quote. */
+static void add_nicks(struct app *app, struct completion *c,
+		      const char *prefix, const char *suffix, bool quote)
+{
+	struct window *w = app->wins[app->cur_win];
+	const struct room *r = w->kind == WIN_ROOM ? w->room : NULL;
+	size_t i, plen;
+
+	if (!r)
+		return;
+	if (quote && prefix[0] == '"')
+		prefix++;
+	plen = strlen(prefix);
+	for (i = 0; i < r->nocc; i++) {
+		const char *nick = r->occ[i].nick;
+		char *word;
+
+		if ((r->nick && strcmp(nick, r->nick) == 0) ||
+		    strncasecmp(nick, prefix, plen) != 0)
+			continue;
+		word = quote ? quote_word(nick) : xstrdup(nick);
+		push(c, xasprintf("%s%s", word, suffix));
+		free(word);
+	}
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -104,8 +164,14 @@ static void collect(struct app *app, struct completion *c, const char *buf,
 	if (buf[0] != '/') {
 		struct window *w = app->wins[app->cur_win];
 
-		if (w->jid)
+		if (w->kind == WIN_ROOM) {
+			/* "alice: " addresses her at the start of a line */
+			add_nicks(app, c, prefix, c->start == 0 ? ": " : " ",
+				  false);
+			c->suffixed = 1;
+		} else if (w->jid) {
 			add(c, prefix, w->name);
+		}
 		return;
 	}
 	if (idx == 0) {
@@ -127,6 +193,10 @@ static void collect(struct app *app, struct completion *c, const char *buf,
 		break;
 	case ARG_CONTACT:
 		add_contacts(app, c, prefix);
+		add_nicks(app, c, prefix, "", true);
+		break;
+	case ARG_NICK:
+		add_nicks(app, c, prefix, "", true);
 		break;
 	case ARG_NONE:
 		break;
@@ -162,14 +232,16 @@ size_t complete_tab(struct app *app, struct completion *c, struct input *in)
 		prefix = xstrndup(in->buf + start, in->cursor - start);
 		collect(app, c, in->buf, prefix);
 		free(prefix);
-		qsort(c->cands, c->n, sizeof *c->cands, cmp_str);
+		if (c->n > 1) /* with none, cands is NULL: not for qsort */
+			qsort(c->cands, c->n, sizeof *c->cands, cmp_str);
 		c->active = 1;
 		if (c->n == 0)
 			return 0;
 	}
 	if (c->n == 0)
 		return 0;
-	replace_word(in, c->start, c->cands[c->next], c->n == 1);
+	replace_word(in, c->start, c->cands[c->next],
+		     c->n == 1 && !c->suffixed);
 	c->next = (c->next + 1) % c->n;
 	return c->n;
 }

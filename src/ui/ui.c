@@ -123,6 +123,7 @@ void ui_end(struct app *app)
 	complete_reset(&ui->comp);
 	keys_clear(&ui->keys);
 	free(ui->pane.rows);
+	free(ui->opane.rows);
 	free(ui);
 	app->ui = NULL;
 }
@@ -220,12 +221,14 @@ void ui_draw(struct app *app)
 
 		if (ui->pane.visible && cols >= ui->pane.width + MIN_CHAT_COLS) {
 			width = cols - ui->pane.width;
-			if (ui->pane.right) {
-				rpane_draw(app, 1, width, rows - 3);
-			} else {
-				rpane_draw(app, 1, 0, rows - 3);
+			if (!ui->pane.right)
 				left = ui->pane.width;
-			}
+			if (opane_shown(app))
+				opane_draw(app, app->wins[app->cur_win], 1,
+					   ui->pane.right ? width : 0, rows - 3);
+			else
+				rpane_draw(app, 1, ui->pane.right ? width : 0,
+					   rows - 3);
 		}
 		bars_title(app, 0, left, width);
 		cur_view(app)->draw(app, app->wins[app->cur_win], 1, left,
@@ -319,6 +322,21 @@ static void select_rel(struct app *app, long d)
 	((struct ui *)app->ui)->scroll = 0;
 }
 
+/* Alt-R: in a room window, the pane switches between the occupants and
+ * the roster (and shows if it was hidden); elsewhere it shows or hides
+ * the roster. */
+static void occupants_toggle(struct app *app)
+{
+	struct ui *ui = app->ui;
+
+	if (cur(app)->kind != WIN_ROOM)
+		ui->pane.visible = !ui->pane.visible;
+	else if (!ui->pane.visible)
+		ui->pane.visible = true;
+	else
+		ui->opane.roster = !ui->opane.roster;
+}
+
 static void run_action(struct app *app, enum key_action a, int arg)
 {
 	struct ui *ui = app->ui;
@@ -359,6 +377,9 @@ static void run_action(struct app *app, enum key_action a, int arg)
 		ui->scroll = 0;
 		break;
 	case KA_ROSTER_TOGGLE: ui->pane.visible = !ui->pane.visible; break;
+	case KA_OCCUPANTS_TOGGLE: occupants_toggle(app); break;
+	case KA_PANE_UP: opane_scroll(app, -1); break;
+	case KA_PANE_DOWN: opane_scroll(app, 1); break;
 	case KA_OFFLINE_TOGGLE:
 		ui->pane.show_offline = !ui->pane.show_offline;
 		ui->pane.stale = true;
@@ -384,6 +405,10 @@ static int encode_key(struct ui *ui, int r, wint_t k)
 			return KEYS_ALT | KEYS_FN | KEY_LEFT;
 		if (name && strcmp(name, "kRIT3") == 0)
 			return KEYS_ALT | KEYS_FN | KEY_RIGHT;
+		if (name && strcmp(name, "kPRV3") == 0)
+			return KEYS_ALT | KEYS_FN | KEY_PPAGE;
+		if (name && strcmp(name, "kNXT3") == 0)
+			return KEYS_ALT | KEYS_FN | KEY_NPAGE;
 		if (name && strcmp(name, "kLFT5") == 0)
 			return KEYS_ALT | 'b';
 		if (name && strcmp(name, "kRIT5") == 0)
@@ -454,7 +479,8 @@ static bool global_action(enum key_action a)
 	switch (a) {
 	case KA_WIN_PREV: case KA_WIN_NEXT: case KA_WIN_UNREAD:
 	case KA_WIN_GOTO: case KA_REDRAW: case KA_ROSTER_TOGGLE:
-	case KA_OFFLINE_TOGGLE: case KA_QUIT:
+	case KA_OFFLINE_TOGGLE: case KA_QUIT: case KA_OCCUPANTS_TOGGLE:
+	case KA_PANE_UP: case KA_PANE_DOWN:
 		return true;
 	default:
 		return false;

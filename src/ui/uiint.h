@@ -17,7 +17,9 @@
 #include "ui/complete.h"
 #include "ui/input.h"
 #include "ui/keys.h"
+#include "ui/occupantpane.h"
 #include "ui/theme.h"
+#include "util/nickcolour.h"
 
 struct app;
 struct account;
@@ -41,6 +43,23 @@ struct rpane {
 	int width;
 };
 
+/* The occupants pane of room windows (occupantpane.c). */
+struct opane {
+	bool roster;             /* room windows show the roster instead */
+	unsigned long long win;  /* the window off is for */
+	size_t off;              /* list rows scrolled past */
+	struct opane_row *rows;  /* what the last draw laid out */
+	size_t cap;
+};
+
+/* Curses colour pairs for nick colours, made as nicks need them. */
+struct nickcolours {
+	bool ready;
+	struct nickcolour_palette pal;
+	short pair[256];         /* terminal colour -> pair, 0: none yet */
+	short next;              /* the next free pair */
+};
+
 struct ui {
 	SCREEN *screen;
 	struct input in;
@@ -59,6 +78,8 @@ struct ui {
 	unsigned long long form_gen; /* the window's generation then */
 	/* where a view that edits text wants the cursor; -1: nowhere */
 	int cursor_y, cursor_x;
+	struct opane opane;
+	struct nickcolours nickcol;
 };
 
 /* What the UI does with one kind of window, as tmux gives each window
@@ -124,5 +145,14 @@ attr_t ui_show_attr(struct ui *ui, int show);
 /* Shorthand for the current theme's attributes of an element. */
 #define UI_ATTR(ui, e) theme_attr(&(ui)->theme, (e))
 const char *ui_show_mark(int show);
+/* occupantpane.c */
+/* Whether the pane beside the current window shows its occupants. */
+bool opane_shown(struct app *app);
+/* Scrolls the occupants pane by pages (negative: up). */
+void opane_scroll(struct app *app, long pages);
+/* The attributes nick is drawn with in rooms: its XEP-0392 colour, or
+ * fallback when nick_colours is "none", the terminal has no colours or
+ * nick is NULL. */
+attr_t ui_nick_attr(struct app *app, const char *nick, attr_t fallback);
 
 #endif

@@ -3,7 +3,8 @@
  * the console, conversations, rooms.
  *
  * A line is drawn as its timestamp, then for messages the sender ("<bob>"
- * or "* bob" for actions), then the text, wrapped under itself. A
+ * or "* bob" for actions; in rooms in the nick's colour), then the
+ * text, wrapped under itself. A
  * newline in the text (remote text keeps its own) starts a continuation
  * row indented the same way, never a row of its own with a stamp. Rows are
  * laid out from the newest line upwards, so only what is visible is
@@ -86,10 +87,26 @@ static const char *delivery_mark(unsigned flags)
 	return "";
 }
 
-/* Draws (or with draw false, measures) l with its first row at `top`,
- * clipped to rows [first, last]; returns its height in rows. */
-static size_t draw_line(struct app *app, const struct line *l, long top,
-			int first, int last, int left, int cols, int draw)
+/* The sender's attributes: the theme's, in a room with the nick's own
+ * colour instead of the theme's. */
+static attr_t sender_attr(struct app *app, const struct window *w,
+			  const struct line *l)
+{
+	attr_t theme = UI_ATTR((struct ui *)app->ui,
+			       l->kind == LINE_MSG_IN ? TH_NICK_IN : TH_NICK_OUT);
+	attr_t nick;
+
+	if (w->kind != WIN_ROOM)
+		return theme;
+	nick = ui_nick_attr(app, l->nick, theme);
+	return nick == theme ? theme : (theme & ~A_COLOR) | nick;
+}
+
+/* Draws (or with draw false, measures) l of w with its first row at
+ * `top`, clipped to rows [first, last]; returns its height in rows. */
+static size_t draw_line(struct app *app, const struct window *w,
+			const struct line *l, long top, int first, int last,
+			int left, int cols, int draw)
 {
 	struct ui *ui = app->ui;
 	char stamp[TIME_FORMAT_MAX];
@@ -129,9 +146,7 @@ static size_t draw_line(struct app *app, const struct line *l, long top,
 			if (off == 0) {
 				mvaddstr((int)row, left, stamp);
 				if (who) {
-					attron(UI_ATTR(ui, l->kind == LINE_MSG_IN ?
-								   TH_NICK_IN :
-								   TH_NICK_OUT));
+					attron(sender_attr(app, w, l));
 					mvaddstr((int)row, left + (int)sw, who);
 					attrset(A_NORMAL);
 				}
@@ -167,7 +182,7 @@ static void follow_focus(struct app *app, struct window *w, int height,
 
 		if (l->rowid == w->focus_rowid)
 			break;
-		below += (long)draw_line(app, l, 0, 0, 0, left, cols, 0);
+		below += (long)draw_line(app, w, l, 0, 0, 0, left, cols, 0);
 	}
 	w->focus_rowid = 0;
 	if (i == 0)
@@ -189,10 +204,10 @@ void view_draw(struct app *app, struct window *w, int top, int left,
 	/* walk back from the newest line until the area is full */
 	while (i > 0 && bottom >= 0) {
 		const struct line *l = win_line(w, --i);
-		long rows = (long)draw_line(app, l, 0, 0, 0, left, cols, 0);
+		long rows = (long)draw_line(app, w, l, 0, 0, 0, left, cols, 0);
 
 		if (bottom - rows + 1 <= height - 1)
-			draw_line(app, l, top + bottom - rows + 1, top,
+			draw_line(app, w, l, top + bottom - rows + 1, top,
 				  top + height - 1, left, cols, 1);
 		bottom -= rows;
 	}
