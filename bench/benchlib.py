@@ -118,9 +118,11 @@ def rss_parts(pid):
     return ", ".join(parts)
 
 
-def settle(pid, quiet=0.002, step=0.2, limit=3.0):
+def settle(pid, quiet=0.002, step=0.5, limit=3.0):
     """Sample pid until it used less than `quiet` s of CPU in `step` s
-    (bounded by limit); return the last sample."""
+    (bounded by limit); return the last sample.  The step is longer than
+    any delay natter puts on work a burst leaves (its commits wait at
+    most 250 ms), so that work is counted."""
     last = sample(pid)
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:

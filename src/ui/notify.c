@@ -571,6 +571,8 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 			  ev->subscribe.jid);
 		break;
 	case EV_MESSAGE:
+		rpane_message(app, ev->acc, ev->message.jid);
+		break;
 	case EV_ROSTER_VIEW:
 		rpane_mark_stale(app);
 		break;

@@ -134,6 +134,9 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);
+/* A message came from jid (an account's contact or not): the rows are
+ * rebuilt only if it may show a contact they hide. */
+void rpane_message(struct app *app, struct account *acc, const char *jid);
 /* The pane's order of contact rows (qsort comparator over struct rrow):
  * groups by name with Transports last, then most available first, then
  * by name. */
