@@ -53,11 +53,23 @@ struct opane {
 };
 
 /* Curses colour pairs for nick colours, made as nicks need them. */
+/* The colours of the nicks met lately, so that a draw does not hash
+ * and convert each nick it shows (a busy room shows dozens per draw):
+ * slot by hash of the nick, a nick longer than NICK_CACHE_LEN is not
+ * kept. */
+#define NICK_CACHE 256
+#define NICK_CACHE_LEN 32
+
 struct nickcolours {
 	bool ready;
 	struct nickcolour_palette pal;
 	short pair[256];         /* terminal colour -> pair, 0: none yet */
 	short next;              /* the next free pair */
+	struct {
+		char nick[NICK_CACHE_LEN]; /* "": empty slot */
+		int cvd;                   /* enum nickcolour_cvd */
+		int colour;
+	} cache[NICK_CACHE];
 };
 
 struct ui {
