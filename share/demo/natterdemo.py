@@ -115,15 +115,21 @@ class PrivateProsody:
     listens where clients expect it.  components: iterable of
     (name, secret) pairs declared as external components; admins: JIDs
     Prosody treats as its administrators (XEP-0133 commands); muc: the
-    domain of a group chat service (XEP-0045), or None.
+    domain of a group chat service (XEP-0045), or None; muc_locking: a
+    new room stays locked until its owner configures it (XEP-0045
+    10.1), as on most servers, rather than opening at once; modules:
+    more Prosody modules to load (e.g. "pep", "private", "bookmarks").
     """
 
     def __init__(self, domain="localhost", log_level="info",
                  allow_registration=False, components=(),
-                 die_with_parent=True, admins=(), muc=None):
+                 die_with_parent=True, admins=(), muc=None,
+                 muc_locking=False, modules=()):
         self.domain = domain
+        self.muc_locking = muc_locking
         self.admins = list(admins)
         self.muc = muc
+        self.extra_modules = list(modules)
         self.log_level = log_level
         self.allow_registration = allow_registration
         self.components = list(components)
@@ -167,6 +173,7 @@ class PrivateProsody:
     def _write_config(self):
         modules = ["roster", "saslauth", "tls", "disco", "ping", "register",
                    "smacks", "version", "time", "admin_adhoc", "posix"]
+        modules += [m for m in self.extra_modules if m not in modules]
         ssl_block = "{ certificate = %s, key = %s }" % (
             lua_str(self.cert_path), lua_str(self.key_path))
         lines = [
@@ -205,9 +212,10 @@ class PrivateProsody:
             lines += ["", "Component %s" % lua_str(name),
                       "    component_secret = %s" % lua_str(secret)]
         if self.muc:
-            # rooms open at once for whoever creates them (no locking)
+            # rooms open at once for whoever creates them, unless locked
             lines += ["", "Component %s \"muc\"" % lua_str(self.muc),
-                      "    muc_room_locking = false",
+                      "    muc_room_locking = %s"
+                      % ("true" if self.muc_locking else "false"),
                       "    restrict_room_creation = false",
                       "    muc_room_default_public = true"]
         with open(self.config_path, "w", encoding="utf-8") as f:

@@ -14,7 +14,8 @@
 #include "util/xmem.h"
 
 static const struct cmd *const families[] = { cmd_general, cmd_session,
-					       cmd_chat, cmd_rooms, cmd_contacts,
+					       cmd_chat, cmd_rooms, cmd_bookmarks,
+					       cmd_contacts,
 					       cmd_gateways };
 
 #define NFAMILIES (sizeof families / sizeof *families)

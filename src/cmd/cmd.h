@@ -25,8 +25,10 @@
 struct app;
 
 /* What a command's arguments complete to: ARG_NICK is the nicks of the
- * current room window's occupants. */
-enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT, ARG_NICK };
+ * current room window's occupants; ARG_ROOM a room's JID or bookmark
+ * name; ARG_BOOKMARK /bookmark's words (cmd_bookmark_words), then rooms. */
+enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT, ARG_NICK,
+	       ARG_ROOM, ARG_BOOKMARK };
 
 /* Handlers return 0, or CMD_USAGE to have the usage line shown. Other
  * errors they report themselves and return -1. */
@@ -86,6 +88,7 @@ extern const struct cmd cmd_general[];
 extern const struct cmd cmd_session[];
 extern const struct cmd cmd_chat[];
 extern const struct cmd cmd_rooms[];
+extern const struct cmd cmd_bookmarks[];
 extern const struct cmd cmd_contacts[];
 extern const struct cmd cmd_gateways[];
 
@@ -100,5 +103,11 @@ struct account *cmd_current_account(struct app *app);
 /* A JID or roster name as a bare JID (the caller frees it); NULL after
  * reporting when it is neither. */
 char *cmd_contact_arg(struct app *app, struct account *a, const char *arg);
+
+/* The bookmark arg names in a's list (by name, else by JID), or NULL. */
+struct bookmark;
+const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg);
+/* /bookmark's subcommands and options, for completion; NULL ends it. */
+extern const char *const cmd_bookmark_words[];
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/room.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
@@ -372,9 +373,10 @@ static int show_hit(const struct hist_msg *m, void *ud)
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	app_hit_add(f->app, f->acc, m->peer, m->rowid);
+	app_hit_add(f->app, f->acc, m->peer, m->rowid, m->room);
 	app_say(f->app, LINE_PLAIN, "  [%zu] %s %s %s <%s> %s",
-		  f->app->nhits, when, m->dir == HIST_OUT ? "to" : "from",
+		  f->app->nhits, when,
+		  m->room ? "in room" : m->dir == HIST_OUT ? "to" : "from",
 		  m->peer, m->nick ? m->nick : "?", m->body);
 	f->n++;
 	return 0;
@@ -404,6 +406,23 @@ static int run_search(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+/* A room's line: in the room's window, joining the room if it is not
+ * open (its window loads the history). */
+static int jump_room(struct app *app, const struct search_hit *h)
+{
+	if (!room_find(app, h->acc, h->peer) &&
+	    xs_room_join(app, h->acc, h->peer, h->acc->nick, NULL) < 0) {
+		app_say(app, LINE_ERROR,
+			"That message is in room %s: connect (/connect %s) and /join %s to see it there",
+			h->peer, h->acc->conf->name, h->peer);
+		return -1;
+	}
+	if (room_jump(app, h->acc, h->peer, h->rowid) < 0)
+		app_say(app, LINE_ERROR,
+			"That message is too far back to show in the window; the /search line above holds its text");
+	return 0;
+}
+
 static int run_jump(struct app *app, int argc, char **argv)
 {
 	struct search_hit *h;
@@ -421,6 +440,8 @@ static int run_jump(struct app *app, int argc, char **argv)
 		return -1;
 	}
 	h = &app->hits[n - 1];
+	if (h->room)
+		return jump_room(app, h);
 	if (conv_jump(app, h->acc, h->peer, h->rowid) < 0)
 		app_say(app, LINE_ERROR,
 			  "That message is too far back to show in the window; the /search line above holds its text");
@@ -437,8 +458,8 @@ static int run_history(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	if (argc == 2 && (n = strtol(argv[1], NULL, 10)) <= 0)
 		return CMD_USAGE;
-	if (w->kind != WIN_CHAT) {
-		app_say(app, LINE_ERROR, "/history works in a conversation window");
+	if (w->kind != WIN_CHAT && w->kind != WIN_ROOM) {
+		app_say(app, LINE_ERROR, "/history works in a conversation or room window");
 		return -1;
 	}
 	got = conv_load_older(app, w, (size_t)n);
@@ -600,15 +621,18 @@ const struct cmd cmd_contacts[] = {
 	  "  Example: /status away back at three",
 	  "contacts", ARG_NONE, run_status, 2 },
 	{ "search", "WORDS", "search the history of every conversation",
-	  "  Lists up to 50 messages containing every word, newest first.",
+	  "  Lists up to 50 messages containing every word, newest first,\n"
+	  "  rooms' lines among them (\"in room ROOM <nick>\").",
 	  "history", ARG_NONE, run_search, 1 },
 	{ "jump", "N", "show result N of the last /search in its conversation",
 	  "  Opens the conversation, loads history back to the message and\n"
-	  "  scrolls to it, highlighted.\n"
+	  "  scrolls to it, highlighted. A room's line is shown in the room's\n"
+	  "  window; a room not open is joined first.\n"
 	  "  Example: /search invoice   then   /jump 2",
 	  "history", ARG_NONE, run_jump, 0 },
 	{ "history", "[N]", "load N older lines into this window (default 100)",
-	  "  PageUp past the oldest line loads older history too.",
+	  "  In a conversation or a room window. PageUp past the oldest line\n"
+	  "  loads older history too.",
 	  "history", ARG_NONE, run_history, 0 },
 	{ 0 }
 };

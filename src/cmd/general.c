@@ -1,14 +1,17 @@
 /* general: /help and /quit. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "util/xmem.h"
 
 struct help_ctx {
 	struct app *app;
 	const char *topic;
+	char *names; /* the topic's commands, "/a /b /c", or NULL */
 };
 
 static void list_in_topic(const struct cmd *c, void *ud)
@@ -20,16 +23,38 @@ static void list_in_topic(const struct cmd *c, void *ud)
 			  c->summary);
 }
 
+static void name_in_topic(const struct cmd *c, void *ud)
+{
+	struct help_ctx *h = ud;
+	char *t;
+
+	if (strcmp(c->topic, h->topic) != 0)
+		return;
+	t = xasprintf("%s%s/%s", h->names ? h->names : "",
+		      h->names ? " " : "", c->name);
+	free(h->names);
+	h->names = t;
+}
+
 static int run_help(struct app *app, int argc, char **argv)
 {
 	const char *topics[CMD_TOPICS_MAX];
-	struct help_ctx h = { app, NULL };
+	struct help_ctx h = { app, NULL, NULL };
 	const struct cmd *c;
 	const char *p;
 	size_t i, n;
 
 	if (argc > 2)
 		return CMD_USAGE;
+	n = cmd_topics(topics);
+	for (i = 0; argc == 2 && i < n; i++) {
+		if (strcmp(argv[1], topics[i]) != 0)
+			continue;
+		h.topic = topics[i];
+		app_say(app, LINE_INFO, "%s:", topics[i]);
+		cmd_each(list_in_topic, &h);
+		return 0;
+	}
 	if (argc == 2) {
 		c = cmd_find(argv[1][0] == '/' ? argv[1] + 1 : argv[1]);
 		if (!c) {
@@ -45,12 +70,15 @@ static int run_help(struct app *app, int argc, char **argv)
 		}
 		return 0;
 	}
-	n = cmd_topics(topics);
-	app_say(app, LINE_INFO, "Commands (/help COMMAND for details):");
+	/* one line a topic: the list fits a screen however many there are */
+	app_say(app, LINE_INFO,
+		"Commands (/help TOPIC lists a topic's with what each does, /help COMMAND explains one):");
 	for (i = 0; i < n; i++) {
 		h.topic = topics[i];
-		app_say(app, LINE_INFO, "%s:", topics[i]);
-		cmd_each(list_in_topic, &h);
+		cmd_each(name_in_topic, &h);
+		app_say(app, LINE_PLAIN, "  %s: %s", topics[i], h.names);
+		free(h.names);
+		h.names = NULL;
 	}
 	return 0;
 }
@@ -65,10 +93,12 @@ static int run_quit(struct app *app, int argc, char **argv)
 }
 
 const struct cmd cmd_general[] = {
-	{ "help", "[COMMAND]", "list commands, or explain one",
-	  "  Without an argument, lists every command by topic.\n"
-	  "  With one, shows its usage and what it does.\n"
-	  "  Example: /help connect",
+	{ "help", "[TOPIC|COMMAND]", "list commands, or explain one",
+	  "  Without an argument, lists every command by topic, one line a\n"
+	  "  topic. With a topic (general, session, chat, rooms, ...), lists\n"
+	  "  its commands with what each does; with a command, shows its\n"
+	  "  usage and what it does.\n"
+	  "  Example: /help rooms, /help connect",
 	  "general", ARG_COMMAND, run_help, 0 },
 	{ "quit", "", "disconnect every account and leave natter",
 	  "  Closes every stream (the server then tells your contacts you went\n"

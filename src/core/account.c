@@ -26,7 +26,8 @@ struct account *account_new(struct account_conf *conf)
 	if (jid_parse(conf->jid, &j) == 0) {
 		a->bare_jid = jid_bare(&j);
 		a->domain = xstrdup(j.domain);
-		a->nick = xstrdup(j.local ? j.local : j.domain);
+		a->nick = xstrdup(conf->nick && *conf->nick ? conf->nick :
+				  j.local ? j.local : j.domain);
 		jid_clear(&j);
 	} else { /* config validation makes this unreachable */
 		a->bare_jid = xstrdup(conf->jid);
@@ -34,6 +35,7 @@ struct account *account_new(struct account_conf *conf)
 		a->nick = xstrdup(conf->jid);
 	}
 	roster_init(&a->roster);
+	bookmarks_init(&a->bookmarks);
 	a->show = SHOW_ONLINE;
 	return a;
 }
@@ -88,6 +90,7 @@ void account_free(struct account **ap)
 	free(a->reason_text);
 	cert_info_free(&a->cert);
 	roster_clear(&a->roster);
+	bookmarks_clear(&a->bookmarks);
 	free(a);
 	*ap = NULL;
 }

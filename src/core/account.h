@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/bookmark.h"
 #include "core/conf.h"
 #include "core/loop.h"
 #include "core/roster.h"
@@ -71,7 +72,9 @@ struct account {
 	uint64_t retry_in_ms;
 	struct cert_info *cert; /* last refused certificate, or NULL */
 	struct roster roster;
-	char *nick;               /* our name in conversations: the localpart */
+	struct bookmarks bookmarks; /* the rooms bookmarked (core/bookmark.h) */
+	char *nick;               /* our name in rooms: the nick option, else
+				   * the localpart */
 	enum show show;           /* our own presence (/status) */
 	char *status_text;        /* our status message, or NULL */
 	enum show saved_show;     /* what auto-away replaced */

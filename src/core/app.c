@@ -10,6 +10,7 @@
 
 #include "core/app.h"
 #include "core/paths.h"
+#include "core/room.h"
 #include "util/xmem.h"
 
 void app_init(struct app *app, struct config *cfg)
@@ -106,6 +107,7 @@ size_t app_add_window(struct app *app, struct window *w)
 }
 
 static void chat_closed(struct app *app, struct window *w);
+static void room_closed(struct app *app, struct window *w);
 
 /* What the core does differently per kind of window. */
 static const struct win_kind_ops {
@@ -116,7 +118,7 @@ static const struct win_kind_ops {
 } kinds[] = {
 	[WIN_CONSOLE] = { NULL, false }, [WIN_CHAT] = { chat_closed, false },
 	[WIN_FORM] = { NULL, true },     [WIN_DISCO] = { NULL, true },
-	[WIN_ROOM] = { NULL, false },   [WIN_STRANGERS] = { NULL, false },
+	[WIN_ROOM] = { room_closed, false }, [WIN_STRANGERS] = { NULL, false },
 };
 
 static const struct win_kind_ops *kind_of(const struct window *w)
@@ -136,6 +138,15 @@ static void chat_closed(struct app *app, struct window *w)
 	(void)app;
 	if (it)
 		it->unread = 0;
+}
+
+/* A room's timer (xmpp/mucstay.c) holds its window: it goes first. */
+static void room_closed(struct app *app, struct window *w)
+{
+	if (w->room) {
+		loop_timer_cancel(app->loop, w->room->stay_timer);
+		w->room->stay_timer = 0;
+	}
 }
 
 void app_close_window(struct app *app, struct window *w)
@@ -311,12 +322,13 @@ void app_hits_clear(struct app *app)
 }
 
 void app_hit_add(struct app *app, struct account *acc, const char *peer,
-		 int64_t rowid)
+		 int64_t rowid, bool room)
 {
 	xgrow((void **)&app->hits, &app->caphits, app->nhits + 1,
 	      sizeof *app->hits);
 	app->hits[app->nhits].acc = acc;
 	app->hits[app->nhits].peer = xstrdup(peer);
 	app->hits[app->nhits].rowid = rowid;
+	app->hits[app->nhits].room = room;
 	app->nhits++;
 }

@@ -32,6 +32,7 @@ struct search_hit {
 	struct account *acc;
 	char *peer;
 	int64_t rowid;
+	bool room;  /* a room's line: peer is the room */
 };
 
 /* When something that traffic causes (a redraw, a commit) was last
@@ -85,7 +86,7 @@ struct window *app_console(struct app *app);
 /* Forgets the last search's results / remembers one more. */
 void app_hits_clear(struct app *app);
 void app_hit_add(struct app *app, struct account *acc, const char *peer,
-		 int64_t rowid);
+		 int64_t rowid, bool room);
 /* Folds or unfolds a roster group; returns whether it is now folded. */
 bool app_group_toggle(struct app *app, const char *group);
 bool app_group_collapsed(const struct app *app, const char *group);

@@ -129,6 +129,9 @@ const struct conf_option conf_options[] = {
 		  "tls = \"direct\"" },
 	{ .name = "resource", ACCOUNT_FIELD(resource), .type = CONF_STRING,
 	  .def_str = "natter", .help = "resource to bind" },
+	{ .name = "nick", ACCOUNT_FIELD(nick), .type = CONF_STRING,
+	  .unset = "the JID's local part",
+	  .help = "your nickname in group chat rooms (/join without a nick)" },
 	{ .name = "priority", ACCOUNT_FIELD(priority), .type = CONF_INT,
 	  .def = 0, .min = -128, .max = 127, .help = "presence priority" },
 	{ .name = "tls", ACCOUNT_FIELD(tls), .type = CONF_CHOICE,
@@ -178,6 +181,11 @@ const struct conf_option conf_options[] = {
 	  .unit = "seconds",
 	  .help = "seconds a keepalive ping may wait for its answer before "
 		  "reconnecting" },
+	{ .name = "room_ping", GLOBAL_FIELD(room_ping), .type = CONF_INT,
+	  .def = ROOM_PING_DEFAULT, .min = 0, .max = 86400,
+	  .unit = "seconds", .zero = "off",
+	  .help = "seconds a joined room may stay silent before natter checks "
+		  "it is still in (XEP-0410 self-ping) and joins again if not" },
 	{ .name = "password_eval_timeout",
 	  GLOBAL_FIELD(password_eval_timeout), .type = CONF_INT, .def = 30,
 	  .min = 1, .max = 600, .unit = "seconds",

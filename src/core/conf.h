@@ -19,6 +19,9 @@
 #define TIME_FORMAT_MAX 32
 /* strangers_rate's default: stranger messages a minute per domain. */
 #define STRANGERS_RATE_DEFAULT 20
+/* How long a joined room may be silent before a self-ping (XEP-0410
+ * suggests some 15 minutes; a restarted room is noticed sooner). */
+#define ROOM_PING_DEFAULT 600
 
 enum tls_mode { TLS_REQUIRED, TLS_DIRECT, TLS_TRUST, TLS_DISABLE };
 /* What becomes of messages from JIDs not in the roster (strangers). */
@@ -38,6 +41,7 @@ struct account_conf {
 	char *server;
 	int port; /* 0: the default for the TLS mode */
 	char *resource;
+	char *nick;          /* in rooms; NULL: the JID's local part */
 	int priority;
 	enum tls_mode tls;
 	bool autoconnect;
@@ -67,6 +71,8 @@ struct config {
 	size_t nbinds;
 	int keepalive;         /* seconds between pings to the server, 0: off */
 	int keepalive_timeout; /* seconds a ping may wait for its answer */
+	int room_ping;         /* seconds of a room's silence before a
+				* self-ping (XEP-0410), 0: off */
 	int password_eval_timeout; /* seconds password_eval may run */
 };
 

@@ -82,11 +82,13 @@ static struct outbox *outbox_of(struct account *acc)
 static unsigned stored_delivery(struct account *acc, const struct hist_msg *m)
 {
 	struct outbox *ob = outbox_of(acc);
+	/* a room's line is in the outbox under its origin id */
+	const char *id = m->room ? m->origin_id : m->stanza_id;
 	int st;
 
-	if (m->dir != HIST_OUT || !m->stanza_id || !ob)
+	if (m->dir != HIST_OUT || !id || !ob)
 		return 0;
-	st = outbox_state(ob, m->stanza_id);
+	st = outbox_state(ob, id);
 	if (st < 0)
 		return 0;
 	return st == OUTBOX_QUEUED ? LINE_QUEUED : LINE_SENT;
@@ -105,12 +107,12 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 		    m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
 		    (action ? LINE_ACTION : 0) | st, m->nick,
 		    action ? m->body + sizeof action_prefix - 1 : m->body,
-		    m->dir == HIST_OUT ? m->stanza_id : NULL)->rowid = m->rowid;
+		    m->dir != HIST_OUT ? NULL :
+		    m->room ? m->origin_id : m->stanza_id)->rowid = m->rowid;
 	return 0;
 }
 
-/* Loads the newest history into an empty window. */
-static void load_recent(struct window *w)
+void conv_load_recent(struct window *w)
 {
 	struct history *h = w->acc->history;
 	int n;
@@ -147,7 +149,8 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 	size_t i;
 	int got;
 
-	if (w->kind != WIN_CHAT || w->history_done || !w->acc->history)
+	if ((w->kind != WIN_CHAT && w->kind != WIN_ROOM) || w->history_done ||
+	    !w->acc->history)
 		return 0;
 	if (n > w->cap - w->count)
 		n = w->cap - w->count;
@@ -195,7 +198,7 @@ struct window *conv_window(struct app *app, struct account *acc,
 	free(title);
 	w->acc = acc;
 	w->jid = xstrdup(jid);
-	load_recent(w);
+	conv_load_recent(w);
 	app_insert_window(app, w);
 	return w;
 }
@@ -252,7 +255,7 @@ static int64_t store(struct app *app, struct account *acc, const char *bare,
 {
 	struct hist_msg m = { 0, bare, ts_ms, dir,
 			      is_action(body) ? HIST_ACTION : HIST_CHAT,
-			      nick, body, id };
+			      nick, body, id, false, NULL, false };
 	int r;
 
 	if (!acc->history)
@@ -372,7 +375,7 @@ int conv_outgoing(struct app *app, struct account *acc, const char *bare,
 	rowid = store(app, acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
 	if (ob) {
 		struct outbox_msg m = { 0, bare, w->resource, id, body, ms,
-					OUTBOX_QUEUED, 0 };
+					OUTBOX_QUEUED, 0, false };
 
 		r = outbox_add(ob, &m);
 		if (r < 0)

@@ -74,7 +74,11 @@ void conv_error(struct app *app, struct account *acc, const char *bare,
 		const char *cond, const char *text);
 /* Forgets the resource replies were locked to (RFC 6121 5.1). */
 void conv_unlock(struct app *app, struct account *acc, const char *bare);
-/* Loads up to n older lines into w; returns how many came. */
+/* Loads the newest CONV_HISTORY_OPEN lines of w's peer (a chat or a
+ * room) from the history into w, a new, empty window. */
+void conv_load_recent(struct window *w);
+/* Loads up to n older lines into w (a chat or a room); returns how
+ * many came. */
 int conv_load_older(struct app *app, struct window *w, size_t n);
 /* Opens the conversation with bare and brings history row rowid into
  * view, marked LINE_FOUND. Returns 0, or -1 when it is too far back to

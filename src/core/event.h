@@ -66,6 +66,21 @@ enum event_type {
 	EV_STRANGERS_LIMIT, /* strangers_limit: one domain's strangers wrote
 			     * too much this minute; the rest of the
 			     * minute's messages are dropped */
+	EV_BOOKMARKS_LOADED, /* bookmarks_loaded: acc->bookmarks was fetched */
+	EV_BOOKMARK_CHANGED, /* bookmark_changed: one bookmark was added,
+			      * changed or removed (by us or another client) */
+	EV_BOOKMARK_ERROR,   /* bookmark_error: the server refused a change */
+	/* rooms: staying in (core/room.c, xmpp/mucstay.c) */
+	EV_ROOM_REJOINING, /* room_rejoin: we are out of a room we had joined
+			    * and join it again; its window keeps its lines */
+	EV_ROOM_REJOINED,  /* room_rejoin: our presence came back: in again */
+	/* rooms: entering, being in, leaving (mucjoin) */
+	EV_ROOM_FOLD,      /* room_fold: arrivals and departures gathered
+			    * since the last were told */
+	EV_ROOM_STATUS,    /* room_status: the room said status codes in a
+			    * message (configuration, logging, anonymity) */
+	EV_ROOM_CONFIGURED, /* room_configured: a configuration was saved
+			     * or refused */
 };
 
 struct ev_cert_pinned {
@@ -107,20 +122,32 @@ struct ev_room_error {
 	const char *room; /* the room's JID (its window is open) */
 	const char *cond; /* RFC 6120 stanza error condition */
 	const char *text; /* the room's words; NULL: none */
+	int op;           /* enum room_op (core/room.h): what was refused */
+	const char *nick; /* the nickname asked for (joining, /nick); NULL
+			   * for the other ops */
+	const char *retry_nick; /* what /join tries next after a taken
+				 * nick; NULL: nothing to retry */
 };
 
 struct ev_room_subject {
 	const char *room;    /* the room's JID (its window is open) */
 	const char *nick;    /* who set it; NULL: not said */
-	const char *subject; /* the subject */
+	const char *subject; /* the subject; "" when it was cleared */
+	bool changed;        /* changed while we are in, not the subject
+			      * told on joining */
 };
 
-/* What EV_ROOM_OCCUPANT reports. */
+/* What EV_ROOM_OCCUPANT reports. Why someone left (kicked, banned,
+ * removed, the room destroyed) is in the presence's status codes. */
 enum room_change {
 	ROOM_WE_JOINED, /* our own presence came back: we are in */
 	ROOM_JOINED,    /* someone joined after us */
 	ROOM_WE_LEFT,
 	ROOM_LEFT,
+	ROOM_WE_RENAMED, /* our nick changed (303): presence->new_nick */
+	ROOM_RENAMED,    /* someone's nick changed: nick is the old one */
+	ROOM_WE_CHANGED, /* our role or affiliation changed */
+	ROOM_CHANGED,    /* someone's role or affiliation changed */
 };
 
 struct ev_room_occupant {
@@ -129,6 +156,10 @@ struct ev_room_occupant {
 	enum room_change what;
 	size_t here;          /* occupants now, ourselves included */
 	const struct room_presence *presence; /* what the room said */
+	int old_role;         /* enum room_role before this presence
+			       * (ROLE_NONE for an arrival) */
+	int old_affil;        /* enum room_affil before it (AFFIL_NONE for
+			       * an arrival) */
 };
 
 struct ev_history_error {
@@ -161,9 +192,66 @@ struct ev_ping {
 	const char *detail; /* the error's words; NULL: none */
 };
 
+/* rooms (mucjoin) */
+struct ev_room_fold {
+	const char *room;                /* the room's JID (its window) */
+	size_t njoined;
+	const char *const *joined;       /* who arrived, in order */
+	size_t nleft;
+	const char *const *left;         /* who left, in order */
+	const char *const *left_status;  /* and what each said; an entry
+					  * NULL: nothing */
+};
+
+struct ev_room_status {
+	const char *room;  /* the room's JID (its window is open) */
+	const int *codes;  /* XEP-0045 status codes, as sent */
+	size_t ncodes;
+};
+
+struct ev_room_configured {
+	const char *room;  /* the room's JID (its window is open) */
+	bool instant;      /* a room we created, opened as the server's
+			    * defaults make it (XEP-0045 10.1.2) */
+	const char *cond;  /* the error condition; NULL: saved */
+	const char *text;  /* the room's words; NULL: none */
+};
+
 struct ev_strangers_limit {
 	const char *domain; /* whose strangers wrote too much */
 	unsigned limit;     /* messages a minute they may write */
+};
+
+struct ev_bookmarks_loaded {
+	size_t count; /* bookmarks in acc->bookmarks now */
+};
+
+struct ev_bookmark_changed {
+	const char *jid; /* the room */
+	bool removed;    /* it is no longer bookmarked */
+};
+
+struct ev_bookmark_error {
+	const char *jid;  /* the room */
+	bool removing;    /* the refused change was a removal */
+	const char *cond; /* RFC 6120 stanza error condition */
+	const char *text; /* the server's words; NULL: none */
+};
+
+/* Rooms: staying in. Why we join a room again (EV_ROOM_REJOIN*). */
+enum room_rejoin_why {
+	ROOM_REJOIN_RECONNECT, /* the connection came back as a new session */
+	ROOM_REJOIN_PING,      /* a self-ping (XEP-0410) said we are out */
+	ROOM_REJOIN_SHUTDOWN,  /* the room shut down (status code 332) */
+};
+
+struct ev_room_rejoin {
+	const char *room; /* the room's JID (its window is open) */
+	const char *nick; /* the nick we join as (EV_ROOM_REJOINED: have) */
+	enum room_rejoin_why why;
+	const char *cond; /* ROOM_REJOIN_PING: the ping's error condition;
+			   * else NULL */
+	size_t here;      /* EV_ROOM_REJOINED: occupants now, us included */
 };
 
 struct ev_gateway_registered {
@@ -277,6 +365,13 @@ struct event {
 		struct ev_version version;
 		struct ev_ping ping;
 		struct ev_strangers_limit strangers_limit;
+		struct ev_bookmarks_loaded bookmarks_loaded;
+		struct ev_bookmark_changed bookmark_changed;
+		struct ev_bookmark_error bookmark_error;
+		struct ev_room_rejoin room_rejoin;
+		struct ev_room_fold room_fold;
+		struct ev_room_status room_status;
+		struct ev_room_configured room_configured;
 	};
 };
 

@@ -3,7 +3,9 @@
  * Prepared statements are made once at open. A batch is a plain BEGIN
  * ... COMMIT around inserts; reads first commit so they see everything.
  * The FTS5 table is an external-content index (the text is stored once),
- * fed by history_add() and cleaned by a delete trigger.
+ * fed by history_add() and cleaned by a delete trigger. Columns added
+ * since the first schema (a room's flag and origin id) are added to an
+ * older database when it is opened; its rows read as one-to-one.
  *
  * A write that fails (the database locked by another process for longer
  * than the busy timeout, a full disk) keeps the message in `queue`, and
@@ -51,6 +53,8 @@ struct hist_copy {
 struct history {
 	sqlite3 *db;
 	sqlite3_stmt *ins, *fts, *dup, *recent, *search;
+	/* rooms */
+	sqlite3_stmt *dup_sid, *dup_oid, *set_sid, *dup_near, *room_last;
 	size_t pending; /* rows written in the open transaction */
 	struct hist_copy *queue; /* oldest first */
 	size_t nqueue, capqueue;
@@ -74,10 +78,28 @@ static const char schema[] =
 	" kind INTEGER NOT NULL DEFAULT 0,"
 	" nick TEXT,"
 	" body TEXT NOT NULL,"
-	" stanza_id TEXT);"
+	" stanza_id TEXT,"
+	" room INTEGER NOT NULL DEFAULT 0,"
+	" origin_id TEXT);";
+
+/* Columns added since the first schema, for databases made before them
+ * (see migrate()): each is added when missing, so an older database
+ * keeps its rows, which read as one-to-one messages. */
+static const struct {
+	const char *name, *add;
+} added_columns[] = {
+	{ "room", "ALTER TABLE messages ADD COLUMN room INTEGER NOT NULL"
+		  " DEFAULT 0" },
+	{ "origin_id", "ALTER TABLE messages ADD COLUMN origin_id TEXT" },
+};
+
+/* What needs every column: indexes, the full-text index, triggers. */
+static const char schema_rest[] =
 	"DROP INDEX IF EXISTS messages_once;"
 	"CREATE INDEX IF NOT EXISTS messages_sid"
 	" ON messages(peer, stanza_id) WHERE stanza_id IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS messages_oid"
+	" ON messages(peer, origin_id) WHERE origin_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS messages_peer ON messages(peer, id);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
 	" body, content='messages', content_rowid='id');"
@@ -89,8 +111,8 @@ static const char schema[] =
 	" VALUES ('delete', old.id, old.body); END;";
 
 static const char sql_ins[] =
-	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?)";
+	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id,"
+	" room, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_fts[] =
 	"INSERT INTO messages_fts(rowid, body) VALUES (?, ?)";
 /* A resent stanza has the same id and the same body; some clients reuse
@@ -99,14 +121,37 @@ static const char sql_fts[] =
  * which SQLite does through a temporary table: ten times slower.) */
 static const char sql_dup[] =
 	"SELECT 1 FROM messages WHERE peer = ? AND stanza_id = ? AND dir = ?"
-	" AND body = ? LIMIT 1";
+	" AND body = ? AND room = 0 LIMIT 1";
+/* A room's line: the room's stanza-id names one line whatever it holds;
+ * an origin id is the sender's, so the body must match too. */
+static const char sql_dup_sid[] =
+	"SELECT 1 FROM messages WHERE peer = ? AND stanza_id = ? AND room = 1"
+	" LIMIT 1";
+static const char sql_dup_oid[] =
+	"SELECT id, stanza_id FROM messages WHERE peer = ? AND origin_id = ?"
+	" AND room = 1 AND body = ? LIMIT 1";
+static const char sql_set_sid[] =
+	"UPDATE messages SET stanza_id = ? WHERE id = ?";
+/* A replayed line without the ids that would name it: the same nick and
+ * body close in time among the room's newest lines, and no id that
+ * tells them apart. */
+static const char sql_dup_near[] =
+	"SELECT 1 FROM (SELECT nick, body, ts, stanza_id, origin_id"
+	" FROM messages WHERE peer = ? AND room = 1 ORDER BY id DESC LIMIT ?)"
+	" WHERE nick IS ? AND body = ? AND ts BETWEEN ? AND ?"
+	" AND (stanza_id IS NULL OR ? IS NULL)"
+	" AND (origin_id IS NULL OR ? IS NULL) LIMIT 1";
+static const char sql_room_last[] =
+	"SELECT max(ts) FROM (SELECT ts FROM messages WHERE peer = ?"
+	" AND room = 1 ORDER BY id DESC LIMIT ?)";
 static const char sql_recent[] =
-	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id FROM ("
+	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id, room,"
+	" origin_id FROM ("
 	" SELECT * FROM messages WHERE peer = ? AND (? = 0 OR id < ?)"
 	" ORDER BY id DESC LIMIT ?) ORDER BY id ASC";
 static const char sql_search[] =
-	"SELECT m.id, m.peer, m.ts, m.dir, m.kind, m.nick, m.body, m.stanza_id"
-	" FROM messages_fts f JOIN messages m ON m.id = f.rowid"
+	"SELECT m.id, m.peer, m.ts, m.dir, m.kind, m.nick, m.body, m.stanza_id,"
+	" m.room, m.origin_id FROM messages_fts f JOIN messages m ON m.id = f.rowid"
 	" WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?";
 
 static void copy_clear(struct hist_copy *c);
@@ -135,6 +180,40 @@ static int private_file(const char *path)
 		free(side);
 	}
 	return 0;
+}
+
+/* Adds the columns an older database lacks (added_columns). */
+static int migrate(sqlite3 *db)
+{
+	bool have[sizeof added_columns / sizeof *added_columns] = { false };
+	sqlite3_stmt *st;
+	size_t i;
+	int r;
+
+	r = sqlite3_prepare_v2(db, "PRAGMA table_info(messages)", -1, &st,
+			       NULL);
+	if (r != SQLITE_OK)
+		return r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+
+		for (i = 0; name && i < sizeof have / sizeof *have; i++)
+			if (strcmp(name, added_columns[i].name) == 0)
+				have[i] = true;
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return r;
+	for (i = 0; i < sizeof have / sizeof *have; i++) {
+		if (have[i])
+			continue;
+		r = sqlite3_exec(db, added_columns[i].add, NULL, NULL, NULL);
+		if (r != SQLITE_OK)
+			return r;
+		log_msg(LOG_INFO, "history", "added column %s",
+			added_columns[i].name);
+	}
+	return SQLITE_OK;
 }
 
 /* Sets the index's automerge (stored in the database) unless it is set
@@ -183,6 +262,10 @@ int history_open(struct history **hp, const char *path, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_exec(h->db, schema, NULL, NULL, NULL);
 	if (r == SQLITE_OK)
+		r = migrate(h->db);
+	if (r == SQLITE_OK)
+		r = sqlite3_exec(h->db, schema_rest, NULL, NULL, NULL);
+	if (r == SQLITE_OK)
 		fts_tune(h->db);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_ins, -1, &h->ins, NULL);
@@ -194,6 +277,18 @@ int history_open(struct history **hp, const char *path, char **err)
 		r = sqlite3_prepare_v2(h->db, sql_recent, -1, &h->recent, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_search, -1, &h->search, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_dup_sid, -1, &h->dup_sid, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_dup_oid, -1, &h->dup_oid, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_set_sid, -1, &h->set_sid, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_dup_near, -1, &h->dup_near,
+				       NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_room_last, -1, &h->room_last,
+				       NULL);
 	if (r != SQLITE_OK) {
 		*err = xasprintf("%s: %s", path,
 				 h->db ? sqlite3_errmsg(h->db) :
@@ -217,6 +312,11 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->fts);
 	sqlite3_finalize(h->recent);
 	sqlite3_finalize(h->search);
+	sqlite3_finalize(h->dup_sid);
+	sqlite3_finalize(h->dup_oid);
+	sqlite3_finalize(h->set_sid);
+	sqlite3_finalize(h->dup_near);
+	sqlite3_finalize(h->room_last);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -262,6 +362,62 @@ static bool seen(struct history *h, const struct hist_msg *m)
 	return found;
 }
 
+/* Steps st (bound by the caller) and resets it: whether it found a row. */
+static bool found_row(sqlite3_stmt *st)
+{
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return found;
+}
+
+/* Whether a room's line m is stored already (see history.h); a line
+ * found by its origin id learns the room's stanza id. Runs inside the
+ * write transaction. */
+static bool room_seen(struct history *h, const struct hist_msg *m)
+{
+	int64_t row = 0;
+	bool has_sid = false;
+
+	if (m->stanza_id) {
+		bind_text(h->dup_sid, 1, m->peer);
+		bind_text(h->dup_sid, 2, m->stanza_id);
+		if (found_row(h->dup_sid))
+			return true;
+	}
+	if (m->origin_id) {
+		bind_text(h->dup_oid, 1, m->peer);
+		bind_text(h->dup_oid, 2, m->origin_id);
+		bind_text(h->dup_oid, 3, m->body);
+		if (sqlite3_step(h->dup_oid) == SQLITE_ROW) {
+			row = sqlite3_column_int64(h->dup_oid, 0);
+			has_sid = sqlite3_column_type(h->dup_oid, 1) != SQLITE_NULL;
+		}
+		sqlite3_reset(h->dup_oid);
+		sqlite3_clear_bindings(h->dup_oid);
+		if (row) {
+			if (m->stanza_id && !has_sid) {
+				bind_text(h->set_sid, 1, m->stanza_id);
+				sqlite3_bind_int64(h->set_sid, 2, row);
+				(void)found_row(h->set_sid); /* a hint only */
+			}
+			return true;
+		}
+	}
+	if (!m->replayed)
+		return false;
+	bind_text(h->dup_near, 1, m->peer);
+	sqlite3_bind_int(h->dup_near, 2, HISTORY_REPLAY_ROWS);
+	bind_text(h->dup_near, 3, m->nick);
+	bind_text(h->dup_near, 4, m->body);
+	sqlite3_bind_int64(h->dup_near, 5, m->ts_ms - HISTORY_REPLAY_SLACK_MS);
+	sqlite3_bind_int64(h->dup_near, 6, m->ts_ms + HISTORY_REPLAY_SLACK_MS);
+	bind_text(h->dup_near, 7, m->stanza_id);
+	bind_text(h->dup_near, 8, m->origin_id);
+	return found_row(h->dup_near);
+}
+
 /* Writes m into the open transaction (opened here if need be).
  * Returns 1 when stored, 0 for a duplicate, -1 when it was not written. */
 static int write_msg(struct history *h, const struct hist_msg *m)
@@ -273,7 +429,7 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	if (sqlite3_get_autocommit(h->db) &&
 	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
-	if (m->stanza_id && seen(h, m))
+	if (m->room ? room_seen(h, m) : m->stanza_id && seen(h, m))
 		return 0;
 	bind_text(h->ins, 1, m->peer);
 	sqlite3_bind_int64(h->ins, 2, m->ts_ms);
@@ -282,6 +438,8 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	bind_text(h->ins, 5, m->nick);
 	bind_text(h->ins, 6, m->body);
 	bind_text(h->ins, 7, m->stanza_id);
+	sqlite3_bind_int(h->ins, 8, m->room);
+	bind_text(h->ins, 9, m->origin_id);
 	r = sqlite3_step(h->ins);
 	sqlite3_reset(h->ins);
 	sqlite3_clear_bindings(h->ins);
@@ -309,6 +467,7 @@ static void copy_clear(struct hist_copy *c)
 	free((char *)c->m.nick);
 	free((char *)c->m.body);
 	free((char *)c->m.stanza_id);
+	free((char *)c->m.origin_id);
 }
 
 static uint64_t mono_ms(void)
@@ -345,6 +504,7 @@ static void queue_add(struct history *h, const struct hist_msg *m)
 	c->m.nick = dup_or_null(m->nick);
 	c->m.body = dup_or_null(m->body);
 	c->m.stanza_id = dup_or_null(m->stanza_id);
+	c->m.origin_id = dup_or_null(m->origin_id);
 }
 
 /* Commits the open transaction. SQLITE_BUSY leaves it open, to be tried
@@ -459,6 +619,8 @@ static int each_row(sqlite3_stmt *st, hist_row_fn fn, void *ud)
 			.nick = col_text(st, 5),
 			.body = col_text(st, 6),
 			.stanza_id = col_text(st, 7),
+			.room = sqlite3_column_int(st, 8) != 0,
+			.origin_id = col_text(st, 9),
 		};
 
 		n++;
@@ -481,6 +643,26 @@ int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 	sqlite3_bind_int64(h->recent, 3, before_rowid);
 	sqlite3_bind_int64(h->recent, 4, (sqlite3_int64)limit);
 	return each_row(h->recent, fn, ud);
+}
+
+int history_room_last(struct history *h, const char *room, int64_t *ts_ms)
+{
+	int r;
+
+	history_flush(h);
+	bind_text(h->room_last, 1, room);
+	sqlite3_bind_int(h->room_last, 2, HISTORY_REPLAY_ROWS);
+	r = sqlite3_step(h->room_last);
+	if (r == SQLITE_ROW &&
+	    sqlite3_column_type(h->room_last, 0) != SQLITE_NULL) {
+		*ts_ms = sqlite3_column_int64(h->room_last, 0);
+		r = 1;
+	} else {
+		r = r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_reset(h->room_last);
+	sqlite3_clear_bindings(h->room_last);
+	return r;
 }
 
 /* Turns free text into an FTS5 query of quoted terms, so that a user's

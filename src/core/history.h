@@ -9,6 +9,15 @@
  * peer, direction, stanza id and body as a stored one is a resend and is
  * stored once. An FTS5 index over the bodies serves /search.
  *
+ * A room's lines (`room` set) are stored under the room's bare JID with
+ * the writer's nick. The room replays its recent discussion when we
+ * join, so they are deduplicated by what XEP-0359 gives: the room's own
+ * <stanza-id/> (stanza_id), else the sender's <origin-id/> or stanza id
+ * (origin_id) with the same body; a line found by its origin id learns
+ * the room's stanza id. A replayed line without ids is a duplicate of a
+ * stored one with the same nick and body within HISTORY_REPLAY_SLACK_MS
+ * among the room's last HISTORY_REPLAY_ROWS lines.
+ *
  * Nothing is dropped quietly: writes wait up to a second for another
  * process's lock; a message that still cannot be written is kept in
  * memory and written, in order, by the next history_flush(); the owner
@@ -34,8 +43,20 @@ struct hist_msg {
 	enum hist_kind kind;
 	const char *nick;      /* who wrote it, as shown; may be NULL */
 	const char *body;
-	const char *stanza_id; /* may be NULL: then never deduplicated */
+	const char *stanza_id; /* may be NULL: then never deduplicated; a
+				* room's line: the room's XEP-0359 stanza-id */
+	/* rooms (see above); zero for one-to-one messages */
+	bool room;             /* a room's line: peer is the room's JID */
+	const char *origin_id; /* the sender's origin-id or id; may be NULL */
+	bool replayed;         /* sent again by the room (delayed): also a
+				* duplicate of a close line without ids */
 };
+
+/* How far apart in time a replayed room line without ids and a stored
+ * one may be and still be the same line (clocks differ), and how many
+ * of the room's newest lines are looked at. */
+#define HISTORY_REPLAY_SLACK_MS (120 * 1000)
+#define HISTORY_REPLAY_ROWS 200
 
 struct history;
 
@@ -69,6 +90,9 @@ bool history_trouble(struct history *h, size_t *lost, size_t *waiting,
  * newest), delivered oldest first. Returns the count or -1. */
 int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 		   size_t limit, hist_row_fn fn, void *ud);
+/* The time of room's newest stored line in *ts_ms. Returns 1, 0 when
+ * none is stored, -1 on error. */
+int history_room_last(struct history *h, const char *room, int64_t *ts_ms);
 /* Messages whose body matches every word of text, newest first. Returns
  * the count or -1. */
 int history_search(struct history *h, const char *text, size_t limit,

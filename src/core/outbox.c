@@ -21,7 +21,7 @@
 struct outbox {
 	struct history *h;
 	sqlite3 *db; /* borrowed from h */
-	sqlite3_stmt *ins, *sent, *del, *state, *all, *count;
+	sqlite3_stmt *ins, *sent, *unsent, *del, *state, *all, *count;
 };
 
 static const char schema[] =
@@ -33,20 +33,44 @@ static const char schema[] =
 	" body TEXT NOT NULL,"
 	" ts INTEGER NOT NULL,"
 	" state INTEGER NOT NULL DEFAULT 0,"
-	" tries INTEGER NOT NULL DEFAULT 0);";
+	" tries INTEGER NOT NULL DEFAULT 0,"
+	" room INTEGER NOT NULL DEFAULT 0);";
+/* A table made before rooms' messages were queued lacks their flag. */
+static const char sql_has_room[] =
+	"SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'room'";
+static const char add_room[] =
+	"ALTER TABLE outbox ADD COLUMN room INTEGER NOT NULL DEFAULT 0";
 
 static const char sql_ins[] =
-	"INSERT OR IGNORE INTO outbox(peer, resource, stanza_id, body, ts)"
-	" VALUES (?, ?, ?, ?, ?)";
+	"INSERT OR IGNORE INTO outbox(peer, resource, stanza_id, body, ts,"
+	" room) VALUES (?, ?, ?, ?, ?, ?)";
 static const char sql_sent[] =
 	"UPDATE outbox SET state = 1, tries = tries + 1 WHERE stanza_id = ?";
+static const char sql_unsent[] =
+	"UPDATE outbox SET tries = tries - 1 WHERE stanza_id = ? AND tries > 0";
 static const char sql_del[] =
 	"DELETE FROM outbox WHERE stanza_id = ? AND peer = ?";
 static const char sql_state[] = "SELECT state FROM outbox WHERE stanza_id = ?";
 static const char sql_all[] =
-	"SELECT seq, peer, resource, stanza_id, body, ts, state, tries"
+	"SELECT seq, peer, resource, stanza_id, body, ts, state, tries, room"
 	" FROM outbox ORDER BY seq";
 static const char sql_count[] = "SELECT count(*) FROM outbox";
+
+static int migrate(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int r = sqlite3_prepare_v2(db, sql_has_room, -1, &st, NULL);
+	bool have;
+
+	if (r != SQLITE_OK)
+		return r;
+	r = sqlite3_step(st);
+	have = r == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return r;
+	return have ? SQLITE_OK : sqlite3_exec(db, add_room, NULL, NULL, NULL);
+}
 
 int outbox_open(struct outbox **obp, struct history *h, char **err)
 {
@@ -61,9 +85,14 @@ int outbox_open(struct outbox **obp, struct history *h, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_exec(ob->db, schema, NULL, NULL, NULL);
 	if (r == SQLITE_OK)
+		r = migrate(ob->db);
+	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(ob->db, sql_ins, -1, &ob->ins, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(ob->db, sql_sent, -1, &ob->sent, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(ob->db, sql_unsent, -1, &ob->unsent,
+				       NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(ob->db, sql_del, -1, &ob->del, NULL);
 	if (r == SQLITE_OK)
@@ -89,6 +118,7 @@ void outbox_close(struct outbox **obp)
 		return;
 	sqlite3_finalize(ob->ins);
 	sqlite3_finalize(ob->sent);
+	sqlite3_finalize(ob->unsent);
 	sqlite3_finalize(ob->del);
 	sqlite3_finalize(ob->state);
 	sqlite3_finalize(ob->all);
@@ -127,6 +157,7 @@ int outbox_add(struct outbox *ob, const struct outbox_msg *m)
 	bind_text(ob->ins, 3, m->id);
 	bind_text(ob->ins, 4, m->body);
 	sqlite3_bind_int64(ob->ins, 5, m->ts_ms);
+	sqlite3_bind_int(ob->ins, 6, m->room);
 	if (run(ob->ins) < 0)
 		return -1;
 	/* on disk before the stanza can leave */
@@ -147,6 +178,11 @@ static int by_id(struct outbox *ob, sqlite3_stmt *st, const char *id,
 int outbox_sent(struct outbox *ob, const char *id)
 {
 	return by_id(ob, ob->sent, id, NULL);
+}
+
+int outbox_unsent(struct outbox *ob, const char *id)
+{
+	return by_id(ob, ob->unsent, id, NULL);
 }
 
 int outbox_done(struct outbox *ob, const char *peer, const char *id)
@@ -203,6 +239,7 @@ int outbox_each(struct outbox *ob, outbox_fn fn, void *ud)
 		m->ts_ms = sqlite3_column_int64(ob->all, 5);
 		m->state = (enum outbox_state)sqlite3_column_int(ob->all, 6);
 		m->tries = (unsigned)sqlite3_column_int(ob->all, 7);
+		m->room = sqlite3_column_int(ob->all, 8) != 0;
 	}
 	sqlite3_reset(ob->all);
 	for (i = 0; i < n; i++) {

@@ -6,11 +6,19 @@
  * A row is QUEUED until its stanza is handed to the connection, then
  * SENT; it is deleted once the server acknowledged it (XEP-0198) or the
  * recipient's receipt came (XEP-0184). Rows are read back oldest first
- * on every fresh session and sent again with the same stanza id.
+ * on every fresh session and sent again with the same stanza id. Each
+ * hand-over counts a try, given back if the connection died before the
+ * message left (outbox_unsent).
+ *
+ * A room's messages (`room` set, peer the room's JID) wait in the same
+ * table until the room is joined, and leave it when the room echoes
+ * them back (their id is also their XEP-0359 origin-id): the server's
+ * acknowledgement says nothing of whether the room took them.
  */
 #ifndef NATTER_CORE_OUTBOX_H
 #define NATTER_CORE_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +40,7 @@ struct outbox_msg {
 	int64_t ts_ms;
 	enum outbox_state state;
 	unsigned tries;       /* how often it was handed to a connection */
+	bool room;            /* for the room peer (groupchat) */
 };
 
 struct outbox;
@@ -51,6 +60,11 @@ int outbox_add(struct outbox *ob, const struct outbox_msg *m);
 /* The message id was handed to a connection: SENT, one more try.
  * Returns 1, 0 when id is not in the outbox, -1 on error. */
 int outbox_sent(struct outbox *ob, const char *id);
+/* The message id never reached the wire (its connection died with it
+ * still queued): the try outbox_sent counted is taken back. Returns 1,
+ * 0 when id is not in the outbox or has no try to take back, -1 on
+ * error. */
+int outbox_unsent(struct outbox *ob, const char *id);
 /* The message id to peer was confirmed: it leaves the outbox. Returns
  * 1, 0 when it was not there, -1 on error. */
 int outbox_done(struct outbox *ob, const char *peer, const char *id);

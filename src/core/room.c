@@ -7,7 +7,10 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/history.h"
+#include "core/outbox.h"
 #include "core/room.h"
+#include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -68,6 +71,15 @@ static void occupant_clear(struct occupant *o)
 	free(o->status);
 }
 
+static void fold_clear(struct room *r)
+{
+	for (size_t i = 0; i < r->nfold; i++) {
+		free(r->fold[i].nick);
+		free(r->fold[i].status);
+	}
+	r->nfold = 0;
+}
+
 void room_free(struct room **rp)
 {
 	struct room *r = *rp;
@@ -77,6 +89,10 @@ void room_free(struct room **rp)
 	for (size_t i = 0; i < r->nocc; i++)
 		occupant_clear(&r->occ[i]);
 	free(r->occ);
+	fold_clear(r);
+	free(r->fold);
+	free(r->want_nick);
+	free(r->retry_nick);
 	free(r->nick);
 	free(r->password);
 	free(r->name);
@@ -181,6 +197,7 @@ size_t room_open(struct app *app, struct account *acc, const char *room,
 		w->acc = acc;
 		w->jid = xstrdup(room);
 		w->room = room_new(nick);
+		conv_load_recent(w); /* before the room replays anything */
 		app_add_window(app, w);
 	}
 	set_str(&w->room->nick, nick);
@@ -203,21 +220,166 @@ static void mark_unread(struct app *app, struct window *w)
 	app->dirty = true;
 }
 
+/* ---- history: a room's lines in the account's store ---- */
+
+static const char action_prefix[] = "/me ";
+
+/* A /me action (XEP-0245) is stored as sent and shown without "/me ". */
+static unsigned action_flag(const char *body)
+{
+	return strncmp(body, action_prefix, sizeof action_prefix - 1) == 0 ?
+		       LINE_ACTION : 0;
+}
+
+static const char *action_text(const char *body)
+{
+	return action_flag(body) ? body + sizeof action_prefix - 1 : body;
+}
+
+/* Stores an occupant's line; returns its row id, 0 when it was stored
+ * before (the room replayed it), -1 when there is no store or it could
+ * not be written now (it is kept and written later). */
+static int64_t room_store(struct app *app, struct account *acc,
+			  const char *room, const char *nick, bool ours,
+			  const char *body, int64_t ts_ms, bool delayed,
+			  const char *stanza_id, const char *origin_id)
+{
+	struct hist_msg m = {
+		.peer = room, .ts_ms = ts_ms, .dir = ours ? HIST_OUT : HIST_IN,
+		.kind = strncmp(body, action_prefix, sizeof action_prefix - 1) ?
+				HIST_CHAT : HIST_ACTION,
+		.nick = nick, .body = body, .stanza_id = stanza_id,
+		.room = true, .origin_id = origin_id, .replayed = delayed,
+	};
+	int r;
+
+	if (!acc->history)
+		return -1;
+	r = history_add(acc->history, &m);
+	account_history_check(app, acc);
+	if (r < 0) {
+		log_msg(LOG_ERROR, "history", "%s: cannot store now: %s",
+			acc->conf->name, history_error(acc->history));
+		return -1;
+	}
+	return r ? history_last_rowid(acc->history) : 0;
+}
+
+/* ---- outbox: what we write, until the room echoes it ---- */
+
+int room_outgoing(struct app *app, struct account *acc, const char *room,
+		  const char *body, const char *id)
+{
+	struct window *w = room_find(app, acc, room);
+	struct timespec now;
+	int64_t ms, rowid;
+	int r;
+
+	if (!w || !acc->history || !acc->outbox)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &now);
+	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	rowid = room_store(app, acc, room, w->room->nick, true, body, ms, false,
+			   NULL, id);
+	{
+		struct outbox_msg m = { .peer = room, .id = id, .body = body,
+					.ts_ms = ms, .state = OUTBOX_QUEUED,
+					.room = true };
+
+		r = outbox_add(acc->outbox, &m);
+	}
+	if (r < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot store: %s",
+			acc->conf->name, outbox_error(acc->outbox));
+	win_add_msg(w, now.tv_sec, LINE_MSG_OUT,
+		    (r == 0 ? LINE_QUEUED : 0) | action_flag(body), w->room->nick,
+		    action_text(body), id)->rowid = rowid > 0 ? rowid : 0;
+	app->dirty = true;
+	return r;
+}
+
+void room_delivery(struct app *app, struct account *acc, const char *room,
+		   const char *id, unsigned st)
+{
+	struct window *w = room_find(app, acc, room);
+	struct outbox *ob = acc->history ? acc->outbox : NULL;
+
+	if (ob && (st == LINE_SENT ? outbox_sent(ob, id) :
+				     outbox_done(ob, room, id)) < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot update: %s",
+			acc->conf->name, outbox_error(ob));
+	if (w && win_mark_delivery(w, id, st))
+		app->dirty = true;
+}
+
+bool room_history_since(struct account *acc, const char *room,
+			int64_t *since_ms)
+{
+	int64_t last;
+
+	if (!acc->history || history_room_last(acc->history, room, &last) <= 0)
+		return false;
+	*since_ms = last > HISTORY_REPLAY_SLACK_MS ?
+			    last - HISTORY_REPLAY_SLACK_MS : 0;
+	return true;
+}
+
+int room_jump(struct app *app, struct account *acc, const char *room,
+	      int64_t rowid)
+{
+	struct window *w = room_find(app, acc, room);
+	size_t i;
+
+	if (!w)
+		return -1;
+	/* page back until the row is in memory or nothing more fits */
+	while ((!w->oldest_rowid || w->oldest_rowid > rowid) &&
+	       !w->history_done && w->count < w->cap)
+		if (conv_load_older(app, w, 200) == 0)
+			break;
+	for (i = 0; i < app->nwins; i++)
+		if (app->wins[i] == w)
+			app_select(app, i);
+	for (i = 0; i < w->count; i++) {
+		struct line *l = &w->lines[(w->start + i) % w->nalloc];
+
+		if (l->rowid == rowid) {
+			l->flags |= LINE_FOUND;
+			w->focus_rowid = rowid;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 void room_message(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *body, int64_t ts_ms,
-		  bool delayed)
+		  bool delayed, const char *stanza_id, const char *origin_id)
 {
 	struct window *w = room_find(app, acc, room);
 	bool ours = nick && w && strcmp(nick, w->room->nick) == 0;
+	int64_t rowid = 0;
 
 	if (!w)
 		return;
+	room_fold_flush(app, w); /* arrivals before what they said */
+	/* history: stored first; what the room replays of it is not news,
+	 * and the echo of what we wrote is its acknowledgement */
+	if (nick) {
+		rowid = room_store(app, acc, room, nick, ours, body, ts_ms,
+				   delayed, stanza_id, origin_id);
+		if (rowid == 0 && ours && origin_id)
+			room_delivery(app, acc, room, origin_id, LINE_ACKED);
+		if (rowid == 0)
+			return;
+	}
 	if (!nick) { /* the room itself speaks */
 		win_add(w, (time_t)(ts_ms / 1000), LINE_INFO, body);
 	} else {
 		win_add_msg(w, (time_t)(ts_ms / 1000),
 			    ours ? LINE_MSG_OUT : LINE_MSG_IN,
-			    delayed ? LINE_DELAYED : 0, nick, body, NULL);
+			    (delayed ? LINE_DELAYED : 0) | action_flag(body), nick,
+			    action_text(body), NULL)->rowid = rowid > 0 ? rowid : 0;
 	}
 	if (!ours)
 		mark_unread(app, w);
@@ -235,9 +397,161 @@ void room_subject(struct app *app, struct account *acc, const char *room,
 
 	if (!w)
 		return;
+	room_fold_flush(app, w);
 	free(w->room->subject); /* for the title row: one line */
-	w->room->subject = utf8_sanitize(subject, 0);
+	w->room->subject = *subject ? utf8_sanitize(subject, 0) : NULL;
+	ev.room_subject.changed = w->room->subject_told;
+	w->room->subject_told = w->room->joined;
 	event_emit(app, &ev);
+}
+
+/* Our presence came back while joining again: EV_ROOM_REJOINED instead
+ * of "joined". Returns whether it was that. */
+static bool rejoined(struct app *app, struct account *acc, const char *room,
+		     struct room *r, const struct room_presence *p, bool self)
+{
+	struct event ev = { .type = EV_ROOM_REJOINED, .acc = acc,
+			    .room_rejoin = { .room = room, .nick = p->nick,
+					     .why = r->rejoin_why,
+					     .here = r->nocc } };
+
+	if (!self || !p->available || !r->rejoining)
+		return false;
+	r->rejoining = false;
+	r->retry_ms = 0;
+	event_emit(app, &ev);
+	return true;
+}
+
+void room_rejoin_begin(struct app *app, struct window *w,
+		       enum room_rejoin_why why, const char *cond)
+{
+	struct room *r = w->room;
+	struct event ev = { .type = EV_ROOM_REJOINING, .acc = w->acc,
+			    .room_rejoin = { .room = w->jid, .nick = r->nick,
+					     .why = why, .cond = cond } };
+
+	r->joined = false;
+	for (size_t i = 0; i < r->nocc; i++)
+		occupant_clear(&r->occ[i]);
+	r->nocc = 0;
+	r->rejoining = true;
+	r->rejoin_why = why;
+	event_emit(app, &ev);
+	w->generation++;
+	app->dirty = true;
+}
+
+bool room_presence_removed(const struct room_presence *p)
+{
+	static const int removed[] = { 301, 307, 321, 322, 332, 333 };
+
+	for (size_t i = 0; i < sizeof removed / sizeof *removed; i++)
+		if (room_presence_has(p, removed[i]))
+			return true;
+	return p->destroyed;
+}
+
+/* Tells the fold of every room whose first entry waited its time. */
+static void fold_due(struct loop *l, void *ud)
+{
+	struct app *app = ud;
+	uint64_t now = loop_now(l);
+
+	for (size_t i = 0; i < app->nwins; i++) {
+		struct window *w = app->wins[i];
+
+		if (w->kind == WIN_ROOM && w->room && w->room->nfold &&
+		    now - w->room->fold_since >= ROOM_FOLD_MS) {
+			w->room->fold_timer = 0; /* this one, or due now */
+			room_fold_flush(app, w);
+		}
+	}
+}
+
+static void fold_add(struct app *app, struct room *r, const char *nick,
+		     bool joined, const char *status)
+{
+	struct room_fold_entry *e;
+
+	if (r->nfold == r->capfold) {
+		r->capfold = r->capfold ? r->capfold * 2 : 8;
+		r->fold = xrealloc(r->fold, r->capfold * sizeof *r->fold);
+	}
+	e = &r->fold[r->nfold++];
+	e->nick = xstrdup(nick);
+	e->joined = joined;
+	e->status = status && *status ? xstrdup(status) : NULL;
+	if (r->nfold == 1) {
+		r->fold_since = loop_now(app->loop);
+		r->fold_timer = loop_timer_add(app->loop, ROOM_FOLD_MS,
+					       fold_due, app);
+	}
+}
+
+void room_fold_flush(struct app *app, struct window *w)
+{
+	struct room *r = w->room;
+	const char **joined, **left, **status;
+	size_t nj = 0, nl = 0;
+	struct event ev = { .type = EV_ROOM_FOLD, .acc = w->acc };
+
+	if (!r || !r->nfold)
+		return;
+	loop_timer_cancel(app->loop, r->fold_timer);
+	r->fold_timer = 0;
+	joined = xcalloc(r->nfold, sizeof *joined);
+	left = xcalloc(r->nfold, sizeof *left);
+	status = xcalloc(r->nfold, sizeof *status);
+	for (size_t i = 0; i < r->nfold; i++) {
+		if (r->fold[i].joined) {
+			joined[nj++] = r->fold[i].nick;
+		} else {
+			status[nl] = r->fold[i].status;
+			left[nl++] = r->fold[i].nick;
+		}
+	}
+	ev.room_fold = (struct ev_room_fold){ .room = w->jid, .njoined = nj,
+					      .joined = joined, .nleft = nl,
+					      .left = left,
+					      .left_status = status };
+	event_emit(app, &ev);
+	free(joined);
+	free(left);
+	free(status);
+	fold_clear(r);
+	app->dirty = true;
+}
+
+/* 303: the occupant nick is now p->new_nick, keeping what it was. */
+static void occupant_rename(struct room *r, const struct room_presence *p)
+{
+	struct occupant *o = room_occupant_find(r, p->nick);
+	struct room_presence np = *p;
+
+	np.nick = p->new_nick;
+	np.available = true;
+	if (o) {
+		np.jid = o->jid;
+		np.status = o->status;
+		np.show = o->show;
+		np.role = o->role;
+		np.affil = o->affil;
+		o = room_occupant_set(r, &np);
+		room_occupant_remove(r, p->nick);
+	}
+}
+
+/* Our nickname is nick now: what was asked for or retried is done. */
+static void we_are(struct room *r, const char *nick)
+{
+	set_str(&r->nick, nick);
+	if (r->want_nick && strcmp(r->want_nick, nick) == 0) {
+		free(r->want_nick);
+		r->want_nick = NULL;
+	}
+	free(r->retry_nick);
+	r->retry_nick = NULL;
 }
 
 void room_presence(struct app *app, struct account *acc, const char *room,
@@ -247,36 +561,68 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 	struct room *r = w ? w->room : NULL;
 	struct event ev = { .type = EV_ROOM_OCCUPANT, .acc = acc,
 			    .room_occupant = { .room = room, .nick = p->nick,
-					       .presence = p } };
+					       .presence = p,
+					       .old_role = ROLE_NONE,
+					       .old_affil = AFFIL_NONE } };
 	bool self = room_presence_has(p, 110);
-	bool told = false;
+	bool told = false, emit = false;
+	struct occupant *o;
 
 	if (!r)
 		return;
+	o = room_occupant_find(r, p->nick);
+	if (o) {
+		ev.room_occupant.old_role = o->role;
+		ev.room_occupant.old_affil = o->affil;
+	}
 	if (p->available) {
-		bool known = room_occupant_find(r, p->nick) != NULL;
+		bool known = o != NULL;
 
 		room_occupant_set(r, p);
 		if (self) {
-			set_str(&r->nick, p->nick);
+			we_are(r, p->nick);
 			r->role = p->role;
 			r->affil = p->affil;
+			r->joining = false;
 		}
 		/* the occupants before our own presence are not news */
-		if (!known) {
-			told = r->joined || self;
-			ev.room_occupant.what = self && !r->joined ?
-							ROOM_WE_JOINED :
-							ROOM_JOINED;
+		if (!known && self && !r->joined) {
+			told = emit = true;
+			ev.room_occupant.what = ROOM_WE_JOINED;
+			r->subject_told = false;
+		} else if (!known && r->joined) {
+			emit = true;
+			ev.room_occupant.what = ROOM_JOINED;
+			fold_add(app, r, p->nick, true, NULL);
+		} else if (known && r->joined &&
+			   (o->role != (enum room_role)ev.room_occupant.old_role ||
+			    o->affil != (enum room_affil)ev.room_occupant.old_affil)) {
+			/* o was updated in place by room_occupant_set */
+			told = emit = true;
+			ev.room_occupant.what = self ? ROOM_WE_CHANGED :
+						       ROOM_CHANGED;
 		}
+		if (self && !r->joined) /* the outbox waits for the replay */
+			r->outbox_due = true;
 		if (self)
 			r->joined = true;
+	} else if (room_presence_has(p, 303) && p->new_nick && o) {
+		occupant_rename(r, p);
+		if (self)
+			we_are(r, p->new_nick);
+		told = emit = true;
+		ev.room_occupant.what = self ? ROOM_WE_RENAMED : ROOM_RENAMED;
 	} else {
 		room_occupant_remove(r, p->nick);
-		told = true;
+		emit = true;
 		ev.room_occupant.what = self ? ROOM_WE_LEFT : ROOM_LEFT;
+		if (!self && !room_presence_removed(p) && r->joined)
+			fold_add(app, r, p->nick, false, p->status);
+		else
+			told = true;
 		if (self) {
 			r->joined = false;
+			r->joining = false;
 			for (size_t i = 0; i < r->nocc; i++)
 				occupant_clear(&r->occ[i]);
 			r->nocc = 0;
@@ -284,20 +630,95 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 	}
 	ev.room_occupant.here = r->nocc;
 	if (told)
+		room_fold_flush(app, w);
+	/* our return to a room we join again is told as EV_ROOM_REJOINED */
+	if (emit && !rejoined(app, acc, room, r, p, self))
 		event_emit(app, &ev);
+	if (self && !r->joined) /* out: nothing left to gather */
+		fold_clear(r);
 	w->generation++;
 	app->dirty = true;
 }
 
 void room_error(struct app *app, struct account *acc, const char *room,
-		const char *cond, const char *text)
+		enum room_op op, const char *cond, const char *text)
 {
 	struct window *w = room_find(app, acc, room);
 	struct event ev = { .type = EV_ROOM_ERROR, .acc = acc,
 			    .room_error = { .room = room, .cond = cond,
-					    .text = text } };
+					    .text = text, .op = (int)op } };
+	struct room *r;
+	char *asked = NULL;
 
 	if (!w)
 		return;
+	r = w->room;
+	room_fold_flush(app, w);
+	if (op == ROOM_OP_JOIN) {
+		r->joining = false;
+		asked = xstrdup(r->nick);
+		free(r->retry_nick);
+		r->retry_nick = strcmp(cond, "conflict") == 0 ?
+					xasprintf("%s_", r->nick) : NULL;
+		ev.room_error.retry_nick = r->retry_nick;
+	} else if (op == ROOM_OP_NICK && r->want_nick) {
+		asked = r->want_nick; /* given up: the room said no */
+		r->want_nick = NULL;
+	}
+	ev.room_error.nick = asked;
 	event_emit(app, &ev);
+	free(asked);
+	app->dirty = true;
+}
+
+void room_status(struct app *app, struct account *acc, const char *room,
+		 const int *codes, size_t ncodes)
+{
+	struct window *w = room_find(app, acc, room);
+	struct event ev = { .type = EV_ROOM_STATUS, .acc = acc,
+			    .room_status = { .room = room, .codes = codes,
+					     .ncodes = ncodes } };
+
+	if (!w || !ncodes)
+		return;
+	room_fold_flush(app, w);
+	event_emit(app, &ev);
+}
+
+void room_set_name(struct app *app, struct account *acc, const char *room,
+		   const char *name)
+{
+	struct window *w = room_find(app, acc, room);
+
+	if (!w)
+		return;
+	set_str(&w->room->name, name && *name ? name : NULL);
+	w->generation++;
+	app->dirty = true;
+}
+
+void room_configured(struct app *app, struct account *acc,
+		     const char *room, bool instant, const char *cond,
+		     const char *text)
+{
+	struct window *w = room_find(app, acc, room);
+	struct event ev = { .type = EV_ROOM_CONFIGURED, .acc = acc,
+			    .room_configured = { .room = room,
+						 .instant = instant,
+						 .cond = cond, .text = text } };
+
+	if (!w)
+		return;
+	room_fold_flush(app, w);
+	event_emit(app, &ev);
+}
+
+const char *room_join_nick(struct app *app, struct account *acc,
+			   const char *room)
+{
+	struct window *w = room_find(app, acc, room);
+
+	if (w && w->room->retry_nick && !w->room->joined)
+		return w->room->retry_nick;
+	return acc->nick;
 }

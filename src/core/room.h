@@ -14,8 +14,32 @@
  * changes the model and emits the events (EV_ROOM_*) that ui/notify.c
  * words. Every string handed in is sanitised by the caller (xmpp/muc.c).
  * The room reflects our own messages back, so lines from our nickname
- * are shown as ours when they return. Rooms are not stored in the
- * history yet.
+ * are shown as ours when they return.
+ *
+ * History: a room's lines are stored in the account's history under the
+ * room's JID with the writer's nick (core/history.h), deduplicated by
+ * the room's stanza-id and the sender's origin-id (XEP-0359): the
+ * discussion the room replays when we join shows only what we had not
+ * stored. A new room window loads the newest stored lines, like a
+ * conversation; room_history_since() says from when to ask the room.
+ *
+ * Staying in: after a new session, a self-ping that says we are out, or
+ * a room that shut down, xmpp/mucstay.c joins the room again; the window
+ * keeps its lines (room_rejoin_begin(), then EV_ROOM_REJOINED when our
+ * presence comes back instead of "joined").
+ *
+ * What the user writes in a room goes through the outbox (core/outbox.h)
+ * when the account has a store: shown and stored at once, queued while
+ * offline or not joined, and acknowledged by the room's echo, which
+ * carries its id as origin-id (room_outgoing, room_delivery).
+ *
+ * Plain arrivals and departures are not told one by one: they gather in
+ * the room's fold and are told together (EV_ROOM_FOLD, "12 joined: …")
+ * ROOM_FOLD_MS after the first of them, or at once when anything else
+ * is about to be said in the room, so lines keep their order. A nick
+ * change (303) renames the occupant in place; a role or affiliation
+ * change, a kick (307), a ban (301) and the other ways out (321, 322,
+ * 332, 333, the room destroyed) are told on their own.
  */
 #ifndef NATTER_CORE_ROOM_H
 #define NATTER_CORE_ROOM_H
@@ -24,6 +48,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/event.h"
+#include "core/loop.h"
 #include "core/presence.h"
 
 struct app;
@@ -46,6 +72,13 @@ struct occupant {
 	char *status;          /* may be NULL */
 };
 
+/* An arrival or departure waiting to be told (see room_fold_flush). */
+struct room_fold_entry {
+	char *nick;
+	bool joined;           /* false: left */
+	char *status;          /* the departure's status message, or NULL */
+};
+
 struct room {
 	char *nick;            /* our nickname (asked for, then as the room
 				* confirmed it) */
@@ -57,7 +90,31 @@ struct room {
 	enum room_affil affil;
 	struct occupant *occ;  /* sorted by nick; ourselves included */
 	size_t nocc, capocc;
+	/* staying in (xmpp/mucstay.c) */
+	bool rejoining;        /* joining again: our presence's return is
+				* EV_ROOM_REJOINED */
+	enum room_rejoin_why rejoin_why;
+	uint64_t heard_at;     /* loop time the room last sent us anything */
+	loop_timer_id stay_timer; /* the next self-ping or rejoin try, 0:
+				   * none */
+	uint64_t retry_ms;     /* the wait before the next rejoin try */
+	bool outbox_due;       /* joined: the outbox's messages for the room
+				* go once its history replay is over */
+	/* entering, renaming, leaving (mucjoin) */
+	bool joining;          /* our join presence is out, not yet answered */
+	bool configure;        /* /join --configure: a room we create is
+				* configured (dialog) before it opens */
+	char *want_nick;       /* /nick asked for it, not yet confirmed */
+	char *retry_nick;      /* our nick was taken: what /join tries next */
+	bool subject_told;     /* the subject came since we joined */
+	struct room_fold_entry *fold; /* arrivals and departures not told */
+	size_t nfold, capfold;
+	uint64_t fold_since;   /* loop time of the first of them */
+	loop_timer_id fold_timer; /* tells them; 0: none pending */
 };
+
+/* How long arrivals and departures gather before they are told. */
+#define ROOM_FOLD_MS 400
 
 /* The largest number of status codes one presence is read with. */
 #define ROOM_MAX_CODES 16
@@ -77,9 +134,24 @@ struct room_presence {
 	const char *reason;    /* <reason/> of a kick, ban or destruction */
 	int codes[ROOM_MAX_CODES]; /* status codes (110, 201, 307, ...) */
 	size_t ncodes;
+	bool destroyed;        /* <destroy/>: the room is gone */
+	const char *destroy_reason; /* its <reason/>, NULL: none */
+	const char *destroy_jid;    /* where to go instead, NULL: none */
+};
+
+/* What we were doing when a room answered with an error. */
+enum room_op {
+	ROOM_OP_JOIN,    /* entering (a presence error before we were in) */
+	ROOM_OP_NICK,    /* changing our nickname (/nick) */
+	ROOM_OP_MESSAGE, /* a message to the room */
+	ROOM_OP_SUBJECT, /* changing the subject (/topic) */
 };
 
 bool room_presence_has(const struct room_presence *p, int code);
+/* Whether an unavailable presence says the occupant was put out (kicked,
+ * banned, removed by an affiliation or membership change, a shutdown, a
+ * technical problem, the room destroyed) rather than leaving. */
+bool room_presence_removed(const struct room_presence *p);
 
 /* "visitor", "participant", "moderator", "none"; unknown is none. */
 enum room_role room_role_parse(const char *s);
@@ -104,17 +176,71 @@ struct window *room_find(struct app *app, struct account *acc,
  * NULL); returns its index and makes it current. */
 size_t room_open(struct app *app, struct account *acc, const char *room,
 		 const char *nick, const char *password);
+/* A message from nick (NULL: the room itself) in room. stanza_id is the
+ * room's XEP-0359 <stanza-id/>, origin_id the sender's <origin-id/> (or
+ * its stanza's id); either may be NULL. An occupant's line is stored in
+ * the history first; one stored before (the room replays what it said
+ * when we join) is not shown again. */
 void room_message(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *body, int64_t ts_ms,
-		  bool delayed);
+		  bool delayed, const char *stanza_id, const char *origin_id);
 void room_subject(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *subject);
 /* An occupant's presence (see struct room_presence). */
 void room_presence(struct app *app, struct account *acc, const char *room,
 		   const struct room_presence *p);
-/* The room refused us or a message: cond and text as the server said. */
+/* The room refused what op did: cond and text as the server said. A
+ * refused join leaves the room unjoined; a nick taken on joining sets
+ * retry_nick (the nick with "_" after it) for the next /join. */
 void room_error(struct app *app, struct account *acc, const char *room,
-		const char *cond, const char *text);
+		enum room_op op, const char *cond, const char *text);
+/* The user wrote body (stanza id id) in room: stored in the history
+ * and the outbox, both committed before this returns, and shown as
+ * queued. Returns 0 when it is in the outbox, -1 when there is no store
+ * (nothing is shown: the room's echo will be) or it could not be put
+ * there. */
+int room_outgoing(struct app *app, struct account *acc, const char *room,
+		  const char *body, const char *id);
+/* Where our message id in room now is: LINE_SENT (handed to the
+ * connection: one more try), LINE_ACKED (the room echoed it: it leaves
+ * the outbox). */
+void room_delivery(struct app *app, struct account *acc, const char *room,
+		   const char *id, unsigned st);
+/* From when to ask room for the discussion we lack (<history since>):
+ * the time of the newest stored line less HISTORY_REPLAY_SLACK_MS (what
+ * comes twice is deduplicated), in *since_ms. Returns false when nothing
+ * is stored (or there is no store): ask for the last few instead. */
+bool room_history_since(struct account *acc, const char *room,
+			int64_t *since_ms);
+/* Opens room's window and brings history row rowid into view, marked
+ * LINE_FOUND, like conv_jump. Returns 0, or -1 when there is no such
+ * window or the row is too far back to fit. */
+int room_jump(struct app *app, struct account *acc, const char *room,
+	      int64_t rowid);
+/* We are out of the room of window w (a new session, a self-ping's
+ * answer, a shutdown) and join it again: it is marked not joined, its
+ * occupants forgotten (the room sends them again), the window keeps its
+ * lines; EV_ROOM_REJOINING tells why (cond: a self-ping's error, or
+ * NULL). The caller sends the presence. */
+void room_rejoin_begin(struct app *app, struct window *w,
+		       enum room_rejoin_why why, const char *cond);
+/* The room's own status codes sent in a message (104, 170-174, ...). */
+void room_status(struct app *app, struct account *acc, const char *room,
+		 const int *codes, size_t ncodes);
+/* Sets the room's name (disco#info), NULL: none; the title shows it. */
+void room_set_name(struct app *app, struct account *acc, const char *room,
+		   const char *name);
+/* A configuration was saved (instant: the server's defaults for a room
+ * we created), or refused (cond, text). */
+void room_configured(struct app *app, struct account *acc,
+		     const char *room, bool instant, const char *cond,
+		     const char *text);
+/* Tells the arrivals and departures gathered in w's room now. */
+void room_fold_flush(struct app *app, struct window *w);
+/* The nick /join uses for room when none is given: after a taken nick
+ * its retry_nick, else the account's nick. Borrowed. */
+const char *room_join_nick(struct app *app, struct account *acc,
+			   const char *room);
 /* Whether nick is in the room's occupant list. */
 bool room_has(const struct window *w, const char *nick);
 

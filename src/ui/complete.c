@@ -141,6 +141,28 @@ static void add_contacts(struct app *app, struct completion *c,
 			add(c, prefix, app->wins[i]->jid);
 }
 
+/* Rooms: bookmarked ones (JIDs and names without spaces) and open
+ * room windows. */
+static void add_rooms(struct app *app, struct completion *c,
+		      const char *prefix)
+{
+	size_t i, j;
+
+	for (i = 0; i < app->naccounts; i++) {
+		const struct bookmarks *l = &app->accounts[i]->bookmarks;
+
+		for (j = 0; j < l->n; j++) {
+			add(c, prefix, l->items[j].jid);
+			if (l->items[j].name && *l->items[j].name &&
+			    !strchr(l->items[j].name, ' '))
+				add(c, prefix, l->items[j].name);
+		}
+	}
+	for (i = 1; i < app->nwins; i++)
+		if (app->wins[i]->kind == WIN_ROOM)
+			add(c, prefix, app->wins[i]->jid);
+}
+
 /* Index of the word that starts at `start` in buf (0: the first). */
 static int word_index(const char *buf, size_t start)
 {
@@ -197,6 +219,19 @@ static void collect(struct app *app, struct completion *c, const char *buf,
 		break;
 	case ARG_NICK:
 		add_nicks(app, c, prefix, "", true);
+		break;
+	case ARG_ROOM:
+		add_rooms(app, c, prefix);
+		break;
+	case ARG_BOOKMARK:
+		for (i = 0; idx == 1 && cmd_bookmark_words[i]; i++)
+			if (i < 3) /* the subcommands */
+				add(c, prefix, cmd_bookmark_words[i]);
+		if (idx > 1) {
+			for (i = 3; cmd_bookmark_words[i]; i++)
+				add(c, prefix, cmd_bookmark_words[i]);
+			add_rooms(app, c, prefix);
+		}
 		break;
 	case ARG_NONE:
 		break;

@@ -232,6 +232,8 @@ static char *failure_words(const struct dialog *d)
 		return xstrdup("Not connected: nothing was sent (/connect first)");
 	if (strcmp(c, "no-fields") == 0)
 		return xasprintf("%s sent a registration form with nothing to fill in", who);
+	if (strcmp(c, "no-form") == 0)
+		return xasprintf("%s sent no form to fill in", who);
 	if (strcmp(c, "remote-server-timeout") == 0 && !d->error)
 		return xasprintf("%s did not answer in time; try again later", who);
 	if (strcmp(c, "service-unavailable") == 0 &&

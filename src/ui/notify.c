@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/bookmark.h"
 #include "core/conv.h"
 #include "core/disco.h"
 #include "core/room.h"
@@ -464,30 +465,68 @@ static void account_event(struct app *app, const struct event *ev)
 	}
 }
 
-/* A room's news, in its window. */
-static void room_line(struct app *app, const struct event *ev)
+/* Bookmarks: a change is told in the room's window when the user looks
+ * at it (where /bookmark was typed), else on the console. */
+static void bookmark_line(struct app *app, const struct event *ev)
 {
-	const char *room = ev->type == EV_ROOM_SUBJECT ? ev->room_subject.room :
-							 ev->room_occupant.room;
+	const struct ev_bookmark_changed *c = &ev->bookmark_changed;
+	const struct ev_bookmark_error *e = &ev->bookmark_error;
+	const char *room = ev->type == EV_BOOKMARK_ERROR ? e->jid : c->jid;
+	const struct bookmark *b = bookmarks_find(&ev->acc->bookmarks, room);
 	struct window *w = room_find(app, ev->acc, room);
-	const struct ev_room_occupant *o = &ev->room_occupant;
-	const struct ev_room_subject *s = &ev->room_subject;
-	char *line = NULL;
+	enum line_kind kind = LINE_OK;
+	char *line;
+
+	if (ev->type == EV_BOOKMARK_ERROR) {
+		kind = LINE_ERROR;
+		line = xasprintf("The bookmark of %s was not %s: %s%s%s", room,
+				 e->removing ? "removed" : "saved",
+				 ui_condition_words(e->cond),
+				 e->text ? ": " : "", e->text ? e->text : "");
+	} else if (c->removed || !b) {
+		line = xasprintf("Bookmark removed: %s", room);
+	} else {
+		line = xasprintf("Bookmarked %s%s%s%s%s%s", room,
+				 b->name ? " as \"" : "",
+				 b->name ? b->name : "", b->name ? "\"" : "",
+				 b->nick ? ", nick " : "", b->nick ? b->nick : "");
+		if (b->autojoin) {
+			char *t = xasprintf("%s (joined at login)", line);
+
+			free(line);
+			line = t;
+		}
+	}
+	if (w && w == app->wins[app->cur_win])
+		win_add(w, time(NULL), kind, line);
+	else
+		app_print(app, kind, "%s: %s", ev->acc->conf->name, line);
+	free(line);
+}
+
+/* Rooms: staying in. Joining a room again, and being in again, in its
+ * window (which keeps its lines). */
+static void room_rejoin_line(struct app *app, const struct event *ev)
+{
+	static const char *const why[] = {
+		[ROOM_REJOIN_RECONNECT] = "the connection came back",
+		[ROOM_REJOIN_PING] = "the room no longer had you",
+		[ROOM_REJOIN_SHUTDOWN] = "the room is restarting",
+	};
+	const struct ev_room_rejoin *e = &ev->room_rejoin;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *line;
 
 	if (!w)
 		return;
-	if (ev->type == EV_ROOM_SUBJECT)
-		line = xasprintf("Subject%s%s: %s", s->nick ? " set by " : "",
-				 s->nick ? s->nick : "", s->subject);
-	else if (o->what == ROOM_WE_JOINED)
-		line = xasprintf("You joined %s as %s (%zu here)", o->room,
-				 o->nick, o->here);
-	else if (o->what == ROOM_JOINED)
-		line = xasprintf("%s joined", o->nick);
-	else if (o->what == ROOM_WE_LEFT)
-		line = xasprintf("You left %s", o->room);
+	if (ev->type == EV_ROOM_REJOINED)
+		line = xasprintf("Rejoined %s as %s (%zu here)", e->room,
+				 e->nick, e->here);
 	else
-		line = xasprintf("%s left", o->nick);
+		line = xasprintf("Joining %s again: %s%s%s%s", e->room,
+				 why[e->why], e->cond ? " (" : "",
+				 e->cond ? ui_condition_words(e->cond) : "",
+				 e->cond ? ")" : "");
 	win_add(w, time(NULL), LINE_INFO, line);
 	free(line);
 }
@@ -579,26 +618,17 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 	case EV_MESSAGE_ERROR:
 		message_error(app, ev);
 		break;
-	case EV_ROOM_ERROR: {
-		const struct ev_room_error *e = &ev->room_error;
-		struct window *w = room_find(app, ev->acc, e->room);
-
-		if (w) {
-			char *line = xasprintf("%s: %s%s%s", e->room,
-					       strcmp(e->cond, "conflict") == 0 ?
-						       "that nickname is taken here" :
-						       ui_condition_words(e->cond),
-					       e->text ? ": " : "",
-					       e->text ? e->text : "");
-
-			win_add(w, time(NULL), LINE_ERROR, line);
-			free(line);
-		}
-		break;
-	}
+	case EV_ROOM_ERROR:
 	case EV_ROOM_SUBJECT:
 	case EV_ROOM_OCCUPANT:
-		room_line(app, ev);
+	case EV_ROOM_FOLD:
+	case EV_ROOM_STATUS:
+	case EV_ROOM_CONFIGURED:
+		roomnotify_event(app, ev); /* ui/roomnotify.c */
+		break;
+	case EV_ROOM_REJOINING:
+	case EV_ROOM_REJOINED:
+		room_rejoin_line(app, ev);
 		break;
 	case EV_HISTORY_ERROR: {
 		const struct ev_history_error *e = &ev->history_error;
@@ -657,6 +687,19 @@ static void on_event(struct app *app, const struct event *ev, void *ud)
 		break;
 	case EV_STRANGERS_LIMIT:
 		strangers_limit(app, ev);
+		break;
+	case EV_BOOKMARKS_LOADED:
+		if (ev->bookmarks_loaded.count)
+			app_print(app, LINE_INFO, "%s: %zu bookmarked room%s",
+				  ev->acc->conf->name,
+				  ev->bookmarks_loaded.count,
+				  ev->bookmarks_loaded.count == 1 ? "" : "s");
+		rpane_mark_stale(app);
+		break;
+	case EV_BOOKMARK_CHANGED:
+	case EV_BOOKMARK_ERROR:
+		bookmark_line(app, ev);
+		rpane_mark_stale(app);
 		break;
 	}
 }

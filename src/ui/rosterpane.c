@@ -2,7 +2,10 @@
  *
  * The pane shows every account's contacts by group, each with a presence
  * mark, its name and unread count, sorted by availability then name;
- * transports (JIDs without a localpart) sit in their own group. The
+ * transports (JIDs without a localpart) sit in their own group. A Rooms
+ * group on top lists the bookmarked rooms (in JID order) and then the
+ * other rooms open in windows, each with "#" when we are in it and its
+ * window's unread count ("!" when some are highlights). The
  * sorted row list is rebuilt only when the roster or presence changed
  * since the last draw (at most once per loop pass, however many
  * presences a pass brought), not on every redraw.
@@ -14,12 +17,16 @@
 #include <strings.h>
 
 #include "core/app.h"
+#include "core/bookmark.h"
+#include "core/room.h"
 #include "ui/uiint.h"
+#include "util/jid.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
 #define NO_GROUP "Contacts"
 #define TRANSPORTS "Transports"
+#define ROOMS "Rooms"
 
 const char *rpane_group_of(const struct roster_item *it)
 {
@@ -84,6 +91,68 @@ int rpane_cmp(const void *pa, const void *pb)
 	return strcasecmp(display_name(a->item), display_name(b->item));
 }
 
+static void add_row(struct rpane *p, const struct rrow *r)
+{
+	xgrow((void **)&p->rows, &p->cap, p->n + 1, sizeof *p->rows);
+	p->rows[p->n++] = *r;
+}
+
+static int cmp_win_jid(const void *a, const void *b)
+{
+	const struct window *const *x = a, *const *y = b;
+
+	return strcmp((*x)->jid, (*y)->jid);
+}
+
+/* The Rooms group: every account's bookmarks, then the room windows
+ * open without one. Rows name bookmarks by index and windows by id, so
+ * a window that closes before the next rebuild is looked up, not used. */
+static void rebuild_rooms(struct app *app, struct rpane *p)
+{
+	struct rrow head = { .group = ROOMS }, r;
+	struct window **open = xcalloc(app->nwins + 1, sizeof *open);
+	size_t i, j, nopen = 0, hdr = p->n;
+	bool folded = app_group_collapsed(app, ROOMS);
+
+	add_row(p, &head);
+	for (i = 0; i < app->naccounts; i++) {
+		for (j = 0; j < app->accounts[i]->bookmarks.n; j++) {
+			memset(&r, 0, sizeof r);
+			r.acc = app->accounts[i];
+			r.group = ROOMS;
+			r.room = true;
+			r.bm = j;
+			if (folded)
+				p->rows[hdr].hidden++;
+			else
+				add_row(p, &r);
+		}
+	}
+	for (i = 1; i < app->nwins; i++) {
+		struct window *w = app->wins[i];
+
+		if (w->kind == WIN_ROOM && w->acc &&
+		    !bookmarks_find(&w->acc->bookmarks, w->jid))
+			open[nopen++] = w;
+	}
+	qsort(open, nopen, sizeof *open, cmp_win_jid);
+	for (i = 0; i < nopen; i++) {
+		memset(&r, 0, sizeof r);
+		r.acc = open[i]->acc;
+		r.group = ROOMS;
+		r.room = true;
+		r.bm = SIZE_MAX;
+		r.win = open[i]->id;
+		if (folded)
+			p->rows[hdr].hidden++;
+		else
+			add_row(p, &r);
+	}
+	free(open);
+	if (p->n == hdr + 1 && !p->rows[hdr].hidden)
+		p->n = hdr; /* no rooms: no group */
+}
+
 static void rebuild(struct app *app, struct rpane *p)
 {
 	size_t i, j, n = 0;
@@ -109,16 +178,15 @@ static void rebuild(struct app *app, struct rpane *p)
 		}
 	}
 	qsort(tmp, n, sizeof *tmp, rpane_cmp);
+	p->n = 0;
+	rebuild_rooms(app, p);
 	/* interleave group headers; a folded group keeps only its header,
 	 * which counts what it hides */
-	p->n = 0;
 	for (i = 0; i < n; i++) {
 		if (i == 0 || strcmp(tmp[i].group, tmp[i - 1].group) != 0) {
 			xgrow((void **)&p->rows, &p->cap, p->n + 1, sizeof *p->rows);
-			p->rows[p->n].acc = NULL;
-			p->rows[p->n].item = NULL;
+			memset(&p->rows[p->n], 0, sizeof *p->rows);
 			p->rows[p->n].group = tmp[i].group;
-			p->rows[p->n].hidden = 0;
 			p->n++;
 		}
 		if (app_group_collapsed(app, tmp[i].group)) {
@@ -130,6 +198,7 @@ static void rebuild(struct app *app, struct rpane *p)
 	}
 	free(tmp);
 	p->stale = false;
+	p->nwins = app->nwins;
 }
 
 void rpane_mark_stale(struct app *app)
@@ -153,6 +222,41 @@ void rpane_message(struct app *app, struct account *acc, const char *jid)
 		ui->pane.stale = true;
 }
 
+/* One room row: "#" when we are in it, its name, its window's unread
+ * count with "!" when some are highlights. */
+static void draw_room(struct app *app, const struct rrow *r, int y, int x,
+		      int w)
+{
+	struct ui *ui = app->ui;
+	const struct bookmark *b = r->bm < r->acc->bookmarks.n ?
+					   &r->acc->bookmarks.items[r->bm] :
+					   NULL;
+	struct window *win = b ? app_window_find(app, r->acc, WIN_ROOM, b->jid) :
+				 app_window_by_id(app, r->win);
+	bool in = win && win->room && win->room->joined;
+	char *label;
+
+	if (b)
+		label = bookmark_label(b);
+	else if (win && win->room && win->room->name)
+		label = xstrdup(win->room->name);
+	else if (win)
+		label = jid_local_of(win->jid);
+	else
+		return; /* closed since the last rebuild */
+	if (!label)
+		label = xstrdup(win->jid);
+	attron(UI_ATTR(ui, in ? TH_ONLINE : TH_OFFLINE));
+	mvaddstr(y, x, in ? "#" : " ");
+	mvaddnstr(y, x + 2, label, (int)ui_fit(label, (size_t)w - 9));
+	attrset(A_NORMAL);
+	if (win && win->unread)
+		mvprintw(y, x + w - 7, "(%u%s)", win->unread > 99 ? 99 :
+						  win->unread,
+			 win->highlight ? "!" : "");
+	free(label);
+}
+
 void rpane_draw(struct app *app, int top, int left, int height)
 {
 	struct ui *ui = app->ui;
@@ -163,11 +267,15 @@ void rpane_draw(struct app *app, int top, int left, int height)
 	int x = p->right ? left + 1 : left, sep = p->right ? left : left + w - 1;
 	size_t i;
 
-	if (p->stale)
+	if (p->stale || p->nwins != app->nwins)
 		rebuild(app, p);
 	for (row = 0, i = 0; row < height && i < p->n; row++, i++) {
 		struct rrow *r = &p->rows[i];
 
+		if (r->room) {
+			draw_room(app, r, top + row, x, w);
+			continue;
+		}
 		if (!r->item) {
 			attron(UI_ATTR(ui, TH_GROUP));
 			mvaddnstr(top + row, x, r->group,

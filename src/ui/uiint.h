@@ -12,6 +12,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/loop.h"
 #include "ui/complete.h"
@@ -31,12 +32,16 @@ struct rrow {
 	const char *group;       /* header rows: the group name */
 	struct roster_item *item; /* contact rows */
 	size_t hidden;            /* headers of folded groups: how many */
+	bool room;                /* a row of the Rooms group: */
+	size_t bm;                /* its index in acc->bookmarks, or */
+	uint64_t win;             /* (not bookmarked) its window's id */
 };
 
 struct rpane {
 	struct rrow *rows;
 	size_t n, cap;
 	bool stale;       /* the roster changed: rebuild before drawing */
+	size_t nwins;     /* windows when it was built (rooms open, close) */
 	bool show_offline;
 	bool visible;
 	bool right; /* on the right of the chat instead of the left */
@@ -149,6 +154,10 @@ void rpane_mark_stale(struct app *app);
 /* A message came from jid (an account's contact or not): the rows are
  * rebuilt only if it may show a contact they hide. */
 void rpane_message(struct app *app, struct account *acc, const char *jid);
+/* roomnotify.c: a room's news (EV_ROOM_*) as lines of its window; what
+ * a room's refusal of op (enum room_op) with cond means. */
+void roomnotify_event(struct app *app, const struct event *ev);
+const char *roomnotify_refusal(int op, const char *cond);
 /* The pane's order of contact rows (qsort comparator over struct rrow):
  * groups by name with Transports last, then most available first, then
  * by name. */

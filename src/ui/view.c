@@ -296,7 +296,8 @@ void view_draw(struct app *app, struct window *w, int top, int left,
 		bottom -= rows;
 	}
 	/* scrolled past the oldest line in memory: fetch older history */
-	if (bottom >= 0 && ui->scroll && w->kind == WIN_CHAT && !w->history_done)
+	if (bottom >= 0 && ui->scroll &&
+	    (w->kind == WIN_CHAT || w->kind == WIN_ROOM) && !w->history_done)
 		conv_load_older(app, w, 100);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/xmem.h"
+#include "xmpp/bookmarks.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
 #include "xmpp/stanza.h"
@@ -27,6 +28,7 @@ static const char *const features[] = {
 	NS_DISCO_INFO,
 	NS_ROSTERX,
 	NS_VERSION,
+	NS_BOOKMARKS2_NOTIFY,
 	NS_PING,
 	NS_RECEIPTS,
 	NS_TIME,

@@ -23,6 +23,14 @@
  * each message reaches the server once. A fresh stream (no resume)
  * starts the count at 0 and sends everything in the outbox again.
  * Without stream management, XEP-0184 receipts confirm (conv_receipt).
+ *
+ * A message is given up on after OUTBOX_MAX_TRIES tries (it keeps its
+ * "(sent)"). A try counts when a message reached the wire: when a
+ * connection dies, the messages still in libstrophe's send queue get
+ * their try back (delivery_lost), so a flapping link does not use them
+ * up. libstrophe only tells how many of the user's elements are still
+ * queued; s->queued_out counts those natter queued on the stream, and
+ * each message keeps its place among them.
  * An account without a store (history.db could not be opened) has no
  * outbox: libstrophe's replays stay, and acks are ignored after a resume.
  */
@@ -48,12 +56,14 @@ struct flight {
 	char *id;
 	char *bare;
 	uint32_t pos; /* its place on the stream: s->stanzas_out before it */
+	uint32_t q;   /* its place in the send queue: s->queued_out with it */
 };
 
 struct delivery {
 	struct flight *fl; /* FIFO: fl[head..n) */
 	size_t head, n, cap;
 	bool unsynced;     /* our count is not the server's: ignore <a/> */
+	bool lost;         /* delivery_lost() ran for this stream */
 };
 
 static struct delivery *dv(struct session *s)
@@ -80,7 +90,7 @@ static void flights_clear(struct delivery *d)
 }
 
 static void flight_push(struct delivery *d, const char *bare, const char *id,
-			uint32_t pos)
+			uint32_t pos, uint32_t q)
 {
 	if (d->n - d->head >= FLIGHTS_MAX)
 		flight_pop(d);
@@ -95,6 +105,7 @@ static void flight_push(struct delivery *d, const char *bare, const char *id,
 	d->fl[d->n].id = xstrdup(id);
 	d->fl[d->n].bare = xstrdup(bare);
 	d->fl[d->n].pos = pos;
+	d->fl[d->n].q = q;
 	d->n++;
 }
 
@@ -121,7 +132,7 @@ void delivery_send(struct session *s, const char *bare, const char *resource,
 	stanza_add_child(m, "request", NS_RECEIPTS);
 	if (s->app->cfg.chat_states)
 		stanza_add_child(m, "active", NS_CHATSTATES);
-	flight_push(dv(s), bare, id, s->stanzas_out);
+	flight_push(dv(s), bare, id, s->stanzas_out, s->queued_out + 1);
 	session_send(s, m);
 	conv_delivery(s->app, s->acc, bare, id, LINE_SENT);
 	free(to);
@@ -131,6 +142,8 @@ static int send_row(const struct outbox_msg *m, void *ud)
 {
 	struct session *s = ud;
 
+	if (m->room)
+		return 0; /* sent once the room is joined (mucstay.c) */
 	if (m->tries >= OUTBOX_MAX_TRIES) {
 		/* never confirmed: the server keeps no acks and the peer
 		 * sends no receipts; stop repeating it, but do not call it
@@ -175,8 +188,11 @@ void delivery_connected(struct session *s)
 		confirm_below(s, s->resumed_h);
 	} else if (s->resumed) {
 		/* no outbox to send from: libstrophe's replays are all there
-		 * is, and they make the count unknown until a fresh stream */
+		 * is, and they make the count unknown until a fresh stream;
+		 * counting from h, we count no more than the server does
+		 * (keepalive.c asks no more of it) */
 		confirm_below(s, s->resumed_h);
+		s->stanzas_out = s->resumed_h;
 		d->unsynced = true;
 	} else {
 		s->stanzas_out = 0;
@@ -184,9 +200,37 @@ void delivery_connected(struct session *s)
 	}
 	/* what is still on its way is sent again from the outbox */
 	flights_clear(d);
+	d->lost = false;
+	/* what libstrophe queued as ours before now (the replays kept
+	 * above) is ahead of whatever we send */
+	s->queued_out = (uint32_t)xmpp_conn_send_queue_len(s->conn);
 	if (store && outbox_each(s->acc->outbox, send_row, s) < 0)
 		log_msg(LOG_ERROR, "outbox", "%s: cannot read: %s",
 			s->acc->conf->name, outbox_error(s->acc->outbox));
+}
+
+void delivery_lost(struct session *s)
+{
+	struct delivery *d = dv(s);
+	struct outbox *ob = s->acc->outbox;
+	uint32_t left, written;
+	size_t i;
+
+	if (d->lost)
+		return;
+	d->lost = true;
+	/* the queue is freed only when the next connection starts: what is
+	 * still in it never reached the wire, and it is what was queued
+	 * last (a partly written head counts as written) */
+	left = (uint32_t)xmpp_conn_send_queue_len(s->conn);
+	written = left < s->queued_out ? s->queued_out - left : 0;
+	for (i = d->head; ob && i < d->n; i++) {
+		if (d->fl[i].q <= written)
+			continue;
+		if (outbox_unsent(ob, d->fl[i].id) < 0)
+			log_msg(LOG_ERROR, "outbox", "%s: cannot update: %s",
+				s->acc->conf->name, outbox_error(ob));
+	}
 }
 
 static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
@@ -202,8 +246,7 @@ static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		/* libstrophe asks for acks only for stanzas sent after this:
 		 * ask for those sent with the outbox at login */
 		if (dv(s)->head < dv(s)->n)
-			xmpp_send_raw_string(s->conn, "<r xmlns='%s'/>",
-					     XMPP_NS_SM);
+			session_request_ack(s);
 		return 1;
 	}
 	if (!name || strcmp(name, "a") != 0)
@@ -212,7 +255,10 @@ static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (!h)
 		return 1;
 	v = strtoul(h, &end, 10);
-	if (*end || end == h || dv(s)->unsynced)
+	if (*end || end == h)
+		return 1;
+	keepalive_acked(s, (uint32_t)v);
+	if (dv(s)->unsynced)
 		return 1;
 	confirm_below(s, (uint32_t)v);
 	return 1;

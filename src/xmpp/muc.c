@@ -6,8 +6,16 @@
  * groupchat and presence from a room we have a window for are routed
  * here before the one-to-one handlers see them. An occupant's presence
  * is read into a struct room_presence (its muc#user item and status
- * codes) for core/room.c. Room configuration, invitations, moderation
- * and nick changes by command are not here yet.
+ * codes) for core/room.c; a message with its XEP-0359 ids, by which
+ * core/room.c keeps the history free of the room's replays. Our own
+ * messages carry an <origin-id/>. Staying in (self-ping, rejoin) and
+ * the <history/> a join asks for are mucstay.c's. Our own first
+ * presence in a room asks the room's disco#info for its name (the
+ * window's title); one that says the room was just created (201) hands
+ * it to mucowner.c, which opens it instantly or shows its configuration
+ * form. A message from the room itself with status codes (104,
+ * 170-174) is told as such. Nick changes (/nick) and the subject
+ * (/topic) are sent from here; invitations and moderation are not here.
  */
 #include "config.h"
 
@@ -25,25 +33,26 @@
 #include "xmpp/xs.h"
 
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
-/* How many old messages a room replays when we join. */
-#define MUC_HISTORY "20"
+#define NS_SID "urn:xmpp:sid:0"
+/* The id prefix of a subject change (/topic). */
+#define SUBJECT_ID "subject-"
 
 int xs_room_join(struct app *app, struct account *a, const char *room,
 		 const char *nick, const char *password)
 {
 	struct session *s = session_of(a);
-	xmpp_stanza_t *p, *x, *h;
+	xmpp_stanza_t *p, *x;
 	char *to;
 
 	if (a->state != ACC_ONLINE)
 		return -1;
 	room_open(app, a, room, nick, password);
+	room_find(app, a, room)->room->joining = true;
 	to = xasprintf("%s/%s", room, nick);
 	p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_set_to(p, to);
 	x = stanza_add_child(p, "x", NS_MUC);
-	h = stanza_add_child(x, "history", NULL);
-	xmpp_stanza_set_attribute(h, "maxstanzas", MUC_HISTORY);
+	muc_history_ask(s, x, room); /* what we lack (mucstay.c) */
 	if (password)
 		stanza_add_text(x, "password", password);
 	session_send(s, p);
@@ -53,6 +62,12 @@ int xs_room_join(struct app *app, struct account *a, const char *room,
 
 int xs_room_leave(struct app *app, struct account *a, const char *room)
 {
+	return xs_room_part(app, a, room, NULL);
+}
+
+int xs_room_part(struct app *app, struct account *a, const char *room,
+		 const char *status)
+{
 	struct session *s = session_of(a);
 	struct window *w = room_find(app, a, room);
 	xmpp_stanza_t *p;
@@ -60,12 +75,74 @@ int xs_room_leave(struct app *app, struct account *a, const char *room)
 
 	if (a->state != ACC_ONLINE || !w)
 		return -1;
+	if (!w->room->joined && !w->room->joining && !w->room->rejoining)
+		return 0; /* not in: nothing to leave */
 	to = xasprintf("%s/%s", room, w->room->nick);
 	p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_set_type(p, "unavailable");
 	xmpp_stanza_set_to(p, to);
+	if (status && *status)
+		stanza_add_text(p, "status", status);
 	session_send(s, p);
 	free(to);
+	return 0;
+}
+
+void muc_send_groupchat(struct session *s, const char *room,
+			const char *body, const char *id)
+{
+	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "groupchat", room, id);
+
+	xmpp_message_set_body(m, body);
+	/* XEP-0359: the room's echo and its replays carry it back */
+	xmpp_stanza_set_attribute(stanza_add_child(m, "origin-id", NS_SID),
+				  "id", id);
+	session_send(s, m);
+}
+
+int xs_room_nick(struct app *app, struct account *a, const char *room,
+		 const char *nick)
+{
+	struct session *s = session_of(a);
+	struct window *w = room_find(app, a, room);
+	xmpp_stanza_t *p;
+	char *to;
+
+	if (a->state != ACC_ONLINE || !w)
+		return -1;
+	free(w->room->want_nick);
+	w->room->want_nick = xstrdup(nick);
+	to = xasprintf("%s/%s", room, nick);
+	p = xmpp_presence_new(s->ctx);
+	xmpp_stanza_set_to(p, to);
+	session_send(s, p);
+	free(to);
+	return 0;
+}
+
+int xs_room_subject(struct app *app, struct account *a, const char *room,
+		    const char *subject)
+{
+	struct session *s = session_of(a);
+	xmpp_stanza_t *m;
+	char *uuid, *id;
+
+	(void)app;
+	if (a->state != ACC_ONLINE)
+		return -1;
+	uuid = xmpp_uuid_gen(s->ctx);
+	/* the room's error answer may leave the <subject/> out: the id
+	 * says what it refuses */
+	id = xasprintf("%s%s", SUBJECT_ID, uuid);
+	xmpp_free(s->ctx, uuid);
+	m = xmpp_message_new(s->ctx, "groupchat", room, id);
+	/* an empty <subject/> clears it (XEP-0045 8.1) */
+	if (*subject)
+		stanza_add_text(m, "subject", subject);
+	else
+		stanza_add_child(m, "subject", NULL);
+	session_send(s, m);
+	xmpp_free(s->ctx, id);
 	return 0;
 }
 
@@ -73,25 +150,31 @@ int xs_room_send(struct app *app, struct account *a, const char *room,
 		 const char *body)
 {
 	struct session *s = session_of(a);
-	xmpp_stanza_t *m;
+	struct window *w = room_find(app, a, room);
+	bool now = a->state == ACC_ONLINE && w && w->room->joined;
 	char *id;
+	int rc = 0;
 
-	(void)app;
-	if (a->state != ACC_ONLINE)
+	/* the outbox keeps it until the room echoes it; without a store
+	 * it goes now or not at all */
+	if (!w || (!now && !(a->history && a->outbox)))
 		return -1;
 	id = xmpp_uuid_gen(s->ctx);
-	m = xmpp_message_new(s->ctx, "groupchat", room, id);
-	xmpp_message_set_body(m, body);
-	session_send(s, m);
+	if (room_outgoing(app, a, room, body, id) == 0)
+		muc_outbox_send(s, w, false); /* if the room can take it */
+	else if (now)
+		muc_send_groupchat(s, room, body, id);
+	else
+		rc = -1;
 	xmpp_free(s->ctx, id);
-	return 0;
+	return rc;
 }
 
 /* Reads the muc#user <x/> of an occupant's presence into p: item
  * (role, affiliation, real JID, new nick, actor, reason) and status
  * codes. The strings it sets are sanitised copies kept in strs (freed by
  * the caller with free_strs). */
-#define PRESENCE_STRS 5
+#define PRESENCE_STRS 7
 static void read_muc_user(xmpp_stanza_t *st, struct room_presence *p,
 			  char *strs[PRESENCE_STRS])
 {
@@ -107,6 +190,12 @@ static void read_muc_user(xmpp_stanza_t *st, struct room_presence *p,
 
 		if (name && strcmp(name, "item") == 0 && !item) {
 			item = c;
+		} else if (name && strcmp(name, "destroy") == 0) {
+			p->destroyed = true;
+			p->destroy_reason = strs[5] = stanza_child_text(c,
+									"reason");
+			if ((v = xmpp_stanza_get_attribute(c, "jid")))
+				p->destroy_jid = strs[6] = utf8_sanitize(v, 0);
 		} else if (name && strcmp(name, "status") == 0 &&
 			   p->ncodes < ROOM_MAX_CODES &&
 			   (v = xmpp_stanza_get_attribute(c, "code"))) {
@@ -131,15 +220,66 @@ static void read_muc_user(xmpp_stanza_t *st, struct room_presence *p,
 	p->reason = strs[3] = stanza_child_text(item, "reason");
 }
 
-/* A room's error stanza, for its window. */
+/* A room's error stanza, for its window: op is what it refuses. */
 static void report_error(struct session *s, const char *room,
-			 xmpp_stanza_t *st)
+			 enum room_op op, xmpp_stanza_t *st)
 {
 	struct req_error e;
 
 	req_error_parse(st, &e);
-	room_error(s->app, s->acc, room, e.cond, e.text);
+	room_error(s->app, s->acc, room, op, e.cond, e.text);
 	req_error_clear(&e);
+}
+
+/* A presence error stops a rejoin it makes hopeless (mucstay.c). */
+static void presence_error(struct session *s, const char *room,
+			   xmpp_stanza_t *st)
+{
+	struct req_error e;
+
+	req_error_parse(st, &e);
+	muc_stay_error(s, room, e.cond);
+	req_error_clear(&e);
+}
+
+/* The room's disco#info: its name, for the window's title. A name that
+ * is only the room's local part says nothing new and is left out. */
+static void on_room_info(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	char *room = ud;
+	xmpp_stanza_t *q = reply && req_ok(reply) ?
+				   xmpp_stanza_get_child_by_ns(reply,
+							       NS_DISCO_INFO) :
+				   NULL;
+	xmpp_stanza_t *c;
+	const char *at = strchr(room, '@');
+
+	for (c = q ? xmpp_stanza_get_children(q) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *cat = xmpp_stanza_get_attribute(c, "category");
+		const char *name = xmpp_stanza_get_attribute(c, "name");
+		char *clean;
+
+		if (!xmpp_stanza_is_tag(c) ||
+		    strcmp(xmpp_stanza_get_name(c), "identity") != 0 || !cat ||
+		    strcmp(cat, "conference") != 0 || !name)
+			continue;
+		clean = utf8_sanitize(name, 0);
+		if (at && strlen(clean) == (size_t)(at - room) &&
+		    strncmp(clean, room, (size_t)(at - room)) == 0)
+			room_set_name(s->app, s->acc, room, NULL);
+		else
+			room_set_name(s->app, s->acc, room, clean);
+		free(clean);
+		break;
+	}
+	free(room);
+}
+
+void muc_fetch_info(struct session *s, const char *room)
+{
+	req_send(s, req_iq(s, "get", room, "query", NS_DISCO_INFO),
+		 on_room_info, xstrdup(room), REQ_TIMEOUT_MS);
 }
 
 bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
@@ -150,14 +290,22 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 	char *strs[PRESENCE_STRS] = { 0 };
 	char *show, *clean;
 
-	if (!room_find(s->app, s->acc, bare))
+	struct window *w = room_find(s->app, s->acc, bare);
+	bool was_in;
+
+	if (!w)
 		return false;
+	muc_stay_heard(s, bare);
 	if (type && strcmp(type, "error") == 0) {
-		report_error(s, bare, st);
+		presence_error(s, bare, st);
+		report_error(s, bare,
+			     w->room->want_nick && w->room->joined ?
+				     ROOM_OP_NICK : ROOM_OP_JOIN, st);
 		return true;
 	}
 	if (!nick)
 		return true;
+	was_in = w->room->joined;
 	clean = utf8_sanitize(nick, 0);
 	p.nick = clean;
 	p.available = !type || strcmp(type, "unavailable") != 0;
@@ -167,35 +315,110 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 	p.status = strs[4] = stanza_child_text(st, "status");
 	read_muc_user(st, &p, strs);
 	room_presence(s->app, s->acc, bare, &p);
+	muc_stay_presence(s, bare, &p);
+	/* our own arrival: the room's name, and a new room to open */
+	w = room_find(s->app, s->acc, bare);
+	if (w && !was_in && w->room->joined) {
+		muc_fetch_info(s, bare);
+		if (room_presence_has(&p, 201))
+			mucowner_created(s, bare);
+	}
 	for (size_t i = 0; i < PRESENCE_STRS; i++)
 		free(strs[i]);
 	free(clean);
 	return true;
 }
 
+static bool same_bare(const char *jid, const char *bare)
+{
+	char *b = jid_bare_of(jid);
+	bool same = b && strcmp(b, bare) == 0;
+
+	free(b);
+	return same;
+}
+
+/* XEP-0359: the room's <stanza-id by=room/> (the id it keeps the line
+ * under; one naming anyone else is a claim of the sender's, ignored)
+ * and the sender's <origin-id/>, else the stanza's id. Sanitised
+ * copies, or NULL; the caller frees them. */
+static void message_ids(xmpp_stanza_t *st, const char *room, char **sid,
+			char **oid)
+{
+	xmpp_stanza_t *c;
+	const char *v;
+
+	*sid = *oid = NULL;
+	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c)) {
+		const char *ns = xmpp_stanza_is_tag(c) ? xmpp_stanza_get_ns(c) :
+							  NULL;
+		const char *name = ns ? xmpp_stanza_get_name(c) : NULL;
+		const char *by = ns ? xmpp_stanza_get_attribute(c, "by") : NULL;
+
+		if (!name || strcmp(ns, NS_SID) != 0 ||
+		    !(v = xmpp_stanza_get_attribute(c, "id")) || !*v)
+			continue;
+		if (strcmp(name, "stanza-id") == 0 && !*sid && by &&
+		    same_bare(by, room))
+			*sid = utf8_sanitize(v, 0);
+		else if (strcmp(name, "origin-id") == 0 && !*oid)
+			*oid = utf8_sanitize(v, 0);
+	}
+	v = xmpp_stanza_get_id(st);
+	if (!*oid && v && *v)
+		*oid = utf8_sanitize(v, 0);
+}
+
 bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		 const char *nick, int64_t ts_ms, bool delayed)
 {
 	const char *type = xmpp_stanza_get_type(st);
-	char *body, *subject, *n;
+	xmpp_stanza_t *subj;
+	char *body, *subject, *n, *sid, *oid;
 
 	if (!room_find(s->app, s->acc, bare))
 		return false;
+	muc_stay_heard(s, bare);
 	if (type && strcmp(type, "error") == 0) {
-		report_error(s, bare, st);
+		const char *id = xmpp_stanza_get_id(st);
+		bool subj_err = xmpp_stanza_get_child_by_name(st, "subject") ||
+				(id && strncmp(id, SUBJECT_ID,
+					       strlen(SUBJECT_ID)) == 0);
+
+		report_error(s, bare, subj_err ? ROOM_OP_SUBJECT :
+						 ROOM_OP_MESSAGE, st);
 		return true;
 	}
 	if (!type || strcmp(type, "groupchat") != 0)
 		return false; /* a private message through the room */
 	n = nick ? utf8_sanitize(nick, 0) : NULL;
 	body = stanza_child_text(st, "body");
-	subject = stanza_child_text(st, "subject");
-	if (body)
-		room_message(s->app, s->acc, bare, n, body, ts_ms, delayed);
-	else if (subject)
-		room_subject(s->app, s->acc, bare, n, subject);
+	subj = xmpp_stanza_get_child_by_name(st, "subject");
+	subject = subj ? stanza_child_text(st, "subject") : NULL;
+	message_ids(st, bare, &sid, &oid);
+	if (body) {
+		room_message(s->app, s->acc, bare, n, body, ts_ms, delayed, sid,
+			     oid);
+	} else if (subj) {
+		room_subject(s->app, s->acc, bare, n, subject ? subject : "");
+		/* the subject (empty or not) ends what a join sends */
+		muc_stay_subject(s, bare);
+	} else if (!nick) {
+		/* the room's own news: status codes only (XEP-0045 10.2.1) */
+		struct room_presence p = { 0 };
+		char *strs[PRESENCE_STRS] = { 0 };
+
+		read_muc_user(st, &p, strs);
+		room_status(s->app, s->acc, bare, p.codes, p.ncodes);
+		for (size_t i = 0; i < PRESENCE_STRS; i++)
+			free(strs[i]);
+		if (room_presence_has(&p, 104)) /* the name may be new */
+			muc_fetch_info(s, bare);
+	}
 	free(body);
 	free(subject);
 	free(n);
+	free(sid);
+	free(oid);
 	return true;
 }

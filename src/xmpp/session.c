@@ -8,7 +8,10 @@
  * tries again. While a reconnect is pending, what we knew of contacts'
  * presence is kept: a stream resumed with XEP-0198 carries on from it
  * (the server replays what we missed), while a fresh session starts
- * from everyone offline and fetches the roster again.
+ * from everyone offline and fetches the roster again. A stream is not
+ * resumed after the user closed it, nor after it was resumed and did not
+ * prove that the server reads it (keepalive.c): the next connection
+ * starts a fresh session.
  *
  * password_eval runs as a child of the loop (core/proc), so a slow
  * command never holds up other accounts; it has a time limit.
@@ -28,6 +31,7 @@
 #include "core/proc.h"
 #include "util/log.h"
 #include "util/xmem.h"
+#include "xmpp/bookmarks.h"
 #include "xmpp/conn.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
@@ -45,8 +49,18 @@ struct session *session_of(struct account *a)
 void session_send(struct session *s, xmpp_stanza_t *stanza)
 {
 	s->stanzas_out++; /* delivery.c: the server's XEP-0198 count */
+	if (xmpp_conn_is_connected(s->conn))
+		s->queued_out++; /* else libstrophe drops it */
 	xmpp_send(s->conn, stanza);
 	xmpp_stanza_release(stanza);
+}
+
+void session_request_ack(struct session *s)
+{
+	/* not a stanza: the server does not count it */
+	if (xmpp_conn_is_connected(s->conn))
+		s->queued_out++;
+	xmpp_send_raw_string(s->conn, "<r xmlns='%s'/>", XMPP_NS_SM);
 }
 
 /* Condition names in the order of libstrophe's xmpp_error_type_t. */
@@ -115,10 +129,26 @@ static void on_online(struct session *s)
 	/* resumed too: ours may have changed while the link was down
 	 * (auto-away, /status); on a resumed stream it probes nobody */
 	xs_presence_send_initial(s);
+	if (!s->resumed) /* a resumed stream carries on with what it had */
+		xs_bookmarks_connected(s);
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
+	/* rooms: a new session is in none of them; a resumed one is */
+	muc_stay_online(s);
+}
+
+/* The next connection starts a fresh session instead of resuming this
+ * one (XEP-0198): libstrophe makes new stream-management state when it
+ * has none. Only while disconnected (libstrophe refuses otherwise); the
+ * outbox sends again what the server did not confirm. */
+static void forget_stream(struct session *s)
+{
+	xmpp_sm_state_t *sm = xmpp_conn_get_sm_state(s->conn);
+
+	if (sm)
+		xmpp_free_sm_state(sm);
 }
 
 static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
@@ -129,6 +159,8 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 	loop_timer_cancel(s->app->loop, s->login_timer);
 	s->login_timer = 0;
 	keepalive_stop(s);
+	xs_bookmarks_down(s);
+	delivery_lost(s);
 	conn_lost(s);
 	xfree(&a->bound_jid);
 	/* libstrophe's `error` is a TLS library code here, not an errno;
@@ -136,12 +168,12 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 	log_msg(LOG_INFO, "session", "%s: down (error %d, stream error %s)",
 		a->conf->name, error, cond ? cond : "none");
 
+	/* a stream we closed cannot be resumed, and one that was resumed
+	 * but did not answer is not worth resuming again: the server that
+	 * keeps it does not read it (see keepalive.c) */
+	if (s->user_stop || s->unproven)
+		forget_stream(s);
 	if (s->user_stop) {
-		/* a stream we closed cannot be resumed: start afresh */
-		xmpp_sm_state_t *sm = xmpp_conn_get_sm_state(s->conn);
-
-		if (sm)
-			xmpp_free_sm_state(sm);
 		/* a connection the user asks for starts a new series */
 		a->attempt = 0;
 		a->up = false;
@@ -250,7 +282,7 @@ static void login(struct session *s, const char *pw)
 	xmpp_conn_set_pass(s->conn, pw);
 	free(jid);
 	s->user_stop = false;
-	s->was_online = s->resumed = s->no_answer = false;
+	s->was_online = s->resumed = s->no_answer = s->unproven = false;
 	if (a->state != ACC_CONNECTING) /* else said when password_eval began */
 		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
 	r = conn_open(s, CONN_CLIENT, conn_handler, s);
@@ -372,6 +404,7 @@ static struct session *session_new(struct app *app, struct account *a)
 	iq_register(s);
 	message_register(s);
 	xs_presence_register(s);
+	xs_bookmarks_register(s);
 	a->session = s;
 	return s;
 }
@@ -383,6 +416,7 @@ int xs_init(struct app *app)
 	xmpp_initialize();
 	srand48((long)time(NULL) ^ (long)getpid());
 	app->xs = xcalloc(1, sizeof *app->xs);
+	xs_bookmarks_init(app);
 	for (i = 0; i < app->naccounts; i++) {
 		if (session_new(app, app->accounts[i]))
 			continue;
@@ -432,6 +466,7 @@ void xs_shutdown(struct app *app)
 	for (i = 0; i < app->naccounts; i++) {
 		struct session *s = session_of(app->accounts[i]);
 
+		xs_bookmarks_free(s); /* before its context goes */
 		conn_free(s);
 		delivery_free(s);
 		free(s);

@@ -44,12 +44,24 @@ struct session {
 	unsigned long progress;
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	uint32_t resumed_h;  /* and the server's count then (xlog.c) */
-	bool no_answer;      /* the keepalive went unanswered: we dropped it */
-	loop_timer_id ka_timer; /* the next keepalive ping, 0 when none */
+	bool no_answer;      /* the keepalive or a resumed stream went
+			      * unanswered: we dropped it */
+	bool unproven;       /* a resumed stream that did so: the next
+			      * connection starts a fresh session */
+	loop_timer_id ka_timer; /* the next keepalive ping, or the resume
+				 * proof's deadline; 0 when none */
 	unsigned ka_gen;     /* ties a ping's answer to the session it is for */
+	bool ka_proving;     /* keepalive.c: a resumed stream has not yet
+			      * acknowledged what was sent on it */
+	uint32_t ka_want;    /* the h that proves it */
+	uint32_t ka_seen;    /* the highest h acknowledged while proving */
 	struct proc *eval;   /* password_eval while it runs, else NULL */
 	uint32_t stanzas_out;  /* sent on this stream, as XEP-0198 counts */
+	uint32_t queued_out;   /* what libstrophe counts as the user's in
+				* its send queue, queued since the stream
+				* came up (delivery.c: what reached the wire) */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
+	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -68,6 +80,8 @@ struct xs {
 struct session *session_of(struct account *a);
 /* Sends and releases stanza (the caller's reference). */
 void session_send(struct session *s, xmpp_stanza_t *stanza);
+/* Asks the server to acknowledge what it has (XEP-0198 <r/>). */
+void session_request_ack(struct session *s);
 
 /* forms.c: dialog windows. Requests carry the window's id as their ud,
  * so an answer for a window the user closed finds nothing and is
@@ -141,9 +155,47 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick);
 bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		 const char *nick, int64_t ts_ms, bool delayed);
-/* keepalive.c: pings the server while online (see the file) */
+/* mucstay.c: staying in rooms, and the history a join asks for */
+struct room_presence;
+/* Adds to a join's muc <x/> the <history/> we lack of room. */
+void muc_history_ask(struct session *s, xmpp_stanza_t *x, const char *room);
+/* The session is up: a new one joins the account's rooms again, a
+ * resumed one watches them. Call from the session-established path. */
+void muc_stay_online(struct session *s);
+/* The room sent something (it keeps the self-ping away). */
+void muc_stay_heard(struct session *s, const char *room);
+/* After room_presence(): our own presence (watch from now; a 332
+ * shutdown is joined again later). */
+void muc_stay_presence(struct session *s, const char *room,
+		       const struct room_presence *p);
+/* The room sent its subject: the end of a join's replay. */
+void muc_stay_subject(struct session *s, const char *room);
+/* Sends the outbox's messages for w's room, if it is joined and its
+ * join's replay is over: all of them (after a join), or only those not
+ * yet handed to a connection. */
+void muc_outbox_send(struct session *s, struct window *w, bool all);
+/* muc.c: a groupchat message with id as its XEP-0359 origin-id. */
+void muc_send_groupchat(struct session *s, const char *room,
+			const char *body, const char *id);
+/* A presence error from room: a rejoin it ends stops. */
+void muc_stay_error(struct session *s, const char *room, const char *cond);
+/* What a self-ping's error condition (NULL: a result) says. */
+enum muc_stay_verdict { MUC_STAY_IN, MUC_STAY_LATER, MUC_STAY_OUT };
+enum muc_stay_verdict muc_selfping_verdict(const char *cond);
+/* Whether a join refused with cond is not worth trying again. */
+bool muc_rejoin_final(const char *cond);
+/* Asks room's disco#info for its name (core's room_set_name). */
+void muc_fetch_info(struct session *s, const char *room);
+/* mucowner.c: we just created room (status 201): opens it with the
+ * server's defaults, or shows its configuration form (/join
+ * --configure). */
+void mucowner_created(struct session *s, const char *room);
+/* keepalive.c: pings the server while online, and has a resumed
+ * stream prove that the server reads it (see the file) */
 void keepalive_start(struct session *s);
 void keepalive_stop(struct session *s);
+/* The server acknowledged h stanzas (an XEP-0198 <a/>). */
+void keepalive_acked(struct session *s, uint32_t h);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);
@@ -170,6 +222,9 @@ void delivery_send(struct session *s, const char *bare, const char *resource,
 /* The stream is up (fresh or resumed): settles what is on its way and
  * sends the outbox. Call before anything else is sent on it. */
 void delivery_connected(struct session *s);
+/* The stream is down: a message that never left libstrophe's send
+ * queue gets back the try it was counted (outbox_unsent). */
+void delivery_lost(struct session *s);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);

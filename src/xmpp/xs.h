@@ -102,6 +102,34 @@ int xs_room_join(struct app *app, struct account *a, const char *room,
 int xs_room_leave(struct app *app, struct account *a, const char *room);
 int xs_room_send(struct app *app, struct account *a, const char *room,
 		 const char *body);
+/* Bookmarks (XEP-0402, or XEP-0048 in private storage): stores b (a
+ * new bookmark, or a change of the one with its JID) / removes room's
+ * on the server; the model follows when the server accepted it
+ * (EV_BOOKMARK_CHANGED), or EV_BOOKMARK_ERROR says why not. A new
+ * autojoin bookmark of a room we are not in is joined. */
+struct bookmark;
+int xs_bookmark_set(struct app *app, struct account *a,
+		    const struct bookmark *b);
+int xs_bookmark_remove(struct app *app, struct account *a, const char *room);
+/* Leaves room saying status (NULL: nothing); the window stays. Nothing
+ * is sent when we are not in it. */
+int xs_room_part(struct app *app, struct account *a, const char *room,
+		 const char *status);
+/* Asks room to call us nick (XEP-0045 7.6). */
+int xs_room_nick(struct app *app, struct account *a, const char *room,
+		 const char *nick);
+/* Sets room's subject ("" clears it). */
+int xs_room_subject(struct app *app, struct account *a, const char *room,
+		    const char *subject);
+/* Opens room's configuration form (XEP-0045 10.2) in a dialog window;
+ * returns its index, or -1 when the account is not online. */
+long xs_room_config_open(struct app *app, struct account *a,
+			 const char *room);
+/* Asks whether to destroy room (with reason, or NULL) in a yes-or-no
+ * dialog; yes destroys it (XEP-0045 10.9). Returns the window's index,
+ * or -1 when the account is not online. */
+long xs_room_destroy_open(struct app *app, struct account *a,
+			  const char *room, const char *reason);
 /* Changes the account's password (XEP-0077 3.3). */
 int xs_password(struct app *app, struct account *a, const char *password);
 /* The dialog in window w is submitted with action (DLG_ACT_*; 0 for the

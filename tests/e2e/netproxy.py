@@ -24,6 +24,15 @@ thread per direction.  Between a client and its server it can:
                gone); unlike stall(), new connections are served
                normally, so a client that gives up on the silent link
                can connect again through the proxy
+  cut_mid_write(up_bytes)
+               let the next up_bytes the clients send through, then
+               lose the rest of what they write and end the link: the
+               server reads those bytes, then the end of the connection
+               (a FIN after them, so it surely reads them all first),
+               and the client sees it close once the server closed its
+               side.  A link that dies in the middle of whatever the
+               client was writing: sized to end inside a stanza, it
+               leaves the server's parser in the middle of it
 
 accepted counts connections since start (joined to the target);
 upstream_errors lists why the target refused others (they were closed).  Only 127.0.0.1 is touched.
@@ -50,6 +59,7 @@ class _Link:
         self.up = up
         self.closed = False
         self.silent = False
+        self.deaf = False     # client to server: dropped (cut_mid_write)
 
     def close(self):
         if self.closed:
@@ -87,6 +97,7 @@ class NetProxy:
         self.cuts = 0
         self.upstream_errors = []
         self.delay = 0.0
+        self.cut_budget = None  # cut_mid_write: bytes still let through
         self.flow_up = threading.Event()
         self.flow_down = threading.Event()
         self.flow_up.set()
@@ -128,6 +139,10 @@ class NetProxy:
         for link in links:
             link.silent = True
         return len(links)
+
+    def cut_mid_write(self, up_bytes):
+        with self.lock:
+            self.cut_budget = int(up_bytes)
 
     def restore(self):
         self.delay = 0.0
@@ -172,10 +187,23 @@ class NetProxy:
             for src, dst, flow in ((down, up, self.flow_up),
                                    (up, down, self.flow_down)):
                 threading.Thread(target=self._pump,
-                                 args=(link, src, dst, flow),
+                                 args=(link, src, dst, flow,
+                                       flow is self.flow_up),
                                  name="netproxy-pump", daemon=True).start()
 
-    def _pump(self, link, src, dst, flow):
+    def _budget(self, data):
+        """cut_mid_write's share of data read from a client: (what to
+        pass on, whether the budget ran out with it)."""
+        with self.lock:
+            if self.cut_budget is None:
+                return data, False
+            if len(data) < self.cut_budget:
+                self.cut_budget -= len(data)
+                return data, False
+            data, self.cut_budget = data[:self.cut_budget], None
+            return data, True
+
+    def _pump(self, link, src, dst, flow, up=False):
         while not link.closed:
             # a stalled link reads nothing: the sender's buffers fill up
             while not flow.wait(0.2):
@@ -191,6 +219,11 @@ class NetProxy:
                 continue        # nor passes anything on
             if not data:
                 break
+            if up and link.deaf:
+                continue        # the rest of the cut write is lost
+            ends = False
+            if up:
+                data, ends = self._budget(data)
             # read just before a stall or while slowed: hold it back
             if self.delay:
                 time.sleep(self.delay)
@@ -199,6 +232,13 @@ class NetProxy:
                     return
             try:
                 dst.sendall(data)
+                if ends:
+                    # the server reads up to here, then the end; the
+                    # other pump ends the link once the server closed
+                    link.deaf = True
+                    with self.lock:
+                        self.cuts += 1
+                    dst.shutdown(socket.SHUT_WR)
             except OSError:
                 break
         # one side ended: end the other side too (a half-closed XMPP

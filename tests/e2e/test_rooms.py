@@ -1,6 +1,6 @@
 """Group chat, as far as natter goes: a room found with /disco on the
 server's MUC service and joined with j, messages both ways, arrivals and
-departures, a taken nickname, /join and /close (which leaves).  bob is a
+departures, /me actions both ways, a taken nickname, /join and /close (which leaves).  bob is a
 slixmpp peer that sends raw MUC presence and messages."""
 
 import re
@@ -48,6 +48,13 @@ def test_join_from_disco_and_talk(make_peer, natter):
     natter.send_keys("hi bob and everyone")
     bob.wait_message(groupchat_from("alice", "hi bob and everyone"))
     natter.wait_for(r"<alice> hi bob and everyone")
+    # /me actions both ways, drawn as actions, sent as "/me ..."
+    bob.send_message(ROOM, "/me waves", mtype="groupchat")
+    natter.wait_for(r"\d\d:\d\d \* bob waves")
+    natter.send_keys("/me bows")
+    bob.wait_message(groupchat_from("alice", "/me bows"))
+    natter.wait_for(r"\d\d:\d\d \* alice bows")
+    assert "/me" not in natter.screen()
     bob.send_raw("<presence to='%s/bob' type='unavailable'/>" % ROOM)
     natter.wait_for(r"bob left")
     # /close leaves the room

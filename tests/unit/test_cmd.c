@@ -216,8 +216,8 @@ static size_t family_len(const struct cmd *f)
 static void test_each_covers_families(void **state)
 {
 	const struct cmd *const fam[] = { cmd_general, cmd_session, cmd_chat,
-					  cmd_rooms, cmd_contacts,
-					  cmd_gateways };
+					  cmd_rooms, cmd_bookmarks,
+					  cmd_contacts, cmd_gateways };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 
@@ -281,7 +281,9 @@ static void test_entries_complete(void **state)
 		if (!c->run)
 			fail_msg("/%s has no handler", name);
 		if (c->arg != ARG_NONE && c->arg != ARG_ACCOUNT &&
-		    c->arg != ARG_COMMAND && c->arg != ARG_CONTACT)
+		    c->arg != ARG_COMMAND && c->arg != ARG_CONTACT &&
+		    c->arg != ARG_NICK && c->arg != ARG_ROOM &&
+		    c->arg != ARG_BOOKMARK)
 			fail_msg("/%s has a bad argument kind %d", name,
 				 (int)c->arg);
 		/* the man page puts the period after the summary */
@@ -633,14 +635,26 @@ struct names {
 	size_t from;
 };
 
+/* "/name" as a word of a console line since n->from. */
 static void listed(const struct cmd *c, void *ud)
 {
 	struct names *n = ud;
+	const struct window *con = app_console(n->app);
 	char want[64];
+	size_t len;
 
-	snprintf(want, sizeof want, "/%s ", c->name);
-	if (!console_has(n->app, n->from, want))
-		fail_msg("/help does not list /%s", c->name);
+	len = (size_t)snprintf(want, sizeof want, "/%s", c->name);
+	for (size_t i = n->from; i < con->count; i++) {
+		const char *t = win_line(con, i)->text, *p = t;
+
+		while ((p = strstr(p, want))) {
+			if ((p == t || p[-1] == ' ') &&
+			    (p[len] == ' ' || p[len] == '\0'))
+				return;
+			p += len;
+		}
+	}
+	fail_msg("/help does not list /%s", c->name);
 }
 
 static void test_run_help(void **state)
@@ -650,9 +664,19 @@ static void test_run_help(void **state)
 	const struct window *con = app_console(app);
 	struct names n = { app, con->count };
 	const struct cmd *c = cmd_find("connect");
+	const char *topics[CMD_TOPICS_MAX];
 
 	assert_int_equal(cmd_run(app, "/help"), 0);
 	cmd_each(listed, &n);
+	/* one line a topic, whatever their length */
+	assert_int_equal(con->count - n.from, 1 + cmd_topics(topics));
+
+	/* a topic: its commands with their summaries */
+	n.from = con->count;
+	assert_int_equal(cmd_run(app, "/help rooms"), 0);
+	assert_non_null(console_has(app, n.from, "/join"));
+	assert_non_null(console_has(app, n.from, cmd_find("join")->summary));
+	assert_null(console_has(app, n.from, "/connect"));
 
 	/* one command: its usage, summary and help */
 	assert_non_null(c);

@@ -132,7 +132,7 @@ static void store_row(struct fixture *fx, const char *peer, int64_t ts_ms,
 {
 	struct hist_msg m = { 0, peer, ts_ms, dir,
 			      strncmp(body, "/me ", 4) ? HIST_CHAT : HIST_ACTION,
-			      nick, body, NULL };
+			      nick, body, NULL, false, NULL, false };
 
 	assert_int_equal(history_add(fx->acc->history, &m), 1);
 }

@@ -4,7 +4,13 @@
  * database locked by another connection: a brief lock is waited for, a
  * long one keeps messages in memory (reported once) until they can be
  * written, in order; the database, its -wal and -shm files and natter's
- * directories are the user's only. */
+ * directories are the user's only. A room's lines are deduplicated by
+ * the room's stanza-id, by the sender's origin-id with the same body
+ * (which teaches the stored line the room's stanza-id), and, for a line
+ * the room replays without ids, by nick and body close in time; the
+ * newest stored time of a room is what a join asks history since; a
+ * database made before rooms were stored gains their columns and keeps
+ * its rows. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -55,7 +61,8 @@ static int teardown(void **state)
 static int add(struct history *h, const char *peer, int64_t ts,
 	       enum hist_dir dir, const char *body, const char *id)
 {
-	struct hist_msg m = { 0, peer, ts, dir, HIST_CHAT, "nick", body, id };
+	struct hist_msg m = { 0, peer, ts, dir, HIST_CHAT, "nick", body, id,
+			      false, NULL, false };
 
 	return history_add(h, &m);
 }
@@ -361,6 +368,162 @@ static void test_open_failure(void **state)
 	free(err);
 }
 
+/* ---- rooms --------------------------------------------------------- */
+
+#define ROOM "lobby@conference.example.org"
+
+static int add_room(struct history *h, int64_t ts, const char *nick,
+		    const char *body, const char *sid, const char *oid,
+		    bool replayed)
+{
+	struct hist_msg m = { .peer = ROOM, .ts_ms = ts, .dir = HIST_IN,
+			      .kind = HIST_CHAT, .nick = nick, .body = body,
+			      .stanza_id = sid, .room = true, .origin_id = oid,
+			      .replayed = replayed };
+
+	return history_add(h, &m);
+}
+
+static void test_room_dedup_by_stanza_id(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+
+	assert_int_equal(add_room(fx->h, 1000, "bob", "hi", "S1", NULL, false), 1);
+	/* the room's replay: the same stanza-id, whatever else */
+	assert_int_equal(add_room(fx->h, 900, "bob", "hi", "S1", NULL, true), 0);
+	assert_int_equal(add_room(fx->h, 1000, "bob", "hi", "S2", NULL, false), 1);
+	/* a one-to-one message with the same id is another thing */
+	assert_int_equal(add(fx->h, ROOM, 1000, HIST_IN, "hi", "S1"), 1);
+	assert_int_equal(history_recent(fx->h, ROOM, 0, 50, collect, &r), 3);
+}
+
+static int64_t stanza_id_of(struct fixture *fx, const char *body)
+{
+	sqlite3_stmt *st;
+	int64_t found = -1;
+
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_int_equal(sqlite3_prepare_v2(history_db(fx->h),
+					    "SELECT stanza_id FROM messages"
+					    " WHERE body = ?", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, body, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		found = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 :
+			atoll((const char *)sqlite3_column_text(st, 0) + 1);
+	sqlite3_finalize(st);
+	return found;
+}
+
+static void test_room_dedup_by_origin_id(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* our line, stored as the room echoed it before it had ids */
+	assert_int_equal(add_room(fx->h, 1000, "me", "mine", NULL, "O1", false), 1);
+	assert_int_equal(stanza_id_of(fx, "mine"), 0);
+	/* replayed with the room's id: the same line, which learns it */
+	assert_int_equal(add_room(fx->h, 990, "me", "mine", "S7", "O1", true), 0);
+	assert_int_equal(stanza_id_of(fx, "mine"), 7);
+	/* and is found by it from now on */
+	assert_int_equal(add_room(fx->h, 990, "me", "mine", "S7", NULL, true), 0);
+	/* the same origin id with other text is someone else's line */
+	assert_int_equal(add_room(fx->h, 1000, "eve", "other", NULL, "O1", false), 1);
+}
+
+static void test_room_replay_without_ids(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	int64_t t = 1700000000000LL;
+
+	assert_int_equal(add_room(fx->h, t, "bob", "plain", NULL, NULL, false), 1);
+	/* replayed, stamped by the room's clock: the same line */
+	assert_int_equal(add_room(fx->h, t - 3000, "bob", "plain", NULL, NULL,
+				  true), 0);
+	/* live lines are never guessed at: bob may say it twice */
+	assert_int_equal(add_room(fx->h, t + 1000, "bob", "plain", NULL, NULL,
+				  false), 1);
+	/* another nick, or too far in time: another line */
+	assert_int_equal(add_room(fx->h, t, "carol", "plain", NULL, NULL, true), 1);
+	assert_int_equal(add_room(fx->h, t - HISTORY_REPLAY_SLACK_MS - 1, "bob",
+				  "plain", NULL, NULL, true), 1);
+	/* ids that tell them apart win over closeness */
+	assert_int_equal(add_room(fx->h, t + 10, "dan", "x", "S1", NULL, false), 1);
+	assert_int_equal(add_room(fx->h, t + 10, "dan", "x", "S2", NULL, true), 1);
+	assert_int_equal(history_recent(fx->h, ROOM, 0, 50, collect, &r), 6);
+}
+
+static void test_room_last(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t ts = 0;
+
+	assert_int_equal(history_room_last(fx->h, ROOM, &ts), 0);
+	/* a one-to-one message with the room's JID is not the room's */
+	assert_int_equal(add(fx->h, ROOM, 9000, HIST_IN, "pm", NULL), 1);
+	assert_int_equal(history_room_last(fx->h, ROOM, &ts), 0);
+	assert_int_equal(add_room(fx->h, 5000, "bob", "a", NULL, NULL, false), 1);
+	assert_int_equal(add_room(fx->h, 7000, "bob", "b", NULL, NULL, false), 1);
+	/* an older line replayed after them does not move it back */
+	assert_int_equal(add_room(fx->h, 6000, "eve", "c", NULL, NULL, true), 1);
+	assert_int_equal(history_room_last(fx->h, ROOM, &ts), 1);
+	assert_int_equal(ts, 7000);
+}
+
+static int collect_room(const struct hist_msg *m, void *ud)
+{
+	int *rooms = ud;
+
+	*rooms += m->room ? 1 : 0;
+	return 0;
+}
+
+/* A database written before rooms were stored: its rows stay, read as
+ * one-to-one messages, and room lines can be added and found. */
+static void test_old_database_migrated(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db;
+	int rooms = 0;
+
+	history_close(&fx->h);
+	unlink(fx->path);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE messages(id INTEGER PRIMARY KEY,"
+		" peer TEXT NOT NULL, ts INTEGER NOT NULL, dir INTEGER NOT NULL,"
+		" kind INTEGER NOT NULL DEFAULT 0, nick TEXT, body TEXT NOT NULL,"
+		" stanza_id TEXT);"
+		"CREATE VIRTUAL TABLE messages_fts USING fts5(body,"
+		" content='messages', content_rowid='id');"
+		"INSERT INTO messages(peer, ts, dir, nick, body, stanza_id)"
+		" VALUES ('bob@x', 1, 0, 'bob', 'old words', 'id1');"
+		"INSERT INTO messages_fts(rowid, body) VALUES (1, 'old words');",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	char *err = NULL;
+
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	assert_int_equal(history_search(fx->h, "old", 10, collect_room, &rooms), 1);
+	assert_int_equal(rooms, 0);
+	/* the old row still deduplicates as before */
+	assert_int_equal(add(fx->h, "bob@x", 2, HIST_IN, "old words", "id1"), 0);
+	assert_int_equal(add_room(fx->h, 5, "bob", "new words", "S1", "O1",
+				  false), 1);
+	assert_int_equal(add_room(fx->h, 5, "bob", "new words", "S1", "O1",
+				  true), 0);
+	assert_int_equal(history_search(fx->h, "words", 10, collect_room,
+					 &rooms), 2);
+	assert_int_equal(rooms, 1);
+	/* and a second open finds nothing to add */
+	history_close(&fx->h);
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	assert_int_equal(history_room_last(fx->h, ROOM, &(int64_t){ 0 }), 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -375,6 +538,11 @@ int main(void)
 		T(test_brief_lock_waited_for),
 		T(test_files_private),
 		T(test_dirs_private),
+		T(test_room_dedup_by_stanza_id),
+		T(test_room_dedup_by_origin_id),
+		T(test_room_replay_without_ids),
+		T(test_room_last),
+		T(test_old_database_migrated),
 		cmocka_unit_test(test_open_failure),
 	};
 

@@ -78,7 +78,7 @@ static int teardown(void **state)
 static int add(struct history *h, int64_t ts, const char *body)
 {
 	struct hist_msg m = { 0, "bob@x", ts, HIST_IN, HIST_CHAT, "bob", body,
-			      NULL };
+			      NULL, false, NULL, false };
 
 	return history_add(h, &m);
 }

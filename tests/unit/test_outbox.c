@@ -1,11 +1,13 @@
 /* test_outbox: the outbox table (core/outbox) and what conv does with
- * it: rows come back oldest first with their state and tries, a resent
- * id is stored once, a confirmation only counts from the peer the
- * message went to, a row is on disk (with its history row) when
+ * it: rows come back oldest first with their state and tries (a try
+ * can be taken back), a resent id is stored once, a confirmation only
+ * counts from the peer the message went to, a row is on disk (with its history row) when
  * outbox_add returns even if the process dies right after, rows survive
  * a reopen; conv_outgoing queues, conv_delivery moves a line from
  * queued to sent to acked and empties the outbox, and a reopened window
- * shows the history's unconfirmed messages as queued or sent. */
+ * shows the history's unconfirmed messages as queued or sent. A room's
+ * row says so when read back; an outbox table made before rooms' rows
+ * gains the column and keeps its rows. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,7 +81,7 @@ static int add(struct outbox *ob, const char *peer, const char *id,
 	       const char *body)
 {
 	struct outbox_msg m = { 0, peer, NULL, id, body, 1000, OUTBOX_QUEUED,
-				0 };
+				0, false };
 
 	return outbox_add(ob, &m);
 }
@@ -88,6 +91,7 @@ struct seen {
 	int state[16];
 	unsigned tries[16];
 	int64_t seq[16];
+	bool room[16];
 	int n;
 	struct outbox *done_in_callback; /* confirm each row as it comes */
 };
@@ -103,6 +107,7 @@ static int collect(const struct outbox_msg *m, void *ud)
 	s->state[s->n] = m->state;
 	s->tries[s->n] = m->tries;
 	s->seq[s->n] = m->seq;
+	s->room[s->n] = m->room;
 	s->n++;
 	if (s->done_in_callback)
 		assert_int_equal(outbox_done(s->done_in_callback, m->peer, m->id),
@@ -156,6 +161,25 @@ static void test_done_needs_the_peer(void **state)
 	assert_int_equal(outbox_done(fx->ob, JULIET, "m1"), 0);
 }
 
+/* a try taken back (the message never left its dying connection):
+ * one per call, never below none, the state left alone */
+static void test_unsent_takes_a_try_back(void **state)
+{
+	struct fixture *fx = *state;
+	struct seen s = { 0 };
+
+	assert_int_equal(add(fx->ob, JULIET, "m1", "one"), 0);
+	assert_int_equal(outbox_sent(fx->ob, "m1"), 1);
+	assert_int_equal(outbox_sent(fx->ob, "m1"), 1);
+	assert_int_equal(outbox_unsent(fx->ob, "m1"), 1);
+	assert_int_equal(outbox_unsent(fx->ob, "m1"), 1);
+	assert_int_equal(outbox_unsent(fx->ob, "m1"), 0);
+	assert_int_equal(outbox_unsent(fx->ob, "nope"), 0);
+	assert_int_equal(outbox_each(fx->ob, collect, &s), 1);
+	assert_int_equal(s.tries[0], 0);
+	assert_int_equal(s.state[0], OUTBOX_SENT);
+}
+
 static void test_callback_may_change_it(void **state)
 {
 	struct fixture *fx = *state;
@@ -187,6 +211,38 @@ static void test_survives_reopen(void **state)
 	assert_int_equal(s.state[1], OUTBOX_QUEUED);
 }
 
+static void test_room_rows_and_old_table(void **state)
+{
+	struct fixture *fx = *state;
+	struct outbox_msg m = { .peer = "lobby@conference.example.org",
+				.id = "r1", .body = "to the room", .ts_ms = 5,
+				.room = true };
+	struct seen s = { 0 };
+	sqlite3 *db;
+
+	/* an outbox made before rooms' rows */
+	close_both(fx);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"DROP TABLE outbox; CREATE TABLE outbox(seq INTEGER PRIMARY KEY,"
+		" peer TEXT NOT NULL, resource TEXT, stanza_id TEXT NOT NULL"
+		" UNIQUE, body TEXT NOT NULL, ts INTEGER NOT NULL, state INTEGER"
+		" NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0);"
+		"INSERT INTO outbox(peer, stanza_id, body, ts)"
+		" VALUES ('juliet@example.com', 'old', 'kept', 1);",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	open_both(fx);
+	assert_int_equal(outbox_add(fx->ob, &m), 0);
+	assert_int_equal(outbox_each(fx->ob, collect, &s), 2);
+	assert_string_equal(s.bodies[0], "kept");
+	assert_false(s.room[0]);
+	assert_string_equal(s.ids[1], "r1");
+	assert_true(s.room[1]);
+	assert_int_equal(outbox_done(fx->ob, "lobby@conference.example.org",
+				     "r1"), 1);
+}
+
 static int count_history(const struct hist_msg *m, void *ud)
 {
 	(void)m;
@@ -202,11 +258,11 @@ static void test_on_disk_before_return(void **state)
 {
 	struct fixture *fx = *state;
 	struct hist_msg in = { 0, JULIET, 5, HIST_IN, HIST_CHAT, "j",
-			       "a batched arrival", "in-1" };
+			       "a batched arrival", "in-1", false, NULL, false };
 	struct hist_msg out = { 0, JULIET, 6, HIST_OUT, HIST_CHAT, "r",
-				"what we typed", "m1" };
+				"what we typed", "m1", false, NULL, false };
 	struct hist_msg late = { 0, JULIET, 7, HIST_IN, HIST_CHAT, "j",
-				 "never committed", "in-2" };
+				 "never committed", "in-2", false, NULL, false };
 	struct seen s = { 0 };
 	pid_t pid;
 	int status, n = 0;
@@ -219,7 +275,7 @@ static void test_on_disk_before_return(void **state)
 		struct outbox *ob = NULL;
 		char *err = NULL;
 		struct outbox_msg m = { 0, JULIET, NULL, "m1", "what we typed",
-					6, OUTBOX_QUEUED, 0 };
+					6, OUTBOX_QUEUED, 0, false };
 
 		if (history_open(&h, fx->path, &err) < 0 ||
 		    outbox_open(&ob, h, &err) < 0)
@@ -353,9 +409,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_order_and_state),
 		T(test_done_needs_the_peer),
+		T(test_unsent_takes_a_try_back),
 		T(test_callback_may_change_it),
 		T(test_survives_reopen),
 		T(test_on_disk_before_return),
+		T(test_room_rows_and_old_table),
 		A(test_conv_states),
 		A(test_reopened_window),
 	};
