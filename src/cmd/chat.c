@@ -14,12 +14,18 @@
 #include "xmpp/xs.h"
 
 /* A conversation's peer: a contact (cmd_contact_arg), or an occupant's
- * full JID in a room we are in (a private conversation through it). */
+ * full JID in a room we are in (a private conversation through it); in
+ * a room window, an occupant's nick stands for its full JID. */
 static char *peer_arg(struct app *app, struct account *a, const char *arg)
 {
-	char *bare = strchr(arg, '/') ? jid_bare_of(arg) : NULL;
-	bool occupant = bare && room_find(app, a, bare);
+	struct window *w = app->wins[app->cur_win];
+	char *bare;
+	bool occupant;
 
+	if (w->kind == WIN_ROOM && w->acc == a && room_has(w, arg))
+		return xasprintf("%s/%s", w->jid, arg);
+	bare = strchr(arg, '/') ? jid_bare_of(arg) : NULL;
+	occupant = bare && room_find(app, a, bare);
 	free(bare);
 	return occupant ? xstrdup(arg) : cmd_contact_arg(app, a, arg);
 }
@@ -132,9 +138,11 @@ const struct cmd cmd_chat[] = {
 	  "  JID or roster name, and sends TEXT there if you give it.\n"
 	  "  Example: /msg bob@example.org are you there?",
 	  "chat", ARG_CONTACT, run_msg, 2 },
-	{ "query", "JID|NAME", "open a conversation window",
+	{ "query", "JID|NAME|NICK", "open a conversation window",
 	  "  Opens (or switches to) the conversation with a contact, or with\n"
-	  "  a room's occupant by full JID (room@service/nick). For a\n"
+	  "  a room's occupant by full JID (room@service/nick), or in a room\n"
+	  "  window by NICK: a private conversation, titled \"nick in room\",\n"
+	  "  that is never mixed with the room or other occupants. For a\n"
 	  "  stranger (someone not in your roster) whose messages are in the\n"
 	  "  strangers window, the new window holds what they said, and their\n"
 	  "  next messages come there.",
@@ -149,7 +157,8 @@ const struct cmd cmd_chat[] = {
 	  "chat", ARG_NONE, run_close, 0 },
 	{ "win", "N|NAME", "switch to window N, or the one named NAME",
 	  "  Alt-1..Alt-9 and Alt-0 switch to windows 1..10 too, Alt-Left and\n"
-	  "  Alt-Right to the neighbours, Alt-A to the next with unread messages.",
+	  "  Alt-Right to the neighbours, Alt-A to the next with unread messages:\n"
+	  "  highlights first, then conversations, then the rest.",
 	  "chat", ARG_NONE, run_win, 0 },
 	{ 0 }
 };

@@ -103,6 +103,12 @@ struct account *cmd_current_account(struct app *app);
 /* A JID or roster name as a bare JID (the caller frees it); NULL after
  * reporting when it is neither. */
 char *cmd_contact_arg(struct app *app, struct account *a, const char *arg);
+/* /accept ROOM and /deny ROOM [REASON] for a pending invitation to ROOM
+ * (without ROOM: the only thing pending being one invitation): joins
+ * with its password, or declines it. Returns 1 when argv names no
+ * invitation (the caller goes on), else 0 or -1 (reported). */
+int cmd_rooms_answer(struct app *app, struct account *a, int argc,
+		     char **argv, int allow);
 
 /* The bookmark arg names in a's list (by name, else by JID), or NULL. */
 struct bookmark;

@@ -277,10 +277,12 @@ static int answer(struct app *app, int argc, char **argv, int allow)
 	size_t n;
 	int r;
 
-	if (argc > 2)
-		return CMD_USAGE;
 	if (!a)
 		return -1;
+	if ((r = cmd_rooms_answer(app, a, argc, argv, allow)) != 1)
+		return r;
+	if (argc > 2)
+		return CMD_USAGE;
 	if (argc == 2 && !strchr(argv[1], '@') &&
 	    account_is_gateway(a, argv[1]) &&
 	    (n = answer_batch(app, a, argv[1], allow)) > 0) {
@@ -588,17 +590,20 @@ const struct cmd cmd_contacts[] = {
 	  "  request: ask to see their presence; cancel: stop seeing it;\n"
 	  "  allow: let them see yours; revoke: stop letting them.",
 	  "contacts", ARG_CONTACT, run_sub, 0 },
-	{ "accept", "[JID|GATEWAY]", "let someone who asked see your presence",
+	{ "accept", "[JID|GATEWAY|ROOM]", "let someone who asked see your presence",
 	  "  Without a JID, answers the only pending request. Someone not yet\n"
 	  "  in your roster is added and asked in return. With a GATEWAY,\n"
 	  "  accepts every request waiting from that gateway's contacts; a\n"
 	  "  domain whose service discovery does not say \"gateway\" is no\n"
-	  "  gateway, and its contacts are answered one by one.",
+	  "  gateway, and its contacts are answered one by one. With a ROOM\n"
+	  "  you were invited to, joins it (with the invitation's password).",
 	  "contacts", ARG_CONTACT, run_accept, 0 },
-	{ "deny", "[JID|GATEWAY]", "refuse a presence subscription request",
+	{ "deny", "[JID|GATEWAY|ROOM [REASON]]", "refuse a presence subscription request",
 	  "  Without a JID, answers the only pending request. With a GATEWAY,\n"
-	  "  refuses every request waiting from that gateway's contacts.",
-	  "contacts", ARG_CONTACT, run_deny, 0 },
+	  "  refuses every request waiting from that gateway's contacts. With\n"
+	  "  a ROOM you were invited to through the room, declines the\n"
+	  "  invitation (REASON, the rest of the line, goes to the inviter).",
+	  "contacts", ARG_CONTACT, run_deny, 2 },
 	{ "info", "JID|NAME", "show a contact's subscription, groups and resources",
 	  "  Lists each available resource with its presence, priority and\n"
 	  "  status message.\n"

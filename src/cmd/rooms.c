@@ -1,6 +1,9 @@
 /* rooms: commands about group chat rooms (XEP-0045): /join, and being
- * in a room: /nick, /topic, /leave (/part), /roomconfig, /destroy. They
- * act on the room given, or on the current window's room. */
+ * in a room: /nick, /topic, /leave (/part), /roomconfig, /destroy, which
+ * act on the room given or the current window's room; moderation
+ * (/kick, /ban, /role, /affiliation), /occupants and /invite, which act
+ * on the current room window; invitations received are taken by /join
+ * or /accept and declined by /deny (cmd_rooms_answer). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -9,7 +12,9 @@
 #include "cmd/cmd.h"
 #include "core/app.h"
 #include "core/bookmark.h"
+#include "core/invite.h"
 #include "core/room.h"
+#include "core/roomadmin.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
@@ -40,6 +45,7 @@ static int join(struct app *app, struct account *a, struct window *w,
 		const char *arg, const char *password, bool configure)
 {
 	const struct bookmark *b = NULL;
+	struct invite *inv = NULL;
 	struct jid j;
 	char *room;
 	int rc = 0;
@@ -84,6 +90,10 @@ static int join(struct app *app, struct account *a, struct window *w,
 		jid_clear(&j);
 		return 0;
 	}
+	/* an invitation to the room is taken, with its password */
+	inv = a->state == ACC_ONLINE ? invite_take(a, room) : NULL;
+	if (!password && inv)
+		password = inv->password;
 	if (xs_room_join(app, a, room,
 			 j.resource ? j.resource :
 			 b && b->nick ? b->nick : room_join_nick(app, a, room),
@@ -92,6 +102,7 @@ static int join(struct app *app, struct account *a, struct window *w,
 	} else {
 		room_find(app, a, room)->room->configure = configure;
 	}
+	invite_free(&inv);
 	free(room);
 	jid_clear(&j);
 	return rc;
@@ -217,6 +228,236 @@ static int run_destroy(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+/* ---- moderation, occupants, invitations ---- */
+
+/* The current window's room, or NULL after saying that /name works in
+ * room windows only. */
+static struct window *current_room(struct app *app, const char *name)
+{
+	struct window *w = app->wins[app->cur_win];
+
+	if (w->kind == WIN_ROOM && w->room)
+		return w;
+	app_say(app, LINE_ERROR, "/%s works in a room window (/join one)",
+		name);
+	return NULL;
+}
+
+static int send_admin(struct app *app, struct window *w,
+		      const struct room_admin *req)
+{
+	if (xs_room_admin(app, w->acc, req) < 0) {
+		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
+			w->acc->conf->name, w->acc->conf->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sends req on arg's occupant or user: the nick (kick, role) or the
+ * bare JID arg resolves to in w's room (ban, affiliation). */
+static int admin_on(struct app *app, struct window *w, struct room_admin *req,
+		    const char *arg)
+{
+	bool want_jid = req->op == ROOM_BAN || req->op == ROOM_SET_AFFIL;
+	const char *nick;
+	char *jid;
+	int rc = -1;
+
+	switch (roomadmin_resolve(w->room, arg, want_jid, &nick, &jid)) {
+	case TARGET_NICK:
+		req->nick = nick;
+		rc = send_admin(app, w, req);
+		break;
+	case TARGET_JID:
+		req->jid = jid;
+		rc = send_admin(app, w, req);
+		break;
+	case TARGET_HIDDEN:
+		app_say(app, LINE_ERROR,
+			"%s does not show you %s's real JID: name them by JID "
+			"(user@example.org)", w->jid, arg);
+		break;
+	case TARGET_UNKNOWN:
+		app_say(app, LINE_ERROR, want_jid ?
+				"No one called %s is in %s, and %s is not a JID" :
+				"No one called %s is in %s%s",
+			arg, w->jid, want_jid ? arg : "");
+		break;
+	}
+	free(jid);
+	return rc;
+}
+
+/* /kick NICK [reason] */
+static int run_kick(struct app *app, int argc, char **argv)
+{
+	struct window *w;
+	struct room_admin req = { ROOM_KICK, NULL, NULL, NULL, "none", NULL };
+
+	if (argc < 2)
+		return CMD_USAGE;
+	if (!(w = current_room(app, argv[0])))
+		return -1;
+	req.room = w->jid;
+	req.reason = argc > 2 ? argv[2] : NULL;
+	return admin_on(app, w, &req, argv[1]);
+}
+
+/* /ban JID|NICK [reason] */
+static int run_ban(struct app *app, int argc, char **argv)
+{
+	struct window *w;
+	struct room_admin req = { ROOM_BAN, NULL, NULL, NULL, "outcast", NULL };
+
+	if (argc < 2)
+		return CMD_USAGE;
+	if (!(w = current_room(app, argv[0])))
+		return -1;
+	req.room = w->jid;
+	req.reason = argc > 2 ? argv[2] : NULL;
+	return admin_on(app, w, &req, argv[1]);
+}
+
+static bool one_of(const char *s, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(s, *names) == 0)
+			return true;
+	return false;
+}
+
+/* /role NICK visitor|participant|moderator */
+static int run_role(struct app *app, int argc, char **argv)
+{
+	static const char *const roles[] = { "visitor", "participant",
+					     "moderator", NULL };
+	struct window *w;
+	struct room_admin req = { ROOM_SET_ROLE, NULL, NULL, NULL, NULL, NULL };
+
+	if (argc != 3 || !one_of(argv[2], roles))
+		return CMD_USAGE;
+	if (!(w = current_room(app, argv[0])))
+		return -1;
+	req.room = w->jid;
+	req.value = argv[2];
+	return admin_on(app, w, &req, argv[1]);
+}
+
+/* /affiliation JID|NICK none|member|admin|owner|outcast */
+static int run_affiliation(struct app *app, int argc, char **argv)
+{
+	static const char *const affils[] = { "none", "member", "admin",
+					      "owner", "outcast", NULL };
+	struct window *w;
+	struct room_admin req = { ROOM_SET_AFFIL, NULL, NULL, NULL, NULL,
+				  NULL };
+
+	if (argc != 3 || !one_of(argv[2], affils))
+		return CMD_USAGE;
+	if (!(w = current_room(app, argv[0])))
+		return -1;
+	req.room = w->jid;
+	req.value = argv[2];
+	return admin_on(app, w, &req, argv[1]);
+}
+
+/* /occupants, /names: one line per occupant, in nick order. */
+static int run_occupants(struct app *app, int argc, char **argv)
+{
+	struct window *w;
+	const struct room *r;
+	size_t i, shown = 0;
+
+	if (argc != 1)
+		return CMD_USAGE;
+	if (!(w = current_room(app, argv[0])))
+		return -1;
+	r = w->room;
+	app_say(app, LINE_INFO, "%s: %zu occupant%s", w->jid, r->nocc,
+		r->nocc == 1 ? "" : "s");
+	for (i = 0; i < r->nocc; i++) {
+		const struct occupant *o = &r->occ[i];
+		bool us = strcmp(o->nick, r->nick) == 0;
+
+		app_say(app, LINE_PLAIN, "  %s (%s%s%s%s)%s%s%s%s%s%s", o->nick,
+			room_role_name(o->role),
+			o->affil != AFFIL_NONE ? ", " : "",
+			o->affil != AFFIL_NONE ? room_affil_name(o->affil) : "",
+			us ? "; you" : "", o->jid ? " " : "",
+			o->jid ? o->jid : "",
+			o->show != SHOW_ONLINE ? ", " : "",
+			o->show != SHOW_ONLINE ? presence_show_name(o->show) :
+						 "",
+			o->status ? ": " : "", o->status ? o->status : "");
+		if (o->jid && !us)
+			shown++;
+	}
+	if (r->nocc > 1 && shown == 0) /* ours is always shown to us */
+		app_say(app, LINE_INFO, "(%s does not show you real JIDs)",
+			w->jid);
+	return 0;
+}
+
+/* /invite JID [reason] */
+static int run_invite(struct app *app, int argc, char **argv)
+{
+	struct window *w;
+	char *jid;
+	int rc = 0;
+
+	if (argc < 2)
+		return CMD_USAGE;
+	if (!(w = current_room(app, argv[0])))
+		return -1;
+	/* a full JID is that client; otherwise a contact by JID or name */
+	jid = strchr(argv[1], '/') && jid_valid(argv[1]) ?
+		      xstrdup(argv[1]) :
+		      cmd_contact_arg(app, w->acc, argv[1]);
+	if (!jid)
+		return -1;
+	if (xs_room_invite(app, w->acc, w->jid, jid,
+			   argc > 2 ? argv[2] : NULL) < 0) {
+		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
+			w->acc->conf->name, w->acc->conf->name);
+		rc = -1;
+	}
+	free(jid);
+	return rc;
+}
+
+int cmd_rooms_answer(struct app *app, struct account *a, int argc,
+		     char **argv, int allow)
+{
+	struct invite *inv;
+	int rc = 0;
+
+	if (argc >= 2 && !invite_find(a, argv[1]))
+		return 1;
+	if (argc == 1 && (a->nsub_requests > 0 || a->ninvites != 1))
+		return 1;
+	if (a->state != ACC_ONLINE) {
+		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
+			a->conf->name, a->conf->name);
+		return -1;
+	}
+	inv = invite_take(a, argc >= 2 ? argv[1] : a->invites[0]->room);
+	if (allow) {
+		xs_room_join(app, a, inv->room, a->nick, inv->password);
+	} else if (inv->mediated) {
+		xs_room_decline(app, a, inv->room, inv->from,
+				argc > 2 ? argv[2] : NULL);
+		app_say(app, LINE_OK, "Declined %s's invitation to %s",
+			inv->from, inv->room);
+	} else {
+		app_say(app, LINE_OK,
+			"Forgot %s's invitation to %s (a direct invitation "
+			"has no answer to send)", inv->from, inv->room);
+	}
+	invite_free(&inv);
+	return rc;
+}
+
 const struct cmd cmd_rooms[] = {
 	{ "join", "[ROOM[/NICK]] [PASSWORD] [--configure]",
 	  "join a group chat room",
@@ -268,5 +509,41 @@ const struct cmd cmd_rooms[] = {
 	  "  destroys the room: everyone in it is put out, told REASON, and\n"
 	  "  the room and its configuration are gone.",
 	  "rooms", ARG_NONE, run_destroy, 1 },
+	{ "kick", "NICK [REASON]", "kick an occupant out of the room",
+	  "  In a room window: asks the room to remove NICK (you need to be\n"
+	  "  a moderator); REASON, the rest of the line, is shown to them.\n"
+	  "  The room's answer, or why it refused, appears in the window.\n"
+	  "  Example: /kick mallory enough spam",
+	  "rooms", ARG_NICK, run_kick, 2 },
+	{ "ban", "JID|NICK [REASON]", "ban a user from the room",
+	  "  In a room window: makes the user an outcast (you need to be an\n"
+	  "  admin or owner). A NICK stands for that occupant's real JID,\n"
+	  "  when the room shows it to you; otherwise name them by JID.",
+	  "rooms", ARG_CONTACT, run_ban, 2 },
+	{ "role", "NICK visitor|participant|moderator", "change an occupant's role",
+	  "  In a room window: a visitor cannot speak in a moderated room, a\n"
+	  "  participant can, a moderator can also kick and change roles.",
+	  "rooms", ARG_NICK, run_role, 0 },
+	{ "affiliation", "JID|NICK none|member|admin|owner|outcast",
+	  "change a user's affiliation with the room",
+	  "  In a room window: a lasting standing with the room, kept by\n"
+	  "  JID (a NICK stands for that occupant's real JID, when the room\n"
+	  "  shows it to you). outcast bans; none takes it away.",
+	  "rooms", ARG_CONTACT, run_affiliation, 0 },
+	{ "occupants", "", "list the room's occupants",
+	  "  In a room window: each occupant with their role, affiliation\n"
+	  "  and real JID when the room shows it to you. /names is the same.",
+	  "rooms", ARG_NONE, run_occupants, 0 },
+	{ "names", "", "list the room's occupants (as /occupants)",
+	  "  The same as /occupants.",
+	  "rooms", ARG_NONE, run_occupants, 0 },
+	{ "invite", "JID [REASON]", "invite someone to the room",
+	  "  In a room window: invites JID (or a contact's name). If their\n"
+	  "  client says it takes direct invitations (XEP-0249), natter sends\n"
+	  "  one; otherwise the room passes the invitation on (XEP-0045).\n"
+	  "  The window says which was sent. Invitations to you appear on the\n"
+	  "  console: /accept ROOM or /join ROOM takes one (with its\n"
+	  "  password), /deny ROOM [REASON] declines one.",
+	  "rooms", ARG_CONTACT, run_invite, 2 },
 	{ 0 }
 };

@@ -12,6 +12,7 @@
 #include "core/history.h"
 #include "core/outbox.h"
 #include "core/paths.h"
+#include "core/invite.h"
 #include "core/strangers.h"
 #include "core/window.h"
 #include "util/jid.h"
@@ -82,6 +83,7 @@ void account_free(struct account **ap)
 		free(a->gateways[i]);
 	free(a->gateways);
 	strangers_forget(a);
+	invite_forget(a);
 	strmap_clear(&a->gw_verdicts);
 	for (i = 0; i < a->ngw_deferred; i++)
 		free(a->gw_deferred[i]);

@@ -21,6 +21,7 @@
 struct app;
 struct history;
 struct outbox;
+struct invite;
 
 enum account_state {
 	ACC_OFFLINE,    /* not connected, nothing scheduled */
@@ -95,6 +96,10 @@ struct account {
 	char **gw_deferred;           /* subscription requests waiting for
 				       * a gateway check (xmpp/gateway.c) */
 	size_t ngw_deferred;
+	struct invite **invites;      /* invitations to rooms waiting for
+				       * /accept or /deny, oldest first
+				       * (core/invite.c) */
+	size_t ninvites, capinvites;
 	void *session; /* the xmpp layer's; opaque here */
 };
 

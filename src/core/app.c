@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/paths.h"
 #include "core/room.h"
 #include "util/xmem.h"
@@ -98,6 +99,16 @@ size_t app_insert_window(struct app *app, struct window *w)
 	index_set(app, w, true);
 	app->dirty = true;
 	return app->nwins - 1;
+}
+
+void app_window_rekey(struct app *app, struct window *w, const char *jid)
+{
+	index_set(app, w, false);
+	free(w->jid);
+	w->jid = xstrdup(jid);
+	index_set(app, w, true);
+	w->generation++;
+	app->dirty = true;
 }
 
 size_t app_add_window(struct app *app, struct window *w)
@@ -233,6 +244,7 @@ void app_free(struct app *app)
 		free(app->collapsed[i]);
 	free(app->collapsed);
 	pinstore_clear(&app->pins);
+	attention_free(&app->attention);
 	conf_clear(&app->cfg);
 	free(app->data_dir);
 	free(app->state_dir);

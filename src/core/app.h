@@ -26,6 +26,7 @@
 #define CONSOLE_LINES 2000
 
 struct xs;
+struct attention;
 
 /* One /search result, for /jump. */
 struct search_hit {
@@ -67,6 +68,7 @@ struct app {
 	struct xs *xs; /* the xmpp layer's state (xmpp/session.h) */
 	void *ui; /* the UI's state */
 	struct idle idle; /* auto-away and chat states (idle.c) */
+	struct attention *attention; /* rings and notify_cmd (attention.c) */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
 	struct pace draws;     /* redraws, spaced while traffic streams */
@@ -95,6 +97,9 @@ size_t app_add_window(struct app *app, struct window *w);
 /* Adds w as a new window without making it current; returns its index.
  * A chat, room or strangers window is entered in the index. */
 size_t app_insert_window(struct app *app, struct window *w);
+/* Gives window w (a chat window in the index) the JID jid instead: a
+ * private conversation follows its occupant's new nick. */
+void app_window_rekey(struct app *app, struct window *w, const char *jid);
 /* Makes window idx current and clears its unread mark. */
 void app_select(struct app *app, size_t idx);
 /* acc's window of this kind for jid (NULL: the strangers window), or

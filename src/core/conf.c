@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/attention.h"
 #include "core/conf.h"
 #include "util/jid.h"
 #include "util/troff.h"
@@ -90,6 +91,22 @@ static char *check_time_format(const char *v)
 	if (i < 366 * 2)
 		return xasprintf("time_format \"%s\" gives an empty or over-long time (at most %d bytes)",
 				 v, TIME_FORMAT_MAX - 1);
+	return NULL;
+}
+
+/* notify_cmd must split into words (see core/attention.h). */
+static char *check_notify_cmd(const char *v)
+{
+	char *err = NULL;
+	char **argv = attention_words(v, &err);
+
+	if (!argv) {
+		char *msg = xasprintf("notify_cmd \"%s\": %s", v, err);
+
+		free(err);
+		return msg;
+	}
+	attention_words_free(&argv);
 	return NULL;
 }
 
@@ -220,6 +237,25 @@ const struct conf_option conf_options[] = {
 	  .unset = "the built-in theme",
 	  .help = "colour theme: NAME.theme from $XDG_CONFIG_HOME/natter/themes "
 		  "or the installed themes" },
+	{ .name = "highlight", GLOBAL_FIELD(highlights), .type = CONF_LIST,
+	  .count_offset = offsetof(struct config, nhighlights),
+	  .help = "words or phrases that make a room line a highlight, as your "
+		  "nick there does: whole words, in any case, e.g. "
+		  "{\"natter\", \"release day\"}" },
+	{ .name = "bell", GLOBAL_FIELD(bell), .type = CONF_BOOL, .def = true,
+	  .help = "ring the terminal bell for a private message or a "
+		  "highlight in a window other than the one shown" },
+	{ .name = "title", GLOBAL_FIELD(title), .type = CONF_BOOL,
+	  .def = false,
+	  .help = "show the count of unread private messages and highlights "
+		  "in the terminal's title (the old title comes back at exit)" },
+	{ .name = "notify_cmd", GLOBAL_FIELD(notify_cmd), .type = CONF_STRING,
+	  .unset = "none", .check = check_notify_cmd,
+	  .help = "program run for each private message or highlight that "
+		  "rings: split into words as a shell would (quotes, "
+		  "backslashes) but never run by one; the message comes in "
+		  "NATTER_KIND, NATTER_FROM, NATTER_WINDOW, NATTER_TEXT, "
+		  "NATTER_JID and NATTER_ACCOUNT" },
 	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "

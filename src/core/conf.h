@@ -74,6 +74,11 @@ struct config {
 	int room_ping;         /* seconds of a room's silence before a
 				* self-ping (XEP-0410), 0: off */
 	int password_eval_timeout; /* seconds password_eval may run */
+	char **highlights; /* words that make a room line a highlight */
+	size_t nhighlights;
+	bool bell;         /* ring for private messages and highlights */
+	bool title;        /* the unread count in the terminal's title */
+	char *notify_cmd;  /* run for each, split into words; NULL: none */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

@@ -6,10 +6,13 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/room.h"
 #include "core/strangers.h"
 #include "core/outbox.h"
+#include "util/jid.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -40,15 +43,26 @@ static const char *occupant_nick(const char *jid)
 	return slash ? slash + 1 : NULL;
 }
 
-/* The window's title: the peer's name, or "nick (room@service)" for an
- * occupant's private conversation. The caller frees it. */
-static char *title_of(struct account *acc, const char *jid)
+/* The window's title: the peer's name, or "nick in room" for an
+ * occupant's private conversation, the room named by its name when we
+ * know it, else by its JID's local part. The caller frees it. */
+static char *title_of(struct app *app, struct account *acc, const char *jid)
 {
 	const char *nick = occupant_nick(jid);
+	char *room, *local, *t;
+	struct window *rw;
 
-	if (nick)
-		return xasprintf("%s (%.*s)", nick, (int)(nick - 1 - jid), jid);
-	return xstrdup(conv_peer_name(acc, jid));
+	if (!nick)
+		return xstrdup(conv_peer_name(acc, jid));
+	room = xstrndup(jid, (size_t)(nick - 1 - jid));
+	rw = room_find(app, acc, room);
+	local = jid_local_of(room);
+	t = xasprintf("%s in %s", nick,
+		      rw && rw->room && rw->room->name ? rw->room->name :
+		      local ? local : room);
+	free(local);
+	free(room);
+	return t;
 }
 
 const char *conv_peer_name(struct account *acc, const char *bare)
@@ -193,7 +207,7 @@ struct window *conv_window(struct app *app, struct account *acc,
 
 	if (w)
 		return w;
-	title = title_of(acc, jid);
+	title = title_of(app, acc, jid);
 	w = win_new(WIN_CHAT, title, CONV_LINES);
 	free(title);
 	w->acc = acc;
@@ -316,6 +330,7 @@ void conv_incoming(struct app *app, struct account *acc,
 	bool action = is_action(m->body);
 	const char *nick = conv_peer_name(acc, m->jid);
 	struct window *w;
+	struct line *l;
 	int64_t rowid;
 
 	if (strangers_is(app, acc, m->jid) && !from_stranger(app, acc, m))
@@ -326,10 +341,13 @@ void conv_incoming(struct app *app, struct account *acc,
 	rowid = store(app, acc, m->jid, m->ts_ms, HIST_IN, nick, m->body, m->id);
 	if (rowid == 0)
 		return;
-	win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
-		    (action ? LINE_ACTION : 0) | (m->delayed ? LINE_DELAYED : 0),
-		    nick, action ? m->body + sizeof action_prefix - 1 : m->body,
-		    NULL)->rowid = rowid > 0 ? rowid : 0;
+	l = win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
+			(action ? LINE_ACTION : 0) |
+				(m->delayed ? LINE_DELAYED : 0),
+			nick,
+			action ? m->body + sizeof action_prefix - 1 : m->body,
+			NULL);
+	l->rowid = rowid > 0 ? rowid : 0;
 	/* replies go to the resource that last wrote (RFC 6121 5.1); an
 	 * occupant's window is locked to its full JID already */
 	free(w->resource);
@@ -345,6 +363,7 @@ void conv_incoming(struct app *app, struct account *acc,
 			it->unread++;
 	}
 	event_emit(app, &ev);
+	attention_message(app, w, l, m->delayed);
 }
 
 bool conv_receipt_allowed(struct app *app, struct account *acc,
@@ -486,10 +505,80 @@ void conv_rename(struct app *app, struct account *acc, const char *bare)
 		return;
 	free(w->name);
 	{
-		char *title = title_of(acc, bare);
+		char *title = title_of(app, acc, bare);
 
 		w->name = utf8_sanitize(title, 0);
 		free(title);
 	}
 	app->dirty = true;
+}
+
+/* We left room: each private conversation through it hears of it. */
+static void we_left(struct app *app, struct account *acc, const char *room)
+{
+	size_t i, rl = strlen(room);
+
+	for (i = 0; i < app->nwins; i++) {
+		struct window *w = app->wins[i];
+		struct event ev = { .type = EV_ROOM_PRIVATE, .acc = acc };
+
+		if (w->kind != WIN_CHAT || w->acc != acc || !w->jid ||
+		    strncmp(w->jid, room, rl) != 0 || w->jid[rl] != '/')
+			continue;
+		ev.room_private = (struct ev_room_private){
+			.jid = w->jid, .room = room, .nick = w->jid + rl + 1,
+			.what = ROOM_PM_WE_LEFT
+		};
+		w->peer_state = CHAT_GONE; /* back when we rejoin */
+		event_emit(app, &ev);
+	}
+}
+
+void conv_occupant(struct app *app, struct account *acc, const char *room,
+		   const struct room_presence *p)
+{
+	struct window *rw = room_find(app, acc, room);
+	bool here = rw && room_has(rw, p->nick);
+	struct event ev = { .type = EV_ROOM_PRIVATE, .acc = acc };
+	struct ev_room_private *e = &ev.room_private;
+	struct window *w;
+	char *jid;
+
+	if (room_presence_has(p, 110)) { /* ourselves */
+		if (!p->available && !room_presence_has(p, 303))
+			we_left(app, acc, room);
+		return;
+	}
+	jid = xasprintf("%s/%s", room, p->nick);
+	w = conv_find(app, acc, jid);
+	*e = (struct ev_room_private){ .jid = jid, .room = room,
+				       .nick = p->nick, .presence = p };
+	/* back: only after it was said gone (not the arrival under the
+	 * new nick that follows a nick change) */
+	if (!w || (p->available && (here || w->peer_state != CHAT_GONE))) {
+		free(jid);
+		return;
+	}
+	if (p->available) {
+		e->what = ROOM_PM_BACK;
+		w->peer_state = CHAT_NONE;
+	} else if (room_presence_has(p, 303) && p->new_nick) {
+		char *to = xasprintf("%s/%s", room, p->new_nick);
+
+		e->what = ROOM_PM_RENAMED;
+		e->new_nick = p->new_nick;
+		if (!conv_find(app, acc, to)) {
+			app_window_rekey(app, w, to);
+			conv_rename(app, acc, to);
+			e->jid = w->jid;
+			e->followed = true;
+		}
+		free(to);
+	} else {
+		e->what = ROOM_PM_LEFT;
+		w->peer_state = CHAT_GONE;
+	}
+	app->dirty = true;
+	event_emit(app, &ev);
+	free(jid);
 }

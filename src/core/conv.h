@@ -87,6 +87,15 @@ int conv_jump(struct app *app, struct account *acc, const char *bare,
 	      int64_t rowid);
 /* The roster changed the peer's name: the window follows. */
 void conv_rename(struct app *app, struct account *acc, const char *bare);
+/* A room's occupant presence p, before the room's model takes it (from
+ * room_presence): a private conversation with that occupant hears that
+ * it left (its window's peer_state becomes CHAT_GONE), came back after
+ * that, or changed nick (its window then follows the new nick, unless
+ * that nick has a window already), and every private conversation
+ * through the room hears that we left it: EV_ROOM_PRIVATE. */
+struct room_presence;
+void conv_occupant(struct app *app, struct account *acc, const char *room,
+		   const struct room_presence *p);
 /* The name a peer is shown under: roster name, else the JID; an
  * occupant's nick for room@service/nick. */
 const char *conv_peer_name(struct account *acc, const char *bare);

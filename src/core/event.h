@@ -66,6 +66,11 @@ enum event_type {
 	EV_STRANGERS_LIMIT, /* strangers_limit: one domain's strangers wrote
 			     * too much this minute; the rest of the
 			     * minute's messages are dropped */
+	EV_ATTENTION,      /* attention: a private message or a highlight
+			    * outside the current window asks for the user
+			    * (core/attention.h) */
+	EV_NOTIFY_FAILED,  /* notify_failed: notify_cmd could not run or
+			    * failed (once, until it succeeds again) */
 	EV_BOOKMARKS_LOADED, /* bookmarks_loaded: acc->bookmarks was fetched */
 	EV_BOOKMARK_CHANGED, /* bookmark_changed: one bookmark was added,
 			      * changed or removed (by us or another client) */
@@ -81,6 +86,16 @@ enum event_type {
 			    * message (configuration, logging, anonymity) */
 	EV_ROOM_CONFIGURED, /* room_configured: a configuration was saved
 			     * or refused */
+	/* rooms: moderation, invitations, private messages (mucadmin) */
+	EV_ROOM_ADMIN,     /* room_admin: a room answered /kick, /ban,
+			    * /role or /affiliation */
+	EV_ROOM_INVITED,   /* room_invited: our invitation was sent */
+	EV_ROOM_INVITE,    /* room_invite: an invitation to a room came and
+			    * waits for /accept or /deny (acc->invites) */
+	EV_ROOM_DECLINED,  /* room_declined: someone declined our
+			    * invitation */
+	EV_ROOM_PRIVATE,   /* room_private: the occupant of a private
+			    * conversation left, came back or changed nick */
 };
 
 struct ev_cert_pinned {
@@ -222,6 +237,28 @@ struct ev_strangers_limit {
 	unsigned limit;     /* messages a minute they may write */
 };
 
+/* What asks for attention (core/attention.h). */
+enum attn_kind {
+	ATTN_NONE,
+	ATTN_HIGHLIGHT, /* a room line naming us or a highlight word */
+	ATTN_CHAT,      /* a message in a 1:1 conversation */
+	ATTN_PRIVATE,   /* an occupant's private message through a room */
+};
+
+struct ev_attention {
+	enum attn_kind kind;
+	const char *window; /* the window's name */
+	const char *from;   /* who wrote (a nick or a contact's name) */
+	const char *text;   /* what they wrote, one sanitised line */
+};
+
+struct ev_notify_failed {
+	const char *program; /* notify_cmd's first word */
+	int error;     /* errno when it could not be started, else 0 */
+	int status;    /* its waitpid() status when it ran and failed */
+	bool timed_out; /* it ran past its time and was stopped */
+};
+
 struct ev_bookmarks_loaded {
 	size_t count; /* bookmarks in acc->bookmarks now */
 };
@@ -333,6 +370,65 @@ struct ev_command_done {
 	const char *command; /* its name; NULL: unknown */
 };
 
+/* ---- rooms: moderation, invitations, private messages ---- */
+
+/* What EV_ROOM_ADMIN answers. */
+enum room_admin_op { ROOM_KICK, ROOM_BAN, ROOM_SET_ROLE, ROOM_SET_AFFIL };
+
+struct ev_room_admin {
+	const char *room;     /* the room's JID (its window may have closed) */
+	enum room_admin_op op;
+	const char *target;   /* the nick or JID acted on */
+	const char *value;    /* the role or affiliation asked for */
+	const char *cond;     /* the error condition; NULL: done */
+	const char *text;     /* the room's words; NULL: none */
+};
+
+struct ev_room_invited {
+	const char *room;     /* the room invited to */
+	const char *jid;      /* who was invited */
+	bool direct;          /* XEP-0249 direct; false: through the room
+			       * (XEP-0045 7.8.2) */
+};
+
+struct ev_room_invite {
+	const char *room;     /* the room we are invited to */
+	const char *from;     /* the inviter's JID */
+	const char *reason;   /* NULL: none */
+	const char *password; /* NULL: none */
+	bool mediated;        /* through the room: /deny declines it */
+	bool stranger;        /* the inviter is a stranger (strangers.h) */
+	size_t dropped;       /* older invitations forgotten to make room */
+};
+
+struct ev_room_declined {
+	const char *room;     /* the room we invited to */
+	const char *from;     /* who declined */
+	const char *reason;   /* NULL: none */
+};
+
+/* What EV_ROOM_PRIVATE reports of a private conversation's occupant. */
+enum room_private_change {
+	ROOM_PM_LEFT,    /* the occupant left the room (codes say why) */
+	ROOM_PM_BACK,    /* an occupant of that nick is in the room again */
+	ROOM_PM_RENAMED, /* the occupant changed nick: the window follows */
+	ROOM_PM_WE_LEFT, /* we left the room */
+};
+
+struct ev_room_private {
+	const char *jid;      /* the private window's JID (after a rename,
+			       * the new one) */
+	const char *room;     /* the room's JID */
+	const char *nick;     /* the occupant's nick (before a rename) */
+	const char *new_nick; /* ROOM_PM_RENAMED: the new nick; else NULL */
+	bool followed;        /* ROOM_PM_RENAMED: the window now writes to
+			       * the new nick (false: the new nick had a
+			       * window of its own already) */
+	enum room_private_change what;
+	const struct room_presence *presence; /* what the room said; NULL
+					       * for ROOM_PM_WE_LEFT */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -365,6 +461,8 @@ struct event {
 		struct ev_version version;
 		struct ev_ping ping;
 		struct ev_strangers_limit strangers_limit;
+		struct ev_attention attention;
+		struct ev_notify_failed notify_failed;
 		struct ev_bookmarks_loaded bookmarks_loaded;
 		struct ev_bookmark_changed bookmark_changed;
 		struct ev_bookmark_error bookmark_error;
@@ -372,6 +470,11 @@ struct event {
 		struct ev_room_fold room_fold;
 		struct ev_room_status room_status;
 		struct ev_room_configured room_configured;
+		struct ev_room_admin room_admin;
+		struct ev_room_invited room_invited;
+		struct ev_room_invite room_invite;
+		struct ev_room_declined room_declined;
+		struct ev_room_private room_private;
 	};
 };
 

@@ -1,5 +1,8 @@
 /* proc: child processes driven by the loop (see proc.h).
  *
+ * proc_run is proc_spawn of /bin/sh -c CMD; a program's own argv never
+ * meets a shell.
+ *
  * A proc is done when two things have happened, in either order: its
  * pipe reached end of file and its child was reaped. The time limit is a
  * loop timer; when it fires first the process group is killed with
@@ -129,8 +132,9 @@ static void on_limit(struct loop *l, void *ud)
 	report(p, PROC_TIMEOUT);
 }
 
-/* In the child, between fork and exec: only async-signal-safe calls. */
-static void exec_child(const char *cmd, int out_fd)
+/* In the child, between fork and exec: only async-signal-safe calls
+ * (envp was built before the fork). */
+static void exec_child(char *const argv[], char *const envp[], int out_fd)
 {
 	struct sigaction dfl;
 	int null = open("/dev/null", O_RDWR);
@@ -145,30 +149,69 @@ static void exec_child(const char *cmd, int out_fd)
 	sigaction(SIGPIPE, &dfl, NULL);
 	/* the command gets none of natter's sockets or files */
 	close_range(3, ~0U, 0);
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	execvpe(argv[0], argv, envp);
 	_exit(127);
 }
 
-struct proc *proc_run(struct loop *l, const char *cmd, uint64_t limit_ms,
-		      proc_done_fn fn, void *ud)
+/* Whether entry ("NAME=value") sets one of the names env sets. */
+static bool replaced(const char *entry, char *const env[])
 {
+	const char *eq = strchr(entry, '=');
+	size_t n = eq ? (size_t)(eq - entry) + 1 : strlen(entry);
+	size_t i;
+
+	for (i = 0; env[i]; i++)
+		if (strncmp(env[i], entry, n) == 0)
+			return true;
+	return false;
+}
+
+/* natter's environment with env's entries in place of their names; the
+ * array is the caller's to free, its strings are borrowed. */
+static char **merged_env(char *const env[])
+{
+	size_t n = 0, m = 0, i, o = 0;
+	char **out;
+
+	while (environ[n])
+		n++;
+	while (env[m])
+		m++;
+	out = xcalloc(n + m + 1, sizeof *out);
+	for (i = 0; i < n; i++)
+		if (!replaced(environ[i], env))
+			out[o++] = environ[i];
+	for (i = 0; i < m; i++)
+		out[o++] = env[i];
+	return out;
+}
+
+struct proc *proc_spawn(struct loop *l, char *const argv[],
+			char *const env[], uint64_t limit_ms, proc_done_fn fn,
+			void *ud)
+{
+	char **envp = env ? merged_env(env) : NULL;
 	struct proc *p;
 	int fds[2];
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		free(envp);
 		return NULL;
+	}
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
 
 		close(fds[0]);
 		close(fds[1]);
+		free(envp);
 		errno = e;
 		return NULL;
 	}
 	if (pid == 0)
-		exec_child(cmd, fds[1]);
+		exec_child(argv, envp ? envp : environ, fds[1]);
+	free(envp);
 	close(fds[1]);
 	/* the child does it too: whichever runs first, kill(-pid) works */
 	setpgid(pid, pid);
@@ -184,6 +227,14 @@ struct proc *proc_run(struct loop *l, const char *cmd, uint64_t limit_ms,
 	loop_child_watch(l, pid, on_exit_status, p);
 	p->timer = loop_timer_add(l, limit_ms, on_limit, p);
 	return p;
+}
+
+struct proc *proc_run(struct loop *l, const char *cmd, uint64_t limit_ms,
+		      proc_done_fn fn, void *ud)
+{
+	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
+
+	return proc_spawn(l, argv, NULL, limit_ms, fn, ud);
 }
 
 void proc_cancel(struct proc **pp)

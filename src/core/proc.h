@@ -1,7 +1,9 @@
-/* proc: a shell command run as a child of the loop, its output collected.
+/* proc: a command run as a child of the loop, its output collected.
  *
- * proc_run() starts `/bin/sh -c CMD` in a process group of its own, with
- * stdin and stderr on /dev/null (curses owns the terminal) and stdout on
+ * proc_run() starts `/bin/sh -c CMD`, proc_spawn() a program with its
+ * own argument vector and no shell; each runs in a process group of its
+ * own, with stdin and stderr on /dev/null (curses owns the terminal) and
+ * stdout on
  * a pipe the loop watches; the loop reaps it on SIGCHLD. The caller hears
  * once, from the loop: when the output has ended and the child has been
  * reaped, or when the time limit passed first, in which case the whole
@@ -41,6 +43,13 @@ typedef void (*proc_done_fn)(const struct proc_result *res, void *ud);
  * child could be started (then fn is never called). */
 struct proc *proc_run(struct loop *l, const char *cmd, uint64_t limit_ms,
 		      proc_done_fn fn, void *ud);
+/* Starts argv[0] (searched in PATH when it holds no '/') with argv, no
+ * shell involved, its environment natter's plus env (NULL-terminated
+ * "NAME=value" strings, replacing those names; may be NULL). Otherwise
+ * as proc_run. */
+struct proc *proc_spawn(struct loop *l, char *const argv[],
+			char *const env[], uint64_t limit_ms, proc_done_fn fn,
+			void *ud);
 /* Kills and reaps a running proc without calling its callback; clears *p.
  * NULL is a no-op. */
 void proc_cancel(struct proc **p);

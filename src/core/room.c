@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/conv.h"
 #include "core/history.h"
 #include "core/outbox.h"
@@ -376,10 +377,13 @@ void room_message(struct app *app, struct account *acc, const char *room,
 	if (!nick) { /* the room itself speaks */
 		win_add(w, (time_t)(ts_ms / 1000), LINE_INFO, body);
 	} else {
-		win_add_msg(w, (time_t)(ts_ms / 1000),
-			    ours ? LINE_MSG_OUT : LINE_MSG_IN,
-			    (delayed ? LINE_DELAYED : 0) | action_flag(body), nick,
-			    action_text(body), NULL)->rowid = rowid > 0 ? rowid : 0;
+		struct line *l = win_add_msg(
+			w, (time_t)(ts_ms / 1000), ours ? LINE_MSG_OUT : LINE_MSG_IN,
+			(delayed ? LINE_DELAYED : 0) | action_flag(body), nick,
+			action_text(body), NULL);
+
+		l->rowid = rowid > 0 ? rowid : 0;
+		attention_message(app, w, l, delayed);
 	}
 	if (!ours)
 		mark_unread(app, w);
@@ -575,6 +579,8 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 		ev.room_occupant.old_role = o->role;
 		ev.room_occupant.old_affil = o->affil;
 	}
+	conv_occupant(app, acc, room, p); /* private windows, before the
+					   * model changes */
 	if (p->available) {
 		bool known = o != NULL;
 

@@ -39,6 +39,7 @@ enum line_kind {
 #define LINE_SENT 64u     /* on its way, the server has not confirmed it */
 #define LINE_ACKED 128u   /* the server has it (XEP-0198) */
 #define LINE_DELIVERY (LINE_QUEUED | LINE_SENT | LINE_ACKED)
+#define LINE_HIGHLIGHT 256u /* names us or a highlight word (attention.h) */
 
 struct line {
 	time_t ts;
@@ -80,7 +81,7 @@ struct window {
 	struct line *lines;
 	size_t cap, nalloc, start, count;
 	unsigned unread;
-	bool highlight;
+	unsigned highlight;  /* unread lines of those that are highlights */
 	int64_t oldest_rowid; /* history paging: oldest row loaded, 0: none */
 	bool history_done;    /* nothing older left in the store */
 	int64_t focus_rowid;  /* show this history row (set by a jump), or 0 */

@@ -1,7 +1,8 @@
 /* bars: the title line (its text is the current window's view's: who
  * a conversation is with, their presence and chat state, a room's
  * occupants, ...) and the status bar (accounts' states and the window
- * list with unread counts).
+ * list with unread counts, "(2!)" where a highlight is among them, and
+ * the windows that rang in the status_highlight colour).
  */
 #include "config.h"
 
@@ -63,13 +64,21 @@ static void bar_append(char **buf, size_t *len, size_t *cap, const char *fmt,
 	*len += (size_t)n;
 }
 
-char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
-		       size_t *cur_to)
+/* Whether w's entry is drawn in the highlight colour: it rang (a
+ * highlight, or a conversation's unread message). */
+static bool rang(const struct window *w)
+{
+	return w->highlight || (w->unread && w->kind == WIN_CHAT);
+}
+
+/* The status bar's text; [from[i], to[i]) are the bytes of window i's
+ * entry (from and to hold app->nwins each). */
+static char *status_text(const struct app *app, bool more, size_t *from,
+			 size_t *to)
 {
 	char *buf = NULL;
 	size_t i, len = 0, cap = 0;
 
-	*cur_from = *cur_to = 0;
 	bar_append(&buf, &len, &cap, "%s", "");
 	for (i = 0; i < app->naccounts; i++)
 		bar_append(&buf, &len, &cap, " %s: %s |",
@@ -78,48 +87,82 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
 	for (i = 0; i < app->nwins; i++) {
 		struct window *w = app->wins[i];
 
-		if (i == app->cur_win)
-			*cur_from = len;
-		if (w->unread)
-			bar_append(&buf, &len, &cap, " [%zu:%s(%u)]", i + 1,
-				   w->name, w->unread);
+		from[i] = len + 1; /* after the space */
+		/* "(2!)": 2 unread, a highlight among them */
+		if (w->unread || w->highlight)
+			bar_append(&buf, &len, &cap, " [%zu:%s(%u%s)]", i + 1,
+				   w->name, w->unread, w->highlight ? "!" : "");
 		else
 			bar_append(&buf, &len, &cap, " [%zu:%s]", i + 1,
 				   w->name);
-		if (i == app->cur_win)
-			*cur_to = len;
+		to[i] = len;
 	}
 	if (more)
 		bar_append(&buf, &len, &cap, "%s", " -- more --");
 	return buf;
 }
 
+char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
+		       size_t *cur_to)
+{
+	size_t *from = xcalloc(app->nwins, sizeof *from);
+	size_t *to = xcalloc(app->nwins, sizeof *to);
+	char *buf = status_text(app, more, from, to);
+
+	/* the space before the entry counts as the entry's */
+	*cur_from = from[app->cur_win] - 1;
+	*cur_to = to[app->cur_win];
+	free(from);
+	free(to);
+	return buf;
+}
+
+/* Redraws buf's bytes [from, to) on row with attr a, where they are
+ * visible in cols columns. */
+static void bar_segment(const char *buf, size_t from, size_t to, int row,
+			int cols, attr_t a)
+{
+	char *head = xstrndup(buf, from);
+	char *seg = xstrndup(buf + from, to - from);
+	size_t lead = utf8_width(head);
+
+	if (lead < (size_t)cols) {
+		attron(a);
+		mvaddnstr(row, (int)lead, seg,
+			  (int)ui_fit(seg, (size_t)cols - lead));
+		attroff(a);
+	}
+	free(head);
+	free(seg);
+}
+
 void bars_status(struct app *app, int row, int cols)
 {
 	struct ui *ui = app->ui;
-	size_t cur_from, cur_to;
+	size_t *from = xcalloc(app->nwins, sizeof *from);
+	size_t *to = xcalloc(app->nwins, sizeof *to);
+	size_t i;
 	/* built as a string and clipped: printw would wrap onto the
 	 * command line on a narrow terminal */
-	char *buf = bars_status_text(app, ui->scroll > 0, &cur_from, &cur_to);
+	char *buf = status_text(app, ui->scroll > 0, from, to);
 
 	attron(bar_attr(ui));
 	mvhline(row, 0, ' ', cols);
 	mvaddnstr(row, 0, buf, (int)ui_fit(buf, (size_t)cols));
-	/* the current window's entry in bold, where it is visible */
-	if (cur_to > cur_from) {
-		char *head = xstrndup(buf, cur_from);
-		char *seg = xstrndup(buf + cur_from, cur_to - cur_from);
-		size_t lead = utf8_width(head);
-
-		if (lead < (size_t)cols) {
-			attron(A_BOLD);
-			mvaddnstr(row, (int)lead, seg,
-				  (int)ui_fit(seg, (size_t)cols - lead));
-			attroff(A_BOLD);
-		}
-		free(head);
-		free(seg);
-	}
 	attroff(bar_attr(ui));
+	/* windows that rang in the highlight colour; the current window's
+	 * entry in bold, where it is visible */
+	for (i = 0; i < app->nwins; i++) {
+		bool hl = rang(app->wins[i]);
+
+		if (!hl && i != app->cur_win)
+			continue;
+		bar_segment(buf, i == app->cur_win ? from[i] - 1 : from[i],
+			    to[i], row, cols,
+			    UI_ATTR(ui, hl ? TH_STATUS_HIGHLIGHT : TH_STATUS) |
+				    (i == app->cur_win ? A_BOLD : 0));
+	}
+	free(from);
+	free(to);
 	free(buf);
 }

@@ -39,7 +39,7 @@ static const struct action_name actions[] = {
 	{ KA_REDRAW, "redraw", "redraw the screen" },
 	{ KA_WIN_PREV, "window-prev", "go to the previous window" },
 	{ KA_WIN_NEXT, "window-next", "go to the next window" },
-	{ KA_WIN_UNREAD, "window-unread", "go to the next window with unread messages" },
+	{ KA_WIN_UNREAD, "window-unread", "go to the next window with unread messages, highlights first" },
 	{ KA_WIN_GOTO, "window-N", "go to window N (window-1, window-2, ...)" },
 	{ KA_ROSTER_TOGGLE, "roster-toggle", "show or hide the roster pane" },
 	{ KA_OCCUPANTS_TOGGLE, "occupants-toggle", "in a room: switch the pane between occupants and roster; elsewhere: roster-toggle" },

@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/bookmark.h"
 #include "core/conv.h"
 #include "core/disco.h"
+#include "core/invite.h"
 #include "core/room.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
@@ -82,8 +85,10 @@ static void why(const struct account *a, char *buf, size_t n)
 	}
 }
 
-static void state_changed(struct app *app, struct account *a)
+static void state_changed(struct app *app, const struct event *ev)
 {
+	struct account *a = ev->acc;
+
 	const char *name = a->conf->name;
 	char reason[256];
 
@@ -139,8 +144,10 @@ static void cert_details(struct app *app, const struct cert_info *c)
 		  c->not_after);
 }
 
-static void cert_untrusted(struct app *app, struct account *a)
+static void cert_untrusted(struct app *app, const struct event *ev)
 {
+	struct account *a = ev->acc;
+
 	const struct cert_info *c = a->cert;
 
 	app_print(app, LINE_ERROR, "%s: certificate not trusted for %s: %s",
@@ -152,8 +159,10 @@ static void cert_untrusted(struct app *app, struct account *a)
 		  a->conf->name);
 }
 
-static void cert_changed(struct app *app, struct account *a)
+static void cert_changed(struct app *app, const struct event *ev)
 {
+	struct account *a = ev->acc;
+
 	const struct cert_info *c = a->cert;
 
 	app_print(app, LINE_ERROR,
@@ -562,146 +571,348 @@ static void version_answer(struct app *app, const struct event *ev)
 		e->detail ? e->detail : "");
 }
 
+/* notify_cmd did not do its job; said once until it works again. */
+static void notify_failed(struct app *app, const struct event *ev)
+{
+	const struct ev_notify_failed *e = &ev->notify_failed;
+	int st = e->status;
+	char *why;
+
+	if (e->error)
+		why = xasprintf("cannot be started: %s", strerror(e->error));
+	else if (e->timed_out)
+		why = xasprintf("was stopped after %d s", ATTN_CMD_LIMIT_MS / 1000);
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		why = xstrdup("was not found or cannot be run (exit status 127)");
+	else if (WIFEXITED(st))
+		why = xasprintf("failed with exit status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		why = xasprintf("was killed by signal %d", WTERMSIG(st));
+	else
+		why = xstrdup("failed");
+	app_print(app, LINE_ERROR,
+		  "notify_cmd %s %s; natter says so again only after it has "
+		  "worked", e->program, why);
+	free(why);
+}
+
+/* ---- rooms: moderation, invitations, private messages ---- */
+
+/* What an admin request does, for "Could not VERB" (past: for "You
+ * VERBED"). The caller frees it. */
+static char *admin_verb(const struct ev_room_admin *e, bool past)
+{
+	switch (e->op) {
+	case ROOM_KICK:
+		return xasprintf("%s %s", past ? "kicked" : "kick", e->target);
+	case ROOM_BAN:
+		return xasprintf("%s %s", past ? "banned" : "ban", e->target);
+	case ROOM_SET_ROLE:
+		return xasprintf("%s %s a %s", past ? "made" : "make",
+				 e->target, e->value);
+	case ROOM_SET_AFFIL:
+		break;
+	}
+	if (strcmp(e->value, "none") == 0)
+		return xasprintf("%s %s's affiliation away (none)",
+				 past ? "took" : "take", e->target);
+	return xasprintf("%s %s %s %s", past ? "made" : "make", e->target,
+			 strcmp(e->value, "admin") == 0 ||
+					 strcmp(e->value, "owner") == 0 ||
+					 strcmp(e->value, "outcast") == 0 ?
+				 "an" : "a",
+			 e->value);
+}
+
+/* A room's refusal of a moderation request, in words. */
+static const char *admin_condition_words(const char *cond)
+{
+	if (strcmp(cond, "forbidden") == 0)
+		return "you are not allowed to (your role or affiliation in "
+		       "the room is not enough)";
+	if (strcmp(cond, "not-allowed") == 0)
+		return "you are not allowed to (the room does not allow it to "
+		       "you)";
+	if (strcmp(cond, "conflict") == 0)
+		return "the room refused: it would leave the room without an "
+		       "owner, or conflicts with someone's affiliation";
+	if (strcmp(cond, "item-not-found") == 0)
+		return "no such occupant in the room";
+	if (strcmp(cond, "remote-server-timeout") == 0)
+		return "the room did not answer";
+	return ui_condition_words(cond);
+}
+
+static void room_admin_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_admin *e = &ev->room_admin;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *verb = admin_verb(e, !e->cond);
+	char *line;
+
+	if (!e->cond)
+		line = xasprintf("You %s", verb);
+	else
+		line = xasprintf("Could not %s: %s%s%s", verb,
+				 admin_condition_words(e->cond),
+				 e->text ? ": " : "", e->text ? e->text : "");
+	win_add(w ? w : app_console(app), time(NULL),
+		e->cond ? LINE_ERROR : LINE_OK, line);
+	free(line);
+	free(verb);
+	app->dirty = true;
+}
+
+static void room_invited_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_invited *e = &ev->room_invited;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *line = xasprintf(
+		"Invited %s to %s %s", e->jid, e->room,
+		e->direct ? "directly (their client takes XEP-0249 invitations)" :
+			    "through the room (their client did not say it "
+			    "takes direct invitations)");
+
+	win_add(w ? w : app_console(app), time(NULL), LINE_OK, line);
+	free(line);
+	app->dirty = true;
+}
+
+/* An invitation for us: one console line, whoever sent it. */
+static void room_invite_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_invite *e = &ev->room_invite;
+
+	app_print(app, LINE_WARN,
+		  "%s: %s%s invites you to %s%s%s%s%s%s%s. /accept %s to "
+		  "join%s%s%s",
+		  ev->acc->conf->name, e->from,
+		  e->stranger ? " (not in your roster)" : "", e->room,
+		  e->mediated ? " (through the room)" : "",
+		  e->reason ? ": \"" : "", e->reason ? e->reason : "",
+		  e->reason ? "\"" : "",
+		  e->password ? ", password " : "",
+		  e->password ? e->password : "", e->room,
+		  e->mediated ? ", /deny " : "", e->mediated ? e->room : "",
+		  e->mediated ? " to decline" : "");
+	if (e->dropped)
+		app_print(app, LINE_INFO,
+			  "%s: the oldest pending invitation was forgotten "
+			  "(at most %d are kept)", ev->acc->conf->name,
+			  INVITE_MAX);
+}
+
+static void room_declined_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_declined *e = &ev->room_declined;
+	struct window *w = room_find(app, ev->acc, e->room);
+	char *line = xasprintf("%s declined your invitation to %s%s%s",
+			       e->from, e->room, e->reason ? ": " : "",
+			       e->reason ? e->reason : "");
+
+	win_add(w ? w : app_console(app), time(NULL), LINE_INFO, line);
+	free(line);
+	app->dirty = true;
+}
+
+/* Why an occupant left, from the room's status codes: "" when plain. */
+static const char *left_why(const struct room_presence *p)
+{
+	if (!p)
+		return "";
+	if (room_presence_has(p, 301))
+		return " (banned)";
+	if (room_presence_has(p, 307))
+		return " (kicked)";
+	if (room_presence_has(p, 321) || room_presence_has(p, 322))
+		return " (removed: not a member)";
+	return "";
+}
+
+/* The occupant of a private window left, came back or changed nick. */
+static void room_private_line(struct app *app, const struct event *ev)
+{
+	const struct ev_room_private *e = &ev->room_private;
+	struct window *w = conv_find(app, ev->acc, e->jid);
+	char *line;
+
+	if (!w)
+		return;
+	switch (e->what) {
+	case ROOM_PM_LEFT:
+		line = xasprintf("%s left %s%s: what you write here goes to the "
+				 "nick %s, whoever has it next",
+				 e->nick, e->room, left_why(e->presence),
+				 e->nick);
+		break;
+	case ROOM_PM_BACK:
+		line = xasprintf("%s is in %s again", e->nick, e->room);
+		break;
+	case ROOM_PM_RENAMED:
+		line = e->followed ?
+			       xasprintf("%s is now known as %s: this window "
+					 "follows them", e->nick, e->new_nick) :
+			       xasprintf("%s is now known as %s, who has a "
+					 "window of their own", e->nick,
+					 e->new_nick);
+		break;
+	default:
+		line = xasprintf("You left %s: %s cannot be reached through it "
+				 "until you join again", e->room, e->nick);
+		break;
+	}
+	win_add(w, time(NULL), LINE_INFO, line);
+	free(line);
+	app->dirty = true;
+}
+
+static void cert_pinned(struct app *app, const struct event *ev)
+{
+	if (ev->cert_pinned.error)
+		app_print(app, LINE_ERROR, "%s: could not save the pin: %s",
+			  ev->acc->conf->name, ev->cert_pinned.error);
+	else
+		app_print(app, LINE_OK, "%s: certificate %s pinned for %s",
+			  ev->acc->conf->name, ev->cert_pinned.fingerprint,
+			  ev->acc->domain);
+}
+
+static void roster_loaded_line(struct app *app, const struct event *ev)
+{
+	app_print(app, LINE_INFO, "%s: roster has %zu contact%s",
+		  ev->acc->conf->name, ev->roster_loaded.count,
+		  ev->roster_loaded.count == 1 ? "" : "s");
+}
+
+static void subscribe_asked(struct app *app, const struct event *ev)
+{
+	app_print(app, LINE_WARN,
+		  "%s: %s asks to see your presence%s%s%s. /accept %s or /deny %s",
+		  ev->acc->conf->name, ev->subscribe.jid,
+		  ev->subscribe.note ? " (\"" : "",
+		  ev->subscribe.note ? ev->subscribe.note : "",
+		  ev->subscribe.note ? "\")" : "", ev->subscribe.jid,
+		  ev->subscribe.jid);
+}
+
+static void history_error(struct app *app, const struct event *ev)
+{
+	const struct ev_history_error *e = &ev->history_error;
+
+	if (e->lost > 0)
+		app_print(app, LINE_ERROR,
+			  "%s: %zu message%s could not be written to the "
+			  "history: %s", ev->acc->conf->name, e->lost,
+			  e->lost == 1 ? "" : "s", e->error);
+	if (e->kept > 0)
+		app_print(app, LINE_ERROR,
+			  "%s: cannot write the history now (%s): %zu "
+			  "message%s kept in memory, to be written when "
+			  "it works again", ev->acc->conf->name, e->error,
+			  e->kept, e->kept == 1 ? "" : "s");
+	else if (e->lost == 0)
+		app_print(app, LINE_ERROR, "%s: cannot write the history now: %s",
+			  ev->acc->conf->name, e->error);
+}
+
+/* Short heads: the number and the time fit a narrow window. */
+static void ping_answer(struct app *app, const struct event *ev)
+{
+	if (!ev->ping.cond)
+		app_say(app, LINE_OK, "Ping %d: answer in %d ms from %s",
+			ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid);
+	else
+		app_say(app, LINE_ERROR, "Ping %d failed after %d ms: %s: %s%s%s",
+			ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid,
+			ui_condition_words(ev->ping.cond),
+			ev->ping.detail ? ": " : "",
+			ev->ping.detail ? ev->ping.detail : "");
+}
+
+static void bookmarks_loaded_line(struct app *app, const struct event *ev)
+{
+	if (ev->bookmarks_loaded.count)
+		app_print(app, LINE_INFO, "%s: %zu bookmarked room%s",
+			  ev->acc->conf->name, ev->bookmarks_loaded.count,
+			  ev->bookmarks_loaded.count == 1 ? "" : "s");
+}
+
+/* A message shows in its window; the roster pane is re-sorted only when
+ * the message may show a contact it hides (rosterpane.c), not for each
+ * message of a flood. */
+static void message_pane(struct app *app, const struct event *ev)
+{
+	rpane_message(app, ev->acc, ev->message.jid);
+}
+
+/* How each event is worded (NULL: nothing to say here; EV_ATTENTION is
+ * ui/alert.c's, EV_MESSAGE shows in its window), and whether it changes
+ * what the roster pane shows. One row per event type, so that a new
+ * event adds a row and a function, not a case in a long switch. */
+static const struct wording {
+	void (*say)(struct app *app, const struct event *ev);
+	bool roster;
+} wordings[] = {
+	[EV_ACCOUNT_STATE] = { state_changed, false },
+	[EV_CERT_UNTRUSTED] = { cert_untrusted, false },
+	[EV_CERT_CHANGED] = { cert_changed, false },
+	[EV_CERT_PINNED] = { cert_pinned, false },
+	[EV_ROSTER_LOADED] = { roster_loaded_line, true },
+	[EV_ROSTER_CHANGED] = { roster_changed, true },
+	[EV_PRESENCE] = { presence_line, true },
+	[EV_SUBSCRIBE] = { subscribe_asked, false },
+	[EV_MESSAGE] = { message_pane, false },
+	[EV_ROSTER_VIEW] = { NULL, true },
+	[EV_MESSAGE_ERROR] = { message_error, false },
+	[EV_ROOM_ERROR] = { roomnotify_event, false },
+	[EV_ROOM_SUBJECT] = { roomnotify_event, false },
+	[EV_ROOM_OCCUPANT] = { roomnotify_event, false },
+	[EV_ROOM_FOLD] = { roomnotify_event, false },
+	[EV_ROOM_STATUS] = { roomnotify_event, false },
+	[EV_ROOM_CONFIGURED] = { roomnotify_event, false },
+	[EV_ROOM_REJOINING] = { room_rejoin_line, false },
+	[EV_ROOM_REJOINED] = { room_rejoin_line, false },
+	[EV_HISTORY_ERROR] = { history_error, false },
+	[EV_GATEWAY_REGISTERED] = { gateway_event, true },
+	[EV_GATEWAY_LEFT] = { gateway_event, true },
+	[EV_GATEWAY_SUBSCRIBED] = { gateway_event, true },
+	[EV_GATEWAY_CONTACTS_ASK] = { gateway_event, true },
+	[EV_GATEWAY_CONTACT_ADDED] = { gateway_event, true },
+	[EV_GATEWAY_LOGIN_FAILED] = { gateway_event, true },
+	[EV_GATEWAY_PRESENCE_SENT] = { gateway_event, true },
+	[EV_GATEWAY_PROMPT] = { gateway_event, true },
+	[EV_GATEWAY_ID] = { gateway_event, true },
+	[EV_ROSTERX_REFUSED] = { gateway_event, true },
+	[EV_ROSTERX_OFFERED] = { gateway_event, true },
+	[EV_PASSWORD] = { account_event, true },
+	[EV_ACCOUNT_CREATED] = { account_event, true },
+	[EV_COMMAND_DONE] = { account_event, true },
+	[EV_VERSION] = { version_answer, false },
+	[EV_PING] = { ping_answer, false },
+	[EV_STRANGERS_LIMIT] = { strangers_limit, false },
+	[EV_NOTIFY_FAILED] = { notify_failed, false },
+	[EV_BOOKMARKS_LOADED] = { bookmarks_loaded_line, true },
+	[EV_BOOKMARK_CHANGED] = { bookmark_line, true },
+	[EV_BOOKMARK_ERROR] = { bookmark_line, true },
+	[EV_ROOM_ADMIN] = { room_admin_line, false },
+	[EV_ROOM_INVITED] = { room_invited_line, false },
+	[EV_ROOM_INVITE] = { room_invite_line, false },
+	[EV_ROOM_DECLINED] = { room_declined_line, false },
+	[EV_ROOM_PRIVATE] = { room_private_line, false },
+};
+
 static void on_event(struct app *app, const struct event *ev, void *ud)
 {
-	(void)ud;
-	switch (ev->type) {
-	case EV_ACCOUNT_STATE:
-		state_changed(app, ev->acc);
-		break;
-	case EV_CERT_UNTRUSTED:
-		cert_untrusted(app, ev->acc);
-		break;
-	case EV_CERT_CHANGED:
-		cert_changed(app, ev->acc);
-		break;
-	case EV_CERT_PINNED:
-		if (ev->cert_pinned.error)
-			app_print(app, LINE_ERROR,
-				  "%s: could not save the pin: %s",
-				  ev->acc->conf->name, ev->cert_pinned.error);
-		else
-			app_print(app, LINE_OK,
-				  "%s: certificate %s pinned for %s",
-				  ev->acc->conf->name,
-				  ev->cert_pinned.fingerprint, ev->acc->domain);
-		break;
-	case EV_ROSTER_LOADED:
-		app_print(app, LINE_INFO, "%s: roster has %zu contact%s",
-			  ev->acc->conf->name, ev->roster_loaded.count,
-			  ev->roster_loaded.count == 1 ? "" : "s");
-		rpane_mark_stale(app);
-		break;
-	case EV_ROSTER_CHANGED:
-		roster_changed(app, ev);
-		rpane_mark_stale(app);
-		break;
-	case EV_PRESENCE:
-		presence_line(app, ev);
-		rpane_mark_stale(app);
-		break;
-	case EV_SUBSCRIBE:
-		app_print(app, LINE_WARN,
-			  "%s: %s asks to see your presence%s%s%s. /accept %s or /deny %s",
-			  ev->acc->conf->name, ev->subscribe.jid,
-			  ev->subscribe.note ? " (\"" : "",
-			  ev->subscribe.note ? ev->subscribe.note : "",
-			  ev->subscribe.note ? "\")" : "", ev->subscribe.jid,
-			  ev->subscribe.jid);
-		break;
-	case EV_MESSAGE:
-		rpane_message(app, ev->acc, ev->message.jid);
-		break;
-	case EV_ROSTER_VIEW:
-		rpane_mark_stale(app);
-		break;
-	case EV_MESSAGE_ERROR:
-		message_error(app, ev);
-		break;
-	case EV_ROOM_ERROR:
-	case EV_ROOM_SUBJECT:
-	case EV_ROOM_OCCUPANT:
-	case EV_ROOM_FOLD:
-	case EV_ROOM_STATUS:
-	case EV_ROOM_CONFIGURED:
-		roomnotify_event(app, ev); /* ui/roomnotify.c */
-		break;
-	case EV_ROOM_REJOINING:
-	case EV_ROOM_REJOINED:
-		room_rejoin_line(app, ev);
-		break;
-	case EV_HISTORY_ERROR: {
-		const struct ev_history_error *e = &ev->history_error;
+	const struct wording *w;
 
-		if (e->lost > 0)
-			app_print(app, LINE_ERROR,
-				  "%s: %zu message%s could not be written to the "
-				  "history: %s", ev->acc->conf->name, e->lost,
-				  e->lost == 1 ? "" : "s", e->error);
-		if (e->kept > 0)
-			app_print(app, LINE_ERROR,
-				  "%s: cannot write the history now (%s): %zu "
-				  "message%s kept in memory, to be written when "
-				  "it works again", ev->acc->conf->name, e->error,
-				  e->kept, e->kept == 1 ? "" : "s");
-		else if (e->lost == 0)
-			app_print(app, LINE_ERROR,
-				  "%s: cannot write the history now: %s",
-				  ev->acc->conf->name, e->error);
-		break;
-	}
-	case EV_GATEWAY_REGISTERED:
-	case EV_GATEWAY_LEFT:
-	case EV_GATEWAY_SUBSCRIBED:
-	case EV_GATEWAY_CONTACTS_ASK:
-	case EV_GATEWAY_CONTACT_ADDED:
-	case EV_GATEWAY_LOGIN_FAILED:
-	case EV_GATEWAY_PRESENCE_SENT:
-	case EV_GATEWAY_PROMPT:
-	case EV_GATEWAY_ID:
-	case EV_ROSTERX_REFUSED:
-	case EV_ROSTERX_OFFERED:
-		gateway_event(app, ev);
+	(void)ud;
+	if ((size_t)ev->type >= sizeof wordings / sizeof *wordings)
+		return;
+	w = &wordings[ev->type];
+	if (w->say)
+		w->say(app, ev);
+	if (w->roster)
 		rpane_mark_stale(app);
-		break;
-	case EV_PASSWORD:
-	case EV_ACCOUNT_CREATED:
-	case EV_COMMAND_DONE:
-		account_event(app, ev);
-		rpane_mark_stale(app);
-		break;
-	case EV_VERSION:
-		version_answer(app, ev);
-		break;
-	case EV_PING:
-		/* short heads: the number and the time fit a narrow window */
-		if (!ev->ping.cond)
-			app_say(app, LINE_OK, "Ping %d: answer in %d ms from %s",
-				ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid);
-		else
-			app_say(app, LINE_ERROR, "Ping %d failed after %d ms: %s: %s%s%s",
-				ev->ping.seq, ev->ping.rtt_ms, ev->ping.jid,
-				ui_condition_words(ev->ping.cond),
-				ev->ping.detail ? ": " : "",
-				ev->ping.detail ? ev->ping.detail : "");
-		break;
-	case EV_STRANGERS_LIMIT:
-		strangers_limit(app, ev);
-		break;
-	case EV_BOOKMARKS_LOADED:
-		if (ev->bookmarks_loaded.count)
-			app_print(app, LINE_INFO, "%s: %zu bookmarked room%s",
-				  ev->acc->conf->name,
-				  ev->bookmarks_loaded.count,
-				  ev->bookmarks_loaded.count == 1 ? "" : "s");
-		rpane_mark_stale(app);
-		break;
-	case EV_BOOKMARK_CHANGED:
-	case EV_BOOKMARK_ERROR:
-		bookmark_line(app, ev);
-		rpane_mark_stale(app);
-		break;
-	}
 }
 
 void ui_notify_init(struct app *app)

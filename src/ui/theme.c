@@ -38,6 +38,10 @@ static const struct elem_def elems[TH_COUNT] = {
 	[TH_DND] = { "dnd", "red default", A_NORMAL },
 	[TH_OFFLINE] = { "offline", "default default", A_DIM },
 	[TH_GROUP] = { "group", "cyan default bold", A_BOLD },
+	[TH_HIGHLIGHT] = { "highlight", "yellow default bold",
+			   A_BOLD | A_UNDERLINE },
+	[TH_STATUS_HIGHLIGHT] = { "status_highlight", "yellow blue bold",
+				  A_REVERSE | A_BOLD | A_UNDERLINE },
 };
 
 static const char *const color_names[] = { "black", "red", "green",

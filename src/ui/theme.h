@@ -14,7 +14,10 @@
 enum theme_elem {
 	TH_TEXT, TH_ERROR, TH_OK, TH_WARN, TH_INFO, TH_STATUS, TH_TITLE,
 	TH_NICK_IN, TH_NICK_OUT, TH_ONLINE, TH_AWAY, TH_DND, TH_OFFLINE,
-	TH_GROUP, TH_COUNT
+	TH_GROUP,
+	TH_HIGHLIGHT,        /* a line that names the user (core/attention.h) */
+	TH_STATUS_HIGHLIGHT, /* a window that rang, in the status bar */
+	TH_COUNT
 };
 
 struct theme {

@@ -19,6 +19,7 @@
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/conv.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
@@ -34,7 +35,7 @@
 #define MIN_CHAT_COLS 30
 
 /* Writes a mode-setting sequence curses has no capability for. */
-static void term_write(const char *seq)
+void ui_term_write(const char *seq)
 {
 	fflush(stdout);
 	if (write(STDOUT_FILENO, seq, strlen(seq)) < 0) {
@@ -94,7 +95,7 @@ int ui_init(struct app *app)
 	 * its newlines become part of one message instead of sending it */
 	define_key("\033[200~", KEY_PASTE_BEGIN);
 	define_key("\033[201~", KEY_PASTE_END);
-	term_write("\033[?2004h");
+	ui_term_write("\033[?2004h");
 	input_init(&ui->in);
 	input_init(&ui->form_in);
 	ui->hist_win = app->wins[0]->id;
@@ -105,6 +106,7 @@ int ui_init(struct app *app)
 	ui->pane.stale = true;
 	app->ui = ui;
 	ui_notify_init(app);
+	alert_init(app);
 	app->dirty = true;
 	return 0;
 }
@@ -116,7 +118,8 @@ void ui_end(struct app *app)
 	if (!ui)
 		return;
 	endwin();
-	term_write("\033[?2004l");
+	ui_term_write("\033[?2004l");
+	alert_end(app);
 	delscreen(ui->screen);
 	input_clear(&ui->in);
 	input_clear(&ui->form_in);
@@ -240,6 +243,7 @@ void ui_draw(struct app *app)
 		move(ui->cursor_y, ui->cursor_x);
 	wnoutrefresh(stdscr);
 	doupdate();
+	alert_draw(app);
 }
 
 void ui_resize(struct app *app)
@@ -299,18 +303,15 @@ static void scroll_by(struct app *app, long delta)
 	ui->scroll = s < 0 ? 0 : (size_t)s;
 }
 
-/* Alt-A: the next window with unread lines, after the current one. */
+/* Alt-A: highlights first, then conversations, then anything unread
+ * (core/attention.h). */
 static void next_unread(struct app *app)
 {
-	size_t i;
+	size_t idx = attention_next(app);
 
-	for (i = 1; i < app->nwins; i++) {
-		size_t idx = (app->cur_win + i) % app->nwins;
-
-		if (app->wins[idx]->unread) {
-			app_select(app, idx);
-			return;
-		}
+	if (idx != app->cur_win) {
+		app_select(app, idx);
+		((struct ui *)app->ui)->scroll = 0;
 	}
 }
 

@@ -97,6 +97,10 @@ struct ui {
 	int cursor_y, cursor_x;
 	struct opane opane;
 	struct nickcolours nickcol;
+	/* alert.c: a ring came since the last draw; the count the
+	 * terminal's title shows (-1: not set) */
+	bool bell_due;
+	long title_count;
 };
 
 /* What the UI does with one kind of window, as tmux gives each window
@@ -128,6 +132,17 @@ const struct winview *winview_of(const struct window *w);
 extern const struct winview consoleview, chatview, roomview, formview,
 	discoview, strangersview;
 
+/* ui.c: writes a sequence curses has no capability for straight to
+ * the terminal (after what curses has buffered). */
+void ui_term_write(const char *seq);
+/* alert.c: the bell and the terminal title (core/attention.h). init
+ * listens for rings and saves the title; draw rings what came and
+ * retitles, after each redraw; end gives the old title back. */
+void alert_init(struct app *app);
+void alert_draw(struct app *app);
+void alert_end(struct app *app);
+/* The terminal title for n waiting messages; the caller frees it. */
+char *alert_title(unsigned n);
 /* view.c */
 /* Byte length of the longest prefix of s that fits in width cells; stops
  * before a newline. */

@@ -220,7 +220,9 @@ static void draw_line(struct app *app, const struct window *w,
 					attrset(A_NORMAL);
 				}
 			}
-			attron(kind_attr(ui, l->kind) |
+			attron((l->flags & LINE_HIGHLIGHT ?
+					UI_ATTR(ui, TH_HIGHLIGHT) :
+					kind_attr(ui, l->kind)) |
 			       (l->flags & LINE_FOUND ? A_REVERSE : 0));
 			mvaddnstr((int)row, left + (int)(lo->sw + lo->ww),
 				  l->text + off, (int)n);

@@ -1,9 +1,11 @@
 /* utf8: strict UTF-8 decoding, sanitising and width (see utf8.h). */
 #include "config.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include <wctype.h>
 
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -138,4 +140,49 @@ size_t utf8_width(const char *s)
 		w += (size_t)utf8_cp_width(cp);
 	}
 	return w;
+}
+
+/* Case and word classes come from glibc's built-in C.UTF-8 locale, so
+ * they do not depend on the user's locale (nor on a test's "C"); made
+ * once, on first use. Without it, ASCII rules hold. */
+static locale_t unicode_ctype(void)
+{
+	static locale_t loc;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	return loc;
+}
+
+uint32_t utf8_lower(uint32_t cp)
+{
+	locale_t loc = unicode_ctype();
+
+	if (cp < 0x80 || !loc)
+		return cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp;
+	return (uint32_t)towlower_l((wint_t)cp, loc);
+}
+
+/* Combining marks, which belong to the letter before them. */
+static bool is_combining(uint32_t cp)
+{
+	return (cp >= 0x0300 && cp <= 0x036F) ||
+	       (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+	       (cp >= 0x1DC0 && cp <= 0x1DFF) ||
+	       (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+bool utf8_is_word(uint32_t cp)
+{
+	locale_t loc = unicode_ctype();
+
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+		       (cp >= '0' && cp <= '9') || cp == '_';
+	if (!loc)
+		return true; /* unknown: rather part of a word than a border */
+	return iswalnum_l((wint_t)cp, loc) || is_combining(cp);
 }

@@ -30,5 +30,11 @@ bool utf8_is_clean(const char *s, size_t n);
 size_t utf8_width(const char *s);
 /* Display width of one code point: 0 (combining), 1 or 2. */
 int utf8_cp_width(uint32_t cp);
+/* The lower-case form of cp (Unicode's simple mapping, whatever the
+ * locale), for comparing text without regard to case. */
+uint32_t utf8_lower(uint32_t cp);
+/* Whether cp belongs inside a word: a letter or digit of any script, a
+ * combining mark or '_'. */
+bool utf8_is_word(uint32_t cp);
 
 #endif

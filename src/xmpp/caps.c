@@ -28,6 +28,7 @@ static const char *const features[] = {
 	NS_DISCO_INFO,
 	NS_ROSTERX,
 	NS_VERSION,
+	NS_CONFERENCE, /* XEP-0249 direct invitations */
 	NS_BOOKMARKS2_NOTIFY,
 	NS_PING,
 	NS_RECEIPTS,

@@ -4,7 +4,9 @@
  *
  * Incoming stanzas are parsed into struct msg_in and handed to core/conv,
  * which applies the strangers policy; a private message from a room's
- * occupant is keyed by the occupant's full JID. Receipts are sent only
+ * occupant is keyed by the occupant's full JID (and an error to one we
+ * sent there goes to that window, not the room's). Invitations to rooms
+ * and declines of ours go to xmpp/mucadmin.c. Receipts are sent only
  * where conv_receipt_allowed() says (XEP-0184 section 8); errors to our
  * messages become a line in the conversation. Groupchat
  * and headline messages wait for their own modules.
@@ -145,6 +147,21 @@ static void on_error(struct session *s, xmpp_stanza_t *st, const char *bare)
 	req_error_clear(&e);
 }
 
+/* An occupant's full JID when j is one with a private window open,
+ * else NULL; the caller frees it. */
+static char *private_peer(struct session *s, const struct jid *j)
+{
+	char *full;
+
+	if (!j->resource)
+		return NULL;
+	full = jid_full(j);
+	if (conv_find(s->app, s->acc, full))
+		return full;
+	free(full);
+	return NULL;
+}
+
 static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
 	struct session *s = ud;
@@ -159,6 +176,10 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (!from || jid_parse(from, &j) < 0)
 		return 1;
 	bare = jid_bare(&j);
+	if (type && strcmp(type, "error") == 0 && (peer = private_peer(s, &j))) {
+		on_error(s, st, peer); /* not the room's: its own window's */
+		goto out;
+	}
 	{
 		int64_t t = delay_of(s, st, &j);
 
@@ -172,6 +193,8 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	}
 	if (type && (strcmp(type, "groupchat") == 0 ||
 		     strcmp(type, "headline") == 0))
+		goto out;
+	if (mucadmin_message(s, st, from, &j))
 		goto out;
 	rosterx_message(s, st);
 	/* a private message through a room we are in (or from an occupant

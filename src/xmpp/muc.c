@@ -37,6 +37,18 @@
 /* The id prefix of a subject change (/topic). */
 #define SUBJECT_ID "subject-"
 
+/* Our show and status (/status, auto-away) on a presence to a room: an
+ * occupant's presence says it as a contact's does. */
+static void add_own_show(struct session *s, xmpp_stanza_t *p)
+{
+	struct account *a = s->acc;
+
+	if (a->show != SHOW_ONLINE && a->show != SHOW_OFFLINE)
+		stanza_add_text(p, "show", presence_show_name(a->show));
+	if (a->status_text)
+		stanza_add_text(p, "status", a->status_text);
+}
+
 int xs_room_join(struct app *app, struct account *a, const char *room,
 		 const char *nick, const char *password)
 {
@@ -51,6 +63,7 @@ int xs_room_join(struct app *app, struct account *a, const char *room,
 	to = xasprintf("%s/%s", room, nick);
 	p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_set_to(p, to);
+	add_own_show(s, p);
 	x = stanza_add_child(p, "x", NS_MUC);
 	muc_history_ask(s, x, room); /* what we lack (mucstay.c) */
 	if (password)
@@ -115,9 +128,31 @@ int xs_room_nick(struct app *app, struct account *a, const char *room,
 	to = xasprintf("%s/%s", room, nick);
 	p = xmpp_presence_new(s->ctx);
 	xmpp_stanza_set_to(p, to);
+	add_own_show(s, p);
 	session_send(s, p);
 	free(to);
 	return 0;
+}
+
+void muc_presence_update(struct session *s)
+{
+	struct app *app = s->app;
+
+	for (size_t i = 0; i < app->nwins; i++) {
+		struct window *w = app->wins[i];
+		xmpp_stanza_t *p;
+		char *to;
+
+		if (w->kind != WIN_ROOM || w->acc != s->acc || !w->room ||
+		    !w->room->joined)
+			continue;
+		to = xasprintf("%s/%s", w->jid, w->room->nick);
+		p = xmpp_presence_new(s->ctx);
+		xmpp_stanza_set_to(p, to);
+		add_own_show(s, p);
+		session_send(s, p);
+		free(to);
+	}
 }
 
 int xs_room_subject(struct app *app, struct account *a, const char *room,

@@ -52,6 +52,7 @@ int xs_send_presence(struct app *app, struct account *a)
 	if (a->state != ACC_ONLINE)
 		return -1;
 	session_send(session_of(a), own_presence(session_of(a)));
+	muc_presence_update(session_of(a));
 	return 0;
 }
 

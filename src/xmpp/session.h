@@ -184,6 +184,10 @@ enum muc_stay_verdict { MUC_STAY_IN, MUC_STAY_LATER, MUC_STAY_OUT };
 enum muc_stay_verdict muc_selfping_verdict(const char *cond);
 /* Whether a join refused with cond is not worth trying again. */
 bool muc_rejoin_final(const char *cond);
+/* Our show and status changed (/status, auto-away): tells every room
+ * we are in (presence to a room is directed, the server does not pass
+ * on our broadcast). */
+void muc_presence_update(struct session *s);
 /* Asks room's disco#info for its name (core's room_set_name). */
 void muc_fetch_info(struct session *s, const char *room);
 /* mucowner.c: we just created room (status 201): opens it with the
@@ -192,6 +196,22 @@ void muc_fetch_info(struct session *s, const char *room);
 void mucowner_created(struct session *s, const char *room);
 /* keepalive.c: pings the server while online, and has a resumed
  * stream prove that the server reads it (see the file) */
+/* mucadmin.c: moderation and invitations. The builders return the
+ * caller's reference. */
+struct room_admin;
+struct jid;
+xmpp_stanza_t *mucadmin_iq(xmpp_ctx_t *ctx, const struct room_admin *req);
+xmpp_stanza_t *mucadmin_direct_invite(xmpp_ctx_t *ctx, const char *room,
+				      const char *to, const char *reason,
+				      const char *password);
+xmpp_stanza_t *mucadmin_mediated_invite(xmpp_ctx_t *ctx, const char *room,
+					const char *to, const char *reason);
+xmpp_stanza_t *mucadmin_decline(xmpp_ctx_t *ctx, const char *room,
+				const char *to, const char *reason);
+/* A message holding an invitation (direct, or through the room j) or a
+ * decline of ours: handed to core/invite.c; true when taken. */
+bool mucadmin_message(struct session *s, xmpp_stanza_t *st, const char *from,
+		      const struct jid *j);
 void keepalive_start(struct session *s);
 void keepalive_stop(struct session *s);
 /* The server acknowledged h stanzas (an XEP-0198 <a/>). */

@@ -130,6 +130,20 @@ long xs_room_config_open(struct app *app, struct account *a,
  * or -1 when the account is not online. */
 long xs_room_destroy_open(struct app *app, struct account *a,
 			  const char *room, const char *reason);
+/* Room moderation and invitations (xmpp/mucadmin.c). */
+struct room_admin;
+/* Sends one muc#admin request (XEP-0045 8, 9): the answer is an
+ * EV_ROOM_ADMIN. */
+int xs_room_admin(struct app *app, struct account *a,
+		  const struct room_admin *req);
+/* Invites jid to room (reason may be NULL): directly (XEP-0249) when
+ * jid's client says it takes that, else through the room (XEP-0045
+ * 7.8.2); EV_ROOM_INVITED says which was sent. */
+int xs_room_invite(struct app *app, struct account *a, const char *room,
+		   const char *jid, const char *reason);
+/* Declines an invitation to room from inviter through the room. */
+int xs_room_decline(struct app *app, struct account *a, const char *room,
+		    const char *inviter, const char *reason);
 /* Changes the account's password (XEP-0077 3.3). */
 int xs_password(struct app *app, struct account *a, const char *password);
 /* The dialog in window w is submitted with action (DLG_ACT_*; 0 for the

@@ -15,10 +15,12 @@ The binary comes from NATTER_BIN (required).  Nothing is written into the
 source tree: run through tests/e2e/run-e2e.
 """
 
+import ctypes
 import os
 import secrets
 import signal
 import sys
+import threading
 
 import pytest
 
@@ -65,14 +67,30 @@ def natter_bin():
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    """Fail a test that runs longer than TEST_TIMEOUT (teardown still runs)."""
+    """Fail a test that runs longer than TEST_TIMEOUT (teardown still runs).
+    In the main thread an alarm signal interrupts the test; pytest-xdist
+    workers sometimes run tests in another thread, where signal() raises
+    "signal only works in main thread", so there a timer thread raises
+    the TimeoutError in the test's thread instead."""
     def expired(_signum, _frame):
         raise TimeoutError("test exceeded %d s" % TEST_TIMEOUT)
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(TEST_TIMEOUT)
+    if threading.current_thread() is threading.main_thread():
+        old = signal.signal(signal.SIGALRM, expired)
+        signal.alarm(TEST_TIMEOUT)
+        yield
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+        return
+    tid = threading.get_ident()
+
+    def raise_in_test():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(tid), ctypes.py_object(TimeoutError))
+    timer = threading.Timer(TEST_TIMEOUT, raise_in_test)
+    timer.daemon = True
+    timer.start()
     yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
+    timer.cancel()
 
 
 @pytest.fixture

@@ -77,3 +77,32 @@ def test_join_command_and_taken_nick(make_peer, natter):
                     "alice's arrival")
     natter.send_keys("/join not-a-room")
     natter.wait_for(r"Not a room address \(room@service\): not-a-room")
+
+
+def test_our_status_reaches_the_rooms_we_are_in(make_peer, natter):
+    """/status goes to every room we are in (presence to a room is
+    directed: the server does not pass our broadcast on), and a join
+    carries it too."""
+    natter.wait_for(CONNECTED)
+    bob = bob_joins(make_peer)
+    natter.send_keys("/join %s" % ROOM)
+    natter.wait_for(r"You joined lobby@conference\.localhost as alice")
+    natter.send_keys("/status away gone fishing")
+
+    def shows(show, status):
+        def ok(el):
+            s = el.find("{jabber:client}show")
+            t = el.find("{jabber:client}status")
+            return (el.get("from") == "%s/alice" % ROOM and
+                    s is not None and s.text == show and
+                    t is not None and t.text == status)
+        return ok
+    bob.wait_stanza("presence", shows("away", "gone fishing"),
+                    "alice away in the room")
+    # a later join carries the status from the start
+    natter.send_keys("/leave")
+    natter.wait_for(r"You left lobby@conference\.localhost")
+    natter.send_keys("/status dnd busy")
+    natter.send_keys("/join")
+    bob.wait_stanza("presence", shows("dnd", "busy"),
+                    "alice joins again, busy")

@@ -27,7 +27,8 @@
  *
  * Elements of the stream other than stanzas drive the session:
  *   <ask what='roster|disco|transports|commands|command|register|
- *              unregister|gateway|password|join|leave|accept|msg|query'
+ *              unregister|gateway|password|join|leave|accept|msg|query|
+ *              kick|ban|invite|decline'
  *        jid='…' node='…'/>
  *        starts that request (or /query window) as the user would;
  *   <iq id='next' type='result|error' …/> answers the oldest request
@@ -57,6 +58,7 @@
 #include "core/presence.h"
 #include "core/conv.h"
 #include "core/room.h"
+#include "core/roomadmin.h"
 #include "util/jid.h"
 #include "util/utf8.h"
 #include "ui/ui.h"
@@ -566,6 +568,32 @@ static bool word_ok(xmpp_stanza_t *el, const char *name)
 	return !v || utf8_is_clean(v, strlen(v));
 }
 
+/* <ask what='kick|ban|invite|decline' jid='ROOM' nick='…' to='…'/>:
+ * moderation (nick: kick's occupant; to: ban's JID) and invitations
+ * (to: the invitee or the inviter declined) in room jid. */
+static void ask_room(struct account *a, const char *what, const char *jid,
+		     xmpp_stanza_t *el)
+{
+	const char *to = attr_or(el, "to", "bob@example.org");
+	struct room_admin req = { ROOM_KICK, jid,
+				  attr_or(el, "nick", "bob"), NULL, "none",
+				  xmpp_stanza_get_attribute(el, "reason") };
+
+	if (!jid_valid(to))
+		return;
+	if (strcmp(what, "kick") == 0) {
+		xs_room_admin(&app, a, &req);
+	} else if (strcmp(what, "ban") == 0) {
+		req = (struct room_admin){ ROOM_BAN, jid, NULL, to, "outcast",
+					   NULL };
+		xs_room_admin(&app, a, &req);
+	} else if (strcmp(what, "invite") == 0) {
+		xs_room_invite(&app, a, jid, to, req.reason);
+	} else if (strcmp(what, "decline") == 0) {
+		xs_room_decline(&app, a, jid, to, req.reason);
+	}
+}
+
 /* <ask/>: the requests a user starts, each as its command does. */
 static void ask(xmpp_stanza_t *el)
 {
@@ -609,6 +637,8 @@ static void ask(xmpp_stanza_t *el)
 	else if (strcmp(what, "msg") == 0)
 		xs_send_chat(&app, a, jid, xmpp_stanza_get_attribute(el, "resource"),
 			     attr_or(el, "body", "hi"));
+	else
+		ask_room(a, what, jid, el);
 }
 
 static struct window *current(void)

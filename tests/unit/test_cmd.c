@@ -413,6 +413,17 @@ static void test_parse_keeps_text(void **state)
 	/* a room's password may hold blanks and quotes */
 	expect_parse("join room@muc.example.org Big \"Al\"", "join", "join",
 		     "room@muc.example.org", "Big \"Al\"");
+	/* a reason is the rest of the line: kicks, bans, invitations,
+	 * declined invitations */
+	expect_parse("kick mallory  stop \"it\" now", "kick", "kick",
+		     "mallory", "stop \"it\" now");
+	expect_parse("ban \"Big Al\" spam, spam", "ban", "ban", "Big Al",
+		     "spam, spam");
+	expect_parse("invite bob@example.org join us", "invite", "invite",
+		     "bob@example.org", "join us");
+	expect_parse("deny room@muc.example.org not now", "deny", "deny",
+		     "room@muc.example.org", "not now");
+	expect_parse("role bob visitor", "role", "role", "bob", "visitor");
 	/* tabs and trailing blanks are part of a message */
 	expect_parse("msg bob\t a\tb  ", "msg", "msg", "bob", "a\tb  ");
 	/* quoting still works before the text: a roster name with spaces */

@@ -1000,7 +1000,11 @@ static void test_every_global_option(void **state)
 		   "autoaway = 0\n"
 		   "autoaway_message = \"gone\"\n"
 		   "theme = \"light\"\n"
-		   "bind = {\"F10 quit\", \"M-n window-next\"}\n",
+		   "bind = {\"F10 quit\", \"M-n window-next\"}\n"
+		   "highlight = {\"natter\", \"release day\"}\n"
+		   "bell = false\n"
+		   "title = true\n"
+		   "notify_cmd = \"notify-send -u 'low'\"\n",
 		   0600);
 	load_ok(fx, &c);
 	assert_true(c.debug);
@@ -1020,6 +1024,21 @@ static void test_every_global_option(void **state)
 	assert_int_equal(c.nbinds, 2);
 	assert_string_equal(c.binds[0], "F10 quit");
 	assert_string_equal(c.binds[1], "M-n window-next");
+	assert_int_equal(c.nhighlights, 2);
+	assert_string_equal(c.highlights[0], "natter");
+	assert_string_equal(c.highlights[1], "release day");
+	assert_false(c.bell);
+	assert_true(c.title);
+	assert_string_equal(c.notify_cmd, "notify-send -u 'low'");
+	conf_clear(&c);
+
+	/* the attention options' defaults */
+	write_conf(fx, "", 0600);
+	load_ok(fx, &c);
+	assert_int_equal(c.nhighlights, 0);
+	assert_true(c.bell);
+	assert_false(c.title);
+	assert_null(c.notify_cmd);
 	conf_clear(&c);
 
 	/* and the other way round: left, and a list of one from a string */
@@ -1092,6 +1111,10 @@ static void test_error_wording(void **state)
 		  "1: roster_side must be left or right (got \"up\")" },
 		{ "time_format = \"\"\n",
 		  "1: time_format \"\" gives an empty or over-long time (at most 31 bytes)" },
+		{ "notify_cmd = \"notify 'unclosed\"\n",
+		  "1: notify_cmd \"notify 'unclosed\": a single quote is not closed" },
+		{ "notify_cmd = \"  \"\n",
+		  "1: notify_cmd \"  \": it names no program" },
 	};
 	struct tu_dir *fx = *state;
 	size_t i;

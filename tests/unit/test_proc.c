@@ -9,7 +9,9 @@
  * first PROC_OUT_MAX bytes of a flood, without stalling), reports the
  * exit status, gives the command an empty stdin, kills the command's
  * whole process group at the limit, and proc_cancel ends a command
- * without a callback. Every test checks that no child is left unreaped.
+ * without a callback. proc_spawn passes its arguments untouched by any
+ * shell, adds to the environment (replacing what it names) and finds a
+ * program in PATH. Every test checks that no child is left unreaped.
  */
 #include "config.h"
 
@@ -311,6 +313,51 @@ static void test_cancel(void **state)
 	assert_no_children();
 }
 
+/* Runs argv with env through proc_spawn until it is reported. */
+static void spawn(struct loop *l, char *const argv[], char *const env[],
+		  struct done *d)
+{
+	int passes = 0;
+
+	memset(d, 0, sizeof *d);
+	assert_non_null(proc_spawn(l, argv, env, 30000, done_cb, d));
+	while (d->calls == 0 && passes++ < 1000)
+		assert_int_equal(loop_iterate(l), 0);
+	assert_int_equal(d->calls, 1);
+}
+
+/* proc_spawn: the arguments arrive as they are, no shell reads them;
+ * env adds to natter's environment and replaces what it names; a
+ * program without '/' is looked up in PATH; one that is not there ends
+ * with status 127. */
+static void test_spawn(void **state)
+{
+	struct loop *l = *state;
+	char *printf_args[] = { "printf", "[%s]", "$(echo no)", "a b",
+				"`id`;|&", NULL };
+	char *show_env[] = { "/bin/sh", "-c",
+			     "printf '%s|%s|%s' \"$NATTER_T1\" \"$NATTER_T2\" "
+			     "\"${HOME:+home}\"",
+			     NULL };
+	char *env[] = { "NATTER_T1=$(echo no) 'x'", "NATTER_T2=new", NULL };
+	char *missing[] = { "/nonexistent/program", "x", NULL };
+	struct done d;
+
+	spawn(l, printf_args, NULL, &d);
+	assert_int_equal(WEXITSTATUS(d.status), 0);
+	assert_string_equal(d.out, "[$(echo no)][a b][`id`;|&]");
+
+	setenv("NATTER_T2", "old", 1);
+	spawn(l, show_env, env, &d);
+	unsetenv("NATTER_T2");
+	assert_int_equal(WEXITSTATUS(d.status), 0);
+	assert_string_equal(d.out, "$(echo no) 'x'|new|home");
+
+	spawn(l, missing, env, &d);
+	assert_true(WIFEXITED(d.status));
+	assert_int_equal(WEXITSTATUS(d.status), 127);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -324,6 +371,7 @@ int main(void)
 		T(test_flood),
 		T(test_time_limit),
 		T(test_cancel),
+		T(test_spawn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

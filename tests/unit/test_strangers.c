@@ -16,7 +16,7 @@
  * it; conv_start promotes a stranger (with what the strangers window
  * shows when there is no history). Receipts go to from/both contacts,
  * our own JID and conversations the user started. Occupants' private
- * messages get windows keyed by the full JID, titled "nick (room)".
+ * messages get windows keyed by the full JID, titled "nick in room".
  * Gateways: a registered domain is trusted only once its verdict says
  * gateway. The fixture is test_conv's: a real struct app with a history
  * store, Juliet in the roster.
@@ -542,8 +542,8 @@ static void test_occupant_windows(void **state)
 	assert_ptr_not_equal(a, b);
 	assert_null(conv_find(app, fx->acc, ROOM));
 	assert_null(app_window_find(app, fx->acc, WIN_STRANGERS, NULL));
-	assert_string_equal(a->name, "nurse (" ROOM ")");
-	assert_string_equal(b->name, "mallory (" ROOM ")");
+	assert_string_equal(a->name, "nurse in hall");
+	assert_string_equal(b->name, "mallory in hall");
 	assert_string_equal(last_line(a)->nick, "nurse");
 	assert_string_equal(last_line(a)->text, "from the nurse");
 	/* replies go to the window's own full JID, whoever wrote last */
