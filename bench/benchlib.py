@@ -13,18 +13,24 @@ means of running clients and watching them from the outside:
 - pty_first_screen(): one run of a program on a bare pty, timed until a
   marker appears in its output;
 - Bot and Gateway: slixmpp peers (an account and an external component)
-  that ping, flood and storm, timing round trips on their own loop.
+  that ping, flood and storm, timing round trips on their own loop;
+- Crowd: an external component on a raw socket, the occupants of the
+  room scenarios (with mod_bench_crowd.lua on Prosody's MUC), which
+  writes bursts and times a pong without parsing what it reads.
 
 Every wait is bounded; everything started has a stop function.
 """
 
 import fcntl
+import hashlib
 import importlib.util
 import os
 import pty
+import re
 import select
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -112,9 +118,11 @@ def rss_parts(pid):
     return ", ".join(parts)
 
 
-def settle(pid, quiet=0.002, step=0.2, limit=3.0):
+def settle(pid, quiet=0.002, step=0.5, limit=3.0):
     """Sample pid until it used less than `quiet` s of CPU in `step` s
-    (bounded by limit); return the last sample."""
+    (bounded by limit); return the last sample.  The step is longer than
+    any delay natter puts on work a burst leaves (its commits wait at
+    most 250 ms), so that work is counted."""
     last = sample(pid)
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -369,6 +377,23 @@ class Peer:
             return None, time.monotonic() - start, time.time()
         return reply["type"], time.monotonic() - start, time.time()
 
+    async def room_occupants(self, room, timeout):
+        """The occupant count room gives in its disco#info (XEP-0045's
+        muc#roominfo_occupants), or None."""
+        from slixmpp.exceptions import IqError, IqTimeout
+        iq = self.Iq(sto=room, stype="get")
+        iq.append(ET.Element("{http://jabber.org/protocol/disco#info}query"))
+        try:
+            reply = await iq.send(timeout=timeout)
+        except (IqError, IqTimeout):
+            return None
+        for field in reply.xml.iter("{jabber:x:data}field"):
+            if field.get("var") == "muc#roominfo_occupants":
+                value = field.find("{jabber:x:data}value")
+                if value is not None and (value.text or "").isdigit():
+                    return int(value.text)
+        return None
+
     async def burst(self, raw, to, timeout, sfrom=None):
         """Write raw XML at once, then ping; returns (type, seconds from the
         write to the pong)."""
@@ -419,6 +444,105 @@ class GatewayThread(natterdemo.ClientThread):
         self.client.connect(self.host, self.port)
 
 
+class Crowd:
+    """An external component (XEP-0114) on a plain socket: it writes raw
+    stanzas in bulk and waits for the reply to an IQ it sent, reading and
+    dropping everything else without parsing it, so that a thousand
+    occupants cost the harness next to nothing.  One reader thread
+    timestamps what arrives."""
+
+    def __init__(self, domain, secret, port, timeout=10.0):
+        self.domain = domain
+        self.sock = socket.create_connection((natterdemo.LOOPBACK, port),
+                                             timeout)
+        self.sock.sendall((
+            "<?xml version='1.0'?><stream:stream xmlns='jabber:component:"
+            "accept' xmlns:stream='http://etherx.jabber.org/streams' "
+            "to='%s'>" % domain).encode())
+        head, found = b"", None
+        while not found:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise RuntimeError("%s: the server closed the stream"
+                                   % domain)
+            head += chunk
+            found = re.search(rb"<stream:stream[^>]*\sid=(['\"])([^'\"]+)\1",
+                              head)
+        sid = found.group(2)
+        digest = hashlib.sha1(sid + secret.encode()).hexdigest()
+        self.sock.sendall(("<handshake>%s</handshake>" % digest).encode())
+        reply = b""
+        while b"<handshake" not in reply:
+            chunk = self.sock.recv(4096)
+            if not chunk or b"<stream:error" in reply + chunk:
+                raise RuntimeError("%s: handshake refused" % domain)
+            reply += chunk
+        self.sock.settimeout(None)
+        self.lock = threading.Lock()
+        self.waiting = {}  # IQ id -> [event, monotonic time, reply type]
+        self.serial = 0
+        self.closed = False
+        self.thread = threading.Thread(target=self._read, daemon=True,
+                                       name="crowd-" + domain)
+        self.thread.start()
+
+    def _read(self):
+        tail = b""
+        while True:
+            try:
+                chunk = self.sock.recv(262144)
+            except OSError:
+                chunk = b""
+            now = time.monotonic()
+            if not chunk:
+                self.closed = True
+                with self.lock:
+                    for w in self.waiting.values():
+                        w[0].set()
+                return
+            data = tail + chunk
+            with self.lock:
+                for key, w in self.waiting.items():
+                    if w[1] is None and key in data:
+                        start = data.rfind(b"<iq", 0, data.index(key))
+                        tag = data[start:data.index(b">", data.index(key))]
+                        w[1] = now
+                        w[2] = "result" if b"type='result'" in tag or \
+                            b'type="result"' in tag else "error"
+                        w[0].set()
+            # an id cut in two by recv() is found in the next round
+            tail = data[-512:]
+
+    def burst(self, raw, to, timeout):
+        """Writes raw at once, then pings `to` from the component; returns
+        (type, seconds from the write to the pong), type None when none
+        came in time."""
+        with self.lock:
+            self.serial += 1
+            iq_id = "crowd-%d" % self.serial
+            w = self.waiting[("id='%s'" % iq_id).encode()] = \
+                [threading.Event(), None, None]
+        start = time.monotonic()
+        self.sock.sendall((raw + "<iq type='get' id='%s' from='%s' to='%s'>"
+                           "<ping xmlns='%s'/></iq>" % (
+                               iq_id, self.domain, to, PING_NS)).encode())
+        w[0].wait(timeout)
+        with self.lock:
+            del self.waiting[("id='%s'" % iq_id).encode()]
+        if w[1] is None:
+            return None, time.monotonic() - start
+        return w[2], w[1] - start
+
+    def close(self):
+        try:
+            self.sock.sendall(b"</stream:stream>")
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        self.thread.join(5)
+
+
 class Perf:
     """`perf record -g` attached to pid while a scenario runs, when
     BENCH_PERF names a directory; a no-op otherwise."""
@@ -431,7 +555,9 @@ class Perf:
             self.path = os.path.join(os.path.abspath(outdir),
                                      name + ".perf.data")
             self.proc = subprocess.Popen(
-                ["perf", "record", "-F", "999", "--call-graph", "dwarf",
+                ["perf", "record", "-F",
+                 os.environ.get("BENCH_PERF_FREQ", "999"), "--call-graph",
+                 os.environ.get("BENCH_PERF_CALLGRAPH", "dwarf"),
                  "-p", str(pid), "-o", self.path], stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(0.3)  # perf needs a moment to attach

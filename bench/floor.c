@@ -2,16 +2,18 @@
  *
  * It shows what a client costs with libstrophe alone and nothing on top:
  * it logs in (STARTTLS, certificate not verified), asks for the roster and
- * sends its initial presence (as natter does, both at once), answers
- * XEP-0199 pings and drops every other stanza, all inside the plain
- * xmpp_run() loop that a typical bare client uses. bench/run-bench runs it
+ * sends its initial presence (as natter does, both at once), joins a
+ * group chat room when given one (XEP-0045: a presence to ROOM/NICK, no
+ * history asked for), answers XEP-0199 pings and drops every other
+ * stanza, all inside the plain xmpp_run() loop that a typical bare
+ * client uses. bench/run-bench runs it
  * beside natter and measures both from the outside, so the ratio
  * natter/floor means something even on a noisy machine.
  *
  * Not installed; run-bench builds it with
  *   cc bench/floor.c $(pkg-config --cflags --libs libstrophe) -o floor
  *
- * Usage: floor JID PASSWORD HOST PORT
+ * Usage: floor JID PASSWORD HOST PORT [ROOM@SERVICE/NICK]
  * Exits 1 when the connection fails or ends; SIGTERM ends it too.
  */
 #include <stdio.h>
@@ -36,6 +38,30 @@ static int on_ping(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	xmpp_send(conn, res);
 	xmpp_stanza_release(res);
 	return 1;
+}
+
+/* The room to join at login ("room@service/nick"), or NULL. */
+static const char *room;
+
+/* Joins room: presence to room/nick with the MUC <x/>, asking for no
+ * discussion history. */
+static void join_room(xmpp_conn_t *conn, xmpp_ctx_t *ctx)
+{
+	xmpp_stanza_t *pres = xmpp_presence_new(ctx);
+	xmpp_stanza_t *x = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *hist = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_to(pres, room);
+	xmpp_stanza_set_name(x, "x");
+	xmpp_stanza_set_ns(x, "http://jabber.org/protocol/muc");
+	xmpp_stanza_set_name(hist, "history");
+	xmpp_stanza_set_attribute(hist, "maxstanzas", "0");
+	xmpp_stanza_add_child(x, hist);
+	xmpp_stanza_release(hist);
+	xmpp_stanza_add_child(pres, x);
+	xmpp_stanza_release(x);
+	xmpp_send(conn, pres);
+	xmpp_stanza_release(pres);
 }
 
 static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
@@ -64,6 +90,8 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 	pres = xmpp_presence_new(ctx);
 	xmpp_send(conn, pres);
 	xmpp_stanza_release(pres);
+	if (room)
+		join_room(conn, ctx);
 }
 
 int main(int argc, char **argv)
@@ -73,10 +101,12 @@ int main(int argc, char **argv)
 	long flags;
 	int ok;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: floor JID PASSWORD HOST PORT\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: floor JID PASSWORD HOST PORT "
+				"[ROOM@SERVICE/NICK]\n");
 		return 2;
 	}
+	room = argc == 6 ? argv[5] : NULL;
 	xmpp_initialize();
 	ctx = xmpp_ctx_new(NULL, NULL); /* default allocator, no logging */
 	conn = xmpp_conn_new(ctx);

@@ -212,9 +212,30 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
 	app->typed = true;
 }
 
-/* While messages stream in, commits and redraws are spaced at least
- * this far apart: a flood costs tens of each, not one per read. */
+/* Commits and redraws that traffic causes are spaced. After a quiet
+ * spell one comes at once, and the next at least BATCH_MS later; while
+ * traffic keeps coming (the last two came close together), redraws are
+ * DRAW_STREAM_MS apart and commits COMMIT_STREAM_MS apart. A flood then
+ * costs a few of each per second, however many reads it takes, and a
+ * crash loses at most COMMIT_STREAM_MS of it from the history (it was
+ * on screen). A key is drawn at once. */
 #define BATCH_MS 20
+#define DRAW_STREAM_MS 100
+#define COMMIT_STREAM_MS 250
+
+/* The least time after the last one (at *last) before the next. */
+static uint64_t pace_gap(const struct pace *p)
+{
+	return p->streaming ? p->stream_ms : BATCH_MS;
+}
+
+/* One was done at now: traffic streams when it came soon after the one
+ * before (within a streaming gap and a batch). */
+static void pace_note(struct pace *p, uint64_t now)
+{
+	p->streaming = now - p->last <= p->stream_ms + BATCH_MS;
+	p->last = now;
+}
 
 static void flush_history(struct app *app)
 {
@@ -224,16 +245,24 @@ static void flush_history(struct app *app)
 		if (app->accounts[i]->history &&
 		    history_flush(app->accounts[i]->history) < 0)
 			account_history_check(app, app->accounts[i]);
-	app->committed_at = loop_now(app->loop);
+	pace_note(&app->commits, loop_now(app->loop));
 }
 
 static void catch_up(struct loop *l, void *ud);
+
+/* How long until the next of p is due (0: now). */
+static uint64_t pace_wait(const struct pace *p, uint64_t now)
+{
+	uint64_t gap = pace_gap(p);
+
+	return now - p->last >= gap ? 0 : gap - (now - p->last);
+}
 
 /* Commits and redraws what is due; what is not due yet gets a timer, so
  * the last of a burst is never left waiting for the next event. */
 static void settle(struct app *app)
 {
-	uint64_t now = loop_now(app->loop), wait = 0;
+	uint64_t now = loop_now(app->loop), wait = 0, w;
 	size_t i;
 	bool pending = false;
 
@@ -242,20 +271,22 @@ static void settle(struct app *app)
 		    history_pending(app->accounts[i]->history))
 			pending = true;
 	if (pending) {
-		if (now - app->committed_at >= BATCH_MS)
+		wait = pace_wait(&app->commits, now);
+		if (!wait)
 			flush_history(app);
-		else
-			wait = BATCH_MS - (now - app->committed_at);
 	}
 	if (app->dirty) {
-		/* keys are echoed at once; traffic is drawn at most every
-		 * BATCH_MS */
-		if (app->typed || now - app->drawn_at >= BATCH_MS) {
+		/* keys are echoed at once; traffic is drawn when due */
+		w = pace_wait(&app->draws, now);
+		if (app->typed) {
 			ui_draw(app);
-			app->drawn_at = now;
+			app->draws.last = now;
 			app->typed = false;
-		} else if (!wait || BATCH_MS - (now - app->drawn_at) < wait) {
-			wait = BATCH_MS - (now - app->drawn_at);
+		} else if (!w) {
+			ui_draw(app);
+			pace_note(&app->draws, now);
+		} else if (!wait || w < wait) {
+			wait = w;
 		}
 	}
 	if (wait && !app->settle_timer)
@@ -341,6 +372,8 @@ int main(int argc, char **argv)
 	start_log(&cfg, o.debug);
 	signal(SIGPIPE, SIG_IGN);
 	app_init(&app, &cfg);
+	app.draws.stream_ms = DRAW_STREAM_MS;
+	app.commits.stream_ms = COMMIT_STREAM_MS;
 	paths_mkdir(app.data_dir);
 	if (loop_catch_signals(app.loop, sigs, sizeof sigs / sizeof *sigs,
 			       on_signal, &app) < 0 ||

@@ -36,6 +36,14 @@ struct search_hit {
 	bool room;  /* a room's line: peer is the room */
 };
 
+/* When something that traffic causes (a redraw, a commit) was last
+ * done, and whether traffic is streaming: main.c spaces them. */
+struct pace {
+	uint64_t last;      /* loop time */
+	bool streaming;
+	uint64_t stream_ms; /* the spacing while streaming */
+};
+
 struct app {
 	struct loop *loop;
 	struct config cfg;
@@ -63,8 +71,8 @@ struct app {
 	struct attention *attention; /* rings and notify_cmd (attention.c) */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
-	uint64_t drawn_at;     /* loop time of the last redraw */
-	uint64_t committed_at; /* and of the last history commit */
+	struct pace draws;     /* redraws, spaced while traffic streams */
+	struct pace commits;   /* and history commits (main.c) */
 	loop_timer_id settle_timer; /* pending catch-up of both, or 0 */
 	bool typed;            /* a key came: draw without delay */
 	bool trim_due;         /* a big allocation was freed: trim the heap */

@@ -31,6 +31,14 @@
 #include "util/log.h"
 #include "util/xmem.h"
 
+/* FTS5 merges the segments of its index N at a time once N pile up at
+ * a level ('automerge', 4 by default). Merging 8 at a time rewrites
+ * each entry a third less often over the index's life, and that
+ * rewriting is most of what indexing a burst of messages costs; a
+ * search reads a few more segments (make bench: a third less CPU for a
+ * flood, /search unchanged within noise). */
+#define HISTORY_FTS_AUTOMERGE 8
+
 /* How long a write waits for another connection's lock. */
 #define HISTORY_BUSY_MS 1000
 /* How long messages wait in memory before history_pending() asks for
@@ -108,7 +116,9 @@ static const char sql_ins[] =
 static const char sql_fts[] =
 	"INSERT INTO messages_fts(rowid, body) VALUES (?, ?)";
 /* A resent stanza has the same id and the same body; some clients reuse
- * ids across sessions, so the id alone does not make a duplicate. */
+ * ids across sessions, so the id alone does not make a duplicate. (One
+ * INSERT ... SELECT ... WHERE NOT EXISTS would read the table it writes,
+ * which SQLite does through a temporary table: ten times slower.) */
 static const char sql_dup[] =
 	"SELECT 1 FROM messages WHERE peer = ? AND stanza_id = ? AND dir = ?"
 	" AND body = ? AND room = 0 LIMIT 1";
@@ -206,6 +216,31 @@ static int migrate(sqlite3 *db)
 	return SQLITE_OK;
 }
 
+/* Sets the index's automerge (stored in the database) unless it is set
+ * already. A failure (the database busy) only costs speed. */
+static void fts_tune(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int have = -1;
+	char *sql;
+
+	if (sqlite3_prepare_v2(db, "SELECT v FROM messages_fts_config"
+				   " WHERE k = 'automerge'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (have == HISTORY_FTS_AUTOMERGE)
+		return;
+	sql = xasprintf("INSERT INTO messages_fts(messages_fts, rank)"
+			" VALUES ('automerge', %d)", HISTORY_FTS_AUTOMERGE);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		log_msg(LOG_WARN, "history", "cannot tune the search index: %s",
+			sqlite3_errmsg(db));
+	free(sql);
+}
+
 int history_open(struct history **hp, const char *path, char **err)
 {
 	struct history *h = xcalloc(1, sizeof *h);
@@ -230,6 +265,8 @@ int history_open(struct history **hp, const char *path, char **err)
 		r = migrate(h->db);
 	if (r == SQLITE_OK)
 		r = sqlite3_exec(h->db, schema_rest, NULL, NULL, NULL);
+	if (r == SQLITE_OK)
+		fts_tune(h->db);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_ins, -1, &h->ins, NULL);
 	if (r == SQLITE_OK)

@@ -843,6 +843,14 @@ static void bookmarks_loaded_line(struct app *app, const struct event *ev)
 			  ev->bookmarks_loaded.count == 1 ? "" : "s");
 }
 
+/* A message shows in its window; the roster pane is re-sorted only when
+ * the message may show a contact it hides (rosterpane.c), not for each
+ * message of a flood. */
+static void message_pane(struct app *app, const struct event *ev)
+{
+	rpane_message(app, ev->acc, ev->message.jid);
+}
+
 /* How each event is worded (NULL: nothing to say here; EV_ATTENTION is
  * ui/alert.c's, EV_MESSAGE shows in its window), and whether it changes
  * what the roster pane shows. One row per event type, so that a new
@@ -859,7 +867,7 @@ static const struct wording {
 	[EV_ROSTER_CHANGED] = { roster_changed, true },
 	[EV_PRESENCE] = { presence_line, true },
 	[EV_SUBSCRIBE] = { subscribe_asked, false },
-	[EV_MESSAGE] = { NULL, true },
+	[EV_MESSAGE] = { message_pane, false },
 	[EV_ROSTER_VIEW] = { NULL, true },
 	[EV_MESSAGE_ERROR] = { message_error, false },
 	[EV_ROOM_ERROR] = { roomnotify_event, false },

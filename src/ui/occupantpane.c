@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,27 @@ size_t opane_layout(const struct room *r, size_t offset, size_t height,
 
 /* ---- nick colours ---- */
 
+/* nickcolour_pick() through the cache of struct nickcolours. */
+static int nick_colour(struct nickcolours *nc, const char *nick,
+		       enum nickcolour_cvd cvd)
+{
+	size_t len = strlen(nick), slot;
+	uint32_t h = 2166136261u;
+
+	if (len >= NICK_CACHE_LEN)
+		return nickcolour_pick(&nc->pal, nick, cvd);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)nick[i]) * 16777619u;
+	slot = h % NICK_CACHE;
+	if (nc->cache[slot].nick[0] && nc->cache[slot].cvd == (int)cvd &&
+	    strcmp(nc->cache[slot].nick, nick) == 0)
+		return nc->cache[slot].colour;
+	memcpy(nc->cache[slot].nick, nick, len + 1);
+	nc->cache[slot].cvd = (int)cvd;
+	nc->cache[slot].colour = nickcolour_pick(&nc->pal, nick, cvd);
+	return nc->cache[slot].colour;
+}
+
 attr_t ui_nick_attr(struct app *app, const char *nick, attr_t fallback)
 {
 	struct ui *ui = app->ui;
@@ -170,7 +192,7 @@ attr_t ui_nick_attr(struct app *app, const char *nick, attr_t fallback)
 		nc->next = TH_COUNT + 1;
 		nc->ready = true;
 	}
-	colour = nickcolour_pick(&nc->pal, nick,
+	colour = nick_colour(nc, nick,
 				 app->cfg.nick_colours == NICK_COLOURS_REDGREEN ?
 					 NICKCOLOUR_CVD_REDGREEN :
 				 app->cfg.nick_colours == NICK_COLOURS_BLUE ?

@@ -209,6 +209,19 @@ void rpane_mark_stale(struct app *app)
 		ui->pane.stale = true;
 }
 
+/* Each draw reads the unread counts it shows, so a message changes the
+ * rows only when it makes an offline contact they hide worth showing:
+ * a flood from one contact must not sort the whole roster per draw. */
+void rpane_message(struct app *app, struct account *acc, const char *jid)
+{
+	struct ui *ui = app->ui;
+	struct roster_item *it = acc ? roster_get(&acc->roster, jid) : NULL;
+
+	if (ui && it && it->unread == 1 && it->best == SHOW_OFFLINE &&
+	    !ui->pane.show_offline)
+		ui->pane.stale = true;
+}
+
 /* One room row: "#" when we are in it, its name, its window's unread
  * count with "!" when some are highlights. */
 static void draw_room(struct app *app, const struct rrow *r, int y, int x,

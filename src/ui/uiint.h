@@ -58,11 +58,23 @@ struct opane {
 };
 
 /* Curses colour pairs for nick colours, made as nicks need them. */
+/* The colours of the nicks met lately, so that a draw does not hash
+ * and convert each nick it shows (a busy room shows dozens per draw):
+ * slot by hash of the nick, a nick longer than NICK_CACHE_LEN is not
+ * kept. */
+#define NICK_CACHE 256
+#define NICK_CACHE_LEN 32
+
 struct nickcolours {
 	bool ready;
 	struct nickcolour_palette pal;
 	short pair[256];         /* terminal colour -> pair, 0: none yet */
 	short next;              /* the next free pair */
+	struct {
+		char nick[NICK_CACHE_LEN]; /* "": empty slot */
+		int cvd;                   /* enum nickcolour_cvd */
+		int colour;
+	} cache[NICK_CACHE];
 };
 
 struct ui {
@@ -154,6 +166,9 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);
+/* A message came from jid (an account's contact or not): the rows are
+ * rebuilt only if it may show a contact they hide. */
+void rpane_message(struct app *app, struct account *acc, const char *jid);
 /* roomnotify.c: a room's news (EV_ROOM_*) as lines of its window; what
  * a room's refusal of op (enum room_op) with cond means. */
 void roomnotify_event(struct app *app, const struct event *ev);

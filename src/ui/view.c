@@ -63,15 +63,28 @@ static attr_t kind_attr(struct ui *ui, enum line_kind k)
 /* A sender's name is never cut shorter than this many cells. */
 #define NAME_MIN 16
 
-/* The sender part of a message line, e.g. "<bob> " or "* bob "; the
- * caller frees it. NULL for system lines. */
-static char *sender(const struct line *l)
+/* Room for most senders ("<nick> ") without an allocation per line and
+ * draw. */
+#define WHO_BUF 64
+
+/* The sender part of a message line, e.g. "<bob> " or "* bob ", in buf
+ * (of WHO_BUF bytes) when it fits, else allocated (free it when it is
+ * not buf). NULL for system lines. */
+static char *sender(const struct line *l, char *buf)
 {
+	const char *nick = l->nick ? l->nick : "?";
+	bool action = l->flags & LINE_ACTION;
+	size_t n = strlen(nick);
+
 	if (l->kind != LINE_MSG_IN && l->kind != LINE_MSG_OUT)
 		return NULL;
-	if (l->flags & LINE_ACTION)
-		return xasprintf("* %s ", l->nick ? l->nick : "?");
-	return xasprintf("<%s> ", l->nick ? l->nick : "?");
+	if (n + 4 > WHO_BUF)
+		return xasprintf(action ? "* %s " : "<%s> ", nick);
+	memcpy(buf, action ? "* " : "<", action ? 2 : 1);
+	memcpy(buf + (action ? 2 : 1), nick, n);
+	memcpy(buf + (action ? 2 : 1) + n, action ? " " : "> ",
+	       action ? 2 : 3);
+	return buf;
 }
 
 /* What follows an outgoing message: where it is (core/outbox). A line
@@ -102,52 +115,108 @@ static attr_t sender_attr(struct app *app, const struct window *w,
 	return nick == theme ? theme : (theme & ~A_COLOR) | nick;
 }
 
-/* Draws (or with draw false, measures) l of w with its first row at
- * `top`, clipped to rows [first, last]; returns its height in rows. */
-static size_t draw_line(struct app *app, const struct window *w,
-			const struct line *l, long top, int first, int last,
-			int left, int cols, int draw)
-{
-	struct ui *ui = app->ui;
-	char stamp[TIME_FORMAT_MAX];
-	char *who = sender(l);
-	const char *mark = delivery_mark(l->flags);
-	size_t sw, ww, width, off = 0, len = strlen(l->text), rows = 0;
-	size_t room, limit;
-	struct tm tm;
-	long row = top;
+/* The timestamp last formatted, for the next line: the lines of a
+ * burst share their second, and localtime and strftime cost more than
+ * the rest of a line's layout. One per draw. */
+struct stamp {
+	bool set;
+	time_t ts;
+	char text[TIME_FORMAT_MAX];
+	size_t width; /* of the text and the space after it */
+};
 
-	localtime_r(&l->ts, &tm);
+/* How a line is laid out: its timestamp, its sender (cut when long),
+ * the cells left for its text, and its height in rows. */
+struct layout {
+	const char *stamp; /* borrowed from the struct stamp */
+	size_t sw;
+	char *who;         /* NULL, whobuf, or allocated */
+	char whobuf[WHO_BUF];
+	size_t ww;
+	size_t width;
+	size_t rows;
+};
+
+static void stamp_set(struct app *app, struct stamp *st, time_t ts)
+{
+	struct tm tm;
+
+	if (st->set && st->ts == ts)
+		return;
+	localtime_r(&ts, &tm);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral" /* time_format: checked by conf_load */
-	if (strftime(stamp, sizeof stamp, app->cfg.time_format, &tm) == 0)
-		stamp[0] = '\0';
+	if (strftime(st->text, sizeof st->text, app->cfg.time_format, &tm) == 0)
+		st->text[0] = '\0';
 #pragma GCC diagnostic pop
-	sw = utf8_width(stamp) + 1;
-	ww = who ? utf8_width(who) : 0;
-	room = sw + 2 < (size_t)cols ? (size_t)cols - sw : 0;
+	st->width = utf8_width(st->text) + 1;
+	st->ts = ts;
+	st->set = true;
+}
+
+/* Lays l out in cols cells (release with layout_done). */
+static void layout(struct app *app, struct stamp *st, const struct line *l,
+		   int cols, struct layout *lo)
+{
+	size_t room, limit, off = 0, len = strlen(l->text);
+
+	stamp_set(app, st, l->ts);
+	lo->stamp = st->text;
+	lo->sw = st->width;
+	lo->who = sender(l, lo->whobuf);
+	lo->ww = lo->who ? utf8_width(lo->who) : 0;
+	room = lo->sw + 2 < (size_t)cols ? (size_t)cols - lo->sw : 0;
 	limit = room / 2 > NAME_MIN ? room / 2 : NAME_MIN;
 	if (limit + 10 > room)
 		limit = room / 2;
-	if (who && limit > 1 && ww > limit) {
+	if (lo->who && limit > 1 && lo->ww > limit) {
 		/* a long name is cut (keeping the space after it), so the
 		 * text keeps half the room, or all but NAME_MIN cells */
-		size_t n = ui_fit(who, limit - 1);
+		size_t n = ui_fit(lo->who, limit - 1);
 
-		who[n] = ' ';
-		who[n + 1] = '\0';
-		ww = utf8_width(who);
+		lo->who[n] = ' ';
+		lo->who[n + 1] = '\0';
+		lo->ww = utf8_width(lo->who);
 	}
-	width = (size_t)cols > sw + ww + 1 ? (size_t)cols - sw - ww : 1;
+	lo->width = (size_t)cols > lo->sw + lo->ww + 1 ?
+			    (size_t)cols - lo->sw - lo->ww : 1;
+	lo->rows = 0;
 	do {
-		size_t n = ui_fit(l->text + off, width);
+		off += ui_fit(l->text + off, lo->width);
+		if (off < len && l->text[off] == '\n')
+			off++;
+		lo->rows++;
+	} while (off < len);
+}
 
-		if (draw && row >= first && row <= last) {
+static void layout_done(struct layout *lo)
+{
+	if (lo->who != lo->whobuf)
+		free(lo->who);
+	lo->who = NULL;
+}
+
+/* Draws l of w as laid out in lo with its first row at `top`, clipped
+ * to rows [first, last]. */
+static void draw_line(struct app *app, const struct window *w,
+		      const struct line *l, const struct layout *lo, long top,
+		      int first, int last, int left)
+{
+	struct ui *ui = app->ui;
+	const char *mark = delivery_mark(l->flags);
+	size_t off = 0, len = strlen(l->text);
+	long row = top;
+
+	do {
+		size_t n = ui_fit(l->text + off, lo->width);
+
+		if (row >= first && row <= last) {
 			if (off == 0) {
-				mvaddstr((int)row, left, stamp);
-				if (who) {
+				mvaddstr((int)row, left, lo->stamp);
+				if (lo->who) {
 					attron(sender_attr(app, w, l));
-					mvaddstr((int)row, left + (int)sw, who);
+					mvaddstr((int)row, left + (int)lo->sw,
+						 lo->who);
 					attrset(A_NORMAL);
 				}
 			}
@@ -155,27 +224,36 @@ static size_t draw_line(struct app *app, const struct window *w,
 					UI_ATTR(ui, TH_HIGHLIGHT) :
 					kind_attr(ui, l->kind)) |
 			       (l->flags & LINE_FOUND ? A_REVERSE : 0));
-			mvaddnstr((int)row, left + (int)(sw + ww), l->text + off,
-				  (int)n);
+			mvaddnstr((int)row, left + (int)(lo->sw + lo->ww),
+				  l->text + off, (int)n);
 			attrset(A_NORMAL);
 		}
 		off += n;
 		if (off < len && l->text[off] == '\n')
 			off++;
 		row++;
-		rows++;
 	} while (off < len);
-	if (draw && *mark && row - 1 >= first && row - 1 <= last)
+	if (*mark && row - 1 >= first && row - 1 <= last)
 		addstr(mark);
-	free(who);
-	return rows;
+}
+
+/* The height of l in rows at cols cells. */
+static size_t line_rows(struct app *app, struct stamp *st,
+			const struct line *l, int cols)
+{
+	struct layout lo;
+
+	layout(app, st, l, cols, &lo);
+	layout_done(&lo);
+	return lo.rows;
 }
 
 /* A jump asked to see a history row: scroll so it sits in the middle. */
 static void follow_focus(struct app *app, struct window *w, int height,
-			 int left, int cols)
+			 int cols)
 {
 	struct ui *ui = app->ui;
+	struct stamp st = { 0 };
 	long below = 0;
 	size_t i;
 
@@ -184,7 +262,7 @@ static void follow_focus(struct app *app, struct window *w, int height,
 
 		if (l->rowid == w->focus_rowid)
 			break;
-		below += (long)draw_line(app, w, l, 0, 0, 0, left, cols, 0);
+		below += (long)line_rows(app, &st, l, cols);
 	}
 	w->focus_rowid = 0;
 	if (i == 0)
@@ -197,20 +275,26 @@ void view_draw(struct app *app, struct window *w, int top, int left,
 	       int height, int cols)
 {
 	struct ui *ui = app->ui;
+	struct stamp st = { 0 };
 	long bottom;
 	size_t i = w->count;
 
 	if (w->focus_rowid)
-		follow_focus(app, w, height, left, cols);
+		follow_focus(app, w, height, cols);
 	bottom = height - 1 + (long)ui->scroll;
-	/* walk back from the newest line until the area is full */
+	/* walk back from the newest line until the area is full, laying
+	 * each out once */
 	while (i > 0 && bottom >= 0) {
 		const struct line *l = win_line(w, --i);
-		long rows = (long)draw_line(app, w, l, 0, 0, 0, left, cols, 0);
+		struct layout lo;
+		long rows;
 
+		layout(app, &st, l, cols, &lo);
+		rows = (long)lo.rows;
 		if (bottom - rows + 1 <= height - 1)
-			draw_line(app, w, l, top + bottom - rows + 1, top,
-				  top + height - 1, left, cols, 1);
+			draw_line(app, w, l, &lo, top + bottom - rows + 1, top,
+				  top + height - 1, left);
+		layout_done(&lo);
 		bottom -= rows;
 	}
 	/* scrolled past the oldest line in memory: fetch older history */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/app.h"
+#include "util/nickcolour.h"
 #include "core/room.h"
 #include "testutil.h"
 #include "ui/occupantpane.h"
@@ -359,6 +360,34 @@ static void test_nick_attr(void **state)
 	assert_int_equal(ui_nick_attr(&f->app, NULL, A_DIM), A_DIM);
 }
 
+/* The nicks' colours are remembered (a draw shows dozens): whatever
+ * the cache holds or drops, a nick gets the colour XEP-0392 gives it,
+ * long nicks (not cached) and many nicks sharing slots included. */
+static void test_nick_attr_cached(void **state)
+{
+	struct fx *f = *state;
+	char nick[64];
+
+	if (!has_colors())
+		skip();
+	f->app.cfg.nick_colours = NICK_COLOURS_XEP0392;
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 3 * NICK_CACHE; i++) {
+			short fg, bg;
+			int want;
+
+			snprintf(nick, sizeof nick, i % 7 ? "guest%04d" :
+				 "a rather long nickname for a cache, %04d", i);
+			pair_content((short)PAIR_NUMBER(ui_nick_attr(&f->app,
+								     nick, 0)),
+				     &fg, &bg);
+			want = nickcolour_pick(&f->ui.nickcol.pal, nick,
+					       NICKCOLOUR_CVD_NONE);
+			assert_int_equal(fg, want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +400,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_draw_scrolls, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nick_attr, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nick_attr_cached, fx_setup,
 						fx_teardown),
 	};
 
