@@ -289,11 +289,13 @@ static int admin_on(struct app *app, struct window *w, struct room_admin *req,
 	return rc;
 }
 
-/* /kick NICK [reason] */
-static int run_kick(struct app *app, int argc, char **argv)
+/* /kick NICK [reason] and /ban JID|NICK [reason]: the same request
+ * but for what it does and the affiliation it names. */
+static int remove_occupant(struct app *app, int argc, char **argv,
+			   enum room_admin_op op, const char *affil)
 {
 	struct window *w;
-	struct room_admin req = { ROOM_KICK, NULL, NULL, NULL, "none", NULL };
+	struct room_admin req = { op, NULL, NULL, NULL, affil, NULL };
 
 	if (argc < 2)
 		return CMD_USAGE;
@@ -304,19 +306,14 @@ static int run_kick(struct app *app, int argc, char **argv)
 	return admin_on(app, w, &req, argv[1]);
 }
 
-/* /ban JID|NICK [reason] */
+static int run_kick(struct app *app, int argc, char **argv)
+{
+	return remove_occupant(app, argc, argv, ROOM_KICK, "none");
+}
+
 static int run_ban(struct app *app, int argc, char **argv)
 {
-	struct window *w;
-	struct room_admin req = { ROOM_BAN, NULL, NULL, NULL, "outcast", NULL };
-
-	if (argc < 2)
-		return CMD_USAGE;
-	if (!(w = current_room(app, argv[0])))
-		return -1;
-	req.room = w->jid;
-	req.reason = argc > 2 ? argv[2] : NULL;
-	return admin_on(app, w, &req, argv[1]);
+	return remove_occupant(app, argc, argv, ROOM_BAN, "outcast");
 }
 
 static bool one_of(const char *s, const char *const *names)

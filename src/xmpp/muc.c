@@ -37,6 +37,18 @@
 /* The id prefix of a subject change (/topic). */
 #define SUBJECT_ID "subject-"
 
+/* A new presence to our occupant JID room/nick; the caller sends it. */
+static xmpp_stanza_t *occupant_presence(struct session *s, const char *room,
+					const char *nick)
+{
+	xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
+	char *to = xasprintf("%s/%s", room, nick);
+
+	xmpp_stanza_set_to(p, to);
+	free(to);
+	return p;
+}
+
 /* Our show and status (/status, auto-away) on a presence to a room: an
  * occupant's presence says it as a contact's does. */
 static void add_own_show(struct session *s, xmpp_stanza_t *p)
@@ -49,27 +61,29 @@ static void add_own_show(struct session *s, xmpp_stanza_t *p)
 		stanza_add_text(p, "status", a->status_text);
 }
 
-int xs_room_join(struct app *app, struct account *a, const char *room,
-		 const char *nick, const char *password)
+void muc_send_join(struct session *s, const char *room, const char *nick,
+		   const char *password)
 {
-	struct session *s = session_of(a);
-	xmpp_stanza_t *p, *x;
-	char *to;
+	xmpp_stanza_t *p = occupant_presence(s, room, nick);
+	xmpp_stanza_t *x;
 
-	if (a->state != ACC_ONLINE)
-		return -1;
-	room_open(app, a, room, nick, password);
-	room_find(app, a, room)->room->joining = true;
-	to = xasprintf("%s/%s", room, nick);
-	p = xmpp_presence_new(s->ctx);
-	xmpp_stanza_set_to(p, to);
 	add_own_show(s, p);
 	x = stanza_add_child(p, "x", NS_MUC);
 	muc_history_ask(s, x, room); /* what we lack (mucstay.c) */
 	if (password)
 		stanza_add_text(x, "password", password);
 	session_send(s, p);
-	free(to);
+}
+
+int xs_room_join(struct app *app, struct account *a, const char *room,
+		 const char *nick, const char *password)
+{
+	struct session *s = session_of(a);
+	if (a->state != ACC_ONLINE)
+		return -1;
+	room_open(app, a, room, nick, password);
+	room_find(app, a, room)->room->joining = true;
+	muc_send_join(s, room, nick, password);
 	return 0;
 }
 
@@ -84,20 +98,16 @@ int xs_room_part(struct app *app, struct account *a, const char *room,
 	struct session *s = session_of(a);
 	struct window *w = room_find(app, a, room);
 	xmpp_stanza_t *p;
-	char *to;
 
 	if (a->state != ACC_ONLINE || !w)
 		return -1;
 	if (!w->room->joined && !w->room->joining && !w->room->rejoining)
 		return 0; /* not in: nothing to leave */
-	to = xasprintf("%s/%s", room, w->room->nick);
-	p = xmpp_presence_new(s->ctx);
+	p = occupant_presence(s, room, w->room->nick);
 	xmpp_stanza_set_type(p, "unavailable");
-	xmpp_stanza_set_to(p, to);
 	if (status && *status)
 		stanza_add_text(p, "status", status);
 	session_send(s, p);
-	free(to);
 	return 0;
 }
 
@@ -119,18 +129,14 @@ int xs_room_nick(struct app *app, struct account *a, const char *room,
 	struct session *s = session_of(a);
 	struct window *w = room_find(app, a, room);
 	xmpp_stanza_t *p;
-	char *to;
 
 	if (a->state != ACC_ONLINE || !w)
 		return -1;
 	free(w->room->want_nick);
 	w->room->want_nick = xstrdup(nick);
-	to = xasprintf("%s/%s", room, nick);
-	p = xmpp_presence_new(s->ctx);
-	xmpp_stanza_set_to(p, to);
+	p = occupant_presence(s, room, nick);
 	add_own_show(s, p);
 	session_send(s, p);
-	free(to);
 	return 0;
 }
 
@@ -141,17 +147,13 @@ void muc_presence_update(struct session *s)
 	for (size_t i = 0; i < app->nwins; i++) {
 		struct window *w = app->wins[i];
 		xmpp_stanza_t *p;
-		char *to;
 
 		if (w->kind != WIN_ROOM || w->acc != s->acc || !w->room ||
 		    !w->room->joined)
 			continue;
-		to = xasprintf("%s/%s", w->jid, w->room->nick);
-		p = xmpp_presence_new(s->ctx);
-		xmpp_stanza_set_to(p, to);
+		p = occupant_presence(s, w->jid, w->room->nick);
 		add_own_show(s, p);
 		session_send(s, p);
-		free(to);
 	}
 }
 

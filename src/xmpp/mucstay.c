@@ -195,17 +195,8 @@ static void arm_ping(struct session *s, struct window *w)
 static void send_join(struct session *s, struct window *w)
 {
 	struct room *r = w->room;
-	char *to = xasprintf("%s/%s", w->jid, r->nick);
-	xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
-	xmpp_stanza_t *x;
 
-	xmpp_stanza_set_to(p, to);
-	x = stanza_add_child(p, "x", NS_MUC);
-	muc_history_ask(s, x, w->jid);
-	if (r->password)
-		stanza_add_text(x, "password", r->password);
-	session_send(s, p);
-	free(to);
+	muc_send_join(s, w->jid, r->nick, r->password);
 	r->retry_ms = r->retry_ms ? r->retry_ms * 2 : ROOM_REJOIN_FIRST_MS;
 	if (r->retry_ms > ROOM_REJOIN_MAX_MS)
 		r->retry_ms = ROOM_REJOIN_MAX_MS;

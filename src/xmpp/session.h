@@ -184,6 +184,10 @@ enum muc_stay_verdict { MUC_STAY_IN, MUC_STAY_LATER, MUC_STAY_OUT };
 enum muc_stay_verdict muc_selfping_verdict(const char *cond);
 /* Whether a join refused with cond is not worth trying again. */
 bool muc_rejoin_final(const char *cond);
+/* muc.c: our join presence to room as nick (with password, or NULL),
+ * carrying our show and status and the <history/> we lack. */
+void muc_send_join(struct session *s, const char *room, const char *nick,
+		   const char *password);
 /* Our show and status changed (/status, auto-away): tells every room
  * we are in (presence to a room is directed, the server does not pass
  * on our broadcast). */
