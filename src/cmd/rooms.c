@@ -190,7 +190,7 @@ static int run_leave(struct app *app, int argc, char **argv)
 
 	if (!(w = here(app, argv[0])))
 		return -1;
-	if (!w->room->joined && !w->room->joining) {
+	if (!w->room->joined && !w->room->joining && !w->room->rejoining) {
 		app_say(app, LINE_ERROR,
 			"You are not in %s (/close closes the window)", w->jid);
 		return -1;

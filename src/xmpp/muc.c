@@ -103,6 +103,7 @@ int xs_room_part(struct app *app, struct account *a, const char *room,
 		return -1;
 	if (!w->room->joined && !w->room->joining && !w->room->rejoining)
 		return 0; /* not in: nothing to leave */
+	muc_stay_left(s, room);
 	p = occupant_presence(s, room, w->room->nick);
 	xmpp_stanza_set_type(p, "unavailable");
 	if (status && *status)

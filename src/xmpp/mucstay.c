@@ -342,14 +342,28 @@ void muc_stay_presence(struct session *s, const char *room,
 	}
 }
 
+/* Stops joining w's room again, and its self-pings. */
+static void stay_stop(struct session *s, struct window *w)
+{
+	w->room->rejoining = false;
+	loop_timer_cancel(s->app->loop, w->room->stay_timer);
+	w->room->stay_timer = 0;
+}
+
 void muc_stay_error(struct session *s, const char *room, const char *cond)
 {
 	struct window *w = room_find(s->app, s->acc, room);
 
 	if (!w || !w->room || !w->room->rejoining || !muc_rejoin_final(cond))
 		return;
-	/* it will not pass: stop trying (the window says why) */
-	w->room->rejoining = false;
-	loop_timer_cancel(s->app->loop, w->room->stay_timer);
-	w->room->stay_timer = 0;
+	stay_stop(s, w); /* it will not pass: stop trying (the window says
+			  * why) */
+}
+
+void muc_stay_left(struct session *s, const char *room)
+{
+	struct window *w = room_find(s->app, s->acc, room);
+
+	if (w && w->room)
+		stay_stop(s, w);
 }

@@ -177,6 +177,8 @@ void muc_outbox_send(struct session *s, struct window *w, bool all);
 /* muc.c: a groupchat message with id as its XEP-0359 origin-id. */
 void muc_send_groupchat(struct session *s, const char *room,
 			const char *body, const char *id);
+/* The user left room (/leave, /close): no rejoin, no self-ping. */
+void muc_stay_left(struct session *s, const char *room);
 /* A presence error from room: a rejoin it ends stops. */
 void muc_stay_error(struct session *s, const char *room, const char *cond);
 /* What a self-ping's error condition (NULL: a result) says. */

@@ -15,6 +15,10 @@
  *   exactly one more go; a join that stays unanswered gives its place
  *   up after BM_JOIN_STALL_MS; never more than BM_JOIN_PARALLEL wait,
  *   and a late answer frees nothing twice.
+ * - A join carries our show and status (/status), and so does a rejoin
+ *   after a new session; /leave during a rejoin stops it: the
+ *   unavailable presence goes out and no join follows, however long
+ *   the clock runs.
  */
 #include "config.h"
 
@@ -302,11 +306,75 @@ static void test_autojoin_three_at_a_time(void **state)
 	assert_int_equal(joins_sent(), 10);
 }
 
+/* ---- our presence, and leaving while joining again ------------------- */
+
+static int presences_to(const char *to, const char *type)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nsent; i++) {
+		const char *t = xmpp_stanza_get_to(sent[i]);
+		const char *ty = xmpp_stanza_get_type(sent[i]);
+
+		if (strcmp(xmpp_stanza_get_name(sent[i]), "presence") == 0 &&
+		    t && strcmp(t, to) == 0 &&
+		    (type ? ty && strcmp(ty, type) == 0 : !ty))
+			n++;
+	}
+	return n;
+}
+
+static void test_show_carried_and_leave_stops_rejoin(void **state)
+{
+	struct fixture *fx = *state;
+	const char *room = "hall@" MUC_DOMAIN;
+	struct room_presence p = { .nick = "romeo", .available = true,
+				   .role = ROLE_PARTICIPANT,
+				   .affil = AFFIL_NONE, .codes = { 110 },
+				   .ncodes = 1 };
+	xmpp_stanza_t *show;
+	char *text;
+
+	fx->acc->show = SHOW_AWAY;
+	fx->acc->status_text = xstrdup("at the ball");
+	assert_int_equal(xs_room_join(&fx->app, fx->acc, room, "romeo",
+				      NULL), 0);
+	assert_non_null(join_x(room, "romeo"));
+	show = xmpp_stanza_get_child_by_name(sent[nsent - 1], "show");
+	assert_non_null(show);
+	text = xmpp_stanza_get_text(show);
+	assert_string_equal(text, "away");
+	xmpp_free(fx->s->ctx, text);
+	room_presence(&fx->app, fx->acc, room, &p);
+	assert_true(room_find(&fx->app, fx->acc, room)->room->joined);
+	reset_sent();
+
+	/* a new session: the room is joined again, with our show */
+	fx->s->resumed = false;
+	muc_stay_online(fx->s);
+	assert_int_equal(joins_sent(), 1);
+	assert_non_null(xmpp_stanza_get_child_by_name(sent[0], "show"));
+	assert_true(room_find(&fx->app, fx->acc, room)->room->rejoining);
+	reset_sent();
+
+	/* the user leaves before the room answered: no more tries */
+	assert_int_equal(xs_room_part(&fx->app, fx->acc, room, NULL), 0);
+	assert_int_equal(presences_to("hall@" MUC_DOMAIN "/romeo",
+				      "unavailable"), 1);
+	assert_false(room_find(&fx->app, fx->acc, room)->room->rejoining);
+	now_ms += 10 * 60 * 1000;
+	loop_run_timers(fx->app.loop);
+	assert_int_equal(joins_sent(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_join_asks_only_for_the_missing_history, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_show_carried_and_leave_stops_rejoin, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_autojoin_three_at_a_time,
 						setup, teardown),
