@@ -233,7 +233,8 @@ static void draw_room(struct app *app, const struct rrow *r, int y, int x,
 					   NULL;
 	struct window *win = b ? app_window_find(app, r->acc, WIN_ROOM, b->jid) :
 				 app_window_by_id(app, r->win);
-	bool in = win && win->room && win->room->joined;
+	bool in = win && win->room && win->room->joined &&
+		  r->acc->state == ACC_ONLINE;
 	char *label;
 
 	if (b)

@@ -338,7 +338,14 @@ static char *chat_title(struct app *app, struct window *w)
 static char *room_title(struct app *app, struct window *w)
 {
 	const struct room *r = w->room;
-	char *state = r->joined ?
+	/* offline, the room's last word is stale: the next session joins
+	 * it again (or a resumed one finds us still in) */
+	bool offline = w->acc && w->acc->state != ACC_ONLINE;
+	char *state = offline && r->joined ?
+			      xasprintf("offline (joined again when %s is back),"
+					" you are %s", w->acc->conf->name,
+					r->nick) :
+		      r->joined ?
 			      xasprintf("joined, %zu here, you are %s (%s)",
 					r->nocc, r->nick,
 					room_role_name(r->role)) :

@@ -119,3 +119,28 @@ def test_our_status_reaches_the_rooms_we_are_in(make_peer, natter):
     natter.send_keys("/join")
     bob.wait_stanza("presence", shows("dnd", "busy"),
                     "alice joins again, busy")
+
+
+def test_offline_room_says_so_and_is_joined_again(make_peer, natter):
+    """While the account is offline the room's title does not claim we
+    are in; /connect joins it again, keeping the window's lines."""
+    natter.wait_for(CONNECTED)
+    bob = bob_joins(make_peer)
+    natter.send_keys("/join %s" % ROOM)
+    natter.wait_for(r"lobby@conference\.localhost — joined, 2 here")
+    bob.send_message(ROOM, "before", mtype="groupchat")
+    natter.wait_for(r"<bob> before")
+    natter.send_keys("/disconnect")
+    natter.wait_until(
+        lambda s: "lobby@conference.localhost — offline (joined again "
+                  "when test is back)" in natter.title(s),
+        "the room's title says offline")
+    natter.send_keys("/connect")
+    natter.wait_for(r"Rejoined lobby@conference\.localhost as alice",
+                    timeout=30)
+    natter.wait_until(
+        lambda s: "— joined, 2 here" in natter.title(s),
+        "the room's title says joined again")
+    bob.send_message(ROOM, "after", mtype="groupchat")
+    screen = natter.wait_for(r"<bob> after")
+    assert screen.count("<bob> before") == 1, screen
