@@ -434,6 +434,21 @@ void attention_message(struct app *app, struct window *w, struct line *l,
 		app->dirty = true;
 }
 
+void attention_colour_stored(const struct app *app, struct window *w)
+{
+	const char *nick = w->room ? w->room->nick : NULL;
+
+	for (size_t i = 0; i < w->count; i++) {
+		struct line *l = &w->lines[(w->start + i) % w->nalloc];
+
+		if (l->kind == LINE_MSG_IN && !(l->flags & LINE_HIGHLIGHT) &&
+		    attention_is_highlight(l->text, nick, app->cfg.highlights,
+					   app->cfg.nhighlights))
+			l->flags |= LINE_HIGHLIGHT;
+	}
+	w->generation++;
+}
+
 size_t attention_running(const struct app *app)
 {
 	size_t i, n = 0;

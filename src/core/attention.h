@@ -71,6 +71,9 @@ unsigned attention_decide(enum attn_kind kind, bool current, bool delayed);
  * else: colours it, counts it in w's mark and rings, as it earns. */
 void attention_message(struct app *app, struct window *w, struct line *l,
 		       bool delayed);
+/* Colours the stored lines loaded into room window w (its history)
+ * that are highlights; nothing is marked or rung for them. */
+void attention_colour_stored(const struct app *app, struct window *w);
 /* The window Alt-A goes to: after the current one in window order, the
  * first with a highlight, else the first conversation with unread
  * messages, else the first with anything unread; the current window

@@ -195,6 +195,8 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 		free((char *)m->body);
 	}
 	free(o.rows);
+	if (w->kind == WIN_ROOM)
+		attention_colour_stored(app, w);
 	app->dirty = true;
 	return got < 0 ? 0 : (int)o.n;
 }

@@ -199,6 +199,7 @@ size_t room_open(struct app *app, struct account *acc, const char *room,
 		w->jid = xstrdup(room);
 		w->room = room_new(nick);
 		conv_load_recent(w); /* before the room replays anything */
+		attention_colour_stored(app, w);
 		app_add_window(app, w);
 	}
 	set_str(&w->room->nick, nick);

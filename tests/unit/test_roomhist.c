@@ -159,13 +159,18 @@ static void test_reopened_window_loads_history(void **state)
 
 	room_message(&fx->app, fx->acc, ROOM, "bob", "one", TS, false, NULL,
 		     NULL);
-	room_message(&fx->app, fx->acc, ROOM, "carol", "two", TS + 1, false,
-		     NULL, NULL);
+	room_message(&fx->app, fx->acc, ROOM, "carol", "two, me", TS + 1,
+		     false, NULL, NULL);
 	app_close_window(&fx->app, w);
 	w = open_room(fx);
 	assert_int_equal(w->count, 2);
 	assert_string_equal(win_line(w, 0)->text, "one");
 	assert_string_equal(win_line(w, 1)->nick, "carol");
+	/* a stored line naming us is coloured as a highlight, as it was
+	 * when it came; nothing is counted or rung for it again */
+	assert_false(win_line(w, 0)->flags & LINE_HIGHLIGHT);
+	assert_true(win_line(w, 1)->flags & LINE_HIGHLIGHT);
+	assert_int_equal(w->highlight, 0);
 	/* everything is in: paging back finds nothing more */
 	assert_int_equal(conv_load_older(&fx->app, w, 10), 0);
 }
