@@ -531,17 +531,21 @@ except locale.Error:
 # ---- typing into dialogs (tests of dialog and browser windows) ----------
 
 def keys(pane, *names, pause=0.15):
-    """Sends tmux keys one at a time, as a person types them (an Escape
-    followed at once by a key would read as Alt-key)."""
+    """Sends tmux keys one at a time.  natter reads keys in order, so no
+    key needs to wait for the one before, except after an Escape: an
+    Escape followed within curses' ESCDELAY (25 ms, ui.c) by another
+    key reads as Alt-key, so an Escape is given `pause` to stand
+    alone.  That is the only wait here; what a key did is asserted by
+    reading the screen or a round trip, never after a sleep."""
     for name in names:
         pane.send_key(name)
-        time.sleep(pause)
+        if name == "Escape":
+            time.sleep(pause)
 
 
 def typed(pane, text):
     """Types text into the focused field without Enter."""
     pane.send_keys(text, enter=False)
-    time.sleep(0.15)
 
 
 def hint(pane, screen=None):

@@ -12,8 +12,8 @@ screen."""
 import os
 import re
 import sqlite3
-import time
 
+import harness
 from harness import message_xml
 
 CONNECTED = r"connected as alice@localhost/natter"
@@ -48,12 +48,8 @@ def test_flood_tail_drawn_and_stored(natterrc, start_natter, bob, alice,
     # the last line is drawn without any key or stanza after it
     natter.wait_for(said(BOB, "benchflood %d of %d" % (FLOOD, FLOOD)))
     # and every line is committed, the last ones by the catch-up timer
-    deadline = time.monotonic() + 10
-    while stored(xdg, "benchflood") < FLOOD:
-        assert time.monotonic() < deadline, \
-            "%d of %d flood messages in the history" % (
-                stored(xdg, "benchflood"), FLOOD)
-        time.sleep(0.05)
+    harness.wait_value(lambda: stored(xdg, "benchflood") == FLOOD,
+                       "all %d flood messages in the history" % FLOOD)
     # a single message after the flood is drawn at once as before
     bob.send_message(alice.full_jid, "after the flood")
     natter.wait_for(said(BOB, "after the flood"))
