@@ -128,14 +128,9 @@ static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
 
-	if (!fx || tu_app_open(&fx->app, &fx->dir, "roomsend", true) < 0) {
-		free(fx);
-		return -1;
-	}
 	now_ms = 1000;
-	loop_set_clock(fx->app.loop, test_clock);
-	if (xs_init(&fx->app) < 0) {
-		tu_app_close(fx, &fx->app, fx->dir);
+	if (!fx || tu_session_open(&fx->app, &fx->dir, "roomsend", test_clock) < 0) {
+		free(fx);
 		return -1;
 	}
 	fx->acc = fx->app.accounts[0];

@@ -18,6 +18,8 @@
 #include <curses.h>
 
 #include "testutil.h"
+#include "core/loop.h"
+#include "xmpp/xs.h"
 
 char *tu_strdup(const char *s)
 {
@@ -221,6 +223,21 @@ int tu_app_open(struct app *app, char **dir, const char *tag, bool history)
 	app_open_history(app);
 	if (!app->accounts[0]->history || !app->accounts[0]->outbox) {
 		fprintf(stderr, "tu_app_open: no history in %s\n", *dir);
+		tu_app_free(app, *dir);
+		memset(app, 0, sizeof *app);
+		*dir = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int tu_session_open(struct app *app, char **dir, const char *tag,
+		    uint64_t (*clock)(void))
+{
+	if (tu_app_open(app, dir, tag, true) < 0)
+		return -1;
+	loop_set_clock(app->loop, clock);
+	if (xs_init(app) < 0) {
 		tu_app_free(app, *dir);
 		memset(app, 0, sizeof *app);
 		*dir = NULL;

@@ -86,6 +86,12 @@ void tu_history_close(struct history **h, char *dir, char *path);
  * undone (*dir NULL, *app zeroed). */
 int tu_app_open(struct app *app, char **dir, const char *tag, bool history);
 
+/* tu_app_open with history, the loop's clock set to clock (tests of
+ * timers), and the xmpp layer (xs_init) made, so that session_of()
+ * gives the account's session. Returns 0, or -1 with it all undone. */
+int tu_session_open(struct app *app, char **dir, const char *tag,
+		    uint64_t (*clock)(void));
+
 /* The usual app fixture's end: tu_app_free(app, dir), failing the test
  * if the tree could not be removed, then free(fx), the fixture holding
  * app and dir. Returns 0, as a cmocka teardown does. */
