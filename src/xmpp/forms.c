@@ -10,10 +10,12 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/app.h"
 #include "core/dialog.h"
 #include "util/xmem.h"
+#include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
@@ -58,6 +60,15 @@ struct dialog *forms_answered(struct session *s, void *ud,
 	(*w)->dialog->busy = false;
 	s->app->dirty = true;
 	return (*w)->dialog;
+}
+
+void forms_refused(struct dialog *d, const struct req_error *e)
+{
+	dialog_set_failure(d, e->cond, e->text);
+	/* the text of these usually names the field to fix */
+	if (strcmp(e->cond, "not-acceptable") == 0 ||
+	    strcmp(e->cond, "bad-request") == 0)
+		dialog_focus_mentioned(d, e->text);
 }
 
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action)

@@ -301,12 +301,9 @@ static void answered(struct inband *b, struct window *w, struct dialog *d,
 	}
 	b->phase = IB_READY;
 	req_error_parse(reply, &e);
-	dialog_set_failure(d, e.cond, e.text);
-	if (strcmp(e.cond, "conflict") == 0)
+	forms_refused(d, &e);
+	if (strcmp(e.cond, "conflict") == 0) /* the name is taken */
 		dialog_focus_mentioned(d, "username");
-	else if (strcmp(e.cond, "not-acceptable") == 0 ||
-		 strcmp(e.cond, "bad-request") == 0)
-		dialog_focus_mentioned(d, e.text);
 	req_error_clear(&e);
 	/* a challenge answered wrongly is used up: fetch a fresh one, the
 	 * error staying on screen meanwhile */

@@ -173,10 +173,7 @@ static void on_saved(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	req_error_parse(reply, &e);
-	dialog_set_failure(d, e.cond, e.text);
-	if (strcmp(e.cond, "not-acceptable") == 0 ||
-	    strcmp(e.cond, "bad-request") == 0)
-		dialog_focus_mentioned(d, e.text);
+	forms_refused(d, &e);
 	req_error_clear(&e);
 }
 

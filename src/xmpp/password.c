@@ -142,10 +142,7 @@ static void on_changed(struct session *s, xmpp_stanza_t *reply, void *ud)
 		req_error_clear(&e);
 		return;
 	}
-	dialog_set_failure(d, e.cond, e.text);
-	if (strcmp(e.cond, "not-acceptable") == 0 ||
-	    strcmp(e.cond, "bad-request") == 0)
-		dialog_focus_mentioned(d, e.text);
+	forms_refused(d, &e);
 	ev.password.cond = e.cond;
 	ev.password.detail = e.text;
 	event_emit(s->app, &ev);

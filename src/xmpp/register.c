@@ -235,11 +235,7 @@ static void on_registered(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	req_error_parse(reply, &e);
-	dialog_set_failure(d, e.cond, e.text);
-	/* not-acceptable: the text usually names the field to fix */
-	if (strcmp(e.cond, "not-acceptable") == 0 ||
-	    strcmp(e.cond, "bad-request") == 0)
-		dialog_focus_mentioned(d, e.text);
+	forms_refused(d, &e);
 	req_error_clear(&e);
 }
 

@@ -102,6 +102,11 @@ struct window *forms_open(struct app *app, struct dialog *d,
  * longer busy (its window in *w), or NULL when the window is gone. */
 struct dialog *forms_answered(struct session *s, void *ud,
 			      struct window **w);
+/* A submitted form was refused with e: the dialog says why, its focus
+ * on the field the text names when the condition is one a change of
+ * the form can cure (not-acceptable, bad-request). */
+struct req_error;
+void forms_refused(struct dialog *d, const struct req_error *e);
 /* disco.c: fill it from a disco#info <query/> (identities, sanitised,
  * and what it offers), and add d's items from a disco#items <query/>
  * (JIDs, nodes and names sanitised). */
