@@ -80,9 +80,14 @@ static const char *own_nick(struct account *acc)
 }
 
 /* A stored /me action is kept with its prefix, as it was sent. */
-static bool is_action(const char *body)
+bool conv_is_action(const char *body)
 {
 	return strncmp(body, action_prefix, sizeof action_prefix - 1) == 0;
+}
+
+const char *conv_action_text(const char *body)
+{
+	return conv_is_action(body) ? body + sizeof action_prefix - 1 : body;
 }
 
 /* The outbox, when the account has a store to keep it in. */
@@ -111,7 +116,7 @@ static unsigned stored_delivery(struct account *acc, const struct hist_msg *m)
 static int prepend_row(const struct hist_msg *m, void *ud)
 {
 	struct window *w = ud;
-	bool action = is_action(m->body);
+	bool action = conv_is_action(m->body);
 	unsigned st = stored_delivery(w->acc, m);
 
 	if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
@@ -179,7 +184,7 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 	/* rows come oldest first; prepend newest first */
 	for (i = o.n; i > 0; i--) {
 		struct hist_msg *m = &o.rows[i - 1];
-		bool action = is_action(m->body);
+		bool action = conv_is_action(m->body);
 
 		struct line *l = win_prepend_msg(
 			w, (time_t)(m->ts_ms / 1000),
@@ -263,20 +268,15 @@ void conv_close(struct app *app, size_t idx)
 		app_close_window(app, app->wins[idx]);
 }
 
-/* Stores a message; returns its row id, 0 when it was already stored (a
- * resent stanza), or -1 when it could not be (or there is no store). */
-static int64_t store(struct app *app, struct account *acc, const char *bare,
-		     int64_t ts_ms, enum hist_dir dir, const char *nick,
-		     const char *body, const char *id)
+int64_t conv_store_msg(struct app *app, struct account *acc,
+		       struct hist_msg *m)
 {
-	struct hist_msg m = { 0, bare, ts_ms, dir,
-			      is_action(body) ? HIST_ACTION : HIST_CHAT,
-			      nick, body, id, false, NULL, false };
 	int r;
 
 	if (!acc->history)
 		return -1;
-	r = history_add(acc->history, &m);
+	m->kind = conv_is_action(m->body) ? HIST_ACTION : HIST_CHAT;
+	r = history_add(acc->history, m);
 	account_history_check(app, acc);
 	if (r < 0) {
 		/* kept in memory and written later: not lost */
@@ -285,6 +285,17 @@ static int64_t store(struct app *app, struct account *acc, const char *bare,
 		return -1;
 	}
 	return r ? history_last_rowid(acc->history) : 0;
+}
+
+/* A one-to-one message, for conv_store_msg. */
+static int64_t store(struct app *app, struct account *acc, const char *bare,
+		     int64_t ts_ms, enum hist_dir dir, const char *nick,
+		     const char *body, const char *id)
+{
+	struct hist_msg m = { .peer = bare, .ts_ms = ts_ms, .dir = dir,
+			      .nick = nick, .body = body, .stanza_id = id };
+
+	return conv_store_msg(app, acc, &m);
 }
 
 /* A stranger's message, under the account's policy: in the strangers
@@ -329,7 +340,7 @@ void conv_incoming(struct app *app, struct account *acc,
 {
 	struct event ev = { .type = EV_MESSAGE, .acc = acc,
 			    .message.jid = m->jid };
-	bool action = is_action(m->body);
+	bool action = conv_is_action(m->body);
 	const char *nick = conv_peer_name(acc, m->jid);
 	struct window *w;
 	struct line *l;
@@ -386,7 +397,7 @@ int conv_outgoing(struct app *app, struct account *acc, const char *bare,
 {
 	struct window *w = conv_window(app, acc, bare);
 	struct outbox *ob = outbox_of(acc);
-	bool action = is_action(body);
+	bool action = conv_is_action(body);
 	struct timespec now;
 	int64_t ms, rowid;
 	int r = -1;

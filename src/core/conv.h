@@ -80,6 +80,17 @@ void conv_load_recent(struct window *w);
 /* Loads up to n older lines into w (a chat or a room); returns how
  * many came. */
 int conv_load_older(struct app *app, struct window *w, size_t n);
+/* Whether body is a /me action (XEP-0245), kept with its "/me " prefix
+ * as sent; conv_action_text is body without it (borrowed, in body). */
+bool conv_is_action(const char *body);
+const char *conv_action_text(const char *body);
+/* Stores m (its kind set here, from the body) in acc's history, for
+ * conversations and rooms alike; returns its row id, 0 when it was
+ * stored before (a resent stanza, a room's replay), or -1 when there is
+ * no store or it cannot be written now (kept in memory, written later). */
+struct hist_msg;
+int64_t conv_store_msg(struct app *app, struct account *acc,
+		       struct hist_msg *m);
 /* Opens the conversation with bare and brings history row rowid into
  * view, marked LINE_FOUND. Returns 0, or -1 when it is too far back to
  * fit in the window. */

@@ -224,18 +224,10 @@ static void mark_unread(struct app *app, struct window *w)
 
 /* ---- history: a room's lines in the account's store ---- */
 
-static const char action_prefix[] = "/me ";
-
 /* A /me action (XEP-0245) is stored as sent and shown without "/me ". */
 static unsigned action_flag(const char *body)
 {
-	return strncmp(body, action_prefix, sizeof action_prefix - 1) == 0 ?
-		       LINE_ACTION : 0;
-}
-
-static const char *action_text(const char *body)
-{
-	return action_flag(body) ? body + sizeof action_prefix - 1 : body;
+	return conv_is_action(body) ? LINE_ACTION : 0;
 }
 
 /* Stores an occupant's line; returns its row id, 0 when it was stored
@@ -248,23 +240,11 @@ static int64_t room_store(struct app *app, struct account *acc,
 {
 	struct hist_msg m = {
 		.peer = room, .ts_ms = ts_ms, .dir = ours ? HIST_OUT : HIST_IN,
-		.kind = strncmp(body, action_prefix, sizeof action_prefix - 1) ?
-				HIST_CHAT : HIST_ACTION,
 		.nick = nick, .body = body, .stanza_id = stanza_id,
 		.room = true, .origin_id = origin_id, .replayed = delayed,
 	};
-	int r;
 
-	if (!acc->history)
-		return -1;
-	r = history_add(acc->history, &m);
-	account_history_check(app, acc);
-	if (r < 0) {
-		log_msg(LOG_ERROR, "history", "%s: cannot store now: %s",
-			acc->conf->name, history_error(acc->history));
-		return -1;
-	}
-	return r ? history_last_rowid(acc->history) : 0;
+	return conv_store_msg(app, acc, &m);
 }
 
 /* ---- outbox: what we write, until the room echoes it ---- */
@@ -295,7 +275,7 @@ int room_outgoing(struct app *app, struct account *acc, const char *room,
 			acc->conf->name, outbox_error(acc->outbox));
 	win_add_msg(w, now.tv_sec, LINE_MSG_OUT,
 		    (r == 0 ? LINE_QUEUED : 0) | action_flag(body), w->room->nick,
-		    action_text(body), id)->rowid = rowid > 0 ? rowid : 0;
+		    conv_action_text(body), id)->rowid = rowid > 0 ? rowid : 0;
 	app->dirty = true;
 	return r;
 }
@@ -381,7 +361,7 @@ void room_message(struct app *app, struct account *acc, const char *room,
 		struct line *l = win_add_msg(
 			w, (time_t)(ts_ms / 1000), ours ? LINE_MSG_OUT : LINE_MSG_IN,
 			(delayed ? LINE_DELAYED : 0) | action_flag(body), nick,
-			action_text(body), NULL);
+			conv_action_text(body), NULL);
 
 		l->rowid = rowid > 0 ? rowid : 0;
 		attention_message(app, w, l, delayed);
