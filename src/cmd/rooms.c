@@ -24,8 +24,9 @@ static struct window *here(struct app *app, const char *cmd)
 {
 	struct window *w = app->wins[app->cur_win];
 
-	if (w->kind != WIN_ROOM) {
-		app_say(app, LINE_ERROR, "/%s works in a room window", cmd);
+	if (w->kind != WIN_ROOM || !w->room) {
+		app_say(app, LINE_ERROR, "/%s works in a room window (/join one)",
+			cmd);
 		return NULL;
 	}
 	return w;
@@ -230,28 +231,11 @@ static int run_destroy(struct app *app, int argc, char **argv)
 
 /* ---- moderation, occupants, invitations ---- */
 
-/* The current window's room, or NULL after saying that /name works in
- * room windows only. */
-static struct window *current_room(struct app *app, const char *name)
-{
-	struct window *w = app->wins[app->cur_win];
-
-	if (w->kind == WIN_ROOM && w->room)
-		return w;
-	app_say(app, LINE_ERROR, "/%s works in a room window (/join one)",
-		name);
-	return NULL;
-}
-
 static int send_admin(struct app *app, struct window *w,
 		      const struct room_admin *req)
 {
-	if (xs_room_admin(app, w->acc, req) < 0) {
-		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
-			w->acc->conf->name, w->acc->conf->name);
-		return -1;
-	}
-	return 0;
+	return xs_room_admin(app, w->acc, req) < 0 ?
+		       not_connected(app, w->acc) : 0;
 }
 
 /* Sends req on arg's occupant or user: the nick (kick, role) or the
@@ -299,7 +283,7 @@ static int remove_occupant(struct app *app, int argc, char **argv,
 
 	if (argc < 2)
 		return CMD_USAGE;
-	if (!(w = current_room(app, argv[0])))
+	if (!(w = here(app, argv[0])))
 		return -1;
 	req.room = w->jid;
 	req.reason = argc > 2 ? argv[2] : NULL;
@@ -334,7 +318,7 @@ static int run_role(struct app *app, int argc, char **argv)
 
 	if (argc != 3 || !one_of(argv[2], roles))
 		return CMD_USAGE;
-	if (!(w = current_room(app, argv[0])))
+	if (!(w = here(app, argv[0])))
 		return -1;
 	req.room = w->jid;
 	req.value = argv[2];
@@ -352,7 +336,7 @@ static int run_affiliation(struct app *app, int argc, char **argv)
 
 	if (argc != 3 || !one_of(argv[2], affils))
 		return CMD_USAGE;
-	if (!(w = current_room(app, argv[0])))
+	if (!(w = here(app, argv[0])))
 		return -1;
 	req.room = w->jid;
 	req.value = argv[2];
@@ -368,7 +352,7 @@ static int run_occupants(struct app *app, int argc, char **argv)
 
 	if (argc != 1)
 		return CMD_USAGE;
-	if (!(w = current_room(app, argv[0])))
+	if (!(w = here(app, argv[0])))
 		return -1;
 	r = w->room;
 	app_say(app, LINE_INFO, "%s: %zu occupant%s", w->jid, r->nocc,
@@ -405,7 +389,7 @@ static int run_invite(struct app *app, int argc, char **argv)
 
 	if (argc < 2)
 		return CMD_USAGE;
-	if (!(w = current_room(app, argv[0])))
+	if (!(w = here(app, argv[0])))
 		return -1;
 	/* a full JID is that client; otherwise a contact by JID or name */
 	jid = strchr(argv[1], '/') && jid_valid(argv[1]) ?
@@ -414,11 +398,8 @@ static int run_invite(struct app *app, int argc, char **argv)
 	if (!jid)
 		return -1;
 	if (xs_room_invite(app, w->acc, w->jid, jid,
-			   argc > 2 ? argv[2] : NULL) < 0) {
-		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
-			w->acc->conf->name, w->acc->conf->name);
-		rc = -1;
-	}
+			   argc > 2 ? argv[2] : NULL) < 0)
+		rc = not_connected(app, w->acc);
 	free(jid);
 	return rc;
 }
@@ -433,14 +414,12 @@ int cmd_rooms_answer(struct app *app, struct account *a, int argc,
 		return 1;
 	if (argc == 1 && (a->nsub_requests > 0 || a->ninvites != 1))
 		return 1;
-	if (a->state != ACC_ONLINE) {
-		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
-			a->conf->name, a->conf->name);
-		return -1;
-	}
+	if (a->state != ACC_ONLINE)
+		return not_connected(app, a);
 	inv = invite_take(a, argc >= 2 ? argv[1] : a->invites[0]->room);
 	if (allow) {
-		xs_room_join(app, a, inv->room, a->nick, inv->password);
+		xs_room_join(app, a, inv->room,
+			     room_join_nick(app, a, inv->room), inv->password);
 	} else if (inv->mediated) {
 		xs_room_decline(app, a, inv->room, inv->from,
 				argc > 2 ? argv[2] : NULL);
