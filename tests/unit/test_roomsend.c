@@ -129,7 +129,8 @@ static int setup(void **state)
 	struct fixture *fx = calloc(1, sizeof *fx);
 
 	now_ms = 1000;
-	if (!fx || tu_session_open(&fx->app, &fx->dir, "roomsend", test_clock) < 0) {
+	if (!fx ||
+	    tu_session_open(&fx->app, &fx->dir, "roomsend", test_clock) < 0) {
 		free(fx);
 		return -1;
 	}
