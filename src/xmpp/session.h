@@ -44,6 +44,9 @@ struct session {
 	unsigned long progress;
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	uint32_t resumed_h;  /* and the server's count then (xlog.c) */
+	bool raw_wanted;     /* an XML console is open: libstrophe's
+			      * "SENT:"/"RECV:" stanza texts must reach
+			      * xlog_handler even with the debug log off */
 	bool no_answer;      /* the keepalive or a resumed stream went
 			      * unanswered: we dropped it */
 	bool unproven;       /* a resumed stream that did so: the next
