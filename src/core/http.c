@@ -38,6 +38,7 @@
 #include "core/loop.h"
 #include "core/pinstore.h"
 #include "util/log.h"
+#include "util/url.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -94,7 +95,6 @@ struct http_xfer {
 	bool cancelled;          /* http_cancel() inside a callback */
 	struct http_cert cert;   /* the first certificate refused */
 	char errbuf[CURL_ERROR_SIZE];
-	int64_t last_done;       /* what progress last reported */
 	char *content_type;
 };
 
@@ -364,9 +364,10 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 
 	if (x->cancelled)
 		return 1;
-	if (!x->req.progress || p.done == x->last_done)
+	/* libcurl calls at least once a second, and for every buffer: the
+	 * caller paces what it shows */
+	if (!x->req.progress)
 		return 0;
-	x->last_done = p.done;
 	if (p.total <= 0)
 		p.total = -1;
 	cu.easy_getinfo(x->easy, up ? CURLINFO_SPEED_UPLOAD_T :
@@ -495,32 +496,6 @@ static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *ud)
 
 /* -- starting and ending ---------------------------------------------- */
 
-/* The host of an http(s) URL, or NULL when url is not one. */
-static char *url_host(const char *url)
-{
-	const char *p, *end, *at;
-
-	if (strncasecmp(url, "https://", 8) == 0)
-		p = url + 8;
-	else if (strncasecmp(url, "http://", 7) == 0)
-		p = url + 7;
-	else
-		return NULL;
-	end = p + strcspn(p, "/?#");
-	at = memchr(p, '@', (size_t)(end - p));
-	if (at)
-		p = at + 1;
-	if (*p == '[') {
-		const char *close = memchr(p, ']', (size_t)(end - p));
-
-		return close && close > p + 1 ? xstrndup(p + 1,
-							 (size_t)(close - p - 1))
-					      : NULL;
-	}
-	end = p + strcspn(p, ":/?#");
-	return end > p ? xstrndup(p, (size_t)(end - p)) : NULL;
-}
-
 static void setup_tls(struct http_xfer *x)
 {
 	const char *file = getenv("SSL_CERT_FILE");
@@ -633,7 +608,6 @@ struct http_xfer *http_start(struct http *h, const struct http_req *r,
 	x->limit = r->max_bytes > 0 ? r->max_bytes :
 		   r->out_fd < 0    ? HTTP_MAX_MEMORY :
 				      0;
-	x->last_done = -1;
 	x->easy = cu.easy_init();
 	if (!x->easy) {
 		free(x->body_copy);
