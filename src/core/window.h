@@ -59,11 +59,13 @@ struct line {
  * (on closing, whether it shows lines) is a table in app.c; how each is
  * drawn and takes keys, a table in ui/ui.c (struct winview). */
 enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM,
-		WIN_STRANGERS };
+		WIN_STRANGERS,
+		WIN_XMLCONSOLE /* an account's XML console (core/xmlconsole.h) */ };
 
 struct dialog;
 struct disco;
 struct room;
+struct xmlconsole;
 
 enum chat_state { CHAT_NONE, CHAT_ACTIVE, CHAT_COMPOSING, CHAT_PAUSED,
 		  CHAT_INACTIVE, CHAT_GONE };
@@ -95,6 +97,7 @@ struct window {
 	struct room *room;     /* WIN_ROOM: the room's model (core/room.h),
 				* owned */
 	bool started;          /* WIN_CHAT: the user opened it or wrote in it */
+	struct xmlconsole *xmlconsole; /* WIN_XMLCONSOLE: its filter, owned */
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);
