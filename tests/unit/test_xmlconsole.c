@@ -12,7 +12,12 @@
  * per account, stanzas marked SENT/RECV, SASL and passwords redacted,
  * the filter dropping what does not match, the ring capped at
  * XMLCONSOLE_LINES, no window: nothing kept, closing it emits
- * EV_XMLCONSOLE_CLOSED.
+ * EV_XMLCONSOLE_CLOSED. The xmpp side: opening a console sets its
+ * session's raw_wanted, libstrophe's SENT/RECV debug messages reach it
+ * through xlog_handler (other messages do not), closing it clears
+ * raw_wanted, and a message finding no console clears it too; a typed
+ * line is sent only when it is one iq, message or presence, well-formed,
+ * and the account online.
  */
 #include "config.h"
 
@@ -28,8 +33,30 @@
 
 #include "core/app.h"
 #include "core/xmlconsole.h"
+#include "xmpp/session.h"
+#include "xmpp/xs.h"
 
 #include "testutil.h"
+
+/* ---- libstrophe's send, wrapped: what the console typed went out -- */
+
+static char *sent_text; /* the last stanza sent, as text */
+static int nsent;
+
+void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
+
+void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza)
+{
+	char *buf = NULL;
+	size_t len;
+
+	(void)conn;
+	assert_int_equal(xmpp_stanza_to_text(stanza, &buf, &len), 0);
+	free(sent_text);
+	sent_text = strdup(buf);
+	nsent++;
+	xmpp_free(xmpp_stanza_get_context(stanza), buf);
+}
 
 static void pretty_is(const char *xml, const char *want)
 {
@@ -316,6 +343,108 @@ static void test_window(void **state)
 	assert_int_equal(app->nwins, nwins);
 }
 
+static uint64_t test_clock(void)
+{
+	return 1000;
+}
+
+static int session_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	if (!f || tu_session_open(&f->app, &f->dir, "xmlconsole-xs",
+				  test_clock) < 0) {
+		free(f);
+		return -1;
+	}
+	nsent = 0;
+	*state = f;
+	return 0;
+}
+
+static int session_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free(sent_text);
+	sent_text = NULL;
+	f->app.accounts[0]->state = ACC_OFFLINE;
+	xs_shutdown(&f->app);
+	return tu_app_close(f, &f->app, f->dir);
+}
+
+static void test_session(void **state)
+{
+	struct fixture *f = *state;
+	struct app *app = &f->app;
+	struct account *a = app->accounts[0];
+	struct session *s = session_of(a);
+	struct window *w;
+	long idx;
+
+	assert_false(s->raw_wanted);
+	/* nothing is looked at while no console is open */
+	xlog_handler(s, XMPP_LEVEL_DEBUG, "conn", "SENT: <iq id='early'/>");
+	idx = xs_xmlconsole_open(app, a);
+	assert_true(idx > 0);
+	w = app->wins[idx];
+	assert_int_equal(w->kind, WIN_XMLCONSOLE);
+	assert_ptr_equal(w->acc, a);
+	assert_true(s->raw_wanted);
+	assert_int_equal(xs_xmlconsole_open(app, a), idx);
+	assert_int_equal(w->count, 0);
+
+	xlog_handler(s, XMPP_LEVEL_DEBUG, "conn", "SENT: <iq id='a1'/>");
+	xlog_handler(s, XMPP_LEVEL_DEBUG, "xmpp",
+		     "RECV: <message from='bob@x/y'><body>hi</body></message>");
+	xlog_handler(s, XMPP_LEVEL_DEBUG, "xmpp", "Q_SENT: 0x1234");
+	xlog_handler(s, XMPP_LEVEL_INFO, "xmpp", "SENT: <iq id='info'/>");
+	assert_int_equal(w->count, 2);
+	assert_string_equal(win_line(w, 0)->text, "SENT <iq id='a1'/>");
+	assert_string_equal(win_line(w, 1)->text,
+			    "RECV <message from='bob@x/y'>\n"
+			    "  <body>hi</body>\n</message>");
+
+	/* typed lines */
+	a->state = ACC_OFFLINE;
+	assert_int_equal(xs_xmlconsole_send(app, a, "<iq type='get' id='t'/>"),
+			 XS_RAW_OFFLINE);
+	a->state = ACC_ONLINE;
+	assert_int_equal(xs_xmlconsole_send(app, a, "<iq type='get'><q></iq>"),
+			 XS_RAW_MALFORMED);
+	assert_int_equal(xs_xmlconsole_send(app, a, "not xml"),
+			 XS_RAW_MALFORMED);
+	assert_int_equal(xs_xmlconsole_send(app, a, "<iq/> trailing"),
+			 XS_RAW_MALFORMED);
+	assert_int_equal(xs_xmlconsole_send(app, a, "<iq/></stream><iq/>"),
+			 XS_RAW_MALFORMED);
+	assert_int_equal(xs_xmlconsole_send(app, a, "<iq id='1'/><iq id='2'/>"),
+			 XS_RAW_NOT_STANZA);
+	assert_int_equal(xs_xmlconsole_send(app, a, "<auth xmlns='x'/>"),
+			 XS_RAW_NOT_STANZA);
+	assert_int_equal(nsent, 0);
+	assert_int_equal(xs_xmlconsole_send(app, a,
+					    " <iq type='get' to='example.net' id='v1'>"
+					    "<query xmlns='jabber:iq:version'/></iq>\n"),
+			 XS_RAW_SENT);
+	assert_int_equal(nsent, 1);
+	assert_non_null(strstr(sent_text, "id=\"v1\""));
+	assert_non_null(strstr(sent_text, "<query xmlns=\"jabber:iq:version\"/>"));
+	assert_int_equal(xs_xmlconsole_send(app, a,
+					    "<message to='b@x'><body>a &amp; b</body></message>"),
+			 XS_RAW_SENT);
+	assert_non_null(strstr(sent_text, "<body>a &amp; b</body>"));
+
+	/* closing the console stops the stanza texts */
+	app_close_window(app, w);
+	assert_false(s->raw_wanted);
+	/* and one that went unheard stops them at the next message */
+	s->raw_wanted = true;
+	xlog_handler(s, XMPP_LEVEL_DEBUG, "conn", "SENT: <iq id='late'/>");
+	assert_false(s->raw_wanted);
+	assert_null(xmlconsole_find(app, a));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +455,8 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_top_elements),
 		cmocka_unit_test_setup_teardown(test_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session, session_setup,
+						session_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
