@@ -48,6 +48,7 @@ def test_console_shows_ping_round_trips(online, bob, alice):
         harness.boxed(screen)
     # a peer pings natter: its get comes in, natter's result goes out
     online.send_keys("/xmlconsole clear")
+    online.barrier()                   # the clear is done before bob pings
     reply = bob.ping(alice.full_jid)
     assert reply.type == "result"
     m, screen = wait_rows(
@@ -109,6 +110,7 @@ def test_console_filter(online, bob, alice):
                     r"matches are shown")
     assert re.search(TITLE + r", filter: message", online.title())
     online.send_keys("/xmlconsole clear")
+    online.barrier()                   # the clear is done before bob pings
     bob.ping(alice.full_jid)           # an iq: hidden
     bob.send_message(alice.full_jid, "filtered in")
     # natter handles stanzas in order: the ping before the message
