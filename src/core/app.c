@@ -61,9 +61,10 @@ static size_t index_key(struct account *acc, enum win_kind kind,
 
 static bool indexed(const struct window *w)
 {
-	return (w->kind == WIN_CHAT || w->kind == WIN_ROOM) ? w->jid != NULL :
-							      w->kind == WIN_STRANGERS ||
-								      w->kind == WIN_XMLCONSOLE;
+	if (w->kind == WIN_CHAT || w->kind == WIN_ROOM)
+		return w->jid != NULL;
+	/* an account's one of its kind: keyed by (account, kind) */
+	return w->kind == WIN_STRANGERS || w->kind == WIN_XMLCONSOLE;
 }
 
 static void index_set(struct app *app, struct window *w, bool add)
