@@ -95,6 +95,7 @@ extern const struct cmd cmd_files[];
 /* /trust --transfer N (files.c): pins the certificate transfer N was
  * refused and downloads again. */
 int cmd_trust_transfer(struct app *app, const char *arg);
+extern const struct cmd cmd_xmlconsole[];
 
 /* Shared helpers for handlers. */
 struct account;

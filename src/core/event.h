@@ -100,6 +100,9 @@ enum event_type {
 			    * invitation */
 	EV_ROOM_PRIVATE,   /* room_private: the occupant of a private
 			    * conversation left, came back or changed nick */
+	/* the XML console (core/xmlconsole.h) */
+	EV_XMLCONSOLE_CLOSED, /* (none): acc's XML console window closes:
+			       * its stanza texts are no longer wanted */
 };
 
 struct ev_cert_pinned {

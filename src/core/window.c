@@ -8,6 +8,7 @@
 #include "core/disco.h"
 #include "core/room.h"
 #include "core/window.h"
+#include "core/xmlconsole.h"
 #include "util/url.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -61,6 +62,7 @@ void win_free(struct window **wp)
 	dialog_free(&w->dialog);
 	disco_free(&w->disco);
 	room_free(&w->room);
+	xmlconsole_free(&w->xmlconsole);
 	free(w);
 	*wp = NULL;
 }

@@ -59,11 +59,13 @@ struct line {
  * (on closing, whether it shows lines) is a table in app.c; how each is
  * drawn and takes keys, a table in ui/ui.c (struct winview). */
 enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM,
-		WIN_STRANGERS };
+		WIN_STRANGERS,
+		WIN_XMLCONSOLE /* an account's XML console (core/xmlconsole.h) */ };
 
 struct dialog;
 struct disco;
 struct room;
+struct xmlconsole;
 
 #define WIN_LINKS 30 /* addresses a window remembers for /links */
 
@@ -101,6 +103,7 @@ struct window {
 	 * once (/links) */
 	char *links[WIN_LINKS];
 	size_t nlinks;
+	struct xmlconsole *xmlconsole; /* WIN_XMLCONSOLE: its filter, owned */
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);

@@ -131,6 +131,7 @@ struct winview {
 const struct winview *winview_of(const struct window *w);
 extern const struct winview consoleview, chatview, roomview, formview,
 	discoview, strangersview;
+extern const struct winview xmlconsoleview;
 
 /* ui.c: writes a sequence curses has no capability for straight to
  * the terminal (after what curses has buffered). */

@@ -233,6 +233,12 @@ void keepalive_acked(struct session *s, uint32_t h);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);
+/* s->raw_wanted changed: libstrophe's log level follows it. */
+void xlog_raw_changed(struct session *s);
+/* xmlconsole.c: a debug message of libstrophe's, for s's XML console
+ * (while s->raw_wanted); xs_init() has it hear of closed consoles. */
+void xs_xmlconsole_log(struct session *s, const char *msg);
+void xs_xmlconsole_init(struct app *app);
 /* cert.c */
 int cert_check(const xmpp_tlscert_t *cert, const char *errormsg);
 /* iq.c */

@@ -151,4 +151,13 @@ int xs_password(struct app *app, struct account *a, const char *password);
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action);
 void xs_dialog_cancel(struct app *app, struct window *w);
 
+/* The XML console (core/xmlconsole.h): opens a's console window (or
+ * finds it) and has libstrophe's stanza texts shown there; returns its
+ * index. */
+long xs_xmlconsole_open(struct app *app, struct account *a);
+/* Sends xml, typed in a's console, as it is: one of XS_RAW_*. */
+enum { XS_RAW_SENT = 0, XS_RAW_OFFLINE = -1, XS_RAW_MALFORMED = -2,
+       XS_RAW_NOT_STANZA = -3 };
+int xs_xmlconsole_send(struct app *app, struct account *a, const char *xml);
+
 #endif
