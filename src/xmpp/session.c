@@ -129,8 +129,10 @@ static void on_online(struct session *s)
 	/* resumed too: ours may have changed while the link was down
 	 * (auto-away, /status); on a resumed stream it probes nobody */
 	xs_presence_send_initial(s);
-	if (!s->resumed) /* a resumed stream carries on with what it had */
+	if (!s->resumed) { /* a resumed stream carries on with what it had */
 		xs_bookmarks_connected(s);
+		features_connected(s); /* then what starts from them */
+	}
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);
@@ -468,6 +470,7 @@ void xs_shutdown(struct app *app)
 		struct session *s = session_of(app->accounts[i]);
 
 		xs_bookmarks_free(s); /* before its context goes */
+		features_free(s);
 		conn_free(s);
 		delivery_free(s);
 		free(s);

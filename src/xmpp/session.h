@@ -65,6 +65,7 @@ struct session {
 				* came up (delivery.c: what reached the wire) */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
+	struct features *feat; /* features.c's; NULL until used */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -253,6 +254,16 @@ xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
 void xs_presence_send_initial(struct session *s);
 void xs_presence_register(struct session *s);
 /* message.c */
+/* features.c: what the account's server (disco#info of its domain)
+ * and the account (of its bare JID) offer, asked once for each new
+ * session (features_connected); the modules that start from a feature
+ * run from its table of hooks once both are known. */
+void features_connected(struct session *s);
+bool features_server(struct session *s, const char *var);
+bool features_account(struct session *s, const char *var);
+/* The account's disco#info <query/> (borrowed), or NULL. */
+xmpp_stanza_t *features_account_info(struct session *s);
+void features_free(struct session *s);
 /* How a message reached us: live, as a carbon copy (XEP-0280) of one
  * another client of the user received or sent, or from the user's
  * archive (XEP-0313). Carbons and the archive unwrap their <forwarded/>
