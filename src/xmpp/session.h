@@ -262,5 +262,11 @@ void delivery_lost(struct session *s);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);
+/* blocking.c: the block list (XEP-0191). A new session asks the server
+ * whether it offers blocking and fetches the list; a push (a <block/>
+ * or <unblock/> set, payload p) is taken (0) or refused (-1: not from
+ * our own server). */
+void blocking_connected(struct session *s);
+int blocking_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p);
 
 #endif
