@@ -858,6 +858,22 @@ static void blocklist_loaded_line(struct app *app, const struct event *ev)
 			  ev->acc->conf->name, n, n == 1 ? "it" : "them");
 }
 
+/* Whether the block list entry covers jid (the entry is jid, its bare
+ * JID or its domain). */
+static bool block_covers(const char *entry, const char *jid)
+{
+	struct blocklist one;
+	bool covers;
+
+	if (!jid)
+		return false;
+	blocklist_init(&one);
+	blocklist_add(&one, entry);
+	covers = blocklist_match(&one, jid) != NULL;
+	blocklist_clear(&one);
+	return covers;
+}
+
 static void blocked_line(struct app *app, const struct event *ev)
 {
 	static const char *const reported[] = {
@@ -885,6 +901,12 @@ static void blocked_line(struct app *app, const struct event *ev)
 						  b->report : REPORT_NONE]);
 	app_print(app, LINE_INFO, "%s: %s", acc->conf->name, line);
 	if (b->jid && (w = app_window_find(app, acc, WIN_CHAT, b->jid)))
+		win_add(w, time(NULL), LINE_INFO, line);
+	/* and where the user looks, when it is about that window's peer
+	 * (a room blocked with its service's domain) */
+	w = app->wins[app->cur_win];
+	if (b->jid && w->acc == acc && w->kind != WIN_CHAT &&
+	    w->kind != WIN_STRANGERS && block_covers(b->jid, w->jid))
 		win_add(w, time(NULL), LINE_INFO, line);
 	if ((!b->jid || !roster_get(&acc->roster, b->jid)) &&
 	    (w = app_window_find(app, acc, WIN_STRANGERS, NULL)))
