@@ -285,6 +285,28 @@ def test_block_a_domain(make_peer, online, alice):
     online.wait_for(r"direct still works")
 
 
+@BLOCKING_SERVER
+@pytest.mark.natterrc(strangers="window")
+def test_strangers_window_follows_pushes(make_peer, online, alice):
+    carol = make_peer("carol")
+    carol.send_message(alice.jid, "buy cheap stuff")
+    online.wait_until(lambda s: "[2:strangers(1)]" in online.status_bar(s),
+                      "carol's message in the strangers window")
+    online.send_keys("/win 2")
+    online.wait_for(r"<carol@localhost> buy cheap stuff")
+    other = other_resource(make_peer)
+    block_from(other, "carol@localhost")
+    # told live in the strangers window, where carol's lines are
+    online.wait_for(r"Blocked carol@localhost$")
+    carol.send_message(alice.jid, "more cheap stuff")
+    carol.wait_stanza("message", lambda el: el.get("type") == "error",
+                      "the server bouncing carol's message")
+    screen = harness.round_trip(online, make_peer("dave"), alice.full_jid)
+    assert "more cheap stuff" not in screen, harness.boxed(screen)
+    block_from(other, "carol@localhost", unblock=True)
+    online.wait_for(r"Unblocked carol@localhost$")
+
+
 def test_server_without_blocking_says_so(online):
     online.barrier()  # the server's disco#info came before this answer
     online.send_keys("/block bob@localhost")
