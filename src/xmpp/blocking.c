@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,13 +67,19 @@ static enum block_report report_of(xmpp_stanza_t *item)
 							     REPORT_SPAM;
 }
 
+/* Whether an answer to our login-time requests (ud: the session's
+ * block_gen then) is for an earlier session, or came while offline. */
+static bool stale(struct session *s, void *ud)
+{
+	return (uintptr_t)ud != s->block_gen || s->acc->state != ACC_ONLINE;
+}
+
 static void on_list(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct blocklist fresh;
 	xmpp_stanza_t *q, *c;
 
-	(void)ud;
-	if (s->acc->state != ACC_ONLINE)
+	if (stale(s, ud))
 		return;
 	if (!req_ok(reply)) {
 		struct req_error e;
@@ -99,8 +106,7 @@ static void on_server_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 	xmpp_stanza_t *q;
 	bool offered;
 
-	(void)ud;
-	if (s->acc->state != ACC_ONLINE)
+	if (stale(s, ud))
 		return;
 	q = req_ok(reply) ? xmpp_stanza_get_child_by_name_and_ns(
 				    reply, "query", NS_DISCO_INFO) :
@@ -111,15 +117,17 @@ static void on_server_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 	blocklist_offered(s->app, s->acc, offered ? BLOCK_OFFERED : BLOCK_NONE);
 	if (offered)
 		req_send(s, req_iq(s, "get", NULL, "blocklist", NS_BLOCKING),
-			 on_list, NULL, REQ_TIMEOUT_MS);
+			 on_list, ud, REQ_TIMEOUT_MS);
 }
 
 void blocking_connected(struct session *s)
 {
 	s->acc->blocklist.support = BLOCK_UNKNOWN;
 	s->acc->blocklist.loaded = false;
+	s->block_gen++;
 	req_send(s, req_iq(s, "get", s->acc->domain, "query", NS_DISCO_INFO),
-		 on_server_info, NULL, REQ_TIMEOUT_MS);
+		 on_server_info, (void *)(uintptr_t)s->block_gen,
+		 REQ_TIMEOUT_MS);
 }
 
 /* -- pushes ---------------------------------------------------------------- */

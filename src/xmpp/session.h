@@ -65,6 +65,8 @@ struct session {
 				* came up (delivery.c: what reached the wire) */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
+	unsigned block_gen;  /* blocking.c: counts new sessions, so an
+			      * answer meant for an earlier one is dropped */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
