@@ -103,6 +103,12 @@ enum event_type {
 	/* the XML console (core/xmlconsole.h) */
 	EV_XMLCONSOLE_CLOSED, /* (none): acc's XML console window closes:
 			       * its stanza texts are no longer wanted */
+	/* blocking (core/blocklist.c, xmpp/blocking.c) */
+	EV_BLOCKLIST_LOADED, /* blocklist_loaded: acc->blocklist was fetched */
+	EV_BLOCKED,        /* blocked: someone was blocked or unblocked (by
+			    * us or another client of ours) */
+	EV_BLOCK_ERROR,    /* block_error: the server refused a block or an
+			    * unblock */
 };
 
 struct ev_cert_pinned {
@@ -444,6 +450,30 @@ struct ev_room_private {
 					       * for ROOM_PM_WE_LEFT */
 };
 
+/* ---- blocking (XEP-0191) ---- */
+
+struct ev_blocklist_loaded {
+	size_t count; /* entries in acc->blocklist now */
+};
+
+struct ev_blocked {
+	const char *jid; /* the entry (a JID or a domain); NULL: every entry
+			  * went (unblocked all) */
+	bool blocked;    /* it was added; false: removed */
+	int report;      /* enum block_report (core/blocklist.h): what the
+			  * block reported it as (XEP-0377) */
+	size_t count;    /* entries in acc->blocklist now */
+	size_t was;      /* jid NULL: how many entries went */
+};
+
+struct ev_block_error {
+	const char *jid;  /* what was to be blocked or unblocked; NULL:
+			   * unblocking everyone */
+	bool unblocking;
+	const char *cond; /* RFC 6120 stanza error condition */
+	const char *text; /* the server's words; NULL: none */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -491,6 +521,9 @@ struct event {
 		struct ev_room_invite room_invite;
 		struct ev_room_declined room_declined;
 		struct ev_room_private room_private;
+		struct ev_blocklist_loaded blocklist_loaded;
+		struct ev_blocked blocked;
+		struct ev_block_error block_error;
 	};
 };
 

@@ -34,6 +34,7 @@ struct features {
 /* What runs once both are known, in order. */
 static void (*const ready_hooks[])(struct session *s) = {
 	xs_bookmarks_features,
+	blocking_features,
 };
 
 static struct features *state_of(struct session *s)

@@ -27,5 +27,7 @@
 #define NS_CAPTCHA "urn:xmpp:captcha"
 #define NS_BOB "urn:xmpp:bob"
 #define NS_SID "urn:xmpp:sid:0"
+#define NS_BLOCKING "urn:xmpp:blocking"
+#define NS_REPORTING "urn:xmpp:reporting:1"
 
 #endif

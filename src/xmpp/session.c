@@ -131,6 +131,7 @@ static void on_online(struct session *s)
 	xs_presence_send_initial(s);
 	if (!s->resumed) { /* a resumed stream carries on with what it had */
 		xs_bookmarks_connected(s);
+		blocking_connected(s);
 		features_connected(s); /* then what starts from them */
 	}
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,

@@ -66,6 +66,8 @@ struct session {
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
 	struct features *feat; /* features.c's; NULL until used */
+	unsigned block_gen;  /* blocking.c: counts new sessions, so an
+			      * answer meant for an earlier one is dropped */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -301,5 +303,13 @@ void delivery_lost(struct session *s);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);
+/* blocking.c: the block list (XEP-0191). A new session forgets the
+ * last one's (blocking_connected), and fetches it when the server offers
+ * blocking (blocking_features, a hook of features.c); a push (a <block/>
+ * or <unblock/> set, payload p) is taken (0) or refused (-1: not from
+ * our own server). */
+void blocking_connected(struct session *s);
+void blocking_features(struct session *s);
+int blocking_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p);
 
 #endif
