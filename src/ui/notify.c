@@ -905,6 +905,10 @@ static const struct wording {
 	[EV_ROOM_INVITE] = { room_invite_line, false },
 	[EV_ROOM_DECLINED] = { room_declined_line, false },
 	[EV_ROOM_PRIVATE] = { room_private_line, false },
+	[EV_VCARD] = { whois_event, false },
+	[EV_LAST_ACTIVITY] = { whois_event, false },
+	[EV_AVATAR] = { whois_event, false },
+	[EV_VCARD_SAVED] = { whois_event, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

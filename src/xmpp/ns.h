@@ -26,5 +26,13 @@
 #define NS_NICK "http://jabber.org/protocol/nick"
 #define NS_CAPTCHA "urn:xmpp:captcha"
 #define NS_BOB "urn:xmpp:bob"
+/* who is this: vCards, last activity, idle, avatars */
+#define NS_VCARD_TEMP "vcard-temp"
+#define NS_VCARD_UPDATE "vcard-temp:x:update"
+#define NS_VCARD4 "urn:ietf:params:xml:ns:vcard-4.0"
+#define NS_VCARD4_NODE "urn:xmpp:vcard4"
+#define NS_LAST "jabber:iq:last"
+#define NS_IDLE "urn:xmpp:idle:1"
+#define NS_AVATAR_META "urn:xmpp:avatar:metadata"
 
 #endif
