@@ -561,7 +561,11 @@ static int run_info(struct app *app, int argc, char **argv)
 	app_say(app, LINE_INFO,
 		"Asking for %s's vCard, last activity and avatar; answers "
 		"follow here", bare);
-	if (version && it)
+	if (version && (!it || it->nres == 0))
+		app_say(app, LINE_INFO,
+			"  no client of %s is online to ask which software it runs",
+			bare);
+	else if (version)
 		for (i = 0; i < it->nres; i++) {
 			char *full = xasprintf("%s/%s", bare, it->res[i].name);
 

@@ -211,8 +211,10 @@ def test_info_offline_contact_last_activity(prosody, accounts, write_rc,
                  "</status></presence>")
     bob.send_message(alice.full_jid, "bye")
     natter.wait_for(r"\[\d:Bob\(1\)\]")
-    natter.send_keys("/info Bob")
+    natter.send_keys("/info --version Bob")
     natter.wait_for(r"offline: gone fishing")
+    natter.wait_for(r"no client of bob@localhost is online to ask which "
+                    r"software it runs")
     natter.wait_for(r"bob@localhost was last online \d+ seconds? ago "
                     r"\(\d{4}-\d\d-\d\d \d\d:\d\d\), saying: gone fishing")
 
@@ -294,3 +296,46 @@ def test_vcard_dialog_edits_own_vcard_and_keeps_the_rest(
     natter.wait_for(r"E-mail\s+\[alice@mail\.example\]")
     keys(natter, "Escape")
     natter.wait_until(lambda s: "(dialog)" not in s, "the dialog closed")
+
+
+def hold_last(peer, held):
+    """The peer's client keeps last-activity requests unanswered in held
+    (as (id, from)) until the test answers them (answer_held)."""
+    def go():
+        from slixmpp.xmlstream.handler import Callback
+        from slixmpp.xmlstream.matcher import MatchXPath
+        peer.client.register_handler(Callback(
+            "peer: hold last activity",
+            MatchXPath("{jabber:client}iq/{jabber:iq:last}query"),
+            lambda iq: held.append((iq["id"], str(iq["from"])))))
+    peer.call_soon(go)
+
+
+def test_info_answers_go_to_the_window_it_was_typed_in(
+        prosody, accounts, write_rc, start_natter, make_peer):
+    """An answer that comes after the user moved to another window still
+    shows where /info was typed (here the console), not where the user
+    is now."""
+    friends(prosody)
+    alice = accounts["alice"]
+    natter = start_natter(write_rc())
+    natter.wait_for(CONNECTED)
+    bob = make_peer("bob", resource="desk")
+    held = []
+    hold_last(bob, held)
+    bob.send_message(alice.full_jid, "hi")
+    natter.wait_for(r"\[\d:Bob\(1\)\]")
+    natter.send_keys("/info Bob")
+    natter.wait_for(r"bob@localhost has no vCard")
+    harness.wait_value(lambda: held, "the last-activity request")
+    natter.send_alt("2")
+    natter.wait_for(r"^\S*\s*\d\d:\d\d <?Bob>? ?hi|hi\s*$", flags=re.M)
+    iq_id, asker = held[0]
+    bob.send_raw("<iq type='result' id='%s' to='%s'><query xmlns='jabber:"
+                 "iq:last' seconds='120'/></iq>" % (iq_id, asker))
+    # same stream, same order: once "after" shows, the answer was handled
+    bob.send_message(alice.full_jid, "after")
+    screen = natter.wait_for(r"after\s*$", flags=re.M)
+    assert "has been idle" not in screen, harness.boxed(screen)
+    natter.send_alt("1")
+    natter.wait_for(r"bob@localhost/desk has been idle for 2 minutes")
