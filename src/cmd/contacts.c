@@ -3,6 +3,7 @@
  * /history. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -489,8 +490,9 @@ static void resource_extras(struct app *app, const struct resource *r)
 
 	if (r->idle_since_ms > 0) {
 		t = (time_t)(r->idle_since_ms / 1000);
-		localtime_r(&t, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		if (!localtime_r(&t, &tm) ||
+		    !strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm))
+			snprintf(when, sizeof when, "?");
 		app_say(app, LINE_PLAIN, "    idle for %s (since %s)",
 			timefmt_duration(now > t ? (long long)(now - t) : 0,
 					 len, sizeof len),

@@ -125,8 +125,9 @@ static void last_line(struct app *app, const struct event *ev)
 	}
 	if (e->seconds >= 0) {
 		t = time(NULL) - (time_t)e->seconds;
-		localtime_r(&t, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		if (!localtime_r(&t, &tm) ||
+		    !strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm))
+			snprintf(when, sizeof when, "a long time ago");
 		add(app, w, LINE_INFO,
 		    xasprintf("%s was last online %s ago (%s)%s%s", e->jid,
 			      timefmt_duration(e->seconds, len, sizeof len),

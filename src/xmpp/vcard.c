@@ -74,7 +74,9 @@ static size_t b64_bytes(const char *s)
 		else if (*s != ' ' && *s != '\n' && *s != '\r' && *s != '\t')
 			n++;
 	}
-	return (n + pad) / 4 * 3 - (pad > 2 ? 2 : pad);
+	n = (n + pad) / 4 * 3;
+	pad = pad > 2 ? 2 : pad;
+	return n > pad ? n - pad : 0;
 }
 
 static void photo_of_temp(xmpp_stanza_t *photo, struct vcard *c)
