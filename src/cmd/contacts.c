@@ -561,8 +561,8 @@ static int run_info(struct app *app, int argc, char **argv)
 		return 0;
 	}
 	app_say(app, LINE_INFO,
-		"Asking for %s's vCard, last activity and avatar; answers "
-		"follow here", bare);
+		"Asking for %s's vCard, last activity, avatar and clients; "
+		"answers follow here", bare);
 	if (version && (!it || it->nres == 0))
 		app_say(app, LINE_INFO,
 			"  no client of %s is online to ask which software it runs",
@@ -695,9 +695,10 @@ const struct cmd cmd_contacts[] = {
 	  "  contact's vCard (vCard4, else vcard-temp: name, nickname,\n"
 	  "  e-mail, web page, birthday, organisation, note), its last\n"
 	  "  activity (each online client's idle time; for a contact that is\n"
-	  "  offline, how long ago it left) and whether it published an\n"
-	  "  avatar (pictures are not drawn). --version also asks each\n"
-	  "  client which software it runs, as /version does.\n"
+	  "  offline, how long ago it left), what each online client says\n"
+	  "  it is (service discovery) and whether it published an avatar\n"
+	  "  (pictures are not drawn). --version also asks each client\n"
+	  "  which software it runs, as /version does.\n"
 	  "  Example: /info --version bob@example.org",
 	  "contacts", ARG_CONTACT, run_info, 0 },
 	{ "vcard", "", "edit your own vCard in a dialog",

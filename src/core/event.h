@@ -105,6 +105,8 @@ enum event_type {
 			    * avatar (XEP-0084 metadata) */
 	EV_VCARD_SAVED,    /* vcard_saved: our own vCard was stored, or
 			    * the server refused it */
+	EV_CLIENT_ID,      /* client_id: what a contact's client says it is
+			    * (its disco#info identity) */
 };
 
 struct ev_cert_pinned {
@@ -492,6 +494,19 @@ struct ev_avatar {
 	const char *detail;
 };
 
+struct ev_client_id {
+	const char *jid;      /* the client asked (a full JID) */
+	uint64_t win;         /* as in ev_vcard */
+	bool found;           /* it named an identity; the fields: */
+	const char *name;     /* its name; NULL: none given */
+	const char *category; /* e.g. "client" */
+	const char *type;     /* e.g. "pc", "phone", "console" */
+	bool timed_out;
+	const char *cond;     /* !found: the error condition, or NULL when
+			       * it answered without an identity */
+	const char *detail;
+};
+
 struct ev_vcard_saved {
 	bool vcard4;       /* published as a vCard4 (else vcard-temp) */
 	const char *cond;  /* the error condition; NULL: stored */
@@ -548,6 +563,7 @@ struct event {
 		struct ev_last_activity last_activity;
 		struct ev_avatar avatar;
 		struct ev_vcard_saved vcard_saved;
+		struct ev_client_id client_id;
 	};
 };
 

@@ -909,6 +909,7 @@ static const struct wording {
 	[EV_LAST_ACTIVITY] = { whois_event, false },
 	[EV_AVATAR] = { whois_event, false },
 	[EV_VCARD_SAVED] = { whois_event, false },
+	[EV_CLIENT_ID] = { whois_event, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

@@ -1,9 +1,9 @@
 /* whois: the words for /info's answers and /vcard's outcome.
  *
- * /info's answers (EV_VCARD, EV_LAST_ACTIVITY, EV_AVATAR) arrive one by
- * one after the command; each is shown in the window /info was typed
- * in (the event carries its id), or on the console when that window has
- * closed since. A vCard is a heading line and one indented line per
+ * /info's answers (EV_VCARD, EV_LAST_ACTIVITY, EV_AVATAR, EV_CLIENT_ID)
+ * arrive one by one after the command; each is shown in the window
+ * /info was typed in (the event carries its id), or on the console when
+ * that window has closed since. A vCard is a heading line and one indented line per
  * field; its note keeps its newlines, which the view draws as
  * continuation rows of that one line. Each kind has its row in says[].
  */
@@ -187,6 +187,29 @@ static void avatar_line(struct app *app, const struct event *ev)
 	free(why);
 }
 
+static void client_line(struct app *app, const struct event *ev)
+{
+	const struct ev_client_id *e = &ev->client_id;
+	struct window *w = target(app, e->win);
+	char *why;
+
+	if (e->found) {
+		add(app, w, LINE_INFO,
+		    xasprintf("%s identifies as %s (%s/%s)", e->jid,
+			      e->name ? e->name : "a client without a name",
+			      e->category ? e->category : "?",
+			      e->type ? e->type : "?"));
+		return;
+	}
+	why = !e->cond ? xstrdup("it names no identity") :
+	      e->timed_out ? xstrdup("no answer in time") :
+			     failure(e->cond, e->detail,
+				     "it does not answer service discovery");
+	add(app, w, LINE_ERROR,
+	    xasprintf("%s: client identity not available: %s", e->jid, why));
+	free(why);
+}
+
 static void saved_line(struct app *app, const struct event *ev)
 {
 	const struct ev_vcard_saved *e = &ev->vcard_saved;
@@ -206,6 +229,7 @@ static void (*const says[])(struct app *, const struct event *) = {
 	[EV_LAST_ACTIVITY] = last_line,
 	[EV_AVATAR] = avatar_line,
 	[EV_VCARD_SAVED] = saved_line,
+	[EV_CLIENT_ID] = client_line,
 };
 
 void whois_event(struct app *app, const struct event *ev)

@@ -51,6 +51,13 @@ long long vcard_parse_last(xmpp_stanza_t *reply, char **status);
 int vcard_parse_avatar(xmpp_stanza_t *reply, size_t *bytes, char **type,
 		       unsigned *width, unsigned *height);
 
+/* The identity a disco#info result names, the first of category
+ * "client" else the first: returns 0 with its name (or NULL), category
+ * and type, each sanitised and the caller's; -1 (all NULL) when reply
+ * is not a result holding an identity. */
+int vcard_parse_identity(xmpp_stanza_t *reply, char **name, char **category,
+			 char **type);
+
 /* What a presence says besides show and status: XEP-0319 idle since,
  * the XEP-0115 caps node, the XEP-0153 photo hash. x's strings are
  * borrowed from st, except the hash: the returned string (NULL when

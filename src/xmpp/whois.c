@@ -1,6 +1,7 @@
 /* whois: what /info asks about a contact besides its vCard (vcard.c):
  * how long it has been gone or idle (XEP-0012 jabber:iq:last) and
- * whether it published an avatar (XEP-0084 metadata); and what each
+ * whether it published an avatar (XEP-0084 metadata), and what each
+ * online client says it is (its XEP-0030 identity); and what each
  * available presence says besides show and status (XEP-0319 idle
  * since, the XEP-0115 caps node naming the client, the XEP-0153 vCard
  * photo hash), kept per resource by core/presence.
@@ -8,7 +9,7 @@
  * Each question is one request (xmpp/request, with its timeout) holding
  * the JID asked and the id of the window /info was typed in; its
  * answer, error or timeout becomes one event (EV_LAST_ACTIVITY,
- * EV_AVATAR) naming both, so ui/ shows it in that window.
+ * EV_AVATAR, EV_CLIENT_ID) naming both, so ui/ shows it in that window.
  */
 #include "config.h"
 
@@ -103,6 +104,61 @@ int vcard_parse_avatar(xmpp_stanza_t *reply, size_t *bytes, char **type,
 			(*type)[100] = '\0';
 	}
 	return 1;
+}
+
+/* The sanitised attribute, cut to 100 bytes (between characters);
+ * NULL when absent. */
+static char *short_attr(xmpp_stanza_t *el, const char *name)
+{
+	const char *v = xmpp_stanza_get_attribute(el, name);
+	char *t;
+	size_t cut = 100;
+
+	if (!v)
+		return NULL;
+	t = utf8_sanitize(v, 0);
+	if (strlen(t) > cut) {
+		while (cut > 0 && ((unsigned char)t[cut] & 0xc0) == 0x80)
+			cut--;
+		t[cut] = '\0';
+	}
+	return t;
+}
+
+int vcard_parse_identity(xmpp_stanza_t *reply, char **name, char **category,
+			 char **type)
+{
+	xmpp_stanza_t *q = req_ok(reply) ?
+				   xmpp_stanza_get_child_by_name_and_ns(
+					   reply, "query", NS_DISCO_INFO) :
+				   NULL;
+	xmpp_stanza_t *c, *pick = NULL;
+
+	*name = *category = *type = NULL;
+	for (c = q ? xmpp_stanza_get_children(q) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *cat;
+
+		if (!xmpp_stanza_is_tag(c) ||
+		    strcmp(xmpp_stanza_get_name(c), "identity") != 0)
+			continue;
+		cat = xmpp_stanza_get_attribute(c, "category");
+		if (!pick || (cat && strcmp(cat, "client") == 0 &&
+			      !(xmpp_stanza_get_attribute(pick, "category") &&
+				strcmp(xmpp_stanza_get_attribute(pick, "category"),
+				       "client") == 0)))
+			pick = c;
+	}
+	if (!pick)
+		return -1;
+	*name = short_attr(pick, "name");
+	if (*name && !**name) {
+		free(*name);
+		*name = NULL;
+	}
+	*category = short_attr(pick, "category");
+	*type = short_attr(pick, "type");
+	return 0;
 }
 
 char *vcard_presence_extra(xmpp_stanza_t *st, struct presence_extra *x)
@@ -218,6 +274,40 @@ static void on_avatar(struct session *s, xmpp_stanza_t *reply, void *ud)
 	ask_free(a);
 }
 
+static void on_identity(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct ask *a = ud;
+	struct event ev = { .type = EV_CLIENT_ID, .acc = s->acc };
+	struct req_error e = { 0 };
+	char *name, *category, *type;
+
+	ev.client_id.jid = a->jid;
+	ev.client_id.win = a->win;
+	ev.client_id.found = vcard_parse_identity(reply, &name, &category,
+						  &type) == 0;
+	ev.client_id.name = name;
+	ev.client_id.category = category;
+	ev.client_id.type = type;
+	if (!ev.client_id.found && !req_ok(reply)) {
+		req_error_parse(reply, &e);
+		ev.client_id.cond = e.cond;
+		ev.client_id.detail = e.text;
+		ev.client_id.timed_out = reply == NULL;
+	}
+	event_emit(s->app, &ev);
+	req_error_clear(&e);
+	free(name);
+	free(category);
+	free(type);
+	ask_free(a);
+}
+
+static void ask_identity(struct session *s, const char *jid, uint64_t win)
+{
+	req_send(s, req_iq(s, "get", jid, "query", NS_DISCO_INFO), on_identity,
+		 ask_new(jid, win), REQ_TIMEOUT_MS);
+}
+
 static void ask_last(struct session *s, const char *jid, uint64_t win)
 {
 	req_send(s, req_iq(s, "get", jid, "query", NS_LAST), on_last,
@@ -255,6 +345,8 @@ int xs_info(struct app *app, struct account *a, const char *bare,
 					     xstrdup(bare);
 
 			ask_last(s, full, win);
+			if (*it->res[i].name)
+				ask_identity(s, full, win);
 			free(full);
 		}
 	} else {

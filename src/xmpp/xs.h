@@ -153,9 +153,10 @@ void xs_dialog_submit(struct app *app, struct window *w, unsigned action);
 void xs_dialog_cancel(struct app *app, struct window *w);
 /* Who is this (xmpp/whois.c, xmpp/vcard.c). Asks for bare's vCard, its
  * last activity (each online client's idle time, or since when it is
- * offline) and its avatar's metadata; each answer, error or timeout is
- * an event (EV_VCARD, EV_LAST_ACTIVITY, EV_AVATAR) for the window with
- * id win. */
+ * offline), its avatar's metadata and each online client's identity;
+ * each answer, error or timeout is an event (EV_VCARD,
+ * EV_LAST_ACTIVITY, EV_AVATAR, EV_CLIENT_ID) for the window with id
+ * win. */
 int xs_info(struct app *app, struct account *a, const char *bare,
 	    uint64_t win);
 /* Opens the dialog editing our own vCard (prefilled from the server's

@@ -120,6 +120,13 @@ def publish_avatar_metadata(peer, nbytes, mime, width, height):
     assert r.type == "result", ET.tostring(r.xml, encoding="unicode")
 
 
+def set_identity(peer, name, itype):
+    """The peer's client says it is client/itype called name (XEP-0030;
+    slixmpp says client/bot only while it has no identity)."""
+    peer.call_soon(lambda: peer.client["xep_0030"].add_identity(
+        category="client", itype=itype, name=name))
+
+
 def set_version(peer, name, version=""):
     def go():
         plugin = peer.client["xep_0092"]
@@ -149,6 +156,7 @@ def test_info_vcard_idle_client_avatar(prosody, accounts, write_rc,
     publish_avatar_metadata(bob, 12 * 1024, "image/png", 64, 64)
     answer_last(bob, 300)
     set_version(bob, "TestClient", "1.2")
+    set_identity(bob, "Test Client", "pc")
     bob.send_raw(rich_presence(idle_secs=2 * 3600, photo="1234abcd"))
     bob.send_message(alice.full_jid, "hello")
     natter.wait_for(r"\[\d:Bob\(1\)\]")
@@ -172,6 +180,8 @@ def test_info_vcard_idle_client_avatar(prosody, accounts, write_rc,
     natter.wait_for(r"bob@localhost has an avatar, 12 KiB, image/png, "
                     r"64x64 \(not shown\)")
     natter.wait_for(r"bob@localhost/laptop runs TestClient 1\.2")
+    natter.wait_for(r"bob@localhost/laptop identifies as Test Client "
+                    r"\(client/pc\)")
 
 
 def test_info_without_version_points_at_it_and_answers_in_its_window(

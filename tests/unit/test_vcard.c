@@ -2,7 +2,8 @@
  * vCard4) read into struct vcard, with every field one sanitised line
  * (the note keeping its newlines), cut to a sane length, a photo's type
  * and size; our own vCard written back with the edited fields replaced
- * and the others kept; last activity and avatar metadata replies; what
+ * and the others kept; last activity, avatar metadata and disco#info
+ * identity replies; what
  * a presence says besides show and status (idle since, caps node,
  * photo hash); and lengths of time in words (util/timefmt).
  */
@@ -349,6 +350,36 @@ static void test_avatar(void **state)
 	xmpp_stanza_release(off);
 }
 
+static void test_identity(void **state)
+{
+	xmpp_stanza_t *r = tu_parse(ctx,
+		"<iq type='result' id='1'><query xmlns='http://jabber.org/"
+		"protocol/disco#info'><identity category='account' type='x'/>"
+		"<identity category='client' type='pc' name='Gajim" BAD "'/>"
+		"<feature var='urn:xmpp:ping'/></query></iq>");
+	xmpp_stanza_t *none = tu_parse(ctx,
+		"<iq type='result' id='1'><query xmlns='http://jabber.org/"
+		"protocol/disco#info'/></iq>");
+	char *name, *cat, *type;
+
+	(void)state;
+	assert_int_equal(vcard_parse_identity(r, &name, &cat, &type), 0);
+	assert_string_equal(cat, "client");
+	assert_string_equal(type, "pc");
+	assert_non_null(name);
+	assert_true(strncmp(name, "Gajim", 5) == 0);
+	one_line(name, false);
+	free(name);
+	free(cat);
+	free(type);
+	assert_int_equal(vcard_parse_identity(none, &name, &cat, &type), -1);
+	assert_null(name);
+	assert_null(cat);
+	assert_int_equal(vcard_parse_identity(NULL, &name, &cat, &type), -1);
+	xmpp_stanza_release(r);
+	xmpp_stanza_release(none);
+}
+
 static void test_presence_extra(void **state)
 {
 	xmpp_stanza_t *p = tu_parse(ctx,
@@ -427,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_build_keeps_what_it_does_not_edit),
 		cmocka_unit_test(test_last),
 		cmocka_unit_test(test_avatar),
+		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_presence_extra),
 		cmocka_unit_test(test_duration_words),
 	};
