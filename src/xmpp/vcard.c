@@ -441,7 +441,6 @@ static void local_form(struct dialog *d, struct vcard *c, xmpp_stanza_t *orig,
 		xmpp_free(xmpp_stanza_get_context(orig), xml);
 	}
 	dialog_set_form(d, &f);
-	d->legacy = true;
 }
 
 /* What the user filled in. */
