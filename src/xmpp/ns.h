@@ -26,6 +26,7 @@
 #define NS_NICK "http://jabber.org/protocol/nick"
 #define NS_CAPTCHA "urn:xmpp:captcha"
 #define NS_BOB "urn:xmpp:bob"
+#define NS_SID "urn:xmpp:sid:0"
 /* who is this: vCards, last activity, idle, avatars */
 #define NS_VCARD_TEMP "vcard-temp"
 #define NS_VCARD_UPDATE "vcard-temp:x:update"
