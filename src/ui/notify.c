@@ -991,6 +991,11 @@ static const struct wording {
 	[EV_BLOCKLIST_LOADED] = { blocklist_loaded_line, true },
 	[EV_BLOCKED] = { blocked_line, true },
 	[EV_BLOCK_ERROR] = { block_error_line, false },
+	[EV_VCARD] = { whois_event, false },
+	[EV_LAST_ACTIVITY] = { whois_event, false },
+	[EV_AVATAR] = { whois_event, false },
+	[EV_VCARD_SAVED] = { whois_event, false },
+	[EV_CLIENT_ID] = { whois_event, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

@@ -180,6 +180,9 @@ void rpane_message(struct app *app, struct account *acc, const char *jid);
  * a room's refusal of op (enum room_op) with cond means. */
 void roomnotify_event(struct app *app, const struct event *ev);
 const char *roomnotify_refusal(int op, const char *cond);
+/* whois.c: /info's answers and /vcard's outcome (EV_VCARD,
+ * EV_LAST_ACTIVITY, EV_AVATAR, EV_VCARD_SAVED, EV_CLIENT_ID) as lines. */
+void whois_event(struct app *app, const struct event *ev);
 /* The pane's order of contact rows (qsort comparator over struct rrow):
  * groups by name with Transports last, then most available first, then
  * by name. */

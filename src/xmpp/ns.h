@@ -29,5 +29,13 @@
 #define NS_SID "urn:xmpp:sid:0"
 #define NS_BLOCKING "urn:xmpp:blocking"
 #define NS_REPORTING "urn:xmpp:reporting:1"
+/* who is this: vCards, last activity, idle, avatars */
+#define NS_VCARD_TEMP "vcard-temp"
+#define NS_VCARD_UPDATE "vcard-temp:x:update"
+#define NS_VCARD4 "urn:ietf:params:xml:ns:vcard-4.0"
+#define NS_VCARD4_NODE "urn:xmpp:vcard4"
+#define NS_LAST "jabber:iq:last"
+#define NS_IDLE "urn:xmpp:idle:1"
+#define NS_AVATAR_META "urn:xmpp:avatar:metadata"
 
 #endif

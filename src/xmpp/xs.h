@@ -10,6 +10,7 @@
 #define NATTER_XMPP_XS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct app;
 struct account;
@@ -150,6 +151,18 @@ int xs_password(struct app *app, struct account *a, const char *password);
  * step's default) / cancelled. Cancel closes the window. */
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action);
 void xs_dialog_cancel(struct app *app, struct window *w);
+/* Who is this (xmpp/whois.c, xmpp/vcard.c). Asks for bare's vCard, its
+ * last activity (each online client's idle time, or since when it is
+ * offline), its avatar's metadata and each online client's identity;
+ * each answer, error or timeout is an event (EV_VCARD,
+ * EV_LAST_ACTIVITY, EV_AVATAR, EV_CLIENT_ID) for the window with id
+ * win. */
+int xs_info(struct app *app, struct account *a, const char *bare,
+	    uint64_t win);
+/* Opens the dialog editing our own vCard (prefilled from the server's
+ * copy); saving it is an EV_VCARD_SAVED. Returns the window's index, or
+ * -1 when the account is not online. */
+long xs_vcard_open(struct app *app, struct account *a);
 
 /* The XML console (core/xmlconsole.h): opens a's console window (or
  * finds it) and has libstrophe's stanza texts shown there; returns its

@@ -130,9 +130,10 @@ static void stored(struct fixture *fx, const char *peer, struct rows *rs)
 static void store_row(struct fixture *fx, const char *peer, int64_t ts_ms,
 		      enum hist_dir dir, const char *nick, const char *body)
 {
-	struct hist_msg m = { 0, peer, ts_ms, dir,
-			      strncmp(body, "/me ", 4) ? HIST_CHAT : HIST_ACTION,
-			      nick, body, NULL, false, NULL, false };
+	struct hist_msg m = { .peer = peer, .ts_ms = ts_ms, .dir = dir,
+			      .kind = strncmp(body, "/me ", 4) ? HIST_CHAT :
+								  HIST_ACTION,
+			      .nick = nick, .body = body };
 
 	assert_int_equal(history_add(fx->acc->history, &m), 1);
 }
@@ -142,7 +143,8 @@ static void store_row(struct fixture *fx, const char *peer, int64_t ts_ms,
 static void incoming(struct fixture *fx, const char *bare, const char *res,
 		     const char *body, const char *id, int64_t ts_ms)
 {
-	struct msg_in m = { bare, res, body, id, ts_ms, false };
+	struct msg_in m = { .jid = bare, .resource = res, .body = body,
+			    .id = id, .ts_ms = ts_ms };
 
 	conv_incoming(&fx->app, fx->acc, &m);
 }
@@ -225,8 +227,9 @@ static void test_incoming_opens_window(void **state)
 
 	/* a delayed message is marked so */
 	{
-		struct msg_in m = { JULIET, "balcony", "sent earlier", NULL,
-				    TS - 60000, true };
+		struct msg_in m = { .jid = JULIET, .resource = "balcony",
+				    .body = "sent earlier", .ts_ms = TS - 60000,
+				    .delayed = true };
 
 		conv_incoming(app, fx->acc, &m);
 		assert_int_equal(last_line(w)->flags, LINE_DELAYED);
