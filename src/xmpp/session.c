@@ -131,6 +131,8 @@ static void on_online(struct session *s)
 	xs_presence_send_initial(s);
 	if (!s->resumed) /* a resumed stream carries on with what it had */
 		xs_bookmarks_connected(s);
+	if (!s->resumed) /* the server keeps carbons with the stream */
+		carbons_online(s);
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);

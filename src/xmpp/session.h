@@ -65,6 +65,8 @@ struct session {
 				* came up (delivery.c: what reached the wire) */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
+	unsigned carbons;     /* carbons.c: enum carbons_state */
+	unsigned carbons_gen; /* ties an answer to the session that asked */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -270,6 +272,21 @@ struct msg_via {
 void message_read(struct session *s, xmpp_stanza_t *st,
 		  const struct msg_via *via);
 void message_register(struct session *s);
+/* carbons.c: message carbons (XEP-0280) */
+enum carbons_state { CARBONS_OFF, CARBONS_ASKING, CARBONS_ON,
+		     CARBONS_UNSUPPORTED, CARBONS_REFUSED, CARBONS_DISABLED };
+/* A new session (not a resumed one): asks the server whether it offers
+ * carbons and enables them, unless the account's option says no. */
+void carbons_online(struct session *s);
+/* A carbon copy (a <received/> or <sent/> wrapper) is taken: read when
+ * it comes from our own bare JID, else dropped and logged; true. False
+ * when st is no carbon. */
+bool carbons_message(struct session *s, xmpp_stanza_t *st);
+/* Whether msg's sender asked that it not be copied to other devices
+ * (<private/>, XEP-0280; <no-copy/>, XEP-0334). */
+bool carbons_private(xmpp_stanza_t *msg);
+/* Words for an enum carbons_state, for the debug log and /carbons. */
+const char *carbons_state_name(unsigned st);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts
  * it on its way. */
