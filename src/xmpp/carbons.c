@@ -33,6 +33,7 @@
 #include "xmpp/ns.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
+#include "xmpp/xs.h"
 
 const char *carbons_state_name(unsigned st)
 {
@@ -45,6 +46,15 @@ const char *carbons_state_name(unsigned st)
 
 	return st < sizeof names / sizeof *names && names[st] ? names[st] :
 								"unknown";
+}
+
+const char *xs_carbons_state(struct app *app, struct account *a)
+{
+	(void)app;
+	if (a->state != ACC_ONLINE)
+		return a->conf->carbons ? "off until connected" :
+					  carbons_state_name(CARBONS_DISABLED);
+	return carbons_state_name(session_of(a)->carbons);
 }
 
 /* Whether the answer with ud is for this session's latest request. */

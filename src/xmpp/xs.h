@@ -151,4 +151,8 @@ int xs_password(struct app *app, struct account *a, const char *password);
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action);
 void xs_dialog_cancel(struct app *app, struct window *w);
 
+/* Where message carbons (XEP-0280) stand for a, in words ("on", "not
+ * offered by the server", ...); borrowed, static. */
+const char *xs_carbons_state(struct app *app, struct account *a);
+
 #endif
