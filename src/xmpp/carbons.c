@@ -104,6 +104,12 @@ static void on_server_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 
 	if (!current(s, ud))
 		return;
+	if (!reply) { /* no answer in time: we do not know */
+		s->carbons = CARBONS_OFF;
+		log_msg(LOG_INFO, "carbons", "%s: the server did not say "
+			"whether it offers them", s->acc->conf->name);
+		return;
+	}
 	q = req_ok(reply) ? xmpp_stanza_get_child_by_name_and_ns(
 				    reply, "query", NS_DISCO_INFO) :
 			    NULL;
