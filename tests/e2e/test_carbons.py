@@ -240,3 +240,22 @@ def test_carbons_option_off(natter, phone, bob):
     natter.wait_for(said(BOB, "seen by natter"))
     screen = harness.round_trip(natter, bob, NATTER)
     assert "unseen by natter" not in screen, screen
+
+
+def test_carbons_again_after_reconnect(natter, phone, bob):
+    """A new session (after /disconnect, /connect) asks for carbons
+    again: the server forgets them with the old session."""
+    natter.wait_for(CONNECTED)
+    carbons_on(natter)
+    natter.send_keys("/disconnect")
+    natter.wait_for(r"test: disconnected")
+    natter.send_keys("/carbons")
+    natter.wait_for(r"message carbons off until connected")
+    natter.send_keys("/connect")
+    natter.wait_until(lambda s: len(re.findall(CONNECTED, s)) == 2,
+                      "connected again")
+    carbons_on(natter)
+    phone.send_message(BOB, "after the reconnect")
+    bob.wait_message(lambda m: m[2] == "after the reconnect")
+    natter.send_keys("/query bob@localhost")
+    natter.wait_for(said("alice", "after the reconnect", "phone"))
