@@ -97,6 +97,20 @@ static int run_ping(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+static int run_carbons(struct app *app, int argc, char **argv)
+{
+	struct account *a;
+
+	if (argc > 2)
+		return CMD_USAGE;
+	a = cmd_account_arg(app, argc == 2 ? argv[1] : NULL);
+	if (!a)
+		return -1;
+	app_say(app, LINE_INFO, "%s: message carbons %s", a->conf->name,
+		xs_carbons_state(app, a));
+	return 0;
+}
+
 const struct cmd cmd_session[] = {
 	{ "connect", "[ACCOUNT]", "connect an account (all if none is named)",
 	  "  Starts connecting now, resetting the reconnect delay.\n"
@@ -121,5 +135,13 @@ const struct cmd cmd_session[] = {
 	  "  Pings are numbered, so each answer names the ping it answers.\n"
 	  "  Example: /ping bob@example.org/laptop",
 	  "session", ARG_CONTACT, run_ping, 0 },
+	{ "carbons", "[ACCOUNT]", "show whether message carbons are on (XEP-0280)",
+	  "  With carbons on, the server copies to natter what your other\n"
+	  "  clients (a phone, say) send and receive, and natter shows it in\n"
+	  "  the conversation, marked with that client's name: [phone] in\n"
+	  "  front of what you wrote there, [to phone] in front of what came\n"
+	  "  to it. natter turns them on at login when the server offers them\n"
+	  "  and the account's carbons option is true (the default).",
+	  "session", ARG_ACCOUNT, run_carbons, 0 },
 	{ 0 }
 };

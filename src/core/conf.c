@@ -187,6 +187,11 @@ const struct conf_option conf_options[] = {
 	  .choices = courtesy_names, .def_str = "roster",
 	  .help = "who gets version and time answers: roster (your contacts "
 		  "and your server) | all | none" },
+	{ .name = "carbons", ACCOUNT_FIELD(carbons), .type = CONF_BOOL,
+	  .def = true,
+	  .help = "ask the server for copies of what your other clients send "
+		  "and receive (XEP-0280 message carbons), shown in the "
+		  "conversations here marked with the other device" },
 
 	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
 	  .def = false, .help = "write the debug log" },

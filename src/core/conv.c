@@ -118,16 +118,20 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 	struct window *w = ud;
 	bool action = conv_is_action(m->body);
 	unsigned st = stored_delivery(w->acc, m);
+	struct line *l;
 
 	if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
 		w->oldest_rowid = m->rowid;
 	/* an outgoing line keeps its id: a late ack or receipt finds it */
-	win_add_msg(w, (time_t)(m->ts_ms / 1000),
-		    m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
-		    (action ? LINE_ACTION : 0) | st, m->nick,
-		    action ? m->body + sizeof action_prefix - 1 : m->body,
-		    m->dir != HIST_OUT ? NULL :
-		    m->room ? m->origin_id : m->stanza_id)->rowid = m->rowid;
+	l = win_add_msg(w, (time_t)(m->ts_ms / 1000),
+			m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
+			(action ? LINE_ACTION : 0) | st, m->nick,
+			action ? m->body + sizeof action_prefix - 1 : m->body,
+			m->dir != HIST_OUT ? NULL :
+			m->room ? m->origin_id : m->stanza_id);
+	l->rowid = m->rowid;
+	if (m->device)
+		win_line_set_device(w, l, m->device);
 	return 0;
 }
 
@@ -159,6 +163,8 @@ static int keep_row(const struct hist_msg *m, void *ud)
 	r->body = xstrdup(m->body);
 	r->peer = NULL;
 	r->stanza_id = NULL;
+	r->origin_id = r->archive_id = NULL; /* borrowed: gone after */
+	r->device = m->device ? xstrdup(m->device) : NULL;
 	return 0;
 }
 
@@ -194,10 +200,13 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 
 		if (l)
 			l->rowid = m->rowid;
+		if (l && m->device)
+			win_line_set_device(w, l, m->device);
 		if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
 			w->oldest_rowid = m->rowid;
 		free((char *)m->nick);
 		free((char *)m->body);
+		free((char *)m->device);
 	}
 	free(o.rows);
 	if (w->kind == WIN_ROOM)
@@ -382,6 +391,12 @@ void conv_incoming(struct app *app, struct account *acc,
 			action ? m->body + sizeof action_prefix - 1 : m->body,
 			NULL);
 	l->rowid = rowid > 0 ? rowid : 0;
+	if (m->device)
+		win_line_set_device(w, l, m->device);
+	/* a copy of what the user wrote elsewhere is no news; one of what
+	 * another client of theirs received is, as if it came here: the
+	 * user may not have seen it there (XEP-0280 keeps every client in
+	 * the conversation) */
 	if (m->out || m->archived) {
 		app->dirty = true;
 		return;

@@ -30,6 +30,7 @@ static void line_clear(struct line *l)
 	free(l->nick);
 	free(l->text);
 	free(l->id);
+	free(l->device);
 	memset(l, 0, sizeof *l);
 }
 
@@ -199,6 +200,14 @@ struct line *win_prepend_msg(struct window *w, time_t ts,
 	l->text = line_text(text);
 	w->generation++;
 	return l;
+}
+
+void win_line_set_device(struct window *w, struct line *l,
+			 const char *device)
+{
+	free(l->device);
+	l->device = device && *device ? utf8_sanitize(device, 0) : NULL;
+	w->generation++;
 }
 
 bool win_mark_received(struct window *w, const char *id)

@@ -49,6 +49,9 @@ struct line {
 	char *text;
 	char *id;   /* stanza id of a message, for receipts; may be NULL */
 	int64_t rowid; /* its row in the history store, 0 if not known */
+	char *device;  /* the user's other client (its resource) a message
+			* was written on or went to (carbons, the
+			* archive); NULL: this one, or not known */
 };
 
 /* WIN_FORM windows hold a dialog, WIN_DISCO windows a browser, WIN_ROOM
@@ -122,6 +125,9 @@ struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
 struct line *win_prepend_msg(struct window *w, time_t ts,
 			     enum line_kind kind, unsigned flags,
 			     const char *nick, const char *text);
+/* Sets l's device to a sanitised copy of device (NULL: none). */
+void win_line_set_device(struct window *w, struct line *l,
+			 const char *device);
 /* Marks the line with stanza id as received; returns true if found. */
 bool win_mark_received(struct window *w, const char *id);
 /* Sets the delivery state of the line with stanza id to st (one of

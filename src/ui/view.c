@@ -88,6 +88,24 @@ static char *sender(const struct line *l, char *buf)
 	return buf;
 }
 
+/* A device's label is cut to this many cells. */
+#define DEVICE_MAX 16
+
+/* The label of the user's other client a message line came from or
+ * went to, e.g. "[phone] " (written there) or "[to phone] " (received
+ * there); NULL when the line has none. The caller frees it. */
+static char *device_label(const struct line *l)
+{
+	char *d, *label;
+
+	if (!l->device || (l->kind != LINE_MSG_IN && l->kind != LINE_MSG_OUT))
+		return NULL;
+	d = xstrndup(l->device, ui_fit(l->device, DEVICE_MAX));
+	label = xasprintf(l->kind == LINE_MSG_OUT ? "[%s] " : "[to %s] ", d);
+	free(d);
+	return label;
+}
+
 /* What follows an outgoing message: where it is (core/outbox). A line
  * with no mark has reached the server. */
 static const char *delivery_mark(unsigned flags)
@@ -134,6 +152,8 @@ struct layout {
 	char *who;         /* NULL, whobuf, or allocated */
 	char whobuf[WHO_BUF];
 	size_t ww;
+	char *dev;         /* device_label(), or NULL */
+	size_t dw;
 	size_t width;
 	size_t rows;
 };
@@ -179,8 +199,14 @@ static void layout(struct app *app, struct stamp *st, const struct line *l,
 		lo->who[n + 1] = '\0';
 		lo->ww = utf8_width(lo->who);
 	}
-	lo->width = (size_t)cols > lo->sw + lo->ww + 1 ?
-			    (size_t)cols - lo->sw - lo->ww : 1;
+	lo->dev = device_label(l);
+	lo->dw = lo->dev ? utf8_width(lo->dev) : 0;
+	if (lo->dw && lo->sw + lo->ww + lo->dw + 10 > (size_t)cols) {
+		xfree(&lo->dev); /* no room for it beside the text */
+		lo->dw = 0;
+	}
+	lo->width = (size_t)cols > lo->sw + lo->ww + lo->dw + 1 ?
+			    (size_t)cols - lo->sw - lo->ww - lo->dw : 1;
 	lo->rows = 0;
 	do {
 		off += ui_fit(l->text + off, lo->width);
@@ -195,6 +221,7 @@ static void layout_done(struct layout *lo)
 	if (lo->who != lo->whobuf)
 		free(lo->who);
 	lo->who = NULL;
+	xfree(&lo->dev);
 }
 
 /* Draws l of w as laid out in lo with its first row at `top`, clipped
@@ -220,12 +247,20 @@ static void draw_line(struct app *app, const struct window *w,
 						 lo->who);
 					attrset(A_NORMAL);
 				}
+				if (lo->dev) {
+					attron(UI_ATTR(ui, TH_DEVICE));
+					mvaddstr((int)row,
+						 left + (int)(lo->sw + lo->ww),
+						 lo->dev);
+					attrset(A_NORMAL);
+				}
 			}
 			attron((l->flags & LINE_HIGHLIGHT ?
 					UI_ATTR(ui, TH_HIGHLIGHT) :
 					kind_attr(ui, l->kind)) |
 			       (l->flags & LINE_FOUND ? A_REVERSE : 0));
-			mvaddnstr((int)row, left + (int)(lo->sw + lo->ww),
+			mvaddnstr((int)row,
+				  left + (int)(lo->sw + lo->ww + lo->dw),
 				  l->text + off, (int)n);
 			attrset(A_NORMAL);
 		}

@@ -35,6 +35,7 @@ struct features {
 static void (*const ready_hooks[])(struct session *s) = {
 	xs_bookmarks_features,
 	blocking_features,
+	carbons_features,
 };
 
 static struct features *state_of(struct session *s)
@@ -101,6 +102,11 @@ void features_connected(struct session *s)
 bool features_server(struct session *s, const char *var)
 {
 	return s->feat && stanza_has_feature(s->feat->server, var);
+}
+
+bool features_server_known(struct session *s)
+{
+	return s->feat && s->feat->server;
 }
 
 bool features_account(struct session *s, const char *var)

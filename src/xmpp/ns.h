@@ -37,5 +37,8 @@
 #define NS_LAST "jabber:iq:last"
 #define NS_IDLE "urn:xmpp:idle:1"
 #define NS_AVATAR_META "urn:xmpp:avatar:metadata"
+#define NS_CARBONS "urn:xmpp:carbons:2"
+#define NS_FORWARD "urn:xmpp:forward:0"
+#define NS_HINTS "urn:xmpp:hints"
 
 #endif

@@ -132,6 +132,7 @@ static void on_online(struct session *s)
 	if (!s->resumed) { /* a resumed stream carries on with what it had */
 		xs_bookmarks_connected(s);
 		blocking_connected(s);
+		carbons_online(s); /* the server keeps them with the stream */
 		features_connected(s); /* then what starts from them */
 	}
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,

@@ -68,6 +68,8 @@ struct session {
 	struct features *feat; /* features.c's; NULL until used */
 	unsigned block_gen;  /* blocking.c: counts new sessions, so an
 			      * answer meant for an earlier one is dropped */
+	unsigned carbons;     /* carbons.c: enum carbons_state */
+	unsigned carbons_gen; /* ties an answer to the session that asked */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -262,6 +264,8 @@ void xs_presence_register(struct session *s);
  * run from its table of hooks once both are known. */
 void features_connected(struct session *s);
 bool features_server(struct session *s, const char *var);
+/* Whether the server answered (a failure or no answer: false). */
+bool features_server_known(struct session *s);
 bool features_account(struct session *s, const char *var);
 /* The account's disco#info <query/> (borrowed), or NULL. */
 xmpp_stanza_t *features_account_info(struct session *s);
@@ -289,6 +293,23 @@ struct msg_via {
 void message_read(struct session *s, xmpp_stanza_t *st,
 		  const struct msg_via *via);
 void message_register(struct session *s);
+/* carbons.c: message carbons (XEP-0280) */
+enum carbons_state { CARBONS_OFF, CARBONS_ASKING, CARBONS_ON,
+		     CARBONS_UNSUPPORTED, CARBONS_REFUSED, CARBONS_DISABLED };
+/* A new session (not a resumed one) starts asking, unless the
+ * account's option says no (carbons_online); once the server's features
+ * are known (a hook of features.c), carbons are enabled if offered. */
+void carbons_online(struct session *s);
+void carbons_features(struct session *s);
+/* A carbon copy (a <received/> or <sent/> wrapper) is taken: read when
+ * it comes from our own bare JID, else dropped and logged; true. False
+ * when st is no carbon. */
+bool carbons_message(struct session *s, xmpp_stanza_t *st);
+/* Whether msg's sender asked that it not be copied to other devices
+ * (<private/>, XEP-0280; <no-copy/>, XEP-0334). */
+bool carbons_private(xmpp_stanza_t *msg);
+/* Words for an enum carbons_state, for the debug log and /carbons. */
+const char *carbons_state_name(unsigned st);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts
  * it on its way. */

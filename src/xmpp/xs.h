@@ -183,4 +183,8 @@ int xs_unblock(struct app *app, struct account *a, const char *jid);
  * Returns the window's index, or -1 when the account is not online. */
 long xs_unblock_all_open(struct app *app, struct account *a);
 
+/* Where message carbons (XEP-0280) stand for a, in words ("on", "not
+ * offered by the server", ...); borrowed, static. */
+const char *xs_carbons_state(struct app *app, struct account *a);
+
 #endif

@@ -826,6 +826,71 @@ static void test_outgoing_grows_window_table(void **state)
 	assert_string_equal(l->text, "hello");
 }
 
+/* Carbons (XEP-0280): what the user wrote on another client is shown
+ * and stored as theirs, with that client's name, and is no news (no
+ * unread, no event); what another client received counts as news here
+ * too. Lines loaded from the history, on open and when paging back,
+ * keep the device. */
+static void test_other_devices(void **state)
+{
+	struct fixture *fx = *state;
+	struct app *app = &fx->app;
+	struct msg_in sent = { .jid = JULIET, .body = "from my phone",
+			       .id = "c-1", .ts_ms = TS - 20000, .out = true,
+			       .device = "phone" };
+	struct msg_in recv = { .jid = JULIET, .resource = "balcony",
+			       .body = "to your phone", .id = "c-2",
+			       .ts_ms = TS - 10000, .device = "phone" };
+	struct window *w;
+	const struct line *l;
+	size_t k;
+
+	conv_incoming(app, fx->acc, &sent);
+	w = win_of(fx, JULIET);
+	l = last_line(w);
+	assert_int_equal(l->kind, LINE_MSG_OUT);
+	assert_string_equal(l->nick, fx->acc->nick);
+	assert_string_equal(l->device, "phone");
+	assert_int_equal(w->unread, 0);
+	assert_int_equal(roster_get(&fx->acc->roster, JULIET)->unread, 0);
+	assert_int_equal(fx->nmsg_events, 0);
+
+	conv_incoming(app, fx->acc, &recv);
+	l = last_line(w);
+	assert_int_equal(l->kind, LINE_MSG_IN);
+	assert_string_equal(l->device, "phone");
+	assert_int_equal(w->unread, 1);
+	assert_int_equal(fx->nmsg_events, 1);
+
+	/* the same copy again (a resend, the live message after its
+	 * carbon) is not shown twice */
+	recv.device = NULL;
+	conv_incoming(app, fx->acc, &recv);
+	assert_int_equal(w->count, 2);
+
+	/* from the history: on open */
+	conv_close(app, 1);
+	w = app->wins[conv_open(app, fx->acc, JULIET)];
+	assert_int_equal(w->count, 2);
+	assert_string_equal(win_line(w, 0)->device, "phone");
+	assert_int_equal(win_line(w, 0)->kind, LINE_MSG_OUT);
+	assert_string_equal(win_line(w, 1)->device, "phone");
+
+	/* and paging back */
+	store_many(fx);
+	conv_close(app, 1);
+	w = app->wins[conv_open(app, fx->acc, JULIET)];
+	assert_int_equal(w->count, CONV_HISTORY_OPEN);
+	for (k = 0; k < w->count; k++)
+		assert_null(win_line(w, k)->device);
+	assert_int_equal(conv_load_older(app, w, 100),
+			 STORED + 2 - CONV_HISTORY_OPEN);
+	assert_string_equal(win_line(w, 0)->text, "from my phone");
+	assert_string_equal(win_line(w, 0)->device, "phone");
+	assert_string_equal(win_line(w, 1)->device, "phone");
+	assert_null(win_line(w, 2)->device);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -848,6 +913,7 @@ int main(void)
 		T(test_no_history),
 		T(test_history_locked_announced),
 		T(test_outgoing_grows_window_table),
+		T(test_other_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
