@@ -91,6 +91,7 @@ extern const struct cmd cmd_rooms[];
 extern const struct cmd cmd_bookmarks[];
 extern const struct cmd cmd_contacts[];
 extern const struct cmd cmd_gateways[];
+extern const struct cmd cmd_marks[];
 
 /* Shared helpers for handlers. */
 struct account;

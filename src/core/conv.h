@@ -17,6 +17,7 @@
 
 struct app;
 struct account;
+struct reply_ref;
 
 #define CONV_LINES 500       /* lines kept in memory per conversation */
 #define CONV_HISTORY_OPEN 50 /* lines loaded from history on open */
@@ -29,6 +30,8 @@ struct msg_in {
 	const char *id;       /* may be NULL */
 	int64_t ts_ms;
 	bool delayed;
+	bool markable;        /* asked for chat markers (XEP-0333) */
+	const struct reply_ref *reply; /* a reply (core/reply.h), or NULL */
 };
 
 struct window *conv_find(struct app *app, struct account *acc,

@@ -28,6 +28,8 @@ static void line_clear(struct line *l)
 	free(l->nick);
 	free(l->text);
 	free(l->id);
+	free(l->sid);
+	free(l->quote);
 	memset(l, 0, sizeof *l);
 }
 

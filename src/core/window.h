@@ -40,6 +40,10 @@ enum line_kind {
 #define LINE_ACKED 128u   /* the server has it (XEP-0198) */
 #define LINE_DELIVERY (LINE_QUEUED | LINE_SENT | LINE_ACKED)
 #define LINE_HIGHLIGHT 256u /* names us or a highlight word (attention.h) */
+/* chat markers (XEP-0333, core/marks.h); high bits, clear of others */
+#define LINE_MARKABLE (1u << 20) /* the sender asked for markers */
+#define LINE_MARKED (1u << 21)   /* we told it we displayed this one */
+#define LINE_DISPLAYED (1u << 22) /* ours, the newest the peer displayed */
 
 struct line {
 	time_t ts;
@@ -49,6 +53,10 @@ struct line {
 	char *text;
 	char *id;   /* stanza id of a message, for receipts; may be NULL */
 	int64_t rowid; /* its row in the history store, 0 if not known */
+	char *sid;     /* a room's line: the room's stanza-id (XEP-0359),
+			* what replies and markers name it by; may be NULL */
+	char *quote;   /* a reply: the start of the line it answers
+			* (core/reply.h), one sanitised line; may be NULL */
 };
 
 /* WIN_FORM windows hold a dialog, WIN_DISCO windows a browser, WIN_ROOM

@@ -20,6 +20,7 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/reply.h"
 #include "core/room.h"
 #include "util/jid.h"
 #include "util/log.h"
@@ -210,12 +211,16 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (x && xmpp_stanza_get_attribute(x, "id"))
 		conv_receipt(s->app, s->acc, peer,
 			     xmpp_stanza_get_attribute(x, "id"));
+	xs_marks_read(s, st, peer); /* a chat marker (XEP-0333) */
 	body = xmpp_message_get_body(st);
 	if (body) {
 		struct msg_in m = { peer, j.resource, body,
-				    xmpp_stanza_get_id(st), now_ms(), false };
+				    xmpp_stanza_get_id(st), now_ms(), false,
+				    false, NULL };
+		struct reply_ref rr;
 		int64_t t = delay_of(s, st, &j);
 
+		xs_marks_parse(st, &m, &rr); /* markable, a reply */
 		if (t >= 0) {
 			m.ts_ms = t;
 			m.delayed = true;

@@ -26,5 +26,10 @@
 #define NS_NICK "http://jabber.org/protocol/nick"
 #define NS_CAPTCHA "urn:xmpp:captcha"
 #define NS_BOB "urn:xmpp:bob"
+/* chat markers and replies (xmpp/marks.c) */
+#define NS_MARKERS "urn:xmpp:chat-markers:0"
+#define NS_REPLY "urn:xmpp:reply:0"
+#define NS_FALLBACK "urn:xmpp:fallback:0"
+#define NS_HINTS "urn:xmpp:hints"
 
 #endif

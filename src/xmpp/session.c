@@ -469,6 +469,7 @@ void xs_shutdown(struct app *app)
 		xs_bookmarks_free(s); /* before its context goes */
 		conn_free(s);
 		delivery_free(s);
+		xs_marks_free(s);
 		free(s);
 		app->accounts[i]->session = NULL;
 	}
