@@ -25,13 +25,26 @@ struct reply_ref;
 struct msg_in {
 	const char *jid;      /* the peer: a bare JID, or a room occupant's
 			       * full JID for a private message */
-	const char *resource; /* may be NULL */
+	const char *resource; /* the peer's; may be NULL */
 	const char *body;
 	const char *id;       /* may be NULL */
 	int64_t ts_ms;
 	bool delayed;
-	bool markable;        /* asked for chat markers (XEP-0333) */
-	const struct reply_ref *reply; /* a reply (core/reply.h), or NULL */
+	/* several devices (XEP-0280 carbons, XEP-0313 archive) */
+	bool out;               /* the user wrote it, on another device or
+				 * before: jid is the recipient */
+	const char *device;     /* the user's other resource it came from
+				 * (out) or went to; may be NULL */
+	const char *archive_id; /* the user's archive's id for it (XEP-0359
+				 * stanza-id by our bare JID); may be NULL */
+	const char *origin_id;  /* the sender's XEP-0359 origin-id; may be
+				 * NULL */
+	bool archived;          /* fetched from the archive, not live: shown
+				 * and stored, but no alert */
+	/* chat markers, replies (core/marks.h, core/reply.h) */
+	bool markable;          /* asks for markers (XEP-0333); never for
+				 * out or archived */
+	const struct reply_ref *reply; /* a reply (XEP-0461), or NULL */
 };
 
 struct window *conv_find(struct app *app, struct account *acc,

@@ -138,9 +138,9 @@ void xs_marks_parse(xmpp_stanza_t *st, struct msg_in *m,
 	const char *type = xmpp_stanza_get_type(st);
 
 	memset(r, 0, sizeof *r);
-	/* XEP-0333: markers only for a message with an id, and not from
-	 * the archive (the lead's msg_in says which) */
-	m->markable = m->id && *m->id &&
+	/* XEP-0333: markers only for a message with an id, live (not from
+	 * the archive) and not one of ours from another device */
+	m->markable = m->id && *m->id && !m->out && !m->archived &&
 		      (!type || strcmp(type, "error") != 0) &&
 		      xmpp_stanza_get_child_by_name_and_ns(st, "markable",
 							   NS_MARKERS);

@@ -26,6 +26,7 @@
 #define NS_NICK "http://jabber.org/protocol/nick"
 #define NS_CAPTCHA "urn:xmpp:captcha"
 #define NS_BOB "urn:xmpp:bob"
+#define NS_SID "urn:xmpp:sid:0"
 /* chat markers and replies (xmpp/marks.c) */
 #define NS_MARKERS "urn:xmpp:chat-markers:0"
 #define NS_REPLY "urn:xmpp:reply:0"
