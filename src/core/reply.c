@@ -130,26 +130,10 @@ static bool is_msg(const struct line *l)
 	return l->kind == LINE_MSG_IN || l->kind == LINE_MSG_OUT;
 }
 
-struct line *reply_find(struct window *w, const char *id)
-{
-	size_t i;
-
-	if (!id || !*id)
-		return NULL;
-	for (i = w->count; i > 0; i--) {
-		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
-		const char *lid = w->kind == WIN_ROOM ? l->sid : l->id;
-
-		if (is_msg(l) && lid && strcmp(lid, id) == 0)
-			return l;
-	}
-	return NULL;
-}
-
 char *reply_resolve(struct window *w, const char *body,
 		    const struct reply_ref *r, char **quote)
 {
-	const struct line *orig = reply_find(w, r->id);
+	const struct line *orig = win_find_msg(w, r->id);
 	char *text = NULL;
 
 	*quote = NULL;

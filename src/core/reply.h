@@ -2,7 +2,7 @@
  *
  * A reply names the message it answers by id: in a conversation the
  * original's stanza id (struct line `id`), in a room the room's
- * XEP-0359 stanza-id (struct line `sid`). Its body usually starts with a
+ * XEP-0359 stanza-id (struct line `sid`); win_find_msg() finds it. Its body usually starts with a
  * quote of the original for clients that know nothing of replies, marked
  * as a fallback (XEP-0428) by a range of Unicode code points. When the
  * original is in the window, the line shows a short quote of it ("alice:
@@ -44,8 +44,6 @@ char *reply_quote(const char *nick, const char *text, size_t max);
  * code points of it, "…" when cut), ending in a newline; *cps is its
  * length in code points (the fallback's end). */
 char *reply_fallback(const char *nick, const char *text, size_t *cps);
-/* The message line of w that id names (the newest such), or NULL. */
-struct line *reply_find(struct window *w, const char *id);
 /* What a reply r with body shows in w: the text (the fallback stripped
  * when the original is found and the range fits) and, in *quote, the
  * original's quote or NULL when it is not in w. */

@@ -347,7 +347,7 @@ static void learn_sid(struct window *w, const char *oid, const char *sid)
 
 		if (l->kind == LINE_MSG_OUT && l->id && strcmp(l->id, oid) == 0) {
 			if (!l->sid)
-				l->sid = xstrdup(sid);
+				win_line_set_sid(w, l, sid);
 			return;
 		}
 	}
