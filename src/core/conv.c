@@ -415,7 +415,7 @@ void conv_incoming(struct app *app, struct account *acc,
 	event_emit(app, &ev);
 	attention_message(app, w, l, m->delayed);
 	if (w == app->wins[app->cur_win])
-		marks_look(app);
+		marks_soon(app);
 }
 
 bool conv_receipt_allowed(struct app *app, struct account *acc,

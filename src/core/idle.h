@@ -50,6 +50,7 @@ struct idle {
 	loop_timer_id paused_timer;
 	uint64_t composing_win; /* id of the chat window told "composing" */
 	uint64_t last_key;      /* loop time of the last key, 0: none yet */
+	loop_timer_id marks_timer; /* core/marks.c's marks_soon, 0: none */
 };
 
 /* Takes ops (borrowed for the app's lifetime) and starts the idle clock;

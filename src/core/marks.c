@@ -69,6 +69,22 @@ void marks_look(struct app *app)
 		l->flags |= LINE_MARKED;
 }
 
+static void look_cb(struct loop *l, void *ud)
+{
+	struct app *app = ud;
+
+	(void)l;
+	app->idle.marks_timer = 0;
+	marks_look(app);
+}
+
+void marks_soon(struct app *app)
+{
+	if (app->cfg.send_markers && !app->idle.marks_timer)
+		app->idle.marks_timer = loop_timer_add(app->loop, MARKS_DELAY_MS,
+						       look_cb, app);
+}
+
 void marks_displayed(struct app *app, struct account *acc, const char *bare,
 		     const char *id)
 {

@@ -410,7 +410,7 @@ void room_message_ext(struct app *app, struct account *acc, const char *room,
 		mark_unread(app, w);
 	app->dirty = true;
 	if (!ours && w == app->wins[app->cur_win])
-		marks_look(app);
+		marks_soon(app);
 }
 
 void room_subject(struct app *app, struct account *acc, const char *room,

@@ -4,7 +4,8 @@
  * XEP-0428 ranges count Unicode code points, not bytes: the stripping
  * tests hold multi-byte text before and inside the range. Markers are
  * sent through idle_ops, recorded here; the loop's clock is a fake one
- * so "the user is at the keyboard" is a matter of setting it.
+ * so "the user is at the keyboard" and "a moment later" are a matter of
+ * setting it.
  */
 #include "config.h"
 
@@ -319,6 +320,13 @@ static size_t window_of(struct fixture *fx)
 	return 0;
 }
 
+/* Moves the clock on by ms and runs what became due. */
+static void advance(struct fixture *fx, uint64_t ms)
+{
+	fake_now += ms;
+	loop_run_timers(fx->app.loop);
+}
+
 static void test_marker_when_window_looked_at(void **state)
 {
 	struct fixture *fx = *state;
@@ -335,12 +343,17 @@ static void test_marker_when_window_looked_at(void **state)
 	/* once per line */
 	idle_activity(&fx->app);
 	assert_int_equal(nsent, 1);
-	/* a new one in the current window, the user at the keyboard */
+	/* new ones in the current window, the user at the keyboard: one
+	 * marker for the burst, a moment later, for the newest */
 	incoming(fx, "again", "m-2", true);
+	incoming(fx, "and again", "m-3", true);
+	assert_int_equal(nsent, 1);
+	advance(fx, MARKS_DELAY_MS);
 	assert_int_equal(nsent, 2);
-	assert_string_equal(sent[1].id, "m-2");
+	assert_string_equal(sent[1].id, "m-3");
 	/* one that did not ask: none, and none for the older one either */
-	incoming(fx, "no markers", "m-3", false);
+	incoming(fx, "no markers", "m-4", false);
+	advance(fx, MARKS_DELAY_MS);
 	idle_activity(&fx->app);
 	assert_int_equal(nsent, 2);
 }
@@ -356,6 +369,7 @@ static void test_no_marker_while_away_from_keyboard(void **state)
 	assert_int_equal(nsent, 1);
 	fake_now += MARKS_PRESENT_MS + 1;
 	incoming(fx, "are you there?", "m-2", true);
+	advance(fx, MARKS_DELAY_MS);
 	assert_int_equal(nsent, 1); /* nobody looked */
 	idle_activity(&fx->app);   /* back: now it is seen */
 	assert_int_equal(nsent, 2);
