@@ -120,11 +120,10 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 	struct window *w = ud;
 	bool action = conv_is_action(m->body);
 	unsigned st = stored_delivery(w->acc, m);
+	struct line *l;
 
 	if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
 		w->oldest_rowid = m->rowid;
-	struct line *l;
-
 	/* an outgoing line keeps its id: a late ack or receipt finds it;
 	 * an incoming one too, for replies to it (core/reply.h) */
 	l = win_add_msg(w, (time_t)(m->ts_ms / 1000),
