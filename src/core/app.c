@@ -12,6 +12,7 @@
 #include "core/attention.h"
 #include "core/paths.h"
 #include "core/room.h"
+#include "core/transfer.h"
 #include "util/xmem.h"
 
 void app_init(struct app *app, struct config *cfg)
@@ -231,6 +232,7 @@ void app_free(struct app *app)
 {
 	size_t i;
 
+	transfer_shutdown(app);
 	for (i = 0; i < app->naccounts; i++)
 		account_free(&app->accounts[i]);
 	free(app->accounts);

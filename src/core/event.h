@@ -16,7 +16,8 @@ struct app;
 struct account;
 struct room_presence;
 
-/* Every event names its account in acc (NULL only for EV_ROSTER_VIEW)
+/* Every event names its account in acc (NULL only for EV_ROSTER_VIEW,
+ * and for EV_TRANSFER asked for in the console)
  * and carries the payload of its type, the union member named beside
  * it below; no other member is set. Each payload field has one meaning.
  * Strings are one sanitised line, or NULL where a field says it may be. */
@@ -76,6 +77,9 @@ enum event_type {
 			      * changed or removed (by us or another client) */
 	EV_BOOKMARK_ERROR,   /* bookmark_error: the server refused a change */
 	/* rooms: staying in (core/room.c, xmpp/mucstay.c) */
+	EV_TRANSFER,       /* transfer: a transfer started, moved or ended
+			    * (acc: whose window asked for it; may be
+			    * NULL) */
 	EV_ROOM_REJOINING, /* room_rejoin: we are out of a room we had joined
 			    * and join it again; its window keeps its lines */
 	EV_ROOM_REJOINED,  /* room_rejoin: our presence came back: in again */
@@ -197,6 +201,14 @@ struct ev_version {
 	bool timed_out;     /* no answer came in time */
 	const char *cond;   /* the error condition, when it answered one */
 	const char *detail; /* the error's words; NULL: none */
+};
+
+/* core/transfer.h */
+struct transfer;
+enum transfer_news { TRANSFER_STARTED, TRANSFER_MOVED, TRANSFER_ENDED };
+struct ev_transfer {
+	const struct transfer *t; /* its state says how an end went */
+	enum transfer_news what;
 };
 
 struct ev_ping {
@@ -460,6 +472,7 @@ struct event {
 		struct ev_history_error history_error;
 		struct ev_version version;
 		struct ev_ping ping;
+		struct ev_transfer transfer;
 		struct ev_strangers_limit strangers_limit;
 		struct ev_attention attention;
 		struct ev_notify_failed notify_failed;

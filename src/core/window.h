@@ -75,6 +75,8 @@ struct dialog;
 struct disco;
 struct room;
 
+#define WIN_LINKS 30 /* addresses a window remembers for /links */
+
 enum chat_state { CHAT_NONE, CHAT_ACTIVE, CHAT_COMPOSING, CHAT_PAUSED,
 		  CHAT_INACTIVE, CHAT_GONE };
 
@@ -105,6 +107,10 @@ struct window {
 	struct room *room;     /* WIN_ROOM: the room's model (core/room.h),
 				* owned */
 	bool started;          /* WIN_CHAT: the user opened it or wrote in it */
+	/* the http(s) addresses of its message lines, newest last, each
+	 * once (/links) */
+	char *links[WIN_LINKS];
+	size_t nlinks;
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);
@@ -133,6 +139,20 @@ bool win_mark_delivery(struct window *w, const char *id, unsigned st);
 struct line *win_find_msg(struct window *w, const char *id);
 /* Sets l's second id (a room's stanza-id); a copy is kept. */
 void win_line_set_sid(struct window *w, struct line *l, const char *sid);
+/* Remembers the addresses in text (url.h), as the newest; a message
+ * line's text is noted by win_add_msg. */
+void win_note_links(struct window *w, const char *text);
+/* The n-th address remembered, 1 being the newest; NULL when there is
+ * none such. Borrowed. */
+const char *win_link(const struct window *w, size_t n);
+/* Line l of w takes text (sanitised as win_add_msg does) in place of
+ * its own, and its flags gain set and lose clear. */
+void win_line_edit(struct window *w, struct line *l, const char *text,
+		   unsigned set, unsigned clear);
+/* The newest line of any kind whose id is id (a system line natter
+ * updates in place, e.g. a transfer's progress), or NULL; borrowed from
+ * w, valid until w changes. */
+struct line *win_find_id(struct window *w, const char *id);
 /* The i-th line, 0 being the oldest kept; NULL past the end. */
 const struct line *win_line(const struct window *w, size_t i);
 void win_clear(struct window *w);

@@ -905,6 +905,7 @@ static const struct wording {
 	[EV_ROOM_INVITE] = { room_invite_line, false },
 	[EV_ROOM_DECLINED] = { room_declined_line, false },
 	[EV_ROOM_PRIVATE] = { room_private_line, false },
+	[EV_TRANSFER] = { transfernotify_event, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)
