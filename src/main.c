@@ -328,6 +328,7 @@ static void idle(struct loop *l, void *ud)
 static const struct idle_ops idle_ops = {
 	.send_presence = xs_send_presence,
 	.send_chat_state = xs_send_chat_state,
+	.send_displayed = xs_send_displayed,
 };
 
 static void greet(struct app *app)

@@ -92,6 +92,7 @@ extern const struct cmd cmd_rooms[];
 extern const struct cmd cmd_bookmarks[];
 extern const struct cmd cmd_contacts[];
 extern const struct cmd cmd_gateways[];
+extern const struct cmd cmd_marks[];
 extern const struct cmd cmd_files[];
 /* /trust --transfer N (files.c): pins the certificate transfer N was
  * refused and downloads again. */

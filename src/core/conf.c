@@ -226,6 +226,10 @@ const struct conf_option conf_options[] = {
 	{ .name = "chat_states", GLOBAL_FIELD(chat_states), .type = CONF_BOOL,
 	  .def = true,
 	  .help = "tell contacts when you are typing (XEP-0085)" },
+	{ .name = "send_markers", GLOBAL_FIELD(send_markers),
+	  .type = CONF_BOOL, .def = true,
+	  .help = "tell contacts and rooms which of their messages you have "
+		  "seen (XEP-0333 displayed markers), when they ask for it" },
 	{ .name = "roster_width", GLOBAL_FIELD(roster_width), .type = CONF_INT,
 	  .def = 24, .min = 10, .max = 80, .unit = "columns",
 	  .help = "width of the roster pane" },

@@ -9,6 +9,8 @@
 #include "core/attention.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/marks.h"
+#include "core/reply.h"
 #include "core/room.h"
 #include "core/strangers.h"
 #include "core/outbox.h"
@@ -122,14 +124,17 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 
 	if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
 		w->oldest_rowid = m->rowid;
-	/* an outgoing line keeps its id: a late ack or receipt finds it */
+	/* an outgoing line keeps its id: a late ack or receipt finds it;
+	 * an incoming one too, for replies to it (core/reply.h) */
 	l = win_add_msg(w, (time_t)(m->ts_ms / 1000),
 			m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
 			(action ? LINE_ACTION : 0) | st, m->nick,
 			action ? m->body + sizeof action_prefix - 1 : m->body,
-			m->dir != HIST_OUT ? NULL :
-			m->room ? m->origin_id : m->stanza_id);
+			!m->room ? m->stanza_id :
+			m->dir == HIST_OUT ? m->origin_id : NULL);
 	l->rowid = m->rowid;
+	if (m->room && m->stanza_id)
+		l->sid = xstrdup(m->stanza_id);
 	if (m->device)
 		win_line_set_device(w, l, m->device);
 	return 0;
@@ -383,13 +388,24 @@ void conv_incoming(struct app *app, struct account *acc,
 	rowid = conv_store_msg(app, acc, &h);
 	if (rowid == 0)
 		return;
-	l = win_add_msg(w, (time_t)(m->ts_ms / 1000),
-			m->out ? LINE_MSG_OUT : LINE_MSG_IN,
-			(action ? LINE_ACTION : 0) |
-				(m->delayed ? LINE_DELAYED : 0),
-			nick,
-			action ? m->body + sizeof action_prefix - 1 : m->body,
-			NULL);
+	{
+		/* a reply shows what it answers instead of its fallback */
+		char *quote = NULL;
+		char *text = m->reply ? reply_resolve(w, m->body, m->reply,
+						      &quote) :
+					NULL;
+		const char *shown = text ? text : m->body;
+
+		action = conv_is_action(shown);
+		l = win_add_msg(w, (time_t)(m->ts_ms / 1000),
+				m->out ? LINE_MSG_OUT : LINE_MSG_IN,
+				(action ? LINE_ACTION : 0) |
+					(m->delayed ? LINE_DELAYED : 0) |
+					(m->markable ? LINE_MARKABLE : 0),
+				nick, conv_action_text(shown), m->id);
+		l->quote = quote;
+		free(text);
+	}
 	l->rowid = rowid > 0 ? rowid : 0;
 	if (m->device)
 		win_line_set_device(w, l, m->device);
@@ -417,6 +433,8 @@ void conv_incoming(struct app *app, struct account *acc,
 	}
 	event_emit(app, &ev);
 	attention_message(app, w, l, m->delayed);
+	if (w == app->wins[app->cur_win])
+		marks_soon(app);
 }
 
 bool conv_receipt_allowed(struct app *app, struct account *acc,

@@ -17,6 +17,7 @@
 
 struct app;
 struct account;
+struct reply_ref;
 
 #define CONV_LINES 500       /* lines kept in memory per conversation */
 #define CONV_HISTORY_OPEN 50 /* lines loaded from history on open */
@@ -40,6 +41,10 @@ struct msg_in {
 				 * NULL */
 	bool archived;          /* fetched from the archive, not live: shown
 				 * and stored, but no alert */
+	/* chat markers, replies (core/marks.h, core/reply.h) */
+	bool markable;          /* asks for markers (XEP-0333); never for
+				 * out or archived */
+	const struct reply_ref *reply; /* a reply (XEP-0461), or NULL */
 };
 
 struct window *conv_find(struct app *app, struct account *acc,

@@ -5,6 +5,7 @@
 
 #include "core/app.h"
 #include "core/idle.h"
+#include "core/marks.h"
 #include "util/xmem.h"
 
 /* Auto-away: accounts that are plainly available become away; their
@@ -60,6 +61,10 @@ void idle_activity(struct app *app)
 			app->loop, (uint64_t)app->cfg.autoaway * 60000, away_cb,
 			app);
 	}
+	in->last_key = loop_now(app->loop);
+	if (!in->last_key)
+		in->last_key = 1; /* 0 says "no key yet" */
+	marks_look(app);
 }
 
 void idle_init(struct app *app, const struct idle_ops *ops)

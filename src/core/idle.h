@@ -35,6 +35,12 @@ struct idle_ops {
 	 * bare/resource when resource is set; 0, or -1 when offline. */
 	int (*send_chat_state)(struct app *app, struct account *a,
 			       const char *bare, const char *resource, int st);
+	/* Sends a displayed chat marker (XEP-0333) for message id to jid
+	 * (bare/resource when resource is set), or to the room jid when
+	 * room; 0, or -1 when offline (core/marks.h decides when). */
+	int (*send_displayed)(struct app *app, struct account *a,
+			      const char *jid, const char *resource,
+			      const char *id, bool room);
 };
 
 struct idle {
@@ -43,12 +49,15 @@ struct idle {
 	bool auto_away;         /* we set away ourselves and will restore */
 	loop_timer_id paused_timer;
 	uint64_t composing_win; /* id of the chat window told "composing" */
+	uint64_t last_key;      /* loop time of the last key, 0: none yet */
+	loop_timer_id marks_timer; /* core/marks.c's marks_soon, 0: none */
 };
 
 /* Takes ops (borrowed for the app's lifetime) and starts the idle clock;
  * call once app->loop and app->cfg are set. */
 void idle_init(struct app *app, const struct idle_ops *ops);
-/* A key was pressed: undoes auto-away and restarts the idle clock. */
+/* A key was pressed: undoes auto-away and restarts the idle clock; the
+ * user looks at the current window (marks_look). */
 void idle_activity(struct app *app);
 /* A key edited the message being written in w; says "composing" to its
  * peer when w is a chat window and cfg.chat_states is on. */

@@ -9,7 +9,9 @@
 #include "core/attention.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/marks.h"
 #include "core/outbox.h"
+#include "core/reply.h"
 #include "core/room.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -334,9 +336,36 @@ int room_jump(struct app *app, struct account *acc, const char *room,
 	return -1;
 }
 
+/* Our line with origin id oid learns the room's stanza-id sid (from its
+ * echo): replies and markers name it by that. */
+static void learn_sid(struct window *w, const char *oid, const char *sid)
+{
+	size_t i;
+
+	for (i = w->count; oid && sid && i > 0; i--) {
+		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
+
+		if (l->kind == LINE_MSG_OUT && l->id && strcmp(l->id, oid) == 0) {
+			if (!l->sid)
+				win_line_set_sid(w, l, sid);
+			return;
+		}
+	}
+}
+
 void room_message(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *body, int64_t ts_ms,
 		  bool delayed, const char *stanza_id, const char *origin_id)
+{
+	room_message_ext(app, acc, room, nick, body, ts_ms, delayed, stanza_id,
+			 origin_id, false, NULL);
+}
+
+void room_message_ext(struct app *app, struct account *acc, const char *room,
+		      const char *nick, const char *body, int64_t ts_ms,
+		      bool delayed, const char *stanza_id,
+		      const char *origin_id, bool markable,
+		      const struct reply_ref *reply)
 {
 	struct window *w = room_find(app, acc, room);
 	bool ours = nick && w && strcmp(nick, w->room->nick) == 0;
@@ -350,25 +379,38 @@ void room_message(struct app *app, struct account *acc, const char *room,
 	if (nick) {
 		rowid = room_store(app, acc, room, nick, ours, body, ts_ms,
 				   delayed, stanza_id, origin_id);
-		if (rowid == 0 && ours && origin_id)
+		if (rowid == 0 && ours && origin_id) {
 			room_delivery(app, acc, room, origin_id, LINE_ACKED);
+			learn_sid(w, origin_id, stanza_id);
+		}
 		if (rowid == 0)
 			return;
 	}
 	if (!nick) { /* the room itself speaks */
 		win_add(w, (time_t)(ts_ms / 1000), LINE_INFO, body);
 	} else {
+		/* a reply shows what it answers instead of its fallback */
+		char *quote = NULL;
+		char *text = reply ? reply_resolve(w, body, reply, &quote) :
+				     NULL;
+		const char *shown = text ? text : body;
 		struct line *l = win_add_msg(
 			w, (time_t)(ts_ms / 1000), ours ? LINE_MSG_OUT : LINE_MSG_IN,
-			(delayed ? LINE_DELAYED : 0) | action_flag(body), nick,
-			conv_action_text(body), NULL);
+			(delayed ? LINE_DELAYED : 0) | action_flag(shown) |
+				(markable && !ours ? LINE_MARKABLE : 0),
+			nick, conv_action_text(shown), NULL);
 
 		l->rowid = rowid > 0 ? rowid : 0;
+		l->sid = stanza_id ? xstrdup(stanza_id) : NULL;
+		l->quote = quote;
+		free(text);
 		attention_message(app, w, l, delayed);
 	}
 	if (!ours)
 		mark_unread(app, w);
 	app->dirty = true;
+	if (!ours && w == app->wins[app->cur_win])
+		marks_soon(app);
 }
 
 void room_subject(struct app *app, struct account *acc, const char *room,

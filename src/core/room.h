@@ -184,6 +184,15 @@ size_t room_open(struct app *app, struct account *acc, const char *room,
 void room_message(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *body, int64_t ts_ms,
 		  bool delayed, const char *stanza_id, const char *origin_id);
+/* room_message with what a message may add: markable (it asks for
+ * chat markers, XEP-0333) and reply (XEP-0461, NULL: none), see
+ * core/marks.h and core/reply.h. */
+struct reply_ref;
+void room_message_ext(struct app *app, struct account *acc, const char *room,
+		      const char *nick, const char *body, int64_t ts_ms,
+		      bool delayed, const char *stanza_id,
+		      const char *origin_id, bool markable,
+		      const struct reply_ref *reply);
 void room_subject(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *subject);
 /* An occupant's presence (see struct room_presence). */

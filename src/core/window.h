@@ -40,6 +40,10 @@ enum line_kind {
 #define LINE_ACKED 128u   /* the server has it (XEP-0198) */
 #define LINE_DELIVERY (LINE_QUEUED | LINE_SENT | LINE_ACKED)
 #define LINE_HIGHLIGHT 256u /* names us or a highlight word (attention.h) */
+/* chat markers (XEP-0333, core/marks.h); high bits, clear of others */
+#define LINE_MARKABLE (1u << 20) /* the sender asked for markers */
+#define LINE_MARKED (1u << 21)   /* we told it we displayed this one */
+#define LINE_DISPLAYED (1u << 22) /* ours, the newest the peer displayed */
 
 struct line {
 	time_t ts;
@@ -47,11 +51,17 @@ struct line {
 	unsigned flags;
 	char *nick; /* NULL for system lines */
 	char *text;
-	char *id;   /* stanza id of a message, for receipts; may be NULL */
+	char *id;   /* the message's own id: the sender's stanza id (or
+		     * its XEP-0359 origin-id); receipts, corrections,
+		     * retractions and replies name it; may be NULL */
+	char *sid;  /* a second id: a room's XEP-0359 stanza-id for the
+		     * line (what groupchat retractions name); may be NULL */
 	int64_t rowid; /* its row in the history store, 0 if not known */
 	char *device;  /* the user's other client (its resource) a message
 			* was written on or went to (carbons, the
 			* archive); NULL: this one, or not known */
+	char *quote;   /* a reply: the start of the line it answers
+			* (core/reply.h), one sanitised line; may be NULL */
 };
 
 /* WIN_FORM windows hold a dialog, WIN_DISCO windows a browser, WIN_ROOM
@@ -133,6 +143,11 @@ bool win_mark_received(struct window *w, const char *id);
 /* Sets the delivery state of the line with stanza id to st (one of
  * LINE_QUEUED, LINE_SENT, LINE_ACKED); returns true if found. */
 bool win_mark_delivery(struct window *w, const char *id, unsigned st);
+/* The newest message line (LINE_MSG_IN or LINE_MSG_OUT) whose id or
+ * sid is id, or NULL; borrowed from w, valid until w changes. */
+struct line *win_find_msg(struct window *w, const char *id);
+/* Sets l's second id (a room's stanza-id); a copy is kept. */
+void win_line_set_sid(struct window *w, struct line *l, const char *sid);
 /* Remembers the addresses in text (url.h), as the newest; a message
  * line's text is noted by win_add_msg. */
 void win_note_links(struct window *w, const char *text);

@@ -110,6 +110,8 @@ static char *device_label(const struct line *l)
  * with no mark has reached the server. */
 static const char *delivery_mark(unsigned flags)
 {
+	if (flags & LINE_DISPLAYED) /* the peer's chat marker (XEP-0333) */
+		return " (read)";
 	if (flags & LINE_RECEIVED)
 		return " \u2713";
 	if (flags & LINE_QUEUED)
@@ -207,7 +209,7 @@ static void layout(struct app *app, struct stamp *st, const struct line *l,
 	}
 	lo->width = (size_t)cols > lo->sw + lo->ww + lo->dw + 1 ?
 			    (size_t)cols - lo->sw - lo->ww - lo->dw : 1;
-	lo->rows = 0;
+	lo->rows = l->quote ? 1 : 0; /* a reply's quote: a row of its own */
 	do {
 		off += ui_fit(l->text + off, lo->width);
 		if (off < len && l->text[off] == '\n')
@@ -224,6 +226,26 @@ static void layout_done(struct layout *lo)
 	xfree(&lo->dev);
 }
 
+/* The timestamp and sender of l's first row. */
+static void draw_head(struct app *app, const struct window *w,
+		      const struct line *l, const struct layout *lo, long row,
+		      int left)
+{
+	mvaddstr((int)row, left, lo->stamp);
+	if (lo->who) {
+		attron(sender_attr(app, w, l));
+		mvaddstr((int)row, left + (int)lo->sw, lo->who);
+		attrset(A_NORMAL);
+	}
+	if (lo->dev) {
+		struct ui *ui = app->ui;
+
+		attron(UI_ATTR(ui, TH_DEVICE));
+		mvaddstr((int)row, left + (int)(lo->sw + lo->ww), lo->dev);
+		attrset(A_NORMAL);
+	}
+}
+
 /* Draws l of w as laid out in lo with its first row at `top`, clipped
  * to rows [first, last]. */
 static void draw_line(struct app *app, const struct window *w,
@@ -235,26 +257,27 @@ static void draw_line(struct app *app, const struct window *w,
 	size_t off = 0, len = strlen(l->text);
 	long row = top;
 
+	if (l->quote) {
+		/* "> alice: first words…", dimmed, where the text would
+		 * start; the text follows on the rows below */
+		if (row >= first && row <= last) {
+			draw_head(app, w, l, lo, row, left);
+			attron(UI_ATTR(ui, TH_INFO) | A_DIM);
+			mvaddstr((int)row,
+				 left + (int)(lo->sw + lo->ww + lo->dw), "> ");
+			addnstr(l->quote, (int)ui_fit(l->quote, lo->width > 2 ?
+							       lo->width - 2 :
+							       1));
+			attrset(A_NORMAL);
+		}
+		row++;
+	}
 	do {
 		size_t n = ui_fit(l->text + off, lo->width);
 
 		if (row >= first && row <= last) {
-			if (off == 0) {
-				mvaddstr((int)row, left, lo->stamp);
-				if (lo->who) {
-					attron(sender_attr(app, w, l));
-					mvaddstr((int)row, left + (int)lo->sw,
-						 lo->who);
-					attrset(A_NORMAL);
-				}
-				if (lo->dev) {
-					attron(UI_ATTR(ui, TH_DEVICE));
-					mvaddstr((int)row,
-						 left + (int)(lo->sw + lo->ww),
-						 lo->dev);
-					attrset(A_NORMAL);
-				}
-			}
+			if (off == 0 && !l->quote)
+				draw_head(app, w, l, lo, row, left);
 			attron((l->flags & LINE_HIGHLIGHT ?
 					UI_ATTR(ui, TH_HIGHLIGHT) :
 					kind_attr(ui, l->kind)) |

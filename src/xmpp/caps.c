@@ -30,8 +30,10 @@ static const char *const features[] = {
 	NS_VERSION,
 	NS_CONFERENCE, /* XEP-0249 direct invitations */
 	NS_BOOKMARKS2_NOTIFY,
+	NS_MARKERS,
 	NS_PING,
 	NS_RECEIPTS,
+	NS_REPLY,
 	NS_TIME,
 };
 

@@ -134,6 +134,7 @@ void delivery_send(struct session *s, const char *bare, const char *resource,
 	xmpp_stanza_set_attribute(stanza_add_child(m, "origin-id", NS_SID),
 				  "id", id);
 	stanza_add_child(m, "request", NS_RECEIPTS);
+	xs_marks_outgoing(s, m, body); /* <markable/>, a reply */
 	if (s->app->cfg.chat_states)
 		stanza_add_child(m, "active", NS_CHATSTATES);
 	flight_push(dv(s), bare, id, s->stanzas_out, s->queued_out + 1);

@@ -22,6 +22,7 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/reply.h"
 #include "core/room.h"
 #include "util/jid.h"
 #include "util/log.h"
@@ -276,6 +277,8 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 		conv_receipt(s->app, s->acc, peer,
 			     xmpp_stanza_get_attribute(x, "id"));
 	stanza_sids(st, s->acc->bare_jid, &sid, &oid);
+	if (!out)
+		xs_marks_read(s, st, peer); /* a chat marker (XEP-0333) */
 	body = xmpp_message_get_body(st);
 	if (body) {
 		struct msg_in m = { .jid = peer, .resource = j.resource,
@@ -285,8 +288,10 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 							  via->archive_id : sid,
 				    .origin_id = oid,
 				    .archived = via->kind == VIA_ARCHIVE };
+		struct reply_ref rr;
 
 		m.ts_ms = time_of(s, st, &j, via, &m.delayed);
+		xs_marks_parse(st, &m, &rr); /* markable, a reply */
 		conv_incoming(s->app, s->acc, &m);
 		/* XEP-0184 section 8: only to those who may know we are
 		 * here; a copy from elsewhere was another client's to answer */

@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include "core/app.h"
+#include "core/conv.h"
+#include "core/reply.h"
 #include "core/room.h"
 #include "util/jid.h"
 #include "util/utf8.h"
@@ -120,6 +122,7 @@ void muc_send_groupchat(struct session *s, const char *room,
 	/* XEP-0359: the room's echo and its replays carry it back */
 	xmpp_stanza_set_attribute(stanza_add_child(m, "origin-id", NS_SID),
 				  "id", id);
+	xs_marks_outgoing(s, m, body); /* <markable/>, a reply */
 	session_send(s, m);
 }
 
@@ -408,8 +411,13 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 	subject = subj ? stanza_child_text(st, "subject") : NULL;
 	message_ids(st, bare, &sid, &oid);
 	if (body) {
-		room_message(s->app, s->acc, bare, n, body, ts_ms, delayed, sid,
-			     oid);
+		/* markable, a reply: xmpp/marks.c reads them as for a chat */
+		struct msg_in m = { .body = body, .id = sid };
+		struct reply_ref rr;
+
+		xs_marks_parse(st, &m, &rr);
+		room_message_ext(s->app, s->acc, bare, n, body, ts_ms, delayed,
+				 sid, oid, m.markable && !delayed, m.reply);
 	} else if (subj) {
 		room_subject(s->app, s->acc, bare, n, subject ? subject : "");
 		/* the subject (empty or not) ends what a join sends */

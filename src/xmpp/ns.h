@@ -39,6 +39,10 @@
 #define NS_AVATAR_META "urn:xmpp:avatar:metadata"
 #define NS_CARBONS "urn:xmpp:carbons:2"
 #define NS_FORWARD "urn:xmpp:forward:0"
+/* chat markers and replies (xmpp/marks.c) */
+#define NS_MARKERS "urn:xmpp:chat-markers:0"
+#define NS_REPLY "urn:xmpp:reply:0"
+#define NS_FALLBACK "urn:xmpp:fallback:0"
 #define NS_HINTS "urn:xmpp:hints"
 
 #endif

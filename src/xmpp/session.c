@@ -475,6 +475,7 @@ void xs_shutdown(struct app *app)
 		features_free(s);
 		conn_free(s);
 		delivery_free(s);
+		xs_marks_free(s);
 		free(s);
 		app->accounts[i]->session = NULL;
 	}

@@ -70,6 +70,8 @@ struct session {
 			      * answer meant for an earlier one is dropped */
 	unsigned carbons;     /* carbons.c: enum carbons_state */
 	unsigned carbons_gen; /* ties an answer to the session that asked */
+	struct xsmarks *marks; /* marks.c's replies on their way; NULL
+				* until used */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -323,6 +325,21 @@ void delivery_connected(struct session *s);
 void delivery_lost(struct session *s);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
+/* marks.c: chat markers (XEP-0333) and replies (XEP-0461). */
+struct msg_in;
+struct reply_ref;
+/* Reads what st adds to the message m (its body set): <markable/> and
+ * a reply, whose reference goes in r (strings borrowed from st). */
+void xs_marks_parse(xmpp_stanza_t *st, struct msg_in *m,
+		    struct reply_ref *r);
+/* A <displayed/> marker in st from peer (one-to-one): its line shows
+ * "read". Markers of type groupchat or error are not read. */
+void xs_marks_read(struct session *s, xmpp_stanza_t *st, const char *peer);
+/* Adds to our outgoing message m (body body): <markable/>, and the reply
+ * and fallback when body is a reply /reply made. */
+void xs_marks_outgoing(struct session *s, xmpp_stanza_t *m,
+		       const char *body);
+void xs_marks_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);
 /* blocking.c: the block list (XEP-0191). A new session forgets the
  * last one's (blocking_connected), and fetches it when the server offers

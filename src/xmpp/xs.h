@@ -38,6 +38,19 @@ int xs_busy(struct app *app);
  * database (nowhere to queue it). */
 int xs_send_chat(struct app *app, struct account *a, const char *bare,
 		 const char *resource, const char *body);
+/* Sends a displayed chat marker (XEP-0333) for message id: to jid
+ * (bare/resource when resource is set), or to the room jid when room
+ * (id: the room's stanza-id). */
+int xs_send_displayed(struct app *app, struct account *a, const char *jid,
+		      const char *resource, const char *id, bool room);
+/* Sends text in window w (a conversation or a room) as a reply to its
+ * line orig (XEP-0461), with a fallback quote of orig for clients
+ * without replies. Like xs_send_chat / xs_room_send otherwise; a reply
+ * that waits in the outbox past this session goes as its text alone. */
+struct window;
+struct line;
+int xs_send_reply(struct app *app, struct window *w, const struct line *orig,
+		  const char *text);
 /* Sends a standalone chat state notification (XEP-0085). */
 int xs_send_chat_state(struct app *app, struct account *a, const char *bare,
 		       const char *resource, int state);

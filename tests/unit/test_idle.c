@@ -89,7 +89,8 @@ static int rec_chat_state(struct app *app, struct account *a,
 	return 0;
 }
 
-static const struct idle_ops rec_ops = { rec_presence, rec_chat_state };
+static const struct idle_ops rec_ops = { rec_presence, rec_chat_state,
+					 NULL };
 
 struct fixture {
 	char *dir;

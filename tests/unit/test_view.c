@@ -281,6 +281,46 @@ static void test_draw_device(void **state)
 	assert_null(strchr(f->rows[r], '['));
 }
 
+/* A reply (core/reply.h) draws its quote, dimmed, on its first row and
+ * its text on the rows below; a line the peer displayed (XEP-0333)
+ * ends in "(read)". */
+static void test_draw_reply_quote_and_read_mark(void **state)
+{
+	struct screen_fixture *f = *state;
+	struct window *w = app_console(&f->app);
+	struct line *l;
+	int q, t, r;
+
+	l = win_add_msg(w, time(NULL), LINE_MSG_OUT, LINE_DISPLAYED, "alice",
+			"first words of mine", "o-1");
+	l = win_add_msg(w, time(NULL), LINE_MSG_IN, 0, "bob", "my answer",
+			NULL);
+	l->quote = strdup("alice: first words of mine");
+	assert_non_null(l->quote);
+	screen_draw(f);
+	assert_non_null(strstr(f->rows[screen_find(f, "<alice> first words")],
+			       "first words of mine (read)"));
+	q = screen_find(f, "<bob> > alice: first words of mine");
+	t = screen_find(f, "my answer");
+	assert_int_equal(t, q + 1);
+	/* the text under the quote, not under a stamp of its own */
+	assert_memory_equal(f->rows[t], "            my answer", 21);
+	assert_true(A_DIM & mvinch(q, 14));
+	/* a quote wider than the screen is cut, not wrapped */
+	free(l->quote);
+	l->quote = malloc(3 * COLS);
+	assert_non_null(l->quote);
+	memset(l->quote, 'x', 3 * COLS - 1);
+	l->quote[3 * COLS - 1] = '\0';
+	screen_draw(f);
+	t = screen_find(f, "my answer");
+	q = screen_find(f, "<bob> > xxx");
+	assert_int_equal(t, q + 1);
+	for (r = 0; r < ROWS; r++)
+		if (r != q)
+			assert_null(strstr(f->rows[r], "xxx"));
+}
+
 /* The dialog's field editor reloads when a new form arrives, even one
  * whose fields sit at the address the old ones had (the allocator
  * reuses freed memory; here the very array is handed over). */
@@ -338,6 +378,9 @@ int main(void)
 						screen_setup, screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_device,
 						screen_setup, screen_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_draw_reply_quote_and_read_mark, screen_setup,
+			screen_teardown),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");

@@ -152,6 +152,7 @@ int tu_app_init(struct app *app, const char *dir, const char *account,
 	cfg.time_format = tu_strdup("%H:%M");
 	cfg.reconnect_max = 300;
 	cfg.chat_states = true;
+	cfg.send_markers = true;
 	cfg.roster_width = 24;
 	cfg.roster_visible = true;
 	cfg.autoaway = 15;
