@@ -97,18 +97,6 @@ char *reply_quote(const char *nick, const char *text, size_t max)
 	return clean;
 }
 
-/* Code points in s. */
-static size_t cps_of(const char *s)
-{
-	size_t n = strlen(s), i = 0, k = 0;
-	uint32_t c;
-
-	while (i < n) {
-		i += utf8_decode(s + i, n - i, &c);
-		k++;
-	}
-	return k;
-}
 
 char *reply_fallback(const char *nick, const char *text, size_t *cps)
 {
@@ -121,7 +109,7 @@ char *reply_fallback(const char *nick, const char *text, size_t *cps)
 	if (append_cps(&buf, &len, &cap, text, REPLY_FALLBACK_CPS, "\n> "))
 		append(&buf, &len, &cap, "\u2026");
 	append(&buf, &len, &cap, "\n");
-	*cps = cps_of(buf);
+	*cps = utf8_count(buf);
 	return buf;
 }
 

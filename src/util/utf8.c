@@ -186,3 +186,15 @@ bool utf8_is_word(uint32_t cp)
 		return true; /* unknown: rather part of a word than a border */
 	return iswalnum_l((wint_t)cp, loc) || is_combining(cp);
 }
+
+size_t utf8_count(const char *s)
+{
+	size_t n = strlen(s), i = 0, k = 0;
+	uint32_t c;
+
+	while (i < n) {
+		i += utf8_decode(s + i, n - i, &c);
+		k++;
+	}
+	return k;
+}

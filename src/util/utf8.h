@@ -26,6 +26,8 @@ char *utf8_sanitize(const char *s, int flags);
 /* True when s (n bytes) is valid UTF-8 with nothing utf8_sanitize()
  * would remove or replace. */
 bool utf8_is_clean(const char *s, size_t n);
+/* Code points in s (an invalid sequence counts as one, as decoded). */
+size_t utf8_count(const char *s);
 /* Display width of a (sanitised) UTF-8 string in terminal cells. */
 size_t utf8_width(const char *s);
 /* Display width of one code point: 0 (combining), 1 or 2. */

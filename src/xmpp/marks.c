@@ -71,17 +71,6 @@ void xs_marks_free(struct session *s)
 	s->marks = NULL;
 }
 
-static size_t cps_of(const char *s)
-{
-	size_t n = strlen(s), i = 0, k = 0;
-	uint32_t c;
-
-	while (i < n) {
-		i += utf8_decode(s + i, n - i, &c);
-		k++;
-	}
-	return k;
-}
 
 /* A non-negative decimal attribute, or -1. */
 static long number_attr(xmpp_stanza_t *el, const char *name)
@@ -117,7 +106,7 @@ static void read_fallback(xmpp_stanza_t *st, const char *body,
 		if (!b) { /* all of the body is fallback */
 			r->fallback = true;
 			r->fb_start = 0;
-			r->fb_end = cps_of(body);
+			r->fb_end = utf8_count(body);
 			return;
 		}
 		a = number_attr(b, "start");
