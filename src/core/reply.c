@@ -97,7 +97,6 @@ char *reply_quote(const char *nick, const char *text, size_t max)
 	return clean;
 }
 
-
 char *reply_fallback(const char *nick, const char *text, size_t *cps)
 {
 	char *buf = NULL;
