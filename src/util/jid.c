@@ -87,22 +87,43 @@ void jid_clear(struct jid *j)
 	xfree(&j->resource);
 }
 
+/* a, then sep and b when b is not NULL, then sep2 and c likewise: jid_bare
+ * and jid_full run per stanza, where a printf costs more than the copy */
+static char *join(const char *a, char sep, const char *b, char sep2,
+		  const char *c)
+{
+	size_t la = strlen(a), lb = b ? strlen(b) : 0, lc = c ? strlen(c) : 0;
+	char *out = xmalloc(la + (b ? lb + 1 : 0) + (c ? lc + 1 : 0) + 1);
+	char *p = out;
+
+	memcpy(p, a, la);
+	p += la;
+	if (b) {
+		*p++ = sep;
+		memcpy(p, b, lb);
+		p += lb;
+	}
+	if (c) {
+		*p++ = sep2;
+		memcpy(p, c, lc);
+		p += lc;
+	}
+	*p = '\0';
+	return out;
+}
+
 char *jid_bare(const struct jid *j)
 {
 	if (j->local)
-		return xasprintf("%s@%s", j->local, j->domain);
+		return join(j->local, '@', j->domain, 0, NULL);
 	return xstrdup(j->domain);
 }
 
 char *jid_full(const struct jid *j)
 {
-	char *bare = jid_bare(j), *full;
-
-	if (!j->resource)
-		return bare;
-	full = xasprintf("%s/%s", bare, j->resource);
-	free(bare);
-	return full;
+	if (j->local)
+		return join(j->local, '@', j->domain, '/', j->resource);
+	return join(j->domain, '/', j->resource, 0, NULL);
 }
 
 bool jid_valid(const char *s)

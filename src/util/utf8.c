@@ -91,6 +91,11 @@ char *utf8_sanitize(const char *s, int flags)
 	uint32_t cp;
 
 	while (i < n) {
+		/* printable ASCII, most of any text, is copied as it is */
+		if (s[i] >= 0x20 && s[i] < 0x7F) {
+			out[o++] = s[i++];
+			continue;
+		}
 		i += utf8_decode(s + i, n - i, &cp);
 		if (cp == '\n' && (flags & UTF8_KEEP_NEWLINES)) {
 			out[o++] = '\n';

@@ -10,7 +10,7 @@
  * the room replays without ids, by nick and body close in time; the
  * newest stored time of a room is what a join asks history since; a
  * database made before rooms were stored gains their columns and keeps
- * its rows. */
+ * its rows; the full-text index merges 16 segments at a time. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -566,6 +566,52 @@ static void test_archive_dedup(void **state)
 	free(aid);
 }
 
+/* The full-text index's merge options (history.c): set at open, also
+ * over an older database's other values. */
+static int fts_option(const char *path, const char *key)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT v FROM"
+		" messages_fts_config WHERE k = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void test_fts_merge_options(void **state)
+{
+	struct fixture *fx = *state;
+	char *err = NULL;
+	sqlite3 *db;
+
+	history_close(&fx->h);
+	assert_int_equal(fts_option(fx->path, "automerge"), 16);
+	assert_int_equal(fts_option(fx->path, "crisismerge"), 32);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO messages_fts(messages_fts, rank)"
+		" VALUES ('automerge', 8);"
+		"INSERT INTO messages_fts(messages_fts, rank)"
+		" VALUES ('crisismerge', 16);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(fts_option(fx->path, "automerge"), 8);
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	assert_int_equal(fts_option(fx->path, "automerge"), 16);
+	assert_int_equal(fts_option(fx->path, "crisismerge"), 32);
+	/* and the index still answers */
+	assert_int_equal(add(fx->h, "bob@x", 1, HIST_IN, "merged words", "m1"),
+			 1);
+	assert_int_equal(history_search(fx->h, "merged", 10, collect_room,
+					 &(int){ 0 }), 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -586,6 +632,7 @@ int main(void)
 		T(test_room_last),
 		T(test_old_database_migrated),
 		T(test_archive_dedup),
+		T(test_fts_merge_options),
 		cmocka_unit_test(test_open_failure),
 	};
 
