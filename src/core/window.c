@@ -28,6 +28,7 @@ static void line_clear(struct line *l)
 	free(l->nick);
 	free(l->text);
 	free(l->id);
+	free(l->sid);
 	memset(l, 0, sizeof *l);
 }
 
@@ -194,6 +195,32 @@ bool win_mark_delivery(struct window *w, const char *id, unsigned st)
 		}
 	}
 	return false;
+}
+
+struct line *win_find_msg(struct window *w, const char *id)
+{
+	size_t i;
+
+	if (!id || !*id)
+		return NULL;
+	/* what names a line is recent, mostly: from the newest */
+	for (i = w->count; i > 0; i--) {
+		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
+
+		if (l->kind != LINE_MSG_IN && l->kind != LINE_MSG_OUT)
+			continue;
+		if ((l->id && strcmp(l->id, id) == 0) ||
+		    (l->sid && strcmp(l->sid, id) == 0))
+			return l;
+	}
+	return NULL;
+}
+
+void win_line_set_sid(struct window *w, struct line *l, const char *sid)
+{
+	free(l->sid);
+	l->sid = sid ? xstrdup(sid) : NULL;
+	w->generation++;
 }
 
 const struct line *win_line(const struct window *w, size_t i)

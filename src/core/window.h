@@ -47,7 +47,11 @@ struct line {
 	unsigned flags;
 	char *nick; /* NULL for system lines */
 	char *text;
-	char *id;   /* stanza id of a message, for receipts; may be NULL */
+	char *id;   /* the message's own id: the sender's stanza id (or
+		     * its XEP-0359 origin-id); receipts, corrections,
+		     * retractions and replies name it; may be NULL */
+	char *sid;  /* a second id: a room's XEP-0359 stanza-id for the
+		     * line (what groupchat retractions name); may be NULL */
 	int64_t rowid; /* its row in the history store, 0 if not known */
 };
 
@@ -118,6 +122,11 @@ bool win_mark_received(struct window *w, const char *id);
 /* Sets the delivery state of the line with stanza id to st (one of
  * LINE_QUEUED, LINE_SENT, LINE_ACKED); returns true if found. */
 bool win_mark_delivery(struct window *w, const char *id, unsigned st);
+/* The newest message line (LINE_MSG_IN or LINE_MSG_OUT) whose id or
+ * sid is id, or NULL; borrowed from w, valid until w changes. */
+struct line *win_find_msg(struct window *w, const char *id);
+/* Sets l's second id (a room's stanza-id); a copy is kept. */
+void win_line_set_sid(struct window *w, struct line *l, const char *sid);
 /* The i-th line, 0 being the oldest kept; NULL past the end. */
 const struct line *win_line(const struct window *w, size_t i);
 void win_clear(struct window *w);

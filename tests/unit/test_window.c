@@ -15,6 +15,9 @@
  * empties the window, which stays usable; win_free clears the pointer.
  * A new window allocates no ring: it grows as lines come (also while
  * the ring is wrapped by prepends), never past `cap`, keeping order.
+ * win_find_msg finds the newest message line whose id or second id
+ * (win_line_set_sid) is the one asked for, never a system line, and
+ * nothing for NULL, "" or an id that fell off the ring.
  */
 #include "config.h"
 
@@ -501,6 +504,39 @@ static void test_clear(void **state)
 	win_free(&w);
 }
 
+static void test_find_msg(void **state)
+{
+	struct window *w = win_new(WIN_ROOM, "x", 4);
+	struct line *a, *b, *c;
+	uint64_t gen;
+
+	(void)state;
+	a = win_add_msg(w, 1, LINE_MSG_IN, 0, "ann", "first", "o1");
+	win_add(w, 2, LINE_INFO, "o1"); /* a system line is never found */
+	b = win_add_msg(w, 3, LINE_MSG_OUT, 0, "me", "mine", "o2");
+	gen = w->generation;
+	win_line_set_sid(w, a, "s1");
+	assert_true(w->generation > gen);
+	assert_ptr_equal(win_find_msg(w, "o1"), a);
+	assert_ptr_equal(win_find_msg(w, "s1"), a);
+	assert_ptr_equal(win_find_msg(w, "o2"), b);
+	assert_null(win_find_msg(w, "s2"));
+	assert_null(win_find_msg(w, ""));
+	assert_null(win_find_msg(w, NULL));
+	/* the newest line of two with the same id is the one meant */
+	c = win_add_msg(w, 4, LINE_MSG_IN, 0, "bob", "again", "o2");
+	assert_ptr_equal(win_find_msg(w, "o2"), c);
+	/* a sid can be replaced and forgotten */
+	win_line_set_sid(w, c, "s3");
+	win_line_set_sid(w, c, NULL);
+	assert_null(win_find_msg(w, "s3"));
+	/* the first line falls off the ring: its ids name nothing */
+	win_add(w, 5, LINE_INFO, "push");
+	assert_null(win_find_msg(w, "s1"));
+	assert_null(win_find_msg(w, "o1"));
+	win_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_mark_received_after_drop),
 		cmocka_unit_test(test_generation),
 		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_find_msg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
