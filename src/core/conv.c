@@ -307,6 +307,10 @@ static bool from_stranger(struct app *app, struct account *acc,
 	struct event ev = { .type = EV_MESSAGE, .acc = acc,
 			    .message.jid = m->jid };
 	enum strangers_mode mode = acc->conf->strangers;
+	struct hist_msg h = { .peer = m->jid, .ts_ms = m->ts_ms,
+			      .dir = HIST_IN, .nick = m->jid, .body = m->body,
+			      .stanza_id = m->id, .origin_id = m->origin_id,
+			      .archive_id = m->archive_id };
 	struct window *w;
 	int64_t rowid;
 
@@ -322,7 +326,7 @@ static bool from_stranger(struct app *app, struct account *acc,
 	}
 	if (mode == STRANGERS_OPEN)
 		return true;
-	rowid = store(app, acc, m->jid, m->ts_ms, HIST_IN, m->jid, m->body, m->id);
+	rowid = conv_store_msg(app, acc, &h);
 	if (rowid == 0)
 		return false;
 	w = strangers_window(app, acc);
@@ -341,26 +345,40 @@ void conv_incoming(struct app *app, struct account *acc,
 	struct event ev = { .type = EV_MESSAGE, .acc = acc,
 			    .message.jid = m->jid };
 	bool action = conv_is_action(m->body);
-	const char *nick = conv_peer_name(acc, m->jid);
+	const char *nick = m->out ? own_nick(acc) : conv_peer_name(acc, m->jid);
+	struct hist_msg h = { .peer = m->jid, .ts_ms = m->ts_ms,
+			      .dir = m->out ? HIST_OUT : HIST_IN, .nick = nick,
+			      .body = m->body, .stanza_id = m->id,
+			      .origin_id = m->origin_id,
+			      .archive_id = m->archive_id,
+			      .device = m->device };
 	struct window *w;
 	struct line *l;
 	int64_t rowid;
 
-	if (strangers_is(app, acc, m->jid) && !from_stranger(app, acc, m))
+	/* what the user wrote to a stranger elsewhere is no stranger's */
+	if (!m->out && strangers_is(app, acc, m->jid) &&
+	    !from_stranger(app, acc, m))
 		return;
 	/* open first: a new window loads the history before this message */
 	w = conv_window(app, acc, m->jid);
-	/* a message seen before (resent with the same id) is not news */
-	rowid = store(app, acc, m->jid, m->ts_ms, HIST_IN, nick, m->body, m->id);
+	/* a message seen before (resent, carbon-copied or archived with
+	 * the same ids) is not news */
+	rowid = conv_store_msg(app, acc, &h);
 	if (rowid == 0)
 		return;
-	l = win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
+	l = win_add_msg(w, (time_t)(m->ts_ms / 1000),
+			m->out ? LINE_MSG_OUT : LINE_MSG_IN,
 			(action ? LINE_ACTION : 0) |
 				(m->delayed ? LINE_DELAYED : 0),
 			nick,
 			action ? m->body + sizeof action_prefix - 1 : m->body,
 			NULL);
 	l->rowid = rowid > 0 ? rowid : 0;
+	if (m->out || m->archived) {
+		app->dirty = true;
+		return;
+	}
 	/* replies go to the resource that last wrote (RFC 6121 5.1); an
 	 * occupant's window is locked to its full JID already */
 	free(w->resource);

@@ -24,11 +24,22 @@ struct account;
 struct msg_in {
 	const char *jid;      /* the peer: a bare JID, or a room occupant's
 			       * full JID for a private message */
-	const char *resource; /* may be NULL */
+	const char *resource; /* the peer's; may be NULL */
 	const char *body;
 	const char *id;       /* may be NULL */
 	int64_t ts_ms;
 	bool delayed;
+	/* several devices (XEP-0280 carbons, XEP-0313 archive) */
+	bool out;               /* the user wrote it, on another device or
+				 * before: jid is the recipient */
+	const char *device;     /* the user's other resource it came from
+				 * (out) or went to; may be NULL */
+	const char *archive_id; /* the user's archive's id for it (XEP-0359
+				 * stanza-id by our bare JID); may be NULL */
+	const char *origin_id;  /* the sender's XEP-0359 origin-id; may be
+				 * NULL */
+	bool archived;          /* fetched from the archive, not live: shown
+				 * and stored, but no alert */
 };
 
 struct window *conv_find(struct app *app, struct account *acc,

@@ -55,6 +55,7 @@ struct history {
 	sqlite3_stmt *ins, *fts, *dup, *recent, *search;
 	/* rooms */
 	sqlite3_stmt *dup_sid, *dup_oid, *set_sid, *dup_near, *room_last;
+	sqlite3_stmt *dup_aid, *dup_coid, *set_aid, *archive_last;
 	size_t pending; /* rows written in the open transaction */
 	struct hist_copy *queue; /* oldest first */
 	size_t nqueue, capqueue;
@@ -80,7 +81,9 @@ static const char schema[] =
 	" body TEXT NOT NULL,"
 	" stanza_id TEXT,"
 	" room INTEGER NOT NULL DEFAULT 0,"
-	" origin_id TEXT);";
+	" origin_id TEXT,"
+	" archive_id TEXT,"
+	" device TEXT);";
 
 /* Columns added since the first schema, for databases made before them
  * (see migrate()): each is added when missing, so an older database
@@ -91,6 +94,8 @@ static const struct {
 	{ "room", "ALTER TABLE messages ADD COLUMN room INTEGER NOT NULL"
 		  " DEFAULT 0" },
 	{ "origin_id", "ALTER TABLE messages ADD COLUMN origin_id TEXT" },
+	{ "archive_id", "ALTER TABLE messages ADD COLUMN archive_id TEXT" },
+	{ "device", "ALTER TABLE messages ADD COLUMN device TEXT" },
 };
 
 /* What needs every column: indexes, the full-text index, triggers. */
@@ -101,6 +106,8 @@ static const char schema_rest[] =
 	"CREATE INDEX IF NOT EXISTS messages_oid"
 	" ON messages(peer, origin_id) WHERE origin_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS messages_peer ON messages(peer, id);"
+	"CREATE INDEX IF NOT EXISTS messages_aid"
+	" ON messages(archive_id) WHERE archive_id IS NOT NULL;"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
 	" body, content='messages', content_rowid='id');"
 	/* the index is fed from history_add(): a trigger would cost a
@@ -112,7 +119,8 @@ static const char schema_rest[] =
 
 static const char sql_ins[] =
 	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id,"
-	" room, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" room, origin_id, archive_id, device)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_fts[] =
 	"INSERT INTO messages_fts(rowid, body) VALUES (?, ?)";
 /* A resent stanza has the same id and the same body; some clients reuse
@@ -120,8 +128,21 @@ static const char sql_fts[] =
  * INSERT ... SELECT ... WHERE NOT EXISTS would read the table it writes,
  * which SQLite does through a temporary table: ten times slower.) */
 static const char sql_dup[] =
-	"SELECT 1 FROM messages WHERE peer = ? AND stanza_id = ? AND dir = ?"
-	" AND body = ? AND room = 0 LIMIT 1";
+	"SELECT id, archive_id FROM messages WHERE peer = ? AND stanza_id = ?"
+	" AND dir = ? AND body = ? AND room = 0 LIMIT 1";
+/* The same by the sender's origin-id (XEP-0359), which a copy from the
+ * archive or a carbon carries as the live one did. */
+static const char sql_dup_coid[] =
+	"SELECT id, archive_id FROM messages WHERE peer = ? AND origin_id = ?"
+	" AND dir = ? AND body = ? AND room = 0 LIMIT 1";
+/* The user's archive names one message whatever it holds. */
+static const char sql_dup_aid[] =
+	"SELECT 1 FROM messages WHERE archive_id = ? AND room = 0 LIMIT 1";
+static const char sql_set_aid[] =
+	"UPDATE messages SET archive_id = ? WHERE id = ?";
+static const char sql_archive_last[] =
+	"SELECT archive_id, ts FROM messages WHERE archive_id IS NOT NULL"
+	" AND room = 0 ORDER BY ts DESC, id DESC LIMIT 1";
 /* A room's line: the room's stanza-id names one line whatever it holds;
  * an origin id is the sender's, so the body must match too. */
 static const char sql_dup_sid[] =
@@ -146,12 +167,12 @@ static const char sql_room_last[] =
 	" AND room = 1 ORDER BY id DESC LIMIT ?)";
 static const char sql_recent[] =
 	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id, room,"
-	" origin_id FROM ("
+	" origin_id, archive_id, device FROM ("
 	" SELECT * FROM messages WHERE peer = ? AND (? = 0 OR id < ?)"
 	" ORDER BY id DESC LIMIT ?) ORDER BY id ASC";
 static const char sql_search[] =
 	"SELECT m.id, m.peer, m.ts, m.dir, m.kind, m.nick, m.body, m.stanza_id,"
-	" m.room, m.origin_id FROM messages_fts f JOIN messages m ON m.id = f.rowid"
+	" m.room, m.origin_id, m.archive_id, m.device FROM messages_fts f JOIN messages m ON m.id = f.rowid"
 	" WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?";
 
 static void copy_clear(struct hist_copy *c);
@@ -289,6 +310,16 @@ int history_open(struct history **hp, const char *path, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_room_last, -1, &h->room_last,
 				       NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_dup_aid, -1, &h->dup_aid, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_dup_coid, -1, &h->dup_coid,
+				       NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_set_aid, -1, &h->set_aid, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_archive_last, -1,
+				       &h->archive_last, NULL);
 	if (r != SQLITE_OK) {
 		*err = xasprintf("%s: %s", path,
 				 h->db ? sqlite3_errmsg(h->db) :
@@ -317,6 +348,10 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->set_sid);
 	sqlite3_finalize(h->dup_near);
 	sqlite3_finalize(h->room_last);
+	sqlite3_finalize(h->dup_aid);
+	sqlite3_finalize(h->dup_coid);
+	sqlite3_finalize(h->set_aid);
+	sqlite3_finalize(h->archive_last);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -348,20 +383,6 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static bool seen(struct history *h, const struct hist_msg *m)
-{
-	bool found;
-
-	bind_text(h->dup, 1, m->peer);
-	bind_text(h->dup, 2, m->stanza_id);
-	sqlite3_bind_int(h->dup, 3, m->dir);
-	bind_text(h->dup, 4, m->body);
-	found = sqlite3_step(h->dup) == SQLITE_ROW;
-	sqlite3_reset(h->dup);
-	sqlite3_clear_bindings(h->dup);
-	return found;
-}
-
 /* Steps st (bound by the caller) and resets it: whether it found a row. */
 static bool found_row(sqlite3_stmt *st)
 {
@@ -370,6 +391,48 @@ static bool found_row(sqlite3_stmt *st)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return found;
+}
+
+/* Looks for a copy of one-to-one message m by the sender's id in st
+ * (sql_dup or sql_dup_coid, which bind alike): the same peer, direction
+ * and body. A copy found that lacks m's archive id learns it. */
+static bool chat_copy(struct history *h, sqlite3_stmt *st,
+		      const struct hist_msg *m, const char *id)
+{
+	int64_t row = 0;
+	bool has_aid = false;
+
+	bind_text(st, 1, m->peer);
+	bind_text(st, 2, id);
+	sqlite3_bind_int(st, 3, m->dir);
+	bind_text(st, 4, m->body);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		row = sqlite3_column_int64(st, 0);
+		has_aid = sqlite3_column_type(st, 1) != SQLITE_NULL;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (row && m->archive_id && !has_aid) {
+		bind_text(h->set_aid, 1, m->archive_id);
+		sqlite3_bind_int64(h->set_aid, 2, row);
+		(void)found_row(h->set_aid); /* a hint only */
+	}
+	return row != 0;
+}
+
+/* Whether one-to-one message m is stored already (see history.h). */
+static bool chat_seen(struct history *h, const struct hist_msg *m)
+{
+	if (m->archive_id) {
+		bind_text(h->dup_aid, 1, m->archive_id);
+		if (found_row(h->dup_aid))
+			return true;
+	}
+	if (m->stanza_id && chat_copy(h, h->dup, m, m->stanza_id))
+		return true;
+	return m->origin_id &&
+	       (!m->stanza_id || strcmp(m->origin_id, m->stanza_id) != 0) &&
+	       chat_copy(h, h->dup_coid, m, m->origin_id);
 }
 
 /* Whether a room's line m is stored already (see history.h); a line
@@ -429,7 +492,7 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	if (sqlite3_get_autocommit(h->db) &&
 	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
-	if (m->room ? room_seen(h, m) : m->stanza_id && seen(h, m))
+	if (m->room ? room_seen(h, m) : chat_seen(h, m))
 		return 0;
 	bind_text(h->ins, 1, m->peer);
 	sqlite3_bind_int64(h->ins, 2, m->ts_ms);
@@ -440,6 +503,8 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	bind_text(h->ins, 7, m->stanza_id);
 	sqlite3_bind_int(h->ins, 8, m->room);
 	bind_text(h->ins, 9, m->origin_id);
+	bind_text(h->ins, 10, m->archive_id);
+	bind_text(h->ins, 11, m->device);
 	r = sqlite3_step(h->ins);
 	sqlite3_reset(h->ins);
 	sqlite3_clear_bindings(h->ins);
@@ -468,6 +533,8 @@ static void copy_clear(struct hist_copy *c)
 	free((char *)c->m.body);
 	free((char *)c->m.stanza_id);
 	free((char *)c->m.origin_id);
+	free((char *)c->m.archive_id);
+	free((char *)c->m.device);
 }
 
 static uint64_t mono_ms(void)
@@ -505,6 +572,8 @@ static void queue_add(struct history *h, const struct hist_msg *m)
 	c->m.body = dup_or_null(m->body);
 	c->m.stanza_id = dup_or_null(m->stanza_id);
 	c->m.origin_id = dup_or_null(m->origin_id);
+	c->m.archive_id = dup_or_null(m->archive_id);
+	c->m.device = dup_or_null(m->device);
 }
 
 /* Commits the open transaction. SQLITE_BUSY leaves it open, to be tried
@@ -621,6 +690,8 @@ static int each_row(sqlite3_stmt *st, hist_row_fn fn, void *ud)
 			.stanza_id = col_text(st, 7),
 			.room = sqlite3_column_int(st, 8) != 0,
 			.origin_id = col_text(st, 9),
+			.archive_id = col_text(st, 10),
+			.device = col_text(st, 11),
 		};
 
 		n++;
@@ -662,6 +733,24 @@ int history_room_last(struct history *h, const char *room, int64_t *ts_ms)
 	}
 	sqlite3_reset(h->room_last);
 	sqlite3_clear_bindings(h->room_last);
+	return r;
+}
+
+int history_archive_last(struct history *h, char **archive_id,
+			 int64_t *ts_ms)
+{
+	int r;
+
+	history_flush(h);
+	r = sqlite3_step(h->archive_last);
+	if (r == SQLITE_ROW) {
+		*archive_id = xstrdup(col_text(h->archive_last, 0));
+		*ts_ms = sqlite3_column_int64(h->archive_last, 1);
+		r = 1;
+	} else {
+		r = r == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_reset(h->archive_last);
 	return r;
 }
 

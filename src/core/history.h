@@ -6,8 +6,13 @@
  * calls history_flush() (the loop does so once a pass has handled its
  * burst), before every read, and on close. A flood of thousands of
  * messages thus costs a handful of commits. A message with the same
- * peer, direction, stanza id and body as a stored one is a resend and is
- * stored once. An FTS5 index over the bodies serves /search.
+ * peer, direction, stanza id (or origin-id) and body as a stored one is
+ * a resend and is stored once; one the user's archive (XEP-0313) names
+ * (archive_id: its XEP-0359 stanza-id, on live messages, carbons and
+ * archive results alike) is stored once whatever else it holds, and a
+ * copy found by its other ids learns that name. So a message that came
+ * live, as a carbon, from offline storage and from the archive is one
+ * row. An FTS5 index over the bodies serves /search.
  *
  * A room's lines (`room` set) are stored under the room's bare JID with
  * the writer's nick. The room replays its recent discussion when we
@@ -50,6 +55,11 @@ struct hist_msg {
 	const char *origin_id; /* the sender's origin-id or id; may be NULL */
 	bool replayed;         /* sent again by the room (delayed): also a
 				* duplicate of a close line without ids */
+	/* one-to-one messages; NULL when not known */
+	const char *archive_id; /* the user's archive's id (XEP-0359
+				 * stanza-id by our bare JID, XEP-0313) */
+	const char *device;     /* the user's other resource it came from or
+				 * went to (carbons, the archive) */
 };
 
 /* How far apart in time a replayed room line without ids and a stored
@@ -93,6 +103,11 @@ int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 /* The time of room's newest stored line in *ts_ms. Returns 1, 0 when
  * none is stored, -1 on error. */
 int history_room_last(struct history *h, const char *room, int64_t *ts_ms);
+/* The newest one-to-one message the user's archive named: its archive
+ * id (in *archive_id, the caller frees it) and time. Returns 1, 0 when
+ * none is stored, -1 on error. Where an archive catch-up starts. */
+int history_archive_last(struct history *h, char **archive_id,
+			 int64_t *ts_ms);
 /* Messages whose body matches every word of text, newest first. Returns
  * the count or -1. */
 int history_search(struct history *h, const char *text, size_t limit,

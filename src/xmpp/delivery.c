@@ -129,6 +129,10 @@ void delivery_send(struct session *s, const char *bare, const char *resource,
 	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "chat", to, id);
 
 	xmpp_message_set_body(m, body);
+	/* XEP-0359: the id is ours to keep; copies (carbons, the archive)
+	 * and references to it (corrections, retractions) name it so */
+	xmpp_stanza_set_attribute(stanza_add_child(m, "origin-id", NS_SID),
+				  "id", id);
 	stanza_add_child(m, "request", NS_RECEIPTS);
 	if (s->app->cfg.chat_states)
 		stanza_add_child(m, "active", NS_CHATSTATES);

@@ -2,6 +2,8 @@
  * (XEP-0085) and delayed delivery stamps (XEP-0203), believed only from
  * our server, the sender or its server (a room for its messages).
  *
+ * Every message, live or unwrapped from a carbon or the archive, goes
+ * through message_read() (session.h says what each way changes).
  * Incoming stanzas are parsed into struct msg_in and handed to core/conv,
  * which applies the strangers policy; a private message from a room's
  * occupant is keyed by the occupant's full JID (and an error to one we
@@ -27,6 +29,7 @@
 #include "xmpp/ns.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 #include "xmpp/xs.h"
 
 static const char *const state_names[] = {
@@ -162,79 +165,151 @@ static char *private_peer(struct session *s, const struct jid *j)
 	return NULL;
 }
 
-static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+/* Whose conversation a message belongs to: a private message through a
+ * room we are in (or from an occupant we talk to) is the occupant's own,
+ * keyed by the full JID, never the room's; anything else the bare JID's.
+ * The caller frees it. */
+static char *peer_of(struct session *s, const struct jid *j, const char *bare)
 {
-	struct session *s = ud;
-	const char *type = xmpp_stanza_get_type(st);
-	const char *from = xmpp_stanza_get_from(st);
-	xmpp_stanza_t *x;
-	enum chat_state cs;
-	struct jid j;
-	char *bare, *body, *peer = NULL;
+	char *peer = j->resource ? jid_full(j) : NULL;
 
-	(void)conn;
-	if (!from || jid_parse(from, &j) < 0)
-		return 1;
-	bare = jid_bare(&j);
-	if (type && strcmp(type, "error") == 0 && (peer = private_peer(s, &j))) {
-		on_error(s, st, peer); /* not the room's: its own window's */
-		goto out;
-	}
-	{
-		int64_t t = delay_of(s, st, &j);
-
-		if (muc_message(s, st, bare, j.resource, t >= 0 ? t : now_ms(),
-				t >= 0))
-			goto out;
-	}
-	if (type && strcmp(type, "error") == 0) {
-		on_error(s, st, bare);
-		goto out;
-	}
-	if (type && (strcmp(type, "groupchat") == 0 ||
-		     strcmp(type, "headline") == 0))
-		goto out;
-	if (mucadmin_message(s, st, from, &j))
-		goto out;
-	rosterx_message(s, st);
-	/* a private message through a room we are in (or from an occupant
-	 * we talk to): the occupant's own conversation, keyed by the full
-	 * JID, never the room's */
-	peer = j.resource ? jid_full(&j) : NULL;
 	if (!peer || (!room_find(s->app, s->acc, bare) &&
 		      !conv_find(s->app, s->acc, peer))) {
 		free(peer);
 		peer = xstrdup(bare);
 	}
-	x = xmpp_stanza_get_child_by_name_and_ns(st, "received", NS_RECEIPTS);
-	if (x && xmpp_stanza_get_attribute(x, "id"))
-		conv_receipt(s->app, s->acc, peer,
-			     xmpp_stanza_get_attribute(x, "id"));
-	body = xmpp_message_get_body(st);
-	if (body) {
-		struct msg_in m = { peer, j.resource, body,
-				    xmpp_stanza_get_id(st), now_ms(), false };
+	return peer;
+}
+
+/* Whether j is the user's own bare JID (any of its resources). */
+static bool is_self(struct session *s, const struct jid *j)
+{
+	char *b = jid_bare(j);
+	bool self = s->acc->bare_jid && strcasecmp(b, s->acc->bare_jid) == 0;
+
+	free(b);
+	return self;
+}
+
+/* When message st was sent, in ms: for a live message or a carbon its
+ * own believable <delay/> (then *delayed), else the time via gives
+ * (the <forwarded/> one, stamped by our server), else now. */
+static int64_t time_of(struct session *s, xmpp_stanza_t *st,
+		       const struct jid *sender, const struct msg_via *via,
+		       bool *delayed)
+{
+	int64_t t = via->kind == VIA_ARCHIVE ? -1 : delay_of(s, st, sender);
+
+	*delayed = t >= 0;
+	if (t < 0 && via->ts_ms >= 0) {
+		t = via->ts_ms;
+		*delayed = via->kind == VIA_ARCHIVE;
+	}
+	return t >= 0 ? t : now_ms();
+}
+
+void message_read(struct session *s, xmpp_stanza_t *st,
+		  const struct msg_via *via)
+{
+	bool live = via->kind == VIA_LIVE;
+	const char *type = xmpp_stanza_get_type(st);
+	const char *from = xmpp_stanza_get_from(st);
+	const char *to = xmpp_stanza_get_to(st);
+	struct jid j, other = { 0 };
+	const char *device = NULL;
+	char *bare = NULL, *body = NULL, *peer = NULL, *sid, *oid;
+	bool out;
+	xmpp_stanza_t *x;
+	enum chat_state cs;
+
+	if (!from || jid_parse(from, &j) < 0)
+		return;
+	/* what the user wrote elsewhere (a sent carbon, the archive's copy
+	 * of ours) is about its recipient: the peer is `to` */
+	out = via->kind == VIA_CARBON_SENT ||
+	      (via->kind == VIA_ARCHIVE && is_self(s, &j));
+	if (out || via->kind == VIA_CARBON_RECEIVED) {
+		if (!to || jid_parse(to, &other) < 0) {
+			jid_clear(&j);
+			return;
+		}
+		if (out) {
+			struct jid t = j;
+
+			j = other;
+			other = t;
+		}
+		device = other.resource;
+	}
+	bare = jid_bare(&j);
+	if (live && type && strcmp(type, "error") == 0 &&
+	    (peer = private_peer(s, &j))) {
+		on_error(s, st, peer); /* not the room's: its own window's */
+		goto out;
+	}
+	if (live) {
 		int64_t t = delay_of(s, st, &j);
 
-		if (t >= 0) {
-			m.ts_ms = t;
-			m.delayed = true;
+		if (muc_message(s, st, bare, j.resource, t >= 0 ? t : now_ms(),
+				t >= 0))
+			goto out;
+		if (type && strcmp(type, "error") == 0) {
+			on_error(s, st, bare);
+			goto out;
 		}
+	}
+	if (type && (strcmp(type, "groupchat") == 0 ||
+		     strcmp(type, "headline") == 0 || strcmp(type, "error") == 0))
+		goto out;
+	if (live && mucadmin_message(s, st, from, &j))
+		goto out;
+	if (live)
+		rosterx_message(s, st);
+	peer = peer_of(s, &j, bare);
+	x = xmpp_stanza_get_child_by_name_and_ns(st, "received", NS_RECEIPTS);
+	if (!out && x && xmpp_stanza_get_attribute(x, "id"))
+		conv_receipt(s->app, s->acc, peer,
+			     xmpp_stanza_get_attribute(x, "id"));
+	stanza_sids(st, s->acc->bare_jid, &sid, &oid);
+	body = xmpp_message_get_body(st);
+	if (body) {
+		struct msg_in m = { .jid = peer, .resource = j.resource,
+				    .body = body, .id = xmpp_stanza_get_id(st),
+				    .out = out, .device = device,
+				    .archive_id = via->archive_id ?
+							  via->archive_id : sid,
+				    .origin_id = oid,
+				    .archived = via->kind == VIA_ARCHIVE };
+
+		m.ts_ms = time_of(s, st, &j, via, &m.delayed);
 		conv_incoming(s->app, s->acc, &m);
-		/* XEP-0184 section 8: only to those who may know we are here */
-		if (m.id &&
+		/* XEP-0184 section 8: only to those who may know we are
+		 * here; a copy from elsewhere was another client's to answer */
+		if (live && m.id &&
 		    xmpp_stanza_get_child_by_name_and_ns(st, "request", NS_RECEIPTS) &&
 		    conv_receipt_allowed(s->app, s->acc, peer))
 			send_receipt(s, from, m.id);
-		xmpp_free(s->ctx, body);
 	}
-	cs = chat_state_of(st);
+	free(sid);
+	free(oid);
+	cs = out || via->kind == VIA_ARCHIVE ? CHAT_NONE : chat_state_of(st);
 	if (cs != CHAT_NONE)
 		conv_chat_state(s->app, s->acc, peer, body ? CHAT_ACTIVE : cs);
+	if (body)
+		xmpp_free(s->ctx, body);
 out:
 	free(peer);
 	free(bare);
 	jid_clear(&j);
+	jid_clear(&other);
+}
+
+static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	static const struct msg_via live = { VIA_LIVE, -1, NULL };
+
+	(void)conn;
+	message_read(ud, st, &live);
 	return 1;
 }
 

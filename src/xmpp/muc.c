@@ -33,7 +33,6 @@
 #include "xmpp/xs.h"
 
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
-#define NS_SID "urn:xmpp:sid:0"
 /* The id prefix of a subject change (/topic). */
 #define SUBJECT_ID "subject-"
 
@@ -369,42 +368,14 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 	return true;
 }
 
-static bool same_bare(const char *jid, const char *bare)
-{
-	char *b = jid_bare_of(jid);
-	bool same = b && strcmp(b, bare) == 0;
-
-	free(b);
-	return same;
-}
-
-/* XEP-0359: the room's <stanza-id by=room/> (the id it keeps the line
- * under; one naming anyone else is a claim of the sender's, ignored)
- * and the sender's <origin-id/>, else the stanza's id. Sanitised
- * copies, or NULL; the caller frees them. */
+/* XEP-0359 ids of a room's message: the room's stanza-id, and the
+ * sender's origin-id, else the stanza's id. */
 static void message_ids(xmpp_stanza_t *st, const char *room, char **sid,
 			char **oid)
 {
-	xmpp_stanza_t *c;
-	const char *v;
+	const char *v = xmpp_stanza_get_id(st);
 
-	*sid = *oid = NULL;
-	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c)) {
-		const char *ns = xmpp_stanza_is_tag(c) ? xmpp_stanza_get_ns(c) :
-							  NULL;
-		const char *name = ns ? xmpp_stanza_get_name(c) : NULL;
-		const char *by = ns ? xmpp_stanza_get_attribute(c, "by") : NULL;
-
-		if (!name || strcmp(ns, NS_SID) != 0 ||
-		    !(v = xmpp_stanza_get_attribute(c, "id")) || !*v)
-			continue;
-		if (strcmp(name, "stanza-id") == 0 && !*sid && by &&
-		    same_bare(by, room))
-			*sid = utf8_sanitize(v, 0);
-		else if (strcmp(name, "origin-id") == 0 && !*oid)
-			*oid = utf8_sanitize(v, 0);
-	}
-	v = xmpp_stanza_get_id(st);
+	stanza_sids(st, room, sid, oid);
 	if (!*oid && v && *v)
 		*oid = utf8_sanitize(v, 0);
 }

@@ -26,5 +26,6 @@
 #define NS_NICK "http://jabber.org/protocol/nick"
 #define NS_CAPTCHA "urn:xmpp:captcha"
 #define NS_BOB "urn:xmpp:bob"
+#define NS_SID "urn:xmpp:sid:0"
 
 #endif

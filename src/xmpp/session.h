@@ -247,6 +247,28 @@ xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
 void xs_presence_send_initial(struct session *s);
 void xs_presence_register(struct session *s);
 /* message.c */
+/* How a message reached us: live, as a carbon copy (XEP-0280) of one
+ * another client of the user received or sent, or from the user's
+ * archive (XEP-0313). Carbons and the archive unwrap their <forwarded/>
+ * and hand the inner message to message_read(). */
+enum msg_via_kind { VIA_LIVE, VIA_CARBON_RECEIVED, VIA_CARBON_SENT,
+		    VIA_ARCHIVE };
+struct msg_via {
+	enum msg_via_kind kind;
+	int64_t ts_ms;          /* the <forwarded/>'s <delay/>, stamped by
+				 * our server; -1: none */
+	const char *archive_id; /* VIA_ARCHIVE: the result's id */
+};
+/* Reads message st (live, or unwrapped from a carbon or the archive,
+ * whose sender the caller has checked): chat messages, receipts and
+ * chat states to core/conv; a live one may also be a room's (muc.c), an
+ * invitation (mucadmin.c) or a roster exchange (rosterx.c). What the
+ * user wrote on another device (a sent carbon, or the archive's copy:
+ * from our own bare JID) is shown and stored as ours, in the
+ * conversation with its recipient; copies get no receipts and do not
+ * change chat states. */
+void message_read(struct session *s, xmpp_stanza_t *st,
+		  const struct msg_via *via);
 void message_register(struct session *s);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts

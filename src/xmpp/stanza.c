@@ -5,9 +5,13 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/jid.h"
 #include "util/utf8.h"
+#include "xmpp/ns.h"
 #include "xmpp/stanza.h"
 
 xmpp_stanza_t *stanza_new(xmpp_ctx_t *ctx, const char *name, const char *ns)
@@ -70,4 +74,36 @@ char *stanza_child_text(xmpp_stanza_t *st, const char *name)
 {
 	return stanza_text(st ? xmpp_stanza_get_child_by_name(st, name) : NULL,
 			   UTF8_KEEP_NEWLINES);
+}
+
+static bool same_bare(const char *jid, const char *bare)
+{
+	char *b = jid_bare_of(jid);
+	bool same = b && strcmp(b, bare) == 0;
+
+	free(b);
+	return same;
+}
+
+void stanza_sids(xmpp_stanza_t *st, const char *by, char **sid, char **oid)
+{
+	xmpp_stanza_t *c;
+	const char *v;
+
+	*sid = *oid = NULL;
+	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c)) {
+		const char *ns = xmpp_stanza_is_tag(c) ? xmpp_stanza_get_ns(c) :
+							  NULL;
+		const char *name = ns ? xmpp_stanza_get_name(c) : NULL;
+		const char *who = ns ? xmpp_stanza_get_attribute(c, "by") : NULL;
+
+		if (!name || strcmp(ns, NS_SID) != 0 ||
+		    !(v = xmpp_stanza_get_attribute(c, "id")) || !*v)
+			continue;
+		if (strcmp(name, "stanza-id") == 0 && !*sid && who && by &&
+		    same_bare(who, by))
+			*sid = utf8_sanitize(v, 0);
+		else if (strcmp(name, "origin-id") == 0 && !*oid)
+			*oid = utf8_sanitize(v, 0);
+	}
 }

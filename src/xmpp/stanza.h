@@ -28,5 +28,10 @@ char *stanza_text(xmpp_stanza_t *el, int flags);
 /* The sanitised text of st's child name (newlines kept), or NULL; the
  * caller frees it. */
 char *stanza_child_text(xmpp_stanza_t *st, const char *name);
+/* XEP-0359 ids of message st: *sid the <stanza-id/> whose `by` is the
+ * bare JID by (an archive's id for it: ours, or a room's; one naming
+ * anyone else is a claim of the sender's, ignored), *oid the sender's
+ * <origin-id/>. Sanitised copies, or NULL; the caller frees them. */
+void stanza_sids(xmpp_stanza_t *st, const char *by, char **sid, char **oid);
 
 #endif

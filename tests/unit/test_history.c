@@ -524,6 +524,47 @@ static void test_old_database_migrated(void **state)
 	assert_int_equal(history_room_last(fx->h, ROOM, &(int64_t){ 0 }), 1);
 }
 
+/* A one-to-one message with the ids carbons and the archive give. */
+static int add_ids(struct history *h, enum hist_dir dir, const char *body,
+		   const char *id, const char *oid, const char *aid)
+{
+	struct hist_msg m = { .peer = "bob@example.org", .ts_ms = 1000,
+			      .dir = dir, .nick = "bob", .body = body,
+			      .stanza_id = id, .origin_id = oid,
+			      .archive_id = aid };
+
+	return history_add(h, &m);
+}
+
+static void test_archive_dedup(void **state)
+{
+	struct fixture *fx = *state;
+	char *aid = NULL;
+	int64_t ts = 0;
+
+	assert_int_equal(history_archive_last(fx->h, &aid, &ts), 0);
+	/* live, without the archive's id (a server without MAM yet) */
+	assert_int_equal(add_ids(fx->h, HIST_IN, "hi", "m1", NULL, NULL), 1);
+	/* the archive's copy: found by its id, learns the archive's */
+	assert_int_equal(add_ids(fx->h, HIST_IN, "hi", "m1", NULL, "A1"), 0);
+	assert_int_equal(history_archive_last(fx->h, &aid, &ts), 1);
+	assert_string_equal(aid, "A1");
+	free(aid);
+	/* from now on the archive's id alone names it */
+	assert_int_equal(add_ids(fx->h, HIST_IN, "hi", NULL, NULL, "A1"), 0);
+	/* another archived message with the same text is another message */
+	assert_int_equal(add_ids(fx->h, HIST_IN, "hi", NULL, NULL, "A2"), 1);
+	/* by origin-id: ours sent elsewhere, then its carbon's copy */
+	assert_int_equal(add_ids(fx->h, HIST_OUT, "yo", "x9", "O1", NULL), 1);
+	assert_int_equal(add_ids(fx->h, HIST_OUT, "yo", NULL, "O1", "A3"), 0);
+	/* the same origin-id the other way, or with other text: not it */
+	assert_int_equal(add_ids(fx->h, HIST_IN, "yo", NULL, "O1", NULL), 1);
+	assert_int_equal(add_ids(fx->h, HIST_OUT, "other", NULL, "O1", NULL), 1);
+	assert_int_equal(history_archive_last(fx->h, &aid, &ts), 1);
+	assert_string_equal(aid, "A3");
+	free(aid);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -543,6 +584,7 @@ int main(void)
 		T(test_room_replay_without_ids),
 		T(test_room_last),
 		T(test_old_database_migrated),
+		T(test_archive_dedup),
 		cmocka_unit_test(test_open_failure),
 	};
 
