@@ -350,8 +350,14 @@ void room_message(struct app *app, struct account *acc, const char *room,
 	if (nick) {
 		rowid = room_store(app, acc, room, nick, ours, body, ts_ms,
 				   delayed, stanza_id, origin_id);
-		if (rowid == 0 && ours && origin_id)
+		if (rowid == 0 && ours && origin_id) {
+			struct line *l = win_find_msg(w, origin_id);
+
 			room_delivery(app, acc, room, origin_id, LINE_ACKED);
+			/* the room's name for it, which a retraction uses */
+			if (l && stanza_id && !l->sid)
+				win_line_set_sid(w, l, stanza_id);
+		}
 		if (rowid == 0)
 			return;
 	}
@@ -361,9 +367,11 @@ void room_message(struct app *app, struct account *acc, const char *room,
 		struct line *l = win_add_msg(
 			w, (time_t)(ts_ms / 1000), ours ? LINE_MSG_OUT : LINE_MSG_IN,
 			(delayed ? LINE_DELAYED : 0) | action_flag(body), nick,
-			conv_action_text(body), NULL);
+			conv_action_text(body), origin_id);
 
 		l->rowid = rowid > 0 ? rowid : 0;
+		if (stanza_id)
+			win_line_set_sid(w, l, stanza_id);
 		attention_message(app, w, l, delayed);
 	}
 	if (!ours)

@@ -223,6 +223,15 @@ void win_line_set_sid(struct window *w, struct line *l, const char *sid)
 	w->generation++;
 }
 
+void win_line_edit(struct window *w, struct line *l, const char *text,
+		   unsigned set, unsigned clear)
+{
+	free(l->text);
+	l->text = line_text(text);
+	l->flags = (l->flags & ~clear) | set;
+	w->generation++;
+}
+
 const struct line *win_line(const struct window *w, size_t i)
 {
 	if (i >= w->count)

@@ -40,6 +40,9 @@ enum line_kind {
 #define LINE_ACKED 128u   /* the server has it (XEP-0198) */
 #define LINE_DELIVERY (LINE_QUEUED | LINE_SENT | LINE_ACKED)
 #define LINE_HIGHLIGHT 256u /* names us or a highlight word (attention.h) */
+/* corrections (XEP-0308) and retractions (XEP-0424/0425), core/edit */
+#define LINE_EDITED (1u << 12)    /* the text is a correction's */
+#define LINE_RETRACTED (1u << 13) /* the text is gone (empty) */
 
 struct line {
 	time_t ts;
@@ -50,8 +53,10 @@ struct line {
 	char *id;   /* the message's own id: the sender's stanza id (or
 		     * its XEP-0359 origin-id); receipts, corrections,
 		     * retractions and replies name it; may be NULL */
-	char *sid;  /* a second id: a room's XEP-0359 stanza-id for the
-		     * line (what groupchat retractions name); may be NULL */
+	char *sid;  /* a second id the line is known by: a room's XEP-0359
+		     * stanza-id (what groupchat retractions name), or a
+		     * one-to-one message's origin-id when it differs from
+		     * its id; may be NULL */
 	int64_t rowid; /* its row in the history store, 0 if not known */
 };
 
@@ -127,6 +132,10 @@ bool win_mark_delivery(struct window *w, const char *id, unsigned st);
 struct line *win_find_msg(struct window *w, const char *id);
 /* Sets l's second id (a room's stanza-id); a copy is kept. */
 void win_line_set_sid(struct window *w, struct line *l, const char *sid);
+/* Line l of w takes text (sanitised as win_add_msg does) in place of
+ * its own, and its flags gain set and lose clear. */
+void win_line_edit(struct window *w, struct line *l, const char *text,
+		   unsigned set, unsigned clear);
 /* The i-th line, 0 being the oldest kept; NULL past the end. */
 const struct line *win_line(const struct window *w, size_t i);
 void win_clear(struct window *w);

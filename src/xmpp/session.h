@@ -270,6 +270,15 @@ struct msg_via {
 void message_read(struct session *s, xmpp_stanza_t *st,
 		  const struct msg_via *via);
 void message_register(struct session *s);
+/* correct.c: a correction or retraction in st, of a line of the
+ * one-to-one conversation peer (resource: the sender's, or for out,
+ * the user's device it came from) / of room (nick: the occupant's, NULL
+ * for the room itself), to core/edit. Returns true when st needs
+ * nothing more: its body is not a message of its own. */
+bool correct_read_chat(struct session *s, xmpp_stanza_t *st, const char *peer,
+		       const char *resource, bool out);
+bool correct_read_room(struct session *s, xmpp_stanza_t *st, const char *room,
+		       const char *nick);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts
  * it on its way. */

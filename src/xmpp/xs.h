@@ -150,5 +150,16 @@ int xs_password(struct app *app, struct account *a, const char *password);
  * step's default) / cancelled. Cancel closes the window. */
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action);
 void xs_dialog_cancel(struct app *app, struct window *w);
+/* The user corrects (XEP-0308) or retracts (XEP-0424) their newest
+ * message in w, a conversation or a room: sent at once, and w's line
+ * and the history change (core/edit). Returns 0, or one of these. */
+#define XS_EDIT_NOWHERE (-1) /* w is no conversation or room */
+#define XS_EDIT_OFFLINE (-2) /* the account is not connected */
+#define XS_EDIT_NONE (-3)    /* no message of ours to change in w */
+#define XS_EDIT_NO_SID (-4)  /* a room's line the room has not named
+			      * (no XEP-0359 stanza-id) */
+#define XS_EDIT_QUEUED (-5)  /* still in the outbox, not sent */
+int xs_correct(struct app *app, struct window *w, const char *body);
+int xs_retract(struct app *app, struct window *w);
 
 #endif
