@@ -91,6 +91,10 @@ extern const struct cmd cmd_rooms[];
 extern const struct cmd cmd_bookmarks[];
 extern const struct cmd cmd_contacts[];
 extern const struct cmd cmd_gateways[];
+extern const struct cmd cmd_edits[];
+/* Corrects the user's last message in the current window to text (as
+ * /correct does, for the input line's Up-then-edit). */
+int cmd_correct(struct app *app, const char *text);
 
 /* Shared helpers for handlers. */
 struct account;

@@ -210,6 +210,11 @@ const struct conf_option conf_options[] = {
 	{ .name = "chat_states", GLOBAL_FIELD(chat_states), .type = CONF_BOOL,
 	  .def = true,
 	  .help = "tell contacts when you are typing (XEP-0085)" },
+	{ .name = "correct_on_up", GLOBAL_FIELD(correct_on_up),
+	  .type = CONF_BOOL, .def = false,
+	  .help = "Up in an empty input line brings back your last message "
+		  "in the window to correct (XEP-0308); Enter sends the "
+		  "correction, Esc leaves it" },
 	{ .name = "roster_width", GLOBAL_FIELD(roster_width), .type = CONF_INT,
 	  .def = 24, .min = 10, .max = 80, .unit = "columns",
 	  .help = "width of the roster pane" },

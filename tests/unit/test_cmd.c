@@ -217,7 +217,8 @@ static void test_each_covers_families(void **state)
 {
 	const struct cmd *const fam[] = { cmd_general, cmd_session, cmd_chat,
 					  cmd_rooms, cmd_bookmarks,
-					  cmd_contacts, cmd_gateways };
+					  cmd_contacts, cmd_gateways,
+					  cmd_edits };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 
