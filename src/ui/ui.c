@@ -297,7 +297,9 @@ static void submit(struct app *app)
 		bool here = ui->correcting == cur(app)->id;
 
 		ui->correcting = 0;
-		if (here && line[0] && line[0] != '/') {
+		/* a command typed over it runs; "/me ..." is the text */
+		if (here && line[0] &&
+		    (line[0] != '/' || conv_is_action(line))) {
 			cmd_correct(app, line);
 			free(line);
 			return;
@@ -368,9 +370,14 @@ static bool correct_up(struct app *app)
 	if (!app->cfg.correct_on_up || ui->in.len > 0 || ui->correcting ||
 	    ui->in.hpos != ui->in.nhist || !(l = edit_last_own(w)))
 		return false;
-	if (l->flags & LINE_ACTION)
-		input_insert_str(&ui->in, "/me ");
-	input_insert_str(&ui->in, l->text);
+	if (l->flags & LINE_ACTION) {
+		char *t = xasprintf("/me %s", l->text);
+
+		input_set_text(&ui->in, t);
+		free(t);
+	} else {
+		input_set_text(&ui->in, l->text);
+	}
 	ui->correcting = w->id;
 	return true;
 }
@@ -380,7 +387,7 @@ static void correct_leave(struct app *app)
 {
 	struct ui *ui = app->ui;
 
-	input_clear(&ui->in);
+	input_set_text(&ui->in, "");
 	ui->correcting = 0;
 }
 
