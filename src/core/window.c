@@ -172,7 +172,8 @@ bool win_mark_received(struct window *w, const char *id)
 	for (i = w->count; i > 0; i--) {
 		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
-		if (l->id && strcmp(l->id, id) == 0) {
+		/* only what we sent: a peer's lines have ids too */
+		if (l->kind == LINE_MSG_OUT && l->id && strcmp(l->id, id) == 0) {
 			l->flags |= LINE_RECEIVED;
 			w->generation++;
 			return true;
@@ -188,7 +189,8 @@ bool win_mark_delivery(struct window *w, const char *id, unsigned st)
 	for (i = w->count; i > 0; i--) {
 		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
-		if (l->id && strcmp(l->id, id) == 0) {
+		/* only what we sent: a peer's lines have ids too */
+		if (l->kind == LINE_MSG_OUT && l->id && strcmp(l->id, id) == 0) {
 			l->flags = (l->flags & ~LINE_DELIVERY) | st;
 			w->generation++;
 			return true;

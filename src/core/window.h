@@ -122,9 +122,10 @@ struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
 struct line *win_prepend_msg(struct window *w, time_t ts,
 			     enum line_kind kind, unsigned flags,
 			     const char *nick, const char *text);
-/* Marks the line with stanza id as received; returns true if found. */
+/* Marks our line (LINE_MSG_OUT) with stanza id as received; returns
+ * true if found. */
 bool win_mark_received(struct window *w, const char *id);
-/* Sets the delivery state of the line with stanza id to st (one of
+/* Sets the delivery state of our line with stanza id to st (one of
  * LINE_QUEUED, LINE_SENT, LINE_ACKED); returns true if found. */
 bool win_mark_delivery(struct window *w, const char *id, unsigned st);
 /* The newest message line (LINE_MSG_IN or LINE_MSG_OUT) whose id or
