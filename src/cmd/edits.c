@@ -49,6 +49,22 @@ static int run_retract(struct app *app, int argc, char **argv)
 	return r < 0 ? refused(app, r) : 0;
 }
 
+static int run_moderate(struct app *app, int argc, char **argv)
+{
+	int r;
+
+	if (argc < 2)
+		return CMD_USAGE;
+	r = xs_moderate(app, app->wins[app->cur_win], argv[1],
+			argc > 2 ? argv[2] : NULL);
+	if (r == XS_EDIT_NONE) {
+		app_say(app, LINE_ERROR, "%s has no message here that the room "
+			"gave an id (XEP-0359) to retract", argv[1]);
+		return -1;
+	}
+	return r < 0 ? refused(app, r) : 0;
+}
+
 const struct cmd cmd_edits[] = {
 	{ "correct", "TEXT", "correct your last message here",
 	  "  Replaces the text of your newest message in this conversation or\n"
@@ -64,5 +80,11 @@ const struct cmd cmd_edits[] = {
 	  "  the history. Clients that do not know retractions keep it, so\n"
 	  "  it may have been read already.",
 	  "chat", ARG_NONE, run_retract, 0 },
+	{ "moderate", "NICK [REASON]", "retract NICK's last message in this room",
+	  "  For a room's moderators: asks the room to retract the newest\n"
+	  "  message of NICK in this room window for everyone (XEP-0425,\n"
+	  "  which the room's service must offer), giving REASON if any.\n"
+	  "  Example: /moderate spammer advertising",
+	  "rooms", ARG_NICK, run_moderate, 2 },
 	{ 0 }
 };

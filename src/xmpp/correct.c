@@ -23,10 +23,12 @@
 #include "core/app.h"
 #include "core/edit.h"
 #include "core/room.h"
+#include "core/roomadmin.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
+#include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/stanza.h"
 #include "xmpp/xs.h"
@@ -192,6 +194,76 @@ int xs_correct(struct app *app, struct window *w, const char *body)
 				  "id", l->id);
 	session_send(s, m);
 	edit_own(app, w, l, body);
+	return 0;
+}
+
+/* A moderation in flight (XEP-0425): its answer is an EV_ROOM_ADMIN. */
+struct moderation {
+	char *room, *nick;
+};
+
+static void on_moderated(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct moderation *m = ud;
+	struct room_admin req = { .op = ROOM_MODERATE, .room = m->room,
+				  .nick = m->nick };
+	struct req_error e = { 0 };
+
+	if (req_ok(reply)) {
+		roomadmin_done(s->app, s->acc, &req, NULL, NULL);
+	} else {
+		req_error_parse(reply, &e);
+		roomadmin_done(s->app, s->acc, &req, e.cond, e.text);
+		req_error_clear(&e);
+	}
+	free(m->room);
+	free(m->nick);
+	free(m);
+}
+
+/* The newest line of nick in room window w that the room named (its
+ * stanza-id) and that is not retracted, or NULL. */
+static struct line *last_of(struct window *w, const char *nick)
+{
+	size_t i;
+
+	for (i = w->count; i > 0; i--) {
+		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
+
+		if ((l->kind == LINE_MSG_IN || l->kind == LINE_MSG_OUT) &&
+		    l->nick && strcmp(l->nick, nick) == 0)
+			return l->sid && !(l->flags & LINE_RETRACTED) ? l : NULL;
+	}
+	return NULL;
+}
+
+int xs_moderate(struct app *app, struct window *w, const char *nick,
+		const char *reason)
+{
+	struct session *s;
+	struct moderation *m;
+	xmpp_stanza_t *iq, *mod;
+	struct line *l;
+
+	(void)app;
+	if (w->kind != WIN_ROOM)
+		return XS_EDIT_NOWHERE;
+	if (w->acc->state != ACC_ONLINE)
+		return XS_EDIT_OFFLINE;
+	if (!(l = last_of(w, nick)))
+		return XS_EDIT_NONE;
+	s = session_of(w->acc);
+	iq = xmpp_iq_new(s->ctx, "set", NULL);
+	xmpp_stanza_set_to(iq, w->jid);
+	mod = stanza_add_child(iq, "moderate", NS_MODERATE);
+	xmpp_stanza_set_attribute(mod, "id", l->sid);
+	stanza_add_child(mod, "retract", NS_RETRACT);
+	if (reason && *reason)
+		stanza_add_text(mod, "reason", reason);
+	m = xcalloc(1, sizeof *m);
+	m->room = xstrdup(w->jid);
+	m->nick = xstrdup(nick);
+	req_send(s, iq, on_moderated, m, REQ_TIMEOUT_MS);
 	return 0;
 }
 

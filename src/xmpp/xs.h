@@ -161,5 +161,12 @@ void xs_dialog_cancel(struct app *app, struct window *w);
 #define XS_EDIT_QUEUED (-5)  /* still in the outbox, not sent */
 int xs_correct(struct app *app, struct window *w, const char *body);
 int xs_retract(struct app *app, struct window *w);
+/* A moderator retracts nick's newest line in room window w (XEP-0425;
+ * reason may be NULL); the room's answer is an EV_ROOM_ADMIN
+ * (ROOM_MODERATE), and the room announces the retraction to everyone.
+ * Returns 0 or an XS_EDIT_* code (NONE: no line of nick's the room
+ * named). */
+int xs_moderate(struct app *app, struct window *w, const char *nick,
+		const char *reason);
 
 #endif

@@ -16,10 +16,13 @@ In a room (Prosody's MUC with muc_mam, so lines carry the room's
 XEP-0359 stanza-ids): a correction by the occupant who wrote the line
 is shown, one by another occupant is refused; alice's /correct and
 /retract reach the others naming her origin-id and the room's
-stanza-id; a moderation (XEP-0425) the room sends is played by
-Prosody's admin shell routing the room's <retract><moderated/> to
-natter, as a room service implementing XEP-0425 does (Prosody 0.12 has
-no such module), and removes the line.
+stanza-id; a moderation (XEP-0425) the room sends (played by Prosody's
+admin shell routing the room's <retract><moderated/> to natter) removes
+the line. /moderate NICK [REASON] sends a moderator's <moderate/> to
+the room, which a small Prosody module of this file answers as a room
+service implementing XEP-0425 does (Prosody 0.12 has none): the room
+announces the retraction to everyone, natter says it is done and the
+line goes.
 """
 
 import os
@@ -205,16 +208,60 @@ def test_retractions(natter, bob, make_peer, alice, xdg):
 # ---- rooms -------------------------------------------------------------
 
 
+# A room service's side of XEP-0425 (0.3), which Prosody 0.12 lacks: a
+# moderator's <moderate/> is answered and announced to the room as a
+# retraction the room makes, <moderated/> naming the moderator.
+MODERATION_LUA = """
+local st = require "util.stanza";
+local get_room = rawget(module:depends("muc"), "get_room_from_jid");
+
+module:hook("iq-set/bare/urn:xmpp:message-moderate:1:moderate",
+function (event)
+	local stanza, origin = event.stanza, event.origin;
+	local room = get_room(stanza.attr.to);
+	if not room then
+		origin.send(st.error_reply(stanza, "cancel", "item-not-found"));
+		return true;
+	end
+	local nick = room:get_occupant_jid(stanza.attr.from);
+	if not nick or room:get_role(nick) ~= "moderator" then
+		origin.send(st.error_reply(stanza, "auth", "forbidden"));
+		return true;
+	end
+	local moderate = stanza.tags[1];
+	local announce = st.message({ from = room.jid, type = "groupchat",
+		id = "moderation-" .. moderate.attr.id })
+		:tag("retract", { xmlns = "urn:xmpp:message-retract:1",
+			id = moderate.attr.id })
+		:tag("moderated", { xmlns = "urn:xmpp:message-moderate:1",
+			by = nick }):up();
+	local reason = moderate:get_child_text("reason");
+	if reason then announce:text_tag("reason", reason); end
+	room:broadcast_message(announce);
+	origin.send(st.reply(stanza));
+	return true;
+end);
+"""
+
+
 @pytest.fixture
 def prosody():
     """The private Prosody with a MUC that stamps its lines with
-    stanza-ids (muc_mam) and the admin shell."""
+    stanza-ids (muc_mam), takes moderations (MODERATION_LUA) and the
+    admin shell."""
     server = natterdemo.PrivateProsody(domain="localhost", muc=MUC)
+    plugins = os.path.join(server.dir, "plugins")
+    os.makedirs(plugins, exist_ok=True)
+    with open(os.path.join(plugins, "mod_moderation_test.lua"), "w",
+              encoding="utf-8") as f:
+        f.write(MODERATION_LUA)
     with open(server.config_path, encoding="utf-8") as f:
         cfg = f.read()
     cfg = cfg.replace("modules_enabled = { ",
-                      "modules_enabled = { \"admin_shell\", ", 1)
-    cfg += "    modules_enabled = { \"muc_mam\" }\n"   # the MUC section
+                      "plugin_paths = { %s }\nmodules_enabled = { "
+                      "\"admin_shell\", " % natterdemo.lua_str(plugins), 1)
+    # the MUC section is the file's last
+    cfg += "    modules_enabled = { \"muc_mam\", \"moderation_test\" }\n"
     with open(server.config_path, "w", encoding="utf-8") as f:
         f.write(cfg)
     key = "prosody-%s" % server.dir
@@ -309,3 +356,38 @@ def test_room_corrections_and_moderation(prosody, natter, make_peer, alice,
     assert rows(xdg, "SELECT nick, flags FROM messages WHERE room = 1"
                 " AND flags != 0 ORDER BY id") == [("bob", 3), ("alice", 3)]
     assert rows(xdg, "SELECT count(*) FROM versions") == [(0,)]
+
+
+def test_moderate_command(prosody, natter, make_peer, alice, xdg):
+    natter.wait_for(CONNECTED)
+    # alice makes the room, so she is its owner and a moderator
+    natter.send_keys("/join %s" % ROOM)
+    natter.wait_until(lambda s: re.search(r"lobby@conference\.localhost — "
+                                          r"joined", natter.title(s)),
+                      "the room's window, joined")
+    bob = joins(make_peer, "bob", "bob")
+    natter.send_keys("/moderate nobody")
+    natter.wait_for(r"nobody has no message here")
+    bob.send_raw(harness.message_xml(ROOM, body="buy cheap stuff",
+                                     mid="spam-1", mtype="groupchat"))
+    natter.wait_for(said("bob", "buy cheap stuff"))
+    sid = stanza_id(echo(bob, "bob", "buy cheap stuff"))
+    natter.send_keys("/moderate bob advertising")
+    natter.wait_for(r"You retracted bob's last message")
+    note = bob.wait_stanza(
+        "message", lambda el: el.get("from") == ROOM and
+        child(el, "retract", RETRACT) is not None, "the room's retraction")
+    retract = child(note, "retract", RETRACT)
+    assert retract.get("id") == sid
+    assert child(retract, "moderated", MODERATE).get("by") == \
+        ROOM + "/alice"
+    assert harness.text_of(retract, "reason") == "advertising"
+    screen = natter.wait_for(said("bob", "(retracted)"))
+    assert "cheap" not in screen
+    # nothing of bob's left to retract
+    natter.send_keys("/moderate bob")
+    natter.wait_for(r"bob has no message here")
+    assert natter.quit() == 0
+    assert rows(xdg, "SELECT body, flags FROM messages WHERE room = 1"
+                " AND nick = 'bob'") == [("", 2)]
+    assert fts_hits(xdg, "cheap") == 0
