@@ -331,7 +331,8 @@ static bool from_stranger(struct app *app, struct account *acc,
 	struct hist_msg h = { .peer = m->jid, .ts_ms = m->ts_ms,
 			      .dir = HIST_IN, .nick = m->jid, .body = m->body,
 			      .stanza_id = m->id, .origin_id = m->origin_id,
-			      .archive_id = m->archive_id };
+			      .archive_id = m->archive_id,
+			      .sender = m->resource };
 	struct window *w;
 	int64_t rowid;
 
