@@ -830,12 +830,16 @@ int history_search(struct history *h, const char *text, size_t limit,
 
 /* ---- corrections and retractions ---- */
 
-/* The columns each_row() reads, for history_find. */
+/* The newest row naming an id, with the columns each_row() reads. */
 static const char sql_find[] =
 	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id, room,"
 	" origin_id, archive_id, device, flags, sender FROM messages"
-	" WHERE peer = ?1 AND room = ?2 AND (stanza_id = ?3 OR origin_id = ?3)"
-	" ORDER BY id DESC LIMIT 1";
+	" WHERE id = (SELECT max(id) FROM ("
+	/* two index lookups: an OR would scan the peer's rows */
+	" SELECT id FROM messages WHERE peer = ?1 AND room = ?2"
+	" AND stanza_id = ?3 UNION ALL"
+	" SELECT id FROM messages WHERE peer = ?1 AND room = ?2"
+	" AND origin_id = ?3))";
 
 int history_find(struct history *h, const char *peer, bool room,
 		 const char *id, hist_row_fn fn, void *ud)
