@@ -80,7 +80,8 @@ const struct cmd cmd_edits[] = {
 	  "  the history. Clients that do not know retractions keep it, so\n"
 	  "  it may have been read already.",
 	  "chat", ARG_NONE, run_retract, 0 },
-	{ "moderate", "NICK [REASON]", "retract NICK's last message in this room",
+	{ "moderate", "NICK [REASON]",
+	  "retract NICK's last message in this room",
 	  "  For a room's moderators: asks the room to retract the newest\n"
 	  "  message of NICK in this room window for everyone (XEP-0425,\n"
 	  "  which the room's service must offer), giving REASON if any.\n"

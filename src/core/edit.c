@@ -68,8 +68,8 @@ static bool find(struct account *acc, struct window *w,
 		 const struct edit_in *e, struct target *t)
 {
 	memset(t, 0, sizeof *t);
-	if (acc->history &&
-	    history_find(acc->history, e->peer, e->room, e->id, take_row, t) < 0)
+	if (acc->history && history_find(acc->history, e->peer, e->room,
+					 e->id, take_row, t) < 0)
 		log_msg(LOG_ERROR, "edit", "%s: cannot read the history: %s",
 			acc->conf->name, history_error(acc->history));
 	if (w)
@@ -156,8 +156,9 @@ enum edit_result edit_apply(struct app *app, struct account *acc,
 	}
 	why = refusal(e, &t);
 	if (why) {
-		log_msg(LOG_INFO, "edit", "%s: refused a %s of %s in %s from %s:"
-			" %s", acc->conf->name, what, e->id, e->peer,
+		log_msg(LOG_INFO, "edit",
+			"%s: refused a %s of %s in %s from %s: %s",
+			acc->conf->name, what, e->id, e->peer,
 			e->from ? e->from : "(the room)", why);
 		target_clear(&t);
 		return EDIT_REFUSED;

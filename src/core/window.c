@@ -173,7 +173,8 @@ bool win_mark_received(struct window *w, const char *id)
 		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
 		/* only what we sent: a peer's lines have ids too */
-		if (l->kind == LINE_MSG_OUT && l->id && strcmp(l->id, id) == 0) {
+		if (l->kind == LINE_MSG_OUT && l->id &&
+		    strcmp(l->id, id) == 0) {
 			l->flags |= LINE_RECEIVED;
 			w->generation++;
 			return true;
@@ -190,7 +191,8 @@ bool win_mark_delivery(struct window *w, const char *id, unsigned st)
 		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
 		/* only what we sent: a peer's lines have ids too */
-		if (l->kind == LINE_MSG_OUT && l->id && strcmp(l->id, id) == 0) {
+		if (l->kind == LINE_MSG_OUT && l->id &&
+		    strcmp(l->id, id) == 0) {
 			l->flags = (l->flags & ~LINE_DELIVERY) | st;
 			w->generation++;
 			return true;

@@ -191,7 +191,8 @@ static void draw_input(struct app *app, int row, int cols)
 
 		mvaddstr(row, 0, prompt);
 		addnstr(buf + start,
-			(int)ui_fit(buf + start, (size_t)(cols > pw ? cols - pw : 1)));
+			(int)ui_fit(buf + start,
+				    (size_t)(cols > pw ? cols - pw : 1)));
 		move(row, pw + (int)before);
 	}
 	free(buf);

@@ -232,7 +232,8 @@ static struct line *last_of(struct window *w, const char *nick)
 
 		if ((l->kind == LINE_MSG_IN || l->kind == LINE_MSG_OUT) &&
 		    l->nick && strcmp(l->nick, nick) == 0)
-			return l->sid && !(l->flags & LINE_RETRACTED) ? l : NULL;
+			return l->sid && !(l->flags & LINE_RETRACTED) ? l :
+								   NULL;
 	}
 	return NULL;
 }

@@ -123,7 +123,8 @@ static void query(struct hfx *fx, const char *sql, char *out, size_t n)
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	out[0] = '\0';
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(out, n, "%s",
+			 (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 }
 
@@ -223,7 +224,8 @@ static void test_history_find_scopes(void **state)
 	assert_int_equal(g.rowid, room);
 	assert_int_equal(history_find(fx->h, ROOM, true, "sid-1", grab, &g), 1);
 	assert_int_equal(g.rowid, room);
-	assert_int_equal(history_find(fx->h, ROOM, false, "sid-1", grab, &g), 0);
+	assert_int_equal(history_find(fx->h, ROOM, false, "sid-1", grab, &g),
+			 0);
 	assert_int_equal(history_find(fx->h, "x@y", false, "x1", grab, &g), 0);
 }
 
