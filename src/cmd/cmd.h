@@ -28,7 +28,8 @@ struct app;
  * current room window's occupants; ARG_ROOM a room's JID or bookmark
  * name; ARG_BOOKMARK /bookmark's words (cmd_bookmark_words), then rooms. */
 enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT, ARG_NICK,
-	       ARG_ROOM, ARG_BOOKMARK };
+	       ARG_ROOM, ARG_BOOKMARK,
+	       ARG_BLOCKED /* the entries of the accounts' block lists */ };
 
 /* Handlers return 0, or CMD_USAGE to have the usage line shown. Other
  * errors they report themselves and return -1. */
@@ -95,6 +96,12 @@ extern const struct cmd cmd_edits[];
 /* Corrects the user's last message in the current window to text (as
  * /correct does, for the input line's Up-then-edit). */
 int cmd_correct(struct app *app, const char *text);
+extern const struct cmd cmd_files[];
+/* /trust --transfer N (files.c): pins the certificate transfer N was
+ * refused and downloads again. */
+int cmd_trust_transfer(struct app *app, const char *arg);
+extern const struct cmd cmd_xmlconsole[];
+extern const struct cmd cmd_blocking[];
 
 /* Shared helpers for handlers. */
 struct account;

@@ -3,6 +3,7 @@
  * /history. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +14,7 @@
 #include "core/history.h"
 #include "core/room.h"
 #include "util/jid.h"
+#include "util/timefmt.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
 
@@ -477,25 +479,38 @@ static const char *const sub_words[] = {
 	[SUB_BOTH] = "both",
 };
 
-static int run_info(struct app *app, int argc, char **argv)
+/* What a resource's presence said besides its status: idle since
+ * (XEP-0319), the client its capabilities name (XEP-0115), a vCard
+ * photo (XEP-0153). */
+static void resource_extras(struct app *app, const struct resource *r)
 {
-	struct account *a;
-	struct roster_item *it;
-	char *bare;
+	char len[64], when[32];
+	time_t now = time(NULL), t;
+	struct tm tm;
+
+	if (r->idle_since_ms > 0) {
+		t = (time_t)(r->idle_since_ms / 1000);
+		if (!localtime_r(&t, &tm) ||
+		    !strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm))
+			snprintf(when, sizeof when, "?");
+		app_say(app, LINE_PLAIN, "    idle for %s (since %s)",
+			timefmt_duration(now > t ? (long long)(now - t) : 0,
+					 len, sizeof len),
+			when);
+	}
+	if (r->caps_node)
+		app_say(app, LINE_PLAIN, "    client: %s", r->caps_node);
+	if (r->avatar_hash && *r->avatar_hash)
+		app_say(app, LINE_PLAIN,
+			"    has an avatar (its presence names a vCard photo)");
+}
+
+/* What natter knows of a roster item without asking anyone. */
+static void info_known(struct app *app, struct roster_item *it,
+		       const char *bare)
+{
 	size_t i;
 
-	if (argc != 2)
-		return CMD_USAGE;
-	a = cmd_current_account(app);
-	if (!a || !(bare = cmd_contact_arg(app, a, argv[1])))
-		return -1;
-	it = roster_get(&a->roster, bare);
-	if (!it) {
-		app_say(app, LINE_INFO, "%s is not in %s's roster", bare,
-			a->conf->name);
-		free(bare);
-		return 0;
-	}
 	app_say(app, LINE_INFO, "%s <%s>", it->name ? it->name : bare, bare);
 	app_say(app, LINE_PLAIN, "  subscription: %s%s", sub_words[it->sub],
 		it->ask ? " (you asked to see them; waiting)" : "");
@@ -504,11 +519,65 @@ static int run_info(struct app *app, int argc, char **argv)
 	if (it->nres == 0)
 		app_say(app, LINE_PLAIN, "  offline%s%s", it->status ? ": " : "",
 			it->status ? it->status : "");
-	for (i = 0; i < it->nres; i++)
+	for (i = 0; i < it->nres; i++) {
 		app_say(app, LINE_PLAIN, "  resource %s: %s, priority %d%s%s",
 			it->res[i].name, presence_show_name(it->res[i].show),
 			it->res[i].priority, it->res[i].status ? ": " : "",
 			it->res[i].status ? it->res[i].status : "");
+		resource_extras(app, &it->res[i]);
+	}
+}
+
+static int ask_version(struct app *app, struct account *a, const char *jid);
+
+/* /info [--version] JID|NAME: what natter knows, then what the contact
+ * and its server answer (vCard, last activity, avatar), each in this
+ * window as it comes; --version also asks each client's version. */
+static int run_info(struct app *app, int argc, char **argv)
+{
+	struct account *a;
+	struct roster_item *it;
+	bool version = argc == 3 && strcmp(argv[1], "--version") == 0;
+	const char *who = argv[argc - 1];
+	char *bare;
+	size_t i;
+
+	if (argc != 2 && !version)
+		return CMD_USAGE;
+	a = cmd_current_account(app);
+	if (!a || !(bare = cmd_contact_arg(app, a, who)))
+		return -1;
+	it = roster_get(&a->roster, bare);
+	if (it)
+		info_known(app, it, bare);
+	else
+		app_say(app, LINE_INFO, "%s is not in %s's roster", bare,
+			a->conf->name);
+	if (xs_info(app, a, bare, app->wins[app->cur_win]->id) < 0) {
+		app_say(app, LINE_INFO,
+			"  (%s is not connected: nothing more to ask)",
+			a->conf->name);
+		free(bare);
+		return 0;
+	}
+	app_say(app, LINE_INFO,
+		"Asking for %s's vCard, last activity, avatar and clients; "
+		"answers follow here", bare);
+	if (version && (!it || it->nres == 0))
+		app_say(app, LINE_INFO,
+			"  no client of %s is online to ask which software it runs",
+			bare);
+	else if (version)
+		for (i = 0; i < it->nres; i++) {
+			char *full = xasprintf("%s/%s", bare, it->res[i].name);
+
+			ask_version(app, a, full);
+			free(full);
+		}
+	else if (it && it->nres > 0)
+		app_say(app, LINE_PLAIN,
+			"  which software its clients run: /info --version %s",
+			who);
 	free(bare);
 	return 0;
 }
@@ -567,6 +636,20 @@ static int run_version(struct app *app, int argc, char **argv)
 	return r;
 }
 
+static int run_vcard(struct app *app, int argc, char **argv)
+{
+	struct account *a;
+
+	(void)argv;
+	if (argc != 1)
+		return CMD_USAGE;
+	if (!(a = cmd_current_account(app)))
+		return -1;
+	if (xs_vcard_open(app, a) < 0)
+		return offline(app, a);
+	return 0;
+}
+
 static int run_fold(struct app *app, int argc, char **argv)
 {
 	if (argc != 2)
@@ -604,11 +687,28 @@ const struct cmd cmd_contacts[] = {
 	  "  a ROOM you were invited to through the room, declines the\n"
 	  "  invitation (REASON, the rest of the line, goes to the inviter).",
 	  "contacts", ARG_CONTACT, run_deny, 2 },
-	{ "info", "JID|NAME", "show a contact's subscription, groups and resources",
+	{ "info", "[--version] JID|NAME", "who is this: a contact's roster entry, vCard, last activity",
 	  "  Lists each available resource with its presence, priority and\n"
-	  "  status message.\n"
-	  "  Example: /info bob@example.org",
+	  "  status message, and what its presence said besides: how long it\n"
+	  "  has been idle (XEP-0319), the client its capabilities name, a\n"
+	  "  vCard photo. Then asks, and shows here as the answers come: the\n"
+	  "  contact's vCard (vCard4, else vcard-temp: name, nickname,\n"
+	  "  e-mail, web page, birthday, organisation, note), its last\n"
+	  "  activity (each online client's idle time; for a contact that is\n"
+	  "  offline, how long ago it left), what each online client says\n"
+	  "  it is (service discovery) and whether it published an avatar\n"
+	  "  (pictures are not drawn). --version also asks each client\n"
+	  "  which software it runs, as /version does.\n"
+	  "  Example: /info --version bob@example.org",
 	  "contacts", ARG_CONTACT, run_info, 0 },
+	{ "vcard", "", "edit your own vCard in a dialog",
+	  "  Opens a form with your vCard's fields, filled in from the\n"
+	  "  server's copy: full name, nickname, e-mail, web page, birthday,\n"
+	  "  organisation and a note about you. Saving publishes it (as a\n"
+	  "  vCard4 where the server keeps one, else as vcard-temp); what\n"
+	  "  natter does not edit (a photo, an address) is kept. Contacts\n"
+	  "  see it with /info.",
+	  "contacts", ARG_NONE, run_vcard, 0 },
 	{ "version", "JID|NAME", "ask which software a contact's clients run",
 	  "  Asks with XEP-0092 and shows the answer as one line, e.g.\n"
 	  "  \"bob@example.org/laptop runs Gajim 1.8 on Linux\", or why there\n"

@@ -1,6 +1,8 @@
 /* session: commands that connect, disconnect and trust certificates. */
 #include "config.h"
 
+#include <string.h>
+
 #include "cmd/cmd.h"
 #include "core/app.h"
 #include "util/jid.h"
@@ -56,6 +58,8 @@ static int run_trust(struct app *app, int argc, char **argv)
 {
 	struct account *a;
 
+	if (argc == 3 && strcmp(argv[1], "--transfer") == 0)
+		return cmd_trust_transfer(app, argv[2]);
 	if (argc > 2)
 		return CMD_USAGE;
 	a = cmd_account_arg(app, argc == 2 ? argv[1] : NULL);
@@ -93,6 +97,20 @@ static int run_ping(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+static int run_carbons(struct app *app, int argc, char **argv)
+{
+	struct account *a;
+
+	if (argc > 2)
+		return CMD_USAGE;
+	a = cmd_account_arg(app, argc == 2 ? argv[1] : NULL);
+	if (!a)
+		return -1;
+	app_say(app, LINE_INFO, "%s: message carbons %s", a->conf->name,
+		xs_carbons_state(app, a));
+	return 0;
+}
+
 const struct cmd cmd_session[] = {
 	{ "connect", "[ACCOUNT]", "connect an account (all if none is named)",
 	  "  Starts connecting now, resetting the reconnect delay.\n"
@@ -101,11 +119,14 @@ const struct cmd cmd_session[] = {
 	{ "disconnect", "[ACCOUNT]", "disconnect an account (all if none is named)",
 	  "  Closes the stream and stops reconnecting until /connect.",
 	  "session", ARG_ACCOUNT, run_disconnect, 0 },
-	{ "trust", "[ACCOUNT]", "pin the certificate natter just refused, and reconnect",
+	{ "trust", "[ACCOUNT | --transfer N]", "pin the certificate natter just refused, and reconnect",
 	  "  When the server's certificate cannot be verified, natter shows it\n"
 	  "  and refuses to connect. Compare the SHA-256 fingerprint with the\n"
 	  "  one your server administrator gave you; if they match, /trust pins\n"
-	  "  it in $XDG_DATA_HOME/natter/trusted_certs and reconnects.",
+	  "  it in $XDG_DATA_HOME/natter/trusted_certs and reconnects.\n"
+	  "  --transfer N pins the web server's certificate that download N\n"
+	  "  was refused (for that host's https addresses) and downloads it\n"
+	  "  again.",
 	  "session", ARG_ACCOUNT, run_trust, 0 },
 	{ "ping", "[JID]", "ping an address and show the round trip (XEP-0199)",
 	  "  Sends an XMPP ping to JID (default: your server) and shows how\n"
@@ -114,5 +135,13 @@ const struct cmd cmd_session[] = {
 	  "  Pings are numbered, so each answer names the ping it answers.\n"
 	  "  Example: /ping bob@example.org/laptop",
 	  "session", ARG_CONTACT, run_ping, 0 },
+	{ "carbons", "[ACCOUNT]", "show whether message carbons are on (XEP-0280)",
+	  "  With carbons on, the server copies to natter what your other\n"
+	  "  clients (a phone, say) send and receive, and natter shows it in\n"
+	  "  the conversation, marked with that client's name: [phone] in\n"
+	  "  front of what you wrote there, [to phone] in front of what came\n"
+	  "  to it. natter turns them on at login when the server offers them\n"
+	  "  and the account's carbons option is true (the default).",
+	  "session", ARG_ACCOUNT, run_carbons, 0 },
 	{ 0 }
 };

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/blocklist.h"
 #include "core/bookmark.h"
 #include "core/conf.h"
 #include "core/loop.h"
@@ -100,6 +101,8 @@ struct account {
 				       * /accept or /deny, oldest first
 				       * (core/invite.c) */
 	size_t ninvites, capinvites;
+	struct blocklist blocklist;   /* whom the server blocks for us
+				       * (core/blocklist.h) */
 	void *session; /* the xmpp layer's; opaque here */
 };
 

@@ -49,6 +49,7 @@ struct account_conf {
 	enum strangers_mode strangers;
 	int strangers_rate;  /* stranger messages kept a minute, per domain */
 	enum courtesy courtesy;
+	bool carbons;        /* enable message carbons (XEP-0280) */
 };
 
 struct config {
@@ -80,6 +81,10 @@ struct config {
 	bool bell;         /* ring for private messages and highlights */
 	bool title;        /* the unread count in the terminal's title */
 	char *notify_cmd;  /* run for each, split into words; NULL: none */
+	/* links and files (core/transfer.h) */
+	char *url_open_cmd; /* /open runs it with the URL; NULL: none */
+	char *download_dir; /* NULL: $XDG_DOWNLOAD_DIR, ~/Downloads/natter */
+	int max_download;   /* MiB; 0: no limit */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

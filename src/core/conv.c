@@ -146,6 +146,8 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 		      m->origin_id && (!m->stanza_id ||
 				       strcmp(m->origin_id, m->stanza_id)))
 		win_line_set_sid(w, l, m->room ? m->stanza_id : m->origin_id);
+	if (m->device)
+		win_line_set_device(w, l, m->device);
 	return 0;
 }
 
@@ -177,6 +179,8 @@ static int keep_row(const struct hist_msg *m, void *ud)
 	r->body = xstrdup(m->body);
 	r->peer = NULL;
 	r->stanza_id = NULL;
+	r->origin_id = r->archive_id = NULL; /* borrowed: gone after */
+	r->device = m->device ? xstrdup(m->device) : NULL;
 	return 0;
 }
 
@@ -213,10 +217,13 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 
 		if (l)
 			l->rowid = m->rowid;
+		if (l && m->device)
+			win_line_set_device(w, l, m->device);
 		if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
 			w->oldest_rowid = m->rowid;
 		free((char *)m->nick);
 		free((char *)m->body);
+		free((char *)m->device);
 	}
 	free(o.rows);
 	if (w->kind == WIN_ROOM)
@@ -380,6 +387,13 @@ void conv_incoming(struct app *app, struct account *acc,
 	struct line *l;
 	int64_t rowid;
 
+	/* the server blocks them: what slips through (a push that crossed
+	 * it) is not shown */
+	if (!m->out && blocklist_match(&acc->blocklist, m->jid)) {
+		log_msg(LOG_INFO, "blocking", "%s: dropped a message from %s",
+			acc->conf->name, m->jid);
+		return;
+	}
 	/* what the user wrote to a stranger elsewhere is no stranger's */
 	if (!m->out && strangers_is(app, acc, m->jid) &&
 	    !from_stranger(app, acc, m))
@@ -401,6 +415,12 @@ void conv_incoming(struct app *app, struct account *acc,
 	l->rowid = rowid > 0 ? rowid : 0;
 	if (m->id && m->origin_id && strcmp(m->id, m->origin_id) != 0)
 		win_line_set_sid(w, l, m->origin_id);
+	if (m->device)
+		win_line_set_device(w, l, m->device);
+	/* a copy of what the user wrote elsewhere is no news; one of what
+	 * another client of theirs received is, as if it came here: the
+	 * user may not have seen it there (XEP-0280 keeps every client in
+	 * the conversation) */
 	if (m->out || m->archived) {
 		app->dirty = true;
 		return;

@@ -11,12 +11,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct app;
 struct account;
 struct room_presence;
 
-/* Every event names its account in acc (NULL only for EV_ROSTER_VIEW)
+/* Every event names its account in acc (NULL only for EV_ROSTER_VIEW,
+ * and for EV_TRANSFER asked for in the console)
  * and carries the payload of its type, the union member named beside
  * it below; no other member is set. Each payload field has one meaning.
  * Strings are one sanitised line, or NULL where a field says it may be. */
@@ -76,6 +78,9 @@ enum event_type {
 			      * changed or removed (by us or another client) */
 	EV_BOOKMARK_ERROR,   /* bookmark_error: the server refused a change */
 	/* rooms: staying in (core/room.c, xmpp/mucstay.c) */
+	EV_TRANSFER,       /* transfer: a transfer started, moved or ended
+			    * (acc: whose window asked for it; may be
+			    * NULL) */
 	EV_ROOM_REJOINING, /* room_rejoin: we are out of a room we had joined
 			    * and join it again; its window keeps its lines */
 	EV_ROOM_REJOINED,  /* room_rejoin: our presence came back: in again */
@@ -96,6 +101,25 @@ enum event_type {
 			    * invitation */
 	EV_ROOM_PRIVATE,   /* room_private: the occupant of a private
 			    * conversation left, came back or changed nick */
+	/* the XML console (core/xmlconsole.h) */
+	EV_XMLCONSOLE_CLOSED, /* (none): acc's XML console window closes:
+			       * its stanza texts are no longer wanted */
+	/* blocking (core/blocklist.c, xmpp/blocking.c) */
+	EV_BLOCKLIST_LOADED, /* blocklist_loaded: acc->blocklist was fetched */
+	EV_BLOCKED,        /* blocked: someone was blocked or unblocked (by
+			    * us or another client of ours) */
+	EV_BLOCK_ERROR,    /* block_error: the server refused a block or an
+			    * unblock */
+	/* who is this: /info's answers, /vcard (xmpp/vcard.c) */
+	EV_VCARD,          /* vcard: a contact's vCard, or why none came */
+	EV_LAST_ACTIVITY,  /* last_activity: how long a contact has been
+			    * gone (XEP-0012), or why that is not known */
+	EV_AVATAR,         /* avatar: whether a contact published an
+			    * avatar (XEP-0084 metadata) */
+	EV_VCARD_SAVED,    /* vcard_saved: our own vCard was stored, or
+			    * the server refused it */
+	EV_CLIENT_ID,      /* client_id: what a contact's client says it is
+			    * (its disco#info identity) */
 };
 
 struct ev_cert_pinned {
@@ -197,6 +221,14 @@ struct ev_version {
 	bool timed_out;     /* no answer came in time */
 	const char *cond;   /* the error condition, when it answered one */
 	const char *detail; /* the error's words; NULL: none */
+};
+
+/* core/transfer.h */
+struct transfer;
+enum transfer_news { TRANSFER_STARTED, TRANSFER_MOVED, TRANSFER_ENDED };
+struct ev_transfer {
+	const struct transfer *t; /* its state says how an end went */
+	enum transfer_news what;
 };
 
 struct ev_ping {
@@ -431,6 +463,103 @@ struct ev_room_private {
 					       * for ROOM_PM_WE_LEFT */
 };
 
+/* ---- blocking (XEP-0191) ---- */
+
+struct ev_blocklist_loaded {
+	size_t count; /* entries in acc->blocklist now */
+};
+
+struct ev_blocked {
+	const char *jid; /* the entry (a JID or a domain); NULL: every entry
+			  * went (unblocked all) */
+	bool blocked;    /* it was added; false: removed */
+	int report;      /* enum block_report (core/blocklist.h): what the
+			  * block reported it as (XEP-0377) */
+	size_t count;    /* entries in acc->blocklist now */
+	size_t was;      /* jid NULL: how many entries went */
+};
+
+struct ev_block_error {
+	const char *jid;  /* what was to be blocked or unblocked; NULL:
+			   * unblocking everyone */
+	bool unblocking;
+	const char *cond; /* RFC 6120 stanza error condition */
+	const char *text; /* the server's words; NULL: none */
+};
+
+/* ---- who is this (/info, /vcard) ---- */
+
+/* A vCard's fields natter shows and edits (XEP-0054 vcard-temp or
+ * XEP-0292 vCard4), each NULL when absent or empty. Every string is
+ * one sanitised line, except note, which keeps its newlines (shown as
+ * continuation rows). */
+struct vcard {
+	char *fn;       /* full name */
+	char *nickname;
+	char *email;    /* the first address */
+	char *url;
+	char *note;     /* vcard-temp DESC */
+	char *bday;     /* as written, e.g. 1970-01-31 */
+	char *org;      /* the organisation's name */
+	bool photo;     /* the vCard holds a picture */
+	char *photo_type;    /* its MIME type, or NULL */
+	size_t photo_bytes;  /* its size once decoded; 0: a link or unknown */
+};
+
+struct ev_vcard {
+	const char *jid;  /* whose (a bare JID) */
+	uint64_t win;     /* the window /info was typed in (struct window
+			   * id); closed since: the console */
+	const struct vcard *card; /* NULL: none, see below */
+	bool vcard4;      /* card came as a vCard4 (XEP-0292) */
+	bool timed_out;   /* no answer came in time */
+	const char *cond; /* the error condition; "item-not-found": the
+			   * contact has no vCard */
+	const char *detail; /* the error's words; NULL: none */
+};
+
+struct ev_last_activity {
+	const char *jid;   /* who was asked: a bare JID (how long since it
+			    * went offline) or a full one (its idle time) */
+	uint64_t win;      /* as in ev_vcard */
+	long long seconds; /* the answer; -1: none, see below */
+	const char *status; /* what the answer said besides; NULL: nothing */
+	bool timed_out;
+	const char *cond;
+	const char *detail;
+};
+
+struct ev_avatar {
+	const char *jid;   /* whose (a bare JID) */
+	uint64_t win;      /* as in ev_vcard */
+	bool found;        /* the metadata names an avatar; the fields: */
+	size_t bytes;      /* its size; 0: not said */
+	const char *type;  /* its MIME type; NULL: not said */
+	unsigned width, height; /* in pixels; 0: not said */
+	bool timed_out;
+	const char *cond;  /* NULL with !found: the contact took it away */
+	const char *detail;
+};
+
+struct ev_client_id {
+	const char *jid;      /* the client asked (a full JID) */
+	uint64_t win;         /* as in ev_vcard */
+	bool found;           /* it named an identity; the fields: */
+	const char *name;     /* its name; NULL: none given */
+	const char *category; /* e.g. "client" */
+	const char *type;     /* e.g. "pc", "phone", "console" */
+	bool timed_out;
+	const char *cond;     /* !found: the error condition, or NULL when
+			       * it answered without an identity */
+	const char *detail;
+};
+
+struct ev_vcard_saved {
+	bool vcard4;       /* published as a vCard4 (else vcard-temp) */
+	const char *cond;  /* the error condition; NULL: stored */
+	const char *detail;
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -462,6 +591,7 @@ struct event {
 		struct ev_history_error history_error;
 		struct ev_version version;
 		struct ev_ping ping;
+		struct ev_transfer transfer;
 		struct ev_strangers_limit strangers_limit;
 		struct ev_attention attention;
 		struct ev_notify_failed notify_failed;
@@ -477,6 +607,14 @@ struct event {
 		struct ev_room_invite room_invite;
 		struct ev_room_declined room_declined;
 		struct ev_room_private room_private;
+		struct ev_blocklist_loaded blocklist_loaded;
+		struct ev_blocked blocked;
+		struct ev_block_error block_error;
+		struct ev_vcard vcard;
+		struct ev_last_activity last_activity;
+		struct ev_avatar avatar;
+		struct ev_vcard_saved vcard_saved;
+		struct ev_client_id client_id;
 	};
 };
 

@@ -80,7 +80,9 @@ void presence_update(struct app *app, struct account *acc, const char *bare,
 			    .presence.jid = bare };
 	struct resource *r;
 
-	if (!it)
+	/* blocked: the server passes nothing on, and what crossed the
+	 * block on its way is not shown */
+	if (!it || blocklist_match(&acc->blocklist, bare))
 		return;
 	if (!resource)
 		resource = "";
@@ -88,8 +90,8 @@ void presence_update(struct app *app, struct account *acc, const char *bare,
 	if (!r) {
 		it->res = xrealloc(it->res, (it->nres + 1) * sizeof *it->res);
 		r = &it->res[it->nres++];
+		memset(r, 0, sizeof *r);
 		r->name = xstrdup(resource);
-		r->status = NULL;
 	}
 	r->show = show;
 	free(r->status);
@@ -116,8 +118,7 @@ void presence_gone(struct app *app, struct account *acc, const char *bare,
 			i++;
 			continue;
 		}
-		free(r->name);
-		free(r->status);
+		presence_resource_clear(r);
 		it->res[i] = it->res[--it->nres];
 	}
 	if (it->nres == 0) {
@@ -145,12 +146,36 @@ void presence_reset(struct app *app, struct account *acc)
 	for (i = 0; i < acc->roster.n; i++) {
 		struct roster_item *it = &acc->roster.items[i];
 
-		for (j = 0; j < it->nres; j++) {
-			free(it->res[j].name);
-			free(it->res[j].status);
-		}
+		for (j = 0; j < it->nres; j++)
+			presence_resource_clear(&it->res[j]);
 		it->nres = 0;
 		recompute(it);
 	}
 	event_emit(app, &ev);
+}
+
+void presence_resource_clear(struct resource *r)
+{
+	free(r->name);
+	free(r->status);
+	free(r->caps_node);
+	free(r->avatar_hash);
+	memset(r, 0, sizeof *r);
+}
+
+void presence_details(struct account *acc, const char *bare,
+		      const char *resource, const struct presence_extra *x)
+{
+	struct roster_item *it = roster_get(&acc->roster, bare);
+	struct resource *r = it ? find_res(it, resource ? resource : "") : NULL;
+
+	if (!r)
+		return;
+	r->idle_since_ms = x->idle_since_ms > 0 ? x->idle_since_ms : 0;
+	free(r->caps_node);
+	r->caps_node = x->caps_node && *x->caps_node ?
+			       utf8_sanitize(x->caps_node, 0) : NULL;
+	free(r->avatar_hash);
+	r->avatar_hash = x->avatar_hash ? utf8_sanitize(x->avatar_hash, 0) :
+					  NULL;
 }

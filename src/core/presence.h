@@ -20,6 +20,21 @@ struct resource {
 	enum show show;
 	char *status; /* may be NULL */
 	int priority;
+	/* what its last available presence said besides (presence_details);
+	 * each string one sanitised line */
+	long long idle_since_ms; /* XEP-0319 <idle since/>, ms since the
+				  * epoch; 0: not idle, or not said */
+	char *caps_node;   /* XEP-0115 node (names the client), or NULL */
+	char *avatar_hash; /* XEP-0153 vCard photo hash, or NULL; "" when
+			    * it says it has none */
+};
+
+/* What a presence says of a resource besides show, status and priority
+ * (presence_details); strings are borrowed, raw: the core sanitises. */
+struct presence_extra {
+	long long idle_since_ms; /* 0: none */
+	const char *caps_node;   /* NULL: none */
+	const char *avatar_hash; /* NULL: not said; "": no photo */
 };
 
 /* "away", "chat", "dnd", "xa" or NULL (online); unknown is online. */
@@ -32,6 +47,13 @@ void presence_update(struct app *app, struct account *acc, const char *bare,
 /* A resource went away (NULL resource: all of them). */
 void presence_gone(struct app *app, struct account *acc, const char *bare,
 		   const char *resource, const char *status);
+/* Sets what the resource's presence said besides (after
+ * presence_update); nothing when the contact or resource is unknown.
+ * Emits nothing: the roster pane does not show these. */
+void presence_details(struct account *acc, const char *bare,
+		      const char *resource, const struct presence_extra *x);
+/* Frees what r holds. */
+void presence_resource_clear(struct resource *r);
 /* Every contact of acc goes offline (we lost the connection). */
 void presence_reset(struct app *app, struct account *acc);
 

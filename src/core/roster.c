@@ -32,10 +32,8 @@ void roster_item_clear(struct roster_item *it)
 	for (i = 0; i < it->ngroups; i++)
 		free(it->groups[i]);
 	free(it->groups);
-	for (i = 0; i < it->nres; i++) {
-		free(it->res[i].name);
-		free(it->res[i].status);
-	}
+	for (i = 0; i < it->nres; i++)
+		presence_resource_clear(&it->res[i]);
 	free(it->res);
 	free(it->status);
 	memset(it, 0, sizeof *it);

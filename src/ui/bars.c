@@ -76,7 +76,7 @@ static bool rang(const struct window *w)
 static char *status_text(const struct app *app, bool more, size_t *from,
 			 size_t *to)
 {
-	char *buf = NULL;
+	char *buf = NULL, *xfers;
 	size_t i, len = 0, cap = 0;
 
 	bar_append(&buf, &len, &cap, "%s", "");
@@ -84,6 +84,10 @@ static char *status_text(const struct app *app, bool more, size_t *from,
 		bar_append(&buf, &len, &cap, " %s: %s |",
 			   app->accounts[i]->conf->name,
 			   state_words[app->accounts[i]->state]);
+	if ((xfers = transfernotify_summary(app))) {
+		bar_append(&buf, &len, &cap, "%s", xfers);
+		free(xfers);
+	}
 	for (i = 0; i < app->nwins; i++) {
 		struct window *w = app->wins[i];
 

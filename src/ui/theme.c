@@ -42,6 +42,7 @@ static const struct elem_def elems[TH_COUNT] = {
 			   A_BOLD | A_UNDERLINE },
 	[TH_STATUS_HIGHLIGHT] = { "status_highlight", "yellow blue bold",
 				  A_REVERSE | A_BOLD | A_UNDERLINE },
+	[TH_DEVICE] = { "device", "default default dim", A_DIM },
 };
 
 static const char *const color_names[] = { "black", "red", "green",

@@ -17,6 +17,8 @@ enum theme_elem {
 	TH_GROUP,
 	TH_HIGHLIGHT,        /* a line that names the user (core/attention.h) */
 	TH_STATUS_HIGHLIGHT, /* a window that rang, in the status bar */
+	TH_DEVICE,           /* "[phone]": the user's other client a line
+			      * came from or went to (carbons) */
 	TH_COUNT
 };
 

@@ -21,6 +21,7 @@
 #include "cmd/cmd.h"
 #include "core/conv.h"
 #include "core/idle.h"
+#include "core/xmlconsole.h"
 #include "ui/uiint.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -87,6 +88,24 @@ static char *sender(const struct line *l, char *buf)
 	return buf;
 }
 
+/* A device's label is cut to this many cells. */
+#define DEVICE_MAX 16
+
+/* The label of the user's other client a message line came from or
+ * went to, e.g. "[phone] " (written there) or "[to phone] " (received
+ * there); NULL when the line has none. The caller frees it. */
+static char *device_label(const struct line *l)
+{
+	char *d, *label;
+
+	if (!l->device || (l->kind != LINE_MSG_IN && l->kind != LINE_MSG_OUT))
+		return NULL;
+	d = xstrndup(l->device, ui_fit(l->device, DEVICE_MAX));
+	label = xasprintf(l->kind == LINE_MSG_OUT ? "[%s] " : "[to %s] ", d);
+	free(d);
+	return label;
+}
+
 /* What follows an outgoing message: where it is (core/outbox). A line
  * with no mark has reached the server. */
 static const char *delivery_mark(unsigned flags)
@@ -144,6 +163,8 @@ struct layout {
 	char *who;         /* NULL, whobuf, or allocated */
 	char whobuf[WHO_BUF];
 	size_t ww;
+	char *dev;         /* device_label(), or NULL */
+	size_t dw;
 	size_t width;
 	size_t rows;
 };
@@ -189,8 +210,14 @@ static void layout(struct app *app, struct stamp *st, const struct line *l,
 		lo->who[n + 1] = '\0';
 		lo->ww = utf8_width(lo->who);
 	}
-	lo->width = (size_t)cols > lo->sw + lo->ww + 1 ?
-			    (size_t)cols - lo->sw - lo->ww : 1;
+	lo->dev = device_label(l);
+	lo->dw = lo->dev ? utf8_width(lo->dev) : 0;
+	if (lo->dw && lo->sw + lo->ww + lo->dw + 10 > (size_t)cols) {
+		xfree(&lo->dev); /* no room for it beside the text */
+		lo->dw = 0;
+	}
+	lo->width = (size_t)cols > lo->sw + lo->ww + lo->dw + 1 ?
+			    (size_t)cols - lo->sw - lo->ww - lo->dw : 1;
 	lo->rows = 0;
 	do {
 		off += ui_fit(l->text + off, lo->width);
@@ -205,6 +232,7 @@ static void layout_done(struct layout *lo)
 	if (lo->who != lo->whobuf)
 		free(lo->who);
 	lo->who = NULL;
+	xfree(&lo->dev);
 }
 
 /* Draws l of w as laid out in lo with its first row at `top`, clipped
@@ -230,12 +258,20 @@ static void draw_line(struct app *app, const struct window *w,
 						 lo->who);
 					attrset(A_NORMAL);
 				}
+				if (lo->dev) {
+					attron(UI_ATTR(ui, TH_DEVICE));
+					mvaddstr((int)row,
+						 left + (int)(lo->sw + lo->ww),
+						 lo->dev);
+					attrset(A_NORMAL);
+				}
 			}
 			attron((l->flags & LINE_HIGHLIGHT ?
 					UI_ATTR(ui, TH_HIGHLIGHT) :
 					kind_attr(ui, l->kind)) |
 			       (l->flags & LINE_FOUND ? A_REVERSE : 0));
-			mvaddnstr((int)row, left + (int)(lo->sw + lo->ww),
+			mvaddnstr((int)row,
+				  left + (int)(lo->sw + lo->ww + lo->dw),
 				  l->text + off, (int)n);
 			attrset(A_NORMAL);
 		}
@@ -387,6 +423,20 @@ static char *strangers_title(struct app *app, struct window *w)
 	return xstrdup(" strangers: messages from JIDs not in your roster; /query JID answers one");
 }
 
+/* " XML console of work (alice@example.org), filter: iq — type XML to
+ * send it" */
+static char *xmlconsole_title(struct app *app, struct window *w)
+{
+	char *f = xmlconsole_filter_text(w);
+	char *t = xasprintf(" XML console of %s (%s)%s%s — type a stanza to send it",
+			    w->acc->conf->name, w->acc->bare_jid,
+			    f ? ", filter: " : "", f ? f : "");
+
+	(void)app;
+	free(f);
+	return t;
+}
+
 /* What a line typed without '/' does in each window of lines. */
 static void chat_send(struct app *app, struct window *w, const char *text)
 {
@@ -411,6 +461,29 @@ static void strangers_send(struct app *app, struct window *w,
 		"Not sent: this window gathers strangers' messages; /query JID opens a conversation to answer one");
 }
 
+/* A line typed in an XML console: sent as it is, or refused. */
+static void xmlconsole_send(struct app *app, struct window *w,
+			    const char *text)
+{
+	const char *why = NULL;
+
+	switch (xs_xmlconsole_send(app, w->acc, text)) {
+	case XS_RAW_SENT:
+		return;
+	case XS_RAW_OFFLINE:
+		why = "Not sent: this account is not connected (/connect)";
+		break;
+	case XS_RAW_MALFORMED:
+		why = "Not sent: that is not well-formed XML";
+		break;
+	default:
+		why = "Not sent: type one <iq/>, <message/> or <presence/> element";
+		break;
+	}
+	win_add(w, time(NULL), LINE_ERROR, why);
+	app->dirty = true;
+}
+
 /* The console, conversations, rooms and the strangers window: lines,
  * and keys for the command line. */
 const struct winview consoleview = { view_draw, NULL, console_title, 0,
@@ -421,3 +494,5 @@ const struct winview roomview = { view_draw, NULL, room_title, 0,
 				  room_send };
 const struct winview strangersview = { view_draw, NULL, strangers_title,
 				       0, strangers_send };
+const struct winview xmlconsoleview = { view_draw, NULL, xmlconsole_title,
+					0, xmlconsole_send };

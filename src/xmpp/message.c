@@ -216,7 +216,7 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 	const char *from = xmpp_stanza_get_from(st);
 	const char *to = xmpp_stanza_get_to(st);
 	struct jid j, other = { 0 };
-	const char *device = NULL;
+	const char *device = NULL, *r;
 	char *bare = NULL, *body = NULL, *peer = NULL, *sid, *oid;
 	bool out;
 	xmpp_stanza_t *x;
@@ -240,6 +240,11 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 			other = t;
 		}
 		device = other.resource;
+		/* this very client (the archive's copy of what we sent) is
+		 * no other device */
+		if (device && s->acc->bound_jid &&
+		    (r = strchr(s->acc->bound_jid, '/')) && strcmp(r + 1, device) == 0)
+			device = NULL;
 	}
 	bare = jid_bare(&j);
 	if (live && type && strcmp(type, "error") == 0 &&
@@ -310,6 +315,8 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	static const struct msg_via live = { VIA_LIVE, -1, NULL };
 
 	(void)conn;
+	if (carbons_message(ud, st))
+		return 1;
 	message_read(ud, st, &live);
 	return 1;
 }

@@ -35,6 +35,18 @@
 #define NS_MODERATE "urn:xmpp:message-moderate:1"
 #define NS_MODERATE0 "urn:xmpp:message-moderate:0"
 #define NS_FALLBACK "urn:xmpp:fallback:0"
+#define NS_BLOCKING "urn:xmpp:blocking"
+#define NS_REPORTING "urn:xmpp:reporting:1"
+/* who is this: vCards, last activity, idle, avatars */
+#define NS_VCARD_TEMP "vcard-temp"
+#define NS_VCARD_UPDATE "vcard-temp:x:update"
+#define NS_VCARD4 "urn:ietf:params:xml:ns:vcard-4.0"
+#define NS_VCARD4_NODE "urn:xmpp:vcard4"
+#define NS_LAST "jabber:iq:last"
+#define NS_IDLE "urn:xmpp:idle:1"
+#define NS_AVATAR_META "urn:xmpp:avatar:metadata"
+#define NS_CARBONS "urn:xmpp:carbons:2"
+#define NS_FORWARD "urn:xmpp:forward:0"
 #define NS_HINTS "urn:xmpp:hints"
 
 #endif

@@ -18,6 +18,7 @@
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
 #include "xmpp/stanza.h"
+#include "xmpp/vcard.h"
 #include "xmpp/xs.h"
 
 /* Builds our available presence from the account's current status. */
@@ -86,6 +87,7 @@ static void on_available(struct session *s, const char *bare,
 	presence_update(s->app, s->acc, bare, resource,
 			presence_show_parse(show), status,
 			prio ? atoi(prio) : 0);
+	whois_presence(s, bare, resource, st);
 	free(show);
 	free(status);
 	free(prio);

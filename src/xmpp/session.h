@@ -65,6 +65,11 @@ struct session {
 				* came up (delivery.c: what reached the wire) */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
+	struct features *feat; /* features.c's; NULL until used */
+	unsigned block_gen;  /* blocking.c: counts new sessions, so an
+			      * answer meant for an earlier one is dropped */
+	unsigned carbons;     /* carbons.c: enum carbons_state */
+	unsigned carbons_gen; /* ties an answer to the session that asked */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -233,6 +238,12 @@ void keepalive_acked(struct session *s, uint32_t h);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);
+/* s->raw_wanted changed: libstrophe's log level follows it. */
+void xlog_raw_changed(struct session *s);
+/* xmlconsole.c: a debug message of libstrophe's, for s's XML console
+ * (while s->raw_wanted); xs_init() has it hear of closed consoles. */
+void xs_xmlconsole_log(struct session *s, const char *msg);
+void xs_xmlconsole_init(struct app *app);
 /* cert.c */
 int cert_check(const xmpp_tlscert_t *cert, const char *errormsg);
 /* iq.c */
@@ -247,6 +258,18 @@ xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
 void xs_presence_send_initial(struct session *s);
 void xs_presence_register(struct session *s);
 /* message.c */
+/* features.c: what the account's server (disco#info of its domain)
+ * and the account (of its bare JID) offer, asked once for each new
+ * session (features_connected); the modules that start from a feature
+ * run from its table of hooks once both are known. */
+void features_connected(struct session *s);
+bool features_server(struct session *s, const char *var);
+/* Whether the server answered (a failure or no answer: false). */
+bool features_server_known(struct session *s);
+bool features_account(struct session *s, const char *var);
+/* The account's disco#info <query/> (borrowed), or NULL. */
+xmpp_stanza_t *features_account_info(struct session *s);
+void features_free(struct session *s);
 /* How a message reached us: live, as a carbon copy (XEP-0280) of one
  * another client of the user received or sent, or from the user's
  * archive (XEP-0313). Carbons and the archive unwrap their <forwarded/>
@@ -279,6 +302,23 @@ bool correct_read_chat(struct session *s, xmpp_stanza_t *st, const char *peer,
 		       const char *resource, bool out);
 bool correct_read_room(struct session *s, xmpp_stanza_t *st, const char *room,
 		       const char *nick);
+/* carbons.c: message carbons (XEP-0280) */
+enum carbons_state { CARBONS_OFF, CARBONS_ASKING, CARBONS_ON,
+		     CARBONS_UNSUPPORTED, CARBONS_REFUSED, CARBONS_DISABLED };
+/* A new session (not a resumed one) starts asking, unless the
+ * account's option says no (carbons_online); once the server's features
+ * are known (a hook of features.c), carbons are enabled if offered. */
+void carbons_online(struct session *s);
+void carbons_features(struct session *s);
+/* A carbon copy (a <received/> or <sent/> wrapper) is taken: read when
+ * it comes from our own bare JID, else dropped and logged; true. False
+ * when st is no carbon. */
+bool carbons_message(struct session *s, xmpp_stanza_t *st);
+/* Whether msg's sender asked that it not be copied to other devices
+ * (<private/>, XEP-0280; <no-copy/>, XEP-0334). */
+bool carbons_private(xmpp_stanza_t *msg);
+/* Words for an enum carbons_state, for the debug log and /carbons. */
+const char *carbons_state_name(unsigned st);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts
  * it on its way. */
@@ -293,5 +333,13 @@ void delivery_lost(struct session *s);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);
+/* blocking.c: the block list (XEP-0191). A new session forgets the
+ * last one's (blocking_connected), and fetches it when the server offers
+ * blocking (blocking_features, a hook of features.c); a push (a <block/>
+ * or <unblock/> set, payload p) is taken (0) or refused (-1: not from
+ * our own server). */
+void blocking_connected(struct session *s);
+void blocking_features(struct session *s);
+int blocking_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p);
 
 #endif

@@ -10,6 +10,7 @@
 #define NATTER_XMPP_XS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct app;
 struct account;
@@ -168,5 +169,40 @@ int xs_retract(struct app *app, struct window *w);
  * named). */
 int xs_moderate(struct app *app, struct window *w, const char *nick,
 		const char *reason);
+/* Who is this (xmpp/whois.c, xmpp/vcard.c). Asks for bare's vCard, its
+ * last activity (each online client's idle time, or since when it is
+ * offline), its avatar's metadata and each online client's identity;
+ * each answer, error or timeout is an event (EV_VCARD,
+ * EV_LAST_ACTIVITY, EV_AVATAR, EV_CLIENT_ID) for the window with id
+ * win. */
+int xs_info(struct app *app, struct account *a, const char *bare,
+	    uint64_t win);
+/* Opens the dialog editing our own vCard (prefilled from the server's
+ * copy); saving it is an EV_VCARD_SAVED. Returns the window's index, or
+ * -1 when the account is not online. */
+long xs_vcard_open(struct app *app, struct account *a);
+
+/* The XML console (core/xmlconsole.h): opens a's console window (or
+ * finds it) and has libstrophe's stanza texts shown there; returns its
+ * index. */
+long xs_xmlconsole_open(struct app *app, struct account *a);
+/* Sends xml, typed in a's console, as it is: one of XS_RAW_*. */
+enum { XS_RAW_SENT = 0, XS_RAW_OFFLINE = -1, XS_RAW_MALFORMED = -2,
+       XS_RAW_NOT_STANZA = -3 };
+int xs_xmlconsole_send(struct app *app, struct account *a, const char *xml);
+/* Blocking (XEP-0191, xmpp/blocking.c). Blocks jid (a JID or a domain),
+ * with an XEP-0377 report (int: enum block_report; text may be NULL) /
+ * unblocks it; the model follows the server's answer (EV_BLOCKED, or
+ * EV_BLOCK_ERROR). */
+int xs_block(struct app *app, struct account *a, const char *jid,
+	     int report, const char *text);
+int xs_unblock(struct app *app, struct account *a, const char *jid);
+/* Asks whether to unblock everyone in a yes-or-no dialog; yes does.
+ * Returns the window's index, or -1 when the account is not online. */
+long xs_unblock_all_open(struct app *app, struct account *a);
+
+/* Where message carbons (XEP-0280) stand for a, in words ("on", "not
+ * offered by the server", ...); borrowed, static. */
+const char *xs_carbons_state(struct app *app, struct account *a);
 
 #endif

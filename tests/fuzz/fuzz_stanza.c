@@ -28,7 +28,7 @@
  * Elements of the stream other than stanzas drive the session:
  *   <ask what='roster|disco|transports|commands|command|register|
  *              unregister|gateway|password|join|leave|accept|msg|query|
- *              kick|ban|invite|decline'
+ *              kick|ban|invite|decline|info|vcard'
  *        jid='…' node='…'/>
  *        starts that request (or /query window) as the user would;
  *   <iq id='next' type='result|error' …/> answers the oldest request
@@ -500,6 +500,8 @@ static void check_model(void)
 		for (k = 0; k < it->nres; k++) {
 			clean("resource", it->res[k].name);
 			clean("resource status", it->res[k].status);
+			clean("resource caps node", it->res[k].caps_node);
+			clean("resource avatar hash", it->res[k].avatar_hash);
 		}
 	}
 	for (i = 0; i < a->nsub_requests; i++) {
@@ -637,6 +639,10 @@ static void ask(xmpp_stanza_t *el)
 	else if (strcmp(what, "msg") == 0)
 		xs_send_chat(&app, a, jid, xmpp_stanza_get_attribute(el, "resource"),
 			     attr_or(el, "body", "hi"));
+	else if (strcmp(what, "info") == 0)
+		xs_info(&app, a, jid, app.wins[app.cur_win]->id);
+	else if (strcmp(what, "vcard") == 0)
+		xs_vcard_open(&app, a);
 	else
 		ask_room(a, what, jid, el);
 }

@@ -460,7 +460,8 @@ static void test_room_highlight_words(void **state)
 static void incoming(struct fixture *fx, const char *jid, const char *body,
 		     bool delayed)
 {
-	struct msg_in m = { jid, "phone", body, NULL, TS, delayed };
+	struct msg_in m = { .jid = jid, .resource = "phone", .body = body,
+			    .ts_ms = TS, .delayed = delayed };
 
 	conv_incoming(&fx->app, fx->acc, &m);
 }

@@ -130,9 +130,10 @@ static void stored(struct fixture *fx, const char *peer, struct rows *rs)
 static void store_row(struct fixture *fx, const char *peer, int64_t ts_ms,
 		      enum hist_dir dir, const char *nick, const char *body)
 {
-	struct hist_msg m = { 0, peer, ts_ms, dir,
-			      strncmp(body, "/me ", 4) ? HIST_CHAT : HIST_ACTION,
-			      nick, body, NULL, false, NULL, false };
+	struct hist_msg m = { .peer = peer, .ts_ms = ts_ms, .dir = dir,
+			      .kind = strncmp(body, "/me ", 4) ? HIST_CHAT :
+								  HIST_ACTION,
+			      .nick = nick, .body = body };
 
 	assert_int_equal(history_add(fx->acc->history, &m), 1);
 }
@@ -142,7 +143,8 @@ static void store_row(struct fixture *fx, const char *peer, int64_t ts_ms,
 static void incoming(struct fixture *fx, const char *bare, const char *res,
 		     const char *body, const char *id, int64_t ts_ms)
 {
-	struct msg_in m = { bare, res, body, id, ts_ms, false };
+	struct msg_in m = { .jid = bare, .resource = res, .body = body,
+			    .id = id, .ts_ms = ts_ms };
 
 	conv_incoming(&fx->app, fx->acc, &m);
 }
@@ -225,8 +227,9 @@ static void test_incoming_opens_window(void **state)
 
 	/* a delayed message is marked so */
 	{
-		struct msg_in m = { JULIET, "balcony", "sent earlier", NULL,
-				    TS - 60000, true };
+		struct msg_in m = { .jid = JULIET, .resource = "balcony",
+				    .body = "sent earlier", .ts_ms = TS - 60000,
+				    .delayed = true };
 
 		conv_incoming(app, fx->acc, &m);
 		assert_int_equal(last_line(w)->flags, LINE_DELAYED);
@@ -823,6 +826,71 @@ static void test_outgoing_grows_window_table(void **state)
 	assert_string_equal(l->text, "hello");
 }
 
+/* Carbons (XEP-0280): what the user wrote on another client is shown
+ * and stored as theirs, with that client's name, and is no news (no
+ * unread, no event); what another client received counts as news here
+ * too. Lines loaded from the history, on open and when paging back,
+ * keep the device. */
+static void test_other_devices(void **state)
+{
+	struct fixture *fx = *state;
+	struct app *app = &fx->app;
+	struct msg_in sent = { .jid = JULIET, .body = "from my phone",
+			       .id = "c-1", .ts_ms = TS - 20000, .out = true,
+			       .device = "phone" };
+	struct msg_in recv = { .jid = JULIET, .resource = "balcony",
+			       .body = "to your phone", .id = "c-2",
+			       .ts_ms = TS - 10000, .device = "phone" };
+	struct window *w;
+	const struct line *l;
+	size_t k;
+
+	conv_incoming(app, fx->acc, &sent);
+	w = win_of(fx, JULIET);
+	l = last_line(w);
+	assert_int_equal(l->kind, LINE_MSG_OUT);
+	assert_string_equal(l->nick, fx->acc->nick);
+	assert_string_equal(l->device, "phone");
+	assert_int_equal(w->unread, 0);
+	assert_int_equal(roster_get(&fx->acc->roster, JULIET)->unread, 0);
+	assert_int_equal(fx->nmsg_events, 0);
+
+	conv_incoming(app, fx->acc, &recv);
+	l = last_line(w);
+	assert_int_equal(l->kind, LINE_MSG_IN);
+	assert_string_equal(l->device, "phone");
+	assert_int_equal(w->unread, 1);
+	assert_int_equal(fx->nmsg_events, 1);
+
+	/* the same copy again (a resend, the live message after its
+	 * carbon) is not shown twice */
+	recv.device = NULL;
+	conv_incoming(app, fx->acc, &recv);
+	assert_int_equal(w->count, 2);
+
+	/* from the history: on open */
+	conv_close(app, 1);
+	w = app->wins[conv_open(app, fx->acc, JULIET)];
+	assert_int_equal(w->count, 2);
+	assert_string_equal(win_line(w, 0)->device, "phone");
+	assert_int_equal(win_line(w, 0)->kind, LINE_MSG_OUT);
+	assert_string_equal(win_line(w, 1)->device, "phone");
+
+	/* and paging back */
+	store_many(fx);
+	conv_close(app, 1);
+	w = app->wins[conv_open(app, fx->acc, JULIET)];
+	assert_int_equal(w->count, CONV_HISTORY_OPEN);
+	for (k = 0; k < w->count; k++)
+		assert_null(win_line(w, k)->device);
+	assert_int_equal(conv_load_older(app, w, 100),
+			 STORED + 2 - CONV_HISTORY_OPEN);
+	assert_string_equal(win_line(w, 0)->text, "from my phone");
+	assert_string_equal(win_line(w, 0)->device, "phone");
+	assert_string_equal(win_line(w, 1)->device, "phone");
+	assert_null(win_line(w, 2)->device);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -845,6 +913,7 @@ int main(void)
 		T(test_no_history),
 		T(test_history_locked_announced),
 		T(test_outgoing_grows_window_table),
+		T(test_other_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

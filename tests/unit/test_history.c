@@ -61,8 +61,9 @@ static int teardown(void **state)
 static int add(struct history *h, const char *peer, int64_t ts,
 	       enum hist_dir dir, const char *body, const char *id)
 {
-	struct hist_msg m = { 0, peer, ts, dir, HIST_CHAT, "nick", body, id,
-			      false, NULL, false };
+	struct hist_msg m = { .peer = peer, .ts_ms = ts, .dir = dir,
+			      .kind = HIST_CHAT, .nick = "nick", .body = body,
+			      .stanza_id = id };
 
 	return history_add(h, &m);
 }

@@ -77,8 +77,8 @@ static int teardown(void **state)
 
 static int add(struct history *h, int64_t ts, const char *body)
 {
-	struct hist_msg m = { 0, "bob@x", ts, HIST_IN, HIST_CHAT, "bob", body,
-			      NULL, false, NULL, false };
+	struct hist_msg m = { .peer = "bob@x", .ts_ms = ts, .dir = HIST_IN,
+			      .kind = HIST_CHAT, .nick = "bob", .body = body };
 
 	return history_add(h, &m);
 }

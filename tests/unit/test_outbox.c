@@ -257,12 +257,15 @@ static int count_history(const struct hist_msg *m, void *ud)
 static void test_on_disk_before_return(void **state)
 {
 	struct fixture *fx = *state;
-	struct hist_msg in = { 0, JULIET, 5, HIST_IN, HIST_CHAT, "j",
-			       "a batched arrival", "in-1", false, NULL, false };
-	struct hist_msg out = { 0, JULIET, 6, HIST_OUT, HIST_CHAT, "r",
-				"what we typed", "m1", false, NULL, false };
-	struct hist_msg late = { 0, JULIET, 7, HIST_IN, HIST_CHAT, "j",
-				 "never committed", "in-2", false, NULL, false };
+	struct hist_msg in = { .peer = JULIET, .ts_ms = 5, .dir = HIST_IN,
+			       .nick = "j", .body = "a batched arrival",
+			       .stanza_id = "in-1" };
+	struct hist_msg out = { .peer = JULIET, .ts_ms = 6, .dir = HIST_OUT,
+				.nick = "r", .body = "what we typed",
+				.stanza_id = "m1" };
+	struct hist_msg late = { .peer = JULIET, .ts_ms = 7, .dir = HIST_IN,
+				 .nick = "j", .body = "never committed",
+				 .stanza_id = "in-2" };
 	struct seen s = { 0 };
 	pid_t pid;
 	int status, n = 0;

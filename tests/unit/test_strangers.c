@@ -100,7 +100,8 @@ static int teardown(void **state)
 
 static void incoming(struct fixture *fx, const char *jid, const char *body)
 {
-	struct msg_in m = { jid, "res", body, NULL, TS, false };
+	struct msg_in m = { .jid = jid, .resource = "res", .body = body,
+			    .ts_ms = TS };
 
 	conv_incoming(&fx->app, fx->acc, &m);
 }

@@ -247,6 +247,40 @@ static void test_draw_message_newlines(void **state)
 		assert_null(strstr(f->rows[r], "\n"));
 }
 
+/* A line from or to another client of the user's (carbons) names it
+ * after the sender, sanitised and cut (left out when the text would
+ * keep too little room), and its text and continuation rows start after
+ * it. */
+static void test_draw_device(void **state)
+{
+	struct screen_fixture *f = *state;
+	struct window *w = app_console(&f->app);
+	struct line *l;
+	int r, first, next;
+
+	l = win_add_msg(w, time(NULL), LINE_MSG_OUT, 0, "alice",
+			"from the phone\nsecond row", NULL);
+	win_line_set_device(w, l, "ph\x1b[2Jone");
+	l = win_add_msg(w, time(NULL), LINE_MSG_OUT, 0, "a", "cut", NULL);
+	win_line_set_device(w, l, "a-very-long-resource-name-indeed");
+	l = win_add_msg(w, time(NULL), LINE_MSG_IN, 0, "bob", "to it", NULL);
+	win_line_set_device(w, l, "a-very-long-resource-name-indeed");
+	win_add_msg(w, time(NULL), LINE_MSG_IN, 0, "bob", "here", NULL);
+	screen_draw(f);
+	first = screen_find(f, "<alice> [ph[2Jone] from the phone");
+	next = screen_find(f, "second row");
+	assert_int_equal(next, first + 1);
+	/* under the text: past the stamp, the sender and the device */
+	assert_memory_equal(f->rows[next] + 6 + 8 + 11, "second row", 10);
+	for (r = 0; r < 6 + 8 + 11; r++)
+		assert_true(f->rows[next][r] == ' ');
+	screen_find(f, "<a> [a-very-long-reso] cut");
+	/* too wide beside the text in 40 columns: left out */
+	screen_find(f, "<bob> to it");
+	r = screen_find(f, "<bob> here");
+	assert_null(strchr(f->rows[r], '['));
+}
+
 /* The dialog's field editor reloads when a new form arrives, even one
  * whose fields sit at the address the old ones had (the allocator
  * reuses freed memory; here the very array is handed over). */
@@ -301,6 +335,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_draw_remote_newlines,
 						screen_setup, screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_message_newlines,
+						screen_setup, screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_device,
 						screen_setup, screen_teardown),
 	};
 
