@@ -18,7 +18,9 @@ is shown, one by another occupant is refused; alice's /correct and
 /retract reach the others naming her origin-id and the room's
 stanza-id; a moderation (XEP-0425) the room sends (played by Prosody's
 admin shell routing the room's <retract><moderated/> to natter) removes
-the line. /moderate NICK [REASON] sends a moderator's <moderate/> to
+the line. Corrections and retractions alice makes on her phone reach
+natter as carbons: the phone's own message changes, natter's refuses a
+correction from the phone. /moderate NICK [REASON] sends a moderator's <moderate/> to
 the room, which a small Prosody module of this file answers as a room
 service implementing XEP-0425 does (Prosody 0.12 has none): the room
 announces the retraction to everyone, natter says it is done and the
@@ -205,6 +207,49 @@ def test_retractions(natter, bob, make_peer, alice, xdg):
     assert fts_hits(xdg, "window") == 0
 
 
+def carbons_on(natter, tries=50):
+    """Asks /carbons until natter says they are on."""
+    on, other = r"message carbons on\s*$", r"message carbons (?!on\s*$)"
+    for _ in range(tries):
+        natter.send_keys("/carbons")
+        screen = natter.barrier()
+        if natter.last_of([on, other], screen) == on:
+            return
+    raise AssertionError("carbons never came on:\n" + natter.screen())
+
+
+def test_changes_from_another_device(natter, bob, make_peer, alice, xdg):
+    natter.wait_for(CONNECTED)
+    carbons_on(natter)
+    phone = make_peer("alice", resource="phone")
+    phone.send_raw(harness.message_xml(BOB, body="see you at nine",
+                                       mid="ph-1"))
+    bob.wait_message(lambda m: m[2] == "see you at nine")
+    natter.send_keys("/query %s" % BOB)
+    natter.wait_for(said("alice", "[phone] see you at nine"))
+    phone.send_raw(correction_xml(BOB, "see you at eight", "ph-1", "ph-2"))
+    natter.wait_for(said("alice", "[phone] see you at eight") +
+                    r" \(edited\)")
+    # natter's own message: the phone is not the client that wrote it
+    natter.send_keys("written here")
+    mine = sent_by_alice(bob, "written here")
+    phone.send_raw(correction_xml(BOB, "FORGED on the phone",
+                                  mine.get("id"), "ph-3"))
+    bob.wait_message(lambda m: m[2] == "FORGED on the phone")
+    screen = harness.round_trip(natter, bob, alice.full_jid)
+    assert re.search(said("alice", "written here") + "$", screen, re.M)
+    assert "FORGED" not in screen
+    # the phone retracts its own message
+    phone.send_raw(retraction_xml(BOB, "ph-1", "ph-4"))
+    screen = natter.wait_for(said("alice", "[phone] (retracted)"))
+    assert "see you at" not in screen
+    assert natter.quit() == 0
+    assert rows(xdg, "SELECT body, flags FROM messages WHERE"
+                " stanza_id = 'ph-1'") == [("", 3)]
+    assert rows(xdg, "SELECT count(*) FROM messages WHERE body LIKE"
+                " '%FORGED%'") == [(0,)]
+
+
 # ---- rooms -------------------------------------------------------------
 
 
@@ -246,10 +291,11 @@ end);
 
 @pytest.fixture
 def prosody():
-    """The private Prosody with a MUC that stamps its lines with
-    stanza-ids (muc_mam), takes moderations (MODERATION_LUA) and the
-    admin shell."""
-    server = natterdemo.PrivateProsody(domain="localhost", muc=MUC)
+    """The private Prosody of every test here: carbons, a MUC that stamps
+    its lines with stanza-ids (muc_mam) and takes moderations
+    (MODERATION_LUA), and the admin shell."""
+    server = natterdemo.PrivateProsody(domain="localhost", muc=MUC,
+                                       modules=["carbons"])
     plugins = os.path.join(server.dir, "plugins")
     os.makedirs(plugins, exist_ok=True)
     with open(os.path.join(plugins, "mod_moderation_test.lua"), "w",
