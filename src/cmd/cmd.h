@@ -93,6 +93,10 @@ extern const struct cmd cmd_bookmarks[];
 extern const struct cmd cmd_contacts[];
 extern const struct cmd cmd_gateways[];
 extern const struct cmd cmd_marks[];
+extern const struct cmd cmd_edits[];
+/* Corrects the user's last message in the current window to text (as
+ * /correct does, for the input line's Up-then-edit). */
+int cmd_correct(struct app *app, const char *text);
 extern const struct cmd cmd_files[];
 /* /trust --transfer N (files.c): pins the certificate transfer N was
  * refused and downloads again. */

@@ -230,6 +230,11 @@ const struct conf_option conf_options[] = {
 	  .type = CONF_BOOL, .def = true,
 	  .help = "tell contacts and rooms which of their messages you have "
 		  "seen (XEP-0333 displayed markers), when they ask for it" },
+	{ .name = "correct_on_up", GLOBAL_FIELD(correct_on_up),
+	  .type = CONF_BOOL, .def = false,
+	  .help = "Up in an empty input line brings back your last message "
+		  "in the window to correct (XEP-0308); Enter sends the "
+		  "correction, Esc leaves it" },
 	{ .name = "roster_width", GLOBAL_FIELD(roster_width), .type = CONF_INT,
 	  .def = 24, .min = 10, .max = 80, .unit = "columns",
 	  .help = "width of the roster pane" },

@@ -62,6 +62,7 @@ struct config {
 	int reconnect_max; /* seconds, upper bound of the backoff */
 	bool chat_states;  /* tell peers when we type (XEP-0085) */
 	bool send_markers; /* tell peers what we displayed (XEP-0333) */
+	bool correct_on_up; /* Up in an empty input edits our last message */
 	int roster_width;  /* columns of the roster pane */
 	bool roster_visible;
 	bool roster_right; /* roster_side = "right" */

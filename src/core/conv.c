@@ -8,6 +8,7 @@
 #include "core/app.h"
 #include "core/attention.h"
 #include "core/conv.h"
+#include "core/edit.h"
 #include "core/history.h"
 #include "core/marks.h"
 #include "core/reply.h"
@@ -81,6 +82,15 @@ static const char *own_nick(struct account *acc)
 	return acc->nick;
 }
 
+/* The resource we write from: the bound one, else the configured one
+ * (corrections from it are ours, core/edit). */
+static const char *own_resource(struct account *acc)
+{
+	const char *slash = acc->bound_jid ? strchr(acc->bound_jid, '/') : NULL;
+
+	return slash ? slash + 1 : acc->conf->resource;
+}
+
 /* A stored /me action is kept with its prefix, as it was sent. */
 bool conv_is_action(const char *body)
 {
@@ -124,17 +134,20 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 
 	if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
 		w->oldest_rowid = m->rowid;
-	/* an outgoing line keeps its id: a late ack or receipt finds it;
-	 * an incoming one too, for replies to it (core/reply.h) */
+	/* a line keeps its ids: a late ack or receipt, a correction, a
+	 * retraction, a reply (core/reply.h) finds it */
 	l = win_add_msg(w, (time_t)(m->ts_ms / 1000),
 			m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
-			(action ? LINE_ACTION : 0) | st, m->nick,
+			(action ? LINE_ACTION : 0) | st |
+				edit_line_flags(m->flags),
+			m->nick,
 			action ? m->body + sizeof action_prefix - 1 : m->body,
-			!m->room ? m->stanza_id :
-			m->dir == HIST_OUT ? m->origin_id : NULL);
+			m->room ? m->origin_id : m->stanza_id);
 	l->rowid = m->rowid;
-	if (m->room && m->stanza_id)
-		l->sid = xstrdup(m->stanza_id);
+	if (m->room ? m->stanza_id != NULL :
+		      m->origin_id && (!m->stanza_id ||
+				       strcmp(m->origin_id, m->stanza_id)))
+		win_line_set_sid(w, l, m->room ? m->stanza_id : m->origin_id);
 	if (m->device)
 		win_line_set_device(w, l, m->device);
 	return 0;
@@ -200,7 +213,8 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 		struct line *l = win_prepend_msg(
 			w, (time_t)(m->ts_ms / 1000),
 			m->dir == HIST_OUT ? LINE_MSG_OUT : LINE_MSG_IN,
-			action ? LINE_ACTION : 0, m->nick,
+			(action ? LINE_ACTION : 0) | edit_line_flags(m->flags),
+			m->nick,
 			action ? m->body + sizeof action_prefix - 1 : m->body);
 
 		if (l)
@@ -307,7 +321,9 @@ static int64_t store(struct app *app, struct account *acc, const char *bare,
 		     const char *body, const char *id)
 {
 	struct hist_msg m = { .peer = bare, .ts_ms = ts_ms, .dir = dir,
-			      .nick = nick, .body = body, .stanza_id = id };
+			      .nick = nick, .body = body, .stanza_id = id,
+			      .sender = dir == HIST_OUT ? own_resource(acc) :
+							  NULL };
 
 	return conv_store_msg(app, acc, &m);
 }
@@ -324,7 +340,8 @@ static bool from_stranger(struct app *app, struct account *acc,
 	struct hist_msg h = { .peer = m->jid, .ts_ms = m->ts_ms,
 			      .dir = HIST_IN, .nick = m->jid, .body = m->body,
 			      .stanza_id = m->id, .origin_id = m->origin_id,
-			      .archive_id = m->archive_id };
+			      .archive_id = m->archive_id,
+			      .sender = m->resource };
 	struct window *w;
 	int64_t rowid;
 
@@ -365,7 +382,9 @@ void conv_incoming(struct app *app, struct account *acc,
 			      .body = m->body, .stanza_id = m->id,
 			      .origin_id = m->origin_id,
 			      .archive_id = m->archive_id,
-			      .device = m->device };
+			      .device = m->device,
+			      /* who may correct it (core/edit) */
+			      .sender = m->out ? m->device : m->resource };
 	struct window *w;
 	struct line *l;
 	int64_t rowid;
@@ -402,11 +421,14 @@ void conv_incoming(struct app *app, struct account *acc,
 				(action ? LINE_ACTION : 0) |
 					(m->delayed ? LINE_DELAYED : 0) |
 					(m->markable ? LINE_MARKABLE : 0),
-				nick, conv_action_text(shown), m->id);
+				nick, conv_action_text(shown),
+				m->id ? m->id : m->origin_id);
 		l->quote = quote;
 		free(text);
 	}
 	l->rowid = rowid > 0 ? rowid : 0;
+	if (m->id && m->origin_id && strcmp(m->id, m->origin_id) != 0)
+		win_line_set_sid(w, l, m->origin_id);
 	if (m->device)
 		win_line_set_device(w, l, m->device);
 	/* a copy of what the user wrote elsewhere is no news; one of what

@@ -405,7 +405,9 @@ struct ev_command_done {
 /* ---- rooms: moderation, invitations, private messages ---- */
 
 /* What EV_ROOM_ADMIN answers. */
-enum room_admin_op { ROOM_KICK, ROOM_BAN, ROOM_SET_ROLE, ROOM_SET_AFFIL };
+enum room_admin_op { ROOM_KICK, ROOM_BAN, ROOM_SET_ROLE, ROOM_SET_AFFIL,
+		     ROOM_MODERATE /* retract target's last line, XEP-0425 */
+};
 
 struct ev_room_admin {
 	const char *room;     /* the room's JID (its window may have closed) */

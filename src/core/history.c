@@ -6,6 +6,10 @@
  * fed by history_add() and cleaned by a delete trigger. Columns added
  * since the first schema (a room's flag and origin id) are added to an
  * older database when it is opened; its rows read as one-to-one.
+ * Corrections and retractions rewrite a row's body: the index is told
+ * to forget the old text and learn the new one in the same transaction
+ * (an external-content index must be told exactly what it holds), and
+ * a retracted row stays in it as an empty text.
  *
  * A write that fails (the database locked by another process for longer
  * than the busy timeout, a full disk) keeps the message in `queue`, and
@@ -90,7 +94,9 @@ static const char schema[] =
 	" room INTEGER NOT NULL DEFAULT 0,"
 	" origin_id TEXT,"
 	" archive_id TEXT,"
-	" device TEXT);";
+	" device TEXT,"
+	" flags INTEGER NOT NULL DEFAULT 0,"
+	" sender TEXT);";
 
 /* Columns added since the first schema, for databases made before them
  * (see migrate()): each is added when missing, so an older database
@@ -103,6 +109,10 @@ static const struct {
 	{ "origin_id", "ALTER TABLE messages ADD COLUMN origin_id TEXT" },
 	{ "archive_id", "ALTER TABLE messages ADD COLUMN archive_id TEXT" },
 	{ "device", "ALTER TABLE messages ADD COLUMN device TEXT" },
+	/* corrections and retractions */
+	{ "flags", "ALTER TABLE messages ADD COLUMN flags INTEGER NOT NULL"
+		   " DEFAULT 0" },
+	{ "sender", "ALTER TABLE messages ADD COLUMN sender TEXT" },
 };
 
 /* What needs every column: indexes, the full-text index, triggers. */
@@ -120,14 +130,19 @@ static const char schema_rest[] =
 	/* the index is fed from history_add(): a trigger would cost a
 	 * statement savepoint per message, three times the insert itself */
 	"DROP TRIGGER IF EXISTS messages_ai;"
+	/* what corrections replaced (history_correct), never searched */
+	"CREATE TABLE IF NOT EXISTS versions("
+	" id INTEGER PRIMARY KEY, msg INTEGER NOT NULL, ts INTEGER NOT NULL,"
+	" body TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS versions_msg ON versions(msg);"
 	"CREATE TRIGGER IF NOT EXISTS messages_ad AFTER DELETE ON messages BEGIN"
 	" INSERT INTO messages_fts(messages_fts, rowid, body)"
 	" VALUES ('delete', old.id, old.body); END;";
 
 static const char sql_ins[] =
 	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id,"
-	" room, origin_id, archive_id, device)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" room, origin_id, archive_id, device, sender)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_fts[] =
 	"INSERT INTO messages_fts(rowid, body) VALUES (?, ?)";
 /* A resent stanza has the same id and the same body; some clients reuse
@@ -136,12 +151,12 @@ static const char sql_fts[] =
  * which SQLite does through a temporary table: ten times slower.) */
 static const char sql_dup[] =
 	"SELECT id, archive_id FROM messages WHERE peer = ? AND stanza_id = ?"
-	" AND dir = ? AND body = ? AND room = 0 LIMIT 1";
+	" AND dir = ? AND (body = ? OR flags != 0) AND room = 0 LIMIT 1";
 /* The same by the sender's origin-id (XEP-0359), which a copy from the
  * archive or a carbon carries as the live one did. */
 static const char sql_dup_coid[] =
 	"SELECT id, archive_id FROM messages WHERE peer = ? AND origin_id = ?"
-	" AND dir = ? AND body = ? AND room = 0 LIMIT 1";
+	" AND dir = ? AND (body = ? OR flags != 0) AND room = 0 LIMIT 1";
 /* The user's archive names one message whatever it holds. */
 static const char sql_dup_aid[] =
 	"SELECT 1 FROM messages WHERE archive_id = ? AND room = 0 LIMIT 1";
@@ -157,7 +172,7 @@ static const char sql_dup_sid[] =
 	" LIMIT 1";
 static const char sql_dup_oid[] =
 	"SELECT id, stanza_id FROM messages WHERE peer = ? AND origin_id = ?"
-	" AND room = 1 AND body = ? LIMIT 1";
+	" AND room = 1 AND (body = ? OR flags != 0) LIMIT 1";
 static const char sql_set_sid[] =
 	"UPDATE messages SET stanza_id = ? WHERE id = ?";
 /* A replayed line without the ids that would name it: the same nick and
@@ -174,12 +189,13 @@ static const char sql_room_last[] =
 	" AND room = 1 ORDER BY id DESC LIMIT ?)";
 static const char sql_recent[] =
 	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id, room,"
-	" origin_id, archive_id, device FROM ("
+	" origin_id, archive_id, device, flags, sender FROM ("
 	" SELECT * FROM messages WHERE peer = ? AND (? = 0 OR id < ?)"
 	" ORDER BY id DESC LIMIT ?) ORDER BY id ASC";
 static const char sql_search[] =
 	"SELECT m.id, m.peer, m.ts, m.dir, m.kind, m.nick, m.body, m.stanza_id,"
-	" m.room, m.origin_id, m.archive_id, m.device FROM messages_fts f JOIN messages m ON m.id = f.rowid"
+	" m.room, m.origin_id, m.archive_id, m.device, m.flags, m.sender"
+	" FROM messages_fts f JOIN messages m ON m.id = f.rowid"
 	" WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?";
 
 static void copy_clear(struct hist_copy *c);
@@ -519,6 +535,7 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	bind_text(h->ins, 9, m->origin_id);
 	bind_text(h->ins, 10, m->archive_id);
 	bind_text(h->ins, 11, m->device);
+	bind_text(h->ins, 12, m->sender);
 	r = sqlite3_step(h->ins);
 	sqlite3_reset(h->ins);
 	sqlite3_clear_bindings(h->ins);
@@ -549,6 +566,7 @@ static void copy_clear(struct hist_copy *c)
 	free((char *)c->m.origin_id);
 	free((char *)c->m.archive_id);
 	free((char *)c->m.device);
+	free((char *)c->m.sender);
 }
 
 static uint64_t mono_ms(void)
@@ -588,6 +606,7 @@ static void queue_add(struct history *h, const struct hist_msg *m)
 	c->m.origin_id = dup_or_null(m->origin_id);
 	c->m.archive_id = dup_or_null(m->archive_id);
 	c->m.device = dup_or_null(m->device);
+	c->m.sender = dup_or_null(m->sender);
 }
 
 /* Commits the open transaction. SQLITE_BUSY leaves it open, to be tried
@@ -706,6 +725,8 @@ static int each_row(sqlite3_stmt *st, hist_row_fn fn, void *ud)
 			.origin_id = col_text(st, 9),
 			.archive_id = col_text(st, 10),
 			.device = col_text(st, 11),
+			.flags = (unsigned)sqlite3_column_int(st, 12),
+			.sender = col_text(st, 13),
 		};
 
 		n++;
@@ -819,4 +840,161 @@ int history_search(struct history *h, const char *text, size_t limit,
 	n = each_row(h->search, fn, ud);
 	sqlite3_free(q);
 	return n;
+}
+
+/* ---- corrections and retractions ---- */
+
+/* The newest row naming an id, with the columns each_row() reads. */
+static const char sql_find[] =
+	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id, room,"
+	" origin_id, archive_id, device, flags, sender FROM messages"
+	" WHERE id = (SELECT max(id) FROM ("
+	/* two index lookups: an OR would scan the peer's rows */
+	" SELECT id FROM messages WHERE peer = ?1 AND room = ?2"
+	" AND stanza_id = ?3 UNION ALL"
+	" SELECT id FROM messages WHERE peer = ?1 AND room = ?2"
+	" AND origin_id = ?3))";
+
+int history_find(struct history *h, const char *peer, bool room,
+		 const char *id, hist_row_fn fn, void *ud)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	history_flush(h);
+	if (sqlite3_prepare_v2(h->db, sql_find, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(st, 1, peer);
+	sqlite3_bind_int(st, 2, room);
+	bind_text(st, 3, id);
+	n = each_row(st, fn, ud);
+	sqlite3_finalize(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+/* Runs sql with its ? bound in order to rowid and the texts a and b
+ * (either may be NULL: not bound). Returns the SQLite result of the
+ * step. */
+static int run(struct history *h, const char *sql, int64_t rowid,
+	       const char *a, const char *b)
+{
+	sqlite3_stmt *st;
+	int r, i = 1;
+
+	r = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
+	if (r != SQLITE_OK)
+		return r;
+	if (a)
+		bind_text(st, i++, a);
+	if (b)
+		bind_text(st, i++, b);
+	sqlite3_bind_int64(st, i, rowid);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Opens a write transaction for a change of row rowid and reads its
+ * body (the caller frees it) and flags. Returns 1 with the transaction
+ * open, 0 when the row is not there (no transaction), -1 on error. */
+static int change_begin(struct history *h, int64_t rowid, char **body,
+			unsigned *flags)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (history_flush(h) < 0 && !sqlite3_get_autocommit(h->db))
+		return -1;
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	r = sqlite3_prepare_v2(h->db, "SELECT body, flags FROM messages"
+				      " WHERE id = ?", -1, &st, NULL);
+	if (r == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, rowid);
+		r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			*body = xstrdup(col_text(st, 0) ? col_text(st, 0) : "");
+			*flags = (unsigned)sqlite3_column_int(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	if (r == SQLITE_ROW)
+		return 1;
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	return r == SQLITE_DONE ? 0 : -1;
+}
+
+/* Ends what change_begin opened: commits when ok, else rolls back.
+ * Returns 1 when committed, -1 otherwise. */
+static int change_end(struct history *h, bool ok)
+{
+	if (ok && sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 1;
+	log_msg(LOG_ERROR, "history", "cannot change a message: %s",
+		sqlite3_errmsg(h->db));
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* The index forgets rowid's text old and learns text new ("" for none). */
+static bool reindex(struct history *h, int64_t rowid, const char *old,
+		    const char *new)
+{
+	return run(h, "INSERT INTO messages_fts(messages_fts, body, rowid)"
+		      " VALUES ('delete', ?, ?)", rowid, old, NULL) ==
+		       SQLITE_DONE &&
+	       run(h, "INSERT INTO messages_fts(body, rowid) VALUES (?, ?)",
+		   rowid, new, NULL) == SQLITE_DONE;
+}
+
+int history_correct(struct history *h, int64_t rowid, const char *body)
+{
+	char *old = NULL, ms[32];
+	unsigned flags = 0;
+	struct timespec now;
+	bool ok;
+	int r = change_begin(h, rowid, &old, &flags);
+
+	if (r <= 0)
+		return r;
+	if ((flags & HIST_RETRACTED) || strcmp(old, body) == 0) {
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		free(old);
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(ms, sizeof ms, "%lld",
+		 (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+	ok = run(h, "INSERT INTO versions(ts, body, msg) VALUES (?, ?, ?)",
+		 rowid, ms, old) == SQLITE_DONE &&
+	     reindex(h, rowid, old, body) &&
+	     run(h, "UPDATE messages SET body = ?, flags = flags | 1,"
+		    " kind = (substr(?, 1, 4) = '/me ') WHERE id = ?",
+		 rowid, body, body) == SQLITE_DONE;
+	free(old);
+	return change_end(h, ok);
+}
+
+int history_retract(struct history *h, int64_t rowid)
+{
+	char *old = NULL;
+	unsigned flags = 0;
+	bool ok;
+	int r = change_begin(h, rowid, &old, &flags);
+
+	if (r <= 0)
+		return r;
+	if (flags & HIST_RETRACTED) {
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		free(old);
+		return 0;
+	}
+	ok = reindex(h, rowid, old, "") &&
+	     run(h, "UPDATE messages SET body = '', flags = flags | 2"
+		    " WHERE id = ?", rowid, NULL, NULL) == SQLITE_DONE &&
+	     run(h, "DELETE FROM versions WHERE msg = ?", rowid, NULL,
+		 NULL) == SQLITE_DONE;
+	free(old);
+	return change_end(h, ok);
 }

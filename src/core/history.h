@@ -23,6 +23,16 @@
  * stored one with the same nick and body within HISTORY_REPLAY_SLACK_MS
  * among the room's last HISTORY_REPLAY_ROWS lines.
  *
+ * Corrections (XEP-0308) and retractions (XEP-0424/0425) change a
+ * stored row in place, so it keeps its place in the conversation:
+ * history_correct() keeps the text it replaces in the `versions` table
+ * (not searched) and marks the row HIST_EDITED; history_retract()
+ * clears the row's body and every earlier version of it, takes it out
+ * of the search index and marks it HIST_RETRACTED. A resent or replayed
+ * copy of such a row is still a duplicate of it (its id alone names
+ * it then, the body having changed). history_find() finds the row a
+ * correction or retraction names.
+ *
  * Nothing is dropped quietly: writes wait up to a second for another
  * process's lock; a message that still cannot be written is kept in
  * memory and written, in order, by the next history_flush(); the owner
@@ -39,6 +49,9 @@
 
 enum hist_dir { HIST_IN = 0, HIST_OUT = 1 };
 enum hist_kind { HIST_CHAT = 0, HIST_ACTION = 1 };
+/* hist_msg flags */
+#define HIST_EDITED 1u    /* corrected: the body is the newest text */
+#define HIST_RETRACTED 2u /* retracted or moderated: the body is gone */
 
 struct hist_msg {
 	int64_t rowid;         /* set by reads */
@@ -60,6 +73,12 @@ struct hist_msg {
 				 * stanza-id by our bare JID, XEP-0313) */
 	const char *device;     /* the user's other resource it came from or
 				 * went to (carbons, the archive) */
+	/* corrections and retractions */
+	unsigned flags;        /* HIST_EDITED, HIST_RETRACTED; set by reads */
+	const char *sender;    /* who may correct or retract it: the
+				* sender's resource (one-to-one), a room
+				* occupant's XEP-0421 occupant id; may be
+				* NULL */
 };
 
 /* How far apart in time a replayed room line without ids and a stored
@@ -112,6 +131,23 @@ int history_archive_last(struct history *h, char **archive_id,
  * the count or -1. */
 int history_search(struct history *h, const char *text, size_t limit,
 		   hist_row_fn fn, void *ud);
+/* The newest row of peer whose stanza id or origin id is id (not a
+ * room's: origin id first; a room's: its stanza id first), for
+ * corrections and retractions; fn sees it. Returns 1 when found, 0 when
+ * not, -1 on error. */
+int history_find(struct history *h, const char *peer, bool room,
+		 const char *id, hist_row_fn fn, void *ud);
+/* Row rowid's body becomes body (marked HIST_EDITED; its kind follows
+ * a /me prefix); the text it had is kept as an earlier version, and the
+ * search index follows. Returns 1 when changed, 0 when body was its
+ * body already or the row is retracted or gone, -1 on error. Committed
+ * before it returns. */
+int history_correct(struct history *h, int64_t rowid, const char *body);
+/* Row rowid loses its body and its earlier versions, and leaves the
+ * search index (marked HIST_RETRACTED). Returns 1 when changed, 0 when
+ * it was retracted before or is gone, -1 on error. Committed before it
+ * returns. */
+int history_retract(struct history *h, int64_t rowid);
 /* The last error SQLite reported, for logs. */
 const char *history_error(const struct history *h);
 /* The database connection, for tables that must commit together with

@@ -336,23 +336,6 @@ int room_jump(struct app *app, struct account *acc, const char *room,
 	return -1;
 }
 
-/* Our line with origin id oid learns the room's stanza-id sid (from its
- * echo): replies and markers name it by that. */
-static void learn_sid(struct window *w, const char *oid, const char *sid)
-{
-	size_t i;
-
-	for (i = w->count; oid && sid && i > 0; i--) {
-		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
-
-		if (l->kind == LINE_MSG_OUT && l->id && strcmp(l->id, oid) == 0) {
-			if (!l->sid)
-				win_line_set_sid(w, l, sid);
-			return;
-		}
-	}
-}
-
 void room_message(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *body, int64_t ts_ms,
 		  bool delayed, const char *stanza_id, const char *origin_id)
@@ -380,8 +363,12 @@ void room_message_ext(struct app *app, struct account *acc, const char *room,
 		rowid = room_store(app, acc, room, nick, ours, body, ts_ms,
 				   delayed, stanza_id, origin_id);
 		if (rowid == 0 && ours && origin_id) {
+			struct line *l = win_find_msg(w, origin_id);
+
 			room_delivery(app, acc, room, origin_id, LINE_ACKED);
-			learn_sid(w, origin_id, stanza_id);
+			/* the room's name for it, which a retraction uses */
+			if (l && stanza_id && !l->sid)
+				win_line_set_sid(w, l, stanza_id);
 		}
 		if (rowid == 0)
 			return;
@@ -398,10 +385,11 @@ void room_message_ext(struct app *app, struct account *acc, const char *room,
 			w, (time_t)(ts_ms / 1000), ours ? LINE_MSG_OUT : LINE_MSG_IN,
 			(delayed ? LINE_DELAYED : 0) | action_flag(shown) |
 				(markable && !ours ? LINE_MARKABLE : 0),
-			nick, conv_action_text(shown), NULL);
+			nick, conv_action_text(shown), origin_id);
 
 		l->rowid = rowid > 0 ? rowid : 0;
-		l->sid = stanza_id ? xstrdup(stanza_id) : NULL;
+		if (stanza_id)
+			win_line_set_sid(w, l, stanza_id);
 		l->quote = quote;
 		free(text);
 		attention_message(app, w, l, delayed);

@@ -30,8 +30,8 @@ static void line_clear(struct line *l)
 	free(l->nick);
 	free(l->text);
 	free(l->id);
-	free(l->device);
 	free(l->sid);
+	free(l->device);
 	free(l->quote);
 	memset(l, 0, sizeof *l);
 }
@@ -220,7 +220,9 @@ bool win_mark_received(struct window *w, const char *id)
 	for (i = w->count; i > 0; i--) {
 		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
-		if (l->id && strcmp(l->id, id) == 0) {
+		/* only what we sent: a peer's lines have ids too */
+		if (l->kind == LINE_MSG_OUT && l->id &&
+		    strcmp(l->id, id) == 0) {
 			l->flags |= LINE_RECEIVED;
 			w->generation++;
 			return true;
@@ -236,7 +238,9 @@ bool win_mark_delivery(struct window *w, const char *id, unsigned st)
 	for (i = w->count; i > 0; i--) {
 		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
-		if (l->id && strcmp(l->id, id) == 0) {
+		/* only what we sent: a peer's lines have ids too */
+		if (l->kind == LINE_MSG_OUT && l->id &&
+		    strcmp(l->id, id) == 0) {
 			l->flags = (l->flags & ~LINE_DELIVERY) | st;
 			w->generation++;
 			return true;
@@ -264,6 +268,13 @@ struct line *win_find_msg(struct window *w, const char *id)
 	return NULL;
 }
 
+void win_line_set_sid(struct window *w, struct line *l, const char *sid)
+{
+	free(l->sid);
+	l->sid = sid ? xstrdup(sid) : NULL;
+	w->generation++;
+}
+
 void win_line_edit(struct window *w, struct line *l, const char *text,
 		   unsigned set, unsigned clear)
 {
@@ -282,13 +293,6 @@ struct line *win_find_id(struct window *w, const char *id)
 			return l;
 	}
 	return NULL;
-}
-
-void win_line_set_sid(struct window *w, struct line *l, const char *sid)
-{
-	free(l->sid);
-	l->sid = sid ? xstrdup(sid) : NULL;
-	w->generation++;
 }
 
 const struct line *win_line(const struct window *w, size_t i)

@@ -44,6 +44,9 @@ enum line_kind {
 #define LINE_MARKABLE (1u << 20) /* the sender asked for markers */
 #define LINE_MARKED (1u << 21)   /* we told it we displayed this one */
 #define LINE_DISPLAYED (1u << 22) /* ours, the newest the peer displayed */
+/* corrections (XEP-0308) and retractions (XEP-0424/0425), core/edit */
+#define LINE_EDITED (1u << 12)    /* the text is a correction's */
+#define LINE_RETRACTED (1u << 13) /* the text is gone (empty) */
 
 struct line {
 	time_t ts;
@@ -54,8 +57,10 @@ struct line {
 	char *id;   /* the message's own id: the sender's stanza id (or
 		     * its XEP-0359 origin-id); receipts, corrections,
 		     * retractions and replies name it; may be NULL */
-	char *sid;  /* a second id: a room's XEP-0359 stanza-id for the
-		     * line (what groupchat retractions name); may be NULL */
+	char *sid;  /* a second id the line is known by: a room's XEP-0359
+		     * stanza-id (what groupchat retractions name), or a
+		     * one-to-one message's origin-id when it differs from
+		     * its id; may be NULL */
 	int64_t rowid; /* its row in the history store, 0 if not known */
 	char *device;  /* the user's other client (its resource) a message
 			* was written on or went to (carbons, the
@@ -138,9 +143,10 @@ struct line *win_prepend_msg(struct window *w, time_t ts,
 /* Sets l's device to a sanitised copy of device (NULL: none). */
 void win_line_set_device(struct window *w, struct line *l,
 			 const char *device);
-/* Marks the line with stanza id as received; returns true if found. */
+/* Marks our line (LINE_MSG_OUT) with stanza id as received; returns
+ * true if found. */
 bool win_mark_received(struct window *w, const char *id);
-/* Sets the delivery state of the line with stanza id to st (one of
+/* Sets the delivery state of our line with stanza id to st (one of
  * LINE_QUEUED, LINE_SENT, LINE_ACKED); returns true if found. */
 bool win_mark_delivery(struct window *w, const char *id, unsigned st);
 /* The newest message line (LINE_MSG_IN or LINE_MSG_OUT) whose id or

@@ -205,6 +205,11 @@ void input_hist_next(struct input *in)
 	}
 }
 
+void input_set_text(struct input *in, const char *s)
+{
+	set_text(in, s);
+}
+
 char *input_take(struct input *in)
 {
 	char *line = xstrdup(in->buf);

@@ -29,6 +29,8 @@ void input_init(struct input *in);
 void input_clear(struct input *in);
 void input_insert(struct input *in, uint32_t cp);
 void input_insert_str(struct input *in, const char *s);
+/* The line becomes s, the cursor at its end (the history is kept). */
+void input_set_text(struct input *in, const char *s);
 void input_backspace(struct input *in);
 void input_delete(struct input *in);
 void input_left(struct input *in);

@@ -613,6 +613,9 @@ static char *admin_verb(const struct ev_room_admin *e, bool past)
 				 e->target, e->value);
 	case ROOM_SET_AFFIL:
 		break;
+	case ROOM_MODERATE:
+		return xasprintf("%s %s's last message",
+				 past ? "retracted" : "retract", e->target);
 	}
 	if (strcmp(e->value, "none") == 0)
 		return xasprintf("%s %s's affiliation away (none)",

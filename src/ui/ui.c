@@ -21,6 +21,7 @@
 #include "core/app.h"
 #include "core/attention.h"
 #include "core/conv.h"
+#include "core/edit.h"
 #include "ui/ui.h"
 #include "ui/uiint.h"
 #include "util/utf8.h"
@@ -183,9 +184,17 @@ static void draw_input(struct app *app, int row, int cols)
 		free(buf);
 		return;
 	}
-	mvaddstr(row, 0, "> ");
-	addnstr(buf + start, (int)ui_fit(buf + start, (size_t)cols - 2));
-	move(row, 2 + (int)before);
+	{
+		/* Up-then-edit says what Enter will do */
+		const char *prompt = ui->correcting ? "correct> " : "> ";
+		int pw = (int)strlen(prompt);
+
+		mvaddstr(row, 0, prompt);
+		addnstr(buf + start,
+			(int)ui_fit(buf + start,
+				    (size_t)(cols > pw ? cols - pw : 1)));
+		move(row, pw + (int)before);
+	}
 	free(buf);
 }
 
@@ -286,6 +295,18 @@ static void submit(struct app *app)
 	/* a pasted block often ends with a line break nobody means to send */
 	while (n > 0 && line[n - 1] == '\n')
 		line[--n] = '\0';
+	if (ui->correcting) {
+		bool here = ui->correcting == cur(app)->id;
+
+		ui->correcting = 0;
+		/* a command typed over it runs; "/me ..." is the text */
+		if (here && line[0] &&
+		    (line[0] != '/' || conv_is_action(line))) {
+			cmd_correct(app, line);
+			free(line);
+			return;
+		}
+	}
 	if (line[0] == '/' && line[1] != '/' && strchr(line, '\n'))
 		app_say(app, LINE_ERROR,
 			"A command takes one line: nothing was run (use // to send text that starts with /)");
@@ -339,6 +360,39 @@ static void occupants_toggle(struct app *app)
 		ui->opane.roster = !ui->opane.roster;
 }
 
+/* Up in an empty input line, with correct_on_up: the user's last
+ * message here comes back to be corrected (Enter sends the correction,
+ * Esc leaves). Returns whether it did. */
+static bool correct_up(struct app *app)
+{
+	struct ui *ui = app->ui;
+	struct window *w = cur(app);
+	struct line *l;
+
+	if (!app->cfg.correct_on_up || ui->in.len > 0 || ui->correcting ||
+	    ui->in.hpos != ui->in.nhist || !(l = edit_last_own(w)))
+		return false;
+	if (l->flags & LINE_ACTION) {
+		char *t = xasprintf("/me %s", l->text);
+
+		input_set_text(&ui->in, t);
+		free(t);
+	} else {
+		input_set_text(&ui->in, l->text);
+	}
+	ui->correcting = w->id;
+	return true;
+}
+
+/* Esc leaves Up-then-edit: the line goes, nothing is sent. */
+static void correct_leave(struct app *app)
+{
+	struct ui *ui = app->ui;
+
+	input_set_text(&ui->in, "");
+	ui->correcting = 0;
+}
+
 static void run_action(struct app *app, enum key_action a, int arg)
 {
 	struct ui *ui = app->ui;
@@ -361,7 +415,10 @@ static void run_action(struct app *app, enum key_action a, int arg)
 	case KA_KILL_START: input_kill_start(in); break;
 	case KA_KILL_WORD: input_kill_word(in); break;
 	case KA_YANK: input_yank(in); break;
-	case KA_HIST_PREV: input_hist_prev(in); break;
+	case KA_HIST_PREV:
+		if (!correct_up(app))
+			input_hist_prev(in);
+		break;
 	case KA_HIST_NEXT: input_hist_next(in); break;
 	case KA_SEARCH: input_search(in); break;
 	case KA_COMPLETE:
@@ -612,5 +669,10 @@ void ui_on_input(struct app *app)
 	}
 	if (ui_pending_esc(app))
 		cur_view(app)->key(app, app->wins[app->cur_win], 27);
+	else if (((struct ui *)app->ui)->esc &&
+		 ((struct ui *)app->ui)->correcting) {
+		((struct ui *)app->ui)->esc = false;
+		correct_leave(app);
+	}
 	idle_activity(app);
 }

@@ -101,6 +101,9 @@ struct ui {
 	 * terminal's title shows (-1: not set) */
 	bool bell_due;
 	long title_count;
+	/* Up-then-edit (correct_on_up): the id of the window whose last
+	 * message of ours the input line corrects; 0: not correcting */
+	unsigned long long correcting;
 };
 
 /* What the UI does with one kind of window, as tmux gives each window

@@ -121,6 +121,17 @@ static const char *delivery_mark(unsigned flags)
 	return "";
 }
 
+/* What follows a corrected or retracted message (core/edit): a
+ * retracted one has no text left, only this. */
+static const char *edit_mark(unsigned flags)
+{
+	if (flags & LINE_RETRACTED)
+		return "(retracted)";
+	if (flags & LINE_EDITED)
+		return " (edited)";
+	return "";
+}
+
 /* The sender's attributes: the theme's, in a room with the nick's own
  * colour instead of the theme's. */
 static attr_t sender_attr(struct app *app, const struct window *w,
@@ -292,8 +303,17 @@ static void draw_line(struct app *app, const struct window *w,
 			off++;
 		row++;
 	} while (off < len);
-	if (*mark && row - 1 >= first && row - 1 <= last)
-		addstr(mark);
+	if (row - 1 >= first && row - 1 <= last) {
+		const char *em = edit_mark(l->flags);
+
+		if (*em) {
+			attron(A_DIM);
+			addstr(em);
+			attrset(A_NORMAL);
+		}
+		if (*mark)
+			addstr(mark);
+	}
 }
 
 /* The height of l in rows at cols cells. */

@@ -31,6 +31,8 @@ static const char *const features[] = {
 	NS_CONFERENCE, /* XEP-0249 direct invitations */
 	NS_BOOKMARKS2_NOTIFY,
 	NS_MARKERS,
+	NS_CORRECT, /* XEP-0308 */
+	NS_RETRACT, /* XEP-0424 */
 	NS_PING,
 	NS_RECEIPTS,
 	NS_REPLY,

@@ -279,7 +279,8 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 	stanza_sids(st, s->acc->bare_jid, &sid, &oid);
 	if (!out)
 		xs_marks_read(s, st, peer); /* a chat marker (XEP-0333) */
-	body = xmpp_message_get_body(st);
+	body = correct_read_chat(s, st, peer, out ? device : j.resource, out) ?
+		       NULL : xmpp_message_get_body(st);
 	if (body) {
 		struct msg_in m = { .jid = peer, .resource = j.resource,
 				    .body = body, .id = xmpp_stanza_get_id(st),

@@ -410,7 +410,9 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 	subj = xmpp_stanza_get_child_by_name(st, "subject");
 	subject = subj ? stanza_child_text(st, "subject") : NULL;
 	message_ids(st, bare, &sid, &oid);
-	if (body) {
+	if (correct_read_room(s, st, bare, n)) {
+		/* a correction or retraction (xmpp/correct.c) */
+	} else if (body) {
 		/* markable, a reply: xmpp/marks.c reads them as for a chat */
 		struct msg_in m = { .body = body, .id = sid };
 		struct reply_ref rr;

@@ -27,6 +27,14 @@
 #define NS_CAPTCHA "urn:xmpp:captcha"
 #define NS_BOB "urn:xmpp:bob"
 #define NS_SID "urn:xmpp:sid:0"
+/* corrections and retractions (xmpp/correct.c) */
+#define NS_CORRECT "urn:xmpp:message-correct:0"
+#define NS_RETRACT "urn:xmpp:message-retract:1"
+#define NS_RETRACT0 "urn:xmpp:message-retract:0"
+#define NS_FASTEN "urn:xmpp:fasten:0"
+#define NS_MODERATE "urn:xmpp:message-moderate:1"
+#define NS_MODERATE0 "urn:xmpp:message-moderate:0"
+#define NS_FALLBACK "urn:xmpp:fallback:0"
 #define NS_BLOCKING "urn:xmpp:blocking"
 #define NS_REPORTING "urn:xmpp:reporting:1"
 /* who is this: vCards, last activity, idle, avatars */

@@ -295,6 +295,15 @@ struct msg_via {
 void message_read(struct session *s, xmpp_stanza_t *st,
 		  const struct msg_via *via);
 void message_register(struct session *s);
+/* correct.c: a correction or retraction in st, of a line of the
+ * one-to-one conversation peer (resource: the sender's, or for out,
+ * the user's device it came from) / of room (nick: the occupant's, NULL
+ * for the room itself), to core/edit. Returns true when st needs
+ * nothing more: its body is not a message of its own. */
+bool correct_read_chat(struct session *s, xmpp_stanza_t *st, const char *peer,
+		       const char *resource, bool out);
+bool correct_read_room(struct session *s, xmpp_stanza_t *st, const char *room,
+		       const char *nick);
 /* carbons.c: message carbons (XEP-0280) */
 enum carbons_state { CARBONS_OFF, CARBONS_ASKING, CARBONS_ON,
 		     CARBONS_UNSUPPORTED, CARBONS_REFUSED, CARBONS_DISABLED };

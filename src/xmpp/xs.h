@@ -164,6 +164,24 @@ int xs_password(struct app *app, struct account *a, const char *password);
  * step's default) / cancelled. Cancel closes the window. */
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action);
 void xs_dialog_cancel(struct app *app, struct window *w);
+/* The user corrects (XEP-0308) or retracts (XEP-0424) their newest
+ * message in w, a conversation or a room: sent at once, and w's line
+ * and the history change (core/edit). Returns 0, or one of these. */
+#define XS_EDIT_NOWHERE (-1) /* w is no conversation or room */
+#define XS_EDIT_OFFLINE (-2) /* the account is not connected */
+#define XS_EDIT_NONE (-3)    /* no message of ours to change in w */
+#define XS_EDIT_NO_SID (-4)  /* a room's line the room has not named
+			      * (no XEP-0359 stanza-id) */
+#define XS_EDIT_QUEUED (-5)  /* still in the outbox, not sent */
+int xs_correct(struct app *app, struct window *w, const char *body);
+int xs_retract(struct app *app, struct window *w);
+/* A moderator retracts nick's newest line in room window w (XEP-0425;
+ * reason may be NULL); the room's answer is an EV_ROOM_ADMIN
+ * (ROOM_MODERATE), and the room announces the retraction to everyone.
+ * Returns 0 or an XS_EDIT_* code (NONE: no line of nick's the room
+ * named). */
+int xs_moderate(struct app *app, struct window *w, const char *nick,
+		const char *reason);
 /* Who is this (xmpp/whois.c, xmpp/vcard.c). Asks for bare's vCard, its
  * last activity (each online client's idle time, or since when it is
  * offline), its avatar's metadata and each online client's identity;

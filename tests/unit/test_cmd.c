@@ -218,7 +218,8 @@ static void test_each_covers_families(void **state)
 	const struct cmd *const fam[] = { cmd_general, cmd_session, cmd_chat,
 					  cmd_rooms, cmd_bookmarks,
 					  cmd_contacts, cmd_gateways, cmd_files,
-					  cmd_xmlconsole, cmd_blocking, cmd_marks };
+					  cmd_xmlconsole, cmd_blocking, cmd_marks,
+					  cmd_edits };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 

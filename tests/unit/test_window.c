@@ -17,7 +17,9 @@
  * the ring is wrapped by prepends), never past `cap`, keeping order.
  * win_find_msg finds the newest message line whose id or second id
  * (win_line_set_sid) is the one asked for, never a system line, and
- * nothing for NULL, "" or an id that fell off the ring.
+ * nothing for NULL, "" or an id that fell off the ring; win_line_edit
+ * replaces a line's text (sanitised) and flags in place; receipts and
+ * delivery states go to our own lines only.
  */
 #include "config.h"
 
@@ -537,6 +539,36 @@ static void test_find_msg(void **state)
 	win_free(&w);
 }
 
+static void test_line_edit(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "x", 4);
+	struct line *a, *b;
+	uint64_t gen;
+
+	(void)state;
+	a = win_add_msg(w, 1, LINE_MSG_IN, LINE_ACTION, "bob", "waves", "b1");
+	b = win_add_msg(w, 2, LINE_MSG_OUT, LINE_RECEIPT, "me", "hi", "m1");
+	gen = w->generation;
+	win_line_edit(w, a, "says" ESC "[2J hi\nthere\n\n", LINE_EDITED,
+		      LINE_ACTION);
+	assert_true(w->generation > gen);
+	assert_string_equal(a->text, "says[2J hi\nthere");
+	assert_int_equal(a->flags, LINE_EDITED);
+	assert_string_equal(a->id, "b1");
+	win_line_edit(w, a, "", LINE_RETRACTED, LINE_EDITED);
+	assert_string_equal(a->text, "");
+	assert_int_equal(a->flags, LINE_RETRACTED);
+	/* a peer's line with our id takes no receipt or delivery state */
+	win_add_msg(w, 3, LINE_MSG_IN, 0, "bob", "same id", "m1");
+	assert_true(win_mark_received(w, "m1"));
+	assert_int_equal(b->flags, LINE_RECEIPT | LINE_RECEIVED);
+	assert_int_equal(win_line(w, 2)->flags, 0);
+	assert_true(win_mark_delivery(w, "m1", LINE_ACKED));
+	assert_int_equal(win_line(w, 2)->flags, 0);
+	assert_false(win_mark_received(w, "b1"));
+	win_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_generation),
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_find_msg),
+		cmocka_unit_test(test_line_edit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
