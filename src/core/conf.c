@@ -176,6 +176,11 @@ const struct conf_option conf_options[] = {
 	  .choices = courtesy_names, .def_str = "roster",
 	  .help = "who gets version and time answers: roster (your contacts "
 		  "and your server) | all | none" },
+	{ .name = "mam", ACCOUNT_FIELD(mam), .type = CONF_BOOL, .def = true,
+	  .help = "catch up from the server's message archive (XEP-0313) on "
+		  "connecting: what came while natter was not running, and "
+		  "what you wrote elsewhere; scrolling back past the oldest "
+		  "stored line asks it too" },
 
 	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
 	  .def = false, .help = "write the debug log" },

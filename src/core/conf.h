@@ -49,6 +49,7 @@ struct account_conf {
 	enum strangers_mode strangers;
 	int strangers_rate;  /* stranger messages kept a minute, per domain */
 	enum courtesy courtesy;
+	bool mam;            /* catch up from the archive (XEP-0313) */
 };
 
 struct config {

@@ -119,7 +119,7 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 	bool action = conv_is_action(m->body);
 	unsigned st = stored_delivery(w->acc, m);
 
-	if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
+	if (!w->oldest_rowid) /* rows come oldest first */
 		w->oldest_rowid = m->rowid;
 	/* an outgoing line keeps its id: a late ack or receipt finds it */
 	win_add_msg(w, (time_t)(m->ts_ms / 1000),
@@ -176,8 +176,7 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 	if (n == 0)
 		return 0;
 	o.rows = xcalloc(n, sizeof *o.rows);
-	got = history_recent(w->acc->history, w->jid,
-			     w->oldest_rowid ? w->oldest_rowid : INT64_MAX, n,
+	got = history_recent(w->acc->history, w->jid, w->oldest_rowid, n,
 			     keep_row, &o);
 	if (got < (int)n)
 		w->history_done = true;
@@ -192,10 +191,10 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 			action ? LINE_ACTION : 0, m->nick,
 			action ? m->body + sizeof action_prefix - 1 : m->body);
 
-		if (l)
+		if (l) {
 			l->rowid = m->rowid;
-		if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
-			w->oldest_rowid = m->rowid;
+			w->oldest_rowid = m->rowid; /* the oldest comes last */
+		}
 		free((char *)m->nick);
 		free((char *)m->body);
 	}
@@ -339,6 +338,38 @@ static bool from_stranger(struct app *app, struct account *acc,
 	return false;
 }
 
+/* A message from the archive (stored as rowid), in w: in its place by
+ * time among the lines shown. One older than every line shown is left
+ * to the history: the window loads it when scrolled back (or when the
+ * archive's page for a scroll back is in, conv_archive_older). */
+static void archived_line(struct app *app, struct window *w,
+			  const struct msg_in *m, const char *nick,
+			  int64_t rowid)
+{
+	time_t ts = (time_t)(m->ts_ms / 1000);
+	bool action = conv_is_action(m->body);
+	struct line *l = NULL;
+	size_t i;
+
+	if (w->count == 0 || ts >= win_line(w, 0)->ts)
+		l = win_insert_msg(w, ts, m->out ? LINE_MSG_OUT : LINE_MSG_IN,
+				   (action ? LINE_ACTION : 0) | LINE_DELAYED,
+				   nick,
+				   action ? m->body + sizeof action_prefix - 1 :
+					    m->body,
+				   NULL);
+	if (l) {
+		l->rowid = rowid > 0 ? rowid : 0;
+	} else {
+		/* older history to load: from the oldest line shown */
+		w->history_done = false;
+		w->oldest_rowid = 0;
+		for (i = 0; i < w->count && !w->oldest_rowid; i++)
+			w->oldest_rowid = win_line(w, i)->rowid;
+	}
+	app->dirty = true;
+}
+
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m)
 {
@@ -367,6 +398,10 @@ void conv_incoming(struct app *app, struct account *acc,
 	rowid = conv_store_msg(app, acc, &h);
 	if (rowid == 0)
 		return;
+	if (m->archived) {
+		archived_line(app, w, m, nick, rowid);
+		return;
+	}
 	l = win_add_msg(w, (time_t)(m->ts_ms / 1000),
 			m->out ? LINE_MSG_OUT : LINE_MSG_IN,
 			(action ? LINE_ACTION : 0) |
@@ -375,7 +410,7 @@ void conv_incoming(struct app *app, struct account *acc,
 			action ? m->body + sizeof action_prefix - 1 : m->body,
 			NULL);
 	l->rowid = rowid > 0 ? rowid : 0;
-	if (m->out || m->archived) {
+	if (m->out) {
 		app->dirty = true;
 		return;
 	}
@@ -503,6 +538,16 @@ void conv_unlock(struct app *app, struct account *acc, const char *bare)
 		xfree(&w->resource);
 }
 
+bool conv_shows_row(const struct window *w, int64_t rowid)
+{
+	size_t i;
+
+	for (i = w->count; i > 0; i--)
+		if (win_line(w, i - 1)->rowid == rowid)
+			return true;
+	return false;
+}
+
 int conv_jump(struct app *app, struct account *acc, const char *bare,
 	      int64_t rowid)
 {
@@ -511,7 +556,7 @@ int conv_jump(struct app *app, struct account *acc, const char *bare,
 	size_t i;
 
 	/* page back until the row is in memory or nothing more fits */
-	while (w->oldest_rowid > rowid && !w->history_done &&
+	while (!conv_shows_row(w, rowid) && !w->history_done &&
 	       w->count < w->cap)
 		if (conv_load_older(app, w, 200) == 0)
 			break;

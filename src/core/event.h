@@ -96,6 +96,9 @@ enum event_type {
 			    * invitation */
 	EV_ROOM_PRIVATE,   /* room_private: the occupant of a private
 			    * conversation left, came back or changed nick */
+	EV_ARCHIVE_SYNC,   /* archive_sync: an archive catch-up (XEP-0313)
+			    * ended, or could not go on */
+	EV_ARCHIVE_PREFS,  /* archive_prefs: the answer to /archive */
 };
 
 struct ev_cert_pinned {
@@ -429,6 +432,22 @@ struct ev_room_private {
 					       * for ROOM_PM_WE_LEFT */
 };
 
+/* The user's message archive (XEP-0313). */
+struct ev_archive_sync {
+	size_t fetched;   /* messages the catch-up went through */
+	bool older;       /* a scroll back's fetch, not a catch-up */
+	const char *jid;  /* older: the conversation; else NULL */
+	const char *cond; /* why it stopped short; NULL: it finished */
+};
+
+struct ev_archive_prefs {
+	const char *dflt; /* always, roster or never; NULL: on error */
+	size_t always;    /* JIDs always archived */
+	size_t never;     /* JIDs never archived */
+	bool set;         /* the answer to a change, not to a question */
+	const char *cond; /* the error condition; NULL: none */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -475,6 +494,8 @@ struct event {
 		struct ev_room_invite room_invite;
 		struct ev_room_declined room_declined;
 		struct ev_room_private room_private;
+		struct ev_archive_sync archive_sync;
+		struct ev_archive_prefs archive_prefs;
 	};
 };
 

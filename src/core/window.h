@@ -113,6 +113,12 @@ struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
 struct line *win_prepend_msg(struct window *w, time_t ts,
 			     enum line_kind kind, unsigned flags,
 			     const char *nick, const char *text);
+/* Inserts a message line in order of time: after the last line not
+ * newer than ts (appended when none is newer). Returns the line, or
+ * NULL when it would go first in a full ring. */
+struct line *win_insert_msg(struct window *w, time_t ts, enum line_kind kind,
+			    unsigned flags, const char *nick,
+			    const char *text, const char *id);
 /* Marks the line with stanza id as received; returns true if found. */
 bool win_mark_received(struct window *w, const char *id);
 /* Sets the delivery state of the line with stanza id to st (one of

@@ -851,6 +851,56 @@ static void message_pane(struct app *app, const struct event *ev)
 	rpane_message(app, ev->acc, ev->message.jid);
 }
 
+/* The message archive (XEP-0313): a catch-up that fetched something or
+ * stopped short, a scroll back the archive refused, /archive's answer. */
+static void archive_sync_line(struct app *app, const struct event *ev)
+{
+	const struct ev_archive_sync *e = &ev->archive_sync;
+	const char *acc = ev->acc->conf->name;
+
+	if (e->cond)
+		app_print(app, LINE_WARN, "%s: %s: %s", acc,
+			  e->older ? "no older messages from the archive" :
+				     "archive catch-up stopped",
+			  ui_condition_words(e->cond));
+	else if (!e->older && e->fetched)
+		app_print(app, LINE_INFO,
+			  "%s: caught up from the archive (%zu message%s)", acc,
+			  e->fetched, e->fetched == 1 ? "" : "s");
+}
+
+static const char *const archive_default_words[][2] = {
+	{ "always", "every message is archived" },
+	{ "roster", "messages with contacts in your roster are archived" },
+	{ "never", "messages are not archived" },
+};
+
+static void archive_prefs_line(struct app *app, const struct event *ev)
+{
+	const struct ev_archive_prefs *e = &ev->archive_prefs;
+	const char *acc = ev->acc->conf->name, *words = "";
+	size_t i;
+
+	if (e->cond) {
+		app_say(app, LINE_ERROR, "%s: archive preferences %s: %s", acc,
+			e->set ? "not changed" : "unavailable",
+			ui_condition_words(e->cond));
+		return;
+	}
+	for (i = 0; e->dflt && i < sizeof archive_default_words /
+						sizeof *archive_default_words;
+	     i++)
+		if (strcmp(e->dflt, archive_default_words[i][0]) == 0)
+			words = archive_default_words[i][1];
+	if (!e->dflt)
+		app_say(app, LINE_OK, "%s: archive preferences changed", acc);
+	else
+		app_say(app, e->set ? LINE_OK : LINE_INFO,
+			"%s: archive default%s %s: %s (always: %zu, never: %zu addresses)",
+			acc, e->set ? " now" : "", e->dflt, words, e->always,
+			e->never);
+}
+
 /* How each event is worded (NULL: nothing to say here; EV_ATTENTION is
  * ui/alert.c's, EV_MESSAGE shows in its window), and whether it changes
  * what the roster pane shows. One row per event type, so that a new
@@ -905,6 +955,8 @@ static const struct wording {
 	[EV_ROOM_INVITE] = { room_invite_line, false },
 	[EV_ROOM_DECLINED] = { room_declined_line, false },
 	[EV_ROOM_PRIVATE] = { room_private_line, false },
+	[EV_ARCHIVE_SYNC] = { archive_sync_line, false },
+	[EV_ARCHIVE_PREFS] = { archive_prefs_line, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

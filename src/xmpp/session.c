@@ -137,6 +137,7 @@ static void on_online(struct session *s)
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
 	/* rooms: a new session is in none of them; a resumed one is */
 	muc_stay_online(s);
+	mam_online(s);
 }
 
 /* The next connection starts a fresh session instead of resuming this
@@ -469,6 +470,7 @@ void xs_shutdown(struct app *app)
 		xs_bookmarks_free(s); /* before its context goes */
 		conn_free(s);
 		delivery_free(s);
+		mam_free(s);
 		free(s);
 		app->accounts[i]->session = NULL;
 	}

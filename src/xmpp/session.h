@@ -65,6 +65,7 @@ struct session {
 				* came up (delivery.c: what reached the wire) */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
+	struct mam *mam;     /* mam.c's; NULL until used */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -270,6 +271,14 @@ struct msg_via {
 void message_read(struct session *s, xmpp_stanza_t *st,
 		  const struct msg_via *via);
 void message_register(struct session *s);
+/* mam.c: the user's message archive (XEP-0313) */
+/* A new session is up: catch up from the archive (a resumed stream
+ * missed nothing). */
+void mam_online(struct session *s);
+/* An archive <result/> wrapper: checked and its message read (true);
+ * false when st is no such wrapper. */
+bool mam_result(struct session *s, xmpp_stanza_t *st);
+void mam_free(struct session *s);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts
  * it on its way. */
