@@ -63,6 +63,10 @@
 #define MAM_PAGE 250
 /* Messages asked per page when scrolling back. */
 #define MAM_OLDER_PAGE 100
+/* How much earlier than the newest message stored a catch-up's 'start'
+ * is: our stamp for a message that came live is our clock's, the
+ * archive's is the server's. */
+#define MAM_SLACK_MS (120 * 1000)
 /* The user's own archive in history_archive_cursor(). */
 #define MAM_OWN ""
 
@@ -82,6 +86,8 @@ struct mam_query {
 	bool by_after;    /* asked after an archive id (may be unknown) */
 	size_t got;       /* results on this page */
 	int64_t last_ts;  /* the newest result's time on it, -1: none */
+	int64_t before_ts; /* MAM_OLDER: the oldest stored message's time,
+			    * -1: none stored */
 };
 
 struct mam {
@@ -91,7 +97,16 @@ struct mam {
 	struct strmap done;         /* peers whose archive has no more */
 	/* the catch-up */
 	char *after;     /* the archive id it goes on after; NULL: none */
-	int64_t start;   /* the time it goes on from, -1: none (newest) */
+	int64_t start;   /* the time of the newest message it handled
+			  * (where it goes on from when the archive forgot
+			  * that id), -1: none (newest) */
+	int64_t from;    /* the 'start' every page asks: the catch-up's
+			  * first start less MAM_SLACK_MS, so that the
+			  * archive's <count/> says about how many are to
+			  * come, whatever the clocks say */
+	bool told;       /* the total was taken from a <count/> */
+	int64_t prev;    /* the time the last result was stored with, or of
+			  * the message it goes on after; -1: none */
 	bool newest;     /* nothing was stored: the newest page only */
 	size_t got, total;
 };
@@ -213,7 +228,7 @@ static struct mam_query *query_new(struct session *s, enum mam_kind kind)
 	q->queryid = xstrdup(id);
 	xmpp_free(s->ctx, id);
 	q->kind = kind;
-	q->last_ts = -1;
+	q->last_ts = q->before_ts = -1;
 	return q;
 }
 
@@ -288,6 +303,8 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 			log_msg(LOG_INFO, "mam", "%s: archive id unknown, "
 				"catching up by time", s->acc->conf->name);
 			xfree(&m->after);
+			m->from = m->start > MAM_SLACK_MS ?
+					  m->start - MAM_SLACK_MS : 0;
 			catchup_page(s);
 		} else {
 			catchup_end(s, e.cond ? e.cond : "undefined-condition");
@@ -297,8 +314,14 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	fin_parse(reply, &f);
-	if (f.count && !m->total)
+	/* the first page's count: what is archived since m->from, the
+	 * message the catch-up goes on after among them */
+	if (f.count && !m->told) {
+		m->told = true;
 		m->total = f.count + m->got - q->got;
+		if (q->by_after && m->total > 0)
+			m->total--;
+	}
 	if (q->got && f.last && !m->newest) {
 		free(m->after);
 		m->after = xstrdup(f.last);
@@ -315,7 +338,7 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 		catchup_end(s, NULL);
 	} else {
 		if (m->total < m->got)
-			m->total = 0;
+			m->total = m->got;
 		account_archive_progress(s->app, s->acc, true, m->got, m->total);
 		catchup_page(s);
 	}
@@ -332,12 +355,9 @@ static void catchup_page(struct session *s)
 
 	if (m->newest)
 		iq = query_iq(s, q->queryid, NULL, -1, -1, MAM_PAGE, NULL, "");
-	else if (m->after)
-		iq = query_iq(s, q->queryid, NULL, -1, -1, MAM_PAGE, m->after,
-			      NULL);
 	else
-		iq = query_iq(s, q->queryid, NULL, m->start, -1, MAM_PAGE, NULL,
-			      NULL);
+		iq = query_iq(s, q->queryid, NULL, m->from, -1, MAM_PAGE,
+			      m->after, NULL);
 	q->by_after = m->after != NULL;
 	m->catchup = q;
 	req_send(s, iq, on_catchup, q, REQ_TIMEOUT_MS);
@@ -358,8 +378,8 @@ void mam_online(struct session *s)
 	strmap_clear(&m->done);
 	xfree(&m->after);
 	m->got = m->total = 0;
-	m->newest = false;
-	m->start = -1;
+	m->newest = m->told = false;
+	m->start = m->from = m->prev = -1;
 	account_archive_progress(s->app, a, false, 0, 0);
 	if (!a->conf->mam || !a->history)
 		return;
@@ -378,7 +398,8 @@ void mam_online(struct session *s)
 		return;
 	}
 	m->after = after;
-	m->start = r > 0 ? ts : -1;
+	m->start = m->prev = r > 0 ? ts : -1;
+	m->from = r > 0 ? (ts > MAM_SLACK_MS ? ts - MAM_SLACK_MS : 0) : -1;
 	m->newest = r == 0;
 	log_msg(LOG_INFO, "mam", "%s: catching up %s", a->conf->name,
 		m->newest ? "(the newest page)" : after ? "after an id" :
@@ -469,6 +490,7 @@ int xs_archive_older(struct app *app, struct window *w)
 	q = query_new(s, MAM_OLDER);
 	q->win = w->id;
 	q->peer = xstrdup(w->jid);
+	q->before_ts = r > 0 ? ts : -1;
 	xgrow((void **)&m->older, &m->capolder, m->nolder + 1,
 	      sizeof *m->older);
 	m->older[m->nolder++] = q;
@@ -519,6 +541,31 @@ static bool from_archive(struct session *s, const char *from)
 	return ok;
 }
 
+/* The time a result is stored with: its stamp, moved by a few ms where
+ * it would not sort where the archive puts it. Archives stamp in whole
+ * seconds (Prosody) and our own stamps for what came live are our
+ * clock's, so ties and skew are common: a catch-up's result is later
+ * than the one before it (or than the message the catch-up goes on
+ * after), a scroll back's result earlier than the oldest stored
+ * message it was asked before (each of a page's results a ms after the
+ * one before). History reads in order of time, so this keeps the
+ * archive's order. */
+static int64_t in_order(struct mam *m, struct mam_query *q, int64_t t)
+{
+	if (q->kind == MAM_CATCHUP) {
+		if (t < 0)
+			return t;
+		if (m->prev >= 0 && t <= m->prev)
+			t = m->prev + 1;
+		m->prev = t;
+		return t;
+	}
+	if (q->before_ts >= 0 &&
+	    (t < 0 || t > q->before_ts - MAM_OLDER_PAGE + (int64_t)q->got))
+		t = q->before_ts - MAM_OLDER_PAGE + (int64_t)q->got;
+	return t;
+}
+
 bool mam_result(struct session *s, xmpp_stanza_t *st)
 {
 	xmpp_stanza_t *r = xmpp_stanza_get_child_by_name_and_ns(st, "result",
@@ -549,7 +596,7 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 			" or id dropped", s->acc->conf->name);
 		return true;
 	}
-	via.ts_ms = stamp ? xs_parse_stamp(stamp) : -1;
+	via.ts_ms = in_order(s->mam, q, stamp ? xs_parse_stamp(stamp) : -1);
 	via.archive_id = id;
 	q->got++;
 	if (via.ts_ms >= 0)
