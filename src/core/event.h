@@ -436,6 +436,7 @@ struct ev_room_private {
 struct ev_archive_sync {
 	size_t fetched;   /* messages the catch-up went through */
 	bool older;       /* a scroll back's fetch, not a catch-up */
+	size_t shown;     /* older: lines the conversation's window gained */
 	const char *jid;  /* older: the conversation; else NULL */
 	const char *cond; /* why it stopped short; NULL: it finished */
 };

@@ -857,13 +857,26 @@ static void archive_sync_line(struct app *app, const struct event *ev)
 {
 	const struct ev_archive_sync *e = &ev->archive_sync;
 	const char *acc = ev->acc->conf->name;
+	struct window *w = e->older ? conv_find(app, ev->acc, e->jid) : NULL;
 
+	/* a scroll back that found nothing: said in its window */
+	if (w && !e->shown) {
+		char *t = e->cond ? xasprintf("No older messages: the archive "
+					      "says %s",
+					      ui_condition_words(e->cond)) :
+				    xstrdup("No older messages");
+
+		win_add(w, time(NULL), LINE_INFO, t);
+		free(t);
+		app->dirty = true;
+		return;
+	}
+	if (e->older)
+		return;
 	if (e->cond)
-		app_print(app, LINE_WARN, "%s: %s: %s", acc,
-			  e->older ? "no older messages from the archive" :
-				     "archive catch-up stopped",
+		app_print(app, LINE_WARN, "%s: archive catch-up stopped: %s", acc,
 			  ui_condition_words(e->cond));
-	else if (!e->older && e->fetched)
+	else if (e->fetched)
 		app_print(app, LINE_INFO,
 			  "%s: caught up from the archive (%zu message%s)", acc,
 			  e->fetched, e->fetched == 1 ? "" : "s");

@@ -457,7 +457,7 @@ static void on_older(struct session *s, xmpp_stanza_t *reply, void *ud)
 			   (void *)mam_defaults);
 	ev.archive_sync = (struct ev_archive_sync){
 		.fetched = q->got, .older = true, .jid = q->peer,
-		.cond = e.cond };
+		.shown = shown > 0 ? (size_t)shown : 0, .cond = e.cond };
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
 	query_free(&q);

@@ -269,6 +269,9 @@ def test_scroll_back_asks_the_archive(natterrc, start_natter, bob, alice,
              (re.search(r"before natter (\d\d)$", ln.rstrip()) for ln in lines)
              if m]
     assert shown == sorted(shown) and shown[0] == 1, shown
+    # the archive said that was all: it is not asked again
+    natter.send_keys("/history")
+    natter.wait_for(r"No older messages")
     assert natter.quit() == 0
     got = [b for _, b, _ in bodies(xdg, "before natter %")]
     assert got == ["before natter %02d" % i for i in range(1, 81)], got
