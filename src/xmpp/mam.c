@@ -306,6 +306,13 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 			m->from = m->start > MAM_SLACK_MS ?
 					  m->start - MAM_SLACK_MS : 0;
 			catchup_page(s);
+		} else if (e.cond && (strcmp(e.cond, "service-unavailable") == 0 ||
+				      strcmp(e.cond, "feature-not-implemented") ==
+					      0)) {
+			/* a server without an archive: nothing to say */
+			log_msg(LOG_INFO, "mam", "%s: no archive (%s)",
+				s->acc->conf->name, e.cond);
+			account_archive_progress(s->app, s->acc, false, 0, 0);
 		} else {
 			catchup_end(s, e.cond ? e.cond : "undefined-condition");
 		}
