@@ -173,13 +173,17 @@ static const char sql_room_last[] =
 	"SELECT max(ts) FROM (SELECT ts FROM messages WHERE peer = ?"
 	" AND room = 1 ORDER BY id DESC LIMIT ?)";
 /* In time order (ties: the order they were stored), so that what the
- * archive fetches later falls into its place. */
+ * archive fetches later falls into its place. The rows before row ?2 in
+ * that order (all, for 0 or a row no longer there); the bound on ts
+ * alone lets SQLite seek in messages_peer_ts rather than walk it. */
+#define HISTORY_TS_OF_2 \
+	"coalesce((SELECT ts FROM messages WHERE id = ?2)," \
+	" 9223372036854775807)"
 static const char sql_recent[] =
 	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id, room,"
 	" origin_id, archive_id, device FROM ("
-	" SELECT * FROM messages WHERE peer = ?1 AND (?2 = 0 OR (ts, id) <"
-	" (SELECT ts, id FROM messages WHERE id = ?2) OR (id < ?2 AND"
-	" NOT EXISTS (SELECT 1 FROM messages WHERE id = ?2)))"
+	" SELECT * FROM messages WHERE peer = ?1 AND ts <= " HISTORY_TS_OF_2
+	" AND (ts, id) < (" HISTORY_TS_OF_2 ", ?2)"
 	" ORDER BY ts DESC, id DESC LIMIT ?3) ORDER BY ts ASC, id ASC";
 static const char sql_oldest[] =
 	"SELECT archive_id, ts FROM messages WHERE peer = ? AND room = 0"
