@@ -16,7 +16,8 @@
 static const struct cmd *const families[] = { cmd_general, cmd_session,
 					       cmd_chat, cmd_rooms, cmd_bookmarks,
 					       cmd_contacts,
-					       cmd_gateways };
+					       cmd_gateways, cmd_files,
+					       cmd_xmlconsole, cmd_blocking };
 
 #define NFAMILIES (sizeof families / sizeof *families)
 

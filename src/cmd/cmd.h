@@ -28,7 +28,8 @@ struct app;
  * current room window's occupants; ARG_ROOM a room's JID or bookmark
  * name; ARG_BOOKMARK /bookmark's words (cmd_bookmark_words), then rooms. */
 enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT, ARG_NICK,
-	       ARG_ROOM, ARG_BOOKMARK };
+	       ARG_ROOM, ARG_BOOKMARK,
+	       ARG_BLOCKED /* the entries of the accounts' block lists */ };
 
 /* Handlers return 0, or CMD_USAGE to have the usage line shown. Other
  * errors they report themselves and return -1. */
@@ -91,6 +92,12 @@ extern const struct cmd cmd_rooms[];
 extern const struct cmd cmd_bookmarks[];
 extern const struct cmd cmd_contacts[];
 extern const struct cmd cmd_gateways[];
+extern const struct cmd cmd_files[];
+/* /trust --transfer N (files.c): pins the certificate transfer N was
+ * refused and downloads again. */
+int cmd_trust_transfer(struct app *app, const char *arg);
+extern const struct cmd cmd_xmlconsole[];
+extern const struct cmd cmd_blocking[];
 
 /* Shared helpers for handlers. */
 struct account;

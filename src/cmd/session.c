@@ -58,6 +58,8 @@ static int run_trust(struct app *app, int argc, char **argv)
 {
 	struct account *a;
 
+	if (argc == 3 && strcmp(argv[1], "--transfer") == 0)
+		return cmd_trust_transfer(app, argv[2]);
 	if (argc > 2)
 		return CMD_USAGE;
 	a = cmd_account_arg(app, argc == 2 ? argv[1] : NULL);
@@ -126,11 +128,14 @@ const struct cmd cmd_session[] = {
 	{ "disconnect", "[ACCOUNT]", "disconnect an account (all if none is named)",
 	  "  Closes the stream and stops reconnecting until /connect.",
 	  "session", ARG_ACCOUNT, run_disconnect, 0 },
-	{ "trust", "[ACCOUNT]", "pin the certificate natter just refused, and reconnect",
+	{ "trust", "[ACCOUNT | --transfer N]", "pin the certificate natter just refused, and reconnect",
 	  "  When the server's certificate cannot be verified, natter shows it\n"
 	  "  and refuses to connect. Compare the SHA-256 fingerprint with the\n"
 	  "  one your server administrator gave you; if they match, /trust pins\n"
-	  "  it in $XDG_DATA_HOME/natter/trusted_certs and reconnects.",
+	  "  it in $XDG_DATA_HOME/natter/trusted_certs and reconnects.\n"
+	  "  --transfer N pins the web server's certificate that download N\n"
+	  "  was refused (for that host's https addresses) and downloads it\n"
+	  "  again.",
 	  "session", ARG_ACCOUNT, run_trust, 0 },
 	{ "archive", "[always|roster|never]",
 	  "show or set what the server archives (XEP-0313)",

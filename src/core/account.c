@@ -37,6 +37,7 @@ struct account *account_new(struct account_conf *conf)
 	}
 	roster_init(&a->roster);
 	bookmarks_init(&a->bookmarks);
+	blocklist_init(&a->blocklist);
 	a->show = SHOW_ONLINE;
 	return a;
 }
@@ -93,6 +94,7 @@ void account_free(struct account **ap)
 	cert_info_free(&a->cert);
 	roster_clear(&a->roster);
 	bookmarks_clear(&a->bookmarks);
+	blocklist_clear(&a->blocklist);
 	free(a);
 	*ap = NULL;
 }

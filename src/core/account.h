@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/blocklist.h"
 #include "core/bookmark.h"
 #include "core/conf.h"
 #include "core/loop.h"
@@ -100,6 +101,8 @@ struct account {
 				       * /accept or /deny, oldest first
 				       * (core/invite.c) */
 	size_t ninvites, capinvites;
+	struct blocklist blocklist;   /* whom the server blocks for us
+				       * (core/blocklist.h) */
 	/* the archive (XEP-0313): a catch-up running, for the status bar
 	 * (account_archive_progress) */
 	bool archive_syncing;

@@ -12,6 +12,8 @@
 #include "core/attention.h"
 #include "core/paths.h"
 #include "core/room.h"
+#include "core/transfer.h"
+#include "core/xmlconsole.h"
 #include "util/xmem.h"
 
 void app_init(struct app *app, struct config *cfg)
@@ -60,8 +62,10 @@ static size_t index_key(struct account *acc, enum win_kind kind,
 
 static bool indexed(const struct window *w)
 {
-	return (w->kind == WIN_CHAT || w->kind == WIN_ROOM) ? w->jid != NULL :
-							      w->kind == WIN_STRANGERS;
+	if (w->kind == WIN_CHAT || w->kind == WIN_ROOM)
+		return w->jid != NULL;
+	/* an account's one of its kind: keyed by (account, kind) */
+	return w->kind == WIN_STRANGERS || w->kind == WIN_XMLCONSOLE;
 }
 
 static void index_set(struct app *app, struct window *w, bool add)
@@ -130,6 +134,7 @@ static const struct win_kind_ops {
 	[WIN_CONSOLE] = { NULL, false }, [WIN_CHAT] = { chat_closed, false },
 	[WIN_FORM] = { NULL, true },     [WIN_DISCO] = { NULL, true },
 	[WIN_ROOM] = { room_closed, false }, [WIN_STRANGERS] = { NULL, false },
+	[WIN_XMLCONSOLE] = { xmlconsole_closed, false },
 };
 
 static const struct win_kind_ops *kind_of(const struct window *w)
@@ -231,6 +236,7 @@ void app_free(struct app *app)
 {
 	size_t i;
 
+	transfer_shutdown(app);
 	for (i = 0; i < app->naccounts; i++)
 		account_free(&app->accounts[i]);
 	free(app->accounts);

@@ -69,6 +69,8 @@ struct app {
 	void *ui; /* the UI's state */
 	struct idle idle; /* auto-away and chat states (idle.c) */
 	struct attention *attention; /* rings and notify_cmd (attention.c) */
+	struct transfers *transfers; /* HTTP transfers (transfer.c), made
+				      * with the first */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
 	struct pace draws;     /* redraws, spaced while traffic streams */

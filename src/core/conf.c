@@ -94,20 +94,31 @@ static char *check_time_format(const char *v)
 	return NULL;
 }
 
-/* notify_cmd must split into words (see core/attention.h). */
-static char *check_notify_cmd(const char *v)
+/* A command natter runs (notify_cmd, url_open_cmd) must split into
+ * words (see core/attention.h). */
+static char *words_problem(const char *name, const char *v)
 {
 	char *err = NULL;
 	char **argv = attention_words(v, &err);
 
 	if (!argv) {
-		char *msg = xasprintf("notify_cmd \"%s\": %s", v, err);
+		char *msg = xasprintf("%s \"%s\": %s", name, v, err);
 
 		free(err);
 		return msg;
 	}
 	attention_words_free(&argv);
 	return NULL;
+}
+
+static char *check_notify_cmd(const char *v)
+{
+	return words_problem("notify_cmd", v);
+}
+
+static char *check_open_cmd(const char *v)
+{
+	return words_problem("url_open_cmd", v);
 }
 
 /* The field an option lands in: its scope names the struct, and the
@@ -261,6 +272,19 @@ const struct conf_option conf_options[] = {
 		  "backslashes) but never run by one; the message comes in "
 		  "NATTER_KIND, NATTER_FROM, NATTER_WINDOW, NATTER_TEXT, "
 		  "NATTER_JID and NATTER_ACCOUNT" },
+	{ .name = "url_open_cmd", GLOBAL_FIELD(url_open_cmd),
+	  .type = CONF_STRING, .unset = "none", .check = check_open_cmd,
+	  .help = "program /open runs with a link as its last argument, "
+		  "e.g. \"xdg-open\": split into words as a shell would but "
+		  "never run by one" },
+	{ .name = "download_dir", GLOBAL_FIELD(download_dir),
+	  .type = CONF_STRING,
+	  .unset = "$XDG_DOWNLOAD_DIR, else ~/Downloads/natter",
+	  .help = "where /download saves files (\"~/\" is your home)" },
+	{ .name = "max_download", GLOBAL_FIELD(max_download), .type = CONF_INT,
+	  .def = 100, .min = 0, .max = 1024 * 1024, .unit = "MiB",
+	  .zero = "no limit",
+	  .help = "largest file /download fetches; a larger one is refused" },
 	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "

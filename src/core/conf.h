@@ -80,6 +80,10 @@ struct config {
 	bool bell;         /* ring for private messages and highlights */
 	bool title;        /* the unread count in the terminal's title */
 	char *notify_cmd;  /* run for each, split into words; NULL: none */
+	/* links and files (core/transfer.h) */
+	char *url_open_cmd; /* /open runs it with the URL; NULL: none */
+	char *download_dir; /* NULL: $XDG_DOWNLOAD_DIR, ~/Downloads/natter */
+	int max_download;   /* MiB; 0: no limit */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

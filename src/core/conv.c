@@ -387,6 +387,13 @@ void conv_incoming(struct app *app, struct account *acc,
 	struct line *l;
 	int64_t rowid;
 
+	/* the server blocks them: what slips through (a push that crossed
+	 * it) is not shown */
+	if (!m->out && blocklist_match(&acc->blocklist, m->jid)) {
+		log_msg(LOG_INFO, "blocking", "%s: dropped a message from %s",
+			acc->conf->name, m->jid);
+		return;
+	}
 	/* what the user wrote to a stranger elsewhere is no stranger's */
 	if (!m->out && strangers_is(app, acc, m->jid) &&
 	    !from_stranger(app, acc, m))

@@ -16,7 +16,8 @@ struct app;
 struct account;
 struct room_presence;
 
-/* Every event names its account in acc (NULL only for EV_ROSTER_VIEW)
+/* Every event names its account in acc (NULL only for EV_ROSTER_VIEW,
+ * and for EV_TRANSFER asked for in the console)
  * and carries the payload of its type, the union member named beside
  * it below; no other member is set. Each payload field has one meaning.
  * Strings are one sanitised line, or NULL where a field says it may be. */
@@ -76,6 +77,9 @@ enum event_type {
 			      * changed or removed (by us or another client) */
 	EV_BOOKMARK_ERROR,   /* bookmark_error: the server refused a change */
 	/* rooms: staying in (core/room.c, xmpp/mucstay.c) */
+	EV_TRANSFER,       /* transfer: a transfer started, moved or ended
+			    * (acc: whose window asked for it; may be
+			    * NULL) */
 	EV_ROOM_REJOINING, /* room_rejoin: we are out of a room we had joined
 			    * and join it again; its window keeps its lines */
 	EV_ROOM_REJOINED,  /* room_rejoin: our presence came back: in again */
@@ -96,6 +100,15 @@ enum event_type {
 			    * invitation */
 	EV_ROOM_PRIVATE,   /* room_private: the occupant of a private
 			    * conversation left, came back or changed nick */
+	/* the XML console (core/xmlconsole.h) */
+	EV_XMLCONSOLE_CLOSED, /* (none): acc's XML console window closes:
+			       * its stanza texts are no longer wanted */
+	/* blocking (core/blocklist.c, xmpp/blocking.c) */
+	EV_BLOCKLIST_LOADED, /* blocklist_loaded: acc->blocklist was fetched */
+	EV_BLOCKED,        /* blocked: someone was blocked or unblocked (by
+			    * us or another client of ours) */
+	EV_BLOCK_ERROR,    /* block_error: the server refused a block or an
+			    * unblock */
 	EV_ARCHIVE_SYNC,   /* archive_sync: an archive catch-up (XEP-0313)
 			    * ended, or could not go on */
 	EV_ARCHIVE_PREFS,  /* archive_prefs: the answer to /archive */
@@ -200,6 +213,14 @@ struct ev_version {
 	bool timed_out;     /* no answer came in time */
 	const char *cond;   /* the error condition, when it answered one */
 	const char *detail; /* the error's words; NULL: none */
+};
+
+/* core/transfer.h */
+struct transfer;
+enum transfer_news { TRANSFER_STARTED, TRANSFER_MOVED, TRANSFER_ENDED };
+struct ev_transfer {
+	const struct transfer *t; /* its state says how an end went */
+	enum transfer_news what;
 };
 
 struct ev_ping {
@@ -432,7 +453,32 @@ struct ev_room_private {
 					       * for ROOM_PM_WE_LEFT */
 };
 
-/* The user's message archive (XEP-0313). */
+/* ---- blocking (XEP-0191) ---- */
+
+struct ev_blocklist_loaded {
+	size_t count; /* entries in acc->blocklist now */
+};
+
+struct ev_blocked {
+	const char *jid; /* the entry (a JID or a domain); NULL: every entry
+			  * went (unblocked all) */
+	bool blocked;    /* it was added; false: removed */
+	int report;      /* enum block_report (core/blocklist.h): what the
+			  * block reported it as (XEP-0377) */
+	size_t count;    /* entries in acc->blocklist now */
+	size_t was;      /* jid NULL: how many entries went */
+};
+
+struct ev_block_error {
+	const char *jid;  /* what was to be blocked or unblocked; NULL:
+			   * unblocking everyone */
+	bool unblocking;
+	const char *cond; /* RFC 6120 stanza error condition */
+	const char *text; /* the server's words; NULL: none */
+};
+
+/* ---- the user's message archive (XEP-0313) ---- */
+
 struct ev_archive_sync {
 	size_t fetched;   /* messages the catch-up went through */
 	bool older;       /* a scroll back's fetch, not a catch-up */
@@ -480,6 +526,7 @@ struct event {
 		struct ev_history_error history_error;
 		struct ev_version version;
 		struct ev_ping ping;
+		struct ev_transfer transfer;
 		struct ev_strangers_limit strangers_limit;
 		struct ev_attention attention;
 		struct ev_notify_failed notify_failed;
@@ -495,6 +542,9 @@ struct event {
 		struct ev_room_invite room_invite;
 		struct ev_room_declined room_declined;
 		struct ev_room_private room_private;
+		struct ev_blocklist_loaded blocklist_loaded;
+		struct ev_blocked blocked;
+		struct ev_block_error block_error;
 		struct ev_archive_sync archive_sync;
 		struct ev_archive_prefs archive_prefs;
 	};

@@ -92,3 +92,12 @@ int paths_tighten(const char *path, bool dir)
 	close(fd);
 	return err;
 }
+
+char *paths_expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+
+	if (path[0] != '~' || (path[1] && path[1] != '/') || !home || !*home)
+		return xstrdup(path);
+	return xasprintf("%s%s", home, path + 1);
+}

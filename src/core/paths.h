@@ -11,6 +11,9 @@ char *paths_config_file(void);
 char *paths_data_dir(void);
 /* $XDG_STATE_HOME/natter (default ~/.local/state/natter) */
 char *paths_state_dir(void);
+/* path with a leading "~/" (or "~" alone) as $HOME's; the caller frees
+ * it. */
+char *paths_expand_home(const char *path);
 /* mkdir -p with mode 0700 for each created level; dir itself is natter's
  * and is tightened to 0700 if it exists with more (unless it is a link).
  * Returns 0 or -errno. */

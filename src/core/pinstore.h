@@ -5,7 +5,8 @@
  * of the certificate in canonical form (uppercase hex pairs joined by
  * ':', as `openssl x509 -fingerprint -sha256` prints it). Lines starting
  * with '#' and blank lines are ignored. One pin per domain: trusting a
- * new certificate replaces the old pin.
+ * new certificate replaces the old pin. A web server's certificate,
+ * pinned for a download (core/transfer.h), is kept as "https://HOST".
  */
 #ifndef NATTER_CORE_PINSTORE_H
 #define NATTER_CORE_PINSTORE_H

@@ -80,7 +80,9 @@ void presence_update(struct app *app, struct account *acc, const char *bare,
 			    .presence.jid = bare };
 	struct resource *r;
 
-	if (!it)
+	/* blocked: the server passes nothing on, and what crossed the
+	 * block on its way is not shown */
+	if (!it || blocklist_match(&acc->blocklist, bare))
 		return;
 	if (!resource)
 		resource = "";

@@ -229,6 +229,37 @@ struct proc *proc_spawn(struct loop *l, char *const argv[],
 	return p;
 }
 
+static void reaped(struct loop *l, pid_t pid, int status, void *ud)
+{
+	(void)l;
+	(void)pid;
+	(void)status;
+	(void)ud;
+}
+
+int proc_launch(struct loop *l, char *const argv[])
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	pid_t pid;
+
+	if (null < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(null);
+		return -e;
+	}
+	if (pid == 0) {
+		setsid(); /* its own session: natter's end is not its end */
+		exec_child(argv, environ, null);
+	}
+	close(null);
+	loop_child_watch(l, pid, reaped, NULL);
+	return 0;
+}
+
 struct proc *proc_run(struct loop *l, const char *cmd, uint64_t limit_ms,
 		      proc_done_fn fn, void *ud)
 {

@@ -50,6 +50,11 @@ struct proc *proc_run(struct loop *l, const char *cmd, uint64_t limit_ms,
 struct proc *proc_spawn(struct loop *l, char *const argv[],
 			char *const env[], uint64_t limit_ms, proc_done_fn fn,
 			void *ud);
+/* Starts argv[0] (as proc_spawn) in a session of its own, all of its
+ * stdio on /dev/null, and forgets it: no output, no time limit, no
+ * callback; the loop reaps it when it ends, and natter's exit leaves it
+ * running (a browser /open started). Returns 0 or -errno. */
+int proc_launch(struct loop *l, char *const argv[]);
 /* Kills and reaps a running proc without calling its callback; clears *p.
  * NULL is a no-op. */
 void proc_cancel(struct proc **p);

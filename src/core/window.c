@@ -8,6 +8,8 @@
 #include "core/disco.h"
 #include "core/room.h"
 #include "core/window.h"
+#include "core/xmlconsole.h"
+#include "util/url.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -51,6 +53,8 @@ void win_free(struct window **wp)
 	for (size_t i = 0; i < w->ntyped; i++)
 		free(w->typed[i]);
 	free(w->typed);
+	for (size_t i = 0; i < w->nlinks; i++)
+		free(w->links[i]);
 	free(w->lines);
 	free(w->name);
 	free(w->jid);
@@ -58,6 +62,7 @@ void win_free(struct window **wp)
 	dialog_free(&w->dialog);
 	disco_free(&w->disco);
 	room_free(&w->room);
+	xmlconsole_free(&w->xmlconsole);
 	free(w);
 	*wp = NULL;
 }
@@ -139,7 +144,40 @@ struct line *win_add_msg(struct window *w, time_t ts, enum line_kind kind,
 	l->nick = nick ? utf8_sanitize(nick, 0) : NULL;
 	l->text = line_text(text);
 	l->id = id ? xstrdup(id) : NULL;
+	if (kind == LINE_MSG_IN || kind == LINE_MSG_OUT)
+		win_note_links(w, l->text);
 	return l;
+}
+
+void win_note_links(struct window *w, const char *text)
+{
+	const char *p = text, *u;
+	size_t len, i;
+
+	while (url_next(p, &u, &len)) {
+		char *url = xstrndup(u, len);
+
+		p = u + len;
+		for (i = 0; i < w->nlinks; i++)
+			if (strcmp(w->links[i], url) == 0)
+				break;
+		if (i < w->nlinks) { /* seen again: the newest now */
+			free(w->links[i]);
+		} else if (w->nlinks == WIN_LINKS) {
+			free(w->links[0]);
+			i = 0;
+		} else {
+			i = w->nlinks++;
+		}
+		memmove(&w->links[i], &w->links[i + 1],
+			(w->nlinks - 1 - i) * sizeof *w->links);
+		w->links[w->nlinks - 1] = url;
+	}
+}
+
+const char *win_link(const struct window *w, size_t n)
+{
+	return n >= 1 && n <= w->nlinks ? w->links[w->nlinks - n] : NULL;
 }
 
 struct line *win_prepend_msg(struct window *w, time_t ts,
@@ -194,6 +232,26 @@ bool win_mark_delivery(struct window *w, const char *id, unsigned st)
 		}
 	}
 	return false;
+}
+
+void win_line_edit(struct window *w, struct line *l, const char *text,
+		   unsigned set, unsigned clear)
+{
+	free(l->text);
+	l->text = line_text(text);
+	l->flags = (l->flags & ~clear) | set;
+	w->generation++;
+}
+
+struct line *win_find_id(struct window *w, const char *id)
+{
+	for (size_t i = w->count; i > 0; i--) {
+		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
+
+		if (l->id && strcmp(l->id, id) == 0)
+			return l;
+	}
+	return NULL;
 }
 
 const struct line *win_line(const struct window *w, size_t i)

@@ -59,11 +59,15 @@ struct line {
  * (on closing, whether it shows lines) is a table in app.c; how each is
  * drawn and takes keys, a table in ui/ui.c (struct winview). */
 enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM,
-		WIN_STRANGERS };
+		WIN_STRANGERS,
+		WIN_XMLCONSOLE /* an account's XML console (core/xmlconsole.h) */ };
 
 struct dialog;
 struct disco;
 struct room;
+struct xmlconsole;
+
+#define WIN_LINKS 30 /* addresses a window remembers for /links */
 
 enum chat_state { CHAT_NONE, CHAT_ACTIVE, CHAT_COMPOSING, CHAT_PAUSED,
 		  CHAT_INACTIVE, CHAT_GONE };
@@ -95,6 +99,11 @@ struct window {
 	struct room *room;     /* WIN_ROOM: the room's model (core/room.h),
 				* owned */
 	bool started;          /* WIN_CHAT: the user opened it or wrote in it */
+	/* the http(s) addresses of its message lines, newest last, each
+	 * once (/links) */
+	char *links[WIN_LINKS];
+	size_t nlinks;
+	struct xmlconsole *xmlconsole; /* WIN_XMLCONSOLE: its filter, owned */
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);
@@ -124,6 +133,20 @@ bool win_mark_received(struct window *w, const char *id);
 /* Sets the delivery state of the line with stanza id to st (one of
  * LINE_QUEUED, LINE_SENT, LINE_ACKED); returns true if found. */
 bool win_mark_delivery(struct window *w, const char *id, unsigned st);
+/* Remembers the addresses in text (url.h), as the newest; a message
+ * line's text is noted by win_add_msg. */
+void win_note_links(struct window *w, const char *text);
+/* The n-th address remembered, 1 being the newest; NULL when there is
+ * none such. Borrowed. */
+const char *win_link(const struct window *w, size_t n);
+/* Line l of w takes text (sanitised as win_add_msg does) in place of
+ * its own, and its flags gain set and lose clear. */
+void win_line_edit(struct window *w, struct line *l, const char *text,
+		   unsigned set, unsigned clear);
+/* The newest line of any kind whose id is id (a system line natter
+ * updates in place, e.g. a transfer's progress), or NULL; borrowed from
+ * w, valid until w changes. */
+struct line *win_find_id(struct window *w, const char *id);
 /* The i-th line, 0 being the oldest kept; NULL past the end. */
 const struct line *win_line(const struct window *w, size_t i);
 void win_clear(struct window *w);

@@ -106,7 +106,7 @@ static void archive_progress(char **buf, size_t *len, size_t *cap,
 static char *status_text(const struct app *app, bool more, size_t *from,
 			 size_t *to)
 {
-	char *buf = NULL;
+	char *buf = NULL, *xfers;
 	size_t i, len = 0, cap = 0;
 
 	bar_append(&buf, &len, &cap, "%s", "");
@@ -118,6 +118,10 @@ static char *status_text(const struct app *app, bool more, size_t *from,
 		if (a->archive_syncing && a->state == ACC_ONLINE)
 			archive_progress(&buf, &len, &cap, a);
 		bar_append(&buf, &len, &cap, "%s", " |");
+	}
+	if ((xfers = transfernotify_summary(app))) {
+		bar_append(&buf, &len, &cap, "%s", xfers);
+		free(xfers);
 	}
 	for (i = 0; i < app->nwins; i++) {
 		struct window *w = app->wins[i];

@@ -233,6 +233,15 @@ static void collect(struct app *app, struct completion *c, const char *buf,
 			add_rooms(app, c, prefix);
 		}
 		break;
+	case ARG_BLOCKED:
+		for (i = 0; i < app->naccounts; i++) {
+			const struct blocklist *l = &app->accounts[i]->blocklist;
+			size_t j;
+
+			for (j = 0; j < l->n; j++)
+				add(c, prefix, l->jids[j]);
+		}
+		break;
 	case ARG_NONE:
 		break;
 	}

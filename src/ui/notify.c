@@ -14,6 +14,7 @@
 
 #include "core/app.h"
 #include "core/attention.h"
+#include "core/blocklist.h"
 #include "core/bookmark.h"
 #include "core/conv.h"
 #include "core/disco.h"
@@ -843,6 +844,87 @@ static void bookmarks_loaded_line(struct app *app, const struct event *ev)
 			  ev->bookmarks_loaded.count == 1 ? "" : "s");
 }
 
+/* Blocking: the list fetched at login, a block or unblock (ours or
+ * another client's), a refusal. A change is told on the console, and
+ * also in the conversation it is about and, for someone not in the
+ * roster, in the strangers window, when those are open: that is where
+ * the user sees what the blocked one wrote. */
+static void blocklist_loaded_line(struct app *app, const struct event *ev)
+{
+	size_t n = ev->blocklist_loaded.count;
+
+	if (n)
+		app_print(app, LINE_INFO, "%s: %zu blocked (/blocked lists %s)",
+			  ev->acc->conf->name, n, n == 1 ? "it" : "them");
+}
+
+/* Whether the block list entry covers jid (the entry is jid, its bare
+ * JID or its domain). */
+static bool block_covers(const char *entry, const char *jid)
+{
+	struct blocklist one;
+	bool covers;
+
+	if (!jid)
+		return false;
+	blocklist_init(&one);
+	blocklist_add(&one, entry);
+	covers = blocklist_match(&one, jid) != NULL;
+	blocklist_clear(&one);
+	return covers;
+}
+
+static void blocked_line(struct app *app, const struct event *ev)
+{
+	static const char *const reported[] = {
+		[REPORT_NONE] = "", [REPORT_SPAM] = " (reported as spam)",
+		[REPORT_ABUSE] = " (reported as abuse)",
+	};
+	const struct ev_blocked *b = &ev->blocked;
+	struct account *acc = ev->acc;
+	struct window *w;
+	char *line;
+
+	if (!b->jid)
+		line = xasprintf("Unblocked everyone (%zu %s)", b->was,
+				 b->was == 1 ? "entry" : "entries");
+	else if (!b->blocked)
+		line = xasprintf("Unblocked %s%s", strchr(b->jid, '@') ?
+							    "" : "the domain ",
+				 b->jid);
+	else
+		line = xasprintf("Blocked %s%s%s", strchr(b->jid, '@') ?
+							  "" : "everyone at ",
+				 b->jid,
+				 reported[b->report >= REPORT_NONE &&
+						  b->report <= REPORT_ABUSE ?
+						  b->report : REPORT_NONE]);
+	app_print(app, LINE_INFO, "%s: %s", acc->conf->name, line);
+	if (b->jid && (w = app_window_find(app, acc, WIN_CHAT, b->jid)))
+		win_add(w, time(NULL), LINE_INFO, line);
+	/* and where the user looks, when it is about that window's peer
+	 * (a room blocked with its service's domain) */
+	w = app->wins[app->cur_win];
+	if (b->jid && w->acc == acc && w->kind != WIN_CHAT &&
+	    w->kind != WIN_STRANGERS && block_covers(b->jid, w->jid))
+		win_add(w, time(NULL), LINE_INFO, line);
+	if ((!b->jid || !roster_get(&acc->roster, b->jid)) &&
+	    (w = app_window_find(app, acc, WIN_STRANGERS, NULL)))
+		win_add(w, time(NULL), LINE_INFO, line);
+	app->dirty = true;
+	free(line);
+}
+
+static void block_error_line(struct app *app, const struct event *ev)
+{
+	const struct ev_block_error *e = &ev->block_error;
+
+	app_print(app, LINE_ERROR, "%s: %s %s: %s%s%s", ev->acc->conf->name,
+		  e->unblocking ? "Could not unblock" : "Could not block",
+		  e->jid ? e->jid : "everyone", ui_condition_words(e->cond),
+		  e->text ? ": " : "", e->text ? e->text : "");
+}
+
 /* A message shows in its window; the roster pane is re-sorted only when
  * the message may show a contact it hides (rosterpane.c), not for each
  * message of a flood. */
@@ -968,6 +1050,10 @@ static const struct wording {
 	[EV_ROOM_INVITE] = { room_invite_line, false },
 	[EV_ROOM_DECLINED] = { room_declined_line, false },
 	[EV_ROOM_PRIVATE] = { room_private_line, false },
+	[EV_TRANSFER] = { transfernotify_event, false },
+	[EV_BLOCKLIST_LOADED] = { blocklist_loaded_line, true },
+	[EV_BLOCKED] = { blocked_line, true },
+	[EV_BLOCK_ERROR] = { block_error_line, false },
 	[EV_ARCHIVE_SYNC] = { archive_sync_line, false },
 	[EV_ARCHIVE_PREFS] = { archive_prefs_line, false },
 };

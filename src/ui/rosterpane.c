@@ -2,7 +2,10 @@
  *
  * The pane shows every account's contacts by group, each with a presence
  * mark, its name and unread count, sorted by availability then name;
- * transports (JIDs without a localpart) sit in their own group. A Rooms
+ * transports (JIDs without a localpart) sit in their own group, and
+ * contacts the server blocks for us (core/blocklist.h) in a Blocked
+ * group at the end, shown even while offline (which they always seem
+ * to be). A Rooms
  * group on top lists the bookmarked rooms (in JID order) and then the
  * other rooms open in windows, each with "#" when we are in it and its
  * window's unread count ("!" when some are highlights). The
@@ -27,6 +30,7 @@
 #define NO_GROUP "Contacts"
 #define TRANSPORTS "Transports"
 #define ROOMS "Rooms"
+#define BLOCKED "Blocked"
 
 const char *rpane_group_of(const struct roster_item *it)
 {
@@ -79,8 +83,10 @@ int rpane_cmp(const void *pa, const void *pb)
 	const struct rrow *a = pa, *b = pb;
 	int c;
 
-	/* transports last, then groups by name */
+	/* transports last but the blocked, then groups by name */
 	c = (strcmp(a->group, TRANSPORTS) == 0) - (strcmp(b->group, TRANSPORTS) == 0);
+	c += 2 * ((strcmp(a->group, BLOCKED) == 0) -
+		  (strcmp(b->group, BLOCKED) == 0));
 	if (c)
 		return c;
 	c = strcasecmp(a->group, b->group);
@@ -167,13 +173,16 @@ static void rebuild(struct app *app, struct rpane *p)
 
 		for (j = 0; j < r->n; j++) {
 			struct roster_item *it = &r->items[j];
+			bool blocked = blocklist_match(
+					       &app->accounts[i]->blocklist,
+					       it->jid) != NULL;
 
 			if (!p->show_offline && it->best == SHOW_OFFLINE &&
-			    !it->unread && strchr(it->jid, '@'))
+			    !it->unread && strchr(it->jid, '@') && !blocked)
 				continue;
 			tmp[n].acc = app->accounts[i];
 			tmp[n].item = it;
-			tmp[n].group = rpane_group_of(it);
+			tmp[n].group = blocked ? BLOCKED : rpane_group_of(it);
 			n++;
 		}
 	}

@@ -194,6 +194,7 @@ static const struct winview *const views[] = {
 	[WIN_CONSOLE] = &consoleview, [WIN_CHAT] = &chatview,
 	[WIN_FORM] = &formview,       [WIN_DISCO] = &discoview,
 	[WIN_ROOM] = &roomview,       [WIN_STRANGERS] = &strangersview,
+	[WIN_XMLCONSOLE] = &xmlconsoleview,
 };
 
 const struct winview *winview_of(const struct window *w)

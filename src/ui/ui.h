@@ -22,5 +22,10 @@ void ui_resize(struct app *app);
 void ui_notify_init(struct app *app);
 /* An XMPP stanza error condition in plain words (notify.c). */
 const char *ui_condition_words(const char *cond);
+/* A transfer's state in one line ("Transfer 3: a.png: 1.2 MiB of 4.0
+ * MiB (30%), 800 KiB/s"), as its window shows it (transfernotify.c);
+ * the caller frees it. */
+struct transfer;
+char *transfernotify_line(const struct transfer *t);
 
 #endif

@@ -131,6 +131,7 @@ struct winview {
 const struct winview *winview_of(const struct window *w);
 extern const struct winview consoleview, chatview, roomview, formview,
 	discoview, strangersview;
+extern const struct winview xmlconsoleview;
 
 /* ui.c: writes a sequence curses has no capability for straight to
  * the terminal (after what curses has buffered). */
@@ -163,6 +164,12 @@ void bars_status(struct app *app, int row, int cols);
  * frees the result. */
 char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
 		       size_t *cur_to);
+/* transfernotify.c: a transfer's news (EV_TRANSFER) as lines of its
+ * window, the status bar's summary of those running (NULL: none; the
+ * caller frees it) and a size in words ("1.2 MiB"). */
+void transfernotify_event(struct app *app, const struct event *ev);
+char *transfernotify_summary(const struct app *app);
+void transfernotify_size(int64_t bytes, char *buf, size_t size);
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);

@@ -21,6 +21,7 @@
 #include "cmd/cmd.h"
 #include "core/conv.h"
 #include "core/idle.h"
+#include "core/xmlconsole.h"
 #include "ui/uiint.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -370,6 +371,20 @@ static char *strangers_title(struct app *app, struct window *w)
 	return xstrdup(" strangers: messages from JIDs not in your roster; /query JID answers one");
 }
 
+/* " XML console of work (alice@example.org), filter: iq — type XML to
+ * send it" */
+static char *xmlconsole_title(struct app *app, struct window *w)
+{
+	char *f = xmlconsole_filter_text(w);
+	char *t = xasprintf(" XML console of %s (%s)%s%s — type a stanza to send it",
+			    w->acc->conf->name, w->acc->bare_jid,
+			    f ? ", filter: " : "", f ? f : "");
+
+	(void)app;
+	free(f);
+	return t;
+}
+
 /* What a line typed without '/' does in each window of lines. */
 static void chat_send(struct app *app, struct window *w, const char *text)
 {
@@ -394,6 +409,29 @@ static void strangers_send(struct app *app, struct window *w,
 		"Not sent: this window gathers strangers' messages; /query JID opens a conversation to answer one");
 }
 
+/* A line typed in an XML console: sent as it is, or refused. */
+static void xmlconsole_send(struct app *app, struct window *w,
+			    const char *text)
+{
+	const char *why = NULL;
+
+	switch (xs_xmlconsole_send(app, w->acc, text)) {
+	case XS_RAW_SENT:
+		return;
+	case XS_RAW_OFFLINE:
+		why = "Not sent: this account is not connected (/connect)";
+		break;
+	case XS_RAW_MALFORMED:
+		why = "Not sent: that is not well-formed XML";
+		break;
+	default:
+		why = "Not sent: type one <iq/>, <message/> or <presence/> element";
+		break;
+	}
+	win_add(w, time(NULL), LINE_ERROR, why);
+	app->dirty = true;
+}
+
 /* The console, conversations, rooms and the strangers window: lines,
  * and keys for the command line. */
 const struct winview consoleview = { view_draw, NULL, console_title, 0,
@@ -404,3 +442,5 @@ const struct winview roomview = { view_draw, NULL, room_title, 0,
 				  room_send };
 const struct winview strangersview = { view_draw, NULL, strangers_title,
 				       0, strangers_send };
+const struct winview xmlconsoleview = { view_draw, NULL, xmlconsole_title,
+					0, xmlconsole_send };

@@ -539,52 +539,29 @@ static void fetch_private(struct session *s)
 	req_send(s, iq, on_private, gen_ud(s->bm), REQ_TIMEOUT_MS);
 }
 
-static bool has_feature(xmpp_stanza_t *query, const char *var)
-{
-	xmpp_stanza_t *c;
-
-	for (c = query ? xmpp_stanza_get_children(query) : NULL; c;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *v;
-
-		if (!xmpp_stanza_is_tag(c) ||
-		    strcmp(xmpp_stanza_get_name(c), "feature") != 0)
-			continue;
-		v = xmpp_stanza_get_attribute(c, "var");
-		if (v && strcmp(v, var) == 0)
-			return true;
-	}
-	return false;
-}
-
 enum bookmark_store xs_bookmarks_store_for(xmpp_stanza_t *info)
 {
 	/* XEP-0411's conversion alone says nothing of urn:xmpp:bookmarks:1:
 	 * it syncs private storage with PEP storage:bookmarks, so private
 	 * storage is what such a server keeps in step. */
-	return has_feature(info, NS_BOOKMARKS2_COMPAT) ? BM_STORE_PEP :
-							 BM_STORE_PRIVATE;
+	return stanza_has_feature(info, NS_BOOKMARKS2_COMPAT) ?
+		       BM_STORE_PEP :
+		       BM_STORE_PRIVATE;
 }
 
-static void on_account_info(struct session *s, xmpp_stanza_t *reply, void *ud)
+void xs_bookmarks_features(struct session *s)
 {
-	xmpp_stanza_t *q;
+	struct bmstate *bm = state_of(s);
 
-	if (stale(s, ud))
-		return;
-	q = req_ok(reply) ? xmpp_stanza_get_child_by_name_and_ns(
-				    reply, "query", NS_DISCO_INFO) :
-			    NULL;
-	s->bm->store = xs_bookmarks_store_for(q);
-	if (s->bm->store == BM_STORE_PEP) {
+	bm->store = xs_bookmarks_store_for(features_account_info(s));
+	if (bm->store == BM_STORE_PEP)
 		fetch_pep(s);
-	} else {
+	else
 		fetch_private(s);
-	}
 	log_msg(LOG_INFO, "bookmarks", "%s: bookmarks in %s",
 		s->acc->conf->name,
-		s->bm->store == BM_STORE_PEP ? "PEP (XEP-0402)" :
-					       "private storage (XEP-0048)");
+		bm->store == BM_STORE_PEP ? "PEP (XEP-0402)" :
+					    "private storage (XEP-0048)");
 }
 
 void xs_bookmarks_connected(struct session *s)
@@ -594,8 +571,6 @@ void xs_bookmarks_connected(struct session *s)
 	drop_joins(bm, s->app->loop);
 	bm->gen++;
 	bm->store = BM_STORE_NONE;
-	req_send(s, req_iq(s, "get", s->acc->bare_jid, "query", NS_DISCO_INFO),
-		 on_account_info, gen_ud(bm), REQ_TIMEOUT_MS);
 }
 
 /* -- notifications ------------------------------------------------------- */

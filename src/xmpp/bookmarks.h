@@ -58,9 +58,13 @@ enum bookmark_store xs_bookmarks_store_for(xmpp_stanza_t *info);
 
 /* Session hooks. */
 void xs_bookmarks_init(struct app *app);
-/* A new session (not a resumed one) is up: find where the server keeps
- * bookmarks, fetch them, then join the autojoin rooms at a pace. */
+/* A new session (not a resumed one) is up: what the last one fetched
+ * or was joining is forgotten. */
 void xs_bookmarks_connected(struct session *s);
+/* What the account offers is known (xmpp/features.c): fetch the
+ * bookmarks from where it keeps them, then join the autojoin rooms at a
+ * pace. */
+void xs_bookmarks_features(struct session *s);
 /* The connection is gone: joins waiting for it are dropped. */
 void xs_bookmarks_down(struct session *s);
 void xs_bookmarks_free(struct session *s);

@@ -162,6 +162,15 @@ static void iq_rosterx(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 		reply_with(s, iq, NULL);
 }
 
+static void iq_blocking(struct session *s, xmpp_stanza_t *iq,
+			xmpp_stanza_t *p)
+{
+	if (blocking_push(s, iq, p) < 0)
+		reply_error(s, iq, "cancel", "service-unavailable");
+	else
+		reply_with(s, iq, NULL);
+}
+
 static const struct iq_route routes[] = {
 	{ "ping", NS_PING, "get", iq_ping },
 	{ "query", NS_DISCO_INFO, "get", iq_disco_info },
@@ -169,6 +178,8 @@ static const struct iq_route routes[] = {
 	{ "time", NS_TIME, "get", iq_time },
 	{ "query", NS_ROSTER, "set", iq_roster },
 	{ "query", NS_ROSTERX, "set", iq_rosterx },
+	{ "block", NS_BLOCKING, "set", iq_blocking },
+	{ "unblock", NS_BLOCKING, "set", iq_blocking },
 };
 
 static int iq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)

@@ -1,7 +1,8 @@
 /* mam: the user's message archive (XEP-0313, urn:xmpp:mam:2), paged
  * with result set management (XEP-0059).
  *
- * Catch-up: when a new session (not a resumed stream) comes up, the
+ * Catch-up: when a new session (not a resumed stream) comes up and the
+ * account's disco#info (xmpp/features.c) offers urn:xmpp:mam:2, the
  * archive is asked for what came after the newest message stored with
  * an archive id (history_archive_last), one page at a time: a page is
  * asked only when the last one's <fin/> came, and each result is handed
@@ -105,6 +106,7 @@ struct mam {
 			  * archive's <count/> says about how many are to
 			  * come, whatever the clocks say */
 	bool told;       /* the total was taken from a <count/> */
+	bool offered;    /* the account's disco#info names urn:xmpp:mam:2 */
 	int64_t prev;    /* the time the last result was stored with, or of
 			  * the message it goes on after; -1: none */
 	bool newest;     /* nothing was stored: the newest page only */
@@ -370,24 +372,34 @@ static void catchup_page(struct session *s)
 	req_send(s, iq, on_catchup, q, REQ_TIMEOUT_MS);
 }
 
-void mam_online(struct session *s)
+void mam_connected(struct session *s)
 {
-	struct account *a = s->acc;
-	struct mam *m;
-	char *after = NULL;
-	int64_t ts = -1;
-	int r;
+	struct mam *m = mam_of(s);
 
-	if (s->resumed) /* the stream goes on: nothing was missed */
-		return;
-	m = mam_of(s);
 	forget_queries(m);
 	strmap_clear(&m->done);
 	xfree(&m->after);
 	m->got = m->total = 0;
 	m->newest = m->told = false;
+	m->offered = false;
 	m->start = m->from = m->prev = -1;
-	account_archive_progress(s->app, a, false, 0, 0);
+	account_archive_progress(s->app, s->acc, false, 0, 0);
+}
+
+void mam_features(struct session *s)
+{
+	struct account *a = s->acc;
+	struct mam *m = mam_of(s);
+	char *after = NULL;
+	int64_t ts = -1;
+	int r;
+
+	m->offered = features_account(s, NS_MAM);
+	if (!m->offered) {
+		log_msg(LOG_INFO, "mam", "%s: the account has no archive",
+			a->conf->name);
+		return;
+	}
 	if (!a->conf->mam || !a->history)
 		return;
 	/* a catch-up cut short goes on where it was */
@@ -486,7 +498,7 @@ int xs_archive_older(struct app *app, struct window *w)
 		return -1;
 	s = session_of(a);
 	m = mam_of(s);
-	if (strmap_get(&m->done, w->jid, strlen(w->jid)))
+	if (!m->offered || strmap_get(&m->done, w->jid, strlen(w->jid)))
 		return -1;
 	for (i = 0; i < m->nolder; i++)
 		if (m->older[i]->win == w->id)

@@ -27,6 +27,8 @@
 #define NS_CAPTCHA "urn:xmpp:captcha"
 #define NS_BOB "urn:xmpp:bob"
 #define NS_SID "urn:xmpp:sid:0"
+#define NS_BLOCKING "urn:xmpp:blocking"
+#define NS_REPORTING "urn:xmpp:reporting:1"
 #define NS_MAM "urn:xmpp:mam:2"
 #define NS_RSM "http://jabber.org/protocol/rsm"
 #define NS_FORWARD "urn:xmpp:forward:0"

@@ -129,15 +129,18 @@ static void on_online(struct session *s)
 	/* resumed too: ours may have changed while the link was down
 	 * (auto-away, /status); on a resumed stream it probes nobody */
 	xs_presence_send_initial(s);
-	if (!s->resumed) /* a resumed stream carries on with what it had */
+	if (!s->resumed) { /* a resumed stream carries on with what it had */
 		xs_bookmarks_connected(s);
+		blocking_connected(s);
+		mam_connected(s);
+		features_connected(s); /* then what starts from them */
+	}
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
 	/* rooms: a new session is in none of them; a resumed one is */
 	muc_stay_online(s);
-	mam_online(s);
 }
 
 /* The next connection starts a fresh session instead of resuming this
@@ -418,6 +421,7 @@ int xs_init(struct app *app)
 	srand48((long)time(NULL) ^ (long)getpid());
 	app->xs = xcalloc(1, sizeof *app->xs);
 	xs_bookmarks_init(app);
+	xs_xmlconsole_init(app);
 	for (i = 0; i < app->naccounts; i++) {
 		if (session_new(app, app->accounts[i]))
 			continue;
@@ -468,6 +472,7 @@ void xs_shutdown(struct app *app)
 		struct session *s = session_of(app->accounts[i]);
 
 		xs_bookmarks_free(s); /* before its context goes */
+		features_free(s);
 		conn_free(s);
 		delivery_free(s);
 		mam_free(s);

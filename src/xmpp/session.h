@@ -65,6 +65,9 @@ struct session {
 				* came up (delivery.c: what reached the wire) */
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
+	struct features *feat; /* features.c's; NULL until used */
+	unsigned block_gen;  /* blocking.c: counts new sessions, so an
+			      * answer meant for an earlier one is dropped */
 	struct mam *mam;     /* mam.c's; NULL until used */
 };
 
@@ -234,6 +237,12 @@ void keepalive_acked(struct session *s, uint32_t h);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);
+/* s->raw_wanted changed: libstrophe's log level follows it. */
+void xlog_raw_changed(struct session *s);
+/* xmlconsole.c: a debug message of libstrophe's, for s's XML console
+ * (while s->raw_wanted); xs_init() has it hear of closed consoles. */
+void xs_xmlconsole_log(struct session *s, const char *msg);
+void xs_xmlconsole_init(struct app *app);
 /* cert.c */
 int cert_check(const xmpp_tlscert_t *cert, const char *errormsg);
 /* iq.c */
@@ -248,6 +257,16 @@ xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
 void xs_presence_send_initial(struct session *s);
 void xs_presence_register(struct session *s);
 /* message.c */
+/* features.c: what the account's server (disco#info of its domain)
+ * and the account (of its bare JID) offer, asked once for each new
+ * session (features_connected); the modules that start from a feature
+ * run from its table of hooks once both are known. */
+void features_connected(struct session *s);
+bool features_server(struct session *s, const char *var);
+bool features_account(struct session *s, const char *var);
+/* The account's disco#info <query/> (borrowed), or NULL. */
+xmpp_stanza_t *features_account_info(struct session *s);
+void features_free(struct session *s);
 /* How a message reached us: live, as a carbon copy (XEP-0280) of one
  * another client of the user received or sent, or from the user's
  * archive (XEP-0313). Carbons and the archive unwrap their <forwarded/>
@@ -272,9 +291,12 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 		  const struct msg_via *via);
 void message_register(struct session *s);
 /* mam.c: the user's message archive (XEP-0313) */
-/* A new session is up: catch up from the archive (a resumed stream
- * missed nothing). */
-void mam_online(struct session *s);
+/* A new session is up: what the last one asked is forgotten (a
+ * resumed stream missed nothing and goes on with what it asked). */
+void mam_connected(struct session *s);
+/* A hook of features.c: when the account offers an archive
+ * (urn:xmpp:mam:2), catch up from it. */
+void mam_features(struct session *s);
 /* An archive <result/> wrapper: checked and its message read (true);
  * false when st is no such wrapper. */
 bool mam_result(struct session *s, xmpp_stanza_t *st);
@@ -293,5 +315,13 @@ void delivery_lost(struct session *s);
 void delivery_register(struct session *s);
 void delivery_free(struct session *s);
 int64_t xs_parse_stamp(const char *s);
+/* blocking.c: the block list (XEP-0191). A new session forgets the
+ * last one's (blocking_connected), and fetches it when the server offers
+ * blocking (blocking_features, a hook of features.c); a push (a <block/>
+ * or <unblock/> set, payload p) is taken (0) or refused (-1: not from
+ * our own server). */
+void blocking_connected(struct session *s);
+void blocking_features(struct session *s);
+int blocking_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p);
 
 #endif

@@ -107,3 +107,21 @@ void stanza_sids(xmpp_stanza_t *st, const char *by, char **sid, char **oid)
 			*oid = utf8_sanitize(v, 0);
 	}
 }
+
+bool stanza_has_feature(xmpp_stanza_t *query, const char *var)
+{
+	xmpp_stanza_t *c;
+
+	for (c = query ? xmpp_stanza_get_children(query) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *v;
+
+		if (!xmpp_stanza_is_tag(c) ||
+		    strcmp(xmpp_stanza_get_name(c), "feature") != 0)
+			continue;
+		v = xmpp_stanza_get_attribute(c, "var");
+		if (v && strcmp(v, var) == 0)
+			return true;
+	}
+	return false;
+}

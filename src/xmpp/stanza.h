@@ -8,6 +8,7 @@
 #ifndef NATTER_XMPP_STANZA_H
 #define NATTER_XMPP_STANZA_H
 
+#include <stdbool.h>
 #include <strophe.h>
 
 /* A new <name/> (in namespace ns unless NULL); the caller releases it. */
@@ -28,6 +29,8 @@ char *stanza_text(xmpp_stanza_t *el, int flags);
 /* The sanitised text of st's child name (newlines kept), or NULL; the
  * caller frees it. */
 char *stanza_child_text(xmpp_stanza_t *st, const char *name);
+/* Whether a disco#info <query/> (may be NULL) lists <feature var=var/>. */
+bool stanza_has_feature(xmpp_stanza_t *query, const char *var);
 /* XEP-0359 ids of message st: *sid the <stanza-id/> whose `by` is the
  * bare JID by (an archive's id for it: ours, or a room's; one naming
  * anyone else is a claim of the sender's, ignored), *oid the sender's

@@ -66,6 +66,18 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
 	if (level == XMPP_LEVEL_DEBUG)
 		read_resume(s, msg);
+	if (level == XMPP_LEVEL_DEBUG && s->raw_wanted) /* an XML console */
+		xs_xmlconsole_log(s, msg);
 	if (log_enabled())
 		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
+}
+
+/* (Re)applies libstrophe's log level to s after s->raw_wanted changed:
+ * while an XML console wants the stanza texts, the debug messages must
+ * keep reaching xlog_handler whether the debug log is on or not. As
+ * long as libstrophe always logs at debug level there is nothing to
+ * change here. */
+void xlog_raw_changed(struct session *s)
+{
+	(void)s;
 }

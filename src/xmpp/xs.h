@@ -164,4 +164,23 @@ int xs_password(struct app *app, struct account *a, const char *password);
 void xs_dialog_submit(struct app *app, struct window *w, unsigned action);
 void xs_dialog_cancel(struct app *app, struct window *w);
 
+/* The XML console (core/xmlconsole.h): opens a's console window (or
+ * finds it) and has libstrophe's stanza texts shown there; returns its
+ * index. */
+long xs_xmlconsole_open(struct app *app, struct account *a);
+/* Sends xml, typed in a's console, as it is: one of XS_RAW_*. */
+enum { XS_RAW_SENT = 0, XS_RAW_OFFLINE = -1, XS_RAW_MALFORMED = -2,
+       XS_RAW_NOT_STANZA = -3 };
+int xs_xmlconsole_send(struct app *app, struct account *a, const char *xml);
+/* Blocking (XEP-0191, xmpp/blocking.c). Blocks jid (a JID or a domain),
+ * with an XEP-0377 report (int: enum block_report; text may be NULL) /
+ * unblocks it; the model follows the server's answer (EV_BLOCKED, or
+ * EV_BLOCK_ERROR). */
+int xs_block(struct app *app, struct account *a, const char *jid,
+	     int report, const char *text);
+int xs_unblock(struct app *app, struct account *a, const char *jid);
+/* Asks whether to unblock everyone in a yes-or-no dialog; yes does.
+ * Returns the window's index, or -1 when the account is not online. */
+long xs_unblock_all_open(struct app *app, struct account *a);
+
 #endif

@@ -217,7 +217,8 @@ static void test_each_covers_families(void **state)
 {
 	const struct cmd *const fam[] = { cmd_general, cmd_session, cmd_chat,
 					  cmd_rooms, cmd_bookmarks,
-					  cmd_contacts, cmd_gateways };
+					  cmd_contacts, cmd_gateways, cmd_files,
+					  cmd_xmlconsole, cmd_blocking };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 
@@ -283,7 +284,7 @@ static void test_entries_complete(void **state)
 		if (c->arg != ARG_NONE && c->arg != ARG_ACCOUNT &&
 		    c->arg != ARG_COMMAND && c->arg != ARG_CONTACT &&
 		    c->arg != ARG_NICK && c->arg != ARG_ROOM &&
-		    c->arg != ARG_BOOKMARK)
+		    c->arg != ARG_BOOKMARK && c->arg != ARG_BLOCKED)
 			fail_msg("/%s has a bad argument kind %d", name,
 				 (int)c->arg);
 		/* the man page puts the period after the summary */

@@ -1,0 +1,735 @@
+/* http: HTTP transfers inside natter's loop (see http.h).
+ *
+ * libcurl's functions are reached through `cu`, a table filled by
+ * dlsym() when the first transfer starts: the library is the process's
+ * once loaded, so the table is the one piece of state here that is not
+ * an engine's. Each transfer is an easy handle in the engine's multi
+ * handle; the multi handle's socket callback maps libcurl's interest to
+ * loop_watch() and its timer callback to one loop timer. After every
+ * call into libcurl the engine reads what finished and calls the done
+ * callbacks, outside libcurl, so that they may start new transfers.
+ *
+ * Certificates: libcurl verifies the chain and the host name as usual;
+ * an OpenSSL verify callback, installed through CURLOPT_SSL_CTX_FUNCTION
+ * with the mode libcurl chose, only watches: it records the first
+ * certificate that fails, for the result, and for a pinned host accepts
+ * the one certificate whose fingerprint is the pin (clearing the error
+ * libcurl would read). A pinned host's name is checked in that callback
+ * rather than by libcurl, since a pinned certificate need not name its
+ * host; redirects are not followed for a pinned host, whose pin says
+ * nothing about another.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/http.h"
+#include "core/loop.h"
+#include "core/pinstore.h"
+#include "util/log.h"
+#include "util/url.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+#define CURL_LIBRARY "libcurl.so.4"
+#define HTTP_MAX_REDIRS 5
+
+static struct {
+	void *lib;
+	char *err; /* why it could not be loaded */
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURLM *(*multi_init)(void);
+	CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
+	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_socket_action)(CURLM *, curl_socket_t, int, int *);
+	CURLMsg *(*multi_info_read)(CURLM *, int *);
+	CURLMcode (*multi_cleanup)(CURLM *);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+	curl_version_info_data *(*version_info)(CURLversion);
+	unsigned engines; /* curl_global_init while there are any */
+} cu;
+
+struct http {
+	struct loop *loop;
+	CURLM *multi;
+	loop_timer_id timer;
+	struct http_xfer *xfers; /* running, newest first */
+	size_t n;
+	unsigned depth; /* inside a call into libcurl */
+};
+
+struct http_xfer {
+	struct http *h;
+	struct http_xfer *next;
+	CURL *easy;
+	struct curl_slist *headers;
+	struct http_req req;     /* strings are our copies */
+	char *host;              /* of the URL, for a pinned host's check */
+	char *body_copy;
+	int64_t sent;            /* of an in-memory body */
+	char *buf;               /* an in-memory download */
+	size_t len, cap;
+	int64_t limit;           /* refuse more than this */
+	bool too_big;
+	bool write_failed;
+	int write_errno;
+	bool cancelled;          /* http_cancel() inside a callback */
+	struct http_cert cert;   /* the first certificate refused */
+	char errbuf[CURL_ERROR_SIZE];
+	char *content_type;
+};
+
+static int ssl_ex_index = -1;
+
+#define LOAD(field, sym)                                                   \
+	do {                                                               \
+		*(void **)&cu.field = dlsym(cu.lib, sym);                  \
+		if (!cu.field) {                                           \
+			missing = sym;                                     \
+			goto fail;                                         \
+		}                                                          \
+	} while (0)
+
+/* Loads libcurl once; false (with cu.err) when it cannot be. */
+static bool curl_load(void)
+{
+	const char *missing = NULL;
+
+	if (cu.lib)
+		return true;
+	if (cu.err)
+		return false;
+	cu.lib = dlopen(CURL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (!cu.lib) {
+		const char *why = dlerror();
+
+		cu.err = xasprintf("cannot load %s (the Debian package "
+				   "libcurl4): %s", CURL_LIBRARY,
+				   why ? why : "unknown error");
+		return false;
+	}
+	LOAD(global_init, "curl_global_init");
+	LOAD(global_cleanup, "curl_global_cleanup");
+	LOAD(multi_init, "curl_multi_init");
+	LOAD(multi_setopt, "curl_multi_setopt");
+	LOAD(multi_add_handle, "curl_multi_add_handle");
+	LOAD(multi_remove_handle, "curl_multi_remove_handle");
+	LOAD(multi_socket_action, "curl_multi_socket_action");
+	LOAD(multi_info_read, "curl_multi_info_read");
+	LOAD(multi_cleanup, "curl_multi_cleanup");
+	LOAD(easy_init, "curl_easy_init");
+	LOAD(easy_setopt, "curl_easy_setopt");
+	LOAD(easy_getinfo, "curl_easy_getinfo");
+	LOAD(easy_cleanup, "curl_easy_cleanup");
+	LOAD(easy_strerror, "curl_easy_strerror");
+	LOAD(slist_append, "curl_slist_append");
+	LOAD(slist_free_all, "curl_slist_free_all");
+	LOAD(version_info, "curl_version_info");
+	return true;
+fail:
+	cu.err = xasprintf("%s lacks %s", CURL_LIBRARY, missing);
+	dlclose(cu.lib);
+	cu.lib = NULL;
+	return false;
+}
+
+const char *http_curl_version(void)
+{
+	return curl_load() ? cu.version_info(CURLVERSION_NOW)->version : NULL;
+}
+
+/* -- the engine in the loop ------------------------------------------ */
+
+static void finish_done(struct http *h);
+
+static void drive(struct http *h, curl_socket_t fd, int flags)
+{
+	int running;
+
+	h->depth++;
+	cu.multi_socket_action(h->multi, fd, flags, &running);
+	h->depth--;
+	finish_done(h);
+}
+
+static void on_socket(struct loop *l, int fd, short revents, void *ud)
+{
+	int flags = 0;
+
+	(void)l;
+	if (revents & POLLIN)
+		flags |= CURL_CSELECT_IN;
+	if (revents & POLLOUT)
+		flags |= CURL_CSELECT_OUT;
+	if (revents & (POLLERR | POLLHUP | POLLNVAL))
+		flags |= CURL_CSELECT_ERR;
+	drive(ud, fd, flags);
+}
+
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *ud,
+		     void *sockp)
+{
+	struct http *h = ud;
+	static const short events[] = {
+		[CURL_POLL_IN] = POLLIN, [CURL_POLL_OUT] = POLLOUT,
+		[CURL_POLL_INOUT] = POLLIN | POLLOUT,
+	};
+
+	(void)easy;
+	(void)sockp;
+	if (what == CURL_POLL_REMOVE)
+		loop_unwatch(h->loop, fd);
+	else if (what >= CURL_POLL_IN && what <= CURL_POLL_INOUT)
+		loop_watch(h->loop, fd, events[what], on_socket, h);
+	return 0;
+}
+
+static void on_timer(struct loop *l, void *ud)
+{
+	struct http *h = ud;
+
+	(void)l;
+	h->timer = 0;
+	drive(h, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static int timer_cb(CURLM *multi, long ms, void *ud)
+{
+	struct http *h = ud;
+
+	(void)multi;
+	loop_timer_cancel(h->loop, h->timer);
+	h->timer = ms >= 0 ? loop_timer_add(h->loop, (uint64_t)ms, on_timer, h)
+			   : 0;
+	return 0;
+}
+
+struct http *http_new(struct loop *l)
+{
+	struct http *h = xcalloc(1, sizeof *h);
+
+	h->loop = l;
+	return h;
+}
+
+/* The multi handle, made with the first transfer. */
+static bool engine_ready(struct http *h, char **err)
+{
+	if (h->multi)
+		return true;
+	if (!curl_load()) {
+		*err = xstrdup(cu.err);
+		return false;
+	}
+	if (cu.engines++ == 0 && cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		cu.engines--;
+		*err = xstrdup("libcurl could not start");
+		return false;
+	}
+	h->multi = cu.multi_init();
+	if (!h->multi) {
+		if (--cu.engines == 0)
+			cu.global_cleanup();
+		*err = xstrdup("libcurl could not start");
+		return false;
+	}
+	cu.multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	cu.multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	cu.multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	cu.multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	return true;
+}
+
+/* -- one transfer ----------------------------------------------------- */
+
+static void cert_clear(struct http_cert *c)
+{
+	free(c->fingerprint);
+	free(c->subject);
+	free(c->issuer);
+	free(c->why);
+	memset(c, 0, sizeof *c);
+}
+
+static void xfer_free(struct http_xfer *x)
+{
+	struct http *h = x->h;
+	struct http_xfer **p;
+
+	for (p = &h->xfers; *p; p = &(*p)->next)
+		if (*p == x) {
+			*p = x->next;
+			h->n--;
+			break;
+		}
+	cu.multi_remove_handle(h->multi, x->easy);
+	cu.easy_cleanup(x->easy);
+	cu.slist_free_all(x->headers);
+	free((char *)x->req.url);
+	free((char *)x->req.proxy);
+	free((char *)x->req.pin);
+	free(x->host);
+	free(x->body_copy);
+	free(x->buf);
+	free(x->content_type);
+	cert_clear(&x->cert);
+	free(x);
+}
+
+static size_t on_write(char *data, size_t size, size_t n, void *ud)
+{
+	struct http_xfer *x = ud;
+	size_t len = size * n;
+
+	if (x->cancelled)
+		return 0;
+	if (x->limit > 0 && (int64_t)(x->len + len) > x->limit) {
+		x->too_big = true;
+		return 0;
+	}
+	if (x->req.out_fd >= 0) {
+		size_t off = 0;
+
+		while (off < len) {
+			ssize_t w = write(x->req.out_fd, data + off, len - off);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				x->write_failed = true;
+				x->write_errno = w < 0 ? errno : EIO;
+				return 0;
+			}
+			off += (size_t)w;
+		}
+		x->len += len;
+		return len;
+	}
+	xgrow((void **)&x->buf, &x->cap, x->len + len + 1, 1);
+	memcpy(x->buf + x->len, data, len);
+	x->len += len;
+	x->buf[x->len] = '\0';
+	return len;
+}
+
+static size_t on_read(char *data, size_t size, size_t n, void *ud)
+{
+	struct http_xfer *x = ud;
+	size_t want = size * n;
+
+	if (x->cancelled)
+		return CURL_READFUNC_ABORT;
+	if (x->req.body_fd >= 0) {
+		ssize_t r;
+
+		do
+			r = read(x->req.body_fd, data, want);
+		while (r < 0 && errno == EINTR);
+		return r < 0 ? CURL_READFUNC_ABORT : (size_t)r;
+	}
+	if ((int64_t)want > x->req.body_len - x->sent)
+		want = (size_t)(x->req.body_len - x->sent);
+	memcpy(data, x->body_copy + x->sent, want);
+	x->sent += (int64_t)want;
+	return want;
+}
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct http_xfer *x = ud;
+	bool up = x->req.method != HTTP_GET;
+	struct http_progress p = { up ? ulnow : dlnow, up ? ultotal : dltotal,
+				   0 };
+	curl_off_t rate = 0;
+
+	if (x->cancelled)
+		return 1;
+	/* libcurl calls at least once a second, and for every buffer: the
+	 * caller paces what it shows */
+	if (!x->req.progress)
+		return 0;
+	if (p.total <= 0)
+		p.total = -1;
+	cu.easy_getinfo(x->easy, up ? CURLINFO_SPEED_UPLOAD_T :
+				      CURLINFO_SPEED_DOWNLOAD_T, &rate);
+	p.rate = rate;
+	x->req.progress(x, &p, x->req.ud);
+	return x->cancelled;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+	struct http_xfer *x = ud;
+	size_t len = size * n;
+	static const char name[] = "content-type:";
+
+	if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
+		char *v = xstrndup(data + sizeof name - 1, len - (sizeof name - 1));
+
+		free(x->content_type);
+		x->content_type = utf8_sanitize(v, 0);
+		free(v);
+		/* trim the spaces around it */
+		{
+			char *s = x->content_type, *e;
+
+			while (*s == ' ' || *s == '\t')
+				s++;
+			memmove(x->content_type, s, strlen(s) + 1);
+			e = x->content_type + strlen(x->content_type);
+			while (e > x->content_type &&
+			       (e[-1] == ' ' || e[-1] == '\t'))
+				*--e = '\0';
+		}
+	}
+	return len;
+}
+
+/* -- certificates ----------------------------------------------------- */
+
+static char *fingerprint_of(X509 *c)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char *out, *p;
+
+	if (!X509_digest(c, EVP_sha256(), md, &n) || n == 0)
+		return NULL;
+	out = p = xmalloc(n * 3);
+	for (i = 0; i < n; i++)
+		p += snprintf(p, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
+	return out;
+}
+
+static char *name_of(X509_NAME *nm)
+{
+	char buf[512];
+
+	if (!nm || !X509_NAME_oneline(nm, buf, sizeof buf))
+		return xstrdup("(unknown)");
+	return utf8_sanitize(buf, 0);
+}
+
+static void record_cert(struct http_xfer *x, X509 *c, int err)
+{
+	if (x->cert.fingerprint || !c)
+		return;
+	x->cert.fingerprint = fingerprint_of(c);
+	x->cert.subject = name_of(X509_get_subject_name(c));
+	x->cert.issuer = name_of(X509_get_issuer_name(c));
+	x->cert.why = xstrdup(X509_verify_cert_error_string(err));
+}
+
+static bool names_host(X509 *c, const char *host)
+{
+	unsigned char addr[16];
+
+	if (inet_pton(AF_INET, host, addr) == 1 ||
+	    inet_pton(AF_INET6, host, addr) == 1)
+		return X509_check_ip_asc(c, host, 0) == 1;
+	return X509_check_host(c, host, 0, 0, NULL) == 1;
+}
+
+static int verify_cb(int ok, X509_STORE_CTX *sctx)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(sctx,
+					      SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct http_xfer *x = ssl ? SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl),
+							 ssl_ex_index) : NULL;
+	X509 *leaf = X509_STORE_CTX_get0_cert(sctx);
+	char *fp;
+	bool pinned;
+
+	if (!x)
+		return ok;
+	fp = x->req.pin && leaf ? fingerprint_of(leaf) : NULL;
+	pinned = fp && strcmp(fp, x->req.pin) == 0;
+	free(fp);
+	if (pinned) {
+		/* the one certificate the user chose: whatever the chain */
+		X509_STORE_CTX_set_error(sctx, X509_V_OK);
+		return 1;
+	}
+	if (!ok) {
+		record_cert(x, leaf, X509_STORE_CTX_get_error(sctx));
+		return ok;
+	}
+	/* a pinned host's name is ours to check (see above) */
+	if (x->req.pin && X509_STORE_CTX_get_error_depth(sctx) == 0 &&
+	    !names_host(X509_STORE_CTX_get_current_cert(sctx), x->host)) {
+		X509_STORE_CTX_set_error(sctx, X509_V_ERR_HOSTNAME_MISMATCH);
+		record_cert(x, leaf, X509_V_ERR_HOSTNAME_MISMATCH);
+		return 0;
+	}
+	return ok;
+}
+
+static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *ud)
+{
+	SSL_CTX *ctx = sslctx;
+
+	(void)easy;
+	SSL_CTX_set_ex_data(ctx, ssl_ex_index, ud);
+	SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), verify_cb);
+	return CURLE_OK;
+}
+
+/* -- starting and ending ---------------------------------------------- */
+
+static void setup_tls(struct http_xfer *x)
+{
+	const char *file = getenv("SSL_CERT_FILE");
+	const char *dir = getenv("SSL_CERT_DIR");
+
+	if (x->req.trust) {
+		cu.easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 0L);
+		cu.easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 0L);
+		return;
+	}
+	if (file && *file)
+		cu.easy_setopt(x->easy, CURLOPT_CAINFO, file);
+	if (dir && *dir)
+		cu.easy_setopt(x->easy, CURLOPT_CAPATH, dir);
+	if (ssl_ex_index < 0)
+		ssl_ex_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL,
+							NULL);
+	cu.easy_setopt(x->easy, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+	cu.easy_setopt(x->easy, CURLOPT_SSL_CTX_DATA, x);
+	if (x->req.pin)
+		cu.easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 0L);
+}
+
+static void setup(struct http_xfer *x)
+{
+	const struct http_req *r = &x->req;
+	CURL *e = x->easy;
+	size_t i;
+
+	cu.easy_setopt(e, CURLOPT_URL, r->url);
+	cu.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION, r->pin ? 0L : 1L);
+	cu.easy_setopt(e, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRS);
+	cu.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	cu.easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	cu.easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	cu.easy_setopt(e, CURLOPT_WRITEDATA, x);
+	cu.easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	cu.easy_setopt(e, CURLOPT_HEADERDATA, x);
+	cu.easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	cu.easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+	cu.easy_setopt(e, CURLOPT_XFERINFODATA, x);
+	cu.easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	cu.easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)HTTP_STALL_S);
+	cu.easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
+	if (r->timeout_s > 0)
+		cu.easy_setopt(e, CURLOPT_TIMEOUT, r->timeout_s);
+	if (x->limit > 0)
+		cu.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+			       (curl_off_t)x->limit);
+	if (r->proxy)
+		cu.easy_setopt(e, CURLOPT_PROXY,
+			       strcmp(r->proxy, "none") == 0 ? "" : r->proxy);
+	for (i = 0; r->headers && r->headers[i]; i++)
+		x->headers = cu.slist_append(x->headers, r->headers[i]);
+	if (r->method != HTTP_GET) {
+		/* no "Expect: 100-continue" round trip before the body */
+		x->headers = cu.slist_append(x->headers, "Expect:");
+		cu.easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+		cu.easy_setopt(e, CURLOPT_READDATA, x);
+	}
+	if (r->method == HTTP_PUT) {
+		cu.easy_setopt(e, CURLOPT_UPLOAD, 1L);
+		cu.easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
+			       (curl_off_t)r->body_len);
+	} else if (r->method == HTTP_POST) {
+		cu.easy_setopt(e, CURLOPT_POST, 1L);
+		cu.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+			       (curl_off_t)r->body_len);
+	}
+	cu.easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
+	setup_tls(x);
+}
+
+struct http_xfer *http_start(struct http *h, const struct http_req *r,
+			     char **err)
+{
+	struct http_xfer *x;
+	char *host = r->url ? url_host(r->url) : NULL;
+
+	if (!host) {
+		*err = xasprintf("not an http or https address: %s",
+				 r->url ? r->url : "(none)");
+		return NULL;
+	}
+	if (r->method != HTTP_GET && r->body_len > 0 && r->body_fd < 0 &&
+	    !r->body) {
+		free(host);
+		*err = xstrdup("nothing to send");
+		return NULL;
+	}
+	if (!engine_ready(h, err)) {
+		free(host);
+		return NULL;
+	}
+	x = xcalloc(1, sizeof *x);
+	x->h = h;
+	x->req = *r;
+	x->req.url = xstrdup(r->url);
+	x->req.proxy = r->proxy ? xstrdup(r->proxy) : NULL;
+	x->req.pin = r->pin ? pin_normalize(r->pin) : NULL;
+	x->req.headers = NULL;
+	x->host = host;
+	if (r->method != HTTP_GET && r->body_fd < 0 && r->body_len > 0) {
+		x->body_copy = xmalloc((size_t)r->body_len);
+		memcpy(x->body_copy, r->body, (size_t)r->body_len);
+	}
+	x->limit = r->max_bytes > 0 ? r->max_bytes :
+		   r->out_fd < 0    ? HTTP_MAX_MEMORY :
+				      0;
+	x->easy = cu.easy_init();
+	if (!x->easy) {
+		free(x->body_copy);
+		free((char *)x->req.url);
+		free((char *)x->req.proxy);
+		free((char *)x->req.pin);
+		free(host);
+		free(x);
+		*err = xstrdup("libcurl could not start a transfer");
+		return NULL;
+	}
+	cu.easy_setopt(x->easy, CURLOPT_PRIVATE, (char *)x);
+	setup(x);
+	x->next = h->xfers;
+	h->xfers = x;
+	h->n++;
+	cu.multi_add_handle(h->multi, x->easy);
+	/* libcurl asks for its first timer from inside add_handle: the
+	 * transfer starts from the loop */
+	return x;
+}
+
+/* The words for a transfer that did not work; into buf. */
+static const char *failure(struct http_xfer *x, CURLcode rc, long status,
+			   char *buf, size_t size)
+{
+	if (x->too_big)
+		snprintf(buf, size, "larger than the limit of %lld bytes",
+			 (long long)x->limit);
+	else if (rc == CURLE_FILESIZE_EXCEEDED)
+		snprintf(buf, size, "larger than the limit of %lld bytes",
+			 (long long)x->limit);
+	else if (x->write_failed)
+		snprintf(buf, size, "cannot write: %s", strerror(x->write_errno));
+	else if (x->cert.fingerprint)
+		snprintf(buf, size, "the server's certificate is not trusted: %s",
+			 x->cert.why);
+	else if (rc != CURLE_OK)
+		snprintf(buf, size, "%s", x->errbuf[0] ? x->errbuf :
+					  cu.easy_strerror(rc));
+	else if (status >= 300 && status < 400 && x->req.pin)
+		snprintf(buf, size, "redirected (HTTP %ld), which is not "
+			 "followed for a pinned server", status);
+	else
+		snprintf(buf, size, "the server answered HTTP %ld", status);
+	return buf;
+}
+
+static void finish_done(struct http *h)
+{
+	CURLMsg *m;
+	int left;
+
+	if (h->depth)
+		return;
+	while ((m = cu.multi_info_read(h->multi, &left))) {
+		struct http_xfer *x = NULL;
+		struct http_result r = { 0 };
+		char words[CURL_ERROR_SIZE + 128];
+		long status = 0;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		cu.easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		if (!x)
+			continue;
+		if (x->cancelled) {
+			xfer_free(x);
+			continue;
+		}
+		cu.easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+		r.status = status;
+		r.ok = m->data.result == CURLE_OK && status >= 200 &&
+		       status < 300 && !x->too_big && !x->write_failed;
+		if (!r.ok)
+			r.error = failure(x, m->data.result, status, words,
+					  sizeof words);
+		r.cert = x->cert.fingerprint ? &x->cert : NULL;
+		r.body = x->req.out_fd < 0 ? (x->buf ? x->buf : "") : NULL;
+		r.len = x->len;
+		r.content_type = x->content_type;
+		cu.multi_remove_handle(h->multi, x->easy);
+		x->req.done(x, &r, x->req.ud);
+		xfer_free(x);
+	}
+}
+
+void http_cancel(struct http_xfer **xp)
+{
+	struct http_xfer *x = *xp;
+
+	if (!x)
+		return;
+	*xp = NULL;
+	if (x->h->depth) {
+		/* inside libcurl: it ends the transfer at its next callback,
+		 * and finish_done() frees it */
+		x->cancelled = true;
+		return;
+	}
+	xfer_free(x);
+}
+
+size_t http_active(const struct http *h)
+{
+	return h->n;
+}
+
+void http_free(struct http **hp)
+{
+	struct http *h = *hp;
+
+	if (!h)
+		return;
+	while (h->xfers)
+		xfer_free(h->xfers);
+	if (h->multi) {
+		cu.multi_cleanup(h->multi);
+		if (--cu.engines == 0)
+			cu.global_cleanup();
+	}
+	loop_timer_cancel(h->loop, h->timer);
+	free(h);
+	*hp = NULL;
+}

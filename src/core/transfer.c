@@ -1,0 +1,373 @@
+/* transfer: files moving over HTTP, numbered for the user (transfer.h).
+ *
+ * The app keeps one struct transfers, made with the first transfer: the
+ * HTTP engine and the list, oldest first, running and recently ended
+ * alike. Progress is told through events paced by TRANSFER_TICK_MS, so
+ * that a fast download does not redraw for every buffer libcurl hands
+ * over.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/account.h"
+#include "core/app.h"
+#include "core/event.h"
+#include "core/http.h"
+#include "core/loop.h"
+#include "core/paths.h"
+#include "core/pinstore.h"
+#include "core/transfer.h"
+#include "util/log.h"
+#include "util/url.h"
+#include "util/xmem.h"
+
+struct transfers {
+	struct http *http;
+	struct transfer **v; /* oldest first */
+	size_t n, cap;
+	unsigned last_n;
+};
+
+static struct transfers *list_of(struct app *app)
+{
+	if (!app->transfers) {
+		app->transfers = xcalloc(1, sizeof *app->transfers);
+		app->transfers->http = http_new(app->loop);
+	}
+	return app->transfers;
+}
+
+char *transfer_download_dir(const struct app *app)
+{
+	const char *xdg = getenv("XDG_DOWNLOAD_DIR");
+	const char *home = getenv("HOME");
+
+	if (app->cfg.download_dir)
+		return paths_expand_home(app->cfg.download_dir);
+	if (xdg && *xdg == '/')
+		return xstrdup(xdg);
+	return xasprintf("%s/Downloads/natter", home && *home ? home : ".");
+}
+
+static void emit(struct app *app, struct transfer *t, enum transfer_news what)
+{
+	struct event ev = { .type = EV_TRANSFER, .acc = t->acc,
+			    .transfer = { t, what } };
+
+	event_emit(app, &ev);
+	app->dirty = true;
+}
+
+static void transfer_free(struct transfer *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->part)
+		unlink(t->part);
+	free(t->url);
+	free(t->dest);
+	free(t->name);
+	free(t->path);
+	free(t->part);
+	free(t->error);
+	free(t->host);
+	free(t->cert_fp);
+	free(t->cert_subject);
+	free(t->cert_issuer);
+	free(t);
+}
+
+/* Drops the oldest ended transfers past TRANSFERS_KEPT. */
+static void prune(struct transfers *ts)
+{
+	size_t ended = 0, i;
+
+	for (i = ts->n; i-- > 0;) {
+		if (ts->v[i]->state == TRANSFER_RUNNING ||
+		    ++ended <= TRANSFERS_KEPT)
+			continue;
+		transfer_free(ts->v[i]);
+		memmove(&ts->v[i], &ts->v[i + 1],
+			(ts->n - i - 1) * sizeof *ts->v);
+		ts->n--;
+	}
+}
+
+/* Moves the finished part to the first free name in its directory:
+ * link() fails rather than replace, so nothing is overwritten. Sets
+ * t->path; returns 0 or -errno. */
+static int settle(struct transfer *t, const char *dir)
+{
+	const char *dot = strrchr(t->name, '.');
+	size_t stem = dot && dot != t->name ? (size_t)(dot - t->name) :
+					      strlen(t->name);
+
+	for (unsigned i = 0; i < 1000; i++) {
+		char *p = i == 0 ? xasprintf("%s/%s", dir, t->name) :
+				   xasprintf("%s/%.*s (%u)%s", dir, (int)stem,
+					     t->name, i, t->name + stem);
+
+		if (link(t->part, p) == 0) {
+			unlink(t->part);
+			free(t->part);
+			t->part = NULL;
+			t->path = p;
+			return 0;
+		}
+		free(p);
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+		     : xstrdup(".");
+}
+
+/* Tells the window the transfer's news: the start, its end, and its
+ * progress at most every TRANSFER_TICK_MS. */
+static void on_progress(struct http_xfer *x, const struct http_progress *p,
+			void *ud)
+{
+	struct transfer *t = ud;
+	uint64_t now = loop_now(t->app->loop);
+
+	(void)x;
+	t->done = p->done;
+	t->total = p->total;
+	t->rate = p->rate;
+	if (t->last_tick && now - t->last_tick < TRANSFER_TICK_MS)
+		return;
+	t->last_tick = now;
+	emit(t->app, t, TRANSFER_MOVED);
+}
+
+static void on_done(struct http_xfer *x, const struct http_result *r, void *ud)
+{
+	struct transfer *t = ud;
+
+	(void)x;
+	t->x = NULL;
+	t->done = (int64_t)r->len;
+	close(t->fd);
+	t->fd = -1;
+	if (r->ok) {
+		char *dir = dir_of(t->part);
+		int e = settle(t, dir);
+
+		free(dir);
+		if (e < 0)
+			t->error = xasprintf("cannot save it: %s", strerror(-e));
+	} else {
+		t->error = xstrdup(r->error ? r->error : "failed");
+		if (r->cert) {
+			t->cert_fp = xstrdup(r->cert->fingerprint);
+			t->cert_subject = xstrdup(r->cert->subject);
+			t->cert_issuer = xstrdup(r->cert->issuer);
+		}
+	}
+	if (t->part) {
+		unlink(t->part);
+		xfree(&t->part);
+	}
+	t->state = t->error ? TRANSFER_FAILED : TRANSFER_DONE;
+	log_msg(t->error ? LOG_WARN : LOG_INFO, "transfer", "%u %s: %s", t->n,
+		t->url, t->error ? t->error : "done");
+	emit(t->app, t, TRANSFER_ENDED);
+	prune(t->app->transfers);
+}
+
+/* Where a download of url into dest goes: the directory and the name. */
+static int destination(struct app *app, const char *url, const char *dest,
+		       char **dir, char **name, char **err)
+{
+	struct stat st;
+	int e;
+
+	if (!dest || (stat(dest, &st) == 0 && S_ISDIR(st.st_mode))) {
+		*dir = dest ? xstrdup(dest) : transfer_download_dir(app);
+		*name = url_file_name(url);
+		if (!dest && stat(*dir, &st) < 0 && (e = paths_mkdir(*dir)) < 0) {
+			*err = xasprintf("cannot make %s: %s", *dir,
+					 strerror(-e));
+			xfree(dir);
+			xfree(name);
+			return -1;
+		}
+		return 0;
+	}
+	*dir = dir_of(dest);
+	*name = xstrdup(strrchr(dest, '/') ? strrchr(dest, '/') + 1 : dest);
+	if (!**name) {
+		*err = xasprintf("%s: not a file name", dest);
+		xfree(dir);
+		xfree(name);
+		return -1;
+	}
+	return 0;
+}
+
+struct transfer *transfer_download(struct app *app, struct window *w,
+				   const char *url, const char *dest,
+				   char **err)
+{
+	struct transfers *ts = list_of(app);
+	struct http_req r = { .method = HTTP_GET, .url = url, .body_fd = -1,
+			      .progress = on_progress, .done = on_done };
+	struct transfer *t;
+	char *dir, *name, *path = dest ? paths_expand_home(dest) : NULL;
+	int e = destination(app, url, path, &dir, &name, err);
+
+	free(path);
+	if (e < 0)
+		return NULL;
+	t = xcalloc(1, sizeof *t);
+	t->app = app;
+	t->win_id = w ? w->id : 0;
+	t->acc = w ? w->acc : NULL;
+	t->url = xstrdup(url);
+	t->dest = dest ? xstrdup(dest) : NULL;
+	t->name = name;
+	t->total = -1;
+	t->part = xasprintf("%s/.%s.%u.part", dir, name, ts->last_n + 1);
+	free(dir);
+	t->fd = open(t->part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (t->fd < 0) {
+		*err = xasprintf("cannot write %s: %s", t->part, strerror(errno));
+		xfree(&t->part);
+		transfer_free(t);
+		return NULL;
+	}
+	r.out_fd = t->fd;
+	r.max_bytes = (int64_t)app->cfg.max_download * 1024 * 1024;
+	r.trust = t->acc && t->acc->conf->tls == TLS_TRUST;
+	r.ud = t;
+	t->host = url_host(url);
+	if (t->host) {
+		char *key = xasprintf("https://%s", t->host);
+
+		r.pin = pinstore_get(&app->pins, key);
+		if (!r.pin)
+			r.pin = pinstore_get(&app->pins, t->host);
+		free(key);
+	}
+	t->x = http_start(ts->http, &r, err);
+	if (!t->x) {
+		transfer_free(t);
+		return NULL;
+	}
+	t->n = ++ts->last_n;
+	xgrow((void **)&ts->v, &ts->cap, ts->n + 1, sizeof *ts->v);
+	ts->v[ts->n++] = t;
+	emit(app, t, TRANSFER_STARTED);
+	return t;
+}
+
+static struct transfer *find(const struct app *app, unsigned n)
+{
+	const struct transfers *ts = app->transfers;
+
+	for (size_t i = 0; ts && i < ts->n; i++)
+		if (ts->v[i]->n == n)
+			return ts->v[i];
+	return NULL;
+}
+
+int transfer_cancel(struct app *app, unsigned n)
+{
+	struct transfer *t = find(app, n);
+
+	if (!t)
+		return -1;
+	if (t->state != TRANSFER_RUNNING)
+		return -2;
+	http_cancel(&t->x);
+	close(t->fd);
+	t->fd = -1;
+	unlink(t->part);
+	xfree(&t->part);
+	t->state = TRANSFER_CANCELLED;
+	emit(app, t, TRANSFER_ENDED);
+	prune(app->transfers);
+	return 0;
+}
+
+size_t transfer_count(const struct app *app)
+{
+	return app->transfers ? app->transfers->n : 0;
+}
+
+const struct transfer *transfer_at(const struct app *app, size_t i)
+{
+	return app->transfers && i < app->transfers->n ? app->transfers->v[i]
+						       : NULL;
+}
+
+size_t transfer_running(const struct app *app, int64_t *done, int64_t *total)
+{
+	size_t n = 0;
+
+	*done = *total = 0;
+	for (size_t i = 0; i < transfer_count(app); i++) {
+		const struct transfer *t = app->transfers->v[i];
+
+		if (t->state != TRANSFER_RUNNING)
+			continue;
+		n++;
+		if (t->total > 0) {
+			*done += t->done;
+			*total += t->total;
+		}
+	}
+	return n;
+}
+
+struct transfer *transfer_trust(struct app *app, unsigned n, char **err)
+{
+	struct transfer *t = find(app, n);
+	struct window *w;
+	char *key;
+	int e;
+
+	if (!t || !t->cert_fp) {
+		*err = xasprintf("transfer %u has no refused certificate", n);
+		return NULL;
+	}
+	key = xasprintf("https://%s", t->host);
+	e = pinstore_set(&app->pins, key, t->cert_fp);
+	free(key);
+	if (e < 0) {
+		*err = xasprintf("cannot pin it: %s", strerror(-e));
+		return NULL;
+	}
+	xfree(&t->cert_fp);
+	w = t->win_id ? app_window_by_id(app, t->win_id) : NULL;
+	return transfer_download(app, w, t->url, t->dest, err);
+}
+
+void transfer_shutdown(struct app *app)
+{
+	struct transfers *ts = app->transfers;
+
+	if (!ts)
+		return;
+	for (size_t i = 0; i < ts->n; i++) {
+		http_cancel(&ts->v[i]->x);
+		transfer_free(ts->v[i]);
+	}
+	free(ts->v);
+	http_free(&ts->http);
+	free(ts);
+	app->transfers = NULL;
+}

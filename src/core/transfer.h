@@ -1,0 +1,88 @@
+/* transfer: files moving over HTTP (core/http.h), numbered for the user.
+ *
+ * Each transfer has a number, given in order and never reused in a run
+ * (/transfers lists them, /cancel N ends one), and belongs to the
+ * window it was asked for in, kept by id: that window may close first,
+ * and then its news goes to the console. A download is written to
+ * "NAME.part" beside its destination and renamed when it is complete,
+ * to the first free name of NAME, "NAME (1)", "NAME (2)", ...: a file
+ * that exists is never overwritten, nor is half a file ever taken for
+ * the whole. TLS follows the window's account (its `tls = "trust"`) and
+ * the pins: the one pinned for "https://HOST" (a web server's, pinned
+ * by transfer_trust), else the one pinned for HOST as an XMPP domain
+ * (a server that serves both with one certificate); a certificate
+ * refused is kept on the transfer, for transfer_trust.
+ *
+ * Events (core/event.h): EV_TRANSFER when one starts, every
+ * TRANSFER_TICK_MS at most while it moves, and when it ends. The last
+ * TRANSFERS_KEPT ended transfers stay listed.
+ */
+#ifndef NATTER_CORE_TRANSFER_H
+#define NATTER_CORE_TRANSFER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct app;
+struct account;
+struct http_cert;
+struct http_xfer;
+struct window;
+
+#define TRANSFER_TICK_MS 500
+#define TRANSFERS_KEPT 20
+
+enum transfer_state { TRANSFER_RUNNING, TRANSFER_DONE, TRANSFER_FAILED,
+		      TRANSFER_CANCELLED };
+
+struct transfer {
+	struct app *app;
+	unsigned n;
+	enum transfer_state state;
+	uint64_t win_id;      /* the window it was asked for in */
+	struct account *acc;  /* whose TLS rules apply; may be NULL */
+	char *url;
+	char *dest;           /* the destination asked for, or NULL */
+	char *name;           /* the file name it is saved as */
+	char *path;           /* where it goes; set when done */
+	char *part;           /* where it is written meanwhile */
+	int fd;
+	int64_t done, total;  /* bytes; total -1 when not known */
+	int64_t rate;         /* bytes a second */
+	char *error;          /* why it failed */
+	char *host;           /* the URL's host */
+	char *cert_fp;        /* a refused certificate's fingerprint, or
+			       * NULL */
+	char *cert_subject, *cert_issuer;
+	uint64_t last_tick;   /* when progress was last told (loop ms) */
+	struct http_xfer *x;  /* while running */
+};
+
+/* Where downloads go by default: the download_dir option, else
+ * $XDG_DOWNLOAD_DIR, else ~/Downloads/natter. The caller frees it. */
+char *transfer_download_dir(const struct app *app);
+/* Starts downloading url for window w (NULL: the console) into dest: a
+ * directory (the name comes from the URL, util/url.h) or a file path;
+ * NULL: transfer_download_dir(). Returns the transfer, or NULL with
+ * *err (the caller frees it). */
+struct transfer *transfer_download(struct app *app, struct window *w,
+				   const char *url, const char *dest,
+				   char **err);
+/* Cancels running transfer n. Returns 0, -1 when there is no such
+ * transfer, -2 when it has ended. */
+int transfer_cancel(struct app *app, unsigned n);
+/* The transfers listed, oldest first; i < transfer_count(). */
+size_t transfer_count(const struct app *app);
+const struct transfer *transfer_at(const struct app *app, size_t i);
+/* How many run, and their bytes done and expected (those that say). */
+size_t transfer_running(const struct app *app, int64_t *done,
+			int64_t *total);
+/* Pins the certificate transfer n was refused for "https://HOST" and
+ * starts the download again, as a new transfer. Returns it, or NULL
+ * with *err (the caller frees it). */
+struct transfer *transfer_trust(struct app *app, unsigned n, char **err);
+/* Cancels everything (at exit) and frees it all. */
+void transfer_shutdown(struct app *app);
+
+#endif

@@ -1,0 +1,187 @@
+/* url: links in text and names for their downloads (see url.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/url.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+static bool scheme_at(const char *p, size_t *n)
+{
+	if (strncasecmp(p, "https://", 8) == 0)
+		*n = 8;
+	else if (strncasecmp(p, "http://", 7) == 0)
+		*n = 7;
+	else
+		return false;
+	return true;
+}
+
+/* Whether an address may start at p: at the start of the text or after
+ * something that is not part of a word ("xhttp://" is not one). */
+static bool starts_here(const char *text, const char *p)
+{
+	unsigned char c = p > text ? (unsigned char)p[-1] : ' ';
+
+	return !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+	       !(c >= '0' && c <= '9');
+}
+
+static const char *closer_of(char open)
+{
+	switch (open) {
+	case '(': return ")";
+	case '[': return "]";
+	case '<': return ">";
+	case '"': return "\"";
+	case '\'': return "'";
+	default: return NULL;
+	}
+}
+
+bool url_next(const char *text, const char **start, size_t *len)
+{
+	const char *p;
+
+	for (p = text; *p; p++) {
+		const char *end, *closer;
+		size_t n;
+
+		if ((*p != 'h' && *p != 'H') || !scheme_at(p, &n) ||
+		    !starts_here(text, p))
+			continue;
+		end = p + n;
+		while ((unsigned char)*end > ' ' && *end != 0x7f)
+			end++;
+		closer = p > text ? closer_of(p[-1]) : NULL;
+		/* a bracket or quote around the address is not part of it */
+		if (closer) {
+			const char *c = memchr(p + n, *closer,
+					       (size_t)(end - p - n));
+
+			if (c)
+				end = c;
+		}
+		while (end > p + n && strchr(".,;:!?)]>'\"", end[-1]) &&
+		       !(end[-1] == ')' && memchr(p, '(', (size_t)(end - p))))
+			end--;
+		if (end == p + n)
+			continue; /* "http://" alone */
+		*start = p;
+		*len = (size_t)(end - p);
+		return true;
+	}
+	return false;
+}
+
+/* The host of an http(s) URL, or NULL when url is not one. */
+char *url_host(const char *url)
+{
+	const char *p, *end, *at;
+
+	if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else
+		return NULL;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', (size_t)(end - p));
+
+		return close && close > p + 1 ? xstrndup(p + 1,
+							 (size_t)(close - p - 1))
+					      : NULL;
+	}
+	end = p + strcspn(p, ":/?#");
+	return end > p ? xstrndup(p, (size_t)(end - p)) : NULL;
+}
+
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The last path segment of url, percent-decoded; the caller frees it. */
+static char *last_segment(const char *url)
+{
+	const char *p = strstr(url, "://");
+	const char *end, *seg;
+	char *out, *o;
+
+	p = p ? p + 3 : url;
+	end = p + strcspn(p, "?#");
+	seg = p + strcspn(p, "/");
+	if (seg >= end)
+		return xstrdup(""); /* no path */
+	for (const char *q = seg; q < end; q++)
+		if (*q == '/')
+			seg = q + 1;
+	out = o = xmalloc((size_t)(end - seg) + 1);
+	for (p = seg; p < end; p++) {
+		if (*p == '%' && end - p > 2 && hex(p[1]) >= 0 &&
+		    hex(p[2]) >= 0) {
+			*o++ = (char)(hex(p[1]) * 16 + hex(p[2]));
+			p += 2;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Cuts s to at most max bytes on a character boundary, keeping its
+ * extension (a last '.' within its final 16 bytes). */
+static void cut(char *s, size_t max)
+{
+	size_t len = strlen(s), keep = 0, at;
+	char *dot = strrchr(s, '.');
+
+	if (len <= max)
+		return;
+	if (dot && len - (size_t)(dot - s) <= 16)
+		keep = len - (size_t)(dot - s);
+	at = max - keep;
+	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+		at--;
+	memmove(s + at, s + len - keep, keep + 1);
+}
+
+char *url_file_name(const char *url)
+{
+	char *seg = last_segment(url);
+	char *clean = utf8_sanitize(seg, 0);
+	char *r, *w;
+
+	free(seg);
+	/* separators of any system, and what a shell or a listing would
+	 * take for something else, become '_' */
+	for (r = clean; *r; r++)
+		if (strchr("/\\:", *r))
+			*r = '_';
+	/* no hidden files, no names that start or end with a space */
+	for (r = clean; *r == '.' || *r == ' '; r++)
+		;
+	memmove(clean, r, strlen(r) + 1);
+	for (w = clean + strlen(clean); w > clean && w[-1] == ' ';)
+		*--w = '\0';
+	cut(clean, URL_NAME_MAX);
+	if (!*clean) {
+		free(clean);
+		return xstrdup("download");
+	}
+	return clean;
+}
