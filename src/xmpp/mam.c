@@ -68,6 +68,8 @@
  * is: our stamp for a message that came live is our clock's, the
  * archive's is the server's. */
 #define MAM_SLACK_MS (120 * 1000)
+/* How many times in a row a page that got no answer is asked again. */
+#define MAM_RETRIES 3
 /* The user's own archive in history_archive_cursor(). */
 #define MAM_OWN ""
 
@@ -107,6 +109,7 @@ struct mam {
 			  * come, whatever the clocks say */
 	bool told;       /* the total was taken from a <count/> */
 	bool offered;    /* the account's disco#info names urn:xmpp:mam:2 */
+	unsigned retries; /* pages asked again for want of an answer */
 	int64_t prev;    /* the time the last result was stored with, or of
 			  * the message it goes on after; -1: none */
 	bool newest;     /* nothing was stored: the newest page only */
@@ -290,11 +293,26 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 	struct mam *m = s->mam;
 	struct fin f;
 
-	if (!m || m->catchup != q) { /* a session ago */
+	if (!m || m->catchup != q || s->app->quit) { /* a session ago */
+		if (m && m->catchup == q)
+			m->catchup = NULL;
 		query_free(&q);
 		return;
 	}
 	m->catchup = NULL;
+	if (!reply && m->retries < MAM_RETRIES && !s->app->quit &&
+	    s->acc->state == ACC_ONLINE) {
+		/* no answer (a resumed stream that lost it): ask again from
+		 * the same place; what comes twice is stored once */
+		m->retries++;
+		log_msg(LOG_INFO, "mam", "%s: no answer to a page, asking again",
+			s->acc->conf->name);
+		m->got -= q->got;
+		catchup_page(s);
+		query_free(&q);
+		return;
+	}
+	m->retries = 0;
 	if (!req_ok(reply)) {
 		struct req_error e;
 
@@ -382,6 +400,7 @@ void mam_connected(struct session *s)
 	m->got = m->total = 0;
 	m->newest = m->told = false;
 	m->offered = false;
+	m->retries = 0;
 	m->start = m->from = m->prev = -1;
 	account_archive_progress(s->app, s->acc, false, 0, 0);
 }
@@ -452,7 +471,7 @@ static void on_older(struct session *s, xmpp_stanza_t *reply, void *ud)
 			mine = true;
 			break;
 		}
-	if (!mine) {
+	if (!mine || s->app->quit) {
 		query_free(&q);
 		return;
 	}
