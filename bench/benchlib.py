@@ -588,19 +588,22 @@ class Pinger:
 
     def _run(self):
         while not self.done.is_set():
+            sent = time.monotonic()
             try:
                 typ, rtt, _ = self.peer.run(
                     lambda: self.peer.client.ping(self.to, 5), 10)
             except Exception:  # noqa: BLE001 - a missed ping, not a figure
                 typ = None
             if typ == "result":
-                self.rtts.append(rtt * 1000)
+                self.rtts.append((sent, rtt * 1000))
             self.done.wait(0.02)
 
-    def stop(self):
+    def stop(self, since=None):
+        """The round trips (ms) of the pings answered, of those sent after
+        since (a time.monotonic(); None: all)."""
         self.done.set()
         self.thread.join(15)
-        return self.rtts
+        return [r for t, r in self.rtts if since is None or t >= since]
 
 
 # -- the floor --------------------------------------------------------------
