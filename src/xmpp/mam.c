@@ -4,7 +4,8 @@
  * Catch-up: when a new session (not a resumed stream) comes up and the
  * account's disco#info (xmpp/features.c) offers urn:xmpp:mam:2, the
  * archive is asked for what came after the newest message stored with
- * an archive id (history_archive_last), one page at a time: a page is
+ * an archive id (history_archive_last, read when the session came up,
+ * before any of its messages was stored), one page at a time: a page is
  * asked only when the last one's <fin/> came, and each result is handed
  * to message_read() as it arrives, so the loop, the screen and ping
  * answers never wait for the whole. The first page records where the
@@ -108,7 +109,9 @@ struct mam {
 			  * archive's <count/> says about how many are to
 			  * come, whatever the clocks say */
 	bool told;       /* the total was taken from a <count/> */
-	bool offered;    /* the account's disco#info names urn:xmpp:mam:2 */
+	bool due;        /* a catch-up waits for the account's features */
+	bool known;      /* the account's features came (xmpp/features.c) */
+	bool offered;    /* and its disco#info names urn:xmpp:mam:2 */
 	unsigned retries; /* pages asked again for want of an answer */
 	int64_t prev;    /* the time the last result was stored with, or of
 			  * the message it goes on after; -1: none */
@@ -390,37 +393,20 @@ static void catchup_page(struct session *s)
 	req_send(s, iq, on_catchup, q, REQ_TIMEOUT_MS);
 }
 
-void mam_connected(struct session *s)
-{
-	struct mam *m = mam_of(s);
-
-	forget_queries(m);
-	strmap_clear(&m->done);
-	xfree(&m->after);
-	m->got = m->total = 0;
-	m->newest = m->told = false;
-	m->offered = false;
-	m->retries = 0;
-	m->start = m->from = m->prev = -1;
-	account_archive_progress(s->app, s->acc, false, 0, 0);
-}
-
-void mam_features(struct session *s)
+/* Where the catch-up will start: taken when the session comes up, before
+ * any message of it is stored, so that one coming live before the
+ * account's features are known does not move it past what the archive
+ * holds from the time natter was away. Returns false when there is to
+ * be no catch-up. */
+static bool catchup_from(struct session *s, struct mam *m)
 {
 	struct account *a = s->acc;
-	struct mam *m = mam_of(s);
 	char *after = NULL;
 	int64_t ts = -1;
 	int r;
 
-	m->offered = features_account(s, NS_MAM);
-	if (!m->offered) {
-		log_msg(LOG_INFO, "mam", "%s: the account has no archive",
-			a->conf->name);
-		return;
-	}
 	if (!a->conf->mam || !a->history)
-		return;
+		return false;
 	/* a catch-up cut short goes on where it was */
 	r = history_archive_cursor(a->history, MAM_OWN, &after, &ts);
 	if (r == 0) {
@@ -433,15 +419,49 @@ void mam_features(struct session *s)
 	if (r < 0) {
 		log_msg(LOG_ERROR, "mam", "%s: cannot read the history: %s",
 			a->conf->name, history_error(a->history));
-		return;
+		return false;
 	}
 	m->after = after;
 	m->start = m->prev = r > 0 ? ts : -1;
 	m->from = r > 0 ? (ts > MAM_SLACK_MS ? ts - MAM_SLACK_MS : 0) : -1;
 	m->newest = r == 0;
+	return true;
+}
+
+void mam_connected(struct session *s)
+{
+	struct mam *m = mam_of(s);
+
+	forget_queries(m);
+	strmap_clear(&m->done);
+	xfree(&m->after);
+	m->got = m->total = 0;
+	m->newest = m->told = false;
+	m->offered = m->known = false;
+	m->retries = 0;
+	m->start = m->from = m->prev = -1;
+	account_archive_progress(s->app, s->acc, false, 0, 0);
+	m->due = catchup_from(s, m);
+}
+
+void mam_features(struct session *s)
+{
+	struct account *a = s->acc;
+	struct mam *m = mam_of(s);
+
+	m->known = true;
+	m->offered = features_account(s, NS_MAM);
+	if (!m->offered) {
+		log_msg(LOG_INFO, "mam", "%s: the account has no archive",
+			a->conf->name);
+		return;
+	}
+	if (!m->due)
+		return;
+	m->due = false;
 	log_msg(LOG_INFO, "mam", "%s: catching up %s", a->conf->name,
-		m->newest ? "(the newest page)" : after ? "after an id" :
-							  "by time");
+		m->newest ? "(the newest page)" : m->after ? "after an id" :
+							     "by time");
 	account_archive_progress(s->app, a, true, 0, 0);
 	catchup_page(s);
 }
@@ -517,7 +537,10 @@ int xs_archive_older(struct app *app, struct window *w)
 		return -1;
 	s = session_of(a);
 	m = mam_of(s);
-	if (!m->offered || strmap_get(&m->done, w->jid, strlen(w->jid)))
+	/* (before the account's features are known, asking is how to
+	 * find out) */
+	if ((m->known && !m->offered) ||
+	    strmap_get(&m->done, w->jid, strlen(w->jid)))
 		return -1;
 	for (i = 0; i < m->nolder; i++)
 		if (m->older[i]->win == w->id)
