@@ -575,6 +575,37 @@ class Perf:
         return self.path
 
 
+class Pinger:
+    """Pings `to` from peer (a ClientThread) one after another, 20 ms
+    apart, on a thread of its own until stop(), which returns the round
+    trips (ms) of the pings answered with a result."""
+
+    def __init__(self, peer, to):
+        self.peer, self.to = peer, to
+        self.rtts, self.done = [], threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.done.is_set():
+            sent = time.monotonic()
+            try:
+                typ, rtt, _ = self.peer.run(
+                    lambda: self.peer.client.ping(self.to, 5), 10)
+            except Exception:  # noqa: BLE001 - a missed ping, not a figure
+                typ = None
+            if typ == "result":
+                self.rtts.append((sent, rtt * 1000))
+            self.done.wait(0.02)
+
+    def stop(self, since=None):
+        """The round trips (ms) of the pings answered, of those sent after
+        since (a time.monotonic(); None: all)."""
+        self.done.set()
+        self.thread.join(15)
+        return [r for t, r in self.rtts if since is None or t >= since]
+
+
 # -- the floor --------------------------------------------------------------
 
 def build_floor(outdir):
@@ -592,14 +623,16 @@ def build_floor(outdir):
 class Floor:
     """The floor client as a child process, started like Pane."""
 
-    def __init__(self, binary, args, workdir):
-        self.t0_file = os.path.join(workdir, "t0-floor")
-        self.log = open(os.path.join(workdir, "floor.log"), "wb")
+    def __init__(self, binary, args, workdir, env=None, name="floor"):
+        self.t0_file = os.path.join(workdir, "t0-" + name)
+        self.log_path = os.path.join(workdir, name + ".log")
+        self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             ["sh", "-c", 'date +%s.%N > "$0.tmp"; mv "$0.tmp" "$0"; '
              'exec "$@"', self.t0_file, binary] + list(args),
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
-            start_new_session=True)
+            start_new_session=True,
+            env=dict(os.environ, **env) if env else None)
 
     def t0(self, timeout=10.0):
         return float(wait_for(lambda: os.path.exists(self.t0_file) and

@@ -15,10 +15,19 @@
  *
  * Usage: floor JID PASSWORD HOST PORT [ROOM@SERVICE/NICK]
  * Exits 1 when the connection fails or ends; SIGTERM ends it too.
+ *
+ * With FLOOR_MAM_START (an XEP-0082 time) in the environment it also
+ * catches up from its message archive (XEP-0313) after the login: from
+ * that time on, FLOOR_MAM_MAX (default 250) messages a page, one page at
+ * a time, each next page asked after the last one's RSM <last/> once
+ * its <fin/> came; the results are counted and dropped. When the
+ * archive says complete it writes "floor: archive N messages at T" (T
+ * the realtime clock, seconds) to stderr.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <strophe.h>
 
@@ -64,6 +73,101 @@ static void join_room(xmpp_conn_t *conn, xmpp_ctx_t *ctx)
 	xmpp_stanza_release(pres);
 }
 
+/* The archive catch-up (FLOOR_MAM_START): results counted, pages asked. */
+static const char *mam_start;
+static const char *mam_max = "250";
+static long mam_got;
+static int mam_pages;
+
+static int on_result(xmpp_conn_t *conn, xmpp_stanza_t *msg, void *ud)
+{
+	(void)conn;
+	(void)ud;
+	if (xmpp_stanza_get_child_by_name_and_ns(msg, "result",
+						 "urn:xmpp:mam:2"))
+		mam_got++;
+	return 1;
+}
+
+static xmpp_stanza_t *text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
+				 const char *name, const char *text)
+{
+	xmpp_stanza_t *el = xmpp_stanza_new(ctx), *t;
+
+	xmpp_stanza_set_name(el, name);
+	if (text) {
+		t = xmpp_stanza_new(ctx);
+		xmpp_stanza_set_text(t, text);
+		xmpp_stanza_add_child(el, t);
+		xmpp_stanza_release(t);
+	}
+	xmpp_stanza_add_child(parent, el);
+	xmpp_stanza_release(el);
+	return el;
+}
+
+static int on_fin(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud);
+
+/* Asks for the page after `after` (NULL: the first). */
+static void mam_page(xmpp_conn_t *conn, xmpp_ctx_t *ctx, const char *after)
+{
+	char id[32];
+	xmpp_stanza_t *iq, *q, *x, *f, *set;
+
+	snprintf(id, sizeof id, "mam%d", ++mam_pages);
+	iq = xmpp_iq_new(ctx, "set", id);
+	q = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, "urn:xmpp:mam:2");
+	xmpp_stanza_set_attribute(q, "queryid", "floor");
+	x = text_child(ctx, q, "x", NULL);
+	xmpp_stanza_set_ns(x, "jabber:x:data");
+	xmpp_stanza_set_type(x, "submit");
+	f = text_child(ctx, x, "field", NULL);
+	xmpp_stanza_set_attribute(f, "var", "FORM_TYPE");
+	xmpp_stanza_set_type(f, "hidden");
+	text_child(ctx, f, "value", "urn:xmpp:mam:2");
+	f = text_child(ctx, x, "field", NULL);
+	xmpp_stanza_set_attribute(f, "var", "start");
+	text_child(ctx, f, "value", mam_start);
+	set = text_child(ctx, q, "set", NULL);
+	xmpp_stanza_set_ns(set, "http://jabber.org/protocol/rsm");
+	text_child(ctx, set, "max", mam_max);
+	if (after)
+		text_child(ctx, set, "after", after);
+	xmpp_stanza_add_child(iq, q);
+	xmpp_stanza_release(q);
+	xmpp_id_handler_add(conn, on_fin, id, ctx);
+	xmpp_send(conn, iq);
+	xmpp_stanza_release(iq);
+}
+
+static int on_fin(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+{
+	xmpp_ctx_t *ctx = ud;
+	xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name(iq, "fin");
+	xmpp_stanza_t *set = fin ? xmpp_stanza_get_child_by_name(fin, "set") :
+				   NULL;
+	xmpp_stanza_t *last = set ? xmpp_stanza_get_child_by_name(set, "last") :
+				    NULL;
+	const char *complete = fin ? xmpp_stanza_get_attribute(fin, "complete") :
+				     NULL;
+	char *after = last ? xmpp_stanza_get_text(last) : NULL;
+	struct timespec now;
+
+	if (!fin || (complete && strcmp(complete, "true") == 0) || !after) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		fprintf(stderr, "floor: archive %ld messages at %ld.%09ld\n",
+			mam_got, (long)now.tv_sec, now.tv_nsec);
+		fflush(stderr);
+	} else {
+		mam_page(conn, ctx, after);
+	}
+	if (after)
+		xmpp_free(ctx, after);
+	return 0;
+}
+
 static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 		    xmpp_stream_error_t *stream_error, void *ud)
 {
@@ -92,6 +196,11 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 	xmpp_stanza_release(pres);
 	if (room)
 		join_room(conn, ctx);
+	if (mam_start) {
+		xmpp_handler_add(conn, on_result, "urn:xmpp:mam:2", "message",
+				 NULL, ctx);
+		mam_page(conn, ctx, NULL);
+	}
 }
 
 int main(int argc, char **argv)
@@ -107,6 +216,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	room = argc == 6 ? argv[5] : NULL;
+	mam_start = getenv("FLOOR_MAM_START");
+	if (getenv("FLOOR_MAM_MAX"))
+		mam_max = getenv("FLOOR_MAM_MAX");
 	xmpp_initialize();
 	ctx = xmpp_ctx_new(NULL, NULL); /* default allocator, no logging */
 	conn = xmpp_conn_new(ctx);

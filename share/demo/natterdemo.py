@@ -173,6 +173,7 @@ class PrivateProsody:
     def _write_config(self):
         modules = ["roster", "saslauth", "tls", "disco", "ping", "register",
                    "smacks", "version", "time", "admin_adhoc", "posix"]
+        modules += ["mam"]  # the message archive (XEP-0313)
         modules += [m for m in self.extra_modules if m not in modules]
         ssl_block = "{ certificate = %s, key = %s }" % (
             lua_str(self.cert_path), lua_str(self.key_path))

@@ -467,7 +467,11 @@ static int run_history(struct app *app, int argc, char **argv)
 		return -1;
 	}
 	got = conv_load_older(app, w, (size_t)n);
-	if (got == 0)
+	/* the local history ran out: the archive may have more */
+	if (got == 0 && xs_archive_older(app, w) == 0)
+		win_add(w, time(NULL), LINE_INFO,
+			"Asking the archive for older messages");
+	else if (got == 0)
 		win_add(w, time(NULL), LINE_INFO, "No older messages");
 	return 0;
 }
@@ -737,7 +741,9 @@ const struct cmd cmd_contacts[] = {
 	  "history", ARG_NONE, run_jump, 0 },
 	{ "history", "[N]", "load N older lines into this window (default 100)",
 	  "  In a conversation or a room window. PageUp past the oldest line\n"
-	  "  loads older history too.",
+	  "  loads older history too. When the stored history of a\n"
+	  "  conversation runs out, the server's archive (XEP-0313) is asked\n"
+	  "  for older messages.",
 	  "history", ARG_NONE, run_history, 0 },
 	{ 0 }
 };

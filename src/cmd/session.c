@@ -111,6 +111,29 @@ static int run_carbons(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+static int run_archive(struct app *app, int argc, char **argv)
+{
+	static const char *const defaults[] = { "always", "roster", "never" };
+	struct account *a;
+	size_t i;
+
+	if (argc > 2)
+		return CMD_USAGE;
+	for (i = 0; argc == 2 && i < sizeof defaults / sizeof *defaults; i++)
+		if (strcmp(argv[1], defaults[i]) == 0)
+			break;
+	if (argc == 2 && i == sizeof defaults / sizeof *defaults)
+		return CMD_USAGE;
+	if (!(a = cmd_current_account(app)))
+		return -1;
+	if (xs_archive_prefs(app, a, argc == 2 ? argv[1] : NULL) < 0) {
+		app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
+			a->conf->name, a->conf->name);
+		return -1;
+	}
+	return 0;
+}
+
 const struct cmd cmd_session[] = {
 	{ "connect", "[ACCOUNT]", "connect an account (all if none is named)",
 	  "  Starts connecting now, resetting the reconnect delay.\n"
@@ -128,6 +151,14 @@ const struct cmd cmd_session[] = {
 	  "  was refused (for that host's https addresses) and downloads it\n"
 	  "  again.",
 	  "session", ARG_ACCOUNT, run_trust, 0 },
+	{ "archive", "[always|roster|never]",
+	  "show or set what the server archives (XEP-0313)",
+	  "  Without an argument, shows the server's archiving default for\n"
+	  "  the current account: always (every message), roster (messages\n"
+	  "  with contacts in your roster) or never. With one, sets it; the\n"
+	  "  addresses always or never archived stay as they are.\n"
+	  "  natter catches up from the archive on connecting (mam option).",
+	  "session", ARG_NONE, run_archive, 0 },
 	{ "ping", "[JID]", "ping an address and show the round trip (XEP-0199)",
 	  "  Sends an XMPP ping to JID (default: your server) and shows how\n"
 	  "  many milliseconds the answer took, or why there was none. A\n"

@@ -435,3 +435,12 @@ const char *account_gateway_of(struct account *a, const char *jid)
 		return NULL;
 	return at + 1;
 }
+
+void account_archive_progress(struct app *app, struct account *a,
+			      bool running, size_t got, size_t total)
+{
+	a->archive_syncing = running;
+	a->archive_got = running ? got : 0;
+	a->archive_total = running ? total : 0;
+	app->dirty = true;
+}

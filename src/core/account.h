@@ -103,6 +103,10 @@ struct account {
 	size_t ninvites, capinvites;
 	struct blocklist blocklist;   /* whom the server blocks for us
 				       * (core/blocklist.h) */
+	/* the archive (XEP-0313): a catch-up running, for the status bar
+	 * (account_archive_progress) */
+	bool archive_syncing;
+	size_t archive_got, archive_total; /* total 0: not told */
 	void *session; /* the xmpp layer's; opaque here */
 };
 
@@ -139,6 +143,11 @@ void account_mark_online(struct account *a, uint64_t now_ms);
 uint64_t account_retry_delay(struct account *a, uint64_t now_ms,
 			     uint64_t max_ms, double rnd);
 struct account *account_find(struct app *app, const char *name);
+/* An archive catch-up is running (got of total messages through, total
+ * 0 when the archive did not say), or ended (running false): the status
+ * bar shows it. */
+void account_archive_progress(struct app *app, struct account *a,
+			      bool running, size_t got, size_t total);
 /* Opens the account's history (and the outbox in it) under data_dir/NAME/;
  * returns 0, or -1
  * with *err set (the caller frees it). */

@@ -192,6 +192,11 @@ const struct conf_option conf_options[] = {
 	  .help = "ask the server for copies of what your other clients send "
 		  "and receive (XEP-0280 message carbons), shown in the "
 		  "conversations here marked with the other device" },
+	{ .name = "mam", ACCOUNT_FIELD(mam), .type = CONF_BOOL, .def = true,
+	  .help = "catch up from the server's message archive (XEP-0313) on "
+		  "connecting: what came while natter was not running, and "
+		  "what you wrote elsewhere; scrolling back past the oldest "
+		  "stored line asks it too" },
 
 	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
 	  .def = false, .help = "write the debug log" },

@@ -50,6 +50,7 @@ struct account_conf {
 	int strangers_rate;  /* stranger messages kept a minute, per domain */
 	enum courtesy courtesy;
 	bool carbons;        /* enable message carbons (XEP-0280) */
+	bool mam;            /* catch up from the archive (XEP-0313) */
 };
 
 struct config {

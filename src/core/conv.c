@@ -132,7 +132,7 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 	unsigned st = stored_delivery(w->acc, m);
 	struct line *l;
 
-	if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
+	if (!w->oldest_rowid) /* rows come oldest first */
 		w->oldest_rowid = m->rowid;
 	/* a line keeps its ids: a late ack or receipt, a correction, a
 	 * retraction, a reply (core/reply.h) finds it */
@@ -200,8 +200,7 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 	if (n == 0)
 		return 0;
 	o.rows = xcalloc(n, sizeof *o.rows);
-	got = history_recent(w->acc->history, w->jid,
-			     w->oldest_rowid ? w->oldest_rowid : INT64_MAX, n,
+	got = history_recent(w->acc->history, w->jid, w->oldest_rowid, n,
 			     keep_row, &o);
 	if (got < (int)n)
 		w->history_done = true;
@@ -217,12 +216,12 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 			m->nick,
 			action ? m->body + sizeof action_prefix - 1 : m->body);
 
-		if (l)
+		if (l) {
 			l->rowid = m->rowid;
-		if (l && m->device)
-			win_line_set_device(w, l, m->device);
-		if (!w->oldest_rowid || m->rowid < w->oldest_rowid)
-			w->oldest_rowid = m->rowid;
+			if (m->device)
+				win_line_set_device(w, l, m->device);
+			w->oldest_rowid = m->rowid; /* the oldest comes last */
+		}
 		free((char *)m->nick);
 		free((char *)m->body);
 		free((char *)m->device);
@@ -370,6 +369,42 @@ static bool from_stranger(struct app *app, struct account *acc,
 	return false;
 }
 
+/* A message from the archive (stored as rowid), in w: in its place by
+ * time among the lines shown. One older than every line shown is left
+ * to the history: the window loads it when scrolled back (or when the
+ * archive's page for a scroll back is in, conv_archive_older). */
+static void archived_line(struct app *app, struct window *w,
+			  const struct msg_in *m, const char *nick,
+			  int64_t rowid)
+{
+	time_t ts = (time_t)(m->ts_ms / 1000);
+	bool action = conv_is_action(m->body);
+	struct line *l = NULL;
+	size_t i;
+
+	if (w->count == 0 || ts >= win_line(w, 0)->ts)
+		l = win_insert_msg(w, ts, m->out ? LINE_MSG_OUT : LINE_MSG_IN,
+				   (action ? LINE_ACTION : 0) | LINE_DELAYED,
+				   nick,
+				   action ? m->body + sizeof action_prefix - 1 :
+					    m->body,
+				   m->id ? m->id : m->origin_id);
+	if (l) {
+		l->rowid = rowid > 0 ? rowid : 0;
+		if (m->id && m->origin_id && strcmp(m->id, m->origin_id) != 0)
+			win_line_set_sid(w, l, m->origin_id);
+		if (m->device)
+			win_line_set_device(w, l, m->device);
+	} else {
+		/* older history to load: from the oldest line shown */
+		w->history_done = false;
+		w->oldest_rowid = 0;
+		for (i = 0; i < w->count && !w->oldest_rowid; i++)
+			w->oldest_rowid = win_line(w, i)->rowid;
+	}
+	app->dirty = true;
+}
+
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m)
 {
@@ -407,6 +442,10 @@ void conv_incoming(struct app *app, struct account *acc,
 	rowid = conv_store_msg(app, acc, &h);
 	if (rowid == 0)
 		return;
+	if (m->archived) {
+		archived_line(app, w, m, nick, rowid);
+		return;
+	}
 	{
 		/* a reply shows what it answers instead of its fallback */
 		char *quote = NULL;
@@ -435,7 +474,7 @@ void conv_incoming(struct app *app, struct account *acc,
 	 * another client of theirs received is, as if it came here: the
 	 * user may not have seen it there (XEP-0280 keeps every client in
 	 * the conversation) */
-	if (m->out || m->archived) {
+	if (m->out) {
 		app->dirty = true;
 		return;
 	}
@@ -565,6 +604,16 @@ void conv_unlock(struct app *app, struct account *acc, const char *bare)
 		xfree(&w->resource);
 }
 
+bool conv_shows_row(const struct window *w, int64_t rowid)
+{
+	size_t i;
+
+	for (i = w->count; i > 0; i--)
+		if (win_line(w, i - 1)->rowid == rowid)
+			return true;
+	return false;
+}
+
 int conv_jump(struct app *app, struct account *acc, const char *bare,
 	      int64_t rowid)
 {
@@ -573,7 +622,7 @@ int conv_jump(struct app *app, struct account *acc, const char *bare,
 	size_t i;
 
 	/* page back until the row is in memory or nothing more fits */
-	while (w->oldest_rowid > rowid && !w->history_done &&
+	while (!conv_shows_row(w, rowid) && !w->history_done &&
 	       w->count < w->cap)
 		if (conv_load_older(app, w, 200) == 0)
 			break;

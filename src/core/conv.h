@@ -112,6 +112,8 @@ int64_t conv_store_msg(struct app *app, struct account *acc,
  * fit in the window. */
 int conv_jump(struct app *app, struct account *acc, const char *bare,
 	      int64_t rowid);
+/* Whether w holds the line of history row rowid. */
+bool conv_shows_row(const struct window *w, int64_t rowid);
 /* The roster changed the peer's name: the window follows. */
 void conv_rename(struct app *app, struct account *acc, const char *bare);
 /* A room's occupant presence p, before the room's model takes it (from

@@ -120,6 +120,9 @@ enum event_type {
 			    * the server refused it */
 	EV_CLIENT_ID,      /* client_id: what a contact's client says it is
 			    * (its disco#info identity) */
+	EV_ARCHIVE_SYNC,   /* archive_sync: an archive catch-up (XEP-0313)
+			    * ended, or could not go on */
+	EV_ARCHIVE_PREFS,  /* archive_prefs: the answer to /archive */
 };
 
 struct ev_cert_pinned {
@@ -560,6 +563,24 @@ struct ev_vcard_saved {
 	const char *detail;
 };
 
+/* ---- the user's message archive (XEP-0313) ---- */
+
+struct ev_archive_sync {
+	size_t fetched;   /* messages the catch-up went through */
+	bool older;       /* a scroll back's fetch, not a catch-up */
+	size_t shown;     /* older: lines the conversation's window gained */
+	const char *jid;  /* older: the conversation; else NULL */
+	const char *cond; /* why it stopped short; NULL: it finished */
+};
+
+struct ev_archive_prefs {
+	const char *dflt; /* always, roster or never; NULL: on error */
+	size_t always;    /* JIDs always archived */
+	size_t never;     /* JIDs never archived */
+	bool set;         /* the answer to a change, not to a question */
+	const char *cond; /* the error condition; NULL: none */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -615,6 +636,8 @@ struct event {
 		struct ev_avatar avatar;
 		struct ev_vcard_saved vcard_saved;
 		struct ev_client_id client_id;
+		struct ev_archive_sync archive_sync;
+		struct ev_archive_prefs archive_prefs;
 	};
 };
 

@@ -63,6 +63,7 @@ struct history {
 	/* rooms */
 	sqlite3_stmt *dup_sid, *dup_oid, *set_sid, *dup_near, *room_last;
 	sqlite3_stmt *dup_aid, *dup_coid, *set_aid, *archive_last;
+	sqlite3_stmt *oldest, *cursor_get, *cursor_set, *cursor_del;
 	size_t pending; /* rows written in the open transaction */
 	struct hist_copy *queue; /* oldest first */
 	size_t nqueue, capqueue;
@@ -125,6 +126,12 @@ static const char schema_rest[] =
 	"CREATE INDEX IF NOT EXISTS messages_peer ON messages(peer, id);"
 	"CREATE INDEX IF NOT EXISTS messages_aid"
 	" ON messages(archive_id) WHERE archive_id IS NOT NULL;"
+	/* conversations read in time order (history_recent) */
+	"CREATE INDEX IF NOT EXISTS messages_peer_ts ON messages(peer, ts);"
+	/* where an archive catch-up that has not finished goes on from
+	 * (history_archive_cursor) */
+	"CREATE TABLE IF NOT EXISTS archive_cursor("
+	" archive TEXT PRIMARY KEY, after TEXT, ts INTEGER NOT NULL);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
 	" body, content='messages', content_rowid='id');"
 	/* the index is fed from history_add(): a trigger would cost a
@@ -187,11 +194,29 @@ static const char sql_dup_near[] =
 static const char sql_room_last[] =
 	"SELECT max(ts) FROM (SELECT ts FROM messages WHERE peer = ?"
 	" AND room = 1 ORDER BY id DESC LIMIT ?)";
+/* In time order (ties: the order they were stored), so that what the
+ * archive fetches later falls into its place. The rows before row ?2 in
+ * that order (all, for 0 or a row no longer there); the bound on ts
+ * alone lets SQLite seek in messages_peer_ts rather than walk it. */
+#define HISTORY_TS_OF_2 \
+	"coalesce((SELECT ts FROM messages WHERE id = ?2)," \
+	" 9223372036854775807)"
 static const char sql_recent[] =
 	"SELECT id, peer, ts, dir, kind, nick, body, stanza_id, room,"
 	" origin_id, archive_id, device, flags, sender FROM ("
-	" SELECT * FROM messages WHERE peer = ? AND (? = 0 OR id < ?)"
-	" ORDER BY id DESC LIMIT ?) ORDER BY id ASC";
+	" SELECT * FROM messages WHERE peer = ?1 AND ts <= " HISTORY_TS_OF_2
+	" AND (ts, id) < (" HISTORY_TS_OF_2 ", ?2)"
+	" ORDER BY ts DESC, id DESC LIMIT ?3) ORDER BY ts ASC, id ASC";
+static const char sql_oldest[] =
+	"SELECT archive_id, ts FROM messages WHERE peer = ? AND room = 0"
+	" ORDER BY ts ASC, id ASC LIMIT 1";
+static const char sql_cursor_get[] =
+	"SELECT after, ts FROM archive_cursor WHERE archive = ?";
+static const char sql_cursor_set[] =
+	"INSERT OR REPLACE INTO archive_cursor(archive, after, ts)"
+	" VALUES (?, ?, ?)";
+static const char sql_cursor_del[] =
+	"DELETE FROM archive_cursor WHERE archive = ?";
 static const char sql_search[] =
 	"SELECT m.id, m.peer, m.ts, m.dir, m.kind, m.nick, m.body, m.stanza_id,"
 	" m.room, m.origin_id, m.archive_id, m.device, m.flags, m.sender"
@@ -350,6 +375,17 @@ int history_open(struct history **hp, const char *path, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_archive_last, -1,
 				       &h->archive_last, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_oldest, -1, &h->oldest, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_cursor_get, -1,
+				       &h->cursor_get, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_cursor_set, -1,
+				       &h->cursor_set, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_cursor_del, -1,
+				       &h->cursor_del, NULL);
 	if (r != SQLITE_OK) {
 		*err = xasprintf("%s: %s", path,
 				 h->db ? sqlite3_errmsg(h->db) :
@@ -382,6 +418,10 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->dup_coid);
 	sqlite3_finalize(h->set_aid);
 	sqlite3_finalize(h->archive_last);
+	sqlite3_finalize(h->oldest);
+	sqlite3_finalize(h->cursor_get);
+	sqlite3_finalize(h->cursor_set);
+	sqlite3_finalize(h->cursor_del);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -746,8 +786,7 @@ int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 	history_flush(h); /* what could not be stored cannot be read */
 	bind_text(h->recent, 1, peer);
 	sqlite3_bind_int64(h->recent, 2, before_rowid);
-	sqlite3_bind_int64(h->recent, 3, before_rowid);
-	sqlite3_bind_int64(h->recent, 4, (sqlite3_int64)limit);
+	sqlite3_bind_int64(h->recent, 3, (sqlite3_int64)limit);
 	return each_row(h->recent, fn, ud);
 }
 
@@ -787,6 +826,71 @@ int history_archive_last(struct history *h, char **archive_id,
 	}
 	sqlite3_reset(h->archive_last);
 	return r;
+}
+
+int history_oldest(struct history *h, const char *peer, char **archive_id,
+		   int64_t *ts_ms)
+{
+	int r;
+
+	history_flush(h);
+	bind_text(h->oldest, 1, peer);
+	r = sqlite3_step(h->oldest);
+	if (r == SQLITE_ROW) {
+		const char *aid = col_text(h->oldest, 0);
+
+		*archive_id = aid ? xstrdup(aid) : NULL;
+		*ts_ms = sqlite3_column_int64(h->oldest, 1);
+		r = 1;
+	} else {
+		r = r == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_reset(h->oldest);
+	sqlite3_clear_bindings(h->oldest);
+	return r;
+}
+
+int history_archive_cursor(struct history *h, const char *archive,
+			   char **after, int64_t *ts_ms)
+{
+	int r;
+
+	history_flush(h);
+	bind_text(h->cursor_get, 1, archive);
+	r = sqlite3_step(h->cursor_get);
+	if (r == SQLITE_ROW) {
+		const char *a = col_text(h->cursor_get, 0);
+
+		*after = a ? xstrdup(a) : NULL;
+		*ts_ms = sqlite3_column_int64(h->cursor_get, 1);
+		r = 1;
+	} else {
+		r = r == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_reset(h->cursor_get);
+	sqlite3_clear_bindings(h->cursor_get);
+	return r;
+}
+
+int history_archive_cursor_set(struct history *h, const char *archive,
+			       const char *after, int64_t ts_ms)
+{
+	sqlite3_stmt *st = ts_ms < 0 ? h->cursor_del : h->cursor_set;
+	int r;
+
+	/* the messages before it first: the cursor never runs ahead of
+	 * what is stored */
+	if (history_flush(h) < 0)
+		return -1;
+	bind_text(st, 1, archive);
+	if (ts_ms >= 0) {
+		bind_text(st, 2, after);
+		sqlite3_bind_int64(st, 3, ts_ms);
+	}
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r == SQLITE_DONE ? 0 : -1;
 }
 
 /* Turns free text into an FTS5 query of quoted terms, so that a user's

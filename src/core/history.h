@@ -115,8 +115,10 @@ bool history_pending(const struct history *h);
  * SQLite's words for the last failure (borrowed until the next call). */
 bool history_trouble(struct history *h, size_t *lost, size_t *waiting,
 		     const char **why);
-/* The `limit` newest messages of peer older than before_rowid (0: the
- * newest), delivered oldest first. Returns the count or -1. */
+/* The `limit` newest messages of peer older than row before_rowid (0:
+ * the newest), delivered oldest first; in order of time (ties: the
+ * order they were stored), so a message fetched from the archive later
+ * reads in its place. Returns the count or -1. */
 int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 		   size_t limit, hist_row_fn fn, void *ud);
 /* The time of room's newest stored line in *ts_ms. Returns 1, 0 when
@@ -127,6 +129,26 @@ int history_room_last(struct history *h, const char *room, int64_t *ts_ms);
  * none is stored, -1 on error. Where an archive catch-up starts. */
 int history_archive_last(struct history *h, char **archive_id,
 			 int64_t *ts_ms);
+/* The oldest one-to-one message stored with peer: its archive id (in
+ * *archive_id, NULL when the archive never named it; the caller frees
+ * it) and time. Returns 1, 0 when none is stored, -1 on error. Where
+ * fetching older messages from the archive starts. */
+int history_oldest(struct history *h, const char *peer, char **archive_id,
+		   int64_t *ts_ms);
+/* An archive catch-up that has not finished yet: archive names the
+ * archive ("" the user's own), *after the archive id it goes on after
+ * (the caller frees it; NULL: none) and *ts_ms the time from which it
+ * goes on when that id is unknown. Returns 1, 0 when none is recorded,
+ * -1 on error. A catch-up records where it starts and each page it
+ * finished, so a connection lost half way resumes there rather than
+ * after a newer message that came live meanwhile. */
+int history_archive_cursor(struct history *h, const char *archive,
+			   char **after, int64_t *ts_ms);
+/* Records it (ts_ms < 0: forgets it, the catch-up finished). Commits
+ * what is pending first and records nothing (-1) when that fails, so
+ * the cursor never passes a message not yet stored. Returns 0 or -1. */
+int history_archive_cursor_set(struct history *h, const char *archive,
+			       const char *after, int64_t ts_ms);
 /* Messages whose body matches every word of text, newest first. Returns
  * the count or -1. */
 int history_search(struct history *h, const char *text, size_t limit,

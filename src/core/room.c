@@ -317,8 +317,8 @@ int room_jump(struct app *app, struct account *acc, const char *room,
 	if (!w)
 		return -1;
 	/* page back until the row is in memory or nothing more fits */
-	while ((!w->oldest_rowid || w->oldest_rowid > rowid) &&
-	       !w->history_done && w->count < w->cap)
+	while (!conv_shows_row(w, rowid) && !w->history_done &&
+	       w->count < w->cap)
 		if (conv_load_older(app, w, 200) == 0)
 			break;
 	for (i = 0; i < app->nwins; i++)

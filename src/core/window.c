@@ -301,3 +301,31 @@ const struct line *win_line(const struct window *w, size_t i)
 		return NULL;
 	return &w->lines[(w->start + i) % w->nalloc];
 }
+
+struct line *win_insert_msg(struct window *w, time_t ts, enum line_kind kind,
+			    unsigned flags, const char *nick,
+			    const char *text, const char *id)
+{
+	size_t pos = w->count, i;
+	struct line l;
+
+	while (pos > 0 && win_line(w, pos - 1)->ts > ts)
+		pos--;
+	if (pos == w->count)
+		return win_add_msg(w, ts, kind, flags, nick, text, id);
+	if (pos == 0 && w->count == w->cap)
+		return NULL; /* it would fall off at once */
+	l = (struct line){ .ts = ts, .kind = kind, .flags = flags,
+			   .nick = nick ? utf8_sanitize(nick, 0) : NULL,
+			   .text = line_text(text),
+			   .id = id ? xstrdup(id) : NULL };
+	if (w->count == w->cap)
+		pos--; /* push() drops the oldest line */
+	(void)push(w);
+	/* the new slot is the last: move the newer lines up by one */
+	for (i = w->count - 1; i > pos; i--)
+		w->lines[(w->start + i) % w->nalloc] =
+			w->lines[(w->start + i - 1) % w->nalloc];
+	w->lines[(w->start + pos) % w->nalloc] = l;
+	return &w->lines[(w->start + pos) % w->nalloc];
+}

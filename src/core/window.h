@@ -145,6 +145,13 @@ void win_line_set_device(struct window *w, struct line *l,
 			 const char *device);
 /* Marks our line (LINE_MSG_OUT) with stanza id as received; returns
  * true if found. */
+/* Inserts a message line in order of time: after the last line not
+ * newer than ts (appended when none is newer). Returns the line, or
+ * NULL when it would go first in a full ring. */
+struct line *win_insert_msg(struct window *w, time_t ts, enum line_kind kind,
+			    unsigned flags, const char *nick,
+			    const char *text, const char *id);
+/* Marks the line with stanza id as received; returns true if found. */
 bool win_mark_received(struct window *w, const char *id);
 /* Sets the delivery state of our line with stanza id to st (one of
  * LINE_QUEUED, LINE_SENT, LINE_ACKED); returns true if found. */

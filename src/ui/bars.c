@@ -71,6 +71,36 @@ static bool rang(const struct window *w)
 	return w->highlight || (w->unread && w->kind == WIN_CHAT);
 }
 
+/* n with a comma between each three digits, in buf. */
+static void thousands(size_t n, char *buf, size_t size)
+{
+	char digits[32];
+	size_t len, i, o = 0;
+
+	len = (size_t)snprintf(digits, sizeof digits, "%zu", n);
+	for (i = 0; i < len && o + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+/* ", archive: 3,200/10,000" while a catch-up runs (without the total
+ * when the archive did not tell it). */
+static void archive_progress(char **buf, size_t *len, size_t *cap,
+			     const struct account *a)
+{
+	char got[32], total[32];
+
+	thousands(a->archive_got, got, sizeof got);
+	thousands(a->archive_total, total, sizeof total);
+	if (a->archive_total)
+		bar_append(buf, len, cap, ", archive: %s/%s", got, total);
+	else
+		bar_append(buf, len, cap, ", archive: %s", got);
+}
+
 /* The status bar's text; [from[i], to[i]) are the bytes of window i's
  * entry (from and to hold app->nwins each). */
 static char *status_text(const struct app *app, bool more, size_t *from,
@@ -80,10 +110,15 @@ static char *status_text(const struct app *app, bool more, size_t *from,
 	size_t i, len = 0, cap = 0;
 
 	bar_append(&buf, &len, &cap, "%s", "");
-	for (i = 0; i < app->naccounts; i++)
-		bar_append(&buf, &len, &cap, " %s: %s |",
-			   app->accounts[i]->conf->name,
-			   state_words[app->accounts[i]->state]);
+	for (i = 0; i < app->naccounts; i++) {
+		const struct account *a = app->accounts[i];
+
+		bar_append(&buf, &len, &cap, " %s: %s", a->conf->name,
+			   state_words[a->state]);
+		if (a->archive_syncing && a->state == ACC_ONLINE)
+			archive_progress(&buf, &len, &cap, a);
+		bar_append(&buf, &len, &cap, "%s", " |");
+	}
 	if ((xfers = transfernotify_summary(app))) {
 		bar_append(&buf, &len, &cap, "%s", xfers);
 		free(xfers);

@@ -936,6 +936,69 @@ static void message_pane(struct app *app, const struct event *ev)
 	rpane_message(app, ev->acc, ev->message.jid);
 }
 
+/* The message archive (XEP-0313): a catch-up that fetched something or
+ * stopped short, a scroll back the archive refused, /archive's answer. */
+static void archive_sync_line(struct app *app, const struct event *ev)
+{
+	const struct ev_archive_sync *e = &ev->archive_sync;
+	const char *acc = ev->acc->conf->name;
+	struct window *w = e->older ? conv_find(app, ev->acc, e->jid) : NULL;
+
+	/* a scroll back that found nothing: said in its window */
+	if (w && !e->shown) {
+		char *t = e->cond ? xasprintf("No older messages: the archive "
+					      "says %s",
+					      ui_condition_words(e->cond)) :
+				    xstrdup("No older messages");
+
+		win_add(w, time(NULL), LINE_INFO, t);
+		free(t);
+		app->dirty = true;
+		return;
+	}
+	if (e->older)
+		return;
+	if (e->cond)
+		app_print(app, LINE_WARN, "%s: archive catch-up stopped: %s", acc,
+			  ui_condition_words(e->cond));
+	else if (e->fetched)
+		app_print(app, LINE_INFO,
+			  "%s: caught up from the archive (%zu message%s)", acc,
+			  e->fetched, e->fetched == 1 ? "" : "s");
+}
+
+static const char *const archive_default_words[][2] = {
+	{ "always", "every message is archived" },
+	{ "roster", "messages with contacts in your roster are archived" },
+	{ "never", "messages are not archived" },
+};
+
+static void archive_prefs_line(struct app *app, const struct event *ev)
+{
+	const struct ev_archive_prefs *e = &ev->archive_prefs;
+	const char *acc = ev->acc->conf->name, *words = "";
+	size_t i;
+
+	if (e->cond) {
+		app_say(app, LINE_ERROR, "%s: archive preferences %s: %s", acc,
+			e->set ? "not changed" : "unavailable",
+			ui_condition_words(e->cond));
+		return;
+	}
+	for (i = 0; e->dflt && i < sizeof archive_default_words /
+						sizeof *archive_default_words;
+	     i++)
+		if (strcmp(e->dflt, archive_default_words[i][0]) == 0)
+			words = archive_default_words[i][1];
+	if (!e->dflt)
+		app_say(app, LINE_OK, "%s: archive preferences changed", acc);
+	else
+		app_say(app, e->set ? LINE_OK : LINE_INFO,
+			"%s: archive default%s %s: %s (always: %zu, never: %zu addresses)",
+			acc, e->set ? " now" : "", e->dflt, words, e->always,
+			e->never);
+}
+
 /* How each event is worded (NULL: nothing to say here; EV_ATTENTION is
  * ui/alert.c's, EV_MESSAGE shows in its window), and whether it changes
  * what the roster pane shows. One row per event type, so that a new
@@ -999,6 +1062,8 @@ static const struct wording {
 	[EV_AVATAR] = { whois_event, false },
 	[EV_VCARD_SAVED] = { whois_event, false },
 	[EV_CLIENT_ID] = { whois_event, false },
+	[EV_ARCHIVE_SYNC] = { archive_sync_line, false },
+	[EV_ARCHIVE_PREFS] = { archive_prefs_line, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

@@ -380,6 +380,9 @@ void view_draw(struct app *app, struct window *w, int top, int left,
 	if (bottom >= 0 && ui->scroll &&
 	    (w->kind == WIN_CHAT || w->kind == WIN_ROOM) && !w->history_done)
 		conv_load_older(app, w, 100);
+	/* and past the oldest stored: ask the archive (once at a time) */
+	else if (bottom >= 0 && ui->scroll && w->kind == WIN_CHAT)
+		(void)xs_archive_older(app, w);
 }
 
 static const char *const chat_state_words[] = {

@@ -36,6 +36,7 @@ static void (*const ready_hooks[])(struct session *s) = {
 	xs_bookmarks_features,
 	blocking_features,
 	carbons_features,
+	mam_features,
 };
 
 static struct features *state_of(struct session *s)

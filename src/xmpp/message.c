@@ -320,7 +320,7 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	static const struct msg_via live = { VIA_LIVE, -1, NULL };
 
 	(void)conn;
-	if (carbons_message(ud, st))
+	if (carbons_message(ud, st) || mam_result(ud, st))
 		return 1;
 	message_read(ud, st, &live);
 	return 1;

@@ -52,5 +52,7 @@
 #define NS_REPLY "urn:xmpp:reply:0"
 #define NS_FALLBACK "urn:xmpp:fallback:0"
 #define NS_HINTS "urn:xmpp:hints"
+#define NS_MAM "urn:xmpp:mam:2"
+#define NS_RSM "http://jabber.org/protocol/rsm"
 
 #endif

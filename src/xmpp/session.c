@@ -133,6 +133,7 @@ static void on_online(struct session *s)
 		xs_bookmarks_connected(s);
 		blocking_connected(s);
 		carbons_online(s); /* the server keeps them with the stream */
+		mam_connected(s);
 		features_connected(s); /* then what starts from them */
 	}
 	log_msg(LOG_INFO, "session", "%s: online (%s)", a->conf->name,
@@ -476,6 +477,7 @@ void xs_shutdown(struct app *app)
 		conn_free(s);
 		delivery_free(s);
 		xs_marks_free(s);
+		mam_free(s);
 		free(s);
 		app->accounts[i]->session = NULL;
 	}

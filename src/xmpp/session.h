@@ -72,6 +72,7 @@ struct session {
 	unsigned carbons_gen; /* ties an answer to the session that asked */
 	struct xsmarks *marks; /* marks.c's replies on their way; NULL
 				* until used */
+	struct mam *mam;     /* mam.c's; NULL until used */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
@@ -321,6 +322,17 @@ bool carbons_message(struct session *s, xmpp_stanza_t *st);
 bool carbons_private(xmpp_stanza_t *msg);
 /* Words for an enum carbons_state, for the debug log and /carbons. */
 const char *carbons_state_name(unsigned st);
+/* mam.c: the user's message archive (XEP-0313) */
+/* A new session is up: what the last one asked is forgotten (a
+ * resumed stream missed nothing and goes on with what it asked). */
+void mam_connected(struct session *s);
+/* A hook of features.c: when the account offers an archive
+ * (urn:xmpp:mam:2), catch up from it. */
+void mam_features(struct session *s);
+/* An archive <result/> wrapper: checked and its message read (true);
+ * false when st is no such wrapper. */
+bool mam_result(struct session *s, xmpp_stanza_t *st);
+void mam_free(struct session *s);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts
  * it on its way. */

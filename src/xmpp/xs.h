@@ -73,6 +73,19 @@ int xs_version(struct app *app, struct account *a, const char *jid);
  * when the account is not online. */
 int xs_ping(struct app *app, struct account *a, const char *jid);
 
+/* The message archive (XEP-0313). */
+struct window;
+/* Asks the archive for the messages before the oldest stored in
+ * conversation w (its local history ran out); they come into w as they
+ * are stored. Returns 0 when asked (or already asking), -1 when there is
+ * nothing to ask: not online, archive off, a room, or the archive said
+ * it has nothing older. */
+int xs_archive_older(struct app *app, struct window *w);
+/* Asks the archiving default (dflt NULL), or sets it to dflt (always,
+ * roster or never) keeping the always/never lists; the answer is an
+ * EV_ARCHIVE_PREFS. */
+int xs_archive_prefs(struct app *app, struct account *a, const char *dflt);
+
 /* Gateways, discovery, forms. Each opens or fills a window; failures
  * are reported through the window or as events, never drawn here. */
 struct window;

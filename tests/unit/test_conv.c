@@ -43,6 +43,7 @@
 #define NURSE "nurse@example.com"
 #define STRANGER "tybalt@example.org"
 #define TS 1700000000000LL /* a message time, in ms */
+#define TS_LATER 4102444800000LL /* one after anything sent now (2100) */
 
 #define ESC "\x1b"
 
@@ -414,10 +415,12 @@ static void test_action(void **state)
 
 	incoming(fx, JULIET, NULL, "/me sighs", "a1", TS);
 	conv_outgoing(&fx->app, fx->acc, JULIET, "/me climbs the wall", "a2");
-	/* not actions: no space, another word, not at the start */
-	incoming(fx, JULIET, NULL, "/meh", NULL, TS + 1);
-	incoming(fx, JULIET, NULL, "/me", NULL, TS + 2);
-	incoming(fx, JULIET, NULL, " /me too", NULL, TS + 3);
+	/* not actions: no space, another word, not at the start (stamped
+	 * after the outgoing one, which is now: history reads in order of
+	 * time) */
+	incoming(fx, JULIET, NULL, "/meh", NULL, TS_LATER + 1);
+	incoming(fx, JULIET, NULL, "/me", NULL, TS_LATER + 2);
+	incoming(fx, JULIET, NULL, " /me too", NULL, TS_LATER + 3);
 
 	w = win_of(fx, JULIET);
 	assert_int_equal(w->count, 5);
@@ -891,6 +894,52 @@ static void test_other_devices(void **state)
 	assert_null(win_line(w, 2)->device);
 }
 
+static void archived(struct fixture *fx, const char *body, const char *aid,
+		     int64_t ts_ms)
+{
+	struct msg_in m = { .jid = JULIET, .body = body, .ts_ms = ts_ms,
+			    .delayed = true, .archive_id = aid,
+			    .archived = true };
+
+	conv_incoming(&fx->app, fx->acc, &m);
+}
+
+/* Messages from the archive go where their time puts them: between the
+ * lines shown, or, older than all of them, into the history only (the
+ * window loads them when scrolled back); they raise no unread count. A
+ * copy the archive sends again is not shown twice. */
+static void test_archived_in_order(void **state)
+{
+	struct fixture *fx = *state;
+	struct window *w;
+	unsigned events = fx->nmsg_events;
+
+	incoming(fx, JULIET, NULL, "first", "i1", TS);
+	incoming(fx, JULIET, NULL, "third", "i3", TS + 20000);
+	w = win_of(fx, JULIET);
+	archived(fx, "second", "A2", TS + 10000);
+	archived(fx, "fourth", "A4", TS + 30000);
+	archived(fx, "second", "A2", TS + 10000); /* again */
+	assert_int_equal(w->count, 4);
+	assert_string_equal(win_line(w, 0)->text, "first");
+	assert_string_equal(win_line(w, 1)->text, "second");
+	assert_true(win_line(w, 1)->flags & LINE_DELAYED);
+	assert_true(win_line(w, 1)->rowid > 0);
+	assert_string_equal(win_line(w, 2)->text, "third");
+	assert_string_equal(win_line(w, 3)->text, "fourth");
+	assert_int_equal(fx->nmsg_events, events + 2); /* the live two */
+
+	w->history_done = true; /* what scrolling back found */
+	archived(fx, "zeroth", "A0", TS - 60000);
+	assert_int_equal(w->count, 4);
+	assert_false(w->history_done);
+	assert_int_equal(conv_load_older(&fx->app, w, 10), 1);
+	assert_string_equal(win_line(w, 0)->text, "zeroth");
+	assert_string_equal(win_line(w, 1)->text, "first");
+	assert_int_equal(conv_load_older(&fx->app, w, 10), 0);
+	assert_true(w->history_done);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -903,6 +952,7 @@ int main(void)
 		T(test_resource_lock),
 		T(test_outgoing_and_receipt),
 		T(test_action),
+		T(test_archived_in_order),
 		T(test_open_loads_history),
 		T(test_open_short_history),
 		T(test_open_history_sanitised),

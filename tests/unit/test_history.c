@@ -612,6 +612,77 @@ static void test_fts_merge_options(void **state)
 					 &(int){ 0 }), 1);
 }
 
+/* What the archive fetches later (older messages, found by scrolling
+ * back) reads in its place by time, and paging back goes by time too;
+ * messages stamped alike read in the order they were stored. */
+static void test_recent_in_order_of_time(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	int64_t before;
+
+	assert_int_equal(add(fx->h, "bob@x", 5000, HIST_IN, "new1", NULL), 1);
+	assert_int_equal(add(fx->h, "bob@x", 6000, HIST_IN, "new2", NULL), 1);
+	/* from the archive, afterwards: older */
+	assert_int_equal(add(fx->h, "bob@x", 1000, HIST_IN, "old1", NULL), 1);
+	assert_int_equal(add(fx->h, "bob@x", 2000, HIST_IN, "old2", NULL), 1);
+	assert_int_equal(add(fx->h, "bob@x", 2000, HIST_IN, "old3", NULL), 1);
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 3, collect, &r), 3);
+	assert_string_equal(r.bodies[0], "old3");
+	assert_string_equal(r.bodies[1], "new1");
+	assert_string_equal(r.bodies[2], "new2");
+	before = r.ids[0];
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_recent(fx->h, "bob@x", before, 10, collect, &r),
+			 2);
+	assert_string_equal(r.bodies[0], "old1");
+	assert_string_equal(r.bodies[1], "old2");
+}
+
+static void test_oldest_and_archive_cursor(void **state)
+{
+	struct fixture *fx = *state;
+	struct hist_msg m = { .peer = "bob@example.org", .ts_ms = 3000,
+			      .dir = HIST_IN, .nick = "bob", .body = "b",
+			      .archive_id = "A7" };
+	char *aid = (char *)"unset", *after = NULL;
+	int64_t ts = 0;
+
+	assert_int_equal(history_oldest(fx->h, "bob@example.org", &aid, &ts),
+			 0);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "a", "m1", NULL, NULL), 1);
+	assert_int_equal(history_add(fx->h, &m), 1);
+	/* the oldest (ts 1000) has no archive id: by time then */
+	assert_int_equal(history_oldest(fx->h, "bob@example.org", &aid, &ts),
+			 1);
+	assert_null(aid);
+	assert_int_equal(ts, 1000);
+	m.ts_ms = 500;
+	m.archive_id = "A1";
+	m.body = "older";
+	assert_int_equal(history_add(fx->h, &m), 1);
+	assert_int_equal(history_oldest(fx->h, "bob@example.org", &aid, &ts),
+			 1);
+	assert_string_equal(aid, "A1");
+	assert_int_equal(ts, 500);
+	free(aid);
+
+	/* the cursor: none, set, moved, forgotten; it commits what is
+	 * pending first */
+	assert_int_equal(history_archive_cursor(fx->h, "", &after, &ts), 0);
+	assert_int_equal(add(fx->h, "x@y", 9000, HIST_IN, "pending", NULL), 1);
+	assert_true(history_pending(fx->h));
+	assert_int_equal(history_archive_cursor_set(fx->h, "", "A7", 3000), 0);
+	assert_false(history_pending(fx->h));
+	assert_int_equal(history_archive_cursor_set(fx->h, "", "A9", 4000), 0);
+	assert_int_equal(history_archive_cursor(fx->h, "", &after, &ts), 1);
+	assert_string_equal(after, "A9");
+	assert_int_equal(ts, 4000);
+	free(after);
+	assert_int_equal(history_archive_cursor_set(fx->h, "", NULL, -1), 0);
+	assert_int_equal(history_archive_cursor(fx->h, "", &after, &ts), 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -633,6 +704,8 @@ int main(void)
 		T(test_old_database_migrated),
 		T(test_archive_dedup),
 		T(test_fts_merge_options),
+		T(test_recent_in_order_of_time),
+		T(test_oldest_and_archive_cursor),
 		cmocka_unit_test(test_open_failure),
 	};
 

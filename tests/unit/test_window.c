@@ -566,6 +566,35 @@ static void test_line_edit(void **state)
 	assert_true(win_mark_delivery(w, "m1", LINE_ACKED));
 	assert_int_equal(win_line(w, 2)->flags, 0);
 	assert_false(win_mark_received(w, "b1"));
+}
+
+/* win_insert_msg: in order of time, in a ring that wrapped, and in a
+ * full one (the oldest line falls off; nothing goes first). */
+static void test_insert_in_order(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "w", 4);
+	const char *want[] = { "20", "25", "30", "40" };
+	size_t i;
+
+	(void)state;
+	win_add_msg(w, 10, LINE_MSG_IN, 0, "n", "10", NULL);
+	win_add_msg(w, 20, LINE_MSG_IN, 0, "n", "20", NULL);
+	win_add_msg(w, 30, LINE_MSG_IN, 0, "n", "30", NULL);
+	assert_non_null(win_insert_msg(w, 40, LINE_MSG_IN, 0, "n", "40", NULL));
+	assert_string_equal(win_line(w, 3)->text, "40");
+	/* full: the oldest (10) falls off, 25 goes between 20 and 30 */
+	assert_non_null(win_insert_msg(w, 25, LINE_MSG_IN, 0, "n", "25", NULL));
+	assert_int_equal(w->count, 4);
+	for (i = 0; i < 4; i++)
+		assert_string_equal(win_line(w, i)->text, want[i]);
+	/* older than every line of a full ring: not taken */
+	assert_null(win_insert_msg(w, 5, LINE_MSG_IN, 0, "n", "5", NULL));
+	/* the same time: after the lines of that time (20 falls off) */
+	assert_non_null(win_insert_msg(w, 30, LINE_MSG_IN, 0, "n", "30b", NULL));
+	assert_string_equal(win_line(w, 0)->text, "25");
+	assert_string_equal(win_line(w, 1)->text, "30");
+	assert_string_equal(win_line(w, 2)->text, "30b");
+	assert_string_equal(win_line(w, 3)->text, "40");
 	win_free(&w);
 }
 
@@ -590,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_find_msg),
 		cmocka_unit_test(test_line_edit),
+		cmocka_unit_test(test_insert_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,813 @@
+/* mam: the user's message archive (XEP-0313, urn:xmpp:mam:2), paged
+ * with result set management (XEP-0059).
+ *
+ * Catch-up: when a new session (not a resumed stream) comes up and the
+ * account's disco#info (xmpp/features.c) offers urn:xmpp:mam:2, the
+ * archive is asked for what came after the newest message stored with
+ * an archive id (history_archive_last, read when the session came up,
+ * before any of its messages was stored), one page at a time: a page is
+ * asked only when the last one's <fin/> came, and each result is handed
+ * to message_read() as it arrives, so the loop, the screen and ping
+ * answers never wait for the whole. The first page records where the
+ * catch-up starts and each finished page where it got to
+ * (history_archive_cursor), so a connection lost half way resumes there
+ * -- not after a newer message that came live meanwhile -- and the
+ * deduplication by archive id absorbs the page fetched twice. An id the
+ * archive no longer knows (item-not-found: expired) falls back to the
+ * time of that message ('start'). With nothing stored yet (a new
+ * install) only the archive's newest page is fetched; scrolling back
+ * reaches the rest.
+ *
+ * Scrolling back: when a conversation's local history runs out, the
+ * archive is asked for the page before the oldest stored message (by its
+ * archive id, else by its time), with that peer only; the results are
+ * stored, and the window then loads them from the history in order of
+ * time. An archive that said its result was complete is not asked again
+ * for that peer during the session.
+ *
+ * Forgery: a <result/> is believed only from our own bare JID (or with
+ * no 'from': our server on its behalf) and only with the queryid of a
+ * query this session has in flight; anything else is dropped and noted
+ * in the debug log.
+ *
+ * Rooms are not asked here: a room's recent discussion comes with its
+ * join (<history since=.../>, xmpp/mucstay.c).
+ *
+ * Preferences: /archive asks for (and changes) the default of the
+ * server's archiving policy; the always/never lists are kept as they
+ * are when the default changes.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/app.h"
+#include "core/conv.h"
+#include "core/history.h"
+#include "util/jid.h"
+#include "util/log.h"
+#include "util/strmap.h"
+#include "util/xmem.h"
+#include "xmpp/dataform.h"
+#include "xmpp/ns.h"
+#include "xmpp/request.h"
+#include "xmpp/session.h"
+#include "xmpp/stanza.h"
+#include "xmpp/xs.h"
+
+/* Messages asked per page. Servers may send fewer (Prosody: 50 unless
+ * max_archive_query_results says more); the <fin/> tells where the page
+ * ended either way. */
+#define MAM_PAGE 250
+/* Messages asked per page when scrolling back. */
+#define MAM_OLDER_PAGE 100
+/* How much earlier than the newest message stored a catch-up's 'start'
+ * is: our stamp for a message that came live is our clock's, the
+ * archive's is the server's. */
+#define MAM_SLACK_MS (120 * 1000)
+/* How many times in a row a page that got no answer is asked again. */
+#define MAM_RETRIES 3
+/* The user's own archive in history_archive_cursor(). */
+#define MAM_OWN ""
+
+enum mam_kind { MAM_CATCHUP, MAM_OLDER };
+
+/* The archiving defaults (XEP-0313 section 6). */
+static const char *const mam_defaults[] = { "always", "roster", "never" };
+
+/* A query in flight; the request's ud, freed by its callback (which
+ * runs exactly once). A query the session has dropped (a new session
+ * started) is no longer in struct mam and only waits for that. */
+struct mam_query {
+	char *queryid;
+	enum mam_kind kind;
+	uint64_t win;     /* MAM_OLDER: the window asking */
+	char *peer;       /* MAM_OLDER: its peer */
+	bool by_after;    /* asked after an archive id (may be unknown) */
+	size_t got;       /* results on this page */
+	int64_t last_ts;  /* the newest result's time on it, -1: none */
+	int64_t before_ts; /* MAM_OLDER: the oldest stored message's time,
+			    * -1: none stored */
+};
+
+struct mam {
+	struct mam_query *catchup;  /* the catch-up's page in flight */
+	struct mam_query **older;   /* scroll backs in flight */
+	size_t nolder, capolder;
+	struct strmap done;         /* peers whose archive has no more */
+	/* the catch-up */
+	char *after;     /* the archive id it goes on after; NULL: none */
+	int64_t start;   /* the time of the newest message it handled
+			  * (where it goes on from when the archive forgot
+			  * that id), -1: none (newest) */
+	int64_t from;    /* the 'start' every page asks: the catch-up's
+			  * first start less MAM_SLACK_MS, so that the
+			  * archive's <count/> says about how many are to
+			  * come, whatever the clocks say */
+	bool told;       /* the total was taken from a <count/> */
+	bool due;        /* a catch-up waits for the account's features */
+	bool known;      /* the account's features came (xmpp/features.c) */
+	bool offered;    /* and its disco#info names urn:xmpp:mam:2 */
+	unsigned retries; /* pages asked again for want of an answer */
+	int64_t prev;    /* the time the last result was stored with, or of
+			  * the message it goes on after; -1: none */
+	bool newest;     /* nothing was stored: the newest page only */
+	size_t got, total;
+};
+
+static struct mam *mam_of(struct session *s)
+{
+	if (!s->mam) {
+		s->mam = xcalloc(1, sizeof *s->mam);
+		strmap_init(&s->mam->done);
+	}
+	return s->mam;
+}
+
+static void query_free(struct mam_query **qp)
+{
+	struct mam_query *q = *qp;
+
+	if (!q)
+		return;
+	free(q->queryid);
+	free(q->peer);
+	free(q);
+	*qp = NULL;
+}
+
+/* Forgets every query in flight (their callbacks free them). */
+static void forget_queries(struct mam *m)
+{
+	m->catchup = NULL;
+	m->nolder = 0;
+}
+
+void mam_free(struct session *s)
+{
+	struct mam *m = s->mam;
+
+	if (!m)
+		return;
+	forget_queries(m);
+	free(m->older);
+	strmap_clear(&m->done);
+	free(m->after);
+	free(m);
+	s->mam = NULL;
+}
+
+/* "2002-09-10T23:08:25.123Z" for ms since the epoch, in buf. */
+static void stamp_of(int64_t ms, char *buf, size_t n)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	size_t len;
+
+	gmtime_r(&t, &tm);
+	len = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + len, n - len, ".%03dZ", (int)(ms % 1000));
+}
+
+static void query_field(xmpp_stanza_t *x, const char *var, const char *type,
+		       const char *value)
+{
+	xmpp_stanza_t *f = stanza_add_child(x, "field", NULL);
+
+	xmpp_stanza_set_attribute(f, "var", var);
+	if (type)
+		xmpp_stanza_set_attribute(f, "type", type);
+	stanza_add_text(f, "value", value);
+}
+
+/* An archive query (the caller's reference): with (NULL: everyone),
+ * start and end (ms, -1: none), RSM max and after or before (before ""
+ * asks for the last page). */
+static xmpp_stanza_t *query_iq(struct session *s, const char *queryid,
+			       const char *with, int64_t start, int64_t end,
+			       int max, const char *after, const char *before)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", NULL, "query", NS_MAM);
+	xmpp_stanza_t *q = stanza_payload(iq);
+	xmpp_stanza_t *x = stanza_add_child(q, "x", NS_DATA);
+	xmpp_stanza_t *set = stanza_add_child(q, "set", NS_RSM);
+	char buf[40];
+
+	xmpp_stanza_set_attribute(q, "queryid", queryid);
+	xmpp_stanza_set_type(x, "submit");
+	query_field(x, "FORM_TYPE", "hidden", NS_MAM);
+	if (with)
+		query_field(x, "with", NULL, with);
+	if (start >= 0) {
+		stamp_of(start, buf, sizeof buf);
+		query_field(x, "start", NULL, buf);
+	}
+	if (end >= 0) {
+		stamp_of(end, buf, sizeof buf);
+		query_field(x, "end", NULL, buf);
+	}
+	snprintf(buf, sizeof buf, "%d", max);
+	stanza_add_text(set, "max", buf);
+	if (after)
+		stanza_add_text(set, "after", after);
+	if (before) {
+		xmpp_stanza_t *b = stanza_add_child(set, "before", NULL);
+
+		if (*before) {
+			xmpp_stanza_t *t = xmpp_stanza_new(s->ctx);
+
+			xmpp_stanza_set_text(t, before);
+			xmpp_stanza_add_child(b, t);
+			xmpp_stanza_release(t);
+		}
+	}
+	return iq;
+}
+
+static struct mam_query *query_new(struct session *s, enum mam_kind kind)
+{
+	struct mam_query *q = xcalloc(1, sizeof *q);
+	char *id = xmpp_uuid_gen(s->ctx);
+
+	q->queryid = xstrdup(id);
+	xmpp_free(s->ctx, id);
+	q->kind = kind;
+	q->last_ts = q->before_ts = -1;
+	return q;
+}
+
+/* What a <fin/> says: its RSM <last/> (the caller frees it), <count/>
+ * (0: not told) and whether the result set is complete. */
+struct fin {
+	char *last;
+	size_t count;
+	bool complete;
+};
+
+static void fin_parse(xmpp_stanza_t *reply, struct fin *f)
+{
+	xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin",
+								   NS_MAM);
+	xmpp_stanza_t *set = fin ? xmpp_stanza_get_child_by_name_and_ns(
+					   fin, "set", NS_RSM) :
+				   NULL;
+	const char *c = fin ? xmpp_stanza_get_attribute(fin, "complete") : NULL;
+	char *count = set ? stanza_child_text(set, "count") : NULL;
+
+	memset(f, 0, sizeof *f);
+	f->complete = c && (strcmp(c, "true") == 0 || strcmp(c, "1") == 0);
+	f->last = set ? stanza_child_text(set, "last") : NULL;
+	if (count) {
+		long n = strtol(count, NULL, 10);
+
+		f->count = n > 0 ? (size_t)n : 0;
+		free(count);
+	}
+}
+
+static void catchup_page(struct session *s);
+
+/* The catch-up ends: finished (cond NULL) or stopped by cond. */
+static void catchup_end(struct session *s, const char *cond)
+{
+	struct mam *m = s->mam;
+	struct event ev = { .type = EV_ARCHIVE_SYNC, .acc = s->acc };
+
+	ev.archive_sync = (struct ev_archive_sync){ .fetched = m->got,
+						    .cond = cond };
+	if (!cond && !m->newest && s->acc->history &&
+	    history_archive_cursor_set(s->acc->history, MAM_OWN, NULL, -1) < 0)
+		log_msg(LOG_WARN, "mam", "%s: cannot forget the cursor: %s",
+			s->acc->conf->name, history_error(s->acc->history));
+	log_msg(LOG_INFO, "mam", "%s: catch-up %s after %zu messages",
+		s->acc->conf->name, cond ? cond : "done", m->got);
+	account_archive_progress(s->app, s->acc, false, 0, 0);
+	xfree(&m->after);
+	event_emit(s->app, &ev);
+}
+
+static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct mam_query *q = ud;
+	struct mam *m = s->mam;
+	struct fin f;
+
+	if (!m || m->catchup != q || s->app->quit) { /* a session ago */
+		if (m && m->catchup == q)
+			m->catchup = NULL;
+		query_free(&q);
+		return;
+	}
+	m->catchup = NULL;
+	if (!reply && m->retries < MAM_RETRIES && !s->app->quit &&
+	    s->acc->state == ACC_ONLINE) {
+		/* no answer (a resumed stream that lost it): ask again from
+		 * the same place; what comes twice is stored once */
+		m->retries++;
+		log_msg(LOG_INFO, "mam", "%s: no answer to a page, asking again",
+			s->acc->conf->name);
+		m->got -= q->got;
+		catchup_page(s);
+		query_free(&q);
+		return;
+	}
+	m->retries = 0;
+	if (!req_ok(reply)) {
+		struct req_error e;
+
+		req_error_parse(reply, &e);
+		if (q->by_after && e.cond &&
+		    strcmp(e.cond, "item-not-found") == 0 && m->start >= 0) {
+			/* the archive forgot that id: go on by time */
+			log_msg(LOG_INFO, "mam", "%s: archive id unknown, "
+				"catching up by time", s->acc->conf->name);
+			xfree(&m->after);
+			m->from = m->start > MAM_SLACK_MS ?
+					  m->start - MAM_SLACK_MS : 0;
+			catchup_page(s);
+		} else if (e.cond && (strcmp(e.cond, "service-unavailable") == 0 ||
+				      strcmp(e.cond, "feature-not-implemented") ==
+					      0)) {
+			/* a server without an archive: nothing to say */
+			log_msg(LOG_INFO, "mam", "%s: no archive (%s)",
+				s->acc->conf->name, e.cond);
+			account_archive_progress(s->app, s->acc, false, 0, 0);
+		} else {
+			catchup_end(s, e.cond ? e.cond : "undefined-condition");
+		}
+		req_error_clear(&e);
+		query_free(&q);
+		return;
+	}
+	fin_parse(reply, &f);
+	/* the first page's count: what is archived since m->from, the
+	 * message the catch-up goes on after among them */
+	if (f.count && !m->told) {
+		m->told = true;
+		m->total = f.count + m->got - q->got;
+		if (q->by_after && m->total > 0)
+			m->total--;
+	}
+	if (q->got && f.last && !m->newest) {
+		free(m->after);
+		m->after = xstrdup(f.last);
+		if (q->last_ts >= 0)
+			m->start = q->last_ts;
+		if (s->acc->history &&
+		    history_archive_cursor_set(s->acc->history, MAM_OWN,
+					       m->after, m->start) < 0)
+			log_msg(LOG_WARN, "mam", "%s: cannot record the cursor: %s",
+				s->acc->conf->name,
+				history_error(s->acc->history));
+	}
+	if (f.complete || !f.last || q->got == 0 || m->newest) {
+		catchup_end(s, NULL);
+	} else {
+		if (m->total < m->got)
+			m->total = m->got;
+		account_archive_progress(s->app, s->acc, true, m->got, m->total);
+		catchup_page(s);
+	}
+	free(f.last);
+	query_free(&q);
+}
+
+/* Asks for the catch-up's next page. */
+static void catchup_page(struct session *s)
+{
+	struct mam *m = s->mam;
+	struct mam_query *q = query_new(s, MAM_CATCHUP);
+	xmpp_stanza_t *iq;
+
+	if (m->newest)
+		iq = query_iq(s, q->queryid, NULL, -1, -1, MAM_PAGE, NULL, "");
+	else
+		iq = query_iq(s, q->queryid, NULL, m->from, -1, MAM_PAGE,
+			      m->after, NULL);
+	q->by_after = m->after != NULL;
+	m->catchup = q;
+	req_send(s, iq, on_catchup, q, REQ_TIMEOUT_MS);
+}
+
+/* Where the catch-up will start: taken when the session comes up, before
+ * any message of it is stored, so that one coming live before the
+ * account's features are known does not move it past what the archive
+ * holds from the time natter was away. Returns false when there is to
+ * be no catch-up. */
+static bool catchup_from(struct session *s, struct mam *m)
+{
+	struct account *a = s->acc;
+	char *after = NULL;
+	int64_t ts = -1;
+	int r;
+
+	if (!a->conf->mam || !a->history)
+		return false;
+	/* a catch-up cut short goes on where it was */
+	r = history_archive_cursor(a->history, MAM_OWN, &after, &ts);
+	if (r == 0) {
+		r = history_archive_last(a->history, &after, &ts);
+		if (r > 0 &&
+		    history_archive_cursor_set(a->history, MAM_OWN, after, ts) < 0)
+			log_msg(LOG_WARN, "mam", "%s: cannot record the cursor: %s",
+				a->conf->name, history_error(a->history));
+	}
+	if (r < 0) {
+		log_msg(LOG_ERROR, "mam", "%s: cannot read the history: %s",
+			a->conf->name, history_error(a->history));
+		return false;
+	}
+	m->after = after;
+	m->start = m->prev = r > 0 ? ts : -1;
+	m->from = r > 0 ? (ts > MAM_SLACK_MS ? ts - MAM_SLACK_MS : 0) : -1;
+	m->newest = r == 0;
+	return true;
+}
+
+void mam_connected(struct session *s)
+{
+	struct mam *m = mam_of(s);
+
+	forget_queries(m);
+	strmap_clear(&m->done);
+	xfree(&m->after);
+	m->got = m->total = 0;
+	m->newest = m->told = false;
+	m->offered = m->known = false;
+	m->retries = 0;
+	m->start = m->from = m->prev = -1;
+	account_archive_progress(s->app, s->acc, false, 0, 0);
+	m->due = catchup_from(s, m);
+}
+
+void mam_features(struct session *s)
+{
+	struct account *a = s->acc;
+	struct mam *m = mam_of(s);
+
+	m->known = true;
+	m->offered = features_account(s, NS_MAM);
+	if (!m->offered) {
+		log_msg(LOG_INFO, "mam", "%s: the account has no archive",
+			a->conf->name);
+		return;
+	}
+	if (!m->due)
+		return;
+	m->due = false;
+	log_msg(LOG_INFO, "mam", "%s: catching up %s", a->conf->name,
+		m->newest ? "(the newest page)" : m->after ? "after an id" :
+							     "by time");
+	account_archive_progress(s->app, a, true, 0, 0);
+	catchup_page(s);
+}
+
+/* The window a scroll back's answer is for, if it is still open. */
+static struct window *older_window(struct session *s, struct mam_query *q)
+{
+	struct window *w = app_window_by_id(s->app, q->win);
+
+	return w && w->kind == WIN_CHAT && w->acc == s->acc ? w : NULL;
+}
+
+static void on_older(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct mam_query *q = ud;
+	struct mam *m = s->mam;
+	struct event ev = { .type = EV_ARCHIVE_SYNC, .acc = s->acc };
+	struct req_error e = { 0 };
+	struct window *w;
+	bool mine = false, done = true;
+	size_t i;
+	int shown = 0;
+
+	for (i = 0; m && i < m->nolder; i++)
+		if (m->older[i] == q) {
+			m->older[i] = m->older[--m->nolder];
+			mine = true;
+			break;
+		}
+	if (!mine || s->app->quit) {
+		query_free(&q);
+		return;
+	}
+	w = older_window(s, q);
+	if (req_ok(reply)) {
+		struct fin f;
+
+		fin_parse(reply, &f);
+		done = f.complete || q->got == 0;
+		free(f.last);
+		/* what came is stored: the window shows it in its place */
+		if (w)
+			shown = conv_load_older(s->app, w, q->got ? q->got : 1);
+		if (shown == 0)
+			done = true; /* nothing new: do not ask again */
+	} else {
+		req_error_parse(reply, &e);
+	}
+	if (done) /* the value is only a mark: borrowed, never freed */
+		strmap_put(&m->done, q->peer, strlen(q->peer),
+			   (void *)mam_defaults);
+	ev.archive_sync = (struct ev_archive_sync){
+		.fetched = q->got, .older = true, .jid = q->peer,
+		.shown = shown > 0 ? (size_t)shown : 0, .cond = e.cond };
+	event_emit(s->app, &ev);
+	req_error_clear(&e);
+	query_free(&q);
+}
+
+int xs_archive_older(struct app *app, struct window *w)
+{
+	struct account *a = w->acc;
+	struct session *s;
+	struct mam *m;
+	struct mam_query *q;
+	char *aid = NULL;
+	int64_t ts = -1;
+	size_t i;
+	int r;
+
+	if (w->kind != WIN_CHAT || !a || !w->jid || strchr(w->jid, '/') ||
+	    a->state != ACC_ONLINE || !a->conf->mam || !a->history)
+		return -1;
+	s = session_of(a);
+	m = mam_of(s);
+	/* (before the account's features are known, asking is how to
+	 * find out) */
+	if ((m->known && !m->offered) ||
+	    strmap_get(&m->done, w->jid, strlen(w->jid)))
+		return -1;
+	for (i = 0; i < m->nolder; i++)
+		if (m->older[i]->win == w->id)
+			return 0; /* asked already */
+	r = history_oldest(a->history, w->jid, &aid, &ts);
+	if (r < 0)
+		return -1;
+	q = query_new(s, MAM_OLDER);
+	q->win = w->id;
+	q->peer = xstrdup(w->jid);
+	q->before_ts = r > 0 ? ts : -1;
+	xgrow((void **)&m->older, &m->capolder, m->nolder + 1,
+	      sizeof *m->older);
+	m->older[m->nolder++] = q;
+	/* the page before the oldest we have: by its archive id, else by
+	 * its time (the archive's copy of it, if any, is a duplicate) */
+	req_send(s,
+		 query_iq(s, q->queryid, w->jid, -1, aid ? -1 : r ? ts : -1,
+			  MAM_OLDER_PAGE, NULL, aid ? aid : ""),
+		 on_older, q, REQ_TIMEOUT_MS);
+	free(aid);
+	(void)app;
+	return 0;
+}
+
+/* The query in flight whose queryid is id, or NULL. */
+static struct mam_query *query_find(struct mam *m, const char *id)
+{
+	size_t i;
+
+	if (!m || !id)
+		return NULL;
+	if (m->catchup && strcmp(m->catchup->queryid, id) == 0)
+		return m->catchup;
+	for (i = 0; i < m->nolder; i++)
+		if (strcmp(m->older[i]->queryid, id) == 0)
+			return m->older[i];
+	return NULL;
+}
+
+/* Whether from (NULL: none) is the user's own archive. */
+static bool from_archive(struct session *s, const char *from)
+{
+	struct jid j;
+	bool ok;
+
+	if (!from)
+		return true;
+	if (jid_parse(from, &j) < 0)
+		return false;
+	{
+		char *b = jid_bare(&j);
+
+		ok = !j.resource && s->acc->bare_jid &&
+		     strcasecmp(b, s->acc->bare_jid) == 0;
+		free(b);
+	}
+	jid_clear(&j);
+	return ok;
+}
+
+/* The time a result is stored with: its stamp, moved by a few ms where
+ * it would not sort where the archive puts it. Archives stamp in whole
+ * seconds (Prosody) and our own stamps for what came live are our
+ * clock's, so ties and skew are common: a catch-up's result is later
+ * than the one before it (or than the message the catch-up goes on
+ * after), a scroll back's result earlier than the oldest stored
+ * message it was asked before (each of a page's results a ms after the
+ * one before). History reads in order of time, so this keeps the
+ * archive's order. */
+static int64_t in_order(struct mam *m, struct mam_query *q, int64_t t)
+{
+	if (q->kind == MAM_CATCHUP) {
+		if (t < 0)
+			return t;
+		if (m->prev >= 0 && t <= m->prev)
+			t = m->prev + 1;
+		m->prev = t;
+		return t;
+	}
+	if (q->before_ts >= 0 &&
+	    (t < 0 || t > q->before_ts - MAM_OLDER_PAGE + (int64_t)q->got))
+		t = q->before_ts - MAM_OLDER_PAGE + (int64_t)q->got;
+	return t;
+}
+
+bool mam_result(struct session *s, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *r = xmpp_stanza_get_child_by_name_and_ns(st, "result",
+								 NS_MAM);
+	xmpp_stanza_t *fwd, *d, *inner;
+	const char *from = xmpp_stanza_get_from(st);
+	const char *id, *stamp;
+	struct mam_query *q;
+	struct msg_via via = { VIA_ARCHIVE, -1, NULL };
+
+	if (!r)
+		return false;
+	q = query_find(s->mam, xmpp_stanza_get_attribute(r, "queryid"));
+	if (!from_archive(s, from) || !q) {
+		log_msg(LOG_INFO, "mam", "%s: archive result %s dropped",
+			s->acc->conf->name,
+			q ? "from someone else" : "for no query of ours");
+		return true;
+	}
+	fwd = xmpp_stanza_get_child_by_name_and_ns(r, "forwarded", NS_FORWARD);
+	d = fwd ? xmpp_stanza_get_child_by_name_and_ns(fwd, "delay", NS_DELAY) :
+		  NULL;
+	inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
+	id = xmpp_stanza_get_attribute(r, "id");
+	stamp = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
+	if (!inner || !id) {
+		log_msg(LOG_INFO, "mam", "%s: archive result without a message"
+			" or id dropped", s->acc->conf->name);
+		return true;
+	}
+	via.ts_ms = in_order(s->mam, q, stamp ? xs_parse_stamp(stamp) : -1);
+	via.archive_id = id;
+	q->got++;
+	if (via.ts_ms >= 0)
+		q->last_ts = via.ts_ms;
+	if (q->kind == MAM_CATCHUP) {
+		struct mam *m = s->mam;
+
+		m->got++;
+		/* the bar moves every few dozen, not for each message */
+		if (m->got % 50 == 0)
+			account_archive_progress(s->app, s->acc, true, m->got,
+						 m->total);
+	}
+	message_read(s, inner, &via);
+	return true;
+}
+
+/* Preferences (XEP-0313 section 6). */
+
+/* /archive: the request's ud. */
+struct prefs_ask {
+	char *set; /* the default to set, or NULL: only show */
+};
+
+static size_t count_jids(xmpp_stanza_t *prefs, const char *list)
+{
+	xmpp_stanza_t *l = xmpp_stanza_get_child_by_name(prefs, list), *c;
+	size_t n = 0;
+
+	for (c = l ? xmpp_stanza_get_children(l) : NULL; c;
+	     c = xmpp_stanza_get_next(c))
+		if (xmpp_stanza_is_tag(c) &&
+		    strcmp(xmpp_stanza_get_name(c), "jid") == 0)
+			n++;
+	return n;
+}
+
+/* The default prefs names, if it is one of ours (else NULL). */
+static const char *default_of(xmpp_stanza_t *prefs)
+{
+	const char *d = prefs ? xmpp_stanza_get_attribute(prefs, "default") :
+				NULL;
+	size_t i;
+
+	for (i = 0; d && i < sizeof mam_defaults / sizeof *mam_defaults; i++)
+		if (strcmp(d, mam_defaults[i]) == 0)
+			return mam_defaults[i];
+	return NULL;
+}
+
+static void prefs_event(struct session *s, xmpp_stanza_t *reply, bool set)
+{
+	struct event ev = { .type = EV_ARCHIVE_PREFS, .acc = s->acc };
+	xmpp_stanza_t *p = xmpp_stanza_get_child_by_name_and_ns(reply, "prefs",
+								 NS_MAM);
+	struct req_error e = { 0 };
+
+	ev.archive_prefs.set = set;
+	if (req_ok(reply) && default_of(p)) {
+		ev.archive_prefs.dflt = default_of(p);
+		ev.archive_prefs.always = count_jids(p, "always");
+		ev.archive_prefs.never = count_jids(p, "never");
+	} else if (req_ok(reply) && set) {
+		ev.archive_prefs.dflt = NULL; /* answered without the prefs */
+	} else {
+		req_error_parse(reply, &e);
+		ev.archive_prefs.cond = e.cond ? e.cond : "bad-request";
+	}
+	event_emit(s->app, &ev);
+	req_error_clear(&e);
+}
+
+static void on_prefs_set(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	char *dflt = ud;
+
+	if (req_ok(reply) &&
+	    !xmpp_stanza_get_child_by_name_and_ns(reply, "prefs", NS_MAM)) {
+		/* a bare result: the change took */
+		struct event ev = { .type = EV_ARCHIVE_PREFS, .acc = s->acc };
+
+		ev.archive_prefs.set = true;
+		ev.archive_prefs.dflt = dflt;
+		event_emit(s->app, &ev);
+	} else {
+		prefs_event(s, reply, true);
+	}
+	free(dflt);
+}
+
+/* Copies prefs' <always/> or <never/> list under to. */
+static void copy_list(xmpp_stanza_t *prefs, xmpp_stanza_t *to,
+		      const char *list)
+{
+	xmpp_stanza_t *l = prefs ? xmpp_stanza_get_child_by_name(prefs, list) :
+				   NULL;
+	xmpp_stanza_t *out = stanza_add_child(to, list, NULL), *c;
+
+	for (c = l ? xmpp_stanza_get_children(l) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		char *jid;
+
+		if (!xmpp_stanza_is_tag(c) ||
+		    strcmp(xmpp_stanza_get_name(c), "jid") != 0)
+			continue;
+		jid = xmpp_stanza_get_text(c);
+		if (jid)
+			stanza_add_text(out, "jid", jid);
+		xmpp_free(xmpp_stanza_get_context(c), jid);
+	}
+}
+
+static void on_prefs(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct prefs_ask *ask = ud;
+	xmpp_stanza_t *p = xmpp_stanza_get_child_by_name_and_ns(reply, "prefs",
+								 NS_MAM);
+
+	if (!ask->set || !req_ok(reply) || !p) {
+		prefs_event(s, reply, false);
+	} else {
+		/* the lists stay as they are; only the default changes */
+		xmpp_stanza_t *iq = req_iq(s, "set", NULL, "prefs", NS_MAM);
+		xmpp_stanza_t *np = stanza_payload(iq);
+
+		xmpp_stanza_set_attribute(np, "default", ask->set);
+		copy_list(p, np, "always");
+		copy_list(p, np, "never");
+		req_send(s, iq, on_prefs_set, xstrdup(ask->set),
+			 REQ_TIMEOUT_MS);
+	}
+	free(ask->set);
+	free(ask);
+}
+
+int xs_archive_prefs(struct app *app, struct account *a, const char *dflt)
+{
+	struct session *s;
+	struct prefs_ask *ask;
+	size_t i;
+
+	(void)app;
+	if (a->state != ACC_ONLINE)
+		return -1;
+	s = session_of(a);
+	ask = xcalloc(1, sizeof *ask);
+	for (i = 0; dflt && i < sizeof mam_defaults / sizeof *mam_defaults; i++)
+		if (strcmp(dflt, mam_defaults[i]) == 0)
+			ask->set = xstrdup(mam_defaults[i]);
+	req_send(s, req_iq(s, "get", NULL, "prefs", NS_MAM), on_prefs, ask,
+		 REQ_TIMEOUT_MS);
+	return 0;
+}
