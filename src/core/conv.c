@@ -125,6 +125,27 @@ static unsigned stored_delivery(struct account *acc, const struct hist_msg *m)
 	return st == OUTBOX_QUEUED ? LINE_QUEUED : LINE_SENT;
 }
 
+/* What a line loaded from the history is known by: the id a reply, a
+ * correction or a receipt names (a room's line: its origin-id), the
+ * second id (the room's stanza-id, or an origin-id unlike the id) and
+ * the device it came from or went to. */
+static const char *row_id(const struct hist_msg *m)
+{
+	return m->room ? m->origin_id : m->stanza_id;
+}
+
+static void row_ids(struct window *w, struct line *l,
+		    const struct hist_msg *m)
+{
+	l->rowid = m->rowid;
+	if (m->room ? m->stanza_id != NULL :
+		      m->origin_id && (!m->stanza_id ||
+				       strcmp(m->origin_id, m->stanza_id)))
+		win_line_set_sid(w, l, m->room ? m->stanza_id : m->origin_id);
+	if (m->device)
+		win_line_set_device(w, l, m->device);
+}
+
 static int prepend_row(const struct hist_msg *m, void *ud)
 {
 	struct window *w = ud;
@@ -142,14 +163,8 @@ static int prepend_row(const struct hist_msg *m, void *ud)
 				edit_line_flags(m->flags),
 			m->nick,
 			action ? m->body + sizeof action_prefix - 1 : m->body,
-			m->room ? m->origin_id : m->stanza_id);
-	l->rowid = m->rowid;
-	if (m->room ? m->stanza_id != NULL :
-		      m->origin_id && (!m->stanza_id ||
-				       strcmp(m->origin_id, m->stanza_id)))
-		win_line_set_sid(w, l, m->room ? m->stanza_id : m->origin_id);
-	if (m->device)
-		win_line_set_device(w, l, m->device);
+			row_id(m));
+	row_ids(w, l, m);
 	return 0;
 }
 
@@ -180,9 +195,11 @@ static int keep_row(const struct hist_msg *m, void *ud)
 	r->nick = m->nick ? xstrdup(m->nick) : NULL;
 	r->body = xstrdup(m->body);
 	r->peer = NULL;
-	r->stanza_id = NULL;
-	r->origin_id = r->archive_id = NULL; /* borrowed: gone after */
+	r->stanza_id = m->stanza_id ? xstrdup(m->stanza_id) : NULL;
+	r->origin_id = m->origin_id ? xstrdup(m->origin_id) : NULL;
 	r->device = m->device ? xstrdup(m->device) : NULL;
+	/* borrowed from SQLite, gone after the step: not kept */
+	r->archive_id = r->sender = NULL;
 	return 0;
 }
 
@@ -217,13 +234,15 @@ int conv_load_older(struct app *app, struct window *w, size_t n)
 			action ? m->body + sizeof action_prefix - 1 : m->body);
 
 		if (l) {
-			l->rowid = m->rowid;
-			if (m->device)
-				win_line_set_device(w, l, m->device);
+			if (row_id(m))
+				l->id = xstrdup(row_id(m)); /* the line's own */
+			row_ids(w, l, m);
 			w->oldest_rowid = m->rowid; /* the oldest comes last */
 		}
 		free((char *)m->nick);
 		free((char *)m->body);
+		free((char *)m->stanza_id);
+		free((char *)m->origin_id);
 		free((char *)m->device);
 	}
 	free(o.rows);
@@ -349,7 +368,10 @@ static bool from_stranger(struct app *app, struct account *acc,
 			acc->conf->name, m->jid);
 		return false;
 	}
-	if (!strangers_admit(app, acc, m->jid, loop_now(app->loop))) {
+	/* the rate guards against a flood as it comes; the user's own
+	 * archive (a catch-up) is no flood */
+	if (!m->archived &&
+	    !strangers_admit(app, acc, m->jid, loop_now(app->loop))) {
 		log_msg(LOG_INFO, "strangers", "%s: over the rate: dropped %s",
 			acc->conf->name, m->jid);
 		return false;
@@ -362,9 +384,11 @@ static bool from_stranger(struct app *app, struct account *acc,
 	w = strangers_window(app, acc);
 	win_add_msg(w, (time_t)(m->ts_ms / 1000), LINE_MSG_IN,
 		    m->delayed ? LINE_DELAYED : 0, m->jid, m->body, NULL);
+	app->dirty = true;
+	if (m->archived) /* shown and stored, but no news */
+		return false;
 	if (w != app->wins[app->cur_win])
 		w->unread++;
-	app->dirty = true;
 	event_emit(app, &ev);
 	return false;
 }

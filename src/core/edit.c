@@ -190,7 +190,10 @@ struct line *edit_last_own(struct window *w)
 	for (i = w->count; i > 0; i--) {
 		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
-		if (l->kind == LINE_MSG_OUT)
+		/* what another client of the user's wrote (carbons, the
+		 * archive) is that client's to change (XEP-0308: the same
+		 * full JID) */
+		if (l->kind == LINE_MSG_OUT && !l->device)
 			return l->id && !(l->flags & LINE_RETRACTED) ? l : NULL;
 	}
 	return NULL;

@@ -526,8 +526,6 @@ static void setup(struct http_xfer *x)
 	size_t i;
 
 	cu.easy_setopt(e, CURLOPT_URL, r->url);
-	cu.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	cu.easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 	cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION, r->pin ? 0L : 1L);
 	cu.easy_setopt(e, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRS);
 	cu.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -572,6 +570,17 @@ static void setup(struct http_xfer *x)
 	setup_tls(x);
 }
 
+/* Frees x, which never reached the multi handle. */
+static void unstarted_free(struct http_xfer *x)
+{
+	free(x->body_copy);
+	free((char *)x->req.url);
+	free((char *)x->req.proxy);
+	free((char *)x->req.pin);
+	free(x->host);
+	free(x);
+}
+
 struct http_xfer *http_start(struct http *h, const struct http_req *r,
 			     char **err)
 {
@@ -610,16 +619,23 @@ struct http_xfer *http_start(struct http *h, const struct http_req *r,
 				      0;
 	x->easy = cu.easy_init();
 	if (!x->easy) {
-		free(x->body_copy);
-		free((char *)x->req.url);
-		free((char *)x->req.proxy);
-		free((char *)x->req.pin);
-		free(host);
-		free(x);
+		unstarted_free(x);
 		*err = xstrdup("libcurl could not start a transfer");
 		return NULL;
 	}
 	cu.easy_setopt(x->easy, CURLOPT_PRIVATE, (char *)x);
+	/* without these (a libcurl older than 7.85) redirects could go to
+	 * ftp or file: no transfer at all */
+	if (cu.easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https") !=
+		    CURLE_OK ||
+	    cu.easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, "https") !=
+		    CURLE_OK) {
+		cu.easy_cleanup(x->easy);
+		unstarted_free(x);
+		*err = xstrdup("this libcurl cannot be limited to http and "
+			       "https (7.85 or newer is needed)");
+		return NULL;
+	}
 	setup(x);
 	x->next = h->xfers;
 	h->xfers = x;

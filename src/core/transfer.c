@@ -10,8 +10,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -113,10 +115,19 @@ static int settle(struct transfer *t, const char *dir)
 				   xasprintf("%s/%.*s (%u)%s", dir, (int)stem,
 					     t->name, i, t->name + stem);
 
-		if (link(t->part, p) == 0) {
+		int r = link(t->part, p);
+
+		if (r == 0) {
 			unlink(t->part);
-			free(t->part);
-			t->part = NULL;
+		} else if (errno == EPERM || errno == EOPNOTSUPP ||
+			   errno == ENOSYS) {
+			/* a file system without hard links (vfat, some
+			 * network ones): a rename that will not replace */
+			r = renameat2(AT_FDCWD, t->part, AT_FDCWD, p,
+				      RENAME_NOREPLACE);
+		}
+		if (r == 0) {
+			xfree(&t->part);
 			t->path = p;
 			return 0;
 		}
@@ -218,6 +229,13 @@ static int destination(struct app *app, const char *url, const char *dest,
 	return 0;
 }
 
+bool transfer_trust_applies(const struct account *a, const char *host)
+{
+	return a->conf->tls == TLS_TRUST &&
+	       ((a->domain && strcasecmp(host, a->domain) == 0) ||
+		(a->conf->server && strcasecmp(host, a->conf->server) == 0));
+}
+
 struct transfer *transfer_download(struct app *app, struct window *w,
 				   const char *url, const char *dest,
 				   char **err)
@@ -251,9 +269,9 @@ struct transfer *transfer_download(struct app *app, struct window *w,
 	}
 	r.out_fd = t->fd;
 	r.max_bytes = (int64_t)app->cfg.max_download * 1024 * 1024;
-	r.trust = t->acc && t->acc->conf->tls == TLS_TRUST;
 	r.ud = t;
 	t->host = url_host(url);
+	r.trust = t->acc && t->host && transfer_trust_applies(t->acc, t->host);
 	if (t->host) {
 		char *key = xasprintf("https://%s", t->host);
 

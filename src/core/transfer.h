@@ -7,7 +7,8 @@
  * "NAME.part" beside its destination and renamed when it is complete,
  * to the first free name of NAME, "NAME (1)", "NAME (2)", ...: a file
  * that exists is never overwritten, nor is half a file ever taken for
- * the whole. TLS follows the window's account (its `tls = "trust"`) and
+ * the whole. TLS follows the window's account (its `tls = "trust"`, for
+ * its own server's host) and
  * the pins: the one pinned for "https://HOST" (a web server's, pinned
  * by transfer_trust), else the one pinned for HOST as an XMPP domain
  * (a server that serves both with one certificate); a certificate
@@ -59,6 +60,10 @@ struct transfer {
 	struct http_xfer *x;  /* while running */
 };
 
+/* Whether a's tls = "trust" covers host: it speaks for the account's
+ * own server (its domain, or the server it connects to), not for every
+ * host a link in its windows names. */
+bool transfer_trust_applies(const struct account *a, const char *host);
 /* Where downloads go by default: the download_dir option, else
  * $XDG_DOWNLOAD_DIR, else ~/Downloads/natter. The caller frees it. */
 char *transfer_download_dir(const struct app *app);

@@ -289,7 +289,10 @@ struct line *win_find_id(struct window *w, const char *id)
 	for (size_t i = w->count; i > 0; i--) {
 		struct line *l = &w->lines[(w->start + i - 1) % w->nalloc];
 
-		if (l->id && strcmp(l->id, id) == 0)
+		/* a message's id is its sender's to choose: never one of
+		 * natter's own keys */
+		if (l->kind != LINE_MSG_IN && l->kind != LINE_MSG_OUT &&
+		    l->id && strcmp(l->id, id) == 0)
 			return l;
 	}
 	return NULL;
@@ -327,5 +330,7 @@ struct line *win_insert_msg(struct window *w, time_t ts, enum line_kind kind,
 		w->lines[(w->start + i) % w->nalloc] =
 			w->lines[(w->start + i - 1) % w->nalloc];
 	w->lines[(w->start + pos) % w->nalloc] = l;
+	if (kind == LINE_MSG_IN || kind == LINE_MSG_OUT)
+		win_note_links(w, l.text);
 	return &w->lines[(w->start + pos) % w->nalloc];
 }

@@ -171,9 +171,9 @@ const char *win_link(const struct window *w, size_t n);
  * its own, and its flags gain set and lose clear. */
 void win_line_edit(struct window *w, struct line *l, const char *text,
 		   unsigned set, unsigned clear);
-/* The newest line of any kind whose id is id (a system line natter
- * updates in place, e.g. a transfer's progress), or NULL; borrowed from
- * w, valid until w changes. */
+/* The newest system line (not a message: those ids are remote text)
+ * whose id is id, a line natter updates in place (a transfer's
+ * progress), or NULL; borrowed from w, valid until w changes. */
 struct line *win_find_id(struct window *w, const char *id);
 /* The i-th line, 0 being the oldest kept; NULL past the end. */
 const struct line *win_line(const struct window *w, size_t i);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/app.h"
 #include "core/blocklist.h"
@@ -112,11 +113,12 @@ int blocking_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 	xmpp_stanza_t *c;
 	bool any = false;
 
+	/* the server speaks for the account as its bare JID, never as
+	 * one of its resources */
 	if (from) {
-		char *bare = jid_bare_of(from);
-		bool ours = bare && strcmp(bare, s->acc->bare_jid) == 0;
+		bool ours = s->acc->bare_jid &&
+			    strcasecmp(from, s->acc->bare_jid) == 0;
 
-		free(bare);
 		if (!ours) {
 			log_msg(LOG_WARN, "blocking", "%s: block list push from "
 				"%s refused", s->acc->conf->name, from);

@@ -573,6 +573,36 @@ static void test_open_history_sanitised(void **state)
 	assert_string_equal(win_line(w, 0)->text, "evil]0;titletext");
 }
 
+/* Lines paged back keep the ids a reply, a correction or a receipt
+ * names them by, as the lines loaded on opening do. */
+static void test_load_older_keeps_ids(void **state)
+{
+	struct fixture *fx = *state;
+	struct app *app = &fx->app;
+	struct window *w;
+	char body[16], id[16];
+	int i;
+
+	for (i = 0; i < CONV_HISTORY_OPEN + 2; i++) {
+		struct hist_msg m = { .peer = JULIET, .ts_ms = TS + i * 1000LL,
+				      .dir = HIST_IN, .nick = "Juliet",
+				      .body = body, .stanza_id = id,
+				      .origin_id = i == 0 ? "o-0" : NULL };
+
+		snprintf(body, sizeof body, "b%d", i);
+		snprintf(id, sizeof id, "id%d", i);
+		assert_int_equal(history_add(fx->acc->history, &m), 1);
+	}
+	assert_int_equal(history_flush(fx->acc->history), 0);
+	w = app->wins[conv_open(app, fx->acc, JULIET)];
+	assert_int_equal(w->count, CONV_HISTORY_OPEN);
+	assert_int_equal(conv_load_older(app, w, 10), 2);
+	assert_string_equal(win_line(w, 0)->text, "b0");
+	assert_string_equal(win_line(w, 0)->id, "id0");
+	assert_string_equal(win_line(w, 0)->sid, "o-0");
+	assert_ptr_equal(win_find_msg(w, "id1"), win_line(w, 1));
+}
+
 static void test_load_older_pages(void **state)
 {
 	struct fixture *fx = *state;
@@ -957,6 +987,7 @@ int main(void)
 		T(test_open_short_history),
 		T(test_open_history_sanitised),
 		T(test_load_older_pages),
+		T(test_load_older_keeps_ids),
 		T(test_load_older_exact),
 		T(test_jump),
 		T(test_close),

@@ -371,6 +371,16 @@ static void test_own_and_reload(void **state)
 	l = edit_last_own(w);
 	assert_non_null(l);
 	assert_string_equal(l->id, "o2");
+	{
+		/* what the user wrote on the phone is the phone's to
+		 * correct (XEP-0308: the same full JID): not ours */
+		struct msg_in m = { .jid = JULIET, .body = "from the phone",
+				    .id = "p1", .ts_ms = TS, .out = true,
+				    .device = "phone" };
+
+		conv_incoming(&fx->app, fx->acc, &m);
+		assert_ptr_equal(edit_last_own(w), l);
+	}
 	edit_own(&fx->app, w, l, "second");
 	assert_string_equal(l->text, "second");
 	assert_true(l->flags & LINE_EDITED);
@@ -389,7 +399,7 @@ static void test_own_and_reload(void **state)
 	 * time: the peer's lines were stamped before ours) */
 	app_close_window(&fx->app, w);
 	w = conv_window(&fx->app, fx->acc, JULIET);
-	assert_int_equal(w->count, 4);
+	assert_int_equal(w->count, 5);
 	for (i = 0; i < w->count; i++) {
 		const struct line *r = win_line(w, i);
 

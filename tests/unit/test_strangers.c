@@ -454,6 +454,19 @@ static void test_rate_limit(void **state)
 	for (i = 0; i < 10; i++)
 		incoming(fx, JULIET, "hi");
 	assert_int_equal(conv_find(app, fx->acc, JULIET)->count, 10);
+	/* a catch-up from the user's own archive is no flood, and no news:
+	 * stored and shown, past the rate, without unread counts */
+	sw->unread = 0;
+	for (i = 0; i < 10; i++) {
+		struct msg_in m = { .jid = jid, .body = "archived", .ts_ms = TS,
+				    .archived = true };
+
+		snprintf(jid, sizeof jid, "a%d@flood.example", i);
+		conv_incoming(app, fx->acc, &m);
+	}
+	assert_int_equal(stored(fx, "a9@flood.example"), 1);
+	assert_int_equal(sw->unread, 0);
+	assert_int_equal(fx->nlimit, 2);
 }
 
 static void test_rate_map_is_pruned(void **state)

@@ -12,6 +12,9 @@
 
 #include <cmocka.h>
 
+#include "core/account.h"
+#include "core/conf.h"
+#include "core/transfer.h"
 #include "core/window.h"
 #include "util/url.h"
 
@@ -145,6 +148,22 @@ static void test_window_links(void **state)
 	win_free(&w);
 }
 
+/* An account's tls = "trust" covers its own server's host only. */
+static void test_trust_scope(void **state)
+{
+	struct account_conf c = { .tls = TLS_TRUST, .server = "10.0.0.1" };
+	struct account a = { .conf = &c, .domain = "example.org" };
+
+	(void)state;
+	assert_true(transfer_trust_applies(&a, "example.org"));
+	assert_true(transfer_trust_applies(&a, "EXAMPLE.org"));
+	assert_true(transfer_trust_applies(&a, "10.0.0.1"));
+	assert_false(transfer_trust_applies(&a, "upload.example.org"));
+	assert_false(transfer_trust_applies(&a, "evil.example"));
+	c.tls = TLS_REQUIRED;
+	assert_false(transfer_trust_applies(&a, "example.org"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_file_name),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_window_links),
+		cmocka_unit_test(test_trust_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -506,6 +506,22 @@ static void test_clear(void **state)
 	win_free(&w);
 }
 
+/* win_find_id finds natter's own system lines only: a message's id is
+ * its sender's to choose. */
+static void test_find_id(void **state)
+{
+	struct window *w = win_new(WIN_CHAT, "x", 8);
+	struct line *sys;
+
+	(void)state;
+	sys = win_add_msg(w, 1, LINE_INFO, 0, NULL, "Transfer 1: ...",
+			  "transfer:1");
+	win_add_msg(w, 2, LINE_MSG_IN, 0, "eve", "mine now", "transfer:1");
+	assert_ptr_equal(win_find_id(w, "transfer:1"), sys);
+	assert_null(win_find_id(w, "transfer:2"));
+	win_free(&w);
+}
+
 static void test_find_msg(void **state)
 {
 	struct window *w = win_new(WIN_ROOM, "x", 4);
@@ -617,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_mark_received_after_drop),
 		cmocka_unit_test(test_generation),
 		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_find_id),
 		cmocka_unit_test(test_find_msg),
 		cmocka_unit_test(test_line_edit),
 		cmocka_unit_test(test_insert_in_order),
