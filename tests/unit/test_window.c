@@ -582,6 +582,7 @@ static void test_line_edit(void **state)
 	assert_true(win_mark_delivery(w, "m1", LINE_ACKED));
 	assert_int_equal(win_line(w, 2)->flags, 0);
 	assert_false(win_mark_received(w, "b1"));
+	win_free(&w);
 }
 
 /* win_insert_msg: in order of time, in a ring that wrapped, and in a
