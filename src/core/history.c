@@ -828,6 +828,32 @@ int history_archive_last(struct history *h, char **archive_id,
 	return r;
 }
 
+int history_room_archive_last(struct history *h, const char *room,
+			      char **stanza_id, int64_t *ts_ms)
+{
+	/* once a join: prepared when asked (messages_peer_ts serves it) */
+	static const char sql[] =
+		"SELECT stanza_id, ts FROM messages WHERE peer = ? AND room = 1"
+		" AND stanza_id IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1";
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	history_flush(h);
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(st, 1, room);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*stanza_id = xstrdup(col_text(st, 0));
+		*ts_ms = sqlite3_column_int64(st, 1);
+		r = 1;
+	} else {
+		r = r == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 int history_oldest(struct history *h, const char *peer, char **archive_id,
 		   int64_t *ts_ms)
 {

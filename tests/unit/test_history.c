@@ -566,6 +566,33 @@ static void test_archive_dedup(void **state)
 	free(aid);
 }
 
+/* Where a room's archive catch-up starts: the newest line the room
+ * named, by time; lines without the room's id, other rooms and
+ * one-to-one messages do not count. */
+static void test_room_archive_last(void **state)
+{
+	struct fixture *fx = *state;
+	char *sid = NULL;
+	int64_t ts = 0;
+
+	assert_int_equal(history_room_archive_last(fx->h, ROOM, &sid, &ts), 0);
+	assert_int_equal(add_room(fx->h, 5000, "ann", "one", "S1", NULL, false),
+			 1);
+	assert_int_equal(add_room(fx->h, 3000, "ann", "older, later", "S0",
+				  NULL, true), 1);
+	assert_int_equal(add_room(fx->h, 9000, "ann", "no id", NULL, "o1",
+				  false), 1);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "1:1", NULL, NULL, "A9"), 1);
+	assert_int_equal(history_room_archive_last(fx->h, ROOM, &sid, &ts), 1);
+	assert_string_equal(sid, "S1");
+	assert_int_equal(ts, 5000);
+	free(sid);
+	sid = NULL;
+	assert_int_equal(history_room_archive_last(fx->h, "other@rooms.example",
+						   &sid, &ts), 0);
+	assert_null(sid);
+}
+
 /* The full-text index's merge options (history.c): set at open, also
  * over an older database's other values. */
 static int fts_option(const char *path, const char *key)
@@ -706,6 +733,7 @@ int main(void)
 		T(test_fts_merge_options),
 		T(test_recent_in_order_of_time),
 		T(test_oldest_and_archive_cursor),
+		T(test_room_archive_last),
 		cmocka_unit_test(test_open_failure),
 	};
 
