@@ -79,6 +79,12 @@ struct hist_msg {
 				* sender's resource (one-to-one), a room
 				* occupant's XEP-0421 occupant id; may be
 				* NULL */
+	/* a room's archive (xmpp/mam.c) */
+	bool in_order;         /* a room line its archive brought, ts_ms in
+				* the archive's order: a stored copy found
+				* by its stanza-id (the join's replay,
+				* stamped in whole seconds) moves to ts_ms
+				* when that is later */
 };
 
 /* How far apart in time a replayed room line without ids and a stored

@@ -482,10 +482,10 @@ void muc_archived(struct session *s, xmpp_stanza_t *st, const char *room,
 		struct reply_ref rr;
 
 		xs_marks_parse(st, &m, &rr);
-		room_message_ext(s->app, s->acc, room, n, body,
-				 ts_ms >= 0 ? ts_ms : (int64_t)time(NULL) * 1000,
-				 true, stanza_id,
-				 oid, false, m.reply);
+		room_message_archived(s->app, s->acc, room, n, body,
+				      ts_ms >= 0 ? ts_ms :
+						   (int64_t)time(NULL) * 1000,
+				      stanza_id, oid, m.reply);
 	}
 	free(body);
 	free(n);
