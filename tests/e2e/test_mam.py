@@ -99,7 +99,8 @@ def test_catch_up_after_restart(natterrc, start_natter, bob, alice, phone,
     natter = start_natter(natterrc)
     natter.wait_for(CAUGHT_UP)
     natter.send_keys("/query bob@localhost")
-    screen = natter.wait_for(said("alice", "written on the phone"))
+    # written on the phone: ours, marked with that device (as carbons do)
+    screen = natter.wait_for(said("alice", "[phone] written on the phone"))
     for i in range(1, 4):
         assert natter.count(said(BOB, "while natter was away %d" % i),
                             screen) == 1, screen
