@@ -226,7 +226,8 @@ static void query_field(xmpp_stanza_t *x, const char *var, const char *type,
  * start and end (ms, -1: none), RSM max and after or before (before ""
  * asks for the last page). */
 static xmpp_stanza_t *query_iq(struct session *s, const char *to,
-			       const char *queryid, const char *with, int64_t start, int64_t end,
+			       const char *queryid, const char *with,
+			       int64_t start, int64_t end,
 			       int max, const char *after, const char *before)
 {
 	xmpp_stanza_t *iq = req_iq(s, "set", to, "query", NS_MAM);

@@ -466,8 +466,9 @@ void muc_archived(struct session *s, xmpp_stanza_t *st, const char *room,
 	/* an occupant's message in that very room, nothing else */
 	if (!j.resource || strcasecmp(bare, room) != 0 || !type ||
 	    strcmp(type, "groupchat") != 0 || !room_find(s->app, s->acc, room)) {
-		log_msg(LOG_INFO, "mam", "%s: room %s: archived message not"
-			" an occupant's dropped", s->acc->conf->name, room);
+		log_msg(LOG_INFO, "mam", "%s: room %s: archived message"
+			" dropped (not an occupant's, or no window)",
+			s->acc->conf->name, room);
 		free(bare);
 		jid_clear(&j);
 		return;
