@@ -194,7 +194,7 @@ def test_forged_room_results_dropped(prosody, rc, start_natter, make_peer,
     # flight long enough for bob to answer it first
     before = len(re.findall(r"queryid=['\"]([^'\"]+)['\"]",
                             log_text(debug_log)))
-    netproxy.slow(1.5)
+    netproxy.slow(2)
     natter.send_keys("/join %s" % ROOM)
 
     def room_query(text):
