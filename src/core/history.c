@@ -505,6 +505,25 @@ static bool chat_seen(struct history *h, const struct hist_msg *m)
 	       chat_copy(h, h->dup_coid, m, m->origin_id);
 }
 
+/* The room's line named m->stanza_id moves to m->ts_ms if that is later
+ * (hist_msg's in_order): what the archive brings in order after it then
+ * reads after it. A hint only: a failure leaves it where it was. */
+static void retime(struct history *h, const struct hist_msg *m)
+{
+	static const char sql[] =
+		"UPDATE messages SET ts = ?1 WHERE peer = ?2 AND stanza_id = ?3"
+		" AND room = 1 AND ts < ?1";
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, m->ts_ms);
+		bind_text(st, 2, m->peer);
+		bind_text(st, 3, m->stanza_id);
+		(void)sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+}
+
 /* Whether a room's line m is stored already (see history.h); a line
  * found by its origin id learns the room's stanza id. Runs inside the
  * write transaction. */
@@ -516,8 +535,11 @@ static bool room_seen(struct history *h, const struct hist_msg *m)
 	if (m->stanza_id) {
 		bind_text(h->dup_sid, 1, m->peer);
 		bind_text(h->dup_sid, 2, m->stanza_id);
-		if (found_row(h->dup_sid))
+		if (found_row(h->dup_sid)) {
+			if (m->in_order)
+				retime(h, m);
 			return true;
+		}
 	}
 	if (m->origin_id) {
 		bind_text(h->dup_oid, 1, m->peer);
@@ -825,6 +847,32 @@ int history_archive_last(struct history *h, char **archive_id,
 		r = r == SQLITE_DONE ? 0 : -1;
 	}
 	sqlite3_reset(h->archive_last);
+	return r;
+}
+
+int history_room_archive_last(struct history *h, const char *room,
+			      char **stanza_id, int64_t *ts_ms)
+{
+	/* once a join: prepared when asked (messages_peer_ts serves it) */
+	static const char sql[] =
+		"SELECT stanza_id, ts FROM messages WHERE peer = ? AND room = 1"
+		" AND stanza_id IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1";
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	history_flush(h);
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(st, 1, room);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*stanza_id = xstrdup(col_text(st, 0));
+		*ts_ms = sqlite3_column_int64(st, 1);
+		r = 1;
+	} else {
+		r = r == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
 	return r;
 }
 

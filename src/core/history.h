@@ -79,6 +79,12 @@ struct hist_msg {
 				* sender's resource (one-to-one), a room
 				* occupant's XEP-0421 occupant id; may be
 				* NULL */
+	/* a room's archive (xmpp/mam.c) */
+	bool in_order;         /* a room line its archive brought, ts_ms in
+				* the archive's order: a stored copy found
+				* by its stanza-id (the join's replay,
+				* stamped in whole seconds) moves to ts_ms
+				* when that is later */
 };
 
 /* How far apart in time a replayed room line without ids and a stored
@@ -129,6 +135,12 @@ int history_room_last(struct history *h, const char *room, int64_t *ts_ms);
  * none is stored, -1 on error. Where an archive catch-up starts. */
 int history_archive_last(struct history *h, char **archive_id,
 			 int64_t *ts_ms);
+/* The newest line stored of room that the room named (its stanza-id,
+ * in *stanza_id, the caller frees it) and its time. Returns 1, 0 when
+ * none is stored, -1 on error. Where a room's archive catch-up starts
+ * (xmpp/mam.c). */
+int history_room_archive_last(struct history *h, const char *room,
+			      char **stanza_id, int64_t *ts_ms);
 /* The oldest one-to-one message stored with peer: its archive id (in
  * *archive_id, NULL when the archive never named it; the caller frees
  * it) and time. Returns 1, 0 when none is stored, -1 on error. Where

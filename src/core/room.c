@@ -238,12 +238,14 @@ static unsigned action_flag(const char *body)
 static int64_t room_store(struct app *app, struct account *acc,
 			  const char *room, const char *nick, bool ours,
 			  const char *body, int64_t ts_ms, bool delayed,
-			  const char *stanza_id, const char *origin_id)
+			  const char *stanza_id, const char *origin_id,
+			  bool archived)
 {
 	struct hist_msg m = {
 		.peer = room, .ts_ms = ts_ms, .dir = ours ? HIST_OUT : HIST_IN,
 		.nick = nick, .body = body, .stanza_id = stanza_id,
 		.room = true, .origin_id = origin_id, .replayed = delayed,
+		.in_order = archived,
 	};
 
 	return conv_store_msg(app, acc, &m);
@@ -264,7 +266,7 @@ int room_outgoing(struct app *app, struct account *acc, const char *room,
 	clock_gettime(CLOCK_REALTIME, &now);
 	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 	rowid = room_store(app, acc, room, w->room->nick, true, body, ms, false,
-			   NULL, id);
+			   NULL, id, false);
 	{
 		struct outbox_msg m = { .peer = room, .id = id, .body = body,
 					.ts_ms = ms, .state = OUTBOX_QUEUED,
@@ -344,11 +346,13 @@ void room_message(struct app *app, struct account *acc, const char *room,
 			 origin_id, false, NULL);
 }
 
-void room_message_ext(struct app *app, struct account *acc, const char *room,
+/* room_message_ext(), or for archived (room_message_archived) a line
+ * shown before what the join replayed. */
+static void room_line(struct app *app, struct account *acc, const char *room,
 		      const char *nick, const char *body, int64_t ts_ms,
 		      bool delayed, const char *stanza_id,
 		      const char *origin_id, bool markable,
-		      const struct reply_ref *reply)
+		      const struct reply_ref *reply, bool archived)
 {
 	struct window *w = room_find(app, acc, room);
 	bool ours = nick && w && strcmp(nick, w->room->nick) == 0;
@@ -361,7 +365,7 @@ void room_message_ext(struct app *app, struct account *acc, const char *room,
 	 * and the echo of what we wrote is its acknowledgement */
 	if (nick) {
 		rowid = room_store(app, acc, room, nick, ours, body, ts_ms,
-				   delayed, stanza_id, origin_id);
+				   delayed, stanza_id, origin_id, archived);
 		if (rowid == 0 && ours && origin_id) {
 			struct line *l = win_find_msg(w, origin_id);
 
@@ -381,12 +385,30 @@ void room_message_ext(struct app *app, struct account *acc, const char *room,
 		char *text = reply ? reply_resolve(w, body, reply, &quote) :
 				     NULL;
 		const char *shown = text ? text : body;
-		struct line *l = win_add_msg(
-			w, (time_t)(ts_ms / 1000), ours ? LINE_MSG_OUT : LINE_MSG_IN,
-			(delayed ? LINE_DELAYED : 0) | action_flag(shown) |
-				(markable && !ours ? LINE_MARKABLE : 0),
-			nick, conv_action_text(shown), origin_id);
+		unsigned flags = (delayed ? LINE_DELAYED : 0) |
+				 action_flag(shown) |
+				 (markable && !ours ? LINE_MARKABLE : 0);
+		struct line *l =
+			archived ?
+				win_insert_msg_at(w, w->room->archive_at,
+						  (time_t)(ts_ms / 1000),
+						  ours ? LINE_MSG_OUT :
+							 LINE_MSG_IN,
+						  flags, nick,
+						  conv_action_text(shown),
+						  origin_id) :
+				win_add_msg(w, (time_t)(ts_ms / 1000),
+					    ours ? LINE_MSG_OUT : LINE_MSG_IN,
+					    flags, nick, conv_action_text(shown),
+					    origin_id);
 
+		if (!l) { /* a full window: stored, not shown */
+			free(text);
+			free(quote);
+			return;
+		}
+		if (archived)
+			w->room->archive_at++;
 		l->rowid = rowid > 0 ? rowid : 0;
 		if (stanza_id)
 			win_line_set_sid(w, l, stanza_id);
@@ -399,6 +421,26 @@ void room_message_ext(struct app *app, struct account *acc, const char *room,
 	app->dirty = true;
 	if (!ours && w == app->wins[app->cur_win])
 		marks_soon(app);
+}
+
+void room_message_ext(struct app *app, struct account *acc, const char *room,
+		      const char *nick, const char *body, int64_t ts_ms,
+		      bool delayed, const char *stanza_id,
+		      const char *origin_id, bool markable,
+		      const struct reply_ref *reply)
+{
+	room_line(app, acc, room, nick, body, ts_ms, delayed, stanza_id,
+		  origin_id, markable, reply, false);
+}
+
+void room_message_archived(struct app *app, struct account *acc,
+			   const char *room, const char *nick,
+			   const char *body, int64_t ts_ms,
+			   const char *stanza_id, const char *origin_id,
+			   const struct reply_ref *reply)
+{
+	room_line(app, acc, room, nick, body, ts_ms, true, stanza_id,
+		  origin_id, false, reply, true);
 }
 
 void room_subject(struct app *app, struct account *acc, const char *room,
@@ -619,8 +661,10 @@ void room_presence(struct app *app, struct account *acc, const char *room,
 			ev.room_occupant.what = self ? ROOM_WE_CHANGED :
 						       ROOM_CHANGED;
 		}
-		if (self && !r->joined) /* the outbox waits for the replay */
+		if (self && !r->joined) { /* the outbox waits for the replay */
 			r->outbox_due = true;
+			r->archive_at = w->count; /* before the replay */
+		}
 		if (self)
 			r->joined = true;
 	} else if (room_presence_has(p, 303) && p->new_nick && o) {

@@ -107,6 +107,10 @@ struct room {
 	char *want_nick;       /* /nick asked for it, not yet confirmed */
 	char *retry_nick;      /* our nick was taken: what /join tries next */
 	bool subject_told;     /* the subject came since we joined */
+	size_t archive_at;     /* where the lines the room's archive brings
+				* go (room_message_archived): the window's
+				* line count when our join was confirmed,
+				* before the join's replay */
 	struct room_fold_entry *fold; /* arrivals and departures not told */
 	size_t nfold, capfold;
 	uint64_t fold_since;   /* loop time of the first of them */
@@ -193,6 +197,14 @@ void room_message_ext(struct app *app, struct account *acc, const char *room,
 		      bool delayed, const char *stanza_id,
 		      const char *origin_id, bool markable,
 		      const struct reply_ref *reply);
+/* A room line its archive brought (xmpp/mam.c): stored as a replayed
+ * one (not shown when stored before, no alert) and shown before the
+ * lines the join replayed, in the order they come. */
+void room_message_archived(struct app *app, struct account *acc,
+			   const char *room, const char *nick,
+			   const char *body, int64_t ts_ms,
+			   const char *stanza_id, const char *origin_id,
+			   const struct reply_ref *reply);
 void room_subject(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *subject);
 /* An occupant's presence (see struct room_presence). */

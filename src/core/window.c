@@ -305,17 +305,15 @@ const struct line *win_line(const struct window *w, size_t i)
 	return &w->lines[(w->start + i) % w->nalloc];
 }
 
-struct line *win_insert_msg(struct window *w, time_t ts, enum line_kind kind,
-			    unsigned flags, const char *nick,
-			    const char *text, const char *id)
+/* Inserts a line before the pos-th (pos < count). */
+static struct line *insert_at(struct window *w, size_t pos, time_t ts,
+			      enum line_kind kind, unsigned flags,
+			      const char *nick, const char *text,
+			      const char *id)
 {
-	size_t pos = w->count, i;
 	struct line l;
+	size_t i;
 
-	while (pos > 0 && win_line(w, pos - 1)->ts > ts)
-		pos--;
-	if (pos == w->count)
-		return win_add_msg(w, ts, kind, flags, nick, text, id);
 	if (pos == 0 && w->count == w->cap)
 		return NULL; /* it would fall off at once */
 	l = (struct line){ .ts = ts, .kind = kind, .flags = flags,
@@ -333,4 +331,27 @@ struct line *win_insert_msg(struct window *w, time_t ts, enum line_kind kind,
 	if (kind == LINE_MSG_IN || kind == LINE_MSG_OUT)
 		win_note_links(w, l.text);
 	return &w->lines[(w->start + pos) % w->nalloc];
+}
+
+struct line *win_insert_msg(struct window *w, time_t ts, enum line_kind kind,
+			    unsigned flags, const char *nick,
+			    const char *text, const char *id)
+{
+	size_t pos = w->count;
+
+	while (pos > 0 && win_line(w, pos - 1)->ts > ts)
+		pos--;
+	if (pos == w->count)
+		return win_add_msg(w, ts, kind, flags, nick, text, id);
+	return insert_at(w, pos, ts, kind, flags, nick, text, id);
+}
+
+struct line *win_insert_msg_at(struct window *w, size_t at, time_t ts,
+			       enum line_kind kind, unsigned flags,
+			       const char *nick, const char *text,
+			       const char *id)
+{
+	if (at >= w->count)
+		return win_add_msg(w, ts, kind, flags, nick, text, id);
+	return insert_at(w, at, ts, kind, flags, nick, text, id);
 }

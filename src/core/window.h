@@ -151,6 +151,14 @@ void win_line_set_device(struct window *w, struct line *l,
 struct line *win_insert_msg(struct window *w, time_t ts, enum line_kind kind,
 			    unsigned flags, const char *nick,
 			    const char *text, const char *id);
+/* Inserts a message line before the at-th line (count or more: at the
+ * end, as win_add_msg); a full ring drops its oldest. Returns the line,
+ * or NULL when it would go first in a full ring. What a room's archive
+ * brings that is older than the lines the join replayed goes there. */
+struct line *win_insert_msg_at(struct window *w, size_t at, time_t ts,
+			       enum line_kind kind, unsigned flags,
+			       const char *nick, const char *text,
+			       const char *id);
 /* Marks the line with stanza id as received; returns true if found. */
 bool win_mark_received(struct window *w, const char *id);
 /* Sets the delivery state of our line with stanza id to st (one of

@@ -30,8 +30,19 @@
  * query this session has in flight; anything else is dropped and noted
  * in the debug log.
  *
- * Rooms are not asked here: a room's recent discussion comes with its
- * join (<history since=.../>, xmpp/mucstay.c).
+ * Rooms: a room whose disco#info (asked when we are in it, muc.c)
+ * names urn:xmpp:mam:2 is caught up from its own archive (the query
+ * goes to the room's bare JID) after the newest line stored that the
+ * room named by its stanza-id. That place is read when the join goes
+ * out (mam_room_joining), before the join's replay stores newer lines;
+ * pages follow each other as for the user's archive, and each result
+ * goes to muc.c as a room line (delayed: it does not alert), whose id
+ * is the room's stanza-id, so the replay's copies are stored once. The
+ * join still asks for <history since=.../> (xmpp/mucstay.c): whether
+ * the room has an archive is known only once we are in, and if the
+ * archive fails nothing is lost. With nothing of the room stored, the
+ * join's history is all there is (no catch-up). Scrolling back in a
+ * room does not ask its archive.
  *
  * Preferences: /archive asks for (and changes) the default of the
  * server's archiving policy; the always/never lists are kept as they
@@ -74,7 +85,7 @@
 /* The user's own archive in history_archive_cursor(). */
 #define MAM_OWN ""
 
-enum mam_kind { MAM_CATCHUP, MAM_OLDER };
+enum mam_kind { MAM_CATCHUP, MAM_OLDER, MAM_ROOM };
 
 /* The archiving defaults (XEP-0313 section 6). */
 static const char *const mam_defaults[] = { "always", "roster", "never" };
@@ -86,6 +97,7 @@ struct mam_query {
 	char *queryid;
 	enum mam_kind kind;
 	uint64_t win;     /* MAM_OLDER: the window asking */
+	char *room;       /* MAM_ROOM: the room (bare JID) asked */
 	char *peer;       /* MAM_OLDER: its peer */
 	bool by_after;    /* asked after an archive id (may be unknown) */
 	size_t got;       /* results on this page */
@@ -94,8 +106,23 @@ struct mam_query {
 			    * -1: none stored */
 };
 
+/* A room's catch-up (MAM_ROOM). */
+struct mam_room {
+	char *room;      /* its bare JID */
+	struct mam_query *q; /* the page in flight, NULL: none */
+	bool due;        /* joining: to start once the room's disco#info
+			  * names an archive */
+	char *after;     /* the room's stanza-id it goes on after */
+	int64_t from;    /* the 'start' every page asks, -1: none */
+	int64_t start;   /* the time of the newest message it handled */
+	int64_t prev;    /* the time the last result was stored with */
+	size_t got;
+};
+
 struct mam {
 	struct mam_query *catchup;  /* the catch-up's page in flight */
+	struct mam_room *rooms;     /* rooms joined (or joining) */
+	size_t nrooms, caprooms;
 	struct mam_query **older;   /* scroll backs in flight */
 	size_t nolder, capolder;
 	struct strmap done;         /* peers whose archive has no more */
@@ -136,6 +163,7 @@ static void query_free(struct mam_query **qp)
 		return;
 	free(q->queryid);
 	free(q->peer);
+	free(q->room);
 	free(q);
 	*qp = NULL;
 }
@@ -145,6 +173,10 @@ static void forget_queries(struct mam *m)
 {
 	m->catchup = NULL;
 	m->nolder = 0;
+	for (size_t i = 0; i < m->nrooms; i++) {
+		m->rooms[i].q = NULL;
+		m->rooms[i].due = false;
+	}
 }
 
 void mam_free(struct session *s)
@@ -154,6 +186,11 @@ void mam_free(struct session *s)
 	if (!m)
 		return;
 	forget_queries(m);
+	for (size_t i = 0; i < m->nrooms; i++) {
+		free(m->rooms[i].room);
+		free(m->rooms[i].after);
+	}
+	free(m->rooms);
 	free(m->older);
 	strmap_clear(&m->done);
 	free(m->after);
@@ -184,14 +221,16 @@ static void query_field(xmpp_stanza_t *x, const char *var, const char *type,
 	stanza_add_text(f, "value", value);
 }
 
-/* An archive query (the caller's reference): with (NULL: everyone),
+/* An archive query (the caller's reference) to the archive at to (NULL:
+ * the user's own): with (NULL: everyone),
  * start and end (ms, -1: none), RSM max and after or before (before ""
  * asks for the last page). */
-static xmpp_stanza_t *query_iq(struct session *s, const char *queryid,
-			       const char *with, int64_t start, int64_t end,
+static xmpp_stanza_t *query_iq(struct session *s, const char *to,
+			       const char *queryid, const char *with,
+			       int64_t start, int64_t end,
 			       int max, const char *after, const char *before)
 {
-	xmpp_stanza_t *iq = req_iq(s, "set", NULL, "query", NS_MAM);
+	xmpp_stanza_t *iq = req_iq(s, "set", to, "query", NS_MAM);
 	xmpp_stanza_t *q = stanza_payload(iq);
 	xmpp_stanza_t *x = stanza_add_child(q, "x", NS_DATA);
 	xmpp_stanza_t *set = stanza_add_child(q, "set", NS_RSM);
@@ -384,10 +423,11 @@ static void catchup_page(struct session *s)
 	xmpp_stanza_t *iq;
 
 	if (m->newest)
-		iq = query_iq(s, q->queryid, NULL, -1, -1, MAM_PAGE, NULL, "");
+		iq = query_iq(s, NULL, q->queryid, NULL, -1, -1, MAM_PAGE, NULL,
+			      "");
 	else
-		iq = query_iq(s, q->queryid, NULL, m->from, -1, MAM_PAGE,
-			      m->after, NULL);
+		iq = query_iq(s, NULL, q->queryid, NULL, m->from, -1,
+			      MAM_PAGE, m->after, NULL);
 	q->by_after = m->after != NULL;
 	m->catchup = q;
 	req_send(s, iq, on_catchup, q, REQ_TIMEOUT_MS);
@@ -558,12 +598,146 @@ int xs_archive_older(struct app *app, struct window *w)
 	/* the page before the oldest we have: by its archive id, else by
 	 * its time (the archive's copy of it, if any, is a duplicate) */
 	req_send(s,
-		 query_iq(s, q->queryid, w->jid, -1, aid ? -1 : r ? ts : -1,
+		 query_iq(s, NULL, q->queryid, w->jid, -1, aid ? -1 : r ? ts : -1,
 			  MAM_OLDER_PAGE, NULL, aid ? aid : ""),
 		 on_older, q, REQ_TIMEOUT_MS);
 	free(aid);
 	(void)app;
 	return 0;
+}
+
+/* Rooms' archives. */
+
+/* room's catch-up, made if need be (NULL: not made and none). */
+static struct mam_room *room_of(struct mam *m, const char *room, bool make)
+{
+	struct mam_room *e;
+	size_t i;
+
+	for (i = 0; i < m->nrooms; i++)
+		if (strcasecmp(m->rooms[i].room, room) == 0)
+			return &m->rooms[i];
+	if (!make)
+		return NULL;
+	xgrow((void **)&m->rooms, &m->caprooms, m->nrooms + 1,
+	      sizeof *m->rooms);
+	e = &m->rooms[m->nrooms++];
+	memset(e, 0, sizeof *e);
+	e->room = xstrdup(room);
+	e->from = e->start = e->prev = -1;
+	return e;
+}
+
+void mam_room_joining(struct session *s, const char *room)
+{
+	struct account *a = s->acc;
+	struct mam_room *e = room_of(mam_of(s), room, true);
+	char *after = NULL;
+	int64_t ts = -1;
+	int r;
+
+	e->q = NULL; /* a page of an earlier join: its answer is ignored */
+	e->due = false;
+	e->got = 0;
+	xfree(&e->after);
+	if (!a->conf->mam || !a->history)
+		return;
+	r = history_room_archive_last(a->history, room, &after, &ts);
+	if (r < 0)
+		log_msg(LOG_ERROR, "mam", "%s: cannot read the history: %s",
+			a->conf->name, history_error(a->history));
+	if (r <= 0)
+		return; /* nothing stored: the join's history is all */
+	e->after = after;
+	e->start = e->prev = ts;
+	e->from = ts > MAM_SLACK_MS ? ts - MAM_SLACK_MS : 0;
+	e->due = true;
+}
+
+static void room_page(struct session *s, struct mam_room *e);
+
+static void room_end(struct session *s, struct mam_room *e, const char *cond)
+{
+	log_msg(LOG_INFO, "mam", "%s: room %s: catch-up %s after %zu messages",
+		s->acc->conf->name, e->room, cond ? cond : "done", e->got);
+	xfree(&e->after);
+}
+
+static void on_room_page(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct mam_query *q = ud;
+	struct mam_room *e = s->mam ? room_of(s->mam, q->room, false) : NULL;
+	struct fin f;
+
+	if (!e || e->q != q || s->app->quit) { /* a join ago */
+		query_free(&q);
+		return;
+	}
+	e->q = NULL;
+	if (!req_ok(reply)) {
+		struct req_error err;
+
+		req_error_parse(reply, &err);
+		if (q->by_after && err.cond &&
+		    strcmp(err.cond, "item-not-found") == 0) {
+			/* the archive forgot that id: go on by time */
+			xfree(&e->after);
+			e->from = e->start > MAM_SLACK_MS ?
+					  e->start - MAM_SLACK_MS : 0;
+			room_page(s, e);
+		} else {
+			/* the join's <history/> covered what it could */
+			room_end(s, e, reply ? (err.cond ? err.cond :
+						 "undefined-condition") :
+					       "no answer");
+		}
+		req_error_clear(&err);
+		query_free(&q);
+		return;
+	}
+	fin_parse(reply, &f);
+	if (q->got && f.last) {
+		free(e->after);
+		e->after = xstrdup(f.last);
+		if (q->last_ts >= 0)
+			e->start = q->last_ts;
+	}
+	if (f.complete || !f.last || q->got == 0)
+		room_end(s, e, NULL);
+	else
+		room_page(s, e);
+	free(f.last);
+	query_free(&q);
+}
+
+/* Asks room e's archive for its catch-up's next page. */
+static void room_page(struct session *s, struct mam_room *e)
+{
+	struct mam_query *q = query_new(s, MAM_ROOM);
+
+	q->room = xstrdup(e->room);
+	q->by_after = e->after != NULL;
+	e->q = q;
+	req_send(s,
+		 query_iq(s, e->room, q->queryid, NULL, e->from, -1, MAM_PAGE,
+			  e->after, NULL),
+		 on_room_page, q, REQ_TIMEOUT_MS);
+}
+
+void mam_room_info(struct session *s, const char *room, bool offered)
+{
+	struct mam_room *e = s->mam ? room_of(s->mam, room, false) : NULL;
+
+	if (!e || !e->due)
+		return;
+	e->due = false;
+	if (!offered) {
+		xfree(&e->after);
+		return;
+	}
+	log_msg(LOG_INFO, "mam", "%s: room %s: catching up from its archive",
+		s->acc->conf->name, room);
+	room_page(s, e);
 }
 
 /* The query in flight whose queryid is id, or NULL. */
@@ -578,24 +752,29 @@ static struct mam_query *query_find(struct mam *m, const char *id)
 	for (i = 0; i < m->nolder; i++)
 		if (strcmp(m->older[i]->queryid, id) == 0)
 			return m->older[i];
+	for (i = 0; i < m->nrooms; i++)
+		if (m->rooms[i].q && strcmp(m->rooms[i].q->queryid, id) == 0)
+			return m->rooms[i].q;
 	return NULL;
 }
 
-/* Whether from (NULL: none) is the user's own archive. */
-static bool from_archive(struct session *s, const char *from)
+/* Whether from (NULL: none) is the archive q asked: the user's own, or
+ * for MAM_ROOM the room's (its bare JID, never absent). */
+static bool from_archive(struct session *s, struct mam_query *q,
+			 const char *from)
 {
+	const char *archive = q->kind == MAM_ROOM ? q->room : s->acc->bare_jid;
 	struct jid j;
 	bool ok;
 
 	if (!from)
-		return true;
+		return q->kind != MAM_ROOM;
 	if (jid_parse(from, &j) < 0)
 		return false;
 	{
 		char *b = jid_bare(&j);
 
-		ok = !j.resource && s->acc->bare_jid &&
-		     strcasecmp(b, s->acc->bare_jid) == 0;
+		ok = !j.resource && archive && strcasecmp(b, archive) == 0;
 		free(b);
 	}
 	jid_clear(&j);
@@ -613,12 +792,16 @@ static bool from_archive(struct session *s, const char *from)
  * archive's order. */
 static int64_t in_order(struct mam *m, struct mam_query *q, int64_t t)
 {
-	if (q->kind == MAM_CATCHUP) {
+	if (q->kind == MAM_CATCHUP || q->kind == MAM_ROOM) {
+		struct mam_room *e = q->kind == MAM_ROOM ?
+					     room_of(m, q->room, false) : NULL;
+		int64_t *prev = e ? &e->prev : &m->prev;
+
 		if (t < 0)
 			return t;
-		if (m->prev >= 0 && t <= m->prev)
-			t = m->prev + 1;
-		m->prev = t;
+		if (*prev >= 0 && t <= *prev)
+			t = *prev + 1;
+		*prev = t;
 		return t;
 	}
 	if (q->before_ts >= 0 &&
@@ -640,7 +823,7 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	if (!r)
 		return false;
 	q = query_find(s->mam, xmpp_stanza_get_attribute(r, "queryid"));
-	if (!from_archive(s, from) || !q) {
+	if (!q || !from_archive(s, q, from)) {
 		log_msg(LOG_INFO, "mam", "%s: archive result %s dropped",
 			s->acc->conf->name,
 			q ? "from someone else" : "for no query of ours");
@@ -662,6 +845,14 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	q->got++;
 	if (via.ts_ms >= 0)
 		q->last_ts = via.ts_ms;
+	if (q->kind == MAM_ROOM) {
+		struct mam_room *e = room_of(s->mam, q->room, false);
+
+		if (e)
+			e->got++;
+		muc_archived(s, inner, q->room, via.ts_ms, id);
+		return true;
+	}
 	if (q->kind == MAM_CATCHUP) {
 		struct mam *m = s->mam;
 

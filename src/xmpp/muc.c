@@ -13,7 +13,8 @@
  * presence in a room asks the room's disco#info for its name (the
  * window's title); one that says the room was just created (201) hands
  * it to mucowner.c, which opens it instantly or shows its configuration
- * form. A message from the room itself with status codes (104,
+ * form (and whether the room has an archive: mam.c catches up from
+ * it; its results come back here, muc_archived). A message from the room itself with status codes (104,
  * 170-174) is told as such. Nick changes (/nick) and the subject
  * (/topic) are sent from here; invitations and moderation are not here.
  */
@@ -21,12 +22,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/reply.h"
 #include "core/room.h"
 #include "util/jid.h"
+#include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
@@ -71,6 +75,7 @@ void muc_send_join(struct session *s, const char *room, const char *nick,
 	add_own_show(s, p);
 	x = stanza_add_child(p, "x", NS_MUC);
 	muc_history_ask(s, x, room); /* what we lack (mucstay.c) */
+	mam_room_joining(s, room);   /* and from its archive, if any */
 	if (password)
 		stanza_add_text(x, "password", password);
 	session_send(s, p);
@@ -284,7 +289,8 @@ static void presence_error(struct session *s, const char *room,
 	req_error_clear(&e);
 }
 
-/* The room's disco#info: its name, for the window's title. A name that
+/* The room's disco#info: its name, for the window's title, and whether
+ * it keeps an archive. A name that
  * is only the room's local part says nothing new and is left out. */
 static void on_room_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
@@ -296,6 +302,8 @@ static void on_room_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 	xmpp_stanza_t *c;
 	const char *at = strchr(room, '@');
 
+	/* an archive (mam.c): the join's catch-up starts */
+	mam_room_info(s, room, q && stanza_has_feature(q, NS_MAM));
 	for (c = q ? xmpp_stanza_get_children(q) : NULL; c;
 	     c = xmpp_stanza_get_next(c)) {
 		const char *cat = xmpp_stanza_get_attribute(c, "category");
@@ -442,4 +450,48 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 	free(sid);
 	free(oid);
 	return true;
+}
+
+void muc_archived(struct session *s, xmpp_stanza_t *st, const char *room,
+		  int64_t ts_ms, const char *stanza_id)
+{
+	const char *from = xmpp_stanza_get_from(st);
+	const char *type = xmpp_stanza_get_type(st);
+	struct jid j;
+	char *bare, *n, *body, *sid, *oid;
+
+	if (!from || jid_parse(from, &j) < 0)
+		return;
+	bare = jid_bare(&j);
+	/* an occupant's message in that very room, nothing else */
+	if (!j.resource || strcasecmp(bare, room) != 0 || !type ||
+	    strcmp(type, "groupchat") != 0 || !room_find(s->app, s->acc, room)) {
+		log_msg(LOG_INFO, "mam", "%s: room %s: archived message"
+			" dropped (not an occupant's, or no window)",
+			s->acc->conf->name, room);
+		free(bare);
+		jid_clear(&j);
+		return;
+	}
+	n = utf8_sanitize(j.resource, 0);
+	body = stanza_child_text(st, "body");
+	message_ids(st, room, &sid, &oid);
+	if (correct_read_room(s, st, room, n)) {
+		/* a correction or retraction (xmpp/correct.c) */
+	} else if (body) {
+		struct msg_in m = { .body = body, .id = stanza_id };
+		struct reply_ref rr;
+
+		xs_marks_parse(st, &m, &rr);
+		room_message_archived(s->app, s->acc, room, n, body,
+				      ts_ms >= 0 ? ts_ms :
+						   (int64_t)time(NULL) * 1000,
+				      stanza_id, oid, m.reply);
+	}
+	free(body);
+	free(n);
+	free(sid);
+	free(oid);
+	free(bare);
+	jid_clear(&j);
 }

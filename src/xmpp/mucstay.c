@@ -27,7 +27,11 @@
  *
  * Every join asks for the history we lack: `<history since=…>` from the
  * newest stored line (core/room.h room_history_since), or the last
- * MUC_HISTORY_MAX messages when nothing is stored.
+ * MUC_HISTORY_MAX messages when nothing is stored. Also when the room
+ * keeps an archive, which xmpp/mam.c then catches up from: whether it
+ * does is known only from its disco#info once we are in, and should
+ * the archive fail, the replay has brought what it could; the two
+ * overlap only by what the replay holds, stored once by stanza-id.
  *
  * What the user wrote in a room waits in the outbox (core/room.h) until
  * the room is joined and its join is over (the subject ends the replay,

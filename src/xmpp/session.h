@@ -333,6 +333,18 @@ void mam_features(struct session *s);
  * false when st is no such wrapper. */
 bool mam_result(struct session *s, xmpp_stanza_t *st);
 void mam_free(struct session *s);
+/* Our join to room goes out (muc.c): where a catch-up from the room's
+ * archive would start is read now, before the join's replay is stored. */
+void mam_room_joining(struct session *s, const char *room);
+/* Room's disco#info came (muc.c): offered, whether it names
+ * urn:xmpp:mam:2; then the catch-up the join prepared starts. */
+void mam_room_info(struct session *s, const char *room, bool offered);
+/* muc.c: message st (groupchat, whose wrapper mam.c checked came from
+ * room's archive in answer to our query) is a room line stored and
+ * shown as archived (delayed: no alert), stanza_id the archive's id,
+ * ts_ms its time (-1: unknown). */
+void muc_archived(struct session *s, xmpp_stanza_t *st, const char *room,
+		  int64_t ts_ms, const char *stanza_id);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts
  * it on its way. */

@@ -566,6 +566,70 @@ static void test_archive_dedup(void **state)
 	free(aid);
 }
 
+/* Where a room's archive catch-up starts: the newest line the room
+ * named, by time; lines without the room's id, other rooms and
+ * one-to-one messages do not count. */
+static void test_room_archive_last(void **state)
+{
+	struct fixture *fx = *state;
+	char *sid = NULL;
+	int64_t ts = 0;
+
+	assert_int_equal(history_room_archive_last(fx->h, ROOM, &sid, &ts), 0);
+	assert_int_equal(add_room(fx->h, 5000, "ann", "one", "S1", NULL, false),
+			 1);
+	assert_int_equal(add_room(fx->h, 3000, "ann", "older, later", "S0",
+				  NULL, true), 1);
+	assert_int_equal(add_room(fx->h, 9000, "ann", "no id", NULL, "o1",
+				  false), 1);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "1:1", NULL, NULL, "A9"), 1);
+	assert_int_equal(history_room_archive_last(fx->h, ROOM, &sid, &ts), 1);
+	assert_string_equal(sid, "S1");
+	assert_int_equal(ts, 5000);
+	free(sid);
+	sid = NULL;
+	assert_int_equal(history_room_archive_last(fx->h, "other@rooms.example",
+						   &sid, &ts), 0);
+	assert_null(sid);
+}
+
+/* A room line its archive brings in order (in_order) moves the stored
+ * copy the join's replay stamped earlier to its time, never back. */
+static void test_room_archive_in_order(void **state)
+{
+	struct fixture *fx = *state;
+	struct hist_msg m = { .peer = ROOM, .ts_ms = 7000, .dir = HIST_IN,
+			      .kind = HIST_CHAT, .nick = "ann", .body = "two",
+			      .stanza_id = "S2", .room = true,
+			      .replayed = true, .in_order = true };
+	char *sid = NULL;
+	int64_t ts = 0;
+
+	assert_int_equal(add_room(fx->h, 5000, "ann", "two", "S2", NULL, true),
+			 1);
+	assert_int_equal(add_room(fx->h, 6000, "ann", "three", "S3", NULL,
+				  true), 1);
+	/* "one", older in the archive than the replay's "two" */
+	assert_int_equal(add_room(fx->h, 5001, "ann", "one", "S1", NULL, true),
+			 1);
+	/* the archive's copy of "two", after "one": moved, not stored */
+	assert_int_equal(history_add(fx->h, &m), 0);
+	assert_int_equal(history_room_archive_last(fx->h, ROOM, &sid, &ts), 1);
+	assert_string_equal(sid, "S2");
+	assert_int_equal(ts, 7000);
+	free(sid);
+	/* an earlier time does not move it back; without in_order neither */
+	m.ts_ms = 100;
+	assert_int_equal(history_add(fx->h, &m), 0);
+	m.ts_ms = 9000;
+	m.in_order = false;
+	assert_int_equal(history_add(fx->h, &m), 0);
+	assert_int_equal(history_room_archive_last(fx->h, ROOM, &sid, &ts), 1);
+	assert_string_equal(sid, "S2");
+	assert_int_equal(ts, 7000);
+	free(sid);
+}
+
 /* The full-text index's merge options (history.c): set at open, also
  * over an older database's other values. */
 static int fts_option(const char *path, const char *key)
@@ -706,6 +770,8 @@ int main(void)
 		T(test_fts_merge_options),
 		T(test_recent_in_order_of_time),
 		T(test_oldest_and_archive_cursor),
+		T(test_room_archive_last),
+		T(test_room_archive_in_order),
 		cmocka_unit_test(test_open_failure),
 	};
 

@@ -615,6 +615,35 @@ static void test_insert_in_order(void **state)
 	win_free(&w);
 }
 
+/* win_insert_msg_at: before the at-th line whatever its time, at the
+ * end past the last, in a wrapped ring; a full one drops its oldest,
+ * and takes nothing first. */
+static void test_insert_at(void **state)
+{
+	struct window *w = win_new(WIN_ROOM, "w", 5);
+	const char *want[] = { "b", "old1", "old2", "c", "d" };
+	size_t i;
+
+	(void)state;
+	win_add_msg(w, 50, LINE_MSG_IN, 0, "n", "a", NULL);
+	win_add_msg(w, 50, LINE_MSG_IN, 0, "n", "b", NULL);
+	win_add_msg(w, 50, LINE_MSG_IN, 0, "n", "c", NULL);
+	/* older in time than c, still before it */
+	assert_non_null(win_insert_msg_at(w, 2, 10, LINE_MSG_IN, 0, "n",
+					  "old1", NULL));
+	assert_non_null(win_insert_msg_at(w, 3, 20, LINE_MSG_IN, 0, "n",
+					  "old2", NULL));
+	assert_string_equal(win_line(w, 4)->text, "c");
+	/* full: a falls off, d goes last */
+	assert_non_null(win_insert_msg_at(w, 9, 60, LINE_MSG_IN, 0, "n", "d",
+					  NULL));
+	assert_int_equal(w->count, 5);
+	for (i = 0; i < 5; i++)
+		assert_string_equal(win_line(w, i)->text, want[i]);
+	assert_null(win_insert_msg_at(w, 0, 5, LINE_MSG_IN, 0, "n", "x", NULL));
+	win_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_find_msg),
 		cmocka_unit_test(test_line_edit),
 		cmocka_unit_test(test_insert_in_order),
+		cmocka_unit_test(test_insert_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
