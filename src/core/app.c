@@ -205,6 +205,26 @@ void app_select(struct app *app, size_t idx)
 	app->dirty = true;
 }
 
+struct window *app_account_window(struct app *app, struct account *acc,
+				  enum win_kind kind, const char *base,
+				  size_t cap, bool *made)
+{
+	struct window *w = app_window_find(app, acc, kind, NULL);
+	char *name;
+
+	if (made)
+		*made = !w;
+	if (w)
+		return w;
+	name = app->naccounts > 1 ? xasprintf("%s/%s", base, acc->conf->name) :
+				    xstrdup(base);
+	w = win_new(kind, name, cap);
+	free(name);
+	w->acc = acc;
+	app_insert_window(app, w);
+	return w;
+}
+
 struct window *app_window_by_id(struct app *app, uint64_t id)
 {
 	size_t i;

@@ -104,6 +104,13 @@ size_t app_insert_window(struct app *app, struct window *w);
 void app_window_rekey(struct app *app, struct window *w, const char *jid);
 /* Makes window idx current and clears its unread mark. */
 void app_select(struct app *app, size_t idx);
+/* acc's one window of this kind (strangers, XML console), named base
+ * ("base/ACCOUNT" when there are several accounts) and holding cap
+ * lines: found, or made and added without being made current (*made
+ * says which; may be NULL). */
+struct window *app_account_window(struct app *app, struct account *acc,
+				  enum win_kind kind, const char *base,
+				  size_t cap, bool *made);
 /* acc's window of this kind for jid (NULL: the strangers window), or
  * NULL; O(1) through the index. */
 struct window *app_window_find(struct app *app, struct account *acc,

@@ -131,18 +131,8 @@ bool strangers_admit(struct app *app, struct account *acc, const char *jid,
 
 struct window *strangers_window(struct app *app, struct account *acc)
 {
-	struct window *w = app_window_find(app, acc, WIN_STRANGERS, NULL);
-	char *name;
-
-	if (w)
-		return w;
-	name = app->naccounts > 1 ? xasprintf("strangers/%s", acc->conf->name) :
-				    xstrdup("strangers");
-	w = win_new(WIN_STRANGERS, name, CONV_LINES);
-	free(name);
-	w->acc = acc;
-	app_insert_window(app, w);
-	return w;
+	return app_account_window(app, acc, WIN_STRANGERS, "strangers",
+				  CONV_LINES, NULL);
 }
 
 static void free_rate(void *value, void *ud)

@@ -397,18 +397,12 @@ struct window *xmlconsole_find(struct app *app, struct account *acc)
 
 struct window *xmlconsole_window(struct app *app, struct account *acc)
 {
-	struct window *w = xmlconsole_find(app, acc);
-	char *name;
+	bool made;
+	struct window *w = app_account_window(app, acc, WIN_XMLCONSOLE, "xml",
+					      XMLCONSOLE_LINES, &made);
 
-	if (w)
-		return w;
-	name = app->naccounts > 1 ? xasprintf("xml/%s", acc->conf->name) :
-				    xstrdup("xml");
-	w = win_new(WIN_XMLCONSOLE, name, XMLCONSOLE_LINES);
-	free(name);
-	w->acc = acc;
-	w->xmlconsole = xcalloc(1, sizeof *w->xmlconsole);
-	app_insert_window(app, w);
+	if (made)
+		w->xmlconsole = xcalloc(1, sizeof *w->xmlconsole);
 	return w;
 }
 
