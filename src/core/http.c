@@ -64,7 +64,6 @@ static struct {
 	const char *(*easy_strerror)(CURLcode);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void (*slist_free_all)(struct curl_slist *);
-	curl_version_info_data *(*version_info)(CURLversion);
 	unsigned engines; /* curl_global_init while there are any */
 } cu;
 
@@ -143,18 +142,12 @@ static bool curl_load(void)
 	LOAD(easy_strerror, "curl_easy_strerror");
 	LOAD(slist_append, "curl_slist_append");
 	LOAD(slist_free_all, "curl_slist_free_all");
-	LOAD(version_info, "curl_version_info");
 	return true;
 fail:
 	cu.err = xasprintf("%s lacks %s", CURL_LIBRARY, missing);
 	dlclose(cu.lib);
 	cu.lib = NULL;
 	return false;
-}
-
-const char *http_curl_version(void)
-{
-	return curl_load() ? cu.version_info(CURLVERSION_NOW)->version : NULL;
 }
 
 /* -- the engine in the loop ------------------------------------------ */

@@ -111,8 +111,5 @@ struct http_xfer *http_start(struct http *h, const struct http_req *r,
 void http_cancel(struct http_xfer **x);
 /* How many transfers run. */
 size_t http_active(const struct http *h);
-/* libcurl's version ("8.1.2"), loading it if need be; NULL when it
- * cannot be loaded. */
-const char *http_curl_version(void);
 
 #endif
