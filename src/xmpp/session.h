@@ -66,6 +66,9 @@ struct session {
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
 	struct features *feat; /* features.c's; NULL until used */
+	xmpp_stanza_t *own_vcard; /* vcard.c: our vCard as the server sent
+				   * it for /vcard (what it does not edit
+				   * goes back untouched), or NULL */
 	unsigned block_gen;  /* blocking.c: counts new sessions, so an
 			      * answer meant for an earlier one is dropped */
 	unsigned carbons;     /* carbons.c: enum carbons_state */

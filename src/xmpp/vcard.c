@@ -10,11 +10,12 @@
  *
  * Editing: /vcard opens a dialog (vcard_ops) holding a local data form
  * of the fields natter knows, prefilled from the server's copy of our
- * vCard. Two hidden fields carry what the server sent (its XML, so
+ * vCard. What the server sent is kept on the session (own_vcard), so
  * that a photo, an address or anything else natter does not edit is
- * sent back untouched) and which flavour it was: a vCard4 found in PEP
- * is published back there, anything else is set as vcard-temp (which
- * Prosody's vcard_legacy mirrors into PEP).
+ * sent back untouched; it never goes into the form, whose every value
+ * is one sanitised line. A hidden field says which flavour it was: a
+ * vCard4 found in PEP is published back there, anything else is set as
+ * vcard-temp (which Prosody's vcard_legacy mirrors into PEP).
  */
 #include "config.h"
 
@@ -387,7 +388,6 @@ void vcard_ask(struct session *s, const char *bare, uint64_t win)
 /* ---- /vcard: our own ---- */
 
 #define VAR_FLAVOUR "natter-flavour"
-#define VAR_ORIG "natter-original"
 
 static const struct {
 	const char *var, *label;
@@ -410,15 +410,14 @@ static char **field_of(struct vcard *c, size_t i)
 	return (char **)((char *)c + edit_fields[i].off);
 }
 
-/* The local form, prefilled from c; orig (may be NULL) and the flavour
- * go into hidden fields. */
-static void local_form(struct dialog *d, struct vcard *c, xmpp_stanza_t *orig,
-		       bool v4)
+/* The local form, prefilled from c; the flavour goes into a hidden
+ * field, orig (may be NULL) is kept on the session for the submit. */
+static void local_form(struct session *s, struct dialog *d, struct vcard *c,
+		       xmpp_stanza_t *orig, bool v4)
 {
 	struct form f = { 0 };
 	struct form_field *fl;
-	char *xml = NULL;
-	size_t i, len;
+	size_t i;
 
 	f.type = xstrdup("form");
 	for (i = 0; i < NEDIT; i++) {
@@ -435,11 +434,9 @@ static void local_form(struct dialog *d, struct vcard *c, xmpp_stanza_t *orig,
 	}
 	fl = form_add_field(&f, FIELD_HIDDEN, VAR_FLAVOUR);
 	form_field_set(fl, v4 ? "vcard4" : "vcard-temp");
-	fl = form_add_field(&f, FIELD_HIDDEN, VAR_ORIG);
-	if (orig && xmpp_stanza_to_text(orig, &xml, &len) == XMPP_EOK) {
-		form_field_set(fl, xml);
-		xmpp_free(xmpp_stanza_get_context(orig), xml);
-	}
+	if (s->own_vcard)
+		xmpp_stanza_release(s->own_vcard);
+	s->own_vcard = orig ? xmpp_stanza_clone(orig) : NULL;
 	dialog_set_form(d, &f);
 }
 
@@ -501,8 +498,7 @@ static void vcard_submit(struct app *app, struct window *w, unsigned action)
 	struct form_field *fl = form_field(&d->form, VAR_FLAVOUR);
 	bool v4 = fl && form_field_value(fl) &&
 		  strcmp(form_field_value(fl), "vcard4") == 0;
-	xmpp_stanza_t *orig = NULL, *card, *iq, *item;
-	const char *xml;
+	xmpp_stanza_t *card, *iq, *item;
 	struct vcard c;
 
 	(void)app;
@@ -510,14 +506,9 @@ static void vcard_submit(struct app *app, struct window *w, unsigned action)
 	if (dialog_check(d) < 0)
 		return;
 	dialog_set_error(d, NULL);
-	fl = form_field(&d->form, VAR_ORIG);
-	if (fl && (xml = form_field_value(fl)) && *xml)
-		orig = xmpp_stanza_new_from_string(s->ctx, xml);
 	form_vcard(d, &c);
-	card = vcard_build(s->ctx, orig, &c, v4);
+	card = vcard_build(s->ctx, s->own_vcard, &c, v4);
 	vcard_clear(&c);
-	if (orig)
-		xmpp_stanza_release(orig);
 	if (v4) {
 		iq = req_iq(s, "set", NULL, "pubsub", NS_PUBSUB);
 		item = stanza_add_child(stanza_payload(iq), "publish", NULL);
@@ -553,16 +544,16 @@ static void on_own_temp(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	if (req_ok(reply)) {
 		vcard_parse_temp(v, &c);
-		local_form(d, &c, v, false);
+		local_form(s, d, &c, v, false);
 		vcard_clear(&c);
 		return;
 	}
 	req_error_parse(reply, &e);
 	if (strcmp(e.cond, "item-not-found") == 0)
-		local_form(d, &c, NULL, false); /* none yet */
+		local_form(s, d, &c, NULL, false); /* none yet */
 	else if (strcmp(e.cond, "service-unavailable") == 0 ||
 		 strcmp(e.cond, "feature-not-implemented") == 0)
-		local_form(d, &c, NULL, true); /* vCard4 alone: publish */
+		local_form(s, d, &c, NULL, true); /* vCard4 alone: publish */
 	else
 		dialog_set_failure(d, e.cond, e.text);
 	req_error_clear(&e);
@@ -578,7 +569,7 @@ static void on_own_v4(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	if (vcard_parse_v4(v, &c) == 0) {
 		forms_answered(s, ud, &w);
-		local_form(w->dialog, &c, v, true);
+		local_form(s, w->dialog, &c, v, true);
 		vcard_clear(&c);
 		return;
 	}
