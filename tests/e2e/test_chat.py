@@ -212,10 +212,15 @@ def offline_stored(prosody, text):
     except FileNotFoundError:
         return False
     for name in names:
-        with open(os.path.join(folder, name), encoding="utf-8",
-                  errors="replace") as f:
-            if text in f.read():
-                return True
+        # Prosody writes a store anew and renames it in place: a name
+        # listed a moment ago may be gone (the next poll sees the new one)
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8",
+                      errors="replace") as f:
+                if text in f.read():
+                    return True
+        except FileNotFoundError:
+            continue
     return False
 
 

@@ -17,7 +17,6 @@ The history database is read after natter has quit."""
 import os
 import re
 import sqlite3
-import time
 
 import pytest
 
@@ -322,15 +321,12 @@ def test_forged_results_dropped(prosody, alice, bob, start_natter, xdg,
     netproxy.stall(up=True, down=False)
     natter.send_keys("/history")
     natter.wait_for(r"Asking the archive for older messages")
-    queryid = None
-    for _ in range(100):
+
+    def last_queryid():
         with open(log_path, encoding="utf-8", errors="replace") as f:
             ids = re.findall(r"queryid=['\"]([^'\"]+)['\"]", f.read())
-        if ids:
-            queryid = ids[-1]
-            break
-        time.sleep(0.1)
-    assert queryid, "no query in the debug log"
+        return ids[-1] if ids else None
+    queryid = harness.wait_value(last_queryid, "a query in the debug log")
     bob.send_raw(forged(alice.full_jid, queryid, "forged from a peer"))
     bob.send_message(alice.full_jid, "after the forgeries")
     natter.wait_for(said(BOB, "after the forgeries"))
