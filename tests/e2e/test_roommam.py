@@ -20,8 +20,9 @@ import sqlite3
 import pytest
 
 import harness
-import natterdemo
 from netproxy import netproxy  # noqa: F401 (a fixture)
+# the Prosody with a MUC that archives (muc_mam) and the admin shell
+from test_rooms_history import prosody  # noqa: F401 (a fixture)
 
 CONNECTED = r"connected as alice@localhost/natter"
 MUC = "conference.localhost"
@@ -30,29 +31,6 @@ MUC_NS = "http://jabber.org/protocol/muc"
 TITLE = r"lobby@conference\.localhost — joined"
 # more than the 20 the room replays on a join, more than a page (50)
 MISSED = 70
-
-
-@pytest.fixture
-def prosody():
-    """The private Prosody with a MUC that archives (muc_mam) and the
-    admin shell (prosodyctl shell)."""
-    server = natterdemo.PrivateProsody(domain="localhost", muc=MUC)
-    with open(server.config_path, encoding="utf-8") as f:
-        cfg = f.read()
-    cfg = cfg.replace("modules_enabled = { ",
-                      "modules_enabled = { \"admin_shell\", ", 1)
-    # the MUC component is the file's last section
-    cfg += "    modules_enabled = { \"muc_mam\" }\n"
-    with open(server.config_path, "w", encoding="utf-8") as f:
-        f.write(cfg)
-    key = "prosody-%s" % server.dir
-    harness.register_cleanup(key, server.cleanup)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.cleanup()
-        harness.unregister_cleanup(key)
 
 
 @pytest.fixture
