@@ -589,3 +589,33 @@ def test_bridge_refuses_foreign_connection(prosody, alice, bob, xdg,
         text = f.read()
     assert re.search(r"port %d: refused a foreign connection from 127\.0\.0\.1"
                      % ports[0], text), text[-3000:]
+
+
+def test_download_through_the_accounts_proxy(prosody, alice, bob, xdg,
+                                             proxies, run_natter, tmp_path):
+    from test_links import REPORT, Server
+    web = Server(tmp_path)
+    try:
+        tiny = proxies.tinyproxy()
+        downloads = tmp_path / "dl"
+        downloads.mkdir()
+        rc = write_rc(prosody, alice, xdg,
+                      proxy="http://127.0.0.1:%d" % tiny.port)
+        with open(rc, "a", encoding="utf-8") as f:
+            f.write('download_dir = "%s"\n' % downloads)
+        natter = run_natter(rc, {"SSL_CERT_FILE": web.cert})
+        natter.wait_for(CONNECTED)
+        natter.send_keys("/query " + BOB)
+        natter.wait_until(lambda s: BOB in natter.title(s), "bob's window")
+        bob.send_message(alice.jid, "the report: %s"
+                         % web.url("/files/report.txt"))
+        natter.wait_for(r"the report: https://")
+        # a download asked for in the account's window takes its proxy
+        natter.send_keys("/download 1")
+        wait_said(natter, r"Transfer 1 done: saved as %s/report\.txt"
+                  % re.escape(str(downloads)))
+        assert (downloads / "report.txt").read_bytes() == REPORT
+        assert re.search(r"CONNECT 127\.0\.0\.1:%d" % web.port,
+                         tiny.text()), tiny.text()[-2000:]
+    finally:
+        web.stop()
