@@ -313,12 +313,15 @@ def relay():
 
 # -- natter --------------------------------------------------------------------
 
-def write_rc(prosody, alice, xdg, proxy=None, debug_log=None, **extra):
-    """alice's natterrc: tls = "required" with the server's certificate
-    pinned; the server named as "localhost", for the proxy to resolve."""
+def write_rc(prosody, alice, xdg, proxy=None, debug_log=None,
+             tls="required", port=None, **extra):
+    """alice's natterrc: tls = "required" (or tls) with the server's
+    certificate pinned; the server named as "localhost", for the proxy to
+    resolve."""
     opts = natterdemo.natter_account(
-        jid=alice.jid, password=alice.password, port=prosody.c2s_port,
-        tls="required", server="localhost", strangers="open", **extra)
+        jid=alice.jid, password=alice.password,
+        port=port or prosody.c2s_port, tls=tls, server="localhost",
+        strangers="open", **extra)
     if proxy is not None:
         opts["proxy"] = proxy
     natterdemo.pin_certificate(xdg.data, "localhost",
@@ -400,6 +403,21 @@ def test_socks5_without_password(prosody, alice, bob, xdg, proxies,
     # dante connected to Prosody for natter, the name resolved there
     assert re.search(r"pass\(\d+\): tcp/connect .*\b127\.0\.0\.1\.%d\b"
                      % prosody.c2s_port, dante.text()), dante.text()[-2000:]
+
+
+def test_direct_tls_through_socks5(prosody, alice, bob, xdg, proxies,
+                                   run_natter):
+    # direct TLS (XEP-0368): libstrophe's handshake starts as soon as it
+    # is connected, and does not return until it is over
+    dante = proxies.dante()
+    natter = run_natter(write_rc(prosody, alice, xdg, tls="direct",
+                                 port=prosody.direct_tls_port,
+                                 proxy="socks5://127.0.0.1:%d" % dante.port))
+    natter.wait_for(CONNECTED)
+    harness.round_trip(natter, bob, alice.full_jid)
+    assert re.search(r"pass\(\d+\): tcp/connect .*\b127\.0\.0\.1\.%d\b"
+                     % prosody.direct_tls_port, dante.text()), \
+        dante.text()[-2000:]
 
 
 def test_socks5_with_password(prosody, alice, bob, xdg, proxies,
