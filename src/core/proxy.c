@@ -98,8 +98,9 @@ static int parse_hostport(const char *s, size_t n, struct proxy *p,
 	const char *colon;
 	unsigned char v6[16];
 	unsigned long port;
-	char *end;
+	char *digits, *end;
 	size_t i;
+	bool ok;
 
 	if (n > 0 && s[0] == '[') {
 		const char *close = memchr(s, ']', n);
@@ -127,14 +128,12 @@ static int parse_hostport(const char *s, size_t n, struct proxy *p,
 	}
 	if (!colon || colon + 1 == s + n)
 		return bad(p, err, "there is no port (write host:port)");
-	{
-		char *digits = xstrndup(colon + 1, (size_t)(s + n - colon - 1));
-
-		port = strtoul(digits, &end, 10);
-		i = (size_t)(*end != '\0' || !isdigit((unsigned char)digits[0]));
-		free(digits);
-	}
-	if (i || port == 0 || port > 65535)
+	digits = xstrndup(colon + 1, (size_t)(s + n - colon - 1));
+	port = strtoul(digits, &end, 10);
+	ok = *end == '\0' && isdigit((unsigned char)digits[0]) && port > 0 &&
+	     port <= 65535;
+	free(digits);
+	if (!ok)
 		return bad(p, err, "the port is not a number from 1 to 65535");
 	p->port = (unsigned)port;
 	return 0;
