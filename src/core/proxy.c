@@ -282,6 +282,13 @@ static const char *env2(const char *lower, const char *upper)
 	return v && *v ? v : NULL;
 }
 
+bool proxy_may_apply(const char *conf)
+{
+	if (conf)
+		return *conf && strcmp(conf, "none") != 0;
+	return env2("all_proxy", "ALL_PROXY") != NULL;
+}
+
 int proxy_choose(const char *conf, const char *host, struct proxy *p,
 		 char **err)
 {

@@ -43,6 +43,10 @@ void proxy_clear(struct proxy *p);
  * address. */
 bool proxy_no_proxy_matches(const char *list, const char *host);
 
+/* Whether a proxy may carry a connection: conf (natterrc's value, or
+ * NULL) names one, or says nothing and ALL_PROXY does. NO_PROXY is not
+ * read here (proxy_choose does, for the host). */
+bool proxy_may_apply(const char *conf);
 /* The proxy for a connection to host: conf (natterrc's value, NULL when
  * it says nothing) or else the environment's. Returns 0 with *p set
  * (PROXY_NONE for a direct connection), or -1 with *err set (the

@@ -315,24 +315,11 @@ static int proxy_open(struct session *s, enum conn_stream kind,
 
 static const struct conn_transport proxied = { "proxy", proxy_open };
 
-/* Whether a proxy may carry a's connection: natterrc names one, or
- * says nothing and the environment does (NO_PROXY is proxy_open's). */
-static bool proxy_wanted(const struct account *a)
-{
-	const char *p = a->conf->proxy, *env;
-
-	if (p)
-		return strcmp(p, "none") != 0 && *p;
-	env = getenv("all_proxy");
-	if (!env || !*env)
-		env = getenv("ALL_PROXY");
-	return env && *env;
-}
-
 /* Which transport carries a's connection. */
 static const struct conn_transport *transport_for(const struct account *a)
 {
-	if (proxy_wanted(a))
+	/* NO_PROXY is proxy_open's to read: it needs the host */
+	if (proxy_may_apply(a->conf->proxy))
 		return &proxied;
 	return &tcp;
 }

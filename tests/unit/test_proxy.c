@@ -202,6 +202,7 @@ static void test_choose(void **state)
 	/* nothing anywhere: direct */
 	assert_int_equal(proxy_choose(NULL, "example.org", &p, &err), 0);
 	assert_int_equal(p.kind, PROXY_NONE);
+	assert_false(proxy_may_apply(NULL));
 	/* the environment */
 	setenv("ALL_PROXY", "socks5://127.0.0.1:9050", 1);
 	assert_int_equal(proxy_choose(NULL, "example.org", &p, &err), 0);
@@ -228,6 +229,9 @@ static void test_choose(void **state)
 	proxy_clear(&p);
 	assert_int_equal(proxy_choose("none", "example.com", &p, &err), 0);
 	assert_int_equal(p.kind, PROXY_NONE);
+	assert_true(proxy_may_apply(NULL)); /* ALL_PROXY */
+	assert_true(proxy_may_apply("http://h:1"));
+	assert_false(proxy_may_apply("none"));
 	/* a bad ALL_PROXY says where it came from */
 	unsetenv("all_proxy");
 	setenv("ALL_PROXY", "socks4://u:hunter2@h:1", 1);
