@@ -292,3 +292,56 @@ def test_play_downloads_then_plays_without_shell(write_rc, start_natter,
     assert os.listdir(str(downloads)) == [name]
     for where in (os.getcwd(), str(tmp_path), player.dir):
         assert not os.path.exists(os.path.join(where, "pwned"))
+
+
+def carbons_on(natter, tries=50):
+    """Asks /carbons until natter says they are on."""
+    on, other = r"message carbons on\s*$", r"message carbons (?!on\s*$)"
+    for _ in range(tries):
+        natter.send_keys("/carbons")
+        screen = natter.barrier()
+        if natter.last_of([on, other], screen) == on:
+            return
+    raise AssertionError("carbons never came on:\n" + natter.screen())
+
+
+@pytest.mark.prosody(modules=["carbons"])
+def test_call_answered_or_rejected_elsewhere(friends, write_rc, start_natter,
+                                             make_peer, alice):
+    natter = start(write_rc, start_natter)
+    phone = make_peer("alice", resource="phone")
+    bob = make_peer("bob")
+    carbons_on(natter)
+
+    # the phone takes it (XEP-0353 <proceed/> to the caller: a carbon)
+    bob.send_raw(harness.message_xml(alice.jid, extra=propose("c-1")))
+    natter.wait_for(r"bob is calling \(audio\)")
+    phone.send_raw(harness.message_xml(
+        BOB, extra="<proceed xmlns='%s' id='c-1'/>" % JMI))
+    natter.wait_for(r"Call from bob answered on another device")
+    # the phone refuses the next
+    bob.send_raw(harness.message_xml(alice.jid, extra=propose("c-2")))
+    natter.wait_until(lambda s: natter.count(r"bob is calling", s) == 2,
+                      "the second call")
+    phone.send_raw(harness.message_xml(
+        BOB, extra="<reject xmlns='%s' id='c-2'><reason xmlns='%s'><busy/>"
+        "</reason></reject>" % (JMI, JINGLE)))
+    natter.wait_for(r"Call from bob declined on another device")
+    # an older client's <accept/>, sent to our own bare JID
+    bob.send_raw(harness.message_xml(alice.jid, extra=propose("c-3")))
+    natter.wait_until(lambda s: natter.count(r"bob is calling", s) == 3,
+                      "the third call")
+    phone.send_raw(harness.message_xml(
+        alice.jid, extra="<accept xmlns='%s' id='c-3'/>" % JMI))
+    natter.wait_until(lambda s: natter.count(r"answered on another device",
+                                             s) == 2, "answered again")
+    # bob cannot pretend to be alice's other device
+    bob.send_raw(harness.message_xml(alice.jid, extra=propose("c-4")))
+    natter.wait_until(lambda s: natter.count(r"bob is calling", s) == 4,
+                      "the fourth call")
+    bob.send_raw(harness.message_xml(
+        alice.jid, extra="<accept xmlns='%s' id='c-4'/>" % JMI))
+    screen = harness.round_trip(natter, bob, alice.full_jid)
+    assert natter.count(r"answered on another device", screen) == 2, screen
+    natter.send_keys("/decline")
+    natter.wait_for(r"You declined the call from bob")
