@@ -79,7 +79,8 @@ struct sound_limit {
 };
 
 /* Whether key may have an event at now_ms: true (and counted) when its
- * last one was period_ms or more before, or there was none. */
+ * last one was period_ms or more before, or there was none. A limiter
+ * is used with one period (its pruning takes the period given). */
 bool sound_limit_admit(struct sound_limit *l, const char *key,
 		       uint64_t now_ms, uint64_t period_ms);
 /* How many keys it holds. */
