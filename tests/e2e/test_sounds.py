@@ -100,7 +100,8 @@ def test_buzz_both_ways_and_event_sounds(friends, write_rc, start_natter,
     sound = Recorder(tmp_path, "sound")
     natter = start(write_rc, start_natter, sound_cmd=sound.cmd(),
                    sound_buzz="/snd/buzz.oga",
-                   sound_message="/snd/message.oga")
+                   sound_message="/snd/message.oga",
+                   sound_subscribe="/snd/subscribe.oga")
     bob = make_peer("bob", plugins=("xep_0224",))
     carol = make_peer("carol", plugins=("xep_0224",))
     natter.wait_for(r"\bbob\b")    # in the roster pane
@@ -140,6 +141,11 @@ def test_buzz_both_ways_and_event_sounds(friends, write_rc, start_natter,
     natter.wait_for(r"hello again")
     harness.round_trip(natter, bob, alice.full_jid)
     assert len(sound.runs()) == 2
+    # a subscription request plays sound_subscribe
+    carol.send_presence(to=alice.jid, ptype="subscribe")
+    assert sound.wait_runs(3)[2] == ["/snd/subscribe.oga"]
+    natter.send_alt("1")
+    natter.wait_for(r"carol@localhost asks to see your presence")
 
 
 def propose(call_id, media="audio"):
@@ -228,6 +234,37 @@ def test_jingle_session_shown_and_ended(friends, write_rc, start_natter,
     r = bob.iq_set(alice.full_jid,
                    jingle_xml("session-terminate", "s-1", False) % bob.jid)
     assert r.type == "error", r
+    # /decline: a session-terminate with <decline/> and the reason
+    terminates = []
+
+    def install():
+        import copy
+        from slixmpp.xmlstream.handler import Callback
+        from slixmpp.xmlstream.matcher import MatchXPath
+
+        def got(iq):
+            terminates.append(copy.deepcopy(iq.xml))
+            iq.reply().send()
+        bob.client.register_handler(Callback(
+            "jingle", MatchXPath("{jabber:client}iq/{%s}jingle" % JINGLE),
+            got))
+    bob.call_soon(install)
+    r = bob.iq_set(alice.full_jid,
+                   jingle_xml("session-initiate", "s-3") % bob.jid)
+    assert r.type == "result", r
+    natter.wait_until(lambda s: natter.count(r"bob is calling", s) == 2,
+                      "the second call")
+    natter.send_keys("/decline not now")
+    natter.wait_for(r"You declined the call from bob \(not now\)")
+    el = harness.wait_value(lambda: terminates and terminates[0],
+                            "the session-terminate")
+    assert el.get("type") == "set"
+    jingle = el.find("{%s}jingle" % JINGLE)
+    assert (jingle.get("action"), jingle.get("sid")) == \
+        ("session-terminate", "s-3")
+    reason = jingle.find("{%s}reason" % JINGLE)
+    assert reason.find("{%s}decline" % JINGLE) is not None
+    assert reason.find("{%s}text" % JINGLE).text == "not now"
     natter.send_keys("/decline")
     natter.wait_for(r"No call rings")
 
