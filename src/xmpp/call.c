@@ -200,6 +200,7 @@ bool xs_call_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *jingle)
 	const char *action = xmpp_stanza_get_attribute(jingle, "action");
 	const char *sid = xmpp_stanza_get_attribute(jingle, "sid");
 	const char *from = xmpp_stanza_get_from(iq);
+	struct call *c;
 	char *reason;
 
 	if (!action || !sid || !from)
@@ -215,7 +216,9 @@ bool xs_call_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *jingle)
 		ack(s, iq);
 		return true;
 	}
-	if (!call_find(s->app, s->acc, sid))
+	/* the session's own peer only: no one else learns it exists */
+	c = call_find(s->app, s->acc, sid);
+	if (!c || !c->jingle || strcmp(c->jid, from) != 0)
 		return false;
 	ack(s, iq);
 	if (strcmp(action, "session-terminate") == 0) {
