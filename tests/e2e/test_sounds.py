@@ -20,6 +20,8 @@ carol is a stranger.
   argument: its name full of shell syntax runs nothing.
 """
 
+import base64
+import hashlib
 import http.server
 import os
 import re
@@ -105,6 +107,20 @@ def test_buzz_both_ways_and_event_sounds(friends, write_rc, start_natter,
     bob = make_peer("bob", plugins=("xep_0224",))
     carol = make_peer("carol", plugins=("xep_0224",))
     natter.wait_for(r"\bbob\b")    # in the roster pane
+
+    # advertised, and the caps hash of natter's presence still matches
+    # what disco#info lists (XEP-0115: features sorted, hashed)
+    reply, idents, feats = bob.disco_info(alice.full_jid)
+    assert ATTENTION in feats
+    caps = harness.wait_value(lambda: [
+        c for p in bob.presences if p.get("from") == alice.full_jid
+        for c in p if c.tag == "{http://jabber.org/protocol/caps}c"],
+        "natter's presence with caps")[0]
+    text = "".join("%s/%s//%s<" % (cat, typ, name or "")
+                   for cat, typ, name in sorted(idents))
+    text += "".join(f + "<" for f in sorted(feats))
+    ver = base64.b64encode(hashlib.sha1(text.encode()).digest()).decode()
+    assert caps.get("ver") == ver
 
     # /buzz: bob's client sees an attention request
     buzzed = []
