@@ -11,7 +11,10 @@
  * the caller's session-terminate. What those stanzas say goes to
  * core/call, which knows who may end what; /decline answers with a
  * <reject/> (to the caller's bare JID, as XEP-0353 says, so its other
- * devices stop too) or a session-terminate holding <decline/>.
+ * devices stop too) or a session-terminate holding <decline/>; a
+ * Jingle session nobody answered is ended with <timeout/>, so that the
+ * caller is not left waiting either (a proposal is the caller's to
+ * retract).
  *
  * The session ids are taken as the peer gave them (core/call bounds
  * their length) and only ever sent back; the reason a peer gives is
@@ -229,6 +232,45 @@ bool xs_call_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *jingle)
 	return true;
 }
 
+/* A session-terminate for sid to jid, with reason's condition cond and
+ * text (NULL: none). */
+static void terminate(struct session *s, const char *jid, const char *sid,
+		      const char *cond, const char *text)
+{
+	char *id = xmpp_uuid_gen(s->ctx);
+	xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "set", id);
+	xmpp_stanza_t *el = stanza_add_child(iq, "jingle", NS_JINGLE), *r;
+
+	xmpp_stanza_set_to(iq, jid);
+	xmpp_stanza_set_attribute(el, "action", "session-terminate");
+	xmpp_stanza_set_attribute(el, "sid", sid);
+	r = stanza_add_child(el, "reason", NS_JINGLE);
+	stanza_add_child(r, cond, NULL);
+	if (text && *text)
+		stanza_add_text(r, "text", text);
+	xmpp_free(s->ctx, id);
+	session_send(s, iq);
+}
+
+/* A Jingle session nobody answered: the caller hears it timed out, so
+ * it is not left open on its side either. */
+static void on_event(struct app *app, const struct event *ev, void *ud)
+{
+	const struct ev_call *c = &ev->call;
+
+	(void)app;
+	(void)ud;
+	if (ev->type != EV_CALL || c->what != CALL_ENDED || !c->jingle ||
+	    c->why != CALL_END_MISSED || ev->acc->state != ACC_ONLINE)
+		return;
+	terminate(session_of(ev->acc), c->jid, c->sid, "timeout", NULL);
+}
+
+void xs_call_init(struct app *app)
+{
+	event_subscribe(app, on_event, NULL);
+}
+
 int xs_call_decline(struct app *app, struct call *c, const char *reason)
 {
 	struct session *s = session_of(c->acc);
@@ -237,25 +279,20 @@ int xs_call_decline(struct app *app, struct call *c, const char *reason)
 
 	if (c->acc->state != ACC_ONLINE)
 		return -1;
-	id = xmpp_uuid_gen(s->ctx);
 	if (c->jingle) {
-		st = xmpp_iq_new(s->ctx, "set", id);
-		xmpp_stanza_set_to(st, c->jid);
-		el = stanza_add_child(st, "jingle", NS_JINGLE);
-		xmpp_stanza_set_attribute(el, "action", "session-terminate");
-		xmpp_stanza_set_attribute(el, "sid", c->sid);
+		terminate(s, c->jid, c->sid, "decline", reason);
 	} else {
+		id = xmpp_uuid_gen(s->ctx);
 		st = xmpp_message_new(s->ctx, "chat", c->bare, id);
 		el = stanza_add_child(st, "reject", NS_JMI);
 		xmpp_stanza_set_attribute(el, "id", c->sid);
-	}
-	r = stanza_add_child(el, "reason", NS_JINGLE);
-	stanza_add_child(r, "decline", NULL);
-	if (reason && *reason)
-		stanza_add_text(r, "text", reason);
-	if (!c->jingle)
+		r = stanza_add_child(el, "reason", NS_JINGLE);
+		stanza_add_child(r, "decline", NULL);
+		if (reason && *reason)
+			stanza_add_text(r, "text", reason);
 		stanza_add_child(st, "store", NS_HINTS);
-	xmpp_free(s->ctx, id);
-	session_send(s, st);
+		xmpp_free(s->ctx, id);
+		session_send(s, st);
+	}
 	return call_end(app, c->acc, c->sid, NULL, CALL_END_DECLINED, reason);
 }

@@ -316,6 +316,8 @@ bool xs_call_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *jingle);
  * condition's name, one sanitised line of at most 300 bytes; NULL when
  * none. The caller frees it. */
 char *xs_call_reason(xmpp_stanza_t *el);
+/* Ends the Jingle sessions core/call lets go unanswered (xs_init). */
+void xs_call_init(struct app *app);
 /* correct.c: a correction or retraction in st, of a line of the
  * one-to-one conversation peer (resource: the sender's, or for out,
  * the user's device it came from) / of room (nick: the occupant's, NULL
