@@ -109,6 +109,8 @@ static int teardown(void **state)
 	for (size_t i = 0; i < nsent; i++)
 		xmpp_stanza_release(sent[i]);
 	nsent = 0;
+	fx->acc->state = ACC_OFFLINE;
+	xs_shutdown(&fx->app);
 	return tu_app_close(fx, &fx->app, fx->dir);
 }
 
