@@ -6,7 +6,9 @@
 #include <errno.h>
 
 #include "core/account.h"
+#include "core/attention.h"
 #include "core/app.h"
+#include "core/call.h"
 #include "core/event.h"
 #include "core/disco.h"
 #include "core/history.h"
@@ -110,6 +112,9 @@ void account_set_state(struct app *app, struct account *a,
 	free(a->reason_text);
 	a->reason_text = text ? xstrdup(text) : NULL;
 	event_emit(app, &ev);
+	/* a call cannot be declined from here any more: not left ringing */
+	if (st != ACC_ONLINE)
+		call_account_offline(app, a);
 }
 
 void account_cert_refused(struct app *app, struct account *a,
@@ -405,6 +410,7 @@ void account_sub_asked(struct app *app, struct account *a, const char *bare,
 
 	account_sub_request_add(a, bare, NULL);
 	event_emit(app, &ev);
+	attention_event(app, a, NULL, ATTN_SUBSCRIBE, bare, note, false);
 }
 
 bool account_is_gateway(struct account *a, const char *domain)

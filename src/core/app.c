@@ -10,8 +10,10 @@
 
 #include "core/app.h"
 #include "core/attention.h"
+#include "core/call.h"
 #include "core/paths.h"
 #include "core/room.h"
+#include "core/sound.h"
 #include "core/transfer.h"
 #include "core/xmlconsole.h"
 #include "util/xmem.h"
@@ -257,6 +259,7 @@ void app_free(struct app *app)
 	size_t i;
 
 	transfer_shutdown(app);
+	call_free(&app->calls);
 	for (i = 0; i < app->naccounts; i++)
 		account_free(&app->accounts[i]);
 	free(app->accounts);
@@ -271,6 +274,7 @@ void app_free(struct app *app)
 	free(app->collapsed);
 	pinstore_clear(&app->pins);
 	attention_free(&app->attention);
+	sound_free(&app->sounds);
 	conf_clear(&app->cfg);
 	free(app->data_dir);
 	free(app->state_dir);

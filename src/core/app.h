@@ -71,6 +71,8 @@ struct app {
 	struct attention *attention; /* rings and notify_cmd (attention.c) */
 	struct transfers *transfers; /* HTTP transfers (transfer.c), made
 				      * with the first */
+	struct sounds *sounds; /* sound_cmd runs, limits, /play (sound.c) */
+	struct calls *calls;   /* the calls that ring (call.c) */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
 	struct pace draws;     /* redraws, spaced while traffic streams */

@@ -16,6 +16,7 @@
 #include "core/attention.h"
 #include "core/proc.h"
 #include "core/room.h"
+#include "core/sound.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -141,11 +142,19 @@ unsigned attention_decide(enum attn_kind kind, bool current, bool delayed)
 		/* a room's replay of what was said before we came is old news */
 		if (current || delayed)
 			return ATTN_COLOUR;
-		return ATTN_COLOUR | ATTN_MARK | ATTN_RING;
+		return ATTN_COLOUR | ATTN_MARK | ATTN_RING | ATTN_SOUND;
 	case ATTN_CHAT:
 	case ATTN_PRIVATE:
+	case ATTN_CALL: /* a call rings as a private message does */
 		/* offline messages are new to the user: they ring */
-		return current ? 0 : ATTN_RING;
+		return current ? 0 : ATTN_RING | ATTN_SOUND;
+	case ATTN_BUZZ:
+		/* asking for the user is its point, wherever they look; one
+		 * sent while we were away is stale */
+		return delayed ? 0 : ATTN_RING | ATTN_SOUND;
+	case ATTN_SUBSCRIBE:
+	case ATTN_FILE:
+		return delayed ? 0 : ATTN_SOUND;
 	case ATTN_NONE:
 		break;
 	}
@@ -333,7 +342,11 @@ static void notify(struct app *app, struct window *w, enum attn_kind kind,
 	static const char *const kinds[] = { [ATTN_NONE] = "none",
 					     [ATTN_HIGHLIGHT] = "highlight",
 					     [ATTN_CHAT] = "chat",
-					     [ATTN_PRIVATE] = "private" };
+					     [ATTN_PRIVATE] = "private",
+					     [ATTN_BUZZ] = "buzz",
+					     [ATTN_CALL] = "call",
+					     [ATTN_SUBSCRIBE] = "subscribe",
+					     [ATTN_FILE] = "file" };
 	struct attention *a = state(app);
 	struct attn_run *run = NULL;
 	char *env[7], *err = NULL;
@@ -386,22 +399,51 @@ static void cut(char *s, size_t max)
 	s[max] = '\0';
 }
 
-static void ring(struct app *app, struct window *w, const struct line *l,
-		 enum attn_kind kind)
+/* What each kind plays (core/sound.h). */
+static const enum sound_kind sounds[] = {
+	[ATTN_NONE] = SOUND_NKINDS,	   [ATTN_HIGHLIGHT] = SOUND_HIGHLIGHT,
+	[ATTN_CHAT] = SOUND_MESSAGE,	   [ATTN_PRIVATE] = SOUND_PRIVATE,
+	[ATTN_BUZZ] = SOUND_BUZZ,	   [ATTN_CALL] = SOUND_CALL,
+	[ATTN_SUBSCRIBE] = SOUND_SUBSCRIBE, [ATTN_FILE] = SOUND_FILE,
+};
+
+/* Rings (ATTN_RING: the event, notify_cmd) and plays kind's sound
+ * (ATTN_SOUND) for what from said in w (NULL: no window of its own,
+ * then nothing but the sound). */
+static void ring(struct app *app, struct account *acc, struct window *w,
+		 unsigned what, enum attn_kind kind, const char *from,
+		 const char *said)
 {
 	/* one line: the environment and the event carry no newlines */
-	char *text = utf8_sanitize(l->text, 0);
-	const char *from = l->nick ? l->nick : "";
-	struct event ev = { .type = EV_ATTENTION, .acc = w->acc,
-			    .attention = { kind, w->name, from, text } };
+	char *text = utf8_sanitize(said ? said : "", 0);
+	struct event ev = { .type = EV_ATTENTION, .acc = acc,
+			    .attention = { kind, w ? w->name : "", from,
+					   text } };
 
 	/* an environment string longer than the kernel takes (128 KiB)
 	 * would keep the program from starting */
 	cut(text, ATTN_TEXT_MAX);
-	event_emit(app, &ev);
-	if (app->cfg.notify_cmd)
-		notify(app, w, kind, from, text);
+	if ((what & ATTN_RING) && w) {
+		event_emit(app, &ev);
+		if (app->cfg.notify_cmd)
+			notify(app, w, kind, from, text);
+	}
+	if (what & (ATTN_RING | ATTN_SOUND))
+		sound_play(app, acc, sounds[kind]);
 	free(text);
+}
+
+void attention_event(struct app *app, struct account *acc, struct window *w,
+		     enum attn_kind kind, const char *from, const char *text,
+		     bool delayed)
+{
+	unsigned what = attention_decide(kind, w && app->wins[app->cur_win] == w,
+					 delayed);
+
+	if (what)
+		ring(app, acc, w, what, kind, from ? from : "", text);
+	if (what & ATTN_RING)
+		app->dirty = true;
 }
 
 void attention_message(struct app *app, struct window *w, struct line *l,
@@ -428,8 +470,9 @@ void attention_message(struct app *app, struct window *w, struct line *l,
 	}
 	if (what & ATTN_MARK)
 		w->highlight++;
-	if (what & ATTN_RING)
-		ring(app, w, l, kind);
+	if (what & (ATTN_RING | ATTN_SOUND))
+		ring(app, w->acc, w, what, kind, l->nick ? l->nick : "",
+		     l->text);
 	if (what)
 		app->dirty = true;
 }

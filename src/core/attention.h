@@ -18,6 +18,13 @@
  * window the user is looking at, and the lines a room replays from
  * before we joined (delayed) are coloured only.
  *
+ * Besides messages, a contact's buzz (XEP-0224) and an incoming call
+ * ring (attention_event): a buzz whatever window is shown, a call as a
+ * private message does; a subscription request and a file offer only
+ * play their sound. Whatever rings also plays its kind's sound
+ * (core/sound.h: sound_cmd with the kind's file), so the rules above
+ * are the sounds' rules too.
+ *
  * A ring is an EV_ATTENTION event (ui/alert.c rings the bell and
  * retitles the terminal) and, with notify_cmd set, one run of that
  * program: its words are split here (quotes and backslashes as a shell
@@ -55,6 +62,7 @@ struct window;
 #define ATTN_COLOUR 1u /* drawn in the highlight colour */
 #define ATTN_MARK 2u   /* counted in the window's highlight mark */
 #define ATTN_RING 4u   /* the bell, the title, notify_cmd */
+#define ATTN_SOUND 8u  /* the kind's sound (core/sound.h) */
 
 /* Whether text holds word as a whole word, in any case (see above). An
  * empty word is never found. */
@@ -67,6 +75,14 @@ bool attention_is_highlight(const char *text, const char *nick,
  * one; delayed: sent before we were there (a room's replay, offline
  * messages). ATTN_* flags. */
 unsigned attention_decide(enum attn_kind kind, bool current, bool delayed);
+/* Something other than a message asks for the user: a buzz or a call
+ * (in w, the caller's conversation), a subscription request or a file
+ * offer (w NULL: no window of its own). from (who, a name or a JID) and
+ * text (what is said of it) are told as a message's are. Rings and
+ * plays kind's sound as attention_decide says. */
+void attention_event(struct app *app, struct account *acc, struct window *w,
+		     enum attn_kind kind, const char *from, const char *text,
+		     bool delayed);
 /* Line l was just added to w (a room or a conversation) from someone
  * else: colours it, counts it in w's mark and rings, as it earns. */
 void attention_message(struct app *app, struct window *w, struct line *l,

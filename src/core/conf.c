@@ -136,6 +136,16 @@ static char *check_proxy(const char *v)
 	return msg;
 }
 
+static char *check_sound_cmd(const char *v)
+{
+	return words_problem("sound_cmd", v);
+}
+
+static char *check_play_cmd(const char *v)
+{
+	return words_problem("play_cmd", v);
+}
+
 /* The field an option lands in: its scope names the struct, and the
  * field's declared type says how it is stored (an enum is an unsigned
  * int to _Generic; a field of another type does not compile). */
@@ -322,6 +332,36 @@ const struct conf_option conf_options[] = {
 	  .def = 100, .min = 0, .max = 1024 * 1024, .unit = "MiB",
 	  .zero = "no limit",
 	  .help = "largest file /download fetches; a larger one is refused" },
+	{ .name = "sound_cmd", GLOBAL_FIELD(sound_cmd), .type = CONF_STRING,
+	  .unset = "none", .check = check_sound_cmd,
+	  .help = "program that plays an event's sound, given the sound file "
+		  "as its last argument, e.g. \"paplay\": split into words as "
+		  "a shell would but never run by one; a buzz runs it even "
+		  "without a sound_buzz file" },
+	{ .name = "sound_message", GLOBAL_FIELD(sound_message),
+	  .type = CONF_STRING, .unset = "silent",
+	  .help = "sound file for a message in a conversation not shown" },
+	{ .name = "sound_private", GLOBAL_FIELD(sound_private),
+	  .type = CONF_STRING, .unset = "silent",
+	  .help = "sound file for a private message from a room's occupant" },
+	{ .name = "sound_highlight", GLOBAL_FIELD(sound_highlight),
+	  .type = CONF_STRING, .unset = "silent",
+	  .help = "sound file for a room line naming you (highlight)" },
+	{ .name = "sound_subscribe", GLOBAL_FIELD(sound_subscribe),
+	  .type = CONF_STRING, .unset = "silent",
+	  .help = "sound file for a subscription request" },
+	{ .name = "sound_file", GLOBAL_FIELD(sound_file), .type = CONF_STRING,
+	  .unset = "silent", .help = "sound file for a file offered to you" },
+	{ .name = "sound_call", GLOBAL_FIELD(sound_call), .type = CONF_STRING,
+	  .unset = "silent", .help = "sound file for an incoming call" },
+	{ .name = "sound_buzz", GLOBAL_FIELD(sound_buzz), .type = CONF_STRING,
+	  .unset = "sound_cmd alone",
+	  .help = "sound file for a contact's buzz (/buzz)" },
+	{ .name = "play_cmd", GLOBAL_FIELD(play_cmd), .type = CONF_STRING,
+	  .unset = "none", .check = check_play_cmd,
+	  .help = "program /play runs with an audio file as its last "
+		  "argument, e.g. \"mpv --no-video\": split into words as a "
+		  "shell would but never run by one" },
 	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "

@@ -89,6 +89,16 @@ struct config {
 	char *url_open_cmd; /* /open runs it with the URL; NULL: none */
 	char *download_dir; /* NULL: $XDG_DOWNLOAD_DIR, ~/Downloads/natter */
 	int max_download;   /* MiB; 0: no limit */
+	/* sounds (core/sound.h): each sound_KIND is a file; NULL: silent */
+	char *sound_cmd;    /* plays a sound file; NULL: none */
+	char *play_cmd;     /* /play runs it with a file; NULL: none */
+	char *sound_message;
+	char *sound_private;
+	char *sound_highlight;
+	char *sound_subscribe;
+	char *sound_file;
+	char *sound_call;
+	char *sound_buzz;
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

@@ -123,6 +123,14 @@ enum event_type {
 	EV_ARCHIVE_SYNC,   /* archive_sync: an archive catch-up (XEP-0313)
 			    * ended, or could not go on */
 	EV_ARCHIVE_PREFS,  /* archive_prefs: the answer to /archive */
+	/* sounds and calls (core/sound.h, core/call.h) */
+	EV_SOUND_FAILED,   /* sound_failed: sound_cmd could not run or
+			    * failed (once, until it works again) */
+	EV_PLAY,           /* play: a download /play waited for was handed
+			    * to play_cmd, or could not be */
+	EV_BUZZ,           /* buzz: a contact asks for our attention
+			    * (XEP-0224); its conversation window is open */
+	EV_CALL,           /* call: someone calls us, or a call ended */
 };
 
 struct ev_cert_pinned {
@@ -278,6 +286,11 @@ enum attn_kind {
 	ATTN_HIGHLIGHT, /* a room line naming us or a highlight word */
 	ATTN_CHAT,      /* a message in a 1:1 conversation */
 	ATTN_PRIVATE,   /* an occupant's private message through a room */
+	/* besides messages (attention_event), each with its sound */
+	ATTN_BUZZ,      /* a contact's attention request (XEP-0224) */
+	ATTN_CALL,      /* an incoming call */
+	ATTN_SUBSCRIBE, /* a subscription request */
+	ATTN_FILE,      /* a file offered to us */
 };
 
 struct ev_attention {
@@ -581,6 +594,49 @@ struct ev_archive_prefs {
 	const char *cond; /* the error condition; NULL: none */
 };
 
+/* ---- sounds and calls ---- */
+
+struct ev_play {
+	const char *path;  /* the file handed to play_cmd */
+	unsigned transfer; /* the download it came from */
+	uint64_t win;      /* the window /play was typed in (closed since:
+			    * the console) */
+	const char *error; /* why play_cmd could not run; NULL: it runs */
+};
+
+struct ev_buzz {
+	const char *jid;   /* the contact (bare), whose window shows it */
+};
+
+/* What EV_CALL reports. */
+enum call_news { CALL_RINGING, CALL_ENDED };
+/* Why a call ended. */
+enum call_end {
+	CALL_END_NONE,      /* (it rings) */
+	CALL_END_RETRACTED, /* the caller gave up before an answer */
+	CALL_END_HUNG_UP,   /* the caller ended the session (Jingle) */
+	CALL_END_DECLINED,  /* we declined it here (/decline) */
+	CALL_END_ANSWERED,  /* answered on another device of ours */
+	CALL_END_REJECTED,  /* declined on another device of ours */
+	CALL_END_MISSED,    /* nobody answered in time, or we went
+			     * offline while it rang */
+};
+#define CALL_AUDIO 1u
+#define CALL_VIDEO 2u
+
+struct ev_call {
+	const char *jid;    /* the caller's full JID */
+	const char *bare;   /* and bare JID: the conversation it shows in */
+	const char *sid;    /* the session's id */
+	unsigned media;     /* CALL_AUDIO | CALL_VIDEO; 0: not said */
+	enum call_news what;
+	enum call_end why;  /* CALL_ENDED: why; else CALL_END_NONE */
+	const char *reason; /* CALL_ENDED: the words the other side or
+			     * /decline gave; NULL: none */
+	bool jingle;        /* a Jingle session (XEP-0167) rather than a
+			     * message proposal (XEP-0353) */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -638,6 +694,10 @@ struct event {
 		struct ev_client_id client_id;
 		struct ev_archive_sync archive_sync;
 		struct ev_archive_prefs archive_prefs;
+		struct ev_notify_failed sound_failed;
+		struct ev_play play;
+		struct ev_buzz buzz;
+		struct ev_call call;
 	};
 };
 

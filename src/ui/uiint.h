@@ -173,6 +173,9 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
 void transfernotify_event(struct app *app, const struct event *ev);
 char *transfernotify_summary(const struct app *app);
 void transfernotify_size(int64_t bytes, char *buf, size_t size);
+/* soundnotify.c: buzzes, calls, /play's deferred plays and sound_cmd's
+ * failures (EV_BUZZ, EV_CALL, EV_PLAY, EV_SOUND_FAILED) in words. */
+void soundnotify_event(struct app *app, const struct event *ev);
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);

@@ -29,6 +29,7 @@ static const char *const features[] = {
 	NS_ROSTERX,
 	NS_VERSION,
 	NS_CONFERENCE, /* XEP-0249 direct invitations */
+	NS_ATTENTION, /* XEP-0224 */
 	NS_BOOKMARKS2_NOTIFY,
 	NS_MARKERS,
 	NS_CORRECT, /* XEP-0308 */

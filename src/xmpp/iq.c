@@ -171,6 +171,13 @@ static void iq_blocking(struct session *s, xmpp_stanza_t *iq,
 		reply_with(s, iq, NULL);
 }
 
+/* A Jingle IQ: a call's (xmpp/call.c), or none we know. */
+static void iq_jingle(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
+{
+	if (!xs_call_iq(s, iq, p))
+		reply_error(s, iq, "cancel", "service-unavailable");
+}
+
 static const struct iq_route routes[] = {
 	{ "ping", NS_PING, "get", iq_ping },
 	{ "query", NS_DISCO_INFO, "get", iq_disco_info },
@@ -180,6 +187,7 @@ static const struct iq_route routes[] = {
 	{ "query", NS_ROSTERX, "set", iq_rosterx },
 	{ "block", NS_BLOCKING, "set", iq_blocking },
 	{ "unblock", NS_BLOCKING, "set", iq_blocking },
+	{ "jingle", NS_JINGLE, "set", iq_jingle },
 };
 
 static int iq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)

@@ -264,6 +264,13 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 			goto out;
 		}
 	}
+	/* a buzz (XEP-0224) and a call's signalling (XEP-0353) */
+	if (live && (!type || strcmp(type, "error") != 0) &&
+	    buzz_message(s, st, bare, delay_of(s, st, &j) >= 0))
+		goto out;
+	if ((!type || strcmp(type, "error") != 0) &&
+	    xs_call_message(s, st, via))
+		goto out;
 	if (type && (strcmp(type, "groupchat") == 0 ||
 		     strcmp(type, "headline") == 0 || strcmp(type, "error") == 0))
 		goto out;

@@ -54,5 +54,10 @@
 #define NS_HINTS "urn:xmpp:hints"
 #define NS_MAM "urn:xmpp:mam:2"
 #define NS_RSM "http://jabber.org/protocol/rsm"
+/* sounds and calls (xmpp/buzz.c, xmpp/call.c) */
+#define NS_ATTENTION "urn:xmpp:attention:0"
+#define NS_JMI "urn:xmpp:jingle-message:0"
+#define NS_JINGLE "urn:xmpp:jingle:1"
+#define NS_JINGLE_RTP "urn:xmpp:jingle:apps:rtp:1"
 
 #endif

@@ -429,6 +429,7 @@ int xs_init(struct app *app)
 	app->xs = xcalloc(1, sizeof *app->xs);
 	xs_bookmarks_init(app);
 	xs_xmlconsole_init(app);
+	xs_call_init(app);
 	for (i = 0; i < app->naccounts; i++) {
 		if (session_new(app, app->accounts[i]))
 			continue;

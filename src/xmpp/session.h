@@ -307,6 +307,25 @@ struct msg_via {
 void message_read(struct session *s, xmpp_stanza_t *st,
 		  const struct msg_via *via);
 void message_register(struct session *s);
+/* buzz.c: a live message from bare holding an attention request
+ * (XEP-0224) is handed to core/sound; true when it needs nothing more
+ * (no body). */
+bool buzz_message(struct session *s, xmpp_stanza_t *st, const char *bare,
+		  bool delayed);
+/* call.c: calls (XEP-0353 proposals, XEP-0167 sessions) to core/call.
+ * A message holding XEP-0353 signalling is taken (true); a Jingle IQ
+ * is answered and taken when it is an RTP session offered to us or one
+ * of the calls that ring (false: not a call's, for the caller to
+ * answer). */
+bool xs_call_message(struct session *s, xmpp_stanza_t *st,
+		     const struct msg_via *via);
+bool xs_call_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *jingle);
+/* The words of el's Jingle <reason/>: its <text/>, else its
+ * condition's name, one sanitised line of at most 300 bytes; NULL when
+ * none. The caller frees it. */
+char *xs_call_reason(xmpp_stanza_t *el);
+/* Ends the Jingle sessions core/call lets go unanswered (xs_init). */
+void xs_call_init(struct app *app);
 /* correct.c: a correction or retraction in st, of a line of the
  * one-to-one conversation peer (resource: the sender's, or for out,
  * the user's device it came from) / of room (nick: the occupant's, NULL

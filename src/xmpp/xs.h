@@ -227,6 +227,17 @@ int xs_unblock(struct app *app, struct account *a, const char *jid);
  * Returns the window's index, or -1 when the account is not online. */
 long xs_unblock_all_open(struct app *app, struct account *a);
 
+/* Sounds and calls (xmpp/buzz.c, xmpp/call.c). Sends an attention
+ * request (XEP-0224) to bare, or to bare/resource when resource is
+ * set. */
+int xs_buzz(struct app *app, struct account *a, const char *bare,
+	    const char *resource);
+/* Declines call c (core/call.h) with reason (NULL: none): an XEP-0353
+ * <reject/>, or a Jingle session-terminate with <decline/>; c ends
+ * (CALL_END_DECLINED) and is freed. -1 when its account is offline. */
+struct call;
+int xs_call_decline(struct app *app, struct call *c, const char *reason);
+
 /* Where message carbons (XEP-0280) stand for a, in words ("on", "not
  * offered by the server", ...); borrowed, static. */
 const char *xs_carbons_state(struct app *app, struct account *a);

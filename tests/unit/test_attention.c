@@ -249,16 +249,28 @@ static void test_decide(void **state)
 	} cases[] = {
 		{ ATTN_NONE, false, false, 0 },
 		{ ATTN_NONE, true, false, 0 },
-		{ ATTN_HIGHLIGHT, false, false, ATTN_COLOUR | ATTN_MARK | ATTN_RING },
+		{ ATTN_HIGHLIGHT, false, false,
+		  ATTN_COLOUR | ATTN_MARK | ATTN_RING | ATTN_SOUND },
 		{ ATTN_HIGHLIGHT, true, false, ATTN_COLOUR },
 		{ ATTN_HIGHLIGHT, false, true, ATTN_COLOUR },
 		{ ATTN_HIGHLIGHT, true, true, ATTN_COLOUR },
-		{ ATTN_CHAT, false, false, ATTN_RING },
+		{ ATTN_CHAT, false, false, ATTN_RING | ATTN_SOUND },
 		{ ATTN_CHAT, true, false, 0 },
-		{ ATTN_CHAT, false, true, ATTN_RING },
-		{ ATTN_PRIVATE, false, false, ATTN_RING },
+		{ ATTN_CHAT, false, true, ATTN_RING | ATTN_SOUND },
+		{ ATTN_PRIVATE, false, false, ATTN_RING | ATTN_SOUND },
 		{ ATTN_PRIVATE, true, false, 0 },
-		{ ATTN_PRIVATE, false, true, ATTN_RING },
+		{ ATTN_PRIVATE, false, true, ATTN_RING | ATTN_SOUND },
+		/* a call rings as a private message; a buzz wherever the
+		 * user looks, unless it is stale; the others only sound */
+		{ ATTN_CALL, false, false, ATTN_RING | ATTN_SOUND },
+		{ ATTN_CALL, true, false, 0 },
+		{ ATTN_BUZZ, false, false, ATTN_RING | ATTN_SOUND },
+		{ ATTN_BUZZ, true, false, ATTN_RING | ATTN_SOUND },
+		{ ATTN_BUZZ, false, true, 0 },
+		{ ATTN_SUBSCRIBE, false, false, ATTN_SOUND },
+		{ ATTN_SUBSCRIBE, false, true, 0 },
+		{ ATTN_FILE, false, false, ATTN_SOUND },
+		{ ATTN_FILE, true, true, 0 },
 	};
 	size_t i;
 
