@@ -11,6 +11,7 @@
 #include "core/app.h"
 #include "core/attention.h"
 #include "core/paths.h"
+#include "core/picture.h"
 #include "core/room.h"
 #include "core/transfer.h"
 #include "core/xmlconsole.h"
@@ -135,6 +136,7 @@ static const struct win_kind_ops {
 	[WIN_FORM] = { NULL, true },     [WIN_DISCO] = { NULL, true },
 	[WIN_ROOM] = { room_closed, false }, [WIN_STRANGERS] = { NULL, false },
 	[WIN_XMLCONSOLE] = { xmlconsole_closed, false },
+	[WIN_PICTURE] = { NULL, true },
 };
 
 static const struct win_kind_ops *kind_of(const struct window *w)
@@ -257,6 +259,7 @@ void app_free(struct app *app)
 	size_t i;
 
 	transfer_shutdown(app);
+	picture_shutdown(app);
 	for (i = 0; i < app->naccounts; i++)
 		account_free(&app->accounts[i]);
 	free(app->accounts);

@@ -71,6 +71,8 @@ struct app {
 	struct attention *attention; /* rings and notify_cmd (attention.c) */
 	struct transfers *transfers; /* HTTP transfers (transfer.c), made
 				      * with the first */
+	struct pictures *pictures; /* links waiting to be shown
+				    * (picture.c), made with the first */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
 	struct pace draws;     /* redraws, spaced while traffic streams */

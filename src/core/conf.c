@@ -38,6 +38,8 @@ static const char *const strangers_names[] = { "window", "open", "drop",
 static const char *const courtesy_names[] = { "roster", "all", "none", NULL };
 static const char *const gateway_names[] = { "ask", "accept", NULL };
 static const char *const side_names[] = { "left", "right", NULL };
+static const char *const image_protocol_names[] = { "symbols", "sixel",
+							  "kitty", NULL };
 static const char *const nick_colour_names[] = { "xep0392", "redgreen",
 						  "blue", "none", NULL };
 
@@ -299,6 +301,13 @@ const struct conf_option conf_options[] = {
 	  .def = 100, .min = 0, .max = 1024 * 1024, .unit = "MiB",
 	  .zero = "no limit",
 	  .help = "largest file /download fetches; a larger one is refused" },
+	{ .name = "image_protocol", GLOBAL_FIELD(image_protocol),
+	  .type = CONF_CHOICE, .choices = image_protocol_names,
+	  .def_str = "symbols",
+	  .help = "how /view and /avatar draw pictures: symbols (Unicode "
+		  "blocks in colour: every terminal, over SSH, inside tmux) | "
+		  "sixel | kitty (the kitty graphics protocol); the last two "
+		  "only for a terminal that speaks them" },
 	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "

@@ -123,6 +123,9 @@ enum event_type {
 	EV_ARCHIVE_SYNC,   /* archive_sync: an archive catch-up (XEP-0313)
 			    * ended, or could not go on */
 	EV_ARCHIVE_PREFS,  /* archive_prefs: the answer to /archive */
+	/* pictures (core/picture.h); acc may be NULL */
+	EV_PICTURE,        /* picture: a picture asked for is shown in a
+			    * window of its own, or cannot be */
 };
 
 struct ev_cert_pinned {
@@ -581,6 +584,18 @@ struct ev_archive_prefs {
 	const char *cond; /* the error condition; NULL: none */
 };
 
+/* ---- pictures (/view, /avatar) ---- */
+
+struct ev_picture {
+	uint64_t win;       /* the window it was asked in (a struct window
+			     * id); closed since: the console */
+	const char *name;   /* what was asked for: a file name, a link's */
+	uint64_t shown;     /* the picture window's id; 0: not shown */
+	const char *error;  /* !shown: why, in words */
+	unsigned width, height; /* shown: the picture's pixels */
+	const char *format; /* shown: "PNG", "JPEG", "WebP" */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -638,6 +653,7 @@ struct event {
 		struct ev_client_id client_id;
 		struct ev_archive_sync archive_sync;
 		struct ev_archive_prefs archive_prefs;
+		struct ev_picture picture;
 	};
 };
 
