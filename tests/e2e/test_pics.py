@@ -227,8 +227,10 @@ def test_view_link_only_when_asked(write_rc, start_natter, tmp_path, web,
     natter.send_keys("/close 3")
     natter.send_keys("/view --transfer 1")
     wait_picture(natter, "photo.webp", "WebP")
+    # a picture window shows no lines: answers there go to the console
     natter.send_keys("/view --transfer 7")
-    natter.wait_for(r"No transfer 7")
+    natter.send_keys("/win 1")
+    natter.wait_for(r"No transfer 7 \(see /transfers\)")
 
 
 @pytest.mark.prosody(modules=("pep",))
@@ -247,8 +249,8 @@ def test_avatar_on_request(prosody, accounts, write_rc, start_natter,
         ident = hashlib.sha1(data).hexdigest()
         await av.publish_avatar(data)
         await av.publish_avatar_metadata([{
-            "id": ident, "bytes": len(data), "type": "image/png",
-            "width": 64, "height": 64}])
+            "id": ident, "bytes": str(len(data)), "type": "image/png",
+            "width": "64", "height": "64"}])
     bob.run(publish, 15)
     natter.barrier()
     assert "picture:" not in natter.screen()   # nothing shown on its own
