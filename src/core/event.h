@@ -591,7 +591,9 @@ struct ev_picture {
 			     * id); closed since: the console */
 	const char *name;   /* what was asked for: a file name, a link's */
 	uint64_t shown;     /* the picture window's id; 0: not shown */
-	const char *error;  /* !shown: why, in words */
+	const char *error;  /* !shown: why, in words; or NULL, and: */
+	const char *cond;   /* !shown: the XMPP error condition that
+			     * stopped it, or NULL */
 	unsigned width, height; /* shown: the picture's pixels */
 	const char *format; /* shown: "PNG", "JPEG", "WebP" */
 };

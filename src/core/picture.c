@@ -384,11 +384,19 @@ int picture_show_bytes(struct app *app, uint64_t origin, const uint8_t *buf,
 }
 
 void picture_fail(struct app *app, uint64_t origin, const char *name,
-		  const char *error)
+		  const char *error, const char *cond)
 {
+	struct event ev = { .type = EV_PICTURE };
+	struct window *o = app_window_by_id(app, origin);
 	char *n = clip(name, NAME_MAX_BYTES);
 
-	emit(app, origin, n, NULL, error);
+	ev.acc = o ? o->acc : NULL;
+	ev.picture.win = origin;
+	ev.picture.name = n;
+	ev.picture.error = error;
+	ev.picture.cond = cond;
+	event_emit(app, &ev);
+	app->dirty = true;
 	free(n);
 }
 

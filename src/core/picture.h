@@ -85,9 +85,9 @@ int picture_show_file(struct app *app, uint64_t origin, const char *path,
 int picture_show_bytes(struct app *app, uint64_t origin, const uint8_t *buf,
 		       size_t len, const char *name, const char *source);
 /* Says that name, asked for in window origin, cannot be shown: error,
- * in words (one EV_PICTURE). */
+ * in words, or the XMPP error condition cond (one EV_PICTURE). */
 void picture_fail(struct app *app, uint64_t origin, const char *name,
-		  const char *error);
+		  const char *error, const char *cond);
 /* Downloads url for window w (core/transfer: its number, progress and
  * end are told as for /download) and shows it when it is done. Returns
  * the transfer's number, or 0 with *err (the caller frees it). */

@@ -255,9 +255,15 @@ void picview_event(struct app *app, const struct event *ev)
 				 e->name, e->width, e->height,
 				 e->format ? e->format : "", idx + 1);
 		win_add(w, time(NULL), LINE_OK, text);
-	} else {
+	} else if (e->error || !e->cond) {
 		text = xasprintf("Cannot show %s: %s", e->name,
 				 e->error ? e->error : "no reason given");
+		win_add(w, time(NULL), LINE_ERROR, text);
+	} else {
+		text = xasprintf("Cannot show %s: %s", e->name,
+				 strcmp(e->cond, "forbidden") == 0 ?
+				 "its owner shows it only to contacts who "
+				 "see their presence" : ui_condition_words(e->cond));
 		win_add(w, time(NULL), LINE_ERROR, text);
 	}
 	free(text);

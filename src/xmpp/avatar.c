@@ -41,6 +41,7 @@ struct avq {
 	char *name; /* "avatar of JID" */
 	uint64_t win;
 	char *id;   /* the XEP-0084 item asked for (its SHA-1) */
+	char *cond; /* why XEP-0084 gave nothing (other than none there) */
 };
 
 static struct avq *avq_new(const char *jid, uint64_t win)
@@ -58,12 +59,13 @@ static void avq_free(struct avq *q)
 	free(q->jid);
 	free(q->name);
 	free(q->id);
+	free(q->cond);
 	free(q);
 }
 
 static void fail(struct session *s, struct avq *q, const char *why)
 {
-	picture_fail(s->app, q->win, q->name, why);
+	picture_fail(s->app, q->win, q->name, why, NULL);
 	avq_free(q);
 }
 
@@ -139,6 +141,11 @@ static void on_vcard(struct session *s, xmpp_stanza_t *reply, void *ud)
 
 	if (!reply) {
 		fail(s, q, "no answer came in time");
+		return;
+	}
+	if (!bin && !photo && q->cond) { /* the first refusal says more */
+		picture_fail(s->app, q->win, q->name, NULL, q->cond);
+		avq_free(q);
 		return;
 	}
 	if (!bin) {
@@ -230,6 +237,14 @@ static void on_meta(struct session *s, xmpp_stanza_t *reply, void *ud)
 		id = NULL;
 	}
 	if (!id) {
+		if (!req_ok(reply)) {
+			struct req_error e = { 0 };
+
+			req_error_parse(reply, &e);
+			if (e.cond && strcmp(e.cond, "item-not-found") != 0)
+				q->cond = xstrdup(e.cond);
+			req_error_clear(&e);
+		}
 		ask_vcard(s, q);
 		return;
 	}

@@ -15,6 +15,7 @@ xep_0084, is shown by /avatar JID.  image_protocol = "sixel" and
 "kitty" write those protocols' sequences to the terminal instead
 (recorded with pipe-pane: tmux itself draws neither)."""
 
+import base64
 import http.server
 import io
 import os
@@ -29,6 +30,7 @@ import pytest
 
 import harness
 import natterdemo
+from conftest import Account
 
 PIL = pytest.importorskip("PIL.Image", reason="needs python3-pil")
 from PIL import ImageDraw  # noqa: E402
@@ -233,12 +235,35 @@ def test_view_link_only_when_asked(write_rc, start_natter, tmp_path, web,
     natter.wait_for(r"No transfer 7 \(see /transfers\)")
 
 
-@pytest.mark.prosody(modules=("pep",))
+def publish_raw_avatar(peer, data, ident=None):
+    """XEP-0084 by hand: data under ident (its SHA-1 unless given)."""
+    import hashlib
+    ident = ident or hashlib.sha1(data).hexdigest()
+    pub = ("<pubsub xmlns='http://jabber.org/protocol/pubsub'><publish "
+           "node='urn:xmpp:avatar:%s'><item id='%s'>%s</item></publish>"
+           "</pubsub>")
+    r = peer.iq_set(None, pub % ("data", ident,
+                                 "<data xmlns='urn:xmpp:avatar:data'>%s"
+                                 "</data>" % base64.b64encode(data).decode()))
+    assert r.type == "result", r
+    r = peer.iq_set(None, pub % ("metadata", ident,
+                                 "<metadata xmlns='urn:xmpp:avatar:metadata'>"
+                                 "<info id='%s' bytes='%d' type='image/png'/>"
+                                 "</metadata>" % (ident, len(data))))
+    assert r.type == "result", r
+
+
+@pytest.mark.prosody(modules=("pep", "vcard"))
 def test_avatar_on_request(prosody, accounts, write_rc, start_natter,
-                           make_peer):
+                           make_peer, tmp_path):
+    for user in ("dave", "erin"):
+        prosody.register(user, "secret-" + user)
+        accounts[user] = Account(user, "secret-" + user)
     harness.write_roster(prosody, "alice",
-                         [{"jid": "bob@localhost", "name": "Bob"}])
+                         [{"jid": "bob@localhost", "name": "Bob"},
+                          {"jid": "dave@localhost"}])
     harness.write_roster(prosody, "bob", [{"jid": "alice@localhost"}])
+    harness.write_roster(prosody, "dave", [{"jid": "alice@localhost"}])
     natter = start(write_rc, start_natter)
     bob = make_peer("bob", plugins=("xep_0084",))
     data = picture_bytes("PNG", (64, 64))
@@ -257,6 +282,39 @@ def test_avatar_on_request(prosody, accounts, write_rc, start_natter,
     natter.send_keys("/avatar Bob")
     wait_picture(natter, "the avatar of bob@localhost", "PNG",
                  size="64 x 64")
+    # the older way: a vCard's photo (XEP-0054/0153), base64 with line
+    # breaks as clients write it
+    carol = make_peer("carol")
+    b64 = base64.encodebytes(picture_bytes("JPEG", (48, 32))).decode()
+    r = carol.iq_set(None, "<vCard xmlns='vcard-temp'><PHOTO><TYPE>"
+                     "image/jpeg</TYPE><BINVAL>%s</BINVAL></PHOTO></vCard>"
+                     % b64)
+    assert r.type == "result", r
+    natter.send_keys("/win 1")
+    natter.send_keys("/avatar carol@localhost")
+    wait_picture(natter, "the avatar of carol@localhost", "JPEG",
+                 size="48 x 32")
+    # a hostile avatar: a bomb, refused in words; data that is not what
+    # the metadata names, refused too
+    dave = make_peer("dave")
+    bomb = png_bomb(os.path.join(str(tmp_path), "b.png"))
+    with open(bomb, "rb") as f:
+        publish_raw_avatar(dave, f.read())
+    natter.send_keys("/win 1")
+    natter.send_keys("/avatar dave@localhost")
+    natter.wait_for(harness.fuzzy("Cannot show the avatar of dave@localhost"
+                                  ": refused: it claims 100000 x 100000"))
+    publish_raw_avatar(dave, picture_bytes("PNG"), ident="0" * 40)
+    natter.send_keys("/avatar dave@localhost")
+    natter.wait_for(r"Cannot show the avatar of dave@localhost: refused: "
+                    r"its data is not what its metadata names")
+    # PEP (XEP-0163) shows it to contacts only: erin is none of alice's
+    erin = make_peer("erin")
+    publish_raw_avatar(erin, picture_bytes("PNG"))
+    natter.send_keys("/win 1")
+    natter.send_keys("/avatar erin@localhost")
+    natter.wait_for(r"Cannot show the avatar of erin@localhost: its owner "
+                    r"shows it only to contacts who see their presence")
     # someone without one: said in words
     natter.send_keys("/win 1")
     natter.send_keys("/avatar alice@localhost")
