@@ -605,7 +605,8 @@ int image_load(const char *path, struct image *im, char **err)
 
 	memset(im, 0, sizeof *im);
 	*err = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not hang the loop (it is refused below) */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		*err = xasprintf("cannot read it: %s", strerror(errno));
 		if (fd >= 0)

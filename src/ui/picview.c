@@ -242,7 +242,9 @@ void picview_event(struct app *app, const struct event *ev)
 	struct window *w = e->win ? app_window_by_id(app, e->win) : NULL;
 	char *text;
 
-	if (!w)
+	/* windows that show no lines: the console answers for them */
+	if (!w || w->kind == WIN_PICTURE || w->kind == WIN_FORM ||
+	    w->kind == WIN_DISCO)
 		w = app_console(app);
 	if (e->shown) {
 		struct window *pw = app_window_by_id(app, e->shown);

@@ -153,6 +153,11 @@ def test_bomb_refused_in_words(write_rc, start_natter, tmp_path):
     (tmp_path / "notes.png").write_text("just text\n")
     natter.send_keys("/view %s" % (tmp_path / "notes.png"))
     natter.wait_for(r"Cannot show notes\.png: not a picture natter shows")
+    # a FIFO would block a reader: refused, and natter does not hang
+    os.mkfifo(str(tmp_path / "pipe.png"))
+    natter.send_keys("/view %s" % (tmp_path / "pipe.png"))
+    natter.wait_for(r"Cannot show pipe\.png: not a file")
+    natter.barrier()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
