@@ -160,6 +160,47 @@ static void test_decode_refuses(void **state)
 	}
 }
 
+/* The seeds of tests/fuzz/corpus/image: pictures PIL wrote, 40 x 24. */
+static void decode_seed(const char *name, int want, enum image_format f)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	struct image im;
+	char *err = NULL;
+
+	snprintf(path, sizeof path, "%s/tests/fuzz/corpus/image/%s",
+		 top ? top : "..", name);
+	assert_int_equal(image_load(path, &im, &err), want);
+	if (want < 0) {
+		assert_non_null(err);
+		assert_null(im.px);
+		free(err);
+		return;
+	}
+	assert_null(err);
+	assert_int_equal(im.format, f);
+	assert_int_equal(im.width, 40);
+	assert_int_equal(im.height, 24);
+	assert_int_equal(im.src_width, 40);
+	/* the corner is the background: opaque blue */
+	assert_true(im.px[2] > 150 && im.px[0] < 60 && im.px[3] == 255);
+	image_clear(&im);
+}
+
+static void test_decode_seeds(void **state)
+{
+	(void)state;
+	decode_seed("small.png", 0, IMAGE_PNG);
+	decode_seed("palette.png", 0, IMAGE_PNG);
+	decode_seed("small.jpg", 0, IMAGE_JPEG);
+	decode_seed("progressive.jpg", 0, IMAGE_JPEG);
+	decode_seed("small.webp", 0, IMAGE_WEBP);
+	decode_seed("lossless.webp", 0, IMAGE_WEBP);
+	decode_seed("truncated.png", -1, IMAGE_PNG);
+	decode_seed("truncated.jpg", -1, IMAGE_JPEG);
+	decode_seed("bomb.png", -1, IMAGE_PNG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_keep_size),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_decode_refuses),
+		cmocka_unit_test(test_decode_seeds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
