@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "core/image.h"
+#include "core/picture.h"
+#include "util/xmem.h"
 
 static void test_check_size(void **state)
 {
@@ -201,6 +203,68 @@ static void test_decode_seeds(void **state)
 	decode_seed("bomb.png", -1, IMAGE_PNG);
 }
 
+/* A picture rendered in symbols (core/picture.c, through libchafa):
+ * fitted as image_fit says, block symbols in the 240 colours, kept
+ * until the area changes. */
+static void test_render_symbols(void **state)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	struct picture p = { 0 };
+	const struct picture_render *r;
+	char *err = NULL;
+	unsigned c, rows, blocks = 0;
+	uint64_t gen;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/tests/fuzz/corpus/image/small.png",
+		 top ? top : "..");
+	assert_int_equal(image_load(path, &p.im, &err), 0);
+	r = picture_render(&p, IMAGE_SYMBOLS, 60, 20, 10, 20, 256);
+	assert_non_null(r);
+	image_fit(40, 24, 60, 20, 10, 20, &c, &rows);
+	assert_int_equal(r->cols, c);
+	assert_int_equal(r->rows, rows);
+	assert_null(r->seq);
+	for (unsigned i = 0; i < r->cols * r->rows; i++) {
+		const struct picture_cell *cell = &r->cells[i];
+
+		if (cell->ch >= 0x2580 && cell->ch <= 0x259f)
+			blocks++;
+		else
+			assert_int_equal(cell->ch, ' ');
+		/* the palette's 240: never the user's first 16 */
+		assert_true(cell->fg == -1 || (cell->fg >= 16 && cell->fg < 256));
+		assert_true(cell->bg == -1 || (cell->bg >= 16 && cell->bg < 256));
+	}
+	assert_true(blocks > 0); /* the disc's edge */
+	gen = r->gen;
+	/* the same area: the same rendering */
+	assert_ptr_equal(picture_render(&p, IMAGE_SYMBOLS, 60, 20, 10, 20, 256),
+			 r);
+	assert_int_equal(r->gen, gen);
+	/* resized: rendered again, to fit */
+	r = picture_render(&p, IMAGE_SYMBOLS, 30, 20, 10, 20, 256);
+	assert_true(r->gen > gen);
+	assert_true(r->cols <= 30);
+	/* 8 colours: the first 8 only */
+	r = picture_render(&p, IMAGE_SYMBOLS, 30, 20, 10, 20, 8);
+	for (unsigned i = 0; i < r->cols * r->rows; i++)
+		assert_true(r->cells[i].fg < 8 && r->cells[i].bg < 8);
+	/* sixels: a sequence instead of cells */
+	r = picture_render(&p, IMAGE_SIXEL, 30, 20, 10, 20, 256);
+	assert_null(r->cells);
+	assert_non_null(r->seq);
+	assert_memory_equal(r->seq, "\033P", 2);
+	{
+		struct picture *pp = xcalloc(1, sizeof *pp);
+
+		*pp = p;
+		picture_free(&pp);
+		assert_null(pp);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_decode_refuses),
 		cmocka_unit_test(test_decode_seeds),
+		cmocka_unit_test(test_render_symbols),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
