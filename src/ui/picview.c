@@ -75,6 +75,8 @@ void picview_end(struct app *app)
 
 	if (!ui || !ui->pics)
 		return;
+	if (ui->pics->shown && ui->pics->shown_mode == IMAGE_KITTY)
+		ui_term_write("\033_Ga=d\033\\"); /* none left behind */
 	free(ui->pics->pairs);
 	free(ui->pics);
 	ui->pics = NULL;
