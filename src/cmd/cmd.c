@@ -19,7 +19,8 @@ static const struct cmd *const families[] = { cmd_general, cmd_session,
 					       cmd_gateways, cmd_files,
 					       cmd_xmlconsole, cmd_blocking, cmd_marks,
 					       cmd_edits,
-					       cmd_sounds };
+					       cmd_sounds,
+					       cmd_pictures };
 
 #define NFAMILIES (sizeof families / sizeof *families)
 

@@ -104,6 +104,7 @@ int cmd_trust_transfer(struct app *app, const char *arg);
 extern const struct cmd cmd_xmlconsole[];
 extern const struct cmd cmd_blocking[];
 extern const struct cmd cmd_sounds[];
+extern const struct cmd cmd_pictures[];
 
 /* Shared helpers for handlers. */
 struct account;

@@ -12,6 +12,7 @@
 #include "core/attention.h"
 #include "core/call.h"
 #include "core/paths.h"
+#include "core/picture.h"
 #include "core/room.h"
 #include "core/sound.h"
 #include "core/transfer.h"
@@ -137,6 +138,7 @@ static const struct win_kind_ops {
 	[WIN_FORM] = { NULL, true },     [WIN_DISCO] = { NULL, true },
 	[WIN_ROOM] = { room_closed, false }, [WIN_STRANGERS] = { NULL, false },
 	[WIN_XMLCONSOLE] = { xmlconsole_closed, false },
+	[WIN_PICTURE] = { NULL, true },
 };
 
 static const struct win_kind_ops *kind_of(const struct window *w)
@@ -260,6 +262,7 @@ void app_free(struct app *app)
 
 	transfer_shutdown(app);
 	call_free(&app->calls);
+	picture_shutdown(app);
 	for (i = 0; i < app->naccounts; i++)
 		account_free(&app->accounts[i]);
 	free(app->accounts);

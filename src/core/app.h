@@ -73,6 +73,8 @@ struct app {
 				      * with the first */
 	struct sounds *sounds; /* sound_cmd runs, limits, /play (sound.c) */
 	struct calls *calls;   /* the calls that ring (call.c) */
+	struct pictures *pictures; /* links waiting to be shown
+				    * (picture.c), made with the first */
 	bool quit;
 	bool dirty; /* something visible changed since the last draw */
 	struct pace draws;     /* redraws, spaced while traffic streams */

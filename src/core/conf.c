@@ -39,6 +39,8 @@ static const char *const strangers_names[] = { "window", "open", "drop",
 static const char *const courtesy_names[] = { "roster", "all", "none", NULL };
 static const char *const gateway_names[] = { "ask", "accept", NULL };
 static const char *const side_names[] = { "left", "right", NULL };
+static const char *const image_protocol_names[] = { "symbols", "sixel",
+							  "kitty", NULL };
 static const char *const nick_colour_names[] = { "xep0392", "redgreen",
 						  "blue", "none", NULL };
 
@@ -362,6 +364,13 @@ const struct conf_option conf_options[] = {
 	  .help = "program /play runs with an audio file as its last "
 		  "argument, e.g. \"mpv --no-video\": split into words as a "
 		  "shell would but never run by one" },
+	{ .name = "image_protocol", GLOBAL_FIELD(image_protocol),
+	  .type = CONF_CHOICE, .choices = image_protocol_names,
+	  .def_str = "symbols",
+	  .help = "how /view and /avatar draw pictures: symbols (Unicode "
+		  "blocks in colour: every terminal, over SSH, inside tmux) | "
+		  "sixel | kitty (the kitty graphics protocol); the last two "
+		  "only for a terminal that speaks them" },
 	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "

@@ -30,6 +30,9 @@ enum strangers_mode { STRANGERS_WINDOW, STRANGERS_OPEN, STRANGERS_DROP };
  * vision deficiency corrections, or not at all. */
 enum nick_colours { NICK_COLOURS_XEP0392, NICK_COLOURS_REDGREEN,
 		    NICK_COLOURS_BLUE, NICK_COLOURS_NONE };
+/* How pictures are drawn (ui/picview.c): Unicode block symbols in
+ * colour, or a terminal's graphics (sixel, the kitty protocol). */
+enum image_protocol { IMAGE_SYMBOLS, IMAGE_SIXEL, IMAGE_KITTY };
 /* Who gets version (XEP-0092) and time (XEP-0202) answers. */
 enum courtesy { COURTESY_ROSTER, COURTESY_ALL, COURTESY_NONE };
 
@@ -99,6 +102,8 @@ struct config {
 	char *sound_file;
 	char *sound_call;
 	char *sound_buzz;
+	/* pictures (core/picture.h) */
+	enum image_protocol image_protocol;
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

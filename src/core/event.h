@@ -131,6 +131,9 @@ enum event_type {
 	EV_BUZZ,           /* buzz: a contact asks for our attention
 			    * (XEP-0224); its conversation window is open */
 	EV_CALL,           /* call: someone calls us, or a call ended */
+	/* pictures (core/picture.h); acc may be NULL */
+	EV_PICTURE,        /* picture: a picture asked for is shown in a
+			    * window of its own, or cannot be */
 };
 
 struct ev_cert_pinned {
@@ -635,6 +638,19 @@ struct ev_call {
 			     * /decline gave; NULL: none */
 	bool jingle;        /* a Jingle session (XEP-0167) rather than a
 			     * message proposal (XEP-0353) */
+
+/* ---- pictures (/view, /avatar) ---- */
+
+struct ev_picture {
+	uint64_t win;       /* the window it was asked in (a struct window
+			     * id); closed since: the console */
+	const char *name;   /* what was asked for: a file name, a link's */
+	uint64_t shown;     /* the picture window's id; 0: not shown */
+	const char *error;  /* !shown: why, in words; or NULL, and: */
+	const char *cond;   /* !shown: the XMPP error condition that
+			     * stopped it, or NULL */
+	unsigned width, height; /* shown: the picture's pixels */
+	const char *format; /* shown: "PNG", "JPEG", "WebP" */
 };
 
 struct event {
@@ -698,6 +714,7 @@ struct event {
 		struct ev_play play;
 		struct ev_buzz buzz;
 		struct ev_call call;
+		struct ev_picture picture;
 	};
 };
 

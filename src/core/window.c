@@ -6,6 +6,7 @@
 
 #include "core/dialog.h"
 #include "core/disco.h"
+#include "core/picture.h"
 #include "core/room.h"
 #include "core/window.h"
 #include "core/xmlconsole.h"
@@ -66,6 +67,7 @@ void win_free(struct window **wp)
 	disco_free(&w->disco);
 	room_free(&w->room);
 	xmlconsole_free(&w->xmlconsole);
+	picture_free(&w->picture);
 	free(w);
 	*wp = NULL;
 }

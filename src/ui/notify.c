@@ -1068,6 +1068,7 @@ static const struct wording {
 	[EV_PLAY] = { soundnotify_event, false },
 	[EV_BUZZ] = { soundnotify_event, false },
 	[EV_CALL] = { soundnotify_event, false },
+	[EV_PICTURE] = { picview_event, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

@@ -128,6 +128,7 @@ void ui_end(struct app *app)
 	keys_clear(&ui->keys);
 	free(ui->pane.rows);
 	free(ui->opane.rows);
+	picview_end(app);
 	free(ui);
 	app->ui = NULL;
 }
@@ -204,6 +205,7 @@ static const struct winview *const views[] = {
 	[WIN_FORM] = &formview,       [WIN_DISCO] = &discoview,
 	[WIN_ROOM] = &roomview,       [WIN_STRANGERS] = &strangersview,
 	[WIN_XMLCONSOLE] = &xmlconsoleview,
+	[WIN_PICTURE] = &pictureview,
 };
 
 const struct winview *winview_of(const struct window *w)
@@ -253,6 +255,7 @@ void ui_draw(struct app *app)
 		move(ui->cursor_y, ui->cursor_x);
 	wnoutrefresh(stdscr);
 	doupdate();
+	picview_after(app);
 	alert_draw(app);
 }
 

@@ -104,6 +104,9 @@ struct ui {
 	/* Up-then-edit (correct_on_up): the id of the window whose last
 	 * message of ours the input line corrects; 0: not correcting */
 	unsigned long long correcting;
+	/* picview.c: colour pairs and graphics shown; NULL until a
+	 * picture is drawn */
+	struct picstate *pics;
 };
 
 /* What the UI does with one kind of window, as tmux gives each window
@@ -135,6 +138,7 @@ const struct winview *winview_of(const struct window *w);
 extern const struct winview consoleview, chatview, roomview, formview,
 	discoview, strangersview;
 extern const struct winview xmlconsoleview;
+extern const struct winview pictureview;
 
 /* ui.c: writes a sequence curses has no capability for straight to
  * the terminal (after what curses has buffered). */
@@ -176,6 +180,12 @@ void transfernotify_size(int64_t bytes, char *buf, size_t size);
 /* soundnotify.c: buzzes, calls, /play's deferred plays and sound_cmd's
  * failures (EV_BUZZ, EV_CALL, EV_PLAY, EV_SOUND_FAILED) in words. */
 void soundnotify_event(struct app *app, const struct event *ev);
+/* picview.c: picture windows. after writes the graphics (sixel,
+ * kitty) the last draw wants shown, after curses' update; end frees
+ * the view's state. event words EV_PICTURE. */
+void picview_after(struct app *app);
+void picview_end(struct app *app);
+void picview_event(struct app *app, const struct event *ev);
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);

@@ -91,13 +91,13 @@ static void vcard_line(struct app *app, const struct event *ev)
 	vcard_field(app, w, "organisation", c->org);
 	if (c->photo && c->photo_bytes)
 		add(app, w, LINE_PLAIN,
-		    xasprintf("  photo: %zu KiB%s%s (not shown)",
+		    xasprintf("  photo: %zu KiB%s%s (/avatar shows it)",
 			      (c->photo_bytes + 1023) / 1024,
 			      c->photo_type ? ", " : "",
 			      c->photo_type ? c->photo_type : ""));
 	else if (c->photo)
 		add(app, w, LINE_PLAIN,
-		    xasprintf("  photo: yes%s%s (not shown)",
+		    xasprintf("  photo: yes%s%s (/avatar shows it)",
 			      c->photo_type ? ", " : "",
 			      c->photo_type ? c->photo_type : ""));
 	vcard_field(app, w, "note", c->note);
@@ -164,9 +164,9 @@ static void avatar_line(struct app *app, const struct event *ev)
 			snprintf(dims, sizeof dims, ", %ux%u", e->width,
 				 e->height);
 		add(app, w, LINE_INFO,
-		    xasprintf("%s has an avatar%s%s%s%s (not shown)", e->jid,
-			      size, e->type ? ", " : "", e->type ? e->type : "",
-			      dims));
+		    xasprintf("%s has an avatar%s%s%s%s (/avatar %s shows it)",
+			      e->jid, size, e->type ? ", " : "",
+			      e->type ? e->type : "", dims, e->jid));
 		return;
 	}
 	if (!e->cond) {

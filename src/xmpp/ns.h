@@ -45,6 +45,7 @@
 #define NS_LAST "jabber:iq:last"
 #define NS_IDLE "urn:xmpp:idle:1"
 #define NS_AVATAR_META "urn:xmpp:avatar:metadata"
+#define NS_AVATAR_DATA "urn:xmpp:avatar:data"
 #define NS_CARBONS "urn:xmpp:carbons:2"
 #define NS_FORWARD "urn:xmpp:forward:0"
 /* chat markers and replies (xmpp/marks.c) */

@@ -203,6 +203,12 @@ int xs_moderate(struct app *app, struct window *w, const char *nick,
  * win. */
 int xs_info(struct app *app, struct account *a, const char *bare,
 	    uint64_t win);
+/* Fetches bare's avatar (XEP-0084, else its vCard's photo) and shows
+ * it in a picture window (core/picture.h); the outcome is one
+ * EV_PICTURE for the window with id win. Returns 0, or -1 when a is
+ * not online. */
+int xs_avatar_show(struct app *app, struct account *a, const char *bare,
+		   uint64_t win);
 /* Opens the dialog editing our own vCard (prefilled from the server's
  * copy); saving it is an EV_VCARD_SAVED. Returns the window's index, or
  * -1 when the account is not online. */

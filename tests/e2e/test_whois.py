@@ -178,7 +178,7 @@ def test_info_vcard_idle_client_avatar(prosody, accounts, write_rc,
     natter.wait_for(r"\d\d:\d\d   note: Plays the oboe\s*$", flags=re.M)
     natter.wait_for(r"bob@localhost/laptop has been idle for 5 minutes")
     natter.wait_for(r"bob@localhost has an avatar, 12 KiB, image/png, "
-                    r"64x64 \(not shown\)")
+                    r"64x64 \(/avatar bob@localhost shows it\)")
     natter.wait_for(r"bob@localhost/laptop runs TestClient 1\.2")
     natter.wait_for(r"bob@localhost/laptop identifies as Test Client "
                     r"\(client/pc\)")

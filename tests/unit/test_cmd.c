@@ -219,7 +219,8 @@ static void test_each_covers_families(void **state)
 					  cmd_rooms, cmd_bookmarks,
 					  cmd_contacts, cmd_gateways, cmd_files,
 					  cmd_xmlconsole, cmd_blocking, cmd_marks,
-					  cmd_edits, cmd_sounds };
+					  cmd_edits, cmd_sounds,
+					  cmd_pictures };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 
