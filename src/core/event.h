@@ -638,6 +638,7 @@ struct ev_call {
 			     * /decline gave; NULL: none */
 	bool jingle;        /* a Jingle session (XEP-0167) rather than a
 			     * message proposal (XEP-0353) */
+};
 
 /* ---- pictures (/view, /avatar) ---- */
 
