@@ -18,7 +18,7 @@ static const struct cmd *const families[] = { cmd_general, cmd_session,
 					       cmd_contacts,
 					       cmd_gateways, cmd_files,
 					       cmd_xmlconsole, cmd_blocking, cmd_marks,
-					       cmd_edits };
+					       cmd_edits, cmd_feeds };
 
 #define NFAMILIES (sizeof families / sizeof *families)
 

@@ -103,6 +103,7 @@ extern const struct cmd cmd_files[];
 int cmd_trust_transfer(struct app *app, const char *arg);
 extern const struct cmd cmd_xmlconsole[];
 extern const struct cmd cmd_blocking[];
+extern const struct cmd cmd_feeds[];
 
 /* Shared helpers for handlers. */
 struct account;

@@ -12,7 +12,9 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/pep.h"
 #include "core/room.h"
+#include "ui/ui.h"
 #include "util/jid.h"
 #include "util/timefmt.h"
 #include "util/xmem.h"
@@ -509,6 +511,23 @@ static void resource_extras(struct app *app, const struct resource *r)
 			"    has an avatar (its presence names a vCard photo)");
 }
 
+/* What the contact published about itself (core/pep.h): its tune,
+ * mood, activity and nickname. */
+static void info_pep(struct app *app, const char *bare)
+{
+	struct account *a = cmd_current_account(app);
+	const struct pep_user *u = a ? pep_get(a, bare) : NULL;
+	int k;
+
+	for (k = 0; u && k < PEP_NKINDS; k++) {
+		char *t = feednotify_pep_line(u, k);
+
+		if (t)
+			app_say(app, LINE_PLAIN, "  %s", t);
+		free(t);
+	}
+}
+
 /* What natter knows of a roster item without asking anyone. */
 static void info_known(struct app *app, struct roster_item *it,
 		       const char *bare)
@@ -530,6 +549,7 @@ static void info_known(struct app *app, struct roster_item *it,
 			it->res[i].status ? it->res[i].status : "");
 		resource_extras(app, &it->res[i]);
 	}
+	info_pep(app, it->jid);
 }
 
 static int ask_version(struct app *app, struct account *a, const char *jid);

@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include "core/account.h"
+#include "core/pep.h"
 #include "core/app.h"
 #include "core/event.h"
 #include "core/disco.h"
@@ -84,6 +85,7 @@ void account_free(struct account **ap)
 		free(a->gateways[i]);
 	free(a->gateways);
 	strangers_forget(a);
+	pep_forget(a);
 	invite_forget(a);
 	strmap_clear(&a->gw_verdicts);
 	for (i = 0; i < a->ngw_deferred; i++)

@@ -135,6 +135,7 @@ static const struct win_kind_ops {
 	[WIN_FORM] = { NULL, true },     [WIN_DISCO] = { NULL, true },
 	[WIN_ROOM] = { room_closed, false }, [WIN_STRANGERS] = { NULL, false },
 	[WIN_XMLCONSOLE] = { xmlconsole_closed, false },
+	[WIN_FEED] = { NULL, false },
 };
 
 static const struct win_kind_ops *kind_of(const struct window *w)

@@ -87,6 +87,9 @@ struct config {
 	char *url_open_cmd; /* /open runs it with the URL; NULL: none */
 	char *download_dir; /* NULL: $XDG_DOWNLOAD_DIR, ~/Downloads/natter */
 	int max_download;   /* MiB; 0: no limit */
+	/* publish-subscribe (core/pep.h, core/feed.h) */
+	char *pep_notify;   /* the PEP kinds asked for; NULL: every kind */
+	int feed_items;     /* items /feed fetches on opening a feed */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

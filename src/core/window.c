@@ -9,6 +9,7 @@
 #include "core/room.h"
 #include "core/window.h"
 #include "core/xmlconsole.h"
+#include "core/feed.h"
 #include "util/url.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -66,6 +67,7 @@ void win_free(struct window **wp)
 	disco_free(&w->disco);
 	room_free(&w->room);
 	xmlconsole_free(&w->xmlconsole);
+	feed_free(&w->feed);
 	free(w);
 	*wp = NULL;
 }

@@ -78,12 +78,14 @@ struct line {
  * drawn and takes keys, a table in ui/ui.c (struct winview). */
 enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM,
 		WIN_STRANGERS,
-		WIN_XMLCONSOLE /* an account's XML console (core/xmlconsole.h) */ };
+		WIN_XMLCONSOLE, /* an account's XML console (core/xmlconsole.h) */
+		WIN_FEED /* a pubsub node's items (core/feed.h) */ };
 
 struct dialog;
 struct disco;
 struct room;
 struct xmlconsole;
+struct feed;
 
 #define WIN_LINKS 30 /* addresses a window remembers for /links */
 
@@ -122,6 +124,7 @@ struct window {
 	char *links[WIN_LINKS];
 	size_t nlinks;
 	struct xmlconsole *xmlconsole; /* WIN_XMLCONSOLE: its filter, owned */
+	struct feed *feed;     /* WIN_FEED: which node, owned */
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);

@@ -204,6 +204,7 @@ static const struct winview *const views[] = {
 	[WIN_FORM] = &formview,       [WIN_DISCO] = &discoview,
 	[WIN_ROOM] = &roomview,       [WIN_STRANGERS] = &strangersview,
 	[WIN_XMLCONSOLE] = &xmlconsoleview,
+	[WIN_FEED] = &feedview,
 };
 
 const struct winview *winview_of(const struct window *w)
