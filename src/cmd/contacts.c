@@ -513,10 +513,9 @@ static void resource_extras(struct app *app, const struct resource *r)
 
 /* What the contact published about itself (core/pep.h): its tune,
  * mood, activity and nickname. */
-static void info_pep(struct app *app, const char *bare)
+static void info_pep(struct app *app, struct account *a, const char *bare)
 {
-	struct account *a = cmd_current_account(app);
-	const struct pep_user *u = a ? pep_get(a, bare) : NULL;
+	const struct pep_user *u = pep_get(a, bare);
 	int k;
 
 	for (k = 0; u && k < PEP_NKINDS; k++) {
@@ -549,7 +548,6 @@ static void info_known(struct app *app, struct roster_item *it,
 			it->res[i].status ? it->res[i].status : "");
 		resource_extras(app, &it->res[i]);
 	}
-	info_pep(app, it->jid);
 }
 
 static int ask_version(struct app *app, struct account *a, const char *jid);
@@ -577,6 +575,7 @@ static int run_info(struct app *app, int argc, char **argv)
 	else
 		app_say(app, LINE_INFO, "%s is not in %s's roster", bare,
 			a->conf->name);
+	info_pep(app, a, bare);
 	if (xs_info(app, a, bare, app->wins[app->cur_win]->id) < 0) {
 		app_say(app, LINE_INFO,
 			"  (%s is not connected: nothing more to ask)",

@@ -323,27 +323,40 @@ int pubsub_parse_item(xmpp_stanza_t *item, struct feed_entry *e)
 
 /* ---- events ---- */
 
-/* A contact's PEP: believed from a roster contact's bare JID only, for
- * the kinds pep_notify asks for. */
-static void pep_event(struct session *s, const char *from,
+/* Why a contact's PEP event from `from` (whose bare JID is bare) is
+ * not believed, or NULL: it must come from a roster contact's PEP
+ * service, its bare JID (a client, a full JID, speaks for no one's
+ * PEP), for a kind pep_notify asks for. */
+static const char *pep_refused(struct session *s, const char *from,
+			       const char *bare, enum pep_kind kind)
+{
+	if (!(pep_mask(s->app) & PEP_BIT(kind)))
+		return "not asked for";
+	if (strcmp(from, bare) != 0)
+		return "not from a bare JID";
+	if (strcmp(bare, s->acc->bare_jid) == 0)
+		return "our own";
+	if (!roster_get(&s->acc->roster, bare))
+		return "not a contact";
+	return NULL;
+}
+
+static void pep_event(struct session *s, const char *from, const char *bare,
 		      xmpp_stanza_t *items)
 {
 	struct pep_user u;
 	enum pep_kind kind;
+	const char *why;
 
 	if (pubsub_parse_pep(items, &kind, &u) < 0)
 		return;
-	if (!(pep_mask(s->app) & PEP_BIT(kind)) || strchr(from, '/') ||
-	    !roster_get(&s->acc->roster, from)) {
+	if ((why = pep_refused(s, from, bare, kind))) {
 		log_msg(LOG_INFO, "pubsub", "%s: %s from %s ignored (%s)",
-			s->acc->conf->name, pep_kind_names[kind], from,
-			!(pep_mask(s->app) & PEP_BIT(kind)) ? "not asked for" :
-			strchr(from, '/')		   ? "not a bare JID" :
-							     "not a contact");
+			s->acc->conf->name, pep_kind_names[kind], from, why);
 		pep_user_clear(&u);
 		return;
 	}
-	pep_update(s->app, s->acc, from, kind, &u);
+	pep_update(s->app, s->acc, bare, kind, &u);
 	pep_user_clear(&u);
 }
 
@@ -399,7 +412,7 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		feed_event(s, w, el);
 	else if (!w && strcmp(xmpp_stanza_get_name(el), "items") == 0 &&
 		 pubsub_pep_kind(node) >= 0)
-		pep_event(s, from, el);
+		pep_event(s, from, who, el);
 	else if (!w && pubsub_pep_kind(node) < 0 &&
 		 strcmp(node, NS_BOOKMARKS2) != 0)
 		log_msg(LOG_INFO, "pubsub", "%s: event of %s's node %s "
