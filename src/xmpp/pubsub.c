@@ -274,7 +274,7 @@ static char *atom_link(xmpp_stanza_t *entry)
 int pubsub_parse_item(xmpp_stanza_t *item, struct feed_entry *e)
 {
 	xmpp_stanza_t *entry, *author;
-	const char *id, *ns, *stamp = NULL;
+	const char *id, *ns;
 	char *when;
 
 	memset(e, 0, sizeof *e);
@@ -311,9 +311,8 @@ int pubsub_parse_item(xmpp_stanza_t *item, struct feed_entry *e)
 	when = child_text(entry, "published");
 	if (!when)
 		when = child_text(entry, "updated");
-	stamp = when;
-	if (stamp) {
-		int64_t ms = xs_parse_stamp(stamp);
+	if (when) {
+		int64_t ms = xs_parse_stamp(when);
 
 		e->ts = ms > 0 ? (time_t)(ms / 1000) : 0;
 	}

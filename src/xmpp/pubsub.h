@@ -31,10 +31,11 @@ int pubsub_pep_kind(const char *node);
 int pubsub_parse_pep(xmpp_stanza_t *items, enum pep_kind *kind,
 		     struct pep_user *u);
 /* A pubsub <item/> into *e (zeroed first): an Atom <entry/>'s title,
- * author, link, summary (else content, as text) and time, or, for any
- * other payload, its element's name in e->other. The strings are raw
- * (sanitised by feed_item()), but cut to a bounded length. Returns 0,
- * or -1 when item is not an <item/>. */
+ * author, link, summary (else content, as text: an html one without its
+ * tags, an xhtml one's words) and time, or, for any other payload, its
+ * element's name in e->other. The strings are sanitised and cut to a
+ * bounded length, but may hold newlines (feed_item() makes each one
+ * line). Returns 0, or -1 when item is not an <item/>. */
 int pubsub_parse_item(xmpp_stanza_t *item, struct feed_entry *e);
 
 #endif
