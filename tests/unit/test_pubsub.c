@@ -22,6 +22,7 @@
 #include "util/utf8.h"
 #include "util/xmem.h"
 #include "xmpp/pubsub.h"
+#include "xmpp/session.h"
 
 #include "testutil.h"
 
@@ -446,6 +447,81 @@ static void test_one_line(void **state)
 	free(t);
 }
 
+/* ---- caps ---- */
+
+/* The features a disco#info answer lists, in order, joined by '<'. */
+static char *features_of(xmpp_stanza_t *q)
+{
+	xmpp_stanza_t *c;
+	char *out = xstrdup("");
+
+	for (c = xmpp_stanza_get_children(q); c; c = xmpp_stanza_get_next(c)) {
+		char *t;
+
+		if (strcmp(xmpp_stanza_get_name(c), "feature") != 0)
+			continue;
+		t = xasprintf("%s%s<", out, xmpp_stanza_get_attribute(c, "var"));
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
+/* pep_notify's kinds become "+notify" features, in byte order among
+ * the others, and the caps hash changes with them (XEP-0115: the hash
+ * is of what disco#info lists, so a service learns them from it). */
+static void test_caps_notify(void **state)
+{
+	struct fixture *f = *state;
+	xmpp_stanza_t *none = caps_disco_info(f->ctx, NULL, 0);
+	xmpp_stanza_t *tune = caps_disco_info(f->ctx, NULL, PEP_BIT(PEP_TUNE));
+	xmpp_stanza_t *all = caps_disco_info(f->ctx, NULL, PEP_ALL);
+	xmpp_stanza_t *c0 = caps_element(f->ctx, 0);
+	xmpp_stanza_t *c1 = caps_element(f->ctx, PEP_BIT(PEP_TUNE));
+	xmpp_stanza_t *c1again = caps_element(f->ctx, PEP_BIT(PEP_TUNE));
+	char *fn = features_of(none), *ft = features_of(tune),
+	     *fa = features_of(all), *p, *prev;
+	char *node = xasprintf("%s#%s", xmpp_stanza_get_attribute(c1, "node"),
+			       xmpp_stanza_get_attribute(c1, "ver"));
+	xmpp_stanza_t *bynode = caps_disco_info(f->ctx, node,
+						PEP_BIT(PEP_TUNE));
+	xmpp_stanza_t *wrong = caps_disco_info(f->ctx, node, 0);
+
+	assert_null(strstr(fn, "http://jabber.org/protocol/tune+notify"));
+	assert_non_null(strstr(ft, "http://jabber.org/protocol/tune+notify<"));
+	assert_null(strstr(ft, "mood+notify"));
+	assert_non_null(strstr(fa, "http://jabber.org/protocol/mood+notify<"));
+	assert_non_null(strstr(fa, "http://jabber.org/protocol/activity+notify<"));
+	assert_non_null(strstr(fa, "http://jabber.org/protocol/nick+notify<"));
+	/* sorted by bytes, as the hash needs */
+	for (prev = fa; (p = strchr(prev, '<')) && p[1]; prev = p + 1) {
+		char *a = xstrndup(prev, (size_t)(p - prev));
+		char *b = xstrndup(p + 1, strcspn(p + 1, "<"));
+
+		assert_true(strcmp(a, b) < 0);
+		free(a);
+		free(b);
+	}
+	assert_string_not_equal(xmpp_stanza_get_attribute(c0, "ver"),
+				xmpp_stanza_get_attribute(c1, "ver"));
+	assert_string_equal(xmpp_stanza_get_attribute(c1, "ver"),
+			    xmpp_stanza_get_attribute(c1again, "ver"));
+	/* our node#ver is answered with that mask's features only */
+	assert_non_null(bynode);
+	assert_null(wrong);
+	free(fn);
+	free(ft);
+	free(fa);
+	free(node);
+	xmpp_stanza_release(none);
+	xmpp_stanza_release(tune);
+	xmpp_stanza_release(all);
+	xmpp_stanza_release(c0);
+	xmpp_stanza_release(c1);
+	xmpp_stanza_release(c1again);
+	xmpp_stanza_release(bynode);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +538,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test(test_pep_mask),
 		cmocka_unit_test(test_one_line),
+		cmocka_unit_test_setup_teardown(test_caps_notify, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
