@@ -429,17 +429,15 @@ void pubsub_register(struct session *s)
 /* ---- asking ---- */
 
 struct ask {
-	struct app *app;
 	char *service, *node;
 	uint64_t win;
 };
 
-static struct ask *ask_new(struct app *app, const char *service,
-			   const char *node, uint64_t win)
+static struct ask *ask_new(const char *service, const char *node,
+			   uint64_t win)
 {
 	struct ask *a = xcalloc(1, sizeof *a);
 
-	a->app = app;
 	a->service = xstrdup(service);
 	a->node = node ? xstrdup(node) : NULL;
 	a->win = win;
@@ -558,7 +556,7 @@ int xs_feed_open(struct app *app, struct account *a, const char *service,
 		return -1;
 	iq = pubsub_iq(s, "set", service, "subscribe", node, &el);
 	xmpp_stanza_set_attribute(el, "jid", a->bare_jid);
-	req_send(s, iq, on_subscribed, ask_new(app, service, node, w->id),
+	req_send(s, iq, on_subscribed, ask_new(service, node, w->id),
 		 REQ_TIMEOUT_MS);
 	if (app->cfg.feed_items > 0) {
 		char max[16];
@@ -566,7 +564,7 @@ int xs_feed_open(struct app *app, struct account *a, const char *service,
 		iq = pubsub_iq(s, "get", service, "items", node, &el);
 		snprintf(max, sizeof max, "%d", app->cfg.feed_items);
 		xmpp_stanza_set_attribute(el, "max_items", max);
-		req_send(s, iq, on_items, ask_new(app, service, node, w->id),
+		req_send(s, iq, on_items, ask_new(service, node, w->id),
 			 REQ_TIMEOUT_MS);
 	}
 	return 0;
@@ -587,11 +585,12 @@ int xs_feed_close(struct app *app, struct account *a, const char *service,
 	struct session *s = session_of(a);
 	xmpp_stanza_t *iq, *el;
 
+	(void)app;
 	if (a->state != ACC_ONLINE)
 		return -1;
 	iq = pubsub_iq(s, "set", service, "unsubscribe", node, &el);
 	xmpp_stanza_set_attribute(el, "jid", a->bare_jid);
-	req_send(s, iq, on_unsubscribed, ask_new(app, service, node, win),
+	req_send(s, iq, on_unsubscribed, ask_new(service, node, win),
 		 REQ_TIMEOUT_MS);
 	return 0;
 }
@@ -640,10 +639,11 @@ int xs_feeds_list(struct app *app, struct account *a, const char *service,
 	struct session *s = session_of(a);
 	xmpp_stanza_t *iq, *el;
 
+	(void)app;
 	if (a->state != ACC_ONLINE)
 		return -1;
 	iq = pubsub_iq(s, "get", service, "subscriptions", NULL, &el);
-	req_send(s, iq, on_subscriptions, ask_new(app, service, NULL, win),
+	req_send(s, iq, on_subscriptions, ask_new(service, NULL, win),
 		 REQ_TIMEOUT_MS);
 	return 0;
 }
@@ -713,6 +713,7 @@ int xs_publish(struct app *app, struct account *a, const char *node,
 	struct publish_ask *pa;
 	char *id, *uuid;
 
+	(void)app;
 	if (a->state != ACC_ONLINE)
 		return -1;
 	uuid = xmpp_uuid_gen(s->ctx);
@@ -729,7 +730,6 @@ int xs_publish(struct app *app, struct account *a, const char *node,
 	xmpp_stanza_add_child(item, entry);
 	xmpp_stanza_release(entry);
 	pa = xcalloc(1, sizeof *pa);
-	pa->a.app = app;
 	pa->a.service = xstrdup(a->bare_jid);
 	pa->a.node = xstrdup(node);
 	pa->a.win = win;
