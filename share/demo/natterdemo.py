@@ -118,14 +118,17 @@ class PrivateProsody:
     domain of a group chat service (XEP-0045), or None; muc_locking: a
     new room stays locked until its owner configures it (XEP-0045
     10.1), as on most servers, rather than opening at once; modules:
-    more Prosody modules to load (e.g. "pep", "private", "bookmarks").
+    more Prosody modules to load (e.g. "pep", "private", "bookmarks");
+    pubsub: the domain of a publish-subscribe service (XEP-0060,
+    Prosody's mod_pubsub), or None.
     """
 
     def __init__(self, domain="localhost", log_level="info",
                  allow_registration=False, components=(),
                  die_with_parent=True, admins=(), muc=None,
-                 muc_locking=False, modules=()):
+                 muc_locking=False, modules=(), pubsub=None):
         self.domain = domain
+        self.pubsub = pubsub
         self.muc_locking = muc_locking
         self.admins = list(admins)
         self.muc = muc
@@ -219,6 +222,9 @@ class PrivateProsody:
                       % ("true" if self.muc_locking else "false"),
                       "    restrict_room_creation = false",
                       "    muc_room_default_public = true"]
+        if self.pubsub:
+            # nodes are made by the server's admins (Prosody's default)
+            lines += ["", "Component %s \"pubsub\"" % lua_str(self.pubsub)]
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
 

@@ -20,7 +20,8 @@ static const struct cmd *const families[] = { cmd_general, cmd_session,
 					       cmd_xmlconsole, cmd_blocking, cmd_marks,
 					       cmd_edits,
 					       cmd_sounds,
-					       cmd_pictures };
+					       cmd_pictures,
+					       cmd_feeds };
 
 #define NFAMILIES (sizeof families / sizeof *families)
 

@@ -105,6 +105,7 @@ extern const struct cmd cmd_xmlconsole[];
 extern const struct cmd cmd_blocking[];
 extern const struct cmd cmd_sounds[];
 extern const struct cmd cmd_pictures[];
+extern const struct cmd cmd_feeds[];
 
 /* Shared helpers for handlers. */
 struct account;

@@ -12,7 +12,9 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/pep.h"
 #include "core/room.h"
+#include "ui/ui.h"
 #include "util/jid.h"
 #include "util/timefmt.h"
 #include "util/xmem.h"
@@ -509,6 +511,22 @@ static void resource_extras(struct app *app, const struct resource *r)
 			"    has an avatar (its presence names a vCard photo)");
 }
 
+/* What the contact published about itself (core/pep.h): its tune,
+ * mood, activity and nickname. */
+static void info_pep(struct app *app, struct account *a, const char *bare)
+{
+	const struct pep_user *u = pep_get(a, bare);
+	int k;
+
+	for (k = 0; u && k < PEP_NKINDS; k++) {
+		char *t = feednotify_pep_line(u, k);
+
+		if (t)
+			app_say(app, LINE_PLAIN, "  %s", t);
+		free(t);
+	}
+}
+
 /* What natter knows of a roster item without asking anyone. */
 static void info_known(struct app *app, struct roster_item *it,
 		       const char *bare)
@@ -557,6 +575,7 @@ static int run_info(struct app *app, int argc, char **argv)
 	else
 		app_say(app, LINE_INFO, "%s is not in %s's roster", bare,
 			a->conf->name);
+	info_pep(app, a, bare);
 	if (xs_info(app, a, bare, app->wins[app->cur_win]->id) < 0) {
 		app_say(app, LINE_INFO,
 			"  (%s is not connected: nothing more to ask)",
@@ -695,9 +714,11 @@ const struct cmd cmd_contacts[] = {
 	  "  Lists each available resource with its presence, priority and\n"
 	  "  status message, and what its presence said besides: how long it\n"
 	  "  has been idle (XEP-0319), the client its capabilities name, a\n"
-	  "  vCard photo. Then asks, and shows here as the answers come: the\n"
-	  "  contact's vCard (vCard4, else vcard-temp: name, nickname,\n"
-	  "  e-mail, web page, birthday, organisation, note), its last\n"
+	  "  vCard photo; and what it published about itself (PEP, as\n"
+	  "  pep_notify asks): its tune, mood, activity and nickname. Then\n"
+	  "  asks, and shows here as the answers come: the contact's vCard\n"
+	  "  (vCard4, else vcard-temp: name, nickname, e-mail, web page,\n"
+	  "  birthday, organisation, note), its last\n"
 	  "  activity (each online client's idle time; for a contact that is\n"
 	  "  offline, how long ago it left), what each online client says\n"
 	  "  it is (service discovery) and whether it published an avatar\n"

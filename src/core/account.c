@@ -7,6 +7,7 @@
 
 #include "core/account.h"
 #include "core/attention.h"
+#include "core/pep.h"
 #include "core/app.h"
 #include "core/call.h"
 #include "core/event.h"
@@ -86,6 +87,7 @@ void account_free(struct account **ap)
 		free(a->gateways[i]);
 	free(a->gateways);
 	strangers_forget(a);
+	pep_forget(a);
 	invite_forget(a);
 	strmap_clear(&a->gw_verdicts);
 	for (i = 0; i < a->ngw_deferred; i++)

@@ -107,6 +107,8 @@ struct account {
 	 * (account_archive_progress) */
 	bool archive_syncing;
 	size_t archive_got, archive_total; /* total 0: not told */
+	struct strmap pep;        /* bare JID -> struct pep_user: what
+				   * contacts publish (core/pep.h), owned */
 	void *session; /* the xmpp layer's; opaque here */
 };
 

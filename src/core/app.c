@@ -139,6 +139,7 @@ static const struct win_kind_ops {
 	[WIN_ROOM] = { room_closed, false }, [WIN_STRANGERS] = { NULL, false },
 	[WIN_XMLCONSOLE] = { xmlconsole_closed, false },
 	[WIN_PICTURE] = { NULL, true },
+	[WIN_FEED] = { NULL, false },
 };
 
 static const struct win_kind_ops *kind_of(const struct window *w)

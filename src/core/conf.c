@@ -28,6 +28,7 @@
 #include "core/attention.h"
 #include "core/conf.h"
 #include "core/proxy.h"
+#include "core/pep.h"
 #include "util/jid.h"
 #include "util/troff.h"
 #include "util/xmem.h"
@@ -146,6 +147,19 @@ static char *check_sound_cmd(const char *v)
 static char *check_play_cmd(const char *v)
 {
 	return words_problem("play_cmd", v);
+}
+
+static char *check_pep_notify(const char *v)
+{
+	unsigned m;
+	char *bad, *msg;
+
+	if (pep_mask_parse(v, &m, &bad) == 0)
+		return NULL;
+	msg = xasprintf("pep_notify \"%s\": \"%s\" is not one of tune, mood, "
+			"activity, nick, all, none", v, bad);
+	free(bad);
+	return msg;
 }
 
 /* The field an option lands in: its scope names the struct, and the
@@ -375,6 +389,17 @@ const struct conf_option conf_options[] = {
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "
 		  "(natter --keys)" },
+	{ .name = "pep_notify", GLOBAL_FIELD(pep_notify), .type = CONF_STRING,
+	  .def_str = "tune,mood,activity,nick", .check = check_pep_notify,
+	  .help = "what contacts publish that natter asks to be sent "
+		  "(XEP-0163 +notify): tune, mood, activity and/or nick, "
+		  "separated by commas, or none; shown in /info and the "
+		  "conversation's title" },
+	{ .name = "feed_items", GLOBAL_FIELD(feed_items), .type = CONF_INT,
+	  .def = 20, .min = 0, .max = 200, .unit = "items",
+	  .zero = "none",
+	  .help = "how many of a feed's latest items /feed fetches when it "
+		  "opens the feed's window" },
 };
 
 const size_t conf_noptions = sizeof conf_options / sizeof *conf_options;

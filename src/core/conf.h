@@ -104,6 +104,9 @@ struct config {
 	char *sound_buzz;
 	/* pictures (core/picture.h) */
 	enum image_protocol image_protocol;
+	/* publish-subscribe (core/pep.h, core/feed.h) */
+	char *pep_notify;   /* the PEP kinds asked for; NULL: every kind */
+	int feed_items;     /* items /feed fetches on opening a feed */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

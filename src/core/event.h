@@ -134,6 +134,11 @@ enum event_type {
 	/* pictures (core/picture.h); acc may be NULL */
 	EV_PICTURE,        /* picture: a picture asked for is shown in a
 			    * window of its own, or cannot be */
+	/* publish-subscribe (core/pep.h, core/feed.h, xmpp/pubsub.c) */
+	EV_PEP,            /* pep: a contact published its tune, mood,
+			    * activity or nickname anew (acc->pep) */
+	EV_FEED,           /* feed: the answer to /feed, /feeds, /unfeed
+			    * or /publish */
 };
 
 struct ev_cert_pinned {
@@ -654,6 +659,42 @@ struct ev_picture {
 	const char *format; /* shown: "PNG", "JPEG", "WebP" */
 };
 
+/* ---- publish-subscribe ---- */
+
+struct ev_pep {
+	const char *jid;   /* the contact (a bare JID in acc's roster) */
+	int kind;          /* enum pep_kind (core/pep.h): what changed */
+};
+
+/* What EV_FEED answers. */
+enum feed_op {
+	FEED_SUBSCRIBED,   /* /feed: the subscription (state in `state`) */
+	FEED_FETCHED,      /* /feed: the latest items came (count: how
+			    * many the window shows now) */
+	FEED_UNSUBSCRIBED, /* /unfeed */
+	FEED_PUBLISHED,    /* /publish (id: the item's id) */
+	FEED_LISTED,       /* /feeds: one service's subscriptions */
+};
+
+struct ev_feed {
+	enum feed_op op;
+	const char *service; /* the pubsub service (a JID) */
+	const char *node;    /* the node; FEED_LISTED: NULL */
+	uint64_t win;        /* the window the command was typed in (struct
+			      * window id); closed since: the console */
+	size_t count;        /* FEED_FETCHED: items shown; FEED_LISTED:
+			      * entries in nodes[] */
+	const char *const *nodes;  /* FEED_LISTED: each subscription's node */
+	const char *const *states; /* FEED_LISTED: and its state
+				    * (subscribed, pending, ...) */
+	const char *state;   /* FEED_SUBSCRIBED: subscribed, pending or
+			      * unconfigured; else NULL */
+	const char *id;      /* FEED_PUBLISHED: the item's id; else NULL */
+	bool timed_out;      /* no answer came in time (cond is set too) */
+	const char *cond;    /* the error condition; NULL: done */
+	const char *detail;  /* the error's words; NULL: none */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -716,6 +757,8 @@ struct event {
 		struct ev_buzz buzz;
 		struct ev_call call;
 		struct ev_picture picture;
+		struct ev_pep pep;
+		struct ev_feed feed;
 	};
 };
 

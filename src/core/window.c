@@ -10,6 +10,7 @@
 #include "core/room.h"
 #include "core/window.h"
 #include "core/xmlconsole.h"
+#include "core/feed.h"
 #include "util/url.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -68,6 +69,7 @@ void win_free(struct window **wp)
 	room_free(&w->room);
 	xmlconsole_free(&w->xmlconsole);
 	picture_free(&w->picture);
+	feed_free(&w->feed);
 	free(w);
 	*wp = NULL;
 }

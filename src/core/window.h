@@ -79,13 +79,15 @@ struct line {
 enum win_kind { WIN_CONSOLE, WIN_CHAT, WIN_FORM, WIN_DISCO, WIN_ROOM,
 		WIN_STRANGERS,
 		WIN_XMLCONSOLE, /* an account's XML console (core/xmlconsole.h) */
-		WIN_PICTURE /* one picture (core/picture.h) */ };
+		WIN_PICTURE /* one picture (core/picture.h) */,
+		WIN_FEED /* a pubsub node's items (core/feed.h) */ };
 
 struct dialog;
 struct disco;
 struct room;
 struct xmlconsole;
 struct picture;
+struct feed;
 
 #define WIN_LINKS 30 /* addresses a window remembers for /links */
 
@@ -125,6 +127,7 @@ struct window {
 	size_t nlinks;
 	struct xmlconsole *xmlconsole; /* WIN_XMLCONSOLE: its filter, owned */
 	struct picture *picture; /* WIN_PICTURE: the picture, owned */
+	struct feed *feed;     /* WIN_FEED: which node, owned */
 };
 
 struct window *win_new(enum win_kind kind, const char *name, size_t cap);

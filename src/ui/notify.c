@@ -1069,6 +1069,8 @@ static const struct wording {
 	[EV_BUZZ] = { soundnotify_event, false },
 	[EV_CALL] = { soundnotify_event, false },
 	[EV_PICTURE] = { picview_event, false },
+	[EV_PEP] = { feednotify_event, false },
+	[EV_FEED] = { feednotify_event, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

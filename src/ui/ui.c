@@ -206,6 +206,7 @@ static const struct winview *const views[] = {
 	[WIN_ROOM] = &roomview,       [WIN_STRANGERS] = &strangersview,
 	[WIN_XMLCONSOLE] = &xmlconsoleview,
 	[WIN_PICTURE] = &pictureview,
+	[WIN_FEED] = &feedview,
 };
 
 const struct winview *winview_of(const struct window *w)

@@ -28,4 +28,12 @@ const char *ui_condition_words(const char *cond);
 struct transfer;
 char *transfernotify_line(const struct transfer *t);
 
+/* What a contact publishes (core/pep.h) in words (feednotify.c):
+ * pep_line, one kind (enum pep_kind) for /info ("listening to: ...");
+ * pep_brief, all of it in short for a conversation's title. NULL when
+ * there is nothing to say; the caller frees them. */
+struct pep_user;
+char *feednotify_pep_line(const struct pep_user *u, int kind);
+char *feednotify_pep_brief(const struct pep_user *u);
+
 #endif

@@ -220,4 +220,9 @@ void opane_scroll(struct app *app, long pages);
  * nick is NULL. */
 attr_t ui_nick_attr(struct app *app, const char *nick, attr_t fallback);
 
+/* feednotify.c: publish-subscribe's answers (EV_FEED) as lines, and
+ * what contacts publish (EV_PEP: a title to redraw). */
+void feednotify_event(struct app *app, const struct event *ev);
+extern const struct winview feedview;
+
 #endif

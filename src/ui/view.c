@@ -22,6 +22,9 @@
 #include "core/conv.h"
 #include "core/idle.h"
 #include "core/xmlconsole.h"
+#include "core/feed.h"
+#include "core/pep.h"
+#include "ui/ui.h"
 #include "ui/uiint.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
@@ -404,15 +407,21 @@ static char *chat_title(struct app *app, struct window *w)
 {
 	struct roster_item *it = roster_get(&w->acc->roster, w->jid);
 	const char *cs = chat_state_words[w->peer_state];
+	/* what the contact publishes (core/pep.h), in brief */
+	char *pep = it ? feednotify_pep_brief(pep_get(w->acc, w->jid)) : NULL;
+	char *t;
 
 	(void)app;
-	return xasprintf(" %s <%s%s%s>%s%s%s%s%s%s%s", w->name, w->jid,
-			 w->resource ? "/" : "", w->resource ? w->resource : "",
-			 it ? " — " : " — not in your roster",
-			 it ? presence_show_name(it->best) : "",
-			 it && it->status ? ": " : "",
-			 it && it->status ? it->status : "", cs ? " (" : "",
-			 cs ? cs : "", cs ? ")" : "");
+	t = xasprintf(" %s <%s%s%s>%s%s%s%s%s%s%s%s%s", w->name, w->jid,
+		      w->resource ? "/" : "", w->resource ? w->resource : "",
+		      it ? " — " : " — not in your roster",
+		      it ? presence_show_name(it->best) : "",
+		      it && it->status ? ": " : "",
+		      it && it->status ? it->status : "", cs ? " (" : "",
+		      cs ? cs : "", cs ? ")" : "", pep ? " — " : "",
+		      pep ? pep : "");
+	free(pep);
+	return t;
 }
 
 /* " room@service (Name) — joined, 12 here, you are nick (participant)
@@ -522,3 +531,16 @@ const struct winview strangersview = { view_draw, NULL, strangers_title,
 				       0, strangers_send };
 const struct winview xmlconsoleview = { view_draw, NULL, xmlconsole_title,
 					0, xmlconsole_send };
+
+/* " feed news on pubsub.example.org — 12 items — /unfeed ends the
+ * subscription" */
+static char *feed_title(struct app *app, struct window *w)
+{
+	(void)app;
+	return xasprintf(" feed %s on %s — %zu item%s since it opened — "
+			 "/links lists its links, /unfeed ends the subscription",
+			 w->feed->node, w->feed->service, w->feed->items,
+			 w->feed->items == 1 ? "" : "s");
+}
+
+const struct winview feedview = { view_draw, NULL, feed_title, 0, NULL };

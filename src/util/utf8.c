@@ -203,3 +203,31 @@ size_t utf8_count(const char *s)
 	}
 	return k;
 }
+
+char *utf8_one_line(const char *s, size_t max)
+{
+	char *t = utf8_sanitize(s, UTF8_KEEP_NEWLINES);
+	size_t i, o = 0;
+	bool blank = true; /* at the start: drop leading blanks */
+
+	for (i = 0; t[i]; i++) {
+		bool b = t[i] == ' ' || t[i] == '\n' || t[i] == '\t' ||
+			 t[i] == '\r';
+
+		if (b && blank)
+			continue;
+		t[o++] = b ? ' ' : t[i];
+		blank = b;
+	}
+	while (o > 0 && t[o - 1] == ' ')
+		o--;
+	if (o > max) {
+		o = max;
+		while (o > 0 && ((unsigned char)t[o] & 0xC0) == 0x80)
+			o--;
+		while (o > 0 && t[o - 1] == ' ')
+			o--;
+	}
+	t[o] = '\0';
+	return t;
+}

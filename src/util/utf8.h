@@ -38,5 +38,9 @@ uint32_t utf8_lower(uint32_t cp);
 /* Whether cp belongs inside a word: a letter or digit of any script, a
  * combining mark or '_'. */
 bool utf8_is_word(uint32_t cp);
+/* s as one line of at most max bytes: sanitised as utf8_sanitize(s, 0)
+ * does, every run of blanks (newlines, tabs, spaces) made one space,
+ * trimmed, and cut between characters. The caller frees it. */
+char *utf8_one_line(const char *s, size_t max);
 
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/pep.h"
 #include "core/strangers.h"
 #include "util/jid.h"
 #include "xmpp/ns.h"
@@ -78,7 +79,8 @@ static void iq_disco_info(struct session *s, xmpp_stanza_t *iq,
 			  xmpp_stanza_t *p)
 {
 	xmpp_stanza_t *q = caps_disco_info(s->ctx,
-					   xmpp_stanza_get_attribute(p, "node"));
+					   xmpp_stanza_get_attribute(p, "node"),
+					   pep_mask(s->app));
 
 	if (!q)
 		reply_error(s, iq, "cancel", "item-not-found");

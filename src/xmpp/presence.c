@@ -13,6 +13,7 @@
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/pep.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/ns.h"
@@ -26,7 +27,7 @@ static xmpp_stanza_t *own_presence(struct session *s)
 {
 	struct account *a = s->acc;
 	xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
-	xmpp_stanza_t *c = caps_element(s->ctx);
+	xmpp_stanza_t *c = caps_element(s->ctx, pep_mask(s->app));
 	char buf[8];
 
 	if (a->show != SHOW_ONLINE && a->show != SHOW_OFFLINE)

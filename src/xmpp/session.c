@@ -416,6 +416,7 @@ static struct session *session_new(struct app *app, struct account *a)
 	message_register(s);
 	xs_presence_register(s);
 	xs_bookmarks_register(s);
+	pubsub_register(s);
 	a->session = s;
 	return s;
 }

@@ -265,9 +265,10 @@ void iq_register(struct session *s);
 /* roster.c */
 void xs_roster_request(struct session *s);
 int xs_roster_push(struct session *s, xmpp_stanza_t *iq);
-/* caps.c */
-xmpp_stanza_t *caps_element(xmpp_ctx_t *ctx);
-xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node);
+/* caps.c: pep is pep_mask()'s, the PEP kinds we ask to be sent */
+xmpp_stanza_t *caps_element(xmpp_ctx_t *ctx, unsigned pep);
+xmpp_stanza_t *caps_disco_info(xmpp_ctx_t *ctx, const char *node,
+			       unsigned pep);
 /* presence.c */
 void xs_presence_send_initial(struct session *s);
 void xs_presence_register(struct session *s);
@@ -412,5 +413,8 @@ int64_t xs_parse_stamp(const char *s);
 void blocking_connected(struct session *s);
 void blocking_features(struct session *s);
 int blocking_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p);
+
+/* pubsub.c: PEP from contacts and feeds' events (xmpp/pubsub.h). */
+void pubsub_register(struct session *s);
 
 #endif

@@ -248,4 +248,20 @@ int xs_call_decline(struct app *app, struct call *c, const char *reason);
  * offered by the server", ...); borrowed, static. */
 const char *xs_carbons_state(struct app *app, struct account *a);
 
+/* Publish-subscribe (xmpp/pubsub.c, core/feed.h): each returns 0, or
+ * -1 when a is not online; the answers come as EV_FEED naming win.
+ * xs_feed_open opens (not selects) acc's window for node at service,
+ * its index in *idx (also when offline), subscribes and fetches the
+ * latest feed_items items into it. */
+int xs_feed_open(struct app *app, struct account *a, const char *service,
+		 const char *node, long *idx);
+int xs_feed_close(struct app *app, struct account *a, const char *service,
+		  const char *node, uint64_t win);
+/* Asks service which of its nodes we are subscribed to. */
+int xs_feeds_list(struct app *app, struct account *a, const char *service,
+		  uint64_t win);
+/* Publishes text as an Atom entry to node of our own PEP service. */
+int xs_publish(struct app *app, struct account *a, const char *node,
+	       const char *text, uint64_t win);
+
 #endif

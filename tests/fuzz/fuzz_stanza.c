@@ -28,7 +28,8 @@
  * Elements of the stream other than stanzas drive the session:
  *   <ask what='roster|disco|transports|commands|command|register|
  *              unregister|gateway|password|join|leave|accept|msg|query|
- *              kick|ban|invite|decline|info|vcard'
+ *              kick|ban|invite|decline|info|vcard|
+ *              feed|unfeed|feeds|publish'
  *        jid='…' node='…'/>
  *        starts that request (or /query window) as the user would;
  *   <iq id='next' type='result|error' …/> answers the oldest request
@@ -57,6 +58,7 @@
 #include "core/disco.h"
 #include "core/presence.h"
 #include "core/conv.h"
+#include "core/pep.h"
 #include "core/room.h"
 #include "core/roomadmin.h"
 #include "util/jid.h"
@@ -441,6 +443,26 @@ static void check_index(struct window *w)
 	}
 }
 
+/* What contacts publish (core/pep.h): one clean line each. */
+static void check_pep(void *value, void *ud)
+{
+	const struct pep_user *u = value;
+	const char *const s[] = { u->tune_artist, u->tune_title,
+				  u->tune_source, u->mood, u->mood_text,
+				  u->activity, u->activity_detail,
+				  u->activity_text, u->nick };
+	size_t i;
+
+	(void)ud;
+	for (i = 0; i < sizeof s / sizeof *s; i++)
+		if (s[i] && (strchr(s[i], '\n') ||
+			     !utf8_is_clean(s[i], strlen(s[i])))) {
+			fprintf(stderr, "fuzz_stanza: PEP text not one clean "
+					"line: \"%s\"\n", s[i]);
+			abort();
+		}
+}
+
 static void check_model(void)
 {
 	struct account *a = app.accounts[0];
@@ -510,6 +532,7 @@ static void check_model(void)
 	}
 	for (i = 0; i < a->ngateways; i++)
 		clean("gateway", a->gateways[i]);
+	strmap_each(&a->pep, check_pep, NULL);
 }
 
 /* NATTER_FUZZ_SHOW=1: prints what the windows hold and what was sent,
@@ -643,6 +666,18 @@ static void ask(xmpp_stanza_t *el)
 		xs_info(&app, a, jid, app.wins[app.cur_win]->id);
 	else if (strcmp(what, "vcard") == 0)
 		xs_vcard_open(&app, a);
+	else if (strcmp(what, "feed") == 0) {
+		long idx = -1;
+
+		xs_feed_open(&app, a, jid, node ? node : "news", &idx);
+	} else if (strcmp(what, "unfeed") == 0)
+		xs_feed_close(&app, a, jid, node ? node : "news",
+			      app.wins[app.cur_win]->id);
+	else if (strcmp(what, "feeds") == 0)
+		xs_feeds_list(&app, a, jid, app.wins[app.cur_win]->id);
+	else if (strcmp(what, "publish") == 0)
+		xs_publish(&app, a, node ? node : "urn:xmpp:microblog:0",
+			   attr_or(el, "body", "hi"), app.wins[app.cur_win]->id);
 	else
 		ask_room(a, what, jid, el);
 }

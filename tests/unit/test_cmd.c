@@ -220,7 +220,8 @@ static void test_each_covers_families(void **state)
 					  cmd_contacts, cmd_gateways, cmd_files,
 					  cmd_xmlconsole, cmd_blocking, cmd_marks,
 					  cmd_edits, cmd_sounds,
-					  cmd_pictures };
+					  cmd_pictures,
+					  cmd_feeds };
 	struct walk w = { .n = 0 };
 	size_t f, i, k = 0;
 
@@ -351,6 +352,8 @@ static void test_free_text_commands(void **state)
 		/* arguments that are names or addresses stay words */
 		{ "query", 0 }, { "info", 0 }, { "win", 0 }, { "sub", 0 },
 		{ "help", 0 }, { "connect", 0 },
+		/* publish-subscribe: /publish's text is free, nodes are words */
+		{ "publish", 2 }, { "feed", 0 }, { "unfeed", 0 },
 	};
 	struct walk w = { .n = 0 };
 	size_t i;
