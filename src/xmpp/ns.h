@@ -54,5 +54,6 @@
 #define NS_HINTS "urn:xmpp:hints"
 #define NS_MAM "urn:xmpp:mam:2"
 #define NS_RSM "http://jabber.org/protocol/rsm"
+#define NS_HTTP_UPLOAD "urn:xmpp:http:upload:0"
 
 #endif
