@@ -516,7 +516,6 @@ static void setup(struct http_xfer *x)
 {
 	const struct http_req *r = &x->req;
 	CURL *e = x->easy;
-	size_t i;
 
 	cu.easy_setopt(e, CURLOPT_URL, r->url);
 	cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION, r->pin ? 0L : 1L);
@@ -542,8 +541,6 @@ static void setup(struct http_xfer *x)
 	if (r->proxy)
 		cu.easy_setopt(e, CURLOPT_PROXY,
 			       strcmp(r->proxy, "none") == 0 ? "" : r->proxy);
-	for (i = 0; r->headers && r->headers[i]; i++)
-		x->headers = cu.slist_append(x->headers, r->headers[i]);
 	if (r->method != HTTP_GET) {
 		/* no "Expect: 100-continue" round trip before the body */
 		x->headers = cu.slist_append(x->headers, "Expect:");
@@ -566,6 +563,7 @@ static void setup(struct http_xfer *x)
 /* Frees x, which never reached the multi handle. */
 static void unstarted_free(struct http_xfer *x)
 {
+	cu.slist_free_all(x->headers);
 	free(x->body_copy);
 	free((char *)x->req.url);
 	free((char *)x->req.proxy);
@@ -601,6 +599,9 @@ struct http_xfer *http_start(struct http *h, const struct http_req *r,
 	x->req.url = xstrdup(r->url);
 	x->req.proxy = r->proxy ? xstrdup(r->proxy) : NULL;
 	x->req.pin = r->pin ? pin_normalize(r->pin) : NULL;
+	/* the caller's lines are copied now: it need not keep them */
+	for (size_t i = 0; r->headers && r->headers[i]; i++)
+		x->headers = cu.slist_append(x->headers, r->headers[i]);
 	x->req.headers = NULL;
 	x->host = host;
 	if (r->method != HTTP_GET && r->body_fd < 0 && r->body_len > 0) {

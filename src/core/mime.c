@@ -52,12 +52,15 @@ static bool magic_loaded(void)
 	return false;
 }
 
-/* Whether t looks like "type/subtype" and nothing else. */
+/* Whether t looks like "type/subtype" and nothing else, and says more
+ * than "bytes": libmagic's names for an empty file or a file system
+ * object are not content types. */
 static bool plausible(const char *t)
 {
 	const char *slash = t ? strchr(t, '/') : NULL;
 
-	if (!slash || slash == t || !slash[1] || strlen(t) > 127)
+	if (!slash || slash == t || !slash[1] || strlen(t) > 127 ||
+	    strncmp(t, "inode/", 6) == 0 || strcmp(t, "application/x-empty") == 0)
 		return false;
 	for (; *t; t++)
 		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||

@@ -163,7 +163,8 @@ static void on_progress(struct http_xfer *x, const struct http_progress *p,
 
 	(void)x;
 	t->done = p->done;
-	t->total = p->total;
+	if (!t->upload) /* an upload's size is the file's */
+		t->total = p->total;
 	t->rate = p->rate;
 	if (t->last_tick && now - t->last_tick < TRANSFER_TICK_MS)
 		return;
