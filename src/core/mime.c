@@ -74,6 +74,8 @@ char *mime_of_fd(int fd)
 	magic_t m;
 	char *out = NULL;
 
+	/* libmagic reads from where the offset is */
+	lseek(fd, 0, SEEK_SET);
 	if (magic_loaded() && (m = mg.open(MAGIC_MIME_TYPE | MAGIC_ERROR))) {
 		if (mg.load(m, NULL) == 0) {
 			const char *t = mg.descriptor(m, fd);
