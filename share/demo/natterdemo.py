@@ -225,16 +225,10 @@ class PrivateProsody:
         for name, secret in self.components:
             lines += ["", "Component %s" % lua_str(name),
                       "    component_secret = %s" % lua_str(secret)]
-        if self.muc:
-            # rooms open at once for whoever creates them, unless locked
-            lines += ["", "Component %s \"muc\"" % lua_str(self.muc),
-                      "    muc_room_locking = %s"
-                      % ("true" if self.muc_locking else "false"),
-                      "    restrict_room_creation = false",
-                      "    muc_room_default_public = true"]
         if self.file_share:
             # the service's addresses name the server's host (its
-            # certificate's name), which serves it by default
+            # certificate's name); before the muc, which bench/run-bench
+            # wants last
             lines += ["", "Component %s \"http_file_share\""
                       % lua_str("upload." + self.domain),
                       "    http_host = %s" % lua_str(self.domain),
@@ -248,6 +242,13 @@ class PrivateProsody:
                 lines += ["    http_file_share_allowed_file_types = { %s }"
                           % ", ".join(lua_str(t)
                                       for t in self.file_share_types)]
+        if self.muc:
+            # rooms open at once for whoever creates them, unless locked
+            lines += ["", "Component %s \"muc\"" % lua_str(self.muc),
+                      "    muc_room_locking = %s"
+                      % ("true" if self.muc_locking else "false"),
+                      "    restrict_room_creation = false",
+                      "    muc_room_default_public = true"]
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
 
