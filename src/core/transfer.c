@@ -543,6 +543,12 @@ struct transfer *transfer_trust(struct app *app, unsigned n, char **err)
 		return NULL;
 	}
 	xfree(&t->cert_fp);
+	if (t->upload) {
+		/* its slot was for one try: the user sends it again */
+		*err = xasprintf("pinned the certificate of %s; now /upload "
+				 "%s again", t->host, t->src);
+		return NULL;
+	}
 	w = t->win_id ? app_window_by_id(app, t->win_id) : NULL;
 	return transfer_download(app, w, t->url, t->dest, err);
 }

@@ -124,7 +124,8 @@ size_t transfer_running(const struct app *app, int64_t *done,
 			int64_t *total);
 /* Pins the certificate transfer n was refused for "https://HOST" and
  * starts the download again, as a new transfer. Returns it, or NULL
- * with *err (the caller frees it). */
+ * with *err (the caller frees it); an upload is not started again (its
+ * slot was for one try): NULL, *err saying it was pinned. */
 struct transfer *transfer_trust(struct app *app, unsigned n, char **err);
 /* Cancels everything (at exit) and frees it all. */
 void transfer_shutdown(struct app *app);
