@@ -12,7 +12,8 @@ each address as the body and as <x xmlns='jabber:x:oob'>, and fetches
 it with urllib trusting the test's certificate: the same bytes.  A file
 larger than the limit is refused before anything is asked; a type the
 service does not take is refused by the service, in words; /cancel
-stops an upload that stalls, and nothing reaches bob."""
+stops an upload that stalls, and nothing reaches bob.  In a room,
+/sendfile sends the address to the room, where bob reads it."""
 
 import os
 import re
@@ -58,7 +59,8 @@ def prosody(web_proxy):
     """This module's Prosody: with the upload service, behind web_proxy."""
     server = natterdemo.PrivateProsody(domain=DOMAIN, file_share=LIMIT,
                                        file_share_types=TYPES,
-                                       file_share_port=web_proxy.port)
+                                       file_share_port=web_proxy.port,
+                                       muc="conference.localhost")
     web_proxy.target = ("127.0.0.1", server.https_port)
     key = "prosody-%s" % server.dir
     harness.register_cleanup(key, server.cleanup)
@@ -207,3 +209,30 @@ def test_cancel_stalled_upload(start_natter, natterrc, make_peer, prosody,
     natter.send_keys("after the cancel")
     bob.wait_message(lambda m: m[2] == "after the cancel")
     assert not [el for el in bob.stanzas if oob_urls(el)]
+
+
+def test_sendfile_in_a_room(start_natter, natterrc, make_peer, prosody,
+                            files):
+    room = "lobby@conference.localhost"
+    natter = start_natter(natterrc)
+    natter.wait_for(CONNECTED)
+    bob = make_peer("bob")
+    bob.send_raw("<presence to='%s/bob'><x xmlns='http://jabber.org/"
+                 "protocol/muc'/></presence>" % room)
+    bob.wait_stanza("presence", lambda el: el.get("from") == room + "/bob",
+                    "bob in the room")
+    natter.send_keys("/join %s" % room)
+    natter.wait_for(r"You joined lobby@conference\.localhost as alice")
+    path = files / "notes.txt"
+    path.write_bytes(b"minutes of the meeting\n")
+    natter.send_keys("/sendfile %s" % path)
+    natter.wait_for(r"Transfer 1 done: \S+notes\.txt is at https://")
+    el = bob.wait_stanza(
+        "message", lambda e: e.get("type") == "groupchat" and
+        e.get("from") == room + "/alice" and oob_urls(e),
+        "the address in the room")
+    url = oob_urls(el)[0]
+    assert url.endswith("/notes.txt"), url
+    assert fetch(prosody, url) == b"minutes of the meeting\n"
+    # the room's echo is alice's line, once
+    natter.wait_for(r"<alice> https://\S+/notes\.txt")
