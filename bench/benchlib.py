@@ -576,12 +576,12 @@ class Perf:
 
 
 class Pinger:
-    """Pings `to` from peer (a ClientThread) one after another, 20 ms
-    apart, on a thread of its own until stop(), which returns the round
-    trips (ms) of the pings answered with a result."""
+    """Pings `to` from peer (a ClientThread) one after another, `gap` s
+    (20 ms) apart, on a thread of its own until stop(), which returns the
+    round trips (ms) of the pings answered with a result."""
 
-    def __init__(self, peer, to):
-        self.peer, self.to = peer, to
+    def __init__(self, peer, to, gap=0.02):
+        self.peer, self.to, self.gap = peer, to, gap
         self.rtts, self.done = [], threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -596,7 +596,7 @@ class Pinger:
                 typ = None
             if typ == "result":
                 self.rtts.append((sent, rtt * 1000))
-            self.done.wait(0.02)
+            self.done.wait(self.gap)
 
     def stop(self, since=None):
         """The round trips (ms) of the pings answered, of those sent after

@@ -121,15 +121,27 @@ class PrivateProsody:
     more Prosody modules to load (e.g. "pep", "private", "bookmarks");
     pubsub: the domain of a publish-subscribe service (XEP-0060,
     Prosody's mod_pubsub), or None.
+    file_share: the size limit in bytes of an HTTP upload service
+    (XEP-0363, mod_http_file_share) at upload.DOMAIN, served over HTTPS
+    on 127.0.0.1:self.https_port with the server's certificate, or None;
+    file_share_types: the MIME types it takes (default: any);
+    file_share_port: the port its addresses name (default https_port:
+    another for a proxy in front of it).
     """
 
     def __init__(self, domain="localhost", log_level="info",
                  allow_registration=False, components=(),
                  die_with_parent=True, admins=(), muc=None,
-                 muc_locking=False, modules=(), pubsub=None):
+                 muc_locking=False, modules=(), pubsub=None,
+                 file_share=None,
+                 file_share_types=(), file_share_port=None):
         self.domain = domain
         self.pubsub = pubsub
         self.muc_locking = muc_locking
+        self.file_share = file_share
+        self.https_port = free_ports(1)[0] if file_share else None
+        self.file_share_types = list(file_share_types)
+        self.file_share_port = file_share_port or self.https_port
         self.admins = list(admins)
         self.muc = muc
         self.extra_modules = list(modules)
@@ -199,7 +211,9 @@ class PrivateProsody:
             "component_interfaces = { \"127.0.0.1\" }",
             "s2s_ports = { }",
             "http_ports = { }",
-            "https_ports = { }",
+            "https_ports = { %s }" % (self.https_port or ""),
+            "https_interfaces = { \"127.0.0.1\" }",
+            "https_ssl = " + ssl_block,
             "modules_disabled = { \"s2s\" }",
             "modules_enabled = { %s }" % ", ".join(lua_str(m) for m in modules),
             "c2s_require_encryption = true",
@@ -215,6 +229,23 @@ class PrivateProsody:
         for name, secret in self.components:
             lines += ["", "Component %s" % lua_str(name),
                       "    component_secret = %s" % lua_str(secret)]
+        if self.file_share:
+            # the service's addresses name the server's host (its
+            # certificate's name); before the muc, which bench/run-bench
+            # wants last
+            lines += ["", "Component %s \"http_file_share\""
+                      % lua_str("upload." + self.domain),
+                      "    http_host = %s" % lua_str(self.domain),
+                      "    http_external_url = %s"
+                      % lua_str("https://%s:%d/" % (self.domain,
+                                                    self.file_share_port)),
+                      "    http_file_share_size_limit = %d" % self.file_share,
+                      "    http_file_share_daily_quota = %d"
+                      % (self.file_share * 100)]
+            if self.file_share_types:
+                lines += ["    http_file_share_allowed_file_types = { %s }"
+                          % ", ".join(lua_str(t)
+                                      for t in self.file_share_types)]
         if self.muc:
             # rooms open at once for whoever creates them, unless locked
             lines += ["", "Component %s \"muc\"" % lua_str(self.muc),

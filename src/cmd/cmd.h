@@ -29,7 +29,8 @@ struct app;
  * name; ARG_BOOKMARK /bookmark's words (cmd_bookmark_words), then rooms. */
 enum cmd_arg { ARG_NONE, ARG_ACCOUNT, ARG_COMMAND, ARG_CONTACT, ARG_NICK,
 	       ARG_ROOM, ARG_BOOKMARK,
-	       ARG_BLOCKED /* the entries of the accounts' block lists */ };
+	       ARG_BLOCKED, /* the entries of the accounts' block lists */
+	       ARG_PATH /* a local file or directory */ };
 
 /* Handlers return 0, or CMD_USAGE to have the usage line shown. Other
  * errors they report themselves and return -1. */

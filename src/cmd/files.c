@@ -1,11 +1,13 @@
-/* files: /links, /open, /download, /transfers and /cancel.
+/* files: /links, /open, /download, /upload, /transfers and /cancel.
  *
  * A window remembers the addresses in its messages (core/window.h,
  * win_link: 1 is the newest); /links lists them, /open hands one to
  * url_open_cmd (its words, then the address as one more argument: no
  * shell ever sees it) and /download fetches one, or an address typed
  * out, through core/transfer. Nothing here fetches on its own: a link
- * in a stranger's message is text until the user asks for it.
+ * in a stranger's message is text until the user asks for it. /upload
+ * (and /sendfile) hands a file to the server's HTTP upload service
+ * (xmpp/upload.c) and tells the window's peer its address.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 #include "core/transfer.h"
 #include "ui/ui.h"
 #include "util/xmem.h"
+#include "xmpp/xs.h"
 
 /* The address arg names in the current window: a number (/links), or
  * an address itself; NULL after saying why. */
@@ -126,6 +129,51 @@ static int run_download(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+static int run_upload(struct app *app, int argc, char **argv)
+{
+	struct window *w = app->wins[app->cur_win];
+	int64_t size = 0, max = 0;
+	char *err = NULL, a[32], b[32];
+
+	if (argc != 2)
+		return CMD_USAGE;
+	if ((w->kind != WIN_CHAT && w->kind != WIN_ROOM) || !w->acc) {
+		app_say(app, LINE_ERROR, "/%s sends a file to the peer of a "
+			"conversation or to a room: use it in that window",
+			argv[0]);
+		return -1;
+	}
+	switch (xs_upload(app, w, argv[1], &size, &max, &err)) {
+	case XS_UPLOAD_FOUND:
+		return 0;
+	case XS_UPLOAD_OFFLINE:
+		app_say(app, LINE_ERROR, "Not sent: %s is not online "
+			"(/connect)", w->acc->conf->name);
+		break;
+	case XS_UPLOAD_LOOKING:
+		app_say(app, LINE_ERROR, "Not sent yet: natter is still "
+			"asking the server for its upload service; try again "
+			"in a moment");
+		break;
+	case XS_UPLOAD_NONE:
+		app_say(app, LINE_ERROR, "Not sent: the server of %s offers "
+			"no HTTP file upload service (XEP-0363)",
+			w->acc->conf->name);
+		break;
+	case XS_UPLOAD_TOO_LARGE:
+		transfernotify_size(size, a, sizeof a);
+		transfernotify_size(max, b, sizeof b);
+		app_say(app, LINE_ERROR, "Not sent: %s is too large (%s); the "
+			"upload service takes at most %s", argv[1], a, b);
+		break;
+	case XS_UPLOAD_CANNOT:
+		app_say(app, LINE_ERROR, "Not sent: %s", err);
+		free(err);
+		break;
+	}
+	return -1;
+}
+
 static int run_transfers(struct app *app, int argc, char **argv)
 {
 	size_t n = transfer_count(app);
@@ -203,7 +251,19 @@ const struct cmd cmd_files[] = {
 	  "  account's server's is; one refused is shown, and\n"
 	  "  /trust --transfer N pins it and fetches again.",
 	  "files", ARG_NONE, run_download, 0 },
-	{ "transfers", "", "list downloads, running and recent",
+	{ "upload", "PATH", "send a file through the server (HTTP upload)",
+	  "  In a conversation or a room: puts the file at PATH (the rest of\n"
+	  "  the line; Tab completes it) on the server's HTTP file upload\n"
+	  "  service (XEP-0363), found by service discovery, and sends its\n"
+	  "  web address as a message, with XEP-0066 data, to the peer or\n"
+	  "  the room. A file larger than the service takes is refused\n"
+	  "  before anything is sent. Progress shows in the window;\n"
+	  "  /transfers lists it and /cancel N stops it.",
+	  "files", ARG_PATH, run_upload, 1 },
+	{ "sendfile", "PATH", "send a file (the same as /upload)",
+	  "  The same as /upload PATH.",
+	  "files", ARG_PATH, run_upload, 1 },
+	{ "transfers", "", "list downloads and uploads, running and recent",
 	  "  Each with its number (for /cancel), size and state.",
 	  "files", ARG_NONE, run_transfers, 0 },
 	{ "cancel", "N", "stop transfer N",

@@ -538,6 +538,12 @@ bool conv_receipt_allowed(struct app *app, struct account *acc,
 int conv_outgoing(struct app *app, struct account *acc, const char *bare,
 		  const char *body, const char *id)
 {
+	return conv_outgoing_oob(app, acc, bare, body, id, NULL);
+}
+
+int conv_outgoing_oob(struct app *app, struct account *acc, const char *bare,
+		      const char *body, const char *id, const char *oob)
+{
 	struct window *w = conv_window(app, acc, bare);
 	struct outbox *ob = outbox_of(acc);
 	bool action = conv_is_action(body);
@@ -550,7 +556,7 @@ int conv_outgoing(struct app *app, struct account *acc, const char *bare,
 	rowid = store(app, acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
 	if (ob) {
 		struct outbox_msg m = { 0, bare, w->resource, id, body, ms,
-					OUTBOX_QUEUED, 0, false };
+					OUTBOX_QUEUED, 0, false, oob };
 
 		r = outbox_add(ob, &m);
 		if (r < 0)

@@ -75,6 +75,10 @@ void conv_incoming(struct app *app, struct account *acc,
  * sends it at once or not at all). */
 int conv_outgoing(struct app *app, struct account *acc, const char *bare,
 		  const char *body, const char *id);
+/* The same, for a message that carries oob (an uploaded file's URL) as
+ * XEP-0066 data, kept in the outbox with it. */
+int conv_outgoing_oob(struct app *app, struct account *acc, const char *bare,
+		      const char *body, const char *id, const char *oob);
 /* Where message id to bare now is: LINE_SENT (handed to the
  * connection), LINE_ACKED (the server has it: it leaves the outbox). */
 void conv_delivery(struct app *app, struct account *acc, const char *bare,

@@ -528,7 +528,6 @@ static void setup(struct http_xfer *x)
 {
 	const struct http_req *r = &x->req;
 	CURL *e = x->easy;
-	size_t i;
 
 	cu.easy_setopt(e, CURLOPT_URL, r->url);
 	cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION, r->pin ? 0L : 1L);
@@ -558,8 +557,6 @@ static void setup(struct http_xfer *x)
 		 * speaks for the environment's only */
 		cu.easy_setopt(e, CURLOPT_NOPROXY, "");
 	}
-	for (i = 0; r->headers && r->headers[i]; i++)
-		x->headers = cu.slist_append(x->headers, r->headers[i]);
 	if (r->method != HTTP_GET) {
 		/* no "Expect: 100-continue" round trip before the body */
 		x->headers = cu.slist_append(x->headers, "Expect:");
@@ -582,6 +579,7 @@ static void setup(struct http_xfer *x)
 /* Frees x, which never reached the multi handle. */
 static void unstarted_free(struct http_xfer *x)
 {
+	cu.slist_free_all(x->headers);
 	free(x->body_copy);
 	free((char *)x->req.url);
 	free((char *)x->req.proxy);
@@ -617,6 +615,9 @@ struct http_xfer *http_start(struct http *h, const struct http_req *r,
 	x->req.url = xstrdup(r->url);
 	x->req.proxy = r->proxy ? xstrdup(r->proxy) : NULL;
 	x->req.pin = r->pin ? pin_normalize(r->pin) : NULL;
+	/* the caller's lines are copied now: it need not keep them */
+	for (size_t i = 0; r->headers && r->headers[i]; i++)
+		x->headers = cu.slist_append(x->headers, r->headers[i]);
 	x->req.headers = NULL;
 	x->host = host;
 	if (r->method != HTTP_GET && r->body_fd < 0 && r->body_len > 0) {

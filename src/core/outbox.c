@@ -34,16 +34,21 @@ static const char schema[] =
 	" ts INTEGER NOT NULL,"
 	" state INTEGER NOT NULL DEFAULT 0,"
 	" tries INTEGER NOT NULL DEFAULT 0,"
-	" room INTEGER NOT NULL DEFAULT 0);";
+	" room INTEGER NOT NULL DEFAULT 0,"
+	" oob TEXT);";
 /* A table made before rooms' messages were queued lacks their flag. */
 static const char sql_has_room[] =
 	"SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'room'";
 static const char add_room[] =
 	"ALTER TABLE outbox ADD COLUMN room INTEGER NOT NULL DEFAULT 0";
+/* Nor did one made before uploads, their URL's XEP-0066 copy. */
+static const char sql_has_oob[] =
+	"SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'oob'";
+static const char add_oob[] = "ALTER TABLE outbox ADD COLUMN oob TEXT";
 
 static const char sql_ins[] =
 	"INSERT OR IGNORE INTO outbox(peer, resource, stanza_id, body, ts,"
-	" room) VALUES (?, ?, ?, ?, ?, ?)";
+	" room, oob) VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char sql_sent[] =
 	"UPDATE outbox SET state = 1, tries = tries + 1 WHERE stanza_id = ?";
 static const char sql_unsent[] =
@@ -52,14 +57,15 @@ static const char sql_del[] =
 	"DELETE FROM outbox WHERE stanza_id = ? AND peer = ?";
 static const char sql_state[] = "SELECT state FROM outbox WHERE stanza_id = ?";
 static const char sql_all[] =
-	"SELECT seq, peer, resource, stanza_id, body, ts, state, tries, room"
-	" FROM outbox ORDER BY seq";
+	"SELECT seq, peer, resource, stanza_id, body, ts, state, tries, room,"
+	" oob FROM outbox ORDER BY seq";
 static const char sql_count[] = "SELECT count(*) FROM outbox";
 
-static int migrate(sqlite3 *db)
+/* Adds a column that `has` finds missing. */
+static int add_column(sqlite3 *db, const char *has, const char *add)
 {
 	sqlite3_stmt *st;
-	int r = sqlite3_prepare_v2(db, sql_has_room, -1, &st, NULL);
+	int r = sqlite3_prepare_v2(db, has, -1, &st, NULL);
 	bool have;
 
 	if (r != SQLITE_OK)
@@ -69,7 +75,14 @@ static int migrate(sqlite3 *db)
 	sqlite3_finalize(st);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return r;
-	return have ? SQLITE_OK : sqlite3_exec(db, add_room, NULL, NULL, NULL);
+	return have ? SQLITE_OK : sqlite3_exec(db, add, NULL, NULL, NULL);
+}
+
+static int migrate(sqlite3 *db)
+{
+	int r = add_column(db, sql_has_room, add_room);
+
+	return r == SQLITE_OK ? add_column(db, sql_has_oob, add_oob) : r;
 }
 
 int outbox_open(struct outbox **obp, struct history *h, char **err)
@@ -158,6 +171,7 @@ int outbox_add(struct outbox *ob, const struct outbox_msg *m)
 	bind_text(ob->ins, 4, m->body);
 	sqlite3_bind_int64(ob->ins, 5, m->ts_ms);
 	sqlite3_bind_int(ob->ins, 6, m->room);
+	bind_text(ob->ins, 7, m->oob);
 	if (run(ob->ins) < 0)
 		return -1;
 	/* on disk before the stanza can leave */
@@ -240,6 +254,7 @@ int outbox_each(struct outbox *ob, outbox_fn fn, void *ud)
 		m->state = (enum outbox_state)sqlite3_column_int(ob->all, 6);
 		m->tries = (unsigned)sqlite3_column_int(ob->all, 7);
 		m->room = sqlite3_column_int(ob->all, 8) != 0;
+		m->oob = dup_col(ob->all, 9);
 	}
 	sqlite3_reset(ob->all);
 	for (i = 0; i < n; i++) {
@@ -251,6 +266,7 @@ int outbox_each(struct outbox *ob, outbox_fn fn, void *ud)
 		free((char *)rows[i].resource);
 		free((char *)rows[i].id);
 		free((char *)rows[i].body);
+		free((char *)rows[i].oob);
 	}
 	free(rows);
 	return r == SQLITE_DONE || r == SQLITE_ROW ? (int)n : -1;

@@ -41,6 +41,8 @@ struct outbox_msg {
 	enum outbox_state state;
 	unsigned tries;       /* how often it was handed to a connection */
 	bool room;            /* for the room peer (groupchat) */
+	const char *oob;      /* an uploaded file's URL, sent again as
+			       * XEP-0066 out-of-band data; may be NULL */
 };
 
 struct outbox;

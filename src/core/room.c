@@ -256,6 +256,12 @@ static int64_t room_store(struct app *app, struct account *acc,
 int room_outgoing(struct app *app, struct account *acc, const char *room,
 		  const char *body, const char *id)
 {
+	return room_outgoing_oob(app, acc, room, body, id, NULL);
+}
+
+int room_outgoing_oob(struct app *app, struct account *acc, const char *room,
+		      const char *body, const char *id, const char *oob)
+{
 	struct window *w = room_find(app, acc, room);
 	struct timespec now;
 	int64_t ms, rowid;
@@ -270,7 +276,7 @@ int room_outgoing(struct app *app, struct account *acc, const char *room,
 	{
 		struct outbox_msg m = { .peer = room, .id = id, .body = body,
 					.ts_ms = ms, .state = OUTBOX_QUEUED,
-					.room = true };
+					.room = true, .oob = oob };
 
 		r = outbox_add(acc->outbox, &m);
 	}

@@ -222,6 +222,9 @@ void room_error(struct app *app, struct account *acc, const char *room,
  * there. */
 int room_outgoing(struct app *app, struct account *acc, const char *room,
 		  const char *body, const char *id);
+/* The same, with oob (an uploaded file's URL) as XEP-0066 data. */
+int room_outgoing_oob(struct app *app, struct account *acc, const char *room,
+		      const char *body, const char *id, const char *oob);
 /* Where our message id in room now is: LINE_SENT (handed to the
  * connection: one more try), LINE_ACKED (the room echoed it: it leaves
  * the outbox). */

@@ -22,12 +22,14 @@
 #include "core/event.h"
 #include "core/http.h"
 #include "core/loop.h"
+#include "core/mime.h"
 #include "core/paths.h"
 #include "core/pinstore.h"
 #include "core/proxy.h"
 #include "core/transfer.h"
 #include "util/log.h"
 #include "util/url.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 
 struct transfers {
@@ -83,6 +85,11 @@ static void transfer_free(struct transfer *t)
 	free(t->cert_fp);
 	free(t->cert_subject);
 	free(t->cert_issuer);
+	free(t->src);
+	free(t->mime);
+	free(t->to);
+	free(t->get_url);
+	free(t->refused);
 	free(t);
 }
 
@@ -157,7 +164,8 @@ static void on_progress(struct http_xfer *x, const struct http_progress *p,
 
 	(void)x;
 	t->done = p->done;
-	t->total = p->total;
+	if (!t->upload) /* an upload's size is the file's */
+		t->total = p->total;
 	t->rate = p->rate;
 	if (t->last_tick && now - t->last_tick < TRANSFER_TICK_MS)
 		return;
@@ -171,10 +179,16 @@ static void on_done(struct http_xfer *x, const struct http_result *r, void *ud)
 
 	(void)x;
 	t->x = NULL;
-	t->done = (int64_t)r->len;
+	t->done = t->upload ? t->done : (int64_t)r->len;
 	close(t->fd);
 	t->fd = -1;
-	if (r->ok) {
+	if (t->upload) {
+		if (r->ok)
+			t->done = t->total;
+		else
+			t->error = xasprintf("the upload failed: %s",
+					     r->error ? r->error : "failed");
+	} else if (r->ok) {
 		char *dir = dir_of(t->part);
 		int e = settle(t, dir);
 
@@ -193,9 +207,19 @@ static void on_done(struct http_xfer *x, const struct http_result *r, void *ud)
 		unlink(t->part);
 		xfree(&t->part);
 	}
+	if (r->cert && t->upload && !t->cert_fp) {
+		t->cert_fp = xstrdup(r->cert->fingerprint);
+		t->cert_subject = xstrdup(r->cert->subject);
+		t->cert_issuer = xstrdup(r->cert->issuer);
+	}
 	t->state = t->error ? TRANSFER_FAILED : TRANSFER_DONE;
 	log_msg(t->error ? LOG_WARN : LOG_INFO, "transfer", "%u %s: %s", t->n,
 		t->url, t->error ? t->error : "done");
+	if (t->upload && !t->error) {
+		t->path = xstrdup(t->get_url);
+		if (t->sent)
+			t->sent(t);
+	}
 	emit(t->app, t, TRANSFER_ENDED);
 	prune(t->app->transfers);
 }
@@ -237,6 +261,29 @@ bool transfer_trust_applies(const struct account *a, const char *host)
 		(a->conf->server && strcasecmp(host, a->conf->server) == 0));
 }
 
+/* The account's and the pins' TLS rules for t's host, into r. */
+static void tls_rules(struct app *app, const struct transfer *t,
+		      struct http_req *r)
+{
+	r->trust = t->acc && t->host && transfer_trust_applies(t->acc, t->host);
+	if (t->host) {
+		char *key = xasprintf("https://%s", t->host);
+
+		r->pin = pinstore_get(&app->pins, key);
+		if (!r->pin)
+			r->pin = pinstore_get(&app->pins, t->host);
+		free(key);
+	}
+}
+
+/* Numbers t and lists it. */
+static void enlist(struct transfers *ts, struct transfer *t)
+{
+	t->n = ++ts->last_n;
+	xgrow((void **)&ts->v, &ts->cap, ts->n + 1, sizeof *ts->v);
+	ts->v[ts->n++] = t;
+}
+
 struct transfer *transfer_download(struct app *app, struct window *w,
 				   const char *url, const char *dest,
 				   char **err)
@@ -273,15 +320,7 @@ struct transfer *transfer_download(struct app *app, struct window *w,
 	r.max_bytes = (int64_t)app->cfg.max_download * 1024 * 1024;
 	r.ud = t;
 	t->host = url_host(url);
-	r.trust = t->acc && t->host && transfer_trust_applies(t->acc, t->host);
-	if (t->host) {
-		char *key = xasprintf("https://%s", t->host);
-
-		r.pin = pinstore_get(&app->pins, key);
-		if (!r.pin)
-			r.pin = pinstore_get(&app->pins, t->host);
-		free(key);
-	}
+	tls_rules(app, t, &r);
 	proxy = t->acc ? proxy_for_http(t->acc->conf->proxy) : NULL;
 	r.proxy = proxy;
 	t->x = http_start(ts->http, &r, err);
@@ -293,11 +332,149 @@ struct transfer *transfer_download(struct app *app, struct window *w,
 		transfer_free(t);
 		return NULL;
 	}
-	t->n = ++ts->last_n;
-	xgrow((void **)&ts->v, &ts->cap, ts->n + 1, sizeof *ts->v);
-	ts->v[ts->n++] = t;
+	enlist(ts, t);
 	emit(app, t, TRANSFER_STARTED);
 	return t;
+}
+
+char *transfer_upload_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *clean, *r, *w;
+	size_t len;
+
+	clean = utf8_sanitize(base ? base + 1 : path, 0);
+	for (r = clean; *r; r++)
+		if (strchr("/\\:", *r))
+			*r = '_';
+	for (r = clean; *r == '.' || *r == ' '; r++)
+		;
+	memmove(clean, r, strlen(r) + 1);
+	for (w = clean + strlen(clean); w > clean && w[-1] == ' ';)
+		*--w = '\0';
+	len = strlen(clean);
+	if (len > URL_NAME_MAX) {
+		/* keep the end (its extension), cut on a character */
+		size_t at = len - URL_NAME_MAX;
+
+		while (at < len && ((unsigned char)clean[at] & 0xC0) == 0x80)
+			at++;
+		memmove(clean, clean + at, len - at + 1);
+	}
+	if (!*clean) {
+		free(clean);
+		return xstrdup("file");
+	}
+	return clean;
+}
+
+struct transfer *transfer_upload(struct app *app, struct window *w,
+				 const char *path, char **err)
+{
+	struct transfers *ts = list_of(app);
+	struct transfer *t;
+	char *full = paths_expand_home(path);
+	struct stat st;
+	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		*err = xasprintf("cannot read %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(full);
+		return NULL;
+	}
+	free(full);
+	if (!S_ISREG(st.st_mode)) {
+		*err = xasprintf("%s is not a file", path);
+		close(fd);
+		return NULL;
+	}
+	/* a regular file: reads do not block; blocking reads are simpler */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	t = xcalloc(1, sizeof *t);
+	t->app = app;
+	t->upload = true;
+	t->win_id = w->id;
+	t->acc = w->acc;
+	t->to = xstrdup(w->jid);
+	t->to_room = w->kind == WIN_ROOM;
+	t->src = xstrdup(path);
+	t->name = transfer_upload_name(path);
+	t->fd = fd;
+	t->total = (int64_t)st.st_size;
+	t->mime = mime_of_fd(fd);
+	enlist(ts, t);
+	emit(app, t, TRANSFER_STARTED);
+	return t;
+}
+
+int transfer_upload_put(struct transfer *t, const char *put_url,
+			const char *const *headers, const char *get_url,
+			void (*sent)(struct transfer *t))
+{
+	struct http_req r = { .method = HTTP_PUT, .url = put_url,
+			      .headers = headers, .body_fd = t->fd,
+			      .body_len = t->total, .out_fd = -1,
+			      .progress = on_progress, .done = on_done,
+			      .ud = t };
+	char *err = NULL, *proxy;
+
+	t->url = xstrdup(put_url);
+	t->get_url = xstrdup(get_url);
+	t->sent = sent;
+	t->host = url_host(put_url);
+	tls_rules(t->app, t, &r);
+	proxy = t->acc ? proxy_for_http(t->acc->conf->proxy) : NULL;
+	r.proxy = proxy;
+	t->x = http_start(list_of(t->app)->http, &r, &err);
+	if (proxy) {
+		explicit_bzero(proxy, strlen(proxy));
+		free(proxy);
+	}
+	if (!t->x) {
+		transfer_fail(t, err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+void transfer_fail(struct transfer *t, const char *why)
+{
+	if (t->state != TRANSFER_RUNNING)
+		return;
+	http_cancel(&t->x);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	if (t->part) {
+		unlink(t->part);
+		xfree(&t->part);
+	}
+	free(t->error);
+	t->error = xstrdup(why);
+	t->state = TRANSFER_FAILED;
+	log_msg(LOG_WARN, "transfer", "%u: %s", t->n, why);
+	emit(t->app, t, TRANSFER_ENDED);
+	prune(t->app->transfers);
+}
+
+void transfer_refused(struct transfer *t, const char *cond,
+		      const char *text)
+{
+	t->refused = xstrdup(cond ? cond : "undefined-condition");
+	transfer_fail(t, text ? text : "");
+}
+
+struct transfer *transfer_find(struct app *app, unsigned n)
+{
+	const struct transfers *ts = app->transfers;
+
+	for (size_t i = 0; ts && i < ts->n; i++)
+		if (ts->v[i]->n == n)
+			return ts->v[i];
+	return NULL;
 }
 
 static struct transfer *find(const struct app *app, unsigned n)
@@ -319,9 +496,11 @@ int transfer_cancel(struct app *app, unsigned n)
 	if (t->state != TRANSFER_RUNNING)
 		return -2;
 	http_cancel(&t->x);
-	close(t->fd);
+	if (t->fd >= 0)
+		close(t->fd);
 	t->fd = -1;
-	unlink(t->part);
+	if (t->part)
+		unlink(t->part);
 	xfree(&t->part);
 	t->state = TRANSFER_CANCELLED;
 	emit(app, t, TRANSFER_ENDED);
@@ -378,6 +557,12 @@ struct transfer *transfer_trust(struct app *app, unsigned n, char **err)
 		return NULL;
 	}
 	xfree(&t->cert_fp);
+	if (t->upload) {
+		/* its slot was for one try: the user sends it again */
+		*err = xasprintf("pinned the certificate of %s; now /upload "
+				 "%s again", t->host, t->src);
+		return NULL;
+	}
 	w = t->win_id ? app_window_by_id(app, t->win_id) : NULL;
 	return transfer_download(app, w, t->url, t->dest, err);
 }

@@ -14,6 +14,12 @@
  * (a server that serves both with one certificate); a certificate
  * refused is kept on the transfer, for transfer_trust.
  *
+ * An upload (XEP-0363) streams a local file to the PUT address of a
+ * slot the upload service gave; it starts before the slot comes (url
+ * NULL meanwhile), so that it is listed and can be cancelled while the
+ * service is asked, and when the PUT went well its `sent` callback
+ * (the xmpp layer's) sends get_url to the window's peer.
+ *
  * Events (core/event.h): EV_TRANSFER when one starts, every
  * TRANSFER_TICK_MS at most while it moves, and when it ends. The last
  * TRANSFERS_KEPT ended transfers stay listed.
@@ -58,6 +64,15 @@ struct transfer {
 	char *cert_subject, *cert_issuer;
 	uint64_t last_tick;   /* when progress was last told (loop ms) */
 	struct http_xfer *x;  /* while running */
+	/* uploads: the file goes from fd (read-only) to url */
+	bool upload;
+	char *src;            /* the local path, as given */
+	char *mime;           /* its type (core/mime.h) */
+	char *to;             /* the peer told: a bare or a room JID */
+	bool to_room;
+	char *get_url;        /* where it can be fetched; set with the slot */
+	void (*sent)(struct transfer *t); /* the PUT went well */
+	char *refused;        /* the service's error condition, or NULL */
 };
 
 /* Whether a's tls = "trust" covers host: it speaks for the account's
@@ -74,6 +89,30 @@ char *transfer_download_dir(const struct app *app);
 struct transfer *transfer_download(struct app *app, struct window *w,
 				   const char *url, const char *dest,
 				   char **err);
+/* The name an upload of path asks for: its last part, sanitised (no
+ * separators or controls, no leading dot or space, at most
+ * URL_NAME_MAX bytes), "file" when nothing is left. The caller frees
+ * it. */
+char *transfer_upload_name(const char *path);
+/* Starts an upload of the regular file path (a leading ~/ is the home)
+ * for window w (a conversation or a room, whose peer is told), with no
+ * slot yet. Returns it, or NULL with *err (the caller frees it). */
+struct transfer *transfer_upload(struct app *app, struct window *w,
+				 const char *path, char **err);
+/* The slot for running upload t came: PUT it to put_url with headers
+ * ("Name: value", NULL-terminated; may be NULL); then sent(t) with
+ * get_url. Returns 0, or -1 with t failed. */
+int transfer_upload_put(struct transfer *t, const char *put_url,
+			const char *const *headers, const char *get_url,
+			void (*sent)(struct transfer *t));
+/* Ends running transfer t as failed, for why (copied). */
+void transfer_fail(struct transfer *t, const char *why);
+/* Ends running upload t as refused by the upload service: the XMPP
+ * error condition cond and its text (either may be NULL). */
+void transfer_refused(struct transfer *t, const char *cond,
+		      const char *text);
+/* Transfer n, running or recently ended, or NULL. */
+struct transfer *transfer_find(struct app *app, unsigned n);
 /* Cancels running transfer n. Returns 0, -1 when there is no such
  * transfer, -2 when it has ended. */
 int transfer_cancel(struct app *app, unsigned n);
@@ -85,7 +124,8 @@ size_t transfer_running(const struct app *app, int64_t *done,
 			int64_t *total);
 /* Pins the certificate transfer n was refused for "https://HOST" and
  * starts the download again, as a new transfer. Returns it, or NULL
- * with *err (the caller frees it). */
+ * with *err (the caller frees it); an upload is not started again (its
+ * slot was for one try): NULL, *err saying it was pinned. */
 struct transfer *transfer_trust(struct app *app, unsigned n, char **err);
 /* Cancels everything (at exit) and frees it all. */
 void transfer_shutdown(struct app *app);

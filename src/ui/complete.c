@@ -1,13 +1,16 @@
 /* complete: Tab completion from the command table (see complete.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "core/paths.h"
 #include "core/room.h"
 #include "ui/complete.h"
 #include "ui/input.h"
@@ -163,6 +166,46 @@ static void add_rooms(struct app *app, struct completion *c,
 			add(c, prefix, app->wins[i]->jid);
 }
 
+/* At most this many names of one directory are offered. */
+#define COMPLETE_MAX_PATHS 1000
+
+/* Local files and directories whose path starts with prefix (a leading
+ * ~/ is the home directory, and stays as typed); a directory's ends in
+ * '/' and a lone one takes no space after it, for the next part. Hidden
+ * names only when the prefix's last part starts with a dot. */
+static void add_paths(struct completion *c, const char *prefix)
+{
+	const char *slash = strrchr(prefix, '/');
+	char *typed = slash ? xstrndup(prefix, (size_t)(slash - prefix) + 1)
+			    : xstrdup("");
+	const char *base = slash ? slash + 1 : prefix;
+	char *dir = *typed ? paths_expand_home(typed) : xstrdup(".");
+	size_t blen = strlen(base);
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	while (d && (e = readdir(d)) && c->n < COMPLETE_MAX_PATHS) {
+		struct stat st;
+		char *full;
+		bool is_dir;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    (e->d_name[0] == '.' && base[0] != '.') ||
+		    strncmp(e->d_name, base, blen) != 0)
+			continue;
+		full = xasprintf("%s/%s", dir, e->d_name);
+		is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		free(full);
+		push(c, xasprintf("%s%s%s", typed, e->d_name, is_dir ? "/" : ""));
+	}
+	if (d)
+		closedir(d);
+	if (c->n == 1 && c->cands[0][strlen(c->cands[0]) - 1] == '/')
+		c->suffixed = 1;
+	free(typed);
+	free(dir);
+}
+
 /* Index of the word that starts at `start` in buf (0: the first). */
 static int word_index(const char *buf, size_t start)
 {
@@ -241,6 +284,9 @@ static void collect(struct app *app, struct completion *c, const char *buf,
 			for (j = 0; j < l->n; j++)
 				add(c, prefix, l->jids[j]);
 		}
+		break;
+	case ARG_PATH:
+		add_paths(c, prefix);
 		break;
 	case ARG_NONE:
 		break;

@@ -62,9 +62,18 @@ char *transfernotify_line(const struct transfer *t)
 	};
 	char *p, *out;
 
+	if (t->state == TRANSFER_RUNNING && t->upload && !t->url) {
+		char size[32];
+
+		transfernotify_size(t->total, size, sizeof size);
+		return xasprintf("Transfer %u: %s (upload, %s): asking the "
+				 "upload service for a place", t->n, t->name,
+				 size);
+	}
 	if (t->state == TRANSFER_RUNNING) {
 		p = progress_words(t);
-		out = xasprintf("Transfer %u: %s: %s", t->n, t->name, p);
+		out = xasprintf("Transfer %u: %s%s: %s", t->n, t->name,
+				t->upload ? " (upload)" : "", p);
 		free(p);
 		return out;
 	}
@@ -72,7 +81,8 @@ char *transfernotify_line(const struct transfer *t)
 		char size[32];
 
 		transfernotify_size(t->done, size, sizeof size);
-		return xasprintf("Transfer %u: %s: %s, %s", t->n, t->name, size,
+		return xasprintf("Transfer %u: %s%s: %s, %s", t->n, t->name,
+				 t->upload ? " (upload)" : "", size,
 				 states[t->state]);
 	}
 }
@@ -91,15 +101,26 @@ static void ended(struct window *w, const struct transfer *t)
 
 	switch (t->state) {
 	case TRANSFER_DONE:
-		line = xasprintf("Transfer %u done: saved as %s", t->n, t->path);
+		line = t->upload ? xasprintf("Transfer %u done: %s is at %s", t->n,
+					     t->src, t->path) :
+				   xasprintf("Transfer %u done: saved as %s", t->n,
+					     t->path);
 		win_add(w, now, LINE_OK, line);
 		break;
 	case TRANSFER_CANCELLED:
-		line = xasprintf("Transfer %u cancelled: %s", t->n, t->url);
+		line = xasprintf("Transfer %u cancelled: %s", t->n,
+				 t->upload ? t->src : t->url);
 		win_add(w, now, LINE_WARN, line);
 		break;
 	default:
-		line = xasprintf("Transfer %u failed: %s", t->n, t->error);
+		if (t->refused)
+			line = xasprintf("Transfer %u failed: the upload service "
+					 "refused %s: %s%s%s", t->n, t->name,
+					 ui_condition_words(t->refused),
+					 *t->error ? ": " : "", t->error);
+		else
+			line = xasprintf("Transfer %u failed: %s", t->n,
+					 t->error);
 		win_add(w, now, LINE_ERROR, line);
 		if (!t->cert_fp)
 			break;

@@ -7,6 +7,9 @@
 #ifndef NATTER_UI_UI_H
 #define NATTER_UI_UI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct app;
 
 /* Takes over the terminal. Returns 0, or -1 when it is not a terminal. */
@@ -27,6 +30,8 @@ const char *ui_condition_words(const char *cond);
  * the caller frees it. */
 struct transfer;
 char *transfernotify_line(const struct transfer *t);
+/* A size in words ("1.2 MiB") into buf. */
+void transfernotify_size(int64_t bytes, char *buf, size_t size);
 
 /* What a contact publishes (core/pep.h) in words (feednotify.c):
  * pep_line, one kind (enum pep_kind) for /info ("listening to: ...");

@@ -173,10 +173,9 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
 		       size_t *cur_to);
 /* transfernotify.c: a transfer's news (EV_TRANSFER) as lines of its
  * window, the status bar's summary of those running (NULL: none; the
- * caller frees it) and a size in words ("1.2 MiB"). */
+ * caller frees it); a size in words is transfernotify_size (ui.h). */
 void transfernotify_event(struct app *app, const struct event *ev);
 char *transfernotify_summary(const struct app *app);
-void transfernotify_size(int64_t bytes, char *buf, size_t size);
 /* soundnotify.c: buzzes, calls, /play's deferred plays and sound_cmd's
  * failures (EV_BUZZ, EV_CALL, EV_PLAY, EV_SOUND_FAILED) in words. */
 void soundnotify_event(struct app *app, const struct event *ev);

@@ -122,13 +122,20 @@ static void confirm_below(struct session *s, uint32_t h)
 	}
 }
 
+void delivery_add_oob(xmpp_stanza_t *m, const char *url)
+{
+	stanza_add_text(stanza_add_child(m, "x", NS_OOB), "url", url);
+}
+
 void delivery_send(struct session *s, const char *bare, const char *resource,
-		   const char *body, const char *id)
+		   const char *body, const char *id, const char *oob)
 {
 	char *to = resource ? xasprintf("%s/%s", bare, resource) : xstrdup(bare);
 	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "chat", to, id);
 
 	xmpp_message_set_body(m, body);
+	if (oob)
+		delivery_add_oob(m, oob);
 	/* XEP-0359: the id is ours to keep; copies (carbons, the archive)
 	 * and references to it (corrections, retractions) name it so */
 	xmpp_stanza_set_attribute(stanza_add_child(m, "origin-id", NS_SID),
@@ -159,7 +166,7 @@ static int send_row(const struct outbox_msg *m, void *ud)
 			outbox_done(s->acc->outbox, m->peer, m->id);
 		return 0;
 	}
-	delivery_send(s, m->peer, m->resource, m->body, m->id);
+	delivery_send(s, m->peer, m->resource, m->body, m->id, m->oob);
 	return 0;
 }
 

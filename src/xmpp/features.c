@@ -37,6 +37,7 @@ static void (*const ready_hooks[])(struct session *s) = {
 	blocking_features,
 	carbons_features,
 	mam_features,
+	upload_features,
 };
 
 static struct features *state_of(struct session *s)
@@ -113,6 +114,11 @@ bool features_server_known(struct session *s)
 bool features_account(struct session *s, const char *var)
 {
 	return s->feat && stanza_has_feature(s->feat->account, var);
+}
+
+xmpp_stanza_t *features_server_info(struct session *s)
+{
+	return s->feat ? s->feat->server : NULL;
 }
 
 xmpp_stanza_t *features_account_info(struct session *s)

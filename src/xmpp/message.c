@@ -347,7 +347,7 @@ int xs_send_chat(struct app *app, struct account *a, const char *bare,
 	id = xmpp_uuid_gen(s->ctx);
 	conv_outgoing(app, a, bare, body, id);
 	if (online)
-		delivery_send(s, bare, resource, body, id);
+		delivery_send(s, bare, resource, body, id, NULL);
 	xmpp_free(s->ctx, id);
 	return 0;
 }

@@ -119,11 +119,13 @@ int xs_room_part(struct app *app, struct account *a, const char *room,
 }
 
 void muc_send_groupchat(struct session *s, const char *room,
-			const char *body, const char *id)
+			const char *body, const char *id, const char *oob)
 {
 	xmpp_stanza_t *m = xmpp_message_new(s->ctx, "groupchat", room, id);
 
 	xmpp_message_set_body(m, body);
+	if (oob)
+		delivery_add_oob(m, oob);
 	/* XEP-0359: the room's echo and its replays carry it back */
 	xmpp_stanza_set_attribute(stanza_add_child(m, "origin-id", NS_SID),
 				  "id", id);
@@ -208,7 +210,7 @@ int xs_room_send(struct app *app, struct account *a, const char *room,
 	if (room_outgoing(app, a, room, body, id) == 0)
 		muc_outbox_send(s, w, false); /* if the room can take it */
 	else if (now)
-		muc_send_groupchat(s, room, body, id);
+		muc_send_groupchat(s, room, body, id, NULL);
 	else
 		rc = -1;
 	xmpp_free(s->ctx, id);

@@ -137,7 +137,7 @@ static int flush_row(const struct outbox_msg *m, void *ud)
 		outbox_done(s->acc->outbox, m->peer, m->id);
 		return 0;
 	}
-	muc_send_groupchat(s, m->peer, m->body, m->id);
+	muc_send_groupchat(s, m->peer, m->body, m->id, m->oob);
 	room_delivery(s->app, s->acc, m->peer, m->id, LINE_SENT);
 	return 0;
 }

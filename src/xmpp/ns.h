@@ -60,5 +60,6 @@
 #define NS_JMI "urn:xmpp:jingle-message:0"
 #define NS_JINGLE "urn:xmpp:jingle:1"
 #define NS_JINGLE_RTP "urn:xmpp:jingle:apps:rtp:1"
+#define NS_HTTP_UPLOAD "urn:xmpp:http:upload:0"
 
 #endif

@@ -482,6 +482,7 @@ void xs_shutdown(struct app *app)
 
 		xs_bookmarks_free(s); /* before its context goes */
 		features_free(s);
+		upload_free(s);
 		if (s->own_vcard)
 			xmpp_stanza_release(s->own_vcard);
 		conn_free(s);

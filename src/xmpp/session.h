@@ -66,6 +66,7 @@ struct session {
 	struct delivery *delivery; /* delivery.c's; NULL until used */
 	struct bmstate *bm;  /* bookmarks.c's; NULL until used */
 	struct features *feat; /* features.c's; NULL until used */
+	struct upload *upload; /* upload.c's; NULL until used */
 	xmpp_stanza_t *own_vcard; /* vcard.c: our vCard as the server sent
 				   * it for /vcard (what it does not edit
 				   * goes back untouched), or NULL */
@@ -203,7 +204,7 @@ void muc_stay_subject(struct session *s, const char *room);
 void muc_outbox_send(struct session *s, struct window *w, bool all);
 /* muc.c: a groupchat message with id as its XEP-0359 origin-id. */
 void muc_send_groupchat(struct session *s, const char *room,
-			const char *body, const char *id);
+			const char *body, const char *id, const char *oob);
 /* The user left room (/leave, /close): no rejoin, no self-ping. */
 void muc_stay_left(struct session *s, const char *room);
 /* A presence error from room: a rejoin it ends stops. */
@@ -285,6 +286,15 @@ bool features_account(struct session *s, const char *var);
 /* The account's disco#info <query/> (borrowed), or NULL. */
 xmpp_stanza_t *features_account_info(struct session *s);
 void features_free(struct session *s);
+/* The server's disco#info <query/> (borrowed), or NULL. */
+xmpp_stanza_t *features_server_info(struct session *s);
+/* upload.c: HTTP File Upload (XEP-0363). Finds the service (a hook of
+ * features.c's); upload_free at the session's end. */
+void upload_features(struct session *s);
+void upload_free(struct session *s);
+/* The max-file-size an upload service's disco#info <query/> states in
+ * its urn:xmpp:http:upload:0 form; 0 when none. */
+int64_t upload_max_size(xmpp_stanza_t *query);
 /* How a message reached us: live, as a carbon copy (XEP-0280) of one
  * another client of the user received or sent, or from the user's
  * archive (XEP-0313). Carbons and the archive unwrap their <forwarded/>
@@ -378,9 +388,11 @@ void muc_archived(struct session *s, xmpp_stanza_t *st, const char *room,
 		  int64_t ts_ms, const char *stanza_id);
 /* delivery.c: outbox messages to the server, XEP-0198 acks */
 /* Sends a chat message (never refused: the outbox holds it) and counts
- * it on its way. */
+ * it on its way; oob (may be NULL) goes with it as XEP-0066 data. */
 void delivery_send(struct session *s, const char *bare, const char *resource,
-		   const char *body, const char *id);
+		   const char *body, const char *id, const char *oob);
+/* Adds <x xmlns='jabber:x:oob'><url>url</url></x> to message m. */
+void delivery_add_oob(xmpp_stanza_t *m, const char *url);
 /* The stream is up (fresh or resumed): settles what is on its way and
  * sends the outbox. Call before anything else is sent on it. */
 void delivery_connected(struct session *s);

@@ -122,6 +122,29 @@ int xs_accept(struct app *app, struct account *a, const char *bare);
  * when a registration is already running or libstrophe could not make
  * a connection. */
 long xs_register_account(struct app *app, struct account *a);
+/* HTTP File Upload (XEP-0363): what the account knows of its server's
+ * upload service. */
+enum xs_upload_service {
+	XS_UPLOAD_FOUND,      /* found (for xs_upload: the upload started) */
+	XS_UPLOAD_OFFLINE,    /* the account is not online */
+	XS_UPLOAD_LOOKING,    /* still being looked for */
+	XS_UPLOAD_NONE,       /* the server offers none */
+	XS_UPLOAD_TOO_LARGE,  /* xs_upload: the file exceeds the limit */
+	XS_UPLOAD_CANNOT,     /* xs_upload: the file cannot be sent (*err) */
+};
+/* The state of a's upload service, and its size limit (0: none) in
+ * *max. */
+enum xs_upload_service xs_upload_service(struct app *app, struct account *a,
+					 int64_t *max);
+/* Uploads the file at path and sends its address to window w's peer (a
+ * conversation or a room) as a message with XEP-0066 data: checks the
+ * service (*max: its limit) and the file's size (*size) first, then
+ * starts a transfer (core/transfer.h) that asks for a slot, PUTs the
+ * file and sends the message. XS_UPLOAD_FOUND when started; otherwise
+ * why not, with *err (the caller frees it) for XS_UPLOAD_CANNOT. */
+enum xs_upload_service xs_upload(struct app *app, struct window *w,
+				 const char *path, int64_t *size,
+				 int64_t *max, char **err);
 /* Group chat (XEP-0045): join room as nick with password (NULL: none),
  * opening its window; leave it; send it a message. */
 int xs_room_join(struct app *app, struct account *a, const char *room,

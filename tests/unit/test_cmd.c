@@ -287,7 +287,8 @@ static void test_entries_complete(void **state)
 		if (c->arg != ARG_NONE && c->arg != ARG_ACCOUNT &&
 		    c->arg != ARG_COMMAND && c->arg != ARG_CONTACT &&
 		    c->arg != ARG_NICK && c->arg != ARG_ROOM &&
-		    c->arg != ARG_BOOKMARK && c->arg != ARG_BLOCKED)
+		    c->arg != ARG_BOOKMARK && c->arg != ARG_BLOCKED &&
+		    c->arg != ARG_PATH)
 			fail_msg("/%s has a bad argument kind %d", name,
 				 (int)c->arg);
 		/* the man page puts the period after the summary */

@@ -3,7 +3,10 @@
  * Tab; later in the line a nick gets a space; case does not matter; our
  * own nick is never offered; a command taking a contact (/query) offers
  * the room's nicks, quoted when they hold a space; outside rooms plain
- * words still complete to the peer's name. */
+ * words still complete to the peer's name. /upload's argument completes
+ * to local paths: a directory's with its '/' and no space, so that the
+ * next Tab goes into it; hidden names only when asked for with a dot;
+ * ~/ stays as typed. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -12,8 +15,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/app.h"
 #include "core/conv.h"
@@ -169,6 +174,67 @@ static void test_outside_rooms(void **state)
 	assert_string_equal(f->in.buf, "juliet@example.org ");
 }
 
+static void touch(const char *dir, const char *name)
+{
+	char path[1100];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fclose(fp);
+}
+
+static void test_paths(void **state)
+{
+	struct fx *f = *state;
+	char base[400], text[1100], want[1100];
+	const char *home = getenv("HOME");
+	char *old_home = home ? strdup(home) : NULL;
+
+	snprintf(base, sizeof base, "%s/files", f->dir);
+	assert_int_equal(mkdir(base, 0700), 0);
+	snprintf(text, sizeof text, "%s/photos", base);
+	assert_int_equal(mkdir(text, 0700), 0);
+	touch(base, "report.txt");
+	touch(base, "report.pdf");
+	touch(base, ".hidden");
+	/* a lone directory: its '/', no space */
+	snprintf(text, sizeof text, "/upload %s/ph", base);
+	line(f, text);
+	assert_int_equal(tab(f), 1);
+	snprintf(want, sizeof want, "/upload %s/photos/", base);
+	assert_string_equal(f->in.buf, want);
+	/* two files: cycled in order */
+	snprintf(text, sizeof text, "/sendfile %s/rep", base);
+	line(f, text);
+	assert_int_equal(tab(f), 2);
+	snprintf(want, sizeof want, "/sendfile %s/report.pdf", base);
+	assert_string_equal(f->in.buf, want);
+	/* hidden names only on request */
+	snprintf(text, sizeof text, "/upload %s/", base);
+	line(f, text);
+	assert_int_equal(tab(f), 3);
+	snprintf(text, sizeof text, "/upload %s/.h", base);
+	line(f, text);
+	assert_int_equal(tab(f), 1);
+	snprintf(want, sizeof want, "/upload %s/.hidden ", base);
+	assert_string_equal(f->in.buf, want);
+	/* ~/ is the home, and stays */
+	setenv("HOME", base, 1);
+	line(f, "/upload ~/report.t");
+	assert_int_equal(tab(f), 1);
+	assert_string_equal(f->in.buf, "/upload ~/report.txt ");
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	else
+		unsetenv("HOME");
+	free(old_home);
+	/* nothing there: nothing offered */
+	line(f, "/upload /nonexistent-dir-of-natter/x");
+	assert_int_equal(tab(f), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +244,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_ours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_command_nicks, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outside_rooms, setup,
 						teardown),
 	};

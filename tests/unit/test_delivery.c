@@ -18,6 +18,8 @@
  *   answer that counts more than the last extends the deadline, one that
  *   counts nothing new does not, and none at all drops the stream and
  *   marks it for a fresh session.
+ * - An uploaded file's address waits in the outbox with its message and
+ *   is sent again as <x xmlns='jabber:x:oob'><url/></x> (XEP-0066).
  */
 #include "config.h"
 
@@ -49,6 +51,7 @@ static int queue_len;        /* our elements still in the send queue */
 static char sent_ids[64][64];
 static int nsent;            /* messages "sent" since reset_sent() */
 static int acks_asked;       /* <r/> requests */
+static char sent_oob[64][96]; /* each message's XEP-0066 url, or "" */
 
 int __wrap_xmpp_conn_is_connected(xmpp_conn_t *conn);
 int __wrap_xmpp_conn_send_queue_len(const xmpp_conn_t *conn);
@@ -76,6 +79,19 @@ void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza)
 	if (!name || strcmp(name, "message") != 0 || !id)
 		return;
 	assert_true(nsent < 64);
+	sent_oob[nsent][0] = '\0';
+	{
+		xmpp_stanza_t *x = xmpp_stanza_get_child_by_name_and_ns(
+			stanza, "x", "jabber:x:oob");
+		xmpp_stanza_t *u = x ? xmpp_stanza_get_child_by_name(x, "url")
+				     : NULL;
+		char *t = u ? xmpp_stanza_get_text(u) : NULL;
+
+		if (t) {
+			snprintf(sent_oob[nsent], sizeof sent_oob[0], "%s", t);
+			xmpp_free(xmpp_stanza_get_context(stanza), t);
+		}
+	}
 	snprintf(sent_ids[nsent++], sizeof sent_ids[0], "%s", id);
 }
 
@@ -193,6 +209,26 @@ static const struct line *line_of(struct fixture *fx, const char *id)
 			return win_line(w, i);
 	fail_msg("no line for %s", id);
 	return NULL;
+}
+
+/* ---- an upload's address -------------------------------------------- */
+
+static void test_oob_sent_from_the_outbox(void **state)
+{
+	struct fixture *fx = *state;
+	static const char url[] = "https://up.example.com/s/3/a.png";
+
+	assert_int_equal(conv_outgoing_oob(&fx->app, fx->acc, JULIET, url,
+					   "u1", url), 0);
+	assert_int_equal(conv_outgoing(&fx->app, fx->acc, JULIET, "plain",
+				       "m2"), 0);
+	reset_sent();
+	fresh_stream(fx, 0);
+	assert_int_equal(nsent, 2);
+	assert_string_equal(sent_ids[0], "u1");
+	assert_string_equal(sent_oob[0], url);
+	assert_string_equal(sent_ids[1], "m2");
+	assert_string_equal(sent_oob[1], "");
 }
 
 /* ---- giving up ------------------------------------------------------ */
@@ -358,6 +394,8 @@ static void test_fresh_stream_needs_no_proof(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_oob_sent_from_the_outbox,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_given_up_after_its_tries,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritten_gets_its_try_back,

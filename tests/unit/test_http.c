@@ -128,6 +128,12 @@ static void serve_one(int fd, int port)
 				 sum);
 
 		respond(fd, "201 Created", "text/plain", text, (size_t)n, NULL);
+	} else if (strcmp(path, "/auth") == 0) {
+		/* an upload slot's header (XEP-0363) must reach the server */
+		bool ok = strcasestr(req, "\r\nAuthorization: Bearer t0ken\r\n");
+
+		respond(fd, ok ? "201 Created" : "401 Unauthorized",
+			"text/plain", "", 0, NULL);
 	} else if (strcmp(path, "/stall") == 0) {
 		static const char head[] = "HTTP/1.1 200 OK\r\n"
 					   "Content-Length: 100\r\n\r\nab";
@@ -510,6 +516,28 @@ static void test_post_from_memory(void **state)
 	assert_string_equal(fx->body, "3 bytes, sum 294");
 }
 
+static void test_put_sends_headers(void **state)
+{
+	struct fixture *fx = *state;
+	/* a copy the engine must take: gone before the request runs */
+	char *line = strdup("Authorization: Bearer t0ken");
+	const char *headers[] = { line, NULL };
+	struct http_req r;
+
+	start_http_server(fx);
+	r = req_for(fx, "http", "/auth");
+	r.method = HTTP_PUT;
+	r.body = "x";
+	r.body_len = 1;
+	r.headers = headers;
+	start(fx, &r);
+	memset(line, 'z', strlen(line));
+	free(line);
+	run_loop(fx);
+	assert_int_equal(fx->r.status, 201);
+	assert_true(fx->r.ok);
+}
+
 static void test_not_found(void **state)
 {
 	struct fixture *fx = *state;
@@ -683,6 +711,7 @@ int main(void)
 		T(test_too_big_refused),
 		T(test_put_from_file),
 		T(test_post_from_memory),
+		T(test_put_sends_headers),
 		T(test_not_found),
 		T(test_redirect_to_http_refused),
 		T(test_cancel_in_progress),

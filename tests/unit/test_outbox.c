@@ -7,7 +7,9 @@
  * queued to sent to acked and empties the outbox, and a reopened window
  * shows the history's unconfirmed messages as queued or sent. A room's
  * row says so when read back; an outbox table made before rooms' rows
- * gains the column and keeps its rows. */
+ * gains the column and keeps its rows. An uploaded file's address
+ * (XEP-0066) comes back with its row, also from a table made before
+ * uploads, which gains its column. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -81,7 +83,7 @@ static int add(struct outbox *ob, const char *peer, const char *id,
 	       const char *body)
 {
 	struct outbox_msg m = { 0, peer, NULL, id, body, 1000, OUTBOX_QUEUED,
-				0, false };
+				0, false, NULL };
 
 	return outbox_add(ob, &m);
 }
@@ -92,6 +94,7 @@ struct seen {
 	unsigned tries[16];
 	int64_t seq[16];
 	bool room[16];
+	char oob[16][64];
 	int n;
 	struct outbox *done_in_callback; /* confirm each row as it comes */
 };
@@ -108,6 +111,7 @@ static int collect(const struct outbox_msg *m, void *ud)
 	s->tries[s->n] = m->tries;
 	s->seq[s->n] = m->seq;
 	s->room[s->n] = m->room;
+	snprintf(s->oob[s->n], 64, "%s", m->oob ? m->oob : "(none)");
 	s->n++;
 	if (s->done_in_callback)
 		assert_int_equal(outbox_done(s->done_in_callback, m->peer, m->id),
@@ -243,6 +247,40 @@ static void test_room_rows_and_old_table(void **state)
 				     "r1"), 1);
 }
 
+static void test_oob_rows_and_old_table(void **state)
+{
+	struct fixture *fx = *state;
+	struct outbox_msg m = { .peer = JULIET, .id = "u1",
+				.body = "https://up.example/f/a.png", .ts_ms = 5,
+				.oob = "https://up.example/f/a.png" };
+	struct seen s = { 0 };
+	sqlite3 *db;
+
+	/* an outbox made before uploads (with rooms' flag) */
+	close_both(fx);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"DROP TABLE outbox; CREATE TABLE outbox(seq INTEGER PRIMARY KEY,"
+		" peer TEXT NOT NULL, resource TEXT, stanza_id TEXT NOT NULL"
+		" UNIQUE, body TEXT NOT NULL, ts INTEGER NOT NULL, state INTEGER"
+		" NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0,"
+		" room INTEGER NOT NULL DEFAULT 0);"
+		"INSERT INTO outbox(peer, stanza_id, body, ts)"
+		" VALUES ('juliet@example.com', 'old', 'kept', 1);",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	open_both(fx);
+	assert_int_equal(outbox_add(fx->ob, &m), 0);
+	/* and it is still there after a restart */
+	close_both(fx);
+	open_both(fx);
+	assert_int_equal(outbox_each(fx->ob, collect, &s), 2);
+	assert_string_equal(s.bodies[0], "kept");
+	assert_string_equal(s.oob[0], "(none)");
+	assert_string_equal(s.ids[1], "u1");
+	assert_string_equal(s.oob[1], "https://up.example/f/a.png");
+}
+
 static int count_history(const struct hist_msg *m, void *ud)
 {
 	(void)m;
@@ -278,7 +316,7 @@ static void test_on_disk_before_return(void **state)
 		struct outbox *ob = NULL;
 		char *err = NULL;
 		struct outbox_msg m = { 0, JULIET, NULL, "m1", "what we typed",
-					6, OUTBOX_QUEUED, 0, false };
+					6, OUTBOX_QUEUED, 0, false, NULL };
 
 		if (history_open(&h, fx->path, &err) < 0 ||
 		    outbox_open(&ob, h, &err) < 0)
@@ -417,6 +455,7 @@ int main(void)
 		T(test_survives_reopen),
 		T(test_on_disk_before_return),
 		T(test_room_rows_and_old_table),
+		T(test_oob_rows_and_old_table),
 		A(test_conv_states),
 		A(test_reopened_window),
 	};
