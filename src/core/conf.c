@@ -27,6 +27,7 @@
 
 #include "core/attention.h"
 #include "core/conf.h"
+#include "core/proxy.h"
 #include "util/jid.h"
 #include "util/troff.h"
 #include "util/xmem.h"
@@ -121,6 +122,20 @@ static char *check_open_cmd(const char *v)
 	return words_problem("url_open_cmd", v);
 }
 
+static char *check_proxy(const char *v)
+{
+	struct proxy p;
+	char *why, *msg;
+
+	if (proxy_parse(v, &p, &why) == 0) {
+		proxy_clear(&p);
+		return NULL;
+	}
+	msg = xasprintf("proxy: %s", why);
+	free(why);
+	return msg;
+}
+
 /* The field an option lands in: its scope names the struct, and the
  * field's declared type says how it is stored (an enum is an unsigned
  * int to _Generic; a field of another type does not compile). */
@@ -197,6 +212,15 @@ const struct conf_option conf_options[] = {
 		  "connecting: what came while natter was not running, and "
 		  "what you wrote elsewhere; scrolling back past the oldest "
 		  "stored line asks it too" },
+	{ .name = "proxy", ACCOUNT_FIELD(proxy), .type = CONF_STRING,
+	  .flags = CONF_SECRET, .check = check_proxy,
+	  .unset = "ALL_PROXY from the environment, unless NO_PROXY names "
+		   "the server",
+	  .help = "proxy for this account's connection and its HTTP "
+		  "downloads and uploads: \"socks5://[user:pass@]host:port\" "
+		  "(the proxy resolves the server's name, so Tor works), "
+		  "\"http://[user:pass@]host:port\" (HTTP CONNECT) or "
+		  "\"none\"; TLS stays end to end with the server" },
 
 	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
 	  .def = false, .help = "write the debug log" },
@@ -858,6 +882,18 @@ static int check_mode(const struct config *c, const struct stat *st,
 		if (a->password && (st->st_mode & (S_IRWXG | S_IRWXO))) {
 			*err = xasprintf(
 				"%s holds a password but other users can access it (mode %04o); "
+				"fix it with: chmod 600 %s",
+				c->path, (unsigned)(st->st_mode & 07777), c->path);
+			return -1;
+		}
+	}
+	/* a proxy's password is a password too */
+	for (i = 0; i < c->naccounts; i++) {
+		const char *p = c->accounts[i].proxy;
+
+		if (p && strchr(p, '@') && (st->st_mode & (S_IRWXG | S_IRWXO))) {
+			*err = xasprintf(
+				"%s holds a proxy password but other users can access it (mode %04o); "
 				"fix it with: chmod 600 %s",
 				c->path, (unsigned)(st->st_mode & 07777), c->path);
 			return -1;

@@ -51,6 +51,8 @@ struct account_conf {
 	enum courtesy courtesy;
 	bool carbons;        /* enable message carbons (XEP-0280) */
 	bool mam;            /* catch up from the archive (XEP-0313) */
+	char *proxy;         /* core/proxy.h's syntax; NULL: the
+			      * environment's (ALL_PROXY, NO_PROXY) */
 };
 
 struct config {

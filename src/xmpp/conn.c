@@ -15,13 +15,16 @@
  *
  * How bytes reach the server is a struct conn_transport, chosen for an
  * account by transport_for() below: the one place a new way to connect
- * plugs in. Today there is one, "tcp": libstrophe's own socket to the
- * account's server and port (direct TLS or STARTTLS as its tls option
- * says). HTTP binding (BOSH), WebSocket and SOCKS5 or HTTP proxies are
- * meant to be transports whose open() starts a bridge on a private
- * loopback endpoint, served by natter's loop, and points libstrophe at
- * that endpoint; the TLS rules, pins, draining, socket registration and
- * shutdown here stay the same for them.
+ * plugs in. "tcp" is libstrophe's own socket to the account's server
+ * and port (direct TLS or STARTTLS as its tls option says). The others
+ * start a bridge (core/bridge.h), a private loopback endpoint served by
+ * natter's loop, and point libstrophe at it (conn_connect_bridge): the
+ * sockopt callback, which libstrophe calls before connect(), binds its
+ * socket to 127.0.0.1 and tells the bridge that port, the only one it
+ * accepts. "proxy" is a plain tunnel through a SOCKS5 or HTTP proxy
+ * (core/tunnel.h); TLS stays end to end, checked against the XMPP
+ * domain as always. The TLS rules, pins, draining, socket registration
+ * and shutdown here stay the same for every transport.
  */
 #include "config.h"
 
@@ -32,6 +35,10 @@
 #include <time.h>
 
 #include "core/app.h"
+#include "core/bridge.h"
+#include "core/proxy.h"
+#include "core/tunnel.h"
+#include "util/log.h"
 #include "util/xmem.h"
 #include "xmpp/conn.h"
 #include "xmpp/session.h"
@@ -91,6 +98,16 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 	struct session *s = conn_by_ctx(xmpp_conn_get_context(conn));
 	int fd = *(int *)sock;
 
+	if (s && s->bridge) {
+		/* before connect(): the bridge learns our port */
+		int r = bridge_bind_client(s->bridge, fd);
+
+		if (r < 0) {
+			log_msg(LOG_ERROR, "conn", "%s: cannot bind to 127.0.0.1: %s",
+				s->acc->conf->name, strerror(-r));
+			return -1;
+		}
+	}
 	if (s) {
 		if (s->fd >= 0 && s->fd != fd)
 			loop_unwatch(s->app->loop, s->fd);
@@ -116,10 +133,68 @@ static int tcp_open(struct session *s, enum conn_stream kind,
 
 static const struct conn_transport tcp = { "tcp", tcp_open };
 
+int conn_connect_bridge(struct session *s, struct bridge *b,
+			enum conn_stream kind, xmpp_conn_handler cb, void *ud)
+{
+	bridge_free(&s->bridge);
+	s->bridge = b;
+	if (kind == CONN_RAW)
+		return xmpp_connect_raw(s->conn, "127.0.0.1", bridge_port(b),
+					cb, ud);
+	return xmpp_connect_client(s->conn, "127.0.0.1", bridge_port(b), cb,
+				   ud);
+}
+
+/* Through a proxy: natterrc's, or the environment's unless NO_PROXY
+ * names the server (then as "tcp"). No name is resolved here: the proxy
+ * resolves the server's (and no SRV record is asked for). */
+static int proxy_open(struct session *s, enum conn_stream kind,
+		      xmpp_conn_handler cb, void *ud)
+{
+	const struct account_conf *c = s->acc->conf;
+	const char *host = c->server ? c->server : s->acc->domain;
+	unsigned port = c->port ? (unsigned)c->port :
+			c->tls == TLS_DIRECT ? 5223 : 5222;
+	struct proxy p;
+	struct bridge *b;
+	char *err = NULL;
+
+	if (proxy_choose(c->proxy, host, &p, &err) < 0) {
+		s->carrier_error = err;
+		return XMPP_EINVOP;
+	}
+	if (p.kind == PROXY_NONE)
+		return tcp_open(s, kind, cb, ud);
+	b = tunnel_bridge_new(s->app->loop, &p, host, port, &err);
+	proxy_clear(&p);
+	if (!b) {
+		s->carrier_error = err;
+		return XMPP_EINT;
+	}
+	return conn_connect_bridge(s, b, kind, cb, ud);
+}
+
+static const struct conn_transport proxied = { "proxy", proxy_open };
+
+/* Whether a proxy may carry a's connection: natterrc names one, or
+ * says nothing and the environment does (NO_PROXY is proxy_open's). */
+static bool proxy_wanted(const struct account *a)
+{
+	const char *p = a->conf->proxy, *env;
+
+	if (p)
+		return strcmp(p, "none") != 0 && *p;
+	env = getenv("all_proxy");
+	if (!env || !*env)
+		env = getenv("ALL_PROXY");
+	return env && *env;
+}
+
 /* Which transport carries a's connection. */
 static const struct conn_transport *transport_for(const struct account *a)
 {
-	(void)a;
+	if (proxy_wanted(a))
+		return &proxied;
 	return &tcp;
 }
 
@@ -201,6 +276,7 @@ void conn_free(struct session *s)
 	xmpp_ctx_free(s->ctx);
 	s->conn = NULL;
 	s->ctx = NULL;
+	xfree(&s->carrier_error);
 }
 
 int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
@@ -208,6 +284,8 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 {
 	s->cert_refused = s->auth_failed = false;
 	s->sock_error = 0;
+	xfree(&s->carrier_error);
+	bridge_free(&s->bridge);
 	xmpp_conn_set_flags(s->conn, tls_flags(s->acc->conf->tls, kind));
 	return transport_for(s->acc)->open(s, kind, cb, ud);
 }
@@ -244,6 +322,13 @@ void conn_lost(struct session *s)
 	if (s->fd >= 0)
 		loop_unwatch(s->app->loop, s->fd);
 	s->fd = -1;
+	if (s->bridge) {
+		const char *why = bridge_error(s->bridge);
+
+		if (why && !s->carrier_error)
+			s->carrier_error = xstrdup(why);
+		bridge_free(&s->bridge);
+	}
 }
 
 void conn_prepare_all(struct app *app)
