@@ -9,9 +9,9 @@
  * rid order (two connections may finish out of order): each <body/> is
  * cut again and its children go to libstrophe. The stream header
  * libstrophe expects is made from the session creation answer (its sid
- * is the stream id) and again from the answer to a restart
- * (xmpp:restart='true', sent when libstrophe opens a new stream after
- * SASL). libstrophe's </stream:stream> becomes type='terminate'; the
+ * is the stream id) and again when a restart (xmpp:restart='true')
+ * goes out, sent when libstrophe opens a new stream after SASL: the
+ * server may answer it on an older, held request. libstrophe's </stream:stream> becomes type='terminate'; the
  * server's terminate, an HTTP error or a broken connection end the
  * carrier, and libstrophe, seeing its stream closed, reconnects as it
  * would over TCP (a new BOSH session).
@@ -206,9 +206,11 @@ static bool answer(struct bosh *b, struct bosh_req *r)
 		end(b, why);
 		return false;
 	}
+	log_msg(LOG_DEBUG, "bosh", "rid %llu answered, %zu bytes",
+		(unsigned long long)r->rid, r->len);
 	xmlframe_reset(b->ans);
 	b->ans_terminate = false;
-	b->ans_header = r->restart || !b->sid;
+	b->ans_header = !b->sid;
 	if (xmlframe_feed(b->ans, r->body, r->len) < 0) {
 		snprintf(why, sizeof why, "HTTP binding at %s answered "
 			 "malformed XML: %s", b->url, xmlframe_error(b->ans));
@@ -304,6 +306,9 @@ static void send_body(struct bosh *b, const char *attrs, const char *kids,
 	} else {
 		n += sprintf(body + n, "/>");
 	}
+	log_msg(LOG_DEBUG, "bosh", "rid %llu%s%s: %d bytes",
+		(unsigned long long)b->rid, restart ? " restart" : "",
+		terminate ? " terminate" : "", n);
 	q.url = b->url;
 	q.body = body;
 	q.body_len = n;
@@ -336,7 +341,7 @@ static void send_body(struct bosh *b, const char *attrs, const char *kids,
 
 static void pump(struct bosh *b)
 {
-	char *attrs, *to;
+	char *attrs, *to, *hdr;
 
 	if (b->ended)
 		return;
@@ -366,6 +371,13 @@ static void pump(struct bosh *b)
 					  "xmpp:restart='true'", to);
 			free(to);
 			b->restart = false;
+			/* the server answers a restart on whichever
+			 * request it holds, maybe an older one: the new
+			 * stream begins for libstrophe now (it wrote its
+			 * header after the last word of the old one) */
+			hdr = xmlframe_stream_header(b->to, b->sid, "en");
+			b->ops.to_client(b->ud, hdr, strlen(hdr));
+			free(hdr);
 			/* what libstrophe wrote before its new header
 			 * belongs to the old stream: send it first */
 			send_body(b, attrs, b->out, b->out_len, true, false);

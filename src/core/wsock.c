@@ -1,12 +1,17 @@
 /* wsock: XMPP over WebSocket (RFC 7395), a webstream carrier.
  *
- * libwebsockets speaks WebSocket and TLS; it runs inside natter's loop
- * through its external-poll callbacks (ADD/DEL/CHANGE_MODE_POLL_FD turn
- * into loop_watch calls, and a ready socket goes to lws_service_fd), so
- * nothing blocks and an idle connection wakes nobody: no timer is set.
- * (Debian 12's libcurl 7.88 is built without its experimental WebSocket
- * support, so libcurl cannot do this part.) One lws context per
- * carrier, holding one client connection with subprotocol "xmpp".
+ * libwebsockets speaks WebSocket and TLS. Debian 12 builds it without
+ * its external-poll callbacks but with libuv as an event library, and
+ * libuv is made to be embedded: its whole state is one descriptor
+ * (uv_backend_fd) and one deadline (uv_backend_timeout). So each
+ * carrier gives lws a libuv loop of its own as a "foreign" loop, natter's
+ * loop watches that descriptor, and when it is readable or the deadline
+ * comes uv_run(UV_RUN_NOWAIT) runs what is ready; the deadline is
+ * refreshed after every run. Nothing blocks, and an idle connection
+ * arms no timer. (Debian 12's libcurl 7.88 is built without its
+ * experimental WebSocket support, so libcurl cannot do this part.) One
+ * lws context per carrier, holding one client connection with
+ * subprotocol "xmpp".
  *
  * libstrophe's stream is cut into elements (core/xmlframe); its stream
  * header (and each restart) becomes <open/>, its </stream:stream>
@@ -27,6 +32,7 @@
 #include <openssl/x509.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <uv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +47,8 @@
 #define FRAMING_NS "urn:ietf:params:xml:ns:xmpp-framing"
 /* a message larger than this is refused */
 #define WSOCK_MAX_MESSAGE (16 * 1024 * 1024)
-/* service calls after a wakeup for what TLS decrypted but lws has not
- * handed on yet (as conn.c's drain) */
-#define WSOCK_FORCED_MAX 16
+/* uv_run passes allowed while closing a context */
+#define WSOCK_CLOSE_RUNS 64
 
 struct wsmsg {
 	unsigned char *buf; /* LWS_PRE bytes of room, then the text */
@@ -52,6 +57,10 @@ struct wsmsg {
 
 struct wsock {
 	struct loop *loop;
+	uv_loop_t uv;
+	bool uv_ready;
+	int uv_fd;           /* watched in natter's loop, or -1 */
+	loop_timer_id timer; /* libuv's next deadline */
 	struct lws_context *ctx;
 	struct lws *wsi;
 	struct webstream_ops ops;
@@ -184,20 +193,47 @@ static void message(struct wsock *w, const char *m, size_t n)
 
 /* -- libwebsockets ----------------------------------------------------------- */
 
-static void on_fd(struct loop *l, int fd, short revents, void *ud)
+static void uv_sync(struct wsock *w);
+
+static void on_uv_timer(struct loop *l, void *ud)
 {
 	struct wsock *w = ud;
-	struct lws_pollfd p = { .fd = fd, .events = POLLIN | POLLOUT,
-				.revents = revents };
-	int i;
 
 	(void)l;
-	lws_service_fd(w->ctx, &p);
-	/* what TLS holds decrypted, or lws buffered, needs service no
-	 * socket will announce */
-	for (i = 0; i < WSOCK_FORCED_MAX &&
-		    lws_service_adjust_timeout(w->ctx, 1, 0) == 0; i++)
-		lws_service_tsi(w->ctx, -1, 0);
+	w->timer = 0;
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
+}
+
+static void on_uv_fd(struct loop *l, int fd, short revents, void *ud)
+{
+	struct wsock *w = ud;
+
+	(void)l;
+	(void)fd;
+	(void)revents;
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
+}
+
+/* After libuv ran: natter's loop watches its descriptor and wakes it at
+ * its next deadline, if it has one. */
+static void uv_sync(struct wsock *w)
+{
+	int t;
+
+	if (w->destroying)
+		return;
+	if (w->uv_fd < 0) {
+		w->uv_fd = uv_backend_fd(&w->uv);
+		if (w->uv_fd >= 0)
+			loop_watch(w->loop, w->uv_fd, POLLIN, on_uv_fd, w);
+	}
+	loop_timer_cancel(w->loop, w->timer);
+	w->timer = 0;
+	t = uv_backend_timeout(&w->uv);
+	if (t >= 0)
+		w->timer = loop_timer_add(w->loop, (uint64_t)t, on_uv_timer, w);
 }
 
 static char *fingerprint_of(X509 *c)
@@ -281,22 +317,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 {
 	struct lws_context *cx = wsi ? lws_get_context(wsi) : NULL;
 	struct wsock *w = cx ? lws_context_user(cx) : NULL;
-	const struct lws_pollargs *pa = in;
 	char why[512];
 
 	(void)user;
 	if (!w)
 		return 0;
 	switch (reason) {
-	case LWS_CALLBACK_ADD_POLL_FD:
-		loop_watch(w->loop, pa->fd, (short)pa->events, on_fd, w);
-		return 0;
-	case LWS_CALLBACK_DEL_POLL_FD:
-		loop_unwatch(w->loop, pa->fd);
-		return 0;
-	case LWS_CALLBACK_CHANGE_MODE_POLL_FD:
-		loop_watch_events(w->loop, pa->fd, (short)pa->events);
-		return 0;
 	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
 		/* the system CAs, or SSL_CERT_FILE / SSL_CERT_DIR */
 		SSL_CTX_set_default_verify_paths(user);
@@ -360,6 +386,7 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 	char *copy, *fullpath;
 	int port = 0;
 	struct wsock *w;
+	void *foreign[1];
 
 	if (!c->url || strncmp(c->url, "wss://", 6) != 0) {
 		*err = xasprintf("websocket_url must be a wss:// address, not "
@@ -382,6 +409,15 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 	w->pin = c->pin ? pin_normalize(c->pin) : NULL;
 	w->in = xmlframe_new(&in_ops, w, "jabber:client");
 	w->frame = xmlframe_new(&frame_ops, w, NULL);
+	w->uv_fd = -1;
+	if (uv_loop_init(&w->uv) != 0) {
+		*err = xstrdup("libuv could not start");
+		free(copy);
+		wsock_free(w);
+		return NULL;
+	}
+	w->uv_ready = true;
+	foreign[0] = &w->uv;
 
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
@@ -389,7 +425,9 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 	info.gid = -1;
 	info.uid = -1;
 	info.user = w;
-	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+		       LWS_SERVER_OPTION_LIBUV;
+	info.foreign_loops = foreign;
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
 		*err = xstrdup("libwebsockets could not start");
@@ -425,6 +463,8 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 	}
 	free(fullpath);
 	free(copy);
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
 	return w;
 }
 
@@ -439,7 +479,12 @@ static void wsock_from_client(void *impl, const char *buf, size_t len)
 		snprintf(why, sizeof why, "cannot read the client's stream: %s",
 			 xmlframe_error(w->in));
 		end(w, why);
+		return;
 	}
+	/* libuv applies a change of interest (lws wants to write) in its
+	 * next run, not at once */
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
 }
 
 static void wsock_client_closed(void *impl)
@@ -449,6 +494,8 @@ static void wsock_client_closed(void *impl)
 	if (!w->closing)
 		in_close(w);
 	w->ended = true;
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
 }
 
 static void wsock_free(void *impl)
@@ -457,8 +504,20 @@ static void wsock_free(void *impl)
 	size_t i;
 
 	w->destroying = true;
+	if (w->uv_fd >= 0)
+		loop_unwatch(w->loop, w->uv_fd);
+	loop_timer_cancel(w->loop, w->timer);
 	if (w->ctx)
 		lws_context_destroy(w->ctx);
+	if (w->uv_ready) {
+		/* lws closes its libuv handles asynchronously: let them */
+		for (i = 0; i < WSOCK_CLOSE_RUNS && uv_loop_alive(&w->uv); i++)
+			uv_run(&w->uv, UV_RUN_NOWAIT);
+		if (w->ctx)
+			lws_context_destroy(w->ctx);
+		if (uv_loop_close(&w->uv) != 0)
+			log_msg(LOG_WARN, "wsock", "libuv loop still busy");
+	}
 	for (i = w->q0; i < w->nq; i++)
 		free(w->q[i].buf);
 	free(w->q);

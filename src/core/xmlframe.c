@@ -113,6 +113,8 @@ static void emit(struct xmlframe *f, const char *b, size_t bn)
 				       " xmlns:stream='%s'", stream_ns);
 	if (en >= sizeof extra)
 		en = sizeof extra - 1;
+	if (!f->ops->element)
+		return;
 	if (!en && !f->acc_len) {
 		f->ops->element(f->ud, b, bn);
 		return;
