@@ -243,12 +243,13 @@ static bool wanted(const struct bridge *b, const struct sockaddr_in *peer)
 	       ntohs(peer->sin_port) == b->expect;
 }
 
-static void on_listen(struct loop *l, int fd, short revents, void *ud)
+/* Takes the connections waiting on the listener: the expected client
+ * is served (or, with take, handed back); every other is refused.
+ * Returns the client's descriptor when take found it, else -1. */
+static int accept_all(struct bridge *b, bool take)
 {
-	struct bridge *b = ud;
+	int fd = b->lfd;
 
-	(void)l;
-	(void)revents;
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof ss;
@@ -260,14 +261,16 @@ static void on_listen(struct loop *l, int fd, short revents, void *ud)
 		if (c < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			return; /* EAGAIN, or out of descriptors: next time */
+			return -1; /* EAGAIN, or out of descriptors: next time */
 		}
 		if (wanted(b, peer)) {
-			b->cfd = c;
 			b->accepted = true;
 			log_msg(LOG_DEBUG, "bridge",
-				"port %u: accepted the client from port %u",
-				b->port, b->expect);
+				"port %u: accepted the client from port %u%s",
+				b->port, b->expect, take ? ", handed over" : "");
+			if (take)
+				return c;
+			b->cfd = c;
 			if (b->closing) {
 				/* the carrier failed before it came */
 				finish_close(b);
@@ -291,6 +294,34 @@ static void on_listen(struct loop *l, int fd, short revents, void *ud)
 		close(c);
 		b->refused++;
 	}
+}
+
+static void on_listen(struct loop *l, int fd, short revents, void *ud)
+{
+	(void)l;
+	(void)fd;
+	(void)revents;
+	accept_all(ud, false);
+}
+
+int bridge_take_client(struct bridge *b, int timeout_ms)
+{
+	struct pollfd p = { .fd = b->lfd, .events = POLLIN };
+	int waited = 0;
+
+	if (b->dead || b->accepted)
+		return -EALREADY;
+	while (waited <= timeout_ms) {
+		int c = accept_all(b, true);
+
+		if (c >= 0)
+			return c;
+		/* in slices, so a timeout is counted without a clock */
+		if (poll(&p, 1, 10) < 0 && errno != EINTR)
+			return -errno;
+		waited += 10;
+	}
+	return -ETIMEDOUT;
 }
 
 struct bridge *bridge_new(struct loop *l, const struct bridge_carrier *c,

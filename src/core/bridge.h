@@ -24,6 +24,15 @@
  *
  * Callbacks run from the loop. A carrier may call any bridge function
  * from them (including bridge_free on the bridge that called it).
+ *
+ * A trap: libstrophe 0.12's TLS handshake (STARTTLS or direct) does not
+ * return to the loop: tls_start() calls SSL_connect() and select()s on
+ * its socket until the handshake is over. Bytes that only the loop moves
+ * then never move, and natter hangs. So a carrier in the loop suits a
+ * stream on which libstrophe itself speaks no TLS (BOSH and WebSocket,
+ * whose TLS is libcurl's); where TLS must run end to end through the
+ * bridge (a proxy), the bytes are moved outside the loop: see
+ * bridge_take_client and core/tunnel.c.
  */
 #ifndef NATTER_CORE_BRIDGE_H
 #define NATTER_CORE_BRIDGE_H
@@ -85,6 +94,17 @@ void bridge_pause_client(struct bridge *b, bool pause);
  * why (copied) says what failed, in words, or is NULL for an orderly
  * end; the first reason given is kept. */
 void bridge_close_client(struct bridge *b, const char *why);
+
+/* For a client that is connecting to the bridge right now (its
+ * connect() to 127.0.0.1 has been called): waits up to timeout_ms for
+ * it, refusing any other connection meanwhile, and hands its socket
+ * over instead of serving it: the caller owns the returned descriptor
+ * (non-blocking) and the carrier hears nothing of it. The bridge goes on
+ * refusing every other connection. This blocks (on loopback, for a
+ * connection already under way): it is for a client that must be
+ * carried outside the loop (core/tunnel.c). Returns the descriptor, or
+ * -ETIMEDOUT, or another -errno. */
+int bridge_take_client(struct bridge *b, int timeout_ms);
 
 /* What bridge_close_client said went wrong, or NULL; borrowed. */
 const char *bridge_error(const struct bridge *b);

@@ -244,8 +244,7 @@ const struct conf_option conf_options[] = {
 		  "stored line asks it too" },
 	{ .name = "proxy", ACCOUNT_FIELD(proxy), .type = CONF_STRING,
 	  .flags = CONF_SECRET, .check = check_proxy,
-	  .unset = "ALL_PROXY from the environment, unless NO_PROXY names "
-		   "the server",
+	  .unset = "ALL_PROXY and NO_PROXY from the environment",
 	  .help = "proxy for this account's connection and its HTTP "
 		  "downloads and uploads: \"socks5://[user:pass@]host:port\" "
 		  "(the proxy resolves the server's name, so Tor works), "

@@ -1,25 +1,34 @@
-/* tunnel: the proxy carrier (see tunnel.h).
+/* tunnel: through a proxy (see tunnel.h).
  *
- * One struct tunnel per bridge: its own HTTP engine (so no other
- * transfer shares the multi handle that made the tunnel), the transfer
- * making the tunnel until the proxy has answered, then the tunnel's
- * socket. Bytes for the server wait in `up` while the socket is full;
- * past TUNNEL_HIGH of them the bridge stops reading from libstrophe.
- * Bytes from the server go straight to the bridge; while more than
- * TUNNEL_HIGH of them wait there for libstrophe, the tunnel is not read
- * (client_drained resumes it). So neither direction buffers without
- * bound and nothing blocks.
+ * A struct tunnel has its own HTTP engine (no other transfer shares the
+ * multi handle that makes the tunnel), the transfer asking the proxy,
+ * then the tunnel's socket until the relay takes it. The answer reaches
+ * the owner from a 0-ms timer rather than from inside the engine's
+ * callback, so the owner may free the tunnel, engine and all.
+ *
+ * The relay process: after fork() it keeps the two sockets and nothing
+ * else of natter's (every other descriptor is closed, so that a socket
+ * natter closes is really closed, and it holds no terminal), restores
+ * the default signal dispositions and asks to be killed when natter
+ * dies. It moves up to RELAY_BUF bytes at a time each way; when one side
+ * ends (end of file), what is left is written, the other side's sending
+ * half is shut, and once both ways are done (or an error ends either)
+ * it exits. It touches no memory it shares with natter and calls
+ * nothing but system calls, as a child of a process that may hold locks
+ * must.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/bridge.h"
 #include "core/http.h"
 #include "core/loop.h"
 #include "core/proxy.h"
@@ -27,139 +36,168 @@
 #include "util/log.h"
 #include "util/xmem.h"
 
-#define TUNNEL_HIGH (256 * 1024)
-#define TUNNEL_CHUNK 16384
-/* reads per wakeup, so a fast server cannot hold the loop */
-#define TUNNEL_READS 8
+/* libcurl's time for the proxy's answer: less than the session's login
+ * time limit (30 s), so that the proxy's silence is the reason shown */
+#define TUNNEL_TIMEOUT_S 25
+#define RELAY_BUF 65536
 
 struct tunnel {
 	struct loop *loop;
-	struct bridge *b;
 	struct http *http;
 	struct http_xfer *x; /* while the proxy is being asked */
-	int fd;              /* the tunnel once made, else -1 */
-	short events;        /* what fd is watched for, 0: not watched */
-	bool ended;          /* the stream is over either way */
-	char *up;            /* for the server: up[off..len) */
-	size_t off, len, cap;
+	int fd;              /* the tunnel until the relay takes it, or -1 */
+	char *err;           /* the proxy's answer, until the timer */
+	loop_timer_id timer;
+	tunnel_ready_fn ready;
+	void *ud;
 	char *what;          /* the proxy, in words */
+	pid_t relay;         /* the relay process, 0 before and after */
 };
 
-static void update_watch(struct tunnel *t);
+/* --- the relay ------------------------------------------------------------ */
 
-/* The tunnel failed (or ended, why NULL): the bridge says so to
- * libstrophe. */
-static void end(struct tunnel *t, const char *why)
+struct way {
+	int from, to;
+	char *buf;
+	size_t off, len;
+	int done; /* from ended and everything was written */
+};
+
+static int way_step(struct way *w, short rev_from, short rev_to)
 {
-	if (t->ended)
-		return;
-	t->ended = true;
-	if (t->fd >= 0) {
-		loop_unwatch(t->loop, t->fd);
-		t->events = 0;
-		close(t->fd);
-		t->fd = -1;
-	}
-	bridge_close_client(t->b, why);
-}
+	ssize_t n;
 
-static void fail_errno(struct tunnel *t, const char *doing, int e)
-{
-	char *why = xasprintf("%s through %s: %s", doing, t->what,
-			      strerror(e));
-
-	end(t, why);
-	free(why);
-}
-
-static void flush_up(struct tunnel *t)
-{
-	if (t->fd < 0)
-		return; /* not made yet, or over */
-	while (t->fd >= 0 && t->off < t->len) {
-		ssize_t w = send(t->fd, t->up + t->off, t->len - t->off,
-				 MSG_NOSIGNAL);
-
-		if (w > 0) {
-			t->off += (size_t)w;
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		fail_errno(t, "sending", w < 0 ? errno : EIO);
-		return;
-	}
-	if (t->off == t->len)
-		t->off = t->len = 0;
-	if (!t->ended)
-		bridge_pause_client(t->b, t->len - t->off >= TUNNEL_HIGH);
-	update_watch(t);
-}
-
-static void read_down(struct tunnel *t)
-{
-	char buf[TUNNEL_CHUNK];
-	int i;
-
-	for (i = 0; i < TUNNEL_READS && t->fd >= 0; i++) {
-		ssize_t n;
-
-		if (bridge_client_pending(t->b) >= TUNNEL_HIGH)
-			break;
-		n = recv(t->fd, buf, sizeof buf, 0);
+	if (w->done)
+		return 0;
+	if (w->len == 0 && (rev_from & (POLLIN | POLLHUP | POLLERR))) {
+		n = recv(w->from, w->buf, RELAY_BUF, 0);
 		if (n > 0) {
-			bridge_to_client(t->b, buf, (size_t)n);
-			continue;
+			w->off = 0;
+			w->len = (size_t)n;
+		} else if (n == 0) {
+			shutdown(w->to, SHUT_WR);
+			w->done = 1;
+			return 0;
+		} else if (errno != EAGAIN && errno != EINTR) {
+			return -1;
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n == 0) {
-			/* the server (or the proxy) closed: libstrophe
-			 * reads what came, then the end of the stream */
-			log_msg(LOG_INFO, "tunnel", "%s: the far side closed",
-				t->what);
-			end(t, NULL);
-		} else {
-			fail_errno(t, "receiving", errno);
-		}
-		return;
 	}
-	update_watch(t);
+	if (w->len > 0 && (rev_to & POLLOUT || w->off == 0)) {
+		n = send(w->to, w->buf + w->off, w->len - w->off,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			w->off += (size_t)n;
+			if (w->off == w->len)
+				w->off = w->len = 0;
+		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			return -1;
+		}
+	}
+	return 0;
 }
 
-static void on_socket(struct loop *l, int fd, short revents, void *ud)
+static void relay_run(int a, int b)
+{
+	static char buf_ab[RELAY_BUF], buf_ba[RELAY_BUF];
+	struct way ab = { a, b, buf_ab, 0, 0, 0 };
+	struct way ba = { b, a, buf_ba, 0, 0, 0 };
+
+	while (!(ab.done && ba.done)) {
+		struct pollfd p[2] = { { a, 0, 0 }, { b, 0, 0 } };
+
+		if (!ab.done)
+			p[ab.len ? 1 : 0].events |= ab.len ? POLLOUT : POLLIN;
+		if (!ba.done)
+			p[ba.len ? 0 : 1].events |= ba.len ? POLLOUT : POLLIN;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (way_step(&ab, p[0].revents, p[1].revents) < 0 ||
+		    way_step(&ba, p[1].revents, p[0].revents) < 0)
+			break;
+		/* a side that hung up without a readable end: nothing more
+		 * can move towards it */
+		if ((p[0].revents & POLLERR) || (p[1].revents & POLLERR))
+			break;
+	}
+	_exit(0);
+}
+
+/* Closes every descriptor but a and b. */
+static void keep_only(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 0)
+		close_range(0, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+static void relay_gone(struct loop *l, pid_t pid, int status, void *ud)
 {
 	struct tunnel *t = ud;
 
 	(void)l;
-	(void)fd;
-	if (revents & POLLOUT)
-		flush_up(t);
-	if (t->fd >= 0 && (revents & (POLLIN | POLLHUP | POLLERR)))
-		read_down(t);
+	log_msg(LOG_DEBUG, "tunnel", "relay %d ended (status %d)", (int)pid,
+		status);
+	if (t)
+		t->relay = 0; /* reaped: its pid is no longer ours */
 }
 
-static void update_watch(struct tunnel *t)
+static pid_t splice_start(struct loop *l, int a, int b, struct tunnel *t)
 {
-	short ev = 0;
+	pid_t pid = fork();
 
-	if (t->fd < 0)
-		return;
-	if (bridge_client_pending(t->b) < TUNNEL_HIGH)
-		ev |= POLLIN;
-	if (t->off < t->len)
-		ev |= POLLOUT;
-	if (ev == t->events)
-		return;
-	if (ev)
-		loop_watch(t->loop, t->fd, ev, on_socket, t);
-	else
-		loop_unwatch(t->loop, t->fd);
-	t->events = ev;
+	if (pid < 0) {
+		int e = errno;
+
+		close(a);
+		close(b);
+		return -e;
+	}
+	if (pid == 0) {
+		struct sigaction sa;
+		sigset_t none;
+		int sig;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_DFL;
+		for (sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				sigaction(sig, &sa, NULL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		keep_only(a, b);
+		relay_run(a, b);
+	}
+	close(a);
+	close(b);
+	loop_child_watch(l, pid, relay_gone, t);
+	return pid;
+}
+
+pid_t tunnel_splice(struct loop *l, int a, int b)
+{
+	return splice_start(l, a, b, NULL);
+}
+
+/* --- making the tunnel ---------------------------------------------------- */
+
+static void tell(struct loop *l, void *ud)
+{
+	struct tunnel *t = ud;
+	char *err = t->err;
+
+	(void)l;
+	t->timer = 0;
+	t->err = NULL;
+	t->ready(t, err, t->ud); /* may free t */
+	free(err);
 }
 
 static void on_tunnel(int fd, const char *err, void *ud)
@@ -167,125 +205,93 @@ static void on_tunnel(int fd, const char *err, void *ud)
 	struct tunnel *t = ud;
 
 	t->x = NULL;
-	if (fd < 0) {
-		end(t, err);
-		return;
-	}
-	if (t->ended) { /* libstrophe left meanwhile */
-		close(fd);
-		return;
-	}
-	log_msg(LOG_INFO, "tunnel", "%s: connected", t->what);
 	t->fd = fd;
-	flush_up(t); /* resumes reading from libstrophe */
+	if (fd < 0)
+		t->err = xstrdup(err ? err : "the proxy failed");
+	else
+		log_msg(LOG_INFO, "tunnel", "%s: connected", t->what);
+	t->timer = loop_timer_add(t->loop, 0, tell, t);
 }
 
-/* --- the carrier ---------------------------------------------------------- */
-
-static void from_client(void *cud, const char *buf, size_t len)
-{
-	struct tunnel *t = cud;
-
-	if (t->ended)
-		return;
-	if (t->off > 0 && t->off >= t->cap / 2) {
-		memmove(t->up, t->up + t->off, t->len - t->off);
-		t->len -= t->off;
-		t->off = 0;
-	}
-	xgrow((void **)&t->up, &t->cap, t->len + len, 1);
-	memcpy(t->up + t->len, buf, len);
-	t->len += len;
-	flush_up(t);
-}
-
-static void client_closed(void *cud)
-{
-	struct tunnel *t = cud;
-
-	http_cancel(&t->x);
-	if (t->fd >= 0 && t->off < t->len) {
-		/* libstrophe's last words (</stream:stream>) if the socket
-		 * takes them now; it does not wait for more */
-		ssize_t w = send(t->fd, t->up + t->off, t->len - t->off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		(void)w;
-	}
-	if (t->fd >= 0)
-		shutdown(t->fd, SHUT_WR);
-	end(t, NULL);
-}
-
-static void client_drained(void *cud)
-{
-	struct tunnel *t = cud;
-
-	/* room again for what the server sends */
-	if (t->fd >= 0)
-		read_down(t);
-}
-
-static void tunnel_free(void *cud)
-{
-	struct tunnel *t = cud;
-
-	http_cancel(&t->x);
-	if (t->fd >= 0) {
-		loop_unwatch(t->loop, t->fd);
-		close(t->fd);
-	}
-	http_free(&t->http);
-	free(t->up);
-	free(t->what);
-	free(t);
-}
-
-static const struct bridge_carrier tunnel_carrier = {
-	.from_client = from_client,
-	.client_closed = client_closed,
-	.client_drained = client_drained,
-	.free = tunnel_free,
-};
-
-struct bridge *tunnel_bridge_new(struct loop *l, const struct proxy *p,
-				 const char *host, unsigned port, char **err)
+struct tunnel *tunnel_new(struct loop *l, const struct proxy *p,
+			  const char *host, unsigned port,
+			  tunnel_ready_fn ready, void *ud, char **err)
 {
 	struct tunnel *t = xcalloc(1, sizeof *t);
 	struct http_tunnel_req r = { 0 };
-	struct bridge *b;
-	char *url;
+	char *url = proxy_curl_url(p);
 
 	t->loop = l;
 	t->fd = -1;
+	t->ready = ready;
+	t->ud = ud;
 	t->what = proxy_describe(p);
-	b = bridge_new(l, &tunnel_carrier, t);
-	if (!b) {
-		*err = xasprintf("cannot open natter's loopback endpoint for "
-				 "%s: %s", t->what, strerror(errno));
-		free(t->what);
-		free(t);
-		return NULL;
-	}
-	t->b = b;
 	t->http = http_new(l);
-	/* libstrophe's bytes wait until the proxy has answered */
-	bridge_pause_client(b, true);
-	url = proxy_curl_url(p);
 	r.proxy = url;
 	r.what = t->what;
 	r.host = host;
 	r.port = port;
+	r.timeout_s = TUNNEL_TIMEOUT_S;
 	r.done = on_tunnel;
 	r.ud = t;
 	t->x = http_tunnel(t->http, &r, err);
-	memset(url, 0, strlen(url));
+	explicit_bzero(url, strlen(url));
 	free(url);
 	if (!t->x) {
-		bridge_free(&b);
+		tunnel_free(&t);
 		return NULL;
 	}
 	log_msg(LOG_INFO, "tunnel", "asking %s for %s port %u", t->what, host,
 		port);
-	return b;
+	return t;
+}
+
+int tunnel_relay(struct tunnel *t, int client)
+{
+	pid_t pid;
+
+	if (t->fd < 0) {
+		close(client);
+		return -ENOTCONN;
+	}
+	pid = splice_start(t->loop, client, t->fd, t);
+	t->fd = -1;
+	if (pid < 0)
+		return (int)pid;
+	t->relay = pid;
+	log_msg(LOG_DEBUG, "tunnel", "%s: relay %d carries the stream",
+		t->what, (int)pid);
+	return 0;
+}
+
+const char *tunnel_proxy_words(const struct tunnel *t)
+{
+	return t->what;
+}
+
+void tunnel_free(struct tunnel **tp)
+{
+	struct tunnel *t = *tp;
+
+	if (!t)
+		return;
+	*tp = NULL;
+	http_cancel(&t->x);
+	http_free(&t->http);
+	loop_timer_cancel(t->loop, t->timer);
+	if (t->fd >= 0)
+		close(t->fd);
+	/* the relay ends by itself once libstrophe has closed its socket;
+	 * this is for a stream dropped while it still runs. Not reaped yet,
+	 * so the pid is still this child's: end it and reap it here (a
+	 * child killed so dies at once) */
+	if (t->relay > 0) {
+		loop_child_forget(t->loop, t->relay);
+		kill(t->relay, SIGTERM);
+		while (waitpid(t->relay, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	free(t->err);
+	free(t->what);
+	free(t);
 }

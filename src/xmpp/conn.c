@@ -22,9 +22,13 @@
  * sockopt callback, which libstrophe calls before connect(), binds its
  * socket to 127.0.0.1 and tells the bridge that port, the only one it
  * accepts. "proxy" is a plain tunnel through a SOCKS5 or HTTP proxy
- * (core/tunnel.h); TLS stays end to end, checked against the XMPP
- * domain as always. The TLS rules, pins, draining, socket registration
- * and shutdown here stay the same for every transport.
+ * (core/tunnel.h): made first, then libstrophe is pointed at a bridge
+ * whose one client, libstrophe's socket, is handed with the tunnel to a
+ * relay process (libstrophe's TLS handshake does not return to the
+ * loop, so the loop cannot carry it); TLS stays end to end, checked
+ * against the XMPP domain as always. The TLS rules, pins, draining,
+ * socket registration and shutdown here stay the same for every
+ * transport.
  */
 #include "config.h"
 
@@ -151,7 +155,133 @@ int conn_connect_bridge(struct session *s, struct bridge *b,
 
 /* Through a proxy: natterrc's, or the environment's unless NO_PROXY
  * names the server (then as "tcp"). No name is resolved here: the proxy
- * resolves the server's (and no SRV record is asked for). */
+ * resolves the server's (and no SRV record is asked for).
+ *
+ * libstrophe is started only once the proxy has connected to the server
+ * (core/tunnel.c makes the tunnel in the loop): until then it would
+ * either count the time against its own connect timeout (5 s) or, for
+ * direct TLS, start a handshake nothing can answer. Meanwhile s->via
+ * holds what it will be started with. A failure before it starts is
+ * reported to the caller's handler as libstrophe reports one
+ * (XMPP_CONN_FAIL), with carrier_error saying why; so is conn_close(). */
+struct conn_via {
+	struct tunnel *tunnel;
+	bool waiting;         /* libstrophe not started yet */
+	enum conn_stream kind;
+	xmpp_conn_handler cb;
+	void *ud;
+	loop_timer_id fail_timer;
+};
+
+static void via_free(struct session *s)
+{
+	struct conn_via *v = s->via;
+
+	if (!v)
+		return;
+	tunnel_free(&v->tunnel);
+	loop_timer_cancel(s->app->loop, v->fail_timer);
+	free(v);
+	s->via = NULL;
+}
+
+static void via_fail_now(struct loop *l, void *ud)
+{
+	struct session *s = ud;
+	struct conn_via *v = s->via;
+	xmpp_conn_handler cb = v->cb;
+	void *cud = v->ud;
+
+	(void)l;
+	v->fail_timer = 0;
+	via_free(s);
+	/* what libstrophe would have said of a connection that failed */
+	cb(s->conn, XMPP_CONN_FAIL, 0, NULL, cud);
+}
+
+/* The attempt fails before libstrophe started: why (copied) is the
+ * reason; the handler hears it from the loop. */
+static void via_fail(struct session *s, const char *why)
+{
+	struct conn_via *v = s->via;
+
+	if (why && !s->carrier_error)
+		s->carrier_error = xstrdup(why);
+	tunnel_free(&v->tunnel);
+	if (!v->fail_timer)
+		v->fail_timer = loop_timer_add(s->app->loop, 0, via_fail_now, s);
+}
+
+/* Ignores what a carrier would be told: the relay carries the stream. */
+static void via_ignore(void *cud, const char *buf, size_t len)
+{
+	(void)cud;
+	(void)buf;
+	(void)len;
+}
+
+static void via_ignore_close(void *cud)
+{
+	(void)cud;
+}
+
+static const struct bridge_carrier via_carrier = {
+	.from_client = via_ignore,
+	.client_closed = via_ignore_close,
+};
+
+/* libstrophe reaches the bridge at once (loopback): this long at most */
+#define VIA_ACCEPT_MS 2000
+
+static void via_ready(struct tunnel *t, const char *err, void *ud)
+{
+	struct session *s = ud;
+	struct conn_via *v = s->via;
+	struct bridge *b;
+	char *why;
+	int r, fd;
+
+	(void)t;
+	if (err) {
+		via_fail(s, err);
+		return;
+	}
+	b = bridge_new(s->app->loop, &via_carrier, NULL);
+	if (!b) {
+		why = xasprintf("cannot open natter's loopback endpoint: %s",
+				strerror(errno));
+		via_fail(s, why);
+		free(why);
+		return;
+	}
+	v->waiting = false;
+	r = conn_connect_bridge(s, b, v->kind, v->cb, v->ud);
+	if (r != XMPP_EOK) {
+		v->waiting = true;
+		bridge_free(&s->bridge);
+		via_fail(s, "libstrophe cannot connect to natter's loopback "
+			 "endpoint");
+		return;
+	}
+	fd = bridge_take_client(s->bridge, VIA_ACCEPT_MS);
+	if (fd < 0) {
+		why = xasprintf("libstrophe's connection to natter's loopback "
+				"endpoint failed: %s", strerror(-fd));
+		s->carrier_error = why;
+		/* libstrophe hears of it: the bridge refuses it if it comes */
+		bridge_close_client(s->bridge, why);
+		return;
+	}
+	r = tunnel_relay(v->tunnel, fd);
+	if (r < 0) {
+		/* fd is closed: libstrophe reads the end of the stream */
+		s->carrier_error = xasprintf("cannot start the relay through "
+					     "%s: %s",
+					     tunnel_proxy_words(v->tunnel),
+					     strerror(-r));
+	}
+}
+
 static int proxy_open(struct session *s, enum conn_stream kind,
 		      xmpp_conn_handler cb, void *ud)
 {
@@ -159,8 +289,8 @@ static int proxy_open(struct session *s, enum conn_stream kind,
 	const char *host = c->server ? c->server : s->acc->domain;
 	unsigned port = c->port ? (unsigned)c->port :
 			c->tls == TLS_DIRECT ? 5223 : 5222;
+	struct conn_via *v;
 	struct proxy p;
-	struct bridge *b;
 	char *err = NULL;
 
 	if (proxy_choose(c->proxy, host, &p, &err) < 0) {
@@ -169,13 +299,21 @@ static int proxy_open(struct session *s, enum conn_stream kind,
 	}
 	if (p.kind == PROXY_NONE)
 		return tcp_open(s, kind, cb, ud);
-	b = tunnel_bridge_new(s->app->loop, &p, host, port, &err);
+	v = xcalloc(1, sizeof *v);
+	v->waiting = true;
+	v->kind = kind;
+	v->cb = cb;
+	v->ud = ud;
+	s->via = v;
+	v->tunnel = tunnel_new(s->app->loop, &p, host, port, via_ready, s,
+			       &err);
 	proxy_clear(&p);
-	if (!b) {
+	if (!v->tunnel) {
+		via_free(s);
 		s->carrier_error = err;
 		return XMPP_EINT;
 	}
-	return conn_connect_bridge(s, b, kind, cb, ud);
+	return XMPP_EOK;
 }
 
 static const struct conn_transport proxied = { "proxy", proxy_open };
@@ -412,6 +550,7 @@ void conn_free(struct session *s)
 		xs->capconns = 0;
 		cb_app = NULL;
 	}
+	via_free(s);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
 	s->conn = NULL;
@@ -426,6 +565,7 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 	s->sock_error = 0;
 	xfree(&s->carrier_error);
 	bridge_free(&s->bridge);
+	via_free(s);
 	xmpp_conn_set_flags(s->conn, tls_flags(s->acc->conf->tls, kind));
 	return transport_for(s->acc)->open(s, kind, cb, ud);
 }
@@ -441,6 +581,10 @@ static void grace_over(struct loop *l, void *ud)
 
 void conn_close(struct session *s)
 {
+	if (s->via && s->via->waiting) {
+		via_fail(s, "the proxy had not connected yet");
+		return;
+	}
 	if (xmpp_conn_is_disconnected(s->conn))
 		return;
 	xmpp_disconnect(s->conn);
@@ -451,6 +595,10 @@ void conn_close(struct session *s)
 
 void conn_drop(struct session *s)
 {
+	if (s->via && s->via->waiting) {
+		via_fail(s, "the proxy had not connected yet");
+		return;
+	}
 	/* the socket turns readable (end of file); libstrophe reads that
 	 * as a lost connection */
 	if (s->fd >= 0)
@@ -469,6 +617,8 @@ void conn_lost(struct session *s)
 			s->carrier_error = xstrdup(why);
 		bridge_free(&s->bridge);
 	}
+	if (s->via && !s->via->waiting)
+		via_free(s); /* the relay's stream is over */
 }
 
 void conn_prepare_all(struct app *app)

@@ -81,6 +81,9 @@ struct session {
 				* or NULL for a direct connection */
 	char *carrier_error; /* conn.c: why the bridge's carrier failed on
 			      * this attempt, in words, or NULL */
+	struct conn_via *via; /* conn.c: a connection being made through a
+			       * proxy before libstrophe is started, or
+			       * carried by a relay; NULL when none */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
