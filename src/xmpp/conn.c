@@ -37,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <time.h>
 
 #include "core/app.h"
@@ -108,13 +110,15 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 
 	if (s && s->bridge) {
 		/* before connect(): the bridge learns our port */
-		int r = bridge_bind_client(s->bridge, fd);
+		int r = bridge_bind_client(s->bridge, fd), one = 1;
 
 		if (r < 0) {
 			log_msg(LOG_ERROR, "conn", "%s: cannot bind to 127.0.0.1: %s",
 				s->acc->conf->name, strerror(-r));
 			return -1;
 		}
+		/* loopback: small writes go at once (see bridge.c) */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	}
 	if (s) {
 		if (s->fd >= 0 && s->fd != fd)
