@@ -255,6 +255,10 @@ static void on_done(struct http_xfer *x, const struct http_result *res,
 			r->body = xmalloc(res->len + 1);
 			memcpy(r->body, res->body, res->len);
 			r->len = res->len;
+		} else if (res->cert && res->cert->fingerprint) {
+			r->error = xasprintf("%s (SHA-256 %s)",
+					     res->error ? res->error : "failed",
+					     res->cert->fingerprint);
 		} else {
 			r->error = xstrdup(res->error ? res->error : "failed");
 		}

@@ -76,6 +76,7 @@ struct wsock {
 	struct wsmsg *q; /* to send, oldest first */
 	size_t nq, capq, q0;
 
+	char *cert_why; /* why the certificate was refused, in words */
 	char *rx; /* a message in fragments */
 	size_t rx_len, rx_cap;
 	/* what the last message was */
@@ -250,6 +251,23 @@ static char *fingerprint_of(X509 *c)
 	return out;
 }
 
+/* Notes why the server's certificate is refused, with the fingerprint
+ * a pin would name. */
+static void refused(struct wsock *w, X509_STORE_CTX *sctx)
+{
+	char *fp;
+
+	if (w->cert_why)
+		return;
+	fp = fingerprint_of(X509_STORE_CTX_get0_cert(sctx));
+	w->cert_why = xasprintf("the server's certificate is not trusted: %s "
+				"(SHA-256 %s)",
+				X509_verify_cert_error_string(
+					X509_STORE_CTX_get_error(sctx)),
+				fp ? fp : "unknown");
+	free(fp);
+}
+
 /* OpenSSL's verdict on one certificate of the chain; 0 accepts. */
 static int verify(struct wsock *w, X509_STORE_CTX *sctx, int ok)
 {
@@ -260,8 +278,11 @@ static int verify(struct wsock *w, X509_STORE_CTX *sctx, int ok)
 		X509_STORE_CTX_set_error(sctx, X509_V_OK);
 		return 0;
 	}
-	if (!w->pin)
+	if (!w->pin) {
+		if (!ok)
+			refused(w, sctx);
 		return ok ? 0 : 1;
+	}
 	fp = fingerprint_of(X509_STORE_CTX_get0_cert(sctx));
 	pinned = fp && strcmp(fp, w->pin) == 0;
 	free(fp);
@@ -269,6 +290,8 @@ static int verify(struct wsock *w, X509_STORE_CTX *sctx, int ok)
 		X509_STORE_CTX_set_error(sctx, X509_V_OK);
 		return 0;
 	}
+	if (!ok)
+		refused(w, sctx);
 	return ok ? 0 : 1;
 }
 
@@ -332,7 +355,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		w->wsi = NULL;
 		snprintf(why, sizeof why, "cannot open the WebSocket %s: %s",
-			 w->url, in ? (const char *)in : "failed");
+			 w->url, w->cert_why ? w->cert_why :
+				 in ? (const char *)in : "failed");
 		end(w, why);
 		return 0;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
@@ -527,6 +551,7 @@ static void wsock_free(void *impl)
 	free(w->pin);
 	free(w->to);
 	free(w->rx);
+	free(w->cert_why);
 	free(w->root);
 	free(w->open_from);
 	free(w->open_id);

@@ -151,3 +151,24 @@ def test_plain_http_url_refused(prosody, write_rc, natter_bin, xdg):
     err = res.stderr.decode("utf-8", "replace")
     assert res.returncode != 0, err
     assert re.search(r"bosh_url: .* is not a https:// address", err), err
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_certificate_verified(transport, prosody, write_rc, start_natter,
+                              xdg):
+    """tls = "required" over a web transport checks the web server's
+    certificate: Prosody's self-signed one is refused, in words, until
+    its fingerprint is pinned for the host; then natter logs in."""
+    rc = web_rc(write_rc, prosody, transport, tls="required")
+    natter = start_natter(rc)
+    natter.wait_until(lambda s: re.search(r"test: disconnected \(cannot "
+                                          r"reach the server", s) and
+                      "self-signed certificate (SHA-256 " in s,
+                      "the certificate refused, in words")
+    assert not re.search(CONNECTED, natter.screen())
+    assert natter.quit() == 0
+    natterdemo.pin_certificate(xdg.data, "localhost",
+                               prosody.cert_fingerprint())
+    natter = start_natter(rc)
+    natter.wait_for(CONNECTED)
+    assert natter.quit() == 0
