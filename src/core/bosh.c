@@ -38,8 +38,10 @@
 
 #define BOSH_NS "http://jabber.org/protocol/httpbind"
 #define XBOSH_NS "urn:xmpp:xbosh"
-/* seconds the server may hold a request (XEP-0124 suggests up to 60) */
-#define BOSH_WAIT 60
+/* seconds the server may hold a request (XEP-0124 suggests up to 60);
+ * below core/http's stall limit (HTTP_STALL_S), which stays on (see
+ * send_body) */
+#define BOSH_WAIT 50
 /* and how long beyond that an answer may take before we give up */
 #define BOSH_GRACE 30
 /* the protocol's minimum: one held, one to send with */
@@ -290,7 +292,11 @@ static void send_body(struct bosh *b, const char *attrs, const char *kids,
 			      .body_fd = -1, .out_fd = -1,
 			      .max_bytes = BOSH_MAX_BODY,
 			      .timeout_s = BOSH_WAIT + BOSH_GRACE,
-			      .long_poll = true, .done = on_done, .ud = b };
+			      .done = on_done, .ud = b };
+	/* Not .long_poll: without libcurl's once-a-second speed check, a
+	 * flood over BOSH stalled for 20 s at a time in some runs (an
+	 * answer read only when something else woke libcurl; not found
+	 * yet), so a held request costs one wake-up a second for now. */
 	struct bosh_req *r;
 	char *body, *err = NULL;
 	int n;
