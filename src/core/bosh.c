@@ -293,10 +293,11 @@ static void send_body(struct bosh *b, const char *attrs, const char *kids,
 			      .max_bytes = BOSH_MAX_BODY,
 			      .timeout_s = BOSH_WAIT + BOSH_GRACE,
 			      .done = on_done, .ud = b };
-	/* Not .long_poll: without libcurl's once-a-second speed check, a
-	 * flood over BOSH stalled for 20 s at a time in some runs (an
-	 * answer read only when something else woke libcurl; not found
-	 * yet), so a held request costs one wake-up a second for now. */
+	/* libcurl's stall check (core/http) stays on for held requests:
+	 * without it (and its once-a-second timer) a flood over BOSH
+	 * stalled for 20 s at a time in some runs (an answer read only
+	 * when something else woke libcurl; not found yet), so a held
+	 * request costs one wake-up a second for now. */
 	struct bosh_req *r;
 	char *body, *err = NULL;
 	int n;

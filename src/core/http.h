@@ -91,9 +91,6 @@ struct http_req {
 	const char *pin;     /* the host's pinned fingerprint, or NULL */
 	long timeout_s;      /* the whole transfer; 0: none (a stall of
 			      * HTTP_STALL_S without a byte ends it anyway) */
-	/* a request the server may hold (BOSH): no stall limit, and so no
-	 * once-a-second check while it waits; timeout_s bounds it */
-	bool long_poll;
 	http_progress_fn progress; /* may be NULL */
 	http_done_fn done;
 	void *ud;
