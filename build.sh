@@ -23,6 +23,8 @@ FUZZ_PKGS="clang libclang-rt-14-dev"
 # tests/e2e/test_proxy.py: an HTTP proxy, a SOCKS5 proxy, and
 # nss_wrapper for the SOCKS5 proxy's password users (see quiet_services)
 TEST_PKGS="$TEST_PKGS tinyproxy dante-server libnss-wrapper"
+# BOSH and WebSocket (core/xmlframe.c, core/wsock.c)
+BUILD_PKGS="$BUILD_PKGS libexpat1-dev libwebsockets-dev libuv1-dev"
 
 say() { printf '== %s\n' "$*"; }
 

@@ -134,12 +134,16 @@ class PrivateProsody:
                  die_with_parent=True, admins=(), muc=None,
                  muc_locking=False, modules=(), pubsub=None,
                  file_share=None,
-                 file_share_types=(), file_share_port=None):
+                 file_share_types=(), file_share_port=None, web=False):
         self.domain = domain
         self.pubsub = pubsub
+        # web: BOSH and WebSocket on the HTTPS port (self.https_port;
+        # bosh_url and websocket_url say where)
+        self.web = web
         self.muc_locking = muc_locking
         self.file_share = file_share
-        self.https_port = free_ports(1)[0] if file_share else None
+        self.https_port = (free_ports(1)[0] if file_share or web
+                           else None)
         self.file_share_types = list(file_share_types)
         self.file_share_port = file_share_port or self.https_port
         self.admins = list(admins)
@@ -190,6 +194,8 @@ class PrivateProsody:
                    "smacks", "version", "time", "admin_adhoc", "posix"]
         modules += ["mam"]  # the message archive (XEP-0313)
         modules += [m for m in self.extra_modules if m not in modules]
+        if self.web:
+            modules += ["bosh", "websocket"]
         ssl_block = "{ certificate = %s, key = %s }" % (
             lua_str(self.cert_path), lua_str(self.key_path))
         lines = [
@@ -222,6 +228,15 @@ class PrivateProsody:
             "allow_registration = %s"
             % ("true" if self.allow_registration else "false"),
             "admins = { %s }" % ", ".join(lua_str(a) for a in self.admins),
+        ]
+        if self.web:
+            lines += [
+                "consider_bosh_secure = true",
+                "consider_websocket_secure = true",
+                "cross_domain_bosh = true",
+                "cross_domain_websocket = true",
+            ]
+        lines += [
             "",
             "VirtualHost %s" % lua_str(self.domain),
             "    ssl = " + ssl_block,
@@ -258,6 +273,14 @@ class PrivateProsody:
             lines += ["", "Component %s \"pubsub\"" % lua_str(self.pubsub)]
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
+
+    @property
+    def bosh_url(self):
+        return "https://%s:%d/http-bind" % (self.domain, self.https_port)
+
+    @property
+    def websocket_url(self):
+        return "wss://%s:%d/xmpp-websocket" % (self.domain, self.https_port)
 
     def log_tail(self, lines=30):
         out = []
@@ -299,7 +322,8 @@ class PrivateProsody:
                 raise ProsodyError("prosody exited with status %s:\n%s"
                                    % (self.proc.returncode, self.log_tail()))
             if port_open(self.c2s_port) and (
-                    not self.components or port_open(self.component_port)):
+                    not self.components or port_open(self.component_port)
+            ) and (not self.web or port_open(self.https_port)):
                 return
             time.sleep(POLL)
         self.kill()

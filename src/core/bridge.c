@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,12 @@ static int accept_all(struct bridge *b, bool take)
 			return -1; /* EAGAIN, or out of descriptors: next time */
 		}
 		if (wanted(b, peer)) {
+			int one = 1;
+
+			/* small writes (a stanza, then <r/>) go at once,
+			 * not after the peer's delayed ACK (40 ms) */
+			setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one,
+				   sizeof one);
 			b->accepted = true;
 			log_msg(LOG_DEBUG, "bridge",
 				"port %u: accepted the client from port %u%s",

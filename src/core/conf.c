@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +45,13 @@ static const char *const image_protocol_names[] = { "symbols", "sixel",
 							  "kitty", NULL };
 static const char *const nick_colour_names[] = { "xep0392", "redgreen",
 						  "blue", "none", NULL };
+static const char *const transport_names[] = { "auto", "tcp", "bosh",
+						"websocket", NULL };
+
+const char *conf_transport_name(enum transport_mode m)
+{
+	return transport_names[m];
+}
 
 const char *conf_tls_name(enum tls_mode m)
 {
@@ -123,6 +131,28 @@ static char *check_notify_cmd(const char *v)
 static char *check_open_cmd(const char *v)
 {
 	return words_problem("url_open_cmd", v);
+}
+
+/* bosh_url and websocket_url: HTTPS only (the carrier is what
+ * protects the stream, see natterrc(5)). */
+static char *check_web_url(const char *opt, const char *v,
+			   const char *scheme)
+{
+	size_t n = strlen(scheme);
+
+	if (strncasecmp(v, scheme, n) == 0 && v[n] && v[n] != '/')
+		return NULL;
+	return xasprintf("%s: \"%s\" is not a %s address", opt, v, scheme);
+}
+
+static char *check_bosh_url(const char *v)
+{
+	return check_web_url("bosh_url", v, "https://");
+}
+
+static char *check_websocket_url(const char *v)
+{
+	return check_web_url("websocket_url", v, "wss://");
 }
 
 static char *check_proxy(const char *v)
@@ -246,6 +276,20 @@ const struct conf_option conf_options[] = {
 		  "(the proxy resolves the server's name, so Tor works), "
 		  "\"http://[user:pass@]host:port\" (HTTP CONNECT) or "
 		  "\"none\"; TLS stays end to end with the server" },
+	{ .name = "transport", ACCOUNT_FIELD(transport), .type = CONF_CHOICE,
+	  .flags = CONF_ONE_OF, .choices = transport_names, .def_str = "auto",
+	  .help = "how the stream reaches the server: auto | tcp | bosh "
+		  "(HTTP binding over HTTPS, bosh_url) | websocket (WebSocket "
+		  "over TLS, websocket_url)" },
+	{ .name = "bosh_url", ACCOUNT_FIELD(bosh_url), .type = CONF_STRING,
+	  .check = check_bosh_url, .unset = "none",
+	  .help = "the server's HTTP binding (BOSH) endpoint, "
+		  "\"https://host[:port]/path\", for transport = \"bosh\"" },
+	{ .name = "websocket_url", ACCOUNT_FIELD(websocket_url),
+	  .type = CONF_STRING, .check = check_websocket_url, .unset = "none",
+	  .help = "the server's XMPP WebSocket endpoint, "
+		  "\"wss://host[:port]/path\", for transport = "
+		  "\"websocket\"" },
 
 	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
 	  .def = false, .help = "write the debug log" },

@@ -24,6 +24,11 @@
 #define ROOM_PING_DEFAULT 600
 
 enum tls_mode { TLS_REQUIRED, TLS_DIRECT, TLS_TRUST, TLS_DISABLE };
+/* How the stream reaches the server (transport): AUTO tries the ways in
+ * turn; TCP is libstrophe's own socket; BOSH and WEBSOCKET carry it over
+ * HTTPS (bosh_url, websocket_url). */
+enum transport_mode { TRANSPORT_AUTO, TRANSPORT_TCP, TRANSPORT_BOSH,
+		      TRANSPORT_WEBSOCKET };
 /* What becomes of messages from JIDs not in the roster (strangers). */
 enum strangers_mode { STRANGERS_WINDOW, STRANGERS_OPEN, STRANGERS_DROP };
 /* How nicks are coloured in rooms: XEP-0392, with one of its colour
@@ -56,6 +61,9 @@ struct account_conf {
 	bool mam;            /* catch up from the archive (XEP-0313) */
 	char *proxy;         /* core/proxy.h's syntax; NULL: the
 			      * environment's (ALL_PROXY, NO_PROXY) */
+	enum transport_mode transport;
+	char *bosh_url;      /* https://...; NULL: none */
+	char *websocket_url; /* wss://...; NULL: none */
 };
 
 struct config {
@@ -161,6 +169,7 @@ struct account_conf *conf_account(struct config *c, const char *name);
 /* Drops every account but name; returns -1 if there is no such account. */
 int conf_keep_account(struct config *c, const char *name);
 const char *conf_tls_name(enum tls_mode m);
+const char *conf_transport_name(enum transport_mode m);
 const char *conf_strangers_name(enum strangers_mode m);
 const char *conf_courtesy_name(enum courtesy c);
 /* Prints every option with its scope, type, default and help (for

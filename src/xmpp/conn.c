@@ -37,12 +37,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <time.h>
 
 #include "core/app.h"
 #include "core/bridge.h"
 #include "core/proxy.h"
 #include "core/tunnel.h"
+#include "core/pinstore.h"
+#include "core/webstream.h"
+#include "util/url.h"
 #include "util/log.h"
 #include "util/xmem.h"
 #include "xmpp/conn.h"
@@ -105,13 +110,15 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 
 	if (s && s->bridge) {
 		/* before connect(): the bridge learns our port */
-		int r = bridge_bind_client(s->bridge, fd);
+		int r = bridge_bind_client(s->bridge, fd), one = 1;
 
 		if (r < 0) {
 			log_msg(LOG_ERROR, "conn", "%s: cannot bind to 127.0.0.1: %s",
 				s->acc->conf->name, strerror(-r));
 			return -1;
 		}
+		/* loopback: small writes go at once (see bridge.c) */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	}
 	if (s) {
 		if (s->fd >= 0 && s->fd != fd)
@@ -315,9 +322,145 @@ static int proxy_open(struct session *s, enum conn_stream kind,
 
 static const struct conn_transport proxied = { "proxy", proxy_open };
 
+/* BOSH and WebSocket: the bridge's carrier is a webstream (core/
+ * webstream.h), which speaks HTTPS or WebSocket over TLS to the URL.
+ * libstrophe's hop to the bridge is plain text on loopback: the HTTPS
+ * carrier, verified under the account's tls rules, is what protects
+ * the stream ("trust" skips verification; a pin for the URL's host
+ * accepts that one certificate). */
+struct webcarry {
+	struct bridge *b;
+	struct webstream *w;
+};
+
+static void web_from_client(void *cud, const char *buf, size_t len)
+{
+	struct webcarry *c = cud;
+
+	if (c->w)
+		webstream_from_client(c->w, buf, len);
+}
+
+static void web_client_closed(void *cud)
+{
+	struct webcarry *c = cud;
+
+	if (c->w)
+		webstream_client_closed(c->w);
+}
+
+static void web_free(void *cud)
+{
+	struct webcarry *c = cud;
+
+	webstream_free(&c->w);
+	free(c);
+}
+
+static const struct bridge_carrier web_carrier = {
+	web_from_client, web_client_closed, NULL, web_free
+};
+
+static void web_to_client(void *ud, const char *buf, size_t len)
+{
+	struct webcarry *c = ud;
+
+	bridge_to_client(c->b, buf, len);
+}
+
+static void web_closed(void *ud, const char *why)
+{
+	struct webcarry *c = ud;
+
+	bridge_close_client(c->b, why);
+}
+
+static const struct webstream_ops web_ops = { web_to_client, web_closed };
+
+static int web_open(struct session *s, enum webstream_kind k,
+		    enum conn_stream kind, xmpp_conn_handler cb, void *ud)
+{
+	const struct account_conf *ac = s->acc->conf;
+	struct webstream_conf wc = { 0 };
+	struct webcarry *c = xcalloc(1, sizeof *c);
+	char *host, *err = NULL;
+
+	wc.url = k == WEBSTREAM_BOSH ? ac->bosh_url : ac->websocket_url;
+	if (!wc.url) {
+		free(c);
+		s->carrier_error = xasprintf(
+			"transport = \"%s\" needs %s in natterrc",
+			webstream_kind_name(k),
+			k == WEBSTREAM_BOSH ? "bosh_url" : "websocket_url");
+		return XMPP_EINVOP;
+	}
+	wc.trust = ac->tls == TLS_TRUST;
+	wc.proxy = ac->proxy;
+	if (strncmp(wc.url, "wss://", 6) == 0) {
+		char *as_https = xasprintf("https://%s", wc.url + 6);
+
+		host = url_host(as_https);
+		free(as_https);
+	} else {
+		host = url_host(wc.url);
+	}
+	if (host) {
+		char *key = xasprintf("https://%s", host);
+
+		wc.pin = pinstore_get(&s->app->pins, key);
+		if (!wc.pin)
+			wc.pin = pinstore_get(&s->app->pins, host);
+		free(key);
+	}
+	c->b = bridge_new(s->app->loop, &web_carrier, c);
+	if (!c->b) {
+		s->carrier_error = xasprintf("cannot open a loopback endpoint: "
+					     "%s", strerror(errno));
+		free(c);
+		free(host);
+		return XMPP_EINT;
+	}
+	c->w = webstream_new(k, s->app->loop, &wc, &web_ops, c, &err);
+	free(host);
+	if (!c->w) {
+		s->carrier_error = err;
+		bridge_free(&c->b); /* frees c */
+		return XMPP_EINT;
+	}
+	/* the loopback hop carries no TLS of its own (see above) */
+	xmpp_conn_set_flags(s->conn, XMPP_CONN_FLAG_DISABLE_TLS);
+	return conn_connect_bridge(s, c->b, kind, cb, ud);
+}
+
+static int bosh_open(struct session *s, enum conn_stream kind,
+		     xmpp_conn_handler cb, void *ud)
+{
+	return web_open(s, WEBSTREAM_BOSH, kind, cb, ud);
+}
+
+static int websocket_open(struct session *s, enum conn_stream kind,
+			  xmpp_conn_handler cb, void *ud)
+{
+	return web_open(s, WEBSTREAM_WEBSOCKET, kind, cb, ud);
+}
+
+static const struct conn_transport bosh = { "bosh", bosh_open };
+static const struct conn_transport websocket = { "websocket",
+						 websocket_open };
+
 /* Which transport carries a's connection. */
 static const struct conn_transport *transport_for(const struct account *a)
 {
+	switch (a->conf->transport) {
+	case TRANSPORT_BOSH:
+		return &bosh;
+	case TRANSPORT_WEBSOCKET:
+		return &websocket;
+	case TRANSPORT_TCP:
+	case TRANSPORT_AUTO:
+	default:
+		break;
+	}
 	/* NO_PROXY is proxy_open's to read: it needs the host */
 	if (proxy_may_apply(a->conf->proxy))
 		return &proxied;
