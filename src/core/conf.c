@@ -38,6 +38,9 @@ static const char *const strangers_names[] = { "window", "open", "drop",
 static const char *const courtesy_names[] = { "roster", "all", "none", NULL };
 static const char *const gateway_names[] = { "ask", "accept", NULL };
 static const char *const side_names[] = { "left", "right", NULL };
+static const char *const transport_names[] = { "auto", "tcp", "bosh",
+						"websocket", NULL };
+static const char *const auth_names[] = { "sasl", "legacy", "auto", NULL };
 static const char *const nick_colour_names[] = { "xep0392", "redgreen",
 						  "blue", "none", NULL };
 
@@ -197,6 +200,19 @@ const struct conf_option conf_options[] = {
 		  "connecting: what came while natter was not running, and "
 		  "what you wrote elsewhere; scrolling back past the oldest "
 		  "stored line asks it too" },
+	{ .name = "transport", ACCOUNT_FIELD(transport), .type = CONF_CHOICE,
+	  .choices = transport_names, .def_str = "auto",
+	  .help = "how to reach the server: auto (the endpoint that worked "
+		  "last time, then SRV records: direct TLS, then STARTTLS, "
+		  "then the domain on 5222, then what the domain publishes "
+		  "in its host-meta (XEP-0156)) | tcp (the same without "
+		  "host-meta and without remembering) | bosh | websocket" },
+	{ .name = "auth", ACCOUNT_FIELD(auth), .type = CONF_CHOICE,
+	  .choices = auth_names, .def_str = "auto",
+	  .help = "how to log in: sasl | legacy (also the old jabber:iq:auth "
+		  "login, XEP-0078, when the server offers no SASL; never over "
+		  "an unencrypted connection) | auto (legacy only when the "
+		  "server offers no SASL and the connection is encrypted)" },
 
 	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
 	  .def = false, .help = "write the debug log" },
@@ -303,6 +319,10 @@ const struct conf_option conf_options[] = {
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "
 		  "(natter --keys)" },
+	{ .name = "dns_server", GLOBAL_FIELD(dns_server), .type = CONF_STRING,
+	  .unset = "the system's resolvers",
+	  .help = "\"HOST:PORT\" of the DNS server(s) to ask, comma-separated "
+		  "(an IPv6 address in brackets); /etc/hosts is then not read" },
 };
 
 const size_t conf_noptions = sizeof conf_options / sizeof *conf_options;

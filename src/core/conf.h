@@ -32,6 +32,12 @@ enum nick_colours { NICK_COLOURS_XEP0392, NICK_COLOURS_REDGREEN,
 		    NICK_COLOURS_BLUE, NICK_COLOURS_NONE };
 /* Who gets version (XEP-0092) and time (XEP-0202) answers. */
 enum courtesy { COURTESY_ROSTER, COURTESY_ALL, COURTESY_NONE };
+/* How bytes reach the server (xmpp/conn.c's transport_for). */
+enum transport_mode { TRANSPORT_AUTO, TRANSPORT_TCP, TRANSPORT_BOSH,
+		      TRANSPORT_WEBSOCKET };
+/* Which logins are allowed: SASL only, legacy jabber:iq:auth (XEP-0078)
+ * as well, or legacy only where the server offers no SASL at all. */
+enum auth_mode { AUTH_SASL, AUTH_LEGACY, AUTH_AUTO };
 
 struct account_conf {
 	char *name;
@@ -51,6 +57,8 @@ struct account_conf {
 	enum courtesy courtesy;
 	bool carbons;        /* enable message carbons (XEP-0280) */
 	bool mam;            /* catch up from the archive (XEP-0313) */
+	enum transport_mode transport;
+	enum auth_mode auth;
 };
 
 struct config {
@@ -87,6 +95,7 @@ struct config {
 	char *url_open_cmd; /* /open runs it with the URL; NULL: none */
 	char *download_dir; /* NULL: $XDG_DOWNLOAD_DIR, ~/Downloads/natter */
 	int max_download;   /* MiB; 0: no limit */
+	char *dns_server;   /* c-ares's "HOST:PORT,..."; NULL: the system's */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

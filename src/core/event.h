@@ -123,6 +123,8 @@ enum event_type {
 	EV_ARCHIVE_SYNC,   /* archive_sync: an archive catch-up (XEP-0313)
 			    * ended, or could not go on */
 	EV_ARCHIVE_PREFS,  /* archive_prefs: the answer to /archive */
+	EV_DIAL,           /* dial: a step of finding and reaching the
+			    * server (xmpp/dial.c) */
 };
 
 struct ev_cert_pinned {
@@ -581,6 +583,41 @@ struct ev_archive_prefs {
 	const char *cond; /* the error condition; NULL: none */
 };
 
+/* xmpp/dial.c: what EV_DIAL reports. */
+enum dial_news {
+	DIAL_TRYING,      /* host, ip, port, source: connecting */
+	DIAL_FAILED,      /* the same and why: that address failed */
+	DIAL_NO_ADDRESS,  /* host, source, why: the name gave no address */
+	DIAL_LOOKUP_FAILED, /* host (the SRV name), why: DNS failed */
+	DIAL_CONNECTED,   /* host, ip, port, source: this one worked */
+	DIAL_WEB_FOUND,   /* url, web_kind: the domain publishes it */
+	DIAL_WEB_NONE,    /* why: host-meta gave nothing usable */
+	DIAL_EXHAUSTED,   /* every way was tried and failed */
+	DIAL_LEGACY_AUTH, /* logged in with jabber:iq:auth (XEP-0078) */
+	DIAL_LEGACY_REFUSED, /* legacy login refused: not encrypted */
+	DIAL_NO_AUTH,     /* the server offers no login natter may use */
+};
+/* Where an address to try came from. */
+enum dial_source {
+	DIAL_FROM_REMEMBERED, /* the endpoint that worked last time */
+	DIAL_FROM_CONFIG,     /* the account's server and port */
+	DIAL_FROM_SRV_DIRECT, /* _xmpps-client._tcp (XEP-0368) */
+	DIAL_FROM_SRV,        /* _xmpp-client._tcp */
+	DIAL_FROM_DOMAIN,     /* the domain's own address */
+};
+struct ev_dial {
+	enum dial_news what;
+	enum dial_source source;
+	bool direct;      /* direct TLS, else STARTTLS */
+	const char *host; /* the name looked up, or NULL */
+	const char *ip;   /* the address tried, or NULL */
+	int port;
+	const char *why;  /* what went wrong, in words, or NULL */
+	const char *url;  /* DIAL_WEB_FOUND */
+	const char *web_kind; /* "WebSocket" or "BOSH" */
+	bool more;        /* DIAL_FAILED etc.: another way is tried next */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -638,6 +675,7 @@ struct event {
 		struct ev_client_id client_id;
 		struct ev_archive_sync archive_sync;
 		struct ev_archive_prefs archive_prefs;
+		struct ev_dial dial;
 	};
 };
 

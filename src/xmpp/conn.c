@@ -33,7 +33,9 @@
 
 #include "core/app.h"
 #include "util/xmem.h"
+#include "core/resolve.h"
 #include "xmpp/conn.h"
+#include "xmpp/dial.h"
 #include "xmpp/session.h"
 
 /* libstrophe waits this long for the server to close a stream after
@@ -102,16 +104,12 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 
 /* --- transports ------------------------------------------------------- */
 
+/* The server is looked up, its addresses raced and libstrophe given
+ * the winner, all without blocking (dial.c). */
 static int tcp_open(struct session *s, enum conn_stream kind,
 		    xmpp_conn_handler cb, void *ud)
 {
-	const struct account_conf *c = s->acc->conf;
-
-	if (kind == CONN_RAW)
-		return xmpp_connect_raw(s->conn, c->server,
-					(unsigned short)c->port, cb, ud);
-	return xmpp_connect_client(s->conn, c->server, (unsigned short)c->port,
-				   cb, ud);
+	return dial_start(s, kind, cb, ud);
 }
 
 static const struct conn_transport tcp = { "tcp", tcp_open };
@@ -148,6 +146,27 @@ static long tls_flags(enum tls_mode m, enum conn_stream kind)
 	/* a raw stream's STARTTLS is the caller's: it insists on it itself */
 	if (kind == CONN_RAW)
 		f &= ~XMPP_CONN_FLAG_MANDATORY_TLS;
+	return f;
+}
+
+long conn_flags(const struct account_conf *c, enum conn_stream kind,
+		bool direct)
+{
+	long f;
+
+	if (direct && c->tls == TLS_TRUST)
+		f = XMPP_CONN_FLAG_LEGACY_SSL | XMPP_CONN_FLAG_TRUST_TLS;
+	else if (direct)
+		f = tls_flags(TLS_DIRECT, kind);
+	else
+		f = tls_flags(c->tls, kind);
+	/* legacy jabber:iq:auth only where the server offers no SASL, and
+	 * (auto) only on a connection that is encrypted; "legacy" over an
+	 * unencrypted one is refused before connecting (dial.c) */
+	if (kind == CONN_CLIENT &&
+	    (c->auth == AUTH_LEGACY ||
+	     (c->auth == AUTH_AUTO && (direct || c->tls != TLS_DISABLE))))
+		f |= XMPP_CONN_FLAG_LEGACY_AUTH;
 	return f;
 }
 
@@ -191,7 +210,9 @@ void conn_free(struct session *s)
 				(xs->nconns - i) * sizeof *xs->conns);
 			break;
 		}
+	dial_free(s);
 	if (!xs->nconns) {
+		resolver_free(&xs->resolver);
 		free(xs->conns);
 		xs->conns = NULL;
 		xs->capconns = 0;
@@ -223,6 +244,8 @@ static void grace_over(struct loop *l, void *ud)
 
 void conn_close(struct session *s)
 {
+	if (dial_abort(s))
+		return;
 	if (xmpp_conn_is_disconnected(s->conn))
 		return;
 	xmpp_disconnect(s->conn);

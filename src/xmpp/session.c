@@ -190,6 +190,8 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 					  REASON_CERT_CHANGED :
 					  REASON_CERT_UNKNOWN,
 				  NULL);
+	else if (s->no_auth_method)
+		account_set_state(s->app, a, ACC_FAILED, REASON_NO_LOGIN, NULL);
 	else if (s->auth_failed || (cond && strcmp(cond, "not-authorized") == 0))
 		account_set_state(s->app, a, ACC_FAILED, REASON_AUTH, NULL);
 	else if (cond && strcmp(cond, "conflict") == 0)
@@ -291,6 +293,11 @@ static void login(struct session *s, const char *pw)
 	if (a->state != ACC_CONNECTING) /* else said when password_eval began */
 		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
 	r = conn_open(s, CONN_CLIENT, conn_handler, s);
+	if (r == XMPP_EINVOP) { /* a legacy login in the clear (dial.c) */
+		account_set_state(app, a, ACC_FAILED, REASON_INSECURE_LOGIN,
+				  NULL);
+		return;
+	}
 	if (r != XMPP_EOK) {
 		schedule_retry(s, REASON_NETWORK, "cannot resolve the server's address");
 		return;
