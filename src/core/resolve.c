@@ -300,17 +300,39 @@ struct resolve_q *resolve_srv(struct resolver *r, const char *name,
 	return q;
 }
 
+/* An address literal answers itself: c-ares 1.18 would ask the DNS
+ * server about "127.0.0.1" when told to read no hosts file. */
+static bool literal(struct resolve_q *q, const char *host)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	int family = inet_pton(AF_INET6, host, buf) == 1 ? AF_INET6 :
+		     inet_pton(AF_INET, host, buf) == 1 ? AF_INET : 0;
+
+	if (!family || strlen(host) >= sizeof q->addr->ip)
+		return false;
+	q->addr = xcalloc(1, sizeof *q->addr);
+	q->addr->family = family;
+	strcpy(q->addr->ip, host);
+	q->n = 1;
+	return true;
+}
+
 struct resolve_q *resolve_addr(struct resolver *r, const char *host,
 			       resolve_addr_fn cb, void *ud)
 {
 	struct resolve_q *q = q_new(r, ud);
 	struct ares_addrinfo_hints h;
 
+	q->addr_cb = cb;
+	if (literal(q, host)) {
+		answered(q); /* from the loop: q->starting */
+		q->starting = false;
+		return q;
+	}
 	memset(&h, 0, sizeof h);
 	h.ai_family = AF_UNSPEC;
 	h.ai_socktype = SOCK_STREAM;
 	h.ai_flags = ARES_AI_NOSORT;
-	q->addr_cb = cb;
 	ares_getaddrinfo(r->ch, host, NULL, &h, addr_answer, q);
 	q->starting = false;
 	rearm(r);

@@ -1008,11 +1008,11 @@ static void archive_prefs_line(struct app *app, const struct event *ev)
 
 /* EV_DIAL: each way of reaching the server, and how it went. */
 static const char *const dial_sources[] = {
-	[DIAL_FROM_REMEMBERED] = "worked last time",
-	[DIAL_FROM_CONFIG] = "the account's server",
-	[DIAL_FROM_SRV_DIRECT] = "from SRV",
-	[DIAL_FROM_SRV] = "from SRV",
-	[DIAL_FROM_DOMAIN] = "the domain's address",
+	[DIAL_FROM_REMEMBERED] = ", worked last time",
+	[DIAL_FROM_CONFIG] = ", the account's server",
+	[DIAL_FROM_SRV_DIRECT] = " from SRV",
+	[DIAL_FROM_SRV] = " from SRV",
+	[DIAL_FROM_DOMAIN] = ", the domain's address",
 };
 
 static void dial_line(struct app *app, const struct event *ev)
@@ -1022,6 +1022,8 @@ static void dial_line(struct app *app, const struct event *ev)
 	const char *tls = d->direct ? "direct TLS" : "STARTTLS";
 	const char *src = dial_sources[d->source];
 	bool v6 = d->ip && strchr(d->ip, ':');
+	/* the name the address came from, when it is not the address */
+	bool named = d->host && d->ip && strcmp(d->host, d->ip) != 0;
 	char where[300];
 
 	if (d->ip)
@@ -1032,18 +1034,17 @@ static void dial_line(struct app *app, const struct event *ev)
 			 d->port);
 	switch (d->what) {
 	case DIAL_TRYING:
-		app_print(app, LINE_INFO, "%s: trying %s (%s %s%s%s)\u2026", name,
-			  where, tls, src,
-			  d->host && d->ip && strcmp(d->host, d->ip) != 0 ? ", " : "",
-			  d->host && d->ip && strcmp(d->host, d->ip) != 0 ? d->host : "");
+		app_print(app, LINE_INFO, "%s: trying %s (%s%s%s%s)\u2026", name,
+			  where, tls, src, named ? ", " : "",
+			  named ? d->host : "");
 		break;
 	case DIAL_FAILED:
-		app_print(app, LINE_WARN, "%s: %s (%s %s) failed: %s%s", name,
+		app_print(app, LINE_WARN, "%s: %s (%s%s) failed: %s%s", name,
 			  where, tls, src, d->why,
 			  d->more ? "" : "; no other address");
 		break;
 	case DIAL_NO_ADDRESS:
-		app_print(app, LINE_WARN, "%s: %s (%s %s): cannot look up its "
+		app_print(app, LINE_WARN, "%s: %s (%s%s): cannot look up its "
 			  "address: %s", name, d->host, tls, src, d->why);
 		break;
 	case DIAL_LOOKUP_FAILED:
@@ -1051,7 +1052,7 @@ static void dial_line(struct app *app, const struct event *ev)
 			  d->host, d->why);
 		break;
 	case DIAL_CONNECTED:
-		app_print(app, LINE_INFO, "%s: connected to %s (%s %s)", name,
+		app_print(app, LINE_INFO, "%s: connected to %s (%s%s)", name,
 			  where, tls, src);
 		break;
 	case DIAL_WEB_FOUND:

@@ -119,7 +119,11 @@ static void on_online(struct session *s)
 	 * lasted (account_retry_delay) */
 	account_mark_online(a, loop_now(s->app->loop));
 	free(a->bound_jid);
-	a->bound_jid = xstrdup(xmpp_conn_get_bound_jid(s->conn));
+	/* a legacy login (XEP-0078) binds no resource: the JID we asked
+	 * for is the one we have */
+	a->bound_jid = xstrdup(xmpp_conn_get_bound_jid(s->conn) ?
+				       xmpp_conn_get_bound_jid(s->conn) :
+				       xmpp_conn_get_jid(s->conn));
 	if (!s->resumed) {
 		/* a new session: the server tells us everyone's presence
 		 * again once we send ours; until then nobody is known */
