@@ -16,7 +16,7 @@ mode=${1:-demo}
 flavour=${2:-}
 top=$(cd "$(dirname "$0")" && pwd)
 
-BUILD_PKGS="autoconf automake make gcc pkg-config libstrophe-dev libncurses-dev libssl-dev libconfuse-dev libsqlite3-dev libcurl4-openssl-dev libc-ares-dev"
+BUILD_PKGS="autoconf automake make gcc pkg-config libstrophe-dev libncurses-dev libssl-dev libconfuse-dev libsqlite3-dev libcurl4-openssl-dev libc-ares-dev libexpat1-dev libjson-c-dev"
 RUN_PKGS="prosody lua-unbound python3-slixmpp openssl"
 TEST_PKGS="libcmocka-dev python3-pytest python3-pytest-xdist tmux procps dnsmasq-base"
 FUZZ_PKGS="clang libclang-rt-14-dev"

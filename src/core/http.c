@@ -81,6 +81,7 @@ struct http_xfer {
 	struct http_xfer *next;
 	CURL *easy;
 	struct curl_slist *headers;
+	struct curl_slist *resolve; /* req.resolve, as libcurl wants it */
 	struct http_req req;     /* strings are our copies */
 	char *host;              /* of the URL, for a pinned host's check */
 	char *body_copy;
@@ -277,6 +278,7 @@ static void xfer_free(struct http_xfer *x)
 	cu.multi_remove_handle(h->multi, x->easy);
 	cu.easy_cleanup(x->easy);
 	cu.slist_free_all(x->headers);
+	cu.slist_free_all(x->resolve);
 	free((char *)x->req.url);
 	free((char *)x->req.proxy);
 	free((char *)x->req.pin);
@@ -542,6 +544,10 @@ static void setup(struct http_xfer *x)
 	if (r->proxy)
 		cu.easy_setopt(e, CURLOPT_PROXY,
 			       strcmp(r->proxy, "none") == 0 ? "" : r->proxy);
+	if (r->resolve) {
+		x->resolve = cu.slist_append(NULL, r->resolve);
+		cu.easy_setopt(e, CURLOPT_RESOLVE, x->resolve);
+	}
 	for (i = 0; r->headers && r->headers[i]; i++)
 		x->headers = cu.slist_append(x->headers, r->headers[i]);
 	if (r->method != HTTP_GET) {
@@ -630,6 +636,7 @@ struct http_xfer *http_start(struct http *h, const struct http_req *r,
 		return NULL;
 	}
 	setup(x);
+	x->req.resolve = NULL; /* the caller's; libcurl has its copy */
 	x->next = h->xfers;
 	h->xfers = x;
 	h->n++;

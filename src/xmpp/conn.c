@@ -33,6 +33,7 @@
 
 #include "core/app.h"
 #include "util/xmem.h"
+#include "core/http.h"
 #include "core/resolve.h"
 #include "xmpp/conn.h"
 #include "xmpp/dial.h"
@@ -213,6 +214,7 @@ void conn_free(struct session *s)
 	dial_free(s);
 	if (!xs->nconns) {
 		resolver_free(&xs->resolver);
+		http_free(&xs->http);
 		free(xs->conns);
 		xs->conns = NULL;
 		xs->capconns = 0;

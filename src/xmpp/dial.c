@@ -39,6 +39,9 @@
 #include "core/app.h"
 #include "core/endpoint.h"
 #include "core/event.h"
+#include "core/hostmeta.h"
+#include "core/http.h"
+#include "core/pinstore.h"
 #include "core/resolve.h"
 #include "util/log.h"
 #include "util/xmem.h"
@@ -92,10 +95,19 @@ struct dial {
 	bool up;                     /* it said connected */
 	bool aborting;               /* conn_close: no more attempts */
 	bool reported;               /* the caller heard how it ended */
+	/* XEP-0156, once the TCP ways failed: [0] host-meta (XML), [1]
+	 * host-meta.json */
+	bool web_asked;
+	struct resolve_q *web_q;
+	struct http_xfer *web_x[2];
+	bool web_done[2];
+	char *web_err[2];
+	struct hostmeta hm;
 };
 
 static void begin_next(struct dial *d);
 static void start_probes(struct dial *d);
+static void exhausted(struct dial *d);
 
 static struct loop *loop_of(struct dial *d)
 {
@@ -401,12 +413,162 @@ static void won(struct dial *d, size_t addr)
 	}
 }
 
+/* --- XEP-0156: what the domain publishes ---------------------------- */
+
+/* Both host-meta fetches ended: what they found is told, WebSocket
+ * first, then the end of the dial. */
+static void web_end(struct dial *d)
+{
+	struct ev_dial e = { .what = DIAL_WEB_FOUND, .more = true };
+	size_t i;
+
+	d->cur = NULL;
+	d->ip[0] = '\0';
+	if (!d->hm.nwebsocket && !d->hm.nbosh) {
+		char *why = xasprintf("%s; %s",
+				      d->web_err[0] ? d->web_err[0] : "no endpoint in host-meta",
+				      d->web_err[1] ? d->web_err[1] : "no endpoint in host-meta.json");
+
+		news(d, DIAL_WEB_NONE, why);
+		free(why);
+	}
+	e.web_kind = "WebSocket";
+	for (i = 0; i < d->hm.nwebsocket; i++) {
+		e.url = d->hm.websocket[i];
+		endpoint_news(d->s->app, d->s->acc, &e);
+	}
+	e.web_kind = "BOSH";
+	for (i = 0; i < d->hm.nbosh; i++) {
+		e.url = d->hm.bosh[i];
+		endpoint_news(d->s->app, d->s->acc, &e);
+	}
+	exhausted(d);
+}
+
+static void web_done(struct http_xfer *x, const struct http_result *r,
+		     int which, struct dial *d)
+{
+	char *err = NULL;
+
+	(void)x;
+	d->web_x[which] = NULL;
+	d->web_done[which] = true;
+	if (!r->ok)
+		err = r->status ? xasprintf("%s: HTTP status %ld",
+					    which ? "host-meta.json" : "host-meta",
+					    r->status) :
+				  xasprintf("%s: %s",
+					    which ? "host-meta.json" : "host-meta",
+					    r->error ? r->error : "failed");
+	else if (which == 0)
+		hostmeta_parse_xml(&d->hm, r->body, r->len, &err);
+	else
+		hostmeta_parse_json(&d->hm, r->body, r->len, &err);
+	d->web_err[which] = err;
+	if (d->web_done[0] && d->web_done[1])
+		web_end(d);
+}
+
+static void web_done_xml(struct http_xfer *x, const struct http_result *r,
+			 void *ud)
+{
+	web_done(x, r, 0, ud);
+}
+
+static void web_done_json(struct http_xfer *x, const struct http_result *r,
+			  void *ud)
+{
+	web_done(x, r, 1, ud);
+}
+
+/* The domain's address is known: both documents are fetched at once,
+ * over HTTPS only, under the account's TLS rules (tls = "trust", the
+ * pin for https://DOMAIN or DOMAIN). libcurl is told the address, so it
+ * resolves nothing itself. */
+static void on_web_addr(const char *err, const struct resolve_addr *v,
+			size_t n, void *ud)
+{
+	static const char *const docs[] = { "host-meta", "host-meta.json" };
+	struct dial *d = ud;
+	struct session *s = d->s;
+	struct app *app = s->app;
+	const char *domain = s->acc->domain;
+	char *key = xasprintf("https://%s", domain), *resolve = NULL;
+	const struct resolve_addr *a = NULL;
+	int which;
+	size_t i;
+
+	d->web_q = NULL;
+	for (i = 0; i < n && !a; i++) /* IPv4 first: one address for libcurl */
+		if (v[i].family == AF_INET)
+			a = &v[i];
+	if (!a && n)
+		a = &v[0];
+	if (a)
+		resolve = xasprintf(a->family == AF_INET6 ? "%s:443:[%s]" :
+							    "%s:443:%s",
+				    domain, a->ip);
+	if (!app->xs->http)
+		app->xs->http = http_new(app->loop);
+	for (which = 0; which < 2; which++) {
+		char *url = xasprintf("https://%s/.well-known/%s", domain,
+				      docs[which]);
+		struct http_req r = {
+			.method = HTTP_GET, .url = url, .body_fd = -1,
+			.out_fd = -1, .max_bytes = HOSTMETA_DOC_MAX,
+			.resolve = resolve,
+			.trust = s->acc->conf->tls == TLS_TRUST,
+			.timeout_s = 20,
+			.done = which ? web_done_json : web_done_xml, .ud = d,
+		};
+		char *why = NULL;
+
+		r.pin = pinstore_get(&app->pins, key);
+		if (!r.pin)
+			r.pin = pinstore_get(&app->pins, domain);
+		if (!a)
+			why = xasprintf("%s: cannot look up %s: %s", docs[which],
+					domain, err ? err : "no address");
+		else
+			d->web_x[which] = http_start(app->xs->http, &r, &why);
+		free(url);
+		if (why) {
+			d->web_err[which] = xasprintf("%s", why);
+			d->web_done[which] = true;
+			free(why);
+		}
+	}
+	free(resolve);
+	free(key);
+	if (d->web_done[0] && d->web_done[1])
+		web_end(d);
+}
+
+static void web_start(struct dial *d)
+{
+	d->web_asked = true;
+	d->cur = NULL;
+	d->ip[0] = '\0';
+	d->web_q = resolve_addr(d->s->app->xs->resolver, d->s->acc->domain,
+				on_web_addr, d);
+}
+
 /* --- the candidates -------------------------------------------------- */
 
-/* Every way failed: the caller hears it as a failed connect. */
+static void web_start(struct dial *d);
+
+/* Every TCP way failed: the domain's host-meta is asked (transport =
+ * "auto"), then the caller hears it as a failed connect. */
 static void exhausted(struct dial *d)
 {
 	struct session *s = d->s;
+
+	/* an account that names its server asked for no discovery */
+	if (!d->web_asked && d->kind == CONN_CLIENT && !s->acc->conf->server &&
+	    s->acc->conf->transport == TRANSPORT_AUTO) {
+		web_start(d);
+		return;
+	}
 
 	d->cur = NULL;
 	d->ip[0] = '\0';
@@ -609,6 +771,9 @@ static void dial_stop(struct dial *d)
 		d->nfound[i] = 0;
 	}
 	resolve_cancel(&d->addr_q);
+	resolve_cancel(&d->web_q);
+	http_cancel(&d->web_x[0]);
+	http_cancel(&d->web_x[1]);
 	probes_close(d);
 	loop_timer_cancel(loop_of(d), d->later);
 	d->later = 0;
@@ -644,6 +809,9 @@ void dial_free(struct session *s)
 		free(d->cands[i].host);
 	free(d->cands);
 	free(d->addrs);
+	free(d->web_err[0]);
+	free(d->web_err[1]);
+	hostmeta_clear(&d->hm);
 	free(d);
 	s->dial = NULL;
 }

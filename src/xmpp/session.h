@@ -93,6 +93,7 @@ struct xs {
 	struct inband *inband;    /* inband.c: the registration running */
 	unsigned long pings;      /* ping.c: the pings sent, numbering them */
 	struct resolver *resolver; /* dial.c: DNS, made with the first dial */
+	struct http *http;         /* dial.c: host-meta (XEP-0156) fetches */
 };
 
 struct session *session_of(struct account *a);
