@@ -161,7 +161,7 @@ struct resolver *resolver_new(struct loop *l, const char *servers, char **err)
 {
 	struct resolver *r = xcalloc(1, sizeof *r);
 	struct ares_options o;
-	int mask = ARES_OPT_SOCK_STATE_CB;
+	int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS;
 	int st;
 
 	*err = NULL;
@@ -172,6 +172,8 @@ struct resolver *resolver_new(struct loop *l, const char *servers, char **err)
 		return NULL;
 	}
 	memset(&o, 0, sizeof o);
+	/* a JID's domain is a full name: no search domains tried first */
+	o.flags = ARES_FLAG_NOSEARCH;
 	o.sock_state_cb = sock_state;
 	o.sock_state_cb_data = r;
 	if (servers) {

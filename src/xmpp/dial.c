@@ -346,11 +346,19 @@ static void on_later(struct loop *l, void *ud)
 	begin_next(d);
 }
 
+/* A stream error that says this endpoint is not our domain's server:
+ * another way in may reach the right one. */
+static bool wrong_server(const xmpp_stream_error_t *se)
+{
+	return se && (se->type == XMPP_SE_HOST_UNKNOWN ||
+		      se->type == XMPP_SE_HOST_GONE);
+}
+
 /* Whether a failure before login is worth another way in. */
 static bool retriable(const struct session *s, const xmpp_stream_error_t *se)
 {
 	return !s->cert_refused && !s->auth_failed && !s->no_auth_method &&
-	       !s->user_stop && !se;
+	       !s->user_stop && (!se || wrong_server(se));
 }
 
 static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
@@ -370,8 +378,10 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	} else if (!d->up && !d->aborting && retriable(s, se)) {
 		d->handed = false;
 		d->last_err = s->sock_error;
-		news(d, DIAL_FAILED, s->sock_error ? strerror(s->sock_error) :
-			"closed before login");
+		news(d, DIAL_FAILED,
+		     wrong_server(se) ? "the server there does not serve this domain" :
+		     s->sock_error    ? strerror(s->sock_error) :
+					"closed before login");
 		s->progress++;
 		conn_lost(s);
 		d->later = loop_timer_add(loop_of(d), 0, on_later, d);

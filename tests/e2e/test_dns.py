@@ -11,6 +11,7 @@ test's Prosody listens on 127.0.0.1 only, on random ports: its c2s port
 
 import os
 import re
+import secrets
 import socket
 import subprocess
 import time
@@ -19,14 +20,14 @@ import pytest
 
 import harness
 import natterdemo
-from conftest import ACCOUNT, CONNECTED
+from conftest import ACCOUNT, CONNECTED, Account
 
 DNSMASQ = "/usr/sbin/dnsmasq"
 
 
 class Dnsmasq:
     """dnsmasq on 127.0.0.1:port answering only from the given options
-    (e.g. "--srv-host=_xmpp-client._tcp.localhost,a.test,5222,0,10",
+    (e.g. "--srv-host=_xmpp-client._tcp.dns.test,a.test,5222,0,10",
     "--address=/a.test/127.0.0.1")."""
 
     def __init__(self, records):
@@ -39,7 +40,10 @@ class Dnsmasq:
                 "--port=%d" % self.port, "--listen-address=127.0.0.1",
                 "--bind-interfaces", "--no-resolv", "--no-hosts",
                 "--pid-file=", "--user=root", "--log-facility=-",
-                "--log-queries"] + self.records
+                "--log-queries",
+                # the names it has no record for do not exist (rather than
+                # REFUSED: there is no upstream to ask)
+                "--local=/test/"] + self.records
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL,
@@ -81,6 +85,33 @@ def dns():
         harness.unregister_cleanup(key)
 
 
+# c-ares will not ask DNS about "localhost" (RFC 6761), the harness's
+# domain: the DNS tests have a Prosody of their own for DOMAIN.
+DOMAIN = "dns.test"
+DCONNECTED = r"connected as alice@dns\.test/natter"
+
+
+@pytest.fixture
+def dprosody():
+    server = natterdemo.PrivateProsody(domain=DOMAIN)
+    key = "prosody-%s" % server.dir
+    harness.register_cleanup(key, server.cleanup)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+        harness.unregister_cleanup(key)
+
+
+@pytest.fixture
+def dalice(dprosody):
+    acct = Account("alice", secrets.token_urlsafe(12))
+    acct.jid = "alice@" + DOMAIN
+    dprosody.register("alice", acct.password)
+    return acct
+
+
 @pytest.fixture
 def run_natter(natter_bin, xdg):
     """run_natter(rc, env={}) -> natter in tmux with extra environment."""
@@ -112,7 +143,7 @@ def account(alice, **opts):
 
 def trusting(prosody):
     """Environment in which OpenSSL trusts the test's self-signed
-    certificate (for DNS:localhost only) as a CA: a connection that
+    certificate (for its domain only) as a CA: a connection that
     logs in proves the certificate was checked against the JID's domain,
     not against the address natter connected to."""
     return {"SSL_CERT_FILE": prosody.cert_path}
@@ -124,22 +155,22 @@ def endpoint_file(xdg):
 
 # -- SRV: direct TLS first, a dead target, then the next -------------------
 
-def test_srv_direct_tls_dead_first_then_remembered(prosody, alice, xdg, dns,
+def test_srv_direct_tls_dead_first_then_remembered(dprosody, dalice, xdg, dns,
                                                    run_natter):
     dead = natterdemo.free_ports(1)[0]  # nobody listens there
     d = dns([
-        "--srv-host=_xmpps-client._tcp.localhost,dead.test,%d,0,10" % dead,
-        "--srv-host=_xmpps-client._tcp.localhost,direct.test,%d,5,10"
-        % prosody.direct_tls_port,
-        "--srv-host=_xmpp-client._tcp.localhost,starttls.test,%d,0,10"
-        % prosody.c2s_port,
+        "--srv-host=_xmpps-client._tcp.dns.test,dead.test,%d,0,10" % dead,
+        "--srv-host=_xmpps-client._tcp.dns.test,direct.test,%d,5,10"
+        % dprosody.direct_tls_port,
+        "--srv-host=_xmpp-client._tcp.dns.test,starttls.test,%d,0,10"
+        % dprosody.c2s_port,
         "--address=/dead.test/127.0.0.1",
         "--address=/direct.test/127.0.0.1",
         "--address=/starttls.test/127.0.0.1",
     ])
-    rc = write_rc(xdg, {ACCOUNT: account(alice)}, d.server)
-    pane = run_natter(rc, trusting(prosody))
-    screen = pane.wait_for(CONNECTED)
+    rc = write_rc(xdg, {ACCOUNT: account(dalice)}, d.server)
+    pane = run_natter(rc, trusting(dprosody))
+    screen = pane.wait_for(DCONNECTED)
     con = pane.console(screen)
     # the dead target was tried first and refused, then the next one
     assert re.search(r"test: trying 127\.0\.0\.1:%d \(direct TLS from SRV, "
@@ -147,75 +178,75 @@ def test_srv_direct_tls_dead_first_then_remembered(prosody, alice, xdg, dns,
     assert re.search(r"test: 127\.0\.0\.1:%d \(direct TLS from SRV\) failed: "
                      r"Connection refused" % dead, con), con
     assert re.search(r"test: connected to 127\.0\.0\.1:%d \(direct TLS from "
-                     r"SRV\)" % prosody.direct_tls_port, con), con
+                     r"SRV\)" % dprosody.direct_tls_port, con), con
     # never STARTTLS: direct TLS worked
     assert "starttls.test" not in con
     pane.barrier()
     with open(endpoint_file(xdg)) as f:
         assert f.read() == "tcp direct.test %d direct\n" % (
-            prosody.direct_tls_port)
+            dprosody.direct_tls_port)
     pane.quit()
 
     # the next start tries the remembered endpoint first
-    pane = run_natter(rc, trusting(prosody))
-    screen = pane.wait_for(CONNECTED)
+    pane = run_natter(rc, trusting(dprosody))
+    screen = pane.wait_for(DCONNECTED)
     tries = [line for line in pane.lines(pane.console(screen))
              if "test: trying" in line]
     assert tries and re.search(r"127\.0\.0\.1:%d \(direct TLS, worked last "
                                r"time, direct\.test\)"
-                               % prosody.direct_tls_port, tries[0]), tries
+                               % dprosody.direct_tls_port, tries[0]), tries
     assert "dead.test" not in pane.console(screen)
     pane.barrier()
 
 
-def test_srv_starttls_when_no_direct_tls(prosody, alice, xdg, dns,
+def test_srv_starttls_when_no_direct_tls(dprosody, dalice, xdg, dns,
                                          run_natter):
     d = dns([
-        "--srv-host=_xmpp-client._tcp.localhost,starttls.test,%d,0,10"
-        % prosody.c2s_port,
+        "--srv-host=_xmpp-client._tcp.dns.test,starttls.test,%d,0,10"
+        % dprosody.c2s_port,
         "--address=/starttls.test/127.0.0.1",
     ])
-    rc = write_rc(xdg, {ACCOUNT: account(alice)}, d.server)
-    pane = run_natter(rc, trusting(prosody))
-    screen = pane.wait_for(CONNECTED)
+    rc = write_rc(xdg, {ACCOUNT: account(dalice)}, d.server)
+    pane = run_natter(rc, trusting(dprosody))
+    screen = pane.wait_for(DCONNECTED)
     assert re.search(r"test: connected to 127\.0\.0\.1:%d \(STARTTLS from SRV"
-                     % prosody.c2s_port, pane.console(screen))
+                     % dprosody.c2s_port, pane.console(screen))
     pane.barrier()
 
 
 # -- Happy Eyeballs: IPv6 refused, IPv4 works ------------------------------
 
-def test_both_families_one_refused(prosody, alice, xdg, dns, run_natter):
+def test_both_families_one_refused(dprosody, dalice, xdg, dns, run_natter):
     d = dns([
-        "--srv-host=_xmpp-client._tcp.localhost,dual.test,%d,0,10"
-        % prosody.c2s_port,
+        "--srv-host=_xmpp-client._tcp.dns.test,dual.test,%d,0,10"
+        % dprosody.c2s_port,
         "--address=/dual.test/::1",
         "--address=/dual.test/127.0.0.1",
     ])
-    rc = write_rc(xdg, {ACCOUNT: account(alice)}, d.server)
-    pane = run_natter(rc, trusting(prosody))
-    screen = pane.wait_for(CONNECTED)
+    rc = write_rc(xdg, {ACCOUNT: account(dalice)}, d.server)
+    pane = run_natter(rc, trusting(dprosody))
+    screen = pane.wait_for(DCONNECTED)
     con = pane.console(screen)
     # IPv6 first (RFC 8305), refused (Prosody listens on 127.0.0.1 only),
     # then IPv4
-    v6 = con.find("test: trying [::1]:%d" % prosody.c2s_port)
-    v4 = con.find("test: trying 127.0.0.1:%d" % prosody.c2s_port)
+    v6 = con.find("test: trying [::1]:%d" % dprosody.c2s_port)
+    v4 = con.find("test: trying 127.0.0.1:%d" % dprosody.c2s_port)
     assert 0 <= v6 < v4, con
     assert re.search(r"test: \[::1\]:%d \(STARTTLS from SRV\) failed"
-                     % prosody.c2s_port, con), con
-    assert "test: connected to 127.0.0.1:%d" % prosody.c2s_port in con
+                     % dprosody.c2s_port, con), con
+    assert "test: connected to 127.0.0.1:%d" % dprosody.c2s_port in con
     pane.barrier()
 
 
-def test_configured_server_name_resolved(prosody, alice, xdg, dns,
+def test_configured_server_name_resolved(dprosody, dalice, xdg, dns,
                                          run_natter):
     d = dns(["--address=/xmpp.test/127.0.0.1"])
-    rc = write_rc(xdg, {ACCOUNT: account(alice, server="xmpp.test",
-                                         port=prosody.c2s_port)}, d.server)
-    pane = run_natter(rc, trusting(prosody))
-    screen = pane.wait_for(CONNECTED)
+    rc = write_rc(xdg, {ACCOUNT: account(dalice, server="xmpp.test",
+                                         port=dprosody.c2s_port)}, d.server)
+    pane = run_natter(rc, trusting(dprosody))
+    screen = pane.wait_for(DCONNECTED)
     assert re.search(r"test: trying 127\.0\.0\.1:%d \(STARTTLS, the account's "
-                     r"server, xmpp\.test\)" % prosody.c2s_port,
+                     r"server, xmpp\.test\)" % dprosody.c2s_port,
                      pane.console(screen))
     pane.barrier()
     # an explicit server is not remembered
@@ -315,3 +346,122 @@ def test_legacy_auth_refused_without_encryption(prosody, alice, xdg,
             listener.accept()
     finally:
         listener.close()
+
+
+# -- XEP-0156: what the domain publishes, over HTTPS -----------------------
+
+HOST_META_XML = """<?xml version='1.0' encoding='utf-8'?>
+<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>
+  <Link rel="urn:xmpp:alt-connections:xbosh"
+        href="https://localhost/http-bind"/>
+  <Link rel="urn:xmpp:alt-connections:websocket"
+        href="wss://localhost/xmpp-websocket"/>
+  <Link rel="urn:xmpp:alt-connections:websocket"
+        href="ws://localhost/not-encrypted"/>
+</XRD>
+"""
+HOST_META_JSON = """{"links": [
+  {"rel": "urn:xmpp:alt-connections:websocket",
+   "href": "wss://localhost/from-json"}]}
+"""
+
+
+class HostMetaServer:
+    """HTTPS on 127.0.0.N:443 (N random: the address the test's DNS gives
+    the domain) with the test Prosody's certificate, serving host-meta
+    and host-meta.json; records the paths asked for."""
+
+    def __init__(self, cert, key):
+        import http.server
+        import random
+        import ssl
+        import threading
+
+        paths = self.paths = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                paths.append(self.path)
+                body = {"/.well-known/host-meta": HOST_META_XML,
+                        "/.well-known/host-meta.json": HOST_META_JSON
+                        }.get(self.path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        for _ in range(20):
+            self.ip = "127.0.0.%d" % random.randint(2, 250)
+            try:
+                self.httpd = http.server.ThreadingHTTPServer(
+                    (self.ip, 443), Handler)
+                break
+            except OSError:
+                continue
+        else:
+            raise RuntimeError("no free 127.0.0.N:443")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket,
+                                            server_side=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def host_meta(dprosody):
+    server = HostMetaServer(dprosody.cert_path, dprosody.key_path)
+    key = "hostmeta-%d" % id(server)
+    harness.register_cleanup(key, server.stop)
+    yield server
+    server.stop()
+    harness.unregister_cleanup(key)
+
+
+def test_host_meta_discovery(dprosody, dalice, xdg, dns, host_meta,
+                             run_natter):
+    # no SRV records; on the domain's address 5222 is closed, or (when
+    # this machine runs an XMPP server on every address) serves another
+    # domain: either way natter goes on
+    d = dns(["--address=/dns.test/%s" % host_meta.ip])
+    rc = write_rc(xdg, {ACCOUNT: account(dalice)}, d.server)
+    pane = run_natter(rc, trusting(dprosody))
+    screen = pane.wait_for(r"test: every way to the server was tried")
+    con = pane.console(screen)
+    assert re.search(r"test: trying %s:5222 \(STARTTLS, the domain's "
+                     r"address, dns\.test\)" % re.escape(host_meta.ip), con)
+    assert sorted(host_meta.paths) == ["/.well-known/host-meta",
+                                       "/.well-known/host-meta.json"]
+    ws1 = con.find("publishes a WebSocket endpoint, "
+                   "wss://localhost/xmpp-websocket")
+    ws2 = con.find("publishes a WebSocket endpoint, "
+                   "wss://localhost/from-json")
+    bosh = con.find("publishes a BOSH endpoint, https://localhost/http-bind")
+    # WebSocket before BOSH, whatever the document's order
+    assert 0 <= ws1 < ws2 < bosh, con
+    assert "cannot connect over WebSocket" in con
+    assert "not-encrypted" not in con  # ws: is not HTTPS
+
+
+def test_host_meta_certificate_checked(dprosody, dalice, xdg, dns, host_meta,
+                                       run_natter):
+    # without the test's CA the HTTPS server is not believed
+    d = dns(["--address=/dns.test/%s" % host_meta.ip])
+    rc = write_rc(xdg, {ACCOUNT: account(dalice)}, d.server)
+    pane = run_natter(rc)
+    screen = pane.wait_for(r"test: every way to the server was tried")
+    assert re.search(r"no usable host-meta \(XEP-0156\): host-meta: .*"
+                     r"certificate", screen, re.S), screen
+    assert "publishes a" not in screen
