@@ -16,10 +16,15 @@ mode=${1:-demo}
 flavour=${2:-}
 top=$(cd "$(dirname "$0")" && pwd)
 
-BUILD_PKGS="autoconf automake make gcc pkg-config libstrophe-dev libncurses-dev libssl-dev libconfuse-dev libsqlite3-dev libcurl4-openssl-dev libc-ares-dev libexpat1-dev libjson-c-dev"
+BUILD_PKGS="autoconf automake make gcc pkg-config libstrophe-dev libncurses-dev libssl-dev libconfuse-dev libsqlite3-dev libcurl4-openssl-dev libc-ares-dev libjson-c-dev"
 RUN_PKGS="prosody lua-unbound python3-slixmpp openssl"
 TEST_PKGS="libcmocka-dev python3-pytest python3-pytest-xdist tmux procps dnsmasq-base"
 FUZZ_PKGS="clang libclang-rt-14-dev"
+# tests/e2e/test_proxy.py: an HTTP proxy, a SOCKS5 proxy, and
+# nss_wrapper for the SOCKS5 proxy's password users (see quiet_services)
+TEST_PKGS="$TEST_PKGS tinyproxy dante-server libnss-wrapper"
+# BOSH and WebSocket (core/xmlframe.c, core/wsock.c)
+BUILD_PKGS="$BUILD_PKGS libexpat1-dev libwebsockets-dev libuv1-dev"
 
 say() { printf '== %s\n' "$*"; }
 
@@ -75,6 +80,26 @@ summary() {
 	[ "$fail" -eq 0 ]
 }
 
+# Debian starts and enables the services of tinyproxy and dante-server
+# when it installs them; the tests start their own on free ports and
+# need neither. So when install_pkgs has just installed them (and only
+# then: a proxy the machine already ran is left alone), they are stopped
+# and disabled where systemd runs (a container without it starts none).
+quiet_services() {
+	[ -d /run/systemd/system ] || return 0
+	command -v systemctl >/dev/null 2>&1 || return 0
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	for pair in tinyproxy:tinyproxy dante-server:danted; do
+		case " $missing " in
+		*" ${pair%%:*} "*) ;;
+		*) continue ;;
+		esac
+		say "stopping and disabling the service ${pair#*:} (the tests start their own)"
+		$sudo systemctl disable --now "${pair#*:}" >/dev/null 2>&1 || true
+	done
+}
+
 case $mode in
 demo)
 	install_pkgs $BUILD_PKGS $RUN_PKGS
@@ -83,6 +108,7 @@ demo)
 	;;
 check)
 	install_pkgs $BUILD_PKGS $RUN_PKGS $TEST_PKGS
+	quiet_services
 	if [ "$flavour" = --sanitizers ]; then
 		build "$top/build-asan" --enable-sanitizers
 	else

@@ -124,8 +124,12 @@ class PrivateProsody:
     def __init__(self, domain="localhost", log_level="info",
                  allow_registration=False, components=(),
                  die_with_parent=True, admins=(), muc=None,
-                 muc_locking=False, modules=()):
+                 muc_locking=False, modules=(), web=False):
         self.domain = domain
+        # web: BOSH and WebSocket on an HTTPS port of their own
+        # (self.https_port; bosh_url and websocket_url say where)
+        self.web = web
+        self.https_port = free_ports(1)[0] if web else None
         self.muc_locking = muc_locking
         self.admins = list(admins)
         self.muc = muc
@@ -175,6 +179,8 @@ class PrivateProsody:
                    "smacks", "version", "time", "admin_adhoc", "posix"]
         modules += ["mam"]  # the message archive (XEP-0313)
         modules += [m for m in self.extra_modules if m not in modules]
+        if self.web:
+            modules += ["bosh", "websocket"]
         ssl_block = "{ certificate = %s, key = %s }" % (
             lua_str(self.cert_path), lua_str(self.key_path))
         lines = [
@@ -196,7 +202,7 @@ class PrivateProsody:
             "component_interfaces = { \"127.0.0.1\" }",
             "s2s_ports = { }",
             "http_ports = { }",
-            "https_ports = { }",
+            "https_ports = { %s }" % (self.https_port or ""),
             "modules_disabled = { \"s2s\" }",
             "modules_enabled = { %s }" % ", ".join(lua_str(m) for m in modules),
             "c2s_require_encryption = true",
@@ -205,6 +211,17 @@ class PrivateProsody:
             "allow_registration = %s"
             % ("true" if self.allow_registration else "false"),
             "admins = { %s }" % ", ".join(lua_str(a) for a in self.admins),
+        ]
+        if self.web:
+            lines += [
+                "https_interfaces = { \"127.0.0.1\" }",
+                "https_ssl = " + ssl_block,
+                "consider_bosh_secure = true",
+                "consider_websocket_secure = true",
+                "cross_domain_bosh = true",
+                "cross_domain_websocket = true",
+            ]
+        lines += [
             "",
             "VirtualHost %s" % lua_str(self.domain),
             "    ssl = " + ssl_block,
@@ -221,6 +238,14 @@ class PrivateProsody:
                       "    muc_room_default_public = true"]
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
+
+    @property
+    def bosh_url(self):
+        return "https://%s:%d/http-bind" % (self.domain, self.https_port)
+
+    @property
+    def websocket_url(self):
+        return "wss://%s:%d/xmpp-websocket" % (self.domain, self.https_port)
 
     def log_tail(self, lines=30):
         out = []
@@ -262,7 +287,8 @@ class PrivateProsody:
                 raise ProsodyError("prosody exited with status %s:\n%s"
                                    % (self.proc.returncode, self.log_tail()))
             if port_open(self.c2s_port) and (
-                    not self.components or port_open(self.component_port)):
+                    not self.components or port_open(self.component_port)
+            ) and (not self.web or port_open(self.https_port)):
                 return
             time.sleep(POLL)
         self.kill()

@@ -21,12 +21,14 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/attention.h"
 #include "core/conf.h"
+#include "core/proxy.h"
 #include "util/jid.h"
 #include "util/troff.h"
 #include "util/xmem.h"
@@ -38,11 +40,16 @@ static const char *const strangers_names[] = { "window", "open", "drop",
 static const char *const courtesy_names[] = { "roster", "all", "none", NULL };
 static const char *const gateway_names[] = { "ask", "accept", NULL };
 static const char *const side_names[] = { "left", "right", NULL };
-static const char *const transport_names[] = { "auto", "tcp", "bosh",
-						"websocket", NULL };
 static const char *const auth_names[] = { "sasl", "legacy", "auto", NULL };
 static const char *const nick_colour_names[] = { "xep0392", "redgreen",
 						  "blue", "none", NULL };
+static const char *const transport_names[] = { "auto", "tcp", "bosh",
+						"websocket", NULL };
+
+const char *conf_transport_name(enum transport_mode m)
+{
+	return transport_names[m];
+}
 
 const char *conf_tls_name(enum tls_mode m)
 {
@@ -124,6 +131,42 @@ static char *check_open_cmd(const char *v)
 	return words_problem("url_open_cmd", v);
 }
 
+/* bosh_url and websocket_url: HTTPS only (the carrier is what
+ * protects the stream, see natterrc(5)). */
+static char *check_web_url(const char *opt, const char *v,
+			   const char *scheme)
+{
+	size_t n = strlen(scheme);
+
+	if (strncasecmp(v, scheme, n) == 0 && v[n] && v[n] != '/')
+		return NULL;
+	return xasprintf("%s: \"%s\" is not a %s address", opt, v, scheme);
+}
+
+static char *check_bosh_url(const char *v)
+{
+	return check_web_url("bosh_url", v, "https://");
+}
+
+static char *check_websocket_url(const char *v)
+{
+	return check_web_url("websocket_url", v, "wss://");
+}
+
+static char *check_proxy(const char *v)
+{
+	struct proxy p;
+	char *why, *msg;
+
+	if (proxy_parse(v, &p, &why) == 0) {
+		proxy_clear(&p);
+		return NULL;
+	}
+	msg = xasprintf("proxy: %s", why);
+	free(why);
+	return msg;
+}
+
 /* The field an option lands in: its scope names the struct, and the
  * field's declared type says how it is stored (an enum is an unsigned
  * int to _Generic; a field of another type does not compile). */
@@ -200,13 +243,32 @@ const struct conf_option conf_options[] = {
 		  "connecting: what came while natter was not running, and "
 		  "what you wrote elsewhere; scrolling back past the oldest "
 		  "stored line asks it too" },
+	{ .name = "proxy", ACCOUNT_FIELD(proxy), .type = CONF_STRING,
+	  .flags = CONF_SECRET, .check = check_proxy,
+	  .unset = "ALL_PROXY and NO_PROXY from the environment",
+	  .help = "proxy for this account's connection and its HTTP "
+		  "downloads and uploads: \"socks5://[user:pass@]host:port\" "
+		  "(the proxy resolves the server's name, so Tor works), "
+		  "\"http://[user:pass@]host:port\" (HTTP CONNECT) or "
+		  "\"none\"; TLS stays end to end with the server" },
 	{ .name = "transport", ACCOUNT_FIELD(transport), .type = CONF_CHOICE,
-	  .choices = transport_names, .def_str = "auto",
-	  .help = "how to reach the server: auto (the endpoint that worked "
-		  "last time, then SRV records: direct TLS, then STARTTLS, "
-		  "then the domain on 5222, then what the domain publishes "
-		  "in its host-meta (XEP-0156)) | tcp (the same without "
-		  "host-meta and without remembering) | bosh | websocket" },
+	  .flags = CONF_ONE_OF, .choices = transport_names, .def_str = "auto",
+	  .help = "how the stream reaches the server: auto (the endpoint "
+		  "that worked last time, then SRV records: direct TLS, then "
+		  "STARTTLS, then the domain on 5222, then what the domain "
+		  "publishes in its host-meta (XEP-0156)) | tcp (the same "
+		  "without host-meta and without remembering) | bosh (HTTP "
+		  "binding over HTTPS, bosh_url) | websocket (WebSocket over "
+		  "TLS, websocket_url)" },
+	{ .name = "bosh_url", ACCOUNT_FIELD(bosh_url), .type = CONF_STRING,
+	  .check = check_bosh_url, .unset = "none",
+	  .help = "the server's HTTP binding (BOSH) endpoint, "
+		  "\"https://host[:port]/path\", for transport = \"bosh\"" },
+	{ .name = "websocket_url", ACCOUNT_FIELD(websocket_url),
+	  .type = CONF_STRING, .check = check_websocket_url, .unset = "none",
+	  .help = "the server's XMPP WebSocket endpoint, "
+		  "\"wss://host[:port]/path\", for transport = "
+		  "\"websocket\"" },
 	{ .name = "auth", ACCOUNT_FIELD(auth), .type = CONF_CHOICE,
 	  .choices = auth_names, .def_str = "auto",
 	  .help = "how to log in: sasl | legacy (also the old jabber:iq:auth "
@@ -878,6 +940,18 @@ static int check_mode(const struct config *c, const struct stat *st,
 		if (a->password && (st->st_mode & (S_IRWXG | S_IRWXO))) {
 			*err = xasprintf(
 				"%s holds a password but other users can access it (mode %04o); "
+				"fix it with: chmod 600 %s",
+				c->path, (unsigned)(st->st_mode & 07777), c->path);
+			return -1;
+		}
+	}
+	/* a proxy's password is a password too */
+	for (i = 0; i < c->naccounts; i++) {
+		const char *p = c->accounts[i].proxy;
+
+		if (p && strchr(p, '@') && (st->st_mode & (S_IRWXG | S_IRWXO))) {
+			*err = xasprintf(
+				"%s holds a proxy password but other users can access it (mode %04o); "
 				"fix it with: chmod 600 %s",
 				c->path, (unsigned)(st->st_mode & 07777), c->path);
 			return -1;

@@ -24,6 +24,11 @@
 #define ROOM_PING_DEFAULT 600
 
 enum tls_mode { TLS_REQUIRED, TLS_DIRECT, TLS_TRUST, TLS_DISABLE };
+/* How the stream reaches the server (transport): AUTO tries the ways in
+ * turn; TCP is libstrophe's own socket; BOSH and WEBSOCKET carry it over
+ * HTTPS (bosh_url, websocket_url). */
+enum transport_mode { TRANSPORT_AUTO, TRANSPORT_TCP, TRANSPORT_BOSH,
+		      TRANSPORT_WEBSOCKET };
 /* What becomes of messages from JIDs not in the roster (strangers). */
 enum strangers_mode { STRANGERS_WINDOW, STRANGERS_OPEN, STRANGERS_DROP };
 /* How nicks are coloured in rooms: XEP-0392, with one of its colour
@@ -32,9 +37,6 @@ enum nick_colours { NICK_COLOURS_XEP0392, NICK_COLOURS_REDGREEN,
 		    NICK_COLOURS_BLUE, NICK_COLOURS_NONE };
 /* Who gets version (XEP-0092) and time (XEP-0202) answers. */
 enum courtesy { COURTESY_ROSTER, COURTESY_ALL, COURTESY_NONE };
-/* How bytes reach the server (xmpp/conn.c's transport_for). */
-enum transport_mode { TRANSPORT_AUTO, TRANSPORT_TCP, TRANSPORT_BOSH,
-		      TRANSPORT_WEBSOCKET };
 /* Which logins are allowed: SASL only, legacy jabber:iq:auth (XEP-0078)
  * as well, or legacy only where the server offers no SASL at all. */
 enum auth_mode { AUTH_SASL, AUTH_LEGACY, AUTH_AUTO };
@@ -57,7 +59,11 @@ struct account_conf {
 	enum courtesy courtesy;
 	bool carbons;        /* enable message carbons (XEP-0280) */
 	bool mam;            /* catch up from the archive (XEP-0313) */
+	char *proxy;         /* core/proxy.h's syntax; NULL: the
+			      * environment's (ALL_PROXY, NO_PROXY) */
 	enum transport_mode transport;
+	char *bosh_url;      /* https://...; NULL: none */
+	char *websocket_url; /* wss://...; NULL: none */
 	enum auth_mode auth;
 };
 
@@ -150,6 +156,7 @@ struct account_conf *conf_account(struct config *c, const char *name);
 /* Drops every account but name; returns -1 if there is no such account. */
 int conf_keep_account(struct config *c, const char *name);
 const char *conf_tls_name(enum tls_mode m);
+const char *conf_transport_name(enum transport_mode m);
 const char *conf_strangers_name(enum strangers_mode m);
 const char *conf_courtesy_name(enum courtesy c);
 /* Prints every option with its scope, type, default and help (for

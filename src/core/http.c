@@ -22,9 +22,11 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -96,6 +98,12 @@ struct http_xfer {
 	struct http_cert cert;   /* the first certificate refused */
 	char errbuf[CURL_ERROR_SIZE];
 	char *content_type;
+	/* a tunnel (http_tunnel): its callback, and for its words the
+	 * proxy and where it leads */
+	http_tunnel_fn tunnel_done;
+	void *tunnel_ud;
+	char *tunnel_what;
+	char *tunnel_target;
 };
 
 static int ssl_ex_index = -1;
@@ -280,12 +288,16 @@ static void xfer_free(struct http_xfer *x)
 	cu.slist_free_all(x->headers);
 	cu.slist_free_all(x->resolve);
 	free((char *)x->req.url);
+	if (x->req.proxy) /* may hold a password */
+		memset((char *)x->req.proxy, 0, strlen(x->req.proxy));
 	free((char *)x->req.proxy);
 	free((char *)x->req.pin);
 	free(x->host);
 	free(x->body_copy);
 	free(x->buf);
 	free(x->content_type);
+	free(x->tunnel_what);
+	free(x->tunnel_target);
 	cert_clear(&x->cert);
 	free(x);
 }
@@ -533,17 +545,23 @@ static void setup(struct http_xfer *x)
 	cu.easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	cu.easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
 	cu.easy_setopt(e, CURLOPT_XFERINFODATA, x);
-	cu.easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	cu.easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)HTTP_STALL_S);
+	if (!r->long_poll) {
+		cu.easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		cu.easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)HTTP_STALL_S);
+	}
 	cu.easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
 	if (r->timeout_s > 0)
 		cu.easy_setopt(e, CURLOPT_TIMEOUT, r->timeout_s);
 	if (x->limit > 0)
 		cu.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 			       (curl_off_t)x->limit);
-	if (r->proxy)
+	if (r->proxy) {
 		cu.easy_setopt(e, CURLOPT_PROXY,
 			       strcmp(r->proxy, "none") == 0 ? "" : r->proxy);
+		/* a proxy natterrc names carries everything: NO_PROXY
+		 * speaks for the environment's only */
+		cu.easy_setopt(e, CURLOPT_NOPROXY, "");
+	}
 	if (r->resolve) {
 		x->resolve = cu.slist_append(NULL, r->resolve);
 		cu.easy_setopt(e, CURLOPT_RESOLVE, x->resolve);
@@ -672,6 +690,8 @@ static const char *failure(struct http_xfer *x, CURLcode rc, long status,
 	return buf;
 }
 
+static void tunnel_finish(struct http_xfer *x, CURLcode rc);
+
 static void finish_done(struct http *h)
 {
 	CURLMsg *m;
@@ -692,6 +712,10 @@ static void finish_done(struct http *h)
 			continue;
 		if (x->cancelled) {
 			xfer_free(x);
+			continue;
+		}
+		if (x->tunnel_done) {
+			tunnel_finish(x, m->data.result);
 			continue;
 		}
 		cu.easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -748,4 +772,167 @@ void http_free(struct http **hp)
 	loop_timer_cancel(h->loop, h->timer);
 	free(h);
 	*hp = NULL;
+}
+
+/* -- tunnels (http.h) -------------------------------------------------
+ *
+ * CURLOPT_CONNECT_ONLY makes libcurl stop once it is connected: through
+ * a SOCKS5 proxy once the proxy has connected onwards, through an HTTP
+ * proxy once CONNECT was answered 2xx (libcurl reads that answer a byte
+ * at a time, so nothing of the stream after it is left in libcurl's
+ * buffers; and an XMPP server says nothing before the client does). The
+ * socket is then a plain TCP connection to the server: we take a
+ * duplicate of it and let libcurl close its own when the transfer ends,
+ * which leaves the connection open through ours. So the stream never
+ * passes through libcurl's connection cache, which would close an idle
+ * connection it does not know is in use.
+ */
+
+/* What went wrong with tunnel x, in words, into buf. */
+static const char *tunnel_failure(struct http_xfer *x, CURLcode rc,
+				  char *buf, size_t size)
+{
+	const char *p = x->tunnel_what, *t = x->tunnel_target;
+	bool creds = strchr(x->req.proxy, '@') != NULL;
+	long perr = 0, code = 0;
+
+	cu.easy_getinfo(x->easy, CURLINFO_PROXY_ERROR, &perr);
+	cu.easy_getinfo(x->easy, CURLINFO_HTTP_CONNECTCODE, &code);
+	switch (perr) {
+	case CURLPX_USER_REJECTED:
+		snprintf(buf, size, "%s refused the user name or password", p);
+		return buf;
+	case CURLPX_NO_AUTH:
+		snprintf(buf, size, "%s accepts none of the ways to log in natter "
+			 "offered%s", p, creds ? "" :
+			 " (it may want a user name and password)");
+		return buf;
+	case CURLPX_REPLY_NOT_ALLOWED:
+		snprintf(buf, size, "%s does not allow a connection to %s", p, t);
+		return buf;
+	case CURLPX_REPLY_CONNECTION_REFUSED:
+		snprintf(buf, size, "%s could not connect to %s: connection "
+			 "refused", p, t);
+		return buf;
+	case CURLPX_REPLY_HOST_UNREACHABLE:
+	case CURLPX_REPLY_NETWORK_UNREACHABLE:
+		snprintf(buf, size, "%s cannot reach %s", p, t);
+		return buf;
+	case CURLPX_REPLY_GENERAL_SERVER_FAILURE:
+	case CURLPX_REPLY_TTL_EXPIRED:
+		snprintf(buf, size, "%s failed to connect to %s", p, t);
+		return buf;
+	default:
+		break;
+	}
+	if (code == 407)
+		snprintf(buf, size, "%s %s (HTTP 407)", p,
+			 creds ? "refused the user name or password" :
+				 "wants a user name and password");
+	else if (code >= 300)
+		snprintf(buf, size, "%s refused a connection to %s (HTTP %ld)",
+			 p, t, code);
+	else if (rc == CURLE_COULDNT_RESOLVE_PROXY)
+		snprintf(buf, size, "cannot find %s: its name does not resolve",
+			 p);
+	else if (rc == CURLE_COULDNT_CONNECT)
+		snprintf(buf, size, "cannot reach %s: %s", p,
+			 x->errbuf[0] ? x->errbuf : cu.easy_strerror(rc));
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(buf, size, "%s did not answer in time", p);
+	else
+		snprintf(buf, size, "through %s: %s", p,
+			 x->errbuf[0] ? x->errbuf : cu.easy_strerror(rc));
+	return buf;
+}
+
+static void tunnel_finish(struct http_xfer *x, CURLcode rc)
+{
+	char words[CURL_ERROR_SIZE + 512];
+	const char *err = NULL;
+	int fd = -1;
+
+	if (rc == CURLE_OK) {
+		curl_socket_t s = CURL_SOCKET_BAD;
+
+		cu.easy_getinfo(x->easy, CURLINFO_ACTIVESOCKET, &s);
+		if (s != CURL_SOCKET_BAD)
+			fd = fcntl(s, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			snprintf(words, sizeof words, "cannot take over the "
+				 "connection through %s: %s", x->tunnel_what,
+				 s == CURL_SOCKET_BAD ? "libcurl gave no socket" :
+							strerror(errno));
+			err = words;
+		}
+	} else {
+		err = tunnel_failure(x, rc, words, sizeof words);
+	}
+	/* libcurl closes its descriptor of the connection here */
+	cu.multi_remove_handle(x->h->multi, x->easy);
+	x->tunnel_done(fd, err, x->tunnel_ud);
+	xfer_free(x);
+}
+
+static bool tunnel_host_ok(const char *h)
+{
+	for (; *h; h++)
+		if (!isalnum((unsigned char)*h) && !strchr("-._:", *h) &&
+		    (unsigned char)*h < 0x80)
+			return false;
+	return true;
+}
+
+struct http_xfer *http_tunnel(struct http *h, const struct http_tunnel_req *r,
+			      char **err)
+{
+	struct http_xfer *x;
+	bool v6 = strchr(r->host, ':') != NULL;
+	long limit = r->timeout_s > 0 ? r->timeout_s : 30;
+
+	if (!*r->host || !tunnel_host_ok(r->host) || r->port == 0 ||
+	    r->port > 65535) {
+		*err = xasprintf("cannot connect through %s to \"%s\" port %u: "
+				 "not a host name and port", r->what, r->host,
+				 r->port);
+		return NULL;
+	}
+	if (!engine_ready(h, err))
+		return NULL;
+	x = xcalloc(1, sizeof *x);
+	x->h = h;
+	x->req.url = xasprintf("http://%s%s%s:%u/", v6 ? "[" : "", r->host,
+			       v6 ? "]" : "", r->port);
+	x->req.proxy = xstrdup(r->proxy);
+	x->req.body_fd = x->req.out_fd = -1;
+	x->tunnel_done = r->done;
+	x->tunnel_ud = r->ud;
+	x->tunnel_what = xstrdup(r->what);
+	x->tunnel_target = xasprintf("%s port %u", r->host, r->port);
+	x->easy = cu.easy_init();
+	if (!x->easy) {
+		free(x->tunnel_what);
+		free(x->tunnel_target);
+		memset((char *)x->req.proxy, 0, strlen(x->req.proxy));
+		unstarted_free(x);
+		*err = xstrdup("libcurl could not start a connection");
+		return NULL;
+	}
+	cu.easy_setopt(x->easy, CURLOPT_PRIVATE, (char *)x);
+	cu.easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http");
+	cu.easy_setopt(x->easy, CURLOPT_URL, x->req.url);
+	cu.easy_setopt(x->easy, CURLOPT_PROXY, x->req.proxy);
+	cu.easy_setopt(x->easy, CURLOPT_NOPROXY, "");
+	cu.easy_setopt(x->easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
+	cu.easy_setopt(x->easy, CURLOPT_CONNECT_ONLY, 1L);
+	cu.easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
+	cu.easy_setopt(x->easy, CURLOPT_USERAGENT,
+		       PACKAGE_NAME "/" PACKAGE_VERSION);
+	cu.easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT, limit);
+	x->next = h->xfers;
+	h->xfers = x;
+	h->n++;
+	cu.multi_add_handle(h->multi, x->easy);
+	return x;
 }

@@ -94,6 +94,9 @@ struct http_req {
 	const char *pin;     /* the host's pinned fingerprint, or NULL */
 	long timeout_s;      /* the whole transfer; 0: none (a stall of
 			      * HTTP_STALL_S without a byte ends it anyway) */
+	/* a request the server may hold (BOSH): no stall limit, and so no
+	 * once-a-second check while it waits; timeout_s bounds it */
+	bool long_poll;
 	http_progress_fn progress; /* may be NULL */
 	http_done_fn done;
 	void *ud;
@@ -114,5 +117,32 @@ struct http_xfer *http_start(struct http *h, const struct http_req *r,
 void http_cancel(struct http_xfer **x);
 /* How many transfers run. */
 size_t http_active(const struct http *h);
+
+/* -- tunnels ---------------------------------------------------------
+ * A connection through a proxy (SOCKS5 with the proxy resolving the
+ * name, or HTTP CONNECT) to host:port, for a stream natter carries
+ * itself (core/tunnel.c): libcurl makes it (CURLOPT_CONNECT_ONLY) and
+ * hands over the socket. done gets the connected, non-blocking socket
+ * (the callee's to close) and NULL, or -1 and what went wrong in words;
+ * the transfer is freed after it returns. http_cancel() ends a tunnel
+ * not yet made. */
+typedef void (*http_tunnel_fn)(int fd, const char *err, void *ud);
+
+struct http_tunnel_req {
+	const char *proxy;  /* as libcurl wants it (proxy_curl_url) */
+	const char *what;   /* the proxy in words, without its password
+			     * (proxy_describe) */
+	const char *host;   /* resolved by the proxy */
+	unsigned port;
+	long timeout_s;     /* for the proxy's answer; 0: 30 s */
+	http_tunnel_fn done;
+	void *ud;
+};
+
+/* Starts r. Returns the tunnel being made (the engine's, as for
+ * http_start), or NULL with *err set (the caller frees it): libcurl
+ * cannot be loaded, host is not a host name or address. */
+struct http_xfer *http_tunnel(struct http *h, const struct http_tunnel_req *r,
+			      char **err);
 
 #endif

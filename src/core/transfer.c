@@ -24,6 +24,7 @@
 #include "core/loop.h"
 #include "core/paths.h"
 #include "core/pinstore.h"
+#include "core/proxy.h"
 #include "core/transfer.h"
 #include "util/log.h"
 #include "util/url.h"
@@ -245,6 +246,7 @@ struct transfer *transfer_download(struct app *app, struct window *w,
 			      .progress = on_progress, .done = on_done };
 	struct transfer *t;
 	char *dir, *name, *path = dest ? paths_expand_home(dest) : NULL;
+	char *proxy;
 	int e = destination(app, url, path, &dir, &name, err);
 
 	free(path);
@@ -280,7 +282,13 @@ struct transfer *transfer_download(struct app *app, struct window *w,
 			r.pin = pinstore_get(&app->pins, t->host);
 		free(key);
 	}
+	proxy = t->acc ? proxy_for_http(t->acc->conf->proxy) : NULL;
+	r.proxy = proxy;
 	t->x = http_start(ts->http, &r, err);
+	if (proxy) {
+		explicit_bzero(proxy, strlen(proxy));
+		free(proxy);
+	}
 	if (!t->x) {
 		transfer_free(t);
 		return NULL;

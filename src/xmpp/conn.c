@@ -15,23 +15,40 @@
  *
  * How bytes reach the server is a struct conn_transport, chosen for an
  * account by transport_for() below: the one place a new way to connect
- * plugs in. Today there is one, "tcp": libstrophe's own socket to the
- * account's server and port (direct TLS or STARTTLS as its tls option
- * says). HTTP binding (BOSH), WebSocket and SOCKS5 or HTTP proxies are
- * meant to be transports whose open() starts a bridge on a private
- * loopback endpoint, served by natter's loop, and points libstrophe at
- * that endpoint; the TLS rules, pins, draining, socket registration and
- * shutdown here stay the same for them.
+ * plugs in. "tcp" is libstrophe's own socket to the account's server
+ * and port (direct TLS or STARTTLS as its tls option says). The others
+ * start a bridge (core/bridge.h), a private loopback endpoint served by
+ * natter's loop, and point libstrophe at it (conn_connect_bridge): the
+ * sockopt callback, which libstrophe calls before connect(), binds its
+ * socket to 127.0.0.1 and tells the bridge that port, the only one it
+ * accepts. "proxy" is a plain tunnel through a SOCKS5 or HTTP proxy
+ * (core/tunnel.h): made first, then libstrophe is pointed at a bridge
+ * whose one client, libstrophe's socket, is handed with the tunnel to a
+ * relay process (libstrophe's TLS handshake does not return to the
+ * loop, so the loop cannot carry it); TLS stays end to end, checked
+ * against the XMPP domain as always. The TLS rules, pins, draining,
+ * socket registration and shutdown here stay the same for every
+ * transport.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <time.h>
 
 #include "core/app.h"
+#include "core/bridge.h"
+#include "core/proxy.h"
+#include "core/tunnel.h"
+#include "core/pinstore.h"
+#include "core/webstream.h"
+#include "util/url.h"
+#include "util/log.h"
 #include "util/xmem.h"
 #include "core/http.h"
 #include "core/resolve.h"
@@ -94,6 +111,18 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 	struct session *s = conn_by_ctx(xmpp_conn_get_context(conn));
 	int fd = *(int *)sock;
 
+	if (s && s->bridge) {
+		/* before connect(): the bridge learns our port */
+		int r = bridge_bind_client(s->bridge, fd), one = 1;
+
+		if (r < 0) {
+			log_msg(LOG_ERROR, "conn", "%s: cannot bind to 127.0.0.1: %s",
+				s->acc->conf->name, strerror(-r));
+			return -1;
+		}
+		/* loopback: small writes go at once (see bridge.c) */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
 	if (s) {
 		if (s->fd >= 0 && s->fd != fd)
 			loop_unwatch(s->app->loop, s->fd);
@@ -115,10 +144,338 @@ static int tcp_open(struct session *s, enum conn_stream kind,
 
 static const struct conn_transport tcp = { "tcp", tcp_open };
 
+int conn_connect_bridge(struct session *s, struct bridge *b,
+			enum conn_stream kind, xmpp_conn_handler cb, void *ud)
+{
+	bridge_free(&s->bridge);
+	s->bridge = b;
+	if (kind == CONN_RAW)
+		return xmpp_connect_raw(s->conn, "127.0.0.1", bridge_port(b),
+					cb, ud);
+	return xmpp_connect_client(s->conn, "127.0.0.1", bridge_port(b), cb,
+				   ud);
+}
+
+/* Through a proxy: natterrc's, or the environment's unless NO_PROXY
+ * names the server (then as "tcp"). No name is resolved here: the proxy
+ * resolves the server's (and no SRV record is asked for).
+ *
+ * libstrophe is started only once the proxy has connected to the server
+ * (core/tunnel.c makes the tunnel in the loop): until then it would
+ * either count the time against its own connect timeout (5 s) or, for
+ * direct TLS, start a handshake nothing can answer. Meanwhile s->via
+ * holds what it will be started with. A failure before it starts is
+ * reported to the caller's handler as libstrophe reports one
+ * (XMPP_CONN_FAIL), with carrier_error saying why; so is conn_close(). */
+struct conn_via {
+	struct tunnel *tunnel;
+	bool waiting;         /* libstrophe not started yet */
+	enum conn_stream kind;
+	xmpp_conn_handler cb;
+	void *ud;
+	loop_timer_id fail_timer;
+};
+
+static void via_free(struct session *s)
+{
+	struct conn_via *v = s->via;
+
+	if (!v)
+		return;
+	tunnel_free(&v->tunnel);
+	loop_timer_cancel(s->app->loop, v->fail_timer);
+	free(v);
+	s->via = NULL;
+}
+
+static void via_fail_now(struct loop *l, void *ud)
+{
+	struct session *s = ud;
+	struct conn_via *v = s->via;
+	xmpp_conn_handler cb = v->cb;
+	void *cud = v->ud;
+
+	(void)l;
+	v->fail_timer = 0;
+	via_free(s);
+	/* what libstrophe would have said of a connection that failed */
+	cb(s->conn, XMPP_CONN_FAIL, 0, NULL, cud);
+}
+
+/* The attempt fails before libstrophe started: why (copied) is the
+ * reason; the handler hears it from the loop. */
+static void via_fail(struct session *s, const char *why)
+{
+	struct conn_via *v = s->via;
+
+	if (why && !s->carrier_error)
+		s->carrier_error = xstrdup(why);
+	tunnel_free(&v->tunnel);
+	if (!v->fail_timer)
+		v->fail_timer = loop_timer_add(s->app->loop, 0, via_fail_now, s);
+}
+
+/* Ignores what a carrier would be told: the relay carries the stream. */
+static void via_ignore(void *cud, const char *buf, size_t len)
+{
+	(void)cud;
+	(void)buf;
+	(void)len;
+}
+
+static void via_ignore_close(void *cud)
+{
+	(void)cud;
+}
+
+static const struct bridge_carrier via_carrier = {
+	.from_client = via_ignore,
+	.client_closed = via_ignore_close,
+};
+
+/* libstrophe reaches the bridge at once (loopback): this long at most */
+#define VIA_ACCEPT_MS 2000
+
+static void via_ready(struct tunnel *t, const char *err, void *ud)
+{
+	struct session *s = ud;
+	struct conn_via *v = s->via;
+	struct bridge *b;
+	char *why;
+	int r, fd;
+
+	(void)t;
+	if (err) {
+		via_fail(s, err);
+		return;
+	}
+	b = bridge_new(s->app->loop, &via_carrier, NULL);
+	if (!b) {
+		why = xasprintf("cannot open natter's loopback endpoint: %s",
+				strerror(errno));
+		via_fail(s, why);
+		free(why);
+		return;
+	}
+	v->waiting = false;
+	r = conn_connect_bridge(s, b, v->kind, v->cb, v->ud);
+	if (r != XMPP_EOK) {
+		v->waiting = true;
+		bridge_free(&s->bridge);
+		via_fail(s, "libstrophe cannot connect to natter's loopback "
+			 "endpoint");
+		return;
+	}
+	fd = bridge_take_client(s->bridge, VIA_ACCEPT_MS);
+	if (fd < 0) {
+		why = xasprintf("libstrophe's connection to natter's loopback "
+				"endpoint failed: %s", strerror(-fd));
+		s->carrier_error = why;
+		/* libstrophe hears of it: the bridge refuses it if it comes */
+		bridge_close_client(s->bridge, why);
+		return;
+	}
+	r = tunnel_relay(v->tunnel, fd);
+	if (r < 0) {
+		/* fd is closed: libstrophe reads the end of the stream */
+		s->carrier_error = xasprintf("cannot start the relay through "
+					     "%s: %s",
+					     tunnel_proxy_words(v->tunnel),
+					     strerror(-r));
+	}
+}
+
+static int proxy_open(struct session *s, enum conn_stream kind,
+		      xmpp_conn_handler cb, void *ud)
+{
+	const struct account_conf *c = s->acc->conf;
+	const char *host = c->server ? c->server : s->acc->domain;
+	unsigned port = c->port ? (unsigned)c->port :
+			c->tls == TLS_DIRECT ? 5223 : 5222;
+	struct conn_via *v;
+	struct proxy p;
+	char *err = NULL;
+
+	if (proxy_choose(c->proxy, host, &p, &err) < 0) {
+		s->carrier_error = err;
+		return XMPP_EINVOP;
+	}
+	if (p.kind == PROXY_NONE)
+		return tcp_open(s, kind, cb, ud);
+	v = xcalloc(1, sizeof *v);
+	v->waiting = true;
+	v->kind = kind;
+	v->cb = cb;
+	v->ud = ud;
+	s->via = v;
+	v->tunnel = tunnel_new(s->app->loop, &p, host, port, via_ready, s,
+			       &err);
+	proxy_clear(&p);
+	if (!v->tunnel) {
+		via_free(s);
+		s->carrier_error = err;
+		return XMPP_EINT;
+	}
+	return XMPP_EOK;
+}
+
+static const struct conn_transport proxied = { "proxy", proxy_open };
+
+/* Whether a proxy may carry a's connection: natterrc names one, or
+ * says nothing and the environment does (NO_PROXY is proxy_open's). */
+static bool proxy_wanted(const struct account *a)
+{
+	const char *p = a->conf->proxy, *env;
+
+	if (p)
+		return strcmp(p, "none") != 0 && *p;
+	env = getenv("all_proxy");
+	if (!env || !*env)
+		env = getenv("ALL_PROXY");
+	return env && *env;
+}
+
+/* BOSH and WebSocket: the bridge's carrier is a webstream (core/
+ * webstream.h), which speaks HTTPS or WebSocket over TLS to the URL.
+ * libstrophe's hop to the bridge is plain text on loopback: the HTTPS
+ * carrier, verified under the account's tls rules, is what protects
+ * the stream ("trust" skips verification; a pin for the URL's host
+ * accepts that one certificate). */
+struct webcarry {
+	struct bridge *b;
+	struct webstream *w;
+};
+
+static void web_from_client(void *cud, const char *buf, size_t len)
+{
+	struct webcarry *c = cud;
+
+	if (c->w)
+		webstream_from_client(c->w, buf, len);
+}
+
+static void web_client_closed(void *cud)
+{
+	struct webcarry *c = cud;
+
+	if (c->w)
+		webstream_client_closed(c->w);
+}
+
+static void web_free(void *cud)
+{
+	struct webcarry *c = cud;
+
+	webstream_free(&c->w);
+	free(c);
+}
+
+static const struct bridge_carrier web_carrier = {
+	web_from_client, web_client_closed, NULL, web_free
+};
+
+static void web_to_client(void *ud, const char *buf, size_t len)
+{
+	struct webcarry *c = ud;
+
+	bridge_to_client(c->b, buf, len);
+}
+
+static void web_closed(void *ud, const char *why)
+{
+	struct webcarry *c = ud;
+
+	bridge_close_client(c->b, why);
+}
+
+static const struct webstream_ops web_ops = { web_to_client, web_closed };
+
+static int web_open(struct session *s, enum webstream_kind k,
+		    enum conn_stream kind, xmpp_conn_handler cb, void *ud)
+{
+	const struct account_conf *ac = s->acc->conf;
+	struct webstream_conf wc = { 0 };
+	struct webcarry *c = xcalloc(1, sizeof *c);
+	char *host, *err = NULL;
+
+	wc.url = k == WEBSTREAM_BOSH ? ac->bosh_url : ac->websocket_url;
+	if (!wc.url) {
+		free(c);
+		s->carrier_error = xasprintf(
+			"transport = \"%s\" needs %s in natterrc",
+			webstream_kind_name(k),
+			k == WEBSTREAM_BOSH ? "bosh_url" : "websocket_url");
+		return XMPP_EINVOP;
+	}
+	wc.trust = ac->tls == TLS_TRUST;
+	wc.proxy = ac->proxy;
+	if (strncmp(wc.url, "wss://", 6) == 0) {
+		char *as_https = xasprintf("https://%s", wc.url + 6);
+
+		host = url_host(as_https);
+		free(as_https);
+	} else {
+		host = url_host(wc.url);
+	}
+	if (host) {
+		char *key = xasprintf("https://%s", host);
+
+		wc.pin = pinstore_get(&s->app->pins, key);
+		if (!wc.pin)
+			wc.pin = pinstore_get(&s->app->pins, host);
+		free(key);
+	}
+	c->b = bridge_new(s->app->loop, &web_carrier, c);
+	if (!c->b) {
+		s->carrier_error = xasprintf("cannot open a loopback endpoint: "
+					     "%s", strerror(errno));
+		free(c);
+		free(host);
+		return XMPP_EINT;
+	}
+	c->w = webstream_new(k, s->app->loop, &wc, &web_ops, c, &err);
+	free(host);
+	if (!c->w) {
+		s->carrier_error = err;
+		bridge_free(&c->b); /* frees c */
+		return XMPP_EINT;
+	}
+	/* the loopback hop carries no TLS of its own (see above) */
+	xmpp_conn_set_flags(s->conn, XMPP_CONN_FLAG_DISABLE_TLS);
+	return conn_connect_bridge(s, c->b, kind, cb, ud);
+}
+
+static int bosh_open(struct session *s, enum conn_stream kind,
+		     xmpp_conn_handler cb, void *ud)
+{
+	return web_open(s, WEBSTREAM_BOSH, kind, cb, ud);
+}
+
+static int websocket_open(struct session *s, enum conn_stream kind,
+			  xmpp_conn_handler cb, void *ud)
+{
+	return web_open(s, WEBSTREAM_WEBSOCKET, kind, cb, ud);
+}
+
+static const struct conn_transport bosh = { "bosh", bosh_open };
+static const struct conn_transport websocket = { "websocket",
+						 websocket_open };
+
 /* Which transport carries a's connection. */
 static const struct conn_transport *transport_for(const struct account *a)
 {
-	(void)a;
+	switch (a->conf->transport) {
+	case TRANSPORT_BOSH:
+		return &bosh;
+	case TRANSPORT_WEBSOCKET:
+		return &websocket;
+	case TRANSPORT_TCP:
+	case TRANSPORT_AUTO:
+	default:
+		break;
+	}
+	if (proxy_wanted(a))
+		return &proxied;
 	return &tcp;
 }
 
@@ -220,10 +577,12 @@ void conn_free(struct session *s)
 		xs->capconns = 0;
 		cb_app = NULL;
 	}
+	via_free(s);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
 	s->conn = NULL;
 	s->ctx = NULL;
+	xfree(&s->carrier_error);
 }
 
 int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
@@ -231,6 +590,9 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 {
 	s->cert_refused = s->auth_failed = false;
 	s->sock_error = 0;
+	xfree(&s->carrier_error);
+	bridge_free(&s->bridge);
+	via_free(s);
 	xmpp_conn_set_flags(s->conn, tls_flags(s->acc->conf->tls, kind));
 	return transport_for(s->acc)->open(s, kind, cb, ud);
 }
@@ -248,6 +610,10 @@ void conn_close(struct session *s)
 {
 	if (dial_abort(s))
 		return;
+	if (s->via && s->via->waiting) {
+		via_fail(s, "the proxy had not connected yet");
+		return;
+	}
 	if (xmpp_conn_is_disconnected(s->conn))
 		return;
 	xmpp_disconnect(s->conn);
@@ -258,6 +624,10 @@ void conn_close(struct session *s)
 
 void conn_drop(struct session *s)
 {
+	if (s->via && s->via->waiting) {
+		via_fail(s, "the proxy had not connected yet");
+		return;
+	}
 	/* the socket turns readable (end of file); libstrophe reads that
 	 * as a lost connection */
 	if (s->fd >= 0)
@@ -269,6 +639,15 @@ void conn_lost(struct session *s)
 	if (s->fd >= 0)
 		loop_unwatch(s->app->loop, s->fd);
 	s->fd = -1;
+	if (s->bridge) {
+		const char *why = bridge_error(s->bridge);
+
+		if (why && !s->carrier_error)
+			s->carrier_error = xstrdup(why);
+		bridge_free(&s->bridge);
+	}
+	if (s->via && !s->via->waiting)
+		via_free(s); /* the relay's stream is over */
 }
 
 void conn_prepare_all(struct app *app)

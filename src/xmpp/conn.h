@@ -33,6 +33,17 @@ struct conn_transport {
 		    xmpp_conn_handler cb, void *ud);
 };
 
+struct bridge;
+
+/* For a transport's open: points libstrophe at bridge b (core/bridge.h)
+ * instead of the server. s owns b from now on: its socket is the one
+ * the bridge accepts (bound in the sockopt callback), and when the
+ * connection goes down (conn_lost) the bridge is freed and what its
+ * carrier said went wrong is kept in s->carrier_error, the reason the
+ * session shows. Returns what xmpp_connect_client/raw returned. */
+int conn_connect_bridge(struct session *s, struct bridge *b,
+			enum conn_stream kind, xmpp_conn_handler cb, void *ud);
+
 /* Makes s's context and connection (s->app and s->acc must be set),
  * with natter's log, socket and certificate callbacks, and counts it
  * among the app's connections (conn_prepare_all, conn_by_ctx). Returns
@@ -46,8 +57,9 @@ void conn_free(struct session *s);
 struct session *conn_by_ctx(const xmpp_ctx_t *ctx);
 /* Starts connecting with the account's TLS rules through its
  * transport. The caller has set the JID (and password). Clears the last
- * attempt's cert_refused, auth_failed and sock_error. Returns XMPP_EOK
- * or an error (nothing was started). */
+ * attempt's cert_refused, auth_failed, sock_error and carrier_error.
+ * Returns XMPP_EOK or an error (nothing was started; carrier_error may
+ * say why). */
 int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 	      void *ud);
 /* libstrophe's flags for an attempt under c's tls and auth options;
@@ -64,7 +76,8 @@ void conn_close(struct session *s);
  * server keeps it for resumption): libstrophe then reports the
  * connection lost, as for any reset. */
 void conn_drop(struct session *s);
-/* The connection is down: its socket is no longer watched. */
+/* The connection is down: its socket is no longer watched, and its
+ * bridge, if any, is freed (see conn_connect_bridge). */
 void conn_lost(struct session *s);
 /* Before each poll: writes what every connection has queued and asks
  * the loop for POLLOUT while a send queue is not empty. */

@@ -440,7 +440,10 @@ static void on_down(struct inband *b, xmpp_stream_error_t *se)
 	if (!b->reported) {
 		char *why = NULL;
 
-		if (b->s.sock_error)
+		if (b->s.carrier_error) /* through a proxy or a bridge */
+			why = xasprintf("Cannot reach the server: %s",
+					b->s.carrier_error);
+		else if (b->s.sock_error)
 			why = xasprintf("Cannot reach the server: %s",
 					strerror(b->s.sock_error));
 		else if (b->phase == IB_ASKING && !b->offers_register)
@@ -494,7 +497,8 @@ static void ib_connect(struct inband *b)
 	b->reported = b->offers_register = false;
 	xmpp_conn_set_jid(b->s.conn, b->s.acc->domain);
 	if (conn_open(&b->s, CONN_RAW, conn_cb, b) != XMPP_EOK) {
-		fail(b, NULL, "Cannot resolve the server's address", false);
+		fail(b, NULL, b->s.carrier_error ? b->s.carrier_error :
+			      "Cannot resolve the server's address", false);
 		return;
 	}
 	b->timer = loop_timer_add(b->s.app->loop, HANDSHAKE_TIMEOUT_MS,

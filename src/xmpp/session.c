@@ -200,6 +200,8 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 		account_set_state(s->app, a, ACC_FAILED, REASON_AUTH, NULL);
 	else if (cond && strcmp(cond, "conflict") == 0)
 		account_set_state(s->app, a, ACC_FAILED, REASON_CONFLICT, NULL);
+	else if (s->carrier_error) /* a proxy's or a bridge's words */
+		schedule_retry(s, REASON_UNREACHABLE, s->carrier_error);
 	else if (s->no_answer)
 		schedule_retry(s, REASON_NO_ANSWER, NULL);
 	else if (cond)
@@ -297,6 +299,10 @@ static void login(struct session *s, const char *pw)
 	if (a->state != ACC_CONNECTING) /* else said when password_eval began */
 		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
 	r = conn_open(s, CONN_CLIENT, conn_handler, s);
+	if (r != XMPP_EOK && s->carrier_error) {
+		schedule_retry(s, REASON_UNREACHABLE, s->carrier_error);
+		return;
+	}
 	if (r == XMPP_EINVOP) { /* a legacy login in the clear (dial.c) */
 		account_set_state(app, a, ACC_FAILED, REASON_INSECURE_LOGIN,
 				  NULL);

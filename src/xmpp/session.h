@@ -79,6 +79,14 @@ struct session {
 	struct xsmarks *marks; /* marks.c's replies on their way; NULL
 				* until used */
 	struct mam *mam;     /* mam.c's; NULL until used */
+	struct bridge *bridge; /* conn.c: the loopback endpoint this attempt
+				* goes through (a proxy, BOSH, WebSocket),
+				* or NULL for a direct connection */
+	char *carrier_error; /* conn.c: why the bridge's carrier failed on
+			      * this attempt, in words, or NULL */
+	struct conn_via *via; /* conn.c: a connection being made through a
+			       * proxy before libstrophe is started, or
+			       * carried by a relay; NULL when none */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by

@@ -1,0 +1,563 @@
+/* wsock: XMPP over WebSocket (RFC 7395), a webstream carrier.
+ *
+ * libwebsockets speaks WebSocket and TLS. Debian 12 builds it without
+ * its external-poll callbacks but with libuv as an event library, and
+ * libuv is made to be embedded: its whole state is one descriptor
+ * (uv_backend_fd) and one deadline (uv_backend_timeout). So each
+ * carrier gives lws a libuv loop of its own as a "foreign" loop, natter's
+ * loop watches that descriptor, and when it is readable or the deadline
+ * comes uv_run(UV_RUN_NOWAIT) runs what is ready; the deadline is
+ * refreshed after every run. Nothing blocks, and an idle connection
+ * arms no timer. (Debian 12's libcurl 7.88 is built without its
+ * experimental WebSocket support, so libcurl cannot do this part.) One
+ * lws context per carrier, holding one client connection with
+ * subprotocol "xmpp".
+ *
+ * libstrophe's stream is cut into elements (core/xmlframe); its stream
+ * header (and each restart) becomes <open/>, its </stream:stream>
+ * <close/>, every other element one text message. Each message from the
+ * server is one element: <open/> becomes the stream header libstrophe
+ * expects, <close/> its end, anything else goes through as it came.
+ * Messages wait in `q` until the socket can take them.
+ *
+ * TLS is verified as the stream's would be: OpenSSL's default paths
+ * (the system CAs, SSL_CERT_FILE and SSL_CERT_DIR), a pinned
+ * certificate accepted by its fingerprint, "trust" accepting any.
+ */
+#include "config.h"
+
+#include <libwebsockets.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <uv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/loop.h"
+#include "core/pinstore.h"
+#include "core/webstream.h"
+#include "core/xmlframe.h"
+#include "util/log.h"
+#include "util/xmem.h"
+
+#define FRAMING_NS "urn:ietf:params:xml:ns:xmpp-framing"
+/* a message larger than this is refused */
+#define WSOCK_MAX_MESSAGE (16 * 1024 * 1024)
+/* uv_run passes allowed while closing a context */
+#define WSOCK_CLOSE_RUNS 64
+
+struct wsmsg {
+	unsigned char *buf; /* LWS_PRE bytes of room, then the text */
+	size_t len;
+};
+
+struct wsock {
+	struct loop *loop;
+	uv_loop_t uv;
+	bool uv_ready;
+	int uv_fd;           /* watched in natter's loop, or -1 */
+	loop_timer_id timer; /* libuv's next deadline */
+	struct lws_context *ctx;
+	struct lws *wsi;
+	struct webstream_ops ops;
+	void *ud;
+	char *url, *pin;
+	bool trust;
+	bool established, ended, closing, destroying;
+
+	struct xmlframe *in;    /* libstrophe's stream */
+	struct xmlframe *frame; /* one message from the server */
+	char *to;
+
+	struct wsmsg *q; /* to send, oldest first */
+	size_t nq, capq, q0;
+
+	char *cert_why; /* why the certificate was refused, in words */
+	char *rx; /* a message in fragments */
+	size_t rx_len, rx_cap;
+	/* what the last message was */
+	char *root;
+	char *open_from, *open_id, *open_lang;
+};
+
+static void end(struct wsock *w, const char *why)
+{
+	if (w->ended || w->destroying)
+		return;
+	w->ended = true;
+	log_msg(LOG_INFO, "wsock", "%s: %s", w->url, why ? why : "closed");
+	w->ops.closed(w->ud, why);
+}
+
+static void queue(struct wsock *w, const char *s, size_t n)
+{
+	struct wsmsg *m;
+
+	if (w->q0 == w->nq)
+		w->q0 = w->nq = 0;
+	xgrow((void **)&w->q, &w->capq, w->nq + 1, sizeof *w->q);
+	m = &w->q[w->nq++];
+	m->buf = xmalloc(LWS_PRE + n);
+	memcpy(m->buf + LWS_PRE, s, n);
+	m->len = n;
+	if (w->wsi && w->established)
+		lws_callback_on_writable(w->wsi);
+}
+
+/* -- libstrophe's side ---------------------------------------------------- */
+
+static void in_open(void *ud, const char *name, const char **attrs)
+{
+	struct wsock *w = ud;
+	const char *to = xmlframe_attr(attrs, "to");
+	char *e, *s;
+
+	(void)name;
+	if (to && !w->to)
+		w->to = xstrdup(to);
+	e = xmlframe_escape(w->to ? w->to : "");
+	s = xasprintf("<open xmlns='" FRAMING_NS "' to='%s' version='1.0'/>",
+		      e);
+	queue(w, s, strlen(s));
+	free(s);
+	free(e);
+}
+
+static void in_element(void *ud, const char *xml, size_t len)
+{
+	queue(ud, xml, len);
+}
+
+static void in_close(void *ud)
+{
+	struct wsock *w = ud;
+	static const char bye[] = "<close xmlns='" FRAMING_NS "'/>";
+
+	queue(w, bye, sizeof bye - 1);
+	w->closing = true;
+}
+
+static const struct xmlframe_ops in_ops = { in_open, in_element, in_close };
+
+/* -- the server's messages ------------------------------------------------ */
+
+static void set(char **p, const char *v)
+{
+	free(*p);
+	*p = v ? xstrdup(v) : NULL;
+}
+
+static void frame_open(void *ud, const char *name, const char **attrs)
+{
+	struct wsock *w = ud;
+
+	set(&w->root, name);
+	set(&w->open_from, xmlframe_attr(attrs, "from"));
+	set(&w->open_id, xmlframe_attr(attrs, "id"));
+	set(&w->open_lang, xmlframe_attr(attrs, "xml:lang"));
+}
+
+static const struct xmlframe_ops frame_ops = { frame_open, NULL, NULL };
+
+static void message(struct wsock *w, const char *m, size_t n)
+{
+	char why[512];
+
+	xmlframe_reset(w->frame);
+	xfree(&w->root);
+	if (xmlframe_feed(w->frame, m, n) < 0 || !w->root) {
+		snprintf(why, sizeof why, "the WebSocket server at %s sent "
+			 "malformed XML: %s", w->url,
+			 xmlframe_error(w->frame) ? xmlframe_error(w->frame) :
+						    "not an element");
+		end(w, why);
+		return;
+	}
+	if (strcmp(w->root, "open") == 0) {
+		char *h = xmlframe_stream_header(w->open_from, w->open_id,
+						 w->open_lang);
+
+		w->ops.to_client(w->ud, h, strlen(h));
+		free(h);
+	} else if (strcmp(w->root, "close") == 0) {
+		w->ops.to_client(w->ud, XMLFRAME_STREAM_END,
+				 strlen(XMLFRAME_STREAM_END));
+		end(w, NULL);
+	} else {
+		w->ops.to_client(w->ud, m, n);
+	}
+}
+
+/* -- libwebsockets ----------------------------------------------------------- */
+
+static void uv_sync(struct wsock *w);
+
+static void on_uv_timer(struct loop *l, void *ud)
+{
+	struct wsock *w = ud;
+
+	(void)l;
+	w->timer = 0;
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
+}
+
+static void on_uv_fd(struct loop *l, int fd, short revents, void *ud)
+{
+	struct wsock *w = ud;
+
+	(void)l;
+	(void)fd;
+	(void)revents;
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
+}
+
+/* After libuv ran: natter's loop watches its descriptor and wakes it at
+ * its next deadline, if it has one. */
+static void uv_sync(struct wsock *w)
+{
+	int t;
+
+	if (w->destroying)
+		return;
+	if (w->uv_fd < 0) {
+		w->uv_fd = uv_backend_fd(&w->uv);
+		if (w->uv_fd >= 0)
+			loop_watch(w->loop, w->uv_fd, POLLIN, on_uv_fd, w);
+	}
+	loop_timer_cancel(w->loop, w->timer);
+	w->timer = 0;
+	t = uv_backend_timeout(&w->uv);
+	if (t >= 0)
+		w->timer = loop_timer_add(w->loop, (uint64_t)t, on_uv_timer, w);
+}
+
+static char *fingerprint_of(X509 *c)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char *out, *p;
+
+	if (!c || !X509_digest(c, EVP_sha256(), md, &n) || n == 0)
+		return NULL;
+	out = p = xmalloc(n * 3);
+	for (i = 0; i < n; i++)
+		p += snprintf(p, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
+	return out;
+}
+
+/* Notes why the server's certificate is refused, with the fingerprint
+ * a pin would name. */
+static void refused(struct wsock *w, X509_STORE_CTX *sctx)
+{
+	char *fp;
+
+	if (w->cert_why)
+		return;
+	fp = fingerprint_of(X509_STORE_CTX_get0_cert(sctx));
+	w->cert_why = xasprintf("the server's certificate is not trusted: %s "
+				"(SHA-256 %s)",
+				X509_verify_cert_error_string(
+					X509_STORE_CTX_get_error(sctx)),
+				fp ? fp : "unknown");
+	free(fp);
+}
+
+/* OpenSSL's verdict on one certificate of the chain; 0 accepts. */
+static int verify(struct wsock *w, X509_STORE_CTX *sctx, int ok)
+{
+	char *fp;
+	bool pinned;
+
+	if (w->trust) {
+		X509_STORE_CTX_set_error(sctx, X509_V_OK);
+		return 0;
+	}
+	if (!w->pin) {
+		if (!ok)
+			refused(w, sctx);
+		return ok ? 0 : 1;
+	}
+	fp = fingerprint_of(X509_STORE_CTX_get0_cert(sctx));
+	pinned = fp && strcmp(fp, w->pin) == 0;
+	free(fp);
+	if (pinned) {
+		X509_STORE_CTX_set_error(sctx, X509_V_OK);
+		return 0;
+	}
+	if (!ok)
+		refused(w, sctx);
+	return ok ? 0 : 1;
+}
+
+static int on_receive(struct wsock *w, struct lws *wsi, const char *in,
+		      size_t len)
+{
+	if (w->rx_len + len > WSOCK_MAX_MESSAGE) {
+		end(w, "the WebSocket server sent a message larger than "
+		       "16 MiB");
+		return -1;
+	}
+	xgrow((void **)&w->rx, &w->rx_cap, w->rx_len + len + 1, 1);
+	memcpy(w->rx + w->rx_len, in, len);
+	w->rx_len += len;
+	if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+		size_t n = w->rx_len;
+
+		w->rx_len = 0;
+		message(w, w->rx, n);
+	}
+	return w->ended ? -1 : 0;
+}
+
+static int on_writeable(struct wsock *w, struct lws *wsi)
+{
+	struct wsmsg *m;
+
+	if (w->q0 == w->nq)
+		return w->closing ? -1 : 0;
+	m = &w->q[w->q0++];
+	if (lws_write(wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT) <
+	    (int)m->len) {
+		free(m->buf);
+		end(w, "cannot write to the WebSocket connection");
+		return -1;
+	}
+	free(m->buf);
+	m->buf = NULL;
+	if (w->q0 < w->nq || w->closing)
+		lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason,
+		    void *user, void *in, size_t len)
+{
+	struct lws_context *cx = wsi ? lws_get_context(wsi) : NULL;
+	struct wsock *w = cx ? lws_context_user(cx) : NULL;
+	char why[512];
+
+	(void)user;
+	if (!w)
+		return 0;
+	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
+		/* the system CAs, or SSL_CERT_FILE / SSL_CERT_DIR */
+		SSL_CTX_set_default_verify_paths(user);
+		return 0;
+	case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+		return verify(w, user, (int)len);
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		w->wsi = NULL;
+		snprintf(why, sizeof why, "cannot open the WebSocket %s: %s",
+			 w->url, w->cert_why ? w->cert_why :
+				 in ? (const char *)in : "failed");
+		end(w, why);
+		return 0;
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		w->established = true;
+		if (w->q0 < w->nq)
+			lws_callback_on_writable(wsi);
+		return 0;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		return on_receive(w, wsi, in, len);
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		return on_writeable(w, wsi);
+	case LWS_CALLBACK_CLIENT_CLOSED:
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		if (reason == LWS_CALLBACK_CLIENT_CLOSED) {
+			w->wsi = NULL;
+			end(w, w->closing ? NULL :
+			       "the WebSocket connection closed");
+		}
+		return 0;
+	case LWS_CALLBACK_WSI_DESTROY:
+		if (w->wsi == wsi) {
+			w->wsi = NULL;
+			end(w, "the WebSocket connection closed");
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const struct lws_protocols protocols[] = {
+	{ "xmpp", callback, 0, 65536, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+static void lws_log(int level, const char *line)
+{
+	log_msg(level == LLL_ERR ? LOG_ERROR : LOG_WARN, "lws", "%s", line);
+}
+
+/* -- the carrier ----------------------------------------------------------- */
+
+static void wsock_free(void *impl);
+
+static void *wsock_make(struct loop *l, const struct webstream_conf *c,
+			const struct webstream_ops *ops, void *ud, char **err)
+{
+	struct lws_context_creation_info info;
+	struct lws_client_connect_info ci;
+	const char *prot = NULL, *host = NULL, *path = NULL;
+	char *copy, *fullpath;
+	int port = 0;
+	struct wsock *w;
+	void *foreign[1];
+
+	if (!c->url || strncmp(c->url, "wss://", 6) != 0) {
+		*err = xasprintf("websocket_url must be a wss:// address, not "
+				 "\"%s\"", c->url ? c->url : "");
+		return NULL;
+	}
+	copy = xstrdup(c->url);
+	if (lws_parse_uri(copy, &prot, &host, &port, &path) || !*host) {
+		*err = xasprintf("cannot read websocket_url \"%s\"", c->url);
+		free(copy);
+		return NULL;
+	}
+	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
+	w = xcalloc(1, sizeof *w);
+	w->loop = l;
+	w->ops = *ops;
+	w->ud = ud;
+	w->url = xstrdup(c->url);
+	w->trust = c->trust;
+	w->pin = c->pin ? pin_normalize(c->pin) : NULL;
+	w->in = xmlframe_new(&in_ops, w, "jabber:client");
+	w->frame = xmlframe_new(&frame_ops, w, NULL);
+	w->uv_fd = -1;
+	if (uv_loop_init(&w->uv) != 0) {
+		*err = xstrdup("libuv could not start");
+		free(copy);
+		wsock_free(w);
+		return NULL;
+	}
+	w->uv_ready = true;
+	foreign[0] = &w->uv;
+
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protocols;
+	info.gid = -1;
+	info.uid = -1;
+	info.user = w;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+		       LWS_SERVER_OPTION_LIBUV;
+	info.foreign_loops = foreign;
+	w->ctx = lws_create_context(&info);
+	if (!w->ctx) {
+		*err = xstrdup("libwebsockets could not start");
+		free(copy);
+		wsock_free(w);
+		return NULL;
+	}
+	fullpath = xasprintf("/%s", path ? path : "");
+	memset(&ci, 0, sizeof ci);
+	ci.context = w->ctx;
+	ci.address = host;
+	ci.port = port;
+	ci.path = fullpath;
+	ci.host = host;
+	ci.origin = host;
+	ci.protocol = "xmpp";
+	ci.alpn = "http/1.1";
+	ci.ietf_version_or_minus_one = -1;
+	ci.ssl_connection = LCCSCF_USE_SSL;
+	if (w->trust)
+		ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED |
+				     LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
+				     LCCSCF_ALLOW_EXPIRED |
+				     LCCSCF_ALLOW_INSECURE;
+	ci.pwsi = &w->wsi;
+	if (!lws_client_connect_via_info(&ci)) {
+		*err = xasprintf("cannot open the WebSocket %s", c->url);
+		free(fullpath);
+		free(copy);
+		w->ended = true;
+		wsock_free(w);
+		return NULL;
+	}
+	free(fullpath);
+	free(copy);
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
+	return w;
+}
+
+static void wsock_from_client(void *impl, const char *buf, size_t len)
+{
+	struct wsock *w = impl;
+	char why[512];
+
+	if (w->ended)
+		return;
+	if (xmlframe_feed(w->in, buf, len) < 0) {
+		snprintf(why, sizeof why, "cannot read the client's stream: %s",
+			 xmlframe_error(w->in));
+		end(w, why);
+		return;
+	}
+	/* libuv applies a change of interest (lws wants to write) in its
+	 * next run, not at once */
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
+}
+
+static void wsock_client_closed(void *impl)
+{
+	struct wsock *w = impl;
+
+	if (!w->closing)
+		in_close(w);
+	w->ended = true;
+	uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
+}
+
+static void wsock_free(void *impl)
+{
+	struct wsock *w = impl;
+	size_t i;
+
+	w->destroying = true;
+	if (w->uv_fd >= 0)
+		loop_unwatch(w->loop, w->uv_fd);
+	loop_timer_cancel(w->loop, w->timer);
+	if (w->ctx)
+		lws_context_destroy(w->ctx);
+	if (w->uv_ready) {
+		/* lws closes its libuv handles asynchronously: let them */
+		for (i = 0; i < WSOCK_CLOSE_RUNS && uv_loop_alive(&w->uv); i++)
+			uv_run(&w->uv, UV_RUN_NOWAIT);
+		if (w->ctx)
+			lws_context_destroy(w->ctx);
+		if (uv_loop_close(&w->uv) != 0)
+			log_msg(LOG_WARN, "wsock", "libuv loop still busy");
+	}
+	for (i = w->q0; i < w->nq; i++)
+		free(w->q[i].buf);
+	free(w->q);
+	xmlframe_free(&w->in);
+	xmlframe_free(&w->frame);
+	free(w->url);
+	free(w->pin);
+	free(w->to);
+	free(w->rx);
+	free(w->cert_why);
+	free(w->root);
+	free(w->open_from);
+	free(w->open_id);
+	free(w->open_lang);
+	free(w);
+}
+
+const struct webstream_impl wsock_impl = { wsock_make, wsock_from_client,
+					   wsock_client_closed, wsock_free };
