@@ -591,6 +591,9 @@ enum dial_news {
 	DIAL_LOOKUP_FAILED, /* host (the SRV name), why: DNS failed */
 	DIAL_CONNECTED,   /* host, ip, port, source: this one worked */
 	DIAL_WEB_FOUND,   /* url, web_kind: the domain publishes it */
+	DIAL_WEB_TRYING,  /* url, web_kind: connecting over it */
+	DIAL_WEB_FAILED,  /* url, web_kind, why */
+	DIAL_WEB_CONNECTED, /* url, web_kind: this one worked */
 	DIAL_WEB_NONE,    /* why: host-meta gave nothing usable */
 	DIAL_EXHAUSTED,   /* every way was tried and failed */
 	DIAL_LEGACY_AUTH, /* logged in with jabber:iq:auth (XEP-0078) */

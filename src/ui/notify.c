@@ -1057,8 +1057,19 @@ static void dial_line(struct app *app, const struct event *ev)
 		break;
 	case DIAL_WEB_FOUND:
 		app_print(app, LINE_INFO, "%s: the domain publishes a %s endpoint, "
-			  "%s, but this natter cannot connect over %s", name,
-			  d->web_kind, d->url, d->web_kind);
+			  "%s", name, d->web_kind, d->url);
+		break;
+	case DIAL_WEB_TRYING:
+		app_print(app, LINE_INFO, "%s: trying %s %s (from host-meta)\u2026",
+			  name, d->web_kind, d->url);
+		break;
+	case DIAL_WEB_FAILED:
+		app_print(app, LINE_WARN, "%s: %s %s (from host-meta) failed: %s",
+			  name, d->web_kind, d->url, d->why);
+		break;
+	case DIAL_WEB_CONNECTED:
+		app_print(app, LINE_INFO, "%s: connected over %s %s (from "
+			  "host-meta)", name, d->web_kind, d->url);
 		break;
 	case DIAL_WEB_NONE:
 		app_print(app, LINE_INFO, "%s: no usable host-meta (XEP-0156): %s",

@@ -391,14 +391,17 @@ static void web_closed(void *ud, const char *why)
 static const struct webstream_ops web_ops = { web_to_client, web_closed };
 
 static int web_open(struct session *s, enum webstream_kind k,
-		    enum conn_stream kind, xmpp_conn_handler cb, void *ud)
+		    const char *url, enum conn_stream kind,
+		    xmpp_conn_handler cb, void *ud)
 {
 	const struct account_conf *ac = s->acc->conf;
 	struct webstream_conf wc = { 0 };
 	struct webcarry *c = xcalloc(1, sizeof *c);
 	char *host, *err = NULL;
 
-	wc.url = k == WEBSTREAM_BOSH ? ac->bosh_url : ac->websocket_url;
+	wc.url = url                  ? url :
+		 k == WEBSTREAM_BOSH ? ac->bosh_url :
+				       ac->websocket_url;
 	if (!wc.url) {
 		free(c);
 		s->carrier_error = xasprintf(
@@ -448,13 +451,21 @@ static int web_open(struct session *s, enum webstream_kind k,
 static int bosh_open(struct session *s, enum conn_stream kind,
 		     xmpp_conn_handler cb, void *ud)
 {
-	return web_open(s, WEBSTREAM_BOSH, kind, cb, ud);
+	return web_open(s, WEBSTREAM_BOSH, NULL, kind, cb, ud);
 }
 
 static int websocket_open(struct session *s, enum conn_stream kind,
 			  xmpp_conn_handler cb, void *ud)
 {
-	return web_open(s, WEBSTREAM_WEBSOCKET, kind, cb, ud);
+	return web_open(s, WEBSTREAM_WEBSOCKET, NULL, kind, cb, ud);
+}
+
+int conn_open_web(struct session *s, const char *url, enum conn_stream kind,
+		  xmpp_conn_handler cb, void *ud)
+{
+	return web_open(s, strncmp(url, "wss://", 6) == 0 ?
+				   WEBSTREAM_WEBSOCKET : WEBSTREAM_BOSH,
+			url, kind, cb, ud);
 }
 
 static const struct conn_transport bosh = { "bosh", bosh_open };

@@ -67,6 +67,11 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 struct account_conf;
 long conn_flags(const struct account_conf *c, enum conn_stream kind,
 		bool direct);
+/* Starts the stream over url, a WebSocket (wss:) or BOSH (https:)
+ * endpoint, as transport = "websocket" or "bosh" would with it (dial.c:
+ * what a domain's host-meta published). Returns as conn_open. */
+int conn_open_web(struct session *s, const char *url, enum conn_stream kind,
+		  xmpp_conn_handler cb, void *ud);
 /* Runs libstrophe until it stops making progress (see conn.c). */
 void conn_drain(struct session *s);
 /* Closes the stream, if any, and drains once libstrophe's own close

@@ -103,6 +103,11 @@ struct dial {
 	bool web_done[2];
 	char *web_err[2];
 	struct hostmeta hm;
+	/* then what it published, WebSocket first: urls[next_url - 1] is
+	 * the one being tried while in_web */
+	const char *urls[2 * HOSTMETA_MAX];
+	size_t nurls, next_url;
+	bool in_web;
 };
 
 static void begin_next(struct dial *d);
@@ -127,6 +132,16 @@ static void news(struct dial *d, enum dial_news what, const char *why)
 	e.ip = d->ip[0] ? d->ip : NULL;
 	e.more = d->next < d->ncands || d->next_addr < d->naddrs ||
 		 d->nprobes > 0;
+	endpoint_news(d->s->app, d->s->acc, &e);
+}
+
+static void web_news(struct dial *d, enum dial_news what, const char *why)
+{
+	const char *url = d->urls[d->next_url - 1];
+	struct ev_dial e = { .what = what, .url = url, .why = why,
+			     .more = d->next_url < d->nurls };
+
+	e.web_kind = strncmp(url, "wss://", 6) == 0 ? "WebSocket" : "BOSH";
 	endpoint_news(d->s->app, d->s->acc, &e);
 }
 
@@ -337,13 +352,18 @@ static void remember(struct dial *d)
 	free(path);
 }
 
+static void web_next(struct dial *d);
+
 static void on_later(struct loop *l, void *ud)
 {
 	struct dial *d = ud;
 
 	(void)l;
 	d->later = 0;
-	begin_next(d);
+	if (d->in_web)
+		web_next(d);
+	else
+		begin_next(d);
 }
 
 /* A stream error that says this endpoint is not our domain's server:
@@ -368,13 +388,28 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	struct session *s = d->s;
 
 	if (event == XMPP_CONN_CONNECT || event == XMPP_CONN_RAW_CONNECT) {
-		if (!d->up) {
+		if (!d->up && d->in_web) {
+			d->up = true;
+			web_news(d, DIAL_WEB_CONNECTED, NULL);
+			if (s->legacy_auth)
+				news(d, DIAL_LEGACY_AUTH, NULL);
+		} else if (!d->up) {
 			d->up = true;
 			news(d, DIAL_CONNECTED, NULL);
 			if (s->legacy_auth)
 				news(d, DIAL_LEGACY_AUTH, NULL);
 			remember(d);
 		}
+	} else if (!d->up && !d->aborting && retriable(s, se) && d->in_web) {
+		d->handed = false;
+		web_news(d, DIAL_WEB_FAILED,
+			 s->carrier_error ? s->carrier_error :
+			 wrong_server(se) ? "the server there does not serve this domain" :
+					    "closed before login");
+		s->progress++;
+		conn_lost(s);
+		d->later = loop_timer_add(loop_of(d), 0, on_later, d);
+		return;
 	} else if (!d->up && !d->aborting && retriable(s, se)) {
 		d->handed = false;
 		d->last_err = s->sock_error;
@@ -452,6 +487,38 @@ static void web_end(struct dial *d)
 		e.url = d->hm.bosh[i];
 		endpoint_news(d->s->app, d->s->acc, &e);
 	}
+	d->nurls = d->next_url = 0;
+	for (i = 0; i < d->hm.nwebsocket; i++)
+		d->urls[d->nurls++] = d->hm.websocket[i];
+	for (i = 0; i < d->hm.nbosh; i++)
+		d->urls[d->nurls++] = d->hm.bosh[i];
+	d->in_web = true;
+	web_next(d);
+}
+
+/* The next endpoint host-meta published, through web's transports
+ * (conn_open_web); after the last, the end of the dial. */
+static void web_next(struct dial *d)
+{
+	struct session *s = d->s;
+
+	while (d->next_url < d->nurls) {
+		const char *url = d->urls[d->next_url++];
+
+		web_news(d, DIAL_WEB_TRYING, NULL);
+		free(s->carrier_error);
+		s->carrier_error = NULL;
+		s->sock_error = 0;
+		s->cert_refused = s->auth_failed = false;
+		s->legacy_auth = s->no_auth_method = false;
+		d->handed = true;
+		if (conn_open_web(s, url, d->kind, on_conn, d) == XMPP_EOK)
+			return;
+		d->handed = false;
+		web_news(d, DIAL_WEB_FAILED, s->carrier_error ?
+				s->carrier_error : "cannot start");
+	}
+	d->in_web = false;
 	exhausted(d);
 }
 

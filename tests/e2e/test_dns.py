@@ -353,16 +353,16 @@ def test_legacy_auth_refused_without_encryption(prosody, alice, xdg,
 HOST_META_XML = """<?xml version='1.0' encoding='utf-8'?>
 <XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>
   <Link rel="urn:xmpp:alt-connections:xbosh"
-        href="https://localhost/http-bind"/>
+        href="https://127.0.0.1:1/http-bind"/>
   <Link rel="urn:xmpp:alt-connections:websocket"
-        href="wss://localhost/xmpp-websocket"/>
+        href="wss://127.0.0.1:1/xmpp-websocket"/>
   <Link rel="urn:xmpp:alt-connections:websocket"
-        href="ws://localhost/not-encrypted"/>
+        href="ws://127.0.0.1:1/not-encrypted"/>
 </XRD>
 """
 HOST_META_JSON = """{"links": [
   {"rel": "urn:xmpp:alt-connections:websocket",
-   "href": "wss://localhost/from-json"}]}
+   "href": "wss://127.0.0.1:1/from-json"}]}
 """
 
 
@@ -371,7 +371,7 @@ class HostMetaServer:
     the domain) with the test Prosody's certificate, serving host-meta
     and host-meta.json; records the paths asked for."""
 
-    def __init__(self, cert, key):
+    def __init__(self, cert, key, xml=HOST_META_XML, json=HOST_META_JSON):
         import http.server
         import random
         import ssl
@@ -382,8 +382,8 @@ class HostMetaServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 paths.append(self.path)
-                body = {"/.well-known/host-meta": HOST_META_XML,
-                        "/.well-known/host-meta.json": HOST_META_JSON
+                body = {"/.well-known/host-meta": xml,
+                        "/.well-known/host-meta.json": json
                         }.get(self.path)
                 if body is None:
                     self.send_error(404)
@@ -446,13 +446,19 @@ def test_host_meta_discovery(dprosody, dalice, xdg, dns, host_meta,
     assert set(host_meta.paths) == {"/.well-known/host-meta",
                                     "/.well-known/host-meta.json"}
     ws1 = con.find("publishes a WebSocket endpoint, "
-                   "wss://localhost/xmpp-websocket")
+                   "wss://127.0.0.1:1/xmpp-websocket")
     ws2 = con.find("publishes a WebSocket endpoint, "
-                   "wss://localhost/from-json")
-    bosh = con.find("publishes a BOSH endpoint, https://localhost/http-bind")
-    # WebSocket before BOSH, whatever the document's order
+                   "wss://127.0.0.1:1/from-json")
+    bosh = con.find("publishes a BOSH endpoint, https://127.0.0.1:1/http-bind")
+    # WebSocket before BOSH, whatever the document's order; each tried
     assert 0 <= ws1 < ws2 < bosh, con
-    assert "cannot connect over WebSocket" in con
+    t1 = con.find("trying WebSocket wss://127.0.0.1:1/xmpp-websocket "
+                  "(from host-meta)")
+    t2 = con.find("trying WebSocket wss://127.0.0.1:1/from-json")
+    t3 = con.find("trying BOSH https://127.0.0.1:1/http-bind")
+    assert bosh < t1 < t2 < t3, con
+    assert re.search(r"BOSH https://127\.0\.0\.1:1/http-bind \(from "
+                     r"host-meta\) failed", con), con
     assert "not-encrypted" not in con  # ws: is not HTTPS
 
 
@@ -466,3 +472,67 @@ def test_host_meta_certificate_checked(dprosody, dalice, xdg, dns, host_meta,
     assert re.search(r"no usable host-meta \(XEP-0156\): host-meta: .*"
                      r"certificate", screen, re.S), screen
     assert "publishes a" not in screen
+
+
+def test_host_meta_websocket_login(alice_web, xdg, dns, run_natter):
+    """Nothing answers on TCP; the domain's host-meta names Prosody's
+    WebSocket and BOSH endpoints, and natter logs in over them."""
+    server, acct = alice_web
+    xml = ("<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
+           "<Link rel='urn:xmpp:alt-connections:xbosh' href='%s'/>"
+           "<Link rel='urn:xmpp:alt-connections:websocket' href='%s'/>"
+           "</XRD>" % (
+               "https://127.0.0.1:%d/http-bind" % server.https_port,
+               "wss://127.0.0.1:%d/xmpp-websocket" % server.https_port))
+    hm = HostMetaServer(server.cert_path, server.key_path, xml=xml,
+                        json="{}")
+    key = "hostmeta-%d" % id(hm)
+    harness.register_cleanup(key, hm.stop)
+    try:
+        d = dns(["--address=/dns.test/%s" % hm.ip])
+        # tls = "trust": the endpoint's address is not the certificate's
+        # name (the certificate test above checks host-meta's HTTPS)
+        rc = write_rc(xdg, {ACCOUNT: account(acct, tls="trust")}, d.server)
+        pane = run_natter(rc)
+        screen = pane.wait_for(DCONNECTED)
+        con = pane.console(screen)
+        # WebSocket is tried first; here Prosody may close a WebSocket
+        # reached by address before login, and BOSH then takes over
+        ws = con.find("test: trying WebSocket wss://127.0.0.1:%d/"
+                      "xmpp-websocket (from host-meta)" % server.https_port)
+        assert ws >= 0, con
+        assert re.search(r"test: connected over (WebSocket wss://127\.0\.0\.1:"
+                         r"%d/xmpp-websocket|BOSH https://127\.0\.0\.1:%d/"
+                         r"http-bind) \(from host-meta\)"
+                         % (server.https_port, server.https_port), con), con
+        bosh = con.find("test: trying BOSH")
+        assert bosh < 0 or bosh > ws
+        pane.barrier()
+    finally:
+        hm.stop()
+        harness.unregister_cleanup(key)
+
+
+@pytest.fixture
+def alice_web():
+    """A Prosody for DOMAIN with mod_websocket and mod_bosh on its HTTPS
+    port (the default HTTP host: the endpoint is named by address), and
+    alice on it."""
+    server = natterdemo.PrivateProsody(domain=DOMAIN, web=True)
+    key = "prosody-%s" % server.dir
+    harness.register_cleanup(key, server.cleanup)
+    try:
+        with open(server.config_path) as f:
+            cfg = f.read()
+        cfg = cfg.replace("\nVirtualHost ", '\nhttp_default_host = "%s"\n'
+                          '\nVirtualHost ' % DOMAIN, 1)
+        with open(server.config_path, "w") as f:
+            f.write(cfg)
+        server.start()
+        acct = Account("alice", secrets.token_urlsafe(12))
+        acct.jid = "alice@" + DOMAIN
+        server.register("alice", acct.password)
+        yield server, acct
+    finally:
+        server.cleanup()
+        harness.unregister_cleanup(key)
