@@ -221,6 +221,14 @@ int hostmeta_parse_json(struct hostmeta *hm, const char *doc, size_t len,
 	return 0;
 }
 
+void hostmeta_add(struct hostmeta *hm, bool websocket, const char *url)
+{
+	if (websocket)
+		add(hm->websocket, &hm->nwebsocket, url);
+	else
+		add(hm->bosh, &hm->nbosh, url);
+}
+
 void hostmeta_clear(struct hostmeta *hm)
 {
 	size_t i;

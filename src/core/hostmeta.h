@@ -12,6 +12,7 @@
 #ifndef NATTER_CORE_HOSTMETA_H
 #define NATTER_CORE_HOSTMETA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define HOSTMETA_MAX 8
@@ -33,6 +34,9 @@ int hostmeta_parse_xml(struct hostmeta *hm, const char *doc, size_t len,
 		       char **err);
 int hostmeta_parse_json(struct hostmeta *hm, const char *doc, size_t len,
 			char **err);
+/* Adds url (already checked: one of hm's) to hm's WebSocket or BOSH
+ * list, unless it is there or the list is full. */
+void hostmeta_add(struct hostmeta *hm, bool websocket, const char *url);
 void hostmeta_clear(struct hostmeta *hm);
 
 #endif

@@ -579,10 +579,7 @@ void conn_free(struct session *s)
 				(xs->nconns - i) * sizeof *xs->conns);
 			break;
 		}
-	dial_free(s);
 	if (!xs->nconns) {
-		resolver_free(&xs->resolver);
-		http_free(&xs->http);
 		free(xs->conns);
 		xs->conns = NULL;
 		xs->capconns = 0;
@@ -594,6 +591,12 @@ void conn_free(struct session *s)
 	s->conn = NULL;
 	s->ctx = NULL;
 	xfree(&s->carrier_error);
+	/* after the release: it may still call the dial's handler */
+	dial_free(s);
+	if (!xs->nconns) {
+		resolver_free(&xs->resolver);
+		http_free(&xs->http);
+	}
 }
 
 int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,

@@ -102,7 +102,8 @@ struct dial {
 	struct http_xfer *web_x[2];
 	bool web_done[2];
 	char *web_err[2];
-	struct hostmeta hm;
+	struct hostmeta hm_doc[2]; /* what each document said */
+	struct hostmeta hm;        /* both, host-meta's first */
 	/* then what it published, WebSocket first: urls[next_url - 1] is
 	 * the one being tried while in_web */
 	const char *urls[2 * HOSTMETA_MAX];
@@ -465,7 +466,15 @@ static void won(struct dial *d, size_t addr)
 static void web_end(struct dial *d)
 {
 	struct ev_dial e = { .what = DIAL_WEB_FOUND, .more = true };
-	size_t i;
+	size_t i, j;
+
+	/* whichever came first, host-meta's links come before the JSON's */
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < d->hm_doc[j].nwebsocket; i++)
+			hostmeta_add(&d->hm, true, d->hm_doc[j].websocket[i]);
+		for (i = 0; i < d->hm_doc[j].nbosh; i++)
+			hostmeta_add(&d->hm, false, d->hm_doc[j].bosh[i]);
+	}
 
 	d->cur = NULL;
 	d->ip[0] = '\0';
@@ -538,9 +547,9 @@ static void web_done(struct http_xfer *x, const struct http_result *r,
 					    which ? "host-meta.json" : "host-meta",
 					    r->error ? r->error : "failed");
 	else if (which == 0)
-		hostmeta_parse_xml(&d->hm, r->body, r->len, &err);
+		hostmeta_parse_xml(&d->hm_doc[0], r->body, r->len, &err);
 	else
-		hostmeta_parse_json(&d->hm, r->body, r->len, &err);
+		hostmeta_parse_json(&d->hm_doc[1], r->body, r->len, &err);
 	d->web_err[which] = err;
 	if (d->web_done[0] && d->web_done[1])
 		web_end(d);
@@ -889,6 +898,8 @@ void dial_free(struct session *s)
 	free(d->web_err[0]);
 	free(d->web_err[1]);
 	hostmeta_clear(&d->hm);
+	hostmeta_clear(&d->hm_doc[0]);
+	hostmeta_clear(&d->hm_doc[1]);
 	free(d);
 	s->dial = NULL;
 }
