@@ -16,9 +16,9 @@ mode=${1:-demo}
 flavour=${2:-}
 top=$(cd "$(dirname "$0")" && pwd)
 
-BUILD_PKGS="autoconf automake make gcc pkg-config libstrophe-dev libncurses-dev libssl-dev libconfuse-dev libsqlite3-dev libcurl4-openssl-dev libchafa-dev libglib2.0-dev libpng-dev libjpeg-dev libwebp-dev libmagic-dev"
+BUILD_PKGS="autoconf automake make gcc pkg-config libstrophe-dev libncurses-dev libssl-dev libconfuse-dev libsqlite3-dev libcurl4-openssl-dev libchafa-dev libglib2.0-dev libpng-dev libjpeg-dev libwebp-dev libmagic-dev libc-ares-dev libjson-c-dev"
 RUN_PKGS="prosody lua-unbound python3-slixmpp openssl"
-TEST_PKGS="libcmocka-dev python3-pytest python3-pytest-xdist tmux procps lua-dbi-sqlite3 python3-pil"
+TEST_PKGS="libcmocka-dev python3-pytest python3-pytest-xdist tmux procps lua-dbi-sqlite3 python3-pil dnsmasq-base"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 # tests/e2e/test_proxy.py: an HTTP proxy, a SOCKS5 proxy, and
 # nss_wrapper for the SOCKS5 proxy's password users (see quiet_services)

@@ -47,6 +47,8 @@ enum conn_reason {
 	REASON_NO_PASSWORD,   /* password_eval failed or no password */
 	REASON_HANDSHAKE,     /* closed during TLS or login, no reason given */
 	REASON_NO_ANSWER,     /* the server stopped answering the keepalive */
+	REASON_INSECURE_LOGIN, /* auth = "legacy" over an unencrypted link */
+	REASON_NO_LOGIN,      /* the server offers no login we may use */
 };
 
 struct cert_info {

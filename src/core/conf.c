@@ -43,6 +43,7 @@ static const char *const gateway_names[] = { "ask", "accept", NULL };
 static const char *const side_names[] = { "left", "right", NULL };
 static const char *const image_protocol_names[] = { "symbols", "sixel",
 							  "kitty", NULL };
+static const char *const auth_names[] = { "sasl", "legacy", "auto", NULL };
 static const char *const nick_colour_names[] = { "xep0392", "redgreen",
 						  "blue", "none", NULL };
 static const char *const transport_names[] = { "auto", "tcp", "bosh",
@@ -278,9 +279,13 @@ const struct conf_option conf_options[] = {
 		  "\"none\"; TLS stays end to end with the server" },
 	{ .name = "transport", ACCOUNT_FIELD(transport), .type = CONF_CHOICE,
 	  .flags = CONF_ONE_OF, .choices = transport_names, .def_str = "auto",
-	  .help = "how the stream reaches the server: auto | tcp | bosh "
-		  "(HTTP binding over HTTPS, bosh_url) | websocket (WebSocket "
-		  "over TLS, websocket_url)" },
+	  .help = "how the stream reaches the server: auto (the endpoint "
+		  "that worked last time, then SRV records: direct TLS, then "
+		  "STARTTLS, then the domain on 5222, then what the domain "
+		  "publishes in its host-meta (XEP-0156)) | tcp (the same "
+		  "without host-meta and without remembering) | bosh (HTTP "
+		  "binding over HTTPS, bosh_url) | websocket (WebSocket over "
+		  "TLS, websocket_url)" },
 	{ .name = "bosh_url", ACCOUNT_FIELD(bosh_url), .type = CONF_STRING,
 	  .check = check_bosh_url, .unset = "none",
 	  .help = "the server's HTTP binding (BOSH) endpoint, "
@@ -290,6 +295,12 @@ const struct conf_option conf_options[] = {
 	  .help = "the server's XMPP WebSocket endpoint, "
 		  "\"wss://host[:port]/path\", for transport = "
 		  "\"websocket\"" },
+	{ .name = "auth", ACCOUNT_FIELD(auth), .type = CONF_CHOICE,
+	  .choices = auth_names, .def_str = "auto",
+	  .help = "how to log in: sasl | legacy (also the old jabber:iq:auth "
+		  "login, XEP-0078, when the server offers no SASL; never over "
+		  "an unencrypted connection) | auto (legacy only when the "
+		  "server offers no SASL and the connection is encrypted)" },
 
 	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
 	  .def = false, .help = "write the debug log" },
@@ -444,6 +455,10 @@ const struct conf_option conf_options[] = {
 	  .zero = "none",
 	  .help = "how many of a feed's latest items /feed fetches when it "
 		  "opens the feed's window" },
+	{ .name = "dns_server", GLOBAL_FIELD(dns_server), .type = CONF_STRING,
+	  .unset = "the system's resolvers",
+	  .help = "\"HOST:PORT\" of the DNS server(s) to ask, comma-separated "
+		  "(an IPv6 address in brackets); /etc/hosts is then not read" },
 };
 
 const size_t conf_noptions = sizeof conf_options / sizeof *conf_options;

@@ -40,6 +40,9 @@ enum nick_colours { NICK_COLOURS_XEP0392, NICK_COLOURS_REDGREEN,
 enum image_protocol { IMAGE_SYMBOLS, IMAGE_SIXEL, IMAGE_KITTY };
 /* Who gets version (XEP-0092) and time (XEP-0202) answers. */
 enum courtesy { COURTESY_ROSTER, COURTESY_ALL, COURTESY_NONE };
+/* Which logins are allowed: SASL only, legacy jabber:iq:auth (XEP-0078)
+ * as well, or legacy only where the server offers no SASL at all. */
+enum auth_mode { AUTH_SASL, AUTH_LEGACY, AUTH_AUTO };
 
 struct account_conf {
 	char *name;
@@ -64,6 +67,7 @@ struct account_conf {
 	enum transport_mode transport;
 	char *bosh_url;      /* https://...; NULL: none */
 	char *websocket_url; /* wss://...; NULL: none */
+	enum auth_mode auth;
 };
 
 struct config {
@@ -115,6 +119,7 @@ struct config {
 	/* publish-subscribe (core/pep.h, core/feed.h) */
 	char *pep_notify;   /* the PEP kinds asked for; NULL: every kind */
 	int feed_items;     /* items /feed fetches on opening a feed */
+	char *dns_server;   /* c-ares's "HOST:PORT,..."; NULL: the system's */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

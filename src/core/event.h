@@ -139,6 +139,8 @@ enum event_type {
 			    * activity or nickname anew (acc->pep) */
 	EV_FEED,           /* feed: the answer to /feed, /feeds, /unfeed
 			    * or /publish */
+	EV_DIAL,           /* dial: a step of finding and reaching the
+			    * server (xmpp/dial.c) */
 };
 
 struct ev_cert_pinned {
@@ -695,6 +697,44 @@ struct ev_feed {
 	const char *detail;  /* the error's words; NULL: none */
 };
 
+/* xmpp/dial.c: what EV_DIAL reports. */
+enum dial_news {
+	DIAL_TRYING,      /* host, ip, port, source: connecting */
+	DIAL_FAILED,      /* the same and why: that address failed */
+	DIAL_NO_ADDRESS,  /* host, source, why: the name gave no address */
+	DIAL_LOOKUP_FAILED, /* host (the SRV name), why: DNS failed */
+	DIAL_CONNECTED,   /* host, ip, port, source: this one worked */
+	DIAL_WEB_FOUND,   /* url, web_kind: the domain publishes it */
+	DIAL_WEB_TRYING,  /* url, web_kind: connecting over it */
+	DIAL_WEB_FAILED,  /* url, web_kind, why */
+	DIAL_WEB_CONNECTED, /* url, web_kind: this one worked */
+	DIAL_WEB_NONE,    /* why: host-meta gave nothing usable */
+	DIAL_EXHAUSTED,   /* every way was tried and failed */
+	DIAL_LEGACY_AUTH, /* logged in with jabber:iq:auth (XEP-0078) */
+	DIAL_LEGACY_REFUSED, /* legacy login refused: not encrypted */
+	DIAL_NO_AUTH,     /* the server offers no login natter may use */
+};
+/* Where an address to try came from. */
+enum dial_source {
+	DIAL_FROM_REMEMBERED, /* the endpoint that worked last time */
+	DIAL_FROM_CONFIG,     /* the account's server and port */
+	DIAL_FROM_SRV_DIRECT, /* _xmpps-client._tcp (XEP-0368) */
+	DIAL_FROM_SRV,        /* _xmpp-client._tcp */
+	DIAL_FROM_DOMAIN,     /* the domain's own address */
+};
+struct ev_dial {
+	enum dial_news what;
+	enum dial_source source;
+	bool direct;      /* direct TLS, else STARTTLS */
+	const char *host; /* the name looked up, or NULL */
+	const char *ip;   /* the address tried, or NULL */
+	int port;
+	const char *why;  /* what went wrong, in words, or NULL */
+	const char *url;  /* DIAL_WEB_FOUND */
+	const char *web_kind; /* "WebSocket" or "BOSH" */
+	bool more;        /* DIAL_FAILED etc.: another way is tried next */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -759,6 +799,7 @@ struct event {
 		struct ev_picture picture;
 		struct ev_pep pep;
 		struct ev_feed feed;
+		struct ev_dial dial;
 	};
 };
 

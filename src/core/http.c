@@ -83,6 +83,7 @@ struct http_xfer {
 	struct http_xfer *next;
 	CURL *easy;
 	struct curl_slist *headers;
+	struct curl_slist *resolve; /* req.resolve, as libcurl wants it */
 	struct http_req req;     /* strings are our copies */
 	char *host;              /* of the URL, for a pinned host's check */
 	char *body_copy;
@@ -285,6 +286,7 @@ static void xfer_free(struct http_xfer *x)
 	cu.multi_remove_handle(h->multi, x->easy);
 	cu.easy_cleanup(x->easy);
 	cu.slist_free_all(x->headers);
+	cu.slist_free_all(x->resolve);
 	free((char *)x->req.url);
 	if (x->req.proxy) /* may hold a password */
 		memset((char *)x->req.proxy, 0, strlen(x->req.proxy));
@@ -557,6 +559,10 @@ static void setup(struct http_xfer *x)
 		 * speaks for the environment's only */
 		cu.easy_setopt(e, CURLOPT_NOPROXY, "");
 	}
+	if (r->resolve) {
+		x->resolve = cu.slist_append(NULL, r->resolve);
+		cu.easy_setopt(e, CURLOPT_RESOLVE, x->resolve);
+	}
 	if (r->method != HTTP_GET) {
 		/* no "Expect: 100-continue" round trip before the body */
 		x->headers = cu.slist_append(x->headers, "Expect:");
@@ -647,6 +653,7 @@ struct http_xfer *http_start(struct http *h, const struct http_req *r,
 		return NULL;
 	}
 	setup(x);
+	x->req.resolve = NULL; /* the caller's; libcurl has its copy */
 	x->next = h->xfers;
 	h->xfers = x;
 	h->n++;

@@ -87,6 +87,9 @@ struct http_req {
 	 * into a file */
 	int64_t max_bytes;
 	const char *proxy;   /* see above */
+	/* "HOST:PORT:ADDRESS": HOST is at ADDRESS, looked up already (by
+	 * core/resolve, without blocking); NULL: libcurl looks it up */
+	const char *resolve;
 	bool trust;          /* tls = "trust": no verification at all */
 	const char *pin;     /* the host's pinned fingerprint, or NULL */
 	long timeout_s;      /* the whole transfer; 0: none (a stall of

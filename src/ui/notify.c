@@ -38,6 +38,13 @@ static const char *const reason_words[] = {
 	[REASON_NO_PASSWORD] = "no password",
 	[REASON_HANDSHAKE] = "the server closed the connection during login",
 	[REASON_NO_ANSWER] = "the server stopped answering",
+	[REASON_INSECURE_LOGIN] = "refused to log in: auth = \"legacy\" sends "
+				  "the password unprotected over a connection "
+				  "that is not encrypted (tls = \"disable\")",
+	[REASON_NO_LOGIN] = "the server offers no login method natter may use "
+			    "here (no SASL; the old jabber:iq:auth login "
+			    "needs auth = \"legacy\" or \"auto\" and an "
+			    "encrypted connection)",
 };
 
 struct condition_words {
@@ -999,6 +1006,89 @@ static void archive_prefs_line(struct app *app, const struct event *ev)
 			e->never);
 }
 
+/* EV_DIAL: each way of reaching the server, and how it went. */
+static const char *const dial_sources[] = {
+	[DIAL_FROM_REMEMBERED] = ", worked last time",
+	[DIAL_FROM_CONFIG] = ", the account's server",
+	[DIAL_FROM_SRV_DIRECT] = " from SRV",
+	[DIAL_FROM_SRV] = " from SRV",
+	[DIAL_FROM_DOMAIN] = ", the domain's address",
+};
+
+static void dial_line(struct app *app, const struct event *ev)
+{
+	const struct ev_dial *d = &ev->dial;
+	const char *name = ev->acc->conf->name;
+	const char *tls = d->direct ? "direct TLS" : "STARTTLS";
+	const char *src = dial_sources[d->source];
+	bool v6 = d->ip && strchr(d->ip, ':');
+	/* the name the address came from, when it is not the address */
+	bool named = d->host && d->ip && strcmp(d->host, d->ip) != 0;
+	char where[300];
+
+	if (d->ip)
+		snprintf(where, sizeof where, "%s%s%s:%d", v6 ? "[" : "", d->ip,
+			 v6 ? "]" : "", d->port);
+	else
+		snprintf(where, sizeof where, "%s:%d", d->host ? d->host : "?",
+			 d->port);
+	switch (d->what) {
+	case DIAL_TRYING:
+		app_print(app, LINE_INFO, "%s: trying %s (%s%s%s%s)\u2026", name,
+			  where, tls, src, named ? ", " : "",
+			  named ? d->host : "");
+		break;
+	case DIAL_FAILED:
+		app_print(app, LINE_WARN, "%s: %s (%s%s) failed: %s%s", name,
+			  where, tls, src, d->why,
+			  d->more ? "" : "; no other address");
+		break;
+	case DIAL_NO_ADDRESS:
+		app_print(app, LINE_WARN, "%s: %s (%s%s): cannot look up its "
+			  "address: %s", name, d->host, tls, src, d->why);
+		break;
+	case DIAL_LOOKUP_FAILED:
+		app_print(app, LINE_WARN, "%s: DNS lookup of %s failed: %s", name,
+			  d->host, d->why);
+		break;
+	case DIAL_CONNECTED:
+		app_print(app, LINE_INFO, "%s: connected to %s (%s%s)", name,
+			  where, tls, src);
+		break;
+	case DIAL_WEB_FOUND:
+		app_print(app, LINE_INFO, "%s: the domain publishes a %s endpoint, "
+			  "%s", name, d->web_kind, d->url);
+		break;
+	case DIAL_WEB_TRYING:
+		app_print(app, LINE_INFO, "%s: trying %s %s (from host-meta)\u2026",
+			  name, d->web_kind, d->url);
+		break;
+	case DIAL_WEB_FAILED:
+		app_print(app, LINE_WARN, "%s: %s %s (from host-meta) failed: %s",
+			  name, d->web_kind, d->url, d->why);
+		break;
+	case DIAL_WEB_CONNECTED:
+		app_print(app, LINE_INFO, "%s: connected over %s %s (from "
+			  "host-meta)", name, d->web_kind, d->url);
+		break;
+	case DIAL_WEB_NONE:
+		app_print(app, LINE_INFO, "%s: no usable host-meta (XEP-0156): %s",
+			  name, d->why);
+		break;
+	case DIAL_EXHAUSTED:
+		app_print(app, LINE_ERROR, "%s: every way to the server was tried, "
+			  "none worked", name);
+		break;
+	case DIAL_LEGACY_AUTH:
+		app_print(app, LINE_WARN, "%s: logged in with the old jabber:iq:auth "
+			  "method (XEP-0078): the server offers no SASL", name);
+		break;
+	case DIAL_LEGACY_REFUSED:
+	case DIAL_NO_AUTH:
+		break; /* the account's state says it */
+	}
+}
+
 /* How each event is worded (NULL: nothing to say here; EV_ATTENTION is
  * ui/alert.c's, EV_MESSAGE shows in its window), and whether it changes
  * what the roster pane shows. One row per event type, so that a new
@@ -1071,6 +1161,7 @@ static const struct wording {
 	[EV_PICTURE] = { picview_event, false },
 	[EV_PEP] = { feednotify_event, false },
 	[EV_FEED] = { feednotify_event, false },
+	[EV_DIAL] = { dial_line, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

@@ -50,7 +50,10 @@
 #include "util/url.h"
 #include "util/log.h"
 #include "util/xmem.h"
+#include "core/http.h"
+#include "core/resolve.h"
 #include "xmpp/conn.h"
+#include "xmpp/dial.h"
 #include "xmpp/session.h"
 
 /* libstrophe waits this long for the server to close a stream after
@@ -131,16 +134,12 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 
 /* --- transports ------------------------------------------------------- */
 
+/* The server is looked up, its addresses raced and libstrophe given
+ * the winner, all without blocking (dial.c). */
 static int tcp_open(struct session *s, enum conn_stream kind,
 		    xmpp_conn_handler cb, void *ud)
 {
-	const struct account_conf *c = s->acc->conf;
-
-	if (kind == CONN_RAW)
-		return xmpp_connect_raw(s->conn, c->server,
-					(unsigned short)c->port, cb, ud);
-	return xmpp_connect_client(s->conn, c->server, (unsigned short)c->port,
-				   cb, ud);
+	return dial_start(s, kind, cb, ud);
 }
 
 static const struct conn_transport tcp = { "tcp", tcp_open };
@@ -378,14 +377,17 @@ static void web_closed(void *ud, const char *why)
 static const struct webstream_ops web_ops = { web_to_client, web_closed };
 
 static int web_open(struct session *s, enum webstream_kind k,
-		    enum conn_stream kind, xmpp_conn_handler cb, void *ud)
+		    const char *url, enum conn_stream kind,
+		    xmpp_conn_handler cb, void *ud)
 {
 	const struct account_conf *ac = s->acc->conf;
 	struct webstream_conf wc = { 0 };
 	struct webcarry *c = xcalloc(1, sizeof *c);
 	char *host, *err = NULL;
 
-	wc.url = k == WEBSTREAM_BOSH ? ac->bosh_url : ac->websocket_url;
+	wc.url = url                  ? url :
+		 k == WEBSTREAM_BOSH ? ac->bosh_url :
+				       ac->websocket_url;
 	if (!wc.url) {
 		free(c);
 		s->carrier_error = xasprintf(
@@ -435,13 +437,21 @@ static int web_open(struct session *s, enum webstream_kind k,
 static int bosh_open(struct session *s, enum conn_stream kind,
 		     xmpp_conn_handler cb, void *ud)
 {
-	return web_open(s, WEBSTREAM_BOSH, kind, cb, ud);
+	return web_open(s, WEBSTREAM_BOSH, NULL, kind, cb, ud);
 }
 
 static int websocket_open(struct session *s, enum conn_stream kind,
 			  xmpp_conn_handler cb, void *ud)
 {
-	return web_open(s, WEBSTREAM_WEBSOCKET, kind, cb, ud);
+	return web_open(s, WEBSTREAM_WEBSOCKET, NULL, kind, cb, ud);
+}
+
+int conn_open_web(struct session *s, const char *url, enum conn_stream kind,
+		  xmpp_conn_handler cb, void *ud)
+{
+	return web_open(s, strncmp(url, "wss://", 6) == 0 ?
+				   WEBSTREAM_WEBSOCKET : WEBSTREAM_BOSH,
+			url, kind, cb, ud);
 }
 
 static const struct conn_transport bosh = { "bosh", bosh_open };
@@ -492,6 +502,27 @@ static long tls_flags(enum tls_mode m, enum conn_stream kind)
 	/* a raw stream's STARTTLS is the caller's: it insists on it itself */
 	if (kind == CONN_RAW)
 		f &= ~XMPP_CONN_FLAG_MANDATORY_TLS;
+	return f;
+}
+
+long conn_flags(const struct account_conf *c, enum conn_stream kind,
+		bool direct)
+{
+	long f;
+
+	if (direct && c->tls == TLS_TRUST)
+		f = XMPP_CONN_FLAG_LEGACY_SSL | XMPP_CONN_FLAG_TRUST_TLS;
+	else if (direct)
+		f = tls_flags(TLS_DIRECT, kind);
+	else
+		f = tls_flags(c->tls, kind);
+	/* legacy jabber:iq:auth only where the server offers no SASL, and
+	 * (auto) only on a connection that is encrypted; "legacy" over an
+	 * unencrypted one is refused before connecting (dial.c) */
+	if (kind == CONN_CLIENT &&
+	    (c->auth == AUTH_LEGACY ||
+	     (c->auth == AUTH_AUTO && (direct || c->tls != TLS_DISABLE))))
+		f |= XMPP_CONN_FLAG_LEGACY_AUTH;
 	return f;
 }
 
@@ -547,6 +578,12 @@ void conn_free(struct session *s)
 	s->conn = NULL;
 	s->ctx = NULL;
 	xfree(&s->carrier_error);
+	/* after the release: it may still call the dial's handler */
+	dial_free(s);
+	if (!xs->nconns) {
+		resolver_free(&xs->resolver);
+		http_free(&xs->http);
+	}
 }
 
 int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
@@ -572,6 +609,8 @@ static void grace_over(struct loop *l, void *ud)
 
 void conn_close(struct session *s)
 {
+	if (dial_abort(s))
+		return;
 	if (s->via && s->via->waiting) {
 		via_fail(s, "the proxy had not connected yet");
 		return;

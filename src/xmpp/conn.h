@@ -62,6 +62,16 @@ struct session *conn_by_ctx(const xmpp_ctx_t *ctx);
  * say why). */
 int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 	      void *ud);
+/* libstrophe's flags for an attempt under c's tls and auth options;
+ * direct: this attempt is direct TLS (an _xmpps-client SRV record). */
+struct account_conf;
+long conn_flags(const struct account_conf *c, enum conn_stream kind,
+		bool direct);
+/* Starts the stream over url, a WebSocket (wss:) or BOSH (https:)
+ * endpoint, as transport = "websocket" or "bosh" would with it (dial.c:
+ * what a domain's host-meta published). Returns as conn_open. */
+int conn_open_web(struct session *s, const char *url, enum conn_stream kind,
+		  xmpp_conn_handler cb, void *ud);
 /* Runs libstrophe until it stops making progress (see conn.c). */
 void conn_drain(struct session *s);
 /* Closes the stream, if any, and drains once libstrophe's own close

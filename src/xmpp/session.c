@@ -119,7 +119,11 @@ static void on_online(struct session *s)
 	 * lasted (account_retry_delay) */
 	account_mark_online(a, loop_now(s->app->loop));
 	free(a->bound_jid);
-	a->bound_jid = xstrdup(xmpp_conn_get_bound_jid(s->conn));
+	/* a legacy login (XEP-0078) binds no resource: the JID we asked
+	 * for is the one we have */
+	a->bound_jid = xstrdup(xmpp_conn_get_bound_jid(s->conn) ?
+				       xmpp_conn_get_bound_jid(s->conn) :
+				       xmpp_conn_get_jid(s->conn));
 	if (!s->resumed) {
 		/* a new session: the server tells us everyone's presence
 		 * again once we send ours; until then nobody is known */
@@ -190,6 +194,8 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 					  REASON_CERT_CHANGED :
 					  REASON_CERT_UNKNOWN,
 				  NULL);
+	else if (s->no_auth_method)
+		account_set_state(s->app, a, ACC_FAILED, REASON_NO_LOGIN, NULL);
 	else if (s->auth_failed || (cond && strcmp(cond, "not-authorized") == 0))
 		account_set_state(s->app, a, ACC_FAILED, REASON_AUTH, NULL);
 	else if (cond && strcmp(cond, "conflict") == 0)
@@ -295,6 +301,11 @@ static void login(struct session *s, const char *pw)
 	r = conn_open(s, CONN_CLIENT, conn_handler, s);
 	if (r != XMPP_EOK && s->carrier_error) {
 		schedule_retry(s, REASON_UNREACHABLE, s->carrier_error);
+		return;
+	}
+	if (r == XMPP_EINVOP) { /* a legacy login in the clear (dial.c) */
+		account_set_state(app, a, ACC_FAILED, REASON_INSECURE_LOGIN,
+				  NULL);
 		return;
 	}
 	if (r != XMPP_EOK) {

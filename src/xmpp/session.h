@@ -39,6 +39,9 @@ struct session {
 	bool user_stop;      /* the user asked to disconnect */
 	bool was_online;     /* reached ACC_ONLINE on this attempt */
 	int sock_error;      /* errno of a failed connect, from the log */
+	struct dial *dial;   /* dial.c: how this connection is reached */
+	bool legacy_auth;    /* logged in with jabber:iq:auth (xlog.c) */
+	bool no_auth_method; /* the server offered no login we may use */
 	loop_timer_id login_timer;
 	loop_timer_id grace_timer; /* conn.c: drains after libstrophe's close timeout */
 	unsigned long progress;
@@ -98,6 +101,8 @@ struct xs {
 	struct pending *pendings; /* request.c: IQs awaiting an answer */
 	struct inband *inband;    /* inband.c: the registration running */
 	unsigned long pings;      /* ping.c: the pings sent, numbering them */
+	struct resolver *resolver; /* dial.c: DNS, made with the first dial */
+	struct http *http;         /* dial.c: host-meta (XEP-0156) fetches */
 };
 
 struct session *session_of(struct account *a);

@@ -28,6 +28,12 @@
 /* every stream starts with features, a resume is told after them; the
  * log shows them as "<features xmlns=...>" (libstrophe drops the prefix) */
 #define FEATURES "RECV: <features "
+/* legacy jabber:iq:auth (XEP-0078): libstrophe says when it starts one,
+ * and its failure is an error outside the "auth" area; a server with no
+ * login we allow is only an error message too (dial.c words them) */
+#define LEGACY_START "Legacy authentication request"
+#define LEGACY_FAILED "Legacy client authentication failed"
+#define NO_AUTH_METHOD "Cannot authenticate with known methods"
 
 static void read_resume(struct session *s, const char *msg)
 {
@@ -64,6 +70,14 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 	 * errno, while the disconnect event carries 0 */
 	if (strncmp(msg, CONNECT_FAILED, sizeof CONNECT_FAILED - 1) == 0)
 		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
+	if (strncmp(msg, LEGACY_START, sizeof LEGACY_START - 1) == 0)
+		s->legacy_auth = true;
+	if (strncmp(msg, LEGACY_FAILED, sizeof LEGACY_FAILED - 1) == 0)
+		s->auth_failed = true;
+	if (strncmp(msg, NO_AUTH_METHOD, sizeof NO_AUTH_METHOD - 1) == 0) {
+		s->no_auth_method = true;
+		s->auth_failed = false;
+	}
 	if (level == XMPP_LEVEL_DEBUG)
 		read_resume(s, msg);
 	if (level == XMPP_LEVEL_DEBUG && s->raw_wanted) /* an XML console */

@@ -1,0 +1,359 @@
+/* test_resolve: core/resolve.h and core/endpoint.h.
+ *
+ * SRV ordering (RFC 2782) with an injected random source: priorities
+ * ascending, weights drawn, "." meaning no service; the interleaving of
+ * address families (RFC 8305); lookups through a real loop and c-ares:
+ * a numeric host answers from the loop (never inside the call), a
+ * cancelled lookup never calls back, and a DNS server that never
+ * answers holds nothing up (the loop keeps running other timers and the
+ * lookup ends with an error). The remembered-endpoint file: round trip,
+ * rejected contents, the directory made.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/endpoint.h"
+#include "core/loop.h"
+#include "core/resolve.h"
+#include "util/xmem.h"
+
+static const double *draws;
+
+static double next_draw(void)
+{
+	return *draws++;
+}
+
+static void test_srv_priority_first(void **state)
+{
+	struct resolve_srv v[] = {
+		{ "c", 3, 20, 0 }, { "a", 1, 0, 5 }, { "b", 2, 10, 5 },
+	};
+	static const double d[] = { 0.0, 0.0, 0.0 };
+
+	(void)state;
+	draws = d;
+	assert_int_equal(resolve_srv_order(v, 3, next_draw), 3);
+	assert_string_equal(v[0].target, "a");
+	assert_string_equal(v[1].target, "b");
+	assert_string_equal(v[2].target, "c");
+}
+
+static void test_srv_weights(void **state)
+{
+	/* one priority: weights 10 and 90. A draw near 1 picks the heavy
+	 * one first, a draw of 0 the first in (zero-weights-first) order */
+	struct resolve_srv v[] = { { "light", 1, 5, 10 }, { "heavy", 2, 5, 90 } };
+	struct resolve_srv w[] = { { "light", 1, 5, 10 }, { "heavy", 2, 5, 90 } };
+	struct resolve_srv z[] = { { "weighted", 1, 5, 50 }, { "zero", 2, 5, 0 } };
+	static const double hi[] = { 0.99, 0.0 };
+	static const double lo[] = { 0.0, 0.0 };
+
+	(void)state;
+	draws = hi;
+	resolve_srv_order(v, 2, next_draw);
+	assert_string_equal(v[0].target, "heavy");
+	assert_string_equal(v[1].target, "light");
+	draws = lo;
+	resolve_srv_order(w, 2, next_draw);
+	assert_string_equal(w[0].target, "light");
+	/* a zero weight comes first only on a draw of 0 */
+	draws = lo;
+	resolve_srv_order(z, 2, next_draw);
+	assert_string_equal(z[0].target, "zero");
+	z[0] = (struct resolve_srv){ "weighted", 1, 5, 50 };
+	z[1] = (struct resolve_srv){ "zero", 2, 5, 0 };
+	draws = hi;
+	resolve_srv_order(z, 2, next_draw);
+	assert_string_equal(z[0].target, "weighted");
+}
+
+static void test_srv_dot_means_none(void **state)
+{
+	struct resolve_srv v[] = { { ".", 0, 0, 0 } };
+
+	(void)state;
+	assert_int_equal(resolve_srv_order(v, 1, drand48), 0);
+}
+
+static void test_interleave(void **state)
+{
+	struct resolve_addr v[] = {
+		{ AF_INET, "1.1.1.1" }, { AF_INET, "2.2.2.2" },
+		{ AF_INET6, "::1" }, { AF_INET6, "::2" }, { AF_INET6, "::3" },
+	};
+	static const char *const want[] = { "::1", "1.1.1.1", "::2",
+					    "2.2.2.2", "::3" };
+	size_t i;
+
+	(void)state;
+	resolve_addr_interleave(v, 5);
+	for (i = 0; i < 5; i++)
+		assert_string_equal(v[i].ip, want[i]);
+}
+
+/* --- through the loop ------------------------------------------------- */
+
+struct got {
+	int calls;
+	char err[128];
+	char ip[46];
+	size_t n;
+	bool inside; /* called while resolve_addr was still running */
+};
+
+static bool asking;
+
+static void on_addr(const char *err, const struct resolve_addr *v, size_t n,
+		    void *ud)
+{
+	struct got *g = ud;
+
+	g->calls++;
+	g->inside = asking;
+	g->n = n;
+	snprintf(g->err, sizeof g->err, "%s", err ? err : "");
+	if (n)
+		snprintf(g->ip, sizeof g->ip, "%s", v[0].ip);
+}
+
+static void on_srv(const char *err, const struct resolve_srv *v, size_t n,
+		   void *ud)
+{
+	struct got *g = ud;
+
+	(void)v;
+	g->calls++;
+	g->n = n;
+	snprintf(g->err, sizeof g->err, "%s", err ? err : "");
+}
+
+static void nothing(struct loop *l, void *ud)
+{
+	(void)l;
+	(void)ud;
+}
+
+/* One pass that cannot block: a 0-ms timer bounds it. */
+static void loop_iterate_bounded(struct loop *l)
+{
+	loop_timer_add(l, 0, nothing, NULL);
+	loop_iterate(l);
+}
+
+static void run_until(struct loop *l, const int *flag, int max_passes)
+{
+	while (!*flag && max_passes-- > 0)
+		loop_iterate_bounded(l);
+}
+
+/* A UDP socket on loopback that takes questions and never answers;
+ * its "HOST:PORT" in servers. */
+static int silent_server(char *servers, size_t len)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sa;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	snprintf(servers, len, "127.0.0.1:%d", ntohs(sa.sin_port));
+	return fd;
+}
+
+/* An address literal needs no DNS server (this one never answers), and
+ * its answer comes from the loop, not from inside resolve_addr. */
+static void test_numeric_from_loop(void **state)
+{
+	static const char *const hosts[] = { "127.0.0.1", "::1" };
+	struct loop *l = loop_new();
+	char servers[64], *err = NULL;
+	int fd = silent_server(servers, sizeof servers);
+	struct resolver *r = resolver_new(l, servers, &err);
+	size_t i;
+
+	(void)state;
+	assert_non_null(r);
+	for (i = 0; i < 2; i++) {
+		struct got g = { 0 };
+		struct resolve_q *q;
+
+		asking = true;
+		q = resolve_addr(r, hosts[i], on_addr, &g);
+		asking = false;
+		assert_non_null(q);
+		assert_int_equal(g.calls, 0);
+		run_until(l, &g.calls, 10);
+		assert_int_equal(g.calls, 1);
+		assert_false(g.inside);
+		assert_string_equal(g.err, "");
+		assert_string_equal(g.ip, hosts[i]);
+	}
+	resolver_free(&r);
+	assert_null(r);
+	loop_free(&l);
+	close(fd);
+}
+
+static void test_cancelled_never_calls(void **state)
+{
+	struct loop *l = loop_new();
+	char *err = NULL;
+	struct resolver *r = resolver_new(l, "127.0.0.1:9", &err);
+	struct got g = { 0 };
+	struct resolve_q *q = resolve_addr(r, "::1", on_addr, &g);
+	int i;
+
+	(void)state;
+	resolve_cancel(&q);
+	assert_null(q);
+	/* the answer was due from the loop: it does not come */
+	for (i = 0; i < 5; i++)
+		loop_iterate_bounded(l);
+	resolver_free(&r);
+	assert_int_equal(g.calls, 0);
+	loop_free(&l);
+}
+
+struct ticker {
+	struct loop *l;
+	int ticks;
+};
+
+static void tick(struct loop *l, void *ud)
+{
+	struct ticker *t = ud;
+
+	t->ticks++;
+	loop_timer_add(l, 10, tick, t);
+}
+
+static void test_silent_server(void **state)
+{
+	struct loop *l = loop_new();
+	struct resolver *r;
+	struct got g = { 0 };
+	struct ticker t = { l, 0 };
+	char servers[64], *err = NULL, buf[512];
+	int fd = silent_server(servers, sizeof servers);
+
+	(void)state;
+	r = resolver_new(l, servers, &err);
+	assert_non_null(r);
+	resolve_srv(r, "_xmpp-client._tcp.example.org", on_srv, &g);
+	loop_timer_add(l, 10, tick, &t);
+	/* other timers keep running while the lookup waits */
+	while (t.ticks < 5)
+		loop_iterate(l);
+	assert_int_equal(g.calls, 0);
+	/* the question did reach the server */
+	assert_true(recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0);
+	resolver_free(&r);
+	assert_int_equal(g.calls, 0); /* freeing calls nobody back */
+	loop_free(&l);
+	close(fd);
+}
+
+/* --- the remembered endpoint ------------------------------------------ */
+
+static char dir[64];
+
+static int make_dir(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/test_resolve.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_endpoint_round_trip(void **state)
+{
+	char *path = endpoint_path(dir, "work");
+	struct endpoint ep = { "xmpp.example.org", 443, true }, back;
+	struct stat st;
+	char *sub = xasprintf("%s/work", dir);
+
+	(void)state;
+	assert_int_equal(endpoint_load(path, &back), -1); /* none yet */
+	assert_int_equal(endpoint_save(path, &ep), 0);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(endpoint_load(path, &back), 0);
+	assert_string_equal(back.host, "xmpp.example.org");
+	assert_int_equal(back.port, 443);
+	assert_true(back.direct);
+	endpoint_clear(&back);
+	ep = (struct endpoint){ "::1", 5222, false };
+	assert_int_equal(endpoint_save(path, &ep), 0);
+	assert_int_equal(endpoint_load(path, &back), 0);
+	assert_string_equal(back.host, "::1");
+	assert_false(back.direct);
+	endpoint_clear(&back);
+	assert_null(back.host);
+	free(sub);
+	free(path);
+}
+
+static void test_endpoint_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"", "tcp\n", "tcp host 5222\n", "tcp host 0 direct\n",
+		"tcp host 70000 direct\n", "tcp host 5222 maybe\n",
+		"udp host 5222 direct\n", "tcp ho/st 5222 direct\n",
+		"tcp host 5222 direct extra\n", "tcp host x direct\n",
+	};
+	char *path = xasprintf("%s/bad", dir);
+	struct endpoint ep = { "bad host", 1, false };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		struct endpoint back;
+
+		write_file(path, bad[i]);
+		assert_int_equal(endpoint_load(path, &back), -1);
+		assert_null(back.host);
+	}
+	assert_int_not_equal(endpoint_save(path, &ep), 0);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_srv_priority_first),
+		cmocka_unit_test(test_srv_weights),
+		cmocka_unit_test(test_srv_dot_means_none),
+		cmocka_unit_test(test_interleave),
+		cmocka_unit_test(test_numeric_from_loop),
+		cmocka_unit_test(test_cancelled_never_calls),
+		cmocka_unit_test(test_silent_server),
+		cmocka_unit_test(test_endpoint_round_trip),
+		cmocka_unit_test(test_endpoint_rejects),
+	};
+
+	return make_dir(NULL) || cmocka_run_group_tests(tests, NULL, NULL);
+}
