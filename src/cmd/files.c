@@ -1,4 +1,5 @@
-/* files: /links, /open, /download, /transfers and /cancel.
+/* files: /links, /open, /download, /transfers, /cancel and
+ * /sendfile --p2p.
  *
  * A window remembers the addresses in its messages (core/window.h,
  * win_link: 1 is the newest); /links lists them, /open hands one to
@@ -6,6 +7,8 @@
  * shell ever sees it) and /download fetches one, or an address typed
  * out, through core/transfer. Nothing here fetches on its own: a link
  * in a stranger's message is text until the user asks for it.
+ * /sendfile --p2p offers a file straight to a contact (xmpp/p2p.c); its
+ * parsing stays in sendfile_p2p(), beside the HTTP upload's form.
  */
 #include "config.h"
 
@@ -20,6 +23,7 @@
 #include "core/transfer.h"
 #include "ui/ui.h"
 #include "util/xmem.h"
+#include "xmpp/xs.h"
 
 /* The address arg names in the current window: a number (/links), or
  * an address itself; NULL after saying why. */
@@ -168,6 +172,46 @@ static int run_cancel(struct app *app, int argc, char **argv)
 	return r < 0 ? -1 : 0;
 }
 
+/* /sendfile --p2p JID PATH: rest is what follows "--p2p", the JID (or
+ * a roster name; a full JID picks the client) and the path as typed. */
+static int sendfile_p2p(struct app *app, const char *rest)
+{
+	struct account *a = cmd_current_account(app);
+	const char *sp;
+	char *word, *jid, *err = NULL;
+	int r;
+
+	rest += strspn(rest, " \t");
+	sp = rest + strcspn(rest, " \t");
+	if (!a || !*rest || !*sp)
+		return a ? CMD_USAGE : -1;
+	word = xstrndup(rest, (size_t)(sp - rest));
+	sp += strspn(sp, " \t");
+	jid = strchr(word, '/') ? xstrdup(word) : cmd_contact_arg(app, a, word);
+	free(word);
+	if (!jid)
+		return -1;
+	if (!*sp) {
+		free(jid);
+		return CMD_USAGE;
+	}
+	r = xs_sendfile_p2p(app, app->wins[app->cur_win], a, jid, sp, &err);
+	if (r < 0) {
+		app_say(app, LINE_ERROR, "Cannot send the file: %s", err);
+		free(err);
+	}
+	free(jid);
+	return r;
+}
+
+static int run_sendfile(struct app *app, int argc, char **argv)
+{
+	if (argc == 2 && strncmp(argv[1], "--p2p", 5) == 0 &&
+	    (argv[1][5] == ' ' || argv[1][5] == '\t'))
+		return sendfile_p2p(app, argv[1] + 5);
+	return CMD_USAGE;
+}
+
 int cmd_trust_transfer(struct app *app, const char *arg)
 {
 	unsigned long n;
@@ -209,5 +253,11 @@ const struct cmd cmd_files[] = {
 	{ "cancel", "N", "stop transfer N",
 	  "  The part written so far is deleted.",
 	  "files", ARG_NONE, run_cancel, 0 },
+	{ "sendfile", "--p2p JID PATH", "send a file straight to a contact",
+	  "  Offers the file at PATH to JID peer to peer (stream initiation,\n"
+	  "  XEP-0096) and sends it in band (XEP-0047) once accepted. JID is\n"
+	  "  a contact (its most available client is picked) or a full JID.\n"
+	  "  The transfer shows in /transfers; /cancel N stops it.",
+	  "files", ARG_NONE, run_sendfile, 1 },
 	{ 0 },
 };

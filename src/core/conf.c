@@ -299,6 +299,11 @@ const struct conf_option conf_options[] = {
 	  .def = 100, .min = 0, .max = 1024 * 1024, .unit = "MiB",
 	  .zero = "no limit",
 	  .help = "largest file /download fetches; a larger one is refused" },
+	{ .name = "file_offers_from_strangers",
+	  GLOBAL_FIELD(file_offers_from_strangers), .type = CONF_BOOL,
+	  .def = false,
+	  .help = "show files offered peer to peer by people outside your "
+		  "roster (else they are refused unseen)" },
 	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "

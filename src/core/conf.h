@@ -87,6 +87,8 @@ struct config {
 	char *url_open_cmd; /* /open runs it with the URL; NULL: none */
 	char *download_dir; /* NULL: $XDG_DOWNLOAD_DIR, ~/Downloads/natter */
 	int max_download;   /* MiB; 0: no limit */
+	bool file_offers_from_strangers; /* offers from outside the roster
+					  * are shown, not refused */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

@@ -123,6 +123,9 @@ enum event_type {
 	EV_ARCHIVE_SYNC,   /* archive_sync: an archive catch-up (XEP-0313)
 			    * ended, or could not go on */
 	EV_ARCHIVE_PREFS,  /* archive_prefs: the answer to /archive */
+	/* peer-to-peer files (xmpp/p2p.c, core/transfer.c) */
+	EV_FILE_OFFER,     /* file_offer: someone offered us a file: it
+			    * waits in a dialog window, or was refused */
 };
 
 struct ev_cert_pinned {
@@ -581,6 +584,25 @@ struct ev_archive_prefs {
 	const char *cond; /* the error condition; NULL: none */
 };
 
+/* ---- peer-to-peer files (XEP-0096) ---- */
+
+enum file_offer_verdict {
+	OFFER_WAITS,     /* in a dialog window, for the user */
+	OFFER_STRANGER,  /* refused: the sender is not in the roster
+			  * (file_offers_from_strangers) */
+	OFFER_TOO_LARGE, /* refused: over max_download */
+	OFFER_NO_METHOD, /* refused: no stream method natter speaks */
+	OFFER_TOO_MANY,  /* refused: too many offers wait already */
+};
+
+struct ev_file_offer {
+	const char *from;   /* the sender's full JID */
+	const char *name;   /* the name it would be saved as (made safe) */
+	int64_t size;       /* bytes; -1 when not said */
+	enum file_offer_verdict verdict;
+	const char *window; /* OFFER_WAITS: the dialog window's name */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -638,6 +660,7 @@ struct event {
 		struct ev_client_id client_id;
 		struct ev_archive_sync archive_sync;
 		struct ev_archive_prefs archive_prefs;
+		struct ev_file_offer file_offer;
 	};
 };
 

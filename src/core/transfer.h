@@ -14,6 +14,13 @@
  * (a server that serves both with one certificate); a certificate
  * refused is kept on the transfer, for transfer_trust.
  *
+ * A transfer may also be peer to peer (transfer_receive, transfer_send):
+ * then whoever moves its bytes (xmpp/'s streams) hands them over
+ * (transfer_write, transfer_read) and says when it ended
+ * (transfer_end); the file, the part, the limits, the numbering and
+ * the news stay here. A received file's name is the sender's made safe
+ * (url_clean_name) and is saved as a download is.
+ *
  * Events (core/event.h): EV_TRANSFER when one starts, every
  * TRANSFER_TICK_MS at most while it moves, and when it ends. The last
  * TRANSFERS_KEPT ended transfers stay listed.
@@ -24,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct app;
 struct account;
@@ -36,6 +44,12 @@ struct window;
 
 enum transfer_state { TRANSFER_RUNNING, TRANSFER_DONE, TRANSFER_FAILED,
 		      TRANSFER_CANCELLED };
+
+struct transfer;
+/* Tells whoever moves a peer-to-peer transfer's bytes that the user
+ * cancelled it: it stops (telling the other party) and forgets t, which
+ * ends as cancelled when this returns; it must not call transfer_end. */
+typedef void (*transfer_stop_fn)(struct transfer *t, void *ud);
 
 struct transfer {
 	struct app *app;
@@ -58,6 +72,13 @@ struct transfer {
 	char *cert_subject, *cert_issuer;
 	uint64_t last_tick;   /* when progress was last told (loop ms) */
 	struct http_xfer *x;  /* while running */
+	/* peer to peer (transfer_receive, transfer_send); peer NULL for
+	 * HTTP */
+	char *peer;           /* the other party's JID, one clean line */
+	bool sending;         /* we send the file (fd reads it) */
+	transfer_stop_fn stop; /* told of a /cancel, while running */
+	void *stop_ud;
+	uint64_t started;     /* loop ms */
 };
 
 /* Whether a's tls = "trust" covers host: it speaks for the account's
@@ -87,6 +108,43 @@ size_t transfer_running(const struct app *app, int64_t *done,
  * starts the download again, as a new transfer. Returns it, or NULL
  * with *err (the caller frees it). */
 struct transfer *transfer_trust(struct app *app, unsigned n, char **err);
+/* Peer to peer. Starts receiving a file of size bytes (-1: not said)
+ * that peer calls name, for window w (NULL: the console), into dest as
+ * transfer_download takes it (NULL: transfer_download_dir()); stop is
+ * called on a /cancel. Refuses a size over max_download. Returns the
+ * transfer, or NULL with *err (the caller frees it). */
+struct transfer *transfer_receive(struct app *app, struct window *w,
+				  struct account *acc, const char *peer,
+				  const char *name, int64_t size,
+				  const char *dest, transfer_stop_fn stop,
+				  void *ud, char **err);
+/* Starts sending the file at path to peer: opens it to read. Returns
+ * the transfer (total: the file's size), or NULL with *err. */
+struct transfer *transfer_send(struct app *app, struct window *w,
+			       struct account *acc, const char *peer,
+			       const char *path, transfer_stop_fn stop,
+			       void *ud, char **err);
+/* Writes bytes received: NULL, or why they cannot be taken (more than
+ * the offer said, over max_download, a write error: borrowed, valid
+ * until the next call). */
+const char *transfer_write(struct transfer *t, const void *buf, size_t len);
+/* Reads the next bytes to send: how many (0 at the end), or -1 with
+ * errno. */
+ssize_t transfer_read(struct transfer *t, void *buf, size_t len);
+/* The stream ended: error NULL means it finished (a received file
+ * shorter than announced still fails, and is moved to its free name
+ * only when whole), else why it failed. t may be freed after this. */
+void transfer_end(struct transfer *t, const char *error);
+/* Whether an offer of a file from bare (the sender's bare JID) may be
+ * shown: someone in acc's roster with a subscription either way, or
+ * anyone when file_offers_from_strangers is set. */
+bool transfer_offer_welcome(const struct app *app, struct account *acc,
+			    const char *bare);
+/* Tells of an offer (EV_FILE_OFFER): one that waits is in dialog, a
+ * window added without being made current. */
+struct ev_file_offer;
+void transfer_offered(struct app *app, struct account *acc,
+		      struct window *dialog, const struct ev_file_offer *o);
 /* Cancels everything (at exit) and frees it all. */
 void transfer_shutdown(struct app *app);
 

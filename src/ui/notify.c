@@ -1064,6 +1064,7 @@ static const struct wording {
 	[EV_CLIENT_ID] = { whois_event, false },
 	[EV_ARCHIVE_SYNC] = { archive_sync_line, false },
 	[EV_ARCHIVE_PREFS] = { archive_prefs_line, false },
+	[EV_FILE_OFFER] = { transfernotify_offer, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

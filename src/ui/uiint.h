@@ -173,6 +173,9 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
 void transfernotify_event(struct app *app, const struct event *ev);
 char *transfernotify_summary(const struct app *app);
 void transfernotify_size(int64_t bytes, char *buf, size_t size);
+/* EV_FILE_OFFER: an offer of a file, waiting or refused, on the
+ * console. */
+void transfernotify_offer(struct app *app, const struct event *ev);
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);

@@ -26,7 +26,10 @@ static const char *const features[] = {
 	NS_CAPS,
 	NS_CHATSTATES,
 	NS_DISCO_INFO,
+	NS_IBB, /* XEP-0047, files peer to peer (p2p.c) */
 	NS_ROSTERX,
+	NS_SI, /* XEP-0095 */
+	NS_SI_FT, /* XEP-0096 */
 	NS_VERSION,
 	NS_CONFERENCE, /* XEP-0249 direct invitations */
 	NS_BOOKMARKS2_NOTIFY,

@@ -171,6 +171,13 @@ static void iq_blocking(struct session *s, xmpp_stanza_t *iq,
 		reply_with(s, iq, NULL);
 }
 
+/* Files peer to peer: p2p.c answers. */
+static void iq_p2p(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
+{
+	if (p2p_iq(s, iq, p) < 0)
+		reply_error(s, iq, "cancel", "service-unavailable");
+}
+
 static const struct iq_route routes[] = {
 	{ "ping", NS_PING, "get", iq_ping },
 	{ "query", NS_DISCO_INFO, "get", iq_disco_info },
@@ -180,6 +187,10 @@ static const struct iq_route routes[] = {
 	{ "query", NS_ROSTERX, "set", iq_rosterx },
 	{ "block", NS_BLOCKING, "set", iq_blocking },
 	{ "unblock", NS_BLOCKING, "set", iq_blocking },
+	{ "si", NS_SI, "set", iq_p2p },
+	{ "open", NS_IBB, "set", iq_p2p },
+	{ "data", NS_IBB, "set", iq_p2p },
+	{ "close", NS_IBB, "set", iq_p2p },
 };
 
 static int iq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)

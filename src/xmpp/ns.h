@@ -54,5 +54,11 @@
 #define NS_HINTS "urn:xmpp:hints"
 #define NS_MAM "urn:xmpp:mam:2"
 #define NS_RSM "http://jabber.org/protocol/rsm"
+/* files peer to peer (xmpp/p2p.c) */
+#define NS_SI "http://jabber.org/protocol/si"
+#define NS_SI_FT "http://jabber.org/protocol/si/profile/file-transfer"
+#define NS_FEATURE_NEG "http://jabber.org/protocol/feature-neg"
+#define NS_IBB "http://jabber.org/protocol/ibb"
+#define NS_BYTESTREAMS "http://jabber.org/protocol/bytestreams"
 
 #endif

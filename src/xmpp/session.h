@@ -89,6 +89,8 @@ struct xs {
 	struct pending *pendings; /* request.c: IQs awaiting an answer */
 	struct inband *inband;    /* inband.c: the registration running */
 	unsigned long pings;      /* ping.c: the pings sent, numbering them */
+	struct p2p *p2p;          /* p2p.c: files moving peer to peer */
+	unsigned long p2p_ids;    /* p2p.c: numbering them */
 };
 
 struct session *session_of(struct account *a);
@@ -385,5 +387,32 @@ int64_t xs_parse_stamp(const char *s);
 void blocking_connected(struct session *s);
 void blocking_features(struct session *s);
 int blocking_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p);
+
+/* p2p.c: files peer to peer, offered with stream initiation
+ * (XEP-0095/0096) and carried in band (XEP-0047). */
+#define P2P_METHOD_IBB 1u
+#define P2P_METHOD_SOCKS5 2u
+struct p2p_offer {
+	char *sid;      /* one clean line of at most 128 bytes */
+	char *name;     /* as the sender gave it, sanitised (not yet a
+			 * safe file name: url_clean_name) */
+	int64_t size;   /* bytes */
+	char *hash;     /* MD5 as the sender says, sanitised, or NULL */
+	char *desc;     /* one sanitised line, or NULL */
+	unsigned methods; /* P2P_METHOD_* offered */
+};
+/* Reads an XEP-0096 file offer <si/>. Returns 0, or -1 when it is not
+ * one natter can take (no sid, other profile, no name or size); clear
+ * o either way. */
+int p2p_offer_parse(xmpp_stanza_t *si, struct p2p_offer *o);
+void p2p_offer_clear(struct p2p_offer *o);
+/* An IQ set of stream initiation or IBB: answered here. Returns -1 for
+ * a payload that is neither. */
+int p2p_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload);
+/* full went offline / s's connection went down: its streams fail. */
+void p2p_peer_gone(struct session *s, const char *full);
+void p2p_down(struct session *s);
+/* Forgets every stream without telling anyone (at exit). */
+void p2p_free_all(struct app *app);
 
 #endif
