@@ -38,7 +38,9 @@
  *   <close/> closes the current window as /close does (leaving a room,
  *        app_close_window()); <select n='N'/> makes window N current;
  *   <policy strangers='window|open|drop' courtesy='roster|all|none'
- *        rate='N'/> sets the account's options of those names;
+ *        rate='N' files='all|roster'/> sets the account's options of
+ *        those names (files: file_offers_from_strangers; files
+ *        accepted are saved in the fuzzer's temporary directory);
  *   <timeout/> ends every pending request as if it timed out;
  *   <tick ms='N'/> moves the loop's clock on by N ms (default a minute)
  *        and runs the timers that are due.
@@ -314,7 +316,10 @@ static void app_start(void)
 		f = fopen(path, "w");
 		/* a file holding a password must be private (conf.c) */
 		if (!f || fchmod(fileno(f), 0600) < 0 ||
-		    fputs(natterrc, f) < 0 || fclose(f) != 0)
+		    fputs(natterrc, f) < 0 ||
+		    /* files offered and accepted go nowhere else */
+		    fprintf(f, "download_dir = \"%s\"\n", fuzz_tmpdir()) < 0 ||
+		    fclose(f) != 0)
 			abort();
 	}
 	if (conf_load(path, true, &cfg, &err) < 0) {
@@ -696,6 +701,8 @@ static void policy(xmpp_stanza_t *el)
 						       COURTESY_ROSTER;
 	if ((v = xmpp_stanza_get_attribute(el, "rate")) && atoi(v) > 0)
 		c->strangers_rate = atoi(v);
+	if ((v = xmpp_stanza_get_attribute(el, "files")))
+		app.cfg.file_offers_from_strangers = strcmp(v, "all") == 0;
 }
 
 static void step(xmpp_conn_t *conn, xmpp_stanza_t *el)
