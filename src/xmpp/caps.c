@@ -23,6 +23,7 @@
 
 /* Sorted by byte value, as XEP-0115 section 5.1 requires for hashing. */
 static const char *const features[] = {
+	NS_BYTESTREAMS, /* XEP-0065, files peer to peer (s5b.c) */
 	NS_CAPS,
 	NS_CHATSTATES,
 	NS_DISCO_INFO,

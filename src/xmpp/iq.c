@@ -191,6 +191,7 @@ static const struct iq_route routes[] = {
 	{ "open", NS_IBB, "set", iq_p2p },
 	{ "data", NS_IBB, "set", iq_p2p },
 	{ "close", NS_IBB, "set", iq_p2p },
+	{ "query", NS_BYTESTREAMS, "set", iq_p2p },
 };
 
 static int iq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)

@@ -49,6 +49,7 @@
 #include "util/xmem.h"
 #include "xmpp/dataform.h"
 #include "xmpp/ns.h"
+#include "xmpp/p2p.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
@@ -59,34 +60,6 @@
 #define P2P_MAX_OFFERS 8       /* offers waiting per account */
 #define P2P_SID_MAX 128        /* bytes in a sid we take */
 #define P2P_OFFER_TIMEOUT_MS (10 * 60 * 1000) /* a person decides */
-
-enum p2p_state {
-	P2P_OFFERED,  /* receiving: the user has not answered yet */
-	P2P_ACCEPTED, /* receiving: waits for the sender's <open/>;
-		       * sending: the offer is out */
-	P2P_OPENING,  /* sending: our <open/> is out */
-	P2P_OPEN,     /* bytes move */
-	P2P_CLOSING,  /* sending: our <close/> is out */
-};
-
-struct p2p {
-	struct p2p *next;
-	unsigned long id;     /* requests' ud */
-	struct account *acc;
-	char *peer;           /* the other party's full JID */
-	char *sid;
-	char *iq_id;          /* receiving: the offer to answer */
-	bool sending;
-	enum p2p_state state;
-	struct transfer *t;   /* NULL while offered */
-	/* the offer, for the dialog (receiving) */
-	char *name;           /* as the sender said it, one clean line */
-	int64_t size;
-	unsigned block;       /* the block size agreed */
-	uint16_t seq;         /* the next block's */
-	unsigned inflight;    /* sending: blocks not yet answered */
-	bool eof;             /* sending: the whole file was read */
-};
 
 static struct xs *xs_of(struct session *s)
 {
@@ -137,6 +110,7 @@ static void p2p_free(struct session *s, struct p2p *p)
 			*pp = p->next;
 			break;
 		}
+	s5b_clear(p);
 	free(p->peer);
 	free(p->sid);
 	free(p->iq_id);
@@ -145,7 +119,7 @@ static void p2p_free(struct session *s, struct p2p *p)
 }
 
 /* Ends p's transfer (error NULL: finished) and p. */
-static void p2p_end(struct session *s, struct p2p *p, const char *error)
+void p2p_end(struct session *s, struct p2p *p, const char *error)
 {
 	struct transfer *t = p->t;
 
@@ -154,19 +128,19 @@ static void p2p_end(struct session *s, struct p2p *p, const char *error)
 		transfer_end(t, error);
 }
 
-static void *ud_of(const struct p2p *p)
+void *p2p_ud(const struct p2p *p)
 {
 	return (void *)(uintptr_t)p->id;
 }
 
-static struct p2p *p2p_of_ud(struct session *s, void *ud)
+struct p2p *p2p_of_ud(struct session *s, void *ud)
 {
 	return p2p_by_id(s, (unsigned long)(uintptr_t)ud);
 }
 
 /* ---- answers ---- */
 
-static xmpp_stanza_t *reply_new(struct session *s, const char *to,
+xmpp_stanza_t *p2p_reply_new(struct session *s, const char *to,
 				const char *id, const char *type)
 {
 	xmpp_stanza_t *r = xmpp_iq_new(s->ctx, type, id);
@@ -176,11 +150,11 @@ static xmpp_stanza_t *reply_new(struct session *s, const char *to,
 }
 
 /* An error answer to the IQ id from to; ext (in NS_SI) may be NULL. */
-static void reply_error(struct session *s, const char *to, const char *id,
-			const char *type, const char *cond, const char *text,
-			const char *ext)
+void p2p_reply_error(struct session *s, const char *to, const char *id,
+		     const char *type, const char *cond, const char *text,
+		     const char *ext)
 {
-	xmpp_stanza_t *r = reply_new(s, to, id, "error");
+	xmpp_stanza_t *r = p2p_reply_new(s, to, id, "error");
 	xmpp_stanza_t *e = stanza_add_child(r, "error", NULL);
 
 	xmpp_stanza_set_type(e, type);
@@ -200,14 +174,14 @@ static void reply_error(struct session *s, const char *to, const char *id,
 
 static void reply_ok(struct session *s, xmpp_stanza_t *iq)
 {
-	session_send(s, reply_new(s, xmpp_stanza_get_from(iq),
+	session_send(s, p2p_reply_new(s, xmpp_stanza_get_from(iq),
 				  xmpp_stanza_get_id(iq), "result"));
 }
 
 /* Words for an error answer to what we asked p's peer: declined, or the
  * condition's. The caller frees it. */
-static char *refusal(const struct p2p *p, xmpp_stanza_t *reply,
-		     const char *what)
+char *p2p_refusal(const struct p2p *p, xmpp_stanza_t *reply,
+		  const char *what)
 {
 	struct req_error e = { 0 };
 	char *out;
@@ -399,7 +373,7 @@ static void offer_refused(struct session *s, xmpp_stanza_t *iq,
 	struct ev_file_offer ev = { .from = from, .name = safe,
 				    .size = o->size, .verdict = v };
 
-	reply_error(s, from, xmpp_stanza_get_id(iq),
+	p2p_reply_error(s, from, xmpp_stanza_get_id(iq),
 		    v == OFFER_TOO_MANY ? "wait" : "cancel", cond, NULL, ext);
 	transfer_offered(s->app, s->acc, NULL, &ev);
 }
@@ -418,7 +392,7 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 	    p2p_offer_parse(si, &o) < 0) {
 		free(bare);
 		if (from)
-			reply_error(s, from, xmpp_stanza_get_id(iq), "modify",
+			p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "modify",
 				    "bad-request", NULL, NULL);
 		p2p_offer_clear(&o);
 		return;
@@ -427,7 +401,7 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 	if (!transfer_offer_welcome(s->app, s->acc, bare))
 		offer_refused(s, iq, &o, safe, OFFER_STRANGER, "forbidden",
 			      NULL);
-	else if (!(o.methods & P2P_METHOD_IBB))
+	else if (!(o.methods & (P2P_METHOD_IBB | P2P_METHOD_SOCKS5)))
 		offer_refused(s, iq, &o, safe, OFFER_NO_METHOD, "bad-request",
 			      "no-valid-streams");
 	else if (max > 0 && o.size > max)
@@ -437,7 +411,7 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 		offer_refused(s, iq, &o, safe, OFFER_TOO_MANY,
 			      "resource-constraint", NULL);
 	else if (p2p_find(s, from, o.sid, false))
-		reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
+		p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
 			    "conflict", NULL, NULL);
 	else {
 		struct ev_file_offer ev = { .from = from, .name = safe,
@@ -450,6 +424,7 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 		p->state = P2P_OFFERED;
 		p->name = xstrdup(o.name);
 		p->size = o.size;
+		p->method = o.methods; /* offered; one is chosen on accepting */
 		d = offer_dialog(s, from, &o, safe);
 		name = xasprintf("file from %s", bare);
 		transfer_offered(s->app, s->acc, forms_window_new(d, name), &ev);
@@ -491,21 +466,26 @@ static void offer_submit(struct app *app, struct window *w, unsigned action)
 	chat = bare ? app_window_find(app, d->acc, WIN_CHAT, bare) : NULL;
 	free(bare);
 	p->t = transfer_receive(app, chat, d->acc, p->peer, p->name, p->size,
-				dest && *dest ? dest : NULL, p2p_stop, ud_of(p),
+				dest && *dest ? dest : NULL, p2p_stop, p2p_ud(p),
 				&err);
 	if (!p->t) {
 		dialog_set_error(d, err);
 		free(err);
 		return;
 	}
-	r = reply_new(s, p->peer, p->iq_id, "result");
+	/* SOCKS5 when offered: a direct connection, or the server's proxy,
+	 * carries a file faster than base64 in stanzas */
+	p->method = p->method & P2P_METHOD_SOCKS5 ? P2P_METHOD_SOCKS5
+						  : P2P_METHOD_IBB;
+	r = p2p_reply_new(s, p->peer, p->iq_id, "result");
 	si = stanza_add_child(r, "si", NS_SI);
 	feat = stanza_add_child(si, "feature", NS_FEATURE_NEG);
 	x = stanza_add_child(feat, "x", NS_DATA);
 	xmpp_stanza_set_type(x, "submit");
 	f = stanza_add_child(x, "field", NULL);
 	xmpp_stanza_set_attribute(f, "var", "stream-method");
-	stanza_add_text(f, "value", NS_IBB);
+	stanza_add_text(f, "value", p->method == P2P_METHOD_SOCKS5 ?
+					    NS_BYTESTREAMS : NS_IBB);
 	session_send(s, r);
 	p->state = P2P_ACCEPTED;
 	app_close_window(app, w);
@@ -521,7 +501,7 @@ static void offer_cancel(struct app *app, struct window *w)
 	if (!p)
 		return;
 	if (d->acc->state == ACC_ONLINE)
-		reply_error(s, p->peer, p->iq_id, "cancel", "forbidden",
+		p2p_reply_error(s, p->peer, p->iq_id, "cancel", "forbidden",
 			    "Offer declined", NULL);
 	p2p_free(s, p);
 }
@@ -530,8 +510,8 @@ static void offer_cancel(struct app *app, struct window *w)
 
 /* The stream an IBB element from iq is about, receiving, or NULL after
  * answering item-not-found. */
-static struct p2p *incoming(struct session *s, xmpp_stanza_t *iq,
-			    xmpp_stanza_t *el)
+struct p2p *p2p_incoming(struct session *s, xmpp_stanza_t *iq,
+			 xmpp_stanza_t *el)
 {
 	const char *from = xmpp_stanza_get_from(iq);
 	const char *sid = xmpp_stanza_get_attribute(el, "sid");
@@ -541,7 +521,7 @@ static struct p2p *incoming(struct session *s, xmpp_stanza_t *iq,
 		p = from && sid ? p2p_find(s, from, sid, true) : NULL;
 	if (!p || p->state == P2P_OFFERED) {
 		if (from)
-			reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
+			p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
 				    "item-not-found", NULL, NULL);
 		return NULL;
 	}
@@ -550,7 +530,7 @@ static struct p2p *incoming(struct session *s, xmpp_stanza_t *iq,
 
 static void on_open(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
 {
-	struct p2p *p = incoming(s, iq, el);
+	struct p2p *p = p2p_incoming(s, iq, el);
 	const char *bs = xmpp_stanza_get_attribute(el, "block-size");
 	const char *how = xmpp_stanza_get_attribute(el, "stanza");
 	unsigned long block = bs ? strtoul(bs, NULL, 10) : 0;
@@ -558,18 +538,18 @@ static void on_open(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
 	if (!p)
 		return;
 	if (p->sending || p->state != P2P_ACCEPTED) {
-		reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
+		p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
 			    "unexpected-request", NULL, NULL);
 		return;
 	}
 	if (how && strcmp(how, "iq") != 0) {
 		/* data in messages cannot be answered block by block */
-		reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
+		p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
 			    "feature-not-implemented", NULL, NULL);
 		return;
 	}
 	if (block == 0 || block > P2P_MAX_BLOCK) {
-		reply_error(s, p->peer, xmpp_stanza_get_id(iq), "modify",
+		p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "modify",
 			    "resource-constraint", NULL, NULL);
 		return;
 	}
@@ -583,7 +563,7 @@ static void receive_failed(struct session *s, struct p2p *p,
 			   xmpp_stanza_t *iq, const char *cond,
 			   const char *why)
 {
-	reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel", cond, NULL,
+	p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel", cond, NULL,
 		    NULL);
 	send_close(s, p);
 	p2p_end(s, p, why);
@@ -591,7 +571,7 @@ static void receive_failed(struct session *s, struct p2p *p,
 
 static void on_data(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
 {
-	struct p2p *p = incoming(s, iq, el);
+	struct p2p *p = p2p_incoming(s, iq, el);
 	const char *seq = xmpp_stanza_get_attribute(el, "seq");
 	char *text, *end;
 	unsigned char *bytes = NULL;
@@ -602,7 +582,7 @@ static void on_data(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
 	if (!p)
 		return;
 	if (p->sending || p->state != P2P_OPEN) {
-		reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
+		p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
 			    "unexpected-request", NULL, NULL);
 		return;
 	}
@@ -645,7 +625,7 @@ static void on_data(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
 
 static void on_close(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
 {
-	struct p2p *p = incoming(s, iq, el);
+	struct p2p *p = p2p_incoming(s, iq, el);
 	char *why;
 
 	if (!p)
@@ -675,6 +655,9 @@ int p2p_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload)
 		on_data(s, iq, payload);
 	else if (strcmp(ns, NS_IBB) == 0 && strcmp(name, "close") == 0)
 		on_close(s, iq, payload);
+	else if (strcmp(ns, NS_BYTESTREAMS) == 0 &&
+		 strcmp(name, "query") == 0)
+		s5b_hosts(s, iq, payload);
 	else
 		return -1;
 	return 0;
@@ -702,7 +685,7 @@ static void on_block(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	p->inflight--;
 	if (!req_ok(reply)) {
-		why = refusal(p, reply, "a block");
+		why = p2p_refusal(p, reply, "a block");
 		send_close(s, p);
 		p2p_end(s, p, why);
 		free(why);
@@ -747,14 +730,14 @@ static void pump(struct session *s, struct p2p *p)
 		xmpp_stanza_release(body);
 		xmpp_free(s->ctx, b64);
 		p->inflight++;
-		req_send(s, iq, on_block, ud_of(p), REQ_TIMEOUT_MS);
+		req_send(s, iq, on_block, p2p_ud(p), REQ_TIMEOUT_MS);
 	}
 	if (p->eof && p->inflight == 0 && p->state == P2P_OPEN) {
 		xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "close", NS_IBB);
 
 		xmpp_stanza_set_attribute(stanza_payload(iq), "sid", p->sid);
 		p->state = P2P_CLOSING;
-		req_send(s, iq, on_closed, ud_of(p), REQ_TIMEOUT_MS);
+		req_send(s, iq, on_closed, p2p_ud(p), REQ_TIMEOUT_MS);
 	}
 }
 
@@ -766,7 +749,7 @@ static void on_opened(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (!p)
 		return;
 	if (!req_ok(reply)) {
-		why = refusal(p, reply, "the stream");
+		why = p2p_refusal(p, reply, "the stream");
 		p2p_end(s, p, why);
 		free(why);
 		return;
@@ -807,12 +790,18 @@ static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (!p)
 		return;
 	if (!req_ok(reply)) {
-		why = refusal(p, reply, "the offer");
+		why = p2p_refusal(p, reply, "the offer");
 		p2p_end(s, p, why);
 		free(why);
 		return;
 	}
 	method = chosen_method(reply);
+	if (method && strcmp(method, NS_BYTESTREAMS) == 0) {
+		free(method);
+		p->method = P2P_METHOD_SOCKS5;
+		s5b_send(s, p);
+		return;
+	}
 	if (!method || strcmp(method, NS_IBB) != 0) {
 		free(method);
 		p2p_end(s, p, "the receiver chose a stream natter does not "
@@ -820,6 +809,7 @@ static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	free(method);
+	p->method = P2P_METHOD_IBB;
 	p->block = P2P_BLOCK;
 	iq = req_iq(s, "set", p->peer, "open", NS_IBB);
 	open = stanza_payload(iq);
@@ -828,7 +818,7 @@ static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
 	xmpp_stanza_set_attribute(open, "block-size", bs);
 	xmpp_stanza_set_attribute(open, "stanza", "iq");
 	p->state = P2P_OPENING;
-	req_send(s, iq, on_opened, ud_of(p), REQ_TIMEOUT_MS);
+	req_send(s, iq, on_opened, p2p_ud(p), REQ_TIMEOUT_MS);
 }
 
 /* The full JID to send to: jid itself when it has a resource, else the
@@ -870,9 +860,11 @@ static void offer_file(struct session *s, struct p2p *p)
 	xmpp_stanza_set_attribute(f, "var", "stream-method");
 	xmpp_stanza_set_attribute(f, "type", "list-single");
 	opt = stanza_add_child(f, "option", NULL);
+	stanza_add_text(opt, "value", NS_BYTESTREAMS);
+	opt = stanza_add_child(f, "option", NULL);
 	stanza_add_text(opt, "value", NS_IBB);
 	p->state = P2P_ACCEPTED;
-	req_send(s, iq, on_accepted, ud_of(p), P2P_OFFER_TIMEOUT_MS);
+	req_send(s, iq, on_accepted, p2p_ud(p), P2P_OFFER_TIMEOUT_MS);
 }
 
 int xs_sendfile_p2p(struct app *app, struct window *w, struct account *a,
@@ -900,7 +892,7 @@ int xs_sendfile_p2p(struct app *app, struct window *w, struct account *a,
 	p = p2p_new(s, full, sid, true);
 	xmpp_free(s->ctx, sid);
 	free(full);
-	p->t = transfer_send(app, w, a, p->peer, path, p2p_stop, ud_of(p), err);
+	p->t = transfer_send(app, w, a, p->peer, path, p2p_stop, p2p_ud(p), err);
 	if (!p->t) {
 		p2p_free(s, p);
 		return -1;
@@ -923,8 +915,14 @@ static void p2p_stop(struct transfer *t, void *ud)
 	p = p2p_of_ud(s, ud);
 	if (!p)
 		return;
-	if (p->acc->state == ACC_ONLINE && p->state != P2P_ACCEPTED)
+	if (p->acc->state == ACC_ONLINE && p->method == P2P_METHOD_IBB &&
+	    (p->state == P2P_OPEN || p->state == P2P_OPENING ||
+	     p->state == P2P_CLOSING))
 		send_close(s, p);
+	else if (p->acc->state == ACC_ONLINE && p->hosts_iq)
+		p2p_reply_error(s, p->peer, p->hosts_iq, "cancel",
+				"item-not-found", NULL, NULL);
+	/* a SOCKS5 stream ends with its connection, closed with p */
 	p2p_free(s, p); /* core ends t as cancelled */
 }
 
@@ -950,14 +948,17 @@ void p2p_down(struct session *s)
 		if (p->acc == s->acc)
 			p2p_end(s, p, "the connection to the server was lost");
 	}
+	s5b_down(s);
 }
 
 void p2p_free_all(struct app *app)
 {
+	s5b_free_all(app);
 	while (app->xs->p2p) {
 		struct p2p *p = app->xs->p2p;
 
 		app->xs->p2p = p->next;
+		s5b_clear(p);
 		free(p->peer);
 		free(p->sid);
 		free(p->iq_id);

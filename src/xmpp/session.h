@@ -91,6 +91,8 @@ struct xs {
 	unsigned long pings;      /* ping.c: the pings sent, numbering them */
 	struct p2p *p2p;          /* p2p.c: files moving peer to peer */
 	unsigned long p2p_ids;    /* p2p.c: numbering them */
+	struct p2p_proxy *p2p_proxies; /* p2p.c: each account's SOCKS5
+					* proxy, once looked for */
 };
 
 struct session *session_of(struct account *a);
@@ -406,6 +408,18 @@ struct p2p_offer {
  * o either way. */
 int p2p_offer_parse(xmpp_stanza_t *si, struct p2p_offer *o);
 void p2p_offer_clear(struct p2p_offer *o);
+/* A SOCKS5 streamhost offered (XEP-0065): each string one clean line. */
+struct p2p_host {
+	char *jid;
+	char *host;
+	int port;
+};
+/* The <streamhost/>s of a bytestreams <query/>, at most P2P_HOSTS_MAX,
+ * those without a JID, a host or a port from 1 to 65535 left out: how
+ * many, in *hosts (the caller frees them with p2p_hosts_free). */
+#define P2P_HOSTS_MAX 8
+size_t p2p_hosts_parse(xmpp_stanza_t *query, struct p2p_host **hosts);
+void p2p_hosts_free(struct p2p_host **hosts, size_t n);
 /* An IQ set of stream initiation or IBB: answered here. Returns -1 for
  * a payload that is neither. */
 int p2p_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload);

@@ -18,11 +18,13 @@ import asyncio
 import hashlib
 import os
 import re
+import socket
 import threading
 
 import pytest
 
 import harness
+import natterdemo
 from harness import keys
 
 CONNECTED = r"connected as alice@localhost/natter"
@@ -31,6 +33,34 @@ SI = "http://jabber.org/protocol/si"
 FT = "http://jabber.org/protocol/si/profile/file-transfer"
 IBB = "http://jabber.org/protocol/ibb"
 FNEG = "http://jabber.org/protocol/feature-neg"
+S5B = "http://jabber.org/protocol/bytestreams"
+PROXY = "proxy.localhost"
+
+
+@pytest.fixture
+def prosody():
+    """The private Prosody, with a SOCKS5 proxy (mod_proxy65) on
+    loopback as the component proxy.localhost."""
+    server = natterdemo.PrivateProsody(domain="localhost")
+    port = natterdemo.free_ports(1)[0]
+    with open(server.config_path, encoding="utf-8") as f:
+        cfg = f.read()
+    glob = ('proxy65_ports = { %d }\nproxy65_interfaces = { "127.0.0.1" }\n'
+            % port)
+    cfg = cfg.replace("\nVirtualHost", "\n" + glob + "\nVirtualHost", 1)
+    cfg += ('\nComponent "%s" "proxy65"\n'
+            '    proxy65_address = "127.0.0.1"\n' % PROXY)
+    with open(server.config_path, "w", encoding="utf-8") as f:
+        f.write(cfg)
+    server.proxy_port = port
+    key = "prosody-%s" % server.dir
+    harness.register_cleanup(key, server.cleanup)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+        harness.unregister_cleanup(key)
 
 
 @pytest.fixture
@@ -113,14 +143,15 @@ def open_dialog(natter, who="bob@localhost"):
     return natter.wait_for(r"offers you a file")
 
 
-def si_peer(make_peer):
+def si_peer(make_peer, more=()):
     """bob with slixmpp's stream initiation plugins.  Its xep_0095 hands
     its coroutine handler to a plain Callback, which never runs it (seen
     with Debian's slixmpp 1.8): the same handler is registered again as a
     CoroutineCallback."""
     from slixmpp.xmlstream.handler import CoroutineCallback
     from slixmpp.xmlstream.matcher import StanzaPath
-    bob = make_peer("bob", plugins=("xep_0047", "xep_0095", "xep_0096"))
+    bob = make_peer("bob", plugins=("xep_0047", "xep_0095", "xep_0096") +
+                    tuple(more))
 
     def fix():
         bob.client.remove_handler("SI Request")
@@ -356,3 +387,276 @@ def test_cut_connection_and_cancel(prosody, write_rc, start_natter,
     bob.call_soon(bob.client.abort)
     natter.wait_for(r"Transfer 2 failed: bob@localhost/peer went offline")
     assert os.listdir(downloads) == []
+
+
+# -- SOCKS5 bytestreams (XEP-0065) ---------------------------------------------
+
+def s5_hash(sid, initiator, target):
+    return hashlib.sha1((sid + initiator + target).encode()).hexdigest()
+
+
+def recv_exactly(conn, n):
+    got = b""
+    while len(got) < n:
+        chunk = conn.recv(n - len(got))
+        if not chunk:
+            raise EOFError("closed after %d of %d bytes" % (len(got), n))
+        got += chunk
+    return got
+
+
+def s5_connect(host, port, dst):
+    """A SOCKS5 client handshake asking for dst; returns the socket."""
+    conn = socket.create_connection((host, port), timeout=20)
+    conn.sendall(b"\x05\x01\x00")
+    assert recv_exactly(conn, 2) == b"\x05\x00"
+    conn.sendall(b"\x05\x01\x00\x03" + bytes([len(dst)]) + dst.encode() +
+                 b"\x00\x00")
+    head = recv_exactly(conn, 5)
+    assert head[:2] == b"\x05\x00", head
+    recv_exactly(conn, head[4] + 2)
+    return conn
+
+
+class S5Host:
+    """bob's own streamhost on loopback: takes one SOCKS5 connection
+    asking for dst, then sends data (or its first `cut` bytes) when
+    go is set, and closes."""
+
+    def __init__(self, dst, data, cut=None):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(2)
+        self.port = self.sock.getsockname()[1]
+        self.go = threading.Event()
+        self.asked = None
+        self.error = None
+
+        def serve():
+            try:
+                conn, _ = self.sock.accept()
+                conn.settimeout(20)
+                head = recv_exactly(conn, 2)
+                recv_exactly(conn, head[1])
+                conn.sendall(b"\x05\x00")
+                req = recv_exactly(conn, 5)
+                self.asked = recv_exactly(conn, req[4]).decode()
+                recv_exactly(conn, 2)
+                assert self.asked == dst, (self.asked, dst)
+                conn.sendall(b"\x05\x00\x00\x03" + bytes([len(dst)]) +
+                             dst.encode() + b"\x00\x00")
+                assert self.go.wait(30)
+                conn.sendall(data if cut is None else data[:cut])
+                conn.close()
+            except Exception as e:  # noqa: BLE001 - the test reads it
+                self.error = e
+        self.thread = threading.Thread(target=serve, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.go.set()
+        self.sock.close()
+
+
+def accept_offer(natter, bob, sid, name, data, methods):
+    offer = Offer(bob, offer_xml(sid, name, len(data), methods=methods))
+    open_dialog(natter)
+    keys(natter, "C-s")
+    reply = offer.wait()
+    assert reply.type == "result", reply
+    return chosen_method(reply)
+
+
+def streamhosts_xml(sid, hosts):
+    return "<query xmlns='%s' sid='%s' mode='tcp'>%s</query>" % (
+        S5B, sid, "".join("<streamhost jid='%s' host='%s' port='%d'/>" % h
+                          for h in hosts))
+
+
+def used_jid(reply):
+    for el in reply.xml.iter():
+        if el.tag == "{%s}streamhost-used" % S5B:
+            return el.get("jid")
+    return None
+
+
+def test_receive_socks5_direct(prosody, write_rc, start_natter, downloads,
+                               make_peer):
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = make_peer("bob")
+    data = os.urandom(300 * 1024 + 3)
+    assert accept_offer(natter, bob, "d1", "video.bin", data,
+                        (IBB, S5B)) == S5B
+    host = S5Host(s5_hash("d1", bob.jid, NATTER), data)
+    try:
+        dead = natterdemo.free_ports(1)[0]  # nobody listens: tried first
+        reply = bob.iq_set(NATTER, streamhosts_xml("d1", [
+            ("nobody@localhost/x", "127.0.0.1", dead),
+            ("weird", "not an address", 7),
+            (bob.jid, "127.0.0.1", host.port)]), timeout=30)
+        assert reply.type == "result", reply
+        assert used_jid(reply) == bob.jid
+        host.go.set()
+        natter.wait_for(r"Transfer 1 done: saved as %s/video\.bin"
+                        % re.escape(downloads))
+    finally:
+        host.close()
+    assert host.error is None, host.error
+    with open(os.path.join(downloads, "video.bin"), "rb") as f:
+        assert f.read() == data
+
+
+def test_receive_socks5_cut(prosody, write_rc, start_natter, downloads,
+                            make_peer):
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = make_peer("bob")
+    data = os.urandom(100 * 1024)
+    assert accept_offer(natter, bob, "k1", "half.bin", data,
+                        (S5B,)) == S5B
+    host = S5Host(s5_hash("k1", bob.jid, NATTER), data, cut=30000)
+    try:
+        reply = bob.iq_set(NATTER, streamhosts_xml(
+            "k1", [(bob.jid, "127.0.0.1", host.port)]))
+        assert reply.type == "result"
+        host.go.set()
+        natter.wait_for(r"Transfer 1 failed: it ended after 30000 of "
+                        r"102400 bytes")
+    finally:
+        host.close()
+    assert os.listdir(downloads) == []
+    # a stream none of whose streamhosts answers
+    assert accept_offer(natter, bob, "k2", "none.bin", data,
+                        (S5B,)) == S5B
+    dead = natterdemo.free_ports(1)[0]
+    reply = bob.iq_set(NATTER, streamhosts_xml(
+        "k2", [(bob.jid, "127.0.0.1", dead)]))
+    assert reply.type == "error" and reply.condition == "item-not-found"
+    screen = natter.wait_for(
+        r"Transfer 2 failed: no streamhost the sender offered could be "
+        r"reached: bob@localhost/peer \(127\.0\.0\.1 port \d+\): cannot "
+        r"connect:")
+    assert "Connection refused" in screen
+
+
+def test_receive_socks5_proxy(prosody, write_rc, start_natter, downloads,
+                              make_peer):
+    """bob (slixmpp's xep_0065) sends through the server's proxy."""
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = make_peer("bob", plugins=("xep_0065",))
+    data = os.urandom(200 * 1024 + 1)
+    assert accept_offer(natter, bob, "p1", "via proxy.bin", data,
+                        (S5B,)) == S5B
+
+    async def send():
+        conn = await bob.client["xep_0065"].handshake(NATTER, sid="p1")
+        await conn.write(data)
+        conn.transport.close()
+    bob.run(send, 60)
+    natter.wait_for(r"Transfer 1 done: saved as %s/via proxy\.bin"
+                    % re.escape(downloads))
+    with open(os.path.join(downloads, "via proxy.bin"), "rb") as f:
+        assert f.read() == data
+
+
+def test_send_socks5_direct(prosody, write_rc, start_natter, downloads,
+                            make_peer, tmp_path):
+    """natter offers itself as a streamhost on loopback; bob (slixmpp,
+    told to take SOCKS5 only) connects to it."""
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = si_peer(make_peer, ("xep_0065",))
+    got = {"data": b""}
+    done = threading.Event()
+
+    def setup():
+        bob.client["xep_0095"].unregister_method(IBB)
+    bob.call_soon(setup)
+
+    def on_request(iq):
+        asyncio.ensure_future(bob.client["xep_0095"].accept(
+            iq["from"], iq["si"]["id"]))
+
+    def on_data(chunk):
+        got["data"] += chunk
+
+    bob.call_soon(bob.client.add_event_handler, "si_request", on_request)
+    bob.call_soon(bob.client.add_event_handler, "socks5_data", on_data)
+    bob.call_soon(bob.client.add_event_handler, "socks5_closed",
+                  lambda exc: done.set())
+    data = os.urandom(500 * 1024 + 9)
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    natter.send_keys("/sendfile --p2p %s %s" % (bob.jid, path))
+    natter.wait_for(r"Transfer 1 done: big\.bin sent to bob@localhost/peer")
+    assert done.wait(30), "bob's SOCKS5 connection did not close"
+    assert got["data"] == data
+
+
+def test_send_socks5_proxy(prosody, write_rc, start_natter, downloads,
+                           make_peer, tmp_path):
+    """bob answers natter's streamhosts by taking the server's proxy:
+    natter connects to it too, activates it and sends."""
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = make_peer("bob")
+    from slixmpp.xmlstream.handler import Callback
+    from slixmpp.xmlstream.matcher import MatchXPath
+    state = {"data": b"", "hosts": None}
+    done = threading.Event()
+
+    def on_si(iq):
+        state["sid"] = iq.xml.find("{%s}si" % SI).get("id")
+        bob.send_raw(
+            "<iq type='result' to='%s' id='%s'><si xmlns='%s'>"
+            "<feature xmlns='%s'><x xmlns='jabber:x:data' type='submit'>"
+            "<field var='stream-method'><value>%s</value></field></x>"
+            "</feature></si></iq>" % (iq["from"], iq["id"], SI, FNEG, S5B))
+
+    def on_hosts(iq):
+        q = iq.xml.find("{%s}query" % S5B)
+        hosts = [(h.get("jid"), h.get("host"), int(h.get("port")))
+                 for h in q.findall("{%s}streamhost" % S5B)]
+        state["hosts"] = hosts
+        proxy = [h for h in hosts if h[0] == PROXY][0]
+
+        def connect():
+            try:
+                conn = s5_connect(proxy[1], proxy[2],
+                                  s5_hash(state["sid"], NATTER, bob.jid))
+                bob.send_raw(
+                    "<iq type='result' to='%s' id='%s'><query xmlns='%s' "
+                    "sid='%s'><streamhost-used jid='%s'/></query></iq>"
+                    % (iq["from"], iq["id"], S5B, state["sid"], PROXY))
+                while True:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    state["data"] += chunk
+                conn.close()
+            except Exception as e:  # noqa: BLE001 - the test reads it
+                state["error"] = e
+            done.set()
+        threading.Thread(target=connect, daemon=True).start()
+
+    def register():
+        bob.client.register_handler(Callback(
+            "test: si", MatchXPath("{jabber:client}iq/{%s}si" % SI), on_si))
+        bob.client.register_handler(Callback(
+            "test: s5b", MatchXPath("{jabber:client}iq/{%s}query" % S5B),
+            on_hosts))
+    bob.call_soon(register)
+    data = os.urandom(300 * 1024 + 11)
+    path = tmp_path / "proxied.bin"
+    path.write_bytes(data)
+    natter.send_keys("/sendfile --p2p %s %s" % (bob.jid, path))
+    natter.wait_for(r"Transfer 1 done: proxied\.bin sent to "
+                    r"bob@localhost/peer")
+    assert done.wait(30), "bob's connection through the proxy did not end"
+    assert "error" not in state, state.get("error")
+    # natter offered itself first, then the proxy it found
+    assert [h[0] for h in state["hosts"]] == [NATTER, PROXY]
+    assert state["hosts"][0][1] == "127.0.0.1"
+    assert state["data"] == data
