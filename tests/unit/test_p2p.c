@@ -18,6 +18,8 @@
 
 #include "core/account.h"
 #include "core/app.h"
+#include "core/loop.h"
+#include "core/socks5.h"
 #include "core/transfer.h"
 #include "testutil.h"
 #include "util/url.h"
@@ -373,6 +375,186 @@ static void test_offer_welcome(void **state)
 	assert_true(transfer_offer_welcome(&fx->app, a, "stranger@x"));
 }
 
+/* XEP-0065's example 22: the hash is SHA-1 of sid, initiator, target. */
+static void test_s5_dst(void **state)
+{
+	char dst[41];
+
+	(void)state;
+	s5_dst("mySID", "romeo@montague.lit/orchard",
+	       "juliet@capulet.lit/balcony", dst);
+	assert_string_equal(dst, "f70fc48b5c4eb27759edd49219f90618074351a6");
+}
+
+static void test_s5_parsers(void **state)
+{
+	static const unsigned char dom[] = { 5, 0, 0, 3, 3, 'a', 'b', 'c',
+					     0, 0, 'x' };
+	static const unsigned char v4[] = { 5, 0, 0, 1, 127, 0, 0, 1, 0, 80 };
+	static const unsigned char refused[] = { 5, 1, 0, 1 };
+	static const unsigned char req[] = { 5, 1, 0, 3, 2, 'h', 'i', 0, 0 };
+	static const unsigned char nul[] = { 5, 1, 0, 3, 2, 'h', 0, 0, 0 };
+	static const unsigned char bind[] = { 5, 2, 0, 3, 2, 'h', 'i', 0, 0 };
+	char dst[256];
+
+	(void)state;
+	assert_int_equal(s5_reply_len(dom, 1), 0);
+	assert_int_equal(s5_reply_len(dom, 9), 0);
+	assert_int_equal(s5_reply_len(dom, sizeof dom), 10); /* data after */
+	assert_int_equal(s5_reply_len(v4, sizeof v4), 10);
+	assert_int_equal(s5_reply_len(refused, sizeof refused), -1);
+	assert_int_equal(s5_request_parse(req, 4, dst), 0);
+	assert_int_equal(s5_request_parse(req, 8, dst), 0);
+	assert_int_equal(s5_request_parse(req, sizeof req, dst), 9);
+	assert_string_equal(dst, "hi");
+	assert_int_equal(s5_request_parse(nul, sizeof nul, dst), -1);
+	assert_int_equal(s5_request_parse(bind, sizeof bind, dst), -1);
+	assert_int_equal(s5_request_parse((const unsigned char *)"GET /", 5,
+					  dst), -1);
+}
+
+static void test_hosts_parse(void **state)
+{
+	xmpp_stanza_t *q = tu_parse(ctx,
+		"<query xmlns='http://jabber.org/protocol/bytestreams' sid='s'>"
+		"<streamhost jid='a@b/c' host='127.0.0.1' port='5000'/>"
+		"<streamhost jid='p.b' host='::1' port='0'/>"
+		"<streamhost jid='p.b' host='::1' port='70000'/>"
+		"<streamhost jid='p.b' host='::1' port='12x'/>"
+		"<streamhost host='::1' port='1'/>"
+		"<streamhost jid='x&#10;y' host='::1' port='1'/>"
+		"<streamhost jid='p.b' host='&#155;evil' port='1'/>"
+		"<streamhost jid='p.b' host='::1' port='65535'/>"
+		"</query>");
+	struct p2p_host *h;
+	size_t n = p2p_hosts_parse(q, &h);
+
+	(void)state;
+	assert_int_equal(n, 2);
+	assert_string_equal(h[0].jid, "a@b/c");
+	assert_string_equal(h[0].host, "127.0.0.1");
+	assert_int_equal(h[0].port, 5000);
+	assert_string_equal(h[1].host, "::1");
+	assert_int_equal(h[1].port, 65535);
+	p2p_hosts_free(&h, n);
+	assert_null(h);
+	xmpp_stanza_release(q);
+	q = tu_parse(ctx, "<query xmlns='http://jabber.org/protocol/"
+			  "bytestreams' sid='s'/>");
+	assert_int_equal(p2p_hosts_parse(q, &h), 0);
+	assert_null(h);
+	xmpp_stanza_release(q);
+}
+
+/* ---- core/socks5 driven through a real loop: natter on both ends ---- */
+
+struct s5fx {
+	int ready, moved;
+	char *err;
+};
+
+static void s5_cb_ready(struct s5 *c, const char *error, void *ud)
+{
+	struct s5fx *f = ud;
+
+	(void)c;
+	f->ready++;
+	if (error)
+		f->err = xstrdup(error);
+}
+
+static void s5_cb_moved(struct s5 *c, const char *error, void *ud)
+{
+	struct s5fx *f = ud;
+
+	(void)c;
+	f->moved++;
+	if (error)
+		f->err = xstrdup(error);
+}
+
+static void spin(struct loop *l, int *a, int want_a, int *b, int want_b)
+{
+	for (int i = 0; i < 20000 && (*a < want_a || *b < want_b); i++)
+		assert_int_equal(loop_iterate(l), 0);
+	assert_true(*a >= want_a && *b >= want_b);
+}
+
+static void test_s5_both_ends(void **state)
+{
+	struct fx *fx = *state;
+	struct loop *l = fx->app.loop;
+	struct s5fx srv = { 0 }, cli = { 0 }, other = { 0 };
+	struct s5 *ls, *cs, *wrong;
+	char dst[41], *err = NULL, *src = xasprintf("%s/src.bin", fx->dir);
+	char *data = xmalloc(200000), *got;
+	struct transfer *out, *in;
+	int port = 0;
+	FILE *f;
+
+	for (int i = 0; i < 200000; i++)
+		data[i] = (char)(i * 7);
+	f = fopen(src, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, 200000, f), 200000);
+	fclose(f);
+	s5_dst("sid", "a@x/1", "b@x/2", dst);
+	ls = s5_listen(l, "127.0.0.1", &port, dst, s5_cb_ready, &srv, &err);
+	assert_non_null(ls);
+	assert_true(port > 0);
+	/* someone asking for another stream is dropped, not taken */
+	wrong = s5_connect(l, "127.0.0.1", port,
+			   "0000000000000000000000000000000000000000", 5000,
+			   s5_cb_ready, &other, &err);
+	assert_non_null(wrong);
+	spin(l, &other.ready, 1, &srv.ready, 0);
+	assert_non_null(other.err);
+	free(other.err);
+	s5_free(&wrong);
+	assert_int_equal(srv.ready, 0);
+	cs = s5_connect(l, "127.0.0.1", port, dst, 5000, s5_cb_ready, &cli,
+			&err);
+	assert_non_null(cs);
+	spin(l, &srv.ready, 1, &cli.ready, 1);
+	assert_null(srv.err);
+	assert_null(cli.err);
+	out = transfer_send(&fx->app, NULL, fx->app.accounts[0], "b@x/2", src,
+			    on_stop, fx, &err);
+	in = receive(fx, "copy.bin", 200000);
+	s5_send(ls, out, s5_cb_moved, &srv);
+	s5_receive(cs, in, s5_cb_moved, &cli);
+	spin(l, &srv.moved, 1, &cli.moved, 1);
+	assert_null(srv.err);
+	assert_null(cli.err);
+	transfer_end(out, NULL);
+	transfer_end(in, NULL);
+	assert_int_equal(in->state, TRANSFER_DONE);
+	f = fopen(in->path, "rb");
+	assert_non_null(f);
+	got = xmalloc(200001);
+	assert_int_equal(fread(got, 1, 200001, f), 200000);
+	fclose(f);
+	assert_memory_equal(got, data, 200000);
+	free(got);
+	s5_free(&ls);
+	s5_free(&cs);
+	/* nobody there: said at once or by the loop */
+	cs = s5_connect(l, "127.0.0.1", port, dst, 5000, s5_cb_ready, &cli,
+			&err);
+	if (cs) {
+		spin(l, &cli.ready, 2, &cli.moved, 0);
+		assert_non_null(cli.err);
+		s5_free(&cs);
+	}
+	free(cli.err);
+	assert_null(s5_connect(l, "example.org", 1080, dst, 5000,
+			       s5_cb_ready, &cli, &err));
+	assert_non_null(strstr(err, "no address"));
+	free(err);
+	free(data);
+	free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +569,11 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_welcome, setup,
+						teardown),
+		cmocka_unit_test(test_s5_dst),
+		cmocka_unit_test(test_s5_parsers),
+		cmocka_unit_test(test_hosts_parse),
+		cmocka_unit_test_setup_teardown(test_s5_both_ends, setup,
 						teardown),
 	};
 
