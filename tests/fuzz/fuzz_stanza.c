@@ -18,7 +18,8 @@
  * then every handler whose namespace, name and type match, a handler
  * returning 0 being removed. xmpp_send is wrapped too: what natter sends
  * is serialised (as libstrophe would) and the ids of its IQ requests are
- * remembered, so a stanza can answer them.
+ * remembered, so a stanza can answer them. connect() is wrapped to
+ * refuse: streamhosts (XEP-0065) in the input are never reached.
  *
  * After the input, every string the model holds must be clean for the
  * terminal, every chat, room and strangers window must be found through
@@ -52,6 +53,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
+#include <errno.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "core/app.h"
@@ -86,6 +89,7 @@ void __wrap_xmpp_id_handler_add(xmpp_conn_t *conn, xmpp_handler fn,
 void __wrap_xmpp_id_handler_delete(xmpp_conn_t *conn, xmpp_handler fn,
 				   const char *id);
 void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
+int __wrap_connect(int fd, const struct sockaddr *addr, socklen_t len);
 
 struct handler {
 	unsigned long serial; /* 0: a free slot */
@@ -177,6 +181,17 @@ void __wrap_xmpp_id_handler_delete(xmpp_conn_t *conn, xmpp_handler fn,
 		if (handlers[i].conn == conn && handlers[i].fn == fn &&
 		    handlers[i].id && strcmp(handlers[i].id, id) == 0)
 			handler_drop(i);
+}
+
+/* A stanza may name any address as a SOCKS5 streamhost (XEP-0065):
+ * the fuzzer connects nowhere, every connection is refused. */
+int __wrap_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	(void)fd;
+	(void)addr;
+	(void)len;
+	errno = ECONNREFUSED;
+	return -1;
 }
 
 void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza)
