@@ -255,8 +255,10 @@ const struct cmd cmd_files[] = {
 	  "files", ARG_NONE, run_cancel, 0 },
 	{ "sendfile", "--p2p JID PATH", "send a file straight to a contact",
 	  "  Offers the file at PATH to JID peer to peer (stream initiation,\n"
-	  "  XEP-0096) and sends it in band (XEP-0047) once accepted. JID is\n"
-	  "  a contact (its most available client is picked) or a full JID.\n"
+	  "  XEP-0096) and sends it once accepted: over a SOCKS5 bytestream\n"
+	  "  (XEP-0065: straight to natter, or through the server's proxy)\n"
+	  "  or in band (XEP-0047), as the receiver chooses. JID is a\n"
+	  "  contact (its most available client is picked) or a full JID.\n"
 	  "  The transfer shows in /transfers; /cancel N stops it.",
 	  "files", ARG_NONE, run_sendfile, 1 },
 	{ 0 },

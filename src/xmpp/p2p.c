@@ -1,6 +1,7 @@
 /* p2p: files straight from one client to another, offered with stream
  * initiation (XEP-0095, the file profile of XEP-0096) and carried by
- * in-band bytestreams (XEP-0047).
+ * in-band bytestreams (XEP-0047) here, or SOCKS5 bytestreams (XEP-0065,
+ * s5b.c), which natter prefers when both are offered.
  *
  * Each stream is one struct p2p in app->xs->p2p, either direction, found
  * by the other party's full JID and the sid it was offered under. Its
