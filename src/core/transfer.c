@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "core/account.h"
 #include "core/app.h"
@@ -84,6 +87,9 @@ static void transfer_free(struct transfer *t)
 	free(t->cert_subject);
 	free(t->cert_issuer);
 	free(t->peer);
+	EVP_MD_CTX_free(t->digest);
+	free(t->want_hash);
+	free(t->hash_name);
 	free(t);
 }
 
@@ -499,6 +505,56 @@ static void moved(struct transfer *t, size_t len)
 	emit(t->app, t, TRANSFER_MOVED);
 }
 
+int transfer_expect_hash(struct transfer *t, const char *algo,
+			 const char *hex)
+{
+	static const char *const names[][2] = {
+		{ "md5", "MD5" }, { "sha-1", "SHA1" }, { "sha-256", "SHA256" },
+		{ "sha-512", "SHA512" },
+	};
+	const EVP_MD *md = NULL;
+	const char *name = NULL;
+	size_t n = strlen(hex);
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcasecmp(algo, names[i][0]) == 0) {
+			name = names[i][1];
+			md = EVP_get_digestbyname(name);
+		}
+	if (!md || n != 2 * (size_t)EVP_MD_get_size(md) ||
+	    strspn(hex, "0123456789abcdefABCDEF") != n)
+		return -1;
+	EVP_MD_CTX_free(t->digest);
+	t->digest = EVP_MD_CTX_new();
+	if (!t->digest || !EVP_DigestInit_ex(t->digest, md, NULL))
+		abort(); /* out of memory */
+	free(t->want_hash);
+	t->want_hash = xstrdup(hex);
+	for (char *p = t->want_hash; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	free(t->hash_name);
+	t->hash_name = xstrdup(name);
+	return 0;
+}
+
+/* Whether what came has the hash the sender said (true when none was
+ * said). */
+static bool hash_matches(struct transfer *t)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+	if (!t->digest)
+		return true;
+	if (!EVP_DigestFinal_ex(t->digest, md, &n))
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[2 * n] = '\0';
+	return strcmp(hex, t->want_hash) == 0;
+}
+
 const char *transfer_write(struct transfer *t, const void *buf, size_t len)
 {
 	int64_t max = (int64_t)t->app->cfg.max_download * 1024 * 1024;
@@ -515,6 +571,8 @@ const char *transfer_write(struct transfer *t, const void *buf, size_t len)
 			continue;
 		if (n < 0)
 			return strerror(errno);
+		if (t->digest)
+			EVP_DigestUpdate(t->digest, p, (size_t)n);
 		p += n;
 		len -= (size_t)n;
 		moved(t, (size_t)n);
@@ -547,6 +605,10 @@ void transfer_end(struct transfer *t, const char *error)
 				     (long long)t->done, (long long)t->total);
 	else if (error)
 		t->error = xstrdup(error);
+	else if (!t->sending && !hash_matches(t))
+		t->error = xasprintf("its %s hash is not the one the sender "
+				     "gave: the file is damaged or not the "
+				     "one offered", t->hash_name);
 	if (!t->error && !t->sending) {
 		char *dir = dir_of(t->part);
 		int e = settle(t, dir);

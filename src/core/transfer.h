@@ -79,6 +79,10 @@ struct transfer {
 	transfer_stop_fn stop; /* told of a /cancel, while running */
 	void *stop_ud;
 	uint64_t started;     /* loop ms */
+	void *digest;         /* receiving: the hash being computed of what
+			       * came (transfer_expect_hash), or NULL */
+	char *want_hash;      /* and the one the sender said, lower case */
+	char *hash_name;      /* its algorithm, as OpenSSL names it */
 };
 
 /* Whether a's tls = "trust" covers host: it speaks for the account's
@@ -124,6 +128,13 @@ struct transfer *transfer_send(struct app *app, struct window *w,
 			       struct account *acc, const char *peer,
 			       const char *path, transfer_stop_fn stop,
 			       void *ud, char **err);
+/* The sender said the file's hash: algo "md5", "sha-1", "sha-256" or
+ * "sha-512" (XEP-0300's names), hex the digest in hex. What comes is
+ * hashed as it is written, and a file whose hash differs fails at the
+ * end and is not kept. Returns 0, or -1 for an algorithm or digest
+ * natter cannot check (nothing is checked then). */
+int transfer_expect_hash(struct transfer *t, const char *algo,
+			 const char *hex);
 /* Writes bytes received: NULL, or why they cannot be taken (more than
  * the offer said, over max_download, a write error: borrowed, valid
  * until the next call). */

@@ -116,6 +116,7 @@ static void p2p_free(struct session *s, struct p2p *p)
 	free(p->sid);
 	free(p->iq_id);
 	free(p->name);
+	free(p->hash);
 	free(p);
 }
 
@@ -424,6 +425,7 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 					   xmpp_stanza_get_id(iq) : "");
 		p->state = P2P_OFFERED;
 		p->name = xstrdup(o.name);
+		p->hash = o.hash ? xstrdup(o.hash) : NULL;
 		p->size = o.size;
 		p->method = o.methods; /* offered; one is chosen on accepting */
 		d = offer_dialog(s, from, &o, safe);
@@ -474,6 +476,9 @@ static void offer_submit(struct app *app, struct window *w, unsigned action)
 		free(err);
 		return;
 	}
+	if (p->hash && transfer_expect_hash(p->t, "md5", p->hash) < 0)
+		log_msg(LOG_INFO, "p2p", "an MD5 natter cannot check: %s",
+			p->hash);
 	/* SOCKS5 when offered: a direct connection, or the server's proxy,
 	 * carries a file faster than base64 in stanzas */
 	p->method = p->method & P2P_METHOD_SOCKS5 ? P2P_METHOD_SOCKS5
@@ -955,15 +960,6 @@ void p2p_down(struct session *s)
 void p2p_free_all(struct app *app)
 {
 	s5b_free_all(app);
-	while (app->xs->p2p) {
-		struct p2p *p = app->xs->p2p;
-
-		app->xs->p2p = p->next;
-		s5b_clear(p);
-		free(p->peer);
-		free(p->sid);
-		free(p->iq_id);
-		free(p->name);
-		free(p);
-	}
+	while (app->xs->p2p)
+		p2p_free(session_of(app->xs->p2p->acc), app->xs->p2p);
 }

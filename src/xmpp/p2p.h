@@ -44,6 +44,7 @@ struct p2p {
 	struct transfer *t;   /* NULL while offered */
 	/* the offer, for the dialog (receiving) */
 	char *name;           /* as the sender said it, one clean line */
+	char *hash;           /* its MD5 as the sender said it, or NULL */
 	int64_t size;
 	unsigned block;       /* the block size agreed */
 	uint16_t seq;         /* the next block's */

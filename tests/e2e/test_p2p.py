@@ -356,6 +356,25 @@ def test_sender_sends_more_than_offered(prosody, write_rc, start_natter,
     assert os.listdir(downloads) == []
 
 
+def test_hash_mismatch(prosody, write_rc, start_natter, downloads,
+                       make_peer):
+    """The MD5 the offer gave is checked at the end: bytes that differ
+    (here, in the middle) fail the transfer and are not kept."""
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = make_peer("bob", plugins=("xep_0047",))
+    data = os.urandom(9000)
+    offer = Offer(bob, offer_xml("m2", "damaged.bin", len(data),
+                                 hash_=hashlib.md5(data).hexdigest()))
+    open_dialog(natter)
+    keys(natter, "C-s")
+    assert offer.wait().type == "result"
+    send_ibb(bob, "m2", data[:4000] + b"X" + data[4001:])
+    natter.wait_for(r"Transfer 1 failed: its MD5 hash is not the one the "
+                    r"sender gave")
+    assert os.listdir(downloads) == []
+
+
 def test_cut_connection_and_cancel(prosody, write_rc, start_natter,
                                    downloads, make_peer):
     befriend(prosody, "bob")

@@ -293,6 +293,38 @@ static void test_receive_short_or_long(void **state)
 	assert_int_equal(entries(fx), 0);
 }
 
+static void test_receive_hash(void **state)
+{
+	struct fx *fx = *state;
+	struct transfer *t = receive(fx, "h.txt", 5);
+
+	/* MD5 of "hello", said in capitals */
+	assert_int_equal(transfer_expect_hash(t, "md5",
+					      "5D41402ABC4B2A76B9719D911017C592"),
+			 0);
+	assert_null(transfer_write(t, "hel", 3));
+	assert_null(transfer_write(t, "lo", 2));
+	transfer_end(t, NULL);
+	assert_int_equal(t->state, TRANSFER_DONE);
+	/* the right length, the wrong bytes: not kept */
+	t = receive(fx, "j.txt", 5);
+	assert_int_equal(transfer_expect_hash(t, "sha-256",
+		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+		0);
+	assert_null(transfer_write(t, "jello", 5));
+	transfer_end(t, NULL);
+	assert_int_equal(t->state, TRANSFER_FAILED);
+	assert_non_null(strstr(t->error, "SHA256 hash is not the one"));
+	assert_int_equal(entries(fx), 1);
+	/* what cannot be checked is refused */
+	t = receive(fx, "k.txt", 1);
+	assert_int_equal(transfer_expect_hash(t, "md5", "abc"), -1);
+	assert_int_equal(transfer_expect_hash(t, "crc32", "00000000"), -1);
+	assert_int_equal(transfer_expect_hash(t, "md5",
+				"zz41402abc4b2a76b9719d911017c592"), -1);
+	transfer_end(t, "stop");
+}
+
 static void test_receive_limits_and_cancel(void **state)
 {
 	struct fx *fx = *state;
@@ -565,6 +597,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_receive_short_or_long,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_receive_hash, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_receive_limits_and_cancel,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
