@@ -406,6 +406,19 @@ def test_cut_connection_and_cancel(prosody, write_rc, start_natter,
     bob.call_soon(bob.client.abort)
     natter.wait_for(r"Transfer 2 failed: bob@localhost/peer went offline")
     assert os.listdir(downloads) == []
+    # natter's own connection is cut mid-transfer
+    bob = make_peer("bob", resource="again", plugins=("xep_0047",))
+    offer = Offer(bob, offer_xml("c3", "three.bin", len(data)))
+    open_dialog(natter)
+    keys(natter, "C-s")
+    assert offer.wait().type == "result"
+    send_ibb(bob, "c3", data, chunks=2, close=False)
+    natter.wait_for(r"Transfer 3: three\.bin from bob@localhost/again: "
+                    r"[\d.]+ K?i?B of 40 KiB")
+    prosody.kill()
+    natter.wait_for(r"Transfer 3 failed: the connection to the server was "
+                    r"lost")
+    assert os.listdir(downloads) == []
 
 
 # -- SOCKS5 bytestreams (XEP-0065) ---------------------------------------------
