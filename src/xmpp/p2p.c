@@ -13,12 +13,14 @@
  * stream that ended finds nothing and is dropped.
  *
  * Receiving: the offer is checked (the sender in the roster unless
- * file_offers_from_strangers, the size under max_download, in-band
- * bytestreams among the methods) before the user sees it; accepting
- * answers with the method, and the sender opens the stream. Every block
- * must come in order, be no larger than the block size agreed and not
- * take the file past its announced size; the close says it ended, and
- * the file is kept only when whole.
+ * file_offers_from_strangers, the size under max_download, a stream
+ * method we speak) before the user sees it; strangers' refusals are
+ * told within their domain's rate (core/strangers.h), a flood
+ * silently. Accepting answers with the method (SOCKS5 when offered,
+ * s5b.c), and the sender opens the stream. Every in-band block must
+ * come in order, be no larger than the block size agreed and not take
+ * the file past its announced size; the close says it ended, and the
+ * file is kept only when whole (and of the MD5 offered, if any).
  *
  * Sending: the file is offered to a full JID, and once accepted sent in
  * blocks of P2P_BLOCK bytes, at most P2P_WINDOW of them unanswered, read
@@ -42,6 +44,7 @@
 #include "core/event.h"
 #include "core/presence.h"
 #include "core/roster.h"
+#include "core/strangers.h"
 #include "core/transfer.h"
 #include "util/jid.h"
 #include "util/log.h"
@@ -383,7 +386,7 @@ static void offer_refused(struct session *s, xmpp_stanza_t *iq,
 static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 {
 	const char *from = xmpp_stanza_get_from(iq);
-	struct p2p_offer o;
+	struct p2p_offer o = { 0 };
 	int64_t max = (int64_t)s->app->cfg.max_download * 1024 * 1024;
 	char *bare = from ? jid_bare_of(from) : NULL;
 	char *safe, *name;
@@ -400,7 +403,12 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 		return;
 	}
 	safe = url_clean_name(o.name);
-	if (!transfer_offer_welcome(s->app, s->acc, bare))
+	if (!transfer_offer_welcome(s->app, s->acc, bare) &&
+	    !strangers_admit(s->app, s->acc, bare, loop_now(s->app->loop)))
+		/* a flood: refused without a word (strangers.h) */
+		p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
+				"forbidden", NULL, NULL);
+	else if (!transfer_offer_welcome(s->app, s->acc, bare))
 		offer_refused(s, iq, &o, safe, OFFER_STRANGER, "forbidden",
 			      NULL);
 	else if (!(o.methods & (P2P_METHOD_IBB | P2P_METHOD_SOCKS5)))

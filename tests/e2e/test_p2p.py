@@ -78,8 +78,8 @@ def befriend(prosody, *users):
         harness.write_roster(prosody, u, [{"jid": "alice@localhost"}])
 
 
-def start(write_rc, start_natter, downloads, extra=()):
-    rc = write_rc()
+def start(write_rc, start_natter, downloads, extra=(), **opts):
+    rc = write_rc(**opts)
     with open(rc, "a", encoding="utf-8") as f:
         f.write('download_dir = "%s"\n' % downloads)
         for line in extra:
@@ -280,13 +280,22 @@ def test_send_declined_and_unknown(prosody, write_rc, start_natter,
 
 def test_stranger_offer_refused(prosody, write_rc, start_natter, downloads,
                                 make_peer):
-    natter = start(write_rc, start_natter, downloads)
+    natter = start(write_rc, start_natter, downloads, strangers_rate=3)
     carol = make_peer("carol", plugins=("xep_0047",))
     reply = carol.iq_set(NATTER, offer_xml("x1", "free.exe", 10))
     assert reply.type == "error" and reply.condition == "forbidden", reply
     natter.wait_for(r"refused the file free\.exe \(10 B\) carol@localhost/"
                     r"peer offered: they are not in your roster")
     assert "file from" not in natter.screen()
+    # a flood is refused as well, told only within the domain's rate
+    # (strangers_rate = 3 a minute, free.exe the first)
+    for i in range(15):
+        reply = carol.iq_set(NATTER, offer_xml("f%d" % i, "spam.exe", 10))
+        assert reply.type == "error" and reply.condition == "forbidden"
+    screen = natter.barrier(carol.jid)
+    assert natter.count(r"refused the file spam\.exe", screen) == 2
+    assert natter.count(r"Strangers at localhost sent more than 3 "
+                        r"messages this minute", screen) == 1
 
 
 def test_stranger_offer_allowed(prosody, write_rc, start_natter, downloads,
