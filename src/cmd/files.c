@@ -1,4 +1,5 @@
-/* files: /links, /open, /download, /upload, /transfers and /cancel.
+/* files: /links, /open, /download, /upload, /sendfile, /transfers and
+ * /cancel.
  *
  * A window remembers the addresses in its messages (core/window.h,
  * win_link: 1 is the newest); /links lists them, /open hands one to
@@ -8,6 +9,8 @@
  * in a stranger's message is text until the user asks for it. /upload
  * (and /sendfile) hands a file to the server's HTTP upload service
  * (xmpp/upload.c) and tells the window's peer its address.
+ * /sendfile --p2p offers a file straight to a contact (xmpp/p2p.c); its
+ * parsing stays in sendfile_p2p(), beside the HTTP upload's form.
  */
 #include "config.h"
 
@@ -216,6 +219,46 @@ static int run_cancel(struct app *app, int argc, char **argv)
 	return r < 0 ? -1 : 0;
 }
 
+/* /sendfile --p2p JID PATH: rest is what follows "--p2p", the JID (or
+ * a roster name; a full JID picks the client) and the path as typed. */
+static int sendfile_p2p(struct app *app, const char *rest)
+{
+	struct account *a = cmd_current_account(app);
+	const char *sp;
+	char *word, *jid, *err = NULL;
+	int r;
+
+	rest += strspn(rest, " \t");
+	sp = rest + strcspn(rest, " \t");
+	if (!a || !*rest || !*sp)
+		return a ? CMD_USAGE : -1;
+	word = xstrndup(rest, (size_t)(sp - rest));
+	sp += strspn(sp, " \t");
+	jid = strchr(word, '/') ? xstrdup(word) : cmd_contact_arg(app, a, word);
+	free(word);
+	if (!jid)
+		return -1;
+	if (!*sp) {
+		free(jid);
+		return CMD_USAGE;
+	}
+	r = xs_sendfile_p2p(app, app->wins[app->cur_win], a, jid, sp, &err);
+	if (r < 0) {
+		app_say(app, LINE_ERROR, "Cannot send the file: %s", err);
+		free(err);
+	}
+	free(jid);
+	return r;
+}
+
+static int run_sendfile(struct app *app, int argc, char **argv)
+{
+	if (argc == 2 && strncmp(argv[1], "--p2p", 5) == 0 &&
+	    (argv[1][5] == ' ' || argv[1][5] == '\t'))
+		return sendfile_p2p(app, argv[1] + 5);
+	return run_upload(app, argc, argv);
+}
+
 int cmd_trust_transfer(struct app *app, const char *arg)
 {
 	unsigned long n;
@@ -260,14 +303,20 @@ const struct cmd cmd_files[] = {
 	  "  before anything is sent. Progress shows in the window;\n"
 	  "  /transfers lists it and /cancel N stops it.",
 	  "files", ARG_PATH, run_upload, 1 },
-	{ "sendfile", "PATH", "send a file (the same as /upload)",
-	  "  The same as /upload PATH.",
-	  "files", ARG_PATH, run_upload, 1 },
 	{ "transfers", "", "list downloads and uploads, running and recent",
 	  "  Each with its number (for /cancel), size and state.",
 	  "files", ARG_NONE, run_transfers, 0 },
 	{ "cancel", "N", "stop transfer N",
 	  "  The part written so far is deleted.",
 	  "files", ARG_NONE, run_cancel, 0 },
+	{ "sendfile", "[--p2p JID] PATH", "send a file",
+	  "  /sendfile PATH is /upload PATH. With --p2p, offers the file at\n"
+	  "  PATH to JID peer to peer (stream initiation,\n"
+	  "  XEP-0096) and sends it once accepted: over a SOCKS5 bytestream\n"
+	  "  (XEP-0065: straight to natter, or through the server's proxy)\n"
+	  "  or in band (XEP-0047), as the receiver chooses. JID is a\n"
+	  "  contact (its most available client is picked) or a full JID.\n"
+	  "  The transfer shows in /transfers; /cancel N stops it.",
+	  "files", ARG_PATH, run_sendfile, 1 },
 	{ 0 },
 };

@@ -440,6 +440,11 @@ const struct conf_option conf_options[] = {
 		  "blocks in colour: every terminal, over SSH, inside tmux) | "
 		  "sixel | kitty (the kitty graphics protocol); the last two "
 		  "only for a terminal that speaks them" },
+	{ .name = "file_offers_from_strangers",
+	  GLOBAL_FIELD(file_offers_from_strangers), .type = CONF_BOOL,
+	  .def = false,
+	  .help = "show files offered peer to peer by people outside your "
+		  "roster (else they are refused unseen)" },
 	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "

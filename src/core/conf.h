@@ -120,6 +120,8 @@ struct config {
 	char *pep_notify;   /* the PEP kinds asked for; NULL: every kind */
 	int feed_items;     /* items /feed fetches on opening a feed */
 	char *dns_server;   /* c-ares's "HOST:PORT,..."; NULL: the system's */
+	bool file_offers_from_strangers; /* offers from outside the roster
+					  * are shown, not refused */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

@@ -141,6 +141,9 @@ enum event_type {
 			    * or /publish */
 	EV_DIAL,           /* dial: a step of finding and reaching the
 			    * server (xmpp/dial.c) */
+	/* peer-to-peer files (xmpp/p2p.c, core/transfer.c) */
+	EV_FILE_OFFER,     /* file_offer: someone offered us a file: it
+			    * waits in a dialog window, or was refused */
 };
 
 struct ev_cert_pinned {
@@ -735,6 +738,25 @@ struct ev_dial {
 	bool more;        /* DIAL_FAILED etc.: another way is tried next */
 };
 
+/* ---- peer-to-peer files (XEP-0096) ---- */
+
+enum file_offer_verdict {
+	OFFER_WAITS,     /* in a dialog window, for the user */
+	OFFER_STRANGER,  /* refused: the sender is not in the roster
+			  * (file_offers_from_strangers) */
+	OFFER_TOO_LARGE, /* refused: over max_download */
+	OFFER_NO_METHOD, /* refused: no stream method natter speaks */
+	OFFER_TOO_MANY,  /* refused: too many offers wait already */
+};
+
+struct ev_file_offer {
+	const char *from;   /* the sender's full JID */
+	const char *name;   /* the name it would be saved as (made safe) */
+	int64_t size;       /* bytes; -1 when not said */
+	enum file_offer_verdict verdict;
+	const char *window; /* OFFER_WAITS: the dialog window's name */
+};
+
 struct event {
 	enum event_type type;
 	struct account *acc;
@@ -800,6 +822,7 @@ struct event {
 		struct ev_pep pep;
 		struct ev_feed feed;
 		struct ev_dial dial;
+		struct ev_file_offer file_offer;
 	};
 };
 

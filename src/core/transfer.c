@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "core/account.h"
 #include "core/app.h"
@@ -26,6 +29,7 @@
 #include "core/paths.h"
 #include "core/pinstore.h"
 #include "core/proxy.h"
+#include "core/roster.h"
 #include "core/transfer.h"
 #include "util/log.h"
 #include "util/url.h"
@@ -90,6 +94,10 @@ static void transfer_free(struct transfer *t)
 	free(t->to);
 	free(t->get_url);
 	free(t->refused);
+	free(t->peer);
+	EVP_MD_CTX_free(t->digest);
+	free(t->want_hash);
+	free(t->hash_name);
 	free(t);
 }
 
@@ -224,16 +232,17 @@ static void on_done(struct http_xfer *x, const struct http_result *r, void *ud)
 	prune(t->app->transfers);
 }
 
-/* Where a download of url into dest goes: the directory and the name. */
-static int destination(struct app *app, const char *url, const char *dest,
-		       char **dir, char **name, char **err)
+/* Where a download of url (or of a file its sender calls given, when
+ * url is NULL) into dest goes: the directory and the name. */
+static int destination(struct app *app, const char *url, const char *given,
+		       const char *dest, char **dir, char **name, char **err)
 {
 	struct stat st;
 	int e;
 
 	if (!dest || (stat(dest, &st) == 0 && S_ISDIR(st.st_mode))) {
 		*dir = dest ? xstrdup(dest) : transfer_download_dir(app);
-		*name = url_file_name(url);
+		*name = url ? url_file_name(url) : url_clean_name(given);
 		if (!dest && stat(*dir, &st) < 0 && (e = paths_mkdir(*dir)) < 0) {
 			*err = xasprintf("cannot make %s: %s", *dir,
 					 strerror(-e));
@@ -294,7 +303,7 @@ struct transfer *transfer_download(struct app *app, struct window *w,
 	struct transfer *t;
 	char *dir, *name, *path = dest ? paths_expand_home(dest) : NULL;
 	char *proxy;
-	int e = destination(app, url, path, &dir, &name, err);
+	int e = destination(app, url, NULL, path, &dir, &name, err);
 
 	free(path);
 	if (e < 0)
@@ -496,6 +505,10 @@ int transfer_cancel(struct app *app, unsigned n)
 	if (t->state != TRANSFER_RUNNING)
 		return -2;
 	http_cancel(&t->x);
+	if (t->stop) {
+		t->stop(t, t->stop_ud);
+		t->stop = NULL;
+	}
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
@@ -565,6 +578,273 @@ struct transfer *transfer_trust(struct app *app, unsigned n, char **err)
 	}
 	w = t->win_id ? app_window_by_id(app, t->win_id) : NULL;
 	return transfer_download(app, w, t->url, t->dest, err);
+}
+
+/* Lists t as transfer number n and tells it started. */
+static void enlist(struct app *app, struct transfer *t)
+{
+	struct transfers *ts = list_of(app);
+
+	t->n = ++ts->last_n;
+	xgrow((void **)&ts->v, &ts->cap, ts->n + 1, sizeof *ts->v);
+	ts->v[ts->n++] = t;
+	emit(app, t, TRANSFER_STARTED);
+}
+
+static struct transfer *p2p_new(struct app *app, struct window *w,
+				struct account *acc, const char *peer,
+				transfer_stop_fn stop, void *ud)
+{
+	struct transfer *t = xcalloc(1, sizeof *t);
+
+	t->app = app;
+	t->win_id = w ? w->id : 0;
+	t->acc = acc;
+	t->peer = xstrdup(peer);
+	t->stop = stop;
+	t->stop_ud = ud;
+	t->fd = -1;
+	t->total = -1;
+	t->started = loop_now(app->loop);
+	return t;
+}
+
+struct transfer *transfer_receive(struct app *app, struct window *w,
+				  struct account *acc, const char *peer,
+				  const char *name, int64_t size,
+				  const char *dest, transfer_stop_fn stop,
+				  void *ud, char **err)
+{
+	struct transfers *ts = list_of(app);
+	int64_t max = (int64_t)app->cfg.max_download * 1024 * 1024;
+	struct transfer *t;
+	char *dir, *clean, *path = dest ? paths_expand_home(dest) : NULL;
+	int e;
+
+	if (max > 0 && size > max) {
+		free(path);
+		*err = xasprintf("it is larger than max_download (%d MiB)",
+				 app->cfg.max_download);
+		return NULL;
+	}
+	e = destination(app, NULL, name, path, &dir, &clean, err);
+	free(path);
+	if (e < 0)
+		return NULL;
+	t = p2p_new(app, w, acc, peer, stop, ud);
+	t->dest = dest ? xstrdup(dest) : NULL;
+	t->name = clean;
+	t->total = size;
+	t->part = xasprintf("%s/.%s.%u.part", dir, clean, ts->last_n + 1);
+	free(dir);
+	t->fd = open(t->part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (t->fd < 0) {
+		*err = xasprintf("cannot write %s: %s", t->part, strerror(errno));
+		xfree(&t->part);
+		transfer_free(t);
+		return NULL;
+	}
+	enlist(app, t);
+	return t;
+}
+
+struct transfer *transfer_send(struct app *app, struct window *w,
+			       struct account *acc, const char *peer,
+			       const char *path, transfer_stop_fn stop,
+			       void *ud, char **err)
+{
+	char *full = paths_expand_home(path);
+	const char *slash = strrchr(full, '/');
+	struct transfer *t;
+	struct stat st;
+	int fd = open(full, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		*err = xasprintf("%s: %s", full, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(full);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = xasprintf("%s: not a file", full);
+		close(fd);
+		free(full);
+		return NULL;
+	}
+	t = p2p_new(app, w, acc, peer, stop, ud);
+	t->sending = true;
+	t->fd = fd;
+	t->total = st.st_size;
+	t->name = xstrdup(slash ? slash + 1 : full);
+	t->path = full;
+	enlist(app, t);
+	return t;
+}
+
+/* Progress told at most every TRANSFER_TICK_MS. */
+static void moved(struct transfer *t, size_t len)
+{
+	uint64_t now = loop_now(t->app->loop);
+
+	t->done += (int64_t)len;
+	t->rate = now > t->started ? t->done * 1000 / (int64_t)(now - t->started)
+				   : 0;
+	if (t->last_tick && now - t->last_tick < TRANSFER_TICK_MS)
+		return;
+	t->last_tick = now;
+	emit(t->app, t, TRANSFER_MOVED);
+}
+
+int transfer_expect_hash(struct transfer *t, const char *algo,
+			 const char *hex)
+{
+	static const char *const names[][2] = {
+		{ "md5", "MD5" }, { "sha-1", "SHA1" }, { "sha-256", "SHA256" },
+		{ "sha-512", "SHA512" },
+	};
+	const EVP_MD *md = NULL;
+	const char *name = NULL;
+	size_t n = strlen(hex);
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcasecmp(algo, names[i][0]) == 0) {
+			name = names[i][1];
+			md = EVP_get_digestbyname(name);
+		}
+	if (!md || n != 2 * (size_t)EVP_MD_get_size(md) ||
+	    strspn(hex, "0123456789abcdefABCDEF") != n)
+		return -1;
+	EVP_MD_CTX_free(t->digest);
+	t->digest = EVP_MD_CTX_new();
+	if (!t->digest || !EVP_DigestInit_ex(t->digest, md, NULL))
+		abort(); /* out of memory */
+	free(t->want_hash);
+	t->want_hash = xstrdup(hex);
+	for (char *p = t->want_hash; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	free(t->hash_name);
+	t->hash_name = xstrdup(name);
+	return 0;
+}
+
+/* Whether what came has the hash the sender said (true when none was
+ * said). */
+static bool hash_matches(struct transfer *t)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+	if (!t->digest)
+		return true;
+	if (!EVP_DigestFinal_ex(t->digest, md, &n))
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[2 * n] = '\0';
+	return strcmp(hex, t->want_hash) == 0;
+}
+
+const char *transfer_write(struct transfer *t, const void *buf, size_t len)
+{
+	int64_t max = (int64_t)t->app->cfg.max_download * 1024 * 1024;
+	const char *p = buf;
+
+	if (t->total >= 0 && t->done + (int64_t)len > t->total)
+		return "the sender sent more than it offered";
+	if (max > 0 && t->done + (int64_t)len > max)
+		return "the file is larger than max_download";
+	while (len) {
+		ssize_t n = write(t->fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return strerror(errno);
+		if (t->digest)
+			EVP_DigestUpdate(t->digest, p, (size_t)n);
+		p += n;
+		len -= (size_t)n;
+		moved(t, (size_t)n);
+	}
+	return NULL;
+}
+
+ssize_t transfer_read(struct transfer *t, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(t->fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		moved(t, (size_t)n);
+	return n;
+}
+
+void transfer_end(struct transfer *t, const char *error)
+{
+	if (t->state != TRANSFER_RUNNING)
+		return;
+	t->stop = NULL;
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	if (!error && !t->sending && t->total >= 0 && t->done != t->total)
+		t->error = xasprintf("it ended after %lld of %lld bytes",
+				     (long long)t->done, (long long)t->total);
+	else if (error)
+		t->error = xstrdup(error);
+	else if (!t->sending && !hash_matches(t))
+		t->error = xasprintf("its %s hash is not the one the sender "
+				     "gave: the file is damaged or not the "
+				     "one offered", t->hash_name);
+	if (!t->error && !t->sending) {
+		char *dir = dir_of(t->part);
+		int e = settle(t, dir);
+
+		free(dir);
+		if (e < 0)
+			t->error = xasprintf("cannot save it: %s", strerror(-e));
+	}
+	if (t->part) {
+		unlink(t->part);
+		xfree(&t->part);
+	}
+	t->state = t->error ? TRANSFER_FAILED : TRANSFER_DONE;
+	log_msg(t->error ? LOG_WARN : LOG_INFO, "transfer", "%u %s %s: %s",
+		t->n, t->sending ? "to" : "from", t->peer,
+		t->error ? t->error : "done");
+	emit(t->app, t, TRANSFER_ENDED);
+	prune(t->app->transfers);
+}
+
+bool transfer_offer_welcome(const struct app *app, struct account *acc,
+			    const char *bare)
+{
+	struct roster_item *it = roster_get(&acc->roster, bare);
+
+	return app->cfg.file_offers_from_strangers ||
+	       (it && it->sub != SUB_NONE);
+}
+
+void transfer_offered(struct app *app, struct account *acc,
+		      struct window *dialog, const struct ev_file_offer *o)
+{
+	struct event ev = { .type = EV_FILE_OFFER, .acc = acc,
+			    .file_offer = *o };
+
+	if (dialog) {
+		size_t cur = app->cur_win;
+
+		app_add_window(app, dialog);
+		app_select(app, cur);
+		dialog->unread = 1;
+		ev.file_offer.window = dialog->name;
+	}
+	event_emit(app, &ev);
+	app->dirty = true;
 }
 
 void transfer_shutdown(struct app *app)

@@ -19,6 +19,12 @@
  * NULL meanwhile), so that it is listed and can be cancelled while the
  * service is asked, and when the PUT went well its `sent` callback
  * (the xmpp layer's) sends get_url to the window's peer.
+ * A transfer may also be peer to peer (transfer_receive, transfer_send):
+ * then whoever moves its bytes (xmpp/'s streams) hands them over
+ * (transfer_write, transfer_read) and says when it ended
+ * (transfer_end); the file, the part, the limits, the numbering and
+ * the news stay here. A received file's name is the sender's made safe
+ * (url_clean_name) and is saved as a download is.
  *
  * Events (core/event.h): EV_TRANSFER when one starts, every
  * TRANSFER_TICK_MS at most while it moves, and when it ends. The last
@@ -30,6 +36,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct app;
 struct account;
@@ -42,6 +49,12 @@ struct window;
 
 enum transfer_state { TRANSFER_RUNNING, TRANSFER_DONE, TRANSFER_FAILED,
 		      TRANSFER_CANCELLED };
+
+struct transfer;
+/* Tells whoever moves a peer-to-peer transfer's bytes that the user
+ * cancelled it: it stops (telling the other party) and forgets t, which
+ * ends as cancelled when this returns; it must not call transfer_end. */
+typedef void (*transfer_stop_fn)(struct transfer *t, void *ud);
 
 struct transfer {
 	struct app *app;
@@ -73,6 +86,17 @@ struct transfer {
 	char *get_url;        /* where it can be fetched; set with the slot */
 	void (*sent)(struct transfer *t); /* the PUT went well */
 	char *refused;        /* the service's error condition, or NULL */
+	/* peer to peer (transfer_receive, transfer_send); peer NULL for
+	 * HTTP */
+	char *peer;           /* the other party's JID, one clean line */
+	bool sending;         /* we send the file (fd reads it) */
+	transfer_stop_fn stop; /* told of a /cancel, while running */
+	void *stop_ud;
+	uint64_t started;     /* loop ms */
+	void *digest;         /* receiving: the hash being computed of what
+			       * came (transfer_expect_hash), or NULL */
+	char *want_hash;      /* and the one the sender said, lower case */
+	char *hash_name;      /* its algorithm, as OpenSSL names it */
 };
 
 /* Whether a's tls = "trust" covers host: it speaks for the account's
@@ -127,6 +151,50 @@ size_t transfer_running(const struct app *app, int64_t *done,
  * with *err (the caller frees it); an upload is not started again (its
  * slot was for one try): NULL, *err saying it was pinned. */
 struct transfer *transfer_trust(struct app *app, unsigned n, char **err);
+/* Peer to peer. Starts receiving a file of size bytes (-1: not said)
+ * that peer calls name, for window w (NULL: the console), into dest as
+ * transfer_download takes it (NULL: transfer_download_dir()); stop is
+ * called on a /cancel. Refuses a size over max_download. Returns the
+ * transfer, or NULL with *err (the caller frees it). */
+struct transfer *transfer_receive(struct app *app, struct window *w,
+				  struct account *acc, const char *peer,
+				  const char *name, int64_t size,
+				  const char *dest, transfer_stop_fn stop,
+				  void *ud, char **err);
+/* Starts sending the file at path to peer: opens it to read. Returns
+ * the transfer (total: the file's size), or NULL with *err. */
+struct transfer *transfer_send(struct app *app, struct window *w,
+			       struct account *acc, const char *peer,
+			       const char *path, transfer_stop_fn stop,
+			       void *ud, char **err);
+/* The sender said the file's hash: algo "md5", "sha-1", "sha-256" or
+ * "sha-512" (XEP-0300's names), hex the digest in hex. What comes is
+ * hashed as it is written, and a file whose hash differs fails at the
+ * end and is not kept. Returns 0, or -1 for an algorithm or digest
+ * natter cannot check (nothing is checked then). */
+int transfer_expect_hash(struct transfer *t, const char *algo,
+			 const char *hex);
+/* Writes bytes received: NULL, or why they cannot be taken (more than
+ * the offer said, over max_download, a write error: borrowed, valid
+ * until the next call). */
+const char *transfer_write(struct transfer *t, const void *buf, size_t len);
+/* Reads the next bytes to send: how many (0 at the end), or -1 with
+ * errno. */
+ssize_t transfer_read(struct transfer *t, void *buf, size_t len);
+/* The stream ended: error NULL means it finished (a received file
+ * shorter than announced still fails, and is moved to its free name
+ * only when whole), else why it failed. t may be freed after this. */
+void transfer_end(struct transfer *t, const char *error);
+/* Whether an offer of a file from bare (the sender's bare JID) may be
+ * shown: someone in acc's roster with a subscription either way, or
+ * anyone when file_offers_from_strangers is set. */
+bool transfer_offer_welcome(const struct app *app, struct account *acc,
+			    const char *bare);
+/* Tells of an offer (EV_FILE_OFFER): one that waits is in dialog, a
+ * window added without being made current. */
+struct ev_file_offer;
+void transfer_offered(struct app *app, struct account *acc,
+		      struct window *dialog, const struct ev_file_offer *o);
 /* Cancels everything (at exit) and frees it all. */
 void transfer_shutdown(struct app *app);
 

@@ -1162,6 +1162,7 @@ static const struct wording {
 	[EV_PEP] = { feednotify_event, false },
 	[EV_FEED] = { feednotify_event, false },
 	[EV_DIAL] = { dial_line, false },
+	[EV_FILE_OFFER] = { transfernotify_offer, false },
 };
 
 static void on_event(struct app *app, const struct event *ev, void *ud)

@@ -60,30 +60,37 @@ char *transfernotify_line(const struct transfer *t)
 		[TRANSFER_RUNNING] = "", [TRANSFER_DONE] = "done",
 		[TRANSFER_FAILED] = "failed", [TRANSFER_CANCELLED] = "cancelled",
 	};
-	char *p, *out;
+	char *p, *out, *name = t->peer ? xasprintf("%s %s %s", t->name,
+						  t->sending ? "to" : "from",
+						  t->peer)
+				      : xstrdup(t->name);
 
 	if (t->state == TRANSFER_RUNNING && t->upload && !t->url) {
 		char size[32];
 
 		transfernotify_size(t->total, size, sizeof size);
+		free(name);
 		return xasprintf("Transfer %u: %s (upload, %s): asking the "
 				 "upload service for a place", t->n, t->name,
 				 size);
 	}
 	if (t->state == TRANSFER_RUNNING) {
 		p = progress_words(t);
-		out = xasprintf("Transfer %u: %s%s: %s", t->n, t->name,
+		out = xasprintf("Transfer %u: %s%s: %s", t->n, name,
 				t->upload ? " (upload)" : "", p);
 		free(p);
+		free(name);
 		return out;
 	}
 	{
 		char size[32];
 
 		transfernotify_size(t->done, size, sizeof size);
-		return xasprintf("Transfer %u: %s%s: %s, %s", t->n, t->name,
-				 t->upload ? " (upload)" : "", size,
-				 states[t->state]);
+		out = xasprintf("Transfer %u: %s%s: %s, %s", t->n, name,
+				t->upload ? " (upload)" : "", size,
+				states[t->state]);
+		free(name);
+		return out;
 	}
 }
 
@@ -101,15 +108,20 @@ static void ended(struct window *w, const struct transfer *t)
 
 	switch (t->state) {
 	case TRANSFER_DONE:
-		line = t->upload ? xasprintf("Transfer %u done: %s is at %s", t->n,
-					     t->src, t->path) :
-				   xasprintf("Transfer %u done: saved as %s", t->n,
-					     t->path);
+		if (t->upload)
+			line = xasprintf("Transfer %u done: %s is at %s", t->n,
+					 t->src, t->path);
+		else if (t->sending)
+			line = xasprintf("Transfer %u done: %s sent to %s",
+					 t->n, t->name, t->peer);
+		else
+			line = xasprintf("Transfer %u done: saved as %s",
+					 t->n, t->path);
 		win_add(w, now, LINE_OK, line);
 		break;
 	case TRANSFER_CANCELLED:
 		line = xasprintf("Transfer %u cancelled: %s", t->n,
-				 t->upload ? t->src : t->url);
+				 t->upload ? t->src : t->url ? t->url : t->name);
 		win_add(w, now, LINE_WARN, line);
 		break;
 	default:
@@ -155,6 +167,30 @@ void transfernotify_event(struct app *app, const struct event *ev)
 	if (ev->transfer.what == TRANSFER_ENDED)
 		ended(w, t);
 	app->dirty = true;
+}
+
+void transfernotify_offer(struct app *app, const struct event *ev)
+{
+	static const char *const why[] = {
+		[OFFER_STRANGER] = "they are not in your roster "
+				   "(file_offers_from_strangers)",
+		[OFFER_TOO_LARGE] = "it is larger than max_download",
+		[OFFER_NO_METHOD] = "it would come over no stream natter speaks",
+		[OFFER_TOO_MANY] = "too many offers wait already",
+	};
+	const struct ev_file_offer *o = &ev->file_offer;
+	char size[32] = "size not said";
+
+	if (o->size >= 0)
+		transfernotify_size(o->size, size, sizeof size);
+	if (o->verdict == OFFER_WAITS)
+		app_print(app, LINE_INFO, "%s: %s offers you the file %s (%s): "
+			  "see the window \"%s\"", ev->acc->conf->name,
+			  o->from, o->name, size, o->window);
+	else
+		app_print(app, LINE_WARN, "%s: refused the file %s (%s) "
+			  "%s offered: %s", ev->acc->conf->name, o->name, size,
+			  o->from, why[o->verdict]);
 }
 
 char *transfernotify_summary(const struct app *app)

@@ -185,6 +185,9 @@ void soundnotify_event(struct app *app, const struct event *ev);
 void picview_after(struct app *app);
 void picview_end(struct app *app);
 void picview_event(struct app *app, const struct event *ev);
+/* EV_FILE_OFFER: an offer of a file, waiting or refused, on the
+ * console. */
+void transfernotify_offer(struct app *app, const struct event *ev);
 /* rosterpane.c */
 void rpane_draw(struct app *app, int top, int left, int height);
 void rpane_mark_stale(struct app *app);

@@ -163,10 +163,17 @@ static void cut(char *s, size_t max)
 char *url_file_name(const char *url)
 {
 	char *seg = last_segment(url);
-	char *clean = utf8_sanitize(seg, 0);
-	char *r, *w;
+	char *clean = url_clean_name(seg);
 
 	free(seg);
+	return clean;
+}
+
+char *url_clean_name(const char *name)
+{
+	char *clean = utf8_sanitize(name, 0);
+	char *r, *w;
+
 	/* separators of any system, and what a shell or a listing would
 	 * take for something else, become '_' */
 	for (r = clean; *r; r++)

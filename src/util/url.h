@@ -28,5 +28,9 @@ bool url_next(const char *text, const char **start, size_t *len);
 char *url_host(const char *url);
 /* The name to save url as (see above); the caller frees it. */
 char *url_file_name(const char *url);
+/* A name a remote party gave a file (an offer's), made one a download
+ * may take as url_file_name() makes the URL's last segment (no
+ * percent-decoding); the caller frees it. */
+char *url_clean_name(const char *name);
 
 #endif

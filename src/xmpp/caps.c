@@ -28,10 +28,14 @@
 
 /* Sorted by byte value, as XEP-0115 section 5.1 requires for hashing. */
 static const char *const features[] = {
+	NS_BYTESTREAMS, /* XEP-0065, files peer to peer (s5b.c) */
 	NS_CAPS,
 	NS_CHATSTATES,
 	NS_DISCO_INFO,
+	NS_IBB, /* XEP-0047, files peer to peer (p2p.c) */
 	NS_ROSTERX,
+	NS_SI, /* XEP-0095 */
+	NS_SI_FT, /* XEP-0096 */
 	NS_VERSION,
 	NS_CONFERENCE, /* XEP-0249 direct invitations */
 	NS_ATTENTION, /* XEP-0224 */

@@ -180,6 +180,13 @@ static void iq_jingle(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 		reply_error(s, iq, "cancel", "service-unavailable");
 }
 
+/* Files peer to peer: p2p.c answers. */
+static void iq_p2p(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
+{
+	if (p2p_iq(s, iq, p) < 0)
+		reply_error(s, iq, "cancel", "service-unavailable");
+}
+
 static const struct iq_route routes[] = {
 	{ "ping", NS_PING, "get", iq_ping },
 	{ "query", NS_DISCO_INFO, "get", iq_disco_info },
@@ -190,6 +197,11 @@ static const struct iq_route routes[] = {
 	{ "block", NS_BLOCKING, "set", iq_blocking },
 	{ "unblock", NS_BLOCKING, "set", iq_blocking },
 	{ "jingle", NS_JINGLE, "set", iq_jingle },
+	{ "si", NS_SI, "set", iq_p2p },
+	{ "open", NS_IBB, "set", iq_p2p },
+	{ "data", NS_IBB, "set", iq_p2p },
+	{ "close", NS_IBB, "set", iq_p2p },
+	{ "query", NS_BYTESTREAMS, "set", iq_p2p },
 };
 
 static int iq_handler(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)

@@ -61,5 +61,11 @@
 #define NS_JINGLE "urn:xmpp:jingle:1"
 #define NS_JINGLE_RTP "urn:xmpp:jingle:apps:rtp:1"
 #define NS_HTTP_UPLOAD "urn:xmpp:http:upload:0"
+/* files peer to peer (xmpp/p2p.c) */
+#define NS_SI "http://jabber.org/protocol/si"
+#define NS_SI_FT "http://jabber.org/protocol/si/profile/file-transfer"
+#define NS_FEATURE_NEG "http://jabber.org/protocol/feature-neg"
+#define NS_IBB "http://jabber.org/protocol/ibb"
+#define NS_BYTESTREAMS "http://jabber.org/protocol/bytestreams"
 
 #endif

@@ -115,6 +115,8 @@ static int presence_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		conv_unlock(s->app, s->acc, bare);
 		presence_gone(s->app, s->acc, bare, j.resource, status);
 		free(status);
+		if (j.resource)
+			p2p_peer_gone(s, from);
 	} else if (strcmp(type, "subscribe") == 0 &&
 		   gateway_subscribe(s, bare, st)) {
 		/* a gateway we registered with, or its contacts */

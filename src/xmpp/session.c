@@ -170,6 +170,7 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 	keepalive_stop(s);
 	xs_bookmarks_down(s);
 	delivery_lost(s);
+	p2p_down(s);
 	conn_lost(s);
 	xfree(&a->bound_jid);
 	/* libstrophe's `error` is a TLS library code here, not an errno;
@@ -477,6 +478,7 @@ void xs_shutdown(struct app *app)
 		keepalive_stop(s);
 		proc_cancel(&s->eval);
 	}
+	p2p_free_all(app); /* first: the requests' ends find nothing */
 	req_end_all(app);
 	inband_shutdown(app);
 	for (i = 0; i < app->naccounts; i++) {

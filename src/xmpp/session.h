@@ -103,6 +103,10 @@ struct xs {
 	unsigned long pings;      /* ping.c: the pings sent, numbering them */
 	struct resolver *resolver; /* dial.c: DNS, made with the first dial */
 	struct http *http;         /* dial.c: host-meta (XEP-0156) fetches */
+	struct p2p *p2p;          /* p2p.c: files moving peer to peer */
+	unsigned long p2p_ids;    /* p2p.c: numbering them */
+	struct p2p_proxy *p2p_proxies; /* p2p.c: each account's SOCKS5
+					* proxy, once looked for */
 };
 
 struct session *session_of(struct account *a);
@@ -433,5 +437,43 @@ int blocking_push(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p);
 
 /* pubsub.c: PEP from contacts and feeds' events (xmpp/pubsub.h). */
 void pubsub_register(struct session *s);
+/* p2p.c: files peer to peer, offered with stream initiation
+ * (XEP-0095/0096) and carried in band (XEP-0047). */
+#define P2P_METHOD_IBB 1u
+#define P2P_METHOD_SOCKS5 2u
+struct p2p_offer {
+	char *sid;      /* one clean line of at most 128 bytes */
+	char *name;     /* as the sender gave it, sanitised (not yet a
+			 * safe file name: url_clean_name) */
+	int64_t size;   /* bytes */
+	char *hash;     /* MD5 as the sender says, sanitised, or NULL */
+	char *desc;     /* one sanitised line, or NULL */
+	unsigned methods; /* P2P_METHOD_* offered */
+};
+/* Reads an XEP-0096 file offer <si/>. Returns 0, or -1 when it is not
+ * one natter can take (no sid, other profile, no name or size); clear
+ * o either way. */
+int p2p_offer_parse(xmpp_stanza_t *si, struct p2p_offer *o);
+void p2p_offer_clear(struct p2p_offer *o);
+/* A SOCKS5 streamhost offered (XEP-0065): each string one clean line. */
+struct p2p_host {
+	char *jid;
+	char *host;
+	int port;
+};
+/* The <streamhost/>s of a bytestreams <query/>, at most P2P_HOSTS_MAX,
+ * those without a JID, a host or a port from 1 to 65535 left out: how
+ * many, in *hosts (the caller frees them with p2p_hosts_free). */
+#define P2P_HOSTS_MAX 8
+size_t p2p_hosts_parse(xmpp_stanza_t *query, struct p2p_host **hosts);
+void p2p_hosts_free(struct p2p_host **hosts, size_t n);
+/* An IQ set of stream initiation or IBB: answered here. Returns -1 for
+ * a payload that is neither. */
+int p2p_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload);
+/* full went offline / s's connection went down: its streams fail. */
+void p2p_peer_gone(struct session *s, const char *full);
+void p2p_down(struct session *s);
+/* Forgets every stream without telling anyone (at exit). */
+void p2p_free_all(struct app *app);
 
 #endif

@@ -266,6 +266,12 @@ int xs_buzz(struct app *app, struct account *a, const char *bare,
  * (CALL_END_DECLINED) and is freed. -1 when its account is offline. */
 struct call;
 int xs_call_decline(struct app *app, struct call *c, const char *reason);
+/* Offers the file at path to jid (a full JID, or a contact whose most
+ * available client is picked) peer to peer (XEP-0096 over XEP-0047);
+ * the transfer it starts (core/transfer.h) tells the rest in window w.
+ * Returns 0, or -1 with *err (the caller frees it). */
+int xs_sendfile_p2p(struct app *app, struct window *w, struct account *a,
+		    const char *jid, const char *path, char **err);
 
 /* Where message carbons (XEP-0280) stand for a, in words ("on", "not
  * offered by the server", ...); borrowed, static. */

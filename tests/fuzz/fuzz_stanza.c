@@ -18,7 +18,8 @@
  * then every handler whose namespace, name and type match, a handler
  * returning 0 being removed. xmpp_send is wrapped too: what natter sends
  * is serialised (as libstrophe would) and the ids of its IQ requests are
- * remembered, so a stanza can answer them.
+ * remembered, so a stanza can answer them. connect() is wrapped to
+ * refuse: streamhosts (XEP-0065) in the input are never reached.
  *
  * After the input, every string the model holds must be clean for the
  * terminal, every chat, room and strangers window must be found through
@@ -39,7 +40,9 @@
  *   <close/> closes the current window as /close does (leaving a room,
  *        app_close_window()); <select n='N'/> makes window N current;
  *   <policy strangers='window|open|drop' courtesy='roster|all|none'
- *        rate='N'/> sets the account's options of those names;
+ *        rate='N' files='all|roster'/> sets the account's options of
+ *        those names (files: file_offers_from_strangers; files
+ *        accepted are saved in the fuzzer's temporary directory);
  *   <timeout/> ends every pending request as if it timed out;
  *   <tick ms='N'/> moves the loop's clock on by N ms (default a minute)
  *        and runs the timers that are due.
@@ -51,6 +54,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
+#include <errno.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "core/app.h"
@@ -86,6 +91,7 @@ void __wrap_xmpp_id_handler_add(xmpp_conn_t *conn, xmpp_handler fn,
 void __wrap_xmpp_id_handler_delete(xmpp_conn_t *conn, xmpp_handler fn,
 				   const char *id);
 void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
+int __wrap_connect(int fd, const struct sockaddr *addr, socklen_t len);
 
 struct handler {
 	unsigned long serial; /* 0: a free slot */
@@ -177,6 +183,17 @@ void __wrap_xmpp_id_handler_delete(xmpp_conn_t *conn, xmpp_handler fn,
 		if (handlers[i].conn == conn && handlers[i].fn == fn &&
 		    handlers[i].id && strcmp(handlers[i].id, id) == 0)
 			handler_drop(i);
+}
+
+/* A stanza may name any address as a SOCKS5 streamhost (XEP-0065):
+ * the fuzzer connects nowhere, every connection is refused. */
+int __wrap_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	(void)fd;
+	(void)addr;
+	(void)len;
+	errno = ECONNREFUSED;
+	return -1;
 }
 
 void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza)
@@ -316,7 +333,10 @@ static void app_start(void)
 		f = fopen(path, "w");
 		/* a file holding a password must be private (conf.c) */
 		if (!f || fchmod(fileno(f), 0600) < 0 ||
-		    fputs(natterrc, f) < 0 || fclose(f) != 0)
+		    fputs(natterrc, f) < 0 ||
+		    /* files offered and accepted go nowhere else */
+		    fprintf(f, "download_dir = \"%s\"\n", fuzz_tmpdir()) < 0 ||
+		    fclose(f) != 0)
 			abort();
 	}
 	if (conf_load(path, true, &cfg, &err) < 0) {
@@ -731,6 +751,8 @@ static void policy(xmpp_stanza_t *el)
 						       COURTESY_ROSTER;
 	if ((v = xmpp_stanza_get_attribute(el, "rate")) && atoi(v) > 0)
 		c->strangers_rate = atoi(v);
+	if ((v = xmpp_stanza_get_attribute(el, "files")))
+		app.cfg.file_offers_from_strangers = strcmp(v, "all") == 0;
 }
 
 static void step(xmpp_conn_t *conn, xmpp_stanza_t *el)

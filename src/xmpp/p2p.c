@@ -1,0 +1,973 @@
+/* p2p: files straight from one client to another, offered with stream
+ * initiation (XEP-0095, the file profile of XEP-0096) and carried by
+ * in-band bytestreams (XEP-0047) here, or SOCKS5 bytestreams (XEP-0065,
+ * s5b.c), which natter prefers when both are offered.
+ *
+ * Each stream is one struct p2p in app->xs->p2p, either direction, found
+ * by the other party's full JID and the sid it was offered under. Its
+ * bytes go through core/transfer (the file, its .part, max_download, the
+ * numbering, /cancel); this file only speaks the protocol. An offer
+ * received waits in a dialog window (p2p_offer_ops) holding the sender's
+ * JID and the sid (d->jid, d->session), never a pointer; requests carry
+ * the stream's number (p2p->id) for the same reason: an answer for a
+ * stream that ended finds nothing and is dropped.
+ *
+ * Receiving: the offer is checked (the sender in the roster unless
+ * file_offers_from_strangers, the size under max_download, a stream
+ * method we speak) before the user sees it; strangers' refusals are
+ * told within their domain's rate (core/strangers.h), a flood
+ * silently. Accepting answers with the method (SOCKS5 when offered,
+ * s5b.c), and the sender opens the stream. Every in-band block must
+ * come in order, be no larger than the block size agreed and not take
+ * the file past its announced size; the close says it ended, and the
+ * file is kept only when whole (and of the MD5 offered, if any).
+ *
+ * Sending: the file is offered to a full JID, and once accepted sent in
+ * blocks of P2P_BLOCK bytes, at most P2P_WINDOW of them unanswered, read
+ * from disk as they go: a file is never held in memory whole.
+ *
+ * A cut connection, the other party going offline, or any error ends the
+ * stream and its transfer with words for why.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/account.h"
+#include "core/app.h"
+#include "core/dialog.h"
+#include "core/event.h"
+#include "core/presence.h"
+#include "core/roster.h"
+#include "core/strangers.h"
+#include "core/transfer.h"
+#include "util/jid.h"
+#include "util/log.h"
+#include "util/url.h"
+#include "util/utf8.h"
+#include "util/xmem.h"
+#include "xmpp/dataform.h"
+#include "xmpp/ns.h"
+#include "xmpp/p2p.h"
+#include "xmpp/request.h"
+#include "xmpp/session.h"
+#include "xmpp/xs.h"
+
+#define P2P_BLOCK 4096         /* bytes a block we send holds */
+#define P2P_MAX_BLOCK 65535    /* the largest block size we accept */
+#define P2P_WINDOW 8           /* blocks we send before an answer */
+#define P2P_MAX_OFFERS 8       /* offers waiting per account */
+#define P2P_SID_MAX 128        /* bytes in a sid we take */
+#define P2P_OFFER_TIMEOUT_MS (10 * 60 * 1000) /* a person decides */
+
+static struct xs *xs_of(struct session *s)
+{
+	return s->app->xs;
+}
+
+static struct p2p *p2p_by_id(struct session *s, unsigned long id)
+{
+	for (struct p2p *p = xs_of(s)->p2p; p; p = p->next)
+		if (p->id == id)
+			return p;
+	return NULL;
+}
+
+static struct p2p *p2p_find(struct session *s, const char *peer,
+			    const char *sid, bool sending)
+{
+	for (struct p2p *p = xs_of(s)->p2p; p; p = p->next)
+		if (p->acc == s->acc && p->sending == sending &&
+		    strcmp(p->sid, sid) == 0 && strcmp(p->peer, peer) == 0)
+			return p;
+	return NULL;
+}
+
+static struct p2p *p2p_new(struct session *s, const char *peer,
+			   const char *sid, bool sending)
+{
+	struct p2p *p = xcalloc(1, sizeof *p);
+
+	p->id = ++xs_of(s)->p2p_ids;
+	p->acc = s->acc;
+	p->peer = xstrdup(peer);
+	p->sid = xstrdup(sid);
+	p->sending = sending;
+	p->size = -1;
+	p->next = xs_of(s)->p2p;
+	xs_of(s)->p2p = p;
+	return p;
+}
+
+/* Takes p out of the list and frees it; its transfer is not touched. */
+static void p2p_free(struct session *s, struct p2p *p)
+{
+	struct p2p **pp;
+
+	for (pp = &xs_of(s)->p2p; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	s5b_clear(p);
+	free(p->peer);
+	free(p->sid);
+	free(p->iq_id);
+	free(p->name);
+	free(p->hash);
+	free(p);
+}
+
+/* Ends p's transfer (error NULL: finished) and p. */
+void p2p_end(struct session *s, struct p2p *p, const char *error)
+{
+	struct transfer *t = p->t;
+
+	p2p_free(s, p);
+	if (t)
+		transfer_end(t, error);
+}
+
+void *p2p_ud(const struct p2p *p)
+{
+	return (void *)(uintptr_t)p->id;
+}
+
+struct p2p *p2p_of_ud(struct session *s, void *ud)
+{
+	return p2p_by_id(s, (unsigned long)(uintptr_t)ud);
+}
+
+/* ---- answers ---- */
+
+xmpp_stanza_t *p2p_reply_new(struct session *s, const char *to,
+				const char *id, const char *type)
+{
+	xmpp_stanza_t *r = xmpp_iq_new(s->ctx, type, id);
+
+	xmpp_stanza_set_to(r, to);
+	return r;
+}
+
+/* An error answer to the IQ id from to; ext (in NS_SI) may be NULL. */
+void p2p_reply_error(struct session *s, const char *to, const char *id,
+		     const char *type, const char *cond, const char *text,
+		     const char *ext)
+{
+	xmpp_stanza_t *r = p2p_reply_new(s, to, id, "error");
+	xmpp_stanza_t *e = stanza_add_child(r, "error", NULL);
+
+	xmpp_stanza_set_type(e, type);
+	stanza_add_child(e, cond, NS_STANZAS);
+	if (text) {
+		xmpp_stanza_t *tx = stanza_add_child(e, "text", NS_STANZAS);
+		xmpp_stanza_t *body = xmpp_stanza_new(s->ctx);
+
+		xmpp_stanza_set_text(body, text);
+		xmpp_stanza_add_child(tx, body);
+		xmpp_stanza_release(body);
+	}
+	if (ext)
+		stanza_add_child(e, ext, NS_SI);
+	session_send(s, r);
+}
+
+static void reply_ok(struct session *s, xmpp_stanza_t *iq)
+{
+	session_send(s, p2p_reply_new(s, xmpp_stanza_get_from(iq),
+				  xmpp_stanza_get_id(iq), "result"));
+}
+
+/* Words for an error answer to what we asked p's peer: declined, or the
+ * condition's. The caller frees it. */
+char *p2p_refusal(const struct p2p *p, xmpp_stanza_t *reply,
+		  const char *what)
+{
+	struct req_error e = { 0 };
+	char *out;
+
+	req_error_parse(reply, &e);
+	if (e.text && strcasecmp(e.text, "offer declined") == 0)
+		xfree(&e.text); /* says nothing more */
+	if (reply && e.cond && strcmp(e.cond, "forbidden") == 0)
+		out = xasprintf("%s declined %s%s%s", p->peer, what,
+				e.text ? ": " : "", e.text ? e.text : "");
+	else if (!reply)
+		out = xasprintf("%s went unanswered", what);
+	else
+		out = xasprintf("%s refused: %s%s%s", what,
+				e.cond ? e.cond : "error",
+				e.text ? ": " : "", e.text ? e.text : "");
+	req_error_clear(&e);
+	return out;
+}
+
+/* Tells the other party we stop (an IBB <close/>); the answer does not
+ * matter. */
+static void send_close(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "close", NS_IBB);
+
+	xmpp_stanza_set_attribute(stanza_payload(iq), "sid", p->sid);
+	if (!xmpp_stanza_get_id(iq)) {
+		char *id = xmpp_uuid_gen(s->ctx);
+
+		xmpp_stanza_set_id(iq, id);
+		xmpp_free(s->ctx, id);
+	}
+	session_send(s, iq);
+}
+
+/* ---- the offer's stanzas (pure, for tests and the fuzzer) ---- */
+
+/* Whether a remote sid is one we take: 1..P2P_SID_MAX bytes of clean
+ * text on one line (it is never shown, but it is matched and echoed). */
+static bool sid_ok(const char *sid)
+{
+	size_t n = sid ? strlen(sid) : 0;
+
+	return n > 0 && n <= P2P_SID_MAX && utf8_is_clean(sid, n) &&
+	       !strpbrk(sid, "\n\r\t");
+}
+
+int p2p_offer_parse(xmpp_stanza_t *si, struct p2p_offer *o)
+{
+	xmpp_stanza_t *file, *feat, *x, *c;
+	const char *sid = xmpp_stanza_get_attribute(si, "id");
+	const char *profile = xmpp_stanza_get_attribute(si, "profile");
+	const char *name, *size, *hash;
+	char *end;
+
+	memset(o, 0, sizeof *o);
+	o->size = -1;
+	if (!sid_ok(sid) || !profile || strcmp(profile, NS_SI_FT) != 0)
+		return -1;
+	file = xmpp_stanza_get_child_by_name_and_ns(si, "file", NS_SI_FT);
+	name = file ? xmpp_stanza_get_attribute(file, "name") : NULL;
+	size = file ? xmpp_stanza_get_attribute(file, "size") : NULL;
+	if (!name || !*name || !size || *size < '0' || *size > '9')
+		return -1;
+	errno = 0;
+	o->size = (int64_t)strtoll(size, &end, 10);
+	if (*end || errno || o->size < 0)
+		return -1;
+	o->sid = xstrdup(sid);
+	o->name = utf8_sanitize(name, 0);
+	hash = xmpp_stanza_get_attribute(file, "hash");
+	o->hash = hash ? utf8_sanitize(hash, 0) : NULL;
+	o->desc = stanza_child_text(file, "desc");
+	if (o->desc) { /* one line */
+		for (char *q = o->desc; *q; q++)
+			if (*q == '\n')
+				*q = ' ';
+	}
+	feat = xmpp_stanza_get_child_by_name_and_ns(si, "feature",
+						    NS_FEATURE_NEG);
+	x = feat ? xmpp_stanza_get_child_by_name_and_ns(feat, "x", NS_DATA)
+		 : NULL;
+	for (c = x ? xmpp_stanza_get_children(x) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *var = xmpp_stanza_get_attribute(c, "var");
+		xmpp_stanza_t *opt;
+
+		if (!xmpp_stanza_is_tag(c) || !var ||
+		    strcmp(var, "stream-method") != 0)
+			continue;
+		for (opt = xmpp_stanza_get_children(c); opt;
+		     opt = xmpp_stanza_get_next(opt)) {
+			char *v;
+
+			if (!xmpp_stanza_is_tag(opt) ||
+			    strcmp(xmpp_stanza_get_name(opt), "option") != 0)
+				continue;
+			v = stanza_child_text(opt, "value");
+			if (v && strcmp(v, NS_IBB) == 0)
+				o->methods |= P2P_METHOD_IBB;
+			else if (v && strcmp(v, NS_BYTESTREAMS) == 0)
+				o->methods |= P2P_METHOD_SOCKS5;
+			free(v);
+		}
+	}
+	return 0;
+}
+
+void p2p_offer_clear(struct p2p_offer *o)
+{
+	free(o->sid);
+	free(o->name);
+	free(o->hash);
+	free(o->desc);
+	memset(o, 0, sizeof *o);
+}
+
+/* ---- receiving: the offer and its dialog ---- */
+
+static void offer_submit(struct app *app, struct window *w, unsigned action);
+static void offer_cancel(struct app *app, struct window *w);
+
+static const struct dialog_ops p2p_offer_ops = {
+	"accept", DLG_NEEDS_ONLINE, offer_submit, offer_cancel,
+};
+
+static size_t offers_waiting(struct session *s)
+{
+	size_t n = 0;
+
+	for (struct p2p *p = xs_of(s)->p2p; p; p = p->next)
+		n += p->acc == s->acc && p->state == P2P_OFFERED;
+	return n;
+}
+
+static void add_fixed(struct form *f, const char *label, const char *value)
+{
+	struct form_field *fl = form_add_field(f, FIELD_FIXED, NULL);
+	char *line = xasprintf("%s: %s", label, value);
+
+	form_field_add_value(fl, line);
+	free(line);
+}
+
+/* The dialog for offer o from peer: what it is, and where to save it. */
+static struct dialog *offer_dialog(struct session *s, const char *peer,
+				   const struct p2p_offer *o,
+				   const char *safe)
+{
+	struct dialog *d = dialog_new(&p2p_offer_ops, s->acc, peer);
+	struct form f = { 0 };
+	struct form_field *fl;
+	char size[48], *dir = transfer_download_dir(s->app);
+
+	snprintf(size, sizeof size, "%" PRId64 " bytes", o->size);
+	d->session = xstrdup(o->sid);
+	f.type = xstrdup("form");
+	f.title = xasprintf("%s offers you a file", peer);
+	f.instructions = xcalloc(1, sizeof *f.instructions);
+	f.instructions[f.ninstructions++] = xstrdup(
+		"Ctrl-S accepts and saves it in the directory (or as the "
+		"file) below; Esc declines.");
+	add_fixed(&f, "From", peer);
+	add_fixed(&f, "Name", o->name);
+	if (strcmp(safe, o->name) != 0)
+		add_fixed(&f, "Saved as", safe);
+	add_fixed(&f, "Size", size);
+	if (o->hash)
+		add_fixed(&f, "MD5", o->hash);
+	if (o->desc)
+		add_fixed(&f, "Description", o->desc);
+	fl = form_add_field(&f, FIELD_TEXT_SINGLE, "path");
+	fl->label = xstrdup("Save to");
+	fl->required = true;
+	form_field_add_value(fl, dir);
+	free(dir);
+	dialog_set_form(d, &f);
+	return d;
+}
+
+/* Refuses the offer iq with cond and tells the user why. */
+static void offer_refused(struct session *s, xmpp_stanza_t *iq,
+			  const struct p2p_offer *o, const char *safe,
+			  enum file_offer_verdict v, const char *cond,
+			  const char *ext)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+	struct ev_file_offer ev = { .from = from, .name = safe,
+				    .size = o->size, .verdict = v };
+
+	p2p_reply_error(s, from, xmpp_stanza_get_id(iq),
+		    v == OFFER_TOO_MANY ? "wait" : "cancel", cond, NULL, ext);
+	transfer_offered(s->app, s->acc, NULL, &ev);
+}
+
+static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+	struct p2p_offer o = { 0 };
+	int64_t max = (int64_t)s->app->cfg.max_download * 1024 * 1024;
+	char *bare = from ? jid_bare_of(from) : NULL;
+	char *safe, *name;
+	struct dialog *d;
+	struct p2p *p;
+
+	if (!bare || !strchr(from, '/') || !utf8_is_clean(from, strlen(from)) ||
+	    p2p_offer_parse(si, &o) < 0) {
+		free(bare);
+		if (from)
+			p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "modify",
+				    "bad-request", NULL, NULL);
+		p2p_offer_clear(&o);
+		return;
+	}
+	safe = url_clean_name(o.name);
+	if (!transfer_offer_welcome(s->app, s->acc, bare) &&
+	    !strangers_admit(s->app, s->acc, bare, loop_now(s->app->loop)))
+		/* a flood: refused without a word (strangers.h) */
+		p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
+				"forbidden", NULL, NULL);
+	else if (!transfer_offer_welcome(s->app, s->acc, bare))
+		offer_refused(s, iq, &o, safe, OFFER_STRANGER, "forbidden",
+			      NULL);
+	else if (!(o.methods & (P2P_METHOD_IBB | P2P_METHOD_SOCKS5)))
+		offer_refused(s, iq, &o, safe, OFFER_NO_METHOD, "bad-request",
+			      "no-valid-streams");
+	else if (max > 0 && o.size > max)
+		offer_refused(s, iq, &o, safe, OFFER_TOO_LARGE,
+			      "not-acceptable", NULL);
+	else if (offers_waiting(s) >= P2P_MAX_OFFERS)
+		offer_refused(s, iq, &o, safe, OFFER_TOO_MANY,
+			      "resource-constraint", NULL);
+	else if (p2p_find(s, from, o.sid, false))
+		p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
+			    "conflict", NULL, NULL);
+	else {
+		struct ev_file_offer ev = { .from = from, .name = safe,
+					    .size = o.size,
+					    .verdict = OFFER_WAITS };
+
+		p = p2p_new(s, from, o.sid, false);
+		p->iq_id = xstrdup(xmpp_stanza_get_id(iq) ?
+					   xmpp_stanza_get_id(iq) : "");
+		p->state = P2P_OFFERED;
+		p->name = xstrdup(o.name);
+		p->hash = o.hash ? xstrdup(o.hash) : NULL;
+		p->size = o.size;
+		p->method = o.methods; /* offered; one is chosen on accepting */
+		d = offer_dialog(s, from, &o, safe);
+		name = xasprintf("file from %s", bare);
+		transfer_offered(s->app, s->acc, forms_window_new(d, name), &ev);
+		free(name);
+	}
+	free(safe);
+	free(bare);
+	p2p_offer_clear(&o);
+}
+
+/* The offer a dialog is about, or NULL when it is gone. */
+static struct p2p *offer_of(struct session *s, struct dialog *d)
+{
+	struct p2p *p = d->jid && d->session ?
+				p2p_find(s, d->jid, d->session, false) : NULL;
+
+	return p && p->state == P2P_OFFERED ? p : NULL;
+}
+
+static void p2p_stop(struct transfer *t, void *ud);
+
+static void offer_submit(struct app *app, struct window *w, unsigned action)
+{
+	struct dialog *d = w->dialog;
+	struct session *s = session_of(d->acc);
+	struct p2p *p = offer_of(s, d);
+	struct form_field *fl = form_field(&d->form, "path");
+	const char *dest = fl ? form_field_value(fl) : NULL;
+	char *bare = jid_bare_of(d->jid), *err = NULL;
+	struct window *chat;
+	xmpp_stanza_t *r, *si, *feat, *x, *f;
+
+	(void)action;
+	if (!p) {
+		dialog_set_error(d, "The offer is no longer there");
+		free(bare);
+		return;
+	}
+	chat = bare ? app_window_find(app, d->acc, WIN_CHAT, bare) : NULL;
+	free(bare);
+	p->t = transfer_receive(app, chat, d->acc, p->peer, p->name, p->size,
+				dest && *dest ? dest : NULL, p2p_stop, p2p_ud(p),
+				&err);
+	if (!p->t) {
+		dialog_set_error(d, err);
+		free(err);
+		return;
+	}
+	if (p->hash && transfer_expect_hash(p->t, "md5", p->hash) < 0)
+		log_msg(LOG_INFO, "p2p", "an MD5 natter cannot check: %s",
+			p->hash);
+	/* SOCKS5 when offered: a direct connection, or the server's proxy,
+	 * carries a file faster than base64 in stanzas */
+	p->method = p->method & P2P_METHOD_SOCKS5 ? P2P_METHOD_SOCKS5
+						  : P2P_METHOD_IBB;
+	r = p2p_reply_new(s, p->peer, p->iq_id, "result");
+	si = stanza_add_child(r, "si", NS_SI);
+	feat = stanza_add_child(si, "feature", NS_FEATURE_NEG);
+	x = stanza_add_child(feat, "x", NS_DATA);
+	xmpp_stanza_set_type(x, "submit");
+	f = stanza_add_child(x, "field", NULL);
+	xmpp_stanza_set_attribute(f, "var", "stream-method");
+	stanza_add_text(f, "value", p->method == P2P_METHOD_SOCKS5 ?
+					    NS_BYTESTREAMS : NS_IBB);
+	session_send(s, r);
+	p->state = P2P_ACCEPTED;
+	app_close_window(app, w);
+}
+
+static void offer_cancel(struct app *app, struct window *w)
+{
+	struct dialog *d = w->dialog;
+	struct session *s = session_of(d->acc);
+	struct p2p *p = offer_of(s, d);
+
+	(void)app;
+	if (!p)
+		return;
+	if (d->acc->state == ACC_ONLINE)
+		p2p_reply_error(s, p->peer, p->iq_id, "cancel", "forbidden",
+			    "Offer declined", NULL);
+	p2p_free(s, p);
+}
+
+/* ---- receiving: the stream ---- */
+
+/* The stream an IBB element from iq is about, receiving, or NULL after
+ * answering item-not-found. */
+struct p2p *p2p_incoming(struct session *s, xmpp_stanza_t *iq,
+			 xmpp_stanza_t *el)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+	const char *sid = xmpp_stanza_get_attribute(el, "sid");
+	struct p2p *p = from && sid ? p2p_find(s, from, sid, false) : NULL;
+
+	if (!p) /* a stream we send: the other end closes it */
+		p = from && sid ? p2p_find(s, from, sid, true) : NULL;
+	if (!p || p->state == P2P_OFFERED) {
+		if (from)
+			p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
+				    "item-not-found", NULL, NULL);
+		return NULL;
+	}
+	return p;
+}
+
+static void on_open(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
+{
+	struct p2p *p = p2p_incoming(s, iq, el);
+	const char *bs = xmpp_stanza_get_attribute(el, "block-size");
+	const char *how = xmpp_stanza_get_attribute(el, "stanza");
+	unsigned long block = bs ? strtoul(bs, NULL, 10) : 0;
+
+	if (!p)
+		return;
+	if (p->sending || p->state != P2P_ACCEPTED) {
+		p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
+			    "unexpected-request", NULL, NULL);
+		return;
+	}
+	if (how && strcmp(how, "iq") != 0) {
+		/* data in messages cannot be answered block by block */
+		p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
+			    "feature-not-implemented", NULL, NULL);
+		return;
+	}
+	if (block == 0 || block > P2P_MAX_BLOCK) {
+		p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "modify",
+			    "resource-constraint", NULL, NULL);
+		return;
+	}
+	p->block = (unsigned)block;
+	p->state = P2P_OPEN;
+	reply_ok(s, iq);
+}
+
+/* Fails the stream we receive: the sender is told, the user too. */
+static void receive_failed(struct session *s, struct p2p *p,
+			   xmpp_stanza_t *iq, const char *cond,
+			   const char *why)
+{
+	p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel", cond, NULL,
+		    NULL);
+	send_close(s, p);
+	p2p_end(s, p, why);
+}
+
+static void on_data(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
+{
+	struct p2p *p = p2p_incoming(s, iq, el);
+	const char *seq = xmpp_stanza_get_attribute(el, "seq");
+	char *text, *end;
+	unsigned char *bytes = NULL;
+	size_t len = 0;
+	const char *err;
+	unsigned long n;
+
+	if (!p)
+		return;
+	if (p->sending || p->state != P2P_OPEN) {
+		p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel",
+			    "unexpected-request", NULL, NULL);
+		return;
+	}
+	n = seq ? strtoul(seq, &end, 10) : 0;
+	if (!seq || *end || n != p->seq) {
+		receive_failed(s, p, iq, "unexpected-request",
+			       "a block came out of order");
+		return;
+	}
+	text = xmpp_stanza_get_text(el);
+	if (text && *text)
+		xmpp_base64_decode_bin(s->ctx, text, strlen(text), &bytes, &len);
+	if (text && *text && !bytes) {
+		xmpp_free(s->ctx, text);
+		receive_failed(s, p, iq, "bad-request",
+			       "a block was not valid base64");
+		return;
+	}
+	if (text)
+		xmpp_free(s->ctx, text);
+	if (len > p->block) {
+		xmpp_free(s->ctx, bytes);
+		receive_failed(s, p, iq, "bad-request",
+			       "a block was larger than agreed");
+		return;
+	}
+	err = len ? transfer_write(p->t, bytes, len) : NULL;
+	if (bytes)
+		xmpp_free(s->ctx, bytes);
+	if (err) {
+		char *why = xstrdup(err);
+
+		receive_failed(s, p, iq, "not-acceptable", why);
+		free(why);
+		return;
+	}
+	p->seq++;
+	reply_ok(s, iq);
+}
+
+static void on_close(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
+{
+	struct p2p *p = p2p_incoming(s, iq, el);
+	char *why;
+
+	if (!p)
+		return;
+	reply_ok(s, iq);
+	if (!p->sending) {
+		p2p_end(s, p, NULL); /* whole, or "ended after N of M" */
+		return;
+	}
+	why = xasprintf("%s closed the stream", p->peer);
+	p2p_end(s, p, why);
+	free(why);
+}
+
+int p2p_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload)
+{
+	const char *name = xmpp_stanza_get_name(payload);
+	const char *ns = xmpp_stanza_get_ns(payload);
+
+	if (!ns)
+		return -1;
+	if (strcmp(ns, NS_SI) == 0 && strcmp(name, "si") == 0)
+		on_offer(s, iq, payload);
+	else if (strcmp(ns, NS_IBB) == 0 && strcmp(name, "open") == 0)
+		on_open(s, iq, payload);
+	else if (strcmp(ns, NS_IBB) == 0 && strcmp(name, "data") == 0)
+		on_data(s, iq, payload);
+	else if (strcmp(ns, NS_IBB) == 0 && strcmp(name, "close") == 0)
+		on_close(s, iq, payload);
+	else if (strcmp(ns, NS_BYTESTREAMS) == 0 &&
+		 strcmp(name, "query") == 0)
+		s5b_hosts(s, iq, payload);
+	else
+		return -1;
+	return 0;
+}
+
+/* ---- sending ---- */
+
+static void pump(struct session *s, struct p2p *p);
+
+static void on_closed(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct p2p *p = p2p_of_ud(s, ud);
+
+	(void)reply; /* the bytes were all answered: it is done either way */
+	if (p)
+		p2p_end(s, p, NULL);
+}
+
+static void on_block(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct p2p *p = p2p_of_ud(s, ud);
+	char *why;
+
+	if (!p || p->state != P2P_OPEN)
+		return;
+	p->inflight--;
+	if (!req_ok(reply)) {
+		why = p2p_refusal(p, reply, "a block");
+		send_close(s, p);
+		p2p_end(s, p, why);
+		free(why);
+		return;
+	}
+	pump(s, p);
+}
+
+/* Sends blocks while fewer than P2P_WINDOW are unanswered; at the end
+ * of the file, once all are answered, the close. */
+static void pump(struct session *s, struct p2p *p)
+{
+	unsigned char buf[P2P_BLOCK];
+
+	while (!p->eof && p->inflight < P2P_WINDOW) {
+		ssize_t n = transfer_read(p->t, buf, p->block);
+		xmpp_stanza_t *iq, *data, *body;
+		char *b64, seq[16];
+
+		if (n < 0) {
+			char *why = xasprintf("cannot read the file: %s",
+					      strerror(errno));
+
+			send_close(s, p);
+			p2p_end(s, p, why);
+			free(why);
+			return;
+		}
+		if (n == 0) {
+			p->eof = true;
+			break;
+		}
+		iq = req_iq(s, "set", p->peer, "data", NS_IBB);
+		data = stanza_payload(iq);
+		snprintf(seq, sizeof seq, "%u", (unsigned)p->seq++);
+		xmpp_stanza_set_attribute(data, "sid", p->sid);
+		xmpp_stanza_set_attribute(data, "seq", seq);
+		b64 = xmpp_base64_encode(s->ctx, buf, (size_t)n);
+		body = xmpp_stanza_new(s->ctx);
+		xmpp_stanza_set_text(body, b64);
+		xmpp_stanza_add_child(data, body);
+		xmpp_stanza_release(body);
+		xmpp_free(s->ctx, b64);
+		p->inflight++;
+		req_send(s, iq, on_block, p2p_ud(p), REQ_TIMEOUT_MS);
+	}
+	if (p->eof && p->inflight == 0 && p->state == P2P_OPEN) {
+		xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "close", NS_IBB);
+
+		xmpp_stanza_set_attribute(stanza_payload(iq), "sid", p->sid);
+		p->state = P2P_CLOSING;
+		req_send(s, iq, on_closed, p2p_ud(p), REQ_TIMEOUT_MS);
+	}
+}
+
+static void on_opened(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct p2p *p = p2p_of_ud(s, ud);
+	char *why;
+
+	if (!p)
+		return;
+	if (!req_ok(reply)) {
+		why = p2p_refusal(p, reply, "the stream");
+		p2p_end(s, p, why);
+		free(why);
+		return;
+	}
+	p->state = P2P_OPEN;
+	pump(s, p);
+}
+
+/* The stream method the receiver chose in its answer, or NULL. */
+static char *chosen_method(xmpp_stanza_t *reply)
+{
+	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(reply, "si",
+								 NS_SI);
+	xmpp_stanza_t *feat = si ? xmpp_stanza_get_child_by_name_and_ns(
+					   si, "feature", NS_FEATURE_NEG)
+				 : NULL;
+	xmpp_stanza_t *x = feat ? xmpp_stanza_get_child_by_name_and_ns(
+					  feat, "x", NS_DATA)
+				: NULL;
+
+	for (xmpp_stanza_t *c = x ? xmpp_stanza_get_children(x) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *var = xmpp_stanza_get_attribute(c, "var");
+
+		if (xmpp_stanza_is_tag(c) && var &&
+		    strcmp(var, "stream-method") == 0)
+			return stanza_child_text(c, "value");
+	}
+	return NULL;
+}
+
+static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct p2p *p = p2p_of_ud(s, ud);
+	xmpp_stanza_t *iq, *open;
+	char *method, *why, bs[16];
+
+	if (!p)
+		return;
+	if (!req_ok(reply)) {
+		why = p2p_refusal(p, reply, "the offer");
+		p2p_end(s, p, why);
+		free(why);
+		return;
+	}
+	method = chosen_method(reply);
+	if (method && strcmp(method, NS_BYTESTREAMS) == 0) {
+		free(method);
+		p->method = P2P_METHOD_SOCKS5;
+		s5b_send(s, p);
+		return;
+	}
+	if (!method || strcmp(method, NS_IBB) != 0) {
+		free(method);
+		p2p_end(s, p, "the receiver chose a stream natter does not "
+			      "offer");
+		return;
+	}
+	free(method);
+	p->method = P2P_METHOD_IBB;
+	p->block = P2P_BLOCK;
+	iq = req_iq(s, "set", p->peer, "open", NS_IBB);
+	open = stanza_payload(iq);
+	snprintf(bs, sizeof bs, "%u", p->block);
+	xmpp_stanza_set_attribute(open, "sid", p->sid);
+	xmpp_stanza_set_attribute(open, "block-size", bs);
+	xmpp_stanza_set_attribute(open, "stanza", "iq");
+	p->state = P2P_OPENING;
+	req_send(s, iq, on_opened, p2p_ud(p), REQ_TIMEOUT_MS);
+}
+
+/* The full JID to send to: jid itself when it has a resource, else the
+ * most available resource the roster knows of bare jid, or NULL. The
+ * caller frees it. */
+static char *full_jid_of(struct account *a, const char *jid)
+{
+	struct roster_item *it;
+	const struct resource *best = NULL;
+
+	if (strchr(jid, '/'))
+		return xstrdup(jid);
+	it = roster_get(&a->roster, jid);
+	for (size_t i = 0; it && i < it->nres; i++)
+		if (!best || it->res[i].priority > best->priority ||
+		    (it->res[i].priority == best->priority &&
+		     it->res[i].show < best->show))
+			best = &it->res[i];
+	return best ? xasprintf("%s/%s", jid, best->name) : NULL;
+}
+
+static void offer_file(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "si", NS_SI);
+	xmpp_stanza_t *si = stanza_payload(iq), *file, *feat, *x, *f, *opt;
+	char size[32];
+
+	xmpp_stanza_set_attribute(si, "id", p->sid);
+	xmpp_stanza_set_attribute(si, "profile", NS_SI_FT);
+	xmpp_stanza_set_attribute(si, "mime-type", "application/octet-stream");
+	file = stanza_add_child(si, "file", NS_SI_FT);
+	xmpp_stanza_set_attribute(file, "name", p->t->name);
+	snprintf(size, sizeof size, "%" PRId64, p->t->total);
+	xmpp_stanza_set_attribute(file, "size", size);
+	feat = stanza_add_child(si, "feature", NS_FEATURE_NEG);
+	x = stanza_add_child(feat, "x", NS_DATA);
+	xmpp_stanza_set_type(x, "form");
+	f = stanza_add_child(x, "field", NULL);
+	xmpp_stanza_set_attribute(f, "var", "stream-method");
+	xmpp_stanza_set_attribute(f, "type", "list-single");
+	opt = stanza_add_child(f, "option", NULL);
+	stanza_add_text(opt, "value", NS_BYTESTREAMS);
+	opt = stanza_add_child(f, "option", NULL);
+	stanza_add_text(opt, "value", NS_IBB);
+	p->state = P2P_ACCEPTED;
+	req_send(s, iq, on_accepted, p2p_ud(p), P2P_OFFER_TIMEOUT_MS);
+}
+
+int xs_sendfile_p2p(struct app *app, struct window *w, struct account *a,
+		    const char *jid, const char *path, char **err)
+{
+	struct session *s = session_of(a);
+	char *full, *sid;
+	struct p2p *p;
+
+	if (a->state != ACC_ONLINE) {
+		*err = xasprintf("%s is not connected", a->conf->name);
+		return -1;
+	}
+	if (!jid_valid(jid)) {
+		*err = xasprintf("%s: not a JID", jid);
+		return -1;
+	}
+	full = full_jid_of(a, jid);
+	if (!full) {
+		*err = xasprintf("%s has no client online that natter knows "
+				 "of: give its full JID (with /resource)", jid);
+		return -1;
+	}
+	sid = xmpp_uuid_gen(s->ctx);
+	p = p2p_new(s, full, sid, true);
+	xmpp_free(s->ctx, sid);
+	free(full);
+	p->t = transfer_send(app, w, a, p->peer, path, p2p_stop, p2p_ud(p), err);
+	if (!p->t) {
+		p2p_free(s, p);
+		return -1;
+	}
+	offer_file(s, p);
+	return 0;
+}
+
+/* ---- ends ---- */
+
+/* The user cancelled p's transfer (core/transfer.h's stop). */
+static void p2p_stop(struct transfer *t, void *ud)
+{
+	struct session *s;
+	struct p2p *p;
+
+	if (!t->acc)
+		return;
+	s = session_of(t->acc);
+	p = p2p_of_ud(s, ud);
+	if (!p)
+		return;
+	if (p->acc->state == ACC_ONLINE && p->method == P2P_METHOD_IBB &&
+	    (p->state == P2P_OPEN || p->state == P2P_OPENING ||
+	     p->state == P2P_CLOSING))
+		send_close(s, p);
+	else if (p->acc->state == ACC_ONLINE && p->hosts_iq)
+		p2p_reply_error(s, p->peer, p->hosts_iq, "cancel",
+				"item-not-found", NULL, NULL);
+	/* a SOCKS5 stream ends with its connection, closed with p */
+	p2p_free(s, p); /* core ends t as cancelled */
+}
+
+void p2p_peer_gone(struct session *s, const char *full)
+{
+	struct p2p *p, *next;
+	char *why = xasprintf("%s went offline", full);
+
+	for (p = xs_of(s)->p2p; p; p = next) {
+		next = p->next;
+		if (p->acc == s->acc && strcmp(p->peer, full) == 0)
+			p2p_end(s, p, why); /* an offer waiting: withdrawn */
+	}
+	free(why);
+}
+
+void p2p_down(struct session *s)
+{
+	struct p2p *p, *next;
+
+	for (p = xs_of(s)->p2p; p; p = next) {
+		next = p->next;
+		if (p->acc == s->acc)
+			p2p_end(s, p, "the connection to the server was lost");
+	}
+	s5b_down(s);
+}
+
+void p2p_free_all(struct app *app)
+{
+	s5b_free_all(app);
+	while (app->xs->p2p)
+		p2p_free(session_of(app->xs->p2p->acc), app->xs->p2p);
+}

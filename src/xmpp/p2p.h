@@ -1,0 +1,102 @@
+/* p2p: what xmpp/p2p.c (offers, in-band streams) and xmpp/s5b.c
+ * (SOCKS5 bytestreams) share about a file moving peer to peer.
+ *
+ * A struct p2p is one stream, either direction, in app->xs->p2p; see
+ * p2p.c's opening comment. Requests carry p2p_ud(p), found again with
+ * p2p_of_ud(); the SOCKS5 connections a stream owns (core/socks5.h)
+ * are freed with it, so their callbacks may hold the stream itself.
+ */
+#ifndef NATTER_XMPP_P2P_H
+#define NATTER_XMPP_P2P_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <strophe.h>
+
+struct session;
+struct transfer;
+struct s5;
+
+enum p2p_state {
+	P2P_OFFERED,  /* receiving: the user has not answered yet */
+	P2P_ACCEPTED, /* receiving: waits for the sender's <open/>;
+		       * sending: the offer is out */
+	P2P_OPENING,  /* sending: our <open/> is out */
+	P2P_OPEN,     /* bytes move */
+	P2P_CLOSING,  /* sending: our <close/> is out */
+	P2P_FINDING,  /* sending SOCKS5: looking for the server's proxy */
+	P2P_HOSTS,    /* SOCKS5: the streamhosts are being tried (receiving)
+		       * or were offered (sending) */
+	P2P_ACTIVATING, /* sending SOCKS5: connected to the proxy, asking
+			 * it to join us to the receiver */
+};
+
+struct p2p {
+	struct p2p *next;
+	unsigned long id;     /* requests' ud */
+	struct account *acc;
+	char *peer;           /* the other party's full JID */
+	char *sid;
+	char *iq_id;          /* receiving: the offer to answer */
+	bool sending;
+	enum p2p_state state;
+	struct transfer *t;   /* NULL while offered */
+	/* the offer, for the dialog (receiving) */
+	char *name;           /* as the sender said it, one clean line */
+	char *hash;           /* its MD5 as the sender said it, or NULL */
+	int64_t size;
+	unsigned block;       /* the block size agreed */
+	uint16_t seq;         /* the next block's */
+	unsigned inflight;    /* sending: blocks not yet answered */
+	bool eof;             /* sending: the whole file was read */
+	/* SOCKS5 bytestreams (s5b.c) */
+	unsigned method;      /* P2P_METHOD_* agreed */
+	char *self;           /* our full JID in the stream's hash */
+	struct s5 *s5;        /* the connection, or the attempt at one */
+	struct s5 *s5l;       /* sending: our own streamhost (a listener,
+			       * then the connection made to it) */
+	bool s5l_ready;       /* sending: someone connected to it */
+	struct p2p_host *hosts; /* receiving: the streamhosts offered */
+	size_t nhosts, host_at; /* and the one being tried */
+	char *hosts_iq;       /* receiving: the offer of them, to answer */
+	char *why;            /* receiving: why the last one failed */
+};
+
+
+struct p2p *p2p_of_ud(struct session *s, void *ud);
+void *p2p_ud(const struct p2p *p);
+/* Ends p's transfer (error NULL: finished) and frees p. */
+void p2p_end(struct session *s, struct p2p *p, const char *error);
+/* The stream a receiving element (with a sid) from iq is about: the
+ * sender's full JID and the sid must match. NULL after answering
+ * item-not-found. */
+struct p2p *p2p_incoming(struct session *s, xmpp_stanza_t *iq,
+			 xmpp_stanza_t *el);
+/* Answers the IQ id from to with an error: type, condition, text (may
+ * be NULL) and an XEP-0095 condition ext (may be NULL). */
+void p2p_reply_error(struct session *s, const char *to, const char *id,
+		     const char *type, const char *cond, const char *text,
+		     const char *ext);
+/* An empty result for the IQ id to `to` (the caller adds and sends). */
+xmpp_stanza_t *p2p_reply_new(struct session *s, const char *to,
+			     const char *id, const char *type);
+/* Words for an error answer to what we asked p's peer (what: "the
+ * offer"): declined, or the condition. The caller frees them. */
+char *p2p_refusal(const struct p2p *p, xmpp_stanza_t *reply,
+		  const char *what);
+
+/* s5b.c: SOCKS5 bytestreams (XEP-0065). */
+/* The sender's streamhosts for a stream we receive: tried in turn. */
+void s5b_hosts(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
+/* The receiver took our offer with SOCKS5: offers our streamhosts (our
+ * own, and the server's proxy), then sends. */
+void s5b_send(struct session *s, struct p2p *p);
+/* Frees what p holds of SOCKS5. */
+void s5b_clear(struct p2p *p);
+/* s's connection went down: a proxy still being looked for is looked
+ * for again next time. / Forgets every proxy (at exit). */
+void s5b_down(struct session *s);
+void s5b_free_all(struct app *app);
+
+#endif
