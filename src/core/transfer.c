@@ -286,11 +286,15 @@ static void tls_rules(struct app *app, const struct transfer *t,
 }
 
 /* Numbers t and lists it. */
-static void enlist(struct transfers *ts, struct transfer *t)
+/* Lists t under the next number and tells it started. */
+static void enlist(struct app *app, struct transfer *t)
 {
+	struct transfers *ts = list_of(app);
+
 	t->n = ++ts->last_n;
 	xgrow((void **)&ts->v, &ts->cap, ts->n + 1, sizeof *ts->v);
 	ts->v[ts->n++] = t;
+	emit(app, t, TRANSFER_STARTED);
 }
 
 struct transfer *transfer_download(struct app *app, struct window *w,
@@ -341,8 +345,7 @@ struct transfer *transfer_download(struct app *app, struct window *w,
 		transfer_free(t);
 		return NULL;
 	}
-	enlist(ts, t);
-	emit(app, t, TRANSFER_STARTED);
+	enlist(app, t);
 	return t;
 }
 
@@ -380,7 +383,6 @@ char *transfer_upload_name(const char *path)
 struct transfer *transfer_upload(struct app *app, struct window *w,
 				 const char *path, char **err)
 {
-	struct transfers *ts = list_of(app);
 	struct transfer *t;
 	char *full = paths_expand_home(path);
 	struct stat st;
@@ -413,8 +415,7 @@ struct transfer *transfer_upload(struct app *app, struct window *w,
 	t->fd = fd;
 	t->total = (int64_t)st.st_size;
 	t->mime = mime_of_fd(fd);
-	enlist(ts, t);
-	emit(app, t, TRANSFER_STARTED);
+	enlist(app, t);
 	return t;
 }
 
@@ -578,17 +579,6 @@ struct transfer *transfer_trust(struct app *app, unsigned n, char **err)
 	}
 	w = t->win_id ? app_window_by_id(app, t->win_id) : NULL;
 	return transfer_download(app, w, t->url, t->dest, err);
-}
-
-/* Lists t as transfer number n and tells it started. */
-static void enlist(struct app *app, struct transfer *t)
-{
-	struct transfers *ts = list_of(app);
-
-	t->n = ++ts->last_n;
-	xgrow((void **)&ts->v, &ts->cap, ts->n + 1, sizeof *ts->v);
-	ts->v[ts->n++] = t;
-	emit(app, t, TRANSFER_STARTED);
 }
 
 static struct transfer *p2p_new(struct app *app, struct window *w,
