@@ -376,6 +376,47 @@ static void web_closed(void *ud, const char *why)
 
 static const struct webstream_ops web_ops = { web_to_client, web_closed };
 
+/* The proxy the web transport k takes to host, as natterrc or else the
+ * environment (NO_PROXY included) says: *proxy NULL for none, else in
+ * libcurl's form (socks5h: the proxy resolves the name; the caller
+ * wipes and frees it). libwebsockets as Debian builds it cannot go
+ * through a proxy, and a WebSocket that went round one the user asked
+ * for would tell the network where the user is: -1 with the reason in
+ * s->carrier_error. */
+static int web_proxy(struct session *s, enum webstream_kind k,
+		     const char *host, char **proxy)
+{
+	struct proxy p;
+	char *err = NULL;
+
+	*proxy = NULL;
+	if (!proxy_may_apply(s->acc->conf->proxy)) {
+		/* as for TCP: libcurl's own reading of the environment
+		 * (https_proxy) does not decide for the stream */
+		*proxy = xstrdup("none");
+		return 0;
+	}
+	if (proxy_choose(s->acc->conf->proxy, host ? host : "", &p,
+			 &err) < 0) {
+		s->carrier_error = err;
+		return -1;
+	}
+	if (p.kind != PROXY_NONE && k == WEBSTREAM_WEBSOCKET) {
+		char *which = proxy_describe(&p);
+
+		s->carrier_error = xasprintf(
+			"a WebSocket cannot go through %s (natter's "
+			"libwebsockets has no proxy support): use transport = "
+			"\"bosh\" or \"tcp\" with this proxy", which);
+		free(which);
+		proxy_clear(&p);
+		return -1;
+	}
+	*proxy = p.kind == PROXY_NONE ? xstrdup("none") : proxy_curl_url(&p);
+	proxy_clear(&p);
+	return 0;
+}
+
 static int web_open(struct session *s, enum webstream_kind k,
 		    const char *url, enum conn_stream kind,
 		    xmpp_conn_handler cb, void *ud)
@@ -383,7 +424,7 @@ static int web_open(struct session *s, enum webstream_kind k,
 	const struct account_conf *ac = s->acc->conf;
 	struct webstream_conf wc = { 0 };
 	struct webcarry *c = xcalloc(1, sizeof *c);
-	char *host, *err = NULL;
+	char *host, *proxy = NULL, *err = NULL;
 
 	wc.url = url                  ? url :
 		 k == WEBSTREAM_BOSH ? ac->bosh_url :
@@ -397,7 +438,6 @@ static int web_open(struct session *s, enum webstream_kind k,
 		return XMPP_EINVOP;
 	}
 	wc.trust = ac->tls == TLS_TRUST;
-	wc.proxy = ac->proxy;
 	if (strncmp(wc.url, "wss://", 6) == 0) {
 		char *as_https = xasprintf("https://%s", wc.url + 6);
 
@@ -406,6 +446,12 @@ static int web_open(struct session *s, enum webstream_kind k,
 	} else {
 		host = url_host(wc.url);
 	}
+	if (web_proxy(s, k, host, &proxy) < 0) {
+		free(host);
+		free(c);
+		return XMPP_EINVOP;
+	}
+	wc.proxy = proxy;
 	if (host) {
 		char *key = xasprintf("https://%s", host);
 
@@ -420,10 +466,18 @@ static int web_open(struct session *s, enum webstream_kind k,
 					     "%s", strerror(errno));
 		free(c);
 		free(host);
+		if (proxy) {
+			explicit_bzero(proxy, strlen(proxy));
+			free(proxy);
+		}
 		return XMPP_EINT;
 	}
 	c->w = webstream_new(k, s->app->loop, &wc, &web_ops, c, &err);
 	free(host);
+	if (proxy) {
+		explicit_bzero(proxy, strlen(proxy));
+		free(proxy);
+	}
 	if (!c->w) {
 		s->carrier_error = err;
 		bridge_free(&c->b); /* frees c */

@@ -20,6 +20,7 @@ import pytest
 import harness
 import natterdemo
 from harness import message_xml
+from test_proxy import Socks5Relay
 
 pytestmark = pytest.mark.prosody(web=True)
 
@@ -131,6 +132,47 @@ def test_server_restart_reconnects(transport, prosody, accounts, write_rc,
     natter.send_keys("/msg bob@localhost after the restart")
     bob.wait_message(lambda m: m[2] == "after the restart")
     assert natter.quit() == 0
+
+
+def test_websocket_refuses_a_proxy(prosody, write_rc, start_natter):
+    """Debian's libwebsockets cannot go through a proxy: a WebSocket the
+    user asked to send through one is refused in words rather than sent
+    round it (it would tell the network where the user is)."""
+    relay = Socks5Relay()
+    harness.register_cleanup("relay-%d" % relay.port, relay.close)
+    try:
+        natter = start_natter(web_rc(write_rc, prosody, "websocket",
+                                     proxy="socks5://127.0.0.1:%d"
+                                     % relay.port))
+        natter.wait_for(r"WebSocket cannot go through the SOCKS5 proxy")
+        assert natter.quit() == 0
+        assert not relay.requests
+    finally:
+        relay.close()
+        harness.unregister_cleanup("relay-%d" % relay.port)
+
+
+def test_bosh_through_a_socks5_proxy(prosody, accounts, write_rc,
+                                     start_natter, make_peer):
+    """BOSH goes through the account's proxy, and the proxy resolves the
+    web server's name (socks5h), as for the other transports."""
+    alice = accounts["alice"]
+    relay = Socks5Relay()
+    harness.register_cleanup("relay-%d" % relay.port, relay.close)
+    try:
+        natter = start_natter(web_rc(write_rc, prosody, "bosh",
+                                     proxy="socks5://127.0.0.1:%d"
+                                     % relay.port))
+        natter.wait_for(CONNECTED)
+        bob = make_peer("bob")
+        reply = bob.ping(alice.full_jid)
+        assert reply.type == "result", reply
+        assert ("localhost", prosody.https_port) in relay.requests, \
+            relay.requests
+        assert natter.quit() == 0
+    finally:
+        relay.close()
+        harness.unregister_cleanup("relay-%d" % relay.port)
 
 
 def test_missing_url_is_said(prosody, write_rc, start_natter):
