@@ -23,9 +23,17 @@
  * TLS is verified as the stream's would be: OpenSSL's default paths
  * (the system CAs, SSL_CERT_FILE and SSL_CERT_DIR), a pinned
  * certificate accepted by its fingerprint, "trust" accepting any.
+ *
+ * libwebsockets and libuv are reached through `ws`, a table filled by
+ * dlsym() when the first WebSocket connection is made (only their
+ * headers are used at build time): linked, they would cost every
+ * natter resident memory at login although few accounts use WebSocket.
+ * Once loaded they stay, so the table is the one piece of state here
+ * that is not a carrier's.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <libwebsockets.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -44,11 +52,109 @@
 #include "util/log.h"
 #include "util/xmem.h"
 
+#define LWS_LIBRARY "libwebsockets.so.17"
+#define UV_LIBRARY "libuv.so.1"
 #define FRAMING_NS "urn:ietf:params:xml:ns:xmpp-framing"
 /* a message larger than this is refused */
 #define WSOCK_MAX_MESSAGE (16 * 1024 * 1024)
 /* uv_run passes allowed while closing a context */
 #define WSOCK_CLOSE_RUNS 64
+
+static struct {
+	void *lws, *uv;
+	char *err; /* why they could not be loaded */
+	/* libuv */
+	int (*uv_loop_init)(uv_loop_t *);
+	int (*uv_run)(uv_loop_t *, uv_run_mode);
+	int (*uv_backend_fd)(const uv_loop_t *);
+	int (*uv_backend_timeout)(const uv_loop_t *);
+	int (*uv_loop_alive)(const uv_loop_t *);
+	int (*uv_loop_close)(uv_loop_t *);
+	/* libwebsockets */
+	int (*callback_on_writable)(struct lws *);
+	struct lws_context *(*get_context)(const struct lws *);
+	void *(*context_user)(struct lws_context *);
+	int (*is_final_fragment)(struct lws *);
+	size_t (*remaining_packet_payload)(struct lws *);
+	int (*write)(struct lws *, unsigned char *, size_t,
+		     enum lws_write_protocol);
+	int (*parse_uri)(char *, const char **, const char **, int *,
+			 const char **);
+	void (*set_log_level)(int, void (*)(int, const char *));
+	struct lws_context *(*create_context)(
+		const struct lws_context_creation_info *);
+	struct lws *(*client_connect_via_info)(
+		const struct lws_client_connect_info *);
+	void (*context_destroy)(struct lws_context *);
+} ws;
+
+#define LOAD(lib, field, sym)                                              \
+	do {                                                               \
+		*(void **)&ws.field = dlsym(ws.lib, sym);                  \
+		if (!ws.field) {                                           \
+			missing = sym;                                     \
+			goto fail;                                         \
+		}                                                          \
+	} while (0)
+
+/* Opens one library; false (with ws.err) when it cannot be. */
+static bool open_lib(void **lib, const char *name, const char *package)
+{
+	const char *why;
+
+	*lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+	if (*lib)
+		return true;
+	why = dlerror();
+	ws.err = xasprintf("WebSocket needs %s (the Debian package %s), "
+			   "which cannot be loaded: %s", name, package,
+			   why ? why : "unknown error");
+	return false;
+}
+
+/* Loads libuv and libwebsockets once; false (with ws.err) when they
+ * cannot be. */
+static bool ws_load(void)
+{
+	const char *missing = NULL, *name = UV_LIBRARY;
+
+	if (ws.lws)
+		return true;
+	if (ws.err)
+		return false;
+	if (!open_lib(&ws.uv, UV_LIBRARY, "libuv1"))
+		return false;
+	LOAD(uv, uv_loop_init, "uv_loop_init");
+	LOAD(uv, uv_run, "uv_run");
+	LOAD(uv, uv_backend_fd, "uv_backend_fd");
+	LOAD(uv, uv_backend_timeout, "uv_backend_timeout");
+	LOAD(uv, uv_loop_alive, "uv_loop_alive");
+	LOAD(uv, uv_loop_close, "uv_loop_close");
+	if (!open_lib(&ws.lws, LWS_LIBRARY, "libwebsockets17"))
+		goto close_uv;
+	name = LWS_LIBRARY;
+	LOAD(lws, callback_on_writable, "lws_callback_on_writable");
+	LOAD(lws, get_context, "lws_get_context");
+	LOAD(lws, context_user, "lws_context_user");
+	LOAD(lws, is_final_fragment, "lws_is_final_fragment");
+	LOAD(lws, remaining_packet_payload, "lws_remaining_packet_payload");
+	LOAD(lws, write, "lws_write");
+	LOAD(lws, parse_uri, "lws_parse_uri");
+	LOAD(lws, set_log_level, "lws_set_log_level");
+	LOAD(lws, create_context, "lws_create_context");
+	LOAD(lws, client_connect_via_info, "lws_client_connect_via_info");
+	LOAD(lws, context_destroy, "lws_context_destroy");
+	return true;
+fail:
+	ws.err = xasprintf("%s lacks %s", name, missing);
+	if (ws.lws)
+		dlclose(ws.lws);
+	ws.lws = NULL;
+close_uv:
+	dlclose(ws.uv);
+	ws.uv = NULL;
+	return false;
+}
 
 struct wsmsg {
 	unsigned char *buf; /* LWS_PRE bytes of room, then the text */
@@ -105,7 +211,7 @@ static void queue(struct wsock *w, const char *s, size_t n)
 	memcpy(m->buf + LWS_PRE, s, n);
 	m->len = n;
 	if (w->wsi && w->established)
-		lws_callback_on_writable(w->wsi);
+		ws.callback_on_writable(w->wsi);
 }
 
 /* -- libstrophe's side ---------------------------------------------------- */
@@ -202,7 +308,7 @@ static void on_uv_timer(struct loop *l, void *ud)
 
 	(void)l;
 	w->timer = 0;
-	uv_run(&w->uv, UV_RUN_NOWAIT);
+	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
 	uv_sync(w);
 }
 
@@ -213,7 +319,7 @@ static void on_uv_fd(struct loop *l, int fd, short revents, void *ud)
 	(void)l;
 	(void)fd;
 	(void)revents;
-	uv_run(&w->uv, UV_RUN_NOWAIT);
+	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
 	uv_sync(w);
 }
 
@@ -226,13 +332,13 @@ static void uv_sync(struct wsock *w)
 	if (w->destroying)
 		return;
 	if (w->uv_fd < 0) {
-		w->uv_fd = uv_backend_fd(&w->uv);
+		w->uv_fd = ws.uv_backend_fd(&w->uv);
 		if (w->uv_fd >= 0)
 			loop_watch(w->loop, w->uv_fd, POLLIN, on_uv_fd, w);
 	}
 	loop_timer_cancel(w->loop, w->timer);
 	w->timer = 0;
-	t = uv_backend_timeout(&w->uv);
+	t = ws.uv_backend_timeout(&w->uv);
 	if (t >= 0)
 		w->timer = loop_timer_add(w->loop, (uint64_t)t, on_uv_timer, w);
 }
@@ -306,7 +412,7 @@ static int on_receive(struct wsock *w, struct lws *wsi, const char *in,
 	xgrow((void **)&w->rx, &w->rx_cap, w->rx_len + len + 1, 1);
 	memcpy(w->rx + w->rx_len, in, len);
 	w->rx_len += len;
-	if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+	if (ws.is_final_fragment(wsi) && !ws.remaining_packet_payload(wsi)) {
 		size_t n = w->rx_len;
 
 		w->rx_len = 0;
@@ -322,7 +428,7 @@ static int on_writeable(struct wsock *w, struct lws *wsi)
 	if (w->q0 == w->nq)
 		return w->closing ? -1 : 0;
 	m = &w->q[w->q0++];
-	if (lws_write(wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT) <
+	if (ws.write(wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT) <
 	    (int)m->len) {
 		free(m->buf);
 		end(w, "cannot write to the WebSocket connection");
@@ -331,15 +437,15 @@ static int on_writeable(struct wsock *w, struct lws *wsi)
 	free(m->buf);
 	m->buf = NULL;
 	if (w->q0 < w->nq || w->closing)
-		lws_callback_on_writable(wsi);
+		ws.callback_on_writable(wsi);
 	return 0;
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		    void *user, void *in, size_t len)
 {
-	struct lws_context *cx = wsi ? lws_get_context(wsi) : NULL;
-	struct wsock *w = cx ? lws_context_user(cx) : NULL;
+	struct lws_context *cx = wsi ? ws.get_context(wsi) : NULL;
+	struct wsock *w = cx ? ws.context_user(cx) : NULL;
 	char why[512];
 
 	(void)user;
@@ -362,7 +468,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		w->established = true;
 		if (w->q0 < w->nq)
-			lws_callback_on_writable(wsi);
+			ws.callback_on_writable(wsi);
 		return 0;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		return on_receive(w, wsi, in, len);
@@ -417,13 +523,17 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 				 "\"%s\"", c->url ? c->url : "");
 		return NULL;
 	}
+	if (!ws_load()) {
+		*err = xstrdup(ws.err);
+		return NULL;
+	}
 	copy = xstrdup(c->url);
-	if (lws_parse_uri(copy, &prot, &host, &port, &path) || !*host) {
+	if (ws.parse_uri(copy, &prot, &host, &port, &path) || !*host) {
 		*err = xasprintf("cannot read websocket_url \"%s\"", c->url);
 		free(copy);
 		return NULL;
 	}
-	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
+	ws.set_log_level(LLL_ERR | LLL_WARN, lws_log);
 	w = xcalloc(1, sizeof *w);
 	w->loop = l;
 	w->ops = *ops;
@@ -434,7 +544,7 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 	w->in = xmlframe_new(&in_ops, w, "jabber:client");
 	w->frame = xmlframe_new(&frame_ops, w, NULL);
 	w->uv_fd = -1;
-	if (uv_loop_init(&w->uv) != 0) {
+	if (ws.uv_loop_init(&w->uv) != 0) {
 		*err = xstrdup("libuv could not start");
 		free(copy);
 		wsock_free(w);
@@ -452,7 +562,7 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
 		       LWS_SERVER_OPTION_LIBUV;
 	info.foreign_loops = foreign;
-	w->ctx = lws_create_context(&info);
+	w->ctx = ws.create_context(&info);
 	if (!w->ctx) {
 		*err = xstrdup("libwebsockets could not start");
 		free(copy);
@@ -477,7 +587,7 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 				     LCCSCF_ALLOW_EXPIRED |
 				     LCCSCF_ALLOW_INSECURE;
 	ci.pwsi = &w->wsi;
-	if (!lws_client_connect_via_info(&ci)) {
+	if (!ws.client_connect_via_info(&ci)) {
 		*err = xasprintf("cannot open the WebSocket %s", c->url);
 		free(fullpath);
 		free(copy);
@@ -487,7 +597,7 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 	}
 	free(fullpath);
 	free(copy);
-	uv_run(&w->uv, UV_RUN_NOWAIT);
+	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
 	uv_sync(w);
 	return w;
 }
@@ -507,7 +617,7 @@ static void wsock_from_client(void *impl, const char *buf, size_t len)
 	}
 	/* libuv applies a change of interest (lws wants to write) in its
 	 * next run, not at once */
-	uv_run(&w->uv, UV_RUN_NOWAIT);
+	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
 	uv_sync(w);
 }
 
@@ -518,7 +628,7 @@ static void wsock_client_closed(void *impl)
 	if (!w->closing)
 		in_close(w);
 	w->ended = true;
-	uv_run(&w->uv, UV_RUN_NOWAIT);
+	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
 	uv_sync(w);
 }
 
@@ -532,14 +642,15 @@ static void wsock_free(void *impl)
 		loop_unwatch(w->loop, w->uv_fd);
 	loop_timer_cancel(w->loop, w->timer);
 	if (w->ctx)
-		lws_context_destroy(w->ctx);
+		ws.context_destroy(w->ctx);
 	if (w->uv_ready) {
 		/* lws closes its libuv handles asynchronously: let them */
-		for (i = 0; i < WSOCK_CLOSE_RUNS && uv_loop_alive(&w->uv); i++)
-			uv_run(&w->uv, UV_RUN_NOWAIT);
+		for (i = 0;
+		     i < WSOCK_CLOSE_RUNS && ws.uv_loop_alive(&w->uv); i++)
+			ws.uv_run(&w->uv, UV_RUN_NOWAIT);
 		if (w->ctx)
-			lws_context_destroy(w->ctx);
-		if (uv_loop_close(&w->uv) != 0)
+			ws.context_destroy(w->ctx);
+		if (ws.uv_loop_close(&w->uv) != 0)
 			log_msg(LOG_WARN, "wsock", "libuv loop still busy");
 	}
 	for (i = w->q0; i < w->nq; i++)
