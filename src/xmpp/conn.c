@@ -270,6 +270,7 @@ static void via_ready(struct tunnel *t, const char *err, void *ud)
 	if (fd < 0) {
 		why = xasprintf("libstrophe's connection to natter's loopback "
 				"endpoint failed: %s", strerror(-fd));
+		free(s->carrier_error);
 		s->carrier_error = why;
 		/* libstrophe hears of it: the bridge refuses it if it comes */
 		bridge_close_client(s->bridge, why);
@@ -278,6 +279,7 @@ static void via_ready(struct tunnel *t, const char *err, void *ud)
 	r = tunnel_relay(v->tunnel, fd);
 	if (r < 0) {
 		/* fd is closed: libstrophe reads the end of the stream */
+		free(s->carrier_error);
 		s->carrier_error = xasprintf("cannot start the relay through "
 					     "%s: %s",
 					     tunnel_proxy_words(v->tunnel),

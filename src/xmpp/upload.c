@@ -262,10 +262,14 @@ static bool header_line(xmpp_stanza_t *h, char **line)
 	return true;
 }
 
-static bool http_url(const char *u)
+/* XEP-0363 wants HTTPS: a PUT in clear text would carry the file and
+ * the slot's Authorization and Cookie headers for anyone to read. Plain
+ * http only for an account that turned TLS off (tls = "disable"). */
+static bool http_url(const struct account *a, const char *u)
 {
 	return u && (strncmp(u, "https://", 8) == 0 ||
-		     strncmp(u, "http://", 7) == 0);
+		     (a->conf->tls == TLS_DISABLE &&
+		      strncmp(u, "http://", 7) == 0));
 }
 
 /* ud: the transfer's number */
@@ -293,11 +297,11 @@ static void on_slot(struct session *s, xmpp_stanza_t *reply, void *ud)
 	get = slot ? xmpp_stanza_get_child_by_name(slot, "get") : NULL;
 	put_url = put ? xmpp_stanza_get_attribute(put, "url") : NULL;
 	get_url = get ? xmpp_stanza_get_attribute(get, "url") : NULL;
-	if (!http_url(put_url) || !http_url(get_url) ||
+	if (!http_url(s->acc, put_url) || !http_url(s->acc, get_url) ||
 	    !utf8_is_clean(get_url, strlen(get_url)) ||
 	    strpbrk(get_url, " \t") || strpbrk(put_url, " \t")) {
 		transfer_refused(t, "bad-request", "the upload service's "
-				 "answer holds no usable addresses");
+				 "answer holds no usable https addresses");
 		return;
 	}
 	for (h = xmpp_stanza_get_children(put); h && n < 3;
