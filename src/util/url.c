@@ -171,9 +171,7 @@ static void cut(char *s, size_t max)
 		return;
 	if (dot && len - (size_t)(dot - s) <= 16)
 		keep = len - (size_t)(dot - s);
-	at = max - keep;
-	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
-		at--;
+	at = utf8_cut_at(s, max - keep);
 	memmove(s + at, s + len - keep, keep + 1);
 }
 
