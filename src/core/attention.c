@@ -387,18 +387,6 @@ static void notify(struct app *app, struct window *w, enum attn_kind kind,
 	}
 }
 
-/* Cuts s to at most max bytes, at a code point's start. */
-static void cut(char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return;
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	s[max] = '\0';
-}
-
 /* What each kind plays (core/sound.h). */
 static const enum sound_kind sounds[] = {
 	[ATTN_NONE] = SOUND_NKINDS,	   [ATTN_HIGHLIGHT] = SOUND_HIGHLIGHT,
@@ -422,7 +410,7 @@ static void ring(struct app *app, struct account *acc, struct window *w,
 
 	/* an environment string longer than the kernel takes (128 KiB)
 	 * would keep the program from starting */
-	cut(text, ATTN_TEXT_MAX);
+	utf8_cut(text, ATTN_TEXT_MAX);
 	if ((what & ATTN_RING) && w) {
 		event_emit(app, &ev);
 		if (app->cfg.notify_cmd)

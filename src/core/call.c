@@ -18,7 +18,10 @@
 #include "core/strangers.h"
 #include "util/jid.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
+
+#define CALL_LOG_MAX 256 /* bytes of a remote JID or sid in a log line */
 
 struct calls {
 	struct call *v[CALL_MAX];
@@ -124,8 +127,11 @@ int call_incoming(struct app *app, struct account *acc,
 	if (!bare || strangers_is(app, acc, bare) ||
 	    app_window_find(app, acc, WIN_ROOM, bare) ||
 	    (acc->bare_jid && strcasecmp(bare, acc->bare_jid) == 0)) {
+		char *j = utf8_one_line(o->jid, CALL_LOG_MAX);
+
 		log_msg(LOG_INFO, "call", "%s: a call from %s refused",
-			acc->conf->name, o->jid);
+			acc->conf->name, j);
+		free(j);
 		free(bare);
 		return -1;
 	}
@@ -139,8 +145,11 @@ int call_incoming(struct app *app, struct account *acc,
 	}
 	l = list_of(app);
 	if (l->n == CALL_MAX) {
+		char *j = utf8_one_line(o->jid, CALL_LOG_MAX);
+
 		log_msg(LOG_INFO, "call", "%s: %d calls ring: %s refused",
-			acc->conf->name, CALL_MAX, o->jid);
+			acc->conf->name, CALL_MAX, j);
+		free(j);
 		free(bare);
 		return -1;
 	}
@@ -201,9 +210,13 @@ int call_end(struct app *app, struct account *acc, const char *sid,
 	struct call *c = sid ? call_find(app, acc, sid) : NULL;
 
 	if (!c || !may_end(c, who, why)) {
+		char *i = utf8_one_line(sid ? sid : "(none)", CALL_LOG_MAX);
+		char *j = utf8_one_line(who ? who : "we", CALL_LOG_MAX);
+
 		log_msg(LOG_INFO, "call", "%s: no call %s that %s may end",
-			acc->conf->name, sid ? sid : "(none)",
-			who ? who : "we");
+			acc->conf->name, i, j);
+		free(i);
+		free(j);
 		return -1;
 	}
 	finish(app, (size_t)index_of(app, c), why, reason);

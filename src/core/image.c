@@ -10,7 +10,9 @@
  * Every decoder first reads the header and checks its dimensions
  * (image_check_size), then decodes the whole picture into one RGBA
  * buffer of at most IMAGE_MAX_PIXELS, which image_shrink() box-filters
- * down to the size kept. The libraries' errors come back through
+ * down to the size kept (a big JPEG is decoded at 1/2 to 1/8 of its
+ * size, image_jpeg_scale, near the size kept, in at most
+ * IMAGE_JPEG_MAX_MEMORY). The libraries' errors come back through
  * setjmp/longjmp (libpng's and libjpeg's way): nothing is printed, and
  * the locals a jump may cross are volatile or set before it.
  */
@@ -448,6 +450,17 @@ static int png_decode(const uint8_t *buf, size_t len, struct image *im,
 
 /* ---- JPEG ---- */
 
+unsigned image_jpeg_scale(unsigned w, unsigned h)
+{
+	unsigned kw, kh, d;
+
+	image_keep_size(w, h, IMAGE_KEEP_SIDE, &kw, &kh);
+	for (d = 8; d > 1; d /= 2)
+		if ((w + d - 1) / d >= kw && (h + d - 1) / d >= kh)
+			break;
+	return d;
+}
+
 struct jpeg_err {
 	struct jpeg_error_mgr mgr;
 	jmp_buf jb;
@@ -508,10 +521,14 @@ static int jpeg_decode(const uint8_t *buf, size_t len, struct image *im,
 	ljpeg.create_decompress(&d, JPEG_LIB_VERSION, sizeof d);
 	d.progress = &prog;
 	ljpeg.mem_src(&d, buf, (unsigned long)len);
+	d.mem->max_memory_to_use = IMAGE_JPEG_MAX_MEMORY;
 	ljpeg.read_header(&d, TRUE);
 	if (image_check_size(d.image_width, d.image_height, err) < 0)
 		longjmp(e.jb, 1);
 	d.out_color_space = JCS_EXT_RGBA;
+	/* decoded near the size it is kept at, not whole */
+	d.scale_num = 1;
+	d.scale_denom = image_jpeg_scale(d.image_width, d.image_height);
 	ljpeg.start_decompress(&d);
 	w = d.output_width;
 	h = d.output_height;
@@ -527,8 +544,10 @@ static int jpeg_decode(const uint8_t *buf, size_t len, struct image *im,
 		}
 	}
 	ljpeg.finish_decompress(&d);
-	ljpeg.destroy_decompress(&d);
 	keep(im, px, w, h);
+	im->src_width = d.image_width;
+	im->src_height = d.image_height;
+	ljpeg.destroy_decompress(&d);
 	return 0;
 }
 

@@ -30,7 +30,10 @@
 #define IMAGE_KEEP_SIDE 1600u
 /* A JPEG with more scans than this is refused (a progressive JPEG of
  * thousands of scans costs minutes of CPU). */
-#define IMAGE_MAX_SCANS 500
+#define IMAGE_MAX_SCANS 100
+/* Memory libjpeg may use for one picture (a progressive JPEG keeps all
+ * its coefficients); one that needs more is refused. */
+#define IMAGE_JPEG_MAX_MEMORY (64L * 1024 * 1024)
 
 enum image_format { IMAGE_UNKNOWN, IMAGE_PNG, IMAGE_JPEG, IMAGE_WEBP };
 
@@ -58,6 +61,11 @@ void image_keep_size(unsigned w, unsigned h, unsigned max, unsigned *kw,
 void image_fit(unsigned w, unsigned h, unsigned area_cols,
 	       unsigned area_rows, unsigned cell_w, unsigned cell_h,
 	       unsigned *cols, unsigned *rows);
+/* The d of the 1/d (1, 2, 4 or 8) a w x h JPEG is decoded at: the
+ * largest that still gives at least the size it is kept at
+ * (image_keep_size with IMAGE_KEEP_SIDE), so a big picture is never
+ * decoded whole only to be shrunk. */
+unsigned image_jpeg_scale(unsigned w, unsigned h);
 /* Decodes len bytes of buf into *im (cleared first). Returns 0, or -1
  * with *err in words (the caller frees it): an unknown format, a
  * picture over the limits, a broken file, a library that cannot be

@@ -284,13 +284,8 @@ static void emit(struct app *app, uint64_t origin, const char *name,
 static char *clip(const char *name, size_t max)
 {
 	char *s = utf8_sanitize(name, 0);
-	size_t n = strlen(s);
 
-	if (n > max) {
-		while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-			max--;
-		s[max] = '\0';
-	}
+	utf8_cut(s, max);
 	return s;
 }
 

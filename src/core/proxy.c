@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "core/proxy.h"
+#include "util/url.h"
 #include "util/xmem.h"
 
 static const struct {
@@ -39,43 +40,6 @@ void proxy_clear(struct proxy *p)
 	free(p->user);
 	wipe_free(&p->pass);
 	memset(p, 0, sizeof *p);
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* s[0..n) percent-decoded, or NULL when an escape is broken or gives a
- * NUL; the caller frees it. */
-static char *pct_decode(const char *s, size_t n)
-{
-	char *out = xmalloc(n + 1), *o = out;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int hi, lo;
-
-		if (s[i] != '%') {
-			*o++ = s[i];
-			continue;
-		}
-		hi = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
-		lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-			free(out);
-			return NULL;
-		}
-		*o++ = (char)(hi * 16 + lo);
-		i += 2;
-	}
-	*o = '\0';
-	return out;
 }
 
 static bool host_char_ok(unsigned char c)
@@ -175,9 +139,10 @@ int proxy_parse(const char *s, struct proxy *p, char **err)
 		const char *colon = memchr(rest, ':', (size_t)(at - rest));
 		size_t ulen = colon ? (size_t)(colon - rest) : (size_t)(at - rest);
 
-		p->user = pct_decode(rest, ulen);
+		p->user = url_pct_decode(rest, ulen, true);
 		if (colon)
-			p->pass = pct_decode(colon + 1, (size_t)(at - colon - 1));
+			p->pass = url_pct_decode(colon + 1,
+						 (size_t)(at - colon - 1), true);
 		if (!p->user || (colon && !p->pass))
 			return bad(p, err, "a %-escape in the user name or "
 				   "password is broken");

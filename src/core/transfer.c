@@ -22,6 +22,7 @@
 
 #include "core/account.h"
 #include "core/app.h"
+#include "core/attention.h"
 #include "core/event.h"
 #include "core/http.h"
 #include "core/loop.h"
@@ -834,6 +835,13 @@ void transfer_offered(struct app *app, struct account *acc,
 		ev.file_offer.window = dialog->name;
 	}
 	event_emit(app, &ev);
+	if (o->verdict == OFFER_WAITS) {
+		char *said = xasprintf("offers you the file %s", o->name);
+
+		attention_event(app, acc, NULL, ATTN_FILE, o->from, said,
+				false);
+		free(said);
+	}
 	app->dirty = true;
 }
 

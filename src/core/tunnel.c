@@ -150,6 +150,7 @@ static void relay_gone(struct loop *l, pid_t pid, int status, void *ud)
 
 static pid_t splice_start(struct loop *l, int a, int b, struct tunnel *t)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 
 	if (pid < 0) {
@@ -172,6 +173,8 @@ static pid_t splice_start(struct loop *l, int a, int b, struct tunnel *t)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(0); /* natter died before prctl took effect */
 		keep_only(a, b);
 		relay_run(a, b);
 	}

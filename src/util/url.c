@@ -114,12 +114,40 @@ static int hex(char c)
 	return -1;
 }
 
+char *url_pct_decode(const char *s, size_t n, bool strict)
+{
+	char *out = xmalloc(n + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (s[i] != '%') {
+			*o++ = s[i];
+			continue;
+		}
+		hi = i + 1 < n ? hex(s[i + 1]) : -1;
+		lo = i + 2 < n ? hex(s[i + 2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			if (strict) {
+				free(out);
+				return NULL;
+			}
+			*o++ = s[i]; /* kept as it stands */
+			continue;
+		}
+		*o++ = (char)(hi * 16 + lo);
+		i += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* The last path segment of url, percent-decoded; the caller frees it. */
 static char *last_segment(const char *url)
 {
 	const char *p = strstr(url, "://");
 	const char *end, *seg;
-	char *out, *o;
 
 	p = p ? p + 3 : url;
 	end = p + strcspn(p, "?#");
@@ -129,18 +157,7 @@ static char *last_segment(const char *url)
 	for (const char *q = seg; q < end; q++)
 		if (*q == '/')
 			seg = q + 1;
-	out = o = xmalloc((size_t)(end - seg) + 1);
-	for (p = seg; p < end; p++) {
-		if (*p == '%' && end - p > 2 && hex(p[1]) >= 0 &&
-		    hex(p[2]) >= 0) {
-			*o++ = (char)(hex(p[1]) * 16 + hex(p[2]));
-			p += 2;
-		} else {
-			*o++ = *p;
-		}
-	}
-	*o = '\0';
-	return out;
+	return url_pct_decode(seg, (size_t)(end - seg), false);
 }
 
 /* Cuts s to at most max bytes on a character boundary, keeping its
@@ -154,9 +171,7 @@ static void cut(char *s, size_t max)
 		return;
 	if (dot && len - (size_t)(dot - s) <= 16)
 		keep = len - (size_t)(dot - s);
-	at = max - keep;
-	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
-		at--;
+	at = utf8_cut_at(s, max - keep);
 	memmove(s + at, s + len - keep, keep + 1);
 }
 

@@ -32,5 +32,8 @@ char *url_file_name(const char *url);
  * may take as url_file_name() makes the URL's last segment (no
  * percent-decoding); the caller frees it. */
 char *url_clean_name(const char *name);
+/* s[0..n) percent-decoded; the caller frees it. A broken escape or one
+ * giving a NUL makes it NULL when strict, else is kept as it stands. */
+char *url_pct_decode(const char *s, size_t n, bool strict);
 
 #endif

@@ -204,6 +204,22 @@ size_t utf8_count(const char *s)
 	return k;
 }
 
+size_t utf8_cut_at(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+void utf8_cut(char *s, size_t max)
+{
+	s[utf8_cut_at(s, max)] = '\0';
+}
+
 char *utf8_one_line(const char *s, size_t max)
 {
 	char *t = utf8_sanitize(s, UTF8_KEEP_NEWLINES);
@@ -221,10 +237,9 @@ char *utf8_one_line(const char *s, size_t max)
 	}
 	while (o > 0 && t[o - 1] == ' ')
 		o--;
+	t[o] = '\0';
 	if (o > max) {
-		o = max;
-		while (o > 0 && ((unsigned char)t[o] & 0xC0) == 0x80)
-			o--;
+		o = utf8_cut_at(t, max);
 		while (o > 0 && t[o - 1] == ' ')
 			o--;
 	}

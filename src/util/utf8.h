@@ -42,5 +42,10 @@ bool utf8_is_word(uint32_t cp);
  * does, every run of blanks (newlines, tabs, spaces) made one space,
  * trimmed, and cut between characters. The caller frees it. */
 char *utf8_one_line(const char *s, size_t max);
+/* The length s has cut to at most max bytes between characters (its
+ * whole length when it is no longer). */
+size_t utf8_cut_at(const char *s, size_t max);
+/* Cuts s in place to at most max bytes, between characters. */
+void utf8_cut(char *s, size_t max);
 
 #endif

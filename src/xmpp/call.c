@@ -61,16 +61,6 @@ static unsigned media_in(xmpp_stanza_t *parent)
 	return media;
 }
 
-/* Cuts s to at most max bytes, at a code point's start. */
-static void cut(char *s, size_t max)
-{
-	if (strlen(s) <= max)
-		return;
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	s[max] = '\0';
-}
-
 char *xs_call_reason(xmpp_stanza_t *el)
 {
 	xmpp_stanza_t *r = el ? xmpp_stanza_get_child_by_name_and_ns(
@@ -93,7 +83,7 @@ char *xs_call_reason(xmpp_stanza_t *el)
 		    strcmp(xmpp_stanza_get_name(c), "text") != 0)
 			text = utf8_sanitize(xmpp_stanza_get_name(c), 0);
 	if (text)
-		cut(text, REASON_MAX);
+		utf8_cut(text, REASON_MAX);
 	return text;
 }
 

@@ -350,8 +350,11 @@ static void pep_event(struct session *s, const char *from, const char *bare,
 	if (pubsub_parse_pep(items, &kind, &u) < 0)
 		return;
 	if ((why = pep_refused(s, from, bare, kind))) {
+		char *f = utf8_one_line(from, TEXT_CAP);
+
 		log_msg(LOG_INFO, "pubsub", "%s: %s from %s ignored (%s)",
-			s->acc->conf->name, pep_kind_names[kind], from, why);
+			s->acc->conf->name, pep_kind_names[kind], f, why);
+		free(f);
 		pep_user_clear(&u);
 		return;
 	}
@@ -413,10 +416,16 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		 pubsub_pep_kind(node) >= 0)
 		pep_event(s, from, who, el);
 	else if (!w && pubsub_pep_kind(node) < 0 &&
-		 strcmp(node, NS_BOOKMARKS2) != 0)
+		 strcmp(node, NS_BOOKMARKS2) != 0) {
+		char *f = utf8_one_line(from, TEXT_CAP);
+		char *n = utf8_one_line(node, TEXT_CAP);
+
 		log_msg(LOG_INFO, "pubsub", "%s: event of %s's node %s "
 			"without a feed window dropped", s->acc->conf->name,
-			from, node);
+			f, n);
+		free(f);
+		free(n);
+	}
 	free(who);
 	return 1;
 }

@@ -162,6 +162,27 @@ static void test_decode_refuses(void **state)
 	}
 }
 
+/* A big JPEG is decoded at 1/d, never below the size it is kept at. */
+static void test_jpeg_scale(void **state)
+{
+	(void)state;
+	assert_int_equal(image_jpeg_scale(40, 24), 1);
+	assert_int_equal(image_jpeg_scale(IMAGE_KEEP_SIDE, 10), 1);
+	assert_int_equal(image_jpeg_scale(2 * IMAGE_KEEP_SIDE - 2, 100), 1);
+	assert_int_equal(image_jpeg_scale(2 * IMAGE_KEEP_SIDE, 100), 2);
+	assert_int_equal(image_jpeg_scale(4000, 3000), 2);
+	assert_int_equal(image_jpeg_scale(8000, 6000), 4);
+	assert_int_equal(image_jpeg_scale(3000, 8000), 4);
+	assert_int_equal(image_jpeg_scale(IMAGE_MAX_SIDE, IMAGE_MAX_SIDE), 8);
+	/* 30000 x 1000 is kept at 1600 x 53: 1/8 gives 3750 x 125 */
+	assert_int_equal(image_jpeg_scale(30000, 1000), 8);
+	/* never below the kept size on the short side either: 4000 x 7 is
+	 * kept at 1600 x 3, which 1/4 (1000 x 2) would not reach */
+	assert_int_equal(image_jpeg_scale(4000, 7), 2);
+	/* a progressive JPEG's scans are capped well below 500 */
+	assert_true(IMAGE_MAX_SCANS <= 100);
+}
+
 /* The seeds of tests/fuzz/corpus/image: pictures PIL wrote, 40 x 24. */
 static void decode_seed(const char *name, int want, enum image_format f)
 {
@@ -273,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_decode_refuses),
 		cmocka_unit_test(test_decode_seeds),
+		cmocka_unit_test(test_jpeg_scale),
 		cmocka_unit_test(test_render_symbols),
 	};
 

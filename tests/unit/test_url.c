@@ -164,6 +164,29 @@ static void test_trust_scope(void **state)
 	assert_false(transfer_trust_applies(&a, "example.org"));
 }
 
+/* One percent-decoding for URLs' names and proxy credentials. */
+static void test_pct_decode(void **state)
+{
+	char *d;
+
+	(void)state;
+	d = url_pct_decode("a%20b%3a%3Ac", 12, true);
+	assert_string_equal(d, "a b::c");
+	free(d);
+	d = url_pct_decode("x%41yz", 4, true); /* only n bytes */
+	assert_string_equal(d, "xA");
+	free(d);
+	assert_null(url_pct_decode("a%2", 3, true));
+	assert_null(url_pct_decode("a%zzb", 5, true));
+	assert_null(url_pct_decode("a%00b", 5, true));
+	d = url_pct_decode("a%2", 3, false);
+	assert_string_equal(d, "a%2");
+	free(d);
+	d = url_pct_decode("a%00b%zz%41", 11, false);
+	assert_string_equal(d, "a%00b%zzA");
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_window_links),
 		cmocka_unit_test(test_trust_scope),
+		cmocka_unit_test(test_pct_decode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -346,6 +346,26 @@ static int set_locale(void **state)
 	return setlocale(LC_ALL, "C.UTF-8") ? 0 : -1;
 }
 
+/* Cutting between characters, never inside one. */
+static void test_cut(void **state)
+{
+	char s[32];
+
+	(void)state;
+	/* "aé€" is 1 + 2 + 3 bytes */
+	assert_int_equal(utf8_cut_at("a\xc3\xa9\xe2\x82\xac", 10), 6);
+	assert_int_equal(utf8_cut_at("a\xc3\xa9\xe2\x82\xac", 6), 6);
+	assert_int_equal(utf8_cut_at("a\xc3\xa9\xe2\x82\xac", 5), 3);
+	assert_int_equal(utf8_cut_at("a\xc3\xa9\xe2\x82\xac", 4), 3);
+	assert_int_equal(utf8_cut_at("a\xc3\xa9\xe2\x82\xac", 2), 1);
+	assert_int_equal(utf8_cut_at("\xe2\x82\xac", 2), 0);
+	strcpy(s, "a\xc3\xa9\xe2\x82\xac");
+	utf8_cut(s, 5);
+	assert_string_equal(s, "a\xc3\xa9");
+	utf8_cut(s, 0);
+	assert_string_equal(s, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize_whitespace),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_cp_width),
+		cmocka_unit_test(test_cut),
 	};
 
 	return cmocka_run_group_tests(tests, set_locale, NULL);
