@@ -1,0 +1,175 @@
+"""Jingle File Transfer received (xmpp/p2p.c): XEP-0234 over in-band
+bytestreams (XEP-0261).
+
+A slixmpp peer sends alice a raw Jingle session-initiate offering a file
+with its SHA-256 (XEP-0300); natter acknowledges it and shows the same
+offer dialog as for stream initiation. Accepting sends a session-accept
+with the IBB transport; the peer then opens the in-band stream with
+slixmpp's xep_0047 and sends the bytes; natter checks the hash, keeps the
+file and ends the session with <success/>. A wrong hash keeps nothing
+and ends it with an error; a declined offer ends it with <decline/>.
+natter advertises the feature in disco#info.
+"""
+
+import base64
+import copy
+import hashlib
+import os
+import re
+import xml.etree.ElementTree as ET
+
+import harness
+from test_p2p import (  # noqa: F401 - fixtures
+    befriend, downloads, open_dialog, prosody, send_ibb, start)
+
+NATTER = "alice@localhost/natter"
+JINGLE = "urn:xmpp:jingle:1"
+JFT = "urn:xmpp:jingle:apps:file-transfer:5"
+JIBB = "urn:xmpp:jingle:transports:ibb:1"
+HASHES = "urn:xmpp:hashes:2"
+
+
+def jingle_peer(make_peer):
+    """bob with xep_0047, recording the Jingle IQ sets it gets (and
+    answering them)."""
+    bob = make_peer("bob", plugins=("xep_0047",))
+    bob.jingles = []
+
+    def setup():
+        from slixmpp.xmlstream.handler import Callback
+        from slixmpp.xmlstream.matcher import MatchXPath
+
+        def on_jingle(iq):
+            bob.jingles.append(copy.deepcopy(iq.xml))
+            iq.reply().send()
+        bob.client.register_handler(Callback(
+            "peer: jingle", MatchXPath("{jabber:client}iq/{%s}jingle"
+                                       % JINGLE), on_jingle))
+    bob.call_soon(setup)
+    return bob
+
+
+def wait_action(bob, action):
+    """The first Jingle IQ bob got with this action, as an Element."""
+    def found():
+        for el in list(bob.jingles):
+            j = el.find("{%s}jingle" % JINGLE)
+            if j is not None and j.get("action") == action:
+                return j
+        return None
+    harness.wait_value(found, "a %s" % action)
+    return found()
+
+
+def initiate(sid, ibb_sid, name, size, digest=None, desc=None):
+    hash_ = ("<hash xmlns='%s' algo='sha-256'>%s</hash>"
+             % (HASHES, base64.b64encode(digest).decode())
+             if digest else "")
+    return ("<jingle xmlns='%s' action='session-initiate' sid='%s' "
+            "initiator='bob@localhost/peer'>"
+            "<content creator='initiator' name='a-file' senders='initiator'>"
+            "<description xmlns='%s'><file><name>%s</name><size>%d</size>"
+            "%s%s</file></description>"
+            "<transport xmlns='%s' sid='%s' block-size='4096'/>"
+            "</content></jingle>" % (
+                JINGLE, sid, JFT, name, size,
+                "<desc>%s</desc>" % desc if desc else "", hash_,
+                JIBB, ibb_sid))
+
+
+def reason_of(jingle):
+    r = jingle.find("{%s}reason" % JINGLE)
+    assert r is not None, ET.tostring(jingle)
+    return [harness.local(c.tag) for c in r]
+
+
+def test_jingle_receive(prosody, write_rc, start_natter, downloads,
+                        make_peer):
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = jingle_peer(make_peer)
+    _, _, feats = bob.disco_info(NATTER)
+    assert {JINGLE, JFT, JIBB, HASHES} <= feats
+    data = os.urandom(30 * 1024 + 3)
+    digest = hashlib.sha256(data).digest()
+    reply = bob.iq_set(NATTER, initiate("j1", "i1", "song.ogg", len(data),
+                                        digest, desc="a tune"))
+    assert reply.type == "result", reply
+    natter.wait_for(r"bob@localhost/peer offers you the file song\.ogg")
+    screen = open_dialog(natter)
+    assert "Name: song.ogg" in screen
+    assert "SHA-256: %s" % digest.hex() in screen
+    assert "Description: a tune" in screen
+    harness.keys(natter, "C-s")
+    acc = wait_action(bob, "session-accept")
+    assert acc.get("sid") == "j1"
+    tr = acc.find("{%s}content/{%s}transport" % (JINGLE, JIBB))
+    assert tr is not None and tr.get("sid") == "i1"
+    send_ibb(bob, "i1", data)
+    natter.wait_for(r"Transfer 1 done: saved as %s/song\.ogg"
+                    % re.escape(downloads))
+    with open(os.path.join(downloads, "song.ogg"), "rb") as f:
+        assert f.read() == data
+    assert reason_of(wait_action(bob, "session-terminate")) == ["success"]
+
+
+def test_jingle_wrong_hash(prosody, write_rc, start_natter, downloads,
+                           make_peer):
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = jingle_peer(make_peer)
+    data = os.urandom(9000)
+    wrong = hashlib.sha256(b"something else").digest()
+    assert bob.iq_set(NATTER, initiate("j2", "i2", "x.bin", len(data),
+                                       wrong)).type == "result"
+    open_dialog(natter)
+    harness.keys(natter, "C-s")
+    wait_action(bob, "session-accept")
+    send_ibb(bob, "i2", data)
+    natter.wait_for(r"Transfer 1 failed: its SHA256 hash is not the one "
+                    r"the sender gave")
+    assert os.listdir(downloads) == []
+    term = wait_action(bob, "session-terminate")
+    assert reason_of(term)[0] == "media-error"
+
+
+def test_jingle_checksum_later(prosody, write_rc, start_natter, downloads,
+                               make_peer):
+    """The hash may come in a session-info <checksum/> instead."""
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = jingle_peer(make_peer)
+    data = os.urandom(5000)
+    assert bob.iq_set(NATTER, initiate("j4", "i4", "y.bin", len(data))
+                      ).type == "result"
+    open_dialog(natter)
+    harness.keys(natter, "C-s")
+    wait_action(bob, "session-accept")
+    wrong = base64.b64encode(hashlib.sha256(b"no").digest()).decode()
+    reply = bob.iq_set(NATTER, (
+        "<jingle xmlns='%s' action='session-info' sid='j4'>"
+        "<checksum xmlns='%s' creator='initiator' name='a-file'><file>"
+        "<hash xmlns='%s' algo='sha-256'>%s</hash></file></checksum>"
+        "</jingle>" % (JINGLE, JFT, HASHES, wrong)))
+    assert reply.type == "result", reply
+    send_ibb(bob, "i4", data)
+    natter.wait_for(r"Transfer 1 failed: its SHA256 hash is not the one")
+    assert os.listdir(downloads) == []
+
+
+def test_jingle_decline(prosody, write_rc, start_natter, downloads,
+                        make_peer):
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = jingle_peer(make_peer)
+    assert bob.iq_set(NATTER, initiate("j3", "i3", "no.txt", 10)
+                      ).type == "result"
+    open_dialog(natter)
+    harness.keys(natter, "Escape")
+    term = wait_action(bob, "session-terminate")
+    assert term.get("sid") == "j3"
+    assert reason_of(term) == ["decline"]
+    # an unknown session is not ours: refused
+    reply = bob.iq_set(NATTER, "<jingle xmlns='%s' action='session-info' "
+                       "sid='nope'/>" % JINGLE)
+    assert reply.type == "error"
