@@ -126,6 +126,7 @@ static void p2p_free(struct session *s, struct p2p *p)
 	free(p->content);
 	free(p->creator);
 	free(p->sha256);
+	EVP_MD_CTX_free(p->md);
 	free(p);
 }
 
@@ -506,12 +507,12 @@ static void jingle_done(struct session *s, struct p2p *p)
 	free(jsid);
 }
 
-/* Our receiving stream whose Jingle session is sid from from, or NULL. */
+/* Our stream whose Jingle session is sid with from, or NULL. */
 static struct p2p *jingle_find(struct session *s, const char *from,
 			       const char *sid)
 {
 	for (struct p2p *p = xs_of(s)->p2p; p; p = p->next)
-		if (p->acc == s->acc && p->jsid && !p->sending &&
+		if (p->acc == s->acc && p->jsid &&
 		    strcmp(p->jsid, sid) == 0 && strcmp(p->peer, from) == 0)
 			return p;
 	return NULL;
@@ -519,6 +520,33 @@ static struct p2p *jingle_find(struct session *s, const char *from,
 
 static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si,
 		     xmpp_stanza_t *jingle);
+static void open_ibb(struct session *s, struct p2p *p);
+
+/* The receiver accepted the file we offer (jingle, a session-accept):
+ * the in-band stream opens, with the block size it asked for if
+ * smaller. */
+static void jingle_accepted(struct session *s, struct p2p *p,
+			    xmpp_stanza_t *jingle)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name_and_ns(
+		jingle, "content", NS_JINGLE);
+	xmpp_stanza_t *tr = c ? xmpp_stanza_get_child_by_name_and_ns(
+					c, "transport", NS_JINGLE_IBB)
+			      : NULL;
+	const char *bs = tr ? xmpp_stanza_get_attribute(tr, "block-size")
+			    : NULL;
+	unsigned long block = bs ? strtoul(bs, NULL, 10) : 0;
+
+	if (!tr) {
+		jingle_terminate(s, p, "unsupported-transports", NULL);
+		p2p_end(s, p, "the receiver chose a stream natter does not "
+			      "offer");
+		return;
+	}
+	p->block = block > 0 && block < P2P_BLOCK ? (unsigned)block
+						  : P2P_BLOCK;
+	open_ibb(s, p);
+}
 
 bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
 		   xmpp_stanza_t *jingle)
@@ -541,9 +569,14 @@ bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
 		return true;
 	}
 	p = jingle_find(s, from, sid);
-	if (!p)
+	if (!p) /* unknown, or ended here first (an error answers) */
 		return false;
 	reply_ok(s, iq);
+	if (strcmp(action, "session-accept") == 0) {
+		if (p->sending && p->state == P2P_ACCEPTED)
+			jingle_accepted(s, p, jingle);
+		return true;
+	}
 	if (strcmp(action, "session-terminate") == 0) {
 		xmpp_stanza_t *r = xmpp_stanza_get_child_by_name(jingle,
 								 "reason");
@@ -558,6 +591,9 @@ bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
 		if (c && strcmp(xmpp_stanza_get_name(c), "success") == 0 &&
 		    p->state == P2P_OPEN)
 			why = NULL; /* whole, or "ended after N of M" */
+		else if (c && p->sending &&
+			 strcmp(xmpp_stanza_get_name(c), "decline") == 0)
+			why = xasprintf("%s declined the offer", p->peer);
 		else
 			why = xasprintf("%s ended the session%s%s%s%s%s",
 					p->peer, c ? " (" : "",
@@ -789,7 +825,9 @@ static void offer_submit(struct app *app, struct window *w, unsigned action)
 	if (p->hash && transfer_expect_hash(p->t, "md5", p->hash) < 0)
 		log_msg(LOG_INFO, "p2p", "an MD5 natter cannot check: %s",
 			p->hash);
-	if (p->sha256)
+	/* a Jingle sender may tell the hash later (a checksum): it is
+	 * computed from the first byte */
+	if (p->jsid)
 		transfer_expect_hash(p->t, "sha-256", p->sha256);
 	if (p->jsid) {
 		jingle_accept(s, p);
@@ -1003,6 +1041,8 @@ static void on_closed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	struct p2p *p = p2p_of_ud(s, ud);
 
 	(void)reply; /* the bytes were all answered: it is done either way */
+	if (p && p->jsid)
+		jingle_terminate(s, p, "success", NULL);
 	if (p)
 		p2p_end(s, p, NULL);
 }
@@ -1027,6 +1067,35 @@ static void on_block(struct session *s, xmpp_stanza_t *reply, void *ud)
 
 /* Sends blocks while fewer than P2P_WINDOW are unanswered; at the end
  * of the file, once all are answered, the close. */
+/* The SHA-256 of what we sent, in a session-info before the close. */
+static void jingle_checksum(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
+	xmpp_stanza_t *j = stanza_payload(iq), *ck, *f, *h, *body;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	char *b64;
+
+	EVP_DigestFinal_ex(p->md, md, &len);
+	EVP_MD_CTX_free(p->md);
+	p->md = NULL;
+	xmpp_stanza_set_attribute(j, "action", "session-info");
+	xmpp_stanza_set_attribute(j, "sid", p->jsid);
+	ck = stanza_add_child(j, "checksum", NS_JINGLE_FT);
+	xmpp_stanza_set_attribute(ck, "creator", p->creator);
+	xmpp_stanza_set_attribute(ck, "name", p->content);
+	f = stanza_add_child(ck, "file", NS_JINGLE_FT);
+	h = stanza_add_child(f, "hash", NS_HASHES);
+	xmpp_stanza_set_attribute(h, "algo", "sha-256");
+	b64 = xmpp_base64_encode(s->ctx, md, len);
+	body = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_set_text(body, b64);
+	xmpp_stanza_add_child(h, body);
+	xmpp_stanza_release(body);
+	xmpp_free(s->ctx, b64);
+	req_send(s, iq, on_jingle_answer, p2p_ud(p), REQ_TIMEOUT_MS);
+}
+
 static void pump(struct session *s, struct p2p *p)
 {
 	unsigned char buf[P2P_BLOCK];
@@ -1049,6 +1118,8 @@ static void pump(struct session *s, struct p2p *p)
 			p->eof = true;
 			break;
 		}
+		if (p->md)
+			EVP_DigestUpdate(p->md, buf, (size_t)n);
 		iq = req_iq(s, "set", p->peer, "data", NS_IBB);
 		data = stanza_payload(iq);
 		snprintf(seq, sizeof seq, "%u", (unsigned)p->seq++);
@@ -1064,7 +1135,11 @@ static void pump(struct session *s, struct p2p *p)
 		req_send(s, iq, on_block, p2p_ud(p), REQ_TIMEOUT_MS);
 	}
 	if (p->eof && p->inflight == 0 && p->state == P2P_OPEN) {
-		xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "close", NS_IBB);
+		xmpp_stanza_t *iq;
+
+		if (p->md)
+			jingle_checksum(s, p);
+		iq = req_iq(s, "set", p->peer, "close", NS_IBB);
 
 		xmpp_stanza_set_attribute(stanza_payload(iq), "sid", p->sid);
 		p->state = P2P_CLOSING;
@@ -1115,8 +1190,7 @@ static char *chosen_method(xmpp_stanza_t *reply)
 static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct p2p *p = p2p_of_ud(s, ud);
-	xmpp_stanza_t *iq, *open;
-	char *method, *why, bs[16];
+	char *method, *why;
 
 	if (!p)
 		return;
@@ -1140,8 +1214,17 @@ static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	free(method);
-	p->method = P2P_METHOD_IBB;
 	p->block = P2P_BLOCK;
+	open_ibb(s, p);
+}
+
+/* Opens the in-band stream the receiver took, of p->block bytes. */
+static void open_ibb(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq, *open;
+	char bs[16];
+
+	p->method = P2P_METHOD_IBB;
 	iq = req_iq(s, "set", p->peer, "open", NS_IBB);
 	open = stanza_payload(iq);
 	snprintf(bs, sizeof bs, "%u", p->block);
@@ -1198,12 +1281,68 @@ static void offer_file(struct session *s, struct p2p *p)
 	req_send(s, iq, on_accepted, p2p_ud(p), P2P_OFFER_TIMEOUT_MS);
 }
 
+/* Offers p's file with Jingle File Transfer (XEP-0234), in band
+ * (XEP-0261); its SHA-256 is computed as it is read and sent at the
+ * end. */
+static void jingle_offer(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
+	xmpp_stanza_t *j = stanza_payload(iq), *c, *d, *f, *tr;
+	char *jsid = xmpp_uuid_gen(s->ctx), size[32], bs[16];
+
+	p->jsid = xstrdup(jsid);
+	xmpp_free(s->ctx, jsid);
+	p->content = xstrdup("a-file");
+	p->creator = xstrdup("initiator");
+	xmpp_stanza_set_attribute(j, "action", "session-initiate");
+	xmpp_stanza_set_attribute(j, "sid", p->jsid);
+	if (s->acc->bound_jid)
+		xmpp_stanza_set_attribute(j, "initiator", s->acc->bound_jid);
+	c = stanza_add_child(j, "content", NS_JINGLE);
+	xmpp_stanza_set_attribute(c, "creator", p->creator);
+	xmpp_stanza_set_attribute(c, "name", p->content);
+	xmpp_stanza_set_attribute(c, "senders", "initiator");
+	d = stanza_add_child(c, "description", NS_JINGLE_FT);
+	f = stanza_add_child(d, "file", NS_JINGLE_FT);
+	stanza_add_text(f, "name", p->t->name);
+	snprintf(size, sizeof size, "%" PRId64, p->t->total);
+	stanza_add_text(f, "size", size);
+	tr = stanza_add_child(c, "transport", NS_JINGLE_IBB);
+	snprintf(bs, sizeof bs, "%u", P2P_BLOCK);
+	xmpp_stanza_set_attribute(tr, "sid", p->sid);
+	xmpp_stanza_set_attribute(tr, "block-size", bs);
+	p->md = EVP_MD_CTX_new();
+	if (!p->md || !EVP_DigestInit_ex(p->md, EVP_sha256(), NULL))
+		abort(); /* out of memory, as xmem does */
+	p->state = P2P_ACCEPTED;
+	req_send(s, iq, on_jingle_answer, p2p_ud(p), REQ_TIMEOUT_MS);
+}
+
+/* What the peer's client says it takes: Jingle files, or stream
+ * initiation as before (no answer too). */
+static void on_peer_info(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct p2p *p = p2p_of_ud(s, ud);
+	xmpp_stanza_t *q = reply && req_ok(reply) ?
+		xmpp_stanza_get_child_by_name_and_ns(reply, "query",
+						     NS_DISCO_INFO) : NULL;
+
+	if (!p || p->state != P2P_ACCEPTED || p->jsid)
+		return;
+	if (q && stanza_has_feature(q, NS_JINGLE_FT) &&
+	    stanza_has_feature(q, NS_JINGLE_IBB))
+		jingle_offer(s, p);
+	else
+		offer_file(s, p);
+}
+
 int xs_sendfile_p2p(struct app *app, struct window *w, struct account *a,
 		    const char *jid, const char *path, char **err)
 {
 	struct session *s = session_of(a);
 	char *full, *sid;
 	struct p2p *p;
+	xmpp_stanza_t *iq;
 
 	if (a->state != ACC_ONLINE) {
 		*err = xasprintf("%s is not connected", a->conf->name);
@@ -1228,7 +1367,10 @@ int xs_sendfile_p2p(struct app *app, struct window *w, struct account *a,
 		p2p_free(s, p);
 		return -1;
 	}
-	offer_file(s, p);
+	/* Jingle when the peer's client says it takes files so */
+	iq = req_iq(s, "get", p->peer, "query", NS_DISCO_INFO);
+	p->state = P2P_ACCEPTED;
+	req_send(s, iq, on_peer_info, p2p_ud(p), REQ_TIMEOUT_MS);
 	return 0;
 }
 

@@ -11,11 +11,13 @@ and ends it with an error; a declined offer ends it with <decline/>.
 natter advertises the feature in disco#info.
 """
 
+import asyncio
 import base64
 import copy
 import hashlib
 import os
 import re
+import threading
 import xml.etree.ElementTree as ET
 
 import harness
@@ -135,26 +137,37 @@ def test_jingle_wrong_hash(prosody, write_rc, start_natter, downloads,
 
 def test_jingle_checksum_later(prosody, write_rc, start_natter, downloads,
                                make_peer):
-    """The hash may come in a session-info <checksum/> instead."""
+    """The hash may come in a session-info <checksum/> instead, after
+    the bytes."""
     befriend(prosody, "bob")
     natter = start(write_rc, start_natter, downloads)
     bob = jingle_peer(make_peer)
     data = os.urandom(5000)
-    assert bob.iq_set(NATTER, initiate("j4", "i4", "y.bin", len(data))
-                      ).type == "result"
-    open_dialog(natter)
-    harness.keys(natter, "C-s")
-    wait_action(bob, "session-accept")
-    wrong = base64.b64encode(hashlib.sha256(b"no").digest()).decode()
-    reply = bob.iq_set(NATTER, (
-        "<jingle xmlns='%s' action='session-info' sid='j4'>"
-        "<checksum xmlns='%s' creator='initiator' name='a-file'><file>"
-        "<hash xmlns='%s' algo='sha-256'>%s</hash></file></checksum>"
-        "</jingle>" % (JINGLE, JFT, HASHES, wrong)))
-    assert reply.type == "result", reply
-    send_ibb(bob, "i4", data)
-    natter.wait_for(r"Transfer 1 failed: its SHA256 hash is not the one")
-    assert os.listdir(downloads) == []
+    for n, digest in ((1, hashlib.sha256(data).digest()),
+                      (2, hashlib.sha256(b"no").digest())):
+        assert bob.iq_set(NATTER, initiate("j4%d" % n, "i4%d" % n,
+                                           "y%d.bin" % n, len(data))
+                          ).type == "result"
+        open_dialog(natter)
+        harness.keys(natter, "C-s")
+        wait_action(bob, "session-accept")
+        stream = send_ibb(bob, "i4%d" % n, data, close=False)
+        reply = bob.iq_set(NATTER, (
+            "<jingle xmlns='%s' action='session-info' sid='j4%d'>"
+            "<checksum xmlns='%s' creator='initiator' name='a-file'><file>"
+            "<hash xmlns='%s' algo='sha-256'>%s</hash></file></checksum>"
+            "</jingle>" % (JINGLE, n, JFT, HASHES,
+                           base64.b64encode(digest).decode())))
+        assert reply.type == "result", reply
+
+        async def close():
+            await stream.close(timeout=20)
+        bob.run(close, 30)
+        bob.jingles.clear()
+    natter.wait_for(r"Transfer 1 done: saved as %s/y1\.bin"
+                    % re.escape(downloads))
+    natter.wait_for(r"Transfer 2 failed: its SHA256 hash is not the one")
+    assert os.listdir(downloads) == ["y1.bin"]
 
 
 def test_jingle_decline(prosody, write_rc, start_natter, downloads,
@@ -173,3 +186,91 @@ def test_jingle_decline(prosody, write_rc, start_natter, downloads,
     reply = bob.iq_set(NATTER, "<jingle xmlns='%s' action='session-info' "
                        "sid='nope'/>" % JINGLE)
     assert reply.type == "error"
+
+
+def jingle_receiver(make_peer, answer):
+    """bob's client says it takes Jingle files in band; answer(bob, j)
+    is called (in bob's loop) with each session-initiate it gets."""
+    bob = jingle_peer(make_peer)
+    bob.got = {}
+    bob.done = threading.Event()
+
+    def setup():
+        from slixmpp.xmlstream.handler import Callback
+        from slixmpp.xmlstream.matcher import MatchXPath
+        for feat in (JFT, JIBB):
+            bob.client["xep_0030"].add_feature(feat)
+        bob.client["xep_0047"].auto_accept = True
+
+        def on_initiate(iq):
+            j = iq.xml.find("{%s}jingle" % JINGLE)
+            if j is not None and j.get("action") == "session-initiate":
+                answer(bob, j)
+
+        def on_stream(stream):
+            async def collect():
+                bob.got["data"] = await stream.gather(timeout=60)
+                bob.done.set()
+            asyncio.ensure_future(collect())
+        bob.client.register_handler(Callback(
+            "peer: jingle initiate", MatchXPath(
+                "{jabber:client}iq/{%s}jingle" % JINGLE), on_initiate))
+        bob.client.add_event_handler("ibb_stream_start", on_stream)
+    bob.call_soon(setup)
+    return bob
+
+
+def accept(bob, j):
+    tr = j.find("{%s}content/{%s}transport" % (JINGLE, JIBB))
+    bob.send_raw(
+        "<iq type='set' to='%s' id='acc1'><jingle xmlns='%s' "
+        "action='session-accept' sid='%s' responder='%s'>"
+        "<content creator='initiator' name='a-file'>"
+        "<description xmlns='%s'/><transport xmlns='%s' sid='%s' "
+        "block-size='2048'/></content></jingle></iq>"
+        % (NATTER, JINGLE, j.get("sid"), bob.jid, JFT, JIBB,
+           tr.get("sid")))
+
+
+def decline(bob, j):
+    bob.send_raw(
+        "<iq type='set' to='%s' id='dec1'><jingle xmlns='%s' "
+        "action='session-terminate' sid='%s'><reason><decline/>"
+        "</reason></jingle></iq>" % (NATTER, JINGLE, j.get("sid")))
+
+
+def test_jingle_send(prosody, write_rc, start_natter, downloads, make_peer,
+                     tmp_path):
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = jingle_receiver(make_peer, accept)
+    data = os.urandom(20 * 1024 + 9)
+    path = tmp_path / "movie clip.bin"
+    path.write_bytes(data)
+    natter.wait_for(r"bob@localhost")
+    natter.send_keys("/sendfile --p2p bob@localhost %s" % path)
+    natter.wait_for(r"Transfer 1 done: movie clip\.bin sent to "
+                    r"bob@localhost/peer")
+    assert bob.done.wait(30), "bob got no end of stream"
+    assert bob.got["data"] == data
+    ini = wait_action(bob, "session-initiate")
+    f = ini.find("{%s}content/{%s}description/{%s}file" % (JINGLE, JFT, JFT))
+    assert f.findtext("{%s}name" % JFT) == "movie clip.bin"
+    assert int(f.findtext("{%s}size" % JFT)) == len(data)
+    info = wait_action(bob, "session-info")
+    h = info.find("{%s}checksum/{%s}file/{%s}hash" % (JFT, JFT, HASHES))
+    assert h.get("algo") == "sha-256"
+    assert base64.b64decode(h.text) == hashlib.sha256(data).digest()
+    assert reason_of(wait_action(bob, "session-terminate")) == ["success"]
+
+
+def test_jingle_send_declined(prosody, write_rc, start_natter, downloads,
+                              make_peer, tmp_path):
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    jingle_receiver(make_peer, decline)
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"hello")
+    natter.send_keys("/sendfile --p2p bob@localhost/peer %s" % path)
+    natter.wait_for(r"Transfer 1 failed: bob@localhost/peer declined the "
+                    r"offer$")

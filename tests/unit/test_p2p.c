@@ -323,6 +323,31 @@ static void test_receive_hash(void **state)
 	assert_int_equal(transfer_expect_hash(t, "md5",
 				"zz41402abc4b2a76b9719d911017c592"), -1);
 	transfer_end(t, "stop");
+	/* the hash told after the bytes came (a Jingle checksum): what
+	 * came before is hashed too */
+	t = receive(fx, "l.txt", 5);
+	assert_int_equal(transfer_expect_hash(t, "sha-256", NULL), 0);
+	assert_null(transfer_write(t, "hel", 3));
+	assert_int_equal(transfer_expect_hash(t, "sha-256",
+		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+		0);
+	assert_null(transfer_write(t, "lo", 2));
+	transfer_end(t, NULL);
+	assert_int_equal(t->state, TRANSFER_DONE);
+	t = receive(fx, "m.txt", 5);
+	assert_int_equal(transfer_expect_hash(t, "sha-256", NULL), 0);
+	assert_null(transfer_write(t, "jello", 5));
+	assert_int_equal(transfer_expect_hash(t, "sha-256",
+		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+		0);
+	transfer_end(t, NULL);
+	assert_int_equal(t->state, TRANSFER_FAILED);
+	/* none told: nothing to check */
+	t = receive(fx, "n.txt", 5);
+	assert_int_equal(transfer_expect_hash(t, "sha-256", NULL), 0);
+	assert_null(transfer_write(t, "jello", 5));
+	transfer_end(t, NULL);
+	assert_int_equal(t->state, TRANSFER_DONE);
 }
 
 static void test_receive_limits_and_cancel(void **state)
