@@ -26,8 +26,22 @@
  * blocks of P2P_BLOCK bytes, at most P2P_WINDOW of them unanswered, read
  * from disk as they go: a file is never held in memory whole.
  *
+ * Jingle File Transfer (XEP-0234) rides the same streams: a
+ * session-initiate offering a file over in-band bytestreams (XEP-0261)
+ * is acknowledged and goes through the same checks and dialog (p->jsid
+ * names the session, p->sid is the IBB stream's); accepting sends a
+ * session-accept, declining a session-terminate with <decline/>, and a
+ * stream received ends the session with <success/> when the file was
+ * kept, else with why. Its SHA-256 (XEP-0300), in the offer or in a
+ * later session-info <checksum/>, is checked by core/transfer, which
+ * hashes from the first byte. Sending asks the peer's disco#info first
+ * and offers with Jingle when it lists file-transfer:5 and ibb:1, else
+ * with stream initiation; the hash is computed as the blocks are read
+ * and sent in a checksum before the close.
+ *
  * A cut connection, the other party going offline, or any error ends the
- * stream and its transfer with words for why.
+ * stream and its transfer with words for why (a Jingle session is
+ * terminated saying so).
  */
 #include "config.h"
 
