@@ -274,3 +274,40 @@ def test_jingle_send_declined(prosody, write_rc, start_natter, downloads,
     natter.send_keys("/sendfile --p2p bob@localhost/peer %s" % path)
     natter.wait_for(r"Transfer 1 failed: bob@localhost/peer declined the "
                     r"offer$")
+
+
+def test_jingle_cancel_and_terminated(prosody, write_rc, start_natter,
+                                      downloads, make_peer):
+    """/cancel ends the session in words; a sender ending it ends the
+    transfer with its reason."""
+    befriend(prosody, "bob")
+    natter = start(write_rc, start_natter, downloads)
+    bob = jingle_peer(make_peer)
+    data = os.urandom(40 * 1024)
+    assert bob.iq_set(NATTER, initiate("j5", "i5", "one.bin", len(data))
+                      ).type == "result"
+    open_dialog(natter)
+    harness.keys(natter, "C-s")
+    wait_action(bob, "session-accept")
+    send_ibb(bob, "i5", data, chunks=2, close=False)
+    natter.wait_for(r"Transfer 1: one\.bin from bob@localhost/peer: ")
+    natter.send_keys("/cancel 1")
+    natter.wait_for(r"Transfer 1 cancelled")
+    term = wait_action(bob, "session-terminate")
+    assert term.get("sid") == "j5" and reason_of(term)[0] == "cancel"
+    assert os.listdir(downloads) == []
+    bob.jingles.clear()
+    # the sender gives up
+    assert bob.iq_set(NATTER, initiate("j6", "i6", "two.bin", len(data))
+                      ).type == "result"
+    open_dialog(natter)
+    harness.keys(natter, "C-s")
+    wait_action(bob, "session-accept")
+    send_ibb(bob, "i6", data, chunks=2, close=False)
+    reply = bob.iq_set(NATTER, (
+        "<jingle xmlns='%s' action='session-terminate' sid='j6'><reason>"
+        "<media-error/><text>disk full</text></reason></jingle>" % JINGLE))
+    assert reply.type == "result", reply
+    natter.wait_for(r"Transfer 2 failed: bob@localhost/peer ended the "
+                    r"session \(media-error\): disk full")
+    assert os.listdir(downloads) == []
