@@ -21,6 +21,7 @@ import threading
 import xml.etree.ElementTree as ET
 
 import harness
+import natterdemo
 from test_p2p import (  # noqa: F401 - fixtures
     befriend, downloads, open_dialog, prosody, send_ibb, start)
 
@@ -311,3 +312,40 @@ def test_jingle_cancel_and_terminated(prosody, write_rc, start_natter,
     natter.wait_for(r"Transfer 2 failed: bob@localhost/peer ended the "
                     r"session \(media-error\): disk full")
     assert os.listdir(downloads) == []
+
+
+def test_jingle_natter_to_natter(prosody, accounts, write_rc, start_natter,
+                                 downloads, natter_bin, tmp_path):
+    """Two natters: alice's sends bob's a file with Jingle in band, the
+    SHA-256 in a checksum; bob's keeps it."""
+    befriend(prosody, "bob")
+    alice = start(write_rc, start_natter, downloads)
+    bob = accounts["bob"]
+    xdg = harness.Xdg.make(tmp_path / "bob")
+    bob_dl = tmp_path / "bob-dl"
+    bob_dl.mkdir()
+    rc = natterdemo.write_natterrc(xdg.natterrc, {
+        "test": natterdemo.natter_account(
+            jid=bob.jid, password=bob.password, port=prosody.c2s_port,
+            resource="natter")})
+    with open(rc, "a", encoding="utf-8") as f:
+        f.write('download_dir = "%s"\n' % bob_dl)
+    pane = harness.NatterPane([natter_bin, "-c", rc], xdg.env())
+    pane.start()
+    try:
+        pane.wait_for(r"connected as bob@localhost/natter")
+        data = os.urandom(60 * 1024 + 1)
+        path = tmp_path / "both.bin"
+        path.write_bytes(data)
+        alice.send_keys("/sendfile --p2p bob@localhost/natter %s" % path)
+        open_dialog(pane, who="alice@localhost")
+        harness.keys(pane, "C-s")
+        alice.wait_for(r"Transfer 1 done: both\.bin sent to "
+                       r"bob@localhost/natter")
+        pane.wait_for(r"Transfer 1 done: saved as %s/both\.bin"
+                      % re.escape(str(bob_dl)))
+        with open(bob_dl / "both.bin", "rb") as f:
+            assert f.read() == data
+    finally:
+        bad = pane.finish()
+    assert not bad, bad
