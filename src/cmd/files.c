@@ -316,6 +316,8 @@ const struct cmd cmd_files[] = {
 	  "  (XEP-0065: straight to natter, or through the server's proxy)\n"
 	  "  or in band (XEP-0047), as the receiver chooses. JID is a\n"
 	  "  contact (its most available client is picked) or a full JID.\n"
+	  "  A client that lists Jingle File Transfer (XEP-0234) gets the\n"
+	  "  offer that way, in band (XEP-0261), with the file's SHA-256.\n"
 	  "  The transfer shows in /transfers; /cancel N stops it.",
 	  "files", ARG_PATH, run_sendfile, 1 },
 	{ 0 },

@@ -696,23 +696,26 @@ int transfer_expect_hash(struct transfer *t, const char *algo,
 	};
 	const EVP_MD *md = NULL;
 	const char *name = NULL;
-	size_t n = strlen(hex);
+	size_t n = hex ? strlen(hex) : 0;
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (strcasecmp(algo, names[i][0]) == 0) {
 			name = names[i][1];
 			md = EVP_get_digestbyname(name);
 		}
-	if (!md || n != 2 * (size_t)EVP_MD_get_size(md) ||
-	    strspn(hex, "0123456789abcdefABCDEF") != n)
+	if (!md || (hex && (n != 2 * (size_t)EVP_MD_get_size(md) ||
+			    strspn(hex, "0123456789abcdefABCDEF") != n)))
 		return -1;
-	EVP_MD_CTX_free(t->digest);
-	t->digest = EVP_MD_CTX_new();
-	if (!t->digest || !EVP_DigestInit_ex(t->digest, md, NULL))
-		abort(); /* out of memory */
+	/* the same algorithm again: what came so far stays hashed */
+	if (!t->digest || !t->hash_name || strcmp(t->hash_name, name) != 0) {
+		EVP_MD_CTX_free(t->digest);
+		t->digest = EVP_MD_CTX_new();
+		if (!t->digest || !EVP_DigestInit_ex(t->digest, md, NULL))
+			abort(); /* out of memory */
+	}
 	free(t->want_hash);
-	t->want_hash = xstrdup(hex);
-	for (char *p = t->want_hash; *p; p++)
+	t->want_hash = hex ? xstrdup(hex) : NULL;
+	for (char *p = t->want_hash; p && *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	free(t->hash_name);
 	t->hash_name = xstrdup(name);
@@ -727,7 +730,7 @@ static bool hash_matches(struct transfer *t)
 	unsigned int n = 0;
 	char hex[2 * EVP_MAX_MD_SIZE + 1];
 
-	if (!t->digest)
+	if (!t->digest || !t->want_hash)
 		return true;
 	if (!EVP_DigestFinal_ex(t->digest, md, &n))
 		return false;

@@ -171,7 +171,10 @@ struct transfer *transfer_send(struct app *app, struct window *w,
  * "sha-512" (XEP-0300's names), hex the digest in hex. What comes is
  * hashed as it is written, and a file whose hash differs fails at the
  * end and is not kept. Returns 0, or -1 for an algorithm or digest
- * natter cannot check (nothing is checked then). */
+ * natter cannot check (nothing is checked then). hex NULL: the hash is
+ * computed from the start but the one to compare with comes later (a
+ * second call with the same algo, which keeps what was computed; none
+ * coming, nothing is checked). */
 int transfer_expect_hash(struct transfer *t, const char *algo,
 			 const char *hex);
 /* Writes bytes received: NULL, or why they cannot be taken (more than

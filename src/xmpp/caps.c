@@ -47,6 +47,11 @@ static const char *const features[] = {
 	NS_RECEIPTS,
 	NS_REPLY,
 	NS_TIME,
+	NS_JINGLE, /* XEP-0234 files over XEP-0261 (p2p.c) */
+	NS_JINGLE_FT,
+	NS_JINGLE_IBB,
+	NS_HASHES, /* XEP-0300 */
+	NS_HASH_SHA256,
 };
 
 #define NFEATURES (sizeof features / sizeof *features)

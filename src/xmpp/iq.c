@@ -173,10 +173,11 @@ static void iq_blocking(struct session *s, xmpp_stanza_t *iq,
 		reply_with(s, iq, NULL);
 }
 
-/* A Jingle IQ: a call's (xmpp/call.c), or none we know. */
+/* A Jingle IQ: a call's (xmpp/call.c), a file's (xmpp/p2p.c), or none
+ * we know. */
 static void iq_jingle(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *p)
 {
-	if (!xs_call_iq(s, iq, p))
+	if (!xs_call_iq(s, iq, p) && !p2p_jingle_iq(s, iq, p))
 		reply_error(s, iq, "cancel", "service-unavailable");
 }
 

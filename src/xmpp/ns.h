@@ -67,5 +67,10 @@
 #define NS_FEATURE_NEG "http://jabber.org/protocol/feature-neg"
 #define NS_IBB "http://jabber.org/protocol/ibb"
 #define NS_BYTESTREAMS "http://jabber.org/protocol/bytestreams"
+/* Jingle File Transfer (XEP-0234) over in-band bytestreams (XEP-0261) */
+#define NS_JINGLE_FT "urn:xmpp:jingle:apps:file-transfer:5"
+#define NS_JINGLE_IBB "urn:xmpp:jingle:transports:ibb:1"
+#define NS_HASHES "urn:xmpp:hashes:2"
+#define NS_HASH_SHA256 "urn:xmpp:hash-function-text-names:sha-256"
 
 #endif

@@ -26,8 +26,22 @@
  * blocks of P2P_BLOCK bytes, at most P2P_WINDOW of them unanswered, read
  * from disk as they go: a file is never held in memory whole.
  *
+ * Jingle File Transfer (XEP-0234) rides the same streams: a
+ * session-initiate offering a file over in-band bytestreams (XEP-0261)
+ * is acknowledged and goes through the same checks and dialog (p->jsid
+ * names the session, p->sid is the IBB stream's); accepting sends a
+ * session-accept, declining a session-terminate with <decline/>, and a
+ * stream received ends the session with <success/> when the file was
+ * kept, else with why. Its SHA-256 (XEP-0300), in the offer or in a
+ * later session-info <checksum/>, is checked by core/transfer, which
+ * hashes from the first byte. Sending asks the peer's disco#info first
+ * and offers with Jingle when it lists file-transfer:5 and ibb:1, else
+ * with stream initiation; the hash is computed as the blocks are read
+ * and sent in a checksum before the close.
+ *
  * A cut connection, the other party going offline, or any error ends the
- * stream and its transfer with words for why.
+ * stream and its transfer with words for why (a Jingle session is
+ * terminated saying so).
  */
 #include "config.h"
 
@@ -37,6 +51,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <openssl/evp.h>
 
 #include "core/account.h"
 #include "core/app.h"
@@ -120,6 +136,11 @@ static void p2p_free(struct session *s, struct p2p *p)
 	free(p->iq_id);
 	free(p->name);
 	free(p->hash);
+	free(p->jsid);
+	free(p->content);
+	free(p->creator);
+	free(p->sha256);
+	EVP_MD_CTX_free(p->md);
 	free(p);
 }
 
@@ -296,13 +317,327 @@ int p2p_offer_parse(xmpp_stanza_t *si, struct p2p_offer *o)
 	return 0;
 }
 
+char *p2p_sha256_of(xmpp_stanza_t *el)
+{
+	for (xmpp_stanza_t *c = el ? xmpp_stanza_get_children(el) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *algo = xmpp_stanza_get_attribute(c, "algo");
+		const char *ns = xmpp_stanza_get_ns(c);
+		unsigned char bin[36];
+		char *text, *hex;
+		size_t n = 0;
+
+		if (!xmpp_stanza_is_tag(c) || !ns || strcmp(ns, NS_HASHES) ||
+		    strcmp(xmpp_stanza_get_name(c), "hash") || !algo ||
+		    strcmp(algo, "sha-256"))
+			continue;
+		text = xmpp_stanza_get_text(c);
+		/* 32 bytes are 44 base64 characters, the last one '=' */
+		for (char *q = text; q && *q; q++)
+			if (!strchr(" \t\r\n", *q))
+				text[n++] = *q;
+		if (n != 44 || text[43] != '=' || text[42] == '=' ||
+		    EVP_DecodeBlock(bin, (const unsigned char *)text, 44) !=
+			    33) {
+			xmpp_free(xmpp_stanza_get_context(c), text);
+			return NULL;
+		}
+		xmpp_free(xmpp_stanza_get_context(c), text);
+		hex = xmalloc(65);
+		for (int i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", bin[i]);
+		return hex;
+	}
+	return NULL;
+}
+
+int p2p_jingle_parse(xmpp_stanza_t *jingle, struct p2p_offer *o)
+{
+	const char *action = xmpp_stanza_get_attribute(jingle, "action");
+	const char *jsid = xmpp_stanza_get_attribute(jingle, "sid");
+	xmpp_stanza_t *content, *desc, *file, *tr;
+	const char *cname, *creator, *sid, *bs;
+	char *name, *size, *end;
+
+	memset(o, 0, sizeof *o);
+	o->size = -1;
+	if (!action || strcmp(action, "session-initiate") || !sid_ok(jsid))
+		return -1;
+	content = xmpp_stanza_get_child_by_name_and_ns(jingle, "content",
+						       NS_JINGLE);
+	desc = content ? xmpp_stanza_get_child_by_name_and_ns(
+				 content, "description", NS_JINGLE_FT)
+		       : NULL;
+	file = desc ? xmpp_stanza_get_child_by_name_and_ns(desc, "file",
+							   NS_JINGLE_FT)
+		    : NULL;
+	cname = content ? xmpp_stanza_get_attribute(content, "name") : NULL;
+	creator = content ? xmpp_stanza_get_attribute(content, "creator")
+			  : NULL;
+	if (!file || !sid_ok(cname) || (creator && !sid_ok(creator)))
+		return -1;
+	name = stanza_child_text(file, "name");
+	size = stanza_child_text(file, "size");
+	if (!name || !*name || !size || *size < '0' || *size > '9') {
+		free(name);
+		free(size);
+		return -1;
+	}
+	errno = 0;
+	o->size = (int64_t)strtoll(size, &end, 10);
+	if (*end || errno || o->size < 0) {
+		free(name);
+		free(size);
+		return -1;
+	}
+	free(size);
+	o->name = utf8_sanitize(name, 0);
+	free(name);
+	o->jsid = xstrdup(jsid);
+	o->content = xstrdup(cname);
+	o->creator = xstrdup(creator ? creator : "initiator");
+	o->sha256 = p2p_sha256_of(file);
+	o->desc = stanza_child_text(file, "desc");
+	if (o->desc) { /* one line */
+		char *clean = utf8_sanitize(o->desc, 0);
+
+		free(o->desc);
+		o->desc = clean;
+		for (char *q = o->desc; *q; q++)
+			if (*q == '\n')
+				*q = ' ';
+	}
+	tr = xmpp_stanza_get_child_by_name_and_ns(content, "transport",
+						  NS_JINGLE_IBB);
+	sid = tr ? xmpp_stanza_get_attribute(tr, "sid") : NULL;
+	bs = tr ? xmpp_stanza_get_attribute(tr, "block-size") : NULL;
+	o->block = bs ? (unsigned)strtoul(bs, NULL, 10) : P2P_BLOCK;
+	if (o->block == 0 || o->block > P2P_MAX_BLOCK)
+		o->block = P2P_MAX_BLOCK; /* we say the one we take */
+	if (sid_ok(sid)) {
+		o->sid = xstrdup(sid);
+		o->methods = P2P_METHOD_IBB;
+	} else /* no transport we speak: refused for it */
+		o->sid = xstrdup(jsid);
+	return 0;
+}
+
 void p2p_offer_clear(struct p2p_offer *o)
 {
+	free(o->jsid);
+	free(o->content);
+	free(o->creator);
+	free(o->sha256);
 	free(o->sid);
 	free(o->name);
 	free(o->hash);
 	free(o->desc);
 	memset(o, 0, sizeof *o);
+}
+
+/* ---- Jingle File Transfer (XEP-0234, XEP-0261), receiving ---- */
+
+/* Ends p's Jingle session: a session-terminate with reason cond and
+ * text (may be NULL); the answer does not matter. */
+static void jingle_terminate(struct session *s, struct p2p *p,
+			     const char *cond, const char *text)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
+	xmpp_stanza_t *j = stanza_payload(iq), *r;
+
+	xmpp_stanza_set_attribute(j, "action", "session-terminate");
+	xmpp_stanza_set_attribute(j, "sid", p->jsid);
+	r = stanza_add_child(j, "reason", NS_JINGLE);
+	stanza_add_child(r, cond, NULL);
+	if (text && *text)
+		stanza_add_text(r, "text", text);
+	if (!xmpp_stanza_get_id(iq)) {
+		char *id = xmpp_uuid_gen(s->ctx);
+
+		xmpp_stanza_set_id(iq, id);
+		xmpp_free(s->ctx, id);
+	}
+	session_send(s, iq);
+}
+
+static void on_jingle_answer(struct session *s, xmpp_stanza_t *reply,
+			     void *ud)
+{
+	struct p2p *p = p2p_of_ud(s, ud);
+	char *why;
+
+	if (!p || req_ok(reply))
+		return;
+	why = p2p_refusal(p, reply, "the session-accept");
+	p2p_end(s, p, why);
+	free(why);
+}
+
+/* The user took p's offer: a session-accept, in-band; the sender opens
+ * the stream. */
+static void jingle_accept(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
+	xmpp_stanza_t *j = stanza_payload(iq), *c, *d, *f, *tr;
+	char bs[16];
+
+	xmpp_stanza_set_attribute(j, "action", "session-accept");
+	xmpp_stanza_set_attribute(j, "sid", p->jsid);
+	if (s->acc->bound_jid)
+		xmpp_stanza_set_attribute(j, "responder", s->acc->bound_jid);
+	c = stanza_add_child(j, "content", NS_JINGLE);
+	xmpp_stanza_set_attribute(c, "creator", p->creator);
+	xmpp_stanza_set_attribute(c, "name", p->content);
+	xmpp_stanza_set_attribute(c, "senders", "initiator");
+	d = stanza_add_child(c, "description", NS_JINGLE_FT);
+	f = stanza_add_child(d, "file", NS_JINGLE_FT);
+	stanza_add_text(f, "name", p->name);
+	tr = stanza_add_child(c, "transport", NS_JINGLE_IBB);
+	snprintf(bs, sizeof bs, "%u", p->block);
+	xmpp_stanza_set_attribute(tr, "sid", p->sid);
+	xmpp_stanza_set_attribute(tr, "block-size", bs);
+	p->state = P2P_ACCEPTED;
+	req_send(s, iq, on_jingle_answer, p2p_ud(p), REQ_TIMEOUT_MS);
+}
+
+/* p's stream closed: the file is kept when whole and of the hash
+ * offered, and the session ends saying so. */
+static void jingle_done(struct session *s, struct p2p *p)
+{
+	struct app *app = s->app;
+	unsigned n = p->t ? p->t->n : 0;
+	char *peer = xstrdup(p->peer), *jsid = xstrdup(p->jsid);
+	struct transfer *t;
+	struct p2p tmp = { .peer = peer, .jsid = jsid };
+
+	p2p_end(s, p, NULL); /* whole, or "ended after N of M" */
+	t = n ? transfer_find(app, n) : NULL;
+	if (t && t->state == TRANSFER_DONE)
+		jingle_terminate(s, &tmp, "success", NULL);
+	else
+		jingle_terminate(s, &tmp, "media-error",
+				 t && t->error ? t->error : "not received");
+	free(peer);
+	free(jsid);
+}
+
+/* Our stream whose Jingle session is sid with from, or NULL. */
+static struct p2p *jingle_find(struct session *s, const char *from,
+			       const char *sid)
+{
+	for (struct p2p *p = xs_of(s)->p2p; p; p = p->next)
+		if (p->acc == s->acc && p->jsid &&
+		    strcmp(p->jsid, sid) == 0 && strcmp(p->peer, from) == 0)
+			return p;
+	return NULL;
+}
+
+static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si,
+		     xmpp_stanza_t *jingle);
+static void open_ibb(struct session *s, struct p2p *p);
+
+/* The receiver accepted the file we offer (jingle, a session-accept):
+ * the in-band stream opens, with the block size it asked for if
+ * smaller. */
+static void jingle_accepted(struct session *s, struct p2p *p,
+			    xmpp_stanza_t *jingle)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name_and_ns(
+		jingle, "content", NS_JINGLE);
+	xmpp_stanza_t *tr = c ? xmpp_stanza_get_child_by_name_and_ns(
+					c, "transport", NS_JINGLE_IBB)
+			      : NULL;
+	const char *bs = tr ? xmpp_stanza_get_attribute(tr, "block-size")
+			    : NULL;
+	unsigned long block = bs ? strtoul(bs, NULL, 10) : 0;
+
+	if (!tr) {
+		jingle_terminate(s, p, "unsupported-transports", NULL);
+		p2p_end(s, p, "the receiver chose a stream natter does not "
+			      "offer");
+		return;
+	}
+	p->block = block > 0 && block < P2P_BLOCK ? (unsigned)block
+						  : P2P_BLOCK;
+	open_ibb(s, p);
+}
+
+bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
+		   xmpp_stanza_t *jingle)
+{
+	const char *action = xmpp_stanza_get_attribute(jingle, "action");
+	const char *sid = xmpp_stanza_get_attribute(jingle, "sid");
+	const char *from = xmpp_stanza_get_from(iq);
+	xmpp_stanza_t *content, *ck;
+	struct p2p *p;
+
+	if (!action || !sid || !from)
+		return false;
+	if (strcmp(action, "session-initiate") == 0) {
+		content = xmpp_stanza_get_child_by_name_and_ns(
+			jingle, "content", NS_JINGLE);
+		if (!content || !xmpp_stanza_get_child_by_name_and_ns(
+					content, "description", NS_JINGLE_FT))
+			return false;
+		on_offer(s, iq, NULL, jingle);
+		return true;
+	}
+	p = jingle_find(s, from, sid);
+	if (!p) /* unknown, or ended here first (an error answers) */
+		return false;
+	reply_ok(s, iq);
+	if (strcmp(action, "session-accept") == 0) {
+		if (p->sending && p->state == P2P_ACCEPTED)
+			jingle_accepted(s, p, jingle);
+		return true;
+	}
+	if (strcmp(action, "session-terminate") == 0) {
+		xmpp_stanza_t *r = xmpp_stanza_get_child_by_name(jingle,
+								 "reason");
+		xmpp_stanza_t *c = r ? xmpp_stanza_get_children(r) : NULL;
+		char *text = r ? stanza_child_text(r, "text") : NULL;
+		char *clean = text ? utf8_sanitize(text, 0) : NULL;
+		char *why;
+
+		while (c && (!xmpp_stanza_is_tag(c) ||
+			     strcmp(xmpp_stanza_get_name(c), "text") == 0))
+			c = xmpp_stanza_get_next(c);
+		if (c && strcmp(xmpp_stanza_get_name(c), "success") == 0 &&
+		    p->state == P2P_OPEN)
+			why = NULL; /* whole, or "ended after N of M" */
+		else if (c && p->sending &&
+			 strcmp(xmpp_stanza_get_name(c), "decline") == 0)
+			why = xasprintf("%s declined the offer", p->peer);
+		else
+			why = xasprintf("%s ended the session%s%s%s%s%s",
+					p->peer, c ? " (" : "",
+					c ? xmpp_stanza_get_name(c) : "",
+					c ? ")" : "", clean ? ": " : "",
+					clean ? clean : "");
+		p2p_end(s, p, why);
+		free(why);
+		free(text);
+		free(clean);
+		return true;
+	}
+	ck = strcmp(action, "session-info") == 0 ?
+		     xmpp_stanza_get_child_by_name_and_ns(jingle, "checksum",
+							  NS_JINGLE_FT)
+		   : NULL;
+	if (ck) {
+		char *hex = p2p_sha256_of(xmpp_stanza_get_child_by_name_and_ns(
+			ck, "file", NS_JINGLE_FT));
+
+		if (hex && p->t)
+			transfer_expect_hash(p->t, "sha-256", hex);
+		else if (hex) {
+			free(p->sha256);
+			p->sha256 = hex;
+			hex = NULL;
+		}
+		free(hex);
+	}
+	return true;
 }
 
 /* ---- receiving: the offer and its dialog ---- */
@@ -357,6 +692,8 @@ static struct dialog *offer_dialog(struct session *s, const char *peer,
 	add_fixed(&f, "Size", size);
 	if (o->hash)
 		add_fixed(&f, "MD5", o->hash);
+	if (o->sha256)
+		add_fixed(&f, "SHA-256", o->sha256);
 	if (o->desc)
 		add_fixed(&f, "Description", o->desc);
 	fl = form_add_field(&f, FIELD_TEXT_SINGLE, "path");
@@ -379,11 +716,17 @@ static void offer_refused(struct session *s, xmpp_stanza_t *iq,
 				    .size = o->size, .verdict = v };
 
 	p2p_reply_error(s, from, xmpp_stanza_get_id(iq),
-		    v == OFFER_TOO_MANY ? "wait" : "cancel", cond, NULL, ext);
+		    v == OFFER_TOO_MANY ? "wait" : "cancel", cond, NULL,
+		    o->jsid ? NULL : ext);
 	transfer_offered(s->app, s->acc, NULL, &ev);
 }
 
-static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
+static void reply_ok(struct session *s, xmpp_stanza_t *iq);
+
+/* An offer iq holds, si's (stream initiation) or jingle's (Jingle File
+ * Transfer, si NULL): refused, or in a dialog. */
+static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si,
+		     xmpp_stanza_t *jingle)
 {
 	const char *from = xmpp_stanza_get_from(iq);
 	struct p2p_offer o = { 0 };
@@ -394,7 +737,8 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 	struct p2p *p;
 
 	if (!bare || !strchr(from, '/') || !utf8_is_clean(from, strlen(from)) ||
-	    p2p_offer_parse(si, &o) < 0) {
+	    (si ? p2p_offer_parse(si, &o) : p2p_jingle_parse(jingle, &o)) <
+		    0) {
 		free(bare);
 		if (from)
 			p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "modify",
@@ -431,6 +775,14 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si)
 		p = p2p_new(s, from, o.sid, false);
 		p->iq_id = xstrdup(xmpp_stanza_get_id(iq) ?
 					   xmpp_stanza_get_id(iq) : "");
+		if (o.jsid) { /* a Jingle offer is acknowledged now */
+			p->jsid = xstrdup(o.jsid);
+			p->content = xstrdup(o.content);
+			p->creator = xstrdup(o.creator);
+			p->sha256 = o.sha256 ? xstrdup(o.sha256) : NULL;
+			p->block = o.block;
+			reply_ok(s, iq);
+		}
 		p->state = P2P_OFFERED;
 		p->name = xstrdup(o.name);
 		p->hash = o.hash ? xstrdup(o.hash) : NULL;
@@ -487,6 +839,15 @@ static void offer_submit(struct app *app, struct window *w, unsigned action)
 	if (p->hash && transfer_expect_hash(p->t, "md5", p->hash) < 0)
 		log_msg(LOG_INFO, "p2p", "an MD5 natter cannot check: %s",
 			p->hash);
+	/* a Jingle sender may tell the hash later (a checksum): it is
+	 * computed from the first byte */
+	if (p->jsid)
+		transfer_expect_hash(p->t, "sha-256", p->sha256);
+	if (p->jsid) {
+		jingle_accept(s, p);
+		app_close_window(app, w);
+		return;
+	}
 	/* SOCKS5 when offered: a direct connection, or the server's proxy,
 	 * carries a file faster than base64 in stanzas */
 	p->method = p->method & P2P_METHOD_SOCKS5 ? P2P_METHOD_SOCKS5
@@ -514,7 +875,9 @@ static void offer_cancel(struct app *app, struct window *w)
 	(void)app;
 	if (!p)
 		return;
-	if (d->acc->state == ACC_ONLINE)
+	if (d->acc->state == ACC_ONLINE && p->jsid)
+		jingle_terminate(s, p, "decline", NULL);
+	else if (d->acc->state == ACC_ONLINE)
 		p2p_reply_error(s, p->peer, p->iq_id, "cancel", "forbidden",
 			    "Offer declined", NULL);
 	p2p_free(s, p);
@@ -580,6 +943,8 @@ static void receive_failed(struct session *s, struct p2p *p,
 	p2p_reply_error(s, p->peer, xmpp_stanza_get_id(iq), "cancel", cond, NULL,
 		    NULL);
 	send_close(s, p);
+	if (p->jsid)
+		jingle_terminate(s, p, "failed-transport", why);
 	p2p_end(s, p, why);
 }
 
@@ -645,6 +1010,10 @@ static void on_close(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
 	if (!p)
 		return;
 	reply_ok(s, iq);
+	if (!p->sending && p->jsid) {
+		jingle_done(s, p);
+		return;
+	}
 	if (!p->sending) {
 		p2p_end(s, p, NULL); /* whole, or "ended after N of M" */
 		return;
@@ -662,7 +1031,7 @@ int p2p_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload)
 	if (!ns)
 		return -1;
 	if (strcmp(ns, NS_SI) == 0 && strcmp(name, "si") == 0)
-		on_offer(s, iq, payload);
+		on_offer(s, iq, payload, NULL);
 	else if (strcmp(ns, NS_IBB) == 0 && strcmp(name, "open") == 0)
 		on_open(s, iq, payload);
 	else if (strcmp(ns, NS_IBB) == 0 && strcmp(name, "data") == 0)
@@ -686,6 +1055,8 @@ static void on_closed(struct session *s, xmpp_stanza_t *reply, void *ud)
 	struct p2p *p = p2p_of_ud(s, ud);
 
 	(void)reply; /* the bytes were all answered: it is done either way */
+	if (p && p->jsid)
+		jingle_terminate(s, p, "success", NULL);
 	if (p)
 		p2p_end(s, p, NULL);
 }
@@ -710,6 +1081,35 @@ static void on_block(struct session *s, xmpp_stanza_t *reply, void *ud)
 
 /* Sends blocks while fewer than P2P_WINDOW are unanswered; at the end
  * of the file, once all are answered, the close. */
+/* The SHA-256 of what we sent, in a session-info before the close. */
+static void jingle_checksum(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
+	xmpp_stanza_t *j = stanza_payload(iq), *ck, *f, *h, *body;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	char *b64;
+
+	EVP_DigestFinal_ex(p->md, md, &len);
+	EVP_MD_CTX_free(p->md);
+	p->md = NULL;
+	xmpp_stanza_set_attribute(j, "action", "session-info");
+	xmpp_stanza_set_attribute(j, "sid", p->jsid);
+	ck = stanza_add_child(j, "checksum", NS_JINGLE_FT);
+	xmpp_stanza_set_attribute(ck, "creator", p->creator);
+	xmpp_stanza_set_attribute(ck, "name", p->content);
+	f = stanza_add_child(ck, "file", NS_JINGLE_FT);
+	h = stanza_add_child(f, "hash", NS_HASHES);
+	xmpp_stanza_set_attribute(h, "algo", "sha-256");
+	b64 = xmpp_base64_encode(s->ctx, md, len);
+	body = xmpp_stanza_new(s->ctx);
+	xmpp_stanza_set_text(body, b64);
+	xmpp_stanza_add_child(h, body);
+	xmpp_stanza_release(body);
+	xmpp_free(s->ctx, b64);
+	req_send(s, iq, on_jingle_answer, p2p_ud(p), REQ_TIMEOUT_MS);
+}
+
 static void pump(struct session *s, struct p2p *p)
 {
 	unsigned char buf[P2P_BLOCK];
@@ -732,6 +1132,8 @@ static void pump(struct session *s, struct p2p *p)
 			p->eof = true;
 			break;
 		}
+		if (p->md)
+			EVP_DigestUpdate(p->md, buf, (size_t)n);
 		iq = req_iq(s, "set", p->peer, "data", NS_IBB);
 		data = stanza_payload(iq);
 		snprintf(seq, sizeof seq, "%u", (unsigned)p->seq++);
@@ -747,7 +1149,11 @@ static void pump(struct session *s, struct p2p *p)
 		req_send(s, iq, on_block, p2p_ud(p), REQ_TIMEOUT_MS);
 	}
 	if (p->eof && p->inflight == 0 && p->state == P2P_OPEN) {
-		xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "close", NS_IBB);
+		xmpp_stanza_t *iq;
+
+		if (p->md)
+			jingle_checksum(s, p);
+		iq = req_iq(s, "set", p->peer, "close", NS_IBB);
 
 		xmpp_stanza_set_attribute(stanza_payload(iq), "sid", p->sid);
 		p->state = P2P_CLOSING;
@@ -798,8 +1204,7 @@ static char *chosen_method(xmpp_stanza_t *reply)
 static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct p2p *p = p2p_of_ud(s, ud);
-	xmpp_stanza_t *iq, *open;
-	char *method, *why, bs[16];
+	char *method, *why;
 
 	if (!p)
 		return;
@@ -823,8 +1228,17 @@ static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	free(method);
-	p->method = P2P_METHOD_IBB;
 	p->block = P2P_BLOCK;
+	open_ibb(s, p);
+}
+
+/* Opens the in-band stream the receiver took, of p->block bytes. */
+static void open_ibb(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq, *open;
+	char bs[16];
+
+	p->method = P2P_METHOD_IBB;
 	iq = req_iq(s, "set", p->peer, "open", NS_IBB);
 	open = stanza_payload(iq);
 	snprintf(bs, sizeof bs, "%u", p->block);
@@ -881,12 +1295,68 @@ static void offer_file(struct session *s, struct p2p *p)
 	req_send(s, iq, on_accepted, p2p_ud(p), P2P_OFFER_TIMEOUT_MS);
 }
 
+/* Offers p's file with Jingle File Transfer (XEP-0234), in band
+ * (XEP-0261); its SHA-256 is computed as it is read and sent at the
+ * end. */
+static void jingle_offer(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
+	xmpp_stanza_t *j = stanza_payload(iq), *c, *d, *f, *tr;
+	char *jsid = xmpp_uuid_gen(s->ctx), size[32], bs[16];
+
+	p->jsid = xstrdup(jsid);
+	xmpp_free(s->ctx, jsid);
+	p->content = xstrdup("a-file");
+	p->creator = xstrdup("initiator");
+	xmpp_stanza_set_attribute(j, "action", "session-initiate");
+	xmpp_stanza_set_attribute(j, "sid", p->jsid);
+	if (s->acc->bound_jid)
+		xmpp_stanza_set_attribute(j, "initiator", s->acc->bound_jid);
+	c = stanza_add_child(j, "content", NS_JINGLE);
+	xmpp_stanza_set_attribute(c, "creator", p->creator);
+	xmpp_stanza_set_attribute(c, "name", p->content);
+	xmpp_stanza_set_attribute(c, "senders", "initiator");
+	d = stanza_add_child(c, "description", NS_JINGLE_FT);
+	f = stanza_add_child(d, "file", NS_JINGLE_FT);
+	stanza_add_text(f, "name", p->t->name);
+	snprintf(size, sizeof size, "%" PRId64, p->t->total);
+	stanza_add_text(f, "size", size);
+	tr = stanza_add_child(c, "transport", NS_JINGLE_IBB);
+	snprintf(bs, sizeof bs, "%u", P2P_BLOCK);
+	xmpp_stanza_set_attribute(tr, "sid", p->sid);
+	xmpp_stanza_set_attribute(tr, "block-size", bs);
+	p->md = EVP_MD_CTX_new();
+	if (!p->md || !EVP_DigestInit_ex(p->md, EVP_sha256(), NULL))
+		abort(); /* out of memory, as xmem does */
+	p->state = P2P_ACCEPTED;
+	req_send(s, iq, on_jingle_answer, p2p_ud(p), REQ_TIMEOUT_MS);
+}
+
+/* What the peer's client says it takes: Jingle files, or stream
+ * initiation as before (no answer too). */
+static void on_peer_info(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	struct p2p *p = p2p_of_ud(s, ud);
+	xmpp_stanza_t *q = reply && req_ok(reply) ?
+		xmpp_stanza_get_child_by_name_and_ns(reply, "query",
+						     NS_DISCO_INFO) : NULL;
+
+	if (!p || p->state != P2P_ACCEPTED || p->jsid)
+		return;
+	if (q && stanza_has_feature(q, NS_JINGLE_FT) &&
+	    stanza_has_feature(q, NS_JINGLE_IBB))
+		jingle_offer(s, p);
+	else
+		offer_file(s, p);
+}
+
 int xs_sendfile_p2p(struct app *app, struct window *w, struct account *a,
 		    const char *jid, const char *path, char **err)
 {
 	struct session *s = session_of(a);
 	char *full, *sid;
 	struct p2p *p;
+	xmpp_stanza_t *iq;
 
 	if (a->state != ACC_ONLINE) {
 		*err = xasprintf("%s is not connected", a->conf->name);
@@ -911,7 +1381,10 @@ int xs_sendfile_p2p(struct app *app, struct window *w, struct account *a,
 		p2p_free(s, p);
 		return -1;
 	}
-	offer_file(s, p);
+	/* Jingle when the peer's client says it takes files so */
+	iq = req_iq(s, "get", p->peer, "query", NS_DISCO_INFO);
+	p->state = P2P_ACCEPTED;
+	req_send(s, iq, on_peer_info, p2p_ud(p), REQ_TIMEOUT_MS);
 	return 0;
 }
 
@@ -933,6 +1406,8 @@ static void p2p_stop(struct transfer *t, void *ud)
 	    (p->state == P2P_OPEN || p->state == P2P_OPENING ||
 	     p->state == P2P_CLOSING))
 		send_close(s, p);
+	if (p->acc->state == ACC_ONLINE && p->jsid)
+		jingle_terminate(s, p, "cancel", "cancelled");
 	else if (p->acc->state == ACC_ONLINE && p->hosts_iq)
 		p2p_reply_error(s, p->peer, p->hosts_iq, "cancel",
 				"item-not-found", NULL, NULL);

@@ -61,6 +61,12 @@ struct p2p {
 	size_t nhosts, host_at; /* and the one being tried */
 	char *hosts_iq;       /* receiving: the offer of them, to answer */
 	char *why;            /* receiving: why the last one failed */
+	/* Jingle File Transfer: the session, NULL for SI */
+	char *jsid;
+	char *content, *creator;
+	char *sha256;         /* the hash offered, hex, or NULL */
+	void *md;             /* sending: the SHA-256 of what was read
+			       * (an EVP_MD_CTX), told at the end */
 };
 
 

@@ -449,12 +449,29 @@ struct p2p_offer {
 	char *hash;     /* MD5 as the sender says, sanitised, or NULL */
 	char *desc;     /* one sanitised line, or NULL */
 	unsigned methods; /* P2P_METHOD_* offered */
+	/* Jingle (XEP-0234 over XEP-0261); NULL for stream initiation */
+	char *jsid;     /* the Jingle session's sid (sid is the IBB one) */
+	char *content;  /* the content's name, and who created it */
+	char *creator;
+	char *sha256;   /* the SHA-256 offered, in lower-case hex, or NULL */
+	unsigned block; /* the IBB block size proposed */
 };
 /* Reads an XEP-0096 file offer <si/>. Returns 0, or -1 when it is not
  * one natter can take (no sid, other profile, no name or size); clear
  * o either way. */
 int p2p_offer_parse(xmpp_stanza_t *si, struct p2p_offer *o);
 void p2p_offer_clear(struct p2p_offer *o);
+/* Reads a Jingle session-initiate <jingle/> offering a file
+ * (XEP-0234) over in-band bytestreams (XEP-0261). Returns 0, or -1
+ * when it is not one natter can take; clear o either way. */
+int p2p_jingle_parse(xmpp_stanza_t *jingle, struct p2p_offer *o);
+/* The SHA-256 among the <hash/>s (XEP-0300) under el, as lower-case
+ * hex (the caller frees it), or NULL. */
+char *p2p_sha256_of(xmpp_stanza_t *el);
+/* A Jingle IQ set about a file: answered here (true), or false when it
+ * is not one (xmpp/call.c's turn). */
+bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
+		   xmpp_stanza_t *jingle);
 /* A SOCKS5 streamhost offered (XEP-0065): each string one clean line. */
 struct p2p_host {
 	char *jid;

@@ -323,6 +323,31 @@ static void test_receive_hash(void **state)
 	assert_int_equal(transfer_expect_hash(t, "md5",
 				"zz41402abc4b2a76b9719d911017c592"), -1);
 	transfer_end(t, "stop");
+	/* the hash told after the bytes came (a Jingle checksum): what
+	 * came before is hashed too */
+	t = receive(fx, "l.txt", 5);
+	assert_int_equal(transfer_expect_hash(t, "sha-256", NULL), 0);
+	assert_null(transfer_write(t, "hel", 3));
+	assert_int_equal(transfer_expect_hash(t, "sha-256",
+		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+		0);
+	assert_null(transfer_write(t, "lo", 2));
+	transfer_end(t, NULL);
+	assert_int_equal(t->state, TRANSFER_DONE);
+	t = receive(fx, "m.txt", 5);
+	assert_int_equal(transfer_expect_hash(t, "sha-256", NULL), 0);
+	assert_null(transfer_write(t, "jello", 5));
+	assert_int_equal(transfer_expect_hash(t, "sha-256",
+		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+		0);
+	transfer_end(t, NULL);
+	assert_int_equal(t->state, TRANSFER_FAILED);
+	/* none told: nothing to check */
+	t = receive(fx, "n.txt", 5);
+	assert_int_equal(transfer_expect_hash(t, "sha-256", NULL), 0);
+	assert_null(transfer_write(t, "jello", 5));
+	transfer_end(t, NULL);
+	assert_int_equal(t->state, TRANSFER_DONE);
 }
 
 static void test_receive_limits_and_cancel(void **state)
@@ -587,6 +612,132 @@ static void test_s5_both_ends(void **state)
 	free(src);
 }
 
+/* ---- Jingle File Transfer (XEP-0234 over XEP-0261) ---- */
+
+#define J_HEAD "<jingle xmlns='urn:xmpp:jingle:1' "
+#define JFT "urn:xmpp:jingle:apps:file-transfer:5"
+#define JIBB "urn:xmpp:jingle:transports:ibb:1"
+/* sha-256 of "abc", in base64 and hex */
+#define ABC_B64 "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+#define ABC_HEX "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+static int jparse(const char *xml, struct p2p_offer *o)
+{
+	xmpp_stanza_t *j = tu_parse(ctx, xml);
+	int r = p2p_jingle_parse(j, o);
+
+	xmpp_stanza_release(j);
+	return r;
+}
+
+static void test_jingle_parse(void **state)
+{
+	struct p2p_offer o;
+
+	(void)state;
+	assert_int_equal(jparse(J_HEAD "action='session-initiate' sid='j1'>"
+		"<content creator='initiator' name='c1'>"
+		"<description xmlns='" JFT "'><file><name>a&#10;b.txt</name>"
+		"<size>12</size><desc>two&#10;lines</desc>"
+		"<hash xmlns='urn:xmpp:hashes:2' algo='sha-1'>x</hash>"
+		"<hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>" ABC_B64
+		"</hash></file></description>"
+		"<transport xmlns='" JIBB "' sid='i1' block-size='4096'/>"
+		"</content></jingle>", &o), 0);
+	assert_string_equal(o.jsid, "j1");
+	assert_string_equal(o.sid, "i1");
+	assert_string_equal(o.content, "c1");
+	assert_string_equal(o.creator, "initiator");
+	assert_int_equal(o.size, 12);
+	assert_string_equal(o.sha256, ABC_HEX);
+	assert_string_equal(o.desc, "two lines");
+	assert_null(strchr(o.name, '\n'));
+	assert_int_equal(o.block, 4096);
+	assert_int_equal(o.methods, P2P_METHOD_IBB);
+	p2p_offer_clear(&o);
+
+	/* no transport natter speaks: parsed, with no method (refused) */
+	assert_int_equal(jparse(J_HEAD "action='session-initiate' sid='j2'>"
+		"<content creator='initiator' name='c'>"
+		"<description xmlns='" JFT "'><file><name>a</name>"
+		"<size>1</size></file></description>"
+		"<transport xmlns='urn:xmpp:jingle:transports:s5b:1' sid='x'/>"
+		"</content></jingle>", &o), 0);
+	assert_int_equal(o.methods, 0);
+	assert_null(o.sha256);
+	p2p_offer_clear(&o);
+
+	/* too large a block is lowered to the largest natter takes */
+	assert_int_equal(jparse(J_HEAD "action='session-initiate' sid='j3'>"
+		"<content creator='initiator' name='c'>"
+		"<description xmlns='" JFT "'><file><name>a</name>"
+		"<size>1</size></file></description>"
+		"<transport xmlns='" JIBB "' sid='x' block-size='999999'/>"
+		"</content></jingle>", &o), 0);
+	assert_int_equal(o.block, 65535);
+	p2p_offer_clear(&o);
+
+	/* refused: another action, no sid, no size, a bad size, no name,
+	 * not a file */
+	static const char *const bad[] = {
+		J_HEAD "action='session-accept' sid='j'><content name='c'>"
+		"<description xmlns='" JFT "'><file><name>a</name><size>1"
+		"</size></file></description></content></jingle>",
+		J_HEAD "action='session-initiate'><content name='c'>"
+		"<description xmlns='" JFT "'><file><name>a</name><size>1"
+		"</size></file></description></content></jingle>",
+		J_HEAD "action='session-initiate' sid='j'><content name='c'>"
+		"<description xmlns='" JFT "'><file><name>a</name></file>"
+		"</description></content></jingle>",
+		J_HEAD "action='session-initiate' sid='j'><content name='c'>"
+		"<description xmlns='" JFT "'><file><name>a</name><size>-1"
+		"</size></file></description></content></jingle>",
+		J_HEAD "action='session-initiate' sid='j'><content name='c'>"
+		"<description xmlns='" JFT "'><file><size>1</size></file>"
+		"</description></content></jingle>",
+		J_HEAD "action='session-initiate' sid='j'><content name='c'>"
+		"<description xmlns='urn:xmpp:jingle:apps:rtp:1'/>"
+		"</content></jingle>",
+		J_HEAD "action='session-initiate' sid='j'><content>"
+		"<description xmlns='" JFT "'><file><name>a</name><size>1"
+		"</size></file></description></content></jingle>",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(jparse(bad[i], &o), -1);
+		p2p_offer_clear(&o);
+	}
+}
+
+static void test_sha256_of(void **state)
+{
+	static const char *const bad[] = {
+		"<file><hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>abc"
+		"</hash></file>",
+		"<file><hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>"
+		"ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=AA</hash></file>",
+		"<file><hash xmlns='urn:xmpp:hashes:1' algo='sha-256'>"
+		ABC_B64 "</hash></file>",
+		"<file><hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>"
+		"!!!!v48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=</hash></file>",
+	};
+	xmpp_stanza_t *f;
+	char *hex;
+
+	(void)state;
+	f = tu_parse(ctx, "<file><hash xmlns='urn:xmpp:hashes:2' "
+			  "algo='sha-256'> ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qc\n"
+			  "tBD/YfIAFa0= </hash></file>");
+	hex = p2p_sha256_of(f);
+	assert_string_equal(hex, ABC_HEX);
+	free(hex);
+	xmpp_stanza_release(f);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		f = tu_parse(ctx, bad[i]);
+		assert_null(p2p_sha256_of(f));
+		xmpp_stanza_release(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +758,8 @@ int main(void)
 		cmocka_unit_test(test_s5_dst),
 		cmocka_unit_test(test_s5_parsers),
 		cmocka_unit_test(test_hosts_parse),
+		cmocka_unit_test(test_jingle_parse),
+		cmocka_unit_test(test_sha256_of),
 		cmocka_unit_test_setup_teardown(test_s5_both_ends, setup,
 						teardown),
 	};
