@@ -16,6 +16,7 @@
 #include "core/endpoint.h"
 #include "core/event.h"
 #include "core/paths.h"
+#include "util/log.h"
 #include "util/xmem.h"
 
 /* a DNS name is at most 253 bytes; an address much less */
@@ -37,20 +38,40 @@ static bool host_ok(const char *h)
 			 "0123456789-.:") == n;
 }
 
-int endpoint_load(const char *path, struct endpoint *ep)
+/* A host-meta URL as kind ("websocket" or "bosh") wants it: wss:// or
+ * https:// with a host, printable ASCII without spaces, not too long. */
+static bool url_ok(const char *kind, const char *url)
 {
-	char line[512], kind[8], host[HOST_MAX + 2], tls[10], extra[2];
-	FILE *f = fopen(path, "re");
-	int port, got;
+	const char *scheme = strcmp(kind, "websocket") == 0 ? "wss://" :
+			     strcmp(kind, "bosh") == 0	    ? "https://" :
+							      NULL;
+	size_t n = strlen(url), i;
 
-	memset(ep, 0, sizeof *ep);
-	if (!f)
-		return -1;
-	got = fgets(line, sizeof line, f) != NULL;
-	fclose(f);
-	if (!got)
-		return -1;
-	if (sscanf(line, "%7s %254s %d %9s %1s", kind, host, &port, tls,
+	if (!scheme || n > ENDPOINT_URL_MAX ||
+	    strncmp(url, scheme, strlen(scheme)) != 0 ||
+	    n == strlen(scheme) || url[strlen(scheme)] == '/')
+		return false;
+	for (i = 0; i < n; i++)
+		if (url[i] <= ' ' || url[i] > '~')
+			return false;
+	return true;
+}
+
+/* The one line (without its newline) as an endpoint; -1 if it is not. */
+static int parse(const char *line, struct endpoint *ep)
+{
+	char kind[10], host[HOST_MAX + 2], tls[10], extra[2];
+	char url[ENDPOINT_URL_MAX + 2];
+	int port;
+
+	if (sscanf(line, "%9s %1025s %1s", kind, url, extra) == 2 &&
+	    (strcmp(kind, "websocket") == 0 || strcmp(kind, "bosh") == 0)) {
+		if (!url_ok(kind, url))
+			return -1;
+		ep->url = xstrdup(url);
+		return 0;
+	}
+	if (sscanf(line, "%9s %254s %d %9s %1s", kind, host, &port, tls,
 		   extra) != 4)
 		return -1;
 	if (strcmp(kind, "tcp") != 0 || !host_ok(host) || port < 1 ||
@@ -65,6 +86,33 @@ int endpoint_load(const char *path, struct endpoint *ep)
 	return 0;
 }
 
+int endpoint_load(const char *path, struct endpoint *ep)
+{
+	char line[ENDPOINT_URL_MAX + 64];
+	FILE *f = fopen(path, "re");
+	size_t n;
+	int got, more;
+
+	memset(ep, 0, sizeof *ep);
+	if (!f)
+		return -1;
+	got = fgets(line, sizeof line, f) != NULL;
+	more = fgetc(f) != EOF; /* a second line, or the first too long */
+	fclose(f);
+	if (!got)
+		return -1;
+	n = strlen(line);
+	if (!more && n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (more || n != strcspn(line, "\n") || parse(line, ep) < 0) {
+		log_msg(LOG_DEBUG, "endpoint", "%s: not one endpoint, ignored",
+			path);
+		ep->direct = false;
+		return -1;
+	}
+	return 0;
+}
+
 int endpoint_save(const char *path, const struct endpoint *ep)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
@@ -72,7 +120,9 @@ int endpoint_save(const char *path, const struct endpoint *ep)
 	FILE *f;
 	int r = 0, fd;
 
-	if (!host_ok(ep->host) || ep->port < 1 || ep->port > 65535) {
+	if (ep->url ? !url_ok(strncmp(ep->url, "wss://", 6) == 0 ?
+				      "websocket" : "bosh", ep->url) :
+		      !host_ok(ep->host) || ep->port < 1 || ep->port > 65535) {
 		r = -EINVAL;
 		goto out;
 	}
@@ -93,8 +143,12 @@ int endpoint_save(const char *path, const struct endpoint *ep)
 		close(fd);
 		goto out;
 	}
-	fprintf(f, "tcp %s %d %s\n", ep->host, ep->port,
-		ep->direct ? "direct" : "starttls");
+	if (ep->url)
+		fprintf(f, "%s %s\n", strncmp(ep->url, "wss://", 6) == 0 ?
+					"websocket" : "bosh", ep->url);
+	else
+		fprintf(f, "tcp %s %d %s\n", ep->host, ep->port,
+			ep->direct ? "direct" : "starttls");
 	if (fclose(f) != 0)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)
@@ -107,10 +161,19 @@ out:
 	return r;
 }
 
+void endpoint_forget(const char *path)
+{
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_msg(LOG_WARN, "endpoint", "cannot remove %s: %s", path,
+			strerror(errno));
+}
+
 void endpoint_clear(struct endpoint *ep)
 {
 	free(ep->host);
 	ep->host = NULL;
+	free(ep->url);
+	ep->url = NULL;
 }
 
 void endpoint_news(struct app *app, struct account *a, const struct ev_dial *d)

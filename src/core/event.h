@@ -736,6 +736,8 @@ struct ev_dial {
 	const char *url;  /* DIAL_WEB_FOUND */
 	const char *web_kind; /* "WebSocket" or "BOSH" */
 	bool more;        /* DIAL_FAILED etc.: another way is tried next */
+	bool remembered;  /* DIAL_WEB_*: the URL worked last time (not
+			   * from this start's host-meta) */
 };
 
 /* ---- peer-to-peer files (XEP-0096) ---- */

@@ -1024,6 +1024,8 @@ static void dial_line(struct app *app, const struct event *ev)
 	bool v6 = d->ip && strchr(d->ip, ':');
 	/* the name the address came from, when it is not the address */
 	bool named = d->host && d->ip && strcmp(d->host, d->ip) != 0;
+	const char *web_src = d->remembered ? "worked last time" :
+					      "from host-meta";
 	char where[300];
 
 	if (d->ip)
@@ -1060,16 +1062,18 @@ static void dial_line(struct app *app, const struct event *ev)
 			  "%s", name, d->web_kind, d->url);
 		break;
 	case DIAL_WEB_TRYING:
-		app_print(app, LINE_INFO, "%s: trying %s %s (from host-meta)\u2026",
-			  name, d->web_kind, d->url);
+		app_print(app, LINE_INFO, "%s: trying %s %s (%s)\u2026",
+			  name, d->web_kind, d->url, web_src);
 		break;
 	case DIAL_WEB_FAILED:
-		app_print(app, LINE_WARN, "%s: %s %s (from host-meta) failed: %s",
-			  name, d->web_kind, d->url, d->why);
+		app_print(app, LINE_WARN, "%s: %s %s (%s) failed: %s%s",
+			  name, d->web_kind, d->url, web_src, d->why,
+			  d->remembered ? "; forgotten, trying the usual ways" :
+					  "");
 		break;
 	case DIAL_WEB_CONNECTED:
-		app_print(app, LINE_INFO, "%s: connected over %s %s (from "
-			  "host-meta)", name, d->web_kind, d->url);
+		app_print(app, LINE_INFO, "%s: connected over %s %s (%s)", name,
+			  d->web_kind, d->url, web_src);
 		break;
 	case DIAL_WEB_NONE:
 		app_print(app, LINE_INFO, "%s: no usable host-meta (XEP-0156): %s",

@@ -24,6 +24,12 @@
  * candidate, from a 0 ms timer, outside libstrophe's handler; anything
  * else, and the end of the list, goes to the caller's handler. What
  * worked is remembered (core/endpoint) for the next start.
+ *
+ * A remembered endpoint may be a WebSocket or BOSH URL that host-meta
+ * published: it is tried first, before any DNS lookup, and when it
+ * fails it is forgotten and the usual order follows (host-meta, if it
+ * comes to that, is asked afresh; the forgotten URL is not tried again
+ * in this dial).
  */
 #include "config.h"
 
@@ -109,9 +115,13 @@ struct dial {
 	const char *urls[2 * HOSTMETA_MAX];
 	size_t nurls, next_url;
 	bool in_web;
+	/* the remembered host-meta endpoint: being tried while mem_web */
+	char *mem_url;
+	bool mem_web;
 };
 
 static void begin_next(struct dial *d);
+static void start_srv(struct dial *d);
 static void start_probes(struct dial *d);
 static void exhausted(struct dial *d);
 
@@ -140,7 +150,8 @@ static void web_news(struct dial *d, enum dial_news what, const char *why)
 {
 	const char *url = d->urls[d->next_url - 1];
 	struct ev_dial e = { .what = what, .url = url, .why = why,
-			     .more = d->next_url < d->nurls };
+			     .more = d->mem_web || d->next_url < d->nurls,
+			     .remembered = d->mem_web };
 
 	e.web_kind = strncmp(url, "wss://", 6) == 0 ? "WebSocket" : "BOSH";
 	endpoint_news(d->s->app, d->s->acc, &e);
@@ -338,12 +349,31 @@ static void start_probes(struct dial *d)
 static void remember(struct dial *d)
 {
 	struct session *s = d->s;
-	struct endpoint ep = { d->cur->host, d->cur->port, d->cur->direct };
+	struct endpoint ep = { d->cur->host, d->cur->port, d->cur->direct, NULL };
 	char *path;
 	int r;
 
 	if (d->kind != CONN_CLIENT || s->acc->conf->transport != TRANSPORT_AUTO ||
 	    d->cur->src == DIAL_FROM_CONFIG || !s->app->state_dir)
+		return;
+	path = endpoint_path(s->app->state_dir, s->acc->conf->name);
+	r = endpoint_save(path, &ep);
+	if (r < 0)
+		log_msg(LOG_WARN, "dial", "%s: cannot write %s: %s",
+			s->acc->conf->name, path, strerror(-r));
+	free(path);
+}
+
+/* A host-meta endpoint got through: it is tried first next time. */
+static void remember_web(struct dial *d)
+{
+	struct session *s = d->s;
+	struct endpoint ep = { .url = (char *)d->urls[d->next_url - 1] };
+	char *path;
+	int r;
+
+	if (d->mem_web || d->kind != CONN_CLIENT ||
+	    s->acc->conf->transport != TRANSPORT_AUTO || !s->app->state_dir)
 		return;
 	path = endpoint_path(s->app->state_dir, s->acc->conf->name);
 	r = endpoint_save(path, &ep);
@@ -394,6 +424,7 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 			web_news(d, DIAL_WEB_CONNECTED, NULL);
 			if (s->legacy_auth)
 				news(d, DIAL_LEGACY_AUTH, NULL);
+			remember_web(d);
 		} else if (!d->up) {
 			d->up = true;
 			news(d, DIAL_CONNECTED, NULL);
@@ -497,10 +528,13 @@ static void web_end(struct dial *d)
 		endpoint_news(d->s->app, d->s->acc, &e);
 	}
 	d->nurls = d->next_url = 0;
+	/* the remembered one failed at the start of this dial: not again */
 	for (i = 0; i < d->hm.nwebsocket; i++)
-		d->urls[d->nurls++] = d->hm.websocket[i];
+		if (!d->mem_url || strcmp(d->mem_url, d->hm.websocket[i]) != 0)
+			d->urls[d->nurls++] = d->hm.websocket[i];
 	for (i = 0; i < d->hm.nbosh; i++)
-		d->urls[d->nurls++] = d->hm.bosh[i];
+		if (!d->mem_url || strcmp(d->mem_url, d->hm.bosh[i]) != 0)
+			d->urls[d->nurls++] = d->hm.bosh[i];
 	d->in_web = true;
 	web_next(d);
 }
@@ -528,6 +562,16 @@ static void web_next(struct dial *d)
 				s->carrier_error : "cannot start");
 	}
 	d->in_web = false;
+	if (d->mem_web) { /* the remembered one failed: the usual order */
+		char *path = endpoint_path(s->app->state_dir,
+					   s->acc->conf->name);
+
+		d->mem_web = false;
+		endpoint_forget(path);
+		free(path);
+		start_srv(d);
+		return;
+	}
 	exhausted(d);
 }
 
@@ -769,7 +813,9 @@ static void on_srv_starttls(const char *err, const struct resolve_srv *v,
 	on_srv(ud, 1, err, v, n);
 }
 
-static void add_remembered(struct dial *d)
+/* The endpoint that worked last time goes first. Returns true when it
+ * is a host-meta one, tried (from the loop) before any lookup. */
+static bool add_remembered(struct dial *d)
 {
 	struct session *s = d->s;
 	struct endpoint ep;
@@ -777,9 +823,19 @@ static void add_remembered(struct dial *d)
 
 	if (d->kind != CONN_CLIENT || s->acc->conf->transport != TRANSPORT_AUTO ||
 	    !s->app->state_dir)
-		return;
+		return false;
 	path = endpoint_path(s->app->state_dir, s->acc->conf->name);
-	if (endpoint_load(path, &ep) == 0) {
+	if (endpoint_load(path, &ep) == 0 && ep.url) {
+		d->mem_url = ep.url;
+		d->urls[0] = d->mem_url;
+		d->nurls = 1;
+		d->next_url = 0;
+		d->in_web = d->mem_web = true;
+		d->later = loop_timer_add(loop_of(d), 0, on_later, d);
+		free(path);
+		return true;
+	}
+	if (ep.host) {
 		/* a remembered direct TLS one is no use to tls = "disable" */
 		if (!(ep.direct && s->acc->conf->tls == TLS_DISABLE))
 			cand_add(d, ep.host, ep.port, ep.direct,
@@ -787,6 +843,27 @@ static void add_remembered(struct dial *d)
 		endpoint_clear(&ep);
 	}
 	free(path);
+	return false;
+}
+
+/* The SRV lookups, both at once; the candidates follow their answers. */
+static void start_srv(struct dial *d)
+{
+	const struct account_conf *c = d->s->acc->conf;
+	struct resolver *r = d->s->app->xs->resolver;
+	char *direct = xasprintf("_xmpps-client._tcp.%s", d->s->acc->domain);
+	char *plain = xasprintf("_xmpp-client._tcp.%s", d->s->acc->domain);
+	bool want_direct = c->tls != TLS_DISABLE;
+	bool want_plain = c->tls != TLS_DIRECT;
+
+	/* both asked before either answers: an answer may come from the
+	 * loop only, never from inside resolve_srv */
+	if (want_direct)
+		d->srv_q[0] = resolve_srv(r, direct, on_srv_direct, d);
+	if (want_plain)
+		d->srv_q[1] = resolve_srv(r, plain, on_srv_starttls, d);
+	free(direct);
+	free(plain);
 }
 
 int dial_start(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
@@ -823,22 +900,8 @@ int dial_start(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 		begin_next(d);
 		return XMPP_EOK;
 	}
-	add_remembered(d);
-	{
-		char *direct = xasprintf("_xmpps-client._tcp.%s", s->acc->domain);
-		char *plain = xasprintf("_xmpp-client._tcp.%s", s->acc->domain);
-		bool want_direct = c->tls != TLS_DISABLE;
-		bool want_plain = c->tls != TLS_DIRECT;
-
-		/* both asked before either answers: an answer may come
-		 * from the loop only, never from inside resolve_srv */
-		if (want_direct)
-			d->srv_q[0] = resolve_srv(r, direct, on_srv_direct, d);
-		if (want_plain)
-			d->srv_q[1] = resolve_srv(r, plain, on_srv_starttls, d);
-		free(direct);
-		free(plain);
-	}
+	if (!add_remembered(d))
+		start_srv(d);
 	return XMPP_EOK;
 }
 
@@ -897,6 +960,7 @@ void dial_free(struct session *s)
 	free(d->addrs);
 	free(d->web_err[0]);
 	free(d->web_err[1]);
+	free(d->mem_url);
 	hostmeta_clear(&d->hm);
 	hostmeta_clear(&d->hm_doc[0]);
 	hostmeta_clear(&d->hm_doc[1]);

@@ -536,3 +536,87 @@ def alice_web():
     finally:
         server.cleanup()
         harness.unregister_cleanup(key)
+
+
+def _web_login(alice_web, xdg, dns, run_natter, before=None):
+    """natter logs in through a host-meta endpoint (nothing on TCP);
+    before(hm) may write the endpoint file first. Returns (pane, con,
+    the URL remembered, the web server)."""
+    server, acct = alice_web
+    ws = "wss://127.0.0.1:%d/xmpp-websocket" % server.https_port
+    bosh = "https://127.0.0.1:%d/http-bind" % server.https_port
+    xml = ("<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
+           "<Link rel='urn:xmpp:alt-connections:xbosh' href='%s'/>"
+           "<Link rel='urn:xmpp:alt-connections:websocket' href='%s'/>"
+           "</XRD>" % (bosh, ws))
+    hm = HostMetaServer(server.cert_path, server.key_path, xml=xml,
+                        json="{}")
+    key = "hostmeta-%d" % id(hm)
+    harness.register_cleanup(key, hm.stop)
+    try:
+        d = dns(["--address=/dns.test/%s" % hm.ip])
+        rc = write_rc(xdg, {ACCOUNT: account(acct, tls="trust")}, d.server)
+        if before:
+            before()
+        pane = run_natter(rc)
+        screen = pane.wait_for(DCONNECTED)
+        con = pane.console(screen)
+        pane.barrier()
+        m = re.search(r"test: connected over (WebSocket|BOSH) (\S+) \(from "
+                      r"host-meta\)", con)
+        assert m, con
+        with open(endpoint_file(xdg)) as f:
+            assert f.read() == "%s %s\n" % (
+                "websocket" if m.group(1) == "WebSocket" else "bosh",
+                m.group(2))
+        assert m.group(2) in (ws, bosh)
+        return pane, con, m.group(2), rc
+    finally:
+        hm.stop()
+        harness.unregister_cleanup(key)
+
+
+def test_host_meta_endpoint_remembered(alice_web, xdg, dns, run_natter):
+    """A host-meta endpoint that worked is tried first at the next start,
+    before any DNS lookup or TCP attempt (host-meta is gone by then)."""
+    pane, con, url, rc = _web_login(alice_web, xdg, dns, run_natter)
+    pane.quit()
+
+    pane = run_natter(rc)
+    screen = pane.wait_for(DCONNECTED)
+    con = pane.console(screen)
+    kind = "WebSocket" if url.startswith("wss:") else "BOSH"
+    steps = [line for line in pane.lines(con)
+             if re.search(r"test: (trying|connected over|DNS|\S.* failed)",
+                         line)]
+    assert steps, con
+    assert "test: trying %s %s (worked last time)" % (kind, url) in \
+        steps[0], steps
+    assert "test: connected over %s %s (worked last time)" % (kind, url) in \
+        steps[1], steps
+    assert "from host-meta" not in con and "STARTTLS" not in con, con
+    pane.barrier()
+    with open(endpoint_file(xdg)) as f:
+        assert f.read().split()[1] == url
+
+
+def test_host_meta_endpoint_forgotten(alice_web, xdg, dns, run_natter):
+    """A remembered endpoint that fails is said so, forgotten, and the
+    usual order follows: TCP, then host-meta."""
+    dead = "wss://127.0.0.1:%d/gone" % natterdemo.free_ports(1)[0]
+
+    def before():
+        path = endpoint_file(xdg)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write("websocket %s\n" % dead)
+
+    pane, con, url, rc = _web_login(alice_web, xdg, dns, run_natter,
+                                    before)
+    tried = con.find("test: trying WebSocket %s (worked last time)" % dead)
+    failed = con.find("test: WebSocket %s (worked last time) failed:" % dead)
+    forgot = con.find("forgotten, trying the usual ways")
+    tcp = con.find("(STARTTLS, the domain's address, dns.test)")
+    hmeta = con.find("(from host-meta)")
+    assert 0 <= tried < failed < forgot < tcp < hmeta, con
+    assert con.count(dead) == 2, con

@@ -292,7 +292,7 @@ static void write_file(const char *path, const char *text)
 static void test_endpoint_round_trip(void **state)
 {
 	char *path = endpoint_path(dir, "work");
-	struct endpoint ep = { "xmpp.example.org", 443, true }, back;
+	struct endpoint ep = { "xmpp.example.org", 443, true, NULL }, back;
 	struct stat st;
 	char *sub = xasprintf("%s/work", dir);
 
@@ -306,7 +306,7 @@ static void test_endpoint_round_trip(void **state)
 	assert_int_equal(back.port, 443);
 	assert_true(back.direct);
 	endpoint_clear(&back);
-	ep = (struct endpoint){ "::1", 5222, false };
+	ep = (struct endpoint){ "::1", 5222, false, NULL };
 	assert_int_equal(endpoint_save(path, &ep), 0);
 	assert_int_equal(endpoint_load(path, &back), 0);
 	assert_string_equal(back.host, "::1");
@@ -326,7 +326,7 @@ static void test_endpoint_rejects(void **state)
 		"tcp host 5222 direct extra\n", "tcp host x direct\n",
 	};
 	char *path = xasprintf("%s/bad", dir);
-	struct endpoint ep = { "bad host", 1, false };
+	struct endpoint ep = { "bad host", 1, false, NULL };
 	size_t i;
 
 	(void)state;
@@ -338,6 +338,87 @@ static void test_endpoint_rejects(void **state)
 		assert_null(back.host);
 	}
 	assert_int_not_equal(endpoint_save(path, &ep), 0);
+	free(path);
+}
+
+static void test_endpoint_web_round_trip(void **state)
+{
+	char *path = endpoint_path(dir, "web");
+	struct endpoint ep = { .url = "wss://xmpp.example.org/ws" }, back;
+	char line[128];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(endpoint_save(path, &ep), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof line, f));
+	fclose(f);
+	assert_string_equal(line, "websocket wss://xmpp.example.org/ws\n");
+	assert_int_equal(endpoint_load(path, &back), 0);
+	assert_null(back.host);
+	assert_string_equal(back.url, "wss://xmpp.example.org/ws");
+	endpoint_clear(&back);
+	assert_null(back.url);
+	ep.url = "https://example.org:5281/http-bind";
+	assert_int_equal(endpoint_save(path, &ep), 0);
+	assert_int_equal(endpoint_load(path, &back), 0);
+	assert_string_equal(back.url, "https://example.org:5281/http-bind");
+	endpoint_clear(&back);
+	/* a TCP one replaces it whole */
+	ep = (struct endpoint){ "xmpp.example.org", 5222, false, NULL };
+	assert_int_equal(endpoint_save(path, &ep), 0);
+	assert_int_equal(endpoint_load(path, &back), 0);
+	assert_null(back.url);
+	assert_string_equal(back.host, "xmpp.example.org");
+	endpoint_clear(&back);
+	endpoint_forget(path);
+	assert_int_equal(endpoint_load(path, &back), -1);
+	endpoint_forget(path); /* none: no harm */
+	free(path);
+}
+
+static void test_endpoint_web_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"websocket\n", "websocket ws://example.org/ws\n",
+		"websocket https://example.org/ws\n",
+		"bosh http://example.org/http-bind\n",
+		"bosh wss://example.org/ws\n", "bosh https://\n",
+		"websocket wss:///path\n",
+		"websocket wss://example.org/ws extra\n",
+		"websocket wss://example.org/ws\nbosh https://example.org/b\n",
+		"websocket wss://example.org/\x01\n",
+		"websocket wss://example.org/\xc3\xa9\n",
+		"socks wss://example.org/ws\n",
+	};
+	char *path = xasprintf("%s/badweb", dir);
+	char *long_url = xmalloc(ENDPOINT_URL_MAX + 32);
+	struct endpoint back, ep = { .url = "ws://example.org/ws" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		write_file(path, bad[i]);
+		assert_int_equal(endpoint_load(path, &back), -1);
+		assert_null(back.url);
+		assert_null(back.host);
+	}
+	/* at most ENDPOINT_URL_MAX bytes */
+	strcpy(long_url, "websocket wss://example.org/");
+	i = strlen(long_url);
+	memset(long_url + i, 'a', ENDPOINT_URL_MAX + 10 - i);
+	long_url[ENDPOINT_URL_MAX + 10] = '\0';
+	write_file(path, long_url);
+	assert_int_equal(endpoint_load(path, &back), 0); /* exactly the max */
+	assert_int_equal(strlen(back.url), ENDPOINT_URL_MAX);
+	endpoint_clear(&back);
+	strcat(long_url, "a\n");
+	write_file(path, long_url);
+	assert_int_equal(endpoint_load(path, &back), -1);
+	assert_null(back.url);
+	assert_int_not_equal(endpoint_save(path, &ep), 0);
+	free(long_url);
 	free(path);
 }
 
@@ -353,6 +434,8 @@ int main(void)
 		cmocka_unit_test(test_silent_server),
 		cmocka_unit_test(test_endpoint_round_trip),
 		cmocka_unit_test(test_endpoint_rejects),
+		cmocka_unit_test(test_endpoint_web_round_trip),
+		cmocka_unit_test(test_endpoint_web_rejects),
 	};
 
 	return make_dir(NULL) || cmocka_run_group_tests(tests, NULL, NULL);
