@@ -579,17 +579,16 @@ static void version_answer(struct app *app, const struct event *ev)
 		e->detail ? e->detail : "");
 }
 
-/* notify_cmd did not do its job; said once until it works again. */
-static void notify_failed(struct app *app, const struct event *ev)
+void notify_cmd_failed(struct app *app, const char *option,
+		       const struct ev_notify_failed *e, int limit_ms)
 {
-	const struct ev_notify_failed *e = &ev->notify_failed;
 	int st = e->status;
 	char *why;
 
 	if (e->error)
 		why = xasprintf("cannot be started: %s", strerror(e->error));
 	else if (e->timed_out)
-		why = xasprintf("was stopped after %d s", ATTN_CMD_LIMIT_MS / 1000);
+		why = xasprintf("was stopped after %d s", limit_ms / 1000);
 	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
 		why = xstrdup("was not found or cannot be run (exit status 127)");
 	else if (WIFEXITED(st))
@@ -599,9 +598,16 @@ static void notify_failed(struct app *app, const struct event *ev)
 	else
 		why = xstrdup("failed");
 	app_print(app, LINE_ERROR,
-		  "notify_cmd %s %s; natter says so again only after it has "
-		  "worked", e->program, why);
+		  "%s %s %s; natter says so again only after it has worked",
+		  option, e->program, why);
 	free(why);
+}
+
+/* notify_cmd did not do its job; said once until it works again. */
+static void notify_failed(struct app *app, const struct event *ev)
+{
+	notify_cmd_failed(app, "notify_cmd", &ev->notify_failed,
+			  ATTN_CMD_LIMIT_MS);
 }
 
 /* ---- rooms: moderation, invitations, private messages ---- */

@@ -23,27 +23,8 @@
 
 static void sound_failed(struct app *app, const struct event *ev)
 {
-	const struct ev_notify_failed *e = &ev->sound_failed;
-	int st = e->status;
-	char *why;
-
-	if (e->error)
-		why = xasprintf("cannot be started: %s", strerror(e->error));
-	else if (e->timed_out)
-		why = xasprintf("was stopped after %d s",
-				SOUND_CMD_LIMIT_MS / 1000);
-	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		why = xstrdup("was not found or cannot be run (exit status 127)");
-	else if (WIFEXITED(st))
-		why = xasprintf("failed with exit status %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		why = xasprintf("was killed by signal %d", WTERMSIG(st));
-	else
-		why = xstrdup("failed");
-	app_print(app, LINE_ERROR,
-		  "sound_cmd %s %s; natter says so again only after it has "
-		  "worked", e->program, why);
-	free(why);
+	notify_cmd_failed(app, "sound_cmd", &ev->sound_failed,
+			  SOUND_CMD_LIMIT_MS);
 }
 
 /* A line in the window with id win, else the console. */

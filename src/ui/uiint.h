@@ -176,6 +176,11 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
  * caller frees it); a size in words is transfernotify_size (ui.h). */
 void transfernotify_event(struct app *app, const struct event *ev);
 char *transfernotify_summary(const struct app *app);
+/* notify.c: a command of natterrc's (notify_cmd, sound_cmd) that did
+ * not do its job, in words, once until it works again; limit_ms is how
+ * long it may run. */
+void notify_cmd_failed(struct app *app, const char *option,
+		       const struct ev_notify_failed *e, int limit_ms);
 /* soundnotify.c: buzzes, calls, /play's deferred plays and sound_cmd's
  * failures (EV_BUZZ, EV_CALL, EV_PLAY, EV_SOUND_FAILED) in words. */
 void soundnotify_event(struct app *app, const struct event *ev);

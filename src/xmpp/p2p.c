@@ -473,29 +473,49 @@ static void on_jingle_answer(struct session *s, xmpp_stanza_t *reply,
 	free(why);
 }
 
-/* The user took p's offer: a session-accept, in-band; the sender opens
- * the stream. */
-static void jingle_accept(struct session *s, struct p2p *p)
+/* A Jingle IQ for p of action (session-initiate, session-accept), with
+ * its one content: the file (name; size when size >= 0) sent by the
+ * initiator, carried in band in blocks of block bytes. who is the
+ * attribute that names us (initiator, responder). */
+static xmpp_stanza_t *jingle_file_iq(struct session *s, struct p2p *p,
+				     const char *action, const char *who,
+				     const char *name, int64_t size,
+				     unsigned block)
 {
 	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
 	xmpp_stanza_t *j = stanza_payload(iq), *c, *d, *f, *tr;
-	char bs[16];
+	char num[32];
 
-	xmpp_stanza_set_attribute(j, "action", "session-accept");
+	xmpp_stanza_set_attribute(j, "action", action);
 	xmpp_stanza_set_attribute(j, "sid", p->jsid);
 	if (s->acc->bound_jid)
-		xmpp_stanza_set_attribute(j, "responder", s->acc->bound_jid);
+		xmpp_stanza_set_attribute(j, who, s->acc->bound_jid);
 	c = stanza_add_child(j, "content", NS_JINGLE);
 	xmpp_stanza_set_attribute(c, "creator", p->creator);
 	xmpp_stanza_set_attribute(c, "name", p->content);
 	xmpp_stanza_set_attribute(c, "senders", "initiator");
 	d = stanza_add_child(c, "description", NS_JINGLE_FT);
 	f = stanza_add_child(d, "file", NS_JINGLE_FT);
-	stanza_add_text(f, "name", p->name);
+	stanza_add_text(f, "name", name);
+	if (size >= 0) {
+		snprintf(num, sizeof num, "%" PRId64, size);
+		stanza_add_text(f, "size", num);
+	}
 	tr = stanza_add_child(c, "transport", NS_JINGLE_IBB);
-	snprintf(bs, sizeof bs, "%u", p->block);
+	snprintf(num, sizeof num, "%u", block);
 	xmpp_stanza_set_attribute(tr, "sid", p->sid);
-	xmpp_stanza_set_attribute(tr, "block-size", bs);
+	xmpp_stanza_set_attribute(tr, "block-size", num);
+	return iq;
+}
+
+/* The user took p's offer: a session-accept, in-band; the sender opens
+ * the stream. */
+static void jingle_accept(struct session *s, struct p2p *p)
+{
+	xmpp_stanza_t *iq = jingle_file_iq(s, p, "session-accept",
+					   "responder", p->name, -1,
+					   p->block);
+
 	p->state = P2P_ACCEPTED;
 	req_send(s, iq, on_jingle_answer, p2p_ud(p), REQ_TIMEOUT_MS);
 }
@@ -1300,31 +1320,15 @@ static void offer_file(struct session *s, struct p2p *p)
  * end. */
 static void jingle_offer(struct session *s, struct p2p *p)
 {
-	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
-	xmpp_stanza_t *j = stanza_payload(iq), *c, *d, *f, *tr;
-	char *jsid = xmpp_uuid_gen(s->ctx), size[32], bs[16];
+	char *jsid = xmpp_uuid_gen(s->ctx);
+	xmpp_stanza_t *iq;
 
 	p->jsid = xstrdup(jsid);
 	xmpp_free(s->ctx, jsid);
 	p->content = xstrdup("a-file");
 	p->creator = xstrdup("initiator");
-	xmpp_stanza_set_attribute(j, "action", "session-initiate");
-	xmpp_stanza_set_attribute(j, "sid", p->jsid);
-	if (s->acc->bound_jid)
-		xmpp_stanza_set_attribute(j, "initiator", s->acc->bound_jid);
-	c = stanza_add_child(j, "content", NS_JINGLE);
-	xmpp_stanza_set_attribute(c, "creator", p->creator);
-	xmpp_stanza_set_attribute(c, "name", p->content);
-	xmpp_stanza_set_attribute(c, "senders", "initiator");
-	d = stanza_add_child(c, "description", NS_JINGLE_FT);
-	f = stanza_add_child(d, "file", NS_JINGLE_FT);
-	stanza_add_text(f, "name", p->t->name);
-	snprintf(size, sizeof size, "%" PRId64, p->t->total);
-	stanza_add_text(f, "size", size);
-	tr = stanza_add_child(c, "transport", NS_JINGLE_IBB);
-	snprintf(bs, sizeof bs, "%u", P2P_BLOCK);
-	xmpp_stanza_set_attribute(tr, "sid", p->sid);
-	xmpp_stanza_set_attribute(tr, "block-size", bs);
+	iq = jingle_file_iq(s, p, "session-initiate", "initiator", p->t->name,
+			    p->t->total, P2P_BLOCK);
 	p->md = EVP_MD_CTX_new();
 	if (!p->md || !EVP_DigestInit_ex(p->md, EVP_sha256(), NULL))
 		abort(); /* out of memory, as xmem does */
