@@ -240,6 +240,13 @@ struct window *app_window_by_id(struct app *app, uint64_t id)
 	return NULL;
 }
 
+struct window *app_window_or_console(struct app *app, uint64_t id)
+{
+	struct window *w = id ? app_window_by_id(app, id) : NULL;
+
+	return w ? w : app_console(app);
+}
+
 void app_open_history(struct app *app)
 {
 	size_t i;

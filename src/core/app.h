@@ -126,6 +126,9 @@ struct window *app_window_find(struct app *app, struct account *acc,
 void app_close_window(struct app *app, struct window *w);
 /* The window with this id (struct window.id), or NULL when it closed. */
 struct window *app_window_by_id(struct app *app, uint64_t id);
+/* The same, or the console when it closed (or id is 0): where an
+ * answer goes when the window it was asked in is gone. */
+struct window *app_window_or_console(struct app *app, uint64_t id);
 /* Adds a line to the current window: what a command answers belongs
  * where the user typed it. */
 void app_say(struct app *app, enum line_kind kind, const char *fmt, ...)

@@ -137,21 +137,6 @@ char *feednotify_pep_brief(const struct pep_user *u)
 
 /* ---- feeds ---- */
 
-static struct window *target(struct app *app, uint64_t win)
-{
-	struct window *w = win ? app_window_by_id(app, win) : NULL;
-
-	return w ? w : app_console(app);
-}
-
-static void add(struct app *app, struct window *w, enum line_kind kind,
-		char *text)
-{
-	win_add(w, time(NULL), kind, text);
-	free(text);
-	app->dirty = true;
-}
-
 /* Why a pubsub request failed, in words: the usual conditions as what
  * they mean for a node, else the general table's. */
 static const char *why(const struct ev_feed *e)
@@ -180,7 +165,7 @@ static const char *why(const struct ev_feed *e)
 static void failed(struct app *app, struct window *w, const struct ev_feed *e,
 		   const char *what)
 {
-	add(app, w, LINE_ERROR,
+	ui_take_line(app, w, LINE_ERROR,
 	    xasprintf("%s: %s%s%s", what, why(e), e->detail ? ": " : "",
 		      e->detail ? e->detail : ""));
 }
@@ -188,7 +173,7 @@ static void failed(struct app *app, struct window *w, const struct ev_feed *e,
 static void feed_line(struct app *app, const struct event *ev)
 {
 	const struct ev_feed *e = &ev->feed;
-	struct window *w = target(app, e->win);
+	struct window *w = app_window_or_console(app, e->win);
 	char *what;
 	size_t i;
 
@@ -200,12 +185,12 @@ static void feed_line(struct app *app, const struct event *ev)
 			failed(app, w, e, what);
 			free(what);
 		} else if (strcmp(e->state, "subscribed") == 0) {
-			add(app, w, LINE_OK,
+			ui_take_line(app, w, LINE_OK,
 			    xasprintf("Subscribed to %s on %s: new items "
 				      "show here as they come", e->node,
 				      e->service));
 		} else {
-			add(app, w, LINE_WARN,
+			ui_take_line(app, w, LINE_WARN,
 			    xasprintf("Subscription to %s on %s is %s: items "
 				      "come once the node's owner approves",
 				      e->node, e->service, e->state));
@@ -215,7 +200,7 @@ static void feed_line(struct app *app, const struct event *ev)
 		if (e->cond) {
 			failed(app, w, e, "Its latest items could not be fetched");
 		} else {
-			add(app, w, LINE_INFO,
+			ui_take_line(app, w, LINE_INFO,
 			    e->count ? xasprintf("%zu item%s of %s shown", e->count,
 						 e->count == 1 ? "" : "s", e->node) :
 				       xasprintf("%s holds no items yet", e->node));
@@ -227,7 +212,7 @@ static void feed_line(struct app *app, const struct event *ev)
 		if (e->cond)
 			failed(app, w, e, what);
 		else
-			add(app, w, LINE_OK,
+			ui_take_line(app, w, LINE_OK,
 			    xasprintf("Unsubscribed from %s on %s", e->node,
 				      e->service));
 		free(what);
@@ -237,7 +222,7 @@ static void feed_line(struct app *app, const struct event *ev)
 		if (e->cond)
 			failed(app, w, e, what);
 		else
-			add(app, w, LINE_OK,
+			ui_take_line(app, w, LINE_OK,
 			    xasprintf("Published to your node %s (item %s)",
 				      e->node, e->id ? e->id : "?"));
 		free(what);
@@ -250,13 +235,13 @@ static void feed_line(struct app *app, const struct event *ev)
 			free(what);
 			break;
 		}
-		add(app, w, LINE_INFO,
+		ui_take_line(app, w, LINE_INFO,
 		    e->count ? xasprintf("Your subscriptions at %s (%zu):",
 					 e->service, e->count) :
 			       xasprintf("You have no subscriptions at %s",
 					 e->service));
 		for (i = 0; i < e->count; i++)
-			add(app, w, LINE_PLAIN,
+			ui_take_line(app, w, LINE_PLAIN,
 			    xasprintf("  %s (%s)", e->nodes[i], e->states[i]));
 		break;
 	}

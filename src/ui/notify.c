@@ -579,6 +579,14 @@ static void version_answer(struct app *app, const struct event *ev)
 		e->detail ? e->detail : "");
 }
 
+void ui_take_line(struct app *app, struct window *w, enum line_kind kind,
+		  char *text)
+{
+	win_add(w, time(NULL), kind, text);
+	free(text);
+	app->dirty = true;
+}
+
 void notify_cmd_failed(struct app *app, const char *option,
 		       const struct ev_notify_failed *e, int limit_ms)
 {

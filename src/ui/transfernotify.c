@@ -96,9 +96,7 @@ char *transfernotify_line(const struct transfer *t)
 
 static struct window *where(struct app *app, const struct transfer *t)
 {
-	struct window *w = t->win_id ? app_window_by_id(app, t->win_id) : NULL;
-
-	return w ? w : app_console(app);
+	return app_window_or_console(app, t->win_id);
 }
 
 static void ended(struct window *w, const struct transfer *t)

@@ -176,6 +176,9 @@ char *bars_status_text(const struct app *app, bool more, size_t *cur_from,
  * caller frees it); a size in words is transfernotify_size (ui.h). */
 void transfernotify_event(struct app *app, const struct event *ev);
 char *transfernotify_summary(const struct app *app);
+/* notify.c: adds text (which it frees) as a line of w, now. */
+void ui_take_line(struct app *app, struct window *w, enum line_kind kind,
+		  char *text);
 /* notify.c: a command of natterrc's (notify_cmd, sound_cmd) that did
  * not do its job, in words, once until it works again; limit_ms is how
  * long it may run. */

@@ -20,22 +20,6 @@
 #include "util/timefmt.h"
 #include "util/xmem.h"
 
-/* The window for an answer: the one /info was typed in, or the console. */
-static struct window *target(struct app *app, uint64_t win)
-{
-	struct window *w = win ? app_window_by_id(app, win) : NULL;
-
-	return w ? w : app_console(app);
-}
-
-static void add(struct app *app, struct window *w, enum line_kind kind,
-		char *text)
-{
-	win_add(w, time(NULL), kind, text);
-	free(text);
-	app->dirty = true;
-}
-
 /* An error's words: the condition (with a better word for the usual
  * "not offered") and the entity's text. The caller frees it. */
 static char *failure(const char *cond, const char *detail,
@@ -55,33 +39,33 @@ static void vcard_field(struct app *app, struct window *w, const char *name,
 			const char *value)
 {
 	if (value)
-		add(app, w, LINE_PLAIN, xasprintf("  %s: %s", name, value));
+		ui_take_line(app, w, LINE_PLAIN, xasprintf("  %s: %s", name, value));
 }
 
 static void vcard_line(struct app *app, const struct event *ev)
 {
 	const struct ev_vcard *e = &ev->vcard;
 	const struct vcard *c = e->card;
-	struct window *w = target(app, e->win);
+	struct window *w = app_window_or_console(app, e->win);
 	char *why;
 
 	if (!c) {
 		if (e->timed_out) {
-			add(app, w, LINE_ERROR,
+			ui_take_line(app, w, LINE_ERROR,
 			    xasprintf("%s: no vCard came in time", e->jid));
 			return;
 		}
 		if (strcmp(e->cond, "item-not-found") == 0) {
-			add(app, w, LINE_INFO, xasprintf("%s has no vCard", e->jid));
+			ui_take_line(app, w, LINE_INFO, xasprintf("%s has no vCard", e->jid));
 			return;
 		}
 		why = failure(e->cond, e->detail, "its server keeps no vCards");
-		add(app, w, LINE_ERROR,
+		ui_take_line(app, w, LINE_ERROR,
 		    xasprintf("%s: vCard not available: %s", e->jid, why));
 		free(why);
 		return;
 	}
-	add(app, w, LINE_INFO, xasprintf("vCard of %s%s:", e->jid,
+	ui_take_line(app, w, LINE_INFO, xasprintf("vCard of %s%s:", e->jid,
 					 e->vcard4 ? " (vCard4)" : ""));
 	vcard_field(app, w, "name", c->fn);
 	vcard_field(app, w, "nickname", c->nickname);
@@ -90,13 +74,13 @@ static void vcard_line(struct app *app, const struct event *ev)
 	vcard_field(app, w, "birthday", c->bday);
 	vcard_field(app, w, "organisation", c->org);
 	if (c->photo && c->photo_bytes)
-		add(app, w, LINE_PLAIN,
+		ui_take_line(app, w, LINE_PLAIN,
 		    xasprintf("  photo: %zu KiB%s%s (/avatar shows it)",
 			      (c->photo_bytes + 1023) / 1024,
 			      c->photo_type ? ", " : "",
 			      c->photo_type ? c->photo_type : ""));
 	else if (c->photo)
-		add(app, w, LINE_PLAIN,
+		ui_take_line(app, w, LINE_PLAIN,
 		    xasprintf("  photo: yes%s%s (/avatar shows it)",
 			      c->photo_type ? ", " : "",
 			      c->photo_type ? c->photo_type : ""));
@@ -106,7 +90,7 @@ static void vcard_line(struct app *app, const struct event *ev)
 static void last_line(struct app *app, const struct event *ev)
 {
 	const struct ev_last_activity *e = &ev->last_activity;
-	struct window *w = target(app, e->win);
+	struct window *w = app_window_or_console(app, e->win);
 	bool client = strchr(e->jid, '/') != NULL;
 	char len[64], when[32], *why;
 	time_t t;
@@ -114,10 +98,10 @@ static void last_line(struct app *app, const struct event *ev)
 
 	if (e->seconds >= 0 && client) {
 		if (e->seconds == 0)
-			add(app, w, LINE_INFO, xasprintf("%s is active now",
+			ui_take_line(app, w, LINE_INFO, xasprintf("%s is active now",
 							 e->jid));
 		else
-			add(app, w, LINE_INFO,
+			ui_take_line(app, w, LINE_INFO,
 			    xasprintf("%s has been idle for %s", e->jid,
 				      timefmt_duration(e->seconds, len,
 						       sizeof len)));
@@ -128,7 +112,7 @@ static void last_line(struct app *app, const struct event *ev)
 		if (!localtime_r(&t, &tm) ||
 		    !strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm))
 			snprintf(when, sizeof when, "a long time ago");
-		add(app, w, LINE_INFO,
+		ui_take_line(app, w, LINE_INFO,
 		    xasprintf("%s was last online %s ago (%s)%s%s", e->jid,
 			      timefmt_duration(e->seconds, len, sizeof len),
 			      when, e->status ? ", saying: " : "",
@@ -136,7 +120,7 @@ static void last_line(struct app *app, const struct event *ev)
 		return;
 	}
 	if (e->timed_out) {
-		add(app, w, LINE_ERROR,
+		ui_take_line(app, w, LINE_ERROR,
 		    xasprintf("%s: last activity not available: no answer in "
 			      "time", e->jid));
 		return;
@@ -144,7 +128,7 @@ static void last_line(struct app *app, const struct event *ev)
 	why = failure(e->cond, e->detail,
 		      client ? "the client does not tell its idle time" :
 			       "its server does not tell when it was last online");
-	add(app, w, LINE_ERROR, xasprintf("%s: %s not available: %s", e->jid,
+	ui_take_line(app, w, LINE_ERROR, xasprintf("%s: %s not available: %s", e->jid,
 					  client ? "idle time" : "last activity",
 					  why));
 	free(why);
@@ -153,7 +137,7 @@ static void last_line(struct app *app, const struct event *ev)
 static void avatar_line(struct app *app, const struct event *ev)
 {
 	const struct ev_avatar *e = &ev->avatar;
-	struct window *w = target(app, e->win);
+	struct window *w = app_window_or_console(app, e->win);
 	char size[48] = "", dims[48] = "", *why;
 
 	if (e->found) {
@@ -163,26 +147,26 @@ static void avatar_line(struct app *app, const struct event *ev)
 		if (e->width && e->height)
 			snprintf(dims, sizeof dims, ", %ux%u", e->width,
 				 e->height);
-		add(app, w, LINE_INFO,
+		ui_take_line(app, w, LINE_INFO,
 		    xasprintf("%s has an avatar%s%s%s%s (/avatar %s shows it)",
 			      e->jid, size, e->type ? ", " : "",
 			      e->type ? e->type : "", dims, e->jid));
 		return;
 	}
 	if (!e->cond) {
-		add(app, w, LINE_INFO,
+		ui_take_line(app, w, LINE_INFO,
 		    xasprintf("%s has taken its avatar down", e->jid));
 		return;
 	}
 	if (strcmp(e->cond, "item-not-found") == 0) {
-		add(app, w, LINE_INFO,
+		ui_take_line(app, w, LINE_INFO,
 		    xasprintf("%s has published no avatar", e->jid));
 		return;
 	}
 	why = e->timed_out ? xstrdup("no answer in time") :
 			     failure(e->cond, e->detail,
 				     "its server does not keep avatars");
-	add(app, w, LINE_ERROR,
+	ui_take_line(app, w, LINE_ERROR,
 	    xasprintf("%s: avatar not available: %s", e->jid, why));
 	free(why);
 }
@@ -190,11 +174,11 @@ static void avatar_line(struct app *app, const struct event *ev)
 static void client_line(struct app *app, const struct event *ev)
 {
 	const struct ev_client_id *e = &ev->client_id;
-	struct window *w = target(app, e->win);
+	struct window *w = app_window_or_console(app, e->win);
 	char *why;
 
 	if (e->found) {
-		add(app, w, LINE_INFO,
+		ui_take_line(app, w, LINE_INFO,
 		    xasprintf("%s identifies as %s (%s/%s)", e->jid,
 			      e->name ? e->name : "a client without a name",
 			      e->category ? e->category : "?",
@@ -205,7 +189,7 @@ static void client_line(struct app *app, const struct event *ev)
 	      e->timed_out ? xstrdup("no answer in time") :
 			     failure(e->cond, e->detail,
 				     "it does not answer service discovery");
-	add(app, w, LINE_ERROR,
+	ui_take_line(app, w, LINE_ERROR,
 	    xasprintf("%s: client identity not available: %s", e->jid, why));
 	free(why);
 }

@@ -105,25 +105,6 @@ static uint8_t *b64_of(struct session *s, xmpp_stanza_t *el, size_t *len,
 	return copy;
 }
 
-/* The first child of the first item of a pubsub items result, when its
- * name and namespace are these; NULL otherwise. */
-static xmpp_stanza_t *item_payload(xmpp_stanza_t *reply, const char *name,
-				   const char *ns)
-{
-	xmpp_stanza_t *ps = req_ok(reply) ?
-				    xmpp_stanza_get_child_by_name_and_ns(
-					    reply, "pubsub", NS_PUBSUB) :
-				    NULL;
-	xmpp_stanza_t *items = ps ? xmpp_stanza_get_child_by_name(ps, "items") :
-				    NULL;
-	xmpp_stanza_t *item = items ? xmpp_stanza_get_child_by_name(items,
-								    "item") :
-				      NULL;
-
-	return item ? xmpp_stanza_get_child_by_name_and_ns(item, name, ns) :
-		      NULL;
-}
-
 static void on_vcard(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct avq *q = ud;
@@ -184,7 +165,7 @@ static bool sha1_is(const uint8_t *buf, size_t len, const char *id)
 static void on_data(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct avq *q = ud;
-	xmpp_stanza_t *data = item_payload(reply, "data", NS_AVATAR_DATA);
+	xmpp_stanza_t *data = stanza_item_payload(reply, "data", NS_AVATAR_DATA);
 	const char *why;
 	uint8_t *buf;
 	size_t len = 0;
@@ -215,7 +196,7 @@ static void on_data(struct session *s, xmpp_stanza_t *reply, void *ud)
 static void on_meta(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct avq *q = ud;
-	xmpp_stanza_t *meta = item_payload(reply, "metadata", NS_AVATAR_META);
+	xmpp_stanza_t *meta = stanza_item_payload(reply, "metadata", NS_AVATAR_META);
 	xmpp_stanza_t *info, *iq, *items, *item;
 	const char *id = NULL;
 

@@ -11,6 +11,7 @@
 
 #include "util/jid.h"
 #include "util/utf8.h"
+#include "xmpp/bookmarks.h" /* NS_PUBSUB */
 #include "xmpp/ns.h"
 #include "xmpp/stanza.h"
 
@@ -124,4 +125,19 @@ bool stanza_has_feature(xmpp_stanza_t *query, const char *var)
 			return true;
 	}
 	return false;
+}
+
+xmpp_stanza_t *stanza_item_payload(xmpp_stanza_t *reply, const char *name,
+				   const char *ns)
+{
+	const char *type = reply ? xmpp_stanza_get_type(reply) : NULL;
+	xmpp_stanza_t *ps, *items, *item;
+
+	if (!type || strcmp(type, "result") != 0)
+		return NULL;
+	ps = xmpp_stanza_get_child_by_name_and_ns(reply, "pubsub", NS_PUBSUB);
+	items = ps ? xmpp_stanza_get_child_by_name(ps, "items") : NULL;
+	item = items ? xmpp_stanza_get_child_by_name(items, "item") : NULL;
+	return item ? xmpp_stanza_get_child_by_name_and_ns(item, name, ns) :
+		      NULL;
 }

@@ -29,6 +29,11 @@ char *stanza_text(xmpp_stanza_t *el, int flags);
 /* The sanitised text of st's child name (newlines kept), or NULL; the
  * caller frees it. */
 char *stanza_child_text(xmpp_stanza_t *st, const char *name);
+/* The first child of the first item of a pubsub <items/> answer (an
+ * IQ result, or NULL), when its name and namespace are these; NULL
+ * otherwise (an error answer too). */
+xmpp_stanza_t *stanza_item_payload(xmpp_stanza_t *reply, const char *name,
+				   const char *ns);
 /* Whether a disco#info <query/> (may be NULL) lists <feature var=var/>. */
 bool stanza_has_feature(xmpp_stanza_t *query, const char *var);
 /* XEP-0359 ids of message st: *sid the <stanza-id/> whose `by` is the

@@ -23,6 +23,7 @@
 #include "xmpp/ns.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 #include "xmpp/vcard.h"
 #include "xmpp/xs.h"
 
@@ -72,18 +73,8 @@ static unsigned attr_uint(xmpp_stanza_t *el, const char *name)
 int vcard_parse_avatar(xmpp_stanza_t *reply, size_t *bytes, char **type,
 		       unsigned *width, unsigned *height)
 {
-	xmpp_stanza_t *ps = req_ok(reply) ?
-				    xmpp_stanza_get_child_by_name_and_ns(
-					    reply, "pubsub", NS_PUBSUB) :
-				    NULL;
-	xmpp_stanza_t *items = ps ? xmpp_stanza_get_child_by_name(ps, "items") :
-				    NULL;
-	xmpp_stanza_t *item = items ? xmpp_stanza_get_child_by_name(items,
-								    "item") :
-				      NULL;
-	xmpp_stanza_t *meta = item ? xmpp_stanza_get_child_by_name_and_ns(
-					     item, "metadata", NS_AVATAR_META) :
-				     NULL;
+	xmpp_stanza_t *meta = stanza_item_payload(reply, "metadata",
+						  NS_AVATAR_META);
 	xmpp_stanza_t *info = meta ? xmpp_stanza_get_child_by_name(meta, "info") :
 				     NULL;
 	const char *t;
