@@ -532,7 +532,12 @@ static void setup(struct http_xfer *x)
 	CURL *e = x->easy;
 
 	cu.easy_setopt(e, CURLOPT_URL, r->url);
-	cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION, r->pin ? 0L : 1L);
+	/* a redirect is followed only where the certificate is checked
+	 * as for any host (not under a pin or "trust", which speak for one
+	 * host only), and only for a GET: a POST (BOSH's login) or a PUT
+	 * is not sent on to wherever an answer points */
+	cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION,
+		       r->method == HTTP_GET && !r->pin && !r->trust ? 1L : 0L);
 	cu.easy_setopt(e, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRS);
 	cu.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	cu.easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);

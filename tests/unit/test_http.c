@@ -399,6 +399,17 @@ static struct http_req req_for(struct fixture *fx, const char *scheme,
 	return r;
 }
 
+/* Forgets the last transfer's outcome, for another in the same test. */
+static void fx_clear(struct fixture *fx)
+{
+	free(fx->body);
+	free(fx->error);
+	free(fx->cert_fp);
+	free(fx->ctype);
+	fx->body = fx->error = fx->cert_fp = fx->ctype = NULL;
+	fx->done = false;
+}
+
 static void start(struct fixture *fx, const struct http_req *r)
 {
 	char *err = NULL;
@@ -567,6 +578,36 @@ static void test_redirect_to_http_refused(void **state)
 	assert_true(fx->body == NULL || strcmp(fx->body, "hello world") != 0);
 }
 
+/* Under "trust" (or a pin) the certificate speaks for one host only,
+ * and a POST or PUT is not sent on: the redirect comes back as it is,
+ * not followed (before, it was followed: to any host, unchecked). */
+static void test_redirect_not_followed_under_trust_or_post(void **state)
+{
+	struct fixture *fx = *state;
+	struct http_req r;
+
+	start_http_server(fx);
+	r = req_for(fx, "http", "/redirect");
+	r.trust = true;
+	start(fx, &r);
+	run_loop(fx);
+	assert_int_equal(fx->r.status, 302);
+	assert_false(fx->r.ok);
+	/* the answer itself, not a failed attempt to follow it */
+	assert_non_null(fx->error);
+	assert_non_null(strstr(fx->error, "302"));
+	fx_clear(fx);
+	r = req_for(fx, "http", "/redirect");
+	r.method = HTTP_POST;
+	r.body = "x";
+	r.body_len = 1;
+	start(fx, &r);
+	run_loop(fx);
+	assert_int_equal(fx->r.status, 302);
+	assert_non_null(fx->error);
+	assert_non_null(strstr(fx->error, "302"));
+}
+
 static void test_cancel_in_progress(void **state)
 {
 	struct fixture *fx = *state;
@@ -714,6 +755,7 @@ int main(void)
 		T(test_put_sends_headers),
 		T(test_not_found),
 		T(test_redirect_to_http_refused),
+		T(test_redirect_not_followed_under_trust_or_post),
 		T(test_cancel_in_progress),
 		T(test_bad_urls),
 		T(test_tls_unknown_refused_and_described),
