@@ -162,8 +162,9 @@ static void ans_open(void *ud, const char *name, const char **attrs)
 
 	if (strcmp(name, "body") != 0)
 		return;
+	/* kept escaped: it goes back into every request's attribute */
 	if ((v = xmlframe_attr(attrs, "sid")) && !b->sid)
-		b->sid = xstrdup(v);
+		b->sid = xmlframe_escape(v);
 	if ((v = xmlframe_attr(attrs, "requests"))) {
 		int n = atoi(v);
 
