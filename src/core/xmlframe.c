@@ -55,6 +55,17 @@ struct xmlframe {
 	bool need_ns, need_stream_ns;
 	char *acc; /* its bytes from earlier chunks */
 	size_t acc_len, acc_cap;
+	/* between children: the bytes since the last one ended, kept
+	 * across chunks, for a start tag that begins in one chunk and ends
+	 * in a later one (expat reports it then); tail_base is the
+	 * parser's byte index of tail[0] */
+	char *tail;
+	size_t tail_len, tail_cap;
+	XML_Index tail_base;
+	/* nothing but blanks since the root opened or the last child
+	 * ended, in this chunk or earlier ones: only then may a stream
+	 * header (a restart) come, wherever the chunks were cut */
+	bool clean;
 
 	char *held; /* the possible start of a header (see above) */
 	size_t held_len;
@@ -153,15 +164,29 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 				f->ops->open(f->ud, name, attrs);
 		}
 	} else if (f->depth == 1) {
+		XML_Index at = XML_GetCurrentByteIndex(f->p);
+
 		f->in_child = true;
-		f->child_here = true;
-		f->child_off = chunk_pos(f);
+		f->acc_len = 0;
+		if (at >= f->chunk_base) {
+			f->child_here = true;
+			f->child_off = chunk_pos(f);
+		} else if (f->tail_len && at >= f->tail_base &&
+			   at < f->tail_base + (XML_Index)f->tail_len) {
+			/* its start tag began in an earlier chunk */
+			size_t from = (size_t)(at - f->tail_base);
+
+			f->child_here = false;
+			acc_add(f, f->tail + from, f->tail_len - from);
+		} else {
+			f->child_here = false;
+			fail(f, "internal: a start tag's first bytes were lost");
+		}
 		f->name_len = strlen(name);
 		f->need_ns = f->default_ns &&
 			     !xmlframe_attr(attrs, "xmlns");
 		f->need_stream_ns = strncmp(name, "stream:", 7) == 0 &&
 				    !xmlframe_attr(attrs, "xmlns:stream");
-		f->acc_len = 0;
 	}
 	f->depth++;
 }
@@ -187,6 +212,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		emit(f, f->chunk, end);
 	f->in_child = false;
 	f->acc_len = 0;
+	f->clean = true;
 	if (f->err)
 		return;
 	f->resume_off = end;
@@ -220,6 +246,8 @@ static void parser_start(struct xmlframe *f)
 	f->suspended = false;
 	f->in_child = false;
 	f->acc_len = 0;
+	f->tail_len = 0;
+	f->clean = true;
 	f->quiet_root = false;
 }
 
@@ -246,6 +274,7 @@ void xmlframe_free(struct xmlframe **fp)
 	free(f->root);
 	free(f->err);
 	free(f->acc);
+	free(f->tail);
 	free(f->held);
 	free(f->out);
 	free(f);
@@ -327,6 +356,29 @@ static void hold(struct xmlframe *f, const char *s, size_t n)
 	f->held_len = n;
 }
 
+/* Keeps s[0..n), at the parser's byte index at, as the tail between
+ * children: after the tail kept so far when it follows it, else in its
+ * place. */
+static void keep_tail(struct xmlframe *f, XML_Index at, const char *s,
+		      size_t n)
+{
+	if (!f->tail_len || f->tail_base + (XML_Index)f->tail_len != at) {
+		f->tail_len = 0;
+		f->tail_base = at;
+	}
+	if (!n)
+		return;
+	if (f->tail_len + n > XMLFRAME_MAX_CHILD) {
+		fail(f, "an element larger than 16 MiB");
+		return;
+	}
+	xgrow((void **)&f->tail, &f->tail_cap, f->tail_len + n, 1);
+	memcpy(f->tail + f->tail_len, s, n);
+	f->tail_len += n;
+	if (skip_space(s, n) < n)
+		f->clean = false;
+}
+
 static int feed_chunk(struct xmlframe *f, const char *buf, size_t len)
 {
 	size_t off = 0;
@@ -334,7 +386,7 @@ static int feed_chunk(struct xmlframe *f, const char *buf, size_t len)
 	for (;;) {
 		enum XML_Status st;
 
-		if (f->depth == 1 && !f->in_child) {
+		if (f->depth == 1 && !f->in_child && f->clean) {
 			size_t ws = skip_space(buf + off, len - off);
 			int h = header_at(buf + off + ws, len - off - ws);
 
@@ -369,6 +421,10 @@ static int feed_chunk(struct xmlframe *f, const char *buf, size_t len)
 		else
 			acc_add(f, buf, len);
 		f->child_here = false;
+		f->tail_len = 0;
+	} else if (f->depth == 1 && !f->err) {
+		keep_tail(f, f->chunk_base + (XML_Index)off, buf + off,
+			  len - off);
 	}
 	return f->err ? -1 : 0;
 }
