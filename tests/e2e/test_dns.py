@@ -14,13 +14,13 @@ import re
 import secrets
 import socket
 import subprocess
-import time
 
 import pytest
 
 import harness
 import natterdemo
 from conftest import ACCOUNT, CONNECTED, Account
+from test_proxy import run_natter  # noqa: F401 (a fixture)
 
 DNSMASQ = "/usr/sbin/dnsmasq"
 
@@ -48,14 +48,13 @@ class Dnsmasq:
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL,
                                      start_new_session=True)
-        deadline = time.monotonic() + natterdemo.START_TIMEOUT
-        while not natterdemo.port_open(self.port):  # it listens on TCP too
-            if self.proc.poll() is not None:
-                raise RuntimeError("dnsmasq exited with %s"
-                                   % self.proc.returncode)
-            if time.monotonic() > deadline:
-                raise RuntimeError("dnsmasq did not start")
-            time.sleep(natterdemo.POLL)
+        # it listens on TCP too
+        harness.wait_value(lambda: self.proc.poll() is not None or
+                           natterdemo.port_open(self.port),
+                           "dnsmasq to listen", natterdemo.START_TIMEOUT)
+        if self.proc.poll() is not None:
+            raise RuntimeError("dnsmasq exited with %s"
+                               % self.proc.returncode)
         return self
 
     def stop(self):
@@ -111,21 +110,6 @@ def dalice(dprosody):
     dprosody.register("alice", acct.password)
     return acct
 
-
-@pytest.fixture
-def run_natter(natter_bin, xdg):
-    """run_natter(rc, env={}) -> natter in tmux with extra environment."""
-    panes = []
-
-    def start(rc, env=None):
-        e = xdg.env()
-        e.update(env or {})
-        pane = harness.NatterPane([natter_bin, "-c", rc], e)
-        panes.append(pane)
-        return pane.start()
-    yield start
-    bad = [p for p in (pane.finish() for pane in panes) if p]
-    assert not bad, "\n\n".join(bad)
 
 
 def write_rc(xdg, accounts, dns_server=None):

@@ -30,7 +30,6 @@ import socket
 import struct
 import subprocess
 import threading
-import time
 
 import pytest
 
@@ -52,13 +51,16 @@ def need(program):
 
 
 def wait_port(proc, port, log, what):
-    deadline = time.monotonic() + START_WAIT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        if natterdemo.port_open(port):
+    """Until proc listens on port; its log tail if it exits or never
+    does."""
+    try:
+        if harness.wait_value(lambda: proc.poll() is not None or
+                              natterdemo.port_open(port),
+                              "%s to listen" % what, START_WAIT) and \
+                proc.poll() is None:
             return
-        time.sleep(0.05)
+    except AssertionError:
+        pass
     with open(log, encoding="utf-8", errors="replace") as f:
         text = f.read()[-3000:]
     raise AssertionError("%s did not start:\n%s" % (what, text))
