@@ -171,13 +171,14 @@ static void legacy_now(struct loop *l, void *ud)
 
 	(void)l;
 	a->retry_timer = 0;
-	if (s->user_stop || !xmpp_conn_get_pass(s->conn)) {
-		account_set_state(s->app, a, ACC_OFFLINE, REASON_USER, NULL);
+	if (!xmpp_conn_get_pass(s->conn)) { /* cannot be: login() set it */
+		s->legacy_next = false;
+		account_set_state(s->app, a, ACC_FAILED, REASON_NO_PASSWORD,
+				  NULL);
 		return;
 	}
 	/* a copy: login() replaces the connection's */
 	pw = xstrdup(xmpp_conn_get_pass(s->conn));
-	s->legacy_next = true;
 	login(s, pw);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
@@ -197,6 +198,7 @@ static bool legacy_fallback(struct session *s)
 	log_msg(LOG_INFO, "session", "%s: no SASL login; trying jabber:iq:auth",
 		a->conf->name);
 	/* from the loop: libstrophe is inside its disconnect handler */
+	s->legacy_next = true;
 	a->retry_timer = loop_timer_add(s->app->loop, 0, legacy_now, a);
 	return true;
 }
@@ -428,6 +430,11 @@ void xs_disconnect(struct app *app, struct account *a)
 
 	loop_timer_cancel(app->loop, a->retry_timer);
 	a->retry_timer = 0;
+	if (s->legacy_next) { /* between auto's SASL and legacy attempts */
+		s->legacy_next = false;
+		account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);
+		return;
+	}
 	if (s->eval) { /* still asking for the password */
 		proc_cancel(&s->eval);
 		account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);
