@@ -18,9 +18,10 @@
  * for a raw stream is ours (on_conn), which reports to the session's
  * handler what it would have seen from a client stream: the connect
  * once the server accepted the login, and every disconnect. A raw
- * stream fires user handlers before login, so ours are added for the
- * attempt only and removed when it ends; the session's own handlers see
- * nothing they answer until then (iq.c answers only gets and sets).
+ * stream fires user handlers before login: ours act only in the phase
+ * they belong to (a client stream never fires them before login, and
+ * none comes after it), and the session's own see nothing they answer
+ * until then (iq.c answers only gets and sets).
  */
 #include "config.h"
 
@@ -177,12 +178,13 @@ static void forget_iq(struct iqauth *ia)
 	xfree(&ia->iq_id);
 }
 
-/* The attempt is over: our handlers go, the session's stay. */
+/* The attempt is over: the IQ it awaits is forgotten. Its stanza
+ * handlers stay (they act only in their phases): deleting them from
+ * inside one of them would free the list item libstrophe 0.12 reads
+ * next (ASan showed it). */
 static void end_attempt(struct iqauth *ia)
 {
 	forget_iq(ia);
-	xmpp_handler_delete(ia->s->conn, on_features);
-	xmpp_handler_delete(ia->s->conn, on_tls);
 }
 
 /* Gives up: the flags already set on the session say why. */
@@ -428,6 +430,9 @@ int iqauth_open(struct session *s, xmpp_conn_handler cb, void *ud)
 	if (!ia) {
 		ia = s->iqauth = xcalloc(1, sizeof *ia);
 		ia->s = s;
+		xmpp_handler_add(s->conn, on_features, NS_STREAMS, "features",
+				 NULL, ia);
+		xmpp_handler_add(s->conn, on_tls, NS_TLS, NULL, NULL, ia);
 	}
 	end_attempt(ia);
 	xfree(&ia->stream_id);
@@ -436,8 +441,6 @@ int iqauth_open(struct session *s, xmpp_conn_handler cb, void *ud)
 	ia->phase = IA_STREAM;
 	ia->versioned = false;
 	ia->method = IQAUTH_NONE;
-	xmpp_handler_add(s->conn, on_features, NS_STREAMS, "features", NULL, ia);
-	xmpp_handler_add(s->conn, on_tls, NS_TLS, NULL, NULL, ia);
 	return conn_open(s, CONN_RAW, on_conn, ia);
 }
 
@@ -463,8 +466,11 @@ void iqauth_free(struct session *s)
 
 	if (!ia)
 		return;
-	if (s->conn)
+	if (s->conn) {
 		end_attempt(ia);
+		xmpp_handler_delete(s->conn, on_features);
+		xmpp_handler_delete(s->conn, on_tls);
+	}
 	free(ia->stream_id);
 	free(ia);
 	s->iqauth = NULL;
