@@ -73,6 +73,8 @@ class IqAuthServer:
         self.fields = fields
         self.starttls, self.direct = starttls, direct
         self.logins = []
+        self.messages = []
+        self._writer = None
         self.gets = 0
         self.pongs = 0
         self.connections = 0
@@ -109,6 +111,13 @@ class IqAuthServer:
             asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
+
+    def send(self, xml):
+        """Sends xml on the logged-in stream (from the test's thread)."""
+        async def go():
+            self._writer.write(xml.encode())
+            await self._writer.drain()
+        asyncio.run_coroutine_threadsafe(go(), self._loop).result(10)
 
     # -- one connection ----------------------------------------------------
 
@@ -180,6 +189,12 @@ class IqAuthServer:
                     break
                 if el.tag == "{jabber:client}iq":
                     authed = await self._iq(writer, el, sid, authed)
+                    if authed:
+                        self._writer = writer
+                elif el.tag == "{jabber:client}message" and authed:
+                    body = el.find("{jabber:client}body")
+                    if body is not None:
+                        self.messages.append(body.text or "")
             if not restart:
                 return
 
@@ -281,11 +296,23 @@ def write_rc(prosody, xdg, port, tls="required", auth="legacy",
 
 
 def online_and_answering(pane, srv):
-    """natter is connected, answers the server's ping, and its own /ping
-    comes back: a round trip each way."""
+    """natter is connected, answers the server's ping, its own /ping
+    comes back (a round trip each way), and a chat goes both ways."""
     screen = pane.wait_for(CONNECTED)
     harness.wait_value(lambda: srv.pongs >= 1, "natter's pong")
     pane.barrier()
+    pane.send_keys("/query bob@localhost")
+    pane.wait_until(lambda s: "bob@localhost" in pane.title(s),
+                    "bob's window")
+    pane.send_keys("hello, old server")
+    harness.wait_value(lambda: "hello, old server" in srv.messages,
+                       "natter's message at the server")
+    srv.send("<message from='bob@localhost/peer' "
+             "to='alice@localhost/natter' type='chat'>"
+             "<body>hello from an old server</body></message>")
+    pane.wait_for(r"<bob@localhost> hello from an old server")
+    pane.send_alt("1")
+    pane.wait_until(lambda s: "console" in pane.title(s), "the console")
     return screen
 
 
