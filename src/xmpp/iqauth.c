@@ -178,20 +178,14 @@ static void forget_iq(struct iqauth *ia)
 	xfree(&ia->iq_id);
 }
 
-/* The attempt is over: the IQ it awaits is forgotten. Its stanza
+/* Gives up: the flags already set on the session say why. The stanza
  * handlers stay (they act only in their phases): deleting them from
  * inside one of them would free the list item libstrophe 0.12 reads
  * next (ASan showed it). */
-static void end_attempt(struct iqauth *ia)
-{
-	forget_iq(ia);
-}
-
-/* Gives up: the flags already set on the session say why. */
 static void give_up(struct iqauth *ia, const char *why)
 {
 	log_msg(LOG_INFO, "iqauth", "%s: %s", ia->s->acc->conf->name, why);
-	end_attempt(ia);
+	forget_iq(ia);
 	ia->phase = IA_IDLE;
 	conn_close(ia->s);
 }
@@ -288,7 +282,7 @@ static void online(struct iqauth *ia)
 	struct session *s = ia->s;
 	struct ev_dial e = { .what = DIAL_LEGACY_AUTH };
 
-	end_attempt(ia);
+	forget_iq(ia);
 	ia->phase = IA_ONLINE;
 	s->legacy_auth = true;
 	e.legacy_digest = ia->method == IQAUTH_DIGEST_SHA1;
@@ -409,7 +403,7 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		break;
 	case XMPP_CONN_DISCONNECT:
 	case XMPP_CONN_FAIL:
-		end_attempt(ia);
+		forget_iq(ia);
 		ia->phase = IA_IDLE;
 		ia->cb(conn, event, error, se, ia->ud);
 		break;
@@ -434,7 +428,7 @@ int iqauth_open(struct session *s, xmpp_conn_handler cb, void *ud)
 				 NULL, ia);
 		xmpp_handler_add(s->conn, on_tls, NS_TLS, NULL, NULL, ia);
 	}
-	end_attempt(ia);
+	forget_iq(ia);
 	xfree(&ia->stream_id);
 	ia->cb = cb;
 	ia->ud = ud;
@@ -467,7 +461,7 @@ void iqauth_free(struct session *s)
 	if (!ia)
 		return;
 	if (s->conn) {
-		end_attempt(ia);
+		forget_iq(ia);
 		xmpp_handler_delete(s->conn, on_features);
 		xmpp_handler_delete(s->conn, on_tls);
 	}
