@@ -460,3 +460,22 @@ def test_sasl_wrong_password_in_words(both_prosody, alice, xdg, run_natter,
                   r"or password")
     screen = not_connected(pane)
     assert not re.search(OLD_LOGIN, screen), screen
+
+
+# -- over HTTPS -------------------------------------------------------------
+
+@pytest.mark.prosody(web=True)
+@pytest.mark.parametrize("transport", ["bosh", "websocket"])
+def test_legacy_over_web(legacy_prosody, alice, xdg, run_natter, transport):
+    # BOSH and WebSocket are encrypted by their HTTPS, not by STARTTLS
+    closed = natterdemo.free_ports(1)[0]
+    rc = natterdemo.write_natterrc(xdg.natterrc, {ACCOUNT: (
+        natterdemo.natter_account(
+            jid=alice.jid, password=alice.password, port=closed,
+            tls="trust", auth="legacy", transport=transport,
+            bosh_url=legacy_prosody.bosh_url,
+            websocket_url=legacy_prosody.websocket_url))})
+    pane = run_natter(rc)
+    screen = pane.wait_for(CONNECTED)
+    assert re.search(PLAIN_LINE, pane.console(screen)), screen
+    pane.barrier()
