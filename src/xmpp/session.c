@@ -33,6 +33,7 @@
 #include "util/xmem.h"
 #include "xmpp/bookmarks.h"
 #include "xmpp/conn.h"
+#include "xmpp/pubsub.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
@@ -146,6 +147,8 @@ static void on_online(struct session *s)
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
 	/* rooms: a new session is in none of them; a resumed one is */
 	muc_stay_online(s);
+	if (!s->resumed)
+		pubsub_connected(s); /* the feeds remembered (online: sends) */
 }
 
 /* The next connection starts a fresh session instead of resuming this

@@ -88,6 +88,8 @@ struct session {
 	struct conn_via *via; /* conn.c: a connection being made through a
 			       * proxy before libstrophe is started, or
 			       * carried by a relay; NULL when none */
+	bool feeds_reopened; /* pubsub.c: the remembered feeds
+			      * (core/feedkeep.h) were opened in this run */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
