@@ -118,6 +118,14 @@ def rss_parts(pid):
     return ", ".join(parts)
 
 
+def save_smaps(pid, directory, name):
+    """Copy /proc/pid/smaps to directory/name.smaps (BENCH_SMAPS: which
+    mappings the RSS is made of; bench/smaps-diff compares them)."""
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, name + ".smaps"), "w") as f:
+        f.write(_read("/proc/%d/smaps" % pid))
+
+
 def settle(pid, quiet=0.002, step=0.5, limit=3.0):
     """Sample pid until it used less than `quiet` s of CPU in `step` s
     (bounded by limit); return the last sample.  The step is longer than

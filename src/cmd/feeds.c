@@ -176,8 +176,10 @@ const struct cmd cmd_feeds[] = {
 	  "  microblogs publish them (XEP-0277), one item a line with its\n"
 	  "  author, title, summary and link; links go to the window's\n"
 	  "  /links. Items come only while the window is open; /close keeps\n"
-	  "  the subscription, /unfeed ends it. A contact's own node is\n"
-	  "  followed with the contact's JID as SERVICE.\n"
+	  "  the subscription, /unfeed ends it. natter remembers the feed\n"
+	  "  and opens its window again at the account's next login, until\n"
+	  "  /unfeed. A contact's own node is followed with the contact's\n"
+	  "  JID as SERVICE.\n"
 	  "  Example: /feed pubsub.example.org news",
 	  "feeds", ARG_NONE, run_feed, 0 },
 	{ "feeds", "[SERVICE]", "list your subscriptions at a pubsub service",
@@ -187,7 +189,8 @@ const struct cmd cmd_feeds[] = {
 	  "feeds", ARG_NONE, run_feeds, 0 },
 	{ "unfeed", "[SERVICE NODE]", "end a subscription /feed made",
 	  "  Unsubscribes from NODE at SERVICE; in a feed's window, without\n"
-	  "  arguments, from that feed. The window stays open until /close.",
+	  "  arguments, from that feed, and forgets it: the next login does\n"
+	  "  not open it again. The window stays open until /close.",
 	  "feeds", ARG_NONE, run_unfeed, 0 },
 	{ "publish", "NODE TEXT", "post an entry to a node of your own",
 	  "  Publishes TEXT as an Atom entry (XEP-0277 style: TEXT as its\n"

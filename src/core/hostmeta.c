@@ -5,9 +5,15 @@
  * a Link counts when it is a child of the root, in the XRD namespace.
  * Anything a document declares in a DTD makes expat stop (an entity
  * declaration handler that aborts), so no entity is ever expanded.
+ *
+ * json-c is reached through `js`, a table filled by dlsym() the first
+ * time a host-meta.json is read, as core/mime.c does for libmagic: a
+ * session that never reads one (every one that logs in over TCP) does
+ * not map the library.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <expat.h>
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -160,6 +166,80 @@ static bool only_space(const char *s, size_t n)
 	return true;
 }
 
+#define JSONC_LIBRARY "libjson-c.so.5"
+
+static struct {
+	void *lib;
+	char *err; /* why it cannot be loaded; then lib is NULL */
+	struct json_tokener *(*tokener_new_ex)(int);
+	struct json_object *(*tokener_parse_ex)(struct json_tokener *,
+						const char *, int);
+	enum json_tokener_error (*tokener_get_error)(struct json_tokener *);
+	const char *(*tokener_error_desc)(enum json_tokener_error);
+	size_t (*tokener_get_parse_end)(struct json_tokener *);
+	void (*tokener_free)(struct json_tokener *);
+	int (*object_put)(struct json_object *);
+	int (*object_is_type)(const struct json_object *, enum json_type);
+	json_bool (*object_object_get_ex)(const struct json_object *,
+					  const char *, struct json_object **);
+	size_t (*object_array_length)(const struct json_object *);
+	struct json_object *(*object_array_get_idx)(const struct json_object *,
+						    size_t);
+	const char *(*object_get_string)(struct json_object *);
+	int (*object_get_string_len)(const struct json_object *);
+} js;
+
+#define LOAD(field, sym)                                                   \
+	do {                                                               \
+		*(void **)&js.field = dlsym(js.lib, sym);                  \
+		if (!js.field) {                                           \
+			missing = sym;                                     \
+			goto fail;                                         \
+		}                                                          \
+	} while (0)
+
+/* Loads json-c once; false (with js.err) when it cannot be. */
+static bool jsonc_load(void)
+{
+	const char *missing = NULL;
+
+	if (js.lib)
+		return true;
+	if (js.err)
+		return false;
+	js.lib = dlopen(JSONC_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (!js.lib) {
+		const char *why = dlerror();
+
+		js.err = xasprintf("cannot load %s (the Debian package "
+				   "libjson-c5): %s", JSONC_LIBRARY,
+				   why ? why : "unknown error");
+		return false;
+	}
+	LOAD(tokener_new_ex, "json_tokener_new_ex");
+	LOAD(tokener_parse_ex, "json_tokener_parse_ex");
+	LOAD(tokener_get_error, "json_tokener_get_error");
+	LOAD(tokener_error_desc, "json_tokener_error_desc");
+	LOAD(tokener_get_parse_end, "json_tokener_get_parse_end");
+	LOAD(tokener_free, "json_tokener_free");
+	LOAD(object_put, "json_object_put");
+	LOAD(object_is_type, "json_object_is_type");
+	LOAD(object_object_get_ex, "json_object_object_get_ex");
+	LOAD(object_array_length, "json_object_array_length");
+	LOAD(object_array_get_idx, "json_object_array_get_idx");
+	LOAD(object_get_string, "json_object_get_string");
+	LOAD(object_get_string_len, "json_object_get_string_len");
+	return true;
+fail:
+	js.err = xasprintf("cannot use %s: it has no %s", JSONC_LIBRARY,
+			   missing);
+	dlclose(js.lib);
+	js.lib = NULL;
+	return false;
+}
+
+#undef LOAD
+
 int hostmeta_parse_json(struct hostmeta *hm, const char *doc, size_t len,
 			char **err)
 {
@@ -173,51 +253,55 @@ int hostmeta_parse_json(struct hostmeta *hm, const char *doc, size_t len,
 		*err = xstrdup("host-meta.json is too large");
 		return -1;
 	}
-	tok = json_tokener_new_ex(16);
+	if (!jsonc_load()) {
+		*err = xstrdup(js.err);
+		return -1;
+	}
+	tok = js.tokener_new_ex(16);
 	if (!tok)
 		no_parser();
-	root = json_tokener_parse_ex(tok, doc, (int)len);
-	e = json_tokener_get_error(tok);
+	root = js.tokener_parse_ex(tok, doc, (int)len);
+	e = js.tokener_get_error(tok);
 	if (e == json_tokener_continue) /* the document stopped midway */
 		e = json_tokener_error_parse_eof;
 	if (e != json_tokener_success)
 		*err = xasprintf("host-meta.json is not JSON: %s",
-				 json_tokener_error_desc(e));
-	else if (!only_space(doc + json_tokener_get_parse_end(tok),
-			     len - json_tokener_get_parse_end(tok)))
+				 js.tokener_error_desc(e));
+	else if (!only_space(doc + js.tokener_get_parse_end(tok),
+			     len - js.tokener_get_parse_end(tok)))
 		*err = xstrdup("host-meta.json has more after its value");
-	json_tokener_free(tok);
+	js.tokener_free(tok);
 	if (*err) {
-		json_object_put(root);
+		js.object_put(root);
 		return -1;
 	}
-	if (!json_object_is_type(root, json_type_object)) {
-		json_object_put(root);
+	if (!js.object_is_type(root, json_type_object)) {
+		js.object_put(root);
 		*err = xstrdup("host-meta.json is not a JSON object");
 		return -1;
 	}
-	if (json_object_object_get_ex(root, "links", &links) &&
-	    json_object_is_type(links, json_type_array)) {
-		n = json_object_array_length(links);
+	if (js.object_object_get_ex(root, "links", &links) &&
+	    js.object_is_type(links, json_type_array)) {
+		n = js.object_array_length(links);
 		for (i = 0; i < n; i++) {
-			struct json_object *l = json_object_array_get_idx(links, i);
+			struct json_object *l = js.object_array_get_idx(links, i);
 			struct json_object *rel, *href;
 
-			if (!json_object_is_type(l, json_type_object) ||
-			    !json_object_object_get_ex(l, "rel", &rel) ||
-			    !json_object_object_get_ex(l, "href", &href) ||
-			    !json_object_is_type(rel, json_type_string) ||
-			    !json_object_is_type(href, json_type_string))
+			if (!js.object_is_type(l, json_type_object) ||
+			    !js.object_object_get_ex(l, "rel", &rel) ||
+			    !js.object_object_get_ex(l, "href", &href) ||
+			    !js.object_is_type(rel, json_type_string) ||
+			    !js.object_is_type(href, json_type_string))
 				continue;
 			/* a NUL inside a string would cut it short: refused */
-			if (strlen(json_object_get_string(href)) !=
-			    (size_t)json_object_get_string_len(href))
+			if (strlen(js.object_get_string(href)) !=
+			    (size_t)js.object_get_string_len(href))
 				continue;
-			link_found(hm, json_object_get_string(rel),
-				   json_object_get_string(href));
+			link_found(hm, js.object_get_string(rel),
+				   js.object_get_string(href));
 		}
 	}
-	json_object_put(root);
+	js.object_put(root);
 	return 0;
 }
 

@@ -8,6 +8,12 @@
  * poll interval. c-ares may answer inside the call that asks (a numeric
  * host, /etc/hosts): such an answer is kept and handed over by a 0 ms
  * timer, so a callback never runs before its lookup was returned.
+ *
+ * With the system's servers the channel is made by the first lookup
+ * that needs the DNS: an address literal does not, so an account whose
+ * server is given as an address never initialises c-ares (its resolver
+ * configuration, 70 KiB of heap). Servers named in the configuration
+ * make the channel at once, so that a bad list is told at the start.
  */
 #include "config.h"
 
@@ -29,7 +35,7 @@
 
 struct resolver {
 	struct loop *loop;
-	ares_channel ch;
+	ares_channel ch; /* NULL until a lookup needs it */
 	loop_timer_id timer;
 	size_t pending; /* lookups c-ares has not answered yet */
 	bool dying;     /* ares_destroy() is calling back */
@@ -148,7 +154,7 @@ static void rearm(struct resolver *r)
 
 	loop_timer_cancel(r->loop, r->timer);
 	r->timer = 0;
-	if (!r->pending)
+	if (!r->pending || !r->ch)
 		return;
 	t = ares_timeout(r->ch, NULL, &tv);
 	if (!t)
@@ -157,9 +163,10 @@ static void rearm(struct resolver *r)
 	r->timer = loop_timer_add(r->loop, ms, on_timer, r);
 }
 
-struct resolver *resolver_new(struct loop *l, const char *servers, char **err)
+/* Makes r's channel, asking servers (NULL: the system's). Returns 0,
+ * or -1 with *err set (the caller frees it) and no channel. */
+static int channel(struct resolver *r, const char *servers, char **err)
 {
-	struct resolver *r = xcalloc(1, sizeof *r);
 	struct ares_options o;
 	int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS;
 	int st;
@@ -168,8 +175,7 @@ struct resolver *resolver_new(struct loop *l, const char *servers, char **err)
 	st = ares_library_init(ARES_LIB_INIT_ALL);
 	if (st != ARES_SUCCESS) {
 		*err = xasprintf("c-ares: %s", ares_strerror(st));
-		free(r);
-		return NULL;
+		return -1;
 	}
 	memset(&o, 0, sizeof o);
 	/* a JID's domain is a full name: no search domains tried first */
@@ -181,7 +187,6 @@ struct resolver *resolver_new(struct loop *l, const char *servers, char **err)
 		o.lookups = (char *)"b";
 		mask |= ARES_OPT_LOOKUPS;
 	}
-	r->loop = l;
 	st = ares_init_options(&r->ch, &o, mask);
 	if (st == ARES_SUCCESS && servers)
 		st = ares_set_servers_ports_csv(r->ch, servers);
@@ -190,11 +195,36 @@ struct resolver *resolver_new(struct loop *l, const char *servers, char **err)
 				 servers ? servers : "", ares_strerror(st));
 		if (r->ch)
 			ares_destroy(r->ch);
+		r->ch = NULL;
 		ares_library_cleanup();
+		return -1;
+	}
+	return 0;
+}
+
+struct resolver *resolver_new(struct loop *l, const char *servers, char **err)
+{
+	struct resolver *r = xcalloc(1, sizeof *r);
+
+	*err = NULL;
+	r->loop = l;
+	if (servers && channel(r, servers, err) < 0) {
 		free(r);
 		return NULL;
 	}
 	return r;
+}
+
+/* r's channel, made now if it is not yet; false with q answered with
+ * why when it cannot be. */
+static bool have_channel(struct resolver *r, struct resolve_q *q)
+{
+	if (!r->ch && channel(r, NULL, &q->err) < 0) {
+		answered(q); /* from the loop: q->starting */
+		q->starting = false;
+		return false;
+	}
+	return true;
 }
 
 void resolver_free(struct resolver **rp)
@@ -204,9 +234,12 @@ void resolver_free(struct resolver **rp)
 	if (!r)
 		return;
 	r->dying = true;
-	ares_destroy(r->ch); /* answers every lookup with ARES_EDESTRUCTION */
 	loop_timer_cancel(r->loop, r->timer);
-	ares_library_cleanup();
+	if (r->ch) {
+		/* answers every lookup with ARES_EDESTRUCTION */
+		ares_destroy(r->ch);
+		ares_library_cleanup();
+	}
 	free(r);
 	*rp = NULL;
 }
@@ -296,6 +329,8 @@ struct resolve_q *resolve_srv(struct resolver *r, const char *name,
 	struct resolve_q *q = q_new(r, ud);
 
 	q->srv_cb = cb;
+	if (!have_channel(r, q))
+		return q;
 	ares_query(r->ch, name, DNS_CLASS_IN, DNS_TYPE_SRV, srv_answer, q);
 	q->starting = false;
 	rearm(r);
@@ -331,6 +366,8 @@ struct resolve_q *resolve_addr(struct resolver *r, const char *host,
 		q->starting = false;
 		return q;
 	}
+	if (!have_channel(r, q))
+		return q;
 	memset(&h, 0, sizeof h);
 	h.ai_family = AF_UNSPEC;
 	h.ai_socktype = SOCK_STREAM;

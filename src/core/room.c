@@ -290,6 +290,29 @@ int room_outgoing_oob(struct app *app, struct account *acc, const char *room,
 	return r;
 }
 
+int room_outgoing_later(struct app *app, struct account *acc,
+			const char *room, const char *body, const char *id,
+			const char *oob)
+{
+	struct timespec now;
+	struct outbox_msg m = { .peer = room, .id = id, .body = body,
+				.state = OUTBOX_QUEUED, .room = true,
+				.oob = oob };
+	int r;
+
+	if (!acc->history || !acc->outbox)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &now);
+	m.ts_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	room_store(app, acc, room, acc->nick, true, body, m.ts_ms, false,
+		   NULL, id, false);
+	r = outbox_add(acc->outbox, &m);
+	if (r < 0)
+		log_msg(LOG_ERROR, "outbox", "%s: cannot store: %s",
+			acc->conf->name, outbox_error(acc->outbox));
+	return r;
+}
+
 void room_delivery(struct app *app, struct account *acc, const char *room,
 		   const char *id, unsigned st)
 {

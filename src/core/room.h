@@ -225,6 +225,14 @@ int room_outgoing(struct app *app, struct account *acc, const char *room,
 /* The same, with oob (an uploaded file's URL) as XEP-0066 data. */
 int room_outgoing_oob(struct app *app, struct account *acc, const char *room,
 		      const char *body, const char *id, const char *oob);
+/* The same for a room whose window is closed (an upload that ended
+ * after the user left): stored in the history (under the account's
+ * nick) and in the outbox, shown nowhere; the outbox sends it when the
+ * room is joined again. Returns 0 when it is in the outbox, -1 when
+ * there is no store or it could not be put there. */
+int room_outgoing_later(struct app *app, struct account *acc,
+			const char *room, const char *body, const char *id,
+			const char *oob);
 /* Where our message id in room now is: LINE_SENT (handed to the
  * connection: one more try), LINE_ACKED (the room echoed it: it leaves
  * the outbox). */

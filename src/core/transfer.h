@@ -97,6 +97,15 @@ struct transfer {
 			       * came (transfer_expect_hash), or NULL */
 	char *want_hash;      /* and the one the sender said, lower case */
 	char *hash_name;      /* its algorithm, as OpenSSL names it */
+	/* an upload to a room: what became of the message with its
+	 * address (xmpp/upload.c), for ui/transfernotify.c to say */
+	enum transfer_url_fate {
+		TRANSFER_URL_SENT,   /* sent or queued in the room's window */
+		TRANSFER_URL_WAITS,  /* the window was closed: it waits in
+				      * the outbox for the next join */
+		TRANSFER_URL_UNSENT, /* not in the room and no outbox
+				      * (history off): not sent */
+	} url_fate;
 };
 
 /* Whether a's tls = "trust" covers host: it speaks for the account's

@@ -106,7 +106,21 @@ static void ended(struct window *w, const struct transfer *t)
 
 	switch (t->state) {
 	case TRANSFER_DONE:
-		if (t->upload)
+		if (t->upload && t->url_fate == TRANSFER_URL_WAITS)
+			line = xasprintf("Transfer %u done: %s is at %s\n"
+					 "The window of %s was closed before "
+					 "it ended: the address waits in its "
+					 "outbox and goes to the room when you "
+					 "/join it again", t->n, t->src,
+					 t->path, t->to);
+		else if (t->upload && t->url_fate == TRANSFER_URL_UNSENT)
+			line = xasprintf("Transfer %u done: %s is at %s\n"
+					 "The address was not sent to %s: you "
+					 "are not in the room, and without a "
+					 "history there is no outbox to keep "
+					 "it in", t->n, t->src, t->path,
+					 t->to);
+		else if (t->upload)
 			line = xasprintf("Transfer %u done: %s is at %s", t->n,
 					 t->src, t->path);
 		else if (t->sending)

@@ -14,6 +14,10 @@
  * (XEP-0277 style) to a node of our own PEP service (7.1). Each
  * request's answer, error or timeout becomes one EV_FEED naming the
  * window the command was typed in (for /feed: the feed's window).
+ *
+ * Remembering (core/feedkeep.h): a subscription the service confirmed
+ * is kept in the account's list, /unfeed takes it out, and the first
+ * session of a run opens each kept feed again as /feed would.
  */
 #include "config.h"
 
@@ -23,6 +27,7 @@
 
 #include "core/app.h"
 #include "core/feed.h"
+#include "core/feedkeep.h"
 #include "core/pep.h"
 #include "util/jid.h"
 #include "util/log.h"
@@ -525,6 +530,20 @@ static void on_items(struct session *s, xmpp_stanza_t *reply, void *ud)
 	ask_free(a);
 }
 
+/* Adds service/node to the account's remembered feeds, or (keep false)
+ * takes it out. */
+static void remember(struct session *s, const char *service,
+		     const char *node, bool keep)
+{
+	char *path = feedkeep_path(s->app->state_dir, s->acc->conf->name);
+
+	if (keep)
+		feedkeep_add(path, service, node);
+	else
+		feedkeep_remove(path, service, node);
+	free(path);
+}
+
 static void on_subscribed(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct ask *a = ud;
@@ -544,6 +563,7 @@ static void on_subscribed(struct session *s, xmpp_stanza_t *reply, void *ud)
 
 		state = utf8_one_line(v ? v : "subscribed", 40);
 		ev.feed.state = state;
+		remember(s, a->service, a->node, true);
 	}
 	report(s, a, reply, &ev);
 	free(state);
@@ -601,7 +621,29 @@ int xs_feed_close(struct app *app, struct account *a, const char *service,
 	xmpp_stanza_set_attribute(el, "jid", a->bare_jid);
 	req_send(s, iq, on_unsubscribed, ask_new(service, node, win),
 		 REQ_TIMEOUT_MS);
+	remember(s, service, node, false);
 	return 0;
+}
+
+void pubsub_connected(struct session *s)
+{
+	struct feedkeep *v;
+	char *path;
+	size_t n, i;
+	long idx;
+
+	if (s->feeds_reopened)
+		return;
+	s->feeds_reopened = true;
+	path = feedkeep_path(s->app->state_dir, s->acc->conf->name);
+	n = feedkeep_load(path, &v);
+	free(path);
+	for (i = 0; i < n; i++)
+		xs_feed_open(s->app, s->acc, v[i].service, v[i].node, &idx);
+	if (n)
+		log_msg(LOG_INFO, "pubsub", "%s: %zu remembered feeds opened",
+			s->acc->conf->name, n);
+	feedkeep_free(&v, n);
 }
 
 #define LIST_MAX 200 /* subscriptions /feeds shows of one service */

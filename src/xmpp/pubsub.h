@@ -38,4 +38,11 @@ int pubsub_parse_pep(xmpp_stanza_t *items, enum pep_kind *kind,
  * line). Returns 0, or -1 when item is not an <item/>. */
 int pubsub_parse_item(xmpp_stanza_t *item, struct feed_entry *e);
 
+struct session;
+/* A new session of s's account came up: the first of this run opens
+ * the account's remembered feeds again (core/feedkeep.h), each in its
+ * window, subscribed and with its latest items; later ones do nothing
+ * (the service keeps the subscriptions, the windows stay open). */
+void pubsub_connected(struct session *s);
+
 #endif

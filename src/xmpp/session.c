@@ -34,6 +34,7 @@
 #include "xmpp/bookmarks.h"
 #include "xmpp/conn.h"
 #include "xmpp/iqauth.h"
+#include "xmpp/pubsub.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
@@ -147,6 +148,8 @@ static void on_online(struct session *s)
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
 	/* rooms: a new session is in none of them; a resumed one is */
 	muc_stay_online(s);
+	if (!s->resumed)
+		pubsub_connected(s); /* the feeds remembered (online: sends) */
 }
 
 /* The next connection starts a fresh session instead of resuming this

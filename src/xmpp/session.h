@@ -97,6 +97,8 @@ struct session {
 	bool sasl_refused;   /* xlog.c: the server refused a SASL login */
 	bool carrier_tls;    /* conn.c: the bridge's carrier is HTTPS (BOSH,
 			      * WebSocket), encrypting the stream */
+	bool feeds_reopened; /* pubsub.c: the remembered feeds
+			      * (core/feedkeep.h) were opened in this run */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by

@@ -219,9 +219,14 @@ static void send_url(struct transfer *t)
 			muc_outbox_send(s, w, false);
 		else if (now)
 			muc_send_groupchat(s, t->to, url, id, url);
-		else
+		else if (!w && room_outgoing_later(app, a, t->to, url, id,
+						   url) == 0)
+			t->url_fate = TRANSFER_URL_WAITS; /* for the next join */
+		else {
+			t->url_fate = TRANSFER_URL_UNSENT;
 			log_msg(LOG_WARN, "upload", "%s: %s: nowhere to send "
 				"%s", a->conf->name, t->to, url);
+		}
 	} else {
 		struct window *w;
 

@@ -32,35 +32,15 @@
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
+#include "sendrec.h"
 #include "testutil.h"
 
 #define JULIET "juliet@example.com"
-#define MAX_SENT 16
-
-static xmpp_stanza_t *sent[MAX_SENT];
-static size_t nsent;
 static uint64_t now_ms = 1000;
 
 static uint64_t test_clock(void)
 {
 	return now_ms;
-}
-
-void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
-
-void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza)
-{
-	char *buf = NULL;
-	size_t len;
-
-	(void)conn;
-	assert_true(nsent < MAX_SENT);
-	assert_int_equal(xmpp_stanza_to_text(stanza, &buf, &len), 0);
-	sent[nsent] = xmpp_stanza_new_from_string(
-		xmpp_stanza_get_context(stanza), buf);
-	assert_non_null(sent[nsent]);
-	nsent++;
-	xmpp_free(xmpp_stanza_get_context(stanza), buf);
 }
 
 struct fixture {
@@ -97,7 +77,7 @@ static int setup(void **state)
 	fx->acc->state = ACC_ONLINE;
 	tu_roster_put(fx->acc, JULIET, "Juliet", SUB_BOTH);
 	event_subscribe(&fx->app, on_event, fx);
-	nsent = 0;
+	tu_sent_reset();
 	*state = fx;
 	return 0;
 }
@@ -106,9 +86,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	for (size_t i = 0; i < nsent; i++)
-		xmpp_stanza_release(sent[i]);
-	nsent = 0;
+	tu_sent_reset();
 	fx->acc->state = ACC_OFFLINE;
 	xs_shutdown(&fx->app);
 	return tu_app_close(fx, &fx->app, fx->dir);
@@ -180,7 +158,7 @@ static void test_proposals(void **state)
 	assert_int_equal(call_count(app), 0);
 	assert_int_equal(fx->last_end, CALL_END_ANSWERED);
 	/* no message was sent for any of it, no line shown as a message */
-	assert_int_equal(nsent, 0);
+	assert_int_equal(tu_nsent, 0);
 	assert_null(conv_find(app, fx->acc, "tybalt@example.org"));
 }
 
@@ -203,11 +181,11 @@ static void test_jingle_sessions(void **state)
 
 	assert_false(read_iq(fx, JINGLE(JULIET "/phone", "session-initiate",
 					 "f1", FILE_CONTENT)));
-	assert_int_equal(nsent, 0);
+	assert_int_equal(tu_nsent, 0);
 	assert_true(read_iq(fx, JINGLE(JULIET "/phone", "session-initiate",
 					"j1", RTP_AUDIO)));
-	assert_int_equal(nsent, 1); /* acknowledged */
-	type = xmpp_stanza_get_type(sent[0]);
+	assert_int_equal(tu_nsent, 1); /* acknowledged */
+	type = xmpp_stanza_get_type(tu_sent[0]);
 	assert_string_equal(type, "result");
 	assert_int_equal(call_count(app), 1);
 	/* someone else's action on it is not taken */
@@ -219,13 +197,13 @@ static void test_jingle_sessions(void **state)
 	loop_run_timers(app->loop);
 	assert_int_equal(call_count(app), 0);
 	assert_int_equal(fx->last_end, CALL_END_MISSED);
-	assert_int_equal(nsent, 2);
+	assert_int_equal(tu_nsent, 2);
 	{
 		xmpp_stanza_t *j = xmpp_stanza_get_child_by_name_and_ns(
-			sent[1], "jingle", NS_JINGLE);
+			tu_sent[1], "jingle", NS_JINGLE);
 		xmpp_stanza_t *r = xmpp_stanza_get_child_by_name(j, "reason");
 
-		assert_string_equal(xmpp_stanza_get_to(sent[1]),
+		assert_string_equal(xmpp_stanza_get_to(tu_sent[1]),
 				    JULIET "/phone");
 		assert_string_equal(xmpp_stanza_get_attribute(j, "action"),
 				    "session-terminate");
@@ -246,32 +224,32 @@ static void test_decline_sends(void **state)
 					 "in a <meeting>"), 0);
 	assert_int_equal(call_count(app), 0);
 	assert_int_equal(fx->last_end, CALL_END_DECLINED);
-	assert_int_equal(nsent, 1);
-	assert_string_equal(xmpp_stanza_get_name(sent[0]), "message");
-	assert_string_equal(xmpp_stanza_get_to(sent[0]), JULIET);
-	el = xmpp_stanza_get_child_by_name_and_ns(sent[0], "reject", NS_JMI);
+	assert_int_equal(tu_nsent, 1);
+	assert_string_equal(xmpp_stanza_get_name(tu_sent[0]), "message");
+	assert_string_equal(xmpp_stanza_get_to(tu_sent[0]), JULIET);
+	el = xmpp_stanza_get_child_by_name_and_ns(tu_sent[0], "reject", NS_JMI);
 	assert_string_equal(xmpp_stanza_get_attribute(el, "id"), "d1");
 	r = xmpp_stanza_get_child_by_name_and_ns(el, "reason", NS_JINGLE);
 	assert_non_null(xmpp_stanza_get_child_by_name(r, "decline"));
 	text = xmpp_stanza_get_text(xmpp_stanza_get_child_by_name(r, "text"));
 	assert_string_equal(text, "in a <meeting>");
 	xmpp_free(fx->s->ctx, text);
-	assert_non_null(xmpp_stanza_get_child_by_name_and_ns(sent[0], "store",
+	assert_non_null(xmpp_stanza_get_child_by_name_and_ns(tu_sent[0], "store",
 							     NS_HINTS));
 
 	assert_true(read_iq(fx, JINGLE(JULIET "/desk", "session-initiate",
 					"d2", RTP_AUDIO)));
 	assert_int_equal(xs_call_decline(app, call_find(app, fx->acc, "d2"),
 					 NULL), 0);
-	assert_int_equal(nsent, 3); /* the ack, then the terminate */
-	assert_string_equal(xmpp_stanza_get_type(sent[2]), "set");
-	assert_string_equal(xmpp_stanza_get_to(sent[2]), JULIET "/desk");
-	el = xmpp_stanza_get_child_by_name_and_ns(sent[2], "jingle", NS_JINGLE);
+	assert_int_equal(tu_nsent, 3); /* the ack, then the terminate */
+	assert_string_equal(xmpp_stanza_get_type(tu_sent[2]), "set");
+	assert_string_equal(xmpp_stanza_get_to(tu_sent[2]), JULIET "/desk");
+	el = xmpp_stanza_get_child_by_name_and_ns(tu_sent[2], "jingle", NS_JINGLE);
 	r = xmpp_stanza_get_child_by_name(el, "reason");
 	assert_non_null(xmpp_stanza_get_child_by_name(r, "decline"));
 	assert_null(xmpp_stanza_get_child_by_name(r, "text"));
 	/* nothing more is sent when such a call is over */
-	assert_int_equal(nsent, 3);
+	assert_int_equal(tu_nsent, 3);
 }
 
 static void test_buzz_sends(void **state)
@@ -279,14 +257,14 @@ static void test_buzz_sends(void **state)
 	struct fixture *fx = *state;
 
 	assert_int_equal(xs_buzz(&fx->app, fx->acc, JULIET, "phone"), 0);
-	assert_int_equal(nsent, 1);
-	assert_string_equal(xmpp_stanza_get_type(sent[0]), "headline");
-	assert_string_equal(xmpp_stanza_get_to(sent[0]), JULIET "/phone");
+	assert_int_equal(tu_nsent, 1);
+	assert_string_equal(xmpp_stanza_get_type(tu_sent[0]), "headline");
+	assert_string_equal(xmpp_stanza_get_to(tu_sent[0]), JULIET "/phone");
 	assert_non_null(xmpp_stanza_get_child_by_name_and_ns(
-		sent[0], "attention", NS_ATTENTION));
+		tu_sent[0], "attention", NS_ATTENTION));
 	fx->acc->state = ACC_OFFLINE;
 	assert_int_equal(xs_buzz(&fx->app, fx->acc, JULIET, NULL), -1);
-	assert_int_equal(nsent, 1);
+	assert_int_equal(tu_nsent, 1);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -34,40 +34,14 @@
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
+#include "sendrec.h"
 #include "testutil.h"
 
 #define ME "romeo@example.net"
 #define JULIET "juliet@example.com"
 #define ROOM "lobby@rooms.example.net"
 
-/* ---- libstrophe, wrapped ------------------------------------------- */
-
-#define MAX_SENT 16
-static xmpp_stanza_t *sent[MAX_SENT];
-static int nsent;
-
-void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
-
-void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza)
-{
-	char *buf = NULL;
-	size_t len;
-
-	(void)conn;
-	assert_true(nsent < MAX_SENT);
-	assert_int_equal(xmpp_stanza_to_text(stanza, &buf, &len), 0);
-	sent[nsent] = xmpp_stanza_new_from_string(
-		xmpp_stanza_get_context(stanza), buf);
-	assert_non_null(sent[nsent]);
-	nsent++;
-	xmpp_free(xmpp_stanza_get_context(stanza), buf);
-}
-
-static void reset_sent(void)
-{
-	while (nsent > 0)
-		xmpp_stanza_release(sent[--nsent]);
-}
+/* ---- libstrophe's xmpp_send is wrapped: sendrec.h ------------------ */
 
 static uint64_t test_clock(void)
 {
@@ -102,7 +76,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	reset_sent();
+	tu_sent_reset();
 	fx->acc->state = ACC_OFFLINE;
 	xs_shutdown(&fx->app);
 	return tu_app_close(fx, &fx->app, fx->dir);
@@ -220,8 +194,8 @@ static xmpp_stanza_t *sent_child(const char *name, const char *ns)
 {
 	xmpp_stanza_t *c;
 
-	assert_int_equal(nsent, 1);
-	c = xmpp_stanza_get_child_by_name_and_ns(sent[0], name, ns);
+	assert_int_equal(tu_nsent, 1);
+	c = xmpp_stanza_get_child_by_name_and_ns(tu_sent[0], name, ns);
 	assert_non_null(c);
 	return c;
 }
@@ -247,12 +221,12 @@ static void test_send(void **state)
 			    "o1");
 	c = sent_child("origin-id", NS_SID);
 	assert_string_equal(xmpp_stanza_get_attribute(c, "id"),
-			    xmpp_stanza_get_id(sent[0]));
-	body = xmpp_message_get_body(sent[0]);
+			    xmpp_stanza_get_id(tu_sent[0]));
+	body = xmpp_message_get_body(tu_sent[0]);
 	assert_string_equal(body, "hello");
 	xmpp_free(fx->s->ctx, body);
 	assert_string_equal(last_text(w), "hello");
-	reset_sent();
+	tu_sent_reset();
 	assert_int_equal(xs_retract(&fx->app, w), 0);
 	assert_string_equal(xmpp_stanza_get_attribute(
 				    sent_child("retract", NS_RETRACT), "id"),
@@ -262,9 +236,9 @@ static void test_send(void **state)
 			    NS_RETRACT);
 	sent_child("store", NS_HINTS);
 	assert_true(win_line(w, 0)->flags & LINE_RETRACTED);
-	reset_sent();
+	tu_sent_reset();
 	assert_int_equal(xs_retract(&fx->app, w), XS_EDIT_NONE);
-	assert_int_equal(nsent, 0);
+	assert_int_equal(tu_nsent, 0);
 
 	/* a room: the retraction names the room's stanza-id */
 	room_open(&fx->app, fx->acc, ROOM, "romeo", NULL);
@@ -276,15 +250,15 @@ static void test_send(void **state)
 	room_message(&fx->app, fx->acc, ROOM, "romeo", "hi all", 5000, false,
 		     "room-sid-1", "r1");
 	assert_int_equal(xs_retract(&fx->app, rw), 0);
-	assert_string_equal(xmpp_stanza_get_type(sent[0]), "groupchat");
+	assert_string_equal(xmpp_stanza_get_type(tu_sent[0]), "groupchat");
 	assert_string_equal(xmpp_stanza_get_attribute(
 				    sent_child("retract", NS_RETRACT), "id"),
 			    "room-sid-1");
-	reset_sent();
+	tu_sent_reset();
 	fx->acc->state = ACC_OFFLINE;
 	assert_int_equal(xs_correct(&fx->app, rw, "x"), XS_EDIT_OFFLINE);
 	fx->acc->state = ACC_ONLINE;
-	assert_int_equal(nsent, 0);
+	assert_int_equal(tu_nsent, 0);
 }
 
 int main(void)

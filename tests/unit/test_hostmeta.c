@@ -5,6 +5,8 @@
  * namespace ignored; duplicates once; a DTD (entity tricks) refused;
  * broken documents refused with words; the size limit; JSON with links
  * of the wrong types, trailing garbage, and a NUL inside a string.
+ * json-c is not mapped until the first JSON document is read (it runs
+ * first: the tests run in one process).
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +35,35 @@ static int xml(struct hostmeta *hm, const char *doc, char **err)
 static int json(struct hostmeta *hm, const char *doc, char **err)
 {
 	return hostmeta_parse_json(hm, doc, strlen(doc), err);
+}
+
+/* Whether /proc/self/maps names a file holding "libjson-c". */
+static int jsonc_mapped(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+	int found = 0;
+
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, "libjson-c") != NULL;
+	fclose(f);
+	return found;
+}
+
+static void test_jsonc_loaded_when_used(void **state)
+{
+	struct hostmeta hm = { 0 };
+	char *err = NULL;
+
+	(void)state;
+	/* the XML parser (expat) needs no json-c */
+	assert_int_equal(xml(&hm, XRD_OPEN "</XRD>", &err), 0);
+	assert_false(jsonc_mapped());
+	assert_int_equal(json(&hm, "{\"links\": []}", &err), 0);
+	assert_null(err);
+	assert_true(jsonc_mapped());
+	hostmeta_clear(&hm);
 }
 
 static void test_xml_links(void **state)
@@ -174,6 +206,7 @@ static void test_both_documents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_jsonc_loaded_when_used),
 		cmocka_unit_test(test_xml_links),
 		cmocka_unit_test(test_xml_refused),
 		cmocka_unit_test(test_too_large),

@@ -6,8 +6,11 @@
  * a numeric host answers from the loop (never inside the call), a
  * cancelled lookup never calls back, and a DNS server that never
  * answers holds nothing up (the loop keeps running other timers and the
- * lookup ends with an error). The remembered-endpoint file: round trip,
- * rejected contents, the directory made.
+ * lookup ends with an error). With the system's servers c-ares is
+ * initialised by the first lookup that needs the DNS, never by an
+ * address literal (ares_init_options is wrapped to count); servers
+ * named make the channel at once. The remembered-endpoint file: round
+ * trip, rejected contents, the directory made.
  */
 #include "config.h"
 
@@ -26,12 +29,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ares.h>
+
 #include "core/endpoint.h"
 #include "core/loop.h"
 #include "core/resolve.h"
 #include "util/xmem.h"
 
 static const double *draws;
+
+/* ares_init_options, wrapped (-Wl,--wrap): how often a channel was made */
+static int ares_inits;
+
+int __real_ares_init_options(ares_channel *ch, struct ares_options *o,
+			     int mask);
+int __wrap_ares_init_options(ares_channel *ch, struct ares_options *o,
+			     int mask);
+
+int __wrap_ares_init_options(ares_channel *ch, struct ares_options *o,
+			     int mask)
+{
+	ares_inits++;
+	return __real_ares_init_options(ch, o, mask);
+}
 
 static double next_draw(void)
 {
@@ -206,6 +226,44 @@ static void test_numeric_from_loop(void **state)
 	}
 	resolver_free(&r);
 	assert_null(r);
+	loop_free(&l);
+	close(fd);
+}
+
+/* The system's servers: an address literal makes no channel; a name
+ * (localhost, from /etc/hosts) makes it, once. */
+static void test_system_channel_when_needed(void **state)
+{
+	struct loop *l = loop_new();
+	char servers[64], *err = NULL;
+	int fd = silent_server(servers, sizeof servers);
+	struct resolver *r;
+	struct got g = { 0 }, h = { 0 };
+
+	(void)state;
+	ares_inits = 0;
+	r = resolver_new(l, NULL, &err);
+	assert_non_null(r);
+	assert_null(err);
+	resolve_addr(r, "127.0.0.1", on_addr, &g);
+	run_until(l, &g.calls, 10);
+	assert_int_equal(g.calls, 1);
+	assert_string_equal(g.ip, "127.0.0.1");
+	assert_int_equal(ares_inits, 0);
+	resolve_addr(r, "localhost", on_addr, &h);
+	run_until(l, &h.calls, 100);
+	assert_int_equal(h.calls, 1);
+	assert_int_equal(ares_inits, 1);
+	resolver_free(&r);
+	/* without a lookup: nothing to tear down either */
+	r = resolver_new(l, NULL, &err);
+	resolver_free(&r);
+	assert_int_equal(ares_inits, 1);
+	/* servers named: checked at once */
+	r = resolver_new(l, servers, &err);
+	assert_non_null(r);
+	assert_int_equal(ares_inits, 2);
+	resolver_free(&r);
 	loop_free(&l);
 	close(fd);
 }
@@ -430,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_srv_dot_means_none),
 		cmocka_unit_test(test_interleave),
 		cmocka_unit_test(test_numeric_from_loop),
+		cmocka_unit_test(test_system_channel_when_needed),
 		cmocka_unit_test(test_cancelled_never_calls),
 		cmocka_unit_test(test_silent_server),
 		cmocka_unit_test(test_endpoint_round_trip),

@@ -2,9 +2,9 @@
  * xmpp/muc.c, xmpp/mucstay.c and xmpp/bookmarks.c build and pace them,
  * without a server.
  *
- * libstrophe's xmpp_send is cut off at link time (-Wl,--wrap): every
- * stanza natter would send is kept, serialised and parsed back, for the
- * test to read as the server would.
+ * libstrophe's xmpp_send is cut off at link time (-Wl,--wrap) and
+ * sendrec.h keeps every stanza natter would send, serialised and parsed
+ * back, for the test to read as the server would.
  *
  * - Joining asks the room only for what we lack: <history since=…/>
  *   (the newest stored line of the room, less the replay slack, in UTC)
@@ -41,55 +41,27 @@
 #include "xmpp/bookmarks.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
+#include "sendrec.h"
 #include "testutil.h"
 
 #define NS_MUC "http://jabber.org/protocol/muc"
 #define MUC_DOMAIN "rooms.example.net"
 
-/* ---- libstrophe, wrapped ------------------------------------------- */
-
-#define MAX_SENT 64
-static xmpp_stanza_t *sent[MAX_SENT]; /* copies, parsed back */
-static int nsent;
-
-void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
-
-void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza)
-{
-	char *buf = NULL;
-	size_t len;
-
-	(void)conn;
-	assert_true(nsent < MAX_SENT);
-	/* what goes on the wire, read back: the stanza as the server
-	 * would see it */
-	assert_int_equal(xmpp_stanza_to_text(stanza, &buf, &len), 0);
-	sent[nsent] = xmpp_stanza_new_from_string(
-		xmpp_stanza_get_context(stanza), buf);
-	assert_non_null(sent[nsent]);
-	nsent++;
-	xmpp_free(xmpp_stanza_get_context(stanza), buf);
-}
-
-static void reset_sent(void)
-{
-	while (nsent > 0)
-		xmpp_stanza_release(sent[--nsent]);
-}
+/* ---- libstrophe's xmpp_send is wrapped: sendrec.h ------------------ */
 
 /* The <x xmlns=muc/> of the join presence to room/nick sent, or NULL. */
 static xmpp_stanza_t *join_x(const char *room, const char *nick)
 {
 	char *to = xasprintf("%s/%s", room, nick);
 	xmpp_stanza_t *x = NULL;
-	int i;
+	size_t i;
 
-	for (i = 0; i < nsent && !x; i++) {
-		const char *t = xmpp_stanza_get_to(sent[i]);
+	for (i = 0; i < tu_nsent && !x; i++) {
+		const char *t = xmpp_stanza_get_to(tu_sent[i]);
 
-		if (strcmp(xmpp_stanza_get_name(sent[i]), "presence") == 0 &&
+		if (strcmp(xmpp_stanza_get_name(tu_sent[i]), "presence") == 0 &&
 		    t && strcmp(t, to) == 0)
-			x = xmpp_stanza_get_child_by_name_and_ns(sent[i], "x",
+			x = xmpp_stanza_get_child_by_name_and_ns(tu_sent[i], "x",
 								 NS_MUC);
 	}
 	free(to);
@@ -99,11 +71,12 @@ static xmpp_stanza_t *join_x(const char *room, const char *nick)
 /* How many join presences (with <x xmlns=muc/>) were sent. */
 static int joins_sent(void)
 {
-	int i, n = 0;
+	size_t i;
+	int n = 0;
 
-	for (i = 0; i < nsent; i++)
-		if (strcmp(xmpp_stanza_get_name(sent[i]), "presence") == 0 &&
-		    xmpp_stanza_get_child_by_name_and_ns(sent[i], "x", NS_MUC))
+	for (i = 0; i < tu_nsent; i++)
+		if (strcmp(xmpp_stanza_get_name(tu_sent[i]), "presence") == 0 &&
+		    xmpp_stanza_get_child_by_name_and_ns(tu_sent[i], "x", NS_MUC))
 			n++;
 	return n;
 }
@@ -137,7 +110,7 @@ static int setup(void **state)
 	fx->acc = fx->app.accounts[0];
 	fx->s = session_of(fx->acc);
 	fx->acc->state = ACC_ONLINE;
-	nsent = 0;
+	tu_sent_reset();
 	*state = fx;
 	return 0;
 }
@@ -146,7 +119,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	reset_sent();
+	tu_sent_reset();
 	fx->acc->state = ACC_OFFLINE;
 	xs_shutdown(&fx->app);
 	return tu_app_close(fx, &fx->app, fx->dir);
@@ -174,7 +147,7 @@ static void test_join_asks_only_for_the_missing_history(void **state)
 		     "sid-1", NULL);
 	room_message(&fx->app, fx->acc, stored, "juliet", "again", t + 1000,
 		     false, "sid-2", NULL);
-	reset_sent();
+	tu_sent_reset();
 
 	assert_int_equal(xs_room_join(&fx->app, fx->acc, stored, "romeo",
 				      NULL), 0);
@@ -306,13 +279,14 @@ static void test_autojoin_three_at_a_time(void **state)
 
 static int presences_to(const char *to, const char *type)
 {
-	int i, n = 0;
+	size_t i;
+	int n = 0;
 
-	for (i = 0; i < nsent; i++) {
-		const char *t = xmpp_stanza_get_to(sent[i]);
-		const char *ty = xmpp_stanza_get_type(sent[i]);
+	for (i = 0; i < tu_nsent; i++) {
+		const char *t = xmpp_stanza_get_to(tu_sent[i]);
+		const char *ty = xmpp_stanza_get_type(tu_sent[i]);
 
-		if (strcmp(xmpp_stanza_get_name(sent[i]), "presence") == 0 &&
+		if (strcmp(xmpp_stanza_get_name(tu_sent[i]), "presence") == 0 &&
 		    t && strcmp(t, to) == 0 &&
 		    (type ? ty && strcmp(ty, type) == 0 : !ty))
 			n++;
@@ -336,22 +310,22 @@ static void test_show_carried_and_leave_stops_rejoin(void **state)
 	assert_int_equal(xs_room_join(&fx->app, fx->acc, room, "romeo",
 				      NULL), 0);
 	assert_non_null(join_x(room, "romeo"));
-	show = xmpp_stanza_get_child_by_name(sent[nsent - 1], "show");
+	show = xmpp_stanza_get_child_by_name(tu_sent[tu_nsent - 1], "show");
 	assert_non_null(show);
 	text = xmpp_stanza_get_text(show);
 	assert_string_equal(text, "away");
 	xmpp_free(fx->s->ctx, text);
 	room_presence(&fx->app, fx->acc, room, &p);
 	assert_true(room_find(&fx->app, fx->acc, room)->room->joined);
-	reset_sent();
+	tu_sent_reset();
 
 	/* a new session: the room is joined again, with our show */
 	fx->s->resumed = false;
 	muc_stay_online(fx->s);
 	assert_int_equal(joins_sent(), 1);
-	assert_non_null(xmpp_stanza_get_child_by_name(sent[0], "show"));
+	assert_non_null(xmpp_stanza_get_child_by_name(tu_sent[0], "show"));
 	assert_true(room_find(&fx->app, fx->acc, room)->room->rejoining);
-	reset_sent();
+	tu_sent_reset();
 
 	/* the user leaves before the room answered: no more tries */
 	assert_int_equal(xs_room_part(&fx->app, fx->acc, room, NULL), 0);

@@ -36,27 +36,10 @@
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
+#include "sendrec.h"
 #include "testutil.h"
 
-/* ---- libstrophe's send, wrapped: what the console typed went out -- */
-
-static char *sent_text; /* the last stanza sent, as text */
-static int nsent;
-
-void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
-
-void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza)
-{
-	char *buf = NULL;
-	size_t len;
-
-	(void)conn;
-	assert_int_equal(xmpp_stanza_to_text(stanza, &buf, &len), 0);
-	free(sent_text);
-	sent_text = strdup(buf);
-	nsent++;
-	xmpp_free(xmpp_stanza_get_context(stanza), buf);
-}
+/* libstrophe's send is wrapped (sendrec.h): what the console typed went out */
 
 static void pretty_is(const char *xml, const char *want)
 {
@@ -357,7 +340,7 @@ static int session_setup(void **state)
 		free(f);
 		return -1;
 	}
-	nsent = 0;
+	tu_sent_reset();
 	*state = f;
 	return 0;
 }
@@ -366,8 +349,7 @@ static int session_teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	free(sent_text);
-	sent_text = NULL;
+	tu_sent_reset();
 	f->app.accounts[0]->state = ACC_OFFLINE;
 	xs_shutdown(&f->app);
 	return tu_app_close(f, &f->app, f->dir);
@@ -422,18 +404,18 @@ static void test_session(void **state)
 			 XS_RAW_NOT_STANZA);
 	assert_int_equal(xs_xmlconsole_send(app, a, "<auth xmlns='x'/>"),
 			 XS_RAW_NOT_STANZA);
-	assert_int_equal(nsent, 0);
+	assert_int_equal(tu_nsent, 0);
 	assert_int_equal(xs_xmlconsole_send(app, a,
 					    " <iq type='get' to='example.net' id='v1'>"
 					    "<query xmlns='jabber:iq:version'/></iq>\n"),
 			 XS_RAW_SENT);
-	assert_int_equal(nsent, 1);
-	assert_non_null(strstr(sent_text, "id=\"v1\""));
-	assert_non_null(strstr(sent_text, "<query xmlns=\"jabber:iq:version\"/>"));
+	assert_int_equal(tu_nsent, 1);
+	assert_non_null(strstr(tu_sent_last(), "id=\"v1\""));
+	assert_non_null(strstr(tu_sent_last(), "<query xmlns=\"jabber:iq:version\"/>"));
 	assert_int_equal(xs_xmlconsole_send(app, a,
 					    "<message to='b@x'><body>a &amp; b</body></message>"),
 			 XS_RAW_SENT);
-	assert_non_null(strstr(sent_text, "<body>a &amp; b</body>"));
+	assert_non_null(strstr(tu_sent_last(), "<body>a &amp; b</body>"));
 
 	/* closing the console stops the stanza texts */
 	app_close_window(app, w);
