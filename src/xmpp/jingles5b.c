@@ -363,10 +363,10 @@ static void on_sent(struct s5 *c, const char *error, void *ud)
 }
 
 /* The bytes go over p->s5, or over the connection made to our
- * listener. */
-static void go(struct session *s, struct p2p *p, bool listener)
+ * listener, for candidate k (ours when mine). */
+static void go(struct p2p *p, bool listener, const struct js5b_cand *k,
+	       bool mine)
 {
-	(void)s;
 	if (listener) {
 		s5_free(&p->s5);
 		p->s5 = p->s5l;
@@ -374,8 +374,10 @@ static void go(struct session *s, struct p2p *p, bool listener)
 	}
 	s5_free(&p->s5l);
 	p->state = P2P_OPEN;
-	log_msg(LOG_INFO, "p2p", "%s: Jingle SOCKS5 stream %s open",
-		p->acc->conf->name, p->sid);
+	log_msg(LOG_INFO, "p2p", "%s: Jingle SOCKS5 stream %s open over %s "
+		"%s candidate %s port %d", p->acc->conf->name, p->sid,
+		mine ? "our" : "their", k->proxy ? "proxy" : "direct",
+		k->host, k->port);
 	if (p->sending)
 		s5_send_digest(p->s5, p->t, p->md, on_sent, p);
 	else
@@ -399,7 +401,7 @@ static void on_activated(struct session *s, xmpp_stanza_t *reply, void *ud)
 		return;
 	}
 	send_info(s, p, "activated", p->js5b->ours[p->js5b->remote_used].cid);
-	go(s, p, false);
+	go(p, false, &p->js5b->ours[p->js5b->remote_used], true);
 }
 
 static void on_proxy_ready(struct s5 *c, const char *error, void *ud)
@@ -478,7 +480,7 @@ static void decide(struct session *s, struct p2p *p)
 		if (j->theirs[j->local_used].proxy)
 			j->activating = true; /* its owner activates it */
 		else
-			go(s, p, false);
+			go(p, false, &j->theirs[j->local_used], false);
 		return;
 	}
 	if (j->ours[j->remote_used].proxy) {
@@ -490,7 +492,7 @@ static void decide(struct session *s, struct p2p *p)
 		     "connected to natter, but it did not");
 		return;
 	}
-	go(s, p, true);
+	go(p, true, &j->ours[j->remote_used], true);
 }
 
 /* ---- trying the other's candidates ---- */
@@ -690,7 +692,7 @@ static void on_info(struct session *s, struct p2p *p, xmpp_stanza_t *el)
 			return;
 		}
 		j->activating = false;
-		go(s, p, false);
+		go(p, false, &j->theirs[j->local_used], false);
 	} else if (strcmp(name, "proxy-error") == 0 && j->activating) {
 		fail(s, p, "failed-transport", "the other client could not "
 		     "use its proxy");
