@@ -266,6 +266,18 @@ static void dst_of(const struct p2p *p, bool ours, char out[41])
 	s5_dst(p->sid, ours ? me : peer, ours ? peer : me, out);
 }
 
+/* Sends iq, an IQ set whose answer does not matter. */
+static void send_set(struct session *s, xmpp_stanza_t *iq)
+{
+	if (!xmpp_stanza_get_id(iq)) {
+		char *id = xmpp_uuid_gen(s->ctx);
+
+		xmpp_stanza_set_id(iq, id);
+		xmpp_free(s->ctx, id);
+	}
+	session_send(s, iq);
+}
+
 /* Tells the peer something about p's transport: a transport-info
  * with one child (name, and its cid or NULL). */
 static void send_info(struct session *s, struct p2p *p, const char *name,
@@ -284,7 +296,7 @@ static void send_info(struct session *s, struct p2p *p, const char *name,
 	el = stanza_add_child(tr, name, NULL);
 	if (cid)
 		xmpp_stanza_set_attribute(el, "cid", cid);
-	req_send(s, iq, NULL, NULL, REQ_TIMEOUT_MS);
+	send_set(s, iq);
 }
 
 /* p fails: the session ends (cond), and the transfer with why. */
@@ -313,7 +325,7 @@ static void send_ibb_transport(struct session *s, struct p2p *p,
 	snprintf(bs, sizeof bs, "%u", p->block);
 	xmpp_stanza_set_attribute(tr, "sid", p->sid);
 	xmpp_stanza_set_attribute(tr, "block-size", bs);
-	req_send(s, iq, NULL, NULL, REQ_TIMEOUT_MS);
+	send_set(s, iq);
 }
 
 /* ---- the bytes ---- */

@@ -179,19 +179,27 @@ def test_s5b_proxy(two, tmp_path):
     assert "<activate>%s</activate>" % NATTER in text
     assert "<activated" in text
     # no direct candidate was offered by either
-    assert "type=\"direct\"" not in text and "type='direct'" not in text
+    assert 'type="direct"' not in text and 'type="proxy"' in text
 
 
 def test_s5b_proxy_one_side(two, tmp_path):
-    """Only alice keeps her address: bob offers a direct candidate she
-    does not try, and she offers only the proxy, which bob uses; she
-    activates it."""
+    """Only alice keeps her address: she offers only the proxy and does
+    not try bob's direct candidate (connecting would tell him her
+    address); both use a proxy, and on the tie alice's choice (bob's
+    proxy candidate) wins: bob activates it."""
     alice, bob = two(direct_alice=False, direct_bob=True)
     data = send_file(alice, bob, tmp_path, 300 * 1024)
     check_done(alice, bob, data)
-    assert alice.opened() == ("our", "proxy"), log_text(alice.log)
-    assert bob.opened() == ("their", "proxy"), log_text(bob.log)
-    assert "<activate>%s</activate>" % BOB_NATTER in log_text(alice.log)
+    assert alice.opened() == ("their", "proxy"), log_text(alice.log)
+    assert bob.opened() == ("our", "proxy"), log_text(bob.log)
+    assert "<activate>%s</activate>" % NATTER in log_text(bob.log)
+    sent = [line for line in log_text(alice.log).splitlines()
+            if "SENT:" in line and "session-initiate" in line]
+    assert len(sent) == 1 and 'type="proxy"' in sent[0]
+    assert 'type="direct"' not in sent[0]
+    got = [line for line in log_text(alice.log).splitlines()
+           if "RECV:" in line and "session-accept" in line]
+    assert len(got) == 1 and 'type="direct"' in got[0]
 
 
 @pytest.mark.parametrize("prosody", [False], indirect=True)
