@@ -21,7 +21,9 @@
  *
  * The SHA-256 (XEP-0300) is computed by socks5.c as the sender reads
  * the file and told in a checksum once all is written; a receiver that
- * got every byte without a hash waits JS5B_SUM_MS for it.
+ * got every byte without a hash waits JS5B_SUM_MS for it, then ends the
+ * session saying whether the file was kept. The sender waits
+ * JS5B_END_MS for that verdict, then counts the file as sent.
  *
  * Every remote string kept (cid, JID, host) is one clean line; the
  * candidates are bounded (JS5B_CANDS_MAX) and only numeric hosts are
@@ -49,6 +51,7 @@
 
 #define JS5B_CONNECT_MS 10000 /* a candidate that does not answer */
 #define JS5B_SUM_MS 30000     /* a checksum after the last byte */
+#define JS5B_END_MS 60000     /* the receiver's verdict after it */
 #define JS5B_CID_MAX 128
 
 struct js5b {
@@ -61,7 +64,8 @@ struct js5b {
 	size_t local_used, remote_used; /* in theirs, in ours */
 	bool picked;
 	bool activating;            /* waiting for the other's activated */
-	loop_timer_id sum_timer;    /* receiving: waiting for a checksum */
+	loop_timer_id sum_timer;    /* receiving: waiting for a checksum;
+				     * sending: for the receiver's end */
 	char *why;                  /* why the last candidate failed */
 };
 
@@ -360,6 +364,19 @@ static void on_received(struct s5 *c, const char *error, void *ud)
 	p2p_jingle_done(s, p); /* whole, or "ended after N of M" */
 }
 
+/* A receiver that never ends the session: all was written, which is
+ * what in band counts as done too. */
+static void end_waited(struct loop *l, void *ud)
+{
+	struct p2p *p = ud;
+	struct session *s = session_of_p2p(p);
+
+	(void)l;
+	p->js5b->sum_timer = 0;
+	p2p_jingle_terminate(s, p, "success", NULL);
+	p2p_end(s, p, NULL);
+}
+
 static void on_sent(struct s5 *c, const char *error, void *ud)
 {
 	struct p2p *p = ud;
@@ -372,6 +389,8 @@ static void on_sent(struct s5 *c, const char *error, void *ud)
 	}
 	/* the receiver ends the session once it judged the file */
 	p2p_jingle_checksum(s, p);
+	p->js5b->sum_timer = loop_timer_add(p->js5b->loop, JS5B_END_MS,
+					    end_waited, p);
 }
 
 /* The bytes go over p->s5, or over the connection made to our
@@ -745,7 +764,7 @@ bool js5b_jingle(struct session *s, struct p2p *p, const char *action,
 	if (!j)
 		return false;
 	if (strcmp(action, "checksum") == 0) {
-		if (j->sum_timer && p->t && p->t->want_hash) {
+		if (j->sum_timer && !p->sending && p->t && p->t->want_hash) {
 			loop_timer_cancel(j->loop, j->sum_timer);
 			j->sum_timer = 0;
 			p2p_jingle_done(s, p);

@@ -35,9 +35,11 @@
  * kept, else with why. Its SHA-256 (XEP-0300), in the offer or in a
  * later session-info <checksum/>, is checked by core/transfer, which
  * hashes from the first byte. Sending asks the peer's disco#info first
- * and offers with Jingle when it lists file-transfer:5 and ibb:1, else
- * with stream initiation; the hash is computed as the blocks are read
- * and sent in a checksum before the close.
+ * and offers with Jingle when it lists file-transfer:5 and s5b:1 or
+ * ibb:1, else with stream initiation; the hash is computed as the blocks
+ * are read and sent in a checksum before the close. A session over
+ * SOCKS5 (XEP-0260) negotiates its connection in jingles5b.c (p->js5b),
+ * which falls back to the in-band stream here when nothing connects.
  *
  * A cut connection, the other party going offline, or any error ends the
  * stream and its transfer with words for why (a Jingle session is
