@@ -32,7 +32,8 @@ import pytest
 import harness
 import natterdemo
 from test_p2p import (  # noqa: F401 - fixtures
-    PROXY, S5Host, befriend, downloads, open_dialog, s5_hash, send_ibb)
+    PROXY, S5Host, befriend, downloads, open_dialog, recv_exactly, s5_hash,
+    s5_connect, send_ibb)
 
 NATTER = "alice@localhost/natter"
 BOB_NATTER = "bob@localhost/natter"
@@ -395,3 +396,75 @@ def test_s5b_receive_fallback(prosody, write_rc, start_natter, downloads,
         assert f.read() == data
     term = wait_jingle(bob, action_is("session-terminate"), "the end")
     assert reason_of(term) == ["success"]
+
+
+# -- natter sending to a raw responder (slixmpp) -------------------------------
+
+@pytest.mark.parametrize("cut", [False, True])
+def test_s5b_send_to_raw_responder(prosody, write_rc, start_natter,
+                                   downloads, make_peer, tmp_path, cut):
+    """A responder with no candidates of its own connects to natter's
+    direct one and says candidate-used; natter, whose candidate-error
+    says it reached none of the responder's (there are none), sends the
+    file over that connection, then its SHA-256 in a checksum, and is
+    done when the responder ends the session with success. A responder
+    that hangs up mid-transfer fails the transfer with words and a
+    session-terminate."""
+    natter = start_alice(prosody, write_rc, start_natter, downloads)
+    bob = raw_peer(make_peer)
+
+    def setup():
+        for feat in (JFT, JS5B):
+            bob.client["xep_0030"].add_feature(feat)
+    bob.call_soon(setup)
+    data = os.urandom(8 * 1024 * 1024 + 3)
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    natter.wait_for(r"bob@localhost")
+    natter.send_keys("/sendfile --p2p bob@localhost/peer %s" % path)
+    ini = wait_jingle(bob, action_is("session-initiate"), "an offer")
+    jsid = ini.get("sid")
+    tr = ini.find("{%s}content/{%s}transport" % (JINGLE, JS5B))
+    assert tr is not None, ET.tostring(ini)
+    tsid = tr.get("sid")
+    assert tr.get("dstaddr") == s5_hash(tsid, NATTER, bob.jid)
+    cands = {c.get("type"): c for c in tr.findall("{%s}candidate" % JS5B)}
+    assert set(cands) == {"direct", "proxy"}, ET.tostring(ini)
+    assert cands["proxy"].get("jid") == PROXY
+    assert int(cands["direct"].get("priority")) > \
+        int(cands["proxy"].get("priority"))
+    d = cands["direct"]
+    conn = s5_connect(d.get("host"), int(d.get("port")),
+                      s5_hash(tsid, NATTER, bob.jid))
+    try:
+        assert bob.iq_set(NATTER, (
+            "<jingle xmlns='%s' action='session-accept' sid='%s' "
+            "responder='%s'><content creator='initiator' name='a-file'>"
+            "<description xmlns='%s'/><transport xmlns='%s' sid='%s' "
+            "mode='tcp'/></content></jingle>"
+            % (JINGLE, jsid, bob.jid, JFT, JS5B, tsid))).type == "result"
+        wait_jingle(bob, info_with("candidate-error"), "natter's error")
+        assert bob.iq_set(NATTER, transport_info(
+            jsid, tsid, "<candidate-used cid='%s'/>" % d.get("cid"))
+        ).type == "result"
+        if cut:
+            recv_exactly(conn, 100 * 1024)
+            conn.close()
+            natter.wait_for(r"Transfer 1 failed: (Connection reset by "
+                            r"peer|Broken pipe)")
+            term = wait_jingle(bob, action_is("session-terminate"),
+                               "the end")
+            assert reason_of(term)[0] == "connectivity-error"
+            return
+        assert recv_exactly(conn, len(data)) == data
+        assert conn.recv(1) == b""  # natter closed it
+    finally:
+        conn.close()
+    info = wait_jingle(bob, action_is("session-info"), "a checksum")
+    h = info.find("{%s}checksum/{%s}file/{%s}hash" % (JFT, JFT, HASHES))
+    assert h.get("algo") == "sha-256"
+    assert base64.b64decode(h.text) == hashlib.sha256(data).digest()
+    assert bob.iq_set(NATTER, (
+        "<jingle xmlns='%s' action='session-terminate' sid='%s'><reason>"
+        "<success/></reason></jingle>" % (JINGLE, jsid))).type == "result"
+    natter.wait_for(r"Transfer 1 done: big\.bin sent to bob@localhost/peer")
