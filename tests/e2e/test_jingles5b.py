@@ -16,15 +16,20 @@ A raw slixmpp initiator checks the receiving side against a streamhost
 of the test's own: a connection cut mid-transfer and a wrong hash are
 reported and keep nothing; candidates that all fail end in candidate-
 error, then the initiator's transport-replace is taken and the file
-comes in band. Which connection carried the bytes is read from natter's
-debug log.
+comes in band. A raw responder checks the sending side: it uses
+natter's direct candidate (the whole file, the checksum, its success
+ends the transfer; or it hangs up mid-transfer, which is reported), or
+offers a dead candidate, and natter falls back to in band. Which
+connection carried the bytes is read from natter's debug log.
 """
 
+import asyncio
 import base64
 import copy
 import hashlib
 import os
 import re
+import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -468,3 +473,64 @@ def test_s5b_send_to_raw_responder(prosody, write_rc, start_natter,
         "<jingle xmlns='%s' action='session-terminate' sid='%s'><reason>"
         "<success/></reason></jingle>" % (JINGLE, jsid))).type == "result"
     natter.wait_for(r"Transfer 1 done: big\.bin sent to bob@localhost/peer")
+
+
+def test_s5b_send_fallback_raw(prosody, write_rc, start_natter, downloads,
+                               make_peer, tmp_path):
+    """The responder's only candidate is dead and it reaches none of
+    natter's (it does not try): both say candidate-error, natter
+    replaces the transport with in-band bytestreams, and once the
+    responder accepts that, sends the file in band with its checksum."""
+    natter = start_alice(prosody, write_rc, start_natter, downloads)
+    bob = raw_peer(make_peer)
+    got = {}
+    done = threading.Event()
+
+    def setup():
+        for feat in (JFT, JS5B, JIBB):
+            bob.client["xep_0030"].add_feature(feat)
+        bob.client["xep_0047"].auto_accept = True
+
+        def on_stream(stream):
+            async def collect():
+                got["data"] = await stream.gather(timeout=60)
+                done.set()
+            asyncio.ensure_future(collect())
+        bob.client.add_event_handler("ibb_stream_start", on_stream)
+    bob.call_soon(setup)
+    data = os.urandom(30 * 1024 + 1)
+    path = tmp_path / "small.bin"
+    path.write_bytes(data)
+    natter.wait_for(r"bob@localhost")
+    natter.send_keys("/sendfile --p2p bob@localhost/peer %s" % path)
+    ini = wait_jingle(bob, action_is("session-initiate"), "an offer")
+    jsid = ini.get("sid")
+    tsid = ini.find("{%s}content/{%s}transport" % (JINGLE, JS5B)).get("sid")
+    dead = natterdemo.free_ports(1)[0]
+    assert bob.iq_set(NATTER, (
+        "<jingle xmlns='%s' action='session-accept' sid='%s' "
+        "responder='%s'><content creator='initiator' name='a-file'>"
+        "<description xmlns='%s'/><transport xmlns='%s' sid='%s' "
+        "mode='tcp'><candidate cid='b1' host='127.0.0.1' jid='%s' "
+        "port='%d' priority='8257536' type='direct'/></transport>"
+        "</content></jingle>"
+        % (JINGLE, jsid, bob.jid, JFT, JS5B, tsid, bob.jid, dead))
+    ).type == "result"
+    wait_jingle(bob, info_with("candidate-error"), "natter's error")
+    assert bob.iq_set(NATTER, transport_info(
+        jsid, tsid, "<candidate-error/>")).type == "result"
+    rep = wait_jingle(bob, action_is("transport-replace"), "a replace")
+    ibb = rep.find("{%s}content/{%s}transport" % (JINGLE, JIBB))
+    assert ibb is not None, ET.tostring(rep)
+    assert bob.iq_set(NATTER, (
+        "<jingle xmlns='%s' action='transport-accept' sid='%s'>"
+        "<content creator='initiator' name='a-file'><transport xmlns='%s' "
+        "sid='%s' block-size='2048'/></content></jingle>"
+        % (JINGLE, jsid, JIBB, ibb.get("sid")))).type == "result"
+    natter.wait_for(r"Transfer 1 done: small\.bin sent to "
+                    r"bob@localhost/peer")
+    assert done.wait(30), "bob got no end of stream"
+    assert got["data"] == data
+    info = wait_jingle(bob, action_is("session-info"), "a checksum")
+    h = info.find("{%s}checksum/{%s}file/{%s}hash" % (JFT, JFT, HASHES))
+    assert base64.b64decode(h.text) == hashlib.sha256(data).digest()
