@@ -455,7 +455,7 @@ void p2p_offer_clear(struct p2p_offer *o)
 /* Ends p's Jingle session: a session-terminate with reason cond and
  * text (may be NULL); the answer does not matter. */
 void p2p_jingle_terminate(struct session *s, struct p2p *p,
-			     const char *cond, const char *text)
+			  const char *cond, const char *text)
 {
 	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
 	xmpp_stanza_t *j = stanza_payload(iq), *r;
@@ -565,7 +565,7 @@ void p2p_jingle_done(struct session *s, struct p2p *p)
 		p2p_jingle_terminate(s, &tmp, "success", NULL);
 	else
 		p2p_jingle_terminate(s, &tmp, "media-error",
-				 t && t->error ? t->error : "not received");
+				     t && t->error ? t->error : "not received");
 	free(peer);
 	free(jsid);
 }
@@ -598,9 +598,9 @@ static void jingle_accepted(struct session *s, struct p2p *p,
 	const char *bs = tr ? xmpp_stanza_get_attribute(tr, "block-size")
 			    : NULL;
 	unsigned long block = bs ? strtoul(bs, NULL, 10) : 0;
-	xmpp_stanza_t *s5 = c && p->js5b ? xmpp_stanza_get_child_by_name_and_ns(
-					      c, "transport", NS_JINGLE_S5B)
-				      : NULL;
+	xmpp_stanza_t *s5 = c && p->js5b ?
+		xmpp_stanza_get_child_by_name_and_ns(c, "transport",
+						     NS_JINGLE_S5B) : NULL;
 
 	if (s5) {
 		js5b_accepted(s, p, s5);
