@@ -422,14 +422,10 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		if (!d->up && d->in_web) {
 			d->up = true;
 			web_news(d, DIAL_WEB_CONNECTED, NULL);
-			if (s->legacy_auth)
-				news(d, DIAL_LEGACY_AUTH, NULL);
 			remember_web(d);
 		} else if (!d->up) {
 			d->up = true;
 			news(d, DIAL_CONNECTED, NULL);
-			if (s->legacy_auth)
-				news(d, DIAL_LEGACY_AUTH, NULL);
 			remember(d);
 		}
 	} else if (!d->up && !d->aborting && retriable(s, se) && d->in_web) {
@@ -875,13 +871,6 @@ int dial_start(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 
 	dial_free(s);
 	s->legacy_auth = s->no_auth_method = false;
-	if (kind == CONN_CLIENT && c->auth == AUTH_LEGACY &&
-	    c->tls == TLS_DISABLE) {
-		struct ev_dial e = { .what = DIAL_LEGACY_REFUSED };
-
-		endpoint_news(s->app, s->acc, &e);
-		return XMPP_EINVOP;
-	}
 	r = resolver_of(s);
 	if (!r)
 		return XMPP_EINT;
