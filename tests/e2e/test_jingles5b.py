@@ -356,6 +356,56 @@ def test_s5b_receive_cut_or_wrong_hash(prosody, write_rc, start_natter,
     assert reason_of(term)[0] == "media-error"
 
 
+@pytest.mark.parametrize("good", [True, False])
+def test_s5b_receive_checksum_after_bytes(prosody, write_rc, start_natter,
+                                          downloads, make_peer, good):
+    """An offer without a hash: every byte comes over SOCKS5 first, and
+    natter waits for the checksum before it judges the file: kept when
+    it matches, failed when it does not."""
+    natter = start_alice(prosody, write_rc, start_natter, downloads)
+    bob = raw_peer(make_peer)
+    data = os.urandom(150 * 1024)
+    host = S5Host(s5_hash("t3", bob.jid, NATTER), data)
+    try:
+        assert bob.iq_set(NATTER, initiate_s5b(
+            "j3", "t3", "late.bin", len(data),
+            [("good", bob.jid, host.port, 8257536)])).type == "result"
+        open_dialog(natter)
+        harness.keys(natter, "C-s")
+        wait_jingle(bob, info_with("candidate-used"), "a used")
+        assert bob.iq_set(NATTER, transport_info(
+            "j3", "t3", "<candidate-error/>")).type == "result"
+        host.go.set()
+        host.thread.join(30)
+
+        def all_in():
+            natter.send_keys("/transfers")
+            return "150 KiB of 150 KiB (100%)" in natter.screen()
+        # every byte is in, and natter still waits (a running transfer)
+        harness.wait_value(all_in, "all the bytes in")
+        assert "Transfer 1 done" not in natter.screen()
+    finally:
+        host.close()
+    assert host.error is None, host.error
+    digest = hashlib.sha256(data if good else b"not it").digest()
+    assert bob.iq_set(NATTER, (
+        "<jingle xmlns='%s' action='session-info' sid='j3'>"
+        "<checksum xmlns='%s' creator='initiator' name='a-file'><file>"
+        "<hash xmlns='%s' algo='sha-256'>%s</hash></file></checksum>"
+        "</jingle>" % (JINGLE, JFT, HASHES,
+                       base64.b64encode(digest).decode()))).type == "result"
+    term = wait_jingle(bob, action_is("session-terminate"), "the end")
+    if good:
+        natter.wait_for(r"Transfer 1 done: saved as %s/late\.bin"
+                        % re.escape(downloads))
+        assert reason_of(term) == ["success"]
+    else:
+        natter.wait_for(r"Transfer 1 failed: its SHA256 hash is not the "
+                        r"one the sender gave")
+        assert reason_of(term)[0] == "media-error"
+        assert os.listdir(downloads) == []
+
+
 def test_s5b_receive_fallback(prosody, write_rc, start_natter, downloads,
                               make_peer):
     """None of the initiator's candidates answers: natter says
