@@ -317,7 +317,10 @@ const struct cmd cmd_files[] = {
 	  "  or in band (XEP-0047), as the receiver chooses. JID is a\n"
 	  "  contact (its most available client is picked) or a full JID.\n"
 	  "  A client that lists Jingle File Transfer (XEP-0234) gets the\n"
-	  "  offer that way, in band (XEP-0261), with the file's SHA-256.\n"
+	  "  offer that way, with the file's SHA-256: over SOCKS5\n"
+	  "  (XEP-0260: direct, or through either server's proxy; not\n"
+	  "  direct with p2p_direct = false) when it lists that, with\n"
+	  "  in band (XEP-0261) as the fallback, else in band.\n"
 	  "  The transfer shows in /transfers; /cancel N stops it.",
 	  "files", ARG_PATH, run_sendfile, 1 },
 	{ 0 },

@@ -447,6 +447,12 @@ const struct conf_option conf_options[] = {
 	  .def = false,
 	  .help = "show files offered peer to peer by people outside your "
 		  "roster (else they are refused unseen)" },
+	{ .name = "p2p_direct", GLOBAL_FIELD(p2p_direct), .type = CONF_BOOL,
+	  .def = true,
+	  .help = "files peer to peer over SOCKS5 may go over a direct "
+		  "connection between the two clients; false offers and "
+		  "tries none (your address is not told): only the "
+		  "server's proxy, else in band" },
 	{ .name = "bind", GLOBAL_FIELD(binds), .type = CONF_LIST,
 	  .count_offset = offsetof(struct config, nbinds),
 	  .help = "\"KEY ACTION\" key bindings, e.g. {\"M-r roster-toggle\"} "

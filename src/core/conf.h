@@ -122,6 +122,7 @@ struct config {
 	char *dns_server;   /* c-ares's "HOST:PORT,..."; NULL: the system's */
 	bool file_offers_from_strangers; /* offers from outside the roster
 					  * are shown, not refused */
+	bool p2p_direct;    /* SOCKS5 candidates of our own, tried direct */
 };
 
 enum conf_scope { CONF_GLOBAL, CONF_ACCOUNT };

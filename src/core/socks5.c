@@ -63,6 +63,7 @@ struct s5 {
 	unsigned char *buf;  /* the data phase's */
 	size_t blen, boff;
 	bool eof;
+	void *md;            /* sending: hashes what is read, or NULL */
 };
 
 void s5_dst(const char *sid, const char *initiator, const char *target,
@@ -513,6 +514,8 @@ static void on_data(struct loop *l, int fd, short ev, void *ud)
 				tell(c, why);
 				return;
 			}
+			if (n > 0 && c->md)
+				EVP_DigestUpdate(c->md, c->buf, (size_t)n);
 			c->eof = n == 0;
 			c->blen = (size_t)n;
 			c->boff = 0;
@@ -563,6 +566,13 @@ void s5_receive(struct s5 *c, struct transfer *t, s5_fn done, void *ud)
 
 void s5_send(struct s5 *c, struct transfer *t, s5_fn done, void *ud)
 {
+	data_start(c, t, done, ud, SENDING);
+}
+
+void s5_send_digest(struct s5 *c, struct transfer *t, void *md,
+		    s5_fn done, void *ud)
+{
+	c->md = md;
 	data_start(c, t, done, ud, SENDING);
 }
 

@@ -53,6 +53,10 @@ struct s5 *s5_listen(struct loop *l, const char *addr, int *port,
  * other end closes; sends t's file, then closes. done is called once. */
 void s5_receive(struct s5 *c, struct transfer *t, s5_fn done, void *ud);
 void s5_send(struct s5 *c, struct transfer *t, s5_fn done, void *ud);
+/* s5_send that also feeds what it reads to md (an EVP_MD_CTX the
+ * caller owns and finishes after done). */
+void s5_send_digest(struct s5 *c, struct transfer *t, void *md,
+		    s5_fn done, void *ud);
 /* Closes everything c holds and frees it; *c NULL after. */
 void s5_free(struct s5 **c);
 

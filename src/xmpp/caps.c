@@ -50,6 +50,7 @@ static const char *const features[] = {
 	NS_JINGLE, /* XEP-0234 files over XEP-0261 (p2p.c) */
 	NS_JINGLE_FT,
 	NS_JINGLE_IBB,
+	NS_JINGLE_S5B, /* XEP-0260 (jingles5b.c) */
 	NS_HASHES, /* XEP-0300 */
 	NS_HASH_SHA256,
 };

@@ -70,6 +70,7 @@
 /* Jingle File Transfer (XEP-0234) over in-band bytestreams (XEP-0261) */
 #define NS_JINGLE_FT "urn:xmpp:jingle:apps:file-transfer:5"
 #define NS_JINGLE_IBB "urn:xmpp:jingle:transports:ibb:1"
+#define NS_JINGLE_S5B "urn:xmpp:jingle:transports:s5b:1" /* XEP-0260 */
 #define NS_HASHES "urn:xmpp:hashes:2"
 #define NS_HASH_SHA256 "urn:xmpp:hash-function-text-names:sha-256"
 

@@ -35,9 +35,11 @@
  * kept, else with why. Its SHA-256 (XEP-0300), in the offer or in a
  * later session-info <checksum/>, is checked by core/transfer, which
  * hashes from the first byte. Sending asks the peer's disco#info first
- * and offers with Jingle when it lists file-transfer:5 and ibb:1, else
- * with stream initiation; the hash is computed as the blocks are read
- * and sent in a checksum before the close.
+ * and offers with Jingle when it lists file-transfer:5 and s5b:1 or
+ * ibb:1, else with stream initiation; the hash is computed as the blocks
+ * are read and sent in a checksum before the close. A session over
+ * SOCKS5 (XEP-0260) negotiates its connection in jingles5b.c (p->js5b),
+ * which falls back to the in-band stream here when nothing connects.
  *
  * A cut connection, the other party going offline, or any error ends the
  * stream and its transfer with words for why (a Jingle session is
@@ -130,6 +132,7 @@ static void p2p_free(struct session *s, struct p2p *p)
 			*pp = p->next;
 			break;
 		}
+	js5b_free(p);
 	s5b_clear(p);
 	free(p->peer);
 	free(p->sid);
@@ -417,13 +420,25 @@ int p2p_jingle_parse(xmpp_stanza_t *jingle, struct p2p_offer *o)
 	if (sid_ok(sid)) {
 		o->sid = xstrdup(sid);
 		o->methods = P2P_METHOD_IBB;
-	} else /* no transport we speak: refused for it */
-		o->sid = xstrdup(jsid);
+		return 0;
+	}
+	tr = xmpp_stanza_get_child_by_name_and_ns(content, "transport",
+						  NS_JINGLE_S5B);
+	if (tr && js5b_transport_parse(tr, &o->sid, &o->cands,
+				       &o->ncands) == 0 && sid_ok(o->sid)) {
+		o->methods = P2P_METHOD_SOCKS5;
+		return 0;
+	}
+	js5b_cands_free(&o->cands, o->ncands);
+	o->ncands = 0;
+	free(o->sid); /* no transport we speak: refused for it */
+	o->sid = xstrdup(jsid);
 	return 0;
 }
 
 void p2p_offer_clear(struct p2p_offer *o)
 {
+	js5b_cands_free(&o->cands, o->ncands);
 	free(o->jsid);
 	free(o->content);
 	free(o->creator);
@@ -439,8 +454,8 @@ void p2p_offer_clear(struct p2p_offer *o)
 
 /* Ends p's Jingle session: a session-terminate with reason cond and
  * text (may be NULL); the answer does not matter. */
-static void jingle_terminate(struct session *s, struct p2p *p,
-			     const char *cond, const char *text)
+void p2p_jingle_terminate(struct session *s, struct p2p *p,
+			  const char *cond, const char *text)
 {
 	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
 	xmpp_stanza_t *j = stanza_payload(iq), *r;
@@ -501,6 +516,10 @@ static xmpp_stanza_t *jingle_file_iq(struct session *s, struct p2p *p,
 		snprintf(num, sizeof num, "%" PRId64, size);
 		stanza_add_text(f, "size", num);
 	}
+	if (p->js5b) {
+		js5b_transport_add(s, p, c);
+		return iq;
+	}
 	tr = stanza_add_child(c, "transport", NS_JINGLE_IBB);
 	snprintf(num, sizeof num, "%u", block);
 	xmpp_stanza_set_attribute(tr, "sid", p->sid);
@@ -508,21 +527,31 @@ static xmpp_stanza_t *jingle_file_iq(struct session *s, struct p2p *p,
 	return iq;
 }
 
-/* The user took p's offer: a session-accept, in-band; the sender opens
- * the stream. */
-static void jingle_accept(struct session *s, struct p2p *p)
+void p2p_jingle_send(struct session *s, struct p2p *p)
 {
-	xmpp_stanza_t *iq = jingle_file_iq(s, p, "session-accept",
-					   "responder", p->name, -1,
-					   p->block);
+	xmpp_stanza_t *iq = p->sending ?
+		jingle_file_iq(s, p, "session-initiate", "initiator",
+			       p->t->name, p->t->total, P2P_BLOCK) :
+		jingle_file_iq(s, p, "session-accept", "responder", p->name,
+			       -1, p->block);
 
 	p->state = P2P_ACCEPTED;
 	req_send(s, iq, on_jingle_answer, p2p_ud(p), REQ_TIMEOUT_MS);
 }
 
+/* The user took p's offer: a session-accept, in band (the sender opens
+ * the stream) or with our SOCKS5 candidates (jingles5b.c). */
+static void jingle_accept(struct session *s, struct p2p *p)
+{
+	if (p->js5b)
+		js5b_offer(s, p);
+	else
+		p2p_jingle_send(s, p);
+}
+
 /* p's stream closed: the file is kept when whole and of the hash
  * offered, and the session ends saying so. */
-static void jingle_done(struct session *s, struct p2p *p)
+void p2p_jingle_done(struct session *s, struct p2p *p)
 {
 	struct app *app = s->app;
 	unsigned n = p->t ? p->t->n : 0;
@@ -533,10 +562,10 @@ static void jingle_done(struct session *s, struct p2p *p)
 	p2p_end(s, p, NULL); /* whole, or "ended after N of M" */
 	t = n ? transfer_find(app, n) : NULL;
 	if (t && t->state == TRANSFER_DONE)
-		jingle_terminate(s, &tmp, "success", NULL);
+		p2p_jingle_terminate(s, &tmp, "success", NULL);
 	else
-		jingle_terminate(s, &tmp, "media-error",
-				 t && t->error ? t->error : "not received");
+		p2p_jingle_terminate(s, &tmp, "media-error",
+				     t && t->error ? t->error : "not received");
 	free(peer);
 	free(jsid);
 }
@@ -554,7 +583,6 @@ static struct p2p *jingle_find(struct session *s, const char *from,
 
 static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si,
 		     xmpp_stanza_t *jingle);
-static void open_ibb(struct session *s, struct p2p *p);
 
 /* The receiver accepted the file we offer (jingle, a session-accept):
  * the in-band stream opens, with the block size it asked for if
@@ -570,16 +598,24 @@ static void jingle_accepted(struct session *s, struct p2p *p,
 	const char *bs = tr ? xmpp_stanza_get_attribute(tr, "block-size")
 			    : NULL;
 	unsigned long block = bs ? strtoul(bs, NULL, 10) : 0;
+	xmpp_stanza_t *s5 = c && p->js5b ?
+		xmpp_stanza_get_child_by_name_and_ns(c, "transport",
+						     NS_JINGLE_S5B) : NULL;
 
+	if (s5) {
+		js5b_accepted(s, p, s5);
+		return;
+	}
+	js5b_free(p); /* a responder that speaks only in band */
 	if (!tr) {
-		jingle_terminate(s, p, "unsupported-transports", NULL);
+		p2p_jingle_terminate(s, p, "unsupported-transports", NULL);
 		p2p_end(s, p, "the receiver chose a stream natter does not "
 			      "offer");
 		return;
 	}
 	p->block = block > 0 && block < P2P_BLOCK ? (unsigned)block
 						  : P2P_BLOCK;
-	open_ibb(s, p);
+	p2p_open_ibb(s, p);
 }
 
 bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
@@ -606,6 +642,8 @@ bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
 	if (!p) /* unknown, or ended here first (an error answers) */
 		return false;
 	reply_ok(s, iq);
+	if (js5b_jingle(s, p, action, jingle))
+		return true;
 	if (strcmp(action, "session-accept") == 0) {
 		if (p->sending && p->state == P2P_ACCEPTED)
 			jingle_accepted(s, p, jingle);
@@ -623,7 +661,7 @@ bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
 			     strcmp(xmpp_stanza_get_name(c), "text") == 0))
 			c = xmpp_stanza_get_next(c);
 		if (c && strcmp(xmpp_stanza_get_name(c), "success") == 0 &&
-		    p->state == P2P_OPEN)
+		    (p->state == P2P_OPEN || p->state == P2P_CLOSING))
 			why = NULL; /* whole, or "ended after N of M" */
 		else if (c && p->sending &&
 			 strcmp(xmpp_stanza_get_name(c), "decline") == 0)
@@ -656,6 +694,8 @@ bool p2p_jingle_iq(struct session *s, xmpp_stanza_t *iq,
 			hex = NULL;
 		}
 		free(hex);
+		if (p->js5b) /* a receiver may be waiting for it */
+			js5b_jingle(s, p, "checksum", jingle);
 	}
 	return true;
 }
@@ -801,6 +841,8 @@ static void on_offer(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *si,
 			p->creator = xstrdup(o.creator);
 			p->sha256 = o.sha256 ? xstrdup(o.sha256) : NULL;
 			p->block = o.block;
+			if (o.methods & P2P_METHOD_SOCKS5)
+				js5b_offered(s, p, &o.cands, o.ncands);
 			reply_ok(s, iq);
 		}
 		p->state = P2P_OFFERED;
@@ -896,7 +938,7 @@ static void offer_cancel(struct app *app, struct window *w)
 	if (!p)
 		return;
 	if (d->acc->state == ACC_ONLINE && p->jsid)
-		jingle_terminate(s, p, "decline", NULL);
+		p2p_jingle_terminate(s, p, "decline", NULL);
 	else if (d->acc->state == ACC_ONLINE)
 		p2p_reply_error(s, p->peer, p->iq_id, "cancel", "forbidden",
 			    "Offer declined", NULL);
@@ -964,7 +1006,7 @@ static void receive_failed(struct session *s, struct p2p *p,
 		    NULL);
 	send_close(s, p);
 	if (p->jsid)
-		jingle_terminate(s, p, "failed-transport", why);
+		p2p_jingle_terminate(s, p, "failed-transport", why);
 	p2p_end(s, p, why);
 }
 
@@ -1031,7 +1073,7 @@ static void on_close(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *el)
 		return;
 	reply_ok(s, iq);
 	if (!p->sending && p->jsid) {
-		jingle_done(s, p);
+		p2p_jingle_done(s, p);
 		return;
 	}
 	if (!p->sending) {
@@ -1076,7 +1118,7 @@ static void on_closed(struct session *s, xmpp_stanza_t *reply, void *ud)
 
 	(void)reply; /* the bytes were all answered: it is done either way */
 	if (p && p->jsid)
-		jingle_terminate(s, p, "success", NULL);
+		p2p_jingle_terminate(s, p, "success", NULL);
 	if (p)
 		p2p_end(s, p, NULL);
 }
@@ -1102,7 +1144,7 @@ static void on_block(struct session *s, xmpp_stanza_t *reply, void *ud)
 /* Sends blocks while fewer than P2P_WINDOW are unanswered; at the end
  * of the file, once all are answered, the close. */
 /* The SHA-256 of what we sent, in a session-info before the close. */
-static void jingle_checksum(struct session *s, struct p2p *p)
+void p2p_jingle_checksum(struct session *s, struct p2p *p)
 {
 	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "jingle", NS_JINGLE);
 	xmpp_stanza_t *j = stanza_payload(iq), *ck, *f, *h, *body;
@@ -1172,7 +1214,7 @@ static void pump(struct session *s, struct p2p *p)
 		xmpp_stanza_t *iq;
 
 		if (p->md)
-			jingle_checksum(s, p);
+			p2p_jingle_checksum(s, p);
 		iq = req_iq(s, "set", p->peer, "close", NS_IBB);
 
 		xmpp_stanza_set_attribute(stanza_payload(iq), "sid", p->sid);
@@ -1249,11 +1291,11 @@ static void on_accepted(struct session *s, xmpp_stanza_t *reply, void *ud)
 	}
 	free(method);
 	p->block = P2P_BLOCK;
-	open_ibb(s, p);
+	p2p_open_ibb(s, p);
 }
 
 /* Opens the in-band stream the receiver took, of p->block bytes. */
-static void open_ibb(struct session *s, struct p2p *p)
+void p2p_open_ibb(struct session *s, struct p2p *p)
 {
 	xmpp_stanza_t *iq, *open;
 	char bs[16];
@@ -1315,25 +1357,24 @@ static void offer_file(struct session *s, struct p2p *p)
 	req_send(s, iq, on_accepted, p2p_ud(p), P2P_OFFER_TIMEOUT_MS);
 }
 
-/* Offers p's file with Jingle File Transfer (XEP-0234), in band
- * (XEP-0261); its SHA-256 is computed as it is read and sent at the
- * end. */
-static void jingle_offer(struct session *s, struct p2p *p)
+/* Offers p's file with Jingle File Transfer (XEP-0234), over SOCKS5
+ * (XEP-0260, jingles5b.c) when s5b, else in band (XEP-0261); its
+ * SHA-256 is computed as it is read and sent at the end. */
+static void jingle_offer(struct session *s, struct p2p *p, bool s5b)
 {
 	char *jsid = xmpp_uuid_gen(s->ctx);
-	xmpp_stanza_t *iq;
 
 	p->jsid = xstrdup(jsid);
 	xmpp_free(s->ctx, jsid);
 	p->content = xstrdup("a-file");
 	p->creator = xstrdup("initiator");
-	iq = jingle_file_iq(s, p, "session-initiate", "initiator", p->t->name,
-			    p->t->total, P2P_BLOCK);
 	p->md = EVP_MD_CTX_new();
 	if (!p->md || !EVP_DigestInit_ex(p->md, EVP_sha256(), NULL))
 		abort(); /* out of memory, as xmem does */
-	p->state = P2P_ACCEPTED;
-	req_send(s, iq, on_jingle_answer, p2p_ud(p), REQ_TIMEOUT_MS);
+	if (s5b)
+		js5b_offer(s, p);
+	else
+		p2p_jingle_send(s, p);
 }
 
 /* What the peer's client says it takes: Jingle files, or stream
@@ -1348,8 +1389,11 @@ static void on_peer_info(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (!p || p->state != P2P_ACCEPTED || p->jsid)
 		return;
 	if (q && stanza_has_feature(q, NS_JINGLE_FT) &&
-	    stanza_has_feature(q, NS_JINGLE_IBB))
-		jingle_offer(s, p);
+	    stanza_has_feature(q, NS_JINGLE_S5B))
+		jingle_offer(s, p, true);
+	else if (q && stanza_has_feature(q, NS_JINGLE_FT) &&
+		 stanza_has_feature(q, NS_JINGLE_IBB))
+		jingle_offer(s, p, false);
 	else
 		offer_file(s, p);
 }
@@ -1411,7 +1455,7 @@ static void p2p_stop(struct transfer *t, void *ud)
 	     p->state == P2P_CLOSING))
 		send_close(s, p);
 	if (p->acc->state == ACC_ONLINE && p->jsid)
-		jingle_terminate(s, p, "cancel", "cancelled");
+		p2p_jingle_terminate(s, p, "cancel", "cancelled");
 	else if (p->acc->state == ACC_ONLINE && p->hosts_iq)
 		p2p_reply_error(s, p->peer, p->hosts_iq, "cancel",
 				"item-not-found", NULL, NULL);

@@ -17,6 +17,9 @@
 struct session;
 struct transfer;
 struct s5;
+struct js5b;
+struct js5b_cand;
+struct p2p_host;
 
 enum p2p_state {
 	P2P_OFFERED,  /* receiving: the user has not answered yet */
@@ -67,6 +70,8 @@ struct p2p {
 	char *sha256;         /* the hash offered, hex, or NULL */
 	void *md;             /* sending: the SHA-256 of what was read
 			       * (an EVP_MD_CTX), told at the end */
+	struct js5b *js5b;    /* Jingle over SOCKS5 (jingles5b.c), or
+			       * NULL: in band */
 };
 
 
@@ -92,7 +97,54 @@ xmpp_stanza_t *p2p_reply_new(struct session *s, const char *to,
 char *p2p_refusal(const struct p2p *p, xmpp_stanza_t *reply,
 		  const char *what);
 
+/* Jingle (p2p.c), for jingles5b.c: sends p's session-initiate
+ * (sending) or session-accept, its transport p->js5b's when there is
+ * one; the state is P2P_ACCEPTED after. */
+void p2p_jingle_send(struct session *s, struct p2p *p);
+/* A session-terminate with reason cond and text (may be NULL). */
+void p2p_jingle_terminate(struct session *s, struct p2p *p,
+			  const char *cond, const char *text);
+/* Receiving: the bytes ended; p ends with the file kept when whole (and
+ * of the hash), and the session with success or why not. */
+void p2p_jingle_done(struct session *s, struct p2p *p);
+/* Sending: the SHA-256 of what was read, in a session-info. */
+void p2p_jingle_checksum(struct session *s, struct p2p *p);
+/* Sending: opens the in-band stream p->sid of p->block bytes. */
+void p2p_open_ibb(struct session *s, struct p2p *p);
+/* A bytestream attribute of el as one clean line (the caller frees
+ * it), or NULL. */
+char *p2p_clean_attr(xmpp_stanza_t *el, const char *name);
+
+/* jingles5b.c: Jingle SOCKS5 bytestreams (XEP-0260). */
+/* Receiving: p's offer came with these candidates (taken). */
+void js5b_offered(struct session *s, struct p2p *p,
+		  struct js5b_cand **cands, size_t n);
+/* Gathers our candidates (the proxy may have to be found first), then
+ * sends p's session-initiate (sending) or session-accept and, then,
+ * tries the initiator's candidates. */
+void js5b_offer(struct session *s, struct p2p *p);
+/* The proxy lookup p waited for (P2P_FINDING) ended. */
+void js5b_found(struct session *s, struct p2p *p);
+/* Sending: the session-accept's transport tr (XEP-0260). */
+void js5b_accepted(struct session *s, struct p2p *p, xmpp_stanza_t *tr);
+/* A transport-info, -replace or -accept, or a session-info's checksum
+ * (action) for p, already answered: true when handled here. */
+bool js5b_jingle(struct session *s, struct p2p *p, const char *action,
+		 xmpp_stanza_t *jingle);
+/* Frees what p holds of Jingle SOCKS5 (not p->s5, p->s5l). */
+void js5b_free(struct p2p *p);
+/* The transport element of NS_JINGLE_S5B to add to p's content. */
+void js5b_transport_add(struct session *s, struct p2p *p,
+			xmpp_stanza_t *content);
+
 /* s5b.c: SOCKS5 bytestreams (XEP-0065). */
+/* The account's proxy (found by disco once), borrowed into *h: 1, or 0
+ * when the server has none, or -1 while it is looked for (the streams
+ * in P2P_FINDING are told when it ends). */
+int s5b_proxy(struct session *s, struct p2p_host *h);
+/* The address our connection to the server goes out from, numeric (the
+ * caller frees it), or NULL: where the peer may reach us. */
+char *s5b_local_address(struct session *s);
 /* The sender's streamhosts for a stream we receive: tried in turn. */
 void s5b_hosts(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *query);
 /* The receiver took our offer with SOCKS5: offers our streamhosts (our

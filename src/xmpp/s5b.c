@@ -15,7 +15,9 @@
  * join the two (activate), then send.
  *
  * Only numeric addresses are used (see core/socks5.h), which is what
- * clients and proxies give.
+ * clients and proxies give. With p2p_direct = false natter offers no
+ * streamhost of its own. Jingle sessions (jingles5b.c) share the proxy
+ * lookup and the listener.
  */
 #include "config.h"
 
@@ -54,7 +56,7 @@ struct p2p_proxy {
 
 /* ---- parsing ---- */
 
-static char *clean_attr(xmpp_stanza_t *el, const char *name)
+char *p2p_clean_attr(xmpp_stanza_t *el, const char *name)
 {
 	const char *v = xmpp_stanza_get_attribute(el, name);
 	size_t n = v ? strlen(v) : 0;
@@ -85,8 +87,8 @@ size_t p2p_hosts_parse(xmpp_stanza_t *query, struct p2p_host **hosts)
 			continue;
 		if (!*hosts)
 			*hosts = xcalloc(P2P_HOSTS_MAX, sizeof **hosts);
-		(*hosts)[n].jid = clean_attr(c, "jid");
-		(*hosts)[n].host = clean_attr(c, "host");
+		(*hosts)[n].jid = p2p_clean_attr(c, "jid");
+		(*hosts)[n].host = p2p_clean_attr(c, "host");
 		(*hosts)[n].port = (int)v;
 		if ((*hosts)[n].jid && (*hosts)[n].host) {
 			n++;
@@ -252,7 +254,9 @@ static void proxy_found(struct session *s, struct p2p_proxy *x)
 		x->jid ? x->jid : "none");
 	for (p = s->app->xs->p2p; p; p = next) {
 		next = p->next;
-		if (p->acc == s->acc && p->state == P2P_FINDING)
+		if (p->acc == s->acc && p->state == P2P_FINDING && p->jsid)
+			js5b_found(s, p);
+		else if (p->acc == s->acc && p->state == P2P_FINDING)
 			offer_hosts(s, p);
 	}
 }
@@ -321,6 +325,20 @@ static struct p2p_proxy *proxy_lookup(struct session *s)
 	req_send(s, req_iq(s, "get", s->acc->domain, "query", NS_DISCO_ITEMS),
 		 on_items, s->acc, REQ_TIMEOUT_MS);
 	return x;
+}
+
+int s5b_proxy(struct session *s, struct p2p_host *h)
+{
+	struct p2p_proxy *x = proxy_lookup(s);
+
+	if (!x->done)
+		return -1;
+	if (!x->jid)
+		return 0;
+	h->jid = x->jid;
+	h->host = x->host;
+	h->port = x->port;
+	return 1;
 }
 
 static void proxy_free(struct p2p_proxy *x)
@@ -414,7 +432,7 @@ static char *used_jid(xmpp_stanza_t *reply)
 	xmpp_stanza_t *u = q ? xmpp_stanza_get_child_by_name(
 				       q, "streamhost-used") : NULL;
 
-	return u ? clean_attr(u, "jid") : NULL;
+	return u ? p2p_clean_attr(u, "jid") : NULL;
 }
 
 static void on_used(struct session *s, xmpp_stanza_t *reply, void *ud)
@@ -463,9 +481,7 @@ static void on_used(struct session *s, xmpp_stanza_t *reply, void *ud)
 	free(why);
 }
 
-/* The address our connection to the server goes out from, numeric, or
- * NULL: where the receiver may reach us. */
-static char *local_address(struct session *s)
+char *s5b_local_address(struct session *s)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
@@ -488,7 +504,8 @@ static void offer_hosts(struct session *s, struct p2p *p)
 	struct p2p_proxy *x = proxy_of(s->app, p->acc);
 	xmpp_stanza_t *iq = req_iq(s, "set", p->peer, "query", NS_BYTESTREAMS);
 	xmpp_stanza_t *q = stanza_payload(iq), *h;
-	char dst[41], port[16], *addr = local_address(s), *err = NULL;
+	char dst[41], port[16], *err = NULL;
+	char *addr = s->app->cfg.p2p_direct ? s5b_local_address(s) : NULL;
 	int lport = 0;
 	bool any = false;
 

@@ -466,6 +466,9 @@ struct p2p_offer {
 	char *creator;
 	char *sha256;   /* the SHA-256 offered, in lower-case hex, or NULL */
 	unsigned block; /* the IBB block size proposed */
+	/* or SOCKS5 (XEP-0260): the initiator's candidates, best first */
+	struct js5b_cand *cands;
+	size_t ncands;
 };
 /* Reads an XEP-0096 file offer <si/>. Returns 0, or -1 when it is not
  * one natter can take (no sid, other profile, no name or size); clear
@@ -495,6 +498,43 @@ struct p2p_host {
 #define P2P_HOSTS_MAX 8
 size_t p2p_hosts_parse(xmpp_stanza_t *query, struct p2p_host **hosts);
 void p2p_hosts_free(struct p2p_host **hosts, size_t n);
+/* jingles5b.c: a Jingle SOCKS5 bytestreams candidate (XEP-0260),
+ * each string one clean line. */
+struct js5b_cand {
+	char *cid, *jid, *host;
+	int port;
+	uint32_t priority;
+	bool proxy;     /* type proxy: whoever offered it activates it */
+};
+#define JS5B_CANDS_MAX 8
+/* A candidate's priority (XEP-0260's formula): its type's preference
+ * (direct 126, proxy 10) times 2^16, plus local (below 2^16). */
+uint32_t js5b_priority(bool proxy, unsigned local);
+/* An XEP-0260 <transport/>: 0 with its sid (the caller frees it) and
+ * its candidates in *cands (at most JS5B_CANDS_MAX, highest priority
+ * first, those without a cid, a JID, a host or a port from 1 to 65535
+ * or of a mode other than tcp left out; the caller frees them with
+ * js5b_cands_free), or -1 when it has no clean sid. */
+int js5b_transport_parse(xmpp_stanza_t *tr, char **sid,
+			 struct js5b_cand **cands, size_t *n);
+void js5b_cands_free(struct js5b_cand **cands, size_t n);
+/* A <transport/> offering cands (the caller releases it). */
+xmpp_stanza_t *js5b_transport_new(xmpp_ctx_t *ctx, const char *sid,
+				  const char *dstaddr,
+				  const struct js5b_cand *cands, size_t n);
+/* What both sides said, for the connection that carries the file:
+ * local is what we said of the other's candidates (JS5B_USED, at
+ * priority local_prio, or JS5B_ERROR), remote what the other said of
+ * ours. The higher priority wins, the initiator's choice on a tie. */
+enum js5b_said { JS5B_WAIT, JS5B_USED, JS5B_ERROR };
+enum js5b_pick {
+	JS5B_NONE,   /* nothing connected: in band instead */
+	JS5B_LOCAL,  /* the connection we made to the other's candidate */
+	JS5B_REMOTE, /* the one the other made to ours */
+};
+enum js5b_pick js5b_pick(enum js5b_said local, uint32_t local_prio,
+			 enum js5b_said remote, uint32_t remote_prio,
+			 bool initiator);
 /* An IQ set of stream initiation or IBB: answered here. Returns -1 for
  * a payload that is neither. */
 int p2p_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload);

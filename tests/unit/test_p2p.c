@@ -661,8 +661,8 @@ static void test_jingle_parse(void **state)
 		"<content creator='initiator' name='c'>"
 		"<description xmlns='" JFT "'><file><name>a</name>"
 		"<size>1</size></file></description>"
-		"<transport xmlns='urn:xmpp:jingle:transports:s5b:1' sid='x'/>"
-		"</content></jingle>", &o), 0);
+		"<transport xmlns='urn:xmpp:jingle:transports:ice-udp:1' "
+		"sid='x'/></content></jingle>", &o), 0);
 	assert_int_equal(o.methods, 0);
 	assert_null(o.sha256);
 	p2p_offer_clear(&o);
