@@ -38,9 +38,9 @@
 
 #define BOSH_NS "http://jabber.org/protocol/httpbind"
 #define XBOSH_NS "urn:xmpp:xbosh"
-/* seconds the server may hold a request (XEP-0124 suggests up to 60);
- * below core/http's stall limit (HTTP_STALL_S), which stays on (see
- * send_body) */
+/* seconds the server may hold a request (XEP-0124 suggests up to 60):
+ * an idle session wakes once in that time. A held request has no stall
+ * limit in core/http (its check would wake the loop every second). */
 #define BOSH_WAIT 50
 /* and how long beyond that an answer may take before we give up */
 #define BOSH_GRACE 30
@@ -293,12 +293,7 @@ static void send_body(struct bosh *b, const char *attrs, const char *kids,
 			      .body_fd = -1, .out_fd = -1,
 			      .max_bytes = BOSH_MAX_BODY,
 			      .timeout_s = BOSH_WAIT + BOSH_GRACE,
-			      .done = on_done, .ud = b };
-	/* libcurl's stall check (core/http) stays on for held requests:
-	 * without it (and its once-a-second timer) a flood over BOSH
-	 * stalled for 20 s at a time in some runs (an answer read only
-	 * when something else woke libcurl; not found yet), so a held
-	 * request costs one wake-up a second for now. */
+			      .held = true, .done = on_done, .ud = b };
 	struct bosh_req *r;
 	char *body, *err = NULL;
 	int n;
