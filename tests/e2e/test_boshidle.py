@@ -83,3 +83,38 @@ def test_idle_bosh_one_held_request(prosody, accounts, write_rc,
     reply = bob.ping(alice.full_jid, PROMPT)
     assert reply.type == "result", reply
     assert natter.quit() == 0
+
+
+# libwebsockets' own periodic check (every 30 s on unix) is the only
+# timer an idle WebSocket connection had
+LWS_PERIOD = 30
+
+
+def test_idle_websocket_no_wakeups(prosody, accounts, write_rc,
+                                   start_natter, make_peer):
+    """Over WebSocket an idle natter wakes for nothing: the span idled
+    holds a whole period of libwebsockets' housekeeping timer, which
+    now waits for the next wake-up. The wake-ups are counted up to a
+    round trip (the peer's ping wakes natter, so it ends the count)."""
+    alice = accounts["alice"]
+    harness.write_roster(prosody, "alice", [{"jid": BOB, "name": "Bob"}])
+    natter = start_natter(web_rc(write_rc, prosody, "websocket"))
+    natter.wait_for(CONNECTED)
+    bob = make_peer("bob")
+    harness.round_trip(natter, bob, alice.full_jid)
+    pid = natter.pid()
+    woke = wakeups(pid)
+    # nothing to wait for: the point is that nothing happens for a
+    # whole period of the timer that used to fire
+    time.sleep(LWS_PERIOD + 2)
+    woke = wakeups(pid) - woke
+    assert woke == 0, woke
+    # and the connection still works both ways at once
+    reply = bob.ping(alice.full_jid, PROMPT)
+    assert reply.type == "result", reply
+    natter.send_keys("/msg %s after the idle span" % BOB)
+    bob.wait_message(lambda m: m[2] == "after the idle span",
+                     timeout=PROMPT)
+    bob.send_message(alice.full_jid, "and back after it")
+    natter.wait_for(said("Bob", "and back after it"), timeout=PROMPT)
+    assert natter.quit() == 0
