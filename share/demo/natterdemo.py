@@ -134,12 +134,15 @@ class PrivateProsody:
                  die_with_parent=True, admins=(), muc=None,
                  muc_locking=False, modules=(), pubsub=None,
                  file_share=None,
-                 file_share_types=(), file_share_port=None, web=False):
+                 file_share_types=(), file_share_port=None, web=False,
+                 bosh_max_wait=None):
         self.domain = domain
         self.pubsub = pubsub
         # web: BOSH and WebSocket on the HTTPS port (self.https_port;
         # bosh_url and websocket_url say where)
         self.web = web
+        # the longest BOSH wait granted (Prosody's default: 120 s)
+        self.bosh_max_wait = bosh_max_wait
         self.muc_locking = muc_locking
         self.file_share = file_share
         self.https_port = (free_ports(1)[0] if file_share or web
@@ -236,6 +239,8 @@ class PrivateProsody:
                 "cross_domain_bosh = true",
                 "cross_domain_websocket = true",
             ]
+            if self.bosh_max_wait is not None:
+                lines.append("bosh_max_wait = %d" % self.bosh_max_wait)
         lines += [
             "",
             "VirtualHost %s" % lua_str(self.domain),

@@ -7,7 +7,10 @@
  * an idle session costs one request per `wait` seconds and nothing in
  * between. Every request carries the next rid. Answers are handled in
  * rid order (two connections may finish out of order): each <body/> is
- * cut again and its children go to libstrophe. The stream header
+ * cut again and its children go to libstrophe. An answer read before an
+ * older one waits in `reqs` but no longer counts as in flight: the next
+ * request goes at once, as long as its rid stays within `requests` of
+ * the oldest unanswered one (the server's window). The stream header
  * libstrophe expects is made from the session creation answer (its sid
  * is the stream id) and again when a restart (xmpp:restart='true')
  * goes out, sent when libstrophe opens a new stream after SASL: the
@@ -38,14 +41,16 @@
 
 #define BOSH_NS "http://jabber.org/protocol/httpbind"
 #define XBOSH_NS "urn:xmpp:xbosh"
-/* seconds the server may hold a request (XEP-0124 suggests up to 60);
- * below core/http's stall limit (HTTP_STALL_S), which stays on (see
- * send_body) */
+/* seconds the server may hold a request (XEP-0124 suggests up to 60):
+ * an idle session wakes once in that time. A held request has no stall
+ * limit in core/http (its check would wake the loop every second). */
 #define BOSH_WAIT 50
 /* and how long beyond that an answer may take before we give up */
 #define BOSH_GRACE 30
 /* the protocol's minimum: one held, one to send with */
 #define BOSH_REQUESTS 2
+/* requests kept: in flight, or answered and waiting for an older one */
+#define BOSH_KEPT (BOSH_REQUESTS + 1)
 /* an answer larger than this is refused */
 #define BOSH_MAX_BODY (32 * 1024 * 1024)
 
@@ -82,7 +87,7 @@ struct bosh {
 
 	char *out;            /* queued elements */
 	size_t out_len, out_cap;
-	struct bosh_req *reqs[BOSH_REQUESTS]; /* in rid order */
+	struct bosh_req *reqs[BOSH_KEPT]; /* in rid order */
 	int nreqs;
 
 	/* while an answer is read */
@@ -283,6 +288,26 @@ static void on_done(struct http_xfer *x, const struct http_result *res,
 
 /* -- requests ------------------------------------------------------------ */
 
+/* Requests the server has not answered. */
+static int in_flight(const struct bosh *b)
+{
+	int i, n = 0;
+
+	for (i = 0; i < b->nreqs; i++)
+		n += !b->reqs[i]->done;
+	return n;
+}
+
+/* May another request go now, with at most `limit` in flight? Its rid
+ * must stay within the server's window from the oldest unanswered. */
+static bool may_send(const struct bosh *b, int limit)
+{
+	if (b->nreqs >= BOSH_KEPT || in_flight(b) >= limit)
+		return false;
+	return b->nreqs == 0 ||
+	       b->rid + 1 - b->reqs[0]->rid < (uint64_t)b->requests + 1;
+}
+
 static void send_body(struct bosh *b, const char *attrs, const char *kids,
 		      size_t nkids, bool restart, bool terminate)
 {
@@ -293,12 +318,7 @@ static void send_body(struct bosh *b, const char *attrs, const char *kids,
 			      .body_fd = -1, .out_fd = -1,
 			      .max_bytes = BOSH_MAX_BODY,
 			      .timeout_s = BOSH_WAIT + BOSH_GRACE,
-			      .done = on_done, .ud = b };
-	/* libcurl's stall check (core/http) stays on for held requests:
-	 * without it (and its once-a-second timer) a flood over BOSH
-	 * stalled for 20 s at a time in some runs (an answer read only
-	 * when something else woke libcurl; not found yet), so a held
-	 * request costs one wake-up a second for now. */
+			      .held = true, .done = on_done, .ud = b };
 	struct bosh_req *r;
 	char *body, *err = NULL;
 	int n;
@@ -372,10 +392,10 @@ static void pump(struct bosh *b)
 		free(attrs);
 		return;
 	}
-	while (!b->ended && b->nreqs < b->requests) {
+	while (!b->ended && may_send(b, b->requests)) {
 		bool data = b->out_len || b->restart || b->terminate;
 
-		if (!data && b->nreqs > 0)
+		if (!data && in_flight(b) > 0)
 			return; /* one held request is enough */
 		if (b->restart) {
 			to = xmlframe_escape(b->to ? b->to : "");
@@ -460,7 +480,7 @@ static void bosh_client_closed(void *impl)
 
 	/* a terminate the server need not answer: it goes, and whatever
 	 * becomes of it, the carrier is done */
-	if (b->sid && !b->ended && b->nreqs < BOSH_REQUESTS) {
+	if (b->sid && !b->ended && may_send(b, BOSH_REQUESTS)) {
 		b->terminate = true;
 		b->requests = BOSH_REQUESTS;
 		pump(b);

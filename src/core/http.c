@@ -549,8 +549,10 @@ static void setup(struct http_xfer *x)
 	cu.easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	cu.easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
 	cu.easy_setopt(e, CURLOPT_XFERINFODATA, x);
-	cu.easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	cu.easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)HTTP_STALL_S);
+	if (!r->held) {
+		cu.easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		cu.easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)HTTP_STALL_S);
+	}
 	cu.easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
 	if (r->timeout_s > 0)
 		cu.easy_setopt(e, CURLOPT_TIMEOUT, r->timeout_s);

@@ -94,6 +94,10 @@ struct http_req {
 	const char *pin;     /* the host's pinned fingerprint, or NULL */
 	long timeout_s;      /* the whole transfer; 0: none (a stall of
 			      * HTTP_STALL_S without a byte ends it anyway) */
+	/* a request the server may hold (BOSH): no stall limit, which
+	 * libcurl checks once a second while a transfer is quiet; then
+	 * timeout_s alone bounds it */
+	bool held;
 	http_progress_fn progress; /* may be NULL */
 	http_done_fn done;
 	void *ud;

@@ -8,7 +8,8 @@
  * loop watches that descriptor, and when it is readable or the deadline
  * comes uv_run(UV_RUN_NOWAIT) runs what is ready; the deadline is
  * refreshed after every run. Nothing blocks, and an idle connection
- * arms no timer. (Debian 12's libcurl 7.88 is built without its
+ * arms no timer (lws's own periodic checks wait for the next wake-up:
+ * see uv_sync). (Debian 12's libcurl 7.88 is built without its
  * experimental WebSocket support, so libcurl cannot do this part.) One
  * lws context per carrier, holding one client connection with
  * subprotocol "xmpp".
@@ -57,6 +58,8 @@
 #define FRAMING_NS "urn:ietf:params:xml:ns:xmpp-framing"
 /* a message larger than this is refused */
 #define WSOCK_MAX_MESSAGE (16 * 1024 * 1024)
+/* libuv deadlines this far away are lws's housekeeping (uv_sync) */
+#define WSOCK_HOUSEKEEPING_MS 1000
 /* uv_run passes allowed while closing a context */
 #define WSOCK_CLOSE_RUNS 64
 
@@ -324,7 +327,14 @@ static void on_uv_fd(struct loop *l, int fd, short revents, void *ud)
 }
 
 /* After libuv ran: natter's loop watches its descriptor and wakes it at
- * its next deadline, if it has one. */
+ * its next deadline, if it has one. Once the connection is up, a
+ * deadline a second or more away is lws's housekeeping (on unix it
+ * checks every 30 s for a dead parent, deferred frees and server
+ * vhosts; a ping every few minutes with a validity policy), none of
+ * which a client connection needs on time: it is left for the next
+ * wake-up, when libuv runs whatever is due, so an idle connection
+ * wakes natter for nothing. Sooner deadlines (lws's pending reads are
+ * one of 0 ms) and those of a connection not up, or closing, are kept. */
 static void uv_sync(struct wsock *w)
 {
 	int t;
@@ -339,6 +349,9 @@ static void uv_sync(struct wsock *w)
 	loop_timer_cancel(w->loop, w->timer);
 	w->timer = 0;
 	t = ws.uv_backend_timeout(&w->uv);
+	if (t >= WSOCK_HOUSEKEEPING_MS && w->established && !w->closing &&
+	    !w->ended)
+		t = -1;
 	if (t >= 0)
 		w->timer = loop_timer_add(w->loop, (uint64_t)t, on_uv_timer, w);
 }

@@ -78,6 +78,9 @@ static void respond(int fd, const char *status, const char *ctype,
 }
 
 /* One request: its headers, then as much body as Content-Length says. */
+/* how long the server holds /held */
+#define HELD_MS 3000
+
 static void serve_one(int fd, int port)
 {
 	char req[65536];
@@ -140,6 +143,10 @@ static void serve_one(int fd, int port)
 
 		write_all(fd, head, sizeof head - 1);
 		pause(); /* until the test kills the server */
+	} else if (strcmp(path, "/held") == 0) {
+		/* a request the server holds, as a BOSH server does */
+		usleep(HELD_MS * 1000);
+		respond(fd, "200 OK", "text/plain", "held", 4, NULL);
 	} else if (strcmp(path, "/redirect") == 0) {
 		char loc[128];
 
@@ -436,6 +443,49 @@ static void test_get_memory(void **state)
 	assert_string_equal(fx->body, "hello world");
 	assert_string_equal(fx->ctype, "text/plain; charset=utf-8");
 	assert_int_equal(http_active(fx->http), 0);
+}
+
+/* A held request (BOSH's) wakes the loop for its answer and for
+ * nothing while the server holds it: no once-a-second stall check. The
+ * loop's passes are counted while the answer is awaited; none may
+ * happen well inside the server's hold. */
+static void test_held_request_no_wakeups(void **state)
+{
+	struct fixture *fx = *state;
+	struct http_req r;
+	uint64_t t0, from, to;
+	loop_timer_id t;
+	int inside = 0;
+
+	start_http_server(fx);
+	r = req_for(fx, "http", "/held");
+	r.method = HTTP_POST;
+	r.body = "<body/>";
+	r.body_len = 7;
+	r.progress = NULL;
+	r.held = true;
+	r.timeout_s = 30;
+	start(fx, &r);
+	t0 = loop_now(fx->loop);
+	/* the request is out after a few passes; the answer comes after
+	 * HELD_MS: between, the loop has nothing to do */
+	from = t0 + 700;
+	to = t0 + HELD_MS - 500;
+	t = loop_timer_add(fx->loop, 15000, on_deadline, fx);
+	while (!fx->done && !fx->timed_out) {
+		uint64_t now;
+
+		assert_int_equal(loop_iterate(fx->loop), 0);
+		now = loop_now(fx->loop);
+		if (now >= from && now <= to)
+			inside++;
+	}
+	loop_timer_cancel(fx->loop, t);
+	assert_false(fx->timed_out);
+	assert_true(fx->r.ok);
+	assert_string_equal(fx->body, "held");
+	assert_true(loop_now(fx->loop) - t0 >= HELD_MS - 100);
+	assert_int_equal(inside, 0);
 }
 
 static void test_get_to_file_with_progress(void **state)
@@ -764,6 +814,7 @@ int main(void)
 		T(test_tls_trust),
 		T(test_tls_ssl_cert_file),
 		T(test_tls_other_name_refused),
+		T(test_held_request_no_wakeups),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
