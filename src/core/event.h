@@ -147,7 +147,9 @@ enum event_type {
 };
 
 struct ev_cert_pinned {
-	const char *fingerprint; /* acc->cert's, pinned for acc->domain */
+	const char *fingerprint; /* acc->cert's, pinned for name */
+	const char *name;  /* acc->domain, or a web server's "https://HOST"
+			    * (acc->cert's pin_name) */
 	const char *error; /* why the pin could not be saved; NULL: saved */
 };
 

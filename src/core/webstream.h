@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 struct loop;
+struct tlscert;
 
 /* Where and how: borrowed for webstream_new's call only. */
 struct webstream_conf {
@@ -32,6 +33,9 @@ struct webstream_ops {
 	 * line); libstrophe's side should be closed. Called once; the
 	 * carrier may still be freed only by its owner. */
 	void (*closed)(void *ud, const char *why);
+	/* The web server's certificate was refused (c borrowed for the
+	 * call): called at most once, before closed. May be NULL. */
+	void (*cert_refused)(void *ud, const struct tlscert *c);
 };
 
 struct webstream;

@@ -35,7 +35,6 @@
 
 #include <dlfcn.h>
 #include <libwebsockets.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <poll.h>
@@ -47,6 +46,7 @@
 
 #include "core/loop.h"
 #include "core/pinstore.h"
+#include "core/tlscert.h"
 #include "core/webstream.h"
 #include "core/xmlframe.h"
 #include "util/log.h"
@@ -183,6 +183,7 @@ struct wsock {
 	size_t nq, capq, q0;
 
 	char *cert_why; /* why the certificate was refused, in words */
+	struct tlscert cert; /* and which it was */
 	char *rx; /* a message in fragments */
 	size_t rx_len, rx_cap;
 	/* what the last message was */
@@ -343,35 +344,20 @@ static void uv_sync(struct wsock *w)
 		w->timer = loop_timer_add(w->loop, (uint64_t)t, on_uv_timer, w);
 }
 
-static char *fingerprint_of(X509 *c)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char *out, *p;
-
-	if (!c || !X509_digest(c, EVP_sha256(), md, &n) || n == 0)
-		return NULL;
-	out = p = xmalloc(n * 3);
-	for (i = 0; i < n; i++)
-		p += snprintf(p, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
-	return out;
-}
-
 /* Notes why the server's certificate is refused, with the fingerprint
  * a pin would name. */
 static void refused(struct wsock *w, X509_STORE_CTX *sctx)
 {
-	char *fp;
-
 	if (w->cert_why)
 		return;
-	fp = fingerprint_of(X509_STORE_CTX_get0_cert(sctx));
+	tlscert_record(&w->cert, X509_STORE_CTX_get0_cert(sctx),
+		       X509_STORE_CTX_get_error(sctx));
 	w->cert_why = xasprintf("the server's certificate is not trusted: %s "
 				"(SHA-256 %s)",
 				X509_verify_cert_error_string(
 					X509_STORE_CTX_get_error(sctx)),
-				fp ? fp : "unknown");
-	free(fp);
+				w->cert.fingerprint ? w->cert.fingerprint :
+						      "unknown");
 }
 
 /* OpenSSL's verdict on one certificate of the chain; 0 accepts. */
@@ -389,7 +375,7 @@ static int verify(struct wsock *w, X509_STORE_CTX *sctx, int ok)
 			refused(w, sctx);
 		return ok ? 0 : 1;
 	}
-	fp = fingerprint_of(X509_STORE_CTX_get0_cert(sctx));
+	fp = tlscert_fingerprint(X509_STORE_CTX_get0_cert(sctx));
 	pinned = fp && strcmp(fp, w->pin) == 0;
 	free(fp);
 	if (pinned) {
@@ -460,6 +446,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return verify(w, user, (int)len);
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		w->wsi = NULL;
+		if (w->cert.fingerprint && w->ops.cert_refused && !w->ended &&
+		    !w->destroying)
+			w->ops.cert_refused(w->ud, &w->cert);
 		snprintf(why, sizeof why, "cannot open the WebSocket %s: %s",
 			 w->url, w->cert_why ? w->cert_why :
 				 in ? (const char *)in : "failed");
@@ -663,6 +652,7 @@ static void wsock_free(void *impl)
 	free(w->to);
 	free(w->rx);
 	free(w->cert_why);
+	tlscert_clear(&w->cert);
 	free(w->root);
 	free(w->open_from);
 	free(w->open_id);

@@ -159,7 +159,8 @@ static void cert_untrusted(struct app *app, const struct event *ev)
 	const struct cert_info *c = a->cert;
 
 	app_print(app, LINE_ERROR, "%s: certificate not trusted for %s: %s",
-		  a->conf->name, a->domain, c->error);
+		  a->conf->name, c->pin_name ? c->pin_name : a->domain,
+		  c->error);
 	cert_details(app, c);
 	app_print(app, LINE_PLAIN, "  SHA-256: %s", c->fingerprint);
 	app_print(app, LINE_WARN,
@@ -175,7 +176,7 @@ static void cert_changed(struct app *app, const struct event *ev)
 
 	app_print(app, LINE_ERROR,
 		  "%s: CERTIFICATE CHANGED for %s: refusing to connect",
-		  a->conf->name, a->domain);
+		  a->conf->name, c->pin_name ? c->pin_name : a->domain);
 	app_print(app, LINE_PLAIN, "  pinned SHA-256:  %s", c->pinned);
 	app_print(app, LINE_PLAIN, "  offered SHA-256: %s", c->fingerprint);
 	cert_details(app, c);
@@ -805,7 +806,8 @@ static void cert_pinned(struct app *app, const struct event *ev)
 	else
 		app_print(app, LINE_OK, "%s: certificate %s pinned for %s",
 			  ev->acc->conf->name, ev->cert_pinned.fingerprint,
-			  ev->acc->domain);
+			  ev->cert_pinned.name ? ev->cert_pinned.name :
+						 ev->acc->domain);
 }
 
 static void roster_loaded_line(struct app *app, const struct event *ev)

@@ -332,6 +332,9 @@ static const struct conn_transport proxied = { "proxy", proxy_open };
 struct webcarry {
 	struct bridge *b;
 	struct webstream *w;
+	struct session *s;
+	char *pin_name; /* "https://HOST": what /trust pins */
+	char *pinned;   /* the pin the certificate had to match, or NULL */
 };
 
 static void web_from_client(void *cud, const char *buf, size_t len)
@@ -355,6 +358,8 @@ static void web_free(void *cud)
 	struct webcarry *c = cud;
 
 	webstream_free(&c->w);
+	free(c->pin_name);
+	free(c->pinned);
 	free(c);
 }
 
@@ -376,7 +381,31 @@ static void web_closed(void *ud, const char *why)
 	bridge_close_client(c->b, why);
 }
 
-static const struct webstream_ops web_ops = { web_to_client, web_closed };
+/* The web server's certificate was refused: the account learns it as
+ * for the stream's own (xmpp/cert.c), so /trust pins it, for this web
+ * server's host, and the next connection over it goes through. */
+static void web_cert_refused(void *ud, const struct tlscert *t)
+{
+	struct webcarry *c = ud;
+	struct session *s = c->s;
+	struct cert_info *ci = xcalloc(1, sizeof *ci);
+
+	ci->subject = xstrdup(t->subject ? t->subject : "(unknown)");
+	ci->issuer = xstrdup(t->issuer ? t->issuer : "(unknown)");
+	ci->not_before = xstrdup(t->not_before ? t->not_before : "(unknown)");
+	ci->not_after = xstrdup(t->not_after ? t->not_after : "(unknown)");
+	ci->fingerprint = xstrdup(t->fingerprint);
+	ci->pinned = c->pinned ? xstrdup(c->pinned) : NULL;
+	ci->error = xstrdup(t->why ? t->why : "verification failed");
+	ci->pin_name = xstrdup(c->pin_name);
+	s->cert_refused = true;
+	log_msg(LOG_INFO, "conn", "%s: %s refused the certificate of %s",
+		s->acc->conf->name, c->pin_name, ci->fingerprint);
+	account_cert_refused(s->app, s->acc, &ci);
+}
+
+static const struct webstream_ops web_ops = { web_to_client, web_closed,
+					      web_cert_refused };
 
 /* The proxy the web transport k takes to host, as natterrc or else the
  * environment (NO_PROXY included) says: *proxy NULL for none, else in
@@ -454,19 +483,19 @@ static int web_open(struct session *s, enum webstream_kind k,
 		return XMPP_EINVOP;
 	}
 	wc.proxy = proxy;
+	c->s = s;
+	c->pin_name = xasprintf("https://%s", host ? host : "");
 	if (host) {
-		char *key = xasprintf("https://%s", host);
-
-		wc.pin = pinstore_get(&s->app->pins, key);
+		wc.pin = pinstore_get(&s->app->pins, c->pin_name);
 		if (!wc.pin)
 			wc.pin = pinstore_get(&s->app->pins, host);
-		free(key);
+		c->pinned = wc.pin ? xstrdup(wc.pin) : NULL;
 	}
 	c->b = bridge_new(s->app->loop, &web_carrier, c);
 	if (!c->b) {
 		s->carrier_error = xasprintf("cannot open a loopback endpoint: "
 					     "%s", strerror(errno));
-		free(c);
+		web_free(c);
 		free(host);
 		if (proxy) {
 			explicit_bzero(proxy, strlen(proxy));
@@ -487,6 +516,7 @@ static int web_open(struct session *s, enum webstream_kind k,
 	}
 	/* the loopback hop carries no TLS of its own (see above) */
 	xmpp_conn_set_flags(s->conn, XMPP_CONN_FLAG_DISABLE_TLS);
+	s->web_carried = true;
 	return conn_connect_bridge(s, c->b, kind, cb, ud);
 }
 
@@ -647,11 +677,17 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 {
 	s->cert_refused = s->auth_failed = false;
 	s->sock_error = 0;
+	s->web_carried = false;
 	xfree(&s->carrier_error);
 	bridge_free(&s->bridge);
 	via_free(s);
 	xmpp_conn_set_flags(s->conn, tls_flags(s->acc->conf->tls, kind));
 	return transport_for(s->acc)->open(s, kind, cb, ud);
+}
+
+bool conn_encrypted(struct session *s)
+{
+	return s->web_carried || xmpp_conn_is_secured(s->conn);
 }
 
 static void grace_over(struct loop *l, void *ud)

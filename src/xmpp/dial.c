@@ -476,6 +476,7 @@ static void won(struct dial *d, size_t addr)
 	s->sock_error = 0;
 	s->cert_refused = s->auth_failed = false;
 	s->legacy_auth = s->no_auth_method = false;
+	s->web_carried = false;
 	d->handed = true;
 	if (d->kind == CONN_RAW)
 		r = xmpp_connect_raw(s->conn, d->ip, (unsigned short)d->port,

@@ -368,9 +368,12 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	struct inband *b = ud;
 	enum tls_mode tls = b->s.acc->conf->tls;
 
+	(void)conn;
 	if (b->phase != IB_CONNECTING)
 		return 1;
-	if (!xmpp_conn_is_secured(conn) && tls != TLS_DISABLE) {
+	/* over BOSH or WebSocket the web transport's HTTPS is the
+	 * encryption: nothing offers STARTTLS there */
+	if (!conn_encrypted(&b->s) && tls != TLS_DISABLE) {
 		if (!has_child(st, "starttls", NS_TLS)) {
 			fail(b, NULL,
 			     "The server does not offer TLS; natter will not "
@@ -388,6 +391,15 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 1;
 }
 
+/* What the user reads when the server's certificate (the stream's, or
+ * its web transport's) was refused; the caller frees it. */
+static char *untrusted(struct inband *b)
+{
+	return xasprintf("The server's certificate is not trusted (see the "
+			 "console); /trust %s pins it, and the registration "
+			 "goes on", b->s.acc->conf->name);
+}
+
 static void start_tls(struct inband *b)
 {
 	char *why;
@@ -397,10 +409,7 @@ static void start_tls(struct inband *b)
 		return;
 	}
 	if (b->s.cert_refused)
-		why = xasprintf("The server's certificate is not trusted (see the "
-				"console); /trust %s pins it, and the "
-				"registration goes on",
-				b->s.acc->conf->name);
+		why = untrusted(b);
 	else
 		why = xstrdup("TLS could not be set up with the server");
 	fail(b, NULL, why, false);
@@ -440,7 +449,9 @@ static void on_down(struct inband *b, xmpp_stream_error_t *se)
 	if (!b->reported) {
 		char *why = NULL;
 
-		if (b->s.carrier_error) /* through a proxy or a bridge */
+		if (b->s.cert_refused) /* a web transport's certificate */
+			why = untrusted(b);
+		else if (b->s.carrier_error) /* through a proxy or a bridge */
 			why = xasprintf("Cannot reach the server: %s",
 					b->s.carrier_error);
 		else if (b->s.sock_error)
@@ -471,7 +482,7 @@ static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	b->s.progress++;
 	switch (event) {
 	case XMPP_CONN_RAW_CONNECT:
-		if (b->s.acc->conf->tls == TLS_DIRECT)
+		if (b->s.acc->conf->tls == TLS_DIRECT && !b->s.web_carried)
 			start_tls(b);
 		else
 			xmpp_conn_open_stream_default(conn);

@@ -88,6 +88,9 @@ struct session {
 	struct conn_via *via; /* conn.c: a connection being made through a
 			       * proxy before libstrophe is started, or
 			       * carried by a relay; NULL when none */
+	bool web_carried;    /* conn.c: this attempt goes over BOSH or
+			      * WebSocket, whose HTTPS (verified under the
+			      * account's tls rules) protects the stream */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by
