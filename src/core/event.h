@@ -718,6 +718,8 @@ enum dial_news {
 	DIAL_LEGACY_AUTH, /* logged in with jabber:iq:auth (XEP-0078) */
 	DIAL_LEGACY_REFUSED, /* legacy login refused: not encrypted */
 	DIAL_NO_AUTH,     /* the server offers no login natter may use */
+	DIAL_FORGOTTEN,   /* host, port, direct: the endpoint that worked
+			   * last time failed and is forgotten */
 };
 /* Where an address to try came from. */
 enum dial_source {

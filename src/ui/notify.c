@@ -1103,6 +1103,10 @@ static void dial_line(struct app *app, const struct event *ev)
 		app_print(app, LINE_WARN, "%s: logged in with the old jabber:iq:auth "
 			  "method (XEP-0078): the server offers no SASL", name);
 		break;
+	case DIAL_FORGOTTEN:
+		app_print(app, LINE_WARN, "%s: %s:%d (%s%s) is forgotten, trying "
+			  "the usual ways", name, d->host, d->port, tls, src);
+		break;
 	case DIAL_LEGACY_REFUSED:
 	case DIAL_NO_AUTH:
 		break; /* the account's state says it */

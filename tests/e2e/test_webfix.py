@@ -22,8 +22,13 @@ import pytest
 
 import harness
 import natterdemo
-from conftest import ACCOUNT, CONNECTED, DOMAIN, RESOURCE
+from conftest import ACCOUNT, CONNECTED, DOMAIN, RESOURCE, Account
 from test_account import login, open_form
+from test_dns import DOMAIN as DNS_DOMAIN
+from test_dns import account as dns_account
+from test_dns import dns  # noqa: F401 (a fixture)
+from test_dns import endpoint_file as dns_endpoint_file
+from test_dns import write_rc as dns_rc
 from test_proxy import run_natter  # noqa: F401 (a fixture)
 
 TRANSPORTS = ("bosh", "websocket")
@@ -121,3 +126,31 @@ def test_register_web_certificate_then_trust(transport, prosody, xdg,
     natter.send_key("C-s")
     natter.wait_for(r"connected as %s@localhost/natter" % user)
     assert login(prosody, user, password)
+
+
+# -- 6. a remembered TCP endpoint that fails is forgotten -------------------
+
+def test_remembered_tcp_endpoint_forgotten(xdg, dns, run_natter):
+    """The endpoint file names a TCP endpoint where nobody listens: it is
+    tried first, fails, is said forgotten and removed, and the usual ways
+    follow (none works here: the domain has no records)."""
+    dead = natterdemo.free_ports(1)[0]
+    d = dns(["--address=/dead.test/127.0.0.1"])
+    path = dns_endpoint_file(xdg)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("tcp dead.test %d starttls\n" % dead)
+    acct = Account("alice", "whatever")
+    acct.jid = "alice@" + DNS_DOMAIN
+    rc = dns_rc(xdg, {ACCOUNT: dns_account(acct)}, d.server)
+    pane = run_natter(rc)
+    screen = pane.wait_for(r"test: every way to the server was tried")
+    con = pane.console(screen)
+    tried = con.find("test: trying 127.0.0.1:%d (STARTTLS, worked last time,"
+                     " dead.test)" % dead)
+    failed = con.find("test: 127.0.0.1:%d (STARTTLS, worked last time) "
+                      "failed: Connection refused" % dead)
+    forgot = con.find("test: dead.test:%d (STARTTLS, worked last time) is "
+                      "forgotten, trying the usual ways" % dead)
+    assert 0 <= tried < failed < forgot, con
+    assert not os.path.exists(path)
