@@ -86,9 +86,14 @@ struct session *conn_by_ctx(const xmpp_ctx_t *ctx)
 	return NULL;
 }
 
+static bool via_holds(const struct session *s);
+
 void conn_drain(struct session *s)
 {
 	int idle = 0;
+
+	if (via_holds(s))
+		return;
 
 	while (idle < DRAIN_EXTRA_CALLS) {
 		unsigned long before = s->progress;
@@ -170,11 +175,21 @@ int conn_connect_bridge(struct session *s, struct bridge *b,
 struct conn_via {
 	struct tunnel *tunnel;
 	bool waiting;         /* libstrophe not started yet */
+	bool taking;          /* libstrophe started, its socket not yet in
+			       * the bridge's hands: it is not run (see
+			       * via_ready) */
+	loop_timer_id take_timer;
 	enum conn_stream kind;
 	xmpp_conn_handler cb;
 	void *ud;
 	loop_timer_id fail_timer;
 };
+
+/* libstrophe must not run yet (see via_ready). */
+static bool via_holds(const struct session *s)
+{
+	return s->via && s->via->taking;
+}
 
 static void via_free(struct session *s)
 {
@@ -184,6 +199,7 @@ static void via_free(struct session *s)
 		return;
 	tunnel_free(&v->tunnel);
 	loop_timer_cancel(s->app->loop, v->fail_timer);
+	loop_timer_cancel(s->app->loop, v->take_timer);
 	free(v);
 	s->via = NULL;
 }
@@ -236,6 +252,66 @@ static const struct bridge_carrier via_carrier = {
 /* libstrophe reaches the bridge at once (loopback): this long at most */
 #define VIA_ACCEPT_MS 2000
 
+/* libstrophe's socket is the relay's now: the stream goes through the
+ * tunnel, and libstrophe may run again. */
+static void via_relay(struct session *s, int fd)
+{
+	struct conn_via *v = s->via;
+	int r;
+
+	v->taking = false;
+	loop_timer_cancel(s->app->loop, v->take_timer);
+	v->take_timer = 0;
+	r = tunnel_relay(v->tunnel, fd);
+	if (r < 0) {
+		/* fd is closed: libstrophe reads the end of the stream */
+		free(s->carrier_error);
+		s->carrier_error = xasprintf("cannot start the relay through "
+					     "%s: %s",
+					     tunnel_proxy_words(v->tunnel),
+					     strerror(-r));
+	}
+}
+
+/* The stream is not carried: libstrophe runs again and meets the end of
+ * its connection (the bridge refuses it if it comes). */
+static void via_untake(struct session *s, const char *why)
+{
+	struct conn_via *v = s->via;
+
+	if (!v || !v->taking)
+		return;
+	v->taking = false;
+	loop_timer_cancel(s->app->loop, v->take_timer);
+	v->take_timer = 0;
+	if (why) {
+		free(s->carrier_error);
+		s->carrier_error = xstrdup(why);
+	}
+	if (s->bridge)
+		bridge_close_client(s->bridge, why);
+}
+
+static void via_taken(void *ud, int fd)
+{
+	struct session *s = ud;
+
+	via_relay(s, fd);
+	s->progress++;
+	conn_drain(s);
+}
+
+static void via_take_timeout(struct loop *l, void *ud)
+{
+	struct session *s = ud;
+
+	(void)l;
+	s->via->take_timer = 0;
+	via_untake(s, "libstrophe's connection to natter's loopback endpoint "
+		      "did not come");
+	conn_drain(s);
+}
+
 static void via_ready(struct tunnel *t, const char *err, void *ud)
 {
 	struct session *s = ud;
@@ -266,8 +342,15 @@ static void via_ready(struct tunnel *t, const char *err, void *ud)
 			 "endpoint");
 		return;
 	}
-	fd = bridge_take_client(s->bridge, VIA_ACCEPT_MS);
-	if (fd < 0) {
+	/* libstrophe's TLS handshake (direct TLS) would not return to the
+	 * loop before the relay carries its bytes: until the bridge hands
+	 * its socket over, libstrophe is not run (conn_drain) */
+	fd = bridge_take_client(s->bridge, via_taken, s);
+	if (fd >= 0) {
+		via_relay(s, fd);
+		return;
+	}
+	if (fd != -EAGAIN) {
 		why = xasprintf("libstrophe's connection to natter's loopback "
 				"endpoint failed: %s", strerror(-fd));
 		free(s->carrier_error);
@@ -276,15 +359,9 @@ static void via_ready(struct tunnel *t, const char *err, void *ud)
 		bridge_close_client(s->bridge, why);
 		return;
 	}
-	r = tunnel_relay(v->tunnel, fd);
-	if (r < 0) {
-		/* fd is closed: libstrophe reads the end of the stream */
-		free(s->carrier_error);
-		s->carrier_error = xasprintf("cannot start the relay through "
-					     "%s: %s",
-					     tunnel_proxy_words(v->tunnel),
-					     strerror(-r));
-	}
+	v->taking = true;
+	v->take_timer = loop_timer_add(s->app->loop, VIA_ACCEPT_MS,
+				       via_take_timeout, s);
 }
 
 static int proxy_open(struct session *s, enum conn_stream kind,
@@ -703,6 +780,7 @@ void conn_close(struct session *s)
 {
 	if (dial_abort(s))
 		return;
+	via_untake(s, NULL);
 	if (s->via && s->via->waiting) {
 		via_fail(s, "the proxy had not connected yet");
 		return;
@@ -717,6 +795,7 @@ void conn_close(struct session *s)
 
 void conn_drop(struct session *s)
 {
+	via_untake(s, "the connection was dropped");
 	if (s->via && s->via->waiting) {
 		via_fail(s, "the proxy had not connected yet");
 		return;
@@ -760,6 +839,8 @@ void conn_prepare_all(struct app *app)
 		if (xmpp_conn_is_connecting(s->conn) ||
 		    xmpp_conn_send_queue_len(s->conn) > 0)
 			ev |= POLLOUT;
+		if (via_holds(s))
+			ev = 0; /* its turn comes when the bridge hands it over */
 		loop_watch_events(app->loop, s->fd, ev);
 	}
 }
@@ -778,9 +859,11 @@ void conn_shutdown(struct session **v, size_t n, int ms)
 	struct timespec start;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		via_untake(v[i], NULL);
 		if (!xmpp_conn_is_disconnected(v[i]->conn))
 			xmpp_disconnect(v[i]->conn);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
 		int busy = 0;
