@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 struct loop;
+struct resolver;
 struct tlscert;
 
 /* Where and how: borrowed for webstream_new's call only. */
@@ -23,6 +24,10 @@ struct webstream_conf {
 	const char *pin;   /* the host's pinned SHA-256 fingerprint, or
 			    * NULL */
 	const char *proxy; /* as http_req's proxy (BOSH only) */
+	/* the loop's resolver (core/resolve.h): WebSocket looks its host
+	 * up with it, never with a blocking getaddrinfo. Borrowed: it must
+	 * outlive the carrier. */
+	struct resolver *resolver;
 };
 
 /* What a carrier tells its owner. */

@@ -560,6 +560,7 @@ static int web_open(struct session *s, enum webstream_kind k,
 		return XMPP_EINVOP;
 	}
 	wc.proxy = proxy;
+	wc.resolver = dial_resolver(s);
 	c->s = s;
 	c->pin_name = xasprintf("https://%s", host ? host : "");
 	if (host) {

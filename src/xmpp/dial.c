@@ -159,7 +159,7 @@ static void web_news(struct dial *d, enum dial_news what, const char *why)
 	endpoint_news(d->s->app, d->s->acc, &e);
 }
 
-static struct resolver *resolver_of(struct session *s)
+struct resolver *dial_resolver(struct session *s)
 {
 	struct xs *xs = s->app->xs;
 	char *err;
@@ -905,7 +905,7 @@ int dial_start(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 		endpoint_news(s->app, s->acc, &e);
 		return XMPP_EINVOP;
 	}
-	r = resolver_of(s);
+	r = dial_resolver(s);
 	if (!r)
 		return XMPP_EINT;
 	d = xcalloc(1, sizeof *d);

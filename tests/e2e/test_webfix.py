@@ -154,3 +154,42 @@ def test_remembered_tcp_endpoint_forgotten(xdg, dns, run_natter):
                       "forgotten, trying the usual ways" % dead)
     assert 0 <= tried < failed < forgot, con
     assert not os.path.exists(path)
+
+
+# -- 4. a WebSocket's host is looked up without blocking --------------------
+
+def test_websocket_lookup_does_not_freeze(prosody, alice, xdg, run_natter):
+    """A WebSocket account whose host a silent DNS server never answers
+    for: the lookup went to natter's resolver (the dns_server option, which
+    libwebsockets' getaddrinfo knows nothing of), and meanwhile the other
+    account logs in and the keyboard answers."""
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent.bind(("127.0.0.1", 0))  # takes queries, never answers
+    try:
+        port = silent.getsockname()[1]
+        lost = natterdemo.natter_account(
+            jid="someone@nowhere.test", password="x", server=None,
+            port=None, tls="required", transport="websocket",
+            websocket_url="wss://ws.nowhere.test:%d/xmpp-websocket"
+            % natterdemo.free_ports(1)[0])
+        ok = natterdemo.natter_account(
+            jid=alice.jid, password=alice.password, port=prosody.c2s_port,
+            tls="trust")
+        rc = dns_rc(xdg, [("lost", lost), (ACCOUNT, ok)],
+                    "127.0.0.1:%d" % port)
+        pane = run_natter(rc)
+        pane.wait_for(CONNECTED)
+        pane.barrier()
+        # the WebSocket's host was asked of natter's resolver, which waits
+        silent.settimeout(5)
+        data, _ = silent.recvfrom(512)
+        assert b"\x02ws\x07nowhere\x04test" in data, data
+        screen = pane.barrier()
+        assert not re.search(r"lost: (connected|not connected)", screen), \
+            screen
+        # a key round trip: what is typed shows at once
+        pane.send_keys("still here", enter=False)
+        pane.wait_for(r"still here")
+        pane.send_key("C-u")
+    finally:
+        silent.close()
