@@ -60,6 +60,7 @@ struct inband {
 	bool offers_register; /* the stream features listed iq-register */
 	bool answer_pending;  /* send the answer once the stream is back */
 	bool reported;        /* this attempt's failure is on the dialog */
+	bool login_after;     /* the account logs in once this is freed */
 	char *iq_id;          /* the IQ we await, or NULL */
 	loop_timer_id timer;  /* handshake or answer deadline */
 	loop_timer_id free_timer;
@@ -280,12 +281,14 @@ static void created(struct inband *b, struct window *w, struct dialog *d)
 		jid = xstrdup(a->bare_jid);
 	ev.account_created.jid = jid;
 	ev.account_created.gaps = natterrc_gaps(d, a);
+	/* the login waits until this stream is shut and freed: one
+	 * connection of the account's at a time (and, over WebSocket, one
+	 * libwebsockets context at a time) */
+	b->login_after = !ev.account_created.gaps;
 	ib_close(b);
 	app_close_window(app, w);
 	event_emit(app, &ev);
 	free(jid);
-	if (!ev.account_created.gaps)
-		xs_connect(app, a);
 }
 
 static void answered(struct inband *b, struct window *w, struct dialog *d,
@@ -521,14 +524,18 @@ static void ib_connect(struct inband *b)
 static void ib_free(struct inband *b)
 {
 	struct loop *l = b->s.app->loop;
+	struct app *app = b->s.app;
+	struct account *login = b->login_after ? b->s.acc : NULL;
 
 	cancel_timer(b);
 	loop_timer_cancel(l, b->free_timer);
 	forget_iq(b);
 	conn_free(&b->s);
-	if (b->s.app->xs->inband == b)
-		b->s.app->xs->inband = NULL;
+	if (app->xs->inband == b)
+		app->xs->inband = NULL;
 	free(b);
+	if (login)
+		xs_connect(app, login);
 }
 
 static void free_later(struct loop *l, void *ud)
@@ -654,6 +661,7 @@ void inband_shutdown(struct app *app)
 	if (!ib)
 		return;
 	ib->phase = IB_CLOSING;
+	ib->login_after = false; /* exiting */
 	s = &ib->s;
 	conn_shutdown(&s, 1, SHUTDOWN_WAIT_MS);
 	ib_free(ib);
