@@ -49,6 +49,7 @@ enum conn_reason {
 	REASON_NO_ANSWER,     /* the server stopped answering the keepalive */
 	REASON_INSECURE_LOGIN, /* auth = "legacy" over an unencrypted link */
 	REASON_NO_LOGIN,      /* the server offers no login we may use */
+	REASON_LEGACY_NO_TLS, /* a legacy login found no encryption */
 };
 
 struct cert_info {

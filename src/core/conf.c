@@ -297,10 +297,12 @@ const struct conf_option conf_options[] = {
 		  "\"websocket\"" },
 	{ .name = "auth", ACCOUNT_FIELD(auth), .type = CONF_CHOICE,
 	  .choices = auth_names, .def_str = "auto",
-	  .help = "how to log in: sasl | legacy (also the old jabber:iq:auth "
-		  "login, XEP-0078, when the server offers no SASL; never over "
-		  "an unencrypted connection) | auto (legacy only when the "
-		  "server offers no SASL and the connection is encrypted)" },
+	  .help = "how to log in: sasl | legacy (the old jabber:iq:auth "
+		  "login, XEP-0078: a digest of the password when the server "
+		  "takes one, else the password; only over an encrypted "
+		  "connection) | auto (SASL; legacy only when the server "
+		  "offers no SASL mechanism natter can use and the connection "
+		  "is encrypted)" },
 
 	{ .name = "debug", GLOBAL_FIELD(debug), .type = CONF_BOOL,
 	  .def = false, .help = "write the debug log" },

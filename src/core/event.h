@@ -716,7 +716,7 @@ enum dial_news {
 	DIAL_WEB_NONE,    /* why: host-meta gave nothing usable */
 	DIAL_EXHAUSTED,   /* every way was tried and failed */
 	DIAL_LEGACY_AUTH, /* logged in with jabber:iq:auth (XEP-0078) */
-	DIAL_LEGACY_REFUSED, /* legacy login refused: not encrypted */
+	DIAL_LEGACY_REFUSED, /* legacy login refused: tls = "disable" */
 	DIAL_NO_AUTH,     /* the server offers no login natter may use */
 	DIAL_FORGOTTEN,   /* host, port, direct: the endpoint that worked
 			   * last time failed and is forgotten */
@@ -742,6 +742,8 @@ struct ev_dial {
 	bool more;        /* DIAL_FAILED etc.: another way is tried next */
 	bool remembered;  /* DIAL_WEB_*: the URL worked last time (not
 			   * from this start's host-meta) */
+	bool legacy_digest; /* DIAL_LEGACY_AUTH: with <digest/>, else
+			     * the password itself (over TLS) */
 };
 
 /* ---- peer-to-peer files (XEP-0096) ---- */

@@ -45,6 +45,9 @@ static const char *const reason_words[] = {
 			    "here (no SASL; the old jabber:iq:auth login "
 			    "needs auth = \"legacy\" or \"auto\" and an "
 			    "encrypted connection)",
+	[REASON_LEGACY_NO_TLS] = "refused to log in with the old jabber:iq:auth "
+				 "method: the connection is not encrypted (the "
+				 "server offers no TLS)",
 };
 
 struct condition_words {
@@ -1101,7 +1104,9 @@ static void dial_line(struct app *app, const struct event *ev)
 		break;
 	case DIAL_LEGACY_AUTH:
 		app_print(app, LINE_WARN, "%s: logged in with the old jabber:iq:auth "
-			  "method (XEP-0078): the server offers no SASL", name);
+			  "method (XEP-0078) using %s", name,
+			  d->legacy_digest ? "a digest of the password" :
+					     "the password itself, over TLS");
 		break;
 	case DIAL_FORGOTTEN:
 		app_print(app, LINE_WARN, "%s: %s:%d (%s%s) is forgotten, trying "

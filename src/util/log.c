@@ -99,6 +99,8 @@ void log_msg(enum log_level level, const char *area, const char *fmt, ...)
 /* Elements whose text content is secret. */
 static const char *const secret_elems[] = {
 	"auth", "response", "challenge", "success", "password", "oldpassword",
+	"digest", /* jabber:iq:auth's (XEP-0078): a guess at the password
+		   * can be checked against it */
 };
 
 /* Words that make a data form field's var a secret one, wherever they

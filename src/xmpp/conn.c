@@ -54,6 +54,7 @@
 #include "core/resolve.h"
 #include "xmpp/conn.h"
 #include "xmpp/dial.h"
+#include "xmpp/iqauth.h"
 #include "xmpp/session.h"
 
 /* libstrophe waits this long for the server to close a stream after
@@ -594,7 +595,8 @@ static int web_open(struct session *s, enum webstream_kind k,
 	}
 	/* the loopback hop carries no TLS of its own (see above) */
 	xmpp_conn_set_flags(s->conn, XMPP_CONN_FLAG_DISABLE_TLS);
-	s->web_carried = true;
+	s->carrier_tls = strncmp(wc.url, "https://", 8) == 0 ||
+			 strncmp(wc.url, "wss://", 6) == 0;
 	return conn_connect_bridge(s, c->b, kind, cb, ud);
 }
 
@@ -680,13 +682,9 @@ long conn_flags(const struct account_conf *c, enum conn_stream kind,
 		f = tls_flags(TLS_DIRECT, kind);
 	else
 		f = tls_flags(c->tls, kind);
-	/* legacy jabber:iq:auth only where the server offers no SASL, and
-	 * (auto) only on a connection that is encrypted; "legacy" over an
-	 * unencrypted one is refused before connecting (dial.c) */
-	if (kind == CONN_CLIENT &&
-	    (c->auth == AUTH_LEGACY ||
-	     (c->auth == AUTH_AUTO && (direct || c->tls != TLS_DISABLE))))
-		f |= XMPP_CONN_FLAG_LEGACY_AUTH;
+	/* never XMPP_CONN_FLAG_LEGACY_AUTH: libstrophe would send the
+	 * password itself, even where a digest is offered and after a
+	 * failed SASL login; the legacy login is iqauth.c's */
 	return f;
 }
 
@@ -744,6 +742,7 @@ void conn_free(struct session *s)
 	xfree(&s->carrier_error);
 	/* after the release: it may still call the dial's handler */
 	dial_free(s);
+	iqauth_free(s);
 	if (!xs->nconns) {
 		resolver_free(&xs->resolver);
 		http_free(&xs->http);
@@ -755,7 +754,7 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 {
 	s->cert_refused = s->auth_failed = false;
 	s->sock_error = 0;
-	s->web_carried = false;
+	s->carrier_tls = s->sasl_refused = false;
 	xfree(&s->carrier_error);
 	bridge_free(&s->bridge);
 	via_free(s);
@@ -765,7 +764,7 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 
 bool conn_encrypted(struct session *s)
 {
-	return s->web_carried || xmpp_conn_is_secured(s->conn);
+	return s->carrier_tls || xmpp_conn_is_secured(s->conn);
 }
 
 static void grace_over(struct loop *l, void *ud)

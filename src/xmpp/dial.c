@@ -424,14 +424,10 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		if (!d->up && d->in_web) {
 			d->up = true;
 			web_news(d, DIAL_WEB_CONNECTED, NULL);
-			if (s->legacy_auth)
-				news(d, DIAL_LEGACY_AUTH, NULL);
 			remember_web(d);
 		} else if (!d->up) {
 			d->up = true;
 			news(d, DIAL_CONNECTED, NULL);
-			if (s->legacy_auth)
-				news(d, DIAL_LEGACY_AUTH, NULL);
 			remember(d);
 		}
 	} else if (!d->up && !d->aborting && retriable(s, se) && d->in_web) {
@@ -478,7 +474,7 @@ static void won(struct dial *d, size_t addr)
 	s->sock_error = 0;
 	s->cert_refused = s->auth_failed = false;
 	s->legacy_auth = s->no_auth_method = false;
-	s->web_carried = false;
+	s->carrier_tls = false;
 	d->handed = true;
 	if (d->kind == CONN_RAW)
 		r = xmpp_connect_raw(s->conn, d->ip, (unsigned short)d->port,
@@ -898,13 +894,6 @@ int dial_start(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 
 	dial_free(s);
 	s->legacy_auth = s->no_auth_method = false;
-	if (kind == CONN_CLIENT && c->auth == AUTH_LEGACY &&
-	    c->tls == TLS_DISABLE) {
-		struct ev_dial e = { .what = DIAL_LEGACY_REFUSED };
-
-		endpoint_news(s->app, s->acc, &e);
-		return XMPP_EINVOP;
-	}
 	r = dial_resolver(s);
 	if (!r)
 		return XMPP_EINT;

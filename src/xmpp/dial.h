@@ -22,9 +22,8 @@ struct resolver;
 
 /* Starts reaching s's server; libstrophe's events then come to cb(ud)
  * as for xmpp_connect_client/xmpp_connect_raw, once, for the way that
- * got through or after the last one failed. Returns XMPP_EOK, XMPP_EINT
- * (no resolver), or XMPP_EINVOP: the account asks for a legacy login
- * over an unencrypted connection, refused (told as an EV_DIAL). */
+ * got through or after the last one failed. Returns XMPP_EOK or XMPP_EINT
+ * (no resolver). */
 int dial_start(struct session *s, enum conn_stream kind,
 	       xmpp_conn_handler cb, void *ud);
 /* The connection is being closed (conn_close). While no attempt is

@@ -485,7 +485,7 @@ static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	b->s.progress++;
 	switch (event) {
 	case XMPP_CONN_RAW_CONNECT:
-		if (b->s.acc->conf->tls == TLS_DIRECT && !b->s.web_carried)
+		if (b->s.acc->conf->tls == TLS_DIRECT && !b->s.carrier_tls)
 			start_tls(b);
 		else
 			xmpp_conn_open_stream_default(conn);

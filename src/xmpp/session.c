@@ -33,6 +33,7 @@
 #include "util/xmem.h"
 #include "xmpp/bookmarks.h"
 #include "xmpp/conn.h"
+#include "xmpp/iqauth.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
@@ -160,6 +161,48 @@ static void forget_stream(struct session *s)
 		xmpp_free_sm_state(sm);
 }
 
+static void login(struct session *s, const char *pw);
+
+static void legacy_now(struct loop *l, void *ud)
+{
+	struct account *a = ud;
+	struct session *s = session_of(a);
+	char *pw;
+
+	(void)l;
+	a->retry_timer = 0;
+	if (!xmpp_conn_get_pass(s->conn)) { /* cannot be: login() set it */
+		s->legacy_next = false;
+		account_set_state(s->app, a, ACC_FAILED, REASON_NO_PASSWORD,
+				  NULL);
+		return;
+	}
+	/* a copy: login() replaces the connection's */
+	pw = xstrdup(xmpp_conn_get_pass(s->conn));
+	login(s, pw);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+}
+
+/* auth = "auto" and the server offered no SASL mechanism natter can
+ * use: the old jabber:iq:auth login is tried next, once, on a fresh
+ * stream (never when tls = "disable": it must be encrypted). Returns
+ * whether it will be. */
+static bool legacy_fallback(struct session *s)
+{
+	struct account *a = s->acc;
+
+	if (a->conf->auth != AUTH_AUTO || s->legacy_try || s->user_stop ||
+	    a->conf->tls == TLS_DISABLE)
+		return false;
+	log_msg(LOG_INFO, "session", "%s: no SASL login; trying jabber:iq:auth",
+		a->conf->name);
+	/* from the loop: libstrophe is inside its disconnect handler */
+	s->legacy_next = true;
+	a->retry_timer = loop_timer_add(s->app->loop, 0, legacy_now, a);
+	return true;
+}
+
 static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 {
 	struct account *a = s->acc;
@@ -194,6 +237,11 @@ static void on_down(struct session *s, int error, xmpp_stream_error_t *se)
 				  a->cert && a->cert->pinned ?
 					  REASON_CERT_CHANGED :
 					  REASON_CERT_UNKNOWN,
+				  NULL);
+	else if (s->no_auth_method && legacy_fallback(s))
+		return; /* still connecting: the legacy login is next */
+	else if (s->legacy_no_tls)
+		account_set_state(s->app, a, ACC_FAILED, REASON_LEGACY_NO_TLS,
 				  NULL);
 	else if (s->no_auth_method)
 		account_set_state(s->app, a, ACC_FAILED, REASON_NO_LOGIN, NULL);
@@ -299,12 +347,20 @@ static void login(struct session *s, const char *pw)
 	s->was_online = s->resumed = s->no_answer = s->unproven = false;
 	if (a->state != ACC_CONNECTING) /* else said when password_eval began */
 		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
-	r = conn_open(s, CONN_CLIENT, conn_handler, s);
+	/* the old jabber:iq:auth login when asked for by name, or after
+	 * auto found no SASL (legacy_fallback) */
+	s->legacy_try = c->auth == AUTH_LEGACY || s->legacy_next;
+	s->legacy_next = false;
+	s->legacy_no_tls = false;
+	if (s->legacy_try)
+		r = iqauth_open(s, conn_handler, s);
+	else
+		r = conn_open(s, CONN_CLIENT, conn_handler, s);
 	if (r != XMPP_EOK && s->carrier_error) {
 		schedule_retry(s, REASON_UNREACHABLE, s->carrier_error);
 		return;
 	}
-	if (r == XMPP_EINVOP) { /* a legacy login in the clear (dial.c) */
+	if (r == XMPP_EINVOP) { /* a legacy login in the clear (iqauth.c) */
 		account_set_state(app, a, ACC_FAILED, REASON_INSECURE_LOGIN,
 				  NULL);
 		return;
@@ -374,6 +430,11 @@ void xs_disconnect(struct app *app, struct account *a)
 
 	loop_timer_cancel(app->loop, a->retry_timer);
 	a->retry_timer = 0;
+	if (s->legacy_next) { /* between auto's SASL and legacy attempts */
+		s->legacy_next = false;
+		account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);
+		return;
+	}
 	if (s->eval) { /* still asking for the password */
 		proc_cancel(&s->eval);
 		account_set_state(app, a, ACC_OFFLINE, REASON_USER, NULL);

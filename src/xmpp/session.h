@@ -40,7 +40,7 @@ struct session {
 	bool was_online;     /* reached ACC_ONLINE on this attempt */
 	int sock_error;      /* errno of a failed connect, from the log */
 	struct dial *dial;   /* dial.c: how this connection is reached */
-	bool legacy_auth;    /* logged in with jabber:iq:auth (xlog.c) */
+	bool legacy_auth;    /* logged in with jabber:iq:auth (iqauth.c) */
 	bool no_auth_method; /* the server offered no login we may use */
 	loop_timer_id login_timer;
 	loop_timer_id grace_timer; /* conn.c: drains after libstrophe's close timeout */
@@ -88,9 +88,15 @@ struct session {
 	struct conn_via *via; /* conn.c: a connection being made through a
 			       * proxy before libstrophe is started, or
 			       * carried by a relay; NULL when none */
-	bool web_carried;    /* conn.c: this attempt goes over BOSH or
-			      * WebSocket, whose HTTPS (verified under the
-			      * account's tls rules) protects the stream */
+	struct iqauth *iqauth; /* iqauth.c: the legacy login's state, made
+				* by the first legacy attempt; or NULL */
+	bool legacy_try;     /* this attempt is a legacy login (iqauth.c) */
+	bool legacy_next;    /* auth = "auto" found no SASL: the next
+			      * attempt is a legacy login */
+	bool legacy_no_tls;  /* a legacy login found no encryption */
+	bool sasl_refused;   /* xlog.c: the server refused a SASL login */
+	bool carrier_tls;    /* conn.c: the bridge's carrier is HTTPS (BOSH,
+			      * WebSocket), encrypting the stream */
 };
 
 /* The xmpp layer's state: app->xs, made by xs_init() and freed by

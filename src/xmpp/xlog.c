@@ -17,6 +17,7 @@
 
 #include "core/account.h"
 #include "util/log.h"
+#include "xmpp/iqauth.h"
 #include "xmpp/session.h"
 
 #define CONNECT_FAILED "connection failed, error "
@@ -28,12 +29,15 @@
 /* every stream starts with features, a resume is told after them; the
  * log shows them as "<features xmlns=...>" (libstrophe drops the prefix) */
 #define FEATURES "RECV: <features "
-/* legacy jabber:iq:auth (XEP-0078): libstrophe says when it starts one,
- * and its failure is an error outside the "auth" area; a server with no
- * login we allow is only an error message too (dial.c words them) */
-#define LEGACY_START "Legacy authentication request"
-#define LEGACY_FAILED "Legacy client authentication failed"
+/* a server with no SASL mechanism we can use is only an error message
+ * (session.c then tries the legacy login, or says so); the legacy login
+ * itself is iqauth.c's, which learns the stream id from the log */
 #define NO_AUTH_METHOD "Cannot authenticate with known methods"
+/* libstrophe moves on to the next mechanism after a SASL <failure/>,
+ * and says the line above once none is left: after a refusal that is
+ * the user name or password, not a server without a login for us */
+#define SASL_FAILED_HEAD "SASL "
+#define SASL_FAILED_TAIL " auth failed"
 
 static void read_resume(struct session *s, const char *msg)
 {
@@ -50,6 +54,14 @@ static void read_resume(struct session *s, const char *msg)
 		return;
 	s->resumed = true;
 	s->resumed_h = (uint32_t)strtoul(h + 4, NULL, 10);
+}
+
+static bool sasl_failed(const char *msg)
+{
+	size_t n = strlen(msg), t = sizeof SASL_FAILED_TAIL - 1;
+
+	return strncmp(msg, SASL_FAILED_HEAD, sizeof SASL_FAILED_HEAD - 1) == 0 &&
+	       n > t && strcmp(msg + n - t, SASL_FAILED_TAIL) == 0;
 }
 
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
@@ -70,16 +82,16 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 	 * errno, while the disconnect event carries 0 */
 	if (strncmp(msg, CONNECT_FAILED, sizeof CONNECT_FAILED - 1) == 0)
 		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
-	if (strncmp(msg, LEGACY_START, sizeof LEGACY_START - 1) == 0)
-		s->legacy_auth = true;
-	if (strncmp(msg, LEGACY_FAILED, sizeof LEGACY_FAILED - 1) == 0)
-		s->auth_failed = true;
+	if (sasl_failed(msg))
+		s->sasl_refused = true;
 	if (strncmp(msg, NO_AUTH_METHOD, sizeof NO_AUTH_METHOD - 1) == 0) {
-		s->no_auth_method = true;
-		s->auth_failed = false;
+		s->no_auth_method = !s->sasl_refused;
+		s->auth_failed = s->sasl_refused;
 	}
 	if (level == XMPP_LEVEL_DEBUG)
 		read_resume(s, msg);
+	if (level == XMPP_LEVEL_DEBUG && s->iqauth)
+		iqauth_log(s, msg);
 	if (level == XMPP_LEVEL_DEBUG && s->raw_wanted) /* an XML console */
 		xs_xmlconsole_log(s, msg);
 	if (log_enabled())

@@ -212,6 +212,20 @@ static void test_oldpassword(void **state)
 		     "<password>[redacted]</password></query>");
 }
 
+/* the legacy login's digest (XEP-0078) is as good as the password to
+ * whoever guesses at it */
+static void test_iqauth_digest(void **state)
+{
+	(void)state;
+	check_redact("<iq type=\"set\"><query xmlns=\"jabber:iq:auth\">"
+		     "<username>bill</username><digest>"
+		     "48fc78be9ec8f86d8ce1c39c320c97c21d62334d</digest>"
+		     "<resource>globe</resource></query></iq>",
+		     "<iq type=\"set\"><query xmlns=\"jabber:iq:auth\">"
+		     "<username>bill</username><digest>[redacted]</digest>"
+		     "<resource>globe</resource></query></iq>");
+}
+
 /* A submitted form carries only vars: secret words in them are enough,
  * in any case; other fields stay readable. */
 static void test_submitted_secret_names(void **state)
@@ -467,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_empty_elements),
 		cmocka_unit_test(test_short_secrets),
 		cmocka_unit_test(test_oldpassword),
+		cmocka_unit_test(test_iqauth_digest),
 		cmocka_unit_test(test_submitted_secret_names),
 		cmocka_unit_test(test_submitted_private_var),
 		cmocka_unit_test(test_several_secrets),

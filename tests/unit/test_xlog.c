@@ -86,6 +86,37 @@ static void test_other_levels_ignored(void **state)
 	assert_false(s.resumed);
 }
 
+/* libstrophe says "Cannot authenticate with known methods" both when
+ * the server offered nothing it knows and after every SASL mechanism was
+ * refused: only the first is a server without a login for us (auto then
+ * tries jabber:iq:auth); the second is the password */
+#define NO_METHOD "Cannot authenticate with known methods"
+
+static void test_no_sasl_mechanism(void **state)
+{
+	struct session s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	feed(&s, FEATURES);
+	xlog_handler(&s, XMPP_LEVEL_ERROR, "auth", NO_METHOD);
+	assert_true(s.no_auth_method);
+	assert_false(s.auth_failed);
+}
+
+static void test_sasl_refused_is_the_password(void **state)
+{
+	struct session s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	feed(&s, "SASL SCRAM-SHA-1 auth failed");
+	feed(&s, "SASL PLAIN auth failed");
+	xlog_handler(&s, XMPP_LEVEL_ERROR, "auth", NO_METHOD);
+	assert_false(s.no_auth_method);
+	assert_true(s.auth_failed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +124,8 @@ int main(void)
 		cmocka_unit_test(test_single_quotes),
 		cmocka_unit_test(test_features_clear_a_resume),
 		cmocka_unit_test(test_other_levels_ignored),
+		cmocka_unit_test(test_no_sasl_mechanism),
+		cmocka_unit_test(test_sasl_refused_is_the_password),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
