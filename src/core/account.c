@@ -58,6 +58,7 @@ void cert_info_free(struct cert_info **cp)
 	free(c->fingerprint);
 	free(c->pinned);
 	free(c->error);
+	free(c->pin_name);
 	free(c);
 	*cp = NULL;
 }
@@ -139,7 +140,10 @@ int account_trust_cert(struct app *app, struct account *a)
 
 	if (!a->cert)
 		return -1;
-	r = pinstore_set(&app->pins, a->domain, a->cert->fingerprint);
+	ev.cert_pinned.name = a->cert->pin_name ? a->cert->pin_name :
+						  a->domain;
+	r = pinstore_set(&app->pins, ev.cert_pinned.name,
+			 a->cert->fingerprint);
 	ev.cert_pinned.fingerprint = a->cert->fingerprint;
 	if (r < 0) {
 		ev.cert_pinned.error = strerror(-r);

@@ -60,6 +60,9 @@ struct cert_info {
 	char *fingerprint; /* canonical SHA-256 */
 	char *pinned;      /* the pinned fingerprint, when it changed */
 	char *error;       /* the verifier's complaint */
+	char *pin_name;    /* what /trust pins it for: NULL for the
+			    * account's domain (the XMPP stream), or
+			    * "https://HOST" (a BOSH or WebSocket server) */
 };
 
 struct account {
@@ -126,7 +129,8 @@ void account_set_state(struct app *app, struct account *a,
  * differs, else EV_CERT_UNTRUSTED. */
 void account_cert_refused(struct app *app, struct account *a,
 			  struct cert_info **ci);
-/* The user trusts a->cert: its fingerprint is pinned for a->domain and
+/* The user trusts a->cert: its fingerprint is pinned for a->domain (or
+ * its pin_name) and
  * a->cert dropped, then EV_CERT_PINNED (with the error if the pin file
  * could not be written). Returns 0, or -1 (no certificate, or not
  * saved). */

@@ -84,6 +84,7 @@ struct bosh {
 	bool restart;         /* a restart waits to be sent */
 	bool terminate;       /* libstrophe closed: terminate waits */
 	bool ended;           /* closed was reported: nothing more */
+	bool cert_told;       /* cert_refused was reported */
 
 	char *out;            /* queued elements */
 	size_t out_len, out_cap;
@@ -267,6 +268,10 @@ static void on_done(struct http_xfer *x, const struct http_result *res,
 			r->error = xasprintf("%s (SHA-256 %s)",
 					     res->error ? res->error : "failed",
 					     res->cert->fingerprint);
+			/* for /trust: once, before closed */
+			if (!b->cert_told && !b->ended && b->ops.cert_refused)
+				b->ops.cert_refused(b->ud, res->cert);
+			b->cert_told = true;
 		} else {
 			r->error = xstrdup(res->error ? res->error : "failed");
 		}

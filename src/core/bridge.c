@@ -55,6 +55,8 @@ struct bridge {
 	size_t off, len, cap;
 	char *why;
 	unsigned refused;
+	bridge_taken_fn taken; /* bridge_take_client is waiting */
+	void *taken_ud;
 	unsigned depth;       /* carrier callbacks running */
 	bool dead;            /* bridge_free inside one */
 };
@@ -305,30 +307,35 @@ static int accept_all(struct bridge *b, bool take)
 
 static void on_listen(struct loop *l, int fd, short revents, void *ud)
 {
+	struct bridge *b = ud;
+	bridge_taken_fn taken = b->taken;
+	int c;
+
 	(void)l;
 	(void)fd;
 	(void)revents;
-	accept_all(ud, false);
+	c = accept_all(b, taken != NULL);
+	if (c < 0)
+		return;
+	b->taken = NULL;
+	enter(b);
+	taken(b->taken_ud, c);
+	if (!leave(b))
+		accept_all(b, false); /* refuse whoever else waits */
 }
 
-int bridge_take_client(struct bridge *b, int timeout_ms)
+int bridge_take_client(struct bridge *b, bridge_taken_fn taken, void *ud)
 {
-	struct pollfd p = { .fd = b->lfd, .events = POLLIN };
-	int waited = 0;
+	int c;
 
-	if (b->dead || b->accepted)
+	if (b->dead || b->accepted || b->closing)
 		return -EALREADY;
-	while (waited <= timeout_ms) {
-		int c = accept_all(b, true);
-
-		if (c >= 0)
-			return c;
-		/* in slices, so a timeout is counted without a clock */
-		if (poll(&p, 1, 10) < 0 && errno != EINTR)
-			return -errno;
-		waited += 10;
-	}
-	return -ETIMEDOUT;
+	c = accept_all(b, true);
+	if (c >= 0)
+		return c;
+	b->taken = taken;
+	b->taken_ud = ud;
+	return -EAGAIN;
 }
 
 struct bridge *bridge_new(struct loop *l, const struct bridge_carrier *c,
@@ -467,6 +474,7 @@ void bridge_close_client(struct bridge *b, const char *why)
 	if (b->closing)
 		return;
 	b->closing = true;
+	b->taken = NULL; /* a client not handed over yet is turned away */
 	if (b->cfd < 0)
 		return; /* not come yet: it is turned away when it comes */
 	if (b->off == b->len)

@@ -95,16 +95,20 @@ void bridge_pause_client(struct bridge *b, bool pause);
  * end; the first reason given is kept. */
 void bridge_close_client(struct bridge *b, const char *why);
 
-/* For a client that is connecting to the bridge right now (its
- * connect() to 127.0.0.1 has been called): waits up to timeout_ms for
- * it, refusing any other connection meanwhile, and hands its socket
- * over instead of serving it: the caller owns the returned descriptor
- * (non-blocking) and the carrier hears nothing of it. The bridge goes on
- * refusing every other connection. This blocks (on loopback, for a
- * connection already under way): it is for a client that must be
- * carried outside the loop (core/tunnel.c). Returns the descriptor, or
- * -ETIMEDOUT, or another -errno. */
-int bridge_take_client(struct bridge *b, int timeout_ms);
+/* Called with the client's descriptor, which ud now owns (non-blocking);
+ * see bridge_take_client. */
+typedef void (*bridge_taken_fn)(void *ud, int fd);
+
+/* For a client that must be carried outside the loop (core/tunnel.c):
+ * the bridge hands libstrophe's connection over instead of serving it,
+ * and the carrier hears nothing of it. Never blocks. When the client is
+ * waiting already, its descriptor is returned at once (taken is not
+ * called); else this returns -EAGAIN and taken(ud, fd) is called from
+ * the loop when it comes (the caller keeps its own deadline, and
+ * bridge_close_client or bridge_free ends the wait without a call).
+ * Returns -EALREADY when the client came already or the bridge is
+ * closing. The bridge goes on refusing every other connection. */
+int bridge_take_client(struct bridge *b, bridge_taken_fn taken, void *ud);
 
 /* What bridge_close_client said went wrong, or NULL; borrowed. */
 const char *bridge_error(const struct bridge *b);

@@ -147,7 +147,9 @@ enum event_type {
 };
 
 struct ev_cert_pinned {
-	const char *fingerprint; /* acc->cert's, pinned for acc->domain */
+	const char *fingerprint; /* acc->cert's, pinned for name */
+	const char *name;  /* acc->domain, or a web server's "https://HOST"
+			    * (acc->cert's pin_name) */
 	const char *error; /* why the pin could not be saved; NULL: saved */
 };
 
@@ -716,6 +718,8 @@ enum dial_news {
 	DIAL_LEGACY_AUTH, /* logged in with jabber:iq:auth (XEP-0078) */
 	DIAL_LEGACY_REFUSED, /* legacy login refused: tls = "disable" */
 	DIAL_NO_AUTH,     /* the server offers no login natter may use */
+	DIAL_FORGOTTEN,   /* host, port, direct: the endpoint that worked
+			   * last time failed and is forgotten */
 };
 /* Where an address to try came from. */
 enum dial_source {

@@ -95,7 +95,7 @@ struct http_xfer {
 	bool write_failed;
 	int write_errno;
 	bool cancelled;          /* http_cancel() inside a callback */
-	struct http_cert cert;   /* the first certificate refused */
+	struct tlscert cert;     /* the first certificate refused */
 	char errbuf[CURL_ERROR_SIZE];
 	char *content_type;
 	/* a tunnel (http_tunnel): its callback, and for its words the
@@ -263,15 +263,6 @@ static bool engine_ready(struct http *h, char **err)
 
 /* -- one transfer ----------------------------------------------------- */
 
-static void cert_clear(struct http_cert *c)
-{
-	free(c->fingerprint);
-	free(c->subject);
-	free(c->issuer);
-	free(c->why);
-	memset(c, 0, sizeof *c);
-}
-
 static void xfer_free(struct http_xfer *x)
 {
 	struct http *h = x->h;
@@ -298,7 +289,7 @@ static void xfer_free(struct http_xfer *x)
 	free(x->content_type);
 	free(x->tunnel_what);
 	free(x->tunnel_target);
-	cert_clear(&x->cert);
+	tlscert_clear(&x->cert);
 	free(x);
 }
 
@@ -414,39 +405,6 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 
 /* -- certificates ----------------------------------------------------- */
 
-static char *fingerprint_of(X509 *c)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char *out, *p;
-
-	if (!X509_digest(c, EVP_sha256(), md, &n) || n == 0)
-		return NULL;
-	out = p = xmalloc(n * 3);
-	for (i = 0; i < n; i++)
-		p += snprintf(p, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
-	return out;
-}
-
-static char *name_of(X509_NAME *nm)
-{
-	char buf[512];
-
-	if (!nm || !X509_NAME_oneline(nm, buf, sizeof buf))
-		return xstrdup("(unknown)");
-	return utf8_sanitize(buf, 0);
-}
-
-static void record_cert(struct http_xfer *x, X509 *c, int err)
-{
-	if (x->cert.fingerprint || !c)
-		return;
-	x->cert.fingerprint = fingerprint_of(c);
-	x->cert.subject = name_of(X509_get_subject_name(c));
-	x->cert.issuer = name_of(X509_get_issuer_name(c));
-	x->cert.why = xstrdup(X509_verify_cert_error_string(err));
-}
-
 static bool names_host(X509 *c, const char *host)
 {
 	unsigned char addr[16];
@@ -469,7 +427,7 @@ static int verify_cb(int ok, X509_STORE_CTX *sctx)
 
 	if (!x)
 		return ok;
-	fp = x->req.pin && leaf ? fingerprint_of(leaf) : NULL;
+	fp = x->req.pin && leaf ? tlscert_fingerprint(leaf) : NULL;
 	pinned = fp && strcmp(fp, x->req.pin) == 0;
 	free(fp);
 	if (pinned) {
@@ -478,14 +436,14 @@ static int verify_cb(int ok, X509_STORE_CTX *sctx)
 		return 1;
 	}
 	if (!ok) {
-		record_cert(x, leaf, X509_STORE_CTX_get_error(sctx));
+		tlscert_record(&x->cert, leaf, X509_STORE_CTX_get_error(sctx));
 		return ok;
 	}
 	/* a pinned host's name is ours to check (see above) */
 	if (x->req.pin && X509_STORE_CTX_get_error_depth(sctx) == 0 &&
 	    !names_host(X509_STORE_CTX_get_current_cert(sctx), x->host)) {
 		X509_STORE_CTX_set_error(sctx, X509_V_ERR_HOSTNAME_MISMATCH);
-		record_cert(x, leaf, X509_V_ERR_HOSTNAME_MISMATCH);
+		tlscert_record(&x->cert, leaf, X509_V_ERR_HOSTNAME_MISMATCH);
 		return 0;
 	}
 	return ok;

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/tlscert.h"
+
 struct loop;
 struct http;
 struct http_xfer;
@@ -45,18 +47,12 @@ struct http_progress {
 };
 
 /* The server's certificate, when verification refused it. */
-struct http_cert {
-	char *fingerprint; /* SHA-256, as pinstore keeps it */
-	char *subject;     /* one line each, sanitised */
-	char *issuer;
-	char *why;         /* OpenSSL's words for what failed */
-};
 
 struct http_result {
 	bool ok;             /* complete, and the server said 2xx */
 	long status;         /* the HTTP status, 0 when none came */
 	const char *error;   /* when !ok: what went wrong, in words */
-	const struct http_cert *cert; /* set when the certificate was
+	const struct tlscert *cert; /* set when the certificate was
 				       * refused */
 	const char *body;    /* an in-memory download (NUL-terminated),
 			      * else NULL */

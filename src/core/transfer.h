@@ -40,7 +40,7 @@
 
 struct app;
 struct account;
-struct http_cert;
+struct tlscert;
 struct http_xfer;
 struct window;
 

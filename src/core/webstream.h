@@ -14,6 +14,8 @@
 #include <stddef.h>
 
 struct loop;
+struct resolver;
+struct tlscert;
 
 /* Where and how: borrowed for webstream_new's call only. */
 struct webstream_conf {
@@ -22,6 +24,10 @@ struct webstream_conf {
 	const char *pin;   /* the host's pinned SHA-256 fingerprint, or
 			    * NULL */
 	const char *proxy; /* as http_req's proxy (BOSH only) */
+	/* the loop's resolver (core/resolve.h): WebSocket looks its host
+	 * up with it, never with a blocking getaddrinfo. Borrowed: it must
+	 * outlive the carrier. */
+	struct resolver *resolver;
 };
 
 /* What a carrier tells its owner. */
@@ -32,6 +38,9 @@ struct webstream_ops {
 	 * line); libstrophe's side should be closed. Called once; the
 	 * carrier may still be freed only by its owner. */
 	void (*closed)(void *ud, const char *why);
+	/* The web server's certificate was refused (c borrowed for the
+	 * call): called at most once, before closed. May be NULL. */
+	void (*cert_refused)(void *ud, const struct tlscert *c);
 };
 
 struct webstream;

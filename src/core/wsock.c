@@ -21,6 +21,12 @@
  * expects, <close/> its end, anything else goes through as it came.
  * Messages wait in `q` until the socket can take them.
  *
+ * The host is looked up first with natter's own resolver (core/resolve,
+ * c-ares in the loop): libwebsockets would call getaddrinfo(), which
+ * blocks. lws is then given an address literal to connect to, and the
+ * host name for the Host header, SNI and the certificate's name; when
+ * an address cannot be reached the next one is tried, from the loop.
+ *
  * TLS is verified as the stream's would be: OpenSSL's default paths
  * (the system CAs, SSL_CERT_FILE and SSL_CERT_DIR), a pinned
  * certificate accepted by its fingerprint, "trust" accepting any.
@@ -36,9 +42,9 @@
 
 #include <dlfcn.h>
 #include <libwebsockets.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <uv.h>
@@ -48,6 +54,8 @@
 
 #include "core/loop.h"
 #include "core/pinstore.h"
+#include "core/resolve.h"
+#include "core/tlscert.h"
 #include "core/webstream.h"
 #include "core/xmlframe.h"
 #include "util/log.h"
@@ -176,6 +184,15 @@ struct wsock {
 	void *ud;
 	char *url, *pin;
 	bool trust;
+	/* where: the host (for Host, SNI, the certificate), its port and
+	 * path; its addresses once looked up, tried in order */
+	char *host, *path;
+	int port;
+	struct resolver *resolver;
+	struct resolve_q *lookup;
+	struct resolve_addr *addrs;
+	size_t naddrs, next_addr;
+	loop_timer_id next_timer; /* tries the next address */
 	bool established, ended, closing, destroying;
 
 	struct xmlframe *in;    /* libstrophe's stream */
@@ -186,6 +203,7 @@ struct wsock {
 	size_t nq, capq, q0;
 
 	char *cert_why; /* why the certificate was refused, in words */
+	struct tlscert cert; /* and which it was */
 	char *rx; /* a message in fragments */
 	size_t rx_len, rx_cap;
 	/* what the last message was */
@@ -304,6 +322,7 @@ static void message(struct wsock *w, const char *m, size_t n)
 /* -- libwebsockets ----------------------------------------------------------- */
 
 static void uv_sync(struct wsock *w);
+static void try_next(struct loop *l, void *ud);
 
 static void on_uv_timer(struct loop *l, void *ud)
 {
@@ -356,35 +375,20 @@ static void uv_sync(struct wsock *w)
 		w->timer = loop_timer_add(w->loop, (uint64_t)t, on_uv_timer, w);
 }
 
-static char *fingerprint_of(X509 *c)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char *out, *p;
-
-	if (!c || !X509_digest(c, EVP_sha256(), md, &n) || n == 0)
-		return NULL;
-	out = p = xmalloc(n * 3);
-	for (i = 0; i < n; i++)
-		p += snprintf(p, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
-	return out;
-}
-
 /* Notes why the server's certificate is refused, with the fingerprint
  * a pin would name. */
 static void refused(struct wsock *w, X509_STORE_CTX *sctx)
 {
-	char *fp;
-
 	if (w->cert_why)
 		return;
-	fp = fingerprint_of(X509_STORE_CTX_get0_cert(sctx));
+	tlscert_record(&w->cert, X509_STORE_CTX_get0_cert(sctx),
+		       X509_STORE_CTX_get_error(sctx));
 	w->cert_why = xasprintf("the server's certificate is not trusted: %s "
 				"(SHA-256 %s)",
 				X509_verify_cert_error_string(
 					X509_STORE_CTX_get_error(sctx)),
-				fp ? fp : "unknown");
-	free(fp);
+				w->cert.fingerprint ? w->cert.fingerprint :
+						      "unknown");
 }
 
 /* OpenSSL's verdict on one certificate of the chain; 0 accepts. */
@@ -402,7 +406,7 @@ static int verify(struct wsock *w, X509_STORE_CTX *sctx, int ok)
 			refused(w, sctx);
 		return ok ? 0 : 1;
 	}
-	fp = fingerprint_of(X509_STORE_CTX_get0_cert(sctx));
+	fp = tlscert_fingerprint(X509_STORE_CTX_get0_cert(sctx));
 	pinned = fp && strcmp(fp, w->pin) == 0;
 	free(fp);
 	if (pinned) {
@@ -473,6 +477,21 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return verify(w, user, (int)len);
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		w->wsi = NULL;
+		if (!w->cert_why && !w->established &&
+		    w->next_addr < w->naddrs && !w->ended && !w->destroying) {
+			/* another address of the host, from the loop: not
+			 * inside lws's own callback */
+			log_msg(LOG_INFO, "wsock", "%s: %s failed: %s", w->url,
+				w->addrs[w->next_addr - 1].ip,
+				in ? (const char *)in : "failed");
+			if (!w->next_timer)
+				w->next_timer = loop_timer_add(w->loop, 0,
+							       try_next, w);
+			return 0;
+		}
+		if (w->cert.fingerprint && w->ops.cert_refused && !w->ended &&
+		    !w->destroying)
+			w->ops.cert_refused(w->ud, &w->cert);
 		snprintf(why, sizeof why, "cannot open the WebSocket %s: %s",
 			 w->url, w->cert_why ? w->cert_why :
 				 in ? (const char *)in : "failed");
@@ -520,13 +539,92 @@ static void lws_log(int level, const char *line)
 
 static void wsock_free(void *impl);
 
+static bool is_address(const char *host)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, host, a) == 1 ||
+	       inet_pton(AF_INET6, host, a) == 1;
+}
+
+/* Asks lws to connect to address (a literal: lws resolves nothing),
+ * naming w->host. Returns 0, or -1 when lws refused at once. */
+static int ws_connect(struct wsock *w, const char *address)
+{
+	struct lws_client_connect_info ci;
+
+	memset(&ci, 0, sizeof ci);
+	ci.context = w->ctx;
+	ci.address = address;
+	ci.port = w->port;
+	ci.path = w->path;
+	ci.host = w->host; /* Host, SNI and the certificate's name */
+	ci.origin = w->host;
+	ci.protocol = "xmpp";
+	ci.alpn = "http/1.1";
+	ci.ietf_version_or_minus_one = -1;
+	ci.ssl_connection = LCCSCF_USE_SSL;
+	if (w->trust)
+		ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED |
+				     LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
+				     LCCSCF_ALLOW_EXPIRED |
+				     LCCSCF_ALLOW_INSECURE;
+	ci.pwsi = &w->wsi;
+	if (!ws.client_connect_via_info(&ci))
+		return -1;
+	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
+	uv_sync(w);
+	return 0;
+}
+
+/* The next of the host's addresses; after the last, the end. */
+static void try_next(struct loop *l, void *ud)
+{
+	struct wsock *w = ud;
+	char why[512];
+
+	(void)l;
+	w->next_timer = 0;
+	while (w->next_addr < w->naddrs && !w->ended) {
+		const char *ip = w->addrs[w->next_addr++].ip;
+
+		if (ws_connect(w, ip) == 0)
+			return;
+		log_msg(LOG_INFO, "wsock", "%s: cannot connect to %s", w->url,
+			ip);
+	}
+	snprintf(why, sizeof why, "cannot open the WebSocket %s: no address "
+		 "of %s could be reached", w->url, w->host);
+	end(w, why);
+}
+
+static void on_addrs(const char *err, const struct resolve_addr *v, size_t n,
+		     void *ud)
+{
+	struct wsock *w = ud;
+	char why[512];
+
+	w->lookup = NULL;
+	if (err || !n) {
+		snprintf(why, sizeof why, "cannot open the WebSocket %s: cannot "
+			 "look up %s: %s", w->url, w->host,
+			 err ? err : "no address");
+		end(w, why);
+		return;
+	}
+	w->addrs = xcalloc(n, sizeof *v);
+	memcpy(w->addrs, v, n * sizeof *v);
+	w->naddrs = n;
+	w->next_addr = 0;
+	try_next(w->loop, w);
+}
+
 static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 			const struct webstream_ops *ops, void *ud, char **err)
 {
 	struct lws_context_creation_info info;
-	struct lws_client_connect_info ci;
 	const char *prot = NULL, *host = NULL, *path = NULL;
-	char *copy, *fullpath;
+	char *copy;
 	int port = 0;
 	struct wsock *w;
 	void *foreign[1];
@@ -582,36 +680,27 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 		wsock_free(w);
 		return NULL;
 	}
-	fullpath = xasprintf("/%s", path ? path : "");
-	memset(&ci, 0, sizeof ci);
-	ci.context = w->ctx;
-	ci.address = host;
-	ci.port = port;
-	ci.path = fullpath;
-	ci.host = host;
-	ci.origin = host;
-	ci.protocol = "xmpp";
-	ci.alpn = "http/1.1";
-	ci.ietf_version_or_minus_one = -1;
-	ci.ssl_connection = LCCSCF_USE_SSL;
-	if (w->trust)
-		ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED |
-				     LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
-				     LCCSCF_ALLOW_EXPIRED |
-				     LCCSCF_ALLOW_INSECURE;
-	ci.pwsi = &w->wsi;
-	if (!ws.client_connect_via_info(&ci)) {
-		*err = xasprintf("cannot open the WebSocket %s", c->url);
-		free(fullpath);
-		free(copy);
+	w->host = xstrdup(host);
+	w->path = xasprintf("/%s", path ? path : "");
+	w->port = port;
+	free(copy);
+	if (is_address(w->host)) {
+		if (ws_connect(w, w->host) < 0) {
+			*err = xasprintf("cannot open the WebSocket %s", c->url);
+			w->ended = true;
+			wsock_free(w);
+			return NULL;
+		}
+		return w;
+	}
+	if (!c->resolver) {
+		*err = xasprintf("cannot look up %s: no resolver", w->host);
 		w->ended = true;
 		wsock_free(w);
 		return NULL;
 	}
-	free(fullpath);
-	free(copy);
-	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
-	uv_sync(w);
+	w->resolver = c->resolver;
+	w->lookup = resolve_addr(w->resolver, w->host, on_addrs, w);
 	return w;
 }
 
@@ -671,11 +760,17 @@ static void wsock_free(void *impl)
 	free(w->q);
 	xmlframe_free(&w->in);
 	xmlframe_free(&w->frame);
+	resolve_cancel(&w->lookup);
+	loop_timer_cancel(w->loop, w->next_timer);
+	free(w->addrs);
+	free(w->host);
+	free(w->path);
 	free(w->url);
 	free(w->pin);
 	free(w->to);
 	free(w->rx);
 	free(w->cert_why);
+	tlscert_clear(&w->cert);
 	free(w->root);
 	free(w->open_from);
 	free(w->open_id);

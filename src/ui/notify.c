@@ -162,7 +162,8 @@ static void cert_untrusted(struct app *app, const struct event *ev)
 	const struct cert_info *c = a->cert;
 
 	app_print(app, LINE_ERROR, "%s: certificate not trusted for %s: %s",
-		  a->conf->name, a->domain, c->error);
+		  a->conf->name, c->pin_name ? c->pin_name : a->domain,
+		  c->error);
 	cert_details(app, c);
 	app_print(app, LINE_PLAIN, "  SHA-256: %s", c->fingerprint);
 	app_print(app, LINE_WARN,
@@ -178,7 +179,7 @@ static void cert_changed(struct app *app, const struct event *ev)
 
 	app_print(app, LINE_ERROR,
 		  "%s: CERTIFICATE CHANGED for %s: refusing to connect",
-		  a->conf->name, a->domain);
+		  a->conf->name, c->pin_name ? c->pin_name : a->domain);
 	app_print(app, LINE_PLAIN, "  pinned SHA-256:  %s", c->pinned);
 	app_print(app, LINE_PLAIN, "  offered SHA-256: %s", c->fingerprint);
 	cert_details(app, c);
@@ -808,7 +809,8 @@ static void cert_pinned(struct app *app, const struct event *ev)
 	else
 		app_print(app, LINE_OK, "%s: certificate %s pinned for %s",
 			  ev->acc->conf->name, ev->cert_pinned.fingerprint,
-			  ev->acc->domain);
+			  ev->cert_pinned.name ? ev->cert_pinned.name :
+						 ev->acc->domain);
 }
 
 static void roster_loaded_line(struct app *app, const struct event *ev)
@@ -1105,6 +1107,10 @@ static void dial_line(struct app *app, const struct event *ev)
 			  "method (XEP-0078) using %s", name,
 			  d->legacy_digest ? "a digest of the password" :
 					     "the password itself, over TLS");
+		break;
+	case DIAL_FORGOTTEN:
+		app_print(app, LINE_WARN, "%s: %s:%d (%s%s) is forgotten, trying "
+			  "the usual ways", name, d->host, d->port, tls, src);
 		break;
 	case DIAL_LEGACY_REFUSED:
 	case DIAL_NO_AUTH:

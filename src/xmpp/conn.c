@@ -87,9 +87,14 @@ struct session *conn_by_ctx(const xmpp_ctx_t *ctx)
 	return NULL;
 }
 
+static bool via_holds(const struct session *s);
+
 void conn_drain(struct session *s)
 {
 	int idle = 0;
+
+	if (via_holds(s))
+		return;
 
 	while (idle < DRAIN_EXTRA_CALLS) {
 		unsigned long before = s->progress;
@@ -171,11 +176,21 @@ int conn_connect_bridge(struct session *s, struct bridge *b,
 struct conn_via {
 	struct tunnel *tunnel;
 	bool waiting;         /* libstrophe not started yet */
+	bool taking;          /* libstrophe started, its socket not yet in
+			       * the bridge's hands: it is not run (see
+			       * via_ready) */
+	loop_timer_id take_timer;
 	enum conn_stream kind;
 	xmpp_conn_handler cb;
 	void *ud;
 	loop_timer_id fail_timer;
 };
+
+/* libstrophe must not run yet (see via_ready). */
+static bool via_holds(const struct session *s)
+{
+	return s->via && s->via->taking;
+}
 
 static void via_free(struct session *s)
 {
@@ -185,6 +200,7 @@ static void via_free(struct session *s)
 		return;
 	tunnel_free(&v->tunnel);
 	loop_timer_cancel(s->app->loop, v->fail_timer);
+	loop_timer_cancel(s->app->loop, v->take_timer);
 	free(v);
 	s->via = NULL;
 }
@@ -237,6 +253,66 @@ static const struct bridge_carrier via_carrier = {
 /* libstrophe reaches the bridge at once (loopback): this long at most */
 #define VIA_ACCEPT_MS 2000
 
+/* libstrophe's socket is the relay's now: the stream goes through the
+ * tunnel, and libstrophe may run again. */
+static void via_relay(struct session *s, int fd)
+{
+	struct conn_via *v = s->via;
+	int r;
+
+	v->taking = false;
+	loop_timer_cancel(s->app->loop, v->take_timer);
+	v->take_timer = 0;
+	r = tunnel_relay(v->tunnel, fd);
+	if (r < 0) {
+		/* fd is closed: libstrophe reads the end of the stream */
+		free(s->carrier_error);
+		s->carrier_error = xasprintf("cannot start the relay through "
+					     "%s: %s",
+					     tunnel_proxy_words(v->tunnel),
+					     strerror(-r));
+	}
+}
+
+/* The stream is not carried: libstrophe runs again and meets the end of
+ * its connection (the bridge refuses it if it comes). */
+static void via_untake(struct session *s, const char *why)
+{
+	struct conn_via *v = s->via;
+
+	if (!v || !v->taking)
+		return;
+	v->taking = false;
+	loop_timer_cancel(s->app->loop, v->take_timer);
+	v->take_timer = 0;
+	if (why) {
+		free(s->carrier_error);
+		s->carrier_error = xstrdup(why);
+	}
+	if (s->bridge)
+		bridge_close_client(s->bridge, why);
+}
+
+static void via_taken(void *ud, int fd)
+{
+	struct session *s = ud;
+
+	via_relay(s, fd);
+	s->progress++;
+	conn_drain(s);
+}
+
+static void via_take_timeout(struct loop *l, void *ud)
+{
+	struct session *s = ud;
+
+	(void)l;
+	s->via->take_timer = 0;
+	via_untake(s, "libstrophe's connection to natter's loopback endpoint "
+		      "did not come");
+	conn_drain(s);
+}
+
 static void via_ready(struct tunnel *t, const char *err, void *ud)
 {
 	struct session *s = ud;
@@ -267,8 +343,15 @@ static void via_ready(struct tunnel *t, const char *err, void *ud)
 			 "endpoint");
 		return;
 	}
-	fd = bridge_take_client(s->bridge, VIA_ACCEPT_MS);
-	if (fd < 0) {
+	/* libstrophe's TLS handshake (direct TLS) would not return to the
+	 * loop before the relay carries its bytes: until the bridge hands
+	 * its socket over, libstrophe is not run (conn_drain) */
+	fd = bridge_take_client(s->bridge, via_taken, s);
+	if (fd >= 0) {
+		via_relay(s, fd);
+		return;
+	}
+	if (fd != -EAGAIN) {
 		why = xasprintf("libstrophe's connection to natter's loopback "
 				"endpoint failed: %s", strerror(-fd));
 		free(s->carrier_error);
@@ -277,15 +360,9 @@ static void via_ready(struct tunnel *t, const char *err, void *ud)
 		bridge_close_client(s->bridge, why);
 		return;
 	}
-	r = tunnel_relay(v->tunnel, fd);
-	if (r < 0) {
-		/* fd is closed: libstrophe reads the end of the stream */
-		free(s->carrier_error);
-		s->carrier_error = xasprintf("cannot start the relay through "
-					     "%s: %s",
-					     tunnel_proxy_words(v->tunnel),
-					     strerror(-r));
-	}
+	v->taking = true;
+	v->take_timer = loop_timer_add(s->app->loop, VIA_ACCEPT_MS,
+				       via_take_timeout, s);
 }
 
 static int proxy_open(struct session *s, enum conn_stream kind,
@@ -333,6 +410,9 @@ static const struct conn_transport proxied = { "proxy", proxy_open };
 struct webcarry {
 	struct bridge *b;
 	struct webstream *w;
+	struct session *s;
+	char *pin_name; /* "https://HOST": what /trust pins */
+	char *pinned;   /* the pin the certificate had to match, or NULL */
 };
 
 static void web_from_client(void *cud, const char *buf, size_t len)
@@ -356,6 +436,8 @@ static void web_free(void *cud)
 	struct webcarry *c = cud;
 
 	webstream_free(&c->w);
+	free(c->pin_name);
+	free(c->pinned);
 	free(c);
 }
 
@@ -377,7 +459,31 @@ static void web_closed(void *ud, const char *why)
 	bridge_close_client(c->b, why);
 }
 
-static const struct webstream_ops web_ops = { web_to_client, web_closed };
+/* The web server's certificate was refused: the account learns it as
+ * for the stream's own (xmpp/cert.c), so /trust pins it, for this web
+ * server's host, and the next connection over it goes through. */
+static void web_cert_refused(void *ud, const struct tlscert *t)
+{
+	struct webcarry *c = ud;
+	struct session *s = c->s;
+	struct cert_info *ci = xcalloc(1, sizeof *ci);
+
+	ci->subject = xstrdup(t->subject ? t->subject : "(unknown)");
+	ci->issuer = xstrdup(t->issuer ? t->issuer : "(unknown)");
+	ci->not_before = xstrdup(t->not_before ? t->not_before : "(unknown)");
+	ci->not_after = xstrdup(t->not_after ? t->not_after : "(unknown)");
+	ci->fingerprint = xstrdup(t->fingerprint);
+	ci->pinned = c->pinned ? xstrdup(c->pinned) : NULL;
+	ci->error = xstrdup(t->why ? t->why : "verification failed");
+	ci->pin_name = xstrdup(c->pin_name);
+	s->cert_refused = true;
+	log_msg(LOG_INFO, "conn", "%s: %s refused the certificate of %s",
+		s->acc->conf->name, c->pin_name, ci->fingerprint);
+	account_cert_refused(s->app, s->acc, &ci);
+}
+
+static const struct webstream_ops web_ops = { web_to_client, web_closed,
+					      web_cert_refused };
 
 /* The proxy the web transport k takes to host, as natterrc or else the
  * environment (NO_PROXY included) says: *proxy NULL for none, else in
@@ -455,19 +561,20 @@ static int web_open(struct session *s, enum webstream_kind k,
 		return XMPP_EINVOP;
 	}
 	wc.proxy = proxy;
+	wc.resolver = dial_resolver(s);
+	c->s = s;
+	c->pin_name = xasprintf("https://%s", host ? host : "");
 	if (host) {
-		char *key = xasprintf("https://%s", host);
-
-		wc.pin = pinstore_get(&s->app->pins, key);
+		wc.pin = pinstore_get(&s->app->pins, c->pin_name);
 		if (!wc.pin)
 			wc.pin = pinstore_get(&s->app->pins, host);
-		free(key);
+		c->pinned = wc.pin ? xstrdup(wc.pin) : NULL;
 	}
 	c->b = bridge_new(s->app->loop, &web_carrier, c);
 	if (!c->b) {
 		s->carrier_error = xasprintf("cannot open a loopback endpoint: "
 					     "%s", strerror(errno));
-		free(c);
+		web_free(c);
 		free(host);
 		if (proxy) {
 			explicit_bzero(proxy, strlen(proxy));
@@ -655,6 +762,11 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 	return transport_for(s->acc)->open(s, kind, cb, ud);
 }
 
+bool conn_encrypted(struct session *s)
+{
+	return s->carrier_tls || xmpp_conn_is_secured(s->conn);
+}
+
 static void grace_over(struct loop *l, void *ud)
 {
 	struct session *s = ud;
@@ -668,6 +780,7 @@ void conn_close(struct session *s)
 {
 	if (dial_abort(s))
 		return;
+	via_untake(s, NULL);
 	if (s->via && s->via->waiting) {
 		via_fail(s, "the proxy had not connected yet");
 		return;
@@ -682,6 +795,7 @@ void conn_close(struct session *s)
 
 void conn_drop(struct session *s)
 {
+	via_untake(s, "the connection was dropped");
 	if (s->via && s->via->waiting) {
 		via_fail(s, "the proxy had not connected yet");
 		return;
@@ -725,6 +839,8 @@ void conn_prepare_all(struct app *app)
 		if (xmpp_conn_is_connecting(s->conn) ||
 		    xmpp_conn_send_queue_len(s->conn) > 0)
 			ev |= POLLOUT;
+		if (via_holds(s))
+			ev = 0; /* its turn comes when the bridge hands it over */
 		loop_watch_events(app->loop, s->fd, ev);
 	}
 }
@@ -743,9 +859,11 @@ void conn_shutdown(struct session **v, size_t n, int ms)
 	struct timespec start;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		via_untake(v[i], NULL);
 		if (!xmpp_conn_is_disconnected(v[i]->conn))
 			xmpp_disconnect(v[i]->conn);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
 		int busy = 0;

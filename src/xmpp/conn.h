@@ -72,6 +72,10 @@ long conn_flags(const struct account_conf *c, enum conn_stream kind,
  * what a domain's host-meta published). Returns as conn_open. */
 int conn_open_web(struct session *s, const char *url, enum conn_stream kind,
 		  xmpp_conn_handler cb, void *ud);
+/* Whether s's stream is encrypted on its way to the server: libstrophe's
+ * TLS, or the HTTPS of a BOSH or WebSocket transport (whose loopback hop
+ * to libstrophe carries no TLS of its own). */
+bool conn_encrypted(struct session *s);
 /* Runs libstrophe until it stops making progress (see conn.c). */
 void conn_drain(struct session *s);
 /* Closes the stream, if any, and drains once libstrophe's own close

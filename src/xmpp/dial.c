@@ -25,6 +25,8 @@
  * else, and the end of the list, goes to the caller's handler. What
  * worked is remembered (core/endpoint) for the next start.
  *
+ * A remembered TCP endpoint that fails (every address, or its name) is
+ * forgotten, and the list goes on.
  * A remembered endpoint may be a WebSocket or BOSH URL that host-meta
  * published: it is tried first, before any DNS lookup, and when it
  * fails it is forgotten and the usual order follows (host-meta, if it
@@ -157,7 +159,7 @@ static void web_news(struct dial *d, enum dial_news what, const char *why)
 	endpoint_news(d->s->app, d->s->acc, &e);
 }
 
-static struct resolver *resolver_of(struct session *s)
+struct resolver *dial_resolver(struct session *s)
 {
 	struct xs *xs = s->app->xs;
 	char *err;
@@ -472,6 +474,7 @@ static void won(struct dial *d, size_t addr)
 	s->sock_error = 0;
 	s->cert_refused = s->auth_failed = false;
 	s->legacy_auth = s->no_auth_method = false;
+	s->carrier_tls = false;
 	d->handed = true;
 	if (d->kind == CONN_RAW)
 		r = xmpp_connect_raw(s->conn, d->ip, (unsigned short)d->port,
@@ -734,10 +737,30 @@ static void on_addrs(const char *err, const struct resolve_addr *v, size_t n,
 	start_probes(d);
 }
 
+/* The endpoint that worked last time failed (each of its addresses, or
+ * its name): it is forgotten, as a remembered web one is, and the usual
+ * order follows. */
+static void forget_remembered(struct dial *d)
+{
+	struct session *s = d->s;
+	char *path;
+
+	if (!d->cur || d->cur->src != DIAL_FROM_REMEMBERED ||
+	    !s->app->state_dir)
+		return;
+	path = endpoint_path(s->app->state_dir, s->acc->conf->name);
+	endpoint_forget(path);
+	free(path);
+	d->ip[0] = '\0';
+	news(d, DIAL_FORGOTTEN, NULL);
+}
+
 static void begin_next(struct dial *d)
 {
 	struct resolver *r = d->s->app->xs->resolver;
 
+	if (!d->aborting)
+		forget_remembered(d);
 	free(d->addrs);
 	d->addrs = NULL;
 	d->naddrs = d->next_addr = 0;
@@ -871,7 +894,7 @@ int dial_start(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 
 	dial_free(s);
 	s->legacy_auth = s->no_auth_method = false;
-	r = resolver_of(s);
+	r = dial_resolver(s);
 	if (!r)
 		return XMPP_EINT;
 	d = xcalloc(1, sizeof *d);

@@ -18,6 +18,7 @@
 
 struct session;
 struct dial;
+struct resolver;
 
 /* Starts reaching s's server; libstrophe's events then come to cb(ud)
  * as for xmpp_connect_client/xmpp_connect_raw, once, for the way that
@@ -30,6 +31,10 @@ int dial_start(struct session *s, enum conn_stream kind,
  * callback and this returns true; else it only stops moving on to other
  * ways and returns false (libstrophe reports the close). */
 bool dial_abort(struct session *s);
+/* The app's resolver (core/resolve.h), made with the first lookup (or
+ * NULL when c-ares cannot start: logged); freed with the last
+ * connection (conn_free). */
+struct resolver *dial_resolver(struct session *s);
 /* Ends s's dial without any callback. */
 void dial_free(struct session *s);
 

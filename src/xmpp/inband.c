@@ -60,6 +60,7 @@ struct inband {
 	bool offers_register; /* the stream features listed iq-register */
 	bool answer_pending;  /* send the answer once the stream is back */
 	bool reported;        /* this attempt's failure is on the dialog */
+	bool login_after;     /* the account logs in once this is freed */
 	char *iq_id;          /* the IQ we await, or NULL */
 	loop_timer_id timer;  /* handshake or answer deadline */
 	loop_timer_id free_timer;
@@ -280,12 +281,14 @@ static void created(struct inband *b, struct window *w, struct dialog *d)
 		jid = xstrdup(a->bare_jid);
 	ev.account_created.jid = jid;
 	ev.account_created.gaps = natterrc_gaps(d, a);
+	/* the login waits until this stream is shut and freed: one
+	 * connection of the account's at a time (and, over WebSocket, one
+	 * libwebsockets context at a time) */
+	b->login_after = !ev.account_created.gaps;
 	ib_close(b);
 	app_close_window(app, w);
 	event_emit(app, &ev);
 	free(jid);
-	if (!ev.account_created.gaps)
-		xs_connect(app, a);
 }
 
 static void answered(struct inband *b, struct window *w, struct dialog *d,
@@ -368,9 +371,12 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	struct inband *b = ud;
 	enum tls_mode tls = b->s.acc->conf->tls;
 
+	(void)conn;
 	if (b->phase != IB_CONNECTING)
 		return 1;
-	if (!xmpp_conn_is_secured(conn) && tls != TLS_DISABLE) {
+	/* over BOSH or WebSocket the web transport's HTTPS is the
+	 * encryption: nothing offers STARTTLS there */
+	if (!conn_encrypted(&b->s) && tls != TLS_DISABLE) {
 		if (!has_child(st, "starttls", NS_TLS)) {
 			fail(b, NULL,
 			     "The server does not offer TLS; natter will not "
@@ -388,6 +394,15 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 1;
 }
 
+/* What the user reads when the server's certificate (the stream's, or
+ * its web transport's) was refused; the caller frees it. */
+static char *untrusted(struct inband *b)
+{
+	return xasprintf("The server's certificate is not trusted (see the "
+			 "console); /trust %s pins it, and the registration "
+			 "goes on", b->s.acc->conf->name);
+}
+
 static void start_tls(struct inband *b)
 {
 	char *why;
@@ -397,10 +412,7 @@ static void start_tls(struct inband *b)
 		return;
 	}
 	if (b->s.cert_refused)
-		why = xasprintf("The server's certificate is not trusted (see the "
-				"console); /trust %s pins it, and the "
-				"registration goes on",
-				b->s.acc->conf->name);
+		why = untrusted(b);
 	else
 		why = xstrdup("TLS could not be set up with the server");
 	fail(b, NULL, why, false);
@@ -440,7 +452,9 @@ static void on_down(struct inband *b, xmpp_stream_error_t *se)
 	if (!b->reported) {
 		char *why = NULL;
 
-		if (b->s.carrier_error) /* through a proxy or a bridge */
+		if (b->s.cert_refused) /* a web transport's certificate */
+			why = untrusted(b);
+		else if (b->s.carrier_error) /* through a proxy or a bridge */
 			why = xasprintf("Cannot reach the server: %s",
 					b->s.carrier_error);
 		else if (b->s.sock_error)
@@ -471,7 +485,7 @@ static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	b->s.progress++;
 	switch (event) {
 	case XMPP_CONN_RAW_CONNECT:
-		if (b->s.acc->conf->tls == TLS_DIRECT)
+		if (b->s.acc->conf->tls == TLS_DIRECT && !b->s.carrier_tls)
 			start_tls(b);
 		else
 			xmpp_conn_open_stream_default(conn);
@@ -510,14 +524,18 @@ static void ib_connect(struct inband *b)
 static void ib_free(struct inband *b)
 {
 	struct loop *l = b->s.app->loop;
+	struct app *app = b->s.app;
+	struct account *login = b->login_after ? b->s.acc : NULL;
 
 	cancel_timer(b);
 	loop_timer_cancel(l, b->free_timer);
 	forget_iq(b);
 	conn_free(&b->s);
-	if (b->s.app->xs->inband == b)
-		b->s.app->xs->inband = NULL;
+	if (app->xs->inband == b)
+		app->xs->inband = NULL;
 	free(b);
+	if (login)
+		xs_connect(app, login);
 }
 
 static void free_later(struct loop *l, void *ud)
@@ -643,6 +661,7 @@ void inband_shutdown(struct app *app)
 	if (!ib)
 		return;
 	ib->phase = IB_CLOSING;
+	ib->login_after = false; /* exiting */
 	s = &ib->s;
 	conn_shutdown(&s, 1, SHUTDOWN_WAIT_MS);
 	ib_free(ib);

@@ -203,9 +203,9 @@ def test_certificate_verified(transport, prosody, write_rc, start_natter,
     its fingerprint is pinned for the host; then natter logs in."""
     rc = web_rc(write_rc, prosody, transport, tls="required")
     natter = start_natter(rc)
-    natter.wait_until(lambda s: re.search(r"test: disconnected \(cannot "
-                                          r"reach the server", s) and
-                      "self-signed certificate (SHA-256 " in s,
+    natter.wait_until(lambda s: re.search(r"test: not connected: "
+                                          r"certificate not trusted", s) and
+                      "SHA-256: " in s,
                       "the certificate refused, in words")
     assert not re.search(CONNECTED, natter.screen())
     assert natter.quit() == 0

@@ -11,8 +11,10 @@
  * the client closing (client_closed); bridge_close_client writing all
  * that waits (more than the socket holds) before the end of file, with
  * its reason kept and client_drained not confused with it;
- * bridge_close_client before the client came; and bridge_free from
- * inside a carrier's callback.
+ * bridge_close_client before the client came; bridge_free from
+ * inside a carrier's callback; and bridge_take_client handing the client
+ * over at once, or later from the loop without blocking, or not at all
+ * once the client's side is closed.
  */
 #include "config.h"
 
@@ -421,6 +423,119 @@ static void test_free_inside_callback(void **state)
 	close(client);
 }
 
+/* bridge_take_client: what the callback got. */
+struct took {
+	int fd;
+	int calls;
+};
+
+static void took_it(void *ud, int fd)
+{
+	struct took *t = ud;
+
+	t->fd = fd;
+	t->calls++;
+}
+
+/* Connects fd (bound already) to the bridge. */
+static void connect_to(struct fx *f, int fd)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(bridge_port(f->b));
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+}
+
+/* Asked for before the client connects, the take does not wait: it says
+ * so, and the loop hands the client over when it comes, after refusing
+ * a foreign connection that came first. The carrier hears nothing. */
+static void test_take_later_from_the_loop(void **state)
+{
+	struct fx *f = *state;
+	struct took t = { -1, 0 };
+	int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int foreign, i;
+	char buf[8];
+
+	assert_true(client >= 0);
+	assert_int_equal(bridge_bind_client(f->b, client), 0);
+	assert_int_equal(bridge_take_client(f->b, took_it, &t), -EAGAIN);
+	assert_int_equal(t.calls, 0);
+	foreign = dial(f, false);
+	connect_to(f, client);
+	for (i = 0; i < PASSES && !t.calls; i++)
+		pass(f);
+	assert_int_equal(t.calls, 1);
+	assert_true(t.fd >= 0);
+	assert_int_equal(bridge_refused(f->b), 1);
+	expect_eof(f, foreign);
+	/* the descriptor is the client's connection, and the caller's */
+	assert_int_equal(write(client, "hi", 2), 2);
+	for (i = 0; i < PASSES; i++) {
+		ssize_t r = peek_read(t.fd, buf, sizeof buf);
+
+		if (r > 0) {
+			assert_int_equal(r, 2);
+			break;
+		}
+		pass(f);
+	}
+	assert_memory_equal(buf, "hi", 2);
+	assert_int_equal(f->rec.len, 0);
+	assert_int_equal(bridge_take_client(f->b, took_it, &t), -EALREADY);
+	close(t.fd);
+	close(foreign);
+	close(client);
+}
+
+/* A client waiting already is handed over at once, without the loop. */
+static void test_take_at_once(void **state)
+{
+	struct fx *f = *state;
+	struct took t = { -1, 0 };
+	int client = dial(f, true);
+	struct pollfd p;
+	int fd;
+
+	/* the kernel has queued the connection once it shows on the
+	 * listener; wait for that, not for the loop */
+	p.fd = client;
+	p.events = POLLOUT;
+	assert_int_equal(poll(&p, 1, 1000), 1);
+	fd = bridge_take_client(f->b, took_it, &t);
+	assert_true(fd >= 0);
+	assert_int_equal(t.calls, 0);
+	pass(f);
+	assert_int_equal(t.calls, 0);
+	close(fd);
+	close(client);
+}
+
+/* Closing the client's side while a take waits ends the wait: no call,
+ * and the client, when it comes, is turned away. */
+static void test_take_cancelled_by_close(void **state)
+{
+	struct fx *f = *state;
+	struct took t = { -1, 0 };
+	int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int i;
+
+	assert_true(client >= 0);
+	assert_int_equal(bridge_bind_client(f->b, client), 0);
+	assert_int_equal(bridge_take_client(f->b, took_it, &t), -EAGAIN);
+	bridge_close_client(f->b, "the proxy went away");
+	connect_to(f, client);
+	for (i = 0; i < 10; i++)
+		pass(f);
+	expect_eof(f, client);
+	assert_int_equal(t.calls, 0);
+	assert_int_equal(f->rec.closed, 0);
+	close(client);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +556,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_before_client, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_free_inside_callback,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_take_later_from_the_loop,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_take_at_once, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_take_cancelled_by_close,
 						setup, teardown),
 	};
 
