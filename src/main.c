@@ -212,13 +212,16 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
 	app->typed = true;
 }
 
-/* Commits and redraws that traffic causes are spaced. After a quiet
- * spell one comes at once, and the next at least BATCH_MS later; while
- * traffic keeps coming (the last two came close together), redraws are
- * DRAW_STREAM_MS apart and commits COMMIT_STREAM_MS apart. A flood then
- * costs a few of each per second, however many reads it takes, and a
- * crash loses at most COMMIT_STREAM_MS of it from the history (it was
- * on screen). A key is drawn at once. */
+/* Search index updates (history_flush) and redraws that traffic causes
+ * are spaced. After a quiet spell one comes at once, and the next at
+ * least BATCH_MS later; while traffic keeps coming (the last two came
+ * close together), redraws are DRAW_STREAM_MS apart and index updates
+ * COMMIT_STREAM_MS apart. A flood then costs a few of each per second,
+ * however many reads it takes. The rows themselves are committed before
+ * natter sleeps and before it acknowledges anything (account_commit), so
+ * a crash loses nothing natter was told; it only leaves some rows out
+ * of the search index, which history_open() feeds them. A key is drawn
+ * at once. */
 #define BATCH_MS 20
 #define DRAW_STREAM_MS 100
 #define COMMIT_STREAM_MS 250
@@ -308,12 +311,17 @@ static void prepare(struct loop *l, void *ud)
 	xs_prepare(ud);
 }
 
-/* The burst is over: commit what it brought and show it. */
+/* The burst is over: commit what it brought and show it. What came is
+ * committed before natter sleeps (cheap: rows only); the search index
+ * and the screen follow at the pace settle() keeps. */
 static void idle(struct loop *l, void *ud)
 {
 	struct app *app = ud;
+	size_t i;
 
 	(void)l;
+	for (i = 0; i < app->naccounts; i++)
+		account_commit(app, app->accounts[i]);
 	settle(app);
 	xs_prepare(app);
 #ifdef __GLIBC__
