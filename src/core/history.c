@@ -830,6 +830,11 @@ static int feed_index(struct history *h)
 	return 0;
 }
 
+size_t history_unindexed(const struct history *h)
+{
+	return h->newest > h->indexed ? (size_t)(h->newest - h->indexed) : 0;
+}
+
 int history_flush(struct history *h)
 {
 	if (flush_rows(h) < 0)
