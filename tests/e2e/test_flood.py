@@ -7,12 +7,15 @@ in order), and natter commits what it read before it writes anything
 to the server. So natter killed right after the pong has every message
 in its history (the search index, fed apart and later, is fed by the
 next start); natter quitting right after it has them all, indexed.
-The tests read the database after natter has ended."""
+While natter runs, the index catches up by itself once the burst is
+over, with no search asking for it (read beside natter, as another
+process would). The other tests read the database after natter has
+ended."""
 
 import os
 import sqlite3
 
-from harness import message_xml
+from harness import message_xml, wait_value
 
 CONNECTED = r"connected as alice@localhost/natter"
 BURST = 2000
@@ -85,4 +88,16 @@ def test_quit_after_the_burst_stores_and_indexes_it(natterrc, start_natter,
     assert natter.quit() == 0
     assert stored(xdg) == BURST
     assert indexed(xdg) == BURST
+    assert index_sound(xdg)
+
+
+def test_index_catches_up_after_the_burst(natterrc, start_natter, bob,
+                                          alice, xdg):
+    natter = start_natter(natterrc)
+    natter.wait_for(CONNECTED)
+    burst_then_pong(bob, alice, "i")
+    assert stored(xdg) == BURST  # committed before the pong went out
+    assert wait_value(lambda: indexed(xdg) == BURST,
+                      "the search index fed after the burst")
+    assert natter.quit() == 0
     assert index_sound(xdg)
