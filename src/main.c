@@ -212,16 +212,24 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
 	app->typed = true;
 }
 
-/* Commits and redraws that traffic causes are spaced. After a quiet
- * spell one comes at once, and the next at least BATCH_MS later; while
- * traffic keeps coming (the last two came close together), redraws are
- * DRAW_STREAM_MS apart and commits COMMIT_STREAM_MS apart. A flood then
- * costs a few of each per second, however many reads it takes, and a
- * crash loses at most COMMIT_STREAM_MS of it from the history (it was
- * on screen). A key is drawn at once. */
+/* Search index updates (history_flush) and redraws that traffic causes
+ * are spaced. After a quiet spell one comes at once, and the next at
+ * least BATCH_MS later; while traffic keeps coming (the last two came
+ * close together), redraws are DRAW_STREAM_MS apart and index updates
+ * COMMIT_STREAM_MS apart. A flood then costs a few of each per second,
+ * however many reads it takes. The rows themselves are committed before
+ * natter sleeps and before it acknowledges anything (account_commit), so
+ * a crash loses nothing natter was told; it only leaves some rows out
+ * of the search index, which history_open() feeds them. A key is drawn
+ * at once. */
 #define BATCH_MS 20
 #define DRAW_STREAM_MS 100
 #define COMMIT_STREAM_MS 250
+/* The search index is fed once no new rows came for INDEX_QUIET_MS, or
+ * when HISTORY_BATCH rows wait: an update costs FTS5 a segment and a
+ * step of its merging however few rows it holds, and a flood that
+ * trickles in would otherwise pay that every COMMIT_STREAM_MS. */
+#define INDEX_QUIET_MS 100
 
 /* The least time after the last one (at *last) before the next. */
 static uint64_t pace_gap(const struct pace *p)
@@ -263,15 +271,25 @@ static uint64_t pace_wait(const struct pace *p, uint64_t now)
 static void settle(struct app *app)
 {
 	uint64_t now = loop_now(app->loop), wait = 0, w;
-	size_t i;
+	size_t i, unindexed = 0;
 	bool pending = false;
 
 	for (i = 0; i < app->naccounts; i++)
 		if (app->accounts[i]->history &&
-		    history_pending(app->accounts[i]->history))
+		    history_pending(app->accounts[i]->history)) {
 			pending = true;
+			unindexed += history_unindexed(app->accounts[i]->history);
+		}
+	if (unindexed != app->unindexed) {
+		app->unindexed = unindexed;
+		app->unindexed_at = now;
+	}
 	if (pending) {
 		wait = pace_wait(&app->commits, now);
+		w = now - app->unindexed_at;
+		if (unindexed > 0 && unindexed < HISTORY_BATCH &&
+		    w < INDEX_QUIET_MS && INDEX_QUIET_MS - w > wait)
+			wait = INDEX_QUIET_MS - w;
 		if (!wait)
 			flush_history(app);
 	}
@@ -308,12 +326,17 @@ static void prepare(struct loop *l, void *ud)
 	xs_prepare(ud);
 }
 
-/* The burst is over: commit what it brought and show it. */
+/* The burst is over: commit what it brought and show it. What came is
+ * committed before natter sleeps (cheap: rows only); the search index
+ * and the screen follow at the pace settle() keeps. */
 static void idle(struct loop *l, void *ud)
 {
 	struct app *app = ud;
+	size_t i;
 
 	(void)l;
+	for (i = 0; i < app->naccounts; i++)
+		account_commit(app, app->accounts[i]);
 	settle(app);
 	xs_prepare(app);
 #ifdef __GLIBC__

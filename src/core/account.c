@@ -232,6 +232,12 @@ void account_history_check(struct app *app, struct account *a)
 	event_emit(app, &ev);
 }
 
+void account_commit(struct app *app, struct account *a)
+{
+	if (a->history && history_commit(a->history) < 0)
+		account_history_check(app, a);
+}
+
 void account_sub_request_add(struct account *a, const char *bare,
 			     const char *nick)
 {

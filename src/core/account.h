@@ -164,6 +164,12 @@ int account_open_history(struct account *a, const char *data_dir, char **err);
 /* Announces (EV_HISTORY_ERROR) what history_trouble() has to say about
  * a's history after a write or a flush; nothing when all is well. */
 void account_history_check(struct app *app, struct account *a);
+/* Commits the rows a's history holds in an open batch (cheap: the
+ * search index is fed later), and tells of a failure as above. The loop
+ * calls it before it sleeps and before it writes to a's server, so a
+ * message natter received is stored before natter acknowledges it
+ * (XEP-0198, receipts) or waits for more. */
+void account_commit(struct app *app, struct account *a);
 /* Remembers / forgets a pending subscription request. */
 void account_sub_request_add(struct account *a, const char *bare,
 			     const char *nick);

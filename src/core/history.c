@@ -3,7 +3,14 @@
  * Prepared statements are made once at open. A batch is a plain BEGIN
  * ... COMMIT around inserts; reads first commit so they see everything.
  * The FTS5 table is an external-content index (the text is stored once),
- * fed by history_add() and cleaned by a delete trigger. Columns added
+ * cleaned by a delete trigger. It is fed apart from the inserts: an FTS5
+ * commit writes a segment of the index and costs ten times a commit of
+ * the rows, so history_commit() (cheap, the loop's every pass) commits
+ * rows only, and history_flush() (paced, and before a search or a
+ * change) feeds the index every row after `indexed` in one INSERT ...
+ * SELECT. Rows up to `indexed` are in the index: it is read back from
+ * the index's own docsize table at open, which makes a crash between
+ * the two commits harmless (the rows are fed then). Columns added
  * since the first schema (a room's flag and origin id) are added to an
  * older database when it is opened; its rows read as one-to-one.
  * Corrections and retractions rewrite a row's body: the index is told
@@ -59,11 +66,14 @@ struct hist_copy {
 
 struct history {
 	sqlite3 *db;
-	sqlite3_stmt *ins, *fts, *dup, *recent, *search;
+	sqlite3_stmt *ins, *dup, *recent, *search;
 	/* rooms */
 	sqlite3_stmt *dup_sid, *dup_oid, *set_sid, *dup_near, *room_last;
 	sqlite3_stmt *dup_aid, *dup_coid, *set_aid, *archive_last;
 	sqlite3_stmt *oldest, *cursor_get, *cursor_set, *cursor_del;
+	sqlite3_stmt *index, *max_id;
+	int64_t indexed; /* rows up to this id are in the search index */
+	int64_t newest;  /* the newest row written (maybe not committed) */
 	size_t pending; /* rows written in the open transaction */
 	struct hist_copy *queue; /* oldest first */
 	size_t nqueue, capqueue;
@@ -150,8 +160,14 @@ static const char sql_ins[] =
 	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id,"
 	" room, origin_id, archive_id, device, sender)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_fts[] =
-	"INSERT INTO messages_fts(rowid, body) VALUES (?, ?)";
+/* Feeds the search index the rows it lacks (see the top of the file). */
+static const char sql_index[] =
+	"INSERT INTO messages_fts(rowid, body)"
+	" SELECT id, body FROM messages WHERE id > ? ORDER BY id";
+static const char sql_max_id[] = "SELECT coalesce(max(id), 0) FROM messages";
+/* FTS5 keeps one docsize row per row it indexed, retracted ones too */
+static const char sql_indexed[] =
+	"SELECT coalesce(max(id), 0) FROM messages_fts_docsize";
 /* A resent stanza has the same id and the same body; some clients reuse
  * ids across sessions, so the id alone does not make a duplicate. (One
  * INSERT ... SELECT ... WHERE NOT EXISTS would read the table it writes,
@@ -224,6 +240,9 @@ static const char sql_search[] =
 	" WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?";
 
 static void copy_clear(struct hist_copy *c);
+static int64_t max_id(struct history *h);
+static void index_mark(struct history *h);
+static int feed_index(struct history *h);
 
 /* Creates path readable by us only, or takes group and other bits off
  * the database and its -wal and -shm files (SQLite gives those the
@@ -346,7 +365,9 @@ int history_open(struct history **hp, const char *path, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_ins, -1, &h->ins, NULL);
 	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_fts, -1, &h->fts, NULL);
+		r = sqlite3_prepare_v2(h->db, sql_index, -1, &h->index, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(h->db, sql_max_id, -1, &h->max_id, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_dup, -1, &h->dup, NULL);
 	if (r == SQLITE_OK)
@@ -393,6 +414,12 @@ int history_open(struct history **hp, const char *path, char **err)
 		history_close(&h);
 		return -1;
 	}
+	/* rows a crash left out of the search index are fed now */
+	h->newest = max_id(h);
+	index_mark(h);
+	if (feed_index(h) < 0)
+		log_msg(LOG_ERROR, "history", "%s: search index: %s", path,
+			h->why);
 	*hp = h;
 	return 0;
 }
@@ -406,7 +433,8 @@ void history_close(struct history **hp)
 	history_flush(h);
 	sqlite3_finalize(h->ins);
 	sqlite3_finalize(h->dup);
-	sqlite3_finalize(h->fts);
+	sqlite3_finalize(h->index);
+	sqlite3_finalize(h->max_id);
 	sqlite3_finalize(h->recent);
 	sqlite3_finalize(h->search);
 	sqlite3_finalize(h->dup_sid);
@@ -603,13 +631,7 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	sqlite3_clear_bindings(h->ins);
 	if (r != SQLITE_DONE)
 		return -1;
-	sqlite3_bind_int64(h->fts, 1, sqlite3_last_insert_rowid(h->db));
-	bind_text(h->fts, 2, m->body);
-	r = sqlite3_step(h->fts);
-	sqlite3_reset(h->fts);
-	sqlite3_clear_bindings(h->fts);
-	if (r != SQLITE_DONE)
-		return -1;
+	h->newest = sqlite3_last_insert_rowid(h->db);
 	h->pending++;
 	return 1;
 }
@@ -651,6 +673,7 @@ static void note_failure(struct history *h)
 	if (sqlite3_get_autocommit(h->db)) {
 		h->lost += h->pending;
 		h->pending = 0;
+		h->newest = max_id(h); /* the rows it took are gone */
 	}
 }
 
@@ -701,7 +724,7 @@ int history_add(struct history *h, const struct hist_msg *m)
 	}
 	/* a failed commit is history_trouble()'s news, not this message's */
 	if (r > 0 && h->pending >= HISTORY_BATCH)
-		history_flush(h);
+		commit(h);
 	return r;
 }
 
@@ -710,7 +733,13 @@ int64_t history_last_rowid(const struct history *h)
 	return sqlite3_last_insert_rowid(h->db);
 }
 
-int history_flush(struct history *h)
+int history_commit(struct history *h)
+{
+	return commit(h);
+}
+
+/* Commits the open transaction, then writes what waits in memory. */
+static int flush_rows(struct history *h)
 {
 	size_t done = 0, lost, i;
 
@@ -744,10 +773,82 @@ int history_flush(struct history *h)
 	return 0;
 }
 
+/* The id of the newest row, -1 on error. */
+static int64_t max_id(struct history *h)
+{
+	int64_t id = -1;
+
+	if (sqlite3_step(h->max_id) == SQLITE_ROW)
+		id = sqlite3_column_int64(h->max_id, 0);
+	sqlite3_reset(h->max_id);
+	return id;
+}
+
+/* Learns from the index which rows it holds (at open, and after a
+ * failure left that in doubt). */
+static void index_mark(struct history *h)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(h->db, sql_indexed, -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		h->indexed = sqlite3_column_int64(st, 0);
+	else /* no docsize table: an index made otherwise; trust it */
+		h->indexed = max_id(h);
+	sqlite3_finalize(st);
+}
+
+/* Feeds the search index the committed rows it lacks, in a transaction
+ * of its own: one that fails is rolled back (the rows are stored, and
+ * fed by a later call). Returns 0 or -1. */
+static int feed_index(struct history *h)
+{
+	int64_t last;
+	int r;
+
+	if (h->indexed >= h->newest)
+		return 0;
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		note_failure(h);
+		return -1;
+	}
+	sqlite3_bind_int64(h->index, 1, h->indexed);
+	r = sqlite3_step(h->index);
+	sqlite3_reset(h->index);
+	last = r == SQLITE_DONE ? max_id(h) : -1;
+	if (last < 0 || commit(h) < 0) {
+		if (last < 0)
+			note_failure(h);
+		if (!sqlite3_get_autocommit(h->db))
+			sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		index_mark(h);
+		return -1;
+	}
+	h->indexed = h->newest = last;
+	return 0;
+}
+
+size_t history_unindexed(const struct history *h)
+{
+	return h->newest > h->indexed ? (size_t)(h->newest - h->indexed) : 0;
+}
+
+int history_flush(struct history *h)
+{
+	if (flush_rows(h) < 0)
+		return -1;
+	return feed_index(h);
+}
+
 bool history_pending(const struct history *h)
 {
+	/* after a failure, both wait HISTORY_RETRY_MS: each try may wait
+	 * HISTORY_BUSY_MS for a lock */
 	return !sqlite3_get_autocommit(h->db) ||
-	       (h->nqueue > 0 && mono_ms() >= h->retry_at);
+	       ((h->nqueue > 0 || h->indexed < h->newest) &&
+		(!h->failing || mono_ms() >= h->retry_at));
 }
 
 bool history_trouble(struct history *h, size_t *lost, size_t *waiting,
@@ -1070,6 +1171,13 @@ static int change_begin(struct history *h, int64_t rowid, char **body,
 			*flags = (unsigned)sqlite3_column_int(st, 1);
 		}
 		sqlite3_finalize(st);
+	}
+	/* the index must hold the row before it can forget its text */
+	if (r == SQLITE_ROW && rowid > h->indexed) {
+		free(*body);
+		*body = NULL;
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
 	}
 	if (r == SQLITE_ROW)
 		return 1;

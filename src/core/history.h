@@ -3,9 +3,13 @@
  * One database per account ($XDG_DATA_HOME/natter/ACCOUNT/history.db) in
  * WAL mode. Writes are batched: history_add() joins an open transaction
  * that is committed when it holds HISTORY_BATCH rows, when the owner
- * calls history_flush() (the loop does so once a pass has handled its
- * burst), before every read, and on close. A flood of thousands of
- * messages thus costs a handful of commits. A message with the same
+ * calls history_commit() (the loop does so before it sleeps, and before
+ * it writes to a server: what natter acknowledges is stored), before
+ * every read, and on close. The search index is fed apart, by
+ * history_flush() (the loop paces it while traffic streams; a search
+ * and a change call it first): a flood of thousands of messages costs
+ * one cheap commit per pass of the loop and a handful of index
+ * updates. A message with the same
  * peer, direction, stanza id (or origin-id) and body as a stored one is
  * a resend and is stored once; one the user's archive (XEP-0313) names
  * (archive_id: its XEP-0359 stanza-id, on live messages, carbons and
@@ -109,11 +113,18 @@ void history_close(struct history **h);
 int history_add(struct history *h, const struct hist_msg *m);
 /* The row id history_add() last stored. */
 int64_t history_last_rowid(const struct history *h);
-/* Writes what waits in memory and commits the open batch, if any.
- * Returns 0, or -1 when something is still not stored. */
+/* Commits the open batch, if any (cheap: the search index is not fed).
+ * Returns 0, or -1 when it failed (history_trouble() tells). */
+int history_commit(struct history *h);
+/* Commits the open batch, writes what waits in memory, then feeds the
+ * search index the rows it lacks. Returns 0, or -1 when something is
+ * still not stored or indexed. */
 int history_flush(struct history *h);
-/* True while a transaction is open, or messages wait in memory and are
- * due another try (a few seconds after the last one failed). */
+/* How many committed rows wait for the search index. */
+size_t history_unindexed(const struct history *h);
+/* True while a transaction is open, rows wait for the search index, or
+ * messages wait in memory and are due another try (a few seconds after
+ * the last one failed). */
 bool history_pending(const struct history *h);
 /* After a failed write: true once per run of failures (and whenever a
  * rolled-back transaction took rows), with *lost the rows lost since the

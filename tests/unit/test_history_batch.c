@@ -1,0 +1,257 @@
+/* test_history_batch: the history's two commits. history_commit()
+ * (the loop's, before it sleeps or acknowledges) makes rows durable and
+ * readable by anyone, but leaves the search index to history_flush();
+ * a search, a correction and a close feed it first. A natter killed
+ * between the two loses nothing: the rows are stored, and the next open
+ * feeds the index exactly the rows it lacks (none twice). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/history.h"
+#include "testutil.h"
+
+struct fixture {
+	char *dir;
+	char *path;
+	struct history *h;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+
+	assert_non_null(fx);
+	fx->dir = tu_history_open(&fx->h, &fx->path, "histbatch");
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	tu_history_close(&fx->h, fx->dir, fx->path);
+	free(fx);
+	return 0;
+}
+
+static int add(struct history *h, int i, const char *body)
+{
+	char id[32];
+	struct hist_msg m = { .peer = "bob@x", .ts_ms = 1000 + i,
+			      .dir = HIST_IN, .nick = "bob", .body = body,
+			      .stanza_id = id };
+
+	snprintf(id, sizeof id, "id%d", i);
+	return history_add(h, &m);
+}
+
+static int count_rows(const struct hist_msg *m, void *ud)
+{
+	(void)m;
+	++*(int *)ud;
+	return 0;
+}
+
+/* What another connection (another process) sees: sql's one number. */
+static long long outside(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+					 NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* FTS5's own check that the index holds exactly the stored text. */
+static int fts_check(const char *path)
+{
+	sqlite3 *db;
+	int r;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	r = sqlite3_exec(db, "INSERT INTO messages_fts(messages_fts)"
+			     " VALUES ('integrity-check')", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return r;
+}
+
+#define STORED "SELECT count(*) FROM messages"
+#define INDEXED \
+	"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'flood'"
+
+static void test_commit_then_index(void **state)
+{
+	struct fixture *fx = *state;
+	int n = 0;
+
+	assert_int_equal(add(fx->h, 1, "flood one"), 1);
+	assert_int_equal(add(fx->h, 2, "flood two"), 1);
+	assert_int_equal(add(fx->h, 3, "flood three"), 1);
+	assert_int_equal(outside(fx->path, STORED), 0); /* still open */
+	assert_int_equal(history_commit(fx->h), 0);
+	assert_int_equal(outside(fx->path, STORED), 3); /* durable */
+	assert_int_equal(outside(fx->path, INDEXED), 0);
+	assert_true(history_pending(fx->h)); /* the index waits */
+	/* a search feeds the index first */
+	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
+			 3);
+	assert_int_equal(n, 3);
+	assert_int_equal(outside(fx->path, INDEXED), 3);
+	assert_false(history_pending(fx->h));
+	/* a duplicate stays one row, committed or not */
+	assert_int_equal(add(fx->h, 2, "flood two"), 0);
+	assert_int_equal(history_commit(fx->h), 0);
+	assert_int_equal(outside(fx->path, STORED), 3);
+	/* the next rows go to the index from where it stopped */
+	assert_int_equal(add(fx->h, 4, "flood four"), 1);
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_int_equal(outside(fx->path, INDEXED), 4);
+	assert_false(history_pending(fx->h));
+}
+
+/* Killed after the loop's commit, before the index was fed: the next
+ * open has every row and indexes each once. */
+static void test_killed_between_commits(void **state)
+{
+	struct fixture *fx = *state;
+	pid_t pid;
+	int status, n = 0;
+	char *err = NULL;
+
+	assert_int_equal(add(fx->h, 1, "flood one"), 1);
+	assert_int_equal(history_flush(fx->h), 0); /* indexed */
+	history_close(&fx->h);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct history *h;
+
+		if (history_open(&h, fx->path, &err) < 0 ||
+		    add(h, 2, "flood two") != 1 ||
+		    add(h, 3, "flood three") != 1 || history_commit(h) < 0)
+			_exit(1);
+		_exit(0); /* no close, no flush: as if killed */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(outside(fx->path, STORED), 3);
+	assert_int_equal(outside(fx->path, INDEXED), 1);
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	assert_int_equal(outside(fx->path, INDEXED), 3);
+	assert_false(history_pending(fx->h));
+	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
+			 3);
+	/* and once only, however often it is opened */
+	history_close(&fx->h);
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	assert_int_equal(outside(fx->path, INDEXED), 3);
+	assert_int_equal(fts_check(fx->path), SQLITE_OK);
+}
+
+/* Closing (natter quitting mid-batch) commits and indexes everything. */
+static void test_close_mid_batch(void **state)
+{
+	struct fixture *fx = *state;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		assert_int_equal(add(fx->h, i, "flood"), 1);
+	history_close(&fx->h);
+	assert_int_equal(outside(fx->path, STORED), 10);
+	assert_int_equal(outside(fx->path, INDEXED), 10);
+}
+
+/* A row committed but not yet indexed can be corrected: the index
+ * learns it before it forgets its old text. */
+static void test_correct_before_index(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t row;
+	int n = 0;
+
+	assert_int_equal(add(fx->h, 1, "flood at nine"), 1);
+	row = history_last_rowid(fx->h);
+	assert_int_equal(history_commit(fx->h), 0);
+	assert_int_equal(history_correct(fx->h, row, "flood at eight"), 1);
+	assert_int_equal(history_search(fx->h, "nine", 10, count_rows, &n),
+			 0);
+	assert_int_equal(history_search(fx->h, "eight", 10, count_rows, &n),
+			 1);
+	assert_int_equal(history_retract(fx->h, row), 1);
+	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
+			 0);
+	assert_int_equal(fts_check(fx->path), SQLITE_OK);
+}
+
+/* Another process holding the database locked past the busy timeout:
+ * the rows stay stored, the index waits (no retry before
+ * HISTORY_RETRY_MS, each try may wait a second) and a search feeds it
+ * once the lock is gone. */
+static void test_index_waits_for_a_lock(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *other;
+	size_t lost, waiting;
+	const char *why;
+	int n = 0;
+
+	assert_int_equal(add(fx->h, 1, "flood one"), 1);
+	assert_int_equal(history_commit(fx->h), 0);
+	assert_int_equal(sqlite3_open(fx->path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(history_flush(fx->h), -1);
+	assert_false(history_pending(fx->h)); /* not before the retry time */
+	assert_true(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(lost, 0);
+	assert_int_equal(waiting, 0);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(outside(fx->path, STORED), 1);
+	assert_int_equal(outside(fx->path, INDEXED), 0);
+	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
+			 1);
+	assert_int_equal(outside(fx->path, INDEXED), 1);
+	assert_false(history_pending(fx->h));
+	assert_int_equal(fts_check(fx->path), SQLITE_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_commit_then_index, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_killed_between_commits,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_mid_batch, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_correct_before_index,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_waits_for_a_lock,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
