@@ -225,6 +225,11 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
 #define BATCH_MS 20
 #define DRAW_STREAM_MS 100
 #define COMMIT_STREAM_MS 250
+/* The search index is fed once no new rows came for INDEX_QUIET_MS, or
+ * when HISTORY_BATCH rows wait: an update costs FTS5 a segment and a
+ * step of its merging however few rows it holds, and a flood that
+ * trickles in would otherwise pay that every COMMIT_STREAM_MS. */
+#define INDEX_QUIET_MS 100
 
 /* The least time after the last one (at *last) before the next. */
 static uint64_t pace_gap(const struct pace *p)
@@ -266,15 +271,25 @@ static uint64_t pace_wait(const struct pace *p, uint64_t now)
 static void settle(struct app *app)
 {
 	uint64_t now = loop_now(app->loop), wait = 0, w;
-	size_t i;
+	size_t i, unindexed = 0;
 	bool pending = false;
 
 	for (i = 0; i < app->naccounts; i++)
 		if (app->accounts[i]->history &&
-		    history_pending(app->accounts[i]->history))
+		    history_pending(app->accounts[i]->history)) {
 			pending = true;
+			unindexed += history_unindexed(app->accounts[i]->history);
+		}
+	if (unindexed != app->unindexed) {
+		app->unindexed = unindexed;
+		app->unindexed_at = now;
+	}
 	if (pending) {
 		wait = pace_wait(&app->commits, now);
+		w = now - app->unindexed_at;
+		if (unindexed > 0 && unindexed < HISTORY_BATCH &&
+		    w < INDEX_QUIET_MS && INDEX_QUIET_MS - w > wait)
+			wait = INDEX_QUIET_MS - w;
 		if (!wait)
 			flush_history(app);
 	}

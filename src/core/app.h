@@ -79,6 +79,8 @@ struct app {
 	bool dirty; /* something visible changed since the last draw */
 	struct pace draws;     /* redraws, spaced while traffic streams */
 	struct pace commits;   /* and history commits (main.c) */
+	size_t unindexed;      /* rows waiting for the search index, */
+	uint64_t unindexed_at; /* ... and when that count last changed */
 	loop_timer_id settle_timer; /* pending catch-up of both, or 0 */
 	bool typed;            /* a key came: draw without delay */
 	bool trim_due;         /* a big allocation was freed: trim the heap */

@@ -830,6 +830,11 @@ static int feed_index(struct history *h)
 	return 0;
 }
 
+size_t history_unindexed(const struct history *h)
+{
+	return h->newest > h->indexed ? (size_t)(h->newest - h->indexed) : 0;
+}
+
 int history_flush(struct history *h)
 {
 	if (flush_rows(h) < 0)
@@ -839,8 +844,11 @@ int history_flush(struct history *h)
 
 bool history_pending(const struct history *h)
 {
-	return !sqlite3_get_autocommit(h->db) || h->indexed < h->newest ||
-	       (h->nqueue > 0 && mono_ms() >= h->retry_at);
+	/* after a failure, both wait HISTORY_RETRY_MS: each try may wait
+	 * HISTORY_BUSY_MS for a lock */
+	return !sqlite3_get_autocommit(h->db) ||
+	       ((h->nqueue > 0 || h->indexed < h->newest) &&
+		(!h->failing || mono_ms() >= h->retry_at));
 }
 
 bool history_trouble(struct history *h, size_t *lost, size_t *waiting,

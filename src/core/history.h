@@ -120,6 +120,8 @@ int history_commit(struct history *h);
  * search index the rows it lacks. Returns 0, or -1 when something is
  * still not stored or indexed. */
 int history_flush(struct history *h);
+/* How many committed rows wait for the search index. */
+size_t history_unindexed(const struct history *h);
 /* True while a transaction is open, rows wait for the search index, or
  * messages wait in memory and are due another try (a few seconds after
  * the last one failed). */

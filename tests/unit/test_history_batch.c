@@ -204,6 +204,40 @@ static void test_correct_before_index(void **state)
 	assert_int_equal(fts_check(fx->path), SQLITE_OK);
 }
 
+/* Another process holding the database locked past the busy timeout:
+ * the rows stay stored, the index waits (no retry before
+ * HISTORY_RETRY_MS, each try may wait a second) and a search feeds it
+ * once the lock is gone. */
+static void test_index_waits_for_a_lock(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *other;
+	size_t lost, waiting;
+	const char *why;
+	int n = 0;
+
+	assert_int_equal(add(fx->h, 1, "flood one"), 1);
+	assert_int_equal(history_commit(fx->h), 0);
+	assert_int_equal(sqlite3_open(fx->path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(history_flush(fx->h), -1);
+	assert_false(history_pending(fx->h)); /* not before the retry time */
+	assert_true(history_trouble(fx->h, &lost, &waiting, &why));
+	assert_int_equal(lost, 0);
+	assert_int_equal(waiting, 0);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(outside(fx->path, STORED), 1);
+	assert_int_equal(outside(fx->path, INDEXED), 0);
+	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
+			 1);
+	assert_int_equal(outside(fx->path, INDEXED), 1);
+	assert_false(history_pending(fx->h));
+	assert_int_equal(fts_check(fx->path), SQLITE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +248,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_mid_batch, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_correct_before_index,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_waits_for_a_lock,
 						setup, teardown),
 	};
 
