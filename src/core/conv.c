@@ -426,7 +426,9 @@ static void archived_line(struct app *app, struct window *w,
 		for (i = 0; i < w->count && !w->oldest_rowid; i++)
 			w->oldest_rowid = win_line(w, i)->rowid;
 	}
-	app->dirty = true;
+	/* a catch-up's thousands redraw nothing unless they are shown */
+	if (w == app->wins[app->cur_win])
+		app->dirty = true;
 }
 
 void conv_incoming(struct app *app, struct account *acc,

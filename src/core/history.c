@@ -1027,9 +1027,16 @@ int history_archive_cursor_set(struct history *h, const char *archive,
 	sqlite3_stmt *st = ts_ms < 0 ? h->cursor_del : h->cursor_set;
 	int r;
 
-	/* the messages before it first: the cursor never runs ahead of
-	 * what is stored */
-	if (history_flush(h) < 0)
+	/* the messages before it are written first, and it joins their
+	 * transaction: both are committed together (by the next commit of
+	 * the batch) or neither, so the cursor never runs ahead of what is
+	 * stored, and a catch-up's page costs no commit of its own */
+	if (h->nqueue > 0 && flush_rows(h) < 0)
+		return -1;
+	if (h->nqueue > 0 ||
+	    (sqlite3_get_autocommit(h->db) &&
+	     sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		     SQLITE_OK))
 		return -1;
 	bind_text(st, 1, archive);
 	if (ts_ms >= 0) {

@@ -167,9 +167,11 @@ int history_oldest(struct history *h, const char *peer, char **archive_id,
  * after a newer message that came live meanwhile. */
 int history_archive_cursor(struct history *h, const char *archive,
 			   char **after, int64_t *ts_ms);
-/* Records it (ts_ms < 0: forgets it, the catch-up finished). Commits
- * what is pending first and records nothing (-1) when that fails, so
- * the cursor never passes a message not yet stored. Returns 0 or -1. */
+/* Records it (ts_ms < 0: forgets it, the catch-up finished) in the
+ * open batch, after the messages added before it: the next commit
+ * stores them together. Messages still waiting in memory are written
+ * first; when they cannot be, it records nothing (-1), so the cursor
+ * never passes a message not yet stored. Returns 0 or -1. */
 int history_archive_cursor_set(struct history *h, const char *archive,
 			       const char *after, int64_t ts_ms);
 /* Messages whose body matches every word of text, newest first. Returns

@@ -8,9 +8,14 @@
  * before any of its messages was stored), one page at a time: a page is
  * asked only when the last one's <fin/> came, and each result is handed
  * to message_read() as it arrives, so the loop, the screen and ping
- * answers never wait for the whole. The first page records where the
- * catch-up starts and each finished page where it got to
- * (history_archive_cursor), so a connection lost half way resumes there
+ * answers never wait for the whole. When the history already holds
+ * what the archive named, the account has one: the first page is then
+ * asked with the session's first requests, without waiting for the
+ * disco#info (which comes after the roster). The first page records
+ * where the catch-up starts and each finished page where it got to
+ * (history_archive_cursor, in the same transaction as the page's
+ * messages; the next page is asked before), so a connection lost half
+ * way resumes there
  * -- not after a newer message that came live meanwhile -- and the
  * deduplication by archive id absorbs the page fetched twice. An id the
  * archive no longer knows (item-not-found: expired) falls back to the
@@ -396,20 +401,23 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 		m->after = xstrdup(f.last);
 		if (q->last_ts >= 0)
 			m->start = q->last_ts;
+	}
+	if (f.complete || !f.last || q->got == 0 || m->newest) {
+		catchup_end(s, NULL);
+	} else {
+		/* the next page first: the server builds it while we record
+		 * where this one ended */
+		catchup_page(s);
 		if (s->acc->history &&
 		    history_archive_cursor_set(s->acc->history, MAM_OWN,
 					       m->after, m->start) < 0)
 			log_msg(LOG_WARN, "mam", "%s: cannot record the cursor: %s",
 				s->acc->conf->name,
 				history_error(s->acc->history));
-	}
-	if (f.complete || !f.last || q->got == 0 || m->newest) {
-		catchup_end(s, NULL);
-	} else {
 		if (m->total < m->got)
 			m->total = m->got;
+		/* the bar moves once a page */
 		account_archive_progress(s->app, s->acc, true, m->got, m->total);
-		catchup_page(s);
 	}
 	free(f.last);
 	query_free(&q);
@@ -468,6 +476,21 @@ static bool catchup_from(struct session *s, struct mam *m)
 	return true;
 }
 
+/* Starts the catch-up catchup_from() prepared; why: how we know the
+ * account has an archive, for the log. */
+static void catchup_start(struct session *s, const char *why)
+{
+	struct mam *m = s->mam;
+
+	m->due = false;
+	log_msg(LOG_INFO, "mam", "%s: catching up %s (the archive %s)",
+		s->acc->conf->name,
+		m->newest ? "(the newest page)" :
+		m->after  ? "after an id" : "by time", why);
+	account_archive_progress(s->app, s->acc, true, 0, 0);
+	catchup_page(s);
+}
+
 void mam_connected(struct session *s)
 {
 	struct mam *m = mam_of(s);
@@ -482,6 +505,13 @@ void mam_connected(struct session *s)
 	m->start = m->from = m->prev = -1;
 	account_archive_progress(s->app, s->acc, false, 0, 0);
 	m->due = catchup_from(s, m);
+	/* the history holds what the account's archive named (or a
+	 * catch-up's cursor): it has one. Its first page then goes out
+	 * with the session's first requests, not a roster and a round
+	 * trip later when disco#info says so; an archive gone since
+	 * answers with an error, which ends the catch-up quietly */
+	if (m->due && !m->newest)
+		catchup_start(s, "known from before");
 }
 
 void mam_features(struct session *s)
@@ -496,14 +526,8 @@ void mam_features(struct session *s)
 			a->conf->name);
 		return;
 	}
-	if (!m->due)
-		return;
-	m->due = false;
-	log_msg(LOG_INFO, "mam", "%s: catching up %s", a->conf->name,
-		m->newest ? "(the newest page)" : m->after ? "after an id" :
-							     "by time");
-	account_archive_progress(s->app, a, true, 0, 0);
-	catchup_page(s);
+	if (m->due)
+		catchup_start(s, "offered");
 }
 
 /* The window a scroll back's answer is for, if it is still open. */
@@ -853,15 +877,8 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 		muc_archived(s, inner, q->room, via.ts_ms, id);
 		return true;
 	}
-	if (q->kind == MAM_CATCHUP) {
-		struct mam *m = s->mam;
-
-		m->got++;
-		/* the bar moves every few dozen, not for each message */
-		if (m->got % 50 == 0)
-			account_archive_progress(s->app, s->acc, true, m->got,
-						 m->total);
-	}
+	if (q->kind == MAM_CATCHUP)
+		s->mam->got++; /* the bar moves once a page (on_catchup) */
 	message_read(s, inner, &via);
 	return true;
 }
