@@ -323,7 +323,9 @@ static void on_resume(struct loop *l, void *ud)
 	h->depth++;
 	cu.easy_pause(x->easy, CURLPAUSE_CONT);
 	h->depth--;
-	finish_done(h);
+	/* and reads on now: left to its timer, libcurl came back to the
+	 * socket milliseconds later */
+	drive(h, CURL_SOCKET_TIMEOUT, 0);
 }
 
 /* A timer added from a socket's callback would run in the same pass of
