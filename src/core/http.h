@@ -105,7 +105,7 @@ struct http_req {
  * buffers in one call), which over a fast link kept the loop from
  * answering anything else for tens of milliseconds. Past this the
  * transfer pauses and goes on at the loop's next turn. */
-#define HTTP_TURN_BYTES (256 * 1024)
+#define HTTP_TURN_BYTES (1024 * 1024)
 
 struct http *http_new(struct loop *l);
 /* Cancels what runs (no callbacks) and frees the engine; clears *h. */
