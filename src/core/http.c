@@ -8,6 +8,9 @@
  * loop_watch() and its timer callback to one loop timer. After every
  * call into libcurl the engine reads what finished and calls the done
  * callbacks, outside libcurl, so that they may start new transfers.
+ * A download writes HTTP_TURN_BYTES at most before its write callback
+ * pauses it, and timers of 0 ms let it go on in the loop's next pass,
+ * after the loop has looked at everything else.
  *
  * Certificates: libcurl verifies the chain and the host name as usual;
  * an OpenSSL verify callback, installed through CURLOPT_SSL_CTX_FUNCTION
@@ -64,6 +67,7 @@ static struct {
 	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
 	void (*easy_cleanup)(CURL *);
 	const char *(*easy_strerror)(CURLcode);
+	CURLcode (*easy_pause)(CURL *, int);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void (*slist_free_all)(struct curl_slist *);
 	unsigned engines; /* curl_global_init while there are any */
@@ -95,6 +99,8 @@ struct http_xfer {
 	bool write_failed;
 	int write_errno;
 	bool cancelled;          /* http_cancel() inside a callback */
+	size_t turn_bytes;       /* written since the last pause */
+	loop_timer_id resume;    /* to go on after a pause (see above) */
 	struct tlscert cert;     /* the first certificate refused */
 	char errbuf[CURL_ERROR_SIZE];
 	char *content_type;
@@ -149,6 +155,7 @@ static bool curl_load(void)
 	LOAD(easy_getinfo, "curl_easy_getinfo");
 	LOAD(easy_cleanup, "curl_easy_cleanup");
 	LOAD(easy_strerror, "curl_easy_strerror");
+	LOAD(easy_pause, "curl_easy_pause");
 	LOAD(slist_append, "curl_slist_append");
 	LOAD(slist_free_all, "curl_slist_free_all");
 	return true;
@@ -274,6 +281,7 @@ static void xfer_free(struct http_xfer *x)
 			h->n--;
 			break;
 		}
+	loop_timer_cancel(h->loop, x->resume);
 	cu.multi_remove_handle(h->multi, x->easy);
 	cu.easy_cleanup(x->easy);
 	cu.slist_free_all(x->headers);
@@ -293,6 +301,33 @@ static void xfer_free(struct http_xfer *x)
 	free(x);
 }
 
+/* The loop's next pass: the paused transfer goes on (libcurl hands
+ * over what it kept from inside curl_easy_pause()). */
+static void on_resume(struct loop *l, void *ud)
+{
+	struct http_xfer *x = ud;
+	struct http *h = x->h;
+
+	(void)l;
+	x->resume = 0;
+	x->turn_bytes = 0;
+	h->depth++;
+	cu.easy_pause(x->easy, CURLPAUSE_CONT);
+	h->depth--;
+	/* and reads on now: left to its timer, libcurl came back to the
+	 * socket milliseconds later */
+	drive(h, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/* A timer added from a socket's callback would run in the same pass of
+ * the loop; one added from a timer's waits for the next (loop.c). */
+static void on_pass(struct loop *l, void *ud)
+{
+	struct http_xfer *x = ud;
+
+	x->resume = loop_timer_add(l, 0, on_resume, x);
+}
+
 static size_t on_write(char *data, size_t size, size_t n, void *ud)
 {
 	struct http_xfer *x = ud;
@@ -300,6 +335,12 @@ static size_t on_write(char *data, size_t size, size_t n, void *ud)
 
 	if (x->cancelled)
 		return 0;
+	if (x->turn_bytes >= HTTP_TURN_BYTES) {
+		if (!x->resume)
+			x->resume = loop_timer_add(x->h->loop, 0, on_pass, x);
+		return CURL_WRITEFUNC_PAUSE;
+	}
+	x->turn_bytes += len;
 	if (x->limit > 0 && (int64_t)(x->len + len) > x->limit) {
 		x->too_big = true;
 		return 0;

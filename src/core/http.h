@@ -100,6 +100,12 @@ struct http_req {
 };
 
 #define HTTP_STALL_S 60
+/* Bytes one transfer writes in one turn of the loop at most: libcurl
+ * goes on reading while its socket is readable (up to a hundred
+ * buffers in one call), which over a fast link kept the loop from
+ * answering anything else for tens of milliseconds. Past this the
+ * transfer pauses and goes on at the loop's next turn. */
+#define HTTP_TURN_BYTES (1024 * 1024)
 
 struct http *http_new(struct loop *l);
 /* Cancels what runs (no callbacks) and frees the engine; clears *h. */

@@ -50,6 +50,8 @@ struct p2p {
 	char *hash;           /* its MD5 as the sender said it, or NULL */
 	int64_t size;
 	unsigned block;       /* the block size agreed */
+	unsigned char *blockbuf; /* receiving in-band: a block decoded
+				  * (block + 2 bytes), made at the open */
 	uint16_t seq;         /* the next block's */
 	unsigned inflight;    /* sending: blocks not yet answered */
 	bool eof;             /* sending: the whole file was read */

@@ -32,6 +32,8 @@
 #include "testutil.h"
 
 #define BIG 200000 /* bytes /big sends */
+#define HUGE (8 << 20) /* bytes /huge sends, as fast as it can */
+#define CURL_BUFFER 16384 /* libcurl's receive buffer (its default) */
 
 struct fixture {
 	char *dir;
@@ -125,6 +127,13 @@ static void serve_one(int fd, int port)
 		memset(big, 'x', BIG);
 		respond(fd, "200 OK", "application/octet-stream", big, BIG, NULL);
 		free(big);
+	} else if (strcmp(path, "/huge") == 0) {
+		char *huge = malloc(HUGE);
+
+		memset(huge, 'h', HUGE);
+		respond(fd, "200 OK", "application/octet-stream", huge, HUGE,
+			NULL);
+		free(huge);
 	} else if (strcmp(path, "/upload") == 0) {
 		char text[128];
 		int n = snprintf(text, sizeof text, "%zu bytes, sum %lu", have,
@@ -513,6 +522,46 @@ static void test_get_to_file_with_progress(void **state)
 	free(path);
 }
 
+/* A download as fast as loopback goes still leaves the loop to its other
+ * work: one turn writes HTTP_TURN_BYTES and one buffer of libcurl's at
+ * most (libcurl alone read up to a hundred buffers in one call). */
+static void test_download_bounded_per_turn(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = path_in(fx, "huge.out");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	loop_timer_id t;
+	struct http_req r;
+	struct stat st;
+	off_t last = 0, most = 0;
+	int turns = 0;
+
+	start_http_server(fx);
+	r = req_for(fx, "http", "/huge");
+	r.out_fd = fd;
+	start(fx, &r);
+	t = loop_timer_add(fx->loop, 15000, on_deadline, fx);
+	while (!fx->done && !fx->timed_out) {
+		assert_int_equal(loop_iterate(fx->loop), 0);
+		assert_int_equal(fstat(fd, &st), 0);
+		if (st.st_size - last > most)
+			most = st.st_size - last;
+		last = st.st_size;
+		turns++;
+	}
+	loop_timer_cancel(fx->loop, t);
+	close(fd);
+	assert_false(fx->timed_out);
+	assert_true(fx->r.ok);
+	assert_int_equal(fx->r.len, HUGE);
+	assert_int_equal(last, HUGE);
+	assert_true(most > 0);
+	if (most > HTTP_TURN_BYTES + CURL_BUFFER)
+		fail_msg("%lld bytes in one turn", (long long)most);
+	assert_true(turns >= HUGE / (HTTP_TURN_BYTES + CURL_BUFFER));
+	free(path);
+}
+
 static void test_too_big_refused(void **state)
 {
 	struct fixture *fx = *state;
@@ -799,6 +848,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_get_memory),
 		T(test_get_to_file_with_progress),
+		T(test_download_bounded_per_turn),
 		T(test_too_big_refused),
 		T(test_put_from_file),
 		T(test_post_from_memory),
