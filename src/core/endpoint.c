@@ -113,52 +113,26 @@ int endpoint_load(const char *path, struct endpoint *ep)
 	return 0;
 }
 
-int endpoint_save(const char *path, const struct endpoint *ep)
+static int fill(FILE *f, const void *ud)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	char *tmp = xasprintf("%s.new", path);
-	FILE *f;
-	int r = 0, fd;
+	const struct endpoint *ep = ud;
 
-	if (ep->url ? !url_ok(strncmp(ep->url, "wss://", 6) == 0 ?
-				      "websocket" : "bosh", ep->url) :
-		      !host_ok(ep->host) || ep->port < 1 || ep->port > 65535) {
-		r = -EINVAL;
-		goto out;
-	}
-	if (slash) {
-		*slash = '\0';
-		r = paths_mkdir(dir);
-		if (r < 0)
-			goto out;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		r = -errno;
-		close(fd);
-		goto out;
-	}
 	if (ep->url)
 		fprintf(f, "%s %s\n", strncmp(ep->url, "wss://", 6) == 0 ?
 					"websocket" : "bosh", ep->url);
 	else
 		fprintf(f, "tcp %s %d %s\n", ep->host, ep->port,
 			ep->direct ? "direct" : "starttls");
-	if (fclose(f) != 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-out:
-	free(tmp);
-	free(dir);
-	return r;
+	return 0;
+}
+
+int endpoint_save(const char *path, const struct endpoint *ep)
+{
+	if (ep->url ? !url_ok(strncmp(ep->url, "wss://", 6) == 0 ?
+				      "websocket" : "bosh", ep->url) :
+		      !host_ok(ep->host) || ep->port < 1 || ep->port > 65535)
+		return -EINVAL;
+	return paths_replace(path, true, fill, ep);
 }
 
 void endpoint_forget(const char *path)

@@ -97,52 +97,37 @@ void feedkeep_free(struct feedkeep **v, size_t n)
 	*v = NULL;
 }
 
-/* Writes v[0 .. n-1] to path through path.new; no feeds: no file.
+struct feedlist {
+	const struct feedkeep *v;
+	size_t n;
+};
+
+static int fill(FILE *f, const void *ud)
+{
+	const struct feedlist *l = ud;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "%s\t%s\n", l->v[i].service, l->v[i].node);
+	return 0;
+}
+
+/* Writes v[0 .. n-1] to path (paths_replace); no feeds: no file.
  * Returns 0 or -errno. */
 static int save(const char *path, const struct feedkeep *v, size_t n)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	char *tmp = xasprintf("%s.new", path);
-	FILE *f;
-	size_t i;
-	int r = 0, fd;
+	struct feedlist l = { v, n };
+	int r = 0;
 
 	if (n == 0) {
 		if (unlink(path) < 0 && errno != ENOENT)
 			r = -errno;
-		goto out;
+	} else {
+		r = paths_replace(path, true, fill, &l);
 	}
-	if (slash) {
-		*slash = '\0';
-		r = paths_mkdir(dir);
-		if (r < 0)
-			goto out;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		r = -errno;
-		close(fd);
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s\t%s\n", v[i].service, v[i].node);
-	if (fclose(f) != 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-out:
 	if (r < 0)
 		log_msg(LOG_WARN, "feedkeep", "cannot write %s: %s", path,
 			strerror(-r));
-	free(tmp);
-	free(dir);
 	return r;
 }
 

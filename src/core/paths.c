@@ -93,6 +93,49 @@ int paths_tighten(const char *path, bool dir)
 	return err;
 }
 
+int paths_replace(const char *path, bool mkdir_parent,
+		  int (*fill)(FILE *f, const void *ud), const void *ud)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = NULL;
+	int fd, err = 0;
+
+	if (mkdir_parent) {
+		char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+		if (slash && slash != dir) {
+			*slash = '\0';
+			err = paths_mkdir(dir);
+		}
+		free(dir);
+		if (err < 0)
+			goto out;
+	}
+	/* a stale temporary file (a crash, or someone else's symlink) must
+	 * not lend us its mode or its target */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	err = fill(f, ud);
+	if (!err && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		err = -errno;
+	if (fclose(f) != 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+out:
+	free(tmp);
+	return err;
+}
+
 char *paths_expand_home(const char *path)
 {
 	const char *home = getenv("HOME");

@@ -4,6 +4,7 @@
 #define NATTER_CORE_PATHS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* $XDG_CONFIG_HOME/natter/natterrc (default ~/.config/...) */
 char *paths_config_file(void);
@@ -21,5 +22,12 @@ int paths_mkdir(const char *dir);
 /* Takes group and other permissions off path (a directory when dir),
  * opened without following a link, if it is ours. Returns 0 or -errno. */
 int paths_tighten(const char *path, bool dir);
+/* Writes path anew: its directory made first when mkdir_parent
+ * (paths_mkdir), then path.tmp created 0600 without following a link,
+ * filled by fill(f, ud), flushed to disk and renamed over path, so a
+ * crash leaves the old file or the new one, never a part. Returns 0,
+ * or -errno, or fill's own negative result. */
+int paths_replace(const char *path, bool mkdir_parent,
+		  int (*fill)(FILE *f, const void *ud), const void *ud);
 
 #endif

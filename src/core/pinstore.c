@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/paths.h"
 #include "core/pinstore.h"
 #include "util/xmem.h"
 
@@ -119,40 +120,23 @@ const char *pinstore_get(const struct pinstore *ps, const char *domain)
 	return NULL;
 }
 
-/* Writes the whole store to a temporary file and renames it over the
- * old one, so a crash leaves either the old or the new store. */
-static int save(const struct pinstore *ps)
+static int fill(FILE *f, const void *ud)
 {
-	char *tmp = xasprintf("%s.tmp", ps->path);
-	int fd, err = 0;
+	const struct pinstore *ps = ud;
 	size_t i;
-	FILE *f;
 
-	/* a stale temporary file (a crash, or someone else's symlink) must
-	 * not lend us its mode or its target */
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		err = -errno;
-		if (fd >= 0)
-			close(fd);
-		free(tmp);
-		return err;
-	}
 	fprintf(f, "# natter trusted certificates: DOMAIN SHA-256\n");
 	for (i = 0; i < ps->n; i++)
 		fprintf(f, "%s %s\n", ps->pins[i].domain,
 			ps->pins[i].fingerprint);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		err = -errno;
-	if (fclose(f) != 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, ps->path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	return err;
+	return 0;
+}
+
+/* Writes the whole store anew (paths_replace): a crash leaves either
+ * the old or the new store. */
+static int save(const struct pinstore *ps)
+{
+	return paths_replace(ps->path, false, fill, ps);
 }
 
 int pinstore_set(struct pinstore *ps, const char *domain, const char *fp)

@@ -138,7 +138,8 @@ static void closed(void *ud, const char *why)
 	fk.closed++;
 }
 
-static const struct webstream_ops ops = { to_client, closed };
+static const struct webstream_ops ops = { .to_client = to_client,
+					   .closed = closed };
 
 #define HEADER "<?xml version='1.0'?><stream:stream to='localhost' " \
 	       "xmlns='jabber:client' " \
