@@ -27,7 +27,15 @@
  *
  * Every remote string kept (cid, JID, host) is one clean line; the
  * candidates are bounded (JS5B_CANDS_MAX) and only numeric hosts are
- * connected to (core/socks5.h).
+ * connected to (core/socks5.h). With p2p_direct = false only a proxy
+ * candidate whose JID is a bare domain is tried (js5b_may_try): the
+ * type is the peer's word, and a peer's own listener has its JID.
+ *
+ * Nothing is done with the transport before the user accepted the
+ * offer. The negotiation has a deadline (JS5B_WAIT_MS; the
+ * NATTER_JS5B_WAIT_MS environment variable shortens it for tests):
+ * a peer silent past it counts as having said candidate-error, and a
+ * peer silent past a second one ends the session.
  */
 #include "config.h"
 
@@ -53,6 +61,7 @@
 #define JS5B_SUM_MS 30000     /* a checksum after the last byte */
 #define JS5B_END_MS 60000     /* the receiver's verdict after it */
 #define JS5B_CID_MAX 128
+#define JS5B_WAIT_MS 60000    /* each step of the negotiation */
 
 struct js5b {
 	struct loop *loop;
@@ -66,6 +75,9 @@ struct js5b {
 	bool activating;            /* waiting for the other's activated */
 	loop_timer_id sum_timer;    /* receiving: waiting for a checksum;
 				     * sending: for the receiver's end */
+	loop_timer_id deadline;     /* the peer's next word in the
+				     * negotiation (JS5B_WAIT_MS) */
+	unsigned wait_ms;
 	char *why;                  /* why the last candidate failed */
 };
 
@@ -193,6 +205,16 @@ xmpp_stanza_t *js5b_transport_new(xmpp_ctx_t *ctx, const char *sid,
 	return tr;
 }
 
+bool js5b_may_try(const struct js5b_cand *k, bool direct)
+{
+	if (direct)
+		return true;
+	/* a proxy is a service, its JID a bare domain; a peer that calls
+	 * its own listener a proxy gives its own JID */
+	return k->proxy && k->jid && *k->jid && !strchr(k->jid, '@') &&
+	       !strchr(k->jid, '/');
+}
+
 enum js5b_pick js5b_pick(enum js5b_said local, uint32_t local_prio,
 			 enum js5b_said remote, uint32_t remote_prio,
 			 bool initiator)
@@ -233,6 +255,7 @@ void js5b_free(struct p2p *p)
 	if (!j)
 		return;
 	loop_timer_cancel(j->loop, j->sum_timer);
+	loop_timer_cancel(j->loop, j->deadline);
 	js5b_clear_ours(j);
 	js5b_cands_free(&j->theirs, j->ntheirs);
 	free(j->why);
@@ -247,8 +270,11 @@ void js5b_free(struct p2p *p)
 static struct js5b *js5b_new(struct session *s)
 {
 	struct js5b *j = xcalloc(1, sizeof *j);
+	const char *ms = getenv("NATTER_JS5B_WAIT_MS"); /* tests only */
+	unsigned long n = number(ms, JS5B_WAIT_MS);
 
 	j->loop = s->app->loop;
+	j->wait_ms = n ? (unsigned)n : JS5B_WAIT_MS;
 	return j;
 }
 
@@ -404,6 +430,8 @@ static void go(struct p2p *p, bool listener, const struct js5b_cand *k,
 		p->s5l = NULL;
 	}
 	s5_free(&p->s5l);
+	loop_timer_cancel(p->js5b->loop, p->js5b->deadline);
+	p->js5b->deadline = 0;
 	p->state = P2P_OPEN;
 	log_msg(LOG_INFO, "p2p", "%s: Jingle SOCKS5 stream %s open over %s "
 		"%s candidate %s port %d", p->acc->conf->name, p->sid,
@@ -480,6 +508,8 @@ static void activate_ours(struct session *s, struct p2p *p)
 
 /* ---- choosing ---- */
 
+static void arm(struct p2p *p);
+
 /* Both sides said what connected: the same connection is picked on
  * both, or none and in band instead. */
 static void decide(struct session *s, struct p2p *p)
@@ -508,9 +538,10 @@ static void decide(struct session *s, struct p2p *p)
 	}
 	if (pick == JS5B_LOCAL) {
 		s5_free(&p->s5l);
-		if (j->theirs[j->local_used].proxy)
+		if (j->theirs[j->local_used].proxy) {
 			j->activating = true; /* its owner activates it */
-		else
+			arm(p);
+		} else
 			go(p, false, &j->theirs[j->local_used], false);
 		return;
 	}
@@ -524,6 +555,46 @@ static void decide(struct session *s, struct p2p *p)
 		return;
 	}
 	go(p, true, &j->ours[j->remote_used], true);
+}
+
+/* ---- the deadline ---- */
+
+/* The peer said nothing in time: what it owes counts as a
+ * candidate-error (in band then, as when nothing connected); once the
+ * transport was picked, the session ends. */
+static void deadline_passed(struct loop *l, void *ud)
+{
+	struct p2p *p = ud;
+	struct session *s = session_of_p2p(p);
+	struct js5b *j = p->js5b;
+
+	(void)l;
+	j->deadline = 0;
+	if (p->state == P2P_OPEN || p->state == P2P_CLOSING)
+		return;
+	log_msg(LOG_INFO, "p2p", "%s: the SOCKS5 negotiation of %s with %s "
+		"timed out", p->acc->conf->name, p->sid, p->peer);
+	if (j->picked) {
+		fail(s, p, "timeout", "the other client stopped answering");
+		return;
+	}
+	arm(p); /* for what comes next; js5b_free cancels it */
+	if (j->local == JS5B_WAIT) {
+		s5_free(&p->s5);
+		j->local = JS5B_ERROR;
+		send_info(s, p, "candidate-error", NULL);
+	}
+	if (j->remote == JS5B_WAIT)
+		j->remote = JS5B_ERROR;
+	decide(s, p); /* may end p */
+}
+
+static void arm(struct p2p *p)
+{
+	struct js5b *j = p->js5b;
+
+	loop_timer_cancel(j->loop, j->deadline);
+	j->deadline = loop_timer_add(j->loop, j->wait_ms, deadline_passed, p);
 }
 
 /* ---- trying the other's candidates ---- */
@@ -560,7 +631,7 @@ static void try_next(struct session *s, struct p2p *p)
 	for (; j->at < j->ntheirs; j->at++) {
 		const struct js5b_cand *k = &j->theirs[j->at];
 
-		if (!k->proxy && !s->app->cfg.p2p_direct)
+		if (!js5b_may_try(k, s->app->cfg.p2p_direct))
 			continue;
 		p->s5 = s5_connect(s->app->loop, k->host, k->port, dst,
 				   JS5B_CONNECT_MS, on_tried, p, &err);
@@ -628,6 +699,7 @@ static void gather(struct session *s, struct p2p *p)
 	p2p_jingle_send(s, p);
 	if (!p->sending) { /* the responder tries the initiator's now */
 		p->state = P2P_HOSTS;
+		arm(p);
 		try_next(s, p);
 	}
 }
@@ -680,6 +752,7 @@ void js5b_accepted(struct session *s, struct p2p *p, xmpp_stanza_t *tr)
 	}
 	free(sid);
 	p->state = P2P_HOSTS;
+	arm(p);
 	try_next(s, p);
 }
 
@@ -769,6 +842,15 @@ bool js5b_jingle(struct session *s, struct p2p *p, const char *action,
 			j->sum_timer = 0;
 			p2p_jingle_done(s, p);
 		}
+		return true;
+	}
+	if (p->state == P2P_OFFERED || (!p->sending && !p->t)) {
+		/* the user has not accepted: the transport waits, unchanged */
+		if (strncmp(action, "transport-", 10) != 0)
+			return false;
+		log_msg(LOG_INFO, "p2p", "%s: %s for %s before the offer was "
+			"accepted: ignored", p->acc->conf->name, action,
+			p->sid);
 		return true;
 	}
 	if (strcmp(action, "transport-info") == 0) {

@@ -959,7 +959,8 @@ struct p2p *p2p_incoming(struct session *s, xmpp_stanza_t *iq,
 
 	if (!p) /* a stream we send: the other end closes it */
 		p = from && sid ? p2p_find(s, from, sid, true) : NULL;
-	if (!p || p->state == P2P_OFFERED) {
+	/* nothing is received for an offer not accepted (no transfer) */
+	if (!p || p->state == P2P_OFFERED || (!p->sending && !p->t)) {
 		if (from)
 			p2p_reply_error(s, from, xmpp_stanza_get_id(iq), "cancel",
 				    "item-not-found", NULL, NULL);

@@ -535,6 +535,9 @@ enum js5b_pick {
 enum js5b_pick js5b_pick(enum js5b_said local, uint32_t local_prio,
 			 enum js5b_said remote, uint32_t remote_prio,
 			 bool initiator);
+/* Whether the other's candidate k may be connected to: every one with
+ * p2p_direct (direct), else only a proxy whose JID is a bare domain. */
+bool js5b_may_try(const struct js5b_cand *k, bool direct);
 /* An IQ set of stream initiation or IBB: answered here. Returns -1 for
  * a payload that is neither. */
 int p2p_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t *payload);

@@ -587,3 +587,119 @@ def test_s5b_send_fallback_raw(prosody, write_rc, start_natter, downloads,
     info = wait_jingle(bob, action_is("session-info"), "a checksum")
     h = info.find("{%s}checksum/{%s}file/{%s}hash" % (JFT, JFT, HASHES))
     assert base64.b64decode(h.text) == hashlib.sha256(data).digest()
+
+
+# -- review fixes: before the accept, proxies by their word, silence ----------
+
+def test_s5b_replace_before_accept(prosody, write_rc, start_natter, downloads,
+                                  make_peer):
+    """An initiator that replaces the transport with in band while the
+    offer still waits for the user, then opens the stream and sends a
+    block: none of it is taken (natter used to accept the replace and
+    write the block to a transfer that did not exist yet, and crash);
+    natter answers a ping after, and the dialog still asks."""
+    natter = start_alice(prosody, write_rc, start_natter, downloads)
+    bob = raw_peer(make_peer)
+    dead = natterdemo.free_ports(1)[0]
+    assert bob.iq_set(NATTER, initiate_s5b(
+        "j5", "t5", "early.bin", 10000, [("dead", bob.jid, dead, 100)])
+    ).type == "result"
+    natter.wait_for(r"\[\d+:file from bob@localhost")
+    assert bob.iq_set(NATTER, (
+        "<jingle xmlns='%s' action='transport-replace' sid='j5'>"
+        "<content creator='initiator' name='a-file'><transport xmlns='%s' "
+        "sid='i5' block-size='4096'/></content></jingle>"
+        % (JINGLE, JIBB))).type == "result"
+    ibb = "http://jabber.org/protocol/ibb"
+    for sid in ("i5", "t5"):
+        r = bob.iq_set(NATTER, "<open xmlns='%s' sid='%s' block-size='4096' "
+                       "stanza='iq'/>" % (ibb, sid))
+        assert r.type == "error", r
+        r = bob.iq_set(NATTER, "<data xmlns='%s' sid='%s' seq='0'>%s</data>"
+                       % (ibb, sid, base64.b64encode(os.urandom(3000))
+                          .decode()))
+        assert r.type == "error", r
+    assert bob.ping(NATTER).type == "result"
+    assert not [j for j in bob.jingles
+                if j.find("{%s}jingle" % JINGLE).get("action")
+                == "transport-accept"]
+    screen = open_dialog(natter)
+    assert "early.bin" in screen
+
+
+def test_s5b_no_direct_own_proxy(prosody, write_rc, start_natter, downloads,
+                                 make_peer):
+    """With p2p_direct = false natter tries only proxies, and "proxy" is
+    the peer's word: a candidate so labelled whose JID is the peer's own
+    (its listener) is not connected to; natter says candidate-error."""
+    befriend(prosody, "bob")
+    rc = write_rc()
+    with open(rc, "a", encoding="utf-8") as f:
+        f.write('download_dir = "%s"\np2p_direct = false\n' % downloads)
+    natter = start_natter(rc)
+    natter.wait_for(r"connected as alice@localhost/natter")
+    bob = raw_peer(make_peer)
+    host = S5Host(s5_hash("t6", bob.jid, NATTER), b"x" * 100)
+    try:
+        assert bob.iq_set(NATTER, initiate_s5b(
+            "j6", "t6", "own.bin", 100,
+            [("own", bob.jid, host.port, 655360)]).replace(
+                "type='direct'", "type='proxy'")).type == "result"
+        open_dialog(natter)
+        harness.keys(natter, "C-s")
+        wait_jingle(bob, info_with("candidate-error"), "an error")
+        assert host.asked is None
+        assert not bob.jingles or not [
+            j for j in bob.jingles if j.find(
+                ".//{%s}candidate-used" % JS5B) is not None]
+    finally:
+        host.close()
+
+
+def test_s5b_silent_responder(prosody, write_rc, natter_bin, xdg, downloads,
+                              make_peer, tmp_path):
+    """A responder that accepts, offers nothing and then says nothing
+    more: past the deadline (shortened for the test) natter counts its
+    silence as candidate-error and replaces the transport with in band;
+    silent still, the session ends (timeout) and the transfer fails with
+    words."""
+    befriend(prosody, "bob")
+    rc = write_rc()
+    with open(rc, "a", encoding="utf-8") as f:
+        f.write('download_dir = "%s"\n' % downloads)
+    natter = harness.NatterPane([natter_bin, "-c", rc],
+                                dict(xdg.env(), NATTER_JS5B_WAIT_MS="1500"))
+    natter.start()
+    try:
+        natter.wait_for(r"connected as alice@localhost/natter")
+        bob = raw_peer(make_peer)
+
+        def setup():
+            for feat in (JFT, JS5B, JIBB):
+                bob.client["xep_0030"].add_feature(feat)
+        bob.call_soon(setup)
+        path = tmp_path / "quiet.bin"
+        path.write_bytes(os.urandom(5000))
+        natter.wait_for(r"bob@localhost")
+        natter.send_keys("/sendfile --p2p bob@localhost/peer %s" % path)
+        ini = wait_jingle(bob, action_is("session-initiate"), "an offer")
+        jsid = ini.get("sid")
+        tsid = ini.find("{%s}content/{%s}transport"
+                        % (JINGLE, JS5B)).get("sid")
+        assert bob.iq_set(NATTER, (
+            "<jingle xmlns='%s' action='session-accept' sid='%s' "
+            "responder='%s'><content creator='initiator' name='a-file'>"
+            "<description xmlns='%s'/><transport xmlns='%s' sid='%s' "
+            "mode='tcp'/></content></jingle>"
+            % (JINGLE, jsid, bob.jid, JFT, JS5B, tsid))).type == "result"
+        wait_jingle(bob, info_with("candidate-error"), "natter's error")
+        rep = wait_jingle(bob, action_is("transport-replace"), "a replace")
+        assert rep.find("{%s}content/{%s}transport" % (JINGLE, JIBB)) \
+            is not None
+        term = wait_jingle(bob, action_is("session-terminate"), "the end")
+        assert reason_of(term)[0] == "timeout"
+        natter.wait_for(r"Transfer 1 failed: the other client stopped "
+                        r"answering")
+    finally:
+        bad = natter.finish()
+    assert not bad, bad

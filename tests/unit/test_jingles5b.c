@@ -228,6 +228,45 @@ static void test_pick(void **state)
 			 JS5B_REMOTE);
 }
 
+/* With p2p_direct = false only a proxy is tried, and "proxy" is the
+ * peer's word: one whose JID is not a bare domain (the peer's own
+ * listener, labelled so) is not. */
+static void test_may_try(void **state)
+{
+	xmpp_stanza_t *tr = tu_parse(ctx,
+		TR_HEAD "sid='s'>"
+		"<candidate cid='own' host='10.0.0.9' jid='bob@x/r' port='7'"
+		" priority='9' type='proxy'/>"
+		"<candidate cid='bare' host='10.0.0.9' jid='bob@x' port='7'"
+		" priority='8' type='proxy'/>"
+		"<candidate cid='res' host='10.0.0.9' jid='x/r' port='7'"
+		" priority='7' type='proxy'/>"
+		"<candidate cid='svc' host='10.0.0.8' jid='proxy.x' port='7'"
+		" priority='6' type='proxy'/>"
+		"<candidate cid='dir' host='10.0.0.9' jid='proxy.x' port='7'"
+		" priority='5' type='direct'/>"
+		"</transport>");
+	struct js5b_cand *c = NULL;
+	char *sid = NULL;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(js5b_transport_parse(tr, &sid, &c, &n), 0);
+	assert_int_equal(n, 5);
+	for (size_t i = 0; i < n; i++)
+		assert_true(js5b_may_try(&c[i], true));
+	assert_string_equal(c[0].cid, "own");
+	assert_false(js5b_may_try(&c[0], false));
+	assert_false(js5b_may_try(&c[1], false));
+	assert_false(js5b_may_try(&c[2], false));
+	assert_string_equal(c[3].cid, "svc");
+	assert_true(js5b_may_try(&c[3], false));
+	assert_false(js5b_may_try(&c[4], false)); /* direct */
+	js5b_cands_free(&c, n);
+	free(sid);
+	xmpp_stanza_release(tr);
+}
+
 #define J_HEAD "<jingle xmlns='urn:xmpp:jingle:1' "
 #define JFT "urn:xmpp:jingle:apps:file-transfer:5"
 
@@ -278,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_parse_hostile),
 		cmocka_unit_test(test_build_round_trip),
 		cmocka_unit_test(test_pick),
+		cmocka_unit_test(test_may_try),
 		cmocka_unit_test(test_offer_over_s5b),
 	};
 
