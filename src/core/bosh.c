@@ -11,8 +11,9 @@
  * older one waits in `reqs` but no longer counts as in flight: the next
  * request goes at once, as long as its rid stays within `requests` of
  * the oldest unanswered one (the server's window). The stream header
- * libstrophe expects is made from the session creation answer (its sid
- * is the stream id) and again when a restart (xmpp:restart='true')
+ * libstrophe expects is made from the session creation answer (its
+ * authid is the stream id, as XEP-0206 has a legacy digest login hash
+ * it; else its sid) and again when a restart (xmpp:restart='true')
  * goes out, sent when libstrophe opens a new stream after SASL: the
  * server may answer it on an older, held request. libstrophe's </stream:stream> becomes type='terminate'; the
  * server's terminate, an HTTP error or a broken connection end the
@@ -78,6 +79,9 @@ struct bosh {
 	struct xmlframe *ans; /* one answer's <body/> */
 	char *to, *lang;      /* from libstrophe's stream header */
 	char *sid;
+	/* the streams' id: the creation's authid (XEP-0206: what a legacy
+	 * digest login hashes), else its sid; not escaped */
+	char *stream_id;
 	uint64_t rid;         /* the last one sent */
 	int requests;         /* the server's limit, at most ours */
 	bool creating;        /* the creation request is out */
@@ -169,8 +173,12 @@ static void ans_open(void *ud, const char *name, const char **attrs)
 	if (strcmp(name, "body") != 0)
 		return;
 	/* kept escaped: it goes back into every request's attribute */
-	if ((v = xmlframe_attr(attrs, "sid")) && !b->sid)
+	if ((v = xmlframe_attr(attrs, "sid")) && !b->sid) {
+		const char *authid = xmlframe_attr(attrs, "authid");
+
 		b->sid = xmlframe_escape(v);
+		b->stream_id = xstrdup(authid ? authid : v);
+	}
 	if ((v = xmlframe_attr(attrs, "requests"))) {
 		int n = atoi(v);
 
@@ -187,7 +195,8 @@ static void ans_open(void *ud, const char *name, const char **attrs)
 
 		b->ans_header = false;
 		v = xmlframe_attr(attrs, "from");
-		h = xmlframe_stream_header(v ? v : b->to, b->sid, "en");
+		h = xmlframe_stream_header(v ? v : b->to, b->stream_id,
+					   "en");
 		b->ops.to_client(b->ud, h, strlen(h));
 		free(h);
 	}
@@ -412,7 +421,8 @@ static void pump(struct bosh *b)
 			 * request it holds, maybe an older one: the new
 			 * stream begins for libstrophe now (it wrote its
 			 * header after the last word of the old one) */
-			hdr = xmlframe_stream_header(b->to, b->sid, "en");
+			hdr = xmlframe_stream_header(b->to, b->stream_id,
+						     "en");
 			b->ops.to_client(b->ud, hdr, strlen(hdr));
 			free(hdr);
 			/* what libstrophe wrote before its new header
@@ -509,6 +519,7 @@ static void bosh_free(void *impl)
 	free(b->to);
 	free(b->lang);
 	free(b->sid);
+	free(b->stream_id);
 	free(b->out);
 	free(b->ans_condition);
 	free(b->ans_from);

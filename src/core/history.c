@@ -82,6 +82,8 @@ struct history {
 	char *why;      /* SQLite's words for the last failure */
 	uint64_t retry_at; /* monotonic ms: when the queue is due a try */
 	bool reported;  /* history_trouble() told of this run of failures */
+	bool doubt;     /* `indexed` could not be read back: ask again
+			 * before feeding the index */
 };
 
 static const char schema[] =
@@ -168,6 +170,9 @@ static const char sql_max_id[] = "SELECT coalesce(max(id), 0) FROM messages";
 /* FTS5 keeps one docsize row per row it indexed, retracted ones too */
 static const char sql_indexed[] =
 	"SELECT coalesce(max(id), 0) FROM messages_fts_docsize";
+static const char sql_docsize[] =
+	"SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+	" AND name = 'messages_fts_docsize'";
 /* A resent stanza has the same id and the same body; some clients reuse
  * ids across sessions, so the id alone does not make a duplicate. (One
  * INSERT ... SELECT ... WHERE NOT EXISTS would read the table it writes,
@@ -241,7 +246,7 @@ static const char sql_search[] =
 
 static void copy_clear(struct hist_copy *c);
 static int64_t max_id(struct history *h);
-static void index_mark(struct history *h);
+static int index_mark(struct history *h);
 static int feed_index(struct history *h);
 
 /* Creates path readable by us only, or takes group and other bits off
@@ -673,7 +678,10 @@ static void note_failure(struct history *h)
 	if (sqlite3_get_autocommit(h->db)) {
 		h->lost += h->pending;
 		h->pending = 0;
-		h->newest = max_id(h); /* the rows it took are gone */
+		int64_t id = max_id(h); /* the rows it took are gone */
+
+		if (id >= 0)
+			h->newest = id;
 	}
 }
 
@@ -784,19 +792,41 @@ static int64_t max_id(struct history *h)
 	return id;
 }
 
-/* Learns from the index which rows it holds (at open, and after a
- * failure left that in doubt). */
-static void index_mark(struct history *h)
+/* The one number sql reads, -1 on error. */
+static int64_t read_one(struct history *h, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
 
-	if (sqlite3_prepare_v2(h->db, sql_indexed, -1, &st, NULL) ==
-		    SQLITE_OK &&
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
-		h->indexed = sqlite3_column_int64(st, 0);
-	else /* no docsize table: an index made otherwise; trust it */
-		h->indexed = max_id(h);
+		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	return v;
+}
+
+/* Learns from the index which rows it holds (at open, and after a
+ * failure left that in doubt). An index without a docsize table (made
+ * otherwise) is trusted to hold every row. When either cannot be read
+ * (a lock, an I/O error), `indexed` stays as it was and `doubt` makes
+ * feed_index() ask again first: a guess would leave rows out of the
+ * index for good, or feed it some twice. Returns 0 or -1. */
+static int index_mark(struct history *h)
+{
+	int64_t has = read_one(h, sql_docsize), id = -1;
+
+	if (has > 0)
+		id = read_one(h, sql_indexed);
+	else if (has == 0)
+		id = max_id(h);
+	if (id < 0) {
+		note_failure(h);
+		h->doubt = true;
+		return -1;
+	}
+	h->indexed = id;
+	h->doubt = false;
+	return 0;
 }
 
 /* Feeds the search index the committed rows it lacks, in a transaction
@@ -807,6 +837,8 @@ static int feed_index(struct history *h)
 	int64_t last;
 	int r;
 
+	if (h->doubt && index_mark(h) < 0)
+		return -1;
 	if (h->indexed >= h->newest)
 		return 0;
 	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=

@@ -155,24 +155,42 @@ static void send_client(const char *xml)
 	bosh_impl.from_client(b, xml, strlen(xml));
 }
 
-/* A session as the server creates it: one request held afterwards. */
-static int setup(void **state)
+/* A session as the server creates it, its creation answered with
+ * attrs: one request held afterwards. */
+static void create(const char *attrs)
 {
 	struct webstream_conf c = { .url = "https://localhost/http-bind" };
-	char *err = NULL;
+	char *err = NULL, *ans;
+	int n;
 
-	(void)state;
 	memset(&fk, 0, sizeof fk);
 	b = bosh_impl.make(NULL, &c, &ops, NULL, &err);
 	assert_non_null(b);
 	send_client(HEADER);
 	assert_int_equal(fk.n, 1);
 	assert_non_null(strstr(fk.req[0].body, "hold='1'"));
-	answer(0, "<body xmlns='http://jabber.org/protocol/httpbind' "
-	       "xmlns:stream='http://etherx.jabber.org/streams' sid='s1' "
-	       "requests='2' hold='1' wait='50' from='localhost'>"
-	       "<stream:features/></body>");
+	n = asprintf(&ans, "<body xmlns='http://jabber.org/protocol/httpbind' "
+		     "xmlns:stream='http://etherx.jabber.org/streams' %s "
+		     "requests='2' hold='1' wait='50' from='localhost'>"
+		     "<stream:features/></body>", attrs);
+	assert_true(n > 0);
+	answer(0, ans);
+	free(ans);
 	assert_non_null(strstr(fk.client, "<stream:features"));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	create("sid='s1'");
+	return 0;
+}
+
+/* ejabberd's way: an authid apart from the sid */
+static int setup_authid(void **state)
+{
+	(void)state;
+	create("sid='s1' authid='ej&amp;42'");
 	return 0;
 }
 
@@ -267,6 +285,25 @@ static void test_newer_answer_first(void **state)
 	assert_int_equal(fk.closed, 0);
 }
 
+/* The stream id libstrophe reads (and a legacy digest login hashes,
+ * XEP-0206) is the authid of the session's creation, escaped once;
+ * without one, the sid. */
+static void test_stream_id_is_authid(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(fk.client, " id='ej&amp;42'"));
+	assert_null(strstr(fk.client, "id='s1'"));
+	/* the requests still name the session by its sid */
+	answer(fk.n - 1, BODY(""));
+	assert_non_null(strstr(fk.req[fk.n - 1].body, "sid='s1'"));
+}
+
+static void test_stream_id_is_sid(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(fk.client, " id='s1'"));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -275,6 +312,9 @@ int main(void)
 		T(test_idle_one_held_request),
 		T(test_send_beside_held),
 		T(test_newer_answer_first),
+		cmocka_unit_test_setup_teardown(test_stream_id_is_authid,
+						setup_authid, teardown),
+		T(test_stream_id_is_sid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

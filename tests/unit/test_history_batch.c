@@ -22,6 +22,26 @@
 #include "core/history.h"
 #include "testutil.h"
 
+/* Statements whose SQL starts with one of these fail as if the database
+ * were locked (sqlite3_step is wrapped at link time); NULL ends it. */
+static const char *fail_step[4];
+
+int __real_sqlite3_step(sqlite3_stmt *st);
+int __wrap_sqlite3_step(sqlite3_stmt *st);
+
+int __wrap_sqlite3_step(sqlite3_stmt *st)
+{
+	const char *sql = sqlite3_sql(st);
+	size_t i;
+
+	for (i = 0; sql && fail_step[i]; i++)
+		if (strncmp(sql, fail_step[i], strlen(fail_step[i])) == 0 &&
+		    (sql[strlen(fail_step[i])] == '\0' ||
+		     sql[strlen(fail_step[i])] == ' '))
+			return SQLITE_BUSY;
+	return __real_sqlite3_step(st);
+}
+
 struct fixture {
 	char *dir;
 	char *path;
@@ -33,6 +53,7 @@ static int setup(void **state)
 	struct fixture *fx = calloc(1, sizeof *fx);
 
 	assert_non_null(fx);
+	memset(fail_step, 0, sizeof fail_step);
 	fx->dir = tu_history_open(&fx->h, &fx->path, "histbatch");
 	*state = fx;
 	return 0;
@@ -238,6 +259,92 @@ static void test_index_waits_for_a_lock(void **state)
 	assert_int_equal(fts_check(fx->path), SQLITE_OK);
 }
 
+#define FEED "INSERT INTO messages_fts(rowid, body)"
+#define DOCSIZE "SELECT coalesce(max(id), 0) FROM messages_fts_docsize"
+#define MAX_ID "SELECT coalesce(max(id), 0) FROM messages"
+
+/* Feeding the index fails, and so does reading back what it holds
+ * (with the newest id too when max_id is set): the history must not
+ * guess. Afterwards every row is in the index exactly once, and a
+ * retraction leaves it sound. */
+static void index_read_fails(struct fixture *fx, bool max_id)
+{
+	int64_t row;
+	int n = 0;
+
+	assert_int_equal(add(fx->h, 1, "flood one"), 1);
+	assert_int_equal(history_flush(fx->h), 0); /* indexed */
+	assert_int_equal(add(fx->h, 2, "flood two"), 1);
+	row = history_last_rowid(fx->h);
+	assert_int_equal(add(fx->h, 3, "flood three"), 1);
+	assert_int_equal(history_commit(fx->h), 0);
+	fail_step[0] = FEED;
+	fail_step[1] = DOCSIZE;
+	fail_step[2] = max_id ? MAX_ID : NULL;
+	assert_int_equal(history_flush(fx->h), -1);
+	/* still known to wait, and not fed before it can be read again */
+	assert_int_equal(history_unindexed(fx->h), 2);
+	fail_step[0] = DOCSIZE;
+	fail_step[1] = NULL;
+	assert_int_equal(history_flush(fx->h), -1);
+	assert_int_equal(outside(fx->path, INDEXED), 1);
+	fail_step[0] = NULL;
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_int_equal(history_unindexed(fx->h), 0);
+	assert_int_equal(outside(fx->path, INDEXED), 3);
+	assert_int_equal(outside(fx->path, "SELECT count(*) FROM"
+				 " messages_fts_docsize"), 3);
+	assert_int_equal(fts_check(fx->path), SQLITE_OK);
+	assert_int_equal(history_retract(fx->h, row), 1);
+	assert_int_equal(history_search(fx->h, "two", 10, count_rows, &n),
+			 0);
+	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
+			 2);
+	assert_int_equal(fts_check(fx->path), SQLITE_OK);
+}
+
+static void test_index_unreadable(void **state)
+{
+	index_read_fails(*state, false);
+}
+
+static void test_index_and_rows_unreadable(void **state)
+{
+	index_read_fails(*state, true);
+}
+
+/* The same at open: nothing is fed until the index can be read. */
+static void test_index_unreadable_at_open(void **state)
+{
+	struct fixture *fx = *state;
+	char *err = NULL;
+	pid_t pid;
+	int status;
+
+	assert_int_equal(add(fx->h, 1, "flood one"), 1);
+	assert_int_equal(history_flush(fx->h), 0);
+	history_close(&fx->h);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct history *h;
+
+		if (history_open(&h, fx->path, &err) < 0 ||
+		    add(h, 2, "flood two") != 1 || history_commit(h) < 0)
+			_exit(1);
+		_exit(0); /* as if killed before the index was fed */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	fail_step[0] = DOCSIZE;
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+	assert_int_equal(outside(fx->path, INDEXED), 1);
+	fail_step[0] = NULL;
+	assert_int_equal(history_flush(fx->h), 0);
+	assert_int_equal(outside(fx->path, INDEXED), 2);
+	assert_int_equal(fts_check(fx->path), SQLITE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +357,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_correct_before_index,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_waits_for_a_lock,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_unreadable, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_and_rows_unreadable,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_unreadable_at_open,
 						setup, teardown),
 	};
 
