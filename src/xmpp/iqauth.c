@@ -190,11 +190,6 @@ static void give_up(struct iqauth *ia, const char *why)
 	conn_close(ia->s);
 }
 
-static bool encrypted(const struct session *s)
-{
-	return xmpp_conn_is_secured(s->conn) || s->carrier_tls;
-}
-
 static void send_iq(struct iqauth *ia, xmpp_stanza_t *iq)
 {
 	char *id = xmpp_uuid_gen(ia->s->ctx);
@@ -226,7 +221,7 @@ static void ask_fields(struct iqauth *ia)
 	xmpp_stanza_t *iq, *q;
 	char *user;
 
-	if (!encrypted(s)) {
+	if (!conn_encrypted(s)) {
 		s->legacy_no_tls = true;
 		give_up(ia, "the stream is not encrypted: no legacy login");
 		return;
@@ -246,7 +241,7 @@ static void log_in(struct iqauth *ia, unsigned fields)
 	xmpp_stanza_t *iq, *q;
 	char *user, *res;
 
-	ia->method = iqauth_choose(fields, encrypted(s));
+	ia->method = iqauth_choose(fields, conn_encrypted(s));
 	if (ia->method == IQAUTH_NONE) {
 		s->no_auth_method = true;
 		give_up(ia, "the server asks for no field natter may send");
