@@ -33,6 +33,7 @@
 #include "xmpp/ns.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 #include "xmpp/xs.h"
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
@@ -359,13 +360,6 @@ static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 /* --- the streams ------------------------------------------------------- */
 
-static bool has_child(xmpp_stanza_t *st, const char *name, const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_ns(st, ns);
-
-	return c && strcmp(xmpp_stanza_get_name(c), name) == 0;
-}
-
 static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
 	struct inband *b = ud;
@@ -377,7 +371,7 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	/* over BOSH or WebSocket the web transport's HTTPS is the
 	 * encryption: nothing offers STARTTLS there */
 	if (!conn_encrypted(&b->s) && tls != TLS_DISABLE) {
-		if (!has_child(st, "starttls", NS_TLS)) {
+		if (!stanza_has_child(st, "starttls", NS_TLS)) {
 			fail(b, NULL,
 			     "The server does not offer TLS; natter will not "
 			     "send a password in the clear (tls = \"disable\" "
@@ -389,7 +383,7 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 				       b->s.ctx, "<starttls xmlns='" NS_TLS "'/>"));
 		return 1;
 	}
-	b->offers_register = has_child(st, "register", NS_FEATURE_REGISTER);
+	b->offers_register = stanza_has_child(st, "register", NS_FEATURE_REGISTER);
 	ask_form(b);
 	return 1;
 }

@@ -322,13 +322,6 @@ static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 0;
 }
 
-static bool has_child(xmpp_stanza_t *st, const char *name, const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_ns(st, ns);
-
-	return c && strcmp(xmpp_stanza_get_name(c), name) == 0;
-}
-
 static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
 	struct iqauth *ia = ud;
@@ -338,7 +331,7 @@ static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		return 1;
 	if (!xmpp_conn_is_secured(conn) && !s->carrier_tls &&
 	    s->acc->conf->tls != TLS_DISABLE &&
-	    has_child(st, "starttls", NS_TLS)) {
+	    stanza_has_child(st, "starttls", NS_TLS)) {
 		ia->phase = IA_STARTTLS;
 		xmpp_send_raw_string(conn, "<starttls xmlns='%s'/>", NS_TLS);
 		return 1;
