@@ -29,13 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "core/account.h"
 #include "core/app.h"
 #include "core/conf.h"
 #include "core/endpoint.h"
 #include "util/log.h"
+#include "util/sha1.h"
 #include "util/xmem.h"
 #include "xmpp/conn.h"
 #include "xmpp/iqauth.h"
@@ -110,22 +109,7 @@ enum iqauth_method iqauth_choose(unsigned fields, bool encrypted)
 
 void iqauth_digest(const char *stream_id, const char *password, char out[41])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-
-	if (!c || !EVP_DigestInit_ex(c, EVP_sha1(), NULL) ||
-	    !EVP_DigestUpdate(c, stream_id, strlen(stream_id)) ||
-	    !EVP_DigestUpdate(c, password, strlen(password)) ||
-	    !EVP_DigestFinal_ex(c, md, &len) || len != 20)
-		abort(); /* out of memory: as xmem does */
-	EVP_MD_CTX_free(c);
-	for (i = 0; i < len; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[40] = '\0';
+	sha1_hex(out, stream_id, password, (const char *)NULL);
 }
 
 /* The value of attribute name in tag (as libstrophe logs it:
