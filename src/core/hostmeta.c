@@ -6,8 +6,9 @@
  * Anything a document declares in a DTD makes expat stop (an entity
  * declaration handler that aborts), so no entity is ever expanded.
  *
- * json-c is reached through `js`, a table filled by dlsym() the first
- * time a host-meta.json is read, as core/mime.c does for libmagic: a
+ * json-c is reached through `js`, a table filled by dl_load() (util/dl.h)
+ * the first time a host-meta.json is read, as core/mime.c does for
+ * libmagic: a
  * session that never reads one (every one that logs in over TCP) does
  * not map the library.
  */

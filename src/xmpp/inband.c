@@ -8,8 +8,9 @@
  * negotiates what libstrophe would otherwise do for us: direct TLS, or
  * the stream features, STARTTLS and a second stream, under the
  * account's tls rules; then we fetch the form into a dialog
- * (account_ops) and send the user's answer on the same stream. conn.c makes, opens, drains and
- * closes the connection as it does a session's.
+ * (account_ops) and send the user's answer on the same stream. conn.c
+ * makes, opens, drains and closes the connection as it does a
+ * session's.
  *
  * One registration runs at a time; app->xs->inband is it. It lives from
  * xs_register_account() until its dialog closes and the stream is shut,

@@ -7,21 +7,22 @@
  * (xmpp_connect_raw, through the account's transport like any stream,
  * conn.c), which conn_raw_open negotiates as for inband.c's
  * registration: direct TLS, or the features and STARTTLS and a second
- * stream under the account's tls rules and pins. Only on an encrypted stream does it ask
- * the server which fields it wants (an iq:auth get) and answer with
- * <digest/> (hex SHA-1 of the stream id and the password) when offered,
- * else <password/>. libstrophe keeps the stream id to itself; it logs
- * every stream header it receives, and xlog.c hands those lines here.
+ * stream under the account's tls rules and pins. Only on an encrypted
+ * stream does it ask the server which fields it wants (an iq:auth get)
+ * and answer with <digest/> (hex SHA-1 of the stream id and the
+ * password) when offered, else <password/>. libstrophe keeps the stream
+ * id to itself; it logs every stream header it receives, and xlog.c
+ * hands those lines here.
  *
  * One struct iqauth per session, made by the first legacy attempt and
  * kept (s->iqauth) until conn_free: the raw stream's events come to
- * us (raw_ops), and we report to the session's
- * handler what it would have seen from a client stream: the connect
- * once the server accepted the login, and every disconnect. A raw
- * stream fires user handlers before login: ours act only in the phase
- * they belong to (a client stream never fires them before login, and
- * none comes after it), and the session's own see nothing they answer
- * until then (iq.c answers only gets and sets).
+ * us (raw_ops), and we report to the session's handler what it would
+ * have seen from a client stream: the connect once the server accepted
+ * the login, and every disconnect. A raw stream fires user handlers
+ * before login: ours act only in the phase they belong to (a client
+ * stream never fires them before login, and none comes after it), and
+ * the session's own see nothing they answer until then (iq.c answers
+ * only gets and sets).
  */
 #include "config.h"
 
