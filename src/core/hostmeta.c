@@ -8,9 +8,8 @@
  *
  * json-c is reached through `js`, a table filled by dl_load() (util/dl.h)
  * the first time a host-meta.json is read, as core/mime.c does for
- * libmagic: a
- * session that never reads one (every one that logs in over TCP) does
- * not map the library.
+ * libmagic: a session that never reads one (every one that logs in over
+ * TCP) does not map the library.
  */
 #include "config.h"
 
