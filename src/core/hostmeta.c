@@ -6,14 +6,13 @@
  * Anything a document declares in a DTD makes expat stop (an entity
  * declaration handler that aborts), so no entity is ever expanded.
  *
- * json-c is reached through `js`, a table filled by dlsym() the first
- * time a host-meta.json is read, as core/mime.c does for libmagic: a
- * session that never reads one (every one that logs in over TCP) does
- * not map the library.
+ * json-c is reached through `js`, a table filled by dl_load() (util/dl.h)
+ * the first time a host-meta.json is read, as core/mime.c does for
+ * libmagic: a session that never reads one (every one that logs in over
+ * TCP) does not map the library.
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <expat.h>
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -22,6 +21,7 @@
 #include <string.h>
 
 #include "core/hostmeta.h"
+#include "util/dl.h"
 #include "util/xmem.h"
 
 #define XRD_NS "http://docs.oasis-open.org/ns/xri/xrd-1.0"
@@ -189,56 +189,39 @@ static struct {
 	int (*object_get_string_len)(const struct json_object *);
 } js;
 
-#define LOAD(field, sym)                                                   \
-	do {                                                               \
-		*(void **)&js.field = dlsym(js.lib, sym);                  \
-		if (!js.field) {                                           \
-			missing = sym;                                     \
-			goto fail;                                         \
-		}                                                          \
-	} while (0)
-
 /* Loads json-c once; false (with js.err) when it cannot be. */
 static bool jsonc_load(void)
 {
-	const char *missing = NULL;
+	static const struct dl_sym syms[] = {
+		DL_SYM(js.tokener_new_ex, "json_tokener_new_ex"),
+		DL_SYM(js.tokener_parse_ex, "json_tokener_parse_ex"),
+		DL_SYM(js.tokener_get_error, "json_tokener_get_error"),
+		DL_SYM(js.tokener_error_desc, "json_tokener_error_desc"),
+		DL_SYM(js.tokener_get_parse_end, "json_tokener_get_parse_end"),
+		DL_SYM(js.tokener_free, "json_tokener_free"),
+		DL_SYM(js.object_put, "json_object_put"),
+		DL_SYM(js.object_is_type, "json_object_is_type"),
+		DL_SYM(js.object_object_get_ex, "json_object_object_get_ex"),
+		DL_SYM(js.object_array_length, "json_object_array_length"),
+		DL_SYM(js.object_array_get_idx, "json_object_array_get_idx"),
+		DL_SYM(js.object_get_string, "json_object_get_string"),
+		DL_SYM(js.object_get_string_len, "json_object_get_string_len"),
+	};
+	char *why = NULL;
 
 	if (js.lib)
 		return true;
 	if (js.err)
 		return false;
-	js.lib = dlopen(JSONC_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	js.lib = dl_load(JSONC_LIBRARY, syms, sizeof syms / sizeof *syms, &why);
 	if (!js.lib) {
-		const char *why = dlerror();
-
 		js.err = xasprintf("cannot load %s (the Debian package "
-				   "libjson-c5): %s", JSONC_LIBRARY,
-				   why ? why : "unknown error");
+				   "libjson-c5): %s", JSONC_LIBRARY, why);
+		free(why);
 		return false;
 	}
-	LOAD(tokener_new_ex, "json_tokener_new_ex");
-	LOAD(tokener_parse_ex, "json_tokener_parse_ex");
-	LOAD(tokener_get_error, "json_tokener_get_error");
-	LOAD(tokener_error_desc, "json_tokener_error_desc");
-	LOAD(tokener_get_parse_end, "json_tokener_get_parse_end");
-	LOAD(tokener_free, "json_tokener_free");
-	LOAD(object_put, "json_object_put");
-	LOAD(object_is_type, "json_object_is_type");
-	LOAD(object_object_get_ex, "json_object_object_get_ex");
-	LOAD(object_array_length, "json_object_array_length");
-	LOAD(object_array_get_idx, "json_object_array_get_idx");
-	LOAD(object_get_string, "json_object_get_string");
-	LOAD(object_get_string_len, "json_object_get_string_len");
 	return true;
-fail:
-	js.err = xasprintf("cannot use %s: it has no %s", JSONC_LIBRARY,
-			   missing);
-	dlclose(js.lib);
-	js.lib = NULL;
-	return false;
 }
-
-#undef LOAD
 
 int hostmeta_parse_json(struct hostmeta *hm, const char *doc, size_t len,
 			char **err)

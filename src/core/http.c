@@ -27,7 +27,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/err.h>
@@ -42,6 +41,7 @@
 #include "core/http.h"
 #include "core/loop.h"
 #include "core/pinstore.h"
+#include "util/dl.h"
 #include "util/log.h"
 #include "util/url.h"
 #include "util/utf8.h"
@@ -114,56 +114,42 @@ struct http_xfer {
 
 static int ssl_ex_index = -1;
 
-#define LOAD(field, sym)                                                   \
-	do {                                                               \
-		*(void **)&cu.field = dlsym(cu.lib, sym);                  \
-		if (!cu.field) {                                           \
-			missing = sym;                                     \
-			goto fail;                                         \
-		}                                                          \
-	} while (0)
-
 /* Loads libcurl once; false (with cu.err) when it cannot be. */
 static bool curl_load(void)
 {
-	const char *missing = NULL;
+	static const struct dl_sym syms[] = {
+		DL_SYM(cu.global_init, "curl_global_init"),
+		DL_SYM(cu.global_cleanup, "curl_global_cleanup"),
+		DL_SYM(cu.multi_init, "curl_multi_init"),
+		DL_SYM(cu.multi_setopt, "curl_multi_setopt"),
+		DL_SYM(cu.multi_add_handle, "curl_multi_add_handle"),
+		DL_SYM(cu.multi_remove_handle, "curl_multi_remove_handle"),
+		DL_SYM(cu.multi_socket_action, "curl_multi_socket_action"),
+		DL_SYM(cu.multi_info_read, "curl_multi_info_read"),
+		DL_SYM(cu.multi_cleanup, "curl_multi_cleanup"),
+		DL_SYM(cu.easy_init, "curl_easy_init"),
+		DL_SYM(cu.easy_setopt, "curl_easy_setopt"),
+		DL_SYM(cu.easy_getinfo, "curl_easy_getinfo"),
+		DL_SYM(cu.easy_cleanup, "curl_easy_cleanup"),
+		DL_SYM(cu.easy_strerror, "curl_easy_strerror"),
+		DL_SYM(cu.easy_pause, "curl_easy_pause"),
+		DL_SYM(cu.slist_append, "curl_slist_append"),
+		DL_SYM(cu.slist_free_all, "curl_slist_free_all"),
+	};
+	char *why = NULL;
 
 	if (cu.lib)
 		return true;
 	if (cu.err)
 		return false;
-	cu.lib = dlopen(CURL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	cu.lib = dl_load(CURL_LIBRARY, syms, sizeof syms / sizeof *syms, &why);
 	if (!cu.lib) {
-		const char *why = dlerror();
-
 		cu.err = xasprintf("cannot load %s (the Debian package "
-				   "libcurl4): %s", CURL_LIBRARY,
-				   why ? why : "unknown error");
+				   "libcurl4): %s", CURL_LIBRARY, why);
+		free(why);
 		return false;
 	}
-	LOAD(global_init, "curl_global_init");
-	LOAD(global_cleanup, "curl_global_cleanup");
-	LOAD(multi_init, "curl_multi_init");
-	LOAD(multi_setopt, "curl_multi_setopt");
-	LOAD(multi_add_handle, "curl_multi_add_handle");
-	LOAD(multi_remove_handle, "curl_multi_remove_handle");
-	LOAD(multi_socket_action, "curl_multi_socket_action");
-	LOAD(multi_info_read, "curl_multi_info_read");
-	LOAD(multi_cleanup, "curl_multi_cleanup");
-	LOAD(easy_init, "curl_easy_init");
-	LOAD(easy_setopt, "curl_easy_setopt");
-	LOAD(easy_getinfo, "curl_easy_getinfo");
-	LOAD(easy_cleanup, "curl_easy_cleanup");
-	LOAD(easy_strerror, "curl_easy_strerror");
-	LOAD(easy_pause, "curl_easy_pause");
-	LOAD(slist_append, "curl_slist_append");
-	LOAD(slist_free_all, "curl_slist_free_all");
 	return true;
-fail:
-	cu.err = xasprintf("%s lacks %s", CURL_LIBRARY, missing);
-	dlclose(cu.lib);
-	cu.lib = NULL;
-	return false;
 }
 
 /* -- the engine in the loop ------------------------------------------ */

@@ -11,13 +11,14 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <magic.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/mime.h"
+#include "util/dl.h"
 #include "util/log.h"
 #include "util/xmem.h"
 
@@ -37,24 +38,26 @@ static struct {
 
 static bool magic_loaded(void)
 {
+	static const struct dl_sym syms[] = {
+		DL_SYM(mg.open, "magic_open"),
+		DL_SYM(mg.close, "magic_close"),
+		DL_SYM(mg.load, "magic_load"),
+		DL_SYM(mg.descriptor, "magic_descriptor"),
+		DL_SYM_OPTIONAL(mg.setparam, "magic_setparam"),
+	};
+	char *why = NULL;
+
 	if (mg.lib)
 		return true;
 	if (mg.failed)
 		return false;
-	mg.lib = dlopen(MAGIC_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-	if (mg.lib) {
-		*(void **)&mg.open = dlsym(mg.lib, "magic_open");
-		*(void **)&mg.close = dlsym(mg.lib, "magic_close");
-		*(void **)&mg.load = dlsym(mg.lib, "magic_load");
-		*(void **)&mg.descriptor = dlsym(mg.lib, "magic_descriptor");
-		*(void **)&mg.setparam = dlsym(mg.lib, "magic_setparam");
-		if (mg.open && mg.close && mg.load && mg.descriptor)
-			return true;
-		dlclose(mg.lib);
-		mg.lib = NULL;
-	}
+	mg.lib = dl_load(MAGIC_LIBRARY, syms, sizeof syms / sizeof *syms, &why);
+	if (mg.lib)
+		return true;
 	log_msg(LOG_WARN, "mime", "cannot load %s (the Debian package "
-		"libmagic1): files are sent as %s", MAGIC_LIBRARY, MIME_UNKNOWN);
+		"libmagic1): %s; files are sent as %s", MAGIC_LIBRARY, why,
+		MIME_UNKNOWN);
+	free(why);
 	mg.failed = true;
 	return false;
 }

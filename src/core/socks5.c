@@ -27,6 +27,7 @@
 #include "core/socks5.h"
 #include "core/transfer.h"
 #include "util/log.h"
+#include "util/sha1.h"
 #include "util/xmem.h"
 
 #define S5_BUF 65536
@@ -69,15 +70,7 @@ struct s5 {
 void s5_dst(const char *sid, const char *initiator, const char *target,
 	    char out[41])
 {
-	char *all = xasprintf("%s%s%s", sid, initiator, target);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	if (!EVP_Digest(all, strlen(all), md, &n, EVP_sha1(), NULL) || n != 20)
-		abort(); /* SHA-1 is always there */
-	free(all);
-	for (unsigned i = 0; i < 20; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	sha1_hex(out, sid, initiator, target, (const char *)NULL);
 }
 
 int s5_reply_len(const unsigned char *buf, size_t len)

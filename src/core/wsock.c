@@ -58,6 +58,7 @@
 #include "core/tlscert.h"
 #include "core/webstream.h"
 #include "core/xmlframe.h"
+#include "util/dl.h"
 #include "util/log.h"
 #include "util/xmem.h"
 
@@ -99,27 +100,19 @@ static struct {
 	void (*context_destroy)(struct lws_context *);
 } ws;
 
-#define LOAD(lib, field, sym)                                              \
-	do {                                                               \
-		*(void **)&ws.field = dlsym(ws.lib, sym);                  \
-		if (!ws.field) {                                           \
-			missing = sym;                                     \
-			goto fail;                                         \
-		}                                                          \
-	} while (0)
-
-/* Opens one library; false (with ws.err) when it cannot be. */
-static bool open_lib(void **lib, const char *name, const char *package)
+/* Opens one library with its table; false (with ws.err) when it
+ * cannot be. */
+static bool open_lib(void **lib, const char *name, const char *package,
+		     const struct dl_sym *syms, size_t n)
 {
-	const char *why;
+	char *why = NULL;
 
-	*lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+	*lib = dl_load(name, syms, n, &why);
 	if (*lib)
 		return true;
-	why = dlerror();
 	ws.err = xasprintf("WebSocket needs %s (the Debian package %s), "
-			   "which cannot be loaded: %s", name, package,
-			   why ? why : "unknown error");
+			   "which cannot be loaded: %s", name, package, why);
+	free(why);
 	return false;
 }
 
@@ -127,44 +120,42 @@ static bool open_lib(void **lib, const char *name, const char *package)
  * cannot be. */
 static bool ws_load(void)
 {
-	const char *missing = NULL, *name = UV_LIBRARY;
+	static const struct dl_sym uv_syms[] = {
+		DL_SYM(ws.uv_loop_init, "uv_loop_init"),
+		DL_SYM(ws.uv_run, "uv_run"),
+		DL_SYM(ws.uv_backend_fd, "uv_backend_fd"),
+		DL_SYM(ws.uv_backend_timeout, "uv_backend_timeout"),
+		DL_SYM(ws.uv_loop_alive, "uv_loop_alive"),
+		DL_SYM(ws.uv_loop_close, "uv_loop_close"),
+	};
+	static const struct dl_sym lws_syms[] = {
+		DL_SYM(ws.callback_on_writable, "lws_callback_on_writable"),
+		DL_SYM(ws.get_context, "lws_get_context"),
+		DL_SYM(ws.context_user, "lws_context_user"),
+		DL_SYM(ws.is_final_fragment, "lws_is_final_fragment"),
+		DL_SYM(ws.remaining_packet_payload, "lws_remaining_packet_payload"),
+		DL_SYM(ws.write, "lws_write"),
+		DL_SYM(ws.parse_uri, "lws_parse_uri"),
+		DL_SYM(ws.set_log_level, "lws_set_log_level"),
+		DL_SYM(ws.create_context, "lws_create_context"),
+		DL_SYM(ws.client_connect_via_info, "lws_client_connect_via_info"),
+		DL_SYM(ws.context_destroy, "lws_context_destroy"),
+	};
 
 	if (ws.lws)
 		return true;
 	if (ws.err)
 		return false;
-	if (!open_lib(&ws.uv, UV_LIBRARY, "libuv1"))
+	if (!open_lib(&ws.uv, UV_LIBRARY, "libuv1", uv_syms,
+		      sizeof uv_syms / sizeof *uv_syms))
 		return false;
-	LOAD(uv, uv_loop_init, "uv_loop_init");
-	LOAD(uv, uv_run, "uv_run");
-	LOAD(uv, uv_backend_fd, "uv_backend_fd");
-	LOAD(uv, uv_backend_timeout, "uv_backend_timeout");
-	LOAD(uv, uv_loop_alive, "uv_loop_alive");
-	LOAD(uv, uv_loop_close, "uv_loop_close");
-	if (!open_lib(&ws.lws, LWS_LIBRARY, "libwebsockets17"))
-		goto close_uv;
-	name = LWS_LIBRARY;
-	LOAD(lws, callback_on_writable, "lws_callback_on_writable");
-	LOAD(lws, get_context, "lws_get_context");
-	LOAD(lws, context_user, "lws_context_user");
-	LOAD(lws, is_final_fragment, "lws_is_final_fragment");
-	LOAD(lws, remaining_packet_payload, "lws_remaining_packet_payload");
-	LOAD(lws, write, "lws_write");
-	LOAD(lws, parse_uri, "lws_parse_uri");
-	LOAD(lws, set_log_level, "lws_set_log_level");
-	LOAD(lws, create_context, "lws_create_context");
-	LOAD(lws, client_connect_via_info, "lws_client_connect_via_info");
-	LOAD(lws, context_destroy, "lws_context_destroy");
+	if (!open_lib(&ws.lws, LWS_LIBRARY, "libwebsockets17", lws_syms,
+		      sizeof lws_syms / sizeof *lws_syms)) {
+		dlclose(ws.uv);
+		ws.uv = NULL;
+		return false;
+	}
 	return true;
-fail:
-	ws.err = xasprintf("%s lacks %s", name, missing);
-	if (ws.lws)
-		dlclose(ws.lws);
-	ws.lws = NULL;
-close_uv:
-	dlclose(ws.uv);
-	ws.uv = NULL;
-	return false;
 }
 
 struct wsmsg {

@@ -29,6 +29,10 @@
  * against the XMPP domain as always. The TLS rules, pins, draining,
  * socket registration and shutdown here stay the same for every
  * transport.
+ *
+ * A raw stream (iqauth.c's legacy login, inband.c's registration) is
+ * one libstrophe negotiates nothing on: conn_raw_open does its TLS here,
+ * once for both, and hands it on ready (struct conn_raw_ops).
  */
 #include "config.h"
 
@@ -56,6 +60,7 @@
 #include "xmpp/dial.h"
 #include "xmpp/iqauth.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 /* libstrophe waits this long for the server to close a stream after
  * xmpp_disconnect(), in one of its own timed handlers; we must call it
@@ -65,6 +70,9 @@
  * TLS record that OpenSSL decrypted but libstrophe (4 KiB per call) has
  * not read yet; poll() cannot see those bytes. */
 #define DRAIN_EXTRA_CALLS 4
+
+#define NS_STREAMS "http://etherx.jabber.org/streams"
+#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
 
 /* libstrophe's sockopt and certificate callbacks carry no user data,
  * only the connection or its context: this leads them to the app, whose
@@ -769,6 +777,123 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 bool conn_encrypted(struct session *s)
 {
 	return s->carrier_tls || xmpp_conn_is_secured(s->conn);
+}
+
+/* --- a raw stream's TLS ------------------------------------------------ */
+
+enum raw_phase {
+	RAW_IDLE,     /* not negotiating: down, failed, or the caller's */
+	RAW_STREAM,   /* connecting, TLS, streams: waiting for features */
+	RAW_STARTTLS, /* <starttls/> sent */
+};
+
+static void raw_start_tls(struct conn_raw *r)
+{
+	if (xmpp_conn_tls_start(r->s->conn) == XMPP_EOK) {
+		r->phase = RAW_STREAM;
+		xmpp_conn_open_stream_default(r->s->conn);
+		return;
+	}
+	r->phase = RAW_IDLE;
+	r->ops->fail(r->ud, CONN_RAW_TLS_FAILED);
+}
+
+static int raw_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct conn_raw *r = ud;
+
+	if (r->phase != RAW_STREAM)
+		return 1;
+	/* over BOSH or WebSocket the web transport's HTTPS is the
+	 * encryption: nothing offers STARTTLS there */
+	if (!conn_encrypted(r->s) && r->s->acc->conf->tls != TLS_DISABLE) {
+		if (!stanza_has_child(st, "starttls", NS_TLS)) {
+			r->phase = RAW_IDLE;
+			r->ops->fail(r->ud, CONN_RAW_NO_STARTTLS);
+			return 1;
+		}
+		r->phase = RAW_STARTTLS;
+		xmpp_send_raw_string(conn, "<starttls xmlns='%s'/>", NS_TLS);
+		return 1;
+	}
+	r->phase = RAW_IDLE;
+	r->ops->ready(r->ud, st);
+	return 1;
+}
+
+/* <proceed/> or <failure/>. libstrophe also hands us any stanza with a
+ * child in the TLS namespace (the features): those are raw_features'. */
+static int raw_tls(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct conn_raw *r = ud;
+	const char *name = xmpp_stanza_get_name(st);
+	const char *ns = xmpp_stanza_get_ns(st);
+
+	(void)conn;
+	if (r->phase != RAW_STARTTLS || !ns || strcmp(ns, NS_TLS) != 0)
+		return 1;
+	if (strcmp(name, "proceed") == 0) {
+		raw_start_tls(r);
+	} else if (strcmp(name, "failure") == 0) {
+		r->phase = RAW_IDLE;
+		r->ops->fail(r->ud, CONN_RAW_TLS_REFUSED);
+	}
+	return 1;
+}
+
+static void raw_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
+		     xmpp_stream_error_t *se, void *ud)
+{
+	struct conn_raw *r = ud;
+
+	r->s->progress++;
+	switch (event) {
+	case XMPP_CONN_RAW_CONNECT:
+		/* direct TLS: conn_open or dial.c asked libstrophe for it;
+		 * a web transport's loopback hop never carries TLS */
+		if ((xmpp_conn_get_flags(conn) & XMPP_CONN_FLAG_LEGACY_SSL) &&
+		    !r->s->carrier_tls)
+			raw_start_tls(r);
+		else
+			xmpp_conn_open_stream_default(conn);
+		break;
+	case XMPP_CONN_CONNECT:
+		/* a stream is open: its features come next, if any */
+		if (r->phase == RAW_STREAM && r->ops->opened &&
+		    r->ops->opened(r->ud))
+			r->phase = RAW_IDLE;
+		break;
+	case XMPP_CONN_DISCONNECT:
+	case XMPP_CONN_FAIL:
+		r->phase = RAW_IDLE;
+		r->ops->down(r->ud, event, error, se);
+		break;
+	}
+}
+
+int conn_raw_open(struct conn_raw *r, struct session *s,
+		  const struct conn_raw_ops *ops, void *ud)
+{
+	r->s = s;
+	r->ops = ops;
+	r->ud = ud;
+	r->phase = RAW_STREAM;
+	if (!r->handlers) {
+		xmpp_handler_add(s->conn, raw_features, NS_STREAMS, "features",
+				 NULL, r);
+		xmpp_handler_add(s->conn, raw_tls, NS_TLS, NULL, NULL, r);
+		r->handlers = true;
+	}
+	return conn_open(s, CONN_RAW, raw_conn, r);
+}
+
+void conn_raw_free(struct conn_raw *r)
+{
+	if (r->handlers && r->s && r->s->conn) {
+		xmpp_handler_delete(r->s->conn, raw_features);
+		xmpp_handler_delete(r->s->conn, raw_tls);
+	}
+	r->handlers = false;
 }
 
 static void grace_over(struct loop *l, void *ud)

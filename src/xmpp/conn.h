@@ -95,4 +95,55 @@ void conn_prepare_all(struct app *app);
  * disconnected or ms milliseconds have passed (for exiting). */
 void conn_shutdown(struct session **v, size_t n, int ms);
 
+/* --- a raw stream made ready for its caller -------------------------- */
+
+/* Why conn_raw could not have TLS. */
+enum conn_raw_fail {
+	CONN_RAW_NO_STARTTLS, /* the stream features offer no STARTTLS */
+	CONN_RAW_TLS_REFUSED, /* the server answered <starttls/> <failure/> */
+	CONN_RAW_TLS_FAILED,  /* the handshake failed (s->cert_refused says
+			       * when our check refused the certificate) */
+};
+
+/* What a raw stream reports to its caller (iqauth.c, inband.c); ud is
+ * the caller's, given to conn_raw_open. */
+struct conn_raw_ops {
+	/* The stream is ready: encrypted (conn_encrypted), or tls is
+	 * "disable"; features (borrowed) are its <stream:features/>. */
+	void (*ready)(void *ud, xmpp_stanza_t *features);
+	/* TLS cannot be had on it; the stream is still open. */
+	void (*fail)(void *ud, enum conn_raw_fail why);
+	/* A stream was opened while negotiating (libstrophe's
+	 * XMPP_CONN_CONNECT); returns whether the caller takes it as
+	 * ready without features (a pre-1.0 server sends none). May be
+	 * NULL. */
+	bool (*opened)(void *ud);
+	/* libstrophe's XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL. */
+	void (*down)(void *ud, xmpp_conn_event_t event, int error,
+		     xmpp_stream_error_t *se);
+};
+
+/* The TLS negotiation of a raw stream, embedded in its caller's struct
+ * (zeroed before the first conn_raw_open) and kept as long as the
+ * session's connection. */
+struct conn_raw {
+	struct session *s;
+	const struct conn_raw_ops *ops;
+	void *ud;
+	int phase;     /* conn.c's */
+	bool handlers; /* its stanza handlers are on s->conn */
+};
+
+/* Opens a raw stream on s (conn_open with CONN_RAW; the caller has set
+ * the JID) and negotiates TLS under the account's rules: direct TLS
+ * when the attempt is (tls = "direct", or an _xmpps-client record), else
+ * STARTTLS and a second stream unless the transport's HTTPS already
+ * encrypts it or tls is "disable"; then ops->ready. Every event of the
+ * connection goes through ops. Returns as conn_open. */
+int conn_raw_open(struct conn_raw *r, struct session *s,
+		  const struct conn_raw_ops *ops, void *ud);
+/* Removes r's stanza handlers from its connection (before conn_free,
+ * never from inside a libstrophe callback). */
+void conn_raw_free(struct conn_raw *r);
+
 #endif

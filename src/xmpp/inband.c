@@ -4,12 +4,13 @@
  * account for a registration form before any account exists, so it
  * cannot log in: it opens a raw stream of its own (libstrophe's
  * xmpp_connect_raw), with its own context so the certificate check and
- * the log know which account it serves (conn.c). We negotiate
- * what libstrophe would otherwise do for us: direct TLS, or the stream
- * features, STARTTLS and a second stream, under the account's tls
- * rules; then we fetch the form into a dialog (account_ops) and send the
- * user's answer on the same stream. conn.c makes, opens, drains and
- * closes the connection as it does a session's.
+ * the log know which account it serves (conn.c). conn_raw_open
+ * negotiates what libstrophe would otherwise do for us: direct TLS, or
+ * the stream features, STARTTLS and a second stream, under the
+ * account's tls rules; then we fetch the form into a dialog
+ * (account_ops) and send the user's answer on the same stream. conn.c
+ * makes, opens, drains and closes the connection as it does a
+ * session's.
  *
  * One registration runs at a time; app->xs->inband is it. It lives from
  * xs_register_account() until its dialog closes and the stream is shut,
@@ -33,10 +34,9 @@
 #include "xmpp/ns.h"
 #include "xmpp/request.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 #include "xmpp/xs.h"
 
-#define NS_STREAMS "http://etherx.jabber.org/streams"
-#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
 #define NS_FEATURE_REGISTER "http://jabber.org/features/iq-register"
 
 /* From connect() to the form on screen. */
@@ -55,6 +55,7 @@ enum ib_phase {
 
 struct inband {
 	struct session s;     /* own context, raw connection, socket */
+	struct conn_raw raw;  /* its TLS */
 	uint64_t win;         /* the dialog's window id */
 	enum ib_phase phase;
 	bool offers_register; /* the stream features listed iq-register */
@@ -359,39 +360,15 @@ static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 /* --- the streams ------------------------------------------------------- */
 
-static bool has_child(xmpp_stanza_t *st, const char *name, const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_ns(st, ns);
-
-	return c && strcmp(xmpp_stanza_get_name(c), name) == 0;
-}
-
-static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+static void on_ready(void *ud, xmpp_stanza_t *features)
 {
 	struct inband *b = ud;
-	enum tls_mode tls = b->s.acc->conf->tls;
 
-	(void)conn;
 	if (b->phase != IB_CONNECTING)
-		return 1;
-	/* over BOSH or WebSocket the web transport's HTTPS is the
-	 * encryption: nothing offers STARTTLS there */
-	if (!conn_encrypted(&b->s) && tls != TLS_DISABLE) {
-		if (!has_child(st, "starttls", NS_TLS)) {
-			fail(b, NULL,
-			     "The server does not offer TLS; natter will not "
-			     "send a password in the clear (tls = \"disable\" "
-			     "allows it)",
-			     false);
-			return 1;
-		}
-		send_stanza(b, xmpp_stanza_new_from_string(
-				       b->s.ctx, "<starttls xmlns='" NS_TLS "'/>"));
-		return 1;
-	}
-	b->offers_register = has_child(st, "register", NS_FEATURE_REGISTER);
+		return;
+	b->offers_register =
+		stanza_has_child(features, "register", NS_FEATURE_REGISTER);
 	ask_form(b);
-	return 1;
 }
 
 /* What the user reads when the server's certificate (the stream's, or
@@ -403,38 +380,30 @@ static char *untrusted(struct inband *b)
 			 "goes on", b->s.acc->conf->name);
 }
 
-static void start_tls(struct inband *b)
-{
-	char *why;
-
-	if (xmpp_conn_tls_start(b->s.conn) == XMPP_EOK) {
-		xmpp_conn_open_stream_default(b->s.conn);
-		return;
-	}
-	if (b->s.cert_refused)
-		why = untrusted(b);
-	else
-		why = xstrdup("TLS could not be set up with the server");
-	fail(b, NULL, why, false);
-	free(why);
-}
-
-/* <proceed/> or <failure/>. libstrophe also hands us any stanza with
- * a child in the TLS namespace (the features): those are not ours. */
-static int on_tls(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+static void on_no_tls(void *ud, enum conn_raw_fail why)
 {
 	struct inband *b = ud;
-	const char *name = xmpp_stanza_get_name(st);
-	const char *ns = xmpp_stanza_get_ns(st);
+	char *text;
 
-	(void)conn;
-	if (b->phase != IB_CONNECTING || !ns || strcmp(ns, NS_TLS) != 0)
-		return 1;
-	if (strcmp(name, "proceed") == 0)
-		start_tls(b);
-	else if (strcmp(name, "failure") == 0)
-		fail(b, NULL, "The server refused to start TLS", false);
-	return 1;
+	if (b->phase != IB_CONNECTING)
+		return;
+	switch (why) {
+	case CONN_RAW_NO_STARTTLS:
+		text = xstrdup("The server does not offer TLS; natter will "
+			       "not send a password in the clear (tls = "
+			       "\"disable\" allows it)");
+		break;
+	case CONN_RAW_TLS_REFUSED:
+		text = xstrdup("The server refused to start TLS");
+		break;
+	case CONN_RAW_TLS_FAILED:
+	default:
+		text = b->s.cert_refused ? untrusted(b) :
+			xstrdup("TLS could not be set up with the server");
+		break;
+	}
+	fail(b, NULL, text, false);
+	free(text);
 }
 
 static void on_down(struct inband *b, xmpp_stream_error_t *se)
@@ -476,28 +445,18 @@ static void on_down(struct inband *b, xmpp_stream_error_t *se)
 		ib_close(b);
 }
 
-static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
-		    xmpp_stream_error_t *se, void *ud)
+static void conn_down(void *ud, xmpp_conn_event_t event, int error,
+		      xmpp_stream_error_t *se)
 {
-	struct inband *b = ud;
-
+	(void)event;
 	(void)error;
-	b->s.progress++;
-	switch (event) {
-	case XMPP_CONN_RAW_CONNECT:
-		if (b->s.acc->conf->tls == TLS_DIRECT && !b->s.carrier_tls)
-			start_tls(b);
-		else
-			xmpp_conn_open_stream_default(conn);
-		break;
-	case XMPP_CONN_CONNECT:
-		break; /* a stream is open: its features come next */
-	case XMPP_CONN_DISCONNECT:
-	case XMPP_CONN_FAIL:
-		on_down(b, se);
-		break;
-	}
+	on_down(ud, se);
 }
+
+/* No on_opened: a stream without features has no form to offer. */
+static const struct conn_raw_ops raw_ops = {
+	on_ready, on_no_tls, NULL, conn_down,
+};
 
 static void ib_connect(struct inband *b)
 {
@@ -510,7 +469,7 @@ static void ib_connect(struct inband *b)
 	b->phase = IB_CONNECTING;
 	b->reported = b->offers_register = false;
 	xmpp_conn_set_jid(b->s.conn, b->s.acc->domain);
-	if (conn_open(&b->s, CONN_RAW, conn_cb, b) != XMPP_EOK) {
+	if (conn_raw_open(&b->raw, &b->s, &raw_ops, b) != XMPP_EOK) {
 		fail(b, NULL, b->s.carrier_error ? b->s.carrier_error :
 			      "Cannot resolve the server's address", false);
 		return;
@@ -530,6 +489,7 @@ static void ib_free(struct inband *b)
 	cancel_timer(b);
 	loop_timer_cancel(l, b->free_timer);
 	forget_iq(b);
+	conn_raw_free(&b->raw);
 	conn_free(&b->s);
 	if (app->xs->inband == b)
 		app->xs->inband = NULL;
@@ -586,8 +546,6 @@ long xs_register_account(struct app *app, struct account *a)
 		free(b);
 		return -1;
 	}
-	xmpp_handler_add(b->s.conn, on_features, NS_STREAMS, "features", NULL, b);
-	xmpp_handler_add(b->s.conn, on_tls, NS_TLS, NULL, NULL, b);
 	app->xs->inband = b;
 
 	d = dialog_new(&account_ops, a, a->domain);

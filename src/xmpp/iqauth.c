@@ -5,23 +5,24 @@
  * server would take a <digest/>; and it falls back to it after a failed
  * SASL login too. So natter never sets that flag: it opens a raw stream
  * (xmpp_connect_raw, through the account's transport like any stream,
- * conn.c) and negotiates it as inband.c does for registration: direct
- * TLS, or the features and STARTTLS and a second stream under the
- * account's tls rules and pins. Only on an encrypted stream does it ask
- * the server which fields it wants (an iq:auth get) and answer with
- * <digest/> (hex SHA-1 of the stream id and the password) when offered,
- * else <password/>. libstrophe keeps the stream id to itself; it logs
- * every stream header it receives, and xlog.c hands those lines here.
+ * conn.c), which conn_raw_open negotiates as for inband.c's
+ * registration: direct TLS, or the features and STARTTLS and a second
+ * stream under the account's tls rules and pins. Only on an encrypted
+ * stream does it ask the server which fields it wants (an iq:auth get)
+ * and answer with <digest/> (hex SHA-1 of the stream id and the
+ * password) when offered, else <password/>. libstrophe keeps the stream
+ * id to itself; it logs every stream header it receives, and xlog.c
+ * hands those lines here.
  *
  * One struct iqauth per session, made by the first legacy attempt and
- * kept (s->iqauth) until conn_free: libstrophe's connection handler
- * for a raw stream is ours (on_conn), which reports to the session's
- * handler what it would have seen from a client stream: the connect
- * once the server accepted the login, and every disconnect. A raw
- * stream fires user handlers before login: ours act only in the phase
- * they belong to (a client stream never fires them before login, and
- * none comes after it), and the session's own see nothing they answer
- * until then (iq.c answers only gets and sets).
+ * kept (s->iqauth) until conn_free: the raw stream's events come to
+ * us (raw_ops), and we report to the session's handler what it would
+ * have seen from a client stream: the connect once the server accepted
+ * the login, and every disconnect. A raw stream fires user handlers
+ * before login: ours act only in the phase they belong to (a client
+ * stream never fires them before login, and none comes after it), and
+ * the session's own see nothing they answer until then (iq.c answers
+ * only gets and sets).
  */
 #include "config.h"
 
@@ -29,13 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "core/account.h"
 #include "core/app.h"
 #include "core/conf.h"
 #include "core/endpoint.h"
 #include "util/log.h"
+#include "util/sha1.h"
 #include "util/xmem.h"
 #include "xmpp/conn.h"
 #include "xmpp/iqauth.h"
@@ -43,14 +43,11 @@
 #include "xmpp/session.h"
 #include "xmpp/stanza.h"
 
-#define NS_STREAMS "http://etherx.jabber.org/streams"
-#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
 #define STREAM_HEADER "RECV: <stream:stream"
 
 enum ia_phase {
 	IA_IDLE,       /* no attempt, or it ended */
-	IA_STREAM,     /* connecting, TLS, streams: waiting for features */
-	IA_STARTTLS,   /* <starttls/> sent */
+	IA_STREAM,     /* connecting, TLS, streams (conn_raw) */
 	IA_FIELDS,     /* the get was sent */
 	IA_LOGIN,      /* the set was sent */
 	IA_ONLINE,     /* the server accepted it */
@@ -58,6 +55,7 @@ enum ia_phase {
 
 struct iqauth {
 	struct session *s;
+	struct conn_raw raw;  /* the stream's TLS */
 	xmpp_conn_handler cb; /* the session's */
 	void *ud;
 	enum ia_phase phase;
@@ -112,22 +110,7 @@ enum iqauth_method iqauth_choose(unsigned fields, bool encrypted)
 
 void iqauth_digest(const char *stream_id, const char *password, char out[41])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-
-	if (!c || !EVP_DigestInit_ex(c, EVP_sha1(), NULL) ||
-	    !EVP_DigestUpdate(c, stream_id, strlen(stream_id)) ||
-	    !EVP_DigestUpdate(c, password, strlen(password)) ||
-	    !EVP_DigestFinal_ex(c, md, &len) || len != 20)
-		abort(); /* out of memory: as xmem does */
-	EVP_MD_CTX_free(c);
-	for (i = 0; i < len; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[40] = '\0';
+	sha1_hex(out, stream_id, password, (const char *)NULL);
 }
 
 /* The value of attribute name in tag (as libstrophe logs it:
@@ -166,8 +149,6 @@ char *iqauth_stream_id(const char *msg, bool *versioned)
 
 /* --- the attempt ------------------------------------------------------- */
 
-static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud);
-static int on_tls(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud);
 static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud);
 
 static void forget_iq(struct iqauth *ia)
@@ -188,11 +169,6 @@ static void give_up(struct iqauth *ia, const char *why)
 	forget_iq(ia);
 	ia->phase = IA_IDLE;
 	conn_close(ia->s);
-}
-
-static bool encrypted(const struct session *s)
-{
-	return xmpp_conn_is_secured(s->conn) || s->carrier_tls;
 }
 
 static void send_iq(struct iqauth *ia, xmpp_stanza_t *iq)
@@ -226,7 +202,7 @@ static void ask_fields(struct iqauth *ia)
 	xmpp_stanza_t *iq, *q;
 	char *user;
 
-	if (!encrypted(s)) {
+	if (!conn_encrypted(s)) {
 		s->legacy_no_tls = true;
 		give_up(ia, "the stream is not encrypted: no legacy login");
 		return;
@@ -246,7 +222,7 @@ static void log_in(struct iqauth *ia, unsigned fields)
 	xmpp_stanza_t *iq, *q;
 	char *user, *res;
 
-	ia->method = iqauth_choose(fields, encrypted(s));
+	ia->method = iqauth_choose(fields, conn_encrypted(s));
 	if (ia->method == IQAUTH_NONE) {
 		s->no_auth_method = true;
 		give_up(ia, "the server asks for no field natter may send");
@@ -327,88 +303,62 @@ static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 0;
 }
 
-static bool has_child(xmpp_stanza_t *st, const char *name, const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_ns(st, ns);
-
-	return c && strcmp(xmpp_stanza_get_name(c), name) == 0;
-}
-
-static int on_features(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+/* The stream is encrypted: the legacy login can start. */
+static void on_ready(void *ud, xmpp_stanza_t *features)
 {
 	struct iqauth *ia = ud;
-	struct session *s = ia->s;
+
+	(void)features;
+	if (ia->phase == IA_STREAM)
+		ask_fields(ia);
+}
+
+static void on_no_tls(void *ud, enum conn_raw_fail why)
+{
+	struct iqauth *ia = ud;
 
 	if (ia->phase != IA_STREAM)
-		return 1;
-	if (!xmpp_conn_is_secured(conn) && !s->carrier_tls &&
-	    s->acc->conf->tls != TLS_DISABLE &&
-	    has_child(st, "starttls", NS_TLS)) {
-		ia->phase = IA_STARTTLS;
-		xmpp_send_raw_string(conn, "<starttls xmlns='%s'/>", NS_TLS);
-		return 1;
-	}
-	ask_fields(ia);
-	return 1;
-}
-
-static void start_tls(struct iqauth *ia)
-{
-	if (xmpp_conn_tls_start(ia->s->conn) == XMPP_EOK) {
-		ia->phase = IA_STREAM;
-		xmpp_conn_open_stream_default(ia->s->conn);
 		return;
-	}
-	/* cert_refused says so when our check refused the certificate */
-	give_up(ia, "TLS could not be set up");
-}
-
-/* <proceed/> or <failure/>; the features come here too (a child in
- * the TLS namespace): those are on_features'. */
-static int on_tls(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
-{
-	struct iqauth *ia = ud;
-	const char *name = xmpp_stanza_get_name(st);
-	const char *ns = xmpp_stanza_get_ns(st);
-
-	(void)conn;
-	if (ia->phase != IA_STARTTLS || !ns || strcmp(ns, NS_TLS) != 0)
-		return 1;
-	if (strcmp(name, "proceed") == 0) {
-		start_tls(ia);
-	} else if (strcmp(name, "failure") == 0) {
+	switch (why) {
+	case CONN_RAW_NO_STARTTLS: /* ask_fields refuses such a stream */
+		ask_fields(ia);
+		break;
+	case CONN_RAW_TLS_REFUSED:
 		ia->s->legacy_no_tls = true;
 		give_up(ia, "the server refused to start TLS");
+		break;
+	case CONN_RAW_TLS_FAILED:
+		/* cert_refused says so when our check refused the
+		 * certificate */
+		give_up(ia, "TLS could not be set up");
+		break;
 	}
-	return 1;
 }
 
-static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
-		    xmpp_stream_error_t *se, void *ud)
+/* A pre-XMPP 1.0 server sends no features after its header. */
+static bool on_opened(void *ud)
 {
 	struct iqauth *ia = ud;
 
-	ia->s->progress++;
-	switch (event) {
-	case XMPP_CONN_RAW_CONNECT:
-		if (xmpp_conn_get_flags(conn) & XMPP_CONN_FLAG_LEGACY_SSL)
-			start_tls(ia);
-		else
-			xmpp_conn_open_stream_default(conn);
-		break;
-	case XMPP_CONN_CONNECT:
-		/* a stream is open; a pre-XMPP 1.0 server sends no features */
-		if (ia->phase == IA_STREAM && !ia->versioned)
-			ask_fields(ia);
-		break;
-	case XMPP_CONN_DISCONNECT:
-	case XMPP_CONN_FAIL:
-		forget_iq(ia);
-		ia->phase = IA_IDLE;
-		ia->cb(conn, event, error, se, ia->ud);
-		break;
-	}
+	if (ia->phase != IA_STREAM || ia->versioned)
+		return false;
+	ask_fields(ia);
+	return true;
 }
+
+static void on_down(void *ud, xmpp_conn_event_t event, int error,
+		    xmpp_stream_error_t *se)
+{
+	struct iqauth *ia = ud;
+
+	forget_iq(ia);
+	ia->phase = IA_IDLE;
+	ia->cb(ia->s->conn, event, error, se, ia->ud);
+}
+
+static const struct conn_raw_ops raw_ops = {
+	on_ready, on_no_tls, on_opened, on_down,
+};
 
 int iqauth_open(struct session *s, xmpp_conn_handler cb, void *ud)
 {
@@ -424,9 +374,6 @@ int iqauth_open(struct session *s, xmpp_conn_handler cb, void *ud)
 	if (!ia) {
 		ia = s->iqauth = xcalloc(1, sizeof *ia);
 		ia->s = s;
-		xmpp_handler_add(s->conn, on_features, NS_STREAMS, "features",
-				 NULL, ia);
-		xmpp_handler_add(s->conn, on_tls, NS_TLS, NULL, NULL, ia);
 	}
 	forget_iq(ia);
 	xfree(&ia->stream_id);
@@ -435,7 +382,7 @@ int iqauth_open(struct session *s, xmpp_conn_handler cb, void *ud)
 	ia->phase = IA_STREAM;
 	ia->versioned = false;
 	ia->method = IQAUTH_NONE;
-	return conn_open(s, CONN_RAW, on_conn, ia);
+	return conn_raw_open(&ia->raw, s, &raw_ops, ia);
 }
 
 void iqauth_log(struct session *s, const char *msg)
@@ -462,8 +409,7 @@ void iqauth_free(struct session *s)
 		return;
 	if (s->conn) {
 		forget_iq(ia);
-		xmpp_handler_delete(s->conn, on_features);
-		xmpp_handler_delete(s->conn, on_tls);
+		conn_raw_free(&ia->raw);
 	}
 	free(ia->stream_id);
 	free(ia);

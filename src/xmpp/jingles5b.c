@@ -233,11 +233,6 @@ enum js5b_pick js5b_pick(enum js5b_said local, uint32_t local_prio,
 
 /* ---- a session's transport ---- */
 
-static struct session *session_of_p2p(const struct p2p *p)
-{
-	return session_of(p->acc);
-}
-
 static void js5b_clear_ours(struct js5b *j)
 {
 	for (size_t i = 0; i < j->nours; i++) {

@@ -158,6 +158,11 @@ void p2p_end(struct session *s, struct p2p *p, const char *error)
 		transfer_end(t, error);
 }
 
+struct session *session_of_p2p(const struct p2p *p)
+{
+	return session_of(p->acc);
+}
+
 void *p2p_ud(const struct p2p *p)
 {
 	return (void *)(uintptr_t)p->id;

@@ -79,6 +79,8 @@ struct p2p {
 
 struct p2p *p2p_of_ud(struct session *s, void *ud);
 void *p2p_ud(const struct p2p *p);
+/* The session of p's account (session_of). */
+struct session *session_of_p2p(const struct p2p *p);
 /* Ends p's transfer (error NULL: finished) and frees p. */
 void p2p_end(struct session *s, struct p2p *p, const char *error);
 /* The stream a receiving element (with a sid) from iq is about: the

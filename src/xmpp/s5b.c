@@ -125,11 +125,6 @@ void s5b_clear(struct p2p *p)
 	xfree(&p->why);
 }
 
-static struct session *session_of_p2p(const struct p2p *p)
-{
-	return session_of(p->acc);
-}
-
 /* A stream's data phase ended (error NULL: whole, or the other end
  * closed and transfer_end judges). */
 static void on_moved(struct s5 *c, const char *error, void *ud)

@@ -141,3 +141,11 @@ xmpp_stanza_t *stanza_item_payload(xmpp_stanza_t *reply, const char *name,
 	return item ? xmpp_stanza_get_child_by_name_and_ns(item, name, ns) :
 		      NULL;
 }
+
+bool stanza_has_child(xmpp_stanza_t *st, const char *name, const char *ns)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_ns(st, ns);
+	const char *n = c ? xmpp_stanza_get_name(c) : NULL;
+
+	return n && strcmp(n, name) == 0;
+}

@@ -41,5 +41,8 @@ bool stanza_has_feature(xmpp_stanza_t *query, const char *var);
  * anyone else is a claim of the sender's, ignored), *oid the sender's
  * <origin-id/>. Sanitised copies, or NULL; the caller frees them. */
 void stanza_sids(xmpp_stanza_t *st, const char *by, char **sid, char **oid);
+/* Whether st's first child in namespace ns is a <name/> (stream
+ * features: <starttls/>, <register/>). */
+bool stanza_has_child(xmpp_stanza_t *st, const char *name, const char *ns);
 
 #endif

@@ -1,0 +1,33 @@
+/* dl: a shared library loaded on first use, and its table of functions.
+ *
+ * Optional libraries (libcurl, json-c, libmagic, libuv and
+ * libwebsockets) are dlopen()ed the first time they are needed, so a
+ * session that never needs one does not map it; each module keeps a
+ * static struct of function pointers that dl_load fills from a table
+ * of names.
+ */
+#ifndef NATTER_UTIL_DL_H
+#define NATTER_UTIL_DL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One function to resolve: its name, and the address of the function
+ * pointer it goes to. An optional one may be missing (left NULL). */
+struct dl_sym {
+	const char *name;
+	void *fn;
+	bool optional;
+};
+
+#define DL_SYM(field, name) { (name), (void *)&(field), false }
+#define DL_SYM_OPTIONAL(field, name) { (name), (void *)&(field), true }
+
+/* Opens library name (RTLD_NOW | RTLD_LOCAL) and resolves the n
+ * functions of syms. Returns its handle, or NULL with nothing left open
+ * and *why (the caller's) saying why: dlerror()'s words, or which
+ * function it lacks. */
+void *dl_load(const char *name, const struct dl_sym *syms, size_t n,
+	      char **why);
+
+#endif
