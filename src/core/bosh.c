@@ -96,9 +96,30 @@ struct bosh {
 	char *ans_condition;
 	bool ans_header;      /* a stream header goes before its children */
 	char *ans_from;
+	/* what one answer gives libstrophe, handed over in one piece: one
+	 * write to the bridge per answer rather than one per stanza */
+	char *ans_out;
+	size_t ans_out_len, ans_out_cap;
 };
 
 static void pump(struct bosh *b);
+
+static void ans_add(struct bosh *b, const char *s, size_t n)
+{
+	xgrow((void **)&b->ans_out, &b->ans_out_cap, b->ans_out_len + n, 1);
+	memcpy(b->ans_out + b->ans_out_len, s, n);
+	b->ans_out_len += n;
+}
+
+/* Hands what the answer read so far gave to libstrophe. */
+static void ans_flush(struct bosh *b)
+{
+	size_t n = b->ans_out_len;
+
+	b->ans_out_len = 0;
+	if (n && !b->ended)
+		b->ops.to_client(b->ud, b->ans_out, n);
+}
 
 static void end(struct bosh *b, const char *why)
 {
@@ -188,7 +209,7 @@ static void ans_open(void *ud, const char *name, const char **attrs)
 		b->ans_header = false;
 		v = xmlframe_attr(attrs, "from");
 		h = xmlframe_stream_header(v ? v : b->to, b->sid, "en");
-		b->ops.to_client(b->ud, h, strlen(h));
+		ans_add(b, h, strlen(h));
 		free(h);
 	}
 }
@@ -198,7 +219,7 @@ static void ans_element(void *ud, const char *xml, size_t len)
 	struct bosh *b = ud;
 
 	if (!b->ended)
-		b->ops.to_client(b->ud, xml, len);
+		ans_add(b, xml, len);
 }
 
 static const struct xmlframe_ops ans_ops = { ans_open, ans_element, NULL };
@@ -220,12 +241,15 @@ static bool answer(struct bosh *b, struct bosh_req *r)
 	xmlframe_reset(b->ans);
 	b->ans_terminate = false;
 	b->ans_header = !b->sid;
+	b->ans_out_len = 0;
 	if (xmlframe_feed(b->ans, r->body, r->len) < 0) {
+		ans_flush(b); /* the children before the fault */
 		snprintf(why, sizeof why, "HTTP binding at %s answered "
 			 "malformed XML: %s", b->url, xmlframe_error(b->ans));
 		end(b, why);
 		return false;
 	}
+	ans_flush(b);
 	if (!b->sid) {
 		snprintf(why, sizeof why, "HTTP binding at %s gave no session",
 			 b->url);
@@ -512,6 +536,7 @@ static void bosh_free(void *impl)
 	free(b->out);
 	free(b->ans_condition);
 	free(b->ans_from);
+	free(b->ans_out);
 	free(b);
 }
 
