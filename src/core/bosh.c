@@ -7,11 +7,11 @@
  * an idle session costs one request per `wait` seconds and nothing in
  * between. Every request carries the next rid. Answers are handled in
  * rid order (two connections may finish out of order): each <body/> is
- * cut again and its children go to libstrophe. An answer read before an
- * older one waits in `reqs` but no longer counts as in flight: the next
- * request goes at once, as long as its rid stays within `requests` of
- * the oldest unanswered one (the server's window). The stream header
- * libstrophe expects is made from the session creation answer (its sid
+ * cut again and its children go to libstrophe, in one write. An answer
+ * read before an older one waits in `reqs` but no longer counts as in
+ * flight: the next request goes at once, as long as its rid stays
+ * within `requests` of the oldest unanswered one (the server's window).
+ * The stream header libstrophe expects is made from the session creation answer (its sid
  * is the stream id) and again when a restart (xmpp:restart='true')
  * goes out, sent when libstrophe opens a new stream after SASL: the
  * server may answer it on an older, held request. libstrophe's </stream:stream> becomes type='terminate'; the
@@ -53,6 +53,8 @@
 #define BOSH_KEPT (BOSH_REQUESTS + 1)
 /* an answer larger than this is refused */
 #define BOSH_MAX_BODY (32 * 1024 * 1024)
+/* the room for what an answer gives libstrophe kept between answers */
+#define BOSH_KEEP_OUT (256 * 1024)
 
 struct bosh_req {
 	struct http_xfer *x;
@@ -119,6 +121,11 @@ static void ans_flush(struct bosh *b)
 	b->ans_out_len = 0;
 	if (n && !b->ended)
 		b->ops.to_client(b->ud, b->ans_out, n);
+	/* a rare large answer's room is not kept for the session */
+	if (b->ans_out_cap > BOSH_KEEP_OUT) {
+		xfree(&b->ans_out);
+		b->ans_out_cap = 0;
+	}
 }
 
 static void end(struct bosh *b, const char *why)
