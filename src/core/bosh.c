@@ -12,9 +12,10 @@
  * flight: the next request goes at once, as long as its rid stays
  * within `requests` of the oldest unanswered one (the server's window).
  * The stream header libstrophe expects is made from the session
- * creation answer (its sid is the stream id) and again when a restart (xmpp:restart='true')
- * goes out, sent when libstrophe opens a new stream after SASL: the
- * server may answer it on an older, held request. libstrophe's </stream:stream> becomes type='terminate'; the
+ * creation answer (its sid is the stream id) and again when a restart
+ * (xmpp:restart='true') goes out, sent when libstrophe opens a new
+ * stream after SASL: the server may answer it on an older, held
+ * request. libstrophe's </stream:stream> becomes type='terminate'; the
  * server's terminate, an HTTP error or a broken connection end the
  * carrier, and libstrophe, seeing its stream closed, reconnects as it
  * would over TCP (a new BOSH session).
