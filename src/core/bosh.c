@@ -7,15 +7,16 @@
  * an idle session costs one request per `wait` seconds and nothing in
  * between. Every request carries the next rid. Answers are handled in
  * rid order (two connections may finish out of order): each <body/> is
- * cut again and its children go to libstrophe. An answer read before an
- * older one waits in `reqs` but no longer counts as in flight: the next
+ * cut again and its children go to libstrophe, in one write. An
+ * answer read before an older one waits in `reqs` but no longer counts as in flight: the next
  * request goes at once, as long as its rid stays within `requests` of
  * the oldest unanswered one (the server's window). The stream header
  * libstrophe expects is made from the session creation answer (its
  * authid is the stream id, as XEP-0206 has a legacy digest login hash
  * it; else its sid) and again when a restart (xmpp:restart='true')
  * goes out, sent when libstrophe opens a new stream after SASL: the
- * server may answer it on an older, held request. libstrophe's </stream:stream> becomes type='terminate'; the
+ * server may answer it on an older, held request. libstrophe's
+ * </stream:stream> becomes type='terminate'; the
  * server's terminate, an HTTP error or a broken connection end the
  * carrier, and libstrophe, seeing its stream closed, reconnects as it
  * would over TCP (a new BOSH session).
@@ -54,6 +55,8 @@
 #define BOSH_KEPT (BOSH_REQUESTS + 1)
 /* an answer larger than this is refused */
 #define BOSH_MAX_BODY (32 * 1024 * 1024)
+/* the room for what an answer gives libstrophe kept between answers */
+#define BOSH_KEEP_OUT (256 * 1024)
 
 struct bosh_req {
 	struct http_xfer *x;
@@ -100,9 +103,35 @@ struct bosh {
 	char *ans_condition;
 	bool ans_header;      /* a stream header goes before its children */
 	char *ans_from;
+	/* what one answer gives libstrophe, handed over in one piece: one
+	 * write to the bridge per answer rather than one per stanza */
+	char *ans_out;
+	size_t ans_out_len, ans_out_cap;
 };
 
 static void pump(struct bosh *b);
+
+static void ans_add(struct bosh *b, const char *s, size_t n)
+{
+	xgrow((void **)&b->ans_out, &b->ans_out_cap, b->ans_out_len + n, 1);
+	memcpy(b->ans_out + b->ans_out_len, s, n);
+	b->ans_out_len += n;
+}
+
+/* Hands what the answer read so far gave to libstrophe. */
+static void ans_flush(struct bosh *b)
+{
+	size_t n = b->ans_out_len;
+
+	b->ans_out_len = 0;
+	if (n && !b->ended)
+		b->ops.to_client(b->ud, b->ans_out, n);
+	/* a rare large answer's room is not kept for the session */
+	if (b->ans_out_cap > BOSH_KEEP_OUT) {
+		xfree(&b->ans_out);
+		b->ans_out_cap = 0;
+	}
+}
 
 static void end(struct bosh *b, const char *why)
 {
@@ -197,7 +226,7 @@ static void ans_open(void *ud, const char *name, const char **attrs)
 		v = xmlframe_attr(attrs, "from");
 		h = xmlframe_stream_header(v ? v : b->to, b->stream_id,
 					   "en");
-		b->ops.to_client(b->ud, h, strlen(h));
+		ans_add(b, h, strlen(h));
 		free(h);
 	}
 }
@@ -207,7 +236,7 @@ static void ans_element(void *ud, const char *xml, size_t len)
 	struct bosh *b = ud;
 
 	if (!b->ended)
-		b->ops.to_client(b->ud, xml, len);
+		ans_add(b, xml, len);
 }
 
 static const struct xmlframe_ops ans_ops = { ans_open, ans_element, NULL };
@@ -229,12 +258,15 @@ static bool answer(struct bosh *b, struct bosh_req *r)
 	xmlframe_reset(b->ans);
 	b->ans_terminate = false;
 	b->ans_header = !b->sid;
+	b->ans_out_len = 0;
 	if (xmlframe_feed(b->ans, r->body, r->len) < 0) {
+		ans_flush(b); /* the children before the fault */
 		snprintf(why, sizeof why, "HTTP binding at %s answered "
 			 "malformed XML: %s", b->url, xmlframe_error(b->ans));
 		end(b, why);
 		return false;
 	}
+	ans_flush(b);
 	if (!b->sid) {
 		snprintf(why, sizeof why, "HTTP binding at %s gave no session",
 			 b->url);
@@ -523,6 +555,7 @@ static void bosh_free(void *impl)
 	free(b->out);
 	free(b->ans_condition);
 	free(b->ans_from);
+	free(b->ans_out);
 	free(b);
 }
 

@@ -40,6 +40,7 @@ static struct {
 	int n;
 	char *client;   /* what libstrophe would have read */
 	size_t client_len;
+	int writes;     /* to_client calls */
 	int closed;
 } fk;
 
@@ -124,6 +125,7 @@ static uint64_t rid_of(int i)
 static void to_client(void *ud, const char *buf, size_t len)
 {
 	(void)ud;
+	fk.writes++;
 	fk.client = realloc(fk.client, fk.client_len + len + 1);
 	assert_non_null(fk.client);
 	memcpy(fk.client + fk.client_len, buf, len);
@@ -177,6 +179,8 @@ static void create(const char *attrs)
 	answer(0, ans);
 	free(ans);
 	assert_non_null(strstr(fk.client, "<stream:features"));
+	/* the stream header made from it and its features, together */
+	assert_int_equal(fk.writes, 1);
 }
 
 static int setup(void **state)
@@ -304,6 +308,36 @@ static void test_stream_id_is_sid(void **state)
 	assert_non_null(strstr(fk.client, " id='s1'"));
 }
 
+/* An answer of many stanzas (a presence storm) reaches libstrophe in
+ * one write, its children in order and whole; an empty answer writes
+ * nothing. */
+static void test_answer_one_write(void **state)
+{
+	int held = fk.n - 1, writes = fk.writes;
+	size_t before = fk.client_len;
+	char kids[4096] = "", *body;
+	size_t n = 0;
+
+	(void)state;
+	for (int i = 0; i < 20; i++)
+		n += (size_t)snprintf(kids + n, sizeof kids - n,
+				      "<presence from='u%d@gw/x'><status>s %d"
+				      "</status></presence>", i, i);
+	assert_true(n < sizeof kids);
+	body = malloc(n + 256);
+	assert_non_null(body);
+	snprintf(body, n + 256, BODY("%s"), kids);
+	answer(held, body);
+	free(body);
+	assert_int_equal(fk.writes, writes + 1);
+	assert_int_equal(fk.client_len - before, n);
+	assert_memory_equal(fk.client + before, kids, n);
+	answer(fk.n - 1, BODY(""));
+	assert_int_equal(fk.writes, writes + 1);
+	assert_int_equal(open_requests(), 1);
+	assert_int_equal(fk.closed, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -315,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stream_id_is_authid,
 						setup_authid, teardown),
 		T(test_stream_id_is_sid),
+		T(test_answer_one_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

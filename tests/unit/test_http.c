@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -810,6 +811,46 @@ static void test_tls_trust(void **state)
 	assert_string_equal(fx->body, "secret hello");
 }
 
+/* core/http's SSL_CTX_ctrl calls go through here (the linker's --wrap):
+ * it counts the contexts told to keep their record buffers. */
+long __real_SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg);
+long __wrap_SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg);
+static int buffers_kept;
+
+long __wrap_SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg)
+{
+	long rc = __real_SSL_CTX_ctrl(ctx, cmd, larg, parg);
+
+	if (cmd == SSL_CTRL_CLEAR_MODE && (larg & SSL_MODE_RELEASE_BUFFERS) &&
+	    !(SSL_CTX_get_mode(ctx) & SSL_MODE_RELEASE_BUFFERS))
+		buffers_kept++;
+	return rc;
+}
+
+/* A connection keeps its TLS record buffers between reads (libcurl
+ * asks OpenSSL to free them whenever empty, which costs an allocation
+ * for every answer read on a connection kept alive, as BOSH's are),
+ * with and without verification. */
+static void test_tls_buffers_kept(void **state)
+{
+	struct fixture *fx = *state;
+	char *ca = path_in(fx, "srv.pem");
+
+	make_cert(fx, "srv", "localhost", "IP:127.0.0.1,DNS:localhost");
+	start_tls_server(fx, "srv");
+	buffers_kept = 0;
+	tls_get(fx, NULL, true);
+	assert_true(fx->r.ok);
+	assert_int_equal(buffers_kept, 1);
+	fx_clear(fx);
+	fx->progress_last = 0;
+	setenv("SSL_CERT_FILE", ca, 1);
+	tls_get(fx, NULL, false);
+	assert_true(fx->r.ok);
+	assert_int_equal(buffers_kept, 2);
+	free(ca);
+}
+
 static void test_tls_ssl_cert_file(void **state)
 {
 	struct fixture *fx = *state;
@@ -865,6 +906,7 @@ int main(void)
 		T(test_tls_ssl_cert_file),
 		T(test_tls_other_name_refused),
 		T(test_held_request_no_wakeups),
+		T(test_tls_buffers_kept),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
