@@ -185,6 +185,7 @@ struct wsock {
 	size_t naddrs, next_addr;
 	loop_timer_id next_timer; /* tries the next address */
 	bool established, ended, closing, destroying;
+	bool deferring; /* lws's housekeeping waits for the next wake-up */
 
 	struct xmlframe *in;    /* libstrophe's stream */
 	struct xmlframe *frame; /* one message from the server */
@@ -347,6 +348,7 @@ static void on_uv_fd(struct loop *l, int fd, short revents, void *ud)
  * one of 0 ms) and those of a connection not up, or closing, are kept. */
 static void uv_sync(struct wsock *w)
 {
+	bool defer;
 	int t;
 
 	if (w->destroying)
@@ -359,8 +361,13 @@ static void uv_sync(struct wsock *w)
 	loop_timer_cancel(w->loop, w->timer);
 	w->timer = 0;
 	t = ws.uv_backend_timeout(&w->uv);
-	if (t >= WSOCK_HOUSEKEEPING_MS && w->established && !w->closing &&
-	    !w->ended)
+	defer = t >= WSOCK_HOUSEKEEPING_MS && w->established && !w->closing &&
+		!w->ended;
+	if (defer && !w->deferring)
+		log_msg(LOG_DEBUG, "wsock", "idle: libwebsockets' housekeeping "
+			"(due in %d ms) waits for the next wake-up", t);
+	w->deferring = defer;
+	if (defer)
 		t = -1;
 	if (t >= 0)
 		w->timer = loop_timer_add(w->loop, (uint64_t)t, on_uv_timer, w);
