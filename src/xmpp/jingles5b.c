@@ -463,7 +463,6 @@ static void on_proxy_ready(struct s5 *c, const char *error, void *ud)
 	struct p2p *p = ud;
 	struct session *s = session_of_p2p(p);
 	const struct js5b_cand *k = &p->js5b->ours[p->js5b->remote_used];
-	xmpp_stanza_t *iq, *q;
 	char *why;
 
 	(void)c;
@@ -474,12 +473,7 @@ static void on_proxy_ready(struct s5 *c, const char *error, void *ud)
 		free(why);
 		return;
 	}
-	iq = req_iq(s, "set", k->jid, "query", NS_BYTESTREAMS);
-	q = stanza_payload(iq);
-	xmpp_stanza_set_attribute(q, "sid", p->sid);
-	stanza_add_text(q, "activate", p->peer);
-	p->state = P2P_ACTIVATING;
-	req_send(s, iq, on_activated, p2p_ud(p), REQ_TIMEOUT_MS);
+	s5b_activate(s, p, k->jid, on_activated);
 }
 
 static void activate_ours(struct session *s, struct p2p *p)

@@ -118,6 +118,12 @@ void p2p_open_ibb(struct session *s, struct p2p *p);
 /* A bytestream attribute of el as one clean line (the caller frees
  * it), or NULL. */
 char *p2p_clean_attr(xmpp_stanza_t *el, const char *name);
+/* Asks proxy, a SOCKS5 bytestreams service (XEP-0065), to activate p's
+ * stream (s5b.c); done gets its answer with p2p_ud(p). The state is
+ * P2P_ACTIVATING after. */
+void s5b_activate(struct session *s, struct p2p *p, const char *proxy,
+		  void (*done)(struct session *s, xmpp_stanza_t *reply,
+			       void *ud));
 
 /* jingles5b.c: Jingle SOCKS5 bytestreams (XEP-0260). */
 /* Receiving: p's offer came with these candidates (taken). */

@@ -371,6 +371,19 @@ void s5b_free_all(struct app *app)
 
 /* ---- sending: our streamhosts, then the bytes ---- */
 
+void s5b_activate(struct session *s, struct p2p *p, const char *proxy,
+		  void (*done)(struct session *s, xmpp_stanza_t *reply,
+			       void *ud))
+{
+	xmpp_stanza_t *iq = req_iq(s, "set", proxy, "query", NS_BYTESTREAMS);
+	xmpp_stanza_t *q = stanza_payload(iq);
+
+	xmpp_stanza_set_attribute(q, "sid", p->sid);
+	stanza_add_text(q, "activate", p->peer);
+	p->state = P2P_ACTIVATING;
+	req_send(s, iq, done, p2p_ud(p), REQ_TIMEOUT_MS);
+}
+
 static void on_activated(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
 	struct p2p *p = p2p_of_ud(s, ud);
@@ -393,7 +406,6 @@ static void on_proxy_ready(struct s5 *c, const char *error, void *ud)
 	struct p2p *p = ud;
 	struct session *s = session_of_p2p(p);
 	struct p2p_proxy *x = proxy_of(s->app, p->acc);
-	xmpp_stanza_t *iq, *q;
 	char *why;
 
 	(void)c;
@@ -404,12 +416,7 @@ static void on_proxy_ready(struct s5 *c, const char *error, void *ud)
 		free(why);
 		return;
 	}
-	iq = req_iq(s, "set", x->jid, "query", NS_BYTESTREAMS);
-	q = stanza_payload(iq);
-	xmpp_stanza_set_attribute(q, "sid", p->sid);
-	stanza_add_text(q, "activate", p->peer);
-	p->state = P2P_ACTIVATING;
-	req_send(s, iq, on_activated, p2p_ud(p), REQ_TIMEOUT_MS);
+	s5b_activate(s, p, x->jid, on_activated);
 }
 
 static void on_listener(struct s5 *c, const char *error, void *ud)

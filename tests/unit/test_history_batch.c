@@ -86,24 +86,6 @@ static int count_rows(const struct hist_msg *m, void *ud)
 	return 0;
 }
 
-/* What another connection (another process) sees: sql's one number. */
-static long long outside(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
-					 NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-			 SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 /* FTS5's own check that the index holds exactly the stored text. */
 static int fts_check(const char *path)
 {
@@ -129,25 +111,25 @@ static void test_commit_then_index(void **state)
 	assert_int_equal(add(fx->h, 1, "flood one"), 1);
 	assert_int_equal(add(fx->h, 2, "flood two"), 1);
 	assert_int_equal(add(fx->h, 3, "flood three"), 1);
-	assert_int_equal(outside(fx->path, STORED), 0); /* still open */
+	assert_int_equal(tu_sql_number(fx->path, STORED), 0); /* still open */
 	assert_int_equal(history_commit(fx->h), 0);
-	assert_int_equal(outside(fx->path, STORED), 3); /* durable */
-	assert_int_equal(outside(fx->path, INDEXED), 0);
+	assert_int_equal(tu_sql_number(fx->path, STORED), 3); /* durable */
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 0);
 	assert_true(history_pending(fx->h)); /* the index waits */
 	/* a search feeds the index first */
 	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
 			 3);
 	assert_int_equal(n, 3);
-	assert_int_equal(outside(fx->path, INDEXED), 3);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 3);
 	assert_false(history_pending(fx->h));
 	/* a duplicate stays one row, committed or not */
 	assert_int_equal(add(fx->h, 2, "flood two"), 0);
 	assert_int_equal(history_commit(fx->h), 0);
-	assert_int_equal(outside(fx->path, STORED), 3);
+	assert_int_equal(tu_sql_number(fx->path, STORED), 3);
 	/* the next rows go to the index from where it stopped */
 	assert_int_equal(add(fx->h, 4, "flood four"), 1);
 	assert_int_equal(history_flush(fx->h), 0);
-	assert_int_equal(outside(fx->path, INDEXED), 4);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 4);
 	assert_false(history_pending(fx->h));
 }
 
@@ -176,17 +158,17 @@ static void test_killed_between_commits(void **state)
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	assert_int_equal(outside(fx->path, STORED), 3);
-	assert_int_equal(outside(fx->path, INDEXED), 1);
+	assert_int_equal(tu_sql_number(fx->path, STORED), 3);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 1);
 	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
-	assert_int_equal(outside(fx->path, INDEXED), 3);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 3);
 	assert_false(history_pending(fx->h));
 	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
 			 3);
 	/* and once only, however often it is opened */
 	history_close(&fx->h);
 	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
-	assert_int_equal(outside(fx->path, INDEXED), 3);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 3);
 	assert_int_equal(fts_check(fx->path), SQLITE_OK);
 }
 
@@ -199,8 +181,8 @@ static void test_close_mid_batch(void **state)
 	for (i = 0; i < 10; i++)
 		assert_int_equal(add(fx->h, i, "flood"), 1);
 	history_close(&fx->h);
-	assert_int_equal(outside(fx->path, STORED), 10);
-	assert_int_equal(outside(fx->path, INDEXED), 10);
+	assert_int_equal(tu_sql_number(fx->path, STORED), 10);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 10);
 }
 
 /* A row committed but not yet indexed can be corrected: the index
@@ -250,11 +232,11 @@ static void test_index_waits_for_a_lock(void **state)
 	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(other);
-	assert_int_equal(outside(fx->path, STORED), 1);
-	assert_int_equal(outside(fx->path, INDEXED), 0);
+	assert_int_equal(tu_sql_number(fx->path, STORED), 1);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 0);
 	assert_int_equal(history_search(fx->h, "flood", 10, count_rows, &n),
 			 1);
-	assert_int_equal(outside(fx->path, INDEXED), 1);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 1);
 	assert_false(history_pending(fx->h));
 	assert_int_equal(fts_check(fx->path), SQLITE_OK);
 }
@@ -287,12 +269,12 @@ static void index_read_fails(struct fixture *fx, bool max_id)
 	fail_step[0] = DOCSIZE;
 	fail_step[1] = NULL;
 	assert_int_equal(history_flush(fx->h), -1);
-	assert_int_equal(outside(fx->path, INDEXED), 1);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 1);
 	fail_step[0] = NULL;
 	assert_int_equal(history_flush(fx->h), 0);
 	assert_int_equal(history_unindexed(fx->h), 0);
-	assert_int_equal(outside(fx->path, INDEXED), 3);
-	assert_int_equal(outside(fx->path, "SELECT count(*) FROM"
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 3);
+	assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM"
 				 " messages_fts_docsize"), 3);
 	assert_int_equal(fts_check(fx->path), SQLITE_OK);
 	assert_int_equal(history_retract(fx->h, row), 1);
@@ -338,10 +320,10 @@ static void test_index_unreadable_at_open(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	fail_step[0] = DOCSIZE;
 	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
-	assert_int_equal(outside(fx->path, INDEXED), 1);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 1);
 	fail_step[0] = NULL;
 	assert_int_equal(history_flush(fx->h), 0);
-	assert_int_equal(outside(fx->path, INDEXED), 2);
+	assert_int_equal(tu_sql_number(fx->path, INDEXED), 2);
 	assert_int_equal(fts_check(fx->path), SQLITE_OK);
 }
 

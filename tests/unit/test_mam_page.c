@@ -67,24 +67,6 @@ static int add_result(struct history *h, int i)
 	return history_add(h, &m);
 }
 
-/* What another connection (another process) sees: sql's one number. */
-static long long outside(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
-					 NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-			 SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 #define STORED "SELECT count(*) FROM messages WHERE peer = '" PEER "'"
 #define CURSORS "SELECT count(*) FROM archive_cursor"
 
@@ -109,7 +91,7 @@ static void page_then_die(const char *path, bool commit)
 		if (history_archive_cursor_set(h, "", "A250", 100000 + PAGE) < 0)
 			_exit(3);
 		/* the cursor committed nothing by itself */
-		if (outside(path, STORED) != 0 || outside(path, CURSORS) != 0)
+		if (tu_sql_number(path, STORED) != 0 || tu_sql_number(path, CURSORS) != 0)
 			_exit(4);
 		if (commit && history_commit(h) < 0)
 			_exit(5);
@@ -129,11 +111,11 @@ static void test_page_and_cursor_together(void **state)
 	history_close(&fx->h);
 	/* killed before the commit: neither the page nor its cursor */
 	page_then_die(fx->path, false);
-	assert_int_equal(outside(fx->path, STORED), 0);
-	assert_int_equal(outside(fx->path, CURSORS), 0);
+	assert_int_equal(tu_sql_number(fx->path, STORED), 0);
+	assert_int_equal(tu_sql_number(fx->path, CURSORS), 0);
 	/* after it: the whole page and its cursor */
 	page_then_die(fx->path, true);
-	assert_int_equal(outside(fx->path, STORED), PAGE);
+	assert_int_equal(tu_sql_number(fx->path, STORED), PAGE);
 	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
 	assert_int_equal(history_archive_cursor(fx->h, "", &after, &ts), 1);
 	assert_string_equal(after, "A250");
@@ -143,7 +125,7 @@ static void test_page_and_cursor_together(void **state)
 	for (int i = 1; i <= PAGE; i++)
 		assert_int_equal(add_result(fx->h, i), 0);
 	history_close(&fx->h);
-	assert_int_equal(outside(fx->path, STORED), PAGE);
+	assert_int_equal(tu_sql_number(fx->path, STORED), PAGE);
 }
 
 /* The cursor only follows what is stored: a batch still open is
@@ -159,14 +141,14 @@ static void test_cursor_in_open_batch(void **state)
 	assert_int_equal(history_archive_cursor_set(fx->h, "", "A1", 100001),
 			 0);
 	assert_true(history_pending(fx->h));
-	assert_int_equal(outside(fx->path, STORED), 0);
+	assert_int_equal(tu_sql_number(fx->path, STORED), 0);
 	assert_int_equal(history_commit(fx->h), 0);
-	assert_int_equal(outside(fx->path, STORED), 1);
-	assert_int_equal(outside(fx->path, CURSORS), 1);
+	assert_int_equal(tu_sql_number(fx->path, STORED), 1);
+	assert_int_equal(tu_sql_number(fx->path, CURSORS), 1);
 	assert_int_equal(history_archive_cursor_set(fx->h, "", NULL, -1), 0);
-	assert_int_equal(outside(fx->path, CURSORS), 1);
+	assert_int_equal(tu_sql_number(fx->path, CURSORS), 1);
 	assert_int_equal(history_commit(fx->h), 0);
-	assert_int_equal(outside(fx->path, CURSORS), 0);
+	assert_int_equal(tu_sql_number(fx->path, CURSORS), 0);
 	assert_int_equal(history_archive_cursor(fx->h, "", &after, &ts), 0);
 }
 
@@ -212,7 +194,7 @@ static void test_dedup_four_ways(void **state)
 		}
 	}
 	history_close(&fx->h);
-	assert_int_equal(outside(fx->path, "SELECT count(*) FROM messages"),
+	assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM messages"),
 			 4);
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <curses.h>
+#include <sqlite3.h>
 
 #include "testutil.h"
 #include "core/loop.h"
@@ -317,4 +318,21 @@ xmpp_stanza_t *tu_parse(xmpp_ctx_t *ctx, const char *xml)
 	if (!st)
 		fail_msg("the test's stanza does not parse: %s", xml);
 	return st;
+}
+
+long long tu_sql_number(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+					 NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
 }

@@ -55,6 +55,10 @@ void tu_write_file(const char *path, const char *text);
  * failing the test on error. */
 char *tu_read_file(const char *path);
 
+/* What another connection (another process) sees in the SQLite database
+ * at path: sql's one number, or -1 when it gives no row. */
+long long tu_sql_number(const char *path, const char *sql);
+
 /* Points XDG_DATA_HOME, XDG_STATE_HOME and XDG_CONFIG_HOME at dir and
  * builds *app with app_init from a configuration holding one account
  * (name account, the given jid, resource "natter") and conf_load's
