@@ -156,9 +156,11 @@ const struct cmd cmd_chat[] = {
 	  "  conversation's history stays in the store.",
 	  "chat", ARG_NONE, run_close, 0 },
 	{ "win", "N|NAME", "switch to window N, or the one named NAME",
+	  "  NAME is a window's title as the window list shows it, spaces\n"
+	  "  included (/win file from bob@example.org), or its JID.\n"
 	  "  Alt-1..Alt-9 and Alt-0 switch to windows 1..10 too, Alt-Left and\n"
 	  "  Alt-Right to the neighbours, Alt-A to the next with unread messages:\n"
 	  "  highlights first, then conversations, then the rest.",
-	  "chat", ARG_NONE, run_win, 0 },
+	  "chat", ARG_NONE, run_win, 1 },
 	{ 0 }
 };

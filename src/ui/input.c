@@ -55,6 +55,11 @@ void input_insert(struct input *in, uint32_t cp)
 {
 	char enc[5];
 
+	/* typed or pasted, a control or a bidi override never gets in:
+	 * the line is drawn and sent as it is (newline and tab are text) */
+	if (cp != '\n' && cp != '\t' && utf8_cp_hostile(cp))
+		return;
+
 	enc[utf8_encode(cp, enc)] = '\0';
 	input_insert_str(in, enc);
 }

@@ -74,8 +74,7 @@ size_t utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
-/* Code points that must never reach the terminal. */
-static int is_hostile(uint32_t cp)
+bool utf8_cp_hostile(uint32_t cp)
 {
 	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
 	       cp == 0x061C || cp == 0x200E || cp == 0x200F ||
@@ -101,7 +100,7 @@ char *utf8_sanitize(const char *s, int flags)
 			out[o++] = '\n';
 		} else if (cp == '\t' || cp == '\n') {
 			out[o++] = ' ';
-		} else if (!is_hostile(cp)) {
+		} else if (!utf8_cp_hostile(cp)) {
 			o += utf8_encode(cp, out + o);
 		}
 	}
@@ -119,7 +118,7 @@ bool utf8_is_clean(const char *s, size_t n)
 		/* a literal U+FFFD is fine; a decoding failure is not */
 		if (cp == 0xFFFD && !(len == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
 			return false;
-		if (is_hostile(cp))
+		if (utf8_cp_hostile(cp))
 			return false;
 		i += len;
 	}

@@ -26,6 +26,9 @@ char *utf8_sanitize(const char *s, int flags);
 /* True when s (n bytes) is valid UTF-8 with nothing utf8_sanitize()
  * would remove or replace. */
 bool utf8_is_clean(const char *s, size_t n);
+/* Whether cp must never reach the terminal: C0 and C1 controls, DEL,
+ * and the marks and overrides that reorder text (bidi). */
+bool utf8_cp_hostile(uint32_t cp);
 /* Code points in s (an invalid sequence counts as one, as decoded). */
 size_t utf8_count(const char *s);
 /* Display width of a (sanitised) UTF-8 string in terminal cells. */

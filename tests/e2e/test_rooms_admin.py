@@ -387,7 +387,8 @@ def test_private_windows_titled_nick_in_room(make_peer, natter):
     natter.send_keys("hello bob")
     bob.wait_message(lambda m: m[0] == ROOM + "/alice" and
                      m[2] == "hello bob")
-    natter.send_keys("/win %s/carol" % ROOM)
+    # by its title, spaces and all
+    natter.send_keys("/win carol in lobby")
     natter.wait_for(r"<carol> psst from carol")
     natter.send_keys("hello carol")
     carol.wait_message(lambda m: m[0] == ROOM + "/alice" and

@@ -68,6 +68,7 @@
 #include "core/roomadmin.h"
 #include "util/jid.h"
 #include "util/utf8.h"
+#include "ui/input.h"
 #include "ui/ui.h"
 #include "util/xmem.h"
 #include "xmpp/request.h"
@@ -648,9 +649,14 @@ static void ask(xmpp_stanza_t *el)
 	const char *node = xmpp_stanza_get_attribute(el, "node");
 
 	/* the commands refuse what is not a JID, and words holding a
-	 * control character (cmd_run), before they get here */
+	 * control character (cmd_run), before they get here; free text
+	 * never holds one either, the input line refuses it when typed
+	 * or pasted (ui/input.c) */
 	if (!jid_valid(jid) || !word_ok(el, "node") || !word_ok(el, "nick") ||
-	    !word_ok(el, "legacy"))
+	    !word_ok(el, "legacy") || !word_ok(el, "password") ||
+	    !word_ok(el, "name") || !word_ok(el, "body") ||
+	    !word_ok(el, "reason") || !word_ok(el, "resource") ||
+	    !word_ok(el, "to"))
 		return;
 	if (strcmp(what, "roster") == 0)
 		xs_roster_request(session_of(a));
@@ -712,15 +718,28 @@ static void fill(xmpp_stanza_t *el)
 	struct window *w = current();
 	const char *var = xmpp_stanza_get_attribute(el, "var");
 	struct form_field *fl;
+	struct input in;
 	char *text;
+	size_t i, n;
 
 	if (w->kind != WIN_FORM || !w->dialog || !var)
 		return;
 	fl = form_field(&w->dialog->form, var);
 	if (!fl)
 		return;
+	/* typed into the dialog's editor (ui/formview.c), code point by
+	 * code point: what the editor refuses never reaches the form */
 	text = xmpp_stanza_get_text(el);
-	form_field_set_lines(fl, text ? text : "");
+	input_init(&in);
+	for (i = 0, n = text ? strlen(text) : 0; i < n;) {
+		uint32_t cp;
+
+		i += utf8_decode(text + i, n - i, &cp);
+		if (cp != '\t') /* Tab moves to the next field */
+			input_insert(&in, cp);
+	}
+	form_field_set_lines(fl, in.buf);
+	input_clear(&in);
 	xmpp_free(xmpp_stanza_get_context(el), text);
 }
 

@@ -103,6 +103,26 @@ static void test_insert_multibyte(void **state)
 	check(in, E_ACUTE EURO GRIN "x" E_ACUTE, 12);
 }
 
+/* What a terminal would act on never gets into the line, typed or
+ * pasted: C0 and C1 controls, DEL, bidi overrides; newline and tab are
+ * text. */
+static void test_insert_refuses_controls(void **state)
+{
+	struct input *in = *state;
+	const uint32_t refused[] = { 0x01, 0x1B, 0x7F, 0x85, 0x9B, 0x202E,
+				     0x2067, 0x200F };
+	size_t i;
+
+	input_insert(in, 'a');
+	for (i = 0; i < sizeof refused / sizeof *refused; i++)
+		input_insert(in, refused[i]);
+	input_insert(in, '\n');
+	input_insert(in, '\t');
+	input_insert(in, 0xA0); /* no-break space: text */
+	input_insert(in, 'b');
+	check(in, "a\n\t\xC2\xA0" "b", 6);
+}
+
 static void test_insert_grows(void **state)
 {
 	struct input *in = *state;
@@ -462,6 +482,7 @@ int main(void)
 		T(test_init_empty),
 		T(test_insert_ascii),
 		T(test_insert_multibyte),
+		T(test_insert_refuses_controls),
 		T(test_insert_grows),
 		T(test_left_right_multibyte),
 		T(test_backspace_delete_multibyte),
