@@ -221,10 +221,10 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
  * DRAW_FLOOD_AFTER_MS, redraws are DRAW_FLOOD_MS apart until it pauses
  * (a screen of lines, all new, every DRAW_STREAM_MS is most of what a
  * long flood costs besides its rows, and nobody reads it that fast).
- * The rows themselves are committed before natter sleeps and before it acknowledges anything (account_commit), so
- * a crash loses nothing natter was told; it only leaves some rows out
- * of the search index, which history_open() feeds them. A key is drawn
- * at once. */
+ * The rows themselves are committed before natter sleeps and before it
+ * acknowledges anything (account_commit), so a crash loses nothing
+ * natter was told; it only leaves some rows out of the search index,
+ * which history_open() feeds them. A key is drawn at once. */
 #define BATCH_MS 20
 #define DRAW_STREAM_MS 100
 #define DRAW_FLOOD_AFTER_MS 1000
