@@ -217,14 +217,14 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
  * least BATCH_MS later; while traffic keeps coming (the last two came
  * close together), redraws are DRAW_STREAM_MS apart and index updates
  * COMMIT_STREAM_MS apart. A flood then costs a few of each per second,
- * however many reads it takes; once traffic has streamed for
- * DRAW_FLOOD_AFTER_MS, redraws are DRAW_FLOOD_MS apart until it pauses
- * (a screen of lines, all new, every DRAW_STREAM_MS is most of what a
- * long flood costs besides its rows, and nobody reads it that fast).
- * The rows themselves are committed before natter sleeps and before it
- * acknowledges anything (account_commit), so a crash loses nothing
- * natter was told; it only leaves some rows out of the search index,
- * which history_open() feeds them. A key is drawn at once. */
+ * however many reads it takes. The rows themselves are committed before
+ * natter sleeps and before it acknowledges anything (account_commit), so
+ * a crash loses nothing natter was told; it only leaves some rows out
+ * of the search index, which history_open() feeds them. A key is drawn
+ * at once. Once traffic has streamed for DRAW_FLOOD_AFTER_MS, redraws
+ * are DRAW_FLOOD_MS apart until it pauses: a screen of lines, all new,
+ * every DRAW_STREAM_MS is most of what a long flood costs besides its
+ * rows, and nobody reads a flood that fast. */
 #define BATCH_MS 20
 #define DRAW_STREAM_MS 100
 #define DRAW_FLOOD_AFTER_MS 1000
