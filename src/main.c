@@ -221,29 +221,20 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ud)
  * natter sleeps and before it acknowledges anything (account_commit), so
  * a crash loses nothing natter was told; it only leaves some rows out
  * of the search index, which history_open() feeds them. A key is drawn
- * at once. */
+ * at once. Once traffic has streamed for DRAW_FLOOD_AFTER_MS, redraws
+ * are DRAW_FLOOD_MS apart until it pauses: a screen of lines, all new,
+ * every DRAW_STREAM_MS is most of what a long flood costs besides its
+ * rows, and nobody reads a flood that fast. */
 #define BATCH_MS 20
 #define DRAW_STREAM_MS 100
+#define DRAW_FLOOD_AFTER_MS 1000
+#define DRAW_FLOOD_MS 250
 #define COMMIT_STREAM_MS 250
 /* The search index is fed once no new rows came for INDEX_QUIET_MS, or
  * when HISTORY_BATCH rows wait: an update costs FTS5 a segment and a
  * step of its merging however few rows it holds, and a flood that
  * trickles in would otherwise pay that every COMMIT_STREAM_MS. */
 #define INDEX_QUIET_MS 100
-
-/* The least time after the last one (at *last) before the next. */
-static uint64_t pace_gap(const struct pace *p)
-{
-	return p->streaming ? p->stream_ms : BATCH_MS;
-}
-
-/* One was done at now: traffic streams when it came soon after the one
- * before (within a streaming gap and a batch). */
-static void pace_note(struct pace *p, uint64_t now)
-{
-	p->streaming = now - p->last <= p->stream_ms + BATCH_MS;
-	p->last = now;
-}
 
 static void flush_history(struct app *app)
 {
@@ -253,18 +244,10 @@ static void flush_history(struct app *app)
 		if (app->accounts[i]->history &&
 		    history_flush(app->accounts[i]->history) < 0)
 			account_history_check(app, app->accounts[i]);
-	pace_note(&app->commits, loop_now(app->loop));
+	loop_pace_note(&app->commits, loop_now(app->loop));
 }
 
 static void catch_up(struct loop *l, void *ud);
-
-/* How long until the next of p is due (0: now). */
-static uint64_t pace_wait(const struct pace *p, uint64_t now)
-{
-	uint64_t gap = pace_gap(p);
-
-	return now - p->last >= gap ? 0 : gap - (now - p->last);
-}
 
 /* Commits and redraws what is due; what is not due yet gets a timer, so
  * the last of a burst is never left waiting for the next event. */
@@ -285,7 +268,7 @@ static void settle(struct app *app)
 		app->unindexed_at = now;
 	}
 	if (pending) {
-		wait = pace_wait(&app->commits, now);
+		wait = loop_pace_wait(&app->commits, now);
 		w = now - app->unindexed_at;
 		if (unindexed > 0 && unindexed < HISTORY_BATCH &&
 		    w < INDEX_QUIET_MS && INDEX_QUIET_MS - w > wait)
@@ -295,14 +278,14 @@ static void settle(struct app *app)
 	}
 	if (app->dirty) {
 		/* keys are echoed at once; traffic is drawn when due */
-		w = pace_wait(&app->draws, now);
+		w = loop_pace_wait(&app->draws, now);
 		if (app->typed) {
 			ui_draw(app);
 			app->draws.last = now;
 			app->typed = false;
 		} else if (!w) {
 			ui_draw(app);
-			pace_note(&app->draws, now);
+			loop_pace_note(&app->draws, now);
 		} else if (!wait || w < wait) {
 			wait = w;
 		}
@@ -396,8 +379,12 @@ int main(int argc, char **argv)
 	start_log(&cfg, o.debug);
 	signal(SIGPIPE, SIG_IGN);
 	app_init(&app, &cfg);
-	app.draws.stream_ms = DRAW_STREAM_MS;
-	app.commits.stream_ms = COMMIT_STREAM_MS;
+	app.draws = (struct pace){ .batch_ms = BATCH_MS,
+				   .stream_ms = DRAW_STREAM_MS,
+				   .flood_after_ms = DRAW_FLOOD_AFTER_MS,
+				   .flood_ms = DRAW_FLOOD_MS };
+	app.commits = (struct pace){ .batch_ms = BATCH_MS,
+				     .stream_ms = COMMIT_STREAM_MS };
 	paths_mkdir(app.data_dir);
 	if (loop_catch_signals(app.loop, sigs, sizeof sigs / sizeof *sigs,
 			       on_signal, &app) < 0 ||

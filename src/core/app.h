@@ -36,14 +36,6 @@ struct search_hit {
 	bool room;  /* a room's line: peer is the room */
 };
 
-/* When something that traffic causes (a redraw, a commit) was last
- * done, and whether traffic is streaming: main.c spaces them. */
-struct pace {
-	uint64_t last;      /* loop time */
-	bool streaming;
-	uint64_t stream_ms; /* the spacing while streaming */
-};
-
 struct app {
 	struct loop *loop;
 	struct config cfg;

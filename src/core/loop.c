@@ -4,7 +4,8 @@
  * Descriptors live in a flat array that doubles as the pollfd array's
  * source; timers in an array sorted by (deadline, id) so the next one is
  * at index 0. Both stay small (a few sockets, a handful of timers), so
- * linear inserts beat the bookkeeping of a heap.
+ * linear inserts beat the bookkeeping of a heap. The pace functions at
+ * the end only do arithmetic on loop times for whoever spaces work.
  */
 #include "config.h"
 
@@ -369,4 +370,32 @@ int loop_iterate(struct loop *l)
 	}
 	loop_run_timers(l);
 	return 0;
+}
+
+uint64_t loop_pace_gap(const struct pace *p)
+{
+	if (!p->streaming)
+		return p->batch_ms;
+	if (p->flood_after_ms && p->last - p->since >= p->flood_after_ms)
+		return p->flood_ms;
+	return p->stream_ms;
+}
+
+uint64_t loop_pace_wait(const struct pace *p, uint64_t now)
+{
+	uint64_t gap = loop_pace_gap(p);
+
+	return now - p->last >= gap ? 0 : gap - (now - p->last);
+}
+
+void loop_pace_note(struct pace *p, uint64_t now)
+{
+	/* a flood's wider gap does not end the stream it belongs to */
+	uint64_t gap = p->streaming ? loop_pace_gap(p) : p->stream_ms;
+	bool streaming = now - p->last <= gap + p->batch_ms;
+
+	if (streaming && !p->streaming)
+		p->since = p->last;
+	p->streaming = streaming;
+	p->last = now;
 }

@@ -76,4 +76,27 @@ void loop_set_idle(struct loop *l, loop_prepare_cb cb, void *ud);
  * deadline), descriptor callbacks, due timers. Returns 0 or -errno. */
 int loop_iterate(struct loop *l);
 
+/* Spacing of work that traffic causes (a redraw, a commit; main.c).
+ * After a quiet spell one is due at once, and the next batch_ms later;
+ * once they come close together (within the gap and a batch) traffic
+ * streams and they are stream_ms apart; a stream that has lasted
+ * flood_after_ms (0: never) is a flood, and they are flood_ms apart
+ * until it pauses. All times are loop times (ms). */
+struct pace {
+	uint64_t last;      /* when the last one was done */
+	bool streaming;
+	uint64_t since;     /* when the stream began (the one before it) */
+	uint64_t batch_ms;
+	uint64_t stream_ms;
+	uint64_t flood_after_ms;
+	uint64_t flood_ms;
+};
+
+/* The least time after the last one before the next. */
+uint64_t loop_pace_gap(const struct pace *p);
+/* How long until the next is due at now (0: now). */
+uint64_t loop_pace_wait(const struct pace *p, uint64_t now);
+/* One was done at now. */
+void loop_pace_note(struct pace *p, uint64_t now);
+
 #endif

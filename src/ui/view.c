@@ -36,9 +36,13 @@ size_t ui_fit(const char *s, size_t width)
 	uint32_t cp;
 
 	while (i < n && s[i] != '\n') {
-		size_t len = utf8_decode(s + i, n - i, &cp);
-		size_t cw = (size_t)utf8_cp_width(cp);
+		/* printable ASCII, most of a line, needs no decoding */
+		bool ascii = s[i] >= 0x20 && s[i] < 0x7F;
+		size_t len = ascii ? 1 : utf8_decode(s + i, n - i, &cp);
+		size_t cw = ascii ? 1 : (size_t)utf8_cp_width(cp);
 
+		if (ascii)
+			cp = (uint32_t)s[i];
 		if (w + cw > width)
 			break;
 		w += cw;

@@ -127,7 +127,12 @@ bool utf8_is_clean(const char *s, size_t n)
 
 int utf8_cp_width(uint32_t cp)
 {
-	int w = wcwidth((wchar_t)cp);
+	int w;
+
+	/* printable ASCII, most of any line drawn, without glibc's tables */
+	if (cp >= 0x20 && cp < 0x7F)
+		return 1;
+	w = wcwidth((wchar_t)cp);
 
 	if (w < 0)
 		return 1; /* unprintable in this locale: shown as one cell */
@@ -140,6 +145,11 @@ size_t utf8_width(const char *s)
 	uint32_t cp;
 
 	while (i < n) {
+		if (s[i] >= 0x20 && s[i] < 0x7F) { /* printable ASCII */
+			i++;
+			w++;
+			continue;
+		}
 		i += utf8_decode(s + i, n - i, &cp);
 		w += (size_t)utf8_cp_width(cp);
 	}

@@ -8,7 +8,9 @@
  * loop_run_timers returns. loop_iterate is driven with real pipes (always
  * bounded by a 0-ms timer so it cannot block): POLLIN delivery, replacing
  * and removing watches, loop_watch_events, the prepare hook, and a signal
- * raised in-process arriving through loop_catch_signals.
+ * raised in-process arriving through loop_catch_signals. struct pace is
+ * driven with traffic every millisecond: a redraw (say) is done
+ * whenever loop_pace_wait says it is due, as main.c's settle() does.
  */
 #include "config.h"
 
@@ -636,6 +638,90 @@ static void test_catch_signals(void **state)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/* Traffic every ms of [from, to): each time one is due it is done.
+ * Returns how many were done; *first_gap gets the gap between the
+ * first two (0 when fewer). */
+static unsigned paced(struct pace *p, uint64_t from, uint64_t to,
+		      uint64_t *first_gap)
+{
+	unsigned n = 0;
+	uint64_t t, first = 0;
+
+	if (first_gap)
+		*first_gap = 0;
+	for (t = from; t < to; t++) {
+		if (loop_pace_wait(p, t) != 0)
+			continue;
+		if (n == 0)
+			first = t;
+		else if (n == 1 && first_gap)
+			*first_gap = t - first;
+		loop_pace_note(p, t);
+		n++;
+	}
+	return n;
+}
+
+/* Without flood_after_ms a stream keeps stream_ms for ever: the one
+ * after a quiet spell at once, the next batch_ms later, then stream_ms
+ * apart. */
+static void test_pace_stream(void **state)
+{
+	struct pace p = { .batch_ms = 20, .stream_ms = 100 };
+	uint64_t gap;
+
+	(void)state;
+	/* 10 s of quiet before */
+	assert_int_equal(paced(&p, 10000, 10001, NULL), 1);
+	assert_false(p.streaming);
+	assert_int_equal(loop_pace_gap(&p), 20);
+	/* 3 s of traffic: 10020, then every 100 ms */
+	assert_int_equal(paced(&p, 10001, 13000, &gap), 30);
+	assert_true(p.streaming);
+	assert_int_equal(loop_pace_gap(&p), 100);
+}
+
+/* A stream that lasted flood_after_ms is a flood: flood_ms apart. */
+static void test_pace_flood(void **state)
+{
+	struct pace p = { .batch_ms = 20, .stream_ms = 100,
+			  .flood_after_ms = 1000, .flood_ms = 250 };
+	uint64_t gap;
+
+	(void)state;
+	assert_int_equal(paced(&p, 10000, 10001, NULL), 1);
+	/* the first second as a stream: 10020, 10120, ..., 10920 */
+	assert_int_equal(paced(&p, 10001, 11000, &gap), 10);
+	assert_int_equal(gap, 100);
+	assert_int_equal(loop_pace_gap(&p), 100);
+	/* at 11020 it has lasted 1000 ms: from then on 250 apart */
+	assert_int_equal(paced(&p, 11000, 11021, NULL), 1);
+	assert_int_equal(loop_pace_gap(&p), 250);
+	assert_int_equal(paced(&p, 11021, 13000, &gap), 7);
+	assert_int_equal(gap, 250);
+	assert_true(p.streaming);
+}
+
+/* A pause ends the flood: the next comes at once, and a new stream
+ * starts at stream_ms again. */
+static void test_pace_flood_pause(void **state)
+{
+	struct pace p = { .batch_ms = 20, .stream_ms = 100,
+			  .flood_after_ms = 1000, .flood_ms = 250 };
+	uint64_t gap;
+
+	(void)state;
+	paced(&p, 10000, 13000, NULL);
+	assert_int_equal(loop_pace_gap(&p), 250);
+	/* quiet from 13000 to 14000; the last was done at 12770 */
+	assert_int_equal(p.last, 12770);
+	assert_int_equal(paced(&p, 14000, 14001, NULL), 1);
+	assert_false(p.streaming);
+	assert_int_equal(paced(&p, 14001, 14500, &gap), 5);
+	assert_int_equal(gap, 100); /* 14020, then 100 apart */
+	assert_int_equal(loop_pace_gap(&p), 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +748,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_iterate_runs_timers, setup_pipes, teardown_pipes),
 		cmocka_unit_test_setup_teardown(test_idle_hook, setup_pipes, teardown_pipes),
 		cmocka_unit_test_setup_teardown(test_catch_signals, setup_pipes, teardown_pipes),
+		cmocka_unit_test(test_pace_stream),
+		cmocka_unit_test(test_pace_flood),
+		cmocka_unit_test(test_pace_flood_pause),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
