@@ -18,8 +18,12 @@
  * header (and each restart) becomes <open/>, its </stream:stream>
  * <close/>, every other element one text message. Each message from the
  * server is one element: <open/> becomes the stream header libstrophe
- * expects, <close/> its end, anything else goes through as it came.
- * Messages wait in `q` until the socket can take them.
+ * expects, <close/> its end, anything else goes through as it came
+ * (unparsed: libstrophe's parser reads it next; see
+ * xmlframe_plain_child). What the messages of one run of libuv give
+ * libstrophe is collected in `tc` and written to the bridge in one piece
+ * after the run, not one write per message. Messages to the server wait
+ * in `q` until the socket can take them.
  *
  * The host is looked up first with natter's own resolver (core/resolve,
  * c-ares in the loop): libwebsockets would call getaddrinfo(), which
