@@ -18,8 +18,12 @@
  * header (and each restart) becomes <open/>, its </stream:stream>
  * <close/>, every other element one text message. Each message from the
  * server is one element: <open/> becomes the stream header libstrophe
- * expects, <close/> its end, anything else goes through as it came.
- * Messages wait in `q` until the socket can take them.
+ * expects, <close/> its end, anything else goes through as it came
+ * (unparsed: libstrophe's parser reads it next; see
+ * xmlframe_plain_child). What the messages of one run of libuv give
+ * libstrophe is collected in `tc` and written to the bridge in one piece
+ * after the run, not one write per message. Messages to the server wait
+ * in `q` until the socket can take them.
  *
  * The host is looked up first with natter's own resolver (core/resolve,
  * c-ares in the loop): libwebsockets would call getaddrinfo(), which
@@ -69,6 +73,8 @@
 #define WSOCK_MAX_MESSAGE (16 * 1024 * 1024)
 /* libuv deadlines this far away are lws's housekeeping (uv_sync) */
 #define WSOCK_HOUSEKEEPING_MS 1000
+/* lws's read buffer: a TLS record's plaintext and some */
+#define WSOCK_READ_BUF (32 * 1024)
 /* uv_run passes allowed while closing a context */
 #define WSOCK_CLOSE_RUNS 64
 
@@ -198,15 +204,46 @@ struct wsock {
 	struct tlscert cert; /* and which it was */
 	char *rx; /* a message in fragments */
 	size_t rx_len, rx_cap;
+	/* what the messages of one run of libuv give libstrophe, handed
+	 * over in one piece after the run (flush): one write to the bridge
+	 * per read from the server, not one per message */
+	char *tc;
+	size_t tc_len, tc_cap;
+	unsigned tc_msgs; /* messages in tc */
 	/* what the last message was */
 	char *root;
 	char *open_from, *open_id, *open_lang;
 };
 
+/* Hands what the server's messages gave so far to libstrophe. */
+static void flush(struct wsock *w)
+{
+	size_t n = w->tc_len;
+
+	if (!n)
+		return;
+	if (w->tc_msgs > 1)
+		log_msg(LOG_DEBUG, "wsock", "%u messages from the server "
+			"reach libstrophe in one write", w->tc_msgs);
+	w->tc_len = 0;
+	w->tc_msgs = 0;
+	if (!w->destroying)
+		w->ops.to_client(w->ud, w->tc, n);
+}
+
+static void to_client(struct wsock *w, const char *s, size_t n)
+{
+	xgrow((void **)&w->tc, &w->tc_cap, w->tc_len + n, 1);
+	memcpy(w->tc + w->tc_len, s, n);
+	w->tc_len += n;
+	w->tc_msgs++;
+}
+
 static void end(struct wsock *w, const char *why)
 {
 	if (w->ended || w->destroying)
 		return;
+	flush(w); /* what came before the end goes first */
 	w->ended = true;
 	log_msg(LOG_INFO, "wsock", "%s: %s", w->url, why ? why : "closed");
 	w->ops.closed(w->ud, why);
@@ -286,6 +323,13 @@ static void message(struct wsock *w, const char *m, size_t n)
 {
 	char why[512];
 
+	if (xmlframe_plain_child(m, n)) {
+		/* a stanza (or a stream feature, an error): as it came. It
+		 * is not parsed here as well: libstrophe's parser reads it
+		 * right after, and a fault in it ends the stream there */
+		to_client(w, m, n);
+		return;
+	}
 	xmlframe_reset(w->frame);
 	xfree(&w->root);
 	if (xmlframe_feed(w->frame, m, n) < 0 || !w->root) {
@@ -300,14 +344,13 @@ static void message(struct wsock *w, const char *m, size_t n)
 		char *h = xmlframe_stream_header(w->open_from, w->open_id,
 						 w->open_lang);
 
-		w->ops.to_client(w->ud, h, strlen(h));
+		to_client(w, h, strlen(h));
 		free(h);
 	} else if (strcmp(w->root, "close") == 0) {
-		w->ops.to_client(w->ud, XMLFRAME_STREAM_END,
-				 strlen(XMLFRAME_STREAM_END));
+		to_client(w, XMLFRAME_STREAM_END, strlen(XMLFRAME_STREAM_END));
 		end(w, NULL);
 	} else {
-		w->ops.to_client(w->ud, m, n);
+		to_client(w, m, n);
 	}
 }
 
@@ -316,14 +359,22 @@ static void message(struct wsock *w, const char *m, size_t n)
 static void uv_sync(struct wsock *w);
 static void try_next(struct loop *l, void *ud);
 
+/* Runs what libuv has ready (lws reads and writes in there), hands
+ * libstrophe what the server's messages gave, and sets the next wake-up. */
+static void service(struct wsock *w)
+{
+	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
+	flush(w);
+	uv_sync(w);
+}
+
 static void on_uv_timer(struct loop *l, void *ud)
 {
 	struct wsock *w = ud;
 
 	(void)l;
 	w->timer = 0;
-	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
-	uv_sync(w);
+	service(w);
 }
 
 static void on_uv_fd(struct loop *l, int fd, short revents, void *ud)
@@ -333,8 +384,7 @@ static void on_uv_fd(struct loop *l, int fd, short revents, void *ud)
 	(void)l;
 	(void)fd;
 	(void)revents;
-	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
-	uv_sync(w);
+	service(w);
 }
 
 /* After libuv ran: natter's loop watches its descriptor and wakes it at
@@ -423,6 +473,12 @@ static int on_receive(struct wsock *w, struct lws *wsi, const char *in,
 		end(w, "the WebSocket server sent a message larger than "
 		       "16 MiB");
 		return -1;
+	}
+	if (!w->rx_len && ws.is_final_fragment(wsi) &&
+	    !ws.remaining_packet_payload(wsi)) {
+		/* the whole message at once: no copy */
+		message(w, in, len);
+		return w->ended ? -1 : 0;
 	}
 	xgrow((void **)&w->rx, &w->rx_cap, w->rx_len + len + 1, 1);
 	memcpy(w->rx + w->rx_len, in, len);
@@ -570,8 +626,7 @@ static int ws_connect(struct wsock *w, const char *address)
 	ci.pwsi = &w->wsi;
 	if (!ws.client_connect_via_info(&ci))
 		return -1;
-	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
-	uv_sync(w);
+	service(w);
 	return 0;
 }
 
@@ -671,6 +726,10 @@ static void *wsock_make(struct loop *l, const struct webstream_conf *c,
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
 		       LWS_SERVER_OPTION_LIBUV;
 	info.foreign_loops = foreign;
+	/* lws reads the socket into this buffer: room for a whole TLS
+	 * record (16 KiB), so that a burst is read in one pass rather
+	 * than 4 KiB (its default) per wake-up */
+	info.pt_serv_buf_size = WSOCK_READ_BUF;
 	w->ctx = ws.create_context(&info);
 	if (!w->ctx) {
 		*err = xstrdup("libwebsockets could not start");
@@ -717,8 +776,7 @@ static void wsock_from_client(void *impl, const char *buf, size_t len)
 	}
 	/* libuv applies a change of interest (lws wants to write) in its
 	 * next run, not at once */
-	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
-	uv_sync(w);
+	service(w);
 }
 
 static void wsock_client_closed(void *impl)
@@ -728,8 +786,7 @@ static void wsock_client_closed(void *impl)
 	if (!w->closing)
 		in_close(w);
 	w->ended = true;
-	ws.uv_run(&w->uv, UV_RUN_NOWAIT);
-	uv_sync(w);
+	service(w);
 }
 
 static void wsock_free(void *impl)
@@ -767,6 +824,7 @@ static void wsock_free(void *impl)
 	free(w->pin);
 	free(w->to);
 	free(w->rx);
+	free(w->tc);
 	free(w->cert_why);
 	tlscert_clear(&w->cert);
 	free(w->root);

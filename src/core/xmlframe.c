@@ -508,3 +508,39 @@ char *xmlframe_stream_header(const char *from, const char *id,
 	free(c);
 	return s;
 }
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A byte that may start an XML name: a letter, '_', or any byte of a
+ * multi-byte UTF-8 character (expat judges those). */
+static bool name_start(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       c >= 0x80;
+}
+
+bool xmlframe_plain_child(const char *m, size_t n)
+{
+	size_t i = 0, start, colon, len;
+
+	while (i < n && is_blank(m[i]))
+		i++;
+	while (n > i && is_blank(m[n - 1]))
+		n--;
+	if (n - i < 3 || m[i] != '<' || m[n - 1] != '>' ||
+	    !name_start((unsigned char)m[i + 1]))
+		return false;
+	start = colon = ++i;
+	while (i < n && !is_blank(m[i]) && m[i] != '/' && m[i] != '>') {
+		if (m[i] == ':')
+			colon = i + 1;
+		i++;
+	}
+	len = i - colon;
+	return !((len == 4 && memcmp(m + colon, "open", 4) == 0) ||
+		 (len == 5 && memcmp(m + colon, "close", 5) == 0)) &&
+	       i > start;
+}

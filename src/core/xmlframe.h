@@ -15,6 +15,7 @@
 #ifndef NATTER_CORE_XMLFRAME_H
 #define NATTER_CORE_XMLFRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct xmlframe;
@@ -43,6 +44,15 @@ int xmlframe_feed(struct xmlframe *f, const char *buf, size_t len);
 void xmlframe_reset(struct xmlframe *f);
 /* What was wrong, or NULL. Borrowed. */
 const char *xmlframe_error(const struct xmlframe *f);
+
+/* Whether m[0..n), one WebSocket message (RFC 7395), can go to the
+ * client as it is without a look inside: it begins with a start tag
+ * (after blanks) whose name is neither <open/>'s nor <close/>'s (with
+ * or without a prefix), and ends with '>'. Nothing else is checked:
+ * the stream's own parser reads it next. False sends the message
+ * through the full parse (a framing element, a declaration, a comment,
+ * text, or malformed XML to report). */
+bool xmlframe_plain_child(const char *m, size_t n);
 
 /* The value of attribute name in attrs (as given to open), or NULL. */
 const char *xmlframe_attr(const char **attrs, const char *name);

@@ -187,6 +187,52 @@ static void test_header(void **state)
 	free(h);
 }
 
+/* A WebSocket message goes through unparsed only when it is plainly one
+ * child: a start tag first, '>' last, and no framing element. */
+static void test_plain_child(void **state)
+{
+	static const char *const plain[] = {
+		"<presence from='a@b/c'><show>away</show></presence>",
+		"  <message to='x'><body>&lt;open/&gt;</body></message>\r\n",
+		"<iq/>",
+		"<stream:features xmlns:stream='http://etherx.jabber.org/"
+		"streams'/>",
+		"<opener/>",
+		"<closed/>",
+		"<openx:a/>",
+		"<\xc3\xa9t\xc3\xa9/>",
+		"<_x/>",
+	};
+	static const char *const full[] = {
+		"<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='b'/>",
+		"<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>",
+		"\n<open>",
+		"<f:open xmlns:f='urn:ietf:params:xml:ns:xmpp-framing'/>",
+		"<f:close/>",
+		"<close>",
+		"<?xml version='1.0'?><presence/>",
+		"<!-- a comment --><presence/>",
+		"text",
+		"<presence",
+		"<presence/>tail",
+		"</presence>",
+		"<1a/>",
+		"<>",
+		"",
+		"   ",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof plain / sizeof *plain; i++)
+		assert_true(xmlframe_plain_child(plain[i], strlen(plain[i])));
+	for (i = 0; i < sizeof full / sizeof *full; i++)
+		assert_false(xmlframe_plain_child(full[i], strlen(full[i])));
+	/* only the n bytes given count */
+	assert_false(xmlframe_plain_child("<presence/>", 10));
+	assert_true(xmlframe_plain_child("<iq/>ignored", 5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_bosh_body),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_plain_child),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
