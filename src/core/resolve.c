@@ -14,6 +14,8 @@
  * server is given as an address never initialises c-ares (its resolver
  * configuration, 70 KiB of heap). Servers named in the configuration
  * make the channel at once, so that a bad list is told at the start.
+ * libcares itself is dlopen()ed by the first channel (util/dl.h), so a
+ * session that never asks the DNS does not map it.
  */
 #include "config.h"
 
@@ -27,11 +29,37 @@
 
 #include "core/loop.h"
 #include "core/resolve.h"
+#include "util/dl.h"
 #include "util/xmem.h"
+
+#define CARES_LIBRARY "libcares.so.2"
 
 /* RFC 1035's class IN and RFC 2782's type SRV */
 #define DNS_CLASS_IN 1
 #define DNS_TYPE_SRV 33
+
+/* libcares, loaded by the first channel (cares_loaded) */
+static struct {
+	void *lib;
+	int (*library_init)(int);
+	void (*library_cleanup)(void);
+	const char *(*strerror)(int);
+	int (*init_options)(ares_channel *, struct ares_options *, int);
+	int (*set_servers_ports_csv)(ares_channel, const char *);
+	void (*destroy)(ares_channel);
+	void (*process_fd)(ares_channel, ares_socket_t, ares_socket_t);
+	struct timeval *(*timeout)(ares_channel, struct timeval *,
+				   struct timeval *);
+	int (*parse_srv_reply)(const unsigned char *, int,
+			       struct ares_srv_reply **);
+	void (*free_data)(void *);
+	void (*freeaddrinfo)(struct ares_addrinfo *);
+	void (*getaddrinfo)(ares_channel, const char *, const char *,
+			    const struct ares_addrinfo_hints *,
+			    ares_addrinfo_callback, void *);
+	void (*query)(ares_channel, const char *, int, int, ares_callback,
+		      void *);
+} ca;
 
 struct resolver {
 	struct loop *loop;
@@ -116,7 +144,7 @@ static void on_fd(struct loop *l, int fd, short revents, void *ud)
 	struct resolver *r = ud;
 
 	(void)l;
-	ares_process_fd(r->ch,
+	ca.process_fd(r->ch,
 			revents & (POLLIN | POLLERR | POLLHUP) ? fd : ARES_SOCKET_BAD,
 			revents & POLLOUT ? fd : ARES_SOCKET_BAD);
 	rearm(r);
@@ -142,7 +170,7 @@ static void on_timer(struct loop *l, void *ud)
 
 	(void)l;
 	r->timer = 0;
-	ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	ca.process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 	rearm(r);
 }
 
@@ -156,11 +184,43 @@ static void rearm(struct resolver *r)
 	r->timer = 0;
 	if (!r->pending || !r->ch)
 		return;
-	t = ares_timeout(r->ch, NULL, &tv);
+	t = ca.timeout(r->ch, NULL, &tv);
 	if (!t)
 		return;
 	ms = (uint64_t)t->tv_sec * 1000 + (uint64_t)t->tv_usec / 1000 + 1;
 	r->timer = loop_timer_add(r->loop, ms, on_timer, r);
+}
+
+/* Loads libcares once (it stays: a channel may be made again); false
+ * with *err set when it cannot be. */
+static bool cares_loaded(char **err)
+{
+	static const struct dl_sym syms[] = {
+		DL_SYM(ca.library_init, "ares_library_init"),
+		DL_SYM(ca.library_cleanup, "ares_library_cleanup"),
+		DL_SYM(ca.strerror, "ares_strerror"),
+		DL_SYM(ca.init_options, "ares_init_options"),
+		DL_SYM(ca.set_servers_ports_csv, "ares_set_servers_ports_csv"),
+		DL_SYM(ca.destroy, "ares_destroy"),
+		DL_SYM(ca.process_fd, "ares_process_fd"),
+		DL_SYM(ca.timeout, "ares_timeout"),
+		DL_SYM(ca.parse_srv_reply, "ares_parse_srv_reply"),
+		DL_SYM(ca.free_data, "ares_free_data"),
+		DL_SYM(ca.freeaddrinfo, "ares_freeaddrinfo"),
+		DL_SYM(ca.getaddrinfo, "ares_getaddrinfo"),
+		DL_SYM(ca.query, "ares_query"),
+	};
+	char *why = NULL;
+
+	if (ca.lib)
+		return true;
+	ca.lib = dl_load(CARES_LIBRARY, syms, sizeof syms / sizeof *syms, &why);
+	if (ca.lib)
+		return true;
+	*err = xasprintf("cannot load %s (the Debian package libc-ares2): %s",
+			 CARES_LIBRARY, why);
+	free(why);
+	return false;
 }
 
 /* Makes r's channel, asking servers (NULL: the system's). Returns 0,
@@ -172,9 +232,11 @@ static int channel(struct resolver *r, const char *servers, char **err)
 	int st;
 
 	*err = NULL;
-	st = ares_library_init(ARES_LIB_INIT_ALL);
+	if (!cares_loaded(err))
+		return -1;
+	st = ca.library_init(ARES_LIB_INIT_ALL);
 	if (st != ARES_SUCCESS) {
-		*err = xasprintf("c-ares: %s", ares_strerror(st));
+		*err = xasprintf("c-ares: %s", ca.strerror(st));
 		return -1;
 	}
 	memset(&o, 0, sizeof o);
@@ -187,16 +249,16 @@ static int channel(struct resolver *r, const char *servers, char **err)
 		o.lookups = (char *)"b";
 		mask |= ARES_OPT_LOOKUPS;
 	}
-	st = ares_init_options(&r->ch, &o, mask);
+	st = ca.init_options(&r->ch, &o, mask);
 	if (st == ARES_SUCCESS && servers)
-		st = ares_set_servers_ports_csv(r->ch, servers);
+		st = ca.set_servers_ports_csv(r->ch, servers);
 	if (st != ARES_SUCCESS) {
 		*err = xasprintf("DNS resolver%s%s: %s", servers ? " " : "",
-				 servers ? servers : "", ares_strerror(st));
+				 servers ? servers : "", ca.strerror(st));
 		if (r->ch)
-			ares_destroy(r->ch);
+			ca.destroy(r->ch);
 		r->ch = NULL;
-		ares_library_cleanup();
+		ca.library_cleanup();
 		return -1;
 	}
 	return 0;
@@ -237,8 +299,8 @@ void resolver_free(struct resolver **rp)
 	loop_timer_cancel(r->loop, r->timer);
 	if (r->ch) {
 		/* answers every lookup with ARES_EDESTRUCTION */
-		ares_destroy(r->ch);
-		ares_library_cleanup();
+		ca.destroy(r->ch);
+		ca.library_cleanup();
 	}
 	free(r);
 	*rp = NULL;
@@ -253,7 +315,7 @@ static void srv_answer(void *arg, int status, int timeouts,
 
 	(void)timeouts;
 	if (status == ARES_SUCCESS)
-		status = ares_parse_srv_reply(abuf, alen, &list);
+		status = ca.parse_srv_reply(abuf, alen, &list);
 	if (status == ARES_SUCCESS) {
 		for (p = list; p; p = p->next)
 			n++;
@@ -264,12 +326,12 @@ static void srv_answer(void *arg, int status, int timeouts,
 			q->srv[n].priority = p->priority;
 			q->srv[n].weight = p->weight;
 		}
-		ares_free_data(list);
+		ca.free_data(list);
 		q->n = resolve_srv_order(q->srv, n, drand48);
 		for (; n > q->n; n--)
 			free(q->srv[n - 1].target);
 	} else if (status != ARES_ENOTFOUND && status != ARES_ENODATA) {
-		q->err = xstrdup(ares_strerror(status));
+		q->err = xstrdup(ca.strerror(status));
 	}
 	answered(q);
 }
@@ -305,10 +367,10 @@ static void addr_answer(void *arg, int status, int timeouts,
 	} else if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
 		q->err = xstrdup("no such host");
 	} else {
-		q->err = xstrdup(ares_strerror(status));
+		q->err = xstrdup(ca.strerror(status));
 	}
 	if (ai)
-		ares_freeaddrinfo(ai);
+		ca.freeaddrinfo(ai);
 	answered(q);
 }
 
@@ -331,7 +393,7 @@ struct resolve_q *resolve_srv(struct resolver *r, const char *name,
 	q->srv_cb = cb;
 	if (!have_channel(r, q))
 		return q;
-	ares_query(r->ch, name, DNS_CLASS_IN, DNS_TYPE_SRV, srv_answer, q);
+	ca.query(r->ch, name, DNS_CLASS_IN, DNS_TYPE_SRV, srv_answer, q);
 	q->starting = false;
 	rearm(r);
 	return q;
@@ -372,7 +434,7 @@ struct resolve_q *resolve_addr(struct resolver *r, const char *host,
 	h.ai_family = AF_UNSPEC;
 	h.ai_socktype = SOCK_STREAM;
 	h.ai_flags = ARES_AI_NOSORT;
-	ares_getaddrinfo(r->ch, host, NULL, &h, addr_answer, q);
+	ca.getaddrinfo(r->ch, host, NULL, &h, addr_answer, q);
 	q->starting = false;
 	rearm(r);
 	return q;

@@ -8,8 +8,9 @@
  * answers holds nothing up (the loop keeps running other timers and the
  * lookup ends with an error). With the system's servers c-ares is
  * initialised by the first lookup that needs the DNS, never by an
- * address literal (ares_init_options is wrapped to count); servers
- * named make the channel at once. The remembered-endpoint file: round
+ * address literal (dl_load is wrapped to put a counter in front of
+ * ares_init_options), and libcares is not even mapped before that
+ * lookup; servers named make the channel at once. The remembered-endpoint file: round
  * trip, rejected contents, the directory made.
  */
 #include "config.h"
@@ -21,6 +22,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,23 +36,53 @@
 #include "core/endpoint.h"
 #include "core/loop.h"
 #include "core/resolve.h"
+#include "util/dl.h"
 #include "util/xmem.h"
 
 static const double *draws;
 
-/* ares_init_options, wrapped (-Wl,--wrap): how often a channel was made */
+/* How often a channel was made: core/resolve loads libcares through
+ * dl_load, wrapped (-Wl,--wrap) to put count_init in front of the
+ * library's ares_init_options. */
 static int ares_inits;
+static int (*real_init_options)(ares_channel *, struct ares_options *, int);
 
-int __real_ares_init_options(ares_channel *ch, struct ares_options *o,
-			     int mask);
-int __wrap_ares_init_options(ares_channel *ch, struct ares_options *o,
-			     int mask);
-
-int __wrap_ares_init_options(ares_channel *ch, struct ares_options *o,
-			     int mask)
+static int count_init(ares_channel *ch, struct ares_options *o, int mask)
 {
 	ares_inits++;
-	return __real_ares_init_options(ch, o, mask);
+	return real_init_options(ch, o, mask);
+}
+
+void *__real_dl_load(const char *name, const struct dl_sym *syms, size_t n,
+		     char **why);
+void *__wrap_dl_load(const char *name, const struct dl_sym *syms, size_t n,
+		     char **why);
+
+void *__wrap_dl_load(const char *name, const struct dl_sym *syms, size_t n,
+		     char **why)
+{
+	void *lib = __real_dl_load(name, syms, n, why);
+	size_t i;
+
+	for (i = 0; lib && i < n; i++) {
+		if (strcmp(syms[i].name, "ares_init_options") != 0)
+			continue;
+		real_init_options = *(int (**)(ares_channel *,
+					       struct ares_options *, int))
+					    syms[i].fn;
+		*(void **)syms[i].fn = (void *)count_init;
+	}
+	return lib;
+}
+
+/* Whether libcares is mapped into this process. */
+static bool cares_mapped(void)
+{
+	void *lib = dlopen("libcares.so.2", RTLD_NOW | RTLD_NOLOAD);
+
+	if (lib)
+		dlclose(lib);
+	return lib != NULL;
 }
 
 static double next_draw(void)
@@ -250,10 +282,12 @@ static void test_system_channel_when_needed(void **state)
 	assert_int_equal(g.calls, 1);
 	assert_string_equal(g.ip, "127.0.0.1");
 	assert_int_equal(ares_inits, 0);
+	assert_false(cares_mapped());
 	resolve_addr(r, "localhost", on_addr, &h);
 	run_until(l, &h.calls, 100);
 	assert_int_equal(h.calls, 1);
 	assert_int_equal(ares_inits, 1);
+	assert_true(cares_mapped());
 	resolver_free(&r);
 	/* without a lookup: nothing to tear down either */
 	r = resolver_new(l, NULL, &err);
@@ -487,8 +521,10 @@ int main(void)
 		cmocka_unit_test(test_srv_weights),
 		cmocka_unit_test(test_srv_dot_means_none),
 		cmocka_unit_test(test_interleave),
-		cmocka_unit_test(test_numeric_from_loop),
+		/* first of those that make a channel: libcares is not
+		 * mapped before it */
 		cmocka_unit_test(test_system_channel_when_needed),
+		cmocka_unit_test(test_numeric_from_loop),
 		cmocka_unit_test(test_cancelled_never_calls),
 		cmocka_unit_test(test_silent_server),
 		cmocka_unit_test(test_endpoint_round_trip),
