@@ -73,12 +73,20 @@ static void load_keys(struct app *app, struct ui *ui)
 
 int ui_init(struct app *app)
 {
+	/* the user's locale for what natter consults: characters and
+	 * widths, numbers and times on screen, the C library's messages;
+	 * the other categories (collation, money, paper, addresses, ...)
+	 * are never used, and each one set maps its locale file */
+	static const int used[] = { LC_CTYPE, LC_NUMERIC, LC_TIME,
+				    LC_MESSAGES };
 	struct ui *ui;
+	size_t i;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -1;
 	ui = xcalloc(1, sizeof *ui);
-	setlocale(LC_ALL, "");
+	for (i = 0; i < sizeof used / sizeof *used; i++)
+		setlocale(used[i], "");
 	ui->screen = newterm(NULL, stdout, stdin);
 	if (!ui->screen) {
 		free(ui);
