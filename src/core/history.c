@@ -135,7 +135,9 @@ static const char schema_rest[] =
 	" ON messages(peer, stanza_id) WHERE stanza_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS messages_oid"
 	" ON messages(peer, origin_id) WHERE origin_id IS NOT NULL;"
-	"CREATE INDEX IF NOT EXISTS messages_peer ON messages(peer, id);"
+	/* (peer, id) served a room's newest lines, which messages_peer_ts
+	 * serves in time order: one index fewer to write per message */
+	"DROP INDEX IF EXISTS messages_peer;"
 	"CREATE INDEX IF NOT EXISTS messages_aid"
 	" ON messages(archive_id) WHERE archive_id IS NOT NULL;"
 	/* conversations read in time order (history_recent) */
@@ -208,13 +210,14 @@ static const char sql_set_sid[] =
  * tells them apart. */
 static const char sql_dup_near[] =
 	"SELECT 1 FROM (SELECT nick, body, ts, stanza_id, origin_id"
-	" FROM messages WHERE peer = ? AND room = 1 ORDER BY id DESC LIMIT ?)"
+	" FROM messages WHERE peer = ? AND room = 1"
+	" ORDER BY ts DESC, id DESC LIMIT ?)"
 	" WHERE nick IS ? AND body = ? AND ts BETWEEN ? AND ?"
 	" AND (stanza_id IS NULL OR ? IS NULL)"
 	" AND (origin_id IS NULL OR ? IS NULL) LIMIT 1";
 static const char sql_room_last[] =
-	"SELECT max(ts) FROM (SELECT ts FROM messages WHERE peer = ?"
-	" AND room = 1 ORDER BY id DESC LIMIT ?)";
+	"SELECT ts FROM messages WHERE peer = ? AND room = 1"
+	" ORDER BY ts DESC, id DESC LIMIT 1";
 /* In time order (ties: the order they were stored), so that what the
  * archive fetches later falls into its place. The rows before row ?2 in
  * that order (all, for 0 or a row no longer there); the bound on ts
@@ -951,7 +954,6 @@ int history_room_last(struct history *h, const char *room, int64_t *ts_ms)
 
 	history_flush(h);
 	bind_text(h->room_last, 1, room);
-	sqlite3_bind_int(h->room_last, 2, HISTORY_REPLAY_ROWS);
 	r = sqlite3_step(h->room_last);
 	if (r == SQLITE_ROW &&
 	    sqlite3_column_type(h->room_last, 0) != SQLITE_NULL) {
