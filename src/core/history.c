@@ -13,6 +13,11 @@
  * the two commits harmless (the rows are fed then). Columns added
  * since the first schema (a room's flag and origin id) are added to an
  * older database when it is opened; its rows read as one-to-one.
+ * Each index costs every message a b-tree insert (a few thousand
+ * instructions into a million rows), so there are only those the reads
+ * and the duplicate look-ups need; an older database loses the ones it
+ * no longer needs (messages_peer) and gets a unique index of archive ids
+ * for its plain one when it can (aid_index()).
  * Corrections and retractions rewrite a row's body: the index is told
  * to forget the old text and learn the new one in the same transaction
  * (an external-content index must be told exactly what it holds), and
