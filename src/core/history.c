@@ -263,6 +263,7 @@ static const char sql_search[] =
 
 static void copy_clear(struct hist_copy *c);
 static int64_t max_id(struct history *h);
+static int64_t read_one(struct history *h, const char *sql);
 static int index_mark(struct history *h);
 static int feed_index(struct history *h);
 
@@ -362,26 +363,38 @@ static void fts_tune(sqlite3 *db)
  * user's archive gives, history_archive_last). A unique one
  * (messages_archive, aid_once) costs a message one index seek fewer: the
  * insert finds a stored copy itself. It replaces the plain one
- * (messages_aid) of older databases; a database that holds an archive id
- * twice (written by a version without that look-up) keeps the plain one
- * and the look-up. Returns an SQLite result. */
+ * (messages_aid) of older databases. A database that holds an archive
+ * id twice (written by a version without that look-up) cannot have it:
+ * it gets a plain one under another name (messages_aid_twice), which
+ * also spares later opens the failed attempt (a scan of every row), and
+ * keeps the look-up. Returns an SQLite result. */
 static int aid_index(struct history *h)
 {
 	static const char sql_once[] =
 		"CREATE UNIQUE INDEX IF NOT EXISTS messages_archive"
 		" ON messages(archive_id) WHERE archive_id IS NOT NULL;"
 		"DROP INDEX IF EXISTS messages_aid;";
-	static const char sql_plain[] =
-		"CREATE INDEX IF NOT EXISTS messages_aid"
-		" ON messages(archive_id) WHERE archive_id IS NOT NULL;";
-	int r = sqlite3_exec(h->db, sql_once, NULL, NULL, NULL);
+	static const char sql_twice[] =
+		"CREATE INDEX IF NOT EXISTS messages_aid_twice"
+		" ON messages(archive_id) WHERE archive_id IS NOT NULL;"
+		"DROP INDEX IF EXISTS messages_aid;";
+	static const char sql_has_twice[] =
+		"SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+		" AND name = 'messages_aid_twice'";
+	int64_t twice = read_one(h, sql_has_twice);
+	int r;
 
+	if (twice < 0)
+		return sqlite3_errcode(h->db);
+	if (twice > 0)
+		return SQLITE_OK;
+	r = sqlite3_exec(h->db, sql_once, NULL, NULL, NULL);
 	h->aid_once = r == SQLITE_OK;
 	if (r != SQLITE_CONSTRAINT)
 		return r;
 	log_msg(LOG_INFO, "history", "an archive id is stored twice: %s",
 		sqlite3_errmsg(h->db));
-	return sqlite3_exec(h->db, sql_plain, NULL, NULL, NULL);
+	return sqlite3_exec(h->db, sql_twice, NULL, NULL, NULL);
 }
 
 int history_open(struct history **hp, const char *path, char **err)

@@ -872,8 +872,9 @@ static void test_old_indexes_migrated(void **state)
 }
 
 /* A database that holds an archive id twice (stored by a version that
- * did not look for it) cannot have the unique index: it keeps the plain
- * one, its rows, and deduplicates by archive id all the same. */
+ * did not look for it) cannot have the unique index: it gets a plain one
+ * (under a name that spares later opens the attempt), keeps its rows,
+ * and deduplicates by archive id all the same. */
 static void test_archive_id_twice_kept(void **state)
 {
 	struct fixture *fx = *state;
@@ -883,7 +884,8 @@ static void test_archive_id_twice_kept(void **state)
 		     " archive_id) VALUES ('bob@x', 4000, 0, 'bob', 'again',"
 		     " 'A1');");
 	assert_int_equal(index_count(fx, "messages_archive"), 0);
-	assert_int_equal(index_count(fx, "messages_aid"), 1);
+	assert_int_equal(index_count(fx, "messages_aid"), 0);
+	assert_int_equal(index_count(fx, "messages_aid_twice"), 1);
 	assert_int_equal(index_count(fx, "messages_peer"), 0);
 	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A1"), 0);
 	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A9"), 1);
@@ -892,6 +894,13 @@ static void test_archive_id_twice_kept(void **state)
 	assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM"
 				       " messages"), 5);
 	assert_int_equal(history_search(fx->h, "again", 10, collect, &r), 1);
+	/* the next open keeps it so, and deduplicates the same way */
+	history_close(&fx->h);
+	assert_int_equal(history_open(&fx->h, fx->path, &(char *){ NULL }), 0);
+	assert_int_equal(index_count(fx, "messages_aid_twice"), 1);
+	assert_int_equal(index_count(fx, "messages_archive"), 0);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A9"), 0);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A8"), 1);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
