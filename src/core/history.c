@@ -13,6 +13,11 @@
  * the two commits harmless (the rows are fed then). Columns added
  * since the first schema (a room's flag and origin id) are added to an
  * older database when it is opened; its rows read as one-to-one.
+ * Each index costs every message a b-tree insert (a few thousand
+ * instructions into a million rows), so there are only those the reads
+ * and the duplicate look-ups need; an older database loses the ones it
+ * no longer needs (messages_peer) and gets a unique index of archive ids
+ * for its plain one when it can (aid_index()).
  * Corrections and retractions rewrite a row's body: the index is told
  * to forget the old text and learn the new one in the same transaction
  * (an external-content index must be told exactly what it holds), and
@@ -82,6 +87,8 @@ struct history {
 	char *why;      /* SQLite's words for the last failure */
 	uint64_t retry_at; /* monotonic ms: when the queue is due a try */
 	bool reported;  /* history_trouble() told of this run of failures */
+	bool aid_once;  /* messages_archive holds each archive id once: the
+			 * insert itself finds a copy by it (aid_index) */
 	bool doubt;     /* `indexed` could not be read back: ask again
 			 * before feeding the index */
 };
@@ -135,9 +142,9 @@ static const char schema_rest[] =
 	" ON messages(peer, stanza_id) WHERE stanza_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS messages_oid"
 	" ON messages(peer, origin_id) WHERE origin_id IS NOT NULL;"
-	"CREATE INDEX IF NOT EXISTS messages_peer ON messages(peer, id);"
-	"CREATE INDEX IF NOT EXISTS messages_aid"
-	" ON messages(archive_id) WHERE archive_id IS NOT NULL;"
+	/* (peer, id) served a room's newest lines, which messages_peer_ts
+	 * serves in time order: one index fewer to write per message */
+	"DROP INDEX IF EXISTS messages_peer;"
 	/* conversations read in time order (history_recent) */
 	"CREATE INDEX IF NOT EXISTS messages_peer_ts ON messages(peer, ts);"
 	/* where an archive catch-up that has not finished goes on from
@@ -162,6 +169,14 @@ static const char sql_ins[] =
 	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id,"
 	" room, origin_id, archive_id, device, sender)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* The same when messages_archive is unique (aid_once): a row whose
+ * archive id is stored is not written, which is the look-up sql_dup_aid
+ * makes otherwise, done by the index insert that follows anyway. */
+static const char sql_ins_once[] =
+	"INSERT INTO messages(peer, ts, dir, kind, nick, body, stanza_id,"
+	" room, origin_id, archive_id, device, sender)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (archive_id) WHERE archive_id IS NOT NULL DO NOTHING";
 /* Feeds the search index the rows it lacks (see the top of the file). */
 static const char sql_index[] =
 	"INSERT INTO messages_fts(rowid, body)"
@@ -188,8 +203,9 @@ static const char sql_dup_coid[] =
 /* The user's archive names one message whatever it holds. */
 static const char sql_dup_aid[] =
 	"SELECT 1 FROM messages WHERE archive_id = ? AND room = 0 LIMIT 1";
+/* OR IGNORE: the archive id may name another row already (aid_once) */
 static const char sql_set_aid[] =
-	"UPDATE messages SET archive_id = ? WHERE id = ?";
+	"UPDATE OR IGNORE messages SET archive_id = ? WHERE id = ?";
 static const char sql_archive_last[] =
 	"SELECT archive_id, ts FROM messages WHERE archive_id IS NOT NULL"
 	" AND room = 0 ORDER BY ts DESC, id DESC LIMIT 1";
@@ -208,13 +224,14 @@ static const char sql_set_sid[] =
  * tells them apart. */
 static const char sql_dup_near[] =
 	"SELECT 1 FROM (SELECT nick, body, ts, stanza_id, origin_id"
-	" FROM messages WHERE peer = ? AND room = 1 ORDER BY id DESC LIMIT ?)"
+	" FROM messages WHERE peer = ? AND room = 1"
+	" ORDER BY ts DESC, id DESC LIMIT ?)"
 	" WHERE nick IS ? AND body = ? AND ts BETWEEN ? AND ?"
 	" AND (stanza_id IS NULL OR ? IS NULL)"
 	" AND (origin_id IS NULL OR ? IS NULL) LIMIT 1";
 static const char sql_room_last[] =
-	"SELECT max(ts) FROM (SELECT ts FROM messages WHERE peer = ?"
-	" AND room = 1 ORDER BY id DESC LIMIT ?)";
+	"SELECT ts FROM messages WHERE peer = ? AND room = 1"
+	" ORDER BY ts DESC, id DESC LIMIT 1";
 /* In time order (ties: the order they were stored), so that what the
  * archive fetches later falls into its place. The rows before row ?2 in
  * that order (all, for 0 or a row no longer there); the bound on ts
@@ -246,6 +263,7 @@ static const char sql_search[] =
 
 static void copy_clear(struct hist_copy *c);
 static int64_t max_id(struct history *h);
+static int64_t read_one(struct history *h, const char *sql);
 static int index_mark(struct history *h);
 static int feed_index(struct history *h);
 
@@ -341,6 +359,44 @@ static void fts_tune(sqlite3 *db)
 	fts_set(db, "crisismerge", HISTORY_FTS_CRISISMERGE);
 }
 
+/* The index of archive ids (history_add's look-up by the one the
+ * user's archive gives, history_archive_last). A unique one
+ * (messages_archive, aid_once) costs a message one index seek fewer: the
+ * insert finds a stored copy itself. It replaces the plain one
+ * (messages_aid) of older databases. A database that holds an archive
+ * id twice (written by a version without that look-up) cannot have it:
+ * it gets a plain one under another name (messages_aid_twice), which
+ * also spares later opens the failed attempt (a scan of every row), and
+ * keeps the look-up. Returns an SQLite result. */
+static int aid_index(struct history *h)
+{
+	static const char sql_once[] =
+		"CREATE UNIQUE INDEX IF NOT EXISTS messages_archive"
+		" ON messages(archive_id) WHERE archive_id IS NOT NULL;"
+		"DROP INDEX IF EXISTS messages_aid;";
+	static const char sql_twice[] =
+		"CREATE INDEX IF NOT EXISTS messages_aid_twice"
+		" ON messages(archive_id) WHERE archive_id IS NOT NULL;"
+		"DROP INDEX IF EXISTS messages_aid;";
+	static const char sql_has_twice[] =
+		"SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+		" AND name = 'messages_aid_twice'";
+	int64_t twice = read_one(h, sql_has_twice);
+	int r;
+
+	if (twice < 0)
+		return sqlite3_errcode(h->db);
+	if (twice > 0)
+		return SQLITE_OK;
+	r = sqlite3_exec(h->db, sql_once, NULL, NULL, NULL);
+	h->aid_once = r == SQLITE_OK;
+	if (r != SQLITE_CONSTRAINT)
+		return r;
+	log_msg(LOG_INFO, "history", "an archive id is stored twice: %s",
+		sqlite3_errmsg(h->db));
+	return sqlite3_exec(h->db, sql_twice, NULL, NULL, NULL);
+}
+
 int history_open(struct history **hp, const char *path, char **err)
 {
 	struct history *h = xcalloc(1, sizeof *h);
@@ -366,9 +422,13 @@ int history_open(struct history **hp, const char *path, char **err)
 	if (r == SQLITE_OK)
 		r = sqlite3_exec(h->db, schema_rest, NULL, NULL, NULL);
 	if (r == SQLITE_OK)
+		r = aid_index(h);
+	if (r == SQLITE_OK)
 		fts_tune(h->db);
 	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_ins, -1, &h->ins, NULL);
+		r = sqlite3_prepare_v2(h->db, h->aid_once ? sql_ins_once :
+							    sql_ins, -1, &h->ins,
+				       NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_index, -1, &h->index, NULL);
 	if (r == SQLITE_OK)
@@ -526,7 +586,7 @@ static bool chat_copy(struct history *h, sqlite3_stmt *st,
 /* Whether one-to-one message m is stored already (see history.h). */
 static bool chat_seen(struct history *h, const struct hist_msg *m)
 {
-	if (m->archive_id) {
+	if (m->archive_id && !h->aid_once) {
 		bind_text(h->dup_aid, 1, m->archive_id);
 		if (found_row(h->dup_aid))
 			return true;
@@ -610,6 +670,7 @@ static bool room_seen(struct history *h, const struct hist_msg *m)
  * Returns 1 when stored, 0 for a duplicate, -1 when it was not written. */
 static int write_msg(struct history *h, const struct hist_msg *m)
 {
+	bool stored;
 	int r;
 
 	/* IMMEDIATE: the write lock is taken (or waited for) here, so a
@@ -632,10 +693,14 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	bind_text(h->ins, 11, m->device);
 	bind_text(h->ins, 12, m->sender);
 	r = sqlite3_step(h->ins);
+	/* nothing written (aid_once): its archive id is stored */
+	stored = r != SQLITE_DONE || sqlite3_changes(h->db) > 0;
 	sqlite3_reset(h->ins);
 	sqlite3_clear_bindings(h->ins);
 	if (r != SQLITE_DONE)
 		return -1;
+	if (!stored)
+		return 0;
 	h->newest = sqlite3_last_insert_rowid(h->db);
 	h->pending++;
 	return 1;
@@ -951,7 +1016,6 @@ int history_room_last(struct history *h, const char *room, int64_t *ts_ms)
 
 	history_flush(h);
 	bind_text(h->room_last, 1, room);
-	sqlite3_bind_int(h->room_last, 2, HISTORY_REPLAY_ROWS);
 	r = sqlite3_step(h->room_last);
 	if (r == SQLITE_ROW &&
 	    sqlite3_column_type(h->room_last, 0) != SQLITE_NULL) {

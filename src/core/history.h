@@ -25,7 +25,7 @@
  * (origin_id) with the same body; a line found by its origin id learns
  * the room's stanza id. A replayed line without ids is a duplicate of a
  * stored one with the same nick and body within HISTORY_REPLAY_SLACK_MS
- * among the room's last HISTORY_REPLAY_ROWS lines.
+ * among the room's HISTORY_REPLAY_ROWS newest lines (in time order).
  *
  * Corrections (XEP-0308) and retractions (XEP-0424/0425) change a
  * stored row in place, so it keeps its place in the conversation:

@@ -10,7 +10,10 @@
  * the room replays without ids, by nick and body close in time; the
  * newest stored time of a room is what a join asks history since; a
  * database made before rooms were stored gains their columns and keeps
- * its rows; the full-text index merges 16 segments at a time. */
+ * its rows; the full-text index merges 16 segments at a time; a
+ * database with the indexes of older versions gets today's (no
+ * messages_peer, archive ids unique unless it holds one twice) and keeps
+ * its rows, searchable and deduplicated. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -747,6 +750,159 @@ static void test_oldest_and_archive_cursor(void **state)
 	assert_int_equal(history_archive_cursor(fx->h, "", &after, &ts), 0);
 }
 
+/* ---- the indexes of databases made before this version ---- */
+
+/* The schema before messages_peer went and archive ids became unique:
+ * every column, the old indexes, the search index fed. */
+static const char old_indexes[] =
+	"CREATE TABLE messages(id INTEGER PRIMARY KEY, peer TEXT NOT NULL,"
+	" ts INTEGER NOT NULL, dir INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL DEFAULT 0, nick TEXT, body TEXT NOT NULL,"
+	" stanza_id TEXT, room INTEGER NOT NULL DEFAULT 0, origin_id TEXT,"
+	" archive_id TEXT, device TEXT, flags INTEGER NOT NULL DEFAULT 0,"
+	" sender TEXT);"
+	"CREATE INDEX messages_sid ON messages(peer, stanza_id)"
+	" WHERE stanza_id IS NOT NULL;"
+	"CREATE INDEX messages_oid ON messages(peer, origin_id)"
+	" WHERE origin_id IS NOT NULL;"
+	"CREATE INDEX messages_peer ON messages(peer, id);"
+	"CREATE INDEX messages_aid ON messages(archive_id)"
+	" WHERE archive_id IS NOT NULL;"
+	"CREATE INDEX messages_peer_ts ON messages(peer, ts);"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(body,"
+	" content='messages', content_rowid='id');"
+	"INSERT INTO messages(peer, ts, dir, nick, body, stanza_id, archive_id)"
+	" VALUES ('bob@x', 1000, 0, 'bob', 'first words', 'm1', 'A1');"
+	"INSERT INTO messages(peer, ts, dir, nick, body, stanza_id, room,"
+	" origin_id) VALUES ('" ROOM "', 2000, 0, 'eve', 'room words', 'S1',"
+	" 1, 'O1');"
+	"INSERT INTO messages(peer, ts, dir, nick, body, stanza_id)"
+	" VALUES ('bob@x', 3000, 1, 'me', 'last words', 'm2');";
+
+/* Makes fx's database with old_indexes and extra (SQL), then opens it. */
+static void open_old(struct fixture *fx, const char *extra)
+{
+	char *err = NULL;
+	sqlite3 *db;
+
+	history_close(&fx->h);
+	unlink(fx->path);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, old_indexes, NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, extra, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO messages_fts(rowid, body)"
+					  " SELECT id, body FROM messages",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(history_open(&fx->h, fx->path, &err), 0);
+}
+
+static long long index_count(struct fixture *fx, const char *name)
+{
+	char sql[160];
+
+	history_commit(fx->h);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master"
+		 " WHERE type = 'index' AND name = '%s'", name);
+	return tu_sql_number(fx->path, sql);
+}
+
+/* A database with the old indexes loses messages_peer (its room reads
+ * go through messages_peer_ts) and gets a unique index of archive ids
+ * for the plain one; it keeps every row, and they are read, searched
+ * and deduplicated as before. */
+static void test_old_indexes_migrated(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	int64_t ts = 0;
+	char *aid = NULL;
+
+	open_old(fx, "");
+	assert_int_equal(index_count(fx, "messages_peer"), 0);
+	assert_int_equal(index_count(fx, "messages_aid"), 0);
+	assert_int_equal(index_count(fx, "messages_archive"), 1);
+	assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM"
+				       " sqlite_master WHERE name ="
+				       " 'messages_archive' AND sql LIKE"
+				       " 'CREATE UNIQUE%'"), 1);
+	assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM"
+				       " messages"), 3);
+	assert_int_equal(history_search(fx->h, "words", 10, collect, &r), 3);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 10, collect, &r), 2);
+	assert_string_equal(r.bodies[0], "first words");
+	assert_string_equal(r.bodies[1], "last words");
+	assert_int_equal(history_room_last(fx->h, ROOM, &ts), 1);
+	assert_int_equal(ts, 2000);
+	assert_int_equal(history_archive_last(fx->h, &aid, &ts), 1);
+	assert_string_equal(aid, "A1");
+	free(aid);
+	/* the archive's id names its row whatever else comes with it */
+	assert_int_equal(add_ids(fx->h, HIST_IN, "other", "zz", NULL, "A1"), 0);
+	/* a copy by the sender's id learns an archive id... */
+	assert_int_equal(add(fx->h, "bob@x", 3000, HIST_OUT, "last words",
+			     "m2"), 0);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "new", NULL, NULL, "A2"), 1);
+	/* ...unless another row has it: still a copy, nothing breaks */
+	{
+		struct hist_msg m = { .peer = "bob@x", .ts_ms = 3000,
+				      .dir = HIST_OUT, .nick = "me",
+				      .body = "last words", .stanza_id = "m2",
+				      .archive_id = "A2" };
+
+		assert_int_equal(history_add(fx->h, &m), 0);
+	}
+	/* room lines: by the room's stanza id, by origin id and body, and
+	 * a replay without ids close in time */
+	assert_int_equal(add_room(fx->h, 2500, "eve", "x", "S1", NULL, true), 0);
+	assert_int_equal(add_room(fx->h, 2500, "eve", "room words", NULL, "O1",
+				  true), 0);
+	assert_int_equal(add_room(fx->h, 2100, "eve", "room words", NULL, NULL,
+				  true), 0);
+	assert_int_equal(add_room(fx->h, 2600, "eve", "more", "S2", NULL,
+				  false), 1);
+	assert_int_equal(history_room_last(fx->h, ROOM, &ts), 1);
+	assert_int_equal(ts, 2600);
+	assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM"
+				       " messages"), 5);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_search(fx->h, "new", 10, collect, &r), 1);
+}
+
+/* A database that holds an archive id twice (stored by a version that
+ * did not look for it) cannot have the unique index: it gets a plain one
+ * (under a name that spares later opens the attempt), keeps its rows,
+ * and deduplicates by archive id all the same. */
+static void test_archive_id_twice_kept(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+
+	open_old(fx, "INSERT INTO messages(peer, ts, dir, nick, body,"
+		     " archive_id) VALUES ('bob@x', 4000, 0, 'bob', 'again',"
+		     " 'A1');");
+	assert_int_equal(index_count(fx, "messages_archive"), 0);
+	assert_int_equal(index_count(fx, "messages_aid"), 0);
+	assert_int_equal(index_count(fx, "messages_aid_twice"), 1);
+	assert_int_equal(index_count(fx, "messages_peer"), 0);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A1"), 0);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A9"), 1);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A9"), 0);
+	assert_int_equal(history_commit(fx->h), 0);
+	assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM"
+				       " messages"), 5);
+	assert_int_equal(history_search(fx->h, "again", 10, collect, &r), 1);
+	/* the next open keeps it so, and deduplicates the same way */
+	history_close(&fx->h);
+	assert_int_equal(history_open(&fx->h, fx->path, &(char *){ NULL }), 0);
+	assert_int_equal(index_count(fx, "messages_aid_twice"), 1);
+	assert_int_equal(index_count(fx, "messages_archive"), 0);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A9"), 0);
+	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A8"), 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -772,6 +928,8 @@ int main(void)
 		T(test_oldest_and_archive_cursor),
 		T(test_room_archive_last),
 		T(test_room_archive_in_order),
+		T(test_old_indexes_migrated),
+		T(test_archive_id_twice_kept),
 		cmocka_unit_test(test_open_failure),
 	};
 
