@@ -253,13 +253,22 @@ class Control:
              "attach-session", "-t", "bench"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.outputs = []
+        self.wrote = threading.Condition()
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
 
     def _read(self):
         for line in self.proc.stdout:
             if line.startswith(b"%output "):
-                self.outputs.append(time.monotonic())
+                with self.wrote:
+                    self.outputs.append(time.monotonic())
+                    self.wrote.notify_all()
+
+    def wait_output(self, count, timeout):
+        """Waits until more than count outputs were seen, timeout s at
+        most."""
+        with self.wrote:
+            self.wrote.wait_for(lambda: len(self.outputs) > count, timeout)
 
     def send(self, command):
         """Write one tmux command; returns the monotonic time of writing."""
@@ -286,17 +295,26 @@ def tmux_quote(text):
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def timed_command(pane, ctl, command, done, timeout, step=0.005):
+def timed_command(pane, ctl, command, done, timeout, step=0.005,
+                  on_output=False):
     """Type command in the pane, then press Enter at t0 and poll the screen
     until done(screen).  Returns (output ms, poll ms): from Enter to the
     last bytes natter wrote before the screen showed the result (control
     mode, sub-ms), and to the poll that saw it (resolution about `step` s
-    plus a tmux round trip)."""
+    plus a tmux round trip).
+
+    on_output: the screen is read again as soon as natter wrote something
+    since the last reading began, else every `step` s. For a long
+    transfer: each reading starts a tmux process (about 4 ms of CPU), and
+    200 of them a second would take half a core from the server and
+    natter on a small machine, which curl beside it does not pay. The
+    output figure does not depend on step."""
     ctl.send("send-keys -t bench -l -- " + tmux_quote(command))
     time.sleep(0.3)  # the echo of the typed text is not what we time
     t0 = ctl.send("send-keys -t bench Enter")
     deadline = t0 + timeout
     while True:
+        seen = len(ctl.outputs)
         screen = pane.screen()
         t_seen = time.monotonic()
         if done(screen):
@@ -304,7 +322,10 @@ def timed_command(pane, ctl, command, done, timeout, step=0.005):
         if t_seen >= deadline:
             raise TimeoutError("no result of %s within %.0f s" % (command,
                                                                   timeout))
-        time.sleep(step)
+        if on_output:
+            ctl.wait_output(seen, min(step, max(deadline - t_seen, 0)))
+        else:
+            time.sleep(step)
     time.sleep(0.05)  # let the reader thread catch up with tmux
     t_out = ctl.last_output(t0, t_seen)
     return ((t_out - t0) * 1000 if t_out else None), (t_seen - t0) * 1000
