@@ -102,9 +102,7 @@ def test_idle_websocket_no_wakeups(prosody, accounts, write_rc,
     alice = accounts["alice"]
     log = tmp_path / "natter-debug.log"
     harness.write_roster(prosody, "alice", [{"jid": BOB, "name": "Bob"}])
-    rc = web_rc(write_rc, prosody, "websocket")
-    with open(rc, "a", encoding="utf-8") as f:
-        f.write('debug = true\ndebug_log = "%s"\n' % log)
+    rc = web_rc(write_rc, prosody, "websocket", debug_log=log)
     natter = start_natter(rc)
     natter.wait_for(CONNECTED)
     bob = make_peer("bob")

@@ -45,12 +45,17 @@ def stored(xdg, word):
         con.close()
 
 
-def web_rc(write_rc, prosody, transport, **opts):
-    """alice's natterrc for transport, her c2s port closed to her."""
+def web_rc(write_rc, prosody, transport, debug_log=None, **opts):
+    """alice's natterrc for transport, her c2s port closed to her; with
+    debug_log, natter writes its debug log there."""
     closed = natterdemo.free_ports(1)[0]
-    return write_rc(port=closed, transport=transport,
-                    bosh_url=prosody.bosh_url,
-                    websocket_url=prosody.websocket_url, **opts)
+    rc = write_rc(port=closed, transport=transport,
+                  bosh_url=prosody.bosh_url,
+                  websocket_url=prosody.websocket_url, **opts)
+    if debug_log:
+        with open(rc, "a", encoding="utf-8") as f:
+            f.write('debug = true\ndebug_log = "%s"\n' % debug_log)
+    return rc
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

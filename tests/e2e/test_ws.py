@@ -32,9 +32,7 @@ def test_websocket_burst_in_one_write(prosody, accounts, write_rc,
     log = tmp_path / "natter-debug.log"
     harness.write_roster(prosody, "alice", [{"jid": BOB, "name": "Bob"}])
     harness.write_roster(prosody, "bob", [{"jid": "alice@localhost"}])
-    rc = web_rc(write_rc, prosody, "websocket")
-    with open(rc, "a", encoding="utf-8") as f:
-        f.write('debug = true\ndebug_log = "%s"\n' % log)
+    rc = web_rc(write_rc, prosody, "websocket", debug_log=log)
     natter = start_natter(rc)
     natter.wait_for(CONNECTED)
     bob = make_peer("bob")
