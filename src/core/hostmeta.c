@@ -213,10 +213,10 @@ static bool jsonc_load(void)
 		return true;
 	if (js.err)
 		return false;
-	js.lib = dl_load(JSONC_LIBRARY, syms, sizeof syms / sizeof *syms, &why);
+	js.lib = dl_load(JSONC_LIBRARY, "libjson-c5", syms,
+			 sizeof syms / sizeof *syms, &why);
 	if (!js.lib) {
-		js.err = xasprintf("cannot load %s (the Debian package "
-				   "libjson-c5): %s", JSONC_LIBRARY, why);
+		js.err = xasprintf("host-meta.json needs %s", why);
 		free(why);
 		return false;
 	}

@@ -142,10 +142,10 @@ static bool curl_load(void)
 		return true;
 	if (cu.err)
 		return false;
-	cu.lib = dl_load(CURL_LIBRARY, syms, sizeof syms / sizeof *syms, &why);
+	cu.lib = dl_load(CURL_LIBRARY, "libcurl4", syms,
+			 sizeof syms / sizeof *syms, &why);
 	if (!cu.lib) {
-		cu.err = xasprintf("cannot load %s (the Debian package "
-				   "libcurl4): %s", CURL_LIBRARY, why);
+		cu.err = xasprintf("HTTP needs %s", why);
 		free(why);
 		return false;
 	}

@@ -51,12 +51,12 @@ static bool magic_loaded(void)
 		return true;
 	if (mg.failed)
 		return false;
-	mg.lib = dl_load(MAGIC_LIBRARY, syms, sizeof syms / sizeof *syms, &why);
+	mg.lib = dl_load(MAGIC_LIBRARY, "libmagic1", syms,
+			 sizeof syms / sizeof *syms, &why);
 	if (mg.lib)
 		return true;
-	log_msg(LOG_WARN, "mime", "cannot load %s (the Debian package "
-		"libmagic1): %s; files are sent as %s", MAGIC_LIBRARY, why,
-		MIME_UNKNOWN);
+	log_msg(LOG_WARN, "mime", "naming a file's type needs %s; files are "
+		"sent as %s", why, MIME_UNKNOWN);
 	free(why);
 	mg.failed = true;
 	return false;

@@ -214,11 +214,11 @@ static bool cares_loaded(char **err)
 
 	if (ca.lib)
 		return true;
-	ca.lib = dl_load(CARES_LIBRARY, syms, sizeof syms / sizeof *syms, &why);
+	ca.lib = dl_load(CARES_LIBRARY, "libc-ares2", syms,
+			 sizeof syms / sizeof *syms, &why);
 	if (ca.lib)
 		return true;
-	*err = xasprintf("cannot load %s (the Debian package libc-ares2): %s",
-			 CARES_LIBRARY, why);
+	*err = xasprintf("DNS lookups need %s", why);
 	free(why);
 	return false;
 }

@@ -113,11 +113,10 @@ static bool open_lib(void **lib, const char *name, const char *package,
 {
 	char *why = NULL;
 
-	*lib = dl_load(name, syms, n, &why);
+	*lib = dl_load(name, package, syms, n, &why);
 	if (*lib)
 		return true;
-	ws.err = xasprintf("WebSocket needs %s (the Debian package %s), "
-			   "which cannot be loaded: %s", name, package, why);
+	ws.err = xasprintf("WebSocket needs %s", why);
 	free(why);
 	return false;
 }

@@ -7,8 +7,8 @@
 #include "util/dl.h"
 #include "util/xmem.h"
 
-void *dl_load(const char *name, const struct dl_sym *syms, size_t n,
-	      char **why)
+void *dl_load(const char *name, const char *package,
+	      const struct dl_sym *syms, size_t n, char **why)
 {
 	void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
 	size_t i;
@@ -16,7 +16,9 @@ void *dl_load(const char *name, const struct dl_sym *syms, size_t n,
 	if (!lib) {
 		const char *e = dlerror();
 
-		*why = xstrdup(e ? e : "unknown error");
+		*why = xasprintf("%s (the Debian package %s), which cannot be "
+				 "loaded: %s", name, package,
+				 e ? e : "unknown error");
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
@@ -24,7 +26,9 @@ void *dl_load(const char *name, const struct dl_sym *syms, size_t n,
 
 		*(void **)syms[i].fn = f;
 		if (!f && !syms[i].optional) {
-			*why = xasprintf("it has no %s", syms[i].name);
+			*why = xasprintf("%s (the Debian package %s), which "
+					 "cannot be loaded: it has no %s",
+					 name, package, syms[i].name);
 			dlclose(lib);
 			return NULL;
 		}

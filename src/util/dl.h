@@ -1,7 +1,7 @@
 /* dl: a shared library loaded on first use, and its table of functions.
  *
- * Optional libraries (libcurl, json-c, libmagic, libuv and
- * libwebsockets) are dlopen()ed the first time they are needed, so a
+ * Optional libraries (libcurl, json-c, libmagic, libuv,
+ * libwebsockets, and libcares) are dlopen()ed the first time they are needed, so a
  * session that never needs one does not map it; each module keeps a
  * static struct of function pointers that dl_load fills from a table
  * of names.
@@ -23,11 +23,13 @@ struct dl_sym {
 #define DL_SYM(field, name) { (name), (void *)&(field), false }
 #define DL_SYM_OPTIONAL(field, name) { (name), (void *)&(field), true }
 
-/* Opens library name (RTLD_NOW | RTLD_LOCAL) and resolves the n
- * functions of syms. Returns its handle, or NULL with nothing left open
- * and *why (the caller's) saying why: dlerror()'s words, or which
- * function it lacks. */
-void *dl_load(const char *name, const struct dl_sym *syms, size_t n,
-	      char **why);
+/* Opens library name (RTLD_NOW | RTLD_LOCAL), which Debian's package
+ * installs, and resolves the n functions of syms. Returns its handle,
+ * or NULL with nothing left open and *why (the caller's) saying so for
+ * the user: "NAME (the Debian package PACKAGE), which cannot be loaded:
+ * " then dlerror()'s words or the function it lacks; callers put what
+ * needs it in front ("WebSocket needs …"). */
+void *dl_load(const char *name, const char *package,
+	      const struct dl_sym *syms, size_t n, char **why);
 
 #endif

@@ -50,7 +50,7 @@ static void test_dl_table(void **state)
 
 	(void)state;
 	t.nothing = (int (*)(void))abort;
-	lib = dl_load("libc.so.6", syms, 2, &why);
+	lib = dl_load("libc.so.6", "libc6", syms, 2, &why);
 	assert_non_null(lib);
 	assert_null(why);
 	assert_non_null(t.len);
@@ -68,13 +68,16 @@ static void test_dl_missing(void **state)
 	char *why = NULL;
 
 	(void)state;
-	assert_null(dl_load("libnatter-no-such-library.so.0", syms, 2, &why));
+	assert_null(dl_load("libnatter-no-such-library.so.0", "natter-none", syms, 2,
+			    &why));
 	assert_non_null(why);
 	assert_non_null(strstr(why, "libnatter-no-such-library.so.0"));
 	free(why);
 	why = NULL;
-	assert_null(dl_load("libc.so.6", syms, 2, &why));
-	assert_string_equal(why, "it has no natter_no_such_function");
+	assert_null(dl_load("libc.so.6", "libc6", syms, 2, &why));
+	assert_string_equal(why, "libc.so.6 (the Debian package libc6), which "
+				 "cannot be loaded: it has no "
+				 "natter_no_such_function");
 	free(why);
 }
 

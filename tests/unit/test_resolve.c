@@ -53,15 +53,15 @@ static int count_init(ares_channel *ch, struct ares_options *o, int mask)
 	return real_init_options(ch, o, mask);
 }
 
-void *__real_dl_load(const char *name, const struct dl_sym *syms, size_t n,
-		     char **why);
-void *__wrap_dl_load(const char *name, const struct dl_sym *syms, size_t n,
-		     char **why);
+void *__real_dl_load(const char *name, const char *package,
+		     const struct dl_sym *syms, size_t n, char **why);
+void *__wrap_dl_load(const char *name, const char *package,
+		     const struct dl_sym *syms, size_t n, char **why);
 
-void *__wrap_dl_load(const char *name, const struct dl_sym *syms, size_t n,
-		     char **why)
+void *__wrap_dl_load(const char *name, const char *package,
+		     const struct dl_sym *syms, size_t n, char **why)
 {
-	void *lib = __real_dl_load(name, syms, n, why);
+	void *lib = __real_dl_load(name, package, syms, n, why);
 	size_t i;
 
 	for (i = 0; lib && i < n; i++) {
