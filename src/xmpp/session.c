@@ -554,6 +554,10 @@ void xs_shutdown(struct app *app)
 	}
 	conn_shutdown(v, app->naccounts, SHUTDOWN_WAIT_MS);
 	free(v);
+	/* what arrived while the streams closed (a room's late welcome, an
+	 * offer) may have started more: end that too */
+	p2p_free_all(app);
+	req_end_all(app);
 	for (i = 0; i < app->naccounts; i++) {
 		struct session *s = session_of(app->accounts[i]);
 

@@ -361,7 +361,7 @@ class NatterPane:
                 status = self.exit_status()
                 problem = ("natter ended before the test did, with status "
                            "%s (a crash?); last screen:\n%s"
-                           % (status, boxed(self._last_screen())))
+                           % (status, boxed(self.last_screen())))
             else:
                 try:
                     status = self.quit(timeout)
@@ -369,18 +369,18 @@ class NatterPane:
                     problem = ("natter did not end within %.0f s of /quit "
                                "(%s); last screen:\n%s"
                                % (timeout, str(e).split(";")[0],
-                                  boxed(self._last_screen())))
+                                  boxed(self.last_screen())))
                 else:
                     if status != 0:
                         problem = ("natter ended /quit with status %s (under "
                                    "the sanitizers: an error or a leak at "
                                    "exit); last screen:\n%s"
-                                   % (status, boxed(self._last_screen())))
+                                   % (status, boxed(self.last_screen())))
         finally:
             self.kill_server()
         return problem
 
-    def _last_screen(self):
+    def last_screen(self):
         try:
             return self.screen()
         except RuntimeError as e:

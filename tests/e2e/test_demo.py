@@ -54,7 +54,10 @@ def test_demo_runs_and_cleans_up(natter_bin, xdg):
         assert all(os.path.isdir(d) for d in temp_dirs), temp_dirs
 
         status = pane.quit(timeout=30)
-        assert status == 0, "natter-demo exited with %r" % (status,)
+        assert status == 0, ("natter-demo exited with %r (under the "
+                             "sanitizers: an error or a leak at exit); last "
+                             "screen:\n%s" % (status, harness.boxed(
+                                 pane.last_screen())))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and (
                 alive(demo_pid) or alive(prosody[0])):
