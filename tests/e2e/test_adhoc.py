@@ -38,10 +38,15 @@ def run_from_browser(pane, jid, name):
     """/commands JID, then the cursor down to the command called name and
     Enter."""
     pane.send_keys("/commands " + jid)
-    screen = pane.wait_for(r"\b\d+ items?$", WAIT)
-    rows = [line for line in pane.lines(screen)
-            if re.search(r"\S  %s node " % re.escape(jid), line)]
-    index = next(i for i, line in enumerate(rows) if name in line)
+    row = re.compile(r"\S  %s node " % re.escape(jid))
+
+    def rows(screen):
+        return [line for line in pane.lines(screen) if row.search(line)]
+    screen = pane.wait_until(
+        lambda s: re.search(r"\b\d+ items?$", s, re.M) and
+        any(name in line for line in rows(s)),
+        "%r in the list of commands" % name, WAIT)
+    index = next(i for i, line in enumerate(rows(screen)) if name in line)
     keys(pane, *["Down"] * index)
     keys(pane, "Enter")
 
