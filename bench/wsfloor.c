@@ -64,7 +64,7 @@ struct seen {
 	int mechanisms; /* <mechanisms/> (SASL) among the features */
 	int bind;       /* <bind/> among the features */
 	int ping;       /* <ping xmlns='urn:xmpp:ping'/> in an iq */
-	int failed;     /* the attribute values did not fit */
+	int failed;     /* a name or value above did not fit (then cut) */
 };
 
 static struct {
@@ -260,7 +260,8 @@ static void copy(char *out, size_t n, const char *v)
 	} else if (strlen(v) < n) {
 		strcpy(out, v);
 	} else {
-		out[0] = '\0';
+		memcpy(out, v, n - 1);
+		out[n - 1] = '\0';
 		w.s.failed = 1;
 	}
 }
@@ -305,7 +306,7 @@ static void message(const char *m, size_t n)
 	memset(&w.s, 0, sizeof w.s);
 	XML_SetUserData(w.xp, &w.s);
 	XML_SetElementHandler(w.xp, on_start, on_end);
-	if (XML_Parse(w.xp, m, (int)n, 1) != XML_STATUS_OK || w.s.failed) {
+	if (XML_Parse(w.xp, m, (int)n, 1) != XML_STATUS_OK) {
 		fprintf(stderr, "wsfloor: malformed message: %s: %.*s\n",
 			XML_ErrorString(XML_GetErrorCode(w.xp)),
 			(int)(n > 200 ? 200 : n), m);
@@ -317,7 +318,10 @@ static void message(const char *m, size_t n)
 	} else if (strcmp(r, "presence") == 0) {
 		w.presences++;
 	} else if (strcmp(r, "iq") == 0) {
-		if (w.s.ping && strcmp(w.s.type, "get") == 0)
+		if (w.s.ping && strcmp(w.s.type, "get") == 0 && w.s.failed)
+			fprintf(stderr, "wsfloor: a ping not answered: its id "
+				"or from is too long\n");
+		else if (w.s.ping && strcmp(w.s.type, "get") == 0)
 			send_pong();
 		else if (w.step == REOPENED && strcmp(w.s.id, "bind1") == 0) {
 			if (strcmp(w.s.type, "result") != 0)
