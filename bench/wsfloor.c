@@ -6,10 +6,13 @@
  * (wss://, certificate not verified) with libwebsockets, the library
  * natter's own WebSocket carrier uses (core/wsock.c), and reads each
  * message with expat, the parser under libstrophe. It logs in with SASL
- * PLAIN, binds its resource, asks for the roster and sends its initial
- * presence (as floor.c and natter do, both at once), answers XEP-0199
- * pings, and counts every other stanza (messages, presences) before
- * dropping it. It never builds a tree: each message is one element
+ * PLAIN, binds its resource, enables stream management (XEP-0198, with
+ * resumption, as libstrophe does for floor.c and natter: the server
+ * then queues every stanza it sends until acknowledged, and asks for
+ * acknowledgements), asks for the roster and sends its initial presence
+ * (all at once, as floor.c and natter do), answers XEP-0199 pings and
+ * the server's <r/>, and counts every other stanza (messages,
+ * presences) before dropping it. It never builds a tree: each message is one element
  * (RFC 7395 section 3.3.3), parsed on its own, and only its root and
  * its first level of children are looked at.
  *
@@ -45,6 +48,7 @@
 #define SASL_NS "urn:ietf:params:xml:ns:xmpp-sasl"
 #define BIND_NS "urn:ietf:params:xml:ns:xmpp-bind"
 #define PING_NS "urn:xmpp:ping"
+#define SM_NS "urn:xmpp:sm:3"
 #define READ_BUF (32 * 1024)
 #define MAX_MESSAGE (16 * 1024 * 1024)
 
@@ -83,6 +87,9 @@ static struct {
 	size_t *qlen;
 	size_t nq, capq, q0;
 	long messages, presences, pongs;
+	/* XEP-0198: enabled, and the stanzas handled since */
+	int sm;
+	unsigned long h;
 	int done;
 } w;
 
@@ -206,10 +213,12 @@ static void send_bind(void)
 	send_text(s);
 }
 
-/* The session: the roster asked for (its answer is dropped like
- * everything else) and the initial presence, both at once. */
+/* The session: stream management asked for, the roster asked for
+ * (its answer is dropped like everything else) and the initial
+ * presence, all at once. */
 static void send_session(void)
 {
+	send_text("<enable xmlns='" SM_NS "' resume='true'/>");
 	send_text("<iq xmlns='jabber:client' type='get' id='roster1'><query "
 		  "xmlns='jabber:iq:roster'/></iq>");
 	send_text("<presence xmlns='jabber:client'/>");
@@ -301,6 +310,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 static void message(const char *m, size_t n)
 {
 	const char *r = w.s.root;
+	char ack[96];
 
 	XML_ParserReset(w.xp, NULL);
 	memset(&w.s, 0, sizeof w.s);
@@ -313,6 +323,9 @@ static void message(const char *m, size_t n)
 		disconnected("the server sent malformed XML");
 		return;
 	}
+	if (w.sm && (strcmp(r, "message") == 0 ||
+		     strcmp(r, "presence") == 0 || strcmp(r, "iq") == 0))
+		w.h++;
 	if (strcmp(r, "message") == 0) {
 		w.messages++;
 	} else if (strcmp(r, "presence") == 0) {
@@ -334,6 +347,12 @@ static void message(const char *m, size_t n)
 			send_auth();
 		else if (w.step == REOPENED && w.s.bind)
 			send_bind();
+	} else if (strcmp(r, "enabled") == 0) {
+		w.sm = 1;
+	} else if (strcmp(r, "r") == 0 && w.sm) {
+		snprintf(ack, sizeof ack, "<a xmlns='" SM_NS "' h='%lu'/>",
+			 w.h & 0xffffffffUL);
+		send_text(ack);
 	} else if (strcmp(r, "success") == 0 && w.step == OPENED) {
 		send_open();
 		w.step = REOPENED;
