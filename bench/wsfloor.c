@@ -22,8 +22,9 @@
  * setting natter tunes.
  *
  * For the bench to read, each answered ping writes to stderr
- *   "wsfloor: pong N after M messages, P presences"
- * (N counting from 1): what had come before that pong. A connection
+ *   "wsfloor: pong N after M messages, P presences, A acks"
+ * (N counting from 1): what had come before that pong, and how many
+ * of the server's <r/> it had answered. A connection
  * that fails or ends writes "wsfloor: disconnected (WHY)".
  *
  * Not installed; run-bench builds it with
@@ -89,7 +90,7 @@ static struct {
 	long messages, presences, pongs;
 	/* XEP-0198: enabled, and the stanzas handled since */
 	int sm;
-	unsigned long h;
+	unsigned long h, acks;
 	int done;
 } w;
 
@@ -240,7 +241,8 @@ static void send_pong(void)
 	send_text(s);
 	w.pongs++;
 	fprintf(stderr, "wsfloor: pong %ld after %ld messages, %ld "
-		"presences\n", w.pongs, w.messages, w.presences);
+		"presences, %lu acks\n", w.pongs, w.messages, w.presences,
+		w.acks);
 	fflush(stderr);
 }
 
@@ -353,6 +355,7 @@ static void message(const char *m, size_t n)
 		snprintf(ack, sizeof ack, "<a xmlns='" SM_NS "' h='%lu'/>",
 			 w.h & 0xffffffffUL);
 		send_text(ack);
+		w.acks++;
 	} else if (strcmp(r, "success") == 0 && w.step == OPENED) {
 		send_open();
 		w.step = REOPENED;
