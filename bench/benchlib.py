@@ -681,16 +681,30 @@ class Pinger:
 
 # -- the floor --------------------------------------------------------------
 
-def build_floor(outdir):
-    """Compile bench/floor.c into outdir; returns the binary's path."""
-    out = os.path.join(outdir, "floor")
-    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libstrophe"],
+def _build(outdir, name, source, packages, libs=()):
+    """Compile bench/SOURCE into outdir/NAME against the pkg-config
+    packages (and libs); returns the binary's path."""
+    out = os.path.join(outdir, name)
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs"] + packages,
                            capture_output=True, text=True, check=True,
                            timeout=30).stdout.split()
     subprocess.run([os.environ.get("CC", "cc"), "-O2",
-                    os.path.join(HERE, "floor.c")] + flags + ["-o", out],
-                   check=True, timeout=120, stdin=subprocess.DEVNULL)
+                    os.path.join(HERE, source)] + flags + list(libs) +
+                   ["-o", out], check=True, timeout=120,
+                   stdin=subprocess.DEVNULL)
     return out
+
+
+def build_floor(outdir):
+    """Compile bench/floor.c into outdir; returns the binary's path."""
+    return _build(outdir, "floor", "floor.c", ["libstrophe"])
+
+
+def build_wsfloor(outdir):
+    """Compile bench/wsfloor.c (the floor over WebSocket) into outdir;
+    returns the binary's path."""
+    return _build(outdir, "wsfloor", "wsfloor.c",
+                  ["libwebsockets", "expat", "openssl"])
 
 
 class Floor:
