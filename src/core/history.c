@@ -868,6 +868,11 @@ static int flush_rows(struct history *h)
 }
 
 /* The id of the newest row, -1 on error. */
+void history_shrink(struct history *h)
+{
+	sqlite3_db_release_memory(h->db);
+}
+
 static int64_t max_id(struct history *h)
 {
 	int64_t id = -1;
