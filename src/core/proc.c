@@ -177,6 +177,16 @@ void proc_hide_env(const char *name)
 		hidden_env[nhidden_env++] = name;
 }
 
+bool proc_env_hidden(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nhidden_env; i++)
+		if (strcmp(hidden_env[i], name) == 0)
+			return true;
+	return false;
+}
+
 /* Whether entry ("NAME=value") sets a hidden name. */
 static bool hidden(const char *entry)
 {

@@ -15,6 +15,7 @@
 #ifndef NATTER_CORE_PROC_H
 #define NATTER_CORE_PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,9 @@ int proc_launch(struct loop *l, char *const argv[]);
  * now on: they get natter's as it was. name must last (a literal). At
  * most four names. */
 void proc_hide_env(const char *name);
+/* Whether name was given to proc_hide_env(): its value is natter's
+ * own, not the user's. */
+bool proc_env_hidden(const char *name);
 /* Kills and reaps a running proc without calling its callback; clears *p.
  * NULL is a no-op. */
 void proc_cancel(struct proc **p);

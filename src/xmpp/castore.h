@@ -13,7 +13,9 @@
  * path, to /dev/null, and the directory alone serves. A user's own
  * SSL_CERT_FILE is left alone, and so is a directory that holds fewer
  * certificates than the bundle; the programs natter runs get the
- * environment as natter found it (proc_hide_env).
+ * environment as natter found it (proc_hide_env), and libcurl
+ * (core/http.c) its own CA file, as when the user sets none
+ * (proc_env_hidden).
  */
 #ifndef NATTER_XMPP_CASTORE_H
 #define NATTER_XMPP_CASTORE_H
