@@ -692,10 +692,10 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	bool stored;
 	int r;
 
-	/* IMMEDIATE: the write lock is taken (or waited for) here, so a
-	 * transaction never holds a stale read snapshot it cannot write */
 	if (prepare_writes(h) < 0)
 		return -1;
+	/* IMMEDIATE: the write lock is taken (or waited for) here, so a
+	 * transaction never holds a stale read snapshot it cannot write */
 	if (sqlite3_get_autocommit(h->db) &&
 	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
@@ -867,12 +867,12 @@ static int flush_rows(struct history *h)
 	return 0;
 }
 
-/* The id of the newest row, -1 on error. */
 void history_shrink(struct history *h)
 {
 	sqlite3_db_release_memory(h->db);
 }
 
+/* The id of the newest row, -1 on error. */
 static int64_t max_id(struct history *h)
 {
 	int64_t id = -1;
