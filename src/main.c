@@ -322,12 +322,17 @@ static void idle(struct loop *l, void *ud)
 		account_commit(app, app->accounts[i]);
 	settle(app);
 	xs_prepare(app);
-#ifdef __GLIBC__
 	if (app->trim_due) {
+		/* what opening the history and the login read from it is
+		 * not needed again soon; its pages are read again if so */
+		for (i = 0; i < app->naccounts; i++)
+			if (app->accounts[i]->history)
+				history_shrink(app->accounts[i]->history);
+#ifdef __GLIBC__
 		malloc_trim(0);
+#endif
 		app->trim_due = false;
 	}
-#endif
 }
 
 /* Auto-away and chat states go out through the xmpp layer. */

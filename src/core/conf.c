@@ -14,7 +14,6 @@
  */
 #include "config.h"
 
-#include <confuse.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +29,7 @@
 #include "core/conf.h"
 #include "core/proxy.h"
 #include "core/pep.h"
+#include "util/confuse.h"
 #include "util/jid.h"
 #include "util/troff.h"
 #include "util/xmem.h"
@@ -1105,6 +1105,10 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 		free(text);
 		return -1;
 	}
+	if (confuse_open(err) < 0) {
+		free(text);
+		return -1;
+	}
 	cfg = config_schema(&schema, &account);
 	error_path = path;
 	error_buf = NULL;
@@ -1115,6 +1119,7 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 				   xasprintf("%s: cannot parse the file", path);
 		error_buf = NULL;
 		cfg_free(cfg);
+		confuse_close();
 		free(schema);
 		free(account);
 		return -1;
@@ -1127,6 +1132,7 @@ int conf_load(const char *path, bool must_exist, struct config *out,
 			     &out->accounts[i]);
 	copy_out(cfg, CONF_GLOBAL, out);
 	cfg_free(cfg);
+	confuse_close();
 	free(schema);
 	free(account);
 	if (check_mode(out, &st, err) < 0) {

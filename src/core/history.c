@@ -1,6 +1,10 @@
 /* history: the SQLite message store (see history.h).
  *
- * Prepared statements are made once at open. A batch is a plain BEGIN
+ * Prepared statements are made once, those a login needs (the archive's
+ * cursor, the search index's feeding) at open, the rest at their first
+ * use: a write's look-ups and insert together at the first write, a
+ * read's when it is first made. A statement costs 2 to 14 KiB of heap;
+ * a session that only logs in does not hold 60 KiB of them. A batch is a plain BEGIN
  * ... COMMIT around inserts; reads first commit so they see everything.
  * The FTS5 table is an external-content index (the text is stored once),
  * cleaned by a delete trigger. It is fed apart from the inserts: an FTS5
@@ -34,6 +38,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -426,43 +431,12 @@ int history_open(struct history **hp, const char *path, char **err)
 	if (r == SQLITE_OK)
 		fts_tune(h->db);
 	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, h->aid_once ? sql_ins_once :
-							    sql_ins, -1, &h->ins,
-				       NULL);
-	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_index, -1, &h->index, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_max_id, -1, &h->max_id, NULL);
 	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_dup, -1, &h->dup, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_recent, -1, &h->recent, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_search, -1, &h->search, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_dup_sid, -1, &h->dup_sid, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_dup_oid, -1, &h->dup_oid, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_set_sid, -1, &h->set_sid, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_dup_near, -1, &h->dup_near,
-				       NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_room_last, -1, &h->room_last,
-				       NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_dup_aid, -1, &h->dup_aid, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_dup_coid, -1, &h->dup_coid,
-				       NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_set_aid, -1, &h->set_aid, NULL);
-	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_archive_last, -1,
 				       &h->archive_last, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(h->db, sql_oldest, -1, &h->oldest, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_cursor_get, -1,
 				       &h->cursor_get, NULL);
@@ -536,6 +510,51 @@ const char *history_error(const struct history *h)
 sqlite3 *history_db(struct history *h)
 {
 	return h->db;
+}
+
+/* *st, prepared from sql at its first use; NULL when SQLite cannot
+ * prepare it (history_error() says why). */
+static sqlite3_stmt *stmt(struct history *h, sqlite3_stmt **st,
+			  const char *sql)
+{
+	if (!*st && sqlite3_prepare_v3(h->db, sql, -1,
+				       SQLITE_PREPARE_PERSISTENT, st,
+				       NULL) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	return *st;
+}
+
+/* What a write uses, prepared together at the first one (write_msg). */
+static const struct {
+	size_t at; /* offsetof the statement in struct history */
+	const char *sql;
+} write_stmts[] = {
+	{ offsetof(struct history, dup), sql_dup },
+	{ offsetof(struct history, dup_coid), sql_dup_coid },
+	{ offsetof(struct history, dup_aid), sql_dup_aid },
+	{ offsetof(struct history, set_aid), sql_set_aid },
+	{ offsetof(struct history, dup_sid), sql_dup_sid },
+	{ offsetof(struct history, dup_oid), sql_dup_oid },
+	{ offsetof(struct history, set_sid), sql_set_sid },
+	{ offsetof(struct history, dup_near), sql_dup_near },
+};
+
+/* Prepares write_stmts and the insert unless that is done: 0, or -1. */
+static int prepare_writes(struct history *h)
+{
+	size_t i;
+
+	if (h->ins)
+		return 0;
+	for (i = 0; i < sizeof write_stmts / sizeof *write_stmts; i++)
+		if (!stmt(h, (sqlite3_stmt **)((char *)h + write_stmts[i].at),
+			  write_stmts[i].sql))
+			return -1;
+	/* last: its presence says the rest are there */
+	return stmt(h, &h->ins, h->aid_once ? sql_ins_once : sql_ins) ? 0 :
+									-1;
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -673,6 +692,8 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	bool stored;
 	int r;
 
+	if (prepare_writes(h) < 0)
+		return -1;
 	/* IMMEDIATE: the write lock is taken (or waited for) here, so a
 	 * transaction never holds a stale read snapshot it cannot write */
 	if (sqlite3_get_autocommit(h->db) &&
@@ -846,6 +867,11 @@ static int flush_rows(struct history *h)
 	return 0;
 }
 
+void history_shrink(struct history *h)
+{
+	sqlite3_db_release_memory(h->db);
+}
+
 /* The id of the newest row, -1 on error. */
 static int64_t max_id(struct history *h)
 {
@@ -1004,6 +1030,8 @@ int history_recent(struct history *h, const char *peer, int64_t before_rowid,
 		   size_t limit, hist_row_fn fn, void *ud)
 {
 	history_flush(h); /* what could not be stored cannot be read */
+	if (!stmt(h, &h->recent, sql_recent))
+		return -1;
 	bind_text(h->recent, 1, peer);
 	sqlite3_bind_int64(h->recent, 2, before_rowid);
 	sqlite3_bind_int64(h->recent, 3, (sqlite3_int64)limit);
@@ -1015,6 +1043,8 @@ int history_room_last(struct history *h, const char *room, int64_t *ts_ms)
 	int r;
 
 	history_flush(h);
+	if (!stmt(h, &h->room_last, sql_room_last))
+		return -1;
 	bind_text(h->room_last, 1, room);
 	r = sqlite3_step(h->room_last);
 	if (r == SQLITE_ROW &&
@@ -1079,6 +1109,8 @@ int history_oldest(struct history *h, const char *peer, char **archive_id,
 	int r;
 
 	history_flush(h);
+	if (!stmt(h, &h->oldest, sql_oldest))
+		return -1;
 	bind_text(h->oldest, 1, peer);
 	r = sqlite3_step(h->oldest);
 	if (r == SQLITE_ROW) {
@@ -1188,6 +1220,8 @@ int history_search(struct history *h, const char *text, size_t limit,
 	int n;
 
 	history_flush(h);
+	if (!stmt(h, &h->search, sql_search))
+		return -1;
 	q = fts_query(h->db, text);
 	if (!q)
 		return 0;

@@ -120,6 +120,11 @@ int history_commit(struct history *h);
  * search index the rows it lacks. Returns 0, or -1 when something is
  * still not stored or indexed. */
 int history_flush(struct history *h);
+/* Gives back SQLite's cache of pages and what it holds for the cache
+ * (about 90 KiB after a login): read again from the file as they are
+ * needed. For the loop, once a burst that will not come again is over
+ * (the login's). */
+void history_shrink(struct history *h);
 /* How many committed rows wait for the search index. */
 size_t history_unindexed(const struct history *h);
 /* True while a transaction is open, rows wait for the search index, or

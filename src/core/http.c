@@ -41,6 +41,7 @@
 #include "core/http.h"
 #include "core/loop.h"
 #include "core/pinstore.h"
+#include "core/proc.h"
 #include "util/dl.h"
 #include "util/log.h"
 #include "util/url.h"
@@ -502,7 +503,11 @@ static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *ud)
 
 static void setup_tls(struct http_xfer *x)
 {
-	const char *file = getenv("SSL_CERT_FILE");
+	/* natter's own SSL_CERT_FILE (xmpp/castore.h) names no CA file:
+	 * libcurl keeps its own then, as when the user sets none */
+	const char *file = proc_env_hidden("SSL_CERT_FILE") ?
+				   NULL :
+				   getenv("SSL_CERT_FILE");
 	const char *dir = getenv("SSL_CERT_DIR");
 
 	if (x->req.trust) {

@@ -7,6 +7,8 @@
  * outbox_add() therefore ends with history_flush(). State changes join
  * whatever batch is open; the loop commits it within a pass, and losing
  * one to a crash only means a message is sent once more with its id.
+ * The statement that reads the outbox at login is prepared at open, the
+ * others at their first use (outbox_stmt()).
  */
 #include "config.h"
 
@@ -100,20 +102,7 @@ int outbox_open(struct outbox **obp, struct history *h, char **err)
 	if (r == SQLITE_OK)
 		r = migrate(ob->db);
 	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(ob->db, sql_ins, -1, &ob->ins, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(ob->db, sql_sent, -1, &ob->sent, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(ob->db, sql_unsent, -1, &ob->unsent,
-				       NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(ob->db, sql_del, -1, &ob->del, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(ob->db, sql_state, -1, &ob->state, NULL);
-	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(ob->db, sql_all, -1, &ob->all, NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_prepare_v2(ob->db, sql_count, -1, &ob->count, NULL);
 	if (r != SQLITE_OK) {
 		*err = xasprintf("outbox: %s", sqlite3_errmsg(ob->db));
 		outbox_close(&ob);
@@ -145,6 +134,20 @@ const char *outbox_error(const struct outbox *ob)
 	return sqlite3_errmsg(ob->db);
 }
 
+/* *st, prepared from sql at its first use; NULL when SQLite cannot
+ * prepare it (outbox_error() says why). */
+static sqlite3_stmt *outbox_stmt(struct outbox *ob, sqlite3_stmt **st,
+				 const char *sql)
+{
+	if (!*st && sqlite3_prepare_v3(ob->db, sql, -1,
+				       SQLITE_PREPARE_PERSISTENT, st,
+				       NULL) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	return *st;
+}
+
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
@@ -165,6 +168,8 @@ static int run(sqlite3_stmt *st)
 
 int outbox_add(struct outbox *ob, const struct outbox_msg *m)
 {
+	if (!outbox_stmt(ob, &ob->ins, sql_ins))
+		return -1;
 	bind_text(ob->ins, 1, m->peer);
 	bind_text(ob->ins, 2, m->resource);
 	bind_text(ob->ins, 3, m->id);
@@ -178,9 +183,13 @@ int outbox_add(struct outbox *ob, const struct outbox_msg *m)
 	return history_flush(ob->h);
 }
 
-static int by_id(struct outbox *ob, sqlite3_stmt *st, const char *id,
-		 const char *peer)
+static int by_id(struct outbox *ob, sqlite3_stmt **stp, const char *sql,
+		 const char *id, const char *peer)
 {
+	sqlite3_stmt *st = outbox_stmt(ob, stp, sql);
+
+	if (!st)
+		return -1;
 	bind_text(st, 1, id);
 	if (peer)
 		bind_text(st, 2, peer);
@@ -191,23 +200,25 @@ static int by_id(struct outbox *ob, sqlite3_stmt *st, const char *id,
 
 int outbox_sent(struct outbox *ob, const char *id)
 {
-	return by_id(ob, ob->sent, id, NULL);
+	return by_id(ob, &ob->sent, sql_sent, id, NULL);
 }
 
 int outbox_unsent(struct outbox *ob, const char *id)
 {
-	return by_id(ob, ob->unsent, id, NULL);
+	return by_id(ob, &ob->unsent, sql_unsent, id, NULL);
 }
 
 int outbox_done(struct outbox *ob, const char *peer, const char *id)
 {
-	return by_id(ob, ob->del, id, peer);
+	return by_id(ob, &ob->del, sql_del, id, peer);
 }
 
 int outbox_state(struct outbox *ob, const char *id)
 {
 	int r = -1;
 
+	if (!outbox_stmt(ob, &ob->state, sql_state))
+		return -1;
 	bind_text(ob->state, 1, id);
 	if (sqlite3_step(ob->state) == SQLITE_ROW)
 		r = sqlite3_column_int(ob->state, 0);
@@ -220,6 +231,8 @@ int outbox_count(struct outbox *ob)
 {
 	int r = -1;
 
+	if (!outbox_stmt(ob, &ob->count, sql_count))
+		return -1;
 	if (sqlite3_step(ob->count) == SQLITE_ROW)
 		r = sqlite3_column_int(ob->count, 0);
 	sqlite3_reset(ob->count);

@@ -166,20 +166,60 @@ static bool replaced(const char *entry, char *const env[])
 	return false;
 }
 
-/* natter's environment with env's entries in place of their names; the
- * array is the caller's to free, its strings are borrowed. */
+/* Names natter set in its own environment for itself (proc_hide_env):
+ * its children get the environment without them. */
+static const char *hidden_env[4];
+static size_t nhidden_env;
+
+void proc_hide_env(const char *name)
+{
+	if (nhidden_env < sizeof hidden_env / sizeof *hidden_env)
+		hidden_env[nhidden_env++] = name;
+}
+
+bool proc_env_hidden(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nhidden_env; i++)
+		if (strcmp(hidden_env[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Whether entry ("NAME=value") sets a hidden name. */
+static bool hidden(const char *entry)
+{
+	size_t i, n;
+
+	for (i = 0; i < nhidden_env; i++) {
+		n = strlen(hidden_env[i]);
+		if (strncmp(entry, hidden_env[i], n) == 0 && entry[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+/* natter's environment with env's entries (env may be NULL) in place of
+ * their names and without the hidden ones; NULL when that is environ
+ * itself. The array is the caller's to free, its strings are borrowed. */
 static char **merged_env(char *const env[])
 {
+	static char *const none[] = { NULL };
 	size_t n = 0, m = 0, i, o = 0;
 	char **out;
 
+	if (!env && nhidden_env == 0)
+		return NULL;
+	if (!env)
+		env = none;
 	while (environ[n])
 		n++;
 	while (env[m])
 		m++;
 	out = xcalloc(n + m + 1, sizeof *out);
 	for (i = 0; i < n; i++)
-		if (!replaced(environ[i], env))
+		if (!replaced(environ[i], env) && !hidden(environ[i]))
 			out[o++] = environ[i];
 	for (i = 0; i < m; i++)
 		out[o++] = env[i];
@@ -190,7 +230,7 @@ struct proc *proc_spawn(struct loop *l, char *const argv[],
 			char *const env[], uint64_t limit_ms, proc_done_fn fn,
 			void *ud)
 {
-	char **envp = env ? merged_env(env) : NULL;
+	char **envp = merged_env(env);
 	struct proc *p;
 	int fds[2];
 	pid_t pid;
@@ -240,22 +280,26 @@ static void reaped(struct loop *l, pid_t pid, int status, void *ud)
 int proc_launch(struct loop *l, char *const argv[])
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	char **envp;
 	pid_t pid;
 
 	if (null < 0)
 		return -errno;
+	envp = merged_env(NULL);
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
 
 		close(null);
+		free(envp);
 		return -e;
 	}
 	if (pid == 0) {
 		setsid(); /* its own session: natter's end is not its end */
-		exec_child(argv, environ, null);
+		exec_child(argv, envp ? envp : environ, null);
 	}
 	close(null);
+	free(envp);
 	loop_child_watch(l, pid, reaped, NULL);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #ifndef NATTER_CORE_PROC_H
 #define NATTER_CORE_PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,14 @@ struct proc *proc_spawn(struct loop *l, char *const argv[],
  * callback; the loop reaps it when it ends, and natter's exit leaves it
  * running (a browser /open started). Returns 0 or -errno. */
 int proc_launch(struct loop *l, char *const argv[]);
+/* Keeps name, which natter set in its own environment for itself (see
+ * xmpp/castore.h), out of the environment of every child started from
+ * now on: they get natter's as it was. name must last (a literal). At
+ * most four names. */
+void proc_hide_env(const char *name);
+/* Whether name was given to proc_hide_env(): its value is natter's
+ * own, not the user's. */
+bool proc_env_hidden(const char *name);
 /* Kills and reaps a running proc without calling its callback; clears *p.
  * NULL is a no-op. */
 void proc_cancel(struct proc **p);

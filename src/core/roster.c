@@ -18,6 +18,26 @@
 #include "core/roster.h"
 #include "util/xmem.h"
 
+char **roster_groups(char *const *names, size_t n)
+{
+	size_t i, size = 0;
+	char **out, *at;
+
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		size += sizeof *out + strlen(names[i]) + 1;
+	out = xmalloc(size);
+	at = (char *)(out + n);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]) + 1;
+
+		out[i] = memcpy(at, names[i], len);
+		at += len;
+	}
+	return out;
+}
+
 void roster_init(struct roster *r)
 {
 	memset(r, 0, sizeof *r);
@@ -29,8 +49,6 @@ void roster_item_clear(struct roster_item *it)
 
 	free(it->jid);
 	free(it->name);
-	for (i = 0; i < it->ngroups; i++)
-		free(it->groups[i]);
 	free(it->groups);
 	for (i = 0; i < it->nres; i++)
 		presence_resource_clear(&it->res[i]);

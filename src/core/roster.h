@@ -22,7 +22,8 @@ struct roster_item {
 	char *name; /* may be NULL */
 	enum subscription sub;
 	bool ask;   /* a subscription request of ours is pending */
-	char **groups;
+	char **groups; /* one allocation: the ngroups pointers, then the
+			* strings they point to (free(groups) frees all) */
 	size_t ngroups;
 	struct resource *res; /* available resources */
 	size_t nres;
@@ -39,6 +40,9 @@ struct roster {
 	char *version; /* roster versioning (RFC 6121 2.6), or NULL */
 };
 
+/* names[0..n) copied as a roster_item's groups (one allocation, see
+ * above); NULL when n is 0. */
+char **roster_groups(char *const *names, size_t n);
 void roster_init(struct roster *r);
 void roster_clear(struct roster *r);
 /* Adds or replaces the item for it->jid; takes ownership of its strings

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <confuse.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +14,7 @@
 
 #include "core/paths.h"
 #include "ui/theme.h"
+#include "util/confuse.h"
 #include "util/xmem.h"
 
 struct elem_def {
@@ -156,17 +156,21 @@ static int load_file(struct theme *t, const char *path, int colors,
 		opts[i] = o;
 	}
 	opts[TH_COUNT] = (cfg_opt_t)CFG_END();
+	if (confuse_open(err) < 0)
+		return -1;
 	cfg = cfg_init(opts, CFGF_NONE);
 	cfg_set_error_function(cfg, NULL);
 	if (cfg_parse(cfg, path) != CFG_SUCCESS) {
 		*err = xasprintf("%s: not a valid theme file", path);
 		cfg_free(cfg);
+		confuse_close();
 		return -1;
 	}
 	for (i = 0; i < TH_COUNT && r == 0; i++)
 		r = apply(t, (enum theme_elem)i, cfg_getstr(cfg, elems[i].name),
 			  colors, err);
 	cfg_free(cfg);
+	confuse_close();
 	return r;
 }
 

@@ -20,17 +20,16 @@
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
 
-static void parse_item(xmpp_stanza_t *el, struct roster_item *it)
+/* The texts of el's <group/>s as a roster_item's groups (roster_groups:
+ * a contact's groups cost one block, not one plus one a group); NULL
+ * when there are none. */
+static char **parse_groups(xmpp_stanza_t *el, size_t *n)
 {
-	const char *name = xmpp_stanza_get_attribute(el, "name");
-	const char *ask = xmpp_stanza_get_attribute(el, "ask");
+	char **texts = NULL, **out;
 	xmpp_stanza_t *g;
+	size_t i;
 
-	memset(it, 0, sizeof *it);
-	it->jid = jid_bare_of(xmpp_stanza_get_attribute(el, "jid"));
-	it->name = name && *name ? utf8_sanitize(name, 0) : NULL;
-	it->sub = roster_sub_parse(xmpp_stanza_get_attribute(el, "subscription"));
-	it->ask = ask && strcmp(ask, "subscribe") == 0;
+	*n = 0;
 	for (g = xmpp_stanza_get_children(el); g; g = xmpp_stanza_get_next(g)) {
 		char *text;
 
@@ -40,10 +39,27 @@ static void parse_item(xmpp_stanza_t *el, struct roster_item *it)
 		text = stanza_text(g, 0);
 		if (!text)
 			continue;
-		it->groups = xrealloc(it->groups,
-				      (it->ngroups + 1) * sizeof *it->groups);
-		it->groups[it->ngroups++] = text;
+		texts = xrealloc(texts, (*n + 1) * sizeof *texts);
+		texts[(*n)++] = text;
 	}
+	out = roster_groups(texts, *n);
+	for (i = 0; i < *n; i++)
+		free(texts[i]);
+	free(texts);
+	return out;
+}
+
+static void parse_item(xmpp_stanza_t *el, struct roster_item *it)
+{
+	const char *name = xmpp_stanza_get_attribute(el, "name");
+	const char *ask = xmpp_stanza_get_attribute(el, "ask");
+
+	memset(it, 0, sizeof *it);
+	it->jid = jid_bare_of(xmpp_stanza_get_attribute(el, "jid"));
+	it->name = name && *name ? utf8_sanitize(name, 0) : NULL;
+	it->sub = roster_sub_parse(xmpp_stanza_get_attribute(el, "subscription"));
+	it->ask = ask && strcmp(ask, "subscribe") == 0;
+	it->groups = parse_groups(el, &it->ngroups);
 }
 
 /* Parses one <item/> into *it; returns 1, 0 when el is no <item/>, or

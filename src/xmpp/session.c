@@ -32,6 +32,7 @@
 #include "util/log.h"
 #include "util/xmem.h"
 #include "xmpp/bookmarks.h"
+#include "xmpp/castore.h"
 #include "xmpp/conn.h"
 #include "xmpp/iqauth.h"
 #include "xmpp/pubsub.h"
@@ -502,6 +503,7 @@ int xs_init(struct app *app)
 	size_t i;
 
 	xmpp_initialize();
+	castore_lazy();
 	srand48((long)time(NULL) ^ (long)getpid());
 	app->xs = xcalloc(1, sizeof *app->xs);
 	xs_bookmarks_init(app);

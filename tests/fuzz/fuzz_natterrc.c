@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "util/confuse.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "fuzz.h"
@@ -33,8 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 	int fd;
 
-	if (!path)
+	if (!path) {
 		path = xasprintf("%s/natterrc", fuzz_tmpdir());
+		/* kept loaded: conf_load's own open then costs nothing */
+		if (confuse_open(&err) < 0)
+			fail(err);
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd) < 0)
 		fail("cannot write the file");

@@ -13,7 +13,10 @@
  * its rows; the full-text index merges 16 segments at a time; a
  * database with the indexes of older versions gets today's (no
  * messages_peer, archive ids unique unless it holds one twice) and keeps
- * its rows, searchable and deduplicated. */
+ * its rows, searchable and deduplicated. A fresh history holds the
+ * statements a login uses only, the others come with their first use;
+ * history_shrink gives back SQLite's cache and nothing read or written
+ * after it differs. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -903,6 +906,68 @@ static void test_archive_id_twice_kept(void **state)
 	assert_int_equal(add_ids(fx->h, HIST_IN, "other", NULL, NULL, "A8"), 1);
 }
 
+/* Statements prepared on h's connection whose SQL holds text. */
+static int prepared(struct history *h, const char *text)
+{
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	while ((st = sqlite3_next_stmt(history_db(h), st)))
+		if (strstr(sqlite3_sql(st), text))
+			n++;
+	return n;
+}
+
+static void test_lazy_statements_and_shrink(void **state)
+{
+	struct fixture *fx = *state;
+	struct rows r = { 0 };
+	sqlite3_int64 before;
+	char *aid = NULL;
+	int64_t ts;
+	int i;
+
+	/* what a login reads is there; a write's, a conversation's and a
+	 * search's statements are not */
+	assert_int_equal(prepared(fx->h, "SELECT after, ts FROM archive_cursor"), 1);
+	assert_int_equal(prepared(fx->h, "archive_id IS NOT NULL"), 1);
+	assert_int_equal(prepared(fx->h, "INSERT INTO messages("), 0);
+	assert_int_equal(prepared(fx->h, "stanza_id = ?"), 0);
+	assert_int_equal(prepared(fx->h, "MATCH"), 0);
+	assert_int_equal(prepared(fx->h, "ORDER BY ts ASC, id ASC"), 0);
+	assert_int_equal(history_archive_last(fx->h, &aid, &ts), 0);
+
+	for (i = 0; i < 200; i++) {
+		char body[32];
+
+		snprintf(body, sizeof body, "word%d common", i);
+		assert_int_equal(add(fx->h, "bob@x", 1000 + i, HIST_IN, body,
+				     NULL), 1);
+	}
+	assert_int_equal(prepared(fx->h, "INSERT INTO messages("), 1);
+	assert_int_equal(prepared(fx->h, "MATCH"), 0);
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 3, collect, &r), 3);
+	assert_int_equal(prepared(fx->h, "ORDER BY ts ASC, id ASC"), 1);
+	assert_int_equal(history_search(fx->h, "word7", 10, collect, &r), 1);
+	assert_int_equal(prepared(fx->h, "MATCH"), 1);
+	assert_string_equal(r.bodies[3], "word7 common");
+
+	before = sqlite3_memory_used();
+	history_shrink(fx->h);
+	assert_true(sqlite3_memory_used() < before);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(history_recent(fx->h, "bob@x", 0, 3, collect, &r), 3);
+	assert_string_equal(r.bodies[0], "word197 common");
+	assert_string_equal(r.bodies[2], "word199 common");
+	assert_int_equal(add(fx->h, "bob@x", 5000, HIST_IN, "after common",
+			     NULL), 1);
+	assert_int_equal(history_search(fx->h, "common", 64, collect, &r),
+			 64);
+	assert_string_equal(r.bodies[3], "after common");
+	history_shrink(fx->h);
+	assert_int_equal(history_search(fx->h, "after", 10, collect, &r), 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -930,6 +995,7 @@ int main(void)
 		T(test_room_archive_in_order),
 		T(test_old_indexes_migrated),
 		T(test_archive_id_twice_kept),
+		T(test_lazy_statements_and_shrink),
 		cmocka_unit_test(test_open_failure),
 	};
 

@@ -29,6 +29,8 @@
 
 #include "core/http.h"
 #include "core/loop.h"
+#include "core/proc.h"
+#include "util/xmem.h"
 
 #include "testutil.h"
 
@@ -882,6 +884,43 @@ static void test_tls_other_name_refused(void **state)
 	free(ca);
 }
 
+/* natter's own SSL_CERT_FILE=/dev/null (xmpp/castore.h: the hashed
+ * directory alone for libstrophe) is no CA file for libcurl, which
+ * keeps its own and verifies through SSL_CERT_DIR, here the server's
+ * certificate under its subject's hash. Last: hiding lasts. */
+static void test_tls_natter_own_cert_file(void **state)
+{
+	struct fixture *fx = *state;
+	char *pem = path_in(fx, "srv.pem");
+	char *dir = path_in(fx, "cadir");
+	char name[32], *link;
+	X509 *cert;
+	FILE *f;
+
+	make_cert(fx, "srv", "localhost", "IP:127.0.0.1,DNS:localhost");
+	start_tls_server(fx, "srv");
+	f = fopen(pem, "r");
+	assert_non_null(f);
+	cert = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(cert);
+	snprintf(name, sizeof name, "%08lx.0", X509_subject_name_hash(cert));
+	X509_free(cert);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	link = xasprintf("%s/%s", dir, name);
+	assert_int_equal(symlink(pem, link), 0);
+	setenv("SSL_CERT_DIR", dir, 1);
+	setenv("SSL_CERT_FILE", "/dev/null", 1);
+	proc_hide_env("SSL_CERT_FILE");
+	tls_get(fx, NULL, false);
+	assert_true(fx->r.ok);
+	assert_string_equal(fx->body, "secret hello");
+	unsetenv("SSL_CERT_DIR");
+	free(link);
+	free(dir);
+	free(pem);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -907,6 +946,7 @@ int main(void)
 		T(test_tls_other_name_refused),
 		T(test_held_request_no_wakeups),
 		T(test_tls_buffers_kept),
+		T(test_tls_natter_own_cert_file),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -493,9 +493,7 @@ static void test_roster_push_keeps_presence(void **state)
 	push.name = tu_strdup("J. Capulet");
 	push.sub = SUB_TO;
 	push.ngroups = 1;
-	push.groups = calloc(1, sizeof *push.groups);
-	assert_non_null(push.groups);
-	push.groups[0] = tu_strdup("Verona");
+	push.groups = roster_groups((char *[]){ "Verona" }, 1);
 	roster_put(&fx->acc->roster, &push);
 
 	it = item(fx, JULIET);

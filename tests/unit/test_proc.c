@@ -358,6 +358,39 @@ static void test_spawn(void **state)
 	assert_int_equal(WEXITSTATUS(d.status), 127);
 }
 
+/* proc_hide_env: a name natter set for itself reaches no child, by
+ * proc_run or proc_spawn (with env or without); the rest of natter's
+ * environment does, and env may still name it. Last: hiding lasts. */
+static void test_hide_env(void **state)
+{
+	struct loop *l = *state;
+	char *show[] = { "/bin/sh", "-c",
+			 "printf '%s|%s' \"${NATTER_HIDDEN-unset}\" "
+			 "\"$NATTER_SEEN\"",
+			 NULL };
+	char *env[] = { "NATTER_T1=x", NULL };
+	char *named[] = { "NATTER_HIDDEN=given", NULL };
+	struct done d;
+
+	setenv("NATTER_HIDDEN", "natter's own", 1);
+	setenv("NATTER_SEEN", "seen", 1);
+	run(l, "printf %s \"${NATTER_HIDDEN-unset}\"", &d);
+	assert_string_equal(d.out, "natter's own");
+	proc_hide_env("NATTER_HIDDEN");
+	run(l, "printf '%s|%s' \"${NATTER_HIDDEN-unset}\" \"$NATTER_SEEN\"",
+	    &d);
+	assert_string_equal(d.out, "unset|seen");
+	spawn(l, show, NULL, &d);
+	assert_string_equal(d.out, "unset|seen");
+	spawn(l, show, env, &d);
+	assert_string_equal(d.out, "unset|seen");
+	spawn(l, show, named, &d);
+	assert_string_equal(d.out, "given|seen");
+	assert_string_equal(getenv("NATTER_HIDDEN"), "natter's own");
+	unsetenv("NATTER_HIDDEN");
+	unsetenv("NATTER_SEEN");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -372,6 +405,7 @@ int main(void)
 		T(test_time_limit),
 		T(test_cancel),
 		T(test_spawn),
+		T(test_hide_env),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

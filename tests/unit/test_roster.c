@@ -8,7 +8,8 @@
  * hash index follows the array through growth and removals.
  * roster_replace (a fresh session's roster) drops what the new roster
  * lacks, adds what it brings, and keeps presence and unread counts of
- * the contacts in both. Last, roster_sub_parse.
+ * the contacts in both. Last, roster_sub_parse, and roster_groups: a
+ * contact's groups in one block, the strings after the pointers.
  */
 #include "config.h"
 
@@ -30,20 +31,21 @@
 static void make_item(struct roster_item *it, const char *jid,
 		      const char *name, enum subscription sub, size_t ngroups)
 {
+	char g[8][32], *names[8];
 	size_t i;
-	char g[32];
 
+	assert_true(ngroups <= 8);
 	memset(it, 0, sizeof *it);
 	it->jid = tu_strdup(jid);
 	it->name = name ? tu_strdup(name) : NULL;
 	it->sub = sub;
 	it->ask = sub == SUB_NONE;
 	it->ngroups = ngroups;
-	it->groups = ngroups ? calloc(ngroups, sizeof *it->groups) : NULL;
 	for (i = 0; i < ngroups; i++) {
-		snprintf(g, sizeof g, "group%zu", i);
-		it->groups[i] = tu_strdup(g);
+		snprintf(g[i], sizeof g[i], "group%zu", i);
+		names[i] = g[i];
 	}
+	it->groups = roster_groups(names, ngroups);
 }
 
 static int setup(void **state)
@@ -377,6 +379,23 @@ static void test_sub_parse(void **state)
 	assert_int_equal(roster_sub_parse("t"), SUB_NONE);
 }
 
+static void test_groups_one_block(void **state)
+{
+	char *names[] = { "Friends", "", "Ünïcode" };
+	char **g = roster_groups(names, 3);
+
+	(void)state;
+	assert_null(roster_groups(names, 0));
+	assert_non_null(g);
+	assert_ptr_equal(g[0], (char *)(g + 3));
+	assert_string_equal(g[0], "Friends");
+	assert_ptr_equal(g[1], g[0] + sizeof "Friends");
+	assert_string_equal(g[1], "");
+	assert_string_equal(g[2], "Ünïcode");
+	assert_ptr_not_equal(g[2], names[2]);
+	free(g); /* all of it: LeakSanitizer would say otherwise */
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -389,6 +408,7 @@ int main(void)
 		T(test_many),
 		T(test_replace_keeps_state),
 		cmocka_unit_test(test_sub_parse),
+		cmocka_unit_test(test_groups_one_block),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
