@@ -14,8 +14,8 @@
  * queue is not empty. Every stream's socket has Nagle's algorithm off
  * (TCP_NODELAY): with it, a small stanza written while an earlier one
  * was not yet acknowledged (a ping's answer after the answers to
- * in-band blocks) waited in the kernel for the server's ACK, and the
- * answers to a stream of blocks went out in bursts.
+ * in-band blocks, or after an XEP-0198 <a/>) could wait in the kernel
+ * for the server's delayed ACK.
  *
  * How bytes reach the server is a struct conn_transport, chosen for an
  * account by transport_for() below: the one place a new way to connect
