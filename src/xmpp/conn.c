@@ -11,7 +11,11 @@
  * it makes progress and DRAIN_EXTRA_CALLS times more, never with a
  * timeout. And xmpp_send() only queues: conn_prepare_all() runs before
  * each poll, writes what is queued and asks for POLLOUT while a send
- * queue is not empty.
+ * queue is not empty. Every stream's socket has Nagle's algorithm off
+ * (TCP_NODELAY): with it, a small stanza written while an earlier one
+ * was not yet acknowledged (a ping's answer after the answers to
+ * in-band blocks, or after an XEP-0198 <a/>) could wait in the kernel
+ * for the server's delayed ACK.
  *
  * How bytes reach the server is a struct conn_transport, chosen for an
  * account by transport_for() below: the one place a new way to connect
@@ -127,20 +131,20 @@ static void on_socket(struct loop *l, int fd, short revents, void *ud)
 static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 {
 	struct session *s = conn_by_ctx(xmpp_conn_get_context(conn));
-	int fd = *(int *)sock;
+	int fd = *(int *)sock, one = 1;
 
 	if (s && s->bridge) {
 		/* before connect(): the bridge learns our port */
-		int r = bridge_bind_client(s->bridge, fd), one = 1;
+		int r = bridge_bind_client(s->bridge, fd);
 
 		if (r < 0) {
 			log_msg(LOG_ERROR, "conn", "%s: cannot bind to 127.0.0.1: %s",
 				s->acc->conf->name, strerror(-r));
 			return -1;
 		}
-		/* loopback: small writes go at once (see bridge.c) */
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	}
+	/* stanzas go out as they are written (see above) */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (s) {
 		if (s->fd >= 0 && s->fd != fd)
 			loop_unwatch(s->app->loop, s->fd);
