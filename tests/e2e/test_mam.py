@@ -318,15 +318,18 @@ def test_forged_results_dropped(prosody, alice, bob, start_natter, xdg,
     natter.wait_until(lambda s: "bob@localhost" in natter.title(s),
                       "bob's window")
     log_path = os.path.join(xdg.state, "natter", "debug.log")
+
+    def queryids():
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            return re.findall(r"queryid=['\"]([^'\"]+)['\"]", f.read())
+    before = queryids()  # the login's catch-up, finished
     netproxy.stall(up=True, down=False)
     natter.send_keys("/history")
     natter.wait_for(r"Asking the archive for older messages")
-
-    def last_queryid():
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            ids = re.findall(r"queryid=['\"]([^'\"]+)['\"]", f.read())
-        return ids[-1] if ids else None
-    queryid = harness.wait_value(last_queryid, "a query in the debug log")
+    # the line is drawn before the query is written (and logged)
+    queryid = harness.wait_value(
+        lambda: queryids()[len(before):][-1:] and queryids()[-1],
+        "the /history query in the debug log")
     bob.send_raw(forged(alice.full_jid, queryid, "forged from a peer"))
     bob.send_message(alice.full_jid, "after the forgeries")
     natter.wait_for(said(BOB, "after the forgeries"))
