@@ -512,18 +512,23 @@ sqlite3 *history_db(struct history *h)
 	return h->db;
 }
 
+sqlite3_stmt *history_prepare_once(sqlite3 *db, sqlite3_stmt **st,
+				   const char *sql)
+{
+	if (!*st && sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				       st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	return *st;
+}
+
 /* *st, prepared from sql at its first use; NULL when SQLite cannot
  * prepare it (history_error() says why). */
 static sqlite3_stmt *stmt(struct history *h, sqlite3_stmt **st,
 			  const char *sql)
 {
-	if (!*st && sqlite3_prepare_v3(h->db, sql, -1,
-				       SQLITE_PREPARE_PERSISTENT, st,
-				       NULL) != SQLITE_OK) {
-		sqlite3_finalize(*st);
-		*st = NULL;
-	}
-	return *st;
+	return history_prepare_once(h->db, st, sql);
 }
 
 /* What a write uses, prepared together at the first one (write_msg). */

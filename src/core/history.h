@@ -205,5 +205,11 @@ const char *history_error(const struct history *h);
 /* The database connection, for tables that must commit together with
  * the messages (core/outbox); borrowed. */
 struct sqlite3 *history_db(struct history *h);
+/* *st, prepared from sql on db at its first use and kept (persistent);
+ * NULL when SQLite cannot prepare it (sqlite3_errmsg says why). The
+ * history's and the outbox's statements are made this way. */
+struct sqlite3_stmt *history_prepare_once(struct sqlite3 *db,
+					  struct sqlite3_stmt **st,
+					  const char *sql);
 
 #endif

@@ -139,13 +139,7 @@ const char *outbox_error(const struct outbox *ob)
 static sqlite3_stmt *outbox_stmt(struct outbox *ob, sqlite3_stmt **st,
 				 const char *sql)
 {
-	if (!*st && sqlite3_prepare_v3(ob->db, sql, -1,
-				       SQLITE_PREPARE_PERSISTENT, st,
-				       NULL) != SQLITE_OK) {
-		sqlite3_finalize(*st);
-		*st = NULL;
-	}
-	return *st;
+	return history_prepare_once(ob->db, st, sql);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
