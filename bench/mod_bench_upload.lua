@@ -9,17 +9,19 @@
 -- goes at a few MiB/s whoever sends it: the figure would be Prosody's.
 -- Here a connection that sends a PUT (an upload: BOSH posts, WebSocket
 -- and downloads get) reads bench_upload_read_size bytes at a time from
--- then on: 4 MiB, so that a pass mostly reads all the socket holds and
--- leaves TLS nothing (with 256 KiB, TLS held part of a record after most
--- reads, and the millisecond's wait each time, longer on a busy
--- machine, still set the pace). Nothing else changes: XMPP streams,
--- BOSH, WebSocket and downloads keep Prosody's reads, so the other
--- scenarios' figures stay as they were.
+-- then on: 1 MiB. Fewer, larger reads mean fewer of those waits (with
+-- 256 KiB they still set the pace on a busy machine, 5 to 16 MiB/s);
+-- larger still, each read holds Prosody's loop for longer, and every
+-- round trip through it waits behind one (with 4 MiB, pings answered
+-- during an upload took 100 to 300 ms, whichever client uploaded).
+-- Nothing else changes: XMPP streams, BOSH, WebSocket and downloads
+-- keep Prosody's reads, so the other scenarios' figures stay as they
+-- were.
 
 local http_listener = require "net.http.server".listener;
 
 local read_size = module:get_option_number("bench_upload_read_size",
-	4 * 1024 * 1024);
+	1024 * 1024);
 
 local onincoming = http_listener.onincoming;
 
