@@ -10,7 +10,9 @@
  * callbacks, outside libcurl, so that they may start new transfers.
  * A download writes HTTP_TURN_BYTES at most before its write callback
  * pauses it, and timers of 0 ms let it go on in the loop's next pass,
- * after the loop has looked at everything else.
+ * after the loop has looked at everything else. An upload needs no
+ * pause: libcurl fills its buffer from the body once per call and
+ * sends that, so HTTP_UPLOAD_BUFFER bounds a pass's share.
  *
  * Certificates: libcurl verifies the chain and the host name as usual;
  * an OpenSSL verify callback, installed through CURLOPT_SSL_CTX_FUNCTION
@@ -577,6 +579,12 @@ static void setup(struct http_xfer *x)
 	if (r->method != HTTP_GET) {
 		/* no "Expect: 100-continue" round trip before the body */
 		x->headers = cu.slist_append(x->headers, "Expect:");
+		/* libcurl sends one buffer for each call, 64 KiB unless
+		 * told: with a turn's worth a large body takes a sixteenth
+		 * of the passes, and the server gets it in larger pieces */
+		if (r->body_len > HTTP_UPLOAD_BUFFER)
+			cu.easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE,
+				       (long)HTTP_UPLOAD_BUFFER);
 		cu.easy_setopt(e, CURLOPT_READFUNCTION, on_read);
 		cu.easy_setopt(e, CURLOPT_READDATA, x);
 	}

@@ -106,6 +106,9 @@ struct http_req {
  * answering anything else for tens of milliseconds. Past this the
  * transfer pauses and goes on at the loop's next turn. */
 #define HTTP_TURN_BYTES (1024 * 1024)
+/* An upload's buffer: libcurl fills it from the body and sends it in
+ * one turn of the loop, and no more in that turn. */
+#define HTTP_UPLOAD_BUFFER HTTP_TURN_BYTES
 
 struct http *http_new(struct loop *l);
 /* Cancels what runs (no callbacks) and frees the engine; clears *h. */

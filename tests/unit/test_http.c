@@ -611,6 +611,60 @@ static void test_put_from_file(void **state)
 	free(path);
 }
 
+/* An upload sends a turn's worth in one turn of the loop: libcurl fills
+ * its buffer from the file once per call, and with its own 64 KiB a
+ * server that reads large pieces (Prosody with large reads) got small
+ * ones. The file's offset shows how much each turn took. */
+static void test_upload_turns(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = path_in(fx, "up-big.bin");
+	size_t size = 8 << 20;
+	char *data = malloc(size), want[64];
+	unsigned long sum = 0;
+	loop_timer_id t;
+	struct http_req r;
+	off_t last = 0, most = 0;
+	int fd;
+
+	assert_non_null(data);
+	for (size_t i = 0; i < size; i++) {
+		data[i] = (char)(i * 13);
+		sum += (unsigned char)data[i];
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	write_all(fd, data, size);
+	lseek(fd, 0, SEEK_SET);
+	start_http_server(fx);
+	r = req_for(fx, "http", "/upload");
+	r.method = HTTP_PUT;
+	r.body_fd = fd;
+	r.body_len = (int64_t)size;
+	start(fx, &r);
+	t = loop_timer_add(fx->loop, 15000, on_deadline, fx);
+	while (!fx->done && !fx->timed_out) {
+		off_t at;
+
+		assert_int_equal(loop_iterate(fx->loop), 0);
+		at = lseek(fd, 0, SEEK_CUR);
+		if (at - last > most)
+			most = at - last;
+		last = at;
+	}
+	loop_timer_cancel(fx->loop, t);
+	close(fd);
+	assert_false(fx->timed_out);
+	assert_true(fx->r.ok);
+	snprintf(want, sizeof want, "%zu bytes, sum %lu", size, sum);
+	assert_string_equal(fx->body, want);
+	if (most <= 64 * 1024)
+		fail_msg("at most %lld bytes in one turn", (long long)most);
+	if (most > HTTP_UPLOAD_BUFFER)
+		fail_msg("%lld bytes in one turn", (long long)most);
+	free(data);
+	free(path);
+}
+
 static void test_post_from_memory(void **state)
 {
 	struct fixture *fx = *state;
@@ -929,6 +983,7 @@ int main(void)
 		T(test_get_memory),
 		T(test_get_to_file_with_progress),
 		T(test_download_bounded_per_turn),
+		T(test_upload_turns),
 		T(test_too_big_refused),
 		T(test_put_from_file),
 		T(test_post_from_memory),
