@@ -402,12 +402,30 @@ static int aid_index(struct history *h)
 	return sqlite3_exec(h->db, sql_twice, NULL, NULL, NULL);
 }
 
+/* SQLite's process-wide settings, made before its first use. natter
+ * uses SQLite from one thread only, and never asks how much memory it
+ * holds: its mutexes and its count of every allocation are work for
+ * nothing (about 2,000 instructions a stored message: each allocation
+ * locks and unlocks a mutex to count itself). A setting SQLite refuses
+ * (it was set up already, e.g. by a library) leaves its defaults. */
+static void sqlite_setup(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	(void)sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int history_open(struct history **hp, const char *path, char **err)
 {
 	struct history *h = xcalloc(1, sizeof *h);
 	int r;
 
 	*hp = NULL;
+	sqlite_setup();
 	r = private_file(path);
 	if (r < 0) {
 		*err = xasprintf("%s: %s", path, strerror(-r));
