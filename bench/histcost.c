@@ -14,8 +14,9 @@
  *                             (archive id, stanza id)
  *
  * Rows go through history_add() with history_commit() every 20 (a pass
- * of natter's loop during a flood) and history_flush() every 500 (the
- * search index's feeding). The writing is in flood(), so that
+ * of natter's loop during a flood) and history_flush() every
+ * HISTORY_BATCH (the search index's feeding, as natter paces it in a
+ * flood). The writing is in flood(), so that
  *   valgrind --tool=callgrind --toggle-collect=flood histcost chat DB N
  * counts it alone; callgrind_annotate --inclusive=yes then splits it
  * into the duplicate look-ups (chat_seen, room_seen), the insert
@@ -33,7 +34,7 @@
 
 #define FILL_PEERS 2000
 #define COMMIT_EVERY 20
-#define INDEX_EVERY 500
+#define INDEX_EVERY HISTORY_BATCH
 
 enum kind { CHAT, ROOM, MAM };
 

@@ -10,8 +10,9 @@ build=${1:?usage: histcost.sh BUILD_DIR [DIR [FILL [N]]]}
 dir=${2:-/tmp/histcost}
 fill=${3:-100000}
 n=${4:-5000}
-bin=$build/bench/histcost
-make -s -C "$build" bench/histcost
+# HISTCOST: another build of it (e.g. an older history.c's), else BUILD's
+bin=${HISTCOST:-$build/bench/histcost}
+[ -n "$HISTCOST" ] || make -s -C "$build" bench/histcost
 mkdir -p "$dir"
 if [ ! -f "$dir/base-$fill.db" ]; then
 	"$bin" fill "$dir/base-$fill.db.tmp" "$fill"
