@@ -743,6 +743,7 @@ static bool room_seen(struct history *h, const struct hist_msg *m)
 			has_sid = sqlite3_column_type(st, 2) != SQLITE_NULL;
 		}
 		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
 	}
 	if (row && !by_oid) {
 		if (m->in_order)
