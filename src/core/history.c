@@ -81,6 +81,7 @@ struct history {
 	sqlite3_stmt *dup_sid, *dup_oid, *set_sid, *dup_near, *room_last;
 	sqlite3_stmt *dup_aid, *dup_coid, *set_aid, *archive_last;
 	sqlite3_stmt *oldest, *cursor_get, *cursor_set, *cursor_del;
+	sqlite3_stmt *aid_ts, *sid_ts; /* history_archived_ts */
 	sqlite3_stmt *index, *max_id;
 	int64_t indexed; /* rows up to this id are in the search index */
 	int64_t newest;  /* the newest row written (maybe not committed) */
@@ -253,6 +254,14 @@ static const char sql_recent[] =
 static const char sql_oldest[] =
 	"SELECT archive_id, ts FROM messages WHERE peer = ? AND room = 0"
 	" ORDER BY ts ASC, id ASC LIMIT 1";
+/* The time a row an archive named is stored with (history_archived_ts):
+ * by the user's archive's id (messages_archive), by a room's stanza-id
+ * (messages_sid). */
+static const char sql_aid_ts[] =
+	"SELECT ts FROM messages WHERE archive_id = ? AND room = 0 LIMIT 1";
+static const char sql_sid_ts[] =
+	"SELECT ts FROM messages WHERE peer = ? AND stanza_id = ? AND room = 1"
+	" LIMIT 1";
 static const char sql_cursor_get[] =
 	"SELECT after, ts FROM archive_cursor WHERE archive = ?";
 static const char sql_cursor_set[] =
@@ -489,6 +498,8 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->cursor_get);
 	sqlite3_finalize(h->cursor_set);
 	sqlite3_finalize(h->cursor_del);
+	sqlite3_finalize(h->aid_ts);
+	sqlite3_finalize(h->sid_ts);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -1130,6 +1141,32 @@ int history_oldest(struct history *h, const char *peer, char **archive_id,
 	sqlite3_reset(h->oldest);
 	sqlite3_clear_bindings(h->oldest);
 	return r;
+}
+
+int history_archived_ts(struct history *h, const char *room,
+			const char *id, int64_t *ts_ms)
+{
+	sqlite3_stmt *st = room ? stmt(h, &h->sid_ts, sql_sid_ts) :
+				  stmt(h, &h->aid_ts, sql_aid_ts);
+	int r;
+
+	/* no history_flush(): asked after each of a catch-up's results, in
+	 * its batch, which this connection reads uncommitted; a row still
+	 * waiting in memory is simply not found */
+	if (!st)
+		return -1;
+	if (room) {
+		bind_text(st, 1, room);
+		bind_text(st, 2, id);
+	} else {
+		bind_text(st, 1, id);
+	}
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*ts_ms = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
 int history_archive_cursor(struct history *h, const char *archive,

@@ -163,6 +163,14 @@ int history_room_archive_last(struct history *h, const char *room,
  * fetching older messages from the archive starts. */
 int history_oldest(struct history *h, const char *peer, char **archive_id,
 		   int64_t *ts_ms);
+/* The time the message an archive named id is stored with, in *ts_ms:
+ * room NULL: the user's archive (its archive id), else that room's (its
+ * stanza-id). Returns 1, 0 when no row has that id, -1 on error. A
+ * catch-up asks after each result, stored or found stored (a duplicate
+ * learns the archive id), so that the next result is not stored
+ * earlier (xmpp/mam.c). */
+int history_archived_ts(struct history *h, const char *room,
+			const char *id, int64_t *ts_ms);
 /* An archive catch-up that has not finished yet: archive names the
  * archive ("" the user's own), *after the archive id it goes on after
  * (the caller frees it; NULL: none) and *ts_ms the time from which it

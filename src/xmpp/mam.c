@@ -805,33 +805,61 @@ static bool from_archive(struct session *s, struct mam_query *q,
 	return ok;
 }
 
-/* The time a result is stored with: its stamp, moved by a few ms where
- * it would not sort where the archive puts it. Archives stamp in whole
- * seconds (Prosody) and our own stamps for what came live are our
- * clock's, so ties and skew are common: a catch-up's result is later
- * than the one before it (or than the message the catch-up goes on
- * after), a scroll back's result earlier than the oldest stored
+/* The time of the last result a catch-up (the user's, or room q's)
+ * stored or found stored. */
+static int64_t *prev_of(struct mam *m, struct mam_query *q)
+{
+	struct mam_room *e = q->kind == MAM_ROOM ? room_of(m, q->room, false) :
+						   NULL;
+
+	if (q->kind == MAM_ROOM)
+		return e ? &e->prev : NULL;
+	return q->kind == MAM_CATCHUP ? &m->prev : NULL;
+}
+
+/* The time a result is stored with: its stamp, moved where it would not
+ * sort where the archive puts it. History reads in order of time, ties
+ * in the order rows were stored, which for a catch-up's new rows is the
+ * archive's. Archives stamp in whole seconds (Prosody) while what came
+ * live is stamped with our clock's ms, so a catch-up's result is never
+ * earlier than the one before it (follow_stored: as stored, a live
+ * copy's time too); equal is enough, and no drift piles up over a long
+ * catch-up. A scroll back's result goes earlier than the oldest stored
  * message it was asked before (each of a page's results a ms after the
- * one before). History reads in order of time, so this keeps the
- * archive's order. */
+ * one before). */
 static int64_t in_order(struct mam *m, struct mam_query *q, int64_t t)
 {
-	if (q->kind == MAM_CATCHUP || q->kind == MAM_ROOM) {
-		struct mam_room *e = q->kind == MAM_ROOM ?
-					     room_of(m, q->room, false) : NULL;
-		int64_t *prev = e ? &e->prev : &m->prev;
+	int64_t *prev = prev_of(m, q);
 
-		if (t < 0)
-			return t;
-		if (*prev >= 0 && t <= *prev)
-			t = *prev + 1;
-		*prev = t;
-		return t;
-	}
+	if (q->kind != MAM_OLDER)
+		return t >= 0 && prev && t < *prev ? *prev : t;
 	if (q->before_ts >= 0 &&
 	    (t < 0 || t > q->before_ts - MAM_OLDER_PAGE + (int64_t)q->got))
 		t = q->before_ts - MAM_OLDER_PAGE + (int64_t)q->got;
 	return t;
+}
+
+/* After a catch-up's result id is handled: the time it is stored with
+ * is where the next result may start. That is later than in_order()'s
+ * when it was stored before, live (our clock's ms, later than the
+ * archive's whole second): what the archive has after it must read
+ * after it, not before it in the same second. */
+static void follow_stored(struct session *s, struct mam_query *q,
+			  const char *id, int64_t t)
+{
+	int64_t *prev = prev_of(s->mam, q);
+	int64_t stored;
+
+	if (!prev)
+		return;
+	if (t > *prev)
+		*prev = t;
+	if (s->acc->history &&
+	    history_archived_ts(s->acc->history,
+				q->kind == MAM_ROOM ? q->room : NULL, id,
+				&stored) > 0 &&
+	    stored > *prev)
+		*prev = stored;
 }
 
 bool mam_result(struct session *s, xmpp_stanza_t *st)
@@ -875,11 +903,12 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 		if (e)
 			e->got++;
 		muc_archived(s, inner, q->room, via.ts_ms, id);
-		return true;
+	} else {
+		if (q->kind == MAM_CATCHUP)
+			s->mam->got++; /* the bar moves once a page */
+		message_read(s, inner, &via);
 	}
-	if (q->kind == MAM_CATCHUP)
-		s->mam->got++; /* the bar moves once a page (on_catchup) */
-	message_read(s, inner, &via);
+	follow_stored(s, q, id, via.ts_ms);
 	return true;
 }
 
