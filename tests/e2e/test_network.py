@@ -60,14 +60,18 @@ def db_rows(xdg, sql, args=()):
         db.close()
 
 
+# In the order natter reads a conversation (core/history.c): by time,
+# ties in the order stored.  Not by id alone: what the archive's
+# catch-up brings after a failed resumption is stored after the live
+# messages that came meanwhile, and must read before them.
 def incoming(xdg):
     return db_rows(xdg, "SELECT body FROM messages WHERE peer = ? AND"
-                   " dir = 0 ORDER BY id", (BOB,))
+                   " dir = 0 ORDER BY ts, id", (BOB,))
 
 
 def outgoing(xdg):
     return db_rows(xdg, "SELECT body FROM messages WHERE peer = ? AND"
-                   " dir = 1 ORDER BY id", (BOB,))
+                   " dir = 1 ORDER BY ts, id", (BOB,))
 
 
 def tally(expected, got):
