@@ -393,6 +393,38 @@ static bool from_stranger(struct app *app, struct account *acc,
 	return false;
 }
 
+/* Whether line l reads before a message stored at ts_ms as row rowid
+ * in the history (by time, ties by row). A line shows whole seconds;
+ * within the message's second the history has its ms. A line without
+ * a row (natter's own notices) of that second counts as before. */
+static bool reads_before(struct history *h, const struct line *l,
+			 int64_t ts_ms, int64_t rowid)
+{
+	time_t sec = (time_t)(ts_ms / 1000);
+	int64_t t;
+
+	if (l->ts != sec)
+		return l->ts < sec;
+	if (l->rowid <= 0 || !h || history_row_ts(h, l->rowid, &t) <= 0)
+		return true;
+	return t < ts_ms || (t == ts_ms && l->rowid < rowid);
+}
+
+/* Where a message stored at ts_ms as row rowid goes among w's lines:
+ * after the last line that reads before it in the history, so that the
+ * window shows what the history will. A catch-up's result usually
+ * comes after the line shown last: one look at it. */
+static size_t archived_at(struct window *w, int64_t ts_ms, int64_t rowid)
+{
+	size_t pos = w->count;
+
+	while (pos > 0 &&
+	       !reads_before(w->acc->history, win_line(w, pos - 1), ts_ms,
+			     rowid))
+		pos--;
+	return pos;
+}
+
 /* A message from the archive (stored as rowid), in w: in its place by
  * time among the lines shown. One older than every line shown is left
  * to the history: the window loads it when scrolled back (or when the
@@ -403,16 +435,18 @@ static void archived_line(struct app *app, struct window *w,
 {
 	time_t ts = (time_t)(m->ts_ms / 1000);
 	bool action = conv_is_action(m->body);
+	size_t at = archived_at(w, m->ts_ms, rowid);
 	struct line *l = NULL;
 	size_t i;
 
-	if (w->count == 0 || ts >= win_line(w, 0)->ts)
-		l = win_insert_msg(w, ts, m->out ? LINE_MSG_OUT : LINE_MSG_IN,
-				   (action ? LINE_ACTION : 0) | LINE_DELAYED,
-				   nick,
-				   action ? m->body + sizeof action_prefix - 1 :
-					    m->body,
-				   m->id ? m->id : m->origin_id);
+	if (w->count == 0 || at > 0)
+		l = win_insert_msg_at(w, at, ts,
+				      m->out ? LINE_MSG_OUT : LINE_MSG_IN,
+				      (action ? LINE_ACTION : 0) | LINE_DELAYED,
+				      nick,
+				      action ? m->body + sizeof action_prefix - 1 :
+					       m->body,
+				      m->id ? m->id : m->origin_id);
 	if (l) {
 		l->rowid = rowid > 0 ? rowid : 0;
 		if (m->id && m->origin_id && strcmp(m->id, m->origin_id) != 0)

@@ -82,6 +82,7 @@ struct history {
 	sqlite3_stmt *dup_aid, *dup_coid, *set_aid, *archive_last;
 	sqlite3_stmt *oldest, *cursor_get, *cursor_set, *cursor_del;
 	sqlite3_stmt *aid_ts, *sid_ts; /* history_archived_ts */
+	sqlite3_stmt *row_ts;          /* history_row_ts */
 	sqlite3_stmt *index, *max_id;
 	int64_t indexed; /* rows up to this id are in the search index */
 	int64_t newest;  /* the newest row written (maybe not committed) */
@@ -262,6 +263,7 @@ static const char sql_aid_ts[] =
 static const char sql_sid_ts[] =
 	"SELECT ts FROM messages WHERE peer = ? AND stanza_id = ? AND room = 1"
 	" LIMIT 1";
+static const char sql_row_ts[] = "SELECT ts FROM messages WHERE id = ?";
 static const char sql_cursor_get[] =
 	"SELECT after, ts FROM archive_cursor WHERE archive = ?";
 static const char sql_cursor_set[] =
@@ -500,6 +502,7 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->cursor_del);
 	sqlite3_finalize(h->aid_ts);
 	sqlite3_finalize(h->sid_ts);
+	sqlite3_finalize(h->row_ts);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -1166,6 +1169,22 @@ int history_archived_ts(struct history *h, const char *room,
 		*ts_ms = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
+int history_row_ts(struct history *h, int64_t rowid, int64_t *ts_ms)
+{
+	sqlite3_stmt *st = stmt(h, &h->row_ts, sql_row_ts);
+	int r;
+
+	/* no history_flush(), as history_archived_ts() */
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, rowid);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*ts_ms = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 

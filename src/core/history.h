@@ -171,6 +171,10 @@ int history_oldest(struct history *h, const char *peer, char **archive_id,
  * earlier (xmpp/mam.c). */
 int history_archived_ts(struct history *h, const char *room,
 			const char *id, int64_t *ts_ms);
+/* The time row rowid is stored with, in *ts_ms (in ms: a window's lines
+ * show whole seconds). Returns 1, 0 when there is no such row, -1 on
+ * error. */
+int history_row_ts(struct history *h, int64_t rowid, int64_t *ts_ms);
 /* An archive catch-up that has not finished yet: archive names the
  * archive ("" the user's own), *after the archive id it goes on after
  * (the caller frees it; NULL: none) and *ts_ms the time from which it

@@ -21,7 +21,11 @@
  * archive no longer knows (item-not-found: expired) falls back to the
  * time of that message ('start'). With nothing stored yet (a new
  * install) only the archive's newest page is fetched; scrolling back
- * reaches the rest.
+ * reaches the rest. Along the archive's order a result is stored no
+ * earlier than the result before it as stored (in_order,
+ * follow_stored): the archive stamps whole seconds and what came live
+ * meanwhile has our clock's ms, so without that a result could read
+ * before a live message the archive has before it.
  *
  * Scrolling back: when a conversation's local history runs out, the
  * archive is asked for the page before the oldest stored message (by its

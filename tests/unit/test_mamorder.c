@@ -12,8 +12,9 @@
  *   same second reads after it, not before it;
  * - a long run of results in one second does not drift past a live
  *   message that the archive puts after them all.
- * What the window shows when it is opened from the history is that
- * order too.
+ * The window shows that order too: as the results come in (in their
+ * place within a second, which its lines do not show) and when it is
+ * opened from the history.
  */
 #include "config.h"
 
@@ -170,19 +171,28 @@ static void assert_history(struct fixture *fx, const char *const *want,
 	}
 }
 
-/* The window opened afresh (drawn from the history) shows want. */
+static void assert_lines(struct window *w, const char *const *want,
+			 size_t n)
+{
+	size_t i;
+
+	assert_int_equal(w->count, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(win_line(w, i)->text, want[i]);
+}
+
+/* Juliet's window shows want, as the catch-up left it and opened afresh
+ * (drawn from the history). */
 static void assert_window(struct fixture *fx, const char *const *want,
 			  size_t n)
 {
 	struct window *w = conv_find(&fx->app, fx->acc, JULIET);
-	size_t i;
 
+	assert_non_null(w);
+	assert_lines(w, want, n);
 	app_close_window(&fx->app, w);
 	assert_null(conv_find(&fx->app, fx->acc, JULIET));
-	w = conv_window(&fx->app, fx->acc, JULIET);
-	assert_int_equal(w->count, n);
-	for (i = 0; i < n; i++)
-		assert_string_equal(win_line(w, i)->text, want[i]);
+	assert_lines(conv_window(&fx->app, fx->acc, JULIET), want, n);
 }
 
 /* Before the cut "zero" came live; during the catch-up "two" comes
