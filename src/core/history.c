@@ -636,14 +636,17 @@ static bool chat_seen(struct history *h, const struct hist_msg *m)
 	       chat_copy(h, h->dup_coid, m, m->origin_id);
 }
 
-/* The room's line named m->stanza_id moves to m->ts_ms if that is later
- * (hist_msg's in_order): what the archive brings in order after it then
- * reads after it. A hint only: a failure leaves it where it was. */
+/* The room's line named m->stanza_id moves just after m->ts_ms unless
+ * it is later (hist_msg's in_order): it then reads after what the
+ * archive brought before it, which may be stored at m->ts_ms itself
+ * (with a later row: ties read in the order stored), and before what
+ * the archive brings after it. A hint only: a failure leaves it where
+ * it was. */
 static void retime(struct history *h, const struct hist_msg *m)
 {
 	static const char sql[] =
-		"UPDATE messages SET ts = ?1 WHERE peer = ?2 AND stanza_id = ?3"
-		" AND room = 1 AND ts < ?1";
+		"UPDATE messages SET ts = ?1 + 1 WHERE peer = ?2"
+		" AND stanza_id = ?3 AND room = 1 AND ts <= ?1";
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK) {

@@ -85,10 +85,11 @@ struct hist_msg {
 				* NULL */
 	/* a room's archive (xmpp/mam.c) */
 	bool in_order;         /* a room line its archive brought, ts_ms in
-				* the archive's order: a stored copy found
-				* by its stanza-id (the join's replay,
-				* stamped in whole seconds) moves to ts_ms
-				* when that is later */
+				* the archive's order (no earlier than the
+				* line before it): a stored copy found by
+				* its stanza-id (the join's replay, stamped
+				* in whole seconds) moves a ms after ts_ms
+				* unless it is later */
 };
 
 /* How far apart in time a replayed room line without ids and a stored

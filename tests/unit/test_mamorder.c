@@ -32,6 +32,7 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/history.h"
+#include "core/room.h"
 #include "xmpp/ns.h"
 #include "xmpp/session.h"
 #include "xmpp/xs.h"
@@ -40,6 +41,7 @@
 
 #define ME "romeo@example.net"
 #define JULIET "juliet@example.com"
+#define ROOM "lobby@rooms.example.net"
 /* 2023-11-14T22:13:20Z, the second the archive stamps everything in */
 #define SECOND 1700000000LL
 #define STAMP "2023-11-14T22:13:20Z"
@@ -106,38 +108,58 @@ static void live(struct fixture *fx, const char *body, const char *aid,
 	xmpp_stanza_release(st);
 }
 
+static void keep_queryid(struct fixture *fx);
+
 /* The session comes up: the catch-up asks for what came after the
  * newest message stored with an archive id; its queryid is kept. */
 static void catch_up(struct fixture *fx)
 {
-	xmpp_stanza_t *q;
-
 	tu_sent_reset();
 	mam_connected(fx->s);
+	keep_queryid(fx);
+}
+
+/* The query the session sent last: its queryid is kept. */
+static void keep_queryid(struct fixture *fx)
+{
+	xmpp_stanza_t *q;
+
 	assert_int_equal(tu_nsent, 1);
 	q = xmpp_stanza_get_child_by_name_and_ns(tu_sent[0], "query", NS_MAM);
 	assert_non_null(q);
+	free(fx->queryid);
 	fx->queryid = strdup(xmpp_stanza_get_attribute(q, "queryid"));
 }
 
-/* The archive's copy of Juliet's message body (id j-aid), result aid
- * stamped in SECOND. */
-static void result(struct fixture *fx, const char *body, const char *aid)
+/* The archive's (from: NULL, the user's own) result aid stamped in
+ * SECOND, forwarding inner. */
+static void result_of(struct fixture *fx, const char *from, const char *aid,
+		      const char *inner)
 {
 	char xml[1024];
 	xmpp_stanza_t *st;
 
 	snprintf(xml, sizeof xml,
-		 "<message to='" ME "/natter'><result xmlns='" NS_MAM "'"
+		 "<message%s%s%s to='" ME "/natter'><result xmlns='" NS_MAM "'"
 		 " queryid='%s' id='%s'><forwarded xmlns='" NS_FORWARD "'>"
-		 "<delay xmlns='" NS_DELAY "' stamp='" STAMP "'/>"
-		 "<message from='" JULIET "/balcony' to='" ME "/natter'"
-		 " type='chat' id='j-%s'><body>%s</body></message>"
+		 "<delay xmlns='" NS_DELAY "' stamp='" STAMP "'/>%s"
 		 "</forwarded></result></message>",
-		 fx->queryid, aid, aid, body);
+		 from ? " from='" : "", from ? from : "", from ? "'" : "",
+		 fx->queryid, aid, inner);
 	st = tu_parse(fx->s->ctx, xml);
 	assert_true(mam_result(fx->s, st));
 	xmpp_stanza_release(st);
+}
+
+/* The archive's copy of Juliet's message body (id j-aid), result aid. */
+static void result(struct fixture *fx, const char *body, const char *aid)
+{
+	char inner[512];
+
+	snprintf(inner, sizeof inner,
+		 "<message from='" JULIET "/balcony' to='" ME "/natter'"
+		 " type='chat' id='j-%s'><body>%s</body></message>", aid, body);
+	result_of(fx, NULL, aid, inner);
 }
 
 struct rows {
@@ -154,15 +176,15 @@ static int collect(const struct hist_msg *m, void *ud)
 	return 0;
 }
 
-/* Juliet's conversation as natter reads it (in order of time, ties in
+/* peer's conversation as natter reads it (in order of time, ties in
  * the order stored) equals want[0 .. n - 1]. */
-static void assert_history(struct fixture *fx, const char *const *want,
-			   size_t n)
+static void assert_history(struct fixture *fx, const char *peer,
+			   const char *const *want, size_t n)
 {
 	struct rows r = { 0 };
 	size_t i;
 
-	assert_int_equal(history_recent(fx->acc->history, JULIET, 0, MAX_ROWS,
+	assert_int_equal(history_recent(fx->acc->history, peer, 0, MAX_ROWS,
 					collect, &r),
 			 (int)n);
 	for (i = 0; i < r.n; i++) {
@@ -209,7 +231,7 @@ static void test_missed_around_a_live_one(void **state)
 	result(fx, "one", "A1");
 	result(fx, "two", "A2"); /* the live one again: not stored twice */
 	result(fx, "three", "A3");
-	assert_history(fx, want, 4);
+	assert_history(fx, JULIET, want, 4);
 	assert_window(fx, want, 4);
 }
 
@@ -234,7 +256,52 @@ static void test_long_run_in_one_second(void **state)
 	}
 	result(fx, "last", "B");
 	want[301] = "last";
-	assert_history(fx, want, 302);
+	assert_history(fx, JULIET, want, 302);
+}
+
+/* A room line stored as the join's replay or live stores one: ann's
+ * body, the room's stanza-id sid, at ts_ms. */
+static void room_line(struct fixture *fx, const char *body, const char *sid,
+		      int64_t ts_ms, bool replayed)
+{
+	struct hist_msg m = { .peer = ROOM, .ts_ms = ts_ms, .dir = HIST_IN,
+			      .kind = HIST_CHAT, .nick = "ann", .body = body,
+			      .stanza_id = sid, .room = true,
+			      .replayed = replayed };
+
+	assert_int_equal(history_add(fx->acc->history, &m), 1);
+}
+
+/* The room's archive's copy of ann's line body, result (stanza-id) sid. */
+static void room_result(struct fixture *fx, const char *body, const char *sid)
+{
+	char inner[512];
+
+	snprintf(inner, sizeof inner,
+		 "<message from='" ROOM "/ann' type='groupchat' id='o-%s'>"
+		 "<body>%s</body></message>", sid, body);
+	result_of(fx, ROOM, sid, inner);
+}
+
+/* "zero" was stored before; the join replays "two" (stamped in SECOND,
+ * as the archive stamps it); the room's archive has "one" (missed)
+ * before "two" and "three" after it, all in SECOND. */
+static void test_room_replay_between(void **state)
+{
+	static const char *const want[] = { "zero", "one", "two", "three" };
+	struct fixture *fx = *state;
+
+	room_open(&fx->app, fx->acc, ROOM, "romeo", NULL);
+	room_line(fx, "zero", "S0", (SECOND - 5) * 1000 + 500, false);
+	mam_room_joining(fx->s, ROOM); /* goes on after "zero" */
+	room_line(fx, "two", "S2", SECOND * 1000, true);
+	tu_sent_reset();
+	mam_room_info(fx->s, ROOM, true);
+	keep_queryid(fx);
+	room_result(fx, "one", "S1");
+	room_result(fx, "two", "S2"); /* the replay's: moved, not stored */
+	room_result(fx, "three", "S3");
+	assert_history(fx, ROOM, want, 4);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -244,6 +311,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_missed_around_a_live_one),
 		T(test_long_run_in_one_second),
+		T(test_room_replay_between),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
