@@ -28,6 +28,15 @@ struct window *conv_find(struct app *app, struct account *acc,
 	return app_window_find(app, acc, WIN_CHAT, bare);
 }
 
+void conv_catchup_start(struct app *app, struct account *acc)
+{
+	size_t i;
+
+	for (i = 0; i < app->nwins; i++)
+		if (app->wins[i]->kind == WIN_CHAT && app->wins[i]->acc == acc)
+			app->wins[i]->caught_rowid = 0;
+}
+
 static size_t index_of(struct app *app, struct window *w)
 {
 	size_t i;
@@ -425,17 +434,34 @@ static size_t archived_at(struct window *w, int64_t ts_ms, int64_t rowid)
 	return pos;
 }
 
-/* A message from the archive (stored as rowid), in w: in its place by
- * time among the lines shown. One older than every line shown is left
- * to the history: the window loads it when scrolled back (or when the
- * archive's page for a scroll back is in, conv_archive_older). */
+/* The place after w's line of row rowid, or -1 when none is shown
+ * (looked for from the newest: a catch-up's are near the end). */
+static long after_row(struct window *w, int64_t rowid)
+{
+	size_t i;
+
+	for (i = w->count; rowid > 0 && i > 0; i--)
+		if (win_line(w, i - 1)->rowid == rowid)
+			return (long)i;
+	return -1;
+}
+
+/* A message from the archive (stored as rowid), in w: in its place
+ * among the lines shown. A catch-up's goes right after the one before
+ * it here (w->caught_rowid): that is the archive's order, which time
+ * alone cannot tell where live messages share its ms; else by time.
+ * One older than every line shown is left to the history: the window
+ * loads it when scrolled back (or when the archive's page for a scroll
+ * back is in, conv_archive_older). */
 static void archived_line(struct app *app, struct window *w,
 			  const struct msg_in *m, const char *nick,
 			  int64_t rowid)
 {
 	time_t ts = (time_t)(m->ts_ms / 1000);
 	bool action = conv_is_action(m->body);
-	size_t at = archived_at(w, m->ts_ms, rowid);
+	long after = m->in_order ? after_row(w, w->caught_rowid) : -1;
+	size_t at = after >= 0 ? (size_t)after :
+				 archived_at(w, m->ts_ms, rowid);
 	struct line *l = NULL;
 	size_t i;
 
@@ -465,6 +491,23 @@ static void archived_line(struct app *app, struct window *w,
 		app->dirty = true;
 }
 
+/* A catch-up's message m is in w as row rowid (0: found stored, a
+ * duplicate: its row is looked up by the archive's id): the next goes
+ * after it. */
+static void caught(struct window *w, const struct msg_in *m, int64_t rowid)
+{
+	int64_t ts;
+
+	if (!m->in_order)
+		return;
+	if (rowid == 0 &&
+	    (!m->archive_id || !w->acc->history ||
+	     history_archived(w->acc->history, NULL, m->archive_id, &rowid,
+			      &ts) <= 0))
+		rowid = 0;
+	w->caught_rowid = rowid > 0 ? rowid : 0;
+}
+
 void conv_incoming(struct app *app, struct account *acc,
 		   const struct msg_in *m)
 {
@@ -477,7 +520,7 @@ void conv_incoming(struct app *app, struct account *acc,
 			      .body = m->body, .stanza_id = m->id,
 			      .origin_id = m->origin_id,
 			      .archive_id = m->archive_id,
-			      .device = m->device,
+			      .device = m->device, .in_order = m->in_order,
 			      /* who may correct it (core/edit) */
 			      .sender = m->out ? m->device : m->resource };
 	struct window *w;
@@ -500,10 +543,13 @@ void conv_incoming(struct app *app, struct account *acc,
 	/* a message seen before (resent, carbon-copied or archived with
 	 * the same ids) is not news */
 	rowid = conv_store_msg(app, acc, &h);
-	if (rowid == 0)
+	if (rowid == 0) {
+		caught(w, m, 0);
 		return;
+	}
 	if (m->archived) {
 		archived_line(app, w, m, nick, rowid);
+		caught(w, m, rowid);
 		return;
 	}
 	{

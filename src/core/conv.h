@@ -41,6 +41,8 @@ struct msg_in {
 				 * NULL */
 	bool archived;          /* fetched from the archive, not live: shown
 				 * and stored, but no alert */
+	bool in_order;          /* a catch-up's: ts_ms in the archive's
+				 * order (hist_msg's in_order) */
 	/* chat markers, replies (core/marks.h, core/reply.h) */
 	bool markable;          /* asks for markers (XEP-0333); never for
 				 * out or archived */
@@ -49,6 +51,10 @@ struct msg_in {
 
 struct window *conv_find(struct app *app, struct account *acc,
 			 const char *bare);
+/* The account's archive catch-up starts (xmpp/mam.c): its messages
+ * (in_order) go after the one before them in each window, and none is
+ * before the first. */
+void conv_catchup_start(struct app *app, struct account *acc);
 /* Finds or opens the conversation window (not made current); returns
  * it / its index. jid is a bare JID or an occupant's full JID. */
 struct window *conv_window(struct app *app, struct account *acc,

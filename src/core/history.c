@@ -81,8 +81,9 @@ struct history {
 	sqlite3_stmt *dup_sid, *dup_oid, *set_sid, *dup_near, *room_last;
 	sqlite3_stmt *dup_aid, *dup_coid, *set_aid, *archive_last;
 	sqlite3_stmt *oldest, *cursor_get, *cursor_set, *cursor_del;
-	sqlite3_stmt *aid_ts, *sid_ts; /* history_archived_ts */
+	sqlite3_stmt *aid_ts, *sid_ts; /* history_archived */
 	sqlite3_stmt *row_ts;          /* history_row_ts */
+	sqlite3_stmt *retime_room, *retime_chat; /* retime */
 	sqlite3_stmt *index, *max_id;
 	int64_t indexed; /* rows up to this id are in the search index */
 	int64_t newest;  /* the newest row written (maybe not committed) */
@@ -255,14 +256,14 @@ static const char sql_recent[] =
 static const char sql_oldest[] =
 	"SELECT archive_id, ts FROM messages WHERE peer = ? AND room = 0"
 	" ORDER BY ts ASC, id ASC LIMIT 1";
-/* The time a row an archive named is stored with (history_archived_ts):
+/* The row an archive named and its time (history_archived):
  * by the user's archive's id (messages_archive), by a room's stanza-id
  * (messages_sid). */
 static const char sql_aid_ts[] =
-	"SELECT ts FROM messages WHERE archive_id = ? AND room = 0 LIMIT 1";
+	"SELECT id, ts FROM messages WHERE archive_id = ? AND room = 0 LIMIT 1";
 static const char sql_sid_ts[] =
-	"SELECT ts FROM messages WHERE peer = ? AND stanza_id = ? AND room = 1"
-	" LIMIT 1";
+	"SELECT id, ts FROM messages WHERE peer = ? AND stanza_id = ?"
+	" AND room = 1 LIMIT 1";
 static const char sql_row_ts[] = "SELECT ts FROM messages WHERE id = ?";
 static const char sql_cursor_get[] =
 	"SELECT after, ts FROM archive_cursor WHERE archive = ?";
@@ -503,6 +504,8 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->aid_ts);
 	sqlite3_finalize(h->sid_ts);
 	sqlite3_finalize(h->row_ts);
+	sqlite3_finalize(h->retime_room);
+	sqlite3_finalize(h->retime_chat);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -636,26 +639,37 @@ static bool chat_seen(struct history *h, const struct hist_msg *m)
 	       chat_copy(h, h->dup_coid, m, m->origin_id);
 }
 
-/* The room's line named m->stanza_id moves just after m->ts_ms unless
- * it is later (hist_msg's in_order): it then reads after what the
- * archive brought before it, which may be stored at m->ts_ms itself
- * (with a later row: ties read in the order stored), and before what
- * the archive brings after it. A hint only: a failure leaves it where
- * it was. */
+/* The stored copy of m moves just after m->ts_ms unless it is later
+ * (hist_msg's in_order): it then reads after what the archive brought
+ * before it, which may be stored at m->ts_ms itself (with a later row:
+ * ties read in the order stored), and before what the archive brings
+ * after it. A room's line is found by the room's stanza-id; a
+ * one-to-one message by its archive id (a copy found by its other ids
+ * has just learnt it), and only if our clock stamped it as it reached
+ * us (received, or a copy of what another device of the user sent):
+ * what the user typed here keeps its time. A hint only: a failure
+ * leaves it where it was. */
 static void retime(struct history *h, const struct hist_msg *m)
 {
-	static const char sql[] =
+	static const char sql_room[] =
 		"UPDATE messages SET ts = ?1 + 1 WHERE peer = ?2"
 		" AND stanza_id = ?3 AND room = 1 AND ts <= ?1";
-	sqlite3_stmt *st = NULL;
+	static const char sql_chat[] =
+		"UPDATE messages SET ts = ?1 + 1 WHERE archive_id = ?3"
+		" AND room = 0 AND ts <= ?1 AND (dir = ?4 OR device IS NOT NULL)";
+	const char *id = m->room ? m->stanza_id : m->archive_id;
+	sqlite3_stmt *st = m->room ? stmt(h, &h->retime_room, sql_room) :
+				     stmt(h, &h->retime_chat, sql_chat);
 
-	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, m->ts_ms);
+	if (!id || !st)
+		return;
+	sqlite3_bind_int64(st, 1, m->ts_ms);
+	if (m->room)
 		bind_text(st, 2, m->peer);
-		bind_text(st, 3, m->stanza_id);
-		(void)sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
+	bind_text(st, 3, id);
+	if (!m->room)
+		sqlite3_bind_int(st, 4, HIST_IN);
+	(void)found_row(st);
 }
 
 /* Whether a room's line m is stored already (see history.h); a line
@@ -721,8 +735,11 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	if (sqlite3_get_autocommit(h->db) &&
 	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
-	if (m->room ? room_seen(h, m) : chat_seen(h, m))
+	if (m->room ? room_seen(h, m) : chat_seen(h, m)) {
+		if (m->in_order && !m->room)
+			retime(h, m);
 		return 0;
+	}
 	bind_text(h->ins, 1, m->peer);
 	sqlite3_bind_int64(h->ins, 2, m->ts_ms);
 	sqlite3_bind_int(h->ins, 3, m->dir);
@@ -742,8 +759,11 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	sqlite3_clear_bindings(h->ins);
 	if (r != SQLITE_DONE)
 		return -1;
-	if (!stored)
+	if (!stored) {
+		if (m->in_order)
+			retime(h, m);
 		return 0;
+	}
 	h->newest = sqlite3_last_insert_rowid(h->db);
 	h->pending++;
 	return 1;
@@ -1149,8 +1169,8 @@ int history_oldest(struct history *h, const char *peer, char **archive_id,
 	return r;
 }
 
-int history_archived_ts(struct history *h, const char *room,
-			const char *id, int64_t *ts_ms)
+int history_archived(struct history *h, const char *room, const char *id,
+		     int64_t *rowid, int64_t *ts_ms)
 {
 	sqlite3_stmt *st = room ? stmt(h, &h->sid_ts, sql_sid_ts) :
 				  stmt(h, &h->aid_ts, sql_aid_ts);
@@ -1168,8 +1188,10 @@ int history_archived_ts(struct history *h, const char *room,
 		bind_text(st, 1, id);
 	}
 	r = sqlite3_step(st);
-	if (r == SQLITE_ROW)
-		*ts_ms = sqlite3_column_int64(st, 0);
+	if (r == SQLITE_ROW) {
+		*rowid = sqlite3_column_int64(st, 0);
+		*ts_ms = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
@@ -1180,7 +1202,7 @@ int history_row_ts(struct history *h, int64_t rowid, int64_t *ts_ms)
 	sqlite3_stmt *st = stmt(h, &h->row_ts, sql_row_ts);
 	int r;
 
-	/* no history_flush(), as history_archived_ts() */
+	/* no history_flush(), as history_archived() */
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, rowid);

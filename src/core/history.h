@@ -83,13 +83,16 @@ struct hist_msg {
 				* sender's resource (one-to-one), a room
 				* occupant's XEP-0421 occupant id; may be
 				* NULL */
-	/* a room's archive (xmpp/mam.c) */
-	bool in_order;         /* a room line its archive brought, ts_ms in
-				* the archive's order (no earlier than the
-				* line before it): a stored copy found by
-				* its stanza-id (the join's replay, stamped
-				* in whole seconds) moves a ms after ts_ms
-				* unless it is later */
+	/* an archive's catch-up (xmpp/mam.c) */
+	bool in_order;         /* brought by a catch-up, ts_ms in the
+				* archive's order (no earlier than the
+				* result before it): a stored copy found
+				* moves a ms after ts_ms unless it is later
+				* -- a room's line found by its stanza-id
+				* (the join's replay, stamped in whole
+				* seconds), a one-to-one message by its
+				* archive id unless the user wrote it here
+				* (stamped when typed, which it keeps) */
 };
 
 /* How far apart in time a replayed room line without ids and a stored
@@ -164,14 +167,14 @@ int history_room_archive_last(struct history *h, const char *room,
  * fetching older messages from the archive starts. */
 int history_oldest(struct history *h, const char *peer, char **archive_id,
 		   int64_t *ts_ms);
-/* The time the message an archive named id is stored with, in *ts_ms:
- * room NULL: the user's archive (its archive id), else that room's (its
- * stanza-id). Returns 1, 0 when no row has that id, -1 on error. A
- * catch-up asks after each result, stored or found stored (a duplicate
- * learns the archive id), so that the next result is not stored
- * earlier (xmpp/mam.c). */
-int history_archived_ts(struct history *h, const char *room,
-			const char *id, int64_t *ts_ms);
+/* The row of the message an archive named id and the time it is stored
+ * with, in *rowid and *ts_ms: room NULL: the user's archive (its archive
+ * id), else that room's (its stanza-id). Returns 1, 0 when no row has
+ * that id, -1 on error. A catch-up asks after each result, stored or
+ * found stored (a duplicate learns the archive id): the next result is
+ * not stored earlier (xmpp/mam.c) and is shown after it (core/conv.c). */
+int history_archived(struct history *h, const char *room, const char *id,
+		     int64_t *rowid, int64_t *ts_ms);
 /* The time row rowid is stored with, in *ts_ms (in ms: a window's lines
  * show whole seconds). Returns 1, 0 when there is no such row, -1 on
  * error. */

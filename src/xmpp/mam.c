@@ -487,6 +487,7 @@ static void catchup_start(struct session *s, const char *why)
 	struct mam *m = s->mam;
 
 	m->due = false;
+	conv_catchup_start(s->app, s->acc);
 	log_msg(LOG_INFO, "mam", "%s: catching up %s (the archive %s)",
 		s->acc->conf->name,
 		m->newest ? "(the newest page)" :
@@ -852,16 +853,16 @@ static void follow_stored(struct session *s, struct mam_query *q,
 			  const char *id, int64_t t)
 {
 	int64_t *prev = prev_of(s->mam, q);
-	int64_t stored;
+	int64_t row, stored;
 
 	if (!prev)
 		return;
 	if (t > *prev)
 		*prev = t;
 	if (s->acc->history &&
-	    history_archived_ts(s->acc->history,
-				q->kind == MAM_ROOM ? q->room : NULL, id,
-				&stored) > 0 &&
+	    history_archived(s->acc->history,
+			     q->kind == MAM_ROOM ? q->room : NULL, id, &row,
+			     &stored) > 0 &&
 	    stored > *prev)
 		*prev = stored;
 }
@@ -874,7 +875,7 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	const char *from = xmpp_stanza_get_from(st);
 	const char *id, *stamp;
 	struct mam_query *q;
-	struct msg_via via = { VIA_ARCHIVE, -1, NULL };
+	struct msg_via via = { VIA_ARCHIVE, -1, NULL, false };
 
 	if (!r)
 		return false;
@@ -898,6 +899,7 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	}
 	via.ts_ms = in_order(s->mam, q, stamp ? xs_parse_stamp(stamp) : -1);
 	via.archive_id = id;
+	via.in_order = q->kind == MAM_CATCHUP;
 	q->got++;
 	if (via.ts_ms >= 0)
 		q->last_ts = via.ts_ms;

@@ -10,6 +10,8 @@
  * (duplicates), between those it missed:
  * - a missed result that the archive puts after a live message of the
  *   same second reads after it, not before it;
+ * - one the archive has between two live messages of the same ms
+ *   reads between them;
  * - a long run of results in one second does not drift past a live
  *   message that the archive puts after them all.
  * The window shows that order too: as the results come in (in their
@@ -94,7 +96,7 @@ static int teardown(void **state)
 static void live(struct fixture *fx, const char *body, const char *aid,
 		 int64_t ts_ms)
 {
-	struct msg_via via = { VIA_LIVE, ts_ms, NULL };
+	struct msg_via via = { VIA_LIVE, ts_ms, NULL, false };
 	char xml[512];
 	xmpp_stanza_t *st;
 
@@ -235,6 +237,27 @@ static void test_missed_around_a_live_one(void **state)
 	assert_window(fx, want, 4);
 }
 
+/* "two" and "four" came live in one read (the same ms); the archive has
+ * "three" (missed) between them: the copy of "four" the catch-up finds
+ * moves after it, and the window shows it after "two" at once. */
+static void test_between_live_ones_of_one_ms(void **state)
+{
+	static const char *const want[] = { "zero", "one", "two", "three",
+					     "four" };
+	struct fixture *fx = *state;
+
+	live(fx, "zero", "A0", (SECOND - 5) * 1000 + 500);
+	catch_up(fx);
+	live(fx, "two", "A2", SECOND * 1000 + 700);
+	live(fx, "four", "A4", SECOND * 1000 + 700);
+	result(fx, "one", "A1");
+	result(fx, "two", "A2");
+	result(fx, "three", "A3");
+	result(fx, "four", "A4");
+	assert_history(fx, JULIET, want, 5);
+	assert_window(fx, want, 5);
+}
+
 /* 300 missed results in one second, then the archive's copy of a live
  * message that came 200 ms into it: all of them read before it. */
 static void test_long_run_in_one_second(void **state)
@@ -310,6 +333,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_missed_around_a_live_one),
+		T(test_between_live_ones_of_one_ms),
 		T(test_long_run_in_one_second),
 		T(test_room_replay_between),
 	};
