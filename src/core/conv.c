@@ -491,20 +491,37 @@ static void archived_line(struct app *app, struct window *w,
 		app->dirty = true;
 }
 
+/* A catch-up's copy of a message stored before (row, at ts) must read
+ * after the catch-up's message before it here (w->caught_rowid): the
+ * archive has it after that one. One stored when it came live may not:
+ * when that one was stored by the catch-up in the same ms (live
+ * messages of one read share their ms) or later (the archive's second
+ * and the live one's ms meeting, in_order). It moves a ms after it;
+ * only then, so that copies in a row keep the time they came. */
+static void copy_after_caught(struct history *h, struct window *w,
+			      int64_t row, int64_t ts)
+{
+	int64_t before;
+
+	if (w->caught_rowid <= 0 ||
+	    history_row_ts(h, w->caught_rowid, &before) <= 0)
+		return;
+	if (ts < before || (ts == before && row < w->caught_rowid))
+		(void)history_retime(h, row, before + 1); /* a hint only */
+}
+
 /* A catch-up's message m is in w as row rowid (0: found stored, a
- * duplicate: its row is looked up by the archive's id): the next goes
- * after it. */
+ * duplicate, looked up by the archive's id): the next goes after it. */
 static void caught(struct window *w, const struct msg_in *m, int64_t rowid)
 {
+	struct history *h = w->acc->history;
 	int64_t ts;
 
 	if (!m->in_order)
 		return;
-	if (rowid == 0 &&
-	    (!m->archive_id || !w->acc->history ||
-	     history_archived(w->acc->history, NULL, m->archive_id, &rowid,
-			      &ts) <= 0))
-		rowid = 0;
+	if (rowid == 0 && m->archive_id && h &&
+	    history_archived(h, NULL, m->archive_id, &rowid, &ts) > 0)
+		copy_after_caught(h, w, rowid, ts);
 	w->caught_rowid = rowid > 0 ? rowid : 0;
 }
 
@@ -520,7 +537,7 @@ void conv_incoming(struct app *app, struct account *acc,
 			      .body = m->body, .stanza_id = m->id,
 			      .origin_id = m->origin_id,
 			      .archive_id = m->archive_id,
-			      .device = m->device, .in_order = m->in_order,
+			      .device = m->device,
 			      /* who may correct it (core/edit) */
 			      .sender = m->out ? m->device : m->resource };
 	struct window *w;

@@ -83,7 +83,7 @@ struct history {
 	sqlite3_stmt *oldest, *cursor_get, *cursor_set, *cursor_del;
 	sqlite3_stmt *aid_ts, *sid_ts; /* history_archived */
 	sqlite3_stmt *row_ts;          /* history_row_ts */
-	sqlite3_stmt *retime_room, *retime_chat; /* retime */
+	sqlite3_stmt *retime_room, *retime_row; /* retime, history_retime */
 	sqlite3_stmt *index, *max_id;
 	int64_t indexed; /* rows up to this id are in the search index */
 	int64_t newest;  /* the newest row written (maybe not committed) */
@@ -505,7 +505,7 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->sid_ts);
 	sqlite3_finalize(h->row_ts);
 	sqlite3_finalize(h->retime_room);
-	sqlite3_finalize(h->retime_chat);
+	sqlite3_finalize(h->retime_row);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -639,37 +639,40 @@ static bool chat_seen(struct history *h, const struct hist_msg *m)
 	       chat_copy(h, h->dup_coid, m, m->origin_id);
 }
 
-/* The stored copy of m moves just after m->ts_ms unless it is later
- * (hist_msg's in_order): it then reads after what the archive brought
- * before it, which may be stored at m->ts_ms itself (with a later row:
- * ties read in the order stored), and before what the archive brings
- * after it. A room's line is found by the room's stanza-id; a
- * one-to-one message by its archive id (a copy found by its other ids
- * has just learnt it), and only if our clock stamped it as it reached
- * us (received, or a copy of what another device of the user sent):
- * what the user typed here keeps its time. A hint only: a failure
- * leaves it where it was. */
+/* The room's line named m->stanza_id moves just after m->ts_ms unless
+ * it is later (hist_msg's in_order): it then reads after what the
+ * archive brought before it, which may be stored at m->ts_ms itself
+ * (with a later row: ties read in the order stored), and before what
+ * the archive brings after it. A hint only: a failure leaves it where
+ * it was. */
 static void retime(struct history *h, const struct hist_msg *m)
 {
-	static const char sql_room[] =
+	static const char sql[] =
 		"UPDATE messages SET ts = ?1 + 1 WHERE peer = ?2"
 		" AND stanza_id = ?3 AND room = 1 AND ts <= ?1";
-	static const char sql_chat[] =
-		"UPDATE messages SET ts = ?1 + 1 WHERE archive_id = ?3"
-		" AND room = 0 AND ts <= ?1 AND (dir = ?4 OR device IS NOT NULL)";
-	const char *id = m->room ? m->stanza_id : m->archive_id;
-	sqlite3_stmt *st = m->room ? stmt(h, &h->retime_room, sql_room) :
-				     stmt(h, &h->retime_chat, sql_chat);
+	sqlite3_stmt *st = stmt(h, &h->retime_room, sql);
 
-	if (!id || !st)
+	if (!st)
 		return;
 	sqlite3_bind_int64(st, 1, m->ts_ms);
-	if (m->room)
-		bind_text(st, 2, m->peer);
-	bind_text(st, 3, id);
-	if (!m->room)
-		sqlite3_bind_int(st, 4, HIST_IN);
+	bind_text(st, 2, m->peer);
+	bind_text(st, 3, m->stanza_id);
 	(void)found_row(st);
+}
+
+int history_retime(struct history *h, int64_t rowid, int64_t ts_ms)
+{
+	static const char sql[] = "UPDATE messages SET ts = ? WHERE id = ?";
+	sqlite3_stmt *st = stmt(h, &h->retime_row, sql);
+	int r;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ts_ms);
+	sqlite3_bind_int64(st, 2, rowid);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : -1;
 }
 
 /* Whether a room's line m is stored already (see history.h); a line
@@ -735,11 +738,8 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	if (sqlite3_get_autocommit(h->db) &&
 	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
-	if (m->room ? room_seen(h, m) : chat_seen(h, m)) {
-		if (m->in_order && !m->room)
-			retime(h, m);
+	if (m->room ? room_seen(h, m) : chat_seen(h, m))
 		return 0;
-	}
 	bind_text(h->ins, 1, m->peer);
 	sqlite3_bind_int64(h->ins, 2, m->ts_ms);
 	sqlite3_bind_int(h->ins, 3, m->dir);
@@ -759,11 +759,8 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 	sqlite3_clear_bindings(h->ins);
 	if (r != SQLITE_DONE)
 		return -1;
-	if (!stored) {
-		if (m->in_order)
-			retime(h, m);
+	if (!stored)
 		return 0;
-	}
 	h->newest = sqlite3_last_insert_rowid(h->db);
 	h->pending++;
 	return 1;

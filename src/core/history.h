@@ -83,16 +83,13 @@ struct hist_msg {
 				* sender's resource (one-to-one), a room
 				* occupant's XEP-0421 occupant id; may be
 				* NULL */
-	/* an archive's catch-up (xmpp/mam.c) */
-	bool in_order;         /* brought by a catch-up, ts_ms in the
-				* archive's order (no earlier than the
-				* result before it): a stored copy found
-				* moves a ms after ts_ms unless it is later
-				* -- a room's line found by its stanza-id
-				* (the join's replay, stamped in whole
-				* seconds), a one-to-one message by its
-				* archive id unless the user wrote it here
-				* (stamped when typed, which it keeps) */
+	/* a room's archive (xmpp/mam.c) */
+	bool in_order;         /* a room line its archive brought, ts_ms in
+				* the archive's order (no earlier than the
+				* line before it): a stored copy found by
+				* its stanza-id (the join's replay, stamped
+				* in whole seconds) moves a ms after ts_ms
+				* unless it is later */
 };
 
 /* How far apart in time a replayed room line without ids and a stored
@@ -175,6 +172,10 @@ int history_oldest(struct history *h, const char *peer, char **archive_id,
  * not stored earlier (xmpp/mam.c) and is shown after it (core/conv.c). */
 int history_archived(struct history *h, const char *room, const char *id,
 		     int64_t *rowid, int64_t *ts_ms);
+/* Row rowid is stored at ts_ms from now on: a catch-up puts a message
+ * stored before after what the archive has before it (core/conv.c).
+ * Returns 0 or -1. */
+int history_retime(struct history *h, int64_t rowid, int64_t ts_ms);
 /* The time row rowid is stored with, in *ts_ms (in ms: a window's lines
  * show whole seconds). Returns 1, 0 when there is no such row, -1 on
  * error. */
