@@ -41,8 +41,12 @@ struct msg_in {
 				 * NULL */
 	bool archived;          /* fetched from the archive, not live: shown
 				 * and stored, but no alert */
-	bool in_order;          /* a catch-up's: ts_ms in the archive's
-				 * order (hist_msg's in_order) */
+	bool in_order;          /* a catch-up's, which come in the
+				 * archive's order: ts_ms no earlier than
+				 * the one before (xmpp/mam.c); it reads
+				 * and shows after the one before it in
+				 * its conversation, a copy stored before
+				 * too */
 	/* chat markers, replies (core/marks.h, core/reply.h) */
 	bool markable;          /* asks for markers (XEP-0333); never for
 				 * out or archived */

@@ -25,7 +25,9 @@
  * earlier than the result before it as stored (in_order,
  * follow_stored): the archive stamps whole seconds and what came live
  * meanwhile has our clock's ms, so without that a result could read
- * before a live message the archive has before it.
+ * before a live message the archive has before it. Ties read in the
+ * order stored; core/conv.c moves a live copy after a result stored in
+ * its ms, and shows each result after the one before it.
  *
  * Scrolling back: when a conversation's local history runs out, the
  * archive is asked for the page before the oldest stored message (by its
