@@ -446,25 +446,46 @@ static long after_row(struct window *w, int64_t rowid)
 	return -1;
 }
 
+/* Whether w's line at is stored at exactly ts_ms. */
+static bool same_ms(struct window *w, size_t at, int64_t ts_ms)
+{
+	const struct line *l = win_line(w, at);
+	int64_t t;
+
+	return l->rowid > 0 && w->acc->history &&
+	       history_row_ts(w->acc->history, l->rowid, &t) > 0 && t == ts_ms;
+}
+
+/* Where a catch-up's message (at ts_ms) goes: in its place by time, but
+ * before the lines of its very ms that came after the catch-up's line
+ * before it here (w->caught_rowid): live messages of one read share
+ * their ms, and the archive's order is theirs (caught() moves the
+ * copies it finds after it in the history too). */
+static size_t caught_at(struct window *w, size_t at, int64_t ts_ms)
+{
+	long after = after_row(w, w->caught_rowid);
+
+	while (after >= 0 && at > (size_t)after && same_ms(w, at - 1, ts_ms))
+		at--;
+	return at;
+}
+
 /* A message from the archive (stored as rowid), in w: in its place
- * among the lines shown. A catch-up's goes right after the one before
- * it here (w->caught_rowid): that is the archive's order, which time
- * alone cannot tell where live messages share its ms; else by time.
- * One older than every line shown is left to the history: the window
- * loads it when scrolled back (or when the archive's page for a scroll
- * back is in, conv_archive_older). */
+ * among the lines shown. One older than every line shown is left to
+ * the history: the window loads it when scrolled back (or when the
+ * archive's page for a scroll back is in, conv_archive_older). */
 static void archived_line(struct app *app, struct window *w,
 			  const struct msg_in *m, const char *nick,
 			  int64_t rowid)
 {
 	time_t ts = (time_t)(m->ts_ms / 1000);
 	bool action = conv_is_action(m->body);
-	long after = m->in_order ? after_row(w, w->caught_rowid) : -1;
-	size_t at = after >= 0 ? (size_t)after :
-				 archived_at(w, m->ts_ms, rowid);
+	size_t at = archived_at(w, m->ts_ms, rowid);
 	struct line *l = NULL;
 	size_t i;
 
+	if (m->in_order)
+		at = caught_at(w, at, m->ts_ms);
 	if (w->count == 0 || at > 0)
 		l = win_insert_msg_at(w, at, ts,
 				      m->out ? LINE_MSG_OUT : LINE_MSG_IN,
@@ -497,7 +518,8 @@ static void archived_line(struct app *app, struct window *w,
  * when that one was stored by the catch-up in the same ms (live
  * messages of one read share their ms) or later (the archive's second
  * and the live one's ms meeting, in_order). It moves a ms after it;
- * only then, so that copies in a row keep the time they came. */
+ * only then, so that copies in a row keep the time they came. What the
+ * user wrote here keeps the time it was written (caught()). */
 static void copy_after_caught(struct history *h, struct window *w,
 			      int64_t row, int64_t ts)
 {
@@ -519,8 +541,11 @@ static void caught(struct window *w, const struct msg_in *m, int64_t rowid)
 
 	if (!m->in_order)
 		return;
+	/* (what the user wrote here is stamped when written, which the
+	 * archive may have much later: after a cut, the outbox's) */
 	if (rowid == 0 && m->archive_id && h &&
-	    history_archived(h, NULL, m->archive_id, &rowid, &ts) > 0)
+	    history_archived(h, NULL, m->archive_id, &rowid, &ts) > 0 &&
+	    (!m->out || m->device))
 		copy_after_caught(h, w, rowid, ts);
 	w->caught_rowid = rowid > 0 ? rowid : 0;
 }
