@@ -846,13 +846,14 @@ static int64_t in_order(struct mam *m, struct mam_query *q, int64_t t)
 	return t;
 }
 
-/* After a catch-up's result id is handled: the time it is stored with
- * is where the next result may start. That is later than in_order()'s
- * when it was stored before, live (our clock's ms, later than the
- * archive's whole second): what the archive has after it must read
- * after it, not before it in the same second. */
+/* After a catch-up's result id is handled (stored as a new row when
+ * added): the time it is stored with is where the next result may
+ * start. That is later than in_order()'s when it was stored before,
+ * live (our clock's ms, later than the archive's whole second): what
+ * the archive has after it must read after it, not before it in the
+ * same second. A new row has t itself (when stamped): no look-up. */
 static void follow_stored(struct session *s, struct mam_query *q,
-			  const char *id, int64_t t)
+			  const char *id, int64_t t, bool added)
 {
 	int64_t *prev = prev_of(s->mam, q);
 	int64_t row, stored;
@@ -861,7 +862,7 @@ static void follow_stored(struct session *s, struct mam_query *q,
 		return;
 	if (t > *prev)
 		*prev = t;
-	if (s->acc->history &&
+	if ((!added || t < 0) && s->acc->history &&
 	    history_archived(s->acc->history,
 			     q->kind == MAM_ROOM ? q->room : NULL, id, &row,
 			     &stored) > 0 &&
@@ -878,6 +879,8 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	const char *id, *stamp;
 	struct mam_query *q;
 	struct msg_via via = { VIA_ARCHIVE, -1, NULL, false };
+	struct history *h = s->acc->history;
+	int64_t last;
 
 	if (!r)
 		return false;
@@ -905,6 +908,7 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	q->got++;
 	if (via.ts_ms >= 0)
 		q->last_ts = via.ts_ms;
+	last = h ? history_last_rowid(h) : 0;
 	if (q->kind == MAM_ROOM) {
 		struct mam_room *e = room_of(s->mam, q->room, false);
 
@@ -916,7 +920,8 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 			s->mam->got++; /* the bar moves once a page */
 		message_read(s, inner, &via);
 	}
-	follow_stored(s, q, id, via.ts_ms);
+	follow_stored(s, q, id, via.ts_ms,
+		      h && history_last_rowid(h) != last);
 	return true;
 }
 
