@@ -28,6 +28,15 @@ struct window *conv_find(struct app *app, struct account *acc,
 	return app_window_find(app, acc, WIN_CHAT, bare);
 }
 
+void conv_catchup_start(struct app *app, struct account *acc)
+{
+	size_t i;
+
+	for (i = 0; i < app->nwins; i++)
+		if (app->wins[i]->kind == WIN_CHAT && app->wins[i]->acc == acc)
+			app->wins[i]->caught_rowid = 0;
+}
+
 static size_t index_of(struct app *app, struct window *w)
 {
 	size_t i;
@@ -393,9 +402,77 @@ static bool from_stranger(struct app *app, struct account *acc,
 	return false;
 }
 
-/* A message from the archive (stored as rowid), in w: in its place by
- * time among the lines shown. One older than every line shown is left
- * to the history: the window loads it when scrolled back (or when the
+/* Whether line l reads before a message stored at ts_ms as row rowid
+ * in the history (by time, ties by row). A line shows whole seconds;
+ * within the message's second the history has its ms. A line without
+ * a row (natter's own notices) of that second counts as before. */
+static bool reads_before(struct history *h, const struct line *l,
+			 int64_t ts_ms, int64_t rowid)
+{
+	time_t sec = (time_t)(ts_ms / 1000);
+	int64_t t;
+
+	if (l->ts != sec)
+		return l->ts < sec;
+	if (l->rowid <= 0 || !h || history_row_ts(h, l->rowid, &t) <= 0)
+		return true;
+	return t < ts_ms || (t == ts_ms && l->rowid < rowid);
+}
+
+/* Where a message stored at ts_ms as row rowid goes among w's lines:
+ * after the last line that reads before it in the history, so that the
+ * window shows what the history will. A catch-up's result usually
+ * comes after the line shown last: one look at it. */
+static size_t archived_at(struct window *w, int64_t ts_ms, int64_t rowid)
+{
+	size_t pos = w->count;
+
+	while (pos > 0 &&
+	       !reads_before(w->acc->history, win_line(w, pos - 1), ts_ms,
+			     rowid))
+		pos--;
+	return pos;
+}
+
+/* The place after w's line of row rowid, or -1 when none is shown
+ * (looked for from the newest: a catch-up's are near the end). */
+static long after_row(struct window *w, int64_t rowid)
+{
+	size_t i;
+
+	for (i = w->count; rowid > 0 && i > 0; i--)
+		if (win_line(w, i - 1)->rowid == rowid)
+			return (long)i;
+	return -1;
+}
+
+/* Whether w's line at is stored at exactly ts_ms. */
+static bool same_ms(struct window *w, size_t at, int64_t ts_ms)
+{
+	const struct line *l = win_line(w, at);
+	int64_t t;
+
+	return l->rowid > 0 && w->acc->history &&
+	       history_row_ts(w->acc->history, l->rowid, &t) > 0 && t == ts_ms;
+}
+
+/* Where a catch-up's message (at ts_ms) goes: in its place by time, but
+ * before the lines of its very ms that came after the catch-up's line
+ * before it here (w->caught_rowid): live messages of one read share
+ * their ms, and the archive's order is theirs (caught() moves the
+ * copies it finds after it in the history too). */
+static size_t caught_at(struct window *w, size_t at, int64_t ts_ms)
+{
+	long after = after_row(w, w->caught_rowid);
+
+	while (after >= 0 && at > (size_t)after && same_ms(w, at - 1, ts_ms))
+		at--;
+	return at;
+}
+
+/* A message from the archive (stored as rowid), in w: in its place
+ * among the lines shown. One older than every line shown is left to
+ * the history: the window loads it when scrolled back (or when the
  * archive's page for a scroll back is in, conv_archive_older). */
 static void archived_line(struct app *app, struct window *w,
 			  const struct msg_in *m, const char *nick,
@@ -403,16 +480,20 @@ static void archived_line(struct app *app, struct window *w,
 {
 	time_t ts = (time_t)(m->ts_ms / 1000);
 	bool action = conv_is_action(m->body);
+	size_t at = archived_at(w, m->ts_ms, rowid);
 	struct line *l = NULL;
 	size_t i;
 
-	if (w->count == 0 || ts >= win_line(w, 0)->ts)
-		l = win_insert_msg(w, ts, m->out ? LINE_MSG_OUT : LINE_MSG_IN,
-				   (action ? LINE_ACTION : 0) | LINE_DELAYED,
-				   nick,
-				   action ? m->body + sizeof action_prefix - 1 :
-					    m->body,
-				   m->id ? m->id : m->origin_id);
+	if (m->in_order)
+		at = caught_at(w, at, m->ts_ms);
+	if (w->count == 0 || at > 0)
+		l = win_insert_msg_at(w, at, ts,
+				      m->out ? LINE_MSG_OUT : LINE_MSG_IN,
+				      (action ? LINE_ACTION : 0) | LINE_DELAYED,
+				      nick,
+				      action ? m->body + sizeof action_prefix - 1 :
+					       m->body,
+				      m->id ? m->id : m->origin_id);
 	if (l) {
 		l->rowid = rowid > 0 ? rowid : 0;
 		if (m->id && m->origin_id && strcmp(m->id, m->origin_id) != 0)
@@ -429,6 +510,44 @@ static void archived_line(struct app *app, struct window *w,
 	/* a catch-up's thousands redraw nothing unless they are shown */
 	if (w == app->wins[app->cur_win])
 		app->dirty = true;
+}
+
+/* A catch-up's copy of a message stored before (row, at ts) must read
+ * after the catch-up's message before it here (w->caught_rowid): the
+ * archive has it after that one. One stored when it came live may not:
+ * when that one was stored by the catch-up in the same ms (live
+ * messages of one read share their ms) or later (the archive's second
+ * and the live one's ms meeting, in_order). It moves a ms after it;
+ * only then, so that copies in a row keep the time they came. What the
+ * user wrote here keeps the time it was written (caught()). */
+static void copy_after_caught(struct history *h, struct window *w,
+			      int64_t row, int64_t ts)
+{
+	int64_t before;
+
+	if (w->caught_rowid <= 0 ||
+	    history_row_ts(h, w->caught_rowid, &before) <= 0)
+		return;
+	if (ts < before || (ts == before && row < w->caught_rowid))
+		(void)history_retime(h, row, before + 1); /* a hint only */
+}
+
+/* A catch-up's message m is in w as row rowid (0: found stored, a
+ * duplicate, looked up by the archive's id): the next goes after it. */
+static void caught(struct window *w, const struct msg_in *m, int64_t rowid)
+{
+	struct history *h = w->acc->history;
+	int64_t ts;
+
+	if (!m->in_order)
+		return;
+	/* (what the user wrote here is stamped when written, which the
+	 * archive may have much later: after a cut, the outbox's) */
+	if (rowid == 0 && m->archive_id && h &&
+	    history_archived(h, NULL, m->archive_id, &rowid, &ts) > 0 &&
+	    (!m->out || m->device))
+		copy_after_caught(h, w, rowid, ts);
+	w->caught_rowid = rowid > 0 ? rowid : 0;
 }
 
 void conv_incoming(struct app *app, struct account *acc,
@@ -466,10 +585,13 @@ void conv_incoming(struct app *app, struct account *acc,
 	/* a message seen before (resent, carbon-copied or archived with
 	 * the same ids) is not news */
 	rowid = conv_store_msg(app, acc, &h);
-	if (rowid == 0)
+	if (rowid == 0) {
+		caught(w, m, 0);
 		return;
+	}
 	if (m->archived) {
 		archived_line(app, w, m, nick, rowid);
+		caught(w, m, rowid);
 		return;
 	}
 	{

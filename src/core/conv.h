@@ -41,6 +41,12 @@ struct msg_in {
 				 * NULL */
 	bool archived;          /* fetched from the archive, not live: shown
 				 * and stored, but no alert */
+	bool in_order;          /* a catch-up's, which come in the
+				 * archive's order: ts_ms no earlier than
+				 * the one before (xmpp/mam.c); it reads
+				 * and shows after the one before it in
+				 * its conversation, a copy stored before
+				 * too */
 	/* chat markers, replies (core/marks.h, core/reply.h) */
 	bool markable;          /* asks for markers (XEP-0333); never for
 				 * out or archived */
@@ -49,6 +55,10 @@ struct msg_in {
 
 struct window *conv_find(struct app *app, struct account *acc,
 			 const char *bare);
+/* The account's archive catch-up starts (xmpp/mam.c): its messages
+ * (in_order) go after the one before them in each window, and none is
+ * before the first. */
+void conv_catchup_start(struct app *app, struct account *acc);
 /* Finds or opens the conversation window (not made current); returns
  * it / its index. jid is a bare JID or an occupant's full JID. */
 struct window *conv_window(struct app *app, struct account *acc,

@@ -86,6 +86,9 @@ struct history {
 	sqlite3_stmt *dup_room, *set_sid, *dup_near, *room_last;
 	sqlite3_stmt *dup_aid, *dup_coid, *set_aid, *archive_last;
 	sqlite3_stmt *oldest, *cursor_get, *cursor_set, *cursor_del;
+	sqlite3_stmt *aid_ts, *sid_ts; /* history_archived */
+	sqlite3_stmt *row_ts;          /* history_row_ts */
+	sqlite3_stmt *retime_room, *retime_row; /* retime, history_retime */
 	sqlite3_stmt *index, *max_id, *mark_set;
 	int64_t indexed; /* rows up to this id are in the search index */
 	int64_t newest;  /* the newest row written (maybe not committed) */
@@ -270,6 +273,15 @@ static const char sql_recent[] =
 static const char sql_oldest[] =
 	"SELECT archive_id, ts FROM messages WHERE peer = ? AND room = 0"
 	" ORDER BY ts ASC, id ASC LIMIT 1";
+/* The row an archive named and its time (history_archived):
+ * by the user's archive's id (messages_archive), by a room's stanza-id
+ * (messages_sid). */
+static const char sql_aid_ts[] =
+	"SELECT id, ts FROM messages WHERE archive_id = ? AND room = 0 LIMIT 1";
+static const char sql_sid_ts[] =
+	"SELECT id, ts FROM messages WHERE peer = ? AND stanza_id = ?"
+	" AND room = 1 LIMIT 1";
+static const char sql_row_ts[] = "SELECT ts FROM messages WHERE id = ?";
 static const char sql_cursor_get[] =
 	"SELECT after, ts FROM archive_cursor WHERE archive = ?";
 static const char sql_cursor_set[] =
@@ -572,6 +584,11 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->cursor_get);
 	sqlite3_finalize(h->cursor_set);
 	sqlite3_finalize(h->cursor_del);
+	sqlite3_finalize(h->aid_ts);
+	sqlite3_finalize(h->sid_ts);
+	sqlite3_finalize(h->row_ts);
+	sqlite3_finalize(h->retime_room);
+	sqlite3_finalize(h->retime_row);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -704,23 +721,40 @@ static bool chat_seen(struct history *h, const struct hist_msg *m)
 	       chat_copy(h, h->dup_coid, m, m->origin_id);
 }
 
-/* The room's line named m->stanza_id moves to m->ts_ms if that is later
- * (hist_msg's in_order): what the archive brings in order after it then
- * reads after it. A hint only: a failure leaves it where it was. */
+/* The room's line named m->stanza_id moves just after m->ts_ms unless
+ * it is later (hist_msg's in_order): it then reads after what the
+ * archive brought before it, which may be stored at m->ts_ms itself
+ * (with a later row: ties read in the order stored), and before what
+ * the archive brings after it. A hint only: a failure leaves it where
+ * it was. */
 static void retime(struct history *h, const struct hist_msg *m)
 {
 	static const char sql[] =
-		"UPDATE messages SET ts = ?1 WHERE peer = ?2 AND stanza_id = ?3"
-		" AND room = 1 AND ts < ?1";
-	sqlite3_stmt *st = NULL;
+		"UPDATE messages SET ts = ?1 + 1 WHERE peer = ?2"
+		" AND stanza_id = ?3 AND room = 1 AND ts <= ?1";
+	sqlite3_stmt *st = stmt(h, &h->retime_room, sql);
 
-	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, m->ts_ms);
-		bind_text(st, 2, m->peer);
-		bind_text(st, 3, m->stanza_id);
-		(void)sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, m->ts_ms);
+	bind_text(st, 2, m->peer);
+	bind_text(st, 3, m->stanza_id);
+	(void)found_row(st);
+}
+
+int history_retime(struct history *h, int64_t rowid, int64_t ts_ms)
+{
+	static const char sql[] = "UPDATE messages SET ts = ? WHERE id = ?";
+	sqlite3_stmt *st = stmt(h, &h->retime_row, sql);
+	int r;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ts_ms);
+	sqlite3_bind_int64(st, 2, rowid);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : -1;
 }
 
 /* Whether a room's line m is stored already (see history.h); a line
@@ -1213,6 +1247,50 @@ int history_oldest(struct history *h, const char *peer, char **archive_id,
 	sqlite3_reset(h->oldest);
 	sqlite3_clear_bindings(h->oldest);
 	return r;
+}
+
+int history_archived(struct history *h, const char *room, const char *id,
+		     int64_t *rowid, int64_t *ts_ms)
+{
+	sqlite3_stmt *st = room ? stmt(h, &h->sid_ts, sql_sid_ts) :
+				  stmt(h, &h->aid_ts, sql_aid_ts);
+	int r;
+
+	/* no history_flush(): asked after each of a catch-up's results, in
+	 * its batch, which this connection reads uncommitted; a row still
+	 * waiting in memory is simply not found */
+	if (!st)
+		return -1;
+	if (room) {
+		bind_text(st, 1, room);
+		bind_text(st, 2, id);
+	} else {
+		bind_text(st, 1, id);
+	}
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*rowid = sqlite3_column_int64(st, 0);
+		*ts_ms = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
+int history_row_ts(struct history *h, int64_t rowid, int64_t *ts_ms)
+{
+	sqlite3_stmt *st = stmt(h, &h->row_ts, sql_row_ts);
+	int r;
+
+	/* no history_flush(), as history_archived() */
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, rowid);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*ts_ms = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
 int history_archive_cursor(struct history *h, const char *archive,

@@ -85,10 +85,11 @@ struct hist_msg {
 				* NULL */
 	/* a room's archive (xmpp/mam.c) */
 	bool in_order;         /* a room line its archive brought, ts_ms in
-				* the archive's order: a stored copy found
-				* by its stanza-id (the join's replay,
-				* stamped in whole seconds) moves to ts_ms
-				* when that is later */
+				* the archive's order (no earlier than the
+				* line before it): a stored copy found by
+				* its stanza-id (the join's replay, stamped
+				* in whole seconds) moves a ms after ts_ms
+				* unless it is later */
 };
 
 /* How far apart in time a replayed room line without ids and a stored
@@ -163,6 +164,22 @@ int history_room_archive_last(struct history *h, const char *room,
  * fetching older messages from the archive starts. */
 int history_oldest(struct history *h, const char *peer, char **archive_id,
 		   int64_t *ts_ms);
+/* The row of the message an archive named id and the time it is stored
+ * with, in *rowid and *ts_ms: room NULL: the user's archive (its archive
+ * id), else that room's (its stanza-id). Returns 1, 0 when no row has
+ * that id, -1 on error. A catch-up asks after each result, stored or
+ * found stored (a duplicate learns the archive id): the next result is
+ * not stored earlier (xmpp/mam.c) and is shown after it (core/conv.c). */
+int history_archived(struct history *h, const char *room, const char *id,
+		     int64_t *rowid, int64_t *ts_ms);
+/* Row rowid is stored at ts_ms from now on: a catch-up puts a message
+ * stored before after what the archive has before it (core/conv.c).
+ * Returns 0 or -1. */
+int history_retime(struct history *h, int64_t rowid, int64_t ts_ms);
+/* The time row rowid is stored with, in *ts_ms (in ms: a window's lines
+ * show whole seconds). Returns 1, 0 when there is no such row, -1 on
+ * error. */
+int history_row_ts(struct history *h, int64_t rowid, int64_t *ts_ms);
 /* An archive catch-up that has not finished yet: archive names the
  * archive ("" the user's own), *after the archive id it goes on after
  * (the caller frees it; NULL: none) and *ts_ms the time from which it

@@ -110,6 +110,9 @@ struct window {
 	unsigned highlight;  /* unread lines of those that are highlights */
 	int64_t oldest_rowid; /* history paging: oldest row loaded, 0: none */
 	bool history_done;    /* nothing older left in the store */
+	int64_t caught_rowid; /* the row of the archive catch-up's last
+			       * message here (stored or found stored),
+			       * 0: none (core/conv.c) */
 	int64_t focus_rowid;  /* show this history row (set by a jump), or 0 */
 	uint64_t generation;  /* bumped on every change */
 	/* what the user typed in this window, oldest first (the command

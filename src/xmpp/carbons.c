@@ -148,7 +148,7 @@ bool carbons_message(struct session *s, xmpp_stanza_t *st)
 {
 	const char *name = s->acc->conf->name;
 	xmpp_stanza_t *w, *fwd, *inner, *delay;
-	struct msg_via via = { VIA_CARBON_RECEIVED, -1, NULL };
+	struct msg_via via = { VIA_CARBON_RECEIVED, -1, NULL, false };
 	const char *from = xmpp_stanza_get_from(st);
 	bool sent;
 

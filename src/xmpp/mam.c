@@ -21,7 +21,13 @@
  * archive no longer knows (item-not-found: expired) falls back to the
  * time of that message ('start'). With nothing stored yet (a new
  * install) only the archive's newest page is fetched; scrolling back
- * reaches the rest.
+ * reaches the rest. Along the archive's order a result is stored no
+ * earlier than the result before it as stored (in_order,
+ * follow_stored): the archive stamps whole seconds and what came live
+ * meanwhile has our clock's ms, so without that a result could read
+ * before a live message the archive has before it. Ties read in the
+ * order stored; core/conv.c moves a live copy after a result stored in
+ * its ms, and shows each result after the one before it.
  *
  * Scrolling back: when a conversation's local history runs out, the
  * archive is asked for the page before the oldest stored message (by its
@@ -483,6 +489,7 @@ static void catchup_start(struct session *s, const char *why)
 	struct mam *m = s->mam;
 
 	m->due = false;
+	conv_catchup_start(s->app, s->acc);
 	log_msg(LOG_INFO, "mam", "%s: catching up %s (the archive %s)",
 		s->acc->conf->name,
 		m->newest ? "(the newest page)" :
@@ -805,33 +812,62 @@ static bool from_archive(struct session *s, struct mam_query *q,
 	return ok;
 }
 
-/* The time a result is stored with: its stamp, moved by a few ms where
- * it would not sort where the archive puts it. Archives stamp in whole
- * seconds (Prosody) and our own stamps for what came live are our
- * clock's, so ties and skew are common: a catch-up's result is later
- * than the one before it (or than the message the catch-up goes on
- * after), a scroll back's result earlier than the oldest stored
+/* The time of the last result a catch-up (the user's, or room q's)
+ * stored or found stored. */
+static int64_t *prev_of(struct mam *m, struct mam_query *q)
+{
+	struct mam_room *e = q->kind == MAM_ROOM ? room_of(m, q->room, false) :
+						   NULL;
+
+	if (q->kind == MAM_ROOM)
+		return e ? &e->prev : NULL;
+	return q->kind == MAM_CATCHUP ? &m->prev : NULL;
+}
+
+/* The time a result is stored with: its stamp, moved where it would not
+ * sort where the archive puts it. History reads in order of time, ties
+ * in the order rows were stored, which for a catch-up's new rows is the
+ * archive's. Archives stamp in whole seconds (Prosody) while what came
+ * live is stamped with our clock's ms, so a catch-up's result is never
+ * earlier than the one before it (follow_stored: as stored, a live
+ * copy's time too); equal is enough, and no drift piles up over a long
+ * catch-up. A scroll back's result goes earlier than the oldest stored
  * message it was asked before (each of a page's results a ms after the
- * one before). History reads in order of time, so this keeps the
- * archive's order. */
+ * one before). */
 static int64_t in_order(struct mam *m, struct mam_query *q, int64_t t)
 {
-	if (q->kind == MAM_CATCHUP || q->kind == MAM_ROOM) {
-		struct mam_room *e = q->kind == MAM_ROOM ?
-					     room_of(m, q->room, false) : NULL;
-		int64_t *prev = e ? &e->prev : &m->prev;
+	int64_t *prev = prev_of(m, q);
 
-		if (t < 0)
-			return t;
-		if (*prev >= 0 && t <= *prev)
-			t = *prev + 1;
-		*prev = t;
-		return t;
-	}
+	if (q->kind != MAM_OLDER)
+		return t >= 0 && prev && t < *prev ? *prev : t;
 	if (q->before_ts >= 0 &&
 	    (t < 0 || t > q->before_ts - MAM_OLDER_PAGE + (int64_t)q->got))
 		t = q->before_ts - MAM_OLDER_PAGE + (int64_t)q->got;
 	return t;
+}
+
+/* After a catch-up's result id is handled (stored as a new row when
+ * added): the time it is stored with is where the next result may
+ * start. That is later than in_order()'s when it was stored before,
+ * live (our clock's ms, later than the archive's whole second): what
+ * the archive has after it must read after it, not before it in the
+ * same second. A new row has t itself (when stamped): no look-up. */
+static void follow_stored(struct session *s, struct mam_query *q,
+			  const char *id, int64_t t, bool added)
+{
+	int64_t *prev = prev_of(s->mam, q);
+	int64_t row, stored;
+
+	if (!prev)
+		return;
+	if (t > *prev)
+		*prev = t;
+	if ((!added || t < 0) && s->acc->history &&
+	    history_archived(s->acc->history,
+			     q->kind == MAM_ROOM ? q->room : NULL, id, &row,
+			     &stored) > 0 &&
+	    stored > *prev)
+		*prev = stored;
 }
 
 bool mam_result(struct session *s, xmpp_stanza_t *st)
@@ -842,7 +878,9 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	const char *from = xmpp_stanza_get_from(st);
 	const char *id, *stamp;
 	struct mam_query *q;
-	struct msg_via via = { VIA_ARCHIVE, -1, NULL };
+	struct msg_via via = { VIA_ARCHIVE, -1, NULL, false };
+	struct history *h = s->acc->history;
+	int64_t last;
 
 	if (!r)
 		return false;
@@ -866,20 +904,24 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	}
 	via.ts_ms = in_order(s->mam, q, stamp ? xs_parse_stamp(stamp) : -1);
 	via.archive_id = id;
+	via.in_order = q->kind == MAM_CATCHUP;
 	q->got++;
 	if (via.ts_ms >= 0)
 		q->last_ts = via.ts_ms;
+	last = h ? history_last_rowid(h) : 0;
 	if (q->kind == MAM_ROOM) {
 		struct mam_room *e = room_of(s->mam, q->room, false);
 
 		if (e)
 			e->got++;
 		muc_archived(s, inner, q->room, via.ts_ms, id);
-		return true;
+	} else {
+		if (q->kind == MAM_CATCHUP)
+			s->mam->got++; /* the bar moves once a page */
+		message_read(s, inner, &via);
 	}
-	if (q->kind == MAM_CATCHUP)
-		s->mam->got++; /* the bar moves once a page (on_catchup) */
-	message_read(s, inner, &via);
+	follow_stored(s, q, id, via.ts_ms,
+		      h && history_last_rowid(h) != last);
 	return true;
 }
 

@@ -295,7 +295,8 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 				    .archive_id = via->archive_id ?
 							  via->archive_id : sid,
 				    .origin_id = oid,
-				    .archived = via->kind == VIA_ARCHIVE };
+				    .archived = via->kind == VIA_ARCHIVE,
+				    .in_order = via->in_order };
 		struct reply_ref rr;
 
 		m.ts_ms = time_of(s, st, &j, via, &m.delayed);
@@ -324,7 +325,7 @@ out:
 
 static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
-	static const struct msg_via live = { VIA_LIVE, -1, NULL };
+	static const struct msg_via live = { VIA_LIVE, -1, NULL, false };
 
 	(void)conn;
 	if (carbons_message(ud, st) || mam_result(ud, st))

@@ -326,6 +326,8 @@ struct msg_via {
 	int64_t ts_ms;          /* the <forwarded/>'s <delay/>, stamped by
 				 * our server; -1: none */
 	const char *archive_id; /* VIA_ARCHIVE: the result's id */
+	bool in_order;          /* VIA_ARCHIVE: a catch-up's result, in
+				 * the archive's order (msg_in's) */
 };
 /* Reads message st (live, or unwrapped from a carbon or the archive,
  * whose sender the caller has checked): chat messages, receipts and

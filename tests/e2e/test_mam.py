@@ -243,6 +243,50 @@ def test_restart_mid_catch_up(prosody, write_rc, start_natter, bob, alice,
     assert len(bodies(xdg, "live during the catch-up")) == 1
 
 
+def test_live_during_catch_up_in_archive_order(prosody, write_rc,
+                                               start_natter, bob, alice,
+                                               phone, netproxy, xdg):
+    """While a long catch-up runs, bob writes natter a message, then one
+    that only alice's phone gets (<private/>: no carbon), then another to
+    natter, in one write.  The archive holds them in that order; the
+    first and last came live, stamped with natter's clock in ms, the one
+    between comes with the catch-up, stamped in the archive's whole
+    second (the same, or earlier than natter's for the first).  natter
+    reads and shows it between them, not before the first."""
+    rc = write_rc(port=netproxy.port)
+    natter = start_natter(rc)
+    natter.wait_for(CONNECTED)
+    archived_once(natter, bob, alice)
+    assert natter.quit() == 0
+    fill_archive(bob, alice, phone)
+
+    netproxy.slow(0.02)
+    natter = start_natter(rc)
+    wait_mid_catch_up(natter)
+    natter.send_keys("/query bob@localhost")
+    natter.wait_until(lambda s: "bob@localhost" in natter.title(s),
+                      "bob's window")
+    bob.send_raw(message_xml(alice.full_jid, "live, before")
+                 + message_xml(alice.jid + "/phone", "to the phone only",
+                               extra="<private xmlns='urn:xmpp:carbons:2'/>")
+                 + message_xml(alice.full_jid, "live, after"))
+    phone.wait_message(lambda m: m[2] == "to the phone only")
+    natter.wait_for(said(BOB, "live, after"))
+    netproxy.restore()
+    screen = natter.wait_for(said(BOB, "to the phone only"), timeout=120)
+    settled(natter)
+    lines = natter.lines(screen)
+    texts = ("live, before", "to the phone only", "live, after")
+    at = [next((i for i, line in enumerate(lines)
+                if re.search(said(BOB, t), line)), None) for t in texts]
+    assert None not in at and at == sorted(at), screen
+    assert natter.quit() == 0
+    got = [b for (b,) in rows(xdg, "SELECT body FROM messages WHERE body IN"
+                              " (?, ?, ?) ORDER BY ts, id", texts)]
+    assert got == list(texts), got
+    assert_bulk_once(xdg)
+
+
 def test_scroll_back_asks_the_archive(natterrc, start_natter, bob, alice,
                                       phone, xdg):
     """80 messages before natter was installed: the first start fetches

@@ -96,7 +96,7 @@ static void read_msg(struct fixture *fx, const char *xml,
 		     enum msg_via_kind kind)
 {
 	xmpp_stanza_t *st = xmpp_stanza_new_from_string(fx->s->ctx, xml);
-	struct msg_via via = { kind, -1, NULL };
+	struct msg_via via = { kind, -1, NULL, false };
 
 	assert_non_null(st);
 	message_read(fx->s, st, &via);

@@ -86,7 +86,7 @@ static void read_via(struct fixture *fx, enum msg_via_kind kind,
 		     const char *xml)
 {
 	struct msg_via via = { kind, -1,
-			       kind == VIA_ARCHIVE ? "arch-1" : NULL };
+			       kind == VIA_ARCHIVE ? "arch-1" : NULL, false };
 	xmpp_stanza_t *st = tu_parse(fx->s->ctx, xml);
 
 	message_read(fx->s, st, &via);
