@@ -193,8 +193,11 @@ def assert_bulk_once(xdg):
     assert got == ["bulk message %04d" % i for i in range(1, BULK + 1)]
 
 
-def test_reconnect_mid_catch_up(prosody, write_rc, start_natter, bob, alice,
-                                phone, netproxy, xdg):
+def start_mid_catch_up(write_rc, start_natter, bob, alice, phone,
+                       netproxy):
+    """natter with one archived message, stopped while BULK more are
+    archived, started again through a slowed link: returns (rc, natter,
+    got, total) once its catch-up is half way."""
     rc = write_rc(port=netproxy.port)
     natter = start_natter(rc)
     natter.wait_for(CONNECTED)
@@ -205,6 +208,13 @@ def test_reconnect_mid_catch_up(prosody, write_rc, start_natter, bob, alice,
     netproxy.slow(0.02)  # time to see the catch-up half way
     natter = start_natter(rc)
     got, total = wait_mid_catch_up(natter)
+    return rc, natter, got, total
+
+
+def test_reconnect_mid_catch_up(prosody, write_rc, start_natter, bob, alice,
+                                phone, netproxy, xdg):
+    _, natter, got, total = start_mid_catch_up(write_rc, start_natter, bob,
+                                               alice, phone, netproxy)
     assert got < BULK
     assert total == BULK, natter.status_bar()
     netproxy.restore()
@@ -220,16 +230,8 @@ def test_restart_mid_catch_up(prosody, write_rc, start_natter, bob, alice,
                               phone, netproxy, xdg):
     """natter killed half way: the next start goes on where the last
     finished page ended, although a newer message came live meanwhile."""
-    rc = write_rc(port=netproxy.port)
-    natter = start_natter(rc)
-    natter.wait_for(CONNECTED)
-    archived_once(natter, bob, alice)
-    assert natter.quit() == 0
-    fill_archive(bob, alice, phone)
-
-    netproxy.slow(0.02)
-    natter = start_natter(rc)
-    wait_mid_catch_up(natter)
+    rc, natter, _, _ = start_mid_catch_up(write_rc, start_natter, bob, alice,
+                                          phone, netproxy)
     # a live message now is newer than the rest of the catch-up
     natter.send_keys("/query bob@localhost")
     bob.send_message(alice.full_jid, "live during the catch-up")
@@ -253,16 +255,8 @@ def test_live_during_catch_up_in_archive_order(prosody, write_rc,
     between comes with the catch-up, stamped in the archive's whole
     second (the same, or earlier than natter's for the first).  natter
     reads and shows it between them, not before the first."""
-    rc = write_rc(port=netproxy.port)
-    natter = start_natter(rc)
-    natter.wait_for(CONNECTED)
-    archived_once(natter, bob, alice)
-    assert natter.quit() == 0
-    fill_archive(bob, alice, phone)
-
-    netproxy.slow(0.02)
-    natter = start_natter(rc)
-    wait_mid_catch_up(natter)
+    _, natter, _, _ = start_mid_catch_up(write_rc, start_natter, bob, alice,
+                                         phone, netproxy)
     natter.send_keys("/query bob@localhost")
     natter.wait_until(lambda s: "bob@localhost" in natter.title(s),
                       "bob's window")
