@@ -290,6 +290,12 @@ static void settle(struct app *app)
 			wait = w;
 		}
 	}
+	for (i = 0; i < app->naccounts; i++)
+		if (app->accounts[i]->history) {
+			w = history_checkpoint(app->accounts[i]->history, now);
+			if (w && (!wait || w < wait))
+				wait = w;
+		}
 	if (wait && !app->settle_timer)
 		app->settle_timer = loop_timer_add(app->loop, wait, catch_up, app);
 }

@@ -104,6 +104,10 @@ struct history {
 			 * insert itself finds a copy by it (aid_index) */
 	bool doubt;     /* `indexed` could not be read back: ask again
 			 * before feeding the index */
+	/* the WAL's checkpoints (history_checkpoint) */
+	int wal_pages;       /* pages in the WAL after the last commit */
+	bool wal_fresh;      /* a commit since history_checkpoint() looked */
+	uint64_t wal_quiet;  /* the caller's ms when it saw the last one */
 };
 
 static const char schema[] =
@@ -491,6 +495,8 @@ static int search_upgrade(struct history *h)
 	return sqlite3_exec(h->db, sql_mark_new, NULL, NULL, NULL);
 }
 
+static int wal_hook(void *ud, sqlite3 *db, const char *name, int pages);
+
 int history_open(struct history **hp, const char *path, char **err)
 {
 	struct history *h = xcalloc(1, sizeof *h);
@@ -522,6 +528,8 @@ int history_open(struct history **hp, const char *path, char **err)
 		r = search_upgrade(h);
 	if (r == SQLITE_OK)
 		fts_tune(h->db);
+	if (r == SQLITE_OK)
+		sqlite3_wal_hook(h->db, wal_hook, h);
 	if (r == SQLITE_OK)
 		r = sqlite3_prepare_v2(h->db, sql_index, -1, &h->index, NULL);
 	if (r == SQLITE_OK)
@@ -984,6 +992,51 @@ static int flush_rows(struct history *h)
 		return -1;
 	}
 	h->failing = h->reported = false;
+	return 0;
+}
+
+/* Writes the WAL's pages into the database (a passive checkpoint: it
+ * waits for no reader; what a reader holds stays for the next one). */
+static void checkpoint(struct history *h)
+{
+	int log = 0, done = 0;
+
+	if (sqlite3_wal_checkpoint_v2(h->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+				      &log, &done) == SQLITE_OK &&
+	    done >= log)
+		h->wal_pages = 0;
+}
+
+/* SQLite's word after each commit, in place of its automatic
+ * checkpoints (see history_checkpoint): a WAL that traffic never lets
+ * rest is still written back at HISTORY_WAL_MAX_PAGES. */
+static int wal_hook(void *ud, sqlite3 *db, const char *name, int pages)
+{
+	struct history *h = ud;
+
+	(void)db;
+	(void)name;
+	h->wal_pages = pages;
+	h->wal_fresh = true;
+	if (pages >= HISTORY_WAL_MAX_PAGES)
+		checkpoint(h);
+	return SQLITE_OK;
+}
+
+uint64_t history_checkpoint(struct history *h, uint64_t now_ms)
+{
+	uint64_t quiet;
+
+	if (h->wal_fresh) {
+		h->wal_fresh = false;
+		h->wal_quiet = now_ms;
+	}
+	if (h->wal_pages < HISTORY_WAL_PAGES || !sqlite3_get_autocommit(h->db))
+		return 0;
+	quiet = now_ms - h->wal_quiet;
+	if (quiet < HISTORY_CHECKPOINT_QUIET_MS)
+		return HISTORY_CHECKPOINT_QUIET_MS - quiet;
+	checkpoint(h);
 	return 0;
 }
 

@@ -126,6 +126,20 @@ int history_flush(struct history *h);
  * needed. For the loop, once a burst that will not come again is over
  * (the login's). */
 void history_shrink(struct history *h);
+/* Checkpoints: SQLite writes the WAL's pages back into the database
+ * with two fsyncs, 10 to 40 ms here, which its automatic checkpoint
+ * does inside the commit that reaches 1,000 pages, in the middle of a
+ * flood or an archive catch-up, with pings waiting behind it. Instead
+ * the owner calls this when the loop rests (now_ms: its monotonic
+ * clock): once the WAL holds HISTORY_WAL_PAGES and no commit came for
+ * HISTORY_CHECKPOINT_QUIET_MS it is written back. Returns 0, or the ms
+ * to wait before calling again. A WAL that reaches
+ * HISTORY_WAL_MAX_PAGES (traffic never rests) is written back at the
+ * commit, as SQLite would. */
+#define HISTORY_WAL_PAGES 1000
+#define HISTORY_WAL_MAX_PAGES 16000
+#define HISTORY_CHECKPOINT_QUIET_MS 1000
+uint64_t history_checkpoint(struct history *h, uint64_t now_ms);
 /* How many committed rows wait for the search index. */
 size_t history_unindexed(const struct history *h);
 /* True while a transaction is open, rows wait for the search index, or

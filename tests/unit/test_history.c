@@ -1020,6 +1020,54 @@ static void test_lazy_statements_and_shrink(void **state)
 	assert_int_equal(history_search(fx->h, "after", 10, collect, &r), 1);
 }
 
+static long long file_size(const char *path, const char *suffix)
+{
+	char name[4096];
+	struct stat st;
+
+	snprintf(name, sizeof name, "%s%s", path, suffix);
+	return stat(name, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* A flood's pages stay in the WAL while it streams (no checkpoint, and
+ * its fsyncs, inside a commit), and go into the database once the loop
+ * has rested HISTORY_CHECKPOINT_QUIET_MS after the last commit. */
+static void test_checkpoint_waits_for_quiet(void **state)
+{
+	struct fixture *fx = *state;
+	char body[2048], id[32];
+	long long db_before;
+	int i;
+
+	memset(body, 'x', sizeof body - 1);
+	body[sizeof body - 1] = '\0';
+	for (i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "cp%d", i);
+		body[0] = (char)('a' + i % 26); /* not one body thrice */
+		assert_int_equal(add(fx->h, "bob@example.org", 1000 + i,
+				     HIST_IN, body, id), 1);
+		if (i % 100 == 99)
+			assert_int_equal(history_commit(fx->h), 0);
+	}
+	assert_int_equal(history_commit(fx->h), 0);
+	/* more than HISTORY_WAL_PAGES in the WAL, none written back yet */
+	assert_true(file_size(fx->path, "-wal") >
+		    (long long)HISTORY_WAL_PAGES * 4096);
+	db_before = file_size(fx->path, "");
+	assert_true(db_before < 1024 * 1024);
+	assert_int_equal(history_checkpoint(fx->h, 50000),
+			 HISTORY_CHECKPOINT_QUIET_MS);
+	assert_int_equal(history_checkpoint(fx->h, 50400),
+			 HISTORY_CHECKPOINT_QUIET_MS - 400);
+	assert_true(file_size(fx->path, "") == db_before);
+	assert_int_equal(history_checkpoint(fx->h,
+					    50000 + HISTORY_CHECKPOINT_QUIET_MS),
+			 0);
+	assert_true(file_size(fx->path, "") > 3000LL * 2048);
+	/* written back: nothing due until the next commits fill it again */
+	assert_int_equal(history_checkpoint(fx->h, 90000), 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1049,6 +1097,7 @@ int main(void)
 		T(test_archive_id_twice_kept),
 		T(test_search_index_upgraded),
 		T(test_lazy_statements_and_shrink),
+		T(test_checkpoint_waits_for_quiet),
 		cmocka_unit_test(test_open_failure),
 	};
 
