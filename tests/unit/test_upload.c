@@ -3,7 +3,9 @@
  * escape sequences or leading dots, cut to URL_NAME_MAX bytes keeping
  * its end, "file" when nothing is left), the max-file-size an upload
  * service's disco#info states (only in its own form, 0 when absent or
- * nonsense), and the MIME type libmagic reads from a file. */
+ * nonsense), and the MIME type libmagic reads from a file, named
+ * without libmagic's database ever counting in natter's own memory (it
+ * is asked in a child process). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -12,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,12 +143,82 @@ static void test_mime(void **state)
 	type_is("", 0, "application/octet-stream");
 }
 
+/* The kB on this process's /proc/self/status line that starts with
+ * name ("VmHWM:"), or -1. */
+static long status_kb(const char *name)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, name, strlen(name)) == 0)
+			kb = strtol(line + strlen(name), NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/* Whether /proc/self/maps names path's last part. */
+static bool mapped(const char *name)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, name))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/* Bytes libmagic has no name for (as random as a compressed file's)
+ * make it walk nearly all of its database, some 6 MiB of its pages:
+ * in a child, so this process's peak RSS (VmHWM, reset through
+ * clear_refs) does not rise by them, and nothing of it stays mapped. */
+static void test_mime_memory(void **state)
+{
+	static unsigned char junk[64 * 1024];
+	uint32_t x = 2463534242u;
+	long before, after;
+	size_t i;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < sizeof junk; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		junk[i] = (unsigned char)x;
+	}
+	/* the first question loads the library itself */
+	type_is(junk, sizeof junk, "application/octet-stream");
+	fd = open("/proc/self/clear_refs", O_WRONLY);
+	if (fd < 0 || write(fd, "5", 1) != 1) {
+		if (fd >= 0)
+			close(fd);
+		skip(); /* no way to reset the peak here */
+	}
+	close(fd);
+	before = status_kb("VmHWM:");
+	type_is(junk, sizeof junk, "application/octet-stream");
+	after = status_kb("VmHWM:");
+	assert_true(before > 0 && after > 0);
+	assert_true(after - before < 2048);
+	assert_false(mapped("magic.mgc"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_max_size),
 		cmocka_unit_test(test_mime),
+		cmocka_unit_test(test_mime_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
