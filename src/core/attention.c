@@ -48,23 +48,27 @@ struct folded {
 
 static void fold(const char *s, struct folded *f)
 {
-	size_t len = strlen(s), i = 0;
+	size_t len = strlen(s), i = 0, n = 0;
+	/* in locals: stores through f->cp could alias f->n, which the
+	 * compiler would then reload for every code point */
+	uint32_t *cp;
 
 	/* a string has at most as many code points as bytes */
-	f->cp = len <= FOLD_BUF ? f->buf : xcalloc(len, sizeof *f->cp);
-	f->n = 0;
+	cp = len <= FOLD_BUF ? f->buf : xcalloc(len, sizeof *cp);
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
 		uint32_t c;
 
 		if (b < 0x80) { /* ASCII, most of what rooms say */
-			f->cp[f->n++] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+			cp[n++] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
 			i++;
 			continue;
 		}
 		i += utf8_decode(s + i, len - i, &c);
-		f->cp[f->n++] = utf8_lower(c);
+		cp[n++] = utf8_lower(c);
 	}
+	f->cp = cp;
+	f->n = n;
 }
 
 static void fold_free(struct folded *f)
