@@ -2,9 +2,10 @@
  *
  * Text is matched as arrays of lower-cased code points, folded once per
  * line whatever the number of words; a line of ASCII alone (most of
- * what rooms say) is read in place, lowered as it is compared. A notify_cmd run is a slot of
- * struct attention holding its proc; the proc's callback empties the
- * slot, so app_free() finds exactly the runs still going.
+ * what rooms say) is read in place, lowered as it is compared. A
+ * notify_cmd run is a slot of struct attention holding its proc; the
+ * proc's callback empties the slot, so app_free() finds exactly the
+ * runs still going.
  */
 #include "config.h"
 
