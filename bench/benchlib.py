@@ -133,7 +133,11 @@ def settle(pid, quiet=0.002, step=0.5, limit=3.0):
     """Sample pid until it used less than `quiet` s of CPU in `step` s
     (bounded by limit); return the last sample.  The step is longer than
     any delay natter puts on work a burst leaves (its commits wait at
-    most 250 ms), so that work is counted."""
+    most 250 ms), so that work is counted.  Under callgrind (see
+    Callgrind) that work takes fifty times as long: the bound is a
+    minute."""
+    if callgrind_dir():
+        limit = max(limit, 60.0)
     last = sample(pid)
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -161,7 +165,7 @@ class Pane:
     and execs the program, so pid() is the program and t0() its exec."""
 
     def __init__(self, argv, env, workdir, width=120, height=40):
-        self.argv, self.env = list(argv), dict(env)
+        self.argv, self.env = callgrind_argv(argv), dict(env)
         self.width, self.height = width, height
         self.socket = "natter-bench-%d-%s" % (os.getpid(),
                                               uuid.uuid4().hex[:6])
@@ -198,8 +202,10 @@ class Pane:
             shell = int(self.tmux("display-message", "-p", "-t", "bench",
                                   "#{pane_pid}").strip())
             name = os.path.basename(self.argv[0])
-            wait_for(lambda: _read("/proc/%d/comm" % shell).strip() ==
-                     name[:15], timeout, "exec of " + name)
+            if name == "valgrind":  # callgrind_argv(): callgrind-ARCH
+                name = "callgrind"
+            wait_for(lambda: _read("/proc/%d/comm" % shell).startswith(
+                name[:15]), timeout, "exec of " + name)
             self._pid = shell
         return self._pid
 
@@ -617,11 +623,13 @@ class Crowd:
 
 class Perf:
     """`perf record -g` attached to pid while a scenario runs, when
-    BENCH_PERF names a directory; a no-op otherwise."""
+    BENCH_PERF names a directory; a no-op otherwise.  Under callgrind
+    (BENCH_CALLGRIND), callgrind counts the scenario instead."""
 
     def __init__(self, pid, name):
         outdir = os.environ.get("BENCH_PERF")
         self.proc = None
+        self.callgrind = Callgrind(pid, name)
         if outdir and shutil.which("perf"):
             os.makedirs(outdir, exist_ok=True)
             self.path = os.path.join(os.path.abspath(outdir),
@@ -635,6 +643,7 @@ class Perf:
             time.sleep(0.3)  # perf needs a moment to attach
 
     def stop(self):
+        self.callgrind.stop()
         if self.proc is None:
             return None
         self.proc.send_signal(signal.SIGINT)
@@ -645,6 +654,52 @@ class Perf:
             self.proc.wait(5)
         self.proc = None
         return self.path
+
+
+def callgrind_dir():
+    """BENCH_CALLGRIND: the directory natter's callgrind counts go to,
+    or None."""
+    return os.environ.get("BENCH_CALLGRIND") or None
+
+
+def callgrind_argv(argv):
+    """argv under callgrind when BENCH_CALLGRIND is set (counting only
+    while a Callgrind is running), else argv itself."""
+    outdir = callgrind_dir()
+    if not outdir:
+        return list(argv)
+    os.makedirs(outdir, exist_ok=True)
+    out = os.path.join(os.path.abspath(outdir), "callgrind.out.%p")
+    return ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+            "--callgrind-out-file=" + out] + list(argv)
+
+
+class Callgrind:
+    """Counts pid's instructions while a scenario runs, when pid runs
+    under callgrind_argv(): instrumentation on at the start, and at
+    stop() a dump named after the scenario (callgrind.out.PID.N, its
+    `desc: Trigger` line naming it), then off again.  A no-op for a
+    process not under callgrind."""
+
+    def __init__(self, pid, name):
+        self.pid, self.name = pid, name
+        self.on = bool(callgrind_dir()) and _read(
+            "/proc/%d/comm" % pid).startswith("callgrind")
+        if self.on:
+            self._control("-i", "on")
+
+    def _control(self, *args):
+        subprocess.run(["callgrind_control", *args, str(self.pid)],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60, check=False)
+
+    def stop(self):
+        if not self.on:
+            return None
+        self._control("--dump=" + self.name)
+        self._control("-i", "off")
+        self.on = False
+        return self.name
 
 
 class Pinger:

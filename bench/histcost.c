@@ -5,13 +5,16 @@
  *                             them rooms, archive ids on a third of the
  *                             one-to-one rows), indexed, as a long-used
  *                             history holds
- *   histcost chat|room|mam DB N
+ *   histcost chat|room|plainroom|mam DB N
  *                             N rows written as natter writes a flood:
  *                             chat: one peer's live messages (a stanza
  *                             id, no archive id); room: one room's lines
  *                             (the room's stanza id and the sender's
- *                             origin id); mam: one peer's archive results
- *                             (archive id, stanza id)
+ *                             origin id); plainroom: the same from a
+ *                             room without an archive (the origin id
+ *                             only, as the benchmark's room); mam: one
+ *                             peer's archive results (archive id,
+ *                             stanza id)
  *
  * Rows go through history_add() with history_commit() every 20 (a pass
  * of natter's loop during a flood) and history_flush() every
@@ -36,7 +39,7 @@
 #define COMMIT_EVERY 20
 #define INDEX_EVERY HISTORY_BATCH
 
-enum kind { CHAT, ROOM, MAM };
+enum kind { CHAT, ROOM, PLAINROOM, MAM };
 
 /* A body of a flood's length (the benchmark's are "flood N" plus
  * words): a few words that vary, so the index gains real terms. */
@@ -70,6 +73,9 @@ static void write_one(struct history *h, enum kind k, const char *peer,
 	case CHAT:
 		m.dir = i % 5 == 0 ? HIST_OUT : HIST_IN;
 		break;
+	case PLAINROOM:
+		m.stanza_id = NULL; /* a room without an archive names none */
+		/* fall through */
 	case ROOM:
 		m.room = true;
 		m.nick = nick;
@@ -108,8 +114,9 @@ static void fill(struct history *h, long n)
 void flood(struct history *h, enum kind k, long n);
 void flood(struct history *h, enum kind k, long n)
 {
-	const char *peer = k == ROOM ? "room7@conference.example.org" :
-				       "contact3@server.example.org";
+	const char *peer = k == ROOM || k == PLAINROOM ?
+				   "room7@conference.example.org" :
+				   "contact3@server.example.org";
 	long i;
 
 	for (i = 0; i < n; i++) {
@@ -129,7 +136,8 @@ int main(int argc, char **argv)
 	long n;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: histcost fill|chat|room|mam DB N\n");
+		fprintf(stderr,
+			"usage: histcost fill|chat|room|plainroom|mam DB N\n");
 		return 2;
 	}
 	n = strtol(argv[3], NULL, 10);
@@ -143,6 +151,8 @@ int main(int argc, char **argv)
 		flood(h, CHAT, n);
 	else if (strcmp(argv[1], "room") == 0)
 		flood(h, ROOM, n);
+	else if (strcmp(argv[1], "plainroom") == 0)
+		flood(h, PLAINROOM, n);
 	else if (strcmp(argv[1], "mam") == 0)
 		flood(h, MAM, n);
 	else

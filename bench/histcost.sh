@@ -1,10 +1,10 @@
 #!/bin/sh
 # Instructions per row history_add() costs (bench/README, "Counting the
 # history's instructions"): fills a database of FILL rows once (kept in
-# DIR), then for each of chat, room and mam writes N rows (mam: 2 N)
-# into a copy of it under callgrind and prints the count per row, split
-# into the duplicate look-up, the insert, the commits and the search
-# index. Usage: bench/histcost.sh BUILD_DIR [DIR [FILL [N]]]
+# DIR), then for each of chat, room, plainroom and mam writes N rows
+# (mam: 2 N) into a copy of it under callgrind and prints the count per
+# row, split into the duplicate look-up, the insert, the commits and the
+# search index. Usage: bench/histcost.sh BUILD_DIR [DIR [FILL [N]]]
 set -e
 build=${1:?usage: histcost.sh BUILD_DIR [DIR [FILL [N]]]}
 dir=${2:-/tmp/histcost}
@@ -18,8 +18,8 @@ if [ ! -f "$dir/base-$fill.db" ]; then
 	"$bin" fill "$dir/base-$fill.db.tmp" "$fill"
 	mv "$dir/base-$fill.db.tmp" "$dir/base-$fill.db"
 fi
-printf '%-5s %6s %8s %8s %8s %8s %8s\n' kind rows total dup insert commit index
-for kind in chat room mam; do
+printf '%-9s %6s %8s %8s %8s %8s %8s\n' kind rows total dup insert commit index
+for kind in chat room plainroom mam; do
 	rows=$n
 	[ "$kind" = mam ] && rows=$((n * 2))
 	rm -f "$dir/run.db" "$dir/run.db-wal" "$dir/run.db-shm" "$dir/cg.out"
@@ -45,7 +45,7 @@ for kind in chat room mam; do
 		f == "found_row" { fr = num($1) }
 		END {
 			dup = (cs ? cs : cc) + (rs ? rs : fr)
-			printf "%-5s %6d %8d %8d %8d %8d %8d\n", kind, rows,
+			printf "%-9s %6d %8d %8d %8d %8d %8d\n", kind, rows,
 			       (add + c + ix) / rows, dup / rows,
 			       (add - dup) / rows, c / rows, ix / rows
 		}'

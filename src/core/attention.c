@@ -1,13 +1,16 @@
 /* attention: highlights, rings and notify_cmd (see attention.h).
  *
  * Text is matched as arrays of lower-cased code points, folded once per
- * line whatever the number of words. A notify_cmd run is a slot of
- * struct attention holding its proc; the proc's callback empties the
- * slot, so app_free() finds exactly the runs still going.
+ * line whatever the number of words; a line of ASCII alone (most of
+ * what rooms say) is read in place, lowered as it is compared. A
+ * notify_cmd run is a slot of struct attention holding its proc; the
+ * proc's callback empties the slot, so app_free() finds exactly the
+ * runs still going.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -37,40 +40,89 @@ struct attention {
 /* ---- matching ------------------------------------------------------------ */
 
 /* A string as lower-cased code points: in buf when it fits (a room
- * line usually does), else allocated. */
+ * line usually does), else allocated. A line of ASCII alone, most of
+ * what rooms say, is not copied: its bytes are read in place (ascii)
+ * and lowered as they are compared, which spares a store and a load of
+ * four bytes for each of them. */
 #define FOLD_BUF 256
 
 struct folded {
+	const char *ascii; /* the text itself, all ASCII; else cp */
 	uint32_t *cp;
 	size_t n;
 	uint32_t buf[FOLD_BUF];
 };
 
+static uint32_t lower_ascii(unsigned char b)
+{
+	return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+}
+
+/* The code point at i of f, lower-cased. */
+static uint32_t folded_at(const struct folded *f, size_t i)
+{
+	return f->ascii ? lower_ascii((unsigned char)f->ascii[i]) : f->cp[i];
+}
+
 static void fold(const char *s, struct folded *f)
 {
-	size_t len = strlen(s), i = 0;
+	size_t len = strlen(s), i = 0, n = 0;
+	/* in locals: stores through f->cp could alias f->n, which the
+	 * compiler would then reload for every code point */
+	uint32_t *cp;
+	uint64_t any = 0, word;
 
+	/* whether any byte has its high bit: eight bytes at a time */
+	for (; i + sizeof word <= len; i += sizeof word) {
+		memcpy(&word, s + i, sizeof word);
+		any |= word;
+	}
+	for (; i < len; i++)
+		any |= (unsigned char)s[i];
+	f->ascii = (any & 0x8080808080808080ULL) ? NULL : s;
+	f->cp = f->buf;
+	f->n = len;
+	if (f->ascii)
+		return;
 	/* a string has at most as many code points as bytes */
-	f->cp = len <= FOLD_BUF ? f->buf : xcalloc(len, sizeof *f->cp);
-	f->n = 0;
+	cp = len <= FOLD_BUF ? f->buf : xcalloc(len, sizeof *cp);
+	i = 0;
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
 		uint32_t c;
 
-		if (b < 0x80) { /* ASCII, most of what rooms say */
-			f->cp[f->n++] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+		if (b < 0x80) {
+			cp[n++] = lower_ascii(b);
 			i++;
 			continue;
 		}
 		i += utf8_decode(s + i, len - i, &c);
-		f->cp[f->n++] = utf8_lower(c);
+		cp[n++] = utf8_lower(c);
 	}
+	f->cp = cp;
+	f->n = n;
 }
 
 static void fold_free(struct folded *f)
 {
 	if (f->cp != f->buf)
 		free(f->cp);
+}
+
+/* The first place from i before end where t holds c, else end. */
+static size_t folded_find(const struct folded *t, size_t i, size_t end,
+			  uint32_t c)
+{
+	if (t->ascii) {
+		const unsigned char *s = (const unsigned char *)t->ascii;
+
+		while (i < end && lower_ascii(s[i]) != c)
+			i++;
+		return i;
+	}
+	while (i < end && t->cp[i] != c)
+		i++;
+	return i;
 }
 
 /* Whether w occurs in t at a word's borders: a border is needed only
@@ -80,20 +132,26 @@ static bool found(const struct folded *t, const struct folded *w)
 {
 	bool head, tail;
 	uint32_t first;
-	size_t i;
+	size_t i, j;
 
 	if (w->n == 0 || w->n > t->n)
 		return false;
-	first = w->cp[0];
+	first = folded_at(w, 0);
 	head = utf8_is_word(first);
-	tail = utf8_is_word(w->cp[w->n - 1]);
+	tail = utf8_is_word(folded_at(w, w->n - 1));
 	for (i = 0; i + w->n <= t->n; i++) {
-		if (t->cp[i] != first ||
-		    memcmp(t->cp + i, w->cp, w->n * sizeof *w->cp) != 0)
+		i = folded_find(t, i, t->n - w->n + 1, first);
+		if (i + w->n > t->n)
+			break;
+		for (j = 1; j < w->n && folded_at(t, i + j) == folded_at(w, j);
+		     j++)
+			;
+		if (j < w->n)
 			continue;
-		if (head && i > 0 && utf8_is_word(t->cp[i - 1]))
+		if (head && i > 0 && utf8_is_word(folded_at(t, i - 1)))
 			continue;
-		if (tail && i + w->n < t->n && utf8_is_word(t->cp[i + w->n]))
+		if (tail && i + w->n < t->n &&
+		    utf8_is_word(folded_at(t, i + w->n)))
 			continue;
 		return true;
 	}

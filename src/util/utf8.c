@@ -84,11 +84,21 @@ bool utf8_cp_hostile(uint32_t cp)
 
 char *utf8_sanitize(const char *s, int flags)
 {
-	size_t n = strlen(s), i = 0, o = 0;
-	/* each input byte yields at most 3 output bytes (U+FFFD) */
-	char *out = xmalloc(n * 3 + 1);
+	size_t n = strlen(s), i = 0, o;
+	char *out;
 	uint32_t cp;
 
+	/* printable ASCII, most of any text, is copied as it is: a text of
+	 * it alone in one piece of the right size, without the shrinking
+	 * realloc, and the rest's first run of it by memcpy */
+	while (i < n && s[i] >= 0x20 && s[i] < 0x7F)
+		i++;
+	if (i == n)
+		return memcpy(xmalloc(n + 1), s, n + 1);
+	/* each input byte yields at most 3 output bytes (U+FFFD) */
+	out = xmalloc(n * 3 + 1);
+	memcpy(out, s, i);
+	o = i;
 	while (i < n) {
 		/* printable ASCII, most of any text, is copied as it is */
 		if (s[i] >= 0x20 && s[i] < 0x7F) {
@@ -114,6 +124,11 @@ bool utf8_is_clean(const char *s, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
+		/* printable ASCII, most of any JID, is clean as it is */
+		if (s[i] >= 0x20 && s[i] < 0x7F) {
+			i++;
+			continue;
+		}
 		len = utf8_decode(s + i, n - i, &cp);
 		/* a literal U+FFFD is fine; a decoding failure is not */
 		if (cp == 0xFFFD && !(len == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))

@@ -347,7 +347,7 @@ bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 
 	if (!w)
 		return false;
-	muc_stay_heard(s, bare);
+	muc_stay_heard(s, w);
 	if (type && strcmp(type, "error") == 0) {
 		presence_error(s, bare, st);
 		report_error(s, bare,
@@ -397,12 +397,13 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		 const char *nick, int64_t ts_ms, bool delayed)
 {
 	const char *type = xmpp_stanza_get_type(st);
+	struct window *w = room_find(s->app, s->acc, bare);
 	xmpp_stanza_t *subj;
 	char *body, *subject, *n, *sid, *oid;
 
-	if (!room_find(s->app, s->acc, bare))
+	if (!w)
 		return false;
-	muc_stay_heard(s, bare);
+	muc_stay_heard(s, w);
 	if (type && strcmp(type, "error") == 0) {
 		const char *id = xmpp_stanza_get_id(st);
 		bool subj_err = xmpp_stanza_get_child_by_name(st, "subject") ||

@@ -315,11 +315,9 @@ void muc_stay_online(struct session *s)
 	}
 }
 
-void muc_stay_heard(struct session *s, const char *room)
+void muc_stay_heard(struct session *s, struct window *w)
 {
-	struct window *w = room_find(s->app, s->acc, room);
-
-	if (w && w->room)
+	if (w->room)
 		w->room->heard_at = loop_now(s->app->loop);
 }
 

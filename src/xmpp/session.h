@@ -210,8 +210,9 @@ void muc_history_ask(struct session *s, xmpp_stanza_t *x, const char *room);
 /* The session is up: a new one joins the account's rooms again, a
  * resumed one watches them. Call from the session-established path. */
 void muc_stay_online(struct session *s);
-/* The room sent something (it keeps the self-ping away). */
-void muc_stay_heard(struct session *s, const char *room);
+/* The room of window w sent something (it keeps the self-ping away).
+ * The caller found w (room_find): a stanza is looked up once. */
+void muc_stay_heard(struct session *s, struct window *w);
 /* After room_presence(): our own presence (watch from now; a 332
  * shutdown is joined again later). */
 void muc_stay_presence(struct session *s, const char *room,

@@ -113,6 +113,31 @@ static void test_names_case(void **state)
 	assert_true(attention_names("STRASSE", "strasse"));
 }
 
+/* A line of ASCII alone is read in place (fold()), any other folded:
+ * the same answers either way, wherever the first non-ASCII byte is
+ * (the check reads eight bytes at a time, then the rest one by one). */
+static void test_names_ascii_or_not(void **state)
+{
+	(void)state;
+	assert_true(attention_names("ok \xc3\x89LODIE!", "élodie"));
+	assert_true(attention_names("1234567 \xc3\x89LODIE!", "élodie"));
+	assert_true(attention_names("123456789012345 \xc3\x89LODIE", "élodie"));
+	assert_true(attention_names("1234567 hi ALICE \xc3\xa9", "alice"));
+	assert_false(attention_names("1234567 hi ALICE\xc3\xa9", "alice"));
+	/* a word that folds to ASCII finds it in a line of ASCII */
+	assert_true(attention_names("ok Kelvin", "\xe2\x84\xaa" "elvin"));
+	assert_true(attention_names("ok \xe2\x84\xaa" "elvin", "kelvin"));
+	/* what lowers to ASCII is read as it lowers, never as bytes */
+	assert_false(attention_names("ok KELVIN", "\xe2\x84\xaa"));
+	/* the word at the very start and the very end of a line of ASCII */
+	assert_true(attention_names("ALICE", "alice"));
+	assert_true(attention_names("hello there, ALICE", "alice"));
+	assert_false(attention_names("hello there, ALICEx", "alice"));
+	assert_false(attention_names("hello there, xALICE", "alice"));
+	/* a word longer than the line */
+	assert_false(attention_names("ali", "alice"));
+}
+
 static void test_names_utf8_borders(void **state)
 {
 	(void)state;
@@ -738,6 +763,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_whole_words),
 		cmocka_unit_test(test_names_case),
+		cmocka_unit_test(test_names_ascii_or_not),
 		cmocka_unit_test(test_names_utf8_borders),
 		cmocka_unit_test(test_utf8_classes),
 		cmocka_unit_test(test_is_highlight),

@@ -439,6 +439,25 @@ static void test_room_dedup_by_origin_id(void **state)
 	assert_int_equal(add_room(fx->h, 1000, "eve", "other", NULL, "O1", false), 1);
 }
 
+/* A room without an archive gives no stanza-id: the origin id alone
+ * (sql_dup_room_oid) finds the copies. */
+static void test_room_dedup_origin_id_only(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(add_room(fx->h, 1000, "me", "mine", NULL, "O1", false), 1);
+	/* the room's echo of it, which names it by the origin id alone */
+	assert_int_equal(add_room(fx->h, 1000, "me", "mine", NULL, "O1", false), 0);
+	/* a line found so learns no stanza-id: there is none */
+	assert_int_equal(stanza_id_of(fx, "mine"), 0);
+	/* other text, or a one-to-one message with that id: another line */
+	assert_int_equal(add_room(fx->h, 1000, "me", "other", NULL, "O1", false), 1);
+	assert_int_equal(add(fx->h, ROOM, 1000, HIST_IN, "mine", "O1"), 1);
+	/* a line stored with the room's id is found by its origin id */
+	assert_int_equal(add_room(fx->h, 1000, "bob", "hi", "S3", "O2", false), 1);
+	assert_int_equal(add_room(fx->h, 1000, "bob", "hi", NULL, "O2", false), 0);
+}
+
 static void test_room_replay_without_ids(void **state)
 {
 	struct fixture *fx = *state;
@@ -1084,6 +1103,7 @@ int main(void)
 		T(test_dirs_private),
 		T(test_room_dedup_by_stanza_id),
 		T(test_room_dedup_by_origin_id),
+		T(test_room_dedup_origin_id_only),
 		T(test_room_replay_without_ids),
 		T(test_room_last),
 		T(test_old_database_migrated),

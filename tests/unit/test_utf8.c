@@ -305,6 +305,22 @@ static void test_sanitize_whitespace(void **state)
 	check_sanitize("a\r\nb", 0, "a b");
 }
 
+static void test_is_clean(void **state)
+{
+	(void)state;
+	assert_true(utf8_is_clean("room@muc.example.org/n\xc3\xa9", 24));
+	assert_true(utf8_is_clean("~ \xef\xbf\xbd", 5)); /* a real U+FFFD */
+	assert_true(utf8_is_clean("", 0));
+	/* ASCII's controls and DEL, wherever they are */
+	assert_false(utf8_is_clean("a\tb", 3));
+	assert_false(utf8_is_clean("ab\x7f", 3));
+	assert_false(utf8_is_clean("a\0b", 3));
+	/* what does not decode, C1, bidi controls */
+	assert_false(utf8_is_clean("a\xc3", 2));
+	assert_false(utf8_is_clean("a\xc2\x85", 3));
+	assert_false(utf8_is_clean("a\xe2\x80\xae", 4));
+}
+
 static void test_width(void **state)
 {
 	(void)state;
@@ -383,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize_bidi),
 		cmocka_unit_test(test_sanitize_invalid),
 		cmocka_unit_test(test_sanitize_whitespace),
+		cmocka_unit_test(test_is_clean),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_cp_width),
 		cmocka_unit_test(test_cut),
