@@ -114,6 +114,11 @@ bool utf8_is_clean(const char *s, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
+		/* printable ASCII, all of most JIDs and ids, is clean */
+		if (s[i] >= 0x20 && s[i] < 0x7F) {
+			i++;
+			continue;
+		}
 		len = utf8_decode(s + i, n - i, &cp);
 		/* a literal U+FFFD is fine; a decoding failure is not */
 		if (cp == 0xFFFD && !(len == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))

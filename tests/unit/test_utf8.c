@@ -366,6 +366,25 @@ static void test_cut(void **state)
 	assert_string_equal(s, "");
 }
 
+/* Printable ASCII takes a short way; what is around it still decides. */
+static void test_is_clean(void **state)
+{
+	(void)state;
+	assert_true(utf8_is_clean("juliet@example.com/balcony", 26));
+	assert_true(utf8_is_clean("", 0));
+	assert_true(utf8_is_clean("caf\xC3\xA9 ok", 8));
+	assert_true(utf8_is_clean("\xEF\xBF\xBD", 3)); /* a literal U+FFFD */
+	assert_false(utf8_is_clean("a\tb", 3));
+	assert_false(utf8_is_clean("a\x7F", 2));
+	assert_false(utf8_is_clean("ab\0c", 4)); /* a NUL inside n */
+	assert_false(utf8_is_clean("a\xC2\x85", 3)); /* C1: NEL */
+	assert_false(utf8_is_clean("x\xE2\x80\xAEy", 5)); /* RLO */
+	assert_false(utf8_is_clean("bad \xC3", 5)); /* truncated */
+	assert_false(utf8_is_clean("\xC0\xAF", 2)); /* overlong */
+	/* only n bytes are looked at */
+	assert_true(utf8_is_clean("ok\x01", 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_cp_width),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_is_clean),
 	};
 
 	return cmocka_run_group_tests(tests, set_locale, NULL);
