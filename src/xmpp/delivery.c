@@ -26,8 +26,8 @@
  *
  * The other way round, the server forgets a message once natter's <a/>
  * counts it, so what came is committed to the history before that <a/>
- * leaves: libstrophe writes it itself, right after the handlers of the
- * server's <r/> ran, and on_sm commits there.
+ * leaves: libstrophe queues it itself once the handlers of the server's
+ * <r/> ran, and on_sm, one of them, commits.
  *
  * A message is given up on after OUTBOX_MAX_TRIES tries (it keeps its
  * "(sent)"). A try counts when a message reached the wire: when a
@@ -260,11 +260,11 @@ static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 	(void)conn;
 	if (name && strcmp(name, "r") == 0) {
-		/* libstrophe answers with an <a/> right after this handler,
-		 * in the same call, and the server forgets what it counts:
-		 * what came before it is stored first. (conn_drain's commit
-		 * does not see that <a/>: libstrophe counts only our own
-		 * elements in its send queue.) */
+		/* libstrophe queues its <a/> right after this handler and
+		 * writes it in the next xmpp_run_once(), and the server then
+		 * forgets what it counts: what came before is stored first.
+		 * (conn_drain's commit does not see that <a/>: libstrophe
+		 * counts only our own elements in its send queue.) */
 		if (s->acc)
 			account_commit(s->app, s->acc);
 		return 1;
