@@ -90,6 +90,7 @@ struct history {
 	sqlite3_stmt *row_ts;          /* history_row_ts */
 	sqlite3_stmt *retime_room, *retime_row; /* retime, history_retime */
 	sqlite3_stmt *index, *max_id, *mark_set;
+	sqlite3_stmt *begin_st, *commit_st; /* begin(), commit() */
 	int64_t indexed; /* rows up to this id are in the search index */
 	int64_t newest;  /* the newest row written (maybe not committed) */
 	size_t pending; /* rows written in the open transaction */
@@ -606,6 +607,8 @@ void history_close(struct history **hp)
 	sqlite3_finalize(h->row_ts);
 	sqlite3_finalize(h->retime_room);
 	sqlite3_finalize(h->retime_row);
+	sqlite3_finalize(h->begin_st);
+	sqlite3_finalize(h->commit_st);
 	sqlite3_close(h->db);
 	if (h->nqueue > 0)
 		log_msg(LOG_ERROR, "history",
@@ -646,6 +649,29 @@ static sqlite3_stmt *stmt(struct history *h, sqlite3_stmt **st,
 			  const char *sql)
 {
 	return history_prepare_once(h->db, st, sql);
+}
+
+/* Runs a statement that takes no parameters and returns no rows, such
+ * as BEGIN or COMMIT, prepared at its first use: an SQLite result. A
+ * flood opens and commits a transaction every pass of the loop, and
+ * sqlite3_exec() would parse the text each time (some 6,000
+ * instructions a statement). */
+static int run_once(struct history *h, sqlite3_stmt **st, const char *sql)
+{
+	int r;
+
+	if (!stmt(h, st, sql))
+		return sqlite3_errcode(h->db);
+	r = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	return r == SQLITE_DONE ? SQLITE_OK : r;
+}
+
+/* IMMEDIATE: the write lock is taken (or waited for) here, so a
+ * transaction never holds a stale read snapshot it cannot write. */
+static int begin(struct history *h)
+{
+	return run_once(h, &h->begin_st, "BEGIN IMMEDIATE");
 }
 
 /* What a write uses, prepared together at the first one (write_msg). */
@@ -832,10 +858,7 @@ static int write_msg(struct history *h, const struct hist_msg *m)
 
 	if (prepare_writes(h) < 0)
 		return -1;
-	/* IMMEDIATE: the write lock is taken (or waited for) here, so a
-	 * transaction never holds a stale read snapshot it cannot write */
-	if (sqlite3_get_autocommit(h->db) &&
-	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_get_autocommit(h->db) && begin(h) != SQLITE_OK)
 		return -1;
 	if (m->room ? room_seen(h, m) : chat_seen(h, m))
 		return 0;
@@ -932,7 +955,7 @@ static int commit(struct history *h)
 {
 	if (sqlite3_get_autocommit(h->db))
 		return 0; /* no transaction open */
-	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+	if (run_once(h, &h->commit_st, "COMMIT") == SQLITE_OK) {
 		h->pending = 0;
 		return 0;
 	}
@@ -1110,8 +1133,7 @@ static int feed_index(struct history *h)
 		return -1;
 	if (h->indexed >= h->newest)
 		return 0;
-	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (begin(h) != SQLITE_OK) {
 		note_failure(h);
 		return -1;
 	}
@@ -1391,9 +1413,7 @@ int history_archive_cursor_set(struct history *h, const char *archive,
 	if (h->nqueue > 0 && flush_rows(h) < 0)
 		return -1;
 	if (h->nqueue > 0 ||
-	    (sqlite3_get_autocommit(h->db) &&
-	     sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-		     SQLITE_OK))
+	    (sqlite3_get_autocommit(h->db) && begin(h) != SQLITE_OK))
 		return -1;
 	bind_text(st, 1, archive);
 	if (ts_ms >= 0) {
@@ -1524,8 +1544,7 @@ static int change_begin(struct history *h, int64_t rowid, char **body,
 
 	if (history_flush(h) < 0 && !sqlite3_get_autocommit(h->db))
 		return -1;
-	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (begin(h) != SQLITE_OK)
 		return -1;
 	r = sqlite3_prepare_v2(h->db, "SELECT body, flags FROM messages"
 				      " WHERE id = ?", -1, &st, NULL);

@@ -93,6 +93,14 @@ int ui_init(struct app *app)
 		return -1;
 	}
 	set_term(ui->screen);
+	/* ncurses 6.4 writes its buffer out at every cursor move until the
+	 * program has once left curses mode and come back (it takes a move
+	 * made before that for a terminfo program's): a frame then costs a
+	 * write(2) per line it changes, fifty a frame in a flood. Leaving
+	 * and coming back once, before anything is drawn, makes a frame one
+	 * write. */
+	endwin();
+	doupdate();
 	raw(); /* Ctrl-S, Ctrl-Q, Ctrl-C reach us as keys */
 	noecho();
 	nonl();

@@ -20,17 +20,17 @@ static bool part_ok(const char *s, size_t n)
 	return utf8_is_clean(s, n);
 }
 
+/* Whether none of s's n bytes is one of set's (s holds no NUL within
+ * n: part_ok made sure). */
+static bool none_of(const char *s, size_t n, const char *set)
+{
+	return strcspn(s, set) >= n;
+}
+
 static bool local_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (!part_ok(s, n))
-		return false;
 	/* RFC 7622 section 3.3.1 forbids these in the localpart */
-	for (i = 0; i < n; i++)
-		if (strchr("\"&'/:<>@ ", s[i]))
-			return false;
-	return true;
+	return part_ok(s, n) && none_of(s, n, "\"&'/:<>@ ");
 }
 
 static bool domain_ok(const char *s, size_t n)
@@ -42,10 +42,10 @@ static bool domain_ok(const char *s, size_t n)
 	/* no empty label: "a..b", ".a" and (its one final dot dropped
 	 * already) "a.." are not domains, and would compare unequal to
 	 * themselves once a dot is dropped on the next parse */
-	if (s[0] == '.' || s[n - 1] == '.')
+	if (s[0] == '.' || s[n - 1] == '.' || !none_of(s, n, "@/ "))
 		return false;
-	for (i = 0; i < n; i++)
-		if (strchr("@/ ", s[i]) || (s[i] == '.' && s[i + 1] == '.'))
+	for (i = 0; i + 1 < n; i++)
+		if (s[i] == '.' && s[i + 1] == '.')
 			return false;
 	return true;
 }

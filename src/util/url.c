@@ -46,12 +46,13 @@ bool url_next(const char *text, const char **start, size_t *len)
 {
 	const char *p;
 
-	for (p = text; *p; p++) {
+	/* an address starts with its scheme's h: the rest is skipped by
+	 * strpbrk (every line of a chat is scanned when it arrives) */
+	for (p = text; (p = strpbrk(p, "hH")) != NULL; p++) {
 		const char *end, *closer;
 		size_t n;
 
-		if ((*p != 'h' && *p != 'H') || !scheme_at(p, &n) ||
-		    !starts_here(text, p))
+		if (!scheme_at(p, &n) || !starts_here(text, p))
 			continue;
 		end = p + n;
 		while ((unsigned char)*end > ' ' && *end != 0x7f)

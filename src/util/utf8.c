@@ -84,23 +84,22 @@ bool utf8_cp_hostile(uint32_t cp)
 
 char *utf8_sanitize(const char *s, int flags)
 {
-	size_t n = strlen(s), i = 0, o;
+	size_t n, i = 0, o;
 	char *out;
 	uint32_t cp;
 
-	/* printable ASCII, most of any text, is copied as it is: a text of
-	 * it alone in one piece of the right size, without the shrinking
-	 * realloc, and the rest's first run of it by memcpy */
-	while (i < n && s[i] >= 0x20 && s[i] < 0x7F)
+	/* printable ASCII, most of any text, is copied as it is: text made
+	 * only of it is copied whole, without the worst case's buffer */
+	while (s[i] >= 0x20 && s[i] < 0x7F)
 		i++;
-	if (i == n)
-		return memcpy(xmalloc(n + 1), s, n + 1);
+	if (!s[i])
+		return memcpy(xmalloc(i + 1), s, i + 1);
+	n = i + strlen(s + i);
 	/* each input byte yields at most 3 output bytes (U+FFFD) */
 	out = xmalloc(n * 3 + 1);
 	memcpy(out, s, i);
 	o = i;
 	while (i < n) {
-		/* printable ASCII, most of any text, is copied as it is */
 		if (s[i] >= 0x20 && s[i] < 0x7F) {
 			out[o++] = s[i++];
 			continue;

@@ -111,8 +111,9 @@ void conn_drain(struct session *s)
 	while (idle < DRAIN_EXTRA_CALLS) {
 		unsigned long before = s->progress;
 
-		/* what is acknowledged (a queued XEP-0198 <a/>, a receipt)
-		 * is stored before the call that writes the ack */
+		/* what is acknowledged (a receipt, a marker) is stored
+		 * before the call that writes the ack; libstrophe's own
+		 * XEP-0198 <a/> is not counted here (delivery.c's on_sm) */
 		if (s->acc && xmpp_conn_send_queue_len(s->conn) > 0)
 			account_commit(s->app, s->acc);
 		xmpp_run_once(s->ctx, 0);

@@ -24,6 +24,11 @@
  * starts the count at 0 and sends everything in the outbox again.
  * Without stream management, XEP-0184 receipts confirm (conv_receipt).
  *
+ * The other way round, the server forgets a message once natter's <a/>
+ * counts it, so what came is committed to the history before that <a/>
+ * leaves: libstrophe queues it itself once the handlers of the server's
+ * <r/> ran, and on_sm, one of them, commits.
+ *
  * A message is given up on after OUTBOX_MAX_TRIES tries (it keeps its
  * "(sent)"). A try counts when a message reached the wire: when a
  * connection dies, the messages still in libstrophe's send queue get
@@ -254,6 +259,16 @@ static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	unsigned long v;
 
 	(void)conn;
+	if (name && strcmp(name, "r") == 0) {
+		/* libstrophe queues its <a/> right after this handler and
+		 * writes it in the next xmpp_run_once(), and the server then
+		 * forgets what it counts: what came before is stored first.
+		 * (conn_drain's commit does not see that <a/>: libstrophe
+		 * counts only our own elements in its send queue.) */
+		if (s->acc)
+			account_commit(s->app, s->acc);
+		return 1;
+	}
 	if (name && strcmp(name, "enabled") == 0) {
 		/* libstrophe asks for acks only for stanzas sent after this:
 		 * ask for those sent with the outbox at login */

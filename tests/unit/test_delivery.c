@@ -20,6 +20,8 @@
  *   marks it for a fresh session.
  * - An uploaded file's address waits in the outbox with its message and
  *   is sent again as <x xmlns='jabber:x:oob'><url/></x> (XEP-0066).
+ * - The server's <r/> commits what the history holds before libstrophe
+ *   answers it with an <a/> (its handler is caught as it is added).
  */
 #include "config.h"
 
@@ -32,10 +34,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <strophe.h>
 
 #include "core/app.h"
 #include "core/conv.h"
+#include "core/history.h"
 #include "core/loop.h"
 #include "core/outbox.h"
 #include "core/window.h"
@@ -57,6 +61,24 @@ int __wrap_xmpp_conn_is_connected(xmpp_conn_t *conn);
 int __wrap_xmpp_conn_send_queue_len(const xmpp_conn_t *conn);
 void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
 void __wrap_xmpp_send_raw_string(xmpp_conn_t *conn, const char *fmt, ...);
+void __real_xmpp_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
+			     const char *ns, const char *name,
+			     const char *type, void *userdata);
+void __wrap_xmpp_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
+			     const char *ns, const char *name,
+			     const char *type, void *userdata);
+
+/* the handler of the stream management namespace (delivery.c's) */
+static xmpp_handler sm_handler;
+
+void __wrap_xmpp_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
+			     const char *ns, const char *name,
+			     const char *type, void *userdata)
+{
+	if (ns && strcmp(ns, XMPP_NS_SM) == 0 && !name)
+		sm_handler = handler;
+	__real_xmpp_handler_add(conn, handler, ns, name, type, userdata);
+}
 
 int __wrap_xmpp_conn_is_connected(xmpp_conn_t *conn)
 {
@@ -391,6 +413,30 @@ static void test_fresh_stream_needs_no_proof(void **state)
 	keepalive_stop(fx->s);
 }
 
+/* ---- the server's <r/> ------------------------------------------------ */
+
+/* libstrophe writes its <a/> right after the handlers of the <r/> ran,
+ * and the server then forgets the message: it must be committed by
+ * then, not when the loop next sleeps. */
+static void test_request_commits_first(void **state)
+{
+	struct fixture *fx = *state;
+	struct history *h = fx->acc->history;
+	struct hist_msg m = { .peer = JULIET, .ts_ms = 1700000000000LL,
+			      .dir = HIST_IN, .body = "stored before the ack",
+			      .stanza_id = "m1" };
+	xmpp_stanza_t *r = xmpp_stanza_new(fx->s->ctx);
+
+	assert_non_null(sm_handler);
+	assert_int_equal(history_add(h, &m), 1);
+	assert_false(sqlite3_get_autocommit(history_db(h))); /* open */
+	xmpp_stanza_set_name(r, "r");
+	xmpp_stanza_set_ns(r, XMPP_NS_SM);
+	sm_handler(fx->s->conn, r, fx->s);
+	assert_true(sqlite3_get_autocommit(history_db(h))); /* committed */
+	xmpp_stanza_release(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +453,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_resume_unproven, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_request_commits_first,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fresh_stream_needs_no_proof,
 						setup, teardown),
 	};

@@ -1,7 +1,7 @@
 /* test_history_commit: history_flush when COMMIT itself fails, which a
  * WAL database does rarely (a full disk, an I/O error) and a test cannot
- * provoke: sqlite3_exec is wrapped at link time (-Wl,--wrap) to fail the
- * next COMMIT either leaving the transaction open (as SQLITE_BUSY does)
+ * provoke: sqlite3_step is wrapped at link time (-Wl,--wrap) to fail the
+ * next COMMIT (history.c runs it as a prepared statement) either leaving the transaction open (as SQLITE_BUSY does)
  * or after rolling it back (as an I/O error may). The old history_flush
  * forgot the open transaction, so every later BEGIN failed and nothing
  * more was stored; now the open one is committed by the next flush, and
@@ -26,25 +26,20 @@
 enum fail_mode { FAIL_NONE, FAIL_OPEN, FAIL_ROLLBACK };
 static enum fail_mode fail_next_commit;
 
-int __real_sqlite3_exec(sqlite3 *db, const char *sql,
-			int (*cb)(void *, int, char **, char **), void *ud,
-			char **err);
-int __wrap_sqlite3_exec(sqlite3 *db, const char *sql,
-			int (*cb)(void *, int, char **, char **), void *ud,
-			char **err);
+int __real_sqlite3_step(sqlite3_stmt *st);
+int __wrap_sqlite3_step(sqlite3_stmt *st);
 
-int __wrap_sqlite3_exec(sqlite3 *db, const char *sql,
-			int (*cb)(void *, int, char **, char **), void *ud,
-			char **err)
+int __wrap_sqlite3_step(sqlite3_stmt *st)
 {
 	enum fail_mode m = fail_next_commit;
+	const char *sql = sqlite3_sql(st);
 
-	if (strcmp(sql, "COMMIT") != 0 || m == FAIL_NONE)
-		return __real_sqlite3_exec(db, sql, cb, ud, err);
+	if (!sql || strcmp(sql, "COMMIT") != 0 || m == FAIL_NONE)
+		return __real_sqlite3_step(st);
 	fail_next_commit = FAIL_NONE;
 	if (m == FAIL_OPEN)
 		return SQLITE_BUSY;
-	__real_sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(sqlite3_db_handle(st), "ROLLBACK", NULL, NULL, NULL);
 	return SQLITE_IOERR;
 }
 
@@ -160,10 +155,10 @@ static void test_queue_survives_rollback(void **state)
 	sqlite3 *other;
 
 	assert_int_equal(sqlite3_open(fx->path, &other), SQLITE_OK);
-	assert_int_equal(__real_sqlite3_exec(other, "BEGIN IMMEDIATE", NULL,
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL,
 					     NULL, NULL), SQLITE_OK);
 	assert_int_equal(add(fx->h, 1, "kept"), -1);
-	assert_int_equal(__real_sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(other);
 	assert_true(history_trouble(fx->h, &lost, &waiting, &why));

@@ -188,6 +188,13 @@ static void test_sanitize_plain(void **state)
 	/* combining marks and right-to-left letters are text, not controls */
 	check_sanitize("e\xCC\x81 \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D", 0,
 		       "e\xCC\x81 \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D");
+	/* plain ASCII is copied whole; what follows a plain start is
+	 * still cleaned, and the start kept */
+	check_sanitize("the quick brown fox", UTF8_KEEP_NEWLINES,
+		       "the quick brown fox");
+	check_sanitize("plain then\ttab \xC3\xA9\x1B[31m", 0,
+		       "plain then tab \xC3\xA9[31m");
+	check_sanitize("two\nlines", UTF8_KEEP_NEWLINES, "two\nlines");
 }
 
 static void test_sanitize_escapes(void **state)
@@ -319,6 +326,9 @@ static void test_is_clean(void **state)
 	assert_false(utf8_is_clean("a\xc3", 2));
 	assert_false(utf8_is_clean("a\xc2\x85", 3));
 	assert_false(utf8_is_clean("a\xe2\x80\xae", 4));
+	assert_false(utf8_is_clean("\xc0\xaf", 2)); /* overlong */
+	/* only n bytes are looked at */
+	assert_true(utf8_is_clean("ok\x01", 2));
 }
 
 static void test_width(void **state)
