@@ -6,19 +6,19 @@
  * archive is asked for what came after the newest message stored with
  * an archive id (history_archive_last, read when the session came up,
  * before any of its messages was stored), one page at a time: a page is
- * asked only when the last one's <fin/> came. A result is only queued
- * as it arrives, and the loop hands MAM_SLICE of them a pass to
- * message_read() (struct mam_step), so what came behind a page, a ping
- * or the <fin/> that asks for the next, never waits for the page to be
- * stored; a message that is not a result is read after the results
- * before it are stored (mam_settle). When the history already holds
+ * asked only when the last one's results are stored. A result is only
+ * queued as it arrives, and the loop hands MAM_SLICE of them a pass to
+ * message_read() (struct mam_step), so what came behind a page (a ping
+ * the server held while it built it) never waits for the page to be
+ * stored, and is answered before the server starts on the next; a
+ * message that is not a result is read after the results before it are
+ * stored (mam_settle). When the history already holds
  * what the archive named, the account has one: the first page is then
  * asked with the session's first requests, without waiting for the
  * disco#info (which comes after the roster). The first page records
  * where the catch-up starts and each finished page where it got to
  * (history_archive_cursor, in the same transaction as the page's
- * messages; the next page is asked before), so a connection lost half
- * way resumes there
+ * messages), so a connection lost half way resumes there
  * -- not after a newer message that came live meanwhile -- and the
  * deduplication by archive id absorbs the page fetched twice. An id the
  * archive no longer knows (item-not-found: expired) falls back to the
@@ -129,11 +129,10 @@ struct mam_query {
 /* What the catch-up read and has still to do, in the order read. A
  * result is only queued as it is read (message_read() costs tens of
  * microseconds, and a page of them would hold back whatever came
- * behind them, pings included) and the <fin/> asks for the next page at
- * once; the loop then stores MAM_SLICE results a pass (mam_settle()
- * all of them). What a page's end records (its cursor: where a
- * catch-up cut short goes on) and the catch-up's end wait in the queue
- * behind the page's results. */
+ * behind them, pings included); the loop then stores MAM_SLICE results
+ * a pass (mam_settle() all of them). A page's end (its cursor: where a
+ * catch-up cut short goes on; then the next page is asked) and the
+ * catch-up's end wait in the queue behind the page's results. */
 enum mam_step_kind { STEP_RESULT, STEP_PAGE, STEP_END };
 
 struct mam_step {
@@ -186,8 +185,8 @@ struct mam {
 	struct mam_step *steps; /* what is read and not done: steps[next ..
 				 * nsteps - 1] */
 	size_t next, nsteps, capsteps;
-	bool ask;        /* the next page is asked by the next step pass */
-	loop_timer_id pass; /* that pass, 0: none due */
+	bool ask;        /* the next page is asked once this one is stored */
+	loop_timer_id pass; /* the next step pass, 0: none due */
 };
 
 static struct mam *mam_of(struct session *s)
@@ -475,11 +474,12 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 	} else {
 		struct mam_step *page = step_add(s, STEP_PAGE);
 
-		/* where this page ended is recorded once its results are
-		 * stored; the next page is asked first, by the next step
-		 * pass: the server builds it meanwhile, and what came with
-		 * this <fin/> (a ping held while the server built this page)
-		 * is answered before the server starts on it */
+		/* once the page's results are stored, where it ended is
+		 * recorded and the next page asked (page_stored): the server
+		 * holds every stanza for us while it builds a page, so what
+		 * came with this <fin/> (a ping it held while it built this
+		 * one) is answered, between the slices, well before it
+		 * starts on the next */
 		page->q = query_ref(q);
 		page->after = xstrdup(f.last);
 		m->ask = true;
@@ -493,7 +493,8 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 }
 
 /* A page's results are stored: where it ended (after, the time of its
- * newest result) is recorded in the batch that holds them. */
+ * newest result) is recorded in the batch that holds them, and the next
+ * page asked. */
 static void page_stored(struct session *s, struct mam_query *q,
 			const char *after)
 {
@@ -506,6 +507,10 @@ static void page_stored(struct session *s, struct mam_query *q,
 				       m->start) < 0)
 		log_msg(LOG_WARN, "mam", "%s: cannot record the cursor: %s",
 			s->acc->conf->name, history_error(s->acc->history));
+	if (m->ask) {
+		m->ask = false;
+		catchup_page(s);
+	}
 }
 
 /* Asks for the catch-up's next page. */
@@ -583,8 +588,8 @@ void mam_connected(struct session *s)
 
 	/* what the last session read is stored (and the cursor moved past
 	 * it) before this one reads where to go on from */
-	steps_run(s, SIZE_MAX);
 	m->ask = false;
+	steps_run(s, SIZE_MAX);
 	forget_queries(m);
 	strmap_clear(&m->done);
 	xfree(&m->after);
@@ -1046,10 +1051,6 @@ static void steps_pass(struct loop *l, void *ud)
 
 	(void)l;
 	m->pass = 0;
-	if (m->ask) {
-		m->ask = false;
-		catchup_page(s);
-	}
 	steps_run(s, MAM_SLICE);
 	steps_due(s);
 }
@@ -1058,7 +1059,7 @@ static void steps_due(struct session *s)
 {
 	struct mam *m = s->mam;
 
-	if (!m->pass && (m->ask || m->next < m->nsteps))
+	if (!m->pass && m->next < m->nsteps)
 		m->pass = loop_timer_add(s->app->loop, 0, steps_pass, s);
 }
 

@@ -19,9 +19,9 @@
  * opened from the history.
  *
  * The catch-up's results are read in slices by the loop's passes
- * (loop_run_timers here): a pass stores some, never a page; the <fin/>
- * asks for the next page from the next pass, before the page is
- * stored, and the cursor follows what is stored; a message that comes
+ * (loop_run_timers here): a pass stores some, never a page; the next
+ * page is asked, and the cursor moved, once the page before it is
+ * stored; a message that comes
  * behind queued results (through the session's message handler, caught
  * with -Wl,--wrap=xmpp_handler_add, as the <fin/>'s with
  * --wrap=xmpp_id_handler_add) is stored after them.
@@ -386,10 +386,10 @@ static void fin(struct fixture *fx, const char *last, bool complete)
 	xmpp_stanza_release(st);
 }
 
-/* A page of PAGE results is not stored as it is read. Its <fin/> asks
- * for nothing at once: the loop's next pass asks for the next page,
- * before the page is stored, and each pass stores a part of the page;
- * the cursor moves to the page's end once the whole page is stored. */
+/* A page of PAGE results is not stored as it is read, and its <fin/>
+ * asks for nothing at once: each of the loop's passes stores a part of
+ * the page; once the whole page is stored, the cursor moves to its end
+ * and the next page is asked (after that end). */
 static void test_page_stored_in_slices(void **state)
 {
 	struct fixture *fx = *state;
@@ -408,12 +408,11 @@ static void test_page_stored_in_slices(void **state)
 	fin(fx, "M249", false);
 	assert_int_equal(tu_nsent, 0);
 	assert_int_equal(stored(fx), 1);
-	/* one pass: the next page (after the page's last), a slice */
+	/* one pass: a part of the page */
 	assert_int_equal(loop_run_timers(fx->app.loop), 1);
-	keep_queryid(fx);
-	assert_non_null(strstr(tu_sent_xml[0], "<after>M249</after>"));
 	n = stored(fx);
 	assert_true(n > 1 && n < 1 + PAGE);
+	assert_int_equal(tu_nsent, 0);
 	c = cursor(fx);
 	assert_string_equal(c, "A0");
 	free(c);
@@ -423,6 +422,8 @@ static void test_page_stored_in_slices(void **state)
 	c = cursor(fx);
 	assert_string_equal(c, "M249");
 	free(c);
+	keep_queryid(fx);
+	assert_non_null(strstr(tu_sent_xml[0], "<after>M249</after>"));
 	/* the last page: the catch-up ends once it is stored */
 	result(fx, "new", "N");
 	fin(fx, "N", true);
