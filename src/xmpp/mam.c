@@ -138,10 +138,18 @@ enum mam_step_kind { STEP_RESULT, STEP_PAGE, STEP_END };
 struct mam_step {
 	enum mam_step_kind kind;
 	struct mam_query *q;  /* STEP_RESULT, STEP_PAGE: a reference */
-	xmpp_stanza_t *st;    /* STEP_RESULT: the <message/>, a reference */
-	xmpp_stanza_t *inner; /* STEP_RESULT: borrowed from st */
-	const char *id, *stamp; /* STEP_RESULT: borrowed from st */
+	/* STEP_RESULT: the message the result forwards (a reference: its
+	 * wrappers are freed as read, which keeps what a page holds
+	 * small), its archive id and stamp (NULL: none), copies */
+	xmpp_stanza_t *inner;
+	char *id, *stamp;
 	char *after;          /* STEP_PAGE: the page's RSM <last/> */
+};
+
+/* A result's parts, borrowed from its stanza. */
+struct result {
+	xmpp_stanza_t *inner; /* the message it forwards */
+	const char *id, *stamp;
 };
 
 /* A room's catch-up (MAM_ROOM). */
@@ -223,8 +231,10 @@ static void query_release(struct mam_query **qp)
 static void steps_clear(struct session *s, struct mam *m)
 {
 	for (size_t i = m->next; i < m->nsteps; i++) {
-		if (m->steps[i].st)
-			xmpp_stanza_release(m->steps[i].st);
+		if (m->steps[i].inner)
+			xmpp_stanza_release(m->steps[i].inner);
+		free(m->steps[i].id);
+		free(m->steps[i].stamp);
 		free(m->steps[i].after);
 		query_release(&m->steps[i].q);
 	}
@@ -958,9 +968,8 @@ static void follow_stored(struct session *s, struct mam_query *q,
 		*prev = stored;
 }
 
-/* A result's message, archive id and stamp (NULL: none), in p's
- * fields, borrowed from r; false when it has no message or id. */
-static bool result_parts(xmpp_stanza_t *r, struct mam_step *p)
+/* Result r's parts in p; false when it has no message or id. */
+static bool result_parts(xmpp_stanza_t *r, struct result *p)
 {
 	xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_name_and_ns(r, "forwarded",
 								 NS_FORWARD);
@@ -976,7 +985,7 @@ static bool result_parts(xmpp_stanza_t *r, struct mam_step *p)
 
 /* Stores result p of query q (and shows it). */
 static void store_result(struct session *s, struct mam_query *q,
-			 const struct mam_step *p)
+			 const struct result *p)
 {
 	struct msg_via via = { VIA_ARCHIVE, -1, NULL, false };
 	struct history *h = s->acc->history;
@@ -1007,7 +1016,8 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	xmpp_stanza_t *r = xmpp_stanza_get_child_by_name_and_ns(st, "result",
 								 NS_MAM);
 	struct mam_query *q;
-	struct mam_step parts, *step;
+	struct result parts;
+	struct mam_step *step;
 
 	if (!r)
 		return false;
@@ -1034,10 +1044,9 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	s->mam->got++; /* the bar moves once a page */
 	step = step_add(s, STEP_RESULT);
 	step->q = query_ref(q);
-	step->st = xmpp_stanza_clone(st);
-	step->inner = parts.inner;
-	step->id = parts.id;
-	step->stamp = parts.stamp;
+	step->inner = xmpp_stanza_clone(parts.inner);
+	step->id = xstrdup(parts.id);
+	step->stamp = parts.stamp ? xstrdup(parts.stamp) : NULL;
 	return true;
 }
 
@@ -1096,8 +1105,12 @@ static void steps_run(struct session *s, size_t max)
 		struct mam_step step = m->steps[m->next++];
 
 		if (step.kind == STEP_RESULT) {
-			store_result(s, step.q, &step);
-			xmpp_stanza_release(step.st);
+			struct result r = { step.inner, step.id, step.stamp };
+
+			store_result(s, step.q, &r);
+			xmpp_stanza_release(step.inner);
+			free(step.id);
+			free(step.stamp);
 			stored++;
 		} else if (step.kind == STEP_PAGE) {
 			page_stored(s, step.q, step.after);
