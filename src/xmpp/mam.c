@@ -6,16 +6,19 @@
  * archive is asked for what came after the newest message stored with
  * an archive id (history_archive_last, read when the session came up,
  * before any of its messages was stored), one page at a time: a page is
- * asked only when the last one's <fin/> came, and each result is handed
- * to message_read() as it arrives, so the loop, the screen and ping
- * answers never wait for the whole. When the history already holds
+ * asked only when the last one's results are stored. A result is only
+ * queued as it arrives, and the loop hands MAM_SLICE of them a pass to
+ * message_read() (struct mam_step), so what came behind a page (a ping
+ * the server held while it built it) never waits for the page to be
+ * stored, and is answered before the server starts on the next; a
+ * message that is not a result is read after the results before it are
+ * stored (mam_settle). When the history already holds
  * what the archive named, the account has one: the first page is then
  * asked with the session's first requests, without waiting for the
  * disco#info (which comes after the roster). The first page records
  * where the catch-up starts and each finished page where it got to
  * (history_archive_cursor, in the same transaction as the page's
- * messages; the next page is asked before), so a connection lost half
- * way resumes there
+ * messages), so a connection lost half way resumes there
  * -- not after a newer message that came live meanwhile -- and the
  * deduplication by archive id absorbs the page fetched twice. An id the
  * archive no longer knows (item-not-found: expired) falls back to the
@@ -61,6 +64,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,16 +99,21 @@
 #define MAM_RETRIES 3
 /* The user's own archive in history_archive_cursor(). */
 #define MAM_OWN ""
+/* How many of the catch-up's results one pass of the loop stores (see
+ * struct mam_step): about a millisecond's work. */
+#define MAM_SLICE 25
 
 enum mam_kind { MAM_CATCHUP, MAM_OLDER, MAM_ROOM };
 
 /* The archiving defaults (XEP-0313 section 6). */
 static const char *const mam_defaults[] = { "always", "roster", "never" };
 
-/* A query in flight; the request's ud, freed by its callback (which
- * runs exactly once). A query the session has dropped (a new session
- * started) is no longer in struct mam and only waits for that. */
+/* A query in flight; the request's ud, released by its callback (which
+ * runs exactly once), and by each catch-up step that names it. A query
+ * the session has dropped (a new session started) is no longer in
+ * struct mam and only waits for those. */
 struct mam_query {
+	unsigned refs;    /* its callback's, and one per step */
 	char *queryid;
 	enum mam_kind kind;
 	uint64_t win;     /* MAM_OLDER: the window asking */
@@ -115,6 +124,32 @@ struct mam_query {
 	int64_t last_ts;  /* the newest result's time on it, -1: none */
 	int64_t before_ts; /* MAM_OLDER: the oldest stored message's time,
 			    * -1: none stored */
+};
+
+/* What the catch-up read and has still to do, in the order read. A
+ * result is only queued as it is read (message_read() costs tens of
+ * microseconds, and a page of them would hold back whatever came
+ * behind them, pings included); the loop then stores MAM_SLICE results
+ * a pass (mam_settle() all of them). A page's end (its cursor: where a
+ * catch-up cut short goes on; then the next page is asked) and the
+ * catch-up's end wait in the queue behind the page's results. */
+enum mam_step_kind { STEP_RESULT, STEP_PAGE, STEP_END };
+
+struct mam_step {
+	enum mam_step_kind kind;
+	struct mam_query *q;  /* STEP_RESULT, STEP_PAGE: a reference */
+	/* STEP_RESULT: the message the result forwards (a reference: its
+	 * wrappers are freed as read, which keeps what a page holds
+	 * small), its archive id and stamp (NULL: none), copies */
+	xmpp_stanza_t *inner;
+	char *id, *stamp;
+	char *after;          /* STEP_PAGE: the page's RSM <last/> */
+};
+
+/* A result's parts, borrowed from its stanza. */
+struct result {
+	xmpp_stanza_t *inner; /* the message it forwards */
+	const char *id, *stamp;
 };
 
 /* A room's catch-up (MAM_ROOM). */
@@ -155,6 +190,11 @@ struct mam {
 			  * the message it goes on after; -1: none */
 	bool newest;     /* nothing was stored: the newest page only */
 	size_t got, total;
+	struct mam_step *steps; /* what is read and not done: steps[next ..
+				 * nsteps - 1] */
+	size_t next, nsteps, capsteps;
+	bool ask;        /* the next page is asked once this one is stored */
+	loop_timer_id pass; /* the next step pass, 0: none due */
 };
 
 static struct mam *mam_of(struct session *s)
@@ -166,17 +206,42 @@ static struct mam *mam_of(struct session *s)
 	return s->mam;
 }
 
-static void query_free(struct mam_query **qp)
+static struct mam_query *query_ref(struct mam_query *q)
+{
+	q->refs++;
+	return q;
+}
+
+/* Drops a reference to *qp and clears it; the last frees the query. */
+static void query_release(struct mam_query **qp)
 {
 	struct mam_query *q = *qp;
 
-	if (!q)
+	*qp = NULL;
+	if (!q || --q->refs > 0)
 		return;
 	free(q->queryid);
 	free(q->peer);
 	free(q->room);
 	free(q);
-	*qp = NULL;
+}
+
+/* Forgets what the catch-up read and has not done (the cursor then
+ * still names where it was read from). */
+static void steps_clear(struct session *s, struct mam *m)
+{
+	for (size_t i = m->next; i < m->nsteps; i++) {
+		if (m->steps[i].inner)
+			xmpp_stanza_release(m->steps[i].inner);
+		free(m->steps[i].id);
+		free(m->steps[i].stamp);
+		free(m->steps[i].after);
+		query_release(&m->steps[i].q);
+	}
+	m->next = m->nsteps = 0;
+	m->ask = false;
+	loop_timer_cancel(s->app->loop, m->pass);
+	m->pass = 0;
 }
 
 /* Forgets every query in flight (their callbacks free them). */
@@ -196,6 +261,8 @@ void mam_free(struct session *s)
 
 	if (!m)
 		return;
+	steps_clear(s, m);
+	free(m->steps);
 	forget_queries(m);
 	for (size_t i = 0; i < m->nrooms; i++) {
 		free(m->rooms[i].room);
@@ -283,6 +350,7 @@ static struct mam_query *query_new(struct session *s, enum mam_kind kind)
 	struct mam_query *q = xcalloc(1, sizeof *q);
 	char *id = xmpp_uuid_gen(s->ctx);
 
+	q->refs = 1;
 	q->queryid = xstrdup(id);
 	xmpp_free(s->ctx, id);
 	q->kind = kind;
@@ -320,6 +388,8 @@ static void fin_parse(xmpp_stanza_t *reply, struct fin *f)
 }
 
 static void catchup_page(struct session *s);
+static struct mam_step *step_add(struct session *s, enum mam_step_kind kind);
+static void steps_run(struct session *s, size_t max);
 
 /* The catch-up ends: finished (cond NULL) or stopped by cond. */
 static void catchup_end(struct session *s, const char *cond)
@@ -349,7 +419,7 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (!m || m->catchup != q || s->app->quit) { /* a session ago */
 		if (m && m->catchup == q)
 			m->catchup = NULL;
-		query_free(&q);
+		query_release(&q);
 		return;
 	}
 	m->catchup = NULL;
@@ -362,13 +432,16 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 			s->acc->conf->name);
 		m->got -= q->got;
 		catchup_page(s);
-		query_free(&q);
+		query_release(&q);
 		return;
 	}
 	m->retries = 0;
 	if (!req_ok(reply)) {
 		struct req_error e;
 
+		/* what was read is stored before the catch-up changes
+		 * course (m->start: where it got to) */
+		steps_run(s, SIZE_MAX);
 		req_error_parse(reply, &e);
 		if (q->by_after && e.cond &&
 		    strcmp(e.cond, "item-not-found") == 0 && m->start >= 0) {
@@ -390,7 +463,7 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 			catchup_end(s, e.cond ? e.cond : "undefined-condition");
 		}
 		req_error_clear(&e);
-		query_free(&q);
+		query_release(&q);
 		return;
 	}
 	fin_parse(reply, &f);
@@ -405,28 +478,49 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 	if (q->got && f.last && !m->newest) {
 		free(m->after);
 		m->after = xstrdup(f.last);
-		if (q->last_ts >= 0)
-			m->start = q->last_ts;
 	}
 	if (f.complete || !f.last || q->got == 0 || m->newest) {
-		catchup_end(s, NULL);
+		step_add(s, STEP_END);
 	} else {
-		/* the next page first: the server builds it while we record
-		 * where this one ended */
-		catchup_page(s);
-		if (s->acc->history &&
-		    history_archive_cursor_set(s->acc->history, MAM_OWN,
-					       m->after, m->start) < 0)
-			log_msg(LOG_WARN, "mam", "%s: cannot record the cursor: %s",
-				s->acc->conf->name,
-				history_error(s->acc->history));
+		struct mam_step *page = step_add(s, STEP_PAGE);
+
+		/* once the page's results are stored, where it ended is
+		 * recorded and the next page asked (page_stored): the server
+		 * holds every stanza for us while it builds a page, so what
+		 * came with this <fin/> (a ping it held while it built this
+		 * one) is answered, between the slices, well before it
+		 * starts on the next */
+		page->q = query_ref(q);
+		page->after = xstrdup(f.last);
+		m->ask = true;
 		if (m->total < m->got)
 			m->total = m->got;
 		/* the bar moves once a page */
 		account_archive_progress(s->app, s->acc, true, m->got, m->total);
 	}
 	free(f.last);
-	query_free(&q);
+	query_release(&q);
+}
+
+/* A page's results are stored: where it ended (after, the time of its
+ * newest result) is recorded in the batch that holds them, and the next
+ * page asked. */
+static void page_stored(struct session *s, struct mam_query *q,
+			const char *after)
+{
+	struct mam *m = s->mam;
+
+	if (q->last_ts >= 0)
+		m->start = q->last_ts;
+	if (s->acc->history &&
+	    history_archive_cursor_set(s->acc->history, MAM_OWN, after,
+				       m->start) < 0)
+		log_msg(LOG_WARN, "mam", "%s: cannot record the cursor: %s",
+			s->acc->conf->name, history_error(s->acc->history));
+	if (m->ask) {
+		m->ask = false;
+		catchup_page(s);
+	}
 }
 
 /* Asks for the catch-up's next page. */
@@ -502,6 +596,10 @@ void mam_connected(struct session *s)
 {
 	struct mam *m = mam_of(s);
 
+	/* what the last session read is stored (and the cursor moved past
+	 * it) before this one reads where to go on from */
+	m->ask = false;
+	steps_run(s, SIZE_MAX);
 	forget_queries(m);
 	strmap_clear(&m->done);
 	xfree(&m->after);
@@ -563,7 +661,7 @@ static void on_older(struct session *s, xmpp_stanza_t *reply, void *ud)
 			break;
 		}
 	if (!mine || s->app->quit) {
-		query_free(&q);
+		query_release(&q);
 		return;
 	}
 	w = older_window(s, q);
@@ -589,7 +687,7 @@ static void on_older(struct session *s, xmpp_stanza_t *reply, void *ud)
 		.shown = shown > 0 ? (size_t)shown : 0, .cond = e.cond };
 	event_emit(s->app, &ev);
 	req_error_clear(&e);
-	query_free(&q);
+	query_release(&q);
 }
 
 int xs_archive_older(struct app *app, struct window *w)
@@ -701,7 +799,7 @@ static void on_room_page(struct session *s, xmpp_stanza_t *reply, void *ud)
 	struct fin f;
 
 	if (!e || e->q != q || s->app->quit) { /* a join ago */
-		query_free(&q);
+		query_release(&q);
 		return;
 	}
 	e->q = NULL;
@@ -723,7 +821,7 @@ static void on_room_page(struct session *s, xmpp_stanza_t *reply, void *ud)
 					       "no answer");
 		}
 		req_error_clear(&err);
-		query_free(&q);
+		query_release(&q);
 		return;
 	}
 	fin_parse(reply, &f);
@@ -738,7 +836,7 @@ static void on_room_page(struct session *s, xmpp_stanza_t *reply, void *ud)
 	else
 		room_page(s, e);
 	free(f.last);
-	query_free(&q);
+	query_release(&q);
 }
 
 /* Asks room e's archive for its catch-up's next page. */
@@ -870,42 +968,33 @@ static void follow_stored(struct session *s, struct mam_query *q,
 		*prev = stored;
 }
 
-bool mam_result(struct session *s, xmpp_stanza_t *st)
+/* Result r's parts in p; false when it has no message or id. */
+static bool result_parts(xmpp_stanza_t *r, struct result *p)
 {
-	xmpp_stanza_t *r = xmpp_stanza_get_child_by_name_and_ns(st, "result",
-								 NS_MAM);
-	xmpp_stanza_t *fwd, *d, *inner;
-	const char *from = xmpp_stanza_get_from(st);
-	const char *id, *stamp;
-	struct mam_query *q;
+	xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_name_and_ns(r, "forwarded",
+								 NS_FORWARD);
+	xmpp_stanza_t *d = fwd ? xmpp_stanza_get_child_by_name_and_ns(
+					 fwd, "delay", NS_DELAY) :
+				 NULL;
+
+	p->inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
+	p->id = xmpp_stanza_get_attribute(r, "id");
+	p->stamp = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
+	return p->inner && p->id;
+}
+
+/* Stores result p of query q (and shows it). */
+static void store_result(struct session *s, struct mam_query *q,
+			 const struct result *p)
+{
 	struct msg_via via = { VIA_ARCHIVE, -1, NULL, false };
 	struct history *h = s->acc->history;
 	int64_t last;
 
-	if (!r)
-		return false;
-	q = query_find(s->mam, xmpp_stanza_get_attribute(r, "queryid"));
-	if (!q || !from_archive(s, q, from)) {
-		log_msg(LOG_INFO, "mam", "%s: archive result %s dropped",
-			s->acc->conf->name,
-			q ? "from someone else" : "for no query of ours");
-		return true;
-	}
-	fwd = xmpp_stanza_get_child_by_name_and_ns(r, "forwarded", NS_FORWARD);
-	d = fwd ? xmpp_stanza_get_child_by_name_and_ns(fwd, "delay", NS_DELAY) :
-		  NULL;
-	inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
-	id = xmpp_stanza_get_attribute(r, "id");
-	stamp = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
-	if (!inner || !id) {
-		log_msg(LOG_INFO, "mam", "%s: archive result without a message"
-			" or id dropped", s->acc->conf->name);
-		return true;
-	}
-	via.ts_ms = in_order(s->mam, q, stamp ? xs_parse_stamp(stamp) : -1);
-	via.archive_id = id;
+	via.ts_ms = in_order(s->mam, q,
+			     p->stamp ? xs_parse_stamp(p->stamp) : -1);
+	via.archive_id = p->id;
 	via.in_order = q->kind == MAM_CATCHUP;
-	q->got++;
 	if (via.ts_ms >= 0)
 		q->last_ts = via.ts_ms;
 	last = h ? history_last_rowid(h) : 0;
@@ -914,15 +1003,131 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 
 		if (e)
 			e->got++;
-		muc_archived(s, inner, q->room, via.ts_ms, id);
+		muc_archived(s, p->inner, q->room, via.ts_ms, p->id);
 	} else {
-		if (q->kind == MAM_CATCHUP)
-			s->mam->got++; /* the bar moves once a page */
-		message_read(s, inner, &via);
+		message_read(s, p->inner, &via);
 	}
-	follow_stored(s, q, id, via.ts_ms,
+	follow_stored(s, q, p->id, via.ts_ms,
 		      h && history_last_rowid(h) != last);
+}
+
+bool mam_result(struct session *s, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *r = xmpp_stanza_get_child_by_name_and_ns(st, "result",
+								 NS_MAM);
+	struct mam_query *q;
+	struct result parts;
+	struct mam_step *step;
+
+	if (!r)
+		return false;
+	q = query_find(s->mam, xmpp_stanza_get_attribute(r, "queryid"));
+	if (!q || !from_archive(s, q, xmpp_stanza_get_from(st))) {
+		log_msg(LOG_INFO, "mam", "%s: archive result %s dropped",
+			s->acc->conf->name,
+			q ? "from someone else" : "for no query of ours");
+		return true;
+	}
+	if (!result_parts(r, &parts)) {
+		log_msg(LOG_INFO, "mam", "%s: archive result without a message"
+			" or id dropped", s->acc->conf->name);
+		return true;
+	}
+	if (q->kind != MAM_CATCHUP) {
+		/* (in_order() places a scroll back's result by the count
+		 * before it) */
+		store_result(s, q, &parts);
+		q->got++;
+		return true;
+	}
+	q->got++;
+	s->mam->got++; /* the bar moves once a page */
+	step = step_add(s, STEP_RESULT);
+	step->q = query_ref(q);
+	step->inner = xmpp_stanza_clone(parts.inner);
+	step->id = xstrdup(parts.id);
+	step->stamp = parts.stamp ? xstrdup(parts.stamp) : NULL;
 	return true;
+}
+
+/* Runs the step pass when there is something to do. */
+static void steps_due(struct session *s);
+
+static void steps_pass(struct loop *l, void *ud)
+{
+	struct session *s = ud;
+	struct mam *m = s->mam;
+
+	(void)l;
+	m->pass = 0;
+	steps_run(s, MAM_SLICE);
+	steps_due(s);
+}
+
+static void steps_due(struct session *s)
+{
+	struct mam *m = s->mam;
+
+	if (!m->pass && m->next < m->nsteps)
+		m->pass = loop_timer_add(s->app->loop, 0, steps_pass, s);
+}
+
+/* A new step at the end of the queue (zeroed but for its kind); the
+ * loop's next pass starts on the queue. */
+static struct mam_step *step_add(struct session *s, enum mam_step_kind kind)
+{
+	struct mam *m = s->mam;
+	struct mam_step *step;
+
+	if (m->next > 0 && m->nsteps == m->capsteps) { /* room in front */
+		m->nsteps -= m->next;
+		memmove(m->steps, m->steps + m->next,
+			m->nsteps * sizeof *m->steps);
+		m->next = 0;
+	}
+	xgrow((void **)&m->steps, &m->capsteps, m->nsteps + 1,
+	      sizeof *m->steps);
+	step = &m->steps[m->nsteps++];
+	memset(step, 0, sizeof *step);
+	step->kind = kind;
+	steps_due(s);
+	return step;
+}
+
+/* Does the catch-up's steps in the order read, up to max results. */
+static void steps_run(struct session *s, size_t max)
+{
+	struct mam *m = s->mam;
+	size_t stored = 0;
+
+	while (m->next < m->nsteps && stored < max) {
+		/* a copy: what it does may queue more */
+		struct mam_step step = m->steps[m->next++];
+
+		if (step.kind == STEP_RESULT) {
+			struct result r = { step.inner, step.id, step.stamp };
+
+			store_result(s, step.q, &r);
+			xmpp_stanza_release(step.inner);
+			free(step.id);
+			free(step.stamp);
+			stored++;
+		} else if (step.kind == STEP_PAGE) {
+			page_stored(s, step.q, step.after);
+			free(step.after);
+		} else {
+			catchup_end(s, NULL);
+		}
+		query_release(&step.q);
+	}
+	if (m->next == m->nsteps)
+		m->next = m->nsteps = 0;
+}
+
+void mam_settle(struct session *s)
+{
+	if (s->mam)
+		steps_run(s, SIZE_MAX);
 }
 
 /* Preferences (XEP-0313 section 6). */

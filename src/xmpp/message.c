@@ -328,7 +328,10 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	static const struct msg_via live = { VIA_LIVE, -1, NULL, false };
 
 	(void)conn;
-	if (carbons_message(ud, st) || mam_result(ud, st))
+	if (mam_result(ud, st))
+		return 1;
+	mam_settle(ud); /* the catch-up's results it came behind first */
+	if (carbons_message(ud, st))
 		return 1;
 	message_read(ud, st, &live);
 	return 1;

@@ -568,10 +568,10 @@ void xs_shutdown(struct app *app)
 		upload_free(s);
 		if (s->own_vcard)
 			xmpp_stanza_release(s->own_vcard);
+		mam_free(s); /* its stanzas before their context */
 		conn_free(s);
 		delivery_free(s);
 		xs_marks_free(s);
-		mam_free(s);
 		free(s);
 		app->accounts[i]->session = NULL;
 	}

@@ -393,9 +393,13 @@ void mam_connected(struct session *s);
 /* A hook of features.c: when the account offers an archive
  * (urn:xmpp:mam:2), catch up from it. */
 void mam_features(struct session *s);
-/* An archive <result/> wrapper: checked and its message read (true);
+/* An archive <result/> wrapper: checked and its message read, or for
+ * the catch-up queued to be read by the loop's next passes (true);
  * false when st is no such wrapper. */
 bool mam_result(struct session *s, xmpp_stanza_t *st);
+/* Reads the catch-up's results still queued: a message that came
+ * behind them is read after them. */
+void mam_settle(struct session *s);
 void mam_free(struct session *s);
 /* Our join to room goes out (muc.c): where a catch-up from the room's
  * archive would start is read now, before the join's replay is stored. */

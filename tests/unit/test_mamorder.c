@@ -17,6 +17,14 @@
  * The window shows that order too: as the results come in (in their
  * place within a second, which its lines do not show) and when it is
  * opened from the history.
+ *
+ * The catch-up's results are read in slices by the loop's passes
+ * (loop_run_timers here): a pass stores some, never a page; the next
+ * page is asked, and the cursor moved, once the page before it is
+ * stored; a message that comes
+ * behind queued results (through the session's message handler, caught
+ * with -Wl,--wrap=xmpp_handler_add, as the <fin/>'s with
+ * --wrap=xmpp_id_handler_add) is stored after them.
  */
 #include "config.h"
 
@@ -48,6 +56,42 @@
 #define SECOND 1700000000LL
 #define STAMP "2023-11-14T22:13:20Z"
 #define MAX_ROWS 400
+#define PAGE 250
+
+/* The session's message handler (message_register) and the last IQ
+ * answer handler, as libstrophe would have been given them. */
+static xmpp_handler msg_handler;
+static void *msg_ud;
+static xmpp_handler id_handler;
+static void *id_ud;
+
+void __wrap_xmpp_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
+			     const char *ns, const char *name,
+			     const char *type, void *userdata);
+void __wrap_xmpp_id_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
+				const char *id, void *userdata);
+
+void __wrap_xmpp_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
+			     const char *ns, const char *name,
+			     const char *type, void *userdata)
+{
+	(void)conn;
+	(void)ns;
+	(void)type;
+	if (name && strcmp(name, "message") == 0) {
+		msg_handler = handler;
+		msg_ud = userdata;
+	}
+}
+
+void __wrap_xmpp_id_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
+				const char *id, void *userdata)
+{
+	(void)conn;
+	(void)id;
+	id_handler = handler;
+	id_ud = userdata;
+}
 
 static uint64_t test_clock(void)
 {
@@ -131,6 +175,16 @@ static void keep_queryid(struct fixture *fx)
 	assert_non_null(q);
 	free(fx->queryid);
 	fx->queryid = strdup(xmpp_stanza_get_attribute(q, "queryid"));
+}
+
+/* The loop's passes until nothing is due; how many ran. */
+static int passes(struct fixture *fx)
+{
+	int n = 0;
+
+	while (loop_run_timers(fx->app.loop) > 0)
+		n++;
+	return n;
 }
 
 /* The archive's (from: NULL, the user's own) result aid stamped in
@@ -233,6 +287,7 @@ static void test_missed_around_a_live_one(void **state)
 	result(fx, "one", "A1");
 	result(fx, "two", "A2"); /* the live one again: not stored twice */
 	result(fx, "three", "A3");
+	passes(fx);
 	assert_history(fx, JULIET, want, 4);
 	assert_window(fx, want, 4);
 }
@@ -254,6 +309,7 @@ static void test_between_live_ones_of_one_ms(void **state)
 	result(fx, "two", "A2");
 	result(fx, "three", "A3");
 	result(fx, "four", "A4");
+	passes(fx);
 	assert_history(fx, JULIET, want, 5);
 	assert_window(fx, want, 5);
 }
@@ -279,7 +335,128 @@ static void test_long_run_in_one_second(void **state)
 	}
 	result(fx, "last", "B");
 	want[301] = "last";
+	passes(fx);
 	assert_history(fx, JULIET, want, 302);
+}
+
+static int count_row(const struct hist_msg *m, void *ud)
+{
+	(void)m;
+	++*(int *)ud;
+	return 0;
+}
+
+/* How many of Juliet's messages the history holds. */
+static int stored(struct fixture *fx)
+{
+	int n = 0;
+
+	assert_true(history_recent(fx->acc->history, JULIET, 0, MAX_ROWS,
+				   count_row, &n) >= 0);
+	return n;
+}
+
+/* The archive id the catch-up's cursor names. */
+static char *cursor(struct fixture *fx)
+{
+	char *after = NULL;
+	int64_t ts;
+
+	assert_int_equal(history_archive_cursor(fx->acc->history, "", &after,
+						&ts), 1);
+	return after;
+}
+
+/* The server's answer to the page in flight: its <fin/>, the page's
+ * last id and whether the archive has no more. */
+static void fin(struct fixture *fx, const char *last, bool complete)
+{
+	xmpp_handler handler = id_handler;
+	char xml[512];
+	xmpp_stanza_t *st;
+
+	assert_non_null(handler);
+	id_handler = NULL;
+	snprintf(xml, sizeof xml,
+		 "<iq type='result' id='page'><fin xmlns='" NS_MAM "'%s>"
+		 "<set xmlns='" NS_RSM "'><last>%s</last></set></fin></iq>",
+		 complete ? " complete='true'" : "", last);
+	st = tu_parse(fx->s->ctx, xml);
+	handler(fx->s->conn, st, id_ud);
+	xmpp_stanza_release(st);
+}
+
+/* A page of PAGE results is not stored as it is read, and its <fin/>
+ * asks for nothing at once: each of the loop's passes stores a part of
+ * the page; once the whole page is stored, the cursor moves to its end
+ * and the next page is asked (after that end). */
+static void test_page_stored_in_slices(void **state)
+{
+	struct fixture *fx = *state;
+	char body[16], aid[16], *c;
+	int i, n, runs;
+
+	live(fx, "zero", "A0", (SECOND - 5) * 1000);
+	catch_up(fx);
+	for (i = 0; i < PAGE; i++) {
+		snprintf(body, sizeof body, "missed %03d", i);
+		snprintf(aid, sizeof aid, "M%03d", i);
+		result(fx, body, aid);
+	}
+	assert_int_equal(stored(fx), 1);
+	tu_sent_reset();
+	fin(fx, "M249", false);
+	assert_int_equal(tu_nsent, 0);
+	assert_int_equal(stored(fx), 1);
+	/* one pass: a part of the page */
+	assert_int_equal(loop_run_timers(fx->app.loop), 1);
+	n = stored(fx);
+	assert_true(n > 1 && n < 1 + PAGE);
+	assert_int_equal(tu_nsent, 0);
+	c = cursor(fx);
+	assert_string_equal(c, "A0");
+	free(c);
+	runs = passes(fx);
+	assert_true(runs > 1);
+	assert_int_equal(stored(fx), 1 + PAGE);
+	c = cursor(fx);
+	assert_string_equal(c, "M249");
+	free(c);
+	keep_queryid(fx);
+	assert_non_null(strstr(tu_sent_xml[0], "<after>M249</after>"));
+	/* the last page: the catch-up ends once it is stored */
+	result(fx, "new", "N");
+	fin(fx, "N", true);
+	passes(fx);
+	assert_int_equal(stored(fx), 2 + PAGE);
+	assert_int_equal(history_archive_cursor(fx->acc->history, "", &c,
+						&(int64_t){ 0 }),
+			 0);
+}
+
+/* A message that comes behind results still queued (here one live) is
+ * read after them: they are stored when it comes, in the order read. */
+static void test_message_behind_results(void **state)
+{
+	static const char *const want[] = { "zero", "one", "two", "three" };
+	struct fixture *fx = *state;
+	xmpp_stanza_t *st;
+
+	message_register(fx->s);
+	assert_non_null(msg_handler);
+	live(fx, "zero", "A0", (SECOND - 5) * 1000);
+	catch_up(fx);
+	result(fx, "one", "A1");
+	result(fx, "two", "A2");
+	assert_int_equal(stored(fx), 1);
+	st = tu_parse(fx->s->ctx,
+		      "<message from='" JULIET "/balcony' to='" ME "/natter'"
+		      " type='chat' id='j-3'><body>three</body>"
+		      "<stanza-id xmlns='" NS_SID "' by='" ME "' id='A3'/>"
+		      "</message>");
+	msg_handler(fx->s->conn, st, msg_ud);
+	xmpp_stanza_release(st);
+	assert_history(fx, JULIET, want, 4);
 }
 
 /* A room line stored as the join's replay or live stores one: ann's
@@ -335,6 +512,8 @@ int main(void)
 		T(test_missed_around_a_live_one),
 		T(test_between_live_ones_of_one_ms),
 		T(test_long_run_in_one_second),
+		T(test_page_stored_in_slices),
+		T(test_message_behind_results),
 		T(test_room_replay_between),
 	};
 
