@@ -6,13 +6,14 @@
  * archive is asked for what came after the newest message stored with
  * an archive id (history_archive_last, read when the session came up,
  * before any of its messages was stored), one page at a time: a page is
- * asked only when the last one's results are stored. A result is only
- * queued as it arrives, and the loop hands MAM_SLICE of them a pass to
- * message_read() (struct mam_step), so what came behind a page (a ping
- * the server held while it built it) never waits for the page to be
- * stored, and is answered before the server starts on the next; a
- * message that is not a result is read after the results before it are
- * stored (mam_settle). When the history already holds
+ * asked when the last one's <fin/> came, by the loop's pass after it. A
+ * result is only queued as it arrives, and the loop hands MAM_SLICE of
+ * them a pass to message_read() (struct mam_step), so what came behind
+ * a page (a ping the server held while it built it) never waits for the
+ * page to be stored, and its answer is written before the next page's
+ * query, which the server would otherwise read first and answer nothing
+ * else until that page is built; a message that is not a result is read
+ * after the results before it are stored (mam_settle). When the history already holds
  * what the archive named, the account has one: the first page is then
  * asked with the session's first requests, without waiting for the
  * disco#info (which comes after the roster). The first page records
@@ -193,7 +194,7 @@ struct mam {
 	struct mam_step *steps; /* what is read and not done: steps[next ..
 				 * nsteps - 1] */
 	size_t next, nsteps, capsteps;
-	bool ask;        /* the next page is asked once this one is stored */
+	bool ask;        /* the next page is asked by the next step pass */
 	loop_timer_id pass; /* the next step pass, 0: none due */
 };
 
@@ -484,12 +485,13 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 	} else {
 		struct mam_step *page = step_add(s, STEP_PAGE);
 
-		/* once the page's results are stored, where it ended is
-		 * recorded and the next page asked (page_stored): the server
-		 * holds every stanza for us while it builds a page, so what
-		 * came with this <fin/> (a ping it held while it built this
-		 * one) is answered, between the slices, well before it
-		 * starts on the next */
+		/* the next page is asked by the loop's next step pass, once
+		 * what came with this <fin/> is answered: the server holds
+		 * every stanza for us while it builds a page, and a pong
+		 * written with the query (a ping it held while it built this
+		 * one) would wait for the next page too. Where this page
+		 * ended is recorded once its results are stored
+		 * (page_stored); the server builds the next meanwhile. */
 		page->q = query_ref(q);
 		page->after = xstrdup(f.last);
 		m->ask = true;
@@ -503,8 +505,7 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 }
 
 /* A page's results are stored: where it ended (after, the time of its
- * newest result) is recorded in the batch that holds them, and the next
- * page asked. */
+ * newest result) is recorded in the batch that holds them. */
 static void page_stored(struct session *s, struct mam_query *q,
 			const char *after)
 {
@@ -517,10 +518,6 @@ static void page_stored(struct session *s, struct mam_query *q,
 				       m->start) < 0)
 		log_msg(LOG_WARN, "mam", "%s: cannot record the cursor: %s",
 			s->acc->conf->name, history_error(s->acc->history));
-	if (m->ask) {
-		m->ask = false;
-		catchup_page(s);
-	}
 }
 
 /* Asks for the catch-up's next page. */
@@ -1060,6 +1057,10 @@ static void steps_pass(struct loop *l, void *ud)
 
 	(void)l;
 	m->pass = 0;
+	if (m->ask) { /* after the pong to what came with the <fin/> */
+		m->ask = false;
+		catchup_page(s);
+	}
 	steps_run(s, MAM_SLICE);
 	steps_due(s);
 }
