@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "core/mime.h"
+#include "core/proc.h"
 #include "util/dl.h"
 #include "util/log.h"
 #include "util/xmem.h"
@@ -106,23 +107,12 @@ static bool plausible(const char *t)
 	return true;
 }
 
-/* In the child: the type of fd into out, then exit. Signals go back to
- * their defaults, so that natter's handlers (which write to the loop's
- * pipe, shared with the child) do not run here. */
+/* In the child: the type of fd into out, then exit. */
 static void name_in_child(int fd, int out)
 {
-	struct sigaction sa;
-	sigset_t none;
 	magic_t m;
-	int sig;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	proc_child_signals();
 	if ((m = mg.open(MAGIC_MIME_TYPE | MAGIC_ERROR))) {
 		size_t max = MIME_READ_MAX;
 		const char *t = NULL;

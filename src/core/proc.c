@@ -132,6 +132,21 @@ static void on_limit(struct loop *l, void *ud)
 	report(p, PROC_TIMEOUT);
 }
 
+void proc_child_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* In the child, between fork and exec: only async-signal-safe calls
  * (envp was built before the fork). */
 static void exec_child(char *const argv[], char *const envp[], int out_fd)

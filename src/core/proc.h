@@ -64,6 +64,11 @@ void proc_hide_env(const char *name);
 /* Whether name was given to proc_hide_env(): its value is natter's
  * own, not the user's. */
 bool proc_env_hidden(const char *name);
+/* In a child between fork() and whatever it runs: every signal back to
+ * its default action and none blocked, so that natter's handlers (which
+ * write to the loop's pipe, shared with the child) never run there.
+ * Async-signal-safe. */
+void proc_child_signals(void);
 /* Kills and reaps a running proc without calling its callback; clears *p.
  * NULL is a no-op. */
 void proc_cancel(struct proc **p);

@@ -31,6 +31,7 @@
 
 #include "core/http.h"
 #include "core/loop.h"
+#include "core/proc.h"
 #include "core/proxy.h"
 #include "core/tunnel.h"
 #include "util/log.h"
@@ -161,17 +162,7 @@ static pid_t splice_start(struct loop *l, int a, int b, struct tunnel *t)
 		return -e;
 	}
 	if (pid == 0) {
-		struct sigaction sa;
-		sigset_t none;
-		int sig;
-
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = SIG_DFL;
-		for (sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				sigaction(sig, &sa, NULL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		proc_child_signals();
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent)
 			_exit(0); /* natter died before prctl took effect */
