@@ -630,6 +630,7 @@ class Perf:
         outdir = os.environ.get("BENCH_PERF")
         self.proc = None
         self.callgrind = Callgrind(pid, name)
+        self.strace = Strace(pid, name)
         if outdir and shutil.which("perf"):
             os.makedirs(outdir, exist_ok=True)
             self.path = os.path.join(os.path.abspath(outdir),
@@ -644,6 +645,7 @@ class Perf:
 
     def stop(self):
         self.callgrind.stop()
+        self.strace.stop()
         if self.proc is None:
             return None
         self.proc.send_signal(signal.SIGINT)
@@ -654,6 +656,35 @@ class Perf:
             self.proc.wait(5)
         self.proc = None
         return self.path
+
+
+class Strace:
+    """`strace -c` attached to pid while a scenario runs, when
+    BENCH_STRACE names a directory (its count of each system call and
+    the time in them goes to NAME.strace there); a no-op otherwise."""
+
+    def __init__(self, pid, name):
+        outdir = os.environ.get("BENCH_STRACE")
+        self.proc = None
+        if outdir and shutil.which("strace"):
+            os.makedirs(outdir, exist_ok=True)
+            path = os.path.join(os.path.abspath(outdir), name + ".strace")
+            self.proc = subprocess.Popen(
+                ["strace", "-c", "-f", "-p", str(pid), "-o", path],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
+            time.sleep(0.3)  # strace needs a moment to attach
+
+    def stop(self):
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+        self.proc = None
 
 
 def callgrind_dir():
@@ -771,7 +802,7 @@ class Floor:
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             ["sh", "-c", 'date +%s.%N > "$0.tmp"; mv "$0.tmp" "$0"; '
-             'exec "$@"', self.t0_file, binary] + list(args),
+             'exec "$@"', self.t0_file] + callgrind_argv([binary] + list(args)),
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
             start_new_session=True,
             env=dict(os.environ, **env) if env else None)
