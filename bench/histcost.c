@@ -162,8 +162,8 @@ int main(int argc, char **argv)
 
 	if (argc != 4) {
 		fprintf(stderr,
-			"usage: histcost fill|chat|room|plainroom|mam|flood|roomflood"
-			" DB N\n");
+			"usage: histcost fill|chat|room|plainroom|mam|flood|"
+			"roomflood DB N\n");
 		return 2;
 	}
 	n = strtol(argv[3], NULL, 10);

@@ -124,7 +124,8 @@ static int wal_write(sqlite3_file *file, const void *p, int n,
 	bool ends = f->commit_page && n != WAL_FRAME_HDR;
 	int r;
 
-	if (f->err != SQLITE_OK || (f->len > 0 && off != f->at + (int64_t)f->len)) {
+	if (f->err != SQLITE_OK ||
+	    (f->len > 0 && off != f->at + (sqlite3_int64)f->len)) {
 		r = wal_settle(f);
 		if (r != SQLITE_OK)
 			return r;
@@ -176,7 +177,8 @@ static int wal_read(sqlite3_file *file, void *p, int n, sqlite3_int64 off)
 	struct wfile *f = (struct wfile *)file;
 	int r = wal_settle(f);
 
-	return r != SQLITE_OK ? r : f->real->pMethods->xRead(f->real, p, n, off);
+	return r != SQLITE_OK ? r :
+		f->real->pMethods->xRead(f->real, p, n, off);
 }
 
 static int wal_truncate(sqlite3_file *file, sqlite3_int64 size)

@@ -66,9 +66,10 @@ static void hook_pwrite(bool on)
 			continue;
 		if (on && !real_pwrite)
 			real_pwrite = (pwrite_fn)p;
-		unix_vfs->xSetSystemCall(unix_vfs, pwrite_names[i],
-					 on ? (sqlite3_syscall_ptr)counting_pwrite :
-					      NULL);
+		sqlite3_syscall_ptr to =
+			on ? (sqlite3_syscall_ptr)counting_pwrite : NULL;
+
+		unix_vfs->xSetSystemCall(unix_vfs, pwrite_names[i], to);
 	}
 	assert_true(!on || real_pwrite);
 	writes = 0;
@@ -266,7 +267,7 @@ static void test_spilled_transaction(void **state)
 			sqlite3_bind_int(st, 1, i);
 			sqlite3_bind_blob(st, 2, blob, 3000, SQLITE_STATIC);
 			if (sqlite3_step(st) != SQLITE_DONE)
-				fail_msg("insert %d: %s", i, sqlite3_errmsg(db));
+				fail_msg("row %d: %s", i, sqlite3_errmsg(db));
 			sqlite3_reset(st);
 		}
 		/* read back through the spilled pages */
@@ -278,8 +279,9 @@ static void test_spilled_transaction(void **state)
 		assert_int_equal(count(fx->reader, "SELECT count(*) FROM big"),
 				 round ? 2000 : 0);
 	}
-	assert_int_equal(count(fx->reader, "SELECT count(*) FROM big"
-					   " WHERE hex(substr(b, 3000, 1)) = '62'"
+	/* the committed round's bytes: 'b' for every 26th row */
+	assert_int_equal(count(fx->reader, "SELECT count(*) FROM big WHERE"
+					   " hex(substr(b, 3000, 1)) = '62'"
 					   " AND n % 26 = 0"),
 			 (2000 + 25) / 26);
 	assert_whole(fx->reader);
