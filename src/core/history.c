@@ -1082,6 +1082,7 @@ uint64_t history_checkpoint(struct history *h, uint64_t now_ms)
 void history_shrink(struct history *h)
 {
 	sqlite3_db_release_memory(h->db);
+	walvfs_trim();
 }
 
 /* The id of the newest row, -1 on error. */

@@ -108,6 +108,18 @@ static void wals_flush(void)
 			f->err = wal_flush(f);
 }
 
+void walvfs_trim(void)
+{
+	struct wfile *f;
+
+	for (f = wals; f; f = f->next)
+		if (f->len == 0) {
+			free(f->buf);
+			f->buf = NULL;
+			f->cap = 0;
+		}
+}
+
 /* ---- WAL files ---- */
 
 static bool commit_header(const void *p, int n)

@@ -21,4 +21,9 @@
  * SQLite's default: the same files, one write per frame). */
 const char *walvfs_name(void);
 
+/* Frees the memory the open WAL files gather their writes in (up to
+ * 256 KiB each) where it holds nothing now; the next commit takes it
+ * again. For history_shrink(). */
+void walvfs_trim(void);
+
 #endif
