@@ -15,6 +15,14 @@
  *                             only, as the benchmark's room); mam: one
  *                             peer's archive results (archive id,
  *                             stanza id)
+ *   histcost flood|roomflood DB N
+ *                             the benchmark's floods as natter stores
+ *                             them: flood, a new peer's messages with
+ *                             the ids and bodies run-bench's bot sends
+ *                             ("fl1", "fl2", ...: not in the order of
+ *                             the index); roomflood, a room's lines
+ *                             from twenty nicks with their origin ids
+ *                             ("rf1", ...) only
  *
  * Rows go through history_add() with history_commit() every 20 (a pass
  * of natter's loop during a flood) and history_flush() every
@@ -39,7 +47,7 @@
 #define COMMIT_EVERY 20
 #define INDEX_EVERY HISTORY_BATCH
 
-enum kind { CHAT, ROOM, PLAINROOM, MAM };
+enum kind { CHAT, ROOM, PLAINROOM, MAM, FLOOD, ROOMFLOOD };
 
 /* A body of a flood's length (the benchmark's are "flood N" plus
  * words): a few words that vary, so the index gains real terms. */
@@ -84,6 +92,21 @@ static void write_one(struct history *h, enum kind k, const char *peer,
 	case MAM:
 		m.archive_id = aid;
 		break;
+	case FLOOD: /* run-bench's run_flood */
+		snprintf(sid, sizeof sid, "fl%ld", i + 1);
+		snprintf(body, sizeof body, "flood %ld of 5000: the quick brown"
+			 " fox jumps over the lazy dog", i + 1);
+		break;
+	case ROOMFLOOD: /* run-bench's run_rooms */
+		snprintf(oid, sizeof oid, "rf%ld", i + 1);
+		snprintf(nick, sizeof nick, "guest%04ld", i % 20);
+		snprintf(body, sizeof body, "room flood %ld of 5000: the quick"
+			 " brown fox jumps over the lazy dog", i + 1);
+		m.stanza_id = NULL;
+		m.room = true;
+		m.nick = nick;
+		m.origin_id = oid;
+		break;
 	}
 	if (history_add(h, &m) < 0) {
 		fprintf(stderr, "histcost: history_add failed\n");
@@ -116,6 +139,8 @@ void flood(struct history *h, enum kind k, long n)
 {
 	const char *peer = k == ROOM || k == PLAINROOM ?
 				   "room7@conference.example.org" :
+			   k == FLOOD ? "bot@localhost" :
+			   k == ROOMFLOOD ? "natter-room@rooms.localhost" :
 				   "contact3@server.example.org";
 	long i;
 
@@ -137,7 +162,8 @@ int main(int argc, char **argv)
 
 	if (argc != 4) {
 		fprintf(stderr,
-			"usage: histcost fill|chat|room|plainroom|mam DB N\n");
+			"usage: histcost fill|chat|room|plainroom|mam|flood|"
+			"roomflood DB N\n");
 		return 2;
 	}
 	n = strtol(argv[3], NULL, 10);
@@ -155,6 +181,10 @@ int main(int argc, char **argv)
 		flood(h, PLAINROOM, n);
 	else if (strcmp(argv[1], "mam") == 0)
 		flood(h, MAM, n);
+	else if (strcmp(argv[1], "flood") == 0)
+		flood(h, FLOOD, n);
+	else if (strcmp(argv[1], "roomflood") == 0)
+		flood(h, ROOMFLOOD, n);
 	else
 		return 2;
 	history_close(&h);

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Instructions per row history_add() costs (bench/README, "Counting the
 # history's instructions"): fills a database of FILL rows once (kept in
-# DIR), then for each of chat, room, plainroom and mam writes N rows
-# (mam: 2 N) into a copy of it under callgrind and prints the count per
-# row, split into the duplicate look-up, the insert, the commits and the
-# search index. Usage: bench/histcost.sh BUILD_DIR [DIR [FILL [N]]]
+# DIR), then for each of chat, room, plainroom, mam, flood and roomflood
+# (HISTCOST_KINDS: those named) writes N rows (mam: 2 N) into a copy of
+# it under callgrind and prints the count per row, split into the
+# duplicate look-up, the insert, the commits and the search index.
+# Usage: bench/histcost.sh BUILD_DIR [DIR [FILL [N]]]
 set -e
 build=${1:?usage: histcost.sh BUILD_DIR [DIR [FILL [N]]]}
 dir=${2:-/tmp/histcost}
@@ -19,7 +20,7 @@ if [ ! -f "$dir/base-$fill.db" ]; then
 	mv "$dir/base-$fill.db.tmp" "$dir/base-$fill.db"
 fi
 printf '%-9s %6s %8s %8s %8s %8s %8s\n' kind rows total dup insert commit index
-for kind in chat room plainroom mam; do
+for kind in ${HISTCOST_KINDS:-chat room plainroom mam flood roomflood}; do
 	rows=$n
 	[ "$kind" = mam ] && rows=$((n * 2))
 	rm -f "$dir/run.db" "$dir/run.db-wal" "$dir/run.db-shm" "$dir/cg.out"
