@@ -61,9 +61,17 @@ xmpp_stanza_t *stanza_payload(xmpp_stanza_t *st)
 
 char *stanza_text(xmpp_stanza_t *el, int flags)
 {
-	char *t = el ? xmpp_stanza_get_text(el) : NULL;
-	char *clean;
+	xmpp_stanza_t *c = el ? xmpp_stanza_get_children(el) : NULL;
+	const char *only;
+	char *t, *clean;
 
+	/* one text node (a body, a status: nearly every text) is read in
+	 * place; xmpp_stanza_get_text() would copy it first */
+	if (c && xmpp_stanza_is_text(c) && !xmpp_stanza_get_next(c)) {
+		only = xmpp_stanza_get_text_ptr(c);
+		return only && *only ? utf8_sanitize(only, flags) : NULL;
+	}
+	t = el ? xmpp_stanza_get_text(el) : NULL;
 	if (!t)
 		return NULL;
 	clean = utf8_sanitize(t, flags);
