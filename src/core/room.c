@@ -371,24 +371,26 @@ void room_message(struct app *app, struct account *acc, const char *room,
 		  const char *nick, const char *body, int64_t ts_ms,
 		  bool delayed, const char *stanza_id, const char *origin_id)
 {
-	room_message_ext(app, acc, room, nick, body, ts_ms, delayed, stanza_id,
-			 origin_id, false, NULL);
+	struct window *w = room_find(app, acc, room);
+
+	if (w)
+		room_message_ext(app, w, nick, body, ts_ms, delayed, stanza_id,
+				 origin_id, false, NULL);
 }
 
 /* room_message_ext(), or for archived (room_message_archived) a line
  * shown before what the join replayed. */
-static void room_line(struct app *app, struct account *acc, const char *room,
-		      const char *nick, const char *body, int64_t ts_ms,
-		      bool delayed, const char *stanza_id,
-		      const char *origin_id, bool markable,
-		      const struct reply_ref *reply, bool archived)
+static void room_line(struct app *app, struct window *w, const char *nick,
+		      const char *body, int64_t ts_ms, bool delayed,
+		      const char *stanza_id, const char *origin_id,
+		      bool markable, const struct reply_ref *reply,
+		      bool archived)
 {
-	struct window *w = room_find(app, acc, room);
-	bool ours = nick && w && strcmp(nick, w->room->nick) == 0;
+	struct account *acc = w->acc;
+	const char *room = w->jid;
+	bool ours = nick && strcmp(nick, w->room->nick) == 0;
 	int64_t rowid = 0;
 
-	if (!w)
-		return;
 	room_fold_flush(app, w); /* arrivals before what they said */
 	/* history: stored first; what the room replays of it is not news,
 	 * and the echo of what we wrote is its acknowledgement */
@@ -452,14 +454,13 @@ static void room_line(struct app *app, struct account *acc, const char *room,
 		marks_soon(app);
 }
 
-void room_message_ext(struct app *app, struct account *acc, const char *room,
-		      const char *nick, const char *body, int64_t ts_ms,
-		      bool delayed, const char *stanza_id,
-		      const char *origin_id, bool markable,
-		      const struct reply_ref *reply)
+void room_message_ext(struct app *app, struct window *w, const char *nick,
+		      const char *body, int64_t ts_ms, bool delayed,
+		      const char *stanza_id, const char *origin_id,
+		      bool markable, const struct reply_ref *reply)
 {
-	room_line(app, acc, room, nick, body, ts_ms, delayed, stanza_id,
-		  origin_id, markable, reply, false);
+	room_line(app, w, nick, body, ts_ms, delayed, stanza_id, origin_id,
+		  markable, reply, false);
 }
 
 void room_message_archived(struct app *app, struct account *acc,
@@ -468,8 +469,11 @@ void room_message_archived(struct app *app, struct account *acc,
 			   const char *stanza_id, const char *origin_id,
 			   const struct reply_ref *reply)
 {
-	room_line(app, acc, room, nick, body, ts_ms, true, stanza_id,
-		  origin_id, false, reply, true);
+	struct window *w = room_find(app, acc, room);
+
+	if (w)
+		room_line(app, w, nick, body, ts_ms, true, stanza_id,
+			  origin_id, false, reply, true);
 }
 
 void room_subject(struct app *app, struct account *acc, const char *room,

@@ -190,13 +190,13 @@ void room_message(struct app *app, struct account *acc, const char *room,
 		  bool delayed, const char *stanza_id, const char *origin_id);
 /* room_message with what a message may add: markable (it asks for
  * chat markers, XEP-0333) and reply (XEP-0461, NULL: none), see
- * core/marks.h and core/reply.h. */
+ * core/marks.h and core/reply.h. w is the room's window, which the
+ * caller found already (room_find): a flood's line looks it up once. */
 struct reply_ref;
-void room_message_ext(struct app *app, struct account *acc, const char *room,
-		      const char *nick, const char *body, int64_t ts_ms,
-		      bool delayed, const char *stanza_id,
-		      const char *origin_id, bool markable,
-		      const struct reply_ref *reply);
+void room_message_ext(struct app *app, struct window *w, const char *nick,
+		      const char *body, int64_t ts_ms, bool delayed,
+		      const char *stanza_id, const char *origin_id,
+		      bool markable, const struct reply_ref *reply);
 /* A room line its archive brought (xmpp/mam.c): stored as a replayed
  * one (not shown when stored before, no alert) and shown before the
  * lines the join replayed, in the order they come. */

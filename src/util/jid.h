@@ -1,7 +1,8 @@
 /* jid: parsing and splitting Jabber IDs (RFC 7622, without stringprep).
  *
  * A struct jid owns three strings: local (may be NULL), domain and
- * resource (may be NULL). natter does not apply PRECIS profiles; it checks
+ * resource (may be NULL), made by jid_parse() in one allocation that
+ * jid_clear() frees: never free one of them alone. natter does not apply PRECIS profiles; it checks
  * the structure and the length limits (1023 bytes per part) and lowercases
  * the domain, which is what comparisons need in practice.
  */

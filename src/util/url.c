@@ -42,17 +42,30 @@ static const char *closer_of(char open)
 	}
 }
 
+/* Where an address whose "://" is at q starts ("https" or "http"
+ * before it, at a word's start), else NULL; *n is its scheme's length
+ * with the "://". */
+static const char *address_at(const char *text, const char *q, size_t *n)
+{
+	if (q - text >= 5 && scheme_at(q - 5, n) && starts_here(text, q - 5))
+		return q - 5;
+	if (q - text >= 4 && scheme_at(q - 4, n) && starts_here(text, q - 4))
+		return q - 4;
+	return NULL;
+}
+
 bool url_next(const char *text, const char **start, size_t *len)
 {
-	const char *p;
+	const char *p, *q;
 
-	/* an address starts with its scheme's h: the rest is skipped by
-	 * strpbrk (every line of a chat is scanned when it arrives) */
-	for (p = text; (p = strpbrk(p, "hH")) != NULL; p++) {
+	/* every address has a "://", which strstr finds a word at a time:
+	 * every line of a chat is scanned when it arrives, and most hold
+	 * none */
+	for (q = text; (q = strstr(q, "://")) != NULL; q += 3) {
 		const char *end, *closer;
 		size_t n;
 
-		if (!scheme_at(p, &n) || !starts_here(text, p))
+		if (!(p = address_at(text, q, &n)))
 			continue;
 		end = p + n;
 		while ((unsigned char)*end > ' ' && *end != 0x7f)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -82,26 +83,46 @@ bool utf8_cp_hostile(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
+size_t utf8_printable_prefix(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones * 0x80;
+	size_t i = 0;
+	uint64_t x;
+
+	/* eight bytes at a time: a byte below 0x20 sets its high bit in
+	 * the first term, one from 0x7F up in the second (a carry out of
+	 * a byte comes only from 0xFF, which is caught itself) */
+	for (; i + sizeof x <= n; i += sizeof x) {
+		memcpy(&x, s + i, sizeof x);
+		if ((((x - ones * 0x20) & ~x) | (x + ones) | x) & highs)
+			break;
+	}
+	while (i < n && s[i] >= 0x20 && s[i] < 0x7F)
+		i++;
+	return i;
+}
+
 char *utf8_sanitize(const char *s, int flags)
 {
-	size_t n, i = 0, o;
+	size_t n = strlen(s), i, o, run;
 	char *out;
 	uint32_t cp;
 
 	/* printable ASCII, most of any text, is copied as it is: text made
 	 * only of it is copied whole, without the worst case's buffer */
-	while (s[i] >= 0x20 && s[i] < 0x7F)
-		i++;
-	if (!s[i])
-		return memcpy(xmalloc(i + 1), s, i + 1);
-	n = i + strlen(s + i);
+	i = utf8_printable_prefix(s, n);
+	if (i == n)
+		return memcpy(xmalloc(n + 1), s, n + 1);
 	/* each input byte yields at most 3 output bytes (U+FFFD) */
 	out = xmalloc(n * 3 + 1);
 	memcpy(out, s, i);
 	o = i;
 	while (i < n) {
-		if (s[i] >= 0x20 && s[i] < 0x7F) {
-			out[o++] = s[i++];
+		run = utf8_printable_prefix(s + i, n - i);
+		if (run) {
+			memcpy(out + o, s + i, run);
+			i += run;
+			o += run;
 			continue;
 		}
 		i += utf8_decode(s + i, n - i, &cp);
@@ -124,10 +145,9 @@ bool utf8_is_clean(const char *s, size_t n)
 
 	while (i < n) {
 		/* printable ASCII, most of any JID, is clean as it is */
-		if (s[i] >= 0x20 && s[i] < 0x7F) {
-			i++;
-			continue;
-		}
+		i += utf8_printable_prefix(s + i, n - i);
+		if (i == n)
+			break;
 		len = utf8_decode(s + i, n - i, &cp);
 		/* a literal U+FFFD is fine; a decoding failure is not */
 		if (cp == 0xFFFD && !(len == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))

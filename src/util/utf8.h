@@ -23,6 +23,10 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 size_t utf8_encode(uint32_t cp, char *out);
 /* Returns a sanitised copy of s; the caller frees it. */
 char *utf8_sanitize(const char *s, int flags);
+/* How many of the first n bytes of s are printable ASCII (0x20 to
+ * 0x7E) before the first that is not: what the sanitising copies as it
+ * is, found eight bytes at a time. */
+size_t utf8_printable_prefix(const char *s, size_t n);
 /* True when s (n bytes) is valid UTF-8 with nothing utf8_sanitize()
  * would remove or replace. */
 bool utf8_is_clean(const char *s, size_t n);

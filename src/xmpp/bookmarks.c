@@ -578,7 +578,7 @@ void xs_bookmarks_connected(struct session *s)
 bool xs_bookmarks_message(struct session *s, xmpp_stanza_t *msg)
 {
 	xmpp_stanza_t *ev, *items, *c;
-	const char *from = xmpp_stanza_get_from(msg);
+	const char *from;
 	char *bare;
 	bool ours;
 
@@ -588,6 +588,7 @@ bool xs_bookmarks_message(struct session *s, xmpp_stanza_t *msg)
 	if (!items || !xmpp_stanza_get_attribute(items, "node") ||
 	    strcmp(xmpp_stanza_get_attribute(items, "node"), NS_BOOKMARKS2) != 0)
 		return false;
+	from = xmpp_stanza_get_from(msg);
 	/* only our own PEP service speaks for our bookmarks */
 	bare = from ? jid_bare_of(from) : NULL;
 	ours = !from || (bare && strcmp(bare, s->acc->bare_jid) == 0);

@@ -149,7 +149,7 @@ bool carbons_message(struct session *s, xmpp_stanza_t *st)
 	const char *name = s->acc->conf->name;
 	xmpp_stanza_t *w, *fwd, *inner, *delay;
 	struct msg_via via = { VIA_CARBON_RECEIVED, -1, NULL, false };
-	const char *from = xmpp_stanza_get_from(st);
+	const char *from;
 	bool sent;
 
 	w = xmpp_stanza_get_child_by_name_and_ns(st, "received", NS_CARBONS);
@@ -158,6 +158,7 @@ bool carbons_message(struct session *s, xmpp_stanza_t *st)
 		via.kind = VIA_CARBON_SENT;
 	if (!w)
 		return false;
+	from = xmpp_stanza_get_from(st);
 	sent = via.kind == VIA_CARBON_SENT;
 	if (!from_our_bare(s, from)) {
 		log_msg(LOG_WARN, "carbons",

@@ -57,12 +57,35 @@ static void set_id(struct change *c, xmpp_stanza_t *el)
 
 /* Reads st's correction or retraction into c. Returns whether it is
  * one (with an id). */
+/* Whether st has a child named retract, apply-to or replace: one walk
+ * over the children of every message, where looking for each with its
+ * namespace took three. */
+static bool may_change(xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *c;
+
+	for (c = st ? xmpp_stanza_get_children(st) : NULL; c;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_is_tag(c) ?
+					   xmpp_stanza_get_name(c) : NULL;
+
+		if (name && (strcmp(name, "retract") == 0 ||
+			     strcmp(name, "apply-to") == 0 ||
+			     strcmp(name, "replace") == 0))
+			return true;
+	}
+	return false;
+}
+
 static bool read_change(xmpp_stanza_t *st, struct change *c)
 {
-	xmpp_stanza_t *r = child(st, "retract", NS_RETRACT);
-	xmpp_stanza_t *fasten = child(st, "apply-to", NS_FASTEN);
+	xmpp_stanza_t *r, *fasten;
 
 	memset(c, 0, sizeof *c);
+	if (!may_change(st))
+		return false;
+	r = child(st, "retract", NS_RETRACT);
+	fasten = child(st, "apply-to", NS_FASTEN);
 	if (r) {
 		c->retract = true;
 		c->moderated = child(r, "moderated", NS_MODERATE) != NULL;

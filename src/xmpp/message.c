@@ -256,8 +256,8 @@ void message_read(struct session *s, xmpp_stanza_t *st,
 	if (live) {
 		int64_t t = delay_of(s, st, &j);
 
-		if (muc_message(s, st, bare, j.resource, t >= 0 ? t : now_ms(),
-				t >= 0))
+		if (muc_message(s, st, type, bare, j.resource,
+				t >= 0 ? t : now_ms(), t >= 0))
 			goto out;
 		if (type && strcmp(type, "error") == 0) {
 			on_error(s, st, bare);

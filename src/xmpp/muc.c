@@ -393,10 +393,10 @@ static void message_ids(xmpp_stanza_t *st, const char *room, char **sid,
 		*oid = utf8_sanitize(v, 0);
 }
 
-bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
-		 const char *nick, int64_t ts_ms, bool delayed)
+bool muc_message(struct session *s, xmpp_stanza_t *st, const char *type,
+		 const char *bare, const char *nick, int64_t ts_ms,
+		 bool delayed)
 {
-	const char *type = xmpp_stanza_get_type(st);
 	struct window *w = room_find(s->app, s->acc, bare);
 	xmpp_stanza_t *subj;
 	char *body, *subject, *n, *sid, *oid;
@@ -429,8 +429,8 @@ bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
 		struct reply_ref rr;
 
 		xs_marks_parse(st, &m, &rr);
-		room_message_ext(s->app, s->acc, bare, n, body, ts_ms, delayed,
-				 sid, oid, m.markable && !delayed, m.reply);
+		room_message_ext(s->app, w, n, body, ts_ms, delayed, sid, oid,
+				 m.markable && !delayed, m.reply);
 	} else if (subj) {
 		room_subject(s->app, s->acc, bare, n, subject ? subject : "");
 		/* the subject (empty or not) ends what a join sends */

@@ -398,14 +398,17 @@ static int message_handler(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	xmpp_stanza_t *ev = xmpp_stanza_get_child_by_name_and_ns(
 		st, "event", NS_PUBSUB_EVENT);
 	xmpp_stanza_t *el = first_tag(ev);
-	const char *from = xmpp_stanza_get_from(st);
-	const char *node = el ? xmpp_stanza_get_attribute(el, "node") : NULL;
-	const char *type = xmpp_stanza_get_type(st);
+	const char *from, *node, *type;
 	struct window *w;
 	char *who;
 
 	(void)conn;
-	if (!el || !node || !from || (type && strcmp(type, "error") == 0))
+	if (!el) /* most messages: nothing more is read of them here */
+		return 1;
+	from = xmpp_stanza_get_from(st);
+	node = xmpp_stanza_get_attribute(el, "node");
+	type = xmpp_stanza_get_type(st);
+	if (!node || !from || (type && strcmp(type, "error") == 0))
 		return 1;
 	who = jid_bare_of(from);
 	if (!who)

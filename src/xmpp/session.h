@@ -201,8 +201,10 @@ bool inband_retry(struct app *app, struct account *a);
 /* muc.c: stanzas from rooms we have a window for; true when taken */
 bool muc_presence(struct session *s, xmpp_stanza_t *st, const char *bare,
 		  const char *nick);
-bool muc_message(struct session *s, xmpp_stanza_t *st, const char *bare,
-		 const char *nick, int64_t ts_ms, bool delayed);
+/* type is st's, which the caller read already */
+bool muc_message(struct session *s, xmpp_stanza_t *st, const char *type,
+		 const char *bare, const char *nick, int64_t ts_ms,
+		 bool delayed);
 /* mucstay.c: staying in rooms, and the history a join asks for */
 struct room_presence;
 /* Adds to a join's muc <x/> the <history/> we lack of room. */

@@ -61,9 +61,17 @@ xmpp_stanza_t *stanza_payload(xmpp_stanza_t *st)
 
 char *stanza_text(xmpp_stanza_t *el, int flags)
 {
-	char *t = el ? xmpp_stanza_get_text(el) : NULL;
-	char *clean;
+	xmpp_stanza_t *c = el ? xmpp_stanza_get_children(el) : NULL;
+	const char *only;
+	char *t, *clean;
 
+	/* one text node (a body, a status: nearly every text) is read in
+	 * place; xmpp_stanza_get_text() would copy it first */
+	if (c && xmpp_stanza_is_text(c) && !xmpp_stanza_get_next(c)) {
+		only = xmpp_stanza_get_text_ptr(c);
+		return only && *only ? utf8_sanitize(only, flags) : NULL;
+	}
+	t = el ? xmpp_stanza_get_text(el) : NULL;
 	if (!t)
 		return NULL;
 	clean = utf8_sanitize(t, flags);
@@ -93,18 +101,24 @@ void stanza_sids(xmpp_stanza_t *st, const char *by, char **sid, char **oid)
 
 	*sid = *oid = NULL;
 	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c)) {
-		const char *ns = xmpp_stanza_is_tag(c) ? xmpp_stanza_get_ns(c) :
-							  NULL;
-		const char *name = ns ? xmpp_stanza_get_name(c) : NULL;
-		const char *who = ns ? xmpp_stanza_get_attribute(c, "by") : NULL;
+		/* the name first: it is at hand, where the namespace and
+		 * the attributes are looked up (every room line has a body
+		 * to pass by) */
+		const char *name = xmpp_stanza_is_tag(c) ?
+					   xmpp_stanza_get_name(c) : NULL;
+		bool stanza_id = name && strcmp(name, "stanza-id") == 0;
+		const char *ns, *who;
 
-		if (!name || strcmp(ns, NS_SID) != 0 ||
+		if (!stanza_id && !(name && strcmp(name, "origin-id") == 0))
+			continue;
+		ns = xmpp_stanza_get_ns(c);
+		if (!ns || strcmp(ns, NS_SID) != 0 ||
 		    !(v = xmpp_stanza_get_attribute(c, "id")) || !*v)
 			continue;
-		if (strcmp(name, "stanza-id") == 0 && !*sid && who && by &&
-		    same_bare(who, by))
+		who = xmpp_stanza_get_attribute(c, "by");
+		if (stanza_id && !*sid && who && by && same_bare(who, by))
 			*sid = utf8_sanitize(v, 0);
-		else if (strcmp(name, "origin-id") == 0 && !*oid)
+		else if (!stanza_id && !*oid)
 			*oid = utf8_sanitize(v, 0);
 	}
 }

@@ -136,6 +136,21 @@ static void test_names_ascii_or_not(void **state)
 	assert_false(attention_names("hello there, xALICE", "alice"));
 	/* a word longer than the line */
 	assert_false(attention_names("ali", "alice"));
+	/* the first letter is looked for as itself and as its capital,
+	 * whichever comes first, past places that start no match */
+	assert_true(attention_names("an Anna, and ANNA", "anna"));
+	assert_true(attention_names("aaaa AAAa aNNa", "anna"));
+	assert_true(attention_names("xAnnax, anna", "anna"));
+	assert_false(attention_names("annabel ANNABEL banna", "anna"));
+	assert_true(attention_names("Bob: lunch?", "bob"));
+	assert_true(attention_names("lunch, bOB", "bob"));
+	/* a first character without a capital: digits, punctuation */
+	assert_true(attention_names("see 42nd street", "42nd"));
+	assert_true(attention_names("ping @ops now", "@ops"));
+	assert_false(attention_names("ping @opsy now", "@ops"));
+	/* the capital comes before the small letter, or only it */
+	assert_true(attention_names("NATTER is out; natter", "natter"));
+	assert_true(attention_names("ok NATTER", "natter"));
 }
 
 static void test_names_utf8_borders(void **state)

@@ -117,6 +117,34 @@ static void test_domain_lowercased(void **state)
 	check_parse("Alice@Example.COM/Laptop", "Alice", "example.com",
 		    "Laptop");
 	check_parse("EXAMPLE.ORG", NULL, "example.org", NULL);
+	/* ASCII letters only: a UTF-8 domain keeps its bytes */
+	check_parse("Bob@M\xc3\x84rchen.DE/x", "Bob", "m\xc3\x84rchen.de", "x");
+}
+
+/* The three parts share one allocation that jid_clear() frees (the
+ * sanitizer build sees a leak or a double free); structs may be
+ * swapped before they are cleared, as message_read() does. */
+static void test_one_allocation(void **state)
+{
+	struct jid a, b, t;
+
+	(void)state;
+	assert_int_equal(jid_parse("room@muc.example.org/guest0001", &a), 0);
+	assert_int_equal(jid_parse("example.org", &b), 0);
+	t = a;
+	a = b;
+	b = t;
+	assert_null(a.local);
+	assert_null(a.resource);
+	assert_string_equal(b.local, "room");
+	assert_string_equal(b.domain, "muc.example.org");
+	assert_string_equal(b.resource, "guest0001");
+	jid_clear(&a);
+	jid_clear(&b);
+	assert_null(b.local);
+	assert_null(b.domain);
+	assert_null(b.resource);
+	jid_clear(&b); /* twice is harmless */
 }
 
 static void test_invalid_empty(void **state)
@@ -284,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_resource_with_at_and_slash),
 		cmocka_unit_test(test_trailing_dot_dropped),
 		cmocka_unit_test(test_domain_lowercased),
+		cmocka_unit_test(test_one_allocation),
 		cmocka_unit_test(test_invalid_empty),
 		cmocka_unit_test(test_invalid_missing_parts),
 		cmocka_unit_test(test_invalid_empty_label),

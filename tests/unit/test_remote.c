@@ -426,6 +426,47 @@ static void test_stanza_helpers(void **state)
 	assert_null(stanza_text(NULL, 0));
 	xmpp_stanza_release(st);
 
+	/* XEP-0359: the stanza-id only when by the one named, the first
+	 * origin-id, whatever comes before or between them */
+	{
+		char *sid, *oid;
+
+		st = parse("<message><body>hi</body>"
+			   "<stanza-id xmlns='urn:xmpp:sid:0' by='evil@x.org' id='no'/>"
+			   "<origin-id xmlns='urn:xmpp:other' id='no'/>"
+			   "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/>"
+			   "<stanza-id xmlns='urn:xmpp:sid:0' by='room@muc.x.org' id='s1'/>"
+			   "<origin-id xmlns='urn:xmpp:sid:0' id='o2'/></message>");
+		stanza_sids(st, "room@muc.x.org", &sid, &oid);
+		assert_string_equal(sid, "s1");
+		assert_string_equal(oid, "o1");
+		free(sid);
+		free(oid);
+		stanza_sids(st, "other@muc.x.org", &sid, &oid);
+		assert_null(sid);
+		assert_string_equal(oid, "o1");
+		free(oid);
+		xmpp_stanza_release(st);
+	}
+
+	/* one text node is read in place, several are joined, none (or
+	 * only elements) is no text */
+	st = parse("<message><body>hi" BAD "</body><subject/>"
+		   "<x><y/></x><t>a<b/>c" BAD "</t></message>");
+	t = stanza_child_text(st, "body");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "hi"));
+	clean("one text node", t, true);
+	free(t);
+	assert_null(stanza_child_text(st, "subject"));
+	assert_null(stanza_child_text(st, "x"));
+	t = stanza_child_text(st, "t");
+	assert_non_null(t);
+	assert_int_equal(strncmp(t, "ac", 2), 0);
+	clean("text nodes joined", t, true);
+	free(t);
+	xmpp_stanza_release(st);
+
 	st = parse("<iq type='get'><error type='cancel'/>"
 		   "<ping xmlns='urn:xmpp:ping'/></iq>");
 	assert_non_null(stanza_payload(st));

@@ -51,6 +51,15 @@ static void test_next(void **state)
 	/* not inside a word, not without a host, not other schemes */
 	assert_string_equal(links("xhttps://a.example http:// ftp://c/d"), "");
 	assert_string_equal(links("HTTPS://A.EXAMPLE/"), "HTTPS://A.EXAMPLE/");
+	/* found by its "://": at the very start, after one alone or in
+	 * a word, after a "://" of no address, scheme in any case */
+	assert_string_equal(links("http://a/ http:// https://b/"),
+			    "http://a/|https://b/");
+	assert_string_equal(links("hhttp://x/ :// a:// HtTp://c/"),
+			    "HtTp://c/");
+	assert_string_equal(links("(https://a/)://x http://b"),
+			    "https://a/|http://b");
+	assert_string_equal(links("no address here, not one: the end"), "");
 	/* a control character ends it */
 	assert_string_equal(links("https://a.example/\x1b[31mred"),
 			    "https://a.example/");

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include <locale.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -331,6 +332,75 @@ static void test_is_clean(void **state)
 	assert_true(utf8_is_clean("ok\x01", 2));
 }
 
+/* Every byte value at every place of two words and a tail: the eight
+ * bytes a time test must stop exactly where the byte loop would. */
+static void test_printable_prefix(void **state)
+{
+	char buf[20];
+	size_t n, p;
+	int b;
+
+	(void)state;
+	for (n = 0; n <= sizeof buf; n++) {
+		memset(buf, 'a', sizeof buf);
+		assert_int_equal(utf8_printable_prefix(buf, n), n);
+	}
+	for (b = 0; b < 256; b++) {
+		bool printable = b >= 0x20 && b < 0x7F;
+
+		for (p = 0; p < sizeof buf; p++) {
+			memset(buf, '~', sizeof buf); /* 0x7E, the last one */
+			buf[p] = (char)b;
+			assert_int_equal(utf8_printable_prefix(buf, sizeof buf),
+					 printable ? sizeof buf : p);
+			/* a byte past n is not looked at */
+			assert_int_equal(utf8_printable_prefix(buf, p), p);
+		}
+	}
+	/* what comes after the first stop does not matter */
+	assert_int_equal(utf8_printable_prefix("abc\x01defghijkl\xff", 16), 3);
+	assert_int_equal(utf8_printable_prefix("0123456789\x7f", 11), 10);
+	assert_int_equal(utf8_printable_prefix(" !\x1f", 3), 2);
+}
+
+/* Lines long enough for the word-at-a-time paths, with what must go
+ * at every place. */
+static void test_sanitize_long(void **state)
+{
+	static const char *const bad[] = { "\x1b", "\x7f", "\xc2\x85",
+					   "\xe2\x80\xae", "\xff" };
+	char in[64], want[64];
+	size_t i, p;
+
+	(void)state;
+	check_sanitize("room flood 17 of 5000: the quick brown fox jumps over "
+		       "the lazy dog", 0,
+		       "room flood 17 of 5000: the quick brown fox jumps over "
+		       "the lazy dog");
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		for (p = 0; p < 24; p++) {
+			memset(in, 'x', 24);
+			in[24] = '\0';
+			memcpy(want, in, 25);
+			/* the bad bytes inserted at p are dropped; a byte
+			 * that does not decode becomes U+FFFD */
+			memmove(in + p + strlen(bad[i]), in + p, 25 - p);
+			memcpy(in + p, bad[i], strlen(bad[i]));
+			if (strcmp(bad[i], "\xff") == 0) {
+				memmove(want + p + 3, want + p, 25 - p);
+				memcpy(want + p, "\xef\xbf\xbd", 3);
+			}
+			check_sanitize(in, 0, want);
+			assert_false(utf8_is_clean(in, strlen(in)));
+			assert_true(utf8_is_clean(want, strlen(want)));
+		}
+	}
+	/* a newline kept or made a space, past the first word */
+	check_sanitize("0123456789abcdef\nxyz", UTF8_KEEP_NEWLINES,
+		       "0123456789abcdef\nxyz");
+	check_sanitize("0123456789abcdef\nxyz", 0, "0123456789abcdef xyz");
+}
+
 static void test_width(void **state)
 {
 	(void)state;
@@ -410,6 +480,8 @@ int main(void)
 		cmocka_unit_test(test_sanitize_invalid),
 		cmocka_unit_test(test_sanitize_whitespace),
 		cmocka_unit_test(test_is_clean),
+		cmocka_unit_test(test_printable_prefix),
+		cmocka_unit_test(test_sanitize_long),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_cp_width),
 		cmocka_unit_test(test_cut),
