@@ -1083,8 +1083,8 @@ static void steps_due(struct session *s);
  * pong written just before the query too, when the server reads both at
  * once. Its <a/> counting the pong comes in the same turn of its loop
  * that relays the pong (libstrophe asks for one after each stanza), a
- * round trip, the server idle meanwhile. Then MAM_SLICE results are
- * stored, while the server builds. */
+ * round trip, the server idle meanwhile. Other passes store MAM_SLICE
+ * results each, while the server builds. */
 static void steps_pass(struct loop *l, void *ud)
 {
 	struct session *s = ud;
@@ -1092,10 +1092,13 @@ static void steps_pass(struct loop *l, void *ud)
 
 	m->pass = 0;
 	if (ask_due(s, m, loop_now(l))) {
+		/* the query is written before the loop's next pass stores
+		 * anything: the server builds while we store */
 		m->ask = false;
 		catchup_page(s);
+	} else {
+		steps_run(s, MAM_SLICE);
 	}
-	steps_run(s, MAM_SLICE);
 	steps_due(s);
 }
 

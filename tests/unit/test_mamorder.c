@@ -400,8 +400,9 @@ static void fin(struct fixture *fx, const char *last, bool complete)
 
 /* A page of PAGE results is not stored as it is read, and its <fin/>
  * asks for nothing at once: the loop's next pass asks for the next page
- * (after that end), and each pass stores a part of the page; once the
- * whole page is stored, the cursor moves to its end. */
+ * (after that end) and stores nothing (the query is written first), and
+ * each pass after it stores a part of the page; once the whole page is
+ * stored, the cursor moves to its end. */
 static void test_page_stored_in_slices(void **state)
 {
 	struct fixture *fx = *state;
@@ -420,11 +421,14 @@ static void test_page_stored_in_slices(void **state)
 	fin(fx, "M249", false);
 	assert_int_equal(tu_nsent, 0);
 	assert_int_equal(stored(fx), 1);
-	/* one pass: the next page asked, a part of this one stored */
+	/* one pass: the next page asked; the next, a part of this one
+	 * stored */
+	assert_int_equal(loop_run_timers(fx->app.loop), 1);
+	assert_int_equal(stored(fx), 1);
+	assert_int_equal(tu_nsent, 1);
 	assert_int_equal(loop_run_timers(fx->app.loop), 1);
 	n = stored(fx);
 	assert_true(n > 1 && n < 1 + PAGE);
-	assert_int_equal(tu_nsent, 1);
 	keep_queryid(fx);
 	assert_non_null(strstr(tu_sent_xml[0], "<after>M249</after>"));
 	c = cursor(fx);
