@@ -15,8 +15,8 @@
  * else until that page is built. The query waits until the server has
  * acknowledged (XEP-0198) what we wrote after the last one, so that it
  * has relayed that answer before it starts on the page (steps_pass). A
- * message that is not a result is read
- * after the results before it are stored (mam_settle). When the history already holds
+ * message that is not a result is read after the results before it are
+ * stored (mam_settle). When the history already holds
  * what the archive named, the account has one: the first page is then
  * asked with the session's first requests, without waiting for the
  * disco#info (which comes after the roster). The first page records
