@@ -15,6 +15,9 @@
  * position of a message on the stream is the count before it was sent,
  * and an <a h='N'/> confirms every message whose position is below N.
  * Messages on their way are kept in a FIFO ("flights", position order).
+ * The server's last count is kept in s->acked (s->acks once one came on
+ * a stream whose count is ours): the archive's catch-up asks its next
+ * page once the server has everything we sent (mam_acked).
  *
  * A resume: libstrophe logs the <resumed h='N'/> it receives (xlog.c
  * reads it into s->resumed and s->resumed_h) and has queued its replays by the time CONNECT fires. natter drops those
@@ -215,6 +218,7 @@ void delivery_connected(struct session *s)
 		s->stanzas_out = 0;
 		d->unsynced = false;
 	}
+	s->acks = false; /* until this stream's first <a/> */
 	/* what is still on its way is sent again from the outbox */
 	flights_clear(d);
 	d->lost = false;
@@ -288,6 +292,9 @@ static int on_sm(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (dv(s)->unsynced)
 		return 1;
 	confirm_below(s, (uint32_t)v);
+	s->acked = (uint32_t)v;
+	s->acks = true;
+	mam_acked(s);
 	return 1;
 }
 

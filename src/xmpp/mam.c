@@ -12,8 +12,11 @@
  * a page (a ping the server held while it built it) never waits for the
  * page to be stored, and its answer is written before the next page's
  * query, which the server would otherwise read first and answer nothing
- * else until that page is built; a message that is not a result is read
- * after the results before it are stored (mam_settle). When the history already holds
+ * else until that page is built. The query waits until the server has
+ * acknowledged (XEP-0198) what we wrote after the last one, so that it
+ * has relayed that answer before it starts on the page (steps_pass). A
+ * message that is not a result is read after the results before it are
+ * stored (mam_settle). When the history already holds
  * what the archive named, the account has one: the first page is then
  * asked with the session's first requests, without waiting for the
  * disco#info (which comes after the roster). The first page records
@@ -103,6 +106,10 @@
 /* How many of the catch-up's results one pass of the loop stores (see
  * struct mam_step): about a millisecond's work. */
 #define MAM_SLICE 25
+/* How long the catch-up's next page waits at most for the server to
+ * acknowledge what we sent before it (see steps_pass): a round trip
+ * takes a millisecond or so; this is for a server that stops counting. */
+#define MAM_ACK_WAIT_MS 250
 
 enum mam_kind { MAM_CATCHUP, MAM_OLDER, MAM_ROOM };
 
@@ -194,7 +201,8 @@ struct mam {
 	struct mam_step *steps; /* what is read and not done: steps[next ..
 				 * nsteps - 1] */
 	size_t next, nsteps, capsteps;
-	bool ask;        /* the next page is asked by the next step pass */
+	bool ask;        /* the next page is asked by a step pass */
+	uint64_t ask_at; /* when it became due (the loop's clock) */
 	loop_timer_id pass; /* the next step pass, 0: none due */
 };
 
@@ -495,6 +503,7 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 		page->q = query_ref(q);
 		page->after = xstrdup(f.last);
 		m->ask = true;
+		m->ask_at = loop_now(s->app->loop);
 		if (m->total < m->got)
 			m->total = m->got;
 		/* the bar moves once a page */
@@ -1047,30 +1056,78 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	return true;
 }
 
+/* Whether the server has read everything we sent on this stream: its
+ * XEP-0198 count has reached ours. True when it does not count for us
+ * (no stream management, or a resumed stream whose count we lost). */
+static bool server_has_all(const struct session *s)
+{
+	return !s->acks || (int32_t)(s->acked - s->stanzas_out) >= 0;
+}
+
+/* Whether the next page may be asked at now (see steps_pass). */
+static bool ask_due(const struct session *s, const struct mam *m,
+		    uint64_t now)
+{
+	return m->ask &&
+	       (server_has_all(s) || now - m->ask_at >= MAM_ACK_WAIT_MS);
+}
+
 /* Runs the step pass when there is something to do. */
 static void steps_due(struct session *s);
 
+/* A pass of the loop's: the next page is asked once the server has read
+ * what we sent after the last one (the pong to a ping it held while it
+ * built that page, which came behind it). Prosody reads all a client
+ * wrote in one go and relays nothing while it builds a page: a pong
+ * read with the next page's query waits until that page is built, the
+ * pong written just before the query too, when the server reads both at
+ * once. Its <a/> counting the pong comes in the same turn of its loop
+ * that relays the pong (libstrophe asks for one after each stanza), a
+ * round trip, the server idle meanwhile. Other passes store MAM_SLICE
+ * results each, while the server builds. */
 static void steps_pass(struct loop *l, void *ud)
 {
 	struct session *s = ud;
 	struct mam *m = s->mam;
 
-	(void)l;
 	m->pass = 0;
-	if (m->ask) { /* after the pong to what came with the <fin/> */
+	if (ask_due(s, m, loop_now(l))) {
+		/* the query is written before the loop's next pass stores
+		 * anything: the server builds while we store */
 		m->ask = false;
 		catchup_page(s);
+	} else {
+		steps_run(s, MAM_SLICE);
 	}
-	steps_run(s, MAM_SLICE);
 	steps_due(s);
 }
 
 static void steps_due(struct session *s)
 {
 	struct mam *m = s->mam;
+	uint64_t now = loop_now(s->app->loop), wait = 0;
 
-	if (!m->pass && m->next < m->nsteps)
-		m->pass = loop_timer_add(s->app->loop, 0, steps_pass, s);
+	if (m->pass)
+		return;
+	if (m->next == m->nsteps) {
+		if (!m->ask)
+			return;
+		if (!ask_due(s, m, now))
+			wait = MAM_ACK_WAIT_MS - (now - m->ask_at);
+	}
+	m->pass = loop_timer_add(s->app->loop, wait, steps_pass, s);
+}
+
+void mam_acked(struct session *s)
+{
+	struct mam *m = s->mam;
+
+	if (!m || !m->ask || !server_has_all(s))
+		return;
+	/* a pass waiting out MAM_ACK_WAIT_MS comes now */
+	loop_timer_cancel(s->app->loop, m->pass);
+	m->pass = 0;
+	steps_due(s);
 }
 
 /* A new step at the end of the queue (zeroed but for its kind); the

@@ -63,6 +63,11 @@ struct session {
 	uint32_t ka_seen;    /* the highest h acknowledged while proving */
 	struct proc *eval;   /* password_eval while it runs, else NULL */
 	uint32_t stanzas_out;  /* sent on this stream, as XEP-0198 counts */
+	uint32_t acked;        /* delivery.c: of those, how many the server
+				* said it has (its last <a h/>) */
+	bool acks;             /* delivery.c: an <a/> came on this stream
+				* and our count is the server's: acked
+				* means what it says */
 	uint32_t queued_out;   /* what libstrophe counts as the user's in
 				* its send queue, queued since the stream
 				* came up (delivery.c: what reached the wire) */
@@ -402,6 +407,9 @@ bool mam_result(struct session *s, xmpp_stanza_t *st);
 /* Reads the catch-up's results still queued: a message that came
  * behind them is read after them. */
 void mam_settle(struct session *s);
+/* delivery.c: the server acknowledged what we sent up to s->acked (a
+ * catch-up's next page may be waiting for that). */
+void mam_acked(struct session *s);
 void mam_free(struct session *s);
 /* Our join to room goes out (muc.c): where a catch-up from the room's
  * archive would start is read now, before the join's replay is stored. */

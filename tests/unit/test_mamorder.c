@@ -24,7 +24,10 @@
  * stored; a message that comes
  * behind queued results (through the session's message handler, caught
  * with -Wl,--wrap=xmpp_handler_add, as the <fin/>'s with
- * --wrap=xmpp_id_handler_add) is stored after them.
+ * --wrap=xmpp_id_handler_add) is stored after them. The next page waits
+ * until the server has acknowledged (XEP-0198, delivery.c's handler of
+ * <a/>, caught the same way) what we sent after the page before it,
+ * or MAM_ACK_WAIT_MS (250 ms) at most.
  */
 #include "config.h"
 
@@ -58,10 +61,13 @@
 #define MAX_ROWS 400
 #define PAGE 250
 
-/* The session's message handler (message_register) and the last IQ
+/* The session's message handler (message_register), its handler of
+ * stream management's elements (delivery_register) and the last IQ
  * answer handler, as libstrophe would have been given them. */
 static xmpp_handler msg_handler;
 static void *msg_ud;
+static xmpp_handler sm_handler;
+static void *sm_ud;
 static xmpp_handler id_handler;
 static void *id_ud;
 
@@ -76,11 +82,14 @@ void __wrap_xmpp_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
 			     const char *type, void *userdata)
 {
 	(void)conn;
-	(void)ns;
 	(void)type;
 	if (name && strcmp(name, "message") == 0) {
 		msg_handler = handler;
 		msg_ud = userdata;
+	}
+	if (ns && strcmp(ns, XMPP_NS_SM) == 0) {
+		sm_handler = handler;
+		sm_ud = userdata;
 	}
 }
 
@@ -93,9 +102,12 @@ void __wrap_xmpp_id_handler_add(xmpp_conn_t *conn, xmpp_handler handler,
 	id_ud = userdata;
 }
 
+/* The loop's clock (ms), moved by the tests that wait. */
+static uint64_t now_ms = 1000;
+
 static uint64_t test_clock(void)
 {
-	return 1000;
+	return now_ms;
 }
 
 struct fixture {
@@ -388,8 +400,9 @@ static void fin(struct fixture *fx, const char *last, bool complete)
 
 /* A page of PAGE results is not stored as it is read, and its <fin/>
  * asks for nothing at once: the loop's next pass asks for the next page
- * (after that end), and each pass stores a part of the page; once the
- * whole page is stored, the cursor moves to its end. */
+ * (after that end) and stores nothing (the query is written first), and
+ * each pass after it stores a part of the page; once the whole page is
+ * stored, the cursor moves to its end. */
 static void test_page_stored_in_slices(void **state)
 {
 	struct fixture *fx = *state;
@@ -408,11 +421,14 @@ static void test_page_stored_in_slices(void **state)
 	fin(fx, "M249", false);
 	assert_int_equal(tu_nsent, 0);
 	assert_int_equal(stored(fx), 1);
-	/* one pass: the next page asked, a part of this one stored */
+	/* one pass: the next page asked; the next, a part of this one
+	 * stored */
+	assert_int_equal(loop_run_timers(fx->app.loop), 1);
+	assert_int_equal(stored(fx), 1);
+	assert_int_equal(tu_nsent, 1);
 	assert_int_equal(loop_run_timers(fx->app.loop), 1);
 	n = stored(fx);
 	assert_true(n > 1 && n < 1 + PAGE);
-	assert_int_equal(tu_nsent, 1);
 	keep_queryid(fx);
 	assert_non_null(strstr(tu_sent_xml[0], "<after>M249</after>"));
 	c = cursor(fx);
@@ -458,6 +474,90 @@ static void test_message_behind_results(void **state)
 	msg_handler(fx->s->conn, st, msg_ud);
 	xmpp_stanza_release(st);
 	assert_history(fx, JULIET, want, 4);
+}
+
+/* The server's <a h='h'/>: it has read h of the stanzas we sent. */
+static void server_acks(struct fixture *fx, unsigned h)
+{
+	char xml[128];
+	xmpp_stanza_t *st;
+
+	snprintf(xml, sizeof xml, "<a xmlns='" XMPP_NS_SM "' h='%u'/>", h);
+	st = tu_parse(fx->s->ctx, xml);
+	sm_handler(fx->s->conn, st, sm_ud);
+	xmpp_stanza_release(st);
+}
+
+/* We answer a ping the server held behind the page. */
+static void pong(struct fixture *fx)
+{
+	session_send(fx->s, xmpp_iq_new(fx->s->ctx, "result", "ping-1"));
+}
+
+/* A page read with a page's results queued, its <fin/> and then a pong
+ * written: the query ends the queue's first pass only once the server
+ * says it has read the pong; until then the results are stored. */
+static void start_waiting(struct fixture *fx)
+{
+	delivery_register(fx->s);
+	assert_non_null(sm_handler);
+	live(fx, "zero", "A0", (SECOND - 5) * 1000);
+	catch_up(fx);
+	server_acks(fx, fx->s->stanzas_out); /* the query: read */
+	result(fx, "one", "A1");
+	result(fx, "two", "A2");
+	fin(fx, "A2", false);
+	pong(fx);
+	tu_sent_reset();
+	passes(fx);
+	assert_int_equal(stored(fx), 3);
+	assert_int_equal(tu_nsent, 0);
+}
+
+/* The server's <a/> that counts the pong lets the next page go. */
+static void test_next_page_after_the_pong(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_waiting(fx);
+	server_acks(fx, fx->s->stanzas_out - 1); /* not the pong yet */
+	passes(fx);
+	assert_int_equal(tu_nsent, 0);
+	server_acks(fx, fx->s->stanzas_out);
+	passes(fx);
+	assert_int_equal(tu_nsent, 1);
+	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+}
+
+/* A server that does not acknowledge holds the next page back for
+ * MAM_ACK_WAIT_MS at most. */
+static void test_next_page_without_an_ack(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_waiting(fx);
+	now_ms += 249;
+	passes(fx);
+	assert_int_equal(tu_nsent, 0);
+	now_ms += 1;
+	passes(fx);
+	assert_int_equal(tu_nsent, 1);
+	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+}
+
+/* Without stream management (no <a/> came) nothing is waited for. */
+static void test_next_page_without_acks(void **state)
+{
+	struct fixture *fx = *state;
+
+	live(fx, "zero", "A0", (SECOND - 5) * 1000);
+	catch_up(fx);
+	result(fx, "one", "A1");
+	fin(fx, "A1", false);
+	pong(fx);
+	tu_sent_reset();
+	assert_int_equal(loop_run_timers(fx->app.loop), 1);
+	assert_int_equal(tu_nsent, 1);
 }
 
 /* A room line stored as the join's replay or live stores one: ann's
@@ -515,6 +615,9 @@ int main(void)
 		T(test_long_run_in_one_second),
 		T(test_page_stored_in_slices),
 		T(test_message_behind_results),
+		T(test_next_page_after_the_pong),
+		T(test_next_page_without_an_ack),
+		T(test_next_page_without_acks),
 		T(test_room_replay_between),
 	};
 
