@@ -648,14 +648,20 @@ class Perf:
         self.strace.stop()
         if self.proc is None:
             return None
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        _interrupt(self.proc)
         self.proc = None
         return self.path
+
+
+def _interrupt(proc):
+    """Ends an attached tracer (perf, strace) as ^C would, so that it
+    writes what it gathered; killed if it has not within 20 s."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
 
 
 class Strace:
@@ -676,14 +682,8 @@ class Strace:
             time.sleep(0.3)  # strace needs a moment to attach
 
     def stop(self):
-        if self.proc is None:
-            return
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        if self.proc is not None:
+            _interrupt(self.proc)
         self.proc = None
 
 
