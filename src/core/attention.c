@@ -109,27 +109,43 @@ static void fold_free(struct folded *f)
 		free(f->cp);
 }
 
-/* The first place from i before end where t holds c, else end. In a
- * line of ASCII only c and its capital can be there: memchr finds
- * each (a word at a time), where lowering every byte on the way cost a
- * line of a flood some 600 instructions. */
+/* Where the search of an ASCII line last found a word's first letter
+ * (low) and its capital (cap), each at or after the place it was
+ * searched from, or the search's end: either is searched again only
+ * once the search has passed it, so a line full of one and without the
+ * other is scanned once, not once per candidate. */
+struct seek {
+	size_t low, cap;
+	bool known;
+};
+
+static size_t ascii_find(const char *s, size_t i, size_t end, int c)
+{
+	const char *hit = memchr(s + i, c, end - i);
+
+	return hit ? (size_t)(hit - s) : end;
+}
+
+/* The first place from i before end where t holds c, else end; end is
+ * the same for every call with the same k. In a line of ASCII only c
+ * and its capital can be there: memchr finds each (a word at a time),
+ * where lowering every byte on the way cost a line of a flood some 600
+ * instructions. */
 static size_t folded_find(const struct folded *t, size_t i, size_t end,
-			  uint32_t c)
+			  uint32_t c, struct seek *k)
 {
 	if (t->ascii) {
-		const char *s = t->ascii, *hit, *cap;
-
 		if (i >= end || c >= 0x80) /* nothing lowers to that */
 			return end;
-		hit = memchr(s + i, (int)c, end - i);
-		if (c >= 'a' && c <= 'z') {
-			size_t upto = hit ? (size_t)(hit - s) : end;
-
-			cap = memchr(s + i, (int)(c - ('a' - 'A')), upto - i);
-			if (cap)
-				hit = cap;
-		}
-		return hit ? (size_t)(hit - s) : end;
+		if (!k->known || k->low < i)
+			k->low = ascii_find(t->ascii, i, end, (int)c);
+		if (c < 'a' || c > 'z')
+			k->cap = end;
+		else if (!k->known || k->cap < i)
+			k->cap = ascii_find(t->ascii, i, end,
+					    (int)(c - ('a' - 'A')));
+		k->known = true;
+		return k->low < k->cap ? k->low : k->cap;
 	}
 	while (i < end && t->cp[i] != c)
 		i++;
@@ -141,6 +157,7 @@ static size_t folded_find(const struct folded *t, size_t i, size_t end,
  * followed by anything). */
 static bool found(const struct folded *t, const struct folded *w)
 {
+	struct seek k = { 0 };
 	bool head, tail;
 	uint32_t first;
 	size_t i, j;
@@ -151,7 +168,7 @@ static bool found(const struct folded *t, const struct folded *w)
 	head = utf8_is_word(first);
 	tail = utf8_is_word(folded_at(w, w->n - 1));
 	for (i = 0; i + w->n <= t->n; i++) {
-		i = folded_find(t, i, t->n - w->n + 1, first);
+		i = folded_find(t, i, t->n - w->n + 1, first, &k);
 		if (i + w->n > t->n)
 			break;
 		for (j = 1; j < w->n && folded_at(t, i + j) == folded_at(w, j);

@@ -153,6 +153,32 @@ static void test_names_ascii_or_not(void **state)
 	assert_true(attention_names("ok NATTER", "natter"));
 }
 
+/* A long line of one case of the first letter and none of the other:
+ * each is looked for once past the last place found, so such a line
+ * costs one scan, not one per candidate (a room line from anyone). */
+static void test_names_long_one_case(void **state)
+{
+	enum { N = 200000 };
+	char *line = malloc(N + 16);
+
+	(void)state;
+	assert_non_null(line);
+	memset(line, 'A', N);
+	strcpy(line + N, " alice");
+	assert_true(attention_names(line, "alice"));
+	strcpy(line + N, " alic");
+	assert_false(attention_names(line, "alice"));
+	memset(line, 'a', N);
+	strcpy(line + N, " ALICE");
+	assert_true(attention_names(line, "alice"));
+	strcpy(line + N, " xALICE");
+	assert_false(attention_names(line, "alice"));
+	/* candidates of both cases, the match after both caches moved */
+	assert_true(attention_names("Al al AL aLi alicE", "alice"));
+	assert_false(attention_names("Al al AL aLi alicEs", "alice"));
+	free(line);
+}
+
 static void test_names_utf8_borders(void **state)
 {
 	(void)state;
@@ -779,6 +805,7 @@ int main(void)
 		cmocka_unit_test(test_names_whole_words),
 		cmocka_unit_test(test_names_case),
 		cmocka_unit_test(test_names_ascii_or_not),
+		cmocka_unit_test(test_names_long_one_case),
 		cmocka_unit_test(test_names_utf8_borders),
 		cmocka_unit_test(test_utf8_classes),
 		cmocka_unit_test(test_is_highlight),
