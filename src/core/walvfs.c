@@ -8,7 +8,11 @@
  * transaction, and SQLite writes it before it publishes the commit in
  * the shared wal-index. A write of that page that fails is returned to
  * SQLite as the failure of that write, so a full disk fails the commit
- * as it does without this VFS. Before anything else touches the file
+ * as it does without this VFS. Only appends are gathered: a write below
+ * the end of what the WAL holds since its header was last written (an
+ * earlier frame's header rewritten, as SQLite does to re-checksum a
+ * transaction that changed a page it had spilled) goes straight
+ * through, so its failure too is SQLite's to see. Before anything else touches the file
  * (a read, a write elsewhere, sync, truncate, its size, a file control,
  * close) what is gathered is written first, so SQLite never sees the
  * file without its own writes. As a second guard, the database file's
@@ -35,6 +39,7 @@
 #include <string.h>
 
 #include "core/walvfs.h"
+#include "util/xmem.h"
 
 #define WALVFS_NAME "natter-wal"
 /* The unix VFS writes at most 128 KiB - 1 bytes in one call (it masks
@@ -54,6 +59,8 @@ struct wfile {
 	unsigned char *buf;   /* gathered writes of a WAL file */
 	size_t len, cap;
 	sqlite3_int64 at;     /* the file offset of buf[0] */
+	sqlite3_int64 top;    /* the end of the frames since the WAL's
+			       * header: writes below it overwrite */
 	bool commit_page;     /* the next write is a commit frame's page */
 	int err;              /* a failure the shm calls could not return */
 };
@@ -142,25 +149,23 @@ static int wal_write(sqlite3_file *file, const void *p, int n,
 		if (r != SQLITE_OK)
 			return r;
 	}
+	if (off == 0) /* the WAL's header: a new WAL, or one restarted */
+		f->top = 0;
+	if (off < f->top) /* an overwrite: SQLite sees its result */
+		return f->real->pMethods->xWrite(f->real, p, n, off);
 	if (f->len + (size_t)n > f->cap) {
 		size_t cap = f->cap ? f->cap : 64 * 1024;
-		unsigned char *nb;
 
 		while (cap < f->len + (size_t)n)
 			cap *= 2;
-		nb = realloc(f->buf, cap);
-		if (!nb) { /* no memory: this write goes as SQLite made it */
-			r = wal_flush(f);
-			return r != SQLITE_OK ? r :
-				f->real->pMethods->xWrite(f->real, p, n, off);
-		}
-		f->buf = nb;
+		f->buf = xrealloc(f->buf, cap);
 		f->cap = cap;
 	}
 	if (f->len == 0)
 		f->at = off;
 	memcpy(f->buf + f->len, p, (size_t)n);
 	f->len += (size_t)n;
+	f->top = off + n;
 	f->commit_page = commit_header(p, n);
 	if (ends || f->len >= WALVFS_MAX)
 		return wal_flush(f);
@@ -378,6 +383,10 @@ static int vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file,
 	v = f->real->pMethods->iVersion;
 	v = v < 1 ? 1 : v > 3 ? 3 : v;
 	if (flags & SQLITE_OPEN_WAL) {
+		/* what the file holds is frames until a header at 0 says
+		 * otherwise; a size that cannot be read counts none */
+		if (f->real->pMethods->xFileSize(f->real, &f->top) != SQLITE_OK)
+			f->top = 0;
 		f->base.pMethods = &wal_methods[v - 1];
 		f->next = wals;
 		wals = f;
