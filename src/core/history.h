@@ -122,9 +122,10 @@ int history_commit(struct history *h);
  * still not stored or indexed. */
 int history_flush(struct history *h);
 /* Gives back SQLite's cache of pages and what it holds for the cache
- * (about 90 KiB after a login), and the WAL's write buffer (walvfs):
- * read again from the file as they are needed. For the loop, once a burst that will not come again is over
- * (the login's). */
+ * (about 90 KiB after a login; the pages are read again from the file
+ * as they are needed) and the WAL's write buffer (walvfs, made again at
+ * the next write). For the loop, once a burst that will not come again
+ * is over (the login's). */
 void history_shrink(struct history *h);
 /* Checkpoints: SQLite writes the WAL's pages back into the database
  * with two fsyncs, 10 to 40 ms here, which its automatic checkpoint

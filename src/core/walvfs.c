@@ -12,10 +12,10 @@
  * the end of what the WAL holds since its header was last written (an
  * earlier frame's header rewritten, as SQLite does to re-checksum a
  * transaction that changed a page it had spilled) goes straight
- * through, so its failure too is SQLite's to see. Before anything else touches the file
- * (a read, a write elsewhere, sync, truncate, its size, a file control,
- * close) what is gathered is written first, so SQLite never sees the
- * file without its own writes. As a second guard, the database file's
+ * through, so its failure too is SQLite's to see. Before anything else
+ * touches the file (a read, a write elsewhere, sync, truncate, its
+ * size, a file control, close) what is gathered is written first, so
+ * SQLite never sees the file without its own writes. As a second guard, the database file's
  * wal-index barrier and locks (xShmBarrier, xShmLock: what SQLite calls
  * to publish a commit or to let another connection in) write every
  * open WAL's gathered bytes first; a failure there (which returns

@@ -2,9 +2,10 @@
  *
  * A struct jid owns three strings: local (may be NULL), domain and
  * resource (may be NULL), made by jid_parse() in one allocation that
- * jid_clear() frees: never free one of them alone. natter does not apply PRECIS profiles; it checks
- * the structure and the length limits (1023 bytes per part) and lowercases
- * the domain, which is what comparisons need in practice.
+ * jid_clear() frees: never free one of them alone. natter does not
+ * apply PRECIS profiles; it checks the structure and the length limits
+ * (1023 bytes per part) and lowercases the domain's ASCII letters,
+ * which is what comparisons need in practice.
  */
 #ifndef NATTER_UTIL_JID_H
 #define NATTER_UTIL_JID_H

@@ -55,8 +55,6 @@ static void set_id(struct change *c, xmpp_stanza_t *el)
 		c->id = utf8_sanitize(id, 0);
 }
 
-/* Reads st's correction or retraction into c. Returns whether it is
- * one (with an id). */
 /* Whether st has a child named retract, apply-to or replace: one walk
  * over the children of every message, where looking for each with its
  * namespace took three. */
@@ -77,6 +75,8 @@ static bool may_change(xmpp_stanza_t *st)
 	return false;
 }
 
+/* Reads st's correction or retraction into c. Returns whether it is
+ * one (with an id). */
 static bool read_change(xmpp_stanza_t *st, struct change *c)
 {
 	xmpp_stanza_t *r, *fasten;

@@ -20,8 +20,9 @@
  * page once the server has everything we sent (mam_acked).
  *
  * A resume: libstrophe logs the <resumed h='N'/> it receives (xlog.c
- * reads it into s->resumed and s->resumed_h) and has queued its replays by the time CONNECT fires. natter drops those
- * replays from the send queue, takes N as its count, confirms what lies
+ * reads it into s->resumed and s->resumed_h) and has queued its replays
+ * by the time CONNECT fires. natter drops those replays from the send
+ * queue, takes N as its count, confirms what lies
  * below N and sends the rest from the outbox, in order, with their ids:
  * each message reaches the server once. A fresh stream (no resume)
  * starts the count at 0 and sends everything in the outbox again.

@@ -16,8 +16,8 @@
  * acknowledged (XEP-0198) what we wrote after the last one, so that it
  * has relayed that answer before it starts on the page (steps_pass). A
  * message that is not a result is read after the results before it are
- * stored (mam_settle). When the history already holds
- * what the archive named, the account has one: the first page is then
+ * stored (mam_settle). When the history already holds what the archive
+ * named, the account has one: the first page is then
  * asked with the session's first requests, without waiting for the
  * disco#info (which comes after the roster). The first page records
  * where the catch-up starts and each finished page where it got to
@@ -203,6 +203,9 @@ struct mam {
 	size_t next, nsteps, capsteps;
 	bool ask;        /* the next page is asked by a step pass */
 	uint64_t ask_at; /* when it became due (the loop's clock) */
+	bool upto_set;   /* upto holds: the step pass after the page */
+	uint32_t upto;   /* what we had sent then (the pong among it): the
+			  * server's count that lets the next page go */
 	loop_timer_id pass; /* the next step pass, 0: none due */
 };
 
@@ -504,6 +507,7 @@ static void on_catchup(struct session *s, xmpp_stanza_t *reply, void *ud)
 		page->after = xstrdup(f.last);
 		m->ask = true;
 		m->ask_at = loop_now(s->app->loop);
+		m->upto_set = false;
 		if (m->total < m->got)
 			m->total = m->got;
 		/* the bar moves once a page */
@@ -603,8 +607,11 @@ void mam_connected(struct session *s)
 	struct mam *m = mam_of(s);
 
 	/* what the last session read is stored (and the cursor moved past
-	 * it) before this one reads where to go on from */
+	 * it) before this one reads where to go on from; a pass armed for
+	 * the last session's next page is not this one's */
 	m->ask = false;
+	loop_timer_cancel(s->app->loop, m->pass);
+	m->pass = 0;
 	steps_run(s, SIZE_MAX);
 	forget_queries(m);
 	strmap_clear(&m->done);
@@ -1056,20 +1063,26 @@ bool mam_result(struct session *s, xmpp_stanza_t *st)
 	return true;
 }
 
-/* Whether the server has read everything we sent on this stream: its
- * XEP-0198 count has reached ours. True when it does not count for us
- * (no stream management, or a resumed stream whose count we lost). */
-static bool server_has_all(const struct session *s)
+/* Whether the server has read what we had sent by the first step pass
+ * after the page (m->upto; until that pass, all we sent): its XEP-0198
+ * count has reached it. What we send while we wait (a receipt, a chat
+ * state) does not move the goal. True when the server does not count
+ * for us (no stream management, or a resumed stream whose count we
+ * lost). */
+static bool server_has_all(const struct session *s, const struct mam *m)
 {
-	return !s->acks || (int32_t)(s->acked - s->stanzas_out) >= 0;
+	uint32_t goal = m->upto_set ? m->upto : s->stanzas_out;
+
+	return !s->acks || (int32_t)(s->acked - goal) >= 0;
 }
 
-/* Whether the next page may be asked at now (see steps_pass). */
+/* Whether the next page may be asked at now (see steps_pass): never
+ * while the link is down (a resumed stream asks it, mam_resumed). */
 static bool ask_due(const struct session *s, const struct mam *m,
 		    uint64_t now)
 {
-	return m->ask &&
-	       (server_has_all(s) || now - m->ask_at >= MAM_ACK_WAIT_MS);
+	return m->ask && s->acc->state == ACC_ONLINE &&
+	       (server_has_all(s, m) || now - m->ask_at >= MAM_ACK_WAIT_MS);
 }
 
 /* Runs the step pass when there is something to do. */
@@ -1091,6 +1104,10 @@ static void steps_pass(struct loop *l, void *ud)
 	struct mam *m = s->mam;
 
 	m->pass = 0;
+	if (m->ask && !m->upto_set) { /* the pong is written by now */
+		m->upto = s->stanzas_out;
+		m->upto_set = true;
+	}
 	if (ask_due(s, m, loop_now(l))) {
 		/* the query is written before the loop's next pass stores
 		 * anything: the server builds while we store */
@@ -1110,19 +1127,25 @@ static void steps_due(struct session *s)
 	if (m->pass)
 		return;
 	if (m->next == m->nsteps) {
-		if (!m->ask)
+		if (!m->ask || s->acc->state != ACC_ONLINE)
 			return;
-		if (!ask_due(s, m, now))
+		if (!ask_due(s, m, now) && now - m->ask_at < MAM_ACK_WAIT_MS)
 			wait = MAM_ACK_WAIT_MS - (now - m->ask_at);
 	}
 	m->pass = loop_timer_add(s->app->loop, wait, steps_pass, s);
+}
+
+void mam_resumed(struct session *s)
+{
+	if (s->mam)
+		steps_due(s);
 }
 
 void mam_acked(struct session *s)
 {
 	struct mam *m = s->mam;
 
-	if (!m || !m->ask || !server_has_all(s))
+	if (!m || !m->ask || !server_has_all(s, m))
 		return;
 	/* a pass waiting out MAM_ACK_WAIT_MS comes now */
 	loop_timer_cancel(s->app->loop, m->pass);

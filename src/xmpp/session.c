@@ -147,6 +147,8 @@ static void on_online(struct session *s)
 		s->resumed ? "stream resumed" : "new session");
 	keepalive_start(s);
 	account_set_state(s->app, a, ACC_ONLINE, REASON_NONE, NULL);
+	if (s->resumed)
+		mam_resumed(s); /* a page held while the link was down */
 	/* rooms: a new session is in none of them; a resumed one is */
 	muc_stay_online(s);
 	if (!s->resumed)

@@ -410,6 +410,9 @@ void mam_settle(struct session *s);
 /* delivery.c: the server acknowledged what we sent up to s->acked (a
  * catch-up's next page may be waiting for that). */
 void mam_acked(struct session *s);
+/* A stream resumed: a next page held while the link was down is asked
+ * now. */
+void mam_resumed(struct session *s);
 void mam_free(struct session *s);
 /* Our join to room goes out (muc.c): where a catch-up from the room's
  * archive would start is read now, before the join's replay is stored. */

@@ -529,6 +529,42 @@ static void test_next_page_after_the_pong(void **state)
 	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
 }
 
+/* What natter sends while it waits (a receipt, a chat state) does not
+ * move the goal: the count of what it had sent by the pass after the
+ * page (the pong among it) lets the next page go. */
+static void test_next_page_goal_fixed(void **state)
+{
+	struct fixture *fx = *state;
+	uint32_t goal;
+
+	start_waiting(fx);
+	goal = fx->s->stanzas_out;
+	pong(fx); /* sent after the goal was taken */
+	tu_sent_reset();
+	server_acks(fx, goal);
+	passes(fx);
+	assert_int_equal(tu_nsent, 1);
+	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+}
+
+/* A link that is down asks nothing, however long the wait; the resumed
+ * stream asks the page held. */
+static void test_next_page_held_while_down(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_waiting(fx);
+	fx->acc->state = ACC_CONNECTING;
+	now_ms += 1000;
+	passes(fx);
+	assert_int_equal(tu_nsent, 0);
+	fx->acc->state = ACC_ONLINE;
+	mam_resumed(fx->s);
+	passes(fx);
+	assert_int_equal(tu_nsent, 1);
+	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+}
+
 /* A server that does not acknowledge holds the next page back for
  * MAM_ACK_WAIT_MS at most. */
 static void test_next_page_without_an_ack(void **state)
@@ -617,6 +653,8 @@ int main(void)
 		T(test_message_behind_results),
 		T(test_next_page_after_the_pong),
 		T(test_next_page_without_an_ack),
+		T(test_next_page_goal_fixed),
+		T(test_next_page_held_while_down),
 		T(test_next_page_without_acks),
 		T(test_room_replay_between),
 	};
