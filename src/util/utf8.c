@@ -179,9 +179,11 @@ size_t utf8_width(const char *s)
 	uint32_t cp;
 
 	while (i < n) {
-		if (s[i] >= 0x20 && s[i] < 0x7F) { /* printable ASCII */
-			i++;
-			w++;
+		size_t run = utf8_printable_prefix(s + i, n - i);
+
+		if (run) { /* printable ASCII: a column a byte */
+			i += run;
+			w += run;
 			continue;
 		}
 		i += utf8_decode(s + i, n - i, &cp);

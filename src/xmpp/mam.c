@@ -1129,7 +1129,7 @@ static void steps_due(struct session *s)
 	if (m->next == m->nsteps) {
 		if (!m->ask || s->acc->state != ACC_ONLINE)
 			return;
-		if (!ask_due(s, m, now) && now - m->ask_at < MAM_ACK_WAIT_MS)
+		if (!ask_due(s, m, now)) /* online: under the cap */
 			wait = MAM_ACK_WAIT_MS - (now - m->ask_at);
 	}
 	m->pass = loop_timer_add(s->app->loop, wait, steps_pass, s);
