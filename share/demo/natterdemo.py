@@ -18,6 +18,8 @@ import asyncio
 import ctypes
 import hashlib
 import os
+import random
+import re
 import shutil
 import signal
 import socket
@@ -49,18 +51,40 @@ def tmux(socket, *args, check=True):
     return res.stdout
 
 
-def free_ports(count):
-    """Return `count` distinct TCP ports of 127.0.0.1 that were free just now."""
-    socks = []
+def _ephemeral_low():
+    """The lowest port the kernel gives outgoing connections."""
     try:
-        for _ in range(count):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind((LOOPBACK, 0))
-            socks.append(s)
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def free_ports(count):
+    """Return `count` distinct TCP ports of 127.0.0.1 that were free just
+    now.  They are drawn below the kernel's ephemeral range: a port the
+    kernel picked (a bind to port 0) can be given to any outgoing
+    connection (a client, a bot, another test's peer) before the server
+    told to use it binds it, and then that server does not listen."""
+    low = _ephemeral_low()
+    base = 10000 if low > 20000 else 1024
+    rng = random.SystemRandom()
+    ports = []
+    for _ in range(1000):
+        if len(ports) == count:
+            return ports
+        port = rng.randrange(base, low)
+        if port in ports:
+            continue
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind((LOOPBACK, port))
+        except OSError:
+            continue
+        finally:
             s.close()
+        ports.append(port)
+    raise OSError("no %d free ports of 127.0.0.1 below %d" % (count, low))
 
 
 def port_open(port, host=LOOPBACK):
@@ -287,14 +311,23 @@ class PrivateProsody:
     def websocket_url(self):
         return "wss://%s:%d/xmpp-websocket" % (self.domain, self.https_port)
 
-    def log_tail(self, lines=30):
-        out = []
+    def log_tail(self, lines=30, trouble=False):
+        """The last lines of Prosody's console and log; with trouble, its
+        warnings and errors first (a port it could not open), which the
+        readiness probes' connections push out of the tail."""
+        out, bad = [], []
         for path in (self.console_path, self.log_path):
             try:
                 with open(path, "r", encoding="utf-8", errors="replace") as f:
-                    out += f.read().splitlines()[-lines:]
+                    text = f.read().splitlines()
             except OSError:
-                pass
+                continue
+            out += text[-lines:]
+            if trouble:
+                bad += [line for line in text
+                        if re.search(r"\b(warn|error)\b|Failed", line)]
+        if bad:
+            out = bad[-lines:] + ["-- tail --"] + out
         return "\n".join(out)
 
     # -- process ----------------------------------------------------------
@@ -331,10 +364,15 @@ class PrivateProsody:
             ) and (not self.web or port_open(self.https_port)):
                 return
             time.sleep(POLL)
+        closed = [p for p in (self.c2s_port,
+                              self.components and self.component_port,
+                              self.web and self.https_port)
+                  if p and not port_open(p)]
         self.kill()
-        raise ProsodyError("prosody did not listen on 127.0.0.1:%d within "
-                           "%.0f s:\n%s" % (self.c2s_port, timeout,
-                                            self.log_tail()))
+        raise ProsodyError("prosody did not listen on 127.0.0.1 port(s) %s "
+                           "within %.0f s:\n%s" % (
+                               ", ".join(map(str, closed)) or "(all open "
+                               "now)", timeout, self.log_tail(trouble=True)))
 
     def _signal_group(self, sig):
         try:

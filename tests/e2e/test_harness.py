@@ -4,8 +4,11 @@ natter reads are written as natter expects, and the peer works."""
 
 import os
 import re
+import socket
 import stat
 import subprocess
+
+import pytest
 
 import natterdemo
 
@@ -85,3 +88,31 @@ def test_peer_helpers_against_echo_bot(prosody, peer):
         peer.wait_message(lambda m: m[2] == "echo: hello")
     finally:
         bot.stop()
+
+
+def test_free_ports_outside_the_ephemeral_range():
+    """Ports handed to servers are never ones the kernel could give an
+    outgoing connection meanwhile (the race that kept Prosody from
+    listening under parallel tests)."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low, high = map(int, f.read().split())
+    ports = natterdemo.free_ports(5)
+    assert len(set(ports)) == 5
+    assert all(p < low or p > high for p in ports), (ports, low, high)
+
+
+def test_prosody_port_taken_is_told():
+    """A port Prosody cannot open is named in the error, with Prosody's
+    own complaint ahead of its log's tail."""
+    server = natterdemo.PrivateProsody(domain="localhost")
+    taker = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        taker.bind((natterdemo.LOOPBACK, server.c2s_port))  # not listening
+        with pytest.raises(natterdemo.ProsodyError) as err:
+            server.start(timeout=5)
+        text = str(err.value)
+        assert str(server.c2s_port) in text.splitlines()[0], text
+        assert "-- tail --" in text, text
+    finally:
+        taker.close()
+        server.cleanup()
