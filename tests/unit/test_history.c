@@ -12,9 +12,11 @@
  * database made before rooms were stored gains their columns and keeps
  * its rows; the full-text index merges 16 segments at a time; a
  * database with the indexes of older versions gets today's (no
- * messages_peer, archive ids unique unless it holds one twice) and keeps
- * its rows, searchable and deduplicated. A fresh history holds the
- * statements a login uses only, the others come with their first use;
+ * messages_peer, archive ids unique unless it holds one twice, the
+ * look-ups' indexes by id first) and keeps its rows, searchable and
+ * deduplicated, a copy found in its own conversation only. A fresh
+ * history holds the statements a login uses only, the others come with
+ * their first use;
  * history_shrink gives back SQLite's cache and nothing read or written
  * after it differs. */
 #include "config.h"
