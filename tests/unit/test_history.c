@@ -12,9 +12,11 @@
  * database made before rooms were stored gains their columns and keeps
  * its rows; the full-text index merges 16 segments at a time; a
  * database with the indexes of older versions gets today's (no
- * messages_peer, archive ids unique unless it holds one twice) and keeps
- * its rows, searchable and deduplicated. A fresh history holds the
- * statements a login uses only, the others come with their first use;
+ * messages_peer, archive ids unique unless it holds one twice, the
+ * look-ups' indexes by id first) and keeps its rows, searchable and
+ * deduplicated, a copy found in its own conversation only. A fresh
+ * history holds the statements a login uses only, the others come with
+ * their first use;
  * history_shrink gives back SQLite's cache and nothing read or written
  * after it differs. */
 #include "config.h"
@@ -844,6 +846,11 @@ static void test_old_indexes_migrated(void **state)
 
 	open_old(fx, "");
 	assert_int_equal(index_count(fx, "messages_peer"), 0);
+	/* the look-ups' indexes begin with the id, not the peer */
+	assert_int_equal(index_count(fx, "messages_sid"), 0);
+	assert_int_equal(index_count(fx, "messages_oid"), 0);
+	assert_int_equal(index_count(fx, "messages_sid_peer"), 1);
+	assert_int_equal(index_count(fx, "messages_oid_peer"), 1);
 	assert_int_equal(index_count(fx, "messages_aid"), 0);
 	assert_int_equal(index_count(fx, "messages_archive"), 1);
 	assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM"
@@ -892,6 +899,57 @@ static void test_old_indexes_migrated(void **state)
 				       " messages"), 5);
 	memset(&r, 0, sizeof r);
 	assert_int_equal(history_search(fx->h, "new", 10, collect, &r), 1);
+}
+
+/* The duplicate look-ups seek by the id first (messages_sid_peer,
+ * messages_oid_peer): the same ids and body in another conversation,
+ * or another room, are other messages, in an upgraded database as in
+ * a new one; the peer's own copies are found. */
+static void test_ids_of_other_peers(void **state)
+{
+	struct fixture *fx = *state;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		struct hist_msg room2 = { .peer = "other@conference.example.org",
+					  .ts_ms = 2000, .dir = HIST_IN,
+					  .nick = "eve", .body = "room words",
+					  .stanza_id = "S1", .room = true,
+					  .origin_id = "O1" };
+		struct hist_msg chat = { .peer = "carol@x", .ts_ms = 3000,
+					 .dir = HIST_OUT, .nick = "me",
+					 .body = "last words",
+					 .stanza_id = "m2", .origin_id = "m2" };
+
+		if (pass == 1) { /* old_indexes holds the first two */
+			open_old(fx, "");
+		} else {
+			assert_int_equal(add_room(fx->h, 2000, "eve",
+						  "room words", "S1", "O1",
+						  false), 1);
+			assert_int_equal(add(fx->h, "bob@x", 3000, HIST_OUT,
+					     "last words", "m2"), 1);
+		}
+		/* another room, another contact: stored */
+		assert_int_equal(history_add(fx->h, &room2), 1);
+		assert_int_equal(history_add(fx->h, &chat), 1);
+		/* and now theirs are found, by each id */
+		assert_int_equal(history_add(fx->h, &room2), 0);
+		room2.stanza_id = NULL;
+		assert_int_equal(history_add(fx->h, &room2), 0);
+		chat.stanza_id = NULL;
+		assert_int_equal(history_add(fx->h, &chat), 0);
+		/* the first ones' copies as before */
+		assert_int_equal(add_room(fx->h, 2500, "eve", "x", "S1", NULL,
+					  true), 0);
+		assert_int_equal(add_room(fx->h, 2500, "eve", "room words",
+					  NULL, "O1", false), 0);
+		assert_int_equal(add(fx->h, "bob@x", 3000, HIST_OUT,
+				     "last words", "m2"), 0);
+		assert_int_equal(history_commit(fx->h), 0);
+		assert_int_equal(tu_sql_number(fx->path, "SELECT count(*) FROM"
+					       " messages"), pass ? 5 : 4);
+	}
 }
 
 /* A database that holds an archive id twice (stored by a version that
@@ -1114,6 +1172,7 @@ int main(void)
 		T(test_room_archive_last),
 		T(test_room_archive_in_order),
 		T(test_old_indexes_migrated),
+		T(test_ids_of_other_peers),
 		T(test_archive_id_twice_kept),
 		T(test_search_index_upgraded),
 		T(test_lazy_statements_and_shrink),
