@@ -95,10 +95,11 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
 }
 
-/* libstrophe formats every message, each stanza's whole text among them,
- * only when the context has a log handler (and always at debug level).
- * Once the session is online nothing above needs it: a login's failure,
- * a connect()'s errno, a resume's h, the legacy login's stream id all
+/* libstrophe formats its messages (a copy of each stanza's text among
+ * them, at debug level) only when the context has a log handler; it
+ * renders each received stanza to text whether or not. Once the
+ * session is online nothing above needs them: a login's failure, a
+ * connect()'s errno, a resume's h, the legacy login's stream id all
  * come before. So the handler is there while a stream is being set up,
  * and afterwards only for the debug log or an XML console. libstrophe
  * reads s->log (the context's xmpp_log_t) at each message, so a change
