@@ -194,6 +194,9 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 			loop_unwatch(s->app->loop, s->fd);
 		s->fd = fd;
 		loop_watch(s->app->loop, fd, POLLIN | POLLOUT, on_socket, s);
+		/* conn_drain returns when libstrophe has nothing left to
+		 * read, or with a timer that comes back at once */
+		loop_watch_drains(s->app->loop, fd);
 	}
 	return xmpp_sockopt_cb_keepalive(conn, sock);
 }
