@@ -61,7 +61,8 @@ struct loop {
 	void *prepare_ud;
 	loop_prepare_cb idle;
 	void *idle_ud;
-	bool quiet;   /* the last poll() left nothing ready behind it */
+	bool quiet;   /* the last pass ran only callbacks of watches that
+		       * drain, and no timer: nothing was left ready */
 };
 
 /* A signal handler gets no user data, only the signal: this is the one
