@@ -27,6 +27,7 @@ struct watch {
 	short events;
 	loop_fd_cb cb;
 	void *ud;
+	bool drains;  /* loop_watch_drains: its callback leaves nothing */
 };
 
 struct timer {
@@ -60,6 +61,8 @@ struct loop {
 	void *prepare_ud;
 	loop_prepare_cb idle;
 	void *idle_ud;
+	bool quiet;   /* the last pass ran only callbacks of watches that
+		       * drain, and no timer: nothing was left ready */
 };
 
 /* A signal handler gets no user data, only the signal: this is the one
@@ -136,6 +139,7 @@ void loop_watch(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud)
 	w->events = events;
 	w->cb = cb;
 	w->ud = ud;
+	w->drains = false;
 }
 
 void loop_watch_events(struct loop *l, int fd, short events)
@@ -144,6 +148,14 @@ void loop_watch_events(struct loop *l, int fd, short events)
 
 	if (w)
 		w->events = events;
+}
+
+void loop_watch_drains(struct loop *l, int fd)
+{
+	struct watch *w = find_watch(l, fd);
+
+	if (w)
+		w->drains = true;
 }
 
 void loop_unwatch(struct loop *l, int fd)
@@ -346,7 +358,10 @@ int loop_iterate(struct loop *l)
 	timeout = loop_next_timeout(l);
 	r = 0;
 	if (l->idle && timeout != 0) {
-		r = poll(l->pfds, n, 0);
+		/* is the burst over? A fresh look, unless the last pass
+		 * ended with only drained watches' callbacks (then what
+		 * came since is found by the poll below, after the hook) */
+		r = l->quiet ? 0 : poll(l->pfds, n, 0);
 		if (r == 0) {
 			l->idle(l, l->idle_ud);
 			/* the hook may have changed what we wait for */
@@ -358,6 +373,8 @@ int loop_iterate(struct loop *l)
 		r = poll(l->pfds, n, timeout);
 	if (r < 0 && errno != EINTR)
 		return -errno;
+	/* quiet: only watches that drain had anything */
+	l->quiet = r > 0;
 	for (i = 0; r > 0 && i < n; i++) {
 		struct watch *w;
 
@@ -365,10 +382,15 @@ int loop_iterate(struct loop *l)
 			continue;
 		/* a callback may have removed or moved this watch */
 		w = find_watch(l, l->pfds[i].fd);
-		if (w)
-			w->cb(l, w->fd, l->pfds[i].revents, w->ud);
+		if (!w)
+			continue;
+		if (!w->drains)
+			l->quiet = false;
+		w->cb(l, w->fd, l->pfds[i].revents, w->ud);
 	}
-	loop_run_timers(l);
+	/* a timer's work takes time, in which more may come */
+	if (loop_run_timers(l) > 0)
+		l->quiet = false;
 	return 0;
 }
 

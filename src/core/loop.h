@@ -43,6 +43,10 @@ uint64_t loop_now(struct loop *l);
 void loop_watch(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud);
 /* Changes only the events of an existing watch; no-op if fd is unknown. */
 void loop_watch_events(struct loop *l, int fd, short events);
+/* Says that fd's callback consumes all it can before returning, so that
+ * right after it ran nothing is left ready there (see loop_set_idle);
+ * kept until fd is watched anew. No-op if fd is unknown. */
+void loop_watch_drains(struct loop *l, int fd);
 void loop_unwatch(struct loop *l, int fd);
 
 /* Schedules cb after delay_ms; returns an id (never 0) for cancelling. */
@@ -70,7 +74,9 @@ void loop_child_forget(struct loop *l, pid_t pid);
 void loop_set_prepare(struct loop *l, loop_prepare_cb cb, void *ud);
 /* The idle hook runs when a pass finds nothing ready, just before the
  * loop blocks: the end of a burst, where batched work (commits, the
- * redraw) belongs. It costs one extra poll() with timeout 0 per pass. */
+ * redraw) belongs. Finding out costs one extra poll() with timeout 0,
+ * unless the last pass only ran callbacks of watches that drain
+ * (loop_watch_drains) and no timer: then it knows already. */
 void loop_set_idle(struct loop *l, loop_prepare_cb cb, void *ud);
 /* One pass: prepare hook, poll (blocking until an event or the next
  * deadline), descriptor callbacks, due timers. Returns 0 or -errno. */

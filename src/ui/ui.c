@@ -106,6 +106,12 @@ int ui_init(struct app *app)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* ncurses looks for typed keys (a poll() of stdin) as it updates a
+	 * frame, to give the frame up for them (slow serial lines); a frame
+	 * here is one write and the keys are read right after it, so the
+	 * look was only a system call per few lines, nine a frame in a
+	 * flood */
+	typeahead(-1);
 	set_escdelay(25);
 	load_theme(app, ui);
 	/* bracketed paste: a pasted block arrives between these markers, so

@@ -7,9 +7,9 @@
  * libstrophe. Two traps of libstrophe 0.12 are handled here and only
  * here. It reads at most 4 KiB per xmpp_run_once() while a TLS record
  * holds up to 16 KiB: the rest waits inside OpenSSL where poll() cannot
- * see it, so after a wakeup we keep calling xmpp_run_once(ctx, 0) while
- * it makes progress and DRAIN_EXTRA_CALLS times more, never with a
- * timeout. And xmpp_send() only queues: conn_prepare_all() runs before
+ * see it, so after a wakeup we keep calling xmpp_run_once(ctx, 0), never
+ * with a timeout, until a call finds nothing to do (count_pass() tells
+ * which). And xmpp_send() only queues: conn_prepare_all() runs before
  * each poll, writes what is queued and asks for POLLOUT while a send
  * queue is not empty. Every stream's socket has Nagle's algorithm off
  * (TCP_NODELAY): with it, a small stanza written while an earlier one
@@ -70,10 +70,9 @@
  * xmpp_disconnect(), in one of its own timed handlers; we must call it
  * after that long or the handler never runs. */
 #define DISCONNECT_GRACE_MS 2100
-/* After the last call that made progress, this many more calls empty a
- * TLS record that OpenSSL decrypted but libstrophe (4 KiB per call) has
- * not read yet; poll() cannot see those bytes. */
-#define DRAIN_EXTRA_CALLS 4
+/* One drain makes at most this many calls that found work before it
+ * lets the loop have a turn (and comes back at once, drain_later). */
+#define DRAIN_MAX_CALLS 256
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 #define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
@@ -101,23 +100,67 @@ struct session *conn_by_ctx(const xmpp_ctx_t *ctx)
 
 static bool via_holds(const struct session *s);
 
+/* libstrophe 0.12 runs its global timed handlers at the start of every
+ * xmpp_run_once() and again at its end, but the second time only if its
+ * select() found the socket ready or OpenSSL held decrypted bytes
+ * (SSL_pending, which it checks itself): a call that meets neither
+ * returns before reading, handling or writing anything more. With a
+ * period of 0 this handler runs every time, so a call that counted one
+ * pass found nothing left to read, and a call that counted two may have
+ * read (or written) and another call is due. That is exact where
+ * counting log lines was not (a read inside one large stanza logs
+ * nothing), so one idle call ends a drain. */
+static int count_pass(xmpp_ctx_t *ctx, void *ud)
+{
+	struct session *s = ud;
+
+	(void)ctx;
+	s->passes++;
+	return 1;
+}
+
+static void drain_later(struct loop *l, void *ud)
+{
+	struct session *s = ud;
+
+	(void)l;
+	s->drain_timer = 0;
+	conn_drain(s);
+}
+
+/* One call to libstrophe; true when it may have more to do. */
+static bool run_once(struct session *s)
+{
+	unsigned long before = s->passes;
+
+	/* what is acknowledged (a receipt, a marker) is stored before the
+	 * call that writes the ack; libstrophe's own XEP-0198 <a/> is not
+	 * counted here (delivery.c's on_sm) */
+	if (s->acc && xmpp_conn_send_queue_len(s->conn) > 0)
+		account_commit(s->app, s->acc);
+	errno = 0;
+	xmpp_run_once(s->ctx, 0);
+	/* a select() interrupted by a signal also returns early, before
+	 * reading what OpenSSL may hold */
+	return s->passes - before > 1 || errno == EINTR;
+}
+
 void conn_drain(struct session *s)
 {
-	int idle = 0;
+	int calls = 0;
 
 	if (via_holds(s))
 		return;
-
-	while (idle < DRAIN_EXTRA_CALLS) {
-		unsigned long before = s->progress;
-
-		/* what is acknowledged (a receipt, a marker) is stored
-		 * before the call that writes the ack; libstrophe's own
-		 * XEP-0198 <a/> is not counted here (delivery.c's on_sm) */
-		if (s->acc && xmpp_conn_send_queue_len(s->conn) > 0)
-			account_commit(s->app, s->acc);
-		xmpp_run_once(s->ctx, 0);
-		idle = s->progress == before ? idle + 1 : 0;
+	while (run_once(s)) {
+		if (++calls < DRAIN_MAX_CALLS)
+			continue;
+		/* still busy (a long flood, or a write that cannot go
+		 * on): the loop gets a turn, and since poll() may not see
+		 * what is left, the drain comes back right after it */
+		if (!s->drain_timer)
+			s->drain_timer = loop_timer_add(s->app->loop, 0,
+							drain_later, s);
+		return;
 	}
 }
 
@@ -151,6 +194,9 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 			loop_unwatch(s->app->loop, s->fd);
 		s->fd = fd;
 		loop_watch(s->app->loop, fd, POLLIN | POLLOUT, on_socket, s);
+		/* conn_drain returns when libstrophe has nothing left to
+		 * read, or with a timer that comes back at once */
+		loop_watch_drains(s->app->loop, fd);
 	}
 	return xmpp_sockopt_cb_keepalive(conn, sock);
 }
@@ -315,7 +361,6 @@ static void via_taken(void *ud, int fd)
 	struct session *s = ud;
 
 	via_relay(s, fd);
-	s->progress++;
 	conn_drain(s);
 }
 
@@ -722,6 +767,7 @@ int conn_new(struct session *s)
 	}
 	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
 	xmpp_conn_set_certfail_handler(s->conn, cert_check);
+	xmpp_global_timed_handler_add(s->ctx, count_pass, 0, s);
 	xgrow((void **)&xs->conns, &xs->capconns, xs->nconns + 1,
 	      sizeof *xs->conns);
 	xs->conns[xs->nconns++] = s;
@@ -737,6 +783,8 @@ void conn_free(struct session *s)
 	conn_lost(s);
 	loop_timer_cancel(s->app->loop, s->grace_timer);
 	s->grace_timer = 0;
+	loop_timer_cancel(s->app->loop, s->drain_timer);
+	s->drain_timer = 0;
 	for (i = 0; i < xs->nconns; i++)
 		if (xs->conns[i] == s) {
 			/* keep the order: conn_prepare_all may be iterating */
@@ -753,6 +801,8 @@ void conn_free(struct session *s)
 	}
 	via_free(s);
 	xmpp_conn_release(s->conn);
+	/* libstrophe's xmpp_ctx_free() leaves its timed handlers behind */
+	xmpp_global_timed_handler_delete(s->ctx, count_pass);
 	xmpp_ctx_free(s->ctx);
 	s->conn = NULL;
 	s->ctx = NULL;
@@ -772,6 +822,8 @@ int conn_open(struct session *s, enum conn_stream kind, xmpp_conn_handler cb,
 	s->cert_refused = s->auth_failed = false;
 	s->sock_error = 0;
 	s->carrier_tls = s->sasl_refused = false;
+	/* what a stream's setup logs is read (xlog.c), online or not */
+	s->log.handler = xlog_handler;
 	xfree(&s->carrier_error);
 	bridge_free(&s->bridge);
 	via_free(s);
@@ -851,7 +903,6 @@ static void raw_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 {
 	struct conn_raw *r = ud;
 
-	r->s->progress++;
 	switch (event) {
 	case XMPP_CONN_RAW_CONNECT:
 		/* direct TLS: conn_open or dial.c asked libstrophe for it;

@@ -76,7 +76,7 @@ int conn_open_web(struct session *s, const char *url, enum conn_stream kind,
  * TLS, or the HTTPS of a BOSH or WebSocket transport (whose loopback hop
  * to libstrophe carries no TLS of its own). */
 bool conn_encrypted(struct session *s);
-/* Runs libstrophe until it stops making progress (see conn.c). */
+/* Runs libstrophe until a call finds nothing to do (see conn.c). */
 void conn_drain(struct session *s);
 /* Closes the stream, if any, and drains once libstrophe's own close
  * timeout has passed, so its disconnect event comes. */

@@ -436,7 +436,6 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 			 s->carrier_error ? s->carrier_error :
 			 wrong_server(se) ? "the server there does not serve this domain" :
 					    "closed before login");
-		s->progress++;
 		conn_lost(s);
 		d->later = loop_timer_add(loop_of(d), 0, on_later, d);
 		return;
@@ -447,7 +446,6 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		     wrong_server(se) ? "the server there does not serve this domain" :
 		     s->sock_error    ? strerror(s->sock_error) :
 					"closed before login");
-		s->progress++;
 		conn_lost(s);
 		d->later = loop_timer_add(loop_of(d), 0, on_later, d);
 		return;
@@ -704,7 +702,6 @@ static void exhausted(struct dial *d)
 	news(d, DIAL_EXHAUSTED, NULL);
 	d->reported = true;
 	s->sock_error = d->last_err ? d->last_err : EHOSTUNREACH;
-	s->progress++;
 	d->cb(s->conn, XMPP_CONN_DISCONNECT, 0, NULL, d->ud);
 }
 
@@ -953,7 +950,6 @@ bool dial_abort(struct session *s)
 	d->reported = true;
 	if (!s->sock_error)
 		s->sock_error = ETIMEDOUT;
-	s->progress++;
 	d->cb(s->conn, XMPP_CONN_DISCONNECT, 0, NULL, d->ud);
 	return true;
 }

@@ -277,7 +277,6 @@ static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (!type || (strcmp(type, "result") && strcmp(type, "error")))
 		return 1;
 	xfree(&ia->iq_id);
-	s->progress++;
 	if (ia->phase == IA_FIELDS && req_ok(st)) {
 		log_in(ia, iqauth_fields(
 				   xmpp_stanza_get_child_by_ns(st, XMPP_NS_AUTH)));

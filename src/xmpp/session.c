@@ -118,6 +118,7 @@ static void on_online(struct session *s)
 	loop_timer_cancel(s->app->loop, s->login_timer);
 	s->login_timer = 0;
 	s->was_online = true;
+	xlog_follow(s); /* the login's messages are over */
 	/* the attempt count starts afresh only once this session has
 	 * lasted (account_retry_delay) */
 	account_mark_online(a, loop_now(s->app->loop));
@@ -278,7 +279,6 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event,
 	struct session *s = ud;
 
 	(void)conn;
-	s->progress++;
 	if (event == XMPP_CONN_CONNECT) {
 		delivery_connected(s); /* first: a resume's replays go */
 		on_online(s);
@@ -351,6 +351,7 @@ static void login(struct session *s, const char *pw)
 	free(jid);
 	s->user_stop = false;
 	s->was_online = s->resumed = s->no_answer = s->unproven = false;
+	xlog_follow(s);
 	if (a->state != ACC_CONNECTING) /* else said when password_eval began */
 		account_set_state(app, a, ACC_CONNECTING, REASON_NONE, NULL);
 	/* the old jabber:iq:auth login when asked for by name, or after

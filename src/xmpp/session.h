@@ -2,9 +2,9 @@
  *
  * One session per account: its own xmpp_ctx_t (so the log handler knows
  * which account a message is about) and one xmpp_conn_t reused across
- * reconnects (so stream management can resume). `progress` counts
- * libstrophe's log lines and connection events, telling the drain loop
- * when libstrophe has stopped making headway (see xlog.c).
+ * reconnects (so stream management can resume). `passes` counts
+ * libstrophe's passes through its event loop, telling the drain loop
+ * when a call found nothing to do (see conn.c).
  *
  * Names: a file of xmpp/ prefixes what it exports with its own name
  * (forms_, gateway_, muc_, ...), except where core/ has a module of the
@@ -44,7 +44,8 @@ struct session {
 	bool no_auth_method; /* the server offered no login we may use */
 	loop_timer_id login_timer;
 	loop_timer_id grace_timer; /* conn.c: drains after libstrophe's close timeout */
-	unsigned long progress;
+	unsigned long passes; /* conn.c: count_pass() */
+	loop_timer_id drain_timer; /* conn.c: a drain cut short resumes */
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	uint32_t resumed_h;  /* and the server's count then (xlog.c) */
 	bool raw_wanted;     /* an XML console is open: libstrophe's
@@ -281,8 +282,12 @@ void keepalive_acked(struct session *s, uint32_t h);
 /* xlog.c */
 void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		  const char *msg);
-/* s->raw_wanted changed: libstrophe's log level follows it. */
+/* s->raw_wanted changed: libstrophe's log follows it. */
 void xlog_raw_changed(struct session *s);
+/* Gives libstrophe's context xlog_handler, or no handler, as what the
+ * session needs from its log now (xlog.c): call it when s->was_online
+ * or s->raw_wanted changes. */
+void xlog_follow(struct session *s);
 /* xmlconsole.c: a debug message of libstrophe's, for s's XML console
  * (while s->raw_wanted); xs_init() has it hear of closed consoles. */
 void xs_xmlconsole_log(struct session *s, const char *msg);

@@ -8,7 +8,9 @@
  * goes for the errno of a failed connect(), and for a stream resumed
  * with XEP-0198: read_resume() is the one place that learns it, for
  * session.c (s->resumed) and delivery.c (s->resumed_h); the e2e resume
- * and outbox tests pin it.
+ * and outbox tests pin it. All of these come before the session is
+ * online: after that libstrophe is given no log handler unless the debug
+ * log or an XML console wants its messages (xlog_follow).
  */
 #include "config.h"
 
@@ -71,14 +73,9 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 	static const enum log_level map[] = { LOG_DEBUG, LOG_INFO, LOG_WARN,
 					      LOG_ERROR };
 
-	/* libstrophe logs whenever it does anything (reads, sends, handles),
-	 * and nothing when a call finds no work: that makes the log the
-	 * measure of progress the drain loop needs, including the stanzas
-	 * its internal handlers queue before login completes */
-	s->progress++;
 	if (level == XMPP_LEVEL_ERROR && strcmp(area, "auth") == 0)
 		s->auth_failed = true;
-	/* likewise a refused or failed connect() is only logged, with its
+	/* a refused or failed connect() is only logged, with its
 	 * errno, while the disconnect event carries 0 */
 	if (strncmp(msg, CONNECT_FAILED, sizeof CONNECT_FAILED - 1) == 0)
 		s->sock_error = atoi(msg + sizeof CONNECT_FAILED - 1);
@@ -98,12 +95,23 @@ void xlog_handler(void *ud, xmpp_log_level_t level, const char *area,
 		log_msg(map[level], area, "[%s] %s", s->acc->conf->name, msg);
 }
 
-/* (Re)applies libstrophe's log level to s after s->raw_wanted changed:
- * while an XML console wants the stanza texts, the debug messages must
- * keep reaching xlog_handler whether the debug log is on or not. As
- * long as libstrophe always logs at debug level there is nothing to
- * change here. */
+/* libstrophe formats its messages (a copy of each stanza's text among
+ * them, at debug level) only when the context has a log handler; it
+ * renders each received stanza to text whether or not. Once the
+ * session is online nothing above needs them: a login's failure, a
+ * connect()'s errno, a resume's h, the legacy login's stream id all
+ * come before. So the handler is there while a stream is being set up,
+ * and afterwards only for the debug log or an XML console. libstrophe
+ * reads s->log (the context's xmpp_log_t) at each message, so a change
+ * takes effect at once. */
+void xlog_follow(struct session *s)
+{
+	bool hear = !s->was_online || s->raw_wanted || log_enabled();
+
+	s->log.handler = hear ? xlog_handler : NULL;
+}
+
 void xlog_raw_changed(struct session *s)
 {
-	(void)s;
+	xlog_follow(s);
 }

@@ -581,6 +581,48 @@ static void test_idle_hook(void **state)
 	assert_int_equal(read(p->a[0], &c, 1), 1);
 }
 
+static void fd_cb_drain(struct loop *l, int fd, short revents, void *ud)
+{
+	char c;
+
+	fd_cb_a(l, fd, revents, ud);
+	while (read(fd, &c, 1) == 1 && c != '.')
+		;
+}
+
+/* After a pass in which only a watch that drains had something, the
+ * next pass knows the burst is over without looking again: the hook
+ * runs at once, and what came meanwhile (b here) right after it. After
+ * any other watch's callback it looks again, as before. */
+static void test_idle_after_a_drained_watch(void **state)
+{
+	struct pipes *p = *state;
+	struct loop *l = fd_loop;
+	char c;
+
+	idle_calls = 0;
+	loop_set_idle(l, idle_cb, NULL);
+	loop_watch(l, p->a[0], POLLIN, fd_cb_drain, NULL);
+	loop_watch_drains(l, p->a[0]);
+	loop_watch(l, p->b[0], POLLIN, fd_cb_b, NULL);
+	assert_int_equal(write(p->a[1], "x.", 2), 2);
+	loop_timer_add(l, 1000, noop_timer, NULL); /* bounds the polls */
+	assert_int_equal(loop_iterate(l), 0);
+	assert_int_equal(seen_a.calls, 1);
+	assert_int_equal(idle_calls, 0); /* a was ready: no idle */
+
+	assert_int_equal(write(p->b[1], "y", 1), 1);
+	assert_int_equal(loop_iterate(l), 0);
+	assert_int_equal(idle_calls, 1); /* no fresh look before it */
+	assert_int_equal(seen_b.calls, 1);
+
+	/* b does not drain: the next pass looks, finds b, runs no hook */
+	assert_int_equal(loop_iterate(l), 0);
+	assert_int_equal(idle_calls, 1);
+	assert_int_equal(seen_b.calls, 2);
+	assert_int_equal(read(p->b[0], &c, 1), 1);
+}
+
 static void test_iterate_runs_timers(void **state)
 {
 	struct loop *l = fd_loop;
@@ -747,6 +789,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prepare_hook, setup_pipes, teardown_pipes),
 		cmocka_unit_test_setup_teardown(test_iterate_runs_timers, setup_pipes, teardown_pipes),
 		cmocka_unit_test_setup_teardown(test_idle_hook, setup_pipes, teardown_pipes),
+		cmocka_unit_test_setup_teardown(test_idle_after_a_drained_watch,
+						setup_pipes, teardown_pipes),
 		cmocka_unit_test_setup_teardown(test_catch_signals, setup_pipes, teardown_pipes),
 		cmocka_unit_test(test_pace_stream),
 		cmocka_unit_test(test_pace_flood),

@@ -117,6 +117,31 @@ static void test_sasl_refused_is_the_password(void **state)
 	assert_true(s.auth_failed);
 }
 
+/* libstrophe formats its messages only for a handler: one is there
+ * while the stream is set up, then only for the debug log (off here) or
+ * an XML console */
+static void test_handler_only_while_needed(void **state)
+{
+	struct session s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	xlog_follow(&s);
+	assert_ptr_equal(s.log.handler, xlog_handler);
+	s.was_online = true;
+	xlog_follow(&s);
+	assert_null(s.log.handler);
+	s.raw_wanted = true;
+	xlog_raw_changed(&s);
+	assert_ptr_equal(s.log.handler, xlog_handler);
+	s.raw_wanted = false;
+	xlog_raw_changed(&s);
+	assert_null(s.log.handler);
+	s.was_online = false; /* the next attempt */
+	xlog_follow(&s);
+	assert_ptr_equal(s.log.handler, xlog_handler);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_other_levels_ignored),
 		cmocka_unit_test(test_no_sasl_mechanism),
 		cmocka_unit_test(test_sasl_refused_is_the_password),
+		cmocka_unit_test(test_handler_only_while_needed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
