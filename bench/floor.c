@@ -14,7 +14,12 @@
  *   cc bench/floor.c $(pkg-config --cflags --libs libstrophe) -o floor
  *
  * Usage: floor JID PASSWORD HOST PORT [ROOM@SERVICE/NICK]
- * Exits 1 when the connection fails or ends; SIGTERM ends it too.
+ * Exits 1 when the connection fails or ends; SIGTERM ends it too, after
+ * closing its stream (as natter's /disconnect and /quit do): killed
+ * with the stream open, its session would stay on in Prosody, waiting
+ * for a resumption (XEP-0198), and take what is sent to the account
+ * until the floor's next login replaces it, which would bill that
+ * login for the work.
  *
  * With FLOOR_MAM_START (an XEP-0082 time) in the environment it also
  * catches up from its message archive (XEP-0313) after the login: from
@@ -32,6 +37,7 @@
  * whole second (DESIGN.md's first trap), and the floor would measure
  * that trap rather than a client.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +223,17 @@ static int on_fin(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	return 0;
 }
 
+/* Set by SIGTERM: the loop stops, and main() closes the stream. */
+static volatile sig_atomic_t terminated;
+static xmpp_ctx_t *the_ctx;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	terminated = 1;
+	xmpp_stop(the_ctx); /* only sets the loop's status */
+}
+
 static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 		    xmpp_stream_error_t *stream_error, void *ud)
 {
@@ -226,6 +243,7 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 	(void)stream_error;
 	if (status != XMPP_CONN_CONNECT) {
 		fprintf(stderr, "floor: disconnected (error %d)\n", error);
+		terminated = 0; /* the stream is closed */
 		xmpp_stop(ctx);
 		return;
 	}
@@ -272,6 +290,8 @@ int main(int argc, char **argv)
 		mam_max = getenv("FLOOR_MAM_MAX");
 	xmpp_initialize();
 	ctx = xmpp_ctx_new(NULL, NULL); /* default allocator, no logging */
+	the_ctx = ctx;
+	signal(SIGTERM, on_term);
 	conn = xmpp_conn_new(ctx);
 	flags = xmpp_conn_get_flags(conn) | XMPP_CONN_FLAG_TRUST_TLS;
 	xmpp_conn_set_flags(conn, flags);
@@ -280,9 +300,16 @@ int main(int argc, char **argv)
 	ok = xmpp_connect_client(conn, argv[3],
 				 (unsigned short)atoi(argv[4]), on_conn,
 				 ctx) == XMPP_EOK;
-	if (ok)
+	if (ok) {
 		xmpp_run(ctx);
-	else
+		if (terminated) {
+			/* </stream:stream>, then until the server's close (at
+			 * most a second) */
+			xmpp_disconnect(conn);
+			for (int i = 0; i < 100 && terminated; i++)
+				xmpp_run_once(ctx, 10);
+		}
+	} else
 		fprintf(stderr, "floor: cannot connect to %s:%s\n", argv[3],
 			argv[4]);
 	xmpp_conn_release(conn);
