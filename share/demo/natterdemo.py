@@ -51,29 +51,51 @@ def tmux(socket, *args, check=True):
     return res.stdout
 
 
-def _ephemeral_low():
-    """The lowest port the kernel gives outgoing connections."""
+def _ephemeral_range():
+    """The ports the kernel gives outgoing connections: (lowest, highest)."""
     try:
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            return int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
+            low, high = map(int, f.read().split()[:2])
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _kernel_ports(count):
+    """`count` distinct ports the kernel picked (a bind to port 0)."""
+    socks = []
+    try:
+        for _ in range(count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            socks.append(s)
+            s.bind((LOOPBACK, 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 def free_ports(count):
     """Return `count` distinct TCP ports of 127.0.0.1 that were free just
-    now.  They are drawn below the kernel's ephemeral range: a port the
-    kernel picked (a bind to port 0) can be given to any outgoing
-    connection (a client, a bot, another test's peer) before the server
-    told to use it binds it, and then that server does not listen."""
-    low = _ephemeral_low()
+    now.  They are drawn outside the kernel's ephemeral range (below it,
+    or above it when it starts too low to leave room): a port the kernel
+    picked (a bind to port 0) can be given to any outgoing connection (a
+    client, a bot, another test's peer) before the server told to use it
+    binds it, and then that server does not listen.  Only a range that
+    leaves no room either side gets the kernel's picks."""
+    low, high = _ephemeral_range()
     base = 10000 if low > 20000 else 1024
+    spans = [(lo, hi) for lo, hi in ((base, low), (high + 1, 65536))
+             if hi - lo >= 100]
+    if not spans:
+        return _kernel_ports(count)
     rng = random.SystemRandom()
     ports = []
     for _ in range(1000):
         if len(ports) == count:
-            return ports
-        port = rng.randrange(base, low)
+            break
+        lo, hi = rng.choice(spans)
+        port = rng.randrange(lo, hi)
         if port in ports:
             continue
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -84,7 +106,10 @@ def free_ports(count):
         finally:
             s.close()
         ports.append(port)
-    raise OSError("no %d free ports of 127.0.0.1 below %d" % (count, low))
+    if len(ports) < count:
+        raise OSError("no %d free ports of 127.0.0.1 outside %d-%d"
+                      % (count, low, high))
+    return ports
 
 
 def port_open(port, host=LOOPBACK):

@@ -116,3 +116,20 @@ def test_prosody_port_taken_is_told():
     finally:
         taker.close()
         server.cleanup()
+
+
+@pytest.mark.parametrize("span", [(1024, 60999), (1024, 65535), (900, 65535)])
+def test_free_ports_with_a_low_ephemeral_range(monkeypatch, span):
+    """An ephemeral range that starts at the lowest unprivileged port (or
+    below) leaves no room under it: the ports come from above it, or
+    from the kernel when it reaches the top, rather than an error."""
+    low, high = span
+    monkeypatch.setattr(natterdemo, "_ephemeral_range", lambda: span)
+    ports = natterdemo.free_ports(5)
+    assert len(set(ports)) == 5
+    if high < 65535:
+        assert all(high < p < 65536 for p in ports), ports
+    for p in ports:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind((natterdemo.LOOPBACK, p))
+        s.close()
