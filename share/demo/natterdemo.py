@@ -33,6 +33,8 @@ LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 POLL = 0.05
+# Prosody's words for a port it cannot listen on (core/portmanager.lua)
+PORT_REFUSED = re.compile(r"Failed to open server port (\d+)")
 
 
 TMUX_TIMEOUT = 10.0
@@ -388,6 +390,12 @@ class PrivateProsody:
                     not self.components or port_open(self.component_port)
             ) and (not self.web or port_open(self.https_port)):
                 return
+            refused = self._ports_refused()
+            if refused:
+                self.kill()
+                raise ProsodyError("prosody could not open port(s) %s:\n%s"
+                                   % (", ".join(refused),
+                                      self.log_tail(trouble=True)))
             time.sleep(POLL)
         closed = [p for p in (self.c2s_port,
                               self.components and self.component_port,
@@ -398,6 +406,22 @@ class PrivateProsody:
                            "within %.0f s:\n%s" % (
                                ", ".join(map(str, closed)) or "(all open "
                                "now)", timeout, self.log_tail(trouble=True)))
+
+    def _ports_refused(self):
+        """The ports start() waits for that Prosody said it failed to open
+        (its portmanager logs each as an error and runs on without it)."""
+        waited = {str(p) for p in (self.c2s_port,
+                                   self.components and self.component_port,
+                                   self.web and self.https_port) if p}
+        refused = []
+        for path in (self.console_path, self.log_path):
+            try:
+                with open(path, "r", encoding="utf-8",
+                          errors="replace") as f:
+                    refused += PORT_REFUSED.findall(f.read())
+            except OSError:
+                pass
+        return sorted(set(refused) & waited)
 
     def _signal_group(self, sig):
         try:
