@@ -33,6 +33,8 @@ LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 POLL = 0.05
+# Prosody's words for a port it cannot listen on (core/portmanager.lua)
+PORT_REFUSED = re.compile(r"Failed to open server port (\d+)")
 
 
 TMUX_TIMEOUT = 10.0
@@ -51,29 +53,51 @@ def tmux(socket, *args, check=True):
     return res.stdout
 
 
-def _ephemeral_low():
-    """The lowest port the kernel gives outgoing connections."""
+def _ephemeral_range():
+    """The ports the kernel gives outgoing connections: (lowest, highest)."""
     try:
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            return int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
+            low, high = map(int, f.read().split()[:2])
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _kernel_ports(count):
+    """`count` distinct ports the kernel picked (a bind to port 0)."""
+    socks = []
+    try:
+        for _ in range(count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            socks.append(s)
+            s.bind((LOOPBACK, 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 def free_ports(count):
     """Return `count` distinct TCP ports of 127.0.0.1 that were free just
-    now.  They are drawn below the kernel's ephemeral range: a port the
-    kernel picked (a bind to port 0) can be given to any outgoing
-    connection (a client, a bot, another test's peer) before the server
-    told to use it binds it, and then that server does not listen."""
-    low = _ephemeral_low()
+    now.  They are drawn outside the kernel's ephemeral range (below it,
+    or above it when it starts too low to leave room): a port the kernel
+    picked (a bind to port 0) can be given to any outgoing connection (a
+    client, a bot, another test's peer) before the server told to use it
+    binds it, and then that server does not listen.  Only a range that
+    leaves no room either side gets the kernel's picks."""
+    low, high = _ephemeral_range()
     base = 10000 if low > 20000 else 1024
+    spans = [(lo, hi) for lo, hi in ((base, low), (high + 1, 65536))
+             if hi - lo >= 100]
+    if not spans:
+        return _kernel_ports(count)
     rng = random.SystemRandom()
     ports = []
     for _ in range(1000):
         if len(ports) == count:
-            return ports
-        port = rng.randrange(base, low)
+            break
+        lo, hi = rng.choice(spans)
+        port = rng.randrange(lo, hi)
         if port in ports:
             continue
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -84,7 +108,10 @@ def free_ports(count):
         finally:
             s.close()
         ports.append(port)
-    raise OSError("no %d free ports of 127.0.0.1 below %d" % (count, low))
+    if len(ports) < count:
+        raise OSError("no %d free ports of 127.0.0.1 outside %d-%d"
+                      % (count, low, high))
+    return ports
 
 
 def port_open(port, host=LOOPBACK):
@@ -363,6 +390,12 @@ class PrivateProsody:
                     not self.components or port_open(self.component_port)
             ) and (not self.web or port_open(self.https_port)):
                 return
+            refused = self._ports_refused()
+            if refused:
+                self.kill()
+                raise ProsodyError("prosody could not open port(s) %s:\n%s"
+                                   % (", ".join(refused),
+                                      self.log_tail(trouble=True)))
             time.sleep(POLL)
         closed = [p for p in (self.c2s_port,
                               self.components and self.component_port,
@@ -373,6 +406,22 @@ class PrivateProsody:
                            "within %.0f s:\n%s" % (
                                ", ".join(map(str, closed)) or "(all open "
                                "now)", timeout, self.log_tail(trouble=True)))
+
+    def _ports_refused(self):
+        """The ports start() waits for that Prosody said it failed to open
+        (its portmanager logs each as an error and runs on without it)."""
+        waited = {str(p) for p in (self.c2s_port,
+                                   self.components and self.component_port,
+                                   self.web and self.https_port) if p}
+        refused = []
+        for path in (self.console_path, self.log_path):
+            try:
+                with open(path, "r", encoding="utf-8",
+                          errors="replace") as f:
+                    refused += PORT_REFUSED.findall(f.read())
+            except OSError:
+                pass
+        return sorted(set(refused) & waited)
 
     def _signal_group(self, sig):
         try:

@@ -176,9 +176,9 @@ static const char schema_rest[] =
 	 * compared again on the id, keys that begin with the id differ in
 	 * its first bytes. That spares a stored message 3,100 to 6,600 of
 	 * its 38,000 to 52,000 instructions (bench/histcost.sh), at no
-	 * cost to any read: each names both columns. The peer-first ones of older databases
-	 * (messages_sid, messages_oid) go; making these is a scan of the
-	 * rows, once (0.15 s per 100,000 messages). */
+	 * cost to any read: each names both columns. The peer-first ones
+	 * of older databases (messages_sid, messages_oid) go; making these
+	 * is a scan of the rows, once (0.15 s per 100,000 messages). */
 	"DROP INDEX IF EXISTS messages_sid;"
 	"CREATE INDEX IF NOT EXISTS messages_sid_peer"
 	" ON messages(stanza_id, peer) WHERE stanza_id IS NOT NULL;"

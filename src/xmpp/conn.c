@@ -154,9 +154,10 @@ void conn_drain(struct session *s)
 	while (run_once(s)) {
 		if (++calls < DRAIN_MAX_CALLS)
 			continue;
-		/* still busy (a long flood, or a write that cannot go
-		 * on): the loop gets a turn, and since poll() may not see
-		 * what is left, the drain comes back right after it */
+		/* still busy (a long flood in, or a long queue going
+		 * out as the socket takes it; a socket that takes nothing
+		 * ends a drain): the loop gets a turn, and since poll()
+		 * may not see what is left, the drain comes back after it */
 		if (!s->drain_timer)
 			s->drain_timer = loop_timer_add(s->app->loop, 0,
 							drain_later, s);

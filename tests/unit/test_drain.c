@@ -92,7 +92,8 @@ static int setup(void **state)
 	f.conn = xmpp_conn_new(f.ctx);
 	cur = &f;
 	xmpp_conn_set_sockopt_callback(f.conn, sockopt);
-	xmpp_conn_set_jid(f.conn, "test@localhost"); /* libstrophe asks for one */
+	/* libstrophe asks for one */
+	xmpp_conn_set_jid(f.conn, "test@localhost");
 	xmpp_global_timed_handler_add(f.ctx, count_pass, 0, &f);
 	assert_int_equal(xmpp_connect_raw(f.conn, "127.0.0.1",
 					  ntohs(a.sin_port), on_conn, &f),

@@ -911,7 +911,7 @@ static void test_ids_of_other_peers(void **state)
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		struct hist_msg room2 = { .peer = "other@conference.example.org",
+		struct hist_msg room2 = { .peer = "other@conference.x",
 					  .ts_ms = 2000, .dir = HIST_IN,
 					  .nick = "eve", .body = "room words",
 					  .stanza_id = "S1", .room = true,

@@ -7,8 +7,10 @@
  * timer added by a callback waits for the next pass, and the count
  * loop_run_timers returns. loop_iterate is driven with real pipes (always
  * bounded by a 0-ms timer so it cannot block): POLLIN delivery, replacing
- * and removing watches, loop_watch_events, the prepare hook, and a signal
- * raised in-process arriving through loop_catch_signals. struct pace is
+ * and removing watches, loop_watch_events, the prepare hook, the idle
+ * hook (run without a fresh look after a pass that only ran a draining
+ * watch, loop_watch_drains), and a signal raised in-process arriving
+ * through loop_catch_signals. struct pace is
  * driven with traffic every millisecond: a redraw (say) is done
  * whenever loop_pace_wait says it is due, as main.c's settle() does.
  */

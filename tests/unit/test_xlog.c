@@ -2,7 +2,9 @@
  * the lines libstrophe 0.12 logs (the e2e debug logs show them): a
  * resumed stream and the server's h from <resumed/>, and each stream's
  * features (logged as "<features xmlns=...>", without the stream:
- * prefix) clearing what an earlier stream said.
+ * prefix) clearing what an earlier stream said; and when the handler is
+ * there at all (xlog_follow: while a stream is set up, then only for
+ * the debug log or an XML console).
  */
 #include "config.h"
 
