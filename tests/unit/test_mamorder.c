@@ -494,6 +494,14 @@ static void pong(struct fixture *fx)
 	session_send(fx->s, xmpp_iq_new(fx->s->ctx, "result", "ping-1"));
 }
 
+/* The one query sent since the last reset asks the page after A2 (the
+ * one start_waiting's page ended with). */
+static void assert_next_page_asked(void)
+{
+	assert_int_equal(tu_nsent, 1);
+	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+}
+
 /* A page read with a page's results queued, its <fin/> and then a pong
  * written: the query ends the queue's first pass only once the server
  * says it has read the pong; until then the results are stored. */
@@ -525,8 +533,7 @@ static void test_next_page_after_the_pong(void **state)
 	assert_int_equal(tu_nsent, 0);
 	server_acks(fx, fx->s->stanzas_out);
 	passes(fx);
-	assert_int_equal(tu_nsent, 1);
-	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+	assert_next_page_asked();
 }
 
 /* What natter sends while it waits (a receipt, a chat state) does not
@@ -543,8 +550,7 @@ static void test_next_page_goal_fixed(void **state)
 	tu_sent_reset();
 	server_acks(fx, goal);
 	passes(fx);
-	assert_int_equal(tu_nsent, 1);
-	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+	assert_next_page_asked();
 }
 
 /* A link that is down asks nothing, however long the wait; the resumed
@@ -561,8 +567,7 @@ static void test_next_page_held_while_down(void **state)
 	fx->acc->state = ACC_ONLINE;
 	mam_resumed(fx->s);
 	passes(fx);
-	assert_int_equal(tu_nsent, 1);
-	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+	assert_next_page_asked();
 }
 
 /* A server that does not acknowledge holds the next page back for
@@ -577,8 +582,7 @@ static void test_next_page_without_an_ack(void **state)
 	assert_int_equal(tu_nsent, 0);
 	now_ms += 1;
 	passes(fx);
-	assert_int_equal(tu_nsent, 1);
-	assert_non_null(strstr(tu_sent_xml[0], "<after>A2</after>"));
+	assert_next_page_asked();
 }
 
 /* Without stream management (no <a/> came) nothing is waited for. */
