@@ -77,7 +77,7 @@ def wait_for(pred, timeout, what, step=0.01):
 
 # -- /proc ------------------------------------------------------------------
 
-Sample = namedtuple("Sample", "t cpu rss cs stat_cpu")
+Sample = namedtuple("Sample", "t cpu rss cs stat_cpu utime stime minflt")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -88,8 +88,10 @@ def _read(path):
 
 def sample(pid):
     """CPU seconds (the sum of the threads' schedstat run time, which is
-    exact to the ns; else stat utime+stime), RSS in MiB (VmRSS) and context
-    switches (voluntary + nonvoluntary, all threads) of pid, now."""
+    exact to the ns; else stat utime+stime), RSS in MiB (VmRSS), context
+    switches (voluntary + nonvoluntary, all threads), and from stat the
+    user and system seconds (in clock ticks) and minor page faults of pid,
+    now."""
     cpu_ns, cs, have_sched = 0, 0, True
     for tid in os.listdir("/proc/%d/task" % pid):
         base = "/proc/%d/task/%s/" % (pid, tid)
@@ -102,13 +104,14 @@ def sample(pid):
         except FileNotFoundError:
             have_sched = have_sched and os.path.exists(base)
     fields = _read("/proc/%d/stat" % pid).rsplit(")", 1)[1].split()
-    stat_cpu = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    utime, stime = int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK
+    stat_cpu = utime + stime
     rss = 0.0
     for line in _read("/proc/%d/status" % pid).splitlines():
         if line.startswith("VmRSS:"):
             rss = int(line.split()[1]) / 1024.0
     return Sample(time.monotonic(), cpu_ns / 1e9 if have_sched else stat_cpu,
-                  rss, cs, stat_cpu)
+                  rss, cs, stat_cpu, utime, stime, int(fields[7]))
 
 
 def rss_parts(pid):
