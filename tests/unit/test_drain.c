@@ -288,7 +288,7 @@ static void test_before_write_runs_before_each_call_that_writes(void **state)
 	struct fx *f = *state;
 	enum { N = 64, LEN = 16384 };
 	size_t got = 0;
-	char *el = malloc(LEN);
+	char *el = malloc(LEN + 1); /* libstrophe reads up to a NUL */
 	int small = 16384, i;
 
 	/* far more than the sockets hold: the elements go out over many
@@ -298,6 +298,7 @@ static void test_before_write_runs_before_each_call_that_writes(void **state)
 	assert_int_equal(setsockopt(f->peer, SOL_SOCKET, SO_RCVBUF, &small,
 				    sizeof small), 0);
 	memset(el, ' ', LEN);
+	el[LEN] = '\0';
 	for (i = 0; i < N; i++)
 		xmpp_send_raw(f->conn, el, LEN);
 	free(el);
