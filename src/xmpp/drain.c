@@ -63,13 +63,15 @@ bool drain_once(struct drain *d)
 {
 	unsigned long before = d->passes;
 
-	/* libstrophe's own XEP-0198 <a/> is queued inside the call and
-	 * not seen here (delivery.c's on_sm) */
+	/* the length leaves out an element partly written already (it was
+	 * told before its first piece) and libstrophe's own XEP-0198 <a/>,
+	 * queued inside the call (delivery.c's on_sm) */
 	if (d->before_write && xmpp_conn_send_queue_len(d->conn) > 0)
 		d->before_write(d->ud);
 	errno = 0;
 	xmpp_run_once(d->ctx, d->wait_ms);
-	/* a select() interrupted by a signal also returns early, before
+	/* a select() interrupted by a signal (even with no timeout, one
+	 * arriving during the system call) also returns early, before
 	 * reading what OpenSSL may hold */
 	return d->passes - before > 1 || errno == EINTR;
 }
