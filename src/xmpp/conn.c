@@ -4,14 +4,15 @@
  * stream) gets its own context, so the certificate check and the log
  * know which account they serve; its socket is handed to the app's loop
  * by the sockopt callback, and when it wakes us conn_drain() runs
- * libstrophe. Two traps of libstrophe 0.12 are handled here and only
- * here. It reads at most 4 KiB per xmpp_run_once() while a TLS record
- * holds up to 16 KiB: the rest waits inside OpenSSL where poll() cannot
- * see it, so after a wakeup we keep calling xmpp_run_once(ctx, 0), never
- * with a timeout, until a call finds nothing to do (count_pass() tells
- * which). And xmpp_send() only queues: conn_prepare_all() runs before
- * each poll, writes what is queued and asks for POLLOUT while a send
- * queue is not empty. Every stream's socket has Nagle's algorithm off
+ * libstrophe. Two traps of libstrophe 0.12 are handled here and in
+ * drain.c only. It reads at most 4 KiB per xmpp_run_once() while a TLS
+ * record holds up to 16 KiB: the rest waits inside OpenSSL where poll()
+ * cannot see it, so after a wakeup drain.c keeps calling
+ * xmpp_run_once(ctx, 0) until a call finds nothing to do, committing
+ * the account's history before a call that writes our acks. And
+ * xmpp_send() only queues: conn_prepare_all() runs before each poll,
+ * writes what is queued and asks for POLLOUT while a send queue is not
+ * empty. Every stream's socket has Nagle's algorithm off
  * (TCP_NODELAY): with it, a small stanza written while an earlier one
  * was not yet acknowledged (a ping's answer after the answers to
  * in-band blocks, or after an XEP-0198 <a/>) could wait in the kernel
@@ -62,6 +63,7 @@
 #include "core/resolve.h"
 #include "xmpp/conn.h"
 #include "xmpp/dial.h"
+#include "xmpp/drain.h"
 #include "xmpp/iqauth.h"
 #include "xmpp/session.h"
 #include "xmpp/stanza.h"
@@ -70,9 +72,6 @@
  * xmpp_disconnect(), in one of its own timed handlers; we must call it
  * after that long or the handler never runs. */
 #define DISCONNECT_GRACE_MS 2100
-/* One drain makes at most this many calls that found work before it
- * lets the loop have a turn (and comes back at once, drain_later). */
-#define DRAIN_MAX_CALLS 256
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 #define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
@@ -100,23 +99,14 @@ struct session *conn_by_ctx(const xmpp_ctx_t *ctx)
 
 static bool via_holds(const struct session *s);
 
-/* libstrophe 0.12 runs its global timed handlers at the start of every
- * xmpp_run_once() and again at its end, but the second time only if its
- * select() found the socket ready or OpenSSL held decrypted bytes
- * (SSL_pending, which it checks itself): a call that meets neither
- * returns before reading, handling or writing anything more. With a
- * period of 0 this handler runs every time, so a call that counted one
- * pass found nothing left to read, and a call that counted two may have
- * read (or written) and another call is due. That is exact where
- * counting log lines was not (a read inside one large stanza logs
- * nothing), so one idle call ends a drain. */
-static int count_pass(xmpp_ctx_t *ctx, void *ud)
+/* What the queue acknowledges (a receipt, a marker) is stored before
+ * the call that writes the ack. */
+static void commit_before_write(void *ud)
 {
 	struct session *s = ud;
 
-	(void)ctx;
-	s->passes++;
-	return 1;
+	if (s->acc)
+		account_commit(s->app, s->acc);
 }
 
 static void drain_later(struct loop *l, void *ud)
@@ -128,41 +118,17 @@ static void drain_later(struct loop *l, void *ud)
 	conn_drain(s);
 }
 
-/* One call to libstrophe; true when it may have more to do. */
-static bool run_once(struct session *s)
-{
-	unsigned long before = s->passes;
-
-	/* what is acknowledged (a receipt, a marker) is stored before the
-	 * call that writes the ack; libstrophe's own XEP-0198 <a/> is not
-	 * counted here (delivery.c's on_sm) */
-	if (s->acc && xmpp_conn_send_queue_len(s->conn) > 0)
-		account_commit(s->app, s->acc);
-	errno = 0;
-	xmpp_run_once(s->ctx, 0);
-	/* a select() interrupted by a signal also returns early, before
-	 * reading what OpenSSL may hold */
-	return s->passes - before > 1 || errno == EINTR;
-}
-
 void conn_drain(struct session *s)
 {
-	int calls = 0;
-
 	if (via_holds(s))
 		return;
-	while (run_once(s)) {
-		if (++calls < DRAIN_MAX_CALLS)
-			continue;
-		/* still busy (a long flood in, or a long queue going
-		 * out as the socket takes it; a socket that takes nothing
-		 * ends a drain): the loop gets a turn, and since poll()
-		 * may not see what is left, the drain comes back after it */
-		if (!s->drain_timer)
-			s->drain_timer = loop_timer_add(s->app->loop, 0,
-							drain_later, s);
-		return;
-	}
+	/* still busy (a long flood in, or a long queue going out as the
+	 * socket takes it; a socket that takes nothing ends a drain): the
+	 * loop gets a turn, and since poll() may not see what is left, the
+	 * drain comes back after it */
+	if (drain_run(&s->drain) && !s->drain_timer)
+		s->drain_timer = loop_timer_add(s->app->loop, 0, drain_later,
+						s);
 }
 
 static void on_socket(struct loop *l, int fd, short revents, void *ud)
@@ -768,7 +734,7 @@ int conn_new(struct session *s)
 	}
 	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
 	xmpp_conn_set_certfail_handler(s->conn, cert_check);
-	xmpp_global_timed_handler_add(s->ctx, count_pass, 0, s);
+	drain_init(&s->drain, s->ctx, s->conn, commit_before_write, s);
 	xgrow((void **)&xs->conns, &xs->capconns, xs->nconns + 1,
 	      sizeof *xs->conns);
 	xs->conns[xs->nconns++] = s;
@@ -802,8 +768,7 @@ void conn_free(struct session *s)
 	}
 	via_free(s);
 	xmpp_conn_release(s->conn);
-	/* libstrophe's xmpp_ctx_free() leaves its timed handlers behind */
-	xmpp_global_timed_handler_delete(s->ctx, count_pass);
+	drain_fini(&s->drain);
 	xmpp_ctx_free(s->ctx);
 	s->conn = NULL;
 	s->ctx = NULL;

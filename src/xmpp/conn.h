@@ -5,7 +5,8 @@
  * and pins, hand the socket to the app's loop, drain libstrophe, close
  * and free them. session.c (logging in) and inband.c (a raw stream for
  * registration) both use them, and nothing else in xmpp/ calls
- * xmpp_connect_*, xmpp_run_once or loop_watch.
+ * xmpp_connect_*, xmpp_run_once or loop_watch (conn_drain's calls
+ * to xmpp_run_once are made in drain.c).
  */
 #ifndef NATTER_XMPP_CONN_H
 #define NATTER_XMPP_CONN_H

@@ -2,9 +2,8 @@
  *
  * One session per account: its own xmpp_ctx_t (so the log handler knows
  * which account a message is about) and one xmpp_conn_t reused across
- * reconnects (so stream management can resume). `passes` counts
- * libstrophe's passes through its event loop, telling the drain loop
- * when a call found nothing to do (see conn.c).
+ * reconnects (so stream management can resume), and the drain that
+ * runs it (drain.h).
  *
  * Names: a file of xmpp/ prefixes what it exports with its own name
  * (forms_, gateway_, muc_, ...), except where core/ has a module of the
@@ -22,6 +21,7 @@
 #include <strophe.h>
 
 #include "core/loop.h"
+#include "xmpp/drain.h"
 
 struct app;
 struct account;
@@ -44,7 +44,7 @@ struct session {
 	bool no_auth_method; /* the server offered no login we may use */
 	loop_timer_id login_timer;
 	loop_timer_id grace_timer; /* conn.c: drains after libstrophe's close timeout */
-	unsigned long passes; /* conn.c: count_pass() */
+	struct drain drain;  /* conn.c: runs libstrophe (drain.h) */
 	loop_timer_id drain_timer; /* conn.c: a drain cut short resumes */
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	uint32_t resumed_h;  /* and the server's count then (xlog.c) */
