@@ -34,7 +34,15 @@
  * Usage: wsfloor JID PASSWORD ADDRESS PORT PATH
  * (ADDRESS: an IP address to connect to; the JID's domain names the
  * host for HTTP, SNI and the stream.) Exits 1 when the connection
- * fails or ends; SIGTERM ends it too.
+ * fails or ends; SIGTERM (or SIGINT) ends it too, after closing its
+ * stream as floor.c does: <close/> (RFC 7395 section 3.6), the
+ * server's <close/> and its WebSocket close awaited for at most
+ * CLOSE_WAIT, then the WebSocket closed from this side if still open.
+ * Killed with the stream open, its session would stay on in Prosody,
+ * waiting for a resumption (XEP-0198), take what is sent to the
+ * account and be torn down later, inside whatever is measured then.
+ * Should the bound pass, it writes "wsfloor: no close from the server
+ * within 1 s".
  */
 #include <signal.h>
 #include <stdio.h>
@@ -51,6 +59,8 @@
 #define PING_NS "urn:xmpp:ping"
 #define SM_NS "urn:xmpp:sm:3"
 #define READ_BUF (32 * 1024)
+/* how long a stop waits for the server's side of the close */
+#define CLOSE_WAIT (1000 * LWS_US_PER_MS)
 #define MAX_MESSAGE (16 * 1024 * 1024)
 
 /* where the login is */
@@ -91,6 +101,8 @@ static struct {
 	/* XEP-0198: enabled, and the stanzas handled since */
 	int sm;
 	unsigned long h, acks;
+	int established; /* the WebSocket is open (its handshake done) */
+	int closing;     /* our <close/> is queued: stopping */
 	int done;
 } w;
 
@@ -120,11 +132,14 @@ static void disconnected(const char *why)
 	fflush(stderr);
 }
 
-/* Queues one message (the text s) for the server. */
+/* Queues one message (the text s) for the server; nothing after our
+ * <close/>. */
 static void send_text(const char *s)
 {
 	size_t n = strlen(s);
 
+	if (w.closing)
+		return;
 	if (w.q0 == w.nq)
 		w.q0 = w.nq = 0;
 	if (w.nq == w.capq) {
@@ -225,6 +240,16 @@ static void send_session(void)
 	send_text("<presence xmlns='jabber:client'/>");
 }
 
+/* XEP-0198's <a/>: the stanzas handled so far. */
+static void send_ack(void)
+{
+	char ack[96];
+
+	snprintf(ack, sizeof ack, "<a xmlns='" SM_NS "' h='%lu'/>",
+		 w.h & 0xffffffffUL);
+	send_text(ack);
+}
+
 static void send_pong(void)
 {
 	char id[sizeof w.s.id * 6], from[sizeof w.s.from * 6];
@@ -312,7 +337,6 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 static void message(const char *m, size_t n)
 {
 	const char *r = w.s.root;
-	char ack[96];
 
 	XML_ParserReset(w.xp, NULL);
 	memset(&w.s, 0, sizeof w.s);
@@ -352,9 +376,7 @@ static void message(const char *m, size_t n)
 	} else if (strcmp(r, "enabled") == 0) {
 		w.sm = 1;
 	} else if (strcmp(r, "r") == 0 && w.sm) {
-		snprintf(ack, sizeof ack, "<a xmlns='" SM_NS "' h='%lu'/>",
-			 w.h & 0xffffffffUL);
-		send_text(ack);
+		send_ack();
 		w.acks++;
 	} else if (strcmp(r, "success") == 0 && w.step == OPENED) {
 		send_open();
@@ -362,7 +384,10 @@ static void message(const char *m, size_t n)
 	} else if (strcmp(r, "failure") == 0) {
 		die("the server refused the password");
 	} else if (strcmp(r, "close") == 0) {
-		disconnected("the server closed the stream");
+		/* when stopping, the answer to ours: the server's WebSocket
+		 * close follows, which lws answers and then reports closed */
+		if (!w.closing)
+			disconnected("the server closed the stream");
 	} else if (strcmp(r, "error") == 0) {
 		fprintf(stderr, "wsfloor: %.*s\n", (int)(n > 300 ? 300 : n), m);
 		disconnected("stream error");
@@ -433,6 +458,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		disconnected(in ? (const char *)in : "cannot connect");
 		return 0;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		w.established = 1;
 		send_open();
 		return 0;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
@@ -443,6 +469,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		w.wsi = NULL;
 		disconnected("the WebSocket closed");
 		return 0;
+	case LWS_CALLBACK_TIMER:
+		/* the stop's bound (close_stream) passed: our own close */
+		fprintf(stderr, "wsfloor: no close from the server within "
+			"1 s\n");
+		fflush(stderr);
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+		return -1;
 	default:
 		return 0;
 	}
@@ -453,12 +486,33 @@ static const struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
+/* Set by SIGTERM: the loop stops, and main() closes the stream. */
 static void on_term(int sig)
 {
 	(void)sig;
 	stopped = 1;
 	if (w.cx)
 		lws_cancel_service(w.cx);
+}
+
+/* The stop: <close/> queued and the loop run on until the WebSocket
+ * is closed, by the server after its own <close/> or by the timer.
+ * With stream management, an <a/> goes first: what the server sent
+ * and the floor handled is then not left unacknowledged, which the
+ * server would otherwise resend elsewhere (offline storage, errors
+ * to the sender) as the session ends. */
+static void close_stream(void)
+{
+	if (w.done || !w.wsi || !w.established)
+		return; /* nothing open, or not yet a stream to close */
+	if (w.sm)
+		send_ack();
+	send_text("<close xmlns='" FRAMING_NS "'/>");
+	w.closing = 1;
+	lws_set_timer_usecs(w.wsi, CLOSE_WAIT);
+	while (!w.done)
+		if (lws_service(w.cx, 0) < 0)
+			break;
 }
 
 int main(int argc, char **argv)
@@ -529,6 +583,8 @@ int main(int argc, char **argv)
 	while (!w.done && !stopped)
 		if (lws_service(w.cx, 0) < 0)
 			break;
+	if (stopped)
+		close_stream();
 	lws_context_destroy(w.cx);
 	XML_ParserFree(w.xp);
 	while (w.q0 < w.nq)
