@@ -939,6 +939,16 @@ void conn_close(struct session *s)
 	if (xmpp_conn_is_disconnected(s->conn))
 		return;
 	xmpp_disconnect(s->conn);
+	/* the stream's end tag is queued as libstrophe's own, which
+	 * xmpp_conn_send_queue_len() leaves out, so conn_prepare_all()
+	 * would not write it: it would wait for the grace timer while the
+	 * server, told nothing, holds the session (over a web transport,
+	 * for a resumption: the bridge closes no stream of its own). A
+	 * drain writes it; from a timer, as this may run inside one of
+	 * libstrophe's handlers, which must not call it again. */
+	if (!s->drain_timer)
+		s->drain_timer = loop_timer_add(s->app->loop, 0, drain_later,
+						s);
 	loop_timer_cancel(s->app->loop, s->grace_timer);
 	s->grace_timer = loop_timer_add(s->app->loop, DISCONNECT_GRACE_MS,
 					grace_over, s);

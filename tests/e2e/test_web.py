@@ -139,6 +139,36 @@ def test_server_restart_reconnects(transport, prosody, accounts, write_rc,
     assert natter.quit() == 0
 
 
+def test_disconnect_ends_the_session(prosody, accounts, write_rc,
+                                     start_natter, make_peer):
+    """/disconnect over WebSocket ends the session on the server at once:
+    natter writes the stream's end (libstrophe queues it as its own,
+    which natter's flush did not count) and the bridge carries it as
+    RFC 7395's <close/>, so the server does not keep the session for a
+    resumption. Before, nothing went out for two seconds, then
+    libstrophe closed its side alone and the WebSocket stayed open and
+    silent: a ping to the full JID got no answer until natter exited.
+    (BOSH is left out: natter's terminate goes at once too, but
+    Prosody 0.12's mod_bosh ends a session without the event that
+    makes mod_smacks forget its resumption, so the session waits for
+    one whatever the client does.)"""
+    alice = accounts["alice"]
+    natter = start_natter(web_rc(write_rc, prosody, "websocket"))
+    natter.wait_for(CONNECTED)
+    bob = make_peer("bob")
+    assert bob.ping(alice.full_jid).type == "result"
+    natter.send_keys("/disconnect")
+    natter.wait_until(lambda s: re.search(r"offline", natter.status_bar(s),
+                                          re.I),
+                      "'offline' in the status bar after /disconnect")
+    assert bob.ping(alice.full_jid).type == "error"
+    natter.send_keys("/connect")
+    natter.wait_until(lambda s: natter.count(CONNECTED, s) >= 2,
+                      "'connected as' again after /connect", timeout=30)
+    assert bob.ping(alice.full_jid).type == "result"
+    assert natter.quit() == 0
+
+
 def test_websocket_refuses_a_proxy(prosody, write_rc, start_natter):
     """Debian's libwebsockets cannot go through a proxy: a WebSocket the
     user asked to send through one is refused in words rather than sent
