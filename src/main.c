@@ -427,6 +427,9 @@ int main(int argc, char **argv)
 		if (loop_iterate(app.loop) < 0)
 			break;
 	flush_history(&app);
+	/* the streams may end through the loop (xs_shutdown): keys typed
+	 * meanwhile are not commands any more */
+	loop_unwatch(app.loop, STDIN_FILENO);
 	xs_shutdown(&app);
 	ui_end(&app);
 	app_free(&app);

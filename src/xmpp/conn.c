@@ -1015,15 +1015,63 @@ static long elapsed_ms(const struct timespec *start)
 	       (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
+static bool any_connected(struct session **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!xmpp_conn_is_disconnected(v[i]->conn))
+			return true;
+	return false;
+}
+
+static void time_up(struct loop *l, void *ud)
+{
+	(void)l;
+	*(bool *)ud = true;
+}
+
+/* A stream through a bridge (BOSH, WebSocket) ends through the app's
+ * loop, which serves the bridge and its carrier: a drain writes
+ * libstrophe's end tag (its own, which conn_prepare_all() does not
+ * count), the bridge carries it as the transport's close, and the
+ * server's answer comes back the same way. Running libstrophe alone,
+ * the end never left natter, and the server kept the session for a
+ * resumption. The loop runs the app's timers and idle hook as usual;
+ * the keyboard is no longer watched (main.c). */
+static void shutdown_in_loop(struct session **v, size_t n, int ms)
+{
+	struct loop *l = v[0]->app->loop;
+	bool over = false;
+	loop_timer_id t = loop_timer_add(l, (uint64_t)ms, time_up, &over);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!xmpp_conn_is_disconnected(v[i]->conn))
+			conn_drain(v[i]);
+	while (!over && any_connected(v, n))
+		if (loop_iterate(l) < 0)
+			break;
+	if (!over)
+		loop_timer_cancel(l, t);
+}
+
 void conn_shutdown(struct session **v, size_t n, int ms)
 {
 	struct timespec start;
+	bool bridged = false;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		via_untake(v[i], NULL);
-		if (!xmpp_conn_is_disconnected(v[i]->conn))
+		if (!xmpp_conn_is_disconnected(v[i]->conn)) {
 			xmpp_disconnect(v[i]->conn);
+			bridged = bridged || v[i]->bridge;
+		}
+	}
+	if (bridged) {
+		shutdown_in_loop(v, n, ms);
+		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {

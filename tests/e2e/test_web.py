@@ -169,6 +169,23 @@ def test_disconnect_ends_the_session(prosody, accounts, write_rc,
     assert natter.quit() == 0
 
 
+def test_quit_ends_the_session(prosody, accounts, write_rc, start_natter,
+                               make_peer):
+    """/quit over WebSocket ends the session on the server before natter
+    exits: the streams end through natter's loop, which serves the
+    bridge and the WebSocket. Before, only libstrophe ran at exit, the
+    end tag never left the bridge, Prosody saw the connection drop and
+    kept the session for a resumption: a ping to the full JID got no
+    answer for minutes."""
+    alice = accounts["alice"]
+    natter = start_natter(web_rc(write_rc, prosody, "websocket"))
+    natter.wait_for(CONNECTED)
+    bob = make_peer("bob")
+    assert bob.ping(alice.full_jid).type == "result"
+    assert natter.quit() == 0
+    assert bob.ping(alice.full_jid).type == "error"
+
+
 def test_websocket_refuses_a_proxy(prosody, write_rc, start_natter):
     """Debian's libwebsockets cannot go through a proxy: a WebSocket the
     user asked to send through one is refused in words rather than sent
