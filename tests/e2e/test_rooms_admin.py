@@ -427,7 +427,8 @@ def test_private_windows_titled_nick_in_room(make_peer, natter):
 
 def test_query_unknown_nick_in_room_is_refused(make_peer, natter):
     # a nick mistyped (or gone) in a room window is not a server's
-    # domain: /query and /msg say so and open no window
+    # domain: /query and /msg say so and open no window; a nick given to
+    # a command that wants a contact is said to be a nick
     natter.wait_for(CONNECTED)
     bob = joins(make_peer, "bob")
     natter.send_keys("/join %s" % ROOM)
@@ -441,6 +442,16 @@ def test_query_unknown_nick_in_room_is_refused(make_peer, natter):
         lambda s: flat(natter, s).count("No one called bobb") == 2,
         "/msg refused too")
     assert "bobb" not in status(natter, screen)
+    # a nick is no contact either: /info and /version do not ask a
+    # server called bob
+    said = ("bob is a nick in lobby@conference.localhost, not a contact: "
+            "name a contact by JID or roster name (/query bob talks to "
+            "them privately)")
+    for n, cmd in enumerate(("/info", "/version"), 1):
+        natter.send_keys("%s bob" % cmd)
+        natter.wait_until(lambda s: flat(natter, s).count(said) == n,
+                          "%s bob refused" % cmd)
+    assert "Asking for bob" not in flat(natter, natter.screen())
     # the nick itself still works, and the message reaches bob only
     natter.send_keys("/msg bob are you there?")
     bob.wait_message(lambda m: m[0] == ROOM + "/alice" and
