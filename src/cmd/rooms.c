@@ -144,6 +144,18 @@ static int run_join(struct app *app, int argc, char **argv)
 	return rc;
 }
 
+/* Whether nick can be the resource of room's occupant JIDs. A nick
+ * that cannot is refused here: the room's error would come back from
+ * an address no JID parser takes, and so never reach the window. */
+static bool nick_ok(const char *room, const char *nick)
+{
+	char *full = xasprintf("%s/%s", room, nick);
+	bool ok = jid_valid(full);
+
+	free(full);
+	return ok;
+}
+
 /* /nick NEWNICK */
 static int run_nick(struct app *app, int argc, char **argv)
 {
@@ -153,6 +165,12 @@ static int run_nick(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	if (!(w = here(app, "nick")))
 		return -1;
+	if (!nick_ok(w->jid, argv[1])) {
+		app_say(app, LINE_ERROR,
+			"Not a nickname a room can take: at most 1023 bytes, "
+			"no control characters");
+		return -1;
+	}
 	if (!w->room->joined) {
 		app_say(app, LINE_ERROR,
 			"You are not in %s: /join %s/%s joins under that nickname",

@@ -299,6 +299,10 @@ def test_nick_change_both_ways(make_peer, natter):
     natter.send_keys("/nick robert")
     natter.wait_for(r"%s: the nickname robert is taken here; you keep yours"
                     % rx(room))
+    # a nick no JID can hold is refused before asking (the room's
+    # answer would come from an address natter cannot read)
+    natter.send_keys("/nick " + "n" * 1100)
+    natter.wait_for(r"Not a nickname a room can take: at most 1023 bytes")
     screen = natter.barrier()
     assert "robert joined" not in screen and "bob left" not in screen
     # /join with another nick while in the room changes the nick too
