@@ -303,6 +303,13 @@ static int remove_occupant(struct app *app, int argc, char **argv,
 		return CMD_USAGE;
 	if (!(w = here(app, argv[0])))
 		return -1;
+	if (w->room->joined && w->room->nick &&
+	    strcmp(argv[1], w->room->nick) == 0) {
+		/* the room would do it: an owner may remove themselves */
+		app_say(app, LINE_ERROR,
+			"%s is you: /leave leaves %s", argv[1], w->jid);
+		return -1;
+	}
 	req.room = w->jid;
 	req.reason = argc > 2 ? argv[2] : NULL;
 	return admin_on(app, w, &req, argv[1]);
@@ -507,6 +514,7 @@ const struct cmd cmd_rooms[] = {
 	  "  In a room window: asks the room to remove NICK (you need to be\n"
 	  "  a moderator); REASON, the rest of the line, is shown to them.\n"
 	  "  The room's answer, or why it refused, appears in the window.\n"
+	  "  Your own nick is refused (/leave leaves), here and in /ban.\n"
 	  "  Example: /kick mallory enough spam",
 	  "rooms", ARG_NICK, run_kick, 2 },
 	{ "ban", "JID|NICK [REASON]", "ban a user from the room",

@@ -129,6 +129,14 @@ def test_owner_kicks_bans_and_changes_role_and_affiliation(make_peer,
     natter.send_keys("/names")
     natter.wait_for(r"bob \(moderator, member\) bob@localhost/peer")
 
+    # kicking or banning oneself by nick is refused, not asked for
+    natter.send_keys("/kick alice")
+    natter.wait_for(r"alice is you: /leave leaves lobby@conference\.localhost")
+    natter.send_keys("/ban alice")
+    screen = natter.wait_until(
+        lambda s: flat(natter, s).count("alice is you: /leave") == 2,
+        "/ban alice refused too")
+    assert "You were kicked" not in screen
     natter.send_keys("/kick bob behave")
     el = bob.wait_stanza("presence", own_presence(
         "bob", lambda el, it: el.get("type") == "unavailable" and
