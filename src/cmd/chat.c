@@ -9,18 +9,20 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/room.h"
+#include "core/roster.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
 
-/* Whether arg names one of a's contacts by roster name. */
-static bool roster_name(const struct account *a, const char *arg)
+/* Whether arg names one of a's contacts, by roster name or by JID (a
+ * gateway's is a bare domain). */
+static bool is_contact(struct account *a, const char *arg)
 {
 	for (size_t i = 0; i < a->roster.n; i++)
 		if (a->roster.items[i].name &&
 		    strcmp(a->roster.items[i].name, arg) == 0)
 			return true;
-	return false;
+	return roster_get(&a->roster, arg) != NULL;
 }
 
 /* A conversation's peer: a contact (cmd_contact_arg), or an occupant's
@@ -38,7 +40,7 @@ static char *peer_arg(struct app *app, struct account *a, const char *arg)
 	if (w->kind == WIN_ROOM && w->acc == a && room_has(w, arg))
 		return xasprintf("%s/%s", w->jid, arg);
 	if (w->kind == WIN_ROOM && w->acc == a && !strpbrk(arg, "@/") &&
-	    !roster_name(a, arg)) {
+	    !is_contact(a, arg)) {
 		app_say(app, LINE_ERROR,
 			"No one called %s is in %s (a contact: by JID or "
 			"roster name)", arg, w->jid);
