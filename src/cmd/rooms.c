@@ -32,6 +32,22 @@ static struct window *here(struct app *app, const char *cmd)
 	return w;
 }
 
+/* Whether we are in w's room, or on our way in; says otherwise when
+ * the account is online. A subject or an invitation sent from outside
+ * is refused by the room with words ("no such user") that do not tell
+ * the user that they are out. */
+static bool in_room(struct app *app, struct window *w)
+{
+	const struct room *r = w->room;
+
+	if (r->joined || r->joining || r->rejoining ||
+	    w->acc->state != ACC_ONLINE)
+		return true;
+	app_say(app, LINE_ERROR, "You are not in %s: /join goes back in",
+		w->jid);
+	return false;
+}
+
 static int not_connected(struct app *app, struct account *a)
 {
 	app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
@@ -197,6 +213,8 @@ static int run_topic(struct app *app, int argc, char **argv)
 			app_say(app, LINE_INFO, "%s has no subject", w->jid);
 		return 0;
 	}
+	if (!in_room(app, w))
+		return -1;
 	if (xs_room_subject(app, w->acc, w->jid, argv[1]) < 0)
 		return not_connected(app, w->acc);
 	return 0;
@@ -414,7 +432,7 @@ static int run_invite(struct app *app, int argc, char **argv)
 
 	if (argc < 2)
 		return CMD_USAGE;
-	if (!(w = here(app, argv[0])))
+	if (!(w = here(app, argv[0])) || !in_room(app, w))
 		return -1;
 	/* a full JID is that client; otherwise a contact by JID or name */
 	jid = strchr(argv[1], '/') && jid_valid(argv[1]) ?

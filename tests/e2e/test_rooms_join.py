@@ -452,6 +452,13 @@ def test_leave_part_and_join_again(make_peer, natter):
     natter.send_keys("/leave")
     natter.wait_for(r"You are not in %s \(/close closes the window\)"
                     % rx(room))
+    # out of the room, a subject or an invitation is not sent
+    natter.send_keys("/topic from outside")
+    natter.wait_for(r"You are not in %s: /join goes back in" % rx(room))
+    natter.send_keys("/invite carol@localhost")
+    natter.wait_until(lambda s: natter.count(r"You are not in %s: /join "
+                                             r"goes back in" % rx(room), s)
+                      == 2, "/invite refused too")
     natter.send_keys("/join")
     joined_again(natter, room)
     natter.send_keys("/part")
