@@ -55,6 +55,8 @@ static char *entry_arg(struct app *app, struct account *a, const char *arg)
 		if (a->roster.items[i].name &&
 		    strcmp(a->roster.items[i].name, arg) == 0)
 			return xstrdup(a->roster.items[i].jid);
+	if (cmd_nick_not_contact(app, a, arg))
+		return NULL; /* not a domain "bob": the occupant bob */
 	norm = blocklist_norm(arg);
 	if (!norm)
 		app_say(app, LINE_ERROR,

@@ -9,13 +9,28 @@
 #include "core/app.h"
 #include "core/conv.h"
 #include "core/room.h"
+#include "core/roster.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
 
+/* Whether arg names one of a's contacts, by roster name or by JID (a
+ * gateway's is a bare domain). */
+static bool is_contact(struct account *a, const char *arg)
+{
+	for (size_t i = 0; i < a->roster.n; i++)
+		if (a->roster.items[i].name &&
+		    strcmp(a->roster.items[i].name, arg) == 0)
+			return true;
+	return roster_get(&a->roster, arg) != NULL;
+}
+
 /* A conversation's peer: a contact (cmd_contact_arg), or an occupant's
  * full JID in a room we are in (a private conversation through it); in
- * a room window, an occupant's nick stands for its full JID. */
+ * a room window, an occupant's nick stands for its full JID. There a
+ * bare word that is neither an occupant nor a contact's name is a nick
+ * mistyped or gone, not a server's domain: it is refused rather than
+ * opening a conversation with a host of that name. */
 static char *peer_arg(struct app *app, struct account *a, const char *arg)
 {
 	struct window *w = app->wins[app->cur_win];
@@ -24,6 +39,13 @@ static char *peer_arg(struct app *app, struct account *a, const char *arg)
 
 	if (w->kind == WIN_ROOM && w->acc == a && room_has(w, arg))
 		return xasprintf("%s/%s", w->jid, arg);
+	if (w->kind == WIN_ROOM && w->acc == a && !strpbrk(arg, "@/") &&
+	    !is_contact(a, arg)) {
+		app_say(app, LINE_ERROR,
+			"No one called %s is in %s (a contact: by JID or "
+			"roster name)", arg, w->jid);
+		return NULL;
+	}
 	bare = strchr(arg, '/') ? jid_bare_of(arg) : NULL;
 	occupant = bare && room_find(app, a, bare);
 	free(bare);
@@ -142,7 +164,9 @@ const struct cmd cmd_chat[] = {
 	  "  Opens (or switches to) the conversation with a contact, or with\n"
 	  "  a room's occupant by full JID (room@service/nick), or in a room\n"
 	  "  window by NICK: a private conversation, titled \"nick in room\",\n"
-	  "  that is never mixed with the room or other occupants. For a\n"
+	  "  that is never mixed with the room or other occupants (there, a\n"
+	  "  word that is neither a nick in the room nor a contact's name is\n"
+	  "  refused, not taken for a server's address). For a\n"
 	  "  stranger (someone not in your roster) whose messages are in the\n"
 	  "  strangers window, the new window holds what they said, and their\n"
 	  "  next messages come there.",

@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "core/room.h"
 #include "util/troff.h"
 #include "util/utf8.h"
 #include "util/jid.h"
@@ -230,6 +231,21 @@ struct account *cmd_current_account(struct app *app)
 	return NULL;
 }
 
+bool cmd_nick_not_contact(struct app *app, struct account *a,
+			  const char *arg)
+{
+	struct window *w = app->wins[app->cur_win];
+
+	if (w->kind != WIN_ROOM || w->acc != a || strpbrk(arg, "@/") ||
+	    !room_has(w, arg))
+		return false;
+	app_say(app, LINE_ERROR,
+		"%s is a nick in %s, not a contact: name a contact by JID or "
+		"roster name (/query %s talks to them privately)",
+		arg, w->jid, arg);
+	return true;
+}
+
 char *cmd_contact_arg(struct app *app, struct account *a, const char *arg)
 {
 	char *bare;
@@ -239,6 +255,8 @@ char *cmd_contact_arg(struct app *app, struct account *a, const char *arg)
 		if (a->roster.items[i].name &&
 		    strcmp(a->roster.items[i].name, arg) == 0)
 			return xstrdup(a->roster.items[i].jid);
+	if (cmd_nick_not_contact(app, a, arg))
+		return NULL;
 	bare = jid_bare_of(arg);
 	if (!bare)
 		app_say(app, LINE_ERROR, "\"%s\" is neither a JID nor a contact's name",

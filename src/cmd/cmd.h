@@ -19,6 +19,7 @@
 #ifndef NATTER_CMD_CMD_H
 #define NATTER_CMD_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -116,8 +117,14 @@ struct account *cmd_account_arg(struct app *app, const char *name);
 /* The account a command acts for: the current window's, else the only
  * one, else the first online; NULL (reported) when there is none. */
 struct account *cmd_current_account(struct app *app);
+/* Whether arg, typed in a room window of a, is a nick there (and no
+ * JID): said as such, since taken as a JID it would name a server of
+ * that name, not the occupant. The caller checks roster names first. */
+bool cmd_nick_not_contact(struct app *app, struct account *a,
+			  const char *arg);
 /* A JID or roster name as a bare JID (the caller frees it); NULL after
- * reporting when it is neither. */
+ * reporting when it is neither, or when it is a nick in the room window
+ * (cmd_nick_not_contact). */
 char *cmd_contact_arg(struct app *app, struct account *a, const char *arg);
 /* /accept ROOM and /deny ROOM [REASON] for a pending invitation to ROOM
  * (without ROOM: the only thing pending being one invitation): joins

@@ -7,8 +7,9 @@
 #include "core/app.h"
 #include "xmpp/xs.h"
 
-/* Says why a change could not be made (err: an XS_EDIT_* code). */
-static int refused(struct app *app, int err)
+/* Says why cmd (its name, "/correct") could not make its change (err:
+ * an XS_EDIT_* code). */
+static int refused(struct app *app, const char *cmd, int err)
 {
 	static const char *const why[] = {
 		[-XS_EDIT_NOWHERE] = "works in a conversation or room window",
@@ -20,7 +21,7 @@ static int refused(struct app *app, int err)
 				    "to be sent",
 	};
 
-	app_say(app, LINE_ERROR, "This %s", why[-err]);
+	app_say(app, LINE_ERROR, "%s %s", cmd, why[-err]);
 	return -1;
 }
 
@@ -28,7 +29,7 @@ int cmd_correct(struct app *app, const char *text)
 {
 	int r = xs_correct(app, app->wins[app->cur_win], text);
 
-	return r < 0 ? refused(app, r) : 0;
+	return r < 0 ? refused(app, "/correct", r) : 0;
 }
 
 static int run_correct(struct app *app, int argc, char **argv)
@@ -46,7 +47,7 @@ static int run_retract(struct app *app, int argc, char **argv)
 	if (argc > 1)
 		return CMD_USAGE;
 	r = xs_retract(app, app->wins[app->cur_win]);
-	return r < 0 ? refused(app, r) : 0;
+	return r < 0 ? refused(app, "/retract", r) : 0;
 }
 
 static int run_moderate(struct app *app, int argc, char **argv)
@@ -62,7 +63,12 @@ static int run_moderate(struct app *app, int argc, char **argv)
 			"gave an id (XEP-0359) to retract", argv[1]);
 		return -1;
 	}
-	return r < 0 ? refused(app, r) : 0;
+	if (r == XS_EDIT_NOWHERE) { /* a room's command, not a chat's */
+		app_say(app, LINE_ERROR,
+			"/moderate works in a room window (/join one)");
+		return -1;
+	}
+	return r < 0 ? refused(app, "/moderate", r) : 0;
 }
 
 const struct cmd cmd_edits[] = {

@@ -32,6 +32,22 @@ static struct window *here(struct app *app, const char *cmd)
 	return w;
 }
 
+/* Whether we are in w's room, or on our way in; says otherwise when
+ * the account is online. A subject or an invitation sent from outside
+ * is refused by the room with words ("no such user") that do not tell
+ * the user that they are out. */
+static bool in_room(struct app *app, struct window *w)
+{
+	const struct room *r = w->room;
+
+	if (r->joined || r->joining || r->rejoining ||
+	    w->acc->state != ACC_ONLINE)
+		return true;
+	app_say(app, LINE_ERROR, "You are not in %s: /join goes back in",
+		w->jid);
+	return false;
+}
+
 static int not_connected(struct app *app, struct account *a)
 {
 	app_say(app, LINE_ERROR, "%s is not connected (/connect %s)",
@@ -144,6 +160,18 @@ static int run_join(struct app *app, int argc, char **argv)
 	return rc;
 }
 
+/* Whether nick can be the resource of room's occupant JIDs. A nick
+ * that cannot is refused here: the room's error would come back from
+ * an address no JID parser takes, and so never reach the window. */
+static bool nick_ok(const char *room, const char *nick)
+{
+	char *full = xasprintf("%s/%s", room, nick);
+	bool ok = jid_valid(full);
+
+	free(full);
+	return ok;
+}
+
 /* /nick NEWNICK */
 static int run_nick(struct app *app, int argc, char **argv)
 {
@@ -153,6 +181,12 @@ static int run_nick(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	if (!(w = here(app, "nick")))
 		return -1;
+	if (!nick_ok(w->jid, argv[1])) {
+		app_say(app, LINE_ERROR,
+			"Not a nickname a room can take: at most 1023 bytes, "
+			"no control characters");
+		return -1;
+	}
 	if (!w->room->joined) {
 		app_say(app, LINE_ERROR,
 			"You are not in %s: /join %s/%s joins under that nickname",
@@ -179,6 +213,8 @@ static int run_topic(struct app *app, int argc, char **argv)
 			app_say(app, LINE_INFO, "%s has no subject", w->jid);
 		return 0;
 	}
+	if (!in_room(app, w))
+		return -1;
 	if (xs_room_subject(app, w->acc, w->jid, argv[1]) < 0)
 		return not_connected(app, w->acc);
 	return 0;
@@ -285,6 +321,13 @@ static int remove_occupant(struct app *app, int argc, char **argv,
 		return CMD_USAGE;
 	if (!(w = here(app, argv[0])))
 		return -1;
+	if (w->room->joined && w->room->nick &&
+	    strcmp(argv[1], w->room->nick) == 0) {
+		/* the room would do it: an owner may remove themselves */
+		app_say(app, LINE_ERROR,
+			"%s is you: /leave leaves %s", argv[1], w->jid);
+		return -1;
+	}
 	req.room = w->jid;
 	req.reason = argc > 2 ? argv[2] : NULL;
 	return admin_on(app, w, &req, argv[1]);
@@ -389,7 +432,7 @@ static int run_invite(struct app *app, int argc, char **argv)
 
 	if (argc < 2)
 		return CMD_USAGE;
-	if (!(w = here(app, argv[0])))
+	if (!(w = here(app, argv[0])) || !in_room(app, w))
 		return -1;
 	/* a full JID is that client; otherwise a contact by JID or name */
 	jid = strchr(argv[1], '/') && jid_valid(argv[1]) ?
@@ -489,6 +532,7 @@ const struct cmd cmd_rooms[] = {
 	  "  In a room window: asks the room to remove NICK (you need to be\n"
 	  "  a moderator); REASON, the rest of the line, is shown to them.\n"
 	  "  The room's answer, or why it refused, appears in the window.\n"
+	  "  Your own nick is refused (/leave leaves), here and in /ban.\n"
 	  "  Example: /kick mallory enough spam",
 	  "rooms", ARG_NICK, run_kick, 2 },
 	{ "ban", "JID|NICK [REASON]", "ban a user from the room",

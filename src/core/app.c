@@ -120,6 +120,7 @@ void app_window_rekey(struct app *app, struct window *w, const char *jid)
 
 size_t app_add_window(struct app *app, struct window *w)
 {
+	w->opener = app->wins[app->cur_win]->id;
 	app->cur_win = app_insert_window(app, w);
 	return app->cur_win;
 }
@@ -132,7 +133,8 @@ static const struct win_kind_ops {
 	/* what closing one does besides freeing it (and what it owns: a
 	 * dialog, a browser), or NULL; the console is never closed */
 	void (*closed)(struct app *app, struct window *w);
-	bool no_lines; /* shows no lines: app_say() answers on the console */
+	bool no_lines; /* shows no lines: app_say() answers on the console,
+			* and closing it goes back to where it was opened */
 } kinds[] = {
 	[WIN_CONSOLE] = { NULL, false }, [WIN_CHAT] = { chat_closed, false },
 	[WIN_FORM] = { NULL, true },     [WIN_DISCO] = { NULL, true },
@@ -170,15 +172,34 @@ static void room_closed(struct app *app, struct window *w)
 	}
 }
 
+/* The index of the window whose id is id, or app->nwins when it is
+ * gone (or id is 0). */
+static size_t index_of_id(const struct app *app, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; id && i < app->nwins; i++)
+		if (app->wins[i]->id == id)
+			return i;
+	return app->nwins;
+}
+
 void app_close_window(struct app *app, struct window *w)
 {
-	size_t idx;
+	size_t idx, back;
+	bool current;
 
 	for (idx = 1; idx < app->nwins; idx++)
 		if (app->wins[idx] == w)
 			break;
 	if (idx >= app->nwins)
 		return;
+	current = app->cur_win == idx;
+	/* a dialog or a browser closed goes back to the window it was
+	 * opened from, not to whichever window precedes it in the list:
+	 * what is typed next must reach the conversation it was meant for */
+	back = current && kind_of(w)->no_lines ?
+		       index_of_id(app, w->opener) : app->nwins;
 	if (kind_of(w)->closed)
 		kind_of(w)->closed(app, w);
 	index_set(app, w, false);
@@ -186,7 +207,9 @@ void app_close_window(struct app *app, struct window *w)
 	memmove(&app->wins[idx], &app->wins[idx + 1],
 		(app->nwins - idx - 1) * sizeof *app->wins);
 	app->nwins--;
-	if (app->cur_win >= idx && app->cur_win > 0)
+	if (back < app->nwins + 1 && back != idx)
+		app_select(app, back > idx ? back - 1 : back);
+	else if (app->cur_win >= idx && app->cur_win > 0)
 		app->cur_win--;
 	app->dirty = true;
 }

@@ -115,8 +115,10 @@ struct window *app_window_find(struct app *app, struct account *acc,
 			       enum win_kind kind, const char *jid);
 /* Closes window w wherever it is, whatever its kind: the one way a
  * window ends. Frees w and what it owns (a dialog, a browser); the
- * current window stays the same one, or the one before w when w was
- * current. The console (and a window not in the list) is left alone. */
+ * current window stays the same one, or when w was current: the window
+ * w was opened from if w shows no lines (a dialog, a browser, a
+ * picture) and that window is still there, else the one before w. The
+ * console (and a window not in the list) is left alone. */
 void app_close_window(struct app *app, struct window *w);
 /* The window with this id (struct window.id), or NULL when it closed. */
 struct window *app_window_by_id(struct app *app, uint64_t id);

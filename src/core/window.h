@@ -99,6 +99,8 @@ struct window {
 			      * never reused; 0 before */
 	enum win_kind kind;
 	char *name;
+	uint64_t opener;     /* the id of the window current when it was
+			      * opened (app_add_window), 0: none */
 	struct account *acc; /* NULL for the console */
 	char *jid;           /* the peer's bare JID, NULL for the console */
 	char *resource;      /* replies go here; NULL: the bare JID */

@@ -406,6 +406,11 @@ def test_room_corrections_and_moderation(prosody, natter, make_peer, alice,
 
 def test_moderate_command(prosody, natter, make_peer, alice, xdg):
     natter.wait_for(CONNECTED)
+    # outside a room each command names itself and the window it needs
+    natter.send_keys("/moderate bob")
+    natter.wait_for(r"/moderate works in a room window \(/join one\)")
+    natter.send_keys("/retract")
+    natter.wait_for(r"/retract works in a conversation or room window")
     # alice makes the room, so she is its owner and a moderator
     natter.send_keys("/join %s" % ROOM)
     natter.wait_until(lambda s: re.search(r"lobby@conference\.localhost — "

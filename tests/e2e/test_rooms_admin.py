@@ -15,7 +15,8 @@
   decline; a stranger's is one sanitised console line and opens nothing.
 - Private messages: two occupants writing privately land in two windows
   titled "nick in room"; a reply goes to the right one; /query NICK in
-  the room window opens the occupant's window; a nick change and a
+  the room window opens the occupant's window (a nick no one has is
+  refused, never taken for a server); a nick change and a
   departure are said in the private window, which follows the nick.
 
 Every wait is on something natter shows or a peer receives; a /ping
@@ -128,6 +129,14 @@ def test_owner_kicks_bans_and_changes_role_and_affiliation(make_peer,
     natter.send_keys("/names")
     natter.wait_for(r"bob \(moderator, member\) bob@localhost/peer")
 
+    # kicking or banning oneself by nick is refused, not asked for
+    natter.send_keys("/kick alice")
+    natter.wait_for(r"alice is you: /leave leaves lobby@conference\.localhost")
+    natter.send_keys("/ban alice")
+    screen = natter.wait_until(
+        lambda s: flat(natter, s).count("alice is you: /leave") == 2,
+        "/ban alice refused too")
+    assert "You were kicked" not in screen
     natter.send_keys("/kick bob behave")
     el = bob.wait_stanza("presence", own_presence(
         "bob", lambda el, it: el.get("type") == "unavailable" and
@@ -422,3 +431,38 @@ def test_private_windows_titled_nick_in_room(make_peer, natter):
     natter.wait_until(lambda s: "robert in lobby" in natter.title(s) or
                       "robert in lobby" in status(natter, s),
                       "robert's window")
+
+
+def test_query_unknown_nick_in_room_is_refused(make_peer, natter):
+    # a nick mistyped (or gone) in a room window is not a server's
+    # domain: /query and /msg say so and open no window; a nick given to
+    # a command that wants a contact is said to be a nick
+    natter.wait_for(CONNECTED)
+    bob = joins(make_peer, "bob")
+    natter.send_keys("/join %s" % ROOM)
+    natter.wait_for(r"You joined lobby@conference\.localhost as alice "
+                    r"\(2 here\)")
+    natter.send_keys("/query bobb")
+    wait_flat(natter, r"No one called bobb is in lobby@conference\.localhost"
+              r" \(a contact: by JID or roster name\)")
+    natter.send_keys("/msg bobb are you there?")
+    screen = natter.wait_until(
+        lambda s: flat(natter, s).count("No one called bobb") == 2,
+        "/msg refused too")
+    assert "bobb" not in status(natter, screen)
+    # a nick is no contact either: /info and /version do not ask a
+    # server called bob
+    said = ("bob is a nick in lobby@conference.localhost, not a contact: "
+            "name a contact by JID or roster name (/query bob talks to "
+            "them privately)")
+    for n, cmd in enumerate(("/info", "/version"), 1):
+        natter.send_keys("%s bob" % cmd)
+        natter.wait_until(lambda s: flat(natter, s).count(said) == n,
+                          "%s bob refused" % cmd)
+    assert "Asking for bob" not in flat(natter, natter.screen())
+    # the nick itself still works, and the message reaches bob only
+    natter.send_keys("/msg bob are you there?")
+    bob.wait_message(lambda m: m[0] == ROOM + "/alice" and
+                     m[2] == "are you there?")
+    natter.wait_until(lambda s: "bob in lobby" in natter.title(s),
+                      "bob's private window")

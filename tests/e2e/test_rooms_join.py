@@ -210,6 +210,40 @@ def test_configure_cancelled_leaves_no_room(make_peer, natter):
     assert "201" in codes, harness.ET.tostring(el)
 
 
+def test_dialog_closed_goes_back_to_its_room(make_peer, natter):
+    # the room's dialogs, closed, give the room window back, not the
+    # window before the dialog in the list (here bob's conversation):
+    # what is typed next goes to the room
+    natter.wait_for(CONNECTED)
+    room = room_of("back")
+    natter.send_keys("/join %s" % room)
+    natter.wait_for(r"Room created with the service's default")
+    bob = make_peer()
+    join_raw(bob, room, "bob")
+    natter.wait_for(r"bob joined")
+    natter.send_keys("/query bob@localhost")
+    natter.wait_until(lambda s: "bob@localhost" in natter.title(s),
+                      "bob's conversation")
+    natter.send_keys("/win 2")
+    natter.wait_until(lambda s: natter.title(s).strip().startswith(room),
+                      "the room again")
+    natter.send_keys("/destroy")
+    natter.wait_for(r"Destroy %s\?" % rx(room))
+    harness.keys(natter, "n")
+    natter.wait_until(lambda s: natter.title(s).strip().startswith(room),
+                      "the room after the dialog")
+    natter.send_keys("/roomconfig")
+    natter.wait_for(r"Configuration of %s" % rx(room))
+    harness.keys(natter, "Escape")
+    natter.wait_until(lambda s: natter.title(s).strip().startswith(room),
+                      "the room after the form")
+    natter.send_keys("meant for the room")
+    bob.wait_message(lambda m: m[0] == "%s/alice" % room and
+                     m[1] == "groupchat" and m[2] == "meant for the room")
+    assert not any(m[2] == "meant for the room" and m[1] != "groupchat"
+                   for m in bob.messages)
+
+
 def test_roomconfig_and_destroy(make_peer, natter):
     natter.wait_for(CONNECTED)
     room = room_of("ours")
@@ -265,6 +299,10 @@ def test_nick_change_both_ways(make_peer, natter):
     natter.send_keys("/nick robert")
     natter.wait_for(r"%s: the nickname robert is taken here; you keep yours"
                     % rx(room))
+    # a nick no JID can hold is refused before asking (the room's
+    # answer would come from an address natter cannot read)
+    natter.send_keys("/nick " + "n" * 1100)
+    natter.wait_for(r"Not a nickname a room can take: at most 1023 bytes")
     screen = natter.barrier()
     assert "robert joined" not in screen and "bob left" not in screen
     # /join with another nick while in the room changes the nick too
@@ -414,6 +452,13 @@ def test_leave_part_and_join_again(make_peer, natter):
     natter.send_keys("/leave")
     natter.wait_for(r"You are not in %s \(/close closes the window\)"
                     % rx(room))
+    # out of the room, a subject or an invitation is not sent
+    natter.send_keys("/topic from outside")
+    natter.wait_for(r"You are not in %s: /join goes back in" % rx(room))
+    natter.send_keys("/invite carol@localhost")
+    natter.wait_until(lambda s: natter.count(r"You are not in %s: /join "
+                                             r"goes back in" % rx(room), s)
+                      == 2, "/invite refused too")
     natter.send_keys("/join")
     joined_again(natter, room)
     natter.send_keys("/part")
