@@ -5,7 +5,8 @@ means of running clients and watching them from the outside:
 
 - natterdemo, imported by path from share/demo (PrivateProsody, ClientThread,
   write_natterrc);
-- sample(pid): CPU, RSS and context switches of a process, from /proc;
+- sample(pid): CPU (also as user and system time), RSS, context switches
+  and minor page faults of a process, from /proc;
 - Pane: a program in a private tmux server (120x40), started through
   `sh -c 'date > T0; exec ...'` so that its exec time is known, with
   Control, a tmux control-mode client that timestamps every byte the

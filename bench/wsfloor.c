@@ -37,7 +37,8 @@
  * fails or ends; SIGTERM (or SIGINT) ends it too, after closing its
  * stream as floor.c does: <close/> (RFC 7395 section 3.6), the
  * server's <close/> and its WebSocket close awaited for at most
- * CLOSE_WAIT, then the WebSocket closed from this side if still open.
+ * CLOSE_WAIT, then the connection dropped from this side if still
+ * open (no close frame: lws would wait for its answer too).
  * Killed with the stream open, its session would stay on in Prosody,
  * waiting for a resumption (XEP-0198), take what is sent to the
  * account and be torn down later, inside whatever is measured then.
@@ -122,10 +123,14 @@ static void *grow(void *p, size_t n)
 
 static volatile sig_atomic_t stopped;
 
-/* The end of the connection; said unless SIGTERM asked for it. */
+/* The end of the connection; said unless SIGTERM asked for it. The
+ * loop's lws_service() returns at once: called from a timer (lws's
+ * or ours), it would poll on until its next timeout otherwise. */
 static void disconnected(const char *why)
 {
 	w.done = 1;
+	if (w.cx)
+		lws_cancel_service(w.cx);
 	if (stopped)
 		return;
 	fprintf(stderr, "wsfloor: disconnected (%s)\n", why ? why : "closed");
@@ -470,12 +475,15 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		disconnected("the WebSocket closed");
 		return 0;
 	case LWS_CALLBACK_TIMER:
-		/* the stop's bound (close_stream) passed: our own close */
+		/* the stop's bound (close_stream) passed: the stop ends now
+		 * and lws_context_destroy() drops the connection. Not lws's
+		 * own close: it would wait 5 s more for the silent server
+		 * to answer its close frame */
 		fprintf(stderr, "wsfloor: no close from the server within "
 			"1 s\n");
 		fflush(stderr);
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
-		return -1;
+		disconnected("no close from the server");
+		return 0;
 	default:
 		return 0;
 	}

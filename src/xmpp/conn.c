@@ -118,6 +118,14 @@ static void drain_later(struct loop *l, void *ud)
 	conn_drain(s);
 }
 
+/* A drain on the loop's next turn (one is pending at most). */
+static void drain_soon(struct session *s)
+{
+	if (!s->drain_timer)
+		s->drain_timer = loop_timer_add(s->app->loop, 0, drain_later,
+						s);
+}
+
 void conn_drain(struct session *s)
 {
 	if (via_holds(s))
@@ -126,9 +134,8 @@ void conn_drain(struct session *s)
 	 * socket takes it; a socket that takes nothing ends a drain): the
 	 * loop gets a turn, and since poll() may not see what is left, the
 	 * drain comes back after it */
-	if (drain_run(&s->drain) && !s->drain_timer)
-		s->drain_timer = loop_timer_add(s->app->loop, 0, drain_later,
-						s);
+	if (drain_run(&s->drain))
+		drain_soon(s);
 }
 
 static void on_socket(struct loop *l, int fd, short revents, void *ud)
@@ -946,9 +953,7 @@ void conn_close(struct session *s)
 	 * for a resumption: the bridge closes no stream of its own). A
 	 * drain writes it; from a timer, as this may run inside one of
 	 * libstrophe's handlers, which must not call it again. */
-	if (!s->drain_timer)
-		s->drain_timer = loop_timer_add(s->app->loop, 0, drain_later,
-						s);
+	drain_soon(s);
 	loop_timer_cancel(s->app->loop, s->grace_timer);
 	s->grace_timer = loop_timer_add(s->app->loop, DISCONNECT_GRACE_MS,
 					grace_over, s);

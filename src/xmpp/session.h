@@ -45,7 +45,8 @@ struct session {
 	loop_timer_id login_timer;
 	loop_timer_id grace_timer; /* conn.c: drains after libstrophe's close timeout */
 	struct drain drain;  /* conn.c: runs libstrophe (drain.h) */
-	loop_timer_id drain_timer; /* conn.c: a drain cut short resumes */
+	loop_timer_id drain_timer; /* conn.c: a drain cut short resumes, or
+				    * conn_close's writes the stream's end */
 	bool resumed;        /* this attempt resumed the last stream (XEP-0198) */
 	uint32_t resumed_h;  /* and the server's count then (xlog.c) */
 	bool raw_wanted;     /* an XML console is open: libstrophe's
