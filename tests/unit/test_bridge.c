@@ -38,6 +38,11 @@
 #include "core/loop.h"
 
 #define PASSES 2000
+/* More than loopback's socket buffers take before the test reads (a
+ * socket may buffer up to 4 MiB to send with Linux's default tcp_wmem,
+ * which 4 MiB of data could fill exactly, plus the receiver's window):
+ * the rest waits in the bridge. */
+#define BIG (16 * 1024 * 1024)
 
 /* What the carrier saw. */
 struct rec {
@@ -146,6 +151,18 @@ static int dial(struct fx *f, bool as_client)
 
 /* Reads what fd has now (non-blocking) into buf; returns the count, 0
  * at end of file, -1 when nothing is there yet, -2 on a reset. */
+/* A pass, then a wait (10 ms at most) for fd to have something to
+ * read: on a loaded machine the kernel hands over what the bridge wrote
+ * to loopback a little later, and passes that spun on would use up a
+ * loop's count before it came. */
+static void pass_then_wait(struct fx *f, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	pass(f);
+	(void)poll(&p, 1, 10);
+}
+
 static ssize_t peek_read(int fd, char *buf, size_t n)
 {
 	ssize_t r = recv(fd, buf, n, MSG_DONTWAIT);
@@ -180,7 +197,7 @@ static void read_to_eof(struct fx *f, int fd, char **got, size_t *len)
 			*len += (size_t)r;
 			continue;
 		}
-		pass(f);
+		pass_then_wait(f, fd);
 	}
 	fail_msg("no end of file");
 }
@@ -227,7 +244,7 @@ static void test_foreign_first_is_refused(void **state)
 		n = peek_read(client, buf, sizeof buf);
 		if (n != -1)
 			break;
-		pass(f);
+		pass_then_wait(f, client);
 	}
 	assert_int_equal(n, 11);
 	assert_memory_equal(buf, "<features/>", 11);
@@ -331,7 +348,7 @@ static void test_close_flushes(void **state)
 {
 	struct fx *f = *state;
 	int client = dial(f, true);
-	size_t big = 4 * 1024 * 1024, len = 0, i;
+	size_t big = BIG, len = 0, i;
 	char *data = malloc(big), *got = NULL;
 	int j;
 
@@ -364,7 +381,7 @@ static void test_drained(void **state)
 {
 	struct fx *f = *state;
 	int client = dial(f, true);
-	size_t big = 4 * 1024 * 1024, len = 0;
+	size_t big = BIG, len = 0;
 	char *data = calloc(1, big), *got = malloc(65536);
 	int j;
 
@@ -379,7 +396,7 @@ static void test_drained(void **state)
 		if (r > 0)
 			len += (size_t)r;
 		else
-			pass(f);
+			pass_then_wait(f, client);
 	}
 	assert_int_equal(len, big);
 	for (j = 0; j < PASSES && !f->rec.drained; j++)
@@ -481,7 +498,7 @@ static void test_take_later_from_the_loop(void **state)
 			assert_int_equal(r, 2);
 			break;
 		}
-		pass(f);
+		pass_then_wait(f, t.fd);
 	}
 	assert_memory_equal(buf, "hi", 2);
 	assert_int_equal(f->rec.len, 0);
