@@ -15,6 +15,7 @@
 #include "core/invite.h"
 #include "core/room.h"
 #include "core/roomadmin.h"
+#include "core/roster.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
@@ -423,6 +424,30 @@ static int run_occupants(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+/* Whom arg names to invite, as a JID (the caller frees it): a full
+ * JID is that client; otherwise a contact by JID or name. A person's
+ * JID has a local part: a bare domain ("/invite bad jid" typed for a
+ * contact called "bad jid") would invite a server, so it is taken only
+ * when it is a contact (a gateway's). NULL after saying why. */
+static char *invitee_arg(struct app *app, struct account *a, const char *arg)
+{
+	char *jid = strchr(arg, '/') && jid_valid(arg) ?
+			    xstrdup(arg) :
+			    cmd_contact_arg(app, a, arg);
+	char *bare = jid ? jid_bare_of(jid) : NULL;
+
+	if (bare && !strchr(bare, '@') && !roster_get(&a->roster, bare)) {
+		app_say(app, LINE_ERROR,
+			"\"%s\" is neither a user's JID (user@server) nor a "
+			"contact's name (a name with spaces goes in \"double "
+			"quotes\")", arg);
+		free(jid);
+		jid = NULL;
+	}
+	free(bare);
+	return jid;
+}
+
 /* /invite JID [reason] */
 static int run_invite(struct app *app, int argc, char **argv)
 {
@@ -434,11 +459,7 @@ static int run_invite(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	if (!(w = here(app, argv[0])) || !in_room(app, w))
 		return -1;
-	/* a full JID is that client; otherwise a contact by JID or name */
-	jid = strchr(argv[1], '/') && jid_valid(argv[1]) ?
-		      xstrdup(argv[1]) :
-		      cmd_contact_arg(app, w->acc, argv[1]);
-	if (!jid)
+	if (!(jid = invitee_arg(app, w->acc, argv[1])))
 		return -1;
 	if (xs_room_invite(app, w->acc, w->jid, jid,
 			   argc > 2 ? argv[2] : NULL) < 0)
@@ -558,7 +579,9 @@ const struct cmd cmd_rooms[] = {
 	  "  The same as /occupants.",
 	  "rooms", ARG_NONE, run_occupants, 0 },
 	{ "invite", "JID [REASON]", "invite someone to the room",
-	  "  In a room window: invites JID (or a contact's name). If their\n"
+	  "  In a room window: invites JID (or a contact's name; a word that\n"
+	  "  is neither, or a bare server name that is not a contact, is\n"
+	  "  refused). If their\n"
 	  "  client says it takes direct invitations (XEP-0249), natter sends\n"
 	  "  one; otherwise the room passes the invitation on (XEP-0045).\n"
 	  "  The window says which was sent. Invitations to you appear on the\n"
