@@ -173,16 +173,10 @@ static bool nick_ok(const char *room, const char *nick)
 	return ok;
 }
 
-/* /nick NEWNICK */
-static int run_nick(struct app *app, int argc, char **argv)
+/* Asks w's room to call us nick, or says why not. */
+static int set_nick(struct app *app, struct window *w, const char *nick)
 {
-	struct window *w;
-
-	if (argc != 2)
-		return CMD_USAGE;
-	if (!(w = here(app, "nick")))
-		return -1;
-	if (!nick_ok(w->jid, argv[1])) {
+	if (!nick_ok(w->jid, nick)) {
 		app_say(app, LINE_ERROR,
 			"Not a nickname a room can take: at most 1023 bytes, "
 			"no control characters");
@@ -191,12 +185,53 @@ static int run_nick(struct app *app, int argc, char **argv)
 	if (!w->room->joined) {
 		app_say(app, LINE_ERROR,
 			"You are not in %s: /join %s/%s joins under that nickname",
-			w->jid, w->jid, argv[1]);
+			w->jid, w->jid, nick);
 		return -1;
 	}
-	if (xs_room_nick(app, w->acc, w->jid, argv[1]) < 0)
+	if (xs_room_nick(app, w->acc, w->jid, nick) < 0)
 		return not_connected(app, w->acc);
 	return 0;
+}
+
+/* The nick in rest, /nick's rest of the line: a room nick may hold
+ * spaces, so it is the whole line ("/nick Ann Smith"), less the blanks
+ * at its end; one "quoted" word (as /nick took before) is that word.
+ * The caller frees it. */
+static char *nick_of(const char *rest)
+{
+	char **words = NULL;
+	char *nick;
+	int n = cmd_split(rest, &words);
+	size_t len = strlen(rest);
+
+	if (n == 1) {
+		nick = words[0];
+	} else {
+		while (len > 0 && (rest[len - 1] == ' ' || rest[len - 1] == '\t'))
+			len--;
+		nick = xstrndup(rest, len);
+	}
+	for (int i = n == 1 ? 1 : 0; i < n; i++)
+		free(words[i]);
+	free(words);
+	return nick;
+}
+
+/* /nick NEWNICK (the rest of the line) */
+static int run_nick(struct app *app, int argc, char **argv)
+{
+	struct window *w;
+	char *nick;
+	int rc;
+
+	if (argc != 2)
+		return CMD_USAGE;
+	if (!(w = here(app, "nick")))
+		return -1;
+	nick = nick_of(argv[1]);
+	rc = set_nick(app, w, nick);
+	free(nick);
+	return rc;
 }
 
 /* /topic [text] */
@@ -524,8 +559,8 @@ const struct cmd cmd_rooms[] = {
 	  "  Asks the room to call you NEWNICK; the room window says when it\n"
 	  "  did (\"You are now known as NEWNICK\"), or why not (taken, not\n"
 	  "  allowed). Others' nick changes appear as \"bob is now known as\n"
-	  "  robert\".",
-	  "rooms", ARG_NONE, run_nick, 0 },
+	  "  robert\". NEWNICK is the rest of the line: it may hold spaces.",
+	  "rooms", ARG_NONE, run_nick, 1 },
 	{ "topic", "[TEXT]", "show or set the room's subject",
 	  "  Without TEXT, shows the subject of this room; with TEXT, sets\n"
 	  "  it (rooms usually let only moderators do so, and say so). The\n"
@@ -542,7 +577,8 @@ const struct cmd cmd_rooms[] = {
 	{ "roomconfig", "", "change this room's configuration (owners)",
 	  "  Opens the room's configuration form in a dialog window (Tab\n"
 	  "  moves, Space toggles and opens lists, Ctrl-S saves, Esc gives\n"
-	  "  up). Only the room's owners may; the dialog says so otherwise.",
+	  "  up). Only the room's owners may: otherwise no dialog opens, and\n"
+	  "  the room window says why.",
 	  "rooms", ARG_NONE, run_roomconfig, 0 },
 	{ "destroy", "[REASON]", "destroy this room (owners), after asking",
 	  "  Asks first (y or Enter: destroy, n or Esc: keep it), then\n"
