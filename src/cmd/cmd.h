@@ -148,7 +148,8 @@ int cmd_rooms_answer(struct app *app, struct account *a, int argc,
 		     char **argv, int allow);
 
 /* The bookmark arg names in a's list (by name, else by JID, else by the
- * local part shown for one without a name when unambiguous), or NULL. */
+ * local part shown for one without a name when unambiguous, else by
+ * either but for case when one bookmark alone answers), or NULL. */
 struct bookmark;
 const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg);
 /* /bookmark's subcommands and options, for completion; NULL ends it. */
