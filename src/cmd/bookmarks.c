@@ -33,6 +33,8 @@ const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg)
 	free(bare);
 	if (!b && !strchr(arg, '@')) /* the label the Rooms group shows */
 		b = bookmarks_by_label(&a->bookmarks, arg);
+	if (!b && !strchr(arg, '@')) /* "lounge" for "Lounge" */
+		b = bookmarks_by_name_nocase(&a->bookmarks, arg);
 	return b;
 }
 
@@ -57,7 +59,9 @@ static char *room_arg(struct app *app, struct account *a, const char *arg,
 		return NULL;
 	}
 	if ((b = bookmarks_by_name(&a->bookmarks, arg)) ||
-	    (!strchr(arg, '@') && (b = bookmarks_by_label(&a->bookmarks, arg))))
+	    (!strchr(arg, '@') &&
+	     ((b = bookmarks_by_label(&a->bookmarks, arg)) ||
+	      (b = bookmarks_by_name_nocase(&a->bookmarks, arg)))))
 		return xstrdup(b->jid);
 	if (jid_parse(arg, &j) < 0 || !j.local) {
 		if (j.domain)

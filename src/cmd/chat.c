@@ -125,17 +125,17 @@ static int run_close(struct app *app, int argc, char **argv)
 
 static int run_win(struct app *app, int argc, char **argv)
 {
-	char *end;
-	long n;
+	unsigned long n;
 	size_t i;
+	int r;
 
 	if (argc != 2)
 		return CMD_USAGE;
-	n = strtol(argv[1], &end, 10);
-	if (*end == '\0') {
-		if (n < 1 || (size_t)n > app->nwins) {
-			app_say(app, LINE_ERROR, "No window %ld (there are %zu)",
-				  n, app->nwins);
+	r = cmd_number(argv[1], 1, app->nwins, &n);
+	if (r != CMD_NUMBER_NOT) {
+		if (r == CMD_NUMBER_RANGE) {
+			app_say(app, LINE_ERROR, "No window %s (there are %zu)",
+				  argv[1], app->nwins);
 			return -1;
 		}
 		app_select(app, (size_t)n - 1);

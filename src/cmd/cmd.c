@@ -2,6 +2,7 @@
  * argument helpers the command families share (account, contact). */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,43 @@ struct account *cmd_current_account(struct app *app)
 					   "No account is online" :
 					   "No accounts configured; see natterrc(5)");
 	return NULL;
+}
+
+int cmd_number(const char *s, unsigned long min, unsigned long max,
+	       unsigned long *n)
+{
+	unsigned long v = 0;
+	bool over = false;
+
+	if (!*s)
+		return CMD_NUMBER_NOT;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return CMD_NUMBER_NOT;
+		if (v > (ULONG_MAX - (unsigned long)(*s - '0')) / 10)
+			over = true; /* more digits than any range holds */
+		else
+			v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (over || v < min || v > max)
+		return CMD_NUMBER_RANGE;
+	*n = v;
+	return 0;
+}
+
+int cmd_number_arg(struct app *app, const char *s, const char *what,
+		   unsigned long min, unsigned long max, unsigned long *n)
+{
+	int r = cmd_number(s, min, max, n);
+
+	if (r == CMD_NUMBER_NOT)
+		return CMD_USAGE;
+	if (r == CMD_NUMBER_RANGE) {
+		app_say(app, LINE_ERROR, "%s must be a number from %lu to %lu",
+			what, min, max);
+		return -1;
+	}
+	return 0;
 }
 
 bool cmd_nick_not_contact(struct app *app, struct account *a,

@@ -86,6 +86,20 @@ int cmd_split(const char *line, char ***argv);
  * is (none when nothing is left). */
 int cmd_split_n(const char *line, int max, char ***argv);
 
+/* Reads s as a whole number from min to max into *n: only digits (no
+ * sign, blank or other text). Returns 0, CMD_NUMBER_NOT (not a number)
+ * or CMD_NUMBER_RANGE (digits, but outside min..max, however many
+ * there are: nothing wraps). */
+#define CMD_NUMBER_NOT (-1)
+#define CMD_NUMBER_RANGE (-2)
+int cmd_number(const char *s, unsigned long min, unsigned long max,
+	       unsigned long *n);
+/* cmd_number for a command's argument: a range error is reported
+ * ("what must be a number from min to max") and returns -1; not a
+ * number returns CMD_USAGE. */
+int cmd_number_arg(struct app *app, const char *s, const char *what,
+		   unsigned long min, unsigned long max, unsigned long *n);
+
 /* Family tables, each ending with an entry whose name is NULL. */
 extern const struct cmd cmd_general[];
 extern const struct cmd cmd_session[];
@@ -134,7 +148,8 @@ int cmd_rooms_answer(struct app *app, struct account *a, int argc,
 		     char **argv, int allow);
 
 /* The bookmark arg names in a's list (by name, else by JID, else by the
- * local part shown for one without a name when unambiguous), or NULL. */
+ * local part shown for one without a name when unambiguous, else by
+ * either but for case when one bookmark alone answers), or NULL. */
 struct bookmark;
 const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg);
 /* /bookmark's subcommands and options, for completion; NULL ends it. */

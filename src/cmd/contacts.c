@@ -457,18 +457,21 @@ static int run_jump(struct app *app, int argc, char **argv)
 static int run_history(struct app *app, int argc, char **argv)
 {
 	struct window *w = app->wins[app->cur_win];
-	long n = 100;
-	int got;
+	unsigned long n = 100;
+	int got, r;
 
 	if (argc > 2)
 		return CMD_USAGE;
-	if (argc == 2 && (n = strtol(argv[1], NULL, 10)) <= 0)
-		return CMD_USAGE;
+	/* no more than a window holds: the rest would fall off at once */
+	if (argc == 2 &&
+	    (r = cmd_number_arg(app, argv[1], "/history N", 1, CONV_LINES,
+				&n)) < 0)
+		return r;
 	if (w->kind != WIN_CHAT && w->kind != WIN_ROOM) {
 		app_say(app, LINE_ERROR, "/history works in a conversation or room window");
 		return -1;
 	}
-	got = conv_load_older(app, w, (size_t)n);
+	got = conv_load_older(app, w, n);
 	/* the local history ran out: the archive may have more */
 	if (got == 0 && xs_archive_older(app, w) == 0)
 		win_add(w, time(NULL), LINE_INFO,
@@ -761,7 +764,8 @@ const struct cmd cmd_contacts[] = {
 	  "  Example: /search invoice   then   /jump 2",
 	  "history", ARG_NONE, run_jump, 0 },
 	{ "history", "[N]", "load N older lines into this window (default 100)",
-	  "  In a conversation or a room window. PageUp past the oldest line\n"
+	  "  In a conversation or a room window; N is from 1 to 500, what a\n"
+	  "  window holds. PageUp past the oldest line\n"
 	  "  loads older history too. When the stored history of a\n"
 	  "  conversation runs out, the server's archive (XEP-0313) is asked\n"
 	  "  for older messages.",

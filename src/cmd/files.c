@@ -47,10 +47,10 @@ static const char *link_arg(struct app *app, const char *arg)
 		return NULL;
 	}
 	url = win_link(w, n);
-	if (!url)
+	if (!url) /* as typed: a number too big for n is not ULONG_MAX */
 		app_say(app, LINE_ERROR, w->nlinks ?
-			"No link %lu here: /links lists %zu" :
-			"No links in this window (%lu)", n, w->nlinks);
+			"No link %s here: /links lists %zu" :
+			"No links in this window (%s)", arg, w->nlinks);
 	return url;
 }
 

@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "core/app.h"
+#include "core/conv.h"
 #include "core/reply.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
@@ -42,8 +43,8 @@ static int run_reply(struct app *app, int argc, char **argv)
 {
 	struct window *w = app->wins[app->cur_win];
 	const struct line *l;
-	char *end;
-	long n;
+	unsigned long n;
+	int r;
 
 	if (w->kind != WIN_CHAT && w->kind != WIN_ROOM) {
 		app_say(app, LINE_ERROR,
@@ -54,17 +55,20 @@ static int run_reply(struct app *app, int argc, char **argv)
 		list_lines(app, w);
 		return 0;
 	}
-	n = strtol(argv[1], &end, 10);
-	if (*end || end == argv[1] || argc < 3)
+	if (argc < 3)
 		return CMD_USAGE;
-	if (n < 1 || !(l = reply_nth(w, (unsigned)n))) {
+	/* a window holds no more lines than that: nothing wraps to 1 */
+	if ((r = cmd_number_arg(app, argv[1], "/reply N", 1, CONV_LINES,
+				&n)) < 0)
+		return r;
+	if (!(l = reply_nth(w, (unsigned)n))) {
 		app_say(app, LINE_ERROR,
-			"No message line %ld here (/reply lists them)", n);
+			"No message line %lu here (/reply lists them)", n);
 		return -1;
 	}
 	if (!(w->kind == WIN_ROOM ? l->sid : l->id)) {
 		app_say(app, LINE_ERROR,
-			"Line %ld cannot be replied to: %s", n,
+			"Line %lu cannot be replied to: %s", n,
 			w->kind == WIN_ROOM ?
 				"the room gave it no stanza-id (XEP-0359)" :
 				"its message came without an id");

@@ -15,6 +15,7 @@
 #include "core/invite.h"
 #include "core/room.h"
 #include "core/roomadmin.h"
+#include "core/roster.h"
 #include "util/jid.h"
 #include "util/xmem.h"
 #include "xmpp/xs.h"
@@ -172,16 +173,10 @@ static bool nick_ok(const char *room, const char *nick)
 	return ok;
 }
 
-/* /nick NEWNICK */
-static int run_nick(struct app *app, int argc, char **argv)
+/* Asks w's room to call us nick, or says why not. */
+static int set_nick(struct app *app, struct window *w, const char *nick)
 {
-	struct window *w;
-
-	if (argc != 2)
-		return CMD_USAGE;
-	if (!(w = here(app, "nick")))
-		return -1;
-	if (!nick_ok(w->jid, argv[1])) {
+	if (!nick_ok(w->jid, nick)) {
 		app_say(app, LINE_ERROR,
 			"Not a nickname a room can take: at most 1023 bytes, "
 			"no control characters");
@@ -190,12 +185,53 @@ static int run_nick(struct app *app, int argc, char **argv)
 	if (!w->room->joined) {
 		app_say(app, LINE_ERROR,
 			"You are not in %s: /join %s/%s joins under that nickname",
-			w->jid, w->jid, argv[1]);
+			w->jid, w->jid, nick);
 		return -1;
 	}
-	if (xs_room_nick(app, w->acc, w->jid, argv[1]) < 0)
+	if (xs_room_nick(app, w->acc, w->jid, nick) < 0)
 		return not_connected(app, w->acc);
 	return 0;
+}
+
+/* The nick in rest, /nick's rest of the line: a room nick may hold
+ * spaces, so it is the whole line ("/nick Ann Smith"), less the blanks
+ * at its end; one "quoted" word (as /nick took before) is that word.
+ * The caller frees it. */
+static char *nick_of(const char *rest)
+{
+	char **words = NULL;
+	char *nick;
+	int n = cmd_split(rest, &words);
+	size_t len = strlen(rest);
+
+	if (n == 1) {
+		nick = words[0];
+	} else {
+		while (len > 0 && (rest[len - 1] == ' ' || rest[len - 1] == '\t'))
+			len--;
+		nick = xstrndup(rest, len);
+	}
+	for (int i = n == 1 ? 1 : 0; i < n; i++)
+		free(words[i]);
+	free(words);
+	return nick;
+}
+
+/* /nick NEWNICK (the rest of the line) */
+static int run_nick(struct app *app, int argc, char **argv)
+{
+	struct window *w;
+	char *nick;
+	int rc;
+
+	if (argc != 2)
+		return CMD_USAGE;
+	if (!(w = here(app, "nick")))
+		return -1;
+	nick = nick_of(argv[1]);
+	rc = set_nick(app, w, nick);
+	free(nick);
+	return rc;
 }
 
 /* /topic [text] */
@@ -423,6 +459,30 @@ static int run_occupants(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+/* Whom arg names to invite, as a JID (the caller frees it): a full
+ * JID is that client; otherwise a contact by JID or name. A person's
+ * JID has a local part: a bare domain ("/invite bad jid" typed for a
+ * contact called "bad jid") would invite a server, so it is taken only
+ * when it is a contact (a gateway's). NULL after saying why. */
+static char *invitee_arg(struct app *app, struct account *a, const char *arg)
+{
+	char *jid = strchr(arg, '/') && jid_valid(arg) ?
+			    xstrdup(arg) :
+			    cmd_contact_arg(app, a, arg);
+	char *bare = jid ? jid_bare_of(jid) : NULL;
+
+	if (bare && !strchr(bare, '@') && !roster_get(&a->roster, bare)) {
+		app_say(app, LINE_ERROR,
+			"\"%s\" is neither a user's JID (user@server) nor a "
+			"contact's name (a name with spaces goes in \"double "
+			"quotes\")", arg);
+		free(jid);
+		jid = NULL;
+	}
+	free(bare);
+	return jid;
+}
+
 /* /invite JID [reason] */
 static int run_invite(struct app *app, int argc, char **argv)
 {
@@ -434,11 +494,7 @@ static int run_invite(struct app *app, int argc, char **argv)
 		return CMD_USAGE;
 	if (!(w = here(app, argv[0])) || !in_room(app, w))
 		return -1;
-	/* a full JID is that client; otherwise a contact by JID or name */
-	jid = strchr(argv[1], '/') && jid_valid(argv[1]) ?
-		      xstrdup(argv[1]) :
-		      cmd_contact_arg(app, w->acc, argv[1]);
-	if (!jid)
+	if (!(jid = invitee_arg(app, w->acc, argv[1])))
 		return -1;
 	if (xs_room_invite(app, w->acc, w->jid, jid,
 			   argc > 2 ? argv[2] : NULL) < 0)
@@ -503,8 +559,8 @@ const struct cmd cmd_rooms[] = {
 	  "  Asks the room to call you NEWNICK; the room window says when it\n"
 	  "  did (\"You are now known as NEWNICK\"), or why not (taken, not\n"
 	  "  allowed). Others' nick changes appear as \"bob is now known as\n"
-	  "  robert\".",
-	  "rooms", ARG_NONE, run_nick, 0 },
+	  "  robert\". NEWNICK is the rest of the line: it may hold spaces.",
+	  "rooms", ARG_NONE, run_nick, 1 },
 	{ "topic", "[TEXT]", "show or set the room's subject",
 	  "  Without TEXT, shows the subject of this room; with TEXT, sets\n"
 	  "  it (rooms usually let only moderators do so, and say so). The\n"
@@ -521,7 +577,8 @@ const struct cmd cmd_rooms[] = {
 	{ "roomconfig", "", "change this room's configuration (owners)",
 	  "  Opens the room's configuration form in a dialog window (Tab\n"
 	  "  moves, Space toggles and opens lists, Ctrl-S saves, Esc gives\n"
-	  "  up). Only the room's owners may; the dialog says so otherwise.",
+	  "  up). Only the room's owners may: otherwise no dialog opens, and\n"
+	  "  the room window says why.",
 	  "rooms", ARG_NONE, run_roomconfig, 0 },
 	{ "destroy", "[REASON]", "destroy this room (owners), after asking",
 	  "  Asks first (y or Enter: destroy, n or Esc: keep it), then\n"
@@ -558,7 +615,9 @@ const struct cmd cmd_rooms[] = {
 	  "  The same as /occupants.",
 	  "rooms", ARG_NONE, run_occupants, 0 },
 	{ "invite", "JID [REASON]", "invite someone to the room",
-	  "  In a room window: invites JID (or a contact's name). If their\n"
+	  "  In a room window: invites JID (or a contact's name; a word that\n"
+	  "  is neither, or a bare server name that is not a contact, is\n"
+	  "  refused). If their\n"
 	  "  client says it takes direct invitations (XEP-0249), natter sends\n"
 	  "  one; otherwise the room passes the invitation on (XEP-0045).\n"
 	  "  The window says which was sent. Invitations to you appear on the\n"

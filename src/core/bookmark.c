@@ -6,6 +6,7 @@
 
 #include "core/app.h"
 #include "core/bookmark.h"
+#include "util/utf8.h"
 #include "util/xmem.h"
 
 void bookmark_clear(struct bookmark *b)
@@ -94,6 +95,20 @@ struct bookmark *bookmarks_find(const struct bookmarks *l, const char *jid)
 							       NULL;
 }
 
+/* What the Rooms group shows for b: its name, else its room's local
+ * part (len bytes of the returned text). */
+static const char *shown_of(const struct bookmark *b, size_t *len)
+{
+	const char *at = strchr(b->jid, '@');
+
+	if (b->name && *b->name) {
+		*len = strlen(b->name);
+		return b->name;
+	}
+	*len = at ? (size_t)(at - b->jid) : strlen(b->jid);
+	return b->jid;
+}
+
 struct bookmark *bookmarks_by_name(const struct bookmarks *l,
 				   const char *name)
 {
@@ -118,6 +133,24 @@ struct bookmark *bookmarks_by_label(const struct bookmarks *l,
 		    b->jid[n] != '@')
 			continue;
 		if (found) /* ambiguous */
+			return NULL;
+		found = &l->items[i];
+	}
+	return found;
+}
+
+struct bookmark *bookmarks_by_name_nocase(const struct bookmarks *l,
+					  const char *s)
+{
+	struct bookmark *found = NULL;
+	size_t i, n = strlen(s), len;
+	const char *t;
+
+	for (i = 0; i < l->n; i++) {
+		t = shown_of(&l->items[i], &len);
+		if (!utf8_same_nocase(t, len, s, n))
+			continue;
+		if (found) /* ambiguous: two rooms answer to it */
 			return NULL;
 		found = &l->items[i];
 	}

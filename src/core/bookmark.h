@@ -65,6 +65,11 @@ struct bookmark *bookmarks_by_name(const struct bookmarks *l,
  * rooms of different services share it. */
 struct bookmark *bookmarks_by_label(const struct bookmarks *l,
 				    const char *label);
+/* The one bookmark whose name, or label when it has none, is s but for
+ * case ("lounge" for "Lounge", as users type it): for when the exact
+ * lookups found nothing. NULL when none is, or when two are. */
+struct bookmark *bookmarks_by_name_nocase(const struct bookmarks *l,
+					  const char *s);
 /* Adds *b or replaces the bookmark with its JID, taking b's strings and
  * zeroing *b; returns whether the list changed (false: an equal one was
  * there, and *b is freed). */

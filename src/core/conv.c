@@ -86,9 +86,22 @@ const char *conv_peer_name(struct account *acc, const char *bare)
 	return it && it->name ? it->name : bare;
 }
 
-static const char *own_nick(struct account *acc)
+/* Our name in the conversation with peer: the account's nick, but in
+ * a private conversation with a room's occupant the nick we have in
+ * that room, the one the occupant knows us by. */
+static const char *own_nick(struct app *app, struct account *acc,
+			    const char *peer)
 {
-	return acc->nick;
+	const char *nick = occupant_nick(peer);
+	struct window *rw;
+	char *room;
+
+	if (!nick)
+		return acc->nick;
+	room = xstrndup(peer, (size_t)(nick - 1 - peer));
+	rw = room_find(app, acc, room);
+	free(room);
+	return rw && rw->room && rw->room->nick ? rw->room->nick : acc->nick;
 }
 
 /* The resource we write from: the bound one, else the configured one
@@ -556,7 +569,8 @@ void conv_incoming(struct app *app, struct account *acc,
 	struct event ev = { .type = EV_MESSAGE, .acc = acc,
 			    .message.jid = m->jid };
 	bool action = conv_is_action(m->body);
-	const char *nick = m->out ? own_nick(acc) : conv_peer_name(acc, m->jid);
+	const char *nick = m->out ? own_nick(app, acc, m->jid) :
+				    conv_peer_name(acc, m->jid);
 	struct hist_msg h = { .peer = m->jid, .ts_ms = m->ts_ms,
 			      .dir = m->out ? HIST_OUT : HIST_IN, .nick = nick,
 			      .body = m->body, .stanza_id = m->id,
@@ -671,13 +685,14 @@ int conv_outgoing_oob(struct app *app, struct account *acc, const char *bare,
 	struct window *w = conv_window(app, acc, bare);
 	struct outbox *ob = outbox_of(acc);
 	bool action = conv_is_action(body);
+	const char *nick = own_nick(app, acc, bare);
 	struct timespec now;
 	int64_t ms, rowid;
 	int r = -1;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-	rowid = store(app, acc, bare, ms, HIST_OUT, own_nick(acc), body, id);
+	rowid = store(app, acc, bare, ms, HIST_OUT, nick, body, id);
 	if (ob) {
 		struct outbox_msg m = { 0, bare, w->resource, id, body, ms,
 					OUTBOX_QUEUED, 0, false, oob };
@@ -690,7 +705,7 @@ int conv_outgoing_oob(struct app *app, struct account *acc, const char *bare,
 	win_add_msg(w, now.tv_sec, LINE_MSG_OUT,
 		    (action ? LINE_ACTION : 0) | LINE_RECEIPT |
 			    (r == 0 ? LINE_QUEUED : 0),
-		    own_nick(acc),
+		    nick,
 		    action ? body + sizeof action_prefix - 1 : body,
 		    id)->rowid = rowid > 0 ? rowid : 0;
 	w->started = true;

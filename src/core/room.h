@@ -149,6 +149,7 @@ enum room_op {
 	ROOM_OP_NICK,    /* changing our nickname (/nick) */
 	ROOM_OP_MESSAGE, /* a message to the room */
 	ROOM_OP_SUBJECT, /* changing the subject (/topic) */
+	ROOM_OP_CONFIG,  /* asking for its configuration form (/roomconfig) */
 };
 
 bool room_presence_has(const struct room_presence *p, int code);

@@ -63,6 +63,8 @@ static const struct {
 	  "you may not change the subject here (only moderators may)" },
 	{ ROOM_OP_SUBJECT, "not-allowed",
 	  "you may not change the subject here" },
+	{ ROOM_OP_CONFIG, "forbidden", "only its owners may configure it" },
+	{ ROOM_OP_CONFIG, "no-form", "the room sent no form to fill in" },
 };
 
 static const char *const op_words[] = {
@@ -70,6 +72,7 @@ static const char *const op_words[] = {
 	[ROOM_OP_NICK] = "nickname not changed",
 	[ROOM_OP_MESSAGE] = "message not delivered",
 	[ROOM_OP_SUBJECT] = "subject not changed",
+	[ROOM_OP_CONFIG] = "cannot show its configuration",
 };
 
 const char *roomnotify_refusal(int op, const char *cond)

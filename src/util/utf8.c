@@ -216,6 +216,22 @@ uint32_t utf8_lower(uint32_t cp)
 	return (uint32_t)towlower_l((wint_t)cp, loc);
 }
 
+bool utf8_same_nocase(const char *a, size_t na, const char *b, size_t nb)
+{
+	while (na > 0 && nb > 0) {
+		uint32_t ca, cb;
+		size_t la = utf8_decode(a, na, &ca), lb = utf8_decode(b, nb, &cb);
+
+		if (utf8_lower(ca) != utf8_lower(cb))
+			return false;
+		a += la;
+		na -= la;
+		b += lb;
+		nb -= lb;
+	}
+	return na == 0 && nb == 0;
+}
+
 /* Combining marks, which belong to the letter before them. */
 static bool is_combining(uint32_t cp)
 {

@@ -42,6 +42,9 @@ int utf8_cp_width(uint32_t cp);
 /* The lower-case form of cp (Unicode's simple mapping, whatever the
  * locale), for comparing text without regard to case. */
 uint32_t utf8_lower(uint32_t cp);
+/* Whether a (na bytes) and b (nb bytes) are the same text but for
+ * case (utf8_lower on each code point): "Lounge" and "lounge". */
+bool utf8_same_nocase(const char *a, size_t na, const char *b, size_t nb);
 /* Whether cp belongs inside a word: a letter or digit of any script, a
  * combining mark or '_'. */
 bool utf8_is_word(uint32_t cp);

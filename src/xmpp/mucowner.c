@@ -6,7 +6,9 @@
  * unless /join --configure asked for the configuration form first
  * (10.1.3): then the form is fetched and shown in a dialog window whose
  * cancel tells the room (which then goes away, as it was never opened).
- * /roomconfig shows the same form for a room that exists (10.2).
+ * /roomconfig shows the same form for a room that exists (10.2), but
+ * asks for it first: a dialog opens only with a form to show, and a
+ * refusal (not an owner) is said in the room's window.
  * /destroy asks first, in a yes-or-no dialog, then sends <destroy/>
  * (10.9); the room's own presence saying so tells the user.
  *
@@ -138,10 +140,49 @@ static long config_open(struct app *app, struct account *a,
 	return (long)app->cur_win;
 }
 
+/* The answer to /roomconfig's request (ud: the room's JID, ours to
+ * free): the form in a dialog, or the refusal in the room's window. */
+static void on_config_form(struct session *s, xmpp_stanza_t *reply, void *ud)
+{
+	char *room = ud, *name;
+	xmpp_stanza_t *q = req_ok(reply) ?
+				   xmpp_stanza_get_child_by_ns(reply, NS_MUC_OWNER) :
+				   NULL;
+	xmpp_stanza_t *x = q ? xmpp_stanza_get_child_by_ns(q, NS_DATA) : NULL;
+	struct form f = { 0 };
+	struct dialog *d;
+
+	if (!q) {
+		struct req_error e;
+
+		req_error_parse(reply, &e);
+		room_error(s->app, s->acc, room, ROOM_OP_CONFIG, e.cond, e.text);
+		req_error_clear(&e);
+	} else if (!x || dataform_parse(x, &f) < 0) {
+		room_error(s->app, s->acc, room, ROOM_OP_CONFIG, "no-form", NULL);
+	} else {
+		d = dialog_new(&config_ops, s->acc, room);
+		d->heading = xasprintf("Configuration of %s", room);
+		name = xasprintf("config %s", room);
+		forms_open(s->app, d, name);
+		free(name);
+		dialog_set_form(d, &f);
+		s->app->dirty = true;
+	}
+	free(room);
+}
+
 long xs_room_config_open(struct app *app, struct account *a,
 			 const char *room)
 {
-	return config_open(app, a, room, &config_ops);
+	struct session *s = session_of(a);
+
+	if (a->state != ACC_ONLINE)
+		return -1;
+	req_send(s, req_iq(s, "get", room, "query", NS_MUC_OWNER),
+		 on_config_form, xstrdup(room), REQ_TIMEOUT_MS);
+	(void)app;
+	return 0;
 }
 
 void mucowner_created(struct session *s, const char *room)

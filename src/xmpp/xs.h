@@ -171,8 +171,9 @@ int xs_room_nick(struct app *app, struct account *a, const char *room,
 /* Sets room's subject ("" clears it). */
 int xs_room_subject(struct app *app, struct account *a, const char *room,
 		    const char *subject);
-/* Opens room's configuration form (XEP-0045 10.2) in a dialog window;
- * returns its index, or -1 when the account is not online. */
+/* Asks for room's configuration form (XEP-0045 10.2), shown in a
+ * dialog window when it comes (a refusal: in the room's window).
+ * Returns -1 when the account is not online, else 0. */
 long xs_room_config_open(struct app *app, struct account *a,
 			 const char *room);
 /* Asks whether to destroy room (with reason, or NULL) in a yes-or-no

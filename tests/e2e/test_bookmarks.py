@@ -2,8 +2,8 @@
 account sees them on the server (XEP-0402 PEP items on a server with
 mod_pep and mod_bookmarks; XEP-0048 private storage on one without),
 changes made by that other client appearing live in natter's Rooms group,
-autojoin at login (across a restart, and many rooms at a pace), and the
-Rooms group's unread counts."""
+autojoin at login (across a restart, and many rooms at a pace), the
+Rooms group's unread counts, and a bookmark named but for case."""
 
 import os
 import re
@@ -161,6 +161,26 @@ def test_add_list_remove_seen_by_another_client(make_peer, online):
     online.send_keys("/bookmark remove Lobby")
     online.wait_for(r"Not a room address \(room@service\) nor a "
                     r"bookmark's name: Lobby")
+
+
+@PEP_SERVER
+def test_bookmark_named_in_any_case(make_peer, online):
+    # the demo's "Lounge" as users type it: /join lounge; two rooms that
+    # answer to it but for case would be neither
+    online.send_keys("/bookmark add %s --name Lobby --nick al" % ROOM)
+    online.wait_for(r'Bookmarked lobby@conference\.localhost as "Lobby"')
+    online.send_keys("/join lobby")
+    online.wait_for(r"You joined lobby@conference\.localhost as al")
+    online.send_alt("1")
+    online.wait_until(lambda s: "natter console" in online.title(s),
+                      "the console")
+    online.send_keys("/bookmark add hall@%s --name LOBBY" % MUC_DOMAIN)
+    online.wait_for(r'Bookmarked hall@conference\.localhost as "LOBBY"')
+    online.send_keys("/join Lobby")   # exact: the first
+    online.wait_until(lambda s: "lobby@" in online.title(s),
+                      "the room's window")
+    online.send_keys("/join lobbY")
+    online.wait_for(r"Not a room address \(room@service\): lobbY")
 
 
 @PEP_SERVER

@@ -418,7 +418,8 @@ static void test_notification_only_from_ourselves(void **state)
 }
 
 /* A room is named as the Rooms group shows it: by its name, by its
- * JID, or, without a name, by its local part when that is unambiguous. */
+ * JID, or, without a name, by its local part when that is unambiguous;
+ * then by either but for case, when one room alone answers to it. */
 static void test_named_by_label(void **state)
 {
 	struct account a = { 0 };
@@ -450,6 +451,26 @@ static void test_named_by_label(void **state)
 	assert_null(cmd_bookmark_arg(&a, "nowhere"));
 	assert_ptr_equal(bookmarks_by_label(&a.bookmarks, "lobby"),
 			 bookmarks_find(&a.bookmarks, "lobby@muc.example"));
+	/* as users type them: "great hall" for "Great Hall", "Lobby" for
+	 * lobby, when only one room answers to it */
+	assert_string_equal(cmd_bookmark_arg(&a, "great hall")->jid,
+			    "hall@muc.example");
+	assert_string_equal(cmd_bookmark_arg(&a, "GREAT HALL")->jid,
+			    "hall@muc.example");
+	assert_string_equal(cmd_bookmark_arg(&a, "Lobby")->jid,
+			    "lobby@muc.example");
+	assert_null(cmd_bookmark_arg(&a, "Dup"));
+	assert_null(cmd_bookmark_arg(&a, "great"));
+	/* an exact name wins over one but for case */
+	b = bm("lounge@muc.example", "Lounge", false);
+	bookmarks_put(&a.bookmarks, &b);
+	b = bm("lounge2@muc.example", "lounge", false);
+	bookmarks_put(&a.bookmarks, &b);
+	assert_string_equal(cmd_bookmark_arg(&a, "lounge")->jid,
+			    "lounge2@muc.example");
+	assert_string_equal(cmd_bookmark_arg(&a, "Lounge")->jid,
+			    "lounge@muc.example");
+	assert_null(cmd_bookmark_arg(&a, "LOUNGE")); /* two are */
 	bookmarks_clear(&a.bookmarks);
 }
 

@@ -28,6 +28,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,6 +341,39 @@ static void test_split_n(void **state)
 	expect_split_n("me is \"happy", 1, "me", "is \"happy");
 	assert_int_equal(cmd_split_n("msg \"bob hi", 2, &argv), -1);
 	assert_null(argv);
+}
+
+/* A typed number: only digits, and a number too big for any type is
+ * out of range, never wrapped into it (/history 99999999999999999999,
+ * /reply 4294967297 once answered line 1). */
+static void test_number(void **state)
+{
+	unsigned long n = 7;
+
+	(void)state;
+	assert_int_equal(cmd_number("42", 1, 500, &n), 0);
+	assert_int_equal(n, 42);
+	assert_int_equal(cmd_number("1", 1, 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(cmd_number("0500", 1, 500, &n), 0);
+	assert_int_equal(n, 500);
+	n = 7;
+	assert_int_equal(cmd_number("0", 1, 500, &n), CMD_NUMBER_RANGE);
+	assert_int_equal(cmd_number("501", 1, 500, &n), CMD_NUMBER_RANGE);
+	assert_int_equal(cmd_number("99999999999999999999", 1, 500, &n),
+			 CMD_NUMBER_RANGE);
+	assert_int_equal(cmd_number("4294967297", 1, 500, &n),
+			 CMD_NUMBER_RANGE);
+	assert_int_equal(cmd_number("18446744073709551616", 1, ULONG_MAX,
+				    &n), CMD_NUMBER_RANGE);
+	assert_int_equal(n, 7); /* untouched when refused */
+	assert_int_equal(cmd_number("", 1, 500, &n), CMD_NUMBER_NOT);
+	assert_int_equal(cmd_number("-1", 1, 500, &n), CMD_NUMBER_NOT);
+	assert_int_equal(cmd_number("+1", 1, 500, &n), CMD_NUMBER_NOT);
+	assert_int_equal(cmd_number(" 1", 1, 500, &n), CMD_NUMBER_NOT);
+	assert_int_equal(cmd_number("1x", 1, 500, &n), CMD_NUMBER_NOT);
+	assert_int_equal(cmd_number("x1", 1, 500, &n), CMD_NUMBER_NOT);
+	assert_int_equal(n, 7);
 }
 
 static void test_free_text_commands(void **state)
@@ -743,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_find_each),
 		cmocka_unit_test(test_entries_complete),
 		cmocka_unit_test(test_split_n),
+		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_free_text_commands),
 		cmocka_unit_test(test_parse_keeps_text),
 		T(test_run_errors),

@@ -462,6 +462,24 @@ static void test_cut(void **state)
 	assert_string_equal(s, "");
 }
 
+/* Text the same but for case, code point by code point: how a
+ * bookmark's name is matched as typed. */
+static void test_same_nocase(void **state)
+{
+	(void)state;
+	assert_true(utf8_same_nocase("Lounge", 6, "lounge", 6));
+	assert_true(utf8_same_nocase("LOUNGE", 6, "lounge", 6));
+	assert_true(utf8_same_nocase("", 0, "", 0));
+	/* É (2 bytes) and é */
+	assert_true(utf8_same_nocase("\xc3\x89t\xc3\xa9", 5,
+				     "\xc3\xa9T\xc3\x89", 5));
+	assert_false(utf8_same_nocase("Lounge", 6, "lounge2", 7));
+	assert_false(utf8_same_nocase("Lounge", 6, "loung", 5));
+	assert_false(utf8_same_nocase("lobby", 5, "hobby", 5));
+	/* a length cuts the text: "lobby@x" compared as its local part */
+	assert_true(utf8_same_nocase("lobby@x", 5, "LOBBY", 5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_cp_width),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_same_nocase),
 	};
 
 	return cmocka_run_group_tests(tests, set_locale, NULL);
