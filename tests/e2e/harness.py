@@ -553,6 +553,20 @@ def hint(pane, screen=None):
     return pane.lines(screen)[-3]
 
 
+def join_room(make_peer, user, room, nick=None, **kw):
+    """A peer `user` (make_peer's keywords in kw) that has joined group
+    chat room as nick (default: user): returns once the room sent it
+    its own presence."""
+    nick = nick or user
+    p = make_peer(user, **kw)
+    p.send_raw("<presence to='%s/%s'><x xmlns='%s'/></presence>"
+               % (room, nick, "http://jabber.org/protocol/muc"))
+    p.wait_stanza("presence",
+                  lambda el: el.get("from") == "%s/%s" % (room, nick),
+                  "%s's own presence in the room" % nick)
+    return p
+
+
 def wait_value(cond, what, timeout=WAIT):
     """Polls cond() (say, a component's recorded state) until it is
     true; returns what it gave."""

@@ -46,7 +46,6 @@ FALLBACK = "urn:xmpp:fallback:0"
 SID = "urn:xmpp:sid:0"
 MUC = "conference.localhost"
 ROOM = "lobby@" + MUC
-MUC_NS = "http://jabber.org/protocol/muc"
 
 
 def said(nick, text):
@@ -321,13 +320,7 @@ def prosody():
 
 
 def joins(make_peer, user, nick, resource="peer"):
-    peer = make_peer(user, resource=resource)
-    peer.send_raw("<presence to='%s/%s'><x xmlns='%s'/></presence>"
-                  % (ROOM, nick, MUC_NS))
-    peer.wait_stanza("presence",
-                     lambda el: el.get("from") == "%s/%s" % (ROOM, nick),
-                     "%s's own presence in the room" % nick)
-    return peer
+    return harness.join_room(make_peer, user, ROOM, nick, resource=resource)
 
 
 def echo(peer, nick, body):

@@ -41,14 +41,7 @@ CONFERENCE = "jabber:x:conference"
 
 def joins(make_peer, user, nick=None, room=ROOM, **kw):
     """A peer `user` in room as nick (default: user)."""
-    nick = nick or user
-    p = make_peer(user, **kw)
-    p.send_raw("<presence to='%s/%s'><x xmlns='%s'/></presence>"
-               % (room, nick, MUC))
-    p.wait_stanza("presence",
-                  lambda el: el.get("from") == "%s/%s" % (room, nick),
-                  "%s's own presence in the room" % nick)
-    return p
+    return harness.join_room(make_peer, user, room, nick, **kw)
 
 
 def muc_item(el):

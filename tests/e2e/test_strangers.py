@@ -292,17 +292,10 @@ def test_gateway_contacts_are_no_strangers(gateways, natter):
 # -- room occupants' private messages -------------------------------------------
 
 ROOM = "lobby@conference.localhost"
-MUC = "http://jabber.org/protocol/muc"
 
 
 def joins(make_peer, user, nick):
-    p = make_peer(user)
-    p.send_raw("<presence to='%s/%s'><x xmlns='%s'/></presence>"
-               % (ROOM, nick, MUC))
-    p.wait_stanza("presence",
-                  lambda el: el.get("from") == "%s/%s" % (ROOM, nick),
-                  "%s's own presence in the room" % nick)
-    return p
+    return harness.join_room(make_peer, user, ROOM, nick)
 
 
 @pytest.mark.prosody(muc="conference.localhost")

@@ -19,23 +19,17 @@ round trip is the barrier before asserting that nothing else happened.
 
 import pytest
 
+import harness
+
 pytestmark = pytest.mark.prosody(muc="conference.localhost")
 
 CONNECTED = r"connected as alice@localhost/natter"
 ROOM = "lobby@conference.localhost"
-MUC = "http://jabber.org/protocol/muc"
 
 
 def joins(make_peer, user, nick=None, room=ROOM):
     """A peer `user` in room as nick (default: user)."""
-    nick = nick or user
-    p = make_peer(user)
-    p.send_raw("<presence to='%s/%s'><x xmlns='%s'/></presence>"
-               % (room, nick, MUC))
-    p.wait_stanza("presence",
-                  lambda el: el.get("from") == "%s/%s" % (room, nick),
-                  "%s's own presence in the room" % nick)
-    return p
+    return harness.join_room(make_peer, user, room, nick)
 
 
 def test_numbers_out_of_range_say_the_range(online, bob, alice):
