@@ -23,7 +23,7 @@
 
 const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg)
 {
-	const struct bookmark *b = bookmarks_by_name(&a->bookmarks, arg);
+	const struct bookmark *b = bookmarks_typed(&a->bookmarks, arg);
 	char *bare;
 
 	if (b)
@@ -31,10 +31,6 @@ const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg)
 	bare = jid_bare_of(arg);
 	b = bare ? bookmarks_find(&a->bookmarks, bare) : NULL;
 	free(bare);
-	if (!b && !strchr(arg, '@')) /* the label the Rooms group shows */
-		b = bookmarks_by_label(&a->bookmarks, arg);
-	if (!b && !strchr(arg, '@')) /* "lounge" for "Lounge" */
-		b = bookmarks_by_name_nocase(&a->bookmarks, arg);
 	return b;
 }
 
@@ -58,10 +54,7 @@ static char *room_arg(struct app *app, struct account *a, const char *arg,
 			"this in a room window");
 		return NULL;
 	}
-	if ((b = bookmarks_by_name(&a->bookmarks, arg)) ||
-	    (!strchr(arg, '@') &&
-	     ((b = bookmarks_by_label(&a->bookmarks, arg)) ||
-	      (b = bookmarks_by_name_nocase(&a->bookmarks, arg)))))
+	if ((b = bookmarks_typed(&a->bookmarks, arg)))
 		return xstrdup(b->jid);
 	if (jid_parse(arg, &j) < 0 || !j.local) {
 		if (j.domain)

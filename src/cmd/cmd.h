@@ -147,9 +147,8 @@ char *cmd_contact_arg(struct app *app, struct account *a, const char *arg);
 int cmd_rooms_answer(struct app *app, struct account *a, int argc,
 		     char **argv, int allow);
 
-/* The bookmark arg names in a's list (by name, else by JID, else by the
- * local part shown for one without a name when unambiguous, else by
- * either but for case when one bookmark alone answers), or NULL. */
+/* The bookmark arg names in a's list (as bookmarks_typed() finds one,
+ * else by JID), or NULL. */
 struct bookmark;
 const struct bookmark *cmd_bookmark_arg(struct account *a, const char *arg);
 /* /bookmark's subcommands and options, for completion; NULL ends it. */

@@ -46,14 +46,26 @@ bool bookmark_equal(const struct bookmark *a, const struct bookmark *b)
 	       a->autojoin == b->autojoin;
 }
 
+/* What the Rooms group shows for b: its name, else its room's local
+ * part (len bytes of the returned text). */
+static const char *shown_of(const struct bookmark *b, size_t *len)
+{
+	const char *at = strchr(b->jid, '@');
+
+	if (b->name && *b->name) {
+		*len = strlen(b->name);
+		return b->name;
+	}
+	*len = at ? (size_t)(at - b->jid) : strlen(b->jid);
+	return b->jid;
+}
+
 char *bookmark_label(const struct bookmark *b)
 {
-	const char *at;
+	size_t len;
+	const char *s = shown_of(b, &len);
 
-	if (b->name && *b->name)
-		return xstrdup(b->name);
-	at = strchr(b->jid, '@');
-	return at ? xstrndup(b->jid, (size_t)(at - b->jid)) : xstrdup(b->jid);
+	return xstrndup(s, len);
 }
 
 void bookmarks_init(struct bookmarks *l)
@@ -93,20 +105,6 @@ struct bookmark *bookmarks_find(const struct bookmarks *l, const char *jid)
 
 	return i < l->n && strcmp(l->items[i].jid, jid) == 0 ? &l->items[i] :
 							       NULL;
-}
-
-/* What the Rooms group shows for b: its name, else its room's local
- * part (len bytes of the returned text). */
-static const char *shown_of(const struct bookmark *b, size_t *len)
-{
-	const char *at = strchr(b->jid, '@');
-
-	if (b->name && *b->name) {
-		*len = strlen(b->name);
-		return b->name;
-	}
-	*len = at ? (size_t)(at - b->jid) : strlen(b->jid);
-	return b->jid;
 }
 
 struct bookmark *bookmarks_by_name(const struct bookmarks *l,
@@ -155,6 +153,16 @@ struct bookmark *bookmarks_by_name_nocase(const struct bookmarks *l,
 		found = &l->items[i];
 	}
 	return found;
+}
+
+struct bookmark *bookmarks_typed(const struct bookmarks *l, const char *s)
+{
+	struct bookmark *b = bookmarks_by_name(l, s);
+
+	if (b || strchr(s, '@'))
+		return b;
+	b = bookmarks_by_label(l, s);
+	return b ? b : bookmarks_by_name_nocase(l, s);
 }
 
 bool bookmarks_put(struct bookmarks *l, struct bookmark *b)

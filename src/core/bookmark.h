@@ -70,6 +70,10 @@ struct bookmark *bookmarks_by_label(const struct bookmarks *l,
  * lookups found nothing. NULL when none is, or when two are. */
 struct bookmark *bookmarks_by_name_nocase(const struct bookmarks *l,
 					  const char *s);
+/* The bookmark a name the user typed stands for: by its name exactly,
+ * else (s no JID) by the label the Rooms group shows, else by either
+ * but for case; NULL when none. */
+struct bookmark *bookmarks_typed(const struct bookmarks *l, const char *s);
 /* Adds *b or replaces the bookmark with its JID, taking b's strings and
  * zeroing *b; returns whether the list changed (false: an equal one was
  * there, and *b is freed). */
