@@ -115,42 +115,48 @@ static void on_form(struct session *s, xmpp_stanza_t *reply, void *ud)
 	dialog_set_form(d, &f);
 }
 
-/* Opens the dialog and fetches room's form into it. */
-static long config_open(struct app *app, struct account *a,
-			const char *room, const struct dialog_ops *ops)
+/* A dialog of ops for room's configuration, headed heading (ours to
+ * free), in a window of its own. */
+static struct window *config_dialog(struct app *app, struct account *a,
+				    const char *room,
+				    const struct dialog_ops *ops,
+				    char *heading)
 {
-	struct session *s = session_of(a);
-	struct dialog *d;
+	struct dialog *d = dialog_new(ops, a, room);
+	char *name = xasprintf("config %s", room);
 	struct window *w;
-	char *name;
 
-	if (a->state != ACC_ONLINE)
-		return -1;
-	d = dialog_new(ops, a, room);
-	d->busy = true;
-	d->heading = ops == &new_room_ops ?
-			     xasprintf("New room %s: set it up, then create it (Esc: the room is not made)",
-				       room) :
-			     xasprintf("Configuration of %s", room);
-	name = xasprintf("config %s", room);
+	d->heading = heading;
 	w = forms_open(app, d, name);
 	free(name);
+	return w;
+}
+
+/* A room made with /join --configure: the dialog opens at once and the
+ * form is fetched into it (10.1.3). */
+static void new_room_open(struct session *s, const char *room)
+{
+	struct window *w = config_dialog(
+		s->app, s->acc, room, &new_room_ops,
+		xasprintf("New room %s: set it up, then create it "
+			  "(Esc: the room is not made)", room));
+
+	w->dialog->busy = true;
 	req_send(s, req_iq(s, "get", room, "query", NS_MUC_OWNER), on_form,
 		 forms_ud(w), REQ_TIMEOUT_MS);
-	return (long)app->cur_win;
 }
 
 /* The answer to /roomconfig's request (ud: the room's JID, ours to
  * free): the form in a dialog, or the refusal in the room's window. */
 static void on_config_form(struct session *s, xmpp_stanza_t *reply, void *ud)
 {
-	char *room = ud, *name;
+	char *room = ud;
 	xmpp_stanza_t *q = req_ok(reply) ?
 				   xmpp_stanza_get_child_by_ns(reply, NS_MUC_OWNER) :
 				   NULL;
 	xmpp_stanza_t *x = q ? xmpp_stanza_get_child_by_ns(q, NS_DATA) : NULL;
 	struct form f = { 0 };
-	struct dialog *d;
+	struct window *w;
 
 	if (!q) {
 		struct req_error e;
@@ -161,12 +167,9 @@ static void on_config_form(struct session *s, xmpp_stanza_t *reply, void *ud)
 	} else if (!x || dataform_parse(x, &f) < 0) {
 		room_error(s->app, s->acc, room, ROOM_OP_CONFIG, "no-form", NULL);
 	} else {
-		d = dialog_new(&config_ops, s->acc, room);
-		d->heading = xasprintf("Configuration of %s", room);
-		name = xasprintf("config %s", room);
-		forms_open(s->app, d, name);
-		free(name);
-		dialog_set_form(d, &f);
+		w = config_dialog(s->app, s->acc, room, &config_ops,
+				  xasprintf("Configuration of %s", room));
+		dialog_set_form(w->dialog, &f);
 		s->app->dirty = true;
 	}
 	free(room);
@@ -191,7 +194,7 @@ void mucowner_created(struct session *s, const char *room)
 
 	if (w && w->room->configure) {
 		w->room->configure = false;
-		config_open(s->app, s->acc, room, &new_room_ops);
+		new_room_open(s, room);
 	} else {
 		open_instant(s, room);
 	}
